@@ -1,0 +1,138 @@
+import { javascript, typescript } from 'projen';
+
+/** The cloud SDKs a front end needs; each is optional so a CDK user never installs Pulumi and the reverse. */
+const cloudPeers = {
+  'aws-cdk-lib': '^2.257.0',
+  'constructs': '^10.5.0',
+  '@pulumi/pulumi': '^3.200.0',
+  '@pulumi/aws': '^7.0.0',
+  '@pulumi/azure-native': '^3.0.0',
+};
+
+const project = new typescript.TypeScriptProject({
+  name: 'postgres-backup-constructs',
+  description:
+    'PostgreSQL backup and restore strategy as infrastructure: AWS CDK constructs, Pulumi components for AWS and Azure, and the pg-backup runner CLI.',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'postgres-backup-constructs authors',
+  minNodeVersion: '20.0.0',
+  typescriptVersion: '~5.9.3',
+
+  // CI is `.ci/run` on a clean clone; no hosted workflows or release automation.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+
+  deps: [
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    '@azure/identity',
+    '@azure/storage-blob',
+    'cron-parser',
+    'pg',
+    'pino',
+  ],
+  peerDeps: Object.entries(cloudPeers).map(([name, range]) => `${name}@${range}`),
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    ...Object.keys(cloudPeers),
+    '@types/pg',
+    'asl-validator',
+    'aws-cdk',
+    'aws-local-stepfunctions',
+    'jest-util@^29',
+    'azurite',
+    'cdk-nag',
+    's3rver',
+    'typedoc',
+    'typedoc-plugin-markdown',
+  ],
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+  jestOptions: {
+    jestVersion: '^29',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // Integration tests start real servers; give them room without hiding a hang forever.
+      testTimeout: 120_000,
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+      maxWorkers: 2,
+    },
+  },
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    compilerOptions: {
+      // ts-jest then only transpiles each file; `npm test` type-checks once with tsc, which keeps the suite fast.
+      isolatedModules: true,
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+    include: ['.projenrc.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    exclude: ['lib', '**/cdk.out', '**/node_modules'],
+  },
+});
+
+
+project.package.addField('peerDependenciesMeta', Object.fromEntries(
+  Object.keys(cloudPeers).map((name) => [name, { optional: true }]),
+));
+
+/** One entry point a front end: importing `/cdk` never loads Pulumi and the reverse. */
+const entryPoints = ['core', 'cdk', 'pulumi/aws', 'pulumi/azure', 'runner'];
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  ...Object.fromEntries(entryPoints.map((entry) => [
+    `./${entry}`,
+    { types: `./lib/${entry}/index.d.ts`, default: `./lib/${entry}/index.js` },
+  ])),
+  './package.json': './package.json',
+});
+project.package.addBin({ 'pg-backup': 'lib/runner/cli.js' });
+project.package.addField('files', ['lib', 'runner-image', 'API.md', 'README.md']);
+
+// API.md comes from the TSDoc of the public exports; the test task fails when the committed copy is stale.
+const apiDocs = project.addTask('docgen', {
+  description: 'Regenerate API.md from the TSDoc of the public exports',
+  exec: 'node scripts/api-md.mjs',
+});
+project.postCompileTask.spawn(apiDocs);
+project.addTask('check-api-md', {
+  description: 'Fail when the committed API.md does not match the TSDoc of the public exports',
+  exec: 'node scripts/api-md.mjs --check',
+});
+project.addTask('typecheck', {
+  description: 'Type-check sources, tests, examples and benchmarks',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
+project.testTask.reset();
+project.testTask.spawn(project.tasks.tryFind('typecheck')!);
+project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
+project.testTask.spawn(project.tasks.tryFind('check-api-md')!);
+project.testTask.spawn(project.eslint!.eslintTask);
+
+project.gitignore.exclude('/.tmp/', '/cdk.out/', '**/cdk.out/', '/bench/results/', '/runner-image/node_modules/');
+project.npmignore?.exclude('/bench/', '/examples/', '/scripts/', '/test/');
+
+project.synth();

@@ -1,0 +1,6 @@
+/**
+ * AWS CDK constructs that render the backup policy onto AWS.
+ *
+ * @packageDocumentation
+ */
+export {};

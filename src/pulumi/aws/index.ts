@@ -1,0 +1,6 @@
+/**
+ * Pulumi components that render the backup policy onto AWS.
+ *
+ * @packageDocumentation
+ */
+export {};
