@@ -3,4 +3,5 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './policy';
+export * from './validation';

@@ -1,0 +1,356 @@
+/**
+ * The cloud-neutral backup policy. Every front end (CDK, Pulumi AWS, Pulumi Azure) and the runner
+ * read the same model; durations carry their unit in the prop name because core knows no cloud's
+ * Duration type.
+ */
+
+/** Archive format of `pg_dump`: `custom` (`-Fc`, one streamable file) or `directory` (`-Fd`, parallel with `jobs`). */
+export type DumpFormat = 'custom' | 'directory';
+
+/**
+ * `pg_dump --compress`: a level `0`–`9` (gzip), or `gzip:N`, `lz4:N` (1–12), `zstd:N` (1–22), or `none`.
+ * lz4 and zstd need a PostgreSQL 16+ client.
+ */
+export type DumpCompression = number | string;
+
+/** How the runner counts rows in the dump's snapshot, to compare them after a restore. */
+export type RowCountMode = 'exact' | 'estimate' | 'off';
+
+/**
+ * A schedule: a 5-field cron expression (`minute hour day-of-month month day-of-week`, e.g. `0 2 * * *`)
+ * or a rate (`rate(6 hours)`, `rate(1 day)`), evaluated in `timezone`.
+ */
+export interface ScheduleSpec {
+  /** Cron (5 fields) or `rate(N minutes|hours|days)`. */
+  readonly expression: string;
+  /**
+   * IANA time zone the cron expression is evaluated in.
+   * @default 'UTC'
+   */
+  readonly timezone?: string;
+}
+
+/** Scheduled logical backups with `pg_dump`. */
+export interface LogicalDumpPolicy {
+  /**
+   * When dumps run.
+   * @default - daily at 02:00 UTC (`0 2 * * *`)
+   */
+  readonly schedule?: ScheduleSpec;
+  /**
+   * Archive format.
+   * @default 'custom'
+   */
+  readonly format?: DumpFormat;
+  /**
+   * `pg_dump --compress`.
+   * @default - pg_dump's own default (gzip level 6 for custom and directory formats)
+   */
+  readonly compression?: DumpCompression;
+  /**
+   * Parallel dump jobs (`pg_dump -j`); more than 1 needs `format: 'directory'`.
+   * @default 1
+   */
+  readonly jobs?: number;
+  /**
+   * Only these tables (`-t`, patterns as in pg_dump).
+   * @default - every table
+   */
+  readonly tables?: string[];
+  /**
+   * Leave these tables out (`-T`).
+   * @default - none
+   */
+  readonly excludeTables?: string[];
+  /**
+   * Only these schemas (`-n`).
+   * @default - every schema
+   */
+  readonly schemas?: string[];
+  /**
+   * Leave these schemas out (`-N`).
+   * @default - none
+   */
+  readonly excludeSchemas?: string[];
+  /**
+   * Dump only the object definitions (`-s`); excludes `dataOnly`.
+   * @default false
+   */
+  readonly schemaOnly?: boolean;
+  /**
+   * Dump only the data (`-a`); excludes `schemaOnly`.
+   * @default false
+   */
+  readonly dataOnly?: boolean;
+  /**
+   * Do not dump ownership (`--no-owner`).
+   * @default false
+   */
+  readonly noOwner?: boolean;
+  /**
+   * Do not dump privileges (`--no-acl`).
+   * @default false
+   */
+  readonly noAcl?: boolean;
+  /**
+   * Also dump roles and tablespaces with `pg_dumpall --globals-only`.
+   * @default false
+   */
+  readonly includeGlobals?: boolean;
+  /**
+   * Days a dump is kept before the object store deletes it.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+  /**
+   * `pg_dump --lock-wait-timeout`, in seconds: fail rather than queue behind a long lock.
+   * @default 300
+   */
+  readonly lockWaitTimeoutSeconds?: number;
+  /**
+   * How rows are counted in the dump's snapshot for the restore comparison.
+   * @default 'exact'
+   */
+  readonly rowCounts?: RowCountMode;
+}
+
+/** Automated snapshots of a managed database (RDS, Aurora). */
+export interface ManagedSnapshotPolicy {
+  /**
+   * Days automated backups are kept (1–35).
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Daily backup window, `hh:mm-hh:mm` in UTC, at least 30 minutes, not overlapping the maintenance window.
+   * @default - chosen by the cloud
+   */
+  readonly preferredBackupWindow?: string;
+  /**
+   * Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` in UTC (e.g. `sun:05:00-sun:06:00`).
+   * @default - chosen by the cloud
+   */
+  readonly preferredMaintenanceWindow?: string;
+  /**
+   * Copy the database's tags to its snapshots.
+   * @default true
+   */
+  readonly copyTagsToSnapshot?: boolean;
+  /**
+   * Take a final snapshot when the database is deleted, and keep automated backups after deletion.
+   * @default true
+   */
+  readonly finalSnapshot?: boolean;
+}
+
+/** How often a backup-plan rule runs. */
+export type BackupFrequency = 'hourly' | 'daily' | 'weekly' | 'monthly';
+
+/** One rule of a backup plan (AWS Backup, Azure Backup vault). */
+export interface BackupPlanRule {
+  /** Rule name, unique within the plan. */
+  readonly name: string;
+  /** How often it runs. */
+  readonly frequency: BackupFrequency;
+  /**
+   * Explicit schedule, overriding the frequency's default time.
+   * @default - the frequency's default: daily 05:00 UTC, weekly Sunday 05:00, monthly the 1st 05:00
+   */
+  readonly schedule?: ScheduleSpec;
+  /** Days a recovery point is kept. */
+  readonly retentionDays: number;
+  /**
+   * Days after which a recovery point moves to cold storage; it must then be kept at least 90 more days.
+   * @default - never moved
+   */
+  readonly moveToColdStorageAfterDays?: number;
+}
+
+/** A managed backup plan (AWS Backup on AWS, the Data Protection vault on Azure). */
+export interface BackupPlanPolicy {
+  /**
+   * Scheduled snapshot rules.
+   * @default - none
+   */
+  readonly rules?: BackupPlanRule[];
+  /**
+   * Continuous backup (point-in-time recovery) retention in days (1–35).
+   * @default - no continuous backup
+   */
+  readonly continuousBackupRetentionDays?: number;
+}
+
+/** An offsite copy of every recovery point. */
+export interface CopyPolicy {
+  /** Where the copy goes: another region of the same account, or another account. */
+  readonly destination: 'region' | 'account';
+  /** Destination region (required for `region` copies; must differ from the source region). */
+  readonly region?: string;
+  /**
+   * Destination account id (12 digits; required for `account` copies).
+   * @default - the source account
+   */
+  readonly account?: string;
+  /**
+   * ARN (or id) of the destination vault.
+   * @default - created or resolved by the front end
+   */
+  readonly vaultArn?: string;
+  /** Days the copy is kept. */
+  readonly retentionDays: number;
+}
+
+/** The program that ships WAL and base backups to object storage. */
+export type Archiver = 'pgbackrest' | 'wal-g' | 'barman-cloud' | 'archive-command';
+
+/** Continuous WAL archiving for point-in-time recovery of self-hosted PostgreSQL. */
+export interface PitrPolicy {
+  /**
+   * How far back a recovery must reach, in days.
+   * @default 7
+   */
+  readonly windowDays?: number;
+  /**
+   * `archive_timeout` in seconds: the longest a quiet server waits before switching WAL segments,
+   * which bounds the data lost with the host. 30–3600 unless `allowArchiveTimeoutOutsideRange`.
+   * @default 60
+   */
+  readonly archiveTimeoutSeconds?: number;
+  /**
+   * Accept an `archive_timeout` under 30 s (many near-empty segments) or over 1 h (a wide loss window).
+   * @default false
+   */
+  readonly allowArchiveTimeoutOutsideRange?: boolean;
+  /**
+   * Full base backups.
+   * @default - weekly, Sunday 01:00 UTC
+   */
+  readonly fullBackupSchedule?: ScheduleSpec;
+  /**
+   * Differential base backups between fulls.
+   * @default - daily 01:00 UTC except Sunday
+   */
+  readonly diffBackupSchedule?: ScheduleSpec;
+  /**
+   * Number of full base backups kept (pgBackRest `repo1-retention-full`).
+   * @default 2
+   */
+  readonly retainFull?: number;
+  /**
+   * The archiver.
+   * @default 'pgbackrest'
+   */
+  readonly archiver?: Archiver;
+  /**
+   * Who deletes old WAL and base backups: the archiver's own expire (`pgbackrest expire`), or only the
+   * object store's lifecycle rules. Object Lock forbids `archiver`.
+   * @default 'archiver' for pgbackrest, 'lifecycle' otherwise
+   */
+  readonly expireBy?: 'archiver' | 'lifecycle';
+  /**
+   * Days WAL objects are kept by the lifecycle rule.
+   * @default - the least that still replays the oldest retained base backup
+   */
+  readonly walRetentionDays?: number;
+}
+
+/** Scheduled restore drills. */
+export interface VerificationPolicy {
+  /**
+   * When drills run.
+   * @default - weekly, Monday 06:00 UTC (`0 6 * * 1`)
+   */
+  readonly schedule?: ScheduleSpec;
+  /**
+   * SQL statements that must each return a single `true` on the restored database.
+   * @default - none (row counts are always compared)
+   */
+  readonly checks?: string[];
+  /**
+   * The recovery-time objective: a drill whose restore takes longer fails and alarms, in minutes.
+   * @default 60
+   */
+  readonly maxRestoreDurationMinutes?: number;
+}
+
+/** Alarms and notifications. */
+export interface AlarmPolicy {
+  /**
+   * The recovery-point objective in hours: alarm when the newest good backup is older.
+   * @default - 26 for daily dumps (one day and a two-hour margin)
+   */
+  readonly rpoHours?: number;
+  /**
+   * Where notifications go (an SNS topic ARN, an Azure action group id).
+   * @default - a topic or action group is created
+   */
+  readonly notificationTarget?: string;
+}
+
+/** Write-once protection for backups (S3 Object Lock, AWS Backup vault lock, Azure immutability policy). */
+export interface ImmutabilityPolicy {
+  /**
+   * `governance` can be lifted by a privileged principal; `compliance` never can, not even by the account root.
+   * @default 'governance'
+   */
+  readonly mode?: 'governance' | 'compliance';
+  /** Days each backup is locked; must not exceed the backups' retention. */
+  readonly days: number;
+}
+
+/** Where the database runs, which bounds some values (Azure flexible server retention is 7–35 days). */
+export type DatabasePlatform = 'aws' | 'azure' | 'self-hosted';
+
+/** A whole backup strategy for one database. Each part is optional; what is present is validated together. */
+export interface BackupPolicy {
+  /**
+   * Platform the policy is rendered for.
+   * @default 'aws'
+   */
+  readonly platform?: DatabasePlatform;
+  /**
+   * Logical dumps.
+   * @default - none
+   */
+  readonly logicalDump?: LogicalDumpPolicy;
+  /**
+   * Automated snapshots of a managed database.
+   * @default - none
+   */
+  readonly managedSnapshots?: ManagedSnapshotPolicy;
+  /**
+   * Backup plan rules and continuous backup.
+   * @default - none
+   */
+  readonly backupPlan?: BackupPlanPolicy;
+  /**
+   * Offsite copies.
+   * @default - none
+   */
+  readonly copies?: CopyPolicy[];
+  /**
+   * The source region, to reject a "copy" into the same region.
+   * @default - unknown: not checked
+   */
+  readonly sourceRegion?: string;
+  /**
+   * Point-in-time recovery by WAL archiving.
+   * @default - none
+   */
+  readonly pitr?: PitrPolicy;
+  /**
+   * Restore drills.
+   * @default - none
+   */
+  readonly verification?: VerificationPolicy;
+  /**
+   * Alarms.
+   * @default - defaults of AlarmPolicy
+   */
+  readonly alarms?: AlarmPolicy;
+  /**
+   * Immutability.
+   * @default - none
+   */
+  readonly immutability?: ImmutabilityPolicy;
+}
