@@ -21,7 +21,10 @@ export type RowCountMode = 'exact' | 'estimate' | 'off';
  * or a rate (`rate(6 hours)`, `rate(1 day)`), evaluated in `timezone`.
  */
 export interface ScheduleSpec {
-  /** Cron (5 fields) or `rate(N minutes|hours|days)`. */
+  /**
+   * Cron (5 fields: numbers, names, `*`, `?`, `,`, `-`, `/`; day-of-month or day-of-week restricted, not
+   * both) or `rate(N minutes|hours|days)`.
+   */
   readonly expression: string;
   /**
    * IANA time zone the cron expression is evaluated in.
@@ -154,7 +157,7 @@ export interface BackupPlanRule {
   readonly frequency: BackupFrequency;
   /**
    * Explicit schedule, overriding the frequency's default time.
-   * @default - the frequency's default: daily 05:00 UTC, weekly Sunday 05:00, monthly the 1st 05:00
+   * @default - the frequency's default: hourly on the hour, daily 05:00 UTC, weekly Sunday 05:00, monthly the 1st 05:00
    */
   readonly schedule?: ScheduleSpec;
   /** Days a recovery point is kept. */
@@ -187,7 +190,7 @@ export interface CopyPolicy {
   /** Destination region (required for `region` copies; must differ from the source region). */
   readonly region?: string;
   /**
-   * Destination account id (12 digits; required for `account` copies).
+   * Destination account: a 12-digit AWS account id (an Azure subscription id on Azure); required for `account` copies.
    * @default - the source account
    */
   readonly account?: string;
@@ -232,7 +235,7 @@ export interface PitrPolicy {
    */
   readonly diffBackupSchedule?: ScheduleSpec;
   /**
-   * Number of full base backups kept (pgBackRest `repo1-retention-full`).
+   * Number of full base backups kept (pgBackRest `repo1-retention-full`); enough that the oldest reaches back over the window.
    * @default 2
    */
   readonly retainFull?: number;
@@ -248,8 +251,8 @@ export interface PitrPolicy {
    */
   readonly expireBy?: 'archiver' | 'lifecycle';
   /**
-   * Days WAL objects are kept by the lifecycle rule.
-   * @default - the least that still replays the oldest retained base backup
+   * Days WAL objects are kept by the lifecycle rule; at least `retainFull` × the full-backup interval + `windowDays`.
+   * @default - that least value, which still replays the oldest retained base backup
    */
   readonly walRetentionDays?: number;
 }
@@ -276,8 +279,9 @@ export interface VerificationPolicy {
 /** Alarms and notifications. */
 export interface AlarmPolicy {
   /**
-   * The recovery-point objective in hours: alarm when the newest good backup is older.
-   * @default - 26 for daily dumps (one day and a two-hour margin)
+   * The recovery-point objective in hours: alarm when the newest good backup is older. It may not be shorter
+   * than the gap between two runs of the most frequent watched backup (logical dumps, backup-plan rules).
+   * @default - that gap rounded up to hours plus a two-hour margin: 26 for daily dumps; 26 when nothing is scheduled
    */
   readonly rpoHours?: number;
   /**

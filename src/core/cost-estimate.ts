@@ -1,0 +1,371 @@
+/**
+ * How much storage a backup policy keeps at steady state, per storage class, and what it costs a month.
+ * An estimate from a few numbers (database size, daily change, compression) and the policy's retention;
+ * the model behind each item is written next to it so the figure can be checked by hand.
+ */
+import {
+  DEFAULT_DIFF_BACKUP_SCHEDULE,
+  DEFAULT_DUMP_RETENTION_DAYS,
+  DEFAULT_FULL_BACKUP_SCHEDULE,
+  DEFAULT_LOGICAL_DUMP_SCHEDULE,
+  DEFAULT_MANAGED_BACKUP_RETENTION_DAYS,
+  defaultBackupPlanSchedule,
+  resolvePitr,
+} from './defaults';
+import { baseBackupExpirationDays, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS } from './lifecycle';
+import { LifecycleTransition, MAX_LIFECYCLE_DAYS, validateLifecycleRules } from './lifecycle-rules';
+import { BackupPolicy, ScheduleSpec } from './policy';
+import { parseSchedule } from './schedule';
+import { initialStorageClass, StorageClass } from './storage-class';
+import { resolveStoragePrices, StoragePriceOverrides, StoragePriceTable } from './storage-prices';
+import { PolicyValidationError, Validator } from './validation';
+
+/**
+ * How much smaller a compressed backup is than the database: 3 is typical of `pg_dump -Fc` at its default
+ * gzip level on mixed OLTP data, and of pgBackRest, WAL-G and barman-cloud compressing base backups and WAL.
+ * Measure yours (a dump's manifest records its size) and pass it as `compressionRatio`.
+ */
+export const DEFAULT_COMPRESSION_RATIO = 3;
+
+/** The days of an average month (365 / 12). */
+export const DAYS_PER_MONTH = 365 / 12;
+
+/** What the estimate is computed from. */
+export interface CostEstimateInputs {
+  /** The backup policy. */
+  readonly policy: BackupPolicy;
+  /** Size of the database, GB (as `pg_database_size` reports it). */
+  readonly databaseSizeGb: number;
+  /**
+   * Data changed a day, GB: the WAL written a day, and what differential backups and incremental
+   * snapshots copy.
+   */
+  readonly dailyChangeGb: number;
+  /**
+   * Database size over backup size, applied to dumps, base backups and WAL (not to snapshots).
+   * @default DEFAULT_COMPRESSION_RATIO (3)
+   */
+  readonly compressionRatio?: number;
+  /**
+   * Transitions of the dump bucket's lifecycle (the same the bucket is given).
+   * @default - dumps stay in the class they are written in
+   */
+  readonly dumpTransitions?: LifecycleTransition[];
+  /**
+   * Days an expired or deleted object version is kept (the buckets are versioned, so deleted data is billed until then).
+   * @default DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS (7)
+   */
+  readonly noncurrentVersionDays?: number;
+  /**
+   * Name used in the summary line, e.g. the database name.
+   * @default 'backups'
+   */
+  readonly label?: string;
+}
+
+/** What one line of the estimate is about. */
+export type CostEstimateItemKind = 'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'cold-snapshots' | 'copies' | 'copy-transfer';
+
+/** One line of the estimate. */
+export interface CostEstimateItem {
+  /** What is stored or moved. */
+  readonly item: CostEstimateItemKind;
+  /** How the quantity was found, in words. */
+  readonly description: string;
+  /**
+   * The storage class, for object storage.
+   * @default - not object storage (snapshots, transfer)
+   */
+  readonly storageClass?: StorageClass;
+  /** GB-months stored (average GB kept over a month), or GB moved a month for transfer. */
+  readonly quantity: number;
+  /** Unit of `quantity`. */
+  readonly unit: 'GB-month' | 'GB';
+  /** Price of one unit, USD. */
+  readonly unitPriceUsd: number;
+  /** `quantity × unitPriceUsd`, USD a month. */
+  readonly monthlyUsd: number;
+}
+
+/** The estimate. */
+export interface CostEstimate {
+  /** Each line, in the order: dumps, WAL, base backups, snapshots, copies. */
+  readonly items: CostEstimateItem[];
+  /** GB-months of object storage per storage class. */
+  readonly gbMonthByStorageClass: Partial<Record<StorageClass, number>>;
+  /** GB-months stored in all (object storage and snapshots). */
+  readonly totalGbMonth: number;
+  /** USD a month. */
+  readonly totalMonthlyUsd: number;
+  /** When the prices used were current. */
+  readonly pricesAsOf: string;
+  /** One line for a report: `orders: 925 GB-month, about $21.28 a month (estimate, list prices of 2025-06)`. */
+  readonly summary: string;
+}
+
+/**
+ * Estimates the storage a policy keeps at steady state and its monthly cost.
+ *
+ * - Logical dumps: each dump is `databaseSizeGb / compressionRatio`; `runs a day × (retentionDays +
+ *   noncurrentVersionDays)` dumps are kept, split between classes by `dumpTransitions`.
+ * - WAL: `dailyChangeGb / compressionRatio` a day, kept `pitr.walRetentionDays` (default: the minimum that
+ *   replays the oldest base backup) plus the noncurrent days.
+ * - Base backups: a full is the compressed database; the differentials between two fulls, evenly spaced,
+ *   hold the change since their full (at most the database). `retainFull` groups are kept (with lifecycle
+ *   expiry: as many as fit in the base-backup expiration), plus what expired in the last noncurrent days.
+ * - Snapshots (managed snapshots or a backup plan): incremental, so one full copy of the database plus the
+ *   daily change over the longest warm retention; a recovery point moved to cold storage is kept whole.
+ *   The free backup allowance of RDS is not subtracted.
+ * - Copies: each copy keeps the snapshots (or, without snapshots, the dumps) again for its own retention,
+ *   and a copy to another region moves the daily change (or each new dump) across regions.
+ *
+ * Bad inputs are reported to `validator` (default: thrown as a `PolicyValidationError`).
+ */
+export function estimateMonthlyCost(inputs: CostEstimateInputs, prices: StoragePriceOverrides = {}, validator?: Validator): CostEstimate {
+  const check = validator ?? new Validator();
+  const before = check.issues.length;
+  check.number('databaseSizeGb', inputs.databaseSizeGb, 0, 10_000_000, 'GB');
+  check.number('dailyChangeGb', inputs.dailyChangeGb, 0, 10_000_000, 'GB');
+  check.number('compressionRatio', inputs.compressionRatio, 1, 100);
+  check.integer('noncurrentVersionDays', inputs.noncurrentVersionDays, 0, MAX_LIFECYCLE_DAYS, 'days');
+  const table = resolveStoragePrices(prices, check);
+  const model = new SteadyStateModel(inputs, check);
+  const items = check.issues.length === before ? model.items(table) : [];
+  if (!validator) check.throwIfInvalid();
+
+  const gbMonthByStorageClass: Partial<Record<StorageClass, number>> = {};
+  for (const item of items) {
+    if (item.storageClass) gbMonthByStorageClass[item.storageClass] = (gbMonthByStorageClass[item.storageClass] ?? 0) + item.quantity;
+  }
+  const totalGbMonth = sum(items.filter((item) => item.unit === 'GB-month').map((item) => item.quantity));
+  const totalMonthlyUsd = sum(items.map((item) => item.monthlyUsd));
+  const summary = `${inputs.label ?? 'backups'}: ${formatNumber(totalGbMonth)} GB-month, about $${formatUsd(totalMonthlyUsd)} a month `
+    + `(estimate, list prices of ${table.asOf})`;
+  return { items, gbMonthByStorageClass, totalGbMonth, totalMonthlyUsd, pricesAsOf: table.asOf, summary };
+}
+
+interface CopyStorage {
+  readonly gbMonth: number;
+  readonly transferGb: number;
+  readonly inClass: boolean;
+  readonly region: string;
+  readonly description: string;
+}
+
+class SteadyStateModel {
+  private readonly policy: BackupPolicy;
+  private readonly size: number;
+  private readonly change: number;
+  private readonly ratio: number;
+  private readonly noncurrentDays: number;
+  private readonly initialClass: StorageClass;
+  private readonly dumpRunsPerDay: number | undefined;
+  private readonly fullsPerDay: number | undefined;
+  private readonly diffsPerDay: number | undefined;
+
+  constructor(private readonly inputs: CostEstimateInputs, private readonly validator: Validator) {
+    this.policy = inputs.policy;
+    this.size = inputs.databaseSizeGb;
+    this.change = inputs.dailyChangeGb;
+    this.ratio = inputs.compressionRatio ?? DEFAULT_COMPRESSION_RATIO;
+    this.noncurrentDays = inputs.noncurrentVersionDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS;
+    this.initialClass = initialStorageClass(this.policy.platform === 'azure' ? 'azure' : 'aws');
+    const dump = this.policy.logicalDump;
+    if (dump) {
+      this.dumpRunsPerDay = runsPerDay(dump.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE, 'logicalDump.schedule', validator);
+      validateLifecycleRules([{
+        id: 'logical-dumps', prefix: '', transitions: inputs.dumpTransitions, expirationDays: dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS,
+      }], validator, 'dumpLifecycle');
+    }
+    const pitr = this.policy.pitr;
+    if (pitr) {
+      this.fullsPerDay = runsPerDay(pitr.fullBackupSchedule ?? DEFAULT_FULL_BACKUP_SCHEDULE, 'pitr.fullBackupSchedule', validator);
+      this.diffsPerDay = runsPerDay(pitr.diffBackupSchedule ?? DEFAULT_DIFF_BACKUP_SCHEDULE, 'pitr.diffBackupSchedule', validator);
+    }
+  }
+
+  public items(prices: StoragePriceTable): CostEstimateItem[] {
+    const items: CostEstimateItem[] = [];
+    const stored = (item: CostEstimateItemKind, description: string, quantity: number, unitPriceUsd: number, storageClass?: StorageClass): void => {
+      if (quantity <= 0) return;
+      items.push({ item, description, ...(storageClass ? { storageClass } : {}), quantity, unit: 'GB-month', unitPriceUsd, monthlyUsd: quantity * unitPriceUsd });
+    };
+    const storedInClass = (item: CostEstimateItemKind, description: string, quantity: number, storageClass: StorageClass): void =>
+      stored(item, description, quantity, prices.storageGbMonth[storageClass], storageClass);
+
+    for (const segment of this.dumpSegments()) {
+      storedInClass('logical-dumps', segment.description, segment.gbMonth, segment.storageClass);
+    }
+    if (this.policy.pitr) {
+      const wal = this.walGbMonth();
+      storedInClass('wal-archive', wal.description, wal.gbMonth, this.initialClass);
+      const base = this.baseBackupGbMonth();
+      storedInClass('base-backups', base.description, base.gbMonth, this.initialClass);
+    }
+    const snapshots = this.snapshotGbMonth();
+    if (snapshots) {
+      stored('snapshots', snapshots.description, snapshots.warm, prices.snapshotGbMonth);
+      stored('cold-snapshots', 'recovery points in cold storage, each kept whole', snapshots.cold, prices.coldSnapshotGbMonth);
+    }
+    for (const copy of this.copies(snapshots !== undefined)) {
+      if (copy.inClass) {
+        storedInClass('copies', copy.description, copy.gbMonth, this.initialClass);
+      } else {
+        stored('copies', copy.description, copy.gbMonth, prices.snapshotGbMonth);
+      }
+      if (copy.transferGb > 0) {
+        items.push({
+          item: 'copy-transfer',
+          description: `${formatNumber(copy.transferGb)} GB a month copied to ${copy.region}`,
+          quantity: copy.transferGb,
+          unit: 'GB',
+          unitPriceUsd: prices.interRegionTransferGb,
+          monthlyUsd: copy.transferGb * prices.interRegionTransferGb,
+        });
+      }
+    }
+    return items;
+  }
+
+  private get dumpGb(): number {
+    return this.size / this.ratio;
+  }
+
+  /** Dumps by the class they are in: ages `[0, t1)` in the first class, `[t1, t2)` in the next, …, up to expiry plus the noncurrent days. */
+  private dumpSegments(): { storageClass: StorageClass; gbMonth: number; description: string }[] {
+    const dump = this.policy.logicalDump;
+    if (!dump || this.dumpRunsPerDay === undefined) return [];
+    const retention = dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS;
+    const lifetime = retention + this.noncurrentDays;
+    const boundaries = [
+      { day: 0, storageClass: this.initialClass },
+      ...(this.inputs.dumpTransitions ?? []).filter((t) => t.days < lifetime).map((t) => ({ day: t.days, storageClass: t.storageClass })),
+    ];
+    return boundaries.map((boundary, index) => {
+      const end = index + 1 < boundaries.length ? boundaries[index + 1].day : lifetime;
+      const days = end - boundary.day;
+      return {
+        storageClass: boundary.storageClass,
+        gbMonth: this.dumpGb * this.dumpRunsPerDay! * days,
+        description: `${formatNumber(this.dumpRunsPerDay! * days)} dumps of ${formatNumber(this.dumpGb)} GB aged ${boundary.day}–${end} days`,
+      };
+    });
+  }
+
+  private walGbMonth(): { gbMonth: number; description: string } {
+    const walDays = resolvePitr(this.policy.pitr!).walRetentionDays + this.noncurrentDays;
+    const perDay = this.change / this.ratio;
+    return { gbMonth: perDay * walDays, description: `${formatNumber(perDay)} GB of WAL a day kept ${walDays} days` };
+  }
+
+  private baseBackupGbMonth(): { gbMonth: number; description: string } {
+    const pitr = this.policy.pitr!;
+    const fullsPerDay = this.fullsPerDay ?? 0;
+    if (fullsPerDay === 0) return { gbMonth: 0, description: 'no full base backups' };
+    const diffsPerFull = Math.round((this.diffsPerDay ?? 0) / fullsPerDay);
+    const spacingDays = 1 / (fullsPerDay * (diffsPerFull + 1));
+    let diffs = 0;
+    for (let i = 1; i <= diffsPerFull; i++) diffs += Math.min(i * spacingDays * this.change, this.size) / this.ratio;
+    const group = this.dumpGb + diffs;
+    const resolved = resolvePitr(pitr);
+    const groupsKept = resolved.expireBy === 'lifecycle'
+      ? (baseBackupExpirationDays(pitr, this.validator) ?? 0) * fullsPerDay
+      : resolved.retainFull;
+    const expiredPerDay = group * fullsPerDay;
+    return {
+      gbMonth: group * groupsKept + expiredPerDay * this.noncurrentDays,
+      description: `${formatNumber(groupsKept)} fulls of ${formatNumber(this.dumpGb)} GB with ${diffsPerFull} differentials each (${formatNumber(diffs)} GB)`,
+    };
+  }
+
+  private snapshotGbMonth(): { warm: number; cold: number; description: string } | undefined {
+    const { managedSnapshots, backupPlan } = this.policy;
+    if (!managedSnapshots && !backupPlan) return undefined;
+    const warmDays = [
+      ...(managedSnapshots ? [managedSnapshots.backupRetentionDays ?? DEFAULT_MANAGED_BACKUP_RETENTION_DAYS] : []),
+      ...(backupPlan?.continuousBackupRetentionDays !== undefined ? [backupPlan.continuousBackupRetentionDays] : []),
+      ...(backupPlan?.rules ?? []).map((rule) => Math.min(rule.retentionDays, rule.moveToColdStorageAfterDays ?? rule.retentionDays)),
+    ];
+    const longest = Math.max(0, ...warmDays);
+    let cold = 0;
+    (backupPlan?.rules ?? []).forEach((rule, index) => {
+      if (rule.moveToColdStorageAfterDays === undefined || rule.moveToColdStorageAfterDays >= rule.retentionDays) return;
+      const perDay = runsPerDay(rule.schedule ?? defaultBackupPlanSchedule(rule.frequency), `backupPlan.rules[${index}].schedule`, this.validator) ?? 0;
+      cold += perDay * (rule.retentionDays - rule.moveToColdStorageAfterDays) * this.size;
+    });
+    return {
+      warm: this.size + this.change * longest,
+      cold,
+      description: `one full copy of ${formatNumber(this.size)} GB and ${longest} days of ${formatNumber(this.change)} GB daily change`,
+    };
+  }
+
+  private copies(hasSnapshots: boolean): CopyStorage[] {
+    const dumpRuns = this.dumpRunsPerDay ?? 0;
+    return (this.policy.copies ?? []).flatMap((copy): CopyStorage[] => {
+      const crossRegion = copy.destination === 'region' || (copy.region !== undefined && copy.region !== this.policy.sourceRegion);
+      const region = copy.region ?? 'another account';
+      if (hasSnapshots) {
+        return [{
+          gbMonth: this.size + this.change * copy.retentionDays,
+          transferGb: crossRegion ? this.change * DAYS_PER_MONTH : 0,
+          inClass: false,
+          region,
+          description: `snapshots copied to ${region}, kept ${copy.retentionDays} days`,
+        }];
+      }
+      if (dumpRuns === 0) return [];
+      return [{
+        gbMonth: this.dumpGb * dumpRuns * copy.retentionDays,
+        transferGb: crossRegion ? this.dumpGb * dumpRuns * DAYS_PER_MONTH : 0,
+        inClass: true,
+        region,
+        description: `dumps copied to ${region}, kept ${copy.retentionDays} days`,
+      }];
+    });
+  }
+}
+
+// 52 whole weeks, so weekly schedules average exactly 1/7 a day.
+const SAMPLE_DAYS = 364;
+const SAMPLE_START = Date.UTC(2025, 0, 1);
+const MINUTES_PER_UNIT = { minute: 1, hour: 60, day: 1440 } as const;
+
+/**
+ * Average runs a day of a schedule, over 52 weeks of calendar days (wall-clock, daylight saving time ignored).
+ * Reports an invalid schedule under `path` and returns `undefined`.
+ */
+export function runsPerDay(spec: ScheduleSpec, path: string, validator: Validator = new Validator()): number | undefined {
+  if (validator.isUnresolved(spec, spec.expression, spec.timezone)) return undefined;
+  let parsed;
+  try {
+    parsed = parseSchedule(spec, path);
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    error.issues.forEach((issue) => validator.report(issue, []));
+    return undefined;
+  }
+  if (parsed.kind === 'rate') return 1440 / (parsed.value * MINUTES_PER_UNIT[parsed.unit]);
+  let days = 0;
+  for (let day = 0; day < SAMPLE_DAYS; day++) {
+    const date = new Date(SAMPLE_START + day * 86_400_000);
+    const matches = (parsed.months === undefined || parsed.months.includes(date.getUTCMonth() + 1))
+      && (parsed.daysOfMonth === undefined || parsed.daysOfMonth.includes(date.getUTCDate()))
+      && (parsed.daysOfWeek === undefined || parsed.daysOfWeek.includes(date.getUTCDay()));
+    if (matches) days++;
+  }
+  return (parsed.minutes.length * parsed.hours.length * days) / SAMPLE_DAYS;
+}
+
+/** Dollars and cents, rounding half up after clearing binary noise (21.275 is stored as 21.27499…). */
+function formatUsd(value: number): string {
+  return (Math.round(Number((value * 100).toFixed(6))) / 100).toFixed(2);
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}

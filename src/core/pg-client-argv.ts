@@ -1,0 +1,241 @@
+/**
+ * Argument vectors for the PostgreSQL client tools, rendered from the logical-dump policy.
+ * They are arrays handed to `execve` as they are: no shell ever parses them, so a table
+ * pattern or a database name can hold any character without quoting rules.
+ */
+import type { DumpCompression, LogicalDumpPolicy } from './policy';
+import { Validator } from './validation';
+
+/** Connection and output settings of one `pg_dump` run, beside the policy. */
+export interface PgDumpArgvOptions {
+  /**
+   * `--dbname`: a database name or a libpq connection string / URL. Keep the password out of it
+   * (pass it in `PGPASSWORD`): argv is visible to every user of the host.
+   */
+  readonly dbname: string;
+  /**
+   * `--file`: the output file, or the output directory of the directory format.
+   * @default - standard output (custom format only; the directory format needs a path)
+   */
+  readonly file?: string;
+  /**
+   * `--snapshot`: an exported snapshot (`pg_export_snapshot()`) the dump reads from.
+   * @default - pg_dump takes its own snapshot
+   */
+  readonly snapshot?: string;
+  /**
+   * `--verbose`: pg_dump names each table on stderr as it dumps it, which the runner turns into progress.
+   * @default false
+   */
+  readonly verbose?: boolean;
+  /**
+   * Major version of the `pg_dump` that will run. Clients before 16 only take a gzip level, so
+   * `gzip:N` and `none` are rendered as `N` and `0`, and `lz4`/`zstd` are refused.
+   * @default - 16 or newer (`--compress=method:level` is passed as given)
+   */
+  readonly clientMajorVersion?: number;
+}
+
+/** Connection and output settings of one `pg_dumpall --globals-only` run. */
+export interface PgDumpallGlobalsArgvOptions {
+  /** `--dbname`: a libpq connection string / URL without the password. */
+  readonly dbname: string;
+  /**
+   * `--file`: the output file.
+   * @default - standard output
+   */
+  readonly file?: string;
+  /**
+   * `--no-role-passwords`: leave role passwords out, which managed services (RDS, Azure) require
+   * because their users cannot read `pg_authid`.
+   * @default false
+   */
+  readonly noRolePasswords?: boolean;
+}
+
+/** One `pg_restore` run. */
+export interface PgRestoreArgvOptions {
+  /** The archive: a custom-format file or a directory-format directory. */
+  readonly archive: string;
+  /**
+   * `--list`: print the archive's table of contents instead of restoring it.
+   * @default false
+   */
+  readonly list?: boolean;
+  /**
+   * `--dbname`: the database to restore into (with `create`, the database to connect to first).
+   * Required unless `list`.
+   * @default - none
+   */
+  readonly dbname?: string;
+  /**
+   * `--jobs`: parallel restore jobs.
+   * @default 1
+   */
+  readonly jobs?: number;
+  /**
+   * `--table`: restore only these tables.
+   * @default - every table
+   */
+  readonly tables?: string[];
+  /**
+   * `--clean --if-exists`: drop each object before recreating it, without failing on those that do not exist.
+   * @default false
+   */
+  readonly clean?: boolean;
+  /**
+   * `--create`: create the archive's database and restore into it.
+   * @default false
+   */
+  readonly create?: boolean;
+  /**
+   * `--no-owner`: do not restore ownership.
+   * @default false
+   */
+  readonly noOwner?: boolean;
+  /**
+   * `--no-acl`: do not restore privileges.
+   * @default false
+   */
+  readonly noAcl?: boolean;
+  /**
+   * `--exit-on-error`: stop at the first failed statement instead of counting errors and going on.
+   * @default true
+   */
+  readonly exitOnError?: boolean;
+  /**
+   * `--verbose`.
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+/** The default `pg_dump --lock-wait-timeout`, in seconds. */
+export const DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS = 300;
+
+const COMPRESSION_SYNTAX = /^(?:\d|none|gzip(?::\d)?|lz4(?::(?:[1-9]|1[0-2]))?|zstd(?::(?:[1-9]|1\d|2[0-2]))?)$/;
+const COMPRESSION_ALLOWED = 'a level 0-9, or none, gzip:0-9, lz4:1-12, zstd:1-22';
+
+function checkDumpPolicy(validator: Validator, policy: LogicalDumpPolicy, path: string): void {
+  const format = policy.format ?? 'custom';
+  validator.oneOf(`${path}.format`, policy.format, ['custom', 'directory']);
+  if (validator.integer(`${path}.jobs`, policy.jobs, 1, 64) && (policy.jobs ?? 1) > 1 && format !== 'directory') {
+    validator.report({
+      path: `${path}.jobs`,
+      value: policy.jobs,
+      allowed: '1 with the custom format',
+      reason: 'parallel dumps need format "directory"',
+    }, [policy.jobs, policy.format]);
+  }
+  if (policy.schemaOnly && policy.dataOnly) {
+    validator.report({
+      path: `${path}.dataOnly`,
+      value: policy.dataOnly,
+      allowed: 'false when schemaOnly is true',
+      reason: 'schemaOnly and dataOnly exclude each other',
+    }, [policy.schemaOnly, policy.dataOnly]);
+  }
+  const compression = policy.compression;
+  if (typeof compression === 'number') {
+    validator.integer(`${path}.compression`, compression, 0, 9);
+  } else if (compression !== undefined) {
+    validator.matches(`${path}.compression`, compression, COMPRESSION_SYNTAX, COMPRESSION_ALLOWED);
+  }
+  validator.number(`${path}.lockWaitTimeoutSeconds`, policy.lockWaitTimeoutSeconds, 0.001, 86_400, 'seconds');
+  validator.nonEmptyStrings(`${path}.tables`, policy.tables);
+  validator.nonEmptyStrings(`${path}.excludeTables`, policy.excludeTables);
+  validator.nonEmptyStrings(`${path}.schemas`, policy.schemas);
+  validator.nonEmptyStrings(`${path}.excludeSchemas`, policy.excludeSchemas);
+}
+
+/**
+ * The `--compress` value for a client of the given major version. Clients before 16 take only a
+ * gzip level, so method syntax is translated where it means the same and refused where it cannot.
+ */
+export function pgDumpCompressArgument(compression: DumpCompression, clientMajorVersion?: number): string {
+  const text = String(compression);
+  if (clientMajorVersion === undefined || clientMajorVersion >= 16) return text;
+  if (text === 'none') return '0';
+  const gzip = /^gzip(?::(\d))?$/.exec(text);
+  if (gzip) return gzip[1] ?? '6';
+  if (/^\d$/.test(text)) return text;
+  const validator = new Validator();
+  validator.report({
+    path: 'logicalDump.compression',
+    value: compression,
+    allowed: 'a level 0-9, none or gzip:0-9 with a pg_dump before 16',
+    reason: `the pg_dump client is version ${clientMajorVersion}; lz4 and zstd need 16 or newer`,
+  });
+  validator.throwIfInvalid();
+  return text;
+}
+
+/**
+ * The argv (without the program name) of `pg_dump` for a policy.
+ * @throws PolicyValidationError when the policy cannot be rendered (e.g. `jobs > 1` with the custom format).
+ */
+export function pgDumpArgv(policy: LogicalDumpPolicy, options: PgDumpArgvOptions): string[] {
+  const validator = new Validator();
+  checkDumpPolicy(validator, policy, 'logicalDump');
+  const format = policy.format ?? 'custom';
+  if (format === 'directory' && !options.file) {
+    validator.report({ path: 'file', value: options.file, allowed: 'an output directory', reason: 'the directory format cannot write to standard output' });
+  }
+  validator.throwIfInvalid();
+
+  const argv = [`--format=${format}`];
+  if (policy.compression !== undefined) argv.push(`--compress=${pgDumpCompressArgument(policy.compression, options.clientMajorVersion)}`);
+  if ((policy.jobs ?? 1) > 1) argv.push(`--jobs=${policy.jobs}`);
+  for (const table of policy.tables ?? []) argv.push(`--table=${table}`);
+  for (const table of policy.excludeTables ?? []) argv.push(`--exclude-table=${table}`);
+  for (const schema of policy.schemas ?? []) argv.push(`--schema=${schema}`);
+  for (const schema of policy.excludeSchemas ?? []) argv.push(`--exclude-schema=${schema}`);
+  if (policy.schemaOnly) argv.push('--schema-only');
+  if (policy.dataOnly) argv.push('--data-only');
+  if (policy.noOwner) argv.push('--no-owner');
+  if (policy.noAcl) argv.push('--no-acl');
+  // pg_dump sends this value to SET lock_timeout, whose bare unit is milliseconds.
+  const lockWaitMs = Math.round((policy.lockWaitTimeoutSeconds ?? DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS) * 1000);
+  argv.push(`--lock-wait-timeout=${lockWaitMs}`);
+  if (options.snapshot) argv.push(`--snapshot=${options.snapshot}`);
+  if (options.verbose) argv.push('--verbose');
+  if (options.file) argv.push(`--file=${options.file}`);
+  argv.push(`--dbname=${options.dbname}`);
+  return argv;
+}
+
+/** The argv (without the program name) of `pg_dumpall --globals-only`: roles and tablespaces. */
+export function pgDumpallGlobalsArgv(options: PgDumpallGlobalsArgvOptions): string[] {
+  const argv = ['--globals-only'];
+  if (options.noRolePasswords) argv.push('--no-role-passwords');
+  if (options.file) argv.push(`--file=${options.file}`);
+  argv.push(`--dbname=${options.dbname}`);
+  return argv;
+}
+
+/**
+ * The argv (without the program name) of `pg_restore`.
+ * @throws PolicyValidationError for combinations pg_restore refuses (no target database, `jobs` out of range).
+ */
+export function pgRestoreArgv(options: PgRestoreArgvOptions): string[] {
+  const validator = new Validator();
+  validator.integer('jobs', options.jobs, 1, 64);
+  validator.nonEmptyStrings('tables', options.tables);
+  if (!options.list && !options.dbname) {
+    validator.report({ path: 'dbname', value: options.dbname, allowed: 'a database to restore into', reason: 'only a --list run needs no database' });
+  }
+  validator.throwIfInvalid();
+
+  if (options.list) return ['--list', options.archive];
+  const argv = [`--dbname=${options.dbname}`];
+  if ((options.jobs ?? 1) > 1) argv.push(`--jobs=${options.jobs}`);
+  for (const table of options.tables ?? []) argv.push(`--table=${table}`);
+  if (options.clean) argv.push('--clean', '--if-exists');
+  if (options.create) argv.push('--create');
+  if (options.noOwner) argv.push('--no-owner');
+  if (options.noAcl) argv.push('--no-acl');
+  if (options.exitOnError ?? true) argv.push('--exit-on-error');
+  if (options.verbose) argv.push('--verbose');
+  argv.push(options.archive);
+  return argv;
+}

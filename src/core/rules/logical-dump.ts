@@ -1,0 +1,37 @@
+import { resolveLogicalDump } from '../defaults';
+import { LogicalDumpPolicy } from '../policy';
+import { checkSchedule } from '../schedule';
+import { Validator } from '../validation';
+import { checkIntegerAtLeast } from './bounds';
+import { checkDumpCompression } from './dump-compression';
+
+/** Checks logical dumps: every value, `jobs` against `format`, and `schemaOnly` against `dataOnly`. */
+export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy | undefined): void {
+  if (dump === undefined || validator.isUnresolved(dump)) return;
+  const path = 'logicalDump';
+  checkSchedule(validator, `${path}.schedule`, dump.schedule);
+  const formatValid = validator.oneOf(`${path}.format`, dump.format, ['custom', 'directory']);
+  checkDumpCompression(validator, `${path}.compression`, dump.compression);
+  const jobsValid = validator.integer(`${path}.jobs`, dump.jobs, 1, 64);
+  validator.nonEmptyStrings(`${path}.tables`, dump.tables);
+  validator.nonEmptyStrings(`${path}.excludeTables`, dump.excludeTables);
+  validator.nonEmptyStrings(`${path}.schemas`, dump.schemas);
+  validator.nonEmptyStrings(`${path}.excludeSchemas`, dump.excludeSchemas);
+  checkIntegerAtLeast(validator, `${path}.retentionDays`, dump.retentionDays, 1, 'days');
+  validator.number(`${path}.lockWaitTimeoutSeconds`, dump.lockWaitTimeoutSeconds, 0.001, 86_400, 'seconds');
+  validator.oneOf(`${path}.rowCounts`, dump.rowCounts, ['exact', 'estimate', 'off']);
+
+  const resolved = resolveLogicalDump(dump);
+  if (formatValid && jobsValid && resolved.jobs > 1 && resolved.format !== 'directory') {
+    validator.report(
+      { path: `${path}.jobs`, value: resolved.jobs, allowed: `1 when format is "${resolved.format}"`, reason: 'pg_dump -j needs format "directory"' },
+      [dump.jobs, dump.format],
+    );
+  }
+  if (resolved.schemaOnly === true && resolved.dataOnly === true) {
+    validator.report(
+      { path: `${path}.dataOnly`, value: true, allowed: 'false when schemaOnly is true', reason: 'pg_dump -s and -a exclude each other' },
+      [dump.schemaOnly, dump.dataOnly],
+    );
+  }
+}

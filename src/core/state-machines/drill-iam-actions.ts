@@ -1,0 +1,122 @@
+/**
+ * The resources a drill's execution role acts on. Each front end maps a kind to the ARNs it knows (the task
+ * definition it created, the topic it was given, …) so every statement is scoped as narrowly as the service allows.
+ */
+export type DrillResourceKind =
+  /** The drill's ECS task definition (`arn:aws:ecs:…:task-definition/family:*`). */
+  | 'ecs-task-definition'
+  /** Tasks of the drill's cluster (`arn:aws:ecs:…:task/cluster-name/*`). */
+  | 'ecs-task'
+  /** `ecs:ListTasks` has no task resource: `*`, scoped with the condition `ecs:cluster` = the cluster ARN. */
+  | 'ecs-cluster-condition'
+  /** The task role and task execution role the task definition names (`iam:PassRole` to `ecs-tasks.amazonaws.com`). */
+  | 'ecs-task-roles'
+  /** The rule Step Functions manages for `.sync` ECS tasks (`arn:aws:events:…:rule/StepFunctionsGetEventsForECSTaskRule`). */
+  | 'sync-events-rule'
+  /** The notification topic. */
+  | 'sns-topic'
+  /** `cloudwatch:PutMetricData` has no resource: `*`, scoped with the condition `cloudwatch:namespace`. */
+  | 'cloudwatch-namespace-condition'
+  /** The database whose snapshots are restored (`arn:aws:rds:…:db:source` or `…:cluster:source`). */
+  | 'rds-source'
+  /** Its snapshots (`arn:aws:rds:…:snapshot:*` or `…:cluster-snapshot:*`). */
+  | 'rds-snapshots'
+  /** Scratch DB instances the drill creates (`arn:aws:rds:…:db:<scratchIdentifierPrefix>-*`). */
+  | 'rds-scratch-instances'
+  /** Scratch Aurora clusters the drill creates (`arn:aws:rds:…:cluster:<scratchIdentifierPrefix>-*`). */
+  | 'rds-scratch-clusters'
+  /** The DB subnet group scratch databases are placed in (`arn:aws:rds:…:subgrp:name`). */
+  | 'rds-subnet-group';
+
+/** IAM actions a drill needs on one kind of resource. */
+export interface DrillIamActionGroup {
+  /** What the actions apply to. */
+  readonly resource: DrillResourceKind;
+  /** The IAM actions, e.g. `ecs:RunTask`. */
+  readonly actions: readonly string[];
+  /** Why the drill needs them, for the policy's documentation and for reviewers. */
+  readonly reason: string;
+}
+
+/** Running a task with `ecs:runTask.sync`, and stopping it when the drill gives up on it. */
+export const ECS_SYNC_TASK_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  { resource: 'ecs-task-definition', actions: ['ecs:RunTask'], reason: 'start the drill task' },
+  { resource: 'ecs-task', actions: ['ecs:DescribeTasks', 'ecs:StopTask'], reason: 'wait for the task (.sync) and stop it after a timeout or failure' },
+  { resource: 'ecs-cluster-condition', actions: ['ecs:ListTasks'], reason: 'find the drill task still running after a timeout' },
+  { resource: 'ecs-task-roles', actions: ['iam:PassRole'], reason: 'hand the task role and execution role to ECS' },
+  {
+    resource: 'sync-events-rule',
+    actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+    reason: 'Step Functions learns that a .sync task stopped through this managed rule',
+  },
+];
+
+/** Reporting the outcome: metrics and the failure notification. */
+export const DRILL_OUTCOME_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  { resource: 'sns-topic', actions: ['sns:Publish'], reason: 'notify a failed drill' },
+  { resource: 'cloudwatch-namespace-condition', actions: ['cloudwatch:PutMetricData'], reason: 'publish the drill outcome and restore duration' },
+];
+
+/** Restoring the latest snapshot of an RDS DB instance into a scratch instance and deleting it. */
+export const RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  { resource: 'rds-source', actions: ['rds:DescribeDBSnapshots'], reason: 'list the source instance\'s snapshots' },
+  {
+    resource: 'rds-snapshots',
+    actions: ['rds:DescribeDBSnapshots', 'rds:RestoreDBInstanceFromDBSnapshot'],
+    reason: 'read and restore the newest snapshot',
+  },
+  {
+    resource: 'rds-scratch-instances',
+    actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+    reason: 'create, tag, poll and delete the scratch instance',
+  },
+  { resource: 'rds-subnet-group', actions: ['rds:RestoreDBInstanceFromDBSnapshot'], reason: 'place the scratch instance in the drill subnet group' },
+];
+
+/** Restoring the latest snapshot of an Aurora cluster into a scratch cluster with one instance, and deleting both. */
+export const RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  { resource: 'rds-source', actions: ['rds:DescribeDBClusterSnapshots'], reason: 'list the source cluster\'s snapshots' },
+  {
+    resource: 'rds-snapshots',
+    actions: ['rds:DescribeDBClusterSnapshots', 'rds:RestoreDBClusterFromSnapshot'],
+    reason: 'read and restore the newest cluster snapshot',
+  },
+  {
+    resource: 'rds-scratch-clusters',
+    actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DeleteDBCluster'],
+    reason: 'create, tag and delete the scratch cluster (creating an instance also acts on its cluster)',
+  },
+  {
+    resource: 'rds-scratch-instances',
+    actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+    reason: 'create, tag, poll and delete the scratch cluster\'s instance',
+  },
+  {
+    resource: 'rds-subnet-group',
+    actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance'],
+    reason: 'place the scratch cluster in the drill subnet group',
+  },
+];
+
+/**
+ * Merges action groups: one group per resource kind, actions sorted and listed once, reasons joined.
+ */
+export function mergeIamActionGroups(...groups: (readonly DrillIamActionGroup[])[]): DrillIamActionGroup[] {
+  const byResource = new Map<DrillResourceKind, { actions: Set<string>; reasons: string[] }>();
+  for (const group of groups.flat()) {
+    const entry = byResource.get(group.resource) ?? { actions: new Set<string>(), reasons: [] };
+    group.actions.forEach((action) => entry.actions.add(action));
+    if (!entry.reasons.includes(group.reason)) entry.reasons.push(group.reason);
+    byResource.set(group.resource, entry);
+  }
+  return [...byResource.entries()].map(([resource, entry]) => ({
+    resource,
+    actions: [...entry.actions].sort(),
+    reason: entry.reasons.join('; '),
+  }));
+}
+
+/** Every IAM action in a list of groups, sorted, each once (for a quick review or an unscoped policy). */
+export function allIamActions(groups: readonly DrillIamActionGroup[]): string[] {
+  return [...new Set(groups.flatMap((group) => group.actions))].sort();
+}

@@ -1,0 +1,266 @@
+import { AslResource, AslCatcher, AslJsonValue, AslPayloadTemplate, AslState, AslTaskState, intrinsicFormatTemplate, intrinsicStringLiteral } from './asl';
+import { DrillPlaceholder, ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillMetric } from './restore-drill-options';
+
+/** Names of the states every drill shares. Failure paths all end `Publish failure metric` → `Notify failure` → `Drill failed`. */
+export const DrillStateName = {
+  /** Derives the drill's identifiers from the execution name. */
+  INITIALIZE: 'Initialize drill',
+  /** `RestoreDrillFailed` = 1. */
+  PUBLISH_FAILURE_METRIC: 'Publish failure metric',
+  /** SNS message naming the database, the execution, the error and its cause. */
+  NOTIFY_FAILURE: 'Notify failure',
+  /** The Fail state: error and cause of the first failure. */
+  DRILL_FAILED: 'Drill failed',
+  /** `RestoreDrillSucceeded` = 1. */
+  PUBLISH_SUCCESS_METRIC: 'Publish success metric',
+  /** `RestoreDurationSeconds`, computed in JSONata from the execution's start time. */
+  PUBLISH_RESTORE_DURATION: 'Publish restore duration',
+  /** Turns a failed duration publish into the drill's error. */
+  RECORD_DURATION_METRIC_FAILURE: 'Record duration metric failure',
+  /** The Succeed state. */
+  DRILL_SUCCEEDED: 'Drill succeeded',
+} as const;
+
+/** Where a Task's error goes in the state data; cleanup and notification read it, so it never replaces the input. */
+export const ERROR_PATH = '$.error';
+/** Where a cleanup step's error goes, so that it does not hide the error that started the cleanup. */
+export const CLEANUP_ERROR_PATH = '$.cleanupError';
+
+/** Catches every error into `resultPath`, keeping the rest of the state data. */
+export function catchAll(next: string, resultPath: string = ERROR_PATH): AslCatcher[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next }];
+}
+
+/** A string field that is a path or an intrinsic function (`Key.$`). */
+function dynamic(key: string, expression: string): AslPayloadTemplate {
+  return { [`${key}.$`]: expression };
+}
+
+/** An intrinsic splitting a comma-separated placeholder into a list. */
+export function splitPlaceholder(placeholder: string): string {
+  return `States.StringSplit(${intrinsicStringLiteral(`\${${placeholder}}`)}, ',')`;
+}
+
+/** The Pass state that derives a drill's identifiers from the execution name (hashed, so any name gives valid ids). */
+export function initializeState(next: string, extra: AslPayloadTemplate = {}): AslState {
+  return {
+    Type: 'Pass',
+    Comment: 'Identifiers of this drill, derived from the execution name',
+    Parameters: {
+      'id.$': "States.Hash($$.Execution.Name, 'MD5')",
+      'startedBy.$': "States.Format('pg-backup-drill-{}', States.Hash($$.Execution.Name, 'MD5'))",
+      ...extra,
+    },
+    ResultPath: '$.drill',
+    Next: next,
+  };
+}
+
+function metricDimensions(kind: RestoreDrillKind): AslJsonValue {
+  return [
+    { Name: 'Database', Value: `\${${DrillPlaceholder.DATABASE_NAME}}` },
+    { Name: 'Drill', Value: kind },
+  ];
+}
+
+function putMetricTask(
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, metricName: string, next: string, catchers: AslCatcher[],
+): AslTaskState {
+  return {
+    Type: 'Task',
+    Resource: AslResource.awsSdk('cloudwatch', 'putMetricData'),
+    Parameters: {
+      Namespace: options.metricNamespace,
+      MetricData: [{ MetricName: metricName, Dimensions: metricDimensions(kind), Value: 1, Unit: 'Count' }],
+    },
+    ResultPath: null,
+    TimeoutSeconds: options.apiCallTimeoutSeconds,
+    Catch: catchers,
+    Next: next,
+  };
+}
+
+/**
+ * The end of every failure path: failure metric, notification, Fail. A failed metric or notification does not stop
+ * the others: the execution still fails with the drill's own error.
+ */
+export function failureTailStates(options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind): Record<string, AslState> {
+  const label = `${kind} restore drill`;
+  return {
+    [DrillStateName.PUBLISH_FAILURE_METRIC]: putMetricTask(
+      options, kind, RestoreDrillMetric.FAILED, DrillStateName.NOTIFY_FAILURE,
+      catchAll(DrillStateName.NOTIFY_FAILURE, '$.metricError'),
+    ),
+    [DrillStateName.NOTIFY_FAILURE]: {
+      Type: 'Task',
+      Resource: AslResource.SNS_PUBLISH,
+      Parameters: {
+        TopicArn: `\${${DrillPlaceholder.NOTIFICATION_TOPIC_ARN}}`,
+        Subject: `\${${DrillPlaceholder.DATABASE_NAME}}: ${label} failed`,
+        ...dynamic(
+          'Message',
+          `States.Format(${intrinsicFormatTemplate(`The ${label} of \${${DrillPlaceholder.DATABASE_NAME}} failed. Execution: {}. Error: {}. Cause: {}`)}, `
+            + '$$.Execution.Id, $.error.Error, $.error.Cause)',
+        ),
+      },
+      ResultPath: null,
+      TimeoutSeconds: options.apiCallTimeoutSeconds,
+      Catch: catchAll(DrillStateName.DRILL_FAILED, '$.notifyError'),
+      Next: DrillStateName.DRILL_FAILED,
+    },
+    [DrillStateName.DRILL_FAILED]: {
+      Type: 'Fail',
+      Comment: 'Fails with the error and cause that started the failure path',
+      ErrorPath: '$.error.Error',
+      CausePath: '$.error.Cause',
+    },
+  };
+}
+
+/**
+ * The end of the success path: success metric, then the restore duration, then Succeed.
+ *
+ * The duration is the one state in JSONata: JSONPath has no date arithmetic. It measures from the execution's start
+ * to the moment the verified restore was reported, which is what an operator would wait in a real recovery.
+ */
+export function successTailStates(options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind): Record<string, AslState> {
+  return {
+    [DrillStateName.PUBLISH_SUCCESS_METRIC]: putMetricTask(
+      options, kind, RestoreDrillMetric.SUCCEEDED, DrillStateName.PUBLISH_RESTORE_DURATION,
+      catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
+    ),
+    [DrillStateName.PUBLISH_RESTORE_DURATION]: {
+      Type: 'Task',
+      QueryLanguage: 'JSONata',
+      Resource: AslResource.awsSdk('cloudwatch', 'putMetricData'),
+      Arguments: {
+        Namespace: options.metricNamespace,
+        MetricData: [{
+          MetricName: RestoreDrillMetric.DURATION,
+          Dimensions: metricDimensions(kind),
+          Value: '{% $round(($millis() - $toMillis($states.context.Execution.StartTime)) / 1000) %}',
+          Unit: 'Seconds',
+        }],
+      },
+      TimeoutSeconds: options.apiCallTimeoutSeconds,
+      // A JSONata catcher without Output passes on the error output ({ Error, Cause }); the next state files it under $.error.
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: DrillStateName.RECORD_DURATION_METRIC_FAILURE }],
+      Next: DrillStateName.DRILL_SUCCEEDED,
+    },
+    [DrillStateName.RECORD_DURATION_METRIC_FAILURE]: {
+      Type: 'Pass',
+      Parameters: { 'error.$': '$' },
+      Next: DrillStateName.PUBLISH_FAILURE_METRIC,
+    },
+    [DrillStateName.DRILL_SUCCEEDED]: { Type: 'Succeed' },
+  };
+}
+
+/** What an ECS drill task runs and where its states lead. */
+export interface EcsDrillTaskSpec {
+  /** Name of the Run state, e.g. `Run verify task`; the stop states are named after it. */
+  readonly runState: string;
+  /** What the task does, for the stop reason, e.g. `verify task`. */
+  readonly taskLabel: string;
+  /** The container command, fixed; or `commandExpression` when it depends on the state data. */
+  readonly command?: readonly string[];
+  /** An intrinsic building the command (`States.Array(…)`). */
+  readonly commandExpression?: string;
+  /** Environment variables of the container, name → path into the state data. */
+  readonly environmentPaths?: Readonly<Record<string, string>>;
+  /** The task's timeout. */
+  readonly timeoutSeconds: number;
+  /** The state after the task succeeded. */
+  readonly next: string;
+  /** The state after a failed task was stopped (or found already stopped). */
+  readonly afterStop: string;
+}
+
+/** Names of the states {@link ecsDrillTaskStates} creates for one task. */
+export function ecsStopStateNames(taskLabel: string): { find: string; check: string; stop: string } {
+  return {
+    find: `Find running ${taskLabel}`,
+    check: `Is ${taskLabel} still running?`,
+    stop: `Stop ${taskLabel}`,
+  };
+}
+
+/**
+ * An ECS RunTask `.sync` state and, for its failures, the states that find the task if it is still running and stop
+ * it. The task is found by its `startedBy` (derived from the execution name), because after a timeout the error does
+ * not carry the task ARN.
+ */
+export function ecsDrillTaskStates(options: ResolvedRestoreDrillOptions, spec: EcsDrillTaskSpec): Record<string, AslState> {
+  const names = ecsStopStateNames(spec.taskLabel);
+  const environment = Object.entries(spec.environmentPaths ?? {}).map(([name, path]) => ({ 'Name': name, 'Value.$': path }));
+  const containerOverride: AslPayloadTemplate = {
+    Name: `\${${DrillPlaceholder.CONTAINER_NAME}}`,
+    ...(spec.commandExpression !== undefined ? dynamic('Command', spec.commandExpression) : { Command: [...(spec.command ?? [])] }),
+    ...(environment.length > 0 ? { Environment: environment } : {}),
+  };
+  const cluster = `\${${DrillPlaceholder.CLUSTER_ARN}}`;
+  return {
+    [spec.runState]: {
+      Type: 'Task',
+      Resource: AslResource.ECS_RUN_TASK_SYNC,
+      Parameters: {
+        'LaunchType': 'FARGATE',
+        'Cluster': cluster,
+        'TaskDefinition': `\${${DrillPlaceholder.TASK_DEFINITION_ARN}}`,
+        'StartedBy.$': '$.drill.startedBy',
+        'NetworkConfiguration': {
+          AwsvpcConfiguration: {
+            'Subnets.$': splitPlaceholder(DrillPlaceholder.SUBNETS),
+            'SecurityGroups.$': splitPlaceholder(DrillPlaceholder.SECURITY_GROUPS),
+            'AssignPublicIp': options.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          },
+        },
+        'Overrides': { ContainerOverrides: [containerOverride] },
+        'PropagateTags': 'TASK_DEFINITION',
+      },
+      ResultSelector: { 'taskArn.$': '$.TaskArn' },
+      ResultPath: '$.task',
+      TimeoutSeconds: spec.timeoutSeconds,
+      Catch: catchAll(names.find),
+      Next: spec.next,
+    },
+    [names.find]: {
+      Type: 'Task',
+      Resource: AslResource.awsSdk('ecs', 'listTasks'),
+      Parameters: { 'Cluster': cluster, 'StartedBy.$': '$.drill.startedBy', 'DesiredStatus': 'RUNNING' },
+      ResultSelector: { 'taskArns.$': '$.TaskArns' },
+      ResultPath: '$.runningTasks',
+      TimeoutSeconds: options.apiCallTimeoutSeconds,
+      Catch: catchAll(spec.afterStop, CLEANUP_ERROR_PATH),
+      Next: names.check,
+    },
+    [names.check]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.runningTasks.taskArns[0]', IsPresent: true, Next: names.stop }],
+      Default: spec.afterStop,
+    },
+    [names.stop]: {
+      Type: 'Task',
+      Resource: AslResource.awsSdk('ecs', 'stopTask'),
+      Parameters: {
+        'Cluster': cluster,
+        'Task.$': '$.runningTasks.taskArns[0]',
+        'Reason': `Restore drill gave up on the ${spec.taskLabel}`,
+      },
+      ResultPath: null,
+      TimeoutSeconds: options.apiCallTimeoutSeconds,
+      Catch: catchAll(spec.afterStop, CLEANUP_ERROR_PATH),
+      Next: spec.afterStop,
+    },
+  };
+}
+
+/** The argv of a runner subcommand: the runner, the subcommand's arguments, then the user's extra arguments. */
+export function runnerArgv(options: ResolvedRestoreDrillOptions, args: readonly string[]): string[] {
+  return [...options.runnerCommand, ...args, ...options.extraArgs];
+}
+
+/** The task timeout of a restore: the RTO plus the margin. */
+export function restoreTaskTimeoutSeconds(options: ResolvedRestoreDrillOptions): number {
+  return options.maxRestoreDurationSeconds + options.taskTimeoutMarginSeconds;
+}

@@ -1,0 +1,98 @@
+import { PolicyValidationError, pgDumpArgv, pgDumpCompressArgument, pgDumpallGlobalsArgv, pgRestoreArgv, type LogicalDumpPolicy } from '../../src/core';
+
+const DB = 'postgres://app@db.internal:5432/shop';
+
+describe('pgDumpArgv', () => {
+  test('renders a default policy as custom format with the default lock-wait timeout', () => {
+    expect(pgDumpArgv({}, { dbname: DB })).toEqual(['--format=custom', '--lock-wait-timeout=300000', `--dbname=${DB}`]);
+  });
+
+  test('renders every option of the policy, one argv entry each, with no shell quoting', () => {
+    const policy: LogicalDumpPolicy = {
+      format: 'directory',
+      jobs: 4,
+      compression: 'zstd:3',
+      tables: ['public.orders', 'a "quoted" ; table'],
+      excludeTables: ['audit.*'],
+      schemas: ['public'],
+      excludeSchemas: ['tmp'],
+      dataOnly: true,
+      noOwner: true,
+      noAcl: true,
+      lockWaitTimeoutSeconds: 1.5,
+    };
+    expect(pgDumpArgv(policy, { dbname: DB, file: '/scratch/dump', snapshot: '00000003-1B', verbose: true })).toEqual([
+      '--format=directory', '--compress=zstd:3', '--jobs=4',
+      '--table=public.orders', '--table=a "quoted" ; table', '--exclude-table=audit.*', '--schema=public', '--exclude-schema=tmp',
+      '--data-only', '--no-owner', '--no-acl', '--lock-wait-timeout=1500',
+      '--snapshot=00000003-1B', '--verbose', '--file=/scratch/dump', `--dbname=${DB}`,
+    ]);
+  });
+
+  test('passes schema-only as -s', () => {
+    expect(pgDumpArgv({ schemaOnly: true }, { dbname: DB })).toContain('--schema-only');
+  });
+
+  test.each<[string, LogicalDumpPolicy, { file?: string }, RegExp]>([
+    ['jobs with the custom format', { jobs: 2 }, {}, /logicalDump\.jobs is 2; allowed: 1 with the custom format \(parallel dumps need format "directory"\)/],
+    ['jobs out of range', { format: 'directory', jobs: 65 }, { file: '/d' }, /logicalDump\.jobs is 65; allowed: an integer from 1 to 64/],
+    ['schema-only with data-only', { schemaOnly: true, dataOnly: true }, {}, /logicalDump\.dataOnly is true; allowed: false when schemaOnly is true/],
+    ['a gzip level above 9', { compression: 10 }, {}, /logicalDump\.compression is 10; allowed: an integer from 0 to 9/],
+    ['an unknown method', { compression: 'brotli:5' }, {}, /logicalDump\.compression is "brotli:5"; allowed: a level 0-9, or none, gzip:0-9, lz4:1-12, zstd:1-22/],
+    ['a zstd level above 22', { compression: 'zstd:23' }, {}, /logicalDump\.compression is "zstd:23"/],
+    ['an unknown format', { format: 'tar' as never }, {}, /logicalDump\.format is "tar"; allowed: one of: custom, directory/],
+    ['a blank table pattern', { tables: [' '] }, {}, /logicalDump\.tables\[0\] is " "; allowed: a non-empty name/],
+    ['a zero lock-wait timeout', { lockWaitTimeoutSeconds: 0 }, {}, /logicalDump\.lockWaitTimeoutSeconds is 0; allowed: a number from 0\.001 to 86400 seconds/],
+    ['the directory format without an output directory', { format: 'directory' }, {}, /file is undefined; allowed: an output directory/],
+  ])('refuses %s', (_name, policy, options, message) => {
+    expect(() => pgDumpArgv(policy, { dbname: DB, ...options })).toThrow(PolicyValidationError);
+    expect(() => pgDumpArgv(policy, { dbname: DB, ...options })).toThrow(message);
+  });
+
+  test('reports every problem of a policy at once', () => {
+    expect(() => pgDumpArgv({ jobs: 2, schemaOnly: true, dataOnly: true, compression: 12 }, { dbname: DB })).toThrow(/\(3 problems\)/);
+  });
+});
+
+describe('pgDumpCompressArgument', () => {
+  test.each<[string | number, number | undefined, string]>([
+    [6, 15, '6'], ['gzip:4', 15, '4'], ['gzip', 15, '6'], ['none', 15, '0'], ['lz4:3', 16, 'lz4:3'], ['zstd:9', undefined, 'zstd:9'],
+  ])('renders %s for a client of major %s as %s', (compression, major, expected) => {
+    expect(pgDumpCompressArgument(compression, major)).toBe(expected);
+  });
+
+  test('refuses lz4 and zstd with a client before 16, naming the client version', () => {
+    expect(() => pgDumpCompressArgument('lz4:1', 15)).toThrow(/logicalDump\.compression is "lz4:1"; allowed: a level 0-9, none or gzip:0-9 with a pg_dump before 16 \(the pg_dump client is version 15/);
+  });
+});
+
+describe('pgDumpallGlobalsArgv', () => {
+  test('dumps only globals, optionally without role passwords', () => {
+    expect(pgDumpallGlobalsArgv({ dbname: DB })).toEqual(['--globals-only', `--dbname=${DB}`]);
+    expect(pgDumpallGlobalsArgv({ dbname: DB, noRolePasswords: true, file: '/g.sql' })).toEqual(['--globals-only', '--no-role-passwords', '--file=/g.sql', `--dbname=${DB}`]);
+  });
+});
+
+describe('pgRestoreArgv', () => {
+  test('lists an archive', () => {
+    expect(pgRestoreArgv({ archive: '/a.pgdump', list: true })).toEqual(['--list', '/a.pgdump']);
+  });
+
+  test('restores in parallel with clean, create, ownership and privileges off, stopping at the first error', () => {
+    expect(pgRestoreArgv({
+      archive: '/a.pgdump', dbname: DB, jobs: 2, tables: ['orders'], clean: true, create: true, noOwner: true, noAcl: true, verbose: true,
+    })).toEqual([`--dbname=${DB}`, '--jobs=2', '--table=orders', '--clean', '--if-exists', '--create', '--no-owner', '--no-acl', '--exit-on-error', '--verbose', '/a.pgdump']);
+  });
+
+  test('can go on past errors when asked', () => {
+    expect(pgRestoreArgv({ archive: '/a', dbname: DB, exitOnError: false })).toEqual([`--dbname=${DB}`, '/a']);
+  });
+
+  test.each<[string, Parameters<typeof pgRestoreArgv>[0], RegExp]>([
+    ['no database', { archive: '/a' }, /dbname is undefined; allowed: a database to restore into/],
+    ['zero jobs', { archive: '/a', dbname: DB, jobs: 0 }, /jobs is 0; allowed: an integer from 1 to 64/],
+    ['an empty table', { archive: '/a', dbname: DB, tables: [''] }, /tables\[0\] is ""; allowed: a non-empty name/],
+  ])('refuses %s', (_name, options, message) => {
+    expect(() => pgRestoreArgv(options)).toThrow(message);
+  });
+});
