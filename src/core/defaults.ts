@@ -1,3 +1,9 @@
+import {
+  DEFAULT_ARCHIVER, DEFAULT_DIFF_BACKUP_SCHEDULE, DEFAULT_DUMP_RETENTION_DAYS, DEFAULT_FULL_BACKUP_SCHEDULE,
+  DEFAULT_LOGICAL_DUMP_SCHEDULE, DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, DEFAULT_MAX_RESTORE_DURATION_MINUTES,
+  DEFAULT_PITR_WINDOW_DAYS, DEFAULT_PLATFORM, DEFAULT_RETAIN_FULL, DEFAULT_RPO_HOURS, DEFAULT_VERIFICATION_SCHEDULE,
+  DEFAULT_ARCHIVE_TIMEOUT_SECONDS, RPO_MARGIN_HOURS, ResolvedScheduleSpec,
+} from './default-values';
 import { DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS } from './pg-client-argv';
 import {
   AlarmPolicy,
@@ -21,40 +27,8 @@ import { DEFAULT_SCHEDULE_TIMEZONE, longestIntervalMinutes } from './schedule';
 import { ValidationOptions } from './validation';
 import { minimumWalRetentionDays } from './wal-retention';
 
-/** The platform a policy without one is rendered for. */
-export const DEFAULT_PLATFORM: DatabasePlatform = 'aws';
-/** Logical dumps run daily at 02:00 UTC. */
-export const DEFAULT_LOGICAL_DUMP_SCHEDULE: ResolvedScheduleSpec = { expression: '0 2 * * *', timezone: 'UTC' };
-/** Days a dump is kept. */
-export const DEFAULT_DUMP_RETENTION_DAYS = 30;
-/** Days automated snapshots of a managed database are kept. */
-export const DEFAULT_MANAGED_BACKUP_RETENTION_DAYS = 7;
-/** Point-in-time recovery window, days. */
-export const DEFAULT_PITR_WINDOW_DAYS = 7;
-/** `archive_timeout`, seconds. */
-export const DEFAULT_ARCHIVE_TIMEOUT_SECONDS = 60;
-/** Full base backups run weekly, Sunday 01:00 UTC. */
-export const DEFAULT_FULL_BACKUP_SCHEDULE: ResolvedScheduleSpec = { expression: '0 1 * * 0', timezone: 'UTC' };
-/** Differential base backups run daily at 01:00 UTC except Sunday, when the full runs. */
-export const DEFAULT_DIFF_BACKUP_SCHEDULE: ResolvedScheduleSpec = { expression: '0 1 * * 1-6', timezone: 'UTC' };
-/** Full base backups kept. */
-export const DEFAULT_RETAIN_FULL = 2;
-/** The archiver. */
-export const DEFAULT_ARCHIVER: Archiver = 'pgbackrest';
-/** Restore drills run weekly, Monday 06:00 UTC. */
-export const DEFAULT_VERIFICATION_SCHEDULE: ResolvedScheduleSpec = { expression: '0 6 * * 1', timezone: 'UTC' };
-/** The recovery-time objective of a drill, minutes. */
-export const DEFAULT_MAX_RESTORE_DURATION_MINUTES = 60;
-/** The RPO when nothing scheduled gives a better one: a day and a two-hour margin. */
-export const DEFAULT_RPO_HOURS = 26;
-/** Hours added to the longest gap between backups to make the default RPO, so a slow backup does not alarm. */
-export const RPO_MARGIN_HOURS = 2;
+export * from './default-values';
 
-/** A {@link ScheduleSpec} with its time zone filled in. */
-export interface ResolvedScheduleSpec extends ScheduleSpec {
-  /** IANA time zone. */
-  readonly timezone: string;
-}
 
 /** {@link LogicalDumpPolicy} with every default filled in (`compression` stays pg_dump's own when unset). */
 export interface ResolvedLogicalDumpPolicy extends LogicalDumpPolicy {

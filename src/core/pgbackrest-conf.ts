@@ -2,7 +2,7 @@ import { ArchiveRepository, repositoryPrefix, validateAbsolutePath, validateArch
 import { PitrPolicy } from './policy';
 import {
   RecoveryTargetOptions, normalizeRecoveryTime, recoveryTargetAcceptsInclusive, validateRecoveryTargetOptions,
-} from './recovery-conf';
+} from './recovery-target';
 import { escapePercent, shellJoin } from './shell-quote';
 import { ValidationOptions, Validator } from './validation';
 

@@ -22,9 +22,9 @@ import {
   pgBackRestRestoreArgv,
 } from './pgbackrest-conf';
 import { Archiver, BackupPolicy } from './policy';
-import { walArchiverCommands } from './postgresql-conf';
 import { shellJoin, shellQuote } from './shell-quote';
 import { Validator } from './validation';
+import { walArchiverCommands } from './wal-archiver';
 import { WalGCommandOptions, walGBackupFetchArgv, walGBackupPushArgv } from './wal-g';
 
 /** Names of the objects of one logical backup, as the runner writes them. */

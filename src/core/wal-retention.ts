@@ -1,4 +1,4 @@
-import { DEFAULT_FULL_BACKUP_SCHEDULE, DEFAULT_PITR_WINDOW_DAYS, DEFAULT_RETAIN_FULL } from './defaults';
+import { DEFAULT_FULL_BACKUP_SCHEDULE, DEFAULT_PITR_WINDOW_DAYS, DEFAULT_RETAIN_FULL } from './default-values';
 import { PitrPolicy } from './policy';
 import { longestIntervalMinutes } from './schedule';
 

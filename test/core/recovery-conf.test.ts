@@ -1,8 +1,8 @@
-import { ArchiveRepository } from '../../src/core/archive-repository';
-import { Archiver } from '../../src/core/policy';
 import {
   RecoveryConfOptions, RecoveryTarget, normalizeRecoveryTime, recoveryTargetSettings, renderRecoveryConf,
-} from '../../src/core/recovery-conf';
+} from '../../src/core';
+import { ArchiveRepository } from '../../src/core/archive-repository';
+import { Archiver } from '../../src/core/policy';
 import { formatValue } from '../../src/core/validation';
 
 const S3: ArchiveRepository = { kind: 's3', bucket: 'orders-wal', region: 'eu-west-1', prefix: 'prod/orders' };

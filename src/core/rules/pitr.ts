@@ -1,5 +1,5 @@
 import { DEFAULT_PITR_WINDOW_DAYS, DEFAULT_RETAIN_FULL, resolveExpireBy } from '../defaults';
-import { BackupPolicy } from '../policy';
+import { BackupPolicy, PitrPolicy } from '../policy';
 import { checkSchedule } from '../schedule';
 import { Validator } from '../validation';
 import { minimumRetainFull, minimumWalRetentionDays } from '../wal-retention';
@@ -7,6 +7,18 @@ import { checkIntegerAtLeast } from './bounds';
 
 /** `archive_timeout`'s own limit in PostgreSQL (seconds; 0 turns it off). */
 const POSTGRES_ARCHIVE_TIMEOUT_MAX = 1_073_741_823;
+
+/**
+ * Checks `archive_timeout`: 30–3600 s, or anything PostgreSQL accepts (0 turns it off) when
+ * `allowArchiveTimeoutOutsideRange` is set. Shared by policy validation and the archive-block renderer.
+ */
+export function checkArchiveTimeout(validator: Validator, path: string, pitr: PitrPolicy): void {
+  if (pitr.allowArchiveTimeoutOutsideRange === true) {
+    validator.integer(`${path}.archiveTimeoutSeconds`, pitr.archiveTimeoutSeconds, 0, POSTGRES_ARCHIVE_TIMEOUT_MAX, 'seconds');
+  } else {
+    validator.integer(`${path}.archiveTimeoutSeconds`, pitr.archiveTimeoutSeconds, 30, 3600, 'seconds (or set allowArchiveTimeoutOutsideRange)');
+  }
+}
 
 /**
  * Checks WAL archiving: window, `archive_timeout` (30–3600 s unless allowed outside), base-backup
@@ -19,11 +31,7 @@ export function checkPitr(validator: Validator, policy: BackupPolicy): void {
   if (pitr === undefined || validator.isUnresolved(pitr)) return;
   const path = 'pitr';
   const windowValid = checkIntegerAtLeast(validator, `${path}.windowDays`, pitr.windowDays, 1, 'days');
-  if (pitr.allowArchiveTimeoutOutsideRange === true) {
-    validator.integer(`${path}.archiveTimeoutSeconds`, pitr.archiveTimeoutSeconds, 0, POSTGRES_ARCHIVE_TIMEOUT_MAX, 'seconds');
-  } else {
-    validator.integer(`${path}.archiveTimeoutSeconds`, pitr.archiveTimeoutSeconds, 30, 3600, 'seconds (or set allowArchiveTimeoutOutsideRange)');
-  }
+  checkArchiveTimeout(validator, path, pitr);
   const fullValid = checkSchedule(validator, `${path}.fullBackupSchedule`, pitr.fullBackupSchedule);
   checkSchedule(validator, `${path}.diffBackupSchedule`, pitr.diffBackupSchedule);
   const retainValid = validator.integer(`${path}.retainFull`, pitr.retainFull, 1, 9_999_999);
