@@ -121,6 +121,10 @@ project.addTask('check-api-md', {
   description: 'Fail when the committed API.md does not match the TSDoc of the public exports',
   exec: 'node scripts/api-md.mjs --check',
 });
+project.addTask('synth-examples', {
+  description: 'Synthesize every example offline and print, per stack, what it provisions and protects',
+  exec: 'ts-node --transpile-only scripts/synth-examples.ts',
+});
 project.addTask('typecheck', {
   description: 'Type-check sources, tests, examples and benchmarks',
   exec: 'tsc --noEmit -p tsconfig.dev.json',

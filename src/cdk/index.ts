@@ -3,4 +3,19 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './backup-bucket';
+export * from './backup-dashboard';
+export * from './backup-notifications';
+export * from './cdk-validation';
+export * from './database-connection';
+export * from './pg-dump-source';
+export * from './runner-image';
+export * from './scheduled-pg-dump';
+export * from './verify-restore';
+export * from './backup-vault';
+export * from './drill-permissions';
+export * from './managed-backup-alarms';
+export * from './managed-postgres-backup-plan';
+export * from './managed-postgres-database';
+export * from './restore-drill-alarms';
+export * from './snapshot-restore-drill';

@@ -37,3 +37,5 @@ export const DEFAULT_MAX_RESTORE_DURATION_MINUTES = 60;
 export const DEFAULT_RPO_HOURS = 26;
 /** Hours added to the longest gap between backups to make the default RPO, so a slow backup does not alarm. */
 export const RPO_MARGIN_HOURS = 2;
+/** `pg_dump --lock-wait-timeout`, seconds: fail rather than queue behind a long lock. */
+export const DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS = 300;

@@ -32,3 +32,7 @@ export * from './lifecycle-azure';
 export * from './runbook';
 export * from './storage-prices';
 export * from './cost-estimate';
+export * from './fargate-sizes';
+export * from './runner-argv';
+export * from './managed-backup-plan';
+export * from './restorable-time-check';

@@ -3,7 +3,9 @@
  * They are arrays handed to `execve` as they are: no shell ever parses them, so a table
  * pattern or a database name can hold any character without quoting rules.
  */
+import { DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS } from './default-values';
 import type { DumpCompression, LogicalDumpPolicy } from './policy';
+import { checkLogicalDump } from './rules/logical-dump';
 import { Validator } from './validation';
 
 /** Connection and output settings of one `pg_dump` run, beside the policy. */
@@ -110,44 +112,6 @@ export interface PgRestoreArgvOptions {
   readonly verbose?: boolean;
 }
 
-/** The default `pg_dump --lock-wait-timeout`, in seconds. */
-export const DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS = 300;
-
-const COMPRESSION_SYNTAX = /^(?:\d|none|gzip(?::\d)?|lz4(?::(?:[1-9]|1[0-2]))?|zstd(?::(?:[1-9]|1\d|2[0-2]))?)$/;
-const COMPRESSION_ALLOWED = 'a level 0-9, or none, gzip:0-9, lz4:1-12, zstd:1-22';
-
-function checkDumpPolicy(validator: Validator, policy: LogicalDumpPolicy, path: string): void {
-  const format = policy.format ?? 'custom';
-  validator.oneOf(`${path}.format`, policy.format, ['custom', 'directory']);
-  if (validator.integer(`${path}.jobs`, policy.jobs, 1, 64) && (policy.jobs ?? 1) > 1 && format !== 'directory') {
-    validator.report({
-      path: `${path}.jobs`,
-      value: policy.jobs,
-      allowed: '1 with the custom format',
-      reason: 'parallel dumps need format "directory"',
-    }, [policy.jobs, policy.format]);
-  }
-  if (policy.schemaOnly && policy.dataOnly) {
-    validator.report({
-      path: `${path}.dataOnly`,
-      value: policy.dataOnly,
-      allowed: 'false when schemaOnly is true',
-      reason: 'schemaOnly and dataOnly exclude each other',
-    }, [policy.schemaOnly, policy.dataOnly]);
-  }
-  const compression = policy.compression;
-  if (typeof compression === 'number') {
-    validator.integer(`${path}.compression`, compression, 0, 9);
-  } else if (compression !== undefined) {
-    validator.matches(`${path}.compression`, compression, COMPRESSION_SYNTAX, COMPRESSION_ALLOWED);
-  }
-  validator.number(`${path}.lockWaitTimeoutSeconds`, policy.lockWaitTimeoutSeconds, 0.001, 86_400, 'seconds');
-  validator.nonEmptyStrings(`${path}.tables`, policy.tables);
-  validator.nonEmptyStrings(`${path}.excludeTables`, policy.excludeTables);
-  validator.nonEmptyStrings(`${path}.schemas`, policy.schemas);
-  validator.nonEmptyStrings(`${path}.excludeSchemas`, policy.excludeSchemas);
-}
-
 /**
  * The `--compress` value for a client of the given major version. Clients before 16 take only a
  * gzip level, so method syntax is translated where it means the same and refused where it cannot.
@@ -176,7 +140,8 @@ export function pgDumpCompressArgument(compression: DumpCompression, clientMajor
  */
 export function pgDumpArgv(policy: LogicalDumpPolicy, options: PgDumpArgvOptions): string[] {
   const validator = new Validator();
-  checkDumpPolicy(validator, policy, 'logicalDump');
+  // The policy's own rules, so the runner refuses exactly what policy validation refuses.
+  checkLogicalDump(validator, policy);
   const format = policy.format ?? 'custom';
   if (format === 'directory' && !options.file) {
     validator.report({ path: 'file', value: options.file, allowed: 'an output directory', reason: 'the directory format cannot write to standard output' });

@@ -34,11 +34,11 @@ describe('pgDumpArgv', () => {
   });
 
   test.each<[string, LogicalDumpPolicy, { file?: string }, RegExp]>([
-    ['jobs with the custom format', { jobs: 2 }, {}, /logicalDump\.jobs is 2; allowed: 1 with the custom format \(parallel dumps need format "directory"\)/],
+    ['jobs with the custom format', { jobs: 2 }, {}, /logicalDump\.jobs is 2; allowed: 1 when format is "custom" \(pg_dump -j needs format "directory"\)/],
     ['jobs out of range', { format: 'directory', jobs: 65 }, { file: '/d' }, /logicalDump\.jobs is 65; allowed: an integer from 1 to 64/],
     ['schema-only with data-only', { schemaOnly: true, dataOnly: true }, {}, /logicalDump\.dataOnly is true; allowed: false when schemaOnly is true/],
     ['a gzip level above 9', { compression: 10 }, {}, /logicalDump\.compression is 10; allowed: an integer from 0 to 9/],
-    ['an unknown method', { compression: 'brotli:5' }, {}, /logicalDump\.compression is "brotli:5"; allowed: a level 0-9, or none, gzip:0-9, lz4:1-12, zstd:1-22/],
+    ['an unknown method', { compression: 'brotli:5' }, {}, /logicalDump\.compression is "brotli:5"; allowed: an integer from 0 to 9, "none", "gzip:1" to "gzip:9", "lz4:1" to "lz4:12" or "zstd:1" to "zstd:22"/],
     ['a zstd level above 22', { compression: 'zstd:23' }, {}, /logicalDump\.compression is "zstd:23"/],
     ['an unknown format', { format: 'tar' as never }, {}, /logicalDump\.format is "tar"; allowed: one of: custom, directory/],
     ['a blank table pattern', { tables: [' '] }, {}, /logicalDump\.tables\[0\] is " "; allowed: a non-empty name/],

@@ -41,7 +41,11 @@ export interface DrillIamActionGroup {
 /** Running a task with `ecs:runTask.sync`, and stopping it when the drill gives up on it. */
 export const ECS_SYNC_TASK_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
   { resource: 'ecs-task-definition', actions: ['ecs:RunTask'], reason: 'start the drill task' },
-  { resource: 'ecs-task', actions: ['ecs:DescribeTasks', 'ecs:StopTask'], reason: 'wait for the task (.sync) and stop it after a timeout or failure' },
+  {
+    resource: 'ecs-task',
+    actions: ['ecs:DescribeTasks', 'ecs:StopTask', 'ecs:TagResource'],
+    reason: 'wait for the task (.sync), stop it after a timeout or failure, and tag it at launch (PropagateTags)',
+  },
   { resource: 'ecs-cluster-condition', actions: ['ecs:ListTasks'], reason: 'find the drill task still running after a timeout' },
   { resource: 'ecs-task-roles', actions: ['iam:PassRole'], reason: 'hand the task role and execution role to ECS' },
   {

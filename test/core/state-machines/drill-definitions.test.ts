@@ -67,9 +67,9 @@ describe.each(variants)('the %s drill definition', (_name, drill) => {
     expect(json.match(/\$\{[A-Za-z0-9]+\}/g)!.every((p) => drill.placeholders.includes(p.slice(2, -1)))).toBe(true);
   });
 
-  test('names the IAM actions of .sync ECS tasks, notification and metrics, grouped by resource', () => {
+  test('names the IAM actions of .sync ECS tasks (tagging included), notification and metrics, grouped by resource', () => {
     expect(allIamActions(drill.iamActions)).toEqual(expect.arrayContaining([
-      'ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeTasks', 'ecs:ListTasks', 'events:PutTargets', 'events:PutRule', 'events:DescribeRule',
+      'ecs:RunTask', 'ecs:StopTask', 'ecs:TagResource', 'ecs:DescribeTasks', 'ecs:ListTasks', 'events:PutTargets', 'events:PutRule', 'events:DescribeRule',
       'iam:PassRole', 'sns:Publish', 'cloudwatch:PutMetricData',
     ]));
     const kinds = drill.iamActions.map((group) => group.resource);

@@ -1,0 +1,82 @@
+import * as resources from '@pulumi/azure-native/resources';
+import * as pulumi from '@pulumi/pulumi';
+// In an application: import { … } from 'postgres-backup-constructs/pulumi/azure';
+import { StorageClass } from '../../src/core/storage-class';
+import { ManagedPostgresBackupPlan, PointInTimeRestore, ScheduledPgDump } from '../../src/pulumi/azure';
+
+/** What the example exports. */
+export interface PostgresBackupExample {
+  readonly serverId: pulumi.Output<string>;
+  readonly dumpLocation: pulumi.Output<string>;
+  readonly dumpJobIds: pulumi.Output<string>[];
+  readonly restoredHost?: pulumi.Output<string>;
+}
+
+/**
+ * A PostgreSQL 16 flexible server that keeps 35 days of its own geo-redundant backups, a vault that keeps a daily
+ * backup for 30 days and the first of each month for a year, a nightly pg_dump of `shop` into immutable Blob
+ * Storage with a weekly restore drill, and, when `restorePointInTime` is configured, a restore of the server to it.
+ */
+export function definePostgresBackups(): PostgresBackupExample {
+  const config = new pulumi.Config();
+  const group = new resources.ResourceGroup('shop-data', { location: 'westeurope' });
+
+  const plan = new ManagedPostgresBackupPlan('shop', {
+    resourceGroupName: group.name,
+    serverName: 'shop-db',
+    location: group.location,
+    createServer: {
+      administratorLogin: 'shop_admin',
+      administratorLoginPassword: config.requireSecret('administratorPassword'),
+      version: '16',
+    },
+    backupRetentionDays: 35,
+    geoRedundantBackup: true,
+    preferredMaintenanceWindow: 'sun:03:00-sun:04:00',
+    backupPlan: {
+      rules: [
+        { name: 'daily', frequency: 'daily', retentionDays: 30 },
+        { name: 'monthly', frequency: 'monthly', retentionDays: 365 },
+      ],
+    },
+    alerts: { alertEmails: ['dba@example.com'] },
+  });
+
+  const dump = new ScheduledPgDump('shop', {
+    resourceGroupName: group.name,
+    location: group.location,
+    environmentId: config.get('containerAppsEnvironmentId')
+      ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-apps/providers/Microsoft.App/managedEnvironments/jobs',
+    image: config.get('runnerImage') ?? 'shopregistry.azurecr.io/pg-backup:16',
+    imageRegistry: { server: 'shopregistry.azurecr.io' },
+    connection: {
+      host: plan.server!.fullyQualifiedDomainName,
+      user: 'backup_reader',
+      password: {
+        keyVaultId: config.get('keyVaultId') ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-security/providers/Microsoft.KeyVault/vaults/shop-kv',
+        secretUri: config.get('passwordSecretUri') ?? 'https://shop-kv.vault.azure.net/secrets/shop-db-backup-reader',
+      },
+    },
+    databaseNames: ['shop'],
+    dump: { schedule: { expression: '0 1 * * *' }, retentionDays: 90, includeGlobals: true },
+    transitions: [{ days: 30, storageClass: StorageClass.COOL }],
+    immutability: { mode: 'governance', days: 30 },
+    verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 60 },
+    alerts: { actionGroupId: plan.actionGroupId },
+  });
+
+  const restorePointInTime = config.get('restorePointInTime');
+  const restore = restorePointInTime === undefined ? undefined : new PointInTimeRestore('shop-restore', {
+    resourceGroupName: group.name,
+    sourceServerId: plan.serverId,
+    restorePointInTime,
+    sourceBackupRetentionDays: plan.backupRetentionDays,
+  });
+
+  return {
+    serverId: plan.serverId,
+    dumpLocation: dump.uri,
+    dumpJobIds: dump.dumpJobs.map((job) => job.id),
+    restoredHost: restore?.host,
+  };
+}

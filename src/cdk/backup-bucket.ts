@@ -1,0 +1,205 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { dumpBucketLifecycleRules } from '../core/lifecycle';
+import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
+import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
+import { Validator } from '../core/validation';
+
+/** Key prefix of the backup bucket's server access logs in the log bucket. */
+export const ACCESS_LOG_PREFIX = 'backup-bucket/';
+
+/** Props of {@link BackupBucket}. */
+export interface BackupBucketProps {
+  /**
+   * An existing bucket. Its encryption, versioning, lifecycle and Object Lock are left as they are; the
+   * delete-deny statement is added to its policy when the bucket belongs to this app.
+   * @default - a bucket is created
+   */
+  readonly bucket?: s3.IBucket;
+  /**
+   * The KMS key the backups are encrypted with.
+   * @default - the given bucket's key; for a created bucket, a key is created (rotation on)
+   */
+  readonly encryptionKey?: kms.IKey;
+  /** Key prefix of the dumps, without a trailing `/`. */
+  readonly prefix: string;
+  /**
+   * The dump policy: its `retentionDays` becomes the lifecycle of the prefix.
+   * @default - keep 30 days
+   */
+  readonly dump?: LogicalDumpPolicy;
+  /**
+   * Write-once protection (S3 Object Lock default retention); only for a created bucket.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ImmutabilityPolicy;
+  /**
+   * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock
+   * cannot receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere.
+   * `true` creates that bucket.
+   * @default true
+   */
+  readonly serverAccessLogs?: boolean | s3.IBucket;
+  /**
+   * The one principal allowed to delete backup objects, for emergencies; everybody else is denied
+   * `s3:DeleteObject*` by the bucket policy (expiry by the lifecycle rules still works).
+   * @default - nobody may delete
+   */
+  readonly breakGlassRole?: iam.IRole;
+  /**
+   * What happens to a created bucket and key when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where problems are reported.
+   * @default - a new validator: the constructor throws a `PolicyValidationError` listing every problem
+   */
+  readonly validator?: Validator;
+}
+
+/**
+ * The bucket backups are written to: public access blocked, TLS only, KMS-encrypted, versioned, with the dump
+ * lifecycle from core, optional Object Lock, access logs in a separate bucket, and a bucket-policy Deny on
+ * deleting objects for every principal but an optional break-glass role.
+ */
+export class BackupBucket extends Construct {
+  /** The bucket. */
+  public readonly bucket: s3.IBucket;
+  /** The key the backups are encrypted with, when known. */
+  public readonly encryptionKey?: kms.IKey;
+  /** The key prefix of the dumps (no trailing `/`). */
+  public readonly prefix: string;
+  /** The bucket the access logs go to, when created or given. */
+  public readonly accessLogsBucket?: s3.IBucket;
+
+  constructor(scope: Construct, id: string, props: BackupBucketProps) {
+    super(scope, id);
+    this.prefix = props.prefix;
+    const validator = props.validator ?? new Validator(CDK_VALIDATION_OPTIONS);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validator.matches('prefix', props.prefix, /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+      'an S3 key prefix of safe characters, segments separated by "/", without a leading or trailing "/"');
+    if (props.bucket && props.objectLock) {
+      validator.report({ path: 'objectLock', value: props.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
+    }
+
+    if (props.bucket) {
+      this.bucket = props.bucket;
+      this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
+      if (!props.validator) validator.throwIfInvalid();
+    } else {
+      const rules = dumpBucketLifecycleRules(props.dump ?? {}, { prefix: `${props.prefix}/`, validator, path: 'lifecycleRules' });
+      const lifecycle = renderS3LifecycleConfiguration(rules, { validator });
+      if (!props.validator) validator.throwIfInvalid();
+
+      this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+        description: 'Encrypts PostgreSQL backups',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+      this.accessLogsBucket = this.accessLogsDestination(props.serverAccessLogs ?? true, removalPolicy);
+      const lock = props.objectLock;
+      const bucket = new s3.Bucket(this, 'Bucket', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        minimumTLSVersion: 1.2,
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: this.encryptionKey,
+        bucketKeyEnabled: true,
+        versioned: true,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        objectLockEnabled: lock !== undefined ? true : undefined,
+        objectLockDefaultRetention: lock === undefined ? undefined : lock.mode === 'compliance'
+          ? s3.ObjectLockRetention.compliance(Duration.days(lock.days))
+          : s3.ObjectLockRetention.governance(Duration.days(lock.days)),
+        removalPolicy,
+      });
+      const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+      cfnBucket.addPropertyOverride('LifecycleConfiguration', lifecycle);
+      if (this.accessLogsBucket) {
+        // Set on the L1 so the log bucket can stay ACL-free (the L2 prop falls back to the log-delivery ACL).
+        cfnBucket.loggingConfiguration = { destinationBucketName: this.accessLogsBucket.bucketName, logFilePrefix: ACCESS_LOG_PREFIX };
+        this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
+          sid: 'AllowServerAccessLogDelivery',
+          principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+          actions: ['s3:PutObject'],
+          resources: [this.accessLogsBucket.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
+          conditions: {
+            ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          },
+        }));
+      }
+      this.bucket = bucket;
+    }
+
+    // Backups are never deleted by a principal: only the lifecycle rules expire them (S3 itself, which no
+    // bucket policy applies to), so a stolen credential or a bad script cannot erase the history.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyDeletingBackups',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObject*'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: props.breakGlassRole ? { ArnNotEquals: { 'aws:PrincipalArn': props.breakGlassRole.roleArn } } : undefined,
+    }));
+  }
+
+  /** The ARN pattern of every object under `prefix`. */
+  public objectsUnder(prefix: string = this.prefix): string {
+    return this.bucket.arnForObjects(`${prefix}/*`);
+  }
+
+  /**
+   * Lets `grantee` write new backups under `prefix` and nothing else: put objects and abort or list the parts of
+   * its own multipart uploads there, check whether a key there exists (the runner never overwrites a backup),
+   * list that prefix, and use the key. No delete, and no access to any other prefix.
+   */
+  public grantWriteBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resources: [this.objectsUnder(prefix)],
+    }));
+    this.grantReadBackups(grantee, prefix);
+    this.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Encrypt');
+  }
+
+  /**
+   * Lets `grantee` read the backups under `prefix`: get objects there, list that prefix only, and decrypt with
+   * the key.
+   */
+  public grantReadBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [this.objectsUnder(prefix)],
+    }));
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
+    }));
+    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+  }
+
+  private accessLogsDestination(setting: boolean | s3.IBucket, removalPolicy: RemovalPolicy): s3.IBucket | undefined {
+    if (setting === false) return undefined;
+    if (setting !== true) return setting;
+    return new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // S3 delivers access logs only to buckets encrypted with S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy,
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { BackupNotifications } from './backup-notifications';
+import { ResolvedVaultLock } from '../core/managed-backup-plan';
+
+/**
+ * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and
+ * restore jobs: their failures arrive as `*_JOB_COMPLETED` with the job's state (filter a pager subscription with
+ * `{"State": [{"anything-but": "COMPLETED"}]}`), while copy failures have an event of their own.
+ */
+export const VAULT_NOTIFICATION_EVENTS: readonly backup.BackupVaultEvents[] = [
+  backup.BackupVaultEvents.BACKUP_JOB_COMPLETED,
+  backup.BackupVaultEvents.COPY_JOB_FAILED,
+  backup.BackupVaultEvents.RESTORE_JOB_COMPLETED,
+];
+
+/** Actions on recovery points the vault's access policy denies to everyone but the admin role. */
+export const PROTECTED_RECOVERY_POINT_ACTIONS: readonly string[] = ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'];
+
+/** Props of {@link PostgresBackupVault}. */
+export interface PostgresBackupVaultProps {
+  /**
+   * The key recovery points copied into this vault are encrypted with (RDS snapshots taken in the source region keep
+   * the database's own key).
+   * @default - a key is created, with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The one role allowed to delete recovery points or shorten their retention; the access policy denies it to all
+   * other principals.
+   * @default - nobody (AWS Backup still expires recovery points at the end of their retention)
+   */
+  readonly adminRole?: iam.IRole;
+  /**
+   * Vault lock (from `resolveVaultLock`): governance mode without a grace time, compliance mode with one.
+   * @default - no lock
+   */
+  readonly lock?: ResolvedVaultLock;
+  /**
+   * Where vault events go.
+   * @default - no vault notifications
+   */
+  readonly notifications?: BackupNotifications;
+  /**
+   * The vault events sent.
+   * @default VAULT_NOTIFICATION_EVENTS
+   */
+  readonly notificationEvents?: backup.BackupVaultEvents[];
+  /**
+   * Vault name.
+   * @default - generated
+   */
+  readonly backupVaultName?: string;
+  /**
+   * What happens to the vault and a created key when the stack is deleted (a vault with recovery points cannot be
+   * deleted anyway).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An AWS Backup vault for PostgreSQL recovery points: encrypted with its own key, an access policy that denies
+ * deleting recovery points or shortening their retention to everyone but an admin role, an optional vault lock, and
+ * its events sent to the backup notification topic.
+ *
+ * As the destination of copies from another account, call {@link allowCopiesFromAccount}; the source account must
+ * also have cross-account backup enabled in AWS Organizations, and the source database's key must be shared with
+ * this account.
+ */
+export class PostgresBackupVault extends Construct {
+  /** The vault. */
+  public readonly vault: backup.BackupVault;
+  /** The key of the vault. */
+  public readonly encryptionKey: kms.IKey;
+  /** The lock, when there is one. */
+  public readonly lock?: ResolvedVaultLock;
+
+  constructor(scope: Construct, id: string, props: PostgresBackupVaultProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: 'Encrypts the PostgreSQL recovery points of the backup vault',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.lock = props.lock;
+    if (props.notifications && !props.notifications.allowServicePublish('backup.amazonaws.com')) {
+      Annotations.of(this).addWarningV2('postgres-backup:vault-topic-key',
+        'The notification topic was given: if it is encrypted, its key policy must let backup.amazonaws.com use '
+        + 'kms:GenerateDataKey* and kms:Decrypt, or vault notifications are dropped.');
+    }
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: props.backupVaultName,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+      notificationTopic: props.notifications?.topic,
+      notificationEvents: props.notifications ? [...(props.notificationEvents ?? VAULT_NOTIFICATION_EVENTS)] : undefined,
+      lockConfiguration: props.lock && {
+        minRetention: Duration.days(props.lock.minRetentionDays),
+        maxRetention: props.lock.maxRetentionDays === undefined ? undefined : Duration.days(props.lock.maxRetentionDays),
+        changeableFor: props.lock.changeableForDays === undefined ? undefined : Duration.days(props.lock.changeableForDays),
+      },
+    });
+    this.vault.addToAccessPolicy(new iam.PolicyStatement({
+      sid: 'DenyRecoveryPointDeletion',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: [...PROTECTED_RECOVERY_POINT_ACTIONS],
+      resources: ['*'],
+      conditions: props.adminRole ? { ArnNotEquals: { 'aws:PrincipalArn': props.adminRole.roleArn } } : undefined,
+    }));
+  }
+
+  /** The vault's name. */
+  public get backupVaultName(): string {
+    return this.vault.backupVaultName;
+  }
+
+  /** The vault's ARN. */
+  public get backupVaultArn(): string {
+    return this.vault.backupVaultArn;
+  }
+
+  /**
+   * Lets AWS Backup of another account copy recovery points into this vault (`backup:CopyIntoBackupVault`), for a
+   * vault that is the destination of an account copy.
+   */
+  public allowCopiesFromAccount(account: string): void {
+    this.vault.addToAccessPolicy(new iam.PolicyStatement({
+      sid: `AllowCopyFrom${account.replace(/[^A-Za-z0-9]/g, '')}`,
+      principals: [new iam.AccountPrincipal(account)],
+      actions: ['backup:CopyIntoBackupVault'],
+      resources: ['*'],
+    }));
+  }
+}

@@ -1,0 +1,129 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
+/** The environment variable the runner reads an RDS-style secret JSON from (`pg-backup --secret-env`'s default). */
+export const RUNNER_DATABASE_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
+
+/** A database given by its secret, for {@link PostgresDatabase.fromSecret}. */
+export interface PostgresDatabaseSecretProps {
+  /**
+   * The secret: RDS-style JSON with `username` and `password`, and `host`, `port`, `dbname` unless `host` is given.
+   */
+  readonly secret: secretsmanager.ISecret;
+  /** What the dump task must be let through to reach the database (its security group, or the database construct). */
+  readonly connections: ec2.IConnectable;
+  /**
+   * Host name of the server, when the secret holds only credentials.
+   * @default - the secret's `host`
+   */
+  readonly host?: string;
+  /**
+   * Port of the server.
+   * @default 5432
+   */
+  readonly port?: number;
+  /**
+   * PostgreSQL major version of the server, which selects the client tools of the runner image.
+   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
+   */
+  readonly postgresMajorVersion?: number;
+}
+
+/** How the runner container learns where the database is and how to log in. */
+export interface RunnerDatabaseWiring {
+  /** Container secrets (only references: ECS reads the values when the task starts). */
+  readonly secrets: Record<string, ecs.Secret>;
+  /** `--database-url` to pass, when the secret does not hold the host. */
+  readonly databaseUrl?: string;
+}
+
+/**
+ * A PostgreSQL database a scheduled dump connects to: an RDS instance or Aurora cluster (its generated secret
+ * and security group are wired in), or any server given by a secret and a security group.
+ */
+export class PostgresDatabase {
+  /** An RDS for PostgreSQL instance with a generated or attached secret. */
+  public static fromInstance(instance: rds.DatabaseInstance): PostgresDatabase {
+    return PostgresDatabase.fromRdsConstruct(instance, instance.secret, instance.engine, 'instance');
+  }
+
+  /** An Aurora PostgreSQL cluster with a generated or attached secret. */
+  public static fromCluster(cluster: rds.DatabaseCluster): PostgresDatabase {
+    return PostgresDatabase.fromRdsConstruct(cluster, cluster.secret, cluster.engine, 'cluster');
+  }
+
+  /** Any PostgreSQL server reachable from the VPC, given by its secret and security group. */
+  public static fromSecret(props: PostgresDatabaseSecretProps): PostgresDatabase {
+    return new PostgresDatabase(props.secret, props.connections, props.postgresMajorVersion, false, props.host, props.port);
+  }
+
+  private static fromRdsConstruct(
+    database: ec2.IConnectable,
+    secret: secretsmanager.ISecret | undefined,
+    engine: rds.IEngine | undefined,
+    kind: string,
+  ): PostgresDatabase {
+    if (secret === undefined) {
+      throw new Error(`the RDS ${kind} has no secret; create it with credentials from a generated secret, or use PostgresDatabase.fromSecret`);
+    }
+    const major = engine?.engineVersion?.majorVersion;
+    const parsed = major === undefined ? undefined : Number.parseInt(major, 10);
+    return new PostgresDatabase(secret, database, Number.isInteger(parsed) ? parsed : undefined, true);
+  }
+
+  /** The secret holding the credentials. */
+  public readonly secret: secretsmanager.ISecret;
+  /** What the dump task must be let through to. */
+  public readonly connections: ec2.IConnectable;
+  /** The server's PostgreSQL major version, when known from the construct. */
+  public readonly postgresMajorVersion?: number;
+  /** Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords. */
+  public readonly managed: boolean;
+  private readonly host?: string;
+  private readonly port?: number;
+
+  private constructor(
+    secret: secretsmanager.ISecret,
+    connections: ec2.IConnectable,
+    postgresMajorVersion: number | undefined,
+    managed: boolean,
+    host?: string,
+    port?: number,
+  ) {
+    this.secret = secret;
+    this.connections = connections;
+    this.postgresMajorVersion = postgresMajorVersion;
+    this.managed = managed;
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Lets `peer` reach the database port (an ingress rule on the database's security group). */
+  public allowFrom(peer: ec2.IConnectable): void {
+    const port = this.port !== undefined ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(5432);
+    this.connections.connections.allowFrom(peer, port, 'pg_dump from the scheduled backup task');
+  }
+
+  /** Lets `grantee` read the secret (and decrypt it with its key, if it has one). */
+  public grantRead(grantee: iam.IGrantable): void {
+    this.secret.grantRead(grantee);
+  }
+
+  /** The container secrets and URL the runner connects with. */
+  public runnerWiring(): RunnerDatabaseWiring {
+    if (this.host === undefined) {
+      return { secrets: { [RUNNER_DATABASE_SECRET_ENV]: ecs.Secret.fromSecretsManager(this.secret) } };
+    }
+    // Only credentials in the secret: libpq reads the user and password from the environment, the rest from the URL.
+    return {
+      secrets: {
+        PGUSER: ecs.Secret.fromSecretsManager(this.secret, 'username'),
+        PGPASSWORD: ecs.Secret.fromSecretsManager(this.secret, 'password'),
+      },
+      databaseUrl: `postgres://${this.host}:${this.port ?? 5432}/postgres`,
+    };
+  }
+}

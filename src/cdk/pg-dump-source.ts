@@ -1,0 +1,87 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
+export interface IPgDumpSource {
+  /** The bucket holding the dumps. */
+  readonly bucket: s3.IBucket;
+  /** The key prefix of the dumps (no trailing `/`). */
+  readonly prefix: string;
+  /** The databases dumped there. */
+  readonly databaseNames: readonly string[];
+  /** PostgreSQL major version of the dumps' server, which selects the client tools and the scratch server. */
+  readonly postgresMajorVersion: number;
+  /** CloudWatch namespace of the runner's metrics. */
+  readonly metricNamespace: string;
+  /** The topic failures are sent to, when the source has one. */
+  readonly notificationTopic?: sns.ITopic;
+  /** Lets `grantee` read the dumps (objects under the prefix, listing of the prefix, decryption). */
+  grantRead(grantee: iam.IGrantable): void;
+}
+
+/** Props of {@link PgDumpLocation.fromBucket}. */
+export interface PgDumpLocationProps {
+  /** The bucket holding the dumps. */
+  readonly bucket: s3.IBucket;
+  /** The key prefix of the dumps, without a trailing `/`. */
+  readonly prefix: string;
+  /** The databases whose dumps are there. */
+  readonly databaseNames: string[];
+  /** PostgreSQL major version of the dumped server. */
+  readonly postgresMajorVersion: number;
+  /**
+   * The key the dumps are encrypted with.
+   * @default - the bucket's key, if it has one
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * CloudWatch namespace of the runner's metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+}
+
+/** Dumps written by something other than a {@link ScheduledPgDump} of this app: a bucket and a prefix. */
+export class PgDumpLocation implements IPgDumpSource {
+  /** Dumps in a bucket under a prefix. */
+  public static fromBucket(props: PgDumpLocationProps): IPgDumpSource {
+    return new PgDumpLocation(props);
+  }
+
+  /** The bucket holding the dumps. */
+  public readonly bucket: s3.IBucket;
+  /** The key prefix of the dumps. */
+  public readonly prefix: string;
+  /** The databases whose dumps are there. */
+  public readonly databaseNames: readonly string[];
+  /** PostgreSQL major version of the dumped server. */
+  public readonly postgresMajorVersion: number;
+  /** CloudWatch namespace of the runner's metrics. */
+  public readonly metricNamespace: string;
+  private readonly encryptionKey?: kms.IKey;
+
+  private constructor(props: PgDumpLocationProps) {
+    this.bucket = props.bucket;
+    this.prefix = props.prefix;
+    this.databaseNames = [...props.databaseNames];
+    this.postgresMajorVersion = props.postgresMajorVersion;
+    this.metricNamespace = props.metricNamespace ?? 'PostgresBackup';
+    this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
+  }
+
+  /** Lets `grantee` get objects under the prefix, list that prefix only, and decrypt with the key. */
+  public grantRead(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [this.bucket.arnForObjects(`${this.prefix}/*`)],
+    }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${this.prefix}/*`] } },
+    }));
+    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+  }
+}

@@ -1,0 +1,49 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ValidationOptions, Validator } from '../../core/validation';
+
+/**
+ * Tells whether a value is not known while the program runs: a `pulumi.Output` (another resource's
+ * property, a secret, a stack reference) or a promise. Core skips such values, and every rule that
+ * depends on one; {@link validateWhenKnown} checks them again once they resolve.
+ */
+export function isUnresolvedPulumiValue(value: unknown): boolean {
+  if (pulumi.Output.isInstance(value)) return true;
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The validation options every component of this module passes to core: outputs and promises are unresolved. */
+export const PULUMI_VALIDATION_OPTIONS: ValidationOptions = { isUnresolved: isUnresolvedPulumiValue };
+
+/** True when `value` is, or holds anywhere inside it, an output or a promise. */
+export function containsUnresolvedPulumiValue(value: unknown, seen: Set<unknown> = new Set()): boolean {
+  if (isUnresolvedPulumiValue(value)) return true;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return false;
+  seen.add(value);
+  return Object.values(value as Record<string, unknown>).some((child) => containsUnresolvedPulumiValue(child, seen));
+}
+
+/**
+ * Runs `check` twice, so a rule is enforced whatever the inputs are made of:
+ *
+ * - now, on the values that are known, with outputs skipped; problems are thrown at once, as a
+ *   `PolicyValidationError` listing every one, before any resource is registered;
+ * - when `value` holds outputs, again once they resolve (during `pulumi preview` when the values are known
+ *   then, else during `pulumi up`), on the plain values, with the same messages.
+ *
+ * Returns an output of `value` that fails with that error when the deferred check finds a problem. Feed it
+ * to the resource the value configures, so the resource is never created with a value the check rejects.
+ * An output that stays unknown through a preview is not checked by the preview (Pulumi runs no callback on
+ * unknown values); the deployment checks it.
+ */
+export function validateWhenKnown<T>(value: pulumi.Input<T>, check: (validator: Validator, value: T) => void): pulumi.Output<pulumi.Unwrap<T>> {
+  const now = new Validator(PULUMI_VALIDATION_OPTIONS);
+  check(now, value as T);
+  now.throwIfInvalid();
+  if (!containsUnresolvedPulumiValue(value)) return pulumi.output(value);
+  return pulumi.output(value).apply((known) => {
+    const later = new Validator();
+    check(later, known as unknown as T);
+    later.throwIfInvalid();
+    return known;
+  });
+}

@@ -1,0 +1,33 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/**
+ * Built-in Azure role definitions the components assign, by their fixed GUIDs (the same in every tenant),
+ * each scoped as narrowly as the role allows.
+ */
+export const AZURE_BUILT_IN_ROLES = {
+  /** Read, write, list and delete blobs: the dump job's identity, on its one container. */
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  /** Read secret contents: the dump job's identity, on the one database secret. */
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  /** Pull images: the dump job's identity, on the runner image's registry. */
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+  /** Read resources: the backup vault's identity, on the server's resource group (Azure Backup's documented requirement). */
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+  /** "PostgreSQL Flexible Server Long Term Retention Backup Role": the backup vault's identity, on the server. */
+  postgresFlexibleServerLongTermRetentionBackup: 'c088a766-074b-43ba-90d4-1fb21feae531',
+} as const;
+
+/** The subscription id in an Azure resource id (`/subscriptions/<id>/…`). */
+export function subscriptionIdOf(resourceId: string): string {
+  const match = /^\/subscriptions\/([^/]+)/i.exec(resourceId);
+  if (!match) throw new Error(`${JSON.stringify(resourceId)} is not an Azure resource id (/subscriptions/<id>/…)`);
+  return match[1];
+}
+
+/**
+ * The full id of a built-in role definition in the subscription of `scope`, as `roleDefinitionId` of a
+ * role assignment expects it.
+ */
+export function roleDefinitionIdFor(scope: pulumi.Input<string>, roleGuid: string): pulumi.Output<string> {
+  return pulumi.output(scope).apply((id) => `/subscriptions/${subscriptionIdOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`);
+}

@@ -1,0 +1,403 @@
+import * as app from '@pulumi/azure-native/app';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as managedidentity from '@pulumi/azure-native/managedidentity';
+import * as monitor from '@pulumi/azure-native/monitor';
+import * as pulumi from '@pulumi/pulumi';
+import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
+import { BackupStorage, BackupStorageProps } from './backup-storage';
+import { validateWhenKnown } from './pulumi-validation';
+import {
+  DRILL_CHECKS_DIRECTORY, DRILL_SIGNAL_DIRECTORY, drillCheckFileName, restoreDrillCommand, SCRATCH_POSTGRES_SCRIPT,
+} from './restore-drill-containers';
+import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
+import {
+  DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
+} from './runner-connection';
+import { resolveLogicalDump, resolveVerification } from '../../core/defaults';
+import { LifecycleTransition } from '../../core/lifecycle-rules';
+import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy';
+import { runnerDumpArgv } from '../../core/runner-argv';
+import { renderAzureJobCron } from '../../core/schedule';
+import { checkPolicy } from '../../core/validate-policy';
+import { Validator } from '../../core/validation';
+
+/** Name of the runner container in the jobs. */
+export const RUNNER_CONTAINER_NAME = 'pg-backup';
+/** Name of the scratch PostgreSQL container of the restore drill. */
+export const SCRATCH_POSTGRES_CONTAINER_NAME = 'scratch-postgres';
+
+/** A private registry the runner image is pulled from with the job's identity. */
+export interface RunnerImageRegistry {
+  /** Login server, e.g. `myregistry.azurecr.io`. */
+  readonly server: pulumi.Input<string>;
+  /**
+   * Resource id of the Azure Container Registry, to grant the job's identity `AcrPull` on it.
+   * @default - no role assignment: the identity is already allowed to pull
+   */
+  readonly registryId?: pulumi.Input<string>;
+}
+
+/** Props of {@link ScheduledPgDump}. */
+export interface ScheduledPgDumpProps {
+  /** Resource group of every resource created. */
+  readonly resourceGroupName: pulumi.Input<string>;
+  /**
+   * Region of the resources.
+   * @default - the resource group's region
+   */
+  readonly location?: pulumi.Input<string>;
+  /** Resource id of the Container Apps environment the jobs run in (it must reach the server and the storage account). */
+  readonly environmentId: pulumi.Input<string>;
+  /** The runner image (`runner-image/Dockerfile` of this package, built with the server's PostgreSQL major), e.g. `myregistry.azurecr.io/pg-backup:16`. */
+  readonly image: pulumi.Input<string>;
+  /**
+   * The registry of a private runner image.
+   * @default - a public image
+   */
+  readonly imageRegistry?: RunnerImageRegistry;
+  /** How the runner reaches the server; the password comes from Key Vault. */
+  readonly connection: FlexibleServerConnection;
+  /**
+   * The databases to dump, each by its own job on the schedule, into its own folder under the prefix.
+   * @default ['postgres']
+   */
+  readonly databaseNames?: string[];
+  /**
+   * What and when to dump; the schedule must convert to one UTC cron (Container Apps Jobs run cron in UTC).
+   * @default - daily at 02:00 UTC, custom format, kept 30 days
+   */
+  readonly dump?: LogicalDumpPolicy;
+  /**
+   * Restore drills: on their schedule, the latest dump of each database is restored with `pg-backup verify` into a
+   * scratch PostgreSQL running beside the runner, row counts are compared, and `checks` must each return `true`.
+   * The whole drill must finish within `maxRestoreDurationMinutes` (the RTO) or it fails.
+   * @default - no drills
+   */
+  readonly verification?: VerificationPolicy;
+  /**
+   * PostgreSQL major version of the drill's scratch server (`postgres:<major>` image); the server's or newer.
+   * @default 16
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * Storage account settings (name, container, replication, tiering, soft delete).
+   * @default - see `BackupStorage`
+   */
+  readonly storage?: Pick<BackupStorageProps, 'accountName' | 'containerName' | 'prefix' | 'skuName' | 'softDeleteDays'>;
+  /**
+   * Moves to colder Azure tiers before the dumps are deleted.
+   * @default - dumps stay in the hot tier
+   */
+  readonly transitions?: LifecycleTransition[];
+  /**
+   * Version-level immutability of every dump for `days` (at most `dump.retentionDays`).
+   * @default - none
+   */
+  readonly immutability?: ImmutabilityPolicy;
+  /**
+   * vCPUs of a job replica: 0.25 to 4 in steps of 0.25 (Consumption profile); a drill replica has the same size,
+   * split between the runner and the scratch PostgreSQL.
+   * @default 1
+   */
+  readonly cpu?: number;
+  /**
+   * Memory of a job replica in GiB: twice the vCPUs on the Consumption profile.
+   * @default 2
+   */
+  readonly memoryGi?: number;
+  /**
+   * Longest a dump may run before Container Apps stops it, in seconds.
+   * @default 14400 (4 hours)
+   */
+  readonly replicaTimeoutSeconds?: number;
+  /**
+   * How often a failed dump is retried within one execution.
+   * @default 1
+   */
+  readonly replicaRetryLimit?: number;
+  /**
+   * Where alerts on failed executions go.
+   * @default - an action group is created
+   */
+  readonly alerts?: BackupAlertDestination;
+  /**
+   * Tags of every resource created.
+   * @default - none
+   */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The policy values of the props, validated together. */
+type DumpPolicyProps = Pick<ScheduledPgDumpProps,
+  'databaseNames' | 'dump' | 'verification' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>;
+
+/**
+ * `pg_dump` of one or more databases of an Azure Database for PostgreSQL flexible server on a schedule: a Container
+ * Apps Job per database runs the `pg-backup` runner on a UTC cron, which streams the dump into Blob Storage
+ * (`--to azblob://…`) with a user-assigned managed identity that may only read and write blobs in that one container
+ * and read that one Key Vault secret (the database password, handed to the runner as `PGPASSWORD`). The storage is
+ * a {@link BackupStorage}: HTTPS and TLS 1.2 only, no public or shared-key access, versioning, soft delete, optional
+ * immutability, and core's lifecycle rules. Optional restore drills run `pg-backup verify` into a scratch PostgreSQL
+ * beside the runner. Every failed execution raises an Azure Monitor alert to an action group.
+ */
+export class ScheduledPgDump extends pulumi.ComponentResource {
+  /** The dumps' storage. */
+  public readonly storage: BackupStorage;
+  /** The identity the jobs run as. */
+  public readonly identity: managedidentity.UserAssignedIdentity;
+  /** Its role assignments: blob data on the container, the password secret, and pulling the image when a registry id was given. */
+  public readonly roleAssignments: readonly authorization.RoleAssignment[];
+  /** One dump job per database, in the order of `databaseNames`. */
+  public readonly dumpJobs: readonly app.Job[];
+  /** One drill job per database, when `verification` is set. */
+  public readonly drillJobs: readonly app.Job[];
+  /** One failed-execution alert per job. */
+  public readonly alerts: readonly monitor.MetricAlert[];
+  /** Resource id of the action group the alerts go to. */
+  public readonly actionGroupId: pulumi.Output<string>;
+  /** The dump policy with its defaults filled in. */
+  public readonly dumpPolicy: LogicalDumpPolicy;
+  /** The databases dumped. */
+  public readonly databaseNames: readonly string[];
+  /** Where the dumps are: `azblob://<account>/<container>/<prefix>`. */
+  public readonly uri: pulumi.Output<string>;
+
+  constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
+    super('postgres-backup:azure:ScheduledPgDump', name, {}, opts);
+    const policyProps: DumpPolicyProps = {
+      databaseNames: props.databaseNames,
+      dump: props.dump,
+      verification: props.verification,
+      immutability: props.immutability,
+      postgresMajorVersion: props.postgresMajorVersion,
+      cpu: props.cpu,
+      memoryGi: props.memoryGi,
+      replicaTimeoutSeconds: props.replicaTimeoutSeconds,
+      replicaRetryLimit: props.replicaRetryLimit,
+      alerts: props.alerts,
+    };
+    // Names and the dump policy decide which resources exist, so they must be known now, not only later.
+    validateWhenKnown(policyProps, checkDumpProps);
+    this.databaseNames = [...(props.databaseNames ?? ['postgres'])];
+    const dump = resolveLogicalDump(props.dump ?? {});
+    this.dumpPolicy = dump;
+    const cron = renderAzureJobCron(dump.schedule, 'logicalDump.schedule');
+
+    this.storage = new BackupStorage(`${name}-storage`, {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      ...props.storage,
+      dump,
+      transitions: props.transitions,
+      immutability: props.immutability,
+      tags: props.tags,
+    }, { parent: this });
+    this.uri = this.storage.uri;
+
+    this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: props.tags,
+    }, { parent: this });
+    const roleAssignments = [
+      new authorization.RoleAssignment(`${name}-blob-data`, {
+        scope: this.storage.container.id,
+        principalId: this.identity.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: roleDefinitionIdFor(this.storage.container.id, AZURE_BUILT_IN_ROLES.storageBlobDataContributor),
+        description: 'pg-backup runner: write and read the dumps in this container only',
+      }, { parent: this }),
+      new authorization.RoleAssignment(`${name}-database-secret`, {
+        scope: keyVaultSecretScope(props.connection.password),
+        principalId: this.identity.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: roleDefinitionIdFor(props.connection.password.keyVaultId, AZURE_BUILT_IN_ROLES.keyVaultSecretsUser),
+        description: 'pg-backup runner: read the database password, this secret only',
+      }, { parent: this }),
+    ];
+    if (props.imageRegistry?.registryId !== undefined) {
+      roleAssignments.push(new authorization.RoleAssignment(`${name}-image-pull`, {
+        scope: props.imageRegistry.registryId,
+        principalId: this.identity.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: roleDefinitionIdFor(props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull),
+        description: 'pg-backup runner: pull the runner image',
+      }, { parent: this }));
+    }
+    this.roleAssignments = roleAssignments;
+
+    const cpu = props.cpu ?? 1;
+    const resources = { cpu, memory: `${props.memoryGi ?? cpu * 2}Gi` };
+    const databaseUrl = runnerDatabaseUrl(props.connection);
+    const common = {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      environmentId: props.environmentId,
+      identity: { type: 'UserAssigned', userAssignedIdentities: [this.identity.id] },
+      tags: props.tags,
+    };
+    const registries = props.imageRegistry ? [{ server: props.imageRegistry.server, identity: this.identity.id }] : undefined;
+    // The runner's Azure path: DefaultAzureCredential picks the user-assigned identity by its client id; no
+    // connection string. Its CloudWatch metric lines are of no use here: the exit status is the signal.
+    const runnerEnvironment = [
+      { name: 'AZURE_CLIENT_ID', value: this.identity.clientId },
+      { name: 'PG_BACKUP_METRICS', value: 'off' },
+    ];
+    const jobOptions = { parent: this, dependsOn: roleAssignments };
+
+    this.dumpJobs = this.databaseNames.map((database, index) => new app.Job(`${name}-dump-${index}`, {
+      ...common,
+      configuration: {
+        triggerType: 'Schedule',
+        scheduleTriggerConfig: { cronExpression: cron, parallelism: 1, replicaCompletionCount: 1 },
+        replicaTimeout: props.replicaTimeoutSeconds ?? 14_400,
+        replicaRetryLimit: props.replicaRetryLimit ?? 1,
+        secrets: [{ name: DATABASE_PASSWORD_SECRET_NAME, keyVaultUrl: props.connection.password.secretUri, identity: this.identity.id }],
+        registries,
+      },
+      template: {
+        containers: [{
+          name: RUNNER_CONTAINER_NAME,
+          image: props.image,
+          // The image's entrypoint is pg-backup: these are its arguments.
+          args: pulumi.all([this.uri, databaseUrl]).apply(([to, url]) => [
+            ...runnerDumpArgv(dump, { to, database, noRolePasswords: true }),
+            '--database-url', url,
+          ]),
+          env: [...runnerEnvironment, { name: 'PGPASSWORD', secretRef: DATABASE_PASSWORD_SECRET_NAME }],
+          resources,
+        }],
+      },
+    }, jobOptions));
+
+    const drillJobs: app.Job[] = [];
+    if (props.verification) {
+      const verification = resolveVerification(props.verification);
+      const drillCron = renderAzureJobCron(verification.schedule, 'verification.schedule');
+      // The two containers share the replica's size, so the replica stays a size the Consumption profile offers.
+      const drillResources = { cpu: cpu / 2, memory: `${cpu}Gi` };
+      const checkSecrets = verification.checks.map((sql, index) => ({ name: `check-${index}`, value: sql }));
+      this.databaseNames.forEach((database, index) => drillJobs.push(new app.Job(`${name}-drill-${index}`, {
+        ...common,
+        configuration: {
+          triggerType: 'Schedule',
+          scheduleTriggerConfig: { cronExpression: drillCron, parallelism: 1, replicaCompletionCount: 1 },
+          // The RTO: a drill that has not restored and checked within it fails.
+          replicaTimeout: verification.maxRestoreDurationMinutes * 60,
+          replicaRetryLimit: 0,
+          secrets: checkSecrets.length > 0 ? checkSecrets : undefined,
+          registries,
+        },
+        template: {
+          containers: [
+            {
+              name: RUNNER_CONTAINER_NAME,
+              image: props.image,
+              command: this.uri.apply((from) => restoreDrillCommand({
+                from, database, jobs: Math.max(1, Math.floor(cpu)), checkCount: checkSecrets.length,
+              })),
+              env: runnerEnvironment,
+              resources: drillResources,
+              volumeMounts: [
+                { volumeName: 'drill-signal', mountPath: DRILL_SIGNAL_DIRECTORY },
+                ...(checkSecrets.length > 0 ? [{ volumeName: 'checks', mountPath: DRILL_CHECKS_DIRECTORY }] : []),
+              ],
+            },
+            {
+              name: SCRATCH_POSTGRES_CONTAINER_NAME,
+              image: `postgres:${props.postgresMajorVersion ?? 16}`,
+              command: ['/bin/sh', '-c', SCRATCH_POSTGRES_SCRIPT],
+              // Loopback only (listen_addresses=127.0.0.1): nothing outside the replica can connect.
+              env: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
+              resources: drillResources,
+              volumeMounts: [{ volumeName: 'drill-signal', mountPath: DRILL_SIGNAL_DIRECTORY }],
+            },
+          ],
+          volumes: [
+            { name: 'drill-signal', storageType: 'EmptyDir' },
+            ...(checkSecrets.length > 0
+              ? [{ name: 'checks', storageType: 'Secret', secrets: checkSecrets.map((secret, i) => ({ secretRef: secret.name, path: drillCheckFileName(i) })) }]
+              : []),
+          ],
+        },
+      }, jobOptions)));
+    }
+    this.drillJobs = drillJobs;
+
+    const actionGroup = resolveActionGroup(this, name, props.resourceGroupName, props.alerts ?? {}, props.tags);
+    this.actionGroupId = actionGroup.id;
+    const alertOn = (job: app.Job, id: string, what: string) => new monitor.MetricAlert(`${name}-${id}-failed`, {
+      resourceGroupName: props.resourceGroupName,
+      location: 'global',
+      description: `A ${what} failed; see the job's execution logs`,
+      severity: 1,
+      enabled: true,
+      scopes: [job.id],
+      evaluationFrequency: 'PT5M',
+      windowSize: 'PT15M',
+      autoMitigate: false,
+      criteria: {
+        odataType: 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [{
+          criterionType: 'StaticThresholdCriterion',
+          name: 'failed-executions',
+          metricNamespace: 'Microsoft.App/jobs',
+          metricName: 'Executions',
+          dimensions: [{ name: 'state', operator: 'Include', values: ['Failed'] }],
+          operator: 'GreaterThan',
+          threshold: 0,
+          timeAggregation: 'Total',
+        }],
+      },
+      actions: [{ actionGroupId: actionGroup.id }],
+      tags: props.tags,
+    }, { parent: this });
+    this.alerts = [
+      ...this.dumpJobs.map((job, index) => alertOn(job, `dump-${index}`, `pg_dump of ${this.databaseNames[index]}`)),
+      ...this.drillJobs.map((job, index) => alertOn(job, `drill-${index}`, `restore drill of ${this.databaseNames[index]}`)),
+    ];
+
+    this.registerOutputs({
+      uri: this.uri,
+      identityClientId: this.identity.clientId,
+      dumpJobIds: this.dumpJobs.map((job) => job.id),
+      drillJobIds: this.drillJobs.map((job) => job.id),
+      actionGroupId: this.actionGroupId,
+    });
+  }
+}
+
+/** Replica sizes of the Consumption profile: 0.25 to 4 vCPUs in steps of 0.25. */
+const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
+
+/**
+ * Checks the props: core's rules on the Azure platform (dump options, retention, schedules that convert to one UTC
+ * cron, drills, immutability no longer than retention), then names and replica sizes.
+ */
+function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
+  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
+  checkPolicy({ platform: 'azure', logicalDump: props.dump ?? {}, verification: props.verification, immutability: props.immutability }, unresolved)
+    .forEach((issue) => validator.report(issue, []));
+  const names = props.databaseNames ?? ['postgres'];
+  if (!validator.isUnresolved(names)) {
+    validator.nonEmptyStrings('databaseNames', names);
+    if (names.length === 0) validator.report({ path: 'databaseNames', value: names, allowed: 'at least one database name' });
+    const seen = new Set<string>();
+    names.forEach((database, index) => {
+      if (seen.has(database)) validator.report({ path: `databaseNames[${index}]`, value: database, allowed: 'a name not listed before' });
+      seen.add(database);
+    });
+  }
+  validator.integer('postgresMajorVersion', props.postgresMajorVersion, 12, 99);
+  validator.oneOf('cpu', props.cpu, CONSUMPTION_CPUS);
+  const cpu = props.cpu ?? 1;
+  if (props.memoryGi !== undefined && !validator.isUnresolved(props.memoryGi, cpu) && props.memoryGi !== cpu * 2) {
+    validator.report({ path: 'memoryGi', value: props.memoryGi, allowed: `${cpu * 2} (twice the ${cpu} vCPUs, as the Consumption profile requires)` });
+  }
+  if (props.verification !== undefined && !validator.isUnresolved(cpu) && cpu < 0.5) {
+    validator.report({ path: 'cpu', value: cpu, allowed: 'at least 0.5 with verification', reason: 'a restore drill splits the replica between the runner and the scratch PostgreSQL' });
+  }
+  validator.integer('replicaTimeoutSeconds', props.replicaTimeoutSeconds, 60, 86_400, 'seconds');
+  validator.integer('replicaRetryLimit', props.replicaRetryLimit, 0, 10);
+  checkAlertDestination(validator, props.alerts ?? {});
+}

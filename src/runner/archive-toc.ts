@@ -1,0 +1,89 @@
+import { ToolProcess } from './child-process';
+
+/** One entry of `pg_restore --list`. */
+export interface ArchiveTocEntry {
+  /** Dump id. */
+  readonly dumpId: number;
+  /** Catalog oid of the object (for `TABLE DATA`, the table's oid in the dumped database). */
+  readonly oid: number;
+  /** Entry type and names as pg_restore prints them, e.g. `TABLE DATA public accounts postgres`. */
+  readonly text: string;
+}
+
+/** The parsed `pg_restore --list` of an archive. */
+export interface ArchiveToc {
+  /** Every entry. */
+  readonly entries: ArchiveTocEntry[];
+  /** Oids of the tables whose data the archive holds (`TABLE DATA` entries). */
+  readonly tableDataOids: number[];
+}
+
+/** Parses `pg_restore --list` output (`3353; 0 16389 TABLE DATA public t postgres`); comment lines are skipped. */
+export function parseArchiveToc(listing: string): ArchiveToc {
+  const entries: ArchiveTocEntry[] = [];
+  for (const line of listing.split('\n')) {
+    const match = /^(\d+); (\d+) (\d+) (.+)$/.exec(line);
+    if (match) entries.push({ dumpId: Number(match[1]), oid: Number(match[3]), text: match[4] });
+  }
+  return {
+    entries,
+    tableDataOids: entries.filter((entry) => entry.text.startsWith('TABLE DATA ')).map((entry) => entry.oid),
+  };
+}
+
+/** Most bytes queued for `pg_restore --list` before giving up on it: the TOC sits at the start of an archive. */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the table of contents of a custom-format archive while it streams past: the TOC is at the
+ * start of the archive, so `pg_restore --list` reads it from stdin and exits, and the rest of the
+ * stream is no longer fed to it.
+ */
+export class StreamingTocReader {
+  /** The TOC, once pg_restore has read it. */
+  public readonly toc: Promise<ArchiveToc>;
+  private readonly tool: ToolProcess;
+  private open = true;
+
+  constructor(pgRestore: string, signal?: AbortSignal) {
+    this.tool = new ToolProcess(pgRestore, ['--list'], { captureStdout: true, pipeStdin: true, signal });
+    const chunks: Buffer[] = [];
+    this.tool.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // pg_restore closes its stdin after the TOC; the write errors that follow (EPIPE) are expected.
+    this.tool.stdin!.on('error', () => {
+      this.open = false;
+    });
+    this.toc = this.tool.exited.then(() => {
+      this.open = false;
+      return parseArchiveToc(Buffer.concat(chunks).toString('utf8'));
+    }, (error) => {
+      this.open = false;
+      throw error;
+    });
+    this.toc.catch(() => undefined);
+  }
+
+  /** Passes a chunk of the archive on, until pg_restore has what it needs. */
+  public write(chunk: Buffer): void {
+    if (!this.open) return;
+    if (this.tool.stdin!.writableLength > MAX_QUEUED_BYTES) {
+      this.end();
+      return;
+    }
+    this.tool.stdin!.write(chunk);
+  }
+
+  /** The archive has ended. */
+  public end(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.tool.stdin!.end();
+  }
+
+  /** Stops pg_restore (the dump failed). */
+  public kill(): void {
+    this.open = false;
+    this.tool.stdin!.destroy();
+    this.tool.kill();
+  }
+}

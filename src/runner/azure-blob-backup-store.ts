@@ -1,0 +1,109 @@
+import type { Readable } from 'node:stream';
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { partSizeFor, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning } from './backup-store';
+import { RunnerError, errorMessage } from './runner-error';
+
+/** Settings of the Azure Blob client. */
+export interface AzureBlobBackupStoreOptions {
+  /** Storage account name (used for the endpoint when no connection string is given). */
+  readonly account: string;
+  /** Container name. */
+  readonly container: string;
+  /**
+   * A storage connection string (`AZURE_STORAGE_CONNECTION_STRING`).
+   * @default - `https://<account>.blob.core.windows.net` with `DefaultAzureCredential` (managed identity, workload identity, CLI…)
+   */
+  readonly connectionString?: string;
+  /** Streaming upload settings. */
+  readonly tuning: UploadTuning;
+}
+
+/** Most blocks of one block blob. */
+const AZURE_MAX_BLOCKS = 50_000;
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number })?.statusCode;
+}
+
+/** Backups in an Azure Blob Storage container. */
+export class AzureBlobBackupStore implements BackupStore {
+  public readonly description: string;
+  private readonly container: ContainerClient;
+  private readonly tuning: UploadTuning;
+
+  constructor(options: AzureBlobBackupStoreOptions) {
+    this.tuning = options.tuning;
+    const service = options.connectionString
+      ? BlobServiceClient.fromConnectionString(options.connectionString)
+      : new BlobServiceClient(`https://${options.account}.blob.core.windows.net`, new DefaultAzureCredential());
+    this.container = service.getContainerClient(options.container);
+    this.description = `azblob://${options.account}/${options.container}`;
+  }
+
+  private describe(key: string): string {
+    return `${this.description}/${key}`;
+  }
+
+  private conflict(key: string, error: unknown): unknown {
+    const status = statusOf(error);
+    if (status === 409 || status === 412) return new RunnerError(`${this.describe(key)} already exists; backup objects are never overwritten`, { cause: error });
+    return error;
+  }
+
+  public async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<void> {
+    const blob = this.container.getBlockBlobClient(key);
+    // Blocks are staged first and only a final commit makes the blob exist, so a failed or aborted
+    // upload leaves no blob; the service drops uncommitted blocks after a week.
+    try {
+      const blockSize = partSizeFor(this.tuning, AZURE_MAX_BLOCKS, options.expectedBytes);
+      await blob.uploadStream(body, blockSize, options.concurrency ?? this.tuning.concurrency, {
+        abortSignal: options.signal,
+        conditions: { ifNoneMatch: '*' },
+        blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
+      });
+    } catch (error) {
+      const conflict = this.conflict(key, error);
+      if (options.signal?.aborted || conflict instanceof RunnerError) throw conflict;
+      throw new RunnerError(`uploading ${this.describe(key)} failed (no block was committed): ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
+    try {
+      await this.container.getBlockBlobClient(key).upload(data, data.length, {
+        conditions: options.overwrite ? undefined : { ifNoneMatch: '*' },
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+    } catch (error) {
+      throw this.conflict(key, error);
+    }
+  }
+
+  public async getStream(key: string, signal?: AbortSignal): Promise<Readable> {
+    try {
+      const response = await this.container.getBlobClient(key).download(0, undefined, { abortSignal: signal });
+      return response.readableStreamBody as Readable;
+    } catch (error) {
+      if (statusOf(error) === 404) throw new RunnerError(`${this.describe(key)} does not exist`);
+      throw error;
+    }
+  }
+
+  public async getBytes(key: string): Promise<Buffer | undefined> {
+    try {
+      return await this.container.getBlobClient(key).downloadToBuffer();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  public async *list(prefix: string): AsyncIterable<string> {
+    for await (const blob of this.container.listBlobsFlat({ prefix })) yield blob.name;
+  }
+
+  public close(): void {
+    // The Azure SDK's HTTP agent holds no sockets open between requests that would keep the process alive.
+  }
+}

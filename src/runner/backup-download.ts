@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, type BackupLayout } from './backup-layout';
+import type { BackupManifest, ManifestObject } from './backup-manifest';
+import type { BackupStore } from './backup-store';
+import { DigestingStream } from './content-digest';
+import { RunnerError } from './runner-error';
+
+/** Files of a directory-format backup downloaded at the same time. */
+const PARALLEL_FILES = 4;
+
+/** A backup's dump, on local disk and proven against its manifest. */
+export interface DownloadedArchive {
+  /** What to hand to pg_restore: the custom-format file or the directory. */
+  readonly archivePath: string;
+  /** Bytes downloaded. */
+  readonly bytes: number;
+}
+
+async function downloadObject(
+  store: BackupStore,
+  key: string,
+  object: ManifestObject,
+  file: string,
+  signal: AbortSignal | undefined,
+  onDigest: (digest: DigestingStream) => void,
+): Promise<void> {
+  const digest = new DigestingStream();
+  onDigest(digest);
+  const source = await store.getStream(key, signal);
+  await pipeline(source, digest, fs.createWriteStream(file), { signal });
+  // Size first: a short object is a truncated upload or a damaged store, which says more than a digest mismatch.
+  if (digest.bytes !== object.bytes) {
+    throw new RunnerError(`${key} is truncated or damaged: ${digest.bytes} bytes where the manifest records ${object.bytes}`);
+  }
+  if (digest.sha256 !== object.sha256) {
+    throw new RunnerError(`${key} does not match its manifest: sha256 ${digest.sha256}, expected ${object.sha256}`);
+  }
+}
+
+/**
+ * Downloads the dump objects of a backup into `directory`, checking each object's size and SHA-256
+ * against the manifest as it streams. pg_restore gets a seekable local file, which `-j` needs.
+ */
+export async function downloadArchive(
+  store: BackupStore,
+  layout: BackupLayout,
+  manifest: BackupManifest,
+  directory: string,
+  signal?: AbortSignal,
+  onDigest: (digest: DigestingStream) => void = () => undefined,
+): Promise<DownloadedArchive> {
+  const dumps = manifest.objects.filter((object) => object.role === 'dump');
+  const keyOf = (object: ManifestObject) => layout.objectKey(manifest.database, manifest.backupId, object.name);
+  const bytes = dumps.reduce((sum, object) => sum + object.bytes, 0);
+  if (manifest.format === 'custom') {
+    const object = dumps.find((candidate) => candidate.name === CUSTOM_DUMP_NAME) ?? dumps[0];
+    const file = path.join(directory, CUSTOM_DUMP_NAME);
+    await downloadObject(store, keyOf(object), object, file, signal, onDigest);
+    return { archivePath: file, bytes };
+  }
+  const archivePath = path.join(directory, DIRECTORY_DUMP_NAME);
+  await fs.promises.mkdir(archivePath, { recursive: true });
+  const queue = [...dumps];
+  const worker = async () => {
+    for (let object = queue.shift(); object !== undefined; object = queue.shift()) {
+      const name = object.name.slice(DIRECTORY_DUMP_NAME.length + 1);
+      if (!object.name.startsWith(`${DIRECTORY_DUMP_NAME}/`) || name.includes('/') || name.startsWith('.')) {
+        throw new RunnerError(`the manifest names an unexpected dump object ${JSON.stringify(object.name)}`);
+      }
+      await downloadObject(store, keyOf(object), object, path.join(archivePath, name), signal, onDigest);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, dumps.length) }, () => worker()));
+  return { archivePath, bytes };
+}

@@ -1,0 +1,119 @@
+import type { LogicalDumpPolicy } from '../core';
+import { RunnerError } from './runner-error';
+
+/** One object of a backup and the proof of its content. */
+export interface ManifestObject {
+  /** Name relative to the backup's folder, e.g. `dump.pgdump`, `dump/toc.dat`, `globals.sql`. */
+  readonly name: string;
+  /** What it holds. */
+  readonly role: 'dump' | 'globals';
+  /** Size in bytes. */
+  readonly bytes: number;
+  /** SHA-256 of the content, lowercase hex. */
+  readonly sha256: string;
+}
+
+/** The row count of one table in the dump's snapshot. */
+export interface TableRowCount {
+  /** Schema name. */
+  readonly schema: string;
+  /** Table name. */
+  readonly table: string;
+  /** Rows (exact, or the planner's estimate in `estimate` mode). */
+  readonly rows: number;
+}
+
+/** Row counts taken in the dump's own snapshot. */
+export interface ManifestRowCounts {
+  /** How they were taken; only `exact` counts are compared after a restore. */
+  readonly mode: 'exact' | 'estimate' | 'off';
+  /** Per table, for every table whose data is in the dump. */
+  readonly tables: TableRowCount[];
+  /** Sum over the tables. */
+  readonly totalRows: number;
+}
+
+/**
+ * The record of one complete backup. It is written only after every object is complete, so a
+ * backup without a manifest is an abandoned one and is never listed, verified or restored.
+ */
+export interface BackupManifest {
+  /** Version of this document's shape. */
+  readonly manifestVersion: 1;
+  /** The backup id (also the name of its folder). */
+  readonly backupId: string;
+  /** The database dumped. */
+  readonly database: string;
+  /** When the dump started (ISO 8601). */
+  readonly startedAt: string;
+  /** When the last object was complete (ISO 8601). */
+  readonly finishedAt: string;
+  /** Wall time of the whole dump, in seconds. */
+  readonly durationSeconds: number;
+  /** The server dumped. */
+  readonly server: { readonly version: string; readonly versionNum: number; readonly databaseSizeBytes: number };
+  /** Versions of the tools that wrote the backup. */
+  readonly tools: { readonly pgDump: string; readonly pgDumpall?: string; readonly runner: string };
+  /** Archive format. */
+  readonly format: 'custom' | 'directory';
+  /** The dump options, as rendered into pg_dump's argv. */
+  readonly dumpOptions: LogicalDumpPolicy;
+  /** Every object with its size and SHA-256. */
+  readonly objects: ManifestObject[];
+  /** Sum of the objects' sizes. */
+  readonly totalBytes: number;
+  /** Row counts from the dump's snapshot. */
+  readonly rowCounts: ManifestRowCounts;
+}
+
+function fail(source: string, why: string): never {
+  throw new RunnerError(`${source} is not a valid backup manifest: ${why}`);
+}
+
+/** Reads and checks a manifest; `source` names the object in error messages. */
+export function parseManifest(data: Buffer, source: string): BackupManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data.toString('utf8'));
+  } catch (error) {
+    fail(source, `not JSON (${(error as Error).message})`);
+  }
+  const manifest = parsed as Partial<BackupManifest>;
+  if (typeof manifest !== 'object' || manifest === null) fail(source, 'not an object');
+  if (manifest.manifestVersion !== 1) fail(source, `manifestVersion is ${JSON.stringify(manifest.manifestVersion)}; this runner reads version 1`);
+  if (typeof manifest.backupId !== 'string' || typeof manifest.database !== 'string') fail(source, 'backupId and database must be strings');
+  if (manifest.format !== 'custom' && manifest.format !== 'directory') fail(source, `format is ${JSON.stringify(manifest.format)}`);
+  if (!Array.isArray(manifest.objects) || !manifest.objects.some((object) => object?.role === 'dump')) fail(source, 'it lists no dump object');
+  for (const object of manifest.objects) {
+    if (typeof object.name !== 'string' || !Number.isSafeInteger(object.bytes) || !/^[0-9a-f]{64}$/.test(String(object.sha256))) {
+      fail(source, `object ${JSON.stringify(object)} needs a name, a byte count and a SHA-256`);
+    }
+  }
+  const counts = manifest.rowCounts;
+  if (!counts || !Array.isArray(counts.tables) || !['exact', 'estimate', 'off'].includes(counts.mode)) fail(source, 'rowCounts is missing or malformed');
+  for (const entry of counts.tables) {
+    if (typeof entry.schema !== 'string' || typeof entry.table !== 'string' || !Number.isSafeInteger(entry.rows)) {
+      fail(source, `row count ${JSON.stringify(entry)} needs a schema, a table and a whole number of rows`);
+    }
+  }
+  return manifest as BackupManifest;
+}
+
+/** The pointer a database's `latest` object holds. */
+export interface LatestPointer {
+  /** The newest complete backup. */
+  readonly backupId: string;
+  /** When it finished (ISO 8601), so an alarm can read the backup's age from one small object. */
+  readonly finishedAt: string;
+}
+
+/** Reads a `latest` pointer. */
+export function parseLatestPointer(data: Buffer, source: string): LatestPointer {
+  try {
+    const pointer = JSON.parse(data.toString('utf8')) as LatestPointer;
+    if (typeof pointer.backupId === 'string') return pointer;
+  } catch {
+    // Reported below with the object's name.
+  }
+  throw new RunnerError(`${source} is not a valid latest pointer`);
+}

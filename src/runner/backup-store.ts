@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream';
+
+/** Options of a streaming write. */
+export interface PutStreamOptions {
+  /**
+   * Stops the write and discards what was sent so far.
+   * @default - runs to the end of the body
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * Parts (S3) or blocks (Azure) in flight for this object, when several objects upload at once.
+   * @default - the store's {@link UploadTuning.concurrency}
+   */
+  readonly concurrency?: number;
+  /**
+   * A generous estimate of the object's size, so the part size can grow enough to stay within the
+   * store's part-count limit (10,000 parts on S3, 50,000 blocks on Azure).
+   * @default - the store's {@link UploadTuning.partSizeBytes} is used as it is
+   */
+  readonly expectedBytes?: number;
+}
+
+/** Options of a small write. */
+export interface PutBytesOptions {
+  /**
+   * Replace an existing object (only the `latest` pointer is ever replaced); otherwise the write fails
+   * when the key exists.
+   * @default false
+   */
+  readonly overwrite?: boolean;
+}
+
+/**
+ * An object store holding backups: an S3 bucket, an Azure Blob container or a directory. Keys are
+ * `/`-separated and absolute within the store (they include the location's prefix).
+ */
+export interface BackupStore {
+  /** Where the store is, for logs and messages (never with credentials). */
+  readonly description: string;
+  /**
+   * Streams `body` into a new object at `key`. Fails when the key exists, when the body fails or when
+   * the signal aborts; in every failure the partial object is discarded (the multipart upload aborted,
+   * the staged blocks left uncommitted, the partial file removed).
+   */
+  putStream(key: string, body: Readable, options?: PutStreamOptions): Promise<void>;
+  /** Writes a small object at once. */
+  putBytes(key: string, data: Buffer, options?: PutBytesOptions): Promise<void>;
+  /** A stream of the object's bytes; fails with a message naming the key when it does not exist. */
+  getStream(key: string, signal?: AbortSignal): Promise<Readable>;
+  /** The whole object, or `undefined` when it does not exist. */
+  getBytes(key: string): Promise<Buffer | undefined>;
+  /** Every key that starts with `prefix`, in no particular order. */
+  list(prefix: string): AsyncIterable<string>;
+  /** Releases connections. */
+  close(): void;
+}
+
+/** Throughput settings of streaming uploads, which also bound the memory they use (partSize × concurrency). */
+export interface UploadTuning {
+  /** Bytes per part (S3) or block (Azure). */
+  readonly partSizeBytes: number;
+  /** Parts uploaded at the same time. */
+  readonly concurrency: number;
+}
+
+/**
+ * The part size for an object: the configured one, or more when the object could otherwise need more
+ * than `maxParts` parts (rounded up to whole MiB, with a 10% margin).
+ */
+export function partSizeFor(tuning: UploadTuning, maxParts: number, expectedBytes?: number): number {
+  if (expectedBytes === undefined) return tuning.partSizeBytes;
+  const mib = 1024 * 1024;
+  const needed = Math.ceil(expectedBytes / (maxParts * 0.9) / mib) * mib;
+  return Math.max(tuning.partSizeBytes, needed);
+}
+
+/** Joins key segments with `/`, ignoring empty ones (an empty location prefix). */
+export function joinKey(...segments: string[]): string {
+  return segments.filter((segment) => segment !== '').join('/');
+}

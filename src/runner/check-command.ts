@@ -1,0 +1,339 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ParseArgsConfig } from 'node:util';
+import type { Client } from 'pg';
+import type { Logger } from 'pino';
+import { runCheckFiles, runCheckStatement, type CheckOutcome } from './check-files';
+import type { CommonOptions, FlagReader } from './cli-options';
+import { connectDatabase, qualifiedTable } from './database-client';
+import { DatabaseConnection, resolveConnection } from './database-connection';
+import type { MetricValue } from './embedded-metrics';
+import { RunnerError, UsageError, errorMessage } from './runner-error';
+
+/**
+ * The flags of `pg-backup check`, in `node:util` `parseArgs` form (what `COMMAND_FLAGS` of the CLI holds per command).
+ */
+export const CHECK_COMMAND_FLAGS = {
+  'target-url': { type: 'string' },
+  'check': { type: 'string', multiple: true },
+  'sql': { type: 'string', multiple: true },
+  'sql-env': { type: 'string', multiple: true },
+  'min-rows': { type: 'string', multiple: true },
+  'max-rows': { type: 'string', multiple: true },
+  'snapshot': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The usage lines of `pg-backup check`. */
+export const CHECK_USAGE = `  pg-backup check   [--target-url URL] [--database NAME] [--min-rows TABLE=N]... [--max-rows TABLE=N]...
+                    [--sql STATEMENT]... [--sql-env VAR]... [--check FILE.sql]... [--snapshot ID]
+                    [--connect-timeout DUR]
+                    (without --target-url: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE)`;
+
+/** Names of the metrics of `pg-backup check` (dimension `Database`). */
+export const CHECK_METRICS = {
+  /** 1 for each check run that passed. */
+  checkSucceeded: 'CheckSucceeded',
+  /** 1 for each check run that failed. */
+  checkFailed: 'CheckFailed',
+  /** Tables whose row counts were checked against bounds. */
+  checkedTables: 'CheckedTables',
+  /** Wall time of the check run, seconds. */
+  checkDurationSeconds: 'CheckDurationSeconds',
+} as const;
+
+/** The environment variable the snapshot drill names the restored snapshot in. */
+export const DRILL_SNAPSHOT_ENV = 'PG_BACKUP_DRILL_SNAPSHOT';
+
+/** How long `check` keeps trying to connect by default: a freshly restored server may not resolve or accept at once. */
+export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 300;
+
+/** Pause between two connection attempts. */
+const CONNECT_RETRY_MS = 5_000;
+
+/** SQLSTATEs that another attempt cannot fix: wrong password or user, no such database, no pg_hba entry. */
+const PERMANENT_CONNECT_ERRORS = new Set(['28P01', '28000', '3D000']);
+
+/** Bounds on the rows of one table: a restore that lost (or multiplied) data falls outside. */
+export interface RowCountBound {
+  /** `schema.table`, or `table` in `public`. */
+  readonly table: string;
+  /**
+   * Fewest rows accepted.
+   * @default - no lower bound
+   */
+  readonly min?: number;
+  /**
+   * Most rows accepted.
+   * @default - no upper bound
+   */
+  readonly max?: number;
+}
+
+/** The row count of a bounded table and whether it is within its bounds. */
+export interface RowCountResult extends RowCountBound {
+  /** Rows counted, or `missing` when there is no such table. */
+  readonly rows: number | 'missing';
+  /** Whether the count is within the bounds. */
+  readonly passed: boolean;
+}
+
+/** Everything a check run needs. */
+export interface CheckRunOptions {
+  /** The database to check. */
+  readonly target: DatabaseConnection;
+  /** Row-count bounds, checked first, every one. */
+  readonly rowBounds: readonly RowCountBound[];
+  /** Inline statements, each must return a single `true`. */
+  readonly statements: readonly string[];
+  /** SQL files whose every statement must return a single `true`. */
+  readonly checkFiles: readonly string[];
+  /** Keeps trying to connect this long, milliseconds. */
+  readonly connectTimeoutMs: number;
+  /** The log. */
+  readonly logger: Logger;
+  /** Aborts the run. */
+  readonly signal: AbortSignal;
+}
+
+/** What a check run found (when it throws, nothing passed). */
+export interface CheckRunOutcome {
+  /** The database checked, for logs: `user@host:port/database`. */
+  readonly target: string;
+  /** The database name. */
+  readonly database: string;
+  /** Each bounded table. */
+  readonly rowCounts: readonly RowCountResult[];
+  /** Each statement run, inline ones first (file `--sql`). */
+  readonly checks: readonly CheckOutcome[];
+  /** Connection attempts it took. */
+  readonly connectAttempts: number;
+  /** Wall time, seconds. */
+  readonly durationSeconds: number;
+}
+
+/** The file name reported for inline statements. */
+export const INLINE_CHECK_FILE = '--sql';
+
+/**
+ * Parses `TABLE=N` of `--min-rows`/`--max-rows`; returns `undefined` (after reporting on `reader`) when malformed.
+ */
+export function parseRowBoundFlag(reader: FlagReader, flag: string, entry: string): { table: string; rows: number } | undefined {
+  const match = /^\s*([^=\s][^=]*?)\s*=\s*(\d+)\s*$/.exec(entry);
+  if (!match || !Number.isSafeInteger(Number(match[2]))) {
+    reader.report(flag, entry, 'TABLE=N with a table name (schema.table or table) and a whole number of rows, e.g. public.orders=1000');
+    return undefined;
+  }
+  return { table: match[1], rows: Number(match[2]) };
+}
+
+/** Merges `--min-rows` and `--max-rows` into one bound per table, reporting a minimum above its maximum. */
+export function readRowBounds(reader: FlagReader): RowCountBound[] {
+  const bounds = new Map<string, { min?: number; max?: number }>();
+  for (const [flag, side] of [['min-rows', 'min'], ['max-rows', 'max']] as const) {
+    for (const entry of reader.list(flag)) {
+      const parsed = parseRowBoundFlag(reader, flag, entry);
+      if (!parsed) continue;
+      const bound = bounds.get(parsed.table) ?? {};
+      if (bound[side] !== undefined) reader.report(flag, entry, `one --${flag} per table (${parsed.table} has two)`);
+      bound[side] = parsed.rows;
+      bounds.set(parsed.table, bound);
+    }
+  }
+  const result = [...bounds.entries()].map(([table, bound]) => ({ table, ...bound }));
+  for (const bound of result) {
+    if (bound.min !== undefined && bound.max !== undefined && bound.min > bound.max) {
+      reader.report('min-rows', `${bound.table}=${bound.min}`, `at most the --max-rows of ${bound.table}, ${bound.max}`);
+    }
+  }
+  return result;
+}
+
+/**
+ * Statements named by `--sql-env VAR`: each variable holds one statement. This is how a task definition carries SQL
+ * that a command line could not (quotes survive the environment untouched).
+ */
+export function readStatementsFromEnvironment(reader: FlagReader, env: NodeJS.ProcessEnv): string[] {
+  const statements: string[] = [];
+  for (const name of reader.list('sql-env')) {
+    const statement = env[name];
+    if (statement === undefined || statement.trim() === '') reader.report('sql-env', name, 'the name of a set environment variable holding one SQL statement');
+    else statements.push(statement);
+  }
+  return statements;
+}
+
+/**
+ * The database to check: `--target-url` when given, else libpq's environment (`PGHOST`, `PGPORT`, `PGUSER`,
+ * `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`), which is how the snapshot drill hands over the scratch instance.
+ * `--database` replaces the database name of either.
+ */
+export function resolveCheckTarget(url: string | undefined, database: string | undefined, env: NodeJS.ProcessEnv): DatabaseConnection {
+  let target: DatabaseConnection;
+  if (url !== undefined) {
+    target = resolveConnection({ url, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+  } else {
+    if (!env.PGHOST) throw new UsageError('check: --target-url is required unless PGHOST names the server to check');
+    const composed = new URL('postgres://localhost');
+    composed.hostname = env.PGHOST;
+    if (env.PGPORT) {
+      if (!/^\d{1,5}$/.test(env.PGPORT)) throw new UsageError(`check: PGPORT is ${JSON.stringify(env.PGPORT)}; allowed: a port number`);
+      composed.port = env.PGPORT;
+    }
+    if (env.PGUSER) composed.username = encodeURIComponent(env.PGUSER);
+    composed.pathname = `/${encodeURIComponent(env.PGDATABASE || 'postgres')}`;
+    // libpq semantics for sslmode (require encrypts without verifying), which is what RDS's forced TLS needs.
+    if (env.PGSSLMODE) {
+      composed.searchParams.set('sslmode', env.PGSSLMODE);
+      composed.searchParams.set('uselibpqcompat', 'true');
+    }
+    target = new DatabaseConnection(composed, env.PGPASSWORD);
+  }
+  return database ? target.withDatabase(database) : target;
+}
+
+async function connectPatiently(options: CheckRunOptions): Promise<{ client: Client; attempts: number }> {
+  const deadline = Date.now() + options.connectTimeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { client: await connectDatabase(options.target, 'the database to check'), attempts: attempt };
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (options.signal.aborted || (code !== undefined && PERMANENT_CONNECT_ERRORS.has(code)) || Date.now() + CONNECT_RETRY_MS > deadline) {
+        throw new RunnerError(`${errorMessage(error)} (after ${attempt} attempt${attempt === 1 ? '' : 's'})`, { cause: error });
+      }
+      options.logger.warn({ attempt, error: errorMessage(error) }, 'cannot connect yet; trying again');
+      await sleep(CONNECT_RETRY_MS, undefined, { signal: options.signal }).catch(() => undefined);
+    }
+  }
+}
+
+/** Splits `schema.table` (quoted parts allowed by `to_regclass`) into what `qualifiedTable` takes. */
+function tableName(table: string): { schema: string; name: string } {
+  const dot = table.indexOf('.');
+  return dot < 0 ? { schema: 'public', name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+}
+
+async function countRows(client: Client, bound: RowCountBound): Promise<RowCountResult> {
+  const { schema, name } = tableName(bound.table);
+  const qualified = qualifiedTable(schema, name);
+  const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [qualified]);
+  if (!exists.rows[0].present) return { ...bound, rows: 'missing', passed: false };
+  const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualified}`);
+  const rows = Number(result.rows[0].rows);
+  return { ...bound, rows, passed: (bound.min === undefined || rows >= bound.min) && (bound.max === undefined || rows <= bound.max) };
+}
+
+function describeBound(result: RowCountResult): string {
+  const range = result.min !== undefined && result.max !== undefined
+    ? `${result.min} to ${result.max}`
+    : result.min !== undefined ? `at least ${result.min}` : `at most ${result.max}`;
+  return result.rows === 'missing' ? `${result.table}: table missing (expected ${range} rows)` : `${result.table}: ${result.rows} rows, expected ${range}`;
+}
+
+/**
+ * Checks a restored database: every row-count bound, every inline statement, then the check files (each statement
+ * must return a single `true`). Throws a {@link RunnerError} naming every failed bound and check.
+ */
+export async function runChecks(options: CheckRunOptions): Promise<CheckRunOutcome> {
+  const started = Date.now();
+  const { client, attempts } = await connectPatiently(options);
+  try {
+    const rowCounts: RowCountResult[] = [];
+    for (const bound of options.rowBounds) rowCounts.push(await countRows(client, bound));
+    const checks: CheckOutcome[] = [];
+    for (const statement of options.statements) checks.push(await runCheckStatement(client, INLINE_CHECK_FILE, statement));
+    if (options.checkFiles.length > 0) checks.push(...await runCheckFiles(client, options.checkFiles));
+
+    const failedBounds = rowCounts.filter((result) => !result.passed);
+    const failedChecks = checks.filter((check) => !check.passed);
+    options.logger.info({ rowCounts: rowCounts.length, checks: checks.length, failed: failedBounds.length + failedChecks.length }, 'checks run');
+    if (failedBounds.length + failedChecks.length > 0) {
+      const problems = [
+        ...failedBounds.map(describeBound),
+        ...failedChecks.map((check) => `check failed (${check.file}): ${check.statement} — ${check.detail}`),
+      ];
+      throw new RunnerError(`${problems.length} check(s) of ${options.target.describe()} failed: ${problems.join('; ')}`);
+    }
+    if (rowCounts.length === 0 && checks.length === 0) {
+      // Connecting proved the server is up; a query proves the restored database answers.
+      await client.query('SELECT 1');
+    }
+    return {
+      target: options.target.describe(),
+      database: options.target.database,
+      rowCounts,
+      checks,
+      connectAttempts: attempts,
+      durationSeconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The metrics of a passed check run. */
+export function checkMetrics(outcome: CheckRunOutcome): MetricValue[] {
+  return [
+    { name: CHECK_METRICS.checkSucceeded, value: 1, unit: 'Count' },
+    { name: CHECK_METRICS.checkFailed, value: 0, unit: 'Count' },
+    { name: CHECK_METRICS.checkedTables, value: outcome.rowCounts.length, unit: 'Count' },
+    { name: CHECK_METRICS.checkDurationSeconds, value: outcome.durationSeconds, unit: 'Seconds' },
+  ];
+}
+
+/** What `pg-backup check` gets besides its flags (the CLI's command context). */
+export interface CheckCommandContext {
+  /** Flags every command shares (`--database` among them). */
+  readonly common: CommonOptions;
+  /** The log. */
+  readonly logger: Logger;
+  /** The environment. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborts the run. */
+  readonly signal: AbortSignal;
+}
+
+/** What `pg-backup check` reports: the database (metric dimension), the result line's fields, the metrics. */
+export interface CheckCommandReport {
+  /** The database checked. */
+  readonly database: string;
+  /** Fields of the JSON result line. */
+  readonly result: Record<string, unknown>;
+  /** Metrics of the run. */
+  readonly metrics: MetricValue[];
+}
+
+/**
+ * `pg-backup check`: reads its flags, connects to the database to check (the scratch instance of a snapshot drill:
+ * `PGHOST`/`PGPORT` from the drill, credentials from the task's secrets) and runs the row-count bounds and SQL checks.
+ * Throws a {@link RunnerError} on a failed check (exit 1) and a {@link UsageError} on bad flags (exit 2); the CLI
+ * prints the one JSON result line either way.
+ */
+export async function checkCommand(reader: FlagReader, context: CheckCommandContext): Promise<CheckCommandReport> {
+  const { common, logger, env, signal } = context;
+  const url = reader.string('target-url');
+  const rowBounds = readRowBounds(reader);
+  const statements = [...reader.list('sql'), ...readStatementsFromEnvironment(reader, env)];
+  const checkFiles = reader.list('check');
+  const snapshot = reader.string('snapshot', DRILL_SNAPSHOT_ENV);
+  const connectTimeoutSeconds = reader.seconds('connect-timeout', 0, 3600, DEFAULT_CONNECT_TIMEOUT_SECONDS);
+  reader.throwIfInvalid('check');
+  const target = resolveCheckTarget(url, common.database, env);
+  logger.info({ target: target.describe(), snapshot, rowBounds: rowBounds.length, statements: statements.length, checkFiles: checkFiles.length }, 'checking');
+  const outcome = await runChecks({
+    target, rowBounds, statements, checkFiles, connectTimeoutMs: connectTimeoutSeconds * 1000, logger, signal,
+  });
+  return {
+    database: outcome.database,
+    metrics: checkMetrics(outcome),
+    result: {
+      database: outcome.database,
+      target: outcome.target,
+      ...(snapshot !== undefined ? { snapshot } : {}),
+      rowCounts: outcome.rowCounts,
+      checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+      connectAttempts: outcome.connectAttempts,
+      durationSeconds: outcome.durationSeconds,
+    },
+  };
+}

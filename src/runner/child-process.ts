@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { DEFAULT_SECRET_ENV } from './database-connection';
+import { RunnerError } from './runner-error';
+
+/**
+ * Credentials of the runner itself that the client tools never need: they are left out of the
+ * children's environment, which other users of the host can read under /proc.
+ */
+const RUNNER_ONLY_ENV = [DEFAULT_SECRET_ENV, 'AZURE_STORAGE_CONNECTION_STRING', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+
+/** How many of a child's last stderr lines are kept for the error message. */
+const STDERR_TAIL_LINES = 20;
+
+/** Options of a spawned client program. */
+export interface ToolProcessOptions {
+  /** Extra environment (e.g. `PGPASSWORD`), on top of the runner's own. */
+  readonly env?: Record<string, string>;
+  /**
+   * Gives stdout to the caller as a stream instead of discarding it.
+   * @default false
+   */
+  readonly captureStdout?: boolean;
+  /**
+   * Gives stdin to the caller as a stream.
+   * @default false
+   */
+  readonly pipeStdin?: boolean;
+  /**
+   * Called with each stderr line (e.g. pg_dump's `--verbose` progress).
+   * @default - lines are only kept for the error message
+   */
+  readonly onStderrLine?: (line: string) => void;
+  /**
+   * Stops the child with SIGTERM when aborted.
+   * @default - runs to its end
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A spawned PostgreSQL client program whose exit status is always checked: `exited` resolves only
+ * on exit status 0 and rejects with the program's own last words otherwise, so a failure inside a
+ * pipe cannot pass unnoticed.
+ */
+export class ToolProcess {
+  /** The child's stdout when `captureStdout` was asked for. */
+  public readonly stdout?: Readable;
+  /** The child's stdin when `pipeStdin` was asked for. */
+  public readonly stdin?: Writable;
+  /** Resolves when the program exits with status 0; rejects with a {@link RunnerError} otherwise. */
+  public readonly exited: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly tail: string[] = [];
+
+  constructor(program: string, args: readonly string[], options: ToolProcessOptions = {}) {
+    const name = program.split('/').pop() ?? program;
+    this.child = spawn(program, args, {
+      env: { ...withoutRunnerCredentials(process.env), ...options.env },
+      stdio: [options.pipeStdin ? 'pipe' : 'ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
+    });
+    this.stdout = this.child.stdout ?? undefined;
+    this.stdin = this.child.stdin ?? undefined;
+    let partial = '';
+    this.child.stderr!.setEncoding('utf8');
+    this.child.stderr!.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) this.line(line, options.onStderrLine);
+    });
+    const onAbort = () => this.kill();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.exited = new Promise<void>((resolve, reject) => {
+      this.child.once('error', (error) => {
+        reject(new RunnerError(`cannot start ${program}: ${error.message}`, { cause: error }));
+      });
+      this.child.once('close', (code, signal) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (partial) this.line(partial, options.onStderrLine);
+        if (code === 0) {
+          resolve();
+          return;
+        }
+        const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+        const said = this.tail.length > 0 ? `: ${this.tail.join(' | ')}` : '';
+        reject(new RunnerError(`${name} ${status}${said}`));
+      });
+    });
+    // The caller observes `exited` when it is ready; a rejection before then is not unhandled.
+    this.exited.catch(() => undefined);
+  }
+
+  /** The process id. */
+  public get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** The last stderr lines that look like errors (or the last lines at all). */
+  public get stderrTail(): readonly string[] {
+    return this.tail;
+  }
+
+  /** Asks the program to stop (SIGTERM); it still exits through `exited`. */
+  public kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  }
+
+  private line(line: string, onLine?: (line: string) => void): void {
+    if (line.trim() === '') return;
+    onLine?.(line);
+    // Verbose progress lines are not what an operator needs to read in a failure message.
+    if (/^\S+: (dumping contents of table|processing data for table|processing item|creating|finished|launching|reading|identifying|saving|last built-in|executing|setting owner|entering|connecting|implied data-only)/.test(line)) return;
+    this.tail.push(line.trim());
+    if (this.tail.length > STDERR_TAIL_LINES) this.tail.shift();
+  }
+}
+
+function withoutRunnerCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of RUNNER_ONLY_ENV) delete copy[name];
+  return copy;
+}
+
+/** Runs a client program to its end and returns its stdout (for short outputs such as `pg_restore --list`). */
+export async function runTool(program: string, args: readonly string[], options: Omit<ToolProcessOptions, 'captureStdout'> = {}): Promise<string> {
+  const tool = new ToolProcess(program, args, { ...options, captureStdout: true });
+  const chunks: Buffer[] = [];
+  tool.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await tool.exited;
+  return Buffer.concat(chunks).toString('utf8');
+}

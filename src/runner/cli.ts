@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The `pg-backup` program: wires signals and stdout to {@link runCli} and exits with its status.
+ */
+import { runCli } from './cli-main';
+import { InterruptedError } from './runner-error';
+
+const controller = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    // The first signal aborts cleanly (children stopped, uploads aborted, no manifest); a second one does not wait.
+    if (controller.signal.aborted) process.exit(new InterruptedError(signal).exitCode);
+    controller.abort(new InterruptedError(signal));
+  });
+}
+
+runCli(process.argv.slice(2), {
+  signal: controller.signal,
+  writeResult: (line) => process.stdout.write(`${line}\n`),
+}).then((code) => {
+  // Open sockets (S3 keep-alive, Azure pipelines) must not keep a finished run alive: exit once stdout is flushed.
+  process.stdout.write('', () => process.exit(code));
+}, (error: unknown) => {
+  process.stderr.write(`pg-backup: ${String(error)}\n`);
+  process.exit(1);
+});

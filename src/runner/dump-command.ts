@@ -1,0 +1,336 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client } from 'pg';
+import type { Logger } from 'pino';
+import { pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
+import { parseArchiveToc, StreamingTocReader, type ArchiveToc } from './archive-toc';
+import { newBackupId } from './backup-id';
+import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME, BackupLayout } from './backup-layout';
+import type { BackupLocation } from './backup-location';
+import { formatBackupLocation } from './backup-location';
+import type { BackupManifest, LatestPointer, ManifestObject, ManifestRowCounts, TableRowCount } from './backup-manifest';
+import type { BackupStore } from './backup-store';
+import { runTool, ToolProcess } from './child-process';
+import { DigestingStream } from './content-digest';
+import { connectDatabase } from './database-client';
+import type { DatabaseConnection } from './database-connection';
+import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { OperationAbort } from './operation-abort';
+import { findPostgresTool } from './postgres-tools';
+import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
+import { ProgressReporter } from './progress-reporter';
+import { countRowsByOid } from './row-counts';
+import { RunnerError, errorMessage } from './runner-error';
+import { runnerVersion } from './runner-version';
+
+/** Archives start with this magic; anything else is not a pg_dump archive. */
+const ARCHIVE_MAGIC = 'PGDMP';
+/** The smallest believable custom-format archive (header and an empty TOC take more). */
+const MIN_ARCHIVE_BYTES = 64;
+/** The smallest believable `pg_dumpall --globals-only` output (its header comment alone is longer). */
+const MIN_GLOBALS_BYTES = 16;
+/** Files of a directory-format dump uploaded at the same time. */
+const DIRECTORY_UPLOAD_FILES = 4;
+
+/** Everything `pg-backup dump` needs. */
+export interface DumpOptions {
+  /** The database to dump. */
+  readonly connection: DatabaseConnection;
+  /** Where the backup goes. */
+  readonly location: BackupLocation;
+  /** The store of that location. */
+  readonly store: BackupStore;
+  /** What to dump and how. */
+  readonly policy: LogicalDumpPolicy;
+  /**
+   * `pg_dumpall --no-role-passwords` for `--globals` (managed services forbid reading role passwords).
+   * @default false
+   */
+  readonly noRolePasswords?: boolean;
+  /** Local scratch space (only the directory format uses it). */
+  readonly scratchDirectory: string;
+  /** Milliseconds between progress lines; 0 for none. */
+  readonly progressIntervalMs: number;
+  /** The log. */
+  readonly logger: Logger;
+  /** Aborts the dump (SIGTERM). */
+  readonly signal: AbortSignal;
+}
+
+/** The outcome of a successful dump. */
+export interface DumpOutcome {
+  /** The manifest written. */
+  readonly manifest: BackupManifest;
+  /** Its key in the store. */
+  readonly manifestKey: string;
+  /** The key of the `latest` pointer that now names this backup. */
+  readonly latestKey: string;
+}
+
+interface StoredObject extends ManifestObject {
+  readonly head: Buffer;
+}
+
+/** Stream one child's stdout into a new object, ending the object only if the child exits with 0. */
+async function streamToolOutput(
+  tool: ToolProcess,
+  toolExited: Promise<void>,
+  store: BackupStore,
+  key: string,
+  digest: DigestingStream,
+  abort: OperationAbort,
+  check: (digest: DigestingStream) => void,
+  expectedBytes?: number,
+): Promise<void> {
+  // The object is only completed once the child's exit status is known: ending it when stdout closes
+  // would commit a truncated dump whenever the child dies mid-way.
+  tool.stdout!.pipe(digest, { end: false });
+  const exited = toolExited.then(() => {
+    check(digest);
+    digest.end();
+  });
+  exited.catch((error: unknown) => digest.destroy(error as Error));
+  abort.signal.addEventListener('abort', () => digest.destroy(abort.signal.reason as Error), { once: true });
+  await abort.all([exited, store.putStream(key, digest, { signal: abort.signal, expectedBytes })] as const);
+}
+
+function checkArchiveHead(what: string, head: Buffer, bytes: number, minBytes: number): void {
+  if (bytes < minBytes) throw new RunnerError(`${what} is only ${bytes} bytes; a real archive is at least ${minBytes}`);
+  if (head.subarray(0, ARCHIVE_MAGIC.length).toString('latin1') !== ARCHIVE_MAGIC) {
+    throw new RunnerError(`${what} does not start with the pg_dump archive header`);
+  }
+}
+
+/**
+ * Restates a pg_dump failure an operator meets often in plain terms: pg_dump reports a lock it could
+ * not get within `--lock-wait-timeout` as a cancelled `LOCK TABLE` statement.
+ */
+export function explainPgDumpFailure(error: unknown, lockWaitSeconds: number): unknown {
+  const message = errorMessage(error);
+  const lock = /LOCK TABLE (\S+) IN ACCESS SHARE MODE/.exec(message);
+  if (lock && /statement timeout|lock timeout|could not obtain lock/.test(message)) {
+    return new RunnerError(
+      `pg_dump could not lock table ${lock[1]} within the lock-wait timeout (${lockWaitSeconds} s): another session holds a ` +
+      `conflicting lock (ALTER TABLE, VACUUM FULL, LOCK … ACCESS EXCLUSIVE); pg_dump said: ${message}`, { cause: error });
+  }
+  return error;
+}
+
+/** Rejects row counts that show an empty dump of a database the statistics say holds data. */
+function checkRowsPresent(policy: LogicalDumpPolicy, toc: ArchiveToc, counts: ManifestRowCounts, preflight: PreflightReport): void {
+  if (policy.schemaOnly) return;
+  const estimated = (oids: Iterable<number>) => [...oids].reduce((sum, oid) => sum + (preflight.estimatedRowsByOid.get(oid) ?? 0), 0);
+  const filtered = [policy.tables, policy.schemas, policy.excludeTables, policy.excludeSchemas].some((list) => (list?.length ?? 0) > 0);
+  if (toc.tableDataOids.length === 0 && !filtered && estimated(preflight.estimatedRowsByOid.keys()) > 0) {
+    throw new RunnerError('the dump holds no table data, but the database statistics show rows; refusing to record it as a backup');
+  }
+  if (counts.mode !== 'off' && counts.tables.length > 0 && counts.totalRows === 0 && estimated(toc.tableDataOids) > 0) {
+    throw new RunnerError('the dump\'s snapshot shows zero rows in every table, but the statistics show data; refusing to record it as a backup');
+  }
+}
+
+/**
+ * Dumps a database into a new backup: preflight, an exported snapshot with its row counts, pg_dump
+ * (and pg_dumpall) streamed into the store with SHA-256 on the fly, then the manifest and only then
+ * the `latest` pointer. Any failure aborts every upload and writes neither.
+ */
+export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
+  const { connection, store, policy, logger } = options;
+  const startedAt = new Date();
+  const format = policy.format ?? 'custom';
+  const rowMode = policy.rowCounts ?? 'exact';
+  const abort = new OperationAbort(options.signal);
+  const [pgDump, pgDumpall, pgRestore] = await Promise.all([
+    findPostgresTool('pg_dump'),
+    policy.includeGlobals ? findPostgresTool('pg_dumpall') : Promise.resolve(undefined),
+    findPostgresTool('pg_restore'),
+  ]);
+
+  const client = await connectDatabase(connection, 'preflight');
+  let scratch: string | undefined;
+  try {
+    const preflight = await runPreflight(client);
+    requireClientNotOlder('pg_dump', pgDump.majorVersion, preflight.serverMajorVersion);
+    logger.info({
+      database: connection.database,
+      server: connection.describe(),
+      serverVersion: preflight.serverVersion,
+      databaseSizeBytes: preflight.databaseSizeBytes,
+      largestTables: preflight.largestTables,
+      pgDump: pgDump.version,
+    }, 'preflight done');
+    for (const query of preflight.longRunningQueries) {
+      logger.warn(query, `a query has been running for ${query.runningSeconds} s; it can hold locks the dump waits for`);
+    }
+
+    // The snapshot is exported from a transaction that stays open until the dump is complete: pg_dump
+    // reads from it, and the row counts are taken in it, so both describe the same instant.
+    const lockWaitMs = Math.round((policy.lockWaitTimeoutSeconds ?? 300) * 1000);
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET LOCAL lock_timeout = ${lockWaitMs}`);
+    // The counts run beside pg_dump and are not on its critical path: one core for them leaves the
+    // others to pg_dump and the backend feeding it.
+    await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+    const snapshot = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0].id;
+
+    const backupId = newBackupId(startedAt);
+    const layout = new BackupLayout(options.location);
+    const database = connection.database;
+    const key = (name: string) => layout.objectKey(database, backupId, name);
+    logger.info({ backupId, to: formatBackupLocation(options.location), format, snapshot }, 'dump started');
+
+    let tablesDone = 0;
+    const onStderrLine = (line: string) => {
+      if (/dumping contents of table/.test(line)) tablesDone += 1;
+      logger.debug({ tool: 'pg_dump', line }, line);
+    };
+    const childEnv = connection.childEnv();
+    const streams: DigestingStream[] = [];
+    const progress = new ProgressReporter(logger, 'dump', options.progressIntervalMs, () => ({
+      bytes: streams.reduce((sum, stream) => sum + stream.bytes, 0),
+      tablesDone,
+    })).start();
+
+    const objects: StoredObject[] = [];
+    const steps: Promise<unknown>[] = [];
+    let toc: Promise<ArchiveToc>;
+
+    if (format === 'custom') {
+      const tocReader = rowMode === 'off' ? undefined : new StreamingTocReader(pgRestore.path, abort.signal);
+      const digest = new DigestingStream(tocReader ? (chunk) => tocReader.write(chunk) : undefined);
+      streams.push(digest);
+      const dump = new ToolProcess(pgDump.path, pgDumpArgv(policy, {
+        dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
+      }), { env: childEnv, captureStdout: true, onStderrLine, signal: abort.signal });
+      dump.exited.then(() => tocReader?.end(), () => tocReader?.kill());
+      const explained = dump.exited.catch((error: unknown) => {
+        throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
+      });
+      const what = `the dump of ${database}`;
+      const checkDump = (d: DigestingStream) => checkArchiveHead(what, d.head, d.bytes, MIN_ARCHIVE_BYTES);
+      // A dump is rarely larger than the database; twice its size leaves room for text forms of binary data (bytea as hex).
+      const expectedBytes = 2 * preflight.databaseSizeBytes;
+      steps.push(streamToolOutput(dump, explained, store, key(CUSTOM_DUMP_NAME), digest, abort, checkDump, expectedBytes)
+        .then(() => objects.push({ name: CUSTOM_DUMP_NAME, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head })));
+      toc = tocReader ? tocReader.toc : Promise.resolve(parseArchiveToc(''));
+    } else {
+      scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-dump-'));
+      const directory = path.join(scratch, DIRECTORY_DUMP_NAME);
+      const dump = new ToolProcess(pgDump.path, pgDumpArgv(policy, {
+        dbname: connection.dbname, snapshot, verbose: true, file: directory, clientMajorVersion: pgDump.majorVersion,
+      }), { env: childEnv, onStderrLine, signal: abort.signal });
+      const dumped = dump.exited.catch((error: unknown) => {
+        throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
+      });
+      toc = dumped.then(async () => parseArchiveToc(await runTool(pgRestore.path, ['--list', directory], { signal: abort.signal })));
+      steps.push(dumped.then(() => uploadDirectory(directory, store, (name) => key(`${DIRECTORY_DUMP_NAME}/${name}`), abort, streams))
+        .then((uploaded) => objects.push(...uploaded)));
+    }
+
+    if (policy.includeGlobals && pgDumpall) {
+      const digest = new DigestingStream();
+      streams.push(digest);
+      const globals = new ToolProcess(pgDumpall.path, pgDumpallGlobalsArgv({ dbname: connection.dbname, noRolePasswords: options.noRolePasswords }), {
+        env: childEnv, captureStdout: true, signal: abort.signal,
+      });
+      steps.push(streamToolOutput(globals, globals.exited, store, key(GLOBALS_NAME), digest, abort, (d) => {
+        if (d.bytes < MIN_GLOBALS_BYTES) throw new RunnerError(`pg_dumpall --globals-only wrote only ${d.bytes} bytes`);
+      }).then(() => objects.push({ name: GLOBALS_NAME, role: 'globals', bytes: digest.bytes, sha256: digest.sha256, head: digest.head })));
+    }
+
+    const counting = toc.then((archiveToc) => takeRowCounts(client, archiveToc, rowMode).then((counts) => ({ archiveToc, counts })));
+    let counted: { archiveToc: ArchiveToc; counts: ManifestRowCounts };
+    try {
+      [counted] = await abort.all([counting, ...steps] as const);
+    } finally {
+      progress.stop();
+    }
+    progress.report();
+    checkRowsPresent(policy, counted.archiveToc, counted.counts, preflight);
+    await client.query('ROLLBACK');
+
+    const finishedAt = new Date();
+    const manifestObjects = objects.map(({ head: _head, ...object }) => object).sort((a, b) => a.name.localeCompare(b.name));
+    const manifest: BackupManifest = {
+      manifestVersion: 1,
+      backupId,
+      database,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      server: { version: preflight.serverVersion, versionNum: preflight.serverVersionNum, databaseSizeBytes: preflight.databaseSizeBytes },
+      tools: { pgDump: pgDump.version, ...(pgDumpall ? { pgDumpall: pgDumpall.version } : {}), runner: runnerVersion() },
+      format,
+      dumpOptions: { ...policy, format, rowCounts: rowMode },
+      objects: manifestObjects,
+      totalBytes: manifestObjects.reduce((sum, object) => sum + object.bytes, 0),
+      rowCounts: counted.counts,
+    };
+    abort.throwIfFailed();
+    const manifestKey = layout.manifestKey(database, backupId);
+    await store.putBytes(manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+    const latest: LatestPointer = { backupId, finishedAt: manifest.finishedAt };
+    const latestKey = layout.latestKey(database);
+    await store.putBytes(latestKey, Buffer.from(`${JSON.stringify(latest)}\n`), { overwrite: true });
+    logger.info({ backupId, manifestKey, bytes: manifest.totalBytes, rows: manifest.rowCounts.totalRows, durationSeconds: manifest.durationSeconds }, 'backup complete');
+    return { manifest, manifestKey, latestKey };
+  } catch (error) {
+    abort.fail(error);
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+    if (scratch) await fs.promises.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function takeRowCounts(client: Client, toc: ArchiveToc, mode: 'exact' | 'estimate' | 'off'): Promise<ManifestRowCounts> {
+  if (mode === 'off') return { mode, tables: [], totalRows: 0 };
+  let tables: TableRowCount[];
+  try {
+    tables = await countRowsByOid(client, toc.tableDataOids, mode);
+  } catch (error) {
+    throw new RunnerError(`counting rows in the dump's snapshot failed: ${errorMessage(error)}`, { cause: error });
+  }
+  return { mode, tables, totalRows: tables.reduce((sum, table) => sum + table.rows, 0) };
+}
+
+/** Uploads the files of a directory-format dump, a few at a time, each with its SHA-256. */
+async function uploadDirectory(
+  directory: string,
+  store: BackupStore,
+  keyOf: (name: string) => string,
+  abort: OperationAbort,
+  streams: DigestingStream[],
+): Promise<StoredObject[]> {
+  const names = (await fs.promises.readdir(directory)).sort();
+  if (!names.includes('toc.dat')) throw new RunnerError(`the directory-format dump has no toc.dat (files: ${names.join(', ') || 'none'})`);
+  const uploaded: StoredObject[] = [];
+  const queue = [...names];
+  const worker = async () => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      abort.throwIfFailed();
+      const digest = new DigestingStream();
+      streams.push(digest);
+      const source = fs.createReadStream(path.join(directory, name));
+      source.on('error', (error) => digest.destroy(error));
+      source.pipe(digest);
+      // Several files at once, one part in flight each, keeps memory at DIRECTORY_UPLOAD_FILES parts.
+      await store.putStream(keyOf(name), digest, { signal: abort.signal, concurrency: 1 });
+      if (name === 'toc.dat') checkArchiveHead('toc.dat of the directory-format dump', digest.head, digest.bytes, MIN_ARCHIVE_BYTES);
+      uploaded.push({ name: `${DIRECTORY_DUMP_NAME}/${name}`, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head });
+    }
+  };
+  await abort.all(Array.from({ length: Math.min(DIRECTORY_UPLOAD_FILES, names.length) }, worker));
+  return uploaded;
+}
+
+/** The metrics of a successful dump. */
+export function dumpMetrics(manifest: BackupManifest): MetricValue[] {
+  return [
+    { name: RUNNER_METRICS.backupSucceeded, value: 1, unit: 'Count' },
+    { name: RUNNER_METRICS.backupFailed, value: 0, unit: 'Count' },
+    { name: RUNNER_METRICS.backupBytes, value: manifest.totalBytes, unit: 'Bytes' },
+    { name: RUNNER_METRICS.backupDurationSeconds, value: manifest.durationSeconds, unit: 'Seconds' },
+    { name: RUNNER_METRICS.backupRows, value: manifest.rowCounts.totalRows, unit: 'Count' },
+  ];
+}

@@ -1,0 +1,131 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from 'pino';
+import { pgRestoreArgv } from '../core';
+import { findBackup, type BackupSelection } from './backup-catalog';
+import { downloadArchive } from './backup-download';
+import { BackupLayout } from './backup-layout';
+import type { BackupLocation } from './backup-location';
+import type { BackupManifest } from './backup-manifest';
+import type { BackupStore } from './backup-store';
+import { ToolProcess } from './child-process';
+import type { DigestingStream } from './content-digest';
+import type { DatabaseConnection } from './database-connection';
+import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
+import { requireClientNotOlder } from './preflight';
+import { ProgressReporter } from './progress-reporter';
+import { RunnerError, errorMessage } from './runner-error';
+
+/** Everything `pg-backup restore` needs. */
+export interface RestoreOptions {
+  /** Where the backups are. */
+  readonly location: BackupLocation;
+  /** The store of that location. */
+  readonly store: BackupStore;
+  /** Which backup. */
+  readonly selection: BackupSelection;
+  /** The database to restore into (with `create`, the database to connect to while creating the archive's own). */
+  readonly target: DatabaseConnection;
+  /** `pg_restore -j`. */
+  readonly jobs: number;
+  /** Only these tables. */
+  readonly tables: readonly string[];
+  /** `--clean --if-exists`. */
+  readonly clean: boolean;
+  /** `--create`. */
+  readonly create: boolean;
+  /** `--no-owner`. */
+  readonly noOwner: boolean;
+  /** `--no-acl`. */
+  readonly noAcl: boolean;
+  /** Local scratch space for the downloaded archive. */
+  readonly scratchDirectory: string;
+  /** Milliseconds between progress lines; 0 for none. */
+  readonly progressIntervalMs: number;
+  /** The log. */
+  readonly logger: Logger;
+  /** Aborts the restore. */
+  readonly signal: AbortSignal;
+}
+
+/** What a restore did. */
+export interface RestoreOutcome {
+  /** The backup restored. */
+  readonly manifest: BackupManifest;
+  /** Bytes downloaded and checked. */
+  readonly downloadedBytes: number;
+  /** Seconds pg_restore took. */
+  readonly restoreSeconds: number;
+  /** Tables whose data was restored. */
+  readonly tablesRestored: number;
+  /** Wall time of the whole restore. */
+  readonly durationSeconds: number;
+}
+
+/** Restores a backup (checked against its manifest first) into a database with pg_restore. */
+export async function runRestore(options: RestoreOptions): Promise<RestoreOutcome> {
+  const { store, logger, target } = options;
+  const started = Date.now();
+  const layout = new BackupLayout(options.location);
+  const { manifest } = await findBackup(store, layout, options.selection);
+  const pgRestore = await findPostgresTool('pg_restore');
+  const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
+  if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
+  logger.info({ backupId: manifest.backupId, database: manifest.database, target: target.describe() }, 'restoring backup');
+
+  const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-restore-'));
+  try {
+    const digests: DigestingStream[] = [];
+    const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
+      bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
+    })).start();
+    let archive;
+    try {
+      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest));
+    } finally {
+      download.stop();
+    }
+    let tablesRestored = 0;
+    const progress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored })).start();
+    const restoreStarted = Date.now();
+    try {
+      const restore = new ToolProcess(pgRestore.path, pgRestoreArgv({
+        archive: archive.archivePath,
+        dbname: target.dbname,
+        jobs: options.jobs,
+        tables: [...options.tables],
+        clean: options.clean,
+        create: options.create,
+        noOwner: options.noOwner,
+        noAcl: options.noAcl,
+        exitOnError: true,
+        verbose: true,
+      }), {
+        env: target.childEnv(),
+        signal: options.signal,
+        onStderrLine: (line) => {
+          if (/processing data for table/.test(line)) tablesRestored += 1;
+        },
+      });
+      await restore.exited;
+    } catch (error) {
+      throw new RunnerError(`restoring backup ${manifest.backupId} into ${target.describe()} failed: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      progress.stop();
+    }
+    const restoreSeconds = (Date.now() - restoreStarted) / 1000;
+    return { manifest, downloadedBytes: archive.bytes, restoreSeconds, tablesRestored, durationSeconds: (Date.now() - started) / 1000 };
+  } finally {
+    await fs.promises.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The metrics of a successful restore. */
+export function restoreMetrics(outcome: RestoreOutcome): MetricValue[] {
+  return [
+    { name: RUNNER_METRICS.restoreSucceeded, value: 1, unit: 'Count' },
+    { name: RUNNER_METRICS.restoreFailed, value: 0, unit: 'Count' },
+    { name: RUNNER_METRICS.restoreDurationSeconds, value: outcome.restoreSeconds, unit: 'Seconds' },
+  ];
+}

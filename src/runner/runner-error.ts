@@ -1,0 +1,40 @@
+/**
+ * A failure the operator has to act on. Its message is what the runner prints and logs, so it says
+ * what went wrong in the operator's terms, and the state left behind (what was and was not written).
+ */
+export class RunnerError extends Error {
+  /** Process exit status for this failure: 1 for a failed operation, 2 for a usage error. */
+  public readonly exitCode: number;
+
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RunnerError';
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** A command line the runner cannot act on (unknown flag, bad value); exits with status 2. */
+export class UsageError extends RunnerError {
+  constructor(message: string) {
+    super(message, { exitCode: 2 });
+    this.name = 'UsageError';
+  }
+}
+
+/** The operation was stopped by a signal (SIGTERM from the scheduler, SIGINT from a terminal). */
+export class InterruptedError extends RunnerError {
+  /** The signal that stopped the run. */
+  public readonly signal: NodeJS.Signals;
+
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`, { exitCode: signal === 'SIGINT' ? 130 : 143 });
+    this.name = 'InterruptedError';
+    this.signal = signal;
+  }
+}
+
+/** The message of any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

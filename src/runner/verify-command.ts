@@ -1,0 +1,227 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client } from 'pg';
+import type { Logger } from 'pino';
+import { pgRestoreArgv } from '../core';
+import { parseArchiveToc } from './archive-toc';
+import { findBackup, type BackupSelection } from './backup-catalog';
+import { downloadArchive } from './backup-download';
+import { BackupLayout } from './backup-layout';
+import type { BackupLocation } from './backup-location';
+import type { BackupManifest } from './backup-manifest';
+import type { BackupStore } from './backup-store';
+import { runCheckFiles, type CheckOutcome } from './check-files';
+import { runTool, ToolProcess } from './child-process';
+import type { DigestingStream } from './content-digest';
+import { connectDatabase, quoteIdentifier } from './database-client';
+import type { DatabaseConnection } from './database-connection';
+import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
+import { requireClientNotOlder } from './preflight';
+import { ProgressReporter } from './progress-reporter';
+import { compareRowCounts, type RowCountMismatch } from './row-counts';
+import { RunnerError, errorMessage } from './runner-error';
+
+/** Everything `pg-backup verify` needs. */
+export interface VerifyOptions {
+  /** Where the backups are. */
+  readonly location: BackupLocation;
+  /** The store of that location. */
+  readonly store: BackupStore;
+  /** Which backup. */
+  readonly selection: BackupSelection;
+  /** A server to restore into; a fresh scratch database is created on it. */
+  readonly target: DatabaseConnection;
+  /** `pg_restore -j`. */
+  readonly jobs: number;
+  /** SQL files whose every statement must return a single `true`. */
+  readonly checkFiles: readonly string[];
+  /** Run `amcheck`'s `bt_index_check` on every B-tree index of the restored database. */
+  readonly amcheck: boolean;
+  /** Keep the scratch database afterwards. */
+  readonly keep: boolean;
+  /** Local scratch space for the downloaded archive. */
+  readonly scratchDirectory: string;
+  /** Milliseconds between progress lines; 0 for none. */
+  readonly progressIntervalMs: number;
+  /** The log. */
+  readonly logger: Logger;
+  /** Aborts the verification. */
+  readonly signal: AbortSignal;
+}
+
+/** What a verification found. */
+export interface VerifyOutcome {
+  /** The backup verified. */
+  readonly manifest: BackupManifest;
+  /** The scratch database (dropped unless `keep`). */
+  readonly scratchDatabase: string;
+  /** Whether it was kept. */
+  readonly kept: boolean;
+  /** Bytes downloaded and checked. */
+  readonly downloadedBytes: number;
+  /** Entries in the archive's table of contents. */
+  readonly tocEntries: number;
+  /** Seconds pg_restore took: the restore time objective actually reached. */
+  readonly restoreSeconds: number;
+  /** Whether row counts were compared (only exact counts are). */
+  readonly rowCountsCompared: boolean;
+  /** Tables compared. */
+  readonly tablesCompared: number;
+  /** Rows in those tables. */
+  readonly rowsCompared: number;
+  /** Each check statement and its outcome. */
+  readonly checks: CheckOutcome[];
+  /** B-tree indexes checked by amcheck (0 when not asked). */
+  readonly indexesChecked: number;
+  /** Wall time of the whole verification. */
+  readonly durationSeconds: number;
+}
+
+/** The name of the scratch database of a verification: unique per backup and run, within 63 bytes. */
+export function scratchDatabaseName(backupId: string): string {
+  return `pg_backup_verify_${backupId.toLowerCase().replace(/[^a-z0-9]/g, '_')}_${process.pid}`;
+}
+
+function describeMismatches(mismatches: readonly RowCountMismatch[]): string {
+  const shown = mismatches.slice(0, 10).map((m) => `${m.schema}.${m.table}: ${m.actual === 'missing' ? 'table missing' : `${m.actual} rows`}, manifest ${m.expected}`);
+  return `${shown.join('; ')}${mismatches.length > 10 ? `; and ${mismatches.length - 10} more` : ''}`;
+}
+
+async function runAmcheck(client: Client): Promise<number> {
+  await client.query('CREATE EXTENSION IF NOT EXISTS amcheck');
+  const result = await client.query<{ indexes: string }>(`
+    SELECT count(bt_index_check(c.oid))::text AS indexes
+      FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid
+      JOIN pg_am a ON a.oid = c.relam
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE a.amname = 'btree' AND i.indisvalid AND i.indisready
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`);
+  return Number(result.rows[0].indexes);
+}
+
+/**
+ * Proves a backup restores: download with SHA-256 checks, `pg_restore --list`, a parallel restore into a
+ * fresh database, row counts compared with the manifest exactly, the check files, optionally amcheck,
+ * and the scratch database dropped (also after a failure) unless asked to keep it.
+ */
+export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> {
+  const { store, logger, target } = options;
+  const started = Date.now();
+  const layout = new BackupLayout(options.location);
+  const { manifest, manifestKey } = await findBackup(store, layout, options.selection);
+  logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
+  const pgRestore = await findPostgresTool('pg_restore');
+  const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
+  if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
+
+  const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-verify-'));
+  const scratchDatabase = scratchDatabaseName(manifest.backupId);
+  const admin = await connectDatabase(target, 'the verification server');
+  let created = false;
+  let restored: Client | undefined;
+  try {
+    const digests: DigestingStream[] = [];
+    const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
+      bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
+    })).start();
+    let archive;
+    try {
+      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest));
+    } finally {
+      download.stop();
+    }
+    logger.info({ bytes: archive.bytes }, 'archive downloaded; sizes and sha256 match the manifest');
+
+    const listing = await runTool(pgRestore.path, pgRestoreArgv({ archive: archive.archivePath, list: true }), { signal: options.signal });
+    const toc = parseArchiveToc(listing);
+    if (toc.entries.length === 0) throw new RunnerError(`pg_restore --list found no entries in backup ${manifest.backupId}`);
+    if (manifest.rowCounts.mode !== 'off' && toc.tableDataOids.length !== manifest.rowCounts.tables.length) {
+      throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
+    }
+
+    await admin.query(`CREATE DATABASE ${quoteIdentifier(scratchDatabase)}`);
+    created = true;
+    const scratchConnection = target.withDatabase(scratchDatabase);
+    let tablesDone = 0;
+    const restoreProgress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone })).start();
+    const restoreStarted = Date.now();
+    try {
+      const restore = new ToolProcess(pgRestore.path, pgRestoreArgv({
+        archive: archive.archivePath,
+        dbname: scratchConnection.dbname,
+        jobs: options.jobs,
+        noOwner: true,
+        noAcl: true,
+        exitOnError: true,
+        verbose: true,
+      }), {
+        env: scratchConnection.childEnv(),
+        signal: options.signal,
+        onStderrLine: (line) => {
+          if (/processing data for table/.test(line)) tablesDone += 1;
+        },
+      });
+      await restore.exited;
+    } catch (error) {
+      throw new RunnerError(`restoring backup ${manifest.backupId} into ${scratchDatabase} failed: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      restoreProgress.stop();
+    }
+    const restoreSeconds = (Date.now() - restoreStarted) / 1000;
+    logger.info({ restoreSeconds, scratchDatabase }, 'restored');
+
+    restored = await connectDatabase(scratchConnection, 'the restored scratch database');
+    const compared = manifest.rowCounts.mode === 'exact';
+    if (compared) {
+      const mismatches = await compareRowCounts(restored, manifest.rowCounts.tables);
+      if (mismatches.length > 0) {
+        throw new RunnerError(`row counts of the restored database differ from the manifest in ${mismatches.length} table(s): ${describeMismatches(mismatches)}`);
+      }
+    } else {
+      logger.warn({ mode: manifest.rowCounts.mode }, 'row counts are not exact in this backup; they are not compared');
+    }
+
+    const checks = await runCheckFiles(restored, options.checkFiles);
+    const failed = checks.find((check) => !check.passed);
+    if (failed) throw new RunnerError(`check failed (${failed.file}): ${failed.statement} — ${failed.detail}`);
+    const indexesChecked = options.amcheck ? await runAmcheck(restored) : 0;
+
+    return {
+      manifest,
+      scratchDatabase,
+      kept: options.keep,
+      downloadedBytes: archive.bytes,
+      tocEntries: toc.entries.length,
+      restoreSeconds,
+      rowCountsCompared: compared,
+      tablesCompared: compared ? manifest.rowCounts.tables.length : 0,
+      rowsCompared: compared ? manifest.rowCounts.totalRows : 0,
+      checks,
+      indexesChecked,
+      durationSeconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await restored?.end().catch(() => undefined);
+    if (created && !options.keep) {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(scratchDatabase)} WITH (FORCE)`).catch((error: unknown) => {
+        logger.error({ scratchDatabase, error: errorMessage(error) }, 'could not drop the scratch database; drop it by hand');
+      });
+    }
+    await admin.end().catch(() => undefined);
+    await fs.promises.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The metrics of a successful verification. */
+export function verifyMetrics(outcome: VerifyOutcome): MetricValue[] {
+  return [
+    { name: RUNNER_METRICS.verifySucceeded, value: 1, unit: 'Count' },
+    { name: RUNNER_METRICS.verifyFailed, value: 0, unit: 'Count' },
+    { name: RUNNER_METRICS.restoreDurationSeconds, value: outcome.restoreSeconds, unit: 'Seconds' },
+    { name: RUNNER_METRICS.verifyDurationSeconds, value: outcome.durationSeconds, unit: 'Seconds' },
+    { name: RUNNER_METRICS.verifiedRows, value: outcome.rowsCompared, unit: 'Count' },
+    { name: RUNNER_METRICS.verifiedBytes, value: outcome.downloadedBytes, unit: 'Bytes' },
+  ];
+}

@@ -1,0 +1,252 @@
+// asl-validator is CommonJS with `export =`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import aslValidator = require('asl-validator');
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { TEST_RUNNER_IMAGE, actionsOf, databaseStack, logicalIdOf, minimalDumpProps, statementsOfRole } from './stacks';
+import { BackupDashboard, ScheduledPgDump, VerifyRestore, VerifyRestoreProps } from '../../src/cdk';
+
+/** Sample values for the deploy-time substitutions, recognisable in the task requests. */
+const SAMPLE_VALUES: Record<string, string> = {
+  DatabaseName: 'orders',
+  NotificationTopicArn: 'arn:aws:sns:eu-west-1:123456789012:backup-alerts',
+  ClusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/backups',
+  TaskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/verify:1',
+  ContainerName: 'runner',
+  Subnets: 'subnet-aaa,subnet-bbb',
+  SecurityGroups: 'sg-111',
+  DumpLocation: 's3://backups-bucket/pg-dumps',
+  TargetUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+};
+
+interface LocalRun {
+  readonly order: string[];
+  readonly calls: Array<{ state: string; input: any }>;
+  readonly error?: string;
+}
+
+function failWith(name: string): () => never {
+  return () => {
+    const error = new Error(`${name} from the mocked task`);
+    error.name = name;
+    throw error;
+  };
+}
+
+describe('VerifyRestore of a ScheduledPgDump', () => {
+  let template: Template;
+  let definition: any;
+  let substitutions: Record<string, unknown>;
+
+  /** Executes the synthesized definition locally, with deploy-time values replaced by samples and every task mocked. */
+  async function runLocally(handlers: Record<string, (input: any) => unknown>): Promise<LocalRun> {
+    const text = JSON.stringify(definition).replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, name: string) => SAMPLE_VALUES[name]);
+    const calls: LocalRun['calls'] = [];
+    const local = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, async (input: any) => {
+      calls.push({ state, input });
+      return handler(input) as any;
+    }]));
+    const machine = new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } });
+    const execution = machine.run({}, {
+      overrides: { taskResourceLocalHandlers: local },
+      context: { Execution: { Name: 'weekly-drill', Id: 'arn:aws:states:eu-west-1:123456789012:execution:drill:weekly-drill' } },
+    });
+    try {
+      await execution.result;
+      return { order: calls.map((c) => c.state), calls };
+    } catch (error) {
+      if (!(error instanceof ExecutionError)) throw error;
+      return { order: calls.map((c) => c.state), calls, error: (error.cause as Error).name };
+    }
+  }
+
+  const succeeding: Record<string, (input: any) => unknown> = {
+    'Run verify task': () => ({ TaskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/backups/1', LastStatus: 'STOPPED' }),
+    'Find running verify task': () => ({ TaskArns: ['arn:aws:ecs:eu-west-1:123456789012:task/backups/1'] }),
+    'Stop verify task': () => ({}),
+    'Publish success metric': () => ({}),
+    'Publish restore duration': () => ({}),
+    'Publish failure metric': () => ({}),
+    'Notify failure': () => ({ MessageId: 'm-1' }),
+  };
+
+  beforeAll(() => {
+    const { stack, vpc, instance } = databaseStack();
+    const dump = new ScheduledPgDump(stack, 'Dump', minimalDumpProps(vpc, instance));
+    const drill = new VerifyRestore(stack, 'Verify', {
+      vpc,
+      source: dump,
+      image: TEST_RUNNER_IMAGE,
+      verification: { checks: ["SELECT count(*) > 0 FROM orders WHERE created_at > now() - interval '2 days'"], maxRestoreDurationMinutes: 45 },
+      ephemeralStorageGiB: 80,
+    });
+    new BackupDashboard(stack, 'Dashboard', { dump, drills: [drill] });
+    template = Template.fromStack(stack);
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    definition = JSON.parse(machine.Properties.DefinitionString);
+    substitutions = machine.Properties.DefinitionSubstitutions;
+  });
+
+  describe('task', () => {
+    const containers = () => Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+      .find((t) => t.Properties.ContainerDefinitions.some((c: any) => c.Name === 'scratch-postgres'))!.Properties.ContainerDefinitions;
+
+    test('a scratch PostgreSQL of the dump\'s major listens on the task loopback only and has a health check', () => {
+      const server = containers().find((c: any) => c.Name === 'scratch-postgres');
+      expect(server.Image).toBe('public.ecr.aws/docker/library/postgres:16');
+      expect(server.Command).toEqual(['postgres', '-c', 'listen_addresses=127.0.0.1']);
+      expect(server.PortMappings).toBeUndefined();
+      expect(server.HealthCheck.Command).toEqual(['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres']);
+    });
+
+    test('the runner waits for the scratch server to be healthy and for the checks to be written, then runs pg-backup verify', () => {
+      const runner = containers().find((c: any) => c.Name === 'runner');
+      expect(runner.DependsOn).toEqual(expect.arrayContaining([
+        { ContainerName: 'scratch-postgres', Condition: 'HEALTHY' },
+        { ContainerName: 'write-checks', Condition: 'SUCCESS' },
+      ]));
+      expect(runner.Command.slice(0, 2)).toEqual(['pg-backup', 'verify']);
+      expect(runner.MountPoints).toEqual([{ ContainerPath: '/checks', SourceVolume: 'checks', ReadOnly: true }]);
+    });
+
+    test('the runner and the scratch server share a generated password as a container secret, never in plain text', () => {
+      const [server, runner] = ['scratch-postgres', 'runner'].map((name) => containers().find((c: any) => c.Name === name));
+      expect(server.Secrets[0].Name).toBe('POSTGRES_PASSWORD');
+      expect(runner.Secrets[0].Name).toBe('PGPASSWORD');
+      expect(runner.Secrets[0].ValueFrom).toEqual(server.Secrets[0].ValueFrom);
+      expect(JSON.stringify(containers())).not.toMatch(/POSTGRES_HOST_AUTH_METHOD/);
+    });
+
+    test('ephemeral storage is sized by the prop', () => {
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', { EphemeralStorage: { SizeInGiB: 80 }, Cpu: '2048', Memory: '8192' });
+    });
+
+    test('the drill task role may only read the dumps: no write, no delete', () => {
+      const taskRoles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('VerifyTaskTaskRole'));
+      const actions = statementsOfRole(template, taskRoles[0]).flatMap(actionsOf).sort();
+      expect(actions).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
+    });
+  });
+
+  describe('state machine', () => {
+    test('is the core definition, valid by asl-validator, with every placeholder substituted at deploy time', () => {
+      const result = aslValidator(definition);
+      expect(result.isValid ? [] : result.errors).toEqual([]);
+      const placeholders = [...new Set([...JSON.stringify(definition).matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m) => m[1]))].sort();
+      expect(Object.keys(substitutions).sort()).toEqual(placeholders);
+      expect(substitutions.NotificationTopicArn).toEqual({ Ref: expect.stringMatching(/^DumpNotificationsTopic/) });
+    });
+
+    test('logs every event with execution data and traces with X-Ray', () => {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+        TracingConfiguration: { Enabled: true },
+      });
+    });
+
+    test('every Task state has a timeout, and the verify task\'s is the RTO plus the start-up margin', () => {
+      const tasks = Object.entries(definition.States).filter(([, s]: [string, any]) => s.Type === 'Task');
+      tasks.forEach(([name, state]: [string, any]) => expect({ name, timeout: typeof state.TimeoutSeconds }).toEqual({ name, timeout: 'number' }));
+      expect(definition.States['Run verify task'].TimeoutSeconds).toBe(45 * 60 + 600);
+    });
+
+    test('a successful drill restores the latest dump of the database with the checks and publishes success and duration', async () => {
+      const run = await runLocally(succeeding);
+      expect(run.error).toBeUndefined();
+      expect(run.order).toEqual(['Run verify task', 'Publish success metric', 'Publish restore duration']);
+      const command = run.calls[0].input.Overrides.ContainerOverrides[0].Command;
+      expect(command).toEqual(['pg-backup', 'verify', '--from', 's3://backups-bucket/pg-dumps', '--latest', '--target-url',
+        'postgresql://postgres@127.0.0.1:5432/postgres', '--database', 'orders', '--jobs', '2', '--check', '/checks/check-0.sql']);
+      expect(run.calls[0].input.NetworkConfiguration.AwsvpcConfiguration).toEqual({ Subnets: ['subnet-aaa', 'subnet-bbb'], SecurityGroups: ['sg-111'], AssignPublicIp: 'DISABLED' });
+    });
+
+    test.each([
+      { name: 'the verify task fails', error: 'States.TaskFailed' },
+      { name: 'the verify task times out', error: 'States.Timeout' },
+    ])('when $name, the task is stopped, the failure is published and notified, and the execution fails', async ({ error }) => {
+      const run = await runLocally({ ...succeeding, 'Run verify task': failWith(error) });
+      expect(run.error).toBe(error);
+      expect(run.order).toEqual(['Run verify task', 'Find running verify task', 'Stop verify task', 'Publish failure metric', 'Notify failure']);
+      const notify = run.calls[run.calls.length - 1].input;
+      expect(notify).toMatchObject({ TopicArn: SAMPLE_VALUES.NotificationTopicArn, Subject: 'orders: dump restore drill failed' });
+      expect(notify.Message).toContain(error);
+    });
+  });
+
+  describe('execution role', () => {
+    const roleStatements = () => statementsOfRole(template, logicalIdOf(template, 'AWS::IAM::Role', 'VerifyDrillRole'));
+
+    test('runs only the drill task definition and passes only its two roles, to ECS', () => {
+      const run = roleStatements().find((s) => actionsOf(s).includes('ecs:RunTask'));
+      expect(run.Resource).toEqual({ Ref: expect.stringMatching(/^VerifyTask/) });
+      const pass = roleStatements().find((s) => actionsOf(s).includes('iam:PassRole'));
+      expect(pass.Resource).toHaveLength(2);
+      expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    });
+
+    test('an action without a resource ARN is held by a condition to the cluster or the metric namespace', () => {
+      const unscoped = roleStatements().filter((s) => s.Resource === '*');
+      const byAction = Object.fromEntries(unscoped.flatMap((s) => actionsOf(s).map((a) => [a, s.Condition])));
+      expect(byAction['ecs:ListTasks']).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [expect.stringMatching(/^DumpCluster/), 'Arn'] } } });
+      expect(byAction['cloudwatch:PutMetricData']).toEqual({ StringEquals: { 'cloudwatch:namespace': 'PostgresBackup' } });
+      // Only the services that have no resource-level permissions are left unconditioned: log delivery and X-Ray.
+      const free = Object.entries(byAction).filter(([, condition]) => condition === undefined).map(([action]) => action);
+      free.forEach((action) => expect(action).toMatch(/^(logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)|xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets))$/));
+    });
+
+    test('publishes only to the notification topic, with its key', () => {
+      const publish = roleStatements().filter((s) => actionsOf(s).includes('sns:Publish'));
+      publish.forEach((s) => expect(s.Resource).toEqual({ Ref: expect.stringMatching(/^DumpNotificationsTopic/) }));
+      expect(roleStatements().some((s) => actionsOf(s).includes('kms:GenerateDataKey'))).toBe(true);
+    });
+  });
+
+  describe('schedule, alarms and dashboard', () => {
+    test('the drill runs weekly on Monday 06:00 UTC through EventBridge Scheduler, flexible window off', () => {
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 6 ? * MON *)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { Arn: { Ref: Match.stringLikeRegexp('^VerifyDrill') } },
+      });
+    });
+
+    test('failed, timed-out or aborted executions alarm', () => {
+      const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => /restore drill of orders failed/.test(a.Properties.AlarmDescription))!;
+      const names = alarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort();
+      expect(names).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^DumpNotificationsTopic/) }]);
+    });
+
+    test('a restore slower than the RTO alarms', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'RestoreDurationSeconds',
+        Threshold: 45 * 60,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: Match.arrayWith([{ Name: 'Database', Value: 'orders' }, { Name: 'Drill', Value: 'dump' }]),
+      });
+    });
+
+    test('the dashboard shows backup age, size, duration, drill results and restore duration', () => {
+      const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+      const body = JSON.stringify(dashboard.Properties.DashboardBody);
+      for (const shown of ['hours since the last good dump', 'BackupBytes', 'BackupDurationSeconds', 'RestoreDrillSucceeded', 'RestoreDrillFailed', 'RestoreDurationSeconds']) {
+        expect(body).toContain(shown);
+      }
+    });
+  });
+});
+
+describe('VerifyRestore rejects bad props at synth with the core messages', () => {
+  const cases: Array<{ name: string; props: Partial<VerifyRestoreProps>; message: RegExp }> = [
+    { name: 'ephemeral storage under 21 GiB', props: { ephemeralStorageGiB: 10 }, message: /ephemeralStorageGiB is 10; allowed: an integer from 21 to 200 GiB/ },
+    { name: 'an RTO of 0 minutes', props: { verification: { maxRestoreDurationMinutes: 0 } }, message: /verification\.maxRestoreDurationMinutes is 0/ },
+    { name: 'an invalid schedule', props: { verification: { schedule: { expression: 'every monday' } } }, message: /verification\.schedule\.expression is "every monday"/ },
+    { name: 'memory Fargate does not offer', props: { cpu: 1024, memoryLimitMiB: 1024 }, message: /memoryLimitMiB is 1024; allowed: 2048 to 8192 MiB/ },
+    { name: 'a missing check file', props: { checkFiles: ['/nonexistent/check.sql'] }, message: /checkFiles\[0\] is "\/nonexistent\/check.sql"/ },
+  ];
+  test.each(cases)('$name', ({ props, message }) => {
+    const { stack, vpc, instance } = databaseStack();
+    const dump = new ScheduledPgDump(stack, 'Dump', minimalDumpProps(vpc, instance));
+    expect(() => new VerifyRestore(stack, 'Verify', { vpc, source: dump, image: TEST_RUNNER_IMAGE, ...props })).toThrow(message);
+  });
+});

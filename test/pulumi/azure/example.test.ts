@@ -1,0 +1,25 @@
+import * as pulumi from '@pulumi/pulumi';
+import { AzureMockEngine, installAzureMocks, valueOf } from './azure-mocks';
+import { definePostgresBackups } from '../../../examples/pulumi-azure/backup-program';
+import { parseCommandLine } from '../../../src/runner/cli-options';
+
+const engine = new AzureMockEngine();
+installAzureMocks(engine);
+pulumi.runtime.setAllConfig({ 'postgres-backup:administratorPassword': 'example-only-password' }, ['postgres-backup:administratorPassword']);
+
+describe('the Pulumi Azure example', () => {
+  test('protects its server three ways: its own geo-redundant backups, the vault, and nightly dumps with a weekly drill', async () => {
+    const example = definePostgresBackups();
+    await Promise.all([valueOf(example.serverId), valueOf(example.dumpLocation), ...example.dumpJobIds.map((id) => valueOf(id))]);
+    await pulumi.runtime.disconnect();
+    const count = (type: string) => engine.ofType(type).length;
+    expect(count('azure-native:dbforpostgresql:Server')).toBe(1);
+    expect(count('azure-native:dataprotection:BackupInstance')).toBe(1);
+    expect(count('azure-native:app:Job')).toBe(2);
+    expect(count('azure-native:monitor:ActionGroup')).toBe(1);
+    expect(engine.named('azure-native:dbforpostgresql:Server', 'shop').inputs.backup).toEqual({ backupRetentionDays: 35, geoRedundantBackup: 'Enabled' });
+    const dump = parseCommandLine(engine.named('azure-native:app:Job', 'shop-dump-0').inputs.template.containers[0].args);
+    expect(dump.flags).toMatchObject({ database: 'shop', globals: true, to: await valueOf(example.dumpLocation) });
+    expect(dump.flags['database-url']).toBe('postgresql://backup_reader@shop-db.postgres.database.azure.com:5432/postgres?sslmode=require');
+  });
+});

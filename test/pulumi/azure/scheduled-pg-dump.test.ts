@@ -1,0 +1,312 @@
+import * as pulumi from '@pulumi/pulumi';
+import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
+import { StorageClass } from '../../../src/core/storage-class';
+import { PolicyValidationError } from '../../../src/core/validation';
+import { runnerArgvOfDrillCommand, SCRATCH_TARGET_URL } from '../../../src/pulumi/azure/restore-drill-containers';
+import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
+import { parseBackupLocation } from '../../../src/runner/backup-location';
+import { FlagReader, parseCommandLine, readCommonOptions } from '../../../src/runner/cli-options';
+import { resolveConnection } from '../../../src/runner/database-connection';
+
+const engine = new AzureMockEngine();
+installAzureMocks(engine);
+beforeEach(() => engine.reset());
+
+const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
+const BASE: ScheduledPgDumpProps = {
+  resourceGroupName: 'backups',
+  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
+  image: 'teamregistry.azurecr.io/pg-backup:16',
+  connection: {
+    host: 'orders-db.postgres.database.azure.com',
+    user: 'backup_reader',
+    password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password' },
+  },
+  storage: { accountName: 'ordersdumps' },
+};
+
+/** Creates the component and waits until every job, alert and role assignment is registered. */
+async function deploy(props: Partial<ScheduledPgDumpProps> = {}): Promise<ScheduledPgDump> {
+  const dump = new ScheduledPgDump('orders', { ...BASE, ...props });
+  await Promise.all([
+    ...dump.dumpJobs.map((job) => valueOf(job.id)),
+    ...dump.drillJobs.map((job) => valueOf(job.id)),
+    ...dump.alerts.map((alert) => valueOf(alert.id)),
+    ...dump.roleAssignments.map((assignment) => valueOf(assignment.id)),
+    valueOf(dump.storage.managementPolicy.id),
+  ]);
+  return dump;
+}
+
+/** The job's container `env` as a process environment, with secrets replaced by what Key Vault would hand over. */
+function environmentOf(container: any, secrets: Record<string, string>): NodeJS.ProcessEnv {
+  return Object.fromEntries(container.env.map((variable: any) => [variable.name, variable.value ?? secrets[variable.secretRef]]));
+}
+
+describe('ScheduledPgDump storage', () => {
+  test('the storage account takes only HTTPS with TLS 1.2, no public blob access and no shared keys', async () => {
+    await deploy();
+    const account = engine.named('azure-native:storage:StorageAccount', 'orders-storage').inputs;
+    expect(account).toMatchObject({
+      accountName: 'ordersdumps',
+      kind: 'StorageV2',
+      sku: { name: 'Standard_GRS' },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+    });
+    expect(account.immutableStorageWithVersioning).toBeUndefined();
+  });
+
+  test('blobs are versioned and deleted blobs and containers stay recoverable for 14 days', async () => {
+    await deploy();
+    expect(engine.named('azure-native:storage:BlobServiceProperties', 'orders-storage-blob-service').inputs).toMatchObject({
+      accountName: 'ordersdumps',
+      isVersioningEnabled: true,
+      deleteRetentionPolicy: { enabled: true, days: 14 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 14 },
+    });
+    expect(engine.named('azure-native:storage:BlobContainer', 'orders-storage-container').inputs).toMatchObject({ containerName: 'pg-dumps', publicAccess: 'None' });
+  });
+
+  test('the lifecycle from core tiers the dumps and deletes them after the retention, and old versions after a week', async () => {
+    await deploy({ dump: { retentionDays: 120 }, transitions: [{ days: 30, storageClass: StorageClass.COOL }] });
+    expect(engine.named('azure-native:storage:ManagementPolicy', 'orders-storage-lifecycle').inputs.policy.rules).toEqual([{
+      name: 'pg-dumps',
+      enabled: true,
+      type: 'Lifecycle',
+      definition: {
+        filters: { blobTypes: ['blockBlob'], prefixMatch: ['pg-dumps/pg-dumps/'] },
+        actions: {
+          baseBlob: { tierToCool: { daysAfterModificationGreaterThan: 30 }, delete: { daysAfterModificationGreaterThan: 120 } },
+          version: { delete: { daysAfterCreationGreaterThan: 7 } },
+        },
+      },
+    }]);
+  });
+
+  test('compliance immutability locks every blob version for its days', async () => {
+    await deploy({ dump: { retentionDays: 35 }, immutability: { mode: 'compliance', days: 35 } });
+    expect(engine.named('azure-native:storage:StorageAccount', 'orders-storage').inputs.immutableStorageWithVersioning).toEqual({
+      enabled: true,
+      immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 35, state: 'Locked', allowProtectedAppendWrites: false },
+    });
+  });
+});
+
+describe('ScheduledPgDump identity', () => {
+  test('the job identity may use blob data in its one container and read its one Key Vault secret, nothing more', async () => {
+    const dump = await deploy();
+    const assignments = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs);
+    const containerId = await valueOf(dump.storage.container.id);
+    expect(assignments).toHaveLength(2);
+    expect(assignments).toEqual(expect.arrayContaining([
+      expect.objectContaining({
+        scope: containerId,
+        principalId: 'orders-identity-principal',
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
+      }),
+      expect.objectContaining({
+        scope: `${KEY_VAULT_ID}/secrets/orders-db-backup-password`,
+        principalId: 'orders-identity-principal',
+        roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
+      }),
+    ]));
+    expect(containerId).toMatch(/\/storageAccounts\/ordersdumps\/blobServices\/default\/containers\/pg-dumps$/);
+  });
+
+  test('a registry id adds AcrPull on that registry and the job pulls with the identity', async () => {
+    const registryId = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/teamregistry`;
+    const dump = await deploy({ imageRegistry: { server: 'teamregistry.azurecr.io', registryId } });
+    expect(engine.named('azure-native:authorization:RoleAssignment', 'orders-image-pull').inputs).toMatchObject({
+      scope: registryId,
+      roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
+    });
+    expect(engine.named('azure-native:app:Job', 'orders-dump-0').inputs.configuration.registries)
+      .toEqual([{ server: 'teamregistry.azurecr.io', identity: await valueOf(dump.identity.id) }]);
+  });
+});
+
+describe('ScheduledPgDump job', () => {
+  test('runs on the UTC cron of the policy, one execution at a time, with the password from Key Vault', async () => {
+    const dump = await deploy();
+    const job = engine.named('azure-native:app:Job', 'orders-dump-0').inputs;
+    const identityId = await valueOf(dump.identity.id);
+    expect(job).toMatchObject({
+      resourceGroupName: 'backups',
+      environmentId: BASE.environmentId,
+      identity: { type: 'UserAssigned', userAssignedIdentities: [identityId] },
+      configuration: {
+        triggerType: 'Schedule',
+        scheduleTriggerConfig: { cronExpression: '0 2 * * *', parallelism: 1, replicaCompletionCount: 1 },
+        replicaTimeout: 14400,
+        replicaRetryLimit: 1,
+        secrets: [{ name: 'database-password', keyVaultUrl: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password', identity: identityId }],
+      },
+    });
+    expect(job.template.containers[0]).toMatchObject({ name: 'pg-backup', image: BASE.image, resources: { cpu: 1, memory: '2Gi' } });
+  });
+
+  test('its command line and environment are what the runner reads: azblob location, database, managed identity, PGPASSWORD', async () => {
+    await deploy({ databaseNames: ['orders', 'billing'], dump: { format: 'directory', jobs: 4, includeGlobals: true, excludeTables: ['audit_log'] } });
+    const job = engine.named('azure-native:app:Job', 'orders-dump-1').inputs;
+    const container = job.template.containers[0];
+    const env = environmentOf(container, { 'database-password': 's3cret' });
+
+    const parsed = parseCommandLine(container.args);
+    expect(parsed.command).toBe('dump');
+    expect(parsed.flags).toMatchObject({
+      'to': 'azblob://ordersdumps/pg-dumps/pg-dumps',
+      'database': 'billing',
+      'format': 'directory',
+      'jobs': '4',
+      'exclude-table': ['audit_log'],
+      'globals': true,
+      'no-role-passwords': true,
+    });
+    expect(parseBackupLocation(parsed.flags.to as string)).toEqual({ kind: 'azblob', account: 'ordersdumps', container: 'pg-dumps', prefix: 'pg-dumps' });
+
+    const connection = resolveConnection({ url: parsed.flags['database-url'] as string, flag: '--database-url' }, env).withDatabase('billing');
+    expect(connection.describe()).toBe('backup_reader@orders-db.postgres.database.azure.com:5432/billing');
+    expect(connection.childEnv()).toEqual({ PGPASSWORD: 's3cret' });
+    expect(connection.dbname).toContain('sslmode=require');
+    expect(container.args.join(' ')).not.toContain('s3cret');
+
+    // DefaultAzureCredential uses the user-assigned identity named by AZURE_CLIENT_ID; no key or connection string.
+    expect(env.AZURE_CLIENT_ID).toBe('orders-identity-client');
+    expect(env.AZURE_STORAGE_CONNECTION_STRING).toBeUndefined();
+    expect(readCommonOptions(new FlagReader(parsed.flags, env), env).metrics.destination).toBe('off');
+  });
+
+  test('one job per database, each dumping its own database', async () => {
+    await deploy({ databaseNames: ['orders', 'billing', 'auth'] });
+    const databases = engine.ofType('azure-native:app:Job').map((job) => parseCommandLine(job.inputs.template.containers[0].args).flags.database);
+    expect(databases).toEqual(['orders', 'billing', 'auth']);
+  });
+
+  test.each([
+    ['a UTC cron', { expression: '30 1 * * 1-5' }, '30 1 * * 1-5'],
+    ['a cron in a fixed-offset zone', { expression: '0 9 * * *', timezone: 'Asia/Tokyo' }, '0 0 * * *'],
+    ['a rate', { expression: 'rate(6 hours)' }, '0 */6 * * *'],
+  ])('renders %s as the cron Container Apps runs in UTC', async (_, schedule, cron) => {
+    await deploy({ dump: { schedule } });
+    expect(engine.named('azure-native:app:Job', 'orders-dump-0').inputs.configuration.scheduleTriggerConfig.cronExpression).toBe(cron);
+  });
+
+  test('a failed execution of each job raises an alert to the created action group', async () => {
+    const dump = await deploy({ alerts: { alertEmails: ['dba@example.com'] } });
+    expect(engine.named('azure-native:monitor:ActionGroup', 'orders-alerts').inputs).toMatchObject({
+      location: 'global', enabled: true, emailReceivers: [{ name: 'email-0', emailAddress: 'dba@example.com', useCommonAlertSchema: true }],
+    });
+    const alert = engine.named('azure-native:monitor:MetricAlert', 'orders-dump-0-failed').inputs;
+    expect(alert).toMatchObject({
+      scopes: [await valueOf(dump.dumpJobs[0].id)],
+      enabled: true,
+      actions: [{ actionGroupId: await valueOf(dump.actionGroupId) }],
+      criteria: {
+        odataType: 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+        allOf: [expect.objectContaining({
+          metricNamespace: 'Microsoft.App/jobs',
+          metricName: 'Executions',
+          dimensions: [{ name: 'state', operator: 'Include', values: ['Failed'] }],
+          operator: 'GreaterThan',
+          threshold: 0,
+          timeAggregation: 'Total',
+        })],
+      },
+    });
+  });
+
+  test('an existing action group is used as it is', async () => {
+    const actionGroupId = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/ops/providers/microsoft.insights/actionGroups/dba`;
+    await deploy({ alerts: { actionGroupId } });
+    expect(engine.ofType('azure-native:monitor:ActionGroup')).toEqual([]);
+    expect(engine.named('azure-native:monitor:MetricAlert', 'orders-dump-0-failed').inputs.actions).toEqual([{ actionGroupId }]);
+  });
+});
+
+describe('ScheduledPgDump restore drill', () => {
+  test('runs pg-backup verify of the latest dump into a scratch PostgreSQL beside it, within the RTO', async () => {
+    await deploy({ verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 45 }, cpu: 2, memoryGi: 4 });
+    const job = engine.named('azure-native:app:Job', 'orders-drill-0').inputs;
+    expect(job.configuration).toMatchObject({
+      scheduleTriggerConfig: { cronExpression: '0 6 * * 1' },
+      replicaTimeout: 2700,
+      replicaRetryLimit: 0,
+      secrets: [{ name: 'check-0', value: 'select count(*) > 0 from orders' }],
+    });
+    const [runner, scratch] = job.template.containers;
+    const parsed = parseCommandLine(runnerArgvOfDrillCommand(runner.command));
+    expect(parsed.command).toBe('verify');
+    expect(parsed.flags).toMatchObject({
+      'from': 'azblob://ordersdumps/pg-dumps/pg-dumps', 'database': 'postgres', 'latest': true, 'target-url': SCRATCH_TARGET_URL, 'jobs': '2', 'check': ['/checks/check-0.sql'],
+    });
+    expect(resolveConnection({ url: SCRATCH_TARGET_URL, flag: '--target-url' }, {}).describe()).toBe('postgres@127.0.0.1:5432/postgres');
+    expect(scratch).toMatchObject({ name: 'scratch-postgres', image: 'postgres:16', env: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }] });
+    expect(scratch.command[2]).toContain('listen_addresses=127.0.0.1');
+    // The two containers split the replica so its total stays a Consumption size.
+    expect([runner.resources, scratch.resources]).toEqual([{ cpu: 1, memory: '2Gi' }, { cpu: 1, memory: '2Gi' }]);
+    expect(job.template.volumes).toEqual([
+      { name: 'drill-signal', storageType: 'EmptyDir' },
+      { name: 'checks', storageType: 'Secret', secrets: [{ secretRef: 'check-0', path: 'check-0.sql' }] },
+    ]);
+    expect(engine.named('azure-native:monitor:MetricAlert', 'orders-drill-0-failed').inputs.scopes).toHaveLength(1);
+  });
+
+  test('the drill shell passes the runner arguments through "$@", never re-parsed, and always releases the scratch server', async () => {
+    await deploy({ verification: {} });
+    const runner = engine.named('azure-native:app:Job', 'orders-drill-0').inputs.template.containers[0];
+    const script: string = runner.command[2];
+    expect(script).toContain('pg-backup "$@"');
+    expect(script.lastIndexOf('touch /run/drill/done')).toBeGreaterThan(script.indexOf('pg-backup "$@"'));
+    expect(script.trim().endsWith('exit $status')).toBe(true);
+  });
+});
+
+describe('ScheduledPgDump validation', () => {
+  const cases: Array<[string, Partial<ScheduledPgDumpProps>, string]> = [
+    ['a schedule in a zone with daylight saving time', { dump: { schedule: { expression: '0 2 * * *', timezone: 'Europe/Berlin' } } },
+      'logicalDump.schedule.timezone is "Europe/Berlin"; allowed: UTC, or a zone without daylight saving time and with a whole-hour offset (Azure Container Apps Jobs evaluates cron in UTC'],
+    ['an invalid cron', { dump: { schedule: { expression: '0 25 * * *' } } }, 'logicalDump.schedule.expression is "0 25 * * *"'],
+    ['a drill schedule in a zone with daylight saving time', { verification: { schedule: { expression: '0 6 * * 1', timezone: 'America/New_York' } } },
+      'verification.schedule.timezone is "America/New_York"'],
+    ['parallel jobs with the custom format', { dump: { jobs: 4 } }, 'logicalDump.jobs is 4'],
+    ['immutability longer than the retention', { dump: { retentionDays: 30 }, immutability: { days: 60 } },
+      'immutability.days is 60; allowed: an integer from 1 to 30 days (logicalDump.retentionDays)'],
+    ['an Azure tier change too early to pay off', { dump: { retentionDays: 100 }, transitions: [{ days: 90, storageClass: StorageClass.ARCHIVE }] },
+      'lifecycleRules[0].expirationDays is 100; allowed: at least 270 days'],
+    ['an S3 storage class', { transitions: [{ days: 30, storageClass: StorageClass.GLACIER_FLEXIBLE }] },
+      'lifecycleRules[0].transitions[0].storageClass is "GLACIER_FLEXIBLE"; allowed: an Azure access tier'],
+    ['a replica size Container Apps does not offer', { cpu: 0.3 }, 'cpu is 0.3; allowed: one of: 0.25, 0.5'],
+    ['memory that does not match the vCPUs', { cpu: 1, memoryGi: 3 }, 'memoryGi is 3; allowed: 2 (twice the 1 vCPUs'],
+    ['a drill on the smallest replica', { cpu: 0.25, memoryGi: 0.5, verification: {} }, 'cpu is 0.25; allowed: at least 0.5 with verification'],
+    ['a database listed twice', { databaseNames: ['orders', 'orders'] }, 'databaseNames[1] is "orders"; allowed: a name not listed before'],
+    ['no database', { databaseNames: [] }, 'databaseNames is []; allowed: at least one database name'],
+    ['an invalid container name', { storage: { accountName: 'ordersdumps', containerName: 'PG_Dumps' } }, 'containerName is "PG_Dumps"'],
+    ['a malformed alert address', { alerts: { alertEmails: ['dba'] } }, 'alertEmails[0] is "dba"; allowed: an e-mail address'],
+  ];
+  test.each(cases)('rejects %s before creating anything, naming the prop, the value and what is allowed', (_, props, message) => {
+    let thrown: unknown;
+    try {
+      new ScheduledPgDump('orders', { ...BASE, ...props });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PolicyValidationError);
+    expect((thrown as Error).message).toContain(message);
+  });
+
+  test('reports several problems at once', () => {
+    expect(() => new ScheduledPgDump('orders', { ...BASE, cpu: 3.3, databaseNames: [''], dump: { jobs: 0 } }))
+      .toThrow(/3 problems[\s\S]*logicalDump\.jobs is 0[\s\S]*databaseNames\[0\] is ""[\s\S]*cpu is 3\.3/);
+  });
+
+  test('a host that is an output is accepted now and lands in the command line once known', async () => {
+    const dump = await deploy({ connection: { ...BASE.connection, host: pulumi.output('late.postgres.database.azure.com') } });
+    expect(dump.dumpJobs).toHaveLength(1);
+    const args = engine.named('azure-native:app:Job', 'orders-dump-0').inputs.template.containers[0].args;
+    expect(parseCommandLine(args).flags['database-url']).toBe('postgresql://backup_reader@late.postgres.database.azure.com:5432/postgres?sslmode=require');
+  });
+});

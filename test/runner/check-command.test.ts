@@ -1,0 +1,166 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { CHECK_COMMAND_FLAGS, CheckCommandReport, checkCommand } from '../../src/runner/check-command';
+import { FlagReader, readCommonOptions } from '../../src/runner/cli-options';
+import { RunnerError, UsageError } from '../../src/runner/runner-error';
+import { freePort } from '../support/free-port';
+import { usePostgres } from '../support/postgres';
+
+const logger = pino({ level: 'silent' });
+
+/** Runs `pg-backup check <args>` through its command function, as the CLI does once it is registered. */
+async function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CheckCommandReport> {
+  const { values } = parseArgs({ args, options: { ...CHECK_COMMAND_FLAGS, database: { type: 'string' } }, strict: true });
+  const reader = new FlagReader(values, env);
+  const common = readCommonOptions(reader, env);
+  return checkCommand(reader, { common, logger, env, signal: new AbortController().signal });
+}
+
+/** The error a check run fails with. */
+async function failure(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunnerError> {
+  try {
+    await check(args, env);
+  } catch (error) {
+    if (error instanceof RunnerError) return error;
+    throw error;
+  }
+  throw new Error('the check run passed');
+}
+
+describe('pg-backup check against a restored database', () => {
+  const pg = usePostgres({ password: 'drill-secret' });
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-check-'));
+  const checkFile = path.join(directory, 'orders.sql');
+
+  beforeAll(async () => {
+    await pg().createDatabase('shop');
+    await pg().query(`
+      CREATE SCHEMA sales;
+      CREATE TABLE sales.orders (id int PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO sales.orders (id) SELECT generate_series(1, 250);
+      CREATE TABLE customers (id int PRIMARY KEY);
+      INSERT INTO customers SELECT generate_series(1, 40);`, 'shop');
+    fs.writeFileSync(checkFile, `-- every order is recent enough
+SELECT count(*) = 250 FROM sales.orders;
+SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
+`);
+  });
+
+  afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  /** libpq's environment as the snapshot drill's task gets it: endpoint from the drill, credentials from the secret. */
+  const drillEnv = (): NodeJS.ProcessEnv => ({
+    PGHOST: pg().host,
+    PGPORT: String(pg().port),
+    PGUSER: pg().user,
+    PGPASSWORD: pg().password,
+    PGDATABASE: 'shop',
+    PG_BACKUP_DRILL_SNAPSHOT: 'rds:orders-2026-11-24-03-05',
+  });
+
+  test('passes when every row-count bound holds and every statement returns true, and reports each', async () => {
+    const report = await check([
+      '--min-rows', 'sales.orders=200', '--max-rows', 'sales.orders=300', '--min-rows', 'customers=1',
+      '--sql', 'SELECT count(*) > 0 FROM customers', '--check', checkFile,
+    ], drillEnv());
+    expect(report.database).toBe('shop');
+    expect(report.result).toMatchObject({
+      database: 'shop',
+      snapshot: 'rds:orders-2026-11-24-03-05',
+      rowCounts: [
+        { table: 'sales.orders', min: 200, max: 300, rows: 250, passed: true },
+        { table: 'customers', min: 1, rows: 40, passed: true },
+      ],
+      connectAttempts: 1,
+    });
+    expect((report.result.checks as any[]).map((c) => [c.file, c.passed])).toEqual([['--sql', true], [checkFile, true], [checkFile, true]]);
+    expect(Object.fromEntries(report.metrics.map((m) => [m.name, m.value]))).toMatchObject({ CheckSucceeded: 1, CheckFailed: 0, CheckedTables: 2 });
+  });
+
+  test('connects to PGHOST and PGPORT with the credentials from the environment, never printing the password', async () => {
+    const report = await check([], drillEnv());
+    expect(report.result.target).toBe(`${pg().user}@${pg().host}:${pg().port}/shop`);
+    expect(JSON.stringify(report)).not.toContain('drill-secret');
+  });
+
+  test('--target-url and --database name the database when there is no drill environment', async () => {
+    const report = await check(['--target-url', pg().url(), '--database', 'shop', '--min-rows', 'customers=40']);
+    expect(report.result).toMatchObject({ database: 'shop', rowCounts: [{ table: 'customers', rows: 40, passed: true }] });
+  });
+
+  test('--sql-env reads a statement, quotes and all, from the environment', async () => {
+    const report = await check(['--sql-env', 'PG_BACKUP_CHECK_0'], { ...drillEnv(), PG_BACKUP_CHECK_0: "SELECT count(*) = 40 FROM customers WHERE 'a' <> 'b'" });
+    expect(report.result.checks).toEqual([{ file: '--sql', statement: "SELECT count(*) = 40 FROM customers WHERE 'a' <> 'b'", passed: true }]);
+  });
+
+  test('fails naming every table outside its bounds and every missing table', async () => {
+    const error = await failure(['--min-rows', 'sales.orders=1000', '--max-rows', 'customers=10', '--min-rows', 'sales.refunds=1'], drillEnv());
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/^3 check\(s\) of .*\/shop failed: /);
+    expect(error.message).toContain('sales.orders: 250 rows, expected at least 1000');
+    expect(error.message).toContain('customers: 40 rows, expected at most 10');
+    expect(error.message).toContain('sales.refunds: table missing (expected at least 1 rows)');
+  });
+
+  test('fails when a statement returns something other than a single true, saying what it returned', async () => {
+    const error = await failure(['--sql', 'SELECT count(*) = 0 FROM customers', '--sql', 'SELECT id FROM customers WHERE id < 3 ORDER BY id'], drillEnv());
+    expect(error.message).toContain('check failed (--sql): SELECT count(*) = 0 FROM customers — returned [[false]], not a single true');
+    expect(error.message).toContain('returned [[1],[2]], not a single true');
+  });
+
+  test('fails when a statement raises, with the server\'s message', async () => {
+    const error = await failure(['--sql', 'SELECT count(*) > 0 FROM no_such_table'], drillEnv());
+    expect(error.message).toMatch(/raised: relation "no_such_table" does not exist/);
+  });
+
+  test('fails at once on a wrong password instead of waiting for the server', async () => {
+    const error = await failure(['--connect-timeout', '60s'], { ...drillEnv(), PGPASSWORD: 'wrong' });
+    expect(error.message).toMatch(/cannot connect to .*shop \(the database to check\): .*password authentication failed.* \(after 1 attempt\)/);
+  });
+
+  test('gives up on a server that never accepts once the connect timeout has passed', async () => {
+    const error = await failure(['--connect-timeout', '0s'], { ...drillEnv(), PGHOST: '127.0.0.1', PGPORT: '1' });
+    expect(error.message).toMatch(/cannot connect to .*127\.0\.0\.1:1\/shop .*\(after 1 attempt\)/);
+  });
+
+  test('keeps trying to connect while a freshly restored server does not accept connections yet', async () => {
+    // The server "comes up" a second after the check starts: a forwarder to it starts listening on the port then.
+    const port = await freePort();
+    const sockets: net.Socket[] = [];
+    const forwarder = net.createServer((client) => {
+      const upstream = net.connect(pg().port, pg().host);
+      sockets.push(client, upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    const listening = new Promise<void>((resolve) => setTimeout(() => forwarder.listen(port, '127.0.0.1', resolve), 1000));
+    try {
+      const report = await check(['--connect-timeout', '60s', '--min-rows', 'customers=40'], { ...drillEnv(), PGHOST: '127.0.0.1', PGPORT: String(port) });
+      expect(report.result.connectAttempts).toBeGreaterThanOrEqual(2);
+      expect(report.result).toMatchObject({ rowCounts: [{ table: 'customers', rows: 40, passed: true }] });
+    } finally {
+      await listening;
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => forwarder.close(resolve));
+    }
+  });
+
+  test.each([
+    { name: 'a bound without a count', args: ['--min-rows', 'orders'], message: /--min-rows is "orders"; allowed: TABLE=N/ },
+    { name: 'a negative count', args: ['--max-rows', 'orders=-1'], message: /--max-rows is "orders=-1"; allowed: TABLE=N/ },
+    { name: 'a minimum above the maximum', args: ['--min-rows', 'orders=10', '--max-rows', 'orders=5'], message: /--min-rows is "orders=10"; allowed: at most the --max-rows of orders, 5/ },
+    { name: 'an empty statement', args: ['--sql', ' '], message: /--sql\[0\] is " "; allowed: a non-empty name/ },
+    { name: 'a statement variable that is not set', args: ['--sql-env', 'PG_BACKUP_CHECK_9'], message: /--sql-env is "PG_BACKUP_CHECK_9"; allowed: the name of a set environment variable/ },
+    { name: 'no server at all', args: [], message: /--target-url is required unless PGHOST names the server to check/ },
+  ])('rejects $name as a usage error', async ({ args, message }) => {
+    const error = await failure(args);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(message);
+  });
+});

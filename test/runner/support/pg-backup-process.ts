@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'src', 'runner', 'cli.ts');
+
+/** The outcome of one `pg-backup` process. */
+export interface PgBackupRun {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The JSON result line (the last line of stdout). */
+  readonly result: Record<string, any>;
+}
+
+/** A running `pg-backup` process. */
+export interface PgBackupProcess {
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited. */
+  readonly done: Promise<PgBackupRun>;
+  /** Resolves with the first stderr line matching `pattern` (rejects if the process exits first). */
+  waitForStderr(pattern: RegExp): Promise<string>;
+}
+
+/**
+ * Starts the real CLI as its own process (`node -r ts-node/register/transpile-only src/runner/cli.ts`),
+ * so exit statuses, stdout/stderr and signals are those an operator or a scheduler sees.
+ */
+export function startPgBackup(args: readonly string[], env: Record<string, string> = {}): PgBackupProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', PG_BACKUP_PROGRESS_INTERVAL: '0.2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  let partial = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      for (const waiter of [...waiters]) {
+        if (waiter.pattern.test(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  const done = new Promise<PgBackupRun>((resolve) => {
+    child.once('close', (exitCode, signal) => {
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`pg-backup exited (${exitCode}) before logging ${waiter.pattern}:\n${stderr}`));
+      const last = stdout.trim().split('\n').pop() ?? '';
+      let result: Record<string, any> = {};
+      try {
+        result = JSON.parse(last);
+      } catch {
+        result = { unparsable: last };
+      }
+      resolve({ exitCode, signal, stdout, stderr, result });
+    });
+  });
+  return {
+    child,
+    done,
+    waitForStderr: (pattern) => new Promise<string>((resolve, reject) => waiters.push({ pattern, resolve, reject })),
+  };
+}
+
+/** Runs `pg-backup` to its end. */
+export function runPgBackup(args: readonly string[], env: Record<string, string> = {}): Promise<PgBackupRun> {
+  return startPgBackup(args, env).done;
+}

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { usePostgres } from '../support/postgres';
+import { seedShopDatabase, writeCheckFile } from './support/backup-fixtures';
+import { runPgBackup, type PgBackupRun } from './support/pg-backup-process';
+
+describe('verify refuses a damaged or wrong backup and leaves nothing behind', () => {
+  const pg = usePostgres();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-verify-store-'));
+  const uri = `file://${root}`;
+  const env = () => ({ PG_BIN_DIR: pg().binDir });
+  let earlierBackup: string;
+
+  const manifests = () => fs.readdirSync(path.join(root, 'ledger')).filter((name) => fs.existsSync(path.join(root, 'ledger', name, 'manifest.json'))).sort();
+  const latest = () => fs.readFileSync(path.join(root, 'ledger', 'latest'), 'utf8');
+  const backupFile = (backupId: string, name: string) => path.join(root, 'ledger', backupId, name);
+
+  async function dumpLedger(): Promise<string> {
+    const run = await runPgBackup(['dump', '--database-url', pg().url('ledger'), '--to', uri], env());
+    expect(run.exitCode).toBe(0);
+    return run.result.backupId;
+  }
+
+  async function verify(backupId: string, ...extra: string[]): Promise<PgBackupRun> {
+    return runPgBackup(['verify', '--from', uri, '--backup', backupId, '--target-url', pg().url(), ...extra], env());
+  }
+
+  /** The verification failed with the message, dropped its scratch database, and changed nothing in the store. */
+  async function expectRefused(run: PgBackupRun, message: RegExp, before: { manifests: string[]; latest: string }) {
+    expect(run.exitCode).toBe(1);
+    expect(run.result).toMatchObject({ command: 'verify', ok: false, metrics: { VerifyFailed: 1, VerifySucceeded: 0 } });
+    expect(run.result.error).toMatch(message);
+    expect(await pg().query("SELECT datname FROM pg_database WHERE datname LIKE 'pg_backup_verify_%'")).toEqual([]);
+    expect({ manifests: manifests(), latest: latest() }).toEqual(before);
+    const earlier = await verify(earlierBackup);
+    expect(earlier).toMatchObject({ exitCode: 0, result: { ok: true, rowCountsCompared: true } });
+  }
+
+  beforeAll(async () => {
+    await seedShopDatabase(pg(), 'ledger');
+    earlierBackup = await dumpLedger();
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test('a truncated dump object fails with its size against the manifest\'s', async () => {
+    const backupId = await dumpLedger();
+    const file = backupFile(backupId, 'dump.pgdump');
+    const size = fs.statSync(file).size;
+    fs.truncateSync(file, Math.floor(size / 2));
+    const before = { manifests: manifests(), latest: latest() };
+    await expectRefused(await verify(backupId), new RegExp(`dump\\.pgdump is truncated or damaged: ${Math.floor(size / 2)} bytes where the manifest records ${size}`), before);
+  });
+
+  test('a dump object of the right size but other content fails the sha256 check', async () => {
+    const backupId = await dumpLedger();
+    const file = backupFile(backupId, 'dump.pgdump');
+    const bytes = fs.readFileSync(file);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = 255 - bytes[middle];
+    fs.writeFileSync(file, bytes);
+    const before = { manifests: manifests(), latest: latest() };
+    await expectRefused(await verify(backupId), /dump\.pgdump does not match its manifest: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/, before);
+  });
+
+  test('restored row counts that differ from the manifest fail and name the table', async () => {
+    const backupId = await dumpLedger();
+    const manifestFile = backupFile(backupId, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const customers = manifest.rowCounts.tables.find((entry: { table: string }) => entry.table === 'customers');
+    customers.rows += 1;
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    const before = { manifests: manifests(), latest: latest() };
+    await expectRefused(await verify(backupId), /row counts of the restored database differ from the manifest in 1 table\(s\): public\.customers: 2500 rows, manifest 2501/, before);
+  });
+
+  test('a check statement that is not true fails and shows the statement', async () => {
+    const checks = writeCheckFile('SELECT count(*) > 0 FROM customers;\nSELECT count(*) = 999 FROM customers;\n');
+    const before = { manifests: manifests(), latest: latest() };
+    const run = await verify(earlierBackup, '--check', checks);
+    await expectRefused(run, /check failed \(.*checks\.sql\): SELECT count\(\*\) = 999 FROM customers — returned \[\[false\]\], not a single true/, before);
+  });
+});
