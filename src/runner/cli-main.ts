@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { LogicalDumpPolicy } from '../core';
 import { listBackups } from './backup-catalog';
-import { checkCommand } from './check-command';
 import { isBackupId } from './backup-id';
 import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
 import { parseManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
+import { checkCommand } from './check-command';
 import {
   COMMANDS, FlagReader, ROW_COUNT_MODES, USAGE, parseCommandLine, parseCompression, readCommonOptions,
   type CommandName, type CommonOptions,

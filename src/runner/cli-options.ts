@@ -2,9 +2,9 @@ import * as os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PolicyValidationError, Validator, formatIssue, type DumpCompression, type RowCountMode } from '../core';
 import type { UploadTuning } from './backup-store';
+import { CHECK_COMMAND_FLAGS, CHECK_USAGE } from './check-command';
 import { DEFAULT_METRICS_NAMESPACE, parseDimensions, type MetricsSettings } from './embedded-metrics';
 import { UsageError } from './runner-error';
-import { CHECK_COMMAND_FLAGS, CHECK_USAGE } from './check-command';
 
 /** The commands of `pg-backup`. */
 export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'check';
