@@ -96,7 +96,7 @@ async function dumpCommand(reader: FlagReader, context: CommandContext): Promise
   let connection = resolveConnection({ url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url' }, env);
   if (common.database) connection = connection.withDatabase(common.database);
   context.database = connection.database;
-  const store = openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
     const outcome = await runDump({
       connection,
@@ -146,7 +146,7 @@ async function verifyCommand(reader: FlagReader, context: CommandContext): Promi
   reader.throwIfInvalid('verify');
   const location = parseBackupLocation(from, '--from');
   const target = resolveConnection({ url: targetUrl, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
-  const store = openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
     const outcome = await runVerify({
       location,
@@ -197,7 +197,7 @@ async function restoreCommand(reader: FlagReader, context: CommandContext): Prom
   reader.throwIfInvalid('restore');
   const location = parseBackupLocation(from, '--from');
   const target = resolveConnection({ url: targetUrl, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
-  const store = openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
     const outcome = await runRestore({
       location,
@@ -238,7 +238,7 @@ async function listCommand(reader: FlagReader, context: CommandContext): Promise
   const from = reader.required('from');
   reader.throwIfInvalid('list');
   const location = parseBackupLocation(from, '--from');
-  const store: BackupStore = openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  const store: BackupStore = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
     const layout = new BackupLayout(location);
     const entries = (await listBackups(store, layout)).filter((entry) => common.database === undefined || entry.database === common.database);
