@@ -35,6 +35,12 @@ interface Protection {
   readonly checks?: number;
   readonly copies?: string[];
   readonly vaultLock?: string;
+  readonly runbook?: string;
+  readonly monthlyCostUsd?: number;
+  readonly summary?: string;
+  readonly archiver?: string;
+  readonly windowDays?: number;
+  readonly archiveTimeoutSeconds?: number;
 }
 
 interface StackReport {
@@ -130,7 +136,8 @@ function describeProtection({ construct, protection: p }: { construct: string; p
   const names = (p.databaseNames ?? []).join(', ');
   if (p.kind === 'logical-dump') {
     return `pg_dump of ${names} at ${p.schedule} into s3 prefix ${p.prefix}, kept ${p.retentionDays} days`
-      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h (${construct})`;
+      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
+      + `${p.runbook ? `, runbook cdk.out/${p.runbook}` : ''} (${construct})`;
   }
   if (p.kind === 'restore-drill') {
     return `restore drill of the latest dump of ${names} at ${p.schedule}, ${p.checks ?? 0} SQL check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
@@ -138,10 +145,19 @@ function describeProtection({ construct, protection: p }: { construct: string; p
   if (p.kind === 'managed-backup') {
     return `AWS Backup ${p.schedule}; automated backups kept ${p.retentionDays} days`
       + `${p.copies?.length ? `, copies to ${p.copies.join(' and ')}` : ''}${p.vaultLock ? `, vault lock ${p.vaultLock}` : ''}`
-      + `, alarm when no backup job completes within ${p.rpoHours} h (${construct})`;
+      + `${p.rpoHours !== undefined ? `, alarm when no backup job completes within ${p.rpoHours} h` : ''} (${construct})`;
   }
   if (p.kind === 'snapshot-drill') {
     return `snapshot restore drill of ${names} at ${p.schedule}, ${p.checks ?? 0} check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
+  }
+  if (p.kind === 'cost-estimate') return `storage cost estimate of ${names}: about $${p.monthlyCostUsd?.toFixed(2)} a month; ${p.summary} (${construct})`;
+  if (p.kind === 'wal-archive') {
+    return `WAL archive of ${names} (${p.archiver}) under s3 prefix ${p.prefix}: PITR over ${p.windowDays} days, `
+      + `archive_timeout ${p.archiveTimeoutSeconds} s, base backups ${p.schedule}, WAL kept ${p.retentionDays} days`
+      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''} (${construct})`;
+  }
+  if (p.kind === 'pitr-drill') {
+    return `point-in-time recovery drill of ${names} at ${p.schedule}, ${p.checks ?? 0} SQL check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
   }
   return `${p.kind} (${construct})`;
 }

@@ -19,3 +19,6 @@ export * from './managed-postgres-backup-plan';
 export * from './managed-postgres-database';
 export * from './restore-drill-alarms';
 export * from './snapshot-restore-drill';
+export * from './wal-archive-bucket';
+export * from './pitr-drill';
+export * from './self-hosted-pitr-archive';

@@ -6,12 +6,14 @@ import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
 import { parseManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
+import { checkArchiveCommand } from './check-archive-command';
 import { checkCommand } from './check-command';
 import {
   COMMANDS, FlagReader, ROW_COUNT_MODES, USAGE, parseCommandLine, parseCompression, readCommonOptions,
   type CommandName, type CommonOptions,
 } from './cli-options';
 import { resolveConnection } from './database-connection';
+import { drillPitrCommand } from './drill-pitr-command';
 import { dumpMetrics, runDump } from './dump-command';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
 import { openBackupStore } from './open-backup-store';
@@ -55,7 +57,14 @@ interface CommandReport {
 
 /** Metric name prefix of each command's success/failure counters. */
 const METRIC_PREFIX: Record<CommandName, string | undefined> = {
-  dump: 'Backup', verify: 'Verify', restore: 'Restore', list: undefined, check: 'Check',
+  'dump': 'Backup',
+  'verify': 'Verify',
+  'restore': 'Restore',
+  'list': undefined,
+  'check': 'Check',
+  'drill-pitr': 'PitrDrill',
+  // check-archive writes its own metrics on failure; a prefix here would count them twice.
+  'check-archive': undefined,
 };
 
 function metricFields(metrics: readonly MetricValue[]): Record<string, number> {
@@ -309,6 +318,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         break;
       case 'check':
         report = await checkCommand(reader, context);
+        break;
+      case 'drill-pitr':
+        report = await drillPitrCommand(reader, context);
+        break;
+      case 'check-archive':
+        report = await checkArchiveCommand(reader, context);
         break;
     }
     if (signal.aborted) throw signal.reason;

@@ -2,12 +2,14 @@ import * as os from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PolicyValidationError, Validator, formatIssue, type DumpCompression, type RowCountMode } from '../core';
 import type { UploadTuning } from './backup-store';
+import { CHECK_ARCHIVE_COMMAND_FLAGS, CHECK_ARCHIVE_USAGE } from './check-archive-command';
 import { CHECK_COMMAND_FLAGS, CHECK_USAGE } from './check-command';
+import { DRILL_PITR_COMMAND_FLAGS, DRILL_PITR_USAGE } from './drill-pitr-command';
 import { DEFAULT_METRICS_NAMESPACE, parseDimensions, type MetricsSettings } from './embedded-metrics';
 import { UsageError } from './runner-error';
 
 /** The commands of `pg-backup`. */
-export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'check';
+export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'check' | 'drill-pitr' | 'check-archive';
 
 /** Settings every command shares. */
 export interface CommonOptions {
@@ -99,7 +101,9 @@ const COMMAND_FLAGS = {
   list: {
     from: { type: 'string' },
   },
-  check: CHECK_COMMAND_FLAGS,
+  'check': CHECK_COMMAND_FLAGS,
+  'drill-pitr': DRILL_PITR_COMMAND_FLAGS,
+  'check-archive': CHECK_ARCHIVE_COMMAND_FLAGS,
 } as const satisfies Record<CommandName, ParseArgsConfig['options']>;
 
 /** The parsed flags of a command: strings, string lists and booleans by flag name. */
@@ -116,7 +120,7 @@ export interface ParsedCommandLine {
 }
 
 /** The commands, for usage messages. */
-export const COMMANDS: readonly CommandName[] = ['dump', 'verify', 'restore', 'list', 'check'];
+export const COMMANDS: readonly CommandName[] = ['dump', 'verify', 'restore', 'list', 'check', 'drill-pitr', 'check-archive'];
 
 /** Splits `pg-backup <command> [flags]` into the command and its flags; unknown flags are usage errors. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -283,6 +287,8 @@ export const USAGE = `Usage:
                     [--table T]... [--clean] [--create] [--no-owner] [--no-acl]
   pg-backup list    --from URI [--database NAME]
 ${CHECK_USAGE}
+${DRILL_PITR_USAGE}
+${CHECK_ARCHIVE_USAGE}
 
 URIs: s3://bucket/prefix, azblob://account/container/prefix, file:///path
 Every command: [--secret-env VAR] [--s3-endpoint URL] [--part-size-mb N] [--upload-concurrency N]

@@ -18,3 +18,5 @@ export * from './cli-options';
 export * from './cli-main';
 export * from './runner-error';
 export * from './check-command';
+export * from './drill-pitr-command';
+export * from './check-archive-command';

@@ -1,0 +1,229 @@
+import { Duration, Fn, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { addDrillPermissions } from './drill-permissions';
+import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { runnerImageFromPackage } from './runner-image';
+import { ResolvedVerificationPolicy } from '../core/defaults';
+import { renderEventBridgeSchedule } from '../core/schedule';
+import { DrillPlaceholder, RestoreDrillMetric, pitrRestoreDrill } from '../core/state-machines';
+
+/** Name of the container running `pg-backup drill-pitr`. */
+export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';
+
+/** Props of {@link PitrDrill}. */
+export interface PitrDrillProps {
+  /** The VPC the task runs in (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the task.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The ECS cluster.
+   * @default - a cluster with Container Insights is created
+   */
+  readonly cluster?: ecs.ICluster;
+  /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
+  readonly databaseName: string;
+  /** pgBackRest stanza. */
+  readonly stanza: string;
+  /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
+  readonly pgBackRestConf: string;
+  /** Schedule, checks and RTO. */
+  readonly verification: ResolvedVerificationPolicy;
+  /** Seconds the drill waits after its target time before restoring, so the WAL holding it is archived. */
+  readonly archiveWaitSeconds: number;
+  /** PostgreSQL major of the archived cluster. */
+  readonly postgresMajorVersion: number;
+  /**
+   * The image: `pg-backup` with the PostgreSQL server binaries and pgBackRest of the cluster's major.
+   * @default - built from the package's runner-image/Dockerfile
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * Task CPU units.
+   * @default 2048
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB.
+   * @default 8192
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Ephemeral storage in GiB (21–200): it holds the restored cluster.
+   * @default 100
+   */
+  readonly ephemeralStorageGiB?: number;
+  /** Where failed drills are sent. */
+  readonly notificationTopic: sns.ITopic;
+  /** Lets the task role read the archive. */
+  readonly grantRestore: (grantee: iam.IGrantable) => void;
+  /**
+   * Log retention.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /** CloudWatch namespace of the drill metrics. */
+  readonly metricNamespace: string;
+}
+
+/**
+ * The scheduled point-in-time recovery drill: a Step Functions state machine (core's PITR drill definition) runs a
+ * Fargate task in which `pg-backup drill-pitr` restores the base backup pgBackRest picks for the target time (the
+ * execution's start, or the input's `targetTime`) into the task's scratch storage, replays WAL to it, starts
+ * PostgreSQL, runs the checks and reports the restore duration. Every failure stops the task, notifies and fails the
+ * execution; failed executions, a restore slower than the RTO and a schedule that could not start the drill alarm.
+ */
+export class PitrDrill extends Construct {
+  /** The state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The cluster. */
+  public readonly cluster: ecs.ICluster;
+  /** The task's security group (no inbound rules). */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** Alarms: failed executions, restore slower than the RTO, schedule dead letters. */
+  public readonly alarms: readonly cloudwatch.Alarm[];
+  private readonly props: PitrDrillProps;
+
+  constructor(scope: Construct, id: string, props: PitrDrillProps) {
+    super(scope, id);
+    this.props = props;
+    const verification = props.verification;
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: props.cpu ?? 2048,
+      memoryLimitMiB: props.memoryLimitMiB ?? 8192,
+      ephemeralStorageGiB: props.ephemeralStorageGiB ?? 100,
+      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+    });
+    // Checks travel in the environment (quotes survive it untouched) and are named by --sql-env.
+    const checkEnvironment = Object.fromEntries(verification.checks.map((sql, index) => [`PG_BACKUP_PITR_CHECK_${index}`, sql]));
+    const extraArgs = [
+      '--stanza', props.stanza,
+      '--aws-credentials',
+      '--archive-wait', `${props.archiveWaitSeconds}s`,
+      '--recovery-timeout', `${verification.maxRestoreDurationMinutes * 60}s`,
+      ...Object.keys(checkEnvironment).flatMap((name) => ['--sql-env', name]),
+    ];
+    const drill = pitrRestoreDrill({
+      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
+      metricNamespace: props.metricNamespace,
+      extraArgs,
+    });
+
+    this.taskDefinition.addContainer(PITR_DRILL_CONTAINER_NAME, {
+      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: props.postgresMajorVersion }),
+      // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
+      entryPoint: ['env'],
+      command: ['pg-backup', 'drill-pitr', '--target-time', '2026-01-01T00:00:00Z', ...extraArgs],
+      environment: { PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf, PG_BACKUP_SCRATCH_DIR: '/tmp', ...checkEnvironment },
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'drill-pitr' }),
+    });
+    props.grantRestore(this.taskDefinition.taskRole);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: props.vpc,
+      description: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+      allowAllOutbound: true,
+    });
+    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const substitutions: Record<string, string> = {
+      [DrillPlaceholder.DATABASE_NAME]: props.databaseName,
+      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: props.notificationTopic.topicArn,
+      [DrillPlaceholder.CLUSTER_ARN]: this.cluster.clusterArn,
+      [DrillPlaceholder.TASK_DEFINITION_ARN]: this.taskDefinition.taskDefinitionArn,
+      [DrillPlaceholder.CONTAINER_NAME]: PITR_DRILL_CONTAINER_NAME,
+      [DrillPlaceholder.SUBNETS]: Fn.join(',', subnets.subnetIds),
+      [DrillPlaceholder.SECURITY_GROUPS]: this.securityGroup.securityGroupId,
+    };
+    const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
+    if (missing.length > 0) throw new Error(`the PITR drill needs values for ${missing.join(', ')}, which PitrDrill does not know`);
+
+    const role = new iam.Role(this, 'DrillRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
+    });
+    const stack = Stack.of(this);
+    addDrillPermissions(role, drill.iamActions, {
+      'ecs-task-definition': { resources: [this.taskDefinition.taskDefinitionArn] },
+      'ecs-task': { resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })] },
+      'ecs-cluster-condition': { resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } } },
+      'ecs-task-roles': {
+        resources: [this.taskDefinition.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      'sync-events-rule': { resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' })] },
+      'sns-topic': { resources: [props.notificationTopic.topicArn] },
+      'cloudwatch-namespace-condition': { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } },
+    }, 'PitrDrill');
+    props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    this.stateMachine = new sfn.StateMachine(this, 'Drill', {
+      comment: `Point-in-time recovery drill of ${props.databaseName}`,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
+      definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
+      role,
+      logs: {
+        destination: new logs.LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      tracingEnabled: true,
+    });
+
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `Point-in-time recovery drill of ${props.databaseName}`,
+      schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+    this.alarms = createRestoreDrillAlarms(this, {
+      stateMachine: this.stateMachine,
+      restoreDuration: this.metricRestoreDuration({ period: Duration.hours(1) }),
+      maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
+      deadLetterQueue,
+      topic: props.notificationTopic,
+      subject: `point-in-time recovery drill of ${props.databaseName}`,
+    });
+  }
+
+  /** The drill's restore time, seconds (longest per day): published by the state machine with `Drill` = `pitr`. */
+  public metricRestoreDuration(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.props.metricNamespace,
+      metricName: RestoreDrillMetric.DURATION,
+      dimensionsMap: { Database: this.props.databaseName, Drill: 'pitr' },
+      statistic: 'Maximum',
+      period: Duration.days(1),
+      ...props,
+    });
+  }
+}
