@@ -57,7 +57,7 @@ const COMMON_FLAGS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const COMMAND_FLAGS = {
-  dump: {
+  'dump': {
     'database-url': { type: 'string' },
     'to': { type: 'string' },
     'format': { type: 'string' },
@@ -76,7 +76,7 @@ const COMMAND_FLAGS = {
     'row-counts': { type: 'string' },
     'lock-wait-timeout': { type: 'string' },
   },
-  verify: {
+  'verify': {
     'from': { type: 'string' },
     'backup': { type: 'string' },
     'latest': { type: 'boolean' },
@@ -86,7 +86,7 @@ const COMMAND_FLAGS = {
     'amcheck': { type: 'boolean' },
     'keep': { type: 'boolean' },
   },
-  restore: {
+  'restore': {
     'from': { type: 'string' },
     'backup': { type: 'string' },
     'latest': { type: 'boolean' },
@@ -98,7 +98,7 @@ const COMMAND_FLAGS = {
     'no-owner': { type: 'boolean', short: 'O' },
     'no-acl': { type: 'boolean', short: 'x' },
   },
-  list: {
+  'list': {
     from: { type: 'string' },
   },
   'check': CHECK_COMMAND_FLAGS,
