@@ -22,3 +22,6 @@ export * from './snapshot-restore-drill';
 export * from './wal-archive-bucket';
 export * from './pitr-drill';
 export * from './self-hosted-pitr-archive';
+export * from './postgres-backup-blueprint';
+export * from './restore-runbook-artifacts';
+export * from './require-postgres-backups';

@@ -7,3 +7,4 @@ export { DrillStateName } from './drill-states';
 export * from './dump-restore-drill';
 export * from './pitr-restore-drill';
 export * from './snapshot-restore-drill';
+export * from './fleet-dump-restore-drill';

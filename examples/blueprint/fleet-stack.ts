@@ -1,0 +1,77 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+// In an application: import { … } from 'postgres-backup-constructs/cdk' and '…/core';
+import { PostgresBackupBlueprint } from '../../src/cdk';
+import { BackupTier } from '../../src/core';
+
+/**
+ * A platform team's fleet: four RDS for PostgreSQL servers in one stack, protected by one blueprint. Most get the
+ * BRONZE tier; `billing` gets SILVER (a copy of every recovery point in a second region); `analytics` keeps its dumps
+ * longer and checks its restored data. Each database gets a runbook in `cdk.out` and a restore command as an output.
+ */
+export class PostgresFleetStack extends Stack {
+  /** The blueprint. */
+  public readonly blueprint: PostgresBackupBlueprint;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      availabilityZones: [`${this.region}a`, `${this.region}b`],
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+    });
+    const server = (name: string, allocatedStorage: number, storageEncryptionKey?: kms.IKey): rds.DatabaseInstance =>
+      new rds.DatabaseInstance(this, name, {
+        engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+        instanceIdentifier: `${name.toLowerCase()}-db`,
+        vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        allocatedStorage,
+        storageEncrypted: true,
+        storageEncryptionKey,
+        deletionProtection: true,
+      });
+
+    this.blueprint = new PostgresBackupBlueprint(this, 'Fleet', {
+      vpc,
+      tier: BackupTier.BRONZE,
+      tierOptions: { copyRegion: 'eu-central-1' },
+      databases: [
+        { id: 'orders', database: server('Orders', 200), databaseNames: ['orders', 'invoices'] },
+        { id: 'catalog', database: server('Catalog', 50), databaseNames: ['catalog'] },
+        {
+          id: 'billing',
+          database: server('Billing', 100, new kms.Key(this, 'BillingKey', { enableKeyRotation: true })),
+          databaseNames: ['billing'],
+          tier: BackupTier.SILVER.without('immutability'),
+          overrides: {
+            copies: [{
+              destination: 'region',
+              region: 'eu-central-1',
+              retentionDays: 14,
+              vaultArn: `arn:aws:backup:eu-central-1:${this.account}:backup-vault:postgres-copies`,
+            }],
+          },
+          estimate: { databaseSizeGb: 60, dailyChangeGb: 2 },
+        },
+        {
+          id: 'analytics',
+          database: server('Analytics', 500),
+          databaseNames: ['events'],
+          overrides: {
+            logicalDump: { retentionDays: 30, schedule: { expression: '0 3 * * *', timezone: 'Europe/Berlin' } },
+            verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'], maxRestoreDurationMinutes: 180 },
+          },
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { Annotations, IAspect, Stack, Token } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { IConstruct } from 'constructs';
+import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+
+/** The id of the annotation {@link RequirePostgresBackups} adds, for `Annotations.acknowledgeWarning`. */
+export const UNPROTECTED_DATABASE_ANNOTATION_ID = 'postgres-backup:unprotected-database';
+
+/** The protection kinds that count as backups: restore drills alone protect nothing. */
+export const BACKUP_PROTECTION_KINDS: readonly string[] = ['logical-dump', 'managed-backup', 'wal-archive'];
+
+/** Props of {@link RequirePostgresBackups}. */
+export interface RequirePostgresBackupsProps {
+  /**
+   * `error` fails `cdk synth` (and `cdk deploy`); `warning` only reports, and can be acknowledged per database
+   * with `Annotations.of(db).acknowledgeWarning('postgres-backup:unprotected-database', reason)`.
+   * @default 'error'
+   */
+  readonly level?: 'error' | 'warning';
+  /**
+   * Also require read replicas to be protected (they are usually restored from their source instead).
+   * @default false
+   */
+  readonly includeReadReplicas?: boolean;
+}
+
+/**
+ * An Aspect that proves every PostgreSQL database of an app is backed up: each RDS for PostgreSQL instance and
+ * Aurora PostgreSQL cluster in its scope that no backup construct of this library covers (a `ScheduledPgDump`, a
+ * `ManagedPostgresBackupPlan`, a `PostgresBackupBlueprint`, a `SelfHostedPitrArchive`, which record what they protect
+ * as construct metadata) gets an error annotation naming its construct path, or a warning by option.
+ *
+ * ```ts
+ * Aspects.of(app).add(new RequirePostgresBackups());
+ * ```
+ *
+ * Instances of an Aurora cluster are covered by the cluster; read replicas are skipped unless asked for; other
+ * engines are ignored.
+ */
+export class RequirePostgresBackups implements IAspect {
+  private readonly level: 'error' | 'warning';
+  private readonly includeReadReplicas: boolean;
+  private readonly protectedPaths = new WeakMap<IConstruct, Set<string>>();
+
+  constructor(props: RequirePostgresBackupsProps = {}) {
+    this.level = props.level ?? 'error';
+    this.includeReadReplicas = props.includeReadReplicas ?? false;
+  }
+
+  public visit(node: IConstruct): void {
+    const database = postgresDatabaseOf(node, this.includeReadReplicas);
+    if (database === undefined) return;
+    const path = database.node.path;
+    if (this.protectedIn(node.node.root).has(path)) return;
+    const message = `The PostgreSQL database ${path} has no backups: no ScheduledPgDump, ManagedPostgresBackupPlan, `
+      + 'PostgresBackupBlueprint or SelfHostedPitrArchive protects it. Protect it, or acknowledge this '
+      + `(${UNPROTECTED_DATABASE_ANNOTATION_ID}) with the reason it needs none.`;
+    if (this.level === 'error') {
+      Annotations.of(database).addError(message);
+    } else {
+      Annotations.of(database).addWarningV2(UNPROTECTED_DATABASE_ANNOTATION_ID, message);
+    }
+  }
+
+  /** The construct paths that backup constructs anywhere in the app record as protected. */
+  private protectedIn(root: IConstruct): Set<string> {
+    // Aspects run after the app is built, so the metadata is complete; it is read once per app.
+    let paths = this.protectedPaths.get(root);
+    if (paths === undefined) {
+      paths = new Set<string>();
+      for (const construct of root.node.findAll()) {
+        for (const entry of construct.node.metadata) {
+          if (entry.type !== PROTECTION_METADATA_TYPE) continue;
+          const data = entry.data as { kind?: string; database?: string };
+          if (data.database !== undefined && BACKUP_PROTECTION_KINDS.includes(data.kind ?? '')) paths.add(data.database);
+        }
+      }
+      this.protectedPaths.set(root, paths);
+    }
+    return paths;
+  }
+}
+
+/**
+ * The construct that stands for a PostgreSQL database, when `node` is one: an L2 instance or cluster (its default
+ * child is the CloudFormation resource), or a bare `CfnDBInstance` / `CfnDBCluster`.
+ */
+function postgresDatabaseOf(node: IConstruct, includeReadReplicas: boolean): IConstruct | undefined {
+  const resource = node instanceof rds.CfnDBInstance || node instanceof rds.CfnDBCluster ? node : undefined;
+  if (resource === undefined) return undefined;
+  const engine = resource.engine;
+  if (engine === undefined || Token.isUnresolved(engine) || !['postgres', 'aurora-postgresql'].includes(engine.toLowerCase())) return undefined;
+  if (resource instanceof rds.CfnDBInstance) {
+    // An instance of a cluster is backed up with the cluster.
+    if (resource.dbClusterIdentifier !== undefined) return undefined;
+    if (resource.sourceDbInstanceIdentifier !== undefined && !includeReadReplicas) return undefined;
+  }
+  const parent = resource.node.scope;
+  return parent !== undefined && parent.node.defaultChild === resource && !(parent instanceof Stack) ? parent : resource;
+}
