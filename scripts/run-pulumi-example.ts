@@ -35,6 +35,33 @@ function mockId(resource: RecordedResource): string {
   return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${group}/providers/${resource.type.replace(/:/g, '.')}/${resource.name}`;
 }
 
+/** What the AWS lookups of the Pulumi AWS components answer: the account and region the CDK examples use. */
+const AWS_LOOKUPS: Record<string, Record<string, string>> = {
+  'aws:index/getPartition:getPartition': { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' },
+  'aws:index/getRegion:getRegion': { region: 'eu-west-1', name: 'eu-west-1', id: 'eu-west-1' },
+  'aws:index/getCallerIdentity:getCallerIdentity': { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', userId: 'example', id: '123456789012' },
+};
+
+/** The attributes AWS assigns that the AWS components read: ARNs, a bucket's name, an RDS instance's address and managed secret. */
+function awsAttributes(resource: RecordedResource): Record<string, unknown> {
+  const service = /^aws:([a-z0-9]+)\//.exec(resource.type)?.[1] ?? 'unknown';
+  const attributes: Record<string, unknown> = { arn: `arn:aws:${service}:eu-west-1:123456789012:${resource.name}` };
+  if (resource.type === 'aws:s3/bucket:Bucket') {
+    attributes.bucket = resource.inputs.bucket ?? `${resource.name}-example`;
+    attributes.arn = `arn:aws:s3:::${attributes.bucket}`;
+  }
+  if (resource.type === 'aws:rds/instance:Instance') {
+    Object.assign(attributes, {
+      identifier: resource.inputs.identifier ?? resource.name,
+      address: `${resource.inputs.identifier ?? resource.name}.example.eu-west-1.rds.amazonaws.com`,
+      port: resource.inputs.port ?? 5432,
+      vpcSecurityGroupIds: resource.inputs.vpcSecurityGroupIds ?? [`sg-${resource.name}`],
+      masterUserSecrets: resource.inputs.manageMasterUserPassword ? [{ secretArn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!${resource.name}`, kmsKeyId: 'alias/aws/secretsmanager' }] : [],
+    });
+  }
+  return attributes;
+}
+
 /** Runs the example in this process and returns what it registered. */
 export async function runPulumiExample(dir: string): Promise<RecordedResource[]> {
   // Loaded here so that importing this module to spawn the runner does not load Pulumi.
@@ -55,9 +82,11 @@ export async function runPulumiExample(dir: string): Promise<RecordedResource[]>
       if (args.type === 'azure-native:managedidentity:UserAssignedIdentity') Object.assign(state, { principalId: `${args.name}-principal`, clientId: `${args.name}-client` });
       if (args.type === 'azure-native:dataprotection:BackupVault') state.identity = { ...args.inputs.identity, principalId: `${args.name}-principal` };
       if (args.type === 'azure-native:dbforpostgresql:Server') state.fullyQualifiedDomainName = `${state.name}.postgres.database.azure.com`;
+      if (args.type.startsWith('aws:')) Object.assign(state, awsAttributes(resource));
       return { id: mockId(resource), state };
     },
     call(args) {
+      if (args.token in AWS_LOOKUPS) return AWS_LOOKUPS[args.token];
       throw new Error(`the example calls ${args.token}, which has no mock`);
     },
   }, project.name, 'example', false);
@@ -90,6 +119,17 @@ export function describeExample(example: string, resources: readonly RecordedRes
     const schedule = rules.find((rule) => rule.objectType === 'AzureBackupRule')?.trigger?.schedule?.repeatingTimeIntervals?.[0];
     const retention = rules.filter((rule) => rule.objectType === 'AzureRetentionRule').map((rule) => `${rule.name} ${rule.lifecycles[0].deleteAfter.duration}`);
     lines.push(`    vault backups ${schedule}, kept: ${retention.join(', ')}`);
+  }
+  for (const instance of resources.filter((r) => r.type === 'aws:rds/instance:Instance')) {
+    lines.push(`    RDS instance ${instance.inputs.identifier ?? instance.name}: automated backups kept ${instance.inputs.backupRetentionPeriod ?? 'default'} days, `
+      + `window ${instance.inputs.backupWindow ?? 'default'}, final snapshot ${instance.inputs.skipFinalSnapshot === false ? 'yes' : 'no'}`);
+  }
+  for (const plan of resources.filter((r) => r.type === 'aws:backup/plan:Plan')) {
+    const rules = (plan.inputs.rules ?? []) as any[];
+    lines.push(`    AWS Backup plan: ${rules.map((rule) => `${rule.ruleName} ${rule.enableContinuousBackup ? '(PITR)' : rule.schedule} kept ${rule.lifecycle?.deleteAfter} d`).join('; ')}`);
+  }
+  for (const schedule of resources.filter((r) => r.type === 'aws:scheduler/schedule:Schedule')) {
+    lines.push(`    schedule ${schedule.inputs.scheduleExpression} ${schedule.inputs.scheduleExpressionTimezone ?? ''}: ${schedule.inputs.description}`);
   }
   for (const job of resources.filter((r) => r.type === 'azure-native:app:Job')) {
     const cron = job.inputs.configuration?.scheduleTriggerConfig?.cronExpression;

@@ -1,6 +1,27 @@
 /**
- * Pulumi components that render the backup policy onto AWS.
+ * Pulumi components that render the backup policy onto AWS (`@pulumi/aws`): the same `ScheduledPgDump`,
+ * `VerifyRestore`, `ManagedPostgresBackupPlan` and `SelfHostedPitrArchive` as the CDK constructs, with the same core
+ * validation, state-machine definitions, IAM scoping, lifecycle rules and alarms.
  *
  * @packageDocumentation
  */
-export {};
+export * from '../pulumi-validation';
+export * from './aws-environment';
+export * from './policy-document';
+export * from './s3-lifecycle-rules';
+export * from './backup-notifications';
+export * from './backup-bucket';
+export * from './dead-letter-queue';
+export * from './scheduler-role';
+export * from './metric-alarm';
+export * from './state-machine-permissions';
+export * from './runner-image';
+export * from './postgres-database';
+export * from './pg-dump-source';
+export * from './scheduled-pg-dump';
+export * from './verify-restore';
+export * from './managed-postgres-database';
+export * from './backup-vault';
+export * from './managed-backup-alarms';
+export * from './managed-postgres-backup-plan';
+export * from './self-hosted-pitr-archive';

@@ -1,11 +1,11 @@
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
-import { validateWhenKnown } from './pulumi-validation';
 import { dumpBucketLifecycleRules } from '../../core/lifecycle';
 import { renderAzureManagementPolicyRules } from '../../core/lifecycle-azure';
 import { LifecycleTransition } from '../../core/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy } from '../../core/policy';
 import { Validator } from '../../core/validation';
+import { validateWhenKnown } from '../pulumi-validation';
 
 /** Props of {@link BackupStorage}. */
 export interface BackupStorageProps {

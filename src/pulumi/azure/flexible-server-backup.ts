@@ -3,11 +3,11 @@
  * retention 7–35 days, geo-redundant backup, the maintenance window, and the reasons Azure refuses the rest.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { validateWhenKnown } from './pulumi-validation';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/default-values';
 import { BackupPolicy } from '../../core/policy';
 import { checkPolicy } from '../../core/validate-policy';
 import { Validator } from '../../core/validation';
+import { validateWhenKnown } from '../pulumi-validation';
 
 /** The backup settings of a flexible server. */
 export interface FlexibleServerBackupSettings {

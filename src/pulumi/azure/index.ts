@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export * from './pulumi-validation';
+export * from '../pulumi-validation';
 export * from './role-definitions';
 export * from './backup-action-group';
 export * from './vault-backup-policy';

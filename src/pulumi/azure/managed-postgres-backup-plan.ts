@@ -7,7 +7,7 @@ import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } fro
 import {
   checkExistingServerBackup, checkFlexibleServerBackupSettings, FlexibleServerBackupSettings, maintenanceWindowArgs,
 } from './flexible-server-backup';
-import { validateWhenKnown } from './pulumi-validation';
+import { validateWhenKnown } from '../pulumi-validation';
 import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
 import { FLEXIBLE_SERVER_DATASOURCE_TYPE, renderVaultBackupPolicy } from './vault-backup-policy';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/default-values';

@@ -1,7 +1,7 @@
 import * as dbforpostgresql from '@pulumi/azure-native/dbforpostgresql';
 import * as pulumi from '@pulumi/pulumi';
 import { flexibleServerBackupArgs } from './flexible-server-backup';
-import { validateWhenKnown } from './pulumi-validation';
+import { validateWhenKnown } from '../pulumi-validation';
 import { checkRestorePointInTime } from './restore-window';
 import { Validator } from '../../core/validation';
 

@@ -5,7 +5,7 @@ import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
 import { BackupStorage, BackupStorageProps } from './backup-storage';
-import { validateWhenKnown } from './pulumi-validation';
+import { validateWhenKnown } from '../pulumi-validation';
 import {
   DRILL_CHECKS_DIRECTORY, DRILL_SIGNAL_DIRECTORY, drillCheckFileName, restoreDrillCommand, SCRATCH_POSTGRES_SCRIPT,
 } from './restore-drill-containers';

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { AzureMockEngine, failureOf, installAzureMocks, valueOf } from './azure-mocks';
-import { formatIssue, PolicyValidationError, Validator } from '../../../src/core/validation';
-import { containsUnresolvedPulumiValue, isUnresolvedPulumiValue, validateWhenKnown } from '../../../src/pulumi/azure/pulumi-validation';
+import { AzureMockEngine, failureOf, installAzureMocks, valueOf } from './azure/azure-mocks';
+import { formatIssue, PolicyValidationError, Validator } from '../../src/core/validation';
+import { containsUnresolvedPulumiValue, isUnresolvedPulumiValue, validateWhenKnown } from '../../src/pulumi/pulumi-validation';
 
 installAzureMocks(new AzureMockEngine());
 

@@ -1,0 +1,123 @@
+import * as backup from '@pulumi/aws/backup';
+import * as kms from '@pulumi/aws/kms';
+import * as pulumi from '@pulumi/pulumi';
+import { PolicyStatement, policyDocument } from './policy-document';
+import { ResolvedVaultLock } from '../../core/managed-backup-plan';
+
+/**
+ * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and
+ * restore jobs: their failures arrive as `*_JOB_COMPLETED` with the job's state, while copy failures have their own.
+ */
+export const VAULT_NOTIFICATION_EVENTS: readonly string[] = ['BACKUP_JOB_COMPLETED', 'COPY_JOB_FAILED', 'RESTORE_JOB_COMPLETED'];
+
+/** Actions on recovery points the vault's access policy denies to everyone but the admin role. */
+export const PROTECTED_RECOVERY_POINT_ACTIONS: readonly string[] = ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'];
+
+/** Props of {@link PostgresBackupVault}. */
+export interface PostgresBackupVaultProps {
+  /**
+   * ARN of the key recovery points copied into this vault are encrypted with.
+   * @default - a key is created, with rotation
+   */
+  readonly encryptionKeyArn?: pulumi.Input<string>;
+  /**
+   * ARN of the one role allowed to delete recovery points or shorten their retention.
+   * @default - nobody (AWS Backup still expires recovery points at the end of their retention)
+   */
+  readonly adminRoleArn?: pulumi.Input<string>;
+  /**
+   * Vault lock (from `resolveVaultLock`): governance mode without a grace time, compliance mode with one.
+   * @default - no lock
+   */
+  readonly lock?: ResolvedVaultLock;
+  /**
+   * ARN of the topic vault events go to; its policy must let `backup.amazonaws.com` publish.
+   * @default - no vault notifications
+   */
+  readonly notificationTopicArn?: pulumi.Input<string>;
+  /**
+   * Accounts whose AWS Backup may copy recovery points into this vault, when it is the destination of account copies.
+   * The access policy is one document in Pulumi, so they are named here (CDK's `allowCopiesFromAccount`).
+   * @default - none
+   */
+  readonly allowCopiesFromAccounts?: string[];
+  /**
+   * Vault name.
+   * @default - generated
+   */
+  readonly backupVaultName?: pulumi.Input<string>;
+  /**
+   * Keep the vault and a created key when the stack is destroyed (a vault with recovery points cannot be deleted anyway).
+   * @default true
+   */
+  readonly retainOnDelete?: boolean;
+}
+
+/**
+ * An AWS Backup vault for PostgreSQL recovery points: encrypted with its own key, an access policy that denies deleting
+ * recovery points or shortening their retention to everyone but an admin role, an optional vault lock, and its events
+ * sent to the backup notification topic.
+ */
+export class PostgresBackupVault extends pulumi.ComponentResource {
+  /** The vault. */
+  public readonly vault: backup.Vault;
+  /** Name of the vault. */
+  public readonly backupVaultName: pulumi.Output<string>;
+  /** ARN of the vault. */
+  public readonly backupVaultArn: pulumi.Output<string>;
+  /** ARN of the vault's key. */
+  public readonly encryptionKeyArn: pulumi.Output<string>;
+  /** The access policy. */
+  public readonly accessPolicy: backup.VaultPolicy;
+  /** The lock, when there is one. */
+  public readonly lock?: ResolvedVaultLock;
+
+  constructor(name: string, props: PostgresBackupVaultProps = {}, opts?: pulumi.ComponentResourceOptions) {
+    super('postgres-backup:aws:PostgresBackupVault', name, {}, opts);
+    const retainOnDelete = props.retainOnDelete ?? true;
+    this.encryptionKeyArn = props.encryptionKeyArn !== undefined
+      ? pulumi.output(props.encryptionKeyArn)
+      : new kms.Key(`${name}-key`, { description: 'Encrypts the PostgreSQL recovery points of the backup vault', enableKeyRotation: true },
+        { parent: this, retainOnDelete }).arn;
+    this.lock = props.lock;
+    this.vault = new backup.Vault(`${name}-vault`, { name: props.backupVaultName, kmsKeyArn: this.encryptionKeyArn }, { parent: this, retainOnDelete });
+    this.backupVaultName = this.vault.name;
+    this.backupVaultArn = this.vault.arn;
+    this.accessPolicy = new backup.VaultPolicy(`${name}-access-policy`, {
+      backupVaultName: this.vault.name,
+      policy: policyDocument([
+        {
+          Sid: 'DenyRecoveryPointDeletion',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: [...PROTECTED_RECOVERY_POINT_ACTIONS],
+          Resource: '*',
+          ...(props.adminRoleArn !== undefined ? { Condition: { ArnNotEquals: { 'aws:PrincipalArn': props.adminRoleArn } } } : {}),
+        },
+        ...(props.allowCopiesFromAccounts ?? []).map((account): PolicyStatement => ({
+          Sid: `AllowCopyFrom${account.replace(/[^A-Za-z0-9]/g, '')}`,
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: 'backup:CopyIntoBackupVault',
+          Resource: '*',
+        })),
+      ]),
+    }, { parent: this });
+    if (props.lock) {
+      new backup.VaultLockConfiguration(`${name}-lock`, {
+        backupVaultName: this.vault.name,
+        minRetentionDays: props.lock.minRetentionDays,
+        maxRetentionDays: props.lock.maxRetentionDays,
+        changeableForDays: props.lock.changeableForDays,
+      }, { parent: this });
+    }
+    if (props.notificationTopicArn !== undefined) {
+      new backup.VaultNotifications(`${name}-notifications`, {
+        backupVaultName: this.vault.name,
+        snsTopicArn: props.notificationTopicArn,
+        backupVaultEvents: [...VAULT_NOTIFICATION_EVENTS],
+      }, { parent: this });
+    }
+    this.registerOutputs({ backupVaultName: this.backupVaultName, backupVaultArn: this.backupVaultArn, encryptionKeyArn: this.encryptionKeyArn });
+  }
+}

@@ -1,0 +1,95 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as pulumi from '@pulumi/pulumi';
+
+/** One CloudWatch metric with its statistic and period. */
+export interface AlarmMetric {
+  /** Namespace, e.g. `PostgresBackup` or `AWS/States`. */
+  readonly namespace: string;
+  /** Metric name. */
+  readonly metricName: string;
+  /** Dimensions by name. */
+  readonly dimensions: Record<string, pulumi.Input<string>>;
+  /** `Sum`, `Maximum`, … */
+  readonly statistic: string;
+  /** Period in seconds. */
+  readonly periodSeconds: number;
+}
+
+/** A metric math expression over named metrics. */
+export interface AlarmExpression {
+  /** The expression, e.g. `FILL(failed, 0) + FILL(timedOut, 0)`. */
+  readonly expression: string;
+  /** Label of the result. */
+  readonly label: string;
+  /** Period of the expression in seconds (each metric is read at it). */
+  readonly periodSeconds: number;
+  /** The metrics the expression names, by id. */
+  readonly metrics: Record<string, Omit<AlarmMetric, 'periodSeconds'>>;
+}
+
+/** An alarm that notifies a topic when it fires and when it recovers. */
+export interface BackupAlarmSpec {
+  /** What went wrong, as the notification says it. */
+  readonly description: pulumi.Input<string>;
+  /** What is watched. */
+  readonly metric: AlarmMetric | AlarmExpression;
+  /** The threshold. */
+  readonly threshold: number;
+  /** `GreaterThanOrEqualToThreshold`, `LessThanThreshold`, `GreaterThanThreshold`. */
+  readonly comparisonOperator: 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'GreaterThanThreshold';
+  /** `breaching` where silence means a stopped backup, `notBreaching` where silence means nothing failed. */
+  readonly treatMissingData: 'breaching' | 'notBreaching';
+  /** The topic notified on alarm and on recovery. */
+  readonly topicArn: pulumi.Input<string>;
+}
+
+/** Creates the alarm of a spec: one evaluation period, the topic as alarm and OK action. */
+export function createBackupAlarm(name: string, spec: BackupAlarmSpec, parent: pulumi.Resource): cloudwatch.MetricAlarm {
+  const common = {
+    alarmDescription: spec.description,
+    threshold: spec.threshold,
+    comparisonOperator: spec.comparisonOperator,
+    evaluationPeriods: 1,
+    treatMissingData: spec.treatMissingData,
+    alarmActions: [spec.topicArn],
+    okActions: [spec.topicArn],
+  };
+  const metric = spec.metric;
+  if ('expression' in metric) {
+    return new cloudwatch.MetricAlarm(name, {
+      ...common,
+      metricQueries: [
+        { id: 'expr_1', expression: metric.expression, label: metric.label, returnData: true },
+        ...Object.entries(metric.metrics).map(([id, m]) => ({
+          id,
+          returnData: false,
+          metric: { namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, stat: m.statistic, period: metric.periodSeconds },
+        })),
+      ],
+    }, { parent });
+  }
+  return new cloudwatch.MetricAlarm(name, {
+    ...common,
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    dimensions: metric.dimensions,
+    statistic: metric.statistic,
+    period: metric.periodSeconds,
+  }, { parent });
+}
+
+/** The failed, timed-out and aborted executions of a state machine, added up (missing values count as none). */
+export function failedExecutionsExpression(stateMachineArn: pulumi.Input<string>): AlarmExpression {
+  const metric = (metricName: string) => ({ namespace: 'AWS/States', metricName, dimensions: { StateMachineArn: stateMachineArn }, statistic: 'Sum' });
+  return {
+    expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+    label: 'Failed, timed-out or aborted drill executions',
+    periodSeconds: 300,
+    metrics: { failed: metric('ExecutionsFailed'), timedOut: metric('ExecutionsTimedOut'), aborted: metric('ExecutionsAborted') },
+  };
+}
+
+/** Messages waiting in a dead-letter queue (largest per 5 minutes). */
+export function deadLetterMessages(queueName: pulumi.Input<string>): AlarmMetric {
+  return { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queueName }, statistic: 'Maximum', periodSeconds: 300 };
+}

@@ -1,0 +1,105 @@
+import * as pulumi from '@pulumi/pulumi';
+import { prefixReadStatements } from './backup-bucket';
+import { PolicyStatement } from './policy-document';
+
+/** An ECS cluster tasks run in. */
+export interface EcsClusterReference {
+  /** ARN of the cluster. */
+  readonly arn: pulumi.Input<string>;
+  /** Name of the cluster. */
+  readonly name: pulumi.Input<string>;
+}
+
+/** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
+export interface PgDumpSource {
+  /** Name of the bucket holding the dumps. */
+  readonly bucketName: pulumi.Input<string>;
+  /** ARN of that bucket. */
+  readonly bucketArn: pulumi.Input<string>;
+  /** The key prefix of the dumps (no trailing `/`). */
+  readonly prefix: string;
+  /** The databases dumped there. */
+  readonly databaseNames: readonly string[];
+  /** PostgreSQL major version of the dumps' server, which selects the scratch server of a drill. */
+  readonly postgresMajorVersion: number;
+  /** CloudWatch namespace of the runner's metrics. */
+  readonly metricNamespace: string;
+  /**
+   * ARN of the topic failures are sent to, when the source has one.
+   * @default - none
+   */
+  readonly notificationTopicArn?: pulumi.Input<string>;
+  /**
+   * ARN of that topic's KMS key, when it is encrypted with one.
+   * @default - none
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * The cluster the source runs its tasks in, which a drill shares.
+   * @default - none
+   */
+  readonly cluster?: EcsClusterReference;
+  /** The IAM statements that let a role read the dumps (objects under the prefix, listing of the prefix, decryption). */
+  readStatements(): PolicyStatement[];
+}
+
+/** Props of {@link PgDumpLocation.fromBucket}. */
+export interface PgDumpLocationProps {
+  /** Name of the bucket holding the dumps. */
+  readonly bucketName: pulumi.Input<string>;
+  /** ARN of that bucket. */
+  readonly bucketArn: pulumi.Input<string>;
+  /** The key prefix of the dumps, without a trailing `/`. */
+  readonly prefix: string;
+  /** The databases whose dumps are there. */
+  readonly databaseNames: string[];
+  /** PostgreSQL major version of the dumped server. */
+  readonly postgresMajorVersion: number;
+  /**
+   * ARN of the KMS key the dumps are encrypted with.
+   * @default - none (S3-managed keys)
+   */
+  readonly encryptionKeyArn?: pulumi.Input<string>;
+  /**
+   * CloudWatch namespace of the runner's metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+}
+
+/** Dumps written by something other than a `ScheduledPgDump` of this program: a bucket and a prefix. */
+export class PgDumpLocation implements PgDumpSource {
+  /** Dumps in a bucket under a prefix. */
+  public static fromBucket(props: PgDumpLocationProps): PgDumpSource {
+    return new PgDumpLocation(props);
+  }
+
+  /** Name of the bucket holding the dumps. */
+  public readonly bucketName: pulumi.Input<string>;
+  /** ARN of that bucket. */
+  public readonly bucketArn: pulumi.Input<string>;
+  /** The key prefix of the dumps. */
+  public readonly prefix: string;
+  /** The databases whose dumps are there. */
+  public readonly databaseNames: readonly string[];
+  /** PostgreSQL major version of the dumped server. */
+  public readonly postgresMajorVersion: number;
+  /** CloudWatch namespace of the runner's metrics. */
+  public readonly metricNamespace: string;
+  private readonly encryptionKeyArn?: pulumi.Input<string>;
+
+  private constructor(props: PgDumpLocationProps) {
+    this.bucketName = props.bucketName;
+    this.bucketArn = props.bucketArn;
+    this.prefix = props.prefix;
+    this.databaseNames = [...props.databaseNames];
+    this.postgresMajorVersion = props.postgresMajorVersion;
+    this.metricNamespace = props.metricNamespace ?? 'PostgresBackup';
+    this.encryptionKeyArn = props.encryptionKeyArn;
+  }
+
+  /** Get objects under the prefix, list that prefix only, decrypt with the key. */
+  public readStatements(): PolicyStatement[] {
+    return prefixReadStatements(this.bucketArn, this.prefix, this.encryptionKeyArn);
+  }
+}

@@ -1,0 +1,47 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** A principal of a resource policy statement, as IAM writes it. */
+export type PolicyPrincipal = '*' | { readonly AWS?: pulumi.Input<string | pulumi.Input<string>[]>; readonly Service?: pulumi.Input<string | string[]> };
+
+/** One IAM policy statement, with inputs where ARNs come from resources. */
+export interface PolicyStatement {
+  /**
+   * Statement id.
+   * @default - none
+   */
+  readonly Sid?: string;
+  /** `Allow` or `Deny`. */
+  readonly Effect: 'Allow' | 'Deny';
+  /**
+   * Who the statement applies to (resource policies only).
+   * @default - none: an identity policy
+   */
+  readonly Principal?: PolicyPrincipal;
+  /** The actions. */
+  readonly Action: string | string[];
+  /**
+   * The resources (ARNs or `*`).
+   * @default - none: a trust policy
+   */
+  readonly Resource?: pulumi.Input<string> | pulumi.Input<string>[];
+  /**
+   * Conditions, by operator and key.
+   * @default - none
+   */
+  readonly Condition?: Record<string, Record<string, pulumi.Input<unknown>>>;
+}
+
+/** A policy document (`Version` 2012-10-17) as the JSON text IAM, S3, SNS, SQS, KMS and AWS Backup take. */
+export function policyDocument(statements: readonly pulumi.Input<PolicyStatement>[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** The trust policy of a role a service assumes, optionally only on behalf of one account and source. */
+export function assumedByService(service: string, conditions?: PolicyStatement['Condition']): pulumi.Output<string> {
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(conditions ? { Condition: conditions } : {}) }]);
+}
+
+/** The statement that denies every request to `resources` not made over TLS (the `enforceSSL` of aws-cdk-lib). */
+export function denyInsecureTransport(action: string, resources: pulumi.Input<string> | pulumi.Input<string>[], principal: PolicyPrincipal = { AWS: '*' }): PolicyStatement {
+  return { Effect: 'Deny', Principal: principal, Action: action, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}

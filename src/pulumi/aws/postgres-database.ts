@@ -1,0 +1,147 @@
+import type * as rds from '@pulumi/aws/rds';
+import * as pulumi from '@pulumi/pulumi';
+
+/** The environment variable the runner reads an RDS-style secret JSON from (`pg-backup --secret-env`'s default). */
+export const RUNNER_DATABASE_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
+
+/** A database given by its secret, for {@link PostgresDatabase.fromSecret}. */
+export interface PostgresDatabaseSecretProps {
+  /** ARN of the Secrets Manager secret: RDS-style JSON with `username` and `password`, and `host`, `port`, `dbname` unless `host` is given. */
+  readonly secretArn: pulumi.Input<string>;
+  /**
+   * ARN of the customer managed KMS key the secret is encrypted with, so the task's execution role may decrypt it.
+   * @default - the secret uses the AWS managed key `aws/secretsmanager`
+   */
+  readonly secretKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Id of the security group of the server, to which an ingress rule from the dump task is added.
+   * @default - no rule: the server must already accept the task's subnets
+   */
+  readonly securityGroupId?: pulumi.Input<string>;
+  /**
+   * Host name of the server, when the secret holds only credentials.
+   * @default - the secret's `host`
+   */
+  readonly host?: pulumi.Input<string>;
+  /**
+   * Port of the server.
+   * @default 5432
+   */
+  readonly port?: pulumi.Input<number>;
+  /**
+   * PostgreSQL major version of the server, which selects the client tools of the runner image.
+   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords.
+   * @default false
+   */
+  readonly managed?: boolean;
+}
+
+/** Options of {@link PostgresDatabase.fromInstance} and {@link PostgresDatabase.fromCluster}. */
+export interface RdsPostgresOptions {
+  /**
+   * PostgreSQL major version of the database. A Pulumi program learns the engine version only at deploy time, so it
+   * is named here (CDK reads it from the construct).
+   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * The security group the ingress rule from the dump task is added to.
+   * @default - the database's first VPC security group
+   */
+  readonly securityGroupId?: pulumi.Input<string>;
+}
+
+/** How the runner container learns where the database is and how to log in. */
+export interface RunnerDatabaseWiring {
+  /** Container secrets: environment variable name → `valueFrom` (a secret ARN, or `<arn>:<json key>::`). */
+  readonly secrets: Record<string, pulumi.Output<string>>;
+  /** `--database-url` to pass, when the secret does not hold the host. */
+  readonly databaseUrl?: pulumi.Output<string>;
+}
+
+/**
+ * A PostgreSQL database a scheduled dump connects to: an RDS instance or Aurora cluster whose master password RDS
+ * manages in Secrets Manager (`manageMasterUserPassword: true`), or any server given by a secret.
+ */
+export class PostgresDatabase {
+  /**
+   * An RDS for PostgreSQL instance created with `manageMasterUserPassword: true`: its RDS-managed secret (user name
+   * and password only) and its address, port and first security group are wired in.
+   */
+  public static fromInstance(instance: rds.Instance, options: RdsPostgresOptions = {}): PostgresDatabase {
+    return PostgresDatabase.fromRds(instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
+  }
+
+  /** An Aurora PostgreSQL cluster created with `manageMasterUserPassword: true`; dumps read from its writer endpoint. */
+  public static fromCluster(cluster: rds.Cluster, options: RdsPostgresOptions = {}): PostgresDatabase {
+    return PostgresDatabase.fromRds(cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
+  }
+
+  /** Any PostgreSQL server reachable from the VPC, given by its secret. */
+  public static fromSecret(props: PostgresDatabaseSecretProps): PostgresDatabase {
+    return new PostgresDatabase(props);
+  }
+
+  private static fromRds(
+    secrets: pulumi.Output<Array<{ secretArn: string; kmsKeyId: string }>>,
+    host: pulumi.Output<string>,
+    port: pulumi.Output<number>,
+    securityGroups: pulumi.Output<string[]>,
+    options: RdsPostgresOptions,
+  ): PostgresDatabase {
+    const secret = secrets.apply((list) => {
+      if (!list || list.length === 0) throw new Error('the RDS database has no RDS-managed secret; create it with manageMasterUserPassword: true, or use PostgresDatabase.fromSecret');
+      return list[0];
+    });
+    return new PostgresDatabase({
+      secretArn: secret.secretArn,
+      secretKmsKeyArn: secret.kmsKeyId,
+      host,
+      port,
+      securityGroupId: options.securityGroupId ?? securityGroups.apply((ids) => ids[0]),
+      postgresMajorVersion: options.postgresMajorVersion,
+      managed: true,
+    });
+  }
+
+  /** ARN of the secret holding the credentials. */
+  public readonly secretArn: pulumi.Output<string>;
+  /** ARN of the secret's customer managed key, when it has one. */
+  public readonly secretKmsKeyArn?: pulumi.Output<string>;
+  /** Security group of the server, when known. */
+  public readonly securityGroupId?: pulumi.Output<string>;
+  /** The server's PostgreSQL major version, when named. */
+  public readonly postgresMajorVersion?: number;
+  /** Whether this is a managed service (RDS, Aurora). */
+  public readonly managed: boolean;
+  /** The port the server listens on. */
+  public readonly port: pulumi.Output<number>;
+  private readonly host?: pulumi.Output<string>;
+
+  private constructor(props: PostgresDatabaseSecretProps) {
+    this.secretArn = pulumi.output(props.secretArn);
+    this.secretKmsKeyArn = props.secretKmsKeyArn === undefined ? undefined : pulumi.output(props.secretKmsKeyArn);
+    this.securityGroupId = props.securityGroupId === undefined ? undefined : pulumi.output(props.securityGroupId);
+    this.postgresMajorVersion = props.postgresMajorVersion;
+    this.managed = props.managed ?? false;
+    this.port = pulumi.output(props.port ?? 5432);
+    this.host = props.host === undefined ? undefined : pulumi.output(props.host);
+  }
+
+  /** The container secrets and URL the runner connects with. */
+  public runnerWiring(): RunnerDatabaseWiring {
+    if (this.host === undefined) return { secrets: { [RUNNER_DATABASE_SECRET_ENV]: this.secretArn } };
+    // Only credentials in the secret: libpq reads the user and password from the environment, the rest from the URL.
+    return {
+      secrets: {
+        PGUSER: pulumi.interpolate`${this.secretArn}:username::`,
+        PGPASSWORD: pulumi.interpolate`${this.secretArn}:password::`,
+      },
+      databaseUrl: pulumi.interpolate`postgres://${this.host}:${this.port}/postgres`,
+    };
+  }
+}

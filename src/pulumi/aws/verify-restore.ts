@@ -1,0 +1,415 @@
+import * as fs from 'node:fs';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as ecs from '@pulumi/aws/ecs';
+import * as iam from '@pulumi/aws/iam';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as sfn from '@pulumi/aws/sfn';
+import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { BackupNotifications } from './backup-notifications';
+import { createDeadLetterQueue } from './dead-letter-queue';
+import { createBackupAlarm, deadLetterMessages, failedExecutionsExpression } from './metric-alarm';
+import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
+import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { postgresServerImage } from './runner-image';
+import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { createSchedulerRole } from './scheduler-role';
+import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { resolveVerification } from '../../core/defaults';
+import { checkFargateTaskSize } from '../../core/fargate-sizes';
+import { VerificationPolicy } from '../../core/policy';
+import { renderEventBridgeSchedule } from '../../core/schedule';
+import { DrillPlaceholder, RestoreDrillMetric, RestoreDrillStateMachine, dumpRestoreDrill, renderDefinition } from '../../core/state-machines';
+import { checkPolicy } from '../../core/validate-policy';
+import { Validator } from '../../core/validation';
+import { validateWhenKnown } from '../pulumi-validation';
+
+/** Name of the container running `pg-backup verify`. */
+export const VERIFY_CONTAINER_NAME = 'runner';
+/** Name of the scratch PostgreSQL container the dump is restored into. */
+export const SCRATCH_POSTGRES_CONTAINER_NAME = 'scratch-postgres';
+/** Name of the container that writes the SQL checks into the task's shared volume. */
+export const CHECKS_CONTAINER_NAME = 'write-checks';
+/** Where the checks are mounted in the runner container. */
+export const CHECKS_DIRECTORY = '/checks';
+/** The scratch server the dump is restored into, on the task's loopback. */
+export const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Props of {@link VerifyRestore}. */
+export interface VerifyRestoreProps {
+  /** Where the dumps are: a `ScheduledPgDump`, or `PgDumpLocation.fromBucket({...})`. */
+  readonly source: PgDumpSource;
+  /** Id of the VPC the drill task runs in (it needs S3, ECR, CloudWatch Logs, not the database). */
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the task: private ones with egress. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The runner image, the same as the dump's. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild`.
+   */
+  readonly image: pulumi.Input<string>;
+  /**
+   * The database whose latest dump is restored; one drill checks one database.
+   * @default - the source's first database
+   */
+  readonly databaseName?: string;
+  /**
+   * Schedule (default weekly, Monday 06:00 UTC), SQL checks (each must return a single `true`), and
+   * `maxRestoreDurationMinutes`, the RTO (default 60).
+   * @default - weekly, row counts only, RTO 60 minutes
+   */
+  readonly verification?: VerificationPolicy;
+  /**
+   * SQL files read when the program runs and run as checks after the restore, like `verification.checks`.
+   * @default - none
+   */
+  readonly checkFiles?: string[];
+  /**
+   * The ECS cluster the drill runs in.
+   * @default - the source's cluster when it has one, else a new cluster with Container Insights
+   */
+  readonly cluster?: EcsClusterReference;
+  /**
+   * Task CPU units (shared by the scratch server and the runner).
+   * @default 2048
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB, one Fargate offers with `cpu`.
+   * @default 8192
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Ephemeral storage in GiB (21–200): it holds the downloaded dump and the restored database, so size it at about
+   * twice the database.
+   * @default 50
+   */
+  readonly ephemeralStorageGiB?: number;
+  /**
+   * Parallel restore jobs (`pg_restore -j`).
+   * @default - one per vCPU
+   */
+  readonly jobs?: number;
+  /**
+   * Days task and execution logs are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * ARN of the topic failed drills are sent to.
+   * @default - the source's topic, else a created one
+   */
+  readonly notificationTopicArn?: pulumi.Input<string>;
+  /**
+   * ARN of that topic's KMS key.
+   * @default - the source's topic key, when the topic is the source's
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+}
+
+/** The plain-valued props, validated together. */
+type DrillPolicyProps = Pick<VerifyRestoreProps, 'verification' | 'cpu' | 'memoryLimitMiB' | 'ephemeralStorageGiB' | 'jobs' | 'checkFiles'>
+  & { readonly databaseName?: string };
+
+/**
+ * A restore drill on a schedule: a Step Functions state machine (the core's dump-restore-drill definition) runs a
+ * Fargate task in which `pg-backup verify` restores the latest dump into a scratch PostgreSQL of the same major
+ * (listening only on the task's loopback), compares row counts, runs the checks and measures the restore. Every failure
+ * or timeout stops the task, notifies the topic and fails the execution; failed executions and a restore slower than
+ * the RTO alarm.
+ *
+ * Unlike the CDK construct, the scratch server trusts connections on the task's loopback instead of reading a generated
+ * password from Secrets Manager: only the task's own containers can reach it either way, and no password ends up in
+ * the Pulumi state.
+ */
+export class VerifyRestore extends pulumi.ComponentResource {
+  /** The database the drill restores. */
+  public readonly databaseName: string;
+  /** The state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The state machine's definition as deployed (core's definition with every placeholder filled). */
+  public readonly definition: pulumi.Output<string>;
+  /** The core drill: definition with placeholders, and the IAM actions its role is granted. */
+  public readonly drill: RestoreDrillStateMachine;
+  /** The role the state machine runs as. */
+  public readonly drillRole: iam.Role;
+  /** The drill task definition. */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The role of the drill task: read the dumps, nothing else. */
+  public readonly taskRole: iam.Role;
+  /** The role ECS starts the task with. */
+  public readonly executionRole: iam.Role;
+  /** The cluster the drill runs in. */
+  public readonly cluster: EcsClusterReference;
+  /** The security group of the drill task (no inbound rules). */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The schedule that starts the drill. */
+  public readonly schedule: scheduler.Schedule;
+  /** The role the schedule starts the drill with. */
+  public readonly schedulerRole: iam.Role;
+  /** ARN of the topic failed drills are sent to. */
+  public readonly notificationTopicArn: pulumi.Output<string>;
+  /** The RTO, minutes. */
+  public readonly maxRestoreDurationMinutes: number;
+  /** CloudWatch namespace of the drill metrics. */
+  public readonly metricNamespace: string;
+  /** Alarms: failed executions, restore slower than the RTO, a drill the schedule could not start. */
+  public readonly alarms: readonly cloudwatch.MetricAlarm[];
+
+  constructor(name: string, props: VerifyRestoreProps, opts?: pulumi.ComponentResourceOptions) {
+    super('postgres-backup:aws:VerifyRestore', name, {}, opts);
+    const source = props.source;
+    const databaseName = props.databaseName ?? source.databaseNames[0];
+    validateWhenKnown<DrillPolicyProps>({
+      verification: props.verification,
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      jobs: props.jobs,
+      checkFiles: props.checkFiles,
+      databaseName,
+    }, checkDrillProps);
+
+    const verification = resolveVerification(props.verification ?? {});
+    const cpu = props.cpu ?? 2048;
+    this.databaseName = databaseName!;
+    this.maxRestoreDurationMinutes = verification.maxRestoreDurationMinutes;
+    this.metricNamespace = source.metricNamespace;
+    const checks = [...verification.checks, ...(props.checkFiles ?? []).map((file) => fs.readFileSync(file, 'utf8'))];
+    const jobs = props.jobs ?? Math.max(1, Math.floor(cpu / 1024));
+    const environment = awsEnvironment(this);
+    const child = { parent: this };
+
+    const givenTopic = props.notificationTopicArn ?? source.notificationTopicArn;
+    const notifications = new BackupNotifications(`${name}-notifications`, {
+      topicArn: givenTopic,
+      topicKeyArn: props.notificationTopicArn !== undefined ? props.notificationTopicKeyArn : source.notificationTopicKeyArn,
+      environment,
+    }, child);
+    this.notificationTopicArn = notifications.topicArn;
+    if (props.cluster ?? source.cluster) {
+      this.cluster = (props.cluster ?? source.cluster)!;
+    } else {
+      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
+      this.cluster = { arn: cluster.arn, name: cluster.name };
+    }
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
+
+    const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
+    const checkPaths = checks.map((_, index) => `${CHECKS_DIRECTORY}/check-${index}.sql`);
+    const extraArgs = ['--database', this.databaseName, '--jobs', String(jobs), ...checkPaths.flatMap((path) => ['--check', path])];
+    this.drill = dumpRestoreDrill({
+      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
+      metricNamespace: this.metricNamespace,
+      extraArgs,
+    });
+
+    this.taskRole = new iam.Role(`${name}-task-role`, {
+      description: 'Restore drill task: read the dumps, nothing else',
+      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+    }, child);
+    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(source.readStatements()) }, child);
+    this.executionRole = new iam.Role(`${name}-execution-role`, {
+      description: 'Starts the restore drill task: its logs',
+      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+    }, child);
+    new iam.RolePolicy(`${name}-execution-policy`, {
+      role: this.executionRole.id,
+      policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` }]),
+    }, child);
+
+    const logging = (prefix: string) => ({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': prefix },
+    });
+    const scratchImage = postgresServerImage(source.postgresMajorVersion);
+    const containers: unknown[] = [
+      {
+        name: SCRATCH_POSTGRES_CONTAINER_NAME,
+        image: scratchImage,
+        essential: false,
+        // Listening on loopback only: the containers of this task share it, nothing else can connect.
+        command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
+        environment: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
+        healthCheck: { command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'], interval: 5, timeout: 5, retries: 12, startPeriod: 30 },
+        logConfiguration: logging('scratch-postgres'),
+      },
+      {
+        name: VERIFY_CONTAINER_NAME,
+        image: props.image,
+        essential: true,
+        // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
+        entryPoint: ['env'],
+        command: dumpLocation.apply((from) => ['pg-backup', 'verify', '--from', from, '--latest', '--target-url', SCRATCH_TARGET_URL, ...extraArgs]),
+        dependsOn: [
+          { containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' },
+          ...(checks.length > 0 ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
+        ],
+        mountPoints: checks.length > 0 ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }] : [],
+        logConfiguration: logging('verify'),
+      },
+    ];
+    if (checks.length > 0) {
+      containers.push({
+        name: CHECKS_CONTAINER_NAME,
+        image: scratchImage,
+        essential: false,
+        entryPoint: ['sh', '-c'],
+        // printenv copies each check byte for byte; no shell quoting of user SQL is involved.
+        command: [checkPaths.map((path, index) => `printenv PG_BACKUP_CHECK_${index} > ${path}`).join(' && ')],
+        environment: checks.map((sql, index) => ({ name: `PG_BACKUP_CHECK_${index}`, value: sql })),
+        mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false }],
+        logConfiguration: logging('write-checks'),
+      });
+    }
+    this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
+      family: `${name}-restore-drill`,
+      cpu: String(cpu),
+      memory: String(props.memoryLimitMiB ?? 8192),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      ephemeralStorage: { sizeInGib: props.ephemeralStorageGiB ?? 50 },
+      taskRoleArn: this.taskRole.arn,
+      executionRoleArn: this.executionRole.arn,
+      volumes: checks.length > 0 ? [{ name: 'checks' }] : undefined,
+      containerDefinitions: pulumi.jsonStringify(containers),
+    }, child);
+
+    this.securityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
+      vpcId: props.vpcId,
+      description: 'Restore drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
+    }, child);
+
+    const substitutions = pulumi.all([
+      this.notificationTopicArn, this.cluster.arn, this.taskDefinition.arn, pulumi.output(props.subnetIds), this.securityGroup.id, dumpLocation,
+    ]).apply(([topicArn, clusterArn, taskDefinitionArn, subnets, securityGroup, location]): Record<string, string> => ({
+      [DrillPlaceholder.DATABASE_NAME]: this.databaseName,
+      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
+      [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
+      [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn,
+      [DrillPlaceholder.CONTAINER_NAME]: VERIFY_CONTAINER_NAME,
+      [DrillPlaceholder.SUBNETS]: subnets.join(','),
+      [DrillPlaceholder.SECURITY_GROUPS]: securityGroup,
+      [DrillPlaceholder.DUMP_LOCATION]: location,
+      [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+    }));
+    this.definition = substitutions.apply((values) => renderDefinition(this.drill.definition, values));
+
+    this.drillRole = new iam.Role(`${name}-drill-role`, {
+      description: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
+      assumeRolePolicy: assumedByService('states.amazonaws.com'),
+    }, child);
+    const topicKeyArn = notifications.topicKeyArn;
+    new iam.RolePolicy(`${name}-drill-policy`, {
+      role: this.drillRole.id,
+      policy: policyDocument([
+        ...drillPermissionStatements(this.drill.iamActions, this.drillScopes(environment), 'VerifyRestore'),
+        // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
+        ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
+        ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
+      ]),
+    }, child);
+    const executionLogs = new cloudwatch.LogGroup(`${name}-execution-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
+    this.stateMachine = new sfn.StateMachine(`${name}-drill`, {
+      type: 'STANDARD',
+      definition: this.definition,
+      roleArn: this.drillRole.arn,
+      loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
+      tracingConfiguration: { enabled: true },
+    }, child);
+
+    const deadLetterQueue = createDeadLetterQueue(name, this);
+    this.schedulerRole = createSchedulerRole(name, this, environment, [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
+    ]);
+    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
+    this.schedule = new scheduler.Schedule(`${name}-schedule`, {
+      description: `Restore drill of ${this.databaseName}`,
+      scheduleExpression: rendered.scheduleExpression,
+      scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.stateMachine.arn,
+        roleArn: this.schedulerRole.arn,
+        deadLetterConfig: { arn: deadLetterQueue.arn },
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+    }, child);
+
+    const topicArn = this.notificationTopicArn;
+    this.alarms = [
+      createBackupAlarm(`${name}-failed-drill`, {
+        description: `A restore drill of ${this.databaseName} failed: the latest dump could not be restored and checked`,
+        metric: failedExecutionsExpression(this.stateMachine.arn),
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        topicArn,
+      }, this),
+      createBackupAlarm(`${name}-rto`, {
+        description: `A restore of ${this.databaseName} took longer than the RTO of ${this.maxRestoreDurationMinutes} minutes`,
+        metric: {
+          namespace: this.metricNamespace,
+          metricName: RestoreDrillMetric.DURATION,
+          dimensions: { Database: this.databaseName, Drill: 'dump' },
+          statistic: 'Maximum',
+          periodSeconds: 3600,
+        },
+        threshold: this.maxRestoreDurationMinutes * 60,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        topicArn,
+      }, this),
+      createBackupAlarm(`${name}-schedule-dead-letters`, {
+        description: `EventBridge Scheduler could not start the restore drill of ${this.databaseName}`,
+        metric: deadLetterMessages(deadLetterQueue.name),
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        topicArn,
+      }, this),
+    ];
+    this.registerOutputs({
+      stateMachineArn: this.stateMachine.arn,
+      notificationTopicArn: this.notificationTopicArn,
+      taskDefinitionArn: this.taskDefinition.arn,
+      scheduleArn: this.schedule.arn,
+      alarmArns: this.alarms.map((alarm) => alarm.arn),
+    });
+  }
+
+  /** The resources (and conditions) each kind of drill action is scoped to. */
+  private drillScopes(environment: AwsEnvironment) {
+    const { partition, region, account } = environment;
+    return {
+      'ecs-task-definition': { Resource: this.taskDefinition.arn },
+      'ecs-task': { Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${this.cluster.name}/*` },
+      'ecs-cluster-condition': { Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': this.cluster.arn } } },
+      'ecs-task-roles': {
+        Resource: [this.taskRole.arn, this.executionRole.arn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      'sync-events-rule': { Resource: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule` },
+      'sns-topic': { Resource: this.notificationTopicArn },
+      'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } } },
+    } satisfies Record<string, Pick<PolicyStatement, 'Resource' | 'Condition'>>;
+  }
+}
+
+/** Checks the props as the CDK construct does, with the same messages. */
+function checkDrillProps(validator: Validator, props: DrillPolicyProps): void {
+  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
+  checkPolicy({ verification: props.verification ?? {} }, unresolved).forEach((issue) => validator.report(issue, []));
+  checkFargateTaskSize(validator, {
+    cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryLimitMiB ?? 8192, ephemeralStorageGiB: props.ephemeralStorageGiB ?? 50,
+  });
+  validator.integer('jobs', props.jobs, 1, 64);
+  if (props.databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
+  (props.checkFiles ?? []).forEach((file, index) => {
+    if (!validator.isUnresolved(file) && !fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });
+  });
+}

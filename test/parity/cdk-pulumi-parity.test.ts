@@ -1,0 +1,255 @@
+import * as rds from '@pulumi/aws/rds';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import {
+  alarmFromCloudFormation, alarmFromPulumi, definitionFromCloudFormation, definitionFromPulumi, fromCloudFormation, fromPulumi,
+  lifecycleFromCloudFormation, lifecycleFromPulumi, permissions,
+} from './normalize';
+import * as cdk from '../../src/cdk';
+import { BackupPlanPolicy, LogicalDumpPolicy, PitrPolicy, VerificationPolicy } from '../../src/core/policy';
+import * as pulumiAws from '../../src/pulumi/aws';
+import { databaseStack } from '../cdk/stacks';
+import { AwsMockEngine, installAwsMocks, valueOf } from '../pulumi/aws/aws-mocks';
+
+/** The one policy both front ends are given. */
+const DUMP: LogicalDumpPolicy = { schedule: { expression: '30 1 * * *', timezone: 'Europe/Berlin' }, retentionDays: 45, includeGlobals: true };
+const VERIFICATION: VerificationPolicy = { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 45 };
+const BACKUP_PLAN: BackupPlanPolicy = {
+  rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
+  continuousBackupRetentionDays: 14,
+};
+const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
+const RUNNER_IMAGE = 'example.com/pg-backup:16';
+
+const engine = new AwsMockEngine();
+installAwsMocks(engine, 'opaque');
+
+/** The CDK template, synthesized once: synthesis is the expensive part. */
+let cfn: Record<string, { Type: string; Properties: any }>;
+
+beforeAll(async () => {
+  const { stack, vpc, instance } = databaseStack();
+  const dump = new cdk.ScheduledPgDump(stack, 'Dump', {
+    vpc, database: cdk.PostgresDatabase.fromInstance(instance), databaseNames: ['orders'], image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE), dump: DUMP,
+  });
+  new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
+  new cdk.ManagedPostgresBackupPlan(stack, 'Plan', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), backupPlan: BACKUP_PLAN });
+  new cdk.SelfHostedPitrArchive(stack, 'Archive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: PITR, createInstanceRole: true });
+  cfn = Template.fromStack(stack).toJSON().Resources;
+
+  const database = new rds.Instance('db', {
+    engine: 'postgres',
+    engineVersion: '16.4',
+    instanceClass: 'db.t4g.medium',
+    allocatedStorage: 20,
+    storageEncrypted: true,
+    manageMasterUserPassword: true,
+    username: 'postgres',
+  });
+  const network = { vpcId: 'ref~vpc~id', subnetIds: ['ref~private-a~id', 'ref~private-b~id'] };
+  const pulumiDump = new pulumiAws.ScheduledPgDump('dump', {
+    ...network, database: pulumiAws.PostgresDatabase.fromInstance(database, { postgresMajorVersion: 16 }), databaseNames: ['orders'], image: RUNNER_IMAGE, dump: DUMP,
+  });
+  const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, verification: VERIFICATION, image: RUNNER_IMAGE });
+  const pulumiPlan = new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), backupPlan: BACKUP_PLAN });
+  const pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: PITR, createInstanceRole: true });
+  await Promise.all([
+    valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
+    valueOf(pulumiPlan.selection.id),
+    ...[...pulumiDump.alarms, ...pulumiVerify.alarms, ...pulumiPlan.monitoring.alarms].map((alarm) => valueOf(alarm.arn)),
+    ...pulumiDump.schedules.map((schedule) => valueOf(schedule.arn)),
+    valueOf(pulumiPlan.monitoring.restorableTimeCheck.arn),
+    valueOf(pulumiArchive.archive.bucketPolicy!.id), valueOf(pulumiArchive.instanceProfile!.arn), valueOf(pulumiArchive.postgresqlConfParameter.arn),
+    ...pulumiArchive.alarms.map((alarm) => valueOf(alarm.arn)),
+    ...pulumiArchive.associations.map((association) => valueOf(association.associationId)),
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+});
+
+/** The CloudFormation resources of a type whose logical id starts with `prefix`. */
+function cfnResources(type: string, prefix: string): Array<{ id: string; properties: any }> {
+  return Object.entries(cfn).filter(([id, resource]) => resource.Type === type && id.startsWith(prefix))
+    .map(([id, resource]) => ({ id, properties: resource.Properties }));
+}
+
+/** The policy statements CDK attached to the role with logical id `roleId`. */
+function cfnRoleStatements(roleId: string): any[] {
+  return Object.values(cfn).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: any) => role.Ref === roleId))
+    .flatMap((r) => fromCloudFormation(r.Properties.PolicyDocument.Statement));
+}
+
+function cfnRoleId(prefix: string): string {
+  const ids = cfnResources('AWS::IAM::Role', prefix).map((role) => role.id);
+  if (ids.length !== 1) throw new Error(`expected one role starting with ${prefix}, found ${ids.join(', ')}`);
+  return ids[0];
+}
+
+function pulumiRoleStatements(roleName: string): any[] {
+  return fromPulumi(engine.roleStatements(roleName));
+}
+
+function cfnAlarms(prefix: string) {
+  return cfnResources('AWS::CloudWatch::Alarm', prefix).map((alarm) => alarmFromCloudFormation(fromCloudFormation(alarm.properties)))
+    .sort((a, b) => a.description.localeCompare(b.description));
+}
+
+function pulumiAlarms(prefix: string) {
+  return engine.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').filter((alarm) => alarm.name.startsWith(prefix))
+    .map((alarm) => alarmFromPulumi(fromPulumi(alarm.inputs))).sort((a, b) => a.description.localeCompare(b.description));
+}
+
+/** The permissions of the scheduler role whose policy grants `action`. */
+function cfnSchedulerPermissions(action: string): string[] {
+  const role = cfnResources('AWS::IAM::Role', 'SchedulerRoleForTarget').map((r) => r.id).find((id) => cfnRoleStatements(id).some((s) => [s.Action].flat().includes(action)));
+  return permissions(cfnRoleStatements(role!));
+}
+
+describe('ScheduledPgDump: CDK and Pulumi', () => {
+  test('the dump bucket has the same lifecycle rules', () => {
+    const cdkRules = lifecycleFromCloudFormation(cfnResources('AWS::S3::Bucket', 'DumpBackupsBucket')[0].properties.LifecycleConfiguration.Rules);
+    const pulumiRules = lifecycleFromPulumi(engine.named('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'dump-backups-lifecycle').inputs.rules);
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules[0]).toMatchObject({ prefix: 'pg-dumps/', expirationDays: 45 });
+  });
+
+  test('the dump task role has the same permissions, and neither may delete', () => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('DumpTaskTaskRole')));
+    expect(permissions(pulumiRoleStatements('dump-task-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.filter((grant) => /Delete/.test(grant))).toEqual([]);
+  });
+
+  test('the bucket policy has the same statements', () => {
+    const cdkPolicy = fromCloudFormation(cfnResources('AWS::S3::BucketPolicy', 'DumpBackupsBucketPolicy')[0].properties.PolicyDocument.Statement);
+    const pulumiPolicy = fromPulumi(JSON.parse(engine.named('aws:s3/bucketPolicy:BucketPolicy', 'dump-backups-policy').inputs.policy).Statement);
+    expect(permissions(pulumiPolicy)).toEqual(permissions(cdkPolicy));
+  });
+
+  test('the schedule role may start the same task and nothing more', () => {
+    expect(permissions(pulumiRoleStatements('dump-scheduler-role'))).toEqual(cfnSchedulerPermissions('ecs:RunTask'));
+  });
+
+  test('the schedule is the same expression in the same time zone', () => {
+    const cdkSchedule = cfnResources('AWS::Scheduler::Schedule', 'DumpSchedule0')[0].properties;
+    const pulumiSchedule = engine.named('aws:scheduler/schedule:Schedule', 'dump-schedule-0').inputs;
+    expect([pulumiSchedule.scheduleExpression, pulumiSchedule.scheduleExpressionTimezone])
+      .toEqual([cdkSchedule.ScheduleExpression, cdkSchedule.ScheduleExpressionTimezone]);
+  });
+
+  test('the alarms are the same', () => {
+    const cdkAlarms = cfnAlarms('Dump');
+    expect(pulumiAlarms('dump-')).toEqual(cdkAlarms);
+    expect(cdkAlarms.find((alarm) => alarm.description.startsWith('No successful'))?.treatMissingData).toBe('breaching');
+  });
+});
+
+describe('VerifyRestore: CDK and Pulumi', () => {
+  test('the state machine definition is the same once deployed', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'VerifyDrill')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'verify-drill').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+  });
+
+  test('the drill role has the same permissions', () => {
+    expect(permissions(pulumiRoleStatements('verify-drill-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('VerifyDrillRole'))));
+  });
+
+  test('the drill task role has the same permissions', () => {
+    expect(permissions(pulumiRoleStatements('verify-task-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('VerifyTaskTaskRole'))));
+  });
+
+  test('the schedule role may start the same state machine and nothing more', () => {
+    const cdkPermissions = cfnResources('AWS::IAM::Role', 'SchedulerRoleForTarget').map((role) => permissions(cfnRoleStatements(role.id)))
+      .find((grants) => grants.some((grant) => grant.startsWith('Allow sqs:SendMessage')) && grants.some((grant) => grant.startsWith('Allow states:StartExecution')));
+    expect(permissions(pulumiRoleStatements('verify-scheduler-role'))).toEqual(cdkPermissions);
+  });
+
+  test('the alarms are the same', () => {
+    expect(pulumiAlarms('verify-')).toEqual(cfnAlarms('Verify'));
+  });
+});
+
+describe('ManagedPostgresBackupPlan: CDK and Pulumi', () => {
+  test('the backup plan has the same rules: schedules, retention, cold storage, continuous backup', () => {
+    const cdkRules = fromCloudFormation(cfnResources('AWS::Backup::BackupPlan', 'Plan')[0].properties.BackupPlan.BackupPlanRule).map((rule: any) => ({
+      name: rule.RuleName,
+      schedule: rule.ScheduleExpression,
+      deleteAfter: rule.Lifecycle?.DeleteAfterDays,
+      coldStorageAfter: rule.Lifecycle?.MoveToColdStorageAfterDays,
+      continuous: rule.EnableContinuousBackup ?? false,
+      copies: rule.CopyActions ?? [],
+    }));
+    const pulumiRules = fromPulumi(engine.named('aws:backup/plan:Plan', 'plan-plan').inputs.rules).map((rule: any) => ({
+      name: rule.ruleName,
+      schedule: rule.schedule,
+      deleteAfter: rule.lifecycle?.deleteAfter,
+      coldStorageAfter: rule.lifecycle?.coldStorageAfter,
+      continuous: rule.enableContinuousBackup ?? false,
+      copies: rule.copyActions ?? [],
+    }));
+    expect(pulumiRules).toEqual(cdkRules);
+  });
+
+  test('the restorable-time check has the same definition', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'PlanMonitoringRestorableTimeCheck')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'plan-monitoring-restorable-time-check').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+  });
+
+  test('the check role has the same permissions', () => {
+    expect(permissions(pulumiRoleStatements('plan-monitoring-check-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('PlanMonitoringCheckRole'))));
+  });
+
+  test('the vault denies the same actions', () => {
+    const cdkVault = cfnResources('AWS::Backup::BackupVault', 'PlanVault')[0].properties;
+    const pulumiPolicy = JSON.parse(engine.named('aws:backup/vaultPolicy:VaultPolicy', 'plan-vault-access-policy').inputs.policy);
+    expect(permissions(fromPulumi(pulumiPolicy.Statement))).toEqual(permissions(fromCloudFormation(cdkVault.AccessPolicy.Statement)));
+    expect(engine.named('aws:backup/vaultNotifications:VaultNotifications', 'plan-vault-notifications').inputs.backupVaultEvents).toEqual(cdkVault.Notifications.BackupVaultEvents);
+  });
+
+  test('the failed-job rules match the same events', () => {
+    const cdkPatterns = cfnResources('AWS::Events::Rule', 'PlanMonitoring').map((rule) => fromCloudFormation(rule.properties.EventPattern));
+    const pulumiPatterns = engine.ofType('aws:cloudwatch/eventRule:EventRule').filter((rule) => rule.name.startsWith('plan-monitoring'))
+      .map((rule) => fromPulumi(JSON.parse(rule.inputs.eventPattern)));
+    const byText = (patterns: any[]) => patterns.map((pattern) => JSON.stringify(pattern)).sort();
+    expect(byText(pulumiPatterns)).toEqual(byText(cdkPatterns));
+    expect(cdkPatterns).toHaveLength(2);
+  });
+
+  test('the alarms are the same', () => {
+    const cdkAlarms = cfnAlarms('PlanMonitoring');
+    expect(pulumiAlarms('plan-monitoring')).toEqual(cdkAlarms);
+    expect(cdkAlarms.map((alarm) => alarm.treatMissingData)).toEqual(['breaching', 'breaching']);
+  });
+});
+
+describe('SelfHostedPitrArchive: CDK and Pulumi', () => {
+  test('the archive bucket has the same lifecycle rules', () => {
+    const cdkRules = lifecycleFromCloudFormation(cfnResources('AWS::S3::Bucket', 'ArchiveBucket')[0].properties.LifecycleConfiguration.Rules);
+    const pulumiRules = lifecycleFromPulumi(engine.named('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'archive-archive-lifecycle').inputs.rules);
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules.map((rule) => rule.prefix)).toEqual(['archive/orders/', 'backup/orders/']);
+  });
+
+  test('the host role has the same permissions: archive, expire, read the configuration', () => {
+    const cdkRole = cfnResources('AWS::IAM::Role', 'ArchiveInstanceRole')[0].id;
+    expect(permissions(pulumiRoleStatements('archive-instance-role'))).toEqual(permissions(cfnRoleStatements(cdkRole)));
+  });
+
+  test('the bucket policy has the same statements, the delete Deny sparing the same principals', () => {
+    const cdkPolicy = fromCloudFormation(cfnResources('AWS::S3::BucketPolicy', 'ArchiveBucketPolicy')[0].properties.PolicyDocument.Statement);
+    const pulumiPolicy = fromPulumi(JSON.parse(engine.named('aws:s3/bucketPolicy:BucketPolicy', 'archive-archive-policy').inputs.policy).Statement);
+    expect(permissions(pulumiPolicy)).toEqual(permissions(cdkPolicy));
+  });
+
+  test('the base backups and archive check run on the same schedules', () => {
+    const cdkSchedules = cfnResources('AWS::SSM::Association', 'Archive').map((a) => `${a.properties.AssociationName} ${a.properties.ScheduleExpression}`).sort();
+    const pulumiSchedules = engine.ofType('aws:ssm/association:Association').map((a) => `${a.inputs.associationName} ${a.inputs.scheduleExpression}`).sort();
+    expect(pulumiSchedules).toEqual(cdkSchedules);
+  });
+
+  test('the alarms are the same', () => {
+    const cdkAlarms = cfnAlarms('Archive');
+    expect(pulumiAlarms('archive-')).toEqual(cdkAlarms);
+    expect(cdkAlarms.find((alarm) => alarm.description.startsWith('No WAL'))?.treatMissingData).toBe('breaching');
+  });
+});
