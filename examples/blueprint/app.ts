@@ -1,4 +1,5 @@
-import { App, Aspects } from 'aws-cdk-lib';
+import { App, Aspects, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { PostgresFleetStack } from './fleet-stack';
 // In an application: import { RequirePostgresBackups } from 'postgres-backup-constructs/cdk';
 import { RequirePostgresBackups } from '../../src/cdk';
@@ -10,3 +11,4 @@ new PostgresFleetStack(app, 'PostgresFleetExample', {
 });
 // Every PostgreSQL database of the app must be protected, or synthesis fails naming it.
 Aspects.of(app).add(new RequirePostgresBackups());
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

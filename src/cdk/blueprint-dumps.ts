@@ -1,0 +1,255 @@
+import { CfnOutput, Duration, TimeZone, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { connectionPath, dumpRpoHours, literalIdentifier, secretVariable, ServerPlan } from './blueprint-server-plan';
+import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import {
+  BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps,
+} from './postgres-backup-blueprint-props';
+import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
+import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { CostEstimate, estimateMonthlyCost } from '../core/cost-estimate';
+import { resolveLogicalDump } from '../core/defaults';
+import { ImmutabilityPolicy } from '../core/policy';
+import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from '../core/runbook';
+import { runnerDumpArgv } from '../core/runner-argv';
+import { renderEventBridgeSchedule } from '../core/schedule';
+import { PolicyValidationError, Validator } from '../core/validation';
+
+/** What the fleet's dumps are made of. */
+export interface BlueprintFleetDumps {
+  /** Dump task definitions by PostgreSQL major. */
+  readonly taskDefinitions: Map<number, ecs.FargateTaskDefinition>;
+  /** Every protected database. */
+  readonly databases: BlueprintProtectedDatabase[];
+  /** Storage-cost estimates by server id (servers with sizes only). */
+  readonly costEstimates: Map<string, CostEstimate>;
+  /** The runbook files. */
+  readonly runbooks: RestoreRunbookArtifacts;
+}
+
+/**
+ * The fleet's dumps: one task definition per PostgreSQL major holding every server's secret under its own variable;
+ * per database a schedule that runs it with the database's own command, an RPO alarm, its runbook and restore
+ * output; per server an ingress rule from the dump tasks and the cost estimate.
+ */
+export function createFleetDumps(
+  fleet: BlueprintFleetInfrastructure, props: PostgresBackupBlueprintProps, servers: ServerPlan[], lock: ImmutabilityPolicy | undefined,
+  dumpSecurityGroup: ec2.ISecurityGroup,
+): BlueprintFleetDumps {
+  // Dump task definitions: one per major, every server's secret under its own variable, the database picked per run.
+  const dumpTaskRole = new iam.Role(fleet.scope, 'DumpTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const dumpExecutionRole = new iam.Role(fleet.scope, 'DumpExecutionRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  fleet.backupBucket.grantWriteBackups(dumpTaskRole, fleet.prefix);
+  const dumpTaskDefinitions = new Map<number, ecs.FargateTaskDefinition>();
+  for (const major of fleet.majors) {
+    const taskDefinition = new ecs.FargateTaskDefinition(fleet.scope, `DumpTask${major}`, {
+      cpu: props.dumpCpu ?? 1024,
+      memoryLimitMiB: props.dumpMemoryLimitMiB ?? 2048,
+      taskRole: dumpTaskRole,
+      executionRole: dumpExecutionRole,
+      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+    });
+    const ofMajor = servers.filter((server) => server.major === major);
+    taskDefinition.addContainer(BLUEPRINT_RUNNER_CONTAINER_NAME, {
+      image: fleet.image(major),
+      // Every run overrides the command; run without one, the task only prints the usage.
+      command: ['--help'],
+      secrets: Object.fromEntries(ofMajor.map((server) => [secretVariable(server), server.secret])),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: `dump-${major}` }),
+      stopTimeout: Duration.seconds(30),
+    });
+    dumpTaskDefinitions.set(major, taskDefinition);
+  }
+  const allowed = new Set<ec2.IConnectable>();
+  for (const server of servers) {
+    if (allowed.has(server.connection.connections)) continue;
+    allowed.add(server.connection.connections);
+    server.connection.allowFrom(dumpSecurityGroup);
+  }
+
+  // Per database: the schedule and the RPO alarm.
+  const alarmAction = new cloudwatchActions.SnsAction(fleet.notificationTopic);
+  const artifacts = new RestoreRunbookArtifacts(fleet.scope, 'Runbooks');
+  const protectedDatabases: BlueprintProtectedDatabase[] = [];
+  const costEstimates = new Map<string, CostEstimate>();
+  for (const server of servers) {
+    const dump = server.policy.logicalDump && resolveLogicalDump(server.policy.logicalDump);
+    if (!dump) continue;
+    const dumpLocation = `s3://${fleet.bucketName ?? fleet.bucket.bucketName}/${fleet.prefix}/${server.entry.id}`;
+    const rendered = renderEventBridgeSchedule(dump.schedule, `databases[${server.index}].logicalDump.schedule`);
+    const rpoHours = dumpRpoHours(server.policy);
+    for (const databaseName of server.databaseNames) {
+      const constructId = `${server.entry.id}-${databaseName}`;
+      const command = [
+        ...runnerDumpArgv(dump, {
+          to: dumpLocation, database: databaseName, noRolePasswords: server.connection.managed, metricsNamespace: fleet.metricNamespace,
+        }),
+        '--secret-env', secretVariable(server),
+        '--metric-dimension', `${BLUEPRINT_SERVER_DIMENSION}=${server.entry.id}`,
+      ];
+      const schedule = new scheduler.Schedule(fleet.scope, `DumpSchedule-${constructId}`, {
+        description: `pg_dump of ${databaseName} on ${server.entry.id} to ${fleet.prefix}/${server.entry.id}/`,
+        schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
+        timeWindow: scheduler.TimeWindow.off(),
+        target: new schedulerTargets.EcsRunFargateTask(fleet.cluster, {
+          taskDefinition: dumpTaskDefinitions.get(server.major)!,
+          vpcSubnets: fleet.subnets,
+          securityGroups: [dumpSecurityGroup],
+          assignPublicIp: false,
+          propagateTags: true,
+          deadLetterQueue: fleet.deadLetterQueue,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(1),
+          input: scheduler.ScheduleTargetInput.fromObject({ containerOverrides: [{ name: BLUEPRINT_RUNNER_CONTAINER_NAME, command }] }),
+        }),
+      });
+      const rpoAlarm = new cloudwatch.Alarm(fleet.scope, `RpoAlarm-${constructId}`, {
+        alarmDescription: `No successful pg_dump of ${databaseName} on ${server.entry.id} within the RPO of ${rpoHours} hours`,
+        metric: dumpSucceededMetric(fleet.metricNamespace, server.entry.id, databaseName, Duration.hours(rpoHours)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // A dump that stops silently publishes nothing: that must page too.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      rpoAlarm.addAlarmAction(alarmAction);
+      rpoAlarm.addOkAction(alarmAction);
+
+      const runbook = renderRunbook(fleet, server, databaseName, rpoHours, fleet.region);
+      const runbookPath = artifacts.add(`${server.entry.id}/${encodeURIComponent(databaseName)}.md`, runbook);
+      protectedDatabases.push({
+        serverId: server.entry.id,
+        databaseName,
+        label: `${server.entry.id}/${databaseName}`,
+        policy: server.policy,
+        dumpLocation,
+        schedule,
+        rpoAlarm,
+        rpoHours,
+        runbook,
+        runbookPath,
+      });
+      if (props.runbookOutputs ?? true) {
+        new CfnOutput(fleet.scope, `Restore-${constructId}`, {
+          description: `Restore ${databaseName} on ${server.entry.id}; the whole runbook is ${runbookPath} in the cloud assembly`,
+          value: `pg-backup restore --from ${dumpLocation} --database ${databaseName} --latest --target-url "$TARGET_URL"`,
+        });
+      }
+      fleet.scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
+        kind: 'logical-dump',
+        database: connectionPath(server.connection),
+        databaseNames: [databaseName],
+        schedule: `${rendered.scheduleExpression} ${rendered.scheduleExpressionTimezone}`,
+        prefix: `${fleet.prefix}/${server.entry.id}/`,
+        retentionDays: dump.retentionDays,
+        objectLock: lock ? `${lock.mode} ${lock.days} days` : undefined,
+        rpoHours,
+        runbook: runbookPath,
+      });
+    }
+    const estimate = estimateCost(server);
+    if (estimate) {
+      costEstimates.set(server.entry.id, estimate);
+      fleet.scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
+        kind: 'cost-estimate',
+        database: connectionPath(server.connection),
+        databaseNames: server.databaseNames,
+        monthlyCostUsd: Math.round(estimate.totalMonthlyUsd * 100) / 100,
+        summary: estimate.summary,
+      });
+    }
+  }
+  return { taskDefinitions: dumpTaskDefinitions, databases: protectedDatabases, costEstimates, runbooks: artifacts };
+}
+
+/** Successful dumps of one database of a blueprint (sum per period). */
+export function dumpSucceededMetric(metricNamespace: string, serverId: string, databaseName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: metricNamespace,
+    metricName: 'BackupSucceeded',
+    dimensionsMap: { Database: databaseName, [BLUEPRINT_SERVER_DIMENSION]: serverId },
+    statistic: 'Sum',
+    period,
+  });
+}
+
+/**
+ * A task that cannot start or dies before the runner reports publishes no metric; ECS still reports it stopping,
+ * so one rule for every dump task definition pages with the task's ARN and reason.
+ */
+export function notifyWhenDumpTaskFails(fleet: BlueprintFleetInfrastructure, taskDefinitions: ecs.FargateTaskDefinition[]): void {
+  const rule = new events.Rule(fleet.scope, 'DumpTaskFailedRule', {
+    description: 'A fleet pg_dump task stopped with a non-zero exit code or failed to start',
+    eventPattern: {
+      source: ['aws.ecs'],
+      detailType: ['ECS Task State Change'],
+      detail: {
+        lastStatus: ['STOPPED'],
+        taskDefinitionArn: taskDefinitions.map((taskDefinition) => taskDefinition.taskDefinitionArn),
+        $or: [
+          { containers: { exitCode: [{ 'anything-but': 0 }] } },
+          { stopCode: ['TaskFailedToStart'] },
+        ],
+      },
+    },
+  });
+  rule.addTarget(new eventsTargets.SnsTopic(fleet.notificationTopic, {
+    message: events.RuleTargetInput.fromText(
+      `A fleet pg_dump task failed: ${events.EventField.fromPath('$.detail.taskArn')} (started by `
+      + `${events.EventField.fromPath('$.detail.startedBy')}) stopped (${events.EventField.fromPath('$.detail.stopCode')}): `
+      + `${events.EventField.fromPath('$.detail.stoppedReason')}`,
+    ),
+  }));
+}
+
+function renderRunbook(fleet: BlueprintFleetInfrastructure, server: ServerPlan, databaseName: string, rpoHours: number, region: string): string {
+  const managed = server.managed;
+  const managedDatabase: ManagedDatabaseRunbookOptions | undefined = managed && {
+    kind: managed.kind === 'instance' ? 'rds-instance' : 'aurora-cluster',
+    identifier: literalIdentifier(managed) ?? managed.identifier,
+    region,
+  };
+  const { pitr: _selfHosted, ...policy } = server.policy;
+  const validator = new Validator(CDK_VALIDATION_OPTIONS);
+  const markdown = renderRestoreRunbook({
+    databaseName,
+    policy: {
+      ...policy,
+      ...(managed ? {} : { managedSnapshots: undefined, backupPlan: undefined }),
+      alarms: { ...policy.alarms, rpoHours },
+    },
+    dumps: { location: { kind: 's3', bucket: fleet.bucketName ?? fleet.bucket.bucketName, region, prefix: `${fleet.prefix}/${server.entry.id}` } },
+    managedDatabase: managedDatabase,
+    notificationTopic: fleet.notificationTopic.topicArn,
+    validator,
+  });
+  if (validator.issues.length > 0) {
+    throw new PolicyValidationError(validator.issues.map((issue) => ({ ...issue, path: `databases[${server.index}].runbook.${issue.path}` })));
+  }
+  return markdown;
+}
+
+function estimateCost(server: ServerPlan): CostEstimate | undefined {
+  const allocated = server.managed?.resource instanceof rds.CfnDBInstance ? server.managed.resource.allocatedStorage : undefined;
+  const fromStorage = allocated !== undefined && !Token.isUnresolved(allocated) ? Number(allocated) : undefined;
+  const size = server.entry.estimate?.databaseSizeGb ?? fromStorage;
+  if (size === undefined || !Number.isFinite(size)) return undefined;
+  const { pitr: _selfHosted, verification: _drills, alarms: _alarms, immutability: _lock, ...stored } = server.policy;
+  return estimateMonthlyCost({
+    policy: stored,
+    databaseSizeGb: size,
+    dailyChangeGb: server.entry.estimate?.dailyChangeGb ?? size * 0.05,
+    compressionRatio: server.entry.estimate?.compressionRatio,
+    label: server.entry.id,
+  });
+}
