@@ -34,7 +34,13 @@ beforeAll(async () => {
   });
   new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
   new cdk.ManagedPostgresBackupPlan(stack, 'Plan', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), backupPlan: BACKUP_PLAN });
-  new cdk.SelfHostedPitrArchive(stack, 'Archive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: PITR, createInstanceRole: true });
+  new cdk.SelfHostedPitrArchive(stack, 'Archive', {
+    clusterName: 'orders',
+    postgresMajorVersion: 15,
+    pitr: PITR,
+    createInstanceRole: true,
+    drill: { vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) },
+  });
   cfn = Template.fromStack(stack).toJSON().Resources;
 
   const database = new rds.Instance('db', {
@@ -52,7 +58,14 @@ beforeAll(async () => {
   });
   const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, verification: VERIFICATION, image: RUNNER_IMAGE });
   const pulumiPlan = new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), backupPlan: BACKUP_PLAN });
-  const pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: PITR, createInstanceRole: true });
+  const pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', {
+    clusterName: 'orders',
+    postgresMajorVersion: 15,
+    pitr: PITR,
+    createInstanceRole: true,
+    drill: { ...network, verification: VERIFICATION, image: RUNNER_IMAGE },
+  });
+  const pulumiPitrDrill = pulumiArchive.drill!;
   await Promise.all([
     valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
     valueOf(pulumiPlan.selection.id),
@@ -62,6 +75,8 @@ beforeAll(async () => {
     valueOf(pulumiArchive.archive.bucketPolicy!.id), valueOf(pulumiArchive.instanceProfile!.arn), valueOf(pulumiArchive.postgresqlConfParameter.arn),
     ...pulumiArchive.alarms.map((alarm) => valueOf(alarm.arn)),
     ...pulumiArchive.associations.map((association) => valueOf(association.associationId)),
+    valueOf(pulumiPitrDrill.stateMachine.arn), valueOf(pulumiPitrDrill.schedule.arn), valueOf(pulumiPitrDrill.taskDefinition.arn),
+    ...pulumiPitrDrill.alarms.map((alarm) => valueOf(alarm.arn)),
   ]);
   await new Promise((resolve) => setTimeout(resolve, 20));
 });
@@ -247,9 +262,32 @@ describe('SelfHostedPitrArchive: CDK and Pulumi', () => {
     expect(pulumiSchedules).toEqual(cdkSchedules);
   });
 
-  test('the alarms are the same', () => {
+  test('the alarms are the same, the PITR drill\'s included', () => {
     const cdkAlarms = cfnAlarms('Archive');
     expect(pulumiAlarms('archive-')).toEqual(cdkAlarms);
     expect(cdkAlarms.find((alarm) => alarm.description.startsWith('No WAL'))?.treatMissingData).toBe('breaching');
+    expect(cdkAlarms.filter((alarm) => alarm.description.includes('point-in-time recovery drill'))).toHaveLength(3);
+  });
+
+  test('the PITR drill state machine definition is the same once deployed', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'ArchiveDrill')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'archive-pitr-drill-drill').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+    expect(JSON.stringify(cdkDefinition)).toContain('drill-pitr');
+  });
+
+  test('the PITR drill role has the same permissions', () => {
+    expect(permissions(pulumiRoleStatements('archive-pitr-drill-drill-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('ArchiveDrillDrillRole'))));
+  });
+
+  test('the PITR drill task role has the same permissions: read the archive', () => {
+    expect(permissions(pulumiRoleStatements('archive-pitr-drill-task-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('ArchiveDrillTaskTaskRole'))));
+  });
+
+  test('the PITR drill runs on the same schedule', () => {
+    const cdkSchedule = cfnResources('AWS::Scheduler::Schedule', 'ArchiveDrillSchedule')[0].properties;
+    const pulumiSchedule = engine.named('aws:scheduler/schedule:Schedule', 'archive-pitr-drill-schedule').inputs;
+    expect([pulumiSchedule.scheduleExpression, pulumiSchedule.scheduleExpressionTimezone])
+      .toEqual([cdkSchedule.ScheduleExpression, cdkSchedule.ScheduleExpressionTimezone]);
   });
 });

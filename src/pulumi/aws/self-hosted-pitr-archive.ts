@@ -6,16 +6,19 @@ import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { AlarmMetric, createBackupAlarm } from './metric-alarm';
+import { EcsClusterReference } from './pg-dump-source';
+import { PitrDrill } from './pitr-drill';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { S3ArchiveRepository } from '../../core/archive-repository';
 import { barmanCloudBackupArgv } from '../../core/barman-cloud';
-import { ResolvedPitrPolicy, resolvePitr } from '../../core/defaults';
+import { ResolvedPitrPolicy, resolvePitr, resolveVerification } from '../../core/defaults';
+import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { ArchiveObjectPrefixes, archiverObjectPrefixes, walArchiveLifecycleRules } from '../../core/lifecycle';
 import { LifecycleRule, LifecycleTransition, validateLifecycleRules } from '../../core/lifecycle-rules';
 import { pgBaseBackupArgv } from '../../core/pg-basebackup';
 import { pgBackRestBackupArgv, renderPgBackRestConf } from '../../core/pgbackrest-conf';
-import { ImmutabilityPolicy, PitrPolicy } from '../../core/policy';
+import { ImmutabilityPolicy, PitrPolicy, VerificationPolicy } from '../../core/policy';
 import { renderArchiveSettings } from '../../core/postgresql-conf';
 import { RenderedRecoveryConf, renderRecoveryConf } from '../../core/recovery-conf';
 import { RecoveryTargetOptions } from '../../core/recovery-target';
@@ -48,6 +51,34 @@ export interface PitrHostTag {
   readonly key: string;
   /** Tag value. */
   readonly value: string;
+}
+
+/** Props of the scheduled PITR drill. */
+export interface PitrDrillOptions {
+  /** Id of the VPC the drill task runs in. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the task: private ones with egress (it needs S3, ECR and CloudWatch Logs). */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The ECS cluster.
+   * @default - a cluster is created
+   */
+  readonly cluster?: EcsClusterReference;
+  /**
+   * Schedule (default weekly, Monday 06:00 UTC), SQL checks that must each return a single `true`, and the RTO.
+   * @default - weekly, no SQL checks, RTO 60 minutes
+   */
+  readonly verification?: VerificationPolicy;
+  /**
+   * The image: `pg-backup` with the server binaries and pgBackRest of `postgresMajorVersion`. Unlike CDK, Pulumi has
+   * no asset build here: build it from `runnerImageBuild` with a Docker resource of the program.
+   */
+  readonly image: pulumi.Input<string>;
+  /**
+   * Ephemeral storage in GiB (21–200): it holds the restored cluster.
+   * @default 100
+   */
+  readonly ephemeralStorageGiB?: number;
 }
 
 /** Props of {@link SelfHostedPitrArchive}. */
@@ -138,7 +169,12 @@ export interface SelfHostedPitrArchiveProps {
    */
   readonly notificationTopicArn?: pulumi.Input<string>;
   /**
-   * CloudWatch namespace of the runner's metrics.
+   * A scheduled point-in-time recovery drill (pgBackRest archives only).
+   * @default - no drill
+   */
+  readonly drill?: PitrDrillOptions;
+  /**
+   * CloudWatch namespace of the runner's and the drill's metrics.
    * @default 'PostgresBackup'
    */
   readonly metricNamespace?: string;
@@ -150,16 +186,19 @@ export interface SelfHostedPitrArchiveProps {
 }
 
 /** The plain-valued props, validated together. */
-type ArchivePolicyProps = Pick<SelfHostedPitrArchiveProps, 'pitr' | 'immutability' | 'clusterName' | 'postgresMajorVersion' | 'rpoArchiveTimeouts'
-  | 'walTransitions' | 'baseTransitions' | 'additionalLifecycleRules' | 'prefix'>;
+interface ArchivePolicyProps extends Pick<SelfHostedPitrArchiveProps, 'pitr' | 'immutability' | 'clusterName' | 'postgresMajorVersion'
+  | 'rpoArchiveTimeouts' | 'walTransitions' | 'baseTransitions' | 'additionalLifecycleRules' | 'prefix'> {
+  /** The drill's plain-valued options, when there is a drill. */
+  readonly drill?: Pick<PitrDrillOptions, 'verification' | 'ephemeralStorageGiB'>;
+}
 
 /**
  * Continuous WAL archiving of self-hosted PostgreSQL (EC2 or on-premises) to S3, so the database can be recovered to any
  * moment of the window: the archive bucket with core's lifecycle (which never expires WAL the oldest retained base
  * backup needs), host access, the rendered `postgresql.conf` archive block and archiver configuration in SSM parameters
  * with a user-data snippet, scheduled full and differential base backups and the archiver health check through State
- * Manager, and alarms (RPO on the WAL prefix, archiver failures, failed associations). The same as the CDK
- * `SelfHostedPitrArchive`, without its scheduled PITR drill, which this module does not offer yet.
+ * Manager, alarms (RPO on the WAL prefix, archiver failures, failed associations) and an optional scheduled PITR drill.
+ * The same as the CDK `SelfHostedPitrArchive`.
  */
 export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   /** The archive bucket. */
@@ -196,6 +235,8 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   public readonly associations: readonly ssm.Association[];
   /** Alarms: RPO, archiver failing, failures growing, archive gap, newest WAL unreadable. */
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
+  /** The drill, when configured (its own alarms are on it). */
+  public readonly drill?: PitrDrill;
   private readonly archiverOptions: pulumi.Output<WalArchiverOptions>;
   private readonly dataDirectory: string;
   private readonly postgresqlConfFile: string;
@@ -213,6 +254,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       baseTransitions: props.baseTransitions,
       additionalLifecycleRules: props.additionalLifecycleRules,
       prefix: props.prefix,
+      drill: props.drill ? { verification: props.drill.verification, ephemeralStorageGiB: props.drill.ephemeralStorageGiB } : undefined,
     }, checkArchiveProps);
     const pitrInput = props.pitr ?? {};
     const archiver = pitrInput.archiver ?? 'pgbackrest';
@@ -299,6 +341,29 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     this.associations = this.createAssociations(name, hostTag, namespace);
     this.alertOnFailedAssociations(name);
     this.alarms = this.createAlarms(name, namespace, props.rpoArchiveTimeouts ?? 3);
+    if (props.drill) {
+      const drillConf = this.repository.apply((repository) => renderPgBackRestConf({
+        stanza: this.clusterName, repository, pitr: this.pitr, pgPath: '/tmp/pitr-drill/data', archiveAsync: false,
+      }, PULUMI_VALIDATION_OPTIONS).text);
+      this.drill = new PitrDrill(`${name}-pitr-drill`, {
+        vpcId: props.drill.vpcId,
+        subnetIds: props.drill.subnetIds,
+        cluster: props.drill.cluster,
+        databaseName: this.clusterName,
+        stanza: this.clusterName,
+        pgBackRestConf: drillConf,
+        verification: resolveVerification(props.drill.verification ?? {}),
+        // The heartbeat commits every minute; archive_timeout ships it; then a margin for the upload.
+        archiveWaitSeconds: 60 + 2 * this.pitr.archiveTimeoutSeconds + 60,
+        image: props.drill.image,
+        ephemeralStorageGiB: props.drill.ephemeralStorageGiB,
+        notificationTopicArn: this.notificationTopicArn,
+        notificationTopicKeyArn: notifications.topicKeyArn,
+        restoreStatements: this.restoreStatements(),
+        metricNamespace: namespace,
+        environment: this.environment,
+      }, child);
+    }
     this.registerOutputs({
       bucketName: this.bucketName,
       postgresqlConf: this.postgresqlConf,
@@ -307,6 +372,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       archiverConfParameterName: this.archiverConfParameter?.name,
       notificationTopicArn: this.notificationTopicArn,
       instanceProfileName: this.instanceProfile?.name,
+      drillStateMachineArn: this.drill?.stateMachine.arn,
     });
   }
 
@@ -572,6 +638,13 @@ function checkArchiveProps(validator: Validator, props: ArchivePolicyProps): voi
   validator.matches('clusterName', props.clusterName ?? 'main', /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '1-64 letters, digits, ".", "_" and "-"');
   validator.integer('postgresMajorVersion', props.postgresMajorVersion, 10, 99);
   validator.number('rpoArchiveTimeouts', props.rpoArchiveTimeouts, 1, 1000);
+  if (props.drill) {
+    if ((props.pitr?.archiver ?? 'pgbackrest') !== 'pgbackrest') {
+      validator.report({ path: 'drill', value: '(drill)', allowed: 'undefined unless pitr.archiver is "pgbackrest"', reason: 'pg-backup drill-pitr restores with pgBackRest' }, []);
+    }
+    checkPolicy({ verification: props.drill.verification ?? {} }, unresolved).forEach((issue) => validator.report({ ...issue, path: `drill.${issue.path}` }, []));
+    checkFargateTaskSize(validator, { ephemeralStorageGiB: props.drill.ephemeralStorageGiB ?? 100 }, 'drill.');
+  }
   // As in CDK, the lifecycle is checked once the policy itself is valid.
   if (validator.issues.length > 0 || validator.isUnresolved(props.pitr)) return;
   const pitr = resolvePitr(props.pitr ?? {});

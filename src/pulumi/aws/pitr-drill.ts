@@ -1,0 +1,297 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as ecs from '@pulumi/aws/ecs';
+import * as iam from '@pulumi/aws/iam';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as sfn from '@pulumi/aws/sfn';
+import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { createDeadLetterQueue } from './dead-letter-queue';
+import { EcsClusterReference } from './pg-dump-source';
+import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { createSchedulerRole } from './scheduler-role';
+import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { ResolvedVerificationPolicy } from '../../core/defaults';
+import { renderEventBridgeSchedule } from '../../core/schedule';
+import { DrillPlaceholder, RestoreDrillStateMachine, pitrRestoreDrill, renderDefinition } from '../../core/state-machines';
+
+/** Name of the container running `pg-backup drill-pitr`. */
+export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';
+
+/** Props of {@link PitrDrill}. */
+export interface PitrDrillProps {
+  /** Id of the VPC the task runs in (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the task: private ones with egress. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The ECS cluster.
+   * @default - a cluster with Container Insights is created
+   */
+  readonly cluster?: EcsClusterReference;
+  /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
+  readonly databaseName: string;
+  /** pgBackRest stanza. */
+  readonly stanza: string;
+  /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
+  readonly pgBackRestConf: pulumi.Input<string>;
+  /** Schedule, checks and RTO. */
+  readonly verification: ResolvedVerificationPolicy;
+  /** Seconds the drill waits after its target time before restoring, so the WAL holding it is archived. */
+  readonly archiveWaitSeconds: number;
+  /**
+   * The image: `pg-backup` with the PostgreSQL server binaries and pgBackRest of the cluster's major. Unlike CDK,
+   * Pulumi has no asset build here: build it from `runnerImageBuild` with a Docker resource of the program.
+   */
+  readonly image: pulumi.Input<string>;
+  /**
+   * Task CPU units.
+   * @default 2048
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB.
+   * @default 8192
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Ephemeral storage in GiB (21–200): it holds the restored cluster.
+   * @default 100
+   */
+  readonly ephemeralStorageGiB?: number;
+  /** ARN of the topic failed drills are sent to. */
+  readonly notificationTopicArn: pulumi.Input<string>;
+  /**
+   * ARN of the topic's KMS key, which the drill role then may use to publish.
+   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /** What the task role needs to read the archive (get, list, decrypt). */
+  readonly restoreStatements: PolicyStatement[];
+  /**
+   * Log retention in days.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /** CloudWatch namespace of the drill metrics. */
+  readonly metricNamespace: string;
+  /**
+   * The account, region and partition the ARNs are formatted in.
+   * @default - read from the provider
+   */
+  readonly environment?: AwsEnvironment;
+}
+
+/**
+ * The scheduled point-in-time recovery drill, as the CDK `PitrDrill`: a Step Functions state machine (core's PITR drill
+ * definition) runs a Fargate task in which `pg-backup drill-pitr` restores the base backup pgBackRest picks for the
+ * target time (the execution's start, or the input's `targetTime`) into the task's scratch storage, replays WAL to it,
+ * starts PostgreSQL, runs the checks and reports the restore duration. Every failure stops the task, notifies and fails
+ * the execution; failed executions, a restore slower than the RTO and a schedule that could not start the drill alarm.
+ */
+export class PitrDrill extends pulumi.ComponentResource {
+  /** Core's drill: definition with placeholders, their names, the IAM actions. */
+  public readonly drill: RestoreDrillStateMachine;
+  /** The definition with every placeholder filled, as deployed. */
+  public readonly definition: pulumi.Output<string>;
+  /** The state machine. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** The role the state machine runs as. */
+  public readonly drillRole: iam.Role;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The role of the drill task: read the archive, nothing else. */
+  public readonly taskRole: iam.Role;
+  /** The role ECS starts the task with. */
+  public readonly executionRole: iam.Role;
+  /** The cluster the drill runs in. */
+  public readonly cluster: EcsClusterReference;
+  /** The task's security group (no inbound rules). */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** The role the schedule starts the drill with. */
+  public readonly schedulerRole: iam.Role;
+  /** Alarms: failed executions, restore slower than the RTO, schedule dead letters. */
+  public readonly alarms: readonly cloudwatch.MetricAlarm[];
+  private readonly databaseName: string;
+  private readonly metricNamespace: string;
+  private readonly notificationTopicArn: pulumi.Input<string>;
+
+  constructor(name: string, props: PitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
+    super('postgres-backup:aws:PitrDrill', name, {}, opts);
+    const verification = props.verification;
+    this.databaseName = props.databaseName;
+    this.metricNamespace = props.metricNamespace;
+    this.notificationTopicArn = props.notificationTopicArn;
+    const environment = props.environment ?? awsEnvironment(this);
+    const child = { parent: this };
+    const logRetention = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+
+    if (props.cluster) {
+      this.cluster = props.cluster;
+    } else {
+      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
+      this.cluster = { arn: cluster.arn, name: cluster.name };
+    }
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetention }, child);
+
+    // Checks travel in the environment (quotes survive it untouched) and are named by --sql-env.
+    const checkEnvironment = verification.checks.map((sql, index) => ({ name: `PG_BACKUP_PITR_CHECK_${index}`, value: sql }));
+    const extraArgs = [
+      '--stanza', props.stanza,
+      '--aws-credentials',
+      '--archive-wait', `${props.archiveWaitSeconds}s`,
+      '--recovery-timeout', `${verification.maxRestoreDurationMinutes * 60}s`,
+      ...checkEnvironment.flatMap(({ name: variable }) => ['--sql-env', variable]),
+    ];
+    this.drill = pitrRestoreDrill({
+      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
+      metricNamespace: props.metricNamespace,
+      extraArgs,
+    });
+
+    this.taskRole = new iam.Role(`${name}-task-role`, {
+      description: 'PITR drill task: read the WAL archive and base backups, nothing else',
+      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+    }, child);
+    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(props.restoreStatements) }, child);
+    this.executionRole = new iam.Role(`${name}-execution-role`, {
+      description: 'Starts the PITR drill task: its logs',
+      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+    }, child);
+    new iam.RolePolicy(`${name}-execution-policy`, {
+      role: this.executionRole.id,
+      policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` }]),
+    }, child);
+
+    const container = {
+      name: PITR_DRILL_CONTAINER_NAME,
+      image: props.image,
+      essential: true,
+      // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
+      entryPoint: ['env'],
+      // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
+      command: ['pg-backup', 'drill-pitr', '--target-time', '2026-01-01T00:00:00Z', ...extraArgs],
+      environment: [
+        { name: 'PG_BACKUP_PGBACKREST_CONF', value: props.pgBackRestConf },
+        { name: 'PG_BACKUP_SCRATCH_DIR', value: '/tmp' },
+        ...checkEnvironment,
+      ],
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': 'drill-pitr' },
+      },
+    };
+    this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
+      family: `${name}-pitr-drill`,
+      cpu: String(props.cpu ?? 2048),
+      memory: String(props.memoryLimitMiB ?? 8192),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      ephemeralStorage: { sizeInGib: props.ephemeralStorageGiB ?? 100 },
+      taskRoleArn: this.taskRole.arn,
+      executionRoleArn: this.executionRole.arn,
+      containerDefinitions: pulumi.jsonStringify([container]),
+    }, child);
+
+    this.securityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
+      vpcId: props.vpcId,
+      description: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
+    }, child);
+
+    const substitutions = pulumi.all([
+      props.notificationTopicArn, this.cluster.arn, this.taskDefinition.arn, pulumi.output(props.subnetIds), this.securityGroup.id,
+    ]).apply(([topicArn, clusterArn, taskDefinitionArn, subnets, securityGroup]): Record<string, string> => ({
+      [DrillPlaceholder.DATABASE_NAME]: this.databaseName,
+      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
+      [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
+      [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn,
+      [DrillPlaceholder.CONTAINER_NAME]: PITR_DRILL_CONTAINER_NAME,
+      [DrillPlaceholder.SUBNETS]: subnets.join(','),
+      [DrillPlaceholder.SECURITY_GROUPS]: securityGroup,
+    }));
+    this.definition = substitutions.apply((values) => renderDefinition(this.drill.definition, values));
+
+    this.drillRole = new iam.Role(`${name}-drill-role`, {
+      description: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
+      assumeRolePolicy: assumedByService('states.amazonaws.com'),
+    }, child);
+    const topicKeyArn = props.notificationTopicKeyArn;
+    new iam.RolePolicy(`${name}-drill-policy`, {
+      role: this.drillRole.id,
+      policy: policyDocument([
+        ...drillPermissionStatements(this.drill.iamActions, this.drillScopes(environment), 'PitrDrill'),
+        // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
+        ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
+        ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
+      ]),
+    }, child);
+    const executionLogs = new cloudwatch.LogGroup(`${name}-execution-logs`, { retentionInDays: logRetention }, child);
+    this.stateMachine = new sfn.StateMachine(`${name}-drill`, {
+      type: 'STANDARD',
+      definition: this.definition,
+      roleArn: this.drillRole.arn,
+      loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
+      tracingConfiguration: { enabled: true },
+    }, child);
+
+    const deadLetterQueue = createDeadLetterQueue(name, this);
+    this.schedulerRole = createSchedulerRole(name, this, environment, [
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
+    ]);
+    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
+    this.schedule = new scheduler.Schedule(`${name}-schedule`, {
+      description: `Point-in-time recovery drill of ${this.databaseName}`,
+      scheduleExpression: rendered.scheduleExpression,
+      scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.stateMachine.arn,
+        roleArn: this.schedulerRole.arn,
+        deadLetterConfig: { arn: deadLetterQueue.arn },
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+    }, child);
+
+    this.alarms = createRestoreDrillAlarms(name, {
+      stateMachineArn: this.stateMachine.arn,
+      metricNamespace: this.metricNamespace,
+      databaseName: this.databaseName,
+      drillKind: 'pitr',
+      maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
+      deadLetterQueueName: deadLetterQueue.name,
+      topicArn: props.notificationTopicArn,
+      subject: `point-in-time recovery drill of ${this.databaseName}`,
+    }, this);
+    this.registerOutputs({
+      stateMachineArn: this.stateMachine.arn,
+      taskDefinitionArn: this.taskDefinition.arn,
+      scheduleArn: this.schedule.arn,
+      alarmArns: this.alarms.map((alarm) => alarm.arn),
+    });
+  }
+
+  /** The resources (and conditions) each kind of drill action is scoped to. */
+  private drillScopes(environment: AwsEnvironment) {
+    const { partition, region, account } = environment;
+    return {
+      'ecs-task-definition': { Resource: this.taskDefinition.arn },
+      'ecs-task': { Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${this.cluster.name}/*` },
+      'ecs-cluster-condition': { Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': this.cluster.arn } } },
+      'ecs-task-roles': {
+        Resource: [this.taskRole.arn, this.executionRole.arn],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      'sync-events-rule': { Resource: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule` },
+      'sns-topic': { Resource: this.notificationTopicArn },
+      'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } } },
+    } satisfies Record<string, Pick<PolicyStatement, 'Resource' | 'Condition'>>;
+  }
+}
