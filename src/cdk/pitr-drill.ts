@@ -1,20 +1,17 @@
-import { Duration, Fn, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { addDrillPermissions } from './drill-permissions';
+import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { runnerImageFromPackage } from './runner-image';
 import { ResolvedVerificationPolicy } from '../core/defaults';
-import { renderEventBridgeSchedule } from '../core/schedule';
 import { DrillPlaceholder, RestoreDrillMetric, pitrRestoreDrill } from '../core/state-machines';
 
 /** Name of the container running `pg-backup drill-pitr`. */
@@ -154,57 +151,27 @@ export class PitrDrill extends Construct {
       [DrillPlaceholder.SUBNETS]: Fn.join(',', subnets.subnetIds),
       [DrillPlaceholder.SECURITY_GROUPS]: this.securityGroup.securityGroupId,
     };
-    const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
-    if (missing.length > 0) throw new Error(`the PITR drill needs values for ${missing.join(', ')}, which PitrDrill does not know`);
-
-    const role = new iam.Role(this, 'DrillRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-      description: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
-    });
-    const stack = Stack.of(this);
-    addDrillPermissions(role, drill.iamActions, {
-      'ecs-task-definition': { resources: [this.taskDefinition.taskDefinitionArn] },
-      'ecs-task': { resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })] },
-      'ecs-cluster-condition': { resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } } },
-      'ecs-task-roles': {
-        resources: [this.taskDefinition.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      },
-      'sync-events-rule': { resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' })] },
-      'sns-topic': { resources: [props.notificationTopic.topicArn] },
-      'cloudwatch-namespace-condition': { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } },
-    }, 'PitrDrill');
-    props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-
-    this.stateMachine = new sfn.StateMachine(this, 'Drill', {
-      comment: `Point-in-time recovery drill of ${props.databaseName}`,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
-      definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
-      role,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-      tracingEnabled: true,
-    });
-
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Point-in-time recovery drill of ${props.databaseName}`,
-      schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
-        deadLetterQueue,
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
+    const drillStateMachine = createDrillStateMachine(this, {
+      drill,
+      substitutions,
+      scopes: ecsDrillScopes(this, {
+        taskDefinition: this.taskDefinition,
+        cluster: this.cluster,
+        notificationTopic: props.notificationTopic,
+        metricNamespace: props.metricNamespace,
       }),
+      notificationTopic: props.notificationTopic,
+      schedule: verification.schedule,
+      logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      drillName: 'the PITR drill',
+      owner: 'PitrDrill',
+      roleDescription: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
+      comment: `Point-in-time recovery drill of ${props.databaseName}`,
+      scheduleDescription: `Point-in-time recovery drill of ${props.databaseName}`,
     });
+    this.stateMachine = drillStateMachine.stateMachine;
+    this.schedule = drillStateMachine.schedule;
+    const deadLetterQueue = drillStateMachine.deadLetterQueue;
     this.alarms = createRestoreDrillAlarms(this, {
       stateMachine: this.stateMachine,
       restoreDuration: this.metricRestoreDuration({ period: Duration.hours(1) }),

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Annotations, ArnFormat, Duration, Fn, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,21 +7,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
-import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { DrillResourceScope } from './drill-permissions';
+import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { resolveVerification } from '../core/defaults';
 import { VerificationPolicy } from '../core/policy';
-import { renderEventBridgeSchedule } from '../core/schedule';
 import {
   DrillPlaceholder, DrillResourceKind, DrillSnapshotType, RestoreDrillMetric, SnapshotRestoreDrillStateName, snapshotRestoreDrill,
 } from '../core/state-machines';
@@ -282,44 +280,24 @@ export class SnapshotRestoreDrill extends Construct {
       [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.subnetGroupName,
       [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.securityGroupId,
     };
-    const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
-    if (missing.length > 0) throw new Error(`the snapshot restore drill needs values for ${missing.join(', ')}, which SnapshotRestoreDrill does not know`);
-
-    const role = new iam.Role(this, 'DrillRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-      description: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
-    });
-    addDrillPermissions(role, drill.iamActions, this.scopes(database, scratchPrefix), 'SnapshotRestoreDrill');
-    this.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    this.grantSnapshotKey(role, database);
-
-    this.stateMachine = new sfn.StateMachine(this, 'Drill', {
+    const drillStateMachine = createDrillStateMachine(this, {
+      drill,
+      substitutions,
+      scopes: this.scopes(database, scratchPrefix),
+      additionalStatements: this.snapshotKeyStatements(database),
+      notificationTopic: this.notificationTopic,
+      schedule: verification.schedule,
+      logRetention,
+      drillName: 'the snapshot restore drill',
+      owner: 'SnapshotRestoreDrill',
+      roleDescription: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
       comment: `Restore drill of the newest ${props.snapshotType ?? 'automated'} snapshot of ${database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster'}`,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
-      definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
-      role,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-      tracingEnabled: true,
+      scheduleDescription: `Snapshot restore drill of ${database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster'}`,
     });
-
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Snapshot restore drill of ${database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster'}`,
-      schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
-        deadLetterQueue, retryAttempts: 3, maxEventAge: Duration.hours(1),
-      }),
-    });
+    this.stateMachine = drillStateMachine.stateMachine;
+    this.schedule = drillStateMachine.schedule;
+    const deadLetterQueue = drillStateMachine.deadLetterQueue;
+    const rendered = drillStateMachine.renderedSchedule;
     this.alarms = createRestoreDrillAlarms(this, {
       stateMachine: this.stateMachine,
       restoreDuration: this.metricRestoreDuration({ period: Duration.hours(1) }),
@@ -370,16 +348,12 @@ export class SnapshotRestoreDrill extends Construct {
     const rdsArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const aurora = database.kind === 'aurora-cluster';
     return {
-      'ecs-task-definition': { resources: [this.taskDefinition.taskDefinitionArn] },
-      'ecs-task': { resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })] },
-      'ecs-cluster-condition': { resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } } },
-      'ecs-task-roles': {
-        resources: [this.taskDefinition.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      },
-      'sync-events-rule': { resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' })] },
-      'sns-topic': { resources: [this.notificationTopic.topicArn] },
-      'cloudwatch-namespace-condition': { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } } },
+      ...ecsDrillScopes(this, {
+        taskDefinition: this.taskDefinition,
+        cluster: this.cluster,
+        notificationTopic: this.notificationTopic,
+        metricNamespace: this.metricNamespace,
+      }),
       'rds-source': { resources: [database.arn(this)] },
       // Snapshot names are generated per backup (rds:<id>-<date>, awsbackup:job-<id>): they cannot be named in advance.
       'rds-snapshots': { resources: [rdsArn(aurora ? 'cluster-snapshot' : 'snapshot', '*')] },
@@ -390,17 +364,19 @@ export class SnapshotRestoreDrill extends Construct {
   }
 
   /** Restoring an encrypted snapshot makes RDS create a grant on its key with the caller's permissions. */
-  private grantSnapshotKey(role: iam.IRole, database: ManagedPostgresDatabase): void {
+  private snapshotKeyStatements(database: ManagedPostgresDatabase): iam.PolicyStatement[] {
     if (database.storageEncryptionKey) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
+      return [new iam.PolicyStatement({
         actions: ['kms:DescribeKey', 'kms:CreateGrant'],
         resources: [database.storageEncryptionKey.keyArn],
         conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }));
-    } else if (database.storageEncryption === 'customer-managed-key' || database.storageEncryption === 'unknown') {
+      })];
+    }
+    if (database.storageEncryption === 'customer-managed-key' || database.storageEncryption === 'unknown') {
       Annotations.of(this).addWarningV2('postgres-backup:drill-snapshot-key',
         'The database\'s storage key is not known here: if it is a customer managed key, give it as storageEncryptionKey, or '
         + `let the drill role use it (kms:DescribeKey and kms:CreateGrant with kms:GrantIsForAWSResource); otherwise "${SnapshotRestoreDrillStateName.RESTORE_INSTANCE}" fails.`);
     }
+    return [];
   }
 }

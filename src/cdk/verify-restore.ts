@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
-import { Duration, Fn, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -15,14 +13,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { IPgDumpSource } from './pg-dump-source';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { resolveVerification } from '../core/defaults';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { VerificationPolicy } from '../core/policy';
-import { renderEventBridgeSchedule } from '../core/schedule';
-import { DrillResourceKind, DrillPlaceholder, RestoreDrillMetric, dumpRestoreDrill } from '../core/state-machines';
+import { DrillPlaceholder, RestoreDrillMetric, dumpRestoreDrill } from '../core/state-machines';
 import { checkPolicy } from '../core/validate-policy';
 import { Validator } from '../core/validation';
 
@@ -234,52 +232,28 @@ export class VerifyRestore extends Construct {
       [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
       [DrillPlaceholder.TARGET_URL]: targetUrl,
     };
-    const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
-    if (missing.length > 0) throw new Error(`the dump restore drill needs values for ${missing.join(', ')}, which VerifyRestore does not know`);
-
-    const role = new iam.Role(this, 'DrillRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-      description: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
-    });
-    for (const group of drill.iamActions) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...group.actions], ...this.scopeOf(group.resource) }));
-    }
-    // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-    this.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-
-    this.stateMachine = new sfn.StateMachine(this, 'Drill', {
-      comment: `Restore drill of the latest pg_dump of ${this.databaseName}`,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
-      definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
-      role,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', {
-          retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-      tracingEnabled: true,
-    });
-
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Restore drill of ${this.databaseName}`,
-      schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
-        deadLetterQueue,
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
+    const drillStateMachine = createDrillStateMachine(this, {
+      drill,
+      substitutions,
+      scopes: ecsDrillScopes(this, {
+        taskDefinition: this.taskDefinition,
+        cluster: this.cluster,
+        notificationTopic: this.notificationTopic,
+        metricNamespace: this.metricNamespace,
       }),
+      notificationTopic: this.notificationTopic,
+      schedule: verification.schedule,
+      logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      drillName: 'the dump restore drill',
+      owner: 'VerifyRestore',
+      roleDescription: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
+      comment: `Restore drill of the latest pg_dump of ${this.databaseName}`,
+      scheduleDescription: `Restore drill of ${this.databaseName}`,
     });
-    this.alarms = this.createAlarms(deadLetterQueue);
+    this.stateMachine = drillStateMachine.stateMachine;
+    this.schedule = drillStateMachine.schedule;
+    const rendered = drillStateMachine.renderedSchedule;
+    this.alarms = this.createAlarms(drillStateMachine.deadLetterQueue);
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       kind: 'restore-drill',
       database: protectedDatabaseOf(source),
@@ -333,32 +307,6 @@ export class VerifyRestore extends Construct {
     writer.addMountPoints({ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false });
     runner.addMountPoints({ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true });
     runner.addContainerDependencies({ container: writer, condition: ecs.ContainerDependencyCondition.SUCCESS });
-  }
-
-  /** The resources (and conditions) one kind of drill action is scoped to. */
-  private scopeOf(kind: DrillResourceKind): Pick<iam.PolicyStatementProps, 'resources' | 'conditions'> {
-    const stack = Stack.of(this);
-    switch (kind) {
-      case 'ecs-task-definition':
-        return { resources: [this.taskDefinition.taskDefinitionArn] };
-      case 'ecs-task':
-        return { resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` })] };
-      case 'ecs-cluster-condition':
-        return { resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } } };
-      case 'ecs-task-roles':
-        return {
-          resources: [this.taskDefinition.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-        };
-      case 'sync-events-rule':
-        return { resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' })] };
-      case 'sns-topic':
-        return { resources: [this.notificationTopic.topicArn] };
-      case 'cloudwatch-namespace-condition':
-        return { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } } };
-      default:
-        throw new Error(`the dump restore drill needs ${kind} permissions, which VerifyRestore cannot scope`);
-    }
   }
 
   private createAlarms(deadLetterQueue: sqs.IQueue): cloudwatch.Alarm[] {
