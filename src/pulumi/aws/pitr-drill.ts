@@ -6,16 +6,13 @@ import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { createDeadLetterQueue } from './dead-letter-queue';
+import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
-import { createSchedulerRole } from './scheduler-role';
-import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
 import { ResolvedVerificationPolicy } from '../../core/defaults';
-import { renderEventBridgeSchedule } from '../../core/schedule';
-import { DrillPlaceholder, RestoreDrillStateMachine, pitrRestoreDrill, renderDefinition } from '../../core/state-machines';
+import { RestoreDrillStateMachine, pitrRestoreDrill } from '../../core/state-machines';
 
 /** Name of the container running `pg-backup drill-pitr`. */
 export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';
@@ -204,61 +201,40 @@ export class PitrDrill extends pulumi.ComponentResource {
       egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
     }, child);
 
-    const substitutions = pulumi.all([
-      props.notificationTopicArn, this.cluster.arn, this.taskDefinition.arn, pulumi.output(props.subnetIds), this.securityGroup.id,
-    ]).apply(([topicArn, clusterArn, taskDefinitionArn, subnets, securityGroup]): Record<string, string> => ({
-      [DrillPlaceholder.DATABASE_NAME]: this.databaseName,
-      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
-      [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
-      [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn,
-      [DrillPlaceholder.CONTAINER_NAME]: PITR_DRILL_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: subnets.join(','),
-      [DrillPlaceholder.SECURITY_GROUPS]: securityGroup,
-    }));
-    this.definition = substitutions.apply((values) => renderDefinition(this.drill.definition, values));
-
-    this.drillRole = new iam.Role(`${name}-drill-role`, {
-      description: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
-      assumeRolePolicy: assumedByService('states.amazonaws.com'),
-    }, child);
-    const topicKeyArn = props.notificationTopicKeyArn;
-    new iam.RolePolicy(`${name}-drill-policy`, {
-      role: this.drillRole.id,
-      policy: policyDocument([
-        ...drillPermissionStatements(this.drill.iamActions, this.drillScopes(environment), 'PitrDrill'),
-        // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-        ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
-        ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
-      ]),
-    }, child);
-    const executionLogs = new cloudwatch.LogGroup(`${name}-execution-logs`, { retentionInDays: logRetention }, child);
-    this.stateMachine = new sfn.StateMachine(`${name}-drill`, {
-      type: 'STANDARD',
-      definition: this.definition,
-      roleArn: this.drillRole.arn,
-      loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
-      tracingConfiguration: { enabled: true },
-    }, child);
-
-    const deadLetterQueue = createDeadLetterQueue(name, this);
-    this.schedulerRole = createSchedulerRole(name, this, environment, [
-      { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn },
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
-    ]);
-    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
-    this.schedule = new scheduler.Schedule(`${name}-schedule`, {
-      description: `Point-in-time recovery drill of ${this.databaseName}`,
-      scheduleExpression: rendered.scheduleExpression,
-      scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.stateMachine.arn,
-        roleArn: this.schedulerRole.arn,
-        deadLetterConfig: { arn: deadLetterQueue.arn },
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-      },
-    }, child);
+    const drillStateMachine = createDrillStateMachine(name, this, {
+      drill: this.drill,
+      substitutions: ecsDrillSubstitutions({
+        databaseName: this.databaseName,
+        notificationTopicArn: props.notificationTopicArn,
+        clusterArn: this.cluster.arn,
+        taskDefinitionArn: this.taskDefinition.arn,
+        containerName: PITR_DRILL_CONTAINER_NAME,
+        subnetIds: props.subnetIds,
+        securityGroupId: this.securityGroup.id,
+      }),
+      scopes: ecsDrillScopes({
+        environment,
+        taskDefinitionArn: this.taskDefinition.arn,
+        cluster: this.cluster,
+        taskRoleArn: this.taskRole.arn,
+        executionRoleArn: this.executionRole.arn,
+        notificationTopicArn: this.notificationTopicArn,
+        metricNamespace: this.metricNamespace,
+      }),
+      notificationTopicKeyArn: props.notificationTopicKeyArn,
+      schedule: verification.schedule,
+      logRetentionDays: logRetention,
+      environment,
+      owner: 'PitrDrill',
+      roleDescription: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
+      scheduleDescription: `Point-in-time recovery drill of ${this.databaseName}`,
+    });
+    this.definition = drillStateMachine.definition;
+    this.drillRole = drillStateMachine.drillRole;
+    this.stateMachine = drillStateMachine.stateMachine;
+    this.schedulerRole = drillStateMachine.schedulerRole;
+    this.schedule = drillStateMachine.schedule;
+    const deadLetterQueue = drillStateMachine.deadLetterQueue;
 
     this.alarms = createRestoreDrillAlarms(name, {
       stateMachineArn: this.stateMachine.arn,
@@ -276,22 +252,5 @@ export class PitrDrill extends pulumi.ComponentResource {
       scheduleArn: this.schedule.arn,
       alarmArns: this.alarms.map((alarm) => alarm.arn),
     });
-  }
-
-  /** The resources (and conditions) each kind of drill action is scoped to. */
-  private drillScopes(environment: AwsEnvironment) {
-    const { partition, region, account } = environment;
-    return {
-      'ecs-task-definition': { Resource: this.taskDefinition.arn },
-      'ecs-task': { Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${this.cluster.name}/*` },
-      'ecs-cluster-condition': { Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': this.cluster.arn } } },
-      'ecs-task-roles': {
-        Resource: [this.taskRole.arn, this.executionRole.arn],
-        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      },
-      'sync-events-rule': { Resource: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule` },
-      'sns-topic': { Resource: this.notificationTopicArn },
-      'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } } },
-    } satisfies Record<string, Pick<PolicyStatement, 'Resource' | 'Condition'>>;
   }
 }

@@ -21,6 +21,16 @@ export interface RestoreDrillAlarmsSpec {
   readonly topicArn: pulumi.Input<string>;
   /** What the drill is, for the descriptions, e.g. `snapshot restore drill of orders`. */
   readonly subject: string;
+  /**
+   * Description of the failed-drill alarm, for a drill that words it its own way.
+   * @default - `A <subject> failed: the backup could not be restored and checked`
+   */
+  readonly failedDescription?: string;
+  /**
+   * Description of the RTO alarm, for a drill that words it its own way.
+   * @default - `A <subject> took longer than the RTO of <maxRestoreDurationMinutes> minutes`
+   */
+  readonly slowRestoreDescription?: string;
 }
 
 /**
@@ -31,7 +41,7 @@ export interface RestoreDrillAlarmsSpec {
 export function createRestoreDrillAlarms(name: string, spec: RestoreDrillAlarmsSpec, parent: pulumi.Resource): cloudwatch.MetricAlarm[] {
   return [
     createBackupAlarm(`${name}-failed-drill`, {
-      description: `A ${spec.subject} failed: the backup could not be restored and checked`,
+      description: spec.failedDescription ?? `A ${spec.subject} failed: the backup could not be restored and checked`,
       metric: failedExecutionsExpression(spec.stateMachineArn),
       threshold: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -39,7 +49,7 @@ export function createRestoreDrillAlarms(name: string, spec: RestoreDrillAlarmsS
       topicArn: spec.topicArn,
     }, parent),
     createBackupAlarm(`${name}-rto`, {
-      description: `A ${spec.subject} took longer than the RTO of ${spec.maxRestoreDurationMinutes} minutes`,
+      description: spec.slowRestoreDescription ?? `A ${spec.subject} took longer than the RTO of ${spec.maxRestoreDurationMinutes} minutes`,
       metric: {
         namespace: spec.metricNamespace,
         metricName: RestoreDrillMetric.DURATION,

@@ -6,21 +6,18 @@ import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { createDeadLetterQueue } from './dead-letter-queue';
-import { createBackupAlarm, deadLetterMessages, failedExecutionsExpression } from './metric-alarm';
+import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { assumedByService, policyDocument } from './policy-document';
+import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { postgresServerImage } from './runner-image';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
-import { createSchedulerRole } from './scheduler-role';
-import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
 import { resolveVerification } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { VerificationPolicy } from '../../core/policy';
-import { renderEventBridgeSchedule } from '../../core/schedule';
-import { DrillPlaceholder, RestoreDrillMetric, RestoreDrillStateMachine, dumpRestoreDrill, renderDefinition } from '../../core/state-machines';
+import { DrillPlaceholder, RestoreDrillStateMachine, dumpRestoreDrill } from '../../core/state-machines';
 import { checkPolicy } from '../../core/validate-policy';
 import { Validator } from '../../core/validation';
 import { validateWhenKnown } from '../pulumi-validation';
@@ -282,97 +279,53 @@ export class VerifyRestore extends pulumi.ComponentResource {
       egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
     }, child);
 
-    const substitutions = pulumi.all([
-      this.notificationTopicArn, this.cluster.arn, this.taskDefinition.arn, pulumi.output(props.subnetIds), this.securityGroup.id, dumpLocation,
-    ]).apply(([topicArn, clusterArn, taskDefinitionArn, subnets, securityGroup, location]): Record<string, string> => ({
-      [DrillPlaceholder.DATABASE_NAME]: this.databaseName,
-      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
-      [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
-      [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn,
-      [DrillPlaceholder.CONTAINER_NAME]: VERIFY_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: subnets.join(','),
-      [DrillPlaceholder.SECURITY_GROUPS]: securityGroup,
-      [DrillPlaceholder.DUMP_LOCATION]: location,
-      [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
-    }));
-    this.definition = substitutions.apply((values) => renderDefinition(this.drill.definition, values));
+    const drillStateMachine = createDrillStateMachine(name, this, {
+      drill: this.drill,
+      substitutions: ecsDrillSubstitutions({
+        databaseName: this.databaseName,
+        notificationTopicArn: this.notificationTopicArn,
+        clusterArn: this.cluster.arn,
+        taskDefinitionArn: this.taskDefinition.arn,
+        containerName: VERIFY_CONTAINER_NAME,
+        subnetIds: props.subnetIds,
+        securityGroupId: this.securityGroup.id,
+        additional: { [DrillPlaceholder.DUMP_LOCATION]: dumpLocation, [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL },
+      }),
+      scopes: ecsDrillScopes({
+        environment,
+        taskDefinitionArn: this.taskDefinition.arn,
+        cluster: this.cluster,
+        taskRoleArn: this.taskRole.arn,
+        executionRoleArn: this.executionRole.arn,
+        notificationTopicArn: this.notificationTopicArn,
+        metricNamespace: this.metricNamespace,
+      }),
+      notificationTopicKeyArn: notifications.topicKeyArn,
+      schedule: verification.schedule,
+      logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      environment,
+      owner: 'VerifyRestore',
+      roleDescription: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
+      scheduleDescription: `Restore drill of ${this.databaseName}`,
+    });
+    this.definition = drillStateMachine.definition;
+    this.drillRole = drillStateMachine.drillRole;
+    this.stateMachine = drillStateMachine.stateMachine;
+    this.schedulerRole = drillStateMachine.schedulerRole;
+    this.schedule = drillStateMachine.schedule;
 
-    this.drillRole = new iam.Role(`${name}-drill-role`, {
-      description: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
-      assumeRolePolicy: assumedByService('states.amazonaws.com'),
-    }, child);
-    const topicKeyArn = notifications.topicKeyArn;
-    new iam.RolePolicy(`${name}-drill-policy`, {
-      role: this.drillRole.id,
-      policy: policyDocument([
-        ...drillPermissionStatements(this.drill.iamActions, this.drillScopes(environment), 'VerifyRestore'),
-        // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-        ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
-        ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
-      ]),
-    }, child);
-    const executionLogs = new cloudwatch.LogGroup(`${name}-execution-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
-    this.stateMachine = new sfn.StateMachine(`${name}-drill`, {
-      type: 'STANDARD',
-      definition: this.definition,
-      roleArn: this.drillRole.arn,
-      loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
-      tracingConfiguration: { enabled: true },
-    }, child);
-
-    const deadLetterQueue = createDeadLetterQueue(name, this);
-    this.schedulerRole = createSchedulerRole(name, this, environment, [
-      { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.stateMachine.arn },
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
-    ]);
-    const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
-    this.schedule = new scheduler.Schedule(`${name}-schedule`, {
-      description: `Restore drill of ${this.databaseName}`,
-      scheduleExpression: rendered.scheduleExpression,
-      scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.stateMachine.arn,
-        roleArn: this.schedulerRole.arn,
-        deadLetterConfig: { arn: deadLetterQueue.arn },
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-      },
-    }, child);
-
-    const topicArn = this.notificationTopicArn;
-    this.alarms = [
-      createBackupAlarm(`${name}-failed-drill`, {
-        description: `A restore drill of ${this.databaseName} failed: the latest dump could not be restored and checked`,
-        metric: failedExecutionsExpression(this.stateMachine.arn),
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        topicArn,
-      }, this),
-      createBackupAlarm(`${name}-rto`, {
-        description: `A restore of ${this.databaseName} took longer than the RTO of ${this.maxRestoreDurationMinutes} minutes`,
-        metric: {
-          namespace: this.metricNamespace,
-          metricName: RestoreDrillMetric.DURATION,
-          dimensions: { Database: this.databaseName, Drill: 'dump' },
-          statistic: 'Maximum',
-          periodSeconds: 3600,
-        },
-        threshold: this.maxRestoreDurationMinutes * 60,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-        topicArn,
-      }, this),
-      createBackupAlarm(`${name}-schedule-dead-letters`, {
-        description: `EventBridge Scheduler could not start the restore drill of ${this.databaseName}`,
-        metric: deadLetterMessages(deadLetterQueue.name),
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        topicArn,
-      }, this),
-    ];
+    this.alarms = createRestoreDrillAlarms(name, {
+      stateMachineArn: this.stateMachine.arn,
+      metricNamespace: this.metricNamespace,
+      databaseName: this.databaseName,
+      drillKind: 'dump',
+      maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
+      deadLetterQueueName: drillStateMachine.deadLetterQueue.name,
+      topicArn: this.notificationTopicArn,
+      subject: `restore drill of ${this.databaseName}`,
+      failedDescription: `A restore drill of ${this.databaseName} failed: the latest dump could not be restored and checked`,
+      slowRestoreDescription: `A restore of ${this.databaseName} took longer than the RTO of ${this.maxRestoreDurationMinutes} minutes`,
+    }, this);
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,
@@ -380,23 +333,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
       scheduleArn: this.schedule.arn,
       alarmArns: this.alarms.map((alarm) => alarm.arn),
     });
-  }
-
-  /** The resources (and conditions) each kind of drill action is scoped to. */
-  private drillScopes(environment: AwsEnvironment) {
-    const { partition, region, account } = environment;
-    return {
-      'ecs-task-definition': { Resource: this.taskDefinition.arn },
-      'ecs-task': { Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${this.cluster.name}/*` },
-      'ecs-cluster-condition': { Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': this.cluster.arn } } },
-      'ecs-task-roles': {
-        Resource: [this.taskRole.arn, this.executionRole.arn],
-        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      },
-      'sync-events-rule': { Resource: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule` },
-      'sns-topic': { Resource: this.notificationTopicArn },
-      'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': this.metricNamespace } } },
-    } satisfies Record<string, Pick<PolicyStatement, 'Resource' | 'Condition'>>;
   }
 }
 

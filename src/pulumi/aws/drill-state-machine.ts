@@ -1,0 +1,189 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as iam from '@pulumi/aws/iam';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as sfn from '@pulumi/aws/sfn';
+import * as sqs from '@pulumi/aws/sqs';
+import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment } from './aws-environment';
+import { createDeadLetterQueue } from './dead-letter-queue';
+import { EcsClusterReference } from './pg-dump-source';
+import { assumedByService, policyDocument } from './policy-document';
+import { createSchedulerRole } from './scheduler-role';
+import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { ScheduleSpec } from '../../core/policy';
+import { renderEventBridgeSchedule } from '../../core/schedule';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillStateMachine, renderDefinition } from '../../core/state-machines';
+
+/** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
+export interface DrillStateMachineProps {
+  /** The core drill: its ASL definition, its placeholders and the IAM actions of its role. */
+  readonly drill: RestoreDrillStateMachine;
+  /** Exactly one value for each placeholder of the drill. */
+  readonly substitutions: pulumi.Output<Record<string, string>>;
+  /** What each kind of resource the drill acts on is scoped to; a kind the drill needs without a scope is an error. */
+  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  /**
+   * ARN of the notification topic's KMS key, which the role then may use to publish.
+   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /** When the drill runs. */
+  readonly schedule: ScheduleSpec;
+  /** Days the execution logs are kept. */
+  readonly logRetentionDays: number;
+  /** The account, region and partition of the scheduler role's conditions. */
+  readonly environment: AwsEnvironment;
+  /** The component that owns the drill, named in error messages, e.g. `VerifyRestore`. */
+  readonly owner: string;
+  /** Description of the drill role. */
+  readonly roleDescription: string;
+  /** Description of the schedule. */
+  readonly scheduleDescription: pulumi.Input<string>;
+}
+
+/** The resources {@link createDrillStateMachine} created. */
+export interface DrillStateMachine {
+  /** The definition with every placeholder filled, as deployed. */
+  readonly definition: pulumi.Output<string>;
+  /** The role the state machine runs as, holding only the drill's scoped permissions. */
+  readonly drillRole: iam.Role;
+  /** The state machine, logging every event to its own log group, traced. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Where the schedule puts the starts it could not make. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** The role the schedule starts the drill with. */
+  readonly schedulerRole: iam.Role;
+  /** The schedule that starts the drill. */
+  readonly schedule: scheduler.Schedule;
+}
+
+/**
+ * Creates, as children of `parent`, what every scheduled restore drill has: the drill role and its policy
+ * (`<name>-drill-role`, `<name>-drill-policy`), the state machine (`<name>-drill`) with its execution logs
+ * (`<name>-execution-logs`), and the schedule (`<name>-schedule`) with its role and dead-letter queue. The names are
+ * the owner's, so its stacks keep their resources.
+ */
+export function createDrillStateMachine(name: string, parent: pulumi.Resource, props: DrillStateMachineProps): DrillStateMachine {
+  const child = { parent };
+  const { drill } = props;
+  const definition = props.substitutions.apply((values) => renderDefinition(drill.definition, values));
+
+  const drillRole = new iam.Role(`${name}-drill-role`, {
+    description: props.roleDescription,
+    assumeRolePolicy: assumedByService('states.amazonaws.com'),
+  }, child);
+  const topicKeyArn = props.notificationTopicKeyArn;
+  new iam.RolePolicy(`${name}-drill-policy`, {
+    role: drillRole.id,
+    policy: policyDocument([
+      ...drillPermissionStatements(drill.iamActions, props.scopes, props.owner),
+      // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
+      ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
+      ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
+    ]),
+  }, child);
+  const executionLogs = new cloudwatch.LogGroup(`${name}-execution-logs`, { retentionInDays: props.logRetentionDays }, child);
+  const stateMachine = new sfn.StateMachine(`${name}-drill`, {
+    type: 'STANDARD',
+    definition,
+    roleArn: drillRole.arn,
+    loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
+    tracingConfiguration: { enabled: true },
+  }, child);
+
+  const deadLetterQueue = createDeadLetterQueue(name, parent);
+  const schedulerRole = createSchedulerRole(name, parent, props.environment, [
+    { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn },
+    { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
+  ]);
+  const rendered = renderEventBridgeSchedule(props.schedule, 'verification.schedule');
+  const schedule = new scheduler.Schedule(`${name}-schedule`, {
+    description: props.scheduleDescription,
+    scheduleExpression: rendered.scheduleExpression,
+    scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: stateMachine.arn,
+      roleArn: schedulerRole.arn,
+      deadLetterConfig: { arn: deadLetterQueue.arn },
+      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+    },
+  }, child);
+  return { definition, drillRole, stateMachine, deadLetterQueue, schedulerRole, schedule };
+}
+
+/** What {@link ecsDrillSubstitutions} fills the placeholders of a drill that runs one ECS task with. */
+export interface EcsDrillSubstitutionsProps {
+  /** The database the drill restores. */
+  readonly databaseName: string;
+  /** ARN of the topic failed drills are sent to. */
+  readonly notificationTopicArn: pulumi.Input<string>;
+  /** ARN of the cluster the task runs in. */
+  readonly clusterArn: pulumi.Input<string>;
+  /** ARN of the drill's task definition. */
+  readonly taskDefinitionArn: pulumi.Input<string>;
+  /** The container whose command the drill overrides. */
+  readonly containerName: string;
+  /** Subnets of the task. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Id of the task's security group. */
+  readonly securityGroupId: pulumi.Input<string>;
+  /**
+   * Values of the placeholders only this drill has, after the common ones.
+   * @default - none
+   */
+  readonly additional?: Record<string, pulumi.Input<string>>;
+}
+
+/** The placeholder values of a drill that runs one ECS task: its database, topic, cluster, task, container and network. */
+export function ecsDrillSubstitutions(props: EcsDrillSubstitutionsProps): pulumi.Output<Record<string, string>> {
+  return pulumi.all([
+    props.notificationTopicArn, props.clusterArn, props.taskDefinitionArn, pulumi.output(props.subnetIds), props.securityGroupId,
+    pulumi.output(props.additional ?? {}),
+  ]).apply(([topicArn, clusterArn, taskDefinitionArn, subnets, securityGroup, additional]): Record<string, string> => ({
+    [DrillPlaceholder.DATABASE_NAME]: props.databaseName,
+    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
+    [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
+    [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn,
+    [DrillPlaceholder.CONTAINER_NAME]: props.containerName,
+    [DrillPlaceholder.SUBNETS]: subnets.join(','),
+    [DrillPlaceholder.SECURITY_GROUPS]: securityGroup,
+    ...additional,
+  }));
+}
+
+/** What {@link ecsDrillScopes} scopes the drill's ECS, SNS and CloudWatch actions to. */
+export interface EcsDrillScopesProps {
+  /** The account, region and partition the ARNs are formatted in. */
+  readonly environment: AwsEnvironment;
+  /** ARN of the drill's task definition. */
+  readonly taskDefinitionArn: pulumi.Input<string>;
+  /** The cluster the task runs in. */
+  readonly cluster: EcsClusterReference;
+  /** ARN of the task's role. */
+  readonly taskRoleArn: pulumi.Input<string>;
+  /** ARN of the role ECS starts the task with. */
+  readonly executionRoleArn: pulumi.Input<string>;
+  /** ARN of the topic the drill notifies. */
+  readonly notificationTopicArn: pulumi.Input<string>;
+  /** The namespace the drill publishes its metrics to. */
+  readonly metricNamespace: string;
+}
+
+/** The scopes of a drill that runs one ECS task, notifies a topic and publishes metrics: its own task, cluster, topic and namespace. */
+export function ecsDrillScopes(props: EcsDrillScopesProps): Partial<Record<DrillResourceKind, DrillResourceScope>> {
+  const { partition, region, account } = props.environment;
+  return {
+    'ecs-task-definition': { Resource: props.taskDefinitionArn },
+    'ecs-task': { Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${props.cluster.name}/*` },
+    'ecs-cluster-condition': { Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': props.cluster.arn } } },
+    'ecs-task-roles': {
+      Resource: [props.taskRoleArn, props.executionRoleArn],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+    'sync-events-rule': { Resource: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule` },
+    'sns-topic': { Resource: props.notificationTopicArn },
+    'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } },
+  };
+}
