@@ -1,16 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
 import { dumpBucketLifecycleRules } from '../core/lifecycle';
 import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
 import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
 import { Validator } from '../core/validation';
 
-/** Key prefix of the backup bucket's server access logs in the log bucket. */
-export const ACCESS_LOG_PREFIX = 'backup-bucket/';
+export { ACCESS_LOG_PREFIX } from './secure-bucket';
 
 /** Props of {@link BackupBucket}. */
 export interface BackupBucketProps {
@@ -104,37 +104,10 @@ export class BackupBucket extends Construct {
       });
       this.accessLogsBucket = this.accessLogsDestination(props.serverAccessLogs ?? true, removalPolicy);
       const lock = props.objectLock;
-      const bucket = new s3.Bucket(this, 'Bucket', {
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        encryption: s3.BucketEncryption.KMS,
-        encryptionKey: this.encryptionKey,
-        bucketKeyEnabled: true,
-        versioned: true,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        objectLockEnabled: lock !== undefined ? true : undefined,
-        objectLockDefaultRetention: lock === undefined ? undefined : lock.mode === 'compliance'
-          ? s3.ObjectLockRetention.compliance(Duration.days(lock.days))
-          : s3.ObjectLockRetention.governance(Duration.days(lock.days)),
-        removalPolicy,
-      });
+      const bucket = new s3.Bucket(this, 'Bucket', secureBucketProps(this.encryptionKey, lock, removalPolicy));
       const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
       cfnBucket.addPropertyOverride('LifecycleConfiguration', lifecycle);
-      if (this.accessLogsBucket) {
-        // Set on the L1 so the log bucket can stay ACL-free (the L2 prop falls back to the log-delivery ACL).
-        cfnBucket.loggingConfiguration = { destinationBucketName: this.accessLogsBucket.bucketName, logFilePrefix: ACCESS_LOG_PREFIX };
-        this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
-          sid: 'AllowServerAccessLogDelivery',
-          principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-          actions: ['s3:PutObject'],
-          resources: [this.accessLogsBucket.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
-          conditions: {
-            ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          },
-        }));
-      }
+      if (this.accessLogsBucket) deliverAccessLogs(bucket, this.accessLogsBucket);
       this.bucket = bucket;
     }
 

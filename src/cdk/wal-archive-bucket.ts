@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ACCESS_LOG_PREFIX } from './backup-bucket';
+import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
 import { ArchiveObjectPrefixes, walArchiveLifecycleRules } from '../core/lifecycle';
 import { LifecycleRule, LifecycleTransition, validateLifecycleRules } from '../core/lifecycle-rules';
 import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
@@ -114,32 +114,12 @@ export class WalArchiveBucket extends Construct {
     });
     const lock = props.objectLock;
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      objectLockEnabled: lock !== undefined ? true : undefined,
-      objectLockDefaultRetention: lock === undefined ? undefined : lock.mode === 'compliance'
-        ? s3.ObjectLockRetention.compliance(Duration.days(lock.days))
-        : s3.ObjectLockRetention.governance(Duration.days(lock.days)),
+      ...secureBucketProps(this.encryptionKey, lock, removalPolicy),
       metrics: [{ id: WAL_REQUEST_METRICS_FILTER_ID, prefix: props.prefixes.wal }],
-      removalPolicy,
     });
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.addPropertyOverride('LifecycleConfiguration', lifecycle);
-    // Set on the L1 so the log bucket can stay ACL-free (the L2 prop falls back to the log-delivery ACL).
-    cfnBucket.loggingConfiguration = { destinationBucketName: this.accessLogsBucket.bucketName, logFilePrefix: ACCESS_LOG_PREFIX };
-    this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowServerAccessLogDelivery',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [this.accessLogsBucket.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
-      conditions: { ArnLike: { 'aws:SourceArn': this.bucket.bucketArn }, StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
+    deliverAccessLogs(this.bucket, this.accessLogsBucket);
 
     // Only the lifecycle (S3 itself, which no bucket policy applies to) and the principals granted the archiver's own
     // expiry may delete; the account root is listed so the exception is never empty (it can rewrite this policy anyway).
