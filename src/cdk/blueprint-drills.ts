@@ -14,7 +14,7 @@ import { connectionPath, ServerPlan } from './blueprint-server-plan';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { postgresServerImage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { resolveVerification } from '../core/defaults';
+import { blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../core/blueprint-drill-groups';
 import { renderEventBridgeSchedule } from '../core/schedule';
 import {
   DrillPlaceholder, DrillResourceKind, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
@@ -25,9 +25,6 @@ const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Where the checks of a drill group are written inside the verify task. */
 const CHECKS_DIRECTORY = '/checks';
-
-/** EventBridge Scheduler takes at most 8 KB of target input; a group's input is split below this. */
-const MAX_SCHEDULE_INPUT_CHARACTERS = 7000;
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server, the checks of every
@@ -40,7 +37,9 @@ export function createFleetDrills(
 ): { taskDefinitions: Map<number, ecs.FargateTaskDefinition>; stateMachine: sfn.StateMachine; schedules: scheduler.Schedule[] } {
   const cpu = props.drillCpu ?? 2048;
   const jobs = String(Math.max(1, Math.floor(cpu / 1024)));
-  const groups = drillGroups(servers);
+  const groups = blueprintDrillGroups(servers.map((server) => ({
+    id: server.entry.id, policy: server.policy, major: server.major, databaseNames: server.databaseNames,
+  })));
   const scratchPassword = new secretsmanager.Secret(fleet.scope, 'ScratchPassword', {
     description: 'Password of the throwaway PostgreSQL inside the fleet restore drill tasks',
     generateSecretString: { excludePunctuation: true, passwordLength: 32 },
@@ -50,7 +49,7 @@ export function createFleetDrills(
   fleet.backupBucket.grantReadBackups(taskRole, fleet.prefix);
   const taskDefinitions = new Map<number, ecs.FargateTaskDefinition>();
   // Every group's checks, one file per group: the runner takes a file of several statements.
-  const checkFiles = Object.fromEntries(groups.map((group, index) => [`PG_BACKUP_CHECKS_${index}`, group.checks.map((sql) => `${sql.replace(/;\s*$/, '')};`).join('\n')]));
+  const checkFiles = Object.fromEntries(groups.map((group, index) => [`PG_BACKUP_CHECKS_${index}`, drillGroupCheckFile(group.checks)]));
   for (const major of fleet.majors) {
     const taskDefinition = new ecs.FargateTaskDefinition(fleet.scope, `DrillTask${major}`, {
       cpu,
@@ -170,7 +169,7 @@ export function createFleetDrills(
   const schedules: scheduler.Schedule[] = [];
   groups.forEach((group, groupIndex) => {
     const rendered = renderEventBridgeSchedule(group.schedule, 'verification.schedule');
-    chunkByInputSize(group.databases).forEach((databases, chunkIndex) => {
+    chunkDrillDatabases(group.databases).forEach((databases, chunkIndex) => {
       const input: FleetDrillInput = {
         bucket: fleet.bucketName ?? fleet.bucket.bucketName,
         prefix: fleet.prefix,
@@ -231,49 +230,4 @@ function drillPermissionScope(
     default:
       throw new Error(`the fleet restore drill needs ${kind} permissions, which PostgresBackupBlueprint cannot scope`);
   }
-}
-
-/** A server's drill settings and its databases, grouped so that each group needs one schedule. */
-interface DrillGroup {
-  readonly schedule: { expression: string; timezone?: string };
-  readonly rtoSeconds: number;
-  readonly checks: string[];
-  readonly major: number;
-  readonly databases: { id: string; name: string }[];
-}
-
-function drillGroups(servers: ServerPlan[]): DrillGroup[] {
-  const groups = new Map<string, DrillGroup>();
-  for (const server of servers) {
-    if (!server.policy.verification || !server.policy.logicalDump) continue;
-    const verification = resolveVerification(server.policy.verification);
-    const key = JSON.stringify([verification.schedule, verification.maxRestoreDurationMinutes, verification.checks, server.major]);
-    const group: DrillGroup = groups.get(key) ?? {
-      schedule: verification.schedule,
-      rtoSeconds: verification.maxRestoreDurationMinutes * 60,
-      checks: [...verification.checks],
-      major: server.major,
-      databases: [],
-    };
-    group.databases.push(...server.databaseNames.map((name) => ({ id: server.entry.id, name })));
-    groups.set(key, group);
-  }
-  return [...groups.values()];
-}
-
-/** Splits a group so that each schedule's input stays under EventBridge Scheduler's 8 KB. */
-function chunkByInputSize(databases: { id: string; name: string }[]): { id: string; name: string }[][] {
-  const chunks: { id: string; name: string }[][] = [[]];
-  // Bucket name, task definition ARN and the fixed fields take at most about 400 characters.
-  let size = 400;
-  for (const database of databases) {
-    const itemSize = JSON.stringify(database).length + 1;
-    if (size + itemSize > MAX_SCHEDULE_INPUT_CHARACTERS && chunks[chunks.length - 1].length > 0) {
-      chunks.push([]);
-      size = 400;
-    }
-    chunks[chunks.length - 1].push(database);
-    size += itemSize;
-  }
-  return chunks;
 }

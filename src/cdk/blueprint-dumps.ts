@@ -10,20 +10,19 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { connectionPath, dumpRpoHours, literalIdentifier, secretVariable, ServerPlan } from './blueprint-server-plan';
+import { connectionPath, literalIdentifier, secretVariable, ServerPlan } from './blueprint-server-plan';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps,
 } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { CostEstimate, estimateMonthlyCost } from '../core/cost-estimate';
+import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../core/blueprint-server';
+import { CostEstimate } from '../core/cost-estimate';
 import { resolveLogicalDump } from '../core/defaults';
 import { ImmutabilityPolicy } from '../core/policy';
-import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from '../core/runbook';
 import { runnerDumpArgv } from '../core/runner-argv';
 import { renderEventBridgeSchedule } from '../core/schedule';
-import { PolicyValidationError, Validator } from '../core/validation';
 
 /** What the fleet's dumps are made of. */
 export interface BlueprintFleetDumps {
@@ -87,7 +86,7 @@ export function createFleetDumps(
     if (!dump) continue;
     const dumpLocation = `s3://${fleet.bucketName ?? fleet.bucket.bucketName}/${fleet.prefix}/${server.entry.id}`;
     const rendered = renderEventBridgeSchedule(dump.schedule, `databases[${server.index}].logicalDump.schedule`);
-    const rpoHours = dumpRpoHours(server.policy);
+    const rpoHours = server.rpoHours;
     for (const databaseName of server.databaseNames) {
       const constructId = `${server.entry.id}-${databaseName}`;
       const command = [
@@ -214,42 +213,26 @@ export function notifyWhenDumpTaskFails(fleet: BlueprintFleetInfrastructure, tas
 
 function renderRunbook(fleet: BlueprintFleetInfrastructure, server: ServerPlan, databaseName: string, rpoHours: number, region: string): string {
   const managed = server.managed;
-  const managedDatabase: ManagedDatabaseRunbookOptions | undefined = managed && {
-    kind: managed.kind === 'instance' ? 'rds-instance' : 'aurora-cluster',
-    identifier: literalIdentifier(managed) ?? managed.identifier,
-    region,
-  };
-  const { pitr: _selfHosted, ...policy } = server.policy;
-  const validator = new Validator(CDK_VALIDATION_OPTIONS);
-  const markdown = renderRestoreRunbook({
+  return renderBlueprintRunbook({
+    serverIndex: server.index,
     databaseName,
-    policy: {
-      ...policy,
-      ...(managed ? {} : { managedSnapshots: undefined, backupPlan: undefined }),
-      alarms: { ...policy.alarms, rpoHours },
+    policy: server.policy,
+    rpoHours,
+    bucket: fleet.bucketName ?? fleet.bucket.bucketName,
+    region,
+    prefix: `${fleet.prefix}/${server.entry.id}`,
+    managedDatabase: managed && {
+      kind: managed.kind === 'instance' ? 'rds-instance' : 'aurora-cluster',
+      identifier: literalIdentifier(managed) ?? managed.identifier,
+      region,
     },
-    dumps: { location: { kind: 's3', bucket: fleet.bucketName ?? fleet.bucket.bucketName, region, prefix: `${fleet.prefix}/${server.entry.id}` } },
-    managedDatabase: managedDatabase,
     notificationTopic: fleet.notificationTopic.topicArn,
-    validator,
+    validation: CDK_VALIDATION_OPTIONS,
   });
-  if (validator.issues.length > 0) {
-    throw new PolicyValidationError(validator.issues.map((issue) => ({ ...issue, path: `databases[${server.index}].runbook.${issue.path}` })));
-  }
-  return markdown;
 }
 
 function estimateCost(server: ServerPlan): CostEstimate | undefined {
   const allocated = server.managed?.resource instanceof rds.CfnDBInstance ? server.managed.resource.allocatedStorage : undefined;
   const fromStorage = allocated !== undefined && !Token.isUnresolved(allocated) ? Number(allocated) : undefined;
-  const size = server.entry.estimate?.databaseSizeGb ?? fromStorage;
-  if (size === undefined || !Number.isFinite(size)) return undefined;
-  const { pitr: _selfHosted, verification: _drills, alarms: _alarms, immutability: _lock, ...stored } = server.policy;
-  return estimateMonthlyCost({
-    policy: stored,
-    databaseSizeGb: size,
-    dailyChangeGb: server.entry.estimate?.dailyChangeGb ?? size * 0.05,
-    compressionRatio: server.entry.estimate?.compressionRatio,
-    label: server.entry.id,
-  });
+  return estimateBlueprintServerCost(server.entry.id, server.policy, server.entry.estimate, fromStorage);
 }

@@ -7,12 +7,11 @@ import { PostgresDatabase, RUNNER_DATABASE_SECRET_ENV } from './database-connect
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { BlueprintDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
-import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../core/backup-tier';
-import { defaultRpoHours, resolveImmutability } from '../core/defaults';
+import { BackupTierOptions } from '../core/backup-tier';
+import { pitrNotAppliedMessage, planBlueprintServer } from '../core/blueprint-server';
 import { checkManagedBackupPlan } from '../core/managed-backup-plan';
 import { BackupPolicy, ImmutabilityPolicy } from '../core/policy';
-import { checkPolicy } from '../core/validate-policy';
-import { PolicyValidationError, Validator } from '../core/validation';
+import { Validator } from '../core/validation';
 
 /** A server as the blueprint resolved it. */
 export interface ServerPlan {
@@ -26,6 +25,8 @@ export interface ServerPlan {
   readonly managed?: ManagedPostgresDatabase;
   /** Its tier's policy with the overrides, the blueprint's immutability, and no managed sections for a self-managed server. */
   readonly policy: BackupPolicy;
+  /** The RPO of its dumps, hours. */
+  readonly rpoHours: number;
   /** Its PostgreSQL major version. */
   readonly major: number;
   /** The databases on it that are protected. */
@@ -43,27 +44,12 @@ export function planServers(
 ): ServerPlan[] {
   const ids = new Set<string>();
   const plans: ServerPlan[] = [];
+  const fleet = { tier: props.tier, tierOptions, lock, maxRpoHours: MAX_ALARM_RPO_HOURS, validation: CDK_VALIDATION_OPTIONS };
   props.databases.forEach((entry, index) => {
     const path = `databases[${index}]`;
-    if (validator.matches(`${path}.id`, entry.id, /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, '1-40 lowercase letters, digits and hyphens, not starting or ending with a hyphen')) {
-      if (ids.has(entry.id)) validator.report({ path: `${path}.id`, value: entry.id, allowed: 'an id no other server of the blueprint has' });
-      ids.add(entry.id);
-    }
-    const databaseNames = entry.databaseNames ?? ['postgres'];
-    if (databaseNames.length === 0) validator.report({ path: `${path}.databaseNames`, value: [], allowed: 'at least one database name' });
-    databaseNames.forEach((name, nameIndex) => validator.matches(`${path}.databaseNames[${nameIndex}]`, name, /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
-      'a PostgreSQL database name of letters, digits, "_", "$" and "-", at most 63'));
-    if (new Set(databaseNames).size !== databaseNames.length) validator.report({ path: `${path}.databaseNames`, value: databaseNames, allowed: 'names without repeats' });
-    if (entry.overrides?.immutability !== undefined) {
-      validator.report({
-        path: `${path}.overrides.immutability`,
-        value: entry.overrides.immutability,
-        allowed: 'undefined',
-        reason: 'the bucket\'s Object Lock and the vault lock are shared: set immutability on the blueprint\'s tier',
-      });
-    }
     const { connection, managed } = connectionOf(entry.database);
     const major = entry.postgresMajorVersion ?? connection.postgresMajorVersion;
+    const planned = planBlueprintServer(validator, { ...entry, index, managed: managed !== undefined }, fleet, ids);
     if (major === undefined) {
       validator.report({ path: `${path}.postgresMajorVersion`, value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
     }
@@ -78,34 +64,8 @@ export function planServers(
         reason: 'the shared dump task takes each server\'s connection from its secret',
       });
     }
-    const policy = tierPolicy(entry.tier ?? props.tier, entry.overrides, tierOptions, validator, path);
-    if (!policy) return;
-    if (entry.tier && policy.immutability && JSON.stringify(resolveImmutability(policy.immutability)) !== JSON.stringify(lock)) {
-      validator.report({
-        path: `${path}.tier`,
-        value: entry.tier.name,
-        allowed: 'a tier with the immutability of the blueprint\'s tier, or none (tier.without(\'immutability\'))',
-        reason: 'the bucket\'s Object Lock and the vault lock are shared',
-      }, []);
-    }
-    const applied: BackupPolicy = {
-      ...policy,
-      immutability: lock,
-      ...(managed ? {} : { managedSnapshots: undefined, backupPlan: undefined, copies: undefined }),
-    };
-    if (!applied.logicalDump) {
-      validator.report({ path: `${path}.tier`, value: (entry.tier ?? props.tier).name, allowed: 'a tier with logicalDump', reason: 'the blueprint dumps every database' });
-      return;
-    }
-    const rpoHours = dumpRpoHours(applied);
-    const dumpsAndDrills: BackupPolicy = {
-      logicalDump: applied.logicalDump, verification: applied.verification, immutability: lock, alarms: { rpoHours },
-    };
-    checkPolicy(dumpsAndDrills, CDK_VALIDATION_OPTIONS)
-      .forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
-    if (rpoHours > MAX_ALARM_RPO_HOURS) {
-      validator.report({ path: `${path}.alarms.rpoHours`, value: rpoHours, allowed: `an integer from 1 to ${MAX_ALARM_RPO_HOURS} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' });
-    }
+    if (!planned) return;
+    const applied = planned.policy;
     if (managed && (applied.backupPlan || applied.managedSnapshots)) {
       const stack = Stack.of(scope);
       checkManagedBackupPlan({
@@ -121,36 +81,13 @@ export function planServers(
         sourceAccount: Token.isUnresolved(stack.account) ? undefined : stack.account,
       }, CDK_VALIDATION_OPTIONS).forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
     }
-    if (policy.pitr) {
-      Annotations.of(scope).addInfo(`${entry.id}: the tier's pitr section (a self-hosted WAL archive) is not applied by the blueprint; `
-        + (managed ? 'point-in-time recovery comes from the database\'s automated and continuous backups.' : 'protect the server with a SelfHostedPitrArchive for it.'));
-    }
+    if (planned.pitrNotApplied) Annotations.of(scope).addInfo(pitrNotAppliedMessage(entry.id, managed !== undefined));
     if (!secret || major === undefined) return;
-    plans.push({ index, entry, connection, managed, policy: applied, major, databaseNames, secret });
+    plans.push({
+      index, entry, connection, managed, policy: applied, rpoHours: planned.rpoHours, major, databaseNames: planned.databaseNames, secret,
+    });
   });
   return plans;
-}
-
-/** A tier's policy for one server, its problems reported under `path`. */
-export function tierPolicy(
-  tier: BackupTier, overrides: BackupTierOverrides | undefined, options: BackupTierOptions, validator: Validator, path: string,
-): BackupPolicy | undefined {
-  try {
-    return (overrides ? tier.with(overrides) : tier).policy(options);
-  } catch (error) {
-    if (!(error instanceof PolicyValidationError)) throw error;
-    error.issues.forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
-    return undefined;
-  }
-}
-
-/**
- * The RPO of the dumps: the policy's, unless it is shorter than the dumps can meet (a tier's RPO may rest on hourly
- * snapshots, which the dump alarm does not watch); then the dump cadence's own default.
- */
-export function dumpRpoHours(policy: BackupPolicy): number {
-  const cadence = defaultRpoHours({ logicalDump: policy.logicalDump });
-  return Math.max(policy.alarms?.rpoHours ?? cadence, cadence);
 }
 
 /** The dump task's environment variable that holds the server's secret. */

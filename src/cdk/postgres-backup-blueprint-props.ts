@@ -10,6 +10,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PostgresDatabase } from './database-connection';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../core/backup-tier';
+import { BlueprintCostEstimateInputs } from '../core/blueprint-server';
 import { VaultLockSettings } from '../core/managed-backup-plan';
 import { BackupPolicy } from '../core/policy';
 
@@ -18,22 +19,6 @@ export const BLUEPRINT_RUNNER_CONTAINER_NAME = 'runner';
 
 /** The metric dimension, besides `Database`, that tells apart databases of the same name on different servers. */
 export const BLUEPRINT_SERVER_DIMENSION = 'Server';
-
-/** What the storage-cost estimate of a server is computed from. */
-export interface BlueprintCostEstimateInputs {
-  /** Size of the server's databases, GB. */
-  readonly databaseSizeGb: number;
-  /**
-   * Data changed a day, GB.
-   * @default - 5% of `databaseSizeGb`
-   */
-  readonly dailyChangeGb?: number;
-  /**
-   * Database size over dump size.
-   * @default 3
-   */
-  readonly compressionRatio?: number;
-}
 
 /** One server of the fleet and the databases on it that are protected. */
 export interface BlueprintDatabase {

@@ -19,13 +19,14 @@ import { createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
 import { createFleetDumps, dumpSucceededMetric, notifyWhenDumpTaskFails } from './blueprint-dumps';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { planServers, tierPolicy } from './blueprint-server-plan';
+import { planServers } from './blueprint-server-plan';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { BackupTierOptions } from '../core/backup-tier';
+import { blueprintTierPolicy } from '../core/blueprint-server';
 import { CostEstimate } from '../core/cost-estimate';
 import { resolveImmutability } from '../core/defaults';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
@@ -95,7 +96,7 @@ export class PostgresBackupBlueprint extends Construct {
     this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
 
     const validator = new Validator(CDK_VALIDATION_OPTIONS);
-    const basePolicy = tierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
+    const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
     const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
     const servers = planServers(this, props, tierOptions, lock, validator);
     checkFargateTaskSize(validator, { cpu: props.dumpCpu ?? 1024, memoryLimitMiB: props.dumpMemoryLimitMiB ?? 2048 });

@@ -36,3 +36,5 @@ export * from './fargate-sizes';
 export * from './runner-argv';
 export * from './managed-backup-plan';
 export * from './restorable-time-check';
+export * from './blueprint-server';
+export * from './blueprint-drill-groups';

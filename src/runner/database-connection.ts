@@ -74,7 +74,8 @@ interface RdsStyleSecret {
 
 /**
  * Resolves a connection: the URL when given, else the secret JSON in `secretEnv` (or
- * `PG_BACKUP_DATABASE_SECRET`). The password is the URL's, else `PGPASSWORD`, else the secret's.
+ * `PG_BACKUP_DATABASE_SECRET`). The password is the URL's, else `PGPASSWORD`, else the secret's; with a URL that
+ * names no user, the user is `PGUSER`'s, else the secret's.
  */
 export function resolveConnection(source: ConnectionSource, env: NodeJS.ProcessEnv = process.env): DatabaseConnection {
   const secretEnv = source.secretEnv ?? DEFAULT_SECRET_ENV;
@@ -102,6 +103,8 @@ export function resolveConnection(source: ConnectionSource, env: NodeJS.ProcessE
       throw new UsageError(`${source.flag} has the scheme ${JSON.stringify(url.protocol)}; allowed: postgres:// or postgresql://`);
     }
     const password = url.password ? decodeURIComponent(url.password) : env.PGPASSWORD ?? secret?.password;
+    // An RDS-managed secret holds only the credentials, so the URL names the server and the secret the user.
+    if (!url.username && !env.PGUSER && secret?.username) url.username = encodeURIComponent(secret.username);
     return new DatabaseConnection(url, password);
   }
   if (secret) {

@@ -195,6 +195,20 @@ describe('database connections', () => {
     expect(connection.childEnv()).toEqual({ PGPASSWORD: 'p/w' });
   });
 
+  test('take the user and password from a credentials-only secret when the URL names only the server', () => {
+    const secret = JSON.stringify({ username: 'postgres_admin', password: 'p/w' });
+    const connection = resolveConnection({ url: 'postgres://orders.rds.example.com:5432/postgres', secretEnv: 'PG_BACKUP_SECRET_3', flag: '--database-url' },
+      { PG_BACKUP_SECRET_3: secret });
+    expect(connection.describe()).toBe('postgres_admin@orders.rds.example.com:5432/postgres');
+    expect(connection.childEnv()).toEqual({ PGPASSWORD: 'p/w' });
+  });
+
+  test('leave the user to PGUSER when it is set and the URL names none', () => {
+    const secret = JSON.stringify({ username: 'from_secret', password: 'p' });
+    const connection = resolveConnection({ url: 'postgres://db/shop', flag: '--database-url' }, { PG_BACKUP_DATABASE_SECRET: secret, PGUSER: 'from_env' });
+    expect(connection.describe()).toBe('db:5432/shop');
+  });
+
   test('name the variable, never its content, when the secret is not JSON', () => {
     expect(() => resolveConnection({ flag: '--database-url', secretEnv: 'DB_SECRET' }, { DB_SECRET: 'hunter2' }))
       .toThrow(/^the environment variable DB_SECRET does not hold JSON with host, port, username, password and dbname$/);

@@ -1,0 +1,238 @@
+import { BackupTier, BackupTierOptions, BackupTierOverrides } from './backup-tier';
+import { CostEstimate, estimateMonthlyCost } from './cost-estimate';
+import { defaultRpoHours, resolveImmutability } from './defaults';
+import { BackupPolicy, ImmutabilityPolicy } from './policy';
+import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from './runbook';
+import { checkPolicy } from './validate-policy';
+import { PolicyValidationError, Validator, ValidationOptions } from './validation';
+
+/** What the storage-cost estimate of a blueprint's server is computed from. */
+export interface BlueprintCostEstimateInputs {
+  /** Size of the server's databases, GB. */
+  readonly databaseSizeGb: number;
+  /**
+   * Data changed a day, GB.
+   * @default - 5% of `databaseSizeGb`
+   */
+  readonly dailyChangeGb?: number;
+  /**
+   * Database size over dump size.
+   * @default 3
+   */
+  readonly compressionRatio?: number;
+}
+
+/** One server of a blueprint as its entry gives it, whatever the front end. */
+export interface BlueprintServerEntry {
+  /** Its position in the blueprint's `databases`, for error paths. */
+  readonly index: number;
+  /** Short id of the server in the fleet. */
+  readonly id: string;
+  /**
+   * The databases on the server that are dumped and drilled.
+   * @default ['postgres']
+   */
+  readonly databaseNames?: string[];
+  /**
+   * The server's own tier.
+   * @default - the blueprint's tier
+   */
+  readonly tier?: BackupTier;
+  /**
+   * Changes to the tier for this server only.
+   * @default - none
+   */
+  readonly overrides?: BackupTierOverrides;
+  /** Whether the server is an RDS instance or Aurora cluster whose snapshots and AWS Backup plan the tier may set. */
+  readonly managed: boolean;
+}
+
+/** The fleet-wide facts every server of a blueprint is planned against. */
+export interface BlueprintFleetFacts {
+  /** The tier of the servers that name none. */
+  readonly tier: BackupTier;
+  /** What the tiers need from the deployment (region, copy destinations). */
+  readonly tierOptions: BackupTierOptions;
+  /** The shared bucket's Object Lock and vault lock: the blueprint tier's immutability. */
+  readonly lock?: ImmutabilityPolicy;
+  /** The longest RPO an alarm can watch, hours. */
+  readonly maxRpoHours: number;
+  /** How the front end tells unresolved values (tokens, outputs). */
+  readonly validation?: ValidationOptions;
+}
+
+/** A server's plan: the policy its tier gives it in this blueprint, and what is dumped. */
+export interface BlueprintServerPolicy {
+  /** Its tier's policy with the overrides, the blueprint's immutability, and no managed sections for a self-managed server. */
+  readonly policy: BackupPolicy;
+  /** The databases on it that are protected. */
+  readonly databaseNames: string[];
+  /** The RPO of its dumps, hours. */
+  readonly rpoHours: number;
+  /** Whether its tier has a `pitr` section, which a blueprint does not apply (a self-hosted WAL archive is per host). */
+  readonly pitrNotApplied: boolean;
+}
+
+/** The pattern of a server id: it names a key folder, a metric dimension and resource names. */
+export const BLUEPRINT_SERVER_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/** The pattern of a protected database name: it is passed as one argument and used in resource names. */
+export const BLUEPRINT_DATABASE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+
+/**
+ * Checks one server of a blueprint and works out its policy, the rules both front ends share: a unique id of the
+ * allowed shape, database names, the tier with its overrides, immutability left to the blueprint's tier (the bucket
+ * and vault are shared), a dump in every tier, core's policy rules for dumps and drills, and an RPO an alarm can
+ * watch. Problems are reported to `validator` under `databases[i]`; the result is undefined when the tier gives no
+ * usable policy. `ids` collects the ids seen so far.
+ */
+export function planBlueprintServer(
+  validator: Validator, entry: BlueprintServerEntry, fleet: BlueprintFleetFacts, ids: Set<string>,
+): BlueprintServerPolicy | undefined {
+  const path = `databases[${entry.index}]`;
+  if (validator.matches(`${path}.id`, entry.id, BLUEPRINT_SERVER_ID_PATTERN, '1-40 lowercase letters, digits and hyphens, not starting or ending with a hyphen')) {
+    if (ids.has(entry.id)) validator.report({ path: `${path}.id`, value: entry.id, allowed: 'an id no other server of the blueprint has' });
+    ids.add(entry.id);
+  }
+  const databaseNames = entry.databaseNames ?? ['postgres'];
+  if (databaseNames.length === 0) validator.report({ path: `${path}.databaseNames`, value: [], allowed: 'at least one database name' });
+  databaseNames.forEach((name, nameIndex) => validator.matches(`${path}.databaseNames[${nameIndex}]`, name, BLUEPRINT_DATABASE_NAME_PATTERN,
+    'a PostgreSQL database name of letters, digits, "_", "$" and "-", at most 63'));
+  if (new Set(databaseNames).size !== databaseNames.length) validator.report({ path: `${path}.databaseNames`, value: databaseNames, allowed: 'names without repeats' });
+  if (entry.overrides?.immutability !== undefined) {
+    validator.report({
+      path: `${path}.overrides.immutability`,
+      value: entry.overrides.immutability,
+      allowed: 'undefined',
+      reason: 'the bucket\'s Object Lock and the vault lock are shared: set immutability on the blueprint\'s tier',
+    });
+  }
+  const tier = entry.tier ?? fleet.tier;
+  const policy = blueprintTierPolicy(tier, entry.overrides, fleet.tierOptions, validator, path);
+  if (!policy) return undefined;
+  if (entry.tier && policy.immutability && JSON.stringify(resolveImmutability(policy.immutability)) !== JSON.stringify(fleet.lock)) {
+    validator.report({
+      path: `${path}.tier`,
+      value: entry.tier.name,
+      allowed: 'a tier with the immutability of the blueprint\'s tier, or none (tier.without(\'immutability\'))',
+      reason: 'the bucket\'s Object Lock and the vault lock are shared',
+    }, []);
+  }
+  const applied: BackupPolicy = {
+    ...policy,
+    immutability: fleet.lock,
+    ...(entry.managed ? {} : { managedSnapshots: undefined, backupPlan: undefined, copies: undefined }),
+  };
+  if (!applied.logicalDump) {
+    validator.report({ path: `${path}.tier`, value: tier.name, allowed: 'a tier with logicalDump', reason: 'the blueprint dumps every database' });
+    return undefined;
+  }
+  const rpoHours = blueprintDumpRpoHours(applied);
+  const dumpsAndDrills: BackupPolicy = {
+    logicalDump: applied.logicalDump, verification: applied.verification, immutability: fleet.lock, alarms: { rpoHours },
+  };
+  checkPolicy(dumpsAndDrills, fleet.validation).forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
+  if (rpoHours > fleet.maxRpoHours) {
+    validator.report({ path: `${path}.alarms.rpoHours`, value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' });
+  }
+  return { policy: applied, databaseNames, rpoHours, pitrNotApplied: policy.pitr !== undefined };
+}
+
+/** A tier's policy for one server, with its overrides; problems are reported under `path`. */
+export function blueprintTierPolicy(
+  tier: BackupTier, overrides: BackupTierOverrides | undefined, options: BackupTierOptions, validator: Validator, path: string,
+): BackupPolicy | undefined {
+  try {
+    return (overrides ? tier.with(overrides) : tier).policy(options);
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    error.issues.forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
+    return undefined;
+  }
+}
+
+/**
+ * The RPO of a server's dumps: the policy's, unless it is shorter than the dumps can meet (a tier's RPO may rest on
+ * hourly snapshots, which the dump alarm does not watch); then the dump cadence's own default.
+ */
+export function blueprintDumpRpoHours(policy: BackupPolicy): number {
+  const cadence = defaultRpoHours({ logicalDump: policy.logicalDump });
+  return Math.max(policy.alarms?.rpoHours ?? cadence, cadence);
+}
+
+/** The info a front end shows for a server whose tier has a `pitr` section. */
+export function pitrNotAppliedMessage(serverId: string, managed: boolean): string {
+  return `${serverId}: the tier's pitr section (a self-hosted WAL archive) is not applied by the blueprint; `
+    + (managed ? 'point-in-time recovery comes from the database\'s automated and continuous backups.' : 'protect the server with a SelfHostedPitrArchive for it.');
+}
+
+/** What {@link renderBlueprintRunbook} writes one database's runbook from. */
+export interface BlueprintRunbookOptions {
+  /** The server's position in the blueprint's `databases`, for error paths. */
+  readonly serverIndex: number;
+  /** The database. */
+  readonly databaseName: string;
+  /** The server's policy in the blueprint. */
+  readonly policy: BackupPolicy;
+  /** The RPO of its dumps, hours. */
+  readonly rpoHours: number;
+  /** The bucket of every dump. */
+  readonly bucket: string;
+  /** The region of the bucket and the database. */
+  readonly region: string;
+  /** Where the server's dumps are in the bucket: `<prefix>/<id>`. */
+  readonly prefix: string;
+  /**
+   * The RDS instance or Aurora cluster, when the server is one.
+   * @default - no snapshot section
+   */
+  readonly managedDatabase?: ManagedDatabaseRunbookOptions;
+  /** The topic failures go to. */
+  readonly notificationTopic: string;
+  /** How the front end tells unresolved values. */
+  readonly validation?: ValidationOptions;
+}
+
+/**
+ * The restore runbook of one database of a blueprint (core's runbook): its dumps in the shared bucket, its snapshots
+ * when the server is managed; the WAL-archive section is left out, since the blueprint does not apply `pitr`.
+ */
+export function renderBlueprintRunbook(options: BlueprintRunbookOptions): string {
+  const { pitr: _selfHosted, ...policy } = options.policy;
+  const validator = new Validator(options.validation);
+  const markdown = renderRestoreRunbook({
+    databaseName: options.databaseName,
+    policy: {
+      ...policy,
+      ...(options.managedDatabase ? {} : { managedSnapshots: undefined, backupPlan: undefined }),
+      alarms: { ...policy.alarms, rpoHours: options.rpoHours },
+    },
+    dumps: { location: { kind: 's3', bucket: options.bucket, region: options.region, prefix: options.prefix } },
+    managedDatabase: options.managedDatabase,
+    notificationTopic: options.notificationTopic,
+    validator,
+  });
+  if (validator.issues.length > 0) {
+    throw new PolicyValidationError(validator.issues.map((issue) => ({ ...issue, path: `databases[${options.serverIndex}].runbook.${issue.path}` })));
+  }
+  return markdown;
+}
+
+/**
+ * The monthly storage-cost estimate of a blueprint's server (dumps, snapshots, AWS Backup, copies), or undefined when
+ * its size is not known.
+ */
+export function estimateBlueprintServerCost(
+  serverId: string, policy: BackupPolicy, inputs: BlueprintCostEstimateInputs | undefined, allocatedStorageGb?: number,
+): CostEstimate | undefined {
+  const size = inputs?.databaseSizeGb ?? allocatedStorageGb;
+  if (size === undefined || !Number.isFinite(size)) return undefined;
+  const { pitr: _selfHosted, verification: _drills, alarms: _alarms, immutability: _lock, ...stored } = policy;
+  return estimateMonthlyCost({
+    policy: stored,
+    databaseSizeGb: size,
+    dailyChangeGb: inputs?.dailyChangeGb ?? size * 0.05,
+    compressionRatio: inputs?.compressionRatio,
+    label: serverId,
+  });
+}
