@@ -12,7 +12,9 @@ import { createSchedulerRole } from './scheduler-role';
 import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
 import { ScheduleSpec } from '../../core/policy';
 import { renderEventBridgeSchedule } from '../../core/schedule';
-import { DrillPlaceholder, DrillResourceKind, RestoreDrillStateMachine, renderDefinition } from '../../core/state-machines';
+import {
+  DrillIamActionGroup, DrillPlaceholder, DrillResourceKind, RestoreDrillStateMachine, StateMachineDefinition, renderDefinition,
+} from '../../core/state-machines';
 
 /** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
 export interface DrillStateMachineProps {
@@ -57,13 +59,22 @@ export interface DrillStateMachine {
   readonly schedule: scheduler.Schedule;
 }
 
+/** What {@link createDrillExecution} wires: a restore drill's state machine, without its schedule. */
+export interface DrillExecutionProps extends Pick<DrillStateMachineProps,
+  'substitutions' | 'scopes' | 'notificationTopicKeyArn' | 'logRetentionDays' | 'owner' | 'roleDescription'> {
+  /** The core drill's ASL definition (with placeholders; an object or its JSON) and the IAM actions of its role. */
+  readonly drill: { readonly definition: StateMachineDefinition | string; readonly iamActions: readonly DrillIamActionGroup[] };
+}
+
+/** The resources {@link createDrillExecution} created. */
+export type DrillExecution = Pick<DrillStateMachine, 'definition' | 'drillRole' | 'stateMachine'>;
+
 /**
- * Creates, as children of `parent`, what every scheduled restore drill has: the drill role and its policy
- * (`<name>-drill-role`, `<name>-drill-policy`), the state machine (`<name>-drill`) with its execution logs
- * (`<name>-execution-logs`), and the schedule (`<name>-schedule`) with its role and dead-letter queue. The names are
- * the owner's, so its stacks keep their resources.
+ * Creates, as children of `parent`, a restore drill's state machine: the drill role and its policy
+ * (`<name>-drill-role`, `<name>-drill-policy`) and the state machine (`<name>-drill`) with its execution logs
+ * (`<name>-execution-logs`). {@link createDrillStateMachine} adds one schedule; a fleet adds its own schedules.
  */
-export function createDrillStateMachine(name: string, parent: pulumi.Resource, props: DrillStateMachineProps): DrillStateMachine {
+export function createDrillExecution(name: string, parent: pulumi.Resource, props: DrillExecutionProps): DrillExecution {
   const child = { parent };
   const { drill } = props;
   const definition = props.substitutions.apply((values) => renderDefinition(drill.definition, values));
@@ -90,7 +101,17 @@ export function createDrillStateMachine(name: string, parent: pulumi.Resource, p
     loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
     tracingConfiguration: { enabled: true },
   }, child);
+  return { definition, drillRole, stateMachine };
+}
 
+/**
+ * Creates, as children of `parent`, what every scheduled restore drill has: the state machine of
+ * {@link createDrillExecution}, and the schedule (`<name>-schedule`) with its role and dead-letter queue. The names
+ * are the owner's, so its stacks keep their resources.
+ */
+export function createDrillStateMachine(name: string, parent: pulumi.Resource, props: DrillStateMachineProps): DrillStateMachine {
+  const child = { parent };
+  const { definition, drillRole, stateMachine } = createDrillExecution(name, parent, props);
   const deadLetterQueue = createDeadLetterQueue(name, parent);
   const schedulerRole = createSchedulerRole(name, parent, props.environment, [
     { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn },

@@ -27,3 +27,5 @@ export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
 export * from './pitr-drill';
 export * from './self-hosted-pitr-archive';
+export * from './require-postgres-backups';
+export * from './postgres-backup-blueprint';

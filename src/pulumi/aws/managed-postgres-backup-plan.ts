@@ -7,6 +7,7 @@ import { PostgresBackupVault } from './backup-vault';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
+import { recordProtectedDatabase } from './require-postgres-backups';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, defaultBackupPlanSchedule, resolveBackupPolicy } from '../../core/defaults';
 import {
@@ -269,6 +270,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       logRetentionDays: props.logRetentionDays ?? 30,
     }, { parent: this });
 
+    recordProtectedDatabase(props.database.resource, 'managed-backup');
     this.registerOutputs({
       planId: this.plan.id,
       vaultName: this.vaultName,

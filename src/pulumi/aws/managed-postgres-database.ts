@@ -49,6 +49,7 @@ interface DatabaseSpec {
   readonly arnOf: (environment: AwsEnvironment) => pulumi.Output<string>;
   readonly storageEncryption: pulumi.Output<DatabaseStorageEncryption>;
   readonly settings?: pulumi.Output<ManagedDatabaseSettings>;
+  readonly resource?: pulumi.CustomResource;
 }
 
 /**
@@ -60,6 +61,7 @@ export class ManagedPostgresDatabase {
   public static fromInstance(instance: rds.Instance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     return new ManagedPostgresDatabase({
       kind: 'instance',
+      resource: instance,
       identifier: instance.identifier,
       arnOf: () => instance.arn,
       storageEncryption: encryptionOf(instance.storageEncrypted, options),
@@ -76,6 +78,7 @@ export class ManagedPostgresDatabase {
   public static fromCluster(cluster: rds.Cluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     return new ManagedPostgresDatabase({
       kind: 'aurora-cluster',
+      resource: cluster,
       identifier: cluster.clusterIdentifier,
       arnOf: () => cluster.arn,
       storageEncryption: encryptionOf(cluster.storageEncrypted, options),
@@ -122,6 +125,8 @@ export class ManagedPostgresDatabase {
   public readonly settings?: pulumi.Output<ManagedDatabaseSettings>;
   /** AWS Backup's resource type for it: `RDS` for an instance, `Aurora` for a cluster. */
   public readonly backupResourceType: 'RDS' | 'Aurora';
+  /** The RDS resource of this program, when made from one (`fromInstance`, `fromCluster`). */
+  public readonly resource?: pulumi.CustomResource;
   private readonly arnOf: (environment: AwsEnvironment) => pulumi.Output<string>;
 
   private constructor(spec: DatabaseSpec) {
@@ -131,6 +136,7 @@ export class ManagedPostgresDatabase {
     this.settings = spec.settings;
     this.backupResourceType = spec.kind === 'instance' ? 'RDS' : 'Aurora';
     this.arnOf = spec.arnOf;
+    this.resource = spec.resource;
   }
 
   /** Whether the database is defined in this program, so its settings are read back and checked. */

@@ -73,12 +73,12 @@ export class PostgresDatabase {
    * and password only) and its address, port and first security group are wired in.
    */
   public static fromInstance(instance: rds.Instance, options: RdsPostgresOptions = {}): PostgresDatabase {
-    return PostgresDatabase.fromRds(instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
+    return PostgresDatabase.fromRds(instance, instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
   }
 
   /** An Aurora PostgreSQL cluster created with `manageMasterUserPassword: true`; dumps read from its writer endpoint. */
   public static fromCluster(cluster: rds.Cluster, options: RdsPostgresOptions = {}): PostgresDatabase {
-    return PostgresDatabase.fromRds(cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
+    return PostgresDatabase.fromRds(cluster, cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
   }
 
   /** Any PostgreSQL server reachable from the VPC, given by its secret. */
@@ -87,6 +87,7 @@ export class PostgresDatabase {
   }
 
   private static fromRds(
+    resource: pulumi.CustomResource,
     secrets: pulumi.Output<Array<{ secretArn: string; kmsKeyId: string }>>,
     host: pulumi.Output<string>,
     port: pulumi.Output<number>,
@@ -105,7 +106,7 @@ export class PostgresDatabase {
       securityGroupId: options.securityGroupId ?? securityGroups.apply((ids) => ids[0]),
       postgresMajorVersion: options.postgresMajorVersion,
       managed: true,
-    });
+    }, resource);
   }
 
   /** ARN of the secret holding the credentials. */
@@ -120,9 +121,11 @@ export class PostgresDatabase {
   public readonly managed: boolean;
   /** The port the server listens on. */
   public readonly port: pulumi.Output<number>;
+  /** The RDS resource of this program, when made from one (`fromInstance`, `fromCluster`). */
+  public readonly resource?: pulumi.CustomResource;
   private readonly host?: pulumi.Output<string>;
 
-  private constructor(props: PostgresDatabaseSecretProps) {
+  private constructor(props: PostgresDatabaseSecretProps, resource?: pulumi.CustomResource) {
     this.secretArn = pulumi.output(props.secretArn);
     this.secretKmsKeyArn = props.secretKmsKeyArn === undefined ? undefined : pulumi.output(props.secretKmsKeyArn);
     this.securityGroupId = props.securityGroupId === undefined ? undefined : pulumi.output(props.securityGroupId);
@@ -130,6 +133,7 @@ export class PostgresDatabase {
     this.managed = props.managed ?? false;
     this.port = pulumi.output(props.port ?? 5432);
     this.host = props.host === undefined ? undefined : pulumi.output(props.host);
+    this.resource = resource;
   }
 
   /** The container secrets and URL the runner connects with. */

@@ -14,6 +14,7 @@ import { createBackupAlarm, deadLetterMessages } from './metric-alarm';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { PostgresDatabase } from './postgres-database';
+import { recordProtectedDatabase } from './require-postgres-backups';
 import { createSchedulerRole } from './scheduler-role';
 import { resolveBackupPolicy } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
@@ -382,6 +383,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
 
     this.alarms = this.createAlarms(name);
     this.taskFailedRule = this.notifyWhenTaskFails(name);
+    recordProtectedDatabase(props.database.resource, 'logical-dump');
     this.registerOutputs({
       bucketName: this.bucketName,
       dumpLocation: this.dumpLocation,

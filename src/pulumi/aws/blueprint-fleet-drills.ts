@@ -1,0 +1,228 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as ec2 from '@pulumi/aws/ec2';
+import * as ecs from '@pulumi/aws/ecs';
+import * as iam from '@pulumi/aws/iam';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as sfn from '@pulumi/aws/sfn';
+import * as pulumi from '@pulumi/pulumi';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintFleetInfrastructure, BlueprintServerPlan } from './blueprint-fleet';
+import { createDrillExecution, ecsDrillScopes } from './drill-state-machine';
+import { createBackupAlarm, failedExecutionsExpression } from './metric-alarm';
+import { assumedByService, policyDocument } from './policy-document';
+import { postgresServerImage } from './runner-image';
+import { createSchedulerRole } from './scheduler-role';
+import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../../core/blueprint-drill-groups';
+import { renderEventBridgeSchedule } from '../../core/schedule';
+import { DrillPlaceholder, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill } from '../../core/state-machines';
+
+/** The loopback URL of the drill task's scratch server. */
+const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Where the checks of each drill group are written inside the verify task. */
+const CHECKS_DIRECTORY = '/checks';
+
+/** What the fleet's restore drills are made of. */
+export interface BlueprintFleetDrills {
+  /** Verify task definitions by PostgreSQL major. */
+  readonly taskDefinitions: Map<number, ecs.TaskDefinition>;
+  /** The one state machine that drills any database named in its input. */
+  readonly stateMachine: sfn.StateMachine;
+  /** Its definition as deployed. */
+  readonly definition: pulumi.Output<string>;
+  /** The role it runs as. */
+  readonly drillRole: iam.Role;
+  /** One schedule per group of databases sharing drill settings (more when a group's input passes 8 KB). */
+  readonly schedules: scheduler.Schedule[];
+  /** The drill groups, in the order of their check files. */
+  readonly groups: BlueprintDrillGroup[];
+  /** The alarm on failed, timed-out or aborted executions. */
+  readonly failedDrillAlarm: cloudwatch.MetricAlarm;
+}
+
+/**
+ * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server on the task's
+ * loopback, the checks of every drill group written to a volume, the runner), the one state machine from core's
+ * `fleetDumpRestoreDrill` that drills any database named in its input, its alarm, and one schedule per group of
+ * databases sharing drill settings.
+ */
+export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: BlueprintServerPlan[]): BlueprintFleetDrills | undefined {
+  const { name, parent, props } = fleet;
+  const child = { parent };
+  const groups = blueprintDrillGroups(servers.map((server) => ({
+    id: server.entry.id, policy: server.policy, major: server.major, databaseNames: server.databaseNames,
+  })));
+  if (groups.length === 0) return undefined;
+  const cpu = props.drillCpu ?? 2048;
+  const jobs = String(Math.max(1, Math.floor(cpu / 1024)));
+
+  const taskRole = new iam.Role(`${name}-drill-task-role`, {
+    description: 'Fleet restore drill tasks: read the dumps, nothing else',
+    assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+  }, child);
+  new iam.RolePolicy(`${name}-drill-task-policy`, { role: taskRole.id, policy: policyDocument(fleet.backupBucket.readStatements(fleet.prefix)) }, child);
+  const executionRole = new iam.Role(`${name}-drill-execution-role`, {
+    description: 'Starts the fleet restore drill tasks: their logs',
+    assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+  }, child);
+  new iam.RolePolicy(`${name}-drill-execution-policy`, {
+    role: executionRole.id,
+    policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` }]),
+  }, child);
+
+  // Every group's checks, one file per group: the runner takes a file of several statements.
+  const checkFiles = groups.map((group, index) => ({ name: `PG_BACKUP_CHECKS_${index}`, value: drillGroupCheckFile(group.checks) }));
+  const taskDefinitions = new Map<number, ecs.TaskDefinition>();
+  for (const major of fleet.majors) {
+    const logging = (prefix: string) => ({
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': fleet.logGroupName, 'awslogs-region': fleet.environment.region, 'awslogs-stream-prefix': `${prefix}-${major}` },
+    });
+    taskDefinitions.set(major, new ecs.TaskDefinition(`${name}-drill-task-${major}`, {
+      family: `${name}-restore-drill-${major}`,
+      cpu: String(cpu),
+      memory: String(props.drillMemoryLimitMiB ?? 8192),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      ephemeralStorage: { sizeInGib: props.drillEphemeralStorageGiB ?? 50 },
+      taskRoleArn: taskRole.arn,
+      executionRoleArn: executionRole.arn,
+      volumes: [{ name: 'checks' }],
+      containerDefinitions: pulumi.jsonStringify([
+        {
+          name: 'scratch-postgres',
+          image: postgresServerImage(major),
+          essential: false,
+          // Listening on loopback only: the containers of this task share it, nothing else can connect.
+          command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
+          environment: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
+          healthCheck: { command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'], interval: 5, timeout: 5, retries: 12, startPeriod: 30 },
+          logConfiguration: logging('scratch-postgres'),
+        },
+        {
+          name: 'write-checks',
+          image: postgresServerImage(major),
+          essential: false,
+          entryPoint: ['sh', '-c'],
+          // printenv copies each group's checks byte for byte; no shell quoting of user SQL is involved.
+          command: [checkFiles.map((file, index) => `printenv ${file.name} > ${CHECKS_DIRECTORY}/group-${index}.sql`).join(' && ')],
+          environment: checkFiles,
+          mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false }],
+          logConfiguration: logging('write-checks'),
+        },
+        {
+          name: BLUEPRINT_RUNNER_CONTAINER_NAME,
+          image: fleet.image(major),
+          essential: true,
+          // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
+          entryPoint: ['env'],
+          command: ['pg-backup', '--help'],
+          dependsOn: [{ containerName: 'scratch-postgres', condition: 'HEALTHY' }, { containerName: 'write-checks', condition: 'SUCCESS' }],
+          mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }],
+          logConfiguration: logging('verify'),
+        },
+      ]),
+    }, child));
+  }
+  const securityGroup = new ec2.SecurityGroup(`${name}-drill-sg`, {
+    vpcId: props.vpcId,
+    description: 'Fleet restore drill tasks: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+    egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
+  }, child);
+
+  const longestRtoSeconds = Math.max(...groups.map((group) => group.rtoSeconds), 60);
+  const largestGroup = Math.max(...groups.map((group) => group.databases.length), 1);
+  const maxConcurrency = props.maxConcurrentDrills ?? 2;
+  const drill = fleetDumpRestoreDrill({
+    maxConcurrency,
+    maxRestoreDurationSeconds: longestRtoSeconds,
+    metricNamespace: fleet.metricNamespace,
+    executionTimeoutSeconds: fleetDrillExecutionTimeoutSeconds(largestGroup, maxConcurrency, longestRtoSeconds + 600),
+  });
+  const definitions = [...taskDefinitions.values()];
+  const substitutions = pulumi.all([fleet.notificationTopicArn, fleet.cluster.arn, pulumi.output(props.subnetIds), securityGroup.id])
+    .apply(([topicArn, clusterArn, subnets, securityGroupId]): Record<string, string> => ({
+      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
+      [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
+      [DrillPlaceholder.CONTAINER_NAME]: BLUEPRINT_RUNNER_CONTAINER_NAME,
+      [DrillPlaceholder.SUBNETS]: subnets.join(','),
+      [DrillPlaceholder.SECURITY_GROUPS]: securityGroupId,
+      [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+    }));
+  const execution = createDrillExecution(name, parent, {
+    drill: { definition: JSON.stringify(drill.definition), iamActions: drill.iamActions },
+    substitutions,
+    scopes: {
+      ...ecsDrillScopes({
+        environment: fleet.environment,
+        taskDefinitionArn: definitions[0].arn,
+        cluster: fleet.cluster,
+        taskRoleArn: taskRole.arn,
+        executionRoleArn: executionRole.arn,
+        notificationTopicArn: fleet.notificationTopicArn,
+        metricNamespace: fleet.metricNamespace,
+      }),
+      // Every major's verify task, picked per execution by its input.
+      'ecs-task-definition': { Resource: definitions.map((taskDefinition) => taskDefinition.arn) },
+    },
+    notificationTopicKeyArn: fleet.notificationTopicKeyArn,
+    logRetentionDays: fleet.logRetentionDays,
+    owner: 'PostgresBackupBlueprint',
+    roleDescription: 'Runs the fleet restore drill: its tasks, its metrics and its failure notifications, nothing else',
+  });
+
+  const schedulerRole = createSchedulerRole(`${name}-drill`, parent, fleet.environment, [
+    { Effect: 'Allow', Action: 'states:StartExecution', Resource: execution.stateMachine.arn },
+    { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: fleet.deadLetterQueueArn },
+  ]);
+  const schedules: scheduler.Schedule[] = [];
+  groups.forEach((group, groupIndex) => {
+    const rendered = renderEventBridgeSchedule(group.schedule, 'verification.schedule');
+    chunkDrillDatabases(group.databases).forEach((databases, chunkIndex) => {
+      const input = pulumi.all([fleet.backupBucket.bucketName, taskDefinitions.get(group.major)!.arn]).apply(([bucket, taskDefinitionArn]) => {
+        const value: FleetDrillInput = {
+          bucket,
+          prefix: fleet.prefix,
+          rtoSeconds: group.rtoSeconds,
+          taskDefinitionArn,
+          jobs,
+          checkFile: `${CHECKS_DIRECTORY}/group-${groupIndex}.sql`,
+          databases,
+        };
+        return JSON.stringify(value);
+      });
+      schedules.push(new scheduler.Schedule(`${name}-drill-schedule-${groupIndex}-${chunkIndex}`, {
+        description: `Restore drills of ${databases.length} database(s): ${databases.map((d) => `${d.id}/${d.name}`).join(', ')}`.slice(0, 512),
+        scheduleExpression: rendered.scheduleExpression,
+        scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        state: 'ENABLED',
+        target: {
+          arn: execution.stateMachine.arn,
+          roleArn: schedulerRole.arn,
+          input,
+          deadLetterConfig: { arn: fleet.deadLetterQueueArn },
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        },
+      }, child));
+    });
+  });
+
+  const failedDrillAlarm = createBackupAlarm(`${name}-failed-drill`, {
+    description: 'A fleet restore drill failed: each failed database was notified by name, and its drill metric is 1',
+    metric: failedExecutionsExpression(execution.stateMachine.arn),
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    topicArn: fleet.notificationTopicArn,
+  }, parent);
+  return {
+    taskDefinitions,
+    stateMachine: execution.stateMachine,
+    definition: execution.definition,
+    drillRole: execution.drillRole,
+    schedules,
+    groups,
+    failedDrillAlarm,
+  };
+}

@@ -1,0 +1,260 @@
+import * as backup from '@pulumi/aws/backup';
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as ecs from '@pulumi/aws/ecs';
+import type * as scheduler from '@pulumi/aws/scheduler';
+import type * as sfn from '@pulumi/aws/sfn';
+import * as pulumi from '@pulumi/pulumi';
+import { awsEnvironment } from './aws-environment';
+import { BackupBucket } from './backup-bucket';
+import { BackupNotifications } from './backup-notifications';
+import { PostgresBackupVault } from './backup-vault';
+import { BLUEPRINT_SERVER_DIMENSION, BlueprintFleetInfrastructure, planBlueprintServers } from './blueprint-fleet';
+import { createFleetBackupPlans, fleetHasBackupPlans } from './blueprint-fleet-backup-plans';
+import { createFleetDrills } from './blueprint-fleet-drills';
+import { createFleetDumps } from './blueprint-fleet-dumps';
+import { createDeadLetterQueue } from './dead-letter-queue';
+import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
+import { createBackupAlarm, deadLetterMessages } from './metric-alarm';
+import { EcsClusterReference } from './pg-dump-source';
+import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
+import { BackupTier, BackupTierOptions } from '../../core/backup-tier';
+import { blueprintTierPolicy } from '../../core/blueprint-server';
+import { CostEstimate } from '../../core/cost-estimate';
+import { resolveImmutability, resolveManagedSnapshots } from '../../core/defaults';
+import { checkFargateTaskSize } from '../../core/fargate-sizes';
+import { dumpBucketLifecycleRules } from '../../core/lifecycle';
+import { ImmutabilityPolicy } from '../../core/policy';
+import { Validator } from '../../core/validation';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
+
+export * from './postgres-backup-blueprint-props';
+export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from './blueprint-fleet';
+
+/**
+ * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds at
+ * most three resources — the same design as the CDK `PostgresBackupBlueprint`: one ECS cluster, one bucket (a prefix
+ * per server), one dump task definition and one verify task definition per PostgreSQL major, one restore-drill state
+ * machine that drills any database named in its input, one topic, one dashboard, one AWS Backup vault; per database a
+ * dump schedule (the shared task with its own command) and an RPO alarm; per server a security-group ingress rule; per
+ * group of databases sharing drill settings, one drill schedule.
+ *
+ * Each database's restore runbook (from core) is an output (`runbooks`, and `databases[i].runbook`), written to
+ * `runbookDirectory` when asked; the monthly storage-cost estimate of each server with sizes is in `costEstimates`
+ * and logged.
+ *
+ * Where Pulumi differs from CDK: a component cannot change the RDS instances' own arguments, so their automated
+ * backups come from `PostgresBackupBlueprint.managedSnapshotArgs(tier, …)` spread into each instance (the blueprint
+ * warns about every setting a database lacks); the scratch server of the drills trusts its task's loopback instead of
+ * a generated password, as `VerifyRestore` does.
+ *
+ * What the shared pieces cost in isolation: every dump task can read every server's secret (they are all in the one
+ * task definition), and the bucket's Object Lock and the vault lock are the blueprint's tier's for every database.
+ */
+export class PostgresBackupBlueprint extends pulumi.ComponentResource {
+  /**
+   * The automated-backup arguments a tier gives an `aws.rds.Instance` (retention, windows, tags copied to snapshots,
+   * a final snapshot): spread them into the instance, since a Pulumi component cannot set them afterwards.
+   */
+  public static managedSnapshotArgs(
+    tier: BackupTier, props: ManagedSnapshotArgsProps, options: BackupTierOptions = {},
+  ): ReturnType<typeof managedSnapshotArgs> {
+    const snapshots = tier.policy(options).managedSnapshots;
+    return managedSnapshotArgs(snapshots ? resolveManagedSnapshots(snapshots) : {}, props);
+  }
+
+  /** The bucket of every dump. */
+  public readonly backupBucket: BackupBucket;
+  /** Name of that bucket. */
+  public readonly bucketName: pulumi.Output<string>;
+  /** The key prefix of the fleet. */
+  public readonly prefix: string;
+  /** ARN of the topic failures go to. */
+  public readonly notificationTopicArn: pulumi.Output<string>;
+  /** The cluster the tasks run in. */
+  public readonly cluster: EcsClusterReference;
+  /** Dump task definitions by PostgreSQL major. */
+  public readonly dumpTaskDefinitions: ReadonlyMap<number, ecs.TaskDefinition>;
+  /** Verify task definitions by PostgreSQL major (none when no tier drills). */
+  public readonly verifyTaskDefinitions: ReadonlyMap<number, ecs.TaskDefinition>;
+  /** The restore-drill state machine of the whole fleet, when a tier drills. */
+  public readonly drillStateMachine?: sfn.StateMachine;
+  /** Its definition as deployed. */
+  public readonly drillDefinition?: pulumi.Output<string>;
+  /** The drill schedules, one per group of databases sharing schedule, RTO, checks and major. */
+  public readonly drillSchedules: readonly scheduler.Schedule[];
+  /** The AWS Backup vault, when a managed server's tier has a backup plan. */
+  public readonly vault?: PostgresBackupVault;
+  /** The AWS Backup plans, one per distinct plan among the managed servers. */
+  public readonly backupPlans: readonly backup.Plan[];
+  /** Fleet-wide alarms: a schedule that could not start a task or drill, a failed drill execution. */
+  public readonly alarms: readonly cloudwatch.MetricAlarm[];
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Every protected database. */
+  public readonly databases: readonly BlueprintProtectedDatabase[];
+  /** Each database's restore runbook (Markdown), by `<serverId>/<databaseName>`. */
+  public readonly runbooks: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Storage-cost estimates by server id (servers with sizes only). */
+  public readonly costEstimates: ReadonlyMap<string, CostEstimate>;
+  /** The CloudWatch namespace of the metrics. */
+  public readonly metricNamespace: string;
+
+  constructor(name: string, props: PostgresBackupBlueprintProps, opts?: pulumi.ComponentResourceOptions) {
+    super('postgres-backup:aws:PostgresBackupBlueprint', name, {}, opts);
+    const region = props.tierOptions?.sourceRegion ?? new pulumi.Config('aws').get('region');
+    const tierOptions: BackupTierOptions = { sourceRegion: region, ...props.tierOptions };
+    this.prefix = props.prefix ?? 'pg-dumps';
+    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+
+    // Every prop is a plain value: the whole fleet is checked before any resource is registered.
+    const validator = new Validator(PULUMI_VALIDATION_OPTIONS);
+    const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
+    const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
+    const servers = planBlueprintServers(props, tierOptions, lock, validator, this);
+    checkFargateTaskSize(validator, { cpu: props.dumpCpu ?? 1024, memoryLimitMiB: props.dumpMemoryLimitMiB ?? 2048 });
+    checkFargateTaskSize(validator, {
+      cpu: props.drillCpu ?? 2048, memoryLimitMiB: props.drillMemoryLimitMiB ?? 8192, ephemeralStorageGiB: props.drillEphemeralStorageGiB ?? 50,
+    });
+    validator.matches('prefix', props.prefix, /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/,
+      'lowercase letters, digits and hyphens, segments separated by "/", without a leading or trailing "/"');
+    validator.matches('bucketName', props.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3-63 lowercase letters, digits, dots and hyphens (a DNS-valid bucket name)');
+    validator.integer('maxConcurrentDrills', props.maxConcurrentDrills, 1, 40);
+    validator.integer('logRetentionDays', props.logRetentionDays, 1, 3653, 'days');
+    if (props.databases.length === 0) validator.report({ path: 'databases', value: [], allowed: 'at least one database' });
+    validator.throwIfInvalid();
+
+    const environment = awsEnvironment(this);
+    const child = { parent: this };
+    // One lifecycle rule per server: each keeps its dumps as long as its own tier says.
+    const lifecycleRules = servers.flatMap((server) => dumpBucketLifecycleRules(
+      server.policy.logicalDump!, { prefix: `${this.prefix}/${server.entry.id}/`, id: `pg-dumps-${server.entry.id}` },
+    ));
+    this.backupBucket = new BackupBucket(`${name}-backups`, {
+      bucketName: props.bucketName,
+      lifecycleRules,
+      objectLock: lock,
+      serverAccessLogs: props.serverAccessLogs,
+      breakGlassRoleArn: props.breakGlassRoleArn,
+      retainOnDelete: props.retainOnDelete,
+      environment,
+    }, child);
+    this.bucketName = this.backupBucket.bucketName;
+    const notifications = new BackupNotifications(`${name}-notifications`, {
+      topicArn: props.notificationTopicArn,
+      topicKeyArn: props.notificationTopicKeyArn,
+      additionalPublishingServices: fleetHasBackupPlans(servers) ? ['backup.amazonaws.com'] : [],
+      retainOnDelete: props.retainOnDelete,
+      environment,
+    }, child);
+    this.notificationTopicArn = notifications.topicArn;
+    if (props.cluster) {
+      this.cluster = props.cluster;
+    } else {
+      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
+      this.cluster = { arn: cluster.arn, name: cluster.name };
+    }
+    const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
+    const deadLetterQueue = createDeadLetterQueue(name, this);
+    const image = props.image;
+
+    const fleet: BlueprintFleetInfrastructure = {
+      parent: this,
+      name,
+      props,
+      environment,
+      backupBucket: this.backupBucket,
+      prefix: this.prefix,
+      notificationTopicArn: this.notificationTopicArn,
+      notificationTopicKeyArn: notifications.topicKeyArn,
+      cluster: this.cluster,
+      logGroupName: logGroup.name,
+      logGroupArn: logGroup.arn,
+      deadLetterQueueArn: deadLetterQueue.arn,
+      metricNamespace: this.metricNamespace,
+      majors: [...new Set(servers.map((server) => server.major))].sort((a, b) => a - b),
+      image: (major) => (typeof image === 'function' ? image(major) : image),
+      logRetentionDays,
+    };
+
+    const dumps = createFleetDumps(fleet, servers);
+    this.dumpTaskDefinitions = dumps.taskDefinitions;
+    this.databases = dumps.databases;
+    this.costEstimates = dumps.costEstimates;
+    this.runbooks = Object.fromEntries(dumps.databases.map((database) => [database.label, database.runbook]));
+    for (const [serverId, estimate] of dumps.costEstimates) {
+      void pulumi.log.info(`${serverId}: estimated backup storage ${estimate.totalMonthlyUsd.toFixed(2)} USD a month (${estimate.summary})`, this);
+    }
+
+    const alarms: cloudwatch.MetricAlarm[] = [createBackupAlarm(`${name}-schedule-dead-letters`, {
+      description: 'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
+      metric: deadLetterMessages(deadLetterQueue.name),
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      topicArn: this.notificationTopicArn,
+    }, this)];
+
+    const drills = createFleetDrills(fleet, servers);
+    this.verifyTaskDefinitions = drills?.taskDefinitions ?? new Map();
+    this.drillStateMachine = drills?.stateMachine;
+    this.drillDefinition = drills?.definition;
+    this.drillSchedules = drills?.schedules ?? [];
+    if (drills) alarms.push(drills.failedDrillAlarm);
+    this.alarms = alarms;
+
+    const managedPlans = createFleetBackupPlans(fleet, servers, basePolicy);
+    this.vault = managedPlans.vault;
+    this.backupPlans = managedPlans.plans;
+    this.dashboard = this.createDashboard(name, environment.region);
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      notificationTopicArn: this.notificationTopicArn,
+      drillStateMachineArn: this.drillStateMachine?.arn,
+      dashboardName: this.dashboard.dashboardName,
+      runbooks: this.runbooks,
+      restoreCommands: Object.fromEntries(this.databases.map((database) => [database.label, database.restoreCommand])),
+    });
+  }
+
+  /** The protected database `databaseName` of server `serverId`. */
+  public database(serverId: string, databaseName: string): BlueprintProtectedDatabase {
+    const found = this.databases.find((candidate) => candidate.serverId === serverId && candidate.databaseName === databaseName);
+    if (!found) throw new Error(`the blueprint protects no database ${databaseName} on ${serverId}`);
+    return found;
+  }
+
+  private createDashboard(name: string, region: pulumi.Output<string>): cloudwatch.Dashboard {
+    const search = (dimensions: string, metricName: string, filter: string, statistic: string, period: number) => [{
+      expression: `SEARCH('{${this.metricNamespace},${dimensions}} MetricName="${metricName}"${filter}', '${statistic}', ${period})`,
+      label: '',
+      id: 'e1',
+    }];
+    const graph = (title: string, metrics: unknown[], x: number, y: number) => ({
+      type: 'metric', x, y, width: 12, height: 6, properties: { title, metrics, region, view: 'timeSeries', stat: 'Average', period: 300 },
+    });
+    const rpoAlarmArns = this.databases.map((database) => database.rpoAlarm.arn);
+    const widgets: unknown[] = [
+      graph('Dump failures by database', search(`${BLUEPRINT_SERVER_DIMENSION},Database`, 'BackupFailed', '', 'Sum', 3600), 0, 0),
+      graph('Dump size by database', search(`${BLUEPRINT_SERVER_DIMENSION},Database`, 'BackupBytes', '', 'Maximum', 3600), 12, 0),
+      graph('Restore drills failed by database', search('Database,Drill', 'RestoreDrillFailed', ' Drill="dump"', 'Sum', 86400), 0, 6),
+      graph('Restore duration by database (seconds)', search('Database,Drill', 'RestoreDurationSeconds', ' Drill="dump"', 'Maximum', 86400), 12, 6),
+    ];
+    // An alarm status widget shows at most 100 alarms.
+    for (let start = 0; start < rpoAlarmArns.length; start += 100) {
+      widgets.push({
+        type: 'alarm',
+        x: 0,
+        y: 12 + (start / 100) * 6,
+        width: 24,
+        height: 6,
+        properties: { title: `RPO of each database (${start + 1}–${Math.min(rpoAlarmArns.length, start + 100)})`, alarms: rpoAlarmArns.slice(start, start + 100) },
+      });
+    }
+    return new cloudwatch.Dashboard(`${name}-dashboard`, {
+      dashboardName: `${name}-postgres-backups`,
+      dashboardBody: pulumi.jsonStringify({ widgets }),
+    }, { parent: this });
+  }
+}

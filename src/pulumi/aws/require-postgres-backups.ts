@@ -1,0 +1,244 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Validator } from '../../core/validation';
+
+/** What a backup component of this library does for a database: restore drills are not among them, as they protect nothing. */
+export type BackupProtectionKind = 'logical-dump' | 'managed-backup' | 'wal-archive';
+
+const BACKUP_PROTECTION_KINDS: readonly BackupProtectionKind[] = ['logical-dump', 'managed-backup', 'wal-archive'];
+
+/** The RDS resources of this program that a backup component protects, and how; weak, so the registry keeps nothing alive. */
+const protections = new WeakMap<pulumi.Resource, Set<BackupProtectionKind>>();
+
+/**
+ * Records that a backup component of this library protects `resource`, an RDS instance or cluster of this program, for
+ * {@link RequirePostgresBackups}. `ScheduledPgDump` records a logical dump, `ManagedPostgresBackupPlan` a managed
+ * backup; a database given by secret, identifier or ARN has no resource here (`undefined`), and nothing is recorded.
+ */
+export function recordProtectedDatabase(resource: pulumi.Resource | undefined, kind: 'logical-dump' | 'managed-backup' | 'wal-archive'): void {
+  // Callers from plain JavaScript are not held to the type, and a restore drill must never count as a backup.
+  if (!BACKUP_PROTECTION_KINDS.includes(kind)) {
+    throw new Error(`recordProtectedDatabase: kind is ${JSON.stringify(kind)}; allowed: one of: ${BACKUP_PROTECTION_KINDS.join(', ')}`);
+  }
+  if (resource === undefined) return;
+  let kinds = protections.get(resource);
+  if (kinds === undefined) {
+    kinds = new Set();
+    protections.set(resource, kinds);
+  }
+  kinds.add(kind);
+}
+
+/** Props of {@link RequirePostgresBackups}. */
+export interface RequirePostgresBackupsProps {
+  /**
+   * `error`: {@link RequirePostgresBackups.check} throws, so `pulumi preview` and `pulumi up` fail before any change;
+   * `warning`: it logs a warning on each unprotected database and the program goes on.
+   * @default 'error'
+   */
+  readonly level?: 'error' | 'warning';
+  /**
+   * Also require read replicas (`replicateSourceDb` set) to be protected; they are usually restored from their source instead.
+   * @default false
+   */
+  readonly includeReadReplicas?: boolean;
+}
+
+/**
+ * Thrown by {@link RequirePostgresBackups.check} at level `error`: one error naming every unprotected database, so
+ * they are all fixed in one pass.
+ */
+export class UnprotectedPostgresDatabasesError extends Error {
+  /** The Pulumi resource names of the unprotected databases, in the order they were created. */
+  public readonly databases: readonly string[];
+
+  constructor(message: string, databases: readonly string[]) {
+    super(message);
+    this.name = 'UnprotectedPostgresDatabasesError';
+    this.databases = databases;
+  }
+}
+
+const INSTANCE_TYPE = 'aws:rds/instance:Instance';
+const CLUSTER_TYPE = 'aws:rds/cluster:Cluster';
+const POSTGRES_ENGINES: readonly string[] = ['postgres', 'aurora-postgresql'];
+const BACKUP_COMPONENTS = 'no ScheduledPgDump, ManagedPostgresBackupPlan or PostgresBackupBlueprint protects';
+
+/** An RDS instance or cluster the guard saw being created, with the inputs that decide whether it is checked. */
+interface RdsCandidate {
+  readonly resource: pulumi.Resource;
+  readonly name: string;
+  readonly type: string;
+  readonly engine: unknown;
+  readonly identifier: unknown;
+  readonly replicateSourceDb: unknown;
+}
+
+/** What the guard knows of a database's engine while the program runs. */
+type EngineFinding = 'postgres' | 'other' | 'unknown';
+
+/**
+ * Proves that every PostgreSQL database of a Pulumi program is backed up: each RDS for PostgreSQL instance and
+ * Aurora PostgreSQL cluster (`aws.rds.Instance` with engine `postgres`, `aws.rds.Cluster` with engine
+ * `aurora-postgresql` or `postgres`) created after the guard that no `ScheduledPgDump`, `ManagedPostgresBackupPlan`
+ * or `PostgresBackupBlueprint` of this library protects (through `PostgresDatabase.fromInstance/fromCluster` or
+ * `ManagedPostgresDatabase.fromInstance/fromCluster`) is reported by {@link RequirePostgresBackups.check}: all of
+ * them in one error, or a warning on each by option.
+ *
+ * ```ts
+ * const guard = new RequirePostgresBackups();   // first, before the resources it is to see
+ * const orders = new aws.rds.Instance('orders', { engine: 'postgres', ... });
+ * new ScheduledPgDump('orders', { database: PostgresDatabase.fromInstance(orders), ... });
+ * const scratch = new aws.rds.Instance('scratch', { engine: 'postgres', ... });
+ * guard.acknowledge(scratch, 'rebuilt from fixtures by every test run');
+ * export const unprotectedDatabases = guard.check();   // last
+ * ```
+ *
+ * Aurora cluster instances (`aws.rds.ClusterInstance`) are covered by their cluster and never checked; read replicas
+ * are skipped unless asked for; other engines are ignored; resources read with `get` are not this program's and are
+ * not checked.
+ *
+ * How it differs from the CDK Aspect:
+ * - Pulumi has no phase after the program is built in which an aspect could visit the tree, so the program calls
+ *   {@link RequirePostgresBackups.check} after creating its resources. Resources created after that call, such as
+ *   those created inside `apply` callbacks that run later, are not seen; neither are resources created before the
+ *   guard, nor the children of components created before it (a component takes its transformations when it is
+ *   created).
+ * - The guard sees resources through `pulumi.runtime.registerStackTransformation`: a transformation the SDK runs in
+ *   the program itself, synchronously, while each resource is constructed, with the resource object, type, name and
+ *   inputs. The newer `registerResourceTransform` runs in the Pulumi engine, asynchronously, and is refused under
+ *   `pulumi.runtime.setMocks` ("The Pulumi CLI does not support transforms"), so a guard built on it could not be
+ *   unit tested, and its findings would not be complete when the program's last line runs. A stack transformation
+ *   needs the stack resource, which `pulumi up` and `pulumi preview` always have; a unit test creates it with
+ *   `pulumi.runtime.runInPulumiStack`. It does not see the children of multi-language components, which the engine
+ *   constructs in another process.
+ * - An engine given as an output or a promise, or not given (an instance restored from a snapshot; a read replica
+ *   whose source is not an instance of this program), is not known while the program runs. Such a database is checked
+ *   as if it were PostgreSQL, and the finding says so: skipping it would let an unprotected database pass. Acknowledge
+ *   it when it is not PostgreSQL. A read replica whose `replicateSourceDb` is its source's `identifier`, `arn` or `id`
+ *   (or the source's plain identifier) has the source's engine.
+ * - A database that deliberately needs no backup is acknowledged with {@link RequirePostgresBackups.acknowledge},
+ *   the counterpart of CDK's `Annotations.acknowledgeWarning`, at either level.
+ */
+export class RequirePostgresBackups {
+  /** The level findings are reported at. */
+  public readonly level: 'error' | 'warning';
+  /** Whether read replicas are checked too. */
+  public readonly includeReadReplicas: boolean;
+  private readonly candidates: RdsCandidate[] = [];
+  private readonly acknowledged = new Map<pulumi.Resource, string>();
+
+  constructor(props: RequirePostgresBackupsProps = {}) {
+    const validator = new Validator();
+    validator.oneOf('RequirePostgresBackups.level', props.level, ['error', 'warning']);
+    validator.throwIfInvalid();
+    this.level = props.level ?? 'error';
+    this.includeReadReplicas = props.includeReadReplicas ?? false;
+    try {
+      pulumi.runtime.registerStackTransformation((args) => {
+        this.observe(args);
+        // The guard only looks: the resource is created as the program wrote it.
+        return undefined;
+      });
+    } catch (error) {
+      throw new Error('RequirePostgresBackups must be created inside a Pulumi program, where the stack resource exists '
+        + `(in a unit test under pulumi.runtime.setMocks, inside pulumi.runtime.runInPulumiStack): ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Accepts that `database` has no backups, for `reason` (why it needs none: scratch data, rebuilt from a source,
+   * backed up outside this library…), so {@link RequirePostgresBackups.check} passes it at either level.
+   */
+  public acknowledge(database: pulumi.Resource, reason: string): void {
+    const validator = new Validator();
+    if (typeof reason !== 'string' || reason.trim() === '') {
+      validator.report({
+        path: 'RequirePostgresBackups.acknowledge.reason', value: reason, allowed: 'a non-empty reason why the database needs no backups',
+      });
+    }
+    validator.throwIfInvalid();
+    this.acknowledged.set(database, reason);
+  }
+
+  /**
+   * Reports every PostgreSQL database created since the guard that no backup component protects and that is not
+   * acknowledged: at level `error` it throws one {@link UnprotectedPostgresDatabasesError} naming them all; at level
+   * `warning` it logs a warning on each. Call it after the program has created its resources.
+   *
+   * @returns the Pulumi resource names of the unprotected databases (empty when all are protected), e.g. to export
+   *   as a stack output at level `warning`
+   */
+  public check(): string[] {
+    const unprotected = this.candidates
+      .map((candidate) => ({ candidate, engine: this.engineOf(candidate, new Set()) }))
+      .filter(({ candidate, engine }) => engine !== 'other' && this.isChecked(candidate) && !this.isCovered(candidate));
+    const names = unprotected.map(({ candidate }) => candidate.name);
+    if (unprotected.length === 0) return names;
+    const advice = 'acknowledge it with RequirePostgresBackups.acknowledge(database, reason) giving the reason it needs none.';
+    if (this.level === 'warning') {
+      for (const { candidate, engine } of unprotected) {
+        const message = `The PostgreSQL database ${describe(candidate, engine)} has no backups: ${BACKUP_COMPONENTS} it. Protect it, or ${advice}`;
+        void pulumi.log.warn(message, candidate.resource);
+      }
+      return names;
+    }
+    const one = unprotected.length === 1;
+    const list = unprotected.map(({ candidate, engine }) => `  - ${describe(candidate, engine)}\n`).join('');
+    throw new UnprotectedPostgresDatabasesError(
+      `${one ? 'One PostgreSQL database has' : `${unprotected.length} PostgreSQL databases have`} no backups: `
+      + `${BACKUP_COMPONENTS} ${one ? 'it' : 'them'}:\n${list}Protect each, or ${advice}`,
+      names,
+    );
+  }
+
+  private observe(args: pulumi.ResourceTransformationArgs): void {
+    if (args.type !== INSTANCE_TYPE && args.type !== CLUSTER_TYPE) return;
+    // `get` reads a database another program manages; an `import` adopts one, which this program then manages.
+    if (args.opts.id !== undefined) return;
+    this.candidates.push({
+      resource: args.resource,
+      name: args.name,
+      type: args.type,
+      engine: args.props.engine,
+      identifier: args.props.identifier,
+      replicateSourceDb: args.type === INSTANCE_TYPE ? args.props.replicateSourceDb : undefined,
+    });
+  }
+
+  private isChecked(candidate: RdsCandidate): boolean {
+    return this.includeReadReplicas || !isSet(candidate.replicateSourceDb);
+  }
+
+  private isCovered(candidate: RdsCandidate): boolean {
+    return protections.has(candidate.resource) || this.acknowledged.has(candidate.resource);
+  }
+
+  private engineOf(candidate: RdsCandidate, visited: Set<RdsCandidate>): EngineFinding {
+    const engine = candidate.engine;
+    if (typeof engine === 'string' && engine !== '') return POSTGRES_ENGINES.includes(engine.toLowerCase()) ? 'postgres' : 'other';
+    if (isSet(engine)) return 'unknown';
+    // A read replica is created with its source's engine.
+    visited.add(candidate);
+    const source = isSet(candidate.replicateSourceDb) ? this.sourceOf(candidate.replicateSourceDb) : undefined;
+    return source === undefined || visited.has(source) ? 'unknown' : this.engineOf(source, visited);
+  }
+
+  private sourceOf(replicateSourceDb: unknown): RdsCandidate | undefined {
+    return this.candidates.find((candidate) => {
+      if (candidate.type !== INSTANCE_TYPE) return false;
+      if (typeof replicateSourceDb === 'string') return candidate.identifier === replicateSourceDb;
+      const attributes = candidate.resource as unknown as Record<string, unknown>;
+      return ['identifier', 'arn', 'id'].some((attribute) => attributes[attribute] === replicateSourceDb);
+    });
+  }
+}
+
+/** Whether an optional input was given: an output or a promise counts, whatever it turns out to hold. */
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function describe(candidate: RdsCandidate, engine: EngineFinding): string {
+  const note = engine === 'unknown' ? '; its engine is not known while the program runs, so it is checked as PostgreSQL' : '';
+  return `${candidate.name} (${candidate.type}${note})`;
+}
