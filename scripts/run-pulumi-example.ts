@@ -92,8 +92,9 @@ export async function runPulumiExample(dir: string): Promise<RecordedResource[]>
   }, project.name, 'example', false);
   const config = Object.fromEntries(Object.entries(EXAMPLE_CONFIG).map(([key, value]) => [`${project.name}:${key}`, value]));
   pulumi.runtime.setAllConfig(config, SECRET_KEYS.map((key) => `${project.name}:${key}`));
+  // As `pulumi up` runs a program: inside the stack resource, its exports the stack's outputs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(path.resolve(dir, project.main));
+  await pulumi.runtime.runInPulumiStack(async () => require(path.resolve(dir, project.main)));
   // Waits until every registration the program started has finished.
   await pulumi.runtime.disconnect();
   if (failures.length > 0) throw new Error(`the example failed:\n${failures.map((failure) => String((failure as Error)?.message ?? failure)).join('\n')}`);

@@ -78,5 +78,5 @@ export function chunkDrillDatabases(
 
 /** The SQL file of a group's checks: each statement ended by one `;`, one a line (the runner runs a file of several). */
 export function drillGroupCheckFile(checks: readonly string[]): string {
-  return checks.map((sql) => `${sql.replace(/;\s*$/, '')};`).join('\n');
+  return checks.map((sql) => `${sql.trim().replace(/;+$/, '').trimEnd()};`).join('\n');
 }

@@ -56,6 +56,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure, servers: B
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
   }, child);
   new iam.RolePolicy(`${name}-dump-execution-policy`, { role: executionRole.id, policy: policyDocument(executionStatements(fleet, servers)) }, child);
+  grantSecretsInChunks(fleet, executionRole, servers);
 
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of fleet.majors) {
@@ -221,14 +222,38 @@ function notifyWhenDumpTaskFails(fleet: BlueprintFleetInfrastructure, taskDefini
   return rule;
 }
 
-/** The execution role's statements: write the task logs, read every server's secret (and decrypt it). */
+/**
+ * Secrets per managed policy: an RDS-managed secret's ARN has about 105 characters, so 40 of them leave room under
+ * IAM's 6,144 characters for longer regions and secret names.
+ */
+export const SECRETS_PER_POLICY = 40;
+
+/** The execution role's own statements: write the task logs, decrypt the secrets' keys. */
 function executionStatements(fleet: BlueprintFleetInfrastructure, servers: BlueprintServerPlan[]): PolicyStatement[] {
   const keys = servers.map((server) => server.entry.database.secretKmsKeyArn).filter((key): key is pulumi.Output<string> => key !== undefined);
   return [
     { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` },
-    { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: servers.map((server) => server.entry.database.secretArn) },
+    // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
     ...(keys.length > 0 ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: keys }] : []),
   ];
+}
+
+/**
+ * Reading every server's secret, in managed policies of {@link SECRETS_PER_POLICY} secrets: a role's inline policies
+ * share 10,240 characters, which a fleet of about a hundred secret ARNs would pass.
+ */
+function grantSecretsInChunks(fleet: BlueprintFleetInfrastructure, role: iam.Role, servers: BlueprintServerPlan[]): void {
+  for (let start = 0, chunk = 0; start < servers.length; start += SECRETS_PER_POLICY, chunk++) {
+    const policy = new iam.Policy(`${fleet.name}-dump-secrets-${chunk}`, {
+      description: `Read the database secrets of fleet servers ${start + 1}-${Math.min(servers.length, start + SECRETS_PER_POLICY)}`,
+      policy: policyDocument([{
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: servers.slice(start, start + SECRETS_PER_POLICY).map((server) => server.entry.database.secretArn),
+      }]),
+    }, { parent: fleet.parent });
+    new iam.RolePolicyAttachment(`${fleet.name}-dump-secrets-${chunk}`, { role: role.name, policyArn: policy.arn }, { parent: fleet.parent });
+  }
 }
 
 /** One database's runbook once the bucket, region, topic and identifier are known; written to the runbook directory if asked. */

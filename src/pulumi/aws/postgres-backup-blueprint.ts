@@ -32,12 +32,13 @@ export * from './postgres-backup-blueprint-props';
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from './blueprint-fleet';
 
 /**
- * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds at
- * most three resources — the same design as the CDK `PostgresBackupBlueprint`: one ECS cluster, one bucket (a prefix
+ * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds
+ * about three resources — the same design as the CDK `PostgresBackupBlueprint`: one ECS cluster, one bucket (a prefix
  * per server), one dump task definition and one verify task definition per PostgreSQL major, one restore-drill state
  * machine that drills any database named in its input, one topic, one dashboard, one AWS Backup vault; per database a
  * dump schedule (the shared task with its own command) and an RPO alarm; per server a security-group ingress rule; per
- * group of databases sharing drill settings, one drill schedule.
+ * group of databases sharing drill settings, one drill schedule; per 40 servers a managed policy reading their secrets
+ * (a role's inline policies share 10,240 characters).
  *
  * Each database's restore runbook (from core) is an output (`runbooks`, and `databases[i].runbook`), written to
  * `runbookDirectory` when asked; the monthly storage-cost estimate of each server with sizes is in `costEstimates`

@@ -164,6 +164,17 @@ describe('PostgresBackupBlueprint (Pulumi AWS) shares its infrastructure', () =>
     expect(argv[argv.indexOf('--database-url') + 1]).toBe('postgres://orders.abc123.eu-west-1.rds.amazonaws.com:5432/postgres');
   });
 
+  test('the dump tasks may read exactly the fleet\'s secrets, forty to a managed policy so IAM\'s size limits hold for large fleets', async () => {
+    await deploy({ databases: Array.from({ length: 51 }, (_, index) => selfManaged(`s${index + 1}`)) });
+    const policies = engine.ofType('aws:iam/policy:Policy').map((policy) => JSON.parse(policy.inputs.policy).Statement[0]);
+    expect(policies.map((statement) => statement.Resource.length)).toEqual([40, 11]);
+    expect(policies.flatMap((statement) => statement.Resource)).toEqual(
+      Array.from({ length: 51 }, (_, index) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:s${index + 1}-AbCdEf`),
+    );
+    expect(engine.ofType('aws:iam/rolePolicyAttachment:RolePolicyAttachment').map((attachment) => attachment.inputs.role))
+      .toEqual(['fleet-dump-execution-role', 'fleet-dump-execution-role']);
+  });
+
   test('the dump task may write under the fleet prefix and never delete', async () => {
     await deploy({ databases: [selfManaged('billing')] });
     const statements = engine.roleStatements('fleet-dump-task-role');
