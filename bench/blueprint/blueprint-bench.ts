@@ -18,6 +18,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { BlueprintDatabase, PostgresBackupBlueprint, PostgresDatabase } from '../../src/cdk';
 import { BackupTier } from '../../src/core';
+import { median, writeBenchmarkSection } from '../support/benchmarks-file';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string }).version;
@@ -99,12 +100,6 @@ function synthesizeFleet(count: number, minimizePolicies: boolean): Measurement 
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function section(results: Measurement[][], withoutMinimizing: Measurement[]): string {
   const rows = results.map((runs) => ({ ...runs[0], synthMs: median(runs.map((run) => run.synthMs)), times: runs.map((run) => run.synthMs) }));
   const smallest = rows[0];
@@ -158,16 +153,6 @@ function section(results: Measurement[][], withoutMinimizing: Measurement[]): st
   return lines.join('\n');
 }
 
-function writeSection(text: string): void {
-  const file = flags.out!;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next = start >= 0 && end > start
-    ? `${current.slice(0, start)}${text}${current.slice(end + END_MARKER.length)}`
-    : `${current.replace(/\n*$/, '')}\n\n${text}\n`;
-  fs.writeFileSync(file, next);
-}
 
 function main(): void {
   // One warm-up synthesis, so module loading is not counted in the first measured size.
@@ -183,7 +168,7 @@ function main(): void {
   }
   const text = section(results, withoutMinimizing);
   console.log(`\n${text}`);
-  writeSection(text);
+  writeBenchmarkSection(flags.out!, START_MARKER, END_MARKER, text);
 }
 
 main();

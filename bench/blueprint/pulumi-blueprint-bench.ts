@@ -9,11 +9,11 @@
  *   npx ts-node --transpile-only bench/blueprint/pulumi-blueprint-bench.ts [--sizes 10,50,100] [--repeats 3] [--out BENCHMARKS.md]
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { median, writeBenchmarkSection } from '../support/benchmarks-file';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const START_MARKER = '<!-- pulumi-blueprint-bench:start -->';
@@ -120,12 +120,6 @@ function measure(count: number): Measurement {
   return JSON.parse(line) as Measurement;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function section(sizes: number[], repeats: number, results: Measurement[][]): string {
   const rows = results.map((runs) => ({ ...runs[0], programMs: median(runs.map((run) => run.programMs)), times: runs.map((run) => run.programMs) }));
   const smallest = rows[0];
@@ -171,15 +165,6 @@ function section(sizes: number[], repeats: number, results: Measurement[][]): st
   ].join('\n');
 }
 
-function writeSection(file: string, text: string): void {
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next = start >= 0 && end > start
-    ? `${current.slice(0, start)}${text}${current.slice(end + END_MARKER.length)}`
-    : `${current.replace(/\n*$/, '')}\n\n${text}\n`;
-  fs.writeFileSync(file, next);
-}
 
 async function main(): Promise<void> {
   if (flags.child !== undefined) {
@@ -198,7 +183,7 @@ async function main(): Promise<void> {
   }
   const text = section(sizes, repeats, results);
   console.log(`\n${text}`);
-  writeSection(flags.out!, text);
+  writeBenchmarkSection(flags.out!, START_MARKER, END_MARKER, text);
 }
 
 main().catch((error) => {

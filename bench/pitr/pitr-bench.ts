@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { PitrCluster, drillPitr, runAsServerUser, startPitrCluster } from '../../test/integration/pitr-cluster';
 import { postgresBinDir } from '../../test/support/postgres';
+import { median, writeBenchmarkSection } from '../support/benchmarks-file';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const START_MARKER = '<!-- pitr-bench:start -->';
@@ -42,12 +43,6 @@ const burstSeconds = Number(flags['burst-seconds']);
 const RESTORE_REPEATS = 3;
 
 const posix = (root: string) => ({ kind: 'posix' as const, path: path.join(root, 'repo') });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 const fmt = (seconds: number) => seconds.toFixed(1);
 
@@ -191,22 +186,12 @@ differential backups bound.
 ${END_MARKER}`;
 }
 
-function writeSection(text: string): void {
-  const file = flags.out!;
-  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next = start >= 0 && end > start
-    ? `${current.slice(0, start)}${text}${current.slice(end + END_MARKER.length)}`
-    : `${current.replace(/\n*$/, '')}\n\n${text}\n`;
-  fs.writeFileSync(file, next);
-}
 
 async function main(): Promise<void> {
   const windows = await measureLossWindows();
   const restores = await measureRestores();
   const text = section(windows, restores);
-  writeSection(text);
+  writeBenchmarkSection(flags.out!, START_MARKER, END_MARKER, text);
   console.log(text);
 }
 

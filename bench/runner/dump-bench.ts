@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
 import { startS3 } from '../../test/support/s3';
+import { median } from '../support/benchmarks-file';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const { values: flags } = parseArgs({
@@ -106,13 +107,6 @@ async function pgbench(pg: PostgresCluster, database: string, pgScale: number): 
 const gb = (bytes: number) => (bytes / 1e9).toFixed(2);
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const secs = (s: number) => s.toFixed(1);
-
-/** Median of a list of figures. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const cli = compileRunner();

@@ -1,15 +1,15 @@
 import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
+import { awsBackupPlanRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
 import { BlueprintFleetInfrastructure, BlueprintServerPlan } from './blueprint-fleet';
 import { ManagedDatabaseSettings } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { defaultBackupPlanSchedule, resolveBackupPlan, resolveManagedSnapshots } from '../../core/defaults';
+import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/defaults';
 import { resolveVaultLock } from '../../core/managed-backup-plan';
 import { BackupPolicy } from '../../core/policy';
-import { renderAwsBackupSchedule } from '../../core/schedule';
 
 /** The fleet's AWS Backup vault and plans. */
 export interface BlueprintFleetBackupPlans {
@@ -62,30 +62,7 @@ export function createFleetBackupPlans(
   }
   const plans = [...byPlan.values()].map((group, index) => {
     const policy = group[0].policy;
-    const resolved = resolveBackupPlan(policy.backupPlan!);
-    const copyActions = (policy.copies ?? []).map((copy) => ({
-      destinationVaultArn: copy.vaultArn!, lifecycle: { deleteAfter: copy.retentionDays },
-    }));
-    const rules: backup.PlanArgs['rules'] = resolved.rules.map((rule, ruleIndex) => ({
-      ruleName: rule.name,
-      targetVaultName: vault.backupVaultName,
-      schedule: renderAwsBackupSchedule(rule.schedule, `backupPlan.rules[${ruleIndex}].schedule`),
-      lifecycle: {
-        deleteAfter: rule.retentionDays,
-        ...(rule.moveToColdStorageAfterDays !== undefined ? { coldStorageAfter: rule.moveToColdStorageAfterDays } : {}),
-      },
-      copyActions,
-    }));
-    if (resolved.continuousBackupRetentionDays !== undefined) {
-      rules.push({
-        ruleName: 'continuous',
-        targetVaultName: vault.backupVaultName,
-        enableContinuousBackup: true,
-        schedule: renderAwsBackupSchedule(resolved.rules[0]?.schedule ?? defaultBackupPlanSchedule('daily')),
-        lifecycle: { deleteAfter: resolved.continuousBackupRetentionDays },
-        copyActions,
-      });
-    }
+    const rules = awsBackupPlanRules(resolveBackupPlan(policy.backupPlan!), vault.backupVaultName, policy.copies ?? []);
     const plan = new backup.Plan(`${name}-backup-plan-${index}`, { rules }, { parent });
     new backup.Selection(`${name}-backup-selection-${index}`, {
       name: 'Databases',

@@ -24,6 +24,7 @@ export * from './verify-restore';
 export * from './managed-postgres-database';
 export * from './backup-vault';
 export * from './managed-backup-alarms';
+export * from './backup-plan-rules';
 export * from './managed-postgres-backup-plan';
 export * from './pitr-drill';
 export * from './self-hosted-pitr-archive';

@@ -3,26 +3,23 @@ import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
+import { awsBackupPlanRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
-import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, defaultBackupPlanSchedule, resolveBackupPolicy } from '../../core/defaults';
+import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, resolveBackupPolicy } from '../../core/defaults';
 import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
 } from '../../core/managed-backup-plan';
 import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../../core/policy';
-import { renderAwsBackupSchedule } from '../../core/schedule';
 import { Validator } from '../../core/validation';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 /** The backup plan a {@link ManagedPostgresBackupPlan} gets when it is given none: one daily rule, kept 35 days. */
 export const DEFAULT_MANAGED_BACKUP_PLAN: BackupPlanPolicy = { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }] };
-
-/** Name of the backup-plan rule of continuous backup. */
-export const CONTINUOUS_BACKUP_RULE_NAME = 'continuous';
 
 /** Props of {@link ManagedPostgresBackupPlan}. */
 export interface ManagedPostgresBackupPlanProps {
@@ -211,30 +208,9 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       this.vaultName = this.backupVault.backupVaultName;
     }
 
-    const copyActions = resolved.copies.map((copy) => ({ destinationVaultArn: copy.vaultArn!, lifecycle: { deleteAfter: copy.retentionDays } }));
-    const planRules: backup.PlanArgs['rules'] = this.rules.map((rule, index) => ({
-      ruleName: rule.name,
-      targetVaultName: this.vaultName,
-      schedule: renderAwsBackupSchedule(rule.schedule, `backupPlan.rules[${index}].schedule`),
-      lifecycle: {
-        deleteAfter: rule.retentionDays,
-        ...(rule.moveToColdStorageAfterDays !== undefined ? { coldStorageAfter: rule.moveToColdStorageAfterDays } : {}),
-      },
-      copyActions,
-    }));
-    const continuous = resolved.backupPlan!.continuousBackupRetentionDays;
-    if (continuous !== undefined) {
-      planRules.push({
-        ruleName: CONTINUOUS_BACKUP_RULE_NAME,
-        targetVaultName: this.vaultName,
-        enableContinuousBackup: true,
-        schedule: renderAwsBackupSchedule(this.rules[0]?.schedule ?? defaultBackupPlanSchedule('daily')),
-        lifecycle: { deleteAfter: continuous },
-        copyActions,
-      });
-      if (copyActions.length > 0) {
-        void pulumi.log.info('Copies of continuous backups are snapshots: the copies restore to the time they were taken, without point-in-time recovery.', this);
-      }
+    const planRules = awsBackupPlanRules(resolved.backupPlan!, this.vaultName, resolved.copies);
+    if (resolved.backupPlan!.continuousBackupRetentionDays !== undefined && resolved.copies.length > 0) {
+      void pulumi.log.info('Copies of continuous backups are snapshots: the copies restore to the time they were taken, without point-in-time recovery.', this);
     }
     this.plan = new backup.Plan(`${name}-plan`, {
       // Created only once the database's facts pass the checks.
