@@ -67,6 +67,8 @@ const project = new typescript.TypeScriptProject({
       // Integration tests start real servers; give them room without hiding a hang forever.
       testTimeout: 120_000,
       setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      globalSetup: '<rootDir>/test/support/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/jest-global-teardown.ts',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
       maxWorkers: 2,
