@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { LogicalDumpPolicy } from '../core';
-import { listBackups } from './backup-catalog';
+import { type BackupSelection, listBackups } from './backup-catalog';
 import { isBackupId } from './backup-id';
 import { BackupLayout } from './backup-layout';
-import { formatBackupLocation, parseBackupLocation } from './backup-location';
+import { type BackupLocation, formatBackupLocation, parseBackupLocation } from './backup-location';
 import { parseManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
 import { checkArchiveCommand } from './check-archive-command';
@@ -12,7 +12,7 @@ import {
   COMMANDS, FlagReader, ROW_COUNT_MODES, USAGE, parseCommandLine, parseCompression, readCommonOptions,
   type CommandName, type CommonOptions,
 } from './cli-options';
-import { resolveConnection } from './database-connection';
+import { type DatabaseConnection, resolveConnection } from './database-connection';
 import { drillPitrCommand } from './drill-pitr-command';
 import { dumpMetrics, runDump } from './dump-command';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
@@ -145,24 +145,46 @@ async function dumpCommand(reader: FlagReader, context: CommandContext): Promise
   }
 }
 
-async function verifyCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
-  const { common, logger, env, signal } = context;
+/** What verify and restore both start from: the backup to take, the store it is in, and the server to restore into. */
+interface BackupToTarget {
+  readonly location: BackupLocation;
+  readonly store: BackupStore;
+  readonly selection: BackupSelection;
+  readonly target: DatabaseConnection;
+  readonly jobs: number;
+}
+
+/**
+ * Reads the flags verify and restore share (`--from`, `--target-url`, `--jobs`, the backup selection) and the
+ * command's own (`readOwn`), opens the store, runs the command and closes the store.
+ */
+async function fromBackupToTarget<Own>(
+  reader: FlagReader, context: CommandContext, command: string, readOwn: () => Own,
+  run: (source: BackupToTarget, own: Own) => Promise<CommandReport>,
+): Promise<CommandReport> {
+  const { common, env } = context;
   const from = reader.required('from');
   const targetUrl = reader.required('target-url');
   const jobs = reader.integer('jobs', 1, 64, 1);
-  const checkFiles = reader.list('check');
+  const own = readOwn();
   const chosen = selection(reader, common);
-  reader.throwIfInvalid('verify');
+  reader.throwIfInvalid(command);
   const location = parseBackupLocation(from, '--from');
+  // The target is the URL alone: a secret in the environment describes the backed-up server, not the target.
   const target = resolveConnection({ url: targetUrl, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
+    return await run({ location, store, selection: chosen, target, jobs }, own);
+  } finally {
+    store.close();
+  }
+}
+
+async function verifyCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
+  const { common, logger, signal } = context;
+  return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check') }), async (source, { checkFiles }) => {
     const outcome = await runVerify({
-      location,
-      store,
-      selection: chosen,
-      target,
-      jobs,
+      ...source,
       checkFiles,
       amcheck: reader.boolean('amcheck'),
       keep: reader.boolean('keep'),
@@ -177,7 +199,7 @@ async function verifyCommand(reader: FlagReader, context: CommandContext): Promi
       result: {
         backupId: outcome.manifest.backupId,
         database: outcome.manifest.database,
-        location: formatBackupLocation(location),
+        location: formatBackupLocation(source.location),
         downloadedBytes: outcome.downloadedBytes,
         tocEntries: outcome.tocEntries,
         restoreSeconds: outcome.restoreSeconds,
@@ -191,29 +213,14 @@ async function verifyCommand(reader: FlagReader, context: CommandContext): Promi
         durationSeconds: outcome.durationSeconds,
       },
     };
-  } finally {
-    store.close();
-  }
+  });
 }
 
 async function restoreCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
-  const { common, logger, env, signal } = context;
-  const from = reader.required('from');
-  const targetUrl = reader.required('target-url');
-  const jobs = reader.integer('jobs', 1, 64, 1);
-  const tables = reader.list('table');
-  const chosen = selection(reader, common);
-  reader.throwIfInvalid('restore');
-  const location = parseBackupLocation(from, '--from');
-  const target = resolveConnection({ url: targetUrl, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
-  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
-  try {
+  const { common, logger, signal } = context;
+  return fromBackupToTarget(reader, context, 'restore', () => ({ tables: reader.list('table') }), async (source, { tables }) => {
     const outcome = await runRestore({
-      location,
-      store,
-      selection: chosen,
-      target,
-      jobs,
+      ...source,
       tables,
       clean: reader.boolean('clean'),
       create: reader.boolean('create'),
@@ -230,16 +237,14 @@ async function restoreCommand(reader: FlagReader, context: CommandContext): Prom
       result: {
         backupId: outcome.manifest.backupId,
         database: outcome.manifest.database,
-        target: target.describe(),
+        target: source.target.describe(),
         downloadedBytes: outcome.downloadedBytes,
         tablesRestored: outcome.tablesRestored,
         restoreSeconds: outcome.restoreSeconds,
         durationSeconds: outcome.durationSeconds,
       },
     };
-  } finally {
-    store.close();
-  }
+  });
 }
 
 async function listCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
