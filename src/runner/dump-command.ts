@@ -196,13 +196,14 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     let toc: Promise<ArchiveToc>;
 
     if (format === 'custom') {
-      const tocReader = rowMode === 'off' ? undefined : new StreamingTocReader(pgRestore.path, abort.signal);
-      const digest = new DigestingStream(tocReader ? (chunk) => tocReader.write(chunk) : undefined);
+      // The TOC is read whatever the row-count mode: it is what shows the dump holds table data at all.
+      const tocReader = new StreamingTocReader(pgRestore.path, abort.signal);
+      const digest = new DigestingStream((chunk) => tocReader.write(chunk));
       streams.push(digest);
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(policy, {
         dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, captureStdout: true, onStderrLine, signal: abort.signal });
-      dump.exited.then(() => tocReader?.end(), () => tocReader?.kill());
+      dump.exited.then(() => tocReader.end(), () => tocReader.kill());
       const explained = dump.exited.catch((error: unknown) => {
         throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
       });
@@ -212,7 +213,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const expectedBytes = 2 * preflight.databaseSizeBytes;
       steps.push(streamToolOutput(dump, explained, store, key(CUSTOM_DUMP_NAME), digest, abort, checkDump, expectedBytes)
         .then(() => objects.push({ name: CUSTOM_DUMP_NAME, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head })));
-      toc = tocReader ? tocReader.toc : Promise.resolve(parseArchiveToc(''));
+      toc = tocReader.toc;
     } else {
       scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-dump-'));
       const directory = path.join(scratch, DIRECTORY_DUMP_NAME);

@@ -102,4 +102,16 @@ describe('pg-backup round trips a real database through every kind of store', ()
       expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, rowsCompared: totalRows(), tablesCompared: 5 } });
     });
   });
+
+  test.each(['off', 'estimate'])('a dump with --row-counts %s is recorded as such and restores every row', async (mode) => {
+    const cliEnv = { PG_BIN_DIR: pg().binDir };
+    await pg().query('ANALYZE', 'shop');
+    const to = `file://${fileRoot}/row-counts-${mode}`;
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', to, '--row-counts', mode], cliEnv);
+    expect(dump).toMatchObject({ exitCode: 0, result: { ok: true, rowCounts: mode } });
+    const target = await pg().createDatabase(`shop_rows_${mode}`);
+    const restore = await runPgBackup(['restore', '--from', to, '--latest', '--database', 'shop', '--target-url', pg().url(target)], cliEnv);
+    expect(restore).toMatchObject({ exitCode: 0, result: { ok: true, tablesRestored: 5 } });
+    expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
+  });
 });
