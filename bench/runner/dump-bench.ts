@@ -2,7 +2,8 @@
  * Side-by-side benchmark of the pg-backup runner against the bare PostgreSQL tools, in one run on one
  * machine: a pgbench database is generated, then each way of taking (and restoring) a dump is timed,
  * and the runner's own peak RSS is read from /proc (pg_dump and pg_restore are separate processes and
- * are not counted). The figures are written to BENCHMARKS.md with the command that reproduces them.
+ * are not counted). The figures replace the dump section of BENCHMARKS.md (between its markers) with the command that
+ * reproduces them.
  *
  *   npx ts-node --transpile-only bench/runner/dump-bench.ts [--scale 130] [--small-scale 13] [--repeats 3] [--out BENCHMARKS.md]
  */
@@ -14,9 +15,11 @@ import { parseArgs } from 'node:util';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
 import { startS3 } from '../../test/support/s3';
-import { median } from '../support/benchmarks-file';
+import { median, writeBenchmarkSection } from '../support/benchmarks-file';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const START_MARKER = '<!-- dump-bench:start -->';
+const END_MARKER = '<!-- dump-bench:end -->';
 const { values: flags } = parseArgs({
   options: {
     'scale': { type: 'string', default: '130' },
@@ -195,8 +198,7 @@ async function main(): Promise<void> {
     ];
     const met = (value: number, target: number) => (value <= target ? 'met' : 'not met');
     const peak = Math.max(...memory.flatMap((m) => [m.compressed, m.raw]));
-    const report = `# Benchmarks
-
+    const report = `${START_MARKER}
 Measured side by side in one run by \`bench/runner/dump-bench.ts\` on ${os.cpus().length} × ${cpu},
 ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, PostgreSQL ${pg.majorVersion} (server, client tools and runner on the same
 machine, which other work shared during the run), the S3 API served by s3rver on 127.0.0.1 (started by the
@@ -244,8 +246,8 @@ Target: ≤ 200 MiB and flat from 0.2 to 2 GB — ${met(peak, 200)} (highest: ${
 and drops the scratch database, and compares the exact row count of every table with the manifest.
 Target: ≤ 1.20 × — ${met(verifySeconds / bareRestore, 1.2)} (${ratio(verifySeconds, bareRestore)}×). Peak RSS of the runner during verify:
 ${rss(restores.verify).toFixed(0)} MiB.
-`;
-    fs.writeFileSync(flags.out!, report);
+${END_MARKER}`;
+    writeBenchmarkSection(flags.out!, START_MARKER, END_MARKER, report);
     console.error(report);
   } finally {
     await s3.stop();
