@@ -9,17 +9,14 @@ import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintFleetInfrastructure, Blueprin
 import { createDrillExecution, ecsDrillScopes } from './drill-state-machine';
 import { createBackupAlarm, failedExecutionsExpression } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
-import { postgresServerImage } from './runner-image';
 import { createSchedulerRole } from './scheduler-role';
+import {
+  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, ContainerLogConfiguration, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, checksWriterContainer,
+  scratchPostgresContainer,
+} from './verify-restore';
 import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../../core/blueprint-drill-groups';
 import { renderEventBridgeSchedule } from '../../core/schedule';
 import { DrillPlaceholder, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill } from '../../core/state-machines';
-
-/** The loopback URL of the drill task's scratch server. */
-const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-/** Where the checks of each drill group are written inside the verify task. */
-const CHECKS_DIRECTORY = '/checks';
 
 /** What the fleet's restore drills are made of. */
 export interface BlueprintFleetDrills {
@@ -70,10 +67,12 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
   }, child);
 
   // Every group's checks, one file per group: the runner takes a file of several statements.
-  const checkFiles = groups.map((group, index) => ({ name: `PG_BACKUP_CHECKS_${index}`, value: drillGroupCheckFile(group.checks) }));
+  const checkFiles = groups.map((group, index) => ({
+    variable: `PG_BACKUP_CHECKS_${index}`, path: `${CHECKS_DIRECTORY}/group-${index}.sql`, sql: drillGroupCheckFile(group.checks),
+  }));
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of fleet.majors) {
-    const logging = (prefix: string) => ({
+    const logging = (prefix: string): ContainerLogConfiguration => ({
       logDriver: 'awslogs',
       options: { 'awslogs-group': fleet.logGroupName, 'awslogs-region': fleet.environment.region, 'awslogs-stream-prefix': `${prefix}-${major}` },
     });
@@ -89,27 +88,8 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
       executionRoleArn: executionRole.arn,
       volumes: [{ name: 'checks' }],
       containerDefinitions: pulumi.jsonStringify([
-        {
-          name: 'scratch-postgres',
-          image: postgresServerImage(major),
-          essential: false,
-          // Listening on loopback only: the containers of this task share it, nothing else can connect.
-          command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
-          environment: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
-          healthCheck: { command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'], interval: 5, timeout: 5, retries: 12, startPeriod: 30 },
-          logConfiguration: logging('scratch-postgres'),
-        },
-        {
-          name: 'write-checks',
-          image: postgresServerImage(major),
-          essential: false,
-          entryPoint: ['sh', '-c'],
-          // printenv copies each group's checks byte for byte; no shell quoting of user SQL is involved.
-          command: [checkFiles.map((file, index) => `printenv ${file.name} > ${CHECKS_DIRECTORY}/group-${index}.sql`).join(' && ')],
-          environment: checkFiles,
-          mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false }],
-          logConfiguration: logging('write-checks'),
-        },
+        scratchPostgresContainer(major, logging('scratch-postgres')),
+        checksWriterContainer(major, checkFiles, logging('write-checks')),
         {
           name: BLUEPRINT_RUNNER_CONTAINER_NAME,
           image: fleet.image(major),
@@ -117,7 +97,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
           // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
           entryPoint: ['env'],
           command: ['pg-backup', '--help'],
-          dependsOn: [{ containerName: 'scratch-postgres', condition: 'HEALTHY' }, { containerName: 'write-checks', condition: 'SUCCESS' }],
+          dependsOn: [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }, { containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }],
           mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }],
           logConfiguration: logging('verify'),
         },
@@ -186,7 +166,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
           rtoSeconds: group.rtoSeconds,
           taskDefinitionArn,
           jobs,
-          checkFile: `${CHECKS_DIRECTORY}/group-${groupIndex}.sql`,
+          checkFile: checkFiles[groupIndex].path,
           databases,
         };
         return JSON.stringify(value);

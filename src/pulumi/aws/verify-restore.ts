@@ -33,6 +33,58 @@ export const CHECKS_DIRECTORY = '/checks';
 /** The scratch server the dump is restored into, on the task's loopback. */
 export const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
+export interface ContainerLogConfiguration {
+  /** `awslogs`. */
+  readonly logDriver: string;
+  /** The log group, region and stream prefix. */
+  readonly options: Record<string, pulumi.Input<string>>;
+}
+
+/** One SQL check file a drill task writes into its shared volume. */
+export interface DrillCheckFile {
+  /** The environment variable that carries the SQL into the writer container. */
+  readonly variable: string;
+  /** Where the file is written, under {@link CHECKS_DIRECTORY}. */
+  readonly path: string;
+  /** The file's SQL. */
+  readonly sql: string;
+}
+
+/**
+ * The scratch PostgreSQL container of a restore drill task: the server's major, listening only on the task's loopback
+ * and trusting it, healthy once `pg_isready` answers.
+ */
+export function scratchPostgresContainer(postgresMajorVersion: number, logConfiguration: ContainerLogConfiguration): Record<string, unknown> {
+  return {
+    name: SCRATCH_POSTGRES_CONTAINER_NAME,
+    image: postgresServerImage(postgresMajorVersion),
+    essential: false,
+    // Listening on loopback only: the containers of this task share it, nothing else can connect.
+    command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
+    environment: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
+    healthCheck: { command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'], interval: 5, timeout: 5, retries: 12, startPeriod: 30 },
+    logConfiguration,
+  };
+}
+
+/** The container of a restore drill task that writes the SQL check files into the shared `checks` volume, then exits. */
+export function checksWriterContainer(
+  postgresMajorVersion: number, files: readonly DrillCheckFile[], logConfiguration: ContainerLogConfiguration,
+): Record<string, unknown> {
+  return {
+    name: CHECKS_CONTAINER_NAME,
+    image: postgresServerImage(postgresMajorVersion),
+    essential: false,
+    entryPoint: ['sh', '-c'],
+    // printenv copies each check byte for byte; no shell quoting of user SQL is involved.
+    command: [files.map((file) => `printenv ${file.variable} > ${file.path}`).join(' && ')],
+    environment: files.map((file) => ({ name: file.variable, value: file.sql })),
+    mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false }],
+    logConfiguration,
+  };
+}
+
 /** Props of {@link VerifyRestore}. */
 export interface VerifyRestoreProps {
   /** Where the dumps are: a `ScheduledPgDump`, or `PgDumpLocation.fromBucket({...})`. */
@@ -215,22 +267,13 @@ export class VerifyRestore extends pulumi.ComponentResource {
       policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` }]),
     }, child);
 
-    const logging = (prefix: string) => ({
+    const logging = (prefix: string): ContainerLogConfiguration => ({
       logDriver: 'awslogs',
       options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': prefix },
     });
-    const scratchImage = postgresServerImage(source.postgresMajorVersion);
+    const major = source.postgresMajorVersion;
     const containers: unknown[] = [
-      {
-        name: SCRATCH_POSTGRES_CONTAINER_NAME,
-        image: scratchImage,
-        essential: false,
-        // Listening on loopback only: the containers of this task share it, nothing else can connect.
-        command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
-        environment: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
-        healthCheck: { command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'], interval: 5, timeout: 5, retries: 12, startPeriod: 30 },
-        logConfiguration: logging('scratch-postgres'),
-      },
+      scratchPostgresContainer(major, logging('scratch-postgres')),
       {
         name: VERIFY_CONTAINER_NAME,
         image: props.image,
@@ -247,17 +290,8 @@ export class VerifyRestore extends pulumi.ComponentResource {
       },
     ];
     if (checks.length > 0) {
-      containers.push({
-        name: CHECKS_CONTAINER_NAME,
-        image: scratchImage,
-        essential: false,
-        entryPoint: ['sh', '-c'],
-        // printenv copies each check byte for byte; no shell quoting of user SQL is involved.
-        command: [checkPaths.map((path, index) => `printenv PG_BACKUP_CHECK_${index} > ${path}`).join(' && ')],
-        environment: checks.map((sql, index) => ({ name: `PG_BACKUP_CHECK_${index}`, value: sql })),
-        mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false }],
-        logConfiguration: logging('write-checks'),
-      });
+      const files = checks.map((sql, index) => ({ variable: `PG_BACKUP_CHECK_${index}`, path: checkPaths[index], sql }));
+      containers.push(checksWriterContainer(major, files, logging('write-checks')));
     }
     this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
       family: `${name}-restore-drill`,
