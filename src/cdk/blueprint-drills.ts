@@ -14,17 +14,12 @@ import { connectionPath, ServerPlan } from './blueprint-server-plan';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { postgresServerImage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { CHECKS_DIRECTORY, SCRATCH_TARGET_URL } from './verify-restore';
 import { blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../core/blueprint-drill-groups';
 import { renderEventBridgeSchedule } from '../core/schedule';
 import {
   DrillPlaceholder, DrillResourceKind, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
 } from '../core/state-machines';
-
-/** The loopback URL of the drill task's scratch server. */
-const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-/** Where the checks of a drill group are written inside the verify task. */
-const CHECKS_DIRECTORY = '/checks';
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server, the checks of every

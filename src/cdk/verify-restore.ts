@@ -32,6 +32,8 @@ export const SCRATCH_POSTGRES_CONTAINER_NAME = 'scratch-postgres';
 export const CHECKS_CONTAINER_NAME = 'write-checks';
 /** Where the checks are mounted in the runner container. */
 export const CHECKS_DIRECTORY = '/checks';
+/** The scratch server the dump is restored into, on the task's loopback. */
+export const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Props of {@link VerifyRestore}. */
 export interface VerifyRestoreProps {
@@ -192,7 +194,6 @@ export class VerifyRestore extends Construct {
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'scratch-postgres' }),
     });
 
-    const targetUrl = 'postgresql://postgres@127.0.0.1:5432/postgres';
     const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
     const checkPaths = checks.map((_, index) => `${CHECKS_DIRECTORY}/check-${index}.sql`);
     const extraArgs = ['--database', this.databaseName, '--jobs', String(jobs), ...checkPaths.flatMap((path) => ['--check', path])];
@@ -206,7 +207,7 @@ export class VerifyRestore extends Construct {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: source.postgresMajorVersion }),
       // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
-      command: ['pg-backup', 'verify', '--from', dumpLocation, '--latest', '--target-url', targetUrl, ...extraArgs],
+      command: ['pg-backup', 'verify', '--from', dumpLocation, '--latest', '--target-url', SCRATCH_TARGET_URL, ...extraArgs],
       secrets: { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword) },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'verify' }),
     });
@@ -230,7 +231,7 @@ export class VerifyRestore extends Construct {
       [DrillPlaceholder.SUBNETS]: Fn.join(',', subnets.subnetIds),
       [DrillPlaceholder.SECURITY_GROUPS]: this.securityGroup.securityGroupId,
       [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
-      [DrillPlaceholder.TARGET_URL]: targetUrl,
+      [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
     };
     const drillStateMachine = createDrillStateMachine(this, {
       drill,
