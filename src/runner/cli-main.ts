@@ -279,6 +279,17 @@ async function listCommand(reader: FlagReader, context: CommandContext): Promise
   }
 }
 
+/** What runs each command. */
+const COMMAND_RUNNERS: Record<CommandName, (reader: FlagReader, context: CommandContext) => Promise<CommandReport>> = {
+  'dump': dumpCommand,
+  'verify': verifyCommand,
+  'restore': restoreCommand,
+  'list': listCommand,
+  'check': checkCommand,
+  'drill-pitr': drillPitrCommand,
+  'check-archive': checkArchiveCommand,
+};
+
 /**
  * Runs `pg-backup` with the given arguments (without the program name) and returns the exit status.
  * It always writes exactly one JSON result line, on success and on failure alike.
@@ -305,32 +316,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     common = readCommonOptions(reader, env);
     logger = createRunnerLogger(parsed.command, common.logLevel);
     const context: CommandContext = { common, logger, env, signal, database: common.database ?? '' };
-    let report: CommandReport;
-    switch (parsed.command) {
-      case 'dump':
-        report = await dumpCommand(reader, context).finally(() => {
-          database = context.database;
-        });
-        break;
-      case 'verify':
-        report = await verifyCommand(reader, context);
-        break;
-      case 'restore':
-        report = await restoreCommand(reader, context);
-        break;
-      case 'list':
-        report = await listCommand(reader, context);
-        break;
-      case 'check':
-        report = await checkCommand(reader, context);
-        break;
-      case 'drill-pitr':
-        report = await drillPitrCommand(reader, context);
-        break;
-      case 'check-archive':
-        report = await checkArchiveCommand(reader, context);
-        break;
-    }
+    // The command may learn its database on the way (dump reads it from the URL or secret); a failure names it too.
+    const report = await COMMAND_RUNNERS[parsed.command](reader, context).finally(() => {
+      database = context.database;
+    });
     if (signal.aborted) throw signal.reason;
     emitMetrics(common.metrics, report.database, report.metrics, { command: parsed.command });
     io.writeResult(JSON.stringify({ command: parsed.command, ok: true, ...report.result, metrics: metricFields(report.metrics) }));
@@ -338,8 +327,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (caught) {
     const error = signal.aborted && !(caught instanceof UsageError) ? (signal.reason as unknown) : caught;
     const exitCode = error instanceof RunnerError ? error.exitCode : 1;
-    const what = commandGuess === 'dump' ? 'no manifest was written and latest is unchanged' : undefined;
-    const message = `${errorMessage(error)}${what && commandGuess === 'dump' && !(error instanceof UsageError) ? ` (${what})` : ''}`;
+    // A failed dump leaves the store as it was: say so, since that is what an operator checks first.
+    const unchanged = commandGuess === 'dump' && !(error instanceof UsageError) ? ' (no manifest was written and latest is unchanged)' : '';
+    const message = `${errorMessage(error)}${unchanged}`;
     if (!(error instanceof RunnerError) || error instanceof InterruptedError) {
       logger.error({ err: error instanceof InterruptedError ? undefined : error }, message);
     } else {
