@@ -13,6 +13,7 @@ import { PolicyStatement, assumedByService, policyDocument } from './policy-docu
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { createSchedulerRole } from './scheduler-role';
+import { notifyWhenTasksFail } from './task-failure-notification';
 import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../../core/blueprint-server';
 import { CostEstimate } from '../../core/cost-estimate';
 import { resolveLogicalDump } from '../../core/defaults';
@@ -185,41 +186,14 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure, servers: B
     const estimate = estimateBlueprintServerCost(id, server.policy, server.entry.estimate);
     if (estimate) costEstimates.set(id, estimate);
   }
-  const taskFailedRule = notifyWhenDumpTaskFails(fleet, [...taskDefinitions.values()]);
-  return { taskDefinitions, taskRole, executionRole, securityGroup, databases, costEstimates, taskFailedRule };
-}
-
-/**
- * A task that cannot start or dies before the runner reports publishes no metric; ECS still reports it stopping,
- * so one rule for every dump task definition pages with the task's ARN and reason.
- */
-function notifyWhenDumpTaskFails(fleet: BlueprintFleetInfrastructure, taskDefinitions: ecs.TaskDefinition[]): cloudwatch.EventRule {
-  const rule = new cloudwatch.EventRule(`${fleet.name}-dump-task-failed`, {
+  const taskFailedRule = notifyWhenTasksFail(`${name}-dump`, parent, {
     description: 'A fleet pg_dump task stopped with a non-zero exit code or failed to start',
-    eventPattern: pulumi.jsonStringify({
-      'source': ['aws.ecs'],
-      'detail-type': ['ECS Task State Change'],
-      'detail': {
-        lastStatus: ['STOPPED'],
-        taskDefinitionArn: taskDefinitions.map((taskDefinition) => taskDefinition.arn),
-        $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
-      },
-    }),
-  }, { parent: fleet.parent });
-  new cloudwatch.EventTarget(`${fleet.name}-dump-task-failed-notification`, {
-    rule: rule.name,
-    arn: fleet.notificationTopicArn,
-    inputTransformer: {
-      inputPaths: {
-        'detail-taskArn': '$.detail.taskArn',
-        'detail-startedBy': '$.detail.startedBy',
-        'detail-stopCode': '$.detail.stopCode',
-        'detail-stoppedReason': '$.detail.stoppedReason',
-      },
-      inputTemplate: '"A fleet pg_dump task failed: <detail-taskArn> (started by <detail-startedBy>) stopped (<detail-stopCode>): <detail-stoppedReason>"',
-    },
-  }, { parent: fleet.parent });
-  return rule;
+    taskDefinitionArns: [...taskDefinitions.values()].map((taskDefinition) => taskDefinition.arn),
+    topicArn: fleet.notificationTopicArn,
+    subject: 'A fleet pg_dump task',
+    namesStarter: true,
+  });
+  return { taskDefinitions, taskRole, executionRole, securityGroup, databases, costEstimates, taskFailedRule };
 }
 
 /**

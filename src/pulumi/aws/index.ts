@@ -13,6 +13,7 @@ export * from './backup-notifications';
 export * from './backup-bucket';
 export * from './dead-letter-queue';
 export * from './scheduler-role';
+export * from './task-failure-notification';
 export * from './metric-alarm';
 export * from './restore-drill-alarms';
 export * from './state-machine-permissions';

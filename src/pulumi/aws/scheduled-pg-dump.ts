@@ -16,6 +16,7 @@ import { PolicyStatement, assumedByService, policyDocument } from './policy-docu
 import { PostgresDatabase } from './postgres-database';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { createSchedulerRole } from './scheduler-role';
+import { notifyWhenTasksFail } from './task-failure-notification';
 import { resolveBackupPolicy } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { dumpBucketLifecycleRules } from '../../core/lifecycle';
@@ -382,7 +383,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     }, child));
 
     this.alarms = this.createAlarms(name);
-    this.taskFailedRule = this.notifyWhenTaskFails(name);
+    this.taskFailedRule = notifyWhenTasksFail(name, this, {
+      description: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
+      taskDefinitionArns: [this.taskDefinition.arn],
+      topicArn: this.notificationTopicArn,
+      subject: 'A scheduled pg_dump task',
+    });
     recordProtectedDatabase(props.database.resource, 'logical-dump');
     this.registerOutputs({
       bucketName: this.bucketName,
@@ -437,33 +443,6 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     return alarms;
   }
 
-  /**
-   * A task that cannot start (image pull, secret, network) or dies before the runner reports publishes no metric;
-   * ECS still reports it stopping, so that event pages directly.
-   */
-  private notifyWhenTaskFails(name: string): cloudwatch.EventRule {
-    const rule = new cloudwatch.EventRule(`${name}-task-failed`, {
-      description: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
-      eventPattern: pulumi.jsonStringify({
-        'source': ['aws.ecs'],
-        'detail-type': ['ECS Task State Change'],
-        'detail': {
-          lastStatus: ['STOPPED'],
-          taskDefinitionArn: [this.taskDefinition.arn],
-          $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
-        },
-      }),
-    }, { parent: this });
-    new cloudwatch.EventTarget(`${name}-task-failed-notification`, {
-      rule: rule.name,
-      arn: this.notificationTopicArn,
-      inputTransformer: {
-        inputPaths: { 'detail-taskArn': '$.detail.taskArn', 'detail-stopCode': '$.detail.stopCode', 'detail-stoppedReason': '$.detail.stoppedReason' },
-        inputTemplate: '"A scheduled pg_dump task failed: <detail-taskArn> stopped (<detail-stopCode>): <detail-stoppedReason>"',
-      },
-    }, { parent: this });
-    return rule;
-  }
 }
 
 /** The task execution role's statements: write its log streams, read the database secret (and decrypt it). */

@@ -175,6 +175,18 @@ describe('PostgresBackupBlueprint (Pulumi AWS) shares its infrastructure', () =>
       .toEqual(['fleet-dump-execution-role', 'fleet-dump-execution-role']);
   });
 
+  test('one rule pages when a dump task of any major stops with an error, naming the schedule that started it', async () => {
+    await deploy({ databases: [selfManaged('billing'), selfManaged('legacy', { postgresMajorVersion: 14 })] });
+    const pattern = JSON.parse(engine.named('aws:cloudwatch/eventRule:EventRule', 'fleet-dump-task-failed').inputs.eventPattern);
+    expect(pattern.detail.taskDefinitionArn).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:task-definition/fleet-pg-dump-14:1', 'arn:aws:ecs:eu-west-1:123456789012:task-definition/fleet-pg-dump-16:1',
+    ]);
+    const target = engine.named('aws:cloudwatch/eventTarget:EventTarget', 'fleet-dump-task-failed-notification').inputs;
+    expect(target.inputTransformer.inputTemplate).toBe(
+      '"A fleet pg_dump task failed: <detail-taskArn> (started by <detail-startedBy>) stopped (<detail-stopCode>): <detail-stoppedReason>"',
+    );
+  });
+
   test('the dump task may write under the fleet prefix and never delete', async () => {
     await deploy({ databases: [selfManaged('billing')] });
     const statements = engine.roleStatements('fleet-dump-task-role');
