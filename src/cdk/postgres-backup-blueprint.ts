@@ -26,10 +26,9 @@ import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { BackupTierOptions } from '../core/backup-tier';
-import { blueprintTierPolicy } from '../core/blueprint-server';
+import { blueprintTierPolicy, checkBlueprintFleetSettings } from '../core/blueprint-server';
 import { CostEstimate } from '../core/cost-estimate';
 import { resolveImmutability } from '../core/defaults';
-import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { dumpBucketLifecycleRules } from '../core/lifecycle';
 import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
 import { ImmutabilityPolicy } from '../core/policy';
@@ -99,16 +98,8 @@ export class PostgresBackupBlueprint extends Construct {
     const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
     const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
     const servers = planServers(this, props, tierOptions, lock, validator);
-    checkFargateTaskSize(validator, { cpu: props.dumpCpu ?? 1024, memoryLimitMiB: props.dumpMemoryLimitMiB ?? 2048 });
-    checkFargateTaskSize(validator, {
-      cpu: props.drillCpu ?? 2048, memoryLimitMiB: props.drillMemoryLimitMiB ?? 8192, ephemeralStorageGiB: props.drillEphemeralStorageGiB ?? 50,
-    });
-    validator.matches('prefix', props.prefix, /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/,
-      'lowercase letters, digits and hyphens, segments separated by "/", without a leading or trailing "/"');
+    checkBlueprintFleetSettings(validator, { ...props, serverCount: props.databases.length });
     this.bucketName = props.bucketName ?? defaultBucketName(this);
-    validator.matches('bucketName', props.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3-63 lowercase letters, digits, dots and hyphens (a DNS-valid bucket name)');
-    validator.integer('maxConcurrentDrills', props.maxConcurrentDrills, 1, 40);
-    if (props.databases.length === 0) validator.report({ path: 'databases', value: [], allowed: 'at least one database' });
     validator.throwIfInvalid();
 
     // Shared pieces.

@@ -1,6 +1,7 @@
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from './backup-tier';
 import { CostEstimate, estimateMonthlyCost } from './cost-estimate';
 import { defaultRpoHours, resolveImmutability } from './defaults';
+import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupPolicy, ImmutabilityPolicy } from './policy';
 import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from './runbook';
 import { checkPolicy } from './validate-policy';
@@ -136,6 +137,71 @@ export function planBlueprintServer(
     validator.report({ path: `${path}.alarms.rpoHours`, value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' });
   }
   return { policy: applied, databaseNames, rpoHours, pitrNotApplied: policy.pitr !== undefined };
+}
+
+/** The fleet-wide props of a blueprint that every front end checks alike. */
+export interface BlueprintFleetSettings {
+  /** How many servers the blueprint is given. */
+  readonly serverCount: number;
+  /**
+   * Key prefix of the fleet's dumps.
+   * @default 'pg-dumps'
+   */
+  readonly prefix?: string;
+  /**
+   * Name of the shared bucket.
+   * @default - generated
+   */
+  readonly bucketName?: string;
+  /**
+   * Databases drilled at the same time.
+   * @default 2
+   */
+  readonly maxConcurrentDrills?: number;
+  /**
+   * CPU units of the dump task.
+   * @default 1024
+   */
+  readonly dumpCpu?: number;
+  /**
+   * Memory of the dump task, MiB.
+   * @default 2048
+   */
+  readonly dumpMemoryLimitMiB?: number;
+  /**
+   * CPU units of the drill task.
+   * @default 2048
+   */
+  readonly drillCpu?: number;
+  /**
+   * Memory of the drill task, MiB.
+   * @default 8192
+   */
+  readonly drillMemoryLimitMiB?: number;
+  /**
+   * Ephemeral storage of the drill task, GiB.
+   * @default 50
+   */
+  readonly drillEphemeralStorageGiB?: number;
+}
+
+/**
+ * Checks a blueprint's fleet-wide props: the dump and drill task sizes Fargate offers, the prefix and bucket name,
+ * the drills run at once, and at least one server.
+ */
+export function checkBlueprintFleetSettings(validator: Validator, settings: BlueprintFleetSettings): void {
+  checkFargateTaskSize(validator, { cpu: settings.dumpCpu ?? 1024, memoryLimitMiB: settings.dumpMemoryLimitMiB ?? 2048 });
+  checkFargateTaskSize(validator, {
+    cpu: settings.drillCpu ?? 2048,
+    memoryLimitMiB: settings.drillMemoryLimitMiB ?? 8192,
+    ephemeralStorageGiB: settings.drillEphemeralStorageGiB ?? 50,
+  });
+  validator.matches('prefix', settings.prefix, /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/,
+    'lowercase letters, digits and hyphens, segments separated by "/", without a leading or trailing "/"');
+  validator.matches('bucketName', settings.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    '3-63 lowercase letters, digits, dots and hyphens (a DNS-valid bucket name)');
+  validator.integer('maxConcurrentDrills', settings.maxConcurrentDrills, 1, 40);
+  if (settings.serverCount === 0) validator.report({ path: 'databases', value: [], allowed: 'at least one database' });
 }
 
 /** A tier's policy for one server, with its overrides; problems are reported under `path`. */

@@ -59,7 +59,7 @@ export interface BlueprintFleetInfrastructure {
   readonly logGroupName: pulumi.Output<string>;
   /** ARN of that log group. */
   readonly logGroupArn: pulumi.Output<string>;
-  /** Name of the dead-letter queue of every schedule. */
+  /** ARN of the dead-letter queue of every schedule. */
   readonly deadLetterQueueArn: pulumi.Output<string>;
   /** The CloudWatch namespace of the metrics. */
   readonly metricNamespace: string;

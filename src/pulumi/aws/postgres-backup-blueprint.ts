@@ -19,10 +19,9 @@ import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { BackupTier, BackupTierOptions } from '../../core/backup-tier';
-import { blueprintTierPolicy } from '../../core/blueprint-server';
+import { blueprintTierPolicy, checkBlueprintFleetSettings } from '../../core/blueprint-server';
 import { CostEstimate } from '../../core/cost-estimate';
 import { resolveImmutability, resolveManagedSnapshots } from '../../core/defaults';
-import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { dumpBucketLifecycleRules } from '../../core/lifecycle';
 import { ImmutabilityPolicy } from '../../core/policy';
 import { Validator } from '../../core/validation';
@@ -113,16 +112,8 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
     const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
     const servers = planBlueprintServers(props, tierOptions, lock, validator, this);
-    checkFargateTaskSize(validator, { cpu: props.dumpCpu ?? 1024, memoryLimitMiB: props.dumpMemoryLimitMiB ?? 2048 });
-    checkFargateTaskSize(validator, {
-      cpu: props.drillCpu ?? 2048, memoryLimitMiB: props.drillMemoryLimitMiB ?? 8192, ephemeralStorageGiB: props.drillEphemeralStorageGiB ?? 50,
-    });
-    validator.matches('prefix', props.prefix, /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/,
-      'lowercase letters, digits and hyphens, segments separated by "/", without a leading or trailing "/"');
-    validator.matches('bucketName', props.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3-63 lowercase letters, digits, dots and hyphens (a DNS-valid bucket name)');
-    validator.integer('maxConcurrentDrills', props.maxConcurrentDrills, 1, 40);
+    checkBlueprintFleetSettings(validator, { ...props, serverCount: props.databases.length });
     validator.integer('logRetentionDays', props.logRetentionDays, 1, 3653, 'days');
-    if (props.databases.length === 0) validator.report({ path: 'databases', value: [], allowed: 'at least one database' });
     validator.throwIfInvalid();
 
     const environment = awsEnvironment(this);
