@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ParseArgsConfig } from 'node:util';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { runCheckFiles, runCheckStatement, type CheckOutcome } from './check-files';
+import { readCheckFiles, runCheckScripts, runCheckStatement, type CheckOutcome } from './check-files';
 import type { CommonOptions, FlagReader } from './cli-options';
 import { connectDatabase, qualifiedTable } from './database-client';
 import { DatabaseConnection, resolveConnection } from './database-connection';
 import type { MetricValue } from './embedded-metrics';
+import { inReadOnlyTransaction } from './read-only-query';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
 /**
@@ -216,10 +217,13 @@ function tableName(table: string): { schema: string; name: string } {
 async function countRows(client: Client, bound: RowCountBound): Promise<RowCountResult> {
   const { schema, name } = tableName(bound.table);
   const qualified = qualifiedTable(schema, name);
-  const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [qualified]);
-  if (!exists.rows[0].present) return { ...bound, rows: 'missing', passed: false };
-  const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualified}`);
-  const rows = Number(result.rows[0].rows);
+  const rows = await inReadOnlyTransaction(client, async () => {
+    const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [qualified]);
+    if (!exists.rows[0].present) return 'missing' as const;
+    const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualified}`);
+    return Number(result.rows[0].rows);
+  });
+  if (rows === 'missing') return { ...bound, rows, passed: false };
   return { ...bound, rows, passed: (bound.min === undefined || rows >= bound.min) && (bound.max === undefined || rows <= bound.max) };
 }
 
@@ -236,13 +240,15 @@ function describeBound(result: RowCountResult): string {
  */
 export async function runChecks(options: CheckRunOptions): Promise<CheckRunOutcome> {
   const started = Date.now();
+  // The files are read before connecting, which can take minutes against a server that is still starting.
+  const checkScripts = await readCheckFiles(options.checkFiles);
   const { client, attempts } = await connectPatiently(options);
   try {
     const rowCounts: RowCountResult[] = [];
     for (const bound of options.rowBounds) rowCounts.push(await countRows(client, bound));
     const checks: CheckOutcome[] = [];
     for (const statement of options.statements) checks.push(await runCheckStatement(client, INLINE_CHECK_FILE, statement));
-    if (options.checkFiles.length > 0) checks.push(...await runCheckFiles(client, options.checkFiles));
+    checks.push(...await runCheckScripts(client, checkScripts));
 
     const failedBounds = rowCounts.filter((result) => !result.passed);
     const failedChecks = checks.filter((check) => !check.passed);

@@ -10,7 +10,7 @@ import {
   shellQuote, validateRecoveryTargetOptions,
 } from '../core';
 import { readRowBounds, readStatementsFromEnvironment, runChecks, type RowCountBound, type RowCountResult } from './check-command';
-import type { CheckOutcome } from './check-files';
+import { readCheckFiles, type CheckOutcome } from './check-files';
 import { runTool } from './child-process';
 import type { CommonOptions, FlagReader } from './cli-options';
 import { DatabaseConnection } from './database-connection';
@@ -250,6 +250,15 @@ async function userIds(osUser: string): Promise<{ uid: number; gid: number }> {
   }
 }
 
+function isReadableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** `-o` of `pg_ctl`: each setting as `-c name=value`, quoted for the shell pg_ctl starts the server with. */
 function serverOptions(settings: Readonly<Record<string, string>>): string {
   return Object.entries(settings).map(([name, value]) => `-c ${shellQuote(`${name}=${value}`)}`).join(' ');
@@ -271,6 +280,8 @@ export async function runPitrDrill(options: PitrDrillOptions): Promise<PitrDrill
   const pgCtl = options.binDirectory ? path.join(options.binDirectory, 'pg_ctl') : 'pg_ctl';
   let serverStarted = false;
   try {
+    // A check file that cannot be read fails the drill now, not after the restore and the replay.
+    await readCheckFiles(options.checkFiles);
     const waitMs = Date.parse(options.targetTime) + options.archiveWaitSeconds * 1000 - Date.now();
     if (waitMs > 0) {
       logger.info({ targetTime, waitSeconds: Math.ceil(waitMs / 1000) }, 'waiting for the WAL holding the target to be archived');
@@ -493,6 +504,7 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
   const checkFiles = reader.list('check');
   const serverSettings = readServerSettings(reader);
   const osUser = reader.string('os-user') ?? (process.getuid?.() === 0 ? 'postgres' : undefined);
+  if (configFlag !== undefined && !isReadableFile(configFlag)) reader.report('pgbackrest-config', configFlag, 'a readable pgbackrest.conf file');
   reader.throwIfInvalid('drill-pitr');
 
   const workDirectory = fs.mkdtempSync(path.join(common.scratchDirectory, 'pg-backup-pitr-'));

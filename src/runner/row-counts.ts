@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { TableRowCount } from './backup-manifest';
 import { qualifiedTable } from './database-client';
+import { inReadOnlyTransaction } from './read-only-query';
 import { RunnerError } from './runner-error';
 
 /** Counts rows of the tables with these oids (`count(*)` of each table alone, `ONLY` so parents of partitions are not counted twice). */
@@ -41,6 +42,10 @@ export interface RowCountMismatch {
 
 /** Counts each table of `expected` in a restored database and returns those that differ. */
 export async function compareRowCounts(client: Client, expected: readonly TableRowCount[]): Promise<RowCountMismatch[]> {
+  return inReadOnlyTransaction(client, () => countAndCompare(client, expected));
+}
+
+async function countAndCompare(client: Client, expected: readonly TableRowCount[]): Promise<RowCountMismatch[]> {
   const mismatches: RowCountMismatch[] = [];
   for (const entry of expected) {
     const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [qualifiedTable(entry.schema, entry.table)]);

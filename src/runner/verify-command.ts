@@ -10,7 +10,7 @@ import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
-import { runCheckFiles, type CheckOutcome } from './check-files';
+import { readCheckFiles, runCheckScripts, type CheckOutcome } from './check-files';
 import { runTool, ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
@@ -19,6 +19,7 @@ import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { ProgressReporter } from './progress-reporter';
+import { inReadOnlyTransaction } from './read-only-query';
 import { compareRowCounts, type RowCountMismatch } from './row-counts';
 import { RunnerError, errorMessage } from './runner-error';
 
@@ -88,17 +89,24 @@ function describeMismatches(mismatches: readonly RowCountMismatch[]): string {
   return `${shown.join('; ')}${mismatches.length > 10 ? `; and ${mismatches.length - 10} more` : ''}`;
 }
 
+/**
+ * Runs `bt_index_check` on every B-tree index that has storage: relkind `i` only (a partitioned index, `I`, has
+ * none and is checked through its partitions' indexes), valid and ready, and not in another session's temporary schema.
+ */
 async function runAmcheck(client: Client): Promise<number> {
   await client.query('CREATE EXTENSION IF NOT EXISTS amcheck');
-  const result = await client.query<{ indexes: string }>(`
-    SELECT count(bt_index_check(c.oid))::text AS indexes
-      FROM pg_index i
-      JOIN pg_class c ON c.oid = i.indexrelid
-      JOIN pg_am a ON a.oid = c.relam
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE a.amname = 'btree' AND i.indisvalid AND i.indisready
-       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`);
-  return Number(result.rows[0].indexes);
+  return inReadOnlyTransaction(client, async () => {
+    const result = await client.query<{ indexes: string }>(`
+      SELECT count(bt_index_check(c.oid))::text AS indexes
+        FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indexrelid
+        JOIN pg_am a ON a.oid = c.relam
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE a.amname = 'btree' AND c.relkind = 'i' AND i.indisvalid AND i.indisready AND i.indislive
+         AND NOT pg_is_other_temp_schema(n.oid)
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`);
+    return Number(result.rows[0].indexes);
+  });
 }
 
 /**
@@ -109,6 +117,8 @@ async function runAmcheck(client: Client): Promise<number> {
 export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> {
   const { store, logger, target } = options;
   const started = Date.now();
+  // The check files are read before anything is downloaded or restored: a typo fails in a second, not after an hour.
+  const checkScripts = await readCheckFiles(options.checkFiles);
   const layout = new BackupLayout(options.location);
   const { manifest, manifestKey } = await findBackup(store, layout, options.selection);
   logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
@@ -183,7 +193,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       logger.warn({ mode: manifest.rowCounts.mode }, 'row counts are not exact in this backup; they are not compared');
     }
 
-    const checks = await runCheckFiles(restored, options.checkFiles);
+    const checks = await runCheckScripts(restored, checkScripts);
     const failed = checks.find((check) => !check.passed);
     if (failed) throw new RunnerError(`check failed (${failed.file}): ${failed.statement} — ${failed.detail}`);
     const indexesChecked = options.amcheck ? await runAmcheck(restored) : 0;

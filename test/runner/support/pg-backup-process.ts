@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { runCli } from '../../../src/runner/cli-main';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'src', 'runner', 'cli.ts');
@@ -76,4 +77,14 @@ export function startPgBackup(args: readonly string[], env: Record<string, strin
 /** Runs `pg-backup` to its end. */
 export function runPgBackup(args: readonly string[], env: Record<string, string> = {}): Promise<PgBackupRun> {
   return startPgBackup(args, env).done;
+}
+
+/**
+ * Runs `pg-backup` inside the test's own process through the CLI's entry function: the same parsing, checks and result
+ * line as the program, without starting a Node process (for table-driven cases that need no exit status of a process).
+ */
+export async function runPgBackupInProcess(args: readonly string[], env: Record<string, string> = {}): Promise<Pick<PgBackupRun, 'exitCode' | 'result'>> {
+  let line = '';
+  const exitCode = await runCli(args, { env: { ...process.env, PG_BACKUP_METRICS: 'off', PG_BACKUP_LOG_LEVEL: 'fatal', ...env }, writeResult: (text) => { line = text; } });
+  return { exitCode, result: JSON.parse(line) };
 }
