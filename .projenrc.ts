@@ -34,6 +34,7 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/lib-storage',
     '@azure/identity',
     '@azure/storage-blob',
+    'commander@^14',
     'cron-parser',
     'pg',
     'pino',

@@ -1,35 +1,28 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import type { Logger } from 'pino';
 import { PGBACKREST_DEFAULT_CONFIG_FILE } from '../core';
 import { runTool } from './child-process';
-import type { CommonOptions, FlagReader } from './cli-options';
+import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { connectDatabase } from './database-client';
 import { resolveConnection } from './database-connection';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
 import { RunnerError, errorMessage } from './runner-error';
 
-/** The flags of `pg-backup check-archive`, in `node:util` `parseArgs` form (what `COMMAND_FLAGS` of the CLI holds per command). */
-export const CHECK_ARCHIVE_COMMAND_FLAGS = {
-  'target-url': { type: 'string' },
-  'cluster': { type: 'string' },
-  'pgbackrest-config': { type: 'string' },
-  'stanza': { type: 'string' },
-  'no-archive-get': { type: 'boolean' },
-  'max-archive-age': { type: 'string' },
-  'heartbeat': { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-
-/** The usage lines of `pg-backup check-archive`. */
-export const CHECK_ARCHIVE_USAGE = `  pg-backup check-archive [--target-url URL] [--cluster NAME] [--pgbackrest-config FILE] [--stanza NAME]
-                    [--no-archive-get] [--max-archive-age DUR] [--heartbeat]
-                    (default URL: postgresql://postgres@localhost/postgres?host=/var/run/postgresql, run as the
-                    postgres OS user on the database host)`;
-
 /** Where `check-archive` connects when no `--target-url` is given: the local server over its socket, as `postgres`. */
 export const DEFAULT_ARCHIVE_CHECK_URL = 'postgresql://postgres@localhost/postgres?host=/var/run/postgresql';
+
+/** The flags of `pg-backup check-archive`. */
+export const CHECK_ARCHIVE_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  { name: 'target-url', value: 'URL', description: 'the server whose archiver is read', default: DEFAULT_ARCHIVE_CHECK_URL, example: '--target-url postgres://postgres@localhost/postgres' },
+  { name: 'cluster', value: 'NAME', description: 'the name the metrics carry (dimension Database)', default: 'the stanza', example: '--cluster orders' },
+  { name: 'pgbackrest-config', value: 'FILE', description: 'pgbackrest.conf of the repository', default: PGBACKREST_DEFAULT_CONFIG_FILE, example: '--pgbackrest-config /etc/pgbackrest/pgbackrest.conf' },
+  { name: 'stanza', value: 'NAME', description: 'the pgBackRest stanza', default: 'main', example: '--stanza orders' },
+  { name: 'no-archive-get', description: 'do not fetch the newest archived segment back from the repository', example: '--no-archive-get' },
+  { name: 'max-archive-age', value: 'DUR', description: 'unhealthy when nothing was archived for longer, 1s to 7 days', default: 'no limit', example: '--max-archive-age 15m' },
+  { name: 'heartbeat', description: 'commit an empty transaction first, so a quiet server still archives', example: '--heartbeat' },
+];
 
 /** Names of the metrics of `pg-backup check-archive` (dimension `Database`: the `--cluster` name). */
 export const CHECK_ARCHIVE_METRICS = {

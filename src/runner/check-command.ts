@@ -1,34 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ParseArgsConfig } from 'node:util';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { readCheckFiles, runCheckScripts, runCheckStatement, type CheckOutcome } from './check-files';
-import type { CommonOptions, FlagReader } from './cli-options';
+import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { connectDatabase, qualifiedTable } from './database-client';
 import { DatabaseConnection, resolveConnection } from './database-connection';
 import type { MetricValue } from './embedded-metrics';
 import { inReadOnlyTransaction } from './read-only-query';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
-/**
- * The flags of `pg-backup check`, in `node:util` `parseArgs` form (what `COMMAND_FLAGS` of the CLI holds per command).
- */
-export const CHECK_COMMAND_FLAGS = {
-  'target-url': { type: 'string' },
-  'check': { type: 'string', multiple: true },
-  'sql': { type: 'string', multiple: true },
-  'sql-env': { type: 'string', multiple: true },
-  'min-rows': { type: 'string', multiple: true },
-  'max-rows': { type: 'string', multiple: true },
-  'snapshot': { type: 'string' },
-  'connect-timeout': { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
-
-/** The usage lines of `pg-backup check`. */
-export const CHECK_USAGE = `  pg-backup check   [--target-url URL] [--database NAME] [--min-rows TABLE=N]... [--max-rows TABLE=N]...
-                    [--sql STATEMENT]... [--sql-env VAR]... [--check FILE.sql]... [--snapshot ID]
-                    [--connect-timeout DUR]
-                    (without --target-url: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE)`;
+/** The flags that bound row counts and run SQL checks (`check` and `drill-pitr`). */
+export const CHECK_FLAGS: readonly FlagDefinition[] = [
+  { name: 'min-rows', value: 'TABLE=N', repeatable: true, description: 'the table must hold at least N rows', example: '--min-rows public.orders=1000' },
+  { name: 'max-rows', value: 'TABLE=N', repeatable: true, description: 'the table must hold at most N rows', example: '--max-rows public.orders=5000000' },
+  { name: 'sql', value: 'STATEMENT', repeatable: true, description: 'a statement that must return a single true', example: "--sql 'SELECT count(*) > 0 FROM orders'" },
+  { name: 'sql-env', value: 'VAR', repeatable: true, description: 'an environment variable holding such a statement', example: '--sql-env ORDERS_CHECK' },
+  { name: 'check', value: 'FILE.sql', repeatable: true, description: 'a SQL file whose every statement must return a single true', example: '--check checks/orders.sql' },
+];
 
 /** Names of the metrics of `pg-backup check` (dimension `Database`). */
 export const CHECK_METRICS = {
@@ -308,6 +296,15 @@ export interface CheckCommandReport {
   /** Metrics of the run. */
   readonly metrics: MetricValue[];
 }
+
+/** The flags of `pg-backup check`. */
+export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  { name: 'target-url', value: 'URL', description: 'the database to check, postgres://user@host:5432/db', default: 'PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE', example: '--target-url postgres://checker@db:5432/shop' },
+  { name: 'database', value: 'NAME', description: 'the database to check, instead of the one the URL or PGDATABASE names', example: '--database shop' },
+  ...CHECK_FLAGS,
+  { name: 'snapshot', value: 'ID', description: 'the snapshot the database was restored from, reported in the result (env PG_BACKUP_DRILL_SNAPSHOT)', example: '--snapshot rds:orders-2026-11-24-02-00' },
+  { name: 'connect-timeout', value: 'DUR', description: 'keep trying to connect this long, 0 to 1h', default: `${DEFAULT_CONNECT_TIMEOUT_SECONDS}s`, example: '--connect-timeout 10m' },
+];
 
 /**
  * `pg-backup check`: reads its flags, connects to the database to check (the scratch instance of a snapshot drill:

@@ -1,15 +1,76 @@
 import * as os from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Logger } from 'pino';
 import { PolicyValidationError, Validator, formatIssue, type DumpCompression, type RowCountMode } from '../core';
 import type { UploadTuning } from './backup-store';
-import { CHECK_ARCHIVE_COMMAND_FLAGS, CHECK_ARCHIVE_USAGE } from './check-archive-command';
-import { CHECK_COMMAND_FLAGS, CHECK_USAGE } from './check-command';
-import { DRILL_PITR_COMMAND_FLAGS, DRILL_PITR_USAGE } from './drill-pitr-command';
-import { DEFAULT_METRICS_NAMESPACE, parseDimensions, type MetricsSettings } from './embedded-metrics';
+import { DEFAULT_METRICS_NAMESPACE, parseDimensions, type MetricValue, type MetricsSettings } from './embedded-metrics';
 import { UsageError } from './runner-error';
 
-/** The commands of `pg-backup`. */
-export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'check' | 'drill-pitr' | 'check-archive';
+/**
+ * One flag of a command, as the command table declares it: what the parser accepts and what `--help` shows.
+ * The value is read and checked by the command through {@link FlagReader}, so the help's default is the one applied.
+ */
+export interface FlagDefinition {
+  /** Long name without the dashes, e.g. `database-url`. */
+  readonly name: string;
+  /**
+   * One-letter alias without the dash, e.g. `j` (the pg_dump/pg_restore letter where there is one).
+   * @default - none
+   */
+  readonly short?: string;
+  /**
+   * Placeholder of the value in help, e.g. `URI`; a flag without one is a switch.
+   * @default - a switch
+   */
+  readonly value?: string;
+  /**
+   * The flag may be given more than once; every value is kept.
+   * @default false
+   */
+  readonly repeatable?: boolean;
+  /** One line saying what the flag does. */
+  readonly description: string;
+  /**
+   * The default, as help shows it.
+   * @default - none shown
+   */
+  readonly default?: string;
+  /** An example of the flag with a value, e.g. `--jobs 4`. */
+  readonly example: string;
+}
+
+/** What every command gets besides its own flags. */
+export interface CommandContext {
+  /** Flags every command shares. */
+  readonly common: CommonOptions;
+  /** The log. */
+  readonly logger: Logger;
+  /** The environment. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborts the run. */
+  readonly signal: AbortSignal;
+  /** The database the run is about, once known (named by failure metrics); a command sets it when it learns it. */
+  database?: string;
+}
+
+/** What a command hands back: the database (metric dimension), the result line's fields, the metrics. */
+export interface CommandReport {
+  /** The metric dimension `Database`. */
+  readonly database: string;
+  /** Fields of the JSON result line. */
+  readonly result: Record<string, unknown>;
+  /** Metrics of the run. */
+  readonly metrics: MetricValue[];
+  /**
+   * Exit status of a run that finished but found a problem (e.g. `status` with a backup older than the RPO).
+   * @default 0
+   */
+  readonly exitCode?: number;
+  /**
+   * Text for a person, written to stdout before the result line when stdout is a terminal (`--output table`).
+   * @default - none
+   */
+  readonly table?: string;
+}
 
 /** Settings every command shares. */
 export interface CommonOptions {
@@ -41,101 +102,22 @@ export const DEFAULT_UPLOAD_CONCURRENCY = 4;
 /** Seconds between progress lines by default. */
 export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 10;
 
-const COMMON_FLAGS = {
-  'help': { type: 'boolean', short: 'h' },
-  'database': { type: 'string' },
-  'secret-env': { type: 'string' },
-  's3-endpoint': { type: 'string' },
-  'part-size-mb': { type: 'string' },
-  'upload-concurrency': { type: 'string' },
-  'scratch-dir': { type: 'string' },
-  'progress-interval': { type: 'string' },
-  'metrics': { type: 'string' },
-  'metrics-namespace': { type: 'string' },
-  'metric-dimension': { type: 'string', multiple: true },
-  'log-level': { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
+/** The flags every command takes. */
+export const COMMON_FLAGS: readonly FlagDefinition[] = [
+  { name: 'secret-env', value: 'VAR', description: 'environment variable holding an RDS-style secret JSON (host, port, username, password, dbname)', default: 'PG_BACKUP_DATABASE_SECRET', example: '--secret-env PG_BACKUP_SECRET_1' },
+  { name: 's3-endpoint', value: 'URL', description: 'S3-compatible endpoint', default: 'AWS_ENDPOINT_URL_S3, else AWS', example: '--s3-endpoint http://127.0.0.1:4569' },
+  { name: 'part-size-mb', value: 'N', description: 'upload part size in MiB, 5 to 5000 (env PG_BACKUP_PART_SIZE_MB)', default: String(DEFAULT_PART_SIZE_MB), example: '--part-size-mb 16' },
+  { name: 'upload-concurrency', value: 'N', description: 'parts uploaded at once, 1 to 64 (env PG_BACKUP_UPLOAD_CONCURRENCY)', default: String(DEFAULT_UPLOAD_CONCURRENCY), example: '--upload-concurrency 8' },
+  { name: 'scratch-dir', value: 'DIR', description: 'local scratch space for directory dumps and downloads (env PG_BACKUP_SCRATCH_DIR)', default: 'the OS temp directory', example: '--scratch-dir /mnt/scratch' },
+  { name: 'progress-interval', value: 'DUR', description: 'time between progress lines, 0 for none (env PG_BACKUP_PROGRESS_INTERVAL)', default: `${DEFAULT_PROGRESS_INTERVAL_SECONDS}s`, example: '--progress-interval 30s' },
+  { name: 'metrics', value: 'stderr|off', description: 'where CloudWatch Embedded Metric Format lines go (env PG_BACKUP_METRICS)', default: 'stderr', example: '--metrics off' },
+  { name: 'metrics-namespace', value: 'NS', description: 'metric namespace (env PG_BACKUP_METRICS_NAMESPACE)', default: DEFAULT_METRICS_NAMESPACE, example: '--metrics-namespace Team/Backups' },
+  { name: 'metric-dimension', value: 'Name=Value', repeatable: true, description: 'extra metric dimension (env PG_BACKUP_METRIC_DIMENSIONS, comma-separated)', example: '--metric-dimension Environment=prod' },
+  { name: 'log-level', value: 'LEVEL', description: 'fatal, error, warn, info, debug or trace (env PG_BACKUP_LOG_LEVEL)', default: 'info', example: '--log-level debug' },
+];
 
-const COMMAND_FLAGS = {
-  'dump': {
-    'database-url': { type: 'string' },
-    'to': { type: 'string' },
-    'format': { type: 'string' },
-    'jobs': { type: 'string', short: 'j' },
-    'compress': { type: 'string', short: 'Z' },
-    'table': { type: 'string', short: 't', multiple: true },
-    'exclude-table': { type: 'string', short: 'T', multiple: true },
-    'schema': { type: 'string', short: 'n', multiple: true },
-    'exclude-schema': { type: 'string', short: 'N', multiple: true },
-    'schema-only': { type: 'boolean', short: 's' },
-    'data-only': { type: 'boolean', short: 'a' },
-    'no-owner': { type: 'boolean', short: 'O' },
-    'no-acl': { type: 'boolean', short: 'x' },
-    'globals': { type: 'boolean' },
-    'no-role-passwords': { type: 'boolean' },
-    'row-counts': { type: 'string' },
-    'lock-wait-timeout': { type: 'string' },
-  },
-  'verify': {
-    'from': { type: 'string' },
-    'backup': { type: 'string' },
-    'latest': { type: 'boolean' },
-    'target-url': { type: 'string' },
-    'jobs': { type: 'string', short: 'j' },
-    'check': { type: 'string', multiple: true },
-    'amcheck': { type: 'boolean' },
-    'keep': { type: 'boolean' },
-  },
-  'restore': {
-    'from': { type: 'string' },
-    'backup': { type: 'string' },
-    'latest': { type: 'boolean' },
-    'target-url': { type: 'string' },
-    'jobs': { type: 'string', short: 'j' },
-    'table': { type: 'string', short: 't', multiple: true },
-    'clean': { type: 'boolean', short: 'c' },
-    'create': { type: 'boolean', short: 'C' },
-    'no-owner': { type: 'boolean', short: 'O' },
-    'no-acl': { type: 'boolean', short: 'x' },
-  },
-  'list': {
-    from: { type: 'string' },
-  },
-  'check': CHECK_COMMAND_FLAGS,
-  'drill-pitr': DRILL_PITR_COMMAND_FLAGS,
-  'check-archive': CHECK_ARCHIVE_COMMAND_FLAGS,
-} as const satisfies Record<CommandName, ParseArgsConfig['options']>;
-
-/** The parsed flags of a command: strings, string lists and booleans by flag name. */
+/** The parsed flags of a command: strings, string lists and booleans by long flag name. */
 export type ParsedFlags = Record<string, string | boolean | string[] | undefined>;
-
-/** A parsed command line. */
-export interface ParsedCommandLine {
-  /** The command. */
-  readonly command: CommandName;
-  /** Its flags, by long name. */
-  readonly flags: ParsedFlags;
-  /** `--help` was given. */
-  readonly help: boolean;
-}
-
-/** The commands, for usage messages. */
-export const COMMANDS: readonly CommandName[] = ['dump', 'verify', 'restore', 'list', 'check', 'drill-pitr', 'check-archive'];
-
-/** Splits `pg-backup <command> [flags]` into the command and its flags; unknown flags are usage errors. */
-export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
-  const [command, ...rest] = argv;
-  if (!COMMANDS.includes(command as CommandName)) {
-    throw new UsageError(`the command is ${JSON.stringify(command ?? '')}; allowed: ${COMMANDS.join(', ')}`);
-  }
-  const options = { ...COMMON_FLAGS, ...COMMAND_FLAGS[command as CommandName] };
-  try {
-    const { values } = parseArgs({ args: [...rest], options, allowPositionals: false, strict: true });
-    return { command: command as CommandName, flags: values as ParsedFlags, help: values.help === true };
-  } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message}`);
-  }
-}
 
 /** Reads typed values out of parsed flags, collecting every problem through the core {@link Validator}. */
 export class FlagReader {
@@ -273,27 +255,3 @@ export function readCommonOptions(reader: FlagReader, env: NodeJS.ProcessEnv = p
     database: reader.string('database'),
   };
 }
-
-/** Usage text of `pg-backup`. */
-export const USAGE = `Usage:
-  pg-backup dump    --database-url URL --to URI [--format custom|directory] [--jobs N]
-                    [--compress 0..9|gzip:N|lz4:N|zstd:N] [--table T]... [--exclude-table T]...
-                    [--schema S]... [--exclude-schema S]... [--schema-only|--data-only] [--no-owner]
-                    [--no-acl] [--globals [--no-role-passwords]] [--row-counts exact|estimate|off]
-                    [--lock-wait-timeout DUR] [--database NAME]
-  pg-backup verify  --from URI [--backup ID|--latest] [--database NAME] --target-url URL [--jobs N]
-                    [--check FILE.sql]... [--amcheck] [--keep]
-  pg-backup restore --from URI [--backup ID|--latest] [--database NAME] --target-url URL [--jobs N]
-                    [--table T]... [--clean] [--create] [--no-owner] [--no-acl]
-  pg-backup list    --from URI [--database NAME]
-${CHECK_USAGE}
-${DRILL_PITR_USAGE}
-${CHECK_ARCHIVE_USAGE}
-
-URIs: s3://bucket/prefix, azblob://account/container/prefix, file:///path
-Every command: [--secret-env VAR] [--s3-endpoint URL] [--part-size-mb N] [--upload-concurrency N]
-  [--scratch-dir DIR] [--progress-interval DUR] [--metrics stderr|off] [--metrics-namespace NS]
-  [--metric-dimension Name=Value]... [--log-level LEVEL]
-
-stdout carries one JSON result line; logs and CloudWatch Embedded Metric Format lines go to stderr.
-Exit status: 0 success, 1 failure, 2 usage error, 143 SIGTERM, 130 SIGINT.`;

@@ -3,48 +3,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import type { Logger } from 'pino';
 import {
   PGBACKREST_DEFAULT_CONFIG_FILE, Validator, normalizeRecoveryTime, pgBackRestRestoreArgv,
   shellQuote, validateRecoveryTargetOptions,
 } from '../core';
-import { readRowBounds, readStatementsFromEnvironment, runChecks, type RowCountBound, type RowCountResult } from './check-command';
+import { CHECK_FLAGS, readRowBounds, readStatementsFromEnvironment, runChecks, type RowCountBound, type RowCountResult } from './check-command';
 import { readCheckFiles, type CheckOutcome } from './check-files';
 import { runTool } from './child-process';
-import type { CommonOptions, FlagReader } from './cli-options';
+import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
 const run = promisify(execFile);
-
-/** The flags of `pg-backup drill-pitr`, in `node:util` `parseArgs` form (what `COMMAND_FLAGS` of the CLI holds per command). */
-export const DRILL_PITR_COMMAND_FLAGS = {
-  'target-time': { type: 'string' },
-  'pgbackrest-config': { type: 'string' },
-  'stanza': { type: 'string' },
-  'archive-wait': { type: 'string' },
-  'recovery-timeout': { type: 'string' },
-  'os-user': { type: 'string' },
-  'db-user': { type: 'string' },
-  'server-setting': { type: 'string', multiple: true },
-  'check': { type: 'string', multiple: true },
-  'sql': { type: 'string', multiple: true },
-  'sql-env': { type: 'string', multiple: true },
-  'min-rows': { type: 'string', multiple: true },
-  'max-rows': { type: 'string', multiple: true },
-  'keep': { type: 'boolean' },
-  'aws-credentials': { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-
-/** The usage lines of `pg-backup drill-pitr`. */
-export const DRILL_PITR_USAGE = `  pg-backup drill-pitr --target-time TIME [--pgbackrest-config FILE] [--stanza NAME] [--archive-wait DUR]
-                    [--recovery-timeout DUR] [--os-user USER] [--db-user ROLE] [--database NAME]
-                    [--server-setting NAME=VALUE]... [--min-rows TABLE=N]... [--max-rows TABLE=N]...
-                    [--sql STATEMENT]... [--sql-env VAR]... [--check FILE.sql]... [--keep] [--aws-credentials]
-                    (without --pgbackrest-config: the text of pgbackrest.conf in PG_BACKUP_PGBACKREST_CONF,
-                    else /etc/pgbackrest/pgbackrest.conf; the server binaries in PG_BIN_DIR)`;
 
 /** The environment variable that may carry the text of `pgbackrest.conf` (how a task definition hands it over). */
 export const PGBACKREST_CONF_ENV = 'PG_BACKUP_PGBACKREST_CONF';
@@ -465,6 +437,22 @@ export interface DrillPitrCommandReport {
   /** Metrics of the run. */
   readonly metrics: MetricValue[];
 }
+
+/** The flags of `pg-backup drill-pitr`. */
+export const DRILL_PITR_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  { name: 'target-time', value: 'TIME', description: 'recover to this time, ISO 8601 with a zone (required)', example: '--target-time 2026-11-24T02:00:00Z' },
+  { name: 'pgbackrest-config', value: 'FILE', description: 'pgbackrest.conf of the repository', default: 'the text in PG_BACKUP_PGBACKREST_CONF, else /etc/pgbackrest/pgbackrest.conf', example: '--pgbackrest-config /etc/pgbackrest/pgbackrest.conf' },
+  { name: 'stanza', value: 'NAME', description: 'the pgBackRest stanza', default: 'main', example: '--stanza orders' },
+  { name: 'archive-wait', value: 'DUR', description: 'wait this long for WAL up to the target to be archived, 0 to 24h', default: '0s', example: '--archive-wait 5m' },
+  { name: 'recovery-timeout', value: 'DUR', description: 'give up when recovery has not reached the target within this time', default: `${DEFAULT_RECOVERY_TIMEOUT_SECONDS}s`, example: '--recovery-timeout 2h' },
+  { name: 'os-user', value: 'USER', description: 'operating-system user that runs the scratch server', default: 'postgres when run as root', example: '--os-user postgres' },
+  { name: 'db-user', value: 'ROLE', description: 'database role the checks connect as', default: 'postgres', example: '--db-user postgres' },
+  { name: 'database', value: 'NAME', description: 'the database the checks run in', default: 'postgres', example: '--database shop' },
+  { name: 'server-setting', value: 'NAME=VALUE', repeatable: true, description: 'a setting of the scratch server', example: '--server-setting shared_buffers=256MB' },
+  ...CHECK_FLAGS,
+  { name: 'keep', description: 'keep the recovered data directory afterwards', example: '--keep' },
+  { name: 'aws-credentials', description: 'hand the task\'s AWS credentials to pgBackRest', example: '--aws-credentials' },
+];
 
 function readServerSettings(reader: FlagReader): Record<string, string> {
   const settings: Record<string, string> = {};

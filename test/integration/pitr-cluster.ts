@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { ArchiveRepository } from '../../src/core/archive-repository';
 import {
@@ -10,8 +10,9 @@ import {
 } from '../../src/core/pgbackrest-conf';
 import { RenderedPostgresSettings } from '../../src/core/postgres-settings';
 import { renderArchiveSettings } from '../../src/core/postgresql-conf';
+import { parseCommandLine } from '../../src/runner/cli-commands';
 import { FlagReader, readCommonOptions } from '../../src/runner/cli-options';
-import { DRILL_PITR_COMMAND_FLAGS, DrillPitrCommandReport, drillPitrCommand } from '../../src/runner/drill-pitr-command';
+import { DrillPitrCommandReport, drillPitrCommand } from '../../src/runner/drill-pitr-command';
 import { PostgresCluster, startPostgres } from '../support/postgres';
 import { cleanupOnExit, useResource } from '../support/teardown';
 
@@ -153,12 +154,7 @@ export async function commitOrders(cluster: PitrCluster, from: number, to: numbe
 
 /** Runs `pg-backup drill-pitr <args>` through its command function, as the CLI does once it is registered. */
 export async function drillPitr(args: string[], env: NodeJS.ProcessEnv = {}): Promise<DrillPitrCommandReport> {
-  const { values } = parseArgs({
-    args,
-    options: { ...DRILL_PITR_COMMAND_FLAGS, 'database': { type: 'string' }, 'scratch-dir': { type: 'string' } },
-    strict: true,
-  });
-  const reader = new FlagReader(values, env);
+  const reader = new FlagReader(parseCommandLine(['drill-pitr', ...args]).flags, env);
   const common = readCommonOptions(reader, env);
   return drillPitrCommand(reader, { common, logger: pino({ level: 'silent' }), env, signal: new AbortController().signal });
 }

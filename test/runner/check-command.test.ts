@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { CHECK_COMMAND_FLAGS, CheckCommandReport, checkCommand } from '../../src/runner/check-command';
+import { CheckCommandReport, checkCommand } from '../../src/runner/check-command';
+import { parseCommandLine } from '../../src/runner/cli-commands';
 import { FlagReader, readCommonOptions } from '../../src/runner/cli-options';
 import { RunnerError, UsageError } from '../../src/runner/runner-error';
 import { freePort } from '../support/free-port';
@@ -14,8 +14,7 @@ const logger = pino({ level: 'silent' });
 
 /** Runs `pg-backup check <args>` through its command function, as the CLI does once it is registered. */
 async function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CheckCommandReport> {
-  const { values } = parseArgs({ args, options: { ...CHECK_COMMAND_FLAGS, database: { type: 'string' } }, strict: true });
-  const reader = new FlagReader(values, env);
+  const reader = new FlagReader(parseCommandLine(['check', ...args]).flags, env);
   const common = readCommonOptions(reader, env);
   return checkCommand(reader, { common, logger, env, signal: new AbortController().signal });
 }

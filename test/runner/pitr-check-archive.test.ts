@@ -1,18 +1,17 @@
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import {
-  CHECK_ARCHIVE_COMMAND_FLAGS, CHECK_ARCHIVE_METRICS, CheckArchiveCommandReport, checkArchiveCommand,
+  CHECK_ARCHIVE_METRICS, CheckArchiveCommandReport, checkArchiveCommand,
 } from '../../src/runner/check-archive-command';
+import { parseCommandLine } from '../../src/runner/cli-commands';
 import { FlagReader, readCommonOptions } from '../../src/runner/cli-options';
 import { RunnerError } from '../../src/runner/runner-error';
 import { PitrCluster, commitOrders, usePitrCluster } from '../integration/pitr-cluster';
 
 /** Runs `pg-backup check-archive <args>` through its command function, as the CLI does once it is registered. */
 async function checkArchive(args: string[]): Promise<CheckArchiveCommandReport> {
-  const { values } = parseArgs({ args, options: { ...CHECK_ARCHIVE_COMMAND_FLAGS, metrics: { type: 'string' } }, strict: true });
-  const reader = new FlagReader(values, {});
+  const reader = new FlagReader(parseCommandLine(['check-archive', ...args]).flags, {});
   const common = readCommonOptions(reader, {});
   return checkArchiveCommand(reader, { common, logger: pino({ level: 'silent' }), env: {}, signal: new AbortController().signal });
 }

@@ -4,7 +4,8 @@ import { BackupLayout } from '../../src/runner/backup-layout';
 import { parseBackupLocation } from '../../src/runner/backup-location';
 import { parseManifest } from '../../src/runner/backup-manifest';
 import { partSizeFor } from '../../src/runner/backup-store';
-import { FlagReader, parseCommandLine, parseDurationSeconds, readCommonOptions } from '../../src/runner/cli-options';
+import { parseCommandLine } from '../../src/runner/cli-commands';
+import { FlagReader, parseDurationSeconds, readCommonOptions } from '../../src/runner/cli-options';
 import { resolveConnection } from '../../src/runner/database-connection';
 import { embeddedMetricLine } from '../../src/runner/embedded-metrics';
 import { parseToolMajorVersion } from '../../src/runner/postgres-tools';
@@ -144,7 +145,7 @@ describe('Embedded Metric Format lines', () => {
 
 describe('command-line flags', () => {
   test('unknown flags are usage errors naming the command', () => {
-    expect(() => parseCommandLine(['dump', '--frobnicate'])).toThrow(/dump: Unknown option '--frobnicate'/);
+    expect(() => parseCommandLine(['dump', '--frobnicate'])).toThrow(/dump: unknown option '--frobnicate'/);
     expect(() => parseCommandLine(['backup'])).toThrow(/the command is "backup"; allowed: dump, verify, restore, list/);
   });
 

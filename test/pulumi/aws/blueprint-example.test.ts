@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { PostgresFleetExample, definePostgresFleet } from '../../../examples/pulumi-aws-blueprint/fleet-program';
-import { parseCommandLine } from '../../../src/runner/cli-options';
+import { parseCommandLine } from '../../../src/runner/cli-commands';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { definePostgresBackups } from '../../../examples/pulumi-aws/backup-program';
-import { parseCommandLine } from '../../../src/runner/cli-options';
+import { parseCommandLine } from '../../../src/runner/cli-commands';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);

@@ -10,7 +10,7 @@ import { ManagedPostgresDatabase } from '../../../src/pulumi/aws/managed-postgre
 import { BlueprintServer, PostgresBackupBlueprint, PostgresBackupBlueprintProps } from '../../../src/pulumi/aws/postgres-backup-blueprint';
 import { PostgresDatabase } from '../../../src/pulumi/aws/postgres-database';
 import { RequirePostgresBackups } from '../../../src/pulumi/aws/require-postgres-backups';
-import { parseCommandLine } from '../../../src/runner/cli-options';
+import { parseCommandLine } from '../../../src/runner/cli-commands';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);

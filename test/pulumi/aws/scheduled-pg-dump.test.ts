@@ -2,7 +2,7 @@ import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { PolicyValidationError } from '../../../src/core/validation';
 import { PostgresDatabase } from '../../../src/pulumi/aws/postgres-database';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/aws/scheduled-pg-dump';
-import { parseCommandLine } from '../../../src/runner/cli-options';
+import { parseCommandLine } from '../../../src/runner/cli-commands';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);

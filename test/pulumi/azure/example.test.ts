@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, installAzureMocks, valueOf } from './azure-mocks';
 import { definePostgresBackups } from '../../../examples/pulumi-azure/backup-program';
-import { parseCommandLine } from '../../../src/runner/cli-options';
+import { parseCommandLine } from '../../../src/runner/cli-commands';
 
 const engine = new AzureMockEngine();
 installAzureMocks(engine);

@@ -5,7 +5,8 @@ import { PolicyValidationError } from '../../../src/core/validation';
 import { runnerArgvOfDrillCommand, SCRATCH_TARGET_URL } from '../../../src/pulumi/azure/restore-drill-containers';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
 import { parseBackupLocation } from '../../../src/runner/backup-location';
-import { FlagReader, parseCommandLine, readCommonOptions } from '../../../src/runner/cli-options';
+import { parseCommandLine } from '../../../src/runner/cli-commands';
+import { FlagReader, readCommonOptions } from '../../../src/runner/cli-options';
 import { resolveConnection } from '../../../src/runner/database-connection';
 
 const engine = new AzureMockEngine();

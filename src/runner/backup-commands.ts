@@ -1,0 +1,253 @@
+import type { LogicalDumpPolicy } from '../core';
+import type { BackupSelection } from './backup-catalog';
+import { isBackupId } from './backup-id';
+import { type BackupLocation, formatBackupLocation, parseBackupLocation } from './backup-location';
+import type { BackupStore } from './backup-store';
+import {
+  ROW_COUNT_MODES, parseCompression,
+  type CommandContext, type CommandReport, type FlagDefinition, type FlagReader,
+} from './cli-options';
+import { type DatabaseConnection, resolveConnection } from './database-connection';
+import { dumpMetrics, runDump } from './dump-command';
+import { openBackupStore } from './open-backup-store';
+import { restoreMetrics, runRestore } from './restore-command';
+import { runVerify, verifyMetrics } from './verify-command';
+
+/** `--database` of the commands that read backups: whose backups. */
+export const BACKUP_DATABASE_FLAG: FlagDefinition = {
+  name: 'database', value: 'NAME', description: 'whose backups (needed when the location holds several databases)', default: 'the only database there', example: '--database shop',
+};
+
+/** `--from` of the commands that read backups. */
+export const FROM_FLAG: FlagDefinition = {
+  name: 'from', value: 'URI', description: 'where the backups are: s3://bucket/prefix, azblob://account/container/prefix or file:///absolute/path (required)', example: '--from s3://backups/nightly',
+};
+
+/** The flags of `pg-backup dump`. */
+export const DUMP_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  { name: 'database-url', value: 'URL', description: 'the server and database to dump, postgres://user@host:5432/db (else an RDS-style secret, see --secret-env)', example: '--database-url postgres://backup@db.internal:5432/shop' },
+  { name: 'database', value: 'NAME', description: 'the database to dump, instead of the one the URL or secret names', example: '--database shop' },
+  { name: 'to', value: 'URI', description: 'where the backup goes: s3://bucket/prefix, azblob://account/container/prefix or file:///absolute/path (required)', example: '--to s3://backups/nightly' },
+  { name: 'format', value: 'custom|directory', description: 'pg_dump archive format', default: 'custom', example: '--format directory' },
+  { name: 'jobs', short: 'j', value: 'N', description: 'parallel pg_dump jobs, 1 to 64 (more than 1 needs --format directory)', default: '1', example: '--jobs 4' },
+  { name: 'compress', short: 'Z', value: 'METHOD', description: 'pg_dump compression: 0..9, gzip:N, lz4:N or zstd:N', default: "pg_dump's own, gzip level 6", example: '--compress zstd:3' },
+  { name: 'table', short: 't', value: 'TABLE', repeatable: true, description: 'dump only this table (pg_dump pattern)', example: '--table public.orders' },
+  { name: 'exclude-table', short: 'T', value: 'TABLE', repeatable: true, description: 'leave this table out (pg_dump pattern)', example: '--exclude-table public.audit_log' },
+  { name: 'schema', short: 'n', value: 'SCHEMA', repeatable: true, description: 'dump only this schema (pg_dump pattern)', example: '--schema sales' },
+  { name: 'exclude-schema', short: 'N', value: 'SCHEMA', repeatable: true, description: 'leave this schema out (pg_dump pattern)', example: '--exclude-schema scratch' },
+  { name: 'schema-only', short: 's', description: 'definitions only, no data', example: '--schema-only' },
+  { name: 'data-only', short: 'a', description: 'data only, no definitions', example: '--data-only' },
+  { name: 'no-owner', short: 'O', description: 'do not dump object ownership', example: '--no-owner' },
+  { name: 'no-acl', short: 'x', description: 'do not dump privileges (GRANT/REVOKE)', example: '--no-acl' },
+  { name: 'globals', description: 'also store roles and tablespaces (pg_dumpall --globals-only) beside the dump', example: '--globals' },
+  { name: 'no-role-passwords', description: 'with --globals: leave role passwords out (managed services forbid reading them)', example: '--no-role-passwords' },
+  { name: 'row-counts', value: 'exact|estimate|off', description: 'row counts recorded in the manifest, compared by verify', default: 'exact', example: '--row-counts estimate' },
+  { name: 'lock-wait-timeout', value: 'DUR', description: 'give up when a table lock is not granted within this time, 1ms to 24h', default: '300s', example: '--lock-wait-timeout 60s' },
+];
+
+/** The flags verify and restore share. */
+const FROM_BACKUP_FLAGS: readonly FlagDefinition[] = [
+  FROM_FLAG,
+  { name: 'backup', value: 'ID', description: 'the backup to use', default: 'the latest backup', example: '--backup 20261124T020000Z-9f1c2a7b' },
+  { name: 'latest', description: 'use the latest backup (the default; not with --backup)', example: '--latest' },
+  BACKUP_DATABASE_FLAG,
+  { name: 'target-url', value: 'URL', description: 'the server to restore into, postgres://user@host:5432/db (required)', example: '--target-url postgres://postgres@scratch:5432/postgres' },
+  { name: 'jobs', short: 'j', value: 'N', description: 'parallel pg_restore jobs, 1 to 64', default: '1', example: '--jobs 4' },
+];
+
+/** The flags of `pg-backup verify`. */
+export const VERIFY_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  ...FROM_BACKUP_FLAGS,
+  { name: 'check', value: 'FILE.sql', repeatable: true, description: 'SQL file whose every statement must return true on the restored database', example: '--check checks/orders.sql' },
+  { name: 'amcheck', description: 'also check every btree index with amcheck', example: '--amcheck' },
+  { name: 'keep', description: 'keep the scratch database afterwards', example: '--keep' },
+];
+
+/** The flags of `pg-backup restore`. */
+export const RESTORE_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  ...FROM_BACKUP_FLAGS,
+  { name: 'table', short: 't', value: 'TABLE', repeatable: true, description: 'restore only this table', example: '--table orders' },
+  { name: 'clean', short: 'c', description: 'drop objects before recreating them', example: '--clean' },
+  { name: 'create', short: 'C', description: 'create the backed-up database (the target URL names the database to connect to)', example: '--create' },
+  { name: 'no-owner', short: 'O', description: 'do not restore object ownership', example: '--no-owner' },
+  { name: 'no-acl', short: 'x', description: 'do not restore privileges', example: '--no-acl' },
+];
+
+function selection(reader: FlagReader, database: string | undefined): BackupSelection {
+  const backupId = reader.string('backup');
+  if (backupId !== undefined && reader.boolean('latest')) reader.report('backup', backupId, 'either --backup ID or --latest, not both');
+  if (backupId !== undefined && !isBackupId(backupId)) reader.report('backup', backupId, 'a backup id such as 20261124T020000Z-9f1c2a7b');
+  return { database, backupId };
+}
+
+/** `pg-backup dump`: streams pg_dump of one database to the location and writes its manifest and `latest`. */
+export async function dumpCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
+  const { common, logger, env, signal } = context;
+  const to = reader.required('to');
+  const format = reader.oneOf('format', ['custom', 'directory'] as const, 'custom');
+  const policy: LogicalDumpPolicy = {
+    format,
+    jobs: reader.integer('jobs', 1, 64, 1),
+    compression: parseCompression(reader.string('compress')),
+    tables: reader.list('table'),
+    excludeTables: reader.list('exclude-table'),
+    schemas: reader.list('schema'),
+    excludeSchemas: reader.list('exclude-schema'),
+    schemaOnly: reader.boolean('schema-only'),
+    dataOnly: reader.boolean('data-only'),
+    noOwner: reader.boolean('no-owner'),
+    noAcl: reader.boolean('no-acl'),
+    includeGlobals: reader.boolean('globals'),
+    rowCounts: reader.oneOf('row-counts', ROW_COUNT_MODES, 'exact'),
+    lockWaitTimeoutSeconds: reader.seconds('lock-wait-timeout', 0.001, 86_400, 300),
+  };
+  if ((policy.jobs ?? 1) > 1 && format !== 'directory') reader.report('jobs', policy.jobs, '1 with --format custom', 'parallel dumps need --format directory');
+  if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
+  reader.throwIfInvalid('dump');
+  const location = parseBackupLocation(to, '--to');
+  let connection = resolveConnection({ url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url' }, env);
+  if (common.database) connection = connection.withDatabase(common.database);
+  context.database = connection.database;
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  try {
+    const outcome = await runDump({
+      connection,
+      location,
+      store,
+      policy,
+      noRolePasswords: reader.boolean('no-role-passwords'),
+      scratchDirectory: common.scratchDirectory,
+      progressIntervalMs: common.progressIntervalMs,
+      logger,
+      signal,
+    });
+    const { manifest } = outcome;
+    return {
+      database: manifest.database,
+      metrics: dumpMetrics(manifest),
+      result: {
+        backupId: manifest.backupId,
+        database: manifest.database,
+        location: formatBackupLocation(location),
+        manifestKey: outcome.manifestKey,
+        latestKey: outcome.latestKey,
+        format: manifest.format,
+        bytes: manifest.totalBytes,
+        rows: manifest.rowCounts.totalRows,
+        tables: manifest.rowCounts.tables.length,
+        rowCounts: manifest.rowCounts.mode,
+        durationSeconds: manifest.durationSeconds,
+        startedAt: manifest.startedAt,
+        finishedAt: manifest.finishedAt,
+        serverVersion: manifest.server.version,
+        objects: manifest.objects,
+      },
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** What verify and restore both start from: the backup to take, the store it is in, and the server to restore into. */
+interface BackupToTarget {
+  readonly location: BackupLocation;
+  readonly store: BackupStore;
+  readonly selection: BackupSelection;
+  readonly target: DatabaseConnection;
+  readonly jobs: number;
+}
+
+/**
+ * Reads the flags verify and restore share (`--from`, `--target-url`, `--jobs`, the backup selection) and the
+ * command's own (`readOwn`), opens the store, runs the command and closes the store.
+ */
+async function fromBackupToTarget<Own>(
+  reader: FlagReader, context: CommandContext, command: string, readOwn: () => Own,
+  run: (source: BackupToTarget, own: Own) => Promise<CommandReport>,
+): Promise<CommandReport> {
+  const { common, env } = context;
+  const from = reader.required('from');
+  const targetUrl = reader.required('target-url');
+  const jobs = reader.integer('jobs', 1, 64, 1);
+  const own = readOwn();
+  const chosen = selection(reader, common.database);
+  reader.throwIfInvalid(command);
+  const location = parseBackupLocation(from, '--from');
+  // The target is the URL alone: a secret in the environment describes the backed-up server, not the target.
+  const target = resolveConnection({ url: targetUrl, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  try {
+    return await run({ location, store, selection: chosen, target, jobs }, own);
+  } finally {
+    store.close();
+  }
+}
+
+/** `pg-backup verify`: restores a backup into a scratch database, compares row counts and runs the checks. */
+export async function verifyCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
+  const { common, logger, signal } = context;
+  return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check') }), async (source, { checkFiles }) => {
+    const outcome = await runVerify({
+      ...source,
+      checkFiles,
+      amcheck: reader.boolean('amcheck'),
+      keep: reader.boolean('keep'),
+      scratchDirectory: common.scratchDirectory,
+      progressIntervalMs: common.progressIntervalMs,
+      logger,
+      signal,
+    });
+    return {
+      database: outcome.manifest.database,
+      metrics: verifyMetrics(outcome),
+      result: {
+        backupId: outcome.manifest.backupId,
+        database: outcome.manifest.database,
+        location: formatBackupLocation(source.location),
+        downloadedBytes: outcome.downloadedBytes,
+        tocEntries: outcome.tocEntries,
+        restoreSeconds: outcome.restoreSeconds,
+        rowCountsCompared: outcome.rowCountsCompared,
+        tablesCompared: outcome.tablesCompared,
+        rowsCompared: outcome.rowsCompared,
+        checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+        indexesChecked: outcome.indexesChecked,
+        scratchDatabase: outcome.scratchDatabase,
+        kept: outcome.kept,
+        durationSeconds: outcome.durationSeconds,
+      },
+    };
+  });
+}
+
+/** `pg-backup restore`: restores a backup into the target database. */
+export async function restoreCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
+  const { common, logger, signal } = context;
+  return fromBackupToTarget(reader, context, 'restore', () => ({ tables: reader.list('table') }), async (source, { tables }) => {
+    const outcome = await runRestore({
+      ...source,
+      tables,
+      clean: reader.boolean('clean'),
+      create: reader.boolean('create'),
+      noOwner: reader.boolean('no-owner'),
+      noAcl: reader.boolean('no-acl'),
+      scratchDirectory: common.scratchDirectory,
+      progressIntervalMs: common.progressIntervalMs,
+      logger,
+      signal,
+    });
+    return {
+      database: outcome.manifest.database,
+      metrics: restoreMetrics(outcome),
+      result: {
+        backupId: outcome.manifest.backupId,
+        database: outcome.manifest.database,
+        target: source.target.describe(),
+        downloadedBytes: outcome.downloadedBytes,
+        tablesRestored: outcome.tablesRestored,
+        restoreSeconds: outcome.restoreSeconds,
+        durationSeconds: outcome.durationSeconds,
+      },
+    };
+  });
+}

@@ -1,0 +1,269 @@
+import { Command, CommanderError, Option } from 'commander';
+import { DUMP_COMMAND_FLAGS, RESTORE_COMMAND_FLAGS, VERIFY_COMMAND_FLAGS, dumpCommand, restoreCommand, verifyCommand } from './backup-commands';
+import { CHECK_ARCHIVE_COMMAND_FLAGS, checkArchiveCommand } from './check-archive-command';
+import { CHECK_COMMAND_FLAGS, checkCommand } from './check-command';
+import {
+  COMMON_FLAGS, type CommandContext, type CommandReport, type FlagDefinition, type FlagReader, type ParsedFlags,
+} from './cli-options';
+import { DRILL_PITR_COMMAND_FLAGS, drillPitrCommand } from './drill-pitr-command';
+import { LIST_COMMAND_FLAGS, listCommand } from './list-command';
+import { UsageError } from './runner-error';
+import { runnerVersion } from './runner-version';
+
+/** The commands of `pg-backup`. */
+export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'check' | 'drill-pitr' | 'check-archive';
+
+/** One command of `pg-backup`: its flags, its help and what runs it. */
+export interface CommandDefinition {
+  /** One line saying what the command does (the command list of `pg-backup --help`). */
+  readonly summary: string;
+  /** The flags a run needs at least, for the usage line, e.g. `--to URI`. */
+  readonly synopsis: string;
+  /**
+   * Lines shown below the flags in the command's help.
+   * @default - none
+   */
+  readonly notes?: readonly string[];
+  /** The command's own flags (the flags of every command, {@link COMMON_FLAGS}, come on top). */
+  readonly flags: readonly FlagDefinition[];
+  /**
+   * Prefix of the `…Succeeded`/`…Failed` metrics the CLI writes for a run; none for commands without them.
+   * @default - no success/failure metrics
+   */
+  readonly metricPrefix?: string;
+  /** Reads the flags and runs the command. */
+  readonly run: (reader: FlagReader, context: CommandContext) => Promise<CommandReport>;
+}
+
+/** Every command of `pg-backup`, in the order help lists them. */
+export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
+  'dump': {
+    summary: 'stream pg_dump of one database to a backup location, then write its manifest and latest pointer',
+    synopsis: '--to URI [--database-url URL]',
+    flags: DUMP_COMMAND_FLAGS,
+    metricPrefix: 'Backup',
+    run: dumpCommand,
+  },
+  'verify': {
+    summary: 'restore a backup into a scratch database, compare row counts and run SQL checks',
+    synopsis: '--from URI --target-url URL',
+    flags: VERIFY_COMMAND_FLAGS,
+    metricPrefix: 'Verify',
+    run: verifyCommand,
+  },
+  'restore': {
+    summary: 'restore a backup into a database',
+    synopsis: '--from URI --target-url URL',
+    flags: RESTORE_COMMAND_FLAGS,
+    metricPrefix: 'Restore',
+    run: restoreCommand,
+  },
+  'list': {
+    summary: 'list the complete backups under a location',
+    synopsis: '--from URI',
+    flags: LIST_COMMAND_FLAGS,
+    run: listCommand,
+  },
+  'check': {
+    summary: 'check a live or restored database: row-count bounds and SQL checks',
+    synopsis: '[--target-url URL]',
+    notes: ['Without --target-url the database comes from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and PGSSLMODE.'],
+    flags: CHECK_COMMAND_FLAGS,
+    metricPrefix: 'Check',
+    run: checkCommand,
+  },
+  'drill-pitr': {
+    summary: 'recover a pgBackRest archive to a point in time in a scratch directory and check the result',
+    synopsis: '--target-time TIME',
+    notes: ['The server binaries come from PG_BIN_DIR.'],
+    flags: DRILL_PITR_COMMAND_FLAGS,
+    metricPrefix: 'PitrDrill',
+    run: drillPitrCommand,
+  },
+  'check-archive': {
+    summary: 'check the WAL archive of a self-hosted server (pg_stat_archiver, newest segment readable)',
+    synopsis: '[--cluster NAME]',
+    notes: ['Run it as the postgres OS user on the database host.'],
+    flags: CHECK_ARCHIVE_COMMAND_FLAGS,
+    // check-archive writes its own metrics on failure; a prefix here would count them twice.
+    run: checkArchiveCommand,
+  },
+};
+
+/** The commands, in the order help lists them. */
+export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly CommandName[];
+
+/** What a command line asks for: a command to run, help, or the version. */
+export type CommandLine =
+  | { readonly kind: 'command'; readonly command: CommandName; readonly flags: ParsedFlags }
+  | { readonly kind: 'help'; readonly command?: CommandName; readonly text: string }
+  | { readonly kind: 'version'; readonly text: string };
+
+/** A command line that runs a command. */
+export interface ParsedCommandLine {
+  /** The command. */
+  readonly command: CommandName;
+  /** Its flags, by long name. */
+  readonly flags: ParsedFlags;
+}
+
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.prototype.hasOwnProperty.call(COMMAND_TABLE, name);
+}
+
+function flagColumn(flag: FlagDefinition): string {
+  return `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ` ${flag.value}` : ''}`;
+}
+
+/** One line a flag: its spelling, what it does, whether it repeats, its default and an example. */
+function flagLines(flags: readonly FlagDefinition[], width: number): string[] {
+  return flags.map((flag) => {
+    const extras = [
+      ...(flag.repeatable ? ['Repeatable.'] : []),
+      ...(flag.default !== undefined ? [`Default: ${flag.default}.`] : []),
+      `Example: ${flag.example}`,
+    ];
+    return `  ${flagColumn(flag).padEnd(width)}  ${flag.description}. ${extras.join(' ')}`;
+  });
+}
+
+const OUTPUT_NOTES = [
+  'stdout ends with one JSON result line; logs and CloudWatch Embedded Metric Format lines go to stderr.',
+  'Exit status: 0 success, 1 failure, 2 usage error, 143 SIGTERM, 130 SIGINT.',
+];
+
+/** The help of one command: its usage line, every flag on one line with its default and an example. */
+export function commandHelp(name: CommandName): string {
+  const command = COMMAND_TABLE[name];
+  const common = [...COMMON_FLAGS, { name: 'help', short: 'h', description: 'show this help', example: `pg-backup ${name} --help` }];
+  const width = Math.max(...[...command.flags, ...common].map((flag) => flagColumn(flag).length));
+  return [
+    `Usage: pg-backup ${name} ${command.synopsis} [flags]`,
+    '',
+    `${command.summary[0].toUpperCase()}${command.summary.slice(1)}.`,
+    '',
+    'Flags:',
+    ...flagLines(command.flags, width),
+    '',
+    'Flags of every command:',
+    ...flagLines(common, width),
+    ...(command.notes ? ['', ...command.notes] : []),
+    '',
+    'URIs: s3://bucket/prefix, azblob://account/container/prefix, file:///absolute/path (or file://localhost/absolute/path).',
+    ...OUTPUT_NOTES,
+    '',
+  ].join('\n');
+}
+
+/** The help of `pg-backup`: every command with its summary. */
+export function programHelp(): string {
+  const width = Math.max(...COMMANDS.map((name) => name.length), 'help [command]'.length);
+  return [
+    'Usage: pg-backup <command> [flags]',
+    '',
+    'Dumps, verifies and restores PostgreSQL backups in S3, Azure Blob Storage or a directory.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((name) => `  ${name.padEnd(width)}  ${COMMAND_TABLE[name].summary}`),
+    `  ${'help [command]'.padEnd(width)}  show the help of pg-backup or of one command`,
+    '',
+    'Flags:',
+    `  ${'-h, --help'.padEnd(width)}  show this help`,
+    `  ${'-V, --version'.padEnd(width)}  show the version`,
+    '',
+    'Run `pg-backup <command> --help` for the flags of a command, each with its default and an example.',
+    ...OUTPUT_NOTES,
+    '',
+  ].join('\n');
+}
+
+/** The parser of one command: its flags and the common ones, values collected as strings as given. */
+function commandParser(program: Command, name: CommandName, onParsed: (flags: ParsedFlags) => void): void {
+  const flags = [...COMMAND_TABLE[name].flags, ...COMMON_FLAGS];
+  // A value that is itself one of the command's flags means the value was left out (`--to --format custom`).
+  const flagWords = new Set(['--help', '-h', ...flags.flatMap((flag) => [`--${flag.name}`, ...(flag.short ? [`-${flag.short}`] : [])])]);
+  const command = program.command(name).description(COMMAND_TABLE[name].summary).allowExcessArguments(false);
+  for (const flag of flags) {
+    const option = new Option(`${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ` <${flag.value}>` : ''}`, flag.description);
+    if (flag.value) {
+      option.argParser((value: string, previous: unknown) => {
+        if (flagWords.has(value)) throw new UsageError(`${name}: --${flag.name} needs a value (e.g. ${flag.example}); it is followed by ${value}`);
+        return flag.repeatable ? [...(previous as string[] | undefined ?? []), value] : value;
+      });
+    }
+    command.addOption(option);
+  }
+  command.action((options: Record<string, unknown>) => {
+    const parsed: ParsedFlags = {};
+    for (const option of command.options) {
+      const value = options[option.attributeName()];
+      const long = option.long!.replace(/^--/, '');
+      // A `--no-x` switch of ours is a switch named `no-x`, not commander's negation of `x`.
+      if (option.negate) {
+        if (value === false) parsed[long] = true;
+      } else if (value !== undefined) {
+        parsed[long] = value as string | boolean | string[];
+      }
+    }
+    onParsed(parsed);
+  });
+}
+
+/** Turns commander's message into one naming the command and the flag as the user wrote it. */
+function usageMessage(command: string | undefined, error: CommanderError): string {
+  const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  const missing = /^option '(?:-\w, )?(--[\w-]+)[^']*' argument missing$/.exec(message);
+  const flag = missing && [...COMMON_FLAGS, ...(isCommand(command) ? COMMAND_TABLE[command].flags : [])].find((candidate) => `--${candidate.name}` === missing[1]);
+  const text = missing ? `${missing[1]} needs a value${flag ? ` (e.g. ${flag.example})` : ''}` : message;
+  return command ? `${command}: ${text}` : text;
+}
+
+/**
+ * Reads a `pg-backup` command line: a command and its flags, a request for help (`--help`, `-h`, `help [command]`,
+ * `<command> --help`) or for the version (`--version`). Unknown commands and flags, missing values and stray
+ * arguments are {@link UsageError}s naming them.
+ */
+export function readCommandLine(argv: readonly string[]): CommandLine {
+  const [first] = argv;
+  if (first === undefined) throw new UsageError(`no command given; allowed: ${COMMANDS.join(', ')} (pg-backup --help lists them)`);
+  if (!first.startsWith('-') && first !== 'help' && !isCommand(first)) {
+    throw new UsageError(`the command is ${JSON.stringify(first)}; allowed: ${COMMANDS.join(', ')}`);
+  }
+  let output = '';
+  let helpFor: CommandName | undefined;
+  let result: CommandLine | undefined;
+  const program = new Command('pg-backup')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => { output += text; }, writeErr: () => undefined, outputError: () => undefined })
+    .configureHelp({
+      formatHelp: (command) => {
+        helpFor = isCommand(command.name()) ? command.name() as CommandName : undefined;
+        return helpFor ? commandHelp(helpFor) : programHelp();
+      },
+    })
+    .showSuggestionAfterError(true)
+    .version(runnerVersion(), '-V, --version')
+    .helpCommand('help [command]', 'show the help of pg-backup or of one command');
+  for (const name of COMMANDS) {
+    commandParser(program, name, (flags) => {
+      result = { kind: 'command', command: name, flags };
+    });
+  }
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.version') return { kind: 'version', text: output };
+    if (error.exitCode === 0) return { kind: 'help', command: helpFor, text: output };
+    throw new UsageError(usageMessage(isCommand(first) ? first : undefined, error));
+  }
+  if (!result) throw new UsageError(`no command given; allowed: ${COMMANDS.join(', ')}`);
+  return result;
+}
+
+/** Reads a command line that runs a command; help and version requests are {@link UsageError}s here. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const line = readCommandLine(argv);
+  if (line.kind !== 'command') throw new UsageError(`${argv.join(' ')} asks for ${line.kind}, not a command run`);
+  return { command: line.command, flags: line.flags };
+}
