@@ -105,8 +105,9 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
   if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
   reader.throwIfInvalid('dump');
   const location = parseBackupLocation(to, '--to');
-  let connection = resolveConnection({ url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url' }, env);
-  if (common.database) connection = connection.withDatabase(common.database);
+  const connection = resolveConnection({
+    url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url', database: common.database, requireDatabase: true,
+  }, env);
   context.database = connection.database;
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
@@ -159,9 +160,11 @@ interface BackupToTarget {
 
 /**
  * Reads the flags verify and restore share (`--from`, `--target-url`, `--jobs`, the backup selection) and the
- * command's own (`readOwn`), opens the store, runs the command and closes the store.
+ * command's own (`readOwn`), opens the store, runs the command and closes the store. Verify only connects to the
+ * target server to create its scratch database, so its URL may name no database; a restore without `--create`
+ * writes into the URL's database, which must then be named.
  */
-async function fromBackupToTarget<Own>(
+async function fromBackupToTarget<Own extends { targetNeedsDatabase: boolean }>(
   reader: FlagReader, context: CommandContext, command: string, readOwn: () => Own,
   run: (source: BackupToTarget, own: Own) => Promise<CommandReport>,
 ): Promise<CommandReport> {
@@ -174,7 +177,7 @@ async function fromBackupToTarget<Own>(
   reader.throwIfInvalid(command);
   const location = parseBackupLocation(from, '--from');
   // The target is the URL alone: a secret in the environment describes the backed-up server, not the target.
-  const target = resolveConnection({ url: targetUrl, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+  const target = resolveConnection({ url: targetUrl, flag: '--target-url', requireDatabase: own.targetNeedsDatabase }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
     return await run({ location, store, selection: chosen, target, jobs }, own);
@@ -186,7 +189,7 @@ async function fromBackupToTarget<Own>(
 /** `pg-backup verify`: restores a backup into a scratch database, compares row counts and runs the checks. */
 export async function verifyCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, logger, signal } = context;
-  return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check') }), async (source, { checkFiles }) => {
+  return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check'), targetNeedsDatabase: false }), async (source, { checkFiles }) => {
     const outcome = await runVerify({
       ...source,
       checkFiles,
@@ -223,12 +226,12 @@ export async function verifyCommand(reader: FlagReader, context: CommandContext)
 /** `pg-backup restore`: restores a backup into the target database. */
 export async function restoreCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, logger, signal } = context;
-  return fromBackupToTarget(reader, context, 'restore', () => ({ tables: reader.list('table') }), async (source, { tables }) => {
+  return fromBackupToTarget(reader, context, 'restore', () => ({ tables: reader.list('table'), create: reader.boolean('create'), targetNeedsDatabase: !reader.boolean('create') }), async (source, { tables, create }) => {
     const outcome = await runRestore({
       ...source,
       tables,
       clean: reader.boolean('clean'),
-      create: reader.boolean('create'),
+      create,
       noOwner: reader.boolean('no-owner'),
       noAcl: reader.boolean('no-acl'),
       scratchDirectory: common.scratchDirectory,

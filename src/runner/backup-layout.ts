@@ -15,7 +15,7 @@ export const GLOBALS_NAME = 'globals.sql';
 /**
  * Where the objects of backups live: `<prefix>/<database>/<backupId>/…`, with `manifest.json` in each
  * backup and a `latest` pointer per database. The database name is percent-encoded so a `/` in it
- * cannot make a new level.
+ * cannot make a new level, and a database named `.` or `..` cannot name the folder itself or its parent.
  */
 export class BackupLayout {
   private readonly prefix: string;
@@ -31,7 +31,8 @@ export class BackupLayout {
 
   /** The folder of every backup of a database. */
   public databaseFolder(database: string): string {
-    return joinKey(this.prefix, encodeURIComponent(database));
+    const encoded = encodeURIComponent(database);
+    return joinKey(this.prefix, encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded);
   }
 
   /** The folder of one backup. */

@@ -40,6 +40,32 @@ function trimSlashes(value: string): string {
   return value.replace(/^\/+|\/+$/g, '');
 }
 
+/**
+ * The directory of a `file://` URI (`rest` is what follows `file://`): `file:///absolute/path` or
+ * `file://localhost/absolute/path`. A host part (`file://backups/nightly`, `file://relative`) is refused rather than
+ * dropped, and so are `.`/`..` segments (raw or percent-encoded) and encoded slashes, so the directory written to is
+ * exactly the one the URI names.
+ */
+function fileDirectory(rest: string, fail: (why: string) => never): string {
+  const slash = rest.indexOf('/');
+  const host = slash < 0 ? rest : rest.slice(0, slash);
+  if (host !== '' && host.toLowerCase() !== 'localhost') {
+    fail(`"${host}" is read as a host name, not a directory: use file:///absolute/path (three slashes) or file://localhost/absolute/path`);
+  }
+  if (slash < 0) fail('a file URI needs an absolute path: file:///absolute/path');
+  const rawSegments = rest.slice(slash + 1).split(/[?#]/)[0].split('/');
+  let segments: string[] = [];
+  try {
+    segments = rawSegments.map((segment) => decodeURIComponent(segment));
+  } catch {
+    fail('a "%" in the path does not start a percent-encoded character (write % as %25)');
+  }
+  if (segments.some((segment) => segment === '.' || segment === '..')) fail('the path must not contain "." or ".." segments');
+  if (segments.some((segment) => segment.includes('/') || segment.includes('\0'))) fail('the path must not contain encoded slashes or NUL characters');
+  if (/[?#]/.test(rest)) fail('a file URI takes no query or fragment');
+  return path.resolve('/', ...segments);
+}
+
 /** Parses a backup URI; `flag` names the option in the error message. */
 export function parseBackupLocation(uri: string, flag = '--to'): BackupLocation {
   const fail = (why: string): never => {
@@ -59,16 +85,8 @@ export function parseBackupLocation(uri: string, flag = '--to'): BackupLocation 
       if (!container || !/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(container)) fail('the container name is not a valid Azure container name');
       return { kind: 'azblob', account, container, prefix: trimSlashes(prefix.join('/')) };
     }
-    case 'file': {
-      let directory = '';
-      try {
-        directory = decodeURIComponent(new URL(uri).pathname);
-      } catch {
-        fail('not a valid file URI');
-      }
-      if (!path.isAbsolute(directory) || rest.startsWith('.')) fail('a file URI needs an absolute path: file:///path');
-      return { kind: 'file', directory: path.resolve(directory) };
-    }
+    case 'file':
+      return { kind: 'file', directory: fileDirectory(rest, fail) };
     default:
       return fail('unknown scheme');
   }

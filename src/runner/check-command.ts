@@ -159,7 +159,7 @@ export function readStatementsFromEnvironment(reader: FlagReader, env: NodeJS.Pr
 export function resolveCheckTarget(url: string | undefined, database: string | undefined, env: NodeJS.ProcessEnv): DatabaseConnection {
   let target: DatabaseConnection;
   if (url !== undefined) {
-    target = resolveConnection({ url, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+    target = resolveConnection({ url, flag: '--target-url', database, requireDatabase: true }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
   } else {
     if (!env.PGHOST) throw new UsageError('check: --target-url is required unless PGHOST names the server to check');
     const composed = new URL('postgres://localhost');
@@ -169,7 +169,9 @@ export function resolveCheckTarget(url: string | undefined, database: string | u
       composed.port = env.PGPORT;
     }
     if (env.PGUSER) composed.username = encodeURIComponent(env.PGUSER);
-    composed.pathname = `/${encodeURIComponent(env.PGDATABASE || 'postgres')}`;
+    const name = database || env.PGDATABASE;
+    if (!name) throw new UsageError('check: name the database to check with --database or PGDATABASE (or in --target-url)');
+    composed.pathname = `/${encodeURIComponent(name)}`;
     // libpq semantics for sslmode (require encrypts without verifying), which is what RDS's forced TLS needs.
     if (env.PGSSLMODE) {
       composed.searchParams.set('sslmode', env.PGSSLMODE);
@@ -177,7 +179,7 @@ export function resolveCheckTarget(url: string | undefined, database: string | u
     }
     target = new DatabaseConnection(composed, env.PGPASSWORD);
   }
-  return database ? target.withDatabase(database) : target;
+  return target;
 }
 
 async function connectPatiently(options: CheckRunOptions): Promise<{ client: Client; attempts: number }> {

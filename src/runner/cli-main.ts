@@ -24,6 +24,11 @@ export interface CliIo {
    * @default - process.stdout
    */
   readonly writeText?: (text: string) => void;
+  /**
+   * Whether stdout is a terminal (`list` and `status` then print a table before the result line).
+   * @default - process.stdout.isTTY
+   */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 function metricFields(metrics: readonly MetricValue[]): Record<string, number> {
@@ -39,7 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const signal = io.signal ?? new AbortController().signal;
   const writeText = io.writeText ?? ((text: string) => process.stdout.write(text));
   const commandGuess = COMMANDS.includes(argv[0] as CommandName) ? (argv[0] as CommandName) : undefined;
-  let logger: Logger = createRunnerLogger(commandGuess ?? 'pg-backup');
+  let logger: Logger = createRunnerLogger(commandGuess ?? 'pg-backup', env.PG_BACKUP_LOG_LEVEL ?? 'info');
   let common: CommonOptions | undefined;
   let database = '';
   try {

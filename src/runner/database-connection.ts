@@ -62,6 +62,35 @@ export interface ConnectionSource {
   readonly secretEnv?: string;
   /** Name of the flag, for error messages. */
   readonly flag: string;
+  /**
+   * `--database`: the database to use instead of the one the URL or secret names.
+   * @default - the URL's or the secret's
+   */
+  readonly database?: string;
+  /**
+   * A connection that names no database is a usage error (unless `database` names it), instead of libpq's
+   * default (a database named like the user). A backup of the wrong database must not report success.
+   * @default false
+   */
+  readonly requireDatabase?: boolean;
+}
+
+/** Decodes one percent-encoded part of a URL, naming the part and the flag (never the value) when it is malformed. */
+function decodeUrlPart(text: string, part: string, flag: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new UsageError(
+      `${flag}: the ${part} in the URL has a "%" that does not start a percent-encoded character; ` +
+      'percent-encode special characters in it (% as %25, @ as %40, : as %3A, / as %2F, # as %23, ? as %3F)');
+  }
+}
+
+/** The URL without its password, for messages. */
+function withoutPassword(url: URL): string {
+  const copy = new URL(url.href);
+  copy.password = '';
+  return copy.href;
 }
 
 interface RdsStyleSecret {
@@ -78,6 +107,12 @@ interface RdsStyleSecret {
  * names no user, the user is `PGUSER`'s, else the secret's.
  */
 export function resolveConnection(source: ConnectionSource, env: NodeJS.ProcessEnv = process.env): DatabaseConnection {
+  const connection = connectionOf(source, env);
+  if (source.database) return connection.withDatabase(source.database);
+  return connection;
+}
+
+function connectionOf(source: ConnectionSource, env: NodeJS.ProcessEnv): DatabaseConnection {
   const secretEnv = source.secretEnv ?? DEFAULT_SECRET_ENV;
   let secret: RdsStyleSecret | undefined;
   const rawSecret = env[secretEnv];
@@ -102,7 +137,13 @@ export function resolveConnection(source: ConnectionSource, env: NodeJS.ProcessE
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
       throw new UsageError(`${source.flag} has the scheme ${JSON.stringify(url.protocol)}; allowed: postgres:// or postgresql://`);
     }
-    const password = url.password ? decodeURIComponent(url.password) : env.PGPASSWORD ?? secret?.password;
+    const password = url.password ? decodeUrlPart(url.password, 'password', source.flag) : env.PGPASSWORD ?? secret?.password;
+    decodeUrlPart(url.username, 'user name', source.flag);
+    const database = decodeUrlPart(url.pathname.replace(/^\//, ''), 'database name', source.flag);
+    if (database === '' && source.requireDatabase && !source.database) {
+      throw new UsageError(
+        `${source.flag} ${withoutPassword(url)} names no database; add it to the URL (postgres://user@host:5432/DATABASE) or name it with --database`);
+    }
     // An RDS-managed secret holds only the credentials, so the URL names the server and the secret the user.
     if (!url.username && !env.PGUSER && secret?.username) url.username = encodeURIComponent(secret.username);
     return new DatabaseConnection(url, password);
@@ -113,6 +154,9 @@ export function resolveConnection(source: ConnectionSource, env: NodeJS.ProcessE
     url.hostname = secret.host;
     if (secret.port !== undefined) url.port = String(secret.port);
     if (secret.username) url.username = encodeURIComponent(secret.username);
+    if (!secret.dbname && source.requireDatabase && !source.database) {
+      throw new UsageError(`the secret in ${secretEnv} names no database (no dbname); name it with --database`);
+    }
     url.pathname = `/${encodeURIComponent(secret.dbname ?? 'postgres')}`;
     return new DatabaseConnection(url, env.PGPASSWORD ?? secret.password);
   }

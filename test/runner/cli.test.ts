@@ -1,37 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cli } from './support/in-process-cli';
 import { runPgBackup } from './support/pg-backup-process';
 import { COMMAND_TABLE, COMMANDS, type CommandName } from '../../src/runner/cli-commands';
-import { runCli } from '../../src/runner/cli-main';
 import { COMMON_FLAGS } from '../../src/runner/cli-options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** What one in-process run of the CLI printed. */
-interface CliRun {
-  readonly exitCode: number;
-  /** Everything on stdout, result line included. */
-  readonly stdout: string;
-  /** The result lines (each must be JSON). */
-  readonly results: Record<string, any>[];
-}
-
-/** Runs the CLI in this process, capturing stdout (text for a person and the result line). */
-export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  let stdout = '';
-  const results: Record<string, any>[] = [];
-  const exitCode = await runCli(argv, {
-    env: { PG_BACKUP_METRICS: 'off', PG_BACKUP_LOG_LEVEL: 'fatal', ...env },
-    writeText: (text) => {
-      stdout += text;
-    },
-    writeResult: (line) => {
-      stdout += `${line}\n`;
-      results.push(JSON.parse(line));
-    },
-  });
-  return { exitCode, stdout, results };
-}
 
 describe('pg-backup help', () => {
   test.each([['--help'], ['-h'], ['help']])('%s lists every command and exits 0 with one result line', async (flag) => {
