@@ -4,7 +4,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { ManagedPostgresBackupPlan, ManagedPostgresDatabase, SnapshotRestoreDrill } from '../../src/cdk';
-import { acknowledgeManagedBackupFindings } from '../managed-findings';
 // In an application: import { … } from 'postgres-backup-constructs/cdk';
 
 /**
@@ -73,6 +72,5 @@ export class ManagedAuroraExampleStack extends Stack {
       verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'], maxRestoreDurationMinutes: 60 },
     });
 
-    acknowledgeManagedBackupFindings(this, this.plan, this.drill);
   }
 }

@@ -4,7 +4,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { ManagedPostgresBackupPlan, ManagedPostgresDatabase, SnapshotRestoreDrill } from '../../src/cdk';
-import { acknowledgeManagedBackupFindings } from '../managed-findings';
 // In an application: import { … } from 'postgres-backup-constructs/cdk';
 
 /**
@@ -83,6 +82,5 @@ export class ManagedRdsExampleStack extends Stack {
       },
     });
 
-    acknowledgeManagedBackupFindings(this, this.plan, this.drill);
   }
 }

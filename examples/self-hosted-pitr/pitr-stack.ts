@@ -2,7 +2,6 @@ import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 // In an application: import { … } from 'postgres-backup-constructs/cdk';
-import { acknowledgeReviewedFindings } from './reviewed-findings';
 import { SelfHostedPitrArchive } from '../../src/cdk';
 
 /**
@@ -61,6 +60,5 @@ export class SelfHostedPitrExampleStack extends Stack {
     // The scheduled base backups and archive checks run on the hosts with this tag.
     Tags.of(this.host).add('postgres-backup:pitr-archive', 'orders');
 
-    acknowledgeReviewedFindings(this);
   }
 }

@@ -8,6 +8,7 @@ import { PostgresBackupVault } from './backup-vault';
 import { ServerPlan } from './blueprint-server-plan';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { defaultBackupPlanSchedule, resolveBackupPlan, resolveManagedSnapshots } from '../core/defaults';
 import { resolveVaultLock } from '../core/managed-backup-plan';
@@ -39,6 +40,7 @@ export function createFleetBackupPlans(
     // Backups only: restores are started by an operator following the runbook, with a role of their own.
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup')],
   });
+  acknowledgeAwsManagedPolicy(selectionRole, 'service-role/AWSBackupServiceRolePolicyForBackup');
   const byPlan = new Map<string, ServerPlan[]>();
   for (const server of withPlan) {
     const key = JSON.stringify([server.policy.backupPlan, server.policy.copies ?? []]);

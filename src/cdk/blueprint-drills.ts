@@ -12,6 +12,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath, ServerPlan } from './blueprint-server-plan';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import {
+  IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard, drillRoleWildcards,
+} from './reviewed-findings';
 import { postgresServerImage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { CHECKS_DIRECTORY, SCRATCH_TARGET_URL } from './verify-restore';
@@ -39,9 +42,12 @@ export function createFleetDrills(
     description: 'Password of the throwaway PostgreSQL inside the fleet restore drill tasks',
     generateSecretString: { excludePunctuation: true, passwordLength: 32 },
   });
+  acknowledgeScratchPassword(scratchPassword);
   const taskRole = new iam.Role(fleet.scope, 'DrillTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   const executionRole = new iam.Role(fleet.scope, 'DrillExecutionRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   fleet.backupBucket.grantReadBackups(taskRole, fleet.prefix);
+  acknowledgeWildcards(taskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(fleet.prefix), 'read')]);
+  acknowledgeWildcards(executionRole, [IMAGE_PULL_WILDCARD]);
   const taskDefinitions = new Map<number, ecs.FargateTaskDefinition>();
   // Every group's checks, one file per group: the runner takes a file of several statements.
   const checkFiles = Object.fromEntries(groups.map((group, index) => [`PG_BACKUP_CHECKS_${index}`, drillGroupCheckFile(group.checks)]));
@@ -92,6 +98,7 @@ export function createFleetDrills(
       { container: scratch, condition: ecs.ContainerDependencyCondition.HEALTHY },
       { container: writer, condition: ecs.ContainerDependencyCondition.SUCCESS },
     );
+    acknowledgePlainTaskEnvironment(taskDefinition, 'the SQL text of the drill checks, which a helper container writes into the task volume');
     taskDefinitions.set(major, taskDefinition);
   }
 
@@ -118,10 +125,13 @@ export function createFleetDrills(
     description: 'Runs the fleet restore drill: its tasks, its metrics and its failure notifications, nothing else',
   });
   const definitions = [...taskDefinitions.values()];
+  const scopes = new Map<DrillResourceKind, Pick<iam.PolicyStatementProps, 'resources' | 'conditions'>>();
   for (const group of drill.iamActions) {
     const scope = drillPermissionScope(fleet, group.resource, definitions, taskRole, executionRole);
+    scopes.set(group.resource, scope);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...group.actions], ...scope }));
   }
+  acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => scopes.get(kind)?.resources));
   fleet.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   const stateMachine = new sfn.StateMachine(fleet.scope, 'Drill', {
     comment: 'Restore drills of the fleet: the latest pg_dump of each database given in the input',

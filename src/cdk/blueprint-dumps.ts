@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, TimeZone, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,6 +16,7 @@ import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps,
 } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
+import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../core/blueprint-server';
 import { CostEstimate } from '../core/cost-estimate';
@@ -49,6 +50,8 @@ export function createFleetDumps(
   const dumpTaskRole = new iam.Role(fleet.scope, 'DumpTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   const dumpExecutionRole = new iam.Role(fleet.scope, 'DumpExecutionRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   fleet.backupBucket.grantWriteBackups(dumpTaskRole, fleet.prefix);
+  acknowledgeWildcards(dumpTaskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(fleet.prefix), 'write')]);
+  acknowledgeWildcards(dumpExecutionRole, [IMAGE_PULL_WILDCARD]);
   const dumpTaskDefinitions = new Map<number, ecs.FargateTaskDefinition>();
   for (const major of fleet.majors) {
     const taskDefinition = new ecs.FargateTaskDefinition(fleet.scope, `DumpTask${major}`, {
@@ -75,6 +78,21 @@ export function createFleetDumps(
     allowed.add(server.connection.connections);
     server.connection.allowFrom(dumpSecurityGroup);
   }
+
+  // The schedules' own role (not the one the target would share stack-wide), so its grants are reviewed here.
+  const stack = Stack.of(fleet.scope);
+  const scheduleRole = new iam.Role(fleet.scope, 'DumpScheduleRole', {
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: {
+          'aws:SourceAccount': stack.account,
+          'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+        },
+      },
+    }),
+    description: 'Starts the fleet\'s scheduled pg_dump tasks in its cluster and tags them',
+  });
+  acknowledgeWildcards(scheduleRole, [...dumpTaskDefinitions.values()].map((definition) => scheduledTasksWildcard(fleet.cluster, definition)));
 
   // Per database: the schedule and the RPO alarm.
   const alarmAction = new cloudwatchActions.SnsAction(fleet.notificationTopic);
@@ -106,6 +124,7 @@ export function createFleetDumps(
           securityGroups: [dumpSecurityGroup],
           assignPublicIp: false,
           propagateTags: true,
+          role: scheduleRole,
           deadLetterQueue: fleet.deadLetterQueue,
           retryAttempts: 3,
           maxEventAge: Duration.hours(1),

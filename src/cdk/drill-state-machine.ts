@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
 import { ScheduleSpec } from '../core/policy';
 import { EventBridgeSchedule, renderEventBridgeSchedule } from '../core/schedule';
 import { DrillResourceKind, RestoreDrillStateMachine } from '../core/state-machines';
@@ -70,6 +71,7 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
     description: props.roleDescription,
   });
   addDrillPermissions(role, drill.iamActions, props.scopes, props.owner);
+  acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => props.scopes[kind]?.resources));
   // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
   props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   (props.additionalStatements ?? []).forEach((statement) => role.addToPrincipalPolicy(statement));
@@ -92,6 +94,7 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     retentionPeriod: Duration.days(14),
   });
+  acknowledgeScheduleDeadLetterQueue(deadLetterQueue);
   const renderedSchedule = renderEventBridgeSchedule(props.schedule, 'verification.schedule');
   const schedule = new scheduler.Schedule(scope, 'Schedule', {
     description: props.scheduleDescription,

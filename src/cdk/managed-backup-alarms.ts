@@ -10,10 +10,11 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { addDrillPermissions } from './drill-permissions';
+import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
 import { RESTORABLE_TIME_LAG_METRIC, restorableTimeCheck } from '../core/restorable-time-check';
-import { DrillPlaceholder } from '../core/state-machines';
+import { DrillPlaceholder, DrillResourceKind } from '../core/state-machines';
 
 /** AWS Backup's own CloudWatch namespace. */
 export const AWS_BACKUP_METRIC_NAMESPACE = 'AWS/Backup';
@@ -160,10 +161,12 @@ export class ManagedBackupAlarms extends Construct {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: 'Reads the latest restorable time of one database and publishes its lag, nothing else',
     });
-    addDrillPermissions(role, check.iamActions, {
+    const scopes: Partial<Record<DrillResourceKind, DrillResourceScope>> = {
       'rds-source': { resources: [database.arn(this)] },
       'cloudwatch-namespace-condition': { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': metricNamespace } } },
-    }, 'ManagedBackupAlarms');
+    };
+    addDrillPermissions(role, check.iamActions, scopes, 'ManagedBackupAlarms');
+    acknowledgeWildcards(role, drillRoleWildcards(check.iamActions, (kind) => scopes[kind]?.resources));
     const substitutions: Record<string, string> = {
       [DrillPlaceholder.DATABASE_NAME]: databaseLabel,
       [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,

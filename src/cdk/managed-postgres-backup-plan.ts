@@ -12,6 +12,7 @@ import { PostgresBackupVault } from './backup-vault';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, defaultBackupPlanSchedule, resolveBackupPolicy } from '../core/defaults';
 import {
@@ -248,6 +249,8 @@ export class ManagedPostgresBackupPlan extends Construct {
     this.selection = this.plan.addSelection('Database', {
       resources: [backup.BackupResource.fromArn(database.arn(this))],
     });
+    // The selection's own role, created by aws-backup with the AWS Backup service role policy.
+    acknowledgeAwsManagedPolicy(this.selection.node.findChild('Role'), 'service-role/AWSBackupServiceRolePolicyForBackup');
     this.shareKeyWithCopyAccounts(database, resolved.copies);
 
     this.monitoring = new ManagedBackupAlarms(this, 'Monitoring', {

@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { ResolvedVerificationPolicy } from '../core/defaults';
 import { DrillPlaceholder, RestoreDrillMetric, pitrRestoreDrill } from '../core/state-machines';
@@ -135,6 +136,9 @@ export class PitrDrill extends Construct {
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'drill-pitr' }),
     });
     props.grantRestore(this.taskDefinition.taskRole);
+    acknowledgeImagePull(this.taskDefinition);
+    acknowledgePlainTaskEnvironment(this.taskDefinition, 'pgbackrest.conf (bucket, region, key ARN; no credentials: the task role\'s '
+      + 'are fetched at run time), a scratch directory and the SQL text of the drill checks');
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,

@@ -23,6 +23,7 @@ import { planServers } from './blueprint-server-plan';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
+import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { BackupTierOptions } from '../core/backup-tier';
@@ -142,6 +143,7 @@ export class PostgresBackupBlueprint extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.days(14),
     });
+    acknowledgeScheduleDeadLetterQueue(deadLetterQueue);
     const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const majors = [...new Set(servers.map((server) => server.major))].sort();
     const image = (major: number): ecs.ContainerImage => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major });

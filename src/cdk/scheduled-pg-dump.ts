@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -19,6 +19,9 @@ import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { PostgresDatabase } from './database-connection';
 import { IPgDumpSource } from './pg-dump-source';
+import {
+  acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
+} from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { resolveBackupPolicy } from '../core/defaults';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
@@ -281,6 +284,8 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       stopTimeout: Duration.seconds(30),
     });
     this.backupBucket.grantWriteBackups(this.taskDefinition.taskRole);
+    acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
+    acknowledgeImagePull(this.taskDefinition);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
@@ -294,6 +299,20 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.days(14),
     });
+    acknowledgeScheduleDeadLetterQueue(this.deadLetterQueue);
+    // The schedules' own role (not the one the target would share stack-wide), so its grants are reviewed here.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+      description: 'Starts the scheduled pg_dump task in its cluster and tags it',
+    });
+    acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, this.taskDefinition)]);
     const eventBridgeSchedule = renderEventBridgeSchedule(dump.schedule, 'dump.schedule');
     this.schedules = databaseNames.map((database, index) => new scheduler.Schedule(this, `Schedule${index}`, {
       description: `pg_dump of ${database} to s3 ${this.prefix}/`,
@@ -307,6 +326,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
         securityGroups: [this.securityGroup],
         assignPublicIp: false,
         propagateTags: true,
+        role: scheduleRole,
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: props.retryAttempts ?? 3,
         maxEventAge: props.maxEventAge ?? Duration.hours(1),

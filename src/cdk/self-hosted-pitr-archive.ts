@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { PitrDrill } from './pitr-drill';
+import { acknowledgeAwsManagedPolicy, acknowledgeWildcards, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { WalArchiveBucket } from './wal-archive-bucket';
 import { S3ArchiveRepository } from '../core/archive-repository';
@@ -309,7 +310,10 @@ export class SelfHostedPitrArchive extends Construct {
           iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
         ],
       });
+      acknowledgeAwsManagedPolicy(this.instanceRole, 'AmazonSSMManagedInstanceCore');
+      acknowledgeAwsManagedPolicy(this.instanceRole, 'CloudWatchAgentServerPolicy');
       this.grantArchive(this.instanceRole);
+      acknowledgeWildcards(this.instanceRole, walArchiveWildcards(this.archive.objectArns(), 'archive', this.pitr.expireBy === 'archiver'));
       this.grantReadConfiguration(this.instanceRole);
       this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
     }
@@ -354,6 +358,7 @@ export class SelfHostedPitrArchive extends Construct {
         grantRestore: (grantee) => this.grantRestore(grantee),
         metricNamespace: namespace,
       });
+      acknowledgeWildcards(this.drill.taskDefinition.taskRole, walArchiveWildcards(this.archive.objectArns(), 'restore'));
       const verification = resolveVerification(props.drill.verification ?? {});
       const drillSchedule = renderEventBridgeSchedule(verification.schedule, 'drill.verification.schedule');
       this.drill.node.addMetadata(PROTECTION_METADATA_TYPE, {

@@ -16,6 +16,7 @@ import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { resolveVerification } from '../core/defaults';
@@ -248,6 +249,8 @@ export class SnapshotRestoreDrill extends Construct {
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'check' }),
     });
+    acknowledgeImagePull(this.taskDefinition);
+    acknowledgePlainTaskEnvironment(this.taskDefinition, 'the database name, PGSSLMODE and the SQL text of the checks');
 
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,

@@ -15,6 +15,7 @@ import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { IPgDumpSource } from './pg-dump-source';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { resolveVerification } from '../core/defaults';
@@ -172,6 +173,7 @@ export class VerifyRestore extends Construct {
       description: 'Password of the throwaway PostgreSQL inside the restore drill task',
       generateSecretString: { excludePunctuation: true, passwordLength: 32 },
     });
+    acknowledgeScratchPassword(scratchPassword);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? 8192,
@@ -214,6 +216,8 @@ export class VerifyRestore extends Construct {
     runner.addContainerDependencies({ container: scratchServer, condition: ecs.ContainerDependencyCondition.HEALTHY });
     if (checks.length > 0) this.addCheckWriter(runner, checks, checkPaths, source.postgresMajorVersion, logGroup);
     source.grantRead(this.taskDefinition.taskRole);
+    acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read')]);
+    acknowledgeImagePull(this.taskDefinition);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
@@ -308,6 +312,7 @@ export class VerifyRestore extends Construct {
     writer.addMountPoints({ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: false });
     runner.addMountPoints({ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true });
     runner.addContainerDependencies({ container: writer, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    acknowledgePlainTaskEnvironment(this.taskDefinition, 'the SQL text of the drill checks, which a helper container writes into the task volume');
   }
 
   private createAlarms(deadLetterQueue: sqs.IQueue): cloudwatch.Alarm[] {

@@ -37,7 +37,7 @@ describe('the blueprint example', () => {
     synthesized = synthesizeExample();
   });
 
-  test('passes the AwsSolutions checks with every finding either fixed or acknowledged by its exact id', () => {
+  test('passes the AwsSolutions checks without acknowledging anything itself', () => {
     expect(synthesized.findings).toEqual([]);
   });
 

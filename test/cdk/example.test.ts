@@ -28,7 +28,7 @@ function synthesizeWithChecks(build: (app: App) => void): { findings: unknown[];
 }
 
 describe('the CDK example', () => {
-  test('passes the AwsSolutions checks with every finding either fixed or acknowledged by its exact id', () => {
+  test('passes the AwsSolutions checks without acknowledging anything itself', () => {
     const { findings, templates } = synthesizeWithChecks((app) => {
       new PostgresBackupExampleStack(app, 'PostgresBackupExample', { env: { account: exampleContext.account, region: exampleContext.region } });
     });

@@ -39,7 +39,7 @@ describe.each([
     result = synthesizeExample(directory, stackName, build);
   });
 
-  test('passes the AwsSolutions checks with every finding either fixed or acknowledged by its exact id', () => {
+  test('passes the AwsSolutions checks without acknowledging anything itself', () => {
     expect(result.findings).toEqual([]);
   });
 

@@ -1,0 +1,368 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Aspects, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import {
+  BackupDashboard, ManagedPostgresBackupPlan, ManagedPostgresDatabase, PgDumpLocation, PostgresBackupBlueprint, PostgresDatabase,
+  RequirePostgresBackups, ScheduledPgDump, SelfHostedPitrArchive, SnapshotRestoreDrill, VerifyRestore,
+} from '../../src/cdk';
+import { BackupTier } from '../../src/core';
+
+/**
+ * Every construct, in each configuration it supports, in a user's app with cdk-nag's AwsSolutionsChecks registered the
+ * way a user registers them, and no acknowledgement written here: the app's own resources (VPC, databases) are built
+ * to pass the checks, so every finding would be one of ours.
+ */
+
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+const COPY_VAULTS = {
+  region: 'arn:aws:backup:eu-central-1:123456789012:backup-vault:postgres-copies',
+  account: 'arn:aws:backup:eu-west-1:210987654321:backup-vault:postgres-offsite',
+};
+
+/** What a user's stack holds besides our constructs: a VPC, and the databases it asks for, all passing the checks. */
+class UserStack extends Stack {
+  public readonly vpc: ec2.Vpc;
+
+  constructor(app: App, id: string) {
+    super(app, id, { env: ENV });
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      ],
+      flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
+    });
+  }
+
+  /** An RDS for PostgreSQL 16 instance with its generated secret. */
+  public instance(id = 'Database', storageEncryptionKey?: kms.IKey): rds.DatabaseInstance {
+    const instance = new rds.DatabaseInstance(this, id, {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      databaseName: 'shop',
+      port: 5433,
+      multiAz: true,
+      storageEncrypted: true,
+      storageEncryptionKey,
+      iamAuthentication: true,
+      deletionProtection: true,
+      backupRetention: Duration.days(7),
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      cloudwatchLogsExports: ['postgresql', 'upgrade'],
+    });
+    instance.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
+    return instance;
+  }
+
+  /** An Aurora PostgreSQL 16 cluster with a writer and a reader. */
+  public cluster(id = 'Aurora', storageEncryptionKey?: kms.IKey): rds.DatabaseCluster {
+    const cluster = new rds.DatabaseCluster(this, id, {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      writer: rds.ClusterInstance.provisioned('writer'),
+      readers: [rds.ClusterInstance.provisioned('reader')],
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      port: 5433,
+      storageEncrypted: true,
+      storageEncryptionKey,
+      iamAuthentication: true,
+      deletionProtection: true,
+      cloudwatchLogsExports: ['postgresql'],
+      backup: { retention: Duration.days(7) },
+    });
+    cluster.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
+    return cluster;
+  }
+
+  /** A server outside CDK: its secret and security group, imported. */
+  public externalServer(): { secret: secretsmanager.ISecret; securityGroup: ec2.ISecurityGroup } {
+    return {
+      secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'ServerSecret', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf'),
+      securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'ServerSecurityGroup', 'sg-0123456789abcdef0'),
+    };
+  }
+
+  /** A key with rotation, as the checks want it. */
+  public key(id: string): kms.Key {
+    return new kms.Key(this, id, { enableKeyRotation: true });
+  }
+}
+
+interface CheckedApp {
+  /** `<rule> @ <construct path>` of every violation reported. */
+  readonly findings: string[];
+  /** Construct paths that carry an acknowledgement of an AwsSolutions finding. */
+  readonly acknowledgedAt: string[];
+}
+
+/** Synthesizes an app with AwsSolutionsChecks registered as a user registers them; what the validation report says. */
+function checkApp(build: (app: App) => IConstruct[]): CheckedApp & { ours: string[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-solutions-checks-'));
+  try {
+    const app = new App({ outdir });
+    const ours = build(app).map((construct) => construct.node.path);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    try {
+      app.synth();
+    } catch (error) {
+      // A failed validation throws after writing the report, which the findings are read from.
+      if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) throw error;
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    const findings: string[] = report.pluginReports.flatMap((plugin: any) => (plugin.violations ?? [])
+      .flatMap((violation: any) => violation.violatingConstructs.map((resource: any) => `${violation.ruleName} @ ${resource.constructPath}`)));
+    const acknowledgedAt = app.node.findAll()
+      .filter((construct) => construct.node.metadata.some((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+        && Object.keys(entry.data).some((id) => id.includes('AwsSolutions-'))))
+      .map((construct) => construct.node.path);
+    return { findings, acknowledgedAt, ours };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+type Configuration = [name: string, build: (app: App) => IConstruct[]];
+
+const configurations: Configuration[] = [
+  ['ScheduledPgDump of an RDS instance with every default (runner image built from the package)', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] })];
+  }],
+  ['ScheduledPgDump in directory format with jobs, globals, several databases, Object Lock and a break-glass role', (app) => {
+    const stack = new UserStack(app, 'User');
+    const breakGlass = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+    return [new ScheduledPgDump(stack, 'NightlyDump', {
+      vpc: stack.vpc,
+      database: PostgresDatabase.fromInstance(stack.instance()),
+      databaseNames: ['shop', 'billing'],
+      dump: { format: 'directory', jobs: 4, includeGlobals: true, noOwner: true, retentionDays: 35 },
+      objectLock: { mode: 'compliance', days: 7 },
+      breakGlassRole: breakGlass,
+      ephemeralStorageGiB: 60,
+    })];
+  }],
+  ['ScheduledPgDump of an Aurora cluster into a bucket, key and ECS cluster the user gives', (app) => {
+    const stack = new UserStack(app, 'User');
+    const cluster = new ecs.Cluster(stack, 'Tasks', { vpc: stack.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    return [new ScheduledPgDump(stack, 'NightlyDump', {
+      vpc: stack.vpc,
+      database: PostgresDatabase.fromCluster(stack.cluster()),
+      bucket: s3.Bucket.fromBucketName(stack, 'Backups', 'company-postgres-backups'),
+      encryptionKey: kms.Key.fromKeyArn(stack, 'BackupsKey', 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d'),
+      prefix: 'teams/shop/dumps',
+      cluster,
+    })];
+  }],
+  ['ScheduledPgDump of a server given by its secret (credentials only) and security group', (app) => {
+    const stack = new UserStack(app, 'User');
+    const server = stack.externalServer();
+    return [new ScheduledPgDump(stack, 'NightlyDump', {
+      vpc: stack.vpc,
+      database: PostgresDatabase.fromSecret({ secret: server.secret, connections: server.securityGroup, host: 'orders.internal', port: 5432, postgresMajorVersion: 15 }),
+      databaseNames: ['orders'],
+    })];
+  }],
+  ['ScheduledPgDump with VerifyRestore (SQL checks and check files) and BackupDashboard, under RequirePostgresBackups', (app) => {
+    const stack = new UserStack(app, 'User');
+    Aspects.of(app).add(new RequirePostgresBackups());
+    const checkFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'checks-')), 'orders.sql');
+    fs.writeFileSync(checkFile, 'SELECT count(*) > 0 FROM pg_catalog.pg_tables');
+    const dump = new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] });
+    const drill = new VerifyRestore(stack, 'WeeklyDrill', {
+      vpc: stack.vpc,
+      source: dump,
+      verification: { checks: ["SELECT current_setting('server_version_num')::int >= 160000"], maxRestoreDurationMinutes: 30 },
+      checkFiles: [checkFile],
+    });
+    return [dump, drill, new BackupDashboard(stack, 'Dashboard', { dump, drills: [drill] })];
+  }],
+  ['VerifyRestore without checks of dumps in a bucket written elsewhere', (app) => {
+    const stack = new UserStack(app, 'User');
+    const source = PgDumpLocation.fromBucket({
+      bucket: s3.Bucket.fromBucketName(stack, 'Backups', 'company-postgres-backups'), prefix: 'pg-dumps', databaseNames: ['orders'], postgresMajorVersion: 15,
+    });
+    return [new VerifyRestore(stack, 'WeeklyDrill', { vpc: stack.vpc, source })];
+  }],
+  ['VerifyRestore in another stack than the ScheduledPgDump it checks', (app) => {
+    const stack = new UserStack(app, 'User');
+    const dump = new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] });
+    const drills = new Stack(app, 'Drills', { env: ENV });
+    return [dump, new VerifyRestore(drills, 'WeeklyDrill', { vpc: stack.vpc, source: dump })];
+  }],
+  ['ManagedPostgresBackupPlan of an RDS instance with every default', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new ManagedPostgresBackupPlan(stack, 'Backups', { database: ManagedPostgresDatabase.fromInstance(stack.instance()) })];
+  }],
+  ['ManagedPostgresBackupPlan of an Aurora cluster: rules, continuous backup, region and account copies, vault lock, admin role', (app) => {
+    const stack = new UserStack(app, 'User');
+    const key = stack.key('DatabaseKey');
+    const admin = new iam.Role(stack, 'BackupAdmin', { assumedBy: new iam.AccountRootPrincipal() });
+    return [new ManagedPostgresBackupPlan(stack, 'Backups', {
+      database: ManagedPostgresDatabase.fromCluster(stack.cluster('Aurora', key), { storageEncryptionKey: key }),
+      managedSnapshots: { backupRetentionDays: 14, preferredBackupWindow: '02:00-02:30' },
+      backupPlan: {
+        rules: [
+          { name: 'daily', frequency: 'daily', retentionDays: 35 },
+          { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 },
+        ],
+        continuousBackupRetentionDays: 14,
+      },
+      copies: [
+        { destination: 'region', region: 'eu-central-1', retentionDays: 35, vaultArn: COPY_VAULTS.region },
+        { destination: 'account', account: '210987654321', retentionDays: 35, vaultArn: COPY_VAULTS.account },
+      ],
+      immutability: { mode: 'compliance', days: 7 },
+      adminRole: admin,
+    })];
+  }],
+  ['SnapshotRestoreDrill of an RDS instance with SQL checks and row counts', (app) => {
+    const stack = new UserStack(app, 'User');
+    const database = ManagedPostgresDatabase.fromInstance(stack.instance(), { databaseName: 'shop' });
+    return [
+      new ManagedPostgresBackupPlan(stack, 'Backups', { database }),
+      new SnapshotRestoreDrill(stack, 'WeeklyDrill', {
+        database,
+        vpc: stack.vpc,
+        verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'], maxRestoreDurationMinutes: 45 },
+        rowCounts: [{ table: 'public.orders', min: 1 }],
+      }),
+    ];
+  }],
+  ['SnapshotRestoreDrill of AWS Backup recovery points of an Aurora cluster encrypted with a customer managed key', (app) => {
+    const stack = new UserStack(app, 'User');
+    const key = stack.key('DatabaseKey');
+    const database = ManagedPostgresDatabase.fromCluster(stack.cluster('Aurora', key), { storageEncryptionKey: key });
+    return [
+      new ManagedPostgresBackupPlan(stack, 'Backups', { database }),
+      new SnapshotRestoreDrill(stack, 'WeeklyDrill', { database, vpc: stack.vpc, snapshotType: 'awsbackup', scratchIdentifierPrefix: 'shop-drill' }),
+    ];
+  }],
+  ['SelfHostedPitrArchive with pgBackRest, an instance role and a PITR drill with checks', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new SelfHostedPitrArchive(stack, 'OrdersArchive', {
+      clusterName: 'orders',
+      postgresMajorVersion: 15,
+      pitr: { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 },
+      createInstanceRole: true,
+      drill: { vpc: stack.vpc, verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'] } },
+    })];
+  }],
+  ['SelfHostedPitrArchive with WAL-G under a prefix, Object Lock and lifecycle expiry', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new SelfHostedPitrArchive(stack, 'OrdersArchive', {
+      clusterName: 'orders',
+      postgresMajorVersion: 15,
+      prefix: 'postgres/orders',
+      pitr: { archiver: 'wal-g', expireBy: 'lifecycle' },
+      immutability: { mode: 'governance', days: 7 },
+      createInstanceRole: true,
+    })];
+  }],
+  ['SelfHostedPitrArchive with barman-cloud and no instance role', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new SelfHostedPitrArchive(stack, 'OrdersArchive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: { archiver: 'barman-cloud' } })];
+  }],
+  ['PostgresBackupBlueprint of the GOLD tier over an instance, a cluster and a server given by its secret, with a break-glass role', (app) => {
+    const stack = new UserStack(app, 'User');
+    const server = stack.externalServer();
+    const breakGlass = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+    const key = stack.key('DatabaseKey');
+    return [new PostgresBackupBlueprint(stack, 'Fleet', {
+      vpc: stack.vpc,
+      tier: BackupTier.GOLD,
+      tierOptions: { copyRegion: 'eu-central-1', copyAccount: '210987654321' },
+      breakGlassRole: breakGlass,
+      databases: [
+        {
+          id: 'shop',
+          database: stack.instance('Database', key),
+          databaseNames: ['shop', 'billing'],
+          overrides: {
+            copies: [
+              { destination: 'region', region: 'eu-central-1', retentionDays: 14, vaultArn: COPY_VAULTS.region },
+              { destination: 'account', account: '210987654321', retentionDays: 14, vaultArn: COPY_VAULTS.account },
+            ],
+            verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'] },
+          },
+        },
+        { id: 'analytics', database: stack.cluster(), databaseNames: ['events'], tier: BackupTier.BRONZE },
+        {
+          id: 'orders',
+          database: PostgresDatabase.fromSecret({ secret: server.secret, connections: server.securityGroup, postgresMajorVersion: 15 }),
+          databaseNames: ['orders'],
+          tier: BackupTier.BRONZE,
+        },
+      ],
+    })];
+  }],
+  ['PostgresBackupBlueprint of the BRONZE tier with every default', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new PostgresBackupBlueprint(stack, 'Fleet', {
+      vpc: stack.vpc, tier: BackupTier.BRONZE, databases: [{ id: 'shop', database: stack.instance(), databaseNames: ['shop'] }],
+    })];
+  }],
+];
+
+describe('AwsSolutions checks in a user\'s app', () => {
+  test.each(configurations)('%s: no finding, and every acknowledgement is on a resource of our constructs', (_name, build) => {
+    const { findings, acknowledgedAt, ours } = checkApp(build);
+    expect(findings).toEqual([]);
+    expect(acknowledgedAt.filter((at) => !ours.some((own) => at.startsWith(`${own}/`)))).toEqual([]);
+  });
+});
+
+describe('the checks still report', () => {
+  test('a deliberately bad queue and role of the app\'s own next to our constructs, and nothing of ours', () => {
+    const { findings } = checkApp((app) => {
+      const stack = new UserStack(app, 'User');
+      new sqs.Queue(stack, 'UnreviewedQueue');
+      const role = new iam.Role(stack, 'UnreviewedRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::some-bucket/*'] }));
+      return [new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] })];
+    });
+    expect(findings).toEqual(expect.arrayContaining([
+      'AwsSolutions-SQS3 @ User/UnreviewedQueue/Resource',
+      'AwsSolutions-SQS4 @ User/UnreviewedQueue/Resource',
+      'AwsSolutions-IAM5[Resource::arn:aws:s3:::some-bucket/*] @ User/UnreviewedRole/DefaultPolicy/Resource',
+    ]));
+    expect(findings.filter((finding) => finding.includes('NightlyDump'))).toEqual([]);
+  });
+
+  test('server access logs the app turns off, which is its own decision', () => {
+    const { findings } = checkApp((app) => {
+      const stack = new UserStack(app, 'User');
+      return [new ScheduledPgDump(stack, 'NightlyDump', {
+        vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'], serverAccessLogs: false,
+      })];
+    });
+    expect(findings).toEqual(['AwsSolutions-S1 @ User/NightlyDump/Backups/Bucket/Resource']);
+  });
+
+  test('a wildcard the app adds to one of our roles, though our own wildcards on that role stay acknowledged', () => {
+    const { findings } = checkApp((app) => {
+      const stack = new UserStack(app, 'User');
+      const dump = new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] });
+      dump.taskDefinition.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [dump.bucket.arnForObjects('pg-dumps/*')] }));
+      return [dump];
+    });
+    expect(findings).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<NightlyDumpBackupsBucket[0-9A-F]+\.Arn>\/pg-dumps\/\*\] @ User\/NightlyDump\/Task\/TaskRole\/DefaultPolicy\/Resource$/),
+    ]);
+  });
+});
