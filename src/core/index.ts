@@ -6,6 +6,7 @@
 export * from './policy';
 export * from './validation';
 export * from './pg-client-argv';
+export * from './pg-name-pattern';
 export * from './schedule';
 export * from './wal-retention';
 export * from './validate-policy';

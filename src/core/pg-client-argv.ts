@@ -32,7 +32,9 @@ export interface PgDumpArgvOptions {
   readonly verbose?: boolean;
   /**
    * Major version of the `pg_dump` that will run. Clients before 16 only take a gzip level, so
-   * `gzip:N` and `none` are rendered as `N` and `0`, and `lz4`/`zstd` are refused.
+   * `gzip:N` and `none` are rendered as `N` and `0`, and `lz4`/`zstd` are refused. From 16 on, table
+   * filters are rendered as `--table-and-children`/`--exclude-table-and-children`, so a filter naming a
+   * partitioned table takes its partitions with it; before 16 the caller names the partitions itself.
    * @default - 16 or newer (`--compress=method:level` is passed as given)
    */
   readonly clientMajorVersion?: number;
@@ -151,8 +153,11 @@ export function pgDumpArgv(policy: LogicalDumpPolicy, options: PgDumpArgvOptions
   const argv = [`--format=${format}`];
   if (policy.compression !== undefined) argv.push(`--compress=${pgDumpCompressArgument(policy.compression, options.clientMajorVersion)}`);
   if ((policy.jobs ?? 1) > 1) argv.push(`--jobs=${policy.jobs}`);
-  for (const table of policy.tables ?? []) argv.push(`--table=${table}`);
-  for (const table of policy.excludeTables ?? []) argv.push(`--exclude-table=${table}`);
+  // pg_dump 16 follows a filter to the partitions (and inheritance children) of the tables it names; before 16
+  // --table selects a partitioned table without its partitions, i.e. without any of its rows.
+  const withChildren = (options.clientMajorVersion ?? 16) >= 16 ? '-and-children' : '';
+  for (const table of policy.tables ?? []) argv.push(`--table${withChildren}=${table}`);
+  for (const table of policy.excludeTables ?? []) argv.push(`--exclude-table${withChildren}=${table}`);
   for (const schema of policy.schemas ?? []) argv.push(`--schema=${schema}`);
   for (const schema of policy.excludeSchemas ?? []) argv.push(`--exclude-schema=${schema}`);
   if (policy.schemaOnly) argv.push('--schema-only');

@@ -16,6 +16,8 @@ export interface ArchiveToc {
   readonly entries: ArchiveTocEntry[];
   /** Oids of the tables whose data the archive holds (`TABLE DATA` entries). */
   readonly tableDataOids: number[];
+  /** Oids of the tables whose definitions the archive holds (`TABLE` entries), partitioned ones included. */
+  readonly tableOids: number[];
 }
 
 /** Parses `pg_restore --list` output (`3353; 0 16389 TABLE DATA public t postgres`); comment lines are skipped. */
@@ -28,6 +30,7 @@ export function parseArchiveToc(listing: string): ArchiveToc {
   return {
     entries,
     tableDataOids: entries.filter((entry) => entry.text.startsWith('TABLE DATA ')).map((entry) => entry.oid),
+    tableOids: entries.filter((entry) => entry.text.startsWith('TABLE ') && !entry.text.startsWith('TABLE DATA ')).map((entry) => entry.oid),
   };
 }
 

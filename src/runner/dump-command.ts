@@ -22,6 +22,7 @@ import { ProgressReporter } from './progress-reporter';
 import { countRowsByOid } from './row-counts';
 import { RunnerError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
+import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
 
 /** Archives start with this magic; anything else is not a pg_dump archive. */
 const ARCHIVE_MAGIC = 'PGDMP';
@@ -116,13 +117,28 @@ export function explainPgDumpFailure(error: unknown, lockWaitSeconds: number): u
   return error;
 }
 
-/** Rejects row counts that show an empty dump of a database the statistics say holds data. */
-function checkRowsPresent(policy: LogicalDumpPolicy, toc: ArchiveToc, counts: ManifestRowCounts, preflight: PreflightReport): void {
+/**
+ * Rejects a dump that lacks rows the statistics say it should hold: no table data at all from a database (or from
+ * the tables a filter selected) that holds rows, data of partitions missing under a partitioned table the dump
+ * selected, and row counts that show an empty snapshot.
+ */
+async function checkRowsPresent(
+  client: Client, policy: LogicalDumpPolicy, toc: ArchiveToc, counts: ManifestRowCounts, preflight: PreflightReport,
+  excludedOids: ReadonlySet<number>,
+): Promise<void> {
   if (policy.schemaOnly) return;
   const estimated = (oids: Iterable<number>) => [...oids].reduce((sum, oid) => sum + (preflight.estimatedRowsByOid.get(oid) ?? 0), 0);
   const filtered = [policy.tables, policy.schemas, policy.excludeTables, policy.excludeSchemas].some((list) => (list?.length ?? 0) > 0);
-  if (toc.tableDataOids.length === 0 && !filtered && estimated(preflight.estimatedRowsByOid.keys()) > 0) {
-    throw new RunnerError('the dump holds no table data, but the database statistics show rows; refusing to record it as a backup');
+  if (toc.tableDataOids.length === 0 && estimated(filtered ? toc.tableOids : preflight.estimatedRowsByOid.keys()) > 0) {
+    throw new RunnerError(filtered
+      ? 'the dump holds no table data, but the statistics show rows in the tables the filters select; refusing to record it as a backup'
+      : 'the dump holds no table data, but the database statistics show rows; refusing to record it as a backup');
+  }
+  const missing = await findMissingChildData(client, toc.tableOids, toc.tableDataOids, preflight.estimatedRowsByOid, excludedOids);
+  if (missing.length > 0) {
+    const named = missing.slice(0, 5).map((child) => `${child.schema}.${child.name} of ${child.parent} (about ${child.estimatedRows} rows)`).join(', ');
+    throw new RunnerError(`the dump holds the partitioned table but not the data of ${missing.length} of its partitions: ${named}${missing.length > 5 ? ', …' : ''}; `
+      + 'include their schemas (--schema) or exclude the partitioned table too; refusing to record it as a backup');
   }
   if (counts.mode !== 'off' && counts.tables.length > 0 && counts.totalRows === 0 && estimated(toc.tableDataOids) > 0) {
     throw new RunnerError('the dump\'s snapshot shows zero rows in every table, but the statistics show data; refusing to record it as a backup');
@@ -162,6 +178,10 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     for (const query of preflight.longRunningQueries) {
       logger.warn(query, `a query has been running for ${query.runningSeconds} s; it can hold locks the dump waits for`);
     }
+    // A table filter takes the partitions of the tables it names (pg_dump before 16 has to be told each one).
+    const dumpPolicy = await expandTableFilters(client, policy, pgDump.majorVersion);
+    if (dumpPolicy !== policy) logger.info({ tables: dumpPolicy.tables, excludeTables: dumpPolicy.excludeTables }, 'table filters with their partitions');
+    const excludedOids = new Set((await relationsWithChildren(client, policy.excludeTables ?? [])).map((relation) => relation.oid));
 
     // The snapshot is exported from a transaction that stays open until the dump is complete: pg_dump
     // reads from it, and the row counts are taken in it, so both describe the same instant.
@@ -200,7 +220,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const tocReader = new StreamingTocReader(pgRestore.path, abort.signal);
       const digest = new DigestingStream((chunk) => tocReader.write(chunk));
       streams.push(digest);
-      const dump = new ToolProcess(pgDump.path, pgDumpArgv(policy, {
+      const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, captureStdout: true, onStderrLine, signal: abort.signal });
       dump.exited.then(() => tocReader.end(), () => tocReader.kill());
@@ -217,7 +237,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     } else {
       scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-dump-'));
       const directory = path.join(scratch, DIRECTORY_DUMP_NAME);
-      const dump = new ToolProcess(pgDump.path, pgDumpArgv(policy, {
+      const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, file: directory, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, onStderrLine, signal: abort.signal });
       const dumped = dump.exited.catch((error: unknown) => {
@@ -247,7 +267,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       progress.stop();
     }
     progress.report();
-    checkRowsPresent(policy, counted.archiveToc, counted.counts, preflight);
+    await checkRowsPresent(client, policy, counted.archiveToc, counted.counts, preflight, excludedOids);
     await client.query('ROLLBACK');
 
     const finishedAt = new Date();

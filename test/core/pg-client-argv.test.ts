@@ -23,10 +23,20 @@ describe('pgDumpArgv', () => {
     };
     expect(pgDumpArgv(policy, { dbname: DB, file: '/scratch/dump', snapshot: '00000003-1B', verbose: true })).toEqual([
       '--format=directory', '--compress=zstd:3', '--jobs=4',
-      '--table=public.orders', '--table=a "quoted" ; table', '--exclude-table=audit.*', '--schema=public', '--exclude-schema=tmp',
+      '--table-and-children=public.orders', '--table-and-children=a "quoted" ; table', '--exclude-table-and-children=audit.*', '--schema=public', '--exclude-schema=tmp',
       '--data-only', '--no-owner', '--no-acl', '--lock-wait-timeout=1500',
       '--snapshot=00000003-1B', '--verbose', '--file=/scratch/dump', `--dbname=${DB}`,
     ]);
+  });
+
+  test.each([
+    [16, ['--table-and-children=sales.measurements', '--exclude-table-and-children=sales.audit']],
+    [17, ['--table-and-children=sales.measurements', '--exclude-table-and-children=sales.audit']],
+    [15, ['--table=sales.measurements', '--exclude-table=sales.audit']],
+    [13, ['--table=sales.measurements', '--exclude-table=sales.audit']],
+  ])('a pg_dump %i is given table filters that %s', (clientMajorVersion, expected) => {
+    const argv = pgDumpArgv({ tables: ['sales.measurements'], excludeTables: ['sales.audit'] }, { dbname: DB, clientMajorVersion });
+    expect(argv.filter((arg) => /^--(exclude-)?table/.test(arg))).toEqual(expected);
   });
 
   test('passes schema-only as -s', () => {
