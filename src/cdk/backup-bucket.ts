@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { cdkValidationOptions } from './cdk-validation';
 import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
 import { dumpBucketLifecycleRules } from '../core/lifecycle';
 import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
@@ -80,7 +80,7 @@ export class BackupBucket extends Construct {
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
     this.prefix = props.prefix;
-    const validator = props.validator ?? new Validator(CDK_VALIDATION_OPTIONS);
+    const validator = props.validator ?? new Validator(cdkValidationOptions(this));
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validator.matches('prefix', props.prefix, /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
       'an S3 key prefix of safe characters, segments separated by "/", without a leading or trailing "/"');

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import { ValidationOptions } from '../core/validation';
+import { IConstruct } from 'constructs';
+import { PropPaths, ValidationOptions } from '../core/validation';
 
 /**
  * Tells whether a value is a CDK token (a reference to a deploy-time value): such values are skipped by every
@@ -12,3 +13,11 @@ export function isUnresolvedCdkValue(value: unknown): boolean {
 
 /** The validation options every construct of this module passes to core: tokens are unresolved values. */
 export const CDK_VALIDATION_OPTIONS: ValidationOptions = { isUnresolved: isUnresolvedCdkValue };
+
+/**
+ * The validation options of one construct: tokens are unresolved values, every message starts with the construct's
+ * path, and the paths of core's policy read as the construct's props (`propPaths`).
+ */
+export function cdkValidationOptions(scope: IConstruct, propPaths?: PropPaths): ValidationOptions {
+  return { ...CDK_VALIDATION_OPTIONS, construct: scope.node.path, propPaths };
+}

@@ -9,11 +9,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../core/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, defaultBackupPlanSchedule, resolveBackupPolicy } from '../core/defaults';
 import {
   ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
@@ -174,16 +175,16 @@ export class ManagedPostgresBackupPlan extends Construct {
       alarms: props.rpoHours !== undefined ? { rpoHours: props.rpoHours } : undefined,
     };
 
-    const validator = new Validator(CDK_VALIDATION_OPTIONS);
+    const validator = new Validator(cdkValidationOptions(this));
     if (database.engineFamily !== undefined && database.engineFamily !== 'POSTGRESQL') {
       validator.report({ path: 'database', value: database.engineFamily, allowed: 'an RDS for PostgreSQL instance or an Aurora PostgreSQL cluster' });
     }
-    checkManagedBackupPlan({
+    validator.include(checkManagedBackupPlan({
       policy,
       vaultLock: props.vaultLock,
       storageEncryption: database.storageEncryption,
       sourceAccount: Token.isUnresolved(stack.account) ? undefined : stack.account,
-    }, CDK_VALIDATION_OPTIONS).forEach((issue) => validator.report(issue, []));
+    }, cdkValidationOptions(this, MANAGED_BACKUP_PLAN_PROP_PATHS)));
     if ((backupPlan.rules ?? []).length === 0 && backupPlan.continuousBackupRetentionDays === undefined) {
       validator.report({ path: 'backupPlan.rules', value: backupPlan.rules ?? [], allowed: 'at least one rule, or continuousBackupRetentionDays' });
     }

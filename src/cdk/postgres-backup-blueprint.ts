@@ -20,7 +20,7 @@ import { createFleetDrills } from './blueprint-drills';
 import { createFleetDumps, dumpSucceededMetric, notifyWhenDumpTaskFails } from './blueprint-dumps';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { planServers } from './blueprint-server-plan';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { cdkValidationOptions } from './cdk-validation';
 import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
@@ -95,7 +95,7 @@ export class PostgresBackupBlueprint extends Construct {
     this.prefix = props.prefix ?? 'pg-dumps';
     this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
 
-    const validator = new Validator(CDK_VALIDATION_OPTIONS);
+    const validator = new Validator(cdkValidationOptions(this));
     const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
     const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
     const servers = planServers(this, props, tierOptions, lock, validator);

@@ -16,13 +16,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { PostgresDatabase } from './database-connection';
 import { IPgDumpSource } from './pg-dump-source';
 import {
   acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
 } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
+import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../core/construct-prop-paths';
 import { resolveBackupPolicy } from '../core/defaults';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
@@ -215,8 +216,8 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       alarms: props.rpoHours !== undefined ? { rpoHours: props.rpoHours } : undefined,
       immutability: props.objectLock,
     };
-    const validator = new Validator(CDK_VALIDATION_OPTIONS);
-    checkPolicy(policy, CDK_VALIDATION_OPTIONS).forEach((issue) => validator.report(issue));
+    const validator = new Validator(cdkValidationOptions(this));
+    validator.include(checkPolicy(policy, cdkValidationOptions(this, SCHEDULED_PG_DUMP_PROP_PATHS)));
     validator.integer('rpoHours', props.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
     checkFargateTaskSize(validator, {
       cpu: props.cpu ?? 1024,

@@ -11,14 +11,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { PitrDrill } from './pitr-drill';
 import { acknowledgeAwsManagedPolicy, acknowledgeWildcards, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { WalArchiveBucket } from './wal-archive-bucket';
 import { S3ArchiveRepository } from '../core/archive-repository';
 import { barmanCloudBackupArgv } from '../core/barman-cloud';
+import { PITR_DRILL_PROP_PATHS } from '../core/construct-prop-paths';
 import { ResolvedPitrPolicy, resolvePitr, resolveVerification } from '../core/defaults';
+import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { archiverObjectPrefixes } from '../core/lifecycle';
 import { LifecycleRule, LifecycleTransition } from '../core/lifecycle-rules';
 import { pgBaseBackupArgv } from '../core/pg-basebackup';
@@ -227,17 +229,20 @@ export class SelfHostedPitrArchive extends Construct {
 
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
     super(scope, id);
-    const validator = new Validator(CDK_VALIDATION_OPTIONS);
+    const validator = new Validator(cdkValidationOptions(this));
     const pitrInput = props.pitr ?? {};
-    checkPolicy({ platform: 'self-hosted', pitr: pitrInput, immutability: props.immutability }, CDK_VALIDATION_OPTIONS)
-      .forEach((issue) => validator.report(issue, []));
+    validator.include(checkPolicy({ platform: 'self-hosted', pitr: pitrInput, immutability: props.immutability }, CDK_VALIDATION_OPTIONS));
     this.clusterName = props.clusterName ?? 'main';
     validator.matches('clusterName', this.clusterName, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '1-64 letters, digits, ".", "_" and "-"');
     validator.integer('postgresMajorVersion', props.postgresMajorVersion, 10, 99);
     validator.number('rpoArchiveTimeouts', props.rpoArchiveTimeouts, 1, 1000);
     const archiver = pitrInput.archiver ?? 'pgbackrest';
-    if (props.drill && archiver !== 'pgbackrest') {
-      validator.report({ path: 'drill', value: '(drill)', allowed: 'undefined unless pitr.archiver is "pgbackrest"', reason: 'pg-backup drill-pitr restores with pgBackRest' }, []);
+    if (props.drill) {
+      if (archiver !== 'pgbackrest') {
+        validator.report({ path: 'drill', value: '(drill)', allowed: 'undefined unless pitr.archiver is "pgbackrest"', reason: 'pg-backup drill-pitr restores with pgBackRest' }, []);
+      }
+      validator.include(checkPolicy({ verification: props.drill.verification ?? {} }, cdkValidationOptions(this, PITR_DRILL_PROP_PATHS)));
+      checkFargateTaskSize(validator, { ephemeralStorageGiB: props.drill.ephemeralStorageGiB ?? 100 }, 'drill.');
     }
     validator.throwIfInvalid();
 

@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
@@ -173,8 +173,8 @@ export class SnapshotRestoreDrill extends Construct {
   constructor(scope: Construct, id: string, props: SnapshotRestoreDrillProps) {
     super(scope, id);
     const database = props.database;
-    const validator = new Validator(CDK_VALIDATION_OPTIONS);
-    checkPolicy({ verification: props.verification ?? {} }, CDK_VALIDATION_OPTIONS).forEach((issue) => validator.report(issue, []));
+    const validator = new Validator(cdkValidationOptions(this));
+    validator.include(checkPolicy({ verification: props.verification ?? {} }, CDK_VALIDATION_OPTIONS));
     if (database.secret === undefined) {
       validator.report({ path: 'database.secret', value: undefined, allowed: 'the database\'s secret with its master username and password (the restored snapshot keeps them; the checks log in with them)' });
     }

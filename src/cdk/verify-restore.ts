@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
-import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { IPgDumpSource } from './pg-dump-source';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
@@ -138,8 +138,8 @@ export class VerifyRestore extends Construct {
   constructor(scope: Construct, id: string, props: VerifyRestoreProps) {
     super(scope, id);
     const source = props.source;
-    const validator = new Validator(CDK_VALIDATION_OPTIONS);
-    checkPolicy({ verification: props.verification ?? {} }, CDK_VALIDATION_OPTIONS).forEach((issue) => validator.report(issue));
+    const validator = new Validator(cdkValidationOptions(this));
+    validator.include(checkPolicy({ verification: props.verification ?? {} }, CDK_VALIDATION_OPTIONS));
     const cpu = props.cpu ?? 2048;
     checkFargateTaskSize(validator, { cpu, memoryLimitMiB: props.memoryLimitMiB ?? 8192, ephemeralStorageGiB: props.ephemeralStorageGiB ?? 50 });
     validator.integer('jobs', props.jobs, 1, 64);

@@ -5,7 +5,7 @@ import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupPolicy, ImmutabilityPolicy } from './policy';
 import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from './runbook';
 import { checkPolicy } from './validate-policy';
-import { PolicyValidationError, Validator, ValidationOptions } from './validation';
+import { PolicyValidationError, PropPaths, Validator, ValidationOptions, propPath } from './validation';
 
 /** What the storage-cost estimate of a blueprint's server is computed from. */
 export interface BlueprintCostEstimateInputs {
@@ -132,11 +132,28 @@ export function planBlueprintServer(
   const dumpsAndDrills: BackupPolicy = {
     logicalDump: applied.logicalDump, verification: applied.verification, immutability: fleet.lock, alarms: { rpoHours },
   };
-  checkPolicy(dumpsAndDrills, fleet.validation).forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
+  const propPaths = blueprintServerPropPaths(entry);
+  validator.include(checkPolicy(dumpsAndDrills, { ...fleet.validation, propPaths }));
   if (rpoHours > fleet.maxRpoHours) {
-    validator.report({ path: `${path}.alarms.rpoHours`, value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' });
+    validator.include([{ path: propPath('alarms.rpoHours', propPaths), value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' }]);
   }
   return { policy: applied, databaseNames, rpoHours, pitrNotApplied: policy.pitr !== undefined };
+}
+
+/**
+ * Where a server's dump and drill policy is in a blueprint's props: a value the server's `overrides` set is there
+ * (`databases[1].overrides.logicalDump.retentionDays`), any other comes from its tier (`databases[1].tier.…`, or the
+ * blueprint's `tier.…` when the server names none); the lock is always the blueprint tier's.
+ */
+export function blueprintServerPropPaths(entry: Pick<BlueprintServerEntry, 'index' | 'tier' | 'overrides'>): PropPaths {
+  const path = `databases[${entry.index}]`;
+  const tierPath = entry.tier ? `${path}.tier` : 'tier';
+  const paths: Record<string, string> = { immutability: 'tier.immutability' };
+  for (const section of ['logicalDump', 'verification', 'alarms'] as const) {
+    paths[section] = `${tierPath}.${section}`;
+    for (const field of Object.keys(entry.overrides?.[section] ?? {})) paths[`${section}.${field}`] = `${path}.overrides.${section}.${field}`;
+  }
+  return paths;
 }
 
 /** The fleet-wide props of a blueprint that every front end checks alike. */

@@ -39,3 +39,4 @@ export * from './managed-backup-plan';
 export * from './restorable-time-check';
 export * from './blueprint-server';
 export * from './blueprint-drill-groups';
+export * from './construct-prop-paths';

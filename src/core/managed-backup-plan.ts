@@ -100,7 +100,7 @@ export function parseBackupVaultArn(arn: string): BackupVaultArnParts | undefine
  */
 export function checkManagedBackupPlan(check: ManagedBackupPlanCheck, options: ValidationOptions = {}): readonly ValidationIssue[] {
   const validator = new Validator(options);
-  checkPolicy(check.policy, options).forEach((issue) => validator.report(issue, []));
+  validator.include(checkPolicy(check.policy, options));
   checkVaultLock(validator, check);
   (check.policy.copies ?? []).forEach((copy, index) => checkCopyDestination(validator, check, copy, index));
   checkContinuousRetention(validator, check.policy);
@@ -110,7 +110,7 @@ export function checkManagedBackupPlan(check: ManagedBackupPlanCheck, options: V
 /** {@link checkManagedBackupPlan}, throwing a `PolicyValidationError` that lists every problem. */
 export function validateManagedBackupPlan(check: ManagedBackupPlanCheck, options: ValidationOptions = {}): void {
   const validator = new Validator(options);
-  checkManagedBackupPlan(check, options).forEach((issue) => validator.report(issue, []));
+  validator.include(checkManagedBackupPlan(check, options));
   validator.throwIfInvalid();
 }
 
@@ -142,7 +142,7 @@ function checkVaultLock(validator: Validator, check: ManagedBackupPlanCheck): vo
     validator.report({
       path: 'vaultLock',
       value: settings,
-      allowed: 'unset, or set together with immutability.days (the lock\'s minimum retention)',
+      allowed: `unset, or set together with ${validator.propPath('immutability.days')} (the lock's minimum retention)`,
     });
     return;
   }
@@ -151,7 +151,7 @@ function checkVaultLock(validator: Validator, check: ManagedBackupPlanCheck): vo
     validator.report({
       path: 'vaultLock.changeableForDays',
       value: settings.changeableForDays,
-      allowed: 'unset in governance mode; set immutability.mode to "compliance" to ask for a compliance lock',
+      allowed: `unset in governance mode; set ${validator.propPath('immutability.mode')} to "compliance" to ask for a compliance lock`,
       reason: 'a changeable-for time makes the lock a compliance lock, which nobody can remove once that time has passed',
     });
   } else {
@@ -169,7 +169,7 @@ function checkVaultLock(validator: Validator, check: ManagedBackupPlanCheck): vo
       validator.report({
         path: 'vaultLock.maxRetentionDays',
         value: max,
-        allowed: `an integer from ${value} to ${MAX_BACKUP_RETENTION_DAYS} days (${path} is ${value})`,
+        allowed: `an integer from ${value} to ${MAX_BACKUP_RETENTION_DAYS} days (${validator.propPath(path)} is ${value})`,
         reason: 'the locked vault would fail every backup kept longer than its maximum retention',
       });
     }
@@ -225,7 +225,7 @@ function checkContinuousRetention(validator: Validator, policy: BackupPolicy): v
   validator.report({
     path: 'managedSnapshots.backupRetentionDays',
     value: automated,
-    allowed: `${continuous} days, the value of backupPlan.continuousBackupRetentionDays (or unset)`,
+    allowed: `${continuous} days, the value of ${validator.propPath('backupPlan.continuousBackupRetentionDays')} (or unset)`,
     reason: 'AWS Backup continuous backup manages the automated backups of the database and sets their retention to its own',
   });
 }

@@ -33,18 +33,56 @@ export function formatIssue(issue: ValidationIssue): string {
 }
 
 /**
+ * Where the parts of core's policy are in a construct's props: each key is a policy path or the first segments
+ * of one (`logicalDump`, `alarms.rpoHours`, `backupPlan.rules`), each value the prop the user wrote instead
+ * (`dump`, `rpoHours`, `databases[2].backupPlan.rules`; `''` for props at the top level). The longest key that
+ * is a whole-segment prefix of a path wins; paths no key covers are already the user's.
+ */
+export type PropPaths = Readonly<Record<string, string>>;
+
+/**
+ * The prop path the user wrote for a policy path (see {@link PropPaths}):
+ * `propPath('logicalDump.schedule.expression', { logicalDump: 'dump' })` is `dump.schedule.expression`.
+ */
+export function propPath(path: string, propPaths: PropPaths = {}): string {
+  let best: string | undefined;
+  for (const key of Object.keys(propPaths)) {
+    const next = path.charAt(key.length);
+    const covers = path.startsWith(key) && (next === '' || next === '.' || next === '[' || next === ' ');
+    if (covers && (best === undefined || key.length > best.length)) best = key;
+  }
+  if (best === undefined) return path;
+  const target = propPaths[best];
+  const rest = path.slice(best.length);
+  if (target === '') return rest.startsWith('.') ? rest.slice(1) : rest;
+  return `${target}${rest}`;
+}
+
+/**
  * Thrown when a policy has one or more problems. The message lists every problem, one a line,
  * so a user fixes them all in one pass rather than one per deploy.
  */
 export class PolicyValidationError extends Error {
-  /** Every problem found, in the order the checks ran. */
+  /** Every problem found, in the order the checks ran, each path as the user wrote it. */
   public readonly issues: readonly ValidationIssue[];
+  /**
+   * The construct whose props have the problems: its CDK node path or its Pulumi resource name.
+   * @default - not known (a problem with a value core was called with directly)
+   */
+  public readonly construct?: string;
 
-  constructor(issues: readonly ValidationIssue[]) {
-    const lines = issues.map((issue) => `  - ${formatIssue(issue)}`);
+  /**
+   * @param issues every problem found
+   * @param construct the construct whose props have the problems; each line of the message starts with it
+   * (`Backups/NightlyDump: dump.jobs is 0; allowed: an integer from 1 to 64`)
+   */
+  constructor(issues: readonly ValidationIssue[], construct?: string) {
+    const where = construct ? `${construct}: ` : '';
+    const lines = issues.map((issue) => `  - ${where}${formatIssue(issue)}`);
     super(`Invalid backup policy (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
     this.name = 'PolicyValidationError';
     this.issues = issues;
+    this.construct = construct;
   }
 }
 
@@ -61,6 +99,17 @@ export interface ValidationOptions {
    * @default - every value is known
    */
   readonly isUnresolved?: UnresolvedValueTest;
+  /**
+   * Where the policy's parts are in the props of the construct being checked: every path reported, and every
+   * policy path a message mentions, reads as the user wrote it (see {@link PropPaths}).
+   * @default - the policy's own paths
+   */
+  readonly propPaths?: PropPaths;
+  /**
+   * The construct being checked (its CDK node path, its Pulumi resource name): every line of the error names it.
+   * @default - none named
+   */
+  readonly construct?: string;
 }
 
 /**
@@ -70,9 +119,13 @@ export interface ValidationOptions {
 export class Validator {
   private readonly found: ValidationIssue[] = [];
   private readonly unresolved: UnresolvedValueTest;
+  private readonly propPaths: PropPaths;
+  private readonly construct?: string;
 
   constructor(options: ValidationOptions = {}) {
     this.unresolved = options.isUnresolved ?? (() => false);
+    this.propPaths = options.propPaths ?? {};
+    this.construct = options.construct;
   }
 
   /** Every issue found so far. */
@@ -85,10 +138,34 @@ export class Validator {
     return values.some((value) => value !== undefined && this.unresolved(value));
   }
 
-  /** Records an issue unless one of `dependsOn` (default: the value itself) is unresolved. */
+  /**
+   * The prop path the user wrote for a policy path, for messages that mention another prop than the one
+   * reported (`an integer from 1 to 30 days (dump.retentionDays)`).
+   */
+  public propPath(path: string): string {
+    return propPath(path, this.propPaths);
+  }
+
+  /**
+   * Records an issue unless one of `dependsOn` (default: the value itself) is unresolved. Its path is a
+   * policy path, recorded as the user wrote it ({@link ValidationOptions.propPaths}).
+   */
   public report(issue: ValidationIssue, dependsOn: unknown[] = [issue.value]): void {
     if (this.isUnresolved(...dependsOn)) return;
-    this.found.push(issue);
+    this.found.push({ ...issue, path: this.propPath(issue.path) });
+  }
+
+  /**
+   * Options for a check whose issues this validator then {@link include}s: the same test for unresolved values,
+   * and where that check's policy is in the props (`checkPolicy(policy, validator.optionsFor({ logicalDump: 'dump' }))`).
+   */
+  public optionsFor(propPaths?: PropPaths): ValidationOptions {
+    return { isUnresolved: this.unresolved, propPaths };
+  }
+
+  /** Records issues another check has already found, as they are (their paths are already the user's). */
+  public include(issues: readonly ValidationIssue[]): void {
+    this.found.push(...issues);
   }
 
   /** Checks a whole number in `[min, max]`; `undefined` passes (optional props). Returns whether it passed. */
@@ -149,6 +226,6 @@ export class Validator {
 
   /** Throws a {@link PolicyValidationError} listing every issue, if any were found. */
   public throwIfInvalid(): void {
-    if (this.found.length > 0) throw new PolicyValidationError(this.found);
+    if (this.found.length > 0) throw new PolicyValidationError(this.found, this.construct);
   }
 }

@@ -34,14 +34,18 @@ export function containsUnresolvedPulumiValue(value: unknown, seen: Set<unknown>
  * to the resource the value configures, so the resource is never created with a value the check rejects.
  * An output that stays unknown through a preview is not checked by the preview (Pulumi runs no callback on
  * unknown values); the deployment checks it.
+ *
+ * `construct` is the name of the component whose props are checked: every line of the error starts with it.
  */
-export function validateWhenKnown<T>(value: pulumi.Input<T>, check: (validator: Validator, value: T) => void): pulumi.Output<pulumi.Unwrap<T>> {
-  const now = new Validator(PULUMI_VALIDATION_OPTIONS);
+export function validateWhenKnown<T>(
+  value: pulumi.Input<T>, check: (validator: Validator, value: T) => void, construct?: string,
+): pulumi.Output<pulumi.Unwrap<T>> {
+  const now = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct });
   check(now, value as T);
   now.throwIfInvalid();
   if (!containsUnresolvedPulumiValue(value)) return pulumi.output(value);
   return pulumi.output(value).apply((known) => {
-    const later = new Validator();
+    const later = new Validator({ construct });
     check(later, known as unknown as T);
     later.throwIfInvalid();
     return known;

@@ -318,12 +318,12 @@ describe('PostgresBackupBlueprint validation', () => {
     {
       name: 'a retention of 0 days',
       databases: (s: Stack, v: ec2.IVpc) => [server(s, v, { overrides: { logicalDump: { retentionDays: 0 } } })],
-      message: /databases\[0\]\.logicalDump\.retentionDays is 0/,
+      message: /databases\[0\]\.overrides\.logicalDump\.retentionDays is 0/,
     },
     {
       name: 'an RPO longer than an alarm can watch',
       databases: (s: Stack, v: ec2.IVpc) => [server(s, v, { overrides: { alarms: { rpoHours: 200 } } })],
-      message: /databases\[0\]\.alarms\.rpoHours is 200/,
+      message: /databases\[0\]\.overrides\.alarms\.rpoHours is 200/,
     },
   ])('rejects $name', ({ databases, message }) => {
     expect(build(databases)).toThrow(message);

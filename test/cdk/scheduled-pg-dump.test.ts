@@ -387,16 +387,16 @@ describe('ScheduledPgDump image', () => {
 
 describe('ScheduledPgDump rejects bad props at synth with the core messages', () => {
   const cases: Array<{ name: string; props: Partial<ScheduledPgDumpProps>; message: RegExp }> = [
-    { name: 'a retention of 0 days', props: { dump: { retentionDays: 0 } }, message: /logicalDump\.retentionDays is 0; allowed: an integer of at least 1 days/ },
-    { name: 'parallel jobs with the custom format', props: { dump: { jobs: 4 } }, message: /logicalDump\.jobs is 4; allowed: 1 when format is "custom"/ },
-    { name: 'an invalid cron expression', props: { dump: { schedule: { expression: '0 25 * * *' } } }, message: /logicalDump\.schedule\.expression is "0 25 \* \* \*"/ },
+    { name: 'a retention of 0 days', props: { dump: { retentionDays: 0 } }, message: /dump\.retentionDays is 0; allowed: an integer of at least 1 days/ },
+    { name: 'parallel jobs with the custom format', props: { dump: { jobs: 4 } }, message: /dump\.jobs is 4; allowed: 1 when format is "custom"/ },
+    { name: 'an invalid cron expression', props: { dump: { schedule: { expression: '0 25 * * *' } } }, message: /dump\.schedule\.expression is "0 25 \* \* \*"/ },
     { name: 'a CPU value Fargate does not offer', props: { cpu: 300 }, message: /cpu is 300; allowed: one of: 256, 512, 1024, 2048, 4096, 8192, 16384/ },
     { name: 'memory Fargate does not offer with that CPU', props: { cpu: 256, memoryLimitMiB: 4096 }, message: /memoryLimitMiB is 4096; allowed: 512, 1024 or 2048 MiB with cpu 256/ },
     { name: 'memory off the step', props: { cpu: 8192, memoryLimitMiB: 17408 }, message: /memoryLimitMiB is 17408; allowed: 16384 to 61440 MiB in steps of 4096 with cpu 8192/ },
     { name: 'ephemeral storage under 21 GiB', props: { ephemeralStorageGiB: 20 }, message: /ephemeralStorageGiB is 20; allowed: an integer from 21 to 200 GiB/ },
     { name: 'ephemeral storage over 200 GiB', props: { ephemeralStorageGiB: 201 }, message: /ephemeralStorageGiB is 201; allowed: an integer from 21 to 200 GiB/ },
     { name: 'an RPO a CloudWatch alarm cannot watch', props: { rpoHours: 200 }, message: /rpoHours is 200; allowed: an integer from 1 to 168 hours/ },
-    { name: 'an Object Lock longer than the retention', props: { objectLock: { days: 60 } }, message: /immutability\.days is 60; allowed: an integer from 1 to 30 days/ },
+    { name: 'an Object Lock longer than the retention', props: { objectLock: { days: 60 } }, message: /objectLock\.days is 60; allowed: an integer from 1 to 30 days \(dump\.retentionDays \(default\)\)/ },
   ];
   test.each(cases)('$name', ({ props, message }) => {
     const { stack, vpc, instance } = databaseStack();

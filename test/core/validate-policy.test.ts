@@ -317,3 +317,31 @@ describe('validatePolicy accepts good policies', () => {
     expect(checkPolicy(tier.policy({ platform: 'self-hosted', sourceRegion: 'eu-west-1', copyRegion: 'eu-central-1', copyAccount: '123456789012' }))).toEqual([]);
   });
 });
+
+describe('checkPolicy with prop paths reports every path as the construct\'s props spell it', () => {
+  const paths = { 'logicalDump': 'dump', 'immutability': 'objectLock', 'alarms.rpoHours': 'rpoHours', 'managedSnapshots': '' };
+  test.each<[string, BackupPolicy, string]>([
+    ['a prop renamed as a whole', { logicalDump: { jobs: 0 } }, 'dump.jobs is 0; allowed: an integer from 1 to 64'],
+    ['a nested prop of a renamed one', { logicalDump: { schedule: { expression: 'daily' } } }, 'dump.schedule.expression is "daily"'],
+    ['an entry of a list inside a renamed prop', { logicalDump: { schemas: ['sales', ''] } }, 'dump.schemas[1] is ""; allowed: a non-empty name'],
+    ['one field moved to the top level', { alarms: { rpoHours: 0 } }, 'rpoHours is 0; allowed: an integer from 1 to 8784 hours'],
+    ['a part whose fields are all top-level props', { managedSnapshots: { backupRetentionDays: 40 } }, 'backupRetentionDays is 40; allowed: an integer from 1 to 35 days'],
+    ['a prop no path covers, unchanged', { backupPlan: { rules: [rule(), rule({ name: 'weekly', retentionDays: 0 })] } },
+      'backupPlan.rules[1].retentionDays is 0; allowed: an integer of at least 1 days'],
+    ['another prop named in the allowed range', { logicalDump: { retentionDays: 10 }, immutability: { days: 20 } },
+      'objectLock.days is 20; allowed: an integer from 1 to 10 days (dump.retentionDays)'],
+    ['another prop named in the reason', { logicalDump: {}, alarms: { rpoHours: 3 } }, 'rpoHours is 3; allowed: an integer from 24 to 8784 hours (dump.schedule runs up to 24 hours apart'],
+  ])('%s', (_case, policy, message) => {
+    const issues = checkPolicy({ ...AWS, ...policy }, { propPaths: paths });
+    expect(issues.map((issue) => `${issue.path} is ${formatValue(issue.value)}; allowed: ${issue.allowed}${issue.reason ? ` (${issue.reason})` : ''}`))
+      .toEqual([expect.stringContaining(message)]);
+  });
+
+  test('the error names the construct on every line', () => {
+    const error = new PolicyValidationError(checkPolicy({ logicalDump: { jobs: 0, retentionDays: 0 } }, { propPaths: paths }), 'Backups/NightlyDump');
+    expect(error.message).toBe('Invalid backup policy (2 problems):\n'
+      + '  - Backups/NightlyDump: dump.jobs is 0; allowed: an integer from 1 to 64\n'
+      + '  - Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer of at least 1 days');
+    expect(error.construct).toBe('Backups/NightlyDump');
+  });
+});

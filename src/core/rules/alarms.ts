@@ -27,7 +27,7 @@ export function checkAlarms(validator: Validator, policy: BackupPolicy): void {
       path: 'alarms.rpoHours',
       value: alarms.rpoHours,
       allowed: `an integer from ${leastHours} to 8784 hours`,
-      reason: `${shortest.path} runs up to ${leastHours} hours apart, so a shorter RPO alarms between every two backups`,
+      reason: `${validator.propPath(shortest.path)} runs up to ${leastHours} hours apart, so a shorter RPO alarms between every two backups`,
     });
   }
 }

@@ -19,7 +19,7 @@ export function checkBackupPlan(validator: Validator, plan: BackupPlanPolicy | u
     if (checkNonBlank(validator, `${path}.name`, rule.name, 'a non-empty rule name') && !validator.isUnresolved(rule.name)) {
       const first = seen.get(rule.name);
       if (first === undefined) seen.set(rule.name, index);
-      else validator.report({ path: `${path}.name`, value: rule.name, allowed: `a name not used by another rule (backupPlan.rules[${first}] has it)` });
+      else validator.report({ path: `${path}.name`, value: rule.name, allowed: `a name not used by another rule (${validator.propPath(`backupPlan.rules[${first}]`)} has it)` });
     }
     validator.oneOf(`${path}.frequency`, rule.frequency, ['hourly', 'daily', 'weekly', 'monthly']);
     checkSchedule(validator, `${path}.schedule`, rule.schedule);

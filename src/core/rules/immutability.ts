@@ -36,7 +36,7 @@ export function checkImmutability(validator: Validator, policy: BackupPolicy): v
       validator.report({
         path: 'immutability.days',
         value: days,
-        allowed: `an integer from 1 to ${limit.value} days (${limit.path})`,
+        allowed: `an integer from 1 to ${limit.value} days (${validator.propPath(limit.path)})`,
         reason: 'a backup cannot be locked longer than it is kept',
       });
     }

@@ -51,7 +51,7 @@ export function checkPitr(validator: Validator, policy: BackupPolicy): void {
       {
         path: `${path}.expireBy`,
         value: expireBy,
-        allowed: '"lifecycle" when immutability is set',
+        allowed: `"lifecycle" when ${validator.propPath('immutability')} is set`,
         reason: `the archiver cannot delete objects under Object Lock${pitr.expireBy === undefined ? '; "archiver" is the default for pgbackrest' : ''}`,
       },
       [pitr.expireBy, pitr.archiver, policy.immutability],

@@ -121,7 +121,7 @@ export class BackupBucket extends pulumi.ComponentResource {
 
   constructor(name: string, props: BackupBucketProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:BackupBucket', name, {}, opts);
-    const validator = props.validator ?? new Validator(PULUMI_VALIDATION_OPTIONS);
+    const validator = props.validator ?? new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
     if (props.bucket && props.objectLock) {
       validator.report({ path: 'objectLock', value: props.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
     }

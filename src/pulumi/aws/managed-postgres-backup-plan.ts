@@ -10,6 +10,7 @@ import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-post
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
+import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../../core/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, resolveBackupPolicy } from '../../core/defaults';
 import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
@@ -165,14 +166,14 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     const known = planFacts(props, { storageEncryption: 'unknown', current: {} });
     // What is known now (the policy) is checked now; the database's facts are checked again once known, and the plan is
     // not created with a policy they make invalid.
-    validateWhenKnown(known, checkPlanFacts);
-    const checkedFacts = validateManagedBackupPlanWhenKnown(props, environment);
+    validateWhenKnown(known, checkPlanFacts, name);
+    const checkedFacts = validateManagedBackupPlanWhenKnown(props, environment, name);
 
     const policy = planPolicy(known);
     const resolved = resolveBackupPolicy(policy, PULUMI_VALIDATION_OPTIONS);
     this.rpoHours = resolved.alarms.rpoHours;
     if (this.rpoHours > MAX_ALARM_RPO_HOURS) {
-      const validator = new Validator();
+      const validator = new Validator({ construct: name });
       validator.report({ path: 'rpoHours', value: this.rpoHours, allowed: `an integer from 1 to ${MAX_ALARM_RPO_HOURS} hours`, reason: 'derived from the backup plan rules; a CloudWatch alarm looks back at most 7 days, so set rpoHours' });
       validator.throwIfInvalid();
     }
@@ -280,7 +281,9 @@ function planFacts(props: ManagedPostgresBackupPlanProps, database: Pick<PlanFac
  * with core's `PolicyValidationError` when they make the policy invalid; the plan resource takes its name from it, so
  * it is never created then.
  */
-export function validateManagedBackupPlanWhenKnown(props: ManagedPostgresBackupPlanProps, environment: AwsEnvironment): pulumi.Output<PlanFacts> {
+export function validateManagedBackupPlanWhenKnown(
+  props: ManagedPostgresBackupPlanProps, environment: AwsEnvironment, construct?: string,
+): pulumi.Output<PlanFacts> {
   const database = props.database;
   const accountOfArn = database.arn(environment).apply((arn) => /^arn:aws[a-z-]*:rds:[a-z0-9-]+:(\d{12}):/.exec(arn)?.[1]);
   const facts = pulumi.all([
@@ -288,7 +291,7 @@ export function validateManagedBackupPlanWhenKnown(props: ManagedPostgresBackupP
   ]).apply(([storageEncryption, region, account, current]) => planFacts(props, {
     storageEncryption, sourceRegion: region, sourceAccount: account, current,
   }));
-  return validateWhenKnown(facts, checkPlanFacts) as pulumi.Output<PlanFacts>;
+  return validateWhenKnown(facts, checkPlanFacts, construct) as pulumi.Output<PlanFacts>;
 }
 
 /** The policy core checks: the asked snapshot settings over the database's current ones, the plan, copies and lock. */
@@ -314,13 +317,12 @@ function planPolicy(facts: PlanFacts): BackupPolicy {
 /** The checks of the CDK construct, with its messages. */
 function checkPlanFacts(validator: Validator, facts: PlanFacts): void {
   if (validator.isUnresolved(facts)) return;
-  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
-  checkManagedBackupPlan({
+  validator.include(checkManagedBackupPlan({
     policy: planPolicy(facts),
     vaultLock: facts.vaultLock,
     storageEncryption: facts.storageEncryption,
     sourceAccount: facts.sourceAccount,
-  }, unresolved).forEach((issue) => validator.report(issue, []));
+  }, validator.optionsFor(MANAGED_BACKUP_PLAN_PROP_PATHS)));
   if ((facts.backupPlan.rules ?? []).length === 0 && facts.backupPlan.continuousBackupRetentionDays === undefined) {
     validator.report({ path: 'backupPlan.rules', value: facts.backupPlan.rules ?? [], allowed: 'at least one rule, or continuousBackupRetentionDays' });
   }

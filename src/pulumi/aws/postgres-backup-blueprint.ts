@@ -108,7 +108,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
 
     // Every prop is a plain value: the whole fleet is checked before any resource is registered.
-    const validator = new Validator(PULUMI_VALIDATION_OPTIONS);
+    const validator = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
     const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
     const servers = planBlueprintServers(props, tierOptions, lock, validator, this);

@@ -17,6 +17,7 @@ import { PostgresDatabase } from './postgres-database';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { createSchedulerRole } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
+import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
 import { resolveBackupPolicy } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { dumpBucketLifecycleRules } from '../../core/lifecycle';
@@ -237,14 +238,14 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       postgresMajorVersion: major,
     };
     // The names, schedule and retention decide which resources exist, so they are checked before any is registered.
-    validateWhenKnown(policyProps, checkDumpProps);
+    validateWhenKnown(policyProps, checkDumpProps, name);
     const policy = dumpBackupPolicy(policyProps);
     const resolved = resolveBackupPolicy(policy, PULUMI_VALIDATION_OPTIONS);
     const dump = resolved.logicalDump!;
     this.dumpPolicy = dump;
     this.rpoHours = resolved.alarms.rpoHours;
     if (this.rpoHours > MAX_ALARM_RPO_HOURS) {
-      const validator = new Validator();
+      const validator = new Validator({ construct: name });
       validator.report({ path: 'rpoHours', value: this.rpoHours, allowed: `an integer from 1 to ${MAX_ALARM_RPO_HOURS} hours`, reason: 'derived from the dump schedule; a CloudWatch alarm looks back at most 7 days, so set rpoHours' });
       validator.throwIfInvalid();
     }
@@ -467,8 +468,7 @@ function dumpBackupPolicy(props: DumpPolicyProps): BackupPolicy {
  * the Fargate task size, the database names and major version, the retry count, the prefix and the dump lifecycle.
  */
 function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
-  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
-  checkPolicy(dumpBackupPolicy(props), unresolved).forEach((issue) => validator.report(issue, []));
+  validator.include(checkPolicy(dumpBackupPolicy(props), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
   validator.integer('rpoHours', props.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
   checkFargateTaskSize(validator, {
     cpu: props.cpu ?? 1024, memoryLimitMiB: props.memoryLimitMiB ?? 2048, ephemeralStorageGiB: props.ephemeralStorageGiB,

@@ -12,6 +12,7 @@ import { PolicyStatement, assumedByService, policyDocument } from './policy-docu
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { S3ArchiveRepository } from '../../core/archive-repository';
 import { barmanCloudBackupArgv } from '../../core/barman-cloud';
+import { PITR_DRILL_PROP_PATHS } from '../../core/construct-prop-paths';
 import { ResolvedPitrPolicy, resolvePitr, resolveVerification } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { ArchiveObjectPrefixes, archiverObjectPrefixes, walArchiveLifecycleRules } from '../../core/lifecycle';
@@ -255,7 +256,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       additionalLifecycleRules: props.additionalLifecycleRules,
       prefix: props.prefix,
       drill: props.drill ? { verification: props.drill.verification, ephemeralStorageGiB: props.drill.ephemeralStorageGiB } : undefined,
-    }, checkArchiveProps);
+    }, checkArchiveProps, name);
     const pitrInput = props.pitr ?? {};
     const archiver = pitrInput.archiver ?? 'pgbackrest';
     this.clusterName = props.clusterName ?? 'main';
@@ -633,8 +634,7 @@ function archiveLifecycleRules(props: ArchivePolicyProps, pitr: PitrPolicy, pref
 
 /** Checks the props as the CDK construct does, with the same messages. */
 function checkArchiveProps(validator: Validator, props: ArchivePolicyProps): void {
-  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
-  checkPolicy({ platform: 'self-hosted', pitr: props.pitr ?? {}, immutability: props.immutability }, unresolved).forEach((issue) => validator.report(issue, []));
+  validator.include(checkPolicy({ platform: 'self-hosted', pitr: props.pitr ?? {}, immutability: props.immutability }, validator.optionsFor()));
   validator.matches('clusterName', props.clusterName ?? 'main', /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, '1-64 letters, digits, ".", "_" and "-"');
   validator.integer('postgresMajorVersion', props.postgresMajorVersion, 10, 99);
   validator.number('rpoArchiveTimeouts', props.rpoArchiveTimeouts, 1, 1000);
@@ -642,7 +642,7 @@ function checkArchiveProps(validator: Validator, props: ArchivePolicyProps): voi
     if ((props.pitr?.archiver ?? 'pgbackrest') !== 'pgbackrest') {
       validator.report({ path: 'drill', value: '(drill)', allowed: 'undefined unless pitr.archiver is "pgbackrest"', reason: 'pg-backup drill-pitr restores with pgBackRest' }, []);
     }
-    checkPolicy({ verification: props.drill.verification ?? {} }, unresolved).forEach((issue) => validator.report({ ...issue, path: `drill.${issue.path}` }, []));
+    validator.include(checkPolicy({ verification: props.drill.verification ?? {} }, validator.optionsFor(PITR_DRILL_PROP_PATHS)));
     checkFargateTaskSize(validator, { ephemeralStorageGiB: props.drill.ephemeralStorageGiB ?? 100 }, 'drill.');
   }
   // As in CDK, the lifecycle is checked once the policy itself is valid.

@@ -217,7 +217,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       jobs: props.jobs,
       checkFiles: props.checkFiles,
       databaseName,
-    }, checkDrillProps);
+    }, checkDrillProps, name);
 
     const verification = resolveVerification(props.verification ?? {});
     const cpu = props.cpu ?? 2048;
@@ -372,8 +372,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
 
 /** Checks the props as the CDK construct does, with the same messages. */
 function checkDrillProps(validator: Validator, props: DrillPolicyProps): void {
-  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
-  checkPolicy({ verification: props.verification ?? {} }, unresolved).forEach((issue) => validator.report(issue, []));
+  validator.include(checkPolicy({ verification: props.verification ?? {} }, validator.optionsFor()));
   checkFargateTaskSize(validator, {
     cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryLimitMiB ?? 8192, ephemeralStorageGiB: props.ephemeralStorageGiB ?? 50,
   });

@@ -106,7 +106,7 @@ export class BackupStorage extends pulumi.ComponentResource {
       validator.matches('prefix', this.prefix, /^[^/](.*[^/])?$/, 'a blob-name prefix without leading or trailing "/"');
       validator.integer('softDeleteDays', known.softDeleteDays, 1, 365, 'days');
       dumpManagementPolicyRules({ dump: known.dump, transitions: known.transitions, containerName, prefix: this.prefix }, validator);
-    });
+    }, name);
     const immutability = props.immutability;
     const softDeleteDays = props.softDeleteDays ?? 14;
 

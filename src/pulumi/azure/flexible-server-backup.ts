@@ -3,6 +3,7 @@
  * retention 7–35 days, geo-redundant backup, the maintenance window, and the reasons Azure refuses the rest.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { FLEXIBLE_SERVER_BACKUP_PROP_PATHS } from '../../core/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/default-values';
 import { BackupPolicy } from '../../core/policy';
 import { checkPolicy } from '../../core/validate-policy';
@@ -62,11 +63,10 @@ export function flexibleServerBackupPolicy(settings: FlexibleServerBackupSetting
 
 /** Checks the settings: core's rules for the Azure platform, then what a flexible server cannot do. */
 export function checkFlexibleServerBackupSettings(validator: Validator, settings: FlexibleServerBackupSettings): void {
-  checkPolicy(flexibleServerBackupPolicy(settings), { isUnresolved: (value) => validator.isUnresolved(value) })
-    .forEach((issue) => validator.report(issue, []));
+  validator.include(checkPolicy(flexibleServerBackupPolicy(settings), validator.optionsFor(FLEXIBLE_SERVER_BACKUP_PROP_PATHS)));
   if (settings.preferredBackupWindow !== undefined) {
     validator.report({
-      path: 'managedSnapshots.preferredBackupWindow',
+      path: 'preferredBackupWindow',
       value: settings.preferredBackupWindow,
       allowed: 'unset on Azure',
       reason: 'a flexible server takes its backups at a time Azure chooses; only the retention can be set',

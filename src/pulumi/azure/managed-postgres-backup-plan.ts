@@ -151,7 +151,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   constructor(name: string, props: ManagedPostgresBackupPlanProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:ManagedPostgresBackupPlan', name, {}, opts);
     // Only the values the rules read: an unknown resource group name must not hide the retention from a preview.
-    const settings = validateWhenKnown(policyPropsOf(props), checkPlanProps);
+    const settings = validateWhenKnown(policyPropsOf(props), checkPlanProps, name);
 
     const geoRedundantBackup = settings.apply((known) => known.geoRedundantBackup === true);
     this.backupRetentionDays = settings.apply((known) => known.backupRetentionDays ?? DEFAULT_MANAGED_BACKUP_RETENTION_DAYS);
@@ -186,7 +186,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         { resourceGroupName: props.resourceGroupName, serverName: props.serverName }, { parent: this });
       this.serverId = pulumi.all([existing, this.backupRetentionDays, geoRedundantBackup, props.serverName, props.resourceGroupName])
         .apply(([server, backupRetentionDays, geo, serverName, resourceGroupName]) => {
-          const validator = new Validator();
+          const validator = new Validator({ construct: name });
           checkExistingServerBackup(validator, { backupRetentionDays, geoRedundantBackup: geo }, {
             serverName,
             resourceGroupName,
@@ -305,10 +305,8 @@ function policyPropsOf(props: ManagedPostgresBackupPlanProps): PlanPolicyProps {
 /** Checks the plan: the server's settings, the vault's rules and immutability, and the alert e-mails. */
 function checkPlanProps(validator: Validator, props: PlanPolicyProps): void {
   checkFlexibleServerBackupSettings(validator, props);
-  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
   if (props.backupPlan !== undefined || props.immutability !== undefined) {
-    checkPolicy({ platform: 'azure', backupPlan: props.backupPlan, immutability: props.immutability }, unresolved)
-      .forEach((issue) => validator.report(issue, []));
+    validator.include(checkPolicy({ platform: 'azure', backupPlan: props.backupPlan, immutability: props.immutability }, validator.optionsFor()));
   }
   if (props.backupPlan !== undefined) renderVaultBackupPolicy(props.backupPlan, validator);
   if (props.immutability !== undefined && (props.backupPlan?.rules ?? []).length === 0) {

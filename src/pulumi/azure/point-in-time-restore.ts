@@ -82,7 +82,7 @@ export class PointInTimeRestore extends pulumi.ComponentResource {
   constructor(name: string, props: PointInTimeRestoreProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:PointInTimeRestore', name, {}, opts);
     const geoRestore = props.geoRestore ?? false;
-    const validator = new Validator();
+    const validator = new Validator({ construct: name });
     validator.oneOf('geoRestore', geoRestore, [true, false]);
     validator.throwIfInvalid();
 
@@ -93,15 +93,16 @@ export class PointInTimeRestore extends pulumi.ComponentResource {
           check.integer('sourceBackupRetentionDays', known.retention as number, 7, 35, 'days');
           checkRestorePointInTime(check, 'restorePointInTime', known.time, { now: new Date(), backupRetentionDays: known.retention as number, geoRestore });
         },
+        name,
       ).apply((known) => known.time);
     } else {
       // The format is checked now; the window once the source server has been read.
       const formatted = validateWhenKnown(props.restorePointInTime, (check, time) => {
         checkRestorePointInTime(check, 'restorePointInTime', time, { now: new Date(), geoRestore });
-      });
+      }, name);
       const source = pulumi.output(props.sourceServerId).apply((id) => dbforpostgresql.getServerOutput(serverNameAndGroupOf(id), { parent: this }));
       this.restorePointInTime = pulumi.all([formatted, source]).apply(([time, server]) => {
-        const check = new Validator();
+        const check = new Validator({ construct: name });
         checkRestorePointInTime(check, 'restorePointInTime', time, {
           now: new Date(),
           backupRetentionDays: server.backup?.backupRetentionDays,

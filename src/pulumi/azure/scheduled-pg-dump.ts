@@ -13,6 +13,7 @@ import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
 import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
+import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
 import { resolveLogicalDump, resolveVerification } from '../../core/defaults';
 import { LifecycleTransition } from '../../core/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy';
@@ -177,7 +178,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       alerts: props.alerts,
     };
     // Names and the dump policy decide which resources exist, so they must be known now, not only later.
-    validateWhenKnown(policyProps, checkDumpProps);
+    validateWhenKnown(policyProps, checkDumpProps, name);
     this.databaseNames = [...(props.databaseNames ?? ['postgres'])];
     const dump = resolveLogicalDump(props.dump ?? {});
     this.dumpPolicy = dump;
@@ -375,9 +376,10 @@ const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
  * cron, drills, immutability no longer than retention), then names and replica sizes.
  */
 function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
-  const unresolved = { isUnresolved: (value: unknown) => validator.isUnresolved(value) };
-  checkPolicy({ platform: 'azure', logicalDump: props.dump ?? {}, verification: props.verification, immutability: props.immutability }, unresolved)
-    .forEach((issue) => validator.report(issue, []));
+  validator.include(checkPolicy(
+    { platform: 'azure', logicalDump: props.dump ?? {}, verification: props.verification, immutability: props.immutability },
+    validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),
+  ));
   const names = props.databaseNames ?? ['postgres'];
   if (!validator.isUnresolved(names)) {
     validator.nonEmptyStrings('databaseNames', names);

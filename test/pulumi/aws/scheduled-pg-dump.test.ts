@@ -194,11 +194,11 @@ describe('ScheduledPgDump with defaults', () => {
 
 describe('ScheduledPgDump validation', () => {
   test.each([
-    ['0 retention', { dump: { retentionDays: 0 } }, 'logicalDump.retentionDays is 0'],
-    ['jobs with custom format', { dump: { jobs: 4 } }, 'logicalDump.jobs'],
+    ['0 retention', { dump: { retentionDays: 0 } }, 'dump.retentionDays is 0'],
+    ['jobs with custom format', { dump: { jobs: 4 } }, 'dump.jobs'],
     ['a cpu/memory pair Fargate does not offer', { cpu: 1024, memoryLimitMiB: 1024 }, 'memoryLimitMiB is 1024; allowed: 2048 to 8192 MiB in steps of 1024 with cpu 1024'],
     ['ephemeral storage over 200 GiB', { ephemeralStorageGiB: 500 }, 'ephemeralStorageGiB is 500; allowed: an integer from 21 to 200 GiB'],
-    ['an invalid cron', { dump: { schedule: { expression: '61 2 * * *' } } }, 'logicalDump.schedule'],
+    ['an invalid cron', { dump: { schedule: { expression: '61 2 * * *' } } }, 'dump.schedule'],
     ['an RPO a CloudWatch alarm cannot watch', { rpoHours: 200 }, 'rpoHours is 200; allowed: an integer from 1 to 168 hours'],
   ])('%s is rejected with core\'s message', (_case, props, message) => {
     expect(() => new ScheduledPgDump('bad', { ...BASE, ...props } as ScheduledPgDumpProps)).toThrow(PolicyValidationError);

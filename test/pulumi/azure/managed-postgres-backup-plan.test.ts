@@ -61,11 +61,11 @@ describe('ManagedPostgresBackupPlan on a server it creates', () => {
   });
 
   test.each<[string, Partial<ManagedPostgresBackupPlanProps>, string]>([
-    ['a retention under Azure\'s 7 days', { backupRetentionDays: 6 }, 'managedSnapshots.backupRetentionDays is 6; allowed: an integer from 7 to 35 days'],
-    ['a retention over 35 days', { backupRetentionDays: 36 }, 'managedSnapshots.backupRetentionDays is 36; allowed: an integer from 7 to 35 days'],
-    ['a fractional retention', { backupRetentionDays: 7.5 }, 'managedSnapshots.backupRetentionDays is 7.5; allowed: an integer from 7 to 35 days'],
-    ['a backup window', { preferredBackupWindow: '01:00-02:00' }, 'managedSnapshots.preferredBackupWindow is "01:00-02:00"; allowed: unset on Azure'],
-    ['a malformed maintenance window', { preferredMaintenanceWindow: 'sunday 3am' }, 'managedSnapshots.preferredMaintenanceWindow is "sunday 3am"'],
+    ['a retention under Azure\'s 7 days', { backupRetentionDays: 6 }, 'backupRetentionDays is 6; allowed: an integer from 7 to 35 days'],
+    ['a retention over 35 days', { backupRetentionDays: 36 }, 'backupRetentionDays is 36; allowed: an integer from 7 to 35 days'],
+    ['a fractional retention', { backupRetentionDays: 7.5 }, 'backupRetentionDays is 7.5; allowed: an integer from 7 to 35 days'],
+    ['a backup window', { preferredBackupWindow: '01:00-02:00' }, 'preferredBackupWindow is "01:00-02:00"; allowed: unset on Azure'],
+    ['a malformed maintenance window', { preferredMaintenanceWindow: 'sunday 3am' }, 'preferredMaintenanceWindow is "sunday 3am"'],
     ['an hourly vault rule', { backupPlan: { rules: [{ name: 'h', frequency: 'hourly', retentionDays: 7 }] } }, 'backupPlan.rules[0].frequency is "hourly"'],
     ['cold storage before 90 days of it', { backupPlan: { rules: [{ name: 'd', frequency: 'daily', retentionDays: 100, moveToColdStorageAfterDays: 30 }] } },
       'backupPlan.rules[0].retentionDays is 100; allowed: an integer of at least 120 days'],
@@ -207,6 +207,6 @@ describe('flexibleServerBackupArgs', () => {
   });
 
   test('rejects a retention outside 7 to 35 days', () => {
-    expect(() => flexibleServerBackupArgs({ backupRetentionDays: 3 })).toThrow('managedSnapshots.backupRetentionDays is 3; allowed: an integer from 7 to 35 days');
+    expect(() => flexibleServerBackupArgs({ backupRetentionDays: 3 })).toThrow('backupRetentionDays is 3; allowed: an integer from 7 to 35 days');
   });
 });

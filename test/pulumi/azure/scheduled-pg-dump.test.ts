@@ -269,13 +269,13 @@ describe('ScheduledPgDump restore drill', () => {
 describe('ScheduledPgDump validation', () => {
   const cases: Array<[string, Partial<ScheduledPgDumpProps>, string]> = [
     ['a schedule in a zone with daylight saving time', { dump: { schedule: { expression: '0 2 * * *', timezone: 'Europe/Berlin' } } },
-      'logicalDump.schedule.timezone is "Europe/Berlin"; allowed: UTC, or a zone without daylight saving time and with a whole-hour offset (Azure Container Apps Jobs evaluates cron in UTC'],
-    ['an invalid cron', { dump: { schedule: { expression: '0 25 * * *' } } }, 'logicalDump.schedule.expression is "0 25 * * *"'],
+      'dump.schedule.timezone is "Europe/Berlin"; allowed: UTC, or a zone without daylight saving time and with a whole-hour offset (Azure Container Apps Jobs evaluates cron in UTC'],
+    ['an invalid cron', { dump: { schedule: { expression: '0 25 * * *' } } }, 'dump.schedule.expression is "0 25 * * *"'],
     ['a drill schedule in a zone with daylight saving time', { verification: { schedule: { expression: '0 6 * * 1', timezone: 'America/New_York' } } },
       'verification.schedule.timezone is "America/New_York"'],
-    ['parallel jobs with the custom format', { dump: { jobs: 4 } }, 'logicalDump.jobs is 4'],
+    ['parallel jobs with the custom format', { dump: { jobs: 4 } }, 'dump.jobs is 4'],
     ['immutability longer than the retention', { dump: { retentionDays: 30 }, immutability: { days: 60 } },
-      'immutability.days is 60; allowed: an integer from 1 to 30 days (logicalDump.retentionDays)'],
+      'immutability.days is 60; allowed: an integer from 1 to 30 days (dump.retentionDays)'],
     ['an Azure tier change too early to pay off', { dump: { retentionDays: 100 }, transitions: [{ days: 90, storageClass: StorageClass.ARCHIVE }] },
       'lifecycleRules[0].expirationDays is 100; allowed: at least 270 days'],
     ['an S3 storage class', { transitions: [{ days: 30, storageClass: StorageClass.GLACIER_FLEXIBLE }] },
@@ -301,7 +301,7 @@ describe('ScheduledPgDump validation', () => {
 
   test('reports several problems at once', () => {
     expect(() => new ScheduledPgDump('orders', { ...BASE, cpu: 3.3, databaseNames: [''], dump: { jobs: 0 } }))
-      .toThrow(/3 problems[\s\S]*logicalDump\.jobs is 0[\s\S]*databaseNames\[0\] is ""[\s\S]*cpu is 3\.3/);
+      .toThrow(/3 problems[\s\S]*dump\.jobs is 0[\s\S]*databaseNames\[0\] is ""[\s\S]*cpu is 3\.3/);
   });
 
   test('a host that is an output is accepted now and lands in the command line once known', async () => {

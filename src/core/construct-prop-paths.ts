@@ -1,0 +1,22 @@
+import { PropPaths } from './validation';
+
+/**
+ * Where the policy of a `ScheduledPgDump` (CDK and Pulumi AWS) is in its props: `dump` holds the logical dumps,
+ * `objectLock` the bucket's immutability, `rpoHours` the alarm's RPO.
+ */
+export const SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { 'logicalDump': 'dump', 'immutability': 'objectLock', 'alarms.rpoHours': 'rpoHours' };
+
+/** Where the policy of the Azure `ScheduledPgDump` is in its props: `dump` holds the logical dumps. */
+export const AZURE_SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { logicalDump: 'dump' };
+
+/** Where the policy of a `ManagedPostgresBackupPlan` (CDK and Pulumi AWS) is in its props: `rpoHours` is the alarm's RPO. */
+export const MANAGED_BACKUP_PLAN_PROP_PATHS: PropPaths = { 'alarms.rpoHours': 'rpoHours' };
+
+/**
+ * Where the automated-backup settings of an Azure flexible server are in the props of the Azure
+ * `ManagedPostgresBackupPlan` and of `flexibleServerBackupArgs`: at the top level (`backupRetentionDays`, …).
+ */
+export const FLEXIBLE_SERVER_BACKUP_PROP_PATHS: PropPaths = { managedSnapshots: '' };
+
+/** Where the restore drill of a `SelfHostedPitrArchive` is in its props: under `drill`. */
+export const PITR_DRILL_PROP_PATHS: PropPaths = { verification: 'drill.verification' };

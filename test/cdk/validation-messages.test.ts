@@ -1,0 +1,153 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { TEST_RUNNER_IMAGE, databaseStack, minimalDumpProps } from './stacks';
+import {
+  ManagedPostgresBackupPlan, ManagedPostgresDatabase, PostgresBackupBlueprint, ScheduledPgDump, SelfHostedPitrArchive,
+  SnapshotRestoreDrill, VerifyRestore,
+} from '../../src/cdk';
+import { BackupTier } from '../../src/core/backup-tier';
+import { PolicyValidationError } from '../../src/core/validation';
+
+type Fixture = { stack: Stack; vpc: ec2.Vpc; instance: rds.DatabaseInstance };
+
+/** The error `build` throws in a fresh stack named `Backups`. */
+function errorOf(build: (fixture: Fixture) => void): PolicyValidationError {
+  try {
+    build(databaseStack());
+  } catch (error) {
+    if (error instanceof PolicyValidationError) return error;
+    throw error;
+  }
+  throw new Error('nothing was thrown');
+}
+
+const PLAN_RULES = [
+  { name: 'daily', frequency: 'daily' as const, retentionDays: 35 },
+  { name: 'monthly', frequency: 'monthly' as const, retentionDays: 0 },
+];
+
+describe('a validation error names the construct path and the prop as the user wrote it, the value and the allowed range', () => {
+  const cases: Array<{ name: string; construct: string; build: (fixture: Fixture) => void; line: string }> = [
+    {
+      name: 'ScheduledPgDump: dump retention',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), dump: { retentionDays: 0 } }),
+      line: 'Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
+    },
+    {
+      name: 'ScheduledPgDump: an entry of a list inside dump',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), dump: { tables: ['orders', ' '] } }),
+      line: 'Backups/NightlyDump: dump.tables[1] is " "; allowed: a non-empty name',
+    },
+    {
+      name: 'ScheduledPgDump: the dump schedule',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', {
+        ...minimalDumpProps(vpc, instance), dump: { schedule: { expression: '0 2 * * *', timezone: 'Mars/Olympus' } },
+      }),
+      line: 'Backups/NightlyDump: dump.schedule.timezone is "Mars/Olympus"; allowed: an IANA time zone name such as "UTC" or "Europe/Berlin"',
+    },
+    {
+      name: 'ScheduledPgDump: an Object Lock longer than the default retention',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), objectLock: { days: 60 } }),
+      line: 'Backups/NightlyDump: objectLock.days is 60; allowed: an integer from 1 to 30 days (dump.retentionDays (default)) '
+        + '(a backup cannot be locked longer than it is kept)',
+    },
+    {
+      name: 'ScheduledPgDump: an RPO shorter than the dump schedule',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), rpoHours: 2 }),
+      line: 'Backups/NightlyDump: rpoHours is 2; allowed: an integer from 24 to 8784 hours '
+        + '(dump.schedule runs up to 24 hours apart, so a shorter RPO alarms between every two backups)',
+    },
+    {
+      name: 'VerifyRestore: the RTO',
+      construct: 'Backups/Verify',
+      build: ({ stack, vpc, instance }) => new VerifyRestore(stack, 'Verify', {
+        vpc,
+        source: new ScheduledPgDump(stack, 'NightlyDump', minimalDumpProps(vpc, instance)),
+        image: TEST_RUNNER_IMAGE,
+        verification: { maxRestoreDurationMinutes: 0 },
+      }),
+      line: 'Backups/Verify: verification.maxRestoreDurationMinutes is 0; allowed: an integer from 1 to 10080 minutes',
+    },
+    {
+      name: 'ManagedPostgresBackupPlan: the second rule of the plan',
+      construct: 'Backups/Plan',
+      build: ({ stack, instance }) => new ManagedPostgresBackupPlan(stack, 'Plan', {
+        database: ManagedPostgresDatabase.fromInstance(instance), backupPlan: { rules: PLAN_RULES },
+      }),
+      line: 'Backups/Plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer of at least 1 days',
+    },
+    {
+      name: 'ManagedPostgresBackupPlan: a vault lock longer than a rule keeps backups',
+      construct: 'Backups/Plan',
+      build: ({ stack, instance }) => new ManagedPostgresBackupPlan(stack, 'Plan', {
+        database: ManagedPostgresDatabase.fromInstance(instance), backupPlan: { rules: [PLAN_RULES[0]] }, immutability: { days: 40 },
+      }),
+      line: 'Backups/Plan: immutability.days is 40; allowed: an integer from 1 to 35 days (backupPlan.rules[0].retentionDays) '
+        + '(a backup cannot be locked longer than it is kept)',
+    },
+    {
+      name: 'ManagedPostgresBackupPlan: the RPO',
+      construct: 'Backups/Plan',
+      build: ({ stack, instance }) => new ManagedPostgresBackupPlan(stack, 'Plan', {
+        database: ManagedPostgresDatabase.fromInstance(instance), backupPlan: { rules: [PLAN_RULES[0]] }, rpoHours: 0,
+      }),
+      line: 'Backups/Plan: rpoHours is 0; allowed: an integer from 1 to 8784 hours',
+    },
+    {
+      name: 'SelfHostedPitrArchive: archive_timeout',
+      construct: 'Backups/Archive',
+      build: ({ stack }) => new SelfHostedPitrArchive(stack, 'Archive', { postgresMajorVersion: 15, pitr: { archiveTimeoutSeconds: 10 } }),
+      line: 'Backups/Archive: pitr.archiveTimeoutSeconds is 10; allowed: an integer from 30 to 3600 seconds (or set allowArchiveTimeoutOutsideRange)',
+    },
+    {
+      name: 'SelfHostedPitrArchive: the drill\'s RTO',
+      construct: 'Backups/Archive',
+      build: ({ stack, vpc }) => new SelfHostedPitrArchive(stack, 'Archive', {
+        postgresMajorVersion: 15, drill: { vpc, image: TEST_RUNNER_IMAGE, verification: { maxRestoreDurationMinutes: 0 } },
+      }),
+      line: 'Backups/Archive: drill.verification.maxRestoreDurationMinutes is 0; allowed: an integer from 1 to 10080 minutes',
+    },
+    {
+      name: 'SnapshotRestoreDrill: a check of the drill',
+      construct: 'Backups/SnapshotDrill',
+      build: ({ stack, vpc, instance }) => new SnapshotRestoreDrill(stack, 'SnapshotDrill', {
+        database: ManagedPostgresDatabase.fromInstance(instance), vpc, image: TEST_RUNNER_IMAGE, verification: { checks: [''] },
+      }),
+      line: 'Backups/SnapshotDrill: verification.checks[0] is ""; allowed: a non-empty name',
+    },
+    {
+      name: 'PostgresBackupBlueprint: a server\'s override',
+      construct: 'Backups/Fleet',
+      build: ({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
+        vpc,
+        tier: BackupTier.BRONZE,
+        image: TEST_RUNNER_IMAGE,
+        databases: [{ id: 'orders-db', database: instance, overrides: { logicalDump: { retentionDays: 0 } } }],
+      }),
+      line: 'Backups/Fleet: databases[0].overrides.logicalDump.retentionDays is 0; allowed: an integer of at least 1 days',
+    },
+    {
+      name: 'PostgresBackupBlueprint: a value of the server\'s own tier',
+      construct: 'Backups/Fleet',
+      build: ({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
+        vpc,
+        tier: BackupTier.BRONZE,
+        image: TEST_RUNNER_IMAGE,
+        databases: [{ id: 'orders-db', database: instance, tier: BackupTier.BRONZE.with({ verification: { maxRestoreDurationMinutes: 0 } }) }],
+      }),
+      line: 'Backups/Fleet: databases[0].tier.verification.maxRestoreDurationMinutes is 0; allowed: an integer from 1 to 10080 minutes',
+    },
+  ];
+
+  test.each(cases)('$name', ({ construct, build, line }) => {
+    const error = errorOf(build);
+    expect(error.construct).toBe(construct);
+    expect(error.message.split('\n')).toContain(`  - ${line}`);
+  });
+});

@@ -1,0 +1,101 @@
+import * as pulumi from '@pulumi/pulumi';
+import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID } from './azure-mocks';
+import { PolicyValidationError } from '../../../src/core/validation';
+import {
+  ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, ScheduledPgDump, ScheduledPgDumpProps, flexibleServerBackupArgs,
+} from '../../../src/pulumi/azure';
+
+const engine = new AzureMockEngine();
+installAzureMocks(engine);
+beforeEach(() => engine.reset());
+
+const DUMP: ScheduledPgDumpProps = {
+  resourceGroupName: 'backups',
+  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
+  image: 'teamregistry.azurecr.io/pg-backup:16',
+  connection: {
+    host: 'orders-db.postgres.database.azure.com',
+    user: 'backup_reader',
+    password: {
+      keyVaultId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`,
+      secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password',
+    },
+  },
+  storage: { accountName: 'ordersdumps' },
+};
+const SERVER: ManagedPostgresBackupPlanProps = {
+  resourceGroupName: 'data',
+  serverName: 'orders-db',
+  location: 'westeurope',
+  createServer: { administratorLogin: 'orders_admin', administratorLoginPassword: pulumi.secret('not-a-real-password') },
+};
+const PLAN_RULES = [
+  { name: 'daily', frequency: 'daily' as const, retentionDays: 30 },
+  { name: 'monthly', frequency: 'monthly' as const, retentionDays: 0 },
+];
+
+/** The error `build` throws while the component is constructed. */
+function errorOf(build: () => void): PolicyValidationError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof PolicyValidationError) return error;
+    throw error;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('a validation error names the resource and the prop as the user wrote it, the value and the allowed range', () => {
+  const cases: Array<{ name: string; construct?: string; build: () => void; line: string }> = [
+    {
+      name: 'ScheduledPgDump: dump retention',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { retentionDays: 0 } }),
+      line: 'nightly-dump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
+    },
+    {
+      name: 'ScheduledPgDump: an entry of a list inside dump',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { tables: ['orders', ' '] } }),
+      line: 'nightly-dump: dump.tables[1] is " "; allowed: a non-empty name',
+    },
+    {
+      name: 'ScheduledPgDump: a schedule Container Apps Jobs cannot run',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { schedule: { expression: '0 2 * * *', timezone: 'Europe/Berlin' } } }),
+      line: 'nightly-dump: dump.schedule.timezone is "Europe/Berlin"; allowed: UTC, or a zone without daylight saving time and with a whole-hour offset '
+        + '(Azure Container Apps Jobs evaluates cron in UTC: Europe/Berlin observes daylight saving time, so no single UTC cron runs at the same local time '
+        + 'all year; give the schedule in UTC)',
+    },
+    {
+      name: 'ScheduledPgDump: immutability longer than the default retention',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, immutability: { days: 60 } }),
+      line: 'nightly-dump: immutability.days is 60; allowed: an integer from 1 to 30 days (dump.retentionDays (default)) '
+        + '(a backup cannot be locked longer than it is kept)',
+    },
+    {
+      name: 'ManagedPostgresBackupPlan: the retention of the server\'s backups',
+      construct: 'plan',
+      build: () => new ManagedPostgresBackupPlan('plan', { ...SERVER, backupRetentionDays: 6 }),
+      line: 'plan: backupRetentionDays is 6; allowed: an integer from 7 to 35 days',
+    },
+    {
+      name: 'ManagedPostgresBackupPlan: the second rule of the vault\'s plan',
+      construct: 'plan',
+      build: () => new ManagedPostgresBackupPlan('plan', { ...SERVER, backupPlan: { rules: PLAN_RULES } }),
+      line: 'plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer of at least 1 days',
+    },
+    {
+      name: 'flexibleServerBackupArgs: a function names no resource, only the setting',
+      build: () => flexibleServerBackupArgs({ backupRetentionDays: 3 }),
+      line: 'backupRetentionDays is 3; allowed: an integer from 7 to 35 days',
+    },
+  ];
+
+  test.each(cases)('$name', ({ construct, build, line }) => {
+    const error = errorOf(build);
+    expect(error.construct).toBe(construct);
+    expect(error.message.split('\n')).toContain(`  - ${line}`);
+  });
+});
