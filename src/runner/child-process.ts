@@ -52,6 +52,7 @@ export class ToolProcess {
   public readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private readonly tail: string[] = [];
+  private readonly progressTail: string[] = [];
 
   constructor(program: string, args: readonly string[], options: ToolProcessOptions = {}) {
     const name = program.split('/').pop() ?? program;
@@ -82,7 +83,7 @@ export class ToolProcess {
           return;
         }
         const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-        const said = this.tail.length > 0 ? `: ${this.tail.join(' | ')}` : '';
+        const said = this.stderrTail.length > 0 ? `: ${this.stderrTail.join(' | ')}` : '';
         reject(new RunnerError(`${name} ${status}${said}`));
       });
     });
@@ -95,9 +96,9 @@ export class ToolProcess {
     return this.child.pid;
   }
 
-  /** The last stderr lines that look like errors (or the last lines at all). */
+  /** The last stderr lines that look like errors (or, when there are none, the last progress lines). */
   public get stderrTail(): readonly string[] {
-    return this.tail;
+    return this.tail.length > 0 ? this.tail : this.progressTail;
   }
 
   /** Asks the program to stop (SIGTERM); it still exits through `exited`. */
@@ -108,11 +109,19 @@ export class ToolProcess {
   private line(line: string, onLine?: (line: string) => void): void {
     if (line.trim() === '') return;
     onLine?.(line);
-    // Verbose progress lines are not what an operator needs to read in a failure message.
-    if (/^\S+: (dumping contents of table|processing data for table|processing item|creating|finished|launching|reading|identifying|saving|last built-in|executing|setting owner|entering|connecting|implied data-only)/.test(line)) return;
-    this.tail.push(line.trim());
-    if (this.tail.length > STDERR_TAIL_LINES) this.tail.shift();
+    // The client tools print progress as `pg_dump: <message>` and problems as `pg_dump: error: …` (also warning,
+    // detail, hint); only problems, and lines that continue them (`Command was: …`), make the failure message.
+    const progress = isProgressLine(line);
+    const kept = progress ? this.progressTail : this.tail;
+    kept.push(line.trim());
+    if (kept.length > STDERR_TAIL_LINES) kept.shift();
   }
+}
+
+/** Whether a client tool's stderr line is a progress message (`pg_restore: creating TABLE …`) rather than a problem. */
+export function isProgressLine(line: string): boolean {
+  const match = /^(pg_dump|pg_dumpall|pg_restore|psql|pgbackrest|pg_ctl): (\w+)/.exec(line.trim());
+  return match !== null && !/^(error|warning|detail|hint|fatal|while|from|FATAL|ERROR|WARNING|DETAIL|HINT)$/.test(match[2]);
 }
 
 function withoutRunnerCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
+import { PolicyValidationError, pgDumpArgv, pgDumpCompressArgument, pgDumpallGlobalsArgv, type DumpCompression, type LogicalDumpPolicy } from '../core';
 import { parseArchiveToc, StreamingTocReader, type ArchiveToc } from './archive-toc';
 import { newBackupId } from './backup-id';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME, BackupLayout } from './backup-layout';
@@ -20,7 +20,7 @@ import { findPostgresTool } from './postgres-tools';
 import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
 import { ProgressReporter } from './progress-reporter';
 import { countRowsByOid } from './row-counts';
-import { RunnerError, errorMessage } from './runner-error';
+import { RunnerError, UsageError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
 import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
 
@@ -103,6 +103,20 @@ function checkArchiveHead(what: string, head: Buffer, bytes: number, minBytes: n
 }
 
 /**
+ * Refuses, as a usage error before anything runs, a compression the installed pg_dump cannot do (lz4 and zstd
+ * need pg_dump 16): the fix is a flag or a newer client, not a retry.
+ */
+function requireCompressionSupported(compression: DumpCompression, pgDumpMajorVersion: number): void {
+  try {
+    pgDumpCompressArgument(compression, pgDumpMajorVersion);
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    throw new UsageError(`dump: --compress is ${JSON.stringify(String(compression))}; allowed with pg_dump ${pgDumpMajorVersion}: 0..9, none or gzip:0..9 `
+      + '(lz4 and zstd need pg_dump 16 or newer: use a runner image with a newer PostgreSQL client, or gzip)');
+  }
+}
+
+/**
  * Restates a pg_dump failure an operator meets often in plain terms: pg_dump reports a lock it could
  * not get within `--lock-wait-timeout` as a cancelled `LOCK TABLE` statement.
  */
@@ -161,6 +175,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     policy.includeGlobals ? findPostgresTool('pg_dumpall') : Promise.resolve(undefined),
     findPostgresTool('pg_restore'),
   ]);
+
+  if (policy.compression !== undefined) requireCompressionSupported(policy.compression, pgDump.majorVersion);
 
   const client = await connectDatabase(connection, 'preflight');
   let scratch: string | undefined;

@@ -105,6 +105,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
         env: target.childEnv(),
         signal: options.signal,
         onStderrLine: (line) => {
+          logger.debug({ tool: 'pg_restore', line }, line);
           if (/processing data for table/.test(line)) tablesRestored += 1;
         },
       });

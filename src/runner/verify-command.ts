@@ -170,6 +170,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
         env: scratchConnection.childEnv(),
         signal: options.signal,
         onStderrLine: (line) => {
+          logger.debug({ tool: 'pg_restore', line }, line);
           if (/processing data for table/.test(line)) tablesDone += 1;
         },
       });
