@@ -1,8 +1,11 @@
 import type { Readable } from 'node:stream';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { partSizeFor, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning } from './backup-store';
+import {
+  partSizeFor, StoreConflictError, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
+} from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
+import { StoreReachability } from './store-unreachable';
 
 /** Settings of the Azure Blob client. */
 export interface AzureBlobBackupStoreOptions {
@@ -31,6 +34,7 @@ export class AzureBlobBackupStore implements BackupStore {
   public readonly description: string;
   private readonly container: ContainerClient;
   private readonly tuning: UploadTuning;
+  private readonly reach: StoreReachability;
 
   constructor(options: AzureBlobBackupStoreOptions) {
     this.tuning = options.tuning;
@@ -39,15 +43,19 @@ export class AzureBlobBackupStore implements BackupStore {
       : new BlobServiceClient(`https://${options.account}.blob.core.windows.net`, new DefaultAzureCredential());
     this.container = service.getContainerClient(options.container);
     this.description = `azblob://${options.account}/${options.container}`;
+    this.reach = new StoreReachability(service.url.replace(/\/$/, ''));
   }
 
   private describe(key: string): string {
     return `${this.description}/${key}`;
   }
 
-  private conflict(key: string, error: unknown): unknown {
+  private conflict(key: string, error: unknown, replacing?: string): unknown {
     const status = statusOf(error);
-    if (status === 409 || status === 412) return new RunnerError(`${this.describe(key)} already exists; backup objects are never overwritten`, { cause: error });
+    if (status === 409 || status === 412) {
+      const what = replacing === undefined ? 'already exists; backup objects are never overwritten' : 'changed since it was read';
+      return new StoreConflictError(`${this.describe(key)} ${what}`, { cause: error });
+    }
     return error;
   }
 
@@ -65,42 +73,64 @@ export class AzureBlobBackupStore implements BackupStore {
     } catch (error) {
       const conflict = this.conflict(key, error);
       if (options.signal?.aborted || conflict instanceof RunnerError) throw conflict;
+      const explained = this.reach.explain(`uploading ${this.describe(key)}`, error, '; no block was committed, so no partial blob is left');
+      if (explained instanceof RunnerError) throw explained;
       throw new RunnerError(`uploading ${this.describe(key)} failed (no block was committed): ${errorMessage(error)}`, { cause: error });
     }
+    this.reach.markAnswered();
   }
 
   public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
-    try {
-      await this.container.getBlockBlobClient(key).upload(data, data.length, {
-        conditions: options.overwrite ? undefined : { ifNoneMatch: '*' },
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-    } catch (error) {
-      throw this.conflict(key, error);
-    }
+    // One Put Blob: the blob appears whole or not at all, and Blob Storage enforces the ETag conditions.
+    await this.reach.request(`writing ${this.describe(key)}`, async () => {
+      try {
+        await this.container.getBlockBlobClient(key).upload(data, data.length, {
+          conditions: options.replacing === undefined ? { ifNoneMatch: '*' } : { ifMatch: options.replacing },
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+        });
+      } catch (error) {
+        throw this.conflict(key, error, options.replacing);
+      }
+    }, ' (the blob was not written)');
   }
 
   public async getStream(key: string, signal?: AbortSignal): Promise<Readable> {
-    try {
-      const response = await this.container.getBlobClient(key).download(0, undefined, { abortSignal: signal });
-      return response.readableStreamBody as Readable;
-    } catch (error) {
-      if (statusOf(error) === 404) throw new RunnerError(`${this.describe(key)} does not exist`);
-      throw error;
-    }
+    return this.reach.request(`downloading ${this.describe(key)}`, async () => {
+      try {
+        const response = await this.container.getBlobClient(key).download(0, undefined, { abortSignal: signal });
+        return response.readableStreamBody as Readable;
+      } catch (error) {
+        if (statusOf(error) === 404) throw new RunnerError(`${this.describe(key)} does not exist`);
+        throw error;
+      }
+    });
   }
 
   public async getBytes(key: string): Promise<Buffer | undefined> {
-    try {
-      return await this.container.getBlobClient(key).downloadToBuffer();
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    return (await this.getVersioned(key))?.data;
+  }
+
+  public async getVersioned(key: string): Promise<VersionedBytes | undefined> {
+    return this.reach.request(`reading ${this.describe(key)}`, async () => {
+      try {
+        const response = await this.container.getBlobClient(key).download();
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.readableStreamBody as Readable) chunks.push(chunk as Buffer);
+        return { data: Buffer.concat(chunks), version: response.etag ?? '' };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    });
   }
 
   public async *list(prefix: string): AsyncIterable<string> {
-    for await (const blob of this.container.listBlobsFlat({ prefix })) yield blob.name;
+    const pages = this.container.listBlobsFlat({ prefix }).byPage();
+    for (;;) {
+      const page = await this.reach.request(`listing ${this.describe(prefix)}`, () => pages.next());
+      if (page.done) return;
+      for (const blob of page.value.segment.blobItems) yield blob.name;
+    }
   }
 
   public close(): void {

@@ -44,8 +44,15 @@ export interface BackupManifest {
   readonly backupId: string;
   /** The database dumped. */
   readonly database: string;
-  /** When the dump started (ISO 8601). */
+  /** When the dump started (ISO 8601), by the runner's clock. */
   readonly startedAt: string;
+  /**
+   * When the dump's snapshot was taken (ISO 8601), by the database server's clock: `clock_timestamp()`
+   * read in the statement that exported the snapshot, so the snapshot is at most this old. Backups of one
+   * database are ordered by it; `latest` only ever moves to a newer one.
+   * @default - absent in manifests written before it was recorded; {@link startedAt} stands in for it
+   */
+  readonly snapshotAt?: string;
   /** When the last object was complete (ISO 8601). */
   readonly finishedAt: string;
   /** Wall time of the whole dump, in seconds. */
@@ -72,6 +79,7 @@ function fail(source: string, why: string): never {
 
 /** Reads and checks a manifest; `source` names the object in error messages. */
 export function parseManifest(data: Buffer, source: string): BackupManifest {
+  if (data.length === 0) fail(source, 'it is empty (0 bytes), the trace of a write that never finished');
   let parsed: unknown;
   try {
     parsed = JSON.parse(data.toString('utf8'));
@@ -82,6 +90,12 @@ export function parseManifest(data: Buffer, source: string): BackupManifest {
   if (typeof manifest !== 'object' || manifest === null) fail(source, 'not an object');
   if (manifest.manifestVersion !== 1) fail(source, `manifestVersion is ${JSON.stringify(manifest.manifestVersion)}; this runner reads version 1`);
   if (typeof manifest.backupId !== 'string' || typeof manifest.database !== 'string') fail(source, 'backupId and database must be strings');
+  for (const field of ['startedAt', 'finishedAt', 'snapshotAt'] as const) {
+    const value = manifest[field];
+    if ((value !== undefined || field !== 'snapshotAt') && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) {
+      fail(source, `${field} is ${JSON.stringify(value)}, not a time`);
+    }
+  }
   if (manifest.format !== 'custom' && manifest.format !== 'directory') fail(source, `format is ${JSON.stringify(manifest.format)}`);
   if (!Array.isArray(manifest.objects) || !manifest.objects.some((object) => object?.role === 'dump')) fail(source, 'it lists no dump object');
   for (const object of manifest.objects) {
@@ -101,10 +115,16 @@ export function parseManifest(data: Buffer, source: string): BackupManifest {
 
 /** The pointer a database's `latest` object holds. */
 export interface LatestPointer {
-  /** The newest complete backup. */
+  /** The complete backup with the newest snapshot. */
   readonly backupId: string;
   /** When it finished (ISO 8601), so an alarm can read the backup's age from one small object. */
   readonly finishedAt: string;
+  /**
+   * Its {@link BackupManifest.snapshotAt} (or `startedAt` for a manifest without one), which the next
+   * dump compares its own with before it moves the pointer.
+   * @default - absent in pointers written before it was recorded; the named manifest is read instead
+   */
+  readonly snapshotAt?: string;
 }
 
 /** Reads a `latest` pointer. */

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { RunnerError } from './runner-error';
 
 /** Options of a streaming write. */
 export interface PutStreamOptions {
@@ -23,11 +24,27 @@ export interface PutStreamOptions {
 /** Options of a small write. */
 export interface PutBytesOptions {
   /**
-   * Replace an existing object (only the `latest` pointer is ever replaced); otherwise the write fails
-   * when the key exists.
-   * @default false
+   * Replace the object only while it still has this version (from {@link BackupStore.getVersioned}): a
+   * compare-and-swap, so two runs updating one pointer cannot silently undo each other.
+   * @default - create only: the write fails with a {@link StoreConflictError} when the key exists
    */
-  readonly overwrite?: boolean;
+  readonly replacing?: string;
+}
+
+/** A small object and the version it had when it was read. */
+export interface VersionedBytes {
+  /** The whole object. */
+  readonly data: Buffer;
+  /** Its version (an ETag, or a digest of the content), to hand to {@link PutBytesOptions.replacing}. */
+  readonly version: string;
+}
+
+/** A conditional write lost: the key exists (create-only) or changed since it was read (replace). */
+export class StoreConflictError extends RunnerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'StoreConflictError';
+  }
 }
 
 /**
@@ -43,12 +60,17 @@ export interface BackupStore {
    * the staged blocks left uncommitted, the partial file removed).
    */
   putStream(key: string, body: Readable, options?: PutStreamOptions): Promise<void>;
-  /** Writes a small object at once. */
+  /**
+   * Writes a small object so that it appears whole or not at all (one PUT; a temporary file renamed into
+   * place), never overwriting unless `replacing` names the version it replaces. A failed write leaves nothing.
+   */
   putBytes(key: string, data: Buffer, options?: PutBytesOptions): Promise<void>;
   /** A stream of the object's bytes; fails with a message naming the key when it does not exist. */
   getStream(key: string, signal?: AbortSignal): Promise<Readable>;
   /** The whole object, or `undefined` when it does not exist. */
   getBytes(key: string): Promise<Buffer | undefined>;
+  /** The whole object with its version, or `undefined` when it does not exist. */
+  getVersioned(key: string): Promise<VersionedBytes | undefined>;
   /** Every key that starts with `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
   /** Releases connections. */

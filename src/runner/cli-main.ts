@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { COMMAND_TABLE, COMMANDS, programHelp, readCommandLine, type CommandName } from './cli-commands';
 import { FlagReader, readCommonOptions, type CommandContext, type CommonOptions } from './cli-options';
+import { LatestNotMovedError } from './dump-command';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
 import { InterruptedError, RunnerError, UsageError, errorMessage } from './runner-error';
 import { createRunnerLogger } from './runner-logger';
@@ -74,10 +75,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.writeResult(JSON.stringify({ command: parsed.command, ok: true, ...report.result, metrics: metricFields(report.metrics) }));
     return 0;
   } catch (caught) {
-    const error = signal.aborted && !(caught instanceof UsageError) ? (signal.reason as unknown) : caught;
+    // A complete backup whose latest could not be moved says so itself, interrupted or not.
+    const error = signal.aborted && !(caught instanceof UsageError) && !(caught instanceof LatestNotMovedError) ? (signal.reason as unknown) : caught;
     const exitCode = error instanceof RunnerError ? error.exitCode : 1;
     // A failed dump leaves the store as it was: say so, since that is what an operator checks first.
-    const unchanged = commandGuess === 'dump' && !(error instanceof UsageError) ? ' (no manifest was written and latest is unchanged)' : '';
+    const leftAsItWas = commandGuess === 'dump' && !(error instanceof UsageError) && !(error instanceof LatestNotMovedError);
+    const unchanged = leftAsItWas ? ' (no manifest was written and latest is unchanged)' : '';
     const message = `${errorMessage(error)}${unchanged}`;
     if (!(error instanceof RunnerError) || error instanceof InterruptedError) {
       logger.error({ err: error instanceof InterruptedError ? undefined : error }, message);

@@ -8,13 +8,14 @@ import { newBackupId } from './backup-id';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME, BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import { formatBackupLocation } from './backup-location';
-import type { BackupManifest, LatestPointer, ManifestObject, ManifestRowCounts, TableRowCount } from './backup-manifest';
+import type { BackupManifest, ManifestObject, ManifestRowCounts, TableRowCount } from './backup-manifest';
 import type { BackupStore } from './backup-store';
 import { runTool, ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { connectDatabase } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { advanceLatest, type LatestUpdate } from './latest-pointer';
 import { OperationAbort } from './operation-abort';
 import { findPostgresTool } from './postgres-tools';
 import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
@@ -64,8 +65,23 @@ export interface DumpOutcome {
   readonly manifest: BackupManifest;
   /** Its key in the store. */
   readonly manifestKey: string;
-  /** The key of the `latest` pointer that now names this backup. */
+  /** The key of the database's `latest` pointer. */
   readonly latestKey: string;
+  /** What `latest` names now: this backup, or one with a newer snapshot that finished before it. */
+  readonly latest: LatestUpdate;
+}
+
+/**
+ * The backup is complete (its manifest is written, so it lists, verifies and restores by its id), but
+ * `latest` could not be moved to it. Its message says so; it exits like its cause.
+ */
+export class LatestNotMovedError extends RunnerError {
+  constructor(backupId: string, manifestKey: string, cause: unknown) {
+    super(`backup ${backupId} is complete (${manifestKey} was written; verify or restore it with --backup ${backupId}), ` +
+      `but moving latest to it failed, so latest may still name an older backup: ${errorMessage(cause)}`,
+    { cause, exitCode: cause instanceof RunnerError ? cause.exitCode : 1 });
+    this.name = 'LatestNotMovedError';
+  }
 }
 
 interface StoredObject extends ManifestObject {
@@ -207,13 +223,17 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     // The counts run beside pg_dump and are not on its critical path: one core for them leaves the
     // others to pg_dump and the backend feeding it.
     await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
-    const snapshot = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0].id;
+    // clock_timestamp() runs after the statement took the transaction's snapshot: the snapshot is at most
+    // this old, by the server's clock, the one clock every dump of this database shares.
+    const exported = (await client.query<{ id: string; at: string }>(
+      'SELECT pg_export_snapshot() AS id, to_char(clock_timestamp() AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\') AS at')).rows[0];
+    const snapshot = exported.id;
 
     const backupId = newBackupId(startedAt);
     const layout = new BackupLayout(options.location);
     const database = connection.database;
     const key = (name: string) => layout.objectKey(database, backupId, name);
-    logger.info({ backupId, to: formatBackupLocation(options.location), format, snapshot }, 'dump started');
+    logger.info({ backupId, to: formatBackupLocation(options.location), format, snapshot, snapshotAt: exported.at }, 'dump started');
 
     let tablesDone = 0;
     const onStderrLine = (line: string) => {
@@ -293,6 +313,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       backupId,
       database,
       startedAt: startedAt.toISOString(),
+      snapshotAt: exported.at,
       finishedAt: finishedAt.toISOString(),
       durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
       server: { version: preflight.serverVersion, versionNum: preflight.serverVersionNum, databaseSizeBytes: preflight.databaseSizeBytes },
@@ -305,12 +326,21 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     };
     abort.throwIfFailed();
     const manifestKey = layout.manifestKey(database, backupId);
+    // The manifest appears whole or not at all, and only once every object is complete.
     await store.putBytes(manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
-    const latest: LatestPointer = { backupId, finishedAt: manifest.finishedAt };
-    const latestKey = layout.latestKey(database);
-    await store.putBytes(latestKey, Buffer.from(`${JSON.stringify(latest)}\n`), { overwrite: true });
     logger.info({ backupId, manifestKey, bytes: manifest.totalBytes, rows: manifest.rowCounts.totalRows, durationSeconds: manifest.durationSeconds }, 'backup complete');
-    return { manifest, manifestKey, latestKey };
+    let latest: LatestUpdate;
+    try {
+      abort.throwIfFailed();
+      latest = await advanceLatest(store, layout, manifest);
+    } catch (error) {
+      throw new LatestNotMovedError(backupId, manifestKey, options.signal.aborted ? options.signal.reason : error);
+    }
+    if (!latest.moved) {
+      logger.warn({ backupId, latest: latest.backupId, snapshotAt: manifest.snapshotAt },
+        'latest names a backup whose snapshot is newer than this one (an overlapping dump finished first); it stays there');
+    }
+    return { manifest, manifestKey, latestKey: layout.latestKey(database), latest };
   } catch (error) {
     abort.fail(error);
     throw error;

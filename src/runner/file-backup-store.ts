@@ -1,9 +1,30 @@
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BackupStore, PutBytesOptions, PutStreamOptions } from './backup-store';
+import { StoreConflictError, type BackupStore, type PutBytesOptions, type PutStreamOptions, type VersionedBytes } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
+
+/** Suffix of files being written; never listed, and never a backup object. */
+const TEMPORARY_SUFFIX = '.tmp';
+/** Suffix of the lock file held while a pointer is compared and replaced. */
+const LOCK_SUFFIX = '.lock';
+/**
+ * A lock older than this was left by a run that died between taking and releasing it (the lock is
+ * held for one small read and one small write), so it is broken.
+ */
+const STALE_LOCK_MS = 30_000;
+/** Pause between attempts to take a lock another run holds. */
+const LOCK_RETRY_MS = 20;
+
+function versionOf(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function codeOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException)?.code;
+}
 
 /** Backups in a local or mounted directory; keys are relative paths below it. */
 export class FileBackupStore implements BackupStore {
@@ -24,8 +45,8 @@ export class FileBackupStore implements BackupStore {
   }
 
   private existsError(key: string, error: unknown): unknown {
-    if ((error as NodeJS.ErrnoException)?.code === 'EEXIST') {
-      return new RunnerError(`${this.pathOf(key)} already exists; backup objects are never overwritten`, { cause: error });
+    if (codeOf(error) === 'EEXIST') {
+      return new StoreConflictError(`${this.pathOf(key)} already exists; backup objects are never overwritten`, { cause: error });
     }
     return error;
   }
@@ -48,18 +69,64 @@ export class FileBackupStore implements BackupStore {
   public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
     const file = this.pathOf(key);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    if (!options.overwrite) {
-      try {
-        await fs.promises.writeFile(file, data, { flag: 'wx', flush: true });
-      } catch (error) {
-        throw this.existsError(key, error);
+    // Written aside and flushed first, so a reader (and a full disk) never sees a torn object: the name
+    // appears only through link (create-only, atomic, fails when the name exists) or rename (replace).
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
+    try {
+      await fs.promises.writeFile(temporary, data, { flag: 'wx', flush: true });
+      if (options.replacing === undefined) {
+        try {
+          await fs.promises.link(temporary, file);
+        } catch (error) {
+          throw this.existsError(key, error);
+        }
+      } else {
+        await this.withLock(file, async () => {
+          const current = await fs.promises.readFile(file).catch((error: unknown) => {
+            if (codeOf(error) === 'ENOENT') return undefined;
+            throw error;
+          });
+          if (current === undefined || versionOf(current) !== options.replacing) {
+            throw new StoreConflictError(`${file} changed since it was read`);
+          }
+          await fs.promises.rename(temporary, file);
+        });
       }
-      return;
+    } catch (error) {
+      const left = await fs.promises.rm(temporary, { force: true }).then(() => undefined, (rmError: unknown) =>
+        `; the temporary file ${temporary} could not be removed (${errorMessage(rmError)})`);
+      if (error instanceof RunnerError && left === undefined) throw error;
+      throw new RunnerError(`writing ${file} failed (${left ? 'nothing was written under its name' : 'nothing was left'})${left ?? ''}: ${errorMessage(error)}`,
+        { cause: error });
     }
-    // A reader must see the old pointer or the new one, never half of one: write aside, then rename.
-    const temporary = `${file}.${process.pid}.tmp`;
-    await fs.promises.writeFile(temporary, data, { flush: true });
-    await fs.promises.rename(temporary, file);
+    await fs.promises.rm(temporary, { force: true });
+  }
+
+  /**
+   * Runs `critical` while holding `<file>.lock`, created exclusively: the compare and the replace of a
+   * pointer are one step for every run using this directory (also over NFS, where O_EXCL holds).
+   */
+  private async withLock<T>(file: string, critical: () => Promise<T>): Promise<T> {
+    const lock = `${file}${LOCK_SUFFIX}`;
+    for (;;) {
+      try {
+        await fs.promises.writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+        break;
+      } catch (error) {
+        if (codeOf(error) !== 'EEXIST') throw error;
+      }
+      const held = await fs.promises.stat(lock).catch(() => undefined);
+      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
+        await fs.promises.rm(lock, { force: true });
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+      }
+    }
+    try {
+      return await critical();
+    } finally {
+      await fs.promises.rm(lock, { force: true });
+    }
   }
 
   public async getStream(key: string): Promise<Readable> {
@@ -76,9 +143,14 @@ export class FileBackupStore implements BackupStore {
     try {
       return await fs.promises.readFile(this.pathOf(key));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return undefined;
+      if (codeOf(error) === 'ENOENT') return undefined;
       throw error;
     }
+  }
+
+  public async getVersioned(key: string): Promise<VersionedBytes | undefined> {
+    const data = await this.getBytes(key);
+    return data === undefined ? undefined : { data, version: versionOf(data) };
   }
 
   public async *list(prefix: string): AsyncIterable<string> {
@@ -92,14 +164,14 @@ export class FileBackupStore implements BackupStore {
       try {
         entries = await fs.promises.readdir(directory, { withFileTypes: true });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') continue;
+        if (codeOf(error) === 'ENOENT') continue;
         throw error;
       }
       for (const entry of entries) {
         const full = path.join(directory, entry.name);
         if (entry.isDirectory()) {
           pending.push(full);
-        } else if (!entry.name.endsWith('.tmp')) {
+        } else if (!entry.name.endsWith(TEMPORARY_SUFFIX) && !entry.name.endsWith(LOCK_SUFFIX)) {
           const key = path.relative(this.root, full).split(path.sep).join('/');
           if (key.startsWith(prefix)) yield key;
         }

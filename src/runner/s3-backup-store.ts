@@ -8,8 +8,11 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { partSizeFor, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning } from './backup-store';
+import {
+  partSizeFor, StoreConflictError, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
+} from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
+import { StoreReachability } from './store-unreachable';
 
 /** Settings of the S3 client. */
 export interface S3BackupStoreOptions {
@@ -27,9 +30,19 @@ export interface S3BackupStoreOptions {
 /** Most parts of one S3 multipart upload. */
 const S3_MAX_PARTS = 10_000;
 
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
 function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+  const name = (error as { name?: string })?.name;
+  return name === 'NotFound' || name === 'NoSuchKey' || statusOf(error) === 404;
+}
+
+/** A conditional header that did not hold (412), or a concurrent conditional write of the same key (409). */
+function isConditionFailed(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || statusOf(error) === 412 || statusOf(error) === 409;
 }
 
 /** Backups in an S3 bucket, with the AWS SDK's default credential chain. */
@@ -38,10 +51,12 @@ export class S3BackupStore implements BackupStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly tuning: UploadTuning;
+  private readonly reach: StoreReachability;
 
   constructor(options: S3BackupStoreOptions) {
     this.bucket = options.bucket;
     this.tuning = options.tuning;
+    this.reach = new StoreReachability(options.endpoint ?? 'AWS S3 (the SDK\'s regional endpoint)');
     this.description = `s3://${options.bucket}${options.endpoint ? ` at ${options.endpoint}` : ''}`;
     const config: S3ClientConfig = options.endpoint
       ? {
@@ -55,21 +70,27 @@ export class S3BackupStore implements BackupStore {
     this.client = new S3Client(config);
   }
 
+  private describe(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
   private async exists(key: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    return this.reach.request(`checking whether ${this.describe(key)} exists`, async () => {
+      try {
+        await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    });
   }
 
   private async refuseExisting(key: string): Promise<void> {
     // AWS S3 enforces IfNoneMatch itself; S3-compatible stores such as s3rver ignore the header, so the
     // key is also checked first. Keys carry a random backup id, so the window between the two is moot.
     if (await this.exists(key)) {
-      throw new RunnerError(`s3://${this.bucket}/${key} already exists; backup objects are never overwritten`);
+      throw new StoreConflictError(`${this.describe(key)} already exists; backup objects are never overwritten`);
     }
   }
 
@@ -86,55 +107,85 @@ export class S3BackupStore implements BackupStore {
     options.signal?.addEventListener('abort', abort, { once: true });
     // A failed body does not always reach lib-storage's reader (it may be waiting on a part upload), so
     // the upload is aborted from here too; lib-storage then aborts the multipart upload on the server.
-    body.once('error', abort);
+    // lib-storage then fails with its own `Upload aborted.`, so the body's error is kept to report instead.
+    let bodyError: unknown;
+    const bodyFailed = (error: unknown) => {
+      bodyError = error;
+      abort();
+    };
+    body.once('error', bodyFailed);
     try {
       await upload.done();
+      this.reach.markAnswered();
     } catch (error) {
       await upload.abort().catch(() => undefined);
       if (options.signal?.aborted || error instanceof RunnerError) throw error;
-      throw new RunnerError(`uploading s3://${this.bucket}/${key} failed (the multipart upload was aborted): ${errorMessage(error)}`, { cause: error });
+      const cause = bodyError ?? error;
+      const explained = this.reach.explain(`uploading ${this.describe(key)}`, cause, '; the multipart upload was abandoned, so no partial object is left');
+      if (explained instanceof RunnerError) throw explained;
+      throw new RunnerError(`uploading ${this.describe(key)} failed (the multipart upload was aborted): ${errorMessage(cause)}`, { cause });
     } finally {
       options.signal?.removeEventListener('abort', abort);
-      body.off('error', abort);
+      body.off('error', bodyFailed);
     }
   }
 
   public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
-    if (!options.overwrite) await this.refuseExisting(key);
-    await this.client.send(new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      Body: data,
-      ContentLength: data.length,
-      ContentType: 'application/json',
-      ...(options.overwrite ? {} : { IfNoneMatch: '*' }),
-    }));
+    if (options.replacing === undefined) await this.refuseExisting(key);
+    // One PUT: the object appears whole or not at all. AWS S3 enforces If-Match / If-None-Match itself;
+    // stores that ignore them get the existence check above, and the caller's re-read-and-compare.
+    await this.reach.request(`writing ${this.describe(key)}`, async () => {
+      try {
+        await this.client.send(new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: data,
+          ContentLength: data.length,
+          ContentType: 'application/json',
+          ...(options.replacing === undefined ? { IfNoneMatch: '*' } : { IfMatch: options.replacing }),
+        }));
+      } catch (error) {
+        if (isConditionFailed(error)) {
+          throw new StoreConflictError(`${this.describe(key)} ${options.replacing === undefined ? 'already exists' : 'changed since it was read'}`, { cause: error });
+        }
+        throw error;
+      }
+    }, ' (the object was not written)');
   }
 
   public async getStream(key: string, signal?: AbortSignal): Promise<Readable> {
-    try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
-      return result.Body as Readable;
-    } catch (error) {
-      if (isNotFound(error)) throw new RunnerError(`s3://${this.bucket}/${key} does not exist`);
-      throw error;
-    }
+    return this.reach.request(`downloading ${this.describe(key)}`, async () => {
+      try {
+        const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+        return result.Body as Readable;
+      } catch (error) {
+        if (isNotFound(error)) throw new RunnerError(`${this.describe(key)} does not exist`);
+        throw error;
+      }
+    });
   }
 
   public async getBytes(key: string): Promise<Buffer | undefined> {
-    try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return Buffer.from(await result.Body!.transformToByteArray());
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    return (await this.getVersioned(key))?.data;
+  }
+
+  public async getVersioned(key: string): Promise<VersionedBytes | undefined> {
+    return this.reach.request(`reading ${this.describe(key)}`, async () => {
+      try {
+        const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        return { data: Buffer.from(await result.Body!.transformToByteArray()), version: result.ETag ?? '' };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
   }
 
   public async *list(prefix: string): AsyncIterable<string> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.reach.request(`listing s3://${this.bucket}/${prefix}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })));
       for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -10,6 +10,7 @@ import { resolveConnection } from '../../src/runner/database-connection';
 import { embeddedMetricLine } from '../../src/runner/embedded-metrics';
 import { parseToolMajorVersion } from '../../src/runner/postgres-tools';
 import { requireClientNotOlder } from '../../src/runner/preflight';
+import { compareSnapshots, newestSnapshot } from '../../src/runner/snapshot-order';
 import { splitSqlStatements } from '../../src/runner/sql-statements';
 
 describe('backup ids', () => {
@@ -72,6 +73,8 @@ describe('manifests', () => {
     manifestVersion: 1,
     backupId: 'x',
     database: 'd',
+    startedAt: '2026-11-24T02:00:00.000Z',
+    finishedAt: '2026-11-24T02:01:00.000Z',
     format: 'custom',
     objects: [{ name: 'dump.pgdump', role: 'dump', bytes: 10, sha256: 'a'.repeat(64) }],
     rowCounts: { mode: 'exact', tables: [{ schema: 'public', table: 't', rows: 3 }], totalRows: 3 },
@@ -83,6 +86,9 @@ describe('manifests', () => {
 
   test.each([
     ['not JSON', '{', /m\.json is not a valid backup manifest: not JSON/],
+    ['no bytes at all (a torn write)', '', /m\.json is not a valid backup manifest: it is empty \(0 bytes\)/],
+    ['a snapshot time that is not a time', JSON.stringify({ ...valid, snapshotAt: 'yesterday' }), /snapshotAt is "yesterday", not a time/],
+    ['no start time', JSON.stringify({ ...valid, startedAt: undefined }), /startedAt is undefined, not a time/],
     ['another version', JSON.stringify({ ...valid, manifestVersion: 2 }), /manifestVersion is 2; this runner reads version 1/],
     ['no dump object', JSON.stringify({ ...valid, objects: [] }), /it lists no dump object/],
     ['a bad digest', JSON.stringify({ ...valid, objects: [{ ...valid.objects[0], sha256: 'xyz' }] }), /needs a name, a byte count and a SHA-256/],
@@ -254,5 +260,21 @@ describe('upload part sizes', () => {
     const size = partSizeFor(tuning, 10_000, 200e9);
     expect(size % (1024 * 1024)).toBe(0);
     expect(200e9 / size).toBeLessThanOrEqual(9_000);
+  });
+});
+
+describe('snapshot order', () => {
+  const at = (snapshotAt: string, backupId = '20261124T020000Z-00000000') => ({ backupId, snapshotAt });
+
+  test.each([
+    ['microseconds apart', at('2026-11-24T02:00:00.000001Z'), at('2026-11-24T02:00:00.000002Z')],
+    ['a second apart across a minute', at('2026-11-24T02:00:59.999999Z'), at('2026-11-24T02:01:00.000000Z')],
+    ['a millisecond time against a microsecond one', at('2026-11-24T02:00:00.123Z'), at('2026-11-24T02:00:00.123001Z')],
+    ['the same instant, by backup id', at('2026-11-24T02:00:00.5Z', '20261124T020000Z-0000000a'), at('2026-11-24T02:00:00.5Z', '20261124T020000Z-0000000b')],
+  ])('puts the older first when they are %s', (_name, older, newer) => {
+    expect(compareSnapshots(older, newer)).toBeLessThan(0);
+    expect(compareSnapshots(newer, older)).toBeGreaterThan(0);
+    expect(newestSnapshot([newer, older])).toBe(newer);
+    expect(newestSnapshot([older, newer])).toBe(newer);
   });
 });

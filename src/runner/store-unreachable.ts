@@ -1,0 +1,85 @@
+import { RunnerError, errorMessage } from './runner-error';
+
+/** Socket-level failures: the store's endpoint did not answer, or stopped answering. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
+  'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  // @azure/core-rest-pipeline's code for a request that never got a response.
+  'REQUEST_SEND_ERROR',
+]);
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout']);
+const NETWORK_MESSAGES = /socket hang up|other side closed|connect ECONNREFUSED|read ECONNRESET|write EPIPE|getaddrinfo/;
+
+/** The errors in a chain of causes (and of AggregateErrors), outermost first. */
+function causes(error: unknown): unknown[] {
+  const found: unknown[] = [];
+  const pending = [error];
+  while (pending.length > 0 && found.length < 20) {
+    const next = pending.shift();
+    if (next === undefined || next === null || found.includes(next)) continue;
+    found.push(next);
+    if (next instanceof AggregateError) pending.push(...next.errors);
+    if (typeof next === 'object' && 'cause' in next) pending.push((next as { cause?: unknown }).cause);
+  }
+  return found;
+}
+
+/** The network failure at the root of `error`, if that is what it is. */
+export function networkFailureOf(error: unknown): unknown {
+  return causes(error).find((candidate) => {
+    const e = candidate as { code?: unknown; name?: unknown; message?: unknown };
+    return (typeof e?.code === 'string' && NETWORK_CODES.has(e.code))
+      || (typeof e?.name === 'string' && NETWORK_NAMES.has(e.name))
+      || (typeof e?.message === 'string' && NETWORK_MESSAGES.test(e.message));
+  });
+}
+
+/** The object store's endpoint stopped answering, or never answered. */
+export class StoreUnreachableError extends RunnerError {
+  /** The endpoint that did not answer. */
+  public readonly endpoint: string;
+
+  constructor(endpoint: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'StoreUnreachableError';
+    this.endpoint = endpoint;
+  }
+}
+
+/**
+ * Tracks whether a store's endpoint has answered yet, and turns network failures of its requests into a
+ * {@link StoreUnreachableError} that names the endpoint and what was being done, instead of the SDK's
+ * `Upload aborted.` or a bare `ECONNREFUSED`.
+ */
+export class StoreReachability {
+  private answered = false;
+
+  /** `endpoint`: where the store is, as an operator would look it up (a URL, or the service's name). */
+  constructor(private readonly endpoint: string) {}
+
+  /** Runs one request of the store, translating a network failure. */
+  public async request<T>(action: string, run: () => Promise<T>, suffix = ''): Promise<T> {
+    try {
+      const result = await run();
+      this.answered = true;
+      return result;
+    } catch (error) {
+      throw this.explain(action, error, suffix);
+    }
+  }
+
+  /** `error` as a {@link StoreUnreachableError} when a network failure is at its root; otherwise unchanged. */
+  public explain(action: string, error: unknown, suffix = ''): unknown {
+    if (error instanceof RunnerError) return error;
+    const network = networkFailureOf(error);
+    if (network === undefined) return error;
+    const how = this.answered ? 'became unreachable' : 'is unreachable';
+    return new StoreUnreachableError(this.endpoint,
+      `the object store at ${this.endpoint} ${how} while ${action}: ${errorMessage(network)}${suffix}`, { cause: error });
+  }
+
+  /** Records that the endpoint answered (for requests made outside {@link request}). */
+  public markAnswered(): void {
+    this.answered = true;
+  }
+}
