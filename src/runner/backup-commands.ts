@@ -251,6 +251,7 @@ export async function restoreCommand(reader: FlagReader, context: CommandContext
         target: source.target.describe(),
         downloadedBytes: outcome.downloadedBytes,
         tablesRestored: outcome.tablesRestored,
+        databaseCreated: outcome.databaseCreated,
         restoreSeconds: outcome.restoreSeconds,
         durationSeconds: outcome.durationSeconds,
       },

@@ -10,6 +10,7 @@ import type { BackupManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
+import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
@@ -59,6 +60,8 @@ export interface RestoreOutcome {
   readonly restoreSeconds: number;
   /** Tables whose data was restored. */
   readonly tablesRestored: number;
+  /** Whether the target database did not exist and was created (empty) for the restore. */
+  readonly databaseCreated: boolean;
   /** Wall time of the whole restore. */
   readonly durationSeconds: number;
 }
@@ -73,6 +76,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
   if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
   logger.info({ backupId: manifest.backupId, database: manifest.database, target: target.describe() }, 'restoring backup');
+  // The target is reached (and, when missing, created) before the download, which can take an hour.
+  const databaseCreated = options.create ? false : await ensureTargetDatabase(target, logger);
 
   const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-restore-'));
   try {
@@ -111,15 +116,45 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
       });
       await restore.exited;
     } catch (error) {
-      throw new RunnerError(`restoring backup ${manifest.backupId} into ${target.describe()} failed: ${errorMessage(error)}`, { cause: error });
+      const message = errorMessage(error);
+      const hint = /role "[^"]+" does not exist/.test(message) && !options.noOwner
+        ? '; the backup names roles this server does not have: create them first (the backup\'s globals.sql holds them when it was dumped '
+          + 'with --globals) or restore without ownership with --no-owner'
+        : '';
+      throw new RunnerError(`restoring backup ${manifest.backupId} into ${target.describe()} failed: ${message}${hint}`, { cause: error });
     } finally {
       progress.stop();
     }
     const restoreSeconds = (Date.now() - restoreStarted) / 1000;
-    return { manifest, downloadedBytes: archive.bytes, restoreSeconds, tablesRestored, durationSeconds: (Date.now() - started) / 1000 };
+    const durationSeconds = (Date.now() - started) / 1000;
+    return { manifest, downloadedBytes: archive.bytes, restoreSeconds, tablesRestored, databaseCreated, durationSeconds };
   } finally {
     await fs.promises.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** SQLSTATE `invalid_catalog_name`: the database named in the connection does not exist. */
+const NO_SUCH_DATABASE = '3D000';
+
+/**
+ * Connects to the target database, creating it (empty, owned by the connecting role) when the server says it does
+ * not exist; returns whether it was created.
+ */
+async function ensureTargetDatabase(target: DatabaseConnection, logger: Logger): Promise<boolean> {
+  try {
+    await (await connectDatabase(target, 'the restore target')).end();
+    return false;
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== NO_SUCH_DATABASE) throw error;
+  }
+  const admin = await connectDatabase(target.withDatabase('postgres'), 'the restore target\'s server, to create the database');
+  try {
+    await admin.query(`CREATE DATABASE ${quoteIdentifier(target.database)}`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  logger.info({ database: target.database, target: target.describe() }, 'the target database did not exist; created it');
+  return true;
 }
 
 /** The metrics of a successful restore. */

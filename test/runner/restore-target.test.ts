@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { usePostgres } from '../support/postgres';
+import { seedShopDatabase, tableRowCounts } from './support/backup-fixtures';
+import { runPgBackupInProcess } from './support/pg-backup-process';
+
+describe('restore into a database of the operator\'s choosing', () => {
+  const pg = usePostgres();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-restore-target-'));
+  const uri = `file://${root}`;
+  const env = () => ({ PG_BIN_DIR: pg().binDir });
+  let sourceCounts: Record<string, number>;
+
+  beforeAll(async () => {
+    sourceCounts = await seedShopDatabase(pg(), 'shop');
+    await pg().query('CREATE ROLE shop_owner');
+    await pg().query('ALTER TABLE customers OWNER TO shop_owner', 'shop');
+    expect(await runPgBackupInProcess(['dump', '--database-url', pg().url('shop'), '--to', uri], env())).toMatchObject({ exitCode: 0 });
+    // The role is gone from the server, as it would be from a bare one: the backup still names it.
+    await pg().query('REASSIGN OWNED BY shop_owner TO postgres', 'shop');
+    await pg().query('DROP OWNED BY shop_owner', 'shop');
+    await pg().query('DROP ROLE shop_owner');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test('a target database that does not exist is created, and the result says so', async () => {
+    const run = await runPgBackupInProcess(['restore', '--from', uri, '--latest', '--database', 'shop', '--target-url', pg().url('shop_restored'), '--no-owner'], env());
+    expect(run).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: true, tablesRestored: 5 } });
+    expect(await tableRowCounts(pg(), 'shop_restored')).toEqual(sourceCounts);
+  });
+
+  test('an existing target database is restored into as it is', async () => {
+    await pg().createDatabase('shop_existing');
+    const run = await runPgBackupInProcess(['restore', '--from', uri, '--latest', '--database', 'shop', '--target-url', pg().url('shop_existing'), '--no-owner'], env());
+    expect(run).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: false } });
+  });
+
+  test('a restore that fails on a role the server lacks says to create the roles or use --no-owner', async () => {
+    const run = await runPgBackupInProcess(['restore', '--from', uri, '--latest', '--database', 'shop', '--target-url', pg().url('shop_owned')], env());
+    expect(run).toMatchObject({ exitCode: 1, result: { ok: false } });
+    expect(run.result.error).toMatch(/role "shop_owner" does not exist.*create them first \(the backup's globals\.sql holds them when it was dumped with --globals\) or restore without ownership with --no-owner/);
+  });
+});
