@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Aspects, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -109,6 +109,8 @@ interface CheckedApp {
   readonly findings: string[];
   /** Construct paths that carry an acknowledgement of an AwsSolutions finding. */
   readonly acknowledgedAt: string[];
+  /** Those of them that are not a CloudFormation resource. */
+  readonly acknowledgedAboveResources: string[];
 }
 
 /** Synthesizes an app with AwsSolutionsChecks registered as a user registers them; what the validation report says. */
@@ -127,11 +129,15 @@ function checkApp(build: (app: App) => IConstruct[]): CheckedApp & { ours: strin
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
     const findings: string[] = report.pluginReports.flatMap((plugin: any) => (plugin.violations ?? [])
       .flatMap((violation: any) => violation.violatingConstructs.map((resource: any) => `${violation.ruleName} @ ${resource.constructPath}`)));
-    const acknowledgedAt = app.node.findAll()
+    const acknowledged = app.node.findAll()
       .filter((construct) => construct.node.metadata.some((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY
-        && Object.keys(entry.data).some((id) => id.includes('AwsSolutions-'))))
-      .map((construct) => construct.node.path);
-    return { findings, acknowledgedAt, ours };
+        && Object.keys(entry.data).some((id) => id.includes('AwsSolutions-'))));
+    return {
+      findings,
+      acknowledgedAt: acknowledged.map((construct) => construct.node.path),
+      acknowledgedAboveResources: acknowledged.filter((construct) => !CfnResource.isCfnResource(construct)).map((construct) => construct.node.path),
+      ours,
+    };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -321,9 +327,33 @@ const configurations: Configuration[] = [
 
 describe('AwsSolutions checks in a user\'s app', () => {
   test.each(configurations)('%s: no finding, and every acknowledgement is on a resource of our constructs', (_name, build) => {
-    const { findings, acknowledgedAt, ours } = checkApp(build);
+    const { findings, acknowledgedAt, acknowledgedAboveResources, ours } = checkApp(build);
     expect(findings).toEqual([]);
     expect(acknowledgedAt.filter((at) => !ours.some((own) => at.startsWith(`${own}/`)))).toEqual([]);
+    expect(acknowledgedAboveResources).toEqual([]);
+  });
+
+  test('each acknowledgement is listed with its reason in the cloud assembly, on the resource it is for', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-solutions-checks-'));
+    try {
+      const app = new App({ outdir });
+      const stack = new UserStack(app, 'User');
+      const dump = new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      app.synth();
+      const bucket = stack.getLogicalId(dump.bucket.node.defaultChild as CfnResource);
+      const metadata: Record<string, Array<{ type: string; data: Record<string, string> }>> = JSON.parse(fs.readFileSync(path.join(outdir, 'User.metadata.json'), 'utf8'));
+      const acknowledged = (constructPath: string) => (metadata[constructPath] ?? [])
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .map((entry) => entry.data);
+      expect(acknowledged('/User/NightlyDump/DeadLetterQueue/Resource')).toEqual([{ 'AwsSolutions-SQS3': expect.stringMatching(/dead-letter queue of EventBridge Scheduler/) }]);
+      expect(acknowledged('/User/NightlyDump/Task/TaskRole/DefaultPolicy/Resource')).toEqual([{
+        [`AwsSolutions-IAM5[Resource::<${bucket}.Arn>/pg-dumps/*]`]: expect.stringMatching(/every backup has a new key/),
+      }]);
+      expect(acknowledged('/User/NightlyDump/Task/ExecutionRole/DefaultPolicy/Resource')).toEqual([{ 'AwsSolutions-IAM5[Resource::*]': expect.stringMatching(/ecr:GetAuthorizationToken/) }]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 
