@@ -21,8 +21,9 @@ import { resolveStoragePrices, StoragePriceOverrides, StoragePriceTable } from '
 import { PolicyValidationError, Validator } from './validation';
 
 /**
- * How much smaller a compressed backup is than the database: 3 is typical of `pg_dump -Fc` at its default
- * gzip level on mixed OLTP data, and of pgBackRest, WAL-G and barman-cloud compressing base backups and WAL.
+ * How much smaller a compressed backup is than the database: 3 is typical of a dump at the default `zstd:1`
+ * (within a few percent of pg_dump's gzip level 6 on mixed OLTP data), and of pgBackRest, WAL-G and
+ * barman-cloud compressing base backups and WAL.
  * Measure yours (a dump's manifest records its size) and pass it as `compressionRatio`.
  */
 export const DEFAULT_COMPRESSION_RATIO = 3;

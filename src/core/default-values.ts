@@ -37,5 +37,11 @@ export const DEFAULT_MAX_RESTORE_DURATION_MINUTES = 60;
 export const DEFAULT_RPO_HOURS = 26;
 /** Hours added to the longest gap between backups to make the default RPO, so a slow backup does not alarm. */
 export const RPO_MARGIN_HOURS = 2;
+/**
+ * `pg_dump --compress` when none is given: zstd at a level that keeps up with pg_dump on one vCPU and writes a
+ * backup no larger than pg_dump's own gzip level 6 (bench/runner/shop-bench.ts). pg_dump 16+ compresses with it
+ * itself; an older client writes an uncompressed archive that the runner streams through the zstd program.
+ */
+export const DEFAULT_DUMP_COMPRESSION = 'zstd:1';
 /** `pg_dump --lock-wait-timeout`, seconds: fail rather than queue behind a long lock. */
 export const DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS = 300;

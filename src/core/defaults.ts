@@ -2,7 +2,7 @@ import {
   DEFAULT_ARCHIVER, DEFAULT_DIFF_BACKUP_SCHEDULE, DEFAULT_DUMP_RETENTION_DAYS, DEFAULT_FULL_BACKUP_SCHEDULE,
   DEFAULT_LOGICAL_DUMP_SCHEDULE, DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, DEFAULT_MAX_RESTORE_DURATION_MINUTES,
   DEFAULT_PITR_WINDOW_DAYS, DEFAULT_PLATFORM, DEFAULT_RETAIN_FULL, DEFAULT_RPO_HOURS, DEFAULT_VERIFICATION_SCHEDULE,
-  DEFAULT_ARCHIVE_TIMEOUT_SECONDS, DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS, RPO_MARGIN_HOURS, ResolvedScheduleSpec,
+  DEFAULT_ARCHIVE_TIMEOUT_SECONDS, DEFAULT_DUMP_COMPRESSION, DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS, RPO_MARGIN_HOURS, ResolvedScheduleSpec,
 } from './default-values';
 import {
   AlarmPolicy,
@@ -13,6 +13,7 @@ import {
   BackupPolicy,
   CopyPolicy,
   DatabasePlatform,
+  DumpCompression,
   DumpFormat,
   ImmutabilityPolicy,
   LogicalDumpPolicy,
@@ -29,12 +30,14 @@ import { minimumWalRetentionDays } from './wal-retention';
 export * from './default-values';
 
 
-/** {@link LogicalDumpPolicy} with every default filled in (`compression` stays pg_dump's own when unset). */
+/** {@link LogicalDumpPolicy} with every default filled in. */
 export interface ResolvedLogicalDumpPolicy extends LogicalDumpPolicy {
   /** When dumps run. */
   readonly schedule: ResolvedScheduleSpec;
   /** Archive format. */
   readonly format: DumpFormat;
+  /** `pg_dump --compress`. */
+  readonly compression: DumpCompression;
   /** Parallel dump jobs. */
   readonly jobs: number;
   /** Only these tables (empty: every table). */
@@ -131,7 +134,7 @@ export interface ResolvedImmutabilityPolicy extends ImmutabilityPolicy {
 
 /**
  * A {@link BackupPolicy} with every default filled in. Sections that default to "none" stay absent;
- * values whose default is the cloud's own choice (backup windows, pg_dump compression, a created
+ * values whose default is the cloud's own choice (backup windows, a created
  * notification topic) stay unset, so a front end passes nothing and the cloud decides.
  */
 export interface ResolvedBackupPolicy extends BackupPolicy {
@@ -223,6 +226,7 @@ export function resolveLogicalDump(dump: LogicalDumpPolicy): ResolvedLogicalDump
     ...dump,
     schedule: resolveSchedule(dump.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE),
     format: dump.format ?? 'custom',
+    compression: dump.compression ?? DEFAULT_DUMP_COMPRESSION,
     jobs: dump.jobs ?? 1,
     tables: [...(dump.tables ?? [])],
     excludeTables: [...(dump.excludeTables ?? [])],

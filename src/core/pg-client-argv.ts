@@ -3,7 +3,7 @@
  * They are arrays handed to `execve` as they are: no shell ever parses them, so a table
  * pattern or a database name can hold any character without quoting rules.
  */
-import { DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS } from './default-values';
+import { DEFAULT_DUMP_COMPRESSION, DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS } from './default-values';
 import type { DumpCompression, LogicalDumpPolicy } from './policy';
 import { checkLogicalDump } from './rules/logical-dump';
 import { Validator } from './validation';
@@ -31,8 +31,14 @@ export interface PgDumpArgvOptions {
    */
   readonly verbose?: boolean;
   /**
+   * `--no-sync`: do not wait for the output to reach the disk (the runner uploads each file anyway).
+   * @default false
+   */
+  readonly noSync?: boolean;
+  /**
    * Major version of the `pg_dump` that will run. Clients before 16 only take a gzip level, so
-   * `gzip:N` and `none` are rendered as `N` and `0`, and `lz4`/`zstd` are refused. From 16 on, table
+   * `gzip:N` and `none` are rendered as `N` and `0`, and `lz4`/`zstd` as `0` (the runner compresses
+   * the stream; see {@link dumpCompressionPlan}). From 16 on, table
    * filters are rendered as `--table-and-children`/`--exclude-table-and-children`, so a filter naming a
    * partitioned table takes its partitions with it; before 16 the caller names the partitions itself.
    * @default - 16 or newer (`--compress=method:level` is passed as given)
@@ -114,26 +120,46 @@ export interface PgRestoreArgvOptions {
   readonly verbose?: boolean;
 }
 
+/** A compression program the runner streams pg_dump's output through, for methods an older pg_dump lacks. */
+export interface StreamCompression {
+  /** The program and the manifest's name for the wrapping: `zstd` or `lz4`. */
+  readonly method: 'zstd' | 'lz4';
+  /** Its level (`-N`). */
+  readonly level: number;
+}
+
+/** How a dump is compressed with a given client: by pg_dump itself, or by a program its uncompressed output is streamed through. */
+export interface DumpCompressionPlan {
+  /** The `--compress` value for pg_dump. */
+  readonly pgDumpCompress: string;
+  /**
+   * The program that compresses pg_dump's uncompressed output as it streams, when pg_dump cannot
+   * (zstd or lz4 with a client before 16).
+   * @default - none: pg_dump compresses (or nothing does)
+   */
+  readonly stream?: StreamCompression;
+}
+
 /**
- * The `--compress` value for a client of the given major version. Clients before 16 take only a
- * gzip level, so method syntax is translated where it means the same and refused where it cannot.
+ * Decides who compresses a dump. Clients before 16 take only a gzip level, so method syntax is
+ * translated where it means the same; zstd and lz4 become `--compress=0` and a program the runner
+ * streams the archive through. Clients 16 and newer are given the method as written. The value is
+ * checked with the policy (`pgDumpArgv` checks it too).
  */
-export function pgDumpCompressArgument(compression: DumpCompression, clientMajorVersion?: number): string {
+export function dumpCompressionPlan(compression: DumpCompression = DEFAULT_DUMP_COMPRESSION, clientMajorVersion?: number): DumpCompressionPlan {
   const text = String(compression);
-  if (clientMajorVersion === undefined || clientMajorVersion >= 16) return text;
-  if (text === 'none') return '0';
+  if (clientMajorVersion === undefined || clientMajorVersion >= 16) return { pgDumpCompress: text };
+  if (text === 'none') return { pgDumpCompress: '0' };
   const gzip = /^gzip(?::(\d))?$/.exec(text);
-  if (gzip) return gzip[1] ?? '6';
-  if (/^\d$/.test(text)) return text;
-  const validator = new Validator();
-  validator.report({
-    path: 'logicalDump.compression',
-    value: compression,
-    allowed: 'a level 0-9, none or gzip:0-9 with a pg_dump before 16',
-    reason: `the pg_dump client is version ${clientMajorVersion}; lz4 and zstd need 16 or newer`,
-  });
-  validator.throwIfInvalid();
-  return text;
+  if (gzip) return { pgDumpCompress: gzip[1] ?? '6' };
+  const method = /^(zstd|lz4):(\d+)$/.exec(text);
+  if (method) return { pgDumpCompress: '0', stream: { method: method[1] as StreamCompression['method'], level: Number(method[2]) } };
+  return { pgDumpCompress: text };
+}
+
+/** The `--compress` value for a client of the given major version (see {@link dumpCompressionPlan}). */
+export function pgDumpCompressArgument(compression: DumpCompression, clientMajorVersion?: number): string {
+  return dumpCompressionPlan(compression, clientMajorVersion).pgDumpCompress;
 }
 
 /**
@@ -151,7 +177,7 @@ export function pgDumpArgv(policy: LogicalDumpPolicy, options: PgDumpArgvOptions
   validator.throwIfInvalid();
 
   const argv = [`--format=${format}`];
-  if (policy.compression !== undefined) argv.push(`--compress=${pgDumpCompressArgument(policy.compression, options.clientMajorVersion)}`);
+  argv.push(`--compress=${dumpCompressionPlan(policy.compression, options.clientMajorVersion).pgDumpCompress}`);
   if ((policy.jobs ?? 1) > 1) argv.push(`--jobs=${policy.jobs}`);
   // pg_dump 16 follows a filter to the partitions (and inheritance children) of the tables it names; before 16
   // --table selects a partitioned table without its partitions, i.e. without any of its rows.
@@ -169,6 +195,7 @@ export function pgDumpArgv(policy: LogicalDumpPolicy, options: PgDumpArgvOptions
   argv.push(`--lock-wait-timeout=${lockWaitMs}`);
   if (options.snapshot) argv.push(`--snapshot=${options.snapshot}`);
   if (options.verbose) argv.push('--verbose');
+  if (options.noSync) argv.push('--no-sync');
   if (options.file) argv.push(`--file=${options.file}`);
   argv.push(`--dbname=${options.dbname}`);
   return argv;

@@ -9,7 +9,8 @@ export type DumpFormat = 'custom' | 'directory';
 
 /**
  * `pg_dump --compress`: a level `0`–`9` (gzip), or `gzip:N`, `lz4:N` (1–12), `zstd:N` (1–22), or `none`.
- * lz4 and zstd need a PostgreSQL 16+ client.
+ * pg_dump 16+ compresses with lz4 and zstd itself; with an older client the runner streams pg_dump's
+ * uncompressed archive through the `zstd` or `lz4` program (recorded in the backup's manifest).
  */
 export type DumpCompression = number | string;
 
@@ -46,8 +47,9 @@ export interface LogicalDumpPolicy {
    */
   readonly format?: DumpFormat;
   /**
-   * `pg_dump --compress`.
-   * @default - pg_dump's own default (gzip level 6 for custom and directory formats)
+   * `pg_dump --compress`. zstd is several times faster than pg_dump's gzip for a backup of about the same size;
+   * `gzip:6` keeps pg_dump's own archive, readable by `pg_restore` as it is.
+   * @default 'zstd:1' (DEFAULT_DUMP_COMPRESSION)
    */
   readonly compression?: DumpCompression;
   /**

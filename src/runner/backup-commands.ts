@@ -136,6 +136,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
         latestMoved: outcome.latest.moved,
         format: manifest.format,
         bytes: manifest.totalBytes,
+        ...(outcome.scratchPeakBytes !== undefined ? { scratchPeakBytes: outcome.scratchPeakBytes } : {}),
         rows: manifest.rowCounts.totalRows,
         tables: manifest.rowCounts.tables.length,
         rowCounts: manifest.rowCounts.mode,

@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { explainMissingProgram } from './archive-pipe';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, type BackupLayout } from './backup-layout';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
 import type { BackupStore } from './backup-store';
+import { ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
-import { RunnerError } from './runner-error';
+import { RunnerError, errorMessage } from './runner-error';
+import { decompressedName, decompressorArgv, requireCompressionProgram } from './stream-compression';
 
 /** Files of a directory-format backup downloaded at the same time. */
 const PARALLEL_FILES = 4;
@@ -29,7 +32,22 @@ async function downloadObject(
   const digest = new DigestingStream();
   onDigest(digest);
   const source = await store.getStream(key, signal);
-  await pipeline(source, digest, fs.createWriteStream(file), { signal });
+  if (object.compression) {
+    // Decompressed while it downloads: the program writes the archive itself, the runner only passes on (and hashes) the stored bytes.
+    const method = object.compression;
+    const decompressor = new ToolProcess(method, decompressorArgv(method, file), { pipeStdin: true, signal });
+    const decompressed = decompressor.exited.catch((error: unknown) => {
+      throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(explainMissingProgram(error, method))}`, { cause: error });
+    });
+    decompressor.stdin!.on('error', () => undefined);
+    await Promise.all([pipeline(source, digest, decompressor.stdin!, { signal }).catch(async (error: unknown) => {
+      // A decompressor that stopped reading explains the broken pipe better than the pipe does.
+      await decompressed;
+      throw error;
+    }), decompressed]);
+  } else {
+    await pipeline(source, digest, fs.createWriteStream(file), { signal });
+  }
   // Size first: a short object is a truncated upload or a damaged store, which says more than a digest mismatch.
   if (digest.bytes !== object.bytes) {
     throw new RunnerError(`${key} is truncated or damaged: ${digest.bytes} bytes where the manifest records ${object.bytes}`);
@@ -41,7 +59,8 @@ async function downloadObject(
 
 /**
  * Downloads the dump objects of a backup into `directory`, checking each object's size and SHA-256
- * against the manifest as it streams. pg_restore gets a seekable local file, which `-j` needs.
+ * against the manifest as it streams, and decompressing the objects the runner compressed. pg_restore
+ * gets a seekable local file, which `-j` needs.
  */
 export async function downloadArchive(
   store: BackupStore,
@@ -52,10 +71,11 @@ export async function downloadArchive(
   onDigest: (digest: DigestingStream) => void = () => undefined,
 ): Promise<DownloadedArchive> {
   const dumps = manifest.objects.filter((object) => object.role === 'dump');
+  for (const method of new Set(dumps.map((object) => object.compression))) if (method) await requireCompressionProgram(method);
   const keyOf = (object: ManifestObject) => layout.objectKey(manifest.database, manifest.backupId, object.name);
   const bytes = dumps.reduce((sum, object) => sum + object.bytes, 0);
   if (manifest.format === 'custom') {
-    const object = dumps.find((candidate) => candidate.name === CUSTOM_DUMP_NAME) ?? dumps[0];
+    const object = dumps.find((candidate) => candidate.name === CUSTOM_DUMP_NAME || candidate.compression) ?? dumps[0];
     const file = path.join(directory, CUSTOM_DUMP_NAME);
     await downloadObject(store, keyOf(object), object, file, signal, onDigest);
     return { archivePath: file, bytes };
@@ -69,7 +89,8 @@ export async function downloadArchive(
       if (!object.name.startsWith(`${DIRECTORY_DUMP_NAME}/`) || name.includes('/') || name.startsWith('.')) {
         throw new RunnerError(`the manifest names an unexpected dump object ${JSON.stringify(object.name)}`);
       }
-      await downloadObject(store, keyOf(object), object, path.join(archivePath, name), signal, onDigest);
+      const local = object.compression ? decompressedName(name, object.compression) : name;
+      await downloadObject(store, keyOf(object), object, path.join(archivePath, local), signal, onDigest);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, dumps.length) }, () => worker()));

@@ -1,5 +1,6 @@
 import type { LogicalDumpPolicy } from '../core';
 import { RunnerError } from './runner-error';
+import { STREAM_COMPRESSION_METHODS, type StreamCompressionMethod } from './stream-compression';
 
 /** One object of a backup and the proof of its content. */
 export interface ManifestObject {
@@ -11,6 +12,12 @@ export interface ManifestObject {
   readonly bytes: number;
   /** SHA-256 of the content, lowercase hex. */
   readonly sha256: string;
+  /**
+   * The program the object was compressed with as it streamed (pg_dump 15 and older cannot use zstd or lz4
+   * themselves): decompress it (`zstd -d`, `lz4 -d`) to get what pg_restore reads.
+   * @default - stored as the tool wrote it
+   */
+  readonly compression?: StreamCompressionMethod;
 }
 
 /** The row count of one table in the dump's snapshot. */
@@ -101,6 +108,9 @@ export function parseManifest(data: Buffer, source: string): BackupManifest {
   for (const object of manifest.objects) {
     if (typeof object.name !== 'string' || !Number.isSafeInteger(object.bytes) || !/^[0-9a-f]{64}$/.test(String(object.sha256))) {
       fail(source, `object ${JSON.stringify(object)} needs a name, a byte count and a SHA-256`);
+    }
+    if (object.compression !== undefined && !STREAM_COMPRESSION_METHODS.includes(object.compression)) {
+      fail(source, `object ${object.name} is compressed with ${JSON.stringify(object.compression)}; this runner reads ${STREAM_COMPRESSION_METHODS.join(' and ')}`);
     }
   }
   const counts = manifest.rowCounts;

@@ -27,6 +27,12 @@ export interface ToolProcessOptions {
    */
   readonly pipeStdin?: boolean;
   /**
+   * Another child's stdout to read as stdin, joined by the operating system so the bytes never pass
+   * through the runner (e.g. pg_dump's archive into the compression program). Excludes `pipeStdin`.
+   * @default - no stdin, or a pipe with `pipeStdin`
+   */
+  readonly stdinFrom?: Readable;
+  /**
    * Called with each stderr line (e.g. pg_dump's `--verbose` progress).
    * @default - lines are only kept for the error message
    */
@@ -58,8 +64,10 @@ export class ToolProcess {
     const name = program.split('/').pop() ?? program;
     this.child = spawn(program, args, {
       env: { ...withoutRunnerCredentials(process.env), ...options.env },
-      stdio: [options.pipeStdin ? 'pipe' : 'ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
+      stdio: [options.stdinFrom ?? (options.pipeStdin ? 'pipe' : 'ignore'), options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
     });
+    // The child holds its own copy of the pipe now; the runner's end would only keep the writer from seeing a closed reader.
+    options.stdinFrom?.destroy();
     this.stdout = this.child.stdout ?? undefined;
     this.stdin = this.child.stdin ?? undefined;
     let partial = '';

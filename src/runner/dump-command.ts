@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { PolicyValidationError, pgDumpArgv, pgDumpCompressArgument, pgDumpallGlobalsArgv, type DumpCompression, type LogicalDumpPolicy } from '../core';
-import { parseArchiveToc, StreamingTocReader, type ArchiveToc } from './archive-toc';
+import { dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
+import { ArchivePipe } from './archive-pipe';
+import { parseArchiveToc, type ArchiveToc } from './archive-toc';
 import { newBackupId } from './backup-id';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME, BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
@@ -14,6 +16,7 @@ import { runTool, ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { connectDatabase } from './database-client';
 import type { DatabaseConnection } from './database-connection';
+import { DirectoryDumpUpload } from './directory-dump-upload';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { advanceLatest, type LatestUpdate } from './latest-pointer';
 import { OperationAbort } from './operation-abort';
@@ -21,9 +24,10 @@ import { findPostgresTool } from './postgres-tools';
 import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
 import { ProgressReporter } from './progress-reporter';
 import { countRowsByOid } from './row-counts';
-import { RunnerError, UsageError, errorMessage } from './runner-error';
+import { RunnerError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
 import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
+import { compressedName, requireCompressionProgram, startsWithFrame, type StreamCompressionMethod } from './stream-compression';
 
 /** Archives start with this magic; anything else is not a pg_dump archive. */
 const ARCHIVE_MAGIC = 'PGDMP';
@@ -69,6 +73,12 @@ export interface DumpOutcome {
   readonly latestKey: string;
   /** What `latest` names now: this backup, or one with a newer snapshot that finished before it. */
   readonly latest: LatestUpdate;
+  /**
+   * The most bytes the local scratch directory held at once (directory format only): the files pg_dump
+   * was writing and those being uploaded, never the whole dump.
+   * @default - nothing was staged (custom format)
+   */
+  readonly scratchPeakBytes?: number;
 }
 
 /**
@@ -88,9 +98,9 @@ interface StoredObject extends ManifestObject {
   readonly head: Buffer;
 }
 
-/** Stream one child's stdout into a new object, ending the object only if the child exits with 0. */
+/** Stream a child's output into a new object, ending the object only if the child (and what feeds it) exits with 0. */
 async function streamToolOutput(
-  tool: ToolProcess,
+  output: Readable,
   toolExited: Promise<void>,
   store: BackupStore,
   key: string,
@@ -101,7 +111,7 @@ async function streamToolOutput(
 ): Promise<void> {
   // The object is only completed once the child's exit status is known: ending it when stdout closes
   // would commit a truncated dump whenever the child dies mid-way.
-  tool.stdout!.pipe(digest, { end: false });
+  output.pipe(digest, { end: false });
   const exited = toolExited.then(() => {
     check(digest);
     digest.end();
@@ -109,6 +119,10 @@ async function streamToolOutput(
   exited.catch((error: unknown) => digest.destroy(error as Error));
   abort.signal.addEventListener('abort', () => digest.destroy(abort.signal.reason as Error), { once: true });
   await abort.all([exited, store.putStream(key, digest, { signal: abort.signal, expectedBytes })] as const);
+}
+
+function checkFrameHead(what: string, method: StreamCompressionMethod, head: Buffer): void {
+  if (!startsWithFrame(head, method)) throw new RunnerError(`${what} does not start with a ${method} frame`);
 }
 
 function checkArchiveHead(what: string, head: Buffer, bytes: number, minBytes: number): void {
@@ -119,17 +133,12 @@ function checkArchiveHead(what: string, head: Buffer, bytes: number, minBytes: n
 }
 
 /**
- * Refuses, as a usage error before anything runs, a compression the installed pg_dump cannot do (lz4 and zstd
- * need pg_dump 16): the fix is a flag or a newer client, not a retry.
+ * A quarter of the scratch disk's free space: pg_dump is paused above it while finished files wait to be
+ * stored, leaving the rest for the files it is still writing and for what it writes before the pause lands.
  */
-function requireCompressionSupported(compression: DumpCompression, pgDumpMajorVersion: number): void {
-  try {
-    pgDumpCompressArgument(compression, pgDumpMajorVersion);
-  } catch (error) {
-    if (!(error instanceof PolicyValidationError)) throw error;
-    throw new UsageError(`dump: --compress is ${JSON.stringify(String(compression))}; allowed with pg_dump ${pgDumpMajorVersion}: 0..9, none or gzip:0..9 `
-      + '(lz4 and zstd need pg_dump 16 or newer: use a runner image with a newer PostgreSQL client, or gzip)');
-  }
+async function scratchBudget(directory: string): Promise<number> {
+  const stats = await fs.promises.statfs(directory);
+  return Math.floor((stats.bavail * stats.bsize) / 4);
 }
 
 /**
@@ -192,8 +201,9 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     findPostgresTool('pg_restore'),
   ]);
 
-  if (policy.compression !== undefined) requireCompressionSupported(policy.compression, pgDump.majorVersion);
-
+  // Before connecting: a policy this client cannot render is a usage problem, not a server one.
+  const compression = dumpCompressionPlan(policy.compression, pgDump.majorVersion);
+  if (compression.stream) await requireCompressionProgram(compression.stream.method);
   const client = await connectDatabase(connection, 'preflight');
   let scratch: string | undefined;
   try {
@@ -248,40 +258,63 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     })).start();
 
     const objects: StoredObject[] = [];
+    let scratchPeakBytes: number | undefined;
     const steps: Promise<unknown>[] = [];
     let toc: Promise<ArchiveToc>;
 
     if (format === 'custom') {
-      // The TOC is read whatever the row-count mode: it is what shows the dump holds table data at all.
-      const tocReader = new StreamingTocReader(pgRestore.path, abort.signal);
-      const digest = new DigestingStream((chunk) => tocReader.write(chunk));
-      streams.push(digest);
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, captureStdout: true, onStderrLine, signal: abort.signal });
-      dump.exited.then(() => tocReader.end(), () => tocReader.kill());
-      const explained = dump.exited.catch((error: unknown) => {
+      // The TOC is read whatever the row-count mode: it is what shows the dump holds table data at all.
+      const pipe = new ArchivePipe(dump, pgRestore.path, compression.stream, abort.signal);
+      const digest = new DigestingStream((chunk) => pipe.observe(chunk));
+      streams.push(digest);
+      const explained = pipe.exited.catch((error: unknown) => {
         throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
       });
       const what = `the dump of ${database}`;
-      const checkDump = (d: DigestingStream) => checkArchiveHead(what, d.head, d.bytes, MIN_ARCHIVE_BYTES);
+      const method = compression.stream?.method;
+      const checkDump = (d: DigestingStream) => (method
+        ? checkFrameHead(what, method, d.head)
+        : checkArchiveHead(what, d.head, d.bytes, MIN_ARCHIVE_BYTES));
       // A dump is rarely larger than the database; twice its size leaves room for text forms of binary data (bytea as hex).
       const expectedBytes = 2 * preflight.databaseSizeBytes;
-      steps.push(streamToolOutput(dump, explained, store, key(CUSTOM_DUMP_NAME), digest, abort, checkDump, expectedBytes)
-        .then(() => objects.push({ name: CUSTOM_DUMP_NAME, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head })));
-      toc = tocReader.toc;
+      const name = method ? compressedName(CUSTOM_DUMP_NAME, method) : CUSTOM_DUMP_NAME;
+      steps.push(streamToolOutput(pipe.output, explained, store, key(name), digest, abort, checkDump, expectedBytes)
+        .then(() => objects.push({ name, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head, ...(method ? { compression: method } : {}) })));
+      toc = pipe.toc;
     } else {
       scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-dump-'));
       const directory = path.join(scratch, DIRECTORY_DUMP_NAME);
+      // pg_dump takes an existing empty directory; creating it first lets the upload watch it from the start.
+      await fs.promises.mkdir(directory);
+      // --no-sync: the files are uploaded and deleted as pg_dump closes them; syncing the scratch copy would only slow it down.
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
-        dbname: connection.dbname, snapshot, verbose: true, file: directory, clientMajorVersion: pgDump.majorVersion,
+        dbname: connection.dbname, snapshot, verbose: true, file: directory, noSync: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, onStderrLine, signal: abort.signal });
+      const upload = new DirectoryDumpUpload({
+        directory,
+        store,
+        keyOf: (name) => key(`${DIRECTORY_DUMP_NAME}/${name}`),
+        parallelFiles: DIRECTORY_UPLOAD_FILES,
+        scratchBudgetBytes: await scratchBudget(scratch),
+        compression: compression.stream,
+        abort,
+        onDigest: (digest) => streams.push(digest),
+      });
+      upload.start(dump.pid);
       const dumped = dump.exited.catch((error: unknown) => {
+        upload.stop();
         throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
       });
       toc = dumped.then(async () => parseArchiveToc(await runTool(pgRestore.path, ['--list', directory], { signal: abort.signal })));
-      steps.push(dumped.then(() => uploadDirectory(directory, store, (name) => key(`${DIRECTORY_DUMP_NAME}/${name}`), abort, streams))
-        .then((uploaded) => objects.push(...uploaded)));
+      steps.push(toc.then(() => upload.finish()).then((uploaded) => {
+        const tocFile = uploaded.find((file) => file.file === 'toc.dat')!;
+        checkArchiveHead('toc.dat of the directory-format dump', tocFile.head, tocFile.bytes, MIN_ARCHIVE_BYTES);
+        scratchPeakBytes = upload.peakScratchBytes;
+        objects.push(...uploaded.map(({ file: _file, name, ...rest }) => ({ ...rest, name: `${DIRECTORY_DUMP_NAME}/${name}`, role: 'dump' as const })));
+      }));
     }
 
     if (policy.includeGlobals && pgDumpall) {
@@ -290,7 +323,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const globals = new ToolProcess(pgDumpall.path, pgDumpallGlobalsArgv({ dbname: connection.dbname, noRolePasswords: options.noRolePasswords }), {
         env: childEnv, captureStdout: true, signal: abort.signal,
       });
-      steps.push(streamToolOutput(globals, globals.exited, store, key(GLOBALS_NAME), digest, abort, (d) => {
+      steps.push(streamToolOutput(globals.stdout!, globals.exited, store, key(GLOBALS_NAME), digest, abort, (d) => {
         if (d.bytes < MIN_GLOBALS_BYTES) throw new RunnerError(`pg_dumpall --globals-only wrote only ${d.bytes} bytes`);
       }).then(() => objects.push({ name: GLOBALS_NAME, role: 'globals', bytes: digest.bytes, sha256: digest.sha256, head: digest.head })));
     }
@@ -340,7 +373,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       logger.warn({ backupId, latest: latest.backupId, snapshotAt: manifest.snapshotAt },
         'latest names a backup whose snapshot is newer than this one (an overlapping dump finished first); it stays there');
     }
-    return { manifest, manifestKey, latestKey: layout.latestKey(database), latest };
+    return { manifest, manifestKey, latestKey: layout.latestKey(database), latest, ...(scratchPeakBytes !== undefined ? { scratchPeakBytes } : {}) };
   } catch (error) {
     abort.fail(error);
     throw error;
@@ -359,36 +392,6 @@ async function takeRowCounts(client: Client, toc: ArchiveToc, mode: 'exact' | 'e
     throw new RunnerError(`counting rows in the dump's snapshot failed: ${errorMessage(error)}`, { cause: error });
   }
   return { mode, tables, totalRows: tables.reduce((sum, table) => sum + table.rows, 0) };
-}
-
-/** Uploads the files of a directory-format dump, a few at a time, each with its SHA-256. */
-async function uploadDirectory(
-  directory: string,
-  store: BackupStore,
-  keyOf: (name: string) => string,
-  abort: OperationAbort,
-  streams: DigestingStream[],
-): Promise<StoredObject[]> {
-  const names = (await fs.promises.readdir(directory)).sort();
-  if (!names.includes('toc.dat')) throw new RunnerError(`the directory-format dump has no toc.dat (files: ${names.join(', ') || 'none'})`);
-  const uploaded: StoredObject[] = [];
-  const queue = [...names];
-  const worker = async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      abort.throwIfFailed();
-      const digest = new DigestingStream();
-      streams.push(digest);
-      const source = fs.createReadStream(path.join(directory, name));
-      source.on('error', (error) => digest.destroy(error));
-      source.pipe(digest);
-      // Several files at once, one part in flight each, keeps memory at DIRECTORY_UPLOAD_FILES parts.
-      await store.putStream(keyOf(name), digest, { signal: abort.signal, concurrency: 1 });
-      if (name === 'toc.dat') checkArchiveHead('toc.dat of the directory-format dump', digest.head, digest.bytes, MIN_ARCHIVE_BYTES);
-      uploaded.push({ name: `${DIRECTORY_DUMP_NAME}/${name}`, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head });
-    }
-  };
-  await abort.all(Array.from({ length: Math.min(DIRECTORY_UPLOAD_FILES, names.length) }, worker));
-  return uploaded;
 }
 
 /** The metrics of a successful dump. */

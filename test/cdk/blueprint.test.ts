@@ -176,7 +176,8 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
     const bucketName = bronze.blueprint.bucketName;
     expect(bucketName).toMatch(/^pg-backups-123456789012-eu-west-1-[0-9a-f]{8}$/);
     expect(command).toEqual([
-      'dump', '--to', `s3://${bucketName}/pg-dumps/orders-db`, '--database', 'invoices', '--format', 'custom',
+      // The default compression is written out (zstd:1), so the task does what the policy says whatever the runner's own default.
+      'dump', '--to', `s3://${bucketName}/pg-dumps/orders-db`, '--database', 'invoices', '--format', 'custom', '--compress', 'zstd:1',
       '--row-counts', 'exact', '--lock-wait-timeout', '300s', '--metrics-namespace', 'PostgresBackup', '--secret-env', 'PG_BACKUP_SECRET_0', '--metric-dimension', 'Server=orders-db',
     ]);
     expect(scheduleCommand(templates.bronze, 'reports')).toEqual(expect.arrayContaining(['--secret-env', 'PG_BACKUP_SECRET_1']));

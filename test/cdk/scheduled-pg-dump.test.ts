@@ -74,7 +74,8 @@ describe('ScheduledPgDump with defaults, on an RDS instance', () => {
       const input = JSON.parse(flatten(schedule.Properties.Target.Input).replace(/<[^>]+>/, 'BUCKET'));
       expect(input.containerOverrides[0]).toEqual({
         name: 'runner',
-        command: ['dump', '--to', 's3://BUCKET/pg-dumps', '--database', 'orders', '--format', 'custom', '--row-counts', 'exact',
+        // The default compression is written out (zstd:1), so the task does what the policy says whatever the runner's own default.
+        command: ['dump', '--to', 's3://BUCKET/pg-dumps', '--database', 'orders', '--format', 'custom', '--compress', 'zstd:1', '--row-counts', 'exact',
           '--lock-wait-timeout', '300s', '--metrics-namespace', 'PostgresBackup'],
       });
     });

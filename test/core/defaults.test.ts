@@ -13,11 +13,13 @@ describe('resolveBackupPolicy', () => {
     expect(resolveBackupPolicy({})).toEqual({ platform: 'aws', copies: [], alarms: { rpoHours: 26 } });
   });
 
-  test('fills in every default of logical dumps, leaving compression to pg_dump', () => {
+  // zstd replaced pg_dump's own gzip as the default: several times faster for a backup of about the same size.
+  test('fills in every default of logical dumps, compressing with zstd', () => {
     const dump = resolveBackupPolicy({ logicalDump: {} }).logicalDump;
     expect(dump).toEqual({
       schedule: { expression: '0 2 * * *', timezone: 'UTC' },
       format: 'custom',
+      compression: 'zstd:1',
       jobs: 1,
       tables: [],
       excludeTables: [],
@@ -32,7 +34,6 @@ describe('resolveBackupPolicy', () => {
       lockWaitTimeoutSeconds: 300,
       rowCounts: 'exact',
     });
-    expect(dump).not.toHaveProperty('compression');
   });
 
   test('keeps every value the policy sets', () => {

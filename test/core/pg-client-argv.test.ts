@@ -1,10 +1,17 @@
-import { PolicyValidationError, pgDumpArgv, pgDumpCompressArgument, pgDumpallGlobalsArgv, pgRestoreArgv, type LogicalDumpPolicy } from '../../src/core';
+import { PolicyValidationError, pgDumpArgv, dumpCompressionPlan, pgDumpCompressArgument, pgDumpallGlobalsArgv, pgRestoreArgv, type LogicalDumpPolicy } from '../../src/core';
 
 const DB = 'postgres://app@db.internal:5432/shop';
 
 describe('pgDumpArgv', () => {
-  test('renders a default policy as custom format with the default lock-wait timeout', () => {
-    expect(pgDumpArgv({}, { dbname: DB })).toEqual(['--format=custom', '--lock-wait-timeout=300000', `--dbname=${DB}`]);
+  // The default compression is now zstd (it used to be left to pg_dump, which meant gzip level 6).
+  test('renders a default policy as custom format, zstd, with the default lock-wait timeout', () => {
+    expect(pgDumpArgv({}, { dbname: DB })).toEqual(['--format=custom', '--compress=zstd:1', '--lock-wait-timeout=300000', `--dbname=${DB}`]);
+  });
+
+  test('leaves compression to the runner with a pg_dump before 16, and skips syncing when asked', () => {
+    expect(pgDumpArgv({ format: 'directory' }, { dbname: DB, file: '/scratch/dump', noSync: true, clientMajorVersion: 15 })).toEqual([
+      '--format=directory', '--compress=0', '--lock-wait-timeout=300000', '--no-sync', '--file=/scratch/dump', `--dbname=${DB}`,
+    ]);
   });
 
   test('renders every option of the policy, one argv entry each, with no shell quoting', () => {
@@ -71,9 +78,27 @@ describe('pgDumpCompressArgument', () => {
     expect(pgDumpCompressArgument(compression, major)).toBe(expected);
   });
 
-  test('refuses lz4 and zstd with a client before 16, naming the client version', () => {
-    expect(() => pgDumpCompressArgument('lz4:1', 15)).toThrow(/logicalDump\.compression is "lz4:1"; allowed: a level 0-9, none or gzip:0-9 with a pg_dump before 16 \(the pg_dump client is version 15/);
+  // lz4 and zstd used to be refused with a client before 16; the runner now compresses that client's plain archive itself.
+  test.each(['lz4:1', 'zstd:3'])('renders %s for a client before 16 as 0 (no compression by pg_dump)', (compression) => {
+    expect(pgDumpCompressArgument(compression, 15)).toBe('0');
   });
+});
+
+describe('dumpCompressionPlan', () => {
+  test.each<[string | number | undefined, number | undefined, object]>([
+    [undefined, 15, { pgDumpCompress: '0', stream: { method: 'zstd', level: 1 } }],
+    [undefined, 16, { pgDumpCompress: 'zstd:1' }],
+    ['zstd:7', 14, { pgDumpCompress: '0', stream: { method: 'zstd', level: 7 } }],
+    ['lz4:3', 15, { pgDumpCompress: '0', stream: { method: 'lz4', level: 3 } }],
+    ['lz4:3', 17, { pgDumpCompress: 'lz4:3' }],
+    ['gzip:6', 15, { pgDumpCompress: '6' }],
+    ['gzip:6', 16, { pgDumpCompress: 'gzip:6' }],
+    [0, 15, { pgDumpCompress: '0' }],
+    ['none', 15, { pgDumpCompress: '0' }],
+  ])('compression %s with pg_dump %s: %j', (compression, major, plan) => {
+    expect(dumpCompressionPlan(compression, major)).toEqual(plan);
+  });
+
 });
 
 describe('pgDumpallGlobalsArgv', () => {

@@ -21,6 +21,11 @@ describe('the runner image Dockerfile', () => {
     expect(dockerfile).toMatch(/PG_BIN_DIR=\/usr\/lib\/postgresql\/\$\{PG_MAJOR\}\/bin/);
   });
 
+  test('installs zstd and lz4, which compress the archives of a pg_dump before 16 and decompress them for verify', () => {
+    const install = instructions.find((line) => line.includes('"postgresql-client-${PG_MAJOR}"'))!;
+    expect(install).toMatch(/apt-get install [^&]*\bzstd\b[^&]*\blz4\b/);
+  });
+
   test('copies only paths the package contains (package.json, the optional lock file, lib/)', () => {
     const sources = instructions.filter((line) => line.startsWith('COPY ')).flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources).toEqual(['package.json', 'package-lock.json*', 'lib/']);

@@ -26,12 +26,13 @@ describe('what an operator reads when a client tool fails', () => {
     await expect(tool.exited).rejects.toThrow('sh exited with status 3: pg_dump: reading extensions');
   });
 
-  test.each(['zstd:3', 'lz4', 'lz4:5'])('--compress %s with a pg_dump before 16 is a usage error before anything runs', async (compress) => {
+  // lz4 and zstd with a pg_dump before 16 used to be refused; the runner now streams that pg_dump's plain archive through the program.
+  test.each(['zstd:3', 'lz4:5'])('--compress %s with a pg_dump before 16 is no usage error: the dump goes on to connect', async (compress) => {
     const binDir = postgresBinDir();
     if (postgresMajorVersion(binDir) >= 16) return;
-    // No server listens on port 1: the refusal must come before any connection.
+    // No server listens on port 1: the run gets as far as the connection and fails there.
     const run = await runPgBackupInProcess(['dump', '--database-url', 'postgres://postgres@127.0.0.1:1/shop', '--to', 'file:///nonexistent/backups', '--compress', compress], { PG_BIN_DIR: binDir });
-    expect(run).toMatchObject({ exitCode: 2, result: { ok: false, command: 'dump' } });
-    expect(run.result.error).toMatch(new RegExp(`--compress is "${compress}"; allowed with pg_dump \\d+: 0\\.\\.9, none or gzip:0\\.\\.9 \\(lz4 and zstd need pg_dump 16 or newer`));
+    expect(run).toMatchObject({ exitCode: 1, result: { ok: false, command: 'dump' } });
+    expect(run.result.error).not.toMatch(/--compress/);
   });
 });

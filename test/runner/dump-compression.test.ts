@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { usePostgres } from '../support/postgres';
+import { seedShopDatabase, tableRowCounts } from './support/backup-fixtures';
+import { runPgBackup } from './support/pg-backup-process';
+
+/** Runs a shell pipeline of the plain tools, as an operator without pg-backup would. */
+function shell(script: string, env: Record<string, string> = {}): string {
+  return execFileSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+describe('pg-backup compresses dumps with zstd by default, and every kind restores with the plain tools', () => {
+  const pg = usePostgres();
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-compression-store-'));
+  let sourceCounts: Record<string, number>;
+  const env = () => ({ PG_BIN_DIR: pg().binDir });
+  const backupFolder = (result: Record<string, any>) => path.join(store, 'shop', result.backupId as string);
+  const restoreEnv = () => ({ PATH: `${pg().binDir}:${process.env.PATH}` });
+
+  beforeAll(async () => {
+    sourceCounts = await seedShopDatabase(pg(), 'shop');
+  });
+  afterAll(() => fs.rmSync(store, { recursive: true, force: true }));
+
+  test.each([
+    { flags: [], method: 'zstd', name: 'dump.pgdump.zst', restore: 'zstd -dc' },
+    { flags: ['--compress', 'lz4:1'], method: 'lz4', name: 'dump.pgdump.lz4', restore: 'lz4 -dc' },
+  ])('a custom-format dump with $method ($name) restores with `$restore dump | pg_restore`', async ({ flags, method, name, restore }) => {
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, ...flags], env());
+    expect(dump).toMatchObject({ exitCode: 0, result: { ok: true, format: 'custom' } });
+    expect(dump.result.objects).toEqual([expect.objectContaining({ name, role: 'dump', compression: method })]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(backupFolder(dump.result), 'manifest.json'), 'utf8'));
+    expect(manifest.objects).toEqual([expect.objectContaining({ name, compression: method })]);
+
+    const target = await pg().createDatabase(`shop_plain_${method}`);
+    shell(`${restore} "$DUMP" | pg_restore --no-owner --exit-on-error --dbname "$TARGET"`, {
+      ...restoreEnv(), DUMP: path.join(backupFolder(dump.result), name), TARGET: pg().url(target),
+    });
+    expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
+  });
+
+  test('--compress gzip:6 stores pg_dump\'s own archive untouched, which pg_restore reads as it is', async () => {
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, '--compress', 'gzip:6'], env());
+    expect(dump).toMatchObject({ exitCode: 0, result: { ok: true } });
+    expect(dump.result.objects).toEqual([expect.not.objectContaining({ compression: expect.anything() })]);
+    const file = path.join(backupFolder(dump.result), 'dump.pgdump');
+    expect(fs.readFileSync(file).subarray(0, 5).toString('latin1')).toBe('PGDMP');
+
+    const target = await pg().createDatabase('shop_plain_gzip');
+    shell('pg_restore --no-owner --exit-on-error --jobs 2 --dbname "$TARGET" "$DUMP"', { ...restoreEnv(), DUMP: file, TARGET: pg().url(target) });
+    expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
+  });
+
+  test('a directory-format dump stores each data file as .zst and restores after `zstd -d` of each file', async () => {
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, '--format', 'directory', '--jobs', '2'], env());
+    expect(dump).toMatchObject({ exitCode: 0, result: { ok: true, format: 'directory' } });
+    const objects = dump.result.objects as { name: string; compression?: string }[];
+    expect(objects).toContainEqual(expect.objectContaining({ name: 'dump/toc.dat' }));
+    expect(objects.find((object) => object.name === 'dump/toc.dat')).not.toHaveProperty('compression');
+    const data = objects.filter((object) => object.name !== 'dump/toc.dat');
+    expect(data.length).toBeGreaterThanOrEqual(5);
+    for (const object of data) expect(object).toMatchObject({ name: expect.stringMatching(/^dump\/\d+\.dat\.zst$/), compression: 'zstd' });
+
+    const target = await pg().createDatabase('shop_plain_directory');
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-directory-copy-'));
+    try {
+      shell('cp -r "$SOURCE" "$COPY/dump" && zstd -d -q --rm "$COPY"/dump/*.zst && pg_restore --no-owner --exit-on-error --jobs 2 --dbname "$TARGET" "$COPY/dump"', {
+        ...restoreEnv(), SOURCE: path.join(backupFolder(dump.result), 'dump'), COPY: copy, TARGET: pg().url(target),
+      });
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+    expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
+  });
+
+  test.each([
+    { kind: 'the default (zstd) custom format', flags: [] },
+    { kind: 'an lz4 directory format', flags: ['--format', 'directory', '--jobs', '2', '--compress', 'lz4:3'] },
+  ])('verify and restore decompress $kind while downloading', async ({ flags }) => {
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, ...flags], env());
+    expect(dump).toMatchObject({ exitCode: 0, result: { ok: true } });
+    const backupId = dump.result.backupId as string;
+    const verify = await runPgBackup(['verify', '--from', `file://${store}`, '--backup', backupId, '--target-url', pg().url(), '--jobs', '2'], env());
+    expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, backupId, rowCountsCompared: true, tablesCompared: 5 } });
+    const target = await pg().createDatabase(`shop_restored_${flags.length}`);
+    const restore = await runPgBackup(['restore', '--from', `file://${store}`, '--backup', backupId, '--target-url', pg().url(target)], env());
+    expect(restore).toMatchObject({ exitCode: 0, result: { ok: true, backupId } });
+    expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
+  });
+
+  test('a dump whose compression program is missing fails, says how to fix it and records nothing', async () => {
+    // A PATH with the PostgreSQL tools and node but without zstd.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-no-zstd-'));
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const missingStore = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-no-zstd-store-'));
+    try {
+      const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${missingStore}`], { ...env(), PATH: bin });
+      expect(dump.exitCode).toBe(1);
+      expect(dump.result.ok).toBe(false);
+      expect(dump.result.error).toMatch(/the zstd program is not installed: .*install zstd .*or choose --compress gzip:6/);
+      expect(fs.existsSync(path.join(missingStore, 'shop', 'latest'))).toBe(false);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(missingStore, { recursive: true, force: true });
+    }
+  });
+});
