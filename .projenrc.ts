@@ -9,6 +9,9 @@ const cloudPeers = {
   '@pulumi/azure-native': '^3.0.0',
 };
 
+/** Where the sources live; README links to what the package does not ship (examples, benchmarks) point here. */
+const REPOSITORY = 'https://github.com/postgres-backup-constructs/postgres-backup-constructs';
+
 const project = new typescript.TypeScriptProject({
   name: 'postgres-backup-constructs',
   description:
@@ -16,6 +19,8 @@ const project = new typescript.TypeScriptProject({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  repository: REPOSITORY,
+  homepage: `${REPOSITORY}#readme`,
   license: 'Apache-2.0',
   copyrightOwner: 'postgres-backup-constructs authors',
   minNodeVersion: '20.0.0',
@@ -37,13 +42,14 @@ const project = new typescript.TypeScriptProject({
     'commander@^14',
     'cron-parser',
     'pg',
+    // The runner's public declarations name pg's types, so a consumer type-checks them only with these installed.
+    '@types/pg',
     'pino',
   ],
   peerDeps: Object.entries(cloudPeers).map(([name, range]) => `${name}@${range}`),
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     ...Object.keys(cloudPeers),
-    '@types/pg',
     'asl-validator',
     'aws-cdk',
     'aws-local-stepfunctions',
@@ -77,6 +83,10 @@ const project = new typescript.TypeScriptProject({
   },
   tsconfig: {
     compilerOptions: {
+      // No source maps in the package: inline ones tripled the JS (and every runner image), and pointed stack traces
+      // at src/*.ts, which the package does not ship. The emitted ES2022 JS keeps the source's names and shape.
+      inlineSourceMap: false,
+      inlineSources: false,
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
@@ -101,8 +111,12 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
   Object.keys(cloudPeers).map((name) => [name, { optional: true }]),
 ));
 
-/** One entry point a front end: importing `/cdk` never loads Pulumi and the reverse. */
-const entryPoints = ['core', 'cdk', 'pulumi/aws', 'pulumi/azure', 'runner'];
+/**
+ * One entry point a front end: importing `/cdk` never loads Pulumi and the reverse. `exports` serves Node, bundlers
+ * and TypeScript's node16/nodenext/bundler resolution; `typesVersions` serves TypeScript's `"moduleResolution": "node"`,
+ * which ignores `exports`.
+ */
+const entryPoints = ['core', 'cdk', 'pulumi/aws', 'pulumi/azure', 'pulumi/testing', 'runner'];
 project.package.addField('exports', {
   '.': { types: './lib/index.d.ts', default: './lib/index.js' },
   ...Object.fromEntries(entryPoints.map((entry) => [
@@ -110,6 +124,9 @@ project.package.addField('exports', {
     { types: `./lib/${entry}/index.d.ts`, default: `./lib/${entry}/index.js` },
   ])),
   './package.json': './package.json',
+});
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(entryPoints.map((entry) => [entry, [`lib/${entry}/index.d.ts`]])),
 });
 project.package.addBin({ 'pg-backup': 'lib/runner/cli.js' });
 project.package.addField('files', ['lib', 'runner-image', 'API.md', 'README.md']);
@@ -133,7 +150,14 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 
+// The tests run PostgreSQL, pgBackRest, barman-cloud, age, zstd and lz4 for real: install them (as root) or say how.
+const testPrerequisites = project.addTask('test-prerequisites', {
+  description: 'Install the Debian packages the tests run (as root), or stop with the command that does',
+  exec: 'bash scripts/test-prerequisites.sh',
+});
+
 project.testTask.reset();
+project.testTask.spawn(testPrerequisites);
 project.testTask.spawn(project.tasks.tryFind('typecheck')!);
 project.testTask.exec('jest --passWithNoTests --ci', { receiveArgs: true });
 project.testTask.spawn(project.tasks.tryFind('check-api-md')!);

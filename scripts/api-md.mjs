@@ -11,8 +11,10 @@ import { Application } from 'typedoc';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const apiFile = path.join(root, 'API.md');
 
-/** The import paths of the package, in the order API.md presents them. */
-const modules = ['core', 'cdk', 'pulumi/aws', 'pulumi/azure', 'runner'];
+/** The import paths of the package (its `exports` but the root, which repeats `core`), in the order API.md presents them. */
+const modules = Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).exports)
+  .filter((entry) => entry.startsWith('./') && entry !== './package.json')
+  .map((entry) => entry.slice(2));
 const entryPoints = modules.map((entry) => path.join(root, 'src', entry, 'index.ts'));
 
 async function renderModules(outDir) {

@@ -21,8 +21,8 @@ const BACKUP_PLAN: BackupPlanPolicy = {
 const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
 
-const engine = new AwsMockEngine();
-installAwsMocks(engine, 'opaque');
+const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
+installAwsMocks(engine);
 
 /** The CDK template, synthesized once: synthesis is the expensive part. */
 let cfn: Record<string, { Type: string; Properties: any }>;

@@ -55,6 +55,29 @@ export interface RdsPostgresOptions {
   readonly securityGroupId?: pulumi.Input<string>;
 }
 
+/**
+ * Why an RDS database has no `masterUserSecrets` to connect with: it does not manage its password, or (when it says it
+ * does) the engine answering for it — in a unit test, the Pulumi mocks — did not report the secret RDS creates.
+ */
+function missingRdsSecretMessage(factory: 'fromInstance' | 'fromCluster', urn: string, managesPassword: boolean): string {
+  const kind = factory === 'fromInstance' ? 'instance' : 'cluster';
+  const name = urn.split('::').pop();
+  const head = `PostgresDatabase.${factory}(${name}): the RDS ${kind} reports no masterUserSecrets, the secret the dump task connects with`;
+  return managesPassword
+    ? `${head}, although it has manageMasterUserPassword: true. RDS reports it once the ${kind} exists; in a unit test under `
+      + 'pulumi.runtime.setMocks the mocks must answer it: use setBackupMocks() from postgres-backup-constructs/pulumi/testing, '
+      + 'or return masterUserSecrets from your own newResource mock'
+    : `${head}; create the ${kind} with manageMasterUserPassword: true, or use PostgresDatabase.fromSecret`;
+}
+
+/** Why an RDS database has no security group to let the dump task in through: the engine reported none. */
+function missingRdsSecurityGroupMessage(factory: 'fromInstance' | 'fromCluster', urn: string): string {
+  const kind = factory === 'fromInstance' ? 'instance' : 'cluster';
+  return `PostgresDatabase.${factory}(${urn.split('::').pop()}): the RDS ${kind} reports no vpcSecurityGroupIds, so the dump task `
+    + 'cannot be let in; pass securityGroupId, or in a unit test under pulumi.runtime.setMocks use setBackupMocks() from '
+    + 'postgres-backup-constructs/pulumi/testing';
+}
+
 /** How the runner container learns where the database is and how to log in. */
 export interface RunnerDatabaseWiring {
   /** Container secrets: environment variable name → `valueFrom` (a secret ARN, or `<arn>:<json key>::`). */
@@ -73,12 +96,12 @@ export class PostgresDatabase {
    * and password only) and its address, port and first security group are wired in.
    */
   public static fromInstance(instance: rds.Instance, options: RdsPostgresOptions = {}): PostgresDatabase {
-    return PostgresDatabase.fromRds(instance, instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
+    return PostgresDatabase.fromRds('fromInstance', instance, instance.manageMasterUserPassword, instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
   }
 
   /** An Aurora PostgreSQL cluster created with `manageMasterUserPassword: true`; dumps read from its writer endpoint. */
   public static fromCluster(cluster: rds.Cluster, options: RdsPostgresOptions = {}): PostgresDatabase {
-    return PostgresDatabase.fromRds(cluster, cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
+    return PostgresDatabase.fromRds('fromCluster', cluster, cluster.manageMasterUserPassword, cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
   }
 
   /** Any PostgreSQL server reachable from the VPC, given by its secret. */
@@ -87,23 +110,28 @@ export class PostgresDatabase {
   }
 
   private static fromRds(
+    factory: 'fromInstance' | 'fromCluster',
     resource: pulumi.CustomResource,
+    managesPassword: pulumi.Output<boolean | undefined>,
     secrets: pulumi.Output<Array<{ secretArn: string; kmsKeyId: string }>>,
     host: pulumi.Output<string>,
     port: pulumi.Output<number>,
     securityGroups: pulumi.Output<string[]>,
     options: RdsPostgresOptions,
   ): PostgresDatabase {
-    const secret = secrets.apply((list) => {
-      if (!list || list.length === 0) throw new Error('the RDS database has no RDS-managed secret; create it with manageMasterUserPassword: true, or use PostgresDatabase.fromSecret');
-      return list[0];
+    const secret = pulumi.all([secrets, managesPassword, resource.urn]).apply(([list, managed, urn]) => {
+      if (list && list.length > 0) return list[0];
+      throw new Error(missingRdsSecretMessage(factory, urn, managed === true));
     });
     return new PostgresDatabase({
       secretArn: secret.secretArn,
       secretKmsKeyArn: secret.kmsKeyId,
       host,
       port,
-      securityGroupId: options.securityGroupId ?? securityGroups.apply((ids) => ids[0]),
+      securityGroupId: options.securityGroupId ?? pulumi.all([securityGroups, resource.urn]).apply(([ids, urn]) => {
+        if (ids && ids.length > 0) return ids[0];
+        throw new Error(missingRdsSecurityGroupMessage(factory, urn));
+      }),
       postgresMajorVersion: options.postgresMajorVersion,
       managed: true,
     }, resource);

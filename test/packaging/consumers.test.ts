@@ -1,0 +1,231 @@
+/**
+ * The packed package, installed into small consumer projects the way users set them up: every import path resolves
+ * under each module resolution TypeScript offers, for CommonJS and ES module projects, the programs run, and a CDK-only
+ * or Pulumi-only install needs nothing of the other framework.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compile, ConsumerProject, createConsumer, describe as output, PackedPackage, packPackage, ROOT, run } from './consumer-project';
+
+// Compiling the package and each consumer takes a while on a shared machine.
+jest.setTimeout(600_000);
+
+const CDK = ['aws-cdk-lib', 'constructs'];
+const PULUMI = ['@pulumi/pulumi', '@pulumi/aws', '@pulumi/azure-native'];
+const NODE_TYPES = ['@types/node'];
+
+/** Imports one symbol from every import path and prints the `typeof` of each. */
+const EVERY_IMPORT_PATH = `
+import { BackupTier } from 'postgres-backup-constructs';
+import { BackupTier as CoreBackupTier } from 'postgres-backup-constructs/core';
+import { ScheduledPgDump as CdkScheduledPgDump } from 'postgres-backup-constructs/cdk';
+import { ScheduledPgDump as AwsScheduledPgDump } from 'postgres-backup-constructs/pulumi/aws';
+import { ScheduledPgDump as AzureScheduledPgDump } from 'postgres-backup-constructs/pulumi/azure';
+import { BackupMocks } from 'postgres-backup-constructs/pulumi/testing';
+import { BackupLayout } from 'postgres-backup-constructs/runner';
+
+const loaded: Record<string, unknown> = {
+  '.': BackupTier, core: CoreBackupTier, cdk: CdkScheduledPgDump, 'pulumi/aws': AwsScheduledPgDump,
+  'pulumi/azure': AzureScheduledPgDump, 'pulumi/testing': BackupMocks, runner: BackupLayout,
+};
+console.log(JSON.stringify(Object.fromEntries(Object.entries(loaded).map(([entry, value]) => [entry, typeof value]))));
+`;
+const EVERY_IMPORT_PATH_LOADED = {
+  '.': 'function',
+  'core': 'function',
+  'cdk': 'function',
+  'pulumi/aws': 'function',
+  'pulumi/azure': 'function',
+  'pulumi/testing': 'function',
+  'runner': 'function',
+};
+
+/** The frameworks this process loaded, as a JSON line: proves an install without the other one works. */
+const LOADED_FRAMEWORKS = `
+const frameworks = Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](aws-cdk-lib|@pulumi)[\\\\/]/.test(file))
+  .map((file) => /node_modules[\\\\/](aws-cdk-lib|@pulumi)/.exec(file)![1]);
+console.log(JSON.stringify({ frameworks: [...new Set(frameworks)].sort() }));
+`;
+
+/** A CDK app as `cdk init` and projen make them: CommonJS, `"moduleResolution": "node"`. */
+const CDK_APP = `
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { PostgresDatabase, ScheduledPgDump } from 'postgres-backup-constructs/cdk';
+
+const app = new App({ outdir: path.join(__dirname, 'cdk.out') });
+const stack = new Stack(app, 'Backups', { env: { account: '123456789012', region: 'eu-west-1' } });
+const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+const orders = new rds.DatabaseInstance(stack, 'Orders', {
+  engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+  vpc,
+});
+new ScheduledPgDump(stack, 'NightlyDump', {
+  vpc,
+  database: PostgresDatabase.fromInstance(orders),
+  databaseNames: ['orders'],
+});
+const template = app.synth().getStackByName('Backups').template;
+const types = Object.values(template.Resources as Record<string, { Type: string }>).map((resource) => resource.Type);
+console.log(JSON.stringify({ taskDefinitions: types.filter((type) => type === 'AWS::ECS::TaskDefinition').length }));
+${LOADED_FRAMEWORKS}`;
+
+/** A Pulumi program as Pulumi's TypeScript template makes them: CommonJS, `"moduleResolution": "node"`. */
+const PULUMI_PROGRAM = `
+import * as rds from '@pulumi/aws/rds';
+import { PostgresDatabase, ScheduledPgDump } from 'postgres-backup-constructs/pulumi/aws';
+
+const orders = new rds.Instance('orders', {
+  engine: 'postgres', engineVersion: '16.4', instanceClass: 'db.t4g.micro', allocatedStorage: 20,
+  username: 'app', manageMasterUserPassword: true, backupRetentionPeriod: 7,
+});
+
+export const dump = new ScheduledPgDump('nightly', {
+  vpcId: 'vpc-0example',
+  subnetIds: ['subnet-0a', 'subnet-0b'],
+  database: PostgresDatabase.fromInstance(orders, { postgresMajorVersion: 16 }),
+  image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/pg-backup:16',
+  databaseNames: ['orders'],
+});
+`;
+
+/** The unit test of the Pulumi program that README shows. */
+function readmeUnitTest(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const block = /```ts\n(\/\/ index\.test\.ts[\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('README has no ```ts block starting with "// index.test.ts"');
+  return block[1];
+}
+
+/** Where a stack trace's frames point inside the installed package. */
+function packageFilesIn(stack: string): string[] {
+  return [...stack.matchAll(/(\/[^\s():]*node_modules\/postgres-backup-constructs\/[^\s():]+):\d+:\d+/g)].map((match) => match[1]);
+}
+
+let packed: PackedPackage;
+beforeAll(() => {
+  packed = packPackage();
+});
+
+describe('the packed package', () => {
+  test('holds the compiled JavaScript and declarations without source maps or TypeScript sources', () => {
+    expect(packed.files).toEqual(expect.arrayContaining(['lib/cdk/index.js', 'lib/cdk/index.d.ts', 'lib/pulumi/testing/index.js', 'runner-image/Dockerfile']));
+    expect(packed.files.filter((file) => file.endsWith('.map') || file.startsWith('src/'))).toEqual([]);
+    const mapped = packed.files.filter((file) => file.endsWith('.js'))
+      .filter((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').includes('sourceMappingURL'));
+    expect(mapped).toEqual([]);
+  });
+
+  test('a stack trace from inside the package points only at files the package ships, even with source maps enabled', () => {
+    const dir = createConsumer(packed, {
+      type: 'commonjs',
+      compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' },
+      files: {
+        'trace.ts': `
+import { parseSchedule } from 'postgres-backup-constructs/core';
+try {
+  parseSchedule({ expression: 'every night' });
+} catch (error) {
+  console.log((error as Error).stack);
+}
+`,
+      },
+      packages: NODE_TYPES,
+    });
+    const built = compile(dir);
+    expect(built.status).toBe(0);
+    const result = run(process.execPath, ['--enable-source-maps', 'out/trace.js'], dir);
+    expect(result.status).toBe(0);
+    const files = packageFilesIn(result.stdout);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((file) => !fs.existsSync(file))).toEqual([]);
+  });
+});
+
+/**
+ * Module settings of the projects users have, with the package type they go with. `tsc --init` sets
+ * `esModuleInterop` (pino's declarations need it); one project also checks every declaration file it loads
+ * (`skipLibCheck: false`): it costs time, so the others skip that, as `tsc --init` does.
+ */
+const RESOLUTIONS: Array<[string, Pick<ConsumerProject, 'type' | 'compilerOptions'>]> = [
+  ['CommonJS with "moduleResolution": "node" (node10)', {
+    type: 'commonjs',
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022', esModuleInterop: true, skipLibCheck: false },
+  }],
+  ['CommonJS with "moduleResolution": "node16"', {
+    type: 'commonjs',
+    compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', esModuleInterop: true, skipLibCheck: true },
+  }],
+  ['ES modules with "moduleResolution": "nodenext"', {
+    type: 'module',
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', esModuleInterop: true, skipLibCheck: true },
+  }],
+  ['ES modules with "moduleResolution": "bundler"', {
+    type: 'module',
+    compilerOptions: { module: 'esnext', moduleResolution: 'bundler', target: 'es2022', esModuleInterop: true, skipLibCheck: true },
+  }],
+];
+
+describe.each(RESOLUTIONS)('a project using %s', (_name, settings) => {
+  test('compiles imports of every import path and runs them', () => {
+    const dir = createConsumer(packed, { ...settings, files: { 'main.ts': EVERY_IMPORT_PATH }, packages: [...CDK, ...PULUMI, ...NODE_TYPES] });
+    const built = compile(dir);
+    expect(output(built)).toBe(output({ status: 0, stdout: '', stderr: '' }));
+    const result = run(process.execPath, ['out/main.js'], dir);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(EVERY_IMPORT_PATH_LOADED);
+  });
+});
+
+describe('a CDK-only install (no @pulumi packages)', () => {
+  test('synthesizes an app with ScheduledPgDump without loading Pulumi', () => {
+    const dir = createConsumer(packed, {
+      type: 'commonjs',
+      compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' },
+      files: { 'app.ts': CDK_APP },
+      packages: [...CDK, ...NODE_TYPES],
+    });
+    expect(run(process.execPath, ['-e', 'require.resolve("@pulumi/pulumi")'], dir).status).not.toBe(0);
+    const built = compile(dir);
+    expect(output(built)).toBe(output({ status: 0, stdout: '', stderr: '' }));
+    const result = run(process.execPath, ['out/app.js'], dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([{ taskDefinitions: 1 }, { frameworks: ['aws-cdk-lib'] }]);
+  });
+});
+
+describe('a Pulumi-only install (no aws-cdk-lib)', () => {
+  test("runs the program's unit test from README with the mocks of /pulumi/testing", () => {
+    const dir = createConsumer(packed, {
+      type: 'commonjs',
+      // Pulumi's TypeScript template.
+      compilerOptions: {
+        target: 'es2020',
+        module: 'commonjs',
+        moduleResolution: 'node',
+        sourceMap: true,
+        experimentalDecorators: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
+      },
+      files: { 'index.ts': PULUMI_PROGRAM, 'index.test.ts': readmeUnitTest() },
+      packages: [...PULUMI, ...NODE_TYPES],
+    });
+    expect(run(process.execPath, ['-e', 'require.resolve("aws-cdk-lib")'], dir).status).not.toBe(0);
+    const built = compile(dir);
+    expect(output(built)).toBe(output({ status: 0, stdout: '', stderr: '' }));
+    const result = run(process.execPath, ['--test', 'out/index.test.js'], dir);
+    expect(output(result)).toMatch(/^exit 0\n[\s\S]*# pass 1\n[\s\S]*# fail 0\n/);
+  });
+});
+
+describe('README', () => {
+  test('links only to files the package ships or to absolute addresses, so its links work on the npm page', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const relative = [...readme.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)].map((match) => match[1]).filter((target) => !/^[a-z]+:/.test(target));
+    expect(relative.filter((target) => !packed.files.includes(target))).toEqual([]);
+  });
+});
