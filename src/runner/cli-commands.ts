@@ -9,9 +9,10 @@ import { DRILL_PITR_COMMAND_FLAGS, drillPitrCommand } from './drill-pitr-command
 import { LIST_COMMAND_FLAGS, listCommand } from './list-command';
 import { UsageError } from './runner-error';
 import { runnerVersion } from './runner-version';
+import { STATUS_COMMAND_FLAGS, statusCommand } from './status-command';
 
 /** The commands of `pg-backup`. */
-export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'check' | 'drill-pitr' | 'check-archive';
+export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'status' | 'check' | 'drill-pitr' | 'check-archive';
 
 /** One command of `pg-backup`: its flags, its help and what runs it. */
 export interface CommandDefinition {
@@ -63,6 +64,13 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
     synopsis: '--from URI',
     flags: LIST_COMMAND_FLAGS,
     run: listCommand,
+  },
+  'status': {
+    summary: 'per database: the newest complete backup, its age, size and rows, the RPO, broken and partial backups',
+    synopsis: '--from URI [--rpo DUR]',
+    notes: ['Exits 1 when a database\'s newest complete backup is older than --rpo (or it has none).'],
+    flags: STATUS_COMMAND_FLAGS,
+    run: statusCommand,
   },
   'check': {
     summary: 'check a live or restored database: row-count bounds and SQL checks',

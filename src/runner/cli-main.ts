@@ -65,13 +65,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const reader = new FlagReader(parsed.flags, env);
     common = readCommonOptions(reader, env);
     logger = createRunnerLogger(parsed.command, common.logLevel);
-    const context: CommandContext = { common, logger, env, signal, database: common.database };
+    const context: CommandContext = {
+      common, logger, env, signal, database: common.database, stdoutIsTerminal: io.stdoutIsTerminal ?? process.stdout.isTTY === true,
+    };
     // The command may learn its database on the way (dump reads it from the URL or secret); a failure names it too.
     const report = await COMMAND_TABLE[parsed.command].run(reader, context).finally(() => {
       database = context.database ?? '';
     });
     if (signal.aborted) throw signal.reason;
     emitMetrics(common.metrics, report.database, report.metrics, { command: parsed.command });
+    if (report.table !== undefined) writeText(report.table);
+    if (report.failure !== undefined) {
+      logger.error(report.failure);
+      const fields = { ...report.result, metrics: metricFields(report.metrics) };
+      io.writeResult(JSON.stringify({ command: parsed.command, ok: false, exitCode: 1, error: report.failure, ...fields }));
+      return 1;
+    }
     io.writeResult(JSON.stringify({ command: parsed.command, ok: true, ...report.result, metrics: metricFields(report.metrics) }));
     return 0;
   } catch (caught) {

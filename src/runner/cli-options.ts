@@ -48,6 +48,11 @@ export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
   /** Aborts the run. */
   readonly signal: AbortSignal;
+  /**
+   * Whether stdout is a terminal (`list` and `status` then print a table unless `--output json`).
+   * @default false
+   */
+  readonly stdoutIsTerminal?: boolean;
   /** The database the run is about, once known (named by failure metrics); a command sets it when it learns it. */
   database?: string;
 }
@@ -61,12 +66,13 @@ export interface CommandReport {
   /** Metrics of the run. */
   readonly metrics: MetricValue[];
   /**
-   * Exit status of a run that finished but found a problem (e.g. `status` with a backup older than the RPO).
-   * @default 0
+   * What a run that finished found wrong (e.g. `status`: a backup older than the RPO): the run exits 1, and the
+   * result line, with every field, says `ok: false` and this as its error.
+   * @default - nothing: the run succeeded
    */
-  readonly exitCode?: number;
+  readonly failure?: string;
   /**
-   * Text for a person, written to stdout before the result line when stdout is a terminal (`--output table`).
+   * Text for a person, written to stdout before the result line (`--output table`).
    * @default - none
    */
   readonly table?: string;
@@ -169,7 +175,7 @@ export class FlagReader {
     if (text === undefined) return fallback;
     const value = parseDurationSeconds(text);
     if (value === undefined) {
-      this.validator.report({ path: `--${flag}`, value: text, allowed: 'a duration such as 30s, 500ms, 5m or 1h (a bare number is seconds)' });
+      this.validator.report({ path: `--${flag}`, value: text, allowed: 'a duration such as 30s, 500ms, 5m, 1h or 2d (a bare number is seconds)' });
       return fallback;
     }
     return this.validator.number(`--${flag}`, value, min, max, 'seconds') ? value : fallback;
@@ -198,9 +204,9 @@ export class FlagReader {
   }
 }
 
-/** Parses `30s`, `500ms`, `5m`, `1h` or a bare number of seconds. */
+/** Parses `30s`, `500ms`, `5m`, `1h`, `2d` or a bare number of seconds. */
 export function parseDurationSeconds(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(text);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$/.exec(text);
   if (!match) return undefined;
   const value = Number(match[1]);
   switch (match[2]) {
@@ -211,6 +217,8 @@ export function parseDurationSeconds(text: string): number | undefined {
       return value * 60;
     case 'h':
       return value * 3600;
+    case 'd':
+      return value * 86_400;
     default:
       return value;
   }

@@ -3,22 +3,25 @@ import { BACKUP_DATABASE_FLAG, FROM_FLAG } from './backup-commands';
 import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
 import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
+import { OUTPUT_FLAG, formatBytes, formatTable, readOutputMode } from './cli-output';
 import { openBackupStore } from './open-backup-store';
 
 /** The flags of `pg-backup list`. */
 export const LIST_COMMAND_FLAGS: readonly FlagDefinition[] = [
   FROM_FLAG,
   { ...BACKUP_DATABASE_FLAG, description: 'list only the backups of this database', default: 'every database' },
+  OUTPUT_FLAG,
 ];
 
 /**
  * `pg-backup list`: every complete backup under the location, oldest snapshot first per database, and
  * beside them every manifest that cannot be read (`broken`, with the reason): one broken manifest never
- * hides the others.
+ * hides the others. On a terminal (or with `--output table`) a table comes before the result line.
  */
 export async function listCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, env, logger } = context;
   const from = reader.required('from');
+  const output = readOutputMode(reader, context);
   reader.throwIfInvalid('list');
   const location = parseBackupLocation(from, '--from');
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
@@ -37,12 +40,22 @@ export async function listCommand(reader: FlagReader, context: CommandContext): 
       manifestKey,
     }));
     for (const entry of catalog.broken) logger.warn(entry, `broken manifest ${entry.manifestKey}: ${entry.reason}`);
+    const table = output === 'table' ? formatTable(
+      ['DATABASE', 'BACKUP', 'FINISHED', 'FORMAT', 'SIZE', 'ROWS', 'TABLES', 'GLOBALS'],
+      [
+        ...backups.map((backup) => [
+          backup.database, backup.backupId, backup.finishedAt, backup.format, formatBytes(backup.bytes), backup.rows, backup.tables, backup.globals ? 'yes' : 'no',
+        ]),
+        ...catalog.broken.map((entry) => [entry.database, entry.backupId, `BROKEN: ${entry.reason}`, '', '', '', '', '']),
+      ],
+    ) : undefined;
     return {
       database: common.database ?? '',
       metrics: [],
       result: {
         location: formatBackupLocation(location), count: backups.length, backups, brokenCount: catalog.broken.length, broken: catalog.broken,
       },
+      table,
     };
   } finally {
     store.close();

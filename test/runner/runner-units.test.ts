@@ -177,7 +177,7 @@ describe('command-line flags', () => {
     expect(options.metrics).toEqual({ namespace: 'Ns', dimensions: { Env: 'prod', Team: 'data' }, destination: 'stderr' });
   });
 
-  test.each([['30s', 30], ['500ms', 0.5], ['5m', 300], ['1h', 3600], ['12', 12], ['soon', undefined]])('reads the duration %s as %s seconds', (text, seconds) => {
+  test.each([['30s', 30], ['500ms', 0.5], ['5m', 300], ['1h', 3600], ['2d', 172_800], ['12', 12], ['soon', undefined]])('reads the duration %s as %s seconds', (text, seconds) => {
     expect(parseDurationSeconds(text)).toBe(seconds);
   });
 });
