@@ -24,6 +24,7 @@ import {
 } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../core/construct-prop-paths';
+import { checkDatabaseNames } from '../core/database-name';
 import { resolveBackupPolicy } from '../core/defaults';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
@@ -224,8 +225,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       memoryLimitMiB: props.memoryLimitMiB ?? 2048,
       ephemeralStorageGiB: props.ephemeralStorageGiB,
     });
-    validator.nonEmptyStrings('databaseNames', databaseNames);
-    if (databaseNames.length === 0) validator.report({ path: 'databaseNames', value: databaseNames, allowed: 'at least one database name' });
+    checkDatabaseNames(validator, 'databaseNames', databaseNames);
     const major = props.postgresMajorVersion ?? props.database.postgresMajorVersion;
     if (major === undefined) {
       validator.report({ path: 'postgresMajorVersion', value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });

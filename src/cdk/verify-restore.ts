@@ -18,6 +18,7 @@ import { IPgDumpSource } from './pg-dump-source';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { checkDatabaseName } from '../core/database-name';
 import { resolveVerification } from '../core/defaults';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { VerificationPolicy } from '../core/policy';
@@ -145,6 +146,7 @@ export class VerifyRestore extends Construct {
     validator.integer('jobs', props.jobs, 1, 64);
     const databaseName = props.databaseName ?? source.databaseNames[0];
     if (databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
+    checkDatabaseName(validator, 'databaseName', databaseName);
     const checkFiles = props.checkFiles ?? [];
     checkFiles.forEach((file, index) => {
       if (!fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });

@@ -1,5 +1,6 @@
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from './backup-tier';
 import { CostEstimate, estimateMonthlyCost } from './cost-estimate';
+import { checkDatabaseNames } from './database-name';
 import { defaultRpoHours, resolveImmutability } from './defaults';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupPolicy, ImmutabilityPolicy } from './policy';
@@ -77,9 +78,6 @@ export interface BlueprintServerPolicy {
 /** The pattern of a server id: it names a key folder, a metric dimension and resource names. */
 export const BLUEPRINT_SERVER_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
-/** The pattern of a protected database name: it is passed as one argument and used in resource names. */
-export const BLUEPRINT_DATABASE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
-
 /**
  * Checks one server of a blueprint and works out its policy, the rules both front ends share: a unique id of the
  * allowed shape, database names, the tier with its overrides, immutability left to the blueprint's tier (the bucket
@@ -96,10 +94,7 @@ export function planBlueprintServer(
     ids.add(entry.id);
   }
   const databaseNames = entry.databaseNames ?? ['postgres'];
-  if (databaseNames.length === 0) validator.report({ path: `${path}.databaseNames`, value: [], allowed: 'at least one database name' });
-  databaseNames.forEach((name, nameIndex) => validator.matches(`${path}.databaseNames[${nameIndex}]`, name, BLUEPRINT_DATABASE_NAME_PATTERN,
-    'a PostgreSQL database name of letters, digits, "_", "$" and "-", at most 63'));
-  if (new Set(databaseNames).size !== databaseNames.length) validator.report({ path: `${path}.databaseNames`, value: databaseNames, allowed: 'names without repeats' });
+  checkDatabaseNames(validator, `${path}.databaseNames`, databaseNames);
   if (entry.overrides?.immutability !== undefined) {
     validator.report({
       path: `${path}.overrides.immutability`,

@@ -40,3 +40,4 @@ export * from './restorable-time-check';
 export * from './blueprint-server';
 export * from './blueprint-drill-groups';
 export * from './construct-prop-paths';
+export * from './database-name';

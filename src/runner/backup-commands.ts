@@ -1,4 +1,4 @@
-import type { LogicalDumpPolicy } from '../core';
+import { DATABASE_NAME_ALLOWED, DATABASE_NAME_PATTERN, type LogicalDumpPolicy } from '../core';
 import type { BackupSelection } from './backup-catalog';
 import { isBackupId } from './backup-id';
 import { type BackupLocation, formatBackupLocation, parseBackupLocation } from './backup-location';
@@ -11,6 +11,7 @@ import { type DatabaseConnection, resolveConnection } from './database-connectio
 import { dumpMetrics, runDump } from './dump-command';
 import { openBackupStore } from './open-backup-store';
 import { restoreMetrics, runRestore } from './restore-command';
+import { UsageError } from './runner-error';
 import { runVerify, verifyMetrics } from './verify-command';
 
 /** `--database` of the commands that read backups: whose backups. */
@@ -108,6 +109,11 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
   const connection = resolveConnection({
     url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url', database: common.database, requireDatabase: true,
   }, env);
+  // The name becomes the backups' folder and a metric dimension: the one rule of every front end applies.
+  if (!DATABASE_NAME_PATTERN.test(connection.database)) {
+    const source = common.database !== undefined ? '--database' : 'the database of --database-url';
+    throw new UsageError(`dump: ${source} is ${JSON.stringify(connection.database)}; allowed: ${DATABASE_NAME_ALLOWED}`);
+  }
   context.database = connection.database;
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {

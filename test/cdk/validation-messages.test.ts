@@ -27,6 +27,12 @@ const PLAN_RULES = [
   { name: 'monthly', frequency: 'monthly' as const, retentionDays: 0 },
 ];
 
+const BAD_NAMES = ['orders', 'my db', 'orders'];
+const BAD_NAME_LINES = [
+  'databaseNames[1] is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"',
+  'databaseNames[2] is "orders"; allowed: a name not listed before (databaseNames[0] has it)',
+];
+
 describe('a validation error names the construct path and the prop as the user wrote it, the value and the allowed range', () => {
   const cases: Array<{ name: string; construct: string; build: (fixture: Fixture) => void; line: string }> = [
     {
@@ -149,5 +155,28 @@ describe('a validation error names the construct path and the prop as the user w
     const error = errorOf(build);
     expect(error.construct).toBe(construct);
     expect(error.message.split('\n')).toContain(`  - ${line}`);
+  });
+});
+
+describe('database names follow one rule in every front end: a name with a space and a name listed twice are refused', () => {
+  test('ScheduledPgDump', () => {
+    const error = errorOf(({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), databaseNames: BAD_NAMES }));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - Backups/NightlyDump: ${line}`));
+  });
+
+  test('PostgresBackupBlueprint, under the server', () => {
+    const error = errorOf(({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
+      vpc, tier: BackupTier.BRONZE, image: TEST_RUNNER_IMAGE, databases: [{ id: 'orders-db', database: instance, databaseNames: BAD_NAMES }],
+    }));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - Backups/Fleet: ${line.replace(/databaseNames/g, 'databases[0].databaseNames')}`));
+  });
+
+  test('VerifyRestore, for the database it restores', () => {
+    const error = errorOf(({ stack, vpc, instance }) => new VerifyRestore(stack, 'Verify', {
+      vpc, source: new ScheduledPgDump(stack, 'NightlyDump', minimalDumpProps(vpc, instance)), image: TEST_RUNNER_IMAGE, databaseName: 'my db',
+    }));
+    expect(error.message.split('\n').slice(1)).toEqual([
+      '  - Backups/Verify: databaseName is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"',
+    ]);
   });
 });

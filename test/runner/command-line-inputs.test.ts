@@ -37,6 +37,17 @@ describe('a connection that names no database', () => {
     expect(fs.readdirSync(root)).toEqual([]);
   });
 
+  test.each<[string, string[]]>([
+    ['--database', ['--database-url', 'postgres://backup@db.internal:5432/shop', '--database', 'my db']],
+    ['the database of --database-url', ['--database-url', 'postgres://backup@db.internal:5432/my%20db']],
+  ])('a dump of a database whose name breaks the one name rule (%s) is a usage error, before anything is written', async (source, flags) => {
+    const run = await cli(['dump', ...flags, '--to', `file://${root}`], {});
+    expect(run.exitCode).toBe(2);
+    expect(run.results).toHaveLength(1);
+    expect(run.results[0].error).toBe(`dump: ${source} is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"`);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+
   test('--database names it, for a URL and for a secret alike', () => {
     expect(resolveConnection({ url: 'postgres://backup@db:5432', flag: '--database-url', database: 'shop', requireDatabase: true }, {}).describe())
       .toBe('backup@db:5432/shop');

@@ -18,6 +18,7 @@ import { recordProtectedDatabase } from './require-postgres-backups';
 import { createSchedulerRole } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
+import { checkDatabaseNames } from '../../core/database-name';
 import { resolveBackupPolicy } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { dumpBucketLifecycleRules } from '../../core/lifecycle';
@@ -474,8 +475,7 @@ function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
     cpu: props.cpu ?? 1024, memoryLimitMiB: props.memoryLimitMiB ?? 2048, ephemeralStorageGiB: props.ephemeralStorageGiB,
   });
   const names = props.databaseNames ?? ['postgres'];
-  validator.nonEmptyStrings('databaseNames', names);
-  if (!validator.isUnresolved(names) && names.length === 0) validator.report({ path: 'databaseNames', value: names, allowed: 'at least one database name' });
+  checkDatabaseNames(validator, 'databaseNames', names);
   if (props.postgresMajorVersion === undefined) {
     validator.report({ path: 'postgresMajorVersion', value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
   }

@@ -14,6 +14,7 @@ import { assumedByService, policyDocument } from './policy-document';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { postgresServerImage } from './runner-image';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { checkDatabaseName } from '../../core/database-name';
 import { resolveVerification } from '../../core/defaults';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { VerificationPolicy } from '../../core/policy';
@@ -378,6 +379,7 @@ function checkDrillProps(validator: Validator, props: DrillPolicyProps): void {
   });
   validator.integer('jobs', props.jobs, 1, 64);
   if (props.databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
+  checkDatabaseName(validator, 'databaseName', props.databaseName);
   (props.checkFiles ?? []).forEach((file, index) => {
     if (!validator.isUnresolved(file) && !fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });
   });

@@ -14,6 +14,7 @@ import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
+import { checkDatabaseNames } from '../../core/database-name';
 import { resolveLogicalDump, resolveVerification } from '../../core/defaults';
 import { LifecycleTransition } from '../../core/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy';
@@ -381,15 +382,7 @@ function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
     validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),
   ));
   const names = props.databaseNames ?? ['postgres'];
-  if (!validator.isUnresolved(names)) {
-    validator.nonEmptyStrings('databaseNames', names);
-    if (names.length === 0) validator.report({ path: 'databaseNames', value: names, allowed: 'at least one database name' });
-    const seen = new Set<string>();
-    names.forEach((database, index) => {
-      if (seen.has(database)) validator.report({ path: `databaseNames[${index}]`, value: database, allowed: 'a name not listed before' });
-      seen.add(database);
-    });
-  }
+  checkDatabaseNames(validator, 'databaseNames', names);
   validator.integer('postgresMajorVersion', props.postgresMajorVersion, 12, 99);
   validator.oneOf('cpu', props.cpu, CONSUMPTION_CPUS);
   const cpu = props.cpu ?? 1;

@@ -45,6 +45,12 @@ function errorOf(build: () => void): PolicyValidationError {
   throw new Error('nothing was thrown');
 }
 
+const BAD_NAMES = ['orders', 'my db', 'orders'];
+const BAD_NAME_LINES = [
+  'databaseNames[1] is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"',
+  'databaseNames[2] is "orders"; allowed: a name not listed before (databaseNames[0] has it)',
+];
+
 describe('a validation error names the resource and the prop as the user wrote it, the value and the allowed range', () => {
   const cases: Array<{ name: string; construct?: string; build: () => void; line: string }> = [
     {
@@ -97,5 +103,12 @@ describe('a validation error names the resource and the prop as the user wrote i
     const error = errorOf(build);
     expect(error.construct).toBe(construct);
     expect(error.message.split('\n')).toContain(`  - ${line}`);
+  });
+});
+
+describe('database names follow one rule in every front end: a name with a space and a name listed twice are refused', () => {
+  test('ScheduledPgDump', () => {
+    const error = errorOf(() => new ScheduledPgDump('nightly-dump', { ...DUMP, databaseNames: BAD_NAMES }));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - nightly-dump: ${line}`));
   });
 });
