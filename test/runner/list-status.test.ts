@@ -24,7 +24,8 @@ describe('pg-backup list and status of a location with complete, broken, partial
     fresh = dump.results[0];
     // A torn manifest (disk full while it was written) beside the good backup.
     fs.mkdirSync(path.join(root, 'orders', TORN_ID));
-    fs.copyFileSync(path.join(root, 'orders', fresh.backupId, 'dump.pgdump'), path.join(root, 'orders', TORN_ID, 'dump.pgdump'));
+    const dumpName: string = fresh.objects.find((object: { role: string }) => object.role === 'dump').name;
+    fs.copyFileSync(path.join(root, 'orders', fresh.backupId, dumpName), path.join(root, 'orders', TORN_ID, dumpName));
     fs.writeFileSync(path.join(root, 'orders', TORN_ID, 'manifest.json'), '');
     // A dump that never finished: objects, no manifest.
     fs.mkdirSync(path.join(root, 'orders', PARTIAL_ID));
