@@ -115,7 +115,9 @@ function pulumiAlarms(prefix: string) {
 
 /** The permissions of the scheduler role whose policy grants `action`. */
 function cfnSchedulerPermissions(action: string): string[] {
-  const role = cfnResources('AWS::IAM::Role', 'SchedulerRoleForTarget').map((r) => r.id).find((id) => cfnRoleStatements(id).some((s) => [s.Action].flat().includes(action)));
+  // A dump schedule has a role of its own (ScheduleRole); drill schedules use the stack's shared SchedulerRoleForTarget.
+  const candidates = [...cfnResources('AWS::IAM::Role', 'DumpScheduleRole'), ...cfnResources('AWS::IAM::Role', 'SchedulerRoleForTarget')];
+  const role = candidates.map((r) => r.id).find((id) => cfnRoleStatements(id).some((s) => [s.Action].flat().includes(action)));
   return permissions(cfnRoleStatements(role!));
 }
 
