@@ -131,7 +131,7 @@ describe('a failed dump leaves no manifest, keeps latest and every earlier backu
     await proxy.cut();
     const run = await dump.done;
     expectFailure(run, new RegExp(`the object store at http://127\\.0\\.0\\.1:${proxy.port} became unreachable while uploading ` +
-      's3://fault-backups/dumps/orders/\\S+/dump\\.pgdump: .*(ECONNREFUSED|ECONNRESET|socket hang up).*the multipart upload was abandoned'));
+      's3://fault-backups/dumps/orders/\\S+/dump\\.pgdump(\\.zst)?: .*(ECONNREFUSED|ECONNRESET|socket hang up).*the multipart upload was abandoned'));
     await expectEarlierBackupIntact(s3State, before, s3Uri, earlierS3Backup);
   });
 
