@@ -40,14 +40,25 @@ async function downloadObject(
       throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(explainMissingProgram(error, method))}`, { cause: error });
     });
     decompressor.stdin!.on('error', () => undefined);
-    await Promise.all([pipeline(source, digest, decompressor.stdin!, { signal }).catch(async (error: unknown) => {
-      // A decompressor that stopped reading explains the broken pipe better than the pipe does.
-      await decompressed;
+    try {
+      await Promise.all([pipeline(source, digest, decompressor.stdin!, { signal }).catch(async (error: unknown) => {
+        // A decompressor that stopped reading explains the broken pipe better than the pipe does.
+        await decompressed;
+        throw error;
+      }), decompressed]);
+    } catch (error) {
+      // A damaged object also fails to decompress; what the manifest proves (size, sha256) names the cause better.
+      if (!signal?.aborted) checkAgainstManifest(key, object, digest);
       throw error;
-    }), decompressed]);
+    }
   } else {
     await pipeline(source, digest, fs.createWriteStream(file), { signal });
   }
+  checkAgainstManifest(key, object, digest);
+}
+
+/** Throws when the stored bytes differ from what the manifest records. */
+function checkAgainstManifest(key: string, object: ManifestObject, digest: DigestingStream): void {
   // Size first: a short object is a truncated upload or a damaged store, which says more than a digest mismatch.
   if (digest.bytes !== object.bytes) {
     throw new RunnerError(`${key} is truncated or damaged: ${digest.bytes} bytes where the manifest records ${object.bytes}`);

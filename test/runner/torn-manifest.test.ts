@@ -42,7 +42,7 @@ describe('a manifest that cannot be read never breaks the location', () => {
       const probe = await dumpTo(measured);
       expect(probe.exitCode).toBe(0);
       const page = 4096;
-      dumpPages = Math.ceil(fs.statSync(path.join(measured, 'depot', probe.result.backupId, 'dump.pgdump')).size / page);
+      dumpPages = Math.ceil(probe.result.objects.find((object: { role: string }) => object.role === 'dump').bytes / page);
       fs.mkdirSync(mountPoint);
       // A real, tiny file system (tmpfs refuses writes beyond its size with ENOSPC); needs root, which the test run has.
       execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${(2 * dumpPages + 2) * page},mode=0777`, 'tmpfs', mountPoint]);

@@ -15,6 +15,11 @@ describe('verify refuses a damaged or wrong backup and leaves nothing behind', (
   const manifests = () => fs.readdirSync(path.join(root, 'ledger')).filter((name) => fs.existsSync(path.join(root, 'ledger', name, 'manifest.json'))).sort();
   const latest = () => fs.readFileSync(path.join(root, 'ledger', 'latest'), 'utf8');
   const backupFile = (backupId: string, name: string) => path.join(root, 'ledger', backupId, name);
+  /** The dump object's name as the manifest records it (its suffix follows the compression: dump.pgdump.zst by default). */
+  const dumpObject = (backupId: string) => {
+    const manifest = JSON.parse(fs.readFileSync(backupFile(backupId, 'manifest.json'), 'utf8'));
+    return (manifest.objects as Array<{ role: string; name: string }>).find((object) => object.role === 'dump')!.name;
+  };
 
   async function dumpLedger(): Promise<string> {
     const run = await runPgBackup(['dump', '--database-url', pg().url('ledger'), '--to', uri], env());
@@ -45,22 +50,22 @@ describe('verify refuses a damaged or wrong backup and leaves nothing behind', (
 
   test('a truncated dump object fails with its size against the manifest\'s', async () => {
     const backupId = await dumpLedger();
-    const file = backupFile(backupId, 'dump.pgdump');
+    const file = backupFile(backupId, dumpObject(backupId));
     const size = fs.statSync(file).size;
     fs.truncateSync(file, Math.floor(size / 2));
     const before = { manifests: manifests(), latest: latest() };
-    await expectRefused(await verify(backupId), new RegExp(`dump\\.pgdump is truncated or damaged: ${Math.floor(size / 2)} bytes where the manifest records ${size}`), before);
+    await expectRefused(await verify(backupId), new RegExp(`dump\\.pgdump(\\.zst)? is truncated or damaged: ${Math.floor(size / 2)} bytes where the manifest records ${size}`), before);
   });
 
   test('a dump object of the right size but other content fails the sha256 check', async () => {
     const backupId = await dumpLedger();
-    const file = backupFile(backupId, 'dump.pgdump');
+    const file = backupFile(backupId, dumpObject(backupId));
     const bytes = fs.readFileSync(file);
     const middle = Math.floor(bytes.length / 2);
     bytes[middle] = 255 - bytes[middle];
     fs.writeFileSync(file, bytes);
     const before = { manifests: manifests(), latest: latest() };
-    await expectRefused(await verify(backupId), /dump\.pgdump does not match its manifest: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/, before);
+    await expectRefused(await verify(backupId), /dump\.pgdump(\.zst)? does not match its manifest: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/, before);
   });
 
   test('restored row counts that differ from the manifest fail and name the table', async () => {
