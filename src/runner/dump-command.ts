@@ -26,8 +26,8 @@ import { ProgressReporter } from './progress-reporter';
 import { countRowsByOid } from './row-counts';
 import { RunnerError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
-import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
 import { compressedName, requireCompressionProgram, startsWithFrame, type StreamCompressionMethod } from './stream-compression';
+import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
 
 /** Archives start with this magic; anything else is not a pg_dump archive. */
 const ARCHIVE_MAGIC = 'PGDMP';
