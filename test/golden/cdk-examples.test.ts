@@ -1,0 +1,39 @@
+import { Aspects } from 'aws-cdk-lib';
+import { CdkExample, synthesizeCdkExample } from './cdk-examples';
+import { expectGolden, normalizeTemplate } from './golden-files';
+import { PostgresFleetStack } from '../../examples/blueprint/fleet-stack';
+import { PostgresBackupExampleStack } from '../../examples/cdk/backup-stack';
+import { ManagedAuroraExampleStack } from '../../examples/managed-aurora/backup-stack';
+import { ManagedRdsExampleStack } from '../../examples/managed-rds/backup-stack';
+import { SelfHostedPitrExampleStack } from '../../examples/self-hosted-pitr/pitr-stack';
+import { RequirePostgresBackups } from '../../src/cdk';
+
+/** Every CDK example, with the stacks its app.ts creates. */
+const EXAMPLES: CdkExample[] = [
+  { directory: 'blueprint', stacks: { PostgresFleetExample: PostgresFleetStack }, configure: (app) => Aspects.of(app).add(new RequirePostgresBackups()) },
+  { directory: 'cdk', stacks: { PostgresBackupExample: PostgresBackupExampleStack } },
+  { directory: 'managed-aurora', stacks: { ManagedAuroraExample: ManagedAuroraExampleStack } },
+  { directory: 'managed-rds', stacks: { ManagedRdsExample: ManagedRdsExampleStack } },
+  { directory: 'self-hosted-pitr', stacks: { SelfHostedPitrExample: SelfHostedPitrExampleStack } },
+];
+
+describe('the synthesized templates of the CDK examples', () => {
+  test.each(EXAMPLES.map((example) => [example.directory, example] as const))('examples/%s synthesizes the template of its golden file', (directory, example) => {
+    const templates = synthesizeCdkExample(example);
+    expect(Object.keys(templates).sort()).toEqual(Object.keys(example.stacks).sort());
+    for (const [stack, template] of Object.entries(templates)) expectGolden(`${directory}/${stack}.template.json`, template);
+  });
+
+  test('a template is compared without asset hashes and the bootstrap-version check, and with everything else', () => {
+    const hash = 'ab'.repeat(32);
+    const normalized = normalizeTemplate({
+      Parameters: { BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>' }, Retention: { Type: 'Number' } },
+      Rules: { CheckBootstrapVersion: { Assertions: [] } },
+      Resources: { Image: { Type: 'AWS::ECS::TaskDefinition', Properties: { Image: `repo:${hash}`, Cpu: '256' } } },
+    });
+    expect(normalized).toEqual({
+      Parameters: { Retention: { Type: 'Number' } },
+      Resources: { Image: { Type: 'AWS::ECS::TaskDefinition', Properties: { Image: 'repo:<asset-hash>', Cpu: '256' } } },
+    });
+  });
+});
