@@ -21,12 +21,12 @@ import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { resolveVerification } from '../core/defaults';
 import { VerificationPolicy } from '../core/policy';
+import { splitSqlStatements } from '../core/sql-statements';
 import {
   DrillPlaceholder, DrillResourceKind, DrillSnapshotType, RestoreDrillMetric, SnapshotRestoreDrillStateName, snapshotRestoreDrill,
 } from '../core/state-machines';
 import { checkPolicy } from '../core/validate-policy';
 import { Validator } from '../core/validation';
-import { splitSqlStatements } from '../runner/sql-statements';
 
 /** Name of the runner container of the checks task. */
 export const CHECKS_RUNNER_CONTAINER_NAME = 'runner';

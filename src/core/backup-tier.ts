@@ -1,15 +1,4 @@
-import {
-  AlarmPolicy,
-  BackupPlanPolicy,
-  BackupPolicy,
-  CopyPolicy,
-  DatabasePlatform,
-  ImmutabilityPolicy,
-  LogicalDumpPolicy,
-  ManagedSnapshotPolicy,
-  PitrPolicy,
-  VerificationPolicy,
-} from './policy';
+import { BackupPolicy, DatabasePlatform, ImmutabilityPolicy } from './policy';
 import { PolicyValidationError, ValidationIssue } from './validation';
 
 /**
@@ -51,58 +40,13 @@ export interface BackupTierOptions {
 }
 
 /**
- * Parts of a policy that replace or refine a tier's. Each section given is merged prop by prop over the
- * tier's section (a list, such as `backupPlan.rules` or `copies`, replaces the tier's list); other
- * sections stay the tier's.
+ * Parts of a policy that replace or refine a tier's: any section of {@link BackupPolicy}. Each section given
+ * is merged prop by prop over the tier's section (a list, such as `backupPlan.rules` or `copies`, replaces
+ * the tier's list); a section not given stays the tier's.
  */
-export interface BackupTierOverrides {
+export interface BackupTierOverrides extends Omit<BackupPolicy, 'immutability'> {
   /**
-   * Platform.
-   * @default - the tier's
-   */
-  readonly platform?: DatabasePlatform;
-  /**
-   * Logical dumps, merged over the tier's.
-   * @default - the tier's
-   */
-  readonly logicalDump?: LogicalDumpPolicy;
-  /**
-   * Automated snapshots, merged over the tier's.
-   * @default - the tier's
-   */
-  readonly managedSnapshots?: ManagedSnapshotPolicy;
-  /**
-   * Backup plan, merged over the tier's.
-   * @default - the tier's
-   */
-  readonly backupPlan?: BackupPlanPolicy;
-  /**
-   * Copies, replacing the tier's.
-   * @default - the tier's
-   */
-  readonly copies?: CopyPolicy[];
-  /**
-   * Source region.
-   * @default - the tier's (from {@link BackupTierOptions.sourceRegion})
-   */
-  readonly sourceRegion?: string;
-  /**
-   * PITR, merged over the tier's.
-   * @default - the tier's
-   */
-  readonly pitr?: PitrPolicy;
-  /**
-   * Restore drills, merged over the tier's.
-   * @default - the tier's
-   */
-  readonly verification?: VerificationPolicy;
-  /**
-   * Alarms, merged over the tier's.
-   * @default - the tier's
-   */
-  readonly alarms?: AlarmPolicy;
-  /**
-   * Immutability, merged over the tier's.
+   * Immutability, merged over the tier's: a lock's mode or days alone may be given.
    * @default - the tier's
    */
   readonly immutability?: Partial<ImmutabilityPolicy>;

@@ -41,3 +41,4 @@ export * from './blueprint-server';
 export * from './blueprint-drill-groups';
 export * from './construct-prop-paths';
 export * from './database-name';
+export * from './sql-statements';

@@ -11,7 +11,6 @@ import { embeddedMetricLine } from '../../src/runner/embedded-metrics';
 import { parseToolMajorVersion } from '../../src/runner/postgres-tools';
 import { requireClientNotOlder } from '../../src/runner/preflight';
 import { compareSnapshots, newestSnapshot } from '../../src/runner/snapshot-order';
-import { splitSqlStatements } from '../../src/runner/sql-statements';
 
 describe('backup ids', () => {
   test('start with the UTC start time so they sort by time, and end with a random suffix', () => {
@@ -95,30 +94,6 @@ describe('manifests', () => {
     ['a fractional row count', JSON.stringify({ ...valid, rowCounts: { ...valid.rowCounts, tables: [{ schema: 'p', table: 't', rows: 1.5 }] } }), /whole number of rows/],
   ])('are refused with %s', (_name, text, message) => {
     expect(() => parseManifest(Buffer.from(text), 'm.json')).toThrow(message);
-  });
-});
-
-describe('SQL check files', () => {
-  test('split at top-level semicolons only', () => {
-    const script = `
-      -- a comment; with a semicolon
-      SELECT 'a;b' = 'a;b';
-      SELECT "odd;name" FROM t;
-      /* block; /* nested; */ still comment */ SELECT 1;
-      SELECT $fn$ x; y $fn$ <> '';
-      SELECT E'it\\'s;' IS NOT NULL
-    `;
-    expect(splitSqlStatements(script)).toEqual([
-      "-- a comment; with a semicolon\n      SELECT 'a;b' = 'a;b'",
-      'SELECT "odd;name" FROM t',
-      '/* block; /* nested; */ still comment */ SELECT 1',
-      "SELECT $fn$ x; y $fn$ <> ''",
-      "SELECT E'it\\'s;' IS NOT NULL",
-    ]);
-  });
-
-  test('drop statements made only of comments', () => {
-    expect(splitSqlStatements('-- nothing\n;\n/* nor this */;')).toEqual([]);
   });
 });
 
