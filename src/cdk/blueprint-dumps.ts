@@ -21,6 +21,7 @@ import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../core/blueprint-server';
 import { CostEstimate } from '../core/cost-estimate';
 import { resolveLogicalDump } from '../core/defaults';
+import { dumpTaskEphemeralStorageGiB } from '../core/dump-scratch-storage';
 import { ImmutabilityPolicy } from '../core/policy';
 import { runnerDumpArgv } from '../core/runner-argv';
 import { renderEventBridgeSchedule } from '../core/schedule';
@@ -57,6 +58,7 @@ export function createFleetDumps(
     const taskDefinition = new ecs.FargateTaskDefinition(fleet.scope, `DumpTask${major}`, {
       cpu: props.dumpCpu ?? 1024,
       memoryLimitMiB: props.dumpMemoryLimitMiB ?? 2048,
+      ephemeralStorageGiB: dumpTaskEphemeralStorageGiB(servers.filter((server) => server.major === major).map((server) => server.policy.logicalDump)),
       taskRole: dumpTaskRole,
       executionRole: dumpExecutionRole,
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },

@@ -26,6 +26,7 @@ import { runnerImageFromPackage } from './runner-image';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../core/construct-prop-paths';
 import { checkDatabaseNames } from '../core/database-name';
 import { resolveBackupPolicy } from '../core/defaults';
+import { dumpTaskEphemeralStorageGiB } from '../core/dump-scratch-storage';
 import { checkFargateTaskSize } from '../core/fargate-sizes';
 import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
 import { runnerDumpArgv } from '../core/runner-argv';
@@ -127,8 +128,9 @@ export interface ScheduledPgDumpProps {
    */
   readonly memoryLimitMiB?: number;
   /**
-   * Ephemeral storage in GiB (21–200); directory-format dumps are staged there before upload.
-   * @default - Fargate's 20 GiB
+   * Ephemeral storage in GiB (21–200). A directory-format dump holds there only the files pg_dump is writing and
+   * those waiting for upload, not the whole dump.
+   * @default - sized from `dump.largestTableGiB` and `dump.jobs` for a directory-format dump (`dumpTaskEphemeralStorageGiB`), else Fargate's 20 GiB
    */
   readonly ephemeralStorageGiB?: number;
   /**
@@ -272,7 +274,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu ?? 1024,
       memoryLimitMiB: props.memoryLimitMiB ?? 2048,
-      ephemeralStorageGiB: props.ephemeralStorageGiB,
+      ephemeralStorageGiB: props.ephemeralStorageGiB ?? dumpTaskEphemeralStorageGiB([dump]),
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
     });
     const wiring = props.database.runnerWiring();

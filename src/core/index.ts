@@ -33,6 +33,7 @@ export * from './lifecycle-azure';
 export * from './runbook';
 export * from './storage-prices';
 export * from './cost-estimate';
+export * from './dump-scratch-storage';
 export * from './fargate-sizes';
 export * from './runner-argv';
 export * from './managed-backup-plan';

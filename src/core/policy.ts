@@ -58,6 +58,14 @@ export interface LogicalDumpPolicy {
    */
   readonly jobs?: number;
   /**
+   * Size of the largest table the dump holds, GiB (`pg_table_size`, or an upper bound): what sizes the task's scratch
+   * disk for a directory-format dump, which holds only the files pg_dump is writing (one a job, each at most this
+   * large) and finished files waiting for upload, never the whole dump (see `directoryDumpScratchGiB`). A custom-format
+   * dump stages nothing and ignores it.
+   * @default - Fargate's own 20 GiB of ephemeral storage
+   */
+  readonly largestTableGiB?: number;
+  /**
    * Only these tables (`-t`, patterns as in pg_dump).
    * @default - every table
    */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
+import { DIRECTORY_DUMP_FINISHED_FILES_SHARE, dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
 import { ArchivePipe } from './archive-pipe';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
 import { newBackupId } from './backup-id';
@@ -133,12 +133,13 @@ function checkArchiveHead(what: string, head: Buffer, bytes: number, minBytes: n
 }
 
 /**
- * A quarter of the scratch disk's free space: pg_dump is paused above it while finished files wait to be
- * stored, leaving the rest for the files it is still writing and for what it writes before the pause lands.
+ * A share of the scratch disk's free space (a quarter): pg_dump is paused above it while finished files wait to be
+ * stored, leaving the rest for the files it is still writing and for what it writes before the pause lands. The
+ * constructs size the task's disk by the same rule (core's directoryDumpScratchGiB).
  */
 async function scratchBudget(directory: string): Promise<number> {
   const stats = await fs.promises.statfs(directory);
-  return Math.floor((stats.bavail * stats.bsize) / 4);
+  return Math.floor(stats.bavail * stats.bsize * DIRECTORY_DUMP_FINISHED_FILES_SHARE);
 }
 
 /**

@@ -334,3 +334,30 @@ describe('PostgresBackupBlueprint validation', () => {
     expect(build((s, v) => [server(s, v)], {}, BackupTier.SILVER)).toThrow(/tier\.copyRegion is undefined; allowed: a region for copies\[0\]/);
   });
 });
+
+describe('PostgresBackupBlueprint sizes the dump task\'s scratch disk from the directory-dump bound', () => {
+  test('the fleet dump task gets the largest need of its servers\' directory dumps, not their database sizes', () => {
+    const { stack } = blueprintStack(new App(), 'ScratchDisk', BackupTier.BRONZE, (s, v) => [
+      { id: 'orders-db', database: postgresInstance(s, v, 'Orders', 'orders-db') },
+      {
+        id: 'events-db',
+        database: postgresInstance(s, v, 'Events', 'events-db'),
+        overrides: { logicalDump: { format: 'directory', jobs: 2, largestTableGiB: 12 } },
+      },
+    ]);
+    const dumpTasks = Object.entries(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))
+      .filter(([id]) => id.includes('DumpTask')).map(([, task]) => task.Properties);
+    expect(dumpTasks).toHaveLength(1);
+    // Two files being written of at most 12 GiB, with a quarter of the disk for finished files waiting for upload.
+    expect(dumpTasks[0].EphemeralStorage).toEqual({ SizeInGiB: 32 });
+  });
+
+  test('a fleet of custom-format dumps keeps Fargate\'s own 20 GiB', () => {
+    const { stack } = blueprintStack(new App(), 'NoScratch', BackupTier.BRONZE, (s, v) => [
+      { id: 'orders-db', database: postgresInstance(s, v, 'Orders', 'orders-db'), overrides: { logicalDump: { largestTableGiB: 150 } } },
+    ]);
+    const dumpTasks = Object.entries(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))
+      .filter(([id]) => id.includes('DumpTask')).map(([, task]) => task.Properties);
+    expect(dumpTasks.map((task) => task.EphemeralStorage)).toEqual([undefined]);
+  });
+});

@@ -17,6 +17,7 @@ import { notifyWhenTasksFail } from './task-failure-notification';
 import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../../core/blueprint-server';
 import { CostEstimate } from '../../core/cost-estimate';
 import { resolveLogicalDump } from '../../core/defaults';
+import { dumpTaskEphemeralStorageGiB } from '../../core/dump-scratch-storage';
 import { runnerDumpArgv } from '../../core/runner-argv';
 import { renderEventBridgeSchedule } from '../../core/schedule';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
@@ -62,6 +63,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure, servers: B
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of fleet.majors) {
     const ofMajor = servers.filter((server) => server.major === major);
+    const ephemeralStorageGiB = dumpTaskEphemeralStorageGiB(ofMajor.map((server) => server.policy.logicalDump));
     taskDefinitions.set(major, new ecs.TaskDefinition(`${name}-dump-task-${major}`, {
       family: `${name}-pg-dump-${major}`,
       cpu: String(props.dumpCpu ?? 1024),
@@ -69,6 +71,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure, servers: B
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      ephemeralStorage: ephemeralStorageGiB === undefined ? undefined : { sizeInGib: ephemeralStorageGiB },
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
       containerDefinitions: pulumi.jsonStringify([{

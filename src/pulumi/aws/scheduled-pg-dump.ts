@@ -20,6 +20,7 @@ import { notifyWhenTasksFail } from './task-failure-notification';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
 import { checkDatabaseNames } from '../../core/database-name';
 import { resolveBackupPolicy } from '../../core/defaults';
+import { dumpTaskEphemeralStorageGiB } from '../../core/dump-scratch-storage';
 import { checkFargateTaskSize } from '../../core/fargate-sizes';
 import { dumpBucketLifecycleRules } from '../../core/lifecycle';
 import { LifecycleRule } from '../../core/lifecycle-rules';
@@ -122,8 +123,9 @@ export interface ScheduledPgDumpProps {
    */
   readonly memoryLimitMiB?: number;
   /**
-   * Ephemeral storage in GiB (21–200); directory-format dumps are staged there before upload.
-   * @default - Fargate's 20 GiB
+   * Ephemeral storage in GiB (21–200). A directory-format dump holds there only the files pg_dump is writing and
+   * those waiting for upload, not the whole dump.
+   * @default - sized from `dump.largestTableGiB` and `dump.jobs` for a directory-format dump (`dumpTaskEphemeralStorageGiB`), else Fargate's 20 GiB
    */
   readonly ephemeralStorageGiB?: number;
   /**
@@ -309,6 +311,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     });
     const cpu = props.cpu ?? 1024;
     const memory = props.memoryLimitMiB ?? 2048;
+    const ephemeralStorageGiB = props.ephemeralStorageGiB ?? dumpTaskEphemeralStorageGiB([dump]);
     this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
       family: `${name}-pg-dump`,
       cpu: String(cpu),
@@ -316,7 +319,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: props.ephemeralStorageGiB === undefined ? undefined : { sizeInGib: props.ephemeralStorageGiB },
+      ephemeralStorage: ephemeralStorageGiB === undefined ? undefined : { sizeInGib: ephemeralStorageGiB },
       taskRoleArn: this.taskRole.arn,
       executionRoleArn: this.executionRole.arn,
       containerDefinitions: pulumi.jsonStringify([{

@@ -251,6 +251,21 @@ describe('PostgresBackupBlueprint (Pulumi AWS) per-database overrides', () => {
   });
 });
 
+describe('PostgresBackupBlueprint (Pulumi AWS) sizes the dump task\'s scratch disk from the directory-dump bound', () => {
+  test('the fleet dump task gets the largest need of its servers\' directory dumps, not their database sizes', async () => {
+    await deploy({
+      databases: [selfManaged('billing'), selfManaged('crm', { overrides: { logicalDump: { format: 'directory', jobs: 2, largestTableGiB: 12 } } })],
+    });
+    // Two files being written of at most 12 GiB, with a quarter of the disk for finished files waiting for upload.
+    expect(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'fleet-dump-task-16').inputs.ephemeralStorage).toEqual({ sizeInGib: 32 });
+  });
+
+  test('a fleet of custom-format dumps keeps Fargate\'s own 20 GiB', async () => {
+    await deploy({ databases: [selfManaged('billing', { overrides: { logicalDump: { largestTableGiB: 150 } } })] });
+    expect(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'fleet-dump-task-16').inputs.ephemeralStorage).toBeUndefined();
+  });
+});
+
 describe('PostgresBackupBlueprint (Pulumi AWS) and the instances\' own automated backups', () => {
   afterEach(() => jest.restoreAllMocks());
 
