@@ -1,8 +1,10 @@
+import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct, Node } from 'constructs';
 
 /** The environment variable the runner reads an RDS-style secret JSON from (`pg-backup --secret-env`'s default). */
 export const RUNNER_DATABASE_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
@@ -32,6 +34,23 @@ export interface PostgresDatabaseSecretProps {
   readonly postgresMajorVersion?: number;
 }
 
+/** Options of {@link PostgresDatabase.fromInstance} and {@link PostgresDatabase.fromCluster}. */
+export interface RdsPostgresDatabaseOptions {
+  /**
+   * The secret with the master `username` and `password`: for a database imported with
+   * `rds.DatabaseInstance.fromDatabaseInstanceAttributes` or `rds.DatabaseCluster.fromDatabaseClusterAttributes`,
+   * which carries no secret (e.g. `secretsmanager.Secret.fromSecretCompleteArn(…)`, or the RDS-managed secret). The
+   * dump task then connects to the database's endpoint and reads only the user name and password from the secret.
+   * @default - the secret the construct generated or was given
+   */
+  readonly secret?: secretsmanager.ISecret;
+  /**
+   * PostgreSQL major version of the server, which selects the client tools of the runner image.
+   * @default - the construct's engine version, when it names one
+   */
+  readonly postgresMajorVersion?: number;
+}
+
 /** How the runner container learns where the database is and how to log in. */
 export interface RunnerDatabaseWiring {
   /** Container secrets (only references: ECS reads the values when the task starts). */
@@ -45,14 +64,33 @@ export interface RunnerDatabaseWiring {
  * and security group are wired in), or any server given by a secret and a security group.
  */
 export class PostgresDatabase {
-  /** An RDS for PostgreSQL instance with a generated or attached secret. */
-  public static fromInstance(instance: rds.DatabaseInstance): PostgresDatabase {
-    return PostgresDatabase.fromRdsConstruct(instance, instance.secret, instance.engine, 'instance');
+  /**
+   * An RDS for PostgreSQL instance: one of this app with a generated or attached secret, or one imported with its
+   * secret:
+   *
+   * ```ts
+   * const orders = rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, 'Orders', {
+   *   instanceIdentifier: 'orders', instanceEndpointAddress: 'orders.abc123.eu-west-1.rds.amazonaws.com', port: 5432,
+   *   securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'OrdersSg', 'sg-0123456789abcdef0')],
+   *   engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+   * });
+   * const secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'OrdersSecret', ordersSecretArn);
+   * PostgresDatabase.fromInstance(orders, { secret });
+   * ```
+   */
+  public static fromInstance(instance: rds.IDatabaseInstance, options: RdsPostgresDatabaseOptions = {}): PostgresDatabase {
+    return PostgresDatabase.fromRdsConstruct(instance, instance.engine, 'instance', options,
+      () => ({ host: instance.dbInstanceEndpointAddress, port: instance.dbInstanceEndpointPort }));
   }
 
-  /** An Aurora PostgreSQL cluster with a generated or attached secret. */
-  public static fromCluster(cluster: rds.DatabaseCluster): PostgresDatabase {
-    return PostgresDatabase.fromRdsConstruct(cluster, cluster.secret, cluster.engine, 'cluster');
+  /**
+   * An Aurora PostgreSQL cluster: one of this app with a generated or attached secret, or one imported with
+   * `rds.DatabaseCluster.fromDatabaseClusterAttributes` (with `clusterEndpointAddress` and `port`) and its secret;
+   * dumps read from the writer endpoint.
+   */
+  public static fromCluster(cluster: rds.IDatabaseCluster, options: RdsPostgresDatabaseOptions = {}): PostgresDatabase {
+    return PostgresDatabase.fromRdsConstruct(cluster, cluster.engine, 'cluster', options,
+      () => ({ host: cluster.clusterEndpoint.hostname, port: Token.asString(cluster.clusterEndpoint.port) }));
   }
 
   /** Any PostgreSQL server reachable from the VPC, given by its secret and security group. */
@@ -61,17 +99,26 @@ export class PostgresDatabase {
   }
 
   private static fromRdsConstruct(
-    database: ec2.IConnectable,
-    secret: secretsmanager.ISecret | undefined,
+    database: IConstruct & ec2.IConnectable & { readonly secret?: secretsmanager.ISecret },
     engine: rds.IEngine | undefined,
-    kind: string,
+    kind: 'instance' | 'cluster',
+    options: RdsPostgresDatabaseOptions,
+    endpoint: () => { host: string; port: string },
   ): PostgresDatabase {
-    if (secret === undefined) {
-      throw new Error(`the RDS ${kind} has no secret; create it with credentials from a generated secret, or use PostgresDatabase.fromSecret`);
-    }
     const major = engine?.engineVersion?.majorVersion;
     const parsed = major === undefined ? undefined : Number.parseInt(major, 10);
-    return new PostgresDatabase(secret, database, Number.isInteger(parsed) ? parsed : undefined, true);
+    const version = options.postgresMajorVersion ?? (Number.isInteger(parsed) ? parsed : undefined);
+    if (options.secret !== undefined) {
+      // A secret named by the user may hold only credentials (an RDS-managed one does): connect to the endpoint.
+      const { host, port } = endpoint();
+      return new PostgresDatabase(options.secret, database, version, true, host, port);
+    }
+    if (database.secret === undefined) {
+      const factory = kind === 'instance' ? 'fromInstance' : 'fromCluster';
+      throw new Error(`PostgresDatabase.${factory}(${Node.of(database).path}): the RDS ${kind} has no secret (an imported ${kind} never has one); `
+        + `pass its secret as PostgresDatabase.${factory}(${kind}, { secret }), create it with credentials from a generated secret, or use PostgresDatabase.fromSecret`);
+    }
+    return new PostgresDatabase(database.secret, database, version, true);
   }
 
   /** The secret holding the credentials. */
@@ -83,7 +130,8 @@ export class PostgresDatabase {
   /** Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords. */
   public readonly managed: boolean;
   private readonly host?: string;
-  private readonly port?: number;
+  /** The port when the URL names the host: a number from `fromSecret`, a string (maybe a token) from an RDS endpoint. */
+  private readonly port?: number | string;
 
   private constructor(
     secret: secretsmanager.ISecret,
@@ -91,7 +139,7 @@ export class PostgresDatabase {
     postgresMajorVersion: number | undefined,
     managed: boolean,
     host?: string,
-    port?: number,
+    port?: number | string,
   ) {
     this.secret = secret;
     this.connections = connections;
@@ -103,7 +151,7 @@ export class PostgresDatabase {
 
   /** Lets `peer` reach the database port (an ingress rule on the database's security group). */
   public allowFrom(peer: ec2.IConnectable): void {
-    const port = this.port !== undefined ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(5432);
+    const port = typeof this.port === 'number' ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(5432);
     this.connections.connections.allowFrom(peer, port, 'pg_dump from the scheduled backup task');
   }
 

@@ -21,6 +21,19 @@ export interface ManagedPostgresDatabaseOptions {
    * @default 'postgres'
    */
   readonly databaseName?: string;
+  /**
+   * How its storage is encrypted; it decides whether snapshots may be copied to another account. Read from the
+   * construct of a database defined in this app; name it for an imported one.
+   * @default - read from the construct; for an imported database 'customer-managed-key' when `storageEncryptionKey`
+   * is given, else 'unknown'
+   */
+  readonly storageEncryption?: DatabaseStorageEncryption;
+  /**
+   * The secret with its master `username` and `password` (a restored snapshot keeps them), for the drill's checks:
+   * name it for an imported database, which carries none.
+   * @default - the construct's own secret; none for an imported database (a restore drill of it then needs one)
+   */
+  readonly secret?: secretsmanager.ISecret;
 }
 
 /** A managed database that CDK does not manage, named by its identifier. */
@@ -29,16 +42,6 @@ export interface ImportedManagedPostgresProps extends ManagedPostgresDatabaseOpt
   readonly identifier: string;
   /** What the identifier names. */
   readonly kind: ManagedPostgresKind;
-  /**
-   * How its storage is encrypted; it decides whether snapshots may be copied to another account.
-   * @default - 'customer-managed-key' when `storageEncryptionKey` is given, else 'unknown'
-   */
-  readonly storageEncryption?: DatabaseStorageEncryption;
-  /**
-   * The secret with its master `username` and `password` (a restored snapshot keeps them), for the drill's checks.
-   * @default - none: a restore drill of this database needs it
-   */
-  readonly secret?: secretsmanager.ISecret;
   /**
    * Port the database listens on (a restored snapshot keeps it).
    * @default 5432
@@ -57,9 +60,17 @@ export interface ImportedManagedPostgresProps extends ManagedPostgresDatabaseOpt
  * from here, only checked and warned about).
  */
 export class ManagedPostgresDatabase {
-  /** An RDS for PostgreSQL instance defined in this app. */
-  public static fromInstance(instance: rds.DatabaseInstance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
-    const resource = instance.node.defaultChild as rds.CfnDBInstance;
+  /**
+   * An RDS for PostgreSQL instance defined in this app, or one imported with
+   * `rds.DatabaseInstance.fromDatabaseInstanceAttributes` (its settings are then only checked, and its secret and
+   * storage encryption are named in `options`).
+   */
+  public static fromInstance(instance: rds.IDatabaseInstance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
+    const resource = instance.node.defaultChild;
+    if (!(instance instanceof rds.DatabaseInstanceBase) || !(resource instanceof rds.CfnDBInstance)) {
+      return ManagedPostgresDatabase.fromImportedConstruct('instance', instance.instanceIdentifier, () => instance.instanceArn,
+        instance.engine, instance.connections.defaultPort?.toRuleJson().fromPort, options);
+    }
     return new ManagedPostgresDatabase({
       kind: 'instance',
       identifier: instance.instanceIdentifier,
@@ -69,16 +80,24 @@ export class ManagedPostgresDatabase {
       engineFamily: instance.engine?.engineFamily,
       postgresMajorVersion: majorOf(instance.engine?.engineVersion?.majorVersion),
       storageEncryption: encryptionOf(resource.storageEncrypted, resource.kmsKeyId, false),
-      secret: instance.secret,
+      secret: (instance as { secret?: secretsmanager.ISecret }).secret,
       port: portOf(resource.port),
       protectedConstructs: [instance],
       ...options,
     });
   }
 
-  /** An Aurora PostgreSQL cluster defined in this app; its instances are covered by the cluster's backups. */
-  public static fromCluster(cluster: rds.DatabaseCluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
-    const resource = cluster.node.defaultChild as rds.CfnDBCluster;
+  /**
+   * An Aurora PostgreSQL cluster defined in this app (its instances are covered by the cluster's backups), or one
+   * imported with `rds.DatabaseCluster.fromDatabaseClusterAttributes` (its settings are then only checked, and its
+   * secret and storage encryption are named in `options`).
+   */
+  public static fromCluster(cluster: rds.IDatabaseCluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
+    const resource = cluster.node.defaultChild;
+    if (!(cluster instanceof rds.DatabaseCluster) || !(resource instanceof rds.CfnDBCluster)) {
+      return ManagedPostgresDatabase.fromImportedConstruct('aurora-cluster', cluster.clusterIdentifier, () => cluster.clusterArn,
+        cluster.engine, cluster.connections.defaultPort?.toRuleJson().fromPort, options);
+    }
     const instances = cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope as IConstruct);
     return new ManagedPostgresDatabase({
       kind: 'aurora-cluster',
@@ -125,12 +144,34 @@ export class ManagedPostgresDatabase {
     return new ManagedPostgresDatabase({ ...database.spec, arnOf: () => arn });
   }
 
+  /** A database imported as an rds construct: what the construct knows, the rest from the options. */
+  private static fromImportedConstruct(
+    kind: ManagedPostgresKind,
+    identifier: string,
+    arnOf: () => string,
+    engine: rds.IEngine | undefined,
+    port: number | undefined,
+    options: ManagedPostgresDatabaseOptions,
+  ): ManagedPostgresDatabase {
+    return new ManagedPostgresDatabase({
+      ...options,
+      kind,
+      identifier,
+      arnOf,
+      engineFamily: engine?.engineFamily ?? 'POSTGRESQL',
+      postgresMajorVersion: majorOf(engine?.engineVersion?.majorVersion),
+      storageEncryption: options.storageEncryption ?? (options.storageEncryptionKey ? 'customer-managed-key' : 'unknown'),
+      port: portOf(port),
+      protectedConstructs: [],
+    });
+  }
+
   /** Instance or Aurora cluster. */
   public readonly kind: ManagedPostgresKind;
   /** DB instance or cluster identifier (a token for databases defined in this app). */
   public readonly identifier: string;
   /** The rds construct, when the database is defined in this app (its settings can then be set). */
-  public readonly construct?: rds.DatabaseInstance | rds.DatabaseCluster;
+  public readonly construct?: rds.DatabaseInstanceBase | rds.DatabaseCluster;
   /** Its CloudFormation resource, when defined in this app. */
   public readonly resource?: rds.CfnDBInstance | rds.CfnDBCluster;
   /** How its storage is encrypted. */
@@ -200,7 +241,7 @@ interface DatabaseSpec extends ManagedPostgresDatabaseOptions {
   readonly kind: ManagedPostgresKind;
   readonly identifier: string;
   readonly arnOf: (scope: Construct) => string;
-  readonly construct?: rds.DatabaseInstance | rds.DatabaseCluster;
+  readonly construct?: rds.DatabaseInstanceBase | rds.DatabaseCluster;
   readonly resource?: rds.CfnDBInstance | rds.CfnDBCluster;
   readonly engineFamily?: string;
   readonly postgresMajorVersion?: number;

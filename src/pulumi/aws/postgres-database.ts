@@ -53,6 +53,18 @@ export interface RdsPostgresOptions {
    * @default - the database's first VPC security group
    */
   readonly securityGroupId?: pulumi.Input<string>;
+  /**
+   * ARN of the secret with the master `username` and `password`, for a database whose password RDS does not manage
+   * (e.g. one read with `aws.rds.Instance.get(…)` that was created with its own password). The dump task connects
+   * to the database's address and port and reads only the user name and password from the secret.
+   * @default - the RDS-managed secret the database reports (`masterUserSecrets`)
+   */
+  readonly secretArn?: pulumi.Input<string>;
+  /**
+   * ARN of the customer managed KMS key `secretArn` is encrypted with, so the task's execution role may decrypt it.
+   * @default - the secret uses the AWS managed key `aws/secretsmanager` (with `secretArn`), else the key RDS reports
+   */
+  readonly secretKmsKeyArn?: pulumi.Input<string>;
 }
 
 /**
@@ -67,7 +79,8 @@ function missingRdsSecretMessage(factory: 'fromInstance' | 'fromCluster', urn: s
     ? `${head}, although it has manageMasterUserPassword: true. RDS reports it once the ${kind} exists; in a unit test under `
       + 'pulumi.runtime.setMocks the mocks must answer it: use setBackupMocks() from postgres-backup-constructs/pulumi/testing, '
       + 'or return masterUserSecrets from your own newResource mock'
-    : `${head}; create the ${kind} with manageMasterUserPassword: true, or use PostgresDatabase.fromSecret`;
+    : `${head}; create the ${kind} with manageMasterUserPassword: true, pass its secret as PostgresDatabase.${factory}(${kind}, `
+      + '{ secretArn }), or use PostgresDatabase.fromSecret';
 }
 
 /** Why an RDS database has no security group to let the dump task in through: the engine reported none. */
@@ -92,14 +105,24 @@ export interface RunnerDatabaseWiring {
  */
 export class PostgresDatabase {
   /**
-   * An RDS for PostgreSQL instance created with `manageMasterUserPassword: true`: its RDS-managed secret (user name
-   * and password only) and its address, port and first security group are wired in.
+   * An RDS for PostgreSQL instance created with `manageMasterUserPassword: true`, or given its secret in
+   * `options.secretArn`: the secret (user name and password only) and its address, port and first security group are
+   * wired in. The instance may be one this program creates or one it reads with `aws.rds.Instance.get`:
+   *
+   * ```ts
+   * const orders = aws.rds.Instance.get('orders', 'orders-db');
+   * PostgresDatabase.fromInstance(orders, { postgresMajorVersion: 16, secretArn: ordersSecretArn });
+   * ```
    */
   public static fromInstance(instance: rds.Instance, options: RdsPostgresOptions = {}): PostgresDatabase {
     return PostgresDatabase.fromRds('fromInstance', instance, instance.manageMasterUserPassword, instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
   }
 
-  /** An Aurora PostgreSQL cluster created with `manageMasterUserPassword: true`; dumps read from its writer endpoint. */
+  /**
+   * An Aurora PostgreSQL cluster created with `manageMasterUserPassword: true`, or given its secret in
+   * `options.secretArn`; one this program creates or one it reads with `aws.rds.Cluster.get`. Dumps read from its
+   * writer endpoint.
+   */
   public static fromCluster(cluster: rds.Cluster, options: RdsPostgresOptions = {}): PostgresDatabase {
     return PostgresDatabase.fromRds('fromCluster', cluster, cluster.manageMasterUserPassword, cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
   }
@@ -119,10 +142,12 @@ export class PostgresDatabase {
     securityGroups: pulumi.Output<string[]>,
     options: RdsPostgresOptions,
   ): PostgresDatabase {
-    const secret = pulumi.all([secrets, managesPassword, resource.urn]).apply(([list, managed, urn]) => {
-      if (list && list.length > 0) return list[0];
-      throw new Error(missingRdsSecretMessage(factory, urn, managed === true));
-    });
+    const secret = options.secretArn !== undefined
+      ? { secretArn: options.secretArn, kmsKeyId: options.secretKmsKeyArn }
+      : pulumi.all([secrets, managesPassword, resource.urn]).apply(([list, managed, urn]) => {
+        if (list && list.length > 0) return list[0];
+        throw new Error(missingRdsSecretMessage(factory, urn, managed === true));
+      });
     return new PostgresDatabase({
       secretArn: secret.secretArn,
       secretKmsKeyArn: secret.kmsKeyId,

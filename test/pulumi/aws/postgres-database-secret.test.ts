@@ -36,11 +36,12 @@ describe('PostgresDatabase from an RDS database that reports no masterUserSecret
       + 'or return masterUserSecrets from your own newResource mock');
   });
 
-  test('an instance without manageMasterUserPassword fails saying to set it or to use fromSecret', async () => {
+  test('an instance without manageMasterUserPassword fails saying to set it, to pass its secret or to use fromSecret', async () => {
     const instance = new rds.Instance('billing', { ...POSTGRES, password: 'not-managed' });
     const [error] = await failuresOf(PostgresDatabase.fromInstance(instance));
     expect(error).toBe('PostgresDatabase.fromInstance(billing): the RDS instance reports no masterUserSecrets, the secret the dump task '
-      + 'connects with; create the instance with manageMasterUserPassword: true, or use PostgresDatabase.fromSecret');
+      + 'connects with; create the instance with manageMasterUserPassword: true, pass its secret as '
+      + 'PostgresDatabase.fromInstance(instance, { secretArn }), or use PostgresDatabase.fromSecret');
   });
 
   test('an Aurora cluster names itself and fromCluster', async () => {
