@@ -71,6 +71,19 @@ describe('a manifest that cannot be read never breaks the location', () => {
     });
   });
 
+  // Two complete backups, dumped once and copied for each kind of damage (a dump is what takes the time here).
+  const twoBackupsRoot = path.join(scratch, 'two-backups');
+  let twoBackupIds: Promise<[string, string]> | undefined;
+  const twoBackups = () => {
+    twoBackupIds ??= (async () => {
+      const first = await dumpTo(twoBackupsRoot);
+      const second = await dumpTo(twoBackupsRoot);
+      expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+      return [first.result.backupId, second.result.backupId] as [string, string];
+    })();
+    return twoBackupIds;
+  };
+
   describe.each([
     ['an empty (0-byte) manifest', () => Buffer.alloc(0), /it is empty \(0 bytes\)/],
     ['a manifest cut off mid-way', (valid: Buffer) => valid.subarray(0, valid.length / 2), /not JSON/],
@@ -84,10 +97,8 @@ describe('a manifest that cannot be read never breaks the location', () => {
     let damaged: string;
 
     beforeAll(async () => {
-      const first = await dumpTo(root);
-      const second = await dumpTo(root);
-      expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
-      [good, damaged] = [first.result.backupId, second.result.backupId];
+      [good, damaged] = await twoBackups();
+      fs.cpSync(twoBackupsRoot, root, { recursive: true });
       const manifest = path.join(root, 'depot', damaged, 'manifest.json');
       fs.writeFileSync(manifest, damage(fs.readFileSync(manifest)));
     });

@@ -19,18 +19,14 @@ function check(dir: string) {
   return spawnSync(process.execPath, [path.join(dir, 'scripts', 'api-md.mjs'), '--check'], { encoding: 'utf8' });
 }
 
+// That the committed API.md matches the sources is checked by `npm test` itself (its check-api-md step); this test
+// proves the check can fail.
 describe('the API.md check', () => {
   let dir: string;
   beforeEach(() => {
     dir = sandbox();
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  test('passes when API.md matches the TSDoc of the public exports', () => {
-    const result = check(dir);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
 
   test('fails when a public TSDoc comment changes without regenerating API.md', () => {
     const entry = path.join(dir, 'src', 'runner', 'index.ts');
