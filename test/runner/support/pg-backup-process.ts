@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/runner/cli-main';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'src', 'runner', 'cli.ts');
+
+/** The `pg-backup` entry point of the sources transpiled once for the run (jest-global-setup.ts). */
+function cliPath(): string {
+  const built = process.env.PG_BACKUP_TEST_CLI;
+  if (!built) throw new Error('PG_BACKUP_TEST_CLI is not set: run the tests through jest, whose global setup transpiles the sources');
+  return built;
+}
 
 /** The outcome of one `pg-backup` process. */
 export interface PgBackupRun {
@@ -25,13 +31,13 @@ export interface PgBackupProcess {
 }
 
 /**
- * Starts the real CLI as its own process (`node -r ts-node/register/transpile-only src/runner/cli.ts`),
+ * Starts the real CLI as its own process (`node <the transpiled src/runner/cli.js>`),
  * so exit statuses, stdout/stderr and signals are those an operator or a scheduler sees.
  */
 export function startPgBackup(args: readonly string[], env: Record<string, string> = {}): PgBackupProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, ...args], {
+  const child = spawn(process.execPath, [cliPath(), ...args], {
     cwd: ROOT,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', PG_BACKUP_PROGRESS_INTERVAL: '0.2', ...env },
+    env: { ...process.env, PG_BACKUP_PROGRESS_INTERVAL: '0.2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,0 +1,157 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.BackupTier = void 0;
+const validation_1 = require("./validation");
+/**
+ * A named backup policy preset. `GOLD`, `SILVER` and `BRONZE` encode common protection levels; derive
+ * your own with {@link BackupTier.with}, {@link BackupTier.without} or {@link BackupTier.custom}.
+ *
+ * A tier carries every section (dumps, managed snapshots, backup plan, PITR, drills, alarms, locks); each
+ * construct reads the sections it implements, so the same tier fits a managed and a self-hosted database.
+ *
+ * Copies need destinations only the deployment knows, so a tier is a function of
+ * {@link BackupTierOptions}: {@link BackupTier.policy} fills them in, and throws a
+ * {@link PolicyValidationError} naming `copyRegion` or `copyAccount` when a tier that copies is not
+ * given one, rather than producing a policy without its offsite copy.
+ */
+class BackupTier {
+    name;
+    build;
+    /**
+     * Critical databases: PITR over 14 days, hourly recovery points (RPO 2 h), daily dumps kept 35 days,
+     * weekly restore drill (RTO 1 h), copies to a second region and a second account, compliance-mode lock.
+     */
+    static GOLD = new BackupTier('GOLD', (options) => ({
+        platform: options.platform,
+        sourceRegion: options.sourceRegion,
+        logicalDump: { format: 'directory', jobs: 4, includeGlobals: true, retentionDays: 35 },
+        managedSnapshots: { backupRetentionDays: 14, copyTagsToSnapshot: true, finalSnapshot: true },
+        backupPlan: {
+            rules: [
+                { name: 'hourly', frequency: 'hourly', retentionDays: 7 },
+                { name: 'daily', frequency: 'daily', retentionDays: 35 },
+                { name: 'weekly', frequency: 'weekly', retentionDays: 90 },
+                { name: 'monthly', frequency: 'monthly', retentionDays: 365 },
+            ],
+            continuousBackupRetentionDays: 14,
+        },
+        copies: [
+            { destination: 'region', region: options.copyRegion, retentionDays: 35 },
+            { destination: 'account', account: options.copyAccount, region: options.copyAccountRegion, retentionDays: 35 },
+        ],
+        // Object Lock forbids the archiver's own expire, so the lifecycle rule deletes old WAL and backups.
+        pitr: { windowDays: 14, retainFull: 3, archiveTimeoutSeconds: 60, expireBy: 'lifecycle' },
+        verification: { schedule: { expression: '0 6 * * 1', timezone: 'UTC' }, maxRestoreDurationMinutes: 60 },
+        alarms: { rpoHours: 2, notificationTarget: options.notificationTarget },
+        immutability: { mode: 'compliance', days: 7 },
+    }));
+    /**
+     * Important databases: PITR over 7 days, daily dumps kept 14 days, weekly restore drill (RTO 2 h),
+     * a copy to a second region, governance-mode lock.
+     */
+    static SILVER = new BackupTier('SILVER', (options) => ({
+        platform: options.platform,
+        sourceRegion: options.sourceRegion,
+        logicalDump: { format: 'custom', retentionDays: 14 },
+        managedSnapshots: { backupRetentionDays: 7, copyTagsToSnapshot: true, finalSnapshot: true },
+        backupPlan: {
+            rules: [
+                { name: 'daily', frequency: 'daily', retentionDays: 14 },
+                { name: 'weekly', frequency: 'weekly', retentionDays: 35 },
+            ],
+            continuousBackupRetentionDays: 7,
+        },
+        copies: [{ destination: 'region', region: options.copyRegion, retentionDays: 14 }],
+        pitr: { windowDays: 7, retainFull: 2, archiveTimeoutSeconds: 60, expireBy: 'lifecycle' },
+        verification: { schedule: { expression: '0 6 * * 1', timezone: 'UTC' }, maxRestoreDurationMinutes: 120 },
+        alarms: { rpoHours: 26, notificationTarget: options.notificationTarget },
+        immutability: { mode: 'governance', days: 7 },
+    }));
+    /**
+     * Everything else: daily dumps kept 7 days, daily snapshots kept 7 days, a monthly restore drill
+     * (RTO 4 h); no PITR, no copies, no lock.
+     */
+    static BRONZE = new BackupTier('BRONZE', (options) => ({
+        platform: options.platform,
+        sourceRegion: options.sourceRegion,
+        logicalDump: { format: 'custom', retentionDays: 7 },
+        managedSnapshots: { backupRetentionDays: 7, copyTagsToSnapshot: true, finalSnapshot: true },
+        backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 7 }] },
+        verification: { schedule: { expression: '0 6 1 * *', timezone: 'UTC' }, maxRestoreDurationMinutes: 240 },
+        alarms: { rpoHours: 26, notificationTarget: options.notificationTarget },
+    }));
+    /**
+     * A tier of your own: a fixed policy, or a function of the deployment's options (to place copies).
+     */
+    static custom(name, policy) {
+        return new BackupTier(name, typeof policy === 'function' ? policy : () => policy);
+    }
+    constructor(
+    /** The tier's name, e.g. `GOLD`. */
+    name, build) {
+        this.name = name;
+        this.build = build;
+    }
+    /**
+     * A tier that is this one with some parts changed: each section given is merged prop by prop over
+     * this tier's section; lists (`backupPlan.rules`, `copies`, `tables`, …) replace this tier's.
+     */
+    with(overrides, name = `${this.name}*`) {
+        return new BackupTier(name, (options) => mergePolicy(this.build(options), overrides));
+    }
+    /** A tier that is this one without the given sections (e.g. no `pitr` for a database that has its own). */
+    without(...sections) {
+        return new BackupTier(`${this.name}*`, (options) => {
+            const policy = { ...this.build(options) };
+            for (const section of sections)
+                delete policy[section];
+            return policy;
+        });
+    }
+    /**
+     * The tier's policy for one deployment. Throws a {@link PolicyValidationError} when a copy the tier
+     * makes has no destination (`copyRegion`, `copyAccount`); everything else is checked by
+     * {@link validatePolicy}, which the front ends run on the result.
+     */
+    policy(options = {}) {
+        const policy = this.build(options);
+        const issues = [];
+        (policy.copies ?? []).forEach((copy, index) => {
+            if (copy.destination === 'region' && copy.region === undefined) {
+                issues.push({ path: 'copyRegion', value: undefined, allowed: `a region for copies[${index}]`, reason: `the ${this.name} tier copies every backup to a second region` });
+            }
+            if (copy.destination === 'account' && copy.account === undefined) {
+                issues.push({ path: 'copyAccount', value: undefined, allowed: `an account for copies[${index}]`, reason: `the ${this.name} tier copies every backup to a second account` });
+            }
+        });
+        if (issues.length > 0)
+            throw new validation_1.PolicyValidationError(issues);
+        return withoutUndefined(policy);
+    }
+}
+exports.BackupTier = BackupTier;
+function mergePolicy(base, overrides) {
+    const merged = { ...base };
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined)
+            continue;
+        const current = merged[key];
+        const isSection = typeof value === 'object' && value !== null && !Array.isArray(value);
+        merged[key] = isSection && typeof current === 'object' && current !== null ? { ...current, ...value } : value;
+    }
+    return merged;
+}
+/** Drops props left `undefined` by unset options, so the policy reads as if they were never written. */
+function withoutUndefined(value) {
+    if (Array.isArray(value))
+        return value.map(withoutUndefined);
+    // Only plain objects are rebuilt: a Pulumi output or any other class instance is kept as it is.
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const result = {};
+    for (const [key, inner] of Object.entries(value)) {
+        if (inner !== undefined)
+            result[key] = withoutUndefined(inner);
+    }
+    return result;
+}

@@ -1,0 +1,79 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.checkArchiveTimeout = checkArchiveTimeout;
+exports.checkPitr = checkPitr;
+const defaults_1 = require("../defaults");
+const schedule_1 = require("../schedule");
+const wal_retention_1 = require("../wal-retention");
+const bounds_1 = require("./bounds");
+/** `archive_timeout`'s own limit in PostgreSQL (seconds; 0 turns it off). */
+const POSTGRES_ARCHIVE_TIMEOUT_MAX = 1_073_741_823;
+/**
+ * Checks `archive_timeout`: 30–3600 s, or anything PostgreSQL accepts (0 turns it off) when
+ * `allowArchiveTimeoutOutsideRange` is set. Shared by policy validation and the archive-block renderer.
+ */
+function checkArchiveTimeout(validator, path, pitr) {
+    if (pitr.allowArchiveTimeoutOutsideRange === true) {
+        validator.integer(`${path}.archiveTimeoutSeconds`, pitr.archiveTimeoutSeconds, 0, POSTGRES_ARCHIVE_TIMEOUT_MAX, 'seconds');
+    }
+    else {
+        validator.integer(`${path}.archiveTimeoutSeconds`, pitr.archiveTimeoutSeconds, 30, 3600, 'seconds (or set allowArchiveTimeoutOutsideRange)');
+    }
+}
+/**
+ * Checks WAL archiving: window, `archive_timeout` (30–3600 s unless allowed outside), base-backup
+ * schedules, `retainFull` (enough fulls to reach over the window), archiver and expiry (an archiver
+ * that expires needs one that can, and Object Lock forbids it), and WAL retention no shorter than
+ * {@link minimumWalRetentionDays}.
+ */
+function checkPitr(validator, policy) {
+    const pitr = policy.pitr;
+    if (pitr === undefined || validator.isUnresolved(pitr))
+        return;
+    const path = 'pitr';
+    const windowValid = (0, bounds_1.checkIntegerAtLeast)(validator, `${path}.windowDays`, pitr.windowDays, 1, 'days');
+    checkArchiveTimeout(validator, path, pitr);
+    const fullValid = (0, schedule_1.checkSchedule)(validator, `${path}.fullBackupSchedule`, pitr.fullBackupSchedule);
+    (0, schedule_1.checkSchedule)(validator, `${path}.diffBackupSchedule`, pitr.diffBackupSchedule);
+    const retainValid = validator.integer(`${path}.retainFull`, pitr.retainFull, 1, 9_999_999);
+    const archiverValid = validator.oneOf(`${path}.archiver`, pitr.archiver, ['pgbackrest', 'wal-g', 'barman-cloud', 'archive-command']);
+    const expireValid = validator.oneOf(`${path}.expireBy`, pitr.expireBy, ['archiver', 'lifecycle']);
+    const walValid = (0, bounds_1.checkIntegerAtLeast)(validator, `${path}.walRetentionDays`, pitr.walRetentionDays, 1, 'days');
+    const expireBy = (0, defaults_1.resolveExpireBy)(pitr);
+    if (archiverValid && expireValid && expireBy === 'archiver' && pitr.archiver === 'archive-command') {
+        validator.report({ path: `${path}.expireBy`, value: expireBy, allowed: '"lifecycle" with archiver "archive-command"', reason: 'a plain archive_command has no expire of its own' }, [pitr.expireBy, pitr.archiver]);
+    }
+    if (expireValid && expireBy === 'archiver' && policy.immutability !== undefined) {
+        validator.report({
+            path: `${path}.expireBy`,
+            value: expireBy,
+            allowed: `"lifecycle" when ${validator.propPath('immutability')} is set`,
+            reason: `the archiver cannot delete objects under Object Lock${pitr.expireBy === undefined ? '; "archiver" is the default for pgbackrest' : ''}`,
+        }, [pitr.expireBy, pitr.archiver, policy.immutability]);
+    }
+    const full = pitr.fullBackupSchedule;
+    const derivedInputs = [pitr.windowDays, pitr.retainFull, full, full?.expression, full?.timezone];
+    if (!windowValid || !fullValid || !retainValid || validator.isUnresolved(...derivedInputs))
+        return;
+    const leastFulls = (0, wal_retention_1.minimumRetainFull)(pitr);
+    const retainFull = pitr.retainFull ?? defaults_1.DEFAULT_RETAIN_FULL;
+    if (retainFull < leastFulls) {
+        validator.report({
+            path: `${path}.retainFull`,
+            value: retainFull,
+            allowed: `an integer of at least ${leastFulls}`,
+            reason: `the full backups kept must reach back over the ${pitr.windowDays ?? defaults_1.DEFAULT_PITR_WINDOW_DAYS}-day window`,
+        });
+    }
+    if (walValid && pitr.walRetentionDays !== undefined && !validator.isUnresolved(pitr.walRetentionDays)) {
+        const least = (0, wal_retention_1.minimumWalRetentionDays)(pitr);
+        if (pitr.walRetentionDays < least) {
+            validator.report({
+                path: `${path}.walRetentionDays`,
+                value: pitr.walRetentionDays,
+                allowed: `an integer of at least ${least} days (retainFull × full-backup interval + windowDays)`,
+                reason: 'the lifecycle rule would delete WAL the oldest retained base backup still needs to replay',
+            });
+        }
+    }
+}

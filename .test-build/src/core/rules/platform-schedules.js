@@ -1,0 +1,28 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.checkPlatformSchedules = checkPlatformSchedules;
+const schedule_1 = require("../schedule");
+/**
+ * Checks that every schedule can be rendered for the scheduler that will run it. EventBridge Scheduler
+ * takes any valid schedule in its own time zone; AWS Backup rules and, on Azure, Container Apps Jobs and
+ * backup-vault policies evaluate cron in UTC, so their schedules must convert to UTC exactly.
+ */
+function checkPlatformSchedules(validator, policy, platform) {
+    const targets = [];
+    if (platform === 'azure') {
+        const jobs = 'Azure Container Apps Jobs';
+        targets.push(['logicalDump.schedule', policy.logicalDump?.schedule, jobs]);
+        targets.push(['verification.schedule', policy.verification?.schedule, jobs]);
+        targets.push(['pitr.fullBackupSchedule', policy.pitr?.fullBackupSchedule, jobs]);
+        targets.push(['pitr.diffBackupSchedule', policy.pitr?.diffBackupSchedule, jobs]);
+    }
+    if (policy.backupPlan && !validator.isUnresolved(policy.backupPlan, policy.backupPlan.rules)) {
+        const vault = platform === 'azure' ? 'Azure Backup' : 'AWS Backup';
+        (policy.backupPlan.rules ?? []).forEach((rule, index) => {
+            if (!validator.isUnresolved(rule))
+                targets.push([`backupPlan.rules[${index}].schedule`, rule.schedule, vault]);
+        });
+    }
+    for (const [path, spec, target] of targets)
+        (0, schedule_1.checkUtcRenderable)(validator, path, spec, target);
+}

@@ -1,0 +1,33 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.STATE_MACHINE_OBSERVABILITY_STATEMENTS = void 0;
+exports.drillPermissionStatements = drillPermissionStatements;
+/**
+ * One statement per action group core names for a state machine, each scoped to what the component knows of that
+ * kind of resource. A kind without a scope is an error: an action is never granted on `*` by omission.
+ *
+ * @param owner names the component in the error, e.g. `VerifyRestore`
+ */
+function drillPermissionStatements(groups, scopes, owner) {
+    return groups.map((group) => {
+        const scope = scopes[group.resource];
+        if (scope === undefined)
+            throw new Error(`${owner} needs ${group.resource} permissions (${group.actions.join(', ')}), which it cannot scope`);
+        return { Effect: 'Allow', Action: [...group.actions], ...scope };
+    });
+}
+/**
+ * What a state machine needs to log every event to CloudWatch Logs and to send traces to X-Ray. Log delivery is set up
+ * by Step Functions on the account's log resource policy, which has no narrower resource.
+ */
+exports.STATE_MACHINE_OBSERVABILITY_STATEMENTS = [
+    {
+        Effect: 'Allow',
+        Action: [
+            'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+        ],
+        Resource: '*',
+    },
+    { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], Resource: '*' },
+];

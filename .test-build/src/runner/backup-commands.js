@@ -1,0 +1,251 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.RESTORE_COMMAND_FLAGS = exports.VERIFY_COMMAND_FLAGS = exports.DUMP_COMMAND_FLAGS = exports.FROM_FLAG = exports.BACKUP_DATABASE_FLAG = void 0;
+exports.dumpCommand = dumpCommand;
+exports.verifyCommand = verifyCommand;
+exports.restoreCommand = restoreCommand;
+const core_1 = require("../core");
+const backup_id_1 = require("./backup-id");
+const backup_location_1 = require("./backup-location");
+const cli_options_1 = require("./cli-options");
+const database_connection_1 = require("./database-connection");
+const dump_command_1 = require("./dump-command");
+const open_backup_store_1 = require("./open-backup-store");
+const restore_command_1 = require("./restore-command");
+const runner_error_1 = require("./runner-error");
+const verify_command_1 = require("./verify-command");
+/** `--database` of the commands that read backups: whose backups. */
+exports.BACKUP_DATABASE_FLAG = {
+    name: 'database', value: 'NAME', description: 'whose backups (needed when the location holds several databases)', default: 'the only database there', example: '--database shop',
+};
+/** `--from` of the commands that read backups. */
+exports.FROM_FLAG = {
+    name: 'from', value: 'URI', description: 'where the backups are: s3://bucket/prefix, azblob://account/container/prefix or file:///absolute/path (required)', example: '--from s3://backups/nightly',
+};
+/** The flags of `pg-backup dump`. */
+exports.DUMP_COMMAND_FLAGS = [
+    { name: 'database-url', value: 'URL', description: 'the server and database to dump, postgres://user@host:5432/db (else an RDS-style secret, see --secret-env)', example: '--database-url postgres://backup@db.internal:5432/shop' },
+    { name: 'database', value: 'NAME', description: 'the database to dump, instead of the one the URL or secret names', example: '--database shop' },
+    { name: 'to', value: 'URI', description: 'where the backup goes: s3://bucket/prefix, azblob://account/container/prefix or file:///absolute/path (required)', example: '--to s3://backups/nightly' },
+    { name: 'format', value: 'custom|directory', description: 'pg_dump archive format', default: 'custom', example: '--format directory' },
+    { name: 'jobs', short: 'j', value: 'N', description: 'parallel pg_dump jobs, 1 to 64 (more than 1 needs --format directory)', default: '1', example: '--jobs 4' },
+    { name: 'compress', short: 'Z', value: 'METHOD', description: 'pg_dump compression: 0..9, gzip:N, lz4:N or zstd:N', default: "pg_dump's own, gzip level 6", example: '--compress zstd:3' },
+    { name: 'table', short: 't', value: 'TABLE', repeatable: true, description: 'dump only this table (pg_dump pattern)', example: '--table public.orders' },
+    { name: 'exclude-table', short: 'T', value: 'TABLE', repeatable: true, description: 'leave this table out (pg_dump pattern)', example: '--exclude-table public.audit_log' },
+    { name: 'schema', short: 'n', value: 'SCHEMA', repeatable: true, description: 'dump only this schema (pg_dump pattern)', example: '--schema sales' },
+    { name: 'exclude-schema', short: 'N', value: 'SCHEMA', repeatable: true, description: 'leave this schema out (pg_dump pattern)', example: '--exclude-schema scratch' },
+    { name: 'schema-only', short: 's', description: 'definitions only, no data', example: '--schema-only' },
+    { name: 'data-only', short: 'a', description: 'data only, no definitions', example: '--data-only' },
+    { name: 'no-owner', short: 'O', description: 'do not dump object ownership', example: '--no-owner' },
+    { name: 'no-acl', short: 'x', description: 'do not dump privileges (GRANT/REVOKE)', example: '--no-acl' },
+    { name: 'globals', description: 'also store roles and tablespaces (pg_dumpall --globals-only) beside the dump', example: '--globals' },
+    { name: 'no-role-passwords', description: 'with --globals: leave role passwords out (managed services forbid reading them)', example: '--no-role-passwords' },
+    { name: 'row-counts', value: 'exact|estimate|off', description: 'row counts recorded in the manifest, compared by verify', default: 'exact', example: '--row-counts estimate' },
+    { name: 'lock-wait-timeout', value: 'DUR', description: 'give up when a table lock is not granted within this time, 1ms to 24h', default: '300s', example: '--lock-wait-timeout 60s' },
+];
+/** The flags verify and restore share. */
+const FROM_BACKUP_FLAGS = [
+    exports.FROM_FLAG,
+    { name: 'backup', value: 'ID', description: 'the backup to use', default: 'the latest backup', example: '--backup 20261124T020000Z-9f1c2a7b' },
+    { name: 'latest', description: 'use the latest backup (the default; not with --backup)', example: '--latest' },
+    exports.BACKUP_DATABASE_FLAG,
+    { name: 'target-url', value: 'URL', description: 'the server to restore into, postgres://user@host:5432/db (required)', example: '--target-url postgres://postgres@scratch:5432/postgres' },
+    { name: 'jobs', short: 'j', value: 'N', description: 'parallel pg_restore jobs, 1 to 64', default: '1', example: '--jobs 4' },
+];
+/** The flags of `pg-backup verify`. */
+exports.VERIFY_COMMAND_FLAGS = [
+    ...FROM_BACKUP_FLAGS,
+    { name: 'check', value: 'FILE.sql', repeatable: true, description: 'SQL file whose every statement must return true on the restored database', example: '--check checks/orders.sql' },
+    { name: 'amcheck', description: 'also check every btree index with amcheck', example: '--amcheck' },
+    { name: 'keep', description: 'keep the scratch database afterwards', example: '--keep' },
+];
+/** The flags of `pg-backup restore`. */
+exports.RESTORE_COMMAND_FLAGS = [
+    ...FROM_BACKUP_FLAGS,
+    { name: 'table', short: 't', value: 'TABLE', repeatable: true, description: 'restore only this table', example: '--table orders' },
+    { name: 'clean', short: 'c', description: 'drop objects before recreating them', example: '--clean' },
+    { name: 'create', short: 'C', description: 'create the backed-up database (the target URL names the database to connect to)', example: '--create' },
+    { name: 'no-owner', short: 'O', description: 'do not restore object ownership', example: '--no-owner' },
+    { name: 'no-acl', short: 'x', description: 'do not restore privileges', example: '--no-acl' },
+];
+function selection(reader, database) {
+    const backupId = reader.string('backup');
+    if (backupId !== undefined && reader.boolean('latest'))
+        reader.report('backup', backupId, 'either --backup ID or --latest, not both');
+    if (backupId !== undefined && !(0, backup_id_1.isBackupId)(backupId))
+        reader.report('backup', backupId, 'a backup id such as 20261124T020000Z-9f1c2a7b');
+    return { database, backupId };
+}
+/** `pg-backup dump`: streams pg_dump of one database to the location and writes its manifest and `latest`. */
+async function dumpCommand(reader, context) {
+    const { common, logger, env, signal } = context;
+    const to = reader.required('to');
+    const format = reader.oneOf('format', ['custom', 'directory'], 'custom');
+    const policy = {
+        format,
+        jobs: reader.integer('jobs', 1, 64, 1),
+        compression: (0, cli_options_1.parseCompression)(reader.string('compress')),
+        tables: reader.list('table'),
+        excludeTables: reader.list('exclude-table'),
+        schemas: reader.list('schema'),
+        excludeSchemas: reader.list('exclude-schema'),
+        schemaOnly: reader.boolean('schema-only'),
+        dataOnly: reader.boolean('data-only'),
+        noOwner: reader.boolean('no-owner'),
+        noAcl: reader.boolean('no-acl'),
+        includeGlobals: reader.boolean('globals'),
+        rowCounts: reader.oneOf('row-counts', cli_options_1.ROW_COUNT_MODES, 'exact'),
+        lockWaitTimeoutSeconds: reader.seconds('lock-wait-timeout', 0.001, 86_400, 300),
+    };
+    if ((policy.jobs ?? 1) > 1 && format !== 'directory')
+        reader.report('jobs', policy.jobs, '1 with --format custom', 'parallel dumps need --format directory');
+    if (policy.schemaOnly && policy.dataOnly)
+        reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
+    reader.throwIfInvalid('dump');
+    const location = (0, backup_location_1.parseBackupLocation)(to, '--to');
+    const connection = (0, database_connection_1.resolveConnection)({
+        url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url', database: common.database, requireDatabase: true,
+    }, env);
+    // The name becomes the backups' folder and a metric dimension: the one rule of every front end applies.
+    if (!core_1.DATABASE_NAME_PATTERN.test(connection.database)) {
+        const source = common.database !== undefined ? '--database' : 'the database of --database-url';
+        throw new runner_error_1.UsageError(`dump: ${source} is ${JSON.stringify(connection.database)}; allowed: ${core_1.DATABASE_NAME_ALLOWED}`);
+    }
+    context.database = connection.database;
+    const store = await (0, open_backup_store_1.openBackupStore)(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+    try {
+        const outcome = await (0, dump_command_1.runDump)({
+            connection,
+            location,
+            store,
+            policy,
+            noRolePasswords: reader.boolean('no-role-passwords'),
+            scratchDirectory: common.scratchDirectory,
+            progressIntervalMs: common.progressIntervalMs,
+            logger,
+            signal,
+        });
+        const { manifest } = outcome;
+        return {
+            database: manifest.database,
+            metrics: (0, dump_command_1.dumpMetrics)(manifest),
+            result: {
+                backupId: manifest.backupId,
+                database: manifest.database,
+                location: (0, backup_location_1.formatBackupLocation)(location),
+                manifestKey: outcome.manifestKey,
+                latestKey: outcome.latestKey,
+                latest: outcome.latest.backupId,
+                latestMoved: outcome.latest.moved,
+                format: manifest.format,
+                bytes: manifest.totalBytes,
+                ...(outcome.scratchPeakBytes !== undefined ? { scratchPeakBytes: outcome.scratchPeakBytes } : {}),
+                rows: manifest.rowCounts.totalRows,
+                tables: manifest.rowCounts.tables.length,
+                rowCounts: manifest.rowCounts.mode,
+                durationSeconds: manifest.durationSeconds,
+                startedAt: manifest.startedAt,
+                snapshotAt: manifest.snapshotAt,
+                finishedAt: manifest.finishedAt,
+                serverVersion: manifest.server.version,
+                objects: manifest.objects,
+            },
+        };
+    }
+    finally {
+        store.close();
+    }
+}
+/**
+ * Reads the flags verify and restore share (`--from`, `--target-url`, `--jobs`, the backup selection) and the
+ * command's own (`readOwn`), opens the store, runs the command and closes the store. Verify only connects to the
+ * target server to create its scratch database, so its URL may name no database; a restore without `--create`
+ * writes into the URL's database, which must then be named.
+ */
+async function fromBackupToTarget(reader, context, command, readOwn, run) {
+    const { common, env } = context;
+    const from = reader.required('from');
+    const targetUrl = reader.required('target-url');
+    const jobs = reader.integer('jobs', 1, 64, 1);
+    const own = readOwn();
+    const chosen = selection(reader, common.database);
+    reader.throwIfInvalid(command);
+    const location = (0, backup_location_1.parseBackupLocation)(from, '--from');
+    // The target is the URL alone: a secret in the environment describes the backed-up server, not the target.
+    const target = (0, database_connection_1.resolveConnection)({ url: targetUrl, flag: '--target-url', requireDatabase: own.targetNeedsDatabase }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+    const store = await (0, open_backup_store_1.openBackupStore)(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+    try {
+        return await run({ location, store, selection: chosen, target, jobs }, own);
+    }
+    finally {
+        store.close();
+    }
+}
+/** `pg-backup verify`: restores a backup into a scratch database, compares row counts and runs the checks. */
+async function verifyCommand(reader, context) {
+    const { common, logger, signal } = context;
+    return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check'), targetNeedsDatabase: false }), async (source, { checkFiles }) => {
+        const outcome = await (0, verify_command_1.runVerify)({
+            ...source,
+            checkFiles,
+            amcheck: reader.boolean('amcheck'),
+            keep: reader.boolean('keep'),
+            scratchDirectory: common.scratchDirectory,
+            progressIntervalMs: common.progressIntervalMs,
+            logger,
+            signal,
+        });
+        return {
+            database: outcome.manifest.database,
+            metrics: (0, verify_command_1.verifyMetrics)(outcome),
+            result: {
+                backupId: outcome.manifest.backupId,
+                database: outcome.manifest.database,
+                location: (0, backup_location_1.formatBackupLocation)(source.location),
+                downloadedBytes: outcome.downloadedBytes,
+                tocEntries: outcome.tocEntries,
+                restoreSeconds: outcome.restoreSeconds,
+                rowCountsCompared: outcome.rowCountsCompared,
+                tablesCompared: outcome.tablesCompared,
+                rowsCompared: outcome.rowsCompared,
+                checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+                indexesChecked: outcome.indexesChecked,
+                scratchDatabase: outcome.scratchDatabase,
+                kept: outcome.kept,
+                durationSeconds: outcome.durationSeconds,
+            },
+        };
+    });
+}
+/** `pg-backup restore`: restores a backup into the target database. */
+async function restoreCommand(reader, context) {
+    const { common, logger, signal } = context;
+    return fromBackupToTarget(reader, context, 'restore', () => ({ tables: reader.list('table'), create: reader.boolean('create'), targetNeedsDatabase: !reader.boolean('create') }), async (source, { tables, create }) => {
+        const outcome = await (0, restore_command_1.runRestore)({
+            ...source,
+            tables,
+            clean: reader.boolean('clean'),
+            create,
+            noOwner: reader.boolean('no-owner'),
+            noAcl: reader.boolean('no-acl'),
+            scratchDirectory: common.scratchDirectory,
+            progressIntervalMs: common.progressIntervalMs,
+            logger,
+            signal,
+        });
+        return {
+            database: outcome.manifest.database,
+            metrics: (0, restore_command_1.restoreMetrics)(outcome),
+            result: {
+                backupId: outcome.manifest.backupId,
+                database: outcome.manifest.database,
+                target: source.target.describe(),
+                downloadedBytes: outcome.downloadedBytes,
+                tablesRestored: outcome.tablesRestored,
+                databaseCreated: outcome.databaseCreated,
+                restoreSeconds: outcome.restoreSeconds,
+                durationSeconds: outcome.durationSeconds,
+            },
+        };
+    });
+}
