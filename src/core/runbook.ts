@@ -430,7 +430,7 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
     '',
     ...codeBlock(
       `export TARGET_URL='postgresql://<user>@<host>:5432/${options.databaseName.replace(/'/g, '')}'`,
-      `pg-backup restore --from ${shellQuote(uri)} --database ${database} --latest --target-url "$TARGET_URL" --jobs ${jobs}`,
+      `pg-backup restore --from ${shellQuote(uri)} --database ${database} --latest --target-url "$TARGET_URL" --jobs ${jobs}${dumpPolicy.includeGlobals ? ' --globals' : ''}`,
     ),
     '',
     '### Restore by hand',
@@ -441,10 +441,11 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
       `LATEST=$(${readLatest})`,
       ...download,
       `pg_restore --list ./restore/${dumpName} > /dev/null && echo "archive readable"`,
+      // Without ON_ERROR_STOP: the script creates every role, and the server has some of them (the one connecting, at least).
       ...(dumpPolicy.includeGlobals
-        ? [`psql "$TARGET_URL" -v ON_ERROR_STOP=1 -f ./restore/${names.globals}   # roles first, so ownership can be restored`]
+        ? [`psql "$TARGET_URL" -f ./restore/${names.globals}   # roles first, so owners can be restored; "already exists" errors are expected`]
         : []),
-      `pg_restore -j ${jobs} --clean --if-exists --no-owner -d "$TARGET_URL" ./restore/${dumpName}`,
+      `pg_restore -j ${jobs} --clean --if-exists${dumpPolicy.includeGlobals ? '' : ' --no-owner'} -d "$TARGET_URL" ./restore/${dumpName}`,
     ),
     '',
     `\`./restore/${names.manifest}\` lists each object's sha256 and the row counts taken in the dump's snapshot.`,

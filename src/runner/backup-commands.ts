@@ -62,6 +62,7 @@ export const VERIFY_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'check', value: 'FILE.sql', repeatable: true, description: 'SQL file whose every statement must return true on the restored database', example: '--check checks/orders.sql' },
   { name: 'amcheck', description: 'also check every btree index with amcheck', example: '--amcheck' },
   { name: 'keep', description: 'keep the scratch database afterwards', example: '--keep' },
+  { name: 'globals', description: "first create the backup's roles and tablespaces from its globals.sql (roles the server has are left alone), then restore with owners and privileges", example: '--globals' },
 ];
 
 /** The flags of `pg-backup restore`. */
@@ -72,6 +73,7 @@ export const RESTORE_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'create', short: 'C', description: 'create the backed-up database (the target URL names the database to connect to)', example: '--create' },
   { name: 'no-owner', short: 'O', description: 'do not restore object ownership', example: '--no-owner' },
   { name: 'no-acl', short: 'x', description: 'do not restore privileges', example: '--no-acl' },
+  { name: 'globals', description: "first create the backup's roles and tablespaces from its globals.sql (roles the server has are left alone)", example: '--globals' },
 ];
 
 function selection(reader: FlagReader, database: string | undefined): BackupSelection {
@@ -205,6 +207,7 @@ export async function verifyCommand(reader: FlagReader, context: CommandContext)
       checkFiles,
       amcheck: reader.boolean('amcheck'),
       keep: reader.boolean('keep'),
+      globals: reader.boolean('globals'),
       scratchDirectory: common.scratchDirectory,
       progressIntervalMs: common.progressIntervalMs,
       logger,
@@ -225,6 +228,7 @@ export async function verifyCommand(reader: FlagReader, context: CommandContext)
         rowsCompared: outcome.rowsCompared,
         checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
         indexesChecked: outcome.indexesChecked,
+        ...(outcome.globals ? { globals: outcome.globals } : {}),
         scratchDatabase: outcome.scratchDatabase,
         kept: outcome.kept,
         durationSeconds: outcome.durationSeconds,
@@ -244,6 +248,7 @@ export async function restoreCommand(reader: FlagReader, context: CommandContext
       create,
       noOwner: reader.boolean('no-owner'),
       noAcl: reader.boolean('no-acl'),
+      globals: reader.boolean('globals'),
       scratchDirectory: common.scratchDirectory,
       progressIntervalMs: common.progressIntervalMs,
       logger,
@@ -259,6 +264,7 @@ export async function restoreCommand(reader: FlagReader, context: CommandContext
         downloadedBytes: outcome.downloadedBytes,
         tablesRestored: outcome.tablesRestored,
         databaseCreated: outcome.databaseCreated,
+        ...(outcome.globals ? { globals: outcome.globals } : {}),
         restoreSeconds: outcome.restoreSeconds,
         durationSeconds: outcome.durationSeconds,
       },

@@ -69,6 +69,22 @@ function checkAgainstManifest(key: string, object: ManifestObject, digest: Diges
 }
 
 /**
+ * Downloads one object of a backup (such as its `globals.sql`) into `file`, checked against the manifest's size
+ * and SHA-256 as it streams, and decompressed when the runner compressed it.
+ */
+export async function downloadBackupObject(
+  store: BackupStore,
+  layout: BackupLayout,
+  manifest: BackupManifest,
+  object: ManifestObject,
+  file: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (object.compression) await requireCompressionProgram(object.compression);
+  await downloadObject(store, layout.objectKey(manifest.database, manifest.backupId, object.name), object, file, signal, () => undefined);
+}
+
+/**
  * Downloads the dump objects of a backup into `directory`, checking each object's size and SHA-256
  * against the manifest as it streams, and decompressing the objects the runner compressed. pg_restore
  * gets a seekable local file, which `-j` needs.

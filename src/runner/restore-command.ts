@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
 import { findBackup, type BackupSelection } from './backup-catalog';
-import { downloadArchive } from './backup-download';
+import { downloadArchive, downloadBackupObject } from './backup-download';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
-import type { BackupManifest } from './backup-manifest';
+import type { BackupManifest, ManifestObject } from './backup-manifest';
+import { applyGlobalsScript, requireGlobalsObject, restoreFailure, type GlobalsOutcome } from './backup-roles';
 import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
@@ -16,7 +17,6 @@ import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { ProgressReporter } from './progress-reporter';
-import { RunnerError, errorMessage } from './runner-error';
 
 /** Everything `pg-backup restore` needs. */
 export interface RestoreOptions {
@@ -40,6 +40,8 @@ export interface RestoreOptions {
   readonly noOwner: boolean;
   /** `--no-acl`. */
   readonly noAcl: boolean;
+  /** `--globals`: apply the backup's `globals.sql` to the target server first. */
+  readonly globals: boolean;
   /** Local scratch space for the downloaded archive. */
   readonly scratchDirectory: string;
   /** Milliseconds between progress lines; 0 for none. */
@@ -62,6 +64,11 @@ export interface RestoreOutcome {
   readonly tablesRestored: number;
   /** Whether the target database did not exist and was created (empty) for the restore. */
   readonly databaseCreated: boolean;
+  /**
+   * What applying the backup's `globals.sql` did.
+   * @default - not applied (no `--globals`)
+   */
+  readonly globals?: GlobalsOutcome;
   /** Wall time of the whole restore. */
   readonly durationSeconds: number;
 }
@@ -72,6 +79,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   const started = Date.now();
   const layout = new BackupLayout(options.location);
   const { manifest } = await findBackup(store, layout, options.selection);
+  // Before any work: a backup without globals.sql cannot give what --globals asks for.
+  const globalsObject = options.globals ? requireGlobalsObject(manifest, 'restore') : undefined;
   const pgRestore = await findPostgresTool('pg_restore');
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
   if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
@@ -81,6 +90,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
 
   const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-restore-'));
   try {
+    // The roles come first, so pg_restore can give each object its owner and privileges.
+    const globals = globalsObject && await applyBackupGlobals(store, layout, manifest, globalsObject, target, scratch, options);
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
@@ -116,20 +127,35 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
       });
       await restore.exited;
     } catch (error) {
-      const message = errorMessage(error);
-      const hint = /role "[^"]+" does not exist/.test(message) && !options.noOwner
-        ? '; the backup names roles this server does not have: create them first (the backup\'s globals.sql holds them when it was dumped '
-          + 'with --globals) or restore without ownership with --no-owner'
-        : '';
-      throw new RunnerError(`restoring backup ${manifest.backupId} into ${target.describe()} failed: ${message}${hint}`, { cause: error });
+      throw restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, error, {
+        backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
+      });
     } finally {
       progress.stop();
     }
     const restoreSeconds = (Date.now() - restoreStarted) / 1000;
     const durationSeconds = (Date.now() - started) / 1000;
-    return { manifest, downloadedBytes: archive.bytes, restoreSeconds, tablesRestored, databaseCreated, durationSeconds };
+    return {
+      manifest, downloadedBytes: archive.bytes, restoreSeconds, tablesRestored, databaseCreated, ...(globals ? { globals } : {}), durationSeconds,
+    };
   } finally {
     await fs.promises.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Downloads the backup's `globals.sql` (checked against the manifest) and applies it to the target's server. */
+async function applyBackupGlobals(
+  store: BackupStore, layout: BackupLayout, manifest: BackupManifest, object: ManifestObject, target: DatabaseConnection, scratch: string,
+  options: Pick<RestoreOptions, 'logger' | 'signal'>,
+): Promise<GlobalsOutcome> {
+  const file = path.join(scratch, object.name);
+  await downloadBackupObject(store, layout, manifest, object, file, options.signal);
+  const client = await connectDatabase(target, 'the restore target, to apply globals.sql');
+  try {
+    return await applyGlobalsScript(client, await fs.promises.readFile(file, 'utf8'), options.logger);
+  } finally {
+    await client.end().catch(() => undefined);
+    await fs.promises.rm(file, { force: true });
   }
 }
 

@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
 import { parseArchiveToc } from './archive-toc';
 import { findBackup, type BackupSelection } from './backup-catalog';
-import { downloadArchive } from './backup-download';
+import { downloadArchive, downloadBackupObject } from './backup-download';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupManifest } from './backup-manifest';
+import { applyGlobalsScript, requireGlobalsObject, restoreFailure, type GlobalsOutcome } from './backup-roles';
 import type { BackupStore } from './backup-store';
 import { readCheckFiles, runCheckScripts, type CheckOutcome } from './check-files';
 import { runTool, ToolProcess } from './child-process';
@@ -41,6 +42,11 @@ export interface VerifyOptions {
   readonly amcheck: boolean;
   /** Keep the scratch database afterwards. */
   readonly keep: boolean;
+  /**
+   * `--globals`: apply the backup's `globals.sql` to the server first and restore with ownership and privileges
+   * (without it the restore leaves both out, so a server without the backup's roles can verify it).
+   */
+  readonly globals: boolean;
   /** Local scratch space for the downloaded archive. */
   readonly scratchDirectory: string;
   /** Milliseconds between progress lines; 0 for none. */
@@ -75,6 +81,11 @@ export interface VerifyOutcome {
   readonly checks: CheckOutcome[];
   /** B-tree indexes checked by amcheck (0 when not asked). */
   readonly indexesChecked: number;
+  /**
+   * What applying the backup's `globals.sql` did.
+   * @default - not applied (no `--globals`)
+   */
+  readonly globals?: GlobalsOutcome;
   /** Wall time of the whole verification. */
   readonly durationSeconds: number;
 }
@@ -122,6 +133,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   const layout = new BackupLayout(options.location);
   const { manifest, manifestKey } = await findBackup(store, layout, options.selection);
   logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
+  // Before any work: a backup without globals.sql cannot give what --globals asks for.
+  const globalsObject = options.globals ? requireGlobalsObject(manifest, 'verify') : undefined;
   const pgRestore = await findPostgresTool('pg_restore');
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
   if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
@@ -151,6 +164,14 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
     }
 
+    let globals: GlobalsOutcome | undefined;
+    if (globalsObject) {
+      // The roles come first, so pg_restore can give each object its owner and privileges.
+      const file = path.join(scratch, globalsObject.name);
+      await downloadBackupObject(store, layout, manifest, globalsObject, file, options.signal);
+      globals = await applyGlobalsScript(admin, await fs.promises.readFile(file, 'utf8'), logger);
+    }
+
     await admin.query(`CREATE DATABASE ${quoteIdentifier(scratchDatabase)}`);
     created = true;
     const scratchConnection = target.withDatabase(scratchDatabase);
@@ -162,8 +183,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
         archive: archive.archivePath,
         dbname: scratchConnection.dbname,
         jobs: options.jobs,
-        noOwner: true,
-        noAcl: true,
+        noOwner: !options.globals,
+        noAcl: !options.globals,
         exitOnError: true,
         verbose: true,
       }), {
@@ -176,7 +197,9 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       });
       await restore.exited;
     } catch (error) {
-      throw new RunnerError(`restoring backup ${manifest.backupId} into ${scratchDatabase} failed: ${errorMessage(error)}`, { cause: error });
+      throw restoreFailure(`restoring backup ${manifest.backupId} into ${scratchDatabase}`, error, {
+        backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: !options.globals, noAcl: !options.globals,
+      });
     } finally {
       restoreProgress.stop();
     }
@@ -211,6 +234,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       rowsCompared: compared ? manifest.rowCounts.totalRows : 0,
       checks,
       indexesChecked,
+      ...(globals ? { globals } : {}),
       durationSeconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -3,6 +3,7 @@ import { BACKUP_ID_PATTERN, newBackupId } from '../../src/runner/backup-id';
 import { BackupLayout } from '../../src/runner/backup-layout';
 import { parseBackupLocation } from '../../src/runner/backup-location';
 import { parseManifest } from '../../src/runner/backup-manifest';
+import { missingRoleHint, redactPasswords, roleOfStatement } from '../../src/runner/backup-roles';
 import { partSizeFor } from '../../src/runner/backup-store';
 import { parseCommandLine } from '../../src/runner/cli-commands';
 import { FlagReader, parseDurationSeconds, readCommonOptions } from '../../src/runner/cli-options';
@@ -251,5 +252,41 @@ describe('snapshot order', () => {
     expect(compareSnapshots(newer, older)).toBeGreaterThan(0);
     expect(newestSnapshot([newer, older])).toBe(newer);
     expect(newestSnapshot([older, newer])).toBe(newer);
+  });
+});
+
+describe('globals.sql statements', () => {
+  test.each([
+    ['CREATE ROLE app_owner', 'app_owner'],
+    ["ALTER ROLE app_owner WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:x'", 'app_owner'],
+    ['--\n-- Roles\n--\n\nCREATE ROLE "Report ""Weekly"" Writer"', 'Report "Weekly" Writer'],
+    ['ALTER ROLE app_owner IN DATABASE shop SET search_path TO books', 'app_owner'],
+    ["COMMENT ON ROLE app_reader IS 'reads'", 'app_reader'],
+    ['GRANT app_reader TO app_owner GRANTED BY postgres', undefined],
+    ["CREATE TABLESPACE archive OWNER app_owner LOCATION '/srv/archive'", undefined],
+  ])('%j creates or changes the role %j', (statement, role) => {
+    expect(roleOfStatement(statement)).toBe(role);
+  });
+
+  test('lose their password literals before they are shown', () => {
+    expect(redactPasswords("ALTER ROLE a WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:s''alt$key' VALID UNTIL 'infinity'"))
+      .toBe("ALTER ROLE a WITH LOGIN PASSWORD '…' VALID UNTIL 'infinity'");
+  });
+});
+
+describe('a restore failing on a missing role', () => {
+  const failure = 'pg_restore: error: could not execute query: ERROR:  role "app_owner" does not exist';
+  test.each([
+    [{ backupHasGlobals: true, noOwner: false, noAcl: false }, /its globals\.sql holds them, so add --globals to create them first, or restore without ownership and privileges \(--no-owner --no-acl\)/],
+    [{ backupHasGlobals: true, noOwner: true, noAcl: false }, /add --globals to create them first, or restore without ownership and privileges \(--no-acl\)/],
+    [{ backupHasGlobals: false, noOwner: false, noAcl: false }, /holds no globals\.sql \(it was dumped without --globals\): create them first, or restore without/],
+    [{ backupHasGlobals: true, noOwner: false, noAcl: false, globals: { applied: 3, rolesKept: [], alreadyExisting: 0, failed: [] } },
+      /role app_owner is not in the backup's globals\.sql either, or could not be created: create it by hand/],
+  ])('is told the flags that would help (%j)', (context, advice) => {
+    expect(missingRoleHint(failure, context)).toMatch(advice);
+  });
+
+  test('gets no advice when the failure is about something else', () => {
+    expect(missingRoleHint('pg_restore: error: out of disk space', { backupHasGlobals: true, noOwner: false, noAcl: false })).toBe('');
   });
 });
