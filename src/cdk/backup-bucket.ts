@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
 import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
+import { BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup } from '../core/aws/iam-action-groups';
 import { dumpBucketLifecycleRules } from '../core/lifecycle';
 import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
 import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
@@ -134,13 +135,7 @@ export class BackupBucket extends Construct {
    * list that prefix, and use the key. No delete, and no access to any other prefix.
    */
   public grantWriteBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
-    const principal = grantee.grantPrincipal;
-    principal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      resources: [this.objectsUnder(prefix)],
-    }));
-    this.grantReadBackups(grantee, prefix);
-    this.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Encrypt');
+    this.grantActionGroups(grantee, BACKUP_WRITE_IAM_ACTIONS, prefix);
   }
 
   /**
@@ -148,17 +143,22 @@ export class BackupBucket extends Construct {
    * the key.
    */
   public grantReadBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+    this.grantActionGroups(grantee, BACKUP_READ_IAM_ACTIONS, prefix);
+  }
+
+  /** Grants core's action groups, each scoped to the objects under `prefix`, listing that prefix, or the key. */
+  private grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): void {
     const principal = grantee.grantPrincipal;
-    principal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [this.objectsUnder(prefix)],
-    }));
-    principal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
-    }));
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    for (const group of groups) {
+      const actions = [...group.actions];
+      if (group.resource === 'backup-objects') principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.objectsUnder(prefix)] }));
+      if (group.resource === 'backup-bucket-prefix') {
+        principal.addToPrincipalPolicy(new iam.PolicyStatement({
+          actions, resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
+        }));
+      }
+      if (group.resource === 'backup-key') this.encryptionKey?.grant(grantee, ...actions);
+    }
   }
 
   private accessLogsDestination(setting: boolean | s3.IBucket, removalPolicy: RemovalPolicy): s3.IBucket | undefined {

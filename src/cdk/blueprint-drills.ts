@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,6 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath, ServerPlan } from './blueprint-server-plan';
+import { plannedScheduleExpression } from './planned-schedules';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import {
   IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard, drillRoleWildcards,
@@ -186,7 +187,7 @@ export function createFleetDrills(
       };
       schedules.push(new scheduler.Schedule(fleet.scope, `DrillSchedule${groupIndex}-${chunkIndex}`, {
         description: `Restore drills of ${databases.length} database(s): ${databases.map((d) => `${d.id}/${d.name}`).join(', ')}`.slice(0, 512),
-        schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
+        schedule: plannedScheduleExpression(rendered),
         timeWindow: scheduler.TimeWindow.off(),
         target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
           input: scheduler.ScheduleTargetInput.fromObject(input),

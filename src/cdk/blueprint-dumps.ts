@@ -1,10 +1,8 @@
-import { CfnOutput, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -12,6 +10,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath, literalIdentifier, secretVariable, ServerPlan } from './blueprint-server-plan';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps,
 } from './postgres-backup-blueprint-props';
@@ -118,7 +117,7 @@ export function createFleetDumps(
       ];
       const schedule = new scheduler.Schedule(fleet.scope, `DumpSchedule-${constructId}`, {
         description: `pg_dump of ${databaseName} on ${server.entry.id} to ${fleet.prefix}/${server.entry.id}/`,
-        schedule: scheduler.ScheduleExpression.expression(rendered.scheduleExpression, TimeZone.of(rendered.scheduleExpressionTimezone)),
+        schedule: plannedScheduleExpression(rendered),
         timeWindow: scheduler.TimeWindow.off(),
         target: new schedulerTargets.EcsRunFargateTask(fleet.cluster, {
           taskDefinition: dumpTaskDefinitions.get(server.major)!,
@@ -208,28 +207,13 @@ export function dumpSucceededMetric(metricNamespace: string, serverId: string, d
  * so one rule for every dump task definition pages with the task's ARN and reason.
  */
 export function notifyWhenDumpTaskFails(fleet: BlueprintFleetInfrastructure, taskDefinitions: ecs.FargateTaskDefinition[]): void {
-  const rule = new events.Rule(fleet.scope, 'DumpTaskFailedRule', {
+  notifyWhenTaskFails(fleet.scope, 'DumpTaskFailedRule', {
     description: 'A fleet pg_dump task stopped with a non-zero exit code or failed to start',
-    eventPattern: {
-      source: ['aws.ecs'],
-      detailType: ['ECS Task State Change'],
-      detail: {
-        lastStatus: ['STOPPED'],
-        taskDefinitionArn: taskDefinitions.map((taskDefinition) => taskDefinition.taskDefinitionArn),
-        $or: [
-          { containers: { exitCode: [{ 'anything-but': 0 }] } },
-          { stopCode: ['TaskFailedToStart'] },
-        ],
-      },
-    },
+    subject: 'A fleet pg_dump task',
+    taskDefinitionArns: taskDefinitions.map((taskDefinition) => taskDefinition.taskDefinitionArn),
+    topic: fleet.notificationTopic,
+    namesStarter: true,
   });
-  rule.addTarget(new eventsTargets.SnsTopic(fleet.notificationTopic, {
-    message: events.RuleTargetInput.fromText(
-      `A fleet pg_dump task failed: ${events.EventField.fromPath('$.detail.taskArn')} (started by `
-      + `${events.EventField.fromPath('$.detail.startedBy')}) stopped (${events.EventField.fromPath('$.detail.stopCode')}): `
-      + `${events.EventField.fromPath('$.detail.stoppedReason')}`,
-    ),
-  }));
 }
 
 function renderRunbook(fleet: BlueprintFleetInfrastructure, server: ServerPlan, databaseName: string, rpoHours: number, region: string): string {

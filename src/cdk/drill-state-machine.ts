@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,7 +9,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
-import { acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
+import { createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
+import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
 import { ScheduleSpec } from '../core/policy';
 import { EventBridgeSchedule, renderEventBridgeSchedule } from '../core/schedule';
 import { DrillResourceKind, RestoreDrillStateMachine } from '../core/state-machines';
@@ -89,16 +90,11 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
     tracingEnabled: true,
   });
 
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    enforceSSL: true,
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    retentionPeriod: Duration.days(14),
-  });
-  acknowledgeScheduleDeadLetterQueue(deadLetterQueue);
+  const deadLetterQueue = createScheduleDeadLetterQueue(scope);
   const renderedSchedule = renderEventBridgeSchedule(props.schedule, 'verification.schedule');
   const schedule = new scheduler.Schedule(scope, 'Schedule', {
     description: props.scheduleDescription,
-    schedule: scheduler.ScheduleExpression.expression(renderedSchedule.scheduleExpression, TimeZone.of(renderedSchedule.scheduleExpressionTimezone)),
+    schedule: plannedScheduleExpression(renderedSchedule),
     timeWindow: scheduler.TimeWindow.off(),
     target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
       deadLetterQueue,

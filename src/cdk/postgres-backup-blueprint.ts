@@ -9,7 +9,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
@@ -21,9 +20,9 @@ import { createFleetDumps, dumpSucceededMetric, notifyWhenDumpTaskFails } from '
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { planServers } from './blueprint-server-plan';
 import { cdkValidationOptions } from './cdk-validation';
+import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
-import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
 import { BackupTierOptions } from '../core/backup-tier';
@@ -138,12 +137,7 @@ export class PostgresBackupBlueprint extends Construct {
       description: 'Fleet restore drill tasks: no inbound traffic; outbound to S3, ECR, CloudWatch Logs and Secrets Manager',
       allowAllOutbound: true,
     });
-    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeScheduleDeadLetterQueue(deadLetterQueue);
+    const deadLetterQueue = createScheduleDeadLetterQueue(this);
     const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const majors = [...new Set(servers.map((server) => server.major))].sort();
     const image = (major: number): ecs.ContainerImage => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major });

@@ -1,10 +1,7 @@
-import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,23 +13,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
+import { cdkValidationOptions } from './cdk-validation';
 import { PostgresDatabase } from './database-connection';
 import { IPgDumpSource } from './pg-dump-source';
-import {
-  acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
-} from './reviewed-findings';
+import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
+import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
+import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
-import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../core/construct-prop-paths';
-import { checkDatabaseNames } from '../core/database-name';
-import { resolveBackupPolicy } from '../core/defaults';
-import { dumpTaskEphemeralStorageGiB } from '../core/dump-scratch-storage';
-import { checkFargateTaskSize } from '../core/fargate-sizes';
-import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
-import { runnerDumpArgv } from '../core/runner-argv';
-import { renderEventBridgeSchedule } from '../core/schedule';
-import { checkPolicy } from '../core/validate-policy';
-import { Validator } from '../core/validation';
+import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
+import { ScheduledPgDumpOptions, ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand } from '../core/aws/scheduled-pg-dump';
+import { LogicalDumpPolicy } from '../core/policy';
+
+export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
+export { DUMP_CONTAINER_NAME } from '../core/aws/scheduled-pg-dump';
 
 /**
  * Construct metadata type under which the constructs of this module record what they protect (database,
@@ -40,43 +33,12 @@ import { Validator } from '../core/validation';
  */
 export const PROTECTION_METADATA_TYPE = 'postgres-backup-constructs:protection';
 
-/** Name of the runner container in the dump task definition. */
-export const DUMP_CONTAINER_NAME = 'runner';
-
-/** The namespace the runner publishes its metrics in unless told otherwise. */
-export const DEFAULT_METRIC_NAMESPACE = 'PostgresBackup';
-
-/** The longest RPO a CloudWatch alarm can watch: its evaluation range is at most 7 days. */
-export const MAX_ALARM_RPO_HOURS = 168;
-
-/** Props of {@link ScheduledPgDump}. */
-export interface ScheduledPgDumpProps {
+/** Props of {@link ScheduledPgDump}: the options every front end shares, and the CDK handles. */
+export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions {
   /** The VPC the dump task runs in (it must reach the database, S3, ECR, CloudWatch Logs and Secrets Manager). */
   readonly vpc: ec2.IVpc;
   /** The database to dump: `PostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)` or `.fromSecret({...})`. */
   readonly database: PostgresDatabase;
-  /**
-   * The databases on that server to dump, each on the schedule, each into its own folder under the prefix.
-   * @default ['postgres']
-   */
-  readonly databaseNames?: string[];
-  /**
-   * What and when to dump: schedule, format, compression, jobs, tables, schemas, schemaOnly/dataOnly,
-   * noOwner/noAcl, includeGlobals, retentionDays (the bucket lifecycle).
-   * @default - daily at 02:00 UTC, custom format, kept 30 days
-   */
-  readonly dump?: LogicalDumpPolicy;
-  /**
-   * The recovery-point objective in hours: alarm when no dump of a database succeeded for this long.
-   * At most 168 (a CloudWatch alarm looks back at most 7 days).
-   * @default - the longest gap between two scheduled dumps plus two hours (26 for daily dumps)
-   */
-  readonly rpoHours?: number;
-  /**
-   * PostgreSQL major version of the server, which selects the client tools built into the runner image.
-   * @default - the RDS engine's major version; required when it cannot be read from the database
-   */
-  readonly postgresMajorVersion?: number;
   /**
    * The bucket dumps are written to.
    * @default - a bucket is created (see `BackupBucket`)
@@ -87,16 +49,6 @@ export interface ScheduledPgDumpProps {
    * @default - the given bucket's key, or a created key
    */
   readonly encryptionKey?: kms.IKey;
-  /**
-   * Key prefix of the dumps in the bucket (no leading or trailing `/`); each database gets a folder below it.
-   * @default 'pg-dumps'
-   */
-  readonly prefix?: string;
-  /**
-   * S3 Object Lock for a created bucket: every dump is write-once for `days`.
-   * @default - no Object Lock
-   */
-  readonly objectLock?: ImmutabilityPolicy;
   /**
    * Server access logging of a created bucket, into a separate bucket (`true` creates it).
    * @default true
@@ -118,22 +70,6 @@ export interface ScheduledPgDumpProps {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.
-   * @default 1024
-   */
-  readonly cpu?: number;
-  /**
-   * Task memory in MiB, one of the values Fargate offers with `cpu`.
-   * @default 2048
-   */
-  readonly memoryLimitMiB?: number;
-  /**
-   * Ephemeral storage in GiB (21–200). A directory-format dump holds there only the files pg_dump is writing and
-   * those waiting for upload, not the whole dump.
-   * @default - sized from `dump.largestTableGiB` and `dump.jobs` for a directory-format dump (`dumpTaskEphemeralStorageGiB`), else Fargate's 20 GiB
-   */
-  readonly ephemeralStorageGiB?: number;
-  /**
    * The runner image.
    * @default - built from the package's `runner-image/Dockerfile` with the server's PostgreSQL major
    */
@@ -148,16 +84,6 @@ export interface ScheduledPgDumpProps {
    * @default - an encrypted topic is created
    */
   readonly notificationTopic?: sns.ITopic;
-  /**
-   * CloudWatch namespace of the runner's metrics.
-   * @default 'PostgresBackup'
-   */
-  readonly metricNamespace?: string;
-  /**
-   * How often EventBridge Scheduler retries starting the task before the event goes to the dead-letter queue.
-   * @default 3
-   */
-  readonly retryAttempts?: number;
   /**
    * How long EventBridge Scheduler keeps trying to start a run.
    * @default Duration.hours(1)
@@ -210,50 +136,28 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   public readonly rpoHours: number;
   /** The dump policy with every default filled in. */
   public readonly dumpPolicy: LogicalDumpPolicy;
+  /** What this construct creates, as core decided it. */
+  public readonly plan: ScheduledPgDumpPlan;
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
-    const databaseNames = props.databaseNames ?? ['postgres'];
-    const policy: BackupPolicy = {
-      logicalDump: props.dump ?? {},
-      alarms: props.rpoHours !== undefined ? { rpoHours: props.rpoHours } : undefined,
-      immutability: props.objectLock,
-    };
-    const validator = new Validator(cdkValidationOptions(this));
-    validator.include(checkPolicy(policy, cdkValidationOptions(this, SCHEDULED_PG_DUMP_PROP_PATHS)));
-    validator.integer('rpoHours', props.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
-    checkFargateTaskSize(validator, {
-      cpu: props.cpu ?? 1024,
-      memoryLimitMiB: props.memoryLimitMiB ?? 2048,
-      ephemeralStorageGiB: props.ephemeralStorageGiB,
+    const plan = planScheduledPgDump(props, {
+      databasePostgresMajorVersion: props.database.postgresMajorVersion,
+      validation: cdkValidationOptions(this),
     });
-    checkDatabaseNames(validator, 'databaseNames', databaseNames);
-    const major = props.postgresMajorVersion ?? props.database.postgresMajorVersion;
-    if (major === undefined) {
-      validator.report({ path: 'postgresMajorVersion', value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
-    }
-    validator.integer('postgresMajorVersion', major, 10, 99);
-    validator.integer('retryAttempts', props.retryAttempts, 0, 185);
-    validator.throwIfInvalid();
-
-    const resolved = resolveBackupPolicy(policy, CDK_VALIDATION_OPTIONS);
-    const dump = resolved.logicalDump!;
-    this.dumpPolicy = dump;
-    this.rpoHours = resolved.alarms.rpoHours;
-    if (this.rpoHours > MAX_ALARM_RPO_HOURS) {
-      validator.report({ path: 'rpoHours', value: this.rpoHours, allowed: `an integer from 1 to ${MAX_ALARM_RPO_HOURS} hours`, reason: 'derived from the dump schedule; a CloudWatch alarm looks back at most 7 days, so set rpoHours' });
-      validator.throwIfInvalid();
-    }
-    this.databaseNames = [...databaseNames];
-    this.postgresMajorVersion = major!;
-    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
-    this.prefix = props.prefix ?? 'pg-dumps';
+    this.plan = plan;
+    this.dumpPolicy = plan.dump;
+    this.rpoHours = plan.rpoHours;
+    this.databaseNames = plan.databaseNames;
+    this.postgresMajorVersion = plan.postgresMajorVersion;
+    this.metricNamespace = plan.metricNamespace;
+    this.prefix = plan.prefix;
 
     this.backupBucket = new BackupBucket(this, 'Backups', {
       bucket: props.bucket,
       encryptionKey: props.encryptionKey,
       prefix: this.prefix,
-      dump,
+      dump: plan.dump,
       objectLock: props.objectLock,
       serverAccessLogs: props.serverAccessLogs,
       breakGlassRole: props.breakGlassRole,
@@ -272,19 +176,21 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: props.cpu ?? 1024,
-      memoryLimitMiB: props.memoryLimitMiB ?? 2048,
-      ephemeralStorageGiB: props.ephemeralStorageGiB ?? dumpTaskEphemeralStorageGiB([dump]),
+      cpu: plan.task.cpu,
+      memoryLimitMiB: plan.task.memoryLimitMiB,
+      ephemeralStorageGiB: plan.task.ephemeralStorageGiB,
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
     });
     const wiring = props.database.runnerWiring();
-    this.taskDefinition.addContainer(DUMP_CONTAINER_NAME, {
+    const command = (database: string) => scheduledDumpCommand(plan, database, `s3://${this.bucket.bucketName}/${this.prefix}`, {
+      managed: props.database.managed, databaseUrl: wiring.databaseUrl,
+    });
+    this.taskDefinition.addContainer(plan.task.containerName, {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
-      command: this.dumpCommand(databaseNames[0], props.database, wiring.databaseUrl),
+      command: command(this.databaseNames[0]),
       secrets: wiring.secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'dump' }),
-      // pg_dump is stopped cleanly on SIGTERM; the runner then aborts the upload and writes no manifest.
-      stopTimeout: Duration.seconds(30),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: plan.task.logStreamPrefix }),
+      stopTimeout: Duration.seconds(plan.task.stopTimeoutSeconds),
     });
     this.backupBucket.grantWriteBackups(this.taskDefinition.taskRole);
     acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
@@ -292,36 +198,17 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
-      description: 'Scheduled pg_dump task: no inbound traffic; outbound to the database and AWS APIs',
+      description: plan.descriptions.securityGroup,
       allowAllOutbound: true,
     });
     props.database.allowFrom(this.securityGroup);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeScheduleDeadLetterQueue(this.deadLetterQueue);
-    // The schedules' own role (not the one the target would share stack-wide), so its grants are reviewed here.
-    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': Stack.of(this).account,
-            'aws:SourceArn': Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-          },
-        },
-      }),
-      description: 'Starts the scheduled pg_dump task in its cluster and tags it',
-    });
+    this.deadLetterQueue = createScheduleDeadLetterQueue(this);
+    const scheduleRole = createScheduleRole(this, plan.descriptions.scheduleRole);
     acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, this.taskDefinition)]);
-    const eventBridgeSchedule = renderEventBridgeSchedule(dump.schedule, 'dump.schedule');
-    this.schedules = databaseNames.map((database, index) => new scheduler.Schedule(this, `Schedule${index}`, {
-      description: `pg_dump of ${database} to s3 ${this.prefix}/`,
-      schedule: scheduler.ScheduleExpression.expression(
-        eventBridgeSchedule.scheduleExpression, TimeZone.of(eventBridgeSchedule.scheduleExpressionTimezone),
-      ),
+    this.schedules = plan.schedule.runs.map((run) => new scheduler.Schedule(this, `Schedule${run.index}`, {
+      description: run.description,
+      schedule: plannedScheduleExpression(plan.schedule),
       timeWindow: scheduler.TimeWindow.off(),
       target: new schedulerTargets.EcsRunFargateTask(this.cluster, {
         taskDefinition: this.taskDefinition,
@@ -331,37 +218,26 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
         propagateTags: true,
         role: scheduleRole,
         deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: props.retryAttempts ?? 3,
+        retryAttempts: plan.schedule.retryAttempts,
         maxEventAge: props.maxEventAge ?? Duration.hours(1),
         input: scheduler.ScheduleTargetInput.fromObject({
-          containerOverrides: [{ name: DUMP_CONTAINER_NAME, command: this.dumpCommand(database, props.database, wiring.databaseUrl) }],
+          containerOverrides: [{ name: plan.task.containerName, command: command(run.database) }],
         }),
       }),
     }));
 
-    this.alarms = this.createAlarms();
-    this.notifyWhenTaskFails();
+    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, { 'dead-letter-queue': this.deadLetterQueue.queueName });
+    notifyWhenTaskFails(this, 'TaskFailedRule', {
+      description: plan.descriptions.taskFailedRule,
+      subject: plan.taskFailureSubject,
+      taskDefinitionArns: [this.taskDefinition.taskDefinitionArn],
+      topic: this.notificationTopic,
+    });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
-      kind: 'logical-dump',
+      ...plan.protection,
       database: Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined,
-      databaseNames: [...databaseNames],
-      schedule: `${eventBridgeSchedule.scheduleExpression} ${eventBridgeSchedule.scheduleExpressionTimezone}`,
-      prefix: `${this.prefix}/`,
-      retentionDays: dump.retentionDays,
-      objectLock: props.objectLock ? `${props.objectLock.mode ?? 'governance'} ${props.objectLock.days} days` : undefined,
-      rpoHours: this.rpoHours,
+      databaseNames: [...plan.protection.databaseNames],
     });
-  }
-
-  /** The container command for one database: `pg-backup dump …` (the image's entrypoint is `pg-backup`). */
-  private dumpCommand(database: string, connection: PostgresDatabase, databaseUrl: string | undefined): string[] {
-    const argv = runnerDumpArgv(this.dumpPolicy, {
-      to: `s3://${this.bucket.bucketName}/${this.prefix}`,
-      database,
-      noRolePasswords: connection.managed,
-      metricsNamespace: this.metricNamespace,
-    });
-    return databaseUrl === undefined ? argv : [...argv, '--database-url', databaseUrl];
   }
 
   /**
@@ -380,22 +256,22 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
 
   /** Failed dumps (sum per period) of a database. */
   public metricFailures(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('BackupFailed', database, { statistic: 'Sum', period: Duration.hours(1), ...props });
+    return this.runnerMetric(DUMP_METRICS.failures, database, props);
   }
 
   /** Successful dumps (sum per period) of a database. */
   public metricSuccesses(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('BackupSucceeded', database, { statistic: 'Sum', period: Duration.hours(1), ...props });
+    return this.runnerMetric(DUMP_METRICS.successes, database, props);
   }
 
   /** Size of the dumps of a database, bytes (largest per period). */
   public metricBytes(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('BackupBytes', database, { statistic: 'Maximum', period: Duration.hours(1), ...props });
+    return this.runnerMetric(DUMP_METRICS.bytes, database, props);
   }
 
   /** How long the dumps of a database took, seconds (longest per period). */
   public metricDuration(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric('BackupDurationSeconds', database, { statistic: 'Maximum', period: Duration.hours(1), ...props });
+    return this.runnerMetric(DUMP_METRICS.duration, database, props);
   }
 
   /**
@@ -418,69 +294,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.backupBucket.grantReadBackups(grantee);
   }
 
-  private createAlarms(): cloudwatch.Alarm[] {
-    const action = new cloudwatchActions.SnsAction(this.notificationTopic);
-    const alarms: cloudwatch.Alarm[] = [];
-    this.databaseNames.forEach((database, index) => {
-      alarms.push(new cloudwatch.Alarm(this, `FailedDumpAlarm${index}`, {
-        alarmDescription: `A pg_dump of ${database} failed; see the task logs`,
-        metric: this.metricFailures(database, { period: Duration.minutes(5) }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        // No failure metric means no failed run; a run that never reports is caught by the RPO alarm.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
-      alarms.push(new cloudwatch.Alarm(this, `RpoAlarm${index}`, {
-        alarmDescription: `No successful pg_dump of ${database} within the RPO of ${this.rpoHours} hours`,
-        metric: this.metricSuccesses(database, { period: Duration.hours(this.rpoHours) }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        // A dump that stops silently publishes nothing: that must page too.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }));
-    });
-    alarms.push(new cloudwatch.Alarm(this, 'ScheduleDeadLetterAlarm', {
-      alarmDescription: 'EventBridge Scheduler could not start a pg_dump task; the event is in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
-    alarms.forEach((alarm) => {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    });
-    return alarms;
-  }
-
-  /**
-   * A task that cannot start (image pull, secret, network) or dies before the runner reports publishes no
-   * metric; ECS still reports it stopping, so that event pages directly.
-   */
-  private notifyWhenTaskFails(): void {
-    const rule = new events.Rule(this, 'TaskFailedRule', {
-      description: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
-      eventPattern: {
-        source: ['aws.ecs'],
-        detailType: ['ECS Task State Change'],
-        detail: {
-          lastStatus: ['STOPPED'],
-          taskDefinitionArn: [this.taskDefinition.taskDefinitionArn],
-          $or: [
-            { containers: { exitCode: [{ 'anything-but': 0 }] } },
-            { stopCode: ['TaskFailedToStart'] },
-          ],
-        },
-      },
-    });
-    rule.addTarget(new eventsTargets.SnsTopic(this.notificationTopic, {
-      message: events.RuleTargetInput.fromText(
-        `A scheduled pg_dump task failed: ${events.EventField.fromPath('$.detail.taskArn')} `
-        + `stopped (${events.EventField.fromPath('$.detail.stopCode')}): ${events.EventField.fromPath('$.detail.stoppedReason')}`,
-      ),
-    }));
+  private runnerMetric(metric: RunnerMetric, database: string = this.databaseNames[0], props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return plannedMetric(runnerMetric(this.metricNamespace, metric, database, 3600), {}, props);
   }
 }

@@ -43,3 +43,4 @@ export * from './blueprint-drill-groups';
 export * from './construct-prop-paths';
 export * from './database-name';
 export * from './sql-statements';
+export * from './aws';

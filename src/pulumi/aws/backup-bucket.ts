@@ -2,8 +2,9 @@ import * as kms from '@pulumi/aws/kms';
 import * as s3 from '@pulumi/aws/s3';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { PolicyStatement, denyInsecureTransport, policyDocument } from './policy-document';
+import { GrantScope, PolicyStatement, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
+import { BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind } from '../../core/aws/iam-action-groups';
 import { LifecycleRule } from '../../core/lifecycle-rules';
 import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from '../../core/lifecycle-s3';
 import { ImmutabilityPolicy } from '../../core/policy';
@@ -248,11 +249,7 @@ export class BackupBucket extends pulumi.ComponentResource {
    * No delete, and no access to any other prefix.
    */
   public writeStatements(prefix: string): PolicyStatement[] {
-    return [
-      { Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: this.objectsUnder(prefix) },
-      ...this.readStatements(prefix),
-      ...(this.encryptionKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Encrypt'], Resource: this.encryptionKeyArn }] : []),
-    ];
+    return grantStatements(BACKUP_WRITE_IAM_ACTIONS, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
   }
 
   /** What a reader of the backups under `prefix` may do: get objects there, list that prefix only, decrypt with the key. */
@@ -296,9 +293,16 @@ export class BackupBucket extends pulumi.ComponentResource {
 
 /** Reading objects under a prefix of a bucket: get them, list that prefix only, decrypt with the key when there is one. */
 export function prefixReadStatements(bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>): PolicyStatement[] {
-  return [
-    { Effect: 'Allow', Action: 's3:GetObject', Resource: pulumi.interpolate`${bucketArn}/${prefix}/*` },
-    { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } },
-    ...(encryptionKeyArn !== undefined ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: encryptionKeyArn }] : []),
-  ];
+  return grantStatements(BACKUP_READ_IAM_ACTIONS, backupObjectScopes(bucketArn, prefix, encryptionKeyArn));
+}
+
+/** Where the backups under `prefix` are, by kind of resource: the objects, the bucket listing only the prefix, the key (when there is one). */
+function backupObjectScopes(
+  bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
+): Partial<Record<BackupObjectResourceKind, GrantScope>> {
+  return {
+    'backup-objects': { resources: pulumi.interpolate`${bucketArn}/${prefix}/*` },
+    'backup-bucket-prefix': { resources: bucketArn, condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } },
+    ...(encryptionKeyArn !== undefined ? { 'backup-key': { resources: encryptionKeyArn } } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
+import { AlarmPlan, MetricPlan } from '../../core/aws/alarm-plan';
 
 /** One CloudWatch metric with its statistic and period. */
 export interface AlarmMetric {
@@ -92,4 +93,32 @@ export function failedExecutionsExpression(stateMachineArn: pulumi.Input<string>
 /** Messages waiting in a dead-letter queue (largest per 5 minutes). */
 export function deadLetterMessages(queueName: pulumi.Input<string>): AlarmMetric {
   return { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queueName }, statistic: 'Maximum', periodSeconds: 300 };
+}
+
+/** The names or ARNs of the planned resources that metric dimensions refer to, by planned resource (e.g. `dead-letter-queue`). */
+export type PlannedResourceInputs = Readonly<Record<string, pulumi.Input<string>>>;
+
+/** The alarm metric of a plan, its dimensions filled in from `resources`. */
+export function plannedAlarmMetric(plan: MetricPlan, resources: PlannedResourceInputs = {}): AlarmMetric {
+  const dimensions = Object.fromEntries(Object.entries(plan.dimensions).map(([name, value]) => {
+    if (typeof value === 'string') return [name, value];
+    const resolved = resources[value.resource];
+    if (resolved === undefined) throw new Error(`the metric ${plan.metricName} names the planned resource ${value.resource}, which was not created`);
+    return [name, resolved];
+  }));
+  return { namespace: plan.namespace, metricName: plan.metricName, dimensions, statistic: plan.statistic, periodSeconds: plan.periodSeconds };
+}
+
+/** Creates the planned alarms as children of `parent`, named `<name>-<alarm>`, each notifying the topic on alarm and on recovery. */
+export function createPlannedAlarms(
+  name: string, alarms: readonly AlarmPlan[], topicArn: pulumi.Input<string>, parent: pulumi.Resource, resources: PlannedResourceInputs = {},
+): cloudwatch.MetricAlarm[] {
+  return alarms.map((alarm) => createBackupAlarm(`${name}-${alarm.name}`, {
+    description: alarm.description,
+    metric: plannedAlarmMetric(alarm.metric, resources),
+    threshold: alarm.threshold,
+    comparisonOperator: alarm.comparisonOperator,
+    treatMissingData: alarm.treatMissingData,
+    topicArn,
+  }, parent));
 }

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { IamActionGroup } from '../../core/aws/iam-action-groups';
 
 /** A principal of a resource policy statement, as IAM writes it. */
 export type PolicyPrincipal = '*' | { readonly AWS?: pulumi.Input<string | pulumi.Input<string>[]>; readonly Service?: pulumi.Input<string | string[]> };
@@ -44,4 +45,34 @@ export function assumedByService(service: string, conditions?: PolicyStatement['
 /** The statement that denies every request to `resources` not made over TLS (the `enforceSSL` of aws-cdk-lib). */
 export function denyInsecureTransport(action: string, resources: pulumi.Input<string> | pulumi.Input<string>[], principal: PolicyPrincipal = { AWS: '*' }): PolicyStatement {
   return { Effect: 'Deny', Principal: principal, Action: action, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
+/** Where a kind of resource of an action group is: its ARNs, and the condition that narrows the statement. */
+export interface GrantScope {
+  /** The ARNs (or `*` with a condition). */
+  readonly resources: pulumi.Input<string> | pulumi.Input<string>[];
+  /**
+   * The condition that scopes the statement.
+   * @default - none
+   */
+  readonly condition?: PolicyStatement['Condition'];
+}
+
+/**
+ * The statements that grant core's action groups, each scoped to its kind of resource; a group whose kind has no
+ * scope (a key that does not exist, say) grants nothing.
+ */
+export function grantStatements<Kind extends string>(
+  groups: readonly IamActionGroup<Kind>[], scopes: Partial<Record<Kind, GrantScope>>,
+): PolicyStatement[] {
+  return groups.flatMap((group) => {
+    const scope = scopes[group.resource];
+    if (scope === undefined) return [];
+    return [{
+      Effect: 'Allow' as const,
+      Action: group.actions.length === 1 ? group.actions[0] : [...group.actions],
+      Resource: scope.resources,
+      ...(scope.condition ? { Condition: scope.condition } : {}),
+    }];
+  });
 }

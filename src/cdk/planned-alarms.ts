@@ -1,0 +1,47 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AlarmPlan, MetricPlan } from '../core/aws/alarm-plan';
+
+/** The names or ARNs of the planned resources that metric dimensions refer to, by planned resource (e.g. `dead-letter-queue`). */
+export type PlannedResourceNames = Readonly<Record<string, string>>;
+
+/** The CloudWatch metric of a plan, its dimensions filled in from `resources`. */
+export function plannedMetric(plan: MetricPlan, resources: PlannedResourceNames = {}, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  const dimensionsMap = Object.fromEntries(Object.entries(plan.dimensions).map(([name, value]) => {
+    if (typeof value === 'string') return [name, value];
+    const resolved = resources[value.resource];
+    if (resolved === undefined) throw new Error(`the metric ${plan.metricName} names the planned resource ${value.resource}, which was not rendered`);
+    return [name, resolved];
+  }));
+  return new cloudwatch.Metric({
+    namespace: plan.namespace,
+    metricName: plan.metricName,
+    dimensionsMap,
+    statistic: plan.statistic,
+    period: Duration.seconds(plan.periodSeconds),
+    ...options,
+  });
+}
+
+/** Creates the planned alarms in `scope`, each notifying `topic` when it fires and when it recovers. */
+export function renderPlannedAlarms(
+  scope: Construct, alarms: readonly AlarmPlan[], topic: sns.ITopic, resources: PlannedResourceNames = {},
+): cloudwatch.Alarm[] {
+  const action = new cloudwatchActions.SnsAction(topic);
+  return alarms.map((plan) => {
+    const alarm = new cloudwatch.Alarm(scope, plan.id, {
+      alarmDescription: plan.description,
+      metric: plannedMetric(plan.metric, resources),
+      threshold: plan.threshold,
+      comparisonOperator: plan.comparisonOperator as cloudwatch.ComparisonOperator,
+      evaluationPeriods: 1,
+      treatMissingData: plan.treatMissingData as cloudwatch.TreatMissingData,
+    });
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
+  });
+}

@@ -1,0 +1,82 @@
+/** A resource of the plan a metric dimension names (a dead-letter queue's name, a state machine's ARN): each front end fills in its own handle. */
+export interface PlannedResourceReference {
+  /** The planned resource, e.g. `dead-letter-queue`. */
+  readonly resource: string;
+}
+
+/** One CloudWatch metric with its statistic and period, as a plan decides it. */
+export interface MetricPlan {
+  /** Namespace, e.g. `PostgresBackup` or `AWS/SQS`. */
+  readonly namespace: string;
+  /** Metric name, e.g. `BackupFailed`. */
+  readonly metricName: string;
+  /** Dimensions by name: a value, or a planned resource whose name or ARN the front end knows. */
+  readonly dimensions: Readonly<Record<string, string | PlannedResourceReference>>;
+  /** `Sum`, `Maximum`, … */
+  readonly statistic: string;
+  /** Period in seconds. */
+  readonly periodSeconds: number;
+}
+
+/**
+ * An alarm a construct creates: what it watches and when it fires. Every alarm of this package notifies the
+ * construct's topic when it fires and when it recovers, after one evaluation period.
+ */
+export interface AlarmPlan {
+  /** Construct id of the alarm in CDK, e.g. `FailedDumpAlarm0`. */
+  readonly id: string;
+  /** Suffix of the alarm's resource name in Pulumi (`<component>-<name>`), e.g. `failed-dump-0`. */
+  readonly name: string;
+  /** What went wrong, as the notification says it. */
+  readonly description: string;
+  /** What is watched. */
+  readonly metric: MetricPlan;
+  /** The threshold. */
+  readonly threshold: number;
+  /** How the metric is compared with the threshold. */
+  readonly comparisonOperator: 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'GreaterThanThreshold';
+  /** `breaching` where silence means a stopped backup, `notBreaching` where silence means nothing failed. */
+  readonly treatMissingData: 'breaching' | 'notBreaching';
+}
+
+/** The namespace the runner publishes its metrics in unless told otherwise. */
+export const DEFAULT_METRIC_NAMESPACE = 'PostgresBackup';
+
+/** The longest RPO a CloudWatch alarm can watch: its evaluation range is at most 7 days. */
+export const MAX_ALARM_RPO_HOURS = 168;
+
+/** A metric the runner publishes per database, with the statistic that reads it. */
+export interface RunnerMetric {
+  /** Metric name. */
+  readonly metricName: string;
+  /** The statistic a graph or alarm reads it with. */
+  readonly statistic: string;
+}
+
+/** The metrics the runner's `dump` publishes per database (dimension `Database`). */
+export const DUMP_METRICS = {
+  /** Failed dumps, summed. */
+  failures: { metricName: 'BackupFailed', statistic: 'Sum' },
+  /** Successful dumps, summed. */
+  successes: { metricName: 'BackupSucceeded', statistic: 'Sum' },
+  /** Size of a dump in bytes, the largest. */
+  bytes: { metricName: 'BackupBytes', statistic: 'Maximum' },
+  /** Duration of a dump in seconds, the longest. */
+  duration: { metricName: 'BackupDurationSeconds', statistic: 'Maximum' },
+} as const satisfies Record<string, RunnerMetric>;
+
+/** A runner metric of one database, read over `periodSeconds`. */
+export function runnerMetric(namespace: string, metric: RunnerMetric, database: string, periodSeconds: number): MetricPlan {
+  return { namespace, metricName: metric.metricName, dimensions: { Database: database }, statistic: metric.statistic, periodSeconds };
+}
+
+/** Messages waiting in a planned dead-letter queue (largest per 5 minutes). */
+export function deadLetterQueueMetric(queue: string): MetricPlan {
+  return {
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimensions: { QueueName: { resource: queue } },
+    statistic: 'Maximum',
+    periodSeconds: 300,
+  };
+}

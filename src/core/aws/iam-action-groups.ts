@@ -1,0 +1,54 @@
+/** IAM actions a role needs on one kind of resource; each front end scopes them to the ARNs of that kind it knows. */
+export interface IamActionGroup<Kind extends string = string> {
+  /** What the actions apply to. */
+  readonly resource: Kind;
+  /** The IAM actions, e.g. `s3:PutObject`. */
+  readonly actions: readonly string[];
+  /** Why they are needed, for reviewers. */
+  readonly reason: string;
+}
+
+/** The resources a backup writer or reader acts on in its bucket. */
+export type BackupObjectResourceKind =
+  /** Objects under the construct's prefix (`arn:aws:s3:::bucket/prefix/*`). */
+  | 'backup-objects'
+  /** The bucket, listing only the prefix (condition `s3:prefix` = `prefix/*`). */
+  | 'backup-bucket-prefix'
+  /** The KMS key of the backups. */
+  | 'backup-key';
+
+/** What a reader of the backups (a drill, a restore) may do: read and list under the prefix, decrypt. */
+export const BACKUP_READ_IAM_ACTIONS: readonly IamActionGroup<BackupObjectResourceKind>[] = [
+  { resource: 'backup-objects', actions: ['s3:GetObject'], reason: 'download backups' },
+  { resource: 'backup-bucket-prefix', actions: ['s3:ListBucket'], reason: 'find the latest backup under the prefix' },
+  { resource: 'backup-key', actions: ['kms:Decrypt'], reason: 'decrypt what it downloads' },
+];
+
+/**
+ * What a dump task may do: write new objects under its prefix (in parts), read and list that prefix (the runner never
+ * overwrites a backup), and use the key. No delete, and no access to any other prefix.
+ */
+export const BACKUP_WRITE_IAM_ACTIONS: readonly IamActionGroup<BackupObjectResourceKind>[] = [
+  { resource: 'backup-objects', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], reason: 'upload new backups, in parts' },
+  ...BACKUP_READ_IAM_ACTIONS,
+  { resource: 'backup-key', actions: ['kms:GenerateDataKey', 'kms:Encrypt'], reason: 'encrypt what it uploads' },
+];
+
+/** The resources EventBridge Scheduler acts on when it starts a Fargate task. */
+export type ScheduledTaskResourceKind =
+  /** The task's role and execution role, passed to `ecs-tasks.amazonaws.com` only. */
+  | 'ecs-task-roles'
+  /** The task definition. */
+  | 'ecs-task-definition'
+  /** Tasks of the cluster (`arn:aws:ecs:…:task/cluster-name/*`). */
+  | 'ecs-task'
+  /** The schedule's dead-letter queue. */
+  | 'dead-letter-queue';
+
+/** What a schedule's role may do: start the task with its roles, tag it, and dead-letter a run it could not start. */
+export const SCHEDULED_TASK_IAM_ACTIONS: readonly IamActionGroup<ScheduledTaskResourceKind>[] = [
+  { resource: 'ecs-task-roles', actions: ['iam:PassRole'], reason: 'hand the task role and execution role to ECS' },
+  { resource: 'ecs-task-definition', actions: ['ecs:RunTask'], reason: 'start the task' },
+  { resource: 'ecs-task', actions: ['ecs:TagResource'], reason: 'tag the task at launch (PropagateTags)' },
+  { resource: 'dead-letter-queue', actions: ['sqs:SendMessage'], reason: 'keep a run that could not start' },
+];

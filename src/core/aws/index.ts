@@ -1,0 +1,3 @@
+export * from './alarm-plan';
+export * from './iam-action-groups';
+export * from './scheduled-pg-dump';

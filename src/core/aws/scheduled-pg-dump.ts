@@ -1,0 +1,340 @@
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, deadLetterQueueMetric, runnerMetric } from './alarm-plan';
+import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
+import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../construct-prop-paths';
+import { checkDatabaseNames } from '../database-name';
+import { resolveBackupPolicy } from '../defaults';
+import { dumpTaskEphemeralStorageGiB } from '../dump-scratch-storage';
+import { checkFargateTaskSize } from '../fargate-sizes';
+import { dumpBucketLifecycleRules } from '../lifecycle';
+import { LifecycleRule } from '../lifecycle-rules';
+import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy';
+import { runnerDumpArgv } from '../runner-argv';
+import { renderEventBridgeSchedule } from '../schedule';
+import { checkPolicy } from '../validate-policy';
+import { ValidationOptions, Validator } from '../validation';
+
+/** Name of the runner container in the dump task definition. */
+export const DUMP_CONTAINER_NAME = 'runner';
+
+/** The key prefix of the dumps unless told otherwise. */
+export const DEFAULT_DUMP_PREFIX = 'pg-dumps';
+
+/** What an S3 key prefix of this package may be: safe characters, segments separated by `/`, no leading or trailing `/`. */
+export const S3_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+
+/** How {@link S3_PREFIX_PATTERN} reads in a validation message. */
+export const S3_PREFIX_ALLOWED = 'an S3 key prefix of safe characters, segments separated by "/", without a leading or trailing "/"';
+
+/**
+ * The options of a `ScheduledPgDump` that are the same in every AWS front end; the CDK props and the Pulumi args extend
+ * them with the cloud handles (VPC, database, bucket, topic…).
+ */
+export interface ScheduledPgDumpOptions {
+  /**
+   * The databases on that server to dump, each on the schedule, each into its own folder under the prefix.
+   * @default ['postgres']
+   */
+  readonly databaseNames?: string[];
+  /**
+   * What and when to dump: schedule, format, compression, jobs, tables, schemas, schemaOnly/dataOnly,
+   * noOwner/noAcl, includeGlobals, retentionDays (the bucket lifecycle).
+   * @default - daily at 02:00 UTC, custom format, kept 30 days
+   */
+  readonly dump?: LogicalDumpPolicy;
+  /**
+   * The recovery-point objective in hours: alarm when no dump of a database succeeded for this long.
+   * At most 168 (a CloudWatch alarm looks back at most 7 days).
+   * @default - the longest gap between two scheduled dumps plus two hours (26 for daily dumps)
+   */
+  readonly rpoHours?: number;
+  /**
+   * PostgreSQL major version of the server, which selects the client tools of the runner image.
+   * @default - the database's major version; required when the database does not tell it
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * Key prefix of the dumps in the bucket (no leading or trailing `/`); each database gets a folder below it.
+   * @default 'pg-dumps'
+   */
+  readonly prefix?: string;
+  /**
+   * S3 Object Lock for a created bucket: every dump is write-once for `days`.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ImmutabilityPolicy;
+  /**
+   * Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   * @default 1024
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB, one of the values Fargate offers with `cpu`.
+   * @default 2048
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Ephemeral storage in GiB (21–200). A directory-format dump holds there only the files pg_dump is writing and
+   * those waiting for upload, not the whole dump.
+   * @default - sized from `dump.largestTableGiB` and `dump.jobs` for a directory-format dump (`dumpTaskEphemeralStorageGiB`), else Fargate's 20 GiB
+   */
+  readonly ephemeralStorageGiB?: number;
+  /**
+   * CloudWatch namespace of the runner's metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+  /**
+   * How often EventBridge Scheduler retries starting the task before the event goes to the dead-letter queue.
+   * @default 3
+   */
+  readonly retryAttempts?: number;
+}
+
+/** The names of {@link ScheduledPgDumpOptions}, the options every front end shares. */
+export const SCHEDULED_PG_DUMP_OPTION_NAMES = [
+  'databaseNames', 'dump', 'rpoHours', 'postgresMajorVersion', 'prefix', 'objectLock', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB',
+  'metricNamespace', 'retryAttempts',
+] as const satisfies readonly (keyof ScheduledPgDumpOptions)[];
+
+/** The shared options of a front end's props, without its cloud handles. */
+export function scheduledPgDumpOptionsOf(props: ScheduledPgDumpOptions): ScheduledPgDumpOptions {
+  return Object.fromEntries(SCHEDULED_PG_DUMP_OPTION_NAMES.filter((name) => props[name] !== undefined).map((name) => [name, props[name]]));
+}
+
+/** What the front end knows of the database and of how values are checked. */
+export interface ScheduledPgDumpEnvironment {
+  /** The major version the database handle tells, if any. */
+  readonly databasePostgresMajorVersion?: number;
+  /** How values are checked: unresolved values (tokens, outputs) and the construct that messages name. */
+  readonly validation?: ValidationOptions;
+}
+
+/** One schedule of a `ScheduledPgDump`: one database. */
+export interface ScheduledDumpRun {
+  /** Position of the database, which numbers the schedule's id (`Schedule0`, `<name>-schedule-0`). */
+  readonly index: number;
+  /** The database dumped. */
+  readonly database: string;
+  /** Description of the schedule. */
+  readonly description: string;
+}
+
+/** Everything a `ScheduledPgDump` creates, decided once for every front end. */
+export interface ScheduledPgDumpPlan {
+  /** The databases dumped. */
+  readonly databaseNames: readonly string[];
+  /** PostgreSQL major version of the server and of the runner's client tools. */
+  readonly postgresMajorVersion: number;
+  /** Key prefix of the dumps. */
+  readonly prefix: string;
+  /** CloudWatch namespace of the runner's metrics. */
+  readonly metricNamespace: string;
+  /** The recovery-point objective the RPO alarms watch, hours. */
+  readonly rpoHours: number;
+  /** The dump policy with every default filled in. */
+  readonly dump: LogicalDumpPolicy;
+  /** The lifecycle rules of a created bucket. */
+  readonly lifecycleRules: readonly LifecycleRule[];
+  /** The Fargate task. */
+  readonly task: {
+    readonly cpu: number;
+    readonly memoryLimitMiB: number;
+    readonly ephemeralStorageGiB?: number;
+    readonly containerName: string;
+    /** pg_dump is stopped cleanly on SIGTERM; the runner then aborts the upload and writes no manifest. */
+    readonly stopTimeoutSeconds: number;
+    readonly logStreamPrefix: string;
+  };
+  /** EventBridge Scheduler: the expression, its time zone, the retries, one run per database. */
+  readonly schedule: {
+    readonly scheduleExpression: string;
+    readonly scheduleExpressionTimezone: string;
+    readonly retryAttempts: number;
+    readonly runs: readonly ScheduledDumpRun[];
+  };
+  /** Descriptions of the resources, as the console shows them. */
+  readonly descriptions: {
+    readonly securityGroup: string;
+    readonly scheduleRole: string;
+    readonly taskRole: string;
+    readonly executionRole: string;
+    readonly taskFailedRule: string;
+  };
+  /** How a failed task is named in its notification (`<subject> failed: <task> stopped …`). */
+  readonly taskFailureSubject: string;
+  /** What the schedules' role may do, by resource kind. */
+  readonly scheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
+  /** Failed dump and RPO missed per database, then the dead-lettered start. */
+  readonly alarms: readonly AlarmPlan[];
+  /** What the construct protects, for tools that report it. */
+  readonly protection: {
+    readonly kind: 'logical-dump';
+    readonly databaseNames: readonly string[];
+    readonly schedule: string;
+    readonly prefix: string;
+    readonly retentionDays?: number;
+    readonly objectLock?: string;
+    readonly rpoHours: number;
+  };
+}
+
+function backupPolicyOf(options: ScheduledPgDumpOptions): BackupPolicy {
+  return {
+    logicalDump: options.dump ?? {},
+    alarms: options.rpoHours !== undefined ? { rpoHours: options.rpoHours } : undefined,
+    immutability: options.objectLock,
+  };
+}
+
+/**
+ * Checks the options of a `ScheduledPgDump`, every problem at once: core's policy rules, the RPO an alarm can watch, the
+ * Fargate task size, the database names and major version, the retry count, the prefix and the dump lifecycle.
+ * `postgresMajorVersion` is the one the plan would use (the option, else the database's).
+ */
+export function checkScheduledPgDumpOptions(validator: Validator, options: ScheduledPgDumpOptions): void {
+  validator.include(checkPolicy(backupPolicyOf(options), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
+  validator.integer('rpoHours', options.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
+  checkFargateTaskSize(validator, {
+    cpu: options.cpu ?? 1024, memoryLimitMiB: options.memoryLimitMiB ?? 2048, ephemeralStorageGiB: options.ephemeralStorageGiB,
+  });
+  checkDatabaseNames(validator, 'databaseNames', options.databaseNames ?? ['postgres']);
+  if (options.postgresMajorVersion === undefined) {
+    validator.report({ path: 'postgresMajorVersion', value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
+  }
+  validator.integer('postgresMajorVersion', options.postgresMajorVersion, 10, 99);
+  validator.integer('retryAttempts', options.retryAttempts, 0, 185);
+  const prefix = options.prefix ?? DEFAULT_DUMP_PREFIX;
+  validator.matches('prefix', prefix, S3_PREFIX_PATTERN, S3_PREFIX_ALLOWED);
+  // The bucket's lifecycle is checked once the policy itself is valid, so no problem is reported twice.
+  if (validator.issues.length === 0 && !validator.isUnresolved(options.dump)) {
+    dumpBucketLifecycleRules(options.dump ?? {}, { prefix: `${prefix}/`, validator, path: 'lifecycleRules' });
+  }
+}
+
+/** The options with the major version the plan uses: the option, else what the database tells. */
+export function withPostgresMajorVersion(options: ScheduledPgDumpOptions, environment: ScheduledPgDumpEnvironment): ScheduledPgDumpOptions {
+  return { ...options, postgresMajorVersion: options.postgresMajorVersion ?? environment.databasePostgresMajorVersion };
+}
+
+/**
+ * Validates the options (throwing a `PolicyValidationError` that lists every problem) and decides what a
+ * `ScheduledPgDump` creates: one task, one schedule and two alarms per database, a dead-letter queue and its alarm, the
+ * grants of the schedules' role, the bucket's lifecycle, and what it records as protected.
+ */
+export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment: ScheduledPgDumpEnvironment = {}): ScheduledPgDumpPlan {
+  const validation = environment.validation ?? {};
+  const checked = withPostgresMajorVersion(options, environment);
+  const validator = new Validator(validation);
+  checkScheduledPgDumpOptions(validator, checked);
+  validator.throwIfInvalid();
+
+  const resolved = resolveBackupPolicy(backupPolicyOf(options), validation);
+  const dump = resolved.logicalDump!;
+  const rpoHours = resolved.alarms.rpoHours;
+  if (rpoHours > MAX_ALARM_RPO_HOURS) {
+    validator.report({
+      path: 'rpoHours',
+      value: rpoHours,
+      allowed: `an integer from 1 to ${MAX_ALARM_RPO_HOURS} hours`,
+      reason: 'derived from the dump schedule; a CloudWatch alarm looks back at most 7 days, so set rpoHours',
+    });
+    validator.throwIfInvalid();
+  }
+  const databaseNames = [...(options.databaseNames ?? ['postgres'])];
+  const prefix = options.prefix ?? DEFAULT_DUMP_PREFIX;
+  const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+  const schedule = renderEventBridgeSchedule(dump.schedule, 'dump.schedule');
+  return {
+    databaseNames,
+    postgresMajorVersion: checked.postgresMajorVersion!,
+    prefix,
+    metricNamespace,
+    rpoHours,
+    dump,
+    lifecycleRules: dumpBucketLifecycleRules(dump, { prefix: `${prefix}/`, path: 'lifecycleRules' }),
+    task: {
+      cpu: options.cpu ?? 1024,
+      memoryLimitMiB: options.memoryLimitMiB ?? 2048,
+      ephemeralStorageGiB: options.ephemeralStorageGiB ?? dumpTaskEphemeralStorageGiB([dump]),
+      containerName: DUMP_CONTAINER_NAME,
+      stopTimeoutSeconds: 30,
+      logStreamPrefix: 'dump',
+    },
+    schedule: {
+      ...schedule,
+      retryAttempts: options.retryAttempts ?? 3,
+      runs: databaseNames.map((database, index) => ({ index, database, description: `pg_dump of ${database} to s3 ${prefix}/` })),
+    },
+    descriptions: {
+      securityGroup: 'Scheduled pg_dump task: no inbound traffic; outbound to the database and AWS APIs',
+      scheduleRole: 'Starts the scheduled pg_dump task in its cluster and tags it',
+      taskRole: 'pg_dump task: write new dumps under its prefix, nothing else',
+      executionRole: 'Starts the pg_dump task: its logs and the database secret',
+      taskFailedRule: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
+    },
+    taskFailureSubject: 'A scheduled pg_dump task',
+    scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
+    alarms: [
+      ...databaseNames.flatMap((database, index): AlarmPlan[] => [
+        {
+          id: `FailedDumpAlarm${index}`,
+          name: `failed-dump-${index}`,
+          description: `A pg_dump of ${database} failed; see the task logs`,
+          metric: runnerMetric(metricNamespace, DUMP_METRICS.failures, database, 300),
+          threshold: 1,
+          comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          // No failure metric means no failed run; a run that never reports is caught by the RPO alarm.
+          treatMissingData: 'notBreaching',
+        },
+        {
+          id: `RpoAlarm${index}`,
+          name: `rpo-${index}`,
+          description: `No successful pg_dump of ${database} within the RPO of ${rpoHours} hours`,
+          metric: runnerMetric(metricNamespace, DUMP_METRICS.successes, database, rpoHours * 3600),
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          // A dump that stops silently publishes nothing: that must page too.
+          treatMissingData: 'breaching',
+        },
+      ]),
+      {
+        id: 'ScheduleDeadLetterAlarm',
+        name: 'schedule-dead-letters',
+        description: 'EventBridge Scheduler could not start a pg_dump task; the event is in the dead-letter queue',
+        metric: deadLetterQueueMetric('dead-letter-queue'),
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+      },
+    ],
+    protection: {
+      kind: 'logical-dump',
+      databaseNames,
+      schedule: `${schedule.scheduleExpression} ${schedule.scheduleExpressionTimezone}`,
+      prefix: `${prefix}/`,
+      retentionDays: dump.retentionDays,
+      objectLock: options.objectLock ? `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` : undefined,
+      rpoHours,
+    },
+  };
+}
+
+/**
+ * The container command that dumps one database of the plan to `location` (`s3://bucket/prefix`): `pg-backup dump …`
+ * (the image's entrypoint is `pg-backup`), with `--database-url` when the connection is given as a URL.
+ */
+export function scheduledDumpCommand(
+  plan: ScheduledPgDumpPlan, database: string, location: string, connection: { readonly managed: boolean; readonly databaseUrl?: string },
+): string[] {
+  const argv = runnerDumpArgv(plan.dump, { to: location, database, noRolePasswords: connection.managed, metricsNamespace: plan.metricNamespace });
+  return connection.databaseUrl === undefined ? argv : [...argv, '--database-url', connection.databaseUrl];
+}
+
+/** The `detail` of the EventBridge pattern that matches a task of `taskDefinitionArns` stopping with a non-zero exit or failing to start. */
+export function ecsTaskFailedDetail<T>(taskDefinitionArns: T[]): Record<string, unknown> {
+  return {
+    lastStatus: ['STOPPED'],
+    taskDefinitionArn: taskDefinitionArns,
+    $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
+  };
+}

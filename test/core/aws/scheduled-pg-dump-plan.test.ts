@@ -1,0 +1,50 @@
+import { planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf } from '../../../src/core/aws/scheduled-pg-dump';
+import { PolicyValidationError } from '../../../src/core/validation';
+
+describe('planScheduledPgDump', () => {
+  test('plans one schedule, a failed-dump alarm and an RPO alarm per database, and one dead-letter alarm', () => {
+    const plan = planScheduledPgDump({ databaseNames: ['shop', 'crm'], postgresMajorVersion: 16 });
+    expect(plan.schedule.runs.map((run) => run.description)).toEqual(['pg_dump of shop to s3 pg-dumps/', 'pg_dump of crm to s3 pg-dumps/']);
+    expect(plan.alarms.map((alarm) => alarm.id)).toEqual(['FailedDumpAlarm0', 'RpoAlarm0', 'FailedDumpAlarm1', 'RpoAlarm1', 'ScheduleDeadLetterAlarm']);
+    expect(plan.alarms.find((alarm) => alarm.id === 'RpoAlarm1')).toMatchObject({
+      description: 'No successful pg_dump of crm within the RPO of 26 hours',
+      metric: { namespace: 'PostgresBackup', metricName: 'BackupSucceeded', dimensions: { Database: 'crm' }, statistic: 'Sum', periodSeconds: 26 * 3600 },
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+    });
+    expect(plan.alarms.at(-1)!.metric.dimensions).toEqual({ QueueName: { resource: 'dead-letter-queue' } });
+  });
+
+  test('takes the major version from the database when the options name none, and refuses to guess when neither does', () => {
+    expect(planScheduledPgDump({}, { databasePostgresMajorVersion: 15 }).postgresMajorVersion).toBe(15);
+    expect(() => planScheduledPgDump({}, { validation: { construct: 'Stack/Dump' } })).toThrow(/Stack\/Dump: postgresMajorVersion/);
+  });
+
+  test.each([
+    ['a prefix with a trailing slash', { prefix: 'dumps/' }, /prefix.*"dumps\/"/],
+    ['an RPO beyond what an alarm can watch', { rpoHours: 169 }, /rpoHours.*169/],
+    ['a repeated database name', { databaseNames: ['shop', 'shop'] }, /databaseNames/],
+    ['a weekly schedule without an RPO', { dump: { schedule: { expression: '0 2 * * 0' } } }, /rpoHours.*derived from the dump schedule/],
+  ])('refuses %s, naming the option', (_, options, message) => {
+    let error: unknown;
+    try {
+      planScheduledPgDump({ postgresMajorVersion: 16, ...options });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(PolicyValidationError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test('the container command dumps one database to the location, with the connection URL when there is one', () => {
+    const plan = planScheduledPgDump({ postgresMajorVersion: 16, metricNamespace: 'Team' });
+    const argv = scheduledDumpCommand(plan, 'shop', 's3://bucket/pg-dumps', { managed: false, databaseUrl: 'postgres://h/shop' });
+    expect(argv.slice(0, 5)).toEqual(['dump', '--to', 's3://bucket/pg-dumps', '--database', 'shop']);
+    expect(argv).toEqual(expect.arrayContaining(['--metrics-namespace', 'Team']));
+    expect(argv.slice(-2)).toEqual(['--database-url', 'postgres://h/shop']);
+  });
+
+  test('the shared options of a front end\'s props leave out its cloud handles', () => {
+    expect(scheduledPgDumpOptionsOf({ prefix: 'dumps', vpcId: 'vpc-1' } as never)).toEqual({ prefix: 'dumps' });
+  });
+});
