@@ -14,6 +14,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+// A reader that stops early (`pg-backup dump --help | head`) closes stdout: the run goes on, its later writes are
+// dropped, and it exits with its own status instead of an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 runCli(process.argv.slice(2), {
   signal: controller.signal,
   writeResult: (line) => process.stdout.write(`${line}\n`),

@@ -55,15 +55,13 @@ export function packPackage(): PackedPackage {
   };
 }
 
-/** A consumer project: its package.json, tsconfig.json, sources, and the packages installed beside ours. */
+/** A consumer project: its package.json, tsconfig.json and sources. */
 export interface ConsumerProject {
   /** `module` for an ES module project, `commonjs` otherwise. */
   readonly type: 'module' | 'commonjs';
   readonly compilerOptions: Record<string, unknown>;
   /** Source files by relative path. */
   readonly files: Record<string, string>;
-  /** Packages installed besides ours and its dependencies (peer dependencies, `@types/node`). */
-  readonly packages: readonly string[];
 }
 
 /** Links `name` from the repository's node_modules into `modules`, as an install would place it. */
@@ -75,19 +73,31 @@ function linkPackage(modules: string, name: string): void {
 }
 
 /**
- * Creates the consumer project in a new temporary directory: the tarball unpacked into
- * `node_modules/postgres-backup-constructs`, its dependencies and `project.packages` linked from the repository's
- * node_modules (offline, and only what an install of those packages would bring).
+ * Installs the package the way npm would, in a new temporary directory: the tarball unpacked into
+ * `node_modules/postgres-backup-constructs`, its dependencies and `packages` (peer dependencies, `@types/node`) linked
+ * from the repository's node_modules (offline, and only what an install of those packages would bring), and its
+ * `bin` linked into `node_modules/.bin` by npm itself (`npm rebuild`, the step of `npm install` that links bins).
+ * Projects made in it with {@link createProject} resolve from this node_modules.
  */
-export function createConsumer(packed: PackedPackage, project: ConsumerProject): string {
+export function createInstall(packed: PackedPackage, packages: readonly string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbc-consumer-'));
   const modules = path.join(dir, 'node_modules');
   const installed = path.join(modules, 'postgres-backup-constructs');
   fs.mkdirSync(installed, { recursive: true });
   const unpack = run('tar', ['-xzf', packed.tarball, '-C', installed, '--strip-components=1'], dir);
   if (unpack.status !== 0) throw new Error(`tar failed: ${describe(unpack)}`);
-  for (const name of [...packed.dependencies, ...project.packages]) linkPackage(modules, name);
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: project.type }));
+  for (const name of [...packed.dependencies, ...packages]) linkPackage(modules, name);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  const bins = run('npm', ['rebuild', '--ignore-scripts', '--offline', '--no-audit', '--no-fund'], dir);
+  if (bins.status !== 0) throw new Error(`npm rebuild failed: ${describe(bins)}`);
+  return dir;
+}
+
+/** Creates a project in folder `name` of `install`: its package.json (with its `type`), tsconfig.json and sources. */
+export function createProject(install: string, name: string, project: ConsumerProject): string {
+  const dir = path.join(install, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `consumer-${name}`, private: true, type: project.type }));
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, outDir: 'out', ...project.compilerOptions },
     include: Object.keys(project.files).filter((file) => file.endsWith('.ts')),
@@ -96,7 +106,26 @@ export function createConsumer(packed: PackedPackage, project: ConsumerProject):
   return dir;
 }
 
-/** Compiles the consumer project with the repository's TypeScript. */
-export function compile(dir: string): ProcessResult {
-  return run(process.execPath, [TSC, '-p', 'tsconfig.json'], dir);
+/**
+ * Compiles the projects with the repository's TypeScript in one `tsc --build`, which parses a declaration file that
+ * several projects load (aws-cdk-lib's, Pulumi's) once instead of once a project. Returns each project's
+ * diagnostics ('' when it compiled cleanly), read from the output after the line announcing its build.
+ */
+export function compileAll(dirs: readonly string[]): Map<string, string> {
+  const result = run(process.execPath, [TSC, '--build', '--verbose', '--pretty', 'false', ...dirs], os.tmpdir());
+  const diagnostics = new Map(dirs.map((dir) => [dir, [] as string[]]));
+  let building: string[] | undefined;
+  for (const line of `${result.stdout}${result.stderr}`.split('\n')) {
+    // Progress lines start with the time: `10:26:21 PM - Building project '/tmp/…/tsconfig.json'...`.
+    if (/^\d{1,2}:\d\d:\d\d/.test(line)) {
+      const project = /Building project '(.+)[\\/]tsconfig\.json'/.exec(line)?.[1];
+      building = project === undefined ? undefined : diagnostics.get(project);
+    } else if (line.trim() !== '') {
+      building?.push(line);
+    }
+  }
+  if (result.status !== 0 && [...diagnostics.values()].every((lines) => lines.length === 0)) {
+    throw new Error(`tsc --build failed outside the projects: ${describe(result)}`);
+  }
+  return new Map([...diagnostics].map(([dir, lines]) => [dir, lines.join('\n')]));
 }

@@ -3,9 +3,10 @@
  * under each module resolution TypeScript offers, for CommonJS and ES module projects, the programs run, and a CDK-only
  * or Pulumi-only install needs nothing of the other framework.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compile, ConsumerProject, createConsumer, describe as output, PackedPackage, packPackage, ROOT, run } from './consumer-project';
+import { compileAll, ConsumerProject, createInstall, createProject, describe as output, PackedPackage, packPackage, ROOT, run } from './consumer-project';
 
 // Compiling the package and each consumer takes a while on a shared machine.
 jest.setTimeout(600_000);
@@ -53,6 +54,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { PostgresDatabase, ScheduledPgDump } from 'postgres-backup-constructs/cdk';
 
 const app = new App({ outdir: path.join(__dirname, 'cdk.out') });
@@ -66,6 +68,19 @@ new ScheduledPgDump(stack, 'NightlyDump', {
   vpc,
   database: PostgresDatabase.fromInstance(orders),
   databaseNames: ['orders'],
+});
+// A database this app does not define: imported by its attributes, with its secret.
+const billing = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Billing', {
+  instanceIdentifier: 'billing', instanceEndpointAddress: 'billing.abc123.eu-west-1.rds.amazonaws.com', port: 5432,
+  securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'BillingSg', 'sg-0123456789abcdef0')],
+  engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+});
+new ScheduledPgDump(stack, 'BillingDump', {
+  vpc,
+  database: PostgresDatabase.fromInstance(billing, {
+    secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'BillingSecret', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:billing-AbCdEf'),
+  }),
+  databaseNames: ['billing'],
 });
 const template = app.synth().getStackByName('Backups').template;
 const types = Object.values(template.Resources as Record<string, { Type: string }>).map((resource) => resource.Type);
@@ -104,46 +119,6 @@ function packageFilesIn(stack: string): string[] {
   return [...stack.matchAll(/(\/[^\s():]*node_modules\/postgres-backup-constructs\/[^\s():]+):\d+:\d+/g)].map((match) => match[1]);
 }
 
-let packed: PackedPackage;
-beforeAll(() => {
-  packed = packPackage();
-});
-
-describe('the packed package', () => {
-  test('holds the compiled JavaScript and declarations without source maps or TypeScript sources', () => {
-    expect(packed.files).toEqual(expect.arrayContaining(['lib/cdk/index.js', 'lib/cdk/index.d.ts', 'lib/pulumi/testing/index.js', 'runner-image/Dockerfile']));
-    expect(packed.files.filter((file) => file.endsWith('.map') || file.startsWith('src/'))).toEqual([]);
-    const mapped = packed.files.filter((file) => file.endsWith('.js'))
-      .filter((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').includes('sourceMappingURL'));
-    expect(mapped).toEqual([]);
-  });
-
-  test('a stack trace from inside the package points only at files the package ships, even with source maps enabled', () => {
-    const dir = createConsumer(packed, {
-      type: 'commonjs',
-      compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' },
-      files: {
-        'trace.ts': `
-import { parseSchedule } from 'postgres-backup-constructs/core';
-try {
-  parseSchedule({ expression: 'every night' });
-} catch (error) {
-  console.log((error as Error).stack);
-}
-`,
-      },
-      packages: NODE_TYPES,
-    });
-    const built = compile(dir);
-    expect(built.status).toBe(0);
-    const result = run(process.execPath, ['--enable-source-maps', 'out/trace.js'], dir);
-    expect(result.status).toBe(0);
-    const files = packageFilesIn(result.stdout);
-    expect(files.length).toBeGreaterThan(0);
-    expect(files.filter((file) => !fs.existsSync(file))).toEqual([]);
-  });
-});
-
 /**
  * Module settings of the projects users have, with the package type they go with. `tsc --init` sets
  * `esModuleInterop` (pino's declarations need it); one project also checks every declaration file it loads
@@ -168,57 +143,141 @@ const RESOLUTIONS: Array<[string, Pick<ConsumerProject, 'type' | 'compilerOption
   }],
 ];
 
-describe.each(RESOLUTIONS)('a project using %s', (_name, settings) => {
-  test('compiles imports of every import path and runs them', () => {
-    const dir = createConsumer(packed, { ...settings, files: { 'main.ts': EVERY_IMPORT_PATH }, packages: [...CDK, ...PULUMI, ...NODE_TYPES] });
-    const built = compile(dir);
-    expect(output(built)).toBe(output({ status: 0, stdout: '', stderr: '' }));
-    const result = run(process.execPath, ['out/main.js'], dir);
+/** A folder name for a project of RESOLUTIONS. */
+function folderOf(name: string): string {
+  return name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+}
+
+const TRACE = `
+import { parseSchedule } from 'postgres-backup-constructs/core';
+try {
+  parseSchedule({ expression: 'every night' });
+} catch (error) {
+  console.log((error as Error).stack);
+}
+`;
+
+/** Pulumi's TypeScript template. */
+const PULUMI_TEMPLATE_OPTIONS = {
+  target: 'es2020',
+  module: 'commonjs',
+  moduleResolution: 'node',
+  sourceMap: true,
+  experimentalDecorators: true,
+  noFallthroughCasesInSwitch: true,
+  noImplicitReturns: true,
+  forceConsistentCasingInFileNames: true,
+};
+
+/**
+ * The package is packed once and installed three times (with both frameworks, CDK only, Pulumi only) plus once bare for
+ * the CLI; every project is compiled in one `tsc --build`.
+ */
+let packed: PackedPackage;
+let bare: string;
+let trace: string;
+let resolutions: Map<string, string>;
+let cdkApp: string;
+let pulumiProgram: string;
+let diagnostics: Map<string, string>;
+beforeAll(() => {
+  packed = packPackage();
+  const both = createInstall(packed, [...CDK, ...PULUMI, ...NODE_TYPES]);
+  trace = createProject(both, 'trace', {
+    type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' }, files: { 'trace.ts': TRACE },
+  });
+  resolutions = new Map(RESOLUTIONS.map(([name, settings]) => [name, createProject(both, folderOf(name), { ...settings, files: { 'main.ts': EVERY_IMPORT_PATH } })]));
+  cdkApp = createProject(createInstall(packed, [...CDK, ...NODE_TYPES]), 'app', {
+    type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' }, files: { 'app.ts': CDK_APP },
+  });
+  pulumiProgram = createProject(createInstall(packed, [...PULUMI, ...NODE_TYPES]), 'program', {
+    type: 'commonjs', compilerOptions: PULUMI_TEMPLATE_OPTIONS, files: { 'index.ts': PULUMI_PROGRAM, 'index.test.ts': readmeUnitTest() },
+  });
+  bare = createInstall(packed, []);
+  diagnostics = compileAll([trace, ...resolutions.values(), cdkApp, pulumiProgram]);
+});
+
+describe('the packed package', () => {
+  test('holds the compiled JavaScript and declarations without source maps or TypeScript sources', () => {
+    expect(packed.files).toEqual(expect.arrayContaining(['lib/cdk/index.js', 'lib/cdk/index.d.ts', 'lib/pulumi/testing/index.js', 'runner-image/Dockerfile']));
+    expect(packed.files.filter((file) => file.endsWith('.map') || file.startsWith('src/'))).toEqual([]);
+    const mapped = packed.files.filter((file) => file.endsWith('.js'))
+      .filter((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').includes('sourceMappingURL'));
+    expect(mapped).toEqual([]);
+  });
+
+  test('a stack trace from inside the package points only at files the package ships, even with source maps enabled', () => {
+    expect(diagnostics.get(trace)).toBe('');
+    const result = run(process.execPath, ['--enable-source-maps', 'out/trace.js'], trace);
     expect(result.status).toBe(0);
+    const files = packageFilesIn(result.stdout);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((file) => !fs.existsSync(file))).toEqual([]);
+  });
+});
+
+describe.each(RESOLUTIONS.map(([name]) => name))('a project using %s', (name) => {
+  test('compiles imports of every import path and runs them', () => {
+    const dir = resolutions.get(name)!;
+    expect(diagnostics.get(dir)).toBe('');
+    const result = run(process.execPath, ['out/main.js'], dir);
+    expect(output(result)).toMatch(/^exit 0\n/);
     expect(JSON.parse(result.stdout)).toEqual(EVERY_IMPORT_PATH_LOADED);
   });
 });
 
 describe('a CDK-only install (no @pulumi packages)', () => {
-  test('synthesizes an app with ScheduledPgDump without loading Pulumi', () => {
-    const dir = createConsumer(packed, {
-      type: 'commonjs',
-      compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' },
-      files: { 'app.ts': CDK_APP },
-      packages: [...CDK, ...NODE_TYPES],
-    });
-    expect(run(process.execPath, ['-e', 'require.resolve("@pulumi/pulumi")'], dir).status).not.toBe(0);
-    const built = compile(dir);
-    expect(output(built)).toBe(output({ status: 0, stdout: '', stderr: '' }));
-    const result = run(process.execPath, ['out/app.js'], dir);
-    expect(result.status).toBe(0);
-    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([{ taskDefinitions: 1 }, { frameworks: ['aws-cdk-lib'] }]);
+  test('synthesizes an app with a ScheduledPgDump of an instance it defines and one it imports, without loading Pulumi', () => {
+    expect(run(process.execPath, ['-e', 'require.resolve("@pulumi/pulumi")'], cdkApp).status).not.toBe(0);
+    expect(diagnostics.get(cdkApp)).toBe('');
+    const result = run(process.execPath, ['out/app.js'], cdkApp);
+    expect(output(result)).toMatch(/^exit 0\n/);
+    expect(result.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([{ taskDefinitions: 2 }, { frameworks: ['aws-cdk-lib'] }]);
   });
 });
 
 describe('a Pulumi-only install (no aws-cdk-lib)', () => {
   test("runs the program's unit test from README with the mocks of /pulumi/testing", () => {
-    const dir = createConsumer(packed, {
-      type: 'commonjs',
-      // Pulumi's TypeScript template.
-      compilerOptions: {
-        target: 'es2020',
-        module: 'commonjs',
-        moduleResolution: 'node',
-        sourceMap: true,
-        experimentalDecorators: true,
-        noFallthroughCasesInSwitch: true,
-        noImplicitReturns: true,
-        forceConsistentCasingInFileNames: true,
-      },
-      files: { 'index.ts': PULUMI_PROGRAM, 'index.test.ts': readmeUnitTest() },
-      packages: [...PULUMI, ...NODE_TYPES],
-    });
-    expect(run(process.execPath, ['-e', 'require.resolve("aws-cdk-lib")'], dir).status).not.toBe(0);
-    const built = compile(dir);
-    expect(output(built)).toBe(output({ status: 0, stdout: '', stderr: '' }));
-    const result = run(process.execPath, ['--test', 'out/index.test.js'], dir);
+    expect(run(process.execPath, ['-e', 'require.resolve("aws-cdk-lib")'], pulumiProgram).status).not.toBe(0);
+    expect(diagnostics.get(pulumiProgram)).toBe('');
+    const result = run(process.execPath, ['--test', 'out/index.test.js'], pulumiProgram);
     expect(output(result)).toMatch(/^exit 0\n[\s\S]*# pass 1\n[\s\S]*# fail 0\n/);
+  });
+});
+
+describe('the pg-backup command of an install without CDK or Pulumi', () => {
+  /** Runs the command npm linked into node_modules/.bin, as `npx pg-backup` or a package.json script would. */
+  const pgBackup = (...args: string[]) => run(path.join(bare, 'node_modules', '.bin', 'pg-backup'), args, bare);
+  const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+  test('--help lists the commands, exits 0 and ends with its result line', () => {
+    const result = pgBackup('--help');
+    expect(output(result)).toMatch(/^exit 0\nUsage: pg-backup <command> \[flags\]\n/);
+    expect(result.stdout).toMatch(/^ {2}dump {2,}stream pg_dump/m);
+    expect(lastLine(result.stdout)).toEqual({ command: null, ok: true, help: true });
+  });
+
+  test("--version prints the package's name and version", () => {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    const result = pgBackup('--version');
+    expect(output(result)).toBe(output({ status: 0, stdout: `postgres-backup-constructs@${version}\n${JSON.stringify({ command: null, ok: true, version: `postgres-backup-constructs@${version}` })}\n`, stderr: '' }));
+  });
+
+  test('dump --help shows the flags of dump with their defaults and examples', () => {
+    const result = pgBackup('dump', '--help');
+    expect(output(result)).toMatch(/^exit 0\nUsage: pg-backup dump --to URI/);
+    expect(result.stdout).toMatch(/^ {2}--format custom\|directory +pg_dump archive format\. Default: custom\. Example: --format directory$/m);
+    expect(result.stdout).not.toMatch(/^ {2}--target-url/m);
+  });
+
+  test('a reader that closes its end early (`pg-backup dump --help | head -1`) leaves pg-backup exiting 0 without an error', async () => {
+    const child = spawn(path.join(bare, 'node_modules', '.bin', 'pg-backup'), ['dump', '--help'], { cwd: bare, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the program has started, so every write it makes meets a pipe nobody reads.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
   });
 });
 
