@@ -7,7 +7,6 @@
  *
  *   npx ts-node --transpile-only bench/runner/dump-bench.ts [--scale 130] [--small-scale 13] [--repeats 3] [--out BENCHMARKS.md]
  */
-import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +15,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { startPostgres, type PostgresCluster } from '../../test/support/postgres';
 import { startS3 } from '../../test/support/s3';
 import { median, writeBenchmarkSection } from '../support/benchmarks-file';
+import { compileRunner } from '../support/compile-runner';
+import { measure, type Measured } from '../support/measure';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const START_MARKER = '<!-- dump-bench:start -->';
@@ -35,71 +36,6 @@ const REPEATS = Number(flags.repeats);
 /** Runs of each restore method. */
 const RESTORE_REPEATS = Math.max(1, Math.min(REPEATS, 3));
 
-interface Measured {
-  readonly seconds: number;
-  /** Peak resident set of the measured node process itself, in MiB (undefined for bare tools). */
-  readonly peakRssMiB?: number;
-  readonly stdout: string;
-}
-
-/** Runs a program; for node programs, samples VmHWM (the kernel's own peak-RSS mark) of that one process. */
-/** How a measured program is run. */
-interface MeasureOptions {
-  readonly env?: Record<string, string>;
-  /** Send stdout to this file (e.g. /dev/null) instead of collecting it. */
-  readonly stdoutFile?: string;
-  /** Sample the process's peak RSS. */
-  readonly sampleRss?: boolean;
-}
-
-async function measure(command: string, args: string[], options: MeasureOptions = {}): Promise<Measured> {
-  const started = process.hrtime.bigint();
-  const out = options.stdoutFile ? fs.openSync(options.stdoutFile, 'w') : 'pipe';
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', out, 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  let peakKiB = 0;
-  const sample = () => {
-    try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (hwm) peakKiB = Math.max(peakKiB, Number(hwm[1]));
-    } catch {
-      // The process has exited between two samples.
-    }
-  };
-  const timer = options.sampleRss ? setInterval(sample, 50) : undefined;
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => {
-    resolve(exitCode);
-  }));
-  if (timer) clearInterval(timer);
-  if (typeof out === 'number') fs.closeSync(out);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`);
-  return { seconds, peakRssMiB: options.sampleRss ? peakKiB / 1024 : undefined, stdout };
-}
-
-function compileRunner(): string {
-  const outDir = path.join(ROOT, 'bench', 'results', 'build', 'lib');
-  fs.rmSync(path.dirname(outDir), { recursive: true, force: true });
-  // Compiled JavaScript, as in the image: ts-node would add its own start-up and memory to the figures.
-  try {
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(ROOT, 'tsconfig.json'), '--outDir', outDir], { stdio: 'pipe' });
-  } catch {
-    // tsc reports type errors of unrelated files but still emits (noEmitOnError is off); the check below is what matters.
-  }
-  const cli = path.join(outDir, 'runner', 'cli.js');
-  if (!fs.existsSync(cli)) throw new Error(`the runner did not compile to ${cli}`);
-  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(path.dirname(outDir), 'package.json'));
-  return cli;
-}
-
 async function pgbench(pg: PostgresCluster, database: string, pgScale: number): Promise<number> {
   await pg.createDatabase(database);
   await measure(path.join(pg.binDir, 'pgbench'), ['-i', '-q', '-s', String(pgScale), pg.url(database)]);
@@ -112,7 +48,7 @@ const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const secs = (s: number) => s.toFixed(1);
 
 async function main(): Promise<void> {
-  const cli = compileRunner();
+  const cli = compileRunner(ROOT);
   const pg = await startPostgres({ settings: { shared_buffers: '256MB', max_wal_size: '4GB', checkpoint_timeout: '30min' } });
   const s3 = await startS3({ buckets: ['bench-backups'] });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-bench-'));
@@ -144,7 +80,7 @@ async function main(): Promise<void> {
         partSize: 8 * 1024 * 1024,
         queueSize: 4,
       }).done();
-      dumps.twoPassUpload.push({ seconds: Number(process.hrtime.bigint() - uploadStarted) / 1e9, stdout: '' });
+      dumps.twoPassUpload.push({ seconds: Number(process.hrtime.bigint() - uploadStarted) / 1e9, cpuSeconds: NaN, stdout: '' });
       const toFile = await runner('bench', `file://${fileStore}`);
       dumps.toFile.push(toFile);
       backupId = JSON.parse(toFile.stdout.trim().split('\n').pop()!).backupId as string;
@@ -199,6 +135,10 @@ async function main(): Promise<void> {
     const met = (value: number, target: number) => (value <= target ? 'met' : 'not met');
     const peak = Math.max(...memory.flatMap((m) => [m.compressed, m.raw]));
     const report = `${START_MARKER}
+## Second data set: pgbench, everything on two shared cores
+
+Not the production topology: the server, the client tools and the runner share both cores, and pgbench's filler columns
+compress about 50:1, so fixed costs weigh more than on real data. The shop database above is the set that counts.
 Measured side by side in one run by \`bench/runner/dump-bench.ts\` on ${os.cpus().length} × ${cpu},
 ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, PostgreSQL ${pg.majorVersion} (server, client tools and runner on the same
 machine, which other work shared during the run), the S3 API served by s3rver on 127.0.0.1 (started by the
@@ -209,7 +149,7 @@ Reproduce with:
 ${command}
 \`\`\`
 
-## Dump (pgbench scale ${scale}: database ${gb(bytes)} GB, custom-format dump ${gb(dumpBytes)} GB at gzip level 6)
+### Dump (pgbench scale ${scale}: database ${gb(bytes)} GB, custom-format dump ${gb(dumpBytes)} GB at gzip level 6)
 
 | method | wall time (s): median [fastest–slowest] | × bare pg_dump (medians) | runner peak RSS (MiB) |
 | --- | --- | --- | --- |
@@ -223,7 +163,7 @@ pgbench's filler columns compress about 50:1, so this dump is short and these fi
 than they would on a dump of the same database size with less compressible data: in absolute terms the
 runner adds ${secs(t('toS3') - t('bare'))} s to S3 and ${secs(t('toFile') - t('bare'))} s to a file over bare \`pg_dump\` here.
 
-## Runner memory is flat in the database size
+### Runner memory is flat in the database size
 
 Peak RSS of the \`pg-backup\` node process alone (\`VmHWM\` from \`/proc/<pid>/status\`; \`pg_dump\` is a separate
 process and not counted), dumping to S3 with the default 8 MiB parts × 4 in flight. The uncompressed
@@ -235,7 +175,7 @@ ${memory.map((m) => `| pgbench ${m.label} | ${gb(m.size)} | ${m.compressed.toFix
 
 Target: ≤ 200 MiB and flat from 0.2 to 2 GB — ${met(peak, 200)} (highest: ${peak.toFixed(0)} MiB).
 
-## Verify against a bare parallel restore
+### Verify against a bare parallel restore
 
 | method | wall time (s): median [fastest–slowest] | × bare pg_restore -j2 (medians) |
 | --- | --- | --- |

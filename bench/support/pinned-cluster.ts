@@ -17,9 +17,18 @@ export interface PinnedCluster {
   url(database?: string): string;
   /** Runs SQL on a fresh connection and returns the rows. */
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, database?: string): Promise<R[]>;
+  /**
+   * CPU seconds (user + system) the server has spent in processes that have exited: every backend of a finished
+   * connection, as the postmaster reaps it (its children's times in /proc). The difference across a run is what
+   * that run's connections cost the server.
+   */
+  cpuSeconds(): number;
   /** Stops the server (the data directory stays). */
   stop(): Promise<void>;
 }
+
+/** Clock ticks a second of /proc's CPU times (`getconf CLK_TCK`, 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 const PASSWORD = 'bench-secret';
 
@@ -79,6 +88,13 @@ export async function startPinnedCluster(
       } finally {
         await client.end();
       }
+    },
+    cpuSeconds() {
+      const postmasterPid = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+      // Fields after the command name: cutime and cstime are the 14th and 15th (stat fields 16 and 17).
+      const stat = fs.readFileSync(`/proc/${postmasterPid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
     },
     async stop() {
       await exec('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);

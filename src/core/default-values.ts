@@ -38,9 +38,12 @@ export const DEFAULT_RPO_HOURS = 26;
 /** Hours added to the longest gap between backups to make the default RPO, so a slow backup does not alarm. */
 export const RPO_MARGIN_HOURS = 2;
 /**
- * `pg_dump --compress` when none is given: zstd at a level that keeps up with pg_dump on one vCPU and writes a
- * backup no larger than pg_dump's own gzip level 6 (bench/runner/shop-bench.ts). pg_dump 16+ compresses with it
- * itself; an older client writes an uncompressed archive that the runner streams through the zstd program.
+ * `pg_dump --compress` when none is given: zstd level 1, chosen on the shop benchmark (bench/runner/shop-bench.ts,
+ * BENCHMARKS.md): of levels 1 to 4 it is both the fastest and the smallest there (zstd's levels 2 to 4 wrote 1.5 to 4%
+ * more on that data), at 1.02× the size of pg_dump's gzip level 6 in about a quarter of its client CPU; the first
+ * level smaller than gzip's archive, 6, costs as much CPU as gzip itself. With more than one vCPU the zstd program
+ * runs one worker a vCPU. pg_dump 16+ compresses with it itself; an older client writes an uncompressed archive that
+ * the runner streams through the zstd program.
  */
 export const DEFAULT_DUMP_COMPRESSION = 'zstd:1';
 /** `pg_dump --lock-wait-timeout`, seconds: fail rather than queue behind a long lock. */

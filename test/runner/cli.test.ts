@@ -58,6 +58,7 @@ describe('pg-backup help', () => {
     expect(stdout).toMatch(/^ {2}-j, --jobs N +parallel pg_dump jobs, 1 to 64 .*Default: 1\. Example: --jobs 4$/m);
     expect(stdout).toMatch(/^ {2}--format custom\|directory +pg_dump archive format\. Default: custom\. Example: --format directory$/m);
     expect(stdout).toMatch(/^ {2}--lock-wait-timeout DUR +.*Default: 300s\./m);
+    expect(stdout).toMatch(/^ {2}-Z, --compress METHOD +.*Default: zstd:1\./m);
   });
 });
 
