@@ -252,6 +252,9 @@ export class DirectoryDumpUpload {
     }
     body.pipe(digest, { end: false });
     const ended = done.then(() => digest.end());
+    // The failure reaches the operator through the step's promise; the store may not be reading the stream yet (it fails
+    // before its first request), and an error event nobody listens to would end the process without a result line.
+    digest.on('error', () => undefined);
     ended.catch((error: unknown) => digest.destroy(error as Error));
     const name = method ? compressedName(file, method) : file;
     // Several files at once, one part in flight each, keeps memory at `parallelFiles` parts.

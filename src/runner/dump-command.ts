@@ -116,6 +116,9 @@ async function streamToolOutput(
     check(digest);
     digest.end();
   });
+  // The failure reaches the operator through the step's promise; the store may not be reading the stream yet (it fails
+  // before its first request), and an error event nobody listens to would end the process without a result line.
+  digest.on('error', () => undefined);
   exited.catch((error: unknown) => digest.destroy(error as Error));
   abort.signal.addEventListener('abort', () => digest.destroy(abort.signal.reason as Error), { once: true });
   await abort.all([exited, store.putStream(key, digest, { signal: abort.signal, expectedBytes })] as const);
@@ -200,6 +203,9 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     findPostgresTool('pg_dump'),
     policy.includeGlobals ? findPostgresTool('pg_dumpall') : Promise.resolve(undefined),
     findPostgresTool('pg_restore'),
+    // The store is asked first for what the dump reads at its end anyway (latest): one that cannot be reached, or
+    // read, fails the run before the database is touched, and a later failure is one of a store that was there.
+    store.getVersioned(new BackupLayout(options.location).latestKey(connection.database)),
   ]);
 
   // Before connecting: a policy this client cannot render is a usage problem, not a server one.

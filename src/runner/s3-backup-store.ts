@@ -74,8 +74,9 @@ export class S3BackupStore implements BackupStore {
     return `s3://${this.bucket}/${key}`;
   }
 
-  private async exists(key: string): Promise<boolean> {
-    return this.reach.request(`checking whether ${this.describe(key)} exists`, async () => {
+  /** Whether the key exists; `action` says what it is asked for, in the message of a store that does not answer. */
+  private async exists(key: string, action: string): Promise<boolean> {
+    return this.reach.request(`${action} (checking whether it exists)`, async () => {
       try {
         await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
         return true;
@@ -86,16 +87,16 @@ export class S3BackupStore implements BackupStore {
     });
   }
 
-  private async refuseExisting(key: string): Promise<void> {
+  private async refuseExisting(key: string, action: string): Promise<void> {
     // AWS S3 enforces IfNoneMatch itself; S3-compatible stores such as s3rver ignore the header, so the
     // key is also checked first. Keys carry a random backup id, so the window between the two is moot.
-    if (await this.exists(key)) {
+    if (await this.exists(key, action)) {
       throw new StoreConflictError(`${this.describe(key)} already exists; backup objects are never overwritten`);
     }
   }
 
   public async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<void> {
-    await this.refuseExisting(key);
+    await this.refuseExisting(key, `uploading ${this.describe(key)}`);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body, IfNoneMatch: '*' },
@@ -131,7 +132,7 @@ export class S3BackupStore implements BackupStore {
   }
 
   public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
-    if (options.replacing === undefined) await this.refuseExisting(key);
+    if (options.replacing === undefined) await this.refuseExisting(key, `writing ${this.describe(key)}`);
     // One PUT: the object appears whole or not at all. AWS S3 enforces If-Match / If-None-Match itself;
     // stores that ignore them get the existence check above, and the caller's re-read-and-compare.
     await this.reach.request(`writing ${this.describe(key)}`, async () => {
