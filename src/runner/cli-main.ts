@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { COMMAND_TABLE, COMMANDS, programHelp, readCommandLine, type CommandName } from './cli-commands';
 import { FlagReader, readCommonOptions, type CommandContext, type CommonOptions } from './cli-options';
-import { LatestNotMovedError } from './dump-command';
+import { BackupLeftError } from './dump-command';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
 import { InterruptedError, RunnerError, UsageError, errorMessage } from './runner-error';
 import { createRunnerLogger } from './runner-logger';
@@ -65,6 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const reader = new FlagReader(parsed.flags, env);
     common = readCommonOptions(reader, env);
     logger = createRunnerLogger(parsed.command, common.logLevel);
+    const stopping = logger;
+    signal.addEventListener('abort', () => stopping.warn(`${errorMessage(signal.reason)}: stopping`), { once: true });
     const context: CommandContext = {
       common, logger, env, signal, database: common.database, stdoutIsTerminal: io.stdoutIsTerminal ?? process.stdout.isTTY === true,
     };
@@ -84,11 +86,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.writeResult(JSON.stringify({ command: parsed.command, ok: true, ...report.result, metrics: metricFields(report.metrics) }));
     return 0;
   } catch (caught) {
-    // A complete backup whose latest could not be moved says so itself, interrupted or not.
-    const error = signal.aborted && !(caught instanceof UsageError) && !(caught instanceof LatestNotMovedError) ? (signal.reason as unknown) : caught;
+    // A dump that stored something before it stopped says what itself, interrupted or not.
+    const error = signal.aborted && !(caught instanceof UsageError) && !(caught instanceof BackupLeftError) ? (signal.reason as unknown) : caught;
     const exitCode = error instanceof RunnerError ? error.exitCode : 1;
-    // A failed dump leaves the store as it was: say so, since that is what an operator checks first.
-    const leftAsItWas = commandGuess === 'dump' && !(error instanceof UsageError) && !(error instanceof LatestNotMovedError);
+    // Any other failed dump leaves the store as it was: say so, since that is what an operator checks first.
+    const leftAsItWas = commandGuess === 'dump' && !(error instanceof UsageError) && !(error instanceof BackupLeftError);
     const unchanged = leftAsItWas ? ' (no manifest was written and latest is unchanged)' : '';
     const message = `${errorMessage(error)}${unchanged}`;
     if (!(error instanceof RunnerError) || error instanceof InterruptedError) {

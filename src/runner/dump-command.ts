@@ -24,7 +24,7 @@ import { findPostgresTool } from './postgres-tools';
 import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
 import { ProgressReporter } from './progress-reporter';
 import { countRowsByOid } from './row-counts';
-import { RunnerError, errorMessage } from './runner-error';
+import { InterruptedError, RunnerError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
 import { compressedName, requireCompressionProgram, startsWithFrame, type StreamCompressionMethod } from './stream-compression';
 import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
@@ -82,14 +82,26 @@ export interface DumpOutcome {
 }
 
 /**
- * The backup is complete (its manifest is written, so it lists, verifies and restores by its id), but
- * `latest` could not be moved to it. Its message says so; it exits like its cause.
+ * A dump that stopped after it had stored something that stays: its message says what the store holds (the dump
+ * objects, the manifest, where latest points), so nothing is added to it. It exits like its cause.
  */
-export class LatestNotMovedError extends RunnerError {
+export class BackupLeftError extends RunnerError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause, exitCode: cause instanceof RunnerError ? cause.exitCode : 1 });
+    this.name = 'BackupLeftError';
+  }
+}
+
+/**
+ * The backup is complete (its manifest is written, so it lists, verifies and restores by its id), but
+ * `latest` was not moved to it: moving it failed, or the run was interrupted first.
+ */
+export class LatestNotMovedError extends BackupLeftError {
   constructor(backupId: string, manifestKey: string, cause: unknown) {
-    super(`backup ${backupId} is complete (${manifestKey} was written; verify or restore it with --backup ${backupId}), ` +
-      `but moving latest to it failed, so latest may still name an older backup: ${errorMessage(cause)}`,
-    { cause, exitCode: cause instanceof RunnerError ? cause.exitCode : 1 });
+    const written = `${manifestKey} was written; verify or restore it with --backup ${backupId}`;
+    super(cause instanceof InterruptedError
+      ? `${errorMessage(cause)} after backup ${backupId} was complete (${written}), before latest was moved: latest is unchanged`
+      : `backup ${backupId} is complete (${written}), but moving latest to it failed, so latest may still name an older backup: ${errorMessage(cause)}`, cause);
     this.name = 'LatestNotMovedError';
   }
 }
@@ -213,6 +225,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
   if (compression.stream) await requireCompressionProgram(compression.stream.method);
   const client = await connectDatabase(connection, 'preflight');
   let scratch: string | undefined;
+  /** The backup whose dump objects are all stored, once they are. */
+  let stored: { backupId: string; folder: string } | undefined;
   try {
     const preflight = await runPreflight(client);
     requireClientNotOlder('pg_dump', pgDump.majorVersion, preflight.serverMajorVersion);
@@ -343,6 +357,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       progress.stop();
     }
     progress.report();
+    stored = { backupId, folder: layout.backupFolder(database, backupId) };
     await checkRowsPresent(client, policy, counted.archiveToc, counted.counts, preflight, excludedOids);
     await client.query('ROLLBACK');
 
@@ -376,6 +391,11 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     } catch (error) {
       throw new LatestNotMovedError(backupId, manifestKey, options.signal.aborted ? options.signal.reason : error);
     }
+    if (options.signal.aborted) {
+      const where = latest.moved ? 'latest was moved to it' : `latest stayed on ${latest.backupId}, whose snapshot is newer`;
+      throw new BackupLeftError(`${errorMessage(options.signal.reason)} after backup ${backupId} was complete (${manifestKey} was written) and ${where}: `
+        + 'nothing was left undone', options.signal.reason);
+    }
     if (!latest.moved) {
       logger.warn({ backupId, latest: latest.backupId, snapshotAt: manifest.snapshotAt },
         'latest names a backup whose snapshot is newer than this one (an overlapping dump finished first); it stays there');
@@ -383,7 +403,12 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     return { manifest, manifestKey, latestKey: layout.latestKey(database), latest, ...(scratchPeakBytes !== undefined ? { scratchPeakBytes } : {}) };
   } catch (error) {
     abort.fail(error);
-    throw error;
+    if (stored === undefined || error instanceof BackupLeftError) throw error;
+    // The dump objects are stored but the backup has no manifest: say so, and what stopped it (the signal, not its echo).
+    const cause = options.signal.aborted ? options.signal.reason : error;
+    const when = cause instanceof InterruptedError ? ' after the dump was stored, before its manifest was written' : '';
+    throw new BackupLeftError(`${errorMessage(cause)}${when} (the dump objects of backup ${stored.backupId} are stored under ${stored.folder}, `
+      + 'but no manifest was written and latest is unchanged: the backup is never listed, verified or restored)', cause);
   } finally {
     await client.end().catch(() => undefined);
     if (scratch) await fs.promises.rm(scratch, { recursive: true, force: true });

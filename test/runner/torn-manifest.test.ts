@@ -58,7 +58,7 @@ describe('a manifest that cannot be read never breaks the location', () => {
 
       const full = await dumpTo(mountPoint);
       expect(full).toMatchObject({ exitCode: 1, result: { ok: false, metrics: { BackupFailed: 1 } } });
-      expect(full.result.error).toMatch(/writing \S+\/manifest\.json failed \(nothing was left\): ENOSPC: no space left on device.*\(no manifest was written and latest is unchanged\)/);
+      expect(full.result.error).toMatch(/writing \S+\/manifest\.json failed \(nothing was left\): ENOSPC: no space left on device, write \(the dump objects of backup \S+ are stored under depot\/\S+, but no manifest was written and latest is unchanged/);
       const files = filesUnder(mountPoint);
       expect(files.filter((file) => file.endsWith('manifest.json'))).toEqual([`depot/${earlier.result.backupId}/manifest.json`]);
       expect(files.filter((file) => file.endsWith('.tmp'))).toEqual([]);

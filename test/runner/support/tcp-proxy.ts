@@ -5,8 +5,12 @@ export interface TcpProxy {
   readonly port: number;
   /** Resolves once the proxy is cut (by {@link cut} or by `cutAt`). */
   readonly whenCut: Promise<void>;
+  /** Resolves once a request matching `holdAt` arrived and is being held. */
+  readonly whenHeld: Promise<void>;
   /** Destroys every open connection and refuses new ones. */
   cut(): Promise<void>;
+  /** Forwards the held request (and what followed it on its connection). */
+  release(): void;
 }
 
 /** Options of a proxy. */
@@ -16,6 +20,11 @@ export interface TcpProxyOptions {
    * `PUT /bucket/…/manifest.json`), before they are forwarded: the store goes away exactly there.
    */
   readonly cutAt?: RegExp;
+  /**
+   * Hold the first request matching this pattern (and whatever follows on its connection) until {@link TcpProxy.release}:
+   * the store is slow exactly there, so a test can act while the request is in flight.
+   */
+  readonly holdAt?: RegExp;
 }
 
 /** Forwards connections on a free port of 127.0.0.1 to `targetPort`. */
@@ -26,8 +35,21 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
   const whenCut = new Promise<void>((resolve) => {
     markCut = resolve;
   });
+  let markHeld!: () => void;
+  const whenHeld = new Promise<void>((resolve) => {
+    markHeld = resolve;
+  });
+  let holding = false;
+  const releases: (() => void)[] = [];
+  let released = false;
+  const release = () => {
+    released = true;
+    for (const flush of releases.splice(0)) flush();
+  };
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: targetPort });
+    /** Chunks held back while this connection's request is held. */
+    let queue: Buffer[] | undefined;
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -37,6 +59,20 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
       if (cutting) return;
       if (options.cutAt?.test(chunk.toString('latin1'))) {
         void cut();
+        return;
+      }
+      if (!holding && options.holdAt?.test(chunk.toString('latin1'))) {
+        holding = true;
+        queue = [];
+        releases.push(() => {
+          for (const waiting of queue!.splice(0)) upstream.write(waiting);
+          queue = undefined;
+        });
+        markHeld();
+      }
+      if (queue) {
+        queue.push(chunk);
+        if (released) release();
         return;
       }
       if (!upstream.write(chunk)) client.pause();
@@ -57,5 +93,5 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  return { port, cut, whenCut };
+  return { port, cut, whenCut, whenHeld, release };
 }
