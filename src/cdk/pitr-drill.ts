@@ -178,7 +178,9 @@ export class PitrDrill extends Construct {
     const deadLetterQueue = drillStateMachine.deadLetterQueue;
     this.alarms = createRestoreDrillAlarms(this, {
       stateMachine: this.stateMachine,
-      restoreDuration: this.metricRestoreDuration({ period: Duration.hours(1) }),
+      metricNamespace: props.metricNamespace,
+      databaseName: props.databaseName,
+      drillKind: 'pitr',
       maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
       deadLetterQueue,
       topic: props.notificationTopic,

@@ -303,7 +303,9 @@ export class SnapshotRestoreDrill extends Construct {
     const rendered = drillStateMachine.renderedSchedule;
     this.alarms = createRestoreDrillAlarms(this, {
       stateMachine: this.stateMachine,
-      restoreDuration: this.metricRestoreDuration({ period: Duration.hours(1) }),
+      metricNamespace: this.metricNamespace,
+      databaseName: this.databaseName,
+      drillKind: 'snapshot',
       maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
       deadLetterQueue,
       topic: this.notificationTopic,

@@ -18,6 +18,18 @@ export interface MetricPlan {
   readonly periodSeconds: number;
 }
 
+/** A metric math expression over named metrics, read at one period. */
+export interface ExpressionPlan {
+  /** The expression, e.g. `FILL(failed, 0) + FILL(timedOut, 0)`. */
+  readonly expression: string;
+  /** Label of the result. */
+  readonly label: string;
+  /** Period of the expression in seconds (each metric is read at it). */
+  readonly periodSeconds: number;
+  /** The metrics the expression names, by id. */
+  readonly metrics: Readonly<Record<string, Omit<MetricPlan, 'periodSeconds'>>>;
+}
+
 /**
  * An alarm a construct creates: what it watches and when it fires. Every alarm of this package notifies the
  * construct's topic when it fires and when it recovers, after one evaluation period.
@@ -29,8 +41,8 @@ export interface AlarmPlan {
   readonly name: string;
   /** What went wrong, as the notification says it. */
   readonly description: string;
-  /** What is watched. */
-  readonly metric: MetricPlan;
+  /** What is watched: a metric, or an expression over metrics. */
+  readonly metric: MetricPlan | ExpressionPlan;
   /** The threshold. */
   readonly threshold: number;
   /** How the metric is compared with the threshold. */

@@ -1,3 +1,5 @@
 export * from './alarm-plan';
 export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
+export * from './restore-drill-alarms';
+export * from './verify-restore';

@@ -1,6 +1,7 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
-import { AlarmPlan, MetricPlan } from '../../core/aws/alarm-plan';
+import { AlarmPlan, ExpressionPlan, MetricPlan, deadLetterQueueMetric } from '../../core/aws/alarm-plan';
+import { failedExecutionsExpression as plannedFailedExecutions } from '../../core/aws/restore-drill-alarms';
 
 /** One CloudWatch metric with its statistic and period. */
 export interface AlarmMetric {
@@ -81,32 +82,41 @@ export function createBackupAlarm(name: string, spec: BackupAlarmSpec, parent: p
 
 /** The failed, timed-out and aborted executions of a state machine, added up (missing values count as none). */
 export function failedExecutionsExpression(stateMachineArn: pulumi.Input<string>): AlarmExpression {
-  const metric = (metricName: string) => ({ namespace: 'AWS/States', metricName, dimensions: { StateMachineArn: stateMachineArn }, statistic: 'Sum' });
-  return {
-    expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-    label: 'Failed, timed-out or aborted drill executions',
-    periodSeconds: 300,
-    metrics: { failed: metric('ExecutionsFailed'), timedOut: metric('ExecutionsTimedOut'), aborted: metric('ExecutionsAborted') },
-  };
+  return plannedAlarmMetric(plannedFailedExecutions(), { 'state-machine': stateMachineArn }) as AlarmExpression;
 }
 
 /** Messages waiting in a dead-letter queue (largest per 5 minutes). */
 export function deadLetterMessages(queueName: pulumi.Input<string>): AlarmMetric {
-  return { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: queueName }, statistic: 'Maximum', periodSeconds: 300 };
+  return plannedAlarmMetric(deadLetterQueueMetric('dead-letter-queue'), { 'dead-letter-queue': queueName }) as AlarmMetric;
 }
 
 /** The names or ARNs of the planned resources that metric dimensions refer to, by planned resource (e.g. `dead-letter-queue`). */
 export type PlannedResourceInputs = Readonly<Record<string, pulumi.Input<string>>>;
 
-/** The alarm metric of a plan, its dimensions filled in from `resources`. */
-export function plannedAlarmMetric(plan: MetricPlan, resources: PlannedResourceInputs = {}): AlarmMetric {
-  const dimensions = Object.fromEntries(Object.entries(plan.dimensions).map(([name, value]) => {
+function dimensionsOf(plan: Omit<MetricPlan, 'periodSeconds'>, resources: PlannedResourceInputs): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(plan.dimensions).map(([name, value]) => {
     if (typeof value === 'string') return [name, value];
     const resolved = resources[value.resource];
     if (resolved === undefined) throw new Error(`the metric ${plan.metricName} names the planned resource ${value.resource}, which was not created`);
     return [name, resolved];
   }));
-  return { namespace: plan.namespace, metricName: plan.metricName, dimensions, statistic: plan.statistic, periodSeconds: plan.periodSeconds };
+}
+
+/** The alarm metric (or expression) of a plan, its dimensions filled in from `resources`. */
+export function plannedAlarmMetric(plan: MetricPlan | ExpressionPlan, resources: PlannedResourceInputs = {}): AlarmMetric | AlarmExpression {
+  if ('expression' in plan) {
+    const metrics = Object.fromEntries(Object.entries(plan.metrics).map(([id, metric]) => [id, {
+      namespace: metric.namespace, metricName: metric.metricName, dimensions: dimensionsOf(metric, resources), statistic: metric.statistic,
+    }]));
+    return { expression: plan.expression, label: plan.label, periodSeconds: plan.periodSeconds, metrics };
+  }
+  return {
+    namespace: plan.namespace,
+    metricName: plan.metricName,
+    dimensions: dimensionsOf(plan, resources),
+    statistic: plan.statistic,
+    periodSeconds: plan.periodSeconds,
+  };
 }
 
 /** Creates the planned alarms as children of `parent`, named `<name>-<alarm>`, each notifying the topic on alarm and on recovery. */

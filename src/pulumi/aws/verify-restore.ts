@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
@@ -9,30 +8,21 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { assumedByService, policyDocument } from './policy-document';
-import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { postgresServerImage } from './runner-image';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
-import { checkDatabaseName } from '../../core/database-name';
-import { resolveVerification } from '../../core/defaults';
-import { checkFargateTaskSize } from '../../core/fargate-sizes';
-import { VerificationPolicy } from '../../core/policy';
-import { DrillPlaceholder, RestoreDrillStateMachine, dumpRestoreDrill } from '../../core/state-machines';
-import { checkPolicy } from '../../core/validate-policy';
-import { Validator } from '../../core/validation';
-import { validateWhenKnown } from '../pulumi-validation';
+import {
+  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
+  VerifyRestoreOptions, VerifyRestorePlan, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
+} from '../../core/aws/verify-restore';
+import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/state-machines';
+import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
-/** Name of the container running `pg-backup verify`. */
-export const VERIFY_CONTAINER_NAME = 'runner';
-/** Name of the scratch PostgreSQL container the dump is restored into. */
-export const SCRATCH_POSTGRES_CONTAINER_NAME = 'scratch-postgres';
-/** Name of the container that writes the SQL checks into the task's shared volume. */
-export const CHECKS_CONTAINER_NAME = 'write-checks';
-/** Where the checks are mounted in the runner container. */
-export const CHECKS_DIRECTORY = '/checks';
-/** The scratch server the dump is restored into, on the task's loopback. */
-export const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+export {
+  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
+} from '../../core/aws/verify-restore';
 
 /** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
 export interface ContainerLogConfiguration {
@@ -40,16 +30,6 @@ export interface ContainerLogConfiguration {
   readonly logDriver: string;
   /** The log group, region and stream prefix. */
   readonly options: Record<string, pulumi.Input<string>>;
-}
-
-/** One SQL check file a drill task writes into its shared volume. */
-export interface DrillCheckFile {
-  /** The environment variable that carries the SQL into the writer container. */
-  readonly variable: string;
-  /** Where the file is written, under {@link CHECKS_DIRECTORY}. */
-  readonly path: string;
-  /** The file's SQL. */
-  readonly sql: string;
 }
 
 /**
@@ -86,8 +66,8 @@ export function checksWriterContainer(
   };
 }
 
-/** Props of {@link VerifyRestore}. */
-export interface VerifyRestoreProps {
+/** Props of {@link VerifyRestore}: the options every front end shares, and the Pulumi handles. */
+export interface VerifyRestoreProps extends VerifyRestoreOptions {
   /** Where the dumps are: a `ScheduledPgDump`, or `PgDumpLocation.fromBucket({...})`. */
   readonly source: PgDumpSource;
   /** Id of the VPC the drill task runs in (it needs S3, ECR, CloudWatch Logs, not the database). */
@@ -99,47 +79,10 @@ export interface VerifyRestoreProps {
    */
   readonly image: pulumi.Input<string>;
   /**
-   * The database whose latest dump is restored; one drill checks one database.
-   * @default - the source's first database
-   */
-  readonly databaseName?: string;
-  /**
-   * Schedule (default weekly, Monday 06:00 UTC), SQL checks (each must return a single `true`), and
-   * `maxRestoreDurationMinutes`, the RTO (default 60).
-   * @default - weekly, row counts only, RTO 60 minutes
-   */
-  readonly verification?: VerificationPolicy;
-  /**
-   * SQL files read when the program runs and run as checks after the restore, like `verification.checks`.
-   * @default - none
-   */
-  readonly checkFiles?: string[];
-  /**
    * The ECS cluster the drill runs in.
    * @default - the source's cluster when it has one, else a new cluster with Container Insights
    */
   readonly cluster?: EcsClusterReference;
-  /**
-   * Task CPU units (shared by the scratch server and the runner).
-   * @default 2048
-   */
-  readonly cpu?: number;
-  /**
-   * Task memory in MiB, one Fargate offers with `cpu`.
-   * @default 8192
-   */
-  readonly memoryLimitMiB?: number;
-  /**
-   * Ephemeral storage in GiB (21–200): it holds the downloaded dump and the restored database, so size it at about
-   * twice the database.
-   * @default 50
-   */
-  readonly ephemeralStorageGiB?: number;
-  /**
-   * Parallel restore jobs (`pg_restore -j`).
-   * @default - one per vCPU
-   */
-  readonly jobs?: number;
   /**
    * Days task and execution logs are kept.
    * @default 90
@@ -156,10 +99,6 @@ export interface VerifyRestoreProps {
    */
   readonly notificationTopicKeyArn?: pulumi.Input<string>;
 }
-
-/** The plain-valued props, validated together. */
-type DrillPolicyProps = Pick<VerifyRestoreProps, 'verification' | 'cpu' | 'memoryLimitMiB' | 'ephemeralStorageGiB' | 'jobs' | 'checkFiles'>
-  & { readonly databaseName?: string };
 
 /**
  * A restore drill on a schedule: a Step Functions state machine (the core's dump-restore-drill definition) runs a
@@ -205,36 +144,33 @@ export class VerifyRestore extends pulumi.ComponentResource {
   public readonly metricNamespace: string;
   /** Alarms: failed executions, restore slower than the RTO, a drill the schedule could not start. */
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
+  /** What this component creates, as core decided it. */
+  public readonly plan: VerifyRestorePlan;
 
   constructor(name: string, props: VerifyRestoreProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:VerifyRestore', name, {}, opts);
     const source = props.source;
-    const databaseName = props.databaseName ?? source.databaseNames[0];
-    validateWhenKnown<DrillPolicyProps>({
-      verification: props.verification,
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryLimitMiB,
-      ephemeralStorageGiB: props.ephemeralStorageGiB,
-      jobs: props.jobs,
-      checkFiles: props.checkFiles,
-      databaseName,
-    }, checkDrillProps, name);
-
-    const verification = resolveVerification(props.verification ?? {});
-    const cpu = props.cpu ?? 2048;
-    this.databaseName = databaseName!;
-    this.maxRestoreDurationMinutes = verification.maxRestoreDurationMinutes;
-    this.metricNamespace = source.metricNamespace;
-    const checks = [...verification.checks, ...(props.checkFiles ?? []).map((file) => fs.readFileSync(file, 'utf8'))];
-    const jobs = props.jobs ?? Math.max(1, Math.floor(cpu / 1024));
-    const environment = awsEnvironment(this);
+    const environment = {
+      sourceDatabaseNames: source.databaseNames,
+      metricNamespace: source.metricNamespace,
+      validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
+    };
+    const options = verifyRestoreOptionsOf(props);
+    validateWhenKnown(withDrillDatabase(options, environment), checkVerifyRestoreOptions, name);
+    const plan = planVerifyRestore(options, environment);
+    this.plan = plan;
+    this.databaseName = plan.databaseName;
+    this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
+    this.metricNamespace = plan.metricNamespace;
+    this.drill = plan.drill;
+    const aws = awsEnvironment(this);
     const child = { parent: this };
 
     const givenTopic = props.notificationTopicArn ?? source.notificationTopicArn;
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: givenTopic,
       topicKeyArn: props.notificationTopicArn !== undefined ? props.notificationTopicKeyArn : source.notificationTopicKeyArn,
-      environment,
+      environment: aws,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
     if (props.cluster ?? source.cluster) {
@@ -246,21 +182,13 @@ export class VerifyRestore extends pulumi.ComponentResource {
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
 
     const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
-    const checkPaths = checks.map((_, index) => `${CHECKS_DIRECTORY}/check-${index}.sql`);
-    const extraArgs = ['--database', this.databaseName, '--jobs', String(jobs), ...checkPaths.flatMap((path) => ['--check', path])];
-    this.drill = dumpRestoreDrill({
-      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
-      metricNamespace: this.metricNamespace,
-      extraArgs,
-    });
-
     this.taskRole = new iam.Role(`${name}-task-role`, {
-      description: 'Restore drill task: read the dumps, nothing else',
+      description: plan.descriptions.taskRole,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
     new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(source.readStatements()) }, child);
     this.executionRole = new iam.Role(`${name}-execution-role`, {
-      description: 'Starts the restore drill task: its logs',
+      description: plan.descriptions.executionRole,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
     new iam.RolePolicy(`${name}-execution-policy`, {
@@ -270,7 +198,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
 
     const logging = (prefix: string): ContainerLogConfiguration => ({
       logDriver: 'awslogs',
-      options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': prefix },
+      options: { 'awslogs-group': logGroup.name, 'awslogs-region': aws.region, 'awslogs-stream-prefix': prefix },
     });
     const major = source.postgresMajorVersion;
     const containers: unknown[] = [
@@ -281,30 +209,27 @@ export class VerifyRestore extends pulumi.ComponentResource {
         essential: true,
         // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
         entryPoint: ['env'],
-        command: dumpLocation.apply((from) => ['pg-backup', 'verify', '--from', from, '--latest', '--target-url', SCRATCH_TARGET_URL, ...extraArgs]),
+        command: dumpLocation.apply((from) => verifyCommand(plan, from)),
         dependsOn: [
           { containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' },
-          ...(checks.length > 0 ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
+          ...(plan.checkFiles.length > 0 ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
         ],
-        mountPoints: checks.length > 0 ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }] : [],
+        mountPoints: plan.checkFiles.length > 0 ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }] : [],
         logConfiguration: logging('verify'),
       },
     ];
-    if (checks.length > 0) {
-      const files = checks.map((sql, index) => ({ variable: `PG_BACKUP_CHECK_${index}`, path: checkPaths[index], sql }));
-      containers.push(checksWriterContainer(major, files, logging('write-checks')));
-    }
+    if (plan.checkFiles.length > 0) containers.push(checksWriterContainer(major, plan.checkFiles, logging('write-checks')));
     this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
       family: `${name}-restore-drill`,
-      cpu: String(cpu),
-      memory: String(props.memoryLimitMiB ?? 8192),
+      cpu: String(plan.task.cpu),
+      memory: String(plan.task.memoryLimitMiB),
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: { sizeInGib: props.ephemeralStorageGiB ?? 50 },
+      ephemeralStorage: { sizeInGib: plan.task.ephemeralStorageGiB },
       taskRoleArn: this.taskRole.arn,
       executionRoleArn: this.executionRole.arn,
-      volumes: checks.length > 0 ? [{ name: 'checks' }] : undefined,
+      volumes: plan.checkFiles.length > 0 ? [{ name: 'checks' }] : undefined,
       containerDefinitions: pulumi.jsonStringify(containers),
     }, child);
 
@@ -327,7 +252,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
         additional: { [DrillPlaceholder.DUMP_LOCATION]: dumpLocation, [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL },
       }),
       scopes: ecsDrillScopes({
-        environment,
+        environment: aws,
         taskDefinitionArn: this.taskDefinition.arn,
         cluster: this.cluster,
         taskRoleArn: this.taskRole.arn,
@@ -336,12 +261,12 @@ export class VerifyRestore extends pulumi.ComponentResource {
         metricNamespace: this.metricNamespace,
       }),
       notificationTopicKeyArn: notifications.topicKeyArn,
-      schedule: verification.schedule,
+      schedule: plan.schedule,
       logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-      environment,
+      environment: aws,
       owner: 'VerifyRestore',
-      roleDescription: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
-      scheduleDescription: `Restore drill of ${this.databaseName}`,
+      roleDescription: plan.descriptions.drillRole,
+      scheduleDescription: plan.descriptions.schedule,
     });
     this.definition = drillStateMachine.definition;
     this.drillRole = drillStateMachine.drillRole;
@@ -349,18 +274,10 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.schedulerRole = drillStateMachine.schedulerRole;
     this.schedule = drillStateMachine.schedule;
 
-    this.alarms = createRestoreDrillAlarms(name, {
-      stateMachineArn: this.stateMachine.arn,
-      metricNamespace: this.metricNamespace,
-      databaseName: this.databaseName,
-      drillKind: 'dump',
-      maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
-      deadLetterQueueName: drillStateMachine.deadLetterQueue.name,
-      topicArn: this.notificationTopicArn,
-      subject: `restore drill of ${this.databaseName}`,
-      failedDescription: `A restore drill of ${this.databaseName} failed: the latest dump could not be restored and checked`,
-      slowRestoreDescription: `A restore of ${this.databaseName} took longer than the RTO of ${this.maxRestoreDurationMinutes} minutes`,
-    }, this);
+    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
+      'state-machine': this.stateMachine.arn,
+      'dead-letter-queue': drillStateMachine.deadLetterQueue.name,
+    });
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,
@@ -369,18 +286,4 @@ export class VerifyRestore extends pulumi.ComponentResource {
       alarmArns: this.alarms.map((alarm) => alarm.arn),
     });
   }
-}
-
-/** Checks the props as the CDK construct does, with the same messages. */
-function checkDrillProps(validator: Validator, props: DrillPolicyProps): void {
-  validator.include(checkPolicy({ verification: props.verification ?? {} }, validator.optionsFor()));
-  checkFargateTaskSize(validator, {
-    cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryLimitMiB ?? 8192, ephemeralStorageGiB: props.ephemeralStorageGiB ?? 50,
-  });
-  validator.integer('jobs', props.jobs, 1, 64);
-  if (props.databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
-  checkDatabaseName(validator, 'databaseName', props.databaseName);
-  (props.checkFiles ?? []).forEach((file, index) => {
-    if (!validator.isUnresolved(file) && !fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });
-  });
 }

@@ -1,0 +1,214 @@
+import * as fs from 'node:fs';
+import { AlarmPlan } from './alarm-plan';
+import { restoreDrillAlarms } from './restore-drill-alarms';
+import { checkDatabaseName } from '../database-name';
+import { resolveVerification } from '../defaults';
+import { checkFargateTaskSize } from '../fargate-sizes';
+import { ScheduleSpec, VerificationPolicy } from '../policy';
+import { renderEventBridgeSchedule } from '../schedule';
+import { dumpRestoreDrill } from '../state-machines/dump-restore-drill';
+import { RestoreDrillStateMachine } from '../state-machines/restore-drill-options';
+import { checkPolicy } from '../validate-policy';
+import { ValidationOptions, Validator } from '../validation';
+
+/** Name of the container running `pg-backup verify`. */
+export const VERIFY_CONTAINER_NAME = 'runner';
+/** Name of the scratch PostgreSQL container the dump is restored into. */
+export const SCRATCH_POSTGRES_CONTAINER_NAME = 'scratch-postgres';
+/** Name of the container that writes the SQL checks into the task's shared volume. */
+export const CHECKS_CONTAINER_NAME = 'write-checks';
+/** Where the checks are mounted in the runner container. */
+export const CHECKS_DIRECTORY = '/checks';
+/** The scratch server the dump is restored into, on the task's loopback. */
+export const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * The options of a `VerifyRestore` that are the same in every AWS front end; the CDK props and the Pulumi args extend
+ * them with the cloud handles (source, VPC, cluster, image, topic…).
+ */
+export interface VerifyRestoreOptions {
+  /**
+   * The database whose latest dump is restored; one drill checks one database.
+   * @default - the source's first database
+   */
+  readonly databaseName?: string;
+  /**
+   * Schedule (default weekly, Monday 06:00 UTC), SQL checks (each must return a single `true`), and
+   * `maxRestoreDurationMinutes`, the RTO (default 60).
+   * @default - weekly, row counts only, RTO 60 minutes
+   */
+  readonly verification?: VerificationPolicy;
+  /**
+   * SQL files read when the app or program runs and run as checks after the restore, like `verification.checks`.
+   * @default - none
+   */
+  readonly checkFiles?: string[];
+  /**
+   * Task CPU units (shared by the scratch server and the runner).
+   * @default 2048
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB, one Fargate offers with `cpu`.
+   * @default 8192
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Ephemeral storage in GiB (21–200): it holds the downloaded dump and the restored database, so size it at about
+   * twice the database.
+   * @default 50
+   */
+  readonly ephemeralStorageGiB?: number;
+  /**
+   * Parallel restore jobs (`pg_restore -j`).
+   * @default - one per vCPU
+   */
+  readonly jobs?: number;
+}
+
+/** The names of {@link VerifyRestoreOptions}, the options every front end shares. */
+export const VERIFY_RESTORE_OPTION_NAMES = [
+  'databaseName', 'verification', 'checkFiles', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB', 'jobs',
+] as const satisfies readonly (keyof VerifyRestoreOptions)[];
+
+/** The shared options of a front end's props, without its cloud handles. */
+export function verifyRestoreOptionsOf(props: VerifyRestoreOptions): VerifyRestoreOptions {
+  return Object.fromEntries(VERIFY_RESTORE_OPTION_NAMES.filter((name) => props[name] !== undefined).map((name) => [name, props[name]]));
+}
+
+/** What the front end knows of the dumps' source and of how values are checked. */
+export interface VerifyRestoreEnvironment {
+  /** The databases the source dumps; the first is restored unless `databaseName` says otherwise. */
+  readonly sourceDatabaseNames: readonly string[];
+  /** CloudWatch namespace the source's runner publishes in, which the drill publishes in too. */
+  readonly metricNamespace: string;
+  /** How values are checked: unresolved values (tokens, outputs) and the construct that messages name. */
+  readonly validation?: ValidationOptions;
+}
+
+/** One SQL check file a drill task writes into its shared volume. */
+export interface DrillCheckFile {
+  /** The environment variable that carries the SQL into the writer container. */
+  readonly variable: string;
+  /** Where the file is written, under {@link CHECKS_DIRECTORY}. */
+  readonly path: string;
+  /** The file's SQL. */
+  readonly sql: string;
+}
+
+/** Everything a `VerifyRestore` creates, decided once for every front end. */
+export interface VerifyRestorePlan {
+  /** The database the drill restores. */
+  readonly databaseName: string;
+  /** The RTO, minutes. */
+  readonly maxRestoreDurationMinutes: number;
+  /** CloudWatch namespace of the drill metrics. */
+  readonly metricNamespace: string;
+  /** When the drill runs. */
+  readonly schedule: ScheduleSpec;
+  /** The Fargate task: sizes, and the check files its writer container writes. */
+  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number; readonly ephemeralStorageGiB: number };
+  /** The SQL checks, as files in the task's shared volume (none: no writer container, no volume). */
+  readonly checkFiles: readonly DrillCheckFile[];
+  /** What `pg-backup verify` is told after `--from … --latest --target-url …`: database, jobs, checks. */
+  readonly verifyArgs: readonly string[];
+  /** The core drill: definition with placeholders, and the IAM actions its role is granted. */
+  readonly drill: RestoreDrillStateMachine;
+  /** Descriptions of the resources, as the console shows them. */
+  readonly descriptions: {
+    readonly drillRole: string;
+    readonly schedule: string;
+    readonly stateMachineComment: string;
+    readonly taskRole: string;
+    readonly executionRole: string;
+  };
+  /** Failed drill, restore slower than the RTO, dead-lettered start. */
+  readonly alarms: readonly AlarmPlan[];
+  /** What the construct protects, for tools that report it. */
+  readonly protection: {
+    readonly kind: 'restore-drill';
+    readonly databaseNames: readonly string[];
+    readonly schedule: string;
+    readonly rtoMinutes: number;
+    readonly checks: number;
+  };
+}
+
+/** Checks the options of a `VerifyRestore` (with the database it would restore), every problem at once. */
+export function checkVerifyRestoreOptions(validator: Validator, options: VerifyRestoreOptions): void {
+  validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
+  checkFargateTaskSize(validator, {
+    cpu: options.cpu ?? 2048, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50,
+  });
+  validator.integer('jobs', options.jobs, 1, 64);
+  if (options.databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
+  checkDatabaseName(validator, 'databaseName', options.databaseName);
+  (options.checkFiles ?? []).forEach((file, index) => {
+    if (!validator.isUnresolved(file) && !fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });
+  });
+}
+
+/** The options with the database the drill restores: the option, else the source's first. */
+export function withDrillDatabase(options: VerifyRestoreOptions, environment: VerifyRestoreEnvironment): VerifyRestoreOptions {
+  return { ...options, databaseName: options.databaseName ?? environment.sourceDatabaseNames[0] };
+}
+
+/**
+ * Validates the options (throwing a `PolicyValidationError` that lists every problem) and decides what a
+ * `VerifyRestore` creates: the drill task and its checks, core's dump-restore-drill state machine, its schedule,
+ * alarms and what it records as protected.
+ */
+export function planVerifyRestore(options: VerifyRestoreOptions, environment: VerifyRestoreEnvironment): VerifyRestorePlan {
+  const checked = withDrillDatabase(options, environment);
+  const validator = new Validator(environment.validation ?? {});
+  checkVerifyRestoreOptions(validator, checked);
+  validator.throwIfInvalid();
+
+  const verification = resolveVerification(options.verification ?? {});
+  const databaseName = checked.databaseName!;
+  const cpu = options.cpu ?? 2048;
+  const jobs = options.jobs ?? Math.max(1, Math.floor(cpu / 1024));
+  const checks = [...verification.checks, ...(options.checkFiles ?? []).map((file) => fs.readFileSync(file, 'utf8'))];
+  const checkFiles = checks.map((sql, index) => ({ variable: `PG_BACKUP_CHECK_${index}`, path: `${CHECKS_DIRECTORY}/check-${index}.sql`, sql }));
+  const verifyArgs = ['--database', databaseName, '--jobs', String(jobs), ...checkFiles.flatMap((file) => ['--check', file.path])];
+  const rto = verification.maxRestoreDurationMinutes;
+  const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
+  return {
+    databaseName,
+    maxRestoreDurationMinutes: rto,
+    metricNamespace: environment.metricNamespace,
+    schedule: verification.schedule,
+    task: { cpu, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50 },
+    checkFiles,
+    verifyArgs,
+    drill: dumpRestoreDrill({ maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs }),
+    descriptions: {
+      drillRole: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
+      schedule: `Restore drill of ${databaseName}`,
+      stateMachineComment: `Restore drill of the latest pg_dump of ${databaseName}`,
+      taskRole: 'Restore drill task: read the dumps, nothing else',
+      executionRole: 'Starts the restore drill task: its logs',
+    },
+    alarms: restoreDrillAlarms({
+      metricNamespace: environment.metricNamespace,
+      databaseName,
+      drillKind: 'dump',
+      maxRestoreDurationMinutes: rto,
+      subject: `restore drill of ${databaseName}`,
+      failedDescription: `A restore drill of ${databaseName} failed: the latest dump could not be restored and checked`,
+      slowRestoreDescription: `A restore of ${databaseName} took longer than the RTO of ${rto} minutes`,
+    }),
+    protection: {
+      kind: 'restore-drill',
+      databaseNames: [databaseName],
+      schedule: `${rendered.scheduleExpression} ${rendered.scheduleExpressionTimezone}`,
+      rtoMinutes: rto,
+      checks: checks.length,
+    },
+  };
+}
+
+/** The command of the verify container: restore the latest dump at `location` into the scratch server, then check it. */
+export function verifyCommand(plan: VerifyRestorePlan, location: string): string[] {
+  return ['pg-backup', 'verify', '--from', location, '--latest', '--target-url', SCRATCH_TARGET_URL, ...plan.verifyArgs];
+}
