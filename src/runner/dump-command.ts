@@ -22,6 +22,7 @@ import { advanceLatest, type LatestUpdate } from './latest-pointer';
 import { OperationAbort } from './operation-abort';
 import { findPostgresTool } from './postgres-tools';
 import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
+import { ProcessWrittenBytes } from './process-written-bytes';
 import { ProgressReporter } from './progress-reporter';
 import { countRowsByOid } from './row-counts';
 import { InterruptedError, RunnerError, errorMessage } from './runner-error';
@@ -273,10 +274,15 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     };
     const childEnv = connection.childEnv();
     const streams: DigestingStream[] = [];
+    // pg_dump's own output, before compression, is what the tables' size estimates: measured when pg_dump does not
+    // compress (the runner compresses, or nothing does), so the terminal line can show a share of it.
+    let written: ProcessWrittenBytes | undefined;
+    const measurable = compression.pgDumpCompress === '0';
     const progress = new ProgressReporter(logger, 'dump', options.progressIntervalMs, () => ({
       bytes: streams.reduce((sum, stream) => sum + stream.bytes, 0),
       tablesDone,
-    })).start();
+      estimatedBytes: written?.read(),
+    }), { estimate: measurable && preflight.tableDataBytes > 0 ? { total: preflight.tableDataBytes, unit: 'bytes', approximate: true } : undefined });
 
     const objects: StoredObject[] = [];
     let scratchPeakBytes: number | undefined;
@@ -287,6 +293,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, captureStdout: true, onStderrLine, signal: abort.signal });
+      if (measurable && dump.pid !== undefined) written = new ProcessWrittenBytes(dump.pid);
+      progress.start();
       // The TOC is read whatever the row-count mode: it is what shows the dump holds table data at all.
       const pipe = new ArchivePipe(dump, pgRestore.path, compression.stream, abort.signal);
       const digest = new DigestingStream((chunk) => pipe.observe(chunk));
@@ -314,6 +322,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, file: directory, noSync: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, onStderrLine, signal: abort.signal });
+      if (measurable && dump.pid !== undefined) written = new ProcessWrittenBytes(dump.pid);
+      progress.start();
       const upload = new DirectoryDumpUpload({
         directory,
         store,

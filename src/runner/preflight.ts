@@ -36,6 +36,11 @@ export interface PreflightReport {
   readonly serverMajorVersion: number;
   /** `pg_database_size` of the database. */
   readonly databaseSizeBytes: number;
+  /**
+   * Pages of its tables and materialized views and their TOAST tables (no indexes), from the statistics VACUUM and
+   * ANALYZE keep (pg_table_size would wait for a lock): about what a dump without compression reads; 0 before any.
+   */
+  readonly tableDataBytes: number;
   /** The five largest tables. */
   readonly largestTables: LargeTable[];
   /** The planner's row estimate of every table, by oid, to recognise a dump that lost its data. */
@@ -49,12 +54,14 @@ export async function runPreflight(client: Client): Promise<PreflightReport> {
   const version = await client.query<{ server_version: string; num: string; size: string }>(
     "SELECT current_setting('server_version') AS server_version, current_setting('server_version_num') AS num, pg_database_size(current_database())::text AS size");
   const { server_version: serverVersion, num, size } = version.rows[0];
-  const tables = await client.query<{ oid: number; schema: string; table: string; bytes: string; rows: string }>(`
+  const tables = await client.query<{ oid: number; schema: string; table: string; bytes: string; data_bytes: string; rows: string }>(`
     SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS table,
            (c.relpages::int8 * current_setting('block_size')::int8)::text AS bytes,
+           ((c.relpages::int8 + COALESCE(t.relpages, 0)::int8) * current_setting('block_size')::int8)::text AS data_bytes,
            GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0), 0)::int8::text AS rows
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
       LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
      WHERE c.relkind IN ('r', 'p', 'm')
        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`);
@@ -74,6 +81,7 @@ export async function runPreflight(client: Client): Promise<PreflightReport> {
     serverVersionNum,
     serverMajorVersion: Math.floor(serverVersionNum / 10000),
     databaseSizeBytes: Number(size),
+    tableDataBytes: tables.rows.reduce((sum, row) => sum + Number(row.data_bytes), 0),
     largestTables,
     estimatedRowsByOid: new Map(tables.rows.map((row) => [Number(row.oid), Number(row.rows)])),
     longRunningQueries: long.rows.map((row) => ({ pid: row.pid, runningSeconds: Number(row.seconds), state: row.state, query: row.query })),

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
+import { parseArchiveToc } from './archive-toc';
 import { findBackup, type BackupSelection } from './backup-catalog';
 import { downloadArchive, downloadBackupObject } from './backup-download';
 import { BackupLayout } from './backup-layout';
@@ -9,13 +10,14 @@ import type { BackupLocation } from './backup-location';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
 import { applyGlobalsScript, requireGlobalsObject, restoreFailure, type GlobalsOutcome } from './backup-roles';
 import type { BackupStore } from './backup-store';
-import { ToolProcess } from './child-process';
+import { runTool, ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
+import { downloadEstimate, restoreEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 
 /** Everything `pg-backup restore` needs. */
@@ -95,15 +97,19 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
-    })).start();
+    }), { estimate: downloadEstimate(manifest) }).start();
     let archive;
     try {
       archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest));
     } finally {
       download.stop();
     }
+    const listing = await runTool(pgRestore.path, pgRestoreArgv({ archive: archive.archivePath, list: true }), { signal: options.signal });
+    const toc = parseArchiveToc(listing);
     let tablesRestored = 0;
-    const progress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored })).start();
+    const progress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored }), {
+      estimate: restoreEstimate(toc, options.tables),
+    }).start();
     const restoreStarted = Date.now();
     try {
       const restore = new ToolProcess(pgRestore.path, pgRestoreArgv({

@@ -19,6 +19,7 @@ import type { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
+import { downloadEstimate, restoreEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 import { inReadOnlyTransaction } from './read-only-query';
 import { compareRowCounts, type RowCountMismatch } from './row-counts';
@@ -148,7 +149,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
-    })).start();
+    }), { estimate: downloadEstimate(manifest) }).start();
     let archive;
     try {
       archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest));
@@ -176,7 +177,9 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     created = true;
     const scratchConnection = target.withDatabase(scratchDatabase);
     let tablesDone = 0;
-    const restoreProgress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone })).start();
+    const restoreProgress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone }), {
+      estimate: restoreEstimate(toc),
+    }).start();
     const restoreStarted = Date.now();
     try {
       const restore = new ToolProcess(pgRestore.path, pgRestoreArgv({
