@@ -9,17 +9,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
-import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { renderPlannedAlarms } from './planned-alarms';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
-import { ResolvedVerificationPolicy } from '../core/defaults';
-import { DrillPlaceholder, RestoreDrillMetric, pitrRestoreDrill } from '../core/state-machines';
+import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
+import { DrillPlaceholder, RestoreDrillMetric } from '../core/state-machines';
 
-/** Name of the container running `pg-backup drill-pitr`. */
-export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';
+export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
-/** Props of {@link PitrDrill}. */
-export interface PitrDrillProps {
+/** Props of {@link PitrDrill}: the options every front end shares, and the CDK handles. */
+export interface PitrDrillProps extends PitrDrillOptions {
   /** The VPC the task runs in (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
   readonly vpc: ec2.IVpc;
   /**
@@ -32,16 +31,8 @@ export interface PitrDrillProps {
    * @default - a cluster with Container Insights is created
    */
   readonly cluster?: ecs.ICluster;
-  /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
-  readonly databaseName: string;
-  /** pgBackRest stanza. */
-  readonly stanza: string;
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: string;
-  /** Schedule, checks and RTO. */
-  readonly verification: ResolvedVerificationPolicy;
-  /** Seconds the drill waits after its target time before restoring, so the WAL holding it is archived. */
-  readonly archiveWaitSeconds: number;
   /** PostgreSQL major of the archived cluster. */
   readonly postgresMajorVersion: number;
   /**
@@ -49,21 +40,6 @@ export interface PitrDrillProps {
    * @default - built from the package's runner-image/Dockerfile
    */
   readonly image?: ecs.ContainerImage;
-  /**
-   * Task CPU units.
-   * @default 2048
-   */
-  readonly cpu?: number;
-  /**
-   * Task memory in MiB.
-   * @default 8192
-   */
-  readonly memoryLimitMiB?: number;
-  /**
-   * Ephemeral storage in GiB (21–200): it holds the restored cluster.
-   * @default 100
-   */
-  readonly ephemeralStorageGiB?: number;
   /** Where failed drills are sent. */
   readonly notificationTopic: sns.ITopic;
   /** Lets the task role read the archive. */
@@ -73,8 +49,6 @@ export interface PitrDrillProps {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
-  /** CloudWatch namespace of the drill metrics. */
-  readonly metricNamespace: string;
 }
 
 /**
@@ -102,37 +76,23 @@ export class PitrDrill extends Construct {
   constructor(scope: Construct, id: string, props: PitrDrillProps) {
     super(scope, id);
     this.props = props;
-    const verification = props.verification;
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
 
+    const plan = planPitrDrill(props);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: props.cpu ?? 2048,
-      memoryLimitMiB: props.memoryLimitMiB ?? 8192,
-      ephemeralStorageGiB: props.ephemeralStorageGiB ?? 100,
+      ...plan.task,
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
     });
-    // Checks travel in the environment (quotes survive it untouched) and are named by --sql-env.
-    const checkEnvironment = Object.fromEntries(verification.checks.map((sql, index) => [`PG_BACKUP_PITR_CHECK_${index}`, sql]));
-    const extraArgs = [
-      '--stanza', props.stanza,
-      '--aws-credentials',
-      '--archive-wait', `${props.archiveWaitSeconds}s`,
-      '--recovery-timeout', `${verification.maxRestoreDurationMinutes * 60}s`,
-      ...Object.keys(checkEnvironment).flatMap((name) => ['--sql-env', name]),
-    ];
-    const drill = pitrRestoreDrill({
-      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
-      metricNamespace: props.metricNamespace,
-      extraArgs,
-    });
-
     this.taskDefinition.addContainer(PITR_DRILL_CONTAINER_NAME, {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: props.postgresMajorVersion }),
       // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
-      command: ['pg-backup', 'drill-pitr', '--target-time', '2026-01-01T00:00:00Z', ...extraArgs],
-      environment: { PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf, PG_BACKUP_SCRATCH_DIR: '/tmp', ...checkEnvironment },
+      command: [...plan.command],
+      environment: {
+        PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
+        ...Object.fromEntries(plan.environment.map(({ name, value }) => [name, value])),
+      },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'drill-pitr' }),
     });
     props.grantRestore(this.taskDefinition.taskRole);
@@ -142,7 +102,7 @@ export class PitrDrill extends Construct {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
-      description: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+      description: plan.descriptions.securityGroup,
       allowAllOutbound: true,
     });
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
@@ -156,7 +116,7 @@ export class PitrDrill extends Construct {
       [DrillPlaceholder.SECURITY_GROUPS]: this.securityGroup.securityGroupId,
     };
     const drillStateMachine = createDrillStateMachine(this, {
-      drill,
+      drill: plan.drill,
       substitutions,
       scopes: ecsDrillScopes(this, {
         taskDefinition: this.taskDefinition,
@@ -165,26 +125,19 @@ export class PitrDrill extends Construct {
         metricNamespace: props.metricNamespace,
       }),
       notificationTopic: props.notificationTopic,
-      schedule: verification.schedule,
+      schedule: plan.schedule,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       drillName: 'the PITR drill',
       owner: 'PitrDrill',
-      roleDescription: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
-      comment: `Point-in-time recovery drill of ${props.databaseName}`,
-      scheduleDescription: `Point-in-time recovery drill of ${props.databaseName}`,
+      roleDescription: plan.descriptions.drillRole,
+      comment: plan.descriptions.stateMachineComment,
+      scheduleDescription: plan.descriptions.schedule,
     });
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
-    const deadLetterQueue = drillStateMachine.deadLetterQueue;
-    this.alarms = createRestoreDrillAlarms(this, {
-      stateMachine: this.stateMachine,
-      metricNamespace: props.metricNamespace,
-      databaseName: props.databaseName,
-      drillKind: 'pitr',
-      maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
-      deadLetterQueue,
-      topic: props.notificationTopic,
-      subject: `point-in-time recovery drill of ${props.databaseName}`,
+    this.alarms = renderPlannedAlarms(this, plan.alarms, props.notificationTopic, {
+      'state-machine': this.stateMachine.stateMachineArn,
+      'dead-letter-queue': drillStateMachine.deadLetterQueue.queueName,
     });
   }
 

@@ -3,3 +3,4 @@ export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
 export * from './restore-drill-alarms';
 export * from './verify-restore';
+export * from './pitr-drill';

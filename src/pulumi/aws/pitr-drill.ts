@@ -7,18 +7,17 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
-import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
-import { ResolvedVerificationPolicy } from '../../core/defaults';
-import { RestoreDrillStateMachine, pitrRestoreDrill } from '../../core/state-machines';
+import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
+import { RestoreDrillStateMachine } from '../../core/state-machines';
 
-/** Name of the container running `pg-backup drill-pitr`. */
-export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';
+export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
-/** Props of {@link PitrDrill}. */
-export interface PitrDrillProps {
+/** Props of {@link PitrDrill}: the options every front end shares, and the Pulumi handles. */
+export interface PitrDrillProps extends PitrDrillOptions {
   /** Id of the VPC the task runs in (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
   readonly vpcId: pulumi.Input<string>;
   /** Subnets of the task: private ones with egress. */
@@ -28,36 +27,13 @@ export interface PitrDrillProps {
    * @default - a cluster with Container Insights is created
    */
   readonly cluster?: EcsClusterReference;
-  /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
-  readonly databaseName: string;
-  /** pgBackRest stanza. */
-  readonly stanza: string;
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: pulumi.Input<string>;
-  /** Schedule, checks and RTO. */
-  readonly verification: ResolvedVerificationPolicy;
-  /** Seconds the drill waits after its target time before restoring, so the WAL holding it is archived. */
-  readonly archiveWaitSeconds: number;
   /**
    * The image: `pg-backup` with the PostgreSQL server binaries and pgBackRest of the cluster's major. Unlike CDK,
    * Pulumi has no asset build here: build it from `runnerImageBuild` with a Docker resource of the program.
    */
   readonly image: pulumi.Input<string>;
-  /**
-   * Task CPU units.
-   * @default 2048
-   */
-  readonly cpu?: number;
-  /**
-   * Task memory in MiB.
-   * @default 8192
-   */
-  readonly memoryLimitMiB?: number;
-  /**
-   * Ephemeral storage in GiB (21–200): it holds the restored cluster.
-   * @default 100
-   */
-  readonly ephemeralStorageGiB?: number;
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
   /**
@@ -72,8 +48,6 @@ export interface PitrDrillProps {
    * @default 90
    */
   readonly logRetentionDays?: number;
-  /** CloudWatch namespace of the drill metrics. */
-  readonly metricNamespace: string;
   /**
    * The account, region and partition the ARNs are formatted in.
    * @default - read from the provider
@@ -119,7 +93,6 @@ export class PitrDrill extends pulumi.ComponentResource {
 
   constructor(name: string, props: PitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PitrDrill', name, {}, opts);
-    const verification = props.verification;
     this.databaseName = props.databaseName;
     this.metricNamespace = props.metricNamespace;
     this.notificationTopicArn = props.notificationTopicArn;
@@ -135,28 +108,16 @@ export class PitrDrill extends pulumi.ComponentResource {
     }
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetention }, child);
 
-    // Checks travel in the environment (quotes survive it untouched) and are named by --sql-env.
-    const checkEnvironment = verification.checks.map((sql, index) => ({ name: `PG_BACKUP_PITR_CHECK_${index}`, value: sql }));
-    const extraArgs = [
-      '--stanza', props.stanza,
-      '--aws-credentials',
-      '--archive-wait', `${props.archiveWaitSeconds}s`,
-      '--recovery-timeout', `${verification.maxRestoreDurationMinutes * 60}s`,
-      ...checkEnvironment.flatMap(({ name: variable }) => ['--sql-env', variable]),
-    ];
-    this.drill = pitrRestoreDrill({
-      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
-      metricNamespace: props.metricNamespace,
-      extraArgs,
-    });
+    const plan = planPitrDrill(props);
+    this.drill = plan.drill;
 
     this.taskRole = new iam.Role(`${name}-task-role`, {
-      description: 'PITR drill task: read the WAL archive and base backups, nothing else',
+      description: plan.descriptions.taskRole,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
     new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(props.restoreStatements) }, child);
     this.executionRole = new iam.Role(`${name}-execution-role`, {
-      description: 'Starts the PITR drill task: its logs',
+      description: plan.descriptions.executionRole,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
     new iam.RolePolicy(`${name}-execution-policy`, {
@@ -171,12 +132,8 @@ export class PitrDrill extends pulumi.ComponentResource {
       // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
       // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
-      command: ['pg-backup', 'drill-pitr', '--target-time', '2026-01-01T00:00:00Z', ...extraArgs],
-      environment: [
-        { name: 'PG_BACKUP_PGBACKREST_CONF', value: props.pgBackRestConf },
-        { name: 'PG_BACKUP_SCRATCH_DIR', value: '/tmp' },
-        ...checkEnvironment,
-      ],
+      command: plan.command,
+      environment: [{ name: 'PG_BACKUP_PGBACKREST_CONF', value: props.pgBackRestConf }, ...plan.environment],
       logConfiguration: {
         logDriver: 'awslogs',
         options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': 'drill-pitr' },
@@ -184,12 +141,12 @@ export class PitrDrill extends pulumi.ComponentResource {
     };
     this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
       family: `${name}-pitr-drill`,
-      cpu: String(props.cpu ?? 2048),
-      memory: String(props.memoryLimitMiB ?? 8192),
+      cpu: String(plan.task.cpu),
+      memory: String(plan.task.memoryLimitMiB),
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: { sizeInGib: props.ephemeralStorageGiB ?? 100 },
+      ephemeralStorage: { sizeInGib: plan.task.ephemeralStorageGiB },
       taskRoleArn: this.taskRole.arn,
       executionRoleArn: this.executionRole.arn,
       containerDefinitions: pulumi.jsonStringify([container]),
@@ -197,7 +154,7 @@ export class PitrDrill extends pulumi.ComponentResource {
 
     this.securityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
       vpcId: props.vpcId,
-      description: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+      description: plan.descriptions.securityGroup,
       egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
     }, child);
 
@@ -222,12 +179,12 @@ export class PitrDrill extends pulumi.ComponentResource {
         metricNamespace: this.metricNamespace,
       }),
       notificationTopicKeyArn: props.notificationTopicKeyArn,
-      schedule: verification.schedule,
+      schedule: plan.schedule,
       logRetentionDays: logRetention,
       environment,
       owner: 'PitrDrill',
-      roleDescription: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
-      scheduleDescription: `Point-in-time recovery drill of ${this.databaseName}`,
+      roleDescription: plan.descriptions.drillRole,
+      scheduleDescription: plan.descriptions.schedule,
     });
     this.definition = drillStateMachine.definition;
     this.drillRole = drillStateMachine.drillRole;
@@ -236,16 +193,10 @@ export class PitrDrill extends pulumi.ComponentResource {
     this.schedule = drillStateMachine.schedule;
     const deadLetterQueue = drillStateMachine.deadLetterQueue;
 
-    this.alarms = createRestoreDrillAlarms(name, {
-      stateMachineArn: this.stateMachine.arn,
-      metricNamespace: this.metricNamespace,
-      databaseName: this.databaseName,
-      drillKind: 'pitr',
-      maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
-      deadLetterQueueName: deadLetterQueue.name,
-      topicArn: props.notificationTopicArn,
-      subject: `point-in-time recovery drill of ${this.databaseName}`,
-    }, this);
+    this.alarms = createPlannedAlarms(name, plan.alarms, props.notificationTopicArn, this, {
+      'state-machine': this.stateMachine.arn,
+      'dead-letter-queue': deadLetterQueue.name,
+    });
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       taskDefinitionArn: this.taskDefinition.arn,
