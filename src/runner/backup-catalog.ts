@@ -32,28 +32,68 @@ export interface BrokenCatalogEntry extends CatalogEntry {
   readonly reason: string;
 }
 
-/** The backups under a location: the complete ones and the broken ones. */
+/** Objects of a backup that has no manifest: a dump still running, or one that failed or was interrupted. */
+export interface PartialCatalogEntry {
+  /** The database. */
+  readonly database: string;
+  /** The backup id. */
+  readonly backupId: string;
+  /** How many objects it has. */
+  readonly objects: number;
+}
+
+/** The backups under a location: the complete ones, the broken ones and the partial ones. */
 export interface BackupCatalog {
   /** Complete backups, by database, then oldest snapshot first. */
   readonly backups: CatalogBackup[];
   /** Manifests that cannot be read, by database and backup id. */
   readonly broken: BrokenCatalogEntry[];
+  /** Backup folders without a manifest, by database and backup id. */
+  readonly partial: PartialCatalogEntry[];
+}
+
+/** How a broken entry reads for a person, the same in every command's table. */
+export function describeBrokenEntry(entry: BrokenCatalogEntry): string {
+  return `broken: ${entry.database} ${entry.backupId}: ${entry.reason}`;
+}
+
+/** How a partial entry reads for a person, the same in every command's table. */
+export function describePartialEntry(entry: PartialCatalogEntry): string {
+  return `partial: ${entry.database} ${entry.backupId}: ${entry.objects} object(s), no manifest (running, failed or interrupted)`;
 }
 
 /** Manifests read at the same time. */
 const PARALLEL_READS = 8;
 
+/** Every backup folder under the layout's prefix (of one database, if given): its manifest key, if any, and its other objects. */
+async function scanBackupFolders(
+  store: BackupStore, layout: BackupLayout, database?: string,
+): Promise<{ entries: CatalogEntry[]; partial: PartialCatalogEntry[] }> {
+  const prefix = database === undefined ? layout.rootPrefix : `${layout.databaseFolder(database)}/`;
+  const folders = new Map<string, { database: string; backupId: string; objects: number; manifestKey?: string }>();
+  for await (const key of store.list(prefix)) {
+    const parsed = layout.parseObjectKey(key);
+    if (!parsed || !isBackupId(parsed.backupId) || (database !== undefined && parsed.database !== database)) continue;
+    const id = `${parsed.database}/${parsed.backupId}`;
+    const folder = folders.get(id) ?? { database: parsed.database, backupId: parsed.backupId, objects: 0 };
+    if (parsed.name === MANIFEST_NAME) folder.manifestKey = key;
+    else folder.objects += 1;
+    folders.set(id, folder);
+  }
+  const byName = (a: { database: string; backupId: string }, b: { database: string; backupId: string }) =>
+    a.database.localeCompare(b.database) || a.backupId.localeCompare(b.backupId);
+  const entries: CatalogEntry[] = [];
+  const partial: PartialCatalogEntry[] = [];
+  for (const folder of folders.values()) {
+    if (folder.manifestKey === undefined) partial.push({ database: folder.database, backupId: folder.backupId, objects: folder.objects });
+    else entries.push({ database: folder.database, backupId: folder.backupId, manifestKey: folder.manifestKey });
+  }
+  return { entries: entries.sort(byName), partial: partial.sort(byName) };
+}
+
 /** Every manifest key under the layout's prefix (of one database, if given), by database and backup id. */
 export async function listBackups(store: BackupStore, layout: BackupLayout, database?: string): Promise<CatalogEntry[]> {
-  const prefix = database === undefined ? layout.rootPrefix : `${layout.databaseFolder(database)}/`;
-  const entries: CatalogEntry[] = [];
-  for await (const key of store.list(prefix)) {
-    const parsed = layout.parseManifestKey(key);
-    if (parsed && isBackupId(parsed.backupId) && (database === undefined || parsed.database === database)) {
-      entries.push({ ...parsed, manifestKey: key });
-    }
-  }
-  return entries.sort((a, b) => a.database.localeCompare(b.database) || a.backupId.localeCompare(b.backupId));
+  return (await scanBackupFolders(store, layout, database)).entries;
 }
 
 /** Reads one manifest: the backup, a broken entry, or `undefined` when it vanished since it was listed (pruned). */
@@ -73,11 +113,12 @@ async function readEntry(store: BackupStore, entry: CatalogEntry): Promise<Catal
 }
 
 /**
- * Reads every manifest under the layout's prefix (of one database, if given). A manifest that cannot be
- * read as one becomes a broken entry with the reason; it never fails the listing of the others.
+ * Reads every manifest under the layout's prefix (of one database, if given): the one reader of `list`, `status`
+ * and the commands that pick a backup. A manifest that cannot be read as one becomes a broken entry with the
+ * reason, and a folder without a manifest a partial one; neither ever fails the listing of the others.
  */
 export async function readCatalog(store: BackupStore, layout: BackupLayout, database?: string): Promise<BackupCatalog> {
-  const entries = await listBackups(store, layout, database);
+  const { entries, partial } = await scanBackupFolders(store, layout, database);
   const read: (CatalogBackup | BrokenCatalogEntry | undefined)[] = new Array(entries.length);
   let next = 0;
   const worker = async () => {
@@ -92,7 +133,7 @@ export async function readCatalog(store: BackupStore, layout: BackupLayout, data
     else broken.push(outcome);
   }
   backups.sort((a, b) => a.database.localeCompare(b.database) || compareSnapshots(a, b));
-  return { backups, broken };
+  return { backups, broken, partial };
 }
 
 /** The complete backup of a database with the newest snapshot, or `undefined` when it has none. */

@@ -55,11 +55,26 @@ export class BackupLayout {
     return joinKey(this.databaseFolder(database), LATEST_NAME);
   }
 
-  /** Database and backup id of a manifest key, or `undefined` when the key is not one. */
-  public parseManifestKey(key: string): { database: string; backupId: string } | undefined {
+  /**
+   * Database, backup id and object name (relative to the backup folder) of a key in a backup folder, or `undefined`
+   * when the key is not in one (or its database folder is not a name this layout wrote).
+   */
+  public parseObjectKey(key: string): { database: string; backupId: string; name: string } | undefined {
     if (!key.startsWith(this.rootPrefix)) return undefined;
     const parts = key.slice(this.rootPrefix.length).split('/');
-    if (parts.length !== 3 || parts[2] !== MANIFEST_NAME) return undefined;
-    return { database: decodeURIComponent(parts[0]), backupId: parts[1] };
+    if (parts.length < 3) return undefined;
+    let database: string;
+    try {
+      database = decodeURIComponent(parts[0]);
+    } catch {
+      return undefined; // a stray `%` in a folder another program made
+    }
+    return { database, backupId: parts[1], name: parts.slice(2).join('/') };
+  }
+
+  /** Database and backup id of a manifest key, or `undefined` when the key is not one. */
+  public parseManifestKey(key: string): { database: string; backupId: string } | undefined {
+    const parsed = this.parseObjectKey(key);
+    return parsed?.name === MANIFEST_NAME ? { database: parsed.database, backupId: parsed.backupId } : undefined;
   }
 }

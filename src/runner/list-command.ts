@@ -1,4 +1,4 @@
-import { readCatalog } from './backup-catalog';
+import { describeBrokenEntry, readCatalog } from './backup-catalog';
 import { BACKUP_DATABASE_FLAG, FROM_FLAG } from './backup-commands';
 import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
@@ -40,15 +40,13 @@ export async function listCommand(reader: FlagReader, context: CommandContext): 
       manifestKey,
     }));
     for (const entry of catalog.broken) logger.warn(entry, `broken manifest ${entry.manifestKey}: ${entry.reason}`);
+    // Broken manifests follow the table as `status` shows them.
     const table = output === 'table' ? formatTable(
       ['DATABASE', 'BACKUP', 'FINISHED', 'FORMAT', 'SIZE', 'ROWS', 'TABLES', 'GLOBALS'],
-      [
-        ...backups.map((backup) => [
-          backup.database, backup.backupId, backup.finishedAt, backup.format, formatBytes(backup.bytes), backup.rows, backup.tables, backup.globals ? 'yes' : 'no',
-        ]),
-        ...catalog.broken.map((entry) => [entry.database, entry.backupId, `BROKEN: ${entry.reason}`, '', '', '', '', '']),
-      ],
-    ) : undefined;
+      backups.map((backup) => [
+        backup.database, backup.backupId, backup.finishedAt, backup.format, formatBytes(backup.bytes), backup.rows, backup.tables, backup.globals ? 'yes' : 'no',
+      ]),
+    ) + catalog.broken.map((entry) => `${describeBrokenEntry(entry)}\n`).join('') : undefined;
     return {
       database: common.database ?? '',
       metrics: [],

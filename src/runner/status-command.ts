@@ -1,10 +1,11 @@
+import { describeBrokenEntry, describePartialEntry, readCatalog, type BackupCatalog } from './backup-catalog';
 import { BACKUP_DATABASE_FLAG, FROM_FLAG } from './backup-commands';
 import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
-import { surveyBackups, type SurveyedBackup } from './backup-survey';
 import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
 import { OUTPUT_FLAG, formatBytes, formatDuration, formatTable, readOutputMode } from './cli-output';
 import { openBackupStore } from './open-backup-store';
+import { newestSnapshot } from './snapshot-order';
 
 /** The flags of `pg-backup status`. */
 export const STATUS_COMMAND_FLAGS: readonly FlagDefinition[] = [
@@ -18,7 +19,7 @@ export const STATUS_COMMAND_FLAGS: readonly FlagDefinition[] = [
 export interface DatabaseBackupStatus {
   /** The database. */
   readonly database: string;
-  /** The newest complete backup, if any. */
+  /** The complete backup with the newest snapshot (the one `latest` names and `--latest` takes), if any. */
   readonly newest?: {
     readonly backupId: string;
     readonly finishedAt: string;
@@ -31,20 +32,18 @@ export interface DatabaseBackupStatus {
   readonly complete: number;
   /** Whether the newest complete backup is older than `--rpo` (or there is none); absent without `--rpo`. */
   readonly olderThanRpo?: boolean;
-  /** Backups whose manifest cannot be read. */
-  readonly broken: { readonly backupId: string; readonly manifestKey: string; readonly problem: string }[];
+  /** Backups whose manifest cannot be read, as `list` shows them. */
+  readonly broken: { readonly backupId: string; readonly manifestKey: string; readonly reason: string }[];
   /** Backups without a manifest: running, failed or interrupted dumps. */
   readonly partial: { readonly backupId: string; readonly objects: number }[];
 }
 
-/** The status of each database from a survey of its location, at `now`. */
-export function databaseStatuses(entries: readonly SurveyedBackup[], now: Date, rpoSeconds?: number): DatabaseBackupStatus[] {
-  const databases = [...new Set(entries.map((entry) => entry.database))].sort();
+/** The status of each database of a location's catalog, at `now`. */
+export function databaseStatuses(catalog: BackupCatalog, now: Date, rpoSeconds?: number): DatabaseBackupStatus[] {
+  const databases = [...new Set([...catalog.backups, ...catalog.broken, ...catalog.partial].map((entry) => entry.database))].sort();
   return databases.map((database) => {
-    const own = entries.filter((entry) => entry.database === database);
-    const complete = own.flatMap((entry) => (entry.state === 'complete' ? [entry.manifest] : []))
-      .sort((a, b) => a.finishedAt.localeCompare(b.finishedAt));
-    const newestManifest = complete[complete.length - 1];
+    const complete = catalog.backups.filter((backup) => backup.database === database);
+    const newestManifest = newestSnapshot(complete)?.manifest;
     const newest = newestManifest && {
       backupId: newestManifest.backupId,
       finishedAt: newestManifest.finishedAt,
@@ -57,13 +56,14 @@ export function databaseStatuses(entries: readonly SurveyedBackup[], now: Date, 
       ...(newest ? { newest } : {}),
       complete: complete.length,
       ...(rpoSeconds === undefined ? {} : { olderThanRpo: newest === undefined || newest.ageSeconds > rpoSeconds }),
-      broken: own.flatMap((entry) => (entry.state === 'broken' ? [{ backupId: entry.backupId, manifestKey: entry.manifestKey, problem: entry.problem }] : [])),
-      partial: own.flatMap((entry) => (entry.state === 'partial' ? [{ backupId: entry.backupId, objects: entry.objects }] : [])),
+      broken: catalog.broken.filter((entry) => entry.database === database)
+        .map(({ backupId, manifestKey, reason }) => ({ backupId, manifestKey, reason })),
+      partial: catalog.partial.filter((entry) => entry.database === database).map(({ backupId, objects }) => ({ backupId, objects })),
     };
   });
 }
 
-function statusTable(statuses: readonly DatabaseBackupStatus[], rpoSeconds: number | undefined): string {
+function statusTable(statuses: readonly DatabaseBackupStatus[], catalog: BackupCatalog, rpoSeconds: number | undefined): string {
   const rows = statuses.map((status) => [
     status.database,
     status.newest?.backupId ?? 'none',
@@ -75,10 +75,7 @@ function statusTable(statuses: readonly DatabaseBackupStatus[], rpoSeconds: numb
     status.broken.length,
     status.partial.length,
   ]);
-  const problems = statuses.flatMap((status) => [
-    ...status.broken.map((entry) => `broken: ${status.database} ${entry.backupId}: ${entry.problem}`),
-    ...status.partial.map((entry) => `partial: ${status.database} ${entry.backupId}: ${entry.objects} object(s), no manifest (running, failed or interrupted)`),
-  ]);
+  const problems = [...catalog.broken.map(describeBrokenEntry), ...catalog.partial.map(describePartialEntry)];
   const table = formatTable(['DATABASE', 'NEWEST BACKUP', 'AGE', 'SIZE', 'ROWS', 'COMPLETE', 'RPO', 'BROKEN', 'PARTIAL'], rows);
   return problems.length === 0 ? table : `${table}\n${problems.join('\n')}\n`;
 }
@@ -97,9 +94,8 @@ export async function statusCommand(reader: FlagReader, context: CommandContext)
   const location = parseBackupLocation(from, '--from');
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
-    const entries = (await surveyBackups(store, new BackupLayout(location)))
-      .filter((entry) => common.database === undefined || entry.database === common.database);
-    const statuses = databaseStatuses(entries, new Date(), rpoSeconds);
+    const catalog = await readCatalog(store, new BackupLayout(location), common.database);
+    const statuses = databaseStatuses(catalog, new Date(), rpoSeconds);
     const late = statuses.filter((status) => status.olderThanRpo);
     if (common.database !== undefined && statuses.length === 0 && rpoSeconds !== undefined) {
       late.push({ database: common.database, complete: 0, olderThanRpo: true, broken: [], partial: [] });
@@ -113,7 +109,7 @@ export async function statusCommand(reader: FlagReader, context: CommandContext)
         databases: statuses,
         ...(rpoSeconds === undefined ? {} : { olderThanRpo: late.map((status) => status.database) }),
       },
-      table: output === 'table' ? statusTable(statuses, rpoSeconds) : undefined,
+      table: output === 'table' ? statusTable(statuses, catalog, rpoSeconds) : undefined,
       failure: late.length === 0 ? undefined
         : `${late.map((status) => (status.newest ? `${status.database} (newest complete backup ${formatDuration(status.newest.ageSeconds)} old)` : `${status.database} (no complete backup)`)).join(', ')} `
           + `${late.length === 1 ? 'is' : 'are'} older than the RPO of ${formatDuration(rpoSeconds!)}`,

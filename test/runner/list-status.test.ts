@@ -35,6 +35,22 @@ describe('pg-backup list and status of a location with complete, broken, partial
     fs.mkdirSync(path.join(root, 'billing', OLD_ID), { recursive: true });
     fs.writeFileSync(path.join(root, 'billing', OLD_ID, 'manifest.json'),
       JSON.stringify({ ...manifest, database: 'billing', backupId: OLD_ID, startedAt: '2020-01-03T00:00:00.000Z', finishedAt: '2020-01-03T00:01:00.000Z' }));
+    // A folder another program made, whose name is no percent-encoding the runner writes (a stray %).
+    fs.mkdirSync(path.join(root, 'stray%zz', OLD_ID), { recursive: true });
+    fs.writeFileSync(path.join(root, 'stray%zz', OLD_ID, 'manifest.json'), '{}');
+  });
+
+  test('list and status read the location alike: the same complete backups, and the broken one with the same reason', async () => {
+    const list = (await cli(['list', '--from', from, '--output', 'table'])).stdout;
+    const status = (await cli(['status', '--from', from, '--output', 'table'])).stdout;
+    const brokenLines = (text: string) => text.split('\n').filter((line) => line.startsWith('broken: '));
+    expect(brokenLines(list)).toHaveLength(1);
+    expect(brokenLines(status)).toEqual(brokenLines(list));
+    const [listResult, statusResult] = [JSON.parse(list.trimEnd().split('\n').pop()!), JSON.parse(status.trimEnd().split('\n').pop()!)];
+    expect(statusResult.databases.flatMap((db: any) => db.broken.map((entry: any) => entry.reason)))
+      .toEqual(listResult.broken.map((entry: any) => entry.reason));
+    expect(statusResult.databases.map((db: any) => [db.database, db.complete])).toEqual([['billing', 1], ['orders', 1]]);
+    expect(listResult.backups.map((backup: any) => backup.database)).toEqual(['billing', 'orders']);
   });
 
   test('list shows every complete backup and the broken one, and an empty manifest does not fail the listing', async () => {
@@ -50,7 +66,7 @@ describe('pg-backup list and status of a location with complete, broken, partial
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^DATABASE +BACKUP +FINISHED +FORMAT +SIZE +ROWS +TABLES +GLOBALS$/);
     expect(lines[1]).toMatch(new RegExp(`^orders +${fresh.backupId} +${fresh.finishedAt} +custom +${formatBytes(fresh.bytes).replace('.', '\\.')} +250 +1 +no$`));
-    expect(lines[2]).toMatch(new RegExp(`^orders +${TORN_ID} +BROKEN: \\S`));
+    expect(lines[2]).toMatch(new RegExp(`^broken: orders ${TORN_ID}: \\S+/manifest\\.json is not a valid backup manifest: it is empty \\(0 bytes\\)`));
     expect(JSON.parse(lines[3])).toMatchObject({ command: 'list', ok: true, count: 1 });
     expect(lines).toHaveLength(4);
   });
@@ -72,7 +88,7 @@ describe('pg-backup list and status of a location with complete, broken, partial
       database: 'orders',
       newest: { backupId: fresh.backupId, finishedAt: fresh.finishedAt, ageSeconds: expect.any(Number), bytes: fresh.bytes, rows: 250 },
       complete: 1,
-      broken: [{ backupId: TORN_ID, manifestKey: `orders/${TORN_ID}/manifest.json`, problem: 'it is empty (0 bytes)' }],
+      broken: [{ backupId: TORN_ID, manifestKey: `orders/${TORN_ID}/manifest.json`, reason: expect.stringMatching(/is not a valid backup manifest: it is empty \(0 bytes\)/) }],
       partial: [{ backupId: PARTIAL_ID, objects: 1 }],
     });
     expect(billing).toMatchObject({ database: 'billing', newest: { backupId: OLD_ID, finishedAt: '2020-01-03T00:01:00.000Z' }, complete: 1, broken: [], partial: [] });
@@ -102,7 +118,7 @@ describe('pg-backup list and status of a location with complete, broken, partial
     expect(lines[0]).toMatch(/^DATABASE +NEWEST BACKUP +AGE +SIZE +ROWS +COMPLETE +RPO +BROKEN +PARTIAL$/);
     expect(lines[1]).toMatch(new RegExp(`^billing +${OLD_ID} +\\d+d \\d+h +\\S+ \\S+ +250 +1 +OLDER THAN 365d +0 +0$`));
     expect(lines[2]).toMatch(new RegExp(`^orders +${fresh.backupId} +\\S+( \\S+)? +\\S+ \\S+ +250 +1 +ok +1 +1$`));
-    expect(lines).toContain(`broken: orders ${TORN_ID}: it is empty (0 bytes)`);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^broken: orders ${TORN_ID}: \\S+ is not a valid backup manifest: it is empty \\(0 bytes\\)`)));
     expect(lines).toContain(`partial: orders ${PARTIAL_ID}: 1 object(s), no manifest (running, failed or interrupted)`);
     expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ command: 'status', ok: false });
   });
