@@ -22,6 +22,7 @@ import { CostEstimate } from '../core/cost-estimate';
 import { resolveLogicalDump } from '../core/defaults';
 import { dumpTaskEphemeralStorageGiB } from '../core/dump-scratch-storage';
 import { ImmutabilityPolicy } from '../core/policy';
+import { runbookFileName } from '../core/runbook';
 import { runnerDumpArgv } from '../core/runner-argv';
 import { renderEventBridgeSchedule } from '../core/schedule';
 
@@ -145,7 +146,7 @@ export function createFleetDumps(
       rpoAlarm.addOkAction(alarmAction);
 
       const runbook = renderRunbook(fleet, server, databaseName, rpoHours, fleet.region);
-      const runbookPath = artifacts.add(`${server.entry.id}/${encodeURIComponent(databaseName)}.md`, runbook);
+      const runbookPath = artifacts.add(runbookFileName(server.entry.id, databaseName), runbook);
       protectedDatabases.push({
         serverId: server.entry.id,
         databaseName,

@@ -21,6 +21,7 @@ import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails,
 import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
+import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
 import { ScheduledPgDumpOptions, ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand } from '../core/aws/scheduled-pg-dump';
 import { LogicalDumpPolicy } from '../core/policy';
 
@@ -283,7 +284,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   public metricBackupAge(database?: string): cloudwatch.MathExpression {
     return new cloudwatch.MathExpression({
       label: `Hours since the last successful dump of ${database ?? this.databaseNames[0]}`,
-      expression: '(EPOCH(FILL(ok, 0)) - FILL(IF(ok > 0, EPOCH(ok)), REPEAT)) / 3600',
+      expression: BACKUP_AGE_HOURS_EXPRESSION,
       usingMetrics: { ok: this.metricSuccesses(database) },
       period: Duration.hours(1),
     });

@@ -11,46 +11,27 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
-import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
+import { cdkValidationOptions } from './cdk-validation';
 import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
-import { DEFAULT_METRIC_NAMESPACE, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { resolveVerification } from '../core/defaults';
-import { VerificationPolicy } from '../core/policy';
-import { splitSqlStatements } from '../core/sql-statements';
+import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
-  DrillPlaceholder, DrillResourceKind, DrillSnapshotType, RestoreDrillMetric, SnapshotRestoreDrillStateName, snapshotRestoreDrill,
-} from '../core/state-machines';
-import { checkPolicy } from '../core/validate-policy';
-import { Validator } from '../core/validation';
+  CHECKS_RUNNER_CONTAINER_NAME, RowCountBound, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
+  planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
+} from '../core/aws/snapshot-restore-drill';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillMetric } from '../core/state-machines';
 
-/** Name of the runner container of the checks task. */
-export const CHECKS_RUNNER_CONTAINER_NAME = 'runner';
-/** Environment variables holding the SQL checks: `PG_BACKUP_CHECK_0`, `PG_BACKUP_CHECK_1`, … */
-export const CHECK_SQL_ENV_PREFIX = 'PG_BACKUP_CHECK_';
+export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
 
-/** Bounds on the rows of one table of the restored database. */
-export interface RowCountBoundProps {
-  /** `schema.table`, or `table` in `public`. */
-  readonly table: string;
-  /**
-   * Fewest rows.
-   * @default - no lower bound
-   */
-  readonly min?: number;
-  /**
-   * Most rows.
-   * @default - no upper bound
-   */
-  readonly max?: number;
-}
+/** Bounds on the rows of one table of the restored database (core's {@link RowCountBound}). */
+export interface RowCountBoundProps extends RowCountBound {}
 
 /** Props of {@link SnapshotRestoreDrill}. */
-export interface SnapshotRestoreDrillProps {
+export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions {
   /** The database whose newest snapshot is restored. It needs its secret (the restored instance keeps its master user). */
   readonly database: ManagedPostgresDatabase;
   /** The VPC the scratch database and the checks task run in. */
@@ -66,42 +47,6 @@ export interface SnapshotRestoreDrillProps {
    */
   readonly taskSubnets?: ec2.SubnetSelection;
   /**
-   * Schedule (default weekly, Monday 06:00 UTC), SQL checks that must each return a single `true`, and the RTO
-   * (`maxRestoreDurationMinutes`, default 60): from the start of the drill until the checks passed.
-   * @default - weekly, connection and row-count checks only, RTO 60 minutes
-   */
-  readonly verification?: VerificationPolicy;
-  /**
-   * SQL files read at synth time, each statement a check like `verification.checks`.
-   * @default - none
-   */
-  readonly checkFiles?: string[];
-  /**
-   * Row-count bounds of tables in the restored database.
-   * @default - none
-   */
-  readonly rowCounts?: RowCountBoundProps[];
-  /**
-   * Which snapshots are restored: the database's automated snapshots, manual ones, or AWS Backup's.
-   * @default 'automated'
-   */
-  readonly snapshotType?: DrillSnapshotType;
-  /**
-   * Instance class of the scratch database.
-   * @default 'db.t4g.micro' for an instance, 'db.t4g.medium' for an Aurora cluster
-   */
-  readonly scratchInstanceClass?: string;
-  /**
-   * Prefix of scratch identifiers; the execution role may only create and delete databases with it.
-   * @default 'pg-drill'
-   */
-  readonly scratchIdentifierPrefix?: string;
-  /**
-   * Seconds between two checks of whether the scratch database is available.
-   * @default 60
-   */
-  readonly pollIntervalSeconds?: number;
-  /**
    * The ECS cluster the checks task runs in.
    * @default - a new cluster with Container Insights
    */
@@ -112,20 +57,10 @@ export interface SnapshotRestoreDrillProps {
    */
   readonly image?: ecs.ContainerImage;
   /**
-   * PostgreSQL major of the runner's client.
-   * @default - the database's
-   */
-  readonly postgresMajorVersion?: number;
-  /**
    * The topic failed drills are sent to.
    * @default - an encrypted topic is created
    */
   readonly notificationTopic?: sns.ITopic;
-  /**
-   * CloudWatch namespace of the drill metrics.
-   * @default 'PostgresBackup'
-   */
-  readonly metricNamespace?: string;
   /**
    * How long task and execution logs are kept.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -173,54 +108,19 @@ export class SnapshotRestoreDrill extends Construct {
   constructor(scope: Construct, id: string, props: SnapshotRestoreDrillProps) {
     super(scope, id);
     const database = props.database;
-    const validator = new Validator(cdkValidationOptions(this));
-    validator.include(checkPolicy({ verification: props.verification ?? {} }, CDK_VALIDATION_OPTIONS));
-    if (database.secret === undefined) {
-      validator.report({ path: 'database.secret', value: undefined, allowed: 'the database\'s secret with its master username and password (the restored snapshot keeps them; the checks log in with them)' });
-    }
-    const major = props.postgresMajorVersion ?? database.postgresMajorVersion;
-    if (major === undefined) validator.report({ path: 'postgresMajorVersion', value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
-    validator.integer('postgresMajorVersion', major, 10, 99);
-    (props.checkFiles ?? []).forEach((file, index) => {
-      if (!fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });
-    });
-    (props.rowCounts ?? []).forEach((bound, index) => {
-      validator.matches(`rowCounts[${index}].table`, bound.table, /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'a table name, schema.table or table (letters, digits, _ and $)');
-      validator.integer(`rowCounts[${index}].min`, bound.min, 0, Number.MAX_SAFE_INTEGER);
-      validator.integer(`rowCounts[${index}].max`, bound.max, 0, Number.MAX_SAFE_INTEGER);
-      if (bound.min === undefined && bound.max === undefined) validator.report({ path: `rowCounts[${index}]`, value: bound, allowed: 'a bound with min, max or both' });
-      if (bound.min !== undefined && bound.max !== undefined && bound.min > bound.max) {
-        validator.report({ path: `rowCounts[${index}].min`, value: bound.min, allowed: `at most rowCounts[${index}].max, ${bound.max}` });
-      }
-    });
-    validator.throwIfInvalid();
-
-    const verification = resolveVerification(props.verification ?? {});
-    this.maxRestoreDurationMinutes = verification.maxRestoreDurationMinutes;
+    const plan = planSnapshotRestoreDrill(props, {
+      kind: database.kind,
+      databaseName: database.databaseName,
+      postgresMajorVersion: database.postgresMajorVersion,
+      hasSecret: database.secret !== undefined,
+      checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
+    }, cdkValidationOptions(this));
+    this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
     this.databaseName = database.databaseName;
-    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
-    const checks = [...verification.checks, ...(props.checkFiles ?? []).flatMap((file) => splitSqlStatements(fs.readFileSync(file, 'utf8')))];
-    const checkArgs = [
-      ...(props.rowCounts ?? []).flatMap((bound) => [
-        ...(bound.min !== undefined ? ['--min-rows', `${bound.table}=${bound.min}`] : []),
-        ...(bound.max !== undefined ? ['--max-rows', `${bound.table}=${bound.max}`] : []),
-      ]),
-      ...checks.flatMap((_, index) => ['--sql-env', `${CHECK_SQL_ENV_PREFIX}${index}`]),
-    ];
-    const scratchPrefix = props.scratchIdentifierPrefix ?? 'pg-drill';
+    this.metricNamespace = plan.metricNamespace;
     this.database = database;
-    this.scratchIdentifierPrefix = scratchPrefix;
-    // The drill validates its own options (prefix, class, poll interval) with core's messages.
-    const drill = snapshotRestoreDrill({
-      source: database.kind,
-      snapshotType: props.snapshotType,
-      scratchInstanceClass: props.scratchInstanceClass,
-      scratchIdentifierPrefix: props.scratchIdentifierPrefix,
-      pollIntervalSeconds: props.pollIntervalSeconds,
-      maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
-      metricNamespace: this.metricNamespace,
-      checksArgs: ['check', ...checkArgs],
-    });
+    this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
+    const { drill, descriptions } = plan;
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
@@ -233,16 +133,11 @@ export class SnapshotRestoreDrill extends Construct {
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
     });
     this.taskDefinition.addContainer(CHECKS_RUNNER_CONTAINER_NAME, {
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: major! }),
+      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: plan.postgresMajorVersion }),
       // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
-      command: ['pg-backup', 'check', ...checkArgs],
-      environment: {
-        PGDATABASE: this.databaseName,
-        // RDS for PostgreSQL 15+ forces TLS; the endpoint of a scratch instance changes every drill.
-        PGSSLMODE: 'require',
-        ...Object.fromEntries(checks.map((sql, index) => [`${CHECK_SQL_ENV_PREFIX}${index}`, sql])),
-      },
+      command: plan.checkCommand,
+      environment: plan.checkEnvironment,
       secrets: {
         PGUSER: ecs.Secret.fromSecretsManager(database.secret!, 'username'),
         PGPASSWORD: ecs.Secret.fromSecretsManager(database.secret!, 'password'),
@@ -254,19 +149,19 @@ export class SnapshotRestoreDrill extends Construct {
 
     this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: props.vpc,
-      description: 'Snapshot drill checks task: no inbound traffic; outbound to the scratch database and AWS APIs',
+      description: descriptions.taskSecurityGroup,
       allowAllOutbound: true,
     });
     this.scratchSecurityGroup = new ec2.SecurityGroup(this, 'ScratchSecurityGroup', {
       vpc: props.vpc,
-      description: 'Scratch database of the snapshot drill: reachable only from the checks task',
+      description: descriptions.scratchSecurityGroup,
       allowAllOutbound: false,
     });
-    this.scratchSecurityGroup.addIngressRule(this.taskSecurityGroup, ec2.Port.tcp(database.port), 'pg-backup check of the restored snapshot');
+    this.scratchSecurityGroup.addIngressRule(this.taskSecurityGroup, ec2.Port.tcp(database.port), descriptions.scratchIngress);
     this.subnetGroup = new rds.SubnetGroup(this, 'ScratchSubnets', {
       vpc: props.vpc,
       vpcSubnets: props.scratchSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      description: 'Isolated subnets of the snapshot drill\'s scratch databases',
+      description: descriptions.subnetGroup,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const taskSubnets = props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
@@ -286,16 +181,16 @@ export class SnapshotRestoreDrill extends Construct {
     const drillStateMachine = createDrillStateMachine(this, {
       drill,
       substitutions,
-      scopes: this.scopes(database, scratchPrefix),
+      scopes: this.scopes(database, plan.scratchIdentifierPrefix),
       additionalStatements: this.snapshotKeyStatements(database),
       notificationTopic: this.notificationTopic,
-      schedule: verification.schedule,
+      schedule: plan.verification.schedule,
       logRetention,
       drillName: 'the snapshot restore drill',
       owner: 'SnapshotRestoreDrill',
-      roleDescription: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
-      comment: `Restore drill of the newest ${props.snapshotType ?? 'automated'} snapshot of ${database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster'}`,
-      scheduleDescription: `Snapshot restore drill of ${database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster'}`,
+      roleDescription: descriptions.role,
+      comment: descriptions.comment,
+      scheduleDescription: descriptions.schedule,
     });
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
@@ -309,7 +204,7 @@ export class SnapshotRestoreDrill extends Construct {
       maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
       deadLetterQueue,
       topic: this.notificationTopic,
-      subject: `snapshot restore drill of ${this.databaseName}`,
+      subject: descriptions.alarmSubject,
     });
     for (const path of database.protectedPaths()) {
       this.node.addMetadata(PROTECTION_METADATA_TYPE, {
@@ -318,7 +213,7 @@ export class SnapshotRestoreDrill extends Construct {
         databaseNames: [this.databaseName],
         schedule: `${rendered.scheduleExpression} ${rendered.scheduleExpressionTimezone}`,
         rtoMinutes: this.maxRestoreDurationMinutes,
-        checks: checks.length + (props.rowCounts ?? []).length,
+        checks: plan.checkCount,
       });
     }
   }
@@ -372,15 +267,13 @@ export class SnapshotRestoreDrill extends Construct {
   private snapshotKeyStatements(database: ManagedPostgresDatabase): iam.PolicyStatement[] {
     if (database.storageEncryptionKey) {
       return [new iam.PolicyStatement({
-        actions: ['kms:DescribeKey', 'kms:CreateGrant'],
+        actions: [...SNAPSHOT_KEY_ACTIONS],
         resources: [database.storageEncryptionKey.keyArn],
-        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        conditions: SNAPSHOT_KEY_CONDITION,
       })];
     }
     if (database.storageEncryption === 'customer-managed-key' || database.storageEncryption === 'unknown') {
-      Annotations.of(this).addWarningV2('postgres-backup:drill-snapshot-key',
-        'The database\'s storage key is not known here: if it is a customer managed key, give it as storageEncryptionKey, or '
-        + `let the drill role use it (kms:DescribeKey and kms:CreateGrant with kms:GrantIsForAWSResource); otherwise "${SnapshotRestoreDrillStateName.RESTORE_INSTANCE}" fails.`);
+      Annotations.of(this).addWarningV2('postgres-backup:drill-snapshot-key', unknownSnapshotKeyWarning('storageEncryptionKey'));
     }
     return [];
   }

@@ -794,3 +794,11 @@ function pagedSection(topic: string): string[] {
     'Subscribe to it to follow the incident; the alarms clear once a new backup succeeds after the restore.',
   ];
 }
+
+/**
+ * Where a database's runbook is filed among a deployment's runbooks: `<server id>/<database name>.md`, the database
+ * name percent-encoded so any name is one safe file name.
+ */
+export function runbookFileName(serverId: string, databaseName: string): string {
+  return `${serverId}/${encodeURIComponent(databaseName)}.md`;
+}

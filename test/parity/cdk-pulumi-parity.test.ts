@@ -1,5 +1,6 @@
 import * as rds from '@pulumi/aws/rds';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   alarmFromCloudFormation, alarmFromPulumi, definitionFromCloudFormation, definitionFromPulumi, fromCloudFormation, fromPulumi,
@@ -20,6 +21,7 @@ const BACKUP_PLAN: BackupPlanPolicy = {
 };
 const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
+const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
 
 const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
 installAwsMocks(engine);
@@ -32,7 +34,15 @@ beforeAll(async () => {
   const dump = new cdk.ScheduledPgDump(stack, 'Dump', {
     vpc, database: cdk.PostgresDatabase.fromInstance(instance), databaseNames: ['orders'], image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE), dump: DUMP,
   });
-  new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
+  const verify = new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
+  const snapshotDrill = new cdk.SnapshotRestoreDrill(stack, 'Snapshot', {
+    database: cdk.ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'orders' }),
+    vpc,
+    scratchSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ...SNAPSHOT_DRILL,
+    image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
+  });
+  new cdk.BackupDashboard(stack, 'Dashboard', { dump, drills: [verify, snapshotDrill] });
   new cdk.ManagedPostgresBackupPlan(stack, 'Plan', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), backupPlan: BACKUP_PLAN });
   new cdk.SelfHostedPitrArchive(stack, 'Archive', {
     clusterName: 'orders',
@@ -57,6 +67,18 @@ beforeAll(async () => {
     ...network, database: pulumiAws.PostgresDatabase.fromInstance(database, { postgresMajorVersion: 16 }), databaseNames: ['orders'], image: RUNNER_IMAGE, dump: DUMP,
   });
   const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, verification: VERIFICATION, image: RUNNER_IMAGE });
+  const pulumiSnapshotDrill = new pulumiAws.SnapshotRestoreDrill('snapshot', {
+    database: pulumiAws.ManagedPostgresDatabase.fromInstance(database),
+    secretArn: database.masterUserSecrets.apply((secrets) => secrets[0].secretArn),
+    databaseName: 'orders',
+    postgresMajorVersion: 16,
+    vpcId: network.vpcId,
+    scratchSubnetIds: network.subnetIds,
+    taskSubnetIds: network.subnetIds,
+    ...SNAPSHOT_DRILL,
+    image: RUNNER_IMAGE,
+  });
+  const pulumiDashboard = new pulumiAws.BackupDashboard('dashboard', { dump: pulumiDump, drills: [pulumiVerify, pulumiSnapshotDrill] });
   const pulumiPlan = new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), backupPlan: BACKUP_PLAN });
   const pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', {
     clusterName: 'orders',
@@ -69,6 +91,8 @@ beforeAll(async () => {
   await Promise.all([
     valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
     valueOf(pulumiPlan.selection.id),
+    valueOf(pulumiSnapshotDrill.stateMachine.arn), valueOf(pulumiSnapshotDrill.schedule.arn), valueOf(pulumiSnapshotDrill.taskDefinition.arn),
+    ...pulumiSnapshotDrill.alarms.map((alarm) => valueOf(alarm.arn)), valueOf(pulumiDashboard.dashboardName),
     ...[...pulumiDump.alarms, ...pulumiVerify.alarms, ...pulumiPlan.monitoring.alarms].map((alarm) => valueOf(alarm.arn)),
     ...pulumiDump.schedules.map((schedule) => valueOf(schedule.arn)),
     valueOf(pulumiPlan.monitoring.restorableTimeCheck.arn),
@@ -291,5 +315,45 @@ describe('SelfHostedPitrArchive: CDK and Pulumi', () => {
     const pulumiSchedule = engine.named('aws:scheduler/schedule:Schedule', 'archive-pitr-drill-schedule').inputs;
     expect([pulumiSchedule.scheduleExpression, pulumiSchedule.scheduleExpressionTimezone])
       .toEqual([cdkSchedule.ScheduleExpression, cdkSchedule.ScheduleExpressionTimezone]);
+  });
+});
+
+describe('SnapshotRestoreDrill: CDK and Pulumi', () => {
+  test('the state machine definition is the same once deployed', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'SnapshotDrill')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'snapshot-drill').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+  });
+
+  test('the drill role has the same permissions, deleting only scratch databases with the prefix', () => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('SnapshotDrillRole')));
+    expect(permissions(pulumiRoleStatements('snapshot-drill-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.filter((grant) => /rds:Delete/.test(grant))).toEqual(['Allow rds:DeleteDBInstance on arn:aws:rds:eu-west-1:123456789012:db:orders-drill-*']);
+  });
+
+  test('the checks task runs the same command with the same environment', () => {
+    const cdkContainer = fromCloudFormation(cfnResources('AWS::ECS::TaskDefinition', 'SnapshotTask')[0].properties.ContainerDefinitions[0]);
+    const pulumiContainer = fromPulumi(JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'snapshot-task').inputs.containerDefinitions)[0]);
+    expect(pulumiContainer.command).toEqual(cdkContainer.Command);
+    expect(pulumiContainer.environment.map((e: any) => [e.name, e.value]).sort())
+      .toEqual(cdkContainer.Environment.map((e: any) => [e.Name, e.Value]).sort());
+    expect(cdkContainer.Command).toEqual(['pg-backup', 'check', '--min-rows', 'public.orders=1', '--sql-env', 'PG_BACKUP_CHECK_0']);
+  });
+
+  test('the alarms are the same', () => {
+    expect(pulumiAlarms('snapshot-')).toEqual(cfnAlarms('Snapshot'));
+  });
+});
+
+describe('BackupDashboard: CDK and Pulumi', () => {
+  test('the dashboard body is the same: the same graphs, metrics, lines and layout', () => {
+    const cdkBody = JSON.parse(fromCloudFormation(cfnResources('AWS::CloudWatch::Dashboard', 'Dashboard')[0].properties.DashboardBody));
+    const pulumiBody = JSON.parse(engine.named('aws:cloudwatch/dashboard:Dashboard', 'dashboard-dashboard').inputs.dashboardBody);
+    expect(pulumiBody).toEqual(cdkBody);
+    expect(cdkBody.widgets.map((widget: any) => widget.properties.title)).toEqual([
+      'orders: hours since the last good dump (RPO 27 h)', 'orders: dump size', 'orders: dump duration and failures',
+      'orders: restore drills', 'orders: restore duration (RTO 45 min)',
+      'orders: restore drills', 'orders: restore duration (RTO 45 min)',
+    ]);
   });
 });

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
@@ -12,12 +10,14 @@ import { createBackupAlarm } from './metric-alarm';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
+import { writeRunbookFile } from './restore-runbook-artifacts';
 import { createSchedulerRole } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../../core/blueprint-server';
 import { CostEstimate } from '../../core/cost-estimate';
 import { resolveLogicalDump } from '../../core/defaults';
 import { dumpTaskEphemeralStorageGiB } from '../../core/dump-scratch-storage';
+import { runbookFileName } from '../../core/runbook';
 import { runnerDumpArgv } from '../../core/runner-argv';
 import { renderEventBridgeSchedule } from '../../core/schedule';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
@@ -253,11 +253,6 @@ function runbookOf(fleet: BlueprintFleetInfrastructure, server: BlueprintServerP
         validation: PULUMI_VALIDATION_OPTIONS,
       });
       const directory = fleet.props.runbookDirectory;
-      if (directory !== undefined) {
-        const file = path.join(directory, server.entry.id, `${encodeURIComponent(databaseName)}.md`);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, markdown);
-      }
-      return markdown;
+      return directory === undefined ? markdown : writeRunbookFile(directory, runbookFileName(server.entry.id, databaseName), markdown);
     });
 }

@@ -7,7 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { EcsClusterReference } from './pg-dump-source';
-import { assumedByService, policyDocument } from './policy-document';
+import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
 import { ScheduleSpec } from '../../core/policy';
@@ -29,6 +29,11 @@ export interface DrillStateMachineProps {
    * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
    */
   readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * Statements the role needs besides the drill's action groups (e.g. a snapshot's KMS key).
+   * @default - none
+   */
+  readonly additionalStatements?: readonly PolicyStatement[];
   /** When the drill runs. */
   readonly schedule: ScheduleSpec;
   /** Days the execution logs are kept. */
@@ -61,7 +66,7 @@ export interface DrillStateMachine {
 
 /** What {@link createDrillExecution} wires: a restore drill's state machine, without its schedule. */
 export interface DrillExecutionProps extends Pick<DrillStateMachineProps,
-  'substitutions' | 'scopes' | 'notificationTopicKeyArn' | 'logRetentionDays' | 'owner' | 'roleDescription'> {
+  'substitutions' | 'scopes' | 'notificationTopicKeyArn' | 'additionalStatements' | 'logRetentionDays' | 'owner' | 'roleDescription'> {
   /** The core drill's ASL definition (with placeholders; an object or its JSON) and the IAM actions of its role. */
   readonly drill: { readonly definition: StateMachineDefinition | string; readonly iamActions: readonly DrillIamActionGroup[] };
 }
@@ -90,6 +95,7 @@ export function createDrillExecution(name: string, parent: pulumi.Resource, prop
       ...drillPermissionStatements(drill.iamActions, props.scopes, props.owner),
       // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
       ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
+      ...(props.additionalStatements ?? []),
       ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
     ]),
   }, child);

@@ -1,0 +1,222 @@
+import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { resolveVerification } from '../defaults';
+import { VerificationPolicy } from '../policy';
+import { splitSqlStatements } from '../sql-statements';
+import { RestoreDrillStateMachine } from '../state-machines/restore-drill-options';
+import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from '../state-machines/snapshot-restore-drill';
+import { checkPolicy } from '../validate-policy';
+import { ValidationOptions, Validator } from '../validation';
+
+/** Name of the runner container of the snapshot drill's checks task. */
+export const CHECKS_RUNNER_CONTAINER_NAME = 'runner';
+/** Environment variables holding the SQL checks: `PG_BACKUP_CHECK_0`, `PG_BACKUP_CHECK_1`, … */
+export const CHECK_SQL_ENV_PREFIX = 'PG_BACKUP_CHECK_';
+
+/** Bounds on the rows of one table of the restored database. */
+export interface RowCountBound {
+  /** `schema.table`, or `table` in `public`. */
+  readonly table: string;
+  /**
+   * Fewest rows.
+   * @default - no lower bound
+   */
+  readonly min?: number;
+  /**
+   * Most rows.
+   * @default - no upper bound
+   */
+  readonly max?: number;
+}
+
+/** The options of a `SnapshotRestoreDrill` that both AWS front ends share; each adds its cloud handles. */
+export interface SnapshotRestoreDrillPlanOptions {
+  /**
+   * Schedule (default weekly, Monday 06:00 UTC), SQL checks that must each return a single `true`, and the RTO
+   * (`maxRestoreDurationMinutes`, default 60): from the start of the drill until the checks passed.
+   * @default - weekly, connection and row-count checks only, RTO 60 minutes
+   */
+  readonly verification?: VerificationPolicy;
+  /**
+   * SQL files read when the program runs, each statement a check like `verification.checks`.
+   * @default - none
+   */
+  readonly checkFiles?: string[];
+  /**
+   * Row-count bounds of tables in the restored database.
+   * @default - none
+   */
+  readonly rowCounts?: RowCountBound[];
+  /**
+   * Which snapshots are restored: the database's automated snapshots, manual ones, or AWS Backup's.
+   * @default 'automated'
+   */
+  readonly snapshotType?: DrillSnapshotType;
+  /**
+   * Instance class of the scratch database.
+   * @default 'db.t4g.micro' for an instance, 'db.t4g.medium' for an Aurora cluster
+   */
+  readonly scratchInstanceClass?: string;
+  /**
+   * Prefix of scratch identifiers; the execution role may only create and delete databases with it.
+   * @default 'pg-drill'
+   */
+  readonly scratchIdentifierPrefix?: string;
+  /**
+   * Seconds between two checks of whether the scratch database is available.
+   * @default 60
+   */
+  readonly pollIntervalSeconds?: number;
+  /**
+   * PostgreSQL major of the runner's client.
+   * @default - the database's
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * CloudWatch namespace of the drill metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+}
+
+/** What the front end knows of the database whose snapshots are restored. */
+export interface SnapshotDrillDatabase {
+  /** An RDS DB instance or an Aurora cluster. */
+  readonly kind: SnapshotSourceKind;
+  /** The database the checks connect to: the `Database` dimension of the metrics. */
+  readonly databaseName: string;
+  /** Its PostgreSQL major, when the front end knows it. */
+  readonly postgresMajorVersion?: number;
+  /** Whether the front end has the secret with the master user (the restored snapshot keeps it; the checks log in with it). */
+  readonly hasSecret: boolean;
+  /** Each check file with its text, or `undefined` when it cannot be read. */
+  readonly checkFiles: readonly { readonly path: string; readonly sql: string | undefined }[];
+}
+
+/** Everything a front end creates for a snapshot restore drill, decided once. */
+export interface SnapshotRestoreDrillPlan {
+  /** The core state machine: its ASL, its placeholders and the IAM actions of its role. */
+  readonly drill: RestoreDrillStateMachine;
+  /** The RTO, minutes. */
+  readonly maxRestoreDurationMinutes: number;
+  /** When the drill runs. */
+  readonly verification: ReturnType<typeof resolveVerification>;
+  /** The PostgreSQL major of the runner image. */
+  readonly postgresMajorVersion: number;
+  /** Namespace of the drill metrics. */
+  readonly metricNamespace: string;
+  /** Prefix of scratch identifiers. */
+  readonly scratchIdentifierPrefix: string;
+  /** The checks task's command: `pg-backup check` with the row bounds and the SQL checks. */
+  readonly checkCommand: string[];
+  /** The checks task's environment: the database, TLS, each SQL check. */
+  readonly checkEnvironment: Record<string, string>;
+  /** The number of checks (SQL statements and row bounds), for the protection metadata. */
+  readonly checkCount: number;
+  /** Descriptions of the resources, the same in every front end. */
+  readonly descriptions: {
+    readonly taskSecurityGroup: string;
+    readonly scratchSecurityGroup: string;
+    readonly scratchIngress: string;
+    readonly subnetGroup: string;
+    readonly role: string;
+    readonly comment: string;
+    readonly schedule: string;
+    readonly alarmSubject: string;
+  };
+}
+
+/**
+ * Checks a snapshot restore drill's options with the same messages in every front end, and decides what it creates:
+ * the state machine (with core's checks command), the checks task's command and environment, the resources'
+ * descriptions. Throws a `PolicyValidationError` listing every problem.
+ */
+export function planSnapshotRestoreDrill(
+  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase, validation: ValidationOptions,
+): SnapshotRestoreDrillPlan {
+  const validator = new Validator(validation);
+  validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
+  if (!database.hasSecret) {
+    validator.report({ path: 'database.secret', value: undefined, allowed: 'the database\'s secret with its master username and password (the restored snapshot keeps them; the checks log in with them)' });
+  }
+  const major = options.postgresMajorVersion ?? database.postgresMajorVersion;
+  if (major === undefined) validator.report({ path: 'postgresMajorVersion', value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
+  validator.integer('postgresMajorVersion', major, 10, 99);
+  database.checkFiles.forEach((file, index) => {
+    if (file.sql === undefined) validator.report({ path: `checkFiles[${index}]`, value: file.path, allowed: 'the path of a readable SQL file' });
+  });
+  const rowCounts = options.rowCounts ?? [];
+  rowCounts.forEach((bound, index) => {
+    validator.matches(`rowCounts[${index}].table`, bound.table, /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'a table name, schema.table or table (letters, digits, _ and $)');
+    validator.integer(`rowCounts[${index}].min`, bound.min, 0, Number.MAX_SAFE_INTEGER);
+    validator.integer(`rowCounts[${index}].max`, bound.max, 0, Number.MAX_SAFE_INTEGER);
+    if (bound.min === undefined && bound.max === undefined) validator.report({ path: `rowCounts[${index}]`, value: bound, allowed: 'a bound with min, max or both' });
+    if (bound.min !== undefined && bound.max !== undefined && bound.min > bound.max) {
+      validator.report({ path: `rowCounts[${index}].min`, value: bound.min, allowed: `at most rowCounts[${index}].max, ${bound.max}` });
+    }
+  });
+  validator.throwIfInvalid();
+
+  const verification = resolveVerification(options.verification ?? {});
+  const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+  const checks = [...verification.checks, ...database.checkFiles.flatMap((file) => splitSqlStatements(file.sql!))];
+  const checkArgs = [
+    ...rowCounts.flatMap((bound) => [
+      ...(bound.min !== undefined ? ['--min-rows', `${bound.table}=${bound.min}`] : []),
+      ...(bound.max !== undefined ? ['--max-rows', `${bound.table}=${bound.max}`] : []),
+    ]),
+    ...checks.flatMap((_, index) => ['--sql-env', `${CHECK_SQL_ENV_PREFIX}${index}`]),
+  ];
+  // The state machine validates its own options (prefix, class, poll interval) with core's messages.
+  const drill = snapshotRestoreDrill({
+    source: database.kind,
+    snapshotType: options.snapshotType,
+    scratchInstanceClass: options.scratchInstanceClass,
+    scratchIdentifierPrefix: options.scratchIdentifierPrefix,
+    pollIntervalSeconds: options.pollIntervalSeconds,
+    maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
+    metricNamespace,
+    checksArgs: ['check', ...checkArgs],
+  });
+  const source = database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster';
+  return {
+    drill,
+    maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
+    verification,
+    postgresMajorVersion: major!,
+    metricNamespace,
+    scratchIdentifierPrefix: options.scratchIdentifierPrefix ?? 'pg-drill',
+    checkCommand: ['pg-backup', 'check', ...checkArgs],
+    checkEnvironment: {
+      PGDATABASE: database.databaseName,
+      // RDS for PostgreSQL 15+ forces TLS; the endpoint of a scratch instance changes every drill.
+      PGSSLMODE: 'require',
+      ...Object.fromEntries(checks.map((sql, index) => [`${CHECK_SQL_ENV_PREFIX}${index}`, sql])),
+    },
+    checkCount: checks.length + rowCounts.length,
+    descriptions: {
+      taskSecurityGroup: 'Snapshot drill checks task: no inbound traffic; outbound to the scratch database and AWS APIs',
+      scratchSecurityGroup: 'Scratch database of the snapshot drill: reachable only from the checks task',
+      scratchIngress: 'pg-backup check of the restored snapshot',
+      subnetGroup: 'Isolated subnets of the snapshot drill\'s scratch databases',
+      role: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
+      comment: `Restore drill of the newest ${options.snapshotType ?? 'automated'} snapshot of ${source}`,
+      schedule: `Snapshot restore drill of ${source}`,
+      alarmSubject: `snapshot restore drill of ${database.databaseName}`,
+    },
+  };
+}
+
+/** The IAM actions that restoring an encrypted snapshot needs on its KMS key (RDS creates a grant with the caller's permissions). */
+export const SNAPSHOT_KEY_ACTIONS: readonly string[] = ['kms:DescribeKey', 'kms:CreateGrant'];
+/** The condition of {@link SNAPSHOT_KEY_ACTIONS}: only grants for an AWS resource (RDS). */
+export const SNAPSHOT_KEY_CONDITION = { Bool: { 'kms:GrantIsForAWSResource': 'true' } } as const;
+
+/**
+ * The warning for a database whose storage key the front end does not know: restoring its snapshots fails if it is a
+ * customer managed key the drill role may not use.
+ * @param keyProp how the front end's props name the key
+ */
+export function unknownSnapshotKeyWarning(keyProp: string): string {
+  return `The database's storage key is not known here: if it is a customer managed key, give it as ${keyProp}, or `
+    + `let the drill role use it (${SNAPSHOT_KEY_ACTIONS.join(' and ')} with kms:GrantIsForAWSResource); otherwise "${SnapshotRestoreDrillStateName.RESTORE_INSTANCE}" fails.`;
+}
