@@ -123,11 +123,19 @@ export function planBlueprintServer(
     validator.report({ path: `${path}.tier`, value: tier.name, allowed: 'a tier with logicalDump', reason: 'the blueprint dumps every database' });
     return undefined;
   }
-  const rpoHours = blueprintDumpRpoHours(applied);
+  const propPaths = blueprintServerPropPaths(entry);
+  let rpoHours: number;
+  try {
+    rpoHours = blueprintDumpRpoHours(applied);
+  } catch (error) {
+    // The RPO follows the dump schedule, so a schedule that cannot be read fails here first: named as the user wrote it.
+    if (!(error instanceof PolicyValidationError)) throw error;
+    validator.include(error.issues.map((issue) => ({ ...issue, path: propPath(issue.path, propPaths) })));
+    return undefined;
+  }
   const dumpsAndDrills: BackupPolicy = {
     logicalDump: applied.logicalDump, verification: applied.verification, immutability: fleet.lock, alarms: { rpoHours },
   };
-  const propPaths = blueprintServerPropPaths(entry);
   validator.include(checkPolicy(dumpsAndDrills, { ...fleet.validation, propPaths }));
   if (rpoHours > fleet.maxRpoHours) {
     validator.include([{ path: propPath('alarms.rpoHours', propPaths), value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' }]);
@@ -216,7 +224,13 @@ export function checkBlueprintFleetSettings(validator: Validator, settings: Blue
   if (settings.serverCount === 0) validator.report({ path: 'databases', value: [], allowed: 'at least one database' });
 }
 
-/** A tier's policy for one server, with its overrides; problems are reported under `path`. */
+/** The issue paths of {@link BackupTier.policy} that name one of its {@link BackupTierOptions}. */
+const TIER_OPTION_PATHS: readonly string[] = ['copyRegion', 'copyAccount'];
+
+/**
+ * A tier's policy for one server, with its overrides; problems are reported under `path`, a missing copy destination
+ * under `tierOptions`.
+ */
 export function blueprintTierPolicy(
   tier: BackupTier, overrides: BackupTierOverrides | undefined, options: BackupTierOptions, validator: Validator, path: string,
 ): BackupPolicy | undefined {
@@ -224,7 +238,10 @@ export function blueprintTierPolicy(
     return (overrides ? tier.with(overrides) : tier).policy(options);
   } catch (error) {
     if (!(error instanceof PolicyValidationError)) throw error;
-    error.issues.forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
+    // A copy destination the tier lacks is set in the blueprint's tierOptions, not in the tier.
+    error.issues.forEach((issue) => validator.report({
+      ...issue, path: TIER_OPTION_PATHS.includes(issue.path) ? `tierOptions.${issue.path}` : `${path}.${issue.path}`,
+    }, []));
     return undefined;
   }
 }

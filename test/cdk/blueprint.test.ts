@@ -330,8 +330,8 @@ describe('PostgresBackupBlueprint validation', () => {
     expect(build(databases)).toThrow(message);
   });
 
-  test('a tier that copies needs its destination, named under the server that uses it', () => {
-    expect(build((s, v) => [server(s, v)], {}, BackupTier.SILVER)).toThrow(/tier\.copyRegion is undefined; allowed: a region for copies\[0\]/);
+  test('a tier that copies needs its destination, named as the tierOptions prop that sets it', () => {
+    expect(build((s, v) => [server(s, v)], {}, BackupTier.SILVER)).toThrow(/Fleet: tierOptions\.copyRegion is undefined; allowed: a region for copies\[0\]/);
   });
 });
 

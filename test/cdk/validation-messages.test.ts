@@ -149,6 +149,37 @@ describe('a validation error names the construct path and the prop as the user w
       }),
       line: 'Backups/Fleet: databases[0].tier.verification.maxRestoreDurationMinutes is 0; allowed: an integer from 1 to 10080 minutes',
     },
+    {
+      name: 'PostgresBackupBlueprint: the copy region a tier needs',
+      construct: 'Backups/Fleet',
+      build: ({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
+        vpc, tier: BackupTier.SILVER, image: TEST_RUNNER_IMAGE, databases: [{ id: 'orders-db', database: instance }],
+      }),
+      line: 'Backups/Fleet: tierOptions.copyRegion is undefined; allowed: a region for copies[0] (the SILVER tier copies every backup to a second region)',
+    },
+    {
+      name: 'PostgresBackupBlueprint: the time zone of a server\'s dump schedule',
+      construct: 'Backups/Fleet',
+      build: ({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
+        vpc,
+        tier: BackupTier.BRONZE,
+        image: TEST_RUNNER_IMAGE,
+        databases: [{ id: 'orders-db', database: instance, overrides: { logicalDump: { schedule: { expression: '0 2 * * *', timezone: 'Mars/Olympus' } } } }],
+      }),
+      line: 'Backups/Fleet: databases[0].overrides.logicalDump.schedule.timezone is "Mars/Olympus"; allowed: an IANA time zone name such as "UTC" or "Europe/Berlin"',
+    },
+    {
+      name: 'PostgresBackupBlueprint: a server\'s dump schedule restricting both days',
+      construct: 'Backups/Fleet',
+      build: ({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
+        vpc,
+        tier: BackupTier.BRONZE,
+        image: TEST_RUNNER_IMAGE,
+        databases: [{ id: 'orders-db', database: instance, tier: BackupTier.BRONZE.with({ logicalDump: { schedule: { expression: '0 2 1 * 1' } } }) }],
+      }),
+      line: 'Backups/Fleet: databases[0].tier.logicalDump.schedule.expression is "0 2 1 * 1"; allowed: a cron expression that restricts day-of-month or '
+        + 'day-of-week, not both (cron runs on either day, which EventBridge and AWS Backup cannot express)',
+    },
   ];
 
   test.each(cases)('$name', ({ construct, build, line }) => {
