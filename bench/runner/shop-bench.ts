@@ -60,7 +60,7 @@ interface Run extends Measured {
 }
 
 /** The figures the targets table is built from, kept across runs of single sections. */
-interface Figures {
+export interface Figures {
   dump?: {
     bare: number;
     toFile: number;
@@ -431,8 +431,8 @@ Load average (1 min): ${load}.`);
   }
 }
 
-/** The issue's targets with what the latest run of each section reached. */
-function targetsTable(f: Figures): string {
+/** The targets of the production topology with what the latest run of each section reached. */
+export function targetsTable(f: Figures): string {
   const rows: string[] = [];
   const d = f.dump;
   if (d) {
@@ -469,7 +469,9 @@ ${rows.join('\n')}
 A directory-format dump larger than the scratch disk is proven by the test \`test/runner/dump-directory-scratch.test.ts\`, not by timing.`;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
