@@ -7,31 +7,19 @@ import {
   SnapshotRestoreDrill, VerifyRestore,
 } from '../../src/cdk';
 import { BackupTier } from '../../src/core/backup-tier';
-import { PolicyValidationError } from '../../src/core/validation';
+import { BAD_DATABASE_NAMES, BAD_DATABASE_NAME_LINES, testValidationCases, validationErrorOf } from '../support/validation-cases';
 
 type Fixture = { stack: Stack; vpc: ec2.Vpc; instance: rds.DatabaseInstance };
 
+
 /** The error `build` throws in a fresh stack named `Backups`. */
-function errorOf(build: (fixture: Fixture) => void): PolicyValidationError {
-  try {
-    build(databaseStack());
-  } catch (error) {
-    if (error instanceof PolicyValidationError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
+const errorOf = (build: (fixture: Fixture) => void) => validationErrorOf(() => build(databaseStack()));
 
 const PLAN_RULES = [
   { name: 'daily', frequency: 'daily' as const, retentionDays: 35 },
   { name: 'monthly', frequency: 'monthly' as const, retentionDays: 0 },
 ];
 
-const BAD_NAMES = ['orders', 'my db', 'orders'];
-const BAD_NAME_LINES = [
-  'databaseNames[1] is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"',
-  'databaseNames[2] is "orders"; allowed: a name not listed before (databaseNames[0] has it)',
-];
 
 describe('a validation error names the construct path and the prop as the user wrote it, the value and the allowed range', () => {
   const cases: Array<{ name: string; construct: string; build: (fixture: Fixture) => void; line: string }> = [
@@ -182,24 +170,20 @@ describe('a validation error names the construct path and the prop as the user w
     },
   ];
 
-  test.each(cases)('$name', ({ construct, build, line }) => {
-    const error = errorOf(build);
-    expect(error.construct).toBe(construct);
-    expect(error.message.split('\n')).toContain(`  - ${line}`);
-  });
+  testValidationCases(cases, databaseStack);
 });
 
 describe('database names follow one rule in every front end: a name with a space and a name listed twice are refused', () => {
   test('ScheduledPgDump', () => {
-    const error = errorOf(({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), databaseNames: BAD_NAMES }));
-    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - Backups/NightlyDump: ${line}`));
+    const error = errorOf(({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), databaseNames: BAD_DATABASE_NAMES }));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_DATABASE_NAME_LINES.map((line) => `  - Backups/NightlyDump: ${line}`));
   });
 
   test('PostgresBackupBlueprint, under the server', () => {
     const error = errorOf(({ stack, vpc, instance }) => new PostgresBackupBlueprint(stack, 'Fleet', {
-      vpc, tier: BackupTier.BRONZE, image: TEST_RUNNER_IMAGE, databases: [{ id: 'orders-db', database: instance, databaseNames: BAD_NAMES }],
+      vpc, tier: BackupTier.BRONZE, image: TEST_RUNNER_IMAGE, databases: [{ id: 'orders-db', database: instance, databaseNames: BAD_DATABASE_NAMES }],
     }));
-    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - Backups/Fleet: ${line.replace(/databaseNames/g, 'databases[0].databaseNames')}`));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_DATABASE_NAME_LINES.map((line) => `  - Backups/Fleet: ${line.replace(/databaseNames/g, 'databases[0].databaseNames')}`));
   });
 
   test('VerifyRestore, for the database it restores', () => {

@@ -1,11 +1,11 @@
 import * as rds from '@pulumi/aws/rds';
 import { AwsMockEngine, installAwsMocks } from './aws-mocks';
 import { BackupTier } from '../../../src/core/backup-tier';
-import { PolicyValidationError } from '../../../src/core/validation';
 import {
   ManagedPostgresBackupPlan, ManagedPostgresDatabase, PostgresBackupBlueprint, PostgresDatabase, ScheduledPgDump, ScheduledPgDumpProps,
   SelfHostedPitrArchive, VerifyRestore,
 } from '../../../src/pulumi/aws';
+import { BAD_DATABASE_NAMES, BAD_DATABASE_NAME_LINES, testValidationCases, validationErrorOf } from '../../support/validation-cases';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);
@@ -36,22 +36,6 @@ function managedDatabase(): ManagedPostgresDatabase {
   return ManagedPostgresDatabase.fromInstance(instance);
 }
 
-/** The error `build` throws while the component is constructed. */
-function errorOf(build: () => void): PolicyValidationError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PolicyValidationError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
-
-const BAD_NAMES = ['orders', 'my db', 'orders'];
-const BAD_NAME_LINES = [
-  'databaseNames[1] is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"',
-  'databaseNames[2] is "orders"; allowed: a name not listed before (databaseNames[0] has it)',
-];
 
 describe('a validation error names the resource and the prop as the user wrote it, the value and the allowed range', () => {
   const cases: Array<{ name: string; construct: string; build: () => void; line: string }> = [
@@ -152,28 +136,24 @@ describe('a validation error names the resource and the prop as the user wrote i
     },
   ];
 
-  test.each(cases)('$name', ({ construct, build, line }) => {
-    const error = errorOf(build);
-    expect(error.construct).toBe(construct);
-    expect(error.message.split('\n')).toContain(`  - ${line}`);
-  });
+  testValidationCases(cases, () => undefined);
 });
 
 describe('database names follow one rule in every front end: a name with a space and a name listed twice are refused', () => {
   test('ScheduledPgDump', () => {
-    const error = errorOf(() => new ScheduledPgDump('nightly-dump', { ...DUMP, databaseNames: BAD_NAMES }));
-    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - nightly-dump: ${line}`));
+    const error = validationErrorOf(() => new ScheduledPgDump('nightly-dump', { ...DUMP, databaseNames: BAD_DATABASE_NAMES }));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_DATABASE_NAME_LINES.map((line) => `  - nightly-dump: ${line}`));
   });
 
   test('PostgresBackupBlueprint, under the server', () => {
-    const error = errorOf(() => new PostgresBackupBlueprint('fleet', {
-      ...NETWORK, image: IMAGE, tier: BackupTier.BRONZE, databases: [{ id: 'orders-db', database: DATABASE, databaseNames: BAD_NAMES }],
+    const error = validationErrorOf(() => new PostgresBackupBlueprint('fleet', {
+      ...NETWORK, image: IMAGE, tier: BackupTier.BRONZE, databases: [{ id: 'orders-db', database: DATABASE, databaseNames: BAD_DATABASE_NAMES }],
     }));
-    expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - fleet: ${line.replace(/databaseNames/g, 'databases[0].databaseNames')}`));
+    expect(error.message.split('\n').slice(1)).toEqual(BAD_DATABASE_NAME_LINES.map((line) => `  - fleet: ${line.replace(/databaseNames/g, 'databases[0].databaseNames')}`));
   });
 
   test('VerifyRestore, for the database it restores', () => {
-    const error = errorOf(() => new VerifyRestore('verify', { ...NETWORK, image: IMAGE, source: new ScheduledPgDump('nightly-dump', DUMP), databaseName: 'my db' }));
+    const error = validationErrorOf(() => new VerifyRestore('verify', { ...NETWORK, image: IMAGE, source: new ScheduledPgDump('nightly-dump', DUMP), databaseName: 'my db' }));
     expect(error.message.split('\n').slice(1)).toEqual([
       '  - verify: databaseName is "my db"; allowed: a database name of 1 to 63 letters, digits, "_" and "-", starting with a letter or "_"',
     ]);

@@ -1,9 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID } from './azure-mocks';
-import { PolicyValidationError } from '../../../src/core/validation';
 import {
   ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, ScheduledPgDump, ScheduledPgDumpProps, flexibleServerBackupArgs,
 } from '../../../src/pulumi/azure';
+import { testValidationCases, validationErrorOf } from '../../support/validation-cases';
 
 const engine = new AzureMockEngine();
 installAzureMocks(engine);
@@ -34,16 +34,6 @@ const PLAN_RULES = [
   { name: 'monthly', frequency: 'monthly' as const, retentionDays: 0 },
 ];
 
-/** The error `build` throws while the component is constructed. */
-function errorOf(build: () => void): PolicyValidationError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PolicyValidationError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
 
 const BAD_NAMES = ['orders', 'my db', 'orders'];
 const BAD_NAME_LINES = [
@@ -99,16 +89,12 @@ describe('a validation error names the resource and the prop as the user wrote i
     },
   ];
 
-  test.each(cases)('$name', ({ construct, build, line }) => {
-    const error = errorOf(build);
-    expect(error.construct).toBe(construct);
-    expect(error.message.split('\n')).toContain(`  - ${line}`);
-  });
+  testValidationCases(cases, () => undefined);
 });
 
 describe('database names follow one rule in every front end: a name with a space and a name listed twice are refused', () => {
   test('ScheduledPgDump', () => {
-    const error = errorOf(() => new ScheduledPgDump('nightly-dump', { ...DUMP, databaseNames: BAD_NAMES }));
+    const error = validationErrorOf(() => new ScheduledPgDump('nightly-dump', { ...DUMP, databaseNames: BAD_NAMES }));
     expect(error.message.split('\n').slice(1)).toEqual(BAD_NAME_LINES.map((line) => `  - nightly-dump: ${line}`));
   });
 });
