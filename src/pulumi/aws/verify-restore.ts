@@ -21,8 +21,9 @@ import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/state-mac
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export {
-  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
+  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
 } from '../../core/aws/verify-restore';
+export type { DrillCheckFile } from '../../core/aws/verify-restore';
 
 /** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
 export interface ContainerLogConfiguration {

@@ -1,3 +1,4 @@
+import type { MetricPlan } from '../../../src/core/aws/alarm-plan';
 import { planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf } from '../../../src/core/aws/scheduled-pg-dump';
 import { PolicyValidationError } from '../../../src/core/validation';
 
@@ -12,7 +13,7 @@ describe('planScheduledPgDump', () => {
       comparisonOperator: 'LessThanThreshold',
       treatMissingData: 'breaching',
     });
-    expect(plan.alarms.at(-1)!.metric.dimensions).toEqual({ QueueName: { resource: 'dead-letter-queue' } });
+    expect((plan.alarms.at(-1)!.metric as MetricPlan).dimensions).toEqual({ QueueName: { resource: 'dead-letter-queue' } });
   });
 
   test('takes the major version from the database when the options name none, and refuses to guess when neither does', () => {
