@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { PostgresDatabase, RUNNER_DATABASE_SECRET_ENV } from './database-connection';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { BlueprintDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { BlueprintServer, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
 import { BackupTierOptions } from '../core/backup-tier';
 import { pitrNotAppliedMessage, planBlueprintServer } from '../core/blueprint-server';
@@ -18,7 +18,7 @@ export interface ServerPlan {
   /** Its position in `props.databases`, for error paths and the secret variable. */
   readonly index: number;
   /** The entry as given. */
-  readonly entry: BlueprintDatabase;
+  readonly entry: BlueprintServer;
   /** How the tasks connect to it. */
   readonly connection: PostgresDatabase;
   /** The RDS instance or Aurora cluster, when it is one. */
@@ -96,7 +96,7 @@ export function secretVariable(server: ServerPlan): string {
 }
 
 /** How to connect to an entry's server, and the RDS resource behind it, if any. */
-export function connectionOf(database: BlueprintDatabase['database']): { connection: PostgresDatabase; managed?: ManagedPostgresDatabase } {
+export function connectionOf(database: BlueprintServer['database']): { connection: PostgresDatabase; managed?: ManagedPostgresDatabase } {
   if (database instanceof rds.DatabaseInstance) {
     return { connection: PostgresDatabase.fromInstance(database), managed: ManagedPostgresDatabase.fromInstance(database) };
   }

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { TEST_RUNNER_IMAGE } from './stacks';
-import { BlueprintDatabase, PostgresBackupBlueprint, PostgresBackupBlueprintProps } from '../../src/cdk';
+import { BlueprintServer, PostgresBackupBlueprint, PostgresBackupBlueprintProps } from '../../src/cdk';
 import { BackupTier } from '../../src/core';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -39,7 +39,7 @@ function postgresInstance(stack: Stack, vpc: ec2.IVpc, id: string, identifier: s
 
 /** A stack with one blueprint over `servers(stack, vpc)`. */
 function blueprintStack(
-  app: App, name: string, tier: BackupTier, servers: (stack: Stack, vpc: ec2.IVpc) => BlueprintDatabase[],
+  app: App, name: string, tier: BackupTier, servers: (stack: Stack, vpc: ec2.IVpc) => BlueprintServer[],
   extra: Partial<PostgresBackupBlueprintProps> = {},
 ): { stack: Stack; blueprint: PostgresBackupBlueprint } {
   const stack = new Stack(app, name, { env: ENV });
@@ -290,11 +290,11 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
 
 describe('PostgresBackupBlueprint validation', () => {
   function build(
-    databases: (stack: Stack, vpc: ec2.IVpc) => BlueprintDatabase[], extra: Partial<PostgresBackupBlueprintProps> = {}, tier = BackupTier.BRONZE,
+    databases: (stack: Stack, vpc: ec2.IVpc) => BlueprintServer[], extra: Partial<PostgresBackupBlueprintProps> = {}, tier = BackupTier.BRONZE,
   ): () => void {
     return () => blueprintStack(new App(), 'Invalid', tier, databases, extra);
   }
-  const server = (stack: Stack, vpc: ec2.IVpc, overrides: Partial<BlueprintDatabase> = {}): BlueprintDatabase => ({
+  const server = (stack: Stack, vpc: ec2.IVpc, overrides: Partial<BlueprintServer> = {}): BlueprintServer => ({
     id: 'orders-db', database: postgresInstance(stack, vpc, `Db${Object.keys(overrides).join('')}`, 'orders-db'), ...overrides,
   });
 
