@@ -23,7 +23,7 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** Bytes in the largest unit that keeps the number at least 1: `512 B`, `1.5 MB`, `2.31 GB`. */
+/** Bytes in the largest decimal unit that keeps the number at least 1, to three figures: `512 B`, `1.5 MB`, `340 MB`, `23.1 GB`. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
@@ -32,7 +32,7 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit += 1;
   }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+  return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** A duration as its two largest units: `45s`, `12m 5s`, `3h 12m`, `2d 4h`. */

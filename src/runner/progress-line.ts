@@ -1,3 +1,5 @@
+import { formatBytes } from './cli-output';
+
 /** What the work is expected to amount to, so progress can be shown as a share of it. */
 export interface ProgressEstimate {
   /** The expected amount, in `unit`. */
@@ -20,18 +22,6 @@ export interface ProgressState {
   readonly elapsedSeconds: number;
   /** Whether the work has ended (finished or failed): the line then says what was moved in how long, no share or ETA. */
   readonly ended?: boolean;
-}
-
-/** `1.2 GB`, `340 MB`, `12 kB`, `800 B` (decimal units, as the JSON logs' megabytes). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** `45s`, `3m05s`, `2h10m`. */

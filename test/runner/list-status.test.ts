@@ -140,7 +140,7 @@ describe('durations and sizes for people', () => {
     expect(formatDuration(seconds)).toBe(text);
   });
 
-  test.each([[512, '512 B'], [1500, '1.50 kB'], [1_500_000, '1.50 MB'], [23_100_000_000, '23.1 GB']])('%i bytes read %s', (bytes, text) => {
+  test.each([[512, '512 B'], [1500, '1.5 kB'], [1_500_000, '1.5 MB'], [340_400_000, '340 MB'], [23_100_000_000, '23.1 GB']])('%i bytes read %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
   });
 });
