@@ -7,6 +7,7 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
@@ -100,12 +101,7 @@ export class PitrDrill extends pulumi.ComponentResource {
     const child = { parent: this };
     const logRetention = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
 
-    if (props.cluster) {
-      this.cluster = props.cluster;
-    } else {
-      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
-      this.cluster = { arn: cluster.arn, name: cluster.name };
-    }
+    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetention }, child);
 
     const plan = planPitrDrill(props);

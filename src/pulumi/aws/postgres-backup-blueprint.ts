@@ -13,6 +13,7 @@ import { createFleetBackupPlans, fleetHasBackupPlans } from './blueprint-fleet-b
 import { createFleetDrills } from './blueprint-fleet-drills';
 import { createFleetDumps } from './blueprint-fleet-dumps';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
 import { createBackupAlarm, deadLetterMessages } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
@@ -140,12 +141,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
       environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
-    if (props.cluster) {
-      this.cluster = props.cluster;
-    } else {
-      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
-      this.cluster = { arn: cluster.arn, name: cluster.name };
-    }
+    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
     const deadLetterQueue = createDeadLetterQueue(name, this);

@@ -10,6 +10,7 @@ import { awsEnvironment } from './aws-environment';
 import { BackupBucket, ExistingBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
@@ -196,12 +197,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.notificationTopicArn = notifications.topicArn;
     this.notificationTopicKeyArn = notifications.topicKeyArn;
 
-    if (props.cluster) {
-      this.cluster = props.cluster;
-    } else {
-      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
-      this.cluster = { arn: cluster.arn, name: cluster.name };
-    }
+    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
 
     this.taskRole = new iam.Role(`${name}-task-role`, {

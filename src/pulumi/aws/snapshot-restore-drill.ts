@@ -10,6 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
@@ -141,12 +142,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       topicArn: props.notificationTopicArn, topicKeyArn: props.notificationTopicKeyArn, environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
-    if (props.cluster) {
-      this.cluster = props.cluster;
-    } else {
-      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
-      this.cluster = { arn: cluster.arn, name: cluster.name };
-    }
+    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
 
     // The checks only connect to the scratch database: the task role may do nothing.

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { assumedByService, policyDocument } from './policy-document';
@@ -174,12 +175,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       environment: aws,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
-    if (props.cluster ?? source.cluster) {
-      this.cluster = (props.cluster ?? source.cluster)!;
-    } else {
-      const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, child);
-      this.cluster = { arn: cluster.arn, name: cluster.name };
-    }
+    this.cluster = givenOrNewEcsCluster(name, props.cluster ?? source.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
 
     const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
