@@ -42,8 +42,6 @@ export class ProgressReporter {
   private last = { at: Date.now(), bytes: 0 };
   private readonly estimate?: ProgressEstimate;
   private readonly terminal?: ProgressTerminal;
-  /** Whether a line is drawn that no newline has ended yet. */
-  private lineOpen = false;
   /** Whether the final state was drawn and ended (by {@link ProgressReporter.stop} or a report after it). */
   private finished = false;
   private stopped = false;
@@ -94,12 +92,15 @@ export class ProgressReporter {
     this.last = { at: now, bytes };
   }
 
-  /** Stops reporting; a terminal line is ended with its final state, so later output starts on a line of its own. */
+  /**
+   * Stops reporting. On a terminal the line is drawn with its final state and ended, so later output starts on a line
+   * of its own; also when the work ended before the first redraw, so a person sees every phase that ran.
+   */
   public stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.stopped = true;
-    if (this.lineOpen) {
+    if (this.terminal && !this.finished) {
       this.draw();
       this.finish();
     }
@@ -107,7 +108,6 @@ export class ProgressReporter {
 
   private finish(): void {
     this.terminal!.write('\n');
-    this.lineOpen = false;
     this.finished = true;
   }
 
@@ -118,6 +118,5 @@ export class ProgressReporter {
     }, this.estimate);
     // Back to the start of the line and clear it, so a shorter line leaves nothing of the longer one behind.
     this.terminal!.write(`\r\x1b[K${line}`);
-    this.lineOpen = true;
   }
 }

@@ -99,6 +99,13 @@ describe('ProgressReporter', () => {
     expect(logs.text()).toBe('');
   });
 
+  test('on a terminal it draws the final state of work that ended before the first redraw', () => {
+    const terminal = recorder(true);
+    const reporter = new ProgressReporter(pino(recorder(false)), 'download', 1000, () => ({ bytes: 3 * MB }), { terminal }).start();
+    reporter.stop();
+    expect(terminal.text()).toMatch(/^\r\x1b\[Kdownload: 3\.0 MB in \d+s.*\n$/s);
+  });
+
   test('elsewhere it logs the JSON progress lines it always has and draws nothing', () => {
     const pipe = recorder(false);
     const logs = recorder(false);
