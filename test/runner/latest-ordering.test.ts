@@ -11,32 +11,32 @@ import { runPgBackup, startPgBackup, type PgBackupProcess, type PgBackupRun } fr
 /** The runner's log line once the snapshot is exported: from here on the dump's data is fixed. */
 const SNAPSHOT_TAKEN = /"msg":"dump started"/;
 
-/** The pid of the `pg_dump` a runner process started, once it runs. */
-async function pgDumpChildOf(runnerPid: number): Promise<number> {
-  for (;;) {
-    for (const entry of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // the process ended while the list was read
-      }
-      // pid (comm) state ppid …
-      const match = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
-      if (match && match[1] === 'pg_dump' && Number(match[2]) === runnerPid) return Number(entry);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * A PG_BIN_DIR of the real tools whose pg_dump, when the runner starts it on its exported snapshot, waits until the
+ * file `release` exists: the dump's data is fixed, and nothing of it has reached the store.
+ */
+function binDirHeldAfterSnapshot(realBinDir: string, release: string): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-held-bin-'));
+  for (const tool of fs.readdirSync(realBinDir)) {
+    if (tool !== 'pg_dump') fs.symlinkSync(path.join(realBinDir, tool), path.join(directory, tool));
   }
+  const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+  fs.writeFileSync(path.join(directory, 'pg_dump'), [
+    '#!/bin/sh',
+    `case "$*" in *--snapshot=*) while [ ! -e ${quote(release)} ]; do sleep 0.02; done ;; esac`,
+    `exec ${quote(path.join(realBinDir, 'pg_dump'))} "$@"`,
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return directory;
 }
 
 /** Twenty-four runs of the CLI, many at once, on a machine that may be busy. */
 const ALL_RUNS_MS = 600_000;
 
 /**
- * Two dumps of one database into one location that overlap. Each dump is held still by stopping its
- * pg_dump (SIGSTOP) right after the snapshot is taken: a real slow dump, whose runner waits for data with
- * no request to the store in flight. So the test decides which of them finishes first.
+ * Two dumps of one database into one location that overlap. Each dump is held still right after its snapshot is
+ * taken, by a pg_dump that waits before it starts: a real slow dump, whose runner waits for data with no request to
+ * the store in flight. So the test decides which of them finishes first, however fast the machine.
  */
 describe('latest only ever moves to a backup with a newer snapshot', () => {
   const pg = usePostgres();
@@ -93,13 +93,12 @@ describe('latest only ever moves to a backup with a newer snapshot', () => {
   const cliEnv = (store: Store) => ({ PG_BIN_DIR: pg().binDir, ...store.env() });
   const dumpArgs = (store: Store, prefix: string) => ['dump', '--database-url', pg().url('ledger'), '--to', store.uri(prefix)];
 
-  /** Starts a dump and holds its pg_dump still once the snapshot is taken; `resume` lets it go on. */
+  /** Starts a dump whose pg_dump waits once the snapshot is taken; `resume` lets it go on. */
   async function dumpHeldAfterSnapshot(store: Store, prefix: string): Promise<PgBackupProcess & { resume(): void }> {
-    const dump = startPgBackup(dumpArgs(store, prefix), cliEnv(store));
+    const release = path.join(fileRoot, `release-${Math.random().toString(16).slice(2)}`);
+    const dump = startPgBackup(dumpArgs(store, prefix), { ...cliEnv(store), PG_BIN_DIR: binDirHeldAfterSnapshot(pg().binDir, release) });
     await dump.waitForStderr(SNAPSHOT_TAKEN);
-    const pgDump = await pgDumpChildOf(dump.child.pid!);
-    process.kill(pgDump, 'SIGSTOP');
-    return { ...dump, resume: () => process.kill(pgDump, 'SIGCONT') };
+    return { ...dump, resume: () => fs.writeFileSync(release, '') };
   }
 
   /** Both backups verified: the older by its id, the newer as the one `--latest` takes. */
