@@ -59,13 +59,25 @@ describe('small writes to a backup store appear whole, once, and replace only wh
       expect((await store.getBytes(`${kind}/pointer`))?.toString()).toBe('b');
     });
 
-    (conditionalReplace ? test : test.skip)('a replace of a version that changed since it was read is refused', async () => {
-      await store.putBytes(`${kind}/contended`, Buffer.from('a'));
-      const stale = (await store.getVersioned(`${kind}/contended`))!;
-      await store.putBytes(`${kind}/contended`, Buffer.from('b'), { replacing: stale.version });
-      await expect(store.putBytes(`${kind}/contended`, Buffer.from('c'), { replacing: stale.version })).rejects.toThrow(StoreConflictError);
-      expect((await store.getBytes(`${kind}/contended`))?.toString()).toBe('b');
-    });
+    if (conditionalReplace) {
+      test('a replace of a version that changed since it was read is refused', async () => {
+        await store.putBytes(`${kind}/contended`, Buffer.from('a'));
+        const stale = (await store.getVersioned(`${kind}/contended`))!;
+        await store.putBytes(`${kind}/contended`, Buffer.from('b'), { replacing: stale.version });
+        await expect(store.putBytes(`${kind}/contended`, Buffer.from('c'), { replacing: stale.version })).rejects.toThrow(StoreConflictError);
+        expect((await store.getBytes(`${kind}/contended`))?.toString()).toBe('b');
+      });
+    } else {
+      // This server ignores the condition: the reason latest is re-read and compared after every write
+      // (latest-ordering.test.ts proves that in this store). Should the server start to honour it, this fails.
+      test('the server ignores the condition, so a replace of a version that changed since it was read goes through', async () => {
+        await store.putBytes(`${kind}/contended`, Buffer.from('a'));
+        const stale = (await store.getVersioned(`${kind}/contended`))!;
+        await store.putBytes(`${kind}/contended`, Buffer.from('b'), { replacing: stale.version });
+        await store.putBytes(`${kind}/contended`, Buffer.from('c'), { replacing: stale.version });
+        expect((await store.getBytes(`${kind}/contended`))?.toString()).toBe('c');
+      });
+    }
   });
 
   test('two replaces racing on one file pointer: exactly one wins', async () => {
