@@ -169,6 +169,12 @@ describe('ScheduledPgDump: CDK and Pulumi', () => {
     expect(permissions(pulumiRoleStatements('dump-scheduler-role'))).toEqual(cfnSchedulerPermissions('ecs:RunTask'));
   });
 
+  test('the schedule role has the same description', () => {
+    const cdkDescription = cfnResources('AWS::IAM::Role', cfnRoleId('DumpScheduleRole'))[0].properties.Description;
+    expect(engine.named('aws:iam/role:Role', 'dump-scheduler-role').inputs.description).toBe(cdkDescription);
+    expect(cdkDescription).toBe('Starts the scheduled pg_dump task in its cluster and tags it');
+  });
+
   test('the schedule is the same expression in the same time zone', () => {
     const cdkSchedule = cfnResources('AWS::Scheduler::Schedule', 'DumpSchedule0')[0].properties;
     const pulumiSchedule = engine.named('aws:scheduler/schedule:Schedule', 'dump-schedule-0').inputs;

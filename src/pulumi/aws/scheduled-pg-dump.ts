@@ -266,7 +266,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       'ecs-task-definition': { resources: this.taskDefinition.arn },
       'ecs-task': { resources: pulumi.interpolate`arn:${aws.partition}:ecs:${aws.region}:${aws.account}:task/${this.cluster.name}/*` },
       'dead-letter-queue': { resources: this.deadLetterQueue.arn },
-    }));
+    }), plan.descriptions.scheduleRole);
     this.schedules = plan.schedule.runs.map((run) => new scheduler.Schedule(`${name}-schedule-${run.index}`, {
       description: run.description,
       scheduleExpression: plan.schedule.scheduleExpression,
