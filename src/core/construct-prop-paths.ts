@@ -6,8 +6,8 @@ import { PropPaths } from './validation';
  */
 export const SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { 'logicalDump': 'dump', 'immutability': 'objectLock', 'alarms.rpoHours': 'rpoHours' };
 
-/** Where the policy of the Azure `ScheduledPgDump` is in its props: `dump` holds the logical dumps. */
-export const AZURE_SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { logicalDump: 'dump' };
+/** Where the policy of the Azure `ScheduledPgDump` is in its props: `dump` holds the logical dumps, `rpoHours` the watch's RPO. */
+export const AZURE_SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { 'logicalDump': 'dump', 'alarms.rpoHours': 'rpoHours' };
 
 /** Where the policy of a `ManagedPostgresBackupPlan` (CDK and Pulumi AWS) is in its props: `rpoHours` is the alarm's RPO. */
 export const MANAGED_BACKUP_PLAN_PROP_PATHS: PropPaths = { 'alarms.rpoHours': 'rpoHours' };

@@ -49,3 +49,22 @@ export function runnerDumpArgv(policy: LogicalDumpPolicy, options: RunnerDumpArg
   if (options.metricsNamespace !== undefined) argv.push('--metrics-namespace', options.metricsNamespace);
   return argv;
 }
+
+/** What a scheduled `pg-backup status` watches. */
+export interface RunnerStatusArgvOptions {
+  /** The location the dumps are written to, as `--to` of the dump. */
+  readonly from: string;
+  /** The database whose newest complete backup is watched. */
+  readonly database: string;
+  /** The recovery-point objective: the status fails when the newest complete backup is older, or there is none. */
+  readonly rpoHours: number;
+}
+
+/**
+ * The arguments of `pg-backup status` that fail (exit 1) when the newest complete dump of one database is older than
+ * the RPO or missing: run on a schedule by a job of its own, it pages when dumps stop for any reason, including a
+ * dump job that no longer runs at all and so never reports a failure.
+ */
+export function runnerStatusArgv(options: RunnerStatusArgvOptions): string[] {
+  return ['status', '--from', options.from, '--database', options.database, '--rpo', `${options.rpoHours}h`];
+}

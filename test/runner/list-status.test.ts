@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cli } from './support/in-process-cli';
+import { runnerStatusArgv } from '../../src/core/runner-argv';
 import { formatBytes, formatDuration } from '../../src/runner/cli-output';
 import { usePostgres } from '../support/postgres';
 
@@ -104,6 +105,14 @@ describe('pg-backup list and status of a location with complete, broken, partial
     expect(run.results[0]).toMatchObject({ command: 'status', ok: false, exitCode: 1, rpoSeconds: 31_536_000, olderThanRpo: ['billing'] });
     expect(run.results[0].error).toMatch(/^billing \(newest complete backup \d+d( \d+h)? old\) is older than the RPO of 365d$/);
     expect(run.results[0].databases.map((status: any) => [status.database, status.olderThanRpo])).toEqual([['billing', true], ['orders', false]]);
+  });
+
+  test('the status a scheduled RPO watch runs fails on a database whose newest dump is too old or missing, and passes on a fresh one', async () => {
+    const watch = async (database: string) => cli(runnerStatusArgv({ from, database, rpoHours: 26 }));
+    const [old, missing, recent] = await Promise.all([watch('billing'), watch('inventory'), watch('orders')]);
+    expect([old.exitCode, missing.exitCode, recent.exitCode]).toEqual([1, 1, 0]);
+    expect(old.results[0].error).toMatch(/^billing \(newest complete backup \d+d( \d+h)? old\) is older than the RPO of 1d 2h/);
+    expect(missing.results[0].error).toMatch(/^inventory \(no complete backup\) is older than the RPO of 1d 2h/);
   });
 
   test('status --rpo of a database that is within it exits 0', async () => {

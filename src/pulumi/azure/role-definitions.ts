@@ -7,6 +7,8 @@ import * as pulumi from '@pulumi/pulumi';
 export const AZURE_BUILT_IN_ROLES = {
   /** Read, write, list and delete blobs: the dump job's identity, on its one container. */
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  /** Read and list blobs: the RPO watch's identity, on the dumps' one container. */
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
   /** Read secret contents: the dump job's identity, on the one database secret. */
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
   /** Pull images: the dump job's identity, on the runner image's registry. */

@@ -15,10 +15,10 @@ import {
 } from './runner-connection';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
 import { checkDatabaseNames } from '../../core/database-name';
-import { resolveLogicalDump, resolveVerification } from '../../core/defaults';
+import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/defaults';
 import { LifecycleTransition } from '../../core/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy';
-import { runnerDumpArgv } from '../../core/runner-argv';
+import { runnerDumpArgv, runnerStatusArgv } from '../../core/runner-argv';
 import { renderAzureJobCron } from '../../core/schedule';
 import { checkPolicy } from '../../core/validate-policy';
 import { Validator } from '../../core/validation';
@@ -69,6 +69,14 @@ export interface ScheduledPgDumpProps {
    * @default - daily at 02:00 UTC, custom format, kept 30 days
    */
   readonly dump?: LogicalDumpPolicy;
+  /**
+   * The recovery-point objective in hours. Every hour a watch job per database runs `pg-backup status --rpo` against
+   * the storage, with an identity that may only read it, and fails (raising the failed-execution alert) when the
+   * newest complete dump is older or missing: a dump that stops silently (a job disabled or deleted, a schedule that
+   * no longer fires, a replica that never starts) still pages.
+   * @default - the longest gap between two dumps, rounded up to hours, plus two: 26 for daily dumps
+   */
+  readonly rpoHours?: number;
   /**
    * Restore drills: on their schedule, the latest dump of each database is restored with `pg-backup verify` into a
    * scratch PostgreSQL running beside the runner, row counts are compared, and `checks` must each return `true`.
@@ -131,7 +139,7 @@ export interface ScheduledPgDumpProps {
 
 /** The policy values of the props, validated together. */
 type DumpPolicyProps = Pick<ScheduledPgDumpProps,
-  'databaseNames' | 'dump' | 'verification' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>;
+  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>;
 
 /**
  * `pg_dump` of one or more databases of an Azure Database for PostgreSQL flexible server on a schedule: a Container
@@ -153,6 +161,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
   public readonly dumpJobs: readonly app.Job[];
   /** One drill job per database, when `verification` is set. */
   public readonly drillJobs: readonly app.Job[];
+  /** One RPO watch job per database, in the order of `databaseNames`. */
+  public readonly rpoWatchJobs: readonly app.Job[];
+  /** The identity the RPO watch jobs run as: it may only read the dumps' container. */
+  public readonly rpoWatchIdentity: managedidentity.UserAssignedIdentity;
+  /** The recovery-point objective the watch jobs enforce, hours. */
+  public readonly rpoHours: number;
   /** One failed-execution alert per job. */
   public readonly alerts: readonly monitor.MetricAlert[];
   /** Resource id of the action group the alerts go to. */
@@ -169,6 +183,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     const policyProps: DumpPolicyProps = {
       databaseNames: props.databaseNames,
       dump: props.dump,
+      rpoHours: props.rpoHours,
       verification: props.verification,
       immutability: props.immutability,
       postgresMajorVersion: props.postgresMajorVersion,
@@ -184,6 +199,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     const dump = resolveLogicalDump(props.dump ?? {});
     this.dumpPolicy = dump;
     const cron = renderAzureJobCron(dump.schedule, 'logicalDump.schedule');
+    this.rpoHours = props.rpoHours ?? defaultRpoHours({ logicalDump: dump });
 
     this.storage = new BackupStorage(`${name}-storage`, {
       resourceGroupName: props.resourceGroupName,
@@ -326,12 +342,56 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     }
     this.drillJobs = drillJobs;
 
+    this.rpoWatchIdentity = new managedidentity.UserAssignedIdentity(`${name}-rpo-watch-identity`, {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: props.tags,
+    }, { parent: this });
+    const watchReader = new authorization.RoleAssignment(`${name}-rpo-watch-blob-reader`, {
+      scope: this.storage.container.id,
+      principalId: this.rpoWatchIdentity.principalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: roleDefinitionIdFor(this.storage.container.id, AZURE_BUILT_IN_ROLES.storageBlobDataReader),
+      description: 'pg-backup RPO watch: list and read the dumps in this container only',
+    }, { parent: this });
+    const watchPulls = props.imageRegistry?.registryId === undefined ? [] : [new authorization.RoleAssignment(`${name}-rpo-watch-image-pull`, {
+      scope: props.imageRegistry.registryId,
+      principalId: this.rpoWatchIdentity.principalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: roleDefinitionIdFor(props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull),
+      description: 'pg-backup RPO watch: pull the runner image',
+    }, { parent: this })];
+    this.rpoWatchJobs = this.databaseNames.map((database, index) => new app.Job(`${name}-rpo-watch-${index}`, {
+      ...common,
+      identity: { type: 'UserAssigned', userAssignedIdentities: [this.rpoWatchIdentity.id] },
+      configuration: {
+        triggerType: 'Schedule',
+        // Hourly, off the hour, so the alert follows a missed RPO by at most an hour.
+        scheduleTriggerConfig: { cronExpression: RPO_WATCH_CRON, parallelism: 1, replicaCompletionCount: 1 },
+        replicaTimeout: 600,
+        replicaRetryLimit: 1,
+        registries: props.imageRegistry ? [{ server: props.imageRegistry.server, identity: this.rpoWatchIdentity.id }] : undefined,
+      },
+      template: {
+        containers: [{
+          name: RUNNER_CONTAINER_NAME,
+          image: props.image,
+          args: this.uri.apply((from) => runnerStatusArgv({ from, database, rpoHours: this.rpoHours })),
+          env: [
+            { name: 'AZURE_CLIENT_ID', value: this.rpoWatchIdentity.clientId },
+            { name: 'PG_BACKUP_METRICS', value: 'off' },
+          ],
+          resources: { cpu: 0.25, memory: '0.5Gi' },
+        }],
+      },
+    }, { parent: this, dependsOn: [watchReader, ...watchPulls] }));
+
     const actionGroup = resolveActionGroup(this, name, props.resourceGroupName, props.alerts ?? {}, props.tags);
     this.actionGroupId = actionGroup.id;
-    const alertOn = (job: app.Job, id: string, what: string) => new monitor.MetricAlert(`${name}-${id}-failed`, {
+    const alertOn = (job: app.Job, id: string, description: string) => new monitor.MetricAlert(`${name}-${id}-failed`, {
       resourceGroupName: props.resourceGroupName,
       location: 'global',
-      description: `A ${what} failed; see the job's execution logs`,
+      description,
       severity: 1,
       enabled: true,
       scopes: [job.id],
@@ -355,8 +415,10 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       tags: props.tags,
     }, { parent: this });
     this.alerts = [
-      ...this.dumpJobs.map((job, index) => alertOn(job, `dump-${index}`, `pg_dump of ${this.databaseNames[index]}`)),
-      ...this.drillJobs.map((job, index) => alertOn(job, `drill-${index}`, `restore drill of ${this.databaseNames[index]}`)),
+      ...this.dumpJobs.map((job, index) => alertOn(job, `dump-${index}`, `A pg_dump of ${this.databaseNames[index]} failed; see the job's execution logs`)),
+      ...this.drillJobs.map((job, index) => alertOn(job, `drill-${index}`, `A restore drill of ${this.databaseNames[index]} failed; see the job's execution logs`)),
+      ...this.rpoWatchJobs.map((job, index) => alertOn(job, `rpo-watch-${index}`,
+        `No complete dump of ${this.databaseNames[index]} within the RPO of ${this.rpoHours} hours (or the watch could not read the storage); see the watch job's execution logs`)),
     ];
 
     this.registerOutputs({
@@ -364,10 +426,14 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       identityClientId: this.identity.clientId,
       dumpJobIds: this.dumpJobs.map((job) => job.id),
       drillJobIds: this.drillJobs.map((job) => job.id),
+      rpoWatchJobIds: this.rpoWatchJobs.map((job) => job.id),
       actionGroupId: this.actionGroupId,
     });
   }
 }
+
+/** When the RPO watch jobs run: every hour at minute 17 (UTC). */
+const RPO_WATCH_CRON = '17 * * * *';
 
 /** Replica sizes of the Consumption profile: 0.25 to 4 vCPUs in steps of 0.25. */
 const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
@@ -378,7 +444,7 @@ const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
  */
 function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
   validator.include(checkPolicy(
-    { platform: 'azure', logicalDump: props.dump ?? {}, verification: props.verification, immutability: props.immutability },
+    { platform: 'azure', logicalDump: props.dump ?? {}, alarms: { rpoHours: props.rpoHours }, verification: props.verification, immutability: props.immutability },
     validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),
   ));
   const names = props.databaseNames ?? ['postgres'];

@@ -32,6 +32,7 @@ async function deploy(props: Partial<ScheduledPgDumpProps> = {}): Promise<Schedu
   await Promise.all([
     ...dump.dumpJobs.map((job) => valueOf(job.id)),
     ...dump.drillJobs.map((job) => valueOf(job.id)),
+    ...dump.rpoWatchJobs.map((job) => valueOf(job.id)),
     ...dump.alerts.map((alert) => valueOf(alert.id)),
     ...dump.roleAssignments.map((assignment) => valueOf(assignment.id)),
     valueOf(dump.storage.managementPolicy.id),
@@ -99,7 +100,9 @@ describe('ScheduledPgDump storage', () => {
 describe('ScheduledPgDump identity', () => {
   test('the job identity may use blob data in its one container and read its one Key Vault secret, nothing more', async () => {
     const dump = await deploy();
-    const assignments = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs);
+    const principal = await valueOf(dump.identity.principalId);
+    const assignments = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)
+      .filter((assignment) => assignment.principalId === principal);
     const containerId = await valueOf(dump.storage.container.id);
     expect(assignments).toHaveLength(2);
     expect(assignments).toEqual(expect.arrayContaining([
@@ -183,8 +186,8 @@ describe('ScheduledPgDump job', () => {
 
   test('one job per database, each dumping its own database', async () => {
     await deploy({ databaseNames: ['orders', 'billing', 'auth'] });
-    const databases = engine.ofType('azure-native:app:Job').map((job) => parseCommandLine(job.inputs.template.containers[0].args).flags.database);
-    expect(databases).toEqual(['orders', 'billing', 'auth']);
+    const databases = [0, 1, 2].map((index) => parseCommandLine(engine.named('azure-native:app:Job', `orders-dump-${index}`).inputs.template.containers[0].args));
+    expect(databases.map((parsed) => [parsed.command, parsed.flags.database])).toEqual([['dump', 'orders'], ['dump', 'billing'], ['dump', 'auth']]);
   });
 
   test.each([
@@ -225,6 +228,52 @@ describe('ScheduledPgDump job', () => {
     await deploy({ alerts: { actionGroupId } });
     expect(engine.ofType('azure-native:monitor:ActionGroup')).toEqual([]);
     expect(engine.named('azure-native:monitor:MetricAlert', 'orders-dump-0-failed').inputs.actions).toEqual([{ actionGroupId }]);
+  });
+});
+
+describe('ScheduledPgDump RPO watch', () => {
+  test('every database gets an hourly job running pg-backup status with the RPO of the dump schedule, 26 hours for daily dumps', async () => {
+    await deploy({ databaseNames: ['orders', 'billing'] });
+    const watches = [0, 1].map((index) => engine.named('azure-native:app:Job', `orders-rpo-watch-${index}`).inputs);
+    expect(watches.map((job) => job.configuration.scheduleTriggerConfig.cronExpression)).toEqual(['17 * * * *', '17 * * * *']);
+    const parsed = watches.map((job) => parseCommandLine(job.template.containers[0].args));
+    expect(parsed.map(({ command, flags }) => [command, flags])).toEqual([
+      ['status', { from: 'azblob://ordersdumps/pg-dumps/pg-dumps', database: 'orders', rpo: '26h' }],
+      ['status', { from: 'azblob://ordersdumps/pg-dumps/pg-dumps', database: 'billing', rpo: '26h' }],
+    ]);
+  });
+
+  test.each([
+    ['dumps every 6 hours', { dump: { schedule: { expression: 'rate(6 hours)' } } }, '8h'],
+    ['an RPO set by the user', { rpoHours: 48 }, '48h'],
+  ])('the watched RPO follows %s', async (_, props, rpo) => {
+    const dump = await deploy(props);
+    expect(parseCommandLine(engine.named('azure-native:app:Job', 'orders-rpo-watch-0').inputs.template.containers[0].args).flags.rpo).toBe(rpo);
+    expect(`${dump.rpoHours}h`).toBe(rpo);
+  });
+
+  test('the watch runs as its own identity, which may only read the dumps\' container and holds no database secret', async () => {
+    const dump = await deploy({ imageRegistry: { server: 'teamregistry.azurecr.io', registryId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.ContainerRegistry/registries/team` } });
+    const job = engine.named('azure-native:app:Job', 'orders-rpo-watch-0').inputs;
+    const watchIdentity = await valueOf(dump.rpoWatchIdentity.id);
+    expect(watchIdentity).not.toBe(await valueOf(dump.identity.id));
+    expect(job.identity.userAssignedIdentities).toEqual([watchIdentity]);
+    expect(job.configuration.secrets).toBeUndefined();
+    expect(job.template.containers[0].env.map((variable: any) => variable.name)).toEqual(['AZURE_CLIENT_ID', 'PG_BACKUP_METRICS']);
+    const principal = await valueOf(dump.rpoWatchIdentity.principalId);
+    const grants = engine.ofType('azure-native:authorization:RoleAssignment').filter((assignment) => assignment.inputs.principalId === principal);
+    expect(grants.map((assignment) => [assignment.inputs.scope, assignment.inputs.roleDefinitionId.split('/').pop()]).sort()).toEqual([
+      [`/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.ContainerRegistry/registries/team`, '7f951dda-4ed3-4680-a7ca-43fe172d538d'],
+      [await valueOf(dump.storage.container.id), '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'],
+    ]);
+  });
+
+  test('a failed watch raises an alert that names the database and the RPO', async () => {
+    const dump = await deploy();
+    const alert = engine.named('azure-native:monitor:MetricAlert', 'orders-rpo-watch-0-failed').inputs;
+    expect(alert.scopes).toEqual([await valueOf(dump.rpoWatchJobs[0].id)]);
+    expect(alert.description).toBe('No complete dump of postgres within the RPO of 26 hours (or the watch could not read the storage); see the watch job\'s execution logs');
+    expect(alert.criteria.allOf[0].dimensions).toEqual([{ name: 'state', operator: 'Include', values: ['Failed'] }]);
   });
 });
 

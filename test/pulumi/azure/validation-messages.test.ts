@@ -56,6 +56,18 @@ describe('a validation error names the resource and the prop as the user wrote i
       line: 'nightly-dump: dump.tables[1] is " "; allowed: a non-empty name',
     },
     {
+      name: 'ScheduledPgDump: an RPO shorter than the gap between two dumps',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, rpoHours: 12 }),
+      line: 'nightly-dump: rpoHours is 12; allowed: an integer from 24 to 8784 hours (dump.schedule runs up to 24 hours apart, so a shorter RPO alarms between every two backups)',
+    },
+    {
+      name: 'ScheduledPgDump: an RPO that is not a whole number of hours',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, rpoHours: 0.5 }),
+      line: 'nightly-dump: rpoHours is 0.5; allowed: an integer from 1 to 8784 hours',
+    },
+    {
       name: 'ScheduledPgDump: a schedule Container Apps Jobs cannot run',
       construct: 'nightly-dump',
       build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { schedule: { expression: '0 2 * * *', timezone: 'Europe/Berlin' } } }),
