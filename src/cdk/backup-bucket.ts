@@ -6,10 +6,10 @@ import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
 import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
 import { BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup } from '../core/aws/iam-action-groups';
-import { dumpBucketLifecycleRules } from '../core/lifecycle';
-import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
-import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy';
-import { Validator } from '../core/validation';
+import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
+import { dumpBucketLifecycleRules } from '../core/policy/lifecycle';
+import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy/policy';
+import { Validator } from '../core/policy/validation';
 
 export { ACCESS_LOG_PREFIX } from './secure-bucket';
 

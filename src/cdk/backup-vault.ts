@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
-import { ResolvedVaultLock } from '../core/managed-backup-plan';
+import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 
 /**
  * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and

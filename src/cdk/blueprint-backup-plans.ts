@@ -10,10 +10,10 @@ import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { defaultBackupPlanSchedule, resolveBackupPlan, resolveManagedSnapshots } from '../core/defaults';
-import { resolveVaultLock } from '../core/managed-backup-plan';
-import { BackupPolicy } from '../core/policy';
-import { renderAwsBackupSchedule } from '../core/schedule';
+import { resolveVaultLock } from '../core/aws/managed-backup-plan';
+import { defaultBackupPlanSchedule, resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
+import { BackupPolicy } from '../core/policy/policy';
+import { renderAwsBackupSchedule } from '../core/policy/schedule';
 
 /**
  * The managed servers' own automated backups, and their AWS Backup plans: one vault for the fleet, one plan per

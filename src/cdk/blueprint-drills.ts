@@ -19,11 +19,11 @@ import {
 import { postgresServerImage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { CHECKS_DIRECTORY, SCRATCH_TARGET_URL } from './verify-restore';
-import { blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../core/blueprint-drill-groups';
-import { renderEventBridgeSchedule } from '../core/schedule';
+import { blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../core/aws/blueprint-drill-groups';
 import {
   DrillPlaceholder, DrillResourceKind, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
-} from '../core/state-machines';
+} from '../core/aws/state-machines';
+import { renderEventBridgeSchedule } from '../core/policy/schedule';
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server, the checks of every

@@ -17,14 +17,14 @@ import {
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../core/blueprint-server';
-import { CostEstimate } from '../core/cost-estimate';
-import { resolveLogicalDump } from '../core/defaults';
-import { dumpTaskEphemeralStorageGiB } from '../core/dump-scratch-storage';
-import { ImmutabilityPolicy } from '../core/policy';
-import { runbookFileName } from '../core/runbook';
-import { runnerDumpArgv } from '../core/runner-argv';
-import { renderEventBridgeSchedule } from '../core/schedule';
+import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../core/aws/blueprint-server';
+import { dumpTaskEphemeralStorageGiB } from '../core/aws/fargate-sizes';
+import { CostEstimate } from '../core/policy/cost-estimate';
+import { resolveLogicalDump } from '../core/policy/defaults';
+import { ImmutabilityPolicy } from '../core/policy/policy';
+import { runbookFileName } from '../core/policy/runbook';
+import { renderEventBridgeSchedule } from '../core/policy/schedule';
+import { runnerDumpArgv } from '../core/postgres/runner-argv';
 
 /** What the fleet's dumps are made of. */
 export interface BlueprintFleetDumps {

@@ -7,11 +7,11 @@ import { PostgresDatabase, RUNNER_DATABASE_SECRET_ENV } from './database-connect
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { BlueprintServer, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
-import { BackupTierOptions } from '../core/backup-tier';
-import { pitrNotAppliedMessage, planBlueprintServer } from '../core/blueprint-server';
-import { checkManagedBackupPlan } from '../core/managed-backup-plan';
-import { BackupPolicy, ImmutabilityPolicy } from '../core/policy';
-import { Validator } from '../core/validation';
+import { pitrNotAppliedMessage, planBlueprintServer } from '../core/aws/blueprint-server';
+import { checkManagedBackupPlan } from '../core/aws/managed-backup-plan';
+import { BackupTierOptions } from '../core/policy/backup-tier';
+import { BackupPolicy, ImmutabilityPolicy } from '../core/policy/policy';
+import { Validator } from '../core/policy/validation';
 
 /** A server as the blueprint resolved it. */
 export interface ServerPlan {

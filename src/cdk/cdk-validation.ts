@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PropPaths, ValidationOptions } from '../core/validation';
+import { PropPaths, ValidationOptions } from '../core/policy/validation';
 
 /**
  * Tells whether a value is a CDK token (a reference to a deploy-time value): such values are skipped by every

@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DrillIamActionGroup, DrillResourceKind } from '../core/state-machines';
+import { DrillIamActionGroup, DrillResourceKind } from '../core/aws/state-machines';
 
 /** The resources (and conditions) one kind of drill action is scoped to. */
 export type DrillResourceScope = Pick<iam.PolicyStatementProps, 'resources' | 'conditions'>;

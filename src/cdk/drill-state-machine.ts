@@ -11,9 +11,9 @@ import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
-import { ScheduleSpec } from '../core/policy';
-import { EventBridgeSchedule, renderEventBridgeSchedule } from '../core/schedule';
-import { DrillResourceKind, RestoreDrillStateMachine } from '../core/state-machines';
+import { DrillResourceKind, RestoreDrillStateMachine } from '../core/aws/state-machines';
+import { ScheduleSpec } from '../core/policy/policy';
+import { EventBridgeSchedule, renderEventBridgeSchedule } from '../core/policy/schedule';
 
 /** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
 export interface DrillStateMachineProps {

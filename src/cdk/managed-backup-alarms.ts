@@ -13,8 +13,8 @@ import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
-import { RESTORABLE_TIME_LAG_METRIC, restorableTimeCheck } from '../core/restorable-time-check';
-import { DrillPlaceholder, DrillResourceKind } from '../core/state-machines';
+import { RESTORABLE_TIME_LAG_METRIC, restorableTimeCheck } from '../core/aws/restorable-time-check';
+import { DrillPlaceholder, DrillResourceKind } from '../core/aws/state-machines';
 
 /** AWS Backup's own CloudWatch namespace. */
 export const AWS_BACKUP_METRIC_NAMESPACE = 'AWS/Backup';

@@ -14,14 +14,14 @@ import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../core/construct-prop-paths';
-import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, defaultBackupPlanSchedule, resolveBackupPolicy } from '../core/defaults';
 import {
   ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
-} from '../core/managed-backup-plan';
-import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../core/policy';
-import { renderAwsBackupSchedule } from '../core/schedule';
-import { Validator } from '../core/validation';
+} from '../core/aws/managed-backup-plan';
+import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../core/policy/construct-prop-paths';
+import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, defaultBackupPlanSchedule, resolveBackupPolicy } from '../core/policy/defaults';
+import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../core/policy/policy';
+import { renderAwsBackupSchedule } from '../core/policy/schedule';
+import { Validator } from '../core/policy/validation';
 
 /** The backup plan a {@link ManagedPostgresBackupPlan} gets when it is given none: one daily rule, kept 35 days. */
 export const DEFAULT_MANAGED_BACKUP_PLAN: BackupPlanPolicy = { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }] };

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { DatabaseStorageEncryption } from '../core/managed-backup-plan';
+import { DatabaseStorageEncryption } from '../core/aws/managed-backup-plan';
 
 /** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
 export type ManagedPostgresKind = 'instance' | 'aurora-cluster';

@@ -13,7 +13,7 @@ import { renderPlannedAlarms } from './planned-alarms';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
-import { DrillPlaceholder, RestoreDrillMetric } from '../core/state-machines';
+import { DrillPlaceholder, RestoreDrillMetric } from '../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
 import { ecsTaskFailedDetail } from '../core/aws/scheduled-pg-dump';
-import { EventBridgeSchedule } from '../core/schedule';
+import { EventBridgeSchedule } from '../core/policy/schedule';
 
 /** The EventBridge Scheduler expression of a planned schedule, in its time zone. */
 export function plannedScheduleExpression(schedule: EventBridgeSchedule): scheduler.ScheduleExpression {

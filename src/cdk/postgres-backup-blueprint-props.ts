@@ -9,10 +9,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PostgresDatabase } from './database-connection';
-import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../core/backup-tier';
-import { BlueprintCostEstimateInputs } from '../core/blueprint-server';
-import { VaultLockSettings } from '../core/managed-backup-plan';
-import { BackupPolicy } from '../core/policy';
+import { BlueprintCostEstimateInputs } from '../core/aws/blueprint-server';
+import { VaultLockSettings } from '../core/aws/managed-backup-plan';
+import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../core/policy/backup-tier';
+import { BackupPolicy } from '../core/policy/policy';
 
 /** Name of the runner container in the fleet's dump and verify task definitions. */
 export const BLUEPRINT_RUNNER_CONTAINER_NAME = 'runner';

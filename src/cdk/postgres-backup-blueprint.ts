@@ -25,14 +25,14 @@ import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupB
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
 import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
-import { BackupTierOptions } from '../core/backup-tier';
-import { blueprintTierPolicy, checkBlueprintFleetSettings } from '../core/blueprint-server';
-import { CostEstimate } from '../core/cost-estimate';
-import { resolveImmutability } from '../core/defaults';
-import { dumpBucketLifecycleRules } from '../core/lifecycle';
-import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
-import { ImmutabilityPolicy } from '../core/policy';
-import { Validator } from '../core/validation';
+import { blueprintTierPolicy, checkBlueprintFleetSettings } from '../core/aws/blueprint-server';
+import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
+import { BackupTierOptions } from '../core/policy/backup-tier';
+import { CostEstimate } from '../core/policy/cost-estimate';
+import { resolveImmutability } from '../core/policy/defaults';
+import { dumpBucketLifecycleRules } from '../core/policy/lifecycle';
+import { ImmutabilityPolicy } from '../core/policy/policy';
+import { Validator } from '../core/policy/validation';
 
 export * from './postgres-backup-blueprint-props';
 

@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import type { DrillIamActionGroup, DrillResourceKind } from '../core/state-machines';
+import type { DrillIamActionGroup, DrillResourceKind } from '../core/aws/state-machines';
 
 /**
  * The AwsSolutions (cdk-nag) findings the constructs of this module cause by design, each acknowledged on the exact

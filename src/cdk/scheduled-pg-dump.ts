@@ -23,7 +23,7 @@ import { runnerImageFromPackage } from './runner-image';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
 import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
 import { ScheduledPgDumpOptions, ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand } from '../core/aws/scheduled-pg-dump';
-import { LogicalDumpPolicy } from '../core/policy';
+import { LogicalDumpPolicy } from '../core/policy/policy';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
 export { DUMP_CONTAINER_NAME } from '../core/aws/scheduled-pg-dump';

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ImmutabilityPolicy } from '../core/policy';
+import { ImmutabilityPolicy } from '../core/policy/policy';
 
 /** Key prefix of the backup bucket's server access logs in the log bucket. */
 export const ACCESS_LOG_PREFIX = 'backup-bucket/';

@@ -23,7 +23,7 @@ import {
   CHECKS_RUNNER_CONTAINER_NAME, RowCountBound, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
   planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, DrillResourceKind, RestoreDrillMetric } from '../core/state-machines';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillMetric } from '../core/aws/state-machines';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
 

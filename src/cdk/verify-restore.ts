@@ -16,11 +16,11 @@ import { renderPlannedAlarms } from './planned-alarms';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { DrillPlaceholder, RestoreDrillMetric } from '../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
   VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand,
 } from '../core/aws/verify-restore';
-import { DrillPlaceholder, RestoreDrillMetric } from '../core/state-machines';
 
 export {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,

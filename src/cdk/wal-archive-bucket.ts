@@ -5,12 +5,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
-import { ArchiveObjectPrefixes, walArchiveLifecycleRules } from '../core/lifecycle';
-import { LifecycleRule, LifecycleTransition, validateLifecycleRules } from '../core/lifecycle-rules';
-import { renderS3LifecycleConfiguration } from '../core/lifecycle-s3';
-import { ImmutabilityPolicy, PitrPolicy } from '../core/policy';
-import { Validator } from '../core/validation';
-import { minimumWalRetentionDays } from '../core/wal-retention';
+import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
+import { ArchiveObjectPrefixes, walArchiveLifecycleRules } from '../core/policy/lifecycle';
+import { LifecycleRule, LifecycleTransition, validateLifecycleRules } from '../core/policy/lifecycle-rules';
+import { ImmutabilityPolicy, PitrPolicy } from '../core/policy/policy';
+import { Validator } from '../core/policy/validation';
+import { minimumWalRetentionDays } from '../core/policy/wal-retention';
 
 /** Id of the S3 request-metrics filter on the WAL prefix (the `FilterId` dimension of `AWS/S3` request metrics). */
 export const WAL_REQUEST_METRICS_FILTER_ID = 'wal-archive';

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ValidationOptions, Validator } from '../core/validation';
+import { ValidationOptions, Validator } from '../core/policy/validation';
 
 /**
  * Tells whether a value is not known while the program runs: a `pulumi.Output` (another resource's

@@ -2,7 +2,7 @@ import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
-import { splitSqlStatements } from '../core/sql-statements';
+import { splitSqlStatements } from '../core/postgres/sql-statements';
 
 /** SQLSTATE `duplicate_object`: the role or tablespace is already there. */
 const DUPLICATE_OBJECT = '42710';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { Client } from 'pg';
 import { CHECK_ROLE, inReadOnlyTransaction, isReadOnlyViolation, querySingleStatement } from './read-only-query';
 import { UsageError, errorMessage } from './runner-error';
-import { splitSqlStatements } from '../core/sql-statements';
+import { splitSqlStatements } from '../core/postgres/sql-statements';
 
 /** A check statement and its outcome. */
 export interface CheckOutcome {

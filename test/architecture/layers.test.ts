@@ -65,6 +65,33 @@ const ALLOWED_LAYERS: Record<string, readonly string[]> = {
 /** Packages that are a framework or cloud SDK: only the front end made for them (or the runner, for SDKs) loads them. */
 const FRAMEWORK_PACKAGES = /^(aws-cdk-lib|constructs|@pulumi\/|@aws-sdk\/|@azure\/|pg$|pino$|commander$)/;
 
+/**
+ * The folder of core a core file is in: `policy` (cloud-neutral model, rules, defaults, lifecycle, cost), `postgres`
+ * (how PostgreSQL and its tools are called and configured), `aws` or `azure` (shaped by one cloud); `index` for
+ * `core/index.ts`, which only re-exports. Undefined for a file outside core.
+ */
+function coreFolderOf(file: string): string | undefined {
+  if (!file.startsWith('core/')) return undefined;
+  const rest = file.slice('core/'.length);
+  return rest.includes('/') ? rest.slice(0, rest.indexOf('/')) : rest.replace(/\.ts$/, '');
+}
+
+/** For each folder of core, the folders it must never import: the cloud-neutral ones no cloud, a cloud no other cloud. */
+const FORBIDDEN_CORE_FOLDERS: Record<string, readonly string[]> = {
+  policy: ['aws', 'azure'],
+  postgres: ['aws', 'azure'],
+  aws: ['azure'],
+  azure: ['aws'],
+  index: [],
+};
+
+/** The imports in `graph` that cross from a folder of core into one it must not import, as `file imports specifier`. */
+function coreFolderCrossings(graph: ReadonlyMap<string, readonly ImportEdge[]>): string[] {
+  return [...graph].filter(([file]) => coreFolderOf(file) !== undefined).flatMap(([file, edges]) => edges
+    .filter((edge) => edge.target !== undefined && FORBIDDEN_CORE_FOLDERS[coreFolderOf(file)!]?.includes(coreFolderOf(edge.target)!))
+    .map((edge) => `${file} imports ${edge.specifier}`));
+}
+
 describe('the layers of the package', () => {
   test('every source file is in a known layer', () => {
     expect(FILES.filter((file) => !(layerOf(file) in ALLOWED_LAYERS))).toEqual([]);
@@ -108,5 +135,27 @@ describe('the layers of the package', () => {
     };
     FILES.forEach((file) => state.has(file) || visit(file));
     expect(circles).toEqual([]);
+  });
+  test('every core file is in a folder that says what it is: policy, postgres, aws or azure (only the index at the top)', () => {
+    const elsewhere = FILES.filter((file) => coreFolderOf(file) !== undefined && !(coreFolderOf(file)! in FORBIDDEN_CORE_FOLDERS));
+    expect(elsewhere).toEqual([]);
+  });
+
+  test('core/policy and core/postgres import nothing from core/aws or core/azure, and core/aws and core/azure never import each other', () => {
+    expect(coreFolderCrossings(GRAPH)).toEqual([]);
+  });
+
+  test('an import from a cloud-neutral folder into a cloud folder, or from one cloud into the other, is reported', () => {
+    const graph = new Map<string, ImportEdge[]>([
+      ['core/policy/a.ts', [{ specifier: '../aws/b', target: 'core/aws/b.ts' }, { specifier: './c', target: 'core/policy/c.ts' }]],
+      ['core/postgres/d.ts', [{ specifier: '../azure/e', target: 'core/azure/e.ts' }, { specifier: '../policy/c', target: 'core/policy/c.ts' }]],
+      ['core/azure/e.ts', [{ specifier: '../aws/b', target: 'core/aws/b.ts' }]],
+      ['core/aws/b.ts', [{ specifier: '../policy/c', target: 'core/policy/c.ts' }, { specifier: '../postgres/d', target: 'core/postgres/d.ts' }]],
+    ]);
+    expect(coreFolderCrossings(graph)).toEqual([
+      'core/policy/a.ts imports ../aws/b',
+      'core/postgres/d.ts imports ../azure/e',
+      'core/azure/e.ts imports ../aws/b',
+    ]);
   });
 });

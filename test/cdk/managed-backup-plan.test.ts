@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { actionsOf, logicalIdOf, statementsOfRole } from './stacks';
 import { ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, ManagedPostgresDatabase, PROTECTION_METADATA_TYPE } from '../../src/cdk';
-import { aslProblems } from '../core/state-machines/drill-harness';
+import { aslProblems } from '../core/aws/state-machines/drill-harness';
 
 const FRANKFURT_VAULT = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:orders-copies';
 const OFFSITE_VAULT = 'arn:aws:backup:eu-west-1:210987654321:backup-vault:orders-offsite';

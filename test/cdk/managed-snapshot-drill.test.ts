@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { TEST_RUNNER_IMAGE, actionsOf, logicalIdOf, statementsOfRole } from './stacks';
 import { ManagedPostgresDatabase, SnapshotRestoreDrill, SnapshotRestoreDrillProps } from '../../src/cdk';
-import { TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../core/state-machines/drill-harness';
+import { TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../core/aws/state-machines/drill-harness';
 
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/backups/5e6f';
 const ENDPOINT = { Address: 'pg-drill-1.abc.eu-west-1.rds.amazonaws.com', Port: 5433 };

@@ -6,7 +6,7 @@ import {
   ManagedPostgresBackupPlan, ManagedPostgresDatabase, PostgresBackupBlueprint, ScheduledPgDump, SelfHostedPitrArchive,
   SnapshotRestoreDrill, VerifyRestore,
 } from '../../src/cdk';
-import { BackupTier } from '../../src/core/backup-tier';
+import { BackupTier } from '../../src/core/policy/backup-tier';
 import { BAD_DATABASE_NAMES, BAD_DATABASE_NAME_LINES, testValidationCases, validationErrorOf } from '../support/validation-cases';
 
 type Fixture = { stack: Stack; vpc: ec2.Vpc; instance: rds.DatabaseInstance };

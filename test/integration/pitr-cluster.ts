@@ -4,12 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import { ArchiveRepository } from '../../src/core/archive-repository';
+import { ArchiveRepository } from '../../src/core/postgres/archive-repository';
 import {
   PgBackRestS3Keys, RenderedPgBackRestConf, pgBackRestBackupArgv, pgBackRestCheckArgv, pgBackRestStanzaCreateArgv, renderPgBackRestConf,
-} from '../../src/core/pgbackrest-conf';
-import { RenderedPostgresSettings } from '../../src/core/postgres-settings';
-import { renderArchiveSettings } from '../../src/core/postgresql-conf';
+} from '../../src/core/postgres/pgbackrest-conf';
+import { RenderedPostgresSettings } from '../../src/core/postgres/postgres-settings';
+import { renderArchiveSettings } from '../../src/core/postgres/postgresql-conf';
 import { parseCommandLine } from '../../src/runner/cli-commands';
 import { FlagReader, readCommonOptions } from '../../src/runner/cli-options';
 import { DrillPitrCommandReport, drillPitrCommand } from '../../src/runner/drill-pitr-command';

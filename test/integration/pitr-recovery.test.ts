@@ -22,8 +22,8 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PitrCluster, commitOrders, drillPitr, runAsServerUser, startPitrCluster, usePitrCluster } from './pitr-cluster';
-import { pgBackRestInfoArgv, pgBackRestRestoreArgv, renderPgBackRestConf } from '../../src/core/pgbackrest-conf';
-import { renderRecoveryConf } from '../../src/core/recovery-conf';
+import { pgBackRestInfoArgv, pgBackRestRestoreArgv, renderPgBackRestConf } from '../../src/core/postgres/pgbackrest-conf';
+import { renderRecoveryConf } from '../../src/core/postgres/recovery-conf';
 import { useS3 } from '../support/s3';
 
 const BUCKET = 'pitr-archive';

@@ -7,7 +7,7 @@ import {
   lifecycleFromCloudFormation, lifecycleFromPulumi, permissions,
 } from './normalize';
 import * as cdk from '../../src/cdk';
-import { BackupPlanPolicy, LogicalDumpPolicy, PitrPolicy, VerificationPolicy } from '../../src/core/policy';
+import { BackupPlanPolicy, LogicalDumpPolicy, PitrPolicy, VerificationPolicy } from '../../src/core/policy/policy';
 import * as pulumiAws from '../../src/pulumi/aws';
 import { databaseStack } from '../cdk/stacks';
 import { AwsMockEngine, installAwsMocks, valueOf } from '../pulumi/aws/aws-mocks';

@@ -1,7 +1,7 @@
 import * as rds from '@pulumi/aws/rds';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cdk from '../../src/cdk';
-import { BackupTier } from '../../src/core/backup-tier';
+import { BackupTier } from '../../src/core/policy/backup-tier';
 import * as pulumiAws from '../../src/pulumi/aws';
 import { databaseStack, minimalDumpProps } from '../cdk/stacks';
 import { AwsMockEngine, installAwsMocks } from '../pulumi/aws/aws-mocks';

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, failureOf, installAzureMocks, valueOf } from './azure/azure-mocks';
-import { formatIssue, PolicyValidationError, Validator } from '../../src/core/validation';
+import { formatIssue, PolicyValidationError, Validator } from '../../src/core/policy/validation';
 import { containsUnresolvedPulumiValue, isUnresolvedPulumiValue, validateWhenKnown } from '../../src/pulumi/pulumi-validation';
 
 installAzureMocks(new AzureMockEngine());

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cli } from './support/in-process-cli';
-import { runnerStatusArgv } from '../../src/core/runner-argv';
+import { runnerStatusArgv } from '../../src/core/postgres/runner-argv';
 import { formatBytes, formatDuration } from '../../src/runner/cli-output';
 import { usePostgres } from '../support/postgres';
 

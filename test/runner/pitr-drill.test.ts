@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pgBackRestInfoArgv } from '../../src/core/pgbackrest-conf';
+import { pgBackRestInfoArgv } from '../../src/core/postgres/pgbackrest-conf';
 import {
   describeRecoveryFailure, nextWalSegment, summarizeRecoveryLog,
 } from '../../src/runner/drill-pitr-command';

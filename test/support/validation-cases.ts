@@ -1,4 +1,4 @@
-import { PolicyValidationError, formatIssue } from '../../src/core/validation';
+import { PolicyValidationError, formatIssue } from '../../src/core/policy/validation';
 
 /**
  * Table-driven tests of validation messages, shared by the front ends: each case builds a construct with one bad

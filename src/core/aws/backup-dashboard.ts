@@ -1,5 +1,5 @@
 import { DUMP_METRICS, ExpressionPlan, MetricPlan, runnerMetric } from './alarm-plan';
-import { RestoreDrillKind, RestoreDrillMetric } from '../state-machines/restore-drill-options';
+import { RestoreDrillKind, RestoreDrillMetric } from './state-machines/restore-drill-options';
 
 /**
  * Hours since the last successful dump, for graphs, from the hourly sum of successes `ok`: each hour's timestamp minus

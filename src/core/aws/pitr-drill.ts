@@ -1,9 +1,9 @@
 import { AlarmPlan } from './alarm-plan';
 import { restoreDrillAlarms } from './restore-drill-alarms';
-import { ResolvedVerificationPolicy } from '../defaults';
-import { ScheduleSpec } from '../policy';
-import { pitrRestoreDrill } from '../state-machines/pitr-restore-drill';
-import { RestoreDrillStateMachine } from '../state-machines/restore-drill-options';
+import { ResolvedVerificationPolicy } from '../policy/defaults';
+import { ScheduleSpec } from '../policy/policy';
+import { pitrRestoreDrill } from './state-machines/pitr-restore-drill';
+import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 
 /** Name of the container running `pg-backup drill-pitr`. */
 export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';

@@ -1,5 +1,5 @@
 import { AlarmPlan, ExpressionPlan, PlannedResourceReference, deadLetterQueueMetric } from './alarm-plan';
-import { RestoreDrillMetric } from '../state-machines/restore-drill-options';
+import { RestoreDrillMetric } from './state-machines/restore-drill-options';
 
 /** What a restore drill's alarms watch and say. */
 export interface RestoreDrillAlarmsOptions {

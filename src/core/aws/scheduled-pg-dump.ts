@@ -1,17 +1,16 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, deadLetterQueueMetric, runnerMetric } from './alarm-plan';
+import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
-import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../construct-prop-paths';
-import { checkDatabaseNames } from '../database-name';
-import { resolveBackupPolicy } from '../defaults';
-import { dumpTaskEphemeralStorageGiB } from '../dump-scratch-storage';
-import { checkFargateTaskSize } from '../fargate-sizes';
-import { dumpBucketLifecycleRules } from '../lifecycle';
-import { LifecycleRule } from '../lifecycle-rules';
-import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy';
-import { runnerDumpArgv } from '../runner-argv';
-import { renderEventBridgeSchedule } from '../schedule';
-import { checkPolicy } from '../validate-policy';
-import { ValidationOptions, Validator } from '../validation';
+import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
+import { checkDatabaseNames } from '../policy/database-name';
+import { resolveBackupPolicy } from '../policy/defaults';
+import { dumpBucketLifecycleRules } from '../policy/lifecycle';
+import { LifecycleRule } from '../policy/lifecycle-rules';
+import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
+import { renderEventBridgeSchedule } from '../policy/schedule';
+import { checkPolicy } from '../policy/validate-policy';
+import { ValidationOptions, Validator } from '../policy/validation';
+import { runnerDumpArgv } from '../postgres/runner-argv';
 
 /** Name of the runner container in the dump task definition. */
 export const DUMP_CONTAINER_NAME = 'runner';

@@ -1,11 +1,11 @@
 import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
-import { resolveVerification } from '../defaults';
-import { VerificationPolicy } from '../policy';
-import { splitSqlStatements } from '../sql-statements';
-import { RestoreDrillStateMachine } from '../state-machines/restore-drill-options';
-import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from '../state-machines/snapshot-restore-drill';
-import { checkPolicy } from '../validate-policy';
-import { ValidationOptions, Validator } from '../validation';
+import { resolveVerification } from '../policy/defaults';
+import { VerificationPolicy } from '../policy/policy';
+import { splitSqlStatements } from '../postgres/sql-statements';
+import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
+import { checkPolicy } from '../policy/validate-policy';
+import { ValidationOptions, Validator } from '../policy/validation';
 
 /** Name of the runner container of the snapshot drill's checks task. */
 export const CHECKS_RUNNER_CONTAINER_NAME = 'runner';

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs';
 import { AlarmPlan } from './alarm-plan';
+import { checkFargateTaskSize } from './fargate-sizes';
 import { restoreDrillAlarms } from './restore-drill-alarms';
-import { checkDatabaseName } from '../database-name';
-import { resolveVerification } from '../defaults';
-import { checkFargateTaskSize } from '../fargate-sizes';
-import { ScheduleSpec, VerificationPolicy } from '../policy';
-import { renderEventBridgeSchedule } from '../schedule';
-import { dumpRestoreDrill } from '../state-machines/dump-restore-drill';
-import { RestoreDrillStateMachine } from '../state-machines/restore-drill-options';
-import { checkPolicy } from '../validate-policy';
-import { ValidationOptions, Validator } from '../validation';
+import { checkDatabaseName } from '../policy/database-name';
+import { resolveVerification } from '../policy/defaults';
+import { ScheduleSpec, VerificationPolicy } from '../policy/policy';
+import { renderEventBridgeSchedule } from '../policy/schedule';
+import { dumpRestoreDrill } from './state-machines/dump-restore-drill';
+import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import { checkPolicy } from '../policy/validate-policy';
+import { ValidationOptions, Validator } from '../policy/validation';
 
 /** Name of the container running `pg-backup verify`. */
 export const VERIFY_CONTAINER_NAME = 'runner';

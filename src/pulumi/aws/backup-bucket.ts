@@ -5,10 +5,10 @@ import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { GrantScope, PolicyStatement, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
 import { BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind } from '../../core/aws/iam-action-groups';
-import { LifecycleRule } from '../../core/lifecycle-rules';
-import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from '../../core/lifecycle-s3';
-import { ImmutabilityPolicy } from '../../core/policy';
-import { Validator } from '../../core/validation';
+import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
+import { LifecycleRule } from '../../core/policy/lifecycle-rules';
+import { ImmutabilityPolicy } from '../../core/policy/policy';
+import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Key prefix of the backup bucket's server access logs in the log bucket. */

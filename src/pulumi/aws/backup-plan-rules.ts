@@ -1,8 +1,8 @@
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { ResolvedBackupPlanPolicy, defaultBackupPlanSchedule } from '../../core/defaults';
-import { CopyPolicy } from '../../core/policy';
-import { renderAwsBackupSchedule } from '../../core/schedule';
+import { ResolvedBackupPlanPolicy, defaultBackupPlanSchedule } from '../../core/policy/defaults';
+import { CopyPolicy } from '../../core/policy/policy';
+import { renderAwsBackupSchedule } from '../../core/policy/schedule';
 
 /** Name of the backup-plan rule of continuous backup. */
 export const CONTINUOUS_BACKUP_RULE_NAME = 'continuous';

@@ -2,7 +2,7 @@ import * as backup from '@pulumi/aws/backup';
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { PolicyStatement, policyDocument } from './policy-document';
-import { ResolvedVaultLock } from '../../core/managed-backup-plan';
+import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 
 /**
  * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and

@@ -7,9 +7,9 @@ import { BlueprintFleetInfrastructure, BlueprintServerPlan } from './blueprint-f
 import { ManagedDatabaseSettings } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/defaults';
-import { resolveVaultLock } from '../../core/managed-backup-plan';
-import { BackupPolicy } from '../../core/policy';
+import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
+import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/policy/defaults';
+import { BackupPolicy } from '../../core/policy/policy';
 
 /** The fleet's AWS Backup vault and plans. */
 export interface BlueprintFleetBackupPlans {

@@ -14,9 +14,9 @@ import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, ContainerLogConfiguration, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, checksWriterContainer,
   scratchPostgresContainer,
 } from './verify-restore';
-import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../../core/blueprint-drill-groups';
-import { renderEventBridgeSchedule } from '../../core/schedule';
-import { DrillPlaceholder, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill } from '../../core/state-machines';
+import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../../core/aws/blueprint-drill-groups';
+import { DrillPlaceholder, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill } from '../../core/aws/state-machines';
+import { renderEventBridgeSchedule } from '../../core/policy/schedule';
 
 /** What the fleet's restore drills are made of. */
 export interface BlueprintFleetDrills {

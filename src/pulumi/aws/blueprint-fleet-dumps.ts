@@ -13,13 +13,13 @@ import { recordProtectedDatabase } from './require-postgres-backups';
 import { writeRunbookFile } from './restore-runbook-artifacts';
 import { createSchedulerRole } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
-import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../../core/blueprint-server';
-import { CostEstimate } from '../../core/cost-estimate';
-import { resolveLogicalDump } from '../../core/defaults';
-import { dumpTaskEphemeralStorageGiB } from '../../core/dump-scratch-storage';
-import { runbookFileName } from '../../core/runbook';
-import { runnerDumpArgv } from '../../core/runner-argv';
-import { renderEventBridgeSchedule } from '../../core/schedule';
+import { estimateBlueprintServerCost, renderBlueprintRunbook } from '../../core/aws/blueprint-server';
+import { dumpTaskEphemeralStorageGiB } from '../../core/aws/fargate-sizes';
+import { CostEstimate } from '../../core/policy/cost-estimate';
+import { resolveLogicalDump } from '../../core/policy/defaults';
+import { runbookFileName } from '../../core/policy/runbook';
+import { renderEventBridgeSchedule } from '../../core/policy/schedule';
+import { runnerDumpArgv } from '../../core/postgres/runner-argv';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** What the fleet's dumps are made of. */

@@ -4,11 +4,11 @@ import { BackupBucket } from './backup-bucket';
 import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintServer, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
-import { BackupTierOptions } from '../../core/backup-tier';
-import { pitrNotAppliedMessage, planBlueprintServer } from '../../core/blueprint-server';
-import { checkManagedBackupPlan } from '../../core/managed-backup-plan';
-import { BackupPolicy, ImmutabilityPolicy } from '../../core/policy';
-import { Validator } from '../../core/validation';
+import { pitrNotAppliedMessage, planBlueprintServer } from '../../core/aws/blueprint-server';
+import { checkManagedBackupPlan } from '../../core/aws/managed-backup-plan';
+import { BackupTierOptions } from '../../core/policy/backup-tier';
+import { BackupPolicy, ImmutabilityPolicy } from '../../core/policy/policy';
+import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Name of the runner container in the fleet's dump and verify task definitions. */

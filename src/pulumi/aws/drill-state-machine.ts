@@ -10,11 +10,11 @@ import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
-import { ScheduleSpec } from '../../core/policy';
-import { renderEventBridgeSchedule } from '../../core/schedule';
 import {
   DrillIamActionGroup, DrillPlaceholder, DrillResourceKind, RestoreDrillStateMachine, StateMachineDefinition, renderDefinition,
-} from '../../core/state-machines';
+} from '../../core/aws/state-machines';
+import { ScheduleSpec } from '../../core/policy/policy';
+import { renderEventBridgeSchedule } from '../../core/policy/schedule';
 
 /** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
 export interface DrillStateMachineProps {

@@ -9,8 +9,8 @@ import { createBackupAlarm } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
-import { RESTORABLE_TIME_LAG_METRIC, RestorableTimeCheckStateMachine, restorableTimeCheck } from '../../core/restorable-time-check';
-import { DrillPlaceholder, renderDefinition } from '../../core/state-machines';
+import { RESTORABLE_TIME_LAG_METRIC, RestorableTimeCheckStateMachine, restorableTimeCheck } from '../../core/aws/restorable-time-check';
+import { DrillPlaceholder, renderDefinition } from '../../core/aws/state-machines';
 
 /** AWS Backup's own CloudWatch namespace. */
 export const AWS_BACKUP_METRIC_NAMESPACE = 'AWS/Backup';

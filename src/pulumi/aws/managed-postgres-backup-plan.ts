@@ -10,13 +10,13 @@ import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-post
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from './scheduled-pg-dump';
-import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../../core/construct-prop-paths';
-import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, resolveBackupPolicy } from '../../core/defaults';
 import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
-} from '../../core/managed-backup-plan';
-import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../../core/policy';
-import { Validator } from '../../core/validation';
+} from '../../core/aws/managed-backup-plan';
+import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../../core/policy/construct-prop-paths';
+import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, resolveBackupPolicy } from '../../core/policy/defaults';
+import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../../core/policy/policy';
+import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 /** The backup plan a {@link ManagedPostgresBackupPlan} gets when it is given none: one daily rule, kept 35 days. */

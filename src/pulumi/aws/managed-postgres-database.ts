@@ -1,7 +1,7 @@
 import type * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
-import { DatabaseStorageEncryption } from '../../core/managed-backup-plan';
+import { DatabaseStorageEncryption } from '../../core/aws/managed-backup-plan';
 
 /** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
 export type ManagedPostgresKind = 'instance' | 'aurora-cluster';

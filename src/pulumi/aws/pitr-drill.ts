@@ -13,7 +13,7 @@ import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
-import { RestoreDrillStateMachine } from '../../core/state-machines';
+import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 

@@ -4,10 +4,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { EcsClusterReference } from './pg-dump-source';
 import { PostgresDatabase } from './postgres-database';
-import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../../core/backup-tier';
-import { BlueprintCostEstimateInputs } from '../../core/blueprint-server';
-import { VaultLockSettings } from '../../core/managed-backup-plan';
-import { BackupPolicy } from '../../core/policy';
+import { BlueprintCostEstimateInputs } from '../../core/aws/blueprint-server';
+import { VaultLockSettings } from '../../core/aws/managed-backup-plan';
+import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../../core/policy/backup-tier';
+import { BackupPolicy } from '../../core/policy/policy';
 
 /** One server of the fleet and the databases on it that are protected. */
 export interface BlueprintServer {

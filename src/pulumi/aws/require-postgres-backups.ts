@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Validator } from '../../core/validation';
+import { Validator } from '../../core/policy/validation';
 
 /** What a backup component of this library does for a database: restore drills are not among them, as they protect nothing. */
 export type BackupProtectionKind = 'logical-dump' | 'managed-backup' | 'wal-archive';

@@ -1,5 +1,5 @@
 import type * as s3 from '@pulumi/aws/s3';
-import { S3LifecycleConfiguration } from '../../core/lifecycle-s3';
+import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 
 /**
  * Core's S3 lifecycle configuration (the CloudFormation shape CDK uses) as the rules of an

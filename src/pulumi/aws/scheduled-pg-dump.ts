@@ -22,8 +22,8 @@ import {
   ScheduledPgDumpOptions, ScheduledPgDumpPlan, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf,
   withPostgresMajorVersion,
 } from '../../core/aws/scheduled-pg-dump';
-import { LifecycleRule } from '../../core/lifecycle-rules';
-import { LogicalDumpPolicy } from '../../core/policy';
+import { LifecycleRule } from '../../core/policy/lifecycle-rules';
+import { LogicalDumpPolicy } from '../../core/policy/policy';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';

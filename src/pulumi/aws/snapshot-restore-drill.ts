@@ -20,7 +20,7 @@ import {
   CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions, planSnapshotRestoreDrill,
   unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/state-machines';
+import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Arguments of {@link SnapshotRestoreDrill}. */

@@ -1,5 +1,5 @@
 import { PolicyStatement } from './policy-document';
-import { DrillIamActionGroup, DrillResourceKind } from '../../core/state-machines';
+import { DrillIamActionGroup, DrillResourceKind } from '../../core/aws/state-machines';
 
 /** The resources (and conditions) one kind of state-machine action is scoped to. */
 export type DrillResourceScope = Pick<PolicyStatement, 'Resource' | 'Condition'>;

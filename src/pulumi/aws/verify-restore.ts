@@ -14,11 +14,11 @@ import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { assumedByService, policyDocument } from './policy-document';
 import { postgresServerImage } from './runner-image';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
   VerifyRestoreOptions, VerifyRestorePlan, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
 } from '../../core/aws/verify-restore';
-import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/state-machines';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export {

@@ -1,6 +1,6 @@
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
-import { Validator } from '../../core/validation';
+import { Validator } from '../../core/policy/validation';
 
 /** Where a component's alerts go. */
 export interface BackupAlertDestination {

@@ -1,10 +1,10 @@
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
-import { dumpBucketLifecycleRules } from '../../core/lifecycle';
-import { renderAzureManagementPolicyRules } from '../../core/lifecycle-azure';
-import { LifecycleTransition } from '../../core/lifecycle-rules';
-import { ImmutabilityPolicy, LogicalDumpPolicy } from '../../core/policy';
-import { Validator } from '../../core/validation';
+import { renderAzureManagementPolicyRules } from '../../core/azure/lifecycle-azure';
+import { dumpBucketLifecycleRules } from '../../core/policy/lifecycle';
+import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
+import { ImmutabilityPolicy, LogicalDumpPolicy } from '../../core/policy/policy';
+import { Validator } from '../../core/policy/validation';
 import { validateWhenKnown } from '../pulumi-validation';
 
 /** Props of {@link BackupStorage}. */

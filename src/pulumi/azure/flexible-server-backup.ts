@@ -3,11 +3,11 @@
  * retention 7–35 days, geo-redundant backup, the maintenance window, and the reasons Azure refuses the rest.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { FLEXIBLE_SERVER_BACKUP_PROP_PATHS } from '../../core/construct-prop-paths';
-import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/default-values';
-import { BackupPolicy } from '../../core/policy';
-import { checkPolicy } from '../../core/validate-policy';
-import { Validator } from '../../core/validation';
+import { FLEXIBLE_SERVER_BACKUP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
+import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/policy/default-values';
+import { BackupPolicy } from '../../core/policy/policy';
+import { checkPolicy } from '../../core/policy/validate-policy';
+import { Validator } from '../../core/policy/validation';
 import { validateWhenKnown } from '../pulumi-validation';
 
 /** The backup settings of a flexible server. */

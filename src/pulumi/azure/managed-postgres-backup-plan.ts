@@ -10,10 +10,10 @@ import {
 import { validateWhenKnown } from '../pulumi-validation';
 import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
 import { FLEXIBLE_SERVER_DATASOURCE_TYPE, renderVaultBackupPolicy } from './vault-backup-policy';
-import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/default-values';
-import { BackupPlanPolicy, ImmutabilityPolicy } from '../../core/policy';
-import { checkPolicy } from '../../core/validate-policy';
-import { Validator } from '../../core/validation';
+import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/policy/default-values';
+import { BackupPlanPolicy, ImmutabilityPolicy } from '../../core/policy/policy';
+import { checkPolicy } from '../../core/policy/validate-policy';
+import { Validator } from '../../core/policy/validation';
 
 /** A flexible server the plan creates. */
 export interface NewFlexibleServer {

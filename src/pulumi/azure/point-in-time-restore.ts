@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { flexibleServerBackupArgs } from './flexible-server-backup';
 import { validateWhenKnown } from '../pulumi-validation';
 import { checkRestorePointInTime } from './restore-window';
-import { Validator } from '../../core/validation';
+import { Validator } from '../../core/policy/validation';
 
 /** Props of {@link PointInTimeRestore}. */
 export interface PointInTimeRestoreProps {

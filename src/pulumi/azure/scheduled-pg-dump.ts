@@ -13,15 +13,15 @@ import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
 import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
-import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/construct-prop-paths';
-import { checkDatabaseNames } from '../../core/database-name';
-import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/defaults';
-import { LifecycleTransition } from '../../core/lifecycle-rules';
-import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy';
-import { runnerDumpArgv, runnerStatusArgv } from '../../core/runner-argv';
-import { renderAzureJobCron } from '../../core/schedule';
-import { checkPolicy } from '../../core/validate-policy';
-import { Validator } from '../../core/validation';
+import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
+import { checkDatabaseNames } from '../../core/policy/database-name';
+import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/policy/defaults';
+import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
+import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy/policy';
+import { renderAzureJobCron } from '../../core/policy/schedule';
+import { checkPolicy } from '../../core/policy/validate-policy';
+import { Validator } from '../../core/policy/validation';
+import { runnerDumpArgv, runnerStatusArgv } from '../../core/postgres/runner-argv';
 
 /** Name of the runner container in the jobs. */
 export const RUNNER_CONTAINER_NAME = 'pg-backup';

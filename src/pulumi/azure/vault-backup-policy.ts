@@ -2,10 +2,10 @@
  * The backup-plan rules of the policy rendered as an Azure Backup (Data Protection) policy for
  * PostgreSQL flexible servers: the long-term retention that extends the server's own 7–35 days.
  */
-import { resolveBackupPlan } from '../../core/defaults';
-import { BackupPlanPolicy, BackupFrequency } from '../../core/policy';
-import { parseSchedule, renderAzureJobCron } from '../../core/schedule';
-import { Validator } from '../../core/validation';
+import { resolveBackupPlan } from '../../core/policy/defaults';
+import { BackupPlanPolicy, BackupFrequency } from '../../core/policy/policy';
+import { parseSchedule, renderAzureJobCron } from '../../core/policy/schedule';
+import { Validator } from '../../core/policy/validation';
 
 /** The datasource type of a PostgreSQL flexible server in Azure Backup. */
 export const FLEXIBLE_SERVER_DATASOURCE_TYPE = 'Microsoft.DBforPostgreSQL/flexibleServers';

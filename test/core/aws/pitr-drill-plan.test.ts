@@ -1,5 +1,5 @@
 import { planPitrDrill } from '../../../src/core/aws/pitr-drill';
-import { resolveVerification } from '../../../src/core/defaults';
+import { resolveVerification } from '../../../src/core/policy/defaults';
 
 describe('planPitrDrill', () => {
   const plan = planPitrDrill({

@@ -1,6 +1,6 @@
 import type { MetricPlan } from '../../../src/core/aws/alarm-plan';
 import { planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf } from '../../../src/core/aws/scheduled-pg-dump';
-import { PolicyValidationError } from '../../../src/core/validation';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
 
 describe('planScheduledPgDump', () => {
   test('plans one schedule, a failed-dump alarm and an RPO alarm per database, and one dead-letter alarm', () => {

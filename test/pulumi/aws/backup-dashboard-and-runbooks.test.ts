@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
-import { runbookFileName } from '../../../src/core/runbook';
+import { runbookFileName } from '../../../src/core/policy/runbook';
 import { BackupDashboard } from '../../../src/pulumi/aws/backup-dashboard';
 import { PostgresDatabase } from '../../../src/pulumi/aws/postgres-database';
 import { RestoreRunbookArtifacts } from '../../../src/pulumi/aws/restore-runbook-artifacts';

@@ -1,7 +1,7 @@
 import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
-import { PolicyValidationError } from '../../../src/core/validation';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { ManagedPostgresBackupPlan } from '../../../src/pulumi/aws/managed-postgres-backup-plan';
 import { ManagedPostgresDatabase, managedSnapshotArgs } from '../../../src/pulumi/aws/managed-postgres-database';
 import { PgDumpLocation } from '../../../src/pulumi/aws/pg-dump-source';

@@ -1,5 +1,5 @@
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
-import { PolicyValidationError } from '../../../src/core/validation';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { PostgresDatabase } from '../../../src/pulumi/aws/postgres-database';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/aws/scheduled-pg-dump';
 import { parseCommandLine } from '../../../src/runner/cli-commands';

@@ -1,5 +1,5 @@
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
-import { StorageClass } from '../../../src/core/storage-class';
+import { StorageClass } from '../../../src/core/policy/storage-class';
 import { SelfHostedPitrArchive, SelfHostedPitrArchiveProps } from '../../../src/pulumi/aws/self-hosted-pitr-archive';
 
 /** A parameter value as given: the provider marks SSM values secret, which the mock shows as a wrapped value. */

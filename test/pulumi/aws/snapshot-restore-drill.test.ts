@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { ManagedPostgresDatabase } from '../../../src/pulumi/aws/managed-postgres-database';
 import { SnapshotRestoreDrill, SnapshotRestoreDrillProps } from '../../../src/pulumi/aws/snapshot-restore-drill';
-import { TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../../core/state-machines/drill-harness';
+import { TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../../core/aws/state-machines/drill-harness';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);

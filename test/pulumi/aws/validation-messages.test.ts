@@ -1,6 +1,6 @@
 import * as rds from '@pulumi/aws/rds';
 import { AwsMockEngine, installAwsMocks } from './aws-mocks';
-import { BackupTier } from '../../../src/core/backup-tier';
+import { BackupTier } from '../../../src/core/policy/backup-tier';
 import {
   ManagedPostgresBackupPlan, ManagedPostgresDatabase, PostgresBackupBlueprint, PostgresDatabase, ScheduledPgDump, ScheduledPgDumpProps,
   SelfHostedPitrArchive, VerifyRestore,

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
-import { formatIssue, PolicyValidationError, Validator } from '../../../src/core/validation';
+import { formatIssue, PolicyValidationError, Validator } from '../../../src/core/policy/validation';
 import { checkExistingServerBackup, flexibleServerBackupArgs } from '../../../src/pulumi/azure/flexible-server-backup';
 import { ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps } from '../../../src/pulumi/azure/managed-postgres-backup-plan';
 import { renderVaultBackupPolicy } from '../../../src/pulumi/azure/vault-backup-policy';

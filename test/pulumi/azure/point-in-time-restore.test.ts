@@ -1,5 +1,5 @@
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
-import { PolicyValidationError } from '../../../src/core/validation';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { PointInTimeRestore, PointInTimeRestoreProps, serverNameAndGroupOf } from '../../../src/pulumi/azure/point-in-time-restore';
 
 const engine = new AzureMockEngine();

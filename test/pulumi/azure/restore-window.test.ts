@@ -1,4 +1,4 @@
-import { formatIssue, Validator } from '../../../src/core/validation';
+import { formatIssue, Validator } from '../../../src/core/policy/validation';
 import { checkRestorePointInTime, parseUtcTime, RestoreWindow } from '../../../src/pulumi/azure/restore-window';
 
 const NOW = new Date('2026-11-24T12:00:00Z');

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
-import { StorageClass } from '../../../src/core/storage-class';
-import { PolicyValidationError } from '../../../src/core/validation';
+import { StorageClass } from '../../../src/core/policy/storage-class';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { runnerArgvOfDrillCommand, SCRATCH_TARGET_URL } from '../../../src/pulumi/azure/restore-drill-containers';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
 import { parseBackupLocation } from '../../../src/runner/backup-location';

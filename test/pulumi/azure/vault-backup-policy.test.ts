@@ -1,5 +1,5 @@
-import { BackupPlanPolicy } from '../../../src/core/policy';
-import { formatIssue, Validator } from '../../../src/core/validation';
+import { BackupPlanPolicy } from '../../../src/core/policy/policy';
+import { formatIssue, Validator } from '../../../src/core/policy/validation';
 import { renderVaultBackupPolicy } from '../../../src/pulumi/azure/vault-backup-policy';
 
 function render(plan: BackupPlanPolicy) {

@@ -1,0 +1,155 @@
+import aslValidator from 'asl-validator';
+import { ExecutionError, StateMachine, StateMachineDefinition as LocalDefinition } from 'aws-local-stepfunctions';
+import { StateMachineDefinition, AslTaskState, listPlaceholders, renderDefinition } from '../../../../src/core/aws/state-machines';
+
+/** What a mocked task returns (or throws) for its input; `call` counts this state's calls from 0. */
+export type TaskHandler = (input: any, call: number) => unknown;
+
+/** One call of a mocked task. */
+export interface RecordedCall {
+  readonly state: string;
+  readonly input: any;
+}
+
+/** The outcome of one local execution. */
+export interface DrillRun {
+  /** Every task call, in order. */
+  readonly calls: readonly RecordedCall[];
+  /** The names of the called tasks, in order. */
+  readonly order: readonly string[];
+  /** The output, when the execution succeeded. */
+  readonly output?: any;
+  /** The error name and cause, when the execution failed. */
+  readonly error?: { readonly name: string; readonly cause: string };
+}
+
+/** The execution name every local run uses, so tests can predict identifiers derived from it. */
+export const EXECUTION_NAME = 'drill-2026-11-24T06-00-00Z';
+
+/** Values for every placeholder: realistic where the state machine parses them, recognisable elsewhere. */
+export function sampleSubstitutions(definition: StateMachineDefinition): Record<string, string> {
+  const samples: Record<string, string> = {
+    DatabaseName: 'orders',
+    NotificationTopicArn: 'arn:aws:sns:eu-west-1:123456789012:backup-alerts',
+    ClusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/backups',
+    TaskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/pg-backup:3',
+    ContainerName: 'runner',
+    Subnets: 'subnet-aaa,subnet-bbb',
+    SecurityGroups: 'sg-111',
+    DumpLocation: 's3://orders-backups/dumps',
+    TargetUrl: 'postgresql://drill@scratch.internal:5432/postgres',
+    SourceIdentifier: 'orders-db',
+    DbSubnetGroupName: 'drill-subnets',
+    VpcSecurityGroupIds: 'sg-222,sg-333',
+  };
+  return Object.fromEntries(listPlaceholders(definition).map((name) => [name, samples[name] ?? `sample-${name}`]));
+}
+
+/** asl-validator's verdict on a definition: the list of problems, empty when valid. */
+export function aslProblems(definition: unknown): string[] {
+  const result = aslValidator(JSON.parse(JSON.stringify(definition)));
+  return result.isValid ? [] : result.errors.map((error) => JSON.stringify(error));
+}
+
+/** An error as a task integration raises it: `name` is what `ErrorEquals` matches. */
+export function taskError(name: string, cause = `${name} raised by the mocked task`): Error {
+  const error = new Error(cause);
+  error.name = name;
+  return error;
+}
+
+function taskStateNames(definition: StateMachineDefinition): string[] {
+  return Object.entries(definition.States).filter(([, state]) => state.Type === 'Task').map(([name]) => name);
+}
+
+/** The Task states of a definition, by name. */
+export function taskStates(definition: StateMachineDefinition): Array<[string, AslTaskState]> {
+  return Object.entries(definition.States).filter((entry): entry is [string, AslTaskState] => entry[1].Type === 'Task');
+}
+
+/**
+ * Renders the definition with sample values and executes it with aws-local-stepfunctions, every Task mocked by
+ * state name (a Task without a handler is an error here: the engine would otherwise call AWS), Wait states and
+ * retry pauses shortened to nothing.
+ */
+export async function runDrill(
+  definition: StateMachineDefinition,
+  handlers: Readonly<Record<string, TaskHandler>>,
+  input: object = {},
+): Promise<DrillRun> {
+  const missing = taskStateNames(definition).filter((name) => handlers[name] === undefined);
+  if (missing.length > 0) throw new Error(`no mocked handler for the Task states: ${missing.join(', ')}`);
+
+  const calls: RecordedCall[] = [];
+  const counts = new Map<string, number>();
+  const localHandlers = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [
+    state,
+    async (taskInput: any) => {
+      calls.push({ state, input: taskInput });
+      const call = counts.get(state) ?? 0;
+      counts.set(state, call + 1);
+      return handler(taskInput, call) as any;
+    },
+  ]));
+  const stateNames = Object.keys(definition.States);
+  const rendered = JSON.parse(renderDefinition(definition, sampleSubstitutions(definition))) as LocalDefinition;
+  // The engine's own validator predates JSONata states; the definitions are validated with asl-validator 4 instead.
+  const machine = new StateMachine(rendered, { validationOptions: { noValidate: true } });
+  const execution = machine.run(input as Record<string, never>, {
+    overrides: {
+      taskResourceLocalHandlers: localHandlers,
+      waitTimeOverrides: Object.fromEntries(stateNames.filter((n) => definition.States[n].Type === 'Wait').map((n) => [n, 0])),
+      retryIntervalOverrides: Object.fromEntries(stateNames.map((n) => [n, 0])),
+    },
+    context: { Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` } },
+  });
+  try {
+    const output = await execution.result;
+    return { calls, order: calls.map((c) => c.state), output };
+  } catch (error) {
+    if (!(error instanceof ExecutionError)) throw error;
+    const cause = error.cause as Error;
+    return { calls, order: calls.map((c) => c.state), error: { name: cause.name, cause: cause.message } };
+  }
+}
+
+/** What a failure path must show. */
+export interface ExpectedFailure {
+  /** The error the execution fails with. */
+  readonly error: string;
+  /** Cleanup tasks that must have run, in this order, before the notification. */
+  readonly cleanup: readonly string[];
+}
+
+/**
+ * Asserts the contract of every failure path: the execution failed with the expected error; the cleanup ran, in
+ * order, before the failure metric; the failure metric was published before the notification; the notification was
+ * the last task (nothing ran after the failure).
+ */
+export function expectFailurePath(run: DrillRun, expected: ExpectedFailure): void {
+  expect(run.error?.name).toBe(expected.error);
+  const notifyAt = run.order.lastIndexOf('Notify failure');
+  expect(notifyAt).toBe(run.order.length - 1);
+  const failureMetric = run.calls.findIndex((c) => c.state === 'Publish failure metric');
+  expect(failureMetric).toBeGreaterThanOrEqual(0);
+  expect(run.calls[failureMetric].input.MetricData[0].MetricName).toBe('RestoreDrillFailed');
+  expect(failureMetric).toBeLessThan(notifyAt);
+  const cleanupPositions = expected.cleanup.map((state) => run.order.indexOf(state));
+  cleanupPositions.forEach((position, i) => {
+    expect({ state: expected.cleanup[i], ran: position >= 0 }).toEqual({ state: expected.cleanup[i], ran: true });
+    expect(position).toBeLessThan(failureMetric);
+  });
+  expect(cleanupPositions).toEqual([...cleanupPositions].sort((a, b) => a - b));
+}
+
+/** Handlers where the named tasks throw `error` and every other task answers as `base` does. */
+export function withFailures(
+  base: Readonly<Record<string, TaskHandler>>,
+  failing: readonly string[],
+  error: string = 'States.TaskFailed',
+): Record<string, TaskHandler> {
+  return {
+    ...base,
+    ...Object.fromEntries(failing.map((state) => [state, () => { throw taskError(error, `${state} failed`); }])),
+  };
+}
