@@ -39,6 +39,8 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/lib-storage',
     '@azure/identity',
     '@azure/storage-blob',
+    // The age format (by its author) for encrypted dumps; no home-made crypto.
+    'age-encryption@^0.3.1',
     'commander@^14',
     'cron-parser',
     'pg',
@@ -79,6 +81,12 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
       maxWorkers: 2,
+      // age-encryption and the noble/scure libraries under it are ES modules only: Node loads them with require()
+      // (20.19 and later), but Jest's module system needs them turned into CommonJS first.
+      transformIgnorePatterns: ['/node_modules/(?!(age-encryption|@noble|@scure)/)'],
+      transform: {
+        '^.+\\.js$': new javascript.Transform('ts-jest', { tsconfig: { allowJs: true }, isolatedModules: true }),
+      },
     },
   },
   tsconfig: {

@@ -1,4 +1,5 @@
 import { DATABASE_NAME_ALLOWED, DATABASE_NAME_PATTERN, DEFAULT_DUMP_COMPRESSION, type LogicalDumpPolicy } from '../core';
+import { AgeIdentities, AgeRecipients, recipientsFrom } from './age-encryption';
 import type { BackupSelection } from './backup-catalog';
 import { isBackupId } from './backup-id';
 import { type BackupLocation, formatBackupLocation, parseBackupLocation } from './backup-location';
@@ -44,6 +45,15 @@ export const DUMP_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'no-role-passwords', description: 'with --globals: leave role passwords out (managed services forbid reading them)', example: '--no-role-passwords' },
   { name: 'row-counts', value: 'exact|estimate|off', description: 'row counts recorded in the manifest, compared by verify', default: 'exact', example: '--row-counts estimate' },
   { name: 'lock-wait-timeout', value: 'DUR', description: 'give up when a table lock is not granted within this time, 1ms to 24h', default: '300s', example: '--lock-wait-timeout 60s' },
+  {
+    name: 'recipient',
+    short: 'r',
+    value: 'AGE_PUBLIC_KEY',
+    repeatable: true,
+    description: 'encrypt every object of the backup with age to this public key (env PG_BACKUP_AGE_RECIPIENTS, comma-separated); verify and restore then need its identity',
+    default: 'not encrypted',
+    example: '--recipient age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+  },
 ];
 
 /** The flags verify and restore share. */
@@ -106,8 +116,11 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
   };
   if ((policy.jobs ?? 1) > 1 && format !== 'directory') reader.report('jobs', policy.jobs, '1 with --format custom', 'parallel dumps need --format directory');
   if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
+  const recipients = recipientsFrom(reader.list('recipient'), env);
   reader.throwIfInvalid('dump');
   const location = parseBackupLocation(to, '--to');
+  // Checked before the database or the store is touched: a typo in a key is a usage error, not a failed backup.
+  const encryption = recipients.recipients.length > 0 ? await AgeRecipients.parse(recipients.recipients, recipients.source) : undefined;
   const connection = resolveConnection({
     url: reader.string('database-url'), secretEnv: common.secretEnv, flag: '--database-url', database: common.database, requireDatabase: true,
   }, env);
@@ -129,6 +142,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
       progressIntervalMs: common.progressIntervalMs,
       logger,
       signal,
+      encryption,
     });
     const { manifest } = outcome;
     return {
@@ -154,6 +168,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
         finishedAt: manifest.finishedAt,
         serverVersion: manifest.server.version,
         objects: manifest.objects,
+        ...(manifest.encryption ? { encryption: manifest.encryption } : {}),
       },
     };
   } finally {
@@ -168,6 +183,7 @@ interface BackupToTarget {
   readonly selection: BackupSelection;
   readonly target: DatabaseConnection;
   readonly jobs: number;
+  readonly identities?: AgeIdentities;
 }
 
 /**
@@ -190,9 +206,11 @@ async function fromBackupToTarget<Own extends { targetNeedsDatabase: boolean }>(
   const location = parseBackupLocation(from, '--from');
   // The target is the URL alone: a secret in the environment describes the backed-up server, not the target.
   const target = resolveConnection({ url: targetUrl, flag: '--target-url', requireDatabase: own.targetNeedsDatabase }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+  // An identity that is set but unreadable is a mistake to report now, whether or not the backup turns out encrypted.
+  const identities = await AgeIdentities.fromEnvironment(env);
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
-    return await run({ location, store, selection: chosen, target, jobs }, own);
+    return await run({ location, store, selection: chosen, target, jobs, ...(identities ? { identities } : {}) }, own);
   } finally {
     store.close();
   }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AgeDecryptError, decryptedName, readableForm, type AgeIdentities } from './age-encryption';
 import { explainMissingProgram } from './archive-pipe';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, type BackupLayout } from './backup-layout';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
@@ -28,10 +30,40 @@ async function downloadObject(
   file: string,
   signal: AbortSignal | undefined,
   onDigest: (digest: DigestingStream) => void,
+  identities: AgeIdentities | undefined,
 ): Promise<void> {
+  if (object.encryption && !identities) throw new RunnerError(`${key} is encrypted with age, and no identity was given to decrypt it`);
   const digest = new DigestingStream();
   onDigest(digest);
-  const source = await store.getStream(key, signal);
+  const stored = await store.getStream(key, signal);
+  let readFailed = false;
+  stored.once('error', () => {
+    readFailed = true;
+  });
+  try {
+    await writeArchiveFile(await readableForm(stored, digest, object.encryption ? identities : undefined), key, object, file, signal);
+  } catch (error) {
+    if (signal?.aborted || readFailed) throw error instanceof AgeDecryptError ? error.cause : error;
+    // A damaged object also fails to decrypt or decompress; what the manifest proves (size, sha256) names the cause
+    // better. An encrypted one fails at the first changed chunk, before the digest has seen it all.
+    if (error instanceof AgeDecryptError) {
+      if (digest.writableFinished) checkAgainstManifest(key, object, digest);
+      throw undecryptable(key, error, identities);
+    }
+    if (object.compression) checkAgainstManifest(key, object, digest);
+    throw error;
+  }
+  checkAgainstManifest(key, object, digest);
+}
+
+/** Says that an object does not decrypt, and what that means: the identity was checked against the manifest before. */
+function undecryptable(key: string, error: unknown, identities: AgeIdentities | undefined): RunnerError {
+  return new RunnerError(`${key} does not decrypt with the age identity in ${identities?.source ?? 'none'}: ${errorMessage(error)} `
+    + '(the object is damaged or was changed after the backup was written)', { cause: error });
+}
+
+/** Writes what pg_restore reads into `file`: `source` itself, or decompressed by the program the manifest names. */
+async function writeArchiveFile(source: Readable, key: string, object: ManifestObject, file: string, signal: AbortSignal | undefined): Promise<void> {
   if (object.compression) {
     // Decompressed while it downloads: the program writes the archive itself, the runner only passes on (and hashes) the stored bytes.
     const method = object.compression;
@@ -40,21 +72,15 @@ async function downloadObject(
       throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(explainMissingProgram(error, method))}`, { cause: error });
     });
     decompressor.stdin!.on('error', () => undefined);
-    try {
-      await Promise.all([pipeline(source, digest, decompressor.stdin!, { signal }).catch(async (error: unknown) => {
-        // A decompressor that stopped reading explains the broken pipe better than the pipe does.
-        await decompressed;
-        throw error;
-      }), decompressed]);
-    } catch (error) {
-      // A damaged object also fails to decompress; what the manifest proves (size, sha256) names the cause better.
-      if (!signal?.aborted) checkAgainstManifest(key, object, digest);
-      throw error;
-    }
+    const [piped, done] = await Promise.allSettled([pipeline(source, decompressor.stdin!, { signal }), decompressed]);
+    // An object that does not decrypt is the cause of what follows; else a decompressor that stopped reading explains
+    // the broken pipe better than the pipe does.
+    if (piped.status === 'rejected' && piped.reason instanceof AgeDecryptError) throw piped.reason;
+    if (done.status === 'rejected') throw done.reason;
+    if (piped.status === 'rejected') throw piped.reason;
   } else {
-    await pipeline(source, digest, fs.createWriteStream(file), { signal });
+    await pipeline(source, fs.createWriteStream(file), { signal });
   }
-  checkAgainstManifest(key, object, digest);
 }
 
 /** Throws when the stored bytes differ from what the manifest records. */
@@ -79,9 +105,10 @@ export async function downloadBackupObject(
   object: ManifestObject,
   file: string,
   signal?: AbortSignal,
+  identities?: AgeIdentities,
 ): Promise<void> {
   if (object.compression) await requireCompressionProgram(object.compression);
-  await downloadObject(store, layout.objectKey(manifest.database, manifest.backupId, object.name), object, file, signal, () => undefined);
+  await downloadObject(store, layout.objectKey(manifest.database, manifest.backupId, object.name), object, file, signal, () => undefined, identities);
 }
 
 /**
@@ -96,15 +123,16 @@ export async function downloadArchive(
   directory: string,
   signal?: AbortSignal,
   onDigest: (digest: DigestingStream) => void = () => undefined,
+  identities?: AgeIdentities,
 ): Promise<DownloadedArchive> {
   const dumps = manifest.objects.filter((object) => object.role === 'dump');
   for (const method of new Set(dumps.map((object) => object.compression))) if (method) await requireCompressionProgram(method);
   const keyOf = (object: ManifestObject) => layout.objectKey(manifest.database, manifest.backupId, object.name);
   const bytes = dumps.reduce((sum, object) => sum + object.bytes, 0);
   if (manifest.format === 'custom') {
-    const object = dumps.find((candidate) => candidate.name === CUSTOM_DUMP_NAME || candidate.compression) ?? dumps[0];
+    const object = dumps.find((candidate) => decryptedName(candidate.name) === CUSTOM_DUMP_NAME || candidate.compression) ?? dumps[0];
     const file = path.join(directory, CUSTOM_DUMP_NAME);
-    await downloadObject(store, keyOf(object), object, file, signal, onDigest);
+    await downloadObject(store, keyOf(object), object, file, signal, onDigest, identities);
     return { archivePath: file, bytes };
   }
   const archivePath = path.join(directory, DIRECTORY_DUMP_NAME);
@@ -116,8 +144,9 @@ export async function downloadArchive(
       if (!object.name.startsWith(`${DIRECTORY_DUMP_NAME}/`) || name.includes('/') || name.startsWith('.')) {
         throw new RunnerError(`the manifest names an unexpected dump object ${JSON.stringify(object.name)}`);
       }
-      const local = object.compression ? decompressedName(name, object.compression) : name;
-      await downloadObject(store, keyOf(object), object, path.join(archivePath, local), signal, onDigest);
+      const stored = object.encryption ? decryptedName(name) : name;
+      const local = object.compression ? decompressedName(stored, object.compression) : stored;
+      await downloadObject(store, keyOf(object), object, path.join(archivePath, local), signal, onDigest, identities);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, dumps.length) }, () => worker()));

@@ -18,6 +18,23 @@ export interface ManifestObject {
    * @default - stored as the tool wrote it
    */
   readonly compression?: StreamCompressionMethod;
+  /**
+   * The object is an age file (after compression): `age -d -i key.txt` gives the compressed (or pg_dump's) bytes.
+   * Its {@link bytes} and {@link sha256} are those of the age file, what is stored.
+   * @default - stored unencrypted
+   */
+  readonly encryption?: 'age';
+}
+
+/** How a backup is encrypted, as its manifest records it: no secret, only what says which keys can read it. */
+export interface ManifestEncryption {
+  /** The format: the age file format (age-encryption.org/v1), one age file per object. */
+  readonly format: 'age';
+  /**
+   * The age public keys (recipients, `age1…`) every object is encrypted to. A public key is its own fingerprint:
+   * `age-keygen -y key.txt` prints the one of a key file, so an operator can tell which key opens a backup.
+   */
+  readonly recipients: string[];
 }
 
 /** The row count of one table in the dump's snapshot. */
@@ -78,6 +95,12 @@ export interface BackupManifest {
   readonly totalBytes: number;
   /** Row counts from the dump's snapshot. */
   readonly rowCounts: ManifestRowCounts;
+  /**
+   * How the objects are encrypted. The manifest itself stays readable (list, status and latest read it): it holds
+   * metadata only, no data of the database.
+   * @default - not encrypted
+   */
+  readonly encryption?: ManifestEncryption;
 }
 
 function fail(source: string, why: string): never {
@@ -112,6 +135,18 @@ export function parseManifest(data: Buffer, source: string): BackupManifest {
     if (object.compression !== undefined && !STREAM_COMPRESSION_METHODS.includes(object.compression)) {
       fail(source, `object ${object.name} is compressed with ${JSON.stringify(object.compression)}; this runner reads ${STREAM_COMPRESSION_METHODS.join(' and ')}`);
     }
+    if (object.encryption !== undefined && (object.encryption !== 'age' || !manifest.encryption)) {
+      fail(source, `object ${object.name} is encrypted with ${JSON.stringify(object.encryption)}; this runner reads age, recorded in the manifest's encryption`);
+    }
+  }
+  const encryption = manifest.encryption;
+  if (encryption !== undefined) {
+    if (encryption?.format !== 'age' || !Array.isArray(encryption.recipients) || encryption.recipients.length === 0
+      || !encryption.recipients.every((recipient) => typeof recipient === 'string')) {
+      fail(source, `encryption is ${JSON.stringify(encryption)}; this runner reads { format: "age", recipients: ["age1…"] }`);
+    }
+    const plain = manifest.objects.find((object) => object.encryption !== 'age');
+    if (plain) fail(source, `the backup is encrypted, but object ${plain.name} is not`);
   }
   const counts = manifest.rowCounts;
   if (!counts || !Array.isArray(counts.tables) || !['exact', 'estimate', 'off'].includes(counts.mode)) fail(source, 'rowCounts is missing or malformed');

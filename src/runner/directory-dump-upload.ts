@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StreamCompression } from '../core';
+import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
 import { explainMissingProgram } from './archive-pipe';
 import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
@@ -27,10 +28,12 @@ export interface UploadedDumpFile {
   readonly bytes: number;
   /** SHA-256 of the stored bytes. */
   readonly sha256: string;
-  /** The first stored bytes. */
+  /** The first bytes, before encryption. */
   readonly head: Buffer;
   /** The program that compressed it, if the runner did. */
   readonly compression?: StreamCompression['method'];
+  /** Whether it is stored as an age file. */
+  readonly encryption?: 'age';
 }
 
 /** Where the uploads go and how. */
@@ -45,6 +48,11 @@ export interface DirectoryDumpUploadOptions {
   readonly parallelFiles: number;
   /** Compress each file with this program as it uploads (pg_dump before 16 wrote it uncompressed). */
   readonly compression?: StreamCompression;
+  /**
+   * Encrypt each file (after compression) to these age public keys.
+   * @default - stored unencrypted
+   */
+  readonly encryption?: AgeRecipients;
   /**
    * Bytes the dump directory may hold before pg_dump is paused (SIGSTOP) until the files it has finished
    * are stored; pg_dump is never paused while only the files it is still writing are there.
@@ -231,7 +239,7 @@ export class DirectoryDumpUpload {
   }
 
   private async upload(file: string): Promise<void> {
-    const { abort, compression } = this.options;
+    const { abort, compression, encryption } = this.options;
     abort.throwIfFailed();
     const source = path.join(this.options.directory, file);
     const digest = new DigestingStream();
@@ -256,10 +264,24 @@ export class DirectoryDumpUpload {
     // before its first request), and an error event nobody listens to would end the process without a result line.
     digest.on('error', () => undefined);
     ended.catch((error: unknown) => digest.destroy(error as Error));
-    const name = method ? compressedName(file, method) : file;
+    const compressed = method ? compressedName(file, method) : file;
+    const name = encryption ? encryptedName(compressed) : compressed;
+    let stored = digest;
     // Several files at once, one part in flight each, keeps memory at `parallelFiles` parts.
-    await abort.all([ended, this.options.store.putStream(this.options.keyOf(name), digest, { signal: abort.signal, concurrency: 1 })] as const);
-    this.uploaded.push({ file, name, bytes: digest.bytes, sha256: digest.sha256, head: digest.head, ...(method ? { compression: method } : {}) });
+    const storing = storedForm(digest, encryption).then((form) => {
+      stored = form.stored ?? digest;
+      return this.options.store.putStream(this.options.keyOf(name), form.body, { signal: abort.signal, concurrency: 1 });
+    });
+    await abort.all([ended, storing] as const);
+    this.uploaded.push({
+      file,
+      name,
+      bytes: stored.bytes,
+      sha256: stored.sha256,
+      head: digest.head,
+      ...(method ? { compression: method } : {}),
+      ...(encryption ? { encryption: 'age' as const } : {}),
+    });
   }
 }
 

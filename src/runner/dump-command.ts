@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DIRECTORY_DUMP_FINISHED_FILES_SHARE, dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
+import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
 import { ArchivePipe } from './archive-pipe';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
 import { newBackupId } from './backup-id';
@@ -62,6 +63,11 @@ export interface DumpOptions {
   readonly logger: Logger;
   /** Aborts the dump (SIGTERM). */
   readonly signal: AbortSignal;
+  /**
+   * Encrypt every object to these age public keys (after compression); the manifest records them.
+   * @default - stored unencrypted
+   */
+  readonly encryption?: AgeRecipients;
 }
 
 /** The outcome of a successful dump. */
@@ -111,17 +117,27 @@ interface StoredObject extends ManifestObject {
   readonly head: Buffer;
 }
 
-/** Stream a child's output into a new object, ending the object only if the child (and what feeds it) exits with 0. */
+/** Where a tool's output goes: the store, the key, and the recipients it is encrypted to. */
+interface OutputTarget {
+  readonly store: BackupStore;
+  readonly key: string;
+  readonly encryption?: AgeRecipients;
+}
+
+/**
+ * Stream a child's output into a new object (encrypted when the target says so), ending the object only if the child
+ * (and what feeds it) exits with 0. `digest` sees the output as the tool wrote it; the result is the digest of what is
+ * stored.
+ */
 async function streamToolOutput(
   output: Readable,
   toolExited: Promise<void>,
-  store: BackupStore,
-  key: string,
+  target: OutputTarget,
   digest: DigestingStream,
   abort: OperationAbort,
   check: (digest: DigestingStream) => void,
   expectedBytes?: number,
-): Promise<void> {
+): Promise<DigestingStream> {
   // The object is only completed once the child's exit status is known: ending it when stdout closes
   // would commit a truncated dump whenever the child dies mid-way.
   output.pipe(digest, { end: false });
@@ -134,7 +150,13 @@ async function streamToolOutput(
   digest.on('error', () => undefined);
   exited.catch((error: unknown) => digest.destroy(error as Error));
   abort.signal.addEventListener('abort', () => digest.destroy(abort.signal.reason as Error), { once: true });
-  await abort.all([exited, store.putStream(key, digest, { signal: abort.signal, expectedBytes })] as const);
+  let stored = digest;
+  const storing = storedForm(digest, target.encryption).then((form) => {
+    stored = form.stored ?? digest;
+    return target.store.putStream(target.key, form.body, { signal: abort.signal, expectedBytes });
+  });
+  await abort.all([exited, storing] as const);
+  return stored;
 }
 
 function checkFrameHead(what: string, method: StreamCompressionMethod, head: Buffer): void {
@@ -207,7 +229,7 @@ async function checkRowsPresent(
  * the `latest` pointer. Any failure aborts every upload and writes neither.
  */
 export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
-  const { connection, store, policy, logger } = options;
+  const { connection, store, policy, logger, encryption } = options;
   const startedAt = new Date();
   const format = policy.format ?? 'custom';
   const rowMode = policy.rowCounts ?? 'exact';
@@ -265,6 +287,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     const layout = new BackupLayout(options.location);
     const database = connection.database;
     const key = (name: string) => layout.objectKey(database, backupId, name);
+    /** An object's stored name and manifest fields when encrypted. */
+    const sealed = (name: string) => (encryption ? { name: encryptedName(name), encryption: 'age' as const } : { name });
     logger.info({ backupId, to: formatBackupLocation(options.location), format, snapshot, snapshotAt: exported.at }, 'dump started');
 
     let tablesDone = 0;
@@ -309,9 +333,11 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
         : checkArchiveHead(what, d.head, d.bytes, MIN_ARCHIVE_BYTES));
       // A dump is rarely larger than the database; twice its size leaves room for text forms of binary data (bytea as hex).
       const expectedBytes = 2 * preflight.databaseSizeBytes;
-      const name = method ? compressedName(CUSTOM_DUMP_NAME, method) : CUSTOM_DUMP_NAME;
-      steps.push(streamToolOutput(pipe.output, explained, store, key(name), digest, abort, checkDump, expectedBytes)
-        .then(() => objects.push({ name, role: 'dump', bytes: digest.bytes, sha256: digest.sha256, head: digest.head, ...(method ? { compression: method } : {}) })));
+      const dumpObject = sealed(method ? compressedName(CUSTOM_DUMP_NAME, method) : CUSTOM_DUMP_NAME);
+      steps.push(streamToolOutput(pipe.output, explained, { store, key: key(dumpObject.name), encryption }, digest, abort, checkDump, expectedBytes)
+        .then((result) => objects.push({
+          ...dumpObject, role: 'dump', bytes: result.bytes, sha256: result.sha256, head: digest.head, ...(method ? { compression: method } : {}),
+        })));
       toc = pipe.toc;
     } else {
       scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-dump-'));
@@ -331,6 +357,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
         parallelFiles: DIRECTORY_UPLOAD_FILES,
         scratchBudgetBytes: await scratchBudget(scratch),
         compression: compression.stream,
+        encryption,
         abort,
         onDigest: (digest) => streams.push(digest),
       });
@@ -354,9 +381,10 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const globals = new ToolProcess(pgDumpall.path, pgDumpallGlobalsArgv({ dbname: connection.dbname, noRolePasswords: options.noRolePasswords }), {
         env: childEnv, captureStdout: true, signal: abort.signal,
       });
-      steps.push(streamToolOutput(globals.stdout!, globals.exited, store, key(GLOBALS_NAME), digest, abort, (d) => {
+      const globalsObject = sealed(GLOBALS_NAME);
+      steps.push(streamToolOutput(globals.stdout!, globals.exited, { store, key: key(globalsObject.name), encryption }, digest, abort, (d) => {
         if (d.bytes < MIN_GLOBALS_BYTES) throw new RunnerError(`pg_dumpall --globals-only wrote only ${d.bytes} bytes`);
-      }).then(() => objects.push({ name: GLOBALS_NAME, role: 'globals', bytes: digest.bytes, sha256: digest.sha256, head: digest.head })));
+      }).then((result) => objects.push({ ...globalsObject, role: 'globals', bytes: result.bytes, sha256: result.sha256, head: digest.head })));
     }
 
     const counting = toc.then((archiveToc) => takeRowCounts(client, archiveToc, rowMode).then((counts) => ({ archiveToc, counts })));
@@ -388,6 +416,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       objects: manifestObjects,
       totalBytes: manifestObjects.reduce((sum, object) => sum + object.bytes, 0),
       rowCounts: counted.counts,
+      ...(encryption ? { encryption: encryption.manifestRecord } : {}),
     };
     abort.throwIfFailed();
     const manifestKey = layout.manifestKey(database, backupId);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
+import { requireIdentityFor, type AgeIdentities } from './age-encryption';
 import { parseArchiveToc } from './archive-toc';
 import { findBackup, type BackupSelection } from './backup-catalog';
 import { downloadArchive, downloadBackupObject } from './backup-download';
@@ -52,6 +53,11 @@ export interface RestoreOptions {
   readonly logger: Logger;
   /** Aborts the restore. */
   readonly signal: AbortSignal;
+  /**
+   * The age identities that decrypt an encrypted backup (from PG_BACKUP_AGE_IDENTITY_FILE or PG_BACKUP_AGE_IDENTITY).
+   * @default - none: an encrypted backup fails before any work
+   */
+  readonly identities?: AgeIdentities;
 }
 
 /** What a restore did. */
@@ -81,6 +87,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   const started = Date.now();
   const layout = new BackupLayout(options.location);
   const { manifest } = await findBackup(store, layout, options.selection);
+  // Before any work: an encrypted backup needs the identity of one of its recipients.
+  const identities = requireIdentityFor(manifest, options.identities, 'restore');
   // Before any work: a backup without globals.sql cannot give what --globals asks for.
   const globalsObject = options.globals ? requireGlobalsObject(manifest, 'restore') : undefined;
   const pgRestore = await findPostgresTool('pg_restore');
@@ -93,14 +101,14 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-restore-'));
   try {
     // The roles come first, so pg_restore can give each object its owner and privileges.
-    const globals = globalsObject && await applyBackupGlobals(store, layout, manifest, globalsObject, target, scratch, options);
+    const globals = globalsObject && await applyBackupGlobals(store, layout, manifest, globalsObject, target, scratch, { ...options, identities });
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
     }), { estimate: downloadEstimate(manifest) }).start();
     let archive;
     try {
-      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest));
+      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities);
     } finally {
       download.stop();
     }
@@ -152,10 +160,10 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
 /** Downloads the backup's `globals.sql` (checked against the manifest) and applies it to the target's server. */
 async function applyBackupGlobals(
   store: BackupStore, layout: BackupLayout, manifest: BackupManifest, object: ManifestObject, target: DatabaseConnection, scratch: string,
-  options: Pick<RestoreOptions, 'logger' | 'signal'>,
+  options: Pick<RestoreOptions, 'logger' | 'signal' | 'identities'>,
 ): Promise<GlobalsOutcome> {
   const file = path.join(scratch, object.name);
-  await downloadBackupObject(store, layout, manifest, object, file, options.signal);
+  await downloadBackupObject(store, layout, manifest, object, file, options.signal, options.identities);
   const client = await connectDatabase(target, 'the restore target, to apply globals.sql');
   try {
     return await applyGlobalsScript(client, await fs.promises.readFile(file, 'utf8'), options.logger);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
+import { requireIdentityFor, type AgeIdentities } from './age-encryption';
 import { parseArchiveToc } from './archive-toc';
 import { findBackup, type BackupSelection } from './backup-catalog';
 import { downloadArchive, downloadBackupObject } from './backup-download';
@@ -56,6 +57,11 @@ export interface VerifyOptions {
   readonly logger: Logger;
   /** Aborts the verification. */
   readonly signal: AbortSignal;
+  /**
+   * The age identities that decrypt an encrypted backup (from PG_BACKUP_AGE_IDENTITY_FILE or PG_BACKUP_AGE_IDENTITY).
+   * @default - none: an encrypted backup fails before any work
+   */
+  readonly identities?: AgeIdentities;
 }
 
 /** What a verification found. */
@@ -133,6 +139,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   const checkScripts = await readCheckFiles(options.checkFiles);
   const layout = new BackupLayout(options.location);
   const { manifest, manifestKey } = await findBackup(store, layout, options.selection);
+  // Before any work: an encrypted backup needs the identity of one of its recipients.
+  const identities = requireIdentityFor(manifest, options.identities, 'verify');
   logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
   // Before any work: a backup without globals.sql cannot give what --globals asks for.
   const globalsObject = options.globals ? requireGlobalsObject(manifest, 'verify') : undefined;
@@ -152,7 +160,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     }), { estimate: downloadEstimate(manifest) }).start();
     let archive;
     try {
-      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest));
+      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities);
     } finally {
       download.stop();
     }
@@ -169,7 +177,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     if (globalsObject) {
       // The roles come first, so pg_restore can give each object its owner and privileges.
       const file = path.join(scratch, globalsObject.name);
-      await downloadBackupObject(store, layout, manifest, globalsObject, file, options.signal);
+      await downloadBackupObject(store, layout, manifest, globalsObject, file, options.signal, identities);
       globals = await applyGlobalsScript(admin, await fs.promises.readFile(file, 'utf8'), logger);
     }
 

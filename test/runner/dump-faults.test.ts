@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -105,9 +106,12 @@ describe('a failed dump leaves no manifest, keeps latest and every earlier backu
     await expectEarlierBackupIntact(fileState, before, fileUri(), earlierFileBackup);
   });
 
-  test('the dump\'s connection killed mid-dump fails the dump', async () => {
+  test.each([
+    ['', () => []],
+    [', encrypted with age,', () => ['--recipient', execFileSync('age-keygen', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).match(/public key: (age1\w+)/)![1]]],
+  ])('the dump\'s connection killed mid-dump fails the dump%s and stores no object', async (_how, flags) => {
     const before = await fileState();
-    const dump = startPgBackup(['dump', '--database-url', pg().url('orders'), '--to', fileUri()], env());
+    const dump = startPgBackup(['dump', '--database-url', pg().url('orders'), '--to', fileUri(), ...flags()], env());
     // pg_dump is copying the big table: its backend shows the COPY.
     let pid: number | undefined;
     while (pid === undefined) {
