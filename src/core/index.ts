@@ -46,3 +46,6 @@ export * from './policy/construct-prop-paths';
 export * from './policy/database-name';
 export * from './postgres/sql-statements';
 export * from './aws';
+export * from './policy/backup-classes';
+export * from './policy/backup-retention';
+export * from './policy/retention-selection';

@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import {
-  partSizeFor, StoreConflictError, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
+  DeleteRefusedError, partSizeFor, StoreConflictError,
+  type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
 } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
 import { StoreReachability } from './store-unreachable';
@@ -131,6 +132,26 @@ export class AzureBlobBackupStore implements BackupStore {
       if (page.done) return;
       for (const blob of page.value.segment.blobItems) yield blob.name;
     }
+  }
+
+  public async setTags(key: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.reach.request(`tagging ${this.describe(key)}`, () => this.container.getBlobClient(key).setTags({ ...tags }));
+  }
+
+  public async delete(key: string): Promise<DeleteOutcome> {
+    return this.reach.request(`deleting ${this.describe(key)}`, async () => {
+      try {
+        await this.container.getBlobClient(key).deleteIfExists({ deleteSnapshots: 'include' });
+        return { dataRetained: false };
+      } catch (error) {
+        const code = (error as { code?: string })?.code ?? '';
+        if (statusOf(error) === 403 || /Immutab|LegalHold/i.test(code)) {
+          throw new DeleteRefusedError(`${this.describe(key)} cannot be deleted: ${code || errorMessage(error)} `
+            + '(an immutability policy or legal hold, or a role that may not delete)', { cause: error });
+        }
+        throw error;
+      }
+    });
   }
 
   public close(): void {

@@ -162,6 +162,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
         rows: manifest.rowCounts.totalRows,
         tables: manifest.rowCounts.tables.length,
         rowCounts: manifest.rowCounts.mode,
+        retentionClasses: manifest.retentionClasses,
         durationSeconds: manifest.durationSeconds,
         startedAt: manifest.startedAt,
         snapshotAt: manifest.snapshotAt,

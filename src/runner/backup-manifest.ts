@@ -1,4 +1,4 @@
-import type { LogicalDumpPolicy } from '../core';
+import { BACKUP_CLASSES, type BackupClass, type LogicalDumpPolicy } from '../core';
 import { RunnerError } from './runner-error';
 import { STREAM_COMPRESSION_METHODS, type StreamCompressionMethod } from './stream-compression';
 
@@ -101,6 +101,12 @@ export interface BackupManifest {
    * @default - not encrypted
    */
   readonly encryption?: ManifestEncryption;
+  /**
+   * Its classes of grandfather-father-son retention, decided when it was written: the first good backup of its UTC
+   * day (`daily`), ISO week (`weekly`), UTC month (`monthly`), UTC year (`yearly`). Also stored as the objects' tag.
+   * @default - absent in manifests written before classes were recorded; a prune derives them from the snapshot times
+   */
+  readonly retentionClasses?: BackupClass[];
 }
 
 function fail(source: string, why: string): never {
@@ -147,6 +153,10 @@ export function parseManifest(data: Buffer, source: string): BackupManifest {
     }
     const plain = manifest.objects.find((object) => object.encryption !== 'age');
     if (plain) fail(source, `the backup is encrypted, but object ${plain.name} is not`);
+  }
+  if (manifest.retentionClasses !== undefined
+    && (!Array.isArray(manifest.retentionClasses) || !manifest.retentionClasses.every((name) => BACKUP_CLASSES.includes(name)))) {
+    fail(source, `retentionClasses is ${JSON.stringify(manifest.retentionClasses)}; allowed: a list of ${BACKUP_CLASSES.join(', ')}`);
   }
   const counts = manifest.rowCounts;
   if (!counts || !Array.isArray(counts.tables) || !['exact', 'estimate', 'off'].includes(counts.mode)) fail(source, 'rowCounts is missing or malformed');

@@ -48,6 +48,26 @@ export class StoreConflictError extends RunnerError {
 }
 
 /**
+ * A delete the store refused for the object's protection: an S3 Object Lock retention or legal hold, an Azure
+ * immutability policy, a directory entry the file system will not remove. The object stays; a prune reports it.
+ */
+export class DeleteRefusedError extends RunnerError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'DeleteRefusedError';
+  }
+}
+
+/** What became of a deleted key. */
+export interface DeleteOutcome {
+  /**
+   * The key is gone from listings but its data stays until the store's protection and lifecycle allow (a versioned
+   * S3 bucket keeps the object as a noncurrent version behind a delete marker; Object Lock keeps it until its date).
+   */
+  readonly dataRetained: boolean;
+}
+
+/**
  * An object store holding backups: an S3 bucket, an Azure Blob container or a directory. Keys are
  * `/`-separated and absolute within the store (they include the location's prefix).
  */
@@ -73,6 +93,16 @@ export interface BackupStore {
   getVersioned(key: string): Promise<VersionedBytes | undefined>;
   /** Every key that starts with `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
+  /**
+   * Replaces the tags of an existing object (S3 object tags, Azure blob index tags); a directory keeps none and
+   * does nothing.
+   */
+  setTags(key: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Deletes an object; a key that does not exist is no error. Fails with a {@link DeleteRefusedError} when the store's
+   * protection refuses (Object Lock, an immutability policy, a file that cannot be removed).
+   */
+  delete(key: string): Promise<DeleteOutcome>;
   /** Releases connections. */
   close(): void;
 }

@@ -7,12 +7,13 @@ import {
 } from './cli-options';
 import { DRILL_PITR_COMMAND_FLAGS, drillPitrCommand } from './drill-pitr-command';
 import { LIST_COMMAND_FLAGS, listCommand } from './list-command';
+import { PRUNE_COMMAND_FLAGS, pruneCommand } from './prune-command';
 import { UsageError } from './runner-error';
 import { runnerVersion } from './runner-version';
 import { STATUS_COMMAND_FLAGS, statusCommand } from './status-command';
 
 /** The commands of `pg-backup`. */
-export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'status' | 'check' | 'drill-pitr' | 'check-archive';
+export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'status' | 'prune' | 'check' | 'drill-pitr' | 'check-archive';
 
 /** One command of `pg-backup`: its flags, its help and what runs it. */
 export interface CommandDefinition {
@@ -71,6 +72,18 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
     notes: ['Exits 1 when a database\'s newest complete backup is older than --rpo (or it has none).'],
     flags: STATUS_COMMAND_FLAGS,
     run: statusCommand,
+  },
+  'prune': {
+    summary: 'delete the backups grandfather-father-son retention lets go, never below the floor, never while dumps are failing',
+    synopsis: '--from URI --rpo DUR',
+    notes: [
+      'Keeps per database the first backup of the newest --daily days, --weekly ISO weeks, --monthly months and --yearly years (UTC),',
+      'the newest --minimum-kept backups and the one latest names. Deletes nothing, and exits 1, when no backup finished within --rpo.',
+      'A delete the store refuses (Object Lock, an immutability policy) is reported and the backup stays whole.',
+    ],
+    flags: PRUNE_COMMAND_FLAGS,
+    metricPrefix: 'Prune',
+    run: pruneCommand,
   },
   'check': {
     summary: 'check a live or restored database: row-count bounds and SQL checks',

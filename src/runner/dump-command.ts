@@ -7,6 +7,7 @@ import { DIRECTORY_DUMP_FINISHED_FILES_SHARE, dumpCompressionPlan, pgDumpArgv, p
 import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
 import { ArchivePipe } from './archive-pipe';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
+import { classifyNewBackup, tagBackupObjects } from './backup-classes';
 import { newBackupId } from './backup-id';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME, BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
@@ -401,7 +402,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
 
     const finishedAt = new Date();
     const manifestObjects = objects.map(({ head: _head, ...object }) => object).sort((a, b) => a.name.localeCompare(b.name));
-    const manifest: BackupManifest = {
+    const manifest: BackupManifest = await classifyNewBackup(store, layout, {
       manifestVersion: 1,
       backupId,
       database,
@@ -417,12 +418,13 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       totalBytes: manifestObjects.reduce((sum, object) => sum + object.bytes, 0),
       rowCounts: counted.counts,
       ...(encryption ? { encryption: encryption.manifestRecord } : {}),
-    };
+    });
     abort.throwIfFailed();
     const manifestKey = layout.manifestKey(database, backupId);
     // The manifest appears whole or not at all, and only once every object is complete.
     await store.putBytes(manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
     logger.info({ backupId, manifestKey, bytes: manifest.totalBytes, rows: manifest.rowCounts.totalRows, durationSeconds: manifest.durationSeconds }, 'backup complete');
+    await tagBackupObjects(store, layout, manifest, logger);
     let latest: LatestUpdate;
     try {
       abort.throwIfFailed();

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StoreConflictError, type BackupStore, type PutBytesOptions, type PutStreamOptions, type VersionedBytes } from './backup-store';
+import { DeleteRefusedError, StoreConflictError, type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type VersionedBytes } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
 
 /** Suffix of files being written; never listed, and never a backup object. */
@@ -177,6 +177,33 @@ export class FileBackupStore implements BackupStore {
         }
       }
     }
+  }
+
+  public async setTags(): Promise<void> {
+    // A directory keeps no tags: the manifest is the only record of a backup's classes there.
+  }
+
+  public async delete(key: string): Promise<DeleteOutcome> {
+    const file = this.pathOf(key);
+    try {
+      await fs.promises.unlink(file);
+    } catch (error) {
+      const code = codeOf(error);
+      if (code === 'ENOENT') return { dataRetained: false };
+      if (code === 'EPERM' || code === 'EACCES' || code === 'EROFS') {
+        throw new DeleteRefusedError(`${file} cannot be deleted: ${errorMessage(error)} (an immutable or read-only file)`, { cause: error });
+      }
+      throw new RunnerError(`deleting ${file} failed: ${errorMessage(error)}`, { cause: error });
+    }
+    // Empty folders left behind (a whole backup deleted) go too, up to the store's root; a folder still holding anything stays.
+    for (let directory = path.dirname(file); directory.startsWith(this.root + path.sep); directory = path.dirname(directory)) {
+      try {
+        await fs.promises.rmdir(directory);
+      } catch {
+        break;
+      }
+    }
+    return { dataRetained: false };
   }
 
   public close(): void {

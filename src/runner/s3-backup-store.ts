@@ -1,15 +1,18 @@
 import type { Readable } from 'node:stream';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  partSizeFor, StoreConflictError, type BackupStore, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
+  DeleteRefusedError, partSizeFor, StoreConflictError,
+  type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
 } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
 import { StoreReachability } from './store-unreachable';
@@ -190,6 +193,29 @@ export class S3BackupStore implements BackupStore {
       for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  public async setTags(key: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.reach.request(`tagging ${this.describe(key)}`, () => this.client.send(new PutObjectTaggingCommand({
+      Bucket: this.bucket, Key: key, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+    })));
+  }
+
+  public async delete(key: string): Promise<DeleteOutcome> {
+    return this.reach.request(`deleting ${this.describe(key)}`, async () => {
+      try {
+        const result = await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+        // In a versioned bucket (every bucket the constructs create) the delete only adds a marker: the object stays as
+        // a noncurrent version until the lifecycle expires it, and an Object Lock keeps it until its date.
+        return { dataRetained: result.DeleteMarker === true };
+      } catch (error) {
+        if (statusOf(error) === 403 || (error as { name?: string })?.name === 'AccessDenied') {
+          throw new DeleteRefusedError(`${this.describe(key)} cannot be deleted: ${errorMessage(error)} `
+            + '(an Object Lock retention or legal hold, or a policy that forbids the delete)', { cause: error });
+        }
+        throw error;
+      }
+    });
   }
 
   public close(): void {

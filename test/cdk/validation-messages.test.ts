@@ -30,6 +30,21 @@ describe('a validation error names the construct path and the prop as the user w
       line: 'Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
     },
     {
+      name: 'ScheduledPgDump: a retention floor of no backup',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), dump: { retention: { daily: 7, minimumKept: 0 } } }),
+      line: 'Backups/NightlyDump: dump.retention.minimumKept is 0; allowed: an integer from 1 to 1000 backups',
+    },
+    {
+      name: 'ScheduledPgDump: a lifecycle safety net shorter than the retention classes',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', {
+        ...minimalDumpProps(vpc, instance), dump: { retentionDays: 30, retention: { daily: 7, weekly: 4, monthly: 0 } },
+      }),
+      line: 'Backups/NightlyDump: dump.retentionDays is 30; allowed: at least 56 days (twice the longest class of dump.retention) '
+        + '(with dump.retention the prune task deletes dumps and retentionDays is only the bucket lifecycle\'s safety net, which must never delete what a class keeps)',
+    },
+    {
       name: 'ScheduledPgDump: an entry of a list inside dump',
       construct: 'Backups/NightlyDump',
       build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), dump: { tables: ['orders', ' '] } }),

@@ -1,3 +1,4 @@
+import { resolveBackupRetention, retentionSafetyNetDays } from './backup-retention';
 import {
   DEFAULT_ARCHIVER, DEFAULT_DIFF_BACKUP_SCHEDULE, DEFAULT_DUMP_RETENTION_DAYS, DEFAULT_FULL_BACKUP_SCHEDULE,
   DEFAULT_LOGICAL_DUMP_SCHEDULE, DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, DEFAULT_MAX_RESTORE_DURATION_MINUTES,
@@ -237,10 +238,18 @@ export function resolveLogicalDump(dump: LogicalDumpPolicy): ResolvedLogicalDump
     noOwner: dump.noOwner ?? false,
     noAcl: dump.noAcl ?? false,
     includeGlobals: dump.includeGlobals ?? false,
-    retentionDays: dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS,
+    retentionDays: dump.retentionDays ?? dumpRetentionDaysDefault(dump),
     lockWaitTimeoutSeconds: dump.lockWaitTimeoutSeconds ?? DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS,
     rowCounts: dump.rowCounts ?? 'exact',
   };
+}
+
+/**
+ * Days the bucket lifecycle keeps a dump when `retentionDays` is not given: 30, or with `retention` its safety net
+ * far beyond the longest class.
+ */
+export function dumpRetentionDaysDefault(dump: LogicalDumpPolicy): number {
+  return dump.retention === undefined ? DEFAULT_DUMP_RETENTION_DAYS : retentionSafetyNetDays(resolveBackupRetention(dump.retention));
 }
 
 /** Fills in the defaults of managed snapshots. */

@@ -3,7 +3,7 @@
  * number of days) and the WAL archive (base backups and WAL kept as long as recovery needs them).
  */
 import {
-  DEFAULT_DUMP_RETENTION_DAYS,
+  dumpRetentionDaysDefault,
   DEFAULT_FULL_BACKUP_SCHEDULE,
   DEFAULT_PITR_WINDOW_DAYS,
   DEFAULT_RETAIN_FULL,
@@ -69,12 +69,13 @@ export interface DumpBucketLifecycleOptions {
 }
 
 /**
- * The lifecycle of the dump bucket: dumps expire after `retentionDays` (default 30), noncurrent
+ * The lifecycle of the dump bucket: dumps expire after `retentionDays` (default 30; with a `retention` policy only a
+ * safety net far beyond its longest class, behind the prune task), noncurrent
  * versions after a week, unfinished uploads after a day, with optional transitions in between.
  */
 export function dumpBucketLifecycleRules(dump: LogicalDumpPolicy, options: DumpBucketLifecycleOptions = {}): LifecycleRule[] {
   const validator = options.validator ?? new Validator();
-  const retentionDays = dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS;
+  const retentionDays = dump.retentionDays ?? dumpRetentionDaysDefault(dump);
   validator.integer('logicalDump.retentionDays', dump.retentionDays, 1, MAX_LIFECYCLE_DAYS, 'days');
   const rule: LifecycleRule = {
     id: options.id ?? 'pg-dumps',

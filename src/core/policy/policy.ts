@@ -111,10 +111,19 @@ export interface LogicalDumpPolicy {
    */
   readonly includeGlobals?: boolean;
   /**
-   * Days a dump is kept before the object store deletes it.
-   * @default 30
+   * Days a dump is kept before the object store's lifecycle deletes it: the simple retention, by age alone. With
+   * `retention` it is only the lifecycle's safety net behind the prune task, and must be at least twice the longest
+   * class.
+   * @default 30; with `retention`, twice its longest class and at least 60
    */
   readonly retentionDays?: number;
+  /**
+   * Grandfather-father-son retention with a floor, done by a prune task (`pg-backup prune`) whose role alone may
+   * delete: it keeps the first backup of the newest days, ISO weeks, months and years, never fewer than
+   * `minimumKept`, never the one `latest` names, and deletes nothing while no dump has succeeded within the RPO.
+   * @default - no prune task; dumps expire by `retentionDays` alone
+   */
+  readonly retention?: BackupRetentionPolicy;
   /**
    * `pg_dump --lock-wait-timeout`, in seconds: fail rather than queue behind a long lock.
    * @default 300
@@ -125,6 +134,47 @@ export interface LogicalDumpPolicy {
    * @default 'exact'
    */
   readonly rowCounts?: RowCountMode;
+}
+
+/**
+ * Grandfather-father-son retention of dumps with a floor: a prune task deletes what no class keeps, never leaves fewer
+ * than `minimumKept` complete backups, never deletes the backup `latest` names, and deletes nothing at all while no
+ * new backup has succeeded within the RPO (so a failing dump never eats the last good backups).
+ *
+ * Each class counts periods that have a backup (as restic's `--keep-daily` does), not calendar time: `daily: 7` keeps
+ * the first backup of each of the 7 newest UTC days that have one, however far back a gap pushes them.
+ */
+export interface BackupRetentionPolicy {
+  /**
+   * Days (UTC) whose first backup is kept, newest first.
+   * @default 7
+   */
+  readonly daily?: number;
+  /**
+   * ISO weeks whose first backup is kept, newest first.
+   * @default 4
+   */
+  readonly weekly?: number;
+  /**
+   * Months (UTC) whose first backup is kept, newest first.
+   * @default 12
+   */
+  readonly monthly?: number;
+  /**
+   * Years (UTC) whose first backup is kept, newest first.
+   * @default 0
+   */
+  readonly yearly?: number;
+  /**
+   * The newest complete backups that are always kept, whatever their class: the floor a prune never goes below.
+   * @default 3
+   */
+  readonly minimumKept?: number;
+  /**
+   * When the prune task runs.
+   * @default - daily at 05:00 UTC
+   */
+  readonly pruneSchedule?: ScheduleSpec;
 }
 
 /** Automated snapshots of a managed database (RDS, Aurora). */

@@ -2,9 +2,9 @@
  * The restore runbook of one database: Markdown for the person restoring at 3 a.m., with every command
  * filled in for this deployment (bucket, prefix, region, stanza, instance) so nothing has to be looked up.
  */
+import { describeDumpRetention } from './backup-retention';
 import {
   DEFAULT_ARCHIVE_TIMEOUT_SECONDS,
-  DEFAULT_DUMP_RETENTION_DAYS,
   DEFAULT_LOGICAL_DUMP_SCHEDULE,
   DEFAULT_MANAGED_BACKUP_RETENTION_DAYS,
   DEFAULT_MAX_RESTORE_DURATION_MINUTES,
@@ -322,10 +322,9 @@ function atAGlance(options: RestoreRunbookOptions): string[] {
   const { policy } = options;
   const rows: string[] = ['| | |', '| --- | --- |', `| Database | \`${options.databaseName}\` |`];
   if (options.dumps) {
-    const retention = policy.logicalDump?.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS;
     const schedule = policy.logicalDump?.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE;
     rows.push(`| Logical dumps | \`${runnerUri(options.dumps.location)}\`: ${describeLocation(options.dumps.location)}; `
-      + `\`${schedule.expression}\` (${schedule.timezone ?? 'UTC'}), kept ${retention} days |`);
+      + `\`${schedule.expression}\` (${schedule.timezone ?? 'UTC'}), ${describeDumpRetention(policy.logicalDump ?? {})} |`);
   }
   if (options.pitr) {
     const archiver = policy.pitr?.archiver ?? 'pgbackrest';

@@ -25,6 +25,13 @@ describe('dumpBucketLifecycleRules', () => {
     expect(rule).toMatchObject({ id: 'orders', prefix: 'dumps/orders/', expirationDays: 35 });
   });
 
+  test('with a retention policy, expires dumps only as a safety net at twice the longest class, and still cleans unfinished uploads', () => {
+    const [rule] = dumpBucketLifecycleRules({ retention: { daily: 7, weekly: 8, monthly: 0, yearly: 0 } }, { prefix: 'pg-dumps/' });
+    expect(rule).toMatchObject({ prefix: 'pg-dumps/', expirationDays: 112, abortIncompleteMultipartUploadDays: 1 });
+    expect(dumpBucketLifecycleRules({ retention: { yearly: 2 } })[0].expirationDays).toBe(1464);
+    expect(dumpBucketLifecycleRules({ retention: { daily: 3, weekly: 0, monthly: 0 } })[0].expirationDays).toBe(60);
+  });
+
   test('adds the transitions it is given', () => {
     const [rule] = dumpBucketLifecycleRules({ retentionDays: 365 }, {
       transitions: [{ days: 30, storageClass: StorageClass.INFREQUENT_ACCESS }, { days: 90, storageClass: StorageClass.GLACIER_FLEXIBLE }],

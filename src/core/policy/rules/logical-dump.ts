@@ -1,3 +1,4 @@
+import { checkBackupRetention } from '../backup-retention';
 import { resolveLogicalDump } from '../defaults';
 import { checkDumpScratchStorage } from '../dump-scratch-storage';
 import { LogicalDumpPolicy } from '../policy';
@@ -6,7 +7,7 @@ import { Validator } from '../validation';
 import { checkIntegerAtLeast } from './bounds';
 import { checkDumpCompression } from './dump-compression';
 
-/** Checks logical dumps: every value, `jobs` against `format`, and `schemaOnly` against `dataOnly`. */
+/** Checks logical dumps: every value, `jobs` against `format`, `schemaOnly` against `dataOnly`, and `retention` against `retentionDays`. */
 export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy | undefined): void {
   if (dump === undefined || validator.isUnresolved(dump)) return;
   const path = 'logicalDump';
@@ -19,7 +20,8 @@ export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy |
   validator.nonEmptyStrings(`${path}.excludeTables`, dump.excludeTables);
   validator.nonEmptyStrings(`${path}.schemas`, dump.schemas);
   validator.nonEmptyStrings(`${path}.excludeSchemas`, dump.excludeSchemas);
-  checkIntegerAtLeast(validator, `${path}.retentionDays`, dump.retentionDays, 1, 'days');
+  const retentionDaysValid = checkIntegerAtLeast(validator, `${path}.retentionDays`, dump.retentionDays, 1, 'days');
+  checkBackupRetention(validator, `${path}.retention`, dump.retention, retentionDaysValid ? dump.retentionDays : undefined, `${path}.retentionDays`);
   validator.number(`${path}.lockWaitTimeoutSeconds`, dump.lockWaitTimeoutSeconds, 0.001, 86_400, 'seconds');
   validator.oneOf(`${path}.rowCounts`, dump.rowCounts, ['exact', 'estimate', 'off']);
 

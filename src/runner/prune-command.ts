@@ -1,0 +1,258 @@
+import {
+  DEFAULT_ABANDONED_BACKUP_GRACE_HOURS, DEFAULT_BACKUP_RETENTION, MAX_BACKUP_RETENTION_COUNTS, selectRetainedBackups,
+  type ResolvedBackupRetentionPolicy, type RetainedBackup,
+} from '../core';
+import { readCatalog, type BackupCatalog } from './backup-catalog';
+import { BACKUP_DATABASE_FLAG, FROM_FLAG } from './backup-commands';
+import { BackupLayout } from './backup-layout';
+import { formatBackupLocation, parseBackupLocation } from './backup-location';
+import { parseLatestPointer } from './backup-manifest';
+import { DeleteRefusedError, type BackupStore } from './backup-store';
+import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
+import { OUTPUT_FLAG, formatDuration, formatTable, readOutputMode } from './cli-output';
+import type { MetricValue } from './embedded-metrics';
+import { openBackupStore } from './open-backup-store';
+
+const COUNT_FLAGS = [
+  { name: 'daily', what: 'UTC days' },
+  { name: 'weekly', what: 'ISO weeks' },
+  { name: 'monthly', what: 'UTC months' },
+  { name: 'yearly', what: 'UTC years' },
+] as const;
+
+/** The flags of `pg-backup prune`. */
+export const PRUNE_COMMAND_FLAGS: readonly FlagDefinition[] = [
+  FROM_FLAG,
+  { ...BACKUP_DATABASE_FLAG, description: 'prune only the backups of this database', default: 'every database under the location' },
+  { name: 'rpo', value: 'DUR', description: 'delete nothing (and exit 1) unless a backup finished within this time, 1s to 365 days (required)', example: '--rpo 26h' },
+  ...COUNT_FLAGS.map(({ name, what }): FlagDefinition => ({
+    name,
+    value: 'N',
+    description: `keep the first backup of each of the newest N ${what} that have one, 0 to ${MAX_BACKUP_RETENTION_COUNTS[name]}`,
+    default: String(DEFAULT_BACKUP_RETENTION[name]),
+    example: `--${name} ${DEFAULT_BACKUP_RETENTION[name] + 1}`,
+  })),
+  {
+    name: 'minimum-kept',
+    value: 'N',
+    description: `always keep the newest N complete backups, 1 to ${MAX_BACKUP_RETENTION_COUNTS.minimumKept}`,
+    default: String(DEFAULT_BACKUP_RETENTION.minimumKept),
+    example: '--minimum-kept 5',
+  },
+  {
+    name: 'grace',
+    value: 'DUR',
+    description: 'remove a backup folder without a usable manifest (a failed dump) only when its dump started longer ago, 1h to 365 days',
+    default: `${DEFAULT_ABANDONED_BACKUP_GRACE_HOURS}h`,
+    example: '--grace 3d',
+  },
+  { name: 'dry-run', description: 'decide and report, delete nothing', example: '--dry-run' },
+  OUTPUT_FLAG,
+];
+
+/** The counts of a retention, as a result reports them. */
+function countsOf({ pruneSchedule: _schedule, ...counts }: ResolvedBackupRetentionPolicy): Omit<ResolvedBackupRetentionPolicy, 'pruneSchedule'> {
+  return counts;
+}
+
+/** A backup a prune meant to delete and could not, with the store's reason. */
+export interface NotDeletedBackup {
+  /** The backup id. */
+  readonly backupId: string;
+  /** Why it stays (an Object Lock, an immutability policy, a read-only file). */
+  readonly reason: string;
+}
+
+/** What a prune did to the backups of one database. */
+export interface DatabasePruneResult {
+  /** The database. */
+  readonly database: string;
+  /** Why nothing was deleted (no backup within the RPO), if so. */
+  readonly halted?: string;
+  /** The backups kept, with their classes and why. */
+  readonly kept: readonly RetainedBackup[];
+  /** The complete backups the retention lets go. */
+  readonly delete: readonly string[];
+  /** Those deleted (none on a dry run). */
+  readonly deleted: readonly string[];
+  /** Abandoned folders (no usable manifest) older than the grace period: removed, or to be on a dry run. */
+  readonly abandoned: readonly string[];
+  /** Abandoned folders left for now (within the grace period, or named by latest). */
+  readonly abandonedKept: readonly string[];
+  /** Backups or folders the store would not delete. */
+  readonly notDeleted: readonly NotDeletedBackup[];
+  /** Objects whose data the store keeps behind a delete marker (versioning, Object Lock) until its lifecycle or lock allows. */
+  readonly objectsRetainedByStore: number;
+}
+
+/** What one backup folder's deletion did. */
+interface FolderDeletion {
+  readonly refused?: string;
+  readonly retained: number;
+}
+
+/**
+ * Deletes every object of a backup folder, its manifest first: from that moment the backup is never listed, verified
+ * or restored, and if the deletion stops half-way what is left is a folder without a manifest that the next prune
+ * removes. A manifest the store refuses to delete stops it before any other object is touched, so a protected backup
+ * stays whole.
+ */
+async function deleteBackupFolder(store: BackupStore, layout: BackupLayout, database: string, backupId: string): Promise<FolderDeletion> {
+  const folder = `${layout.backupFolder(database, backupId)}/`;
+  const keys: string[] = [];
+  for await (const key of store.list(folder)) keys.push(key);
+  const manifestKey = layout.manifestKey(database, backupId);
+  const ordered = [...keys.filter((key) => key === manifestKey), ...keys.filter((key) => key !== manifestKey).sort()];
+  let retained = 0;
+  const refused: string[] = [];
+  for (const key of ordered) {
+    try {
+      if ((await store.delete(key)).dataRetained) retained += 1;
+    } catch (error) {
+      if (!(error instanceof DeleteRefusedError)) throw error;
+      refused.push(error.message);
+      if (key === manifestKey) break;
+    }
+  }
+  return { refused: refused.length > 0 ? refused.join('; ') : undefined, retained };
+}
+
+/** The id a `latest` pointer names, or `undefined` (none, or unreadable: the newest backups are kept by the floor then). */
+async function latestBackupIdOf(store: BackupStore, layout: BackupLayout, database: string): Promise<string | undefined> {
+  const data = await store.getBytes(layout.latestKey(database));
+  if (data === undefined) return undefined;
+  try {
+    return parseLatestPointer(data, layout.latestKey(database)).backupId;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start time of a dump from its backup id (`20261124T020000Z-…`). */
+function startOfBackupId(backupId: string): string {
+  const stamp = backupId.slice(0, 16);
+  return `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`;
+}
+
+/** Prunes one database of a catalog. */
+async function pruneDatabase(
+  store: BackupStore, layout: BackupLayout, catalog: BackupCatalog, database: string,
+  settings: { retention: ResolvedBackupRetentionPolicy; rpoSeconds: number; graceSeconds: number; dryRun: boolean },
+): Promise<DatabasePruneResult> {
+  const backups = catalog.backups.filter((backup) => backup.database === database);
+  const abandoned = [...catalog.partial, ...catalog.broken].filter((entry) => entry.database === database);
+  const selection = selectRetainedBackups({
+    backups: backups.map((backup) => ({
+      backupId: backup.backupId, snapshotAt: backup.snapshotAt, finishedAt: backup.manifest.finishedAt, classes: backup.manifest.retentionClasses,
+    })),
+    latestBackupId: await latestBackupIdOf(store, layout, database),
+    abandoned: abandoned.map((entry) => ({ backupId: entry.backupId, startedAt: startOfBackupId(entry.backupId) })),
+    retention: settings.retention,
+    now: new Date(),
+    rpoSeconds: settings.rpoSeconds,
+    abandonedGraceSeconds: settings.graceSeconds,
+  });
+  const deleted: string[] = [];
+  const notDeleted: NotDeletedBackup[] = [];
+  let retained = 0;
+  if (!settings.dryRun) {
+    for (const backupId of [...selection.delete, ...selection.deleteAbandoned]) {
+      const outcome = await deleteBackupFolder(store, layout, database, backupId);
+      retained += outcome.retained;
+      if (outcome.refused) notDeleted.push({ backupId, reason: outcome.refused });
+      else if (selection.delete.includes(backupId)) deleted.push(backupId);
+    }
+  }
+  return {
+    database,
+    ...(selection.halted ? { halted: selection.halted } : {}),
+    kept: selection.keep,
+    delete: selection.delete,
+    deleted,
+    abandoned: selection.deleteAbandoned,
+    abandonedKept: selection.keepAbandoned,
+    notDeleted,
+    objectsRetainedByStore: retained,
+  };
+}
+
+function pruneTable(results: readonly DatabasePruneResult[], dryRun: boolean): string {
+  const rows = results.map((result) => [
+    result.database, result.kept.length, dryRun ? `${result.delete.length} (dry run)` : result.deleted.length, result.abandoned.length,
+    result.notDeleted.length, result.halted ? 'HALTED' : 'ok',
+  ]);
+  const lines = results.flatMap((result) => [
+    ...(result.halted ? [`halted: ${result.database}: ${result.halted}`] : []),
+    ...result.notDeleted.map((entry) => `not deleted: ${result.database} ${entry.backupId}: ${entry.reason}`),
+  ]);
+  const table = formatTable(['DATABASE', 'KEPT', 'DELETED', 'ABANDONED REMOVED', 'NOT DELETED', 'PRUNE'], rows);
+  return lines.length === 0 ? table : `${table}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * `pg-backup prune`: per database under the location, keeps the grandfather-father-son set, the newest
+ * `--minimum-kept` and the backup `latest` names, and deletes the other complete backups (manifest first) and the
+ * folders without a usable manifest older than `--grace`. Deletes nothing for a database none of whose backups
+ * finished within `--rpo`, and then exits 1 so the run alarms. A delete the store refuses (Object Lock, immutability)
+ * is reported, and the backup stays whole.
+ */
+export async function pruneCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
+  const { common, env } = context;
+  const from = reader.required('from');
+  reader.required('rpo');
+  const rpoSeconds = reader.seconds('rpo', 1, 365 * 86_400, 0);
+  const retention: ResolvedBackupRetentionPolicy = {
+    ...DEFAULT_BACKUP_RETENTION,
+    daily: reader.integer('daily', 0, MAX_BACKUP_RETENTION_COUNTS.daily, DEFAULT_BACKUP_RETENTION.daily),
+    weekly: reader.integer('weekly', 0, MAX_BACKUP_RETENTION_COUNTS.weekly, DEFAULT_BACKUP_RETENTION.weekly),
+    monthly: reader.integer('monthly', 0, MAX_BACKUP_RETENTION_COUNTS.monthly, DEFAULT_BACKUP_RETENTION.monthly),
+    yearly: reader.integer('yearly', 0, MAX_BACKUP_RETENTION_COUNTS.yearly, DEFAULT_BACKUP_RETENTION.yearly),
+    minimumKept: reader.integer('minimum-kept', 1, MAX_BACKUP_RETENTION_COUNTS.minimumKept, DEFAULT_BACKUP_RETENTION.minimumKept),
+  };
+  const graceSeconds = reader.seconds('grace', 3600, 365 * 86_400, DEFAULT_ABANDONED_BACKUP_GRACE_HOURS * 3600);
+  const dryRun = reader.boolean('dry-run');
+  const output = readOutputMode(reader, context);
+  reader.throwIfInvalid('prune');
+  const location = parseBackupLocation(from, '--from');
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  try {
+    const layout = new BackupLayout(location);
+    const catalog = await readCatalog(store, layout, common.database);
+    const databases = [...new Set([...catalog.backups, ...catalog.broken, ...catalog.partial].map((entry) => entry.database))].sort();
+    if (common.database !== undefined && !databases.includes(common.database)) databases.push(common.database);
+    const results: DatabasePruneResult[] = [];
+    const settings = { retention, rpoSeconds, graceSeconds, dryRun };
+    for (const database of databases) results.push(await pruneDatabase(store, layout, catalog, database, settings));
+    const halted = results.filter((result) => result.halted !== undefined);
+    const count = (pick: (result: DatabasePruneResult) => number) => results.reduce((sum, result) => sum + pick(result), 0);
+    const failed = halted.length > 0;
+    const metrics: MetricValue[] = [
+      { name: 'PruneSucceeded', value: failed ? 0 : 1, unit: 'Count' },
+      { name: 'PruneFailed', value: failed ? 1 : 0, unit: 'Count' },
+      { name: 'PruneHalted', value: halted.length, unit: 'Count' },
+      { name: 'PruneDeletedBackups', value: count((result) => result.deleted.length), unit: 'Count' },
+      { name: 'PruneKeptBackups', value: count((result) => result.kept.length), unit: 'Count' },
+      { name: 'PruneNotDeleted', value: count((result) => result.notDeleted.length), unit: 'Count' },
+    ];
+    return {
+      database: common.database ?? '',
+      metrics,
+      result: {
+        location: formatBackupLocation(location),
+        dryRun,
+        rpoSeconds,
+        graceSeconds,
+        retention: countsOf(retention),
+        databases: results,
+        deletedBackups: count((result) => result.deleted.length),
+        halted: halted.map((result) => result.database),
+      },
+      table: output === 'table' ? pruneTable(results, dryRun) : undefined,
+      failure: failed
+        ? `${halted.map((result) => `${result.database}: ${result.halted}`).join('; ')} (RPO ${formatDuration(rpoSeconds)}; nothing was deleted there)`
+        : undefined,
+    };
+  } finally {
+    store.close();
+  }
+}
