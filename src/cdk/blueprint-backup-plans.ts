@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
 import { ServerPlan } from './blueprint-server-plan';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { planBackupRules } from '../core/aws/backup-plan-rules';
 import { resolveVaultLock } from '../core/aws/managed-backup-plan';
-import { defaultBackupPlanSchedule, resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
+import { resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
 import { BackupPolicy } from '../core/policy/policy';
 import { renderAwsBackupSchedule } from '../core/policy/schedule';
 
@@ -25,7 +25,7 @@ export function createFleetBackupPlans(
 ): { vault?: PostgresBackupVault; plans: backup.BackupPlan[] } {
   const managed = servers.filter((server) => server.managed !== undefined);
   for (const server of managed) {
-    if (server.policy.managedSnapshots) applyAutomatedBackupSettings(server.managed!, server.policy);
+    if (server.policy.managedSnapshots) applyTierBackupSettings(server.managed!, server.policy);
   }
   const withPlan = managed.filter((server) => server.policy.backupPlan);
   if (withPlan.length === 0) return { plans: [] };
@@ -51,26 +51,9 @@ export function createFleetBackupPlans(
     const policy = group[0].policy;
     const resolved = resolveBackupPlan(policy.backupPlan!);
     const plan = new backup.BackupPlan(scope, `BackupPlan${index}`, { backupVault: vault.vault });
-    const copyActions = (policy.copies ?? []).map((copy, copyIndex) => ({
-      destinationBackupVault: backup.BackupVault.fromBackupVaultArn(scope, `CopyVault${index}-${copyIndex}`, copy.vaultArn!),
-      deleteAfter: Duration.days(copy.retentionDays),
-    }));
-    resolved.rules.forEach((rule, ruleIndex) => plan.addRule(new backup.BackupPlanRule({
-      ruleName: rule.name,
-      scheduleExpression: events.Schedule.expression(renderAwsBackupSchedule(rule.schedule, `backupPlan.rules[${ruleIndex}].schedule`)),
-      deleteAfter: Duration.days(rule.retentionDays),
-      moveToColdStorageAfter: rule.moveToColdStorageAfterDays === undefined ? undefined : Duration.days(rule.moveToColdStorageAfterDays),
-      copyActions,
-    })));
-    if (resolved.continuousBackupRetentionDays !== undefined) {
-      plan.addRule(new backup.BackupPlanRule({
-        ruleName: 'continuous',
-        enableContinuousBackup: true,
-        scheduleExpression: events.Schedule.expression(renderAwsBackupSchedule(resolved.rules[0]?.schedule ?? defaultBackupPlanSchedule('daily'))),
-        deleteAfter: Duration.days(resolved.continuousBackupRetentionDays),
-        copyActions,
-      }));
-    }
+    const copies = policy.copies ?? [];
+    const copyVaults = copies.map((copy, copyIndex) => backup.BackupVault.fromBackupVaultArn(scope, `CopyVault${index}-${copyIndex}`, copy.vaultArn!));
+    addPlannedBackupRules(plan, planBackupRules(resolved, copies), copyVaults);
     plan.addSelection('Databases', {
       resources: group.map((server) => backup.BackupResource.fromArn(server.managed!.arn(scope))),
       role: selectionRole,
@@ -97,16 +80,6 @@ export function createFleetBackupPlans(
 }
 
 /** The tier's automated-backup settings on an RDS instance or Aurora cluster of this app. */
-function applyAutomatedBackupSettings(database: ManagedPostgresDatabase, policy: BackupPolicy): void {
-  const resource = database.resource;
-  if (resource === undefined) return;
-  const snapshots = resolveManagedSnapshots(policy.managedSnapshots!);
-  resource.backupRetentionPeriod = snapshots.backupRetentionDays;
-  if (snapshots.preferredBackupWindow !== undefined) resource.preferredBackupWindow = snapshots.preferredBackupWindow;
-  if (snapshots.preferredMaintenanceWindow !== undefined) resource.preferredMaintenanceWindow = snapshots.preferredMaintenanceWindow;
-  resource.copyTagsToSnapshot = snapshots.copyTagsToSnapshot;
-  if (snapshots.finalSnapshot) {
-    resource.deleteAutomatedBackups = false;
-    resource.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-  }
+function applyTierBackupSettings(database: ManagedPostgresDatabase, policy: BackupPolicy): void {
+  if (database.resource !== undefined) applyAutomatedBackupSettings(database.resource, resolveManagedSnapshots(policy.managedSnapshots!));
 }

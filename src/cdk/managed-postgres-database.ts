@@ -4,9 +4,12 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { DatabaseStorageEncryption } from '../core/aws/managed-backup-plan';
+import {
+  DEFAULT_DRILL_DATABASE_NAME, DEFAULT_MANAGED_DATABASE_PORT, ManagedPostgresKind, backupResourceTypeOf, parseManagedDatabaseArn,
+  postgresMajorOf, storageEncryptionOf,
+} from '../core/aws/managed-postgres-database';
 
-/** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
-export type ManagedPostgresKind = 'instance' | 'aurora-cluster';
+export type { ManagedPostgresKind } from '../core/aws/managed-postgres-database';
 
 /** Options of {@link ManagedPostgresDatabase.fromInstance} and {@link ManagedPostgresDatabase.fromCluster}. */
 export interface ManagedPostgresDatabaseOptions {
@@ -71,20 +74,12 @@ export class ManagedPostgresDatabase {
       return ManagedPostgresDatabase.fromImportedConstruct('instance', instance.instanceIdentifier, () => instance.instanceArn,
         instance.engine, instance.connections.defaultPort?.toRuleJson().fromPort, options);
     }
-    return new ManagedPostgresDatabase({
-      kind: 'instance',
+    return ManagedPostgresDatabase.ofConstruct('instance', instance, resource, {
       identifier: instance.instanceIdentifier,
       arnOf: () => instance.instanceArn,
-      construct: instance,
-      resource,
-      engineFamily: instance.engine?.engineFamily,
-      postgresMajorVersion: majorOf(instance.engine?.engineVersion?.majorVersion),
-      storageEncryption: encryptionOf(resource.storageEncrypted, resource.kmsKeyId, false),
       secret: (instance as { secret?: secretsmanager.ISecret }).secret,
-      port: portOf(resource.port),
       protectedConstructs: [instance],
-      ...options,
-    });
+    }, options);
   }
 
   /**
@@ -99,21 +94,12 @@ export class ManagedPostgresDatabase {
         cluster.engine, cluster.connections.defaultPort?.toRuleJson().fromPort, options);
     }
     const instances = cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope as IConstruct);
-    return new ManagedPostgresDatabase({
-      kind: 'aurora-cluster',
+    return ManagedPostgresDatabase.ofConstruct('aurora-cluster', cluster, resource, {
       identifier: cluster.clusterIdentifier,
       arnOf: () => cluster.clusterArn,
-      construct: cluster,
-      resource,
-      engineFamily: cluster.engine?.engineFamily,
-      postgresMajorVersion: majorOf(cluster.engine?.engineVersion?.majorVersion),
-      // Aurora clusters made by rds.DatabaseCluster are encrypted unless told otherwise.
-      storageEncryption: encryptionOf(resource.storageEncrypted, resource.kmsKeyId, true),
       secret: cluster.secret,
-      port: portOf(resource.port),
       protectedConstructs: [cluster, ...instances],
-      ...options,
-    });
+    }, options);
   }
 
   /** A database this app does not define, by identifier. */
@@ -136,12 +122,30 @@ export class ManagedPostgresDatabase {
 
   /** A database this app does not define, by ARN (`arn:aws:rds:<region>:<account>:db:<id>` or `…:cluster:<id>`). */
   public static fromArn(arn: string, props: Omit<ImportedManagedPostgresProps, 'identifier' | 'kind'> = {}): ManagedPostgresDatabase {
-    const parts = Token.isUnresolved(arn) ? undefined : /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):([A-Za-z][A-Za-z0-9-]*)$/.exec(arn);
-    if (!parts) {
-      throw new Error(`ManagedPostgresDatabase.fromArn: ${JSON.stringify(arn)} is not the ARN of an RDS DB instance (…:db:<id>) or Aurora cluster (…:cluster:<id>)`);
-    }
-    const database = ManagedPostgresDatabase.fromIdentifier({ ...props, identifier: parts[2], kind: parts[1] === 'db' ? 'instance' : 'aurora-cluster' });
+    const database = ManagedPostgresDatabase.fromIdentifier({ ...props, ...parseManagedDatabaseArn(arn) });
     return new ManagedPostgresDatabase({ ...database.spec, arnOf: () => arn });
+  }
+
+  /** A database defined in this app: what its construct and CloudFormation resource say, the rest from the options. */
+  private static ofConstruct(
+    kind: ManagedPostgresKind,
+    construct: rds.DatabaseInstanceBase | rds.DatabaseCluster,
+    resource: rds.CfnDBInstance | rds.CfnDBCluster,
+    identity: Pick<DatabaseSpec, 'identifier' | 'arnOf' | 'secret' | 'protectedConstructs'>,
+    options: ManagedPostgresDatabaseOptions,
+  ): ManagedPostgresDatabase {
+    return new ManagedPostgresDatabase({
+      kind,
+      ...identity,
+      construct,
+      resource,
+      engineFamily: construct.engine?.engineFamily,
+      postgresMajorVersion: postgresMajorOf(construct.engine?.engineVersion?.majorVersion),
+      // Aurora clusters made by rds.DatabaseCluster are encrypted unless told otherwise.
+      storageEncryption: storageEncryptionOf(resource.storageEncrypted, resource.kmsKeyId, kind === 'aurora-cluster'),
+      port: portOf(resource.port),
+      ...options,
+    });
   }
 
   /** A database imported as an rds construct: what the construct knows, the rest from the options. */
@@ -159,7 +163,7 @@ export class ManagedPostgresDatabase {
       identifier,
       arnOf,
       engineFamily: engine?.engineFamily ?? 'POSTGRESQL',
-      postgresMajorVersion: majorOf(engine?.engineVersion?.majorVersion),
+      postgresMajorVersion: postgresMajorOf(engine?.engineVersion?.majorVersion),
       storageEncryption: options.storageEncryption ?? (options.storageEncryptionKey ? 'customer-managed-key' : 'unknown'),
       port: portOf(port),
       protectedConstructs: [],
@@ -203,11 +207,11 @@ export class ManagedPostgresDatabase {
     this.storageEncryption = spec.storageEncryption;
     this.storageEncryptionKey = spec.storageEncryptionKey;
     this.secret = spec.secret;
-    this.port = spec.port ?? 5432;
+    this.port = spec.port ?? DEFAULT_MANAGED_DATABASE_PORT;
     this.postgresMajorVersion = spec.postgresMajorVersion;
-    this.databaseName = spec.databaseName ?? 'postgres';
+    this.databaseName = spec.databaseName ?? DEFAULT_DRILL_DATABASE_NAME;
     this.engineFamily = spec.engineFamily;
-    this.backupResourceType = spec.kind === 'instance' ? 'RDS' : 'Aurora';
+    this.backupResourceType = backupResourceTypeOf(spec.kind);
     this.protectedConstructs = spec.protectedConstructs;
   }
 
@@ -251,22 +255,9 @@ interface DatabaseSpec extends ManagedPostgresDatabaseOptions {
   readonly protectedConstructs: readonly IConstruct[];
 }
 
-function majorOf(version: string | undefined): number | undefined {
-  const major = version === undefined ? undefined : Number.parseInt(version, 10);
-  return major !== undefined && Number.isInteger(major) ? major : undefined;
-}
-
 /** The port a CloudFormation resource names (a string on DB instances, a number on clusters), when it is literal. */
 function portOf(port: string | number | undefined): number | undefined {
   if (port === undefined || Token.isUnresolved(port)) return undefined;
   const value = Number(port);
   return Number.isInteger(value) ? value : undefined;
-}
-
-/** Reads the encryption of a database from its CloudFormation resource. */
-function encryptionOf(storageEncrypted: unknown, kmsKeyId: string | undefined, encryptedByDefault: boolean): DatabaseStorageEncryption {
-  if (kmsKeyId !== undefined) return 'customer-managed-key';
-  if (storageEncrypted === undefined) return encryptedByDefault ? 'aws-managed-key' : 'none';
-  if (typeof storageEncrypted !== 'boolean') return 'unknown';
-  return storageEncrypted ? 'aws-managed-key' : 'none';
 }

@@ -19,6 +19,14 @@ const BACKUP_PLAN: BackupPlanPolicy = {
   rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
   continuousBackupRetentionDays: 14,
 };
+/** A plan with a copy to another region, a compliance lock and its settings, for the vault, copies and lock. */
+const OFFSITE = {
+  backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }] } as BackupPlanPolicy,
+  copies: [{ destination: 'region' as const, region: 'eu-central-1', vaultArn: 'arn:aws:backup:eu-central-1:123456789012:backup-vault:offsite', retentionDays: 90 }],
+  immutability: { days: 14, mode: 'compliance' as const },
+  vaultLock: { changeableForDays: 7, maxRetentionDays: 400 },
+  rpoHours: 30,
+};
 const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
 const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
@@ -44,6 +52,7 @@ beforeAll(async () => {
   });
   new cdk.BackupDashboard(stack, 'Dashboard', { dump, drills: [verify, snapshotDrill] });
   new cdk.ManagedPostgresBackupPlan(stack, 'Plan', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), backupPlan: BACKUP_PLAN });
+  new cdk.ManagedPostgresBackupPlan(stack, 'Offsite', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), ...OFFSITE });
   new cdk.SelfHostedPitrArchive(stack, 'Archive', {
     clusterName: 'orders',
     postgresMajorVersion: 15,
@@ -80,6 +89,7 @@ beforeAll(async () => {
   });
   const pulumiDashboard = new pulumiAws.BackupDashboard('dashboard', { dump: pulumiDump, drills: [pulumiVerify, pulumiSnapshotDrill] });
   const pulumiPlan = new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), backupPlan: BACKUP_PLAN });
+  const pulumiOffsite = new pulumiAws.ManagedPostgresBackupPlan('offsite', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), ...OFFSITE });
   const pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', {
     clusterName: 'orders',
     postgresMajorVersion: 15,
@@ -90,7 +100,7 @@ beforeAll(async () => {
   const pulumiPitrDrill = pulumiArchive.drill!;
   await Promise.all([
     valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
-    valueOf(pulumiPlan.selection.id),
+    valueOf(pulumiPlan.selection.id), valueOf(pulumiOffsite.selection.id), ...pulumiOffsite.monitoring.alarms.map((alarm) => valueOf(alarm.arn)),
     valueOf(pulumiSnapshotDrill.stateMachine.arn), valueOf(pulumiSnapshotDrill.schedule.arn), valueOf(pulumiSnapshotDrill.taskDefinition.arn),
     ...pulumiSnapshotDrill.alarms.map((alarm) => valueOf(alarm.arn)), valueOf(pulumiDashboard.dashboardName),
     ...[...pulumiDump.alarms, ...pulumiVerify.alarms, ...pulumiPlan.monitoring.alarms].map((alarm) => valueOf(alarm.arn)),
@@ -216,24 +226,61 @@ describe('VerifyRestore: CDK and Pulumi', () => {
 });
 
 describe('ManagedPostgresBackupPlan: CDK and Pulumi', () => {
-  test('the backup plan has the same rules: schedules, retention, cold storage, continuous backup', () => {
-    const cdkRules = fromCloudFormation(cfnResources('AWS::Backup::BackupPlan', 'Plan')[0].properties.BackupPlan.BackupPlanRule).map((rule: any) => ({
+  /** The rules of the CDK plan whose logical id starts with `prefix`, in one shape with Pulumi's. */
+  function cdkRules(prefix: string) {
+    return fromCloudFormation(cfnResources('AWS::Backup::BackupPlan', prefix)[0].properties.BackupPlan.BackupPlanRule).map((rule: any) => ({
       name: rule.RuleName,
       schedule: rule.ScheduleExpression,
       deleteAfter: rule.Lifecycle?.DeleteAfterDays,
       coldStorageAfter: rule.Lifecycle?.MoveToColdStorageAfterDays,
       continuous: rule.EnableContinuousBackup ?? false,
-      copies: rule.CopyActions ?? [],
+      copies: (rule.CopyActions ?? []).map((copy: any) => ({ vault: copy.DestinationBackupVaultArn, deleteAfter: copy.Lifecycle?.DeleteAfterDays })),
     }));
-    const pulumiRules = fromPulumi(engine.named('aws:backup/plan:Plan', 'plan-plan').inputs.rules).map((rule: any) => ({
+  }
+
+  function pulumiRules(name: string) {
+    return fromPulumi(engine.named('aws:backup/plan:Plan', name).inputs.rules).map((rule: any) => ({
       name: rule.ruleName,
       schedule: rule.schedule,
       deleteAfter: rule.lifecycle?.deleteAfter,
       coldStorageAfter: rule.lifecycle?.coldStorageAfter,
       continuous: rule.enableContinuousBackup ?? false,
-      copies: rule.copyActions ?? [],
+      copies: (rule.copyActions ?? []).map((copy: any) => ({ vault: copy.destinationVaultArn, deleteAfter: copy.lifecycle?.deleteAfter })),
     }));
-    expect(pulumiRules).toEqual(cdkRules);
+  }
+
+  test('the backup plan has the same rules: schedules, retention, cold storage, continuous backup', () => {
+    expect(pulumiRules('plan-plan')).toEqual(cdkRules('Plan'));
+  });
+
+  test('every rule copies to the same vaults with the same retention', () => {
+    expect(pulumiRules('offsite-plan')).toEqual(cdkRules('OffsitePlan'));
+    expect(cdkRules('OffsitePlan')[0].copies).toEqual([{ vault: OFFSITE.copies[0].vaultArn, deleteAfter: 90 }]);
+  });
+
+  test('a locked vault has the same lock: mode, minimum and maximum retention, grace time', () => {
+    const cdkLock = cfnResources('AWS::Backup::BackupVault', 'OffsiteVault')[0].properties.LockConfiguration;
+    const pulumiLock = engine.named('aws:backup/vaultLockConfiguration:VaultLockConfiguration', 'offsite-vault-lock').inputs;
+    expect({ min: pulumiLock.minRetentionDays, max: pulumiLock.maxRetentionDays, changeable: pulumiLock.changeableForDays })
+      .toEqual({ min: cdkLock.MinRetentionDays, max: cdkLock.MaxRetentionDays, changeable: cdkLock.ChangeableForDays });
+    expect(cdkLock).toEqual({ MinRetentionDays: 14, MaxRetentionDays: 400, ChangeableForDays: 7 });
+  });
+
+  test('the selection picks the same database under the same name, with the AWS Backup service policy', () => {
+    const cdkSelection = cfnResources('AWS::Backup::BackupSelection', 'PlanDatabase')[0].properties.BackupSelection;
+    const pulumiSelection = engine.named('aws:backup/selection:Selection', 'plan-selection').inputs;
+    expect(pulumiSelection.name).toBe(cdkSelection.SelectionName);
+    expect(fromPulumi(pulumiSelection.resources)).toHaveLength(fromCloudFormation(cdkSelection.Resources).length);
+    const cdkRole = cfnResources('AWS::IAM::Role', 'PlanDatabaseRole')[0].properties;
+    expect(JSON.stringify(fromCloudFormation(cdkRole.ManagedPolicyArns))).toContain('service-role/AWSBackupServiceRolePolicyForBackup');
+    expect(engine.named('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'plan-selection-backup').inputs.policyArn)
+      .toContain('service-role/AWSBackupServiceRolePolicyForBackup');
+  });
+
+  test('a plan with copies and a lock has the same alarms, its own RPO included', () => {
+    const cdkAlarms = cfnAlarms('OffsiteMonitoring');
+    expect(pulumiAlarms('offsite-monitoring')).toEqual(cdkAlarms);
+    expect(cdkAlarms.map((alarm) => alarm.description)).toContain('No AWS Backup job of <ref> completed in vault <ref> within the RPO of 30 hours');
   });
 
   test('the restorable-time check has the same definition', () => {

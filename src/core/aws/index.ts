@@ -13,3 +13,7 @@ export * from './restorable-time-check';
 export * from './blueprint-server';
 export * from './blueprint-drill-groups';
 export * from './state-machines';
+export * from './backup-plan-rules';
+export * from './managed-postgres-database';
+export * from './managed-backup-alarms';
+export * from './managed-postgres-backup-plan';

@@ -5,18 +5,15 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { createBackupAlarm } from './metric-alarm';
+import { createPlannedAlarms } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
-import { RESTORABLE_TIME_LAG_METRIC, RestorableTimeCheckStateMachine, restorableTimeCheck } from '../../core/aws/restorable-time-check';
+import { ManagedBackupMonitoringPlan, ManagedBackupNames, fillManagedBackupNames } from '../../core/aws/managed-backup-alarms';
+import { RestorableTimeCheckStateMachine } from '../../core/aws/restorable-time-check';
 import { DrillPlaceholder, renderDefinition } from '../../core/aws/state-machines';
 
-/** AWS Backup's own CloudWatch namespace. */
-export const AWS_BACKUP_METRIC_NAMESPACE = 'AWS/Backup';
-
-/** Job states of AWS Backup events that mean a backup or copy did not happen. */
-export const FAILED_JOB_STATES: readonly string[] = ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'];
+export { AWS_BACKUP_METRIC_NAMESPACE, FAILED_JOB_STATES } from '../../core/aws/managed-backup-alarms';
 
 /** Props of {@link ManagedBackupAlarms}. */
 export interface ManagedBackupAlarmsProps {
@@ -28,24 +25,16 @@ export interface ManagedBackupAlarmsProps {
   readonly backupVaultName: pulumi.Input<string>;
   /** ARN of the topic alarms and failed-job events go to. */
   readonly topicArn: pulumi.Input<string>;
-  /** Alarm when no backup job completed in this many hours (at most 168). */
-  readonly rpoHours: number;
-  /** Alarm when the latest restorable time lags more than this many minutes. */
-  readonly maxRestorableTimeLagMinutes: number;
-  /** How often the latest restorable time is read, minutes. */
-  readonly restorableTimeCheckIntervalMinutes: number;
-  /** Namespace of the restorable-time lag metric. */
-  readonly metricNamespace: string;
+  /** What core planned: rules, alarms, the restorable-time check (`ManagedPostgresBackupPlan.backupPlan.monitoring`). */
+  readonly plan: ManagedBackupMonitoringPlan;
   /** Days the check's execution logs are kept. */
   readonly logRetentionDays: number;
 }
 
 /**
- * Paging for a managed backup plan, so that neither a failure nor a silent stop goes unnoticed: EventBridge rules send
- * every failed, aborted, expired or partial backup or copy job of the database, and every failed restore job, to the
- * topic; an alarm on AWS Backup's `NumberOfBackupJobsCompleted` of the vault fires when none completed within the RPO,
- * missing data counting as breaching; a scheduled check publishes how far `LatestRestorableTime` lags and an alarm
- * fires when it lags too much or stops reporting.
+ * Paging for a managed backup plan, as core plans it (`planManagedBackupMonitoring`): failed backup, copy and restore
+ * jobs to the topic; an alarm when no backup job completed within the RPO; a scheduled check of the database's
+ * `LatestRestorableTime` and an alarm when point-in-time recovery lags or the check stops reporting.
  */
 export class ManagedBackupAlarms extends pulumi.ComponentResource {
   /** Alarms: no completed backup job within the RPO; restorable time lagging. */
@@ -63,13 +52,34 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
 
   constructor(name: string, props: ManagedBackupAlarmsProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ManagedBackupAlarms', name, {}, opts);
-    const { database, environment } = props;
+    const { database, environment, plan } = props;
     const databaseArn = database.arn(environment);
-    this.failedJobRules = this.notifyFailedJobs(name, props, databaseArn);
+    const names: pulumi.Output<ManagedBackupNames> = pulumi.all([database.identifier, databaseArn, props.backupVaultName])
+      .apply(([identifier, arn, vault]) => ({ Database: identifier, DatabaseArn: arn, BackupVaultName: vault }));
+    const fill = (text: string) => names.apply((values) => fillManagedBackupNames(text, values));
 
-    this.check = restorableTimeCheck({ source: database.kind, metricNamespace: props.metricNamespace });
+    this.failedJobRules = plan.failedJobRules.map((rule) => {
+      const created = new cloudwatch.EventRule(`${name}-${rule.name}`, {
+        description: fill(rule.description),
+        eventPattern: names.apply((values) => JSON.stringify(fillManagedBackupNames(rule.eventPattern, values))),
+      }, { parent: this });
+      const fields = rule.message.flatMap((part) => (typeof part === 'string' ? [] : [part.eventPath]));
+      const field = (path: string) => path.replace(/^\$\./, '').replace(/\./g, '-');
+      new cloudwatch.EventTarget(`${name}-${rule.name}-notification`, {
+        rule: created.name,
+        arn: props.topicArn,
+        inputTransformer: {
+          inputPaths: Object.fromEntries(fields.map((path) => [field(path), path])),
+          inputTemplate: fill(`"${rule.message.map((part) => (typeof part === 'string' ? part : `<${field(part.eventPath)}>`)).join('')}"`),
+        },
+      }, { parent: this });
+      return created;
+    });
+
+    const check = plan.restorableTimeCheck;
+    this.check = check.stateMachine;
     this.checkRole = new iam.Role(`${name}-check-role`, {
-      description: 'Reads the latest restorable time of one database and publishes its lag, nothing else',
+      description: check.descriptions.role,
       assumeRolePolicy: assumedByService('states.amazonaws.com'),
     }, { parent: this });
     new iam.RolePolicy(`${name}-check-policy`, {
@@ -77,7 +87,7 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
       policy: policyDocument([
         ...drillPermissionStatements(this.check.iamActions, {
           'rds-source': { Resource: databaseArn },
-          'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } },
+          'cloudwatch-namespace-condition': { Resource: '*', Condition: check.namespaceCondition },
         }, 'ManagedBackupAlarms'),
         ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
       ]),
@@ -99,8 +109,8 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
       { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.restorableTimeCheck.arn },
     ]);
     new scheduler.Schedule(`${name}-check-schedule`, {
-      description: `Reads the latest restorable time of ${database.kind === 'instance' ? 'a DB instance' : 'an Aurora cluster'}`,
-      scheduleExpression: `rate(${props.restorableTimeCheckIntervalMinutes} minute${props.restorableTimeCheckIntervalMinutes === 1 ? '' : 's'})`,
+      description: check.descriptions.schedule,
+      scheduleExpression: check.scheduleExpression,
       scheduleExpressionTimezone: 'Etc/UTC',
       flexibleTimeWindow: { mode: 'OFF' },
       state: 'ENABLED',
@@ -111,76 +121,8 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
       },
     }, { parent: this });
 
-    this.alarms = [
-      createBackupAlarm(`${name}-no-completed-backup`, {
-        description: pulumi.interpolate`No AWS Backup job of ${database.identifier} completed in vault ${props.backupVaultName} within the RPO of ${props.rpoHours} hours`,
-        metric: {
-          namespace: AWS_BACKUP_METRIC_NAMESPACE,
-          metricName: 'NumberOfBackupJobsCompleted',
-          dimensions: { BackupVaultName: props.backupVaultName },
-          statistic: 'Sum',
-          periodSeconds: props.rpoHours * 3600,
-        },
-        threshold: 1,
-        comparisonOperator: 'LessThanThreshold',
-        // A plan that no longer runs publishes nothing at all: that must page.
-        treatMissingData: 'breaching',
-        topicArn: props.topicArn,
-      }, this),
-      createBackupAlarm(`${name}-restorable-time-lag`, {
-        description: pulumi.interpolate`Point-in-time recovery of ${database.identifier} lags more than ${props.maxRestorableTimeLagMinutes} minutes, or its check stopped reporting`,
-        metric: {
-          namespace: props.metricNamespace,
-          metricName: RESTORABLE_TIME_LAG_METRIC,
-          dimensions: { Database: database.identifier },
-          statistic: 'Maximum',
-          // Three checks a period, so one late check does not count as missing.
-          periodSeconds: 3 * props.restorableTimeCheckIntervalMinutes * 60,
-        },
-        threshold: props.maxRestorableTimeLagMinutes * 60,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'breaching',
-        topicArn: props.topicArn,
-      }, this),
-    ];
+    this.alarms = createPlannedAlarms(name, plan.alarms, props.topicArn, this,
+      { 'backup-vault': props.backupVaultName, 'database': database.identifier }, fill);
     this.registerOutputs({ alarmArns: this.alarms.map((alarm) => alarm.arn), restorableTimeCheckArn: this.restorableTimeCheck.arn });
-  }
-
-  private notifyFailedJobs(name: string, props: ManagedBackupAlarmsProps, databaseArn: pulumi.Output<string>): cloudwatch.EventRule[] {
-    const { database, topicArn } = props;
-    const notify = (rule: cloudwatch.EventRule, id: string, what: string) => new cloudwatch.EventTarget(`${id}-notification`, {
-      rule: rule.name,
-      arn: topicArn,
-      inputTransformer: {
-        inputPaths: {
-          'detail-state': '$.detail.state',
-          'detail-status': '$.detail.status',
-          'detail-statusMessage': '$.detail.statusMessage',
-          'detail-type': '$.detail-type',
-          'resources': '$.resources',
-        },
-        inputTemplate: pulumi.interpolate`"AWS Backup ${what} of ${database.identifier} ended <detail-state><detail-status>: <detail-statusMessage> (<detail-type>, <resources>)"`,
-      },
-    }, { parent: this });
-    const jobs = new cloudwatch.EventRule(`${name}-failed-jobs`, {
-      description: pulumi.interpolate`A backup or copy job of ${database.identifier} failed, was aborted, expired or was partial`,
-      eventPattern: pulumi.jsonStringify({
-        'source': ['aws.backup'],
-        'detail-type': ['Backup Job State Change', 'Copy Job State Change'],
-        'detail': { resourceArn: [databaseArn], state: [...FAILED_JOB_STATES] },
-      }),
-    }, { parent: this });
-    notify(jobs, `${name}-failed-jobs`, 'job');
-    // Restore jobs report `status` where backup jobs report `state`; they come from restore testing and manual restores.
-    const restores = new cloudwatch.EventRule(`${name}-failed-restore-jobs`, {
-      description: `A restore job of ${database.backupResourceType} recovery points failed or was aborted`,
-      eventPattern: JSON.stringify({
-        'source': ['aws.backup'],
-        'detail-type': ['Restore Job State Change'],
-        'detail': { resourceType: [database.backupResourceType], status: ['FAILED', 'ABORTED'] },
-      }),
-    }, { parent: this });
-    notify(restores, `${name}-failed-restore-jobs`, 'restore job');
-    return [jobs, restores];
   }
 }

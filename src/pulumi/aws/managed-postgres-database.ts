@@ -2,23 +2,11 @@ import type * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { DatabaseStorageEncryption } from '../../core/aws/managed-backup-plan';
+import {
+  ManagedDatabaseSettings, ManagedPostgresKind, backupResourceTypeOf, managedDatabaseArnResource, parseManagedDatabaseArn,
+} from '../../core/aws/managed-postgres-database';
 
-/** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
-export type ManagedPostgresKind = 'instance' | 'aurora-cluster';
-
-/** The automated-backup settings a database has, as its resource reports them. */
-export interface ManagedDatabaseSettings {
-  /** Days automated backups are kept. */
-  readonly backupRetentionDays?: number;
-  /** Daily backup window, `hh:mm-hh:mm` UTC. */
-  readonly preferredBackupWindow?: string;
-  /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC. */
-  readonly preferredMaintenanceWindow?: string;
-  /** Whether tags are copied to snapshots. */
-  readonly copyTagsToSnapshot?: boolean;
-  /** Whether a final snapshot is taken and automated backups are kept on deletion. */
-  readonly finalSnapshot?: boolean;
-}
+export type { ManagedDatabaseSettings, ManagedPostgresKind } from '../../core/aws/managed-postgres-database';
 
 /** Options of {@link ManagedPostgresDatabase.fromInstance} and {@link ManagedPostgresDatabase.fromCluster}. */
 export interface ManagedPostgresDatabaseOptions {
@@ -65,12 +53,10 @@ export class ManagedPostgresDatabase {
       identifier: instance.identifier,
       arnOf: () => instance.arn,
       storageEncryption: encryptionOf(instance.storageEncrypted, options),
-      settings: pulumi.all([
+      settings: settingsOf([
         instance.backupRetentionPeriod, instance.backupWindow, instance.maintenanceWindow, instance.copyTagsToSnapshot,
         instance.deleteAutomatedBackups, instance.skipFinalSnapshot,
-      ]).apply(([retention, backupWindow, maintenanceWindow, copyTags, deleteAutomated, skipFinal]) => settingsOf(
-        retention, backupWindow, maintenanceWindow, copyTags, deleteAutomated, skipFinal,
-      )),
+      ]),
     });
   }
 
@@ -82,12 +68,10 @@ export class ManagedPostgresDatabase {
       identifier: cluster.clusterIdentifier,
       arnOf: () => cluster.arn,
       storageEncryption: encryptionOf(cluster.storageEncrypted, options),
-      settings: pulumi.all([
+      settings: settingsOf([
         cluster.backupRetentionPeriod, cluster.preferredBackupWindow, cluster.preferredMaintenanceWindow, cluster.copyTagsToSnapshot,
         cluster.deleteAutomatedBackups, cluster.skipFinalSnapshot,
-      ]).apply(([retention, backupWindow, maintenanceWindow, copyTags, deleteAutomated, skipFinal]) => settingsOf(
-        retention, backupWindow, maintenanceWindow, copyTags, deleteAutomated, skipFinal,
-      )),
+      ]),
     });
   }
 
@@ -96,20 +80,17 @@ export class ManagedPostgresDatabase {
     return new ManagedPostgresDatabase({
       kind: props.kind,
       identifier: pulumi.output(props.identifier),
-      arnOf: (environment) => formatArn(environment, 'rds', `${props.kind === 'instance' ? 'db' : 'cluster'}:${props.identifier}`),
+      arnOf: (environment) => formatArn(environment, 'rds', managedDatabaseArnResource(props.kind, props.identifier)),
       storageEncryption: pulumi.output(props.storageEncryption ?? 'unknown'),
     });
   }
 
   /** A database this program does not define, by ARN (`arn:aws:rds:<region>:<account>:db:<id>` or `…:cluster:<id>`). */
   public static fromArn(arn: string, props: Omit<ImportedManagedPostgresProps, 'identifier' | 'kind'> = {}): ManagedPostgresDatabase {
-    const parts = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):([A-Za-z][A-Za-z0-9-]*)$/.exec(arn);
-    if (!parts) {
-      throw new Error(`ManagedPostgresDatabase.fromArn: ${JSON.stringify(arn)} is not the ARN of an RDS DB instance (…:db:<id>) or Aurora cluster (…:cluster:<id>)`);
-    }
+    const { kind, identifier } = parseManagedDatabaseArn(arn);
     return new ManagedPostgresDatabase({
-      kind: parts[1] === 'db' ? 'instance' : 'aurora-cluster',
-      identifier: pulumi.output(parts[2]),
+      kind,
+      identifier: pulumi.output(identifier),
       arnOf: () => pulumi.output(arn),
       storageEncryption: pulumi.output(props.storageEncryption ?? 'unknown'),
     });
@@ -134,7 +115,7 @@ export class ManagedPostgresDatabase {
     this.identifier = spec.identifier;
     this.storageEncryption = spec.storageEncryption;
     this.settings = spec.settings;
-    this.backupResourceType = spec.kind === 'instance' ? 'RDS' : 'Aurora';
+    this.backupResourceType = backupResourceTypeOf(spec.kind);
     this.arnOf = spec.arnOf;
     this.resource = spec.resource;
   }
@@ -157,17 +138,18 @@ function encryptionOf(
   return storageEncrypted.apply((encrypted): DatabaseStorageEncryption => (encrypted === false ? 'none' : 'unknown'));
 }
 
-function settingsOf(
-  retention: number | undefined, backupWindow: string | undefined, maintenanceWindow: string | undefined,
-  copyTags: boolean | undefined, deleteAutomated: boolean | undefined, skipFinal: boolean | undefined,
-): ManagedDatabaseSettings {
-  return {
+/** The automated-backup settings an instance or cluster reports: retention, windows, copy tags, delete-time behaviour. */
+function settingsOf(values: [
+  retention: pulumi.Output<number | undefined>, backupWindow: pulumi.Output<string | undefined>, maintenanceWindow: pulumi.Output<string | undefined>,
+  copyTags: pulumi.Output<boolean | undefined>, deleteAutomated: pulumi.Output<boolean | undefined>, skipFinal: pulumi.Output<boolean | undefined>,
+]): pulumi.Output<ManagedDatabaseSettings> {
+  return pulumi.all(values).apply(([retention, backupWindow, maintenanceWindow, copyTags, deleteAutomated, skipFinal]) => ({
     backupRetentionDays: retention,
     preferredBackupWindow: backupWindow || undefined,
     preferredMaintenanceWindow: maintenanceWindow || undefined,
     copyTagsToSnapshot: copyTags,
     finalSnapshot: deleteAutomated === false && skipFinal === false,
-  };
+  }));
 }
 
 /** Props of {@link managedSnapshotArgs}. */

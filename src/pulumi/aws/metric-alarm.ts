@@ -119,12 +119,16 @@ export function plannedAlarmMetric(plan: MetricPlan | ExpressionPlan, resources:
   };
 }
 
-/** Creates the planned alarms as children of `parent`, named `<name>-<alarm>`, each notifying the topic on alarm and on recovery. */
+/**
+ * Creates the planned alarms as children of `parent`, named `<name>-<alarm>`, each notifying the topic on alarm and on
+ * recovery; `describe` fills in a description that names what is known only as an output.
+ */
 export function createPlannedAlarms(
   name: string, alarms: readonly AlarmPlan[], topicArn: pulumi.Input<string>, parent: pulumi.Resource, resources: PlannedResourceInputs = {},
+  describe: (description: string) => pulumi.Input<string> = (description) => description,
 ): cloudwatch.MetricAlarm[] {
   return alarms.map((alarm) => createBackupAlarm(`${name}-${alarm.name}`, {
-    description: alarm.description,
+    description: describe(alarm.description),
     metric: plannedAlarmMetric(alarm.metric, resources),
     threshold: alarm.threshold,
     comparisonOperator: alarm.comparisonOperator,

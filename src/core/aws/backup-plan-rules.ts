@@ -1,0 +1,61 @@
+import { ResolvedBackupPlanPolicy, defaultBackupPlanSchedule } from '../policy/defaults';
+import { CopyPolicy } from '../policy/policy';
+import { renderAwsBackupSchedule } from '../policy/schedule';
+
+/** Name of the backup-plan rule of continuous backup. */
+export const CONTINUOUS_BACKUP_RULE_NAME = 'continuous';
+
+/** The AWS managed policy AWS Backup's selection role gets: back up the selected resources, nothing else. */
+export const BACKUP_SELECTION_MANAGED_POLICY = 'service-role/AWSBackupServiceRolePolicyForBackup';
+
+/** A copy of every recovery point of a rule into another vault. */
+export interface BackupCopyActionPlan {
+  /** ARN of the destination vault. */
+  readonly vaultArn: string;
+  /** Days the copy is kept. */
+  readonly deleteAfterDays: number;
+}
+
+/** One rule of an AWS Backup plan, as both front ends render it. */
+export interface BackupRulePlan {
+  /** Rule name, e.g. `daily` or `continuous`. */
+  readonly name: string;
+  /** AWS Backup's schedule expression, `cron(…)` in UTC. */
+  readonly scheduleExpression: string;
+  /** Days a recovery point is kept. */
+  readonly deleteAfterDays: number;
+  /**
+   * Days after which a recovery point moves to cold storage.
+   * @default - never
+   */
+  readonly moveToColdStorageAfterDays?: number;
+  /** Whether this is the continuous-backup (point-in-time recovery) rule. */
+  readonly continuous: boolean;
+  /** The copies every recovery point of the rule gets. */
+  readonly copies: readonly BackupCopyActionPlan[];
+}
+
+/**
+ * The rules of an AWS Backup plan for a resolved plan policy: one rule per scheduled rule (retention, cold storage),
+ * then continuous backup (point-in-time recovery) on the first rule's schedule, each copying every recovery point to
+ * the `copies`' vaults.
+ */
+export function planBackupRules(plan: ResolvedBackupPlanPolicy, copies: readonly CopyPolicy[]): BackupRulePlan[] {
+  const copyActions = copies.map((copy) => ({ vaultArn: copy.vaultArn!, deleteAfterDays: copy.retentionDays }));
+  const rules: BackupRulePlan[] = plan.rules.map((rule, index) => ({
+    name: rule.name,
+    scheduleExpression: renderAwsBackupSchedule(rule.schedule, `backupPlan.rules[${index}].schedule`),
+    deleteAfterDays: rule.retentionDays,
+    moveToColdStorageAfterDays: rule.moveToColdStorageAfterDays,
+    continuous: false,
+    copies: copyActions,
+  }));
+  if (plan.continuousBackupRetentionDays === undefined) return rules;
+  return [...rules, {
+    name: CONTINUOUS_BACKUP_RULE_NAME,
+    scheduleExpression: renderAwsBackupSchedule(plan.rules[0]?.schedule ?? defaultBackupPlanSchedule('daily')),
+    deleteAfterDays: plan.continuousBackupRetentionDays,
+    continuous: true,
+    copies: copyActions,
+  }];
+}

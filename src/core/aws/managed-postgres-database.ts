@@ -1,0 +1,94 @@
+import { DatabaseStorageEncryption } from './managed-backup-plan';
+import { ManagedSnapshotPolicy } from '../policy/policy';
+
+/** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
+export type ManagedPostgresKind = 'instance' | 'aurora-cluster';
+
+/** The automated-backup settings a database has, as its resource reports them. */
+export interface ManagedDatabaseSettings {
+  /** Days automated backups are kept. */
+  readonly backupRetentionDays?: number;
+  /** Daily backup window, `hh:mm-hh:mm` UTC. */
+  readonly preferredBackupWindow?: string;
+  /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC. */
+  readonly preferredMaintenanceWindow?: string;
+  /** Whether tags are copied to snapshots. */
+  readonly copyTagsToSnapshot?: boolean;
+  /** Whether a final snapshot is taken and automated backups are kept on deletion. */
+  readonly finalSnapshot?: boolean;
+}
+
+/** The port of a managed database whose port nobody named. */
+export const DEFAULT_MANAGED_DATABASE_PORT = 5432;
+/** The database (inside the server) a restore drill checks unless told otherwise. */
+export const DEFAULT_DRILL_DATABASE_NAME = 'postgres';
+
+/** AWS Backup's resource type of a managed database: `RDS` for an instance, `Aurora` for a cluster. */
+export function backupResourceTypeOf(kind: ManagedPostgresKind): 'RDS' | 'Aurora' {
+  return kind === 'instance' ? 'RDS' : 'Aurora';
+}
+
+/** The resource part of a managed database's ARN: `db:<id>` for an instance, `cluster:<id>` for an Aurora cluster. */
+export function managedDatabaseArnResource(kind: ManagedPostgresKind, identifier: string): string {
+  return `${kind === 'instance' ? 'db' : 'cluster'}:${identifier}`;
+}
+
+const MANAGED_DATABASE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):([A-Za-z][A-Za-z0-9-]*)$/;
+
+/**
+ * The kind and identifier of `arn:aws:rds:<region>:<account>:db:<id>` or `…:cluster:<id>`.
+ * @throws Error naming the value and the two forms allowed
+ */
+export function parseManagedDatabaseArn(arn: string): { readonly kind: ManagedPostgresKind; readonly identifier: string } {
+  const parts = MANAGED_DATABASE_ARN.exec(arn);
+  if (!parts) {
+    throw new Error(`ManagedPostgresDatabase.fromArn: ${JSON.stringify(arn)} is not the ARN of an RDS DB instance (…:db:<id>) or Aurora cluster (…:cluster:<id>)`);
+  }
+  return { kind: parts[1] === 'db' ? 'instance' : 'aurora-cluster', identifier: parts[2] };
+}
+
+/** The account of a managed database's ARN, when it is one. */
+export function accountOfManagedDatabaseArn(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:rds:[a-z0-9-]+:(\d{12}):/.exec(arn)?.[1];
+}
+
+/**
+ * The warning for a database defined elsewhere: its automated backups cannot be set from here, so each asked setting
+ * is named as not applied, and the operator is told what to check.
+ * @param subject how the front end names the database, e.g. its identifier
+ */
+export function importedDatabaseWarning(subject: string, asked: ManagedSnapshotPolicy | undefined): string {
+  const settings = Object.entries(asked ?? {}).filter(([, value]) => value !== undefined).map(([name, value]) => `${name}=${String(value)}`);
+  return `${subject} is imported: its automated backups cannot be set from here`
+    + `${settings.length > 0 ? ` (${settings.join(', ')} are NOT applied)` : ''}. Check that its backup retention is at least 1 day, `
+    + 'that it copies tags to snapshots and keeps automated backups on deletion (aws rds modify-db-instance / modify-db-cluster).';
+}
+
+/**
+ * Each automated-backup setting a database has that differs from the wanted one, as `<setting> is <current>, <who>
+ * asks for <wanted>`; empty when they all match.
+ */
+export function managedSettingsDifferences(current: ManagedDatabaseSettings, wanted: ManagedDatabaseSettings, who: string): string[] {
+  const keys: ReadonlyArray<keyof ManagedDatabaseSettings> = [
+    'backupRetentionDays', 'preferredBackupWindow', 'preferredMaintenanceWindow', 'copyTagsToSnapshot', 'finalSnapshot',
+  ];
+  return keys.filter((key) => wanted[key] !== undefined && current[key] !== wanted[key])
+    .map((key) => `${key} is ${String(current[key])}, ${who} asks for ${String(wanted[key])}`);
+}
+
+/** The PostgreSQL major of an engine version such as `16` or `16.4`, when it names one. */
+export function postgresMajorOf(version: string | undefined): number | undefined {
+  const major = version === undefined ? undefined : Number.parseInt(version, 10);
+  return major !== undefined && Number.isInteger(major) ? major : undefined;
+}
+
+/**
+ * How a database is encrypted, from its resource's `StorageEncrypted` and `KmsKeyId`: a key id means a customer managed
+ * key, encryption without one the AWS managed key `aws/rds`; a value known only at deploy time is `unknown`.
+ */
+export function storageEncryptionOf(storageEncrypted: unknown, kmsKeyId: string | undefined, encryptedByDefault: boolean): DatabaseStorageEncryption {
+  if (kmsKeyId !== undefined) return 'customer-managed-key';
+  if (storageEncrypted === undefined) return encryptedByDefault ? 'aws-managed-key' : 'none';
+  if (typeof storageEncrypted !== 'boolean') return 'unknown';
+  return storageEncrypted ? 'aws-managed-key' : 'none';
+}
