@@ -3,17 +3,19 @@ import { AgeIdentities, AgeRecipients, recipientsFrom } from './age-encryption';
 import type { BackupSelection } from './backup-catalog';
 import { isBackupId } from './backup-id';
 import { type BackupLocation, formatBackupLocation, parseBackupLocation } from './backup-location';
+import type { BackupManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
 import {
   ROW_COUNT_MODES, parseCompression,
   type CommandContext, type CommandReport, type FlagDefinition, type FlagReader,
 } from './cli-options';
 import { type DatabaseConnection, resolveConnection } from './database-connection';
+import { recordDrill } from './drill-record';
 import { dumpMetrics, runDump } from './dump-command';
 import { openBackupStore } from './open-backup-store';
 import { restoreMetrics, runRestore } from './restore-command';
-import { UsageError } from './runner-error';
-import { runVerify, verifyMetrics } from './verify-command';
+import { UsageError, errorMessage } from './runner-error';
+import { runVerify, verifyDrillRecord, verifyMetrics, type VerifyOutcome } from './verify-command';
 
 /** `--database` of the commands that read backups: whose backups. */
 export const BACKUP_DATABASE_FLAG: FlagDefinition = {
@@ -221,17 +223,44 @@ async function fromBackupToTarget<Own extends { targetNeedsDatabase: boolean }>(
 export async function verifyCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, logger, signal } = context;
   return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check'), targetNeedsDatabase: false }), async (source, { checkFiles }) => {
-    const outcome = await runVerify({
-      ...source,
-      checkFiles,
-      amcheck: reader.boolean('amcheck'),
-      keep: reader.boolean('keep'),
-      globals: reader.boolean('globals'),
-      scratchDirectory: common.scratchDirectory,
-      progressIntervalMs: common.progressIntervalMs,
-      logger,
-      signal,
-    });
+    const startedAt = new Date();
+    let found: BackupManifest | undefined;
+    let outcome: VerifyOutcome;
+    try {
+      outcome = await runVerify({
+        ...source,
+        checkFiles,
+        amcheck: reader.boolean('amcheck'),
+        keep: reader.boolean('keep'),
+        globals: reader.boolean('globals'),
+        scratchDirectory: common.scratchDirectory,
+        progressIntervalMs: common.progressIntervalMs,
+        logger,
+        signal,
+        onBackupFound: (manifest) => {
+          found = manifest;
+          context.database = manifest.database;
+        },
+      });
+    } catch (error) {
+      // A failed drill is a result too: written beside the backups, so status shows the failure and its reason.
+      const database = found?.database ?? source.selection.database;
+      if (database !== undefined && !(error instanceof UsageError)) {
+        await recordDrill(source, logger, {
+          version: 1,
+          kind: 'dump',
+          database,
+          succeeded: false,
+          reason: errorMessage(error),
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+          restored: { backupId: found?.backupId ?? source.selection.backupId },
+          checks: [],
+        });
+      }
+      throw error;
+    }
+    const drillResult = await recordDrill(source, logger, verifyDrillRecord(outcome, startedAt, new Date()));
     return {
       database: outcome.manifest.database,
       metrics: verifyMetrics(outcome),
@@ -251,6 +280,7 @@ export async function verifyCommand(reader: FlagReader, context: CommandContext)
         scratchDatabase: outcome.scratchDatabase,
         kept: outcome.kept,
         durationSeconds: outcome.durationSeconds,
+        drillResult,
       },
     };
   });

@@ -413,6 +413,8 @@ export function pitrDrillMetrics(outcome: PitrDrillOutcome): MetricValue[] {
     { name: RUNNER_METRICS.restoreDurationSeconds, value: outcome.restoreSeconds + outcome.recoverySeconds, unit: 'Seconds' },
     { name: DRILL_PITR_METRICS.walSegmentsRestored, value: outcome.walSegmentsRestored, unit: 'Count' },
     { name: DRILL_PITR_METRICS.drillDurationSeconds, value: outcome.durationSeconds, unit: 'Seconds' },
+    { name: RUNNER_METRICS.drillSucceeded, value: 1, unit: 'Count' },
+    { name: RUNNER_METRICS.drillRtoSeconds, value: outcome.restoreSeconds + outcome.recoverySeconds, unit: 'Seconds' },
   ];
 }
 

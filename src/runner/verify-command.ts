@@ -17,6 +17,7 @@ import { runTool, ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
+import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
@@ -62,6 +63,11 @@ export interface VerifyOptions {
    * @default - none: an encrypted backup fails before any work
    */
   readonly identities?: AgeIdentities;
+  /**
+   * Told which backup is verified as soon as it is found, so a failure later on can name it.
+   * @default - nobody is told
+   */
+  readonly onBackupFound?: (manifest: BackupManifest) => void;
 }
 
 /** What a verification found. */
@@ -139,6 +145,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   const checkScripts = await readCheckFiles(options.checkFiles);
   const layout = new BackupLayout(options.location);
   const { manifest, manifestKey } = await findBackup(store, layout, options.selection);
+  options.onBackupFound?.(manifest);
   // Before any work: an encrypted backup needs the identity of one of its recipients.
   const identities = requireIdentityFor(manifest, options.identities, 'verify');
   logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
@@ -269,5 +276,24 @@ export function verifyMetrics(outcome: VerifyOutcome): MetricValue[] {
     { name: RUNNER_METRICS.verifyDurationSeconds, value: outcome.durationSeconds, unit: 'Seconds' },
     { name: RUNNER_METRICS.verifiedRows, value: outcome.rowsCompared, unit: 'Count' },
     { name: RUNNER_METRICS.verifiedBytes, value: outcome.downloadedBytes, unit: 'Bytes' },
+    { name: RUNNER_METRICS.drillSucceeded, value: 1, unit: 'Count' },
+    { name: RUNNER_METRICS.drillRtoSeconds, value: outcome.restoreSeconds, unit: 'Seconds' },
   ];
+}
+
+/** The stored result of a verification that finished: what it restored, its RTO, its recovery point and its checks. */
+export function verifyDrillRecord(outcome: VerifyOutcome, startedAt: Date, finishedAt: Date): DrillRecord {
+  return {
+    version: 1,
+    kind: 'dump',
+    database: outcome.manifest.database,
+    succeeded: true,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    restored: { backupId: outcome.manifest.backupId },
+    rtoSeconds: outcome.restoreSeconds,
+    recoveryPoint: outcome.manifest.snapshotAt ?? outcome.manifest.startedAt,
+    rowsMatched: outcome.rowsCompared,
+    checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+  };
 }

@@ -124,9 +124,9 @@ describe('pg-backup list and status of a location with complete, broken, partial
   test('status --output table shows one row a database and lists the broken and partial backups', async () => {
     const run = await cli(['status', '--from', from, '--rpo', '365d', '--output', 'table']);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^DATABASE +NEWEST BACKUP +AGE +SIZE +ROWS +COMPLETE +RPO +BROKEN +PARTIAL$/);
-    expect(lines[1]).toMatch(new RegExp(`^billing +${OLD_ID} +\\d+d( \\d+h)? +\\S+ \\S+ +250 +1 +OLDER THAN 365d +0 +0$`));
-    expect(lines[2]).toMatch(new RegExp(`^orders +${fresh.backupId} +\\S+( \\S+)? +\\S+ \\S+ +250 +1 +ok +1 +1$`));
+    expect(lines[0]).toMatch(/^DATABASE +NEWEST BACKUP +AGE +SIZE +ROWS +COMPLETE +RPO +LAST GOOD DRILL +BROKEN +PARTIAL$/);
+    expect(lines[1]).toMatch(new RegExp(`^billing +${OLD_ID} +\\d+d( \\d+h)? +\\S+ \\S+ +250 +1 +OLDER THAN 365d +none +0 +0$`));
+    expect(lines[2]).toMatch(new RegExp(`^orders +${fresh.backupId} +\\S+( \\S+)? +\\S+ \\S+ +250 +1 +ok +none +1 +1$`));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^broken: orders ${TORN_ID}: \\S+ is not a valid backup manifest: it is empty \\(0 bytes\\)`)));
     expect(lines).toContain(`partial: orders ${PARTIAL_ID}: 1 object(s), no manifest (running, failed or interrupted)`);
     expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ command: 'status', ok: false });
