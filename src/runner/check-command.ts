@@ -7,6 +7,7 @@ import { connectDatabase, qualifiedTable } from './database-client';
 import { DatabaseConnection, resolveConnection } from './database-connection';
 import type { MetricValue } from './embedded-metrics';
 import { inReadOnlyTransaction } from './read-only-query';
+import { RECOVERY_POINT_FLAGS, RecoveryPointResult, RECOVERY_POINT_METRICS, checkRecoveryPoint, observeRecoveryPoint, readRecoveryPointFlags } from './recovery-point';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
 /** The flags that bound row counts and run SQL checks (`check` and `drill-pitr`). */
@@ -82,6 +83,11 @@ export interface CheckRunOptions {
   readonly logger: Logger;
   /** Aborts the run. */
   readonly signal: AbortSignal;
+  /**
+   * A read-only query returning the newest commit time the data shows, read after the checks passed.
+   * @default - none
+   */
+  readonly recoveryPointQuery?: string;
 }
 
 /** What a check run found (when it throws, nothing passed). */
@@ -96,6 +102,8 @@ export interface CheckRunOutcome {
   readonly checks: readonly CheckOutcome[];
   /** Connection attempts it took. */
   readonly connectAttempts: number;
+  /** What {@link CheckRunOptions.recoveryPointQuery} returned, in milliseconds since the epoch (`null`: no timestamp). */
+  readonly recoveryPoint?: number | null;
   /** Wall time, seconds. */
   readonly durationSeconds: number;
 }
@@ -254,12 +262,14 @@ export async function runChecks(options: CheckRunOptions): Promise<CheckRunOutco
       // Connecting proved the server is up; a query proves the restored database answers.
       await client.query('SELECT 1');
     }
+    const recoveryPoint = options.recoveryPointQuery === undefined ? undefined : await observeRecoveryPoint(client, options.recoveryPointQuery);
     return {
       target: options.target.describe(),
       database: options.target.database,
       rowCounts,
       checks,
       connectAttempts: attempts,
+      ...(recoveryPoint !== undefined ? { recoveryPoint } : {}),
       durationSeconds: (Date.now() - started) / 1000,
     };
   } finally {
@@ -275,6 +285,11 @@ export function checkMetrics(outcome: CheckRunOutcome): MetricValue[] {
     { name: CHECK_METRICS.checkedTables, value: outcome.rowCounts.length, unit: 'Count' },
     { name: CHECK_METRICS.checkDurationSeconds, value: outcome.durationSeconds, unit: 'Seconds' },
   ];
+}
+
+/** The recovery point as the result line reports it: the failure says the problem once. */
+function withoutProblem({ problem: _problem, ...found }: RecoveryPointResult): Omit<RecoveryPointResult, 'problem'> {
+  return found;
 }
 
 /** What `pg-backup check` gets besides its flags (the CLI's command context). */
@@ -297,6 +312,8 @@ export interface CheckCommandReport {
   readonly result: Record<string, unknown>;
   /** Metrics of the run. */
   readonly metrics: MetricValue[];
+  /** Why the run failed, when it got far enough to report its findings (the recovery point was wrong). */
+  readonly failure?: string;
 }
 
 /** The flags of `pg-backup check`. */
@@ -306,11 +323,14 @@ export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
   ...CHECK_FLAGS,
   { name: 'snapshot', value: 'ID', description: 'the snapshot the database was restored from, reported in the result (env PG_BACKUP_DRILL_SNAPSHOT)', example: '--snapshot rds:orders-2026-11-24-02-00' },
   { name: 'connect-timeout', value: 'DUR', description: 'keep trying to connect this long, 0 to 1h', default: `${DEFAULT_CONNECT_TIMEOUT_SECONDS}s`, example: '--connect-timeout 10m' },
+  ...RECOVERY_POINT_FLAGS,
 ];
 
 /**
- * `pg-backup check`: reads its flags, connects to the database to check (the scratch instance of a snapshot drill:
- * `PGHOST`/`PGPORT` from the drill, credentials from the task's secrets) and runs the row-count bounds and SQL checks.
+ * `pg-backup check`: reads its flags, connects to the database to check (the scratch instance of a snapshot or
+ * point-in-time drill: `PGHOST`/`PGPORT` from the drill, credentials from the task's secrets) and runs the row-count
+ * bounds and SQL checks; with `--recovery-point-query`, it compares the newest commit time the data shows with
+ * `--target-time` (a failed comparison is reported with its findings, exit 1).
  * Throws a {@link RunnerError} on a failed check (exit 1) and a {@link UsageError} on bad flags (exit 2); the CLI
  * prints the one JSON result line either way.
  */
@@ -322,19 +342,37 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
   const checkFiles = reader.list('check');
   const snapshot = reader.string('snapshot', DRILL_SNAPSHOT_ENV);
   const connectTimeoutSeconds = reader.seconds('connect-timeout', 0, 3600, DEFAULT_CONNECT_TIMEOUT_SECONDS);
+  const recoveryPointFlags = readRecoveryPointFlags(reader);
   reader.throwIfInvalid('check');
   const target = resolveCheckTarget(url, common.database, env);
   logger.info({ target: target.describe(), snapshot, rowBounds: rowBounds.length, statements: statements.length, checkFiles: checkFiles.length }, 'checking');
   const outcome = await runChecks({
-    target, rowBounds, statements, checkFiles, connectTimeoutMs: connectTimeoutSeconds * 1000, logger, signal,
+    target,
+    rowBounds,
+    statements,
+    checkFiles,
+    connectTimeoutMs: connectTimeoutSeconds * 1000,
+    logger,
+    signal,
+    recoveryPointQuery: recoveryPointFlags?.query,
   });
+  const recoveryPoint = recoveryPointFlags && checkRecoveryPoint(recoveryPointFlags, outcome.recoveryPoint);
+  if (recoveryPoint?.observed !== undefined) logger.info(recoveryPoint, recoveryPoint.problem ?? 'recovery point within the target');
+  const failed = recoveryPoint?.problem !== undefined;
   return {
     database: outcome.database,
-    metrics: checkMetrics(outcome),
+    metrics: [
+      ...(failed
+        ? [{ name: CHECK_METRICS.checkSucceeded, value: 0, unit: 'Count' as const }, { name: CHECK_METRICS.checkFailed, value: 1, unit: 'Count' as const }]
+        : checkMetrics(outcome)),
+      ...(recoveryPoint?.gapSeconds !== undefined ? [{ name: RECOVERY_POINT_METRICS.gapSeconds, value: recoveryPoint.gapSeconds, unit: 'Seconds' as const }] : []),
+    ],
+    ...(failed ? { failure: `check of ${outcome.target}: ${recoveryPoint!.problem}` } : {}),
     result: {
       database: outcome.database,
       target: outcome.target,
       ...(snapshot !== undefined ? { snapshot } : {}),
+      ...(recoveryPoint !== undefined ? { recoveryPoint: withoutProblem(recoveryPoint) } : {}),
       rowCounts: outcome.rowCounts,
       checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
       connectAttempts: outcome.connectAttempts,

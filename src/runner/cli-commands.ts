@@ -86,7 +86,7 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
     run: pruneCommand,
   },
   'check': {
-    summary: 'check a live or restored database: row-count bounds and SQL checks',
+    summary: 'check a live or restored database: row-count bounds, SQL checks, the recovery point of a point-in-time restore',
     synopsis: '[--target-url URL]',
     notes: ['Without --target-url the database comes from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE and PGSSLMODE.'],
     flags: CHECK_COMMAND_FLAGS,

@@ -163,3 +163,97 @@ SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
     expect(error.message).toMatch(message);
   });
 });
+
+describe('pg-backup check of a point-in-time restore', () => {
+  const pg = usePostgres({ password: 'drill-secret' });
+  const target = '2026-11-24T05:00:00Z';
+  const newestCommit = 'SELECT max(committed_at) FROM ledger';
+
+  beforeAll(async () => {
+    await pg().createDatabase('ledger');
+    await pg().query(`
+      CREATE TABLE ledger (id int PRIMARY KEY, committed_at timestamptz NOT NULL, noted_at timestamp NOT NULL);
+      INSERT INTO ledger VALUES
+        (1, '2026-11-24T04:10:00Z', '2026-11-24 04:10:00'),
+        (2, '2026-11-24T04:59:30Z', '2026-11-24 04:59:30');
+      CREATE TABLE empty_ledger (committed_at timestamptz);`, 'ledger');
+  });
+
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    PGHOST: pg().host, PGPORT: String(pg().port), PGUSER: pg().user, PGPASSWORD: pg().password, PGDATABASE: 'ledger', ...extra,
+  });
+  const metrics = (report: CheckCommandReport) => Object.fromEntries(report.metrics.map((m) => [m.name, m.value]));
+
+  test('passes when the newest commit is at or before the target, and reports the gap in the result and as a metric', async () => {
+    const report = await check(['--target-time', target, '--recovery-point-query', newestCommit], env());
+    expect(report.failure).toBeUndefined();
+    expect(report.result.recoveryPoint).toEqual({ targetTime: target, observed: '2026-11-24T04:59:30.000Z', gapSeconds: 30 });
+    expect(metrics(report)).toMatchObject({ CheckSucceeded: 1, CheckFailed: 0, RecoveryPointGapSeconds: 30 });
+  });
+
+  test('reads the target time and the query from the environment the drill task gets', async () => {
+    const report = await check([], env({ PG_BACKUP_DRILL_TARGET_TIME: '2026-11-24T05:01:00.000Z', PG_BACKUP_RECOVERY_POINT_QUERY: `${newestCommit};` }));
+    expect(report.result.recoveryPoint).toEqual({ targetTime: '2026-11-24T05:01:00.000Z', observed: '2026-11-24T04:59:30.000Z', gapSeconds: 90 });
+  });
+
+  test('a target time without a query is only reported', async () => {
+    const report = await check(['--target-time', target], env());
+    expect(report.failure).toBeUndefined();
+    expect(report.result.recoveryPoint).toEqual({ targetTime: target });
+    expect(metrics(report)).not.toHaveProperty('RecoveryPointGapSeconds');
+  });
+
+  test('a timestamp without time zone is read as UTC', async () => {
+    const report = await check(['--target-time', '2026-11-24 06:00:00+01', '--recovery-point-query', 'SELECT max(noted_at) FROM ledger'], env());
+    expect(report.result.recoveryPoint).toMatchObject({ observed: '2026-11-24T04:59:30.000Z', gapSeconds: 30 });
+  });
+
+  test('fails when the restored data is newer than the target: that is no restore to the target time', async () => {
+    const report = await check(['--target-time', '2026-11-24T04:30:00Z', '--recovery-point-query', newestCommit], env());
+    expect(report.failure).toMatch(/the restored data is newer than the target: its newest commit time 2026-11-24T04:59:30.000Z is 1770 s after the target 2026-11-24T04:30:00Z/);
+    expect(report.result.recoveryPoint).toMatchObject({ gapSeconds: -1770 });
+    expect(metrics(report)).toMatchObject({ CheckSucceeded: 0, CheckFailed: 1, RecoveryPointGapSeconds: -1770 });
+  });
+
+  test('fails when the data ends further before the target than --max-recovery-point-gap allows', async () => {
+    const report = await check(['--target-time', target, '--recovery-point-query', newestCommit, '--max-recovery-point-gap', '20s'], env());
+    expect(report.failure).toMatch(/the restored data ends 30 s before the target 2026-11-24T05:00:00Z \(newest commit time 2026-11-24T04:59:30.000Z\), more than --max-recovery-point-gap 20 s/);
+    expect(metrics(report)).toMatchObject({ CheckFailed: 1, RecoveryPointGapSeconds: 30 });
+  });
+
+  test('passes within --max-recovery-point-gap', async () => {
+    const report = await check(['--target-time', target, '--recovery-point-query', newestCommit, '--max-recovery-point-gap', '1m'], env());
+    expect(report.failure).toBeUndefined();
+  });
+
+  test('fails when the query finds no commit time at all', async () => {
+    const report = await check(['--target-time', target, '--recovery-point-query', 'SELECT max(committed_at) FROM empty_ledger'], env());
+    expect(report.failure).toMatch(/the recovery point query returned NULL: the restored data shows no commit time to compare with the target/);
+    expect(report.result.recoveryPoint).toEqual({ targetTime: target, observed: null });
+  });
+
+  test.each([
+    { name: 'returns two rows', query: 'SELECT committed_at FROM ledger', message: /more than one row returned by a subquery/ },
+    { name: 'returns no timestamp', query: "SELECT 'yesterday-ish'", message: /invalid input syntax for type timestamp/ },
+    { name: 'raises', query: 'SELECT max(committed_at) FROM no_such_table', message: /relation "no_such_table" does not exist/ },
+    { name: 'hides a second statement', query: 'SELECT max(committed_at) FROM ledger; DROP TABLE ledger', message: /syntax error/ },
+  ])('fails naming the query when it $name', async ({ query, message }) => {
+    const error = await failure(['--target-time', target, '--recovery-point-query', query], env());
+    expect(error).not.toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/the recovery point query \(.*\) did not return one timestamp: /);
+    expect(error.message).toMatch(message);
+    expect((await pg().query('SELECT count(*)::int AS n FROM ledger', 'ledger'))[0].n).toBe(2);
+  });
+
+  test.each([
+    { name: 'a query without a target time', args: ['--recovery-point-query', newestCommit], message: /--target-time is undefined; allowed: the time the database was restored to/ },
+    { name: 'a target time without a zone', args: ['--target-time', '2026-11-24 05:00:00'], message: /--target-time is "2026-11-24 05:00:00"; allowed: an ISO-8601 timestamp with seconds and a time zone/ },
+    { name: 'a query that is no query', args: ['--target-time', target, '--recovery-point-query', 'DELETE FROM ledger'], message: /--recovery-point-query is "DELETE FROM ledger"; allowed: one query/ },
+    { name: 'a maximum gap without a query', args: ['--target-time', target, '--max-recovery-point-gap', '5m'], message: /--recovery-point-query is undefined; allowed: a query returning the newest commit time/ },
+    { name: 'a maximum gap of more than 7 days', args: ['--target-time', target, '--recovery-point-query', newestCommit, '--max-recovery-point-gap', '8d'], message: /--max-recovery-point-gap is 691200; allowed: a number from 0 to 604800 seconds/ },
+  ])('rejects $name as a usage error', async ({ args, message }) => {
+    const error = await failure(args, env());
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(message);
+  });
+});

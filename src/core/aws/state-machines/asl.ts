@@ -86,7 +86,9 @@ export interface AslPassState extends AslBaseState, AslTransitionFields {
 export interface AslWaitState extends AslBaseState, AslTransitionFields {
   readonly Type: 'Wait';
   /** Seconds to wait. */
-  readonly Seconds: number;
+  readonly Seconds?: number;
+  /** Path to the seconds to wait, when they are decided by the execution. */
+  readonly SecondsPath?: string;
 }
 
 /** One comparison of a Choice state; nested rules (`And`, `Or`, `Not`) have no `Next`. */
@@ -113,6 +115,8 @@ export interface AslChoiceRule {
   readonly NumericLessThanPath?: string;
   /** Timestamp later than the timestamp at this path. */
   readonly TimestampGreaterThanPath?: string;
+  /** Timestamp at or after the timestamp at this path. */
+  readonly TimestampGreaterThanEqualsPath?: string;
 }
 
 /** Branches on the data. */

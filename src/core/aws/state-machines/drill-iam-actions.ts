@@ -17,7 +17,7 @@ export type DrillResourceKind =
   | 'sns-topic'
   /** `cloudwatch:PutMetricData` has no resource: `*`, scoped with the condition `cloudwatch:namespace`. */
   | 'cloudwatch-namespace-condition'
-  /** The database whose snapshots are restored (`arn:aws:rds:…:db:source` or `…:cluster:source`). */
+  /** The database whose snapshots are restored, or which is restored to a point in time (`arn:aws:rds:…:db:source` or `…:cluster:source`). */
   | 'rds-source'
   /** Its snapshots (`arn:aws:rds:…:snapshot:*` or `…:cluster-snapshot:*`). */
   | 'rds-snapshots'
@@ -98,6 +98,45 @@ export const RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS: readonly DrillIamActionGroup[] = 
   {
     resource: 'rds-subnet-group',
     actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance'],
+    reason: 'place the scratch cluster in the drill subnet group',
+  },
+];
+
+/** Restoring an RDS DB instance to a point in time into a scratch instance and deleting it. */
+export const RDS_INSTANCE_POINT_IN_TIME_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  {
+    resource: 'rds-source',
+    actions: ['rds:DescribeDBInstances', 'rds:RestoreDBInstanceToPointInTime'],
+    reason: 'read the source instance\'s restorable time window and restore it to the target time',
+  },
+  {
+    resource: 'rds-scratch-instances',
+    actions: ['rds:RestoreDBInstanceToPointInTime', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+    reason: 'create, tag, poll and delete the scratch instance',
+  },
+  { resource: 'rds-subnet-group', actions: ['rds:RestoreDBInstanceToPointInTime'], reason: 'place the scratch instance in the drill subnet group' },
+];
+
+/** Restoring an Aurora cluster to a point in time into a scratch cluster with one instance, and deleting both. */
+export const RDS_CLUSTER_POINT_IN_TIME_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  {
+    resource: 'rds-source',
+    actions: ['rds:DescribeDBClusters', 'rds:RestoreDBClusterToPointInTime'],
+    reason: 'read the source cluster\'s restorable time window and restore it to the target time',
+  },
+  {
+    resource: 'rds-scratch-clusters',
+    actions: ['rds:RestoreDBClusterToPointInTime', 'rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DeleteDBCluster'],
+    reason: 'create, tag and delete the scratch cluster (creating an instance also acts on its cluster)',
+  },
+  {
+    resource: 'rds-scratch-instances',
+    actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+    reason: 'create, tag, poll and delete the scratch cluster\'s instance',
+  },
+  {
+    resource: 'rds-subnet-group',
+    actions: ['rds:RestoreDBClusterToPointInTime', 'rds:CreateDBInstance'],
     reason: 'place the scratch cluster in the drill subnet group',
   },
 ];

@@ -117,13 +117,19 @@ export function failureTailStates(options: ResolvedRestoreDrillOptions, kind: Re
   };
 }
 
+/** The JSONata expression of the moment a drill's restore starts: the execution's start, for drills that restore at once. */
+export const EXECUTION_START_TIME = '$states.context.Execution.StartTime';
+
 /**
  * The end of the success path: success metric, then the restore duration, then Succeed.
  *
- * The duration is the one state in JSONata: JSONPath has no date arithmetic. It measures from the execution's start
- * to the moment the verified restore was reported, which is what an operator would wait in a real recovery.
+ * The duration is the one state in JSONata: JSONPath has no date arithmetic. It measures from the restore's start
+ * (`restoreStartTime`, a JSONata expression; by default the execution's start) to the moment the verified restore was
+ * reported, which is what an operator would wait in a real recovery.
  */
-export function successTailStates(options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind): Record<string, AslState> {
+export function successTailStates(
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restoreStartTime: string = EXECUTION_START_TIME,
+): Record<string, AslState> {
   return {
     [DrillStateName.PUBLISH_SUCCESS_METRIC]: putMetricTask(
       options, kind, RestoreDrillMetric.SUCCEEDED, DrillStateName.PUBLISH_RESTORE_DURATION,
@@ -138,7 +144,7 @@ export function successTailStates(options: ResolvedRestoreDrillOptions, kind: Re
         MetricData: [{
           MetricName: RestoreDrillMetric.DURATION,
           Dimensions: metricDimensions(kind),
-          Value: '{% $round(($millis() - $toMillis($states.context.Execution.StartTime)) / 1000) %}',
+          Value: `{% $round(($millis() - $toMillis(${restoreStartTime})) / 1000) %}`,
           Unit: 'Seconds',
         }],
       },

@@ -7,4 +7,7 @@ export { DrillStateName } from './drill-states';
 export * from './dump-restore-drill';
 export * from './pitr-restore-drill';
 export * from './snapshot-restore-drill';
+export * from './point-in-time-restore-drill';
+export { ScratchDatabaseStateName } from './scratch-database-states';
+export type { ScratchDatabaseDrillOptions } from './scratch-database-states';
 export * from './fleet-dump-restore-drill';

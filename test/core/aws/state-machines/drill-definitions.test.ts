@@ -1,6 +1,6 @@
 import { aslProblems, sampleSubstitutions, taskStates } from './drill-harness';
 import {
-  RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, pitrRestoreDrill, renderDefinition, snapshotRestoreDrill,
+  RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, pitrRestoreDrill, pointInTimeRestoreDrill, renderDefinition, snapshotRestoreDrill,
 } from '../../../../src/core/aws/state-machines';
 
 const variants: Array<[string, RestoreDrillStateMachine]> = [
@@ -8,6 +8,8 @@ const variants: Array<[string, RestoreDrillStateMachine]> = [
   ['snapshot of an instance', snapshotRestoreDrill()],
   ['snapshot of an Aurora cluster', snapshotRestoreDrill({ source: 'aurora-cluster' })],
   ['pitr', pitrRestoreDrill()],
+  ['point-in-time restore of an instance', pointInTimeRestoreDrill()],
+  ['point-in-time restore of an Aurora cluster with a random extra lag', pointInTimeRestoreDrill({ source: 'aurora-cluster', randomExtraLagSeconds: 3600 })],
 ];
 
 describe.each(variants)('the %s drill definition', (_name, drill) => {
@@ -77,7 +79,7 @@ describe.each(variants)('the %s drill definition', (_name, drill) => {
   });
 });
 
-describe('IAM actions of the snapshot drills', () => {
+describe('IAM actions of the RDS drills', () => {
   test('the instance drill may restore, describe and delete instances, and never clusters', () => {
     const actions = allIamActions(snapshotRestoreDrill().iamActions);
     expect(actions).toEqual(expect.arrayContaining([
@@ -94,6 +96,27 @@ describe('IAM actions of the snapshot drills', () => {
     ]));
     expect(groups.find((group) => group.resource === 'rds-scratch-clusters')!.actions).toContain('rds:DeleteDBCluster');
     expect(groups.find((group) => group.resource === 'rds-scratch-instances')!.actions).not.toContain('rds:DeleteDBCluster');
+  });
+
+  test('the point-in-time instance drill may read and restore its source to a time, and create, poll and delete scratch instances, never clusters or snapshots', () => {
+    const groups = pointInTimeRestoreDrill().iamActions;
+    expect(groups.find((group) => group.resource === 'rds-source')!.actions).toEqual(['rds:DescribeDBInstances', 'rds:RestoreDBInstanceToPointInTime']);
+    expect(groups.find((group) => group.resource === 'rds-scratch-instances')!.actions).toEqual([
+      'rds:AddTagsToResource', 'rds:DeleteDBInstance', 'rds:DescribeDBInstances', 'rds:RestoreDBInstanceToPointInTime',
+    ]);
+    expect(groups.map((group) => group.resource)).not.toContain('rds-snapshots');
+    expect(allIamActions(groups).filter((action) => /Cluster|Snapshot/.test(action))).toEqual([]);
+  });
+
+  test('the point-in-time Aurora drill may restore its source cluster to a time, and delete only scratch clusters and instances', () => {
+    const groups = pointInTimeRestoreDrill({ source: 'aurora-cluster' }).iamActions;
+    expect(groups.find((group) => group.resource === 'rds-source')!.actions).toEqual(['rds:DescribeDBClusters', 'rds:RestoreDBClusterToPointInTime']);
+    expect(groups.find((group) => group.resource === 'rds-scratch-clusters')!.actions).toEqual([
+      'rds:AddTagsToResource', 'rds:CreateDBInstance', 'rds:DeleteDBCluster', 'rds:RestoreDBClusterToPointInTime',
+    ]);
+    expect(groups.find((group) => group.resource === 'rds-subnet-group')!.actions).toEqual(['rds:CreateDBInstance', 'rds:RestoreDBClusterToPointInTime']);
+    expect(allIamActions(groups).filter((action) => /Delete/.test(action))).toEqual(['rds:DeleteDBCluster', 'rds:DeleteDBInstance']);
+    expect(groups.find((group) => group.resource === 'rds-source')!.actions.filter((action) => /Delete/.test(action))).toEqual([]);
   });
 
   test('the dump drill needs no RDS action', () => {

@@ -19,12 +19,17 @@ export interface DrillRun {
   readonly order: readonly string[];
   /** The output, when the execution succeeded. */
   readonly output?: any;
+  /** The state data each state left behind, the last time it ran, by state name. */
+  readonly stateOutputs: Readonly<Record<string, any>>;
   /** The error name and cause, when the execution failed. */
   readonly error?: { readonly name: string; readonly cause: string };
 }
 
 /** The execution name every local run uses, so tests can predict identifiers derived from it. */
 export const EXECUTION_NAME = 'drill-2026-11-24T06-00-00Z';
+
+/** When every state is entered, as far as `$$.State.EnteredTime` tells: the local engine does not track it. */
+export const STATE_ENTERED_TIME = '2026-11-24T07:00:00.000Z';
 
 /** Values for every placeholder: realistic where the state machine parses them, recognisable elsewhere. */
 export function sampleSubstitutions(definition: StateMachineDefinition): Record<string, string> {
@@ -101,15 +106,26 @@ export async function runDrill(
       waitTimeOverrides: Object.fromEntries(stateNames.filter((n) => definition.States[n].Type === 'Wait').map((n) => [n, 0])),
       retryIntervalOverrides: Object.fromEntries(stateNames.map((n) => [n, 0])),
     },
-    context: { Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` } },
+    context: {
+      Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` },
+      State: { EnteredTime: STATE_ENTERED_TIME },
+    },
   });
+  const stateOutputs: Record<string, unknown> = {};
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateExited') stateOutputs[event.state.name] = event.state.output;
+    }
+  })();
   try {
     const output = await execution.result;
-    return { calls, order: calls.map((c) => c.state), output };
+    await collecting;
+    return { calls, order: calls.map((c) => c.state), output, stateOutputs };
   } catch (error) {
     if (!(error instanceof ExecutionError)) throw error;
+    await collecting;
     const cause = error.cause as Error;
-    return { calls, order: calls.map((c) => c.state), error: { name: cause.name, cause: cause.message } };
+    return { calls, order: calls.map((c) => c.state), error: { name: cause.name, cause: cause.message }, stateOutputs };
   }
 }
 
