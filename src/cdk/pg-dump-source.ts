@@ -1,7 +1,19 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { DumpEncryptionOptions } from '../core/policy/dump-encryption';
+
+/** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
+export interface DumpEncryption extends DumpEncryptionOptions {
+  /**
+   * The secret whose value is the age identity (`AGE-SECRET-KEY-1…`) of one of the recipients. Only a restore drill of
+   * these dumps reads it (its execution role injects it as `PG_BACKUP_AGE_IDENTITY`); the dump task's roles cannot.
+   * @default - none: a `VerifyRestore` of these dumps must be given one
+   */
+  readonly identitySecret?: secretsmanager.ISecret;
+}
 
 /** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
 export interface IPgDumpSource {
@@ -17,6 +29,11 @@ export interface IPgDumpSource {
   readonly metricNamespace: string;
   /** The topic failures are sent to, when the source has one. */
   readonly notificationTopic?: sns.ITopic;
+  /**
+   * How the dumps are encrypted with age, when they are.
+   * @default - not encrypted
+   */
+  readonly encryption?: DumpEncryption;
   /** Lets `grantee` read the dumps (objects under the prefix, listing of the prefix, decryption). */
   grantRead(grantee: iam.IGrantable): void;
 }

@@ -15,10 +15,10 @@ import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
 import { PostgresDatabase } from './database-connection';
-import { IPgDumpSource } from './pg-dump-source';
+import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
 import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
-import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
 import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
@@ -95,6 +95,12 @@ export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Encrypt every object of each dump with age to `recipients` (after compression); `identitySecret` is read by a
+   * `VerifyRestore` of these dumps, never by the dump task.
+   * @default - not encrypted (the bucket's KMS encryption only)
+   */
+  readonly encryption?: DumpEncryption;
 }
 
 /**
@@ -139,6 +145,8 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   public readonly dumpPolicy: LogicalDumpPolicy;
   /** What this construct creates, as core decided it. */
   public readonly plan: ScheduledPgDumpPlan;
+  /** How the dumps are encrypted with age, when they are. */
+  public readonly encryption?: DumpEncryption;
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
@@ -153,6 +161,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.postgresMajorVersion = plan.postgresMajorVersion;
     this.metricNamespace = plan.metricNamespace;
     this.prefix = plan.prefix;
+    this.encryption = props.encryption;
 
     this.backupBucket = new BackupBucket(this, 'Backups', {
       bucket: props.bucket,
@@ -190,9 +199,11 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
       command: command(this.databaseNames[0]),
       secrets: wiring.secrets,
+      ...(Object.keys(plan.task.environment).length > 0 ? { environment: { ...plan.task.environment } } : {}),
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: plan.task.logStreamPrefix }),
       stopTimeout: Duration.seconds(plan.task.stopTimeoutSeconds),
     });
+    if (plan.encryption) acknowledgePlainTaskEnvironment(this.taskDefinition, 'the age public keys the dumps are encrypted to');
     this.backupBucket.grantWriteBackups(this.taskDefinition.taskRole);
     acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
     acknowledgeImagePull(this.taskDefinition);

@@ -57,6 +57,11 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions {
    * @default - the source's topic, else a created one
    */
   readonly notificationTopic?: sns.ITopic;
+  /**
+   * The secret holding the age identity that decrypts the dumps; only this drill's execution role reads it.
+   * @default - the source's `encryption.identitySecret`; required when the source encrypts its dumps
+   */
+  readonly encryption?: { readonly identitySecret: secretsmanager.ISecret };
 }
 
 /**
@@ -93,8 +98,13 @@ export class VerifyRestore extends Construct {
   constructor(scope: Construct, id: string, props: VerifyRestoreProps) {
     super(scope, id);
     const source = props.source;
+    const identitySecret = props.encryption?.identitySecret ?? source.encryption?.identitySecret;
     const plan = planVerifyRestore(props, {
-      sourceDatabaseNames: source.databaseNames, metricNamespace: source.metricNamespace, validation: cdkValidationOptions(this),
+      sourceDatabaseNames: source.databaseNames,
+      metricNamespace: source.metricNamespace,
+      validation: cdkValidationOptions(this),
+      sourceEncryptedTo: source.encryption?.recipients,
+      identitySecretGiven: identitySecret !== undefined,
     });
     this.plan = plan;
     this.databaseName = plan.databaseName;
@@ -143,7 +153,12 @@ export class VerifyRestore extends Construct {
       // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
       command: verifyCommand(plan, dumpLocation),
-      secrets: { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword) },
+      secrets: {
+        PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword),
+        // Injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
+        ...(plan.identityEnvironmentVariable && identitySecret
+          ? { [plan.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(identitySecret) } : {}),
+      },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'verify' }),
     });
     runner.addContainerDependencies({ container: scratchServer, condition: ecs.ContainerDependencyCondition.HEALTHY });

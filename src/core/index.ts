@@ -14,6 +14,7 @@ export * from './policy/wal-retention';
 export * from './policy/validate-policy';
 export * from './policy/defaults';
 export * from './policy/backup-tier';
+export * from './policy/dump-encryption';
 export * from './postgres/shell-quote';
 export * from './postgres/archive-repository';
 export * from './postgres/archive-command';

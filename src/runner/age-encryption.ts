@@ -5,12 +5,7 @@ import type { BackupManifest, ManifestEncryption } from './backup-manifest';
 import { DigestingStream } from './content-digest';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
-/** The environment variable with the age recipients of `dump` (comma- or whitespace-separated), used without `--recipient`. */
-export const AGE_RECIPIENTS_ENV = 'PG_BACKUP_AGE_RECIPIENTS';
-/** The environment variable naming a file with the age identity (`AGE-SECRET-KEY-1…`, as `age-keygen` writes it). */
-export const AGE_IDENTITY_FILE_ENV = 'PG_BACKUP_AGE_IDENTITY_FILE';
-/** The environment variable holding the age identity itself (a secret injected by the platform). */
-export const AGE_IDENTITY_ENV = 'PG_BACKUP_AGE_IDENTITY';
+import { AGE_IDENTITY_ENV, AGE_IDENTITY_FILE_ENV, AGE_RECIPIENTS_ENV } from '../core';
 /** The suffix of an object encrypted with age, as the `age` CLI's users name them (`dump.pgdump.zst.age`). */
 export const AGE_SUFFIX = '.age';
 /** What an age file starts with (its version line). */

@@ -2,6 +2,7 @@ import * as rds from '@pulumi/aws/rds';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   alarmFromCloudFormation, alarmFromPulumi, definitionFromCloudFormation, definitionFromPulumi, fromCloudFormation, fromPulumi,
   lifecycleFromCloudFormation, lifecycleFromPulumi, permissions,
@@ -29,6 +30,9 @@ const OFFSITE = {
 };
 const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
+/** Dumps encrypted with age: the public key, and the secret holding the identity the drill decrypts with. */
+const AGE_RECIPIENTS = ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'];
+const AGE_IDENTITY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-age-identity-AbCdEf';
 const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
 
 const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
@@ -40,7 +44,12 @@ let cfn: Record<string, { Type: string; Properties: any }>;
 beforeAll(async () => {
   const { stack, vpc, instance } = databaseStack();
   const dump = new cdk.ScheduledPgDump(stack, 'Dump', {
-    vpc, database: cdk.PostgresDatabase.fromInstance(instance), databaseNames: ['orders'], image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE), dump: DUMP,
+    vpc,
+    database: cdk.PostgresDatabase.fromInstance(instance),
+    databaseNames: ['orders'],
+    image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
+    dump: DUMP,
+    encryption: { recipients: AGE_RECIPIENTS, identitySecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'AgeIdentity', AGE_IDENTITY_SECRET_ARN) },
   });
   const verify = new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
   const snapshotDrill = new cdk.SnapshotRestoreDrill(stack, 'Snapshot', {
@@ -73,7 +82,12 @@ beforeAll(async () => {
   });
   const network = { vpcId: 'ref~vpc~id', subnetIds: ['ref~private-a~id', 'ref~private-b~id'] };
   const pulumiDump = new pulumiAws.ScheduledPgDump('dump', {
-    ...network, database: pulumiAws.PostgresDatabase.fromInstance(database, { postgresMajorVersion: 16 }), databaseNames: ['orders'], image: RUNNER_IMAGE, dump: DUMP,
+    ...network,
+    database: pulumiAws.PostgresDatabase.fromInstance(database, { postgresMajorVersion: 16 }),
+    databaseNames: ['orders'],
+    image: RUNNER_IMAGE,
+    dump: DUMP,
+    encryption: { recipients: AGE_RECIPIENTS, identitySecretArn: AGE_IDENTITY_SECRET_ARN },
   });
   const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, verification: VERIFICATION, image: RUNNER_IMAGE });
   const pulumiSnapshotDrill = new pulumiAws.SnapshotRestoreDrill('snapshot', {
@@ -222,6 +236,28 @@ describe('VerifyRestore: CDK and Pulumi', () => {
 
   test('the alarms are the same', () => {
     expect(pulumiAlarms('verify-')).toEqual(cfnAlarms('Verify'));
+  });
+
+  test('the dump container has the same age recipients and the drill container the same identity secret', () => {
+    const cfnContainer = (prefix: string) => cfnResources('AWS::ECS::TaskDefinition', prefix)[0].properties.ContainerDefinitions
+      .find((container: any) => container.Name === 'runner');
+    const pulumiContainer = (name: string) => JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', name).inputs.containerDefinitions)
+      .find((container: any) => container.name === 'runner');
+    expect(pulumiContainer('dump-task').environment).toEqual(cfnContainer('DumpTask').Environment.map((entry: any) => ({ name: entry.Name, value: entry.Value })));
+    expect(pulumiContainer('dump-task').environment).toEqual([{ name: 'PG_BACKUP_AGE_RECIPIENTS', value: AGE_RECIPIENTS[0] }]);
+    const identity = (secrets: Array<{ name: string; valueFrom: unknown }>) => secrets.filter((secret) => secret.name === 'PG_BACKUP_AGE_IDENTITY');
+    expect(identity(pulumiContainer('verify-task').secrets)).toEqual(identity(cfnContainer('VerifyTask').Secrets.map((entry: any) => ({ name: entry.Name, valueFrom: entry.ValueFrom }))));
+  });
+
+  test('only the drill\'s execution role may read the identity secret, with the same actions', () => {
+    const onIdentity = (grants: string[]) => grants.filter((grant) => grant.includes('orders-age-identity'));
+    const cfnReaders = cfnResources('AWS::IAM::Role', '').map((role) => ({ role: role.id, grants: onIdentity(permissions(cfnRoleStatements(role.id))) }))
+      .filter((entry) => entry.grants.length > 0);
+    const pulumiReaders = engine.ofType('aws:iam/role:Role').map((role) => ({ role: role.name, grants: onIdentity(permissions(pulumiRoleStatements(role.name))) }))
+      .filter((entry) => entry.grants.length > 0);
+    expect(cfnReaders.map((entry) => entry.role)).toEqual([expect.stringMatching(/^VerifyTaskExecutionRole/)]);
+    expect(pulumiReaders.map((entry) => entry.role)).toEqual(['verify-execution-role']);
+    expect(pulumiReaders[0].grants).toEqual(cfnReaders[0].grants);
   });
 });
 

@@ -4,6 +4,7 @@ import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind }
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
 import { resolveBackupPolicy } from '../policy/defaults';
+import { DumpEncryptionOptions, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
@@ -87,17 +88,26 @@ export interface ScheduledPgDumpOptions {
    * @default 3
    */
   readonly retryAttempts?: number;
+  /**
+   * Encrypt every object of each dump with age to these public keys (after compression). The dump task gets only the
+   * public keys (in its environment); each front end adds `identitySecret`, the secret holding the identity, which a
+   * `VerifyRestore` of these dumps reads and the dump task cannot.
+   * @default - not encrypted (the bucket's server-side encryption only)
+   */
+  readonly encryption?: DumpEncryptionOptions;
 }
 
 /** The names of {@link ScheduledPgDumpOptions}, the options every front end shares. */
 export const SCHEDULED_PG_DUMP_OPTION_NAMES = [
   'databaseNames', 'dump', 'rpoHours', 'postgresMajorVersion', 'prefix', 'objectLock', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB',
-  'metricNamespace', 'retryAttempts',
+  'metricNamespace', 'retryAttempts', 'encryption',
 ] as const satisfies readonly (keyof ScheduledPgDumpOptions)[];
 
-/** The shared options of a front end's props, without its cloud handles. */
+/** The shared options of a front end's props, without its cloud handles (an encryption's identity secret among them). */
 export function scheduledPgDumpOptionsOf(props: ScheduledPgDumpOptions): ScheduledPgDumpOptions {
-  return Object.fromEntries(SCHEDULED_PG_DUMP_OPTION_NAMES.filter((name) => props[name] !== undefined).map((name) => [name, props[name]]));
+  const options: ScheduledPgDumpOptions = Object.fromEntries(
+    SCHEDULED_PG_DUMP_OPTION_NAMES.filter((name) => props[name] !== undefined).map((name) => [name, props[name]]));
+  return props.encryption ? { ...options, encryption: { recipients: props.encryption.recipients } } : options;
 }
 
 /** What the front end knows of the database and of how values are checked. */
@@ -143,7 +153,14 @@ export interface ScheduledPgDumpPlan {
     /** pg_dump is stopped cleanly on SIGTERM; the runner then aborts the upload and writes no manifest. */
     readonly stopTimeoutSeconds: number;
     readonly logStreamPrefix: string;
+    /** The runner container's plain environment: the age recipients when dumps are encrypted (public keys only). */
+    readonly environment: Readonly<Record<string, string>>;
   };
+  /**
+   * The age public keys every object is encrypted to.
+   * @default - not encrypted
+   */
+  readonly encryption?: { readonly recipients: readonly string[] };
   /** EventBridge Scheduler: the expression, its time zone, the retries, one run per database. */
   readonly schedule: {
     readonly scheduleExpression: string;
@@ -174,6 +191,7 @@ export interface ScheduledPgDumpPlan {
     readonly retentionDays?: number;
     readonly objectLock?: string;
     readonly rpoHours: number;
+    readonly encryptedTo?: readonly string[];
   };
 }
 
@@ -204,6 +222,7 @@ export function checkScheduledPgDumpOptions(validator: Validator, options: Sched
   validator.integer('retryAttempts', options.retryAttempts, 0, 185);
   const prefix = options.prefix ?? DEFAULT_DUMP_PREFIX;
   validator.matches('prefix', prefix, S3_PREFIX_PATTERN, S3_PREFIX_ALLOWED);
+  checkDumpEncryption(validator, options.encryption);
   // The bucket's lifecycle is checked once the policy itself is valid, so no problem is reported twice.
   if (validator.issues.length === 0 && !validator.isUnresolved(options.dump)) {
     dumpBucketLifecycleRules(options.dump ?? {}, { prefix: `${prefix}/`, validator, path: 'lifecycleRules' });
@@ -258,7 +277,9 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       containerName: DUMP_CONTAINER_NAME,
       stopTimeoutSeconds: 30,
       logStreamPrefix: 'dump',
+      environment: dumpEncryptionEnvironment(options.encryption),
     },
+    ...(options.encryption ? { encryption: { recipients: [...options.encryption.recipients] } } : {}),
     schedule: {
       ...schedule,
       retryAttempts: options.retryAttempts ?? 3,
@@ -314,6 +335,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       retentionDays: dump.retentionDays,
       objectLock: options.objectLock ? `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` : undefined,
       rpoHours,
+      ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import { checkFargateTaskSize } from './fargate-sizes';
 import { restoreDrillAlarms } from './restore-drill-alarms';
 import { checkDatabaseName } from '../policy/database-name';
 import { resolveVerification } from '../policy/defaults';
+import { AGE_IDENTITY_ENV } from '../policy/dump-encryption';
 import { ScheduleSpec, VerificationPolicy } from '../policy/policy';
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { dumpRestoreDrill } from './state-machines/dump-restore-drill';
@@ -84,6 +85,16 @@ export interface VerifyRestoreEnvironment {
   readonly metricNamespace: string;
   /** How values are checked: unresolved values (tokens, outputs) and the construct that messages name. */
   readonly validation?: ValidationOptions;
+  /**
+   * The age public keys the source encrypts its dumps to.
+   * @default - the source does not say it encrypts (a bucket and a prefix); an identity secret given is passed on all the same
+   */
+  readonly sourceEncryptedTo?: readonly string[];
+  /**
+   * Whether the front end has a secret holding the age identity (the drill's `encryption.identitySecret`, else the source's).
+   * @default false
+   */
+  readonly identitySecretGiven?: boolean;
 }
 
 /** One SQL check file a drill task writes into its shared volume. */
@@ -114,6 +125,12 @@ export interface VerifyRestorePlan {
   readonly verifyArgs: readonly string[];
   /** The core drill: definition with placeholders, and the IAM actions its role is granted. */
   readonly drill: RestoreDrillStateMachine;
+  /**
+   * The environment variable of the verify container that the identity secret is injected into (by the task's
+   * execution role, which alone reads the secret).
+   * @default - no identity: the dumps are not encrypted
+   */
+  readonly identityEnvironmentVariable?: string;
   /** Descriptions of the resources, as the console shows them. */
   readonly descriptions: {
     readonly drillRole: string;
@@ -148,6 +165,18 @@ export function checkVerifyRestoreOptions(validator: Validator, options: VerifyR
   });
 }
 
+/** A drill of dumps encrypted with age needs the identity that decrypts them. */
+export function checkDrillIdentity(validator: Validator, environment: Pick<VerifyRestoreEnvironment, 'sourceEncryptedTo' | 'identitySecretGiven'>): void {
+  const recipients = environment.sourceEncryptedTo;
+  if (recipients === undefined || environment.identitySecretGiven) return;
+  validator.report({
+    path: 'encryption.identitySecret',
+    value: undefined,
+    allowed: 'a secret holding the age identity (AGE-SECRET-KEY-1…) of one of the recipients',
+    reason: `the source encrypts its dumps with age to ${recipients.join(', ')}, so the drill cannot read them without it; set it on the drill or on the source's encryption`,
+  }, [recipients]);
+}
+
 /** The options with the database the drill restores: the option, else the source's first. */
 export function withDrillDatabase(options: VerifyRestoreOptions, environment: VerifyRestoreEnvironment): VerifyRestoreOptions {
   return { ...options, databaseName: options.databaseName ?? environment.sourceDatabaseNames[0] };
@@ -162,6 +191,7 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
   const checked = withDrillDatabase(options, environment);
   const validator = new Validator(environment.validation ?? {});
   checkVerifyRestoreOptions(validator, checked);
+  checkDrillIdentity(validator, environment);
   validator.throwIfInvalid();
 
   const verification = resolveVerification(options.verification ?? {});
@@ -182,6 +212,7 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
     checkFiles,
     verifyArgs,
     drill: dumpRestoreDrill({ maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs }),
+    ...(environment.identitySecretGiven ? { identityEnvironmentVariable: AGE_IDENTITY_ENV } : {}),
     descriptions: {
       drillRole: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
       schedule: `Restore drill of ${databaseName}`,

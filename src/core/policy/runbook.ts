@@ -12,6 +12,7 @@ import {
   DEFAULT_RETAIN_FULL,
   defaultRpoHours,
 } from './defaults';
+import { AGE_IDENTITY_FILE_ENV } from './dump-encryption';
 import { PLAIN_BASE_BACKUP_FOLDER } from './lifecycle';
 import { Archiver, BackupPolicy } from './policy';
 import { Validator } from './validation';
@@ -64,6 +65,11 @@ export interface DumpRunbookOptions {
    * @default DEFAULT_DUMP_OBJECT_NAMES
    */
   readonly objectNames?: Partial<DumpObjectNames>;
+  /**
+   * The age public keys the dumps are encrypted to: the runbook then shows where the identity goes and the decrypt step.
+   * @default - not encrypted
+   */
+  readonly encryptedTo?: readonly string[];
 }
 
 /** Where this database's WAL archive is, how the archiver is configured, and how its host is laid out. */
@@ -380,6 +386,7 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
   const jobs = dumps.restoreJobs ?? DEFAULT_RESTORE_JOBS;
   const dumpPolicy = options.policy.logicalDump ?? {};
   const dumpName = dumpPolicy.format === 'directory' ? names.directoryDump : names.customDump;
+  const encrypted = dumps.encryptedTo !== undefined && dumps.encryptedTo.length > 0;
   const lines = [
     '## Logical dumps',
     '',
@@ -426,8 +433,15 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
     '### Restore the latest dump',
     '',
     'Point `TARGET_URL` at the database to restore into (the password comes from `PGPASSWORD` or `~/.pgpass`):',
+    ...(encrypted ? [
+      '',
+      `The dumps are encrypted with age to ${dumps.encryptedTo!.map((recipient) => `\`${recipient}\``).join(', ')}: fetch the identity (the`,
+      '`AGE-SECRET-KEY-1…` line) of one of them from where it is kept into `key.txt` (`age-keygen -y key.txt` prints its',
+      'public key, which must be one of those), and keep it off shared disks.',
+    ] : []),
     '',
     ...codeBlock(
+      ...(encrypted ? [`export ${AGE_IDENTITY_FILE_ENV}=./key.txt`] : []),
       `export TARGET_URL='postgresql://<user>@<host>:5432/${options.databaseName.replace(/'/g, '')}'`,
       `pg-backup restore --from ${shellQuote(uri)} --database ${database} --latest --target-url "$TARGET_URL" --jobs ${jobs}${dumpPolicy.includeGlobals ? ' --globals' : ''}`,
     ),
@@ -439,6 +453,7 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
     ...codeBlock(
       `LATEST=$(${readLatest})`,
       ...download,
+      ...(encrypted ? decryptSteps(dumpPolicy.format === 'directory' ? names.directoryDump : undefined) : []),
       `pg_restore --list ./restore/${dumpName} > /dev/null && echo "archive readable"`,
       // Without ON_ERROR_STOP: the script creates every role, and the server has some of them (the one connecting, at least).
       ...(dumpPolicy.includeGlobals
@@ -450,6 +465,14 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
     `\`./restore/${names.manifest}\` lists each object's sha256 and the row counts taken in the dump's snapshot.`,
   );
   return lines;
+}
+
+/** Decrypting the downloaded backup in place with the age CLI: every object ends in `.age`. */
+function decryptSteps(directoryDump: string | undefined): string[] {
+  const folder = directoryDump === undefined ? './restore' : `./restore/${directoryDump}`;
+  return [
+    `shopt -s nullglob; for f in ${folder}/*.age${directoryDump === undefined ? '' : ' ./restore/*.age'}; do age -d -i key.txt -o "\${f%.age}" "$f" && rm "$f"; done   # then as unencrypted`,
+  ];
 }
 
 function pitrSection(options: RestoreRunbookOptions, pitr: PitrRunbookOptions): string[] {

@@ -1,6 +1,18 @@
 import * as pulumi from '@pulumi/pulumi';
 import { prefixReadStatements } from './backup-bucket';
 import { PolicyStatement } from './policy-document';
+import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
+
+/** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
+export interface DumpEncryption extends DumpEncryptionOptions {
+  /**
+   * ARN of the Secrets Manager secret whose value is the age identity (`AGE-SECRET-KEY-1…`) of one of the recipients.
+   * Only a restore drill of these dumps reads it (its execution role injects it as `PG_BACKUP_AGE_IDENTITY`); the dump
+   * task's roles cannot.
+   * @default - none: a `VerifyRestore` of these dumps must be given one
+   */
+  readonly identitySecretArn?: pulumi.Input<string>;
+}
 
 /** An ECS cluster tasks run in. */
 export interface EcsClusterReference {
@@ -39,6 +51,11 @@ export interface PgDumpSource {
    * @default - none
    */
   readonly cluster?: EcsClusterReference;
+  /**
+   * How the dumps are encrypted with age, when they are.
+   * @default - not encrypted
+   */
+  readonly encryption?: DumpEncryption;
   /** The IAM statements that let a role read the dumps (objects under the prefix, listing of the prefix, decryption). */
   readStatements(): PolicyStatement[];
 }

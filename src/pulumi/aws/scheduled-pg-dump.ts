@@ -12,7 +12,7 @@ import { BackupNotifications } from './backup-notifications';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
-import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
+import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { PostgresDatabase } from './postgres-database';
 import { recordProtectedDatabase } from './require-postgres-backups';
@@ -95,6 +95,12 @@ export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions {
    * @default true
    */
   readonly retainOnDelete?: boolean;
+  /**
+   * Encrypt every object of each dump with age to `recipients` (after compression); `identitySecretArn` is read by a
+   * `VerifyRestore` of these dumps, never by the dump task.
+   * @default - not encrypted (the bucket's KMS encryption only)
+   */
+  readonly encryption?: DumpEncryption;
 }
 
 /**
@@ -152,6 +158,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly lifecycleRules: readonly LifecycleRule[];
   /** What this component creates, as core decided it. */
   public readonly plan: ScheduledPgDumpPlan;
+  /** How the dumps are encrypted with age, when they are. */
+  public readonly encryption?: DumpEncryption;
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ScheduledPgDump', name, {}, opts);
@@ -172,6 +180,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.metricNamespace = plan.metricNamespace;
     this.prefix = plan.prefix;
     this.lifecycleRules = plan.lifecycleRules;
+    this.encryption = props.encryption;
     const aws = awsEnvironment(this);
     const child = { parent: this };
 
@@ -233,6 +242,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
         essential: true,
         command: command(this.databaseNames[0]),
         secrets: Object.entries(wiring.secrets).map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })),
+        ...(Object.keys(plan.task.environment).length > 0
+          ? { environment: Object.entries(plan.task.environment).map(([variable, value]) => ({ name: variable, value })) } : {}),
         logConfiguration: {
           logDriver: 'awslogs',
           options: { 'awslogs-group': logGroup.name, 'awslogs-region': aws.region, 'awslogs-stream-prefix': plan.task.logStreamPrefix },

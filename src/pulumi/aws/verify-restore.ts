@@ -17,7 +17,8 @@ import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
-  VerifyRestoreOptions, VerifyRestorePlan, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
+  VerifyRestoreOptions, VerifyRestorePlan, checkDrillIdentity, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf,
+  withDrillDatabase,
 } from '../../core/aws/verify-restore';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
@@ -100,6 +101,11 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions {
    * @default - the source's topic key, when the topic is the source's
    */
   readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * ARN of the secret holding the age identity that decrypts the dumps; only this drill's execution role reads it.
+   * @default - the source's `encryption.identitySecretArn`; required when the source encrypts its dumps
+   */
+  readonly encryption?: { readonly identitySecretArn: pulumi.Input<string> };
 }
 
 /**
@@ -152,13 +158,19 @@ export class VerifyRestore extends pulumi.ComponentResource {
   constructor(name: string, props: VerifyRestoreProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:VerifyRestore', name, {}, opts);
     const source = props.source;
+    const identitySecretArn = props.encryption?.identitySecretArn ?? source.encryption?.identitySecretArn;
     const environment = {
       sourceDatabaseNames: source.databaseNames,
       metricNamespace: source.metricNamespace,
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
+      sourceEncryptedTo: source.encryption?.recipients,
+      identitySecretGiven: identitySecretArn !== undefined,
     };
     const options = verifyRestoreOptionsOf(props);
-    validateWhenKnown(withDrillDatabase(options, environment), checkVerifyRestoreOptions, name);
+    validateWhenKnown(withDrillDatabase(options, environment), (validator, checked) => {
+      checkVerifyRestoreOptions(validator, checked);
+      checkDrillIdentity(validator, environment);
+    }, name);
     const plan = planVerifyRestore(options, environment);
     this.plan = plan;
     this.databaseName = plan.databaseName;
@@ -190,7 +202,13 @@ export class VerifyRestore extends pulumi.ComponentResource {
     }, child);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: this.executionRole.id,
-      policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` }]),
+      policy: policyDocument([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
+        ...(plan.identityEnvironmentVariable && identitySecretArn
+          ? [{ Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: identitySecretArn }]
+          : []),
+      ]),
     }, child);
 
     const logging = (prefix: string): ContainerLogConfiguration => ({
@@ -212,6 +230,8 @@ export class VerifyRestore extends pulumi.ComponentResource {
           ...(plan.checkFiles.length > 0 ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
         ],
         mountPoints: plan.checkFiles.length > 0 ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }] : [],
+        ...(plan.identityEnvironmentVariable && identitySecretArn
+          ? { secrets: [{ name: plan.identityEnvironmentVariable, valueFrom: identitySecretArn }] } : {}),
         logConfiguration: logging('verify'),
       },
     ];
