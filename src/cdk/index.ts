@@ -25,3 +25,4 @@ export * from './self-hosted-pitr-archive';
 export * from './postgres-backup-blueprint';
 export * from './restore-runbook-artifacts';
 export * from './require-postgres-backups';
+export * from './restore-testing';

@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { cdkValidationOptions } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
+import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
@@ -94,6 +95,8 @@ export class ManagedPostgresBackupPlan extends Construct {
   public readonly vaultLock?: ResolvedVaultLock;
   /** The plan's rules with their schedules, continuous backup excluded. */
   public readonly rules: readonly ResolvedBackupPlanRule[];
+  /** The restore testing plan, selection and role, when `restoreTesting` is set. */
+  public readonly restoreTesting?: RenderedRestoreTesting;
   /** What core decided this construct creates. */
   public readonly backupPlan: ManagedPostgresBackupPlanPlan;
 
@@ -111,6 +114,7 @@ export class ManagedPostgresBackupPlan extends Construct {
       current,
       givenVault: props.vault?.backupVaultName,
       createdVaultSettings: props.adminRole !== undefined || props.encryptionKey !== undefined,
+      name: Names.uniqueId(this),
     }, cdkValidationOptions(this));
     this.backupPlan = plan;
     this.rpoHours = plan.rpoHours;
@@ -144,6 +148,7 @@ export class ManagedPostgresBackupPlan extends Construct {
     // The selection's own role, created by aws-backup with the AWS Backup service role policy.
     acknowledgeAwsManagedPolicy(this.selection.node.findChild('Role'), BACKUP_SELECTION_MANAGED_POLICY);
     this.shareKeyWithCopyAccounts(database, plan);
+    if (plan.restoreTesting) this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, this.vault.backupVaultArn, database.arn(this));
 
     this.monitoring = new ManagedBackupAlarms(this, 'Monitoring', {
       database,

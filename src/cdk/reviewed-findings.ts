@@ -55,6 +55,9 @@ const AWS_MANAGED_POLICY_REASONS = {
   'service-role/AWSBackupServiceRolePolicyForBackup': 'The AWS Backup service role policy, which AWS keeps current with what '
     + 'AWS Backup needs for RDS and Aurora (snapshots, continuous backup, copies); the role can be assumed only by '
     + 'backup.amazonaws.com, and the backup selection names the protected databases only.',
+  'service-role/AWSBackupServiceRolePolicyForRestores': 'The AWS Backup restore service role policy, which AWS keeps current '
+    + 'with what a restore of RDS and Aurora recovery points needs; the role can be assumed only by backup.amazonaws.com, '
+    + 'and the restore testing selection names the one protected database.',
   'AmazonSSMManagedInstanceCore': 'The policy AWS maintains for instances managed by Systems Manager, as the agent changes: '
     + 'State Manager runs the scheduled base backups and archive checks on the database host, and Session Manager replaces SSH. '
     + 'Its actions have no resource-level permissions.',

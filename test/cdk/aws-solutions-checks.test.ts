@@ -215,6 +215,13 @@ const configurations: Configuration[] = [
     const stack = new UserStack(app, 'User');
     return [new ManagedPostgresBackupPlan(stack, 'Backups', { database: ManagedPostgresDatabase.fromInstance(stack.instance()) })];
   }],
+  ['ManagedPostgresBackupPlan of an RDS instance with restore testing into isolated subnets', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new ManagedPostgresBackupPlan(stack, 'Backups', {
+      database: ManagedPostgresDatabase.fromInstance(stack.instance()),
+      restoreTesting: { recoveryPoint: 'random', dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-0123456789abcdef0'] },
+    })];
+  }],
   ['ManagedPostgresBackupPlan of an Aurora cluster: rules, continuous backup, region and account copies, vault lock, admin role', (app) => {
     const stack = new UserStack(app, 'User');
     const key = stack.key('DatabaseKey');

@@ -27,6 +27,9 @@ const OFFSITE = {
   immutability: { days: 14, mode: 'compliance' as const },
   vaultLock: { changeableForDays: 7, maxRetentionDays: 400 },
   rpoHours: 30,
+  restoreTesting: {
+    recoveryPoint: 'random' as const, selectionWindowDays: 14, validationWindowHours: 2, dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+  },
 };
 const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
@@ -114,7 +117,8 @@ beforeAll(async () => {
   const pulumiPitrDrill = pulumiArchive.drill!;
   await Promise.all([
     valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
-    valueOf(pulumiPlan.selection.id), valueOf(pulumiOffsite.selection.id), ...pulumiOffsite.monitoring.alarms.map((alarm) => valueOf(alarm.arn)),
+    valueOf(pulumiPlan.selection.id), valueOf(pulumiOffsite.selection.id), valueOf(pulumiOffsite.restoreTesting!.selection.id),
+    ...pulumiOffsite.monitoring.alarms.map((alarm) => valueOf(alarm.arn)),
     valueOf(pulumiSnapshotDrill.stateMachine.arn), valueOf(pulumiSnapshotDrill.schedule.arn), valueOf(pulumiSnapshotDrill.taskDefinition.arn),
     ...pulumiSnapshotDrill.alarms.map((alarm) => valueOf(alarm.arn)), valueOf(pulumiDashboard.dashboardName),
     ...[...pulumiDump.alarms, ...pulumiVerify.alarms, ...pulumiPlan.monitoring.alarms].map((alarm) => valueOf(alarm.arn)),
@@ -311,6 +315,31 @@ describe('ManagedPostgresBackupPlan: CDK and Pulumi', () => {
     expect(JSON.stringify(fromCloudFormation(cdkRole.ManagedPolicyArns))).toContain('service-role/AWSBackupServiceRolePolicyForBackup');
     expect(engine.named('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'plan-selection-backup').inputs.policyArn)
       .toContain('service-role/AWSBackupServiceRolePolicyForBackup');
+  });
+
+  test('restore testing restores the same recovery points on the same schedule, isolated the same way', () => {
+    const cdkPlan = cfnResources('AWS::Backup::RestoreTestingPlan', 'Offsite')[0].properties;
+    const pulumiPlan = engine.named('aws:backup/restoreTestingPlan:RestoreTestingPlan', 'offsite-restore-testing').inputs;
+    const planShape = {
+      schedule: pulumiPlan.scheduleExpression, start: pulumiPlan.startWindowHours, selection: fromPulumi(pulumiPlan.recoveryPointSelection),
+    };
+    expect(planShape).toEqual({
+      schedule: cdkPlan.ScheduleExpression,
+      start: cdkPlan.StartWindowHours,
+      selection: {
+        algorithm: cdkPlan.RecoveryPointSelection.Algorithm,
+        includeVaults: fromCloudFormation(cdkPlan.RecoveryPointSelection.IncludeVaults),
+        recoveryPointTypes: cdkPlan.RecoveryPointSelection.RecoveryPointTypes,
+        selectionWindowDays: cdkPlan.RecoveryPointSelection.SelectionWindowDays,
+      },
+    });
+    const cdkSelection = cfnResources('AWS::Backup::RestoreTestingSelection', 'Offsite')[0].properties;
+    const pulumiSelection = engine.named('aws:backup/restoreTestingSelection:RestoreTestingSelection', 'offsite-restore-testing-selection').inputs;
+    const of = (type: unknown, overrides: unknown, hours: unknown) => ({ type, overrides, hours });
+    expect(of(pulumiSelection.protectedResourceType, pulumiSelection.restoreMetadataOverrides, pulumiSelection.validationWindowHours))
+      .toEqual(of(cdkSelection.ProtectedResourceType, cdkSelection.RestoreMetadataOverrides, cdkSelection.ValidationWindowHours));
+    expect(cdkSelection.RestoreMetadataOverrides).toEqual({ dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: '["sg-0123456789abcdef0"]' });
+    expect(cdkPlan.RecoveryPointSelection.Algorithm).toBe('RANDOM_WITHIN_WINDOW');
   });
 
   test('a plan with copies and a lock has the same alarms, its own RPO included', () => {

@@ -17,3 +17,4 @@ export * from './backup-plan-rules';
 export * from './managed-postgres-database';
 export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
+export * from './restore-testing';

@@ -5,6 +5,7 @@ import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
 } from './managed-backup-plan';
 import { ManagedDatabaseSettings, ManagedPostgresKind } from './managed-postgres-database';
+import { RestoreTestingOptions, RestoreTestingPlan, checkRestoreTestingOptions, planRestoreTesting } from './restore-testing';
 import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../policy/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, ResolvedManagedSnapshotPolicy, resolveBackupPolicy } from '../policy/defaults';
 import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../policy/policy';
@@ -77,6 +78,13 @@ export interface ManagedPostgresBackupPlanOptions {
    * @default 'PostgresBackup'
    */
   readonly metricNamespace?: string;
+  /**
+   * AWS Backup restore testing of the database's recovery points: on a schedule, the latest (or a random) recovery
+   * point within a window is restored into the given subnet group and security groups, kept for the validation window
+   * and deleted; a failed restore job notifies the topic.
+   * @default - no restore testing
+   */
+  readonly restoreTesting?: RestoreTestingOptions;
 }
 
 /** What a front end knows of the database and the vault when it plans a managed backup plan. */
@@ -109,6 +117,11 @@ export interface ManagedBackupPlanFacts {
   readonly givenVault?: unknown;
   /** Whether a setting of a created vault (key, admin role) was given. */
   readonly createdVaultSettings: boolean;
+  /**
+   * The construct's name, from which restore testing's names are made.
+   * @default 'postgres_backup'
+   */
+  readonly name?: string;
 }
 
 /** Everything a front end creates for a managed backup plan, decided once. */
@@ -133,6 +146,8 @@ export interface ManagedPostgresBackupPlanPlan {
   readonly vaultLock?: ResolvedVaultLock;
   /** The selection of the database and its role. */
   readonly selection: { readonly name: string; readonly roleDescription: string };
+  /** Restore testing of the database's recovery points, when asked for. */
+  readonly restoreTesting?: RestoreTestingPlan;
   /** What pages: failed-job rules, alarms, the restorable-time check. */
   readonly monitoring: ManagedBackupMonitoringPlan;
   /** Days the check's logs are kept, unless the front end names its own. */
@@ -203,6 +218,7 @@ export function checkManagedPostgresBackupPlanOptions(
   validator.integer('rpoHours', options.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
   validator.integer('maxRestorableTimeLagMinutes', options.maxRestorableTimeLagMinutes, 5, 1440, 'minutes');
   validator.integer('restorableTimeCheckIntervalMinutes', options.restorableTimeCheckIntervalMinutes, 1, 60, 'minutes');
+  checkRestoreTestingOptions(validator, options.restoreTesting);
 }
 
 /**
@@ -243,6 +259,7 @@ export function planManagedPostgresBackupPlan(
     copies: resolved.copies,
     copyAccounts,
     vaultLock,
+    restoreTesting: options.restoreTesting && planRestoreTesting(options.restoreTesting, facts.kind, continuous !== undefined, facts.name ?? 'postgres_backup'),
     selection: { name: 'Database', roleDescription: 'AWS Backup backs up the selected database with this role' },
     monitoring: planManagedBackupMonitoring({
       kind: facts.kind,

@@ -34,3 +34,4 @@ export * from './self-hosted-pitr-archive';
 export * from './require-postgres-backups';
 export * from './restore-runbook-artifacts';
 export * from './postgres-backup-blueprint';
+export * from './restore-testing';

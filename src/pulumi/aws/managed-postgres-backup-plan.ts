@@ -1,7 +1,7 @@
 import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { renderBackupRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
@@ -9,6 +9,7 @@ import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
+import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 import {
@@ -94,6 +95,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   public readonly vaultLock?: ResolvedVaultLock;
   /** The plan's rules with their schedules, continuous backup excluded. */
   public readonly rules: readonly ResolvedBackupPlanRule[];
+  /** The restore testing plan, selection and role, when `restoreTesting` is set. */
+  public readonly restoreTesting?: RenderedRestoreTesting;
   /** What core decided this component creates, from what is known before the database's facts. */
   public readonly backupPlan: ManagedPostgresBackupPlanPlan;
 
@@ -103,7 +106,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     const environment = awsEnvironment(this);
     // What is known now (the policy) is planned and checked now; the database's facts are checked again once known, and
     // the plan is not created with a policy they make invalid.
-    const plan = planManagedPostgresBackupPlan(props, planFacts(props, { storageEncryption: 'unknown', current: {} }).database,
+    const plan = planManagedPostgresBackupPlan(props, { ...planFacts(props, { storageEncryption: 'unknown', current: {} }).database, name },
       { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const checkedFacts = validateManagedBackupPlanWhenKnown(props, environment, name);
     this.backupPlan = plan;
@@ -162,6 +165,10 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       resources: [database.arn(environment)],
     }, { parent: this, dependsOn: [attachment] });
     if (plan.notes.copyKey) void pulumi.log.warn(plan.notes.copyKey, this);
+    if (plan.restoreTesting) {
+      const vaultArn = this.backupVault?.backupVaultArn ?? formatArn(environment, 'backup', pulumi.interpolate`backup-vault:${this.vaultName}`);
+      this.restoreTesting = renderRestoreTesting(name, this, plan.restoreTesting, environment, vaultArn, database.arn(environment));
+    }
 
     this.monitoring = new ManagedBackupAlarms(`${name}-monitoring`, {
       database,

@@ -1,0 +1,136 @@
+import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
+import { ScheduleSpec } from '../policy/policy';
+import { renderAwsBackupSchedule } from '../policy/schedule';
+import { Validator } from '../policy/validation';
+
+/** When restore tests run unless told otherwise: weekly, Monday 06:00 UTC. */
+export const DEFAULT_RESTORE_TESTING_SCHEDULE: ScheduleSpec = { expression: '0 6 * * 1', timezone: 'UTC' };
+/** The AWS managed policy AWS Backup restores a recovery point with in a restore test. */
+export const RESTORE_TESTING_MANAGED_POLICY = 'service-role/AWSBackupServiceRolePolicyForRestores';
+
+/** AWS Backup restore testing of a managed database's recovery points: which point, when, where it is restored, how long it lives. */
+export interface RestoreTestingOptions {
+  /**
+   * When a restore test starts (cron or rate, in its time zone; AWS Backup runs it in UTC).
+   * @default - weekly, Monday 06:00 UTC
+   */
+  readonly schedule?: ScheduleSpec;
+  /**
+   * Which recovery point is restored: the newest within the selection window, or a random one in it (which proves
+   * older points too).
+   * @default 'latest'
+   */
+  readonly recoveryPoint?: 'latest' | 'random';
+  /**
+   * How far back recovery points are chosen from, days (1–365).
+   * @default 7
+   */
+  readonly selectionWindowDays?: number;
+  /**
+   * Hours after the scheduled time within which the test must start, or it is skipped (1–168).
+   * @default 24
+   */
+  readonly startWindowHours?: number;
+  /**
+   * Hours the restored database is kept for validation before AWS Backup deletes it (0–168).
+   * @default 1
+   */
+  readonly validationWindowHours?: number;
+  /**
+   * DB subnet group the database is restored into, so it lands in isolated subnets.
+   * @default - the one AWS Backup infers (the default VPC's, which may not exist)
+   */
+  readonly dbSubnetGroupName?: string;
+  /**
+   * Security groups of the restored database, so nothing but the checks can reach it.
+   * @default - the ones AWS Backup infers
+   */
+  readonly vpcSecurityGroupIds?: string[];
+}
+
+/** The restore testing plan and selection a front end creates, decided once. */
+export interface RestoreTestingPlan {
+  /** `AWS::Backup::RestoreTestingPlan` / `aws.backup.RestoreTestingPlan`, its vault filled in by the front end. */
+  readonly plan: {
+    /** Name: letters, digits and underscores, at most 50. */
+    readonly name: string;
+    /** AWS Backup's `cron(…)` in UTC. */
+    readonly scheduleExpression: string;
+    /** Hours within which a test must start. */
+    readonly startWindowHours: number;
+    /** `LATEST_WITHIN_WINDOW` or `RANDOM_WITHIN_WINDOW`. */
+    readonly algorithm: 'LATEST_WITHIN_WINDOW' | 'RANDOM_WITHIN_WINDOW';
+    /** `SNAPSHOT`, and `CONTINUOUS` when the plan has continuous backup. */
+    readonly recoveryPointTypes: readonly ('SNAPSHOT' | 'CONTINUOUS')[];
+    /** Days recovery points are chosen from. */
+    readonly selectionWindowDays: number;
+  };
+  /** `AWS::Backup::RestoreTestingSelection` of the database, its ARN and role filled in by the front end. */
+  readonly selection: {
+    /** Name: letters, digits and underscores, at most 50. */
+    readonly name: string;
+    /** `RDS` or `Aurora`. */
+    readonly protectedResourceType: 'RDS' | 'Aurora';
+    /** Restore metadata overrides: subnet group and security groups of the restored database. */
+    readonly restoreMetadataOverrides?: Readonly<Record<string, string>>;
+    /** Hours the restored database is kept. */
+    readonly validationWindowHours: number;
+  };
+  /** The role AWS Backup restores with. */
+  readonly role: { readonly description: string; readonly managedPolicy: string };
+}
+
+/** A restore testing name from a construct's name: letters, digits and underscores, at most 50 characters. */
+export function restoreTestingName(base: string): string {
+  return base.replace(/[^A-Za-z0-9_]/g, '_').slice(-50);
+}
+
+/** Every problem with restore testing options, named under `restoreTesting.`. */
+export function checkRestoreTestingOptions(validator: Validator, options: RestoreTestingOptions | undefined): void {
+  if (options === undefined || validator.isUnresolved(options)) return;
+  if (options.recoveryPoint !== undefined && !['latest', 'random'].includes(options.recoveryPoint)) {
+    validator.report({ path: 'restoreTesting.recoveryPoint', value: options.recoveryPoint, allowed: '"latest" or "random"' });
+  }
+  validator.integer('restoreTesting.selectionWindowDays', options.selectionWindowDays, 1, 365, 'days');
+  validator.integer('restoreTesting.startWindowHours', options.startWindowHours, 1, 168, 'hours');
+  validator.integer('restoreTesting.validationWindowHours', options.validationWindowHours, 0, 168, 'hours');
+  if (options.vpcSecurityGroupIds !== undefined && !validator.isUnresolved(options.vpcSecurityGroupIds) && options.vpcSecurityGroupIds.length === 0) {
+    validator.report({ path: 'restoreTesting.vpcSecurityGroupIds', value: [], allowed: 'one or more security group ids, or unset' });
+  }
+}
+
+/**
+ * The restore testing of a managed database's recovery points (call after {@link checkRestoreTestingOptions}): the plan
+ * choosing a recovery point on the schedule, the selection of the database with the overrides that isolate the
+ * restored copy, and the role AWS Backup restores with. A failed restore job pages through the plan's failed-restore
+ * rule.
+ * @param name the construct's name, made into AWS Backup's name syntax
+ */
+export function planRestoreTesting(
+  options: RestoreTestingOptions, kind: ManagedPostgresKind, continuousBackup: boolean, name: string,
+): RestoreTestingPlan {
+  const overrides: Record<string, string> = {
+    ...(options.dbSubnetGroupName !== undefined ? { dbSubnetGroupName: options.dbSubnetGroupName } : {}),
+    ...(options.vpcSecurityGroupIds !== undefined ? { vpcSecurityGroupIds: JSON.stringify(options.vpcSecurityGroupIds) } : {}),
+  };
+  return {
+    plan: {
+      name: restoreTestingName(name),
+      scheduleExpression: renderAwsBackupSchedule(options.schedule ?? DEFAULT_RESTORE_TESTING_SCHEDULE, 'restoreTesting.schedule'),
+      startWindowHours: options.startWindowHours ?? 24,
+      algorithm: options.recoveryPoint === 'random' ? 'RANDOM_WITHIN_WINDOW' : 'LATEST_WITHIN_WINDOW',
+      recoveryPointTypes: continuousBackup ? ['SNAPSHOT', 'CONTINUOUS'] : ['SNAPSHOT'],
+      selectionWindowDays: options.selectionWindowDays ?? 7,
+    },
+    selection: {
+      name: restoreTestingName(`${name}_database`),
+      protectedResourceType: backupResourceTypeOf(kind),
+      restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+      validationWindowHours: options.validationWindowHours ?? 1,
+    },
+    role: {
+      description: 'AWS Backup restores recovery points of the database with this role for restore tests',
+      managedPolicy: RESTORE_TESTING_MANAGED_POLICY,
+    },
+  };
+}
