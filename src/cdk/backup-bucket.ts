@@ -5,7 +5,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
 import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
-import { BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup } from '../core/aws/iam-action-groups';
+import {
+  BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS, IamActionGroup,
+} from '../core/aws/iam-action-groups';
 import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import { dumpBucketLifecycleRules } from '../core/policy/lifecycle';
 import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy/policy';
@@ -146,19 +148,16 @@ export class BackupBucket extends Construct {
     this.grantActionGroups(grantee, BACKUP_READ_IAM_ACTIONS, prefix);
   }
 
-  /** Grants core's action groups, each scoped to the objects under `prefix`, listing that prefix, or the key. */
+  /**
+   * Lets `grantee` write restore drill results beside the backups under `prefix` (`<prefix>/<database>/drills/*`) and
+   * nothing else there.
+   */
+  public grantWriteDrillResults(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+    this.grantActionGroups(grantee, DRILL_RESULT_WRITE_IAM_ACTIONS, prefix);
+  }
+
   private grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): void {
-    const principal = grantee.grantPrincipal;
-    for (const group of groups) {
-      const actions = [...group.actions];
-      if (group.resource === 'backup-objects') principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.objectsUnder(prefix)] }));
-      if (group.resource === 'backup-bucket-prefix') {
-        principal.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions, resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
-        }));
-      }
-      if (group.resource === 'backup-key') this.encryptionKey?.grant(grantee, ...actions);
-    }
+    grantBackupObjectGroups(grantee, groups, { bucket: this.bucket, prefix, encryptionKey: this.encryptionKey });
   }
 
   private accessLogsDestination(setting: boolean | s3.IBucket, removalPolicy: RemovalPolicy): s3.IBucket | undefined {
@@ -174,5 +173,40 @@ export class BackupBucket extends Construct {
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy,
     });
+  }
+}
+
+/** A prefix of a bucket holding backups, and the key they are encrypted with. */
+export interface BackupObjectScope {
+  /** The bucket. */
+  readonly bucket: s3.IBucket;
+  /** The key prefix of the backups, without a trailing `/`. */
+  readonly prefix: string;
+  /** The key of the backups, when they have one. */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Grants core's action groups, each scoped to its kind of resource: the objects under the prefix, the bucket listing
+ * only that prefix, the drill results beside the backups, or the key (nothing when there is no key).
+ */
+export function grantBackupObjectGroups(
+  grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], scope: BackupObjectScope,
+): void {
+  const principal = grantee.grantPrincipal;
+  for (const group of groups) {
+    const actions = [...group.actions];
+    if (group.resource === 'backup-objects') {
+      principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [scope.bucket.arnForObjects(`${scope.prefix}/*`)] }));
+    }
+    if (group.resource === 'drill-results') {
+      principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [scope.bucket.arnForObjects(`${scope.prefix}/*/drills/*`)] }));
+    }
+    if (group.resource === 'backup-bucket-prefix') {
+      principal.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions, resources: [scope.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${scope.prefix}/*`] } },
+      }));
+    }
+    if (group.resource === 'backup-key') scope.encryptionKey?.grant(grantee, ...actions);
   }
 }

@@ -47,7 +47,11 @@ export function createFleetDrills(
   const taskRole = new iam.Role(fleet.scope, 'DrillTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   const executionRole = new iam.Role(fleet.scope, 'DrillExecutionRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   fleet.backupBucket.grantReadBackups(taskRole, fleet.prefix);
-  acknowledgeWildcards(taskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(fleet.prefix), 'read')]);
+  fleet.backupBucket.grantWriteDrillResults(taskRole, fleet.prefix);
+  acknowledgeWildcards(taskRole, [
+    backupObjectsWildcard(fleet.backupBucket.objectsUnder(fleet.prefix), 'read'),
+    backupObjectsWildcard(fleet.backupBucket.objectsUnder(`${fleet.prefix}/*/drills`), 'drill-results'),
+  ]);
   acknowledgeWildcards(executionRole, [IMAGE_PULL_WILDCARD]);
   const taskDefinitions = new Map<number, ecs.FargateTaskDefinition>();
   // Every group's checks, one file per group: the runner takes a file of several statements.

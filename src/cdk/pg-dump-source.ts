@@ -3,6 +3,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { grantBackupObjectGroups } from './backup-bucket';
+import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../core/aws/iam-action-groups';
 import { DumpEncryptionOptions } from '../core/policy/dump-encryption';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
@@ -36,6 +38,8 @@ export interface IPgDumpSource {
   readonly encryption?: DumpEncryption;
   /** Lets `grantee` read the dumps (objects under the prefix, listing of the prefix, decryption). */
   grantRead(grantee: iam.IGrantable): void;
+  /** Lets `grantee` write restore drill results beside the dumps (`<prefix>/<database>/drills/*`), nothing else. */
+  grantWriteDrillResults(grantee: iam.IGrantable): void;
 }
 
 /** Props of {@link PgDumpLocation.fromBucket}. */
@@ -77,7 +81,8 @@ export class PgDumpLocation implements IPgDumpSource {
   public readonly postgresMajorVersion: number;
   /** CloudWatch namespace of the runner's metrics. */
   public readonly metricNamespace: string;
-  private readonly encryptionKey?: kms.IKey;
+  /** The key the dumps are encrypted with, if any. */
+  public readonly encryptionKey?: kms.IKey;
 
   private constructor(props: PgDumpLocationProps) {
     this.bucket = props.bucket;
@@ -90,15 +95,11 @@ export class PgDumpLocation implements IPgDumpSource {
 
   /** Lets `grantee` get objects under the prefix, list that prefix only, and decrypt with the key. */
   public grantRead(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [this.bucket.arnForObjects(`${this.prefix}/*`)],
-    }));
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${this.prefix}/*`] } },
-    }));
-    this.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    grantBackupObjectGroups(grantee, BACKUP_READ_IAM_ACTIONS, this);
+  }
+
+  /** Lets `grantee` write restore drill results beside the dumps (`<prefix>/<database>/drills/*`), nothing else. */
+  public grantWriteDrillResults(grantee: iam.IGrantable): void {
+    grantBackupObjectGroups(grantee, DRILL_RESULT_WRITE_IAM_ACTIONS, this);
   }
 }

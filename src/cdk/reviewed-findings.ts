@@ -184,9 +184,17 @@ export function scheduledTasksWildcard(cluster: ecs.ICluster, taskDefinition: ec
 /**
  * The objects under a backup prefix: every backup gets a new key (database, time stamp, run), so a role that writes or
  * reads backups is granted `<prefix>/*`.
- * @param access `write` for the dump task (put, abort its own uploads, check that a key is new), `read` for restores
+ * @param access `write` for the dump task (put, abort its own uploads, check that a key is new), `read` for restores,
+ * `drill-results` for a drill writing its result beside the backups
  */
-export function backupObjectsWildcard(objects: string, access: 'write' | 'read'): ReviewedWildcard {
+export function backupObjectsWildcard(objects: string, access: 'write' | 'read' | 'drill-results'): ReviewedWildcard {
+  if (access === 'drill-results') {
+    return {
+      resource: objects,
+      actions: ['s3:PutObject'],
+      reason: 'A restore drill writes its result beside the backups it restored, one new key per drill (its time), under one prefix only.',
+    };
+  }
   return access === 'write'
     ? {
       resource: objects,

@@ -306,6 +306,11 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.backupBucket.grantReadBackups(grantee);
   }
 
+  /** Lets `grantee` write restore drill results beside the dumps (`<prefix>/<database>/drills/*`), nothing else. */
+  public grantWriteDrillResults(grantee: iam.IGrantable): void {
+    this.backupBucket.grantWriteDrillResults(grantee);
+  }
+
   private runnerMetric(metric: RunnerMetric, database: string = this.databaseNames[0], props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return plannedMetric(runnerMetric(this.metricNamespace, metric, database, 3600), {}, props);
   }

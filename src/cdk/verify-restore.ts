@@ -164,7 +164,11 @@ export class VerifyRestore extends Construct {
     runner.addContainerDependencies({ container: scratchServer, condition: ecs.ContainerDependencyCondition.HEALTHY });
     if (plan.checkFiles.length > 0) this.addCheckWriter(runner, plan.checkFiles, source.postgresMajorVersion, logGroup);
     source.grantRead(this.taskDefinition.taskRole);
-    acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read')]);
+    source.grantWriteDrillResults(this.taskDefinition.taskRole);
+    acknowledgeWildcards(this.taskDefinition.taskRole, [
+      backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read'),
+      backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*/drills/*`), 'drill-results'),
+    ]);
     acknowledgeImagePull(this.taskDefinition);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {

@@ -121,10 +121,13 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
       template.hasResourceProperties('AWS::ECS::TaskDefinition', { EphemeralStorage: { SizeInGiB: 80 }, Cpu: '2048', Memory: '8192' });
     });
 
-    test('the drill task role may only read the dumps: no write, no delete', () => {
+    test('the drill task role may read the dumps and write only its result beside them: no other write, no delete', () => {
       const taskRoles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.startsWith('VerifyTaskTaskRole'));
-      const actions = statementsOfRole(template, taskRoles[0]).flatMap(actionsOf).sort();
-      expect(actions).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
+      const statements = statementsOfRole(template, taskRoles[0]);
+      expect(statements.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      const puts = statements.filter((statement: any) => actionsOf(statement).includes('s3:PutObject'));
+      expect(puts).toHaveLength(1);
+      expect(JSON.stringify(puts[0].Resource)).toMatch(/"\/pg-dumps\/\*\/drills\/\*"/);
     });
   });
 

@@ -15,13 +15,24 @@ export type BackupObjectResourceKind =
   /** The bucket, listing only the prefix (condition `s3:prefix` = `prefix/*`). */
   | 'backup-bucket-prefix'
   /** The KMS key of the backups. */
-  | 'backup-key';
+  | 'backup-key'
+  /** The drill results beside each database's backups (`arn:aws:s3:::bucket/prefix/<database>/drills/<time>.json`). */
+  | 'drill-results';
 
 /** What a reader of the backups (a drill, a restore) may do: read and list under the prefix, decrypt. */
 export const BACKUP_READ_IAM_ACTIONS: readonly IamActionGroup<BackupObjectResourceKind>[] = [
   { resource: 'backup-objects', actions: ['s3:GetObject'], reason: 'download backups' },
   { resource: 'backup-bucket-prefix', actions: ['s3:ListBucket'], reason: 'find the latest backup under the prefix' },
   { resource: 'backup-key', actions: ['kms:Decrypt'], reason: 'decrypt what it downloads' },
+];
+
+/**
+ * What a restore drill may write: its result (`<prefix>/<database>/drills/<time>.json`, created once, never replaced)
+ * beside the backups it restored, so `pg-backup status` shows the last good drill. Nothing else under the prefix.
+ */
+export const DRILL_RESULT_WRITE_IAM_ACTIONS: readonly IamActionGroup<BackupObjectResourceKind>[] = [
+  { resource: 'drill-results', actions: ['s3:PutObject'], reason: 'write the drill\'s result beside the backups' },
+  { resource: 'backup-key', actions: ['kms:GenerateDataKey'], reason: 'encrypt the result it writes' },
 ];
 
 /**

@@ -4,7 +4,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { GrantScope, PolicyStatement, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
-import { BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind } from '../../core/aws/iam-action-groups';
+import {
+  BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
+} from '../../core/aws/iam-action-groups';
 import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
 import { ImmutabilityPolicy } from '../../core/policy/policy';
@@ -257,6 +259,11 @@ export class BackupBucket extends pulumi.ComponentResource {
     return prefixReadStatements(this.bucketArn, prefix, this.encryptionKeyArn);
   }
 
+  /** What a restore drill may write beside the backups under `prefix`: its result (`<prefix>/<database>/drills/…`), nothing else. */
+  public drillResultStatements(prefix: string): PolicyStatement[] {
+    return prefixDrillResultStatements(this.bucketArn, prefix, this.encryptionKeyArn);
+  }
+
   private createAccessLogsBucket(name: string, source: s3.Bucket, environment: AwsEnvironment, retainOnDelete: boolean): s3.Bucket {
     const child = { parent: this };
     const logs = new s3.Bucket(`${name}-access-logs`, {}, { parent: this, retainOnDelete });
@@ -296,12 +303,23 @@ export function prefixReadStatements(bucketArn: pulumi.Input<string>, prefix: st
   return grantStatements(BACKUP_READ_IAM_ACTIONS, backupObjectScopes(bucketArn, prefix, encryptionKeyArn));
 }
 
+/**
+ * Writing restore drill results beside the backups under a prefix (`<prefix>/<database>/drills/…`), encrypting with the
+ * key when there is one.
+ */
+export function prefixDrillResultStatements(
+  bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
+): PolicyStatement[] {
+  return grantStatements(DRILL_RESULT_WRITE_IAM_ACTIONS, backupObjectScopes(bucketArn, prefix, encryptionKeyArn));
+}
+
 /** Where the backups under `prefix` are, by kind of resource: the objects, the bucket listing only the prefix, the key (when there is one). */
 function backupObjectScopes(
   bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
 ): Partial<Record<BackupObjectResourceKind, GrantScope>> {
   return {
     'backup-objects': { resources: pulumi.interpolate`${bucketArn}/${prefix}/*` },
+    'drill-results': { resources: pulumi.interpolate`${bucketArn}/${prefix}/*/drills/*` },
     'backup-bucket-prefix': { resources: bucketArn, condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } },
     ...(encryptionKeyArn !== undefined ? { 'backup-key': { resources: encryptionKeyArn } } : {}),
   };

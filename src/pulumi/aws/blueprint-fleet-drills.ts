@@ -56,7 +56,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
     description: 'Fleet restore drill tasks: read the dumps, nothing else',
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
   }, child);
-  new iam.RolePolicy(`${name}-drill-task-policy`, { role: taskRole.id, policy: policyDocument(fleet.backupBucket.readStatements(fleet.prefix)) }, child);
+  new iam.RolePolicy(`${name}-drill-task-policy`, { role: taskRole.id, policy: policyDocument([...fleet.backupBucket.readStatements(fleet.prefix), ...fleet.backupBucket.drillResultStatements(fleet.prefix)]) }, child);
   const executionRole = new iam.Role(`${name}-drill-execution-role`, {
     description: 'Starts the fleet restore drill tasks: their logs',
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),

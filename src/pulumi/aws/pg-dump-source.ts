@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { prefixReadStatements } from './backup-bucket';
+import { prefixDrillResultStatements, prefixReadStatements } from './backup-bucket';
 import { PolicyStatement } from './policy-document';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
 
@@ -58,6 +58,8 @@ export interface PgDumpSource {
   readonly encryption?: DumpEncryption;
   /** The IAM statements that let a role read the dumps (objects under the prefix, listing of the prefix, decryption). */
   readStatements(): PolicyStatement[];
+  /** The IAM statements that let a restore drill write its result beside the dumps (`<prefix>/<database>/drills/…`), nothing else. */
+  drillResultStatements(): PolicyStatement[];
 }
 
 /** Props of {@link PgDumpLocation.fromBucket}. */
@@ -118,5 +120,10 @@ export class PgDumpLocation implements PgDumpSource {
   /** Get objects under the prefix, list that prefix only, decrypt with the key. */
   public readStatements(): PolicyStatement[] {
     return prefixReadStatements(this.bucketArn, this.prefix, this.encryptionKeyArn);
+  }
+
+  /** Put drill results beside the dumps (`<prefix>/<database>/drills/…`), encrypt them with the key. */
+  public drillResultStatements(): PolicyStatement[] {
+    return prefixDrillResultStatements(this.bucketArn, this.prefix, this.encryptionKeyArn);
   }
 }

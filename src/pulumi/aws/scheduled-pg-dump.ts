@@ -322,6 +322,11 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readStatements(): PolicyStatement[] {
     return this.backupBucket.readStatements(this.prefix);
   }
+
+  /** The IAM statements that let a restore drill write its result beside the dumps (`<prefix>/<database>/drills/…`), nothing else. */
+  public drillResultStatements(): PolicyStatement[] {
+    return this.backupBucket.drillResultStatements(this.prefix);
+  }
 }
 
 /** The task execution role's statements: write its log streams, read the database secret (and decrypt it). */

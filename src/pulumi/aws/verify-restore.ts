@@ -195,7 +195,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       description: plan.descriptions.taskRole,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
-    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(source.readStatements()) }, child);
+    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument([...source.readStatements(), ...source.drillResultStatements()]) }, child);
     this.executionRole = new iam.Role(`${name}-execution-role`, {
       description: plan.descriptions.executionRole,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),

@@ -75,10 +75,13 @@ describe('VerifyRestore', () => {
     for (const action of drill.drill.iamActions.flatMap((group) => group.actions)) expect(granted).toContain(action);
   });
 
-  test('the drill task may only read the dumps', async () => {
+  test('the drill task may read the dumps and write only its result beside them: no other write, no delete', async () => {
     await deploy();
-    const actions = engine.roleStatements('orders-drill-task-role').flatMap((statement) => [statement.Action].flat()).sort();
-    expect(actions).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
+    const statements = engine.roleStatements('orders-drill-task-role');
+    expect(statements.flatMap((statement) => [statement.Action].flat()).sort())
+      .toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(statements.filter((statement) => [statement.Action].flat().includes('s3:PutObject')).map((statement) => statement.Resource))
+      .toEqual([expect.stringMatching(/^arn:aws:s3:::[a-z0-9-]+\/pg-dumps\/\*\/drills\/\*$/)]);
   });
 
   test('the task restores into a scratch PostgreSQL of the same major listening on loopback, after it is healthy', async () => {
@@ -118,6 +121,7 @@ describe('VerifyRestore', () => {
     expect(engine.roleStatements('legacy-task-role')).toEqual([
       { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::legacy-dumps/nightly/*' },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::legacy-dumps', Condition: { StringLike: { 's3:prefix': ['nightly/*'] } } },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::legacy-dumps/nightly/*/drills/*' },
     ]);
   });
 
