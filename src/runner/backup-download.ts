@@ -69,7 +69,7 @@ async function writeArchiveFile(source: Readable, key: string, object: ManifestO
     const method = object.compression;
     const decompressor = new ToolProcess(method, decompressorArgv(method, file), { pipeStdin: true, signal });
     const decompressed = decompressor.exited.catch((error: unknown) => {
-      throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(explainMissingProgram(error, method))}`, { cause: error });
+      throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(explainMissingProgram(error, method, `install ${method}`))}`, { cause: error });
     });
     decompressor.stdin!.on('error', () => undefined);
     const [piped, done] = await Promise.allSettled([pipeline(source, decompressor.stdin!, { signal }), decompressed]);

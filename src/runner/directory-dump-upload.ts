@@ -40,8 +40,8 @@ export interface UploadedDumpFile {
 export interface DirectoryDumpUploadOptions {
   /** pg_dump's output directory. */
   readonly directory: string;
-  /** The store. */
-  readonly store: BackupStore;
+  /** Where the files go: a store, or every destination of the dump at once. */
+  readonly store: Pick<BackupStore, 'putStream'>;
   /** The key of an object name below the dump's folder. */
   readonly keyOf: (name: string) => string;
   /** Files uploaded at the same time. */
@@ -252,7 +252,7 @@ export class DirectoryDumpUpload {
       const compressor = new ToolProcess(method, [...compressorArgv(compression!), source], { captureStdout: true, signal: abort.signal });
       body = compressor.stdout!;
       done = compressor.exited.catch((error: unknown) => {
-        throw explainMissingProgram(error, method);
+        throw explainMissingProgram(error, method, `install ${method}, or choose --compress gzip:6`);
       });
     } else {
       body = fs.createReadStream(source);
