@@ -2,6 +2,7 @@ import { DATABASE_NAME_ALLOWED, DATABASE_NAME_PATTERN, DEFAULT_DUMP_COMPRESSION,
 import { AgeIdentities, AgeRecipients, recipientsFrom } from './age-encryption';
 import type { BackupSelection } from './backup-catalog';
 import { isBackupId } from './backup-id';
+import { BackupLayout } from './backup-layout';
 import { type BackupLocation, formatBackupLocation, parseBackupLocation } from './backup-location';
 import type { BackupManifest } from './backup-manifest';
 import type { BackupStore } from './backup-store';
@@ -11,7 +12,8 @@ import {
 } from './cli-options';
 import { type DatabaseConnection, resolveConnection } from './database-connection';
 import { recordDrill } from './drill-record';
-import { dumpMetrics, runDump } from './dump-command';
+import { dumpMetrics, runDump, type DestinationOutcome } from './dump-command';
+import { describeDestination, type DumpDestination } from './dump-fan-out';
 import { openBackupStore } from './open-backup-store';
 import { restoreMetrics, runRestore } from './restore-command';
 import { UsageError, errorMessage } from './runner-error';
@@ -31,7 +33,15 @@ export const FROM_FLAG: FlagDefinition = {
 export const DUMP_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'database-url', value: 'URL', description: 'the server and database to dump, postgres://user@host:5432/db (else an RDS-style secret, see --secret-env)', example: '--database-url postgres://backup@db.internal:5432/shop' },
   { name: 'database', value: 'NAME', description: 'the database to dump, instead of the one the URL or secret names', example: '--database shop' },
-  { name: 'to', value: 'URI', description: 'where the backup goes: s3://bucket/prefix, azblob://account/container/prefix or file:///absolute/path (required)', example: '--to s3://backups/nightly' },
+  {
+    name: 'to',
+    value: 'URI',
+    repeatable: true,
+    example: '--to s3://backups/nightly',
+    description: 'where the backup goes: s3://bucket/prefix, azblob://account/container/prefix or file:///absolute/path (required); '
+      + 'repeat it (--to s3://… --to azblob://…) to read the database once and write the backup to each, '
+      + 'each getting its manifest and latest when its own copy is complete',
+  },
   { name: 'format', value: 'custom|directory', description: 'pg_dump archive format', default: 'custom', example: '--format directory' },
   { name: 'jobs', short: 'j', value: 'N', description: 'parallel pg_dump jobs, 1 to 64 (more than 1 needs --format directory)', default: '1', example: '--jobs 4' },
   { name: 'compress', short: 'Z', value: 'METHOD', description: 'compression: zstd:N, lz4:N, gzip:N (pg_dump\'s own archive), 0..9 or none', default: DEFAULT_DUMP_COMPRESSION, example: '--compress gzip:6' },
@@ -98,7 +108,10 @@ function selection(reader: FlagReader, database: string | undefined): BackupSele
 /** `pg-backup dump`: streams pg_dump of one database to the location and writes its manifest and `latest`. */
 export async function dumpCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, logger, env, signal } = context;
-  const to = reader.required('to');
+  const to = reader.list('to');
+  if (to.length === 0) reader.report('to', undefined, 'a value (the flag is required)');
+  const repeated = to.find((uri, index) => to.indexOf(uri) !== index);
+  if (repeated !== undefined) reader.report('to', repeated, 'each location once', 'the same location twice would write one backup over itself');
   const format = reader.oneOf('format', ['custom', 'directory'] as const, 'custom');
   const policy: LogicalDumpPolicy = {
     format,
@@ -120,7 +133,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
   if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
   const recipients = recipientsFrom(reader.list('recipient'), env);
   reader.throwIfInvalid('dump');
-  const location = parseBackupLocation(to, '--to');
+  const locations = to.map((uri) => parseBackupLocation(uri, '--to'));
   // Checked before the database or the store is touched: a typo in a key is a usage error, not a failed backup.
   const encryption = recipients.recipients.length > 0 ? await AgeRecipients.parse(recipients.recipients, recipients.source) : undefined;
   const connection = resolveConnection({
@@ -132,12 +145,15 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
     throw new UsageError(`dump: ${source} is ${JSON.stringify(connection.database)}; allowed: ${DATABASE_NAME_ALLOWED}`);
   }
   context.database = connection.database;
-  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  const destinations: DumpDestination[] = [];
   try {
+    for (const location of locations) {
+      const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+      destinations.push({ location, store, layout: new BackupLayout(location) });
+    }
     const outcome = await runDump({
       connection,
-      location,
-      store,
+      destinations,
       policy,
       noRolePasswords: reader.boolean('no-role-passwords'),
       scratchDirectory: common.scratchDirectory,
@@ -147,17 +163,20 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
       encryption,
     });
     const { manifest } = outcome;
+    const reported = outcome.destinations.map(destinationResult);
+    const failed = outcome.destinations.filter((destination) => destination.error !== undefined);
     return {
       database: manifest.database,
-      metrics: dumpMetrics(manifest),
+      metrics: failed.length === 0 ? dumpMetrics(manifest) : dumpMetrics(manifest, { failed: true }),
+      ...(failed.length > 0 ? {
+        failure: `backup ${manifest.backupId} is complete in ${outcome.destinations.length - failed.length} of ${outcome.destinations.length} destinations; `
+          + failed.map((destination) => `${describeDestination(destination.destination)}: ${destination.error}`).join('; '),
+      } : {}),
       result: {
         backupId: manifest.backupId,
         database: manifest.database,
-        location: formatBackupLocation(location),
-        manifestKey: outcome.manifestKey,
-        latestKey: outcome.latestKey,
-        latest: outcome.latest.backupId,
-        latestMoved: outcome.latest.moved,
+        // One destination: its keys and latest at the top, as they have always been; several: each in destinations.
+        ...(outcome.destinations.length === 1 ? (({ ok: _ok, error: _error, ...only }) => only)(reported[0]) : {}),
         format: manifest.format,
         bytes: manifest.totalBytes,
         ...(outcome.scratchPeakBytes !== undefined ? { scratchPeakBytes: outcome.scratchPeakBytes } : {}),
@@ -172,11 +191,25 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
         serverVersion: manifest.server.version,
         objects: manifest.objects,
         ...(manifest.encryption ? { encryption: manifest.encryption } : {}),
+        destinations: reported,
       },
     };
   } finally {
-    store.close();
+    for (const destination of destinations) destination.store.close();
   }
+}
+
+/** One destination in the result line: where, whether its copy is complete and latest moved, its keys, and why not. */
+function destinationResult(outcome: DestinationOutcome): Record<string, unknown> {
+  return {
+    location: describeDestination(outcome.destination),
+    ok: outcome.error === undefined,
+    ...(outcome.manifestKey !== undefined ? { manifestKey: outcome.manifestKey } : {}),
+    latestKey: outcome.latestKey,
+    ...(outcome.latest !== undefined ? { latest: outcome.latest.backupId, latestMoved: outcome.latest.moved } : {}),
+    ...(outcome.manifest?.retentionClasses !== undefined ? { retentionClasses: outcome.manifest.retentionClasses } : {}),
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+  };
 }
 
 /** What verify and restore both start from: the backup to take, the store it is in, and the server to restore into. */

@@ -9,16 +9,14 @@ import { ArchivePipe } from './archive-pipe';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
 import { classifyNewBackup, tagBackupObjects } from './backup-classes';
 import { newBackupId } from './backup-id';
-import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME, BackupLayout } from './backup-layout';
-import type { BackupLocation } from './backup-location';
-import { formatBackupLocation } from './backup-location';
+import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME } from './backup-layout';
 import type { BackupManifest, ManifestObject, ManifestRowCounts, TableRowCount } from './backup-manifest';
-import type { BackupStore } from './backup-store';
 import { runTool, ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { connectDatabase } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import { DirectoryDumpUpload } from './directory-dump-upload';
+import { DumpFanOut, describeDestination, type DumpDestination } from './dump-fan-out';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { advanceLatest, type LatestUpdate } from './latest-pointer';
 import { OperationAbort } from './operation-abort';
@@ -45,10 +43,11 @@ const DIRECTORY_UPLOAD_FILES = 4;
 export interface DumpOptions {
   /** The database to dump. */
   readonly connection: DatabaseConnection;
-  /** Where the backup goes. */
-  readonly location: BackupLocation;
-  /** The store of that location. */
-  readonly store: BackupStore;
+  /**
+   * Where the backup goes: one or several locations (`--to`), each with its store. The database is read once and
+   * streamed to all of them; each gets its manifest and `latest` only once its own copy is complete.
+   */
+  readonly destinations: readonly DumpDestination[];
   /** What to dump and how. */
   readonly policy: LogicalDumpPolicy;
   /**
@@ -71,16 +70,28 @@ export interface DumpOptions {
   readonly encryption?: AgeRecipients;
 }
 
-/** The outcome of a successful dump. */
+/** What became of the backup at one destination. */
+export interface DestinationOutcome {
+  /** The destination. */
+  readonly destination: DumpDestination;
+  /** The manifest written there (with the retention classes of that destination's backups), once written. */
+  readonly manifest?: BackupManifest;
+  /** The key of the manifest, once written there. */
+  readonly manifestKey?: string;
+  /** The key of the database's `latest` pointer there. */
+  readonly latestKey: string;
+  /** What `latest` names there now (this backup, or one with a newer snapshot that finished before it), once it was read or moved. */
+  readonly latest?: LatestUpdate;
+  /** Why this destination has no complete backup, or why its latest was not moved; nothing when it has both. */
+  readonly error?: string;
+}
+
+/** The outcome of a dump that completed at one destination at least. */
 export interface DumpOutcome {
   /** The manifest written. */
   readonly manifest: BackupManifest;
-  /** Its key in the store. */
-  readonly manifestKey: string;
-  /** The key of the database's `latest` pointer. */
-  readonly latestKey: string;
-  /** What `latest` names now: this backup, or one with a newer snapshot that finished before it. */
-  readonly latest: LatestUpdate;
+  /** Each destination, in the order given: the first one's manifest and latest when it is the only one. */
+  readonly destinations: readonly DestinationOutcome[];
   /**
    * The most bytes the local scratch directory held at once (directory format only): the files pg_dump
    * was writing and those being uploaded, never the whole dump.
@@ -118,10 +129,10 @@ interface StoredObject extends ManifestObject {
   readonly head: Buffer;
 }
 
-/** Where a tool's output goes: the store, the key, and the recipients it is encrypted to. */
+/** Where a tool's output goes: every destination, the object's name in the backup, and the recipients it is encrypted to. */
 interface OutputTarget {
-  readonly store: BackupStore;
-  readonly key: string;
+  readonly fanOut: DumpFanOut;
+  readonly name: string;
   readonly encryption?: AgeRecipients;
 }
 
@@ -154,7 +165,7 @@ async function streamToolOutput(
   let stored = digest;
   const storing = storedForm(digest, target.encryption).then((form) => {
     stored = form.stored ?? digest;
-    return target.store.putStream(target.key, form.body, { signal: abort.signal, expectedBytes });
+    return target.fanOut.putStream(target.name, form.body, { signal: abort.signal, expectedBytes });
   });
   await abort.all([exited, storing] as const);
   return stored;
@@ -230,18 +241,28 @@ async function checkRowsPresent(
  * the `latest` pointer. Any failure aborts every upload and writes neither.
  */
 export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
-  const { connection, store, policy, logger, encryption } = options;
+  const { connection, policy, logger, encryption } = options;
   const startedAt = new Date();
+  const backupId = newBackupId(startedAt);
+  const database = connection.database;
   const format = policy.format ?? 'custom';
   const rowMode = policy.rowCounts ?? 'exact';
   const abort = new OperationAbort(options.signal);
+  const keyOf = (destination: DumpDestination, name: string) => destination.layout.objectKey(database, backupId, name);
+  const fanOut = new DumpFanOut(options.destinations, keyOf, (destination, error) => {
+    logger.warn({ backupId, destination: describeDestination(destination), error: errorMessage(error) },
+      `${describeDestination(destination)} is dropped from this dump, the other destinations go on: ${errorMessage(error)}`);
+  });
   const [pgDump, pgDumpall, pgRestore] = await Promise.all([
     findPostgresTool('pg_dump'),
     policy.includeGlobals ? findPostgresTool('pg_dumpall') : Promise.resolve(undefined),
     findPostgresTool('pg_restore'),
-    // The store is asked first for what the dump reads at its end anyway (latest): one that cannot be reached, or
-    // read, fails the run before the database is touched, and a later failure is one of a store that was there.
-    store.getVersioned(new BackupLayout(options.location).latestKey(connection.database)),
+    // Every store is asked first for what the dump reads at its end anyway (latest): one that cannot be reached, or
+    // read, is left out before the database is touched (the run fails when none is left), and a later failure is one
+    // of a store that was there.
+    fanOut.forEachLive(async (destination) => {
+      await destination.store.getVersioned(destination.layout.latestKey(database));
+    }).then(() => fanOut.throwIfNoneLeft()),
   ]);
 
   // Before connecting: a policy this client cannot render is a usage problem, not a server one.
@@ -249,8 +270,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
   if (compression.stream) await requireCompressionProgram(compression.stream.method);
   const client = await connectDatabase(connection, 'preflight');
   let scratch: string | undefined;
-  /** The backup whose dump objects are all stored, once they are. */
-  let stored: { backupId: string; folder: string } | undefined;
+  /** The backup whose dump objects are all stored, once they are, and where. */
+  let stored: { backupId: string; folders: string } | undefined;
   try {
     const preflight = await runPreflight(client);
     requireClientNotOlder('pg_dump', pgDump.majorVersion, preflight.serverMajorVersion);
@@ -284,13 +305,9 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       'SELECT pg_export_snapshot() AS id, to_char(clock_timestamp() AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\') AS at')).rows[0];
     const snapshot = exported.id;
 
-    const backupId = newBackupId(startedAt);
-    const layout = new BackupLayout(options.location);
-    const database = connection.database;
-    const key = (name: string) => layout.objectKey(database, backupId, name);
     /** An object's stored name and manifest fields when encrypted. */
     const sealed = (name: string) => (encryption ? { name: encryptedName(name), encryption: 'age' as const } : { name });
-    logger.info({ backupId, to: formatBackupLocation(options.location), format, snapshot, snapshotAt: exported.at }, 'dump started');
+    logger.info({ backupId, to: fanOut.live.map(describeDestination), format, snapshot, snapshotAt: exported.at }, 'dump started');
 
     let tablesDone = 0;
     const onStderrLine = (line: string) => {
@@ -335,7 +352,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       // A dump is rarely larger than the database; twice its size leaves room for text forms of binary data (bytea as hex).
       const expectedBytes = 2 * preflight.databaseSizeBytes;
       const dumpObject = sealed(method ? compressedName(CUSTOM_DUMP_NAME, method) : CUSTOM_DUMP_NAME);
-      steps.push(streamToolOutput(pipe.output, explained, { store, key: key(dumpObject.name), encryption }, digest, abort, checkDump, expectedBytes)
+      steps.push(streamToolOutput(pipe.output, explained, { fanOut, name: dumpObject.name, encryption }, digest, abort, checkDump, expectedBytes)
         .then((result) => objects.push({
           ...dumpObject, role: 'dump', bytes: result.bytes, sha256: result.sha256, head: digest.head, ...(method ? { compression: method } : {}),
         })));
@@ -353,8 +370,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       progress.start();
       const upload = new DirectoryDumpUpload({
         directory,
-        store,
-        keyOf: (name) => key(`${DIRECTORY_DUMP_NAME}/${name}`),
+        store: fanOut,
+        keyOf: (name) => `${DIRECTORY_DUMP_NAME}/${name}`,
         parallelFiles: DIRECTORY_UPLOAD_FILES,
         scratchBudgetBytes: await scratchBudget(scratch),
         compression: compression.stream,
@@ -383,7 +400,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
         env: childEnv, captureStdout: true, signal: abort.signal,
       });
       const globalsObject = sealed(GLOBALS_NAME);
-      steps.push(streamToolOutput(globals.stdout!, globals.exited, { store, key: key(globalsObject.name), encryption }, digest, abort, (d) => {
+      steps.push(streamToolOutput(globals.stdout!, globals.exited, { fanOut, name: globalsObject.name, encryption }, digest, abort, (d) => {
         if (d.bytes < MIN_GLOBALS_BYTES) throw new RunnerError(`pg_dumpall --globals-only wrote only ${d.bytes} bytes`);
       }).then((result) => objects.push({ ...globalsObject, role: 'globals', bytes: result.bytes, sha256: result.sha256, head: digest.head })));
     }
@@ -396,13 +413,16 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       progress.stop();
     }
     progress.report();
-    stored = { backupId, folder: layout.backupFolder(database, backupId) };
+    const folderIn = (destination: DumpDestination) => destination.layout.backupFolder(database, backupId)
+      + (options.destinations.length > 1 ? ` in ${describeDestination(destination)}` : '');
+    stored = { backupId, folders: fanOut.live.map(folderIn).join(' and ') };
     await checkRowsPresent(client, policy, counted.archiveToc, counted.counts, preflight, excludedOids);
     await client.query('ROLLBACK');
 
     const finishedAt = new Date();
     const manifestObjects = objects.map(({ head: _head, ...object }) => object).sort((a, b) => a.name.localeCompare(b.name));
-    const manifest: BackupManifest = await classifyNewBackup(store, layout, {
+    // The retention classes are decided at each destination, from the backups it holds.
+    const unclassified: BackupManifest = {
       manifestVersion: 1,
       backupId,
       database,
@@ -418,41 +438,103 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       totalBytes: manifestObjects.reduce((sum, object) => sum + object.bytes, 0),
       rowCounts: counted.counts,
       ...(encryption ? { encryption: encryption.manifestRecord } : {}),
-    });
+    };
     abort.throwIfFailed();
-    const manifestKey = layout.manifestKey(database, backupId);
-    // The manifest appears whole or not at all, and only once every object is complete.
-    await store.putBytes(manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
-    logger.info({ backupId, manifestKey, bytes: manifest.totalBytes, rows: manifest.rowCounts.totalRows, durationSeconds: manifest.durationSeconds }, 'backup complete');
-    await tagBackupObjects(store, layout, manifest, logger);
-    let latest: LatestUpdate;
-    try {
-      abort.throwIfFailed();
-      latest = await advanceLatest(store, layout, manifest);
-    } catch (error) {
-      throw new LatestNotMovedError(backupId, manifestKey, options.signal.aborted ? options.signal.reason : error);
+    if (options.destinations.length === 1) {
+      const outcome = await completeOnly(fanOut.live[0], unclassified, abort, options.signal, logger);
+      return { manifest: outcome.manifest!, destinations: [outcome], ...(scratchPeakBytes !== undefined ? { scratchPeakBytes } : {}) };
     }
+    // Each destination gets its manifest and latest on its own: one that fails there leaves the others complete.
+    const outcomes = new Map<DumpDestination, DestinationOutcome>();
+    await fanOut.forEachLive(async (destination) => {
+      outcomes.set(destination, await completeDestination(destination, unclassified, abort, logger));
+    });
     if (options.signal.aborted) {
-      const where = latest.moved ? 'latest was moved to it' : `latest stayed on ${latest.backupId}, whose snapshot is newer`;
-      throw new BackupLeftError(`${errorMessage(options.signal.reason)} after backup ${backupId} was complete (${manifestKey} was written) and ${where}: `
-        + 'nothing was left undone', options.signal.reason);
+      const where = options.destinations.map((destination) => `${describeDestination(destination)}: ${outcomes.get(destination)?.latest?.moved ? 'complete, latest moved' : 'not complete'}`);
+      throw new BackupLeftError(`${errorMessage(options.signal.reason)} after backup ${backupId} was stored (${where.join('; ')})`, options.signal.reason);
     }
-    if (!latest.moved) {
-      logger.warn({ backupId, latest: latest.backupId, snapshotAt: manifest.snapshotAt },
-        'latest names a backup whose snapshot is newer than this one (an overlapping dump finished first); it stays there');
-    }
-    return { manifest, manifestKey, latestKey: layout.latestKey(database), latest, ...(scratchPeakBytes !== undefined ? { scratchPeakBytes } : {}) };
+    const destinations = options.destinations.map((destination): DestinationOutcome => outcomes.get(destination) ?? {
+      destination,
+      latestKey: destination.layout.latestKey(database),
+      error: `${errorMessage(fanOut.failureOf(destination))} (no manifest was written there and latest is unchanged)`,
+    });
+    const manifest = destinations.find((destination) => destination.manifest !== undefined)?.manifest ?? unclassified;
+    return { manifest, destinations, ...(scratchPeakBytes !== undefined ? { scratchPeakBytes } : {}) };
   } catch (error) {
     abort.fail(error);
     if (stored === undefined || error instanceof BackupLeftError) throw error;
     // The dump objects are stored but the backup has no manifest: say so, and what stopped it (the signal, not its echo).
     const cause = options.signal.aborted ? options.signal.reason : error;
     const when = cause instanceof InterruptedError ? ' after the dump was stored, before its manifest was written' : '';
-    throw new BackupLeftError(`${errorMessage(cause)}${when} (the dump objects of backup ${stored.backupId} are stored under ${stored.folder}, `
+    throw new BackupLeftError(`${errorMessage(cause)}${when} (the dump objects of backup ${stored.backupId} are stored under ${stored.folders}, `
       + 'but no manifest was written and latest is unchanged: the backup is never listed, verified or restored)', cause);
   } finally {
     await client.end().catch(() => undefined);
     if (scratch) await fs.promises.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the manifest at one destination, with the retention classes its backups give this one, tags the objects,
+ * then moves its `latest`; a failure to move latest is a {@link LatestNotMovedError}.
+ */
+async function writeManifestAndLatest(
+  destination: DumpDestination, unclassified: BackupManifest, abort: OperationAbort, logger: Logger,
+): Promise<{ manifest: BackupManifest; manifestKey: string; latest: LatestUpdate }> {
+  const { store, layout } = destination;
+  const manifest = await classifyNewBackup(store, layout, unclassified);
+  const manifestKey = layout.manifestKey(manifest.database, manifest.backupId);
+  // The manifest appears whole or not at all, and only once every object is complete.
+  await store.putBytes(manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+  const { backupId, totalBytes: bytes, durationSeconds } = manifest;
+  logger.info({ backupId, manifestKey, bytes, rows: manifest.rowCounts.totalRows, durationSeconds }, 'backup complete');
+  await tagBackupObjects(store, layout, manifest, logger);
+  let latest: LatestUpdate;
+  try {
+    abort.throwIfFailed();
+    latest = await advanceLatest(store, layout, manifest);
+  } catch (error) {
+    throw new LatestNotMovedError(manifest.backupId, manifestKey, abort.signal.aborted ? abort.signal.reason : error);
+  }
+  if (!latest.moved) {
+    logger.warn({ backupId: manifest.backupId, latest: latest.backupId, snapshotAt: manifest.snapshotAt },
+      'latest names a backup whose snapshot is newer than this one (an overlapping dump finished first); it stays there');
+  }
+  return { manifest, manifestKey, latest };
+}
+
+/** Completes the backup at the only destination: any failure fails the run, and says what the store holds. */
+async function completeOnly(
+  destination: DumpDestination, unclassified: BackupManifest, abort: OperationAbort, signal: AbortSignal, logger: Logger,
+): Promise<DestinationOutcome> {
+  const { manifest, manifestKey, latest } = await writeManifestAndLatest(destination, unclassified, abort, logger);
+  if (signal.aborted) {
+    const where = latest.moved ? 'latest was moved to it' : `latest stayed on ${latest.backupId}, whose snapshot is newer`;
+    throw new BackupLeftError(`${errorMessage(signal.reason)} after backup ${manifest.backupId} was complete (${manifestKey} was written) and ${where}: `
+      + 'nothing was left undone', signal.reason);
+  }
+  return { destination, manifest, manifestKey, latestKey: destination.layout.latestKey(manifest.database), latest };
+}
+
+/** Completes the backup at one of several destinations: a failure there is its outcome, not the run's. */
+async function completeDestination(
+  destination: DumpDestination, manifest: BackupManifest, abort: OperationAbort, logger: Logger,
+): Promise<DestinationOutcome> {
+  const { layout } = destination;
+  const latestKey = layout.latestKey(manifest.database);
+  try {
+    const written = await writeManifestAndLatest(destination, manifest, abort, logger);
+    return { destination, latestKey, ...written };
+  } catch (error) {
+    if (error instanceof LatestNotMovedError) {
+      return { destination, manifestKey: layout.manifestKey(manifest.database, manifest.backupId), latestKey, error: error.message };
+    }
+    return {
+      destination,
+      latestKey,
+      error: `${errorMessage(error)} (the dump objects of backup ${manifest.backupId} are stored under ${layout.backupFolder(manifest.database, manifest.backupId)}, `
+        + 'but no manifest was written there and latest is unchanged)',
+    };
   }
 }
 
@@ -467,11 +549,15 @@ async function takeRowCounts(client: Client, toc: ArchiveToc, mode: 'exact' | 'e
   return { mode, tables, totalRows: tables.reduce((sum, table) => sum + table.rows, 0) };
 }
 
-/** The metrics of a successful dump. */
-export function dumpMetrics(manifest: BackupManifest): MetricValue[] {
+/**
+ * The metrics of a dump that completed. One that failed at one of several destinations (`failed`) counts as a failed
+ * backup, so the alarm on failed backups fires while the other copies are there: a missing offsite copy breaks 3-2-1.
+ */
+export function dumpMetrics(manifest: BackupManifest, options: { failed?: boolean } = {}): MetricValue[] {
+  const failed = options.failed === true;
   return [
-    { name: RUNNER_METRICS.backupSucceeded, value: 1, unit: 'Count' },
-    { name: RUNNER_METRICS.backupFailed, value: 0, unit: 'Count' },
+    { name: RUNNER_METRICS.backupSucceeded, value: failed ? 0 : 1, unit: 'Count' },
+    { name: RUNNER_METRICS.backupFailed, value: failed ? 1 : 0, unit: 'Count' },
     { name: RUNNER_METRICS.backupBytes, value: manifest.totalBytes, unit: 'Bytes' },
     { name: RUNNER_METRICS.backupDurationSeconds, value: manifest.durationSeconds, unit: 'Seconds' },
     { name: RUNNER_METRICS.backupRows, value: manifest.rowCounts.totalRows, unit: 'Count' },
