@@ -99,7 +99,8 @@ describe('one dump to several destinations', () => {
 
     expect(dump).toMatchObject({ exitCode: 1, result: { ok: false, metrics: { BackupSucceeded: 0, BackupFailed: 1 } } });
     const backupId = dump.result.backupId as string;
-    expect(dump.result.error).toMatch(new RegExp(`backup ${backupId} is complete in 2 of 3 destinations; ${s3Uri}: .*became unreachable while uploading`));
+    // The cut reaches the upload either as the store going away or, when it lands between two parts, as the aborted upload.
+    expect(dump.result.error).toMatch(new RegExp(`backup ${backupId} is complete in 2 of 3 destinations; ${s3Uri}: .*(became unreachable while uploading|the multipart upload was aborted)`));
     const [file, s3Entry, azureEntry] = dump.result.destinations as Record<string, unknown>[];
     expect(file).toMatchObject({ location: fileUri, ok: true, latest: backupId, latestMoved: true });
     expect(azureEntry).toMatchObject({ location: azureUri, ok: true, latest: backupId, latestMoved: true });
