@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
 import { deliverAccessLogs, secureBucketProps } from './secure-bucket';
 import {
-  BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS, IamActionGroup,
+  BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
+  IamActionGroup,
 } from '../core/aws/iam-action-groups';
 import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import { dumpBucketLifecycleRules } from '../core/policy/lifecycle';
@@ -53,6 +54,11 @@ export interface BackupBucketProps {
    * @default - nobody may delete
    */
   readonly breakGlassRole?: iam.IRole;
+  /**
+   * The role of the prune task, which the bucket policy lets delete too (its own grants scope it to the prefix).
+   * @default - no prune task
+   */
+  readonly pruneRole?: iam.IRole;
   /**
    * What happens to a created bucket and key when the stack is deleted.
    * @default RemovalPolicy.RETAIN
@@ -114,6 +120,7 @@ export class BackupBucket extends Construct {
       this.bucket = bucket;
     }
 
+    const deleters = [props.breakGlassRole, props.pruneRole].flatMap((role) => (role ? [role.roleArn] : []));
     // Backups are never deleted by a principal: only the lifecycle rules expire them (S3 itself, which no
     // bucket policy applies to), so a stolen credential or a bad script cannot erase the history.
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
@@ -122,7 +129,7 @@ export class BackupBucket extends Construct {
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:DeleteObject*'],
       resources: [this.bucket.arnForObjects('*')],
-      conditions: props.breakGlassRole ? { ArnNotEquals: { 'aws:PrincipalArn': props.breakGlassRole.roleArn } } : undefined,
+      conditions: deleters.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': deleters.length === 1 ? deleters[0] : deleters } } : undefined,
     }));
   }
 
@@ -154,6 +161,14 @@ export class BackupBucket extends Construct {
    */
   public grantWriteDrillResults(grantee: iam.IGrantable, prefix: string = this.prefix): void {
     this.grantActionGroups(grantee, DRILL_RESULT_WRITE_IAM_ACTIONS, prefix);
+  }
+
+  /**
+   * Lets `grantee` prune the backups under `prefix`: read and list them, and delete objects there (the bucket policy
+   * must also exempt it: {@link BackupBucketProps.pruneRole}).
+   */
+  public grantPruneBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+    this.grantActionGroups(grantee, BACKUP_PRUNE_IAM_ACTIONS, prefix);
   }
 
   private grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): void {

@@ -184,10 +184,10 @@ export function scheduledTasksWildcard(cluster: ecs.ICluster, taskDefinition: ec
 /**
  * The objects under a backup prefix: every backup gets a new key (database, time stamp, run), so a role that writes or
  * reads backups is granted `<prefix>/*`.
- * @param access `write` for the dump task (put, abort its own uploads, check that a key is new), `read` for restores,
- * `drill-results` for a drill writing its result beside the backups
+ * @param access `write` for the dump task (put, tag, abort its own uploads, check that a key is new), `read` for restores,
+ * `drill-results` for a drill writing its result beside the backups, `prune` for the prune task
  */
-export function backupObjectsWildcard(objects: string, access: 'write' | 'read' | 'drill-results'): ReviewedWildcard {
+export function backupObjectsWildcard(objects: string, access: 'write' | 'read' | 'drill-results' | 'prune'): ReviewedWildcard {
   if (access === 'drill-results') {
     return {
       resource: objects,
@@ -195,10 +195,18 @@ export function backupObjectsWildcard(objects: string, access: 'write' | 'read' 
       reason: 'A restore drill writes its result beside the backups it restored, one new key per drill (its time), under one prefix only.',
     };
   }
+  if (access === 'prune') {
+    return {
+      resource: objects,
+      actions: ['s3:GetObject', 's3:DeleteObject'],
+      reason: 'The prune task reads the manifests and deletes the backups retention lets go, under its own prefix only; every backup has '
+        + 'a new key, so the objects cannot be named in advance. The bucket policy denies deletion to every other principal.',
+    };
+  }
   return access === 'write'
     ? {
       resource: objects,
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObjectTagging', 's3:GetObject'],
       reason: 'The dump task writes (and checks that a key is new) only under its own prefix; every backup has a new key, so '
         + 'the objects cannot be named in advance. The bucket policy denies deletion to every principal.',
     }

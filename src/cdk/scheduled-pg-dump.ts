@@ -22,7 +22,7 @@ import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildc
 import { runnerImageFromPackage } from './runner-image';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
 import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
-import { ScheduledPgDumpOptions, ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand } from '../core/aws/scheduled-pg-dump';
+import { ScheduledPgDumpOptions, ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand, scheduledPruneCommand } from '../core/aws/scheduled-pg-dump';
 import { LogicalDumpPolicy } from '../core/policy/policy';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
@@ -147,6 +147,10 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   public readonly plan: ScheduledPgDumpPlan;
   /** How the dumps are encrypted with age, when they are. */
   public readonly encryption?: DumpEncryption;
+  /** The prune task definition, whose role alone may delete dumps (with `dump.retention`). */
+  public readonly pruneTaskDefinition?: ecs.FargateTaskDefinition;
+  /** One prune schedule per database (with `dump.retention`). */
+  public readonly pruneSchedules: readonly scheduler.Schedule[];
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
@@ -163,7 +167,14 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.prefix = plan.prefix;
     this.encryption = props.encryption;
 
+    // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
+    this.pruneTaskDefinition = plan.prune && new ecs.FargateTaskDefinition(this, 'PruneTask', {
+      cpu: plan.prune.task.cpu,
+      memoryLimitMiB: plan.prune.task.memoryLimitMiB,
+      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+    });
     this.backupBucket = new BackupBucket(this, 'Backups', {
+      pruneRole: this.pruneTaskDefinition?.taskRole,
       bucket: props.bucket,
       encryptionKey: props.encryptionKey,
       prefix: this.prefix,
@@ -238,11 +249,15 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       }),
     }));
 
-    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, { 'dead-letter-queue': this.deadLetterQueue.queueName });
+    this.pruneSchedules = this.pruneTaskDefinition ? this.renderPrune(plan, this.pruneTaskDefinition, props, scheduleRole) : [];
+
+    this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
+      { 'dead-letter-queue': this.deadLetterQueue.queueName });
     notifyWhenTaskFails(this, 'TaskFailedRule', {
       description: plan.descriptions.taskFailedRule,
       subject: plan.taskFailureSubject,
-      taskDefinitionArns: [this.taskDefinition.taskDefinitionArn],
+      taskDefinitionArns: [this.taskDefinition, ...(this.pruneTaskDefinition ? [this.pruneTaskDefinition] : [])]
+        .map((task) => task.taskDefinitionArn),
       topic: this.notificationTopic,
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
@@ -299,6 +314,43 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       usingMetrics: { ok: this.metricSuccesses(database) },
       period: Duration.hours(1),
     });
+  }
+
+  /** The prune task's container, role grants and schedules: one run per database on the retention's own schedule. */
+  private renderPrune(
+    plan: ScheduledPgDumpPlan, taskDefinition: ecs.FargateTaskDefinition, props: ScheduledPgDumpProps, scheduleRole: iam.Role,
+  ): scheduler.Schedule[] {
+    const prune = plan.prune!;
+    const location = `s3://${this.bucket.bucketName}/${this.prefix}`;
+    taskDefinition.addContainer(plan.task.containerName, {
+      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
+      command: scheduledPruneCommand(plan, this.databaseNames[0], location),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: prune.task.logStreamPrefix }),
+    });
+    this.backupBucket.grantPruneBackups(taskDefinition.taskRole);
+    acknowledgeWildcards(taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
+    acknowledgeImagePull(taskDefinition);
+    acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, taskDefinition)]);
+    const securityGroup = new ec2.SecurityGroup(this, 'PruneSecurityGroup', { vpc: props.vpc, description: prune.descriptions.securityGroup, allowAllOutbound: true });
+    return prune.schedule.runs.map((run) => new scheduler.Schedule(this, `PruneSchedule${run.index}`, {
+      description: run.description,
+      schedule: plannedScheduleExpression(prune.schedule),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new schedulerTargets.EcsRunFargateTask(this.cluster, {
+        taskDefinition,
+        vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [securityGroup],
+        assignPublicIp: false,
+        propagateTags: true,
+        role: scheduleRole,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: plan.schedule.retryAttempts,
+        maxEventAge: props.maxEventAge ?? Duration.hours(1),
+        input: scheduler.ScheduleTargetInput.fromObject({
+          containerOverrides: [{ name: plan.task.containerName, command: scheduledPruneCommand(plan, run.database, location) }],
+        }),
+      }),
+    }));
   }
 
   /** Lets `grantee` read the dumps: objects under the prefix, listing that prefix, decrypting with the key. */

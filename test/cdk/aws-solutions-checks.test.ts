@@ -163,6 +163,17 @@ const configurations: Configuration[] = [
       ephemeralStorageGiB: 60,
     })];
   }],
+  ['ScheduledPgDump with grandfather-father-son retention: a prune task whose role alone may delete, and a break-glass role', (app) => {
+    const stack = new UserStack(app, 'User');
+    const breakGlass = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+    return [new ScheduledPgDump(stack, 'NightlyDump', {
+      vpc: stack.vpc,
+      database: PostgresDatabase.fromInstance(stack.instance()),
+      databaseNames: ['shop', 'billing'],
+      dump: { retention: { daily: 7, weekly: 4, monthly: 12, yearly: 1, minimumKept: 3 } },
+      breakGlassRole: breakGlass,
+    })];
+  }],
   ['ScheduledPgDump of an Aurora cluster into a bucket, key and ECS cluster the user gives', (app) => {
     const stack = new UserStack(app, 'User');
     const cluster = new ecs.Cluster(stack, 'Tasks', { vpc: stack.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });

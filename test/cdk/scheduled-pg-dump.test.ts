@@ -115,7 +115,7 @@ describe('ScheduledPgDump with defaults, on an RDS instance', () => {
     test('the task role may put objects and abort its uploads only under its own prefix', () => {
       const put = taskStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:Put') || a.startsWith('s3:Abort')));
       expect(put).toHaveLength(1);
-      expect(actionsOf(put[0]).sort()).toEqual(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject']);
+      expect(actionsOf(put[0]).sort()).toEqual(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject', 's3:PutObjectTagging']);
       expect(flatten(put[0].Resource)).toMatch(/^<DumpBackupsBucket[0-9A-F]+\.Arn>\/pg-dumps\/\*$/);
     });
 
@@ -430,5 +430,69 @@ describe('ScheduledPgDump rejects bad props at synth with the core messages', ()
     const { stack, vpc, instance } = databaseStack();
     expect(() => new ScheduledPgDump(stack, 'Dump', { ...minimalDumpProps(vpc, instance), dump: { retentionDays: 0 }, cpu: 300, ephemeralStorageGiB: 500 }))
       .toThrow(/3 problems[\s\S]*retentionDays[\s\S]*ephemeralStorageGiB[\s\S]*cpu/);
+  });
+});
+
+describe('ScheduledPgDump with grandfather-father-son retention', () => {
+  let template: Template;
+  let dump: ScheduledPgDump;
+
+  beforeAll(() => {
+    const { stack, vpc, instance } = databaseStack();
+    dump = new ScheduledPgDump(stack, 'Dump', {
+      ...minimalDumpProps(vpc, instance),
+      databaseNames: ['orders', 'billing'],
+      dump: { retention: { daily: 7, weekly: 4, monthly: 12, yearly: 2, minimumKept: 5, pruneSchedule: { expression: '30 6 * * *' } } },
+    });
+    template = Template.fromStack(stack);
+  });
+
+  const roleIdOf = (taskDefinitionPrefix: string) => {
+    const [taskDefinition] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).filter(([id]) => id.startsWith(taskDefinitionPrefix));
+    return taskDefinition[1].Properties.TaskRoleArn['Fn::GetAtt'][0] as string;
+  };
+  const deletes = (statement: any) => actionsOf(statement).some((action) => /^s3:(DeleteObject|\*)/.test(action));
+
+  test('the dump task role cannot delete: no statement of it allows a delete', () => {
+    const statements = statementsOfRole(template, roleIdOf('DumpTask'));
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.filter(deletes)).toEqual([]);
+    expect(statements.flatMap(actionsOf)).toContain('s3:PutObjectTagging');
+  });
+
+  test('the prune task role alone may delete, and only the objects under the dump prefix', () => {
+    const statements = statementsOfRole(template, roleIdOf('DumpPruneTask'));
+    const deleting = statements.filter(deletes);
+    expect(deleting).toHaveLength(1);
+    expect(actionsOf(deleting[0])).toEqual(expect.arrayContaining(['s3:DeleteObject']));
+    expect(flatten(deleting[0].Resource)).toMatch(/^<DumpBackupsBucket\w+\.Arn>\/pg-dumps\/\*$/);
+    expect(statements.flatMap(actionsOf)).not.toContain('s3:PutObject');
+  });
+
+  test('the bucket policy denies deleting to every principal but the prune role', () => {
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy'))
+      .find((p) => p.Properties.PolicyDocument.Statement.some((s: any) => s.Sid === 'DenyDeletingBackups'))!;
+    const deny = policy.Properties.PolicyDocument.Statement.find((s: any) => s.Sid === 'DenyDeletingBackups');
+    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [roleIdOf('DumpPruneTask'), 'Arn'] } } });
+  });
+
+  test('a prune runs per database on its own schedule with every count and the RPO spelled out', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'))
+      .filter((schedule) => schedule.Properties.ScheduleExpression === 'cron(30 6 * * ? *)');
+    expect(schedules).toHaveLength(2);
+    const commands = schedules.map((schedule) => JSON.parse(flatten(schedule.Properties.Target.Input)).containerOverrides[0].command);
+    expect(commands[1]).toEqual(['prune', '--from', expect.stringMatching(/^s3:\/\/<DumpBackupsBucket\w+>\/pg-dumps$/), '--database', 'billing',
+      '--rpo', '26h', '--daily', '7', '--weekly', '4', '--monthly', '12', '--yearly', '2', '--minimum-kept', '5', '--metrics-namespace', 'PostgresBackup']);
+    expect(dump.pruneSchedules).toHaveLength(2);
+  });
+
+  test('a failed or halted prune alarms per database', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'PruneFailed', Dimensions: [{ Name: 'Database', Value: 'billing' }], Threshold: 1 });
+  });
+
+  test('the bucket lifecycle only expires dumps as a safety net at twice the longest class', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'pg-dumps/', ExpirationInDays: 1464, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]) },
+    });
   });
 });

@@ -77,6 +77,9 @@ export const DUMP_METRICS = {
   duration: { metricName: 'BackupDurationSeconds', statistic: 'Maximum' },
 } as const satisfies Record<string, RunnerMetric>;
 
+/** Failed prunes, summed: a prune that could not run, or one that deleted nothing because no dump succeeded within the RPO. */
+export const PRUNE_FAILURES_METRIC: RunnerMetric = { metricName: 'PruneFailed', statistic: 'Sum' };
+
 /** A runner metric of one database, read over `periodSeconds`. */
 export function runnerMetric(namespace: string, metric: RunnerMetric, database: string, periodSeconds: number): MetricPlan {
   return { namespace, metricName: metric.metricName, dimensions: { Database: database }, statistic: metric.statistic, periodSeconds };

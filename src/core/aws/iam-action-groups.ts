@@ -40,9 +40,22 @@ export const DRILL_RESULT_WRITE_IAM_ACTIONS: readonly IamActionGroup<BackupObjec
  * overwrites a backup), and use the key. No delete, and no access to any other prefix.
  */
 export const BACKUP_WRITE_IAM_ACTIONS: readonly IamActionGroup<BackupObjectResourceKind>[] = [
-  { resource: 'backup-objects', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], reason: 'upload new backups, in parts' },
+  {
+    resource: 'backup-objects',
+    actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+    reason: 'upload new backups, in parts, and tag them with their retention class',
+  },
   ...BACKUP_READ_IAM_ACTIONS,
   { resource: 'backup-key', actions: ['kms:GenerateDataKey', 'kms:Encrypt'], reason: 'encrypt what it uploads' },
+];
+
+/**
+ * What a prune task may do, and the only role that may delete backups: read and list the backups under its prefix (the
+ * manifests and `latest`), decrypt them, and delete objects there. Nothing else: no write, no other prefix.
+ */
+export const BACKUP_PRUNE_IAM_ACTIONS: readonly IamActionGroup<BackupObjectResourceKind>[] = [
+  ...BACKUP_READ_IAM_ACTIONS,
+  { resource: 'backup-objects', actions: ['s3:DeleteObject'], reason: 'delete the backups retention lets go, under its prefix only' },
 ];
 
 /** The resources EventBridge Scheduler acts on when it starts a Fargate task. */

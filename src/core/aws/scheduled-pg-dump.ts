@@ -1,6 +1,9 @@
-import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, deadLetterQueueMetric, runnerMetric } from './alarm-plan';
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, deadLetterQueueMetric, runnerMetric } from './alarm-plan';
 import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
-import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
+import {
+  BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
+} from './iam-action-groups';
+import { ResolvedBackupRetentionPolicy, resolveBackupRetention } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
 import { resolveBackupPolicy } from '../policy/defaults';
@@ -11,7 +14,7 @@ import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/p
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator } from '../policy/validation';
-import { runnerDumpArgv } from '../postgres/runner-argv';
+import { runnerDumpArgv, runnerPruneArgv } from '../postgres/runner-argv';
 
 /** Name of the runner container in the dump task definition. */
 export const DUMP_CONTAINER_NAME = 'runner';
@@ -128,6 +131,26 @@ export interface ScheduledDumpRun {
   readonly description: string;
 }
 
+/** The prune task of a `ScheduledPgDump` with a retention policy: its own schedule, its own role, the only one that deletes. */
+export interface ScheduledPrunePlan {
+  /** The retention it applies. */
+  readonly retention: ResolvedBackupRetentionPolicy;
+  /** The Fargate task: small, no database access. */
+  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number; readonly logStreamPrefix: string };
+  /** EventBridge Scheduler: its own expression and time zone, one run per database. */
+  readonly schedule: {
+    readonly scheduleExpression: string;
+    readonly scheduleExpressionTimezone: string;
+    readonly runs: readonly ScheduledDumpRun[];
+  };
+  /** What its role may do, by resource kind: read, list and delete under the prefix, nothing else. */
+  readonly roleGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
+  /** Descriptions of its resources. */
+  readonly descriptions: { readonly taskRole: string; readonly securityGroup: string };
+  /** A failed or halted prune per database (a halted prune means no dump succeeded within the RPO). */
+  readonly alarms: readonly AlarmPlan[];
+}
+
 /** Everything a `ScheduledPgDump` creates, decided once for every front end. */
 export interface ScheduledPgDumpPlan {
   /** The databases dumped. */
@@ -180,6 +203,13 @@ export interface ScheduledPgDumpPlan {
   readonly taskFailureSubject: string;
   /** What the schedules' role may do, by resource kind. */
   readonly scheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
+  /** What the dump task's role may do, by resource kind: write and tag new backups, read and list them; never delete. */
+  readonly taskRoleGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
+  /**
+   * The prune task, when `dump.retention` is set.
+   * @default - none: dumps expire by the bucket lifecycle's `retentionDays`
+   */
+  readonly prune?: ScheduledPrunePlan;
   /** Failed dump and RPO missed per database, then the dead-lettered start. */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
@@ -294,6 +324,8 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
     },
     taskFailureSubject: 'A scheduled pg_dump task',
     scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
+    taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,
+    ...(dump.retention ? { prune: planPrune(resolveBackupRetention(dump.retention), databaseNames, prefix, metricNamespace) } : {}),
     alarms: [
       ...databaseNames.flatMap((database, index): AlarmPlan[] => [
         {
@@ -338,6 +370,44 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
     },
   };
+}
+
+/** The prune task of a plan whose dumps have a retention policy. */
+function planPrune(
+  retention: ResolvedBackupRetentionPolicy, databaseNames: readonly string[], prefix: string, metricNamespace: string,
+): ScheduledPrunePlan {
+  const schedule = renderEventBridgeSchedule(retention.pruneSchedule, 'dump.retention.pruneSchedule');
+  return {
+    retention,
+    task: { cpu: 256, memoryLimitMiB: 512, logStreamPrefix: 'prune' },
+    schedule: {
+      ...schedule,
+      runs: databaseNames.map((database, index) => ({ index, database, description: `pg-backup prune of ${database} under s3 ${prefix}/` })),
+    },
+    roleGrants: BACKUP_PRUNE_IAM_ACTIONS,
+    descriptions: {
+      taskRole: 'pg-backup prune task: the only role that may delete dumps, under its prefix only',
+      securityGroup: 'Scheduled pg-backup prune task: no inbound traffic; outbound to AWS APIs',
+    },
+    alarms: databaseNames.map((database, index): AlarmPlan => ({
+      id: `PruneAlarm${index}`,
+      name: `prune-${index}`,
+      description: `A pg-backup prune of ${database} failed or deleted nothing because no dump succeeded within the RPO; see the task logs`,
+      metric: runnerMetric(metricNamespace, PRUNE_FAILURES_METRIC, database, 300),
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    })),
+  };
+}
+
+/**
+ * The container command of the prune task for one database of a plan with a retention policy, pruning `location`
+ * (`s3://bucket/prefix`): `pg-backup prune …` with every count and the RPO spelled out.
+ */
+export function scheduledPruneCommand(plan: ScheduledPgDumpPlan, database: string, location: string): string[] {
+  if (!plan.prune) throw new Error('the plan has no prune task (dump.retention is not set)');
+  return runnerPruneArgv(plan.prune.retention, { from: location, database, rpoHours: plan.rpoHours, metricsNamespace: plan.metricNamespace });
 }
 
 /**

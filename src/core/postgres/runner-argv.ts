@@ -1,3 +1,4 @@
+import type { ResolvedBackupRetentionPolicy } from '../policy/backup-retention';
 import { LogicalDumpPolicy } from '../policy/policy';
 
 /** Where and how a scheduled `pg-backup dump` runs, besides the policy. */
@@ -67,4 +68,29 @@ export interface RunnerStatusArgvOptions {
  */
 export function runnerStatusArgv(options: RunnerStatusArgvOptions): string[] {
   return ['status', '--from', options.from, '--database', options.database, '--rpo', `${options.rpoHours}h`];
+}
+
+/** What a scheduled `pg-backup prune` prunes. */
+export interface RunnerPruneArgvOptions {
+  /** The backup location, `s3://bucket/prefix`. */
+  readonly from: string;
+  /** The database whose backups it prunes. */
+  readonly database: string;
+  /** Nothing is deleted unless a backup finished within this many hours. */
+  readonly rpoHours: number;
+  /**
+   * `--metrics-namespace`.
+   * @default - the runner's default
+   */
+  readonly metricsNamespace?: string;
+}
+
+/** The arguments of `pg-backup prune` for a retention policy (the counts always spelled out, so the runner's defaults never decide). */
+export function runnerPruneArgv(retention: ResolvedBackupRetentionPolicy, options: RunnerPruneArgvOptions): string[] {
+  return [
+    'prune', '--from', options.from, '--database', options.database, '--rpo', `${options.rpoHours}h`,
+    '--daily', String(retention.daily), '--weekly', String(retention.weekly), '--monthly', String(retention.monthly),
+    '--yearly', String(retention.yearly), '--minimum-kept', String(retention.minimumKept),
+    ...(options.metricsNamespace !== undefined ? ['--metrics-namespace', options.metricsNamespace] : []),
+  ];
 }

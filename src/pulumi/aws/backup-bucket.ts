@@ -5,7 +5,7 @@ import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { GrantScope, PolicyStatement, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
 import {
-  BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
+  BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
 } from '../../core/aws/iam-action-groups';
 import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
@@ -74,6 +74,11 @@ export interface BackupBucketProps {
    * @default - none
    */
   readonly deletingPrincipalArns?: pulumi.Input<string>[];
+  /**
+   * ARN of the prune task's role, which the bucket policy lets delete backups too (its own grants scope it to the prefix).
+   * @default - no prune task
+   */
+  readonly pruneRoleArn?: pulumi.Input<string>;
   /**
    * S3 request metrics on a prefix (`PutRequests` and others by `FilterId`), for an alarm on writes stopping.
    * @default - none
@@ -202,13 +207,15 @@ export class BackupBucket extends pulumi.ComponentResource {
           Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
           Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
         },
-        props.deletingPrincipalArns === undefined
-          ? this.denyDeleteStatement(props.breakGlassRoleArn)
-          : this.denyDeleteStatement(undefined, [
-            pulumi.interpolate`arn:${(props.environment ?? awsEnvironment(this)).partition}:iam::${(props.environment ?? awsEnvironment(this)).account}:root`,
-            ...props.deletingPrincipalArns,
-            ...(props.breakGlassRoleArn !== undefined ? [props.breakGlassRoleArn] : []),
-          ], 'DenyDeletingArchive'),
+        props.deletingPrincipalArns === undefined && props.pruneRoleArn !== undefined
+          ? this.denyDeleteStatement(undefined, [...(props.breakGlassRoleArn !== undefined ? [props.breakGlassRoleArn] : []), props.pruneRoleArn])
+          : props.deletingPrincipalArns === undefined
+            ? this.denyDeleteStatement(props.breakGlassRoleArn)
+            : this.denyDeleteStatement(undefined, [
+              pulumi.interpolate`arn:${(props.environment ?? awsEnvironment(this)).partition}:iam::${(props.environment ?? awsEnvironment(this)).account}:root`,
+              ...props.deletingPrincipalArns,
+              ...(props.breakGlassRoleArn !== undefined ? [props.breakGlassRoleArn] : []),
+            ], 'DenyDeletingArchive'),
       ]),
     }, { parent: this, dependsOn: [publicAccess] });
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, encryptionKeyArn: this.encryptionKeyArn });
@@ -252,6 +259,11 @@ export class BackupBucket extends pulumi.ComponentResource {
    */
   public writeStatements(prefix: string): PolicyStatement[] {
     return grantStatements(BACKUP_WRITE_IAM_ACTIONS, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
+  }
+
+  /** What a prune task may do under `prefix`: read and list the backups there, decrypt them, and delete objects there. */
+  public pruneStatements(prefix: string): PolicyStatement[] {
+    return grantStatements(BACKUP_PRUNE_IAM_ACTIONS, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
   }
 
   /** What a reader of the backups under `prefix` may do: get objects there, list that prefix only, decrypt with the key. */

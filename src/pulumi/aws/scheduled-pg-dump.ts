@@ -20,6 +20,7 @@ import { createSchedulerRole } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import {
   ScheduledPgDumpOptions, ScheduledPgDumpPlan, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf,
+  scheduledPruneCommand,
   withPostgresMajorVersion,
 } from '../../core/aws/scheduled-pg-dump';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
@@ -160,6 +161,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly plan: ScheduledPgDumpPlan;
   /** How the dumps are encrypted with age, when they are. */
   public readonly encryption?: DumpEncryption;
+  /** The prune task's role, the only one that may delete dumps (with `dump.retention`). */
+  public readonly pruneRole?: iam.Role;
+  /** The prune task definition (with `dump.retention`). */
+  public readonly pruneTaskDefinition?: ecs.TaskDefinition;
+  /** One prune schedule per database (with `dump.retention`). */
+  public readonly pruneSchedules: readonly scheduler.Schedule[];
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ScheduledPgDump', name, {}, opts);
@@ -184,7 +191,13 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     const aws = awsEnvironment(this);
     const child = { parent: this };
 
+    // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
+    this.pruneRole = plan.prune && new iam.Role(`${name}-prune-role`, {
+      description: plan.prune.descriptions.taskRole,
+      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+    }, child);
     this.backupBucket = new BackupBucket(`${name}-backups`, {
+      pruneRoleArn: this.pruneRole?.arn,
       bucket: props.bucket,
       encryptionKeyArn: props.encryptionKeyArn,
       lifecycleRules: [...plan.lifecycleRules],
@@ -268,13 +281,38 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       }, child);
     }
 
+    const pruneTaskDefinition = this.pruneRole && plan.prune && new ecs.TaskDefinition(`${name}-prune-task`, {
+      family: `${name}-pg-backup-prune`,
+      cpu: String(plan.prune.task.cpu),
+      memory: String(plan.prune.task.memoryLimitMiB),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      taskRoleArn: this.pruneRole.arn,
+      executionRoleArn: this.executionRole.arn,
+      containerDefinitions: pulumi.jsonStringify([{
+        name: plan.task.containerName,
+        image: props.image,
+        essential: true,
+        command: this.dumpLocation.apply((location) => scheduledPruneCommand(plan, this.databaseNames[0], location)),
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': logGroup.name, 'awslogs-region': aws.region, 'awslogs-stream-prefix': plan.prune.task.logStreamPrefix },
+        },
+      }]),
+    }, child);
+    this.pruneTaskDefinition = pruneTaskDefinition;
+    if (this.pruneRole) {
+      new iam.RolePolicy(`${name}-prune-policy`, { role: this.pruneRole.id, policy: policyDocument(this.backupBucket.pruneStatements(this.prefix)) }, child);
+    }
+
     this.deadLetterQueue = createDeadLetterQueue(name, this);
     this.schedulerRole = createSchedulerRole(name, this, aws, grantStatements(plan.scheduleRoleGrants, {
       'ecs-task-roles': {
-        resources: [this.taskRole.arn, this.executionRole.arn],
+        resources: [this.taskRole.arn, this.executionRole.arn, ...(this.pruneRole ? [this.pruneRole.arn] : [])],
         condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
-      'ecs-task-definition': { resources: this.taskDefinition.arn },
+      'ecs-task-definition': { resources: pruneTaskDefinition ? [this.taskDefinition.arn, pruneTaskDefinition.arn] : this.taskDefinition.arn },
       'ecs-task': { resources: pulumi.interpolate`arn:${aws.partition}:ecs:${aws.region}:${aws.account}:task/${this.cluster.name}/*` },
       'dead-letter-queue': { resources: this.deadLetterQueue.arn },
     }), plan.descriptions.scheduleRole);
@@ -299,10 +337,39 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       },
     }, child));
 
-    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, { 'dead-letter-queue': this.deadLetterQueue.name });
+    const prune = plan.prune;
+    const pruneSecurityGroup = prune && new ec2.SecurityGroup(`${name}-prune-sg`, {
+      vpcId: props.vpcId,
+      description: prune.descriptions.securityGroup,
+      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
+    }, child);
+    const pruneCommand = (database: string) => this.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
+    this.pruneSchedules = !prune || !pruneTaskDefinition || !pruneSecurityGroup ? [] : prune.schedule.runs.map((run) => new scheduler.Schedule(`${name}-prune-schedule-${run.index}`, {
+      description: run.description,
+      scheduleExpression: prune.schedule.scheduleExpression,
+      scheduleExpressionTimezone: prune.schedule.scheduleExpressionTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.cluster.arn,
+        roleArn: this.schedulerRole.arn,
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+        retryPolicy: { maximumRetryAttempts: plan.schedule.retryAttempts, maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 3600 },
+        ecsParameters: {
+          taskDefinitionArn: pruneTaskDefinition.arn,
+          launchType: 'FARGATE',
+          propagateTags: 'TASK_DEFINITION',
+          networkConfiguration: { subnets: props.subnetIds, securityGroups: [pruneSecurityGroup.id], assignPublicIp: false },
+        },
+        input: pulumi.jsonStringify({ containerOverrides: [{ name: plan.task.containerName, command: pruneCommand(run.database) }] }),
+      },
+    }, child));
+
+    this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
+      { 'dead-letter-queue': this.deadLetterQueue.name });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
       description: plan.descriptions.taskFailedRule,
-      taskDefinitionArns: [this.taskDefinition.arn],
+      taskDefinitionArns: [this.taskDefinition.arn, ...(pruneTaskDefinition ? [pruneTaskDefinition.arn] : [])],
       topicArn: this.notificationTopicArn,
       subject: plan.taskFailureSubject,
     });

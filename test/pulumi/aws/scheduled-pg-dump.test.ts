@@ -96,7 +96,7 @@ describe('ScheduledPgDump with defaults', () => {
     const actions = statements.flatMap((statement) => [statement.Action].flat());
     expect(actions.filter((action: string) => /Delete|PutBucket|PutObjectRetention|PutLifecycle/.test(action))).toEqual([]);
     expect(statements).toEqual(expect.arrayContaining([
-      { Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: `${bucketArn}/pg-dumps/*` },
+      { Effect: 'Allow', Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], Resource: `${bucketArn}/pg-dumps/*` },
       { Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/pg-dumps/*` },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringLike: { 's3:prefix': ['pg-dumps/*'] } } },
       expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Encrypt'] }),
@@ -221,5 +221,38 @@ describe('ScheduledPgDump validation', () => {
   test('a server without a known major version must name one', () => {
     const database = PostgresDatabase.fromSecret({ secretArn: SECRET_ARN });
     expect(() => new ScheduledPgDump('nomajor', { ...BASE, database })).toThrow('postgresMajorVersion is undefined');
+  });
+});
+
+describe('ScheduledPgDump with grandfather-father-son retention', () => {
+  const RETENTION = { daily: 7, weekly: 4, monthly: 12, yearly: 2, minimumKept: 5, pruneSchedule: { expression: '30 6 * * *' } };
+
+  async function deployWithPrune(): Promise<ScheduledPgDump> {
+    const dump = await deploy({ databaseNames: ['orders', 'billing'], dump: { retention: RETENTION } });
+    await Promise.all([valueOf(dump.pruneTaskDefinition!.arn), ...dump.pruneSchedules.map((schedule) => valueOf(schedule.arn))]);
+    await new Promise((resolve) => setImmediate(resolve));
+    return dump;
+  }
+
+  test('the dump role cannot delete; the prune role alone may, only under the dump prefix', async () => {
+    const dump = await deployWithPrune();
+    const bucketArn = await valueOf(dump.bucketArn);
+    const actionsOf = (role: string) => engine.roleStatements(role).flatMap((statement) => [statement.Action].flat()) as string[];
+    expect(actionsOf('orders-task-role').filter((action) => /Delete/.test(action))).toEqual([]);
+    const pruneStatements = engine.roleStatements('orders-prune-role');
+    expect(pruneStatements).toContainEqual({ Effect: 'Allow', Action: 's3:DeleteObject', Resource: `${bucketArn}/pg-dumps/*` });
+    expect(actionsOf('orders-prune-role')).not.toContain('s3:PutObject');
+    const policy = JSON.parse(engine.named('aws:s3/bucketPolicy:BucketPolicy', 'orders-backups-policy').inputs.policy);
+    const deny = policy.Statement.find((statement: { Sid?: string }) => statement.Sid === 'DenyDeletingBackups');
+    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [await valueOf(dump.pruneRole!.arn)] } });
+  });
+
+  test('a prune runs per database on its own schedule with every count and the RPO spelled out', async () => {
+    const dump = await deployWithPrune();
+    const bucket = await valueOf(dump.bucketName);
+    const schedule = engine.named('aws:scheduler/schedule:Schedule', 'orders-prune-schedule-1').inputs;
+    expect(schedule).toMatchObject({ scheduleExpression: 'cron(30 6 * * ? *)', scheduleExpressionTimezone: 'UTC' });
+    expect(JSON.parse(schedule.target.input).containerOverrides[0].command).toEqual(['prune', '--from', `s3://${bucket}/pg-dumps`, '--database', 'billing',
+      '--rpo', '26h', '--daily', '7', '--weekly', '4', '--monthly', '12', '--yearly', '2', '--minimum-kept', '5', '--metrics-namespace', 'PostgresBackup']);
   });
 });
