@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { IamActionGroup, WAL_ARCHIVE_RESTORE_IAM_ACTIONS, WalArchiveResourceKind, walArchiveIamActions } from '../core/aws/iam-action-groups';
 import type { DrillIamActionGroup, DrillResourceKind } from '../core/aws/state-machines';
 
 /**
@@ -225,17 +226,21 @@ export function walArchiveWildcards(objects: readonly string[], access: 'archive
   return objects.map((resource) => access === 'archive'
     ? {
       resource,
-      actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', ...(withDelete ? ['s3:DeleteObject'] : [])],
+      actions: archiveObjectActions(walArchiveIamActions(withDelete)),
       reason: 'The archiver on the database host writes one object per WAL segment and per base-backup file, named as it '
         + 'archives them, under its own prefixes only'
         + (withDelete ? '; it deletes there (its own expiry) and nowhere else: the bucket policy denies deletion to every other principal.' : '.'),
     }
     : {
       resource,
-      actions: ['s3:GetObject'],
+      actions: archiveObjectActions(WAL_ARCHIVE_RESTORE_IAM_ACTIONS),
       reason: 'The recovery reads (no write, no delete) the WAL and base backups of the one archive it restores; their keys '
         + 'are created as the host archives, so they cannot be named in advance.',
     });
+}
+
+function archiveObjectActions(groups: readonly IamActionGroup<WalArchiveResourceKind>[]): string[] {
+  return groups.filter((group) => group.resource === 'archive-objects').flatMap((group) => group.actions);
 }
 
 /**

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
 import { ImmutabilityPolicy } from '../core/policy/policy';
 
 /** Key prefix of the backup bucket's server access logs in the log bucket. */
@@ -51,4 +52,20 @@ export function deliverAccessLogs(bucket: s3.Bucket, logsBucket: s3.IBucket): vo
       StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
     },
   }));
+}
+
+/**
+ * A bucket for server access logs, `id` in `scope`: no public access, TLS only, S3-managed keys (the only encryption
+ * S3 delivers access logs to), versioned, logs kept a year.
+ */
+export function createAccessLogsBucket(scope: Construct, id: string, removalPolicy: RemovalPolicy): s3.Bucket {
+  return new s3.Bucket(scope, id, {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    removalPolicy,
+  });
 }

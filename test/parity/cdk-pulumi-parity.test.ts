@@ -43,6 +43,10 @@ installAwsMocks(engine);
 
 /** The CDK template, synthesized once: synthesis is the expensive part. */
 let cfn: Record<string, { Type: string; Properties: any }>;
+/** Both front ends' archives, whose user data is compared. */
+let cdkArchive: cdk.SelfHostedPitrArchive;
+let pulumiArchive: pulumiAws.SelfHostedPitrArchive;
+let cdkUserData: string[];
 
 beforeAll(async () => {
   const { stack, vpc, instance } = databaseStack();
@@ -65,7 +69,7 @@ beforeAll(async () => {
   new cdk.BackupDashboard(stack, 'Dashboard', { dump, drills: [verify, snapshotDrill] });
   new cdk.ManagedPostgresBackupPlan(stack, 'Plan', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), backupPlan: BACKUP_PLAN });
   new cdk.ManagedPostgresBackupPlan(stack, 'Offsite', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), ...OFFSITE });
-  new cdk.SelfHostedPitrArchive(stack, 'Archive', {
+  cdkArchive = new cdk.SelfHostedPitrArchive(stack, 'Archive', {
     clusterName: 'orders',
     postgresMajorVersion: 15,
     pitr: PITR,
@@ -73,6 +77,7 @@ beforeAll(async () => {
     drill: { vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) },
   });
   cfn = Template.fromStack(stack).toJSON().Resources;
+  cdkUserData = fromCloudFormation(stack.resolve(cdkArchive.userDataCommands()));
 
   const database = new rds.Instance('db', {
     engine: 'postgres',
@@ -107,7 +112,7 @@ beforeAll(async () => {
   const pulumiDashboard = new pulumiAws.BackupDashboard('dashboard', { dump: pulumiDump, drills: [pulumiVerify, pulumiSnapshotDrill] });
   const pulumiPlan = new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), backupPlan: BACKUP_PLAN });
   const pulumiOffsite = new pulumiAws.ManagedPostgresBackupPlan('offsite', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), ...OFFSITE });
-  const pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', {
+  pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', {
     clusterName: 'orders',
     postgresMajorVersion: 15,
     pitr: PITR,
@@ -132,6 +137,11 @@ beforeAll(async () => {
   ]);
   await new Promise((resolve) => setTimeout(resolve, 20));
 });
+
+/** The value inside a Pulumi secret as the mocks record it, or the value itself. */
+function unsecret(value: any): any {
+  return value !== null && typeof value === 'object' && 'value' in value ? value.value : value;
+}
 
 /** The CloudFormation resources of a type whose logical id starts with `prefix`. */
 function cfnResources(type: string, prefix: string): Array<{ id: string; properties: any }> {
@@ -426,6 +436,71 @@ describe('SelfHostedPitrArchive: CDK and Pulumi', () => {
 
   test('the PITR drill task role has the same permissions: read the archive', () => {
     expect(permissions(pulumiRoleStatements('archive-pitr-drill-task-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('ArchiveDrillTaskTaskRole'))));
+  });
+
+  test('the configuration parameters have the same names, descriptions and rendered text', () => {
+    const cdkParameters = cfnResources('AWS::SSM::Parameter', 'Archive').map((parameter) => fromCloudFormation(parameter.properties))
+      .map((p: any) => ({ name: p.Name, description: p.Description, value: p.Value })).sort((a, b) => a.name.localeCompare(b.name));
+    // The provider keeps a parameter's value secret; a key ARN the mocks mint stands for the key's reference.
+    const pulumiParameters = engine.ofType('aws:ssm/parameter:Parameter').map((parameter) => fromPulumi(parameter.inputs)).map((p: any) => ({
+      name: p.name, description: p.description, value: unsecret(p.value).replace(/arn:aws:kms:[^:]+:\d+:key\/<ref>/g, '<ref>'),
+    })).sort((a, b) => a.name.localeCompare(b.name));
+    expect(pulumiParameters).toEqual(cdkParameters);
+    expect(cdkParameters.map((parameter) => parameter.name)).toEqual(['/postgres-backup/orders/pgbackrest.conf', '/postgres-backup/orders/postgresql.conf']);
+    expect(cdkParameters[0].value).toContain('repo1-retention-full=3');
+  });
+
+  test('the associations run the same commands on the same hosts', () => {
+    const cdkAssociations = cfnResources('AWS::SSM::Association', 'Archive').map((a) => fromCloudFormation(a.properties)).map((a: any) => ({
+      name: a.AssociationName,
+      document: a.Name,
+      targets: a.Targets.map((t: any) => `${t.Key}=${t.Values.join(',')}`),
+      commands: a.Parameters.commands.join('\n'),
+      timeout: a.Parameters.executionTimeout[0],
+      settings: [a.ApplyOnlyAtCronInterval, a.MaxConcurrency, a.MaxErrors, a.ComplianceSeverity],
+    })).sort((a, b) => a.name.localeCompare(b.name));
+    const pulumiAssociations = engine.ofType('aws:ssm/association:Association').map((a) => fromPulumi(a.inputs)).map((a: any) => ({
+      name: a.associationName,
+      document: a.name,
+      targets: a.targets.map((t: any) => `${t.key}=${t.values.join(',')}`),
+      commands: a.parameters.commands,
+      timeout: a.parameters.executionTimeout,
+      settings: [a.applyOnlyAtCronInterval, a.maxConcurrency, a.maxErrors, a.complianceSeverity],
+    })).sort((a, b) => a.name.localeCompare(b.name));
+    expect(pulumiAssociations).toEqual(cdkAssociations);
+    expect(cdkAssociations.map((association) => association.commands)).toContain('set -euo pipefail\nrunuser -u postgres -- pgbackrest --stanza=orders backup --type=full');
+  });
+
+  test('a failed association is notified with the same pattern and message', () => {
+    const cdkRule = cfnResources('AWS::Events::Rule', 'ArchiveFailedAssociationRule')[0].properties;
+    const pulumiRule = engine.named('aws:cloudwatch/eventRule:EventRule', 'archive-failed-associations').inputs;
+    // The mocks mint no association ids: the pattern names as many associations, whatever their ids.
+    const withIds = (pattern: any) => ({ ...pattern, detail: { ...pattern.detail, 'association-id': pattern.detail['association-id'].map(() => '<id>') } });
+    const cdkPattern = withIds(fromCloudFormation(cdkRule.EventPattern));
+    expect(withIds(fromPulumi(JSON.parse(pulumiRule.eventPattern)))).toEqual(cdkPattern);
+    expect(cdkPattern.detail['association-id']).toHaveLength(3);
+    expect(pulumiRule.description).toBe(cdkRule.Description);
+    const cdkInput = cdkRule.Targets[0].InputTransformer;
+    const pulumiInput = engine.named('aws:cloudwatch/eventTarget:EventTarget', 'archive-failed-associations-notification').inputs.inputTransformer;
+    const message = (template: string, paths: Record<string, string>) => template.replace(/<([^>]+)>/g, (_, name: string) => `<${paths[name]}>`);
+    expect(message(pulumiInput.inputTemplate, pulumiInput.inputPaths)).toEqual(message(cdkInput.InputTemplate, cdkInput.InputPathsMap));
+    expect(message(cdkInput.InputTemplate, cdkInput.InputPathsMap)).toBe('"orders: association <$.detail.association-name> failed on <$.detail.instance-id> (<$.detail.detailed-status>)"');
+  });
+
+  test('the instance role and the key are described alike, and the role holds the same managed policies', () => {
+    const cdkRole = cfnResources('AWS::IAM::Role', 'ArchiveInstanceRole')[0].properties;
+    const pulumiRole = engine.named('aws:iam/role:Role', 'archive-instance-role').inputs;
+    expect(pulumiRole.description).toBe(cdkRole.Description);
+    expect(fromPulumi(pulumiRole.managedPolicyArns)).toEqual(fromCloudFormation(cdkRole.ManagedPolicyArns));
+    const cdkKey = cfnResources('AWS::KMS::Key', 'ArchiveKey')[0].properties;
+    expect(engine.named('aws:kms/key:Key', 'archive-archive-key').inputs.description).toBe(cdkKey.Description);
+  });
+
+  test('the user data sets up a host alike, the CloudWatch agent\'s metric listener included', async () => {
+    const pulumiUserData = fromPulumi(await valueOf(pulumiArchive.userDataCommands())) as string[];
+    const parameterNames = /\/postgres-backup\/orders\/(pgbackrest|postgresql)\.conf(?= --query)/g;
+    expect(pulumiUserData.map((command) => command.replace(parameterNames, '<ref>'))).toEqual(cdkUserData);
+    expect(cdkUserData.some((command) => command.includes('amazon-cloudwatch-agent-ctl'))).toBe(true);
   });
 
   test('the PITR drill runs on the same schedule', () => {

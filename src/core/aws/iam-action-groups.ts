@@ -76,3 +76,46 @@ export const SCHEDULED_TASK_IAM_ACTIONS: readonly IamActionGroup<ScheduledTaskRe
   { resource: 'ecs-task', actions: ['ecs:TagResource'], reason: 'tag the task at launch (PropagateTags)' },
   { resource: 'dead-letter-queue', actions: ['sqs:SendMessage'], reason: 'keep a run that could not start' },
 ];
+
+/** The resources a host archiving WAL, or a restore reading the archive, acts on. */
+export type WalArchiveResourceKind =
+  /** Objects under the WAL and base-backup prefixes of the archive. */
+  | 'archive-objects'
+  /** The bucket, listing only the WAL and base-backup prefixes (condition `s3:prefix`). */
+  | 'archive-bucket-prefixes'
+  /** The KMS key of the archive. */
+  | 'archive-key'
+  /** The SSM parameters holding the rendered `postgresql.conf` block and archiver configuration. */
+  | 'configuration-parameters';
+
+/**
+ * What an archiver on a host may do: put WAL and base backups (and read them, as archivers check what is there), abort
+ * its own multipart uploads, list the archive, use the key; and, when it expires its own backups, delete there.
+ */
+export function walArchiveIamActions(withDelete: boolean): IamActionGroup<WalArchiveResourceKind>[] {
+  return [
+    {
+      resource: 'archive-objects',
+      actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', ...(withDelete ? ['s3:DeleteObject'] : [])],
+      reason: withDelete ? 'archive WAL and base backups, and expire old ones (the archiver\'s own expiry)' : 'archive WAL and base backups',
+    },
+    { resource: 'archive-bucket-prefixes', actions: ['s3:ListBucket'], reason: 'find what is archived under the archive prefixes' },
+    { resource: 'archive-key', actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], reason: 'encrypt what it uploads and read it back' },
+  ];
+}
+
+/** What a restore or a drill may do with a WAL archive: read and list it, decrypt. */
+export const WAL_ARCHIVE_RESTORE_IAM_ACTIONS: readonly IamActionGroup<WalArchiveResourceKind>[] = [
+  { resource: 'archive-objects', actions: ['s3:GetObject'], reason: 'download WAL and base backups' },
+  { resource: 'archive-bucket-prefixes', actions: ['s3:ListBucket'], reason: 'find the base backups and WAL to restore' },
+  { resource: 'archive-key', actions: ['kms:Decrypt'], reason: 'decrypt what it downloads' },
+];
+
+/** What a host may do with the rendered configuration: read the parameters (as SSM's `grantRead` allows). */
+export const WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS: readonly IamActionGroup<WalArchiveResourceKind>[] = [
+  {
+    resource: 'configuration-parameters',
+    actions: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory'],
+    reason: 'write the archive block and archiver configuration at boot',
+  },
+];

@@ -1,0 +1,32 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IamActionGroup } from '../core/aws/iam-action-groups';
+
+/**
+ * Where one kind of resource of core's action groups is: a key (granted through the key, so a key policy is amended
+ * where aws-cdk-lib needs it), or statements' resources and conditions (one statement per scope).
+ */
+export type PlannedGrantScope = { readonly key: kms.IKey } | Pick<iam.PolicyStatementProps, 'resources' | 'conditions'>
+| readonly Pick<iam.PolicyStatementProps, 'resources' | 'conditions'>[];
+
+/**
+ * Grants `grantee` core's action groups, each scoped to what the construct knows of that kind of resource. A kind
+ * without a scope is an error: an action is never granted on `*` by omission.
+ *
+ * @param owner names the construct in the error, e.g. `SelfHostedPitrArchive`
+ */
+export function grantPlannedActions<Kind extends string>(
+  grantee: iam.IGrantable, groups: readonly IamActionGroup<Kind>[], scopes: Partial<Record<Kind, PlannedGrantScope>>, owner: string,
+): void {
+  for (const group of groups) {
+    const scope = scopes[group.resource];
+    if (scope === undefined) throw new Error(`${owner} needs ${group.resource} permissions (${group.actions.join(', ')}), which it cannot scope`);
+    if ('key' in scope) {
+      scope.key.grant(grantee, ...group.actions);
+      continue;
+    }
+    for (const statement of Array.isArray(scope) ? scope : [scope]) {
+      grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...group.actions], ...statement }));
+    }
+  }
+}

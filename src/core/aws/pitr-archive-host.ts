@@ -1,0 +1,157 @@
+import { ArchiveAssociationPlan, SelfHostedPitrArchivePlan } from './self-hosted-pitr-archive';
+import { archiverObjectPrefixes } from '../policy/lifecycle';
+import { ValidationOptions } from '../policy/validation';
+import { S3ArchiveRepository } from '../postgres/archive-repository';
+import { barmanCloudBackupArgv } from '../postgres/barman-cloud';
+import { pgBaseBackupArgv } from '../postgres/pg-basebackup';
+import { pgBackRestBackupArgv, renderPgBackRestConf } from '../postgres/pgbackrest-conf';
+import { renderArchiveSettings } from '../postgres/postgresql-conf';
+import { RenderedRecoveryConf, renderRecoveryConf } from '../postgres/recovery-conf';
+import { RecoveryTargetOptions } from '../postgres/recovery-target';
+import { shellJoin, shellQuote } from '../postgres/shell-quote';
+import { WalArchiverOptions } from '../postgres/wal-archiver';
+import { renderWalGEnvironment, walGBackupPushArgv, walGDeleteRetainArgv } from '../postgres/wal-g';
+
+/** Where the archive bucket is, as the front end knows it once the bucket exists (tokens or resolved outputs). */
+export interface ArchiveBucketLocation {
+  /** Name of the bucket. */
+  readonly bucket: string;
+  /** Its region. */
+  readonly region: string;
+  /** ARN of the key the archive is encrypted with. */
+  readonly kmsKeyArn: string;
+}
+
+/** The repository the archive's configuration names: the bucket, its region and key, and the plan's prefix. */
+export function archiveRepository(plan: SelfHostedPitrArchivePlan, location: ArchiveBucketLocation): S3ArchiveRepository {
+  return { kind: 's3', bucket: location.bucket, region: location.region, ...(plan.prefix ? { prefix: plan.prefix } : {}), kmsKeyArn: location.kmsKeyArn };
+}
+
+/** What the archiver's commands need to name this archive. */
+export function archiveArchiverOptions(plan: SelfHostedPitrArchivePlan, repository: S3ArchiveRepository): WalArchiverOptions {
+  return { repository, pitr: plan.pitr, pgBackRest: { stanza: plan.clusterName }, barmanCloud: { serverName: plan.clusterName } };
+}
+
+/** The files an archive renders for its hosts and its drill. */
+export interface ArchiveConfigurationFiles {
+  /** The `postgresql.conf` block that turns archiving on. */
+  readonly postgresqlConf: string;
+  /** The archiver's configuration file (`pgbackrest.conf`, or WAL-G's `.env`), when it has one. */
+  readonly archiverConf?: string;
+  /** `pgbackrest.conf` of the drill task (its own data directory, synchronous archive-get), when there is a drill. */
+  readonly drillPgBackRestConf?: string;
+}
+
+/** Renders the archive block, the archiver's configuration and the drill's `pgbackrest.conf` for `repository`. */
+export function archiveConfigurationFiles(
+  plan: SelfHostedPitrArchivePlan, repository: S3ArchiveRepository, validation: ValidationOptions = {},
+): ArchiveConfigurationFiles {
+  const { clusterName: stanza, pitr } = plan;
+  const archiverConf = pitr.archiver === 'pgbackrest'
+    ? renderPgBackRestConf({ stanza, repository, pitr, pgPath: plan.dataDirectory, pgPort: plan.pgPort }, validation).text
+    : pitr.archiver === 'wal-g' ? renderWalGEnvironment({ repository, pgPort: plan.pgPort }, validation).text : undefined;
+  return {
+    postgresqlConf: renderArchiveSettings(archiveArchiverOptions(plan, repository), validation).text,
+    ...(archiverConf !== undefined ? { archiverConf } : {}),
+    ...(plan.drill ? {
+      drillPgBackRestConf: renderPgBackRestConf({ stanza, repository, pitr, pgPath: '/tmp/pitr-drill/data', archiveAsync: false }, validation).text,
+    } : {}),
+  };
+}
+
+/** The recovery settings of a restore to `target` on a host: `restore_command`, the target, the `recovery.signal` step. */
+export function archiveRecoveryConf(
+  plan: SelfHostedPitrArchivePlan, repository: S3ArchiveRepository, target: RecoveryTargetOptions, validation: ValidationOptions = {},
+): RenderedRecoveryConf {
+  return renderRecoveryConf({ ...archiveArchiverOptions(plan, repository), ...target, dataDirectory: plan.dataDirectory }, validation);
+}
+
+function asPostgres(argv: string[]): string {
+  return `runuser -u postgres -- ${shellJoin(argv)}`;
+}
+
+function baseBackupCommands(plan: SelfHostedPitrArchivePlan, type: 'full' | 'diff', repository: S3ArchiveRepository, validation: ValidationOptions): string[] {
+  const { pitr, clusterName } = plan;
+  switch (pitr.archiver) {
+    case 'pgbackrest':
+      // pgBackRest expires past retention-full after each backup unless expire-auto=n (lifecycle expiry).
+      return [asPostgres(pgBackRestBackupArgv({ stanza: clusterName }, type, validation))];
+    case 'wal-g':
+      return [
+        asPostgres(walGBackupPushArgv({}, plan.dataDirectory, type === 'full', validation)),
+        ...(type === 'full' && pitr.expireBy === 'archiver' ? [asPostgres(walGDeleteRetainArgv({}, pitr.retainFull, validation))] : []),
+      ];
+    case 'barman-cloud':
+      return [asPostgres(barmanCloudBackupArgv({ repository, serverName: clusterName }, {}, validation))];
+    case 'archive-command': {
+      const base = archiverObjectPrefixes('archive-command', repository).base;
+      return [
+        'work=$(mktemp -d) && chown postgres: "$work" && trap \'rm -rf "$work"\' EXIT',
+        asPostgres(pgBaseBackupArgv({ targetDirectory: '/PGBACKUP_WORK/backup', progress: false }, validation)).replace('/PGBACKUP_WORK', '"$work"'),
+        `aws s3 cp --recursive --only-show-errors "$work/backup" "s3://${repository.bucket}/${base}$(date -u +%Y%m%dT%H%M%SZ)/" --sse aws:kms --sse-kms-key-id ${repository.kmsKeyArn}`,
+      ];
+    }
+  }
+}
+
+/**
+ * The commands one association runs on a host (as the `AWS-RunShellScript` document's `commands`): a full or
+ * differential base backup with the archiver, or `pg-backup check-archive`, whose embedded-metric lines go to the
+ * CloudWatch agent's listener.
+ */
+export function archiveAssociationCommands(
+  plan: SelfHostedPitrArchivePlan, task: ArchiveAssociationPlan['task'], repository: S3ArchiveRepository, validation: ValidationOptions = {},
+): string[] {
+  if (task !== 'archive-check') return ['set -euo pipefail', ...baseBackupCommands(plan, task, repository, validation)];
+  const check = shellJoin([
+    'pg-backup', 'check-archive', '--cluster', plan.clusterName, '--stanza', plan.clusterName, '--heartbeat', '--metrics-namespace', plan.metricNamespace,
+    ...(plan.pitr.archiver === 'pgbackrest' ? [] : ['--no-archive-get']),
+  ]);
+  // The metric lines go to the CloudWatch agent's embedded-metric-format listener, which turns them into metrics.
+  return ['set -euo pipefail', `bash -c ${shellQuote(`runuser -u postgres -- ${check} 2>&1 >/dev/null | grep '"_aws"' > /dev/tcp/127.0.0.1/25888`)}`];
+}
+
+/** The names of the configuration parameters as the front end refers to them (a literal, or a token of the parameter). */
+export interface ArchiveParameterNames {
+  /** Region of the parameters. */
+  readonly region: string;
+  /** Name of the `postgresql.conf` parameter. */
+  readonly postgresqlConf: string;
+  /** Name of the archiver configuration parameter, when there is one. */
+  readonly archiverConf?: string;
+}
+
+/**
+ * Shell commands for EC2 user data (run as root): install the archiver, write its configuration and the archive block
+ * from the SSM parameters, a heartbeat timer that commits an empty transaction every minute so a quiet server still
+ * ships a segment within `archive_timeout` (which the drill and the RPO alarm rely on), and the CloudWatch agent's
+ * embedded-metric listener the archive check reports through.
+ */
+export function archiveHostUserData(plan: SelfHostedPitrArchivePlan, parameters: ArchiveParameterNames): string[] {
+  const fetch = (parameterName: string, file: string, owner: string) => [
+    `install -d -o ${owner} -m 0750 ${shellQuote(file.replace(/\/[^/]+$/, ''))}`,
+    `aws ssm get-parameter --region ${parameters.region} --name ${parameterName} --query Parameter.Value --output text > ${shellQuote(file)}`,
+    `chown ${owner}: ${shellQuote(file)} && chmod 0640 ${shellQuote(file)}`,
+  ];
+  const archiver = plan.pitr.archiver;
+  const install = archiver === 'pgbackrest' ? ['(dnf install -y pgbackrest || apt-get install -y pgbackrest)']
+    : archiver === 'barman-cloud' ? ['(dnf install -y barman-cli-cloud || apt-get install -y barman-cli-cloud)'] : [];
+  const archiverConf = plan.parameters.archiverConf;
+  return [
+    'set -euo pipefail',
+    ...install,
+    ...(archiverConf && parameters.archiverConf !== undefined ? fetch(parameters.archiverConf, archiverConf.path, 'postgres') : []),
+    ...fetch(parameters.postgresqlConf, plan.postgresqlConfFile, 'postgres'),
+    'cat > /etc/systemd/system/pg-backup-heartbeat.service <<\'EOF\'',
+    '[Service]', 'Type=oneshot', 'User=postgres', 'ExecStart=/usr/bin/psql -qAtX -c "SELECT txid_current()"', 'EOF',
+    'cat > /etc/systemd/system/pg-backup-heartbeat.timer <<\'EOF\'',
+    '[Timer]', 'OnCalendar=minutely', '[Install]', 'WantedBy=timers.target', 'EOF',
+    'systemctl daemon-reload && systemctl enable --now pg-backup-heartbeat.timer',
+    // The archive check's metric lines go to the CloudWatch agent's embedded-metric listener (127.0.0.1:25888).
+    'install -d /opt/aws/amazon-cloudwatch-agent/etc',
+    'echo \'{"logs":{"metrics_collected":{"emf":{}}}}\' > /opt/aws/amazon-cloudwatch-agent/etc/pg-backup-emf.json',
+    '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a append-config -m ec2 -s '
+      + '-c file:/opt/aws/amazon-cloudwatch-agent/etc/pg-backup-emf.json '
+      + '|| echo "install the CloudWatch agent: the archive check metrics need it" >&2',
+  ];
+}
