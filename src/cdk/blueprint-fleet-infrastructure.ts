@@ -6,9 +6,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
+import { BlueprintServerHandles } from './blueprint-server-handles';
+import { PostgresBackupBlueprintPlan } from '../core/aws/postgres-backup-blueprint';
 
-/** The pieces of a `PostgresBackupBlueprint` that every server's dumps and drills share. */
+/** The pieces of a `PostgresBackupBlueprint` that every server's dumps and drills share, and core's plan of it. */
 export interface BlueprintFleetInfrastructure {
+  /** What the blueprint creates, as core decided it. */
+  readonly plan: PostgresBackupBlueprintPlan;
+  /** The CDK handles of each server, by its position in `databases`. */
+  readonly handles: readonly BlueprintServerHandles[];
   /** The blueprint: the scope of every resource, and the node that carries the protection metadata. */
   readonly scope: Construct;
   /** The VPC of the tasks. */
@@ -19,10 +25,8 @@ export interface BlueprintFleetInfrastructure {
   readonly backupBucket: BackupBucket;
   /** The bucket of every dump. */
   readonly bucket: s3.IBucket;
-  /** The bucket's name, when known at synth time. */
-  readonly bucketName?: string;
-  /** The key prefix of the fleet. */
-  readonly prefix: string;
+  /** The bucket's name: the literal one when known at synth time, else a token. */
+  readonly bucketName: string;
   /** The region the runbooks name: the stack's, a token when the stack has no region. */
   readonly region: string;
   /** The topic failures go to. */
@@ -33,10 +37,6 @@ export interface BlueprintFleetInfrastructure {
   readonly logGroup: logs.ILogGroup;
   /** The dead-letter queue of every schedule. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** The CloudWatch namespace of the metrics. */
-  readonly metricNamespace: string;
-  /** The PostgreSQL majors of the fleet, ascending: one dump and one verify task definition each. */
-  readonly majors: number[];
   /** The runner image of a PostgreSQL major. */
   readonly image: (major: number) => ecs.ContainerImage;
 }

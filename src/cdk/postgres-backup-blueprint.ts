@@ -1,8 +1,7 @@
 import * as crypto from 'node:crypto';
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -16,23 +15,18 @@ import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
 import { createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
-import { createFleetDumps, dumpSucceededMetric, notifyWhenDumpTaskFails } from './blueprint-dumps';
+import { createFleetDumps, dumpSucceededMetric } from './blueprint-dumps';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { planServers } from './blueprint-server-plan';
+import { checkServerSecrets, coreServerHandle, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
+import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
-import { DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
-import { blueprintTierPolicy, checkBlueprintFleetSettings } from '../core/aws/blueprint-server';
 import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
-import { BackupTierOptions } from '../core/policy/backup-tier';
+import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
-import { resolveImmutability } from '../core/policy/defaults';
-import { dumpBucketLifecycleRules } from '../core/policy/lifecycle';
-import { ImmutabilityPolicy } from '../core/policy/policy';
-import { Validator } from '../core/policy/validation';
 
 export * from './postgres-backup-blueprint-props';
 
@@ -65,10 +59,10 @@ export class PostgresBackupBlueprint extends Construct {
   public readonly cluster: ecs.ICluster;
   /** Dump task definitions by PostgreSQL major. */
   public readonly dumpTaskDefinitions: ReadonlyMap<number, ecs.FargateTaskDefinition>;
-  /** Verify task definitions by PostgreSQL major. */
+  /** Verify task definitions by PostgreSQL major (none when no tier drills). */
   public readonly verifyTaskDefinitions: ReadonlyMap<number, ecs.FargateTaskDefinition>;
-  /** The restore-drill state machine of the whole fleet. */
-  public readonly drillStateMachine: sfn.StateMachine;
+  /** The restore-drill state machine of the whole fleet, when a tier drills. */
+  public readonly drillStateMachine?: sfn.StateMachine;
   /** The drill schedules, one per group of databases sharing schedule, RTO, checks and major. */
   public readonly drillSchedules: readonly scheduler.Schedule[];
   /** The AWS Backup vault, when a server is a managed database whose tier has a backup plan. */
@@ -86,27 +80,32 @@ export class PostgresBackupBlueprint extends Construct {
   /** The CloudWatch namespace of the metrics. */
   public readonly metricNamespace: string;
 
+  /** What this construct creates, as core decided it. */
+  public readonly plan: PostgresBackupBlueprintPlan;
+
   constructor(scope: Construct, id: string, props: PostgresBackupBlueprintProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
-    const tierOptions: BackupTierOptions = { sourceRegion: region, ...props.tierOptions };
-    this.prefix = props.prefix ?? 'pg-dumps';
-    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
-
-    const validator = new Validator(cdkValidationOptions(this));
-    const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
-    const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
-    const servers = planServers(this, props, tierOptions, lock, validator);
-    checkBlueprintFleetSettings(validator, { ...props, serverCount: props.databases.length });
+    const handles = props.databases.map((entry) => serverHandles(entry));
+    const plan = planPostgresBackupBlueprint(props, {
+      servers: handles.map(coreServerHandle),
+      region,
+      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+      validation: cdkValidationOptions(this),
+      check: (validator) => checkServerSecrets(validator, handles),
+    });
+    this.plan = plan;
+    this.prefix = plan.prefix;
+    this.metricNamespace = plan.metricNamespace;
     this.bucketName = props.bucketName ?? defaultBucketName(this);
-    validator.throwIfInvalid();
+    for (const note of plan.notes) Annotations.of(this).addInfo(note);
 
     // Shared pieces.
     this.backupBucket = new BackupBucket(this, 'Backups', {
       prefix: this.prefix,
-      dump: basePolicy?.logicalDump ?? {},
-      objectLock: lock,
+      dump: plan.basePolicy?.logicalDump ?? {},
+      objectLock: plan.lock,
       serverAccessLogs: props.serverAccessLogs,
       breakGlassRole: props.breakGlassRole,
       removalPolicy: props.removalPolicy,
@@ -114,11 +113,7 @@ export class PostgresBackupBlueprint extends Construct {
     this.bucket = this.backupBucket.bucket;
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     if (this.bucketName !== undefined) cfnBucket.bucketName = this.bucketName;
-    // One lifecycle rule per server: each keeps its dumps as long as its own tier says.
-    const lifecycleRules = servers.filter((server) => server.policy.logicalDump).flatMap((server) => dumpBucketLifecycleRules(
-      server.policy.logicalDump!, { prefix: `${this.prefix}/${server.entry.id}/`, id: `pg-dumps-${server.entry.id}` },
-    ));
-    cfnBucket.addPropertyOverride('LifecycleConfiguration', renderS3LifecycleConfiguration(lifecycleRules));
+    cfnBucket.addPropertyOverride('LifecycleConfiguration', renderS3LifecycleConfiguration([...plan.lifecycleRules]));
 
     const notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
     this.notificationTopic = notifications.topic;
@@ -127,61 +122,45 @@ export class PostgresBackupBlueprint extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const dumpSecurityGroup = new ec2.SecurityGroup(this, 'DumpSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Fleet pg_dump tasks: no inbound traffic; outbound to the databases and AWS APIs',
-      allowAllOutbound: true,
+    const securityGroup = (groupId: string, description: string) => new ec2.SecurityGroup(this, groupId, {
+      vpc: props.vpc, description, allowAllOutbound: true,
     });
-    const drillSecurityGroup = new ec2.SecurityGroup(this, 'DrillSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Fleet restore drill tasks: no inbound traffic; outbound to S3, ECR, CloudWatch Logs and Secrets Manager',
-      allowAllOutbound: true,
-    });
+    const dumpSecurityGroup = securityGroup('DumpSecurityGroup', plan.descriptions.dumpSecurityGroup);
+    const drillSecurityGroup = securityGroup('DrillSecurityGroup', plan.descriptions.drillSecurityGroup);
     const deadLetterQueue = createScheduleDeadLetterQueue(this);
-    const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    const majors = [...new Set(servers.map((server) => server.major))].sort();
-    const image = (major: number): ecs.ContainerImage => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major });
-
     const fleet: BlueprintFleetInfrastructure = {
+      plan,
+      handles,
       scope: this,
       vpc: props.vpc,
-      subnets,
+      subnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       backupBucket: this.backupBucket,
       bucket: this.bucket,
-      bucketName: this.bucketName,
-      prefix: this.prefix,
+      bucketName: this.bucketName ?? this.bucket.bucketName,
       region: region ?? stack.region,
       notificationTopic: this.notificationTopic,
       cluster: this.cluster,
       logGroup,
       deadLetterQueue,
-      metricNamespace: this.metricNamespace,
-      majors,
-      image,
+      image: (major) => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major }),
     };
 
-    const dumps = createFleetDumps(fleet, props, servers, lock, dumpSecurityGroup);
+    const dumps = createFleetDumps(fleet, props, dumpSecurityGroup);
     this.dumpTaskDefinitions = dumps.taskDefinitions;
     this.runbooks = dumps.runbooks;
     this.databases = dumps.databases;
     this.costEstimates = dumps.costEstimates;
 
-    new cloudwatch.Alarm(this, 'ScheduleDeadLetterAlarm', {
-      alarmDescription: 'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
-      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new cloudwatchActions.SnsAction(this.notificationTopic));
-    notifyWhenDumpTaskFails(fleet, [...dumps.taskDefinitions.values()]);
+    const drill = plan.drills && createFleetDrills(fleet, plan.drills, props, drillSecurityGroup);
+    this.verifyTaskDefinitions = drill?.taskDefinitions ?? new Map();
+    this.drillStateMachine = drill?.stateMachine;
+    this.drillSchedules = drill?.schedules ?? [];
+    renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
+      'dead-letter-queue': deadLetterQueue.queueName,
+      ...(drill ? { 'state-machine': drill.stateMachine.stateMachineArn } : {}),
+    });
 
-    const drill = createFleetDrills(fleet, props, servers, drillSecurityGroup);
-    this.verifyTaskDefinitions = drill.taskDefinitions;
-    this.drillStateMachine = drill.stateMachine;
-    this.drillSchedules = drill.schedules;
-
-    const managedPlans = createFleetBackupPlans(this, props, servers, basePolicy, notifications);
+    const managedPlans = createFleetBackupPlans(fleet, props, notifications);
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
     this.dashboard = this.createDashboard(dumps.databases);

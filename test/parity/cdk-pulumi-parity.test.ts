@@ -3,11 +3,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cdkRds from 'aws-cdk-lib/aws-rds';
 import {
   alarmFromCloudFormation, alarmFromPulumi, definitionFromCloudFormation, definitionFromPulumi, fromCloudFormation, fromPulumi,
   lifecycleFromCloudFormation, lifecycleFromPulumi, permissions,
 } from './normalize';
 import * as cdk from '../../src/cdk';
+import { BackupTier } from '../../src/core/policy/backup-tier';
 import { BackupPlanPolicy, LogicalDumpPolicy, PitrPolicy, VerificationPolicy } from '../../src/core/policy/policy';
 import * as pulumiAws from '../../src/pulumi/aws';
 import { databaseStack } from '../cdk/stacks';
@@ -36,6 +38,7 @@ const RUNNER_IMAGE = 'example.com/pg-backup:16';
 /** Dumps encrypted with age: the public key, and the secret holding the identity the drill decrypts with. */
 const AGE_RECIPIENTS = ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'];
 const AGE_IDENTITY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-age-identity-AbCdEf';
+const FLEET_BUCKET = 'fleet-backups-parity';
 const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
 
 const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
@@ -75,6 +78,19 @@ beforeAll(async () => {
     pitr: PITR,
     createInstanceRole: true,
     drill: { vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) },
+  });
+  new cdk.PostgresBackupBlueprint(stack, 'Fleet', {
+    vpc,
+    tier: BackupTier.BRONZE,
+    bucketName: FLEET_BUCKET,
+    databases: [{
+      id: 'orders',
+      database: new cdkRds.DatabaseInstance(stack, 'FleetDb', {
+        engine: cdkRds.DatabaseInstanceEngine.postgres({ version: cdkRds.PostgresEngineVersion.VER_16_4 }), vpc, storageEncrypted: true, instanceIdentifier: 'orders-db',
+      }),
+      databaseNames: ['orders'],
+    }],
+    image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
   });
   cfn = Template.fromStack(stack).toJSON().Resources;
   cdkUserData = fromCloudFormation(stack.resolve(cdkArchive.userDataCommands()));
@@ -120,6 +136,29 @@ beforeAll(async () => {
     drill: { ...network, verification: VERIFICATION, image: RUNNER_IMAGE },
   });
   const pulumiPitrDrill = pulumiArchive.drill!;
+  // The fleet's database has a name of its own: the runbook names it, and the mocks would name it by reference.
+  const fleetDatabase = new rds.Instance('fleet-db', {
+    identifier: 'orders-db',
+    engine: 'postgres',
+    engineVersion: '16.4',
+    instanceClass: 'db.t4g.medium',
+    allocatedStorage: 20,
+    storageEncrypted: true,
+    manageMasterUserPassword: true,
+    username: 'postgres',
+  });
+  const pulumiFleet = new pulumiAws.PostgresBackupBlueprint('fleet', {
+    ...network,
+    tier: BackupTier.BRONZE,
+    bucketName: FLEET_BUCKET,
+    databases: [{
+      id: 'orders',
+      database: pulumiAws.PostgresDatabase.fromInstance(fleetDatabase, { postgresMajorVersion: 16 }),
+      managedDatabase: pulumiAws.ManagedPostgresDatabase.fromInstance(fleetDatabase),
+      databaseNames: ['orders'],
+    }],
+    image: RUNNER_IMAGE,
+  });
   await Promise.all([
     valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
     valueOf(pulumiPlan.selection.id), valueOf(pulumiOffsite.selection.id), valueOf(pulumiOffsite.restoreTesting!.selection.id),
@@ -134,9 +173,15 @@ beforeAll(async () => {
     ...pulumiArchive.associations.map((association) => valueOf(association.associationId)),
     valueOf(pulumiPitrDrill.stateMachine.arn), valueOf(pulumiPitrDrill.schedule.arn), valueOf(pulumiPitrDrill.taskDefinition.arn),
     ...pulumiPitrDrill.alarms.map((alarm) => valueOf(alarm.arn)),
+    valueOf(pulumiFleet.drillStateMachine!.arn), valueOf(pulumiFleet.dashboard.dashboardName),
+    ...pulumiFleet.alarms.map((alarm) => valueOf(alarm.arn)),
+    ...pulumiFleet.drillSchedules.map((schedule) => valueOf(schedule.arn)),
+    ...pulumiFleet.databases.flatMap((protectedDatabase) => [valueOf(protectedDatabase.schedule.arn), valueOf(protectedDatabase.rpoAlarm.arn)]),
+    ...pulumiFleet.backupPlans.map((plan) => valueOf(plan.arn)),
   ]);
   await new Promise((resolve) => setTimeout(resolve, 20));
-});
+  // Synthesizing every construct of both front ends once is the heavy part of this file, slower on a loaded machine.
+}, 300_000);
 
 /** The value inside a Pulumi secret as the mocks record it, or the value itself. */
 function unsecret(value: any): any {
@@ -547,6 +592,51 @@ describe('BackupDashboard: CDK and Pulumi', () => {
       'orders: hours since the last good dump (RPO 27 h)', 'orders: dump size', 'orders: dump duration and failures',
       'orders: restore drills', 'orders: restore duration (RTO 45 min)',
       'orders: restore drills', 'orders: restore duration (RTO 45 min)',
+    ]);
+  });
+});
+
+describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
+  test('the bucket has the same lifecycle rules, one per server', () => {
+    const cdkRules = lifecycleFromCloudFormation(cfnResources('AWS::S3::Bucket', 'FleetBackupsBucket')[0].properties.LifecycleConfiguration.Rules);
+    const pulumiRules = lifecycleFromPulumi(engine.named('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'fleet-backups-lifecycle').inputs.rules);
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules.map((rule) => rule.prefix)).toEqual(['pg-dumps/orders/']);
+  });
+
+  test('the drill state machine definition is the same once deployed', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'FleetDrill')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'fleet-drill').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+  });
+
+  test('the drill role has the same permissions', () => {
+    expect(permissions(pulumiRoleStatements('fleet-drill-role'))).toEqual(permissions(cfnRoleStatements(cfnRoleId('FleetDrillRole'))));
+  });
+
+  test('the dump schedule role has the same description and may start the same tasks', () => {
+    const cdkRole = cfnResources('AWS::IAM::Role', cfnRoleId('FleetDumpScheduleRole'))[0];
+    expect(engine.named('aws:iam/role:Role', 'fleet-dump-scheduler-role').inputs.description).toBe(cdkRole.properties.Description);
+    expect(permissions(pulumiRoleStatements('fleet-dump-scheduler-role'))).toEqual(permissions(cfnRoleStatements(cdkRole.id)));
+  });
+
+  test('the dump and drill schedules have the same descriptions, expressions and time zones', () => {
+    const schedule = (description: string, expression: string, timezone: string) => `${description} | ${expression} ${timezone}`;
+    const cdkSchedules = cfnResources('AWS::Scheduler::Schedule', 'Fleet')
+      .map(({ properties }) => schedule(properties.Description, properties.ScheduleExpression, properties.ScheduleExpressionTimezone)).sort();
+    const pulumiSchedules = engine.ofType('aws:scheduler/schedule:Schedule').filter((resource) => resource.name.startsWith('fleet-'))
+      .map(({ inputs }) => schedule(inputs.description, inputs.scheduleExpression, inputs.scheduleExpressionTimezone)).sort();
+    expect(pulumiSchedules).toEqual(cdkSchedules);
+    expect(cdkSchedules).toHaveLength(2);
+  });
+
+  test('the alarms are the same: the RPO of each database, a dead-lettered start, a failed drill', () => {
+    const cdkAlarms = cfnAlarms('Fleet');
+    expect(pulumiAlarms('fleet-')).toEqual(cdkAlarms);
+    expect(cdkAlarms.map((alarm) => alarm.description)).toEqual([
+      'A fleet restore drill failed: each failed database was notified by name, and its drill metric is 1',
+      'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
+      'No successful pg_dump of orders on orders within the RPO of 26 hours',
     ]);
   });
 });

@@ -21,3 +21,4 @@ export * from './restore-testing';
 export * from './self-hosted-pitr-archive';
 export * from './wal-archive-alarms';
 export * from './pitr-archive-host';
+export * from './postgres-backup-blueprint';

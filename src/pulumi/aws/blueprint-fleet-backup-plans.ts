@@ -3,13 +3,13 @@ import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { awsBackupPlanRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure, BlueprintServerPlan } from './blueprint-fleet';
-import { ManagedDatabaseSettings } from './managed-postgres-database';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
+import { BlueprintServerPlan } from '../../core/aws/postgres-backup-blueprint';
 import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/policy/defaults';
-import { BackupPolicy } from '../../core/policy/policy';
 
 /** The fleet's AWS Backup vault and plans. */
 export interface BlueprintFleetBackupPlans {
@@ -19,35 +19,26 @@ export interface BlueprintFleetBackupPlans {
   readonly plans: backup.Plan[];
 }
 
-/** Whether any server of the fleet gets an AWS Backup plan, so the topic must accept AWS Backup's events. */
-export function fleetHasBackupPlans(servers: readonly BlueprintServerPlan[]): boolean {
-  return servers.some((server) => server.entry.managedDatabase !== undefined && server.policy.backupPlan !== undefined);
-}
-
 /**
  * The managed servers' AWS Backup plans: one vault for the fleet, one plan per distinct plan (rules and copies), each
  * selecting all of its servers, so a server adds no resource. Their own automated backups are the instances'
  * arguments in Pulumi: each managed server whose settings differ from its tier's gets a warning naming them.
  */
-export function createFleetBackupPlans(
-  fleet: BlueprintFleetInfrastructure, servers: BlueprintServerPlan[], basePolicy: BackupPolicy | undefined,
-): BlueprintFleetBackupPlans {
-  const { name, parent, props } = fleet;
-  const managed = servers.filter((server) => server.entry.managedDatabase !== undefined);
-  for (const server of managed) {
-    if (server.policy.managedSnapshots) warnAboutAutomatedBackups(server, parent);
+export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
+  const { name, parent, props, plan } = fleet;
+  for (const server of plan.servers) {
+    if (server.managed && server.policy.managedSnapshots) warnAboutAutomatedBackups(server, props.databases[server.index].managedDatabase!, parent);
   }
-  const withPlan = managed.filter((server) => server.policy.backupPlan);
-  if (withPlan.length === 0) return { plans: [] };
+  if (plan.backupPlans.length === 0) return { plans: [] };
   const vault = new PostgresBackupVault(`${name}-vault`, {
     adminRoleArn: props.breakGlassRoleArn,
-    lock: basePolicy && resolveVaultLock({ immutability: basePolicy.immutability }, props.vaultLock),
+    lock: plan.basePolicy && resolveVaultLock({ immutability: plan.basePolicy.immutability }, props.vaultLock),
     notificationTopicArn: fleet.notificationTopicArn,
     retainOnDelete: props.retainOnDelete,
   }, { parent });
   const selectionRole = new iam.Role(`${name}-backup-selection-role`, {
     // Backups only: restores are started by an operator following the runbook, with a role of their own.
-    description: 'AWS Backup backs up the fleet\'s managed databases with this role',
+    description: plan.descriptions.backupSelectionRole,
     assumeRolePolicy: assumedByService('backup.amazonaws.com'),
   }, { parent });
   const attachment = new iam.RolePolicyAttachment(`${name}-backup-selection-policy`, {
@@ -55,23 +46,18 @@ export function createFleetBackupPlans(
     policyArn: pulumi.interpolate`arn:${fleet.environment.partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
   }, { parent });
 
-  const byPlan = new Map<string, BlueprintServerPlan[]>();
-  for (const server of withPlan) {
-    const key = JSON.stringify([server.policy.backupPlan, server.policy.copies ?? []]);
-    byPlan.set(key, [...(byPlan.get(key) ?? []), server]);
-  }
-  const plans = [...byPlan.values()].map((group, index) => {
-    const policy = group[0].policy;
+  const plans = plan.backupPlans.map(({ index, policy, serverIndexes }) => {
     const rules = awsBackupPlanRules(resolveBackupPlan(policy.backupPlan!), vault.backupVaultName, policy.copies ?? []);
-    const plan = new backup.Plan(`${name}-backup-plan-${index}`, { rules }, { parent });
+    const backupPlan = new backup.Plan(`${name}-backup-plan-${index}`, { rules }, { parent });
+    const managed = serverIndexes.map((serverIndex) => props.databases[serverIndex].managedDatabase!);
     new backup.Selection(`${name}-backup-selection-${index}`, {
       name: 'Databases',
-      planId: plan.id,
+      planId: backupPlan.id,
       iamRoleArn: selectionRole.arn,
-      resources: group.map((server) => server.entry.managedDatabase!.arn(fleet.environment)),
+      resources: managed.map((database) => database.arn(fleet.environment)),
     }, { parent, dependsOn: [attachment] });
-    for (const server of group) recordProtectedDatabase(server.entry.managedDatabase!.resource, 'managed-backup');
-    return plan;
+    for (const database of managed) recordProtectedDatabase(database.resource, 'managed-backup');
+    return backupPlan;
   });
   return { vault, plans };
 }
@@ -80,11 +66,10 @@ export function createFleetBackupPlans(
  * A component cannot change another resource's arguments in Pulumi: the tier's automated-backup settings are given
  * to the instance with `managedSnapshotArgs`, and each one the database does not have is named here.
  */
-function warnAboutAutomatedBackups(server: BlueprintServerPlan, parent: pulumi.Resource): void {
-  const database = server.entry.managedDatabase!;
+function warnAboutAutomatedBackups(server: BlueprintServerPlan, database: ManagedPostgresDatabase, parent: pulumi.Resource): void {
   const wanted = resolveManagedSnapshots(server.policy.managedSnapshots!);
   if (database.settings === undefined) {
-    void pulumi.log.warn(`${server.entry.id}: the database is imported, so its automated backups cannot be set from here; check that it keeps `
+    void pulumi.log.warn(`${server.id}: the database is imported, so its automated backups cannot be set from here; check that it keeps `
       + `them ${wanted.backupRetentionDays} days, copies tags to snapshots and keeps automated backups on deletion.`, parent);
     return;
   }
@@ -99,7 +84,7 @@ function warnAboutAutomatedBackups(server: BlueprintServerPlan, parent: pulumi.R
     compare('copyTagsToSnapshot', wanted.copyTagsToSnapshot);
     compare('finalSnapshot', wanted.finalSnapshot);
     if (differences.length > 0) {
-      void pulumi.log.warn(`${server.entry.id}: the database's automated backups differ from its tier: ${differences.join('; ')}. `
+      void pulumi.log.warn(`${server.id}: the database's automated backups differ from its tier: ${differences.join('; ')}. `
         + 'Give the database resource PostgresBackupBlueprint.managedSnapshotArgs(...) of its tier.', parent);
     }
   });

@@ -1,22 +1,20 @@
-import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintFleetInfrastructure, BlueprintServerPlan } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { createDrillExecution, ecsDrillScopes } from './drill-state-machine';
-import { createBackupAlarm, failedExecutionsExpression } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, ContainerLogConfiguration, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, checksWriterContainer,
   scratchPostgresContainer,
 } from './verify-restore';
-import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../../core/aws/blueprint-drill-groups';
-import { DrillPlaceholder, FleetDrillInput, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill } from '../../core/aws/state-machines';
-import { renderEventBridgeSchedule } from '../../core/policy/schedule';
+import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
+import { DrillPlaceholder } from '../../core/aws/state-machines';
 
 /** What the fleet's restore drills are made of. */
 export interface BlueprintFleetDrills {
@@ -32,8 +30,6 @@ export interface BlueprintFleetDrills {
   readonly schedules: scheduler.Schedule[];
   /** The drill groups, in the order of their check files. */
   readonly groups: BlueprintDrillGroup[];
-  /** The alarm on failed, timed-out or aborted executions. */
-  readonly failedDrillAlarm: cloudwatch.MetricAlarm;
 }
 
 /**
@@ -42,23 +38,20 @@ export interface BlueprintFleetDrills {
  * `fleetDumpRestoreDrill` that drills any database named in its input, its alarm, and one schedule per group of
  * databases sharing drill settings.
  */
-export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: BlueprintServerPlan[]): BlueprintFleetDrills | undefined {
-  const { name, parent, props } = fleet;
+export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan): BlueprintFleetDrills {
+  const { name, parent, props, plan } = fleet;
   const child = { parent };
-  const groups = blueprintDrillGroups(servers.map((server) => ({
-    id: server.entry.id, policy: server.policy, major: server.major, databaseNames: server.databaseNames,
-  })));
-  if (groups.length === 0) return undefined;
-  const cpu = props.drillCpu ?? 2048;
-  const jobs = String(Math.max(1, Math.floor(cpu / 1024)));
 
   const taskRole = new iam.Role(`${name}-drill-task-role`, {
-    description: 'Fleet restore drill tasks: read the dumps, nothing else',
+    description: plan.descriptions.drillTaskRole,
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
   }, child);
-  new iam.RolePolicy(`${name}-drill-task-policy`, { role: taskRole.id, policy: policyDocument([...fleet.backupBucket.readStatements(fleet.prefix), ...fleet.backupBucket.drillResultStatements(fleet.prefix)]) }, child);
+  new iam.RolePolicy(`${name}-drill-task-policy`, {
+    role: taskRole.id,
+    policy: policyDocument([...fleet.backupBucket.readStatements(plan.prefix), ...fleet.backupBucket.drillResultStatements(plan.prefix)]),
+  }, child);
   const executionRole = new iam.Role(`${name}-drill-execution-role`, {
-    description: 'Starts the fleet restore drill tasks: their logs',
+    description: plan.descriptions.drillExecutionRole,
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
   }, child);
   new iam.RolePolicy(`${name}-drill-execution-policy`, {
@@ -66,24 +59,21 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
     policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` }]),
   }, child);
 
-  // Every group's checks, one file per group: the runner takes a file of several statements.
-  const checkFiles = groups.map((group, index) => ({
-    variable: `PG_BACKUP_CHECKS_${index}`, path: `${CHECKS_DIRECTORY}/group-${index}.sql`, sql: drillGroupCheckFile(group.checks),
-  }));
+  const checkFiles = [...drills.checkFiles];
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
-  for (const major of fleet.majors) {
+  for (const major of plan.majors) {
     const logging = (prefix: string): ContainerLogConfiguration => ({
       logDriver: 'awslogs',
       options: { 'awslogs-group': fleet.logGroupName, 'awslogs-region': fleet.environment.region, 'awslogs-stream-prefix': `${prefix}-${major}` },
     });
     taskDefinitions.set(major, new ecs.TaskDefinition(`${name}-drill-task-${major}`, {
       family: `${name}-restore-drill-${major}`,
-      cpu: String(cpu),
-      memory: String(props.drillMemoryLimitMiB ?? 8192),
+      cpu: String(drills.task.cpu),
+      memory: String(drills.task.memoryLimitMiB),
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: { sizeInGib: props.drillEphemeralStorageGiB ?? 50 },
+      ephemeralStorage: { sizeInGib: drills.task.ephemeralStorageGiB },
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
       volumes: [{ name: 'checks' }],
@@ -106,19 +96,11 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
   }
   const securityGroup = new ec2.SecurityGroup(`${name}-drill-sg`, {
     vpcId: props.vpcId,
-    description: 'Fleet restore drill tasks: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+    description: plan.descriptions.drillSecurityGroup,
     egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
   }, child);
 
-  const longestRtoSeconds = Math.max(...groups.map((group) => group.rtoSeconds), 60);
-  const largestGroup = Math.max(...groups.map((group) => group.databases.length), 1);
-  const maxConcurrency = props.maxConcurrentDrills ?? 2;
-  const drill = fleetDumpRestoreDrill({
-    maxConcurrency,
-    maxRestoreDurationSeconds: longestRtoSeconds,
-    metricNamespace: fleet.metricNamespace,
-    executionTimeoutSeconds: fleetDrillExecutionTimeoutSeconds(largestGroup, maxConcurrency, longestRtoSeconds + 600),
-  });
+  const drill = drills.stateMachine;
   const definitions = [...taskDefinitions.values()];
   const substitutions = pulumi.all([fleet.notificationTopicArn, fleet.cluster.arn, pulumi.output(props.subnetIds), securityGroup.id])
     .apply(([topicArn, clusterArn, subnets, securityGroupId]): Record<string, string> => ({
@@ -140,7 +122,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
         taskRoleArn: taskRole.arn,
         executionRoleArn: executionRole.arn,
         notificationTopicArn: fleet.notificationTopicArn,
-        metricNamespace: fleet.metricNamespace,
+        metricNamespace: plan.metricNamespace,
       }),
       // Every major's verify task, picked per execution by its input.
       'ecs-task-definition': { Resource: definitions.map((taskDefinition) => taskDefinition.arn) },
@@ -148,61 +130,37 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, servers: 
     notificationTopicKeyArn: fleet.notificationTopicKeyArn,
     logRetentionDays: fleet.logRetentionDays,
     owner: 'PostgresBackupBlueprint',
-    roleDescription: 'Runs the fleet restore drill: its tasks, its metrics and its failure notifications, nothing else',
+    roleDescription: plan.descriptions.drillRole,
   });
 
   const schedulerRole = createSchedulerRole(`${name}-drill`, parent, fleet.environment, [
     { Effect: 'Allow', Action: 'states:StartExecution', Resource: execution.stateMachine.arn },
     { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: fleet.deadLetterQueueArn },
   ]);
-  const schedules: scheduler.Schedule[] = [];
-  groups.forEach((group, groupIndex) => {
-    const rendered = renderEventBridgeSchedule(group.schedule, 'verification.schedule');
-    chunkDrillDatabases(group.databases).forEach((databases, chunkIndex) => {
-      const input = pulumi.all([fleet.backupBucket.bucketName, taskDefinitions.get(group.major)!.arn]).apply(([bucket, taskDefinitionArn]) => {
-        const value: FleetDrillInput = {
-          bucket,
-          prefix: fleet.prefix,
-          rtoSeconds: group.rtoSeconds,
-          taskDefinitionArn,
-          jobs,
-          checkFile: checkFiles[groupIndex].path,
-          databases,
-        };
-        return JSON.stringify(value);
-      });
-      schedules.push(new scheduler.Schedule(`${name}-drill-schedule-${groupIndex}-${chunkIndex}`, {
-        description: `Restore drills of ${databases.length} database(s): ${databases.map((d) => `${d.id}/${d.name}`).join(', ')}`.slice(0, 512),
-        scheduleExpression: rendered.scheduleExpression,
-        scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        state: 'ENABLED',
-        target: {
-          arn: execution.stateMachine.arn,
-          roleArn: schedulerRole.arn,
-          input,
-          deadLetterConfig: { arn: fleet.deadLetterQueueArn },
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-        },
-      }, child));
-    });
+  const schedules = drills.schedules.map((planned) => {
+    const input = pulumi.all([fleet.backupBucket.bucketName, taskDefinitions.get(planned.major)!.arn])
+      .apply(([bucket, taskDefinitionArn]) => JSON.stringify(blueprintDrillInput(planned, bucket, taskDefinitionArn)));
+    return new scheduler.Schedule(`${name}-${planned.name}`, {
+      description: planned.description,
+      scheduleExpression: planned.schedule.scheduleExpression,
+      scheduleExpressionTimezone: planned.schedule.scheduleExpressionTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: execution.stateMachine.arn,
+        roleArn: schedulerRole.arn,
+        input,
+        deadLetterConfig: { arn: fleet.deadLetterQueueArn },
+        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      },
+    }, child);
   });
-
-  const failedDrillAlarm = createBackupAlarm(`${name}-failed-drill`, {
-    description: 'A fleet restore drill failed: each failed database was notified by name, and its drill metric is 1',
-    metric: failedExecutionsExpression(execution.stateMachine.arn),
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    topicArn: fleet.notificationTopicArn,
-  }, parent);
   return {
     taskDefinitions,
     stateMachine: execution.stateMachine,
     definition: execution.definition,
     drillRole: execution.drillRole,
     schedules,
-    groups,
-    failedDrillAlarm,
+    groups: [...drills.groups],
   };
 }

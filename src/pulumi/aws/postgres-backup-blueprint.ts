@@ -8,24 +8,21 @@ import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
-import { BLUEPRINT_SERVER_DIMENSION, BlueprintFleetInfrastructure, planBlueprintServers } from './blueprint-fleet';
-import { createFleetBackupPlans, fleetHasBackupPlans } from './blueprint-fleet-backup-plans';
+import { BLUEPRINT_SERVER_DIMENSION, BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { createFleetBackupPlans } from './blueprint-fleet-backup-plans';
 import { createFleetDrills } from './blueprint-fleet-drills';
 import { createFleetDumps } from './blueprint-fleet-dumps';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
-import { createBackupAlarm, deadLetterMessages } from './metric-alarm';
+import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
-import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_METRIC_NAMESPACE } from './scheduled-pg-dump';
-import { blueprintTierPolicy, checkBlueprintFleetSettings } from '../../core/aws/blueprint-server';
+import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { CostEstimate } from '../../core/policy/cost-estimate';
-import { resolveImmutability, resolveManagedSnapshots } from '../../core/policy/defaults';
-import { dumpBucketLifecycleRules } from '../../core/policy/lifecycle';
-import { ImmutabilityPolicy } from '../../core/policy/policy';
-import { Validator } from '../../core/policy/validation';
+import { resolveManagedSnapshots } from '../../core/policy/defaults';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './postgres-backup-blueprint-props';
@@ -101,32 +98,32 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   /** The CloudWatch namespace of the metrics. */
   public readonly metricNamespace: string;
 
+  /** What this component creates, as core decided it. */
+  public readonly plan: PostgresBackupBlueprintPlan;
+
   constructor(name: string, props: PostgresBackupBlueprintProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PostgresBackupBlueprint', name, {}, opts);
-    const region = props.tierOptions?.sourceRegion ?? new pulumi.Config('aws').get('region');
-    const tierOptions: BackupTierOptions = { sourceRegion: region, ...props.tierOptions };
-    this.prefix = props.prefix ?? 'pg-dumps';
-    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
-
     // Every prop is a plain value: the whole fleet is checked before any resource is registered.
-    const validator = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
-    const basePolicy = blueprintTierPolicy(props.tier, undefined, tierOptions, validator, 'tier');
-    const lock: ImmutabilityPolicy | undefined = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
-    const servers = planBlueprintServers(props, tierOptions, lock, validator, this);
-    checkBlueprintFleetSettings(validator, { ...props, serverCount: props.databases.length });
-    validator.integer('logRetentionDays', props.logRetentionDays, 1, 3653, 'days');
-    validator.throwIfInvalid();
+    const plan = planPostgresBackupBlueprint(props, {
+      // The storage key is known only at deploy time here: account copies are checked as for an unknown key.
+      servers: props.databases.map((entry) => ({
+        managed: entry.managedDatabase !== undefined, postgresMajorVersion: entry.database.postgresMajorVersion,
+      })),
+      region: new pulumi.Config('aws').get('region'),
+      validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
+      check: (validator) => validator.integer('logRetentionDays', props.logRetentionDays, 1, 3653, 'days'),
+    });
+    this.plan = plan;
+    this.prefix = plan.prefix;
+    this.metricNamespace = plan.metricNamespace;
+    for (const note of plan.notes) void pulumi.log.info(note, this);
 
     const environment = awsEnvironment(this);
     const child = { parent: this };
-    // One lifecycle rule per server: each keeps its dumps as long as its own tier says.
-    const lifecycleRules = servers.flatMap((server) => dumpBucketLifecycleRules(
-      server.policy.logicalDump!, { prefix: `${this.prefix}/${server.entry.id}/`, id: `pg-dumps-${server.entry.id}` },
-    ));
     this.backupBucket = new BackupBucket(`${name}-backups`, {
       bucketName: props.bucketName,
-      lifecycleRules,
-      objectLock: lock,
+      lifecycleRules: [...plan.lifecycleRules],
+      objectLock: plan.lock,
       serverAccessLogs: props.serverAccessLogs,
       breakGlassRoleArn: props.breakGlassRoleArn,
       retainOnDelete: props.retainOnDelete,
@@ -136,7 +133,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn,
       topicKeyArn: props.notificationTopicKeyArn,
-      additionalPublishingServices: fleetHasBackupPlans(servers) ? ['backup.amazonaws.com'] : [],
+      additionalPublishingServices: plan.backupPlans.length > 0 ? ['backup.amazonaws.com'] : [],
       retainOnDelete: props.retainOnDelete,
       environment,
     }, child);
@@ -146,27 +143,24 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
     const deadLetterQueue = createDeadLetterQueue(name, this);
     const image = props.image;
-
     const fleet: BlueprintFleetInfrastructure = {
+      plan,
       parent: this,
       name,
       props,
       environment,
       backupBucket: this.backupBucket,
-      prefix: this.prefix,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
       cluster: this.cluster,
       logGroupName: logGroup.name,
       logGroupArn: logGroup.arn,
       deadLetterQueueArn: deadLetterQueue.arn,
-      metricNamespace: this.metricNamespace,
-      majors: [...new Set(servers.map((server) => server.major))].sort((a, b) => a - b),
       image: (major) => (typeof image === 'function' ? image(major) : image),
       logRetentionDays,
     };
 
-    const dumps = createFleetDumps(fleet, servers);
+    const dumps = createFleetDumps(fleet);
     this.dumpTaskDefinitions = dumps.taskDefinitions;
     this.databases = dumps.databases;
     this.costEstimates = dumps.costEstimates;
@@ -175,24 +169,17 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
       void pulumi.log.info(`${serverId}: estimated backup storage ${estimate.totalMonthlyUsd.toFixed(2)} USD a month (${estimate.summary})`, this);
     }
 
-    const alarms: cloudwatch.MetricAlarm[] = [createBackupAlarm(`${name}-schedule-dead-letters`, {
-      description: 'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
-      metric: deadLetterMessages(deadLetterQueue.name),
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      topicArn: this.notificationTopicArn,
-    }, this)];
-
-    const drills = createFleetDrills(fleet, servers);
+    const drills = plan.drills && createFleetDrills(fleet, plan.drills);
     this.verifyTaskDefinitions = drills?.taskDefinitions ?? new Map();
     this.drillStateMachine = drills?.stateMachine;
     this.drillDefinition = drills?.definition;
     this.drillSchedules = drills?.schedules ?? [];
-    if (drills) alarms.push(drills.failedDrillAlarm);
-    this.alarms = alarms;
+    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
+      'dead-letter-queue': deadLetterQueue.name,
+      ...(drills ? { 'state-machine': drills.stateMachine.arn } : {}),
+    });
 
-    const managedPlans = createFleetBackupPlans(fleet, servers, basePolicy);
+    const managedPlans = createFleetBackupPlans(fleet);
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
     this.dashboard = this.createDashboard(name, environment.region);

@@ -1,0 +1,77 @@
+import { Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { PostgresDatabase, RUNNER_DATABASE_SECRET_ENV } from './database-connection';
+import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { BlueprintServer } from './postgres-backup-blueprint-props';
+import { BlueprintServerHandle } from '../core/aws/postgres-backup-blueprint';
+import { Validator } from '../core/policy/validation';
+
+/** The CDK handles of one server of the blueprint: how the tasks connect, the RDS resource behind it, its secret. */
+export interface BlueprintServerHandles {
+  /** How the tasks connect to it. */
+  readonly connection: PostgresDatabase;
+  /** The RDS instance or Aurora cluster, when it is one. */
+  readonly managed?: ManagedPostgresDatabase;
+  /** Its connection secret, as the dump task reads it; none when the connection is not a secret with the host. */
+  readonly secret?: ecs.Secret;
+}
+
+/** The handles of a server entry. */
+export function serverHandles(entry: BlueprintServer): BlueprintServerHandles {
+  const { connection, managed } = connectionOf(entry.database);
+  const wiring = connection.runnerWiring();
+  return { connection, managed, secret: wiring.databaseUrl === undefined ? wiring.secrets[RUNNER_DATABASE_SECRET_ENV] : undefined };
+}
+
+/** What core is told of a server's handles. */
+export function coreServerHandle(handles: BlueprintServerHandles): BlueprintServerHandle {
+  const allocated = handles.managed?.resource instanceof rds.CfnDBInstance ? handles.managed.resource.allocatedStorage : undefined;
+  return {
+    managed: handles.managed !== undefined,
+    postgresMajorVersion: handles.connection.postgresMajorVersion,
+    storageEncryption: handles.managed?.storageEncryption,
+    allocatedStorageGb: allocated !== undefined && !Token.isUnresolved(allocated) ? Number(allocated) : undefined,
+  };
+}
+
+/** The shared dump task takes each server's connection from its secret: a server without one is reported. */
+export function checkServerSecrets(validator: Validator, servers: readonly BlueprintServerHandles[]): void {
+  servers.forEach((server, index) => {
+    if (server.secret !== undefined) return;
+    validator.report({
+      path: `databases[${index}].database`,
+      value: 'PostgresDatabase.fromSecret({ host })',
+      allowed: 'a database whose secret holds its host (RDS-style JSON)',
+      reason: 'the shared dump task takes each server\'s connection from its secret',
+    });
+  });
+}
+
+/** How to connect to an entry's server, and the RDS resource behind it, if any. */
+function connectionOf(database: BlueprintServer['database']): { connection: PostgresDatabase; managed?: ManagedPostgresDatabase } {
+  if (database instanceof rds.DatabaseInstance) {
+    return { connection: PostgresDatabase.fromInstance(database), managed: ManagedPostgresDatabase.fromInstance(database) };
+  }
+  if (database instanceof rds.DatabaseCluster) {
+    return { connection: PostgresDatabase.fromCluster(database), managed: ManagedPostgresDatabase.fromCluster(database) };
+  }
+  const connections = database.connections;
+  if (connections instanceof rds.DatabaseInstance) return { connection: database, managed: ManagedPostgresDatabase.fromInstance(connections) };
+  if (connections instanceof rds.DatabaseCluster) return { connection: database, managed: ManagedPostgresDatabase.fromCluster(connections) };
+  return { connection: database };
+}
+
+/** The identifier the database was given in this app, so runbooks can name it before deployment. */
+export function literalIdentifier(database: ManagedPostgresDatabase): string | undefined {
+  const resource = database.resource;
+  const identifier = resource instanceof rds.CfnDBInstance ? resource.dbInstanceIdentifier
+    : resource instanceof rds.CfnDBCluster ? resource.dbClusterIdentifier : undefined;
+  return identifier !== undefined && !Token.isUnresolved(identifier) ? identifier : undefined;
+}
+
+/** The construct path of the database the connection belongs to, for the protection metadata. */
+export function connectionPath(connection: PostgresDatabase): string | undefined {
+  return Construct.isConstruct(connection.connections) ? connection.connections.node.path : undefined;
+}

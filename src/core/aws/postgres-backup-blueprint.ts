@@ -1,0 +1,662 @@
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, deadLetterQueueMetric } from './alarm-plan';
+import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from './blueprint-drill-groups';
+import {
+  BlueprintCostEstimateInputs, blueprintTierPolicy, checkBlueprintFleetSettings, estimateBlueprintServerCost, pitrNotAppliedMessage,
+  planBlueprintServer, renderBlueprintRunbook,
+} from './blueprint-server';
+import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
+import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
+import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
+import { failedExecutionsExpression } from './restore-drill-alarms';
+import {
+  FleetDrillDatabase, FleetDrillInput, FleetRestoreDrillStateMachine, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
+} from './state-machines';
+import { CHECKS_DIRECTORY } from './verify-restore';
+import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
+import { CostEstimate } from '../policy/cost-estimate';
+import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
+import { dumpBucketLifecycleRules } from '../policy/lifecycle';
+import { LifecycleRule } from '../policy/lifecycle-rules';
+import { BackupPolicy, CopyPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
+import { RdsRunbookOptions, runbookFileName } from '../policy/runbook';
+import { EventBridgeSchedule, renderAwsBackupSchedule, renderEventBridgeSchedule } from '../policy/schedule';
+import { ValidationOptions, Validator } from '../policy/validation';
+import { runnerDumpArgv } from '../postgres/runner-argv';
+
+/** Name of the runner container in the fleet's dump and verify task definitions. */
+export const BLUEPRINT_RUNNER_CONTAINER_NAME = 'runner';
+
+/** The metric dimension, besides `Database`, that tells apart databases of the same name on different servers. */
+export const BLUEPRINT_SERVER_DIMENSION = 'Server';
+
+/**
+ * One server of a blueprint, the fields every front end shares; the CDK and Pulumi entries extend it with the
+ * database handle.
+ */
+export interface BlueprintServerOptions {
+  /**
+   * Short id of the server in the fleet: 1–40 lowercase letters, digits and hyphens. It names the dumps' folder
+   * (`<prefix>/<id>/`), the `Server` metric dimension, and the construct ids or resource names.
+   */
+  readonly id: string;
+  /**
+   * The databases on the server that are dumped and drilled.
+   * @default ['postgres']
+   */
+  readonly databaseNames?: string[];
+  /**
+   * The tier of this server.
+   * @default - the blueprint's tier
+   */
+  readonly tier?: BackupTier;
+  /**
+   * Changes to the tier for this server only (schedule, retention, RTO, checks, …). Immutability is the blueprint's:
+   * the bucket and the vault are shared.
+   * @default - none
+   */
+  readonly overrides?: BackupTierOverrides;
+  /**
+   * PostgreSQL major version of the server.
+   * @default - the database's own, when its handle tells it; required otherwise
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * Sizes for the monthly storage-cost estimate.
+   * @default - the allocated storage of an RDS instance when the front end knows it, else no estimate
+   */
+  readonly estimate?: BlueprintCostEstimateInputs;
+}
+
+/**
+ * The options of a `PostgresBackupBlueprint` that are the same in every AWS front end; the CDK props and the Pulumi
+ * args extend them with the cloud handles (VPC, databases, topic, cluster…).
+ */
+export interface PostgresBackupBlueprintOptions {
+  /** The tier every server gets unless it names its own: `BackupTier.GOLD`, `SILVER`, `BRONZE`, or a derived one. */
+  readonly tier: BackupTier;
+  /**
+   * What the tiers need from this deployment: copy destinations (`copyRegion`, `copyAccount`, their vault ARNs), the
+   * notification target.
+   * @default - the deployment's region (the stack's, or the `aws:region` config) as the source region, nothing else
+   */
+  readonly tierOptions?: BackupTierOptions;
+  /** The servers and their databases. */
+  readonly databases: readonly BlueprintServerOptions[];
+  /**
+   * Name of the shared bucket, so runbooks can name it before deployment.
+   * @default - CDK: `pg-backups-<account>-<region>-<hash of the construct's path>` when the stack's environment is known, else generated; Pulumi: generated
+   */
+  readonly bucketName?: string;
+  /**
+   * Key prefix of the fleet's dumps; each server's dumps are under `<prefix>/<id>/`.
+   * @default 'pg-dumps'
+   */
+  readonly prefix?: string;
+  /**
+   * Vault lock settings beyond the tier's immutability (grace time, maximum retention).
+   * @default - 3 days of grace in compliance mode, no maximum
+   */
+  readonly vaultLock?: VaultLockSettings;
+  /**
+   * CPU units of the dump task.
+   * @default 1024
+   */
+  readonly dumpCpu?: number;
+  /**
+   * Memory of the dump task, MiB.
+   * @default 2048
+   */
+  readonly dumpMemoryLimitMiB?: number;
+  /**
+   * CPU units of the drill task (scratch server and runner).
+   * @default 2048
+   */
+  readonly drillCpu?: number;
+  /**
+   * Memory of the drill task, MiB.
+   * @default 8192
+   */
+  readonly drillMemoryLimitMiB?: number;
+  /**
+   * Ephemeral storage of the drill task, GiB (21–200): about twice the largest database.
+   * @default 50
+   */
+  readonly drillEphemeralStorageGiB?: number;
+  /**
+   * Databases drilled at the same time.
+   * @default 2
+   */
+  readonly maxConcurrentDrills?: number;
+  /**
+   * CloudWatch namespace of the runner's and the drills' metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+}
+
+/** What the front end knows of one server's database handle. */
+export interface BlueprintServerHandle {
+  /** Whether the server is an RDS instance or Aurora cluster whose snapshots and AWS Backup plan the tier may set. */
+  readonly managed: boolean;
+  /**
+   * The major version the handle tells.
+   * @default - none: the entry must give `postgresMajorVersion`
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * How a managed database is encrypted, for the checks of account copies.
+   * @default 'unknown'
+   */
+  readonly storageEncryption?: DatabaseStorageEncryption;
+  /**
+   * The allocated storage of an RDS instance, GB, for the cost estimate.
+   * @default - unknown
+   */
+  readonly allocatedStorageGb?: number;
+}
+
+/** What the front end knows of the deployment and of how values are checked. */
+export interface PostgresBackupBlueprintEnvironment {
+  /** One handle per entry of `databases`, in their order. */
+  readonly servers: readonly BlueprintServerHandle[];
+  /**
+   * The deployment's region, the tiers' source region unless `tierOptions` names one.
+   * @default - unknown
+   */
+  readonly region?: string;
+  /**
+   * The deployment's account, to reject an account copy into that same account.
+   * @default - unknown: not checked
+   */
+  readonly account?: string;
+  /** How values are checked: unresolved values (tokens, outputs) and the construct that messages name. */
+  readonly validation?: ValidationOptions;
+  /**
+   * Checks of the front end's own props (its handles, its log retention), reported in the same error as core's.
+   * @default - none
+   */
+  readonly check?: (validator: Validator) => void;
+}
+
+/** One protected database of the fleet, as planned. */
+export interface BlueprintDatabasePlan {
+  /** The server's id. */
+  readonly serverId: string;
+  /** The PostgreSQL database. */
+  readonly databaseName: string;
+  /** `<serverId>/<databaseName>`: the drill's `Database` metric dimension and the subject of its notifications. */
+  readonly label: string;
+  /** The construct id suffix of its resources in CDK (`DumpSchedule-<id>`, `RpoAlarm-<id>`). */
+  readonly id: string;
+  /** The resource name suffix of its resources in Pulumi (`<blueprint>-<name>-dump`): lowercase, other characters as `-`. */
+  readonly name: string;
+  /** Description of its dump schedule. */
+  readonly scheduleDescription: string;
+  /** The alarm when no dump succeeded within the RPO. */
+  readonly rpoAlarm: AlarmPlan;
+  /** Where its runbook is filed: `<serverId>/<database>.md`. */
+  readonly runbookFile: string;
+}
+
+/** One server of the fleet, as planned. */
+export interface BlueprintServerPlan {
+  /** Its position in the blueprint's `databases`, for error paths. */
+  readonly index: number;
+  /** Its id. */
+  readonly id: string;
+  /** Its tier's policy with the overrides, the blueprint's immutability, and no managed sections for a self-managed server. */
+  readonly policy: BackupPolicy;
+  /** Whether it is an RDS instance or Aurora cluster. */
+  readonly managed: boolean;
+  /** The RPO of its dumps, hours. */
+  readonly rpoHours: number;
+  /** Its PostgreSQL major version. */
+  readonly major: number;
+  /** The databases on it that are protected. */
+  readonly databaseNames: readonly string[];
+  /** The dump task's environment variable holding its secret. */
+  readonly secretVariable: string;
+  /** Where its dumps are in the bucket: `<prefix>/<id>`. */
+  readonly dumpPrefix: string;
+  /** Its dump policy with every default filled in. */
+  readonly dump: LogicalDumpPolicy;
+  /** When its databases are dumped. */
+  readonly schedule: EventBridgeSchedule;
+  /** Its protected databases. */
+  readonly databases: readonly BlueprintDatabasePlan[];
+  /** Its monthly storage-cost estimate, when its size is known. */
+  readonly costEstimate?: CostEstimate;
+}
+
+/** One schedule of the fleet drill: a group's databases, or part of them when the input would pass 8 KB. */
+export interface BlueprintDrillSchedulePlan {
+  /** Construct id in CDK. */
+  readonly id: string;
+  /** Resource name suffix in Pulumi. */
+  readonly name: string;
+  /** Description of the schedule. */
+  readonly description: string;
+  /** When it runs. */
+  readonly schedule: EventBridgeSchedule;
+  /** The PostgreSQL major, which picks the verify task definition. */
+  readonly major: number;
+  /** The execution input but for the bucket and the task definition, which the front end fills in. */
+  readonly input: Omit<FleetDrillInput, 'bucket' | 'taskDefinitionArn'>;
+}
+
+/** The fleet's restore drills, when a tier drills. */
+export interface BlueprintDrillsPlan {
+  /** The drill groups, in the order of their check files. */
+  readonly groups: readonly BlueprintDrillGroup[];
+  /** The verify task. */
+  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number; readonly ephemeralStorageGiB: number };
+  /** Each group's checks: the variable the helper container reads, the file it writes, the SQL. */
+  readonly checkFiles: ReadonlyArray<{ readonly variable: string; readonly path: string; readonly sql: string }>;
+  /** The one state machine that drills any database named in its input, with the IAM actions it needs. */
+  readonly stateMachine: FleetRestoreDrillStateMachine;
+  /** The schedules. */
+  readonly schedules: readonly BlueprintDrillSchedulePlan[];
+  /** What each drilled database records as protection (restore drills count as none). */
+  readonly protections: ReadonlyArray<{
+    readonly serverIndex: number; readonly databaseName: string; readonly schedule: string; readonly rtoMinutes: number; readonly checks: number;
+  }>;
+}
+
+/** One AWS Backup plan of the fleet: the managed servers that share its rules and copies. */
+export interface BlueprintBackupPlanPlan {
+  /** Position of the plan, which numbers its ids. */
+  readonly index: number;
+  /** The servers it selects (positions in `databases`). */
+  readonly serverIndexes: readonly number[];
+  /** Its policy: the first server's (they share `backupPlan` and `copies`). */
+  readonly policy: BackupPolicy;
+  /** Its rules and copies, as the protection metadata says them. */
+  readonly summary: string;
+}
+
+/** Everything a `PostgresBackupBlueprint` creates, decided once for every front end. */
+export interface PostgresBackupBlueprintPlan {
+  /** Key prefix of the fleet. */
+  readonly prefix: string;
+  /** CloudWatch namespace of the metrics. */
+  readonly metricNamespace: string;
+  /** The blueprint tier's policy. */
+  readonly basePolicy?: BackupPolicy;
+  /** The bucket's Object Lock and the vault lock: the blueprint tier's immutability. */
+  readonly lock?: ImmutabilityPolicy;
+  /** The bucket's lifecycle: one rule per server, each keeping its dumps as long as its own tier says. */
+  readonly lifecycleRules: readonly LifecycleRule[];
+  /** The PostgreSQL majors of the fleet, ascending: one dump and one verify task definition each. */
+  readonly majors: readonly number[];
+  /** The servers, those with problems left out (there are none once the plan is returned). */
+  readonly servers: readonly BlueprintServerPlan[];
+  /** The dump task, and its ephemeral storage per major. */
+  readonly dumpTask: {
+    readonly cpu: number;
+    readonly memoryLimitMiB: number;
+    readonly ephemeralStorageGiB: Readonly<Record<number, number | undefined>>;
+    /** pg_dump is stopped cleanly on SIGTERM; the runner then aborts the upload and writes no manifest. */
+    readonly stopTimeoutSeconds: number;
+  };
+  /** The restore drills, when a tier drills. */
+  readonly drills?: BlueprintDrillsPlan;
+  /** The AWS Backup plans of the managed servers whose tier has one. */
+  readonly backupPlans: readonly BlueprintBackupPlanPlan[];
+  /** The fleet-wide alarms: a schedule that could not start a task, a failed drill execution. */
+  readonly alarms: readonly AlarmPlan[];
+  /** What the dump schedules' role may do, by resource kind. */
+  readonly dumpScheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
+  /** Descriptions of the resources, as the console shows them. */
+  readonly descriptions: {
+    readonly dumpSecurityGroup: string;
+    readonly drillSecurityGroup: string;
+    readonly dumpScheduleRole: string;
+    readonly dumpTaskRole: string;
+    readonly dumpExecutionRole: string;
+    readonly drillTaskRole: string;
+    readonly drillExecutionRole: string;
+    readonly drillRole: string;
+    readonly drillStateMachine: string;
+    readonly backupSelectionRole: string;
+    readonly scratchPassword: string;
+    readonly dumpTaskFailedRule: string;
+  };
+  /** How a failed dump task is named in its notification. */
+  readonly dumpTaskFailureSubject: string;
+  /** Information for the user (a tier's `pitr` section the blueprint does not apply). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Checks the options of a `PostgresBackupBlueprint`, every problem at once, and works out each server: its tier's
+ * policy with the overrides, the RPO, the PostgreSQL major, the managed checks; problems are reported to `validator`.
+ */
+function planServers(
+  validator: Validator, options: PostgresBackupBlueprintOptions, environment: PostgresBackupBlueprintEnvironment,
+  tierOptions: BackupTierOptions, lock: ImmutabilityPolicy | undefined, notes: string[],
+): Array<Omit<BlueprintServerPlan, 'databases' | 'dump' | 'schedule' | 'dumpPrefix' | 'costEstimate'>> {
+  const ids = new Set<string>();
+  const fleet = { tier: options.tier, tierOptions, lock, maxRpoHours: MAX_ALARM_RPO_HOURS, validation: environment.validation };
+  const servers: Array<Omit<BlueprintServerPlan, 'databases' | 'dump' | 'schedule' | 'dumpPrefix' | 'costEstimate'>> = [];
+  options.databases.forEach((entry, index) => {
+    const path = `databases[${index}]`;
+    const handle = environment.servers[index] ?? { managed: false };
+    const planned = planBlueprintServer(validator, { ...entry, index, managed: handle.managed }, fleet, ids);
+    const major = entry.postgresMajorVersion ?? handle.postgresMajorVersion;
+    if (major === undefined) {
+      validator.report({ path: `${path}.postgresMajorVersion`, value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
+    }
+    validator.integer(`${path}.postgresMajorVersion`, major, 10, 99);
+    if (!planned) return;
+    const policy = planned.policy;
+    if (handle.managed && (policy.backupPlan || policy.managedSnapshots)) {
+      checkManagedBackupPlan({
+        policy: {
+          managedSnapshots: policy.managedSnapshots,
+          backupPlan: policy.backupPlan,
+          copies: policy.copies,
+          immutability: lock,
+          sourceRegion: policy.sourceRegion,
+        },
+        vaultLock: options.vaultLock,
+        storageEncryption: handle.storageEncryption ?? 'unknown',
+        sourceAccount: environment.account,
+      }, environment.validation).forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
+    }
+    if (planned.pitrNotApplied) notes.push(pitrNotAppliedMessage(entry.id, handle.managed));
+    if (major === undefined) return;
+    servers.push({
+      index,
+      id: entry.id,
+      policy,
+      managed: handle.managed,
+      rpoHours: planned.rpoHours,
+      major,
+      databaseNames: planned.databaseNames,
+      secretVariable: `PG_BACKUP_SECRET_${index}`,
+    });
+  });
+  return servers;
+}
+
+/**
+ * Validates the options (throwing a `PolicyValidationError` that lists every problem, the front end's own checks
+ * included) and decides what a `PostgresBackupBlueprint` creates: per server its policy, dump schedule and cost
+ * estimate; per database its schedule, RPO alarm and runbook file; the dump and verify tasks per major; the drill
+ * groups, state machine and schedules; the AWS Backup plans of the managed servers; the fleet's alarms, grants and
+ * descriptions.
+ */
+export function planPostgresBackupBlueprint(
+  options: PostgresBackupBlueprintOptions, environment: PostgresBackupBlueprintEnvironment,
+): PostgresBackupBlueprintPlan {
+  const validator = new Validator(environment.validation);
+  const tierOptions: BackupTierOptions = { sourceRegion: environment.region, ...options.tierOptions };
+  const prefix = options.prefix ?? 'pg-dumps';
+  const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+  const notes: string[] = [];
+  const basePolicy = blueprintTierPolicy(options.tier, undefined, tierOptions, validator, 'tier');
+  const lock = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
+  const checked = planServers(validator, options, environment, tierOptions, lock, notes);
+  checkBlueprintFleetSettings(validator, { ...options, serverCount: options.databases.length });
+  environment.check?.(validator);
+  validator.throwIfInvalid();
+
+  const servers = checked.map((server): BlueprintServerPlan => {
+    const dump = resolveLogicalDump(server.policy.logicalDump!);
+    const dumpPrefix = `${prefix}/${server.id}`;
+    const entry = options.databases[server.index];
+    return {
+      ...server,
+      dumpPrefix,
+      dump,
+      schedule: renderEventBridgeSchedule(dump.schedule, `databases[${server.index}].logicalDump.schedule`),
+      databases: server.databaseNames.map((databaseName) => ({
+        serverId: server.id,
+        databaseName,
+        label: `${server.id}/${databaseName}`,
+        id: `${server.id}-${databaseName}`,
+        name: `${server.id}-${databaseName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`,
+        scheduleDescription: `pg_dump of ${databaseName} on ${server.id} to ${dumpPrefix}/`,
+        rpoAlarm: {
+          id: `RpoAlarm-${server.id}-${databaseName}`,
+          name: `${server.id}-${databaseName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-rpo`,
+          description: `No successful pg_dump of ${databaseName} on ${server.id} within the RPO of ${server.rpoHours} hours`,
+          metric: {
+            namespace: metricNamespace,
+            metricName: 'BackupSucceeded',
+            dimensions: { Database: databaseName, [BLUEPRINT_SERVER_DIMENSION]: server.id },
+            statistic: 'Sum',
+            periodSeconds: server.rpoHours * 3600,
+          },
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          // A dump that stops silently publishes nothing: that must page too.
+          treatMissingData: 'breaching',
+        },
+        runbookFile: runbookFileName(server.id, databaseName),
+      })),
+      costEstimate: estimateBlueprintServerCost(server.id, server.policy, entry.estimate, environment.servers[server.index]?.allocatedStorageGb),
+    };
+  });
+  const majors = [...new Set(servers.map((server) => server.major))].sort((a, b) => a - b);
+  const drills = planDrills(options, servers, prefix, metricNamespace);
+  return {
+    prefix,
+    metricNamespace,
+    basePolicy,
+    lock,
+    lifecycleRules: servers.flatMap((server) => dumpBucketLifecycleRules(server.policy.logicalDump!, { prefix: `${server.dumpPrefix}/`, id: `pg-dumps-${server.id}` })),
+    majors,
+    servers,
+    dumpTask: {
+      cpu: options.dumpCpu ?? 1024,
+      memoryLimitMiB: options.dumpMemoryLimitMiB ?? 2048,
+      ephemeralStorageGiB: Object.fromEntries(majors.map((major) => [
+        major, dumpTaskEphemeralStorageGiB(servers.filter((server) => server.major === major).map((server) => server.policy.logicalDump)),
+      ])),
+      stopTimeoutSeconds: 30,
+    },
+    drills,
+    backupPlans: planBackupPlans(servers),
+    alarms: [
+      {
+        id: 'ScheduleDeadLetterAlarm',
+        name: 'schedule-dead-letters',
+        description: 'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
+        metric: deadLetterQueueMetric('dead-letter-queue'),
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+      },
+      ...(drills ? [{
+        id: 'FailedDrillAlarm',
+        name: 'failed-drill',
+        description: 'A fleet restore drill failed: each failed database was notified by name, and its drill metric is 1',
+        metric: failedExecutionsExpression(),
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+      } satisfies AlarmPlan] : []),
+    ],
+    dumpScheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
+    descriptions: {
+      dumpSecurityGroup: 'Fleet pg_dump tasks: no inbound traffic; outbound to the databases and AWS APIs',
+      drillSecurityGroup: 'Fleet restore drill tasks: no inbound traffic; outbound to S3, ECR, CloudWatch Logs and Secrets Manager',
+      dumpScheduleRole: 'Starts the fleet\'s scheduled pg_dump tasks in its cluster and tags them',
+      dumpTaskRole: 'Fleet pg_dump tasks: write new dumps under the fleet prefix, nothing else',
+      dumpExecutionRole: 'Starts the fleet pg_dump tasks: their logs and the servers\' secrets',
+      drillTaskRole: 'Fleet restore drill tasks: read the dumps, nothing else',
+      drillExecutionRole: 'Starts the fleet restore drill tasks: their logs',
+      drillRole: 'Runs the fleet restore drill: its tasks, its metrics and its failure notifications, nothing else',
+      drillStateMachine: 'Restore drills of the fleet: the latest pg_dump of each database given in the input',
+      backupSelectionRole: 'AWS Backup backs up the fleet\'s managed databases with this role',
+      scratchPassword: 'Password of the throwaway PostgreSQL inside the fleet restore drill tasks',
+      dumpTaskFailedRule: 'A fleet pg_dump task stopped with a non-zero exit code or failed to start',
+    },
+    dumpTaskFailureSubject: 'A fleet pg_dump task',
+    notes,
+  };
+}
+
+function planDrills(
+  options: PostgresBackupBlueprintOptions, servers: readonly BlueprintServerPlan[], prefix: string, metricNamespace: string,
+): BlueprintDrillsPlan | undefined {
+  const groups = blueprintDrillGroups(servers.map((server) => ({
+    id: server.id, policy: server.policy, major: server.major, databaseNames: server.databaseNames,
+  })));
+  if (groups.length === 0) return undefined;
+  const cpu = options.drillCpu ?? 2048;
+  const jobs = String(Math.max(1, Math.floor(cpu / 1024)));
+  const longestRtoSeconds = Math.max(...groups.map((group) => group.rtoSeconds), 60);
+  const largestGroup = Math.max(...groups.map((group) => group.databases.length), 1);
+  const maxConcurrency = options.maxConcurrentDrills ?? 2;
+  const checkFiles = groups.map((group, index) => ({
+    variable: `PG_BACKUP_CHECKS_${index}`, path: `${CHECKS_DIRECTORY}/group-${index}.sql`, sql: drillGroupCheckFile(group.checks),
+  }));
+  const schedules: BlueprintDrillSchedulePlan[] = [];
+  const protections: Array<BlueprintDrillsPlan['protections'][number]> = [];
+  groups.forEach((group, groupIndex) => {
+    const schedule = renderEventBridgeSchedule(group.schedule, 'verification.schedule');
+    chunkDrillDatabases(group.databases).forEach((databases: FleetDrillDatabase[], chunkIndex) => {
+      schedules.push({
+        id: `DrillSchedule${groupIndex}-${chunkIndex}`,
+        name: `drill-schedule-${groupIndex}-${chunkIndex}`,
+        description: `Restore drills of ${databases.length} database(s): ${databases.map((d) => `${d.id}/${d.name}`).join(', ')}`.slice(0, 512),
+        schedule,
+        major: group.major,
+        input: { prefix, rtoSeconds: group.rtoSeconds, jobs, checkFile: checkFiles[groupIndex].path, databases },
+      });
+      for (const database of databases) {
+        protections.push({
+          serverIndex: servers.find((server) => server.id === database.id)!.index,
+          databaseName: database.name,
+          schedule: `${schedule.scheduleExpression} ${schedule.scheduleExpressionTimezone}`,
+          rtoMinutes: group.rtoSeconds / 60,
+          checks: group.checks.length,
+        });
+      }
+    });
+  });
+  return {
+    groups,
+    task: { cpu, memoryLimitMiB: options.drillMemoryLimitMiB ?? 8192, ephemeralStorageGiB: options.drillEphemeralStorageGiB ?? 50 },
+    checkFiles,
+    stateMachine: fleetDumpRestoreDrill({
+      maxConcurrency,
+      maxRestoreDurationSeconds: longestRtoSeconds,
+      metricNamespace,
+      executionTimeoutSeconds: fleetDrillExecutionTimeoutSeconds(largestGroup, maxConcurrency, longestRtoSeconds + 600),
+    }),
+    schedules,
+    protections,
+  };
+}
+
+/** One plan per distinct plan (rules and copies) among the managed servers, each selecting all of its servers. */
+function planBackupPlans(servers: readonly BlueprintServerPlan[]): BlueprintBackupPlanPlan[] {
+  const byPlan = new Map<string, BlueprintServerPlan[]>();
+  for (const server of servers.filter((candidate) => candidate.managed && candidate.policy.backupPlan)) {
+    const key = JSON.stringify([server.policy.backupPlan, server.policy.copies ?? []]);
+    byPlan.set(key, [...(byPlan.get(key) ?? []), server]);
+  }
+  return [...byPlan.values()].map((group, index) => {
+    const policy = group[0].policy;
+    const resolved = resolveBackupPlan(policy.backupPlan!);
+    const rules = [
+      ...resolved.rules.map((rule) => `${rule.name} ${renderAwsBackupSchedule(rule.schedule)} kept ${rule.retentionDays} d`),
+      ...(resolved.continuousBackupRetentionDays !== undefined ? [`continuous (PITR) kept ${resolved.continuousBackupRetentionDays} d`] : []),
+    ];
+    return { index, serverIndexes: group.map((server) => server.index), policy, summary: rules.join('; ') };
+  });
+}
+
+/** The protection a managed server of a backup plan records: its plan's rules, snapshot retention, copies and vault lock. */
+export function blueprintManagedBackupProtection(
+  plan: BlueprintBackupPlanPlan, server: BlueprintServerPlan, vaultLock: { readonly mode: string; readonly minRetentionDays: number } | undefined,
+): Record<string, unknown> {
+  return {
+    kind: 'managed-backup',
+    schedule: plan.summary,
+    retentionDays: server.policy.managedSnapshots && resolveManagedSnapshots(server.policy.managedSnapshots).backupRetentionDays,
+    copies: (server.policy.copies ?? []).map((copy: CopyPolicy) => (copy.destination === 'region' ? `region ${copy.region}` : `account ${copy.account}`)),
+    vaultLock: vaultLock ? `${vaultLock.mode} ${vaultLock.minRetentionDays} days` : undefined,
+  };
+}
+
+/** The protection a dumped database records. */
+export function blueprintDumpProtection(
+  plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, databaseName: string,
+): Record<string, unknown> {
+  return {
+    kind: 'logical-dump',
+    databaseNames: [databaseName],
+    schedule: `${server.schedule.scheduleExpression} ${server.schedule.scheduleExpressionTimezone}`,
+    prefix: `${server.dumpPrefix}/`,
+    retentionDays: server.dump.retentionDays,
+    objectLock: plan.lock ? `${plan.lock.mode} ${plan.lock.days} days` : undefined,
+    rpoHours: server.rpoHours,
+  };
+}
+
+/**
+ * The container command of one database's dump schedule: `pg-backup dump …` into `location` (`s3://bucket/<prefix>/<id>`),
+ * the server's secret from its own variable, its `Server` metric dimension, and `--database-url` when the connection
+ * is given as a URL.
+ */
+export function blueprintDumpCommand(
+  plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, databaseName: string, location: string,
+  connection: { readonly managed: boolean; readonly databaseUrl?: string },
+): string[] {
+  return [
+    ...runnerDumpArgv(server.dump, {
+      to: location, database: databaseName, noRolePasswords: connection.managed, metricsNamespace: plan.metricNamespace,
+    }),
+    '--secret-env', server.secretVariable,
+    '--metric-dimension', `${BLUEPRINT_SERVER_DIMENSION}=${server.id}`,
+    ...(connection.databaseUrl === undefined ? [] : ['--database-url', connection.databaseUrl]),
+  ];
+}
+
+/** The command that restores the latest dump of a database from `location` into `$TARGET_URL`. */
+export function blueprintRestoreCommand(location: string, databaseName: string): string {
+  return `pg-backup restore --from ${location} --database ${databaseName} --latest --target-url "$TARGET_URL"`;
+}
+
+/** What a database's runbook needs that only the deployment knows. */
+export interface BlueprintRunbookFacts {
+  /** The bucket's name. */
+  readonly bucket: string;
+  /** The region of the bucket and the databases. */
+  readonly region: string;
+  /** The topic failures go to. */
+  readonly notificationTopic: string;
+  /**
+   * The RDS instance or Aurora cluster, when the server is one and its identifier is known.
+   * @default - no snapshot section
+   */
+  readonly managedDatabase?: Omit<RdsRunbookOptions, 'region'>;
+  /** How values are checked. */
+  readonly validation?: ValidationOptions;
+}
+
+/** The restore runbook of one database of the fleet. */
+export function blueprintDatabaseRunbook(server: BlueprintServerPlan, databaseName: string, facts: BlueprintRunbookFacts): string {
+  return renderBlueprintRunbook({
+    serverIndex: server.index,
+    databaseName,
+    policy: server.policy,
+    rpoHours: server.rpoHours,
+    bucket: facts.bucket,
+    region: facts.region,
+    prefix: server.dumpPrefix,
+    managedDatabase: facts.managedDatabase && { ...facts.managedDatabase, region: facts.region },
+    notificationTopic: facts.notificationTopic,
+    validation: facts.validation,
+  });
+}
+
+/** The execution input of a drill schedule, with the bucket and the verify task definition the front end knows. */
+export function blueprintDrillInput(schedule: BlueprintDrillSchedulePlan, bucket: string, taskDefinitionArn: string): FleetDrillInput {
+  const { prefix, rtoSeconds, jobs, checkFile, databases } = schedule.input;
+  return { bucket, prefix, rtoSeconds, taskDefinitionArn, jobs, checkFile, databases };
+}
