@@ -2,27 +2,21 @@ import { Annotations, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import {
+  RequirePostgresBackupsOptions, UNPROTECTED_DATABASE_ANNOTATION_ID, isBackupProtection, isPostgresEngine, planRequirePostgresBackups,
+  unprotectedDatabaseMessage,
+} from '../core/aws/require-postgres-backups';
 
-/** The id of the annotation {@link RequirePostgresBackups} adds, for `Annotations.acknowledgeWarning`. */
-export const UNPROTECTED_DATABASE_ANNOTATION_ID = 'postgres-backup:unprotected-database';
+export { BACKUP_PROTECTION_KINDS, UNPROTECTED_DATABASE_ANNOTATION_ID } from '../core/aws/require-postgres-backups';
 
-/** The protection kinds that count as backups: restore drills alone protect nothing. */
-export const BACKUP_PROTECTION_KINDS: readonly string[] = ['logical-dump', 'managed-backup', 'wal-archive'];
+/** The constructs of this module that record what they protect. */
+const BACKUP_CONSTRUCTS = ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint', 'SelfHostedPitrArchive'];
 
-/** Props of {@link RequirePostgresBackups}. */
-export interface RequirePostgresBackupsProps {
-  /**
-   * `error` fails `cdk synth` (and `cdk deploy`); `warning` only reports, and can be acknowledged per database
-   * with `Annotations.of(db).acknowledgeWarning('postgres-backup:unprotected-database', reason)`.
-   * @default 'error'
-   */
-  readonly level?: 'error' | 'warning';
-  /**
-   * Also require read replicas to be protected (they are usually restored from their source instead).
-   * @default false
-   */
-  readonly includeReadReplicas?: boolean;
-}
+/**
+ * Props of {@link RequirePostgresBackups}: core's options. A warning is acknowledged per database with
+ * `Annotations.of(db).acknowledgeWarning('postgres-backup:unprotected-database', reason)`.
+ */
+export interface RequirePostgresBackupsProps extends RequirePostgresBackupsOptions {}
 
 /**
  * An Aspect that proves every PostgreSQL database of an app is backed up: each RDS for PostgreSQL instance and
@@ -43,8 +37,9 @@ export class RequirePostgresBackups implements IAspect {
   private readonly protectedPaths = new WeakMap<IConstruct, Set<string>>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
-    this.level = props.level ?? 'error';
-    this.includeReadReplicas = props.includeReadReplicas ?? false;
+    const plan = planRequirePostgresBackups(props);
+    this.level = plan.level;
+    this.includeReadReplicas = plan.includeReadReplicas;
   }
 
   public visit(node: IConstruct): void {
@@ -52,9 +47,8 @@ export class RequirePostgresBackups implements IAspect {
     if (database === undefined) return;
     const path = database.node.path;
     if (this.protectedIn(node.node.root).has(path)) return;
-    const message = `The PostgreSQL database ${path} has no backups: no ScheduledPgDump, ManagedPostgresBackupPlan, `
-      + 'PostgresBackupBlueprint or SelfHostedPitrArchive protects it. Protect it, or acknowledge this '
-      + `(${UNPROTECTED_DATABASE_ANNOTATION_ID}) with the reason it needs none.`;
+    const message = unprotectedDatabaseMessage(path, BACKUP_CONSTRUCTS,
+      `acknowledge this (${UNPROTECTED_DATABASE_ANNOTATION_ID}) with the reason it needs none.`);
     if (this.level === 'error') {
       Annotations.of(database).addError(message);
     } else {
@@ -72,7 +66,7 @@ export class RequirePostgresBackups implements IAspect {
         for (const entry of construct.node.metadata) {
           if (entry.type !== PROTECTION_METADATA_TYPE) continue;
           const data = entry.data as { kind?: string; database?: string };
-          if (data.database !== undefined && BACKUP_PROTECTION_KINDS.includes(data.kind ?? '')) paths.add(data.database);
+          if (data.database !== undefined && isBackupProtection(data.kind)) paths.add(data.database);
         }
       }
       this.protectedPaths.set(root, paths);
@@ -89,7 +83,7 @@ function postgresDatabaseOf(node: IConstruct, includeReadReplicas: boolean): ICo
   const resource = node instanceof rds.CfnDBInstance || node instanceof rds.CfnDBCluster ? node : undefined;
   if (resource === undefined) return undefined;
   const engine = resource.engine;
-  if (engine === undefined || Token.isUnresolved(engine) || !['postgres', 'aurora-postgresql'].includes(engine.toLowerCase())) return undefined;
+  if (engine === undefined || Token.isUnresolved(engine) || !isPostgresEngine(engine)) return undefined;
   if (resource instanceof rds.CfnDBInstance) {
     // An instance of a cluster is backed up with the cluster.
     if (resource.dbClusterIdentifier !== undefined) return undefined;

@@ -22,3 +22,4 @@ export * from './self-hosted-pitr-archive';
 export * from './wal-archive-alarms';
 export * from './pitr-archive-host';
 export * from './postgres-backup-blueprint';
+export * from './require-postgres-backups';

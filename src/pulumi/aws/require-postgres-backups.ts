@@ -1,10 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
+import {
+  BACKUP_PROTECTION_KINDS, BackupProtectionKind, RequirePostgresBackupsOptions, isBackupProtection, isPostgresEngine, noBackupConstructProtects,
+  planRequirePostgresBackups, unprotectedDatabaseMessage,
+} from '../../core/aws/require-postgres-backups';
 import { Validator } from '../../core/policy/validation';
 
-/** What a backup component of this library does for a database: restore drills are not among them, as they protect nothing. */
-export type BackupProtectionKind = 'logical-dump' | 'managed-backup' | 'wal-archive';
-
-const BACKUP_PROTECTION_KINDS: readonly BackupProtectionKind[] = ['logical-dump', 'managed-backup', 'wal-archive'];
+export type { BackupProtectionKind } from '../../core/aws/require-postgres-backups';
 
 /** The RDS resources of this program that a backup component protects, and how; weak, so the registry keeps nothing alive. */
 const protections = new WeakMap<pulumi.Resource, Set<BackupProtectionKind>>();
@@ -16,7 +17,7 @@ const protections = new WeakMap<pulumi.Resource, Set<BackupProtectionKind>>();
  */
 export function recordProtectedDatabase(resource: pulumi.Resource | undefined, kind: 'logical-dump' | 'managed-backup' | 'wal-archive'): void {
   // Callers from plain JavaScript are not held to the type, and a restore drill must never count as a backup.
-  if (!BACKUP_PROTECTION_KINDS.includes(kind)) {
+  if (!isBackupProtection(kind)) {
     throw new Error(`recordProtectedDatabase: kind is ${JSON.stringify(kind)}; allowed: one of: ${BACKUP_PROTECTION_KINDS.join(', ')}`);
   }
   if (resource === undefined) return;
@@ -28,20 +29,12 @@ export function recordProtectedDatabase(resource: pulumi.Resource | undefined, k
   kinds.add(kind);
 }
 
-/** Props of {@link RequirePostgresBackups}. */
-export interface RequirePostgresBackupsProps {
-  /**
-   * `error`: {@link RequirePostgresBackups.check} throws, so `pulumi preview` and `pulumi up` fail before any change;
-   * `warning`: it logs a warning on each unprotected database and the program goes on.
-   * @default 'error'
-   */
-  readonly level?: 'error' | 'warning';
-  /**
-   * Also require read replicas (`replicateSourceDb` set) to be protected; they are usually restored from their source instead.
-   * @default false
-   */
-  readonly includeReadReplicas?: boolean;
-}
+/**
+ * Props of {@link RequirePostgresBackups}: core's options. At level `error` {@link RequirePostgresBackups.check}
+ * throws, so `pulumi preview` and `pulumi up` fail before any change; at `warning` it logs a warning on each
+ * unprotected database and the program goes on. A read replica is an instance with `replicateSourceDb` set.
+ */
+export interface RequirePostgresBackupsProps extends RequirePostgresBackupsOptions {}
 
 /**
  * Thrown by {@link RequirePostgresBackups.check} at level `error`: one error naming every unprotected database, so
@@ -60,8 +53,8 @@ export class UnprotectedPostgresDatabasesError extends Error {
 
 const INSTANCE_TYPE = 'aws:rds/instance:Instance';
 const CLUSTER_TYPE = 'aws:rds/cluster:Cluster';
-const POSTGRES_ENGINES: readonly string[] = ['postgres', 'aurora-postgresql'];
-const BACKUP_COMPONENTS = 'no ScheduledPgDump, ManagedPostgresBackupPlan or PostgresBackupBlueprint protects';
+/** The components of this module that record what they protect. */
+const BACKUP_COMPONENTS = ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint'];
 
 /** An RDS instance or cluster the guard saw being created, with the inputs that decide whether it is checked. */
 interface RdsCandidate {
@@ -128,11 +121,9 @@ export class RequirePostgresBackups {
   private readonly acknowledged = new Map<pulumi.Resource, string>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
-    const validator = new Validator();
-    validator.oneOf('RequirePostgresBackups.level', props.level, ['error', 'warning']);
-    validator.throwIfInvalid();
-    this.level = props.level ?? 'error';
-    this.includeReadReplicas = props.includeReadReplicas ?? false;
+    const plan = planRequirePostgresBackups(props);
+    this.level = plan.level;
+    this.includeReadReplicas = plan.includeReadReplicas;
     try {
       pulumi.runtime.registerStackTransformation((args) => {
         this.observe(args);
@@ -177,8 +168,7 @@ export class RequirePostgresBackups {
     const advice = 'acknowledge it with RequirePostgresBackups.acknowledge(database, reason) giving the reason it needs none.';
     if (this.level === 'warning') {
       for (const { candidate, engine } of unprotected) {
-        const message = `The PostgreSQL database ${describe(candidate, engine)} has no backups: ${BACKUP_COMPONENTS} it. Protect it, or ${advice}`;
-        void pulumi.log.warn(message, candidate.resource);
+        void pulumi.log.warn(unprotectedDatabaseMessage(describe(candidate, engine), BACKUP_COMPONENTS, advice), candidate.resource);
       }
       return names;
     }
@@ -186,7 +176,7 @@ export class RequirePostgresBackups {
     const list = unprotected.map(({ candidate, engine }) => `  - ${describe(candidate, engine)}\n`).join('');
     throw new UnprotectedPostgresDatabasesError(
       `${one ? 'One PostgreSQL database has' : `${unprotected.length} PostgreSQL databases have`} no backups: `
-      + `${BACKUP_COMPONENTS} ${one ? 'it' : 'them'}:\n${list}Protect each, or ${advice}`,
+      + `${noBackupConstructProtects(BACKUP_COMPONENTS, one ? 'it' : 'them')}:\n${list}Protect each, or ${advice}`,
       names,
     );
   }
@@ -215,7 +205,7 @@ export class RequirePostgresBackups {
 
   private engineOf(candidate: RdsCandidate, visited: Set<RdsCandidate>): EngineFinding {
     const engine = candidate.engine;
-    if (typeof engine === 'string' && engine !== '') return POSTGRES_ENGINES.includes(engine.toLowerCase()) ? 'postgres' : 'other';
+    if (typeof engine === 'string' && engine !== '') return isPostgresEngine(engine) ? 'postgres' : 'other';
     if (isSet(engine)) return 'unknown';
     // A read replica is created with its source's engine.
     visited.add(candidate);
