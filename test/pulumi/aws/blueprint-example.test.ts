@@ -36,7 +36,7 @@ describe('the Pulumi AWS blueprint example', () => {
     const schedule = engine.named('aws:scheduler/schedule:Schedule', 'fleet-payments-payments-dump').inputs;
     expect(schedule.scheduleExpression).toBe('cron(0 1 * * ? *)');
     const dump = parseCommandLine(JSON.parse(schedule.target.input).containerOverrides[0].command);
-    expect(dump.flags).toMatchObject({ database: 'payments', to: `s3://${await valueOf(fleet.bucketName)}/pg-dumps/payments` });
+    expect(dump.flags).toMatchObject({ database: 'payments', to: [`s3://${await valueOf(fleet.bucketName)}/pg-dumps/payments`] });
     const task = engine.ofType('aws:ecs/taskDefinition:TaskDefinition').find((candidate) => candidate.inputs.family === 'fleet-pg-dump-16')!;
     expect(JSON.parse(task.inputs.containerDefinitions)[0].image).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/pg-backup:16');
   });

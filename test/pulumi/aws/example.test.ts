@@ -23,7 +23,7 @@ describe('the Pulumi AWS example', () => {
     });
     const schedule = engine.named('aws:scheduler/schedule:Schedule', 'shop-schedule-0').inputs;
     const dump = parseCommandLine(JSON.parse(schedule.target.input).containerOverrides[0].command);
-    expect(dump.flags).toMatchObject({ database: 'shop', globals: true, to: await valueOf(example.dumpLocation) });
+    expect(dump.flags).toMatchObject({ database: 'shop', globals: true, to: [await valueOf(example.dumpLocation)] });
     const alarmTopics = new Set(engine.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').flatMap((alarm) => alarm.inputs.alarmActions));
     expect([...alarmTopics]).toEqual([await valueOf(example.notificationTopicArn)]);
   });

@@ -59,7 +59,7 @@ describe('ScheduledPgDump with defaults', () => {
     const bucket = await valueOf(dump.bucketName);
     const commands = [0, 1].map((index) => JSON.parse(engine.named('aws:scheduler/schedule:Schedule', `orders-schedule-${index}`).inputs.target.input).containerOverrides[0].command);
     expect(commands.map((command: string[]) => parseCommandLine(command).flags)).toEqual([
-      expect.objectContaining({ 'to': `s3://${bucket}/pg-dumps`, 'database': 'orders', 'format': 'directory', 'jobs': '4', 'globals': true, 'no-role-passwords': true }),
+      expect.objectContaining({ 'to': [`s3://${bucket}/pg-dumps`], 'database': 'orders', 'format': 'directory', 'jobs': '4', 'globals': true, 'no-role-passwords': true }),
       expect.objectContaining({ database: 'billing' }),
     ]);
     expect(commands[0].slice(-2)).toEqual(['--database-url', 'postgres://orders.cluster-x.eu-west-1.rds.amazonaws.com:5432/postgres']);

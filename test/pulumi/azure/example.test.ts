@@ -19,7 +19,7 @@ describe('the Pulumi Azure example', () => {
     expect(count('azure-native:monitor:ActionGroup')).toBe(1);
     expect(engine.named('azure-native:dbforpostgresql:Server', 'shop').inputs.backup).toEqual({ backupRetentionDays: 35, geoRedundantBackup: 'Enabled' });
     const dump = parseCommandLine(engine.named('azure-native:app:Job', 'shop-dump-0').inputs.template.containers[0].args);
-    expect(dump.flags).toMatchObject({ database: 'shop', globals: true, to: await valueOf(example.dumpLocation) });
+    expect(dump.flags).toMatchObject({ database: 'shop', globals: true, to: [await valueOf(example.dumpLocation)] });
     expect(dump.flags['database-url']).toBe('postgresql://backup_reader@shop-db.postgres.database.azure.com:5432/postgres?sslmode=require');
   });
 });

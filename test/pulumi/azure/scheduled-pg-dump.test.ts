@@ -162,7 +162,7 @@ describe('ScheduledPgDump job', () => {
     const parsed = parseCommandLine(container.args);
     expect(parsed.command).toBe('dump');
     expect(parsed.flags).toMatchObject({
-      'to': 'azblob://ordersdumps/pg-dumps/pg-dumps',
+      'to': ['azblob://ordersdumps/pg-dumps/pg-dumps'],
       'database': 'billing',
       'format': 'directory',
       'jobs': '4',
@@ -170,7 +170,7 @@ describe('ScheduledPgDump job', () => {
       'globals': true,
       'no-role-passwords': true,
     });
-    expect(parseBackupLocation(parsed.flags.to as string)).toEqual({ kind: 'azblob', account: 'ordersdumps', container: 'pg-dumps', prefix: 'pg-dumps' });
+    expect(parseBackupLocation((parsed.flags.to as string[])[0])).toEqual({ kind: 'azblob', account: 'ordersdumps', container: 'pg-dumps', prefix: 'pg-dumps' });
 
     const connection = resolveConnection({ url: parsed.flags['database-url'] as string, flag: '--database-url' }, env).withDatabase('billing');
     expect(connection.describe()).toBe('backup_reader@orders-db.postgres.database.azure.com:5432/billing');
