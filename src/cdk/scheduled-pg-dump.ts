@@ -229,25 +229,9 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.deadLetterQueue = createScheduleDeadLetterQueue(this);
     const scheduleRole = createScheduleRole(this, plan.descriptions.scheduleRole);
     acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, this.taskDefinition)]);
-    this.schedules = plan.schedule.runs.map((run) => new scheduler.Schedule(this, `Schedule${run.index}`, {
-      description: run.description,
-      schedule: plannedScheduleExpression(plan.schedule),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.EcsRunFargateTask(this.cluster, {
-        taskDefinition: this.taskDefinition,
-        vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [this.securityGroup],
-        assignPublicIp: false,
-        propagateTags: true,
-        role: scheduleRole,
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: plan.schedule.retryAttempts,
-        maxEventAge: props.maxEventAge ?? Duration.hours(1),
-        input: scheduler.ScheduleTargetInput.fromObject({
-          containerOverrides: [{ name: plan.task.containerName, command: command(run.database) }],
-        }),
-      }),
-    }));
+    this.schedules = this.renderTaskSchedules('Schedule', plan.schedule, {
+      plan, props, scheduleRole, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup, command,
+    });
 
     this.pruneSchedules = this.pruneTaskDefinition ? this.renderPrune(plan, this.pruneTaskDefinition, props, scheduleRole) : [];
 
@@ -332,22 +316,39 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     acknowledgeImagePull(taskDefinition);
     acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, taskDefinition)]);
     const securityGroup = new ec2.SecurityGroup(this, 'PruneSecurityGroup', { vpc: props.vpc, description: prune.descriptions.securityGroup, allowAllOutbound: true });
-    return prune.schedule.runs.map((run) => new scheduler.Schedule(this, `PruneSchedule${run.index}`, {
+    return this.renderTaskSchedules('PruneSchedule', prune.schedule, {
+      plan, props, scheduleRole, taskDefinition, securityGroup, command: (database) => scheduledPruneCommand(plan, database, location),
+    });
+  }
+
+  /**
+   * One schedule per planned run, each starting `taskDefinition` in the cluster with the run's command for its
+   * database: the dump schedules and the prune schedules differ only in these.
+   */
+  private renderTaskSchedules(idPrefix: string, schedule: NonNullable<ScheduledPgDumpPlan['prune']>['schedule'], target: {
+    readonly plan: ScheduledPgDumpPlan;
+    readonly props: ScheduledPgDumpProps;
+    readonly scheduleRole: iam.Role;
+    readonly taskDefinition: ecs.FargateTaskDefinition;
+    readonly securityGroup: ec2.ISecurityGroup;
+    readonly command: (database: string) => string[];
+  }): scheduler.Schedule[] {
+    return schedule.runs.map((run) => new scheduler.Schedule(this, `${idPrefix}${run.index}`, {
       description: run.description,
-      schedule: plannedScheduleExpression(prune.schedule),
+      schedule: plannedScheduleExpression(schedule),
       timeWindow: scheduler.TimeWindow.off(),
       target: new schedulerTargets.EcsRunFargateTask(this.cluster, {
-        taskDefinition,
-        vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [securityGroup],
+        taskDefinition: target.taskDefinition,
+        vpcSubnets: target.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        securityGroups: [target.securityGroup],
         assignPublicIp: false,
         propagateTags: true,
-        role: scheduleRole,
+        role: target.scheduleRole,
         deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: plan.schedule.retryAttempts,
-        maxEventAge: props.maxEventAge ?? Duration.hours(1),
+        retryAttempts: target.plan.schedule.retryAttempts,
+        maxEventAge: target.props.maxEventAge ?? Duration.hours(1),
         input: scheduler.ScheduleTargetInput.fromObject({
-          containerOverrides: [{ name: plan.task.containerName, command: scheduledPruneCommand(plan, run.database, location) }],
+          containerOverrides: [{ name: target.plan.task.containerName, command: target.command(run.database) }],
         }),
       }),
     }));

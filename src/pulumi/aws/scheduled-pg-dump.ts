@@ -316,10 +316,14 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       'ecs-task': { resources: pulumi.interpolate`arn:${aws.partition}:ecs:${aws.region}:${aws.account}:task/${this.cluster.name}/*` },
       'dead-letter-queue': { resources: this.deadLetterQueue.arn },
     }), plan.descriptions.scheduleRole);
-    this.schedules = plan.schedule.runs.map((run) => new scheduler.Schedule(`${name}-schedule-${run.index}`, {
+    // The dump and prune schedules differ only in their id, runs, task, security group and command.
+    const taskSchedules = (
+      id: string, schedule: PlannedTaskSchedule,
+      taskDefinitionArn: pulumi.Input<string>, securityGroupId: pulumi.Input<string>, runCommand: (database: string) => pulumi.Input<string[]>,
+    ) => schedule.runs.map((run) => new scheduler.Schedule(`${name}-${id}-${run.index}`, {
       description: run.description,
-      scheduleExpression: plan.schedule.scheduleExpression,
-      scheduleExpressionTimezone: plan.schedule.scheduleExpressionTimezone,
+      scheduleExpression: schedule.scheduleExpression,
+      scheduleExpressionTimezone: schedule.scheduleExpressionTimezone,
       flexibleTimeWindow: { mode: 'OFF' },
       state: 'ENABLED',
       target: {
@@ -328,14 +332,15 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
         deadLetterConfig: { arn: this.deadLetterQueue.arn },
         retryPolicy: { maximumRetryAttempts: plan.schedule.retryAttempts, maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 3600 },
         ecsParameters: {
-          taskDefinitionArn: this.taskDefinition.arn,
+          taskDefinitionArn,
           launchType: 'FARGATE',
           propagateTags: 'TASK_DEFINITION',
-          networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroup.id], assignPublicIp: false },
+          networkConfiguration: { subnets: props.subnetIds, securityGroups: [securityGroupId], assignPublicIp: false },
         },
-        input: pulumi.jsonStringify({ containerOverrides: [{ name: plan.task.containerName, command: command(run.database) }] }),
+        input: pulumi.jsonStringify({ containerOverrides: [{ name: plan.task.containerName, command: runCommand(run.database) }] }),
       },
     }, child));
+    this.schedules = taskSchedules('schedule', plan.schedule, this.taskDefinition.arn, this.securityGroup.id, command);
 
     const prune = plan.prune;
     const pruneSecurityGroup = prune && new ec2.SecurityGroup(`${name}-prune-sg`, {
@@ -344,26 +349,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
     }, child);
     const pruneCommand = (database: string) => this.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
-    this.pruneSchedules = !prune || !pruneTaskDefinition || !pruneSecurityGroup ? [] : prune.schedule.runs.map((run) => new scheduler.Schedule(`${name}-prune-schedule-${run.index}`, {
-      description: run.description,
-      scheduleExpression: prune.schedule.scheduleExpression,
-      scheduleExpressionTimezone: prune.schedule.scheduleExpressionTimezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.cluster.arn,
-        roleArn: this.schedulerRole.arn,
-        deadLetterConfig: { arn: this.deadLetterQueue.arn },
-        retryPolicy: { maximumRetryAttempts: plan.schedule.retryAttempts, maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 3600 },
-        ecsParameters: {
-          taskDefinitionArn: pruneTaskDefinition.arn,
-          launchType: 'FARGATE',
-          propagateTags: 'TASK_DEFINITION',
-          networkConfiguration: { subnets: props.subnetIds, securityGroups: [pruneSecurityGroup.id], assignPublicIp: false },
-        },
-        input: pulumi.jsonStringify({ containerOverrides: [{ name: plan.task.containerName, command: pruneCommand(run.database) }] }),
-      },
-    }, child));
+    this.pruneSchedules = !prune || !pruneTaskDefinition || !pruneSecurityGroup ? []
+      : taskSchedules('prune-schedule', prune.schedule, pruneTaskDefinition.arn, pruneSecurityGroup.id, pruneCommand);
 
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name });
@@ -395,6 +382,9 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     return this.backupBucket.drillResultStatements(this.prefix);
   }
 }
+
+/** What the dump and prune schedules have in common: an expression, its time zone, one run per database. */
+type PlannedTaskSchedule = NonNullable<ScheduledPgDumpPlan['prune']>['schedule'];
 
 /** The task execution role's statements: write its log streams, read the database secret (and decrypt it). */
 function executionStatements(logGroup: cloudwatch.LogGroup, database: PostgresDatabase): PolicyStatement[] {
