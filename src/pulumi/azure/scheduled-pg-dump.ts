@@ -212,35 +212,24 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     }, { parent: this });
     this.uri = this.storage.uri;
 
+    // Every identity here gets built-in roles, each on the one resource it needs.
+    const assignRole = (
+      id: string, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, role: keyof typeof AZURE_BUILT_IN_ROLES, description: string,
+    ) =>
+      new authorization.RoleAssignment(`${name}-${id}`, {
+        scope, principalId, principalType: 'ServicePrincipal', roleDefinitionId: roleDefinitionIdFor(scope, AZURE_BUILT_IN_ROLES[role]), description,
+      }, { parent: this });
     this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       tags: props.tags,
     }, { parent: this });
     const roleAssignments = [
-      new authorization.RoleAssignment(`${name}-blob-data`, {
-        scope: this.storage.container.id,
-        principalId: this.identity.principalId,
-        principalType: 'ServicePrincipal',
-        roleDefinitionId: roleDefinitionIdFor(this.storage.container.id, AZURE_BUILT_IN_ROLES.storageBlobDataContributor),
-        description: 'pg-backup runner: write and read the dumps in this container only',
-      }, { parent: this }),
-      new authorization.RoleAssignment(`${name}-database-secret`, {
-        scope: keyVaultSecretScope(props.connection.password),
-        principalId: this.identity.principalId,
-        principalType: 'ServicePrincipal',
-        roleDefinitionId: roleDefinitionIdFor(props.connection.password.keyVaultId, AZURE_BUILT_IN_ROLES.keyVaultSecretsUser),
-        description: 'pg-backup runner: read the database password, this secret only',
-      }, { parent: this }),
+      assignRole('blob-data', this.identity.principalId, this.storage.container.id, 'storageBlobDataContributor', 'pg-backup runner: write and read the dumps in this container only'),
+      assignRole('database-secret', this.identity.principalId, keyVaultSecretScope(props.connection.password), 'keyVaultSecretsUser', 'pg-backup runner: read the database password, this secret only'),
     ];
     if (props.imageRegistry?.registryId !== undefined) {
-      roleAssignments.push(new authorization.RoleAssignment(`${name}-image-pull`, {
-        scope: props.imageRegistry.registryId,
-        principalId: this.identity.principalId,
-        principalType: 'ServicePrincipal',
-        roleDefinitionId: roleDefinitionIdFor(props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull),
-        description: 'pg-backup runner: pull the runner image',
-      }, { parent: this }));
+      roleAssignments.push(assignRole('image-pull', this.identity.principalId, props.imageRegistry.registryId, 'acrPull', 'pg-backup runner: pull the runner image'));
     }
     this.roleAssignments = roleAssignments;
 
@@ -347,20 +336,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       location: props.location,
       tags: props.tags,
     }, { parent: this });
-    const watchReader = new authorization.RoleAssignment(`${name}-rpo-watch-blob-reader`, {
-      scope: this.storage.container.id,
-      principalId: this.rpoWatchIdentity.principalId,
-      principalType: 'ServicePrincipal',
-      roleDefinitionId: roleDefinitionIdFor(this.storage.container.id, AZURE_BUILT_IN_ROLES.storageBlobDataReader),
-      description: 'pg-backup RPO watch: list and read the dumps in this container only',
-    }, { parent: this });
-    const watchPulls = props.imageRegistry?.registryId === undefined ? [] : [new authorization.RoleAssignment(`${name}-rpo-watch-image-pull`, {
-      scope: props.imageRegistry.registryId,
-      principalId: this.rpoWatchIdentity.principalId,
-      principalType: 'ServicePrincipal',
-      roleDefinitionId: roleDefinitionIdFor(props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull),
-      description: 'pg-backup RPO watch: pull the runner image',
-    }, { parent: this })];
+    const watchReader = assignRole('rpo-watch-blob-reader', this.rpoWatchIdentity.principalId, this.storage.container.id, 'storageBlobDataReader', 'pg-backup RPO watch: list and read the dumps in this container only');
+    const watchPulls = props.imageRegistry?.registryId === undefined ? [] : [assignRole('rpo-watch-image-pull', this.rpoWatchIdentity.principalId, props.imageRegistry.registryId, 'acrPull', 'pg-backup RPO watch: pull the runner image')];
     this.rpoWatchJobs = this.databaseNames.map((database, index) => new app.Job(`${name}-rpo-watch-${index}`, {
       ...common,
       identity: { type: 'UserAssigned', userAssignedIdentities: [this.rpoWatchIdentity.id] },
