@@ -454,6 +454,7 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
       `LATEST=$(${readLatest})`,
       ...download,
       ...(encrypted ? decryptSteps(dumpPolicy.format === 'directory' ? names.directoryDump : undefined) : []),
+      ...decompressSteps(dumpPolicy.format === 'directory' ? names.directoryDump : undefined),
       `pg_restore --list ./restore/${dumpName} > /dev/null && echo "archive readable"`,
       // Without ON_ERROR_STOP: the script creates every role, and the server has some of them (the one connecting, at least).
       ...(dumpPolicy.includeGlobals
@@ -472,6 +473,18 @@ function decryptSteps(directoryDump: string | undefined): string[] {
   const folder = directoryDump === undefined ? './restore' : `./restore/${directoryDump}`;
   return [
     `shopt -s nullglob; for f in ${folder}/*.age${directoryDump === undefined ? '' : ' ./restore/*.age'}; do age -d -i key.txt -o "\${f%.age}" "$f" && rm "$f"; done   # then as unencrypted`,
+  ];
+}
+
+/**
+ * Decompressing what the runner compressed itself: with pg_dump 15 or older it streams `pg_dump -Z0` through zstd
+ * (or lz4), and those objects end in `.zst` (`.lz4`); pg_restore reads neither. Archives pg_dump compressed itself
+ * have no such suffix and are left as they are.
+ */
+function decompressSteps(directoryDump: string | undefined): string[] {
+  const globs = (suffix: string) => `./restore/*.${suffix}${directoryDump === undefined ? '' : ` ./restore/${directoryDump}/*.${suffix}`}`;
+  return [
+    `shopt -s nullglob; for f in ${globs('zst')}; do zstd -d -q --rm "$f"; done; for f in ${globs('lz4')}; do lz4 -d -q --rm "$f" "\${f%.lz4}"; done`,
   ];
 }
 
