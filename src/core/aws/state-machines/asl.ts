@@ -80,6 +80,8 @@ export interface AslPassState extends AslBaseState, AslTransitionFields {
   readonly Parameters?: AslPayloadTemplate;
   /** Where the result goes in the state's input. */
   readonly ResultPath?: string | null;
+  /** The state's output (JSONata states): `{% expression %}`. */
+  readonly Output?: string;
 }
 
 /** Pauses the execution. */

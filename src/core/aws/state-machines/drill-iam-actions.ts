@@ -26,7 +26,13 @@ export type DrillResourceKind =
   /** Scratch Aurora clusters the drill creates (`arn:aws:rds:…:cluster:<scratchIdentifierPrefix>-*`). */
   | 'rds-scratch-clusters'
   /** The DB subnet group scratch databases are placed in (`arn:aws:rds:…:subgrp:name`). */
-  | 'rds-subnet-group';
+  | 'rds-subnet-group'
+  /** Databases AWS Backup restores for a restore test, named by it per job (`arn:aws:rds:…:db:*` or `…:cluster:*`). */
+  | 'rds-restored'
+  /** `backup:PutRestoreValidationResult`, which names no resource: `*`. */
+  | 'backup-restore-jobs'
+  /** Drill results beside the backups (`arn:aws:s3:::bucket/<prefix>/<database>/drills/*`). */
+  | 'drill-result-objects';
 
 /** IAM actions a drill needs on one kind of resource. */
 export interface DrillIamActionGroup {

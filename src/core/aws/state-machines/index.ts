@@ -11,3 +11,4 @@ export * from './point-in-time-restore-drill';
 export { ScratchDatabaseStateName } from './scratch-database-states';
 export type { ScratchDatabaseDrillOptions } from './scratch-database-states';
 export * from './fleet-dump-restore-drill';
+export * from './restore-testing-validation';

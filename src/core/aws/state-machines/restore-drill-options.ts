@@ -44,7 +44,7 @@ export const RestoreDrillMetric = {
 } as const;
 
 /** Which drill a metric or notification is about: the value of the `Drill` metric dimension. */
-export type RestoreDrillKind = 'dump' | 'snapshot' | 'pitr' | 'point-in-time';
+export type RestoreDrillKind = 'dump' | 'snapshot' | 'pitr' | 'point-in-time' | 'restore-testing';
 
 /** Options every restore drill shares. */
 export interface RestoreDrillOptions {

@@ -1,6 +1,7 @@
 import { aslProblems, sampleSubstitutions, taskStates } from './drill-harness';
 import {
-  RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, pitrRestoreDrill, pointInTimeRestoreDrill, renderDefinition, snapshotRestoreDrill,
+  RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, pitrRestoreDrill, pointInTimeRestoreDrill, renderDefinition, restoreTestingValidation,
+  snapshotRestoreDrill,
 } from '../../../../src/core/aws/state-machines';
 
 const variants: Array<[string, RestoreDrillStateMachine]> = [
@@ -10,6 +11,8 @@ const variants: Array<[string, RestoreDrillStateMachine]> = [
   ['pitr', pitrRestoreDrill()],
   ['point-in-time restore of an instance', pointInTimeRestoreDrill()],
   ['point-in-time restore of an Aurora cluster with a random extra lag', pointInTimeRestoreDrill({ source: 'aurora-cluster', randomExtraLagSeconds: 3600 })],
+  ['restore testing validation of an instance', restoreTestingValidation()],
+  ['restore testing validation of an Aurora cluster writing its drill result', restoreTestingValidation({ source: 'aurora-cluster', writeDrillResult: true })],
 ];
 
 describe.each(variants)('the %s drill definition', (_name, drill) => {
