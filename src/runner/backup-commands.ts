@@ -1,4 +1,4 @@
-import { DATABASE_NAME_ALLOWED, DATABASE_NAME_PATTERN, DEFAULT_DUMP_COMPRESSION, type LogicalDumpPolicy } from '../core';
+import { DATABASE_NAME_ALLOWED, DATABASE_NAME_PATTERN, DEFAULT_DUMP_COMPRESSION, type LogicalDumpPolicy, type PropPaths } from '../core';
 import { AgeIdentities, AgeRecipients, recipientsFrom } from './age-encryption';
 import type { BackupSelection } from './backup-catalog';
 import { isBackupId } from './backup-id';
@@ -105,6 +105,21 @@ function selection(reader: FlagReader, database: string | undefined): BackupSele
   return { database, backupId };
 }
 
+/** The flag that gives each field of the dump policy `pg-backup dump` builds, for core's messages about it. */
+const DUMP_FLAG_PATHS: PropPaths = {
+  'logicalDump.format': '--format',
+  'logicalDump.jobs': '--jobs',
+  'logicalDump.compression': '--compress',
+  'logicalDump.tables': '--table',
+  'logicalDump.excludeTables': '--exclude-table',
+  'logicalDump.schemas': '--schema',
+  'logicalDump.excludeSchemas': '--exclude-schema',
+  'logicalDump.schemaOnly': '--schema-only',
+  'logicalDump.dataOnly': '--data-only',
+  'logicalDump.rowCounts': '--row-counts',
+  'logicalDump.lockWaitTimeoutSeconds': '--lock-wait-timeout',
+};
+
 /** `pg-backup dump`: streams pg_dump of one database to the location and writes its manifest and `latest`. */
 export async function dumpCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, logger, env, signal } = context;
@@ -131,6 +146,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
   };
   if ((policy.jobs ?? 1) > 1 && format !== 'directory') reader.report('jobs', policy.jobs, '1 with --format custom', 'parallel dumps need --format directory');
   if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
+  reader.checkPolicy({ logicalDump: policy }, DUMP_FLAG_PATHS);
   const recipients = recipientsFrom(reader.list('recipient'), env);
   reader.throwIfInvalid('dump');
   const locations = to.map((uri) => parseBackupLocation(uri, '--to'));

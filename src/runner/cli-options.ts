@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import type { Logger } from 'pino';
-import { PolicyValidationError, Validator, formatIssue, type DumpCompression, type RowCountMode } from '../core';
+import { PolicyValidationError, Validator, checkPolicy, formatIssue, type BackupPolicy, type DumpCompression, type PropPaths, type RowCountMode } from '../core';
 import type { UploadTuning } from './backup-store';
 import { DEFAULT_METRICS_NAMESPACE, parseDimensions, type MetricValue, type MetricsSettings } from './embedded-metrics';
 import { UsageError } from './runner-error';
@@ -186,6 +186,16 @@ export class FlagReader {
     const value = this.string(flag, envName);
     if (value === undefined) return fallback;
     return this.validator.oneOf(`--${flag}`, value as T, allowed) ? (value as T) : fallback;
+  }
+
+  /**
+   * Checks a policy built from the flags with core's own rules, each problem named by the flag that gave it
+   * (`flagPaths` maps policy paths to `--flag`), so what core refuses is a usage error before any work starts.
+   */
+  public checkPolicy(policy: BackupPolicy, flagPaths: PropPaths): void {
+    // A problem a flag's own reader already reported (its range, its form) is not reported twice.
+    const known = new Set(this.validator.issues.map((issue) => issue.path));
+    this.validator.include(checkPolicy(policy, { propPaths: flagPaths }).filter((issue) => !known.has(issue.path)));
   }
 
   /** Records a problem found by the caller. */
