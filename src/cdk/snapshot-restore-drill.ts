@@ -104,6 +104,8 @@ export class SnapshotRestoreDrill extends Construct {
   public readonly database: ManagedPostgresDatabase;
   /** Prefix of scratch identifiers (the execution role may only create and delete those). */
   public readonly scratchIdentifierPrefix: string;
+  /** The `Drill` dimension of the metrics: `snapshot`, or `point-in-time` with `pointInTime`. */
+  public readonly drillKind: string;
 
   constructor(scope: Construct, id: string, props: SnapshotRestoreDrillProps) {
     super(scope, id);
@@ -120,6 +122,7 @@ export class SnapshotRestoreDrill extends Construct {
     this.metricNamespace = plan.metricNamespace;
     this.database = database;
     this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
+    this.drillKind = plan.drillKind;
     const { drill, descriptions } = plan;
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
@@ -200,7 +203,7 @@ export class SnapshotRestoreDrill extends Construct {
       stateMachine: this.stateMachine,
       metricNamespace: this.metricNamespace,
       databaseName: this.databaseName,
-      drillKind: 'snapshot',
+      drillKind: plan.drillKind,
       maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
       deadLetterQueue,
       topic: this.notificationTopic,
@@ -223,7 +226,7 @@ export class SnapshotRestoreDrill extends Construct {
     return new cloudwatch.Metric({
       namespace: this.metricNamespace,
       metricName,
-      dimensionsMap: { Database: this.databaseName, Drill: 'snapshot' },
+      dimensionsMap: { Database: this.databaseName, Drill: this.drillKind },
       ...props,
     });
   }

@@ -2,7 +2,8 @@ import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { resolveVerification } from '../policy/defaults';
 import { VerificationPolicy } from '../policy/policy';
 import { splitSqlStatements } from '../postgres/sql-statements';
-import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
+import { RestoreDrillKind, RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator } from '../policy/validation';
@@ -28,6 +29,31 @@ export interface RowCountBound {
   readonly max?: number;
 }
 
+/** A drill that restores the database to a point in time instead of its newest snapshot. */
+export interface PointInTimeDrillOptions {
+  /**
+   * How old the target time is when the restore starts, minutes ("restore to one hour ago").
+   * @default 60
+   */
+  readonly targetLagMinutes?: number;
+  /**
+   * A random extra lag of up to this many minutes, drawn by each drill.
+   * @default 0
+   */
+  readonly randomExtraLagMinutes?: number;
+  /**
+   * A read-only query returning the newest commit time the restored data shows (`SELECT max(updated_at) FROM orders`):
+   * the check fails when it is after the target, and reports the gap as `RecoveryPointGapSeconds`.
+   * @default - the recovery point is not measured
+   */
+  readonly recoveryPointQuery?: string;
+  /**
+   * The check fails when the newest commit time is older than the target by more than this, minutes.
+   * @default - no limit
+   */
+  readonly maxRecoveryPointGapMinutes?: number;
+}
+
 /** The options of a `SnapshotRestoreDrill` that both AWS front ends share; each adds its cloud handles. */
 export interface SnapshotRestoreDrillPlanOptions {
   /**
@@ -46,6 +72,11 @@ export interface SnapshotRestoreDrillPlanOptions {
    * @default - none
    */
   readonly rowCounts?: RowCountBound[];
+  /**
+   * Restore the database to a point in time (its continuous backups) instead of its newest snapshot.
+   * @default - the newest snapshot is restored
+   */
+  readonly pointInTime?: PointInTimeDrillOptions;
   /**
    * Which snapshots are restored: the database's automated snapshots, manual ones, or AWS Backup's.
    * @default 'automated'
@@ -98,6 +129,8 @@ export interface SnapshotRestoreDrillPlan {
   readonly drill: RestoreDrillStateMachine;
   /** The RTO, minutes. */
   readonly maxRestoreDurationMinutes: number;
+  /** The `Drill` dimension of its metrics: `snapshot`, or `point-in-time`. */
+  readonly drillKind: RestoreDrillKind;
   /** When the drill runs. */
   readonly verification: ReturnType<typeof resolveVerification>;
   /** The PostgreSQL major of the runner image. */
@@ -154,6 +187,18 @@ export function planSnapshotRestoreDrill(
       validator.report({ path: `rowCounts[${index}].min`, value: bound.min, allowed: `at most rowCounts[${index}].max, ${bound.max}` });
     }
   });
+  const pointInTime = options.pointInTime;
+  if (pointInTime !== undefined) {
+    validator.integer('pointInTime.targetLagMinutes', pointInTime.targetLagMinutes, 0, 7 * 24 * 60, 'minutes');
+    validator.integer('pointInTime.randomExtraLagMinutes', pointInTime.randomExtraLagMinutes, 0, 7 * 24 * 60, 'minutes');
+    validator.integer('pointInTime.maxRecoveryPointGapMinutes', pointInTime.maxRecoveryPointGapMinutes, 0, 7 * 24 * 60, 'minutes');
+    if (pointInTime.maxRecoveryPointGapMinutes !== undefined && pointInTime.recoveryPointQuery === undefined) {
+      validator.report({ path: 'pointInTime.recoveryPointQuery', value: undefined, allowed: 'a query returning the newest commit time (maxRecoveryPointGapMinutes bounds its distance to the target)' });
+    }
+    if (options.snapshotType !== undefined) {
+      validator.report({ path: 'snapshotType', value: options.snapshotType, allowed: 'nothing with pointInTime (a point-in-time drill restores no snapshot)' });
+    }
+  }
   validator.throwIfInvalid();
 
   const verification = resolveVerification(options.verification ?? {});
@@ -165,9 +210,20 @@ export function planSnapshotRestoreDrill(
       ...(bound.max !== undefined ? ['--max-rows', `${bound.table}=${bound.max}`] : []),
     ]),
     ...checks.flatMap((_, index) => ['--sql-env', `${CHECK_SQL_ENV_PREFIX}${index}`]),
+    ...(pointInTime?.maxRecoveryPointGapMinutes !== undefined ? ['--max-recovery-point-gap', `${pointInTime.maxRecoveryPointGapMinutes}m`] : []),
   ];
   // The state machine validates its own options (prefix, class, poll interval) with core's messages.
-  const drill = snapshotRestoreDrill({
+  const drill = pointInTime !== undefined ? pointInTimeRestoreDrill({
+    source: database.kind,
+    targetLagSeconds: (pointInTime.targetLagMinutes ?? 60) * 60,
+    randomExtraLagSeconds: (pointInTime.randomExtraLagMinutes ?? 0) * 60,
+    scratchInstanceClass: options.scratchInstanceClass,
+    scratchIdentifierPrefix: options.scratchIdentifierPrefix,
+    pollIntervalSeconds: options.pollIntervalSeconds,
+    maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
+    metricNamespace,
+    checksArgs: ['check', ...checkArgs],
+  }) : snapshotRestoreDrill({
     source: database.kind,
     snapshotType: options.snapshotType,
     scratchInstanceClass: options.scratchInstanceClass,
@@ -181,6 +237,7 @@ export function planSnapshotRestoreDrill(
   return {
     drill,
     maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
+    drillKind: pointInTime !== undefined ? 'point-in-time' : 'snapshot',
     verification,
     postgresMajorVersion: major!,
     metricNamespace,
@@ -191,6 +248,9 @@ export function planSnapshotRestoreDrill(
       // RDS for PostgreSQL 15+ forces TLS; the endpoint of a scratch instance changes every drill.
       PGSSLMODE: 'require',
       ...Object.fromEntries(checks.map((sql, index) => [`${CHECK_SQL_ENV_PREFIX}${index}`, sql])),
+      ...(pointInTime?.recoveryPointQuery !== undefined ? { PG_BACKUP_RECOVERY_POINT_QUERY: pointInTime.recoveryPointQuery } : {}),
+      // The runner publishes RecoveryPointGapSeconds beside the drill's own metrics.
+      ...(pointInTime !== undefined ? { PG_BACKUP_METRICS_NAMESPACE: metricNamespace } : {}),
     },
     checkCount: checks.length + rowCounts.length,
     descriptions: {

@@ -260,7 +260,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       stateMachineArn: this.stateMachine.arn,
       metricNamespace: this.metricNamespace,
       databaseName: this.databaseName,
-      drillKind: 'snapshot',
+      drillKind: plan.drillKind,
       maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
       deadLetterQueueName: drillStateMachine.deadLetterQueue.name,
       topicArn: this.notificationTopicArn,
