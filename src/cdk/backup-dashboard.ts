@@ -12,7 +12,7 @@ export interface BackupDashboardProps {
   /** The scheduled dumps shown (one row per database). */
   readonly dump: ScheduledPgDump;
   /**
-   * The restore drills shown: dump drills and snapshot drills.
+   * The restore drills shown: dump drills, snapshot drills and point-in-time drills.
    * @default - none
    */
   readonly drills?: (VerifyRestore | SnapshotRestoreDrill)[];
@@ -39,7 +39,7 @@ export class BackupDashboard extends Construct {
       dump: props.dump,
       drills: (props.drills ?? []).map((drill) => ({
         databaseName: drill.databaseName,
-        kind: drill instanceof SnapshotRestoreDrill ? 'snapshot' : 'dump',
+        kind: drill instanceof SnapshotRestoreDrill ? drill.drillKind : 'dump',
         metricNamespace: drill.metricNamespace,
         maxRestoreDurationMinutes: drill.maxRestoreDurationMinutes,
       })),

@@ -23,7 +23,7 @@ import {
   CHECKS_RUNNER_CONTAINER_NAME, RowCountBound, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
   planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, DrillResourceKind, RestoreDrillMetric } from '../core/aws/state-machines';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind, RestoreDrillMetric } from '../core/aws/state-machines';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
 
@@ -70,7 +70,7 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
 
 /**
  * Proves the managed database's snapshots restore: on a schedule, a Step Functions state machine (the core snapshot
- * drill) restores the newest snapshot into a scratch database (Aurora: a cluster and one instance) in isolated
+ * drill) restores the newest snapshot (or, with `pointInTime`, the database as it was at a target time) into a scratch database (Aurora: a cluster and one instance) in isolated
  * subnets, small, private, tagged, behind its own security group; polls until it is available, within a bound; runs
  * `pg-backup check` in a Fargate task against it (row-count bounds and SQL checks); and deletes it without a final
  * snapshot on every path that may have created it. The restore time (RTO) is a metric with an alarm; failures notify.
@@ -105,7 +105,7 @@ export class SnapshotRestoreDrill extends Construct {
   /** Prefix of scratch identifiers (the execution role may only create and delete those). */
   public readonly scratchIdentifierPrefix: string;
   /** The `Drill` dimension of the metrics: `snapshot`, or `point-in-time` with `pointInTime`. */
-  public readonly drillKind: string;
+  public readonly drillKind: RestoreDrillKind;
 
   constructor(scope: Construct, id: string, props: SnapshotRestoreDrillProps) {
     super(scope, id);
@@ -205,13 +205,14 @@ export class SnapshotRestoreDrill extends Construct {
       databaseName: this.databaseName,
       drillKind: plan.drillKind,
       maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
+      maxRecoveryPointGapMinutes: plan.maxRecoveryPointGapMinutes,
       deadLetterQueue,
       topic: this.notificationTopic,
       subject: descriptions.alarmSubject,
     });
     for (const path of database.protectedPaths()) {
       this.node.addMetadata(PROTECTION_METADATA_TYPE, {
-        kind: 'snapshot-drill',
+        ...plan.protection,
         database: path,
         databaseNames: [this.databaseName],
         schedule: `${rendered.scheduleExpression} ${rendered.scheduleExpressionTimezone}`,
@@ -221,7 +222,10 @@ export class SnapshotRestoreDrill extends Construct {
     }
   }
 
-  /** Drill outcomes: `RestoreDrillSucceeded`, `RestoreDrillFailed`, `RestoreDurationSeconds` (dimension `Drill` = `snapshot`). */
+  /**
+   * Drill outcomes: `RestoreDrillSucceeded`, `RestoreDrillFailed`, `RestoreDurationSeconds`, and for a point-in-time
+   * drill `RecoveryPointGapSeconds` (dimension `Drill` = {@link drillKind}).
+   */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.metricNamespace,

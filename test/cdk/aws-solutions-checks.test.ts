@@ -277,6 +277,20 @@ const configurations: Configuration[] = [
       new SnapshotRestoreDrill(stack, 'WeeklyDrill', { database, vpc: stack.vpc, snapshotType: 'awsbackup', scratchIdentifierPrefix: 'shop-drill' }),
     ];
   }],
+  ['SnapshotRestoreDrill with pointInTime of an Aurora cluster encrypted with a customer managed key, its recovery point bounded', (app) => {
+    const stack = new UserStack(app, 'User');
+    const key = stack.key('DatabaseKey');
+    const database = ManagedPostgresDatabase.fromCluster(stack.cluster('Aurora', key), { storageEncryptionKey: key });
+    return [
+      new ManagedPostgresBackupPlan(stack, 'Backups', { database }),
+      new SnapshotRestoreDrill(stack, 'PointInTimeDrill', {
+        database,
+        vpc: stack.vpc,
+        rowCounts: [{ table: 'public.orders', min: 1 }],
+        pointInTime: { targetLagMinutes: 60, randomExtraLagMinutes: 60, recoveryPointQuery: 'SELECT max(placed_at) FROM orders', maxRecoveryPointGapMinutes: 30 },
+      }),
+    ];
+  }],
   ['SelfHostedPitrArchive with pgBackRest, an instance role and a PITR drill with checks', (app) => {
     const stack = new UserStack(app, 'User');
     return [new SelfHostedPitrArchive(stack, 'OrdersArchive', {

@@ -40,6 +40,12 @@ const AGE_RECIPIENTS = ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9a
 const AGE_IDENTITY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-age-identity-AbCdEf';
 const FLEET_BUCKET = 'fleet-backups-parity';
 const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
+/** A point-in-time drill of the same instance: an hour ago plus up to 30 random minutes, its recovery point bounded. */
+const POINT_IN_TIME_DRILL = {
+  ...SNAPSHOT_DRILL,
+  scratchIdentifierPrefix: 'orders-pit',
+  pointInTime: { targetLagMinutes: 60, randomExtraLagMinutes: 30, recoveryPointQuery: 'SELECT max(placed_at) FROM orders', maxRecoveryPointGapMinutes: 15 },
+};
 
 const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
 installAwsMocks(engine);
@@ -69,7 +75,14 @@ beforeAll(async () => {
     ...SNAPSHOT_DRILL,
     image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
   });
-  new cdk.BackupDashboard(stack, 'Dashboard', { dump, drills: [verify, snapshotDrill] });
+  const pointInTimeDrill = new cdk.SnapshotRestoreDrill(stack, 'PointInTime', {
+    database: cdk.ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'orders' }),
+    vpc,
+    scratchSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ...POINT_IN_TIME_DRILL,
+    image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
+  });
+  new cdk.BackupDashboard(stack, 'Dashboard', { dump, drills: [verify, snapshotDrill, pointInTimeDrill] });
   new cdk.ManagedPostgresBackupPlan(stack, 'Plan', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), backupPlan: BACKUP_PLAN });
   new cdk.ManagedPostgresBackupPlan(stack, 'Offsite', { database: cdk.ManagedPostgresDatabase.fromInstance(instance), ...OFFSITE });
   cdkArchive = new cdk.SelfHostedPitrArchive(stack, 'Archive', {
@@ -125,7 +138,18 @@ beforeAll(async () => {
     ...SNAPSHOT_DRILL,
     image: RUNNER_IMAGE,
   });
-  const pulumiDashboard = new pulumiAws.BackupDashboard('dashboard', { dump: pulumiDump, drills: [pulumiVerify, pulumiSnapshotDrill] });
+  const pulumiPointInTimeDrill = new pulumiAws.SnapshotRestoreDrill('point-in-time', {
+    database: pulumiAws.ManagedPostgresDatabase.fromInstance(database),
+    secretArn: database.masterUserSecrets.apply((secrets) => secrets[0].secretArn),
+    databaseName: 'orders',
+    postgresMajorVersion: 16,
+    vpcId: network.vpcId,
+    scratchSubnetIds: network.subnetIds,
+    taskSubnetIds: network.subnetIds,
+    ...POINT_IN_TIME_DRILL,
+    image: RUNNER_IMAGE,
+  });
+  const pulumiDashboard = new pulumiAws.BackupDashboard('dashboard', { dump: pulumiDump, drills: [pulumiVerify, pulumiSnapshotDrill, pulumiPointInTimeDrill] });
   const pulumiPlan = new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), backupPlan: BACKUP_PLAN });
   const pulumiOffsite = new pulumiAws.ManagedPostgresBackupPlan('offsite', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(database), ...OFFSITE });
   pulumiArchive = new pulumiAws.SelfHostedPitrArchive('archive', {
@@ -165,6 +189,9 @@ beforeAll(async () => {
     ...pulumiOffsite.monitoring.alarms.map((alarm) => valueOf(alarm.arn)),
     valueOf(pulumiSnapshotDrill.stateMachine.arn), valueOf(pulumiSnapshotDrill.schedule.arn), valueOf(pulumiSnapshotDrill.taskDefinition.arn),
     ...pulumiSnapshotDrill.alarms.map((alarm) => valueOf(alarm.arn)), valueOf(pulumiDashboard.dashboardName),
+    valueOf(pulumiPointInTimeDrill.stateMachine.arn), valueOf(pulumiPointInTimeDrill.schedule.arn),
+    valueOf(pulumiPointInTimeDrill.taskDefinition.arn),
+    ...pulumiPointInTimeDrill.alarms.map((alarm) => valueOf(alarm.arn)),
     ...[...pulumiDump.alarms, ...pulumiVerify.alarms, ...pulumiPlan.monitoring.alarms].map((alarm) => valueOf(alarm.arn)),
     ...pulumiDump.schedules.map((schedule) => valueOf(schedule.arn)),
     valueOf(pulumiPlan.monitoring.restorableTimeCheck.arn),
@@ -583,6 +610,36 @@ describe('SnapshotRestoreDrill: CDK and Pulumi', () => {
   });
 });
 
+describe('SnapshotRestoreDrill with pointInTime: CDK and Pulumi', () => {
+  test('the state machine definition is the same once deployed: the restore to a point in time', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'PointInTimeDrill')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'point-in-time-drill').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+    expect(cdkDefinition.States['Restore scratch instance'].Resource).toBe('arn:aws:states:::aws-sdk:rds:restoreDBInstanceToPointInTime');
+  });
+
+  test('the drill role has the same permissions, restoring the source to a time and deleting only scratch instances with the prefix', () => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('PointInTimeDrillRole')));
+    expect(permissions(pulumiRoleStatements('point-in-time-drill-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.filter((grant) => /rds:Delete/.test(grant))).toEqual(['Allow rds:DeleteDBInstance on arn:aws:rds:eu-west-1:123456789012:db:orders-pit-*']);
+  });
+
+  test('the checks task runs the same command with the same environment, the recovery point query included', () => {
+    const cdkContainer = fromCloudFormation(cfnResources('AWS::ECS::TaskDefinition', 'PointInTimeTask')[0].properties.ContainerDefinitions[0]);
+    const pulumiContainer = fromPulumi(JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'point-in-time-task').inputs.containerDefinitions)[0]);
+    expect(pulumiContainer.command).toEqual(cdkContainer.Command);
+    expect(pulumiContainer.environment.map((e: any) => [e.name, e.value]).sort())
+      .toEqual(cdkContainer.Environment.map((e: any) => [e.Name, e.Value]).sort());
+    expect(cdkContainer.Environment).toContainEqual({ Name: 'PG_BACKUP_RECOVERY_POINT_QUERY', Value: 'SELECT max(placed_at) FROM orders' });
+  });
+
+  test('the alarms are the same, the recovery point\'s included', () => {
+    const cdkAlarms = cfnAlarms('PointInTime');
+    expect(pulumiAlarms('point-in-time-')).toEqual(cdkAlarms);
+    expect(cdkAlarms.map((alarm) => alarm.description)).toContain('A point-in-time restore drill of orders recovered data more than 15 minutes older than its target time');
+  });
+});
+
 describe('BackupDashboard: CDK and Pulumi', () => {
   test('the dashboard body is the same: the same graphs, metrics, lines and layout', () => {
     const cdkBody = JSON.parse(fromCloudFormation(cfnResources('AWS::CloudWatch::Dashboard', 'Dashboard')[0].properties.DashboardBody));
@@ -592,7 +649,11 @@ describe('BackupDashboard: CDK and Pulumi', () => {
       'orders: hours since the last good dump (RPO 27 h)', 'orders: dump size', 'orders: dump duration and failures',
       'orders: restore drills', 'orders: restore duration (RTO 45 min)',
       'orders: restore drills', 'orders: restore duration (RTO 45 min)',
+      'orders: restore drills', 'orders: restore duration (RTO 45 min)',
     ]);
+    const drillsOf = (widget: any) => widget.properties.metrics.map((row: any[]) => row[row.indexOf('Drill') + 1]);
+    expect(cdkBody.widgets.slice(3).filter((widget: any) => /restore drills/.test(widget.properties.title)).map(drillsOf))
+      .toEqual([['dump', 'dump'], ['snapshot', 'snapshot'], ['point-in-time', 'point-in-time']]);
   });
 });
 

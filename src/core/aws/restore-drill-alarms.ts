@@ -23,6 +23,12 @@ export interface RestoreDrillAlarmsOptions {
    * @default - `A <subject> took longer than the RTO of <maxRestoreDurationMinutes> minutes`
    */
   readonly slowRestoreDescription?: string;
+  /**
+   * The largest accepted distance between a point-in-time drill's target and the newest commit its restored data shows,
+   * minutes: a recovery point further from the target alarms.
+   * @default - no recovery point alarm
+   */
+  readonly maxRecoveryPointGapMinutes?: number;
 }
 
 /** The failed, timed-out and aborted executions of the planned `state-machine`, added up (missing values count as none). */
@@ -40,7 +46,7 @@ export function failedExecutionsExpression(): ExpressionPlan {
 
 /**
  * The alarms of a scheduled restore drill: a failed, timed-out or aborted execution of its `state-machine`; a restore
- * slower than the RTO; a schedule that could not start the drill (its `dead-letter-queue`). Silence means nothing
+ * slower than the RTO; a recovery point too far from a point-in-time drill's target, when bounded; a schedule that could not start the drill (its `dead-letter-queue`). Silence means nothing
  * failed, so missing data does not breach (a drill that never starts is caught by the dead-letter alarm).
  */
 export function restoreDrillAlarms(options: RestoreDrillAlarmsOptions): AlarmPlan[] {
@@ -69,6 +75,21 @@ export function restoreDrillAlarms(options: RestoreDrillAlarmsOptions): AlarmPla
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
     },
+    ...(options.maxRecoveryPointGapMinutes !== undefined ? [{
+      id: 'RecoveryPointAlarm',
+      name: 'recovery-point',
+      description: `A ${options.subject} recovered data more than ${options.maxRecoveryPointGapMinutes} minutes older than its target time`,
+      metric: {
+        namespace: options.metricNamespace,
+        metricName: RestoreDrillMetric.RECOVERY_POINT_GAP,
+        dimensions: { Database: options.databaseName, Drill: options.drillKind },
+        statistic: 'Maximum',
+        periodSeconds: 3600,
+      },
+      threshold: options.maxRecoveryPointGapMinutes * 60,
+      comparisonOperator: 'GreaterThanThreshold' as const,
+      treatMissingData: 'notBreaching' as const,
+    }] : []),
     {
       id: 'ScheduleDeadLetterAlarm',
       name: 'schedule-dead-letters',

@@ -131,6 +131,10 @@ export interface SnapshotRestoreDrillPlan {
   readonly maxRestoreDurationMinutes: number;
   /** The `Drill` dimension of its metrics: `snapshot`, or `point-in-time`. */
   readonly drillKind: RestoreDrillKind;
+  /** The largest accepted distance of the recovery point from the target, minutes (point-in-time drills): its alarm's threshold. */
+  readonly maxRecoveryPointGapMinutes?: number;
+  /** What the construct records as the database's protection (the examples' summary lists it). */
+  readonly protection: { readonly kind: 'snapshot-drill' | 'point-in-time-drill'; readonly targetLagMinutes?: number; readonly randomExtraLagMinutes?: number };
   /** When the drill runs. */
   readonly verification: ReturnType<typeof resolveVerification>;
   /** The PostgreSQL major of the runner image. */
@@ -234,10 +238,13 @@ export function planSnapshotRestoreDrill(
     checksArgs: ['check', ...checkArgs],
   });
   const source = database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster';
+  const drillKind: RestoreDrillKind = pointInTime !== undefined ? 'point-in-time' : 'snapshot';
+  const targetLagMinutes = pointInTime !== undefined ? pointInTime.targetLagMinutes ?? 60 : undefined;
   return {
     drill,
     maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
-    drillKind: pointInTime !== undefined ? 'point-in-time' : 'snapshot',
+    drillKind,
+    maxRecoveryPointGapMinutes: pointInTime?.maxRecoveryPointGapMinutes,
     verification,
     postgresMajorVersion: major!,
     metricNamespace,
@@ -249,11 +256,24 @@ export function planSnapshotRestoreDrill(
       PGSSLMODE: 'require',
       ...Object.fromEntries(checks.map((sql, index) => [`${CHECK_SQL_ENV_PREFIX}${index}`, sql])),
       ...(pointInTime?.recoveryPointQuery !== undefined ? { PG_BACKUP_RECOVERY_POINT_QUERY: pointInTime.recoveryPointQuery } : {}),
-      // The runner publishes RecoveryPointGapSeconds beside the drill's own metrics.
-      ...(pointInTime !== undefined ? { PG_BACKUP_METRICS_NAMESPACE: metricNamespace } : {}),
+      // The runner publishes RecoveryPointGapSeconds beside the drill's own metrics, under the same dimensions.
+      ...(pointInTime !== undefined ? { PG_BACKUP_METRICS_NAMESPACE: metricNamespace, PG_BACKUP_METRIC_DIMENSIONS: `Drill=${drillKind}` } : {}),
     },
     checkCount: checks.length + rowCounts.length,
-    descriptions: {
+    protection: {
+      kind: pointInTime !== undefined ? 'point-in-time-drill' : 'snapshot-drill',
+      ...(targetLagMinutes !== undefined ? { targetLagMinutes, randomExtraLagMinutes: pointInTime?.randomExtraLagMinutes ?? 0 } : {}),
+    },
+    descriptions: pointInTime !== undefined ? {
+      taskSecurityGroup: 'Point-in-time drill checks task: no inbound traffic; outbound to the scratch database and AWS APIs',
+      scratchSecurityGroup: 'Scratch database of the point-in-time drill: reachable only from the checks task',
+      scratchIngress: 'pg-backup check of the database restored to a point in time',
+      subnetGroup: 'Isolated subnets of the point-in-time drill\'s scratch databases',
+      role: 'Runs the point-in-time restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
+      comment: `Restore drill of ${source} to the time ${targetLagMinutes} minutes before the drill starts`,
+      schedule: `Point-in-time restore drill of ${source}`,
+      alarmSubject: `point-in-time restore drill of ${database.databaseName}`,
+    } : {
       taskSecurityGroup: 'Snapshot drill checks task: no inbound traffic; outbound to the scratch database and AWS APIs',
       scratchSecurityGroup: 'Scratch database of the snapshot drill: reachable only from the checks task',
       scratchIngress: 'pg-backup check of the restored snapshot',

@@ -20,7 +20,7 @@ import {
   CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions, planSnapshotRestoreDrill,
   unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Arguments of {@link SnapshotRestoreDrill}. */
@@ -79,7 +79,8 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
 
 /**
  * Proves the managed database's snapshots restore, as the CDK `SnapshotRestoreDrill` does: on a schedule, a Step
- * Functions state machine (core's snapshot drill) restores the newest snapshot into a scratch database (Aurora: a
+ * Functions state machine (core's snapshot drill) restores the newest snapshot (or, with `pointInTime`, the database as
+ * it was at a target time) into a scratch database (Aurora: a
  * cluster and one instance) in isolated subnets, small, private, tagged, behind its own security group; polls until it
  * is available, within a bound; runs `pg-backup check` in a Fargate task against it (row-count bounds and SQL checks);
  * and deletes it without a final snapshot on every path that may have created it. The restore time (RTO) is a metric
@@ -118,6 +119,8 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
   public readonly metricNamespace: string;
   /** Prefix of scratch identifiers (the execution role may only create and delete those). */
   public readonly scratchIdentifierPrefix: string;
+  /** The `Drill` dimension of the metrics: `snapshot`, or `point-in-time` with `pointInTime`. */
+  public readonly drillKind: RestoreDrillKind;
 
   constructor(name: string, props: SnapshotRestoreDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:SnapshotRestoreDrill', name, {}, opts);
@@ -134,6 +137,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
     this.metricNamespace = plan.metricNamespace;
     this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
+    this.drillKind = plan.drillKind;
     const environment = awsEnvironment(this);
     const child = { parent: this };
     const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
@@ -147,11 +151,11 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
 
     // The checks only connect to the scratch database: the task role may do nothing.
     const taskRole = new iam.Role(`${name}-task-role`, {
-      description: 'Snapshot drill checks task: no AWS permissions',
+      description: `${plan.drillKind === 'snapshot' ? 'Snapshot' : 'Point-in-time'} drill checks task: no AWS permissions`,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
     const executionRole = new iam.Role(`${name}-execution-role`, {
-      description: 'Starts the snapshot drill checks task: its logs and the database secret',
+      description: `Starts the ${plan.drillKind === 'snapshot' ? 'snapshot' : 'point-in-time'} drill checks task: its logs and the database secret`,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
     new iam.RolePolicy(`${name}-execution-policy`, {
@@ -262,6 +266,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       databaseName: this.databaseName,
       drillKind: plan.drillKind,
       maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
+      maxRecoveryPointGapMinutes: plan.maxRecoveryPointGapMinutes,
       deadLetterQueueName: drillStateMachine.deadLetterQueue.name,
       topicArn: this.notificationTopicArn,
       subject: descriptions.alarmSubject,

@@ -41,6 +41,11 @@ export const RestoreDrillMetric = {
   FAILED: 'RestoreDrillFailed',
   /** Seconds from the start of a successful drill to its verified restore: the measured recovery time. */
   DURATION: 'RestoreDurationSeconds',
+  /**
+   * Seconds between a point-in-time drill's target and the newest commit the restored data shows: the recovery point
+   * achieved. Published by the checks task (`pg-backup check --recovery-point-query`), not by the state machine.
+   */
+  RECOVERY_POINT_GAP: 'RecoveryPointGapSeconds',
 } as const;
 
 /** Which drill a metric or notification is about: the value of the `Drill` metric dimension. */
