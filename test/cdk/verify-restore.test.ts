@@ -239,6 +239,26 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
   });
 });
 
+describe('VerifyRestore with maxDrillAgeDays', () => {
+  test('alarms on no RestoreDrillSucceeded of the database\'s dump drill within those days, missing data breaching, notifying the topic', () => {
+    const { stack, vpc, instance } = databaseStack();
+    const dump = new ScheduledPgDump(stack, 'Dump', minimalDumpProps(vpc, instance));
+    new VerifyRestore(stack, 'Verify', { vpc, source: dump, image: TEST_RUNNER_IMAGE, verification: { schedule: { expression: '0 6 * * *' } }, maxDrillAgeDays: 3 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: 'No successful dump restore drill of orders within 3 days',
+      MetricName: 'RestoreDrillSucceeded',
+      Dimensions: Match.arrayWith([{ Name: 'Database', Value: 'orders' }, { Name: 'Drill', Value: 'dump' }]),
+      Statistic: 'Sum',
+      Period: 3 * 86_400,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^DumpNotificationsTopic') }],
+    });
+  });
+});
+
 describe('VerifyRestore rejects bad props at synth with the core messages', () => {
   const cases: Array<{ name: string; props: Partial<VerifyRestoreProps>; message: RegExp }> = [
     { name: 'ephemeral storage under 21 GiB', props: { ephemeralStorageGiB: 10 }, message: /ephemeralStorageGiB is 10; allowed: an integer from 21 to 200 GiB/ },
@@ -246,6 +266,8 @@ describe('VerifyRestore rejects bad props at synth with the core messages', () =
     { name: 'an invalid schedule', props: { verification: { schedule: { expression: 'every monday' } } }, message: /verification\.schedule\.expression is "every monday"/ },
     { name: 'memory Fargate does not offer', props: { cpu: 1024, memoryLimitMiB: 1024 }, message: /memoryLimitMiB is 1024; allowed: 2048 to 8192 MiB/ },
     { name: 'a missing check file', props: { checkFiles: ['/nonexistent/check.sql'] }, message: /checkFiles\[0\] is "\/nonexistent\/check.sql"/ },
+    { name: 'a drill-age alarm of 8 days', props: { maxDrillAgeDays: 8 }, message: /maxDrillAgeDays is 8; allowed: an integer from 1 to 7 days/ },
+    { name: 'a drill-age alarm no longer than the weekly schedule', props: { maxDrillAgeDays: 7 }, message: /maxDrillAgeDays is 7; allowed: an integer from 8 to 7 days \(drills are up to 7 days apart/ },
   ];
   test.each(cases)('$name', ({ props, message }) => {
     const { stack, vpc, instance } = databaseStack();

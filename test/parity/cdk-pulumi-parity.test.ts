@@ -18,6 +18,8 @@ import { AwsMockEngine, installAwsMocks, valueOf } from '../pulumi/aws/aws-mocks
 /** The one policy both front ends are given. */
 const DUMP: LogicalDumpPolicy = { schedule: { expression: '30 1 * * *', timezone: 'Europe/Berlin' }, retentionDays: 45, includeGlobals: true };
 const VERIFICATION: VerificationPolicy = { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 45 };
+/** The dump drill runs daily and alarms when no drill succeeded within two days. */
+const DAILY_VERIFY = { verification: { ...VERIFICATION, schedule: { expression: '0 6 * * *' } }, maxDrillAgeDays: 2 };
 const BACKUP_PLAN: BackupPlanPolicy = {
   rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
   continuousBackupRetentionDays: 14,
@@ -67,7 +69,7 @@ beforeAll(async () => {
     dump: DUMP,
     encryption: { recipients: AGE_RECIPIENTS, identitySecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'AgeIdentity', AGE_IDENTITY_SECRET_ARN) },
   });
-  const verify = new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
+  const verify = new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, ...DAILY_VERIFY, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
   const snapshotDrill = new cdk.SnapshotRestoreDrill(stack, 'Snapshot', {
     database: cdk.ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'orders' }),
     vpc,
@@ -126,7 +128,7 @@ beforeAll(async () => {
     dump: DUMP,
     encryption: { recipients: AGE_RECIPIENTS, identitySecretArn: AGE_IDENTITY_SECRET_ARN },
   });
-  const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, verification: VERIFICATION, image: RUNNER_IMAGE });
+  const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, ...DAILY_VERIFY, image: RUNNER_IMAGE });
   const pulumiSnapshotDrill = new pulumiAws.SnapshotRestoreDrill('snapshot', {
     database: pulumiAws.ManagedPostgresDatabase.fromInstance(database),
     secretArn: database.masterUserSecrets.apply((secrets) => secrets[0].secretArn),
@@ -320,8 +322,9 @@ describe('VerifyRestore: CDK and Pulumi', () => {
     expect(permissions(pulumiRoleStatements('verify-scheduler-role'))).toEqual(cdkPermissions);
   });
 
-  test('the alarms are the same', () => {
+  test('the alarms are the same, the no-successful-drill-within-2-days alarm included', () => {
     expect(pulumiAlarms('verify-')).toEqual(cfnAlarms('Verify'));
+    expect(cfnAlarms('Verify').find((alarm) => alarm.description === 'No successful dump restore drill of orders within 2 days')?.treatMissingData).toBe('breaching');
   });
 
   test('the dump container has the same age recipients and the drill container the same identity secret', () => {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { AlarmPlan } from './alarm-plan';
+import { checkMaxDrillAgeDays, drillAgeAlarm } from './drill-age-alarm';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { restoreDrillAlarms } from './restore-drill-alarms';
 import { checkDatabaseName } from '../policy/database-name';
@@ -65,11 +66,20 @@ export interface VerifyRestoreOptions {
    * @default - one per vCPU
    */
   readonly jobs?: number;
+  /**
+   * Alarm (`DrillAgeAlarm`) when no drill succeeded within this many days: an integer from 1 to 7 (a CloudWatch alarm
+   * looks back at most seven days), longer than the longest gap between two scheduled drills plus the RTO and an hour.
+   * The drill's `RestoreDrillSucceeded` is read over one period of that many days and missing data breaches, so a
+   * drill that fails, stops being scheduled or never starts pages. A weekly drill cannot be watched this way (its gap
+   * is already 7 days): drill more often, or watch it with `pg-backup status --drill-age 8d`.
+   * @default - no such alarm (failed drills alarm all the same)
+   */
+  readonly maxDrillAgeDays?: number;
 }
 
 /** The names of {@link VerifyRestoreOptions}, the options every front end shares. */
 export const VERIFY_RESTORE_OPTION_NAMES = [
-  'databaseName', 'verification', 'checkFiles', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB', 'jobs',
+  'databaseName', 'verification', 'checkFiles', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB', 'jobs', 'maxDrillAgeDays',
 ] as const satisfies readonly (keyof VerifyRestoreOptions)[];
 
 /** The shared options of a front end's props, without its cloud handles. */
@@ -139,7 +149,7 @@ export interface VerifyRestorePlan {
     readonly taskRole: string;
     readonly executionRole: string;
   };
-  /** Failed drill, restore slower than the RTO, dead-lettered start. */
+  /** Failed drill, restore slower than the RTO, dead-lettered start, and with `maxDrillAgeDays` no good drill within it. */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
   readonly protection: {
@@ -153,11 +163,17 @@ export interface VerifyRestorePlan {
 
 /** Checks the options of a `VerifyRestore` (with the database it would restore), every problem at once. */
 export function checkVerifyRestoreOptions(validator: Validator, options: VerifyRestoreOptions): void {
-  validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
+  const policyIssues = checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor());
+  validator.include(policyIssues);
   checkFargateTaskSize(validator, {
     cpu: options.cpu ?? 2048, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50,
   });
   validator.integer('jobs', options.jobs, 1, 64);
+  // The drill-age window is judged against the schedule and RTO only once they are valid themselves.
+  if (policyIssues.length === 0) {
+    const verification = resolveVerification(options.verification ?? {});
+    checkMaxDrillAgeDays(validator, 'maxDrillAgeDays', options.maxDrillAgeDays, verification.schedule, verification.maxRestoreDurationMinutes);
+  }
   if (options.databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
   checkDatabaseName(validator, 'databaseName', options.databaseName);
   (options.checkFiles ?? []).forEach((file, index) => {
@@ -220,15 +236,20 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
       taskRole: 'Restore drill task: read the dumps, nothing else',
       executionRole: 'Starts the restore drill task: its logs',
     },
-    alarms: restoreDrillAlarms({
-      metricNamespace: environment.metricNamespace,
-      databaseName,
-      drillKind: 'dump',
-      maxRestoreDurationMinutes: rto,
-      subject: `restore drill of ${databaseName}`,
-      failedDescription: `A restore drill of ${databaseName} failed: the latest dump could not be restored and checked`,
-      slowRestoreDescription: `A restore of ${databaseName} took longer than the RTO of ${rto} minutes`,
-    }),
+    alarms: [
+      ...restoreDrillAlarms({
+        metricNamespace: environment.metricNamespace,
+        databaseName,
+        drillKind: 'dump',
+        maxRestoreDurationMinutes: rto,
+        subject: `restore drill of ${databaseName}`,
+        failedDescription: `A restore drill of ${databaseName} failed: the latest dump could not be restored and checked`,
+        slowRestoreDescription: `A restore of ${databaseName} took longer than the RTO of ${rto} minutes`,
+      }),
+      ...(options.maxDrillAgeDays === undefined ? [] : [drillAgeAlarm({
+        days: options.maxDrillAgeDays, metricNamespace: environment.metricNamespace, databaseName, drillKind: 'dump',
+      })]),
+    ],
     protection: {
       kind: 'restore-drill',
       databaseNames: [databaseName],

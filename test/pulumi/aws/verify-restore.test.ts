@@ -110,6 +110,20 @@ describe('VerifyRestore', () => {
     });
   });
 
+  test('with maxDrillAgeDays it alarms when no drill succeeded within those days, missing data breaching', async () => {
+    await deploy({ verification: { schedule: { expression: '0 6 * * *' } }, maxDrillAgeDays: 3 });
+    expect(engine.named('aws:cloudwatch/metricAlarm:MetricAlarm', 'orders-drill-drill-age').inputs).toMatchObject({
+      alarmDescription: 'No successful dump restore drill of orders within 3 days',
+      metricName: 'RestoreDrillSucceeded',
+      dimensions: { Database: 'orders', Drill: 'dump' },
+      statistic: 'Sum',
+      period: 3 * 86_400,
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+    });
+  });
+
   test('a drill of dumps in a bucket of another program reads that bucket and prefix', async () => {
     const location = PgDumpLocation.fromBucket({
       bucketName: 'legacy-dumps', bucketArn: 'arn:aws:s3:::legacy-dumps', prefix: 'nightly', databaseNames: ['shop'], postgresMajorVersion: 15,
@@ -129,6 +143,7 @@ describe('VerifyRestore', () => {
     ['ephemeral storage under 21 GiB', { ephemeralStorageGiB: 10 }, 'ephemeralStorageGiB is 10; allowed: an integer from 21 to 200 GiB'],
     ['an RTO of 0 minutes', { verification: { maxRestoreDurationMinutes: 0 } }, 'verification.maxRestoreDurationMinutes is 0'],
     ['a check file that does not exist', { checkFiles: [path.join(os.tmpdir(), 'no-such-check.sql')] }, 'checkFiles[0]'],
+    ['a drill-age alarm of 8 days', { maxDrillAgeDays: 8 }, 'maxDrillAgeDays is 8; allowed: an integer from 1 to 7 days'],
   ])('%s is rejected with core\'s message', (_case, props, message) => {
     const location = PgDumpLocation.fromBucket({ bucketName: 'b', bucketArn: 'arn:aws:s3:::b', prefix: 'p', databaseNames: ['d'], postgresMajorVersion: 16 });
     expect(() => new VerifyRestore('bad', { source: location, ...NETWORK, image: IMAGE, ...props } as VerifyRestoreProps)).toThrow(message);
