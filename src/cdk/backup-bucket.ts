@@ -3,8 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { renderBucketReplication } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
 import { createAccessLogsBucket, deliverAccessLogs, secureBucketProps } from './secure-bucket';
+import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
   IamActionGroup,
@@ -60,6 +62,11 @@ export interface BackupBucketProps {
    */
   readonly pruneRole?: iam.IRole;
   /**
+   * The offsite copy of a created bucket, as core planned it (`planScheduledPgDump(…).replication`).
+   * @default - no replication
+   */
+  readonly replication?: BucketReplicationPlan;
+  /**
    * What happens to a created bucket and key when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -85,6 +92,10 @@ export class BackupBucket extends Construct {
   public readonly prefix: string;
   /** The bucket the access logs go to, when created or given. */
   public readonly accessLogsBucket?: s3.IBucket;
+  /** The role S3 replicates the bucket offsite with, when replicated. */
+  public readonly replicationRole?: iam.IRole;
+  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
+  public readonly replicaBucketName?: string;
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
@@ -95,6 +106,14 @@ export class BackupBucket extends Construct {
       'an S3 key prefix of safe characters, segments separated by "/", without a leading or trailing "/"');
     if (props.bucket && props.objectLock) {
       validator.report({ path: 'objectLock', value: props.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
+    }
+    if (props.bucket && props.replication) {
+      validator.report({
+        path: 'replication',
+        value: props.replication.destinationBucketArn,
+        allowed: 'undefined when a bucket is given',
+        reason: 'replication is configured on a bucket this construct creates; a given bucket keeps its own',
+      });
     }
 
     if (props.bucket) {
@@ -117,6 +136,11 @@ export class BackupBucket extends Construct {
       const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
       cfnBucket.addPropertyOverride('LifecycleConfiguration', lifecycle);
       if (this.accessLogsBucket) deliverAccessLogs(bucket, this.accessLogsBucket);
+      if (props.replication) {
+        const replication = renderBucketReplication(this, 'ReplicationRole', bucket, this.encryptionKey, props.replication);
+        this.replicationRole = replication.role;
+        this.replicaBucketName = replication.replicaBucketName;
+      }
       this.bucket = bucket;
     }
 
@@ -131,6 +155,12 @@ export class BackupBucket extends Construct {
       resources: [this.bucket.arnForObjects('*')],
       conditions: deleters.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': deleters.length === 1 ? deleters[0] : deleters } } : undefined,
     }));
+  }
+
+  /** The names the replication alarms' dimensions name (`backup-bucket`, `replica-bucket`), when replicated. */
+  public replicationMetricResources(): Record<string, string> {
+    return this.replicaBucketName === undefined ? {}
+      : { 'backup-bucket': this.bucket.bucketName, [REPLICA_BUCKET_RESOURCE]: this.replicaBucketName };
   }
 
   /** The ARN pattern of every object under `prefix`. */

@@ -183,6 +183,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       serverAccessLogs: props.serverAccessLogs,
       breakGlassRole: props.breakGlassRole,
       removalPolicy: props.removalPolicy,
+      replication: plan.replication,
     });
     this.bucket = this.backupBucket.bucket;
     this.notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
@@ -236,7 +237,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.pruneSchedules = this.pruneTaskDefinition ? this.renderPrune(plan, this.pruneTaskDefinition, props, scheduleRole) : [];
 
     this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
-      { 'dead-letter-queue': this.deadLetterQueue.queueName });
+      { 'dead-letter-queue': this.deadLetterQueue.queueName, ...this.backupBucket.replicationMetricResources() });
     notifyWhenTaskFails(this, 'TaskFailedRule', {
       description: plan.descriptions.taskFailedRule,
       subject: plan.taskFailureSubject,

@@ -114,7 +114,9 @@ export class SelfHostedPitrArchive extends Construct {
 
     this.associations = this.createAssociations();
     this.alertOnFailedAssociations();
-    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, { 'archive-bucket': this.bucket.bucketName });
+    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
+      'archive-bucket': this.bucket.bucketName, ...this.archive.replicationMetricResources(),
+    });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.protection);
 
     if (props.drill && plan.drill) {

@@ -4,9 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { renderBucketReplication } from './bucket-replication';
 import { plannedMetric } from './planned-alarms';
 import { PlannedGrantScope, grantPlannedActions } from './planned-grants';
 import { createAccessLogsBucket, deliverAccessLogs, secureBucketProps } from './secure-bucket';
+import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import { IamActionGroup, WalArchiveResourceKind, WAL_ARCHIVE_RESTORE_IAM_ACTIONS, walArchiveIamActions } from '../core/aws/iam-action-groups';
 import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import { SelfHostedPitrArchivePlan, walPutRequestsMetric } from '../core/aws/self-hosted-pitr-archive';
@@ -33,7 +35,7 @@ export interface WalArchiveBucketProps {
 
 /**
  * The bucket of a WAL archive: public access blocked, TLS only, KMS-encrypted, versioned, optional Object Lock, access
- * logs in a separate bucket, request metrics on the WAL prefix (for the RPO alarm), and core's lifecycle, which never
+ * logs in a separate bucket, an optional offsite copy (S3 replication), request metrics on the WAL prefix (for the RPO alarm), and core's lifecycle, which never
  * expires WAL still needed by the oldest retained base backup. Deleting objects is denied to every principal but
  * those granted the archiver's own expiry.
  */
@@ -48,6 +50,10 @@ export class WalArchiveBucket extends Construct {
   public readonly prefixes: ArchiveObjectPrefixes;
   /** The lifecycle rules, as core planned them. */
   public readonly lifecycleRules: readonly LifecycleRule[];
+  /** The role S3 replicates the archive offsite with, when replicated. */
+  public readonly replicationRole?: iam.IRole;
+  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
+  public readonly replicaBucketName?: string;
   private readonly plan: SelfHostedPitrArchivePlan['bucket'];
   private readonly deleters: string[] = [];
 
@@ -66,6 +72,11 @@ export class WalArchiveBucket extends Construct {
     });
     (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('LifecycleConfiguration', lifecycle);
     deliverAccessLogs(this.bucket, this.accessLogsBucket);
+    if (props.plan.replication) {
+      const replication = renderBucketReplication(this, 'ReplicationRole', this.bucket, this.encryptionKey, props.plan.replication);
+      this.replicationRole = replication.role;
+      this.replicaBucketName = replication.replicaBucketName;
+    }
 
     // Only the lifecycle (S3 itself, which no bucket policy applies to) and the principals granted the archiver's own
     // expiry may delete; the account root is listed so the exception is never empty (it can rewrite this policy anyway).
@@ -81,6 +92,11 @@ export class WalArchiveBucket extends Construct {
         },
       },
     }));
+  }
+
+  /** The names the replication alarms' dimensions name besides the archive bucket (`replica-bucket`), when replicated. */
+  public replicationMetricResources(): Record<string, string> {
+    return this.replicaBucketName === undefined ? {} : { [REPLICA_BUCKET_RESOURCE]: this.replicaBucketName };
   }
 
   /** The ARNs of every object under the WAL and base-backup prefixes. */

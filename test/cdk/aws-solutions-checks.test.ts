@@ -312,6 +312,23 @@ const configurations: Configuration[] = [
       createInstanceRole: true,
     })];
   }],
+  ['ScheduledPgDump and SelfHostedPitrArchive, each replicated to a bucket in another region or account', (app) => {
+    const stack = new UserStack(app, 'User');
+    const replicaKmsKeyArn = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    return [
+      new ScheduledPgDump(stack, 'NightlyDump', {
+        vpc: stack.vpc,
+        database: PostgresDatabase.fromInstance(stack.instance()),
+        databaseNames: ['shop'],
+        replication: { destinationBucketArn: 'arn:aws:s3:::shop-dumps-offsite', replicaKmsKeyArn },
+      }),
+      new SelfHostedPitrArchive(stack, 'OrdersArchive', {
+        clusterName: 'orders',
+        postgresMajorVersion: 15,
+        replication: { destinationBucketArn: 'arn:aws:s3:::orders-wal-offsite', replicaKmsKeyArn, destinationAccount: '210987654321' },
+      }),
+    ];
+  }],
   ['SelfHostedPitrArchive with barman-cloud and no instance role', (app) => {
     const stack = new UserStack(app, 'User');
     return [new SelfHostedPitrArchive(stack, 'OrdersArchive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: { archiver: 'barman-cloud' } })];

@@ -24,3 +24,4 @@ export * from './wal-archive-alarms';
 export * from './pitr-archive-host';
 export * from './postgres-backup-blueprint';
 export * from './require-postgres-backups';
+export * from './bucket-replication';

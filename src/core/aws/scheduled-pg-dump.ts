@@ -1,4 +1,5 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, deadLetterQueueMetric, runnerMetric } from './alarm-plan';
+import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
 import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
@@ -98,12 +99,19 @@ export interface ScheduledPgDumpOptions {
    * @default - not encrypted (the bucket's server-side encryption only)
    */
   readonly encryption?: DumpEncryptionOptions;
+  /**
+   * Copy every dump offsite: S3 replication of the created bucket to a bucket in another region and/or account, with
+   * Replication Time Control, replication metrics and alarms on failed or late replication; delete markers are never
+   * replicated.
+   * @default - no offsite copy
+   */
+  readonly replication?: BucketReplicationOptions;
 }
 
 /** The names of {@link ScheduledPgDumpOptions}, the options every front end shares. */
 export const SCHEDULED_PG_DUMP_OPTION_NAMES = [
   'databaseNames', 'dump', 'rpoHours', 'postgresMajorVersion', 'prefix', 'objectLock', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB',
-  'metricNamespace', 'retryAttempts', 'encryption',
+  'metricNamespace', 'retryAttempts', 'encryption', 'replication',
 ] as const satisfies readonly (keyof ScheduledPgDumpOptions)[];
 
 /** The shared options of a front end's props, without its cloud handles (an encryption's identity secret among them). */
@@ -210,7 +218,12 @@ export interface ScheduledPgDumpPlan {
    * @default - none: dumps expire by the bucket lifecycle's `retentionDays`
    */
   readonly prune?: ScheduledPrunePlan;
-  /** Failed dump and RPO missed per database, then the dead-lettered start. */
+  /**
+   * The offsite copy of the bucket, when `replication` is set (its alarms are among `alarms`).
+   * @default - none
+   */
+  readonly replication?: BucketReplicationPlan;
+  /** Failed dump and RPO missed per database, the dead-lettered start, then failed and late replication. */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
   readonly protection: {
@@ -222,6 +235,7 @@ export interface ScheduledPgDumpPlan {
     readonly objectLock?: string;
     readonly rpoHours: number;
     readonly encryptedTo?: readonly string[];
+    readonly replicatedTo?: string;
   };
 }
 
@@ -254,9 +268,14 @@ export function checkScheduledPgDumpOptions(validator: Validator, options: Sched
   validator.matches('prefix', prefix, S3_PREFIX_PATTERN, S3_PREFIX_ALLOWED);
   checkDumpEncryption(validator, options.encryption);
   // The bucket's lifecycle is checked once the policy itself is valid, so no problem is reported twice.
-  if (validator.issues.length === 0 && !validator.isUnresolved(options.dump)) {
-    dumpBucketLifecycleRules(options.dump ?? {}, { prefix: `${prefix}/`, validator, path: 'lifecycleRules' });
-  }
+  const lifecycleChecked = validator.issues.length === 0 && !validator.isUnresolved(options.dump);
+  const lifecycleRules = lifecycleChecked ? dumpBucketLifecycleRules(options.dump ?? {}, { prefix: `${prefix}/`, validator, path: 'lifecycleRules' }) : [];
+  checkBucketReplication(validator, options.replication, replicatedDumpBucket(lifecycleRules));
+}
+
+/** The dump bucket as its replication sees it. */
+function replicatedDumpBucket(lifecycleRules: readonly LifecycleRule[]): ReplicatedBucket {
+  return { path: 'replication', contents: 'dumps', lifecycleRules, sourceBucket: 'backup-bucket' };
 }
 
 /** The options with the major version the plan uses: the option, else what the database tells. */
@@ -292,6 +311,8 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
   const prefix = options.prefix ?? DEFAULT_DUMP_PREFIX;
   const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
   const schedule = renderEventBridgeSchedule(dump.schedule, 'dump.schedule');
+  const lifecycleRules = dumpBucketLifecycleRules(dump, { prefix: `${prefix}/`, path: 'lifecycleRules' });
+  const replication = options.replication && planBucketReplication(options.replication, replicatedDumpBucket(lifecycleRules));
   return {
     databaseNames,
     postgresMajorVersion: checked.postgresMajorVersion!,
@@ -299,7 +320,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
     metricNamespace,
     rpoHours,
     dump,
-    lifecycleRules: dumpBucketLifecycleRules(dump, { prefix: `${prefix}/`, path: 'lifecycleRules' }),
+    lifecycleRules,
     task: {
       cpu: options.cpu ?? 1024,
       memoryLimitMiB: options.memoryLimitMiB ?? 2048,
@@ -326,6 +347,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
     scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,
     ...(dump.retention ? { prune: planPrune(resolveBackupRetention(dump.retention), databaseNames, prefix, metricNamespace) } : {}),
+    ...(replication ? { replication } : {}),
     alarms: [
       ...databaseNames.flatMap((database, index): AlarmPlan[] => [
         {
@@ -358,6 +380,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         treatMissingData: 'notBreaching',
       },
+      ...(replication?.alarms ?? []),
     ],
     protection: {
       kind: 'logical-dump',
@@ -368,6 +391,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       objectLock: options.objectLock ? `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` : undefined,
       rpoHours,
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
+      ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
     },
   };
 }

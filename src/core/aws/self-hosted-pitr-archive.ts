@@ -1,4 +1,5 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
 import { NotificationPart } from './managed-backup-alarms';
@@ -122,12 +123,20 @@ export interface SelfHostedPitrArchiveOptions {
    * @default 'PostgresBackup'
    */
   readonly metricNamespace?: string;
+  /**
+   * Copy the WAL archive and base backups offsite: S3 replication of the bucket to a bucket in another region and/or
+   * account, with Replication Time Control, replication metrics and alarms on failed or late replication; delete
+   * markers are never replicated.
+   * @default - no offsite copy
+   */
+  readonly replication?: BucketReplicationOptions;
 }
 
 /** The names of {@link SelfHostedPitrArchiveOptions}, the options every front end shares. */
 export const SELF_HOSTED_PITR_ARCHIVE_OPTION_NAMES = [
   'pitr', 'immutability', 'clusterName', 'prefix', 'postgresMajorVersion', 'dataDirectory', 'postgresqlConfFile', 'pgPort', 'hostTag',
   'createInstanceRole', 'rpoArchiveTimeouts', 'walTransitions', 'baseTransitions', 'additionalLifecycleRules', 'drill', 'metricNamespace',
+  'replication',
 ] as const satisfies readonly (keyof SelfHostedPitrArchiveOptions)[];
 
 /** The shared options of a front end's props, without its cloud handles (the drill keeps only its plain options). */
@@ -215,6 +224,11 @@ export interface SelfHostedPitrArchivePlan {
     readonly objectKeyPatterns: readonly string[];
     /** The `s3:prefix` values a listing of the archive may ask for. */
     readonly listPrefixes: readonly string[];
+    /**
+     * The offsite copy of the bucket, when `replication` is set (its alarms are among the archive's `alarms`).
+     * @default - none
+     */
+    readonly replication?: BucketReplicationPlan;
   };
   /** The rendered configuration in SSM parameters, and where the host writes it. */
   readonly parameters: {
@@ -310,9 +324,18 @@ export function checkSelfHostedPitrArchiveOptions(validator: Validator, options:
     checkFargateTaskSize(validator, { ephemeralStorageGiB: options.drill.ephemeralStorageGiB ?? 100 }, 'drill.');
   }
   // The lifecycle is checked once the policy itself is valid, so no problem is reported twice.
-  if (validator.issues.length > 0 || validator.isUnresolved(options.pitr)) return;
+  if (validator.issues.length > 0 || validator.isUnresolved(options.pitr)) {
+    checkBucketReplication(validator, options.replication, replicatedArchiveBucket(options, []));
+    return;
+  }
   const pitr = resolvePitr(options.pitr ?? {});
-  archiveLifecycleRules(options, pitr, prefixesOf(pitr.archiver, options.prefix ?? '', options.clusterName ?? 'main'), validator);
+  const lifecycleRules = archiveLifecycleRules(options, pitr, prefixesOf(pitr.archiver, options.prefix ?? '', options.clusterName ?? 'main'), validator);
+  checkBucketReplication(validator, options.replication, replicatedArchiveBucket(options, lifecycleRules));
+}
+
+/** The archive bucket as its replication sees it. */
+function replicatedArchiveBucket(options: SelfHostedPitrArchiveOptions, lifecycleRules: readonly LifecycleRule[]): ReplicatedBucket {
+  return { path: 'replication', contents: `the WAL archive of ${options.clusterName ?? 'main'}`, lifecycleRules, sourceBucket: 'archive-bucket' };
 }
 
 /**
@@ -341,6 +364,8 @@ export function planSelfHostedPitrArchive(
     : pitr.archiver === 'wal-g' ? { file: 'wal-g.env', path: '/etc/wal-g/wal-g.env' } : undefined;
   const archivePrefixes = [prefixes.wal, prefixes.base];
   const hostTag = options.hostTag ?? { key: 'postgres-backup:pitr-archive', value: clusterName };
+  const lifecycleRules = archiveLifecycleRules(options, pitr, prefixes);
+  const replication = options.replication && planBucketReplication(options.replication, replicatedArchiveBucket(options, lifecycleRules));
   return {
     clusterName,
     pitr,
@@ -354,13 +379,14 @@ export function planSelfHostedPitrArchive(
     hostTag,
     bucket: {
       prefixes,
-      lifecycleRules: archiveLifecycleRules(options, pitr, prefixes),
+      lifecycleRules,
       requestMetrics: { id: WAL_REQUEST_METRICS_FILTER_ID, prefix: prefixes.wal },
       objectLock: options.immutability,
       keyDescription: 'Encrypts the PostgreSQL WAL archive and base backups',
       denyDeleteSid: 'DenyDeletingArchive',
       objectKeyPatterns: archivePrefixes.map((p) => `${p}*`),
       listPrefixes: archivePrefixes.flatMap((p) => [p.replace(/\/$/, ''), `${p}*`]),
+      ...(replication ? { replication } : {}),
     },
     parameters: {
       postgresqlConf: {
@@ -396,7 +422,7 @@ export function planSelfHostedPitrArchive(
         ' (', { eventPath: '$.detail.detailed-status' }, ')',
       ],
     },
-    alarms: walArchiveAlarms(pitr, clusterName, metricNamespace, options.rpoArchiveTimeouts ?? 3),
+    alarms: [...walArchiveAlarms(pitr, clusterName, metricNamespace, options.rpoArchiveTimeouts ?? 3), ...(replication?.alarms ?? [])],
     protection: {
       kind: 'wal-archive',
       databaseNames: [clusterName],
@@ -408,6 +434,7 @@ export function planSelfHostedPitrArchive(
       retentionDays: pitr.walRetentionDays,
       expireBy: pitr.expireBy,
       objectLock: options.immutability ? `${options.immutability.mode ?? 'governance'} ${options.immutability.days} days` : undefined,
+      ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
     },
     drill: options.drill ? drillPlan(options.drill, pitr, clusterName, metricNamespace) : undefined,
   };

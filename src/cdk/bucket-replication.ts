@@ -1,0 +1,51 @@
+import { Fn } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { grantPlannedActions } from './planned-grants';
+import { acknowledgeWildcards } from './reviewed-findings';
+import { BucketReplicationPlan, renderS3ReplicationConfiguration } from '../core/aws/bucket-replication';
+
+/** The offsite copy of a bucket, as rendered. */
+export interface RenderedBucketReplication {
+  /** The role S3 replicates with. */
+  readonly role: iam.Role;
+  /** Name of the destination bucket (the `DestinationBucket` dimension of the replication metrics). */
+  readonly replicaBucketName: string;
+}
+
+/**
+ * Renders core's replication plan on a created `bucket` encrypted with `encryptionKey`: the replication role (`id` in
+ * `scope`) with core's action groups scoped to the two buckets and the two keys, and the bucket's
+ * `ReplicationConfiguration`.
+ */
+export function renderBucketReplication(
+  scope: Construct, id: string, bucket: s3.Bucket, encryptionKey: kms.IKey, plan: BucketReplicationPlan,
+): RenderedBucketReplication {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'), description: plan.roleDescription });
+  const sourceObjects = bucket.arnForObjects('*');
+  const replicaObjects = `${plan.destinationBucketArn}/*`;
+  grantPlannedActions(role, plan.roleGrants, {
+    'replication-source-bucket': { resources: [bucket.bucketArn] },
+    'replication-source-objects': { resources: [sourceObjects] },
+    'replication-source-key': { key: encryptionKey },
+    'replication-destination-objects': { resources: [replicaObjects] },
+    'replication-destination-key': { resources: [plan.replicaKmsKeyArn] },
+  }, 'BucketReplication');
+  const actionsOn = (kind: string) => plan.roleGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions);
+  acknowledgeWildcards(role, [
+    {
+      resource: sourceObjects,
+      actions: actionsOn('replication-source-objects'),
+      reason: 'S3 replication reads every new version of every object of the backup bucket: the whole bucket holds backups, each under a new key.',
+    },
+    {
+      resource: replicaObjects,
+      actions: actionsOn('replication-destination-objects'),
+      reason: 'S3 replication writes the replica of every object into the offsite bucket under the same new key; it may never delete there.',
+    },
+  ]);
+  (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ReplicationConfiguration', renderS3ReplicationConfiguration(plan, role.roleArn));
+  return { role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };
+}

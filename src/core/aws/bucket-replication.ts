@@ -1,0 +1,269 @@
+/**
+ * Offsite copies of a backup bucket: S3 replication of every new object version to a bucket in another region and/or
+ * account, decided once for the dump bucket and the WAL archive bucket of every AWS front end.
+ */
+import { AlarmPlan, MetricPlan } from './alarm-plan';
+import { IamActionGroup } from './iam-action-groups';
+import { LifecycleRule } from '../policy/lifecycle-rules';
+import { Validator } from '../policy/validation';
+
+/**
+ * Where and how a backup bucket is copied offsite. The destination must have versioning on, and, when the source has
+ * Object Lock, Object Lock too; in another account its bucket policy must let the replication role
+ * (`s3:ReplicateObject`, `s3:ReplicateTags`, `s3:ObjectOwnerOverrideToBucketOwner`) and its key policy must let that
+ * role encrypt.
+ */
+export interface BucketReplicationOptions {
+  /** ARN of the destination bucket, in another region and/or account (`arn:aws:s3:::name`). */
+  readonly destinationBucketArn: string;
+  /**
+   * ARN of the KMS key, in the destination's region, the replicas are encrypted with (the backups are KMS-encrypted,
+   * and S3 replicates such objects only into a key it is told).
+   */
+  readonly replicaKmsKeyArn: string;
+  /**
+   * The account that owns the destination, when it is another account: the replicas are then owned by that account
+   * (owner override), so the source account cannot delete or read them through object ownership.
+   * @default - the destination is in the source's account
+   */
+  readonly destinationAccount?: string;
+  /**
+   * After how many days the destination's own lifecycle expires replicas. Checked to keep at least as long as the
+   * source's longest expiry, so the offsite copy never vanishes first.
+   * @default - the destination never expires replicas
+   */
+  readonly destinationExpirationDays?: number;
+  /**
+   * S3 Replication Time Control: 99.99% of objects replicated within 15 minutes, with replication metrics.
+   * @default true
+   */
+  readonly replicationTimeControl?: boolean;
+  /**
+   * Alarm when an object waits longer than this for replication (the `ReplicationLatency` metric).
+   * @default 15 (the Replication Time Control promise)
+   */
+  readonly latencyAlarmMinutes?: number;
+}
+
+/** The rule id of the offsite copy in the bucket's replication configuration and in the metrics' `RuleId`. */
+export const REPLICATION_RULE_ID = 'offsite-copy';
+
+/** The longest `latencyAlarmMinutes`: a day, far beyond any replication that still works. */
+export const MAX_REPLICATION_LATENCY_ALARM_MINUTES = 1440;
+
+/** What `destinationBucketArn` may be. */
+const S3_BUCKET_ARN = /^arn:aws(-[a-z]+)*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** What `replicaKmsKeyArn` may be: a key or alias ARN with its region and account. */
+const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/;
+
+/** The resources the replication role acts on. */
+export type ReplicationResourceKind =
+  /** The source bucket (its replication configuration and listing). */
+  | 'replication-source-bucket'
+  /** Every object version of the source bucket. */
+  | 'replication-source-objects'
+  /** The source bucket's KMS key. */
+  | 'replication-source-key'
+  /** Every object of the destination bucket. */
+  | 'replication-destination-objects'
+  /** The replica KMS key in the destination's region. */
+  | 'replication-destination-key';
+
+/**
+ * What S3's replication role may do, and nothing else: read the source's configuration and its object versions with
+ * their tags, retention and legal hold, decrypt them, and write replicas (with their tags) encrypted with the replica
+ * key. No `s3:ReplicateDelete`: deletes and delete markers are never replicated, so the offsite copy survives a
+ * deletion at the source.
+ */
+export function replicationIamActions(crossAccount: boolean): IamActionGroup<ReplicationResourceKind>[] {
+  return [
+    {
+      resource: 'replication-source-bucket',
+      actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      reason: 'read the replication configuration of the source',
+    },
+    {
+      resource: 'replication-source-objects',
+      actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold'],
+      reason: 'read each new object version with its tags, retention and legal hold',
+    },
+    { resource: 'replication-source-key', actions: ['kms:Decrypt'], reason: 'decrypt the source object versions' },
+    {
+      resource: 'replication-destination-objects',
+      actions: ['s3:ReplicateObject', 's3:ReplicateTags', ...(crossAccount ? ['s3:ObjectOwnerOverrideToBucketOwner'] : [])],
+      reason: crossAccount ? 'write replicas, owned by the destination account, never deletes' : 'write replicas, never deletes',
+    },
+    { resource: 'replication-destination-key', actions: ['kms:Encrypt', 'kms:GenerateDataKey'], reason: 'encrypt the replicas with the replica key' },
+  ];
+}
+
+/** The offsite copy of one bucket, as every front end renders it. */
+export interface BucketReplicationPlan {
+  /** Rule id (`RuleId` of the metrics). */
+  readonly ruleId: string;
+  /** ARN of the destination bucket. */
+  readonly destinationBucketArn: string;
+  /** ARN of the replica key. */
+  readonly replicaKmsKeyArn: string;
+  /**
+   * The account that owns the destination; replicas are then owned by it.
+   * @default - the source's account, no owner override
+   */
+  readonly destinationAccount?: string;
+  /**
+   * Replication Time Control, minutes.
+   * @default - off
+   */
+  readonly replicationTimeMinutes?: number;
+  /** Replication metrics are on, with this event threshold in minutes. */
+  readonly metricsEventThresholdMinutes: number;
+  /** What the replication role may do, by resource kind. */
+  readonly roleGrants: readonly IamActionGroup<ReplicationResourceKind>[];
+  /** Description of the replication role. */
+  readonly roleDescription: string;
+  /** The lifecycle of a destination created for it: the source's expiries, so replicas are kept as long as the source keeps them. */
+  readonly destinationLifecycleRules: readonly LifecycleRule[];
+  /** Failed replication and late replication. */
+  readonly alarms: readonly AlarmPlan[];
+}
+
+/** What the source bucket is, for the checks and the alarms. */
+export interface ReplicatedBucket {
+  /** Where the options are in the props, e.g. `replication`. */
+  readonly path: string;
+  /** What is copied, e.g. `dumps` or `the WAL archive of orders`. */
+  readonly contents: string;
+  /** The source's lifecycle: a destination's expiry must not come before the source's longest. */
+  readonly lifecycleRules: readonly LifecycleRule[];
+  /** The planned resource (metric dimension) of the source bucket, e.g. `backup-bucket`. */
+  readonly sourceBucket: string;
+  /** Prefix of the alarm ids (`Replication…Alarm`) and names (`replication-…`), when a construct has several replicated buckets. */
+  readonly alarmPrefix?: { readonly id: string; readonly name: string };
+}
+
+/** The planned resource (metric dimension) of the destination bucket's name. */
+export const REPLICA_BUCKET_RESOURCE = 'replica-bucket';
+
+/** How long the source keeps what it holds: its longest lifecycle expiry, or undefined when nothing expires. */
+function sourceKeepsDays(rules: readonly LifecycleRule[]): number | undefined {
+  const days = rules.filter((rule) => rule.enabled !== false).flatMap((rule) => (rule.expirationDays !== undefined ? [rule.expirationDays] : []));
+  return days.length === 0 ? undefined : Math.max(...days);
+}
+
+/** Checks the replication options of a bucket, every problem at once, each named by its path in the props. */
+export function checkBucketReplication(validator: Validator, options: BucketReplicationOptions | undefined, source: ReplicatedBucket): void {
+  if (options === undefined || validator.isUnresolved(options)) return;
+  const path = source.path;
+  if (options.destinationBucketArn === undefined) {
+    validator.report({ path: `${path}.destinationBucketArn`, value: undefined, allowed: 'the ARN of a bucket in another region or account, e.g. arn:aws:s3:::backups-offsite' }, []);
+  }
+  validator.matches(`${path}.destinationBucketArn`, options.destinationBucketArn, S3_BUCKET_ARN,
+    'the ARN of a bucket in another region or account, e.g. arn:aws:s3:::backups-offsite');
+  if (options.replicaKmsKeyArn === undefined) {
+    validator.report({ path: `${path}.replicaKmsKeyArn`, value: undefined, allowed: 'the ARN of a KMS key in the destination\'s region', reason: 'the backups are KMS-encrypted, so S3 replicates them only into a key it is told' }, []);
+  }
+  validator.matches(`${path}.replicaKmsKeyArn`, options.replicaKmsKeyArn, KMS_KEY_ARN,
+    'the ARN of a KMS key or alias in the destination\'s region, e.g. arn:aws:kms:eu-central-1:123456789012:key/…');
+  validator.matches(`${path}.destinationAccount`, options.destinationAccount, /^\d{12}$/, 'a 12-digit AWS account id');
+  validator.integer(`${path}.latencyAlarmMinutes`, options.latencyAlarmMinutes, 1, MAX_REPLICATION_LATENCY_ALARM_MINUTES, 'minutes');
+  if (validator.integer(`${path}.destinationExpirationDays`, options.destinationExpirationDays, 1, 36500, 'days')) {
+    const keeps = sourceKeepsDays(source.lifecycleRules);
+    const expires = options.destinationExpirationDays;
+    if (expires !== undefined && keeps !== undefined && !validator.isUnresolved(expires) && expires < keeps) {
+      validator.report({
+        path: `${path}.destinationExpirationDays`,
+        value: expires,
+        allowed: `at least ${keeps} days (the source keeps ${source.contents} ${keeps} days), or undefined (replicas never expire)`,
+        reason: 'the offsite copy would vanish before the source copy',
+      });
+    }
+  }
+  if (options.replicationTimeControl !== undefined && typeof options.replicationTimeControl !== 'boolean') {
+    validator.report({ path: `${path}.replicationTimeControl`, value: options.replicationTimeControl, allowed: 'true or false' });
+  }
+}
+
+/**
+ * Decides the offsite copy of a bucket whose options were checked ({@link checkBucketReplication}): one rule for every
+ * object (the whole bucket holds backups), KMS-encrypted objects included, delete markers never replicated, Replication
+ * Time Control and metrics, the replication role's action groups, the lifecycle of a created destination, and the alarms.
+ */
+export function planBucketReplication(options: BucketReplicationOptions, source: ReplicatedBucket): BucketReplicationPlan {
+  const rtc = options.replicationTimeControl ?? true;
+  const latencyMinutes = options.latencyAlarmMinutes ?? 15;
+  const prefix = source.alarmPrefix ?? { id: '', name: '' };
+  const metric = (metricName: string, statistic: string): MetricPlan => ({
+    namespace: 'AWS/S3',
+    metricName,
+    dimensions: {
+      SourceBucket: { resource: source.sourceBucket },
+      DestinationBucket: { resource: REPLICA_BUCKET_RESOURCE },
+      RuleId: REPLICATION_RULE_ID,
+    },
+    statistic,
+    periodSeconds: 300,
+  });
+  const replicasExpireDays = options.destinationExpirationDays ?? sourceKeepsDays(source.lifecycleRules);
+  return {
+    ruleId: REPLICATION_RULE_ID,
+    destinationBucketArn: options.destinationBucketArn,
+    replicaKmsKeyArn: options.replicaKmsKeyArn,
+    ...(options.destinationAccount !== undefined ? { destinationAccount: options.destinationAccount } : {}),
+    ...(rtc ? { replicationTimeMinutes: 15 } : {}),
+    metricsEventThresholdMinutes: 15,
+    roleGrants: replicationIamActions(options.destinationAccount !== undefined),
+    roleDescription: `S3 replication of ${source.contents} to the offsite bucket: reads new versions, writes replicas, never deletes`,
+    destinationLifecycleRules: [{
+      id: 'expire-replicas',
+      prefix: '',
+      ...(replicasExpireDays !== undefined ? { expirationDays: replicasExpireDays } : {}),
+      noncurrentVersionExpirationDays: 1,
+      abortIncompleteMultipartUploadDays: 7,
+    }],
+    // S3 publishes replication metrics only while object versions are being replicated: no data means nothing was
+    // pending and nothing failed, so silence is not a breach. Backups that stop arriving are the RPO alarms' job.
+    alarms: [
+      {
+        id: `${prefix.id}ReplicationFailedAlarm`,
+        name: `${prefix.name}replication-failed`,
+        description: `S3 could not replicate ${source.contents} to the offsite bucket (OperationsFailedReplication); `
+          + 'check the replication role, the replica key and the destination\'s policies',
+        metric: metric('OperationsFailedReplication', 'Sum'),
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+      },
+      {
+        id: `${prefix.id}ReplicationLatencyAlarm`,
+        name: `${prefix.name}replication-latency`,
+        description: `The offsite copy of ${source.contents} is more than ${latencyMinutes} minutes behind (ReplicationLatency)`,
+        metric: metric('ReplicationLatency', 'Maximum'),
+        threshold: latencyMinutes * 60,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+      },
+    ],
+  };
+}
+
+/** `AWS::S3::Bucket` `ReplicationConfiguration` of a plan, with the role's ARN (a string or a front end's token). */
+export function renderS3ReplicationConfiguration(plan: BucketReplicationPlan, roleArn: string): Record<string, unknown> {
+  return {
+    Role: roleArn,
+    Rules: [{
+      Id: plan.ruleId,
+      Priority: 0,
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      DeleteMarkerReplication: { Status: 'Disabled' },
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+      Destination: {
+        Bucket: plan.destinationBucketArn,
+        ...(plan.destinationAccount !== undefined ? { Account: plan.destinationAccount, AccessControlTranslation: { Owner: 'Destination' } } : {}),
+        EncryptionConfiguration: { ReplicaKmsKeyID: plan.replicaKmsKeyArn },
+        ...(plan.replicationTimeMinutes !== undefined ? { ReplicationTime: { Status: 'Enabled', Time: { Minutes: plan.replicationTimeMinutes } } } : {}),
+        Metrics: { Status: 'Enabled', EventThreshold: { Minutes: plan.metricsEventThresholdMinutes } },
+      },
+    }],
+  };
+}

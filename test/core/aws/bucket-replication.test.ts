@@ -1,0 +1,154 @@
+import {
+  REPLICATION_RULE_ID, planBucketReplication, planScheduledPgDump, planSelfHostedPitrArchive, renderS3ReplicationConfiguration,
+} from '../../../src/core/aws';
+import { BucketReplicationOptions, checkBucketReplication, ReplicatedBucket } from '../../../src/core/aws/bucket-replication';
+import { Validator } from '../../../src/core/policy/validation';
+
+const OFFSITE: BucketReplicationOptions = {
+  destinationBucketArn: 'arn:aws:s3:::orders-backups-offsite',
+  replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
+const SOURCE: ReplicatedBucket = {
+  path: 'replication',
+  contents: 'dumps',
+  lifecycleRules: [{ id: 'expire-dumps', prefix: 'pg-dumps/', expirationDays: 45 }],
+  sourceBucket: 'backup-bucket',
+};
+
+function problems(options: BucketReplicationOptions, source: ReplicatedBucket = SOURCE): string[] {
+  const validator = new Validator({ construct: 'Backups/Dump' });
+  checkBucketReplication(validator, options, source);
+  return validator.issues.map((issue) => `${issue.path} is ${JSON.stringify(issue.value)}; allowed: ${issue.allowed}`);
+}
+
+describe('the offsite copy of a backup bucket', () => {
+  const plan = planBucketReplication(OFFSITE, SOURCE);
+  const rule = (renderS3ReplicationConfiguration(plan, 'arn:aws:iam::123456789012:role/replication') as any).Rules[0];
+
+  test('replicates every object, KMS-encrypted ones included, into the replica key', () => {
+    expect(rule).toMatchObject({
+      Id: REPLICATION_RULE_ID,
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+      Destination: { Bucket: OFFSITE.destinationBucketArn, EncryptionConfiguration: { ReplicaKmsKeyID: OFFSITE.replicaKmsKeyArn } },
+    });
+  });
+
+  test('never replicates delete markers, and the role may not replicate deletes', () => {
+    expect(rule.DeleteMarkerReplication).toEqual({ Status: 'Disabled' });
+    const actions = plan.roleGrants.flatMap((group) => group.actions);
+    expect(actions).not.toContain('s3:ReplicateDelete');
+    expect(actions.filter((action) => /Delete/.test(action))).toEqual([]);
+  });
+
+  test('turns on Replication Time Control and replication metrics by default', () => {
+    expect(rule.Destination.ReplicationTime).toEqual({ Status: 'Enabled', Time: { Minutes: 15 } });
+    expect(rule.Destination.Metrics).toEqual({ Status: 'Enabled', EventThreshold: { Minutes: 15 } });
+  });
+
+  test('without Replication Time Control keeps the metrics the alarms read', () => {
+    const withoutRtc = renderS3ReplicationConfiguration(planBucketReplication({ ...OFFSITE, replicationTimeControl: false }, SOURCE), 'role') as any;
+    expect(withoutRtc.Rules[0].Destination.ReplicationTime).toBeUndefined();
+    expect(withoutRtc.Rules[0].Destination.Metrics.Status).toBe('Enabled');
+  });
+
+  test('hands replicas in another account to that account, and only then lets the role override the owner', () => {
+    expect(rule.Destination.Account).toBeUndefined();
+    expect(plan.roleGrants.flatMap((group) => group.actions)).not.toContain('s3:ObjectOwnerOverrideToBucketOwner');
+    const crossAccount = planBucketReplication({ ...OFFSITE, destinationAccount: '210987654321' }, SOURCE);
+    const destination = (renderS3ReplicationConfiguration(crossAccount, 'role') as any).Rules[0].Destination;
+    expect(destination).toMatchObject({ Account: '210987654321', AccessControlTranslation: { Owner: 'Destination' } });
+    expect(crossAccount.roleGrants.find((group) => group.resource === 'replication-destination-objects')!.actions)
+      .toEqual(['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner']);
+  });
+
+  test('the role reads the source and writes the destination, each group on its own kind of resource', () => {
+    expect(Object.fromEntries(plan.roleGrants.map((group) => [group.resource, group.actions]))).toEqual({
+      'replication-source-bucket': ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      'replication-source-objects': [
+        's3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging', 's3:GetObjectRetention', 's3:GetObjectLegalHold',
+      ],
+      'replication-source-key': ['kms:Decrypt'],
+      'replication-destination-objects': ['s3:ReplicateObject', 's3:ReplicateTags'],
+      'replication-destination-key': ['kms:Encrypt', 'kms:GenerateDataKey'],
+    });
+  });
+
+  test('alarms on any failed replication and on replication later than the latency limit, silence meaning nothing pending', () => {
+    const [failed, late] = plan.alarms;
+    expect(failed).toMatchObject({
+      metric: { namespace: 'AWS/S3', metricName: 'OperationsFailedReplication', statistic: 'Sum', dimensions: { RuleId: REPLICATION_RULE_ID } },
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    expect(late).toMatchObject({
+      metric: { metricName: 'ReplicationLatency', statistic: 'Maximum' },
+      threshold: 900,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
+    expect(planBucketReplication({ ...OFFSITE, latencyAlarmMinutes: 60 }, SOURCE).alarms[1].threshold).toBe(3600);
+  });
+
+  test('a created destination keeps replicas as long as the source keeps its backups, or as long as asked', () => {
+    expect(plan.destinationLifecycleRules[0].expirationDays).toBe(45);
+    expect(planBucketReplication({ ...OFFSITE, destinationExpirationDays: 400 }, SOURCE).destinationLifecycleRules[0].expirationDays).toBe(400);
+    expect(planBucketReplication(OFFSITE, { ...SOURCE, lifecycleRules: [] }).destinationLifecycleRules[0].expirationDays).toBeUndefined();
+  });
+});
+
+describe('bad replication options are refused with the prop, the value and the allowed range', () => {
+  const cases: Array<{ name: string; options: Partial<BucketReplicationOptions>; message: RegExp }> = [
+    { name: 'a destination that is not a bucket ARN', options: { destinationBucketArn: 'orders-offsite' }, message: /^replication\.destinationBucketArn is "orders-offsite"; allowed: the ARN of a bucket/ },
+    { name: 'a missing destination', options: { destinationBucketArn: undefined }, message: /^replication\.destinationBucketArn is undefined; allowed: the ARN of a bucket/ },
+    { name: 'a replica key that is not a KMS ARN', options: { replicaKmsKeyArn: 'alias/backups' }, message: /^replication\.replicaKmsKeyArn is "alias\/backups"; allowed: the ARN of a KMS key or alias in the destination's region/ },
+    { name: 'a missing replica key', options: { replicaKmsKeyArn: undefined }, message: /^replication\.replicaKmsKeyArn is undefined; allowed: the ARN of a KMS key in the destination's region/ },
+    { name: 'an account id of 11 digits', options: { destinationAccount: '21098765432' }, message: /^replication\.destinationAccount is "21098765432"; allowed: a 12-digit AWS account id/ },
+    { name: 'a latency alarm of 0 minutes', options: { latencyAlarmMinutes: 0 }, message: /^replication\.latencyAlarmMinutes is 0; allowed: an integer from 1 to 1440 minutes/ },
+    {
+      name: 'a destination that expires replicas before the source expires its backups',
+      options: { destinationExpirationDays: 30 },
+      message: /^replication\.destinationExpirationDays is 30; allowed: at least 45 days \(the source keeps dumps 45 days\), or undefined \(replicas never expire\)/,
+    },
+  ];
+  test.each(cases)('$name', ({ options, message }) => {
+    const found = problems({ ...OFFSITE, ...options } as BucketReplicationOptions);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  test('good options pass', () => {
+    expect(problems({ ...OFFSITE, destinationAccount: '210987654321', destinationExpirationDays: 45, latencyAlarmMinutes: 30 })).toEqual([]);
+  });
+});
+
+describe('the constructs plan the offsite copy of their buckets', () => {
+  test('a ScheduledPgDump with replication plans it with the dump lifecycle, its alarms among the construct\'s, and records it as protection', () => {
+    const plan = planScheduledPgDump({ postgresMajorVersion: 16, dump: { retentionDays: 45 }, replication: OFFSITE });
+    expect(plan.replication?.destinationLifecycleRules[0].expirationDays).toBe(45);
+    expect(plan.alarms.map((alarm) => alarm.id)).toEqual(expect.arrayContaining(['ReplicationFailedAlarm', 'ReplicationLatencyAlarm']));
+    expect(plan.alarms.find((alarm) => alarm.id === 'ReplicationFailedAlarm')!.metric).toMatchObject({ dimensions: { SourceBucket: { resource: 'backup-bucket' } } });
+    expect(plan.protection.replicatedTo).toBe(OFFSITE.destinationBucketArn);
+  });
+
+  test('a ScheduledPgDump refuses an offsite copy that expires before its dumps do, naming the prop', () => {
+    const replication = { ...OFFSITE, destinationExpirationDays: 10 };
+    expect(() => planScheduledPgDump({ postgresMajorVersion: 16, dump: { retentionDays: 45 }, replication }, { validation: { construct: 'Backups/Dump' } }))
+      .toThrow(/Backups\/Dump: replication\.destinationExpirationDays is 10; allowed: at least 45 days/);
+  });
+
+  test('a SelfHostedPitrArchive with replication plans it on the archive bucket, its alarms on the archive bucket', () => {
+    const plan = planSelfHostedPitrArchive({ clusterName: 'orders', postgresMajorVersion: 15, replication: OFFSITE });
+    expect(plan.bucket.replication?.destinationBucketArn).toBe(OFFSITE.destinationBucketArn);
+    expect(plan.bucket.replication?.roleDescription).toMatch(/the WAL archive of orders/);
+    const failed = plan.alarms.find((alarm) => alarm.id === 'ReplicationFailedAlarm')!;
+    expect(failed.metric).toMatchObject({ dimensions: { SourceBucket: { resource: 'archive-bucket' }, DestinationBucket: { resource: 'replica-bucket' } } });
+  });
+
+  test('without replication nothing is planned', () => {
+    expect(planScheduledPgDump({ postgresMajorVersion: 16 }).replication).toBeUndefined();
+    expect(planSelfHostedPitrArchive({ postgresMajorVersion: 15 }).bucket.replication).toBeUndefined();
+  });
+});
