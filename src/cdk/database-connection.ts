@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct, Node } from 'constructs';
+import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
 
 /** The environment variable the runner reads an RDS-style secret JSON from (`pg-backup --secret-env`'s default). */
 export const RUNNER_DATABASE_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
@@ -149,10 +150,13 @@ export class PostgresDatabase {
     this.port = port;
   }
 
-  /** Lets `peer` reach the database port (an ingress rule on the database's security group). */
-  public allowFrom(peer: ec2.IConnectable): void {
+  /**
+   * Lets `peer` reach the database port (an ingress rule on the database's security group).
+   * @param description the rule's description (default: the dump task's, `DATABASE_INGRESS_DESCRIPTION`)
+   */
+  public allowFrom(peer: ec2.IConnectable, description: string = DATABASE_INGRESS_DESCRIPTION): void {
     const port = typeof this.port === 'number' ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(5432);
-    this.connections.connections.allowFrom(peer, port, 'pg_dump from the scheduled backup task');
+    this.connections.connections.allowFrom(peer, port, description);
   }
 
   /** Lets `grantee` read the secret (and decrypt it with its key, if it has one). */

@@ -1,18 +1,68 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
-import { ecsTaskFailedDetail } from '../core/aws/scheduled-pg-dump';
+import { PlannedTaskSchedule, ecsTaskFailedDetail } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
 
 /** The EventBridge Scheduler expression of a planned schedule, in its time zone. */
 export function plannedScheduleExpression(schedule: EventBridgeSchedule): scheduler.ScheduleExpression {
   return scheduler.ScheduleExpression.expression(schedule.scheduleExpression, TimeZone.of(schedule.scheduleExpressionTimezone));
+}
+
+/** What every run of a planned task schedule starts: a Fargate task in private subnets, with the run's command. */
+export interface PlannedTaskScheduleTarget {
+  /** The cluster the task runs in. */
+  readonly cluster: ecs.ICluster;
+  /** The task started. */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The task's security group. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The task's subnets (private: the task gets no public IP). */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** The schedules' role. */
+  readonly role: iam.IRole;
+  /** Where a run that could not start goes. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** How often a start is retried, and for how long, seconds. */
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
+  /** The container whose command a run overrides, and the command of a run's database. */
+  readonly containerName: string;
+  readonly command: (database: string) => string[];
+}
+
+/** One schedule per planned run (`<idPrefix><index>`), each starting the target's task with its database's command. */
+export function renderPlannedTaskSchedules(
+  scope: Construct, idPrefix: string, schedule: PlannedTaskSchedule, target: PlannedTaskScheduleTarget,
+): scheduler.Schedule[] {
+  return schedule.runs.map((run) => new scheduler.Schedule(scope, `${idPrefix}${run.index}`, {
+    description: run.description,
+    schedule: plannedScheduleExpression(schedule),
+    timeWindow: scheduler.TimeWindow.off(),
+    target: new schedulerTargets.EcsRunFargateTask(target.cluster, {
+      taskDefinition: target.taskDefinition,
+      vpcSubnets: target.vpcSubnets,
+      securityGroups: [target.securityGroup],
+      assignPublicIp: false,
+      propagateTags: true,
+      role: target.role,
+      deadLetterQueue: target.deadLetterQueue,
+      retryAttempts: target.retryAttempts,
+      maxEventAge: Duration.seconds(target.maxEventAgeSeconds),
+      input: scheduler.ScheduleTargetInput.fromObject({
+        containerOverrides: [{ name: target.containerName, command: target.command(run.database) }],
+      }),
+    }),
+  }));
 }
 
 /**

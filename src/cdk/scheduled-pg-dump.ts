@@ -3,105 +3,36 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { PostgresDatabase } from './database-connection';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
 import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
-import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
+import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
+import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
+import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
 import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
-import { ScheduledPgDumpOptions, ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand, scheduledPruneCommand } from '../core/aws/scheduled-pg-dump';
+import { ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand, scheduledPruneCommand } from '../core/aws/scheduled-pg-dump';
 import { LogicalDumpPolicy } from '../core/policy/policy';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
 export { DUMP_CONTAINER_NAME } from '../core/aws/scheduled-pg-dump';
+export * from './scheduled-pg-dump-props';
 
 /**
  * Construct metadata type under which the constructs of this module record what they protect (database,
  * schedule, retention…), so tools reading a cloud assembly can report it without parsing templates.
  */
 export const PROTECTION_METADATA_TYPE = 'postgres-backup-constructs:protection';
-
-/** Props of {@link ScheduledPgDump}: the options every front end shares, and the CDK handles. */
-export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions {
-  /** The VPC the dump task runs in (it must reach the database, S3, ECR, CloudWatch Logs and Secrets Manager). */
-  readonly vpc: ec2.IVpc;
-  /** The database to dump: `PostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)` or `.fromSecret({...})`. */
-  readonly database: PostgresDatabase;
-  /**
-   * The bucket dumps are written to.
-   * @default - a bucket is created (see `BackupBucket`)
-   */
-  readonly bucket?: s3.IBucket;
-  /**
-   * The KMS key of the backups.
-   * @default - the given bucket's key, or a created key
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Server access logging of a created bucket, into a separate bucket (`true` creates it).
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean | s3.IBucket;
-  /**
-   * The one role allowed to delete backup objects; the bucket policy denies `s3:DeleteObject*` to all others.
-   * @default - nobody
-   */
-  readonly breakGlassRole?: iam.IRole;
-  /**
-   * The ECS cluster the dump task runs in.
-   * @default - a cluster with Container Insights is created in the VPC
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * Subnets of the task: private ones, since the task gets no public IP.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The runner image.
-   * @default - built from the package's `runner-image/Dockerfile` with the server's PostgreSQL major
-   */
-  readonly image?: ecs.ContainerImage;
-  /**
-   * How long the task logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * The topic failures and missed RPOs are sent to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopic?: sns.ITopic;
-  /**
-   * How long EventBridge Scheduler keeps trying to start a run.
-   * @default Duration.hours(1)
-   */
-  readonly maxEventAge?: Duration;
-  /**
-   * What happens to the created bucket and keys when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Encrypt every object of each dump with age to `recipients` (after compression); `identitySecret` is read by a
-   * `VerifyRestore` of these dumps, never by the dump task.
-   * @default - not encrypted (the bucket's KMS encryption only)
-   */
-  readonly encryption?: DumpEncryption;
-}
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a
@@ -157,6 +88,8 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     const plan = planScheduledPgDump(props, {
       databasePostgresMajorVersion: props.database.postgresMajorVersion,
       validation: cdkValidationOptions(this),
+      logRetentionDays: props.logRetention,
+      maxEventAge: props.maxEventAge && { path: 'maxEventAge', seconds: props.maxEventAge.toSeconds() },
     });
     this.plan = plan;
     this.dumpPolicy = plan.dump;
@@ -168,11 +101,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.encryption = props.encryption;
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
-    this.pruneTaskDefinition = plan.prune && new ecs.FargateTaskDefinition(this, 'PruneTask', {
-      cpu: plan.prune.task.cpu,
-      memoryLimitMiB: plan.prune.task.memoryLimitMiB,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
+    this.pruneTaskDefinition = plan.prune && createPlannedTaskDefinition(this, 'PruneTask', plan.prune.task);
     this.backupBucket = new BackupBucket(this, 'Backups', {
       pruneRole: this.pruneTaskDefinition?.taskRole,
       bucket: props.bucket,
@@ -189,26 +118,30 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     this.notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
     this.notificationTopic = this.notifications.topic;
 
-    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: plan.task.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
+    const image = props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion });
+    const location = `s3://${this.bucket.bucketName}/${this.prefix}`;
+    this.deadLetterQueue = createScheduleDeadLetterQueue(this);
+    const scheduleRole = createScheduleRole(this, plan.descriptions.scheduleRole);
+    const scheduled = (taskDefinition: ecs.FargateTaskDefinition, securityGroup: ec2.ISecurityGroup) => ({
+      cluster: this.cluster,
+      taskDefinition,
+      securityGroup,
+      role: scheduleRole,
+      deadLetterQueue: this.deadLetterQueue,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      retryAttempts: plan.schedule.retryAttempts,
+      maxEventAgeSeconds: plan.schedule.maxEventAgeSeconds,
+      containerName: plan.task.containerName,
     });
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: plan.task.cpu,
-      memoryLimitMiB: plan.task.memoryLimitMiB,
-      ephemeralStorageGiB: plan.task.ephemeralStorageGiB,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
+
+    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
     const wiring = props.database.runnerWiring();
-    const command = (database: string) => scheduledDumpCommand(plan, database, `s3://${this.bucket.bucketName}/${this.prefix}`, {
-      managed: props.database.managed, databaseUrl: wiring.databaseUrl,
-    });
+    const connection = { managed: props.database.managed, databaseUrl: wiring.databaseUrl };
+    const command = (database: string) => scheduledDumpCommand(plan, database, location, connection);
     this.taskDefinition.addContainer(plan.task.containerName, {
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
+      image,
       command: command(this.databaseNames[0]),
       secrets: wiring.secrets,
       ...(Object.keys(plan.task.environment).length > 0 ? { environment: { ...plan.task.environment } } : {}),
@@ -218,23 +151,25 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     if (plan.encryption) acknowledgePlainTaskEnvironment(this.taskDefinition, 'the age public keys the dumps are encrypted to');
     this.backupBucket.grantWriteBackups(this.taskDefinition.taskRole);
     acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
-    acknowledgeImagePull(this.taskDefinition);
+    this.securityGroup = this.taskSecurityGroup('TaskSecurityGroup', props, plan.descriptions.securityGroup, this.taskDefinition, scheduleRole);
+    props.database.allowFrom(this.securityGroup, plan.descriptions.databaseIngress);
+    this.schedules = renderPlannedTaskSchedules(this, 'Schedule', plan.schedule, { ...scheduled(this.taskDefinition, this.securityGroup), command });
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
-      vpc: props.vpc,
-      description: plan.descriptions.securityGroup,
-      allowAllOutbound: true,
-    });
-    props.database.allowFrom(this.securityGroup);
-
-    this.deadLetterQueue = createScheduleDeadLetterQueue(this);
-    const scheduleRole = createScheduleRole(this, plan.descriptions.scheduleRole);
-    acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, this.taskDefinition)]);
-    this.schedules = this.renderTaskSchedules('Schedule', plan.schedule, {
-      plan, props, scheduleRole, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup, command,
-    });
-
-    this.pruneSchedules = this.pruneTaskDefinition ? this.renderPrune(plan, this.pruneTaskDefinition, props, scheduleRole) : [];
+    this.pruneSchedules = [];
+    if (plan.prune && this.pruneTaskDefinition) {
+      const prune = plan.prune;
+      this.pruneTaskDefinition.addContainer(plan.task.containerName, {
+        image,
+        command: scheduledPruneCommand(plan, this.databaseNames[0], location),
+        logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: prune.task.logStreamPrefix }),
+      });
+      this.backupBucket.grantPruneBackups(this.pruneTaskDefinition.taskRole);
+      acknowledgeWildcards(this.pruneTaskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
+      const securityGroup = this.taskSecurityGroup('PruneSecurityGroup', props, prune.descriptions.securityGroup, this.pruneTaskDefinition, scheduleRole);
+      this.pruneSchedules = renderPlannedTaskSchedules(this, 'PruneSchedule', prune.schedule, {
+        ...scheduled(this.pruneTaskDefinition, securityGroup), command: (database) => scheduledPruneCommand(plan, database, location),
+      });
+    }
 
     this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
       { 'dead-letter-queue': this.deadLetterQueue.queueName, ...this.backupBucket.replicationMetricResources() });
@@ -251,7 +186,6 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       databaseNames: [...plan.protection.databaseNames],
     });
   }
-
   /**
    * A metric of the runner, for one database.
    * @param metricName `BackupSucceeded`, `BackupFailed`, `BackupBytes`, `BackupDurationSeconds` or `BackupRows`
@@ -301,58 +235,16 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     });
   }
 
-  /** The prune task's container, role grants and schedules: one run per database on the retention's own schedule. */
-  private renderPrune(
-    plan: ScheduledPgDumpPlan, taskDefinition: ecs.FargateTaskDefinition, props: ScheduledPgDumpProps, scheduleRole: iam.Role,
-  ): scheduler.Schedule[] {
-    const prune = plan.prune!;
-    const location = `s3://${this.bucket.bucketName}/${this.prefix}`;
-    taskDefinition.addContainer(plan.task.containerName, {
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
-      command: scheduledPruneCommand(plan, this.databaseNames[0], location),
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: prune.task.logStreamPrefix }),
-    });
-    this.backupBucket.grantPruneBackups(taskDefinition.taskRole);
-    acknowledgeWildcards(taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
+  /**
+   * The security group of a scheduled task (no inbound traffic), and what its role, execution role and the schedules'
+   * role are granted on wildcards by design.
+   */
+  private taskSecurityGroup(
+    id: string, props: ScheduledPgDumpProps, description: string, taskDefinition: ecs.FargateTaskDefinition, scheduleRole: iam.IRole,
+  ): ec2.SecurityGroup {
     acknowledgeImagePull(taskDefinition);
     acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, taskDefinition)]);
-    const securityGroup = new ec2.SecurityGroup(this, 'PruneSecurityGroup', { vpc: props.vpc, description: prune.descriptions.securityGroup, allowAllOutbound: true });
-    return this.renderTaskSchedules('PruneSchedule', prune.schedule, {
-      plan, props, scheduleRole, taskDefinition, securityGroup, command: (database) => scheduledPruneCommand(plan, database, location),
-    });
-  }
-
-  /**
-   * One schedule per planned run, each starting `taskDefinition` in the cluster with the run's command for its
-   * database: the dump schedules and the prune schedules differ only in these.
-   */
-  private renderTaskSchedules(idPrefix: string, schedule: NonNullable<ScheduledPgDumpPlan['prune']>['schedule'], target: {
-    readonly plan: ScheduledPgDumpPlan;
-    readonly props: ScheduledPgDumpProps;
-    readonly scheduleRole: iam.Role;
-    readonly taskDefinition: ecs.FargateTaskDefinition;
-    readonly securityGroup: ec2.ISecurityGroup;
-    readonly command: (database: string) => string[];
-  }): scheduler.Schedule[] {
-    return schedule.runs.map((run) => new scheduler.Schedule(this, `${idPrefix}${run.index}`, {
-      description: run.description,
-      schedule: plannedScheduleExpression(schedule),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.EcsRunFargateTask(this.cluster, {
-        taskDefinition: target.taskDefinition,
-        vpcSubnets: target.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [target.securityGroup],
-        assignPublicIp: false,
-        propagateTags: true,
-        role: target.scheduleRole,
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: target.plan.schedule.retryAttempts,
-        maxEventAge: target.props.maxEventAge ?? Duration.hours(1),
-        input: scheduler.ScheduleTargetInput.fromObject({
-          containerOverrides: [{ name: target.plan.task.containerName, command: target.command(run.database) }],
-        }),
-      }),
-    }));
+    return new ec2.SecurityGroup(this, id, { vpc: props.vpc, description, allowAllOutbound: true });
   }
 
   /** Lets `grantee` read the dumps: objects under the prefix, listing that prefix, decrypting with the key. */

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { TEST_RUNNER_IMAGE, databaseStack, minimalDumpProps } from './stacks';
@@ -43,6 +43,12 @@ describe('a validation error names the construct path and the prop as the user w
       }),
       line: 'Backups/NightlyDump: dump.retentionDays is 30; allowed: at least 56 days (twice the longest class of dump.retention) '
         + '(with dump.retention the prune task deletes dumps and retentionDays is only the bucket lifecycle\'s safety net, which must never delete what a class keeps)',
+    },
+    {
+      name: 'ScheduledPgDump: an event age EventBridge Scheduler does not keep',
+      construct: 'Backups/NightlyDump',
+      build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), maxEventAge: Duration.hours(25) }),
+      line: 'Backups/NightlyDump: maxEventAge is 90000; allowed: an integer from 60 to 86400 seconds',
     },
     {
       name: 'ScheduledPgDump: an entry of a list inside dump',

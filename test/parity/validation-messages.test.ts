@@ -1,6 +1,7 @@
 import * as rds from '@pulumi/aws/rds';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cdk from '../../src/cdk';
+import { ScheduledPgDumpOptions } from '../../src/core/aws/scheduled-pg-dump';
 import { BackupTier } from '../../src/core/policy/backup-tier';
 import * as pulumiAws from '../../src/pulumi/aws';
 import { databaseStack, minimalDumpProps } from '../cdk/stacks';
@@ -23,8 +24,60 @@ function pulumiInstance(): rds.Instance {
   });
 }
 
+/** One set of bad options of `ScheduledPgDump`: the options every front end shares, and a database that tells its version or not. */
+interface DumpCase {
+  readonly name: string;
+  readonly options: Omit<ScheduledPgDumpOptions, 'encryption'>;
+  readonly encryptionRecipients?: string[];
+  /** The database does not tell its major version. */
+  readonly versionless?: boolean;
+}
+
+/** Bad options of `ScheduledPgDump`, one class of mistake each. */
+const dumpCases: DumpCase[] = [
+  { name: 'a prefix with a leading and a trailing "/"', options: { prefix: '/pg-dumps/' } },
+  { name: 'a task of 300 CPU units, 100 MiB and 500 GiB of storage', options: { cpu: 300, memoryLimitMiB: 100, ephemeralStorageGiB: 500 } },
+  { name: 'a memory size Fargate does not offer with the CPU', options: { cpu: 256, memoryLimitMiB: 4096 } },
+  { name: '200 retry attempts', options: { retryAttempts: 200 } },
+  { name: 'PostgreSQL 9', options: { postgresMajorVersion: 9 } },
+  { name: 'no major version where the database does not tell it', options: {}, versionless: true },
+  { name: 'an RPO of 169 hours', options: { rpoHours: 169 } },
+  { name: 'a weekly dump with no RPO, whose derived RPO a CloudWatch alarm cannot watch', options: { dump: { schedule: { expression: '0 2 * * 0' } } } },
+  { name: 'jobs with a custom-format dump and gzip level 12', options: { dump: { format: 'custom', jobs: 4, compression: 'gzip:12' } } },
+  { name: 'an Object Lock longer than the retention', options: { dump: { retentionDays: 7 }, objectLock: { days: 30 } } },
+  { name: 'encryption to something that is not an age public key', options: {}, encryptionRecipients: ['ssh-rsa AAAA'] },
+  { name: 'encryption to no recipient', options: {}, encryptionRecipients: [] },
+  { name: 'an empty metric namespace', options: { metricNamespace: '' } },
+  { name: 'a metric namespace AWS reserves', options: { metricNamespace: 'AWS/Backup' } },
+];
+
 /** The same bad options, built in each front end: the lines of both errors must be the same. */
 const cases: Array<{ name: string; cdk: () => unknown; pulumi: () => unknown }> = [
+  ...dumpCases.map(({ name, options, encryptionRecipients, versionless }) => ({
+    name: `ScheduledPgDump with ${name}`,
+    cdk: () => {
+      const { stack, vpc, instance } = databaseStack();
+      const database = versionless
+        ? cdk.PostgresDatabase.fromSecret({ secret: instance.secret!, connections: instance })
+        : cdk.PostgresDatabase.fromInstance(instance);
+      return new cdk.ScheduledPgDump(stack, 'Dump', {
+        vpc,
+        database,
+        image: CDK_IMAGE,
+        databaseNames: ['orders'],
+        ...options,
+        ...(encryptionRecipients ? { encryption: { recipients: encryptionRecipients } } : {}),
+      });
+    },
+    pulumi: () => new pulumiAws.ScheduledPgDump('dump', {
+      ...NETWORK,
+      image: IMAGE,
+      database: versionless ? pulumiAws.PostgresDatabase.fromSecret({ secretArn: SECRET }) : PULUMI_DATABASE,
+      databaseNames: ['orders'],
+      ...options,
+      ...(encryptionRecipients ? { encryption: { recipients: encryptionRecipients } } : {}),
+    }),
+  })),
   {
     name: 'ScheduledPgDump with a dump kept 0 days, 0 jobs, an RPO of 2 hours and bad database names',
     cdk: () => {

@@ -1,3 +1,5 @@
+import { Validator } from '../policy/validation';
+
 /** A resource of the plan a metric dimension names (a dead-letter queue's name, a state machine's ARN): each front end fills in its own handle. */
 export interface PlannedResourceReference {
   /** The planned resource, e.g. `dead-letter-queue`. */
@@ -53,6 +55,14 @@ export interface AlarmPlan {
 
 /** The namespace the runner publishes its metrics in unless told otherwise. */
 export const DEFAULT_METRIC_NAMESPACE = 'PostgresBackup';
+
+/** What CloudWatch takes as a namespace of custom metrics (`AWS/` is reserved for AWS's own). */
+export const METRIC_NAMESPACE_PATTERN = /^(?!AWS\/)[A-Za-z0-9._\-/#:]{1,255}$/;
+
+/** Checks a namespace the runner or a drill publishes metrics in, reported at `path`; an unset one is the default. */
+export function checkMetricNamespace(validator: Validator, path: string, namespace: string | undefined): void {
+  validator.matches(path, namespace, METRIC_NAMESPACE_PATTERN, 'a CloudWatch namespace: 1-255 of letters, digits and . _ - / # :, not starting with AWS/');
+}
 
 /** The longest RPO a CloudWatch alarm can watch: its evaluation range is at most 7 days. */
 export const MAX_ALARM_RPO_HOURS = 168;

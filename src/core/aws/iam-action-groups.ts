@@ -77,6 +77,22 @@ export const SCHEDULED_TASK_IAM_ACTIONS: readonly IamActionGroup<ScheduledTaskRe
   { resource: 'dead-letter-queue', actions: ['sqs:SendMessage'], reason: 'keep a run that could not start' },
 ];
 
+/** The resources ECS acts on with a task's execution role when it starts the task. */
+export type TaskExecutionResourceKind =
+  /** The task's log group (its log streams, `arn:aws:logs:…:log-group:name:*`). */
+  | 'task-log-group'
+  /** The database secret the container gets as secrets. */
+  | 'database-secret'
+  /** The customer managed key of that secret, when it has one. */
+  | 'database-secret-key';
+
+/** What a task's execution role may do: write the task's log streams, read the database secret and decrypt it. */
+export const TASK_EXECUTION_IAM_ACTIONS: readonly IamActionGroup<TaskExecutionResourceKind>[] = [
+  { resource: 'task-log-group', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], reason: 'write the task\'s logs' },
+  { resource: 'database-secret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], reason: 'hand the database secret to the container' },
+  { resource: 'database-secret-key', actions: ['kms:Decrypt'], reason: 'decrypt that secret' },
+];
+
 /** The resources a host archiving WAL, or a restore reading the archive, acts on. */
 export type WalArchiveResourceKind =
   /** Objects under the WAL and base-backup prefixes of the archive. */
@@ -119,3 +135,8 @@ export const WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS: readonly IamActionGroup
     reason: 'write the archive block and archiver configuration at boot',
   },
 ];
+
+/** The actions `groups` grant on one kind of resource, in the order the groups list them. */
+export function actionsOnResource<Kind extends string>(groups: readonly IamActionGroup<Kind>[], resource: Kind): string[] {
+  return groups.filter((group) => group.resource === resource).flatMap((group) => group.actions);
+}

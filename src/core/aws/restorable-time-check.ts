@@ -1,3 +1,4 @@
+import { checkMetricNamespace } from './alarm-plan';
 import { AslResource, StateMachineDefinition } from './state-machines/asl';
 import { listPlaceholders } from './state-machines/definition-substitutions';
 import { DrillIamActionGroup } from './state-machines/drill-iam-actions';
@@ -52,8 +53,7 @@ export interface RestorableTimeCheckStateMachine {
 export function restorableTimeCheck(options: RestorableTimeCheckOptions = {}): RestorableTimeCheckStateMachine {
   const validator = new Validator();
   validator.oneOf('source', options.source, ['instance', 'aurora-cluster']);
-  validator.matches('metricNamespace', options.metricNamespace, /^(?!AWS\/)[A-Za-z0-9._\-/#:]{1,255}$/,
-    'a CloudWatch namespace: 1-255 of letters, digits and . _ - / # :, not starting with AWS/');
+  checkMetricNamespace(validator, 'metricNamespace', options.metricNamespace);
   validator.integer('apiCallTimeoutSeconds', options.apiCallTimeoutSeconds, 5, 300, 'seconds');
   validator.throwIfInvalid();
 

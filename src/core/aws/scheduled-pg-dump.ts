@@ -1,8 +1,12 @@
-import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, deadLetterQueueMetric, runnerMetric } from './alarm-plan';
+import {
+  AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, checkMetricNamespace, deadLetterQueueMetric,
+  runnerMetric,
+} from './alarm-plan';
 import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
 import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
+  TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
 } from './iam-action-groups';
 import { ResolvedBackupRetentionPolicy, resolveBackupRetention } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
@@ -12,13 +16,22 @@ import { DumpEncryptionOptions, checkDumpEncryption, dumpEncryptionEnvironment }
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { BackupPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
-import { renderEventBridgeSchedule } from '../policy/schedule';
+import { EventBridgeSchedule, renderEventBridgeSchedule } from '../policy/schedule';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator } from '../policy/validation';
 import { runnerDumpArgv, runnerPruneArgv } from '../postgres/runner-argv';
 
 /** Name of the runner container in the dump task definition. */
 export const DUMP_CONTAINER_NAME = 'runner';
+
+/** Days the task logs are kept unless told otherwise (CDK's `RetentionDays.THREE_MONTHS`). */
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+
+/** How long EventBridge Scheduler keeps trying to start a run unless told otherwise, seconds. */
+export const DEFAULT_MAX_EVENT_AGE_SECONDS = 3600;
+
+/** How the dump task is let through to the database, as its security group rule says. */
+export const DATABASE_INGRESS_DESCRIPTION = 'pg_dump from the scheduled backup task';
 
 /** The key prefix of the dumps unless told otherwise. */
 export const DEFAULT_DUMP_PREFIX = 'pg-dumps';
@@ -127,6 +140,22 @@ export interface ScheduledPgDumpEnvironment {
   readonly databasePostgresMajorVersion?: number;
   /** How values are checked: unresolved values (tokens, outputs) and the construct that messages name. */
   readonly validation?: ValidationOptions;
+  /**
+   * Days the task logs are kept, as the front end's prop gives them.
+   * @default DEFAULT_LOG_RETENTION_DAYS
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * How long EventBridge Scheduler keeps trying to start a run, as the front end's prop (`path`) gives it, in seconds.
+   * @default - DEFAULT_MAX_EVENT_AGE_SECONDS
+   */
+  readonly maxEventAge?: { readonly path: string; readonly seconds: number };
+}
+
+/** One task schedule of a plan: an EventBridge Scheduler expression, its time zone, one run per database. */
+export interface PlannedTaskSchedule extends EventBridgeSchedule {
+  /** One run per database. */
+  readonly runs: readonly ScheduledDumpRun[];
 }
 
 /** One schedule of a `ScheduledPgDump`: one database. */
@@ -146,11 +175,7 @@ export interface ScheduledPrunePlan {
   /** The Fargate task: small, no database access. */
   readonly task: { readonly cpu: number; readonly memoryLimitMiB: number; readonly logStreamPrefix: string };
   /** EventBridge Scheduler: its own expression and time zone, one run per database. */
-  readonly schedule: {
-    readonly scheduleExpression: string;
-    readonly scheduleExpressionTimezone: string;
-    readonly runs: readonly ScheduledDumpRun[];
-  };
+  readonly schedule: PlannedTaskSchedule;
   /** What its role may do, by resource kind: read, list and delete under the prefix, nothing else. */
   readonly roleGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
   /** Descriptions of its resources. */
@@ -184,6 +209,8 @@ export interface ScheduledPgDumpPlan {
     /** pg_dump is stopped cleanly on SIGTERM; the runner then aborts the upload and writes no manifest. */
     readonly stopTimeoutSeconds: number;
     readonly logStreamPrefix: string;
+    /** Days the task logs are kept. */
+    readonly logRetentionDays: number;
     /** The runner container's plain environment: the age recipients when dumps are encrypted (public keys only). */
     readonly environment: Readonly<Record<string, string>>;
   };
@@ -192,13 +219,8 @@ export interface ScheduledPgDumpPlan {
    * @default - not encrypted
    */
   readonly encryption?: { readonly recipients: readonly string[] };
-  /** EventBridge Scheduler: the expression, its time zone, the retries, one run per database. */
-  readonly schedule: {
-    readonly scheduleExpression: string;
-    readonly scheduleExpressionTimezone: string;
-    readonly retryAttempts: number;
-    readonly runs: readonly ScheduledDumpRun[];
-  };
+  /** EventBridge Scheduler: the expression, its time zone, one run per database; the retries and event age of every schedule. */
+  readonly schedule: PlannedTaskSchedule & { readonly retryAttempts: number; readonly maxEventAgeSeconds: number };
   /** Descriptions of the resources, as the console shows them. */
   readonly descriptions: {
     readonly securityGroup: string;
@@ -206,6 +228,7 @@ export interface ScheduledPgDumpPlan {
     readonly taskRole: string;
     readonly executionRole: string;
     readonly taskFailedRule: string;
+    readonly databaseIngress: string;
   };
   /** How a failed task is named in its notification (`<subject> failed: <task> stopped …`). */
   readonly taskFailureSubject: string;
@@ -213,6 +236,8 @@ export interface ScheduledPgDumpPlan {
   readonly scheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
   /** What the dump task's role may do, by resource kind: write and tag new backups, read and list them; never delete. */
   readonly taskRoleGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
+  /** What the tasks' execution role may do, by resource kind, where the framework does not grant it itself. */
+  readonly executionRoleGrants: readonly IamActionGroup<TaskExecutionResourceKind>[];
   /**
    * The prune task, when `dump.retention` is set.
    * @default - none: dumps expire by the bucket lifecycle's `retentionDays`
@@ -266,6 +291,7 @@ export function checkScheduledPgDumpOptions(validator: Validator, options: Sched
   validator.integer('retryAttempts', options.retryAttempts, 0, 185);
   const prefix = options.prefix ?? DEFAULT_DUMP_PREFIX;
   validator.matches('prefix', prefix, S3_PREFIX_PATTERN, S3_PREFIX_ALLOWED);
+  checkMetricNamespace(validator, 'metricNamespace', options.metricNamespace);
   checkDumpEncryption(validator, options.encryption);
   // The bucket's lifecycle is checked once the policy itself is valid, so no problem is reported twice.
   const lifecycleChecked = validator.issues.length === 0 && !validator.isUnresolved(options.dump);
@@ -293,6 +319,8 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
   const checked = withPostgresMajorVersion(options, environment);
   const validator = new Validator(validation);
   checkScheduledPgDumpOptions(validator, checked);
+  // The front ends' own props for the same two settings: EventBridge Scheduler keeps an event from 1 minute to 24 hours.
+  if (environment.maxEventAge) validator.integer(environment.maxEventAge.path, environment.maxEventAge.seconds, 60, 86_400, 'seconds');
   validator.throwIfInvalid();
 
   const resolved = resolveBackupPolicy(backupPolicyOf(options), validation);
@@ -328,12 +356,14 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       containerName: DUMP_CONTAINER_NAME,
       stopTimeoutSeconds: 30,
       logStreamPrefix: 'dump',
+      logRetentionDays: environment.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
       environment: dumpEncryptionEnvironment(options.encryption),
     },
     ...(options.encryption ? { encryption: { recipients: [...options.encryption.recipients] } } : {}),
     schedule: {
       ...schedule,
       retryAttempts: options.retryAttempts ?? 3,
+      maxEventAgeSeconds: environment.maxEventAge?.seconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS,
       runs: databaseNames.map((database, index) => ({ index, database, description: `pg_dump of ${database} to s3 ${prefix}/` })),
     },
     descriptions: {
@@ -342,10 +372,12 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       taskRole: 'pg_dump task: write new dumps under its prefix, nothing else',
       executionRole: 'Starts the pg_dump task: its logs and the database secret',
       taskFailedRule: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
+      databaseIngress: DATABASE_INGRESS_DESCRIPTION,
     },
     taskFailureSubject: 'A scheduled pg_dump task',
     scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,
+    executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
     ...(dump.retention ? { prune: planPrune(resolveBackupRetention(dump.retention), databaseNames, prefix, metricNamespace) } : {}),
     ...(replication ? { replication } : {}),
     alarms: [

@@ -7,20 +7,21 @@ import * as sqs from '@pulumi/aws/sqs';
 import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
-import { BackupBucket, ExistingBucket } from './backup-bucket';
+import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
-import { PostgresDatabase } from './postgres-database';
+import { createPlannedTaskSchedules } from './planned-task-schedules';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
+import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { createSchedulerRole } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import {
-  ScheduledPgDumpOptions, ScheduledPgDumpPlan, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf,
-  scheduledPruneCommand,
+  ScheduledPgDumpPlan, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf, scheduledPruneCommand,
   withPostgresMajorVersion,
 } from '../../core/aws/scheduled-pg-dump';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
@@ -28,81 +29,8 @@ import { LogicalDumpPolicy } from '../../core/policy/policy';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';
-export { DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
-
-/** Days task logs are kept unless told otherwise (CDK's `RetentionDays.THREE_MONTHS`). */
-export const DEFAULT_LOG_RETENTION_DAYS = 90;
-
-/** Props of {@link ScheduledPgDump}: the options every front end shares, and the Pulumi handles. */
-export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions {
-  /** Id of the VPC the dump task runs in (it must reach the database, S3, ECR, CloudWatch Logs and Secrets Manager). */
-  readonly vpcId: pulumi.Input<string>;
-  /** Subnets of the task: private ones with egress, since the task gets no public IP. */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** The database to dump: `PostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)` or `.fromSecret({...})`. */
-  readonly database: PostgresDatabase;
-  /**
-   * The runner image (`runner-image/Dockerfile` of this package built with the server's PostgreSQL major), e.g. an ECR
-   * image URI. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild` for building it in the program.
-   */
-  readonly image: pulumi.Input<string>;
-  /**
-   * An existing bucket dumps are written to.
-   * @default - a bucket is created (see `BackupBucket`)
-   */
-  readonly bucket?: ExistingBucket;
-  /**
-   * ARN of the KMS key of the backups.
-   * @default - the given bucket's key, or a created key
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
-  /**
-   * Server access logging of a created bucket into a separate bucket: `true` creates it, a name uses an existing one.
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean | pulumi.Input<string>;
-  /**
-   * ARN of the one role allowed to delete backup objects; the bucket policy denies `s3:DeleteObject*` to all others.
-   * @default - nobody
-   */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
-  /**
-   * The ECS cluster the dump task runs in.
-   * @default - a cluster with Container Insights is created
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
-   * Days the task logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * ARN of the topic failures and missed RPOs are sent to; its policy must let EventBridge publish.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
-  /**
-   * ARN of the KMS key of a given topic.
-   * @default - none
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * How long EventBridge Scheduler keeps trying to start a run, in seconds.
-   * @default 3600
-   */
-  readonly maxEventAgeSeconds?: number;
-  /**
-   * Keep the created bucket and keys when the stack is destroyed (CDK's `RemovalPolicy.RETAIN`).
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
-  /**
-   * Encrypt every object of each dump with age to `recipients` (after compression); `identitySecretArn` is read by a
-   * `VerifyRestore` of these dumps, never by the dump task.
-   * @default - not encrypted (the bucket's KMS encryption only)
-   */
-  readonly encryption?: DumpEncryption;
-}
+export { DEFAULT_LOG_RETENTION_DAYS, DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
+export * from './scheduled-pg-dump-props';
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a Fargate
@@ -173,6 +101,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     const environment = {
       databasePostgresMajorVersion: props.database.postgresMajorVersion,
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
+      logRetentionDays: props.logRetentionDays,
+      maxEventAge: props.maxEventAgeSeconds === undefined ? undefined : { path: 'maxEventAgeSeconds', seconds: props.maxEventAgeSeconds },
     };
     const options = scheduledPgDumpOptionsOf(props);
     // The names, schedule and retention decide which resources exist, so they are checked before any is registered; only
@@ -192,10 +122,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     const child = { parent: this };
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
-    this.pruneRole = plan.prune && new iam.Role(`${name}-prune-role`, {
-      description: plan.prune.descriptions.taskRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
+    this.pruneRole = plan.prune && createTaskRole(`${name}-prune-role`, plan.prune.descriptions.taskRole, this);
     this.backupBucket = new BackupBucket(`${name}-backups`, {
       pruneRoleArn: this.pruneRole?.arn,
       bucket: props.bucket,
@@ -220,56 +147,40 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.notificationTopicKeyArn = notifications.topicKeyArn;
 
     this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: plan.task.logRetentionDays }, child);
+    const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: aws.region, streamPrefix });
 
-    this.taskRole = new iam.Role(`${name}-task-role`, {
-      description: plan.descriptions.taskRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
+    this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
     new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(this.backupBucket.writeStatements(this.prefix)) }, child);
-    const wiring = props.database.runnerWiring();
-    this.executionRole = new iam.Role(`${name}-execution-role`, {
-      description: plan.descriptions.executionRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
+    this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: this.executionRole.id,
-      policy: policyDocument(executionStatements(logGroup, props.database)),
+      policy: policyDocument(grantStatements(plan.executionRoleGrants, {
+        'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
+        'database-secret': { resources: props.database.secretArn },
+        ...(props.database.secretKmsKeyArn ? { 'database-secret-key': { resources: props.database.secretKmsKeyArn } } : {}),
+      })),
     }, child);
 
+    const wiring = props.database.runnerWiring();
     const command = (database: string): pulumi.Output<string[]> => pulumi.all([this.dumpLocation, wiring.databaseUrl])
       .apply(([to, databaseUrl]) => scheduledDumpCommand(plan, database, to, { managed: props.database.managed, databaseUrl }));
-    this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
+    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
       family: `${name}-pg-dump`,
-      cpu: String(plan.task.cpu),
-      memory: String(plan.task.memoryLimitMiB),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: plan.task.ephemeralStorageGiB === undefined ? undefined : { sizeInGib: plan.task.ephemeralStorageGiB },
+      size: plan.task,
       taskRoleArn: this.taskRole.arn,
       executionRoleArn: this.executionRole.arn,
-      containerDefinitions: pulumi.jsonStringify([{
+      container: {
         name: plan.task.containerName,
         image: props.image,
-        essential: true,
         command: command(this.databaseNames[0]),
-        secrets: Object.entries(wiring.secrets).map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })),
-        ...(Object.keys(plan.task.environment).length > 0
-          ? { environment: Object.entries(plan.task.environment).map(([variable, value]) => ({ name: variable, value })) } : {}),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': logGroup.name, 'awslogs-region': aws.region, 'awslogs-stream-prefix': plan.task.logStreamPrefix },
-        },
-        stopTimeout: plan.task.stopTimeoutSeconds,
-      }]),
-    }, child);
-
-    this.securityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
-      vpcId: props.vpcId,
-      description: plan.descriptions.securityGroup,
-      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-    }, child);
+        secrets: wiring.secrets,
+        environment: plan.task.environment,
+        logs: logs(plan.task.logStreamPrefix),
+        stopTimeoutSeconds: plan.task.stopTimeoutSeconds,
+      },
+    }, this);
+    this.securityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, plan.descriptions.securityGroup, this);
     if (props.database.securityGroupId !== undefined) {
       new vpc.SecurityGroupIngressRule(`${name}-database-ingress`, {
         securityGroupId: props.database.securityGroupId,
@@ -277,34 +188,25 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
         ipProtocol: 'tcp',
         fromPort: props.database.port,
         toPort: props.database.port,
-        description: 'pg_dump from the scheduled backup task',
+        description: plan.descriptions.databaseIngress,
       }, child);
     }
 
-    const pruneTaskDefinition = this.pruneRole && plan.prune && new ecs.TaskDefinition(`${name}-prune-task`, {
+    const prune = plan.prune;
+    const pruneCommand = (database: string) => this.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
+    this.pruneTaskDefinition = prune && this.pruneRole && createPlannedTaskDefinition(`${name}-prune-task`, {
       family: `${name}-pg-backup-prune`,
-      cpu: String(plan.prune.task.cpu),
-      memory: String(plan.prune.task.memoryLimitMiB),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      size: prune.task,
       taskRoleArn: this.pruneRole.arn,
       executionRoleArn: this.executionRole.arn,
-      containerDefinitions: pulumi.jsonStringify([{
-        name: plan.task.containerName,
-        image: props.image,
-        essential: true,
-        command: this.dumpLocation.apply((location) => scheduledPruneCommand(plan, this.databaseNames[0], location)),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': logGroup.name, 'awslogs-region': aws.region, 'awslogs-stream-prefix': plan.prune.task.logStreamPrefix },
-        },
-      }]),
-    }, child);
-    this.pruneTaskDefinition = pruneTaskDefinition;
+      container: {
+        name: plan.task.containerName, image: props.image, command: pruneCommand(this.databaseNames[0]), logs: logs(prune.task.logStreamPrefix),
+      },
+    }, this);
     if (this.pruneRole) {
       new iam.RolePolicy(`${name}-prune-policy`, { role: this.pruneRole.id, policy: policyDocument(this.backupBucket.pruneStatements(this.prefix)) }, child);
     }
+    const taskDefinitions = [this.taskDefinition, ...(this.pruneTaskDefinition ? [this.pruneTaskDefinition] : [])];
 
     this.deadLetterQueue = createDeadLetterQueue(name, this);
     this.schedulerRole = createSchedulerRole(name, this, aws, grantStatements(plan.scheduleRoleGrants, {
@@ -312,51 +214,33 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
         resources: [this.taskRole.arn, this.executionRole.arn, ...(this.pruneRole ? [this.pruneRole.arn] : [])],
         condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
-      'ecs-task-definition': { resources: pruneTaskDefinition ? [this.taskDefinition.arn, pruneTaskDefinition.arn] : this.taskDefinition.arn },
+      'ecs-task-definition': { resources: taskDefinitions.length > 1 ? taskDefinitions.map((task) => task.arn) : this.taskDefinition.arn },
       'ecs-task': { resources: pulumi.interpolate`arn:${aws.partition}:ecs:${aws.region}:${aws.account}:task/${this.cluster.name}/*` },
       'dead-letter-queue': { resources: this.deadLetterQueue.arn },
     }), plan.descriptions.scheduleRole);
-    // The dump and prune schedules differ only in their id, runs, task, security group and command.
-    const taskSchedules = (
-      id: string, schedule: PlannedTaskSchedule,
-      taskDefinitionArn: pulumi.Input<string>, securityGroupId: pulumi.Input<string>, runCommand: (database: string) => pulumi.Input<string[]>,
-    ) => schedule.runs.map((run) => new scheduler.Schedule(`${name}-${id}-${run.index}`, {
-      description: run.description,
-      scheduleExpression: schedule.scheduleExpression,
-      scheduleExpressionTimezone: schedule.scheduleExpressionTimezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.cluster.arn,
-        roleArn: this.schedulerRole.arn,
-        deadLetterConfig: { arn: this.deadLetterQueue.arn },
-        retryPolicy: { maximumRetryAttempts: plan.schedule.retryAttempts, maximumEventAgeInSeconds: props.maxEventAgeSeconds ?? 3600 },
-        ecsParameters: {
-          taskDefinitionArn,
-          launchType: 'FARGATE',
-          propagateTags: 'TASK_DEFINITION',
-          networkConfiguration: { subnets: props.subnetIds, securityGroups: [securityGroupId], assignPublicIp: false },
-        },
-        input: pulumi.jsonStringify({ containerOverrides: [{ name: plan.task.containerName, command: runCommand(run.database) }] }),
-      },
-    }, child));
-    this.schedules = taskSchedules('schedule', plan.schedule, this.taskDefinition.arn, this.securityGroup.id, command);
-
-    const prune = plan.prune;
-    const pruneSecurityGroup = prune && new ec2.SecurityGroup(`${name}-prune-sg`, {
-      vpcId: props.vpcId,
-      description: prune.descriptions.securityGroup,
-      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-    }, child);
-    const pruneCommand = (database: string) => this.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
-    this.pruneSchedules = !prune || !pruneTaskDefinition || !pruneSecurityGroup ? []
-      : taskSchedules('prune-schedule', prune.schedule, pruneTaskDefinition.arn, pruneSecurityGroup.id, pruneCommand);
+    const target = {
+      clusterArn: this.cluster.arn,
+      subnetIds: props.subnetIds,
+      roleArn: this.schedulerRole.arn,
+      deadLetterQueueArn: this.deadLetterQueue.arn,
+      retryAttempts: plan.schedule.retryAttempts,
+      maxEventAgeSeconds: plan.schedule.maxEventAgeSeconds,
+      containerName: plan.task.containerName,
+    };
+    this.schedules = createPlannedTaskSchedules(`${name}-schedule`, plan.schedule, {
+      ...target, taskDefinitionArn: this.taskDefinition.arn, securityGroupId: this.securityGroup.id, command,
+    }, this);
+    const pruneSecurityGroup = prune && createTaskSecurityGroup(`${name}-prune-sg`, props.vpcId, prune.descriptions.securityGroup, this);
+    this.pruneSchedules = !prune || !this.pruneTaskDefinition || !pruneSecurityGroup ? []
+      : createPlannedTaskSchedules(`${name}-prune-schedule`, prune.schedule, {
+        ...target, taskDefinitionArn: this.pruneTaskDefinition.arn, securityGroupId: pruneSecurityGroup.id, command: pruneCommand,
+      }, this);
 
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
       description: plan.descriptions.taskFailedRule,
-      taskDefinitionArns: [this.taskDefinition.arn, ...(pruneTaskDefinition ? [pruneTaskDefinition.arn] : [])],
+      taskDefinitionArns: taskDefinitions.map((task) => task.arn),
       topicArn: this.notificationTopicArn,
       subject: plan.taskFailureSubject,
     });
@@ -381,16 +265,4 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public drillResultStatements(): PolicyStatement[] {
     return this.backupBucket.drillResultStatements(this.prefix);
   }
-}
-
-/** What the dump and prune schedules have in common: an expression, its time zone, one run per database. */
-type PlannedTaskSchedule = NonNullable<ScheduledPgDumpPlan['prune']>['schedule'];
-
-/** The task execution role's statements: write its log streams, read the database secret (and decrypt it). */
-function executionStatements(logGroup: cloudwatch.LogGroup, database: PostgresDatabase): PolicyStatement[] {
-  return [
-    { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-    { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: database.secretArn },
-    ...(database.secretKmsKeyArn ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: database.secretKmsKeyArn }] : []),
-  ];
 }

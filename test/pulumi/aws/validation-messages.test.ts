@@ -46,6 +46,12 @@ describe('a validation error names the resource and the prop as the user wrote i
       line: 'nightly-dump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
     },
     {
+      name: 'ScheduledPgDump: an event age EventBridge Scheduler does not keep',
+      construct: 'nightly-dump',
+      build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, maxEventAgeSeconds: 30 }),
+      line: 'nightly-dump: maxEventAgeSeconds is 30; allowed: an integer from 60 to 86400 seconds',
+    },
+    {
       name: 'ScheduledPgDump: an entry of a list inside dump',
       construct: 'nightly-dump',
       build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { tables: ['orders', ' '] } }),

@@ -1,6 +1,7 @@
 import { StateMachineDefinition } from './asl';
 import { DrillIamActionGroup } from './drill-iam-actions';
 import { Validator } from '../../policy/validation';
+import { checkMetricNamespace } from '../alarm-plan';
 
 /**
  * Placeholders the drill definitions contain, by role. Each front end fills them (CDK `definitionSubstitutions`,
@@ -130,12 +131,7 @@ export function resolveRestoreDrillOptions(options: RestoreDrillOptions, validat
   validator.integer('taskTimeoutMarginSeconds', options.taskTimeoutMarginSeconds, 0, 86_400, 'seconds');
   validator.integer('apiCallTimeoutSeconds', options.apiCallTimeoutSeconds, 5, 3600, 'seconds');
   validator.integer('executionTimeoutSeconds', options.executionTimeoutSeconds, 60, MAX_TIMEOUT_SECONDS, 'seconds');
-  validator.matches(
-    'metricNamespace',
-    options.metricNamespace,
-    /^(?!AWS\/)[A-Za-z0-9._\-/#:]{1,255}$/,
-    'a CloudWatch namespace: 1-255 of letters, digits and . _ - / # :, not starting with AWS/',
-  );
+  checkMetricNamespace(validator, 'metricNamespace', options.metricNamespace);
   if (options.runnerCommand !== undefined && !validator.isUnresolved(options.runnerCommand) && options.runnerCommand.length === 0) {
     validator.report({ path: 'runnerCommand', value: options.runnerCommand, allowed: 'at least the executable, e.g. ["pg-backup"]' });
   }

@@ -1,0 +1,25 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
+
+/** The size of a planned Fargate task. */
+export interface PlannedTaskSize {
+  /** CPU units. */
+  readonly cpu: number;
+  /** Memory, MiB. */
+  readonly memoryLimitMiB: number;
+  /**
+   * Ephemeral storage, GiB.
+   * @default - Fargate's 20 GiB
+   */
+  readonly ephemeralStorageGiB?: number;
+}
+
+/** A Fargate task definition of the planned size, on the platform the runner image is built for (Linux, x86-64). */
+export function createPlannedTaskDefinition(scope: Construct, id: string, size: PlannedTaskSize): ecs.FargateTaskDefinition {
+  return new ecs.FargateTaskDefinition(scope, id, {
+    cpu: size.cpu,
+    memoryLimitMiB: size.memoryLimitMiB,
+    ephemeralStorageGiB: size.ephemeralStorageGiB,
+    runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+  });
+}

@@ -1,0 +1,171 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import {
+  BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, SCHEDULED_TASK_IAM_ACTIONS,
+  WAL_ARCHIVE_RESTORE_IAM_ACTIONS, actionsOnResource, walArchiveIamActions,
+} from '../core/aws/iam-action-groups';
+import type { DrillIamActionGroup, DrillResourceKind } from '../core/aws/state-machines';
+
+/**
+ * The wildcards the roles of this module's constructs hold by design, each with the only actions allowed there (core's
+ * action groups for that kind of resource) and the reason a reviewer reads beside the acknowledged finding.
+ */
+
+/**
+ * A wildcard a role needs by design: the resource it is granted on (an ARN with a `*`, or `*` for actions without
+ * resource-level permissions), the only actions allowed there, and why.
+ */
+export interface ReviewedWildcard {
+  /** The resource as granted, e.g. `bucket.arnForObjects('pg-dumps/*')`, or `*`. */
+  readonly resource: string;
+  /** The actions granted on it; a statement on the resource with any other action keeps the finding. */
+  readonly actions: readonly string[];
+  /** A condition key every statement on the resource must use, e.g. `cloudwatch:namespace`. */
+  readonly conditionKey?: string;
+  /** Why the resource cannot be named more narrowly. */
+  readonly reason: string;
+}
+
+/** `ecr:GetAuthorizationToken`, which an execution role needs to pull an image from ECR and which has no resource. */
+export const IMAGE_PULL_WILDCARD: ReviewedWildcard = {
+  resource: '*',
+  actions: ['ecr:GetAuthorizationToken'],
+  reason: 'ecr:GetAuthorizationToken, which ECS needs to pull the image from ECR, has no resource-level permissions; the '
+    + 'other statements of the role name the repository, the log group and the secrets.',
+};
+
+/** What a Step Functions state machine with execution logs and X-Ray tracing is given by aws-cdk-lib on `*`. */
+export const STATE_MACHINE_LOGS_AND_TRACING_WILDCARDS: readonly ReviewedWildcard[] = [
+  {
+    resource: '*',
+    actions: [
+      'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+    ],
+    reason: 'Log delivery of the state machine\'s execution logs: CloudWatch Logs delivery actions have no resource-level permissions.',
+  },
+  {
+    resource: '*',
+    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+    reason: 'X-Ray tracing of the state machine: these actions have no resource-level permissions.',
+  },
+];
+
+/** `cloudwatch:PutMetricData`, which has no resource, held to one namespace by its condition. */
+export const METRICS_WILDCARD: ReviewedWildcard = {
+  resource: '*',
+  actions: ['cloudwatch:PutMetricData'],
+  conditionKey: 'cloudwatch:namespace',
+  reason: 'cloudwatch:PutMetricData has no resource-level permissions; a cloudwatch:namespace condition holds it to one namespace.',
+};
+
+/**
+ * Why a restore drill's state machine is granted a wildcard for a kind of resource (the kinds core names for its
+ * actions), and the condition key that narrows it; kinds not listed here are granted on named resources only.
+ */
+const DRILL_WILDCARD_REASONS: Partial<Record<DrillResourceKind, { reason: string; conditionKey?: string }>> = {
+  'ecs-task': { reason: 'Describe, stop and tag only the tasks of the drill\'s cluster: a task ARN exists only once the drill has started it.' },
+  'ecs-cluster-condition': {
+    reason: 'ecs:ListTasks has no resource-level permissions; an ecs:cluster condition holds it to the drill\'s cluster.',
+    conditionKey: 'ecs:cluster',
+  },
+  'cloudwatch-namespace-condition': METRICS_WILDCARD,
+  'rds-snapshots': {
+    reason: 'Describe and restore snapshots of the account: automated and AWS Backup snapshot names are generated per backup '
+      + '(rds:<id>-<date>, awsbackup:job-<id>), and the drill lists them filtered by the source database.',
+  },
+  'rds-scratch-instances': {
+    reason: 'Create, tag, poll and delete only scratch instances whose identifier starts with the drill\'s prefix; each '
+      + 'drill names its instance after the execution, so the name is not known in advance.',
+  },
+  'rds-scratch-clusters': {
+    reason: 'Restore into and delete only scratch clusters whose identifier starts with the drill\'s prefix, named after the execution.',
+  },
+};
+
+/**
+ * The wildcards of a restore drill's state machine role: those aws-cdk-lib adds for execution logs and tracing, and,
+ * per action group of core's drill, the group's actions on the resources it was scoped to, where that kind of
+ * resource can only be named by a pattern.
+ */
+export function drillRoleWildcards(
+  groups: readonly DrillIamActionGroup[], resourcesOf: (kind: DrillResourceKind) => readonly string[] | undefined,
+): ReviewedWildcard[] {
+  const wildcards: ReviewedWildcard[] = [...STATE_MACHINE_LOGS_AND_TRACING_WILDCARDS];
+  for (const group of groups) {
+    const why = DRILL_WILDCARD_REASONS[group.resource];
+    if (why === undefined) continue;
+    for (const resource of resourcesOf(group.resource) ?? []) {
+      wildcards.push({ resource, actions: group.actions, conditionKey: why.conditionKey, reason: why.reason });
+    }
+  }
+  return wildcards;
+}
+
+/**
+ * What EventBridge Scheduler needs to start a task with its schedule's tags: `ecs:TagResource` on the tasks of the one
+ * cluster (`task/<cluster>/*`, written as the `EcsRunFargateTask` target writes it), whose ARNs exist only once started.
+ */
+export function scheduledTasksWildcard(cluster: ecs.ICluster, taskDefinition: ecs.TaskDefinition): ReviewedWildcard {
+  return {
+    resource: `arn:${cluster.stack.partition}:ecs:${cluster.env.region}:${taskDefinition.env.account}:task/${cluster.clusterName}/*`,
+    actions: actionsOnResource(SCHEDULED_TASK_IAM_ACTIONS, 'ecs-task'),
+    reason: 'EventBridge Scheduler tags the tasks it starts, in the one cluster only: a task ARN exists only once the task has started.',
+  };
+}
+
+/**
+ * The objects under a backup prefix: every backup gets a new key (database, time stamp, run), so a role that writes or
+ * reads backups is granted `<prefix>/*`.
+ * @param access `write` for the dump task (put, tag, abort its own uploads, check that a key is new), `read` for restores,
+ * `drill-results` for a drill writing its result beside the backups, `prune` for the prune task
+ */
+export function backupObjectsWildcard(objects: string, access: 'write' | 'read' | 'drill-results' | 'prune'): ReviewedWildcard {
+  if (access === 'drill-results') {
+    return {
+      resource: objects,
+      actions: actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'drill-results'),
+      reason: 'A restore drill writes its result beside the backups it restored, one new key per drill (its time), under one prefix only.',
+    };
+  }
+  if (access === 'prune') {
+    return {
+      resource: objects,
+      actions: actionsOnResource(BACKUP_PRUNE_IAM_ACTIONS, 'backup-objects'),
+      reason: 'The prune task reads the manifests and deletes the backups retention lets go, under its own prefix only; every backup has '
+        + 'a new key, so the objects cannot be named in advance. The bucket policy denies deletion to every other principal.',
+    };
+  }
+  return access === 'write'
+    ? {
+      resource: objects,
+      actions: actionsOnResource(BACKUP_WRITE_IAM_ACTIONS, 'backup-objects'),
+      reason: 'The dump task writes (and checks that a key is new) only under its own prefix; every backup has a new key, so '
+        + 'the objects cannot be named in advance. The bucket policy denies deletion to every principal.',
+    }
+    : {
+      resource: objects,
+      actions: actionsOnResource(BACKUP_READ_IAM_ACTIONS, 'backup-objects'),
+      reason: 'Read-only access to the backups under one prefix; every backup has a new key, so the objects cannot be named in advance.',
+    };
+}
+
+/**
+ * The objects of a WAL archive: the archiver names one object per WAL segment and per base-backup file as it writes it.
+ * @param access `archive` for the database hosts (with `delete` when the archiver expires its own backups), `restore` for drills
+ */
+export function walArchiveWildcards(objects: readonly string[], access: 'archive' | 'restore', withDelete = false): ReviewedWildcard[] {
+  return objects.map((resource) => access === 'archive'
+    ? {
+      resource,
+      actions: actionsOnResource(walArchiveIamActions(withDelete), 'archive-objects'),
+      reason: 'The archiver on the database host writes one object per WAL segment and per base-backup file, named as it '
+        + 'archives them, under its own prefixes only'
+        + (withDelete ? '; it deletes there (its own expiry) and nowhere else: the bucket policy denies deletion to every other principal.' : '.'),
+    }
+    : {
+      resource,
+      actions: actionsOnResource(WAL_ARCHIVE_RESTORE_IAM_ACTIONS, 'archive-objects'),
+      reason: 'The recovery reads (no write, no delete) the WAL and base backups of the one archive it restores; their keys '
+        + 'are created as the host archives, so they cannot be named in advance.',
+    });
+}

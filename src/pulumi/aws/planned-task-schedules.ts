@@ -1,0 +1,50 @@
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as pulumi from '@pulumi/pulumi';
+import { PlannedTaskSchedule } from '../../core/aws/scheduled-pg-dump';
+
+/** What every run of a planned task schedule starts: a Fargate task in private subnets, with the run's command. */
+export interface PlannedTaskScheduleTarget {
+  /** ARN of the cluster the task runs in. */
+  readonly clusterArn: pulumi.Input<string>;
+  /** ARN of the task definition started. */
+  readonly taskDefinitionArn: pulumi.Input<string>;
+  /** The task's subnets (private: the task gets no public IP) and security group. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly securityGroupId: pulumi.Input<string>;
+  /** ARN of the schedules' role. */
+  readonly roleArn: pulumi.Input<string>;
+  /** ARN of the queue a run that could not start goes to. */
+  readonly deadLetterQueueArn: pulumi.Input<string>;
+  /** How often a start is retried, and for how long, seconds. */
+  readonly retryAttempts: number;
+  readonly maxEventAgeSeconds: number;
+  /** The container whose command a run overrides, and the command of a run's database. */
+  readonly containerName: string;
+  readonly command: (database: string) => pulumi.Input<string[]>;
+}
+
+/** One schedule per planned run (`<name>-<index>`), each starting the target's task with its database's command. */
+export function createPlannedTaskSchedules(
+  name: string, schedule: PlannedTaskSchedule, target: PlannedTaskScheduleTarget, parent: pulumi.Resource,
+): scheduler.Schedule[] {
+  return schedule.runs.map((run) => new scheduler.Schedule(`${name}-${run.index}`, {
+    description: run.description,
+    scheduleExpression: schedule.scheduleExpression,
+    scheduleExpressionTimezone: schedule.scheduleExpressionTimezone,
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: target.clusterArn,
+      roleArn: target.roleArn,
+      deadLetterConfig: { arn: target.deadLetterQueueArn },
+      retryPolicy: { maximumRetryAttempts: target.retryAttempts, maximumEventAgeInSeconds: target.maxEventAgeSeconds },
+      ecsParameters: {
+        taskDefinitionArn: target.taskDefinitionArn,
+        launchType: 'FARGATE',
+        propagateTags: 'TASK_DEFINITION',
+        networkConfiguration: { subnets: target.subnetIds, securityGroups: [target.securityGroupId], assignPublicIp: false },
+      },
+      input: pulumi.jsonStringify({ containerOverrides: [{ name: target.containerName, command: target.command(run.database) }] }),
+    },
+  }, { parent }));
+}
