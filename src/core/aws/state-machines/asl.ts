@@ -113,6 +113,8 @@ export interface AslChoiceRule {
   readonly StringEquals?: string;
   /** Number at least this. */
   readonly NumericGreaterThanEquals?: number;
+  /** Number at most this. */
+  readonly NumericLessThanEquals?: number;
   /** Number below the number at this path. */
   readonly NumericLessThanPath?: string;
   /** Timestamp later than the timestamp at this path. */

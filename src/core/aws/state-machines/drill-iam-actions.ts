@@ -31,6 +31,10 @@ export type DrillResourceKind =
   | 'rds-restored'
   /** `backup:PutRestoreValidationResult`, which names no resource: `*`. */
   | 'backup-restore-jobs'
+  /** The dumps' `latest` pointers and manifests (`arn:aws:s3:::bucket/<prefix>/*`), read to size a scratch instance. */
+  | 'dump-objects'
+  /** The master user secrets RDS creates for scratch instances it manages the password of (`arn:aws:secretsmanager:…:secret:rds!db-*`). */
+  | 'rds-managed-secrets'
   /** Drill results beside the backups (`arn:aws:s3:::bucket/<prefix>/<database>/drills/*`). */
   | 'drill-result-objects';
 
@@ -169,3 +173,22 @@ export function mergeIamActionGroups(...groups: (readonly DrillIamActionGroup[])
 export function allIamActions(groups: readonly DrillIamActionGroup[]): string[] {
   return [...new Set(groups.flatMap((group) => group.actions))].sort();
 }
+
+/**
+ * Creating an empty scratch RDS instance sized from the dump's manifest, with a master password RDS keeps in Secrets
+ * Manager (so it never passes through the drill's state), and deleting it.
+ */
+export const RDS_SCRATCH_INSTANCE_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  { resource: 'dump-objects', actions: ['s3:GetObject'], reason: 'read the latest pointer and the manifest of the dump, to size the scratch instance' },
+  {
+    resource: 'rds-scratch-instances',
+    actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+    reason: 'create, tag, poll and delete the scratch instance',
+  },
+  { resource: 'rds-subnet-group', actions: ['rds:CreateDBInstance'], reason: 'place the scratch instance in the drill subnet group' },
+  {
+    resource: 'rds-managed-secrets',
+    actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+    reason: 'RDS creates the scratch instance\'s master user secret in the caller\'s name (ManageMasterUserPassword)',
+  },
+];

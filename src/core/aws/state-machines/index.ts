@@ -8,6 +8,7 @@ export * from './dump-restore-drill';
 export * from './pitr-restore-drill';
 export * from './snapshot-restore-drill';
 export * from './point-in-time-restore-drill';
+export * from './scratch-rds-dump-restore-drill';
 export { ScratchDatabaseStateName } from './scratch-database-states';
 export type { ScratchDatabaseDrillOptions } from './scratch-database-states';
 export * from './fleet-dump-restore-drill';

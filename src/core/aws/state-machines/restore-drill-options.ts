@@ -24,6 +24,10 @@ export const DrillPlaceholder = {
   SECURITY_GROUPS: 'SecurityGroups',
   /** Where the dumps are (`s3://bucket/prefix`), passed to `pg-backup verify --from`. */
   DUMP_LOCATION: 'DumpLocation',
+  /** Bucket of the dumps, whose `latest` pointer and manifest a drill into a scratch RDS instance reads to size it. */
+  DUMP_BUCKET: 'DumpBucket',
+  /** Key prefix of the dumps in that bucket (no trailing `/`). */
+  DUMP_PREFIX: 'DumpPrefix',
   /** The scratch PostgreSQL the dump is restored into, passed to `pg-backup verify --target-url` (no password: the task reads it from its secrets). */
   TARGET_URL: 'TargetUrl',
   /** Identifier of the RDS DB instance or Aurora cluster whose snapshots are restored. */
