@@ -5,6 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -33,6 +34,11 @@ export interface PitrDrillProps extends PitrDrillOptions {
   readonly cluster?: ecs.ICluster;
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: string;
+  /**
+   * The repository's cipher pass, injected by the execution role into the variable pgBackRest reads it from.
+   * @default - the repository is not encrypted by pgBackRest
+   */
+  readonly cipherPass?: { readonly environmentVariable: string; readonly secret: secretsmanager.ISecret };
   /** PostgreSQL major of the archived cluster. */
   readonly postgresMajorVersion: number;
   /**
@@ -93,6 +99,8 @@ export class PitrDrill extends Construct {
         PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
         ...Object.fromEntries(plan.environment.map(({ name, value }) => [name, value])),
       },
+      // Injected by the execution role, which alone may read it: the drill's own role cannot.
+      ...(props.cipherPass ? { secrets: { [props.cipherPass.environmentVariable]: ecs.Secret.fromSecretsManager(props.cipherPass.secret) } } : {}),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'drill-pitr' }),
     });
     props.grantRestore(this.taskDefinition.taskRole);

@@ -73,9 +73,11 @@ export class SelfHostedPitrArchive extends Construct {
   public readonly alarms: readonly cloudwatch.Alarm[];
   /** The drill, when configured. */
   public readonly drill?: PitrDrill;
+  private readonly props: SelfHostedPitrArchiveProps;
 
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
     super(scope, id);
+    this.props = props;
     const plan = planSelfHostedPitrArchive(selfHostedPitrArchiveOptionsOf(props), { validation: cdkValidationOptions(this) });
     this.plan = plan;
     this.pitr = plan.pitr;
@@ -109,6 +111,7 @@ export class SelfHostedPitrArchive extends Construct {
       this.grantArchive(this.instanceRole);
       acknowledgeWildcards(this.instanceRole, walArchiveWildcards(this.archive.objectArns(), 'archive', plan.archiverDeletes));
       this.grantReadConfiguration(this.instanceRole);
+      this.grantReadEncryptionSecret(this.instanceRole);
       this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
     }
 
@@ -130,6 +133,8 @@ export class SelfHostedPitrArchive extends Construct {
         image: props.drill.image,
         notificationTopic: this.notificationTopic,
         grantRestore: (grantee) => this.grantRestore(grantee),
+        ...(plan.encryption?.drillEnvironmentVariable && props.encryption
+          ? { cipherPass: { environmentVariable: plan.encryption.drillEnvironmentVariable, secret: props.encryption.secret } } : {}),
       });
       acknowledgeWildcards(this.drill.taskDefinition.taskRole, walArchiveWildcards(this.archive.objectArns(), 'restore'));
       this.drill.node.addMetadata(PROTECTION_METADATA_TYPE, plan.drill.protection);
@@ -159,6 +164,21 @@ export class SelfHostedPitrArchive extends Construct {
   }
 
   /**
+   * Lets `grantee` (a host's role) read the secret holding the repository's pass or key, and decrypt it with its key;
+   * does nothing when the archive is not encrypted by the archiver.
+   */
+  public grantReadEncryptionSecret(grantee: iam.IGrantable): void {
+    const encryption = this.plan.encryption;
+    const secret = this.props.encryption?.secret;
+    if (!encryption || !secret) return;
+    // A secret's ARN ends in six random characters, which a partial ARN (an imported name) lacks.
+    grantPlannedActions(grantee, encryption.readSecret, {
+      'encryption-secret': { resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`] },
+    }, 'SelfHostedPitrArchive');
+    secret.encryptionKey?.grantDecrypt(grantee);
+  }
+
+  /**
    * The recovery settings of a restore to `target` on a host (core's renderer with this archive's repository and
    * archiver): `restore_command`, the target, and the `recovery.signal` step.
    */
@@ -168,7 +188,8 @@ export class SelfHostedPitrArchive extends Construct {
 
   /**
    * Shell commands for EC2 user data (run as root): install the archiver, write its configuration and the archive
-   * block from the SSM parameters, a heartbeat timer that commits an empty transaction every minute so a quiet
+   * block from the SSM parameters, the repository's pass or key from its secret into a file only `postgres` reads
+   * (when encrypted), a heartbeat timer that commits an empty transaction every minute so a quiet
    * server still ships a segment within `archive_timeout` (which the drill and the RPO alarm rely on), and the
    * CloudWatch agent's embedded-metric listener the archive check reports through. The host needs the AWS CLI, the
    * CloudWatch agent and `pg-backup` (`npm install -g postgres-backup-constructs`, Node 20 or later) installed.
@@ -178,6 +199,7 @@ export class SelfHostedPitrArchive extends Construct {
       region: Stack.of(this).region,
       postgresqlConf: this.postgresqlConfParameter.parameterName,
       archiverConf: this.archiverConfParameter?.parameterName,
+      encryptionSecretArn: this.props.encryption?.secret.secretArn,
     });
   }
 

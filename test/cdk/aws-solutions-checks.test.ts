@@ -301,6 +301,24 @@ const configurations: Configuration[] = [
       drill: { vpc: stack.vpc, verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'] } },
     })];
   }],
+  ['SelfHostedPitrArchive with pgBackRest encrypting its repository with a pass from a secret, and a PITR drill', (app) => {
+    const stack = new UserStack(app, 'User');
+    const pass = secretsmanager.Secret.fromSecretCompleteArn(stack, 'CipherPass', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-cipher-AbCdEf');
+    return [new SelfHostedPitrArchive(stack, 'OrdersArchive', {
+      clusterName: 'orders',
+      postgresMajorVersion: 15,
+      createInstanceRole: true,
+      drill: { vpc: stack.vpc },
+      encryption: { secret: pass },
+    })];
+  }],
+  ['SelfHostedPitrArchive with WAL-G encrypting with a libsodium key from a secret', (app) => {
+    const stack = new UserStack(app, 'User');
+    const key = secretsmanager.Secret.fromSecretCompleteArn(stack, 'LibsodiumKey', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-key-AbCdEf');
+    return [new SelfHostedPitrArchive(stack, 'OrdersArchive', {
+      clusterName: 'orders', postgresMajorVersion: 15, pitr: { archiver: 'wal-g' }, createInstanceRole: true, encryption: { secret: key, keyEncoding: 'base64' },
+    })];
+  }],
   ['SelfHostedPitrArchive with WAL-G under a prefix, Object Lock and lifecycle expiry', (app) => {
     const stack = new UserStack(app, 'User');
     return [new SelfHostedPitrArchive(stack, 'OrdersArchive', {

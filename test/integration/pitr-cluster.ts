@@ -43,6 +43,11 @@ export interface PitrClusterOptions {
    * @default 'orders'
    */
   readonly stanza?: string;
+  /**
+   * Encrypt the repository (`repo1-cipher-type=aes-256-cbc`) with this `repo1-cipher-pass`, written into the file.
+   * @default - not encrypted
+   */
+  readonly cipherPass?: string;
 }
 
 /** A throwaway cluster that archives WAL with pgBackRest, configured only with the rendered `postgresql.conf` block and `pgbackrest.conf`. */
@@ -99,6 +104,7 @@ export async function startPitrCluster(options: PitrClusterOptions): Promise<Pit
     repository,
     pitr,
     s3Keys: options.s3Keys,
+    ...(options.cipherPass !== undefined ? { cipherType: 'aes-256-cbc' as const, cipherPass: options.cipherPass } : {}),
     pgPath: pg.dataDir,
     pgPort: pg.port,
     pgSocketPath: pg.socketDir,

@@ -12,7 +12,7 @@ import * as cdk from '../../src/cdk';
 import { BackupTier } from '../../src/core/policy/backup-tier';
 import { BackupPlanPolicy, LogicalDumpPolicy, PitrPolicy, VerificationPolicy } from '../../src/core/policy/policy';
 import * as pulumiAws from '../../src/pulumi/aws';
-import { databaseStack } from '../cdk/stacks';
+import { actionsOf, databaseStack } from '../cdk/stacks';
 import { AwsMockEngine, installAwsMocks, valueOf } from '../pulumi/aws/aws-mocks';
 
 /** The one policy both front ends are given. */
@@ -41,6 +41,7 @@ const RUNNER_IMAGE = 'example.com/pg-backup:16';
 const AGE_RECIPIENTS = ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'];
 const AGE_IDENTITY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-age-identity-AbCdEf';
 const FLEET_BUCKET = 'fleet-backups-parity';
+const PITR_CIPHER_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-archive-cipher-pass-AbCdEf';
 const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
 /** A point-in-time drill of the same instance: an hour ago plus up to 30 random minutes, its recovery point bounded. */
 const POINT_IN_TIME_DRILL = {
@@ -93,6 +94,7 @@ beforeAll(async () => {
     pitr: PITR,
     createInstanceRole: true,
     drill: { vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) },
+    encryption: { secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'ArchiveCipherPass', PITR_CIPHER_SECRET_ARN) },
   });
   new cdk.PostgresBackupBlueprint(stack, 'Fleet', {
     vpc,
@@ -160,6 +162,7 @@ beforeAll(async () => {
     pitr: PITR,
     createInstanceRole: true,
     drill: { ...network, verification: VERIFICATION, image: RUNNER_IMAGE },
+    encryption: { secretArn: PITR_CIPHER_SECRET_ARN },
   });
   const pulumiPitrDrill = pulumiArchive.drill!;
   // The fleet's database has a name of its own: the runbook names it, and the mocks would name it by reference.
@@ -576,6 +579,24 @@ describe('SelfHostedPitrArchive: CDK and Pulumi', () => {
     const parameterNames = /\/postgres-backup\/orders\/(pgbackrest|postgresql)\.conf(?= --query)/g;
     expect(pulumiUserData.map((command) => command.replace(parameterNames, '<ref>'))).toEqual(cdkUserData);
     expect(cdkUserData.some((command) => command.includes('amazon-cloudwatch-agent-ctl'))).toBe(true);
+  });
+
+  test('the repository is encrypted alike: the hosts\' role and the drill\'s execution role, and no other, read the cipher pass', () => {
+    const readsPass = (statements: any[]) => statements.filter((statement) => JSON.stringify(statement.Resource).includes('cipher-pass'));
+    const cdkHostReads = readsPass(cfnRoleStatements(cfnResources('AWS::IAM::Role', 'ArchiveInstanceRole')[0].id));
+    expect(permissions(readsPass(pulumiRoleStatements('archive-instance-role')))).toEqual(permissions(cdkHostReads));
+    expect(cdkHostReads.flatMap((statement) => actionsOf(statement))).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    const cdkDrillReads = readsPass(cfnRoleStatements(cfnRoleId('ArchiveDrillTaskExecutionRole')));
+    expect(permissions(readsPass(pulumiRoleStatements('archive-pitr-drill-execution-role')))).toEqual(permissions(cdkDrillReads));
+    expect(cdkDrillReads).toHaveLength(1);
+    expect(readsPass(cfnRoleStatements(cfnRoleId('ArchiveDrillTaskTaskRole')))).toEqual([]);
+    expect(readsPass(pulumiRoleStatements('archive-pitr-drill-task-role'))).toEqual([]);
+
+    const cdkContainer = cfnResources('AWS::ECS::TaskDefinition', 'ArchiveDrillTask')[0].properties.ContainerDefinitions[0];
+    const pulumiContainer = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'archive-pitr-drill-task').inputs.containerDefinitions)[0];
+    expect(pulumiContainer.secrets).toEqual(cdkContainer.Secrets.map((secret: any) => ({ name: secret.Name, valueFrom: secret.ValueFrom })));
+    expect(cdkContainer.Secrets).toEqual([{ Name: 'PGBACKREST_REPO1_CIPHER_PASS', ValueFrom: PITR_CIPHER_SECRET_ARN }]);
+    expect(cdkUserData.join('\n')).toContain(`--secret-id ${PITR_CIPHER_SECRET_ARN}`);
   });
 
   test('the PITR drill runs on the same schedule', () => {

@@ -22,6 +22,7 @@ export * from './restore-testing';
 export * from './self-hosted-pitr-archive';
 export * from './wal-archive-alarms';
 export * from './pitr-archive-host';
+export * from './pitr-archive-encryption';
 export * from './postgres-backup-blueprint';
 export * from './require-postgres-backups';
 export * from './bucket-replication';

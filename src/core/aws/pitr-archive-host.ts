@@ -1,3 +1,4 @@
+import { pitrArchiveKeyFileCommands } from './pitr-archive-encryption';
 import { ArchiveAssociationPlan, SelfHostedPitrArchivePlan } from './self-hosted-pitr-archive';
 import { archiverObjectPrefixes } from '../policy/lifecycle';
 import { ValidationOptions } from '../policy/validation';
@@ -46,15 +47,18 @@ export interface ArchiveConfigurationFiles {
 export function archiveConfigurationFiles(
   plan: SelfHostedPitrArchivePlan, repository: S3ArchiveRepository, validation: ValidationOptions = {},
 ): ArchiveConfigurationFiles {
-  const { clusterName: stanza, pitr } = plan;
+  const { clusterName: stanza, pitr, encryption } = plan;
+  // The pass or key is never in these files: the hosts read it from the key file, the drill from its environment.
+  const cipherType = encryption?.cipher === 'aes-256-cbc' ? { cipherType: encryption.cipher } : {};
+  const libsodium = encryption?.cipher === 'libsodium' ? { libsodiumKeyPath: encryption.keyFile, libsodiumKeyEncoding: encryption.keyEncoding } : {};
   const archiverConf = pitr.archiver === 'pgbackrest'
-    ? renderPgBackRestConf({ stanza, repository, pitr, pgPath: plan.dataDirectory, pgPort: plan.pgPort }, validation).text
-    : pitr.archiver === 'wal-g' ? renderWalGEnvironment({ repository, pgPort: plan.pgPort }, validation).text : undefined;
+    ? renderPgBackRestConf({ stanza, repository, pitr, pgPath: plan.dataDirectory, pgPort: plan.pgPort, ...cipherType }, validation).text
+    : pitr.archiver === 'wal-g' ? renderWalGEnvironment({ repository, pgPort: plan.pgPort, ...libsodium }, validation).text : undefined;
   return {
     postgresqlConf: renderArchiveSettings(archiveArchiverOptions(plan, repository), validation).text,
     ...(archiverConf !== undefined ? { archiverConf } : {}),
     ...(plan.drill ? {
-      drillPgBackRestConf: renderPgBackRestConf({ stanza, repository, pitr, pgPath: '/tmp/pitr-drill/data', archiveAsync: false }, validation).text,
+      drillPgBackRestConf: renderPgBackRestConf({ stanza, repository, pitr, pgPath: '/tmp/pitr-drill/data', archiveAsync: false, ...cipherType }, validation).text,
     } : {}),
   };
 }
@@ -119,11 +123,14 @@ export interface ArchiveParameterNames {
   readonly postgresqlConf: string;
   /** Name of the archiver configuration parameter, when there is one. */
   readonly archiverConf?: string;
+  /** ARN of the secret holding the repository's pass or key, when the archive is encrypted. */
+  readonly encryptionSecretArn?: string;
 }
 
 /**
  * Shell commands for EC2 user data (run as root): install the archiver, write its configuration and the archive block
- * from the SSM parameters, a heartbeat timer that commits an empty transaction every minute so a quiet server still
+ * from the SSM parameters, the repository's pass or key from its secret into a file only `postgres` reads (when
+ * encrypted), a heartbeat timer that commits an empty transaction every minute so a quiet server still
  * ships a segment within `archive_timeout` (which the drill and the RPO alarm rely on), and the CloudWatch agent's
  * embedded-metric listener the archive check reports through.
  */
@@ -137,10 +144,15 @@ export function archiveHostUserData(plan: SelfHostedPitrArchivePlan, parameters:
   const install = archiver === 'pgbackrest' ? ['(dnf install -y pgbackrest || apt-get install -y pgbackrest)']
     : archiver === 'barman-cloud' ? ['(dnf install -y barman-cli-cloud || apt-get install -y barman-cli-cloud)'] : [];
   const archiverConf = plan.parameters.archiverConf;
+  const encryption = plan.encryption;
+  if (encryption && parameters.encryptionSecretArn === undefined) {
+    throw new Error('an encrypted archive\'s user data needs the ARN of the secret holding its pass or key');
+  }
   return [
     'set -euo pipefail',
     ...install,
     ...(archiverConf && parameters.archiverConf !== undefined ? fetch(parameters.archiverConf, archiverConf.path, 'postgres') : []),
+    ...(encryption ? pitrArchiveKeyFileCommands(encryption, parameters.region, parameters.encryptionSecretArn!) : []),
     ...fetch(parameters.postgresqlConf, plan.postgresqlConfFile, 'postgres'),
     'cat > /etc/systemd/system/pg-backup-heartbeat.service <<\'EOF\'',
     '[Service]', 'Type=oneshot', 'User=postgres', 'ExecStart=/usr/bin/psql -qAtX -c "SELECT txid_current()"', 'EOF',

@@ -3,6 +3,7 @@ import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, chec
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
 import { NotificationPart } from './managed-backup-alarms';
+import { PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, checkPitrArchiveEncryption, planPitrArchiveEncryption } from './pitr-archive-encryption';
 import { PitrDrillOptions } from './pitr-drill';
 import { ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walArchiveAlarms } from './wal-archive-alarms';
 import { PITR_DRILL_PROP_PATHS } from '../policy/construct-prop-paths';
@@ -130,21 +131,33 @@ export interface SelfHostedPitrArchiveOptions {
    * @default - no offsite copy
    */
   readonly replication?: BucketReplicationOptions;
+  /**
+   * Encrypt the repository on the hosts before anything is stored (pgBackRest `repo1-cipher-type=aes-256-cbc`, or
+   * WAL-G's libsodium), with the pass or key in a Secrets Manager secret each front end takes: the hosts write it at
+   * boot into a file only `postgres` reads, the drill receives it from its execution role, and no parameter, user data
+   * or template holds it.
+   * @default - not encrypted by the archiver (the bucket's KMS encryption only)
+   */
+  readonly encryption?: PitrArchiveEncryptionOptions;
 }
 
 /** The names of {@link SelfHostedPitrArchiveOptions}, the options every front end shares. */
 export const SELF_HOSTED_PITR_ARCHIVE_OPTION_NAMES = [
   'pitr', 'immutability', 'clusterName', 'prefix', 'postgresMajorVersion', 'dataDirectory', 'postgresqlConfFile', 'pgPort', 'hostTag',
   'createInstanceRole', 'rpoArchiveTimeouts', 'walTransitions', 'baseTransitions', 'additionalLifecycleRules', 'drill', 'metricNamespace',
-  'replication',
+  'replication', 'encryption',
 ] as const satisfies readonly (keyof SelfHostedPitrArchiveOptions)[];
 
 /** The shared options of a front end's props, without its cloud handles (the drill keeps only its plain options). */
 export function selfHostedPitrArchiveOptionsOf(props: SelfHostedPitrArchiveOptions): SelfHostedPitrArchiveOptions {
   const options = Object.fromEntries(SELF_HOSTED_PITR_ARCHIVE_OPTION_NAMES.filter((name) => props[name] !== undefined)
     .map((name) => [name, props[name]])) as unknown as SelfHostedPitrArchiveOptions;
-  const drill = props.drill;
-  return drill ? { ...options, drill: { verification: drill.verification, ephemeralStorageGiB: drill.ephemeralStorageGiB } } : options;
+  const { drill, encryption } = props;
+  return {
+    ...options,
+    ...(drill ? { drill: { verification: drill.verification, ephemeralStorageGiB: drill.ephemeralStorageGiB } } : {}),
+    ...(encryption ? { encryption: encryption.keyEncoding !== undefined ? { keyEncoding: encryption.keyEncoding } : {} } : {}),
+  };
 }
 
 /**
@@ -243,6 +256,8 @@ export interface SelfHostedPitrArchivePlan {
     readonly restore: readonly IamActionGroup<WalArchiveResourceKind>[];
     readonly readConfiguration: readonly IamActionGroup<WalArchiveResourceKind>[];
   };
+  /** How the archiver encrypts the repository with the pass or key in the front end's secret, when asked for. */
+  readonly encryption?: PitrArchiveEncryptionPlan;
   /** Whether archiving hosts delete under the archive prefixes (the archiver's own expiry). */
   readonly archiverDeletes: boolean;
   /** The associations on the tagged hosts: full and differential base backups (as the archiver takes them), archive check. */
@@ -316,6 +331,7 @@ export function checkSelfHostedPitrArchiveOptions(validator: Validator, options:
   validator.matches('clusterName', options.clusterName ?? 'main', CLUSTER_NAME_PATTERN, '1-64 letters, digits, ".", "_" and "-"');
   validator.integer('postgresMajorVersion', options.postgresMajorVersion, 10, 99);
   validator.number('rpoArchiveTimeouts', options.rpoArchiveTimeouts, 1, 1000);
+  checkPitrArchiveEncryption(validator, options.encryption, archiverOfOptions(options));
   if (options.drill) {
     if (archiverOfOptions(options) !== 'pgbackrest') {
       validator.report({ path: 'drill', value: '(drill)', allowed: 'undefined unless pitr.archiver is "pgbackrest"', reason: 'pg-backup drill-pitr restores with pgBackRest' }, []);
@@ -410,6 +426,7 @@ export function planSelfHostedPitrArchive(
       restore: WAL_ARCHIVE_RESTORE_IAM_ACTIONS,
       readConfiguration: WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS,
     },
+    encryption: planPitrArchiveEncryption(options.encryption, pitr.archiver),
     archiverDeletes,
     associations: archiveAssociations(pitr, clusterName, hostTag),
     failedAssociations: {
@@ -435,6 +452,7 @@ export function planSelfHostedPitrArchive(
       expireBy: pitr.expireBy,
       objectLock: options.immutability ? `${options.immutability.mode ?? 'governance'} ${options.immutability.days} days` : undefined,
       ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
+      ...(options.encryption ? { encryption: pitr.archiver === 'wal-g' ? 'libsodium' : 'aes-256-cbc' } : {}),
     },
     drill: options.drill ? drillPlan(options.drill, pitr, clusterName, metricNamespace) : undefined,
   };

@@ -15,6 +15,18 @@ export type PgBackRestLogLevel = 'off' | 'error' | 'warn' | 'info' | 'detail' | 
 /** pgBackRest backup types: `full` copies every file, `diff` what changed since the last full, `incr` since the last backup. */
 export type PgBackRestBackupType = 'full' | 'diff' | 'incr';
 
+/** pgBackRest `repo1-cipher-type`: `aes-256-cbc` encrypts every file of the repository on the host, before it is stored. */
+export type PgBackRestCipherType = 'none' | 'aes-256-cbc';
+
+/**
+ * Where a host's pgBackRest reads `repo1-cipher-pass` when the rendered file does not hold it: pgBackRest reads every
+ * `*.conf` in its default include directory beside `/etc/pgbackrest/pgbackrest.conf`.
+ */
+export const PGBACKREST_CIPHER_PASS_FILE = '/etc/pgbackrest/conf.d/repo1-cipher-pass.conf';
+
+/** The environment variable pgBackRest reads `repo1-cipher-pass` from (how a task hands it over from a secret). */
+export const PGBACKREST_CIPHER_PASS_ENV = 'PGBACKREST_REPO1_CIPHER_PASS';
+
 /** Every {@link PgBackRestCompressType}. */
 export const PGBACKREST_COMPRESS_TYPES: readonly PgBackRestCompressType[] = ['zst', 'lz4', 'gz', 'bz2', 'none'];
 
@@ -128,6 +140,17 @@ export interface PgBackRestConfOptions extends PgBackRestCommandOptions {
    * @default - none: `PGBACKREST_REPO1_AZURE_KEY` in the environment
    */
   readonly azureKey?: string;
+  /**
+   * `repo1-cipher-type`: `aes-256-cbc` encrypts WAL, base backups and the repository's own info files with
+   * `repo1-cipher-pass`, so a reader of the bucket without the pass sees none of the data.
+   * @default 'none'
+   */
+  readonly cipherType?: PgBackRestCipherType;
+  /**
+   * `repo1-cipher-pass`, written into the file (keep it readable by its owner only).
+   * @default - none: the pass comes from {@link PGBACKREST_CIPHER_PASS_FILE} or `PGBACKREST_REPO1_CIPHER_PASS`
+   */
+  readonly cipherPass?: string;
 }
 
 /** One `key=value` line of `pgbackrest.conf`. */
@@ -202,6 +225,18 @@ export function validatePgBackRestConfOptions(options: PgBackRestConfOptions, va
   validateAbsolutePath(validator, `${at}logPath`, options.logPath);
   validateAbsolutePath(validator, `${at}lockPath`, options.lockPath);
   validateCredentials(options, validator, at);
+  validateCipher(options, validator, at);
+}
+
+function validateCipher(options: PgBackRestConfOptions, validator: Validator, at: string): void {
+  validator.oneOf(`${at}cipherType`, options.cipherType, ['none', 'aes-256-cbc'] as const);
+  if (options.cipherPass === undefined || validator.isUnresolved(options.cipherPass)) return;
+  // Never echo a secret into an error message.
+  if ((options.cipherType ?? 'none') === 'none') {
+    validator.report({ path: `${at}cipherPass`, value: '(hidden)', allowed: 'nothing unless cipherType is "aes-256-cbc"' }, []);
+  } else if (!SINGLE_LINE.test(options.cipherPass)) {
+    validator.report({ path: `${at}cipherPass`, value: '(hidden)', allowed: 'a non-empty pass without spaces' }, []);
+  }
 }
 
 function validateCredentials(options: PgBackRestConfOptions, validator: Validator, at: string): void {
@@ -292,6 +327,8 @@ export function renderPgBackRestConf(options: PgBackRestConfOptions, validation:
   const archiveAsync = options.archiveAsync ?? true;
   const global: PgBackRestOption[] = [
     ...repositoryOptions(options),
+    ...(options.cipherType === 'aes-256-cbc' ? [opt('repo1-cipher-type', options.cipherType)] : []),
+    ...(options.cipherType === 'aes-256-cbc' && options.cipherPass ? [opt('repo1-cipher-pass', options.cipherPass)] : []),
     opt('repo1-retention-full', String(options.pitr?.retainFull ?? 2)),
     opt('repo1-retention-full-type', 'count'),
     ...(options.pitr?.expireBy === 'lifecycle' ? [opt('expire-auto', 'n')] : []),

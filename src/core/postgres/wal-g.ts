@@ -8,6 +8,12 @@ export type WalGCompressionMethod = 'lz4' | 'lzma' | 'zstd' | 'brotli' | 'none';
 /** Every {@link WalGCompressionMethod}. */
 export const WALG_COMPRESSION_METHODS: readonly WalGCompressionMethod[] = ['lz4', 'lzma', 'zstd', 'brotli', 'none'];
 
+/** How WAL-G reads its libsodium key (`WALG_LIBSODIUM_KEY_TRANSFORM`): 32 random bytes as hex or base64. */
+export type WalGLibsodiumKeyEncoding = 'hex' | 'base64';
+
+/** Where a host's WAL-G reads its libsodium key from, written from a secret at boot and readable by `postgres` only. */
+export const WALG_LIBSODIUM_KEY_FILE = '/etc/wal-g/libsodium.key';
+
 /** Where the rendered WAL-G environment file is read from unless told otherwise. */
 export const WALG_DEFAULT_CONFIG_FILE = '/etc/wal-g/wal-g.env';
 
@@ -45,6 +51,18 @@ export interface WalGOptions extends WalGCommandOptions {
    * @default 'postgres'
    */
   readonly pgUser?: string;
+  /**
+   * `WALG_LIBSODIUM_KEY_PATH`: a file holding the libsodium key, so WAL-G encrypts every WAL segment and base backup
+   * on the host before it is stored (and decrypts what it fetches). The key itself is never written here.
+   * @default - not encrypted by WAL-G
+   */
+  readonly libsodiumKeyPath?: string;
+  /**
+   * `WALG_LIBSODIUM_KEY_TRANSFORM`: how the key file spells the 32-byte key, `hex` (`openssl rand -hex 32`) or
+   * `base64` (`openssl rand -base64 32`).
+   * @default 'hex'
+   */
+  readonly libsodiumKeyEncoding?: WalGLibsodiumKeyEncoding;
 }
 
 /** WAL-G's environment as data and as the text of its `.env` file. */
@@ -90,6 +108,14 @@ export function validateWalGOptions(options: WalGOptions, validator: Validator, 
   validator.matches(`${at}pgHost`, options.pgHost, /^[^\s'"\\$`]+$/, 'a host name, address or absolute socket directory without spaces or quotes');
   validator.integer(`${at}pgPort`, options.pgPort, 1, 65535);
   validator.matches(`${at}pgUser`, options.pgUser, /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, 'a role name of 1-63 letters, digits, "_", "$" and "-"');
+  if (validateAbsolutePath(validator, `${at}libsodiumKeyPath`, options.libsodiumKeyPath)) {
+    validator.matches(`${at}libsodiumKeyPath`, options.libsodiumKeyPath, ENV_VALUE, ENV_VALUE_ALLOWED);
+  }
+  if (options.libsodiumKeyEncoding !== undefined && options.libsodiumKeyPath === undefined) {
+    validator.report({ path: `${at}libsodiumKeyEncoding`, value: options.libsodiumKeyEncoding, allowed: 'nothing unless libsodiumKeyPath is given' });
+  } else {
+    validator.oneOf(`${at}libsodiumKeyEncoding`, options.libsodiumKeyEncoding, ['hex', 'base64'] as const);
+  }
 }
 
 function storageVariables(repo: ArchiveRepository): Record<string, string> {
@@ -118,7 +144,7 @@ function envLine(name: string, value: string): string {
 /**
  * Renders WAL-G's environment: the storage prefix (`WALG_S3_PREFIX`, `WALG_AZ_PREFIX` or `WALG_FILE_PREFIX`)
  * with its region, endpoint and encryption, `WALG_COMPRESSION_METHOD`, and the connection (`PGHOST`,
- * `PGPORT`, `PGUSER`). Credentials are not written: WAL-G takes them from the instance role or managed
+ * `PGPORT`, `PGUSER`), and where the libsodium key is read from when WAL-G encrypts. Credentials are not written: WAL-G takes them from the instance role or managed
  * identity. Throws a {@link PolicyValidationError} listing every invalid option.
  */
 export function renderWalGEnvironment(options: WalGOptions, validation: ValidationOptions = {}): RenderedWalGEnvironment {
@@ -132,6 +158,10 @@ export function renderWalGEnvironment(options: WalGOptions, validation: Validati
     PGHOST: options.pgHost ?? '/var/run/postgresql',
     PGPORT: String(options.pgPort ?? 5432),
     PGUSER: options.pgUser ?? 'postgres',
+    ...(options.libsodiumKeyPath ? {
+      WALG_LIBSODIUM_KEY_PATH: options.libsodiumKeyPath,
+      WALG_LIBSODIUM_KEY_TRANSFORM: options.libsodiumKeyEncoding ?? 'hex',
+    } : {}),
   };
   const header = [
     '# WAL-G environment, read with `wal-g --config <this file>`.',

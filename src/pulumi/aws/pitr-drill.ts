@@ -31,6 +31,16 @@ export interface PitrDrillProps extends PitrDrillOptions {
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: pulumi.Input<string>;
   /**
+   * The repository's cipher pass: the secret the execution role injects into the variable pgBackRest reads it from,
+   * and the statements that let the execution role read it.
+   * @default - the repository is not encrypted by pgBackRest
+   */
+  readonly cipherPass?: {
+    readonly environmentVariable: string;
+    readonly secretArn: pulumi.Input<string>;
+    readonly readStatements: PolicyStatement[];
+  };
+  /**
    * The image: `pg-backup` with the PostgreSQL server binaries and pgBackRest of the cluster's major. Unlike CDK,
    * Pulumi has no asset build here: build it from `runnerImageBuild` with a Docker resource of the program.
    */
@@ -118,7 +128,11 @@ export class PitrDrill extends pulumi.ComponentResource {
     }, child);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: this.executionRole.id,
-      policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` }]),
+      policy: policyDocument([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
+        ...(props.cipherPass?.readStatements ?? []),
+      ]),
     }, child);
 
     const container = {
@@ -130,6 +144,7 @@ export class PitrDrill extends pulumi.ComponentResource {
       // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
       command: plan.command,
       environment: [{ name: 'PG_BACKUP_PGBACKREST_CONF', value: props.pgBackRestConf }, ...plan.environment],
+      ...(props.cipherPass ? { secrets: [{ name: props.cipherPass.environmentVariable, valueFrom: props.cipherPass.secretArn }] } : {}),
       logConfiguration: {
         logDriver: 'awslogs',
         options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': 'drill-pitr' },

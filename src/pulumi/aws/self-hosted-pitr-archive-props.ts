@@ -1,6 +1,22 @@
 import * as pulumi from '@pulumi/pulumi';
 import { EcsClusterReference } from './pg-dump-source';
+import { PitrArchiveEncryptionOptions } from '../../core/aws/pitr-archive-encryption';
 import { SelfHostedPitrArchiveOptions, SelfHostedPitrDrillOptions } from '../../core/aws/self-hosted-pitr-archive';
+
+/** Encryption of the archive's repository by the archiver: the options every front end shares, and the secret. */
+export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
+  /**
+   * ARN of the secret whose value is pgBackRest's `repo1-cipher-pass` (a long random string, e.g.
+   * `openssl rand -base64 48`) or WAL-G's libsodium key (32 random bytes in `keyEncoding`). The hosts' role reads it
+   * at boot and the drill's execution role injects it; nothing else of this component can.
+   */
+  readonly secretArn: pulumi.Input<string>;
+  /**
+   * ARN of the customer managed KMS key the secret is encrypted with, which its readers may then decrypt with.
+   * @default - none: the secret uses the account's `aws/secretsmanager` key
+   */
+  readonly secretKeyArn?: pulumi.Input<string>;
+}
 
 /** Props of the scheduled PITR drill: the options every front end shares, and the Pulumi handles. */
 export interface PitrDrillOptions extends SelfHostedPitrDrillOptions {
@@ -44,6 +60,12 @@ export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions
    * @default - no drill
    */
   readonly drill?: PitrDrillOptions;
+  /**
+   * Encrypt the repository on the hosts with the pass or key in the secret (pgBackRest
+   * `repo1-cipher-type=aes-256-cbc`, or WAL-G's libsodium).
+   * @default - not encrypted by the archiver (the bucket's KMS encryption only)
+   */
+  readonly encryption?: PitrArchiveEncryption;
   /**
    * Keep the bucket and key when the stack is destroyed.
    * @default true

@@ -10,6 +10,7 @@ import { PitrDrill } from './pitr-drill';
 import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
 import { IamActionGroup, WalArchiveResourceKind } from '../../core/aws/iam-action-groups';
+import { PitrArchiveEncryptionResourceKind } from '../../core/aws/pitr-archive-encryption';
 import {
   archiveAssociationCommands, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../../core/aws/pitr-archive-host';
@@ -77,9 +78,11 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   /** The drill, when configured (its own alarms are on it). */
   public readonly drill?: PitrDrill;
   private readonly environment: AwsEnvironment;
+  private readonly props: SelfHostedPitrArchiveProps;
 
   constructor(name: string, props: SelfHostedPitrArchiveProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:SelfHostedPitrArchive', name, {}, opts);
+    this.props = props;
     const options = selfHostedPitrArchiveOptionsOf(props);
     validateWhenKnown(options, checkSelfHostedPitrArchiveOptions, name);
     const plan = planSelfHostedPitrArchive(options, { validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name } });
@@ -133,7 +136,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     if (this.instanceRole) {
       new iam.RolePolicy(`${name}-instance-policy`, {
         role: this.instanceRole.id,
-        policy: policyDocument([...this.archiveStatements(), ...this.readConfigurationStatements()]),
+        policy: policyDocument([...this.archiveStatements(), ...this.readConfigurationStatements(), ...this.readEncryptionSecretStatements()]),
       }, child);
       this.instanceProfile = new iam.InstanceProfile(`${name}-instance-profile`, { role: this.instanceRole.name }, child);
     }
@@ -152,6 +155,13 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
         notificationTopicArn: this.notificationTopicArn,
         notificationTopicKeyArn: notifications.topicKeyArn,
         restoreStatements: this.restoreStatements(),
+        ...(plan.encryption?.drillEnvironmentVariable && props.encryption ? {
+          cipherPass: {
+            environmentVariable: plan.encryption.drillEnvironmentVariable,
+            secretArn: props.encryption.secretArn,
+            readStatements: this.readEncryptionSecretStatements(),
+          },
+        } : {}),
         environment: this.environment,
       }, child);
     }
@@ -186,6 +196,21 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     return this.statements(this.plan.grants.readConfiguration);
   }
 
+  /**
+   * Reading the secret holding the repository's pass or key (and decrypting it with its key, when given): what the
+   * hosts' role needs at boot. None when the archive is not encrypted by the archiver.
+   */
+  public readEncryptionSecretStatements(): PolicyStatement[] {
+    const encryption = this.plan.encryption;
+    const secret = this.props.encryption;
+    if (!encryption || !secret) return [];
+    const scopes: Record<PitrArchiveEncryptionResourceKind, GrantScope> = { 'encryption-secret': { resources: secret.secretArn } };
+    return [
+      ...grantStatements(encryption.readSecret, scopes),
+      ...(secret.secretKeyArn ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: secret.secretKeyArn }] : []),
+    ];
+  }
+
   /** The recovery settings of a restore to `target` on a host: `restore_command`, the target, the `recovery.signal` step. */
   public recoveryConf(target: RecoveryTargetOptions): pulumi.Output<RenderedRecoveryConf> {
     return this.repository.apply((repository) => archiveRecoveryConf(this.plan, repository, target, PULUMI_VALIDATION_OPTIONS));
@@ -193,14 +218,16 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
 
   /**
    * Shell commands for EC2 user data (run as root): install the archiver, write its configuration and the archive
-   * block from the SSM parameters, a heartbeat timer that commits an empty transaction every minute so a quiet server
+   * block from the SSM parameters, the repository's pass or key from its secret into a file only `postgres` reads
+   * (when encrypted), a heartbeat timer that commits an empty transaction every minute so a quiet server
    * still ships a segment within `archive_timeout`, and the CloudWatch agent's embedded-metric listener the archive
    * check reports through.
    */
   public userDataCommands(): pulumi.Output<string[]> {
     const parameters = this.plan.parameters;
-    return this.environment.region.apply((region) => archiveHostUserData(this.plan, {
-      region, postgresqlConf: parameters.postgresqlConf.parameterName, archiverConf: parameters.archiverConf?.parameterName,
+    const secretArn = this.props.encryption?.secretArn;
+    return pulumi.all([this.environment.region, secretArn]).apply(([region, encryptionSecretArn]) => archiveHostUserData(this.plan, {
+      region, postgresqlConf: parameters.postgresqlConf.parameterName, archiverConf: parameters.archiverConf?.parameterName, encryptionSecretArn,
     }));
   }
 
