@@ -15,13 +15,14 @@ import { cdkValidationOptions } from './cdk-validation';
 import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import type { IPgDumpSource } from './pg-dump-source';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, RowCountBound, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
-  planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
+  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, RowCountBound, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
+  drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind, RestoreDrillMetric } from '../core/aws/state-machines';
 
@@ -66,6 +67,13 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
+   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
+   * The checks task may put objects there and nothing else.
+   * @default - the result is seen only in the drill's metrics, alarms and execution history
+   */
+  readonly drillResults?: IPgDumpSource;
 }
 
 /**
@@ -115,6 +123,7 @@ export class SnapshotRestoreDrill extends Construct {
       databaseName: database.databaseName,
       postgresMajorVersion: database.postgresMajorVersion,
       hasSecret: database.secret !== undefined,
+      recordsResults: props.drillResults !== undefined,
       checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
     }, cdkValidationOptions(this));
     this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
@@ -140,13 +149,24 @@ export class SnapshotRestoreDrill extends Construct {
       // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
       command: plan.checkCommand,
-      environment: plan.checkEnvironment,
+      environment: {
+        ...plan.checkEnvironment,
+        ...(props.drillResults
+          ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(props.drillResults.bucket.bucketName, props.drillResults.prefix) }
+          : {}),
+      },
       secrets: {
         PGUSER: ecs.Secret.fromSecretsManager(database.secret!, 'username'),
         PGPASSWORD: ecs.Secret.fromSecretsManager(database.secret!, 'password'),
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'check' }),
     });
+    if (props.drillResults) {
+      props.drillResults.grantWriteDrillResults(this.taskDefinition.taskRole);
+      acknowledgeWildcards(this.taskDefinition.taskRole, [
+        backupObjectsWildcard(props.drillResults.bucket.arnForObjects(`${props.drillResults.prefix}/*/drills/*`), 'drill-results'),
+      ]);
+    }
     acknowledgeImagePull(this.taskDefinition);
     acknowledgePlainTaskEnvironment(this.taskDefinition, 'the database name, PGSSLMODE and the SQL text of the checks');
 

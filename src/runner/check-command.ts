@@ -1,11 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
+import { parseBackupLocation, type BackupLocation } from './backup-location';
 import { readCheckFiles, runCheckScripts, runCheckStatement, type CheckOutcome } from './check-files';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { connectDatabase, qualifiedTable } from './database-client';
 import { DatabaseConnection, resolveConnection } from './database-connection';
+import { CHECK_DRILL_KINDS, recordDrill, type DrillRecord, type DrillRecordKind } from './drill-record';
 import type { MetricValue } from './embedded-metrics';
+import { openBackupStore } from './open-backup-store';
 import { inReadOnlyTransaction } from './read-only-query';
 import { RECOVERY_POINT_FLAGS, RecoveryPointResult, RECOVERY_POINT_METRICS, checkRecoveryPoint, observeRecoveryPoint, readRecoveryPointFlags } from './recovery-point';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
@@ -33,6 +36,13 @@ export const CHECK_METRICS = {
 
 /** The environment variable the snapshot drill names the restored snapshot in. */
 export const DRILL_SNAPSHOT_ENV = 'PG_BACKUP_DRILL_SNAPSHOT';
+
+/** The environment variable naming the store a drill's checks task records its result in (`--record-to`). */
+export const DRILL_RECORD_TO_ENV = 'PG_BACKUP_DRILL_RECORD_TO';
+/** The environment variable naming the drill recorded (`--drill-kind`). */
+export const DRILL_KIND_ENV = 'PG_BACKUP_DRILL_KIND';
+/** The environment variable a drill names its restore's start in (`--drill-started-at`). */
+export const DRILL_STARTED_AT_ENV = 'PG_BACKUP_DRILL_STARTED_AT';
 
 /** How long `check` keeps trying to connect by default: a freshly restored server may not resolve or accept at once. */
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 300;
@@ -102,6 +112,8 @@ export interface CheckRunOutcome {
   readonly checks: readonly CheckOutcome[];
   /** Connection attempts it took. */
   readonly connectAttempts: number;
+  /** When the database accepted the connection: ready for checks. */
+  readonly connectedAt: Date;
   /** What {@link CheckRunOptions.recoveryPointQuery} returned, in milliseconds since the epoch (`null`: no timestamp). */
   readonly recoveryPoint?: number | null;
   /** Wall time, seconds. */
@@ -241,6 +253,7 @@ export async function runChecks(options: CheckRunOptions): Promise<CheckRunOutco
   // The files are read before connecting, which can take minutes against a server that is still starting.
   const checkScripts = await readCheckFiles(options.checkFiles);
   const { client, attempts } = await connectPatiently(options);
+  const connectedAt = new Date();
   try {
     const rowCounts: RowCountResult[] = [];
     for (const bound of options.rowBounds) rowCounts.push(await countRows(client, bound));
@@ -269,6 +282,7 @@ export async function runChecks(options: CheckRunOptions): Promise<CheckRunOutco
       rowCounts,
       checks,
       connectAttempts: attempts,
+      connectedAt,
       ...(recoveryPoint !== undefined ? { recoveryPoint } : {}),
       durationSeconds: (Date.now() - started) / 1000,
     };
@@ -324,6 +338,26 @@ export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'snapshot', value: 'ID', description: 'the snapshot the database was restored from, reported in the result (env PG_BACKUP_DRILL_SNAPSHOT)', example: '--snapshot rds:orders-2026-11-24-02-00' },
   { name: 'connect-timeout', value: 'DUR', description: 'keep trying to connect this long, 0 to 1h', default: `${DEFAULT_CONNECT_TIMEOUT_SECONDS}s`, example: '--connect-timeout 10m' },
   ...RECOVERY_POINT_FLAGS,
+  {
+    name: 'record-to',
+    value: 'URI',
+    description: `write the outcome, passed or failed, as a drill result beside the backups there (<prefix>/<database>/drills/<time>.json), which status shows (env ${DRILL_RECORD_TO_ENV})`,
+    example: '--record-to s3://backups/pg-dumps',
+  },
+  {
+    name: 'drill-kind',
+    value: 'KIND',
+    description: `the drill the result is recorded as: ${CHECK_DRILL_KINDS.join(', ')} (env ${DRILL_KIND_ENV})`,
+    default: 'point-in-time with --target-time, else snapshot',
+    example: '--drill-kind snapshot',
+  },
+  {
+    name: 'drill-started-at',
+    value: 'TIME',
+    description: `when the drill's restore started, ISO 8601 with a zone: the recorded RTO runs from it to the database accepting the checks (env ${DRILL_STARTED_AT_ENV})`,
+    default: 'no RTO recorded',
+    example: '--drill-started-at 2026-11-24T06:00:00Z',
+  },
 ];
 
 /**
@@ -343,22 +377,69 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
   const snapshot = reader.string('snapshot', DRILL_SNAPSHOT_ENV);
   const connectTimeoutSeconds = reader.seconds('connect-timeout', 0, 3600, DEFAULT_CONNECT_TIMEOUT_SECONDS);
   const recoveryPointFlags = readRecoveryPointFlags(reader);
+  const readRecord = readRecordFlags(reader, recoveryPointFlags?.targetTime !== undefined);
   reader.throwIfInvalid('check');
+  const record = readRecord();
   const target = resolveCheckTarget(url, common.database, env);
   logger.info({ target: target.describe(), snapshot, rowBounds: rowBounds.length, statements: statements.length, checkFiles: checkFiles.length }, 'checking');
-  const outcome = await runChecks({
-    target,
-    rowBounds,
-    statements,
-    checkFiles,
-    connectTimeoutMs: connectTimeoutSeconds * 1000,
-    logger,
-    signal,
-    recoveryPointQuery: recoveryPointFlags?.query,
-  });
+  const startedAt = new Date();
+  const recordOutcome = async (outcome: Omit<DrillRecord, 'version' | 'kind' | 'database' | 'startedAt' | 'finishedAt' | 'restored'>) => {
+    if (record === undefined) return undefined;
+    const restored = {
+      ...(snapshot !== undefined ? { snapshot } : {}),
+      ...(recoveryPointFlags?.targetTime !== undefined ? { targetTime: recoveryPointFlags.targetTime } : {}),
+    };
+    const store = await openBackupStore(record.location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+    try {
+      return await recordDrill({ location: record.location, store }, logger, {
+        version: 1,
+        kind: record.kind,
+        database: target.database,
+        startedAt: (record.startedAt ?? startedAt).toISOString(),
+        finishedAt: new Date().toISOString(),
+        restored,
+        ...outcome,
+      });
+    } finally {
+      store.close();
+    }
+  };
+  let outcome: CheckRunOutcome;
+  try {
+    outcome = await runChecks({
+      target,
+      rowBounds,
+      statements,
+      checkFiles,
+      connectTimeoutMs: connectTimeoutSeconds * 1000,
+      logger,
+      signal,
+      recoveryPointQuery: recoveryPointFlags?.query,
+    });
+  } catch (error) {
+    // A drill whose checks fail is a result too: written beside the backups, so status shows the failure and its reason.
+    await recordOutcome({ succeeded: false, reason: errorMessage(error), checks: [] });
+    throw error;
+  }
   const recoveryPoint = recoveryPointFlags && checkRecoveryPoint(recoveryPointFlags, outcome.recoveryPoint);
   if (recoveryPoint?.observed !== undefined) logger.info(recoveryPoint, recoveryPoint.problem ?? 'recovery point within the target');
   const failed = recoveryPoint?.problem !== undefined;
+  const failure = failed ? `check of ${outcome.target}: ${recoveryPoint!.problem}` : undefined;
+  const checks = outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed }));
+  const drillResult = await recordOutcome({
+    succeeded: !failed,
+    ...(failure !== undefined ? { reason: failure } : {}),
+    // The RTO runs from the restore's start to the database accepting the checks.
+    ...(record?.startedAt !== undefined
+      ? { rtoSeconds: Math.max(0, Math.round((outcome.connectedAt.getTime() - record.startedAt.getTime()) / 1000)) }
+      : {}),
+    ...(typeof recoveryPoint?.observed === 'string' ? { recoveryPoint: recoveryPoint.observed } : {}),
+    rowsMatched: outcome.rowCounts.reduce((sum, bound) => sum + (bound.passed && typeof bound.rows === 'number' ? bound.rows : 0), 0),
+    checks: [
+      ...outcome.rowCounts.map((bound) => ({ file: '--min-rows/--max-rows', statement: describeBound(bound), passed: bound.passed })),
+      ...checks,
+    ],
+  });
   return {
     database: outcome.database,
     metrics: [
@@ -367,16 +448,47 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
         : checkMetrics(outcome)),
       ...(recoveryPoint?.gapSeconds !== undefined ? [{ name: RECOVERY_POINT_METRICS.gapSeconds, value: recoveryPoint.gapSeconds, unit: 'Seconds' as const }] : []),
     ],
-    ...(failed ? { failure: `check of ${outcome.target}: ${recoveryPoint!.problem}` } : {}),
+    ...(failure !== undefined ? { failure } : {}),
     result: {
       database: outcome.database,
       target: outcome.target,
       ...(snapshot !== undefined ? { snapshot } : {}),
       ...(recoveryPoint !== undefined ? { recoveryPoint: withoutProblem(recoveryPoint) } : {}),
       rowCounts: outcome.rowCounts,
-      checks: outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+      checks,
       connectAttempts: outcome.connectAttempts,
       durationSeconds: outcome.durationSeconds,
+      ...(drillResult !== undefined ? { drillResult } : {}),
     },
   };
+}
+
+/** Where and as what `check` records its outcome as a drill result, when `--record-to` is given. */
+interface RecordFlags {
+  /** The store the result is written to, beside the backups. */
+  readonly location: BackupLocation;
+  /** The drill recorded. */
+  readonly kind: DrillRecordKind;
+  /** When the drill's restore started, when known. */
+  readonly startedAt?: Date;
+}
+
+/**
+ * Reads `--record-to`, `--drill-kind` and `--drill-started-at` (problems reported on `reader`); the location is parsed
+ * by the returned function, once every flag problem has been reported.
+ */
+function readRecordFlags(reader: FlagReader, pointInTime: boolean): () => RecordFlags | undefined {
+  const recordTo = reader.string('record-to', DRILL_RECORD_TO_ENV);
+  const kind = reader.oneOf('drill-kind', CHECK_DRILL_KINDS, pointInTime ? 'point-in-time' : 'snapshot', DRILL_KIND_ENV);
+  const startedAtText = reader.string('drill-started-at', DRILL_STARTED_AT_ENV);
+  let startedAt: Date | undefined;
+  if (startedAtText !== undefined) {
+    startedAt = new Date(startedAtText);
+    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(startedAtText) || Number.isNaN(startedAt.getTime())) {
+      reader.report('drill-started-at', startedAtText, 'an ISO 8601 time with a zone, e.g. 2026-11-24T06:00:00Z');
+    }
+  }
+  if (recordTo === undefined) return () => undefined;
+  // A location that does not parse is a usage error naming --record-to (thrown before anything is checked).
+  return () => ({ location: parseBackupLocation(recordTo, '--record-to'), kind, ...(startedAt !== undefined ? { startedAt } : {}) });
 }

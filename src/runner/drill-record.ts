@@ -7,8 +7,15 @@ import { errorMessage } from './runner-error';
 /** Folder of a database's drill results, beside its backups: `<location>/<database>/drills/<time>.json`. */
 export const DRILLS_FOLDER = 'drills';
 
-/** Which drill wrote a result: `dump` (`pg-backup verify`) or `pitr` (`pg-backup drill-pitr`). */
-export type DrillRecordKind = 'dump' | 'pitr';
+/**
+ * Which drill wrote a result: `dump` (`pg-backup verify`), `pitr` (`pg-backup drill-pitr`), or a managed database's
+ * drill whose checks task ran `pg-backup check --record-to`: `snapshot` (its newest snapshot restored), `point-in-time`
+ * (restored to a target time); `restore-testing` is written by the validation of an AWS Backup restore test.
+ */
+export type DrillRecordKind = 'dump' | 'pitr' | 'snapshot' | 'point-in-time' | 'restore-testing';
+
+/** The kinds `pg-backup check --drill-kind` records. */
+export const CHECK_DRILL_KINDS = ['snapshot', 'point-in-time', 'restore-testing'] as const satisfies readonly DrillRecordKind[];
 
 /** One check of a drill and its outcome. */
 export interface DrillRecordCheck {
@@ -39,11 +46,17 @@ export interface DrillRecord {
   readonly startedAt: string;
   /** When it ended (ISO 8601). */
   readonly finishedAt: string;
-  /** What was restored: the backup id (dump), or the base backup and target time (PITR). */
+  /**
+   * What was restored: the backup id (dump), the base backup and target time (PITR), the snapshot (snapshot drill), the
+   * target time (point-in-time drill), the restore job and the restored resource (restore testing).
+   */
   readonly restored: {
     readonly backupId?: string;
     readonly baseBackup?: string;
     readonly targetTime?: string;
+    readonly snapshot?: string;
+    readonly restoreJobId?: string;
+    readonly resource?: string;
   };
   /** The recovery time reached: seconds from the start of the restore to a database ready for checks. */
   readonly rtoSeconds?: number;

@@ -13,7 +13,7 @@ export const STATUS_COMMAND_FLAGS: readonly FlagDefinition[] = [
   FROM_FLAG,
   { ...BACKUP_DATABASE_FLAG, description: 'only this database', default: 'every database under the location' },
   { name: 'rpo', value: 'DUR', description: 'exit 1 when a database\'s newest complete backup is older than this, 1s to 365 days', default: 'no limit', example: '--rpo 26h' },
-  { name: 'drill-age', value: 'DUR', description: 'exit 1 when a database\'s newest successful drill (verify, drill-pitr) is older than this, 1s to 365 days', default: 'no limit', example: '--drill-age 8d' },
+  { name: 'drill-age', value: 'DUR', description: 'exit 1 when a database\'s newest successful drill (of any kind) is older than this, 1s to 365 days', default: 'no limit', example: '--drill-age 8d' },
   OUTPUT_FLAG,
 ];
 
@@ -48,7 +48,7 @@ export interface DatabaseBackupStatus {
 
 /** One drill result as status shows it. */
 export interface DrillStatus {
-  /** `dump` (verify) or `pitr` (drill-pitr). */
+  /** `dump` (verify), `pitr` (drill-pitr), `snapshot`, `point-in-time` or `restore-testing` (a managed database's drills). */
   readonly kind: string;
   /** When it finished. */
   readonly finishedAt: string;
@@ -69,7 +69,8 @@ export interface DrillStatus {
 function drillStatus(stored: StoredDrillRecord | undefined, now: Date): DrillStatus | undefined {
   if (stored === undefined) return undefined;
   const { record, key } = stored;
-  const restored = record.restored.backupId ?? record.restored.baseBackup;
+  const restored = record.restored.backupId ?? record.restored.baseBackup ?? record.restored.snapshot ?? record.restored.targetTime
+    ?? record.restored.resource;
   return {
     kind: record.kind,
     finishedAt: record.finishedAt,

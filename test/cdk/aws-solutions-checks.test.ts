@@ -288,6 +288,9 @@ const configurations: Configuration[] = [
         vpc: stack.vpc,
         rowCounts: [{ table: 'public.orders', min: 1 }],
         pointInTime: { targetLagMinutes: 60, randomExtraLagMinutes: 60, recoveryPointQuery: 'SELECT max(placed_at) FROM orders', maxRecoveryPointGapMinutes: 30 },
+        drillResults: PgDumpLocation.fromBucket({
+          bucket: s3.Bucket.fromBucketName(stack, 'Dumps', 'shop-dumps'), prefix: 'pg-dumps', databaseNames: ['postgres'], postgresMajorVersion: 16,
+        }),
       }),
     ];
   }],

@@ -164,6 +164,7 @@ describe('SnapshotRestoreDrill of an RDS instance', () => {
       const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];
       expect(override.Environment).toEqual([
         { Name: 'PGHOST', Value: ENDPOINT.Address }, { Name: 'PGPORT', Value: '5433' }, { Name: 'PG_BACKUP_DRILL_SNAPSHOT', Value: 'rds:shop-2026-11-24-02-05' },
+        { Name: 'PG_BACKUP_DRILL_STARTED_AT', Value: expect.any(String) },
       ]);
       expect(override.Command).toEqual(['pg-backup', ...container().Command.slice(1)]);
     });

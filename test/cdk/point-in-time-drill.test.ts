@@ -2,8 +2,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TEST_RUNNER_IMAGE, actionsOf, logicalIdOf, statementsOfRole } from './stacks';
-import { ManagedPostgresDatabase, SnapshotRestoreDrill } from '../../src/cdk';
+import { ManagedPostgresDatabase, PgDumpLocation, SnapshotRestoreDrill } from '../../src/cdk';
 import { EXECUTION_NAME, TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../core/aws/state-machines/drill-harness';
 
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/backups/5e6f';
@@ -210,6 +211,35 @@ describe('SnapshotRestoreDrill with pointInTime of an Aurora cluster', () => {
     entries.forEach((entry) => expect(entry.data).toMatchObject({
       kind: 'point-in-time-drill', targetLagMinutes: 60, randomExtraLagMinutes: 30, databaseNames: ['shop'], rtoMinutes: 90, checks: 1,
     }));
+  });
+});
+
+describe('SnapshotRestoreDrill with drillResults', () => {
+  test('the checks task records each drill beside the dumps, and may put objects only under <prefix>/<database>/drills/', () => {
+    const { stack, vpc } = networkStack();
+    const instance = new rds.DatabaseInstance(stack, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: true,
+    });
+    const bucket = new s3.Bucket(stack, 'Dumps', { enforceSSL: true });
+    const dumps = PgDumpLocation.fromBucket({ bucket, prefix: 'pg-dumps', databaseNames: ['shop'], postgresMajorVersion: 16 });
+    const drill = new SnapshotRestoreDrill(stack, 'PitDrill', {
+      database: ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'shop' }), vpc, image: TEST_RUNNER_IMAGE, pointInTime: {}, drillResults: dumps,
+    });
+    const template = Template.fromStack(stack);
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    const environment = Object.fromEntries(taskDefinition.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]));
+    expect(environment).toMatchObject({
+      PG_BACKUP_DRILL_KIND: 'point-in-time',
+      PG_BACKUP_DRILL_RECORD_TO: { 'Fn::Join': ['', ['s3://', { Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'Dumps') }, '/pg-dumps']] },
+    });
+    const statements = statementsOfRole(template, taskDefinition.TaskRoleArn['Fn::GetAtt'][0]);
+    expect(statements.map((s) => ({ actions: actionsOf(s), resource: JSON.stringify(s.Resource) }))).toEqual([
+      { actions: ['s3:PutObject'], resource: expect.stringContaining('/pg-dumps/*/drills/*') },
+    ]);
+    expect(drill.drillKind).toBe('point-in-time');
   });
 });
 

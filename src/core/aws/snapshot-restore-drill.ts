@@ -29,6 +29,14 @@ export interface RowCountBound {
   readonly max?: number;
 }
 
+/** The environment variable naming the store the checks task records the drill's result in (`pg-backup check --record-to`). */
+export const DRILL_RECORD_TO_ENV = 'PG_BACKUP_DRILL_RECORD_TO';
+
+/** The `--record-to` location of drill results beside the dumps in `bucket` under `prefix`. */
+export function drillResultsLocation(bucket: string, prefix: string): string {
+  return `s3://${bucket}/${prefix}`;
+}
+
 /** A drill that restores the database to a point in time instead of its newest snapshot. */
 export interface PointInTimeDrillOptions {
   /**
@@ -121,6 +129,12 @@ export interface SnapshotDrillDatabase {
   readonly hasSecret: boolean;
   /** Each check file with its text, or `undefined` when it cannot be read. */
   readonly checkFiles: readonly { readonly path: string; readonly sql: string | undefined }[];
+  /**
+   * Whether the checks task records the drill's result beside the database's backups (the front end then sets
+   * {@link DRILL_RECORD_TO_ENV} to their location and lets the task write there).
+   * @default false
+   */
+  readonly recordsResults?: boolean;
 }
 
 /** Everything a front end creates for a snapshot restore drill, decided once. */
@@ -258,6 +272,8 @@ export function planSnapshotRestoreDrill(
       ...(pointInTime?.recoveryPointQuery !== undefined ? { PG_BACKUP_RECOVERY_POINT_QUERY: pointInTime.recoveryPointQuery } : {}),
       // The runner publishes RecoveryPointGapSeconds beside the drill's own metrics, under the same dimensions.
       ...(pointInTime !== undefined ? { PG_BACKUP_METRICS_NAMESPACE: metricNamespace, PG_BACKUP_METRIC_DIMENSIONS: `Drill=${drillKind}` } : {}),
+      // What the result beside the backups is recorded as (the location is the front end's: a bucket it knows).
+      ...(database.recordsResults === true ? { PG_BACKUP_DRILL_KIND: drillKind } : {}),
     },
     checkCount: checks.length + rowCounts.length,
     protection: {

@@ -12,13 +12,13 @@ import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { EcsClusterReference } from './pg-dump-source';
+import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions, planSnapshotRestoreDrill,
-  unknownSnapshotKeyWarning,
+  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
+  drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
@@ -75,6 +75,13 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
    * @default 90
    */
   readonly logRetentionDays?: number;
+  /**
+   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
+   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
+   * The checks task may put objects there and nothing else.
+   * @default - the result is seen only in the drill's metrics, alarms and execution history
+   */
+  readonly drillResults?: PgDumpSource;
 }
 
 /**
@@ -130,6 +137,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       kind: database.kind,
       databaseName: this.databaseName,
       hasSecret: props.secretArn !== undefined,
+      recordsResults: props.drillResults !== undefined,
       checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
     }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const { drill, descriptions } = plan;
@@ -149,11 +157,16 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
 
-    // The checks only connect to the scratch database: the task role may do nothing.
+    // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
+    const drillResults = props.drillResults;
+    const drillName = plan.drillKind === 'snapshot' ? 'Snapshot' : 'Point-in-time';
     const taskRole = new iam.Role(`${name}-task-role`, {
-      description: `${plan.drillKind === 'snapshot' ? 'Snapshot' : 'Point-in-time'} drill checks task: no AWS permissions`,
+      description: props.drillResults ? `${drillName} drill checks task: writes its result beside the dumps` : `${drillName} drill checks task: no AWS permissions`,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
     }, child);
+    if (props.drillResults) {
+      new iam.RolePolicy(`${name}-task-policy`, { role: taskRole.id, policy: policyDocument(props.drillResults.drillResultStatements()) }, child);
+    }
     const executionRole = new iam.Role(`${name}-execution-role`, {
       description: `Starts the ${plan.drillKind === 'snapshot' ? 'snapshot' : 'point-in-time'} drill checks task: its logs and the database secret`,
       assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
@@ -181,7 +194,15 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
         // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
         entryPoint: ['env'],
         command: plan.checkCommand,
-        environment: Object.entries(plan.checkEnvironment).map(([key, value]) => ({ name: key, value })),
+        environment: [
+          ...Object.entries(plan.checkEnvironment).map(([key, value]) => ({ name: key, value })),
+          ...(drillResults
+            ? [{
+              name: DRILL_RECORD_TO_ENV,
+              value: pulumi.output(drillResults.bucketName).apply((bucket) => drillResultsLocation(bucket, drillResults.prefix)),
+            }]
+            : []),
+        ],
         secrets: [
           { name: 'PGUSER', valueFrom: pulumi.interpolate`${props.secretArn}:username::` },
           { name: 'PGPASSWORD', valueFrom: pulumi.interpolate`${props.secretArn}:password::` },

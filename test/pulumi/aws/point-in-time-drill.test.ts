@@ -1,5 +1,6 @@
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { ManagedPostgresDatabase } from '../../../src/pulumi/aws/managed-postgres-database';
+import { PgDumpLocation } from '../../../src/pulumi/aws/pg-dump-source';
 import { SnapshotRestoreDrill, SnapshotRestoreDrillProps } from '../../../src/pulumi/aws/snapshot-restore-drill';
 import { TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../../core/aws/state-machines/drill-harness';
 
@@ -132,5 +133,19 @@ describe('Pulumi SnapshotRestoreDrill with pointInTime of an Aurora cluster', ()
     expect(engine.named('aws:cloudwatch/metricAlarm:MetricAlarm', 'shop-pit-recovery-point').inputs).toMatchObject({
       metricName: 'RecoveryPointGapSeconds', threshold: 15 * 60, comparisonOperator: 'GreaterThanThreshold', dimensions: { Database: 'shop', Drill: 'point-in-time' },
     });
+  });
+
+  test('with drillResults, the checks task records each drill beside the dumps and may put objects only under <prefix>/<database>/drills/', async () => {
+    await deploy({
+      drillResults: PgDumpLocation.fromBucket({
+        bucketName: 'shop-dumps', bucketArn: 'arn:aws:s3:::shop-dumps', prefix: 'pg-dumps', databaseNames: ['shop'], postgresMajorVersion: 16,
+      }),
+    });
+    expect(Object.fromEntries(container().environment.map((e: any) => [e.name, e.value]))).toMatchObject({
+      PG_BACKUP_DRILL_KIND: 'point-in-time', PG_BACKUP_DRILL_RECORD_TO: 's3://shop-dumps/pg-dumps',
+    });
+    expect(engine.roleStatements('shop-pit-task-role')).toEqual([
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::shop-dumps/pg-dumps/*/drills/*' },
+    ]);
   });
 });

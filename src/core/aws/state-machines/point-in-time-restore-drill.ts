@@ -197,7 +197,8 @@ export function pointInTimeRestoreDrill(options: PointInTimeRestoreDrillOptions 
         },
       },
       restoredFrom: { words: 'restored to', path: '$.drill.targetTime' },
-      checksEnvironment: { PG_BACKUP_DRILL_TARGET_TIME: '$.drill.targetTime' },
+      // The restore duration runs from the restore call, and so does the RTO the checks task records.
+      checksEnvironment: { PG_BACKUP_DRILL_TARGET_TIME: '$.drill.targetTime', PG_BACKUP_DRILL_STARTED_AT: '$.restore.startedAt' },
     }),
     ...successTailStates(resolved, 'point-in-time', '$states.input.restore.startedAt'),
     ...failureTailStates(resolved, 'point-in-time'),

@@ -41,7 +41,8 @@ export interface ScratchDatabaseDrillOptions {
   readonly maxPolls?: number;
   /**
    * The runner subcommand and arguments that run the checks; the task gets the scratch endpoint as `PGHOST` and
-   * `PGPORT`, and what was restored (`PG_BACKUP_DRILL_SNAPSHOT` or `PG_BACKUP_DRILL_TARGET_TIME`).
+   * `PGPORT`, what was restored (`PG_BACKUP_DRILL_SNAPSHOT` or `PG_BACKUP_DRILL_TARGET_TIME`) and when its restore
+   * started (`PG_BACKUP_DRILL_STARTED_AT`, the start of the recorded RTO).
    * @default ['check']
    */
   readonly checksArgs?: string[];

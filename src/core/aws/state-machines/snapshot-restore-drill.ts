@@ -175,7 +175,8 @@ export function snapshotRestoreDrill(options: SnapshotRestoreDrillOptions = {}):
         },
       },
       restoredFrom: { words: 'restored from', path: `$.scan.newest.${snapshotId}` },
-      checksEnvironment: { PG_BACKUP_DRILL_SNAPSHOT: `$.scan.newest.${snapshotId}` },
+      // The restore duration runs from the execution's start, and so does the RTO the checks task records.
+      checksEnvironment: { PG_BACKUP_DRILL_SNAPSHOT: `$.scan.newest.${snapshotId}`, PG_BACKUP_DRILL_STARTED_AT: '$$.Execution.StartTime' },
     }),
     ...successTailStates(resolved, 'snapshot'),
     ...failureTailStates(resolved, 'snapshot'),

@@ -98,6 +98,8 @@ describe('point-in-time restore drill of an RDS instance', () => {
         { Name: 'PGHOST', Value: ENDPOINT.Address },
         { Name: 'PGPORT', Value: '5432' },
         { Name: 'PG_BACKUP_DRILL_TARGET_TIME', Value: restoreTime(run, 'Restore scratch instance') },
+        // The RTO the checks task records runs from the restore call, as the published restore duration does.
+        { Name: 'PG_BACKUP_DRILL_STARTED_AT', Value: STATE_ENTERED_TIME },
       ],
     });
   });

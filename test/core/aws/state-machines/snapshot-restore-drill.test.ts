@@ -92,7 +92,7 @@ describe('snapshot restore drill of an RDS instance', () => {
     });
   });
 
-  test('the checks task gets the scratch endpoint and the restored snapshot', async () => {
+  test('the checks task gets the scratch endpoint, the restored snapshot and the drill\'s start (where its RTO begins)', async () => {
     const run = await runDrill(definition, instanceHandlers);
     const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];
     expect(override).toEqual({
@@ -102,8 +102,11 @@ describe('snapshot restore drill of an RDS instance', () => {
         { Name: 'PGHOST', Value: ENDPOINT.Address },
         { Name: 'PGPORT', Value: '5432' },
         { Name: 'PG_BACKUP_DRILL_SNAPSHOT', Value: 'rds:orders-2026-11-23-03-05' },
+        { Name: 'PG_BACKUP_DRILL_STARTED_AT', Value: expect.any(String) },
       ],
     });
+    expect((definition.States['Run checks task'] as any).Parameters.Overrides.ContainerOverrides[0].Environment)
+      .toContainEqual({ 'Name': 'PG_BACKUP_DRILL_STARTED_AT', 'Value.$': '$$.Execution.StartTime' });
   });
 
   test.each([
