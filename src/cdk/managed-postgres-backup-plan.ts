@@ -12,7 +12,7 @@ import { cdkValidationOptions } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
-import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
+import { RenderedRestoreTesting, RestoreTestingProps, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
@@ -33,6 +33,11 @@ export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPla
    * or `.fromArn(arn)`.
    */
   readonly database: ManagedPostgresDatabase;
+  /**
+   * AWS Backup restore testing of the database's recovery points, and the validation of each test with `pg-backup check`.
+   * @default - no restore testing
+   */
+  readonly restoreTesting?: RestoreTestingProps;
   /**
    * The vault recovery points go to. A given vault keeps its own access policy and lock.
    * @default - a `PostgresBackupVault` is created
@@ -115,6 +120,7 @@ export class ManagedPostgresBackupPlan extends Construct {
       givenVault: props.vault?.backupVaultName,
       createdVaultSettings: props.adminRole !== undefined || props.encryptionKey !== undefined,
       name: Names.uniqueId(this),
+      restoreValidation: restoreValidationFacts(props.restoreTesting, database),
     }, cdkValidationOptions(this));
     this.backupPlan = plan;
     this.rpoHours = plan.rpoHours;
@@ -148,7 +154,11 @@ export class ManagedPostgresBackupPlan extends Construct {
     // The selection's own role, created by aws-backup with the AWS Backup service role policy.
     acknowledgeAwsManagedPolicy(this.selection.node.findChild('Role'), BACKUP_SELECTION_MANAGED_POLICY);
     this.shareKeyWithCopyAccounts(database, plan);
-    if (plan.restoreTesting) this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, this.vault.backupVaultArn, database.arn(this));
+    if (plan.restoreTesting) {
+      this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, {
+        vaultArn: this.vault.backupVaultArn, database, notificationTopic: this.notificationTopic, props: props.restoreTesting,
+      });
+    }
 
     this.monitoring = new ManagedBackupAlarms(this, 'Monitoring', {
       database,

@@ -80,6 +80,13 @@ const DRILL_WILDCARD_REASONS: Partial<Record<DrillResourceKind, { reason: string
   'rds-scratch-clusters': {
     reason: 'Restore into and delete only scratch clusters whose identifier starts with the drill\'s prefix, named after the execution.',
   },
+  'rds-restored': {
+    reason: 'Describe only (no change): AWS Backup names the database it restores for a restore test per job, so it cannot be named in advance.',
+  },
+  'backup-restore-jobs': { reason: 'backup:PutRestoreValidationResult names no resource: restore jobs are created by AWS Backup per test.' },
+  'drill-result-objects': {
+    reason: 'Put only, under <prefix>/<database>/drills/: each drill result gets a new key named after the time it was written.',
+  },
 };
 
 /**

@@ -233,6 +233,23 @@ const configurations: Configuration[] = [
       restoreTesting: { recoveryPoint: 'random', dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-0123456789abcdef0'] },
     })];
   }],
+  ['ManagedPostgresBackupPlan of an RDS instance with restore testing validated by pg-backup check, writing its drill results', (app) => {
+    const stack = new UserStack(app, 'User');
+    const results = new s3.Bucket(stack, 'DrillResults', {
+      encryption: s3.BucketEncryption.KMS,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsPrefix: 'access-logs/',
+    });
+    return [new ManagedPostgresBackupPlan(stack, 'Backups', {
+      database: ManagedPostgresDatabase.fromInstance(stack.instance()),
+      restoreTesting: {
+        dbSubnetGroupName: 'isolated',
+        validation: { vpc: stack.vpc, rowCounts: [{ table: 'public.orders', min: 1 }], checks: ['SELECT true'], drillResults: { bucket: results, prefix: 'pg-dumps' } },
+      },
+    })];
+  }],
   ['ManagedPostgresBackupPlan of an Aurora cluster: rules, continuous backup, region and account copies, vault lock, admin role', (app) => {
     const stack = new UserStack(app, 'User');
     const key = stack.key('DatabaseKey');

@@ -19,6 +19,7 @@ export * from './managed-postgres-database';
 export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
 export * from './restore-testing';
+export * from './restore-testing-validation';
 export * from './self-hosted-pitr-archive';
 export * from './wal-archive-alarms';
 export * from './pitr-archive-host';

@@ -5,7 +5,9 @@ import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
 } from './managed-backup-plan';
 import { ManagedDatabaseSettings, ManagedPostgresKind } from './managed-postgres-database';
-import { RestoreTestingOptions, RestoreTestingPlan, checkRestoreTestingOptions, planRestoreTesting } from './restore-testing';
+import {
+  RestoreTestingOptions, RestoreTestingPlan, RestoreValidationFrontEndFacts, checkRestoreTestingOptions, planRestoreTesting,
+} from './restore-testing';
 import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../policy/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, ResolvedManagedSnapshotPolicy, resolveBackupPolicy } from '../policy/defaults';
 import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../policy/policy';
@@ -122,6 +124,11 @@ export interface ManagedBackupPlanFacts {
    * @default 'postgres_backup'
    */
   readonly name?: string;
+  /**
+   * What the front end knows for the validation of restore tests: the secret, the major, the check files, the store.
+   * @default - no secret, no check files, no store
+   */
+  readonly restoreValidation?: RestoreValidationFrontEndFacts;
 }
 
 /** Everything a front end creates for a managed backup plan, decided once. */
@@ -218,7 +225,7 @@ export function checkManagedPostgresBackupPlanOptions(
   validator.integer('rpoHours', options.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
   validator.integer('maxRestorableTimeLagMinutes', options.maxRestorableTimeLagMinutes, 5, 1440, 'minutes');
   validator.integer('restorableTimeCheckIntervalMinutes', options.restorableTimeCheckIntervalMinutes, 1, 60, 'minutes');
-  checkRestoreTestingOptions(validator, options.restoreTesting);
+  checkRestoreTestingOptions(validator, options.restoreTesting, facts.kind, facts.restoreValidation);
 }
 
 /**
@@ -259,7 +266,9 @@ export function planManagedPostgresBackupPlan(
     copies: resolved.copies,
     copyAccounts,
     vaultLock,
-    restoreTesting: options.restoreTesting && planRestoreTesting(options.restoreTesting, facts.kind, continuous !== undefined, facts.name ?? 'postgres_backup'),
+    restoreTesting: options.restoreTesting && planRestoreTesting(
+      options.restoreTesting, facts.kind, continuous !== undefined, facts.name ?? 'postgres_backup', facts.restoreValidation, options.metricNamespace,
+    ),
     selection: { name: 'Database', roleDescription: 'AWS Backup backs up the selected database with this role' },
     monitoring: planManagedBackupMonitoring({
       kind: facts.kind,

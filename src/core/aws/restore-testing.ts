@@ -1,4 +1,7 @@
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
+import {
+  RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation,
+} from './restore-testing-validation';
 import { ScheduleSpec } from '../policy/policy';
 import { renderAwsBackupSchedule } from '../policy/schedule';
 import { Validator } from '../policy/validation';
@@ -46,7 +49,18 @@ export interface RestoreTestingOptions {
    * @default - the ones AWS Backup infers
    */
   readonly vpcSecurityGroupIds?: string[];
+  /**
+   * Validate each restore test with `pg-backup check` against the restored database and report the result to AWS
+   * Backup (`PutRestoreValidationResult`): the restore job's completion starts a state machine that runs the checks in a
+   * Fargate task; a failure notifies the topic. The front end then needs the network of the checks and the secret of
+   * the master user the restored database keeps.
+   * @default - no validation: a restore test proves only that the recovery point restores
+   */
+  readonly validation?: RestoreValidationOptions;
 }
+
+/** What a front end knows for the validation of restore tests: the database's secret, major, check files and result store. */
+export type RestoreValidationFrontEndFacts = Pick<RestoreValidationFacts, 'databaseName' | 'postgresMajorVersion' | 'hasSecret' | 'checkFiles' | 'writeDrillResult'>;
 
 /** The restore testing plan and selection a front end creates, decided once. */
 export interface RestoreTestingPlan {
@@ -78,6 +92,8 @@ export interface RestoreTestingPlan {
   };
   /** The role AWS Backup restores with. */
   readonly role: { readonly description: string; readonly managedPolicy: string };
+  /** The validation of each restore test, when asked for. */
+  readonly validation?: RestoreValidationPlan;
 }
 
 /** A restore testing name from a construct's name: letters, digits and underscores, at most 50 characters. */
@@ -86,7 +102,10 @@ export function restoreTestingName(base: string): string {
 }
 
 /** Every problem with restore testing options, named under `restoreTesting.`. */
-export function checkRestoreTestingOptions(validator: Validator, options: RestoreTestingOptions | undefined): void {
+export function checkRestoreTestingOptions(
+  validator: Validator, options: RestoreTestingOptions | undefined, kind: ManagedPostgresKind,
+  facts: RestoreValidationFrontEndFacts = NO_VALIDATION_FACTS,
+): void {
   if (options === undefined || validator.isUnresolved(options)) return;
   if (options.recoveryPoint !== undefined && !['latest', 'random'].includes(options.recoveryPoint)) {
     validator.report({ path: 'restoreTesting.recoveryPoint', value: options.recoveryPoint, allowed: '"latest" or "random"' });
@@ -97,6 +116,31 @@ export function checkRestoreTestingOptions(validator: Validator, options: Restor
   if (options.vpcSecurityGroupIds !== undefined && !validator.isUnresolved(options.vpcSecurityGroupIds) && options.vpcSecurityGroupIds.length === 0) {
     validator.report({ path: 'restoreTesting.vpcSecurityGroupIds', value: [], allowed: 'one or more security group ids, or unset' });
   }
+  if (options.validation !== undefined && options.dbSubnetGroupName === undefined) {
+    validator.report({
+      path: 'restoreTesting.dbSubnetGroupName',
+      value: undefined,
+      allowed: 'a DB subnet group in the VPC of the checks, when restoreTesting.validation is set (the checks task must reach the restored database)',
+    });
+  }
+  if (options.validation !== undefined) {
+    checkRestoreValidationOptions(validator, options.validation, validationFacts(options, kind, facts));
+  }
+}
+
+/** What is known when a front end gives nothing about the validation. */
+const NO_VALIDATION_FACTS: RestoreValidationFrontEndFacts = { hasSecret: false, checkFiles: [], writeDrillResult: false };
+
+function validationFacts(
+  options: RestoreTestingOptions, kind: ManagedPostgresKind, facts: RestoreValidationFrontEndFacts, metricNamespace?: string,
+): RestoreValidationFacts {
+  return {
+    ...facts,
+    kind,
+    validationWindowHours: options.validationWindowHours ?? 1,
+    restoredSecurityGroupsGiven: options.vpcSecurityGroupIds !== undefined,
+    metricNamespace,
+  };
 }
 
 /**
@@ -108,6 +152,7 @@ export function checkRestoreTestingOptions(validator: Validator, options: Restor
  */
 export function planRestoreTesting(
   options: RestoreTestingOptions, kind: ManagedPostgresKind, continuousBackup: boolean, name: string,
+  facts: RestoreValidationFrontEndFacts = NO_VALIDATION_FACTS, metricNamespace?: string,
 ): RestoreTestingPlan {
   const overrides: Record<string, string> = {
     ...(options.dbSubnetGroupName !== undefined ? { dbSubnetGroupName: options.dbSubnetGroupName } : {}),
@@ -132,5 +177,6 @@ export function planRestoreTesting(
       description: 'AWS Backup restores recovery points of the database with this role for restore tests',
       managedPolicy: RESTORE_TESTING_MANAGED_POLICY,
     },
+    validation: options.validation && planRestoreValidation(options.validation, validationFacts(options, kind, facts, metricNamespace)),
   };
 }

@@ -1,0 +1,208 @@
+import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { ManagedPostgresKind } from './managed-postgres-database';
+import { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX, RowCountBound } from './snapshot-restore-drill';
+import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import { restoreTestingValidation } from './state-machines/restore-testing-validation';
+import { Validator } from '../policy/validation';
+import { splitSqlStatements } from '../postgres/sql-statements';
+
+/** How long the checks of a restore test may run unless told otherwise, minutes. */
+export const DEFAULT_RESTORE_VALIDATION_TIMEOUT_MINUTES = 30;
+
+/**
+ * The validation of each restore test: `pg-backup check` (row-count bounds and SQL checks, in a read-only transaction)
+ * against the database AWS Backup restored, reported to AWS Backup as the test's validation result.
+ */
+export interface RestoreValidationOptions {
+  /**
+   * The database the checks connect to: the `Database` dimension of the drill metrics.
+   * @default 'postgres'
+   */
+  readonly databaseName?: string;
+  /**
+   * SQL statements that must each return a single `true` on the restored database.
+   * @default - none: connecting and the row-count bounds are the checks
+   */
+  readonly checks?: string[];
+  /**
+   * SQL files read when the program runs, each statement a check like `checks`.
+   * @default - none
+   */
+  readonly checkFiles?: string[];
+  /**
+   * Row-count bounds of tables in the restored database.
+   * @default - none
+   */
+  readonly rowCounts?: RowCountBound[];
+  /**
+   * The longest the checks task may run, minutes (1–1440); it must end within the validation window.
+   * @default 30
+   */
+  readonly checksTimeoutMinutes?: number;
+  /**
+   * PostgreSQL major of the runner's client.
+   * @default - the database's
+   */
+  readonly postgresMajorVersion?: number;
+}
+
+/** What a front end knows when it plans a restore test's validation. */
+export interface RestoreValidationFacts {
+  /** Instance or Aurora cluster. */
+  readonly kind: ManagedPostgresKind;
+  /**
+   * The database's own name for the checks, when the front end knows it.
+   * @default 'postgres'
+   */
+  readonly databaseName?: string;
+  /** The database's PostgreSQL major, when known. */
+  readonly postgresMajorVersion?: number;
+  /** Whether a secret with the master user is known (the restored database keeps it; the checks log in with it). */
+  readonly hasSecret: boolean;
+  /** Each check file with its text, or `undefined` when it cannot be read. */
+  readonly checkFiles: readonly { readonly path: string; readonly sql: string | undefined }[];
+  /** Whether the result is written beside the backups (a store was given). */
+  readonly writeDrillResult: boolean;
+  /** Hours AWS Backup keeps the restored database for validation. */
+  readonly validationWindowHours: number;
+  /** Whether the restored database's security groups were given; otherwise the front end creates one open to the checks. */
+  readonly restoredSecurityGroupsGiven: boolean;
+  /**
+   * Namespace of the drill metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+}
+
+/** Everything a front end creates to validate restore tests, decided once. */
+export interface RestoreValidationPlan {
+  /** The state machine: ASL with placeholders, and its role's IAM action groups. */
+  readonly drill: RestoreDrillStateMachine;
+  /** The `Database` dimension and the database the checks connect to. */
+  readonly databaseName: string;
+  /** The PostgreSQL major of the runner image. */
+  readonly postgresMajorVersion: number;
+  /** Namespace of the drill metrics. */
+  readonly metricNamespace: string;
+  /** The checks container's name. */
+  readonly containerName: string;
+  /** The checks task's command: `pg-backup check` with the row bounds and the SQL checks. */
+  readonly checkCommand: string[];
+  /** The checks task's environment: the database, TLS, each SQL check. */
+  readonly checkEnvironment: Record<string, string>;
+  /** The number of checks (SQL statements and row bounds), for the protection metadata. */
+  readonly checkCount: number;
+  /** The EventBridge rule's pattern, without the plan's ARN (`detail.restoreTestingPlanArn`), which the front end adds. */
+  readonly eventPattern: {
+    readonly source: readonly string[];
+    readonly detailType: readonly string[];
+    readonly status: readonly string[];
+  };
+  /** Whether the front end creates the restored database's security group (reachable from the checks task only). */
+  readonly createRestoredSecurityGroup: boolean;
+  /** Descriptions of the resources, the same in every front end. */
+  readonly descriptions: {
+    readonly taskSecurityGroup: string;
+    readonly restoredSecurityGroup: string;
+    readonly restoredIngress: string;
+    readonly role: string;
+    readonly taskRole: string;
+    readonly executionRole: string;
+    readonly comment: string;
+    readonly rule: string;
+  };
+}
+
+/** Every problem with the validation options, named under `restoreTesting.validation.`. */
+export function checkRestoreValidationOptions(validator: Validator, options: RestoreValidationOptions, facts: RestoreValidationFacts): void {
+  const path = 'restoreTesting.validation';
+  if (!facts.hasSecret) {
+    validator.report({
+      path: `${path}.secret`,
+      value: undefined,
+      allowed: 'a secret with the database\'s master username and password (the restored database keeps them; the checks log in with them)',
+    });
+  }
+  const major = options.postgresMajorVersion ?? facts.postgresMajorVersion;
+  if (major === undefined) validator.report({ path: `${path}.postgresMajorVersion`, value: undefined, allowed: 'a PostgreSQL major version such as 16 (the database does not tell it)' });
+  validator.integer(`${path}.postgresMajorVersion`, major, 10, 99);
+  validator.matches(`${path}.databaseName`, options.databaseName, /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, 'a PostgreSQL database name: a letter or _, then letters, digits, _, $ or -, at most 63');
+  validator.nonEmptyStrings(`${path}.checks`, options.checks);
+  facts.checkFiles.forEach((file, index) => {
+    if (file.sql === undefined) validator.report({ path: `${path}.checkFiles[${index}]`, value: file.path, allowed: 'the path of a readable SQL file' });
+  });
+  (options.rowCounts ?? []).forEach((bound, index) => {
+    const at = `${path}.rowCounts[${index}]`;
+    validator.matches(`${at}.table`, bound.table, /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'a table name, schema.table or table (letters, digits, _ and $)');
+    validator.integer(`${at}.min`, bound.min, 0, Number.MAX_SAFE_INTEGER);
+    validator.integer(`${at}.max`, bound.max, 0, Number.MAX_SAFE_INTEGER);
+    if (bound.min === undefined && bound.max === undefined) validator.report({ path: at, value: bound, allowed: 'a bound with min, max or both' });
+    if (bound.min !== undefined && bound.max !== undefined && bound.min > bound.max) {
+      validator.report({ path: `${at}.min`, value: bound.min, allowed: `at most ${at}.max, ${bound.max}` });
+    }
+  });
+  if (validator.integer(`${path}.checksTimeoutMinutes`, options.checksTimeoutMinutes, 1, 1440, 'minutes')) {
+    const timeout = options.checksTimeoutMinutes ?? DEFAULT_RESTORE_VALIDATION_TIMEOUT_MINUTES;
+    if (!validator.isUnresolved(facts.validationWindowHours) && timeout > facts.validationWindowHours * 60) {
+      validator.report({
+        path: 'restoreTesting.validationWindowHours',
+        value: facts.validationWindowHours,
+        allowed: `at least the checks' ${timeout} minutes (restoreTesting.validation.checksTimeoutMinutes), in whole hours: AWS Backup deletes the restored database when the window closes`,
+      });
+    }
+  }
+}
+
+/**
+ * The validation of a managed database's restore tests (call after {@link checkRestoreValidationOptions}): the state
+ * machine the restore job's completion starts, the checks task's command and environment, the rule's pattern and the
+ * resources' descriptions.
+ */
+export function planRestoreValidation(options: RestoreValidationOptions, facts: RestoreValidationFacts): RestoreValidationPlan {
+  const checks = [...(options.checks ?? []), ...facts.checkFiles.flatMap((file) => splitSqlStatements(file.sql ?? ''))];
+  const rowCounts = options.rowCounts ?? [];
+  const checkArgs = [
+    ...rowCounts.flatMap((bound) => [
+      ...(bound.min !== undefined ? ['--min-rows', `${bound.table}=${bound.min}`] : []),
+      ...(bound.max !== undefined ? ['--max-rows', `${bound.table}=${bound.max}`] : []),
+    ]),
+    ...checks.flatMap((_, index) => ['--sql-env', `${CHECK_SQL_ENV_PREFIX}${index}`]),
+  ];
+  const metricNamespace = facts.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+  const databaseName = options.databaseName ?? facts.databaseName ?? 'postgres';
+  const drill = restoreTestingValidation({
+    source: facts.kind,
+    checksArgs: ['check', ...checkArgs],
+    checksTimeoutSeconds: (options.checksTimeoutMinutes ?? DEFAULT_RESTORE_VALIDATION_TIMEOUT_MINUTES) * 60,
+    metricNamespace,
+    writeDrillResult: facts.writeDrillResult,
+  });
+  const source = facts.kind === 'instance' ? 'RDS instance' : 'Aurora cluster';
+  return {
+    drill,
+    databaseName,
+    postgresMajorVersion: (options.postgresMajorVersion ?? facts.postgresMajorVersion)!,
+    metricNamespace,
+    containerName: CHECKS_RUNNER_CONTAINER_NAME,
+    checkCommand: ['pg-backup', 'check', ...checkArgs],
+    checkEnvironment: {
+      PGDATABASE: databaseName,
+      // RDS for PostgreSQL 15+ forces TLS; the restored database's endpoint changes every test.
+      PGSSLMODE: 'require',
+      ...Object.fromEntries(checks.map((sql, index) => [`${CHECK_SQL_ENV_PREFIX}${index}`, sql])),
+    },
+    checkCount: checks.length + rowCounts.length,
+    eventPattern: { source: ['aws.backup'], detailType: ['Restore Job State Change'], status: ['COMPLETED'] },
+    createRestoredSecurityGroup: !facts.restoredSecurityGroupsGiven,
+    descriptions: {
+      taskSecurityGroup: 'Restore test checks task: no inbound traffic; outbound to the restored database and AWS APIs',
+      restoredSecurityGroup: 'Database restored by an AWS Backup restore test: reachable only from the checks task',
+      restoredIngress: 'pg-backup check of the restored database',
+      role: 'Validates AWS Backup restore tests: describes the restored database, runs the checks task, reports the result',
+      taskRole: 'Restore test checks task: no AWS permissions',
+      executionRole: 'Starts the restore test checks task: its logs and the database secret',
+      comment: `Validates each AWS Backup restore test of the ${source} with pg-backup check and reports the result to AWS Backup`,
+      rule: `Starts the validation of each completed AWS Backup restore test of the ${source}`,
+    },
+  };
+}
