@@ -2,8 +2,8 @@ import * as rds from '@pulumi/aws/rds';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdkRds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   alarmFromCloudFormation, alarmFromPulumi, definitionFromCloudFormation, definitionFromPulumi, fromCloudFormation, fromPulumi,
   lifecycleFromCloudFormation, lifecycleFromPulumi, permissions,
@@ -36,6 +36,13 @@ const OFFSITE = {
   },
 };
 const PITR: PitrPolicy = { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 };
+/** The dumps copied to a bucket in another region, the WAL archive to another account. */
+const DUMP_REPLICATION = {
+  destinationBucketArn: 'arn:aws:s3:::orders-dumps-offsite',
+  replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  latencyAlarmMinutes: 30,
+};
+const ARCHIVE_REPLICATION = { ...DUMP_REPLICATION, destinationBucketArn: 'arn:aws:s3:::orders-wal-offsite', destinationAccount: '210987654321' };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
 /** Dumps encrypted with age: the public key, and the secret holding the identity the drill decrypts with. */
 const AGE_RECIPIENTS = ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'];
@@ -68,6 +75,7 @@ beforeAll(async () => {
     databaseNames: ['orders'],
     image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
     dump: DUMP,
+    replication: DUMP_REPLICATION,
     encryption: { recipients: AGE_RECIPIENTS, identitySecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'AgeIdentity', AGE_IDENTITY_SECRET_ARN) },
   });
   const verify = new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, ...DAILY_VERIFY, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
@@ -92,6 +100,7 @@ beforeAll(async () => {
     clusterName: 'orders',
     postgresMajorVersion: 15,
     pitr: PITR,
+    replication: ARCHIVE_REPLICATION,
     createInstanceRole: true,
     drill: { vpc, verification: VERIFICATION, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) },
     encryption: { secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'ArchiveCipherPass', PITR_CIPHER_SECRET_ARN) },
@@ -128,6 +137,7 @@ beforeAll(async () => {
     databaseNames: ['orders'],
     image: RUNNER_IMAGE,
     dump: DUMP,
+    replication: DUMP_REPLICATION,
     encryption: { recipients: AGE_RECIPIENTS, identitySecretArn: AGE_IDENTITY_SECRET_ARN },
   });
   const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, ...DAILY_VERIFY, image: RUNNER_IMAGE });
@@ -160,6 +170,7 @@ beforeAll(async () => {
     clusterName: 'orders',
     postgresMajorVersion: 15,
     pitr: PITR,
+    replication: ARCHIVE_REPLICATION,
     createInstanceRole: true,
     drill: { ...network, verification: VERIFICATION, image: RUNNER_IMAGE },
     encryption: { secretArn: PITR_CIPHER_SECRET_ARN },
@@ -301,6 +312,48 @@ describe('ScheduledPgDump: CDK and Pulumi', () => {
     const cdkAlarms = cfnAlarms('Dump');
     expect(pulumiAlarms('dump-')).toEqual(cdkAlarms);
     expect(cdkAlarms.find((alarm) => alarm.description.startsWith('No successful'))?.treatMissingData).toBe('breaching');
+  });
+});
+
+/** A replication rule as data, from CloudFormation's `ReplicationConfiguration.Rules` or Pulumi's `rules`. */
+function replicationRule(rule: any): Record<string, unknown> {
+  const destination = rule.Destination ?? rule.destination;
+  const read = (value: any, ...path: string[]) => path.reduce((node, key) => node?.[key] ?? node?.[key[0].toLowerCase() + key.slice(1)], value);
+  return {
+    id: read(rule, 'Id'),
+    status: read(rule, 'Status'),
+    prefix: read(rule, 'Filter', 'Prefix'),
+    deleteMarkers: read(rule, 'DeleteMarkerReplication', 'Status'),
+    kmsEncryptedObjects: read(rule, 'SourceSelectionCriteria', 'SseKmsEncryptedObjects', 'Status'),
+    bucket: read(destination, 'Bucket'),
+    account: read(destination, 'Account'),
+    owner: read(destination, 'AccessControlTranslation', 'Owner'),
+    replicaKey: destination.EncryptionConfiguration?.ReplicaKmsKeyID ?? destination.encryptionConfiguration?.replicaKmsKeyId,
+    replicationTimeMinutes: read(destination, 'ReplicationTime', 'Time', 'Minutes'),
+    metricsMinutes: read(destination, 'Metrics', 'EventThreshold', 'Minutes'),
+  };
+}
+
+describe('Replication of the dump and WAL archive buckets: CDK and Pulumi', () => {
+  test.each([
+    ['dump', 'DumpBackupsBucket', 'dump-backups-replication', DUMP_REPLICATION],
+    ['WAL archive', 'ArchiveBucket', 'archive-archive-replication', ARCHIVE_REPLICATION],
+  ])('the %s bucket replicates with the same rule', (_name, cfnBucket, pulumiConfiguration, options) => {
+    const cdkRules = cfnResources('AWS::S3::Bucket', cfnBucket)[0].properties.ReplicationConfiguration.Rules.map(replicationRule);
+    const pulumiRules = engine.named('aws:s3/bucketReplicationConfig:BucketReplicationConfig', pulumiConfiguration).inputs.rules.map(replicationRule);
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules[0]).toMatchObject({ deleteMarkers: 'Disabled', bucket: options.destinationBucketArn, replicaKey: options.replicaKmsKeyArn });
+  });
+
+  test.each([
+    ['dump', 'DumpBackupsReplicationRole', 'dump-backups-replication-role'],
+    ['WAL archive', 'ArchiveReplicationRole', 'archive-archive-replication-role'],
+  ])('the %s bucket\'s replication role has the same permissions and description, and neither may delete', (_name, cfnRole, pulumiRole) => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId(cfnRole)));
+    expect(permissions(pulumiRoleStatements(pulumiRole))).toEqual(cdkPermissions);
+    expect(cdkPermissions.filter((grant) => /Delete/.test(grant))).toEqual([]);
+    expect(engine.named('aws:iam/role:Role', pulumiRole).inputs.description)
+      .toBe(cfnResources('AWS::IAM::Role', cfnRoleId(cfnRole))[0].properties.Description);
   });
 });
 

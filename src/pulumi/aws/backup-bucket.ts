@@ -1,9 +1,12 @@
+import * as iam from '@pulumi/aws/iam';
 import * as kms from '@pulumi/aws/kms';
 import * as s3 from '@pulumi/aws/s3';
+import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { GrantScope, PolicyStatement, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
+import { GrantScope, PolicyStatement, assumedByService, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
+import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
 } from '../../core/aws/iam-action-groups';
@@ -85,6 +88,12 @@ export interface BackupBucketProps {
    */
   readonly requestMetrics?: { readonly id: string; readonly prefix: string };
   /**
+   * The offsite copy of a created bucket, as core planned it (`planScheduledPgDump(…).replication`,
+   * `planSelfHostedPitrArchive(…).bucket.replication`).
+   * @default - no replication
+   */
+  readonly replication?: BucketReplicationPlan;
+  /**
    * Description of a created key.
    * @default 'Encrypts PostgreSQL backups'
    */
@@ -126,12 +135,26 @@ export class BackupBucket extends pulumi.ComponentResource {
   public readonly lifecycleConfiguration?: S3LifecycleConfiguration;
   /** The policy of a created bucket. */
   public readonly bucketPolicy?: s3.BucketPolicy;
+  /** The role S3 replicates the bucket offsite with, when replicated. */
+  public readonly replicationRole?: iam.Role;
+  /** The replication configuration, when replicated. */
+  public readonly replicationConfiguration?: s3.BucketReplicationConfig;
+  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
+  public readonly replicaBucketName?: string;
 
   constructor(name: string, props: BackupBucketProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:BackupBucket', name, {}, opts);
     const validator = props.validator ?? new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
     if (props.bucket && props.objectLock) {
       validator.report({ path: 'objectLock', value: props.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
+    }
+    if (props.bucket && props.replication) {
+      validator.report({
+        path: 'replication',
+        value: props.replication.destinationBucketArn,
+        allowed: 'undefined when a bucket is given',
+        reason: 'replication is configured on a bucket this component creates; a given bucket keeps its own',
+      });
     }
     const retainOnDelete = props.retainOnDelete ?? true;
     if (props.bucket) {
@@ -179,6 +202,29 @@ export class BackupBucket extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [versioning] });
     }
 
+    if (props.replication) {
+      const plan = props.replication;
+      this.replicaBucketName = plan.destinationBucketArn.split(':')[5];
+      this.replicationRole = new iam.Role(`${name}-replication-role`, {
+        description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'),
+      }, child);
+      const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
+        role: this.replicationRole.id,
+        policy: policyDocument(grantStatements(plan.roleGrants, {
+          'replication-source-bucket': { resources: bucket.arn },
+          'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
+          'replication-source-key': { resources: keyArn },
+          'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
+          'replication-destination-key': { resources: plan.replicaKmsKeyArn },
+        })),
+      }, child);
+      // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
+      this.replicationConfiguration = new s3.BucketReplicationConfig(`${name}-replication`, {
+        bucket: bucket.id,
+        role: this.replicationRole.arn,
+        rules: [bucketReplicationRule(plan)],
+      }, { parent: this, dependsOn: [versioning, rolePolicy] });
+    }
     if (props.requestMetrics) {
       new s3.BucketMetric(`${name}-request-metrics`, {
         bucket: bucket.id, name: props.requestMetrics.id, filter: { prefix: props.requestMetrics.prefix },
@@ -247,6 +293,11 @@ export class BackupBucket extends pulumi.ComponentResource {
     };
   }
 
+  /** The names the replication alarms' dimensions name (`replica-bucket`), when replicated. */
+  public replicationMetricResources(): Record<string, pulumi.Input<string>> {
+    return this.replicaBucketName === undefined ? {} : { [REPLICA_BUCKET_RESOURCE]: this.replicaBucketName };
+  }
+
   /** The ARN pattern of every object under `prefix` (no trailing `/`). */
   public objectsUnder(prefix: string): pulumi.Output<string> {
     return pulumi.interpolate`${this.bucketArn}/${prefix}/*`;
@@ -308,6 +359,25 @@ export class BackupBucket extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [publicAccess] });
     return logs;
   }
+}
+
+/** The replication rule of a plan, as `aws.s3.BucketReplicationConfig` takes it (the same rule core renders for CloudFormation). */
+function bucketReplicationRule(plan: BucketReplicationPlan): inputs.s3.BucketReplicationConfigRule {
+  return {
+    id: plan.ruleId,
+    priority: 0,
+    status: 'Enabled',
+    filter: { prefix: '' },
+    deleteMarkerReplication: { status: 'Disabled' },
+    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+    destination: {
+      bucket: plan.destinationBucketArn,
+      ...(plan.destinationAccount !== undefined ? { account: plan.destinationAccount, accessControlTranslation: { owner: 'Destination' } } : {}),
+      encryptionConfiguration: { replicaKmsKeyId: plan.replicaKmsKeyArn },
+      ...(plan.replicationTimeMinutes !== undefined ? { replicationTime: { status: 'Enabled', time: { minutes: plan.replicationTimeMinutes } } } : {}),
+      metrics: { status: 'Enabled', eventThreshold: { minutes: plan.metricsEventThresholdMinutes } },
+    },
+  };
 }
 
 /** Reading objects under a prefix of a bucket: get them, list that prefix only, decrypt with the key when there is one. */

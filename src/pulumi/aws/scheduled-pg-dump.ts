@@ -133,6 +133,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       breakGlassRoleArn: props.breakGlassRoleArn,
       retainOnDelete: props.retainOnDelete,
       environment: aws,
+      replication: plan.replication,
     }, child);
     this.bucketName = this.backupBucket.bucketName;
     this.bucketArn = this.backupBucket.bucketArn;
@@ -237,7 +238,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       }, this);
 
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
-      { 'dead-letter-queue': this.deadLetterQueue.name });
+      { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
       description: plan.descriptions.taskFailedRule,
       taskDefinitionArns: taskDefinitions.map((task) => task.arn),

@@ -108,6 +108,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       keyDescription: plan.bucket.keyDescription,
       deletingPrincipalArns: plan.archiverDeletes ? [...(this.instanceRole ? [this.instanceRole.arn] : []), ...(props.archiverRoleArns ?? [])] : [],
       requestMetrics: plan.bucket.requestMetrics,
+      replication: plan.bucket.replication,
       retainOnDelete: props.retainOnDelete,
       environment: this.environment,
     }, child);
@@ -143,7 +144,9 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
 
     this.associations = this.createAssociations(name);
     this.alertOnFailedAssociations(name);
-    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, { 'archive-bucket': this.bucketName });
+    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
+      'archive-bucket': this.bucketName, ...this.archive.replicationMetricResources(),
+    });
     if (props.drill && plan.drill) {
       this.drill = new PitrDrill(`${name}-pitr-drill`, {
         ...plan.drill.options,
