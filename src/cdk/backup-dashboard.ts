@@ -25,7 +25,8 @@ export interface BackupDashboardProps {
 
 /**
  * A CloudWatch dashboard for a backup plan: per database the age of the last good dump, its size and duration,
- * failed runs; per drill the outcome and the measured restore time against the RTO. The graphs are core's
+ * failed runs; per drill the outcome, the days since its last success, the measured restore time against the RTO, and
+ * for a point-in-time drill the recovery point reached. The graphs are core's
  * {@link planBackupDashboard}, the same as the Pulumi `BackupDashboard`'s.
  */
 export class BackupDashboard extends Construct {
@@ -42,6 +43,8 @@ export class BackupDashboard extends Construct {
         kind: drill instanceof SnapshotRestoreDrill ? drill.drillKind : 'dump',
         metricNamespace: drill.metricNamespace,
         maxRestoreDurationMinutes: drill.maxRestoreDurationMinutes,
+        ...(drill instanceof SnapshotRestoreDrill && drill.maxRecoveryPointGapMinutes !== undefined
+          ? { maxRecoveryPointGapMinutes: drill.maxRecoveryPointGapMinutes } : {}),
       })),
     });
     for (const row of rows) {

@@ -114,6 +114,8 @@ export class SnapshotRestoreDrill extends Construct {
   public readonly scratchIdentifierPrefix: string;
   /** The `Drill` dimension of the metrics: `snapshot`, or `point-in-time` with `pointInTime`. */
   public readonly drillKind: RestoreDrillKind;
+  /** The largest accepted distance of a point-in-time drill's recovery point from its target, minutes, when bounded. */
+  public readonly maxRecoveryPointGapMinutes?: number;
 
   constructor(scope: Construct, id: string, props: SnapshotRestoreDrillProps) {
     super(scope, id);
@@ -132,6 +134,7 @@ export class SnapshotRestoreDrill extends Construct {
     this.database = database;
     this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
     this.drillKind = plan.drillKind;
+    this.maxRecoveryPointGapMinutes = plan.maxRecoveryPointGapMinutes;
     const { drill, descriptions } = plan;
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;

@@ -724,13 +724,17 @@ describe('BackupDashboard: CDK and Pulumi', () => {
     expect(pulumiBody).toEqual(cdkBody);
     expect(cdkBody.widgets.map((widget: any) => widget.properties.title)).toEqual([
       'orders: hours since the last good dump (RPO 27 h)', 'orders: dump size', 'orders: dump duration and failures',
-      'orders: restore drills', 'orders: restore duration (RTO 45 min)',
-      'orders: restore drills', 'orders: restore duration (RTO 45 min)',
-      'orders: restore drills', 'orders: restore duration (RTO 45 min)',
+      'orders: dump drills', 'orders: dump days since the last good drill', 'orders: dump restore time (RTO 45 min)',
+      'orders: snapshot drills', 'orders: snapshot days since the last good drill', 'orders: snapshot restore time (RTO 45 min)',
+      'orders: point-in-time drills', 'orders: point-in-time days since the last good drill', 'orders: point-in-time restore time (RTO 45 min)',
+      'orders: point-in-time recovery point, seconds before the target',
     ]);
     const drillsOf = (widget: any) => widget.properties.metrics.map((row: any[]) => row[row.indexOf('Drill') + 1]);
-    expect(cdkBody.widgets.slice(3).filter((widget: any) => /restore drills/.test(widget.properties.title)).map(drillsOf))
+    expect(cdkBody.widgets.slice(3).filter((widget: any) => / drills$/.test(widget.properties.title)).map(drillsOf))
       .toEqual([['dump', 'dump'], ['snapshot', 'snapshot'], ['point-in-time', 'point-in-time']]);
+    const recoveryPoint = cdkBody.widgets[cdkBody.widgets.length - 1].properties;
+    expect(recoveryPoint.metrics).toEqual([['PostgresBackup', 'RecoveryPointGapSeconds', 'Database', 'orders', 'Drill', 'point-in-time', { period: 86_400, stat: 'Maximum' }]]);
+    expect(recoveryPoint.annotations.horizontal).toEqual([expect.objectContaining({ value: 15 * 60, label: 'Largest accepted gap' })]);
   });
 });
 

@@ -42,7 +42,31 @@ export interface BackupDashboardDrill {
   readonly metricNamespace: string;
   /** Its RTO, minutes. */
   readonly maxRestoreDurationMinutes: number;
+  /**
+   * The largest accepted distance of a point-in-time drill's recovery point from its target, minutes: a line on its
+   * recovery point graph.
+   * @default - no line
+   */
+  readonly maxRecoveryPointGapMinutes?: number;
 }
+
+/**
+ * Days since the last successful drill, for graphs, from the daily sum of successes `ok` (as
+ * {@link BACKUP_AGE_HOURS_EXPRESSION} does for dumps): it has no value before the first success in a graph's range.
+ */
+export const DRILL_AGE_DAYS_EXPRESSION = '(EPOCH(FILL(ok, 0)) - FILL(IF(ok > 0, EPOCH(ok)), REPEAT)) / 86400';
+
+/** The metric the runner's `verify` publishes as a dump drill's RTO: seconds from the start of pg_restore to a checked database. */
+export const DUMP_DRILL_RTO_METRIC = 'DrillRtoSeconds';
+
+/** How a drill kind is named in graph titles. */
+const DRILL_LABELS: Readonly<Record<RestoreDrillKind, string>> = {
+  'dump': 'dump',
+  'snapshot': 'snapshot',
+  'pitr': 'PITR',
+  'point-in-time': 'point-in-time',
+  'restore-testing': 'restore-testing',
+};
 
 /** What a backup dashboard shows. */
 export interface BackupDashboardOptions {
@@ -68,6 +92,17 @@ export function drillMetric(
   return { namespace: drill.metricNamespace, metricName, dimensions, statistic, periodSeconds: DAY };
 }
 
+/** Days since the last successful drill of a database (see {@link DRILL_AGE_DAYS_EXPRESSION}). */
+export function drillAgeExpression(drill: Omit<BackupDashboardDrill, 'maxRestoreDurationMinutes'>): ExpressionPlan {
+  const { periodSeconds: _period, ...ok } = drillMetric(drill, RestoreDrillMetric.SUCCEEDED, 'Sum');
+  return {
+    expression: DRILL_AGE_DAYS_EXPRESSION,
+    label: `Days since the last successful ${DRILL_LABELS[drill.kind]} drill of ${drill.databaseName}`,
+    periodSeconds: DAY,
+    metrics: { ok },
+  };
+}
+
 /** Hours since the last successful dump of a database (see {@link BACKUP_AGE_HOURS_EXPRESSION}). */
 export function backupAgeExpression(namespace: string, databaseName: string): ExpressionPlan {
   return {
@@ -80,8 +115,9 @@ export function backupAgeExpression(namespace: string, databaseName: string): Ex
 
 /**
  * The graphs of a backup dashboard, row by row: per database the age of the last good dump against the RPO, the dump's
- * size, its duration and failures; per drill its outcomes and the measured restore time against the RTO. Both AWS
- * front ends draw exactly these rows.
+ * size, its duration and failures; per drill its outcomes, the days since its last success, the measured restore time
+ * against the RTO (the RTO trend), and for a point-in-time drill the recovery point it reached (how far before its
+ * target the newest restored commit was). Both AWS front ends draw exactly these rows.
  */
 export function planBackupDashboard(options: BackupDashboardOptions): DashboardGraph[][] {
   const { dump } = options;
@@ -96,13 +132,26 @@ export function planBackupDashboard(options: BackupDashboardOptions): DashboardG
       right: [runnerMetric(dump.metricNamespace, DUMP_METRICS.failures, database, HOUR)],
     }),
   ]);
-  const drillRows = (options.drills ?? []).map((drill) => [
-    graph(`${drill.databaseName}: restore drills`, 12, [
-      drillMetric(drill, RestoreDrillMetric.SUCCEEDED, 'Sum'), drillMetric(drill, RestoreDrillMetric.FAILED, 'Sum'),
-    ]),
-    graph(`${drill.databaseName}: restore duration (RTO ${drill.maxRestoreDurationMinutes} min)`, 12, [drillMetric(drill, RestoreDrillMetric.DURATION, 'Maximum')], {
-      leftAnnotations: [{ value: drill.maxRestoreDurationMinutes * 60, label: 'RTO', color: TARGET_LINE_COLOR }],
-    }),
-  ]);
+  const drillRows = (options.drills ?? []).map((drill) => {
+    const label = `${drill.databaseName}: ${DRILL_LABELS[drill.kind]}`;
+    const pointInTime = drill.kind === 'point-in-time' || drill.kind === 'pitr';
+    const width = pointInTime ? 6 : 8;
+    return [
+      graph(`${label} drills`, width, [drillMetric(drill, RestoreDrillMetric.SUCCEEDED, 'Sum'), drillMetric(drill, RestoreDrillMetric.FAILED, 'Sum')]),
+      graph(`${label} days since the last good drill`, width, [drillAgeExpression(drill)]),
+      graph(`${label} restore time (RTO ${drill.maxRestoreDurationMinutes} min)`, width, [
+        drillMetric(drill, RestoreDrillMetric.DURATION, 'Maximum'),
+        // A dump drill's runner also measures pg_restore alone (dimension Database only).
+        ...(drill.kind === 'dump' ? [runnerMetric(drill.metricNamespace, { metricName: DUMP_DRILL_RTO_METRIC, statistic: 'Maximum' }, drill.databaseName, DAY)] : []),
+      ], {
+        leftAnnotations: [{ value: drill.maxRestoreDurationMinutes * 60, label: 'RTO', color: TARGET_LINE_COLOR }],
+      }),
+      ...(pointInTime ? [graph(`${label} recovery point, seconds before the target`, width, [drillMetric(drill, RestoreDrillMetric.RECOVERY_POINT_GAP, 'Maximum')], {
+        leftAnnotations: drill.maxRecoveryPointGapMinutes !== undefined
+          ? [{ value: drill.maxRecoveryPointGapMinutes * 60, label: 'Largest accepted gap', color: TARGET_LINE_COLOR }]
+          : [],
+      })] : []),
+    ];
+  });
   return [...dumpRows, ...drillRows];
 }

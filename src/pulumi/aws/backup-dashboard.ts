@@ -28,7 +28,8 @@ const GRAPH_HEIGHT = 6;
 
 /**
  * A CloudWatch dashboard for a backup plan: per database the age of the last good dump, its size and duration,
- * failed runs; per drill the outcome and the measured restore time against the RTO. The graphs are core's
+ * failed runs; per drill the outcome, the days since its last success, the measured restore time against the RTO, and
+ * for a point-in-time drill the recovery point reached. The graphs are core's
  * {@link planBackupDashboard}, the same as the CDK `BackupDashboard`'s, laid out row by row.
  */
 export class BackupDashboard extends pulumi.ComponentResource {
@@ -46,6 +47,8 @@ export class BackupDashboard extends pulumi.ComponentResource {
         kind: drill instanceof SnapshotRestoreDrill ? drill.drillKind : 'dump',
         metricNamespace: drill.metricNamespace,
         maxRestoreDurationMinutes: drill.maxRestoreDurationMinutes,
+        ...(drill instanceof SnapshotRestoreDrill && drill.maxRecoveryPointGapMinutes !== undefined
+          ? { maxRecoveryPointGapMinutes: drill.maxRecoveryPointGapMinutes } : {}),
       })),
     });
     const region = awsEnvironment(this).region;

@@ -128,6 +128,8 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
   public readonly scratchIdentifierPrefix: string;
   /** The `Drill` dimension of the metrics: `snapshot`, or `point-in-time` with `pointInTime`. */
   public readonly drillKind: RestoreDrillKind;
+  /** The largest accepted distance of a point-in-time drill's recovery point from its target, minutes, when bounded. */
+  public readonly maxRecoveryPointGapMinutes?: number;
 
   constructor(name: string, props: SnapshotRestoreDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:SnapshotRestoreDrill', name, {}, opts);
@@ -146,6 +148,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.metricNamespace = plan.metricNamespace;
     this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
     this.drillKind = plan.drillKind;
+    this.maxRecoveryPointGapMinutes = plan.maxRecoveryPointGapMinutes;
     const environment = awsEnvironment(this);
     const child = { parent: this };
     const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;

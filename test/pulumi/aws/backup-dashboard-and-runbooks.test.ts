@@ -37,7 +37,7 @@ describe('Pulumi BackupDashboard', () => {
     expect(body.widgets.map((widget: any) => [widget.properties.title, widget.x, widget.y, widget.width])).toEqual([
       ['orders: hours since the last good dump (RPO 26 h)', 0, 0, 8], ['orders: dump size', 8, 0, 8], ['orders: dump duration and failures', 16, 0, 8],
       ['customers: hours since the last good dump (RPO 26 h)', 0, 6, 8], ['customers: dump size', 8, 6, 8], ['customers: dump duration and failures', 16, 6, 8],
-      ['orders: restore drills', 0, 12, 12], ['orders: restore duration (RTO 30 min)', 12, 12, 12],
+      ['orders: dump drills', 0, 12, 8], ['orders: dump days since the last good drill', 8, 12, 8], ['orders: dump restore time (RTO 30 min)', 16, 12, 8],
     ]);
     expect(new Set(body.widgets.map((widget: any) => widget.properties.region))).toEqual(new Set(['eu-west-1']));
   });
@@ -45,8 +45,20 @@ describe('Pulumi BackupDashboard', () => {
   test('draws the RPO and the RTO as red lines, and failures on the right axis', async () => {
     const body = await dashboardBody();
     expect(body.widgets[0].properties.annotations).toEqual({ horizontal: [{ value: 26, label: 'RPO', color: '#d62728', yAxis: 'left' }] });
-    expect(body.widgets[7].properties.annotations).toEqual({ horizontal: [{ value: 1800, label: 'RTO', color: '#d62728', yAxis: 'left' }] });
+    expect(body.widgets[8].properties.annotations).toEqual({ horizontal: [{ value: 1800, label: 'RTO', color: '#d62728', yAxis: 'left' }] });
     expect(body.widgets[2].properties.metrics[1]).toEqual(['PostgresBackup', 'BackupFailed', 'Database', 'orders', { period: 3600, stat: 'Sum', yAxis: 'right' }]);
+  });
+
+  test('shows a dump drill\'s RTO trend from the drill and from the runner\'s own pg_restore time, and the days since its last success', async () => {
+    const body = await dashboardBody();
+    expect(body.widgets[8].properties.metrics).toEqual([
+      ['PostgresBackup', 'RestoreDurationSeconds', 'Database', 'orders', 'Drill', 'dump', { period: 86_400, stat: 'Maximum' }],
+      ['PostgresBackup', 'DrillRtoSeconds', 'Database', 'orders', { period: 86_400, stat: 'Maximum' }],
+    ]);
+    expect(body.widgets[7].properties.metrics).toEqual([
+      [{ label: 'Days since the last successful dump drill of orders', expression: '(EPOCH(FILL(ok, 0)) - FILL(IF(ok > 0, EPOCH(ok)), REPEAT)) / 86400', period: 86_400 }],
+      ['PostgresBackup', 'RestoreDrillSucceeded', 'Database', 'orders', 'Drill', 'dump', { id: 'ok', visible: false, period: 86_400, stat: 'Sum' }],
+    ]);
   });
 });
 
