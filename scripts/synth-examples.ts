@@ -41,6 +41,8 @@ interface Protection {
   readonly archiver?: string;
   readonly windowDays?: number;
   readonly archiveTimeoutSeconds?: number;
+  readonly targetLagMinutes?: number;
+  readonly randomExtraLagMinutes?: number;
 }
 
 interface StackReport {
@@ -149,6 +151,11 @@ function describeProtection({ construct, protection: p }: { construct: string; p
   }
   if (p.kind === 'snapshot-drill') {
     return `snapshot restore drill of ${names} at ${p.schedule}, ${p.checks ?? 0} check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
+  }
+  if (p.kind === 'point-in-time-drill') {
+    const extra = p.randomExtraLagMinutes ? ` plus up to ${p.randomExtraLagMinutes} min` : '';
+    return `point-in-time restore drill of ${names} to ${p.targetLagMinutes} min${extra} before it starts, at ${p.schedule}, `
+      + `${p.checks ?? 0} check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
   }
   if (p.kind === 'cost-estimate') return `storage cost estimate of ${names}: about $${p.monthlyCostUsd?.toFixed(2)} a month; ${p.summary} (${construct})`;
   if (p.kind === 'wal-archive') {

@@ -9,13 +9,17 @@ import { ManagedPostgresBackupPlan, ManagedPostgresDatabase, SnapshotRestoreDril
 /**
  * An Aurora PostgreSQL 16 cluster whose backups are set up by a ManagedPostgresBackupPlan: automated backups kept
  * 14 days, AWS Backup daily rule plus continuous backup (PITR), a copy to Frankfurt, a governance vault lock, alarms;
- * and a weekly drill that restores the newest cluster snapshot into a scratch cluster with one instance and checks it.
+ * a weekly drill that restores the newest cluster snapshot into a scratch cluster with one instance and checks it; and a
+ * weekly point-in-time drill that restores the cluster as it was 1 to 2 hours before into a scratch cluster, checks it,
+ * and measures how far before that target the newest restored commit is.
  */
 export class ManagedAuroraExampleStack extends Stack {
   /** The backup plan. */
   public readonly plan: ManagedPostgresBackupPlan;
   /** The weekly snapshot drill. */
   public readonly drill: SnapshotRestoreDrill;
+  /** The weekly point-in-time drill of the continuous backups. */
+  public readonly pointInTimeDrill: SnapshotRestoreDrill;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -72,5 +76,20 @@ export class ManagedAuroraExampleStack extends Stack {
       verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'], maxRestoreDurationMinutes: 60 },
     });
 
+    // Restores to a time an hour (plus up to another hour, drawn each run) before the drill starts; the query reads the
+    // newest commit the restored data shows, and a gap above 30 minutes fails the drill and alarms.
+    this.pointInTimeDrill = new SnapshotRestoreDrill(this, 'PointInTimeDrill', {
+      database: managed,
+      vpc,
+      notificationTopic: this.plan.notificationTopic,
+      scratchIdentifierPrefix: 'ledger-pit',
+      verification: { schedule: { expression: '0 7 * * 1' }, maxRestoreDurationMinutes: 90 },
+      pointInTime: {
+        targetLagMinutes: 60,
+        randomExtraLagMinutes: 60,
+        recoveryPointQuery: 'SELECT max(posted_at) FROM ledger.entries',
+        maxRecoveryPointGapMinutes: 30,
+      },
+    });
   }
 }

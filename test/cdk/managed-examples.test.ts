@@ -30,9 +30,21 @@ function synthesizeExample(
 }
 
 describe.each([
-  { directory: 'managed-rds', stackName: 'ManagedRdsExample', build: (app: App, id: string, props: StackProps) => new ManagedRdsExampleStack(app, id, props), databases: { 'AWS::RDS::DBInstance': 1 } },
-  { directory: 'managed-aurora', stackName: 'ManagedAuroraExample', build: (app: App, id: string, props: StackProps) => new ManagedAuroraExampleStack(app, id, props), databases: { 'AWS::RDS::DBCluster': 1, 'AWS::RDS::DBInstance': 2 } },
-])('the $directory example', ({ directory, stackName, build, databases }) => {
+  {
+    directory: 'managed-rds',
+    stackName: 'ManagedRdsExample',
+    build: (app: App, id: string, props: StackProps) => new ManagedRdsExampleStack(app, id, props),
+    databases: { 'AWS::RDS::DBInstance': 1 },
+    drills: ['snapshot'],
+  },
+  {
+    directory: 'managed-aurora',
+    stackName: 'ManagedAuroraExample',
+    build: (app: App, id: string, props: StackProps) => new ManagedAuroraExampleStack(app, id, props),
+    databases: { 'AWS::RDS::DBCluster': 1, 'AWS::RDS::DBInstance': 2 },
+    drills: ['point-in-time', 'snapshot'],
+  },
+])('the $directory example', ({ directory, stackName, build, databases, drills }) => {
   let result: { findings: unknown[]; template: Template };
 
   beforeAll(() => {
@@ -43,13 +55,16 @@ describe.each([
     expect(result.findings).toEqual([]);
   });
 
-  test('holds the database, its backup plan with continuous backup, a locked vault and the snapshot drill', () => {
+  test('holds the database, its backup plan with continuous backup, a locked vault and each of its drills', () => {
     Object.entries(databases).forEach(([type, count]) => result.template.resourceCountIs(type, count));
     result.template.resourceCountIs('AWS::Backup::BackupPlan', 1);
     result.template.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: { MinRetentionDays: 7 } });
     const rules = Object.values(result.template.findResources('AWS::Backup::BackupPlan'))[0].Properties.BackupPlan.BackupPlanRule;
     expect(rules.some((rule: any) => rule.EnableContinuousBackup === true)).toBe(true);
-    expect(Object.values(result.template.findResources('AWS::StepFunctions::StateMachine')).map((m) => m.Properties.StateMachineType ?? 'STANDARD').sort())
-      .toEqual(['EXPRESS', 'STANDARD']);
+    const machines = Object.values(result.template.findResources('AWS::StepFunctions::StateMachine'));
+    // The express one is the restorable-time check; each drill is a standard one.
+    expect(machines.map((m) => m.Properties.StateMachineType ?? 'STANDARD').sort()).toEqual(['EXPRESS', ...drills.map(() => 'STANDARD')]);
+    const drillKinds = result.template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RestoreDurationSeconds' } });
+    expect(Object.values(drillKinds).map((alarm) => alarm.Properties.Dimensions.find((d: any) => d.Name === 'Drill').Value).sort()).toEqual(drills);
   });
 });
