@@ -8,7 +8,7 @@ import {
   checkExistingServerBackup, checkFlexibleServerBackupSettings, FlexibleServerBackupSettings, maintenanceWindowArgs,
 } from './flexible-server-backup';
 import { validateWhenKnown } from '../pulumi-validation';
-import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
+import { AZURE_BUILT_IN_ROLES, resourceGroupIdOf, roleDefinitionIdFor } from './role-definitions';
 import { FLEXIBLE_SERVER_DATASOURCE_TYPE, renderVaultBackupPolicy } from './vault-backup-policy';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/policy/default-values';
 import { BackupPlanPolicy, ImmutabilityPolicy } from '../../core/policy/policy';
@@ -317,11 +317,4 @@ function checkPlanProps(validator: Validator, props: PlanPolicyProps): void {
     validator.oneOf('vault.redundancy', props.vault.redundancy, ['GeoRedundant', 'ZoneRedundant', 'LocallyRedundant']);
   }
   checkAlertDestination(validator, props.alerts ?? {});
-}
-
-/** `/subscriptions/s/resourceGroups/rg/providers/…` → `/subscriptions/s/resourceGroups/rg`. */
-function resourceGroupIdOf(resourceId: string): string {
-  const match = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i.exec(resourceId);
-  if (!match) throw new Error(`${JSON.stringify(resourceId)} is not the id of a resource in a resource group`);
-  return match[1];
 }

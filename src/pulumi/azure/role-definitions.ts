@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 
 /**
@@ -24,6 +25,28 @@ export function subscriptionIdOf(resourceId: string): string {
   const match = /^\/subscriptions\/([^/]+)/i.exec(resourceId);
   if (!match) throw new Error(`${JSON.stringify(resourceId)} is not an Azure resource id (/subscriptions/<id>/…)`);
   return match[1];
+}
+
+/** `/subscriptions/s/resourceGroups/rg/providers/…` → `/subscriptions/s/resourceGroups/rg`. */
+export function resourceGroupIdOf(resourceId: string): string {
+  const match = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)/i.exec(resourceId);
+  if (!match) throw new Error(`${JSON.stringify(resourceId)} is not the id of a resource in a resource group`);
+  return match[1];
+}
+
+/**
+ * A GUID that depends only on `name` (the same name gives the same GUID), as ARM's `guid()` makes them: custom role
+ * definitions are named by a GUID, and a stable one lets a redeploy update the definition instead of adding another.
+ */
+export function nameBasedGuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** `…/storageAccounts/acct/blobServices/default/containers/dumps` → `acct/dumps`, to name what a custom role is for. */
+export function accountAndContainerOf(containerId: string): string {
+  const match = /\/storageAccounts\/([^/]+)\/blobServices\/[^/]+\/containers\/([^/]+)$/i.exec(containerId);
+  return match ? `${match[1]}/${match[2]}` : containerId;
 }
 
 /**

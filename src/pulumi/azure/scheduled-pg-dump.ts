@@ -6,13 +6,16 @@ import * as pulumi from '@pulumi/pulumi';
 import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
 import { BackupStorage, BackupStorageProps } from './backup-storage';
 import { validateWhenKnown } from '../pulumi-validation';
+import { createPruneJobs } from './prune-jobs';
 import {
   DRILL_CHECKS_DIRECTORY, DRILL_SIGNAL_DIRECTORY, drillCheckFileName, restoreDrillCommand, SCRATCH_POSTGRES_SCRIPT,
 } from './restore-drill-containers';
-import { AZURE_BUILT_IN_ROLES, roleDefinitionIdFor } from './role-definitions';
+import { AZURE_BUILT_IN_ROLES, accountAndContainerOf, nameBasedGuid, resourceGroupIdOf, roleDefinitionIdFor, subscriptionIdOf } from './role-definitions';
 import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
+import { BLOB_DELETE_DATA_ACTION, DUMP_WRITER_BLOB_DATA_ACTIONS, DUMP_WRITER_ROLE_DESCRIPTION } from '../../core/azure/blob-data-actions';
+import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
 import { checkDatabaseNames } from '../../core/policy/database-name';
 import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/policy/defaults';
@@ -163,6 +166,14 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
   public readonly drillJobs: readonly app.Job[];
   /** One RPO watch job per database, in the order of `databaseNames`. */
   public readonly rpoWatchJobs: readonly app.Job[];
+  /**
+   * With `dump.retention`: one job per database running `pg-backup prune` on the retention's prune schedule, which
+   * keeps the grandfather-father-son set and never fewer than `minimumKept`, and deletes nothing while no dump
+   * succeeded within the RPO; empty without `dump.retention` (the storage lifecycle deletes after `retentionDays`).
+   */
+  public readonly pruneJobs: readonly app.Job[];
+  /** The identity of the prune jobs, the only one that may delete dumps; absent without `dump.retention`. */
+  public readonly pruneIdentity?: managedidentity.UserAssignedIdentity;
   /** The identity the RPO watch jobs run as: it may only read the dumps' container. */
   public readonly rpoWatchIdentity: managedidentity.UserAssignedIdentity;
   /** The recovery-point objective the watch jobs enforce, hours. */
@@ -224,8 +235,26 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       location: props.location,
       tags: props.tags,
     }, { parent: this });
+    // The dump writer may not delete: a custom role without the delete action, assignable in the storage's resource
+    // group, with a GUID derived from the container (as ARM's guid()), so a redeploy finds the same definition.
+    const containerId = pulumi.output(this.storage.container.id);
+    const writerRoleGuid = containerId.apply((id) => nameBasedGuid(`pg-backup dump writer ${id}`));
+    const writerRole = new authorization.RoleDefinition(`${name}-dump-writer-role`, {
+      scope: containerId.apply(resourceGroupIdOf),
+      roleDefinitionId: writerRoleGuid,
+      assignableScopes: [containerId.apply(resourceGroupIdOf)],
+      roleName: containerId.apply((id) => `pg-backup dump writer ${accountAndContainerOf(id)}`),
+      description: DUMP_WRITER_ROLE_DESCRIPTION,
+      permissions: [{ dataActions: [...DUMP_WRITER_BLOB_DATA_ACTIONS], notDataActions: [BLOB_DELETE_DATA_ACTION] }],
+    }, { parent: this });
     const roleAssignments = [
-      assignRole('blob-data', this.identity.principalId, this.storage.container.id, 'storageBlobDataContributor', 'pg-backup runner: write and read the dumps in this container only'),
+      new authorization.RoleAssignment(`${name}-blob-data`, {
+        scope: this.storage.container.id,
+        principalId: this.identity.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: pulumi.all([containerId, writerRoleGuid]).apply(([id, guid]) => `/subscriptions/${subscriptionIdOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`),
+        description: 'pg-backup runner: write and read the dumps in this container only, never delete them',
+      }, { parent: this, dependsOn: [writerRole] }),
       assignRole('database-secret', this.identity.principalId, keyVaultSecretScope(props.connection.password), 'keyVaultSecretsUser', 'pg-backup runner: read the database password, this secret only'),
     ];
     if (props.imageRegistry?.registryId !== undefined) {
@@ -363,6 +392,21 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: [watchReader, ...watchPulls] }));
 
+    const prune = dump.retention === undefined ? undefined : createPruneJobs(this, name, {
+      databaseNames: this.databaseNames,
+      retention: resolveBackupRetention(dump.retention),
+      rpoHours: this.rpoHours,
+      uri: this.uri,
+      containerId: this.storage.container.id,
+      image: props.image,
+      containerName: RUNNER_CONTAINER_NAME,
+      imageRegistry: props.imageRegistry,
+      common: { resourceGroupName: props.resourceGroupName, location: props.location, environmentId: props.environmentId, tags: props.tags },
+      assignRole,
+    });
+    this.pruneIdentity = prune?.identity;
+    this.pruneJobs = prune?.jobs ?? [];
+
     const actionGroup = resolveActionGroup(this, name, props.resourceGroupName, props.alerts ?? {}, props.tags);
     this.actionGroupId = actionGroup.id;
     const alertOn = (job: app.Job, id: string, description: string) => new monitor.MetricAlert(`${name}-${id}-failed`, {
@@ -396,6 +440,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       ...this.drillJobs.map((job, index) => alertOn(job, `drill-${index}`, `A restore drill of ${this.databaseNames[index]} failed; see the job's execution logs`)),
       ...this.rpoWatchJobs.map((job, index) => alertOn(job, `rpo-watch-${index}`,
         `No complete dump of ${this.databaseNames[index]} within the RPO of ${this.rpoHours} hours (or the watch could not read the storage); see the watch job's execution logs`)),
+      ...this.pruneJobs.map((job, index) => alertOn(job, `prune-${index}`,
+        `A pg-backup prune of ${this.databaseNames[index]} failed, or deleted nothing because no dump succeeded within the RPO; see the prune job's execution logs`)),
     ];
 
     this.registerOutputs({
@@ -404,6 +450,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       dumpJobIds: this.dumpJobs.map((job) => job.id),
       drillJobIds: this.drillJobs.map((job) => job.id),
       rpoWatchJobIds: this.rpoWatchJobs.map((job) => job.id),
+      pruneJobIds: this.pruneJobs.map((job) => job.id),
       actionGroupId: this.actionGroupId,
     });
   }

@@ -33,6 +33,7 @@ async function deploy(props: Partial<ScheduledPgDumpProps> = {}): Promise<Schedu
     ...dump.dumpJobs.map((job) => valueOf(job.id)),
     ...dump.drillJobs.map((job) => valueOf(job.id)),
     ...dump.rpoWatchJobs.map((job) => valueOf(job.id)),
+    ...dump.pruneJobs.map((job) => valueOf(job.id)),
     ...dump.alerts.map((alert) => valueOf(alert.id)),
     ...dump.roleAssignments.map((assignment) => valueOf(assignment.id)),
     valueOf(dump.storage.managementPolicy.id),
@@ -110,7 +111,7 @@ describe('ScheduledPgDump identity', () => {
         scope: containerId,
         principalId: 'orders-identity-principal',
         principalType: 'ServicePrincipal',
-        roleDefinitionId: `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
+        roleDefinitionId: expect.stringMatching(new RegExp(`^/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/[0-9a-f-]{36}$`)),
       }),
       expect.objectContaining({
         scope: `${KEY_VAULT_ID}/secrets/orders-db-backup-password`,
@@ -358,5 +359,72 @@ describe('ScheduledPgDump validation', () => {
     expect(dump.dumpJobs).toHaveLength(1);
     const args = engine.named('azure-native:app:Job', 'orders-dump-0').inputs.template.containers[0].args;
     expect(parseCommandLine(args).flags['database-url']).toBe('postgresql://backup_reader@late.postgres.database.azure.com:5432/postgres?sslmode=require');
+  });
+});
+
+describe('ScheduledPgDump pruning', () => {
+  const BLOBS = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
+  const CONTRIBUTOR = `/subscriptions/${SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`;
+
+  /** Every blob data action each principal holds on the dumps' container, built-in roles named by their GUID. */
+  async function blobActionsByPrincipal(): Promise<Record<string, string[]>> {
+    const containerId = engine.ofType('azure-native:storage:BlobContainer')[0];
+    const definitions = engine.ofType('azure-native:authorization:RoleDefinition').map((resource) => resource.inputs);
+    const held: Record<string, string[]> = {};
+    for (const assignment of engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)) {
+      if (!String(assignment.scope).includes('/containers/')) continue;
+      const guid = String(assignment.roleDefinitionId).split('/').pop();
+      const custom = definitions.find((definition) => definition.roleDefinitionId === guid);
+      const actions = custom ? custom.permissions.flatMap((permission: { dataActions: string[] }) => permission.dataActions)
+        : assignment.roleDefinitionId === CONTRIBUTOR ? [`${BLOBS}/read`, `${BLOBS}/write`, `${BLOBS}/delete`, `${BLOBS}/add/action`]
+          : [`${BLOBS}/read`];
+      held[assignment.principalId] = [...(held[assignment.principalId] ?? []), ...actions];
+    }
+    expect(containerId).toBeDefined();
+    return held;
+  }
+
+  test('the dump job identity may write, read and tag dumps but holds no delete action: its custom role leaves it out', async () => {
+    await deploy();
+    const [writer] = engine.ofType('azure-native:authorization:RoleDefinition').map((resource) => resource.inputs);
+    expect(writer.permissions).toEqual([{
+      dataActions: [`${BLOBS}/read`, `${BLOBS}/write`, `${BLOBS}/add/action`, `${BLOBS}/tags/read`, `${BLOBS}/tags/write`],
+      notDataActions: [`${BLOBS}/delete`],
+    }]);
+    expect(writer.assignableScopes).toEqual([`/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/backups`]);
+    const held = await blobActionsByPrincipal();
+    expect(held['orders-identity-principal']).not.toContain(`${BLOBS}/delete`);
+    // Without a retention policy nothing prunes, and no identity of the component may delete a dump.
+    expect(Object.values(held).flat()).not.toContain(`${BLOBS}/delete`);
+    expect(engine.ofType('azure-native:app:Job').map((job) => job.name)).not.toContain('orders-prune-0');
+  });
+
+  test('with dump.retention, one prune job per database runs pg-backup prune with the classes, the floor and the RPO on the prune schedule', async () => {
+    const dump = await deploy({
+      databaseNames: ['orders', 'billing'],
+      dump: { retentionDays: 800, retention: { daily: 7, weekly: 5, monthly: 12, yearly: 1, minimumKept: 4, pruneSchedule: { expression: '30 6 * * *' } } },
+    });
+    expect(dump.pruneJobs).toHaveLength(2);
+    const jobs = [0, 1].map((index) => engine.named('azure-native:app:Job', `orders-prune-${index}`).inputs);
+    expect(jobs.map((job) => job.configuration.scheduleTriggerConfig.cronExpression)).toEqual(['30 6 * * *', '30 6 * * *']);
+    const parsed = jobs.map((job) => parseCommandLine(job.template.containers[0].args));
+    expect(parsed.map(({ command, flags }) => [command, flags])).toEqual(['orders', 'billing'].map((database) => ['prune', {
+      'from': 'azblob://ordersdumps/pg-dumps/pg-dumps', database, 'rpo': '26h', 'daily': '7', 'weekly': '5', 'monthly': '12', 'yearly': '1', 'minimum-kept': '4',
+    }]));
+    const pruneIdentity = await valueOf(dump.pruneIdentity!.id);
+    expect(jobs.every((job) => job.identity.userAssignedIdentities[0] === pruneIdentity)).toBe(true);
+    expect(jobs.every((job) => job.template.containers[0].env.some((variable: { name: string }) => variable.name === 'PG_BACKUP_DATABASE_URL'))).toBe(false);
+    expect(engine.named('azure-native:monitor:MetricAlert', 'orders-prune-1-failed').inputs.description).toMatch(/prune of billing failed, or deleted nothing/);
+  });
+
+  test('only the prune identity may delete, and only in the dumps\' container', async () => {
+    const dump = await deploy({ dump: { retentionDays: 800, retention: { daily: 7, minimumKept: 3 } } });
+    const held = await blobActionsByPrincipal();
+    const prunePrincipal = await valueOf(dump.pruneIdentity!.principalId);
+    const deleters = Object.entries(held).filter(([, actions]) => actions.includes(`${BLOBS}/delete`)).map(([principal]) => principal);
+    expect(deleters).toEqual([prunePrincipal]);
+    const pruneGrants = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)
+      .filter((assignment) => assignment.principalId === prunePrincipal);
+    expect(pruneGrants).toEqual([expect.objectContaining({ scope: await valueOf(dump.storage.container.id), roleDefinitionId: CONTRIBUTOR })]);
   });
 });
