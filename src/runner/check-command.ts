@@ -237,7 +237,8 @@ async function countRows(client: Client, bound: RowCountBound): Promise<RowCount
   return { ...bound, rows, passed: (bound.min === undefined || rows >= bound.min) && (bound.max === undefined || rows <= bound.max) };
 }
 
-function describeBound(result: RowCountResult): string {
+/** A row bound as a drill result lists it among its checks (`orders: 100 rows, expected 100 to 100`). */
+export function describeBound(result: RowCountResult): string {
   const range = result.min !== undefined && result.max !== undefined
     ? `${result.min} to ${result.max}`
     : result.min !== undefined ? `at least ${result.min}` : `at most ${result.max}`;
@@ -330,6 +331,29 @@ export interface CheckCommandReport {
   readonly failure?: string;
 }
 
+/** `--record-to`: where a drill (`check` of a snapshot or point-in-time drill, `drill-pitr`) stores its result. */
+export const RECORD_TO_FLAG: FlagDefinition = {
+  name: 'record-to',
+  value: 'URI',
+  description: `write the outcome, passed or failed, as a drill result beside the backups there (<prefix>/<database>/drills/<time>.json), which status shows (env ${DRILL_RECORD_TO_ENV})`,
+  example: '--record-to s3://backups/pg-dumps',
+};
+
+/**
+ * Stores a drill's result at `location` (opening and closing the store); a refused write is logged and returned, never
+ * thrown, so it does not change the drill's outcome (see {@link recordDrill}).
+ */
+export async function storeDrillRecord(
+  location: BackupLocation, common: CommonOptions, env: NodeJS.ProcessEnv, logger: Logger, record: DrillRecord,
+): Promise<{ key: string; written: boolean; error?: string }> {
+  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
+  try {
+    return await recordDrill({ location, store }, logger, record);
+  } finally {
+    store.close();
+  }
+}
+
 /** The flags of `pg-backup check`. */
 export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'target-url', value: 'URL', description: 'the database to check, postgres://user@host:5432/db', default: 'PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE', example: '--target-url postgres://checker@db:5432/shop' },
@@ -338,12 +362,7 @@ export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'snapshot', value: 'ID', description: 'the snapshot the database was restored from, reported in the result (env PG_BACKUP_DRILL_SNAPSHOT)', example: '--snapshot rds:orders-2026-11-24-02-00' },
   { name: 'connect-timeout', value: 'DUR', description: 'keep trying to connect this long, 0 to 1h', default: `${DEFAULT_CONNECT_TIMEOUT_SECONDS}s`, example: '--connect-timeout 10m' },
   ...RECOVERY_POINT_FLAGS,
-  {
-    name: 'record-to',
-    value: 'URI',
-    description: `write the outcome, passed or failed, as a drill result beside the backups there (<prefix>/<database>/drills/<time>.json), which status shows (env ${DRILL_RECORD_TO_ENV})`,
-    example: '--record-to s3://backups/pg-dumps',
-  },
+  RECORD_TO_FLAG,
   {
     name: 'drill-kind',
     value: 'KIND',
@@ -389,20 +408,15 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
       ...(snapshot !== undefined ? { snapshot } : {}),
       ...(recoveryPointFlags?.targetTime !== undefined ? { targetTime: recoveryPointFlags.targetTime } : {}),
     };
-    const store = await openBackupStore(record.location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
-    try {
-      return await recordDrill({ location: record.location, store }, logger, {
-        version: 1,
-        kind: record.kind,
-        database: target.database,
-        startedAt: (record.startedAt ?? startedAt).toISOString(),
-        finishedAt: new Date().toISOString(),
-        restored,
-        ...outcome,
-      });
-    } finally {
-      store.close();
-    }
+    return storeDrillRecord(record.location, common, env, logger, {
+      version: 1,
+      kind: record.kind,
+      database: target.database,
+      startedAt: (record.startedAt ?? startedAt).toISOString(),
+      finishedAt: new Date().toISOString(),
+      restored,
+      ...outcome,
+    });
   };
   let outcome: CheckRunOutcome;
   try {

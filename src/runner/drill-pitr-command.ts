@@ -8,11 +8,16 @@ import {
   PGBACKREST_DEFAULT_CONFIG_FILE, Validator, normalizeRecoveryTime, pgBackRestRestoreArgv,
   shellQuote, validateRecoveryTargetOptions,
 } from '../core';
-import { CHECK_FLAGS, readRowBounds, readStatementsFromEnvironment, runChecks, type RowCountBound, type RowCountResult } from './check-command';
+import { parseBackupLocation } from './backup-location';
+import {
+  CHECK_FLAGS, DRILL_RECORD_TO_ENV, RECORD_TO_FLAG, describeBound, readRowBounds, readStatementsFromEnvironment, runChecks, storeDrillRecord,
+  type RowCountBound, type RowCountResult,
+} from './check-command';
 import { readCheckFiles, type CheckOutcome } from './check-files';
 import { runTool } from './child-process';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { DatabaseConnection } from './database-connection';
+import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
@@ -452,6 +457,7 @@ export const DRILL_PITR_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'database', value: 'NAME', description: 'the database the checks run in', default: 'postgres', example: '--database shop' },
   { name: 'server-setting', value: 'NAME=VALUE', repeatable: true, description: 'a setting of the scratch server', example: '--server-setting shared_buffers=256MB' },
   ...CHECK_FLAGS,
+  RECORD_TO_FLAG,
   { name: 'keep', description: 'keep the recovered data directory afterwards', example: '--keep' },
   { name: 'aws-credentials', description: 'hand the task\'s AWS credentials to pgBackRest', example: '--aws-credentials' },
 ];
@@ -495,7 +501,17 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
   const serverSettings = readServerSettings(reader);
   const osUser = reader.string('os-user') ?? (process.getuid?.() === 0 ? 'postgres' : undefined);
   if (configFlag !== undefined && !isReadableFile(configFlag)) reader.report('pgbackrest-config', configFlag, 'a readable pgbackrest.conf file');
+  const recordTo = reader.string('record-to', DRILL_RECORD_TO_ENV);
   reader.throwIfInvalid('drill-pitr');
+  // A location that does not parse is a usage error naming --record-to, before any recovery work.
+  const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
+  const database = common.database ?? 'postgres';
+  const startedAt = new Date();
+  const record = async (outcome: Omit<DrillRecord, 'version' | 'kind' | 'database' | 'startedAt' | 'finishedAt'>) => recordLocation === undefined
+    ? undefined
+    : storeDrillRecord(recordLocation, common, env, logger, {
+      version: 1, kind: 'pitr', database, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), ...outcome,
+    });
 
   const workDirectory = fs.mkdtempSync(path.join(common.scratchDirectory, 'pg-backup-pitr-'));
   let configFile = configFlag ?? PGBACKREST_DEFAULT_CONFIG_FILE;
@@ -507,25 +523,44 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
       fs.chownSync(configFile, owner.uid, owner.gid);
     }
   }
-  const outcome = await runPitrDrill({
-    targetTime,
-    pgBackRestConfigFile: configFile,
-    stanza,
-    workDirectory,
-    binDirectory: env.PG_BIN_DIR || undefined,
-    osUser,
-    databaseUser: reader.string('db-user') ?? 'postgres',
-    database: common.database ?? 'postgres',
-    serverSettings,
-    archiveWaitSeconds,
-    recoveryTimeoutSeconds,
-    rowBounds,
-    statements,
-    checkFiles,
-    keep: reader.boolean('keep'),
-    pgBackRestEnv: reader.boolean('aws-credentials') ? await pgBackRestCredentialEnvironment() : undefined,
-    logger,
-    signal,
+  let outcome: PitrDrillOutcome;
+  try {
+    outcome = await runPitrDrill({
+      targetTime,
+      pgBackRestConfigFile: configFile,
+      stanza,
+      workDirectory,
+      binDirectory: env.PG_BIN_DIR || undefined,
+      osUser,
+      databaseUser: reader.string('db-user') ?? 'postgres',
+      database: common.database ?? 'postgres',
+      serverSettings,
+      archiveWaitSeconds,
+      recoveryTimeoutSeconds,
+      rowBounds,
+      statements,
+      checkFiles,
+      keep: reader.boolean('keep'),
+      pgBackRestEnv: reader.boolean('aws-credentials') ? await pgBackRestCredentialEnvironment() : undefined,
+      logger,
+      signal,
+    });
+  } catch (error) {
+    // A drill that cannot recover to its target is a result too: stored beside the backups, so status shows it.
+    await record({ succeeded: false, reason: errorMessage(error), restored: { targetTime }, checks: [] });
+    throw error;
+  }
+  const drillResult = await record({
+    succeeded: true,
+    restored: { targetTime: outcome.targetTime, ...(outcome.baseBackupLabel !== undefined ? { baseBackup: outcome.baseBackupLabel } : {}) },
+    // The RTO of a PITR drill: restoring the base backup plus replaying WAL up to the target.
+    rtoSeconds: Math.round(outcome.restoreSeconds + outcome.recoverySeconds),
+    recoveryPoint: outcome.stoppedAt.time,
+    rowsMatched: outcome.rowCounts.reduce((sum, bound) => sum + (bound.passed && typeof bound.rows === 'number' ? bound.rows : 0), 0),
+    checks: [
+      ...outcome.rowCounts.map((bound) => ({ file: '--min-rows/--max-rows', statement: describeBound(bound), passed: bound.passed })),
+      ...outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+    ],
   });
   return {
     database: stanza,
@@ -544,6 +579,7 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
       kept: outcome.kept,
       ...(outcome.kept ? { dataDirectory: outcome.dataDirectory } : {}),
       durationSeconds: outcome.durationSeconds,
+      ...(drillResult !== undefined ? { drillResult } : {}),
     },
   };
 }

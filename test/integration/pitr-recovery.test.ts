@@ -24,6 +24,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PitrCluster, commitOrders, drillPitr, runAsServerUser, startPitrCluster, usePitrCluster } from './pitr-cluster';
 import { pgBackRestInfoArgv, pgBackRestRestoreArgv, renderPgBackRestConf } from '../../src/core/postgres/pgbackrest-conf';
 import { renderRecoveryConf } from '../../src/core/postgres/recovery-conf';
+import { cli } from '../runner/support/in-process-cli';
 import { useS3 } from '../support/s3';
 
 const BUCKET = 'pitr-archive';
@@ -62,6 +63,7 @@ describe('point-in-time recovery of a posix repository with the rendered setting
       '--stanza', cluster().stanza,
       '--min-rows', 'orders=100', '--max-rows', 'orders=100',
       '--sql', 'SELECT max(id) = 100 FROM orders',
+      '--database', 'postgres', '--record-to', `file://${cluster().root}/drill-results`,
     ], { PG_BIN_DIR: cluster().pg.binDir });
 
     expect(report.result).toMatchObject({
@@ -76,6 +78,27 @@ describe('point-in-time recovery of a posix repository with the rendered setting
     expect(await ordersPresent(cluster())).toEqual({ count: 150, max: 150 });
     const archived = fs.readdirSync(path.join(cluster().root, 'repo', 'archive', 'orders'), { recursive: true }).map(String);
     expect(archived.filter((file) => file.endsWith('.history'))).toEqual([]);
+
+    // The drill's result is stored where --record-to points, and status reads it as the database's last good drill.
+    const drillResult = report.result.drillResult as { key: string; written: boolean };
+    expect(drillResult).toMatchObject({ written: true, key: expect.stringMatching(/^postgres\/drills\/.+\.json$/) });
+    const record = JSON.parse(fs.readFileSync(path.join(cluster().root, 'drill-results', drillResult.key), 'utf8'));
+    expect(record).toMatchObject({
+      kind: 'pitr',
+      database: 'postgres',
+      succeeded: true,
+      restored: { targetTime },
+      rowsMatched: 100,
+      recoveryPoint: (report.result.stoppedAt as { time: string }).time,
+    });
+    expect(record.checks).toEqual([
+      { file: '--min-rows/--max-rows', statement: expect.stringContaining('orders'), passed: true },
+      { file: '--sql', statement: 'SELECT NOT pg_is_in_recovery()', passed: true },
+      { file: '--sql', statement: 'SELECT max(id) = 100 FROM orders', passed: true },
+    ]);
+    expect(record.rtoSeconds).toBeGreaterThanOrEqual(0);
+    const status = await cli(['status', '--from', `file://${cluster().root}/drill-results`, '--database', 'postgres', '--drill-age', '1d'], {});
+    expect(status.results[0].databases[0].lastGoodDrill).toMatchObject({ kind: 'pitr', succeeded: true, key: drillResult.key });
   });
 
   test('restoring in place with the rendered recovery settings stops before the first commit after T', async () => {

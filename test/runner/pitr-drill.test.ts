@@ -6,6 +6,7 @@ import {
 } from '../../src/runner/drill-pitr-command';
 import { RunnerError, UsageError } from '../../src/runner/runner-error';
 import { commitOrders, drillPitr, usePitrCluster } from '../integration/pitr-cluster';
+import { cli } from './support/in-process-cli';
 
 /** The error a drill fails with. */
 async function drillFailure(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunnerError> {
@@ -115,5 +116,17 @@ describe('a PITR drill over an archive with a missing WAL segment', () => {
     expect(error.exitCode).toBe(1);
     expect(error.message).toContain(`point-in-time recovery to ${targetTime} failed: recovery ended before configured recovery target was reached`);
     expect(error.message).toContain(`so ${removed} is missing from the archive`);
+  });
+
+  test('with --record-to the failed drill is stored beside the backups with its reason, and status shows it as the last drill', async () => {
+    const results = `file://${cluster().root}/drill-results`;
+    await drillFailure([
+      '--target-time', targetTime, '--pgbackrest-config', cluster().configFile, '--stanza', cluster().stanza, '--database', 'orders', '--record-to', results,
+    ], { PG_BIN_DIR: cluster().pg.binDir });
+    const status = await cli(['status', '--from', results, '--database', 'orders', '--drill-age', '1d'], {});
+    const orders = status.results[0].databases[0];
+    expect(orders.lastDrill).toMatchObject({ kind: 'pitr', succeeded: false, reason: expect.stringContaining(`so ${removed} is missing from the archive`) });
+    expect(orders.lastGoodDrill).toBeUndefined();
+    expect(status.exitCode).toBe(1);
   });
 });
