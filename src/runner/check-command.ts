@@ -237,8 +237,21 @@ async function countRows(client: Client, bound: RowCountBound): Promise<RowCount
   return { ...bound, rows, passed: (bound.min === undefined || rows >= bound.min) && (bound.max === undefined || rows <= bound.max) };
 }
 
+/** The row bounds and checks of a run as a drill result records them, with the rows that matched a bound. */
+export function recordedChecks(
+  rowCounts: readonly RowCountResult[], checks: readonly CheckOutcome[],
+): Pick<DrillRecord, 'rowsMatched' | 'checks'> {
+  return {
+    rowsMatched: rowCounts.reduce((sum, bound) => sum + (bound.passed && typeof bound.rows === 'number' ? bound.rows : 0), 0),
+    checks: [
+      ...rowCounts.map((bound) => ({ file: '--min-rows/--max-rows', statement: describeBound(bound), passed: bound.passed })),
+      ...checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
+    ],
+  };
+}
+
 /** A row bound as a drill result lists it among its checks (`orders: 100 rows, expected 100 to 100`). */
-export function describeBound(result: RowCountResult): string {
+function describeBound(result: RowCountResult): string {
   const range = result.min !== undefined && result.max !== undefined
     ? `${result.min} to ${result.max}`
     : result.min !== undefined ? `at least ${result.min}` : `at most ${result.max}`;
@@ -448,11 +461,7 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
       ? { rtoSeconds: Math.max(0, Math.round((outcome.connectedAt.getTime() - record.startedAt.getTime()) / 1000)) }
       : {}),
     ...(typeof recoveryPoint?.observed === 'string' ? { recoveryPoint: recoveryPoint.observed } : {}),
-    rowsMatched: outcome.rowCounts.reduce((sum, bound) => sum + (bound.passed && typeof bound.rows === 'number' ? bound.rows : 0), 0),
-    checks: [
-      ...outcome.rowCounts.map((bound) => ({ file: '--min-rows/--max-rows', statement: describeBound(bound), passed: bound.passed })),
-      ...checks,
-    ],
+    ...recordedChecks(outcome.rowCounts, checks),
   });
   return {
     database: outcome.database,

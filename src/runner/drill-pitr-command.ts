@@ -10,7 +10,7 @@ import {
 } from '../core';
 import { parseBackupLocation } from './backup-location';
 import {
-  CHECK_FLAGS, DRILL_RECORD_TO_ENV, RECORD_TO_FLAG, describeBound, readRowBounds, readStatementsFromEnvironment, runChecks, storeDrillRecord,
+  CHECK_FLAGS, DRILL_RECORD_TO_ENV, RECORD_TO_FLAG, readRowBounds, recordedChecks, readStatementsFromEnvironment, runChecks, storeDrillRecord,
   type RowCountBound, type RowCountResult,
 } from './check-command';
 import { readCheckFiles, type CheckOutcome } from './check-files';
@@ -556,11 +556,7 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
     // The RTO of a PITR drill: restoring the base backup plus replaying WAL up to the target.
     rtoSeconds: Math.round(outcome.restoreSeconds + outcome.recoverySeconds),
     recoveryPoint: outcome.stoppedAt.time,
-    rowsMatched: outcome.rowCounts.reduce((sum, bound) => sum + (bound.passed && typeof bound.rows === 'number' ? bound.rows : 0), 0),
-    checks: [
-      ...outcome.rowCounts.map((bound) => ({ file: '--min-rows/--max-rows', statement: describeBound(bound), passed: bound.passed })),
-      ...outcome.checks.map(({ file, statement, passed }) => ({ file, statement, passed })),
-    ],
+    ...recordedChecks(outcome.rowCounts, outcome.checks),
   });
   return {
     database: stanza,
