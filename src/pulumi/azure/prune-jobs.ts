@@ -2,6 +2,7 @@ import * as app from '@pulumi/azure-native/app';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as pulumi from '@pulumi/pulumi';
+import { AZURE_BUILT_IN_ROLES } from './role-definitions';
 import { ResolvedBackupRetentionPolicy } from '../../core/policy/backup-retention';
 import { renderAzureJobCron } from '../../core/policy/schedule';
 import { runnerPruneArgv } from '../../core/postgres/runner-argv';
@@ -31,9 +32,9 @@ export interface PruneJobsArgs {
     readonly environmentId: pulumi.Input<string>;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   };
-  /** Assigns a built-in role (the dump component's helper, so every assignment reads the same). */
+  /** Assigns a role by its GUID (the dump component's helper, so every assignment reads the same). */
   readonly assignRole: (
-    id: string, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, role: 'storageBlobDataContributor' | 'acrPull', description: string,
+    id: string, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, roleGuid: pulumi.Input<string>, description: string,
   ) => authorization.RoleAssignment;
 }
 
@@ -57,10 +58,10 @@ export function createPruneJobs(parent: pulumi.Resource, name: string, args: Pru
     tags: args.common.tags,
   }, { parent });
   const grants = [
-    args.assignRole('prune-blob-data', identity.principalId, args.containerId, 'storageBlobDataContributor',
+    args.assignRole('prune-blob-data', identity.principalId, args.containerId, AZURE_BUILT_IN_ROLES.storageBlobDataContributor,
       'pg-backup prune: the only identity that may delete dumps, in this container only'),
     ...(args.imageRegistry?.registryId === undefined ? [] : [
-      args.assignRole('prune-image-pull', identity.principalId, args.imageRegistry.registryId, 'acrPull', 'pg-backup prune: pull the runner image'),
+      args.assignRole('prune-image-pull', identity.principalId, args.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull, 'pg-backup prune: pull the runner image'),
     ]),
   ];
   const cron = renderAzureJobCron(args.retention.pruneSchedule, 'dump.retention.pruneSchedule');

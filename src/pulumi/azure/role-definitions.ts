@@ -50,9 +50,9 @@ export function accountAndContainerOf(containerId: string): string {
 }
 
 /**
- * The full id of a built-in role definition in the subscription of `scope`, as `roleDefinitionId` of a
+ * The full id of a role definition (built-in, or a custom one by its GUID) in the subscription of `scope`, as `roleDefinitionId` of a
  * role assignment expects it.
  */
-export function roleDefinitionIdFor(scope: pulumi.Input<string>, roleGuid: string): pulumi.Output<string> {
-  return pulumi.output(scope).apply((id) => `/subscriptions/${subscriptionIdOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`);
+export function roleDefinitionIdFor(scope: pulumi.Input<string>, roleGuid: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.all([scope, roleGuid]).apply(([id, guid]) => `/subscriptions/${subscriptionIdOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
 }

@@ -10,7 +10,7 @@ import { createPruneJobs } from './prune-jobs';
 import {
   DRILL_CHECKS_DIRECTORY, DRILL_SIGNAL_DIRECTORY, drillCheckFileName, restoreDrillCommand, SCRATCH_POSTGRES_SCRIPT,
 } from './restore-drill-containers';
-import { AZURE_BUILT_IN_ROLES, accountAndContainerOf, nameBasedGuid, resourceGroupIdOf, roleDefinitionIdFor, subscriptionIdOf } from './role-definitions';
+import { AZURE_BUILT_IN_ROLES, accountAndContainerOf, nameBasedGuid, resourceGroupIdOf, roleDefinitionIdFor } from './role-definitions';
 import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
@@ -223,13 +223,14 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     }, { parent: this });
     this.uri = this.storage.uri;
 
-    // Every identity here gets built-in roles, each on the one resource it needs.
+    // Every identity here gets roles (by GUID), each on the one resource it needs.
     const assignRole = (
-      id: string, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, role: keyof typeof AZURE_BUILT_IN_ROLES, description: string,
+      id: string, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, roleGuid: pulumi.Input<string>, description: string,
+      dependsOn: pulumi.Resource[] = [],
     ) =>
       new authorization.RoleAssignment(`${name}-${id}`, {
-        scope, principalId, principalType: 'ServicePrincipal', roleDefinitionId: roleDefinitionIdFor(scope, AZURE_BUILT_IN_ROLES[role]), description,
-      }, { parent: this });
+        scope, principalId, principalType: 'ServicePrincipal', roleDefinitionId: roleDefinitionIdFor(scope, roleGuid), description,
+      }, { parent: this, dependsOn });
     this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
@@ -248,17 +249,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       permissions: [{ dataActions: [...DUMP_WRITER_BLOB_DATA_ACTIONS], notDataActions: [BLOB_DELETE_DATA_ACTION] }],
     }, { parent: this });
     const roleAssignments = [
-      new authorization.RoleAssignment(`${name}-blob-data`, {
-        scope: this.storage.container.id,
-        principalId: this.identity.principalId,
-        principalType: 'ServicePrincipal',
-        roleDefinitionId: pulumi.all([containerId, writerRoleGuid]).apply(([id, guid]) => `/subscriptions/${subscriptionIdOf(id)}/providers/Microsoft.Authorization/roleDefinitions/${guid}`),
-        description: 'pg-backup runner: write and read the dumps in this container only, never delete them',
-      }, { parent: this, dependsOn: [writerRole] }),
-      assignRole('database-secret', this.identity.principalId, keyVaultSecretScope(props.connection.password), 'keyVaultSecretsUser', 'pg-backup runner: read the database password, this secret only'),
+      assignRole('blob-data', this.identity.principalId, this.storage.container.id, writerRoleGuid,
+        'pg-backup runner: write and read the dumps in this container only, never delete them', [writerRole]),
+      assignRole('database-secret', this.identity.principalId, keyVaultSecretScope(props.connection.password), AZURE_BUILT_IN_ROLES.keyVaultSecretsUser, 'pg-backup runner: read the database password, this secret only'),
     ];
     if (props.imageRegistry?.registryId !== undefined) {
-      roleAssignments.push(assignRole('image-pull', this.identity.principalId, props.imageRegistry.registryId, 'acrPull', 'pg-backup runner: pull the runner image'));
+      roleAssignments.push(assignRole('image-pull', this.identity.principalId, props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull, 'pg-backup runner: pull the runner image'));
     }
     this.roleAssignments = roleAssignments;
 
@@ -365,8 +361,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       location: props.location,
       tags: props.tags,
     }, { parent: this });
-    const watchReader = assignRole('rpo-watch-blob-reader', this.rpoWatchIdentity.principalId, this.storage.container.id, 'storageBlobDataReader', 'pg-backup RPO watch: list and read the dumps in this container only');
-    const watchPulls = props.imageRegistry?.registryId === undefined ? [] : [assignRole('rpo-watch-image-pull', this.rpoWatchIdentity.principalId, props.imageRegistry.registryId, 'acrPull', 'pg-backup RPO watch: pull the runner image')];
+    const watchReader = assignRole('rpo-watch-blob-reader', this.rpoWatchIdentity.principalId, this.storage.container.id, AZURE_BUILT_IN_ROLES.storageBlobDataReader, 'pg-backup RPO watch: list and read the dumps in this container only');
+    const watchPulls = props.imageRegistry?.registryId === undefined ? [] : [assignRole('rpo-watch-image-pull', this.rpoWatchIdentity.principalId, props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull, 'pg-backup RPO watch: pull the runner image')];
     this.rpoWatchJobs = this.databaseNames.map((database, index) => new app.Job(`${name}-rpo-watch-${index}`, {
       ...common,
       identity: { type: 'UserAssigned', userAssignedIdentities: [this.rpoWatchIdentity.id] },
