@@ -1,8 +1,9 @@
-import * as app from '@pulumi/azure-native/app';
+import type * as app from '@pulumi/azure-native/app';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as pulumi from '@pulumi/pulumi';
 import { AZURE_BUILT_IN_ROLES } from './role-definitions';
+import { storageRunnerJob } from './storage-runner-job';
 import { ResolvedBackupRetentionPolicy } from '../../core/policy/backup-retention';
 import { renderAzureJobCron } from '../../core/policy/schedule';
 import { runnerPruneArgv } from '../../core/postgres/runner-argv';
@@ -65,29 +66,16 @@ export function createPruneJobs(parent: pulumi.Resource, name: string, args: Pru
     ]),
   ];
   const cron = renderAzureJobCron(args.retention.pruneSchedule, 'dump.retention.pruneSchedule');
-  const jobs = args.databaseNames.map((database, index) => new app.Job(`${name}-prune-${index}`, {
-    ...args.common,
-    identity: { type: 'UserAssigned', userAssignedIdentities: [identity.id] },
-    configuration: {
-      triggerType: 'Schedule',
-      scheduleTriggerConfig: { cronExpression: cron, parallelism: 1, replicaCompletionCount: 1 },
-      replicaTimeout: 3600,
-      replicaRetryLimit: 1,
-      registries: args.imageRegistry ? [{ server: args.imageRegistry.server, identity: identity.id }] : undefined,
-    },
-    template: {
-      containers: [{
-        name: args.containerName,
-        image: args.image,
-        args: args.uri.apply((from) => runnerPruneArgv(args.retention, { from, database, rpoHours: args.rpoHours })),
-        env: [
-          { name: 'AZURE_CLIENT_ID', value: identity.clientId },
-          // The exit status is the signal here (a halted or failed prune fails the execution); no CloudWatch.
-          { name: 'PG_BACKUP_METRICS', value: 'off' },
-        ],
-        resources: { cpu: 0.25, memory: '0.5Gi' },
-      }],
-    },
+  const jobs = args.databaseNames.map((database, index) => storageRunnerJob(`${name}-prune-${index}`, {
+    common: args.common,
+    identity,
+    cronExpression: cron,
+    replicaTimeoutSeconds: 3600,
+    image: args.image,
+    containerName: args.containerName,
+    imageRegistry: args.imageRegistry,
+    // A halted or failed prune exits non-zero, which fails the execution.
+    args: args.uri.apply((from) => runnerPruneArgv(args.retention, { from, database, rpoHours: args.rpoHours })),
   }, { parent, dependsOn: grants }));
   return { identity, jobs };
 }

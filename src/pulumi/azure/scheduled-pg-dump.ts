@@ -14,6 +14,7 @@ import { AZURE_BUILT_IN_ROLES, accountAndContainerOf, nameBasedGuid, resourceGro
 import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
+import { storageRunnerJob } from './storage-runner-job';
 import { BLOB_DELETE_DATA_ACTION, DUMP_WRITER_BLOB_DATA_ACTIONS, DUMP_WRITER_ROLE_DESCRIPTION } from '../../core/azure/blob-data-actions';
 import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
@@ -363,29 +364,16 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     }, { parent: this });
     const watchReader = assignRole('rpo-watch-blob-reader', this.rpoWatchIdentity.principalId, this.storage.container.id, AZURE_BUILT_IN_ROLES.storageBlobDataReader, 'pg-backup RPO watch: list and read the dumps in this container only');
     const watchPulls = props.imageRegistry?.registryId === undefined ? [] : [assignRole('rpo-watch-image-pull', this.rpoWatchIdentity.principalId, props.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull, 'pg-backup RPO watch: pull the runner image')];
-    this.rpoWatchJobs = this.databaseNames.map((database, index) => new app.Job(`${name}-rpo-watch-${index}`, {
-      ...common,
-      identity: { type: 'UserAssigned', userAssignedIdentities: [this.rpoWatchIdentity.id] },
-      configuration: {
-        triggerType: 'Schedule',
-        // Hourly, off the hour, so the alert follows a missed RPO by at most an hour.
-        scheduleTriggerConfig: { cronExpression: RPO_WATCH_CRON, parallelism: 1, replicaCompletionCount: 1 },
-        replicaTimeout: 600,
-        replicaRetryLimit: 1,
-        registries: props.imageRegistry ? [{ server: props.imageRegistry.server, identity: this.rpoWatchIdentity.id }] : undefined,
-      },
-      template: {
-        containers: [{
-          name: RUNNER_CONTAINER_NAME,
-          image: props.image,
-          args: this.uri.apply((from) => runnerStatusArgv({ from, database, rpoHours: this.rpoHours })),
-          env: [
-            { name: 'AZURE_CLIENT_ID', value: this.rpoWatchIdentity.clientId },
-            { name: 'PG_BACKUP_METRICS', value: 'off' },
-          ],
-          resources: { cpu: 0.25, memory: '0.5Gi' },
-        }],
-      },
+    this.rpoWatchJobs = this.databaseNames.map((database, index) => storageRunnerJob(`${name}-rpo-watch-${index}`, {
+      common: { resourceGroupName: props.resourceGroupName, location: props.location, environmentId: props.environmentId, tags: props.tags },
+      identity: this.rpoWatchIdentity,
+      // Hourly, off the hour, so the alert follows a missed RPO by at most an hour.
+      cronExpression: RPO_WATCH_CRON,
+      replicaTimeoutSeconds: 600,
+      image: props.image,
+      containerName: RUNNER_CONTAINER_NAME,
+      imageRegistry: props.imageRegistry,
+      args: this.uri.apply((from) => runnerStatusArgv({ from, database, rpoHours: this.rpoHours })),
     }, { parent: this, dependsOn: [watchReader, ...watchPulls] }));
 
     const prune = dump.retention === undefined ? undefined : createPruneJobs(this, name, {
