@@ -470,10 +470,14 @@ function dumpSection(options: RestoreRunbookOptions, dumps: DumpRunbookOptions):
 
 /** Decrypting the downloaded backup in place with the age CLI: every object ends in `.age`. */
 function decryptSteps(directoryDump: string | undefined): string[] {
-  const folder = directoryDump === undefined ? './restore' : `./restore/${directoryDump}`;
   return [
-    `shopt -s nullglob; for f in ${folder}/*.age${directoryDump === undefined ? '' : ' ./restore/*.age'}; do age -d -i key.txt -o "\${f%.age}" "$f" && rm "$f"; done   # then as unencrypted`,
+    `shopt -s nullglob; for f in ${restoredObjects(directoryDump, 'age')}; do age -d -i key.txt -o "\${f%.age}" "$f" && rm "$f"; done   # then as unencrypted`,
   ];
+}
+
+/** The globs of the downloaded backup's objects ending in `.suffix`: the directory dump's files, then the backup folder's. */
+function restoredObjects(directoryDump: string | undefined, suffix: string): string {
+  return `${directoryDump === undefined ? '' : `./restore/${directoryDump}/*.${suffix} `}./restore/*.${suffix}`;
 }
 
 /**
@@ -482,9 +486,9 @@ function decryptSteps(directoryDump: string | undefined): string[] {
  * have no such suffix and are left as they are.
  */
 function decompressSteps(directoryDump: string | undefined): string[] {
-  const globs = (suffix: string) => `./restore/*.${suffix}${directoryDump === undefined ? '' : ` ./restore/${directoryDump}/*.${suffix}`}`;
   return [
-    `shopt -s nullglob; for f in ${globs('zst')}; do zstd -d -q --rm "$f"; done; for f in ${globs('lz4')}; do lz4 -d -q --rm "$f" "\${f%.lz4}"; done`,
+    `shopt -s nullglob; for f in ${restoredObjects(directoryDump, 'zst')}; do zstd -d -q --rm "$f"; done; `
+    + `for f in ${restoredObjects(directoryDump, 'lz4')}; do lz4 -d -q --rm "$f" "\${f%.lz4}"; done`,
   ];
 }
 
