@@ -162,6 +162,8 @@ export interface RecoveryLogSummary {
   readonly restoredSegments: readonly string[];
   /** `FATAL` and `PANIC` messages. */
   readonly fatal: readonly string[];
+  /** Errors the `restore_command` (pgBackRest's archive-get) wrote into the log, each once, without its code. */
+  readonly archiveGetErrors: readonly string[];
 }
 
 /** Reads a recovery's server log: where it stopped, which segments it fetched, and why it died if it did. */
@@ -169,10 +171,13 @@ export function summarizeRecoveryLog(log: string): RecoveryLogSummary {
   const stop = /recovery stopping (before|after) (?:commit|abort) of transaction (\d+), time ([^\n]+)/.exec(log);
   const restoredSegments = [...log.matchAll(/restored log file "([0-9A-F]{24})" from archive/g)].map((match) => match[1]);
   const fatal = [...log.matchAll(/(?:FATAL|PANIC):\s+([^\n]+)/g)].map((match) => match[1].trim());
+  // pgBackRest's stderr reaches the server log as `ERROR: [031]: message` lines of their own.
+  const archiveGetErrors = [...log.matchAll(/^ERROR: \[\d+\]: ([^\n]+)/gm)].map((match) => match[1].trim());
   return {
     stoppedAt: stop ? { position: stop[1] as 'before' | 'after', xid: stop[2], time: stop[3].trim() } : undefined,
     restoredSegments: [...new Set(restoredSegments)],
     fatal,
+    archiveGetErrors: [...new Set(archiveGetErrors)],
   };
 }
 
@@ -194,7 +199,9 @@ export function describeRecoveryFailure(targetTime: string, summary: RecoveryLog
     ? 'no WAL segment could be restored from the archive'
     : `the last WAL segment restored from the archive was ${last}, so ${nextWalSegment(last)} is missing from the archive `
       + '(or the archive holds no commit after the target time yet)';
-  return `point-in-time recovery to ${targetTime} failed: ${fatal}; ${where}`;
+  // The archive could be complete and the restore_command itself broken: then its own words say why.
+  const said = summary.archiveGetErrors.length > 0 ? `; pgBackRest archive-get said: ${summary.archiveGetErrors.join('; ')}` : '';
+  return `point-in-time recovery to ${targetTime} failed: ${fatal}; ${where}${said}`;
 }
 
 /** Reads `LABEL` and `START TIME` from a restored `backup_label`. */
@@ -270,8 +277,9 @@ export async function runPitrDrill(options: PitrDrillOptions): Promise<PitrDrill
     fs.mkdirSync(dataDirectory, { mode: 0o700 });
     fs.writeFileSync(path.join(work, 'pg_hba.conf'), '# Only the drill itself, over its own socket.\nlocal all all trust\n', { mode: 0o600 });
     fs.mkdirSync(path.join(work, 'lock'), { mode: 0o700 });
+    fs.mkdirSync(path.join(work, 'spool'), { mode: 0o700 });
     if (owner) {
-      for (const entry of ['', 'socket', 'data', 'pg_hba.conf', 'lock']) fs.chownSync(path.join(work, entry), owner.uid, owner.gid);
+      for (const entry of ['', 'socket', 'data', 'pg_hba.conf', 'lock', 'spool']) fs.chownSync(path.join(work, entry), owner.uid, owner.gid);
     }
     // Synchronous archive-get needs no spool directory (the host's may not exist here); the environment reaches the
     // restore_command through the server, which inherits it.
@@ -289,7 +297,10 @@ export async function runPitrDrill(options: PitrDrillOptions): Promise<PitrDrill
       '--log-level-file=off',
     ];
     logger.info({ targetTime, stanza: options.stanza }, 'restoring the base backup for the target time');
-    await runAs(options.osUser, restoreArgv, signal, pgBackRestEnv);
+    // pgBackRest's restore empties the stanza's spool queue: on the database host that is the live server's queue of
+    // WAL still to be pushed. The drill's own spool directory, given through the environment so that it is not copied
+    // into the restore_command (archive-get refuses a spool path without asynchronous archiving).
+    await runAs(options.osUser, restoreArgv, signal, { ...pgBackRestEnv, PGBACKREST_SPOOL_PATH: path.join(work, 'spool') });
     const restoreSeconds = (Date.now() - restoreStarted) / 1000;
     const backup = readBackupLabel(dataDirectory);
     logger.info({ restoreSeconds, baseBackup: backup.label }, 'base backup restored');

@@ -101,6 +101,28 @@ describe('point-in-time recovery of a posix repository with the rendered setting
     expect(status.results[0].databases[0].lastGoodDrill).toMatchObject({ kind: 'pitr', succeeded: true, key: drillResult.key });
   });
 
+  test('pg-backup drill-pitr on the database host leaves the live server\'s asynchronous archive queue alone', async () => {
+    // pgBackRest's restore clears the spool queue of the stanza it restores: a drill using the host's configuration
+    // must not empty the queue of WAL the live server has yet to push.
+    const queued = path.join(cluster().root, 'spool', 'archive', cluster().stanza, 'out', '000000010000000000000099.ok');
+    fs.mkdirSync(path.dirname(queued), { recursive: true });
+    fs.writeFileSync(queued, '');
+    fs.chownSync(path.dirname(queued), fs.statSync(cluster().root).uid, fs.statSync(cluster().root).gid);
+    try {
+      const report = await drillPitr([
+        '--target-time', targetTime,
+        '--pgbackrest-config', cluster().configFile,
+        '--stanza', cluster().stanza,
+        '--min-rows', 'orders=100', '--max-rows', 'orders=100',
+        '--database', 'postgres',
+      ], { PG_BIN_DIR: cluster().pg.binDir });
+      expect(report.result).toMatchObject({ stoppedAt: { position: 'before' }, rowCounts: [{ rows: 100, passed: true }] });
+      expect(fs.existsSync(queued)).toBe(true);
+    } finally {
+      fs.rmSync(queued, { force: true });
+    }
+  });
+
   test('restoring in place with the rendered recovery settings stops before the first commit after T', async () => {
     const pg = cluster().pg;
     const commandOptions = { stanza: cluster().stanza, configFile: cluster().configFile };

@@ -36,6 +36,7 @@ describe('reading a recovery log', () => {
       stoppedAt: { position: 'before', xid: '725', time: '2026-11-24 13:00:38.468469+00' },
       restoredSegments: ['000000010000000000000002', '000000010000000000000003', '000000010000000000000004'],
       fatal: [],
+      archiveGetErrors: [],
     });
   });
 
@@ -43,6 +44,7 @@ describe('reading a recovery log', () => {
     expect(summarizeRecoveryLog(missing)).toEqual({
       restoredSegments: ['000000010000000000000002'],
       fatal: ['recovery ended before configured recovery target was reached'],
+      archiveGetErrors: [],
     });
   });
 
@@ -51,6 +53,20 @@ describe('reading a recovery log', () => {
       'point-in-time recovery to 2026-11-24 13:00:37+00 failed: recovery ended before configured recovery target was reached; '
       + 'the last WAL segment restored from the archive was 000000010000000000000002, so 000000010000000000000003 is missing '
       + 'from the archive (or the archive holds no commit after the target time yet)',
+    );
+  });
+
+  test('a restore_command that fails on its own is quoted in the failure, each message once', () => {
+    const brokenCommand = `2026-12-05 06:53:56.898 UTC [5192] LOG:  database system was interrupted; last known up at 2026-12-05 06:53:50 UTC
+ERROR: [031]: option 'spool-path' not valid without option 'archive-async'
+2026-12-05 06:53:56.913 UTC [5192] LOG:  starting point-in-time recovery to 2026-12-05 06:53:55.156919+00
+ERROR: [031]: option 'spool-path' not valid without option 'archive-async'
+2026-12-05 06:53:56.925 UTC [5192] LOG:  invalid checkpoint record
+2026-12-05 06:53:56.925 UTC [5192] FATAL:  could not locate required checkpoint record`;
+    expect(describeRecoveryFailure('2026-12-05 06:53:55+00', summarizeRecoveryLog(brokenCommand))).toBe(
+      'point-in-time recovery to 2026-12-05 06:53:55+00 failed: could not locate required checkpoint record; '
+      + 'no WAL segment could be restored from the archive; '
+      + "pgBackRest archive-get said: option 'spool-path' not valid without option 'archive-async'",
     );
   });
 
