@@ -71,6 +71,35 @@ export const DRILL_OUTCOME_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
   { resource: 'cloudwatch-namespace-condition', actions: ['cloudwatch:PutMetricData'], reason: 'publish the drill outcome and restore duration' },
 ];
 
+/** Creating a scratch instance with `createAction` (a restore, or an empty instance) in the drill subnet group: tag, poll, delete it. */
+function scratchInstanceIamActions(createAction: string): DrillIamActionGroup[] {
+  return [
+    {
+      resource: 'rds-scratch-instances',
+      actions: [createAction, 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+      reason: 'create, tag, poll and delete the scratch instance',
+    },
+    { resource: 'rds-subnet-group', actions: [createAction], reason: 'place the scratch instance in the drill subnet group' },
+  ];
+}
+
+/** Restoring a scratch Aurora cluster with `restoreAction` and one instance in it, in the drill subnet group: tag, poll, delete both. */
+function scratchClusterIamActions(restoreAction: string): DrillIamActionGroup[] {
+  return [
+    {
+      resource: 'rds-scratch-clusters',
+      actions: [restoreAction, 'rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DeleteDBCluster'],
+      reason: 'create, tag and delete the scratch cluster (creating an instance also acts on its cluster)',
+    },
+    {
+      resource: 'rds-scratch-instances',
+      actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
+      reason: 'create, tag, poll and delete the scratch cluster\'s instance',
+    },
+    { resource: 'rds-subnet-group', actions: [restoreAction, 'rds:CreateDBInstance'], reason: 'place the scratch cluster in the drill subnet group' },
+  ];
+}
+
 /** Restoring the latest snapshot of an RDS DB instance into a scratch instance and deleting it. */
 export const RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
   { resource: 'rds-source', actions: ['rds:DescribeDBSnapshots'], reason: 'list the source instance\'s snapshots' },
@@ -79,12 +108,7 @@ export const RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS: readonly DrillIamActionGroup[] =
     actions: ['rds:DescribeDBSnapshots', 'rds:RestoreDBInstanceFromDBSnapshot'],
     reason: 'read and restore the newest snapshot',
   },
-  {
-    resource: 'rds-scratch-instances',
-    actions: ['rds:RestoreDBInstanceFromDBSnapshot', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
-    reason: 'create, tag, poll and delete the scratch instance',
-  },
-  { resource: 'rds-subnet-group', actions: ['rds:RestoreDBInstanceFromDBSnapshot'], reason: 'place the scratch instance in the drill subnet group' },
+  ...scratchInstanceIamActions('rds:RestoreDBInstanceFromDBSnapshot'),
 ];
 
 /** Restoring the latest snapshot of an Aurora cluster into a scratch cluster with one instance, and deleting both. */
@@ -95,21 +119,7 @@ export const RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS: readonly DrillIamActionGroup[] = 
     actions: ['rds:DescribeDBClusterSnapshots', 'rds:RestoreDBClusterFromSnapshot'],
     reason: 'read and restore the newest cluster snapshot',
   },
-  {
-    resource: 'rds-scratch-clusters',
-    actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DeleteDBCluster'],
-    reason: 'create, tag and delete the scratch cluster (creating an instance also acts on its cluster)',
-  },
-  {
-    resource: 'rds-scratch-instances',
-    actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
-    reason: 'create, tag, poll and delete the scratch cluster\'s instance',
-  },
-  {
-    resource: 'rds-subnet-group',
-    actions: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance'],
-    reason: 'place the scratch cluster in the drill subnet group',
-  },
+  ...scratchClusterIamActions('rds:RestoreDBClusterFromSnapshot'),
 ];
 
 /** Restoring an RDS DB instance to a point in time into a scratch instance and deleting it. */
@@ -119,12 +129,7 @@ export const RDS_INSTANCE_POINT_IN_TIME_IAM_ACTIONS: readonly DrillIamActionGrou
     actions: ['rds:DescribeDBInstances', 'rds:RestoreDBInstanceToPointInTime'],
     reason: 'read the source instance\'s restorable time window and restore it to the target time',
   },
-  {
-    resource: 'rds-scratch-instances',
-    actions: ['rds:RestoreDBInstanceToPointInTime', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
-    reason: 'create, tag, poll and delete the scratch instance',
-  },
-  { resource: 'rds-subnet-group', actions: ['rds:RestoreDBInstanceToPointInTime'], reason: 'place the scratch instance in the drill subnet group' },
+  ...scratchInstanceIamActions('rds:RestoreDBInstanceToPointInTime'),
 ];
 
 /** Restoring an Aurora cluster to a point in time into a scratch cluster with one instance, and deleting both. */
@@ -134,21 +139,7 @@ export const RDS_CLUSTER_POINT_IN_TIME_IAM_ACTIONS: readonly DrillIamActionGroup
     actions: ['rds:DescribeDBClusters', 'rds:RestoreDBClusterToPointInTime'],
     reason: 'read the source cluster\'s restorable time window and restore it to the target time',
   },
-  {
-    resource: 'rds-scratch-clusters',
-    actions: ['rds:RestoreDBClusterToPointInTime', 'rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DeleteDBCluster'],
-    reason: 'create, tag and delete the scratch cluster (creating an instance also acts on its cluster)',
-  },
-  {
-    resource: 'rds-scratch-instances',
-    actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
-    reason: 'create, tag, poll and delete the scratch cluster\'s instance',
-  },
-  {
-    resource: 'rds-subnet-group',
-    actions: ['rds:RestoreDBClusterToPointInTime', 'rds:CreateDBInstance'],
-    reason: 'place the scratch cluster in the drill subnet group',
-  },
+  ...scratchClusterIamActions('rds:RestoreDBClusterToPointInTime'),
 ];
 
 /**
@@ -180,12 +171,7 @@ export function allIamActions(groups: readonly DrillIamActionGroup[]): string[] 
  */
 export const RDS_SCRATCH_INSTANCE_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
   { resource: 'dump-objects', actions: ['s3:GetObject'], reason: 'read the latest pointer and the manifest of the dump, to size the scratch instance' },
-  {
-    resource: 'rds-scratch-instances',
-    actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource', 'rds:DescribeDBInstances', 'rds:DeleteDBInstance'],
-    reason: 'create, tag, poll and delete the scratch instance',
-  },
-  { resource: 'rds-subnet-group', actions: ['rds:CreateDBInstance'], reason: 'place the scratch instance in the drill subnet group' },
+  ...scratchInstanceIamActions('rds:CreateDBInstance'),
   {
     resource: 'rds-managed-secrets',
     actions: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],

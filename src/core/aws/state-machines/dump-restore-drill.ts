@@ -1,11 +1,6 @@
-import { StateMachineDefinition } from './asl';
-import { listPlaceholders } from './definition-substitutions';
-import { DRILL_OUTCOME_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups } from './drill-iam-actions';
-import {
-  DrillStateName, ecsDrillTaskStates, failureTailStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv,
-  successTailStates,
-} from './drill-states';
+import { DrillStateName, ecsDrillTaskStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
+import { restoreDrillStateMachine } from './restore-drill-state-machine';
 import { Validator } from '../../policy/validation';
 
 /** Options of the dump restore drill. */
@@ -45,20 +40,14 @@ export function dumpRestoreDrill(options: DumpRestoreDrillOptions = {}): Restore
       next: DrillStateName.PUBLISH_SUCCESS_METRIC,
       afterStop: DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
-    ...successTailStates(resolved, 'dump'),
-    ...failureTailStates(resolved, 'dump'),
   };
   // The task, then at most: list + stop + three metrics + notification.
   const longestPath = taskTimeout + 6 * resolved.apiCallTimeoutSeconds;
-  const definition: StateMachineDefinition = {
-    Comment: 'Restore the latest pg_dump into a scratch PostgreSQL and check it',
-    StartAt: DrillStateName.INITIALIZE,
-    TimeoutSeconds: resolved.executionTimeoutSeconds ?? longestPath + 300,
-    States: states,
-  };
-  return {
-    definition,
-    placeholders: listPlaceholders(definition),
-    iamActions: mergeIamActionGroups(ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS),
-  };
+  return restoreDrillStateMachine(resolved, {
+    comment: 'Restore the latest pg_dump into a scratch PostgreSQL and check it',
+    states,
+    kind: 'dump',
+    longestPathSeconds: longestPath,
+    marginSeconds: 300,
+  });
 }

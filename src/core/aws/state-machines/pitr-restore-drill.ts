@@ -1,11 +1,7 @@
-import { StateMachineDefinition, intrinsicStringLiteral } from './asl';
-import { listPlaceholders } from './definition-substitutions';
-import { DRILL_OUTCOME_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups } from './drill-iam-actions';
-import {
-  DrillStateName, ERROR_PATH, ecsDrillTaskStates, failureTailStates, initializeState, restoreTaskTimeoutSeconds,
-  successTailStates,
-} from './drill-states';
+import { intrinsicStringLiteral } from './asl';
+import { DrillStateName, ERROR_PATH, ecsDrillTaskStates, initializeState, restoreTaskTimeoutSeconds } from './drill-states';
 import { RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
+import { restoreDrillStateMachine } from './restore-drill-state-machine';
 import { Validator } from '../../policy/validation';
 
 /** Options of the point-in-time recovery drill. */
@@ -74,19 +70,14 @@ export function pitrRestoreDrill(options: PitrRestoreDrillOptions = {}): Restore
       next: DrillStateName.PUBLISH_SUCCESS_METRIC,
       afterStop: DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
-    ...successTailStates(resolved, 'pitr'),
-    ...failureTailStates(resolved, 'pitr'),
   };
   const longestPath = taskTimeout + 6 * resolved.apiCallTimeoutSeconds;
-  const definition: StateMachineDefinition = {
-    Comment: 'Restore the base backup and replay WAL to a target time, then check the result',
-    StartAt: names.CHOOSE_TARGET_TIME,
-    TimeoutSeconds: resolved.executionTimeoutSeconds ?? longestPath + 300,
-    States: states,
-  };
-  return {
-    definition,
-    placeholders: listPlaceholders(definition),
-    iamActions: mergeIamActionGroups(ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS),
-  };
+  return restoreDrillStateMachine(resolved, {
+    comment: 'Restore the base backup and replay WAL to a target time, then check the result',
+    startAt: names.CHOOSE_TARGET_TIME,
+    states,
+    kind: 'pitr',
+    longestPathSeconds: longestPath,
+    marginSeconds: 300,
+  });
 }

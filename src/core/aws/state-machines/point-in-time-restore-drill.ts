@@ -1,11 +1,8 @@
-import { AslChoiceState, AslResource, AslState, AslTaskState, StateMachineDefinition } from './asl';
-import { listPlaceholders } from './definition-substitutions';
-import {
-  DRILL_OUTCOME_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, RDS_CLUSTER_POINT_IN_TIME_IAM_ACTIONS, RDS_INSTANCE_POINT_IN_TIME_IAM_ACTIONS,
-  mergeIamActionGroups,
-} from './drill-iam-actions';
-import { DrillStateName, catchAll, failureTailStates, initializeState, successTailStates } from './drill-states';
+import { AslChoiceState, AslResource, AslState, AslTaskState } from './asl';
+import { RDS_CLUSTER_POINT_IN_TIME_IAM_ACTIONS, RDS_INSTANCE_POINT_IN_TIME_IAM_ACTIONS } from './drill-iam-actions';
+import { DrillStateName, catchAll, initializeState } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
+import { restoreDrillStateMachine } from './restore-drill-state-machine';
 import {
   SCRATCH_PLACEMENT, SCRATCH_TAGS, ScratchDatabaseDrillOptions, ScratchDatabaseStateName, recordErrorState, resolveScratchDatabaseOptions,
   scratchDatabaseLongestPathSeconds, scratchDatabaseStates, scratchIdentifiers,
@@ -200,26 +197,20 @@ export function pointInTimeRestoreDrill(options: PointInTimeRestoreDrillOptions 
       // The restore duration runs from the restore call, and so does the RTO the checks task records.
       checksEnvironment: { PG_BACKUP_DRILL_TARGET_TIME: '$.drill.targetTime', PG_BACKUP_DRILL_STARTED_AT: '$.restore.startedAt' },
     }),
-    ...successTailStates(resolved, 'point-in-time', '$states.input.restore.startedAt'),
-    ...failureTailStates(resolved, 'point-in-time'),
   };
 
   // The lags, every read of the source, every API call once (restore, create, two deletes, list, stop, three metrics,
   // notification), the scratch database's polls, the checks and the delete retries.
   const longestPath = targetLag + extraLag + maxReads * (readInterval + api) + 10 * api + scratchDatabaseLongestPathSeconds(resolved, scratch);
-  const definition: StateMachineDefinition = {
-    Comment: aurora
+  return restoreDrillStateMachine(resolved, {
+    comment: aurora
       ? 'Restore an Aurora cluster to a point in time into a scratch cluster, check it, and delete it'
       : 'Restore an RDS instance to a point in time into a scratch instance, check it, and delete it',
-    StartAt: DrillStateName.INITIALIZE,
-    TimeoutSeconds: resolved.executionTimeoutSeconds ?? longestPath + 600,
-    States: states,
-  };
-  return {
-    definition,
-    placeholders: listPlaceholders(definition),
-    iamActions: mergeIamActionGroups(
-      aurora ? RDS_CLUSTER_POINT_IN_TIME_IAM_ACTIONS : RDS_INSTANCE_POINT_IN_TIME_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS,
-    ),
-  };
+    states,
+    kind: 'point-in-time',
+    restoreStartedAt: '$states.input.restore.startedAt',
+    longestPathSeconds: longestPath,
+    marginSeconds: 600,
+    iamActions: aurora ? RDS_CLUSTER_POINT_IN_TIME_IAM_ACTIONS : RDS_INSTANCE_POINT_IN_TIME_IAM_ACTIONS,
+  });
 }

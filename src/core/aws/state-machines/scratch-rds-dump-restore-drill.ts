@@ -1,10 +1,8 @@
-import { AslResource, AslState, StateMachineDefinition, intrinsicStringLiteral } from './asl';
-import { listPlaceholders } from './definition-substitutions';
-import { DRILL_OUTCOME_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, RDS_SCRATCH_INSTANCE_IAM_ACTIONS, mergeIamActionGroups } from './drill-iam-actions';
-import {
-  DrillStateName, catchAll, ecsDrillTaskStates, failureTailStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv, successTailStates,
-} from './drill-states';
+import { AslResource, AslState, intrinsicStringLiteral } from './asl';
+import { RDS_SCRATCH_INSTANCE_IAM_ACTIONS } from './drill-iam-actions';
+import { DrillStateName, catchAll, ecsDrillTaskStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
+import { restoreDrillStateMachine } from './restore-drill-state-machine';
 import {
   SCRATCH_PLACEMENT, SCRATCH_TAGS, ScratchDatabaseStateName, resolveScratchDatabaseOptions, scratchDatabaseLongestPathSeconds,
   scratchDatabaseStates, scratchIdentifiers,
@@ -253,23 +251,18 @@ export function scratchRdsDumpRestoreDrill(options: ScratchRdsDumpRestoreDrillOp
       }
       : {}),
     ...scratchStates,
-    ...successTailStates(resolved, 'dump'),
-    ...failureTailStates(resolved, 'dump'),
   };
 
   // Two reads, the create, every poll, the verify task, the deletes, then list + stop + three metrics + notification.
   const longestPath = 9 * api + scratchDatabaseLongestPathSeconds(resolved, scratch);
-  const definition: StateMachineDefinition = {
-    Comment: auto
+  return restoreDrillStateMachine(resolved, {
+    comment: auto
       ? 'Restore the latest pg_dump in the task when it fits its disk, else into a scratch RDS instance sized from its manifest; check it; delete the instance'
       : 'Restore the latest pg_dump into a scratch RDS instance sized from its manifest, check it, and delete the instance',
-    StartAt: DrillStateName.INITIALIZE,
-    TimeoutSeconds: resolved.executionTimeoutSeconds ?? longestPath + 600,
-    States: states,
-  };
-  return {
-    definition,
-    placeholders: listPlaceholders(definition),
-    iamActions: mergeIamActionGroups(RDS_SCRATCH_INSTANCE_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS),
-  };
+    states,
+    kind: 'dump',
+    longestPathSeconds: longestPath,
+    marginSeconds: 600,
+    iamActions: RDS_SCRATCH_INSTANCE_IAM_ACTIONS,
+  });
 }

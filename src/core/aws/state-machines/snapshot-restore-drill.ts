@@ -1,11 +1,8 @@
-import { AslResource, AslState, StateMachineDefinition, AslTaskState } from './asl';
-import { listPlaceholders } from './definition-substitutions';
-import {
-  DRILL_OUTCOME_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS, RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS,
-  mergeIamActionGroups,
-} from './drill-iam-actions';
-import { DrillStateName, ERROR_PATH, catchAll, failureTailStates, initializeState, successTailStates } from './drill-states';
+import { AslResource, AslState, AslTaskState } from './asl';
+import { RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS, RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS } from './drill-iam-actions';
+import { DrillStateName, ERROR_PATH, catchAll, initializeState } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
+import { restoreDrillStateMachine } from './restore-drill-state-machine';
 import {
   SCRATCH_PLACEMENT, SCRATCH_TAGS, ScratchDatabaseDrillOptions, ScratchDatabaseStateName, resolveScratchDatabaseOptions,
   scratchDatabaseLongestPathSeconds, scratchDatabaseStates, scratchIdentifiers,
@@ -178,26 +175,19 @@ export function snapshotRestoreDrill(options: SnapshotRestoreDrillOptions = {}):
       // The restore duration runs from the execution's start, and so does the RTO the checks task records.
       checksEnvironment: { PG_BACKUP_DRILL_SNAPSHOT: `$.scan.newest.${snapshotId}`, PG_BACKUP_DRILL_STARTED_AT: '$$.Execution.StartTime' },
     }),
-    ...successTailStates(resolved, 'snapshot'),
-    ...failureTailStates(resolved, 'snapshot'),
   };
 
   // Every API call once (find, restore, create, two deletes, list, stop, three metrics, notification), every poll,
   // the checks, and the delete retries.
   const longestPath = 12 * api + scratchDatabaseLongestPathSeconds(resolved, scratch);
-  const definition: StateMachineDefinition = {
-    Comment: aurora
+  return restoreDrillStateMachine(resolved, {
+    comment: aurora
       ? 'Restore the newest snapshot of an Aurora cluster into a scratch cluster, check it, and delete it'
       : 'Restore the newest snapshot of an RDS instance into a scratch instance, check it, and delete it',
-    StartAt: DrillStateName.INITIALIZE,
-    TimeoutSeconds: resolved.executionTimeoutSeconds ?? longestPath + 600,
-    States: states,
-  };
-  return {
-    definition,
-    placeholders: listPlaceholders(definition),
-    iamActions: mergeIamActionGroups(
-      aurora ? RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS : RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS, ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS,
-    ),
-  };
+    states,
+    kind: 'snapshot',
+    longestPathSeconds: longestPath,
+    marginSeconds: 600,
+    iamActions: aurora ? RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS : RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS,
+  });
 }

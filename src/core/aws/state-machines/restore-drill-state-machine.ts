@@ -1,0 +1,56 @@
+import { AslState, StateMachineDefinition } from './asl';
+import { listPlaceholders } from './definition-substitutions';
+import { DRILL_OUTCOME_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups } from './drill-iam-actions';
+import { DrillStateName, failureTailStates, successTailStates } from './drill-states';
+import { ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillStateMachine } from './restore-drill-options';
+
+/** What one restore drill adds to what every drill has, for {@link restoreDrillStateMachine}. */
+export interface RestoreDrillParts {
+  /** The definition's comment. */
+  readonly comment: string;
+  /**
+   * The first state.
+   * @default DrillStateName.INITIALIZE
+   */
+  readonly startAt?: string;
+  /** The drill's own states; the success and failure tails every drill ends with follow them. */
+  readonly states: Record<string, AslState>;
+  /** The `Drill` dimension of the outcome metrics. */
+  readonly kind: RestoreDrillKind;
+  /**
+   * Where the success tail reads when the measured restore started.
+   * @default - the execution's start
+   */
+  readonly restoreStartedAt?: string;
+  /** Seconds of the longest path through the states. */
+  readonly longestPathSeconds: number;
+  /** Seconds the execution may run beyond its longest path before it times out (unless `executionTimeoutSeconds` is set). */
+  readonly marginSeconds: number;
+  /**
+   * The action groups on the drill's own resources; the ECS task's and the outcome's (metrics, notification) follow.
+   * @default - none
+   */
+  readonly iamActions?: readonly DrillIamActionGroup[];
+}
+
+/**
+ * A restore drill's state machine: its states followed by the success and failure tails, its timeout (the longest path
+ * plus a margin, or the options' `executionTimeoutSeconds`), the placeholders it needs, and its role's action groups.
+ */
+export function restoreDrillStateMachine(resolved: ResolvedRestoreDrillOptions, parts: RestoreDrillParts): RestoreDrillStateMachine {
+  const definition: StateMachineDefinition = {
+    Comment: parts.comment,
+    StartAt: parts.startAt ?? DrillStateName.INITIALIZE,
+    TimeoutSeconds: resolved.executionTimeoutSeconds ?? parts.longestPathSeconds + parts.marginSeconds,
+    States: {
+      ...parts.states,
+      ...successTailStates(resolved, parts.kind, parts.restoreStartedAt),
+      ...failureTailStates(resolved, parts.kind),
+    },
+  };
+  return {
+    definition,
+    placeholders: listPlaceholders(definition),
+    iamActions: mergeIamActionGroups(parts.iamActions ?? [], ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS),
+  };
+}
