@@ -36,6 +36,7 @@ export * from './azure/lifecycle-azure';
 export * from './policy/runbook';
 export * from './policy/storage-prices';
 export * from './policy/cost-estimate';
+export * from './policy/kept-dumps';
 export * from './policy/dump-scratch-storage';
 export * from './aws/fargate-sizes';
 export * from './postgres/runner-argv';

@@ -4,6 +4,7 @@
  */
 import { AlarmPlan, MetricPlan } from './alarm-plan';
 import { IamActionGroup } from './iam-action-groups';
+import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { Validator } from '../policy/validation';
 
@@ -217,7 +218,7 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
       id: 'expire-replicas',
       prefix: '',
       ...(replicasExpireDays !== undefined ? { expirationDays: replicasExpireDays } : {}),
-      noncurrentVersionExpirationDays: 1,
+      noncurrentVersionExpirationDays: REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS,
       abortIncompleteMultipartUploadDays: 7,
     }],
     // S3 publishes replication metrics only while object versions are being replicated: no data means nothing was

@@ -3,16 +3,18 @@
  * An estimate from a few numbers (database size, daily change, compression) and the policy's retention;
  * the model behind each item is written next to it so the figure can be checked by hand.
  */
+import { resolveBackupRetention } from './backup-retention';
 import {
   DEFAULT_DIFF_BACKUP_SCHEDULE,
-  DEFAULT_DUMP_RETENTION_DAYS,
   DEFAULT_FULL_BACKUP_SCHEDULE,
   DEFAULT_LOGICAL_DUMP_SCHEDULE,
   DEFAULT_MANAGED_BACKUP_RETENTION_DAYS,
   defaultBackupPlanSchedule,
+  dumpRetentionDaysDefault,
   resolvePitr,
 } from './defaults';
-import { baseBackupExpirationDays, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS } from './lifecycle';
+import { keptDumpsAtSteadyState } from './kept-dumps';
+import { baseBackupExpirationDays, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS, REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from './lifecycle';
 import { LifecycleTransition, MAX_LIFECYCLE_DAYS, validateLifecycleRules } from './lifecycle-rules';
 import { BackupPolicy, ScheduleSpec } from './policy';
 import { parseSchedule } from './schedule';
@@ -59,14 +61,36 @@ export interface CostEstimateInputs {
    */
   readonly noncurrentVersionDays?: number;
   /**
+   * S3 replication of the dump bucket to an offsite bucket (`ScheduledPgDump`'s `replication`): every new dump is
+   * copied once, and deletes are never replicated, so the destination keeps each replica as long as its own lifecycle
+   * says — the source bucket's expiry, not the prune's kept count.
+   * @default - no replication
+   */
+  readonly dumpReplication?: DumpReplicationCostInputs;
+  /**
    * Name used in the summary line, e.g. the database name.
    * @default 'backups'
    */
   readonly label?: string;
 }
 
+/** The offsite copy of the dump bucket, as the estimate sees it. */
+export interface DumpReplicationCostInputs {
+  /**
+   * Region of the destination bucket: another region than `policy.sourceRegion` moves every new dump across regions.
+   * @default - another region
+   */
+  readonly region?: string;
+  /**
+   * Days the destination keeps a replica (`replication.destinationExpirationDays`).
+   * @default - the source bucket's expiry (`retentionDays`, or with `retention` its safety net)
+   */
+  readonly destinationExpirationDays?: number;
+}
+
 /** What one line of the estimate is about. */
-export type CostEstimateItemKind = 'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'cold-snapshots' | 'copies' | 'copy-transfer';
+export type CostEstimateItemKind =
+  'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'cold-snapshots' | 'copies' | 'copy-transfer' | 'replicas' | 'replica-transfer';
 
 /** One line of the estimate. */
 export interface CostEstimateItem {
@@ -109,7 +133,13 @@ export interface CostEstimate {
  * Estimates the storage a policy keeps at steady state and its monthly cost.
  *
  * - Logical dumps: each dump is `databaseSizeGb / compressionRatio`; `runs a day × (retentionDays +
- *   noncurrentVersionDays)` dumps are kept, split between classes by `dumpTransitions`.
+ *   noncurrentVersionDays)` dumps are kept, split between classes by `dumpTransitions`. With a grandfather-father-son
+ *   `retention`, the dumps kept are those the prune keeps at steady state (its own selection run over 46 prunes 8 days
+ *   apart: the union of the daily, weekly, monthly and yearly classes and the newest `minimumKept`), each in the
+ *   class of its age, plus each day's pruned dumps for the noncurrent days.
+ * - Replicas (`dumpReplication`): every new dump is copied once and kept by the destination's lifecycle (deletes are
+ *   not replicated), so `runs a day × (destination expiry + 1 noncurrent day)` replicas are kept in the class dumps are
+ *   written in; a destination in another region also moves every new dump across regions.
  * - WAL: `dailyChangeGb / compressionRatio` a day, kept `pitr.walRetentionDays` (default: the minimum that
  *   replays the oldest base backup) plus the noncurrent days.
  * - Base backups: a full is the compressed database; the differentials between two fulls, evenly spaced,
@@ -176,8 +206,9 @@ class SteadyStateModel {
     if (dump) {
       this.dumpRunsPerDay = runsPerDay(dump.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE, 'logicalDump.schedule', validator);
       validateLifecycleRules([{
-        id: 'logical-dumps', prefix: '', transitions: inputs.dumpTransitions, expirationDays: dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS,
+        id: 'logical-dumps', prefix: '', transitions: inputs.dumpTransitions, expirationDays: dump.retentionDays ?? dumpRetentionDaysDefault(dump),
       }], validator, 'dumpLifecycle');
+      validator.integer('dumpReplication.destinationExpirationDays', inputs.dumpReplication?.destinationExpirationDays, 1, MAX_LIFECYCLE_DAYS, 'days');
     }
     const pitr = this.policy.pitr;
     if (pitr) {
@@ -197,6 +228,20 @@ class SteadyStateModel {
 
     for (const segment of this.dumpSegments()) {
       storedInClass('logical-dumps', segment.description, segment.gbMonth, segment.storageClass);
+    }
+    const replicas = this.dumpReplicas();
+    if (replicas) {
+      storedInClass('replicas', replicas.description, replicas.gbMonth, this.initialClass);
+      if (replicas.transferGb > 0) {
+        items.push({
+          item: 'replica-transfer',
+          description: `${formatNumber(replicas.transferGb)} GB of new dumps a month replicated to ${replicas.region}`,
+          quantity: replicas.transferGb,
+          unit: 'GB',
+          unitPriceUsd: prices.interRegionTransferGb,
+          monthlyUsd: replicas.transferGb * prices.interRegionTransferGb,
+        });
+      }
     }
     if (this.policy.pitr) {
       const wal = this.walGbMonth();
@@ -233,11 +278,18 @@ class SteadyStateModel {
     return this.size / this.ratio;
   }
 
+  /** The class a dump is in at an age: the last transition it has passed, else the class it is written in. */
+  private dumpClassAt(ageDays: number): StorageClass {
+    const passed = (this.inputs.dumpTransitions ?? []).filter((transition) => transition.days <= ageDays);
+    return passed.length === 0 ? this.initialClass : passed.reduce((a, b) => (b.days > a.days ? b : a)).storageClass;
+  }
+
   /** Dumps by the class they are in: ages `[0, t1)` in the first class, `[t1, t2)` in the next, …, up to expiry plus the noncurrent days. */
   private dumpSegments(): { storageClass: StorageClass; gbMonth: number; description: string }[] {
     const dump = this.policy.logicalDump;
     if (!dump || this.dumpRunsPerDay === undefined) return [];
-    const retention = dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS;
+    if (dump.retention !== undefined) return this.keptDumpSegments();
+    const retention = dump.retentionDays ?? dumpRetentionDaysDefault(dump);
     const lifetime = retention + this.noncurrentDays;
     const boundaries = [
       { day: 0, storageClass: this.initialClass },
@@ -252,6 +304,59 @@ class SteadyStateModel {
         description: `${formatNumber(this.dumpRunsPerDay! * days)} dumps of ${formatNumber(this.dumpGb)} GB aged ${boundary.day}–${end} days`,
       };
     });
+  }
+
+  /**
+   * Dumps under a grandfather-father-son retention: those the prune keeps at steady state, each in the class of its
+   * age, and the dumps it deletes each day, billed for the noncurrent days in the class they were deleted from (most
+   * leave when they age out of the daily class).
+   */
+  private keptDumpSegments(): { storageClass: StorageClass; gbMonth: number; description: string }[] {
+    const dump = this.policy.logicalDump!;
+    const retention = resolveBackupRetention(dump.retention!);
+    const kept = keptDumpsAtSteadyState(retention, parseSchedule(dump.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE, 'logicalDump.schedule'));
+    const byClass = new Map<StorageClass, number>();
+    for (const age of kept.keptAgesDays) {
+      const storageClass = this.dumpClassAt(age);
+      byClass.set(storageClass, (byClass.get(storageClass) ?? 0) + 1);
+    }
+    const classes = `${retention.daily} daily, ${retention.weekly} weekly, ${retention.monthly} monthly, ${retention.yearly} yearly, `
+      + `never fewer than ${retention.minimumKept}`;
+    const segments = [...byClass].map(([storageClass, keptInAllPrunes]) => {
+      const count = keptInAllPrunes / kept.prunes;
+      return {
+        storageClass,
+        gbMonth: this.dumpGb * count,
+        description: `${formatNumber(count)} dumps of ${formatNumber(this.dumpGb)} GB kept by the prune (${classes})`,
+      };
+    });
+    const pruned = this.dumpRunsPerDay! * this.noncurrentDays;
+    if (pruned > 0) {
+      segments.push({
+        storageClass: this.dumpClassAt(retention.daily),
+        gbMonth: this.dumpGb * pruned,
+        description: `${formatNumber(pruned)} pruned dumps of ${formatNumber(this.dumpGb)} GB kept ${this.noncurrentDays} noncurrent days`,
+      });
+    }
+    return segments;
+  }
+
+  /** The offsite replicas of the dumps: every new dump, kept by the destination's lifecycle. */
+  private dumpReplicas(): { gbMonth: number; transferGb: number; region: string; description: string } | undefined {
+    const dump = this.policy.logicalDump;
+    const replication = this.inputs.dumpReplication;
+    if (!dump || !replication || this.dumpRunsPerDay === undefined) return undefined;
+    const keptDays = replication.destinationExpirationDays ?? dump.retentionDays ?? dumpRetentionDaysDefault(dump);
+    const replicas = this.dumpRunsPerDay * (keptDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS);
+    const crossRegion = replication.region === undefined || replication.region !== this.policy.sourceRegion;
+    const region = replication.region ?? 'another region';
+    return {
+      gbMonth: this.dumpGb * replicas,
+      transferGb: crossRegion ? this.dumpGb * this.dumpRunsPerDay * DAYS_PER_MONTH : 0,
+      region,
+      description: `${formatNumber(replicas)} replicas of ${formatNumber(this.dumpGb)} GB in ${region}, each kept ${keptDays} days `
+        + `plus ${REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS} noncurrent day (deletes are not replicated)`,
+    };
   }
 
   private walGbMonth(): { gbMonth: number; description: string } {

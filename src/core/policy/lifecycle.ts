@@ -23,6 +23,12 @@ import { ArchiveRepository, repositoryPrefix } from '../postgres/archive-reposit
  */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 7;
 
+/**
+ * Days an offsite replica stays once the destination's lifecycle expired it: nothing at the destination overwrites or
+ * deletes a replica (deletes are not replicated), so a noncurrent replica is only ever an expired one.
+ */
+export const REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS = 1;
+
 /** Days after which the parts of an unfinished multipart upload (a dump that failed mid-stream) are deleted. */
 export const DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 1;
 

@@ -34,6 +34,62 @@ describe('estimateMonthlyCost', () => {
     expect(estimate.totalMonthlyUsd).toBeCloseTo(38.1875, 10);
   });
 
+  test('prices dumps under a grandfather-father-son retention by the count the prune keeps, not by retentionDays', () => {
+    const estimate = estimateMonthlyCost({ ...base, policy: { logicalDump: { retention: {} } } });
+    const [kept, pruned] = estimate.items;
+    // The default classes (7 daily, 4 weekly, 12 monthly, floor 3) keep 21.7 nightly dumps of 25 GB on average
+    // (keptDumpsAtSteadyState), and each night's pruned dump stays 7 noncurrent days: 542.4 + 175 GB-month. By age alone
+    // the lifecycle's safety net of 744 days would have priced 25 × 751 = 18,775 GB-month.
+    expect(kept).toMatchObject({ item: 'logical-dumps', storageClass: StorageClass.STANDARD });
+    expect(kept.quantity).toBeCloseTo(21.7 * 25, 0);
+    expect(kept.description).toMatch(/^21\.7 dumps of 25 GB kept by the prune \(7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3\)$/);
+    expect(pruned).toMatchObject({ item: 'logical-dumps', quantity: 175, description: '7 pruned dumps of 25 GB kept 7 noncurrent days' });
+    expect(estimate.items).toHaveLength(2);
+  });
+
+  test('never prices fewer dumps than the floor of a retention whose classes keep none', () => {
+    const estimate = estimateMonthlyCost({
+      ...base, noncurrentVersionDays: 0, policy: { logicalDump: { retention: { daily: 0, weekly: 0, monthly: 0, yearly: 0, minimumKept: 5 } } },
+    });
+    expect(estimate.totalGbMonth).toBe(5 * 25);
+  });
+
+  test('puts the dumps a retention keeps in the storage class of their age', () => {
+    const estimate = estimateMonthlyCost({
+      ...base,
+      policy: { logicalDump: { retention: {} } },
+      dumpTransitions: [{ days: 30, storageClass: StorageClass.GLACIER_INSTANT }],
+    });
+    // Only monthly dumps outlive 30 days: of the 12, this month's first is younger, so 11 are in Glacier Instant
+    // Retrieval; the pruned ones leave at 7 days, from Standard.
+    const glacier = estimate.gbMonthByStorageClass[StorageClass.GLACIER_INSTANT]!;
+    expect(glacier / 25).toBeCloseTo(11, 0);
+    expect(estimate.gbMonthByStorageClass[StorageClass.STANDARD]! + glacier).toBeCloseTo(21.7 * 25 + 175, 0);
+  });
+
+  test('prices the offsite replicas of the dumps for as long as the destination keeps them, and their transfer', () => {
+    const estimate = estimateMonthlyCost({ ...base, policy: { logicalDump: {}, sourceRegion: 'us-east-1' }, dumpReplication: { region: 'eu-central-1' } });
+    const replicas = estimate.items.find((i) => i.item === 'replicas')!;
+    const transfer = estimate.items.find((i) => i.item === 'replica-transfer')!;
+    // 25 GB × 1 a day × (30 days, the source's expiry + 1 noncurrent day) = 775 GB-month; 25 GB × 365/12 moved
+    expect(replicas).toMatchObject({ storageClass: StorageClass.STANDARD, quantity: 775, unitPriceUsd: 0.023 });
+    expect(transfer.quantity).toBeCloseTo(25 * 365 / 12, 10);
+    expect(estimate.totalMonthlyUsd).toBeCloseTo((925 + 775) * 0.023 + (25 * 365 / 12) * 0.02, 10);
+  });
+
+  test('keeps the replicas of pruned dumps until the destination expires them, since deletes are not replicated', () => {
+    const estimate = estimateMonthlyCost({
+      ...base, policy: { logicalDump: { retention: {} } }, dumpReplication: { destinationExpirationDays: 800 },
+    });
+    // The source keeps about 21.7 dumps; the offsite bucket keeps every nightly dump 800 + 1 days.
+    expect(estimate.items.find((i) => i.item === 'replicas')!.quantity).toBe(801 * 25);
+  });
+
+  test('moves nothing across regions when the destination is in the source region', () => {
+    const estimate = estimateMonthlyCost({ ...base, policy: { logicalDump: {}, sourceRegion: 'eu-west-1' }, dumpReplication: { region: 'eu-west-1' } });
+    expect(estimate.items.map((i) => i.item)).toEqual(['logical-dumps', 'replicas']);
+  });
+
   test('sizes the WAL archive and the base backups of the default PITR policy', () => {
     const estimate = estimateMonthlyCost({ ...base, policy: { pitr: {} } });
     // WAL: 2.5 GB a day × (21-day minimum + 7) = 70 GB-month.
@@ -137,6 +193,8 @@ describe('estimateMonthlyCost', () => {
     ['an unreadable dump schedule', { policy: { logicalDump: { schedule: { expression: 'nightly' } } } }, {}, 'logicalDump.schedule.expression is "nightly"'],
     ['a dump transition its retention cannot honour', { policy: { logicalDump: {} }, dumpTransitions: [{ days: 0, storageClass: StorageClass.DEEP_ARCHIVE }] }, {},
       'dumpLifecycle[0].expirationDays is 30; allowed: at least 180 days'],
+    ['a replica expiry of zero days', { dumpReplication: { destinationExpirationDays: 0 } }, {},
+      'dumpReplication.destinationExpirationDays is 0; allowed: an integer from 1 to 36500 days'],
   ])('rejects %s', (_name, overrides, prices, message) => {
     expect(() => estimateMonthlyCost({ ...base, policy: { logicalDump: {} }, ...overrides }, prices)).toThrow(message);
   });
