@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -17,6 +18,7 @@ import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { acknowledgeAwsManagedPolicy, acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards } from './reviewed-findings';
 import { drillRoleWildcards } from './reviewed-wildcards';
@@ -109,6 +111,8 @@ export interface RenderedRestoreValidation {
   readonly restoredSecurityGroup?: ec2.SecurityGroup;
   /** Where the rule puts the starts it could not make. */
   readonly deadLetterQueue: sqs.Queue;
+  /** Alarms: a failed validation, a start the rule could not make. */
+  readonly alarms: readonly cloudwatch.Alarm[];
 }
 
 /** The resources of core's restore testing plan in CDK. */
@@ -176,7 +180,7 @@ export function renderRestoreTesting(scope: Construct, planned: RestoreTestingPl
     restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
     validationWindowHours: planned.selection.validationWindowHours,
   });
-  selection.addDependency(plan);
+  selection.addResourceDependency(plan);
   return { plan, selection, role, validation };
 }
 
@@ -279,6 +283,12 @@ function renderRestoreValidation(
       detail: { status: [...planned.eventPattern.status], restoreTestingPlanArn: [plan.attrRestoreTestingPlanArn] },
     },
   });
-  rule.addTarget(new eventsTargets.SfnStateMachine(stateMachine, { deadLetterQueue, retryAttempts: 3, maxEventAge: Duration.hours(1) }));
-  return { stateMachine, role, rule, taskDefinition, taskSecurityGroup, restoredSecurityGroup, deadLetterQueue };
+  rule.addTarget(new eventsTargets.SfnStateMachine(stateMachine, {
+    deadLetterQueue, retryAttempts: planned.startRetry.attempts, maxEventAge: Duration.seconds(planned.startRetry.maxEventAgeSeconds),
+  }));
+  const alarms = renderPlannedAlarms(new Construct(scope, 'RestoreValidationAlarms'), planned.alarms, notificationTopic, {
+    'state-machine': stateMachine.stateMachineArn,
+    'dead-letter-queue': deadLetterQueue.queueName,
+  });
+  return { stateMachine, role, rule, taskDefinition, taskSecurityGroup, restoredSecurityGroup, deadLetterQueue, alarms };
 }

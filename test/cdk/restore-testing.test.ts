@@ -108,6 +108,21 @@ describe('ManagedPostgresBackupPlan with restore testing validated by pg-backup 
     const put = statements.find((statement) => actionsOf(statement).includes('s3:PutObject'));
     expect(JSON.stringify(stack.resolve(put.Resource))).toContain('company-postgres-backups/pg-dumps/shop/drills/*');
   });
+
+  test('a failed validation and a start the rule could not make each raise an alarm on the plan\'s topic, on alarm and on recovery', () => {
+    const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'BackupsNotifications');
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('BackupsRestoreValidationAlarms'));
+    expect(alarms.map(([, alarm]) => alarm.Properties.AlarmDescription).sort()).toEqual([
+      'A restore test of the RDS instance failed its validation: the restored database could not be checked, or its checks failed',
+      'EventBridge could not start the validation of a restore test of the RDS instance',
+    ]);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }], TreatMissingData: 'notBreaching' });
+    }
+    const queueId = logicalIdOf(template, 'AWS::SQS::Queue', 'BackupsRestoreValidationStarts');
+    const deadLetters = alarms.find(([, alarm]) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')![1];
+    expect(deadLetters.Properties.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]);
+  });
 });
 
 test('restore testing given its own security groups creates none for the restored database', () => {

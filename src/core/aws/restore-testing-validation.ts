@@ -1,5 +1,6 @@
-import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, deadLetterQueueMetric } from './alarm-plan';
 import { ManagedPostgresKind } from './managed-postgres-database';
+import { failedExecutionsExpression } from './restore-drill-alarms';
 import { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX, RowCountBound } from './snapshot-restore-drill';
 import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 import { restoreTestingValidation } from './state-machines/restore-testing-validation';
@@ -98,6 +99,13 @@ export interface RestoreValidationPlan {
     readonly detailType: readonly string[];
     readonly status: readonly string[];
   };
+  /** How often EventBridge retries a start it could not make, and for how long, before the event goes to the dead-letter queue. */
+  readonly startRetry: { readonly attempts: number; readonly maxEventAgeSeconds: number };
+  /**
+   * The alarms, notifying the plan's topic: a validation that failed or could not finish (its `state-machine`), and a
+   * completed restore test the rule could not start a validation for (its `dead-letter-queue`).
+   */
+  readonly alarms: readonly AlarmPlan[];
   /** Whether the front end creates the restored database's security group (reachable from the checks task only). */
   readonly createRestoredSecurityGroup: boolean;
   /** Descriptions of the resources, the same in every front end. */
@@ -193,6 +201,8 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
     },
     checkCount: checks.length + rowCounts.length,
     eventPattern: { source: ['aws.backup'], detailType: ['Restore Job State Change'], status: ['COMPLETED'] },
+    startRetry: { attempts: 3, maxEventAgeSeconds: 3600 },
+    alarms: restoreValidationAlarms(source),
     createRestoredSecurityGroup: !facts.restoredSecurityGroupsGiven,
     descriptions: {
       taskSecurityGroup: 'Restore test checks task: no inbound traffic; outbound to the restored database and AWS APIs',
@@ -205,4 +215,32 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
       rule: `Starts the validation of each completed AWS Backup restore test of the ${source}`,
     },
   };
+}
+
+/**
+ * The alarms of a restore test's validation. The state machine notifies the topic itself when the checks fail; the
+ * failed-execution alarm also catches an execution that failed before it could notify, and stays in alarm state until
+ * the next good validation. Silence means nothing failed, so missing data does not breach.
+ */
+function restoreValidationAlarms(source: string): AlarmPlan[] {
+  return [
+    {
+      id: 'FailedValidationAlarm',
+      name: 'failed-validation',
+      description: `A restore test of the ${source} failed its validation: the restored database could not be checked, or its checks failed`,
+      metric: failedExecutionsExpression(),
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    },
+    {
+      id: 'ValidationStartsDeadLetterAlarm',
+      name: 'validation-starts-dead-letters',
+      description: `EventBridge could not start the validation of a restore test of the ${source}`,
+      metric: deadLetterQueueMetric('dead-letter-queue'),
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    },
+  ];
 }

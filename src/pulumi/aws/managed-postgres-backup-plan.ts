@@ -9,7 +9,7 @@ import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
+import { RenderedRestoreTesting, RestoreTestingArgs, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 import {
@@ -27,6 +27,11 @@ export { DEFAULT_MANAGED_BACKUP_PLAN } from '../../core/aws/managed-postgres-bac
 export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions {
   /** The database: `ManagedPostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)`, `.fromIdentifier({...})` or `.fromArn(arn)`. */
   readonly database: ManagedPostgresDatabase;
+  /**
+   * AWS Backup restore testing of the database's recovery points, and the validation of each test with `pg-backup check`.
+   * @default - no restore testing
+   */
+  readonly restoreTesting?: RestoreTestingArgs;
   /**
    * Name of an existing vault recovery points go to; it keeps its own access policy and lock.
    * @default - a `PostgresBackupVault` is created
@@ -95,7 +100,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   public readonly vaultLock?: ResolvedVaultLock;
   /** The plan's rules with their schedules, continuous backup excluded. */
   public readonly rules: readonly ResolvedBackupPlanRule[];
-  /** The restore testing plan, selection and role, when `restoreTesting` is set. */
+  /** The restore testing plan, selection and role (and the validation of each test), when `restoreTesting` is set. */
   public readonly restoreTesting?: RenderedRestoreTesting;
   /** What core decided this component creates, from what is known before the database's facts. */
   public readonly backupPlan: ManagedPostgresBackupPlanPlan;
@@ -167,7 +172,15 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     if (plan.notes.copyKey) void pulumi.log.warn(plan.notes.copyKey, this);
     if (plan.restoreTesting) {
       const vaultArn = this.backupVault?.backupVaultArn ?? formatArn(environment, 'backup', pulumi.interpolate`backup-vault:${this.vaultName}`);
-      this.restoreTesting = renderRestoreTesting(name, this, plan.restoreTesting, environment, vaultArn, database.arn(environment));
+      this.restoreTesting = renderRestoreTesting(name, this, plan.restoreTesting, {
+        environment,
+        vaultArn,
+        databaseArn: database.arn(environment),
+        kind: database.kind,
+        notificationTopicArn: this.notificationTopicArn,
+        notificationTopicKeyArn: notifications.topicKeyArn,
+        args: props.restoreTesting,
+      });
     }
 
     this.monitoring = new ManagedBackupAlarms(`${name}-monitoring`, {
@@ -200,6 +213,7 @@ function planFacts(
       kind: props.database.kind,
       givenVault: props.vaultName !== undefined ? 'vaultName' : undefined,
       createdVaultSettings: props.adminRoleArn !== undefined || props.encryptionKeyArn !== undefined,
+      restoreValidation: restoreValidationFacts(props.restoreTesting),
       ...database,
     },
   };

@@ -13,6 +13,11 @@ export interface PlannedContainer {
   /** The command (the image's entrypoint is `pg-backup`). */
   readonly command: pulumi.Input<string[]>;
   /**
+   * The entrypoint in place of the image's, for a command that starts with the executable (`env` runs `pg-backup check …`).
+   * @default - the image's entrypoint, `pg-backup`
+   */
+  readonly entryPoint?: string[];
+  /**
    * Container secrets: environment variable name → `valueFrom`.
    * @default - none
    */
@@ -69,6 +74,7 @@ export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefin
       name: container.name,
       image: container.image,
       essential: true,
+      ...(container.entryPoint === undefined ? {} : { entryPoint: container.entryPoint }),
       command: container.command,
       ...(secrets ? { secrets: Object.entries(secrets).map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
       ...(environment.length > 0 ? { environment: environment.map(([variable, value]) => ({ name: variable, value })) } : {}),
