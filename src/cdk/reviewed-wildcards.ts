@@ -83,6 +83,12 @@ const DRILL_WILDCARD_REASONS: Partial<Record<DrillResourceKind, { reason: string
   'rds-restored': {
     reason: 'Describe only (no change): AWS Backup names the database it restores for a restore test per job, so it cannot be named in advance.',
   },
+  'dump-objects': {
+    reason: 'Read only, under the dumps\' prefix: the drill reads the latest pointer and the manifest of a backup whose key is its time stamp.',
+  },
+  'rds-managed-secrets': {
+    reason: 'RDS creates the master secret of each scratch instance in the caller\'s name and names it itself (rds!db-<uuid>), so it cannot be named in advance.',
+  },
   'backup-restore-jobs': { reason: 'backup:PutRestoreValidationResult names no resource: restore jobs are created by AWS Backup per test.' },
   'drill-result-objects': {
     reason: 'Put only, under <prefix>/<database>/drills/: each drill result gets a new key named after the time it was written.',

@@ -1,8 +1,10 @@
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,16 +12,18 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
+import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { IPgDumpSource } from './pg-dump-source';
 import { renderPlannedAlarms } from './planned-alarms';
+import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { DrillPlaceholder, RestoreDrillMetric } from '../core/aws/state-machines';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillMetric } from '../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
-  VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand,
+  VerifyRestoreOptions, VerifyRestorePlan, VerifyRestoreScratchPlan, planVerifyRestore, verifyCommand,
 } from '../core/aws/verify-restore';
 
 export {
@@ -42,6 +46,11 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions {
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Subnets of the scratch RDS instance (`restoreTarget` `scratch-rds` or `auto`): it needs no route to the internet.
+   * @default - the VPC's isolated subnets
+   */
+  readonly scratchSubnets?: ec2.SubnetSelection;
   /**
    * The runner image.
    * @default - built from the package's `runner-image/Dockerfile` with the source's PostgreSQL major
@@ -82,6 +91,16 @@ export class VerifyRestore extends Construct {
   public readonly cluster: ecs.ICluster;
   /** The security group of the drill task (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * Security group of the scratch RDS instance: inbound only from the drill task, on PostgreSQL's port.
+   * @default - none: the dump is restored in the task
+   */
+  public readonly scratchSecurityGroup?: ec2.SecurityGroup;
+  /**
+   * The DB subnet group scratch RDS instances are created in.
+   * @default - none: the dump is restored in the task
+   */
+  public readonly scratchSubnetGroup?: rds.SubnetGroup;
   /** The schedule that starts the drill. */
   public readonly schedule: scheduler.Schedule;
   /** The topic failed drills are sent to. */
@@ -121,31 +140,8 @@ export class VerifyRestore extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // The scratch server's password never leaves the task: both containers read it from this secret.
-    const scratchPassword = new secretsmanager.Secret(this, 'ScratchPassword', {
-      description: 'Password of the throwaway PostgreSQL inside the restore drill task',
-      generateSecretString: { excludePunctuation: true, passwordLength: 32 },
-    });
-    acknowledgeScratchPassword(scratchPassword);
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      ...plan.task,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
-    const scratchServer = this.taskDefinition.addContainer(SCRATCH_POSTGRES_CONTAINER_NAME, {
-      image: postgresServerImage(source.postgresMajorVersion),
-      essential: false,
-      // Listening on loopback only: the containers of this task share it, nothing else can connect.
-      command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
-      secrets: { POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(scratchPassword) },
-      healthCheck: {
-        command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'],
-        interval: Duration.seconds(5),
-        timeout: Duration.seconds(5),
-        retries: 12,
-        startPeriod: Duration.seconds(30),
-      },
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'scratch-postgres' }),
-    });
+    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
+    const scratchServer = plan.taskScratchServer ? this.addScratchServer(source.postgresMajorVersion, logGroup) : undefined;
 
     const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
     const runner = this.taskDefinition.addContainer(VERIFY_CONTAINER_NAME, {
@@ -154,14 +150,14 @@ export class VerifyRestore extends Construct {
       entryPoint: ['env'],
       command: verifyCommand(plan, dumpLocation),
       secrets: {
-        PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword),
+        ...(scratchServer ? { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchServer.password) } : {}),
         // Injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
         ...(plan.identityEnvironmentVariable && identitySecret
           ? { [plan.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(identitySecret) } : {}),
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'verify' }),
     });
-    runner.addContainerDependencies({ container: scratchServer, condition: ecs.ContainerDependencyCondition.HEALTHY });
+    if (scratchServer) runner.addContainerDependencies({ container: scratchServer.container, condition: ecs.ContainerDependencyCondition.HEALTHY });
     if (plan.checkFiles.length > 0) this.addCheckWriter(runner, plan.checkFiles, source.postgresMajorVersion, logGroup);
     source.grantRead(this.taskDefinition.taskRole);
     source.grantWriteDrillResults(this.taskDefinition.taskRole);
@@ -177,6 +173,9 @@ export class VerifyRestore extends Construct {
       allowAllOutbound: true,
     });
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const scratch = plan.scratch ? this.addScratchInstance(plan.scratch, props, dumpLocation) : undefined;
+    this.scratchSecurityGroup = scratch?.securityGroup;
+    this.scratchSubnetGroup = scratch?.subnetGroup;
 
     const substitutions: Record<string, string> = {
       [DrillPlaceholder.DATABASE_NAME]: this.databaseName,
@@ -188,16 +187,23 @@ export class VerifyRestore extends Construct {
       [DrillPlaceholder.SECURITY_GROUPS]: this.securityGroup.securityGroupId,
       [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
       [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+      ...scratch?.substitutions,
     };
     const drillStateMachine = createDrillStateMachine(this, {
       drill: plan.drill,
       substitutions,
-      scopes: ecsDrillScopes(this, {
-        taskDefinition: this.taskDefinition,
-        cluster: this.cluster,
-        notificationTopic: this.notificationTopic,
-        metricNamespace: this.metricNamespace,
-      }),
+      scopes: {
+        ...ecsDrillScopes(this, {
+          taskDefinition: this.taskDefinition,
+          cluster: this.cluster,
+          notificationTopic: this.notificationTopic,
+          metricNamespace: this.metricNamespace,
+        }),
+        ...scratch?.scopes,
+      },
+      // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
+      additionalStatements: scratch && source.bucket.encryptionKey
+        ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [source.bucket.encryptionKey.keyArn] })] : [],
       notificationTopic: this.notificationTopic,
       schedule: plan.schedule,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -241,6 +247,91 @@ export class VerifyRestore extends Construct {
   /** The measured restore time of successful drills, seconds (longest per day). */
   public metricRestoreDuration(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.metric(RestoreDrillMetric.DURATION, { statistic: 'Maximum', period: Duration.days(1), ...props });
+  }
+
+  /** The task's own scratch PostgreSQL, whose password never leaves the task: both containers read it from a secret. */
+  private addScratchServer(
+    postgresMajorVersion: number, logGroup: logs.ILogGroup,
+  ): { container: ecs.ContainerDefinition; password: secretsmanager.ISecret } {
+    const password = new secretsmanager.Secret(this, 'ScratchPassword', {
+      description: 'Password of the throwaway PostgreSQL inside the restore drill task',
+      generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+    });
+    acknowledgeScratchPassword(password);
+    const container = this.taskDefinition.addContainer(SCRATCH_POSTGRES_CONTAINER_NAME, {
+      image: postgresServerImage(postgresMajorVersion),
+      essential: false,
+      // Listening on loopback only: the containers of this task share it, nothing else can connect.
+      command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
+      secrets: { POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(password) },
+      healthCheck: {
+        command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'],
+        interval: Duration.seconds(5),
+        timeout: Duration.seconds(5),
+        retries: 12,
+        startPeriod: Duration.seconds(30),
+      },
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'scratch-postgres' }),
+    });
+    return { container, password };
+  }
+
+  /**
+   * The scratch RDS instance's place (a DB subnet group, a security group only the task reaches), the task's read of
+   * its RDS-managed master secret, and what the drill's role is scoped to.
+   */
+  private addScratchInstance(scratch: VerifyRestoreScratchPlan, props: VerifyRestoreProps, dumpLocation: string): {
+    securityGroup: ec2.SecurityGroup;
+    subnetGroup: rds.SubnetGroup;
+    substitutions: Record<string, string>;
+    scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  } {
+    const stack = Stack.of(this);
+    const securityGroup = new ec2.SecurityGroup(this, 'ScratchSecurityGroup', {
+      vpc: props.vpc, description: scratch.descriptions.securityGroup, allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(this.securityGroup, ec2.Port.tcp(scratch.port), scratch.descriptions.ingress);
+    const subnetGroup = new rds.SubnetGroup(this, 'ScratchSubnets', {
+      vpc: props.vpc,
+      vpcSubnets: props.scratchSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      description: scratch.descriptions.subnetGroup,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const rdsArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const managedSecrets = stack.formatArn({
+      service: 'secretsmanager', resource: 'secret', resourceName: scratch.secretRead.secretNamePattern, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const scratchInstances = rdsArn('db', `${scratch.identifierPrefix}-*`);
+    // RDS names the secret per instance; the tag it puts on it holds the read to the drill's own scratch instances.
+    this.taskDefinition.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [...scratch.secretRead.actions],
+      resources: [managedSecrets],
+      conditions: { StringLike: { [scratch.secretRead.instanceTagConditionKey]: scratchInstances } },
+    }));
+    acknowledgeWildcards(this.taskDefinition.taskRole, [{
+      resource: managedSecrets,
+      actions: scratch.secretRead.actions,
+      conditionKey: scratch.secretRead.instanceTagConditionKey,
+      reason: 'RDS names the master secret of each scratch instance it creates (rds!db-<uuid>); the tag RDS puts on it limits the read to the drill\'s scratch instances.',
+    }]);
+    const source = props.source;
+    return {
+      securityGroup,
+      subnetGroup,
+      substitutions: {
+        [DrillPlaceholder.DUMP_BUCKET]: source.bucket.bucketName,
+        [DrillPlaceholder.DUMP_PREFIX]: source.prefix,
+        [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
+        [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: subnetGroup.subnetGroupName,
+        [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: securityGroup.securityGroupId,
+      },
+      scopes: {
+        'dump-objects': { resources: [source.bucket.arnForObjects(`${source.prefix}/*`)] },
+        'rds-scratch-instances': { resources: [scratchInstances] },
+        'rds-subnet-group': { resources: [rdsArn('subgrp', subnetGroup.subnetGroupName)] },
+        'rds-managed-secrets': { resources: [managedSecrets] },
+      },
+    };
   }
 
   private addCheckWriter(

@@ -216,6 +216,15 @@ const configurations: Configuration[] = [
     });
     return [new VerifyRestore(stack, 'WeeklyDrill', { vpc: stack.vpc, source })];
   }],
+  ['VerifyRestore of a large database into a scratch RDS instance, and one that chooses by size (auto)', (app) => {
+    const stack = new UserStack(app, 'User');
+    const dump = new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] });
+    return [
+      dump,
+      new VerifyRestore(stack, 'LargeDrill', { vpc: stack.vpc, source: dump, restoreTarget: 'scratch-rds', scratchInstance: { maxAllocatedStorageGiB: 4000 } }),
+      new VerifyRestore(stack, 'AutoDrill', { vpc: stack.vpc, source: dump, restoreTarget: 'auto' }),
+    ];
+  }],
   ['VerifyRestore in another stack than the ScheduledPgDump it checks', (app) => {
     const stack = new UserStack(app, 'User');
     const dump = new ScheduledPgDump(stack, 'NightlyDump', { vpc: stack.vpc, database: PostgresDatabase.fromInstance(stack.instance()), databaseNames: ['shop'] });

@@ -1,7 +1,10 @@
 // asl-validator is CommonJS with `export =`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import aslValidator = require('asl-validator');
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { TEST_RUNNER_IMAGE, actionsOf, databaseStack, logicalIdOf, minimalDumpProps, statementsOfRole } from './stacks';
 import { BackupDashboard, ScheduledPgDump, VerifyRestore, VerifyRestoreProps } from '../../src/cdk';
@@ -275,3 +278,103 @@ describe('VerifyRestore rejects bad props at synth with the core messages', () =
     expect(() => new VerifyRestore(stack, 'Verify', { vpc, source: dump, image: TEST_RUNNER_IMAGE, ...props })).toThrow(message);
   });
 });
+
+describe('VerifyRestore into a scratch RDS instance', () => {
+  let template: Template;
+  let drill: VerifyRestore;
+
+  beforeAll(() => {
+    const { stack, vpc, instance } = databaseStackWithIsolatedSubnets();
+    const dump = new ScheduledPgDump(stack, 'Dump', minimalDumpProps(vpc, instance));
+    drill = new VerifyRestore(stack, 'Verify', {
+      vpc,
+      source: dump,
+      image: TEST_RUNNER_IMAGE,
+      restoreTarget: 'scratch-rds',
+      scratchInstance: { instanceClass: 'db.r6g.xlarge', maxAllocatedStorageGiB: 4000 },
+    });
+    template = Template.fromStack(stack);
+  });
+
+  const drillRoleStatements = () => statementsOfRole(template, logicalIdOf(template, 'AWS::IAM::Role', 'VerifyDrillRole'));
+  const rdsArnPattern = (statement: any) => JSON.stringify(statement.Resource);
+
+  test('the state machine is core\'s scratch RDS drill, with the dump bucket, prefix, subnet group and scratch security group substituted', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    const definition = JSON.parse(machine.Properties.DefinitionString);
+    expect(aslValidator(definition).isValid).toBe(true);
+    expect(definition.States['Restore scratch instance'].Parameters).toMatchObject({ DbInstanceClass: 'db.r6g.xlarge', ManageMasterUserPassword: true, DeletionProtection: false });
+    expect(Object.keys(definition.States)).toEqual(expect.arrayContaining(['Delete scratch instance', 'Delete scratch instance after failure']));
+    const substitutions = machine.Properties.DefinitionSubstitutions;
+    expect(substitutions.DumpPrefix).toBe('pg-dumps');
+    expect(substitutions.DumpBucket).toEqual({ Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'DumpBackupsBucket') });
+    expect(substitutions.DbSubnetGroupName).toEqual({ Ref: logicalIdOf(template, 'AWS::RDS::DBSubnetGroup', 'VerifyScratchSubnets') });
+    expect(substitutions.VpcSecurityGroupIds).toEqual({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'VerifyScratchSecurityGroup'), 'GroupId'] });
+  });
+
+  test('the scratch instance sits in the isolated subnets, and its security group lets in PostgreSQL from the drill task only', () => {
+    const isolated = Object.entries(template.findResources('AWS::EC2::Subnet'))
+      .filter(([, subnet]) => subnet.Properties.Tags.some((tag: any) => tag.Key === 'aws-cdk:subnet-type' && tag.Value === 'Isolated')).map(([id]) => ({ Ref: id }));
+    template.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: isolated });
+    const scratchGroup = logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'VerifyScratchSecurityGroup');
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter((rule) => JSON.stringify(rule.Properties.GroupId).includes(scratchGroup));
+    expect(ingress.map((rule) => rule.Properties)).toEqual([expect.objectContaining({
+      IpProtocol: 'tcp',
+      FromPort: 5432,
+      ToPort: 5432,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'VerifyTaskSecurityGroup'), 'GroupId'] },
+    })]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Scratch RDS instance'),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })],
+    });
+    expect(drill.scratchSecurityGroup).toBeDefined();
+  });
+
+  test('the drill role creates, polls and deletes only instances named with the scratch prefix, and lets RDS create only its managed secret', () => {
+    const statements = drillRoleStatements();
+    const onScratch = statements.find((statement: any) => actionsOf(statement).includes('rds:DeleteDBInstance'))!;
+    expect(actionsOf(onScratch).sort()).toEqual(['rds:AddTagsToResource', 'rds:CreateDBInstance', 'rds:DeleteDBInstance', 'rds:DescribeDBInstances']);
+    expect(rdsArnPattern(onScratch)).toMatch(/:db:pg-drill-\*"/);
+    const secrets = statements.find((statement: any) => actionsOf(statement).includes('secretsmanager:CreateSecret'))!;
+    expect(rdsArnPattern(secrets)).toMatch(/:secret:rds!db-\*"/);
+    const manifest = statements.find((statement: any) => actionsOf(statement).includes('s3:GetObject'))!;
+    expect(rdsArnPattern(manifest)).toMatch(/\/pg-dumps\/\*"/);
+    expect(statements.flatMap(actionsOf)).not.toContain('rds:DeleteDBCluster');
+  });
+
+  test('the task reads only the RDS-managed secrets tagged with a scratch instance of this drill, and runs no scratch server of its own', () => {
+    const taskRole = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('VerifyTaskTaskRole'))!;
+    const read = statementsOfRole(template, taskRole).find((statement: any) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))!;
+    expect(actionsOf(read).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(read.Resource)).toMatch(/:secret:rds!db-\*"/);
+    expect(JSON.stringify(read.Condition.StringLike['secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn'])).toMatch(/:db:pg-drill-\*"/);
+    const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+      .find((t) => t.Properties.ContainerDefinitions.some((c: any) => c.Command?.[1] === 'verify'))!.Properties.ContainerDefinitions;
+    expect(containers.map((c: any) => c.Name)).toEqual(['runner']);
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).filter((id) => id.startsWith('Verify'))).toEqual([]);
+  });
+
+  test('the protection metadata says the drill restores into a scratch RDS instance, and up to which storage', () => {
+    expect(drill.plan.protection).toMatchObject({ kind: 'restore-drill', restoreTarget: 'scratch-rds', maxScratchStorageGiB: 4000 });
+  });
+});
+
+/** {@link databaseStack} with isolated subnets, where scratch instances go. */
+function databaseStackWithIsolatedSubnets() {
+  const stack = new Stack(new App(), 'Backups', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const instance = new rds.DatabaseInstance(stack, 'Db', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }), vpc, storageEncrypted: true,
+  });
+  return { stack, vpc, instance };
+}

@@ -10,8 +10,11 @@ import { ScheduleSpec, VerificationPolicy } from '../policy/policy';
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { dumpRestoreDrill } from './state-machines/dump-restore-drill';
 import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import {
+  DEFAULT_MAX_SCRATCH_STORAGE_GIB, DumpRestoreTarget, ScratchRdsDumpRestoreDrillOptions, scratchRdsDumpRestoreDrill,
+} from './state-machines/scratch-rds-dump-restore-drill';
 import { checkPolicy } from '../policy/validate-policy';
-import { ValidationOptions, Validator } from '../policy/validation';
+import { PolicyValidationError, ValidationOptions, Validator } from '../policy/validation';
 
 /** Name of the container running `pg-backup verify`. */
 export const VERIFY_CONTAINER_NAME = 'runner';
@@ -23,6 +26,49 @@ export const CHECKS_CONTAINER_NAME = 'write-checks';
 export const CHECKS_DIRECTORY = '/checks';
 /** The scratch server the dump is restored into, on the task's loopback. */
 export const SCRATCH_TARGET_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** The PostgreSQL port of a scratch RDS instance (RDS's default for the engine). */
+export const SCRATCH_RDS_PORT = 5432;
+
+/**
+ * The scratch RDS instance a dump too large for the task's disk is restored into. Its engine is PostgreSQL of the
+ * dump server's major (read from the backup's manifest), its master password is kept by RDS in Secrets Manager, and
+ * it is deleted without a final snapshot on every path of the drill.
+ */
+export interface VerifyRestoreScratchInstanceOptions {
+  /**
+   * Instance class: it runs the restore's `pg_restore -j` and the checks.
+   * @default 'db.m6g.large'
+   */
+  readonly instanceClass?: string;
+  /**
+   * Allocated storage as a percentage of the source database's size in the manifest (`server.databaseSizeBytes`),
+   * from 100 to 1000, before {@link minAllocatedStorageGiB} and {@link maxAllocatedStorageGiB} bound it.
+   * @default 150
+   */
+  readonly storageHeadroomPercent?: number;
+  /**
+   * Smallest allocated storage, GiB (gp3 starts at 20).
+   * @default 20
+   */
+  readonly minAllocatedStorageGiB?: number;
+  /**
+   * The ceiling of the allocated storage, GiB: a backup of a larger database fails the drill before anything is created.
+   * @default 16384
+   */
+  readonly maxAllocatedStorageGiB?: number;
+  /**
+   * Prefix of the scratch instance's identifier (`<prefix>-<md5 of the execution name>`): the drill's role may create
+   * and delete only instances named so, and the task may read only their RDS-managed secrets.
+   * @default 'pg-drill'
+   */
+  readonly identifierPrefix?: string;
+  /**
+   * Seconds between two checks of whether the instance is available; the drill gives up after the RTO.
+   * @default 60
+   */
+  readonly pollIntervalSeconds?: number;
+}
 
 /**
  * The options of a `VerifyRestore` that are the same in every AWS front end; the CDK props and the Pulumi args extend
@@ -75,11 +121,25 @@ export interface VerifyRestoreOptions {
    * @default - no such alarm (failed drills alarm all the same)
    */
   readonly maxDrillAgeDays?: number;
+  /**
+   * Where the dump is restored: `task`, the scratch PostgreSQL inside the drill task (its disk holds the download and
+   * the restored database); `scratch-rds`, an empty RDS instance created for the drill and sized from the backup's
+   * manifest (for databases too large for a task's disk; the task holds only the download); `auto`, the task when the
+   * backup fits its {@link ephemeralStorageGiB}, else a scratch RDS instance.
+   * @default 'task'
+   */
+  readonly restoreTarget?: DumpRestoreTarget;
+  /**
+   * The scratch RDS instance of `restoreTarget: 'scratch-rds'` or `'auto'`.
+   * @default - db.m6g.large, 150% of the database's size, 20 to 16384 GiB
+   */
+  readonly scratchInstance?: VerifyRestoreScratchInstanceOptions;
 }
 
 /** The names of {@link VerifyRestoreOptions}, the options every front end shares. */
 export const VERIFY_RESTORE_OPTION_NAMES = [
   'databaseName', 'verification', 'checkFiles', 'cpu', 'memoryLimitMiB', 'ephemeralStorageGiB', 'jobs', 'maxDrillAgeDays',
+  'restoreTarget', 'scratchInstance',
 ] as const satisfies readonly (keyof VerifyRestoreOptions)[];
 
 /** The shared options of a front end's props, without its cloud handles. */
@@ -117,6 +177,30 @@ export interface DrillCheckFile {
   readonly sql: string;
 }
 
+/** The secret RDS keeps a scratch instance's master password in, as the drill task reads it. */
+export interface ScratchSecretRead {
+  /** The IAM actions of the task role on it. */
+  readonly actions: readonly string[];
+  /** The secret's name pattern: RDS names the secrets it manages `rds!db-<uuid>`. */
+  readonly secretNamePattern: string;
+  /** The tag RDS puts on the secret naming its instance: the condition that limits reads to the scratch instances'. */
+  readonly instanceTagConditionKey: string;
+}
+
+/** The scratch RDS instance of a drill that restores into one: where it is placed, who may reach it and read its secret. */
+export interface VerifyRestoreScratchPlan {
+  /** `scratch-rds`, or `auto` (the task when the backup fits its disk). */
+  readonly restoreTarget: Exclude<DumpRestoreTarget, 'task'>;
+  /** Prefix of scratch identifiers: the role's RDS actions and the task's secret read are scoped to `<prefix>-*`. */
+  readonly identifierPrefix: string;
+  /** The port the scratch security group opens to the drill task's security group, and only to it. */
+  readonly port: number;
+  /** How the task reads the RDS-managed master secret of the scratch instance. */
+  readonly secretRead: ScratchSecretRead;
+  /** Descriptions of the subnet group, the scratch security group and its one ingress rule. */
+  readonly descriptions: { readonly subnetGroup: string; readonly securityGroup: string; readonly ingress: string };
+}
+
 /** Everything a `VerifyRestore` creates, decided once for every front end. */
 export interface VerifyRestorePlan {
   /** The database the drill restores. */
@@ -135,6 +219,15 @@ export interface VerifyRestorePlan {
   readonly verifyArgs: readonly string[];
   /** The core drill: definition with placeholders, and the IAM actions its role is granted. */
   readonly drill: RestoreDrillStateMachine;
+  /** Where the dump is restored: `task`, `scratch-rds` or `auto`. */
+  readonly restoreTarget: DumpRestoreTarget;
+  /** Whether the task runs a scratch PostgreSQL of its own (`task` and `auto`); a `scratch-rds` task holds only the runner. */
+  readonly taskScratchServer: boolean;
+  /**
+   * The scratch RDS instance of a `scratch-rds` or `auto` drill.
+   * @default - none: the dump is restored in the task
+   */
+  readonly scratch?: VerifyRestoreScratchPlan;
   /**
    * The environment variable of the verify container that the identity secret is injected into (by the task's
    * execution role, which alone reads the secret).
@@ -158,6 +251,13 @@ export interface VerifyRestorePlan {
     readonly schedule: string;
     readonly rtoMinutes: number;
     readonly checks: number;
+    /** Where the dump is restored. */
+    readonly restoreTarget: DumpRestoreTarget;
+    /**
+     * The ceiling of the scratch instance's storage, GiB.
+     * @default - no scratch instance
+     */
+    readonly maxScratchStorageGiB?: number;
   };
 }
 
@@ -174,12 +274,82 @@ export function checkVerifyRestoreOptions(validator: Validator, options: VerifyR
     const verification = resolveVerification(options.verification ?? {});
     checkMaxDrillAgeDays(validator, 'maxDrillAgeDays', options.maxDrillAgeDays, verification.schedule, verification.maxRestoreDurationMinutes);
   }
+  if (validator.oneOf('restoreTarget', options.restoreTarget, ['task', 'scratch-rds', 'auto']) && policyIssues.length === 0) {
+    checkScratchInstance(validator, options);
+  }
   if (options.databaseName === undefined) validator.report({ path: 'databaseName', value: undefined, allowed: 'a database name (the source names none)' });
   checkDatabaseName(validator, 'databaseName', options.databaseName);
   (options.checkFiles ?? []).forEach((file, index) => {
     if (!validator.isUnresolved(file) && !fs.existsSync(file)) validator.report({ path: `checkFiles[${index}]`, value: file, allowed: 'the path of a readable SQL file' });
   });
 }
+
+/** Where each scratch instance option is named in the drill builder's messages. */
+const SCRATCH_OPTION_PATHS: Readonly<Record<string, string>> = {
+  scratchInstanceClass: 'scratchInstance.instanceClass',
+  storageHeadroomPercent: 'scratchInstance.storageHeadroomPercent',
+  minAllocatedStorageGiB: 'scratchInstance.minAllocatedStorageGiB',
+  maxAllocatedStorageGiB: 'scratchInstance.maxAllocatedStorageGiB',
+  scratchIdentifierPrefix: 'scratchInstance.identifierPrefix',
+  pollIntervalSeconds: 'scratchInstance.pollIntervalSeconds',
+  taskEphemeralStorageGiB: 'ephemeralStorageGiB',
+};
+
+/**
+ * The scratch instance options are the drill builder's: its bounds are checked once, there, and its messages are
+ * reported under the prop paths the user wrote (`scratchInstance.maxAllocatedStorageGiB`).
+ */
+function checkScratchInstance(validator: Validator, options: VerifyRestoreOptions): void {
+  const target = options.restoreTarget ?? 'task';
+  if (target === 'task') {
+    if (options.scratchInstance !== undefined) {
+      validator.report({
+        path: 'scratchInstance',
+        value: options.scratchInstance,
+        allowed: "restoreTarget 'scratch-rds' or 'auto'",
+        reason: "a drill that restores in the task (restoreTarget 'task', the default) creates no scratch instance",
+      });
+    }
+    return;
+  }
+  const values = Object.values(options.scratchInstance ?? {});
+  if (validator.isUnresolved(...values, options.ephemeralStorageGiB)) return;
+  try {
+    scratchDrill(options, target, 'PostgresBackup', []);
+  } catch (error) {
+    if (!(error instanceof PolicyValidationError)) throw error;
+    error.issues.forEach((issue) => validator.report({ ...issue, path: SCRATCH_OPTION_PATHS[issue.path] ?? issue.path }));
+  }
+}
+
+/** Core's drill into a scratch RDS instance, from the options as the user wrote them. */
+function scratchDrill(
+  options: VerifyRestoreOptions, target: Exclude<DumpRestoreTarget, 'task'>, metricNamespace: string, extraArgs: readonly string[],
+): RestoreDrillStateMachine {
+  const scratch = options.scratchInstance ?? {};
+  const rto = resolveVerification(options.verification ?? {}).maxRestoreDurationMinutes;
+  const drillOptions: ScratchRdsDumpRestoreDrillOptions = {
+    restoreTarget: target,
+    maxRestoreDurationSeconds: rto * 60,
+    metricNamespace,
+    extraArgs: [...extraArgs],
+    scratchInstanceClass: scratch.instanceClass,
+    scratchIdentifierPrefix: scratch.identifierPrefix,
+    storageHeadroomPercent: scratch.storageHeadroomPercent,
+    minAllocatedStorageGiB: scratch.minAllocatedStorageGiB,
+    maxAllocatedStorageGiB: scratch.maxAllocatedStorageGiB,
+    pollIntervalSeconds: scratch.pollIntervalSeconds,
+    taskEphemeralStorageGiB: options.ephemeralStorageGiB ?? 50,
+  };
+  return scratchRdsDumpRestoreDrill(drillOptions);
+}
+
+/** The task reads only the master secrets RDS keeps for the drill's scratch instances. */
+const SCRATCH_SECRET_READ: ScratchSecretRead = {
+  actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+  secretNamePattern: 'rds!db-*',
+  instanceTagConditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn',
+};
 
 /** A drill of dumps encrypted with age needs the identity that decrypts them. */
 export function checkDrillIdentity(validator: Validator, environment: Pick<VerifyRestoreEnvironment, 'sourceEncryptedTo' | 'identitySecretGiven'>): void {
@@ -219,6 +389,21 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
   const verifyArgs = ['--database', databaseName, '--jobs', String(jobs), ...checkFiles.flatMap((file) => ['--check', file.path])];
   const rto = verification.maxRestoreDurationMinutes;
   const rendered = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
+  const restoreTarget = options.restoreTarget ?? 'task';
+  const scratch: VerifyRestoreScratchPlan | undefined = restoreTarget === 'task' ? undefined : {
+    restoreTarget,
+    identifierPrefix: options.scratchInstance?.identifierPrefix ?? 'pg-drill',
+    port: SCRATCH_RDS_PORT,
+    secretRead: SCRATCH_SECRET_READ,
+    descriptions: {
+      subnetGroup: `Scratch RDS instances of the restore drill of ${databaseName}: isolated subnets`,
+      securityGroup: `Scratch RDS instance of the restore drill of ${databaseName}: inbound only from the drill task`,
+      ingress: `PostgreSQL from the restore drill task of ${databaseName}`,
+    },
+  };
+  const drill = scratch
+    ? scratchDrill(options, scratch.restoreTarget, environment.metricNamespace, verifyArgs)
+    : dumpRestoreDrill({ maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs });
   return {
     databaseName,
     maxRestoreDurationMinutes: rto,
@@ -227,14 +412,21 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
     task: { cpu, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50 },
     checkFiles,
     verifyArgs,
-    drill: dumpRestoreDrill({ maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs }),
+    drill,
+    restoreTarget,
+    taskScratchServer: restoreTarget !== 'scratch-rds',
+    ...(scratch ? { scratch } : {}),
     ...(environment.identitySecretGiven ? { identityEnvironmentVariable: AGE_IDENTITY_ENV } : {}),
     descriptions: {
       drillRole: 'Runs the restore drill: its task, its metrics and its failure notification, nothing else',
       schedule: `Restore drill of ${databaseName}`,
-      stateMachineComment: `Restore drill of the latest pg_dump of ${databaseName}`,
-      taskRole: 'Restore drill task: read the dumps, nothing else',
+      taskRole: scratch
+        ? 'Restore drill task: read the dumps and the master secret of its scratch RDS instance, nothing else'
+        : 'Restore drill task: read the dumps, nothing else',
       executionRole: 'Starts the restore drill task: its logs',
+      stateMachineComment: scratch
+        ? `Restore drill of the latest pg_dump of ${databaseName} into a scratch RDS instance${scratch.restoreTarget === 'auto' ? ' when it does not fit the task' : ''}`
+        : `Restore drill of the latest pg_dump of ${databaseName}`,
     },
     alarms: [
       ...restoreDrillAlarms({
@@ -256,6 +448,8 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
       schedule: `${rendered.scheduleExpression} ${rendered.scheduleExpressionTimezone}`,
       rtoMinutes: rto,
       checks: checks.length,
+      restoreTarget,
+      ...(scratch ? { maxScratchStorageGiB: options.scratchInstance?.maxAllocatedStorageGiB ?? DEFAULT_MAX_SCRATCH_STORAGE_GIB } : {}),
     },
   };
 }

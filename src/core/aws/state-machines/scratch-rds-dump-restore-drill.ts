@@ -20,6 +20,9 @@ const STORAGE_LADDER_GIB = [
   20, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12_000, 16_384, 24_000, 32_768, 49_152, 65_536,
 ];
 
+/** The ceiling of a scratch instance's allocated storage when none is given, GiB. */
+export const DEFAULT_MAX_SCRATCH_STORAGE_GIB = 16_384;
+
 /** GiB, for the sizing arithmetic. */
 const GIB = 1024 ** 3;
 
@@ -121,7 +124,7 @@ export function scratchRdsDumpRestoreDrill(options: ScratchRdsDumpRestoreDrillOp
   const api = resolved.apiCallTimeoutSeconds;
   const headroom = (options.storageHeadroomPercent ?? 150) / 100;
   const minStorage = options.minAllocatedStorageGiB ?? 20;
-  const maxStorage = options.maxAllocatedStorageGiB ?? 16_384;
+  const maxStorage = options.maxAllocatedStorageGiB ?? DEFAULT_MAX_SCRATCH_STORAGE_GIB;
   const taskDisk = options.taskEphemeralStorageGiB ?? 50;
   const ladder = [...new Set([minStorage, ...STORAGE_LADDER_GIB.filter((gib) => gib > minStorage && gib < maxStorage), maxStorage])];
   const sizeState = (gib: number) => `Use ${gib} GiB of storage`;
