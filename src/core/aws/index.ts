@@ -27,3 +27,4 @@ export * from './pitr-archive-encryption';
 export * from './postgres-backup-blueprint';
 export * from './require-postgres-backups';
 export * from './bucket-replication';
+export * from './log-retention';

@@ -20,6 +20,7 @@ import { accountOfManagedDatabaseArn, importedDatabaseWarning, managedSettingsDi
 import { ResolvedBackupPlanRule } from '../../core/policy/defaults';
 import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { checkedLogRetentionDays } from './log-retention';
 
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../../core/aws/managed-postgres-backup-plan';
 
@@ -114,6 +115,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     const plan = planManagedPostgresBackupPlan(props, { ...planFacts(props, { storageEncryption: 'unknown', current: {} }).database, name },
       { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const checkedFacts = validateManagedBackupPlanWhenKnown(props, environment, name);
+    const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays, plan.logRetentionDays);
     this.backupPlan = plan;
     this.rpoHours = plan.rpoHours;
     this.rules = plan.rules;
@@ -189,7 +191,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       backupVaultName: this.vaultName,
       topicArn: this.notificationTopicArn,
       plan: plan.monitoring,
-      logRetentionDays: props.logRetentionDays ?? plan.logRetentionDays,
+      logRetentionDays,
     }, { parent: this });
 
     recordProtectedDatabase(props.database.resource, 'managed-backup');

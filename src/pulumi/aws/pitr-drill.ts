@@ -8,10 +8,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
+import { checkedLogRetentionDays } from './log-retention';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
-import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
 import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
@@ -109,7 +109,7 @@ export class PitrDrill extends pulumi.ComponentResource {
     this.notificationTopicArn = props.notificationTopicArn;
     const environment = props.environment ?? awsEnvironment(this);
     const child = { parent: this };
-    const logRetention = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    const logRetention = checkedLogRetentionDays(name, props.logRetentionDays);
 
     this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetention }, child);

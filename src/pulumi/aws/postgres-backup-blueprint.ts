@@ -19,6 +19,7 @@ import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { checkLogRetentionDays } from '../../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { CostEstimate } from '../../core/policy/cost-estimate';
@@ -111,7 +112,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
       })),
       region: new pulumi.Config('aws').get('region'),
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
-      check: (validator) => validator.integer('logRetentionDays', props.logRetentionDays, 1, 3653, 'days'),
+      check: (validator) => checkLogRetentionDays(validator, 'logRetentionDays', props.logRetentionDays),
     });
     this.plan = plan;
     this.prefix = plan.prefix;

@@ -27,6 +27,7 @@ import {
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
 import { LogicalDumpPolicy } from '../../core/policy/policy';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { checkedLogRetentionDays } from './log-retention';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';
 export { DEFAULT_LOG_RETENTION_DAYS, DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
@@ -101,7 +102,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     const environment = {
       databasePostgresMajorVersion: props.database.postgresMajorVersion,
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
-      logRetentionDays: props.logRetentionDays,
+      logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
       maxEventAge: props.maxEventAgeSeconds === undefined ? undefined : { path: 'maxEventAgeSeconds', seconds: props.maxEventAgeSeconds },
     };
     const options = scheduledPgDumpOptionsOf(props);

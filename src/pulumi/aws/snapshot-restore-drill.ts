@@ -15,13 +15,13 @@ import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { createRestoreDrillAlarms } from './restore-drill-alarms';
-import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import {
   CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
+import { checkedLogRetentionDays } from './log-retention';
 
 /** Arguments of {@link SnapshotRestoreDrill}. */
 export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions {
@@ -151,7 +151,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.maxRecoveryPointGapMinutes = plan.maxRecoveryPointGapMinutes;
     const environment = awsEnvironment(this);
     const child = { parent: this };
-    const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, topicKeyArn: props.notificationTopicKeyArn, environment,

@@ -13,7 +13,6 @@ import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { assumedByService, policyDocument } from './policy-document';
 import { postgresServerImage } from './runner-image';
-import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
@@ -21,6 +20,7 @@ import {
   withDrillDatabase,
 } from '../../core/aws/verify-restore';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { checkedLogRetentionDays } from './log-retention';
 
 export {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
@@ -179,6 +179,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.drill = plan.drill;
     const aws = awsEnvironment(this);
     const child = { parent: this };
+    const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
 
     const givenTopic = props.notificationTopicArn ?? source.notificationTopicArn;
     const notifications = new BackupNotifications(`${name}-notifications`, {
@@ -188,7 +189,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
     }, child);
     this.notificationTopicArn = notifications.topicArn;
     this.cluster = givenOrNewEcsCluster(name, props.cluster ?? source.cluster, child);
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS }, child);
+    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
 
     const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
     this.taskRole = new iam.Role(`${name}-task-role`, {
@@ -279,7 +280,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       }),
       notificationTopicKeyArn: notifications.topicKeyArn,
       schedule: plan.schedule,
-      logRetentionDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      logRetentionDays,
       environment: aws,
       owner: 'VerifyRestore',
       roleDescription: plan.descriptions.drillRole,

@@ -1,9 +1,10 @@
 import * as rds from '@pulumi/aws/rds';
 import { AwsMockEngine, installAwsMocks } from './aws-mocks';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
+import { resolveVerification } from '../../../src/core/policy/defaults';
 import {
   ManagedPostgresBackupPlan, ManagedPostgresDatabase, PostgresBackupBlueprint, PostgresDatabase, ScheduledPgDump, ScheduledPgDumpProps,
-  SelfHostedPitrArchive, VerifyRestore,
+  PitrDrill, SelfHostedPitrArchive, SnapshotRestoreDrill, VerifyRestore,
 } from '../../../src/pulumi/aws';
 import { BAD_DATABASE_NAMES, BAD_DATABASE_NAME_LINES, testValidationCases, validationErrorOf } from '../../support/validation-cases';
 
@@ -13,8 +14,9 @@ beforeEach(() => engine.reset());
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/pg-backup:16';
 const NETWORK = { vpcId: 'vpc-0123', subnetIds: ['subnet-a', 'subnet-b'] };
+const DATABASE_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf';
 const DATABASE = PostgresDatabase.fromSecret({
-  secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf', securityGroupId: 'sg-db', postgresMajorVersion: 16,
+  secretArn: DATABASE_SECRET, securityGroupId: 'sg-db', postgresMajorVersion: 16,
 });
 const DUMP: ScheduledPgDumpProps = { ...NETWORK, image: IMAGE, database: DATABASE, databaseNames: ['orders'] };
 const PLAN_RULES = [
@@ -141,6 +143,60 @@ describe('a validation error names the resource and the prop as the user wrote i
       line: 'fleet: databases[0].tier.verification.maxRestoreDurationMinutes is 0; allowed: an integer from 1 to 10080 minutes',
     },
   ];
+
+  testValidationCases(cases, () => undefined);
+});
+
+describe('a log retention CloudWatch Logs would refuse at deploy is refused by every component that takes one', () => {
+  const ALLOWED = 'one of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653';
+  const source = () => new ScheduledPgDump('nightly-dump', DUMP);
+  const cases: Array<{ name: string; construct: string; build: () => void; line: string }> = [
+    { name: 'ScheduledPgDump', construct: 'nightly-dump', build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, logRetentionDays: 10 }) },
+    { name: 'VerifyRestore', construct: 'verify', build: () => new VerifyRestore('verify', { ...NETWORK, image: IMAGE, source: source(), logRetentionDays: 10 }) },
+    {
+      name: 'ManagedPostgresBackupPlan',
+      construct: 'plan',
+      build: () => new ManagedPostgresBackupPlan('plan', { database: managedDatabase(), backupPlan: { rules: [PLAN_RULES[0]] }, logRetentionDays: 10 }),
+    },
+    {
+      name: 'SnapshotRestoreDrill',
+      construct: 'drill',
+      build: () => new SnapshotRestoreDrill('drill', {
+        database: ManagedPostgresDatabase.fromIdentifier({ identifier: 'shop', kind: 'instance' }),
+        postgresMajorVersion: 16,
+        secretArn: DATABASE_SECRET,
+        image: IMAGE,
+        vpcId: 'vpc-0123',
+        scratchSubnetIds: ['subnet-a'],
+        taskSubnetIds: ['subnet-b'],
+        logRetentionDays: 10,
+      }),
+    },
+    {
+      name: 'PitrDrill',
+      construct: 'pitr-drill',
+      build: () => new PitrDrill('pitr-drill', {
+        ...NETWORK,
+        image: IMAGE,
+        databaseName: 'orders',
+        stanza: 'orders',
+        archiveWaitSeconds: 120,
+        metricNamespace: 'PostgresBackup',
+        verification: resolveVerification({}),
+        notificationTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+        restoreStatements: [],
+        pgBackRestConf: '[orders]\n',
+        logRetentionDays: 10,
+      }),
+    },
+    {
+      name: 'PostgresBackupBlueprint',
+      construct: 'fleet',
+      build: () => new PostgresBackupBlueprint('fleet', {
+        ...NETWORK, image: IMAGE, tier: BackupTier.BRONZE, databases: [{ id: 'orders-db', database: DATABASE }], logRetentionDays: 10,
+      }),
+    },
+  ].map((entry) => ({ ...entry, line: `${entry.construct}: logRetentionDays is 10; allowed: ${ALLOWED}` }));
 
   testValidationCases(cases, () => undefined);
 });
