@@ -41,6 +41,21 @@ describe('pg-backup compresses dumps with zstd by default, and every kind restor
     expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
   });
 
+  test('the default dump holds pg_dump\'s archive with its rows in large chunks, not behind a length word each', async () => {
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`], env());
+    expect(dump).toMatchObject({ exitCode: 0, result: { ok: true } });
+    const stored = shell('zstd -dc "$DUMP" | base64 -w0', { DUMP: path.join(backupFolder(dump.result), 'dump.pgdump.zst') });
+    const archive = Buffer.from(stored, 'base64');
+    // pg_dump's own uncompressed archive of the same database, as it writes it into a pipe: one chunk a row.
+    const own = Buffer.from(shell('pg_dump --format=custom --compress=0 --dbname "$SOURCE" | base64 -w0', { ...restoreEnv(), SOURCE: pg().url('shop') }), 'base64');
+    const rows = Object.values(sourceCounts).reduce((sum, count) => sum + count, 0);
+
+    expect(archive.subarray(0, 5).toString('latin1')).toBe('PGDMP');
+    // The same header, table of contents and rows: only the 5-byte length words of the rows are gone.
+    expect((own.length - archive.length) % 5).toBe(0);
+    expect((own.length - archive.length) / 5).toBeGreaterThan(rows - 20);
+  });
+
   test('--compress gzip:6 stores pg_dump\'s own archive untouched, which pg_restore reads as it is', async () => {
     const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, '--compress', 'gzip:6'], env());
     expect(dump).toMatchObject({ exitCode: 0, result: { ok: true } });
