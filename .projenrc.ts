@@ -37,6 +37,8 @@ const project = new typescript.TypeScriptProject({
   deps: [
     '@aws-sdk/client-s3',
     '@aws-sdk/lib-storage',
+    // The point-in-time drill of a flexible server restores, reads and deletes servers through ARM.
+    '@azure/arm-postgresql-flexible',
     '@azure/identity',
     '@azure/storage-blob',
     // The age format (by its author) for encrypted dumps; no home-made crypto.

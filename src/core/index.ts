@@ -33,6 +33,7 @@ export * from './policy/lifecycle-rules';
 export * from './policy/lifecycle';
 export * from './aws/lifecycle-s3';
 export * from './azure/lifecycle-azure';
+export * from './azure/restore-window';
 export * from './policy/runbook';
 export * from './policy/storage-prices';
 export * from './policy/cost-estimate';

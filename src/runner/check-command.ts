@@ -13,7 +13,7 @@ import { inReadOnlyTransaction } from './read-only-query';
 import { RECOVERY_POINT_FLAGS, RecoveryPointResult, RECOVERY_POINT_METRICS, checkRecoveryPoint, observeRecoveryPoint, readRecoveryPointFlags } from './recovery-point';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
-/** The flags that bound row counts and run SQL checks (`check` and `drill-pitr`). */
+/** The flags that bound row counts and run SQL checks (`check`, `drill-pitr` and `drill-flexible-pitr`). */
 export const CHECK_FLAGS: readonly FlagDefinition[] = [
   { name: 'min-rows', value: 'TABLE=N', repeatable: true, description: 'the table must hold at least N rows', example: '--min-rows public.orders=1000' },
   { name: 'max-rows', value: 'TABLE=N', repeatable: true, description: 'the table must hold at most N rows', example: '--max-rows public.orders=5000000' },

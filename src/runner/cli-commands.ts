@@ -5,6 +5,7 @@ import { CHECK_COMMAND_FLAGS, checkCommand } from './check-command';
 import {
   COMMON_FLAGS, type CommandContext, type CommandReport, type FlagDefinition, type FlagReader, type ParsedFlags,
 } from './cli-options';
+import { DRILL_FLEXIBLE_PITR_COMMAND_FLAGS, drillFlexiblePitrCommand } from './drill-flexible-pitr-command';
 import { DRILL_PITR_COMMAND_FLAGS, drillPitrCommand } from './drill-pitr-command';
 import { LIST_COMMAND_FLAGS, listCommand } from './list-command';
 import { PRUNE_COMMAND_FLAGS, pruneCommand } from './prune-command';
@@ -13,7 +14,7 @@ import { runnerVersion } from './runner-version';
 import { STATUS_COMMAND_FLAGS, statusCommand } from './status-command';
 
 /** The commands of `pg-backup`. */
-export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'status' | 'prune' | 'check' | 'drill-pitr' | 'check-archive';
+export type CommandName = 'dump' | 'verify' | 'restore' | 'list' | 'status' | 'prune' | 'check' | 'drill-pitr' | 'drill-flexible-pitr' | 'check-archive';
 
 /** One command of `pg-backup`: its flags, its help and what runs it. */
 export interface CommandDefinition {
@@ -100,6 +101,17 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
     flags: DRILL_PITR_COMMAND_FLAGS,
     metricPrefix: 'PitrDrill',
     run: drillPitrCommand,
+  },
+  'drill-flexible-pitr': {
+    summary: 'restore an Azure flexible server to a point in time as a scratch server, check it and delete it',
+    synopsis: '--source-server-id ID',
+    notes: [
+      'Signs in to Azure Resource Manager with DefaultAzureCredential (a managed identity: AZURE_CLIENT_ID names it).',
+      'The checks log in as --db-user with PGPASSWORD over TLS; the scratch server is deleted on every path, and a deletion that fails fails the drill.',
+    ],
+    flags: DRILL_FLEXIBLE_PITR_COMMAND_FLAGS,
+    metricPrefix: 'FlexiblePitrDrill',
+    run: drillFlexiblePitrCommand,
   },
   'check-archive': {
     summary: 'check the WAL archive of a self-hosted server (pg_stat_archiver, newest segment readable)',

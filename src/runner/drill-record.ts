@@ -10,7 +10,8 @@ export const DRILLS_FOLDER = 'drills';
 /**
  * Which drill wrote a result: `dump` (`pg-backup verify`), `pitr` (`pg-backup drill-pitr`), or a managed database's
  * drill whose checks task ran `pg-backup check --record-to`: `snapshot` (its newest snapshot restored), `point-in-time`
- * (restored to a target time); `restore-testing` is written by the validation of an AWS Backup restore test.
+ * (restored to a target time; an Azure flexible server's by `pg-backup drill-flexible-pitr`); `restore-testing` is written
+ * by the validation of an AWS Backup restore test.
  */
 export type DrillRecordKind = 'dump' | 'pitr' | 'snapshot' | 'point-in-time' | 'restore-testing';
 

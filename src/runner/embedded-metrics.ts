@@ -105,7 +105,7 @@ export const RUNNER_METRICS = {
   restoreSucceeded: 'RestoreSucceeded',
   /** 1 for each failed restore. */
   restoreFailed: 'RestoreFailed',
-  /** 1 for each drill (`verify`, `drill-pitr`) that restored and passed its checks: what "a good drill" counts. */
+  /** 1 for each drill (`verify`, `drill-pitr`, `drill-flexible-pitr`) that restored and passed its checks: what "a good drill" counts. */
   drillSucceeded: 'DrillSucceeded',
   /** Seconds a successful drill took from the start of its restore to a database ready for checks: its RTO. */
   drillRtoSeconds: 'DrillRtoSeconds',

@@ -20,4 +20,6 @@ export * from './cli-main';
 export * from './runner-error';
 export * from './check-command';
 export * from './drill-pitr-command';
+export * from './drill-flexible-pitr-command';
+export * from './flexible-server-pitr-drill';
 export * from './check-archive-command';

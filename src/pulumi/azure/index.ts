@@ -11,7 +11,7 @@ export * from './backup-action-group';
 export * from './vault-backup-policy';
 export * from './flexible-server-backup';
 export * from './managed-postgres-backup-plan';
-export * from './restore-window';
+export * from '../../core/azure/restore-window';
 export * from './point-in-time-restore';
 export * from './backup-storage';
 export * from './runner-connection';

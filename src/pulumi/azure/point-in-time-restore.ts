@@ -1,9 +1,9 @@
 import * as dbforpostgresql from '@pulumi/azure-native/dbforpostgresql';
 import * as pulumi from '@pulumi/pulumi';
 import { flexibleServerBackupArgs } from './flexible-server-backup';
-import { validateWhenKnown } from '../pulumi-validation';
-import { checkRestorePointInTime } from './restore-window';
+import { checkRestorePointInTime } from '../../core/azure/restore-window';
 import { Validator } from '../../core/policy/validation';
+import { validateWhenKnown } from '../pulumi-validation';
 
 /** Props of {@link PointInTimeRestore}. */
 export interface PointInTimeRestoreProps {

@@ -1,4 +1,4 @@
-import { Validator } from '../../core/policy/validation';
+import { Validator } from '../policy/validation';
 
 /** What bounds a point-in-time restore of a flexible server. */
 export interface RestoreWindow {

@@ -1,5 +1,5 @@
+import { checkRestorePointInTime, parseUtcTime, RestoreWindow } from '../../../src/core/azure/restore-window';
 import { formatIssue, Validator } from '../../../src/core/policy/validation';
-import { checkRestorePointInTime, parseUtcTime, RestoreWindow } from '../../../src/pulumi/azure/restore-window';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
