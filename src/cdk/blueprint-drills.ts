@@ -85,7 +85,12 @@ export function createFleetDrills(
       // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
       entryPoint: ['env'],
       command: ['pg-backup', '--help'],
-      secrets: { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword) },
+      secrets: {
+        PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword),
+        // The execution role, and only it, reads the identity that decrypts the fleet's dumps.
+        ...(drills.identityEnvironmentVariable && props.encryption?.identitySecret
+          ? { [drills.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(props.encryption.identitySecret) } : {}),
+      },
       logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: `verify-${major}` }),
     });
     runner.addMountPoints({ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true });

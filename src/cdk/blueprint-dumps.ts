@@ -12,7 +12,9 @@ import { renderPlannedAlarms } from './planned-alarms';
 import { notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
-import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
+import {
+  IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
+} from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand,
@@ -62,9 +64,11 @@ export function createFleetDumps(
       command: ['--help'],
       secrets: Object.fromEntries(plan.servers.filter((server) => server.major === major)
         .map((server) => [server.secretVariable, handles[server.index].secret!])),
+      ...(Object.keys(plan.dumpTask.environment).length > 0 ? { environment: { ...plan.dumpTask.environment } } : {}),
       logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: `dump-${major}` }),
       stopTimeout: Duration.seconds(plan.dumpTask.stopTimeoutSeconds),
     });
+    if (plan.encryption) acknowledgePlainTaskEnvironment(taskDefinition, 'the age public keys the dumps are encrypted to');
     taskDefinitions.set(major, taskDefinition);
   }
   const allowed = new Set<ec2.IConnectable>();
@@ -176,7 +180,7 @@ export function dumpSucceededMetric(metricNamespace: string, serverId: string, d
 
 function renderRunbook(fleet: BlueprintFleetInfrastructure, server: BlueprintServerPlan, databaseName: string): string {
   const managed = fleet.handles[server.index].managed;
-  return blueprintDatabaseRunbook(server, databaseName, {
+  return blueprintDatabaseRunbook(fleet.plan, server, databaseName, {
     bucket: fleet.bucketName,
     region: fleet.region,
     managedDatabase: managed && {

@@ -80,12 +80,12 @@ export function createScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
 }
 
 /**
- * The schedules' own role (`ScheduleRole`, not the one a target would share stack-wide, so its grants are reviewed
- * with the construct): assumable by EventBridge Scheduler only for schedules of this account's default group.
+ * The schedules' own role (`ScheduleRole` unless `id` names another, not the one a target would share stack-wide, so
+ * its grants are reviewed with the construct): assumable by EventBridge Scheduler only for schedules of this account's default group.
  */
-export function createScheduleRole(scope: Construct, description: string): iam.Role {
+export function createScheduleRole(scope: Construct, description: string, id = 'ScheduleRole'): iam.Role {
   const stack = Stack.of(scope);
-  return new iam.Role(scope, 'ScheduleRole', {
+  return new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
       conditions: {
         StringEquals: {

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PostgresDatabase } from './database-connection';
+import { DumpEncryption } from './pg-dump-source';
 import { BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../core/aws/postgres-backup-blueprint';
 import { BackupPolicy } from '../core/policy/policy';
 
@@ -36,6 +37,12 @@ export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOpt
   readonly vpc: ec2.IVpc;
   /** The servers and their databases. */
   readonly databases: BlueprintServer[];
+  /**
+   * Encrypt every dump of the fleet with age to `recipients` (after compression); `identitySecret` (required when a
+   * tier drills) is read only by the fleet's restore drills, never by a dump or prune task.
+   * @default - not encrypted (the bucket's KMS encryption only)
+   */
+  readonly encryption?: DumpEncryption;
   /**
    * Server access logging of the bucket, into a separate bucket (`true` creates it).
    * @default true

@@ -17,6 +17,7 @@ import { createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
 import { createFleetDumps, dumpSucceededMetric } from './blueprint-dumps';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { createFleetPrune, createFleetPruneTaskDefinition } from './blueprint-prune';
 import { checkServerSecrets, coreServerHandle, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
@@ -79,6 +80,10 @@ export class PostgresBackupBlueprint extends Construct {
   public readonly runbooks: RestoreRunbookArtifacts;
   /** The CloudWatch namespace of the metrics. */
   public readonly metricNamespace: string;
+  /** The prune task definition, whose role alone may delete dumps (when a server's dumps have a retention policy). */
+  public readonly pruneTaskDefinition?: ecs.FargateTaskDefinition;
+  /** One prune schedule per database whose dumps have a retention policy. */
+  public readonly pruneSchedules: readonly scheduler.Schedule[];
 
   /** What this construct creates, as core decided it. */
   public readonly plan: PostgresBackupBlueprintPlan;
@@ -94,6 +99,7 @@ export class PostgresBackupBlueprint extends Construct {
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
       validation: cdkValidationOptions(this),
       check: (validator) => checkServerSecrets(validator, handles),
+      identitySecret: { given: props.encryption?.identitySecret !== undefined, path: 'encryption.identitySecret' },
     });
     this.plan = plan;
     this.prefix = plan.prefix;
@@ -101,8 +107,11 @@ export class PostgresBackupBlueprint extends Construct {
     this.bucketName = props.bucketName ?? defaultBucketName(this);
     for (const note of plan.notes) Annotations.of(this).addInfo(note);
 
-    // Shared pieces.
+    // Shared pieces. The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
+    this.pruneTaskDefinition = createFleetPruneTaskDefinition({ plan, scope: this });
     this.backupBucket = new BackupBucket(this, 'Backups', {
+      pruneRole: this.pruneTaskDefinition?.taskRole,
+      replication: plan.replication,
       prefix: this.prefix,
       dump: plan.basePolicy?.logicalDump ?? {},
       objectLock: plan.lock,
@@ -127,6 +136,7 @@ export class PostgresBackupBlueprint extends Construct {
     });
     const dumpSecurityGroup = securityGroup('DumpSecurityGroup', plan.descriptions.dumpSecurityGroup);
     const drillSecurityGroup = securityGroup('DrillSecurityGroup', plan.descriptions.drillSecurityGroup);
+    const pruneSecurityGroup = plan.prune && securityGroup('PruneSecurityGroup', plan.prune.descriptions.securityGroup);
     const deadLetterQueue = createScheduleDeadLetterQueue(this);
     const fleet: BlueprintFleetInfrastructure = {
       plan,
@@ -150,6 +160,8 @@ export class PostgresBackupBlueprint extends Construct {
     this.runbooks = dumps.runbooks;
     this.databases = dumps.databases;
     this.costEstimates = dumps.costEstimates;
+    this.pruneSchedules = this.pruneTaskDefinition && pruneSecurityGroup
+      ? createFleetPrune(fleet, this.pruneTaskDefinition, pruneSecurityGroup).schedules : [];
 
     const drill = plan.drills && createFleetDrills(fleet, plan.drills, props, drillSecurityGroup);
     this.verifyTaskDefinitions = drill?.taskDefinitions ?? new Map();
@@ -157,6 +169,8 @@ export class PostgresBackupBlueprint extends Construct {
     this.drillSchedules = drill?.schedules ?? [];
     renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
       'dead-letter-queue': deadLetterQueue.queueName,
+      ...this.backupBucket.replicationMetricResources(),
+      ...(plan.replication ? { 'backup-bucket': fleet.bucketName } : {}),
       ...(drill ? { 'state-machine': drill.stateMachine.stateMachineArn } : {}),
     });
 

@@ -413,6 +413,23 @@ const configurations: Configuration[] = [
       ],
     })];
   }],
+  ['PostgresBackupBlueprint with age-encrypted dumps, grandfather-father-son retention and replication of its bucket', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new PostgresBackupBlueprint(stack, 'Fleet', {
+      vpc: stack.vpc,
+      tier: BackupTier.BRONZE,
+      databases: [{ id: 'shop', database: stack.instance(), databaseNames: ['shop'] }],
+      encryption: {
+        recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+        identitySecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'AgeIdentity', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fleet-age-identity-AbCdEf'),
+      },
+      retention: { daily: 7, weekly: 4, monthly: 6, minimumKept: 3 },
+      replication: {
+        destinationBucketArn: 'arn:aws:s3:::shop-fleet-offsite',
+        replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      },
+    })];
+  }],
   ['PostgresBackupBlueprint of the BRONZE tier with every default', (app) => {
     const stack = new UserStack(app, 'User');
     return [new PostgresBackupBlueprint(stack, 'Fleet', {

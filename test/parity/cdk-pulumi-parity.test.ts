@@ -48,6 +48,14 @@ const RUNNER_IMAGE = 'example.com/pg-backup:16';
 const AGE_RECIPIENTS = ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'];
 const AGE_IDENTITY_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-age-identity-AbCdEf';
 const FLEET_BUCKET = 'fleet-backups-parity';
+/** A second fleet whose dumps are encrypted, pruned by grandfather-father-son retention and replicated offsite. */
+const SECURED_FLEET = {
+  bucketName: 'secured-fleet-backups-parity',
+  encryption: { recipients: AGE_RECIPIENTS },
+  identitySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fleet-age-identity-AbCdEf',
+  retention: { daily: 7, weekly: 4, monthly: 6, minimumKept: 3 },
+  replication: { ...DUMP_REPLICATION, destinationBucketArn: 'arn:aws:s3:::secured-fleet-offsite' },
+};
 const PITR_CIPHER_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-archive-cipher-pass-AbCdEf';
 const SNAPSHOT_DRILL = { verification: VERIFICATION, rowCounts: [{ table: 'public.orders', min: 1 }], scratchIdentifierPrefix: 'orders-drill' };
 /** A point-in-time drill of the same instance: an hour ago plus up to 30 random minutes, its recovery point bounded. */
@@ -116,6 +124,19 @@ beforeAll(async () => {
       }),
       databaseNames: ['orders'],
     }],
+    image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
+  });
+  new cdk.PostgresBackupBlueprint(stack, 'SecuredFleet', {
+    vpc,
+    tier: BackupTier.BRONZE,
+    bucketName: SECURED_FLEET.bucketName,
+    databases: [{ id: 'orders', database: cdk.PostgresDatabase.fromInstance(instance), databaseNames: ['orders', 'audit'] }],
+    encryption: {
+      ...SECURED_FLEET.encryption,
+      identitySecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'FleetAgeIdentity', SECURED_FLEET.identitySecretArn),
+    },
+    retention: SECURED_FLEET.retention,
+    replication: SECURED_FLEET.replication,
     image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
   });
   cfn = Template.fromStack(stack).toJSON().Resources;
@@ -199,6 +220,16 @@ beforeAll(async () => {
     }],
     image: RUNNER_IMAGE,
   });
+  const pulumiSecuredFleet = new pulumiAws.PostgresBackupBlueprint('secured-fleet', {
+    ...network,
+    tier: BackupTier.BRONZE,
+    bucketName: SECURED_FLEET.bucketName,
+    databases: [{ id: 'orders', database: pulumiAws.PostgresDatabase.fromInstance(database, { postgresMajorVersion: 16 }), databaseNames: ['orders', 'audit'] }],
+    encryption: { ...SECURED_FLEET.encryption, identitySecretArn: SECURED_FLEET.identitySecretArn },
+    retention: SECURED_FLEET.retention,
+    replication: SECURED_FLEET.replication,
+    image: RUNNER_IMAGE,
+  });
   await Promise.all([
     valueOf(pulumiDump.taskFailedRule.arn), valueOf(pulumiVerify.stateMachine.arn), valueOf(pulumiVerify.schedule.arn),
     valueOf(pulumiPlan.selection.id), valueOf(pulumiOffsite.selection.id), valueOf(pulumiOffsite.restoreTesting!.selection.id),
@@ -221,6 +252,12 @@ beforeAll(async () => {
     ...pulumiFleet.drillSchedules.map((schedule) => valueOf(schedule.arn)),
     ...pulumiFleet.databases.flatMap((protectedDatabase) => [valueOf(protectedDatabase.schedule.arn), valueOf(protectedDatabase.rpoAlarm.arn)]),
     ...pulumiFleet.backupPlans.map((plan) => valueOf(plan.arn)),
+    valueOf(pulumiSecuredFleet.drillStateMachine!.arn), valueOf(pulumiSecuredFleet.backupBucket.bucketPolicy!.id),
+    valueOf(pulumiSecuredFleet.backupBucket.replicationConfiguration!.id),
+    ...pulumiSecuredFleet.alarms.map((alarm) => valueOf(alarm.arn)),
+    ...pulumiSecuredFleet.pruneSchedules.map((schedule) => valueOf(schedule.arn)),
+    ...pulumiSecuredFleet.drillSchedules.map((schedule) => valueOf(schedule.arn)),
+    ...pulumiSecuredFleet.databases.flatMap((secured) => [valueOf(secured.schedule.arn), valueOf(secured.rpoAlarm.arn)]),
   ]);
   await new Promise((resolve) => setTimeout(resolve, 20));
   // Synthesizing every construct of both front ends once is the heavy part of this file, slower on a loaded machine.
@@ -780,5 +817,90 @@ describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
       'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
       'No successful pg_dump of orders on orders within the RPO of 26 hours',
     ]);
+  });
+});
+
+describe('PostgresBackupBlueprint with encryption, grandfather-father-son retention and replication: CDK and Pulumi', () => {
+  const cfnContainer = (prefix: string, name: string) => cfnResources('AWS::ECS::TaskDefinition', prefix)[0].properties.ContainerDefinitions
+    .find((container: any) => container.Name === name);
+  const pulumiContainer = (name: string, container: string) => JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', name).inputs.containerDefinitions)
+    .find((candidate: any) => candidate.name === container);
+
+  test('the dump task definition has the same age recipients, public keys only', () => {
+    const cdkEnvironment = cfnContainer('SecuredFleetDumpTask16', 'runner').Environment.map((entry: any) => ({ name: entry.Name, value: entry.Value }));
+    expect(pulumiContainer('secured-fleet-dump-task-16', 'runner').environment).toEqual(cdkEnvironment);
+    expect(cdkEnvironment).toEqual([{ name: 'PG_BACKUP_AGE_RECIPIENTS', value: AGE_RECIPIENTS[0] }]);
+  });
+
+  test('the drill task decrypts with the same identity secret, and only the drill\'s execution role may read it', () => {
+    const identity = (secrets: Array<{ name: string; valueFrom: unknown }>) => secrets.filter((secret) => secret.name === 'PG_BACKUP_AGE_IDENTITY');
+    const cdkIdentity = identity(cfnContainer('SecuredFleetDrillTask16', 'runner').Secrets.map((entry: any) => ({ name: entry.Name, valueFrom: entry.ValueFrom })));
+    expect(identity(pulumiContainer('secured-fleet-drill-task-16', 'runner').secrets)).toEqual(cdkIdentity);
+    expect(cdkIdentity).toEqual([{ name: 'PG_BACKUP_AGE_IDENTITY', valueFrom: SECURED_FLEET.identitySecretArn }]);
+    const onIdentity = (grants: string[]) => grants.filter((grant) => grant.includes('fleet-age-identity'));
+    const cfnReaders = cfnResources('AWS::IAM::Role', '').map((role) => ({ role: role.id, grants: onIdentity(permissions(cfnRoleStatements(role.id))) }))
+      .filter((entry) => entry.grants.length > 0);
+    const pulumiReaders = engine.ofType('aws:iam/role:Role').map((role) => ({ role: role.name, grants: onIdentity(permissions(pulumiRoleStatements(role.name))) }))
+      .filter((entry) => entry.grants.length > 0);
+    expect(cfnReaders.map((entry) => entry.role)).toEqual([expect.stringMatching(/^SecuredFleetDrillExecutionRole/)]);
+    expect(pulumiReaders.map((entry) => entry.role)).toEqual(['secured-fleet-drill-execution-role']);
+    expect(pulumiReaders[0].grants).toEqual(cfnReaders[0].grants);
+  });
+
+  test('the prune role has the same permissions, the only role that may delete, and under the fleet prefix only', () => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('SecuredFleetPruneTaskTaskRole')));
+    expect(permissions(pulumiRoleStatements('secured-fleet-prune-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.filter((grant) => /Delete/.test(grant))).toEqual([expect.stringMatching(/^Allow s3:DeleteObject on .*\/pg-dumps\/\*$/)]);
+    expect(permissions(cfnRoleStatements(cfnRoleId('SecuredFleetDumpTaskRole'))).filter((grant) => /Delete/.test(grant))).toEqual([]);
+    const cdkPolicy = fromCloudFormation(cfnResources('AWS::S3::BucketPolicy', 'SecuredFleetBackupsBucketPolicy')[0].properties.PolicyDocument.Statement);
+    const pulumiPolicy = fromPulumi(JSON.parse(engine.named('aws:s3/bucketPolicy:BucketPolicy', 'secured-fleet-backups-policy').inputs.policy).Statement);
+    const denyDelete = (statements: any[]) => permissions(statements).filter((grant) => grant.startsWith('Deny s3:DeleteObject'));
+    expect(denyDelete(pulumiPolicy).length).toBe(1);
+    expect(denyDelete(cdkPolicy).length).toBe(1);
+  });
+
+  test('the prune schedules run the same commands on the same schedule, and their role may start the same task', () => {
+    const run = (description: string, expression: string, input: string) => {
+      const command = JSON.parse(input).containerOverrides[0].command;
+      return `${description} | ${expression} | ${JSON.stringify(command)}`;
+    };
+    const cdkInput = (properties: any) => JSON.stringify(fromCloudFormation(JSON.parse(properties.Target.Input)));
+    const cdkRuns = cfnResources('AWS::Scheduler::Schedule', 'SecuredFleetPruneSchedule')
+      .map(({ properties }) => run(properties.Description, properties.ScheduleExpression, cdkInput(properties))).sort();
+    const pulumiRuns = engine.ofType('aws:scheduler/schedule:Schedule').filter((resource) => resource.name.startsWith('secured-fleet-prune-'))
+      .map(({ inputs }) => run(inputs.description, inputs.scheduleExpression, inputs.target.input)).sort();
+    expect(pulumiRuns).toEqual(cdkRuns);
+    expect(cdkRuns).toHaveLength(2);
+    expect(cdkRuns[0]).toContain('"--metric-dimension","Server=orders"');
+    const cdkRole = cfnResources('AWS::IAM::Role', cfnRoleId('SecuredFleetPruneScheduleRole'))[0];
+    expect(engine.named('aws:iam/role:Role', 'secured-fleet-prune-scheduler-role').inputs.description).toBe(cdkRole.properties.Description);
+    expect(permissions(pulumiRoleStatements('secured-fleet-prune-scheduler-role'))).toEqual(permissions(cfnRoleStatements(cdkRole.id)));
+  });
+
+  test('the bucket replicates with the same rule and role, which may not delete', () => {
+    const cdkRules = cfnResources('AWS::S3::Bucket', 'SecuredFleetBackupsBucket')[0].properties.ReplicationConfiguration.Rules.map(replicationRule);
+    const pulumiRules = engine.named('aws:s3/bucketReplicationConfig:BucketReplicationConfig', 'secured-fleet-backups-replication').inputs.rules.map(replicationRule);
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules[0]).toMatchObject({ deleteMarkers: 'Disabled', bucket: SECURED_FLEET.replication.destinationBucketArn });
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('SecuredFleetBackupsReplicationRole')));
+    expect(permissions(pulumiRoleStatements('secured-fleet-backups-replication-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.filter((grant) => /Delete/.test(grant))).toEqual([]);
+  });
+
+  test('the bucket lifecycle is the same safety net, twice the longest class', () => {
+    const cdkRules = lifecycleFromCloudFormation(cfnResources('AWS::S3::Bucket', 'SecuredFleetBackupsBucket')[0].properties.LifecycleConfiguration.Rules);
+    const pulumiRules = lifecycleFromPulumi(engine.named('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'secured-fleet-backups-lifecycle').inputs.rules);
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules.map((rule) => [rule.prefix, rule.expirationDays])).toEqual([['pg-dumps/orders/', 372]]);
+  });
+
+  test('the alarms are the same: RPO and prune per database, failed and late replication', () => {
+    const cdkAlarms = cfnAlarms('SecuredFleet');
+    expect(pulumiAlarms('secured-fleet-')).toEqual(cdkAlarms);
+    expect(cdkAlarms.map((alarm) => alarm.description)).toEqual(expect.arrayContaining([
+      'A pg-backup prune of audit on orders failed or deleted nothing because no dump succeeded within the RPO; see the task logs',
+      'A pg-backup prune of orders on orders failed or deleted nothing because no dump succeeded within the RPO; see the task logs',
+    ]));
+    expect(cdkAlarms).toHaveLength(8);
   });
 });

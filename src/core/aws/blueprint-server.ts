@@ -3,7 +3,7 @@ import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/ba
 import { CostEstimate, estimateMonthlyCost } from '../policy/cost-estimate';
 import { checkDatabaseNames } from '../policy/database-name';
 import { defaultRpoHours, resolveImmutability } from '../policy/defaults';
-import { BackupPolicy, ImmutabilityPolicy } from '../policy/policy';
+import { BackupPolicy, BackupRetentionPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
 import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from '../policy/runbook';
 import { checkPolicy } from '../policy/validate-policy';
 import { PolicyValidationError, PropPaths, Validator, ValidationOptions, propPath } from '../policy/validation';
@@ -59,6 +59,11 @@ export interface BlueprintFleetFacts {
   readonly lock?: ImmutabilityPolicy;
   /** The longest RPO an alarm can watch, hours. */
   readonly maxRpoHours: number;
+  /**
+   * The blueprint's grandfather-father-son retention, for every server whose tier and overrides set none.
+   * @default - none: a server's dumps are pruned only when its tier or overrides set `logicalDump.retention`
+   */
+  readonly retention?: BackupRetentionPolicy;
   /** How the front end tells unresolved values (tokens, outputs). */
   readonly validation?: ValidationOptions;
 }
@@ -123,7 +128,37 @@ export function planBlueprintServer(
     validator.report({ path: `${path}.tier`, value: tier.name, allowed: 'a tier with logicalDump', reason: 'the blueprint dumps every database' });
     return undefined;
   }
-  const propPaths = blueprintServerPropPaths(entry);
+  const fleetRetention = applied.logicalDump.retention === undefined && fleet.retention !== undefined;
+  const withRetention: BackupPolicy = {
+    ...applied, logicalDump: withPrunedRetention(applied.logicalDump, policy.logicalDump, entry.overrides, fleet.retention),
+  };
+  const propPaths = { ...blueprintServerPropPaths(entry), ...(fleetRetention ? { 'logicalDump.retention': 'retention' } : {}) };
+  return checkServerDumpsAndDrills(validator, withRetention, fleet, propPaths, policy.pitr !== undefined, databaseNames);
+}
+
+/**
+ * A server's dumps with grandfather-father-son retention: its tier's or overrides' own `retention`, else the
+ * blueprint's. With a retention the prune task decides what is kept, and `retentionDays` is only the bucket lifecycle's
+ * safety net: a `retentionDays` the tier wrote for dumps kept by age alone is dropped (the safety net's default, twice
+ * the longest class, replaces it), unless the tier itself sets the retention or the server's overrides set
+ * `retentionDays`, which are then checked against the classes.
+ */
+function withPrunedRetention(
+  dump: LogicalDumpPolicy, tierDump: LogicalDumpPolicy | undefined, overrides: BackupTierOverrides | undefined,
+  fleetRetention: BackupRetentionPolicy | undefined,
+): LogicalDumpPolicy {
+  const retention = dump.retention ?? fleetRetention;
+  if (retention === undefined) return dump;
+  const retentionOfTier = tierDump?.retention !== undefined && overrides?.logicalDump?.retention === undefined;
+  const keepRetentionDays = retentionOfTier || overrides?.logicalDump?.retentionDays !== undefined;
+  const { retentionDays: _byAge, ...pruned } = dump;
+  return keepRetentionDays ? { ...dump, retention } : { ...pruned, retention };
+}
+
+/** Checks a server's dumps and drills by core's policy rules and works out its RPO, every problem named by `propPaths`. */
+function checkServerDumpsAndDrills(
+  validator: Validator, applied: BackupPolicy, fleet: BlueprintFleetFacts, propPaths: PropPaths, pitrNotApplied: boolean, databaseNames: string[],
+): BlueprintServerPolicy | undefined {
   let rpoHours: number;
   try {
     rpoHours = blueprintDumpRpoHours(applied);
@@ -140,7 +175,7 @@ export function planBlueprintServer(
   if (rpoHours > fleet.maxRpoHours) {
     validator.include([{ path: propPath('alarms.rpoHours', propPaths), value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' }]);
   }
-  return { policy: applied, databaseNames, rpoHours, pitrNotApplied: policy.pitr !== undefined };
+  return { policy: applied, databaseNames, rpoHours, pitrNotApplied };
 }
 
 /**
@@ -286,6 +321,11 @@ export interface BlueprintRunbookOptions {
   readonly notificationTopic: string;
   /** How the front end tells unresolved values. */
   readonly validation?: ValidationOptions;
+  /**
+   * The age public keys the dumps are encrypted to: the runbook then shows where the identity goes and the decrypt step.
+   * @default - not encrypted
+   */
+  readonly encryptedTo?: readonly string[];
 }
 
 /**
@@ -302,7 +342,10 @@ export function renderBlueprintRunbook(options: BlueprintRunbookOptions): string
       ...(options.managedDatabase ? {} : { managedSnapshots: undefined, backupPlan: undefined }),
       alarms: { ...policy.alarms, rpoHours: options.rpoHours },
     },
-    dumps: { location: { kind: 's3', bucket: options.bucket, region: options.region, prefix: options.prefix } },
+    dumps: {
+      location: { kind: 's3', bucket: options.bucket, region: options.region, prefix: options.prefix },
+      ...(options.encryptedTo ? { encryptedTo: options.encryptedTo } : {}),
+    },
     managedDatabase: options.managedDatabase,
     notificationTopic: options.notificationTopic,
     validator,

@@ -4,24 +4,28 @@ import {
   BlueprintCostEstimateInputs, blueprintTierPolicy, checkBlueprintFleetSettings, estimateBlueprintServerCost, pitrNotAppliedMessage,
   planBlueprintServer, renderBlueprintRunbook,
 } from './blueprint-server';
+import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
 import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
 import { failedExecutionsExpression } from './restore-drill-alarms';
+import { ScheduledPrunePlan, planScheduledPrune } from './scheduled-pg-dump';
 import {
   FleetDrillDatabase, FleetDrillInput, FleetRestoreDrillStateMachine, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
 } from './state-machines';
 import { CHECKS_DIRECTORY } from './verify-restore';
+import { describeDumpRetention, resolveBackupRetention } from '../policy/backup-retention';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
 import { CostEstimate } from '../policy/cost-estimate';
 import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
+import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
-import { BackupPolicy, CopyPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
+import { BackupPolicy, BackupRetentionPolicy, CopyPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
 import { RdsRunbookOptions, runbookFileName } from '../policy/runbook';
 import { EventBridgeSchedule, renderAwsBackupSchedule, renderEventBridgeSchedule } from '../policy/schedule';
 import { ValidationOptions, Validator } from '../policy/validation';
-import { runnerDumpArgv } from '../postgres/runner-argv';
+import { runnerDumpArgv, runnerPruneArgv } from '../postgres/runner-argv';
 
 /** Name of the runner container in the fleet's dump and verify task definitions. */
 export const BLUEPRINT_RUNNER_CONTAINER_NAME = 'runner';
@@ -132,6 +136,30 @@ export interface PostgresBackupBlueprintOptions {
    * @default 'PostgresBackup'
    */
   readonly metricNamespace?: string;
+  /**
+   * Encrypt every object of every dump of the fleet with age to these public keys (after compression). The dump tasks
+   * get only the public keys (in their environment); each front end adds the secret holding an identity, which only the
+   * fleet's restore drills read (their execution role injects it), never a dump or prune task.
+   * @default - not encrypted (the bucket's KMS encryption only)
+   */
+  readonly encryption?: DumpEncryptionOptions;
+  /**
+   * Grandfather-father-son retention of the dumps of every server whose tier and overrides set no
+   * `logicalDump.retention` (a server sets its own with `overrides: { logicalDump: { retention } }`): a prune task,
+   * whose role alone may delete, keeps the first dump of the newest days, weeks, months and years and never fewer than
+   * `minimumKept`, and deletes nothing while no dump succeeded within the RPO. A server's `retentionDays` is then only
+   * the bucket lifecycle's safety net: a tier's `retentionDays` gives way to its default (twice the longest class, at
+   * least 60 days) unless the server's overrides set one.
+   * @default - no prune task: dumps expire by their tier's `retentionDays`
+   */
+  readonly retention?: BackupRetentionPolicy;
+  /**
+   * Copy every dump of the fleet offsite: S3 replication of the bucket to a bucket in another region and/or account,
+   * with Replication Time Control, replication metrics and alarms on failed or late replication; delete markers are
+   * never replicated.
+   * @default - no offsite copy
+   */
+  readonly replication?: BucketReplicationOptions;
 }
 
 /** What the front end knows of one server's database handle. */
@@ -176,6 +204,12 @@ export interface PostgresBackupBlueprintEnvironment {
    * @default - none
    */
   readonly check?: (validator: Validator) => void;
+  /**
+   * The secret holding the age identity of encrypted dumps, as the front end's prop gives it: whether it is given, and
+   * its path in the props (`encryption.identitySecret`, `encryption.identitySecretArn`).
+   * @default - none given
+   */
+  readonly identitySecret?: { readonly given: boolean; readonly path: string };
 }
 
 /** One protected database of the fleet, as planned. */
@@ -226,6 +260,11 @@ export interface BlueprintServerPlan {
   readonly databases: readonly BlueprintDatabasePlan[];
   /** Its monthly storage-cost estimate, when its size is known. */
   readonly costEstimate?: CostEstimate;
+  /**
+   * Its prune task's schedule, one run per database, and alarms, when its dumps have a retention policy.
+   * @default - none: its dumps expire by the bucket lifecycle's `retentionDays`
+   */
+  readonly prune?: ScheduledPrunePlan;
 }
 
 /** One schedule of the fleet drill: a group's databases, or part of them when the input would pass 8 KB. */
@@ -256,6 +295,12 @@ export interface BlueprintDrillsPlan {
   readonly stateMachine: FleetRestoreDrillStateMachine;
   /** The schedules. */
   readonly schedules: readonly BlueprintDrillSchedulePlan[];
+  /**
+   * The environment variable of the verify container the identity secret is injected into (by the drill task's
+   * execution role, which alone reads it), when the dumps are encrypted.
+   * @default - none: the dumps are not encrypted
+   */
+  readonly identityEnvironmentVariable?: string;
   /** What each drilled database records as protection (restore drills count as none). */
   readonly protections: ReadonlyArray<{
     readonly serverIndex: number; readonly databaseName: string; readonly schedule: string; readonly rtoMinutes: number; readonly checks: number;
@@ -297,12 +342,41 @@ export interface PostgresBackupBlueprintPlan {
     readonly ephemeralStorageGiB: Readonly<Record<number, number | undefined>>;
     /** pg_dump is stopped cleanly on SIGTERM; the runner then aborts the upload and writes no manifest. */
     readonly stopTimeoutSeconds: number;
+    /** The runner container's plain environment: the age recipients when dumps are encrypted (public keys only). */
+    readonly environment: Readonly<Record<string, string>>;
   };
+  /**
+   * The age public keys every dump is encrypted to.
+   * @default - not encrypted
+   */
+  readonly encryption?: { readonly recipients: readonly string[] };
+  /**
+   * The fleet's prune task, when a server's dumps have a retention policy: its size, the role's grants (read, list and
+   * delete under the fleet's prefix; the only role that may delete) and descriptions. Each server's schedule and alarms
+   * are its `prune`.
+   * @default - none
+   */
+  readonly prune?: Pick<ScheduledPrunePlan, 'task' | 'roleGrants'> & {
+    readonly descriptions: {
+      readonly taskRole: string;
+      readonly executionRole: string;
+      readonly securityGroup: string;
+      readonly scheduleRole: string;
+      readonly taskFailedRule: string;
+    };
+    /** How a failed prune task is named in its notification. */
+    readonly taskFailureSubject: string;
+  };
+  /**
+   * The offsite copy of the bucket, when `replication` is set (its alarms are among `alarms`).
+   * @default - none
+   */
+  readonly replication?: BucketReplicationPlan;
   /** The restore drills, when a tier drills. */
   readonly drills?: BlueprintDrillsPlan;
   /** The AWS Backup plans of the managed servers whose tier has one. */
   readonly backupPlans: readonly BlueprintBackupPlanPlan[];
-  /** The fleet-wide alarms: a schedule that could not start a task, a failed drill execution. */
+  /** The fleet-wide alarms: a schedule that could not start a task, a failed drill execution, failed and late replication. */
   readonly alarms: readonly AlarmPlan[];
   /** What the dump schedules' role may do, by resource kind. */
   readonly dumpScheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
@@ -336,7 +410,9 @@ function planServers(
   tierOptions: BackupTierOptions, lock: ImmutabilityPolicy | undefined, notes: string[],
 ): Array<Omit<BlueprintServerPlan, 'databases' | 'dump' | 'schedule' | 'dumpPrefix' | 'costEstimate'>> {
   const ids = new Set<string>();
-  const fleet = { tier: options.tier, tierOptions, lock, maxRpoHours: MAX_ALARM_RPO_HOURS, validation: environment.validation };
+  const fleet = {
+    tier: options.tier, tierOptions, lock, maxRpoHours: MAX_ALARM_RPO_HOURS, validation: environment.validation, retention: options.retention,
+  };
   const servers: Array<Omit<BlueprintServerPlan, 'databases' | 'dump' | 'schedule' | 'dumpPrefix' | 'costEstimate'>> = [];
   options.databases.forEach((entry, index) => {
     const path = `databases[${index}]`;
@@ -398,7 +474,12 @@ export function planPostgresBackupBlueprint(
   const lock = basePolicy?.immutability && resolveImmutability(basePolicy.immutability);
   const checked = planServers(validator, options, environment, tierOptions, lock, notes);
   checkBlueprintFleetSettings(validator, { ...options, serverCount: options.databases.length });
+  checkDumpEncryption(validator, options.encryption);
+  checkFleetIdentitySecret(validator, options.encryption, environment.identitySecret, checked.some((server) => server.policy.verification));
   environment.check?.(validator);
+  // The bucket's lifecycle is what replication is checked against, once every server's policy is valid.
+  const fleetLifecycle = validator.issues.length === 0 ? fleetLifecycleRules(checked, prefix) : [];
+  checkBucketReplication(validator, options.replication, replicatedFleetBucket(fleetLifecycle));
   validator.throwIfInvalid();
 
   const servers = checked.map((server): BlueprintServerPlan => {
@@ -436,16 +517,20 @@ export function planPostgresBackupBlueprint(
         runbookFile: runbookFileName(server.id, databaseName),
       })),
       costEstimate: estimateBlueprintServerCost(server.id, server.policy, entry.estimate, environment.servers[server.index]?.allocatedStorageGb),
+      ...(dump.retention ? { prune: planServerPrune(server, dump, dumpPrefix, metricNamespace) } : {}),
     };
   });
   const majors = [...new Set(servers.map((server) => server.major))].sort((a, b) => a - b);
   const drills = planDrills(options, servers, prefix, metricNamespace);
+  const lifecycleRules = fleetLifecycleRules(servers, prefix);
+  const replication = options.replication && planBucketReplication(options.replication, replicatedFleetBucket(lifecycleRules));
+  const pruned = servers.find((server) => server.prune);
   return {
     prefix,
     metricNamespace,
     basePolicy,
     lock,
-    lifecycleRules: servers.flatMap((server) => dumpBucketLifecycleRules(server.policy.logicalDump!, { prefix: `${server.dumpPrefix}/`, id: `pg-dumps-${server.id}` })),
+    lifecycleRules,
     majors,
     servers,
     dumpTask: {
@@ -455,8 +540,25 @@ export function planPostgresBackupBlueprint(
         major, dumpTaskEphemeralStorageGiB(servers.filter((server) => server.major === major).map((server) => server.policy.logicalDump)),
       ])),
       stopTimeoutSeconds: 30,
+      environment: dumpEncryptionEnvironment(options.encryption),
     },
-    drills,
+    ...(options.encryption ? { encryption: { recipients: [...options.encryption.recipients] } } : {}),
+    ...(pruned?.prune ? {
+      prune: {
+        task: pruned.prune.task,
+        roleGrants: pruned.prune.roleGrants,
+        descriptions: {
+          taskRole: 'Fleet pg-backup prune tasks: the only role that may delete dumps, under the fleet prefix only',
+          executionRole: 'Starts the fleet pg-backup prune tasks: their logs',
+          securityGroup: 'Fleet pg-backup prune tasks: no inbound traffic; outbound to AWS APIs',
+          scheduleRole: 'Starts the fleet\'s scheduled pg-backup prune tasks in its cluster and tags them',
+          taskFailedRule: 'A fleet pg-backup prune task stopped with a non-zero exit code or failed to start',
+        },
+        taskFailureSubject: 'A fleet pg-backup prune task',
+      },
+    } : {}),
+    ...(replication ? { replication } : {}),
+    drills: drills && options.encryption ? { ...drills, identityEnvironmentVariable: AGE_IDENTITY_ENV } : drills,
     backupPlans: planBackupPlans(servers),
     alarms: [
       {
@@ -477,6 +579,7 @@ export function planPostgresBackupBlueprint(
         comparisonOperator: 'GreaterThanOrEqualToThreshold',
         treatMissingData: 'notBreaching',
       } satisfies AlarmPlan] : []),
+      ...(replication?.alarms ?? []),
     ],
     dumpScheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     descriptions: {
@@ -496,6 +599,46 @@ export function planPostgresBackupBlueprint(
     dumpTaskFailureSubject: 'A fleet pg_dump task',
     notes,
   };
+}
+
+/** The bucket's lifecycle: one rule per server, each keeping its dumps as long as its own policy says. */
+function fleetLifecycleRules(servers: ReadonlyArray<Pick<BlueprintServerPlan, 'id' | 'policy'>>, prefix: string): LifecycleRule[] {
+  return servers.flatMap((server) => dumpBucketLifecycleRules(server.policy.logicalDump!, { prefix: `${prefix}/${server.id}/`, id: `pg-dumps-${server.id}` }));
+}
+
+/** The fleet's bucket as its replication sees it. */
+function replicatedFleetBucket(lifecycleRules: readonly LifecycleRule[]): ReplicatedBucket {
+  return { path: 'replication', contents: 'the fleet\'s dumps', lifecycleRules, sourceBucket: 'backup-bucket' };
+}
+
+/** Encrypted dumps are drilled only with the identity that decrypts them. */
+function checkFleetIdentitySecret(
+  validator: Validator, encryption: DumpEncryptionOptions | undefined, identitySecret: PostgresBackupBlueprintEnvironment['identitySecret'], drills: boolean,
+): void {
+  if (encryption === undefined || !drills || identitySecret?.given) return;
+  validator.report({
+    path: identitySecret?.path ?? 'encryption.identitySecret',
+    value: undefined,
+    allowed: 'a secret holding the age identity (AGE-SECRET-KEY-1…) of one of the recipients',
+    reason: 'a tier of the fleet drills its dumps, which are encrypted with age, so the drills cannot read them without it',
+  }, []);
+}
+
+/** The prune runs of a server whose dumps have a retention policy: one per database, its alarm carrying the `Server` dimension. */
+function planServerPrune(
+  server: Pick<BlueprintServerPlan, 'index' | 'id' | 'databaseNames'>, dump: LogicalDumpPolicy, dumpPrefix: string, metricNamespace: string,
+): ScheduledPrunePlan {
+  return planScheduledPrune(resolveBackupRetention(dump.retention!), server.databaseNames.map((database, index) => {
+    const name = `${server.id}-${database.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+    return {
+      index,
+      database,
+      description: `pg-backup prune of ${database} on ${server.id} under ${dumpPrefix}/`,
+      subject: `${database} on ${server.id}`,
+      alarm: { id: `PruneAlarm-${server.id}-${database}`, name: `${name}-prune` },
+      dimensions: { [BLUEPRINT_SERVER_DIMENSION]: server.id },
+    };
+  }), metricNamespace, `databases[${server.index}].logicalDump.retention.pruneSchedule`);
 }
 
 function planDrills(
@@ -595,6 +738,9 @@ export function blueprintDumpProtection(
     retentionDays: server.dump.retentionDays,
     objectLock: plan.lock ? `${plan.lock.mode} ${plan.lock.days} days` : undefined,
     rpoHours: server.rpoHours,
+    ...(server.prune ? { retention: describeDumpRetention(server.dump) } : {}),
+    ...(plan.encryption ? { encryptedTo: [...plan.encryption.recipients] } : {}),
+    ...(plan.replication ? { replicatedTo: plan.replication.destinationBucketArn } : {}),
   };
 }
 
@@ -614,6 +760,22 @@ export function blueprintDumpCommand(
     '--secret-env', server.secretVariable,
     '--metric-dimension', `${BLUEPRINT_SERVER_DIMENSION}=${server.id}`,
     ...(connection.databaseUrl === undefined ? [] : ['--database-url', connection.databaseUrl]),
+  ];
+}
+
+/**
+ * The container command of one database's prune schedule: `pg-backup prune …` of `location` (`s3://bucket/<prefix>/<id>`)
+ * with every count and the server's RPO spelled out, and its `Server` metric dimension.
+ */
+export function blueprintPruneCommand(
+  plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, databaseName: string, location: string,
+): string[] {
+  if (!server.prune) throw new Error(`server ${server.id} has no prune task (its dumps have no retention policy)`);
+  return [
+    ...runnerPruneArgv(server.prune.retention, {
+      from: location, database: databaseName, rpoHours: server.rpoHours, metricsNamespace: plan.metricNamespace,
+    }),
+    '--metric-dimension', `${BLUEPRINT_SERVER_DIMENSION}=${server.id}`,
   ];
 }
 
@@ -640,8 +802,11 @@ export interface BlueprintRunbookFacts {
 }
 
 /** The restore runbook of one database of the fleet. */
-export function blueprintDatabaseRunbook(server: BlueprintServerPlan, databaseName: string, facts: BlueprintRunbookFacts): string {
+export function blueprintDatabaseRunbook(
+  plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, databaseName: string, facts: BlueprintRunbookFacts,
+): string {
   return renderBlueprintRunbook({
+    encryptedTo: plan.encryption?.recipients,
     serverIndex: server.index,
     databaseName,
     policy: server.policy,

@@ -428,33 +428,73 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
   };
 }
 
+/** One database a prune task prunes: its scheduled run and its alarm. */
+export interface PruneTarget {
+  /** Position of the database, which numbers its schedule (`PruneSchedule0`). */
+  readonly index: number;
+  /** The database pruned. */
+  readonly database: string;
+  /** Description of its prune schedule. */
+  readonly description: string;
+  /** How its alarm names the database: `orders`, `orders on billing`. */
+  readonly subject: string;
+  /** Id and name of its alarm. */
+  readonly alarm: { readonly id: string; readonly name: string };
+  /**
+   * Metric dimensions besides `Database`, as the prune run publishes them (`--metric-dimension`).
+   * @default - none
+   */
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** What the prune task's role and resources are described as. */
+const PRUNE_DESCRIPTIONS = {
+  taskRole: 'pg-backup prune task: the only role that may delete dumps, under its prefix only',
+  securityGroup: 'Scheduled pg-backup prune task: no inbound traffic; outbound to AWS APIs',
+} as const;
+
+/**
+ * The prune task of dumps with a retention policy, for a `ScheduledPgDump` or a server of a `PostgresBackupBlueprint`:
+ * a small task on the retention's own schedule, one run per target, a role that alone may delete (read, list and
+ * delete under the prefix), and per target an alarm on a failed or halted prune. `schedulePath` names the prune
+ * schedule as the user wrote it.
+ */
+export function planScheduledPrune(
+  retention: ResolvedBackupRetentionPolicy, targets: readonly PruneTarget[], metricNamespace: string, schedulePath: string,
+): ScheduledPrunePlan {
+  const schedule = renderEventBridgeSchedule(retention.pruneSchedule, schedulePath);
+  return {
+    retention,
+    task: { cpu: 256, memoryLimitMiB: 512, logStreamPrefix: 'prune' },
+    schedule: { ...schedule, runs: targets.map(({ index, database, description }) => ({ index, database, description })) },
+    roleGrants: BACKUP_PRUNE_IAM_ACTIONS,
+    descriptions: PRUNE_DESCRIPTIONS,
+    alarms: targets.map((target): AlarmPlan => {
+      const metric = runnerMetric(metricNamespace, PRUNE_FAILURES_METRIC, target.database, 300);
+      return {
+        id: target.alarm.id,
+        name: target.alarm.name,
+        description: `A pg-backup prune of ${target.subject} failed or deleted nothing because no dump succeeded within the RPO; see the task logs`,
+        metric: target.dimensions ? { ...metric, dimensions: { ...metric.dimensions, ...target.dimensions } } : metric,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+      };
+    }),
+  };
+}
+
 /** The prune task of a plan whose dumps have a retention policy. */
 function planPrune(
   retention: ResolvedBackupRetentionPolicy, databaseNames: readonly string[], prefix: string, metricNamespace: string,
 ): ScheduledPrunePlan {
-  const schedule = renderEventBridgeSchedule(retention.pruneSchedule, 'dump.retention.pruneSchedule');
-  return {
-    retention,
-    task: { cpu: 256, memoryLimitMiB: 512, logStreamPrefix: 'prune' },
-    schedule: {
-      ...schedule,
-      runs: databaseNames.map((database, index) => ({ index, database, description: `pg-backup prune of ${database} under s3 ${prefix}/` })),
-    },
-    roleGrants: BACKUP_PRUNE_IAM_ACTIONS,
-    descriptions: {
-      taskRole: 'pg-backup prune task: the only role that may delete dumps, under its prefix only',
-      securityGroup: 'Scheduled pg-backup prune task: no inbound traffic; outbound to AWS APIs',
-    },
-    alarms: databaseNames.map((database, index): AlarmPlan => ({
-      id: `PruneAlarm${index}`,
-      name: `prune-${index}`,
-      description: `A pg-backup prune of ${database} failed or deleted nothing because no dump succeeded within the RPO; see the task logs`,
-      metric: runnerMetric(metricNamespace, PRUNE_FAILURES_METRIC, database, 300),
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-    })),
-  };
+  return planScheduledPrune(retention, databaseNames.map((database, index) => ({
+    index,
+    database,
+    description: `pg-backup prune of ${database} under s3 ${prefix}/`,
+    subject: database,
+    alarm: { id: `PruneAlarm${index}`, name: `prune-${index}` },
+  })), metricNamespace, 'dump.retention.pruneSchedule');
 }
 
 /**

@@ -112,6 +112,17 @@ export interface ValidationOptions {
   readonly construct?: string;
 }
 
+/** What makes two issues the same problem. */
+function issueKey(issue: ValidationIssue): string {
+  let value: string;
+  try {
+    value = JSON.stringify(issue.value) ?? String(issue.value);
+  } catch {
+    value = String(issue.value);
+  }
+  return JSON.stringify([issue.path, value, issue.allowed, issue.reason ?? '']);
+}
+
 /**
  * Collects issues across a whole policy. Each check skips values the front end cannot know yet,
  * so no individual rule has to think about tokens or outputs.
@@ -152,7 +163,7 @@ export class Validator {
    */
   public report(issue: ValidationIssue, dependsOn: unknown[] = [issue.value]): void {
     if (this.isUnresolved(...dependsOn)) return;
-    this.found.push({ ...issue, path: this.propPath(issue.path) });
+    this.record({ ...issue, path: this.propPath(issue.path) });
   }
 
   /**
@@ -165,7 +176,17 @@ export class Validator {
 
   /** Records issues another check has already found, as they are (their paths are already the user's). */
   public include(issues: readonly ValidationIssue[]): void {
-    this.found.push(...issues);
+    issues.forEach((issue) => this.record(issue));
+  }
+
+  /**
+   * Keeps an issue unless the same one (path, value, allowed range, reason) is already kept: a value several parts
+   * share (a blueprint's tier, read by each of its servers) is one problem for the user, told once.
+   */
+  private record(issue: ValidationIssue): void {
+    const key = issueKey(issue);
+    if (this.found.some((found) => issueKey(found) === key)) return;
+    this.found.push(issue);
   }
 
   /** Checks a whole number in `[min, max]`; `undefined` passes (optional props). Returns whether it passed. */

@@ -54,9 +54,15 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
     description: plan.descriptions.drillExecutionRole,
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
   }, child);
+  // The execution role, and only it, reads the identity that decrypts the fleet's dumps.
+  const identitySecretArn = drills.identityEnvironmentVariable ? props.encryption?.identitySecretArn : undefined;
   new iam.RolePolicy(`${name}-drill-execution-policy`, {
     role: executionRole.id,
-    policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` }]),
+    policy: policyDocument([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` },
+      ...(identitySecretArn !== undefined
+        ? [{ Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: identitySecretArn }] : []),
+    ]),
   }, child);
 
   const checkFiles = [...drills.checkFiles];
@@ -89,6 +95,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
           command: ['pg-backup', '--help'],
           dependsOn: [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }, { containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }],
           mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }],
+          ...(identitySecretArn !== undefined ? { secrets: [{ name: drills.identityEnvironmentVariable, valueFrom: identitySecretArn }] } : {}),
           logConfiguration: logging('verify'),
         },
       ]),

@@ -85,6 +85,8 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
           options: { 'awslogs-group': fleet.logGroupName, 'awslogs-region': fleet.environment.region, 'awslogs-stream-prefix': `dump-${major}` },
         },
         stopTimeout: plan.dumpTask.stopTimeoutSeconds,
+        ...(Object.keys(plan.dumpTask.environment).length > 0
+          ? { environment: Object.entries(plan.dumpTask.environment).map(([variable, value]) => ({ name: variable, value })) } : {}),
       }]),
     }, child));
   }
@@ -208,7 +210,7 @@ function runbookOf(fleet: BlueprintFleetInfrastructure, server: BlueprintServerP
   const managed = fleet.props.databases[server.index].managedDatabase;
   return pulumi.all([fleet.backupBucket.bucketName, fleet.environment.region, fleet.notificationTopicArn, managed?.identifier])
     .apply(([bucket, region, topic, identifier]) => {
-      const markdown = blueprintDatabaseRunbook(server, databaseName, {
+      const markdown = blueprintDatabaseRunbook(fleet.plan, server, databaseName, {
         bucket,
         region,
         managedDatabase: managed && identifier !== undefined

@@ -2,7 +2,7 @@ import type * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { EcsClusterReference } from './pg-dump-source';
+import { DumpEncryption, EcsClusterReference } from './pg-dump-source';
 import { PostgresDatabase } from './postgres-database';
 import { BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../../core/aws/postgres-backup-blueprint';
 import { BackupPolicy } from '../../core/policy/policy';
@@ -33,6 +33,12 @@ export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOpt
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The servers and their databases. */
   readonly databases: BlueprintServer[];
+  /**
+   * Encrypt every dump of the fleet with age to `recipients` (after compression); `identitySecretArn` (required when a
+   * tier drills) is read only by the fleet's restore drills, never by a dump or prune task.
+   * @default - not encrypted (the bucket's KMS encryption only)
+   */
+  readonly encryption?: DumpEncryption;
   /**
    * The runner image (`runner-image/Dockerfile` built with each server's PostgreSQL major): one image for every
    * major, or a function from the major to its image. Pulumi has no asset build here: see `runnerImageBuild`.

@@ -12,6 +12,7 @@ import { BLUEPRINT_SERVER_DIMENSION, BlueprintFleetInfrastructure } from './blue
 import { createFleetBackupPlans } from './blueprint-fleet-backup-plans';
 import { createFleetDrills } from './blueprint-fleet-drills';
 import { createFleetDumps } from './blueprint-fleet-dumps';
+import { createFleetPrune, createFleetPruneRole } from './blueprint-fleet-prune';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
@@ -98,6 +99,10 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   public readonly costEstimates: ReadonlyMap<string, CostEstimate>;
   /** The CloudWatch namespace of the metrics. */
   public readonly metricNamespace: string;
+  /** The prune task definition, whose role alone may delete dumps (when a server's dumps have a retention policy). */
+  public readonly pruneTaskDefinition?: ecs.TaskDefinition;
+  /** One prune schedule per database whose dumps have a retention policy. */
+  public readonly pruneSchedules: readonly scheduler.Schedule[];
 
   /** What this component creates, as core decided it. */
   public readonly plan: PostgresBackupBlueprintPlan;
@@ -113,6 +118,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
       region: new pulumi.Config('aws').get('region'),
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
       check: (validator) => checkLogRetentionDays(validator, 'logRetentionDays', props.logRetentionDays),
+      identitySecret: { given: props.encryption?.identitySecretArn !== undefined, path: 'encryption.identitySecretArn' },
     });
     this.plan = plan;
     this.prefix = plan.prefix;
@@ -121,7 +127,11 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
 
     const environment = awsEnvironment(this);
     const child = { parent: this };
+    // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
+    const pruneRole = createFleetPruneRole(name, plan, this);
     this.backupBucket = new BackupBucket(`${name}-backups`, {
+      pruneRoleArn: pruneRole?.arn,
+      replication: plan.replication,
       bucketName: props.bucketName,
       lifecycleRules: [...plan.lifecycleRules],
       objectLock: plan.lock,
@@ -165,6 +175,9 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     this.dumpTaskDefinitions = dumps.taskDefinitions;
     this.databases = dumps.databases;
     this.costEstimates = dumps.costEstimates;
+    const prune = pruneRole && createFleetPrune(fleet, pruneRole);
+    this.pruneTaskDefinition = prune?.taskDefinition;
+    this.pruneSchedules = prune?.schedules ?? [];
     this.runbooks = Object.fromEntries(dumps.databases.map((database) => [database.label, database.runbook]));
     for (const [serverId, estimate] of dumps.costEstimates) {
       void pulumi.log.info(`${serverId}: estimated backup storage ${estimate.totalMonthlyUsd.toFixed(2)} USD a month (${estimate.summary})`, this);
@@ -177,6 +190,8 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     this.drillSchedules = drills?.schedules ?? [];
     this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
       'dead-letter-queue': deadLetterQueue.name,
+      'backup-bucket': this.bucketName,
+      ...this.backupBucket.replicationMetricResources(),
       ...(drills ? { 'state-machine': drills.stateMachine.arn } : {}),
     });
 

@@ -1,0 +1,76 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { renderPlannedAlarms } from './planned-alarms';
+import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
+import { createPlannedTaskDefinition } from './planned-tasks';
+import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
+
+/** What the fleet's pruning is made of. */
+export interface BlueprintFleetPrune {
+  /** The one prune task definition of the fleet. */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** One schedule per database whose dumps have a retention policy. */
+  readonly schedules: scheduler.Schedule[];
+}
+
+/**
+ * The prune task definition of a fleet whose dumps have a retention policy, created before the bucket, whose policy
+ * lets its role (and only it) delete: a small task with no database access.
+ */
+export function createFleetPruneTaskDefinition(fleet: Pick<BlueprintFleetInfrastructure, 'plan' | 'scope'>): ecs.FargateTaskDefinition | undefined {
+  return fleet.plan.prune && createPlannedTaskDefinition(fleet.scope, 'PruneTask', fleet.plan.prune.task);
+}
+
+/**
+ * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
+ * nothing else), per server with a retention policy a schedule per database running `pg-backup prune` of that
+ * database's folder, and an alarm per database on a failed or halted prune; a prune task that dies is notified.
+ */
+export function createFleetPrune(
+  fleet: BlueprintFleetInfrastructure, taskDefinition: ecs.FargateTaskDefinition, securityGroup: ec2.ISecurityGroup,
+): BlueprintFleetPrune {
+  const { plan, scope } = fleet;
+  const prune = plan.prune!;
+  taskDefinition.addContainer(BLUEPRINT_RUNNER_CONTAINER_NAME, {
+    // pg-backup prune calls no PostgreSQL tool: any major's image serves.
+    image: fleet.image(plan.majors[0]),
+    // Every run overrides the command; run without one, the task only prints the usage.
+    command: ['--help'],
+    logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: prune.task.logStreamPrefix }),
+  });
+  fleet.backupBucket.grantPruneBackups(taskDefinition.taskRole, plan.prefix);
+  acknowledgeWildcards(taskDefinition.taskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(plan.prefix), 'prune')]);
+  acknowledgeImagePull(taskDefinition);
+  const scheduleRole = createScheduleRole(scope, prune.descriptions.scheduleRole, 'PruneScheduleRole');
+  acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(fleet.cluster, taskDefinition)]);
+
+  const schedules: scheduler.Schedule[] = [];
+  for (const server of plan.servers) {
+    if (!server.prune) continue;
+    const location = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
+    schedules.push(...renderPlannedTaskSchedules(scope, `PruneSchedule-${server.id}-`, server.prune.schedule, {
+      cluster: fleet.cluster,
+      taskDefinition,
+      securityGroup,
+      vpcSubnets: fleet.subnets,
+      role: scheduleRole,
+      deadLetterQueue: fleet.deadLetterQueue,
+      retryAttempts: 3,
+      maxEventAgeSeconds: 3600,
+      containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
+      command: (database) => blueprintPruneCommand(plan, server, database, location),
+    }));
+    renderPlannedAlarms(scope, server.prune.alarms, fleet.notificationTopic);
+  }
+  notifyWhenTaskFails(scope, 'PruneTaskFailedRule', {
+    description: prune.descriptions.taskFailedRule,
+    subject: prune.taskFailureSubject,
+    taskDefinitionArns: [taskDefinition.taskDefinitionArn],
+    topic: fleet.notificationTopic,
+    namesStarter: true,
+  });
+  return { taskDefinition, schedules };
+}

@@ -1,0 +1,96 @@
+import * as ecs from '@pulumi/aws/ecs';
+import * as iam from '@pulumi/aws/iam';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as pulumi from '@pulumi/pulumi';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { createPlannedAlarms } from './metric-alarm';
+import { createPlannedTaskSchedules } from './planned-task-schedules';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { grantStatements, policyDocument } from './policy-document';
+import { createSchedulerRole } from './scheduler-role';
+import { notifyWhenTasksFail } from './task-failure-notification';
+import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
+
+/** What the fleet's pruning is made of. */
+export interface BlueprintFleetPrune {
+  /** The one prune task definition of the fleet. */
+  readonly taskDefinition: ecs.TaskDefinition;
+  /** One schedule per database whose dumps have a retention policy. */
+  readonly schedules: scheduler.Schedule[];
+}
+
+/**
+ * The role of the fleet's prune task, created before the bucket, whose policy lets it (and only it) delete; none when
+ * no server's dumps have a retention policy.
+ */
+export function createFleetPruneRole(name: string, plan: PostgresBackupBlueprintPlan, parent: pulumi.Resource): iam.Role | undefined {
+  return plan.prune && createTaskRole(`${name}-prune-role`, plan.prune.descriptions.taskRole, parent);
+}
+
+/**
+ * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
+ * nothing else; its execution role writes its logs), per server with a retention policy a schedule per database
+ * running `pg-backup prune` of that database's folder, an alarm per database on a failed or halted prune, and a
+ * notification when a prune task dies.
+ */
+export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole: iam.Role): BlueprintFleetPrune {
+  const { name, parent, props, plan } = fleet;
+  const prune = plan.prune!;
+  const child = { parent };
+  new iam.RolePolicy(`${name}-prune-policy`, { role: pruneRole.id, policy: policyDocument(fleet.backupBucket.pruneStatements(plan.prefix)) }, child);
+  const executionRole = createTaskRole(`${name}-prune-execution-role`, prune.descriptions.executionRole, parent);
+  new iam.RolePolicy(`${name}-prune-execution-policy`, {
+    role: executionRole.id,
+    policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` }]),
+  }, child);
+  const taskDefinition = createPlannedTaskDefinition(`${name}-prune-task`, {
+    family: `${name}-pg-backup-prune`,
+    size: prune.task,
+    taskRoleArn: pruneRole.arn,
+    executionRoleArn: executionRole.arn,
+    container: {
+      name: BLUEPRINT_RUNNER_CONTAINER_NAME,
+      // pg-backup prune calls no PostgreSQL tool: any major's image serves.
+      image: fleet.image(plan.majors[0]),
+      // Every run overrides the command; run without one, the task only prints the usage.
+      command: ['--help'],
+      logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: prune.task.logStreamPrefix },
+    },
+  }, parent);
+  const { partition, region, account } = fleet.environment;
+  const schedulerRole = createSchedulerRole(`${name}-prune`, parent, fleet.environment, grantStatements(SCHEDULED_TASK_IAM_ACTIONS, {
+    'ecs-task-roles': { resources: [pruneRole.arn, executionRole.arn], condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+    'ecs-task-definition': { resources: taskDefinition.arn },
+    'ecs-task': { resources: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${fleet.cluster.name}/*` },
+    'dead-letter-queue': { resources: fleet.deadLetterQueueArn },
+  }), prune.descriptions.scheduleRole);
+  const securityGroup = createTaskSecurityGroup(`${name}-prune-sg`, props.vpcId, prune.descriptions.securityGroup, parent);
+
+  const schedules: scheduler.Schedule[] = [];
+  for (const server of plan.servers) {
+    if (!server.prune) continue;
+    const location = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
+    schedules.push(...createPlannedTaskSchedules(`${name}-prune-${server.id}`, server.prune.schedule, {
+      clusterArn: fleet.cluster.arn,
+      taskDefinitionArn: taskDefinition.arn,
+      subnetIds: props.subnetIds,
+      securityGroupId: securityGroup.id,
+      roleArn: schedulerRole.arn,
+      deadLetterQueueArn: fleet.deadLetterQueueArn,
+      retryAttempts: 3,
+      maxEventAgeSeconds: 3600,
+      containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
+      command: (database) => location.apply((to) => blueprintPruneCommand(plan, server, database, to)),
+    }, parent));
+    createPlannedAlarms(name, [...server.prune.alarms], fleet.notificationTopicArn, parent);
+  }
+  notifyWhenTasksFail(`${name}-prune`, parent, {
+    description: prune.descriptions.taskFailedRule,
+    taskDefinitionArns: [taskDefinition.arn],
+    topicArn: fleet.notificationTopicArn,
+    subject: prune.taskFailureSubject,
+    namesStarter: true,
+  });
+  return { taskDefinition, schedules };
+}
