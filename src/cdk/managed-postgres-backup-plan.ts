@@ -98,6 +98,8 @@ export class ManagedPostgresBackupPlan extends Construct {
   public readonly backupRetentionDays: number;
   /** The vault lock of a created vault. */
   public readonly vaultLock?: ResolvedVaultLock;
+  /** The logically air-gapped vault every recovery point is copied to, when `airGappedCopy` is set. */
+  public readonly airGappedVault?: backup.CfnLogicallyAirGappedBackupVault;
   /** The plan's rules with their schedules, continuous backup excluded. */
   public readonly rules: readonly ResolvedBackupPlanRule[];
   /** The restore testing plan, selection and role, when `restoreTesting` is set. */
@@ -146,7 +148,17 @@ export class ManagedPostgresBackupPlan extends Construct {
 
     this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault });
     const copyVaults = plan.copies.map((copy, index) => backup.BackupVault.fromBackupVaultArn(this, `CopyVault${index}`, copy.vaultArn!));
-    addPlannedBackupRules(this.plan, plan.backupRules, copyVaults);
+    if (plan.airGappedVault) {
+      this.airGappedVault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
+        backupVaultName: plan.airGappedVault.name,
+        minRetentionDays: plan.airGappedVault.minRetentionDays,
+        maxRetentionDays: plan.airGappedVault.maxRetentionDays,
+      });
+      this.airGappedVault.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    }
+    const airGappedVault = this.airGappedVault
+      && backup.BackupVault.fromBackupVaultArn(this, 'AirGappedVaultReference', this.airGappedVault.attrBackupVaultArn);
+    addPlannedBackupRules(this.plan, plan.backupRules, copyVaults, airGappedVault);
     if (plan.notes.continuousCopies) Annotations.of(this).addInfo(plan.notes.continuousCopies);
     this.selection = this.plan.addSelection(plan.selection.name, {
       resources: [backup.BackupResource.fromArn(database.arn(this))],

@@ -7,9 +7,11 @@ import { ResolvedManagedSnapshotPolicy } from '../core/policy/defaults';
 
 /**
  * Adds core's planned rules to an AWS Backup plan, each copy going to the vault at the same position in
- * `copyVaults` (the destinations of the plan's copies, in their order).
+ * `copyVaults` (the destinations of the plan's copies, in their order), an air-gapped copy to `airGappedVault`.
  */
-export function addPlannedBackupRules(plan: backup.BackupPlan, rules: readonly BackupRulePlan[], copyVaults: readonly backup.IBackupVault[]): void {
+export function addPlannedBackupRules(
+  plan: backup.BackupPlan, rules: readonly BackupRulePlan[], copyVaults: readonly backup.IBackupVault[], airGappedVault?: backup.IBackupVault,
+): void {
   for (const rule of rules) {
     plan.addRule(new backup.BackupPlanRule({
       ruleName: rule.name,
@@ -18,7 +20,7 @@ export function addPlannedBackupRules(plan: backup.BackupPlan, rules: readonly B
       deleteAfter: Duration.days(rule.deleteAfterDays),
       moveToColdStorageAfter: rule.moveToColdStorageAfterDays === undefined ? undefined : Duration.days(rule.moveToColdStorageAfterDays),
       copyActions: rule.copies.map((copy, index) => ({
-        destinationBackupVault: copyVaults[index],
+        destinationBackupVault: copy.airGapped ? airGappedVault! : copyVaults[index],
         deleteAfter: Duration.days(copy.deleteAfterDays),
       })),
     }));

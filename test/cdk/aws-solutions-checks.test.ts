@@ -242,6 +242,14 @@ const configurations: Configuration[] = [
       restoreTesting: { recoveryPoint: 'random', dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-0123456789abcdef0'] },
     })];
   }],
+  ['ManagedPostgresBackupPlan of an RDS instance copying every recovery point into a logically air-gapped vault', (app) => {
+    const stack = new UserStack(app, 'User');
+    return [new ManagedPostgresBackupPlan(stack, 'Backups', {
+      database: ManagedPostgresDatabase.fromInstance(stack.instance()),
+      backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }], continuousBackupRetentionDays: 14 },
+      airGappedCopy: { retentionDays: 90 },
+    })];
+  }],
   ['ManagedPostgresBackupPlan of an RDS instance with restore testing validated by pg-backup check, writing its drill results', (app) => {
     const stack = new UserStack(app, 'User');
     const results = new s3.Bucket(stack, 'DrillResults', {

@@ -10,10 +10,15 @@ export const BACKUP_SELECTION_MANAGED_POLICY = 'service-role/AWSBackupServiceRol
 
 /** A copy of every recovery point of a rule into another vault. */
 export interface BackupCopyActionPlan {
-  /** ARN of the destination vault. */
-  readonly vaultArn: string;
+  /** ARN of the destination vault; none for the plan's logically air-gapped vault, whose ARN the front end knows. */
+  readonly vaultArn?: string;
   /** Days the copy is kept. */
   readonly deleteAfterDays: number;
+  /**
+   * Whether the copy goes to the plan's logically air-gapped vault.
+   * @default false
+   */
+  readonly airGapped?: boolean;
 }
 
 /** One rule of an AWS Backup plan, as both front ends render it. */
@@ -38,17 +43,23 @@ export interface BackupRulePlan {
 /**
  * The rules of an AWS Backup plan for a resolved plan policy: one rule per scheduled rule (retention, cold storage),
  * then continuous backup (point-in-time recovery) on the first rule's schedule, each copying every recovery point to
- * the `copies`' vaults.
+ * the `copies`' vaults and, with `airGapped`, last to the plan's logically air-gapped vault (kept `retentionDays`, or
+ * as long as the rule keeps its own).
  */
-export function planBackupRules(plan: ResolvedBackupPlanPolicy, copies: readonly CopyPolicy[]): BackupRulePlan[] {
-  const copyActions = copies.map((copy) => ({ vaultArn: copy.vaultArn!, deleteAfterDays: copy.retentionDays }));
+export function planBackupRules(
+  plan: ResolvedBackupPlanPolicy, copies: readonly CopyPolicy[], airGapped?: { readonly retentionDays?: number },
+): BackupRulePlan[] {
+  const copyActions = (ruleRetentionDays: number): BackupCopyActionPlan[] => [
+    ...copies.map((copy) => ({ vaultArn: copy.vaultArn!, deleteAfterDays: copy.retentionDays })),
+    ...(airGapped ? [{ airGapped: true, deleteAfterDays: airGapped.retentionDays ?? ruleRetentionDays }] : []),
+  ];
   const rules: BackupRulePlan[] = plan.rules.map((rule, index) => ({
     name: rule.name,
     scheduleExpression: renderAwsBackupSchedule(rule.schedule, `backupPlan.rules[${index}].schedule`),
     deleteAfterDays: rule.retentionDays,
     moveToColdStorageAfterDays: rule.moveToColdStorageAfterDays,
     continuous: false,
-    copies: copyActions,
+    copies: copyActions(rule.retentionDays),
   }));
   if (plan.continuousBackupRetentionDays === undefined) return rules;
   return [...rules, {
@@ -56,6 +67,6 @@ export function planBackupRules(plan: ResolvedBackupPlanPolicy, copies: readonly
     scheduleExpression: renderAwsBackupSchedule(plan.rules[0]?.schedule ?? defaultBackupPlanSchedule('daily')),
     deleteAfterDays: plan.continuousBackupRetentionDays,
     continuous: true,
-    copies: copyActions,
+    copies: copyActions(plan.continuousBackupRetentionDays),
   }];
 }

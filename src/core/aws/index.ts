@@ -18,6 +18,7 @@ export * from './backup-plan-rules';
 export * from './managed-postgres-database';
 export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
+export * from './air-gapped-vault';
 export * from './restore-testing';
 export * from './restore-testing-validation';
 export * from './self-hosted-pitr-archive';

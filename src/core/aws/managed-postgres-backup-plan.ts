@@ -1,3 +1,4 @@
+import { AirGappedCopyOptions, AirGappedVaultPlan, checkAirGappedCopyOptions, planAirGappedVault } from './air-gapped-vault';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from './alarm-plan';
 import { BackupRulePlan, planBackupRules } from './backup-plan-rules';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
@@ -49,6 +50,13 @@ export interface ManagedPostgresBackupPlanOptions {
    * @default - no copies
    */
   readonly copies?: CopyPolicy[];
+  /**
+   * Copies of every recovery point into a logically air-gapped vault the plan creates (AWS Backup locks it in compliance
+   * mode and encrypts it with a key AWS owns), kept `retentionDays` or as long as each rule keeps its own, within the
+   * vault's retention range.
+   * @default - no air-gapped copy
+   */
+  readonly airGappedCopy?: AirGappedCopyOptions;
   /**
    * Vault lock: `days` is its minimum retention (at most every rule's retention); `mode` is `governance` unless
    * `compliance` is asked for explicitly, because a compliance lock can never be removed once its grace time passed.
@@ -151,6 +159,8 @@ export interface ManagedPostgresBackupPlanPlan {
   readonly copyAccounts: readonly string[];
   /** The lock of a created vault. */
   readonly vaultLock?: ResolvedVaultLock;
+  /** The logically air-gapped vault copies go to, when `airGappedCopy` is set. */
+  readonly airGappedVault?: AirGappedVaultPlan;
   /** The selection of the database and its role. */
   readonly selection: { readonly name: string; readonly roleDescription: string };
   /** Restore testing of the database's recovery points, when asked for. */
@@ -226,6 +236,7 @@ export function checkManagedPostgresBackupPlanOptions(
   validator.integer('maxRestorableTimeLagMinutes', options.maxRestorableTimeLagMinutes, 5, 1440, 'minutes');
   validator.integer('restorableTimeCheckIntervalMinutes', options.restorableTimeCheckIntervalMinutes, 1, 60, 'minutes');
   checkRestoreTestingOptions(validator, options.restoreTesting, facts.kind, facts.restoreValidation);
+  checkAirGappedCopyOptions(validator, options.airGappedCopy, backupPlan);
 }
 
 /**
@@ -262,10 +273,11 @@ export function planManagedPostgresBackupPlan(
     backupRetentionDays: resolved.managedSnapshots!.backupRetentionDays,
     rpoHours,
     rules: backupPlan.rules,
-    backupRules: planBackupRules(backupPlan, resolved.copies),
+    backupRules: planBackupRules(backupPlan, resolved.copies, options.airGappedCopy),
     copies: resolved.copies,
     copyAccounts,
     vaultLock,
+    airGappedVault: options.airGappedCopy && planAirGappedVault(options.airGappedCopy, backupPlan, facts.name ?? 'postgres-backup'),
     restoreTesting: options.restoreTesting && planRestoreTesting(
       options.restoreTesting, facts.kind, continuous !== undefined, facts.name ?? 'postgres_backup', facts.restoreValidation, options.metricNamespace,
     ),
@@ -279,7 +291,7 @@ export function planManagedPostgresBackupPlan(
     }),
     logRetentionDays: DEFAULT_MANAGED_BACKUP_LOG_RETENTION_DAYS,
     notes: {
-      continuousCopies: continuous !== undefined && resolved.copies.length > 0
+      continuousCopies: continuous !== undefined && (resolved.copies.length > 0 || options.airGappedCopy !== undefined)
         ? 'Copies of continuous backups are snapshots: the copies restore to the time they were taken, without point-in-time recovery.'
         : undefined,
       copyKey: copyAccounts.length > 0
@@ -289,7 +301,10 @@ export function planManagedPostgresBackupPlan(
     },
     protection: {
       schedule: schedules.join('; '),
-      copies: resolved.copies.map((copy) => copy.destination === 'region' ? `region ${copy.region}` : `account ${copy.account}`),
+      copies: [
+        ...resolved.copies.map((copy) => copy.destination === 'region' ? `region ${copy.region}` : `account ${copy.account}`),
+        ...(options.airGappedCopy ? ['logically air-gapped vault'] : []),
+      ],
       vaultLock: vaultLock ? `${vaultLock.mode} ${vaultLock.minRetentionDays} days` : undefined,
     },
   };

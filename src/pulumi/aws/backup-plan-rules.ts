@@ -6,8 +6,13 @@ import { CopyPolicy } from '../../core/policy/policy';
 
 export { CONTINUOUS_BACKUP_RULE_NAME } from '../../core/aws/backup-plan-rules';
 
-/** Core's planned rules of an AWS Backup plan as `aws.backup.Plan` rules writing to `targetVaultName`. */
-export function renderBackupRules(rules: readonly BackupRulePlan[], targetVaultName: pulumi.Input<string>): inputs.backup.PlanRule[] {
+/**
+ * Core's planned rules of an AWS Backup plan as `aws.backup.Plan` rules writing to `targetVaultName`, an air-gapped
+ * copy going to `airGappedVaultArn`.
+ */
+export function renderBackupRules(
+  rules: readonly BackupRulePlan[], targetVaultName: pulumi.Input<string>, airGappedVaultArn?: pulumi.Input<string>,
+): inputs.backup.PlanRule[] {
   return rules.map((rule) => ({
     ruleName: rule.name,
     targetVaultName,
@@ -17,7 +22,10 @@ export function renderBackupRules(rules: readonly BackupRulePlan[], targetVaultN
       deleteAfter: rule.deleteAfterDays,
       ...(rule.moveToColdStorageAfterDays !== undefined ? { coldStorageAfter: rule.moveToColdStorageAfterDays } : {}),
     },
-    copyActions: rule.copies.map((copy) => ({ destinationVaultArn: copy.vaultArn, lifecycle: { deleteAfter: copy.deleteAfterDays } })),
+    copyActions: rule.copies.map((copy) => ({
+      destinationVaultArn: copy.airGapped ? airGappedVaultArn! : copy.vaultArn!,
+      lifecycle: { deleteAfter: copy.deleteAfterDays },
+    })),
   }));
 }
 

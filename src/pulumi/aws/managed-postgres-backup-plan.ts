@@ -99,6 +99,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   public readonly backupRetentionDays: pulumi.Output<number>;
   /** The vault lock of a created vault. */
   public readonly vaultLock?: ResolvedVaultLock;
+  /** The logically air-gapped vault every recovery point is copied to, when `airGappedCopy` is set. */
+  public readonly airGappedVault?: backup.LogicallyAirGappedVault;
   /** The plan's rules with their schedules, continuous backup excluded. */
   public readonly rules: readonly ResolvedBackupPlanRule[];
   /** The restore testing plan, selection and role (and the validation of each test), when `restoreTesting` is set. */
@@ -151,10 +153,17 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     }
 
     if (plan.notes.continuousCopies) void pulumi.log.info(plan.notes.continuousCopies, this);
+    if (plan.airGappedVault) {
+      this.airGappedVault = new backup.LogicallyAirGappedVault(`${name}-air-gapped-vault`, {
+        name: plan.airGappedVault.name,
+        minRetentionDays: plan.airGappedVault.minRetentionDays,
+        maxRetentionDays: plan.airGappedVault.maxRetentionDays,
+      }, { parent: this, retainOnDelete: props.retainOnDelete ?? true });
+    }
     this.plan = new backup.Plan(`${name}-plan`, {
       // Created only once the database's facts pass the checks.
       name: checkedFacts.apply(() => name),
-      rules: renderBackupRules(plan.backupRules, this.vaultName),
+      rules: renderBackupRules(plan.backupRules, this.vaultName, this.airGappedVault?.arn),
     }, { parent: this });
 
     const selectionRole = new iam.Role(`${name}-selection-role`, {

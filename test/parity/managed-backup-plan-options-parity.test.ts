@@ -12,8 +12,16 @@ import { AwsMockEngine, installAwsMocks, valueOf } from '../pulumi/aws/aws-mocks
 
 /** The one restore testing both front ends are given: a random recovery point of two weeks, validated by two checks, results beside the dumps. */
 const RESTORE_TESTING = { recoveryPoint: 'random' as const, selectionWindowDays: 14, validationWindowHours: 2, dbSubnetGroupName: 'isolated' };
-const VALIDATION = { databaseName: 'orders', rowCounts: [{ table: 'public.orders', min: 1 }], checks: ['select count(*) > 0 from orders'], checksTimeoutMinutes: 45 };
+const VALIDATION = {
+  databaseName: 'orders', rowCounts: [{ table: 'public.orders', min: 1 }], checks: ['select count(*) > 0 from orders'], checksTimeoutMinutes: 45,
+};
 const RESULTS_BUCKET = 'orders-backups-parity';
+/** Daily and monthly rules and continuous backup, each copied into a logically air-gapped vault. */
+const BACKUP_PLAN = {
+  rules: [{ name: 'daily', frequency: 'daily' as const, retentionDays: 35 }, { name: 'monthly', frequency: 'monthly' as const, retentionDays: 365 }],
+  continuousBackupRetentionDays: 14,
+};
+const AIR_GAPPED_COPY = { vaultName: 'orders-air-gapped', maxRetentionDays: 3650 };
 const RUNNER_IMAGE = 'example.com/pg-backup:16';
 
 const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
@@ -25,6 +33,8 @@ beforeAll(async () => {
   const { stack, vpc, instance } = databaseStack();
   new cdk.ManagedPostgresBackupPlan(stack, 'Plan', {
     database: cdk.ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'orders' }),
+    backupPlan: BACKUP_PLAN,
+    airGappedCopy: AIR_GAPPED_COPY,
     restoreTesting: {
       ...RESTORE_TESTING,
       validation: {
@@ -48,6 +58,8 @@ beforeAll(async () => {
   });
   const plan = new pulumiAws.ManagedPostgresBackupPlan('plan', {
     database: pulumiAws.ManagedPostgresDatabase.fromInstance(database),
+    backupPlan: BACKUP_PLAN,
+    airGappedCopy: AIR_GAPPED_COPY,
     restoreTesting: {
       ...RESTORE_TESTING,
       validation: {
@@ -63,7 +75,8 @@ beforeAll(async () => {
   });
   const validation = plan.restoreTesting!.validation!;
   await Promise.all([
-    valueOf(plan.urn), valueOf(plan.restoreTesting!.selection.id), valueOf(validation.definition), valueOf(validation.stateMachine.arn),
+    valueOf(plan.urn), valueOf(plan.restoreTesting!.selection.id), valueOf(plan.plan.arn), valueOf(plan.airGappedVault!.arn),
+    valueOf(validation.definition), valueOf(validation.stateMachine.arn),
     valueOf(validation.taskDefinition.arn), ...validation.alarms.map((alarm) => valueOf(alarm.arn)),
     ...plan.monitoring.alarms.map((alarm) => valueOf(alarm.arn)),
   ]);
@@ -181,6 +194,32 @@ describe('Restore testing validation of ManagedPostgresBackupPlan: CDK and Pulum
     expect(cdkAlarms.map((alarm) => alarm.description)).toEqual([
       'A restore test of the RDS instance failed its validation: the restored database could not be checked, or its checks failed',
       'EventBridge could not start the validation of a restore test of the RDS instance',
+    ]);
+  });
+});
+
+describe('Copies into a logically air-gapped vault of ManagedPostgresBackupPlan: CDK and Pulumi', () => {
+  test('both create the same vault with the same retention range', () => {
+    const cdkVault = cfnOne('AWS::Backup::LogicallyAirGappedBackupVault', 'PlanAirGappedVault').properties;
+    const pulumiVault = pulumiInputs('aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault', 'plan-air-gapped-vault');
+    expect({ name: pulumiVault.name, min: pulumiVault.minRetentionDays, max: pulumiVault.maxRetentionDays })
+      .toEqual({ name: cdkVault.BackupVaultName, min: cdkVault.MinRetentionDays, max: cdkVault.MaxRetentionDays });
+    expect(cdkVault).toEqual({ BackupVaultName: 'orders-air-gapped', MinRetentionDays: 14, MaxRetentionDays: 3650 });
+  });
+
+  test('every rule, continuous backup included, copies into it with the same retention', () => {
+    const cdkRules = fromCloudFormation(cfnOne('AWS::Backup::BackupPlan', '').properties.BackupPlan.BackupPlanRule).map((rule: any) => ({
+      rule: rule.RuleName,
+      copies: rule.CopyActions.map((copy: any) => ({ to: copy.DestinationBackupVaultArn, days: copy.Lifecycle.DeleteAfterDays })),
+    }));
+    const pulumiRules = pulumiInputs('aws:backup/plan:Plan', 'plan-plan').rules.map((rule: any) => ({
+      rule: rule.ruleName, copies: rule.copyActions.map((copy: any) => ({ to: copy.destinationVaultArn, days: copy.lifecycle.deleteAfter })),
+    }));
+    expect(pulumiRules).toEqual(cdkRules);
+    expect(cdkRules).toEqual([
+      { rule: 'daily', copies: [{ to: '<ref>', days: 35 }] },
+      { rule: 'monthly', copies: [{ to: '<ref>', days: 365 }] },
+      { rule: 'continuous', copies: [{ to: '<ref>', days: 14 }] },
     ]);
   });
 });
