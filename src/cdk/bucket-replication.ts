@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantPlannedActions } from './planned-grants';
 import { acknowledgeWildcards } from './reviewed-findings';
-import { BucketReplicationPlan, renderS3ReplicationConfiguration } from '../core/aws/bucket-replication';
+import { BucketReplicationPlan, renderS3ReplicationConfiguration, replicaKeyGrantScope } from '../core/aws/bucket-replication';
 
 /** The offsite copy of a bucket, as rendered. */
 export interface RenderedBucketReplication {
@@ -23,7 +23,10 @@ export interface RenderedBucketReplication {
 export function renderBucketReplication(
   scope: Construct, id: string, bucket: s3.Bucket, encryptionKey: kms.IKey, plan: BucketReplicationPlan,
 ): RenderedBucketReplication {
-  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'), description: plan.roleDescription });
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'), description: plan.roleDescription, roleName: plan.roleName,
+  });
+  const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
   const sourceObjects = bucket.arnForObjects('*');
   const replicaObjects = `${plan.destinationBucketArn}/*`;
   grantPlannedActions(role, plan.roleGrants, {
@@ -31,7 +34,7 @@ export function renderBucketReplication(
     'replication-source-objects': { resources: [sourceObjects] },
     'replication-source-key': { key: encryptionKey },
     'replication-destination-objects': { resources: [replicaObjects] },
-    'replication-destination-key': { resources: [plan.replicaKmsKeyArn] },
+    'replication-destination-key': { resources: replicaKey.resources, conditions: replicaKey.condition },
   }, 'BucketReplication');
   const actionsOn = (kind: string) => plan.roleGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions);
   acknowledgeWildcards(role, [
@@ -45,6 +48,12 @@ export function renderBucketReplication(
       actions: actionsOn('replication-destination-objects'),
       reason: 'S3 replication writes the replica of every object into the offsite bucket under the same new key; it may never delete there.',
     },
+    ...replicaKey.resources.filter((resource) => resource.endsWith(':key/*')).map((resource) => ({
+      resource,
+      actions: actionsOn('replication-destination-key'),
+      reason: 'The replica key is named by its alias (a physical name another region can know); IAM matches KMS actions against key ARNs, '
+        + 'so the grant is on the keys of that account and region carrying the alias (kms:ResourceAliases), which is one key.',
+    })),
   ]);
   (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ReplicationConfiguration', renderS3ReplicationConfiguration(plan, role.roleArn));
   return { role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './backup-bucket';
+export * from './offsite-backup-bucket';
 export * from './backup-dashboard';
 export * from './backup-notifications';
 export * from './cdk-validation';

@@ -13,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
-  BackupDashboard, ManagedPostgresBackupPlan, ManagedPostgresDatabase, PgDumpLocation, PostgresBackupBlueprint, PostgresDatabase,
+  BackupDashboard, ManagedPostgresBackupPlan, ManagedPostgresDatabase, OffsiteBackupBucket, PgDumpLocation, PostgresBackupBlueprint, PostgresDatabase,
   RequirePostgresBackups, ScheduledPgDump, SelfHostedPitrArchive, SnapshotRestoreDrill, VerifyRestore,
 } from '../../src/cdk';
 import { BackupTier } from '../../src/core';
@@ -381,6 +381,29 @@ const configurations: Configuration[] = [
         clusterName: 'orders',
         postgresMajorVersion: 15,
         replication: { destinationBucketArn: 'arn:aws:s3:::orders-wal-offsite', replicaKmsKeyArn, destinationAccount: '210987654321' },
+      }),
+    ];
+  }],
+  ['OffsiteBackupBucket with Object Lock in another region, and the dump and WAL buckets replicated into it by one line each', (app) => {
+    const offsiteStack = new Stack(app, 'Offsite', { env: { account: ENV.account, region: 'eu-central-1' } });
+    const offsite = new OffsiteBackupBucket(offsiteStack, 'Offsite', {
+      bucketName: 'acme-pg-backups-offsite-eu-central-1',
+      replicationRoleNames: ['shop-dumps-replication', 'orders-wal-replication'],
+      objectLock: { mode: 'compliance', days: 30 },
+      expirationDays: 400,
+    });
+    const stack = new UserStack(app, 'User');
+    return [
+      offsite,
+      new ScheduledPgDump(stack, 'NightlyDump', {
+        vpc: stack.vpc,
+        database: PostgresDatabase.fromInstance(stack.instance()),
+        databaseNames: ['shop'],
+        objectLock: { mode: 'governance', days: 14 },
+        replication: offsite.replicationFor('shop-dumps-replication'),
+      }),
+      new SelfHostedPitrArchive(stack, 'OrdersArchive', {
+        clusterName: 'orders', postgresMajorVersion: 15, replication: offsite.replicationFor('orders-wal-replication'),
       }),
     ];
   }],

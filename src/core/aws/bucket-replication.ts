@@ -6,6 +6,7 @@ import { AlarmPlan, MetricPlan } from './alarm-plan';
 import { IamActionGroup } from './iam-action-groups';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
+import { ImmutabilityPolicy } from '../policy/policy';
 import { Validator } from '../policy/validation';
 
 /**
@@ -44,6 +45,20 @@ export interface BucketReplicationOptions {
    * @default 15 (the Replication Time Control promise)
    */
   readonly latencyAlarmMinutes?: number;
+  /**
+   * The destination bucket's Object Lock (its default retention). Required when the source has Object Lock: S3
+   * replicates locked objects only into a bucket with Object Lock, and the offsite copy must stay write-once at least
+   * as long, in a mode at least as strict (compliance is stricter than governance). An `OffsiteBackupBucket`'s
+   * `replicationFor()` sets it.
+   * @default - the destination has no Object Lock (refused when the source has one)
+   */
+  readonly destinationObjectLock?: ImmutabilityPolicy;
+  /**
+   * Physical name of the replication role, so that a destination in another stack, region or account can name it in
+   * its bucket and key policies (an `OffsiteBackupBucket`'s `replicationRoleNames`) without a cross-stack reference.
+   * @default - a generated name
+   */
+  readonly roleName?: string;
 }
 
 /** The rule id of the offsite copy in the bucket's replication configuration and in the metrics' `RuleId`. */
@@ -56,6 +71,21 @@ export const MAX_REPLICATION_LATENCY_ALARM_MINUTES = 1440;
 const S3_BUCKET_ARN = /^arn:aws(-[a-z]+)*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** What `replicaKmsKeyArn` may be: a key or alias ARN with its region and account. */
 const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/;
+/** What `roleName` may be: an IAM role name. */
+export const IAM_ROLE_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
+
+/**
+ * Where the replication role may use the replica key. IAM authorizes a KMS action against the key's ARN, never an
+ * alias's, so a key given by alias ARN is granted on the keys of its account and region that carry that alias
+ * (`kms:ResourceAliases`); a key ARN is granted as it is.
+ */
+export function replicaKeyGrantScope(
+  replicaKmsKeyArn: string,
+): { readonly resources: string[]; readonly condition?: Record<string, Record<string, string>> } {
+  const alias = /^(arn:[^:]+:kms:[^:]+:\d{12}):(alias\/.+)$/.exec(replicaKmsKeyArn);
+  if (!alias) return { resources: [replicaKmsKeyArn] };
+  return { resources: [`${alias[1]}:key/*`], condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias[2] } } };
+}
 
 /** The resources the replication role acts on. */
 export type ReplicationResourceKind =
@@ -122,6 +152,11 @@ export interface BucketReplicationPlan {
   readonly roleGrants: readonly IamActionGroup<ReplicationResourceKind>[];
   /** Description of the replication role. */
   readonly roleDescription: string;
+  /**
+   * Physical name of the replication role.
+   * @default - a generated name
+   */
+  readonly roleName?: string;
   /** The lifecycle of a destination created for it: the source's expiries, so replicas are kept as long as the source keeps them. */
   readonly destinationLifecycleRules: readonly LifecycleRule[];
   /** Failed replication and late replication. */
@@ -140,6 +175,55 @@ export interface ReplicatedBucket {
   readonly sourceBucket: string;
   /** Prefix of the alarm ids (`Replication…Alarm`) and names (`replication-…`), when a construct has several replicated buckets. */
   readonly alarmPrefix?: { readonly id: string; readonly name: string };
+  /**
+   * The source's Object Lock and where it is in the props (`objectLock`, `immutability`): the destination must be
+   * locked at least as long and as strictly.
+   * @default - no Object Lock at the source
+   */
+  readonly objectLock?: { readonly path: string; readonly policy: ImmutabilityPolicy };
+}
+
+const LOCK_STRICTNESS = { governance: 0, compliance: 1 } as const;
+
+/**
+ * Checks that the destination's Object Lock, as the user states it, is at least the source's: present when the source
+ * has one, in a mode at least as strict, for at least as many days.
+ */
+function checkDestinationObjectLock(validator: Validator, options: BucketReplicationOptions, source: ReplicatedBucket): void {
+  const path = `${source.path}.destinationObjectLock`;
+  const destination = options.destinationObjectLock;
+  if (destination !== undefined && !validator.isUnresolved(destination)) {
+    validator.oneOf(`${path}.mode`, destination.mode, ['governance', 'compliance']);
+    validator.integer(`${path}.days`, destination.days, 1, 36_500, 'days');
+  }
+  const lock = source.objectLock;
+  if (lock === undefined || validator.isUnresolved(lock.policy, lock.policy.days, destination)) return;
+  const sourceMode = lock.policy.mode ?? 'governance';
+  const stated = `${validator.propPath(lock.path)} is ${sourceMode} ${lock.policy.days} days`;
+  if (destination === undefined) {
+    validator.report({
+      path,
+      value: undefined,
+      allowed: `the destination bucket's Object Lock, at least ${sourceMode} ${lock.policy.days} days (${stated})`,
+      reason: 'S3 replicates locked backups only into a bucket with Object Lock, and the offsite copy must stay write-once as long as the source',
+    });
+    return;
+  }
+  const destinationMode = destination.mode ?? 'governance';
+  if (destinationMode in LOCK_STRICTNESS && LOCK_STRICTNESS[destinationMode] < LOCK_STRICTNESS[sourceMode]) {
+    validator.report({
+      path: `${path}.mode`,
+      value: destinationMode,
+      allowed: `${sourceMode} (${stated}; the offsite copy must be locked at least as strictly)`,
+    });
+  }
+  if (typeof destination.days === 'number' && !validator.isUnresolved(destination.days) && destination.days < lock.policy.days) {
+    validator.report({
+      path: `${path}.days`,
+      value: destination.days,
+      allowed: `at least ${lock.policy.days} days (${stated}; the offsite copy must stay locked at least as long)`,
+    });
+  }
 }
 
 /** The planned resource (metric dimension) of the destination bucket's name. */
@@ -182,6 +266,8 @@ export function checkBucketReplication(validator: Validator, options: BucketRepl
   if (options.replicationTimeControl !== undefined && typeof options.replicationTimeControl !== 'boolean') {
     validator.report({ path: `${path}.replicationTimeControl`, value: options.replicationTimeControl, allowed: 'true or false' });
   }
+  validator.matches(`${path}.roleName`, options.roleName, IAM_ROLE_NAME, 'an IAM role name: up to 64 letters, digits and +=,.@_-');
+  checkDestinationObjectLock(validator, options, source);
 }
 
 /**
@@ -214,6 +300,7 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
     metricsEventThresholdMinutes: 15,
     roleGrants: replicationIamActions(options.destinationAccount !== undefined),
     roleDescription: `S3 replication of ${source.contents} to the offsite bucket: reads new versions, writes replicas, never deletes`,
+    ...(options.roleName !== undefined ? { roleName: options.roleName } : {}),
     destinationLifecycleRules: [{
       id: 'expire-replicas',
       prefix: '',

@@ -29,3 +29,4 @@ export * from './postgres-backup-blueprint';
 export * from './require-postgres-backups';
 export * from './bucket-replication';
 export * from './log-retention';
+export * from './offsite-backup-bucket';

@@ -296,12 +296,18 @@ export function checkScheduledPgDumpOptions(validator: Validator, options: Sched
   // The bucket's lifecycle is checked once the policy itself is valid, so no problem is reported twice.
   const lifecycleChecked = validator.issues.length === 0 && !validator.isUnresolved(options.dump);
   const lifecycleRules = lifecycleChecked ? dumpBucketLifecycleRules(options.dump ?? {}, { prefix: `${prefix}/`, validator, path: 'lifecycleRules' }) : [];
-  checkBucketReplication(validator, options.replication, replicatedDumpBucket(lifecycleRules));
+  checkBucketReplication(validator, options.replication, replicatedDumpBucket(lifecycleRules, options.objectLock));
 }
 
 /** The dump bucket as its replication sees it. */
-function replicatedDumpBucket(lifecycleRules: readonly LifecycleRule[]): ReplicatedBucket {
-  return { path: 'replication', contents: 'dumps', lifecycleRules, sourceBucket: 'backup-bucket' };
+function replicatedDumpBucket(lifecycleRules: readonly LifecycleRule[], objectLock: ImmutabilityPolicy | undefined): ReplicatedBucket {
+  return {
+    path: 'replication',
+    contents: 'dumps',
+    lifecycleRules,
+    sourceBucket: 'backup-bucket',
+    ...(objectLock !== undefined ? { objectLock: { path: 'objectLock', policy: objectLock } } : {}),
+  };
 }
 
 /** The options with the major version the plan uses: the option, else what the database tells. */
@@ -340,7 +346,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
   const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
   const schedule = renderEventBridgeSchedule(dump.schedule, 'dump.schedule');
   const lifecycleRules = dumpBucketLifecycleRules(dump, { prefix: `${prefix}/`, path: 'lifecycleRules' });
-  const replication = options.replication && planBucketReplication(options.replication, replicatedDumpBucket(lifecycleRules));
+  const replication = options.replication && planBucketReplication(options.replication, replicatedDumpBucket(lifecycleRules, options.objectLock));
   return {
     databaseNames,
     postgresMajorVersion: checked.postgresMajorVersion!,

@@ -351,7 +351,13 @@ export function checkSelfHostedPitrArchiveOptions(validator: Validator, options:
 
 /** The archive bucket as its replication sees it. */
 function replicatedArchiveBucket(options: SelfHostedPitrArchiveOptions, lifecycleRules: readonly LifecycleRule[]): ReplicatedBucket {
-  return { path: 'replication', contents: `the WAL archive of ${options.clusterName ?? 'main'}`, lifecycleRules, sourceBucket: 'archive-bucket' };
+  return {
+    path: 'replication',
+    contents: `the WAL archive of ${options.clusterName ?? 'main'}`,
+    lifecycleRules,
+    sourceBucket: 'archive-bucket',
+    ...(options.immutability !== undefined ? { objectLock: { path: 'immutability', policy: options.immutability } } : {}),
+  };
 }
 
 /**

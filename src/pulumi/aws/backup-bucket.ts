@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { GrantScope, PolicyStatement, assumedByService, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
-import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
+import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
 } from '../../core/aws/iam-action-groups';
@@ -98,6 +98,12 @@ export interface BackupBucketProps {
    * @default 'Encrypts PostgreSQL backups'
    */
   readonly keyDescription?: string;
+  /**
+   * Statements added to a created bucket's policy (a bucket has one policy), e.g. the replication roles allowed to
+   * write an offsite bucket.
+   * @default - none
+   */
+  readonly additionalPolicyStatements?: PolicyStatement[];
   /**
    * Keep the created bucket and key when the stack is destroyed (CDK's `RemovalPolicy.RETAIN`).
    * @default true
@@ -206,8 +212,9 @@ export class BackupBucket extends pulumi.ComponentResource {
       const plan = props.replication;
       this.replicaBucketName = plan.destinationBucketArn.split(':')[5];
       this.replicationRole = new iam.Role(`${name}-replication-role`, {
-        description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'),
+        description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
       }, child);
+      const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
       const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
         role: this.replicationRole.id,
         policy: policyDocument(grantStatements(plan.roleGrants, {
@@ -215,7 +222,7 @@ export class BackupBucket extends pulumi.ComponentResource {
           'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
           'replication-source-key': { resources: keyArn },
           'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
-          'replication-destination-key': { resources: plan.replicaKmsKeyArn },
+          'replication-destination-key': { resources: replicaKey.resources, ...(replicaKey.condition ? { condition: replicaKey.condition } : {}) },
         })),
       }, child);
       // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
@@ -262,6 +269,7 @@ export class BackupBucket extends pulumi.ComponentResource {
               ...props.deletingPrincipalArns,
               ...(props.breakGlassRoleArn !== undefined ? [props.breakGlassRoleArn] : []),
             ], 'DenyDeletingArchive'),
+        ...(props.additionalPolicyStatements ?? []),
       ]),
     }, { parent: this, dependsOn: [publicAccess] });
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, encryptionKeyArn: this.encryptionKeyArn });

@@ -11,6 +11,7 @@ export * from './policy-document';
 export * from './s3-lifecycle-rules';
 export * from './backup-notifications';
 export * from './backup-bucket';
+export * from './offsite-backup-bucket';
 export * from './dead-letter-queue';
 export * from './scheduler-role';
 export * from './task-failure-notification';

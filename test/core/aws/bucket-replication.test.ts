@@ -1,7 +1,7 @@
 import {
   REPLICATION_RULE_ID, planBucketReplication, planScheduledPgDump, planSelfHostedPitrArchive, renderS3ReplicationConfiguration,
 } from '../../../src/core/aws';
-import { BucketReplicationOptions, checkBucketReplication, ReplicatedBucket } from '../../../src/core/aws/bucket-replication';
+import { BucketReplicationOptions, checkBucketReplication, replicaKeyGrantScope, ReplicatedBucket } from '../../../src/core/aws/bucket-replication';
 import { Validator } from '../../../src/core/policy/validation';
 
 const OFFSITE: BucketReplicationOptions = {
@@ -150,5 +150,62 @@ describe('the constructs plan the offsite copy of their buckets', () => {
   test('without replication nothing is planned', () => {
     expect(planScheduledPgDump({ postgresMajorVersion: 16 }).replication).toBeUndefined();
     expect(planSelfHostedPitrArchive({ postgresMajorVersion: 15 }).bucket.replication).toBeUndefined();
+  });
+});
+
+describe('the Object Lock of the offsite copy', () => {
+  const LOCKED: ReplicatedBucket = { ...SOURCE, objectLock: { path: 'objectLock', policy: { mode: 'governance', days: 14 } } };
+
+  test('accepts a destination locked as long and as strictly, or longer and stricter', () => {
+    expect(problems({ ...OFFSITE, destinationObjectLock: { mode: 'governance', days: 14 } }, LOCKED)).toEqual([]);
+    expect(problems({ ...OFFSITE, destinationObjectLock: { mode: 'compliance', days: 30 } }, LOCKED)).toEqual([]);
+  });
+
+  test('accepts a locked destination behind a source without Object Lock', () => {
+    expect(problems({ ...OFFSITE, destinationObjectLock: { mode: 'compliance', days: 30 } })).toEqual([]);
+  });
+
+  test.each<[string, BucketReplicationOptions['destinationObjectLock'], ReplicatedBucket, string]>([
+    ['no stated Object Lock behind a locked source', undefined, LOCKED,
+      'replication.destinationObjectLock is undefined; allowed: the destination bucket\'s Object Lock, at least governance 14 days (objectLock is governance 14 days)'],
+    ['a shorter lock', { mode: 'governance', days: 7 }, LOCKED,
+      'replication.destinationObjectLock.days is 7; allowed: at least 14 days (objectLock is governance 14 days; the offsite copy must stay locked at least as long)'],
+    ['governance behind compliance', { mode: 'governance', days: 30 }, { ...SOURCE, objectLock: { path: 'immutability', policy: { mode: 'compliance', days: 7 } } },
+      'replication.destinationObjectLock.mode is "governance"; allowed: compliance (immutability is compliance 7 days; the offsite copy must be locked at least as strictly)'],
+    ['a lock of no days', { days: 0 }, SOURCE, 'replication.destinationObjectLock.days is 0; allowed: an integer from 1 to 36500 days'],
+    ['an unknown mode', { mode: 'legal-hold' as never, days: 7 }, SOURCE, 'replication.destinationObjectLock.mode is "legal-hold"; allowed: one of: governance, compliance'],
+  ])('refuses %s, naming the prop, the value and what is allowed', (_name, destinationObjectLock, source, message) => {
+    expect(problems({ ...OFFSITE, destinationObjectLock }, source)).toEqual([message]);
+  });
+
+  test('ScheduledPgDump refuses replication from a locked dump bucket to a destination whose lock is not stated', () => {
+    expect(() => planScheduledPgDump({ postgresMajorVersion: 16, objectLock: { mode: 'compliance', days: 10 }, replication: OFFSITE }))
+      .toThrow('replication.destinationObjectLock is undefined; allowed: the destination bucket\'s Object Lock, at least compliance 10 days (objectLock is compliance 10 days)');
+  });
+
+  test('SelfHostedPitrArchive compares the destination\'s lock with its immutability', () => {
+    expect(() => planSelfHostedPitrArchive({
+      postgresMajorVersion: 15,
+      pitr: { archiver: 'wal-g', expireBy: 'lifecycle' },
+      immutability: { days: 7 },
+      replication: { ...OFFSITE, destinationObjectLock: { days: 3 } },
+    })).toThrow('replication.destinationObjectLock.days is 3; allowed: at least 7 days (immutability is governance 7 days');
+  });
+});
+
+describe('the replica key named by its alias', () => {
+  test('is granted on the keys of its account and region that carry the alias, since IAM never matches an alias ARN', () => {
+    expect(replicaKeyGrantScope('arn:aws:kms:eu-central-1:123456789012:alias/pg-offsite')).toEqual({
+      resources: ['arn:aws:kms:eu-central-1:123456789012:key/*'],
+      condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/pg-offsite' } },
+    });
+  });
+
+  test('a key ARN is granted as it is', () => {
+    expect(replicaKeyGrantScope(OFFSITE.replicaKmsKeyArn)).toEqual({ resources: [OFFSITE.replicaKmsKeyArn] });
+  });
+
+  test('a role name that IAM refuses is named', () => {
+    expect(problems({ ...OFFSITE, roleName: 'shop dumps' })).toEqual(['replication.roleName is "shop dumps"; allowed: an IAM role name: up to 64 letters, digits and +=,.@_-']);
   });
 });
