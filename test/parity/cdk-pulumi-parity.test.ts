@@ -20,6 +20,10 @@ const DUMP: LogicalDumpPolicy = { schedule: { expression: '30 1 * * *', timezone
 const VERIFICATION: VerificationPolicy = { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 45 };
 /** The dump drill runs daily and alarms when no drill succeeded within two days. */
 const DAILY_VERIFY = { verification: { ...VERIFICATION, schedule: { expression: '0 6 * * *' } }, maxDrillAgeDays: 2 };
+/** The same database's drill into a scratch RDS instance, as for a database too large for the task's disk. */
+const LARGE_VERIFY = {
+  verification: VERIFICATION, restoreTarget: 'scratch-rds' as const, scratchInstance: { instanceClass: 'db.r6g.xlarge', maxAllocatedStorageGiB: 4000 },
+};
 const BACKUP_PLAN: BackupPlanPolicy = {
   rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
   continuousBackupRetentionDays: 14,
@@ -87,6 +91,13 @@ beforeAll(async () => {
     encryption: { recipients: AGE_RECIPIENTS, identitySecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'AgeIdentity', AGE_IDENTITY_SECRET_ARN) },
   });
   const verify = new cdk.VerifyRestore(stack, 'Verify', { source: dump, vpc, ...DAILY_VERIFY, image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE) });
+  new cdk.VerifyRestore(stack, 'LargeVerify', {
+    source: dump,
+    vpc,
+    ...LARGE_VERIFY,
+    scratchSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    image: ecs.ContainerImage.fromRegistry(RUNNER_IMAGE),
+  });
   const snapshotDrill = new cdk.SnapshotRestoreDrill(stack, 'Snapshot', {
     database: cdk.ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'orders' }),
     vpc,
@@ -162,6 +173,7 @@ beforeAll(async () => {
     encryption: { recipients: AGE_RECIPIENTS, identitySecretArn: AGE_IDENTITY_SECRET_ARN },
   });
   const pulumiVerify = new pulumiAws.VerifyRestore('verify', { source: pulumiDump, ...network, ...DAILY_VERIFY, image: RUNNER_IMAGE });
+  new pulumiAws.VerifyRestore('large-verify', { source: pulumiDump, ...network, ...LARGE_VERIFY, scratchSubnetIds: network.subnetIds, image: RUNNER_IMAGE });
   const pulumiSnapshotDrill = new pulumiAws.SnapshotRestoreDrill('snapshot', {
     database: pulumiAws.ManagedPostgresDatabase.fromInstance(database),
     secretArn: database.masterUserSecrets.apply((secrets) => secrets[0].secretArn),
@@ -437,9 +449,41 @@ describe('VerifyRestore: CDK and Pulumi', () => {
       .filter((entry) => entry.grants.length > 0);
     const pulumiReaders = engine.ofType('aws:iam/role:Role').map((role) => ({ role: role.name, grants: onIdentity(permissions(pulumiRoleStatements(role.name))) }))
       .filter((entry) => entry.grants.length > 0);
-    expect(cfnReaders.map((entry) => entry.role)).toEqual([expect.stringMatching(/^VerifyTaskExecutionRole/)]);
-    expect(pulumiReaders.map((entry) => entry.role)).toEqual(['verify-execution-role']);
-    expect(pulumiReaders[0].grants).toEqual(cfnReaders[0].grants);
+    expect(cfnReaders.map((entry) => entry.role)).toEqual([expect.stringMatching(/^VerifyTaskExecutionRole/), expect.stringMatching(/^LargeVerifyTaskExecutionRole/)]);
+    expect(pulumiReaders.map((entry) => entry.role)).toEqual(['verify-execution-role', 'large-verify-execution-role']);
+    expect(pulumiReaders.map((entry) => entry.grants)).toEqual(cfnReaders.map((entry) => entry.grants));
+  });
+});
+
+describe('VerifyRestore into a scratch RDS instance: CDK and Pulumi', () => {
+  test('the state machine definition is the same once deployed, with the same subnet group, security group and dump bucket', () => {
+    const cdkDefinition = definitionFromCloudFormation(cfnResources('AWS::StepFunctions::StateMachine', 'LargeVerifyDrill')[0].properties);
+    const pulumiDefinition = definitionFromPulumi(engine.named('aws:sfn/stateMachine:StateMachine', 'large-verify-drill').inputs.definition);
+    expect(pulumiDefinition).toEqual(cdkDefinition);
+    expect(JSON.stringify(cdkDefinition)).toContain('db.r6g.xlarge');
+  });
+
+  test('the drill role has the same permissions: scratch instances by prefix, the subnet group, the managed secret, the manifest', () => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('LargeVerifyDrillRole')));
+    expect(permissions(pulumiRoleStatements('large-verify-drill-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.join('\n')).toMatch(/rds:DeleteDBInstance.*:db:pg-drill-\*/);
+  });
+
+  test('the task role has the same permissions, the read of the scratch instance\'s RDS-managed secret included', () => {
+    const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('LargeVerifyTaskTaskRole')));
+    expect(permissions(pulumiRoleStatements('large-verify-task-role'))).toEqual(cdkPermissions);
+    expect(cdkPermissions.join('\n')).toMatch(/secretsmanager:GetSecretValue/);
+  });
+
+  test('the scratch security group lets in only PostgreSQL from the drill task\'s security group, and the task runs only the runner', () => {
+    const cdkIngress = Object.values(cfn).filter((resource) => resource.Type === 'AWS::EC2::SecurityGroupIngress'
+      && JSON.stringify(resource.Properties.GroupId).includes('LargeVerifyScratchSecurityGroup')).map((resource) => resource.Properties);
+    expect(cdkIngress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432 })]);
+    expect(JSON.stringify(cdkIngress[0].SourceSecurityGroupId)).toContain('LargeVerifyTaskSecurityGroup');
+    const pulumiGroup = engine.named('aws:ec2/securityGroup:SecurityGroup', 'large-verify-scratch-sg').inputs;
+    expect(pulumiGroup.ingress).toEqual([expect.objectContaining({ protocol: 'tcp', fromPort: 5432, toPort: 5432, securityGroups: ['ref~large-verify-task-sg~id'] })]);
+    const containers = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'large-verify-task').inputs.containerDefinitions);
+    expect(containers.map((container: any) => container.name)).toEqual(['runner', 'write-checks']);
   });
 });
 

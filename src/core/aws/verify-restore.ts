@@ -351,6 +351,20 @@ const SCRATCH_SECRET_READ: ScratchSecretRead = {
   instanceTagConditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn',
 };
 
+/**
+ * A drill that may create a scratch RDS instance needs subnets to place it in, where the front end has no default.
+ * @param prop the prop as the front end names it, e.g. `scratchSubnetIds`
+ */
+export function checkScratchSubnets(validator: Validator, options: Pick<VerifyRestoreOptions, 'restoreTarget'>, given: boolean, prop: string): void {
+  if ((options.restoreTarget ?? 'task') === 'task' || given) return;
+  validator.report({
+    path: prop,
+    value: undefined,
+    allowed: 'the subnets of the scratch RDS instance (isolated ones: it needs no route to the internet)',
+    reason: `restoreTarget '${options.restoreTarget}' may create a scratch RDS instance`,
+  }, [options.restoreTarget]);
+}
+
 /** A drill of dumps encrypted with age needs the identity that decrypts them. */
 export function checkDrillIdentity(validator: Validator, environment: Pick<VerifyRestoreEnvironment, 'sourceEncryptedTo' | 'identitySecretGiven'>): void {
   const recipients = environment.sourceEncryptedTo;

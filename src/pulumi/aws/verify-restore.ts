@@ -2,22 +2,25 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
+import * as rds from '@pulumi/aws/rds';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { awsEnvironment } from './aws-environment';
+import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { assumedByService, policyDocument } from './policy-document';
+import { createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { PolicyStatement, policyDocument } from './policy-document';
 import { postgresServerImage } from './runner-image';
-import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { DrillResourceScope } from './state-machine-permissions';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
-  VerifyRestoreOptions, VerifyRestorePlan, checkDrillIdentity, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf,
-  withDrillDatabase,
+  VerifyRestoreOptions, VerifyRestorePlan, VerifyRestoreScratchPlan, checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions,
+  planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
 } from '../../core/aws/verify-restore';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 import { checkedLogRetentionDays } from './log-retention';
@@ -77,6 +80,12 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions {
   readonly vpcId: pulumi.Input<string>;
   /** Subnets of the task: private ones with egress. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Subnets of the scratch RDS instance (`restoreTarget` `scratch-rds` or `auto`): isolated ones, it needs no route
+   * to the internet.
+   * @default - none; required with restoreTarget `scratch-rds` or `auto`
+   */
+  readonly scratchSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * The runner image, the same as the dump's. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild`.
    */
@@ -140,6 +149,16 @@ export class VerifyRestore extends pulumi.ComponentResource {
   public readonly cluster: EcsClusterReference;
   /** The security group of the drill task (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * Security group of the scratch RDS instance: inbound only from the drill task, on PostgreSQL's port.
+   * @default - none: the dump is restored in the task
+   */
+  public readonly scratchSecurityGroup?: ec2.SecurityGroup;
+  /**
+   * The DB subnet group scratch RDS instances are created in.
+   * @default - none: the dump is restored in the task
+   */
+  public readonly scratchSubnetGroup?: rds.SubnetGroup;
   /** The schedule that starts the drill. */
   public readonly schedule: scheduler.Schedule;
   /** The role the schedule starts the drill with. */
@@ -170,6 +189,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
     validateWhenKnown(withDrillDatabase(options, environment), (validator, checked) => {
       checkVerifyRestoreOptions(validator, checked);
       checkDrillIdentity(validator, environment);
+      checkScratchSubnets(validator, checked, props.scratchSubnetIds !== undefined, 'scratchSubnetIds');
     }, name);
     const plan = planVerifyRestore(options, environment);
     this.plan = plan;
@@ -192,14 +212,15 @@ export class VerifyRestore extends pulumi.ComponentResource {
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
 
     const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
-    this.taskRole = new iam.Role(`${name}-task-role`, {
-      description: plan.descriptions.taskRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
-    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument([...source.readStatements(), ...source.drillResultStatements()]) }, child);
-    this.executionRole = new iam.Role(`${name}-execution-role`, {
-      description: plan.descriptions.executionRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
+    this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
+    this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
+    this.securityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, 'Restore drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs', this);
+    const scratch = plan.scratch ? this.addScratchInstance(name, plan.scratch, props, aws) : undefined;
+    this.scratchSecurityGroup = scratch?.securityGroup;
+    this.scratchSubnetGroup = scratch?.subnetGroup;
+    new iam.RolePolicy(`${name}-task-policy`, {
+      role: this.taskRole.id,
+      policy: policyDocument([...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])]),
     }, child);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: this.executionRole.id,
@@ -218,7 +239,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
     });
     const major = source.postgresMajorVersion;
     const containers: unknown[] = [
-      scratchPostgresContainer(major, logging('scratch-postgres')),
+      ...(plan.taskScratchServer ? [scratchPostgresContainer(major, logging('scratch-postgres'))] : []),
       {
         name: VERIFY_CONTAINER_NAME,
         image: props.image,
@@ -227,7 +248,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
         entryPoint: ['env'],
         command: dumpLocation.apply((from) => verifyCommand(plan, from)),
         dependsOn: [
-          { containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' },
+          ...(plan.taskScratchServer ? [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }] : []),
           ...(plan.checkFiles.length > 0 ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
         ],
         mountPoints: plan.checkFiles.length > 0 ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }] : [],
@@ -251,12 +272,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
       containerDefinitions: pulumi.jsonStringify(containers),
     }, child);
 
-    this.securityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
-      vpcId: props.vpcId,
-      description: 'Restore drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
-      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-    }, child);
-
     const drillStateMachine = createDrillStateMachine(name, this, {
       drill: this.drill,
       substitutions: ecsDrillSubstitutions({
@@ -267,17 +282,27 @@ export class VerifyRestore extends pulumi.ComponentResource {
         containerName: VERIFY_CONTAINER_NAME,
         subnetIds: props.subnetIds,
         securityGroupId: this.securityGroup.id,
-        additional: { [DrillPlaceholder.DUMP_LOCATION]: dumpLocation, [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL },
+        additional: {
+          [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
+          // A drill into a scratch RDS instance names its own target, unless it may restore in the task (auto).
+          ...(plan.drill.placeholders.includes(DrillPlaceholder.TARGET_URL) ? { [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL } : {}),
+          ...scratch?.substitutions,
+        },
       }),
-      scopes: ecsDrillScopes({
-        environment: aws,
-        taskDefinitionArn: this.taskDefinition.arn,
-        cluster: this.cluster,
-        taskRoleArn: this.taskRole.arn,
-        executionRoleArn: this.executionRole.arn,
-        notificationTopicArn: this.notificationTopicArn,
-        metricNamespace: this.metricNamespace,
-      }),
+      scopes: {
+        ...ecsDrillScopes({
+          environment: aws,
+          taskDefinitionArn: this.taskDefinition.arn,
+          cluster: this.cluster,
+          taskRoleArn: this.taskRole.arn,
+          executionRoleArn: this.executionRole.arn,
+          notificationTopicArn: this.notificationTopicArn,
+          metricNamespace: this.metricNamespace,
+        }),
+        ...scratch?.scopes,
+      },
+      // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
+      additionalStatements: scratch ? source.readStatements().filter((statement) => [statement.Action].flat().includes('kms:Decrypt')) : [],
       notificationTopicKeyArn: notifications.topicKeyArn,
       schedule: plan.schedule,
       logRetentionDays,
@@ -303,5 +328,52 @@ export class VerifyRestore extends pulumi.ComponentResource {
       scheduleArn: this.schedule.arn,
       alarmArns: this.alarms.map((alarm) => alarm.arn),
     });
+  }
+
+  /**
+   * The scratch RDS instance's place (a DB subnet group, a security group only the task reaches), the task's read of
+   * its RDS-managed master secret, and what the drill's role is scoped to.
+   */
+  private addScratchInstance(name: string, scratch: VerifyRestoreScratchPlan, props: VerifyRestoreProps, aws: AwsEnvironment): {
+    securityGroup: ec2.SecurityGroup;
+    subnetGroup: rds.SubnetGroup;
+    taskStatements: PolicyStatement[];
+    substitutions: Record<string, pulumi.Input<string>>;
+    scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  } {
+    const child = { parent: this };
+    const securityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
+      vpcId: props.vpcId,
+      description: scratch.descriptions.securityGroup,
+      ingress: [{ protocol: 'tcp', fromPort: scratch.port, toPort: scratch.port, securityGroups: [this.securityGroup.id], description: scratch.descriptions.ingress }],
+      egress: [],
+    }, child);
+    const subnetGroup = new rds.SubnetGroup(`${name}-scratch-subnets`, { subnetIds: props.scratchSubnetIds!, description: scratch.descriptions.subnetGroup }, child);
+    const managedSecrets = formatArn(aws, 'secretsmanager', `secret:${scratch.secretRead.secretNamePattern}`);
+    const scratchInstances = formatArn(aws, 'rds', `db:${scratch.identifierPrefix}-*`);
+    const source = props.source;
+    return {
+      securityGroup,
+      subnetGroup,
+      // RDS names the secret per instance; the tag it puts on it holds the read to the drill's own scratch instances.
+      taskStatements: [{
+        Effect: 'Allow',
+        Action: [...scratch.secretRead.actions],
+        Resource: managedSecrets,
+        Condition: { StringLike: { [scratch.secretRead.instanceTagConditionKey]: scratchInstances } },
+      }],
+      substitutions: {
+        [DrillPlaceholder.DUMP_BUCKET]: source.bucketName,
+        [DrillPlaceholder.DUMP_PREFIX]: source.prefix,
+        [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: subnetGroup.name,
+        [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: securityGroup.id,
+      },
+      scopes: {
+        'dump-objects': { Resource: pulumi.interpolate`${source.bucketArn}/${source.prefix}/*` },
+        'rds-scratch-instances': { Resource: scratchInstances },
+        'rds-subnet-group': { Resource: formatArn(aws, 'rds', pulumi.interpolate`subgrp:${subnetGroup.name}`) },
+        'rds-managed-secrets': { Resource: managedSecrets },
+      },
+    };
   }
 }

@@ -157,3 +157,45 @@ describe('VerifyRestore', () => {
     expect(containers[2].environment).toEqual([{ name: 'PG_BACKUP_CHECK_0', value: 'select true' }]);
   });
 });
+
+describe('VerifyRestore into a scratch RDS instance', () => {
+  const SCRATCH = { restoreTarget: 'scratch-rds' as const, scratchSubnetIds: ['subnet-isolated-a', 'subnet-isolated-b'] };
+
+  test('the scratch instance is placed in a DB subnet group of the given subnets, behind a security group only the drill task reaches on 5432', async () => {
+    const { drill } = await deploy(SCRATCH);
+    expect(engine.named('aws:rds/subnetGroup:SubnetGroup', 'orders-drill-scratch-subnets').inputs.subnetIds).toEqual(['subnet-isolated-a', 'subnet-isolated-b']);
+    expect(engine.named('aws:ec2/securityGroup:SecurityGroup', 'orders-drill-scratch-sg').inputs).toMatchObject({
+      vpcId: 'vpc-0123',
+      ingress: [{ protocol: 'tcp', fromPort: 5432, toPort: 5432, securityGroups: [await valueOf(drill.securityGroup.id)] }],
+      egress: [],
+    });
+    const definition = JSON.parse(engine.named('aws:sfn/stateMachine:StateMachine', 'orders-drill-drill').inputs.definition);
+    const parameters = definition.States['Restore scratch instance'].Parameters;
+    expect(parameters.DbSubnetGroupName).toBe(await valueOf(drill.scratchSubnetGroup!.name));
+    expect(parameters['VpcSecurityGroupIds.$']).toContain(await valueOf(drill.scratchSecurityGroup!.id));
+    expect(JSON.stringify(definition)).not.toMatch(/\$\{[A-Za-z0-9]+\}/);
+  });
+
+  test('the drill role deletes only scratch instances, and the task reads only the RDS-managed secrets of scratch instances', async () => {
+    await deploy(SCRATCH);
+    expect(engine.roleStatements('orders-drill-drill-role')).toEqual(expect.arrayContaining([{
+      Effect: 'Allow',
+      Action: ['rds:AddTagsToResource', 'rds:CreateDBInstance', 'rds:DeleteDBInstance', 'rds:DescribeDBInstances'],
+      Resource: 'arn:aws:rds:eu-west-1:123456789012:db:pg-drill-*',
+    }]));
+    expect(engine.roleStatements('orders-drill-task-role')).toEqual(expect.arrayContaining([{
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-*',
+      Condition: { StringLike: { 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': 'arn:aws:rds:eu-west-1:123456789012:db:pg-drill-*' } },
+    }]));
+    const containers = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'orders-drill-task').inputs.containerDefinitions);
+    expect(containers.map((c: any) => c.name)).toEqual(['runner']);
+    expect(containers[0].dependsOn).toEqual([]);
+  });
+
+  test('without scratchSubnetIds the drill is refused, naming the prop', () => {
+    expect(() => new VerifyRestore('orders-drill', { source: source(), ...NETWORK, image: IMAGE, restoreTarget: 'auto' }))
+      .toThrow(/scratchSubnetIds is undefined; allowed: the subnets of the scratch RDS instance.*restoreTarget 'auto' may create a scratch RDS instance/);
+  });
+});
