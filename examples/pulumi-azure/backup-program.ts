@@ -2,7 +2,7 @@ import * as resources from '@pulumi/azure-native/resources';
 import * as pulumi from '@pulumi/pulumi';
 // In an application: import { … } from 'postgres-backup-constructs/pulumi/azure';
 import { StorageClass } from '../../src/core/policy/storage-class';
-import { ManagedPostgresBackupPlan, PointInTimeRestore, ScheduledPgDump } from '../../src/pulumi/azure';
+import { FlexibleServerPitrDrill, ManagedPostgresBackupPlan, PointInTimeRestore, ScheduledPgDump } from '../../src/pulumi/azure';
 
 /** What the example exports. */
 export interface PostgresBackupExample {
@@ -15,7 +15,8 @@ export interface PostgresBackupExample {
 /**
  * A PostgreSQL 16 flexible server that keeps 35 days of its own geo-redundant backups, a vault that keeps a daily
  * backup for 30 days and the first of each month for a year, a nightly pg_dump of `shop` into immutable Blob
- * Storage with a weekly restore drill, and, when `restorePointInTime` is configured, a restore of the server to it.
+ * Storage with a weekly restore drill, a weekly point-in-time drill of the server's own backups, and, when
+ * `restorePointInTime` is configured, a restore of the server to it.
  */
 export function definePostgresBackups(): PostgresBackupExample {
   const config = new pulumi.Config();
@@ -42,18 +43,21 @@ export function definePostgresBackups(): PostgresBackupExample {
     alerts: { alertEmails: ['dba@example.com'] },
   });
 
+  const environmentId = config.get('containerAppsEnvironmentId')
+    ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-apps/providers/Microsoft.App/managedEnvironments/jobs';
+  const image = config.get('runnerImage') ?? 'shopregistry.azurecr.io/pg-backup:16';
+  const keyVaultId = config.get('keyVaultId') ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-security/providers/Microsoft.KeyVault/vaults/shop-kv';
   const dump = new ScheduledPgDump('shop', {
     resourceGroupName: group.name,
     location: group.location,
-    environmentId: config.get('containerAppsEnvironmentId')
-      ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-apps/providers/Microsoft.App/managedEnvironments/jobs',
-    image: config.get('runnerImage') ?? 'shopregistry.azurecr.io/pg-backup:16',
+    environmentId,
+    image,
     imageRegistry: { server: 'shopregistry.azurecr.io' },
     connection: {
       host: plan.server!.fullyQualifiedDomainName,
       user: 'backup_reader',
       password: {
-        keyVaultId: config.get('keyVaultId') ?? '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shop-security/providers/Microsoft.KeyVault/vaults/shop-kv',
+        keyVaultId,
         secretUri: config.get('passwordSecretUri') ?? 'https://shop-kv.vault.azure.net/secrets/shop-db-backup-reader',
       },
     },
@@ -62,6 +66,31 @@ export function definePostgresBackups(): PostgresBackupExample {
     transitions: [{ days: 30, storageClass: StorageClass.COOL }],
     immutability: { mode: 'governance', days: 30 },
     verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 60 },
+    alerts: { actionGroupId: plan.actionGroupId },
+  });
+
+  // Every Sunday the server's own backups are restored to a random time at least an hour old as a scratch server in a
+  // group of its own, checked over TLS and deleted; the result lands beside the dumps, and 8 days without a good
+  // drill raise an alert.
+  const drillGroup = new resources.ResourceGroup('shop-drills', { location: 'westeurope' });
+  new FlexibleServerPitrDrill('shop-pitr', {
+    resourceGroupName: group.name,
+    location: group.location,
+    environmentId,
+    image,
+    imageRegistry: { server: 'shopregistry.azurecr.io' },
+    sourceServerId: plan.serverId,
+    scratchResourceGroupName: drillGroup.name,
+    login: {
+      user: 'shop_admin',
+      password: { keyVaultId, secretUri: config.get('administratorPasswordSecretUri') ?? 'https://shop-kv.vault.azure.net/secrets/shop-db-admin' },
+    },
+    databaseName: 'shop',
+    randomTarget: true,
+    minRows: { 'public.orders': 1 },
+    checks: ['select count(*) > 0 from orders'],
+    drillResults: { uri: dump.uri, containerId: dump.storage.container.id },
+    maxDrillAgeDays: 8,
     alerts: { actionGroupId: plan.actionGroupId },
   });
 

@@ -34,6 +34,7 @@ export * from './policy/lifecycle';
 export * from './aws/lifecycle-s3';
 export * from './azure/lifecycle-azure';
 export * from './azure/restore-window';
+export * from './azure/flexible-server-pitr-drill';
 export * from './policy/runbook';
 export * from './policy/storage-prices';
 export * from './policy/cost-estimate';

@@ -17,3 +17,5 @@ export * from './backup-storage';
 export * from './runner-connection';
 export * from './restore-drill-containers';
 export * from './scheduled-pg-dump';
+export * from './failed-execution-alert';
+export * from './flexible-server-pitr-drill';

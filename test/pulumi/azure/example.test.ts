@@ -8,18 +8,21 @@ installAzureMocks(engine);
 pulumi.runtime.setAllConfig({ 'postgres-backup:administratorPassword': 'example-only-password' }, ['postgres-backup:administratorPassword']);
 
 describe('the Pulumi Azure example', () => {
-  test('protects its server three ways: its own geo-redundant backups, the vault, and nightly dumps with a weekly drill and an hourly RPO watch', async () => {
+  test('protects its server three ways: its own geo-redundant backups (drilled weekly to a point in time), the vault, and nightly dumps with a weekly drill and an hourly RPO watch', async () => {
     const example = definePostgresBackups();
     await Promise.all([valueOf(example.serverId), valueOf(example.dumpLocation), ...example.dumpJobIds.map((id) => valueOf(id))]);
     await pulumi.runtime.disconnect();
     const count = (type: string) => engine.ofType(type).length;
     expect(count('azure-native:dbforpostgresql:Server')).toBe(1);
     expect(count('azure-native:dataprotection:BackupInstance')).toBe(1);
-    expect(engine.ofType('azure-native:app:Job').map((job) => job.name).sort()).toEqual(['shop-drill-0', 'shop-dump-0', 'shop-rpo-watch-0']);
+    expect(engine.ofType('azure-native:app:Job').map((job) => job.name).sort()).toEqual(['shop-drill-0', 'shop-dump-0', 'shop-pitr-drill-age', 'shop-pitr-job', 'shop-rpo-watch-0']);
     expect(count('azure-native:monitor:ActionGroup')).toBe(1);
     expect(engine.named('azure-native:dbforpostgresql:Server', 'shop').inputs.backup).toEqual({ backupRetentionDays: 35, geoRedundantBackup: 'Enabled' });
     const dump = parseCommandLine(engine.named('azure-native:app:Job', 'shop-dump-0').inputs.template.containers[0].args);
     expect(dump.flags).toMatchObject({ database: 'shop', globals: true, to: [await valueOf(example.dumpLocation)] });
+    const pitr = parseCommandLine(engine.named('azure-native:app:Job', 'shop-pitr-job').inputs.template.containers[0].args);
+    expect(pitr.flags).toMatchObject({ 'database': 'shop', 'target-random': true, 'record-to': await valueOf(example.dumpLocation) });
+    expect(pitr.flags['resource-group']).toBe('shop-drills');
     expect(dump.flags['database-url']).toBe('postgresql://backup_reader@shop-db.postgres.database.azure.com:5432/postgres?sslmode=require');
   });
 });
