@@ -1,7 +1,7 @@
 /**
  * The main job: synthesizes every example under examples/ that has a cdk.json, offline (no AWS credentials,
  * a fixed account and region, no context lookups), with the `cdk` CLI from node_modules, then prints per stack
- * its resources by type and what they protect. Exits non-zero when an example does not synthesize (a cdk-nag
+ * its resources by type and, per database, its backups and every drill that proves they restore (protection-summary.ts). Exits non-zero when an example does not synthesize (a cdk-nag
  * finding without an acknowledgement fails its synthesis) or when a stack holds a database nothing protects.
  *
  *   npx ts-node scripts/synth-examples.ts [example-dir…]
@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { RecordedProtection, databaseProtectionLines, describeProtection } from './protection-summary';
 import { runPulumiExampleInChildProcess } from './run-pulumi-example';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -22,35 +23,12 @@ const DATABASE_TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'];
 /** Construct metadata recorded by the backup constructs (see `PROTECTION_METADATA_TYPE` in src/cdk). */
 const PROTECTION_METADATA_TYPE = 'postgres-backup-constructs:protection';
 
-interface Protection {
-  readonly kind: string;
-  readonly database?: string;
-  readonly databaseNames?: string[];
-  readonly schedule?: string;
-  readonly prefix?: string;
-  readonly retentionDays?: number;
-  readonly objectLock?: string;
-  readonly rpoHours?: number;
-  readonly rtoMinutes?: number;
-  readonly checks?: number;
-  readonly copies?: string[];
-  readonly vaultLock?: string;
-  readonly runbook?: string;
-  readonly monthlyCostUsd?: number;
-  readonly summary?: string;
-  readonly archiver?: string;
-  readonly windowDays?: number;
-  readonly archiveTimeoutSeconds?: number;
-  readonly targetLagMinutes?: number;
-  readonly randomExtraLagMinutes?: number;
-}
-
 interface StackReport {
   readonly example: string;
   readonly stack: string;
   readonly resourcesByType: Array<[string, number]>;
-  readonly databases: Array<{ path: string; type: string; protections: Array<{ construct: string; protection: Protection }> }>;
-  readonly otherProtections: Array<{ construct: string; protection: Protection }>;
+  readonly databases: Array<{ path: string; type: string; protections: RecordedProtection[] }>;
+  readonly otherProtections: RecordedProtection[];
 }
 
 function exampleDirectories(args: string[]): string[] {
@@ -110,7 +88,7 @@ function report(example: string, outdir: string): StackReport[] {
       resources.forEach(([, resource]) => counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1));
       const metadata = stackMetadata(outdir, id, artifact);
       const logicalIds = new Map<string, string>();
-      const protections: Array<{ construct: string; protection: Protection }> = [];
+      const protections: RecordedProtection[] = [];
       for (const [constructPath, entries] of Object.entries(metadata)) {
         for (const entry of entries) {
           if (entry.type === 'aws:cdk:logicalId') logicalIds.set(entry.data, constructPath.replace(/^\//, '').replace(/\/Resource$/, ''));
@@ -134,41 +112,6 @@ function report(example: string, outdir: string): StackReport[] {
     });
 }
 
-function describeProtection({ construct, protection: p }: { construct: string; protection: Protection }): string {
-  const names = (p.databaseNames ?? []).join(', ');
-  if (p.kind === 'logical-dump') {
-    return `pg_dump of ${names} at ${p.schedule} into s3 prefix ${p.prefix}, kept ${p.retentionDays} days`
-      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
-      + `${p.runbook ? `, runbook cdk.out/${p.runbook}` : ''} (${construct})`;
-  }
-  if (p.kind === 'restore-drill') {
-    return `restore drill of the latest dump of ${names} at ${p.schedule}, ${p.checks ?? 0} SQL check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
-  }
-  if (p.kind === 'managed-backup') {
-    return `AWS Backup ${p.schedule}; automated backups kept ${p.retentionDays} days`
-      + `${p.copies?.length ? `, copies to ${p.copies.join(' and ')}` : ''}${p.vaultLock ? `, vault lock ${p.vaultLock}` : ''}`
-      + `${p.rpoHours !== undefined ? `, alarm when no backup job completes within ${p.rpoHours} h` : ''} (${construct})`;
-  }
-  if (p.kind === 'snapshot-drill') {
-    return `snapshot restore drill of ${names} at ${p.schedule}, ${p.checks ?? 0} check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
-  }
-  if (p.kind === 'point-in-time-drill') {
-    const extra = p.randomExtraLagMinutes ? ` plus up to ${p.randomExtraLagMinutes} min` : '';
-    return `point-in-time restore drill of ${names} to ${p.targetLagMinutes} min${extra} before it starts, at ${p.schedule}, `
-      + `${p.checks ?? 0} check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
-  }
-  if (p.kind === 'cost-estimate') return `storage cost estimate of ${names}: about $${p.monthlyCostUsd?.toFixed(2)} a month; ${p.summary} (${construct})`;
-  if (p.kind === 'wal-archive') {
-    return `WAL archive of ${names} (${p.archiver}) under s3 prefix ${p.prefix}: PITR over ${p.windowDays} days, `
-      + `archive_timeout ${p.archiveTimeoutSeconds} s, base backups ${p.schedule}, WAL kept ${p.retentionDays} days`
-      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''} (${construct})`;
-  }
-  if (p.kind === 'pitr-drill') {
-    return `point-in-time recovery drill of ${names} at ${p.schedule}, ${p.checks ?? 0} SQL check(s), alarm above an RTO of ${p.rtoMinutes} min (${construct})`;
-  }
-  return `${p.kind} (${construct})`;
-}
-
 function print(stack: StackReport): void {
   const total = stack.resourcesByType.reduce((sum, [, count]) => sum + count, 0);
   console.log(`\nStack ${stack.stack} (${stack.example}): ${total} resources`);
@@ -177,8 +120,7 @@ function print(stack: StackReport): void {
   console.log('  What it protects:');
   for (const database of stack.databases) {
     console.log(`    ${database.path} (${database.type})`);
-    if (database.protections.length === 0) console.log('      NOTHING: no dump or drill covers this database');
-    database.protections.forEach((protection) => console.log(`      - ${describeProtection(protection)}`));
+    databaseProtectionLines(database.protections).forEach((line) => console.log(`      ${line}`));
   }
   stack.otherProtections.forEach((protection) => console.log(`    - ${describeProtection(protection)}`));
   if (stack.databases.length === 0 && stack.otherProtections.length === 0) console.log('    nothing (no database and no backup construct)');

@@ -9,7 +9,8 @@ import { ManagedPostgresBackupPlan, ManagedPostgresDatabase, SnapshotRestoreDril
 /**
  * An RDS for PostgreSQL 16 instance whose backups are set up by a ManagedPostgresBackupPlan: automated backups kept
  * 14 days, AWS Backup daily, weekly and monthly rules plus continuous backup (PITR), copies to Frankfurt and to an
- * offsite account, a governance vault lock, alarms; and a weekly drill that restores the newest snapshot and checks it.
+ * offsite account, a governance vault lock, alarms; AWS Backup restore testing of a random recovery point, validated by
+ * pg-backup check; and a weekly drill that restores the newest snapshot and checks it.
  */
 export class ManagedRdsExampleStack extends Stack {
   /** The backup plan. */
@@ -53,6 +54,11 @@ export class ManagedRdsExampleStack extends Stack {
     });
     database.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
     const managed = ManagedPostgresDatabase.fromInstance(database, { storageEncryptionKey: storageKey, databaseName: 'shop' });
+    const restoreTestSubnets = new rds.SubnetGroup(this, 'RestoreTestSubnets', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      description: 'Isolated subnets the AWS Backup restore tests restore the shop database into',
+    });
 
     this.plan = new ManagedPostgresBackupPlan(this, 'Backups', {
       database: managed,
@@ -70,6 +76,19 @@ export class ManagedRdsExampleStack extends Stack {
         { destination: 'account', account: '210987654321', retentionDays: 35, vaultArn: 'arn:aws:backup:eu-west-1:210987654321:backup-vault:shop-offsite' },
       ],
       immutability: { mode: 'governance', days: 7 },
+      // AWS Backup's own restore testing: every Monday a random recovery point of the last two weeks is restored into
+      // the isolated subnets, checked with pg-backup check (the result reported to AWS Backup) and deleted after 2 hours.
+      restoreTesting: {
+        recoveryPoint: 'random',
+        selectionWindowDays: 14,
+        validationWindowHours: 2,
+        dbSubnetGroupName: restoreTestSubnets.subnetGroupName,
+        validation: {
+          vpc,
+          checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables', "SELECT current_setting('server_version_num')::int >= 160000"],
+          checksTimeoutMinutes: 60,
+        },
+      },
     });
 
     this.drill = new SnapshotRestoreDrill(this, 'WeeklyDrill', {

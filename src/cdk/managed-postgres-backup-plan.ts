@@ -190,6 +190,7 @@ export class ManagedPostgresBackupPlan extends Construct {
         vaultLock: plan.protection.vaultLock,
         rpoHours: this.rpoHours,
       });
+      if (plan.restoreTesting) this.node.addMetadata(PROTECTION_METADATA_TYPE, { ...plan.restoreTesting.protection, database: path });
     }
   }
 

@@ -132,6 +132,14 @@ test('restore testing given its own security groups creates none for the restore
   expect(selection.RestoreMetadataOverrides.vpcSecurityGroupIds).toBe('["sg-0123456789abcdef0"]');
 });
 
+test('restore testing is recorded as a drill of the database in the protection metadata, with its checks when validated', () => {
+  const { plan } = planStack((vpc) => ({ dbSubnetGroupName: 'isolated', recoveryPoint: 'random', validation: { vpc, image, checks: ['SELECT true'] } }));
+  const recorded = plan.node.metadata.filter((entry) => entry.type === 'postgres-backup-constructs:protection').map((entry) => entry.data);
+  expect(recorded).toContainEqual({
+    kind: 'restore-testing', database: 'Managed/Db', schedule: 'cron(0 6 ? * MON *)', recoveryPoint: 'random', selectionWindowDays: 7, checks: 1,
+  });
+});
+
 test('restore testing without validation creates no state machine', () => {
   const { template } = planStack(() => ({}));
   expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).filter((id) => id.includes('RestoreValidation'))).toEqual([]);

@@ -94,6 +94,18 @@ export interface RestoreTestingPlan {
   readonly role: { readonly description: string; readonly managedPolicy: string };
   /** The validation of each restore test, when asked for. */
   readonly validation?: RestoreValidationPlan;
+  /** What the protection metadata says of the restore tests. */
+  readonly protection: {
+    readonly kind: 'restore-testing';
+    /** AWS Backup's schedule, UTC. */
+    readonly schedule: string;
+    /** `latest` or `random` recovery point of the window. */
+    readonly recoveryPoint: 'latest' | 'random';
+    /** Days recovery points are chosen from. */
+    readonly selectionWindowDays: number;
+    /** The checks of each restored database (SQL statements and row bounds), when validated. */
+    readonly checks?: number;
+  };
 }
 
 /** A restore testing name from a construct's name: letters, digits and underscores, at most 50 characters. */
@@ -158,10 +170,12 @@ export function planRestoreTesting(
     ...(options.dbSubnetGroupName !== undefined ? { dbSubnetGroupName: options.dbSubnetGroupName } : {}),
     ...(options.vpcSecurityGroupIds !== undefined ? { vpcSecurityGroupIds: JSON.stringify(options.vpcSecurityGroupIds) } : {}),
   };
+  const scheduleExpression = renderAwsBackupSchedule(options.schedule ?? DEFAULT_RESTORE_TESTING_SCHEDULE, 'restoreTesting.schedule');
+  const validation = options.validation && planRestoreValidation(options.validation, validationFacts(options, kind, facts, metricNamespace));
   return {
     plan: {
       name: restoreTestingName(name),
-      scheduleExpression: renderAwsBackupSchedule(options.schedule ?? DEFAULT_RESTORE_TESTING_SCHEDULE, 'restoreTesting.schedule'),
+      scheduleExpression,
       startWindowHours: options.startWindowHours ?? 24,
       algorithm: options.recoveryPoint === 'random' ? 'RANDOM_WITHIN_WINDOW' : 'LATEST_WITHIN_WINDOW',
       recoveryPointTypes: continuousBackup ? ['SNAPSHOT', 'CONTINUOUS'] : ['SNAPSHOT'],
@@ -177,6 +191,13 @@ export function planRestoreTesting(
       description: 'AWS Backup restores recovery points of the database with this role for restore tests',
       managedPolicy: RESTORE_TESTING_MANAGED_POLICY,
     },
-    validation: options.validation && planRestoreValidation(options.validation, validationFacts(options, kind, facts, metricNamespace)),
+    validation,
+    protection: {
+      kind: 'restore-testing',
+      schedule: scheduleExpression,
+      recoveryPoint: options.recoveryPoint ?? 'latest',
+      selectionWindowDays: options.selectionWindowDays ?? 7,
+      checks: validation?.checkCount,
+    },
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * How `npm run synth-examples` tells what protects a database: every protection the backup constructs record in the
+ * construct metadata (`postgres-backup-constructs:protection`), by kind, split into the backups and the drills that
+ * prove they restore. A new kind of drill is one entry of {@link PROTECTION_KINDS} with `drill: true`.
+ */
+
+/** One protection as a construct records it (the fields a kind does not have are absent). */
+export interface Protection {
+  readonly kind: string;
+  readonly database?: string;
+  readonly databaseNames?: string[];
+  readonly schedule?: string;
+  readonly prefix?: string;
+  readonly retentionDays?: number;
+  readonly objectLock?: string;
+  readonly rpoHours?: number;
+  readonly rtoMinutes?: number;
+  readonly checks?: number;
+  readonly copies?: string[];
+  readonly vaultLock?: string;
+  readonly runbook?: string;
+  readonly monthlyCostUsd?: number;
+  readonly summary?: string;
+  readonly archiver?: string;
+  readonly windowDays?: number;
+  readonly archiveTimeoutSeconds?: number;
+  readonly targetLagMinutes?: number;
+  readonly randomExtraLagMinutes?: number;
+  readonly restoreTarget?: string;
+  readonly maxScratchStorageGiB?: number;
+  readonly recoveryPoint?: string;
+  readonly selectionWindowDays?: number;
+}
+
+/** A protection and the construct that recorded it. */
+export interface RecordedProtection {
+  readonly construct: string;
+  readonly protection: Protection;
+}
+
+/** How one kind of protection is told: whether it is a drill, and its line without the construct. */
+export interface ProtectionKind {
+  /** Whether it restores a backup and checks it (a drill), rather than taking or describing backups. */
+  readonly drill: boolean;
+  /** The line of the summary. */
+  describe(p: Protection): string;
+}
+
+const namesOf = (p: Protection) => (p.databaseNames ?? []).join(', ');
+const checksOf = (p: Protection, sql = '') => `${p.checks ?? 0}${sql} check(s)`;
+
+/** Every kind of protection the constructs record, by its metadata `kind`. */
+export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
+  'logical-dump': {
+    drill: false,
+    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into s3 prefix ${p.prefix}, kept ${p.retentionDays} days`
+      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
+      + `${p.runbook ? `, runbook cdk.out/${p.runbook}` : ''}`,
+  },
+  'managed-backup': {
+    drill: false,
+    describe: (p) => `AWS Backup ${p.schedule}; automated backups kept ${p.retentionDays} days`
+      + `${p.copies?.length ? `, copies to ${p.copies.join(' and ')}` : ''}${p.vaultLock ? `, vault lock ${p.vaultLock}` : ''}`
+      + `${p.rpoHours !== undefined ? `, alarm when no backup job completes within ${p.rpoHours} h` : ''}`,
+  },
+  'wal-archive': {
+    drill: false,
+    describe: (p) => `WAL archive of ${namesOf(p)} (${p.archiver}) under s3 prefix ${p.prefix}: PITR over ${p.windowDays} days, `
+      + `archive_timeout ${p.archiveTimeoutSeconds} s, base backups ${p.schedule}, WAL kept ${p.retentionDays} days`
+      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}`,
+  },
+  'cost-estimate': {
+    drill: false,
+    describe: (p) => `storage cost estimate of ${namesOf(p)}: about $${p.monthlyCostUsd?.toFixed(2)} a month; ${p.summary}`,
+  },
+  'restore-drill': {
+    drill: true,
+    describe: (p) => {
+      const where = p.restoreTarget === 'scratch-rds'
+        ? `large-database drill: the latest dump of ${namesOf(p)} restored into a scratch RDS instance (up to ${p.maxScratchStorageGiB} GiB)`
+        : p.restoreTarget === 'auto'
+          ? `dump drill of the latest dump of ${namesOf(p)}, into a scratch RDS instance (up to ${p.maxScratchStorageGiB} GiB) when it would not fit the task's disk`
+          : `dump drill of the latest dump of ${namesOf(p)}`;
+      return `${where} at ${p.schedule}, ${checksOf(p, ' SQL')}, alarm above an RTO of ${p.rtoMinutes} min`;
+    },
+  },
+  'snapshot-drill': {
+    drill: true,
+    describe: (p) => `snapshot drill of ${namesOf(p)} at ${p.schedule}, ${checksOf(p)}, alarm above an RTO of ${p.rtoMinutes} min`,
+  },
+  'point-in-time-drill': {
+    drill: true,
+    describe: (p) => {
+      const extra = p.randomExtraLagMinutes ? ` plus up to ${p.randomExtraLagMinutes} min` : '';
+      return `point-in-time drill of ${namesOf(p)} to ${p.targetLagMinutes} min${extra} before it starts, at ${p.schedule}, `
+        + `${checksOf(p)}, alarm above an RTO of ${p.rtoMinutes} min`;
+    },
+  },
+  'pitr-drill': {
+    drill: true,
+    describe: (p) => `PITR drill of ${namesOf(p)} from the WAL archive at ${p.schedule}, ${checksOf(p, ' SQL')}, alarm above an RTO of ${p.rtoMinutes} min`,
+  },
+  'restore-testing': {
+    drill: true,
+    describe: (p) => `AWS Backup restore testing of the ${p.recoveryPoint} recovery point of the last ${p.selectionWindowDays} days at ${p.schedule}, `
+      + (p.checks === undefined ? 'not validated (restore only)' : `validated by ${checksOf(p)}, reported to AWS Backup`),
+  },
+};
+
+/** Whether a recorded protection is a drill. */
+export function isDrill(recorded: RecordedProtection): boolean {
+  return PROTECTION_KINDS[recorded.protection.kind]?.drill ?? false;
+}
+
+/** The summary line of a recorded protection, naming the construct. */
+export function describeProtection({ construct, protection }: RecordedProtection): string {
+  const kind = PROTECTION_KINDS[protection.kind];
+  return `${kind ? kind.describe(protection) : protection.kind} (${construct})`;
+}
+
+/**
+ * The lines of what protects one database: its backups, then every drill that proves they restore, or a line saying
+ * that none does.
+ */
+export function databaseProtectionLines(protections: readonly RecordedProtection[]): string[] {
+  if (protections.length === 0) return ['NOTHING: no dump or drill covers this database'];
+  const backups = protections.filter((recorded) => !isDrill(recorded));
+  const drills = protections.filter(isDrill);
+  return [
+    'backups:',
+    ...(backups.length > 0 ? backups.map((recorded) => `  - ${describeProtection(recorded)}`) : ['  none']),
+    'drills:',
+    ...(drills.length > 0 ? drills.map((recorded) => `  - ${describeProtection(recorded)}`) : ['  none: nothing proves these backups restore']),
+  ];
+}
