@@ -18,7 +18,6 @@ export * from './drill-permissions';
 export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
 export * from './managed-postgres-database';
-export * from './restore-drill-alarms';
 export * from './snapshot-restore-drill';
 export * from './wal-archive-bucket';
 export * from './pitr-drill';

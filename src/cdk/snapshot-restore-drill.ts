@@ -15,66 +15,20 @@ import { cdkValidationOptions } from './cdk-validation';
 import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import type { IPgDumpSource } from './pg-dump-source';
-import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { renderPlannedAlarms } from './planned-alarms';
+import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, RowCountBound, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
+  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlan,
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind, RestoreDrillMetric } from '../core/aws/state-machines';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
-
-/** Bounds on the rows of one table of the restored database (core's {@link RowCountBound}). */
-export interface RowCountBoundProps extends RowCountBound {}
-
-/** Props of {@link SnapshotRestoreDrill}. */
-export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions {
-  /** The database whose newest snapshot is restored. It needs its secret (the restored instance keeps its master user). */
-  readonly database: ManagedPostgresDatabase;
-  /** The VPC the scratch database and the checks task run in. */
-  readonly vpc: ec2.IVpc;
-  /**
-   * Subnets of the scratch database: no route to the internet is needed.
-   * @default - the VPC's isolated subnets
-   */
-  readonly scratchSubnets?: ec2.SubnetSelection;
-  /**
-   * Subnets of the checks task (it pulls its image and writes logs).
-   * @default - the VPC's private subnets with egress
-   */
-  readonly taskSubnets?: ec2.SubnetSelection;
-  /**
-   * The ECS cluster the checks task runs in.
-   * @default - a new cluster with Container Insights
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * The runner image.
-   * @default - built from the package's `runner-image/Dockerfile` with the database's PostgreSQL major
-   */
-  readonly image?: ecs.ContainerImage;
-  /**
-   * The topic failed drills are sent to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopic?: sns.ITopic;
-  /**
-   * How long task and execution logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
-   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
-   * The checks task may put objects there and nothing else.
-   * @default - the result is seen only in the drill's metrics, alarms and execution history
-   */
-  readonly drillResults?: IPgDumpSource;
-}
+export * from './snapshot-restore-drill-props';
 
 /**
  * Proves the managed database's snapshots restore: on a schedule, a Step Functions state machine (the core snapshot
@@ -142,11 +96,7 @@ export class SnapshotRestoreDrill extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: 256,
-      memoryLimitMiB: 512,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
+    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
     this.taskDefinition.addContainer(CHECKS_RUNNER_CONTAINER_NAME, {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: plan.postgresMajorVersion }),
       // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
@@ -207,7 +157,7 @@ export class SnapshotRestoreDrill extends Construct {
     const drillStateMachine = createDrillStateMachine(this, {
       drill,
       substitutions,
-      scopes: this.scopes(database, plan.scratchIdentifierPrefix),
+      scopes: this.scopes(database, plan.rdsResources),
       additionalStatements: this.snapshotKeyStatements(database),
       notificationTopic: this.notificationTopic,
       schedule: plan.verification.schedule,
@@ -220,28 +170,12 @@ export class SnapshotRestoreDrill extends Construct {
     });
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
-    const deadLetterQueue = drillStateMachine.deadLetterQueue;
-    const rendered = drillStateMachine.renderedSchedule;
-    this.alarms = createRestoreDrillAlarms(this, {
-      stateMachine: this.stateMachine,
-      metricNamespace: this.metricNamespace,
-      databaseName: this.databaseName,
-      drillKind: plan.drillKind,
-      maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
-      maxRecoveryPointGapMinutes: plan.maxRecoveryPointGapMinutes,
-      deadLetterQueue,
-      topic: this.notificationTopic,
-      subject: descriptions.alarmSubject,
+    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
+      'state-machine': this.stateMachine.stateMachineArn,
+      'dead-letter-queue': drillStateMachine.deadLetterQueue.queueName,
     });
     for (const path of database.protectedPaths()) {
-      this.node.addMetadata(PROTECTION_METADATA_TYPE, {
-        ...plan.protection,
-        database: path,
-        databaseNames: [this.databaseName],
-        schedule: `${rendered.scheduleExpression} ${rendered.scheduleExpressionTimezone}`,
-        rtoMinutes: this.maxRestoreDurationMinutes,
-        checks: plan.checkCount,
-      });
+      this.node.addMetadata(PROTECTION_METADATA_TYPE, { ...plan.protection, database: path });
     }
   }
 
@@ -273,10 +207,9 @@ export class SnapshotRestoreDrill extends Construct {
     return this.metric(RestoreDrillMetric.DURATION, { statistic: 'Maximum', period: Duration.days(1), ...props });
   }
 
-  private scopes(database: ManagedPostgresDatabase, prefix: string): Partial<Record<DrillResourceKind, DrillResourceScope>> {
+  private scopes(database: ManagedPostgresDatabase, planned: SnapshotRestoreDrillPlan['rdsResources']): Partial<Record<DrillResourceKind, DrillResourceScope>> {
     const stack = Stack.of(this);
     const rdsArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const aurora = database.kind === 'aurora-cluster';
     return {
       ...ecsDrillScopes(this, {
         taskDefinition: this.taskDefinition,
@@ -284,11 +217,8 @@ export class SnapshotRestoreDrill extends Construct {
         notificationTopic: this.notificationTopic,
         metricNamespace: this.metricNamespace,
       }),
+      ...Object.fromEntries(Object.entries(planned).map(([kind, arn]) => [kind, { resources: [rdsArn(arn.resource, arn.resourceName)] }])),
       'rds-source': { resources: [database.arn(this)] },
-      // Snapshot names are generated per backup (rds:<id>-<date>, awsbackup:job-<id>): they cannot be named in advance.
-      'rds-snapshots': { resources: [rdsArn(aurora ? 'cluster-snapshot' : 'snapshot', '*')] },
-      'rds-scratch-instances': { resources: [rdsArn('db', `${prefix}-*`)] },
-      'rds-scratch-clusters': { resources: [rdsArn('cluster', `${prefix}-*`)] },
       'rds-subnet-group': { resources: [rdsArn('subgrp', this.subnetGroup.subnetGroupName)] },
     };
   }

@@ -1,6 +1,9 @@
-import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
+import { restoreDrillAlarms } from './restore-drill-alarms';
 import { resolveVerification } from '../policy/defaults';
 import { VerificationPolicy } from '../policy/policy';
+import { renderEventBridgeSchedule } from '../policy/schedule';
 import { splitSqlStatements } from '../postgres/sql-statements';
 import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
 import { RestoreDrillKind, RestoreDrillStateMachine } from './state-machines/restore-drill-options';
@@ -148,7 +151,16 @@ export interface SnapshotRestoreDrillPlan {
   /** The largest accepted distance of the recovery point from the target, minutes (point-in-time drills): its alarm's threshold. */
   readonly maxRecoveryPointGapMinutes?: number;
   /** What the construct records as the database's protection (the examples' summary lists it). */
-  readonly protection: { readonly kind: 'snapshot-drill' | 'point-in-time-drill'; readonly targetLagMinutes?: number; readonly randomExtraLagMinutes?: number };
+  readonly protection: {
+    readonly kind: 'snapshot-drill' | 'point-in-time-drill';
+    readonly targetLagMinutes?: number;
+    readonly randomExtraLagMinutes?: number;
+    readonly databaseNames: readonly string[];
+    readonly schedule: string;
+    readonly rtoMinutes: number;
+    /** The number of checks: SQL statements and row bounds. */
+    readonly checks: number;
+  };
   /** When the drill runs. */
   readonly verification: ReturnType<typeof resolveVerification>;
   /** The PostgreSQL major of the runner image. */
@@ -161,8 +173,17 @@ export interface SnapshotRestoreDrillPlan {
   readonly checkCommand: string[];
   /** The checks task's environment: the database, TLS, each SQL check. */
   readonly checkEnvironment: Record<string, string>;
-  /** The number of checks (SQL statements and row bounds), for the protection metadata. */
-  readonly checkCount: number;
+  /** The checks task's size: it only connects to the scratch database. */
+  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number };
+  /** What the checks task's execution role may do: write its logs, hand the database secret to the container. */
+  readonly executionRoleGrants: readonly IamActionGroup<TaskExecutionResourceKind>[];
+  /**
+   * The RDS resources the drill role's groups are scoped to besides the source and the subnet group (which are the
+   * front end's handles), as the `resource` and `resourceName` of `arn:<partition>:rds:<region>:<account>:<resource>:<resourceName>`.
+   */
+  readonly rdsResources: Readonly<Record<'rds-snapshots' | 'rds-scratch-instances' | 'rds-scratch-clusters', ScratchRdsResource>>;
+  /** Failed drill, restore slower than the RTO, recovery point too far from the target (when bounded), dead-lettered start. */
+  readonly alarms: readonly AlarmPlan[];
   /** Descriptions of the resources, the same in every front end. */
   readonly descriptions: {
     readonly taskSecurityGroup: string;
@@ -173,7 +194,17 @@ export interface SnapshotRestoreDrillPlan {
     readonly comment: string;
     readonly schedule: string;
     readonly alarmSubject: string;
+    readonly taskRole: string;
+    readonly executionRole: string;
   };
+}
+
+/** An RDS resource named by a pattern: `arn:<partition>:rds:<region>:<account>:<resource>:<resourceName>`. */
+export interface ScratchRdsResource {
+  /** The resource type, e.g. `db` or `cluster-snapshot`. */
+  readonly resource: string;
+  /** The name or pattern, e.g. `pg-drill-*`. */
+  readonly resourceName: string;
 }
 
 /**
@@ -254,6 +285,11 @@ export function planSnapshotRestoreDrill(
   const source = database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster';
   const drillKind: RestoreDrillKind = pointInTime !== undefined ? 'point-in-time' : 'snapshot';
   const targetLagMinutes = pointInTime !== undefined ? pointInTime.targetLagMinutes ?? 60 : undefined;
+  const scratchIdentifierPrefix = options.scratchIdentifierPrefix ?? 'pg-drill';
+  const schedule = renderEventBridgeSchedule(verification.schedule, 'verification.schedule');
+  const subject = `${pointInTime !== undefined ? 'point-in-time' : 'snapshot'} restore drill of ${database.databaseName}`;
+  const taskRole = `${pointInTime !== undefined ? 'Point-in-time' : 'Snapshot'} drill checks task: `
+    + (database.recordsResults === true ? 'writes its result beside the dumps' : 'no AWS permissions');
   return {
     drill,
     maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
@@ -262,7 +298,7 @@ export function planSnapshotRestoreDrill(
     verification,
     postgresMajorVersion: major!,
     metricNamespace,
-    scratchIdentifierPrefix: options.scratchIdentifierPrefix ?? 'pg-drill',
+    scratchIdentifierPrefix,
     checkCommand: ['pg-backup', 'check', ...checkArgs],
     checkEnvironment: {
       PGDATABASE: database.databaseName,
@@ -275,10 +311,29 @@ export function planSnapshotRestoreDrill(
       // What the result beside the backups is recorded as (the location is the front end's: a bucket it knows).
       ...(database.recordsResults === true ? { PG_BACKUP_DRILL_KIND: drillKind } : {}),
     },
-    checkCount: checks.length + rowCounts.length,
+    task: { cpu: 256, memoryLimitMiB: 512 },
+    executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
+    rdsResources: {
+      // Snapshot names are generated per backup (rds:<id>-<date>, awsbackup:job-<id>): they cannot be named in advance.
+      'rds-snapshots': { resource: database.kind === 'aurora-cluster' ? 'cluster-snapshot' : 'snapshot', resourceName: '*' },
+      'rds-scratch-instances': { resource: 'db', resourceName: `${scratchIdentifierPrefix}-*` },
+      'rds-scratch-clusters': { resource: 'cluster', resourceName: `${scratchIdentifierPrefix}-*` },
+    },
+    alarms: restoreDrillAlarms({
+      metricNamespace,
+      databaseName: database.databaseName,
+      drillKind,
+      maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
+      maxRecoveryPointGapMinutes: pointInTime?.maxRecoveryPointGapMinutes,
+      subject,
+    }),
     protection: {
       kind: pointInTime !== undefined ? 'point-in-time-drill' : 'snapshot-drill',
       ...(targetLagMinutes !== undefined ? { targetLagMinutes, randomExtraLagMinutes: pointInTime?.randomExtraLagMinutes ?? 0 } : {}),
+      databaseNames: [database.databaseName],
+      schedule: `${schedule.scheduleExpression} ${schedule.scheduleExpressionTimezone}`,
+      rtoMinutes: verification.maxRestoreDurationMinutes,
+      checks: checks.length + rowCounts.length,
     },
     descriptions: pointInTime !== undefined ? {
       taskSecurityGroup: 'Point-in-time drill checks task: no inbound traffic; outbound to the scratch database and AWS APIs',
@@ -288,7 +343,9 @@ export function planSnapshotRestoreDrill(
       role: 'Runs the point-in-time restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
       comment: `Restore drill of ${source} to the time ${targetLagMinutes} minutes before the drill starts`,
       schedule: `Point-in-time restore drill of ${source}`,
-      alarmSubject: `point-in-time restore drill of ${database.databaseName}`,
+      alarmSubject: subject,
+      taskRole,
+      executionRole: 'Starts the point-in-time drill checks task: its logs and the database secret',
     } : {
       taskSecurityGroup: 'Snapshot drill checks task: no inbound traffic; outbound to the scratch database and AWS APIs',
       scratchSecurityGroup: 'Scratch database of the snapshot drill: reachable only from the checks task',
@@ -297,7 +354,9 @@ export function planSnapshotRestoreDrill(
       role: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
       comment: `Restore drill of the newest ${options.snapshotType ?? 'automated'} snapshot of ${source}`,
       schedule: `Snapshot restore drill of ${source}`,
-      alarmSubject: `snapshot restore drill of ${database.databaseName}`,
+      alarmSubject: subject,
+      taskRole,
+      executionRole: 'Starts the snapshot drill checks task: its logs and the database secret',
     },
   };
 }

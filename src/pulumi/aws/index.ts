@@ -16,7 +16,6 @@ export * from './dead-letter-queue';
 export * from './scheduler-role';
 export * from './task-failure-notification';
 export * from './metric-alarm';
-export * from './restore-drill-alarms';
 export * from './state-machine-permissions';
 export * from './runner-image';
 export * from './postgres-database';

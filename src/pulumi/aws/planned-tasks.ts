@@ -26,7 +26,7 @@ export interface PlannedContainer {
    * Plain environment variables (none secret).
    * @default - none
    */
-  readonly environment?: Readonly<Record<string, string>>;
+  readonly environment?: Readonly<Record<string, pulumi.Input<string>>>;
   /** The log group, its region and the stream prefix of the container's logs. */
   readonly logs: { readonly groupName: pulumi.Input<string>; readonly region: pulumi.Input<string>; readonly streamPrefix: string };
   /**

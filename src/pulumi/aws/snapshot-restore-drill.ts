@@ -11,78 +11,20 @@ import { awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
-import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
-import { createRestoreDrillAlarms } from './restore-drill-alarms';
+import { createPlannedAlarms } from './metric-alarm';
+import { EcsClusterReference } from './pg-dump-source';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
+import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlanOptions,
+  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION,
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 import { checkedLogRetentionDays } from './log-retention';
 
-/** Arguments of {@link SnapshotRestoreDrill}. */
-export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions {
-  /** The RDS instance or Aurora cluster whose newest snapshot is restored. */
-  readonly database: ManagedPostgresDatabase;
-  /**
-   * ARN of the database's master user secret (`username`, `password`): the restored snapshot keeps that user, and the
-   * checks log in with it.
-   */
-  readonly secretArn: pulumi.Input<string>;
-  /**
-   * The database the checks connect to: the `Database` dimension of the drill metrics.
-   * @default 'postgres'
-   */
-  readonly databaseName?: string;
-  /**
-   * The port the scratch database listens on (the source's).
-   * @default 5432
-   */
-  readonly port?: number;
-  /**
-   * ARN of the customer managed KMS key the database's storage is encrypted with, so the drill role may restore it.
-   * @default - none: a warning when the database's encryption is not known to be AWS-managed or none
-   */
-  readonly storageEncryptionKeyArn?: pulumi.Input<string>;
-  /** The VPC the scratch database and the checks task run in. */
-  readonly vpcId: pulumi.Input<string>;
-  /** Subnets of the scratch database: no route to the internet is needed (isolated ones). */
-  readonly scratchSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Subnets of the checks task (it pulls its image and writes logs): private ones with egress. */
-  readonly taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** The runner image. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild`. */
-  readonly image: pulumi.Input<string>;
-  /**
-   * The ECS cluster the checks task runs in.
-   * @default - a new cluster with Container Insights
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
-   * ARN of the topic failed drills are sent to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
-  /**
-   * ARN of that topic's KMS key.
-   * @default - none
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * Days task and execution logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
-   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
-   * The checks task may put objects there and nothing else.
-   * @default - the result is seen only in the drill's metrics, alarms and execution history
-   */
-  readonly drillResults?: PgDumpSource;
-}
+export * from './snapshot-restore-drill-props';
 
 /**
  * Proves the managed database's snapshots restore, as the CDK `SnapshotRestoreDrill` does: on a schedule, a Step
@@ -162,66 +104,41 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
 
     // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
     const drillResults = props.drillResults;
-    const drillName = plan.drillKind === 'snapshot' ? 'Snapshot' : 'Point-in-time';
-    const taskRole = new iam.Role(`${name}-task-role`, {
-      description: props.drillResults ? `${drillName} drill checks task: writes its result beside the dumps` : `${drillName} drill checks task: no AWS permissions`,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
-    if (props.drillResults) {
-      new iam.RolePolicy(`${name}-task-policy`, { role: taskRole.id, policy: policyDocument(props.drillResults.drillResultStatements()) }, child);
+    const taskRole = createTaskRole(`${name}-task-role`, descriptions.taskRole, this);
+    if (drillResults) {
+      new iam.RolePolicy(`${name}-task-policy`, { role: taskRole.id, policy: policyDocument(drillResults.drillResultStatements()) }, child);
     }
-    const executionRole = new iam.Role(`${name}-execution-role`, {
-      description: `Starts the ${plan.drillKind === 'snapshot' ? 'snapshot' : 'point-in-time'} drill checks task: its logs and the database secret`,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
+    const executionRole = createTaskRole(`${name}-execution-role`, descriptions.executionRole, this);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: executionRole.id,
-      policy: policyDocument([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: props.secretArn },
-      ]),
+      policy: policyDocument(grantStatements(plan.executionRoleGrants, {
+        'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
+        'database-secret': { resources: props.secretArn },
+      })),
     }, child);
-    this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
+    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
       family: `${name}-snapshot-drill`,
-      cpu: '256',
-      memory: '512',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      size: plan.task,
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
-      containerDefinitions: pulumi.jsonStringify([{
+      container: {
         name: CHECKS_RUNNER_CONTAINER_NAME,
         image: props.image,
-        essential: true,
         // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
         entryPoint: ['env'],
         command: plan.checkCommand,
-        environment: [
-          ...Object.entries(plan.checkEnvironment).map(([key, value]) => ({ name: key, value })),
+        environment: {
+          ...plan.checkEnvironment,
           ...(drillResults
-            ? [{
-              name: DRILL_RECORD_TO_ENV,
-              value: pulumi.output(drillResults.bucketName).apply((bucket) => drillResultsLocation(bucket, drillResults.prefix)),
-            }]
-            : []),
-        ],
-        secrets: [
-          { name: 'PGUSER', valueFrom: pulumi.interpolate`${props.secretArn}:username::` },
-          { name: 'PGPASSWORD', valueFrom: pulumi.interpolate`${props.secretArn}:password::` },
-        ],
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': 'check' },
+            ? { [DRILL_RECORD_TO_ENV]: pulumi.output(drillResults.bucketName).apply((bucket) => drillResultsLocation(bucket, drillResults.prefix)) }
+            : {}),
         },
-      }]),
-    }, child);
+        secrets: { PGUSER: pulumi.interpolate`${props.secretArn}:username::`, PGPASSWORD: pulumi.interpolate`${props.secretArn}:password::` },
+        logs: { groupName: logGroup.name, region: environment.region, streamPrefix: 'check' },
+      },
+    }, this);
 
-    this.taskSecurityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
-      vpcId: props.vpcId,
-      description: descriptions.taskSecurityGroup,
-      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-    }, child);
+    this.taskSecurityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, descriptions.taskSecurityGroup, this);
     const port = props.port ?? 5432;
     this.scratchSecurityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
       vpcId: props.vpcId,
@@ -235,8 +152,6 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     }, child);
 
     const rdsArn = (resource: pulumi.Input<string>) => formatArn(environment, 'rds', resource);
-    const aurora = database.kind === 'aurora-cluster';
-    const prefix = plan.scratchIdentifierPrefix;
     const drillStateMachine = createDrillStateMachine(name, this, {
       drill,
       substitutions: ecsDrillSubstitutions({
@@ -263,11 +178,8 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
           notificationTopicArn: this.notificationTopicArn,
           metricNamespace: this.metricNamespace,
         }),
+        ...Object.fromEntries(Object.entries(plan.rdsResources).map(([kind, arn]) => [kind, { Resource: rdsArn(`${arn.resource}:${arn.resourceName}`) }])),
         'rds-source': { Resource: database.arn(environment) },
-        // Snapshot names are generated per backup (rds:<id>-<date>, awsbackup:job-<id>): they cannot be named in advance.
-        'rds-snapshots': { Resource: rdsArn(aurora ? 'cluster-snapshot:*' : 'snapshot:*') },
-        'rds-scratch-instances': { Resource: rdsArn(`db:${prefix}-*`) },
-        'rds-scratch-clusters': { Resource: rdsArn(`cluster:${prefix}-*`) },
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
       },
       notificationTopicKeyArn: notifications.topicKeyArn,
@@ -284,17 +196,10 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
 
-    this.alarms = createRestoreDrillAlarms(name, {
-      stateMachineArn: this.stateMachine.arn,
-      metricNamespace: this.metricNamespace,
-      databaseName: this.databaseName,
-      drillKind: plan.drillKind,
-      maxRestoreDurationMinutes: this.maxRestoreDurationMinutes,
-      maxRecoveryPointGapMinutes: plan.maxRecoveryPointGapMinutes,
-      deadLetterQueueName: drillStateMachine.deadLetterQueue.name,
-      topicArn: this.notificationTopicArn,
-      subject: descriptions.alarmSubject,
-    }, this);
+    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
+      'state-machine': this.stateMachine.arn,
+      'dead-letter-queue': drillStateMachine.deadLetterQueue.name,
+    });
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,

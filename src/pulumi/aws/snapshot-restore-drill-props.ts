@@ -1,0 +1,65 @@
+import * as pulumi from '@pulumi/pulumi';
+import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
+import { SnapshotRestoreDrillPlanOptions } from '../../core/aws/snapshot-restore-drill';
+
+/** Arguments of {@link SnapshotRestoreDrill}. */
+export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions {
+  /** The RDS instance or Aurora cluster whose newest snapshot is restored. */
+  readonly database: ManagedPostgresDatabase;
+  /**
+   * ARN of the database's master user secret (`username`, `password`): the restored snapshot keeps that user, and the
+   * checks log in with it.
+   */
+  readonly secretArn: pulumi.Input<string>;
+  /**
+   * The database the checks connect to: the `Database` dimension of the drill metrics.
+   * @default 'postgres'
+   */
+  readonly databaseName?: string;
+  /**
+   * The port the scratch database listens on (the source's).
+   * @default 5432
+   */
+  readonly port?: number;
+  /**
+   * ARN of the customer managed KMS key the database's storage is encrypted with, so the drill role may restore it.
+   * @default - none: a warning when the database's encryption is not known to be AWS-managed or none
+   */
+  readonly storageEncryptionKeyArn?: pulumi.Input<string>;
+  /** The VPC the scratch database and the checks task run in. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the scratch database: no route to the internet is needed (isolated ones). */
+  readonly scratchSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Subnets of the checks task (it pulls its image and writes logs): private ones with egress. */
+  readonly taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The runner image. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild`. */
+  readonly image: pulumi.Input<string>;
+  /**
+   * The ECS cluster the checks task runs in.
+   * @default - a new cluster with Container Insights
+   */
+  readonly cluster?: EcsClusterReference;
+  /**
+   * ARN of the topic failed drills are sent to.
+   * @default - an encrypted topic is created
+   */
+  readonly notificationTopicArn?: pulumi.Input<string>;
+  /**
+   * ARN of that topic's KMS key.
+   * @default - none
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * Days task and execution logs are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
+   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
+   * The checks task may put objects there and nothing else.
+   * @default - the result is seen only in the drill's metrics, alarms and execution history
+   */
+  readonly drillResults?: PgDumpSource;
+}
