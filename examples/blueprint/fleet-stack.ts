@@ -2,6 +2,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 // In an application: import { … } from 'postgres-backup-constructs/cdk' and '…/core';
 import { PostgresBackupBlueprint } from '../../src/cdk';
@@ -9,8 +10,11 @@ import { BackupTier } from '../../src/core';
 
 /**
  * A platform team's fleet: four RDS for PostgreSQL servers in one stack, protected by one blueprint. Most get the
- * BRONZE tier; `billing` gets SILVER (a copy of every recovery point in a second region); `analytics` keeps its dumps
- * longer and checks its restored data. Each database gets a runbook in `cdk.out` and a restore command as an output.
+ * BRONZE tier; `billing` gets SILVER (a copy of every recovery point in a second region); `analytics` keeps more daily
+ * dumps and checks its restored data. Every dump is encrypted with age to the team's public key (only the restore
+ * drills read the identity, from a secret the team fills in), pruned by grandfather-father-son retention that never
+ * keeps fewer than three, and replicated to a bucket in a second region. Each database gets a runbook in `cdk.out` and
+ * a restore command as an output.
  */
 export class PostgresFleetStack extends Stack {
   /** The blueprint. */
@@ -51,6 +55,16 @@ export class PostgresFleetStack extends Stack {
       vpc,
       tier: BackupTier.BRONZE,
       tierOptions: { copyRegion: 'eu-central-1' },
+      encryption: {
+        // The public key of the team's age identity (age-keygen); the identity itself is only in the secret.
+        recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+        identitySecret: secretsmanager.Secret.fromSecretNameV2(this, 'AgeIdentity', 'postgres-fleet/age-identity'),
+      },
+      retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+      replication: {
+        destinationBucketArn: `arn:aws:s3:::postgres-fleet-offsite-${this.account}`,
+        replicaKmsKeyArn: `arn:aws:kms:eu-central-1:${this.account}:alias/postgres-fleet-offsite`,
+      },
       databases: [
         { id: 'orders', database: server('Orders', 200), databaseNames: ['orders', 'invoices'] },
         { id: 'catalog', database: server('Catalog', 50), databaseNames: ['catalog'] },
@@ -74,7 +88,10 @@ export class PostgresFleetStack extends Stack {
           database: server('Analytics', 500),
           databaseNames: ['events'],
           overrides: {
-            logicalDump: { retentionDays: 30, schedule: { expression: '0 3 * * *', timezone: 'Europe/Berlin' } },
+            logicalDump: {
+              retention: { daily: 30, weekly: 8, monthly: 12, minimumKept: 7 },
+              schedule: { expression: '0 3 * * *', timezone: 'Europe/Berlin' },
+            },
             verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'], maxRestoreDurationMinutes: 180 },
           },
         },

@@ -16,8 +16,10 @@ export interface PostgresFleetExample {
 
 /**
  * A platform team's fleet in one program: three RDS for PostgreSQL instances of this program on SILVER (one with its
- * own nightly schedule) and two self-managed servers on BRONZE, all on one blueprint; a scratch instance that needs no
- * backups is acknowledged; and the program fails if any PostgreSQL database is left unprotected.
+ * own nightly schedule and more daily dumps kept) and two self-managed servers on BRONZE, all on one blueprint, every
+ * dump encrypted with age (only the restore drills read the identity), pruned by grandfather-father-son retention with
+ * a floor of three, and replicated to a bucket in a second region; a scratch instance that needs no backups is
+ * acknowledged; and the program fails if any PostgreSQL database is left unprotected.
  */
 export function definePostgresFleet(): PostgresFleetExample {
   const config = new pulumi.Config();
@@ -69,10 +71,23 @@ export function definePostgresFleet(): PostgresFleetExample {
     subnetIds,
     tier,
     image: (major) => `${repository}:${major}`,
+    encryption: {
+      // The public key of the team's age identity (age-keygen); the identity itself is only in the secret.
+      recipients: [config.get('ageRecipient') ?? 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+      identitySecretArn: config.get('ageIdentitySecretArn') ?? 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:postgres-fleet/age-identity-AbCdEf',
+    },
+    retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+    replication: {
+      destinationBucketArn: config.get('offsiteBucketArn') ?? 'arn:aws:s3:::postgres-fleet-offsite-123456789012',
+      replicaKmsKeyArn: config.get('offsiteKeyArn') ?? 'arn:aws:kms:eu-central-1:123456789012:alias/postgres-fleet-offsite',
+    },
     databases: [
       managed('orders', 16, { databaseNames: ['orders', 'orders_archive'] }),
       managed('payments', 16, {
-        overrides: { logicalDump: { schedule: { expression: '0 1 * * *' }, retentionDays: 35 }, verification: { checks: ['SELECT count(*) > 0 FROM payments'] } },
+        overrides: {
+          logicalDump: { schedule: { expression: '0 1 * * *' }, retention: { daily: 35, weekly: 8, monthly: 12, minimumKept: 5 } },
+          verification: { checks: ['SELECT count(*) > 0 FROM payments'] },
+        },
       }),
       managed('catalog', 16),
       selfManaged('legacy-crm', ['crm'], 40),
