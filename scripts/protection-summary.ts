@@ -30,6 +30,9 @@ export interface Protection {
   readonly maxScratchStorageGiB?: number;
   readonly recoveryPoint?: string;
   readonly selectionWindowDays?: number;
+  readonly encryptedTo?: string[];
+  readonly replicatedTo?: string;
+  readonly retention?: { daily: number; weekly: number; monthly: number; yearly: number; minimumKept: number };
 }
 
 /** A protection and the construct that recorded it. */
@@ -47,13 +50,28 @@ export interface ProtectionKind {
 }
 
 const namesOf = (p: Protection) => (p.databaseNames ?? []).join(', ');
+
+/** How long dumps are kept: the prune's classes and floor with the lifecycle's safety net, or the lifecycle's days. */
+function dumpRetentionOf(p: Protection): string {
+  if (!p.retention) return `kept ${p.retentionDays} days`;
+  const r = p.retention;
+  return `kept by the prune: ${r.daily} daily, ${r.weekly} weekly, ${r.monthly} monthly, ${r.yearly} yearly, never fewer than ${r.minimumKept}`
+    + ` (lifecycle safety net ${p.retentionDays} days)`;
+}
+
+/** Whether dumps are encrypted to public keys, and where their offsite copy is. */
+function dumpCopiesOf(p: Protection): string {
+  const recipients = p.encryptedTo?.length ?? 0;
+  const encrypted = recipients > 0 ? `encrypted with age to ${recipients} recipient${recipients === 1 ? '' : 's'}` : 'not encrypted with age';
+  return `${encrypted}, ${p.replicatedTo ? `offsite copy in ${p.replicatedTo}` : 'no offsite copy'}`;
+}
 const checksOf = (p: Protection, sql = '') => `${p.checks ?? 0}${sql} check(s)`;
 
 /** Every kind of protection the constructs record, by its metadata `kind`. */
 export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
   'logical-dump': {
     drill: false,
-    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into s3 prefix ${p.prefix}, kept ${p.retentionDays} days`
+    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into s3 prefix ${p.prefix}, ${dumpRetentionOf(p)}, ${dumpCopiesOf(p)}`
       + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
       + `${p.runbook ? `, runbook cdk.out/${p.runbook}` : ''}`,
   },

@@ -14,7 +14,7 @@ describe('the synth-examples summary of what protects a database', () => {
     ]);
     expect(lines).toEqual([
       'backups:',
-      '  - pg_dump of shop at cron(30 1 * * ? *) UTC into s3 prefix pg-dumps, kept 30 days, alarm when none succeeds within 26 h (Stack/Dump)',
+      '  - pg_dump of shop at cron(30 1 * * ? *) UTC into s3 prefix pg-dumps, kept 30 days, not encrypted with age, no offsite copy, alarm when none succeeds within 26 h (Stack/Dump)',
       '  - AWS Backup daily cron(0 5 * * ? *) kept 35 d; automated backups kept 14 days, copies to logically air-gapped vault (Stack/Backups)',
       'drills:',
       '  - dump drill of the latest dump of shop at cron(0 6 ? * MON *) UTC, 2 SQL check(s), alarm above an RTO of 45 min (Stack/restore-drill)',
@@ -22,6 +22,18 @@ describe('the synth-examples summary of what protects a database', () => {
       '  - point-in-time drill of shop to 60 min plus up to 30 min before it starts, at cron(0 6 ? * MON *) UTC, 2 check(s), alarm above an RTO of 45 min (Stack/point-in-time-drill)',
       '  - AWS Backup restore testing of the random recovery point of the last 14 days at cron(0 6 ? * MON *), validated by 2 check(s), reported to AWS Backup (Stack/restore-testing)',
     ]);
+  });
+
+  test('tells of a dump how many recipients it is encrypted to, the retention classes and floor, and where its offsite copy is', () => {
+    const line = describeProtection({ ...dump, protection: {
+      ...dump.protection,
+      retentionDays: 744,
+      encryptedTo: ['age1first', 'age1second'],
+      retention: { daily: 7, weekly: 4, monthly: 12, yearly: 0, minimumKept: 3 },
+      replicatedTo: 'arn:aws:s3:::shop-offsite',
+    } });
+    expect(line).toContain('kept by the prune: 7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3 (lifecycle safety net 744 days), '
+      + 'encrypted with age to 2 recipients, offsite copy in arn:aws:s3:::shop-offsite,');
   });
 
   test('names a dump drill into a scratch RDS instance the large-database drill', () => {

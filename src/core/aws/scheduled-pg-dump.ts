@@ -261,6 +261,10 @@ export interface ScheduledPgDumpPlan {
     readonly rpoHours: number;
     readonly encryptedTo?: readonly string[];
     readonly replicatedTo?: string;
+    /** The grandfather-father-son classes and floor the prune task keeps, when `dump.retention` is set. */
+    readonly retention?: {
+      readonly daily: number; readonly weekly: number; readonly monthly: number; readonly yearly: number; readonly minimumKept: number;
+    };
   };
 }
 
@@ -430,8 +434,14 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       rpoHours,
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
       ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
+      ...(dump.retention ? { retention: retentionCounts(resolveBackupRetention(dump.retention)) } : {}),
     },
   };
+}
+
+/** The classes and floor of a retention, as the protection records them. */
+function retentionCounts({ daily, weekly, monthly, yearly, minimumKept }: ResolvedBackupRetentionPolicy) {
+  return { daily, weekly, monthly, yearly, minimumKept };
 }
 
 /** One database a prune task prunes: its scheduled run and its alarm. */
