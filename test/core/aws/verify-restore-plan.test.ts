@@ -90,7 +90,7 @@ describe('planVerifyRestore with a scratch RDS instance', () => {
     const run = await runDrill(plan.drill.definition, handlers);
     expect(run.error).toBeUndefined();
     expect(run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0].Command).toEqual([
-      'pg-backup', 'verify', '--from', 's3://orders-backups/dumps', '--backup', BACKUP_ID, '--target-url', `postgresql://pg_drill@${ENDPOINT.Address}:5432/postgres`,
+      'pg-backup', 'verify', '--from', 's3://orders-backups/dumps', '--backup', BACKUP_ID, '--target-url', `postgresql://drill_master@${ENDPOINT.Address}:5432/postgres`,
       '--database', 'shop', '--jobs', '4',
     ]);
     expect(plan.protection).toMatchObject({ restoreTarget: 'scratch-rds', maxScratchStorageGiB: 2000 });

@@ -13,7 +13,13 @@ import { Validator } from '../../policy/validation';
 export type DumpRestoreTarget = 'task' | 'scratch-rds' | 'auto';
 
 /** The master user of a scratch instance; RDS keeps its password in a secret it manages (`MasterUserSecret`). */
-export const SCRATCH_RDS_MASTER_USERNAME = 'pg_drill';
+export const SCRATCH_RDS_MASTER_USERNAME = 'drill_master';
+
+/**
+ * The environment variable in which the verify task of a scratch RDS instance gets the ARN of the instance's
+ * RDS-managed master secret; `pg-backup verify` reads the target's user and password from that secret.
+ */
+export const TARGET_SECRET_ARN_ENV = 'PG_BACKUP_TARGET_SECRET_ARN';
 
 /** The allocated storages a scratch instance is given, GiB, between the minimum and the maximum. */
 const STORAGE_LADDER_GIB = [
@@ -166,7 +172,7 @@ export function scratchRdsDumpRestoreDrill(options: ScratchRdsDumpRestoreDrillOp
     restoredFrom: { words: 'created for backup', path: '$.backup.manifest.backupId' },
     checksEnvironment: {
       PGSSLMODE: '$.sizing.sslMode',
-      PG_BACKUP_TARGET_SECRET_ARN: '$.scratch.instance.MasterUserSecret.SecretArn',
+      [TARGET_SECRET_ARN_ENV]: '$.scratch.instance.MasterUserSecret.SecretArn',
     },
   });
   // The checks task of the shared states runs verify of the backup read above, against the scratch endpoint.

@@ -80,7 +80,7 @@ describe('dump restore drill into a scratch RDS instance', () => {
       AllocatedStorage: 750,
       StorageType: 'gp3',
       StorageEncrypted: true,
-      MasterUsername: 'pg_drill',
+      MasterUsername: 'drill_master',
       ManageMasterUserPassword: true,
       DbSubnetGroupName: 'drill-subnets',
       VpcSecurityGroupIds: ['sg-222', 'sg-333'],
@@ -106,7 +106,7 @@ describe('dump restore drill into a scratch RDS instance', () => {
     const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];
     expect(override.Command).toEqual([
       'pg-backup', 'verify', '--from', 's3://orders-backups/dumps', '--backup', BACKUP_ID,
-      '--target-url', `postgresql://pg_drill@${ENDPOINT.Address}:5432/postgres`,
+      '--target-url', `postgresql://drill_master@${ENDPOINT.Address}:5432/postgres`,
     ]);
     expect(override.Environment).toEqual(expect.arrayContaining([
       { Name: 'PGSSLMODE', Value: 'require' },
