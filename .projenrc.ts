@@ -37,6 +37,8 @@ const project = new typescript.TypeScriptProject({
   deps: [
     '@aws-sdk/client-s3',
     '@aws-sdk/lib-storage',
+    // verify reads the password of a scratch RDS instance from the secret RDS manages for it.
+    '@aws-sdk/client-secrets-manager',
     // The point-in-time drill of a flexible server restores, reads and deletes servers through ARM.
     '@azure/arm-postgresql-flexible',
     '@azure/identity',

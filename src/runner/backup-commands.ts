@@ -17,6 +17,7 @@ import { describeDestination, type DumpDestination } from './dump-fan-out';
 import { openBackupStore } from './open-backup-store';
 import { restoreMetrics, runRestore } from './restore-command';
 import { UsageError, errorMessage } from './runner-error';
+import { withTargetSecret } from './target-secret';
 import { runVerify, verifyDrillRecord, verifyMetrics, type VerifyOutcome } from './verify-command';
 
 /** `--database` of the commands that read backups: whose backups. */
@@ -256,8 +257,12 @@ async function fromBackupToTarget<Own extends { targetNeedsDatabase: boolean }>(
   const chosen = selection(reader, common.database);
   reader.throwIfInvalid(command);
   const location = parseBackupLocation(from, '--from');
-  // The target is the URL alone: a secret in the environment describes the backed-up server, not the target.
-  const target = resolveConnection({ url: targetUrl, flag: '--target-url', requireDatabase: own.targetNeedsDatabase }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+  // The target is the URL: a secret in PG_BACKUP_DATABASE_SECRET describes the backed-up server, not the target. A
+  // scratch RDS instance's credentials come from its own secret (PG_BACKUP_TARGET_SECRET_ARN), over PGPASSWORD.
+  const target = await withTargetSecret(
+    resolveConnection({ url: targetUrl, flag: '--target-url', requireDatabase: own.targetNeedsDatabase }, { ...env, PG_BACKUP_DATABASE_SECRET: '' }),
+    env,
+  );
   // An identity that is set but unreadable is a mistake to report now, whether or not the backup turns out encrypted.
   const identities = await AgeIdentities.fromEnvironment(env);
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);

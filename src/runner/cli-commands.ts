@@ -50,6 +50,7 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
   'verify': {
     summary: 'restore a backup into a scratch database, compare row counts and run SQL checks',
     synopsis: '--from URI --target-url URL',
+    notes: ['With PG_BACKUP_TARGET_SECRET_ARN the target\'s user and password come from that Secrets Manager secret (over PGPASSWORD), over TLS: require, or verify-full with the CA bundle in PGSSLROOTCERT.'],
     flags: VERIFY_COMMAND_FLAGS,
     metricPrefix: 'Verify',
     run: verifyCommand,
@@ -57,6 +58,7 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
   'restore': {
     summary: 'restore a backup into a database',
     synopsis: '--from URI --target-url URL',
+    notes: ['With PG_BACKUP_TARGET_SECRET_ARN the target\'s user and password come from that Secrets Manager secret (over PGPASSWORD), over TLS: require, or verify-full with the CA bundle in PGSSLROOTCERT.'],
     flags: RESTORE_COMMAND_FLAGS,
     metricPrefix: 'Restore',
     run: restoreCommand,

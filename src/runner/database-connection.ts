@@ -1,8 +1,40 @@
+import * as fs from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { UsageError } from './runner-error';
 
 /** The environment variable read for an RDS-style secret when `--secret-env` is not given. */
 export const DEFAULT_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
+
+/** The libpq `sslmode`s that encrypt for certain: `require` encrypts without checking the certificate. */
+export type TlsMode = 'require' | 'verify-ca' | 'verify-full';
+
+/**
+ * TLS to a server, given to libpq in the child environment (`PGSSLMODE`, `PGSSLROOTCERT`) and to node-postgres as
+ * its `ssl` option, so both clients agree and the libpq URL carries no parameter only one of them knows.
+ */
+export interface TlsSettings {
+  /** libpq's meaning: `require` encrypts, `verify-ca` also checks the chain, `verify-full` also the host name. */
+  readonly mode: TlsMode;
+  /**
+   * PEM file of the certificate authorities to trust (for RDS, its regional bundle).
+   * @default - the system's (node-postgres) or ~/.postgresql/root.crt (libpq)
+   */
+  readonly rootCertFile?: string;
+}
+
+/** The URL's TLS parameters, dropped when the connection states its TLS apart. */
+const URL_TLS_PARAMETERS = ['sslmode', 'sslrootcert', 'uselibpqcompat', 'ssl'];
+
+/** node-postgres's `ssl` option with libpq's meaning of each mode. */
+function nodeTlsOptions(tls: TlsSettings): ConnectionOptions {
+  const ca = tls.rootCertFile === undefined ? {} : { ca: fs.readFileSync(tls.rootCertFile, 'utf8') };
+  switch (tls.mode) {
+    case 'require': return { rejectUnauthorized: false };
+    case 'verify-ca': return { ...ca, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full': return { ...ca, rejectUnauthorized: true };
+  }
+}
 
 /**
  * How to reach one PostgreSQL server. The password is held apart from the URL: child processes get it
@@ -14,11 +46,14 @@ export class DatabaseConnection {
   public readonly database: string;
   private readonly url: URL;
   private readonly password?: string;
+  private readonly tls?: TlsSettings;
 
-  constructor(url: URL, password: string | undefined) {
+  constructor(url: URL, password: string | undefined, tls?: TlsSettings) {
     this.url = new URL(url.href);
     this.url.password = '';
+    if (tls) URL_TLS_PARAMETERS.forEach((name) => this.url.searchParams.delete(name));
     this.password = password;
+    this.tls = tls;
     this.database = decodeURIComponent(this.url.pathname.replace(/^\//, '')) || decodeURIComponent(this.url.username) || 'postgres';
   }
 
@@ -26,7 +61,14 @@ export class DatabaseConnection {
   public withDatabase(database: string): DatabaseConnection {
     const url = new URL(this.url.href);
     url.pathname = `/${encodeURIComponent(database)}`;
-    return new DatabaseConnection(url, this.password);
+    return new DatabaseConnection(url, this.password, this.tls);
+  }
+
+  /** The same server, these credentials and this TLS (a user of `undefined` keeps the URL's). */
+  public withCredentials(user: string | undefined, password: string, tls: TlsSettings): DatabaseConnection {
+    const url = new URL(this.url.href);
+    if (user !== undefined) url.username = encodeURIComponent(user);
+    return new DatabaseConnection(url, password, tls);
   }
 
   /** A libpq URL without the password, for `--dbname` of the client tools. */
@@ -34,16 +76,20 @@ export class DatabaseConnection {
     return this.url.href;
   }
 
-  /** Environment for the client tools: the password, if any. */
+  /** Environment for the client tools: the password, if any, and the TLS settings, if stated. */
   public childEnv(): Record<string, string> {
-    return this.password === undefined ? {} : { PGPASSWORD: this.password };
+    return {
+      ...(this.password === undefined ? {} : { PGPASSWORD: this.password }),
+      ...(this.tls ? { PGSSLMODE: this.tls.mode } : {}),
+      ...(this.tls?.rootCertFile !== undefined ? { PGSSLROOTCERT: this.tls.rootCertFile } : {}),
+    };
   }
 
   /** Configuration of a `pg` client. */
   public clientConfig(): ClientConfig {
     const url = new URL(this.url.href);
     if (this.password !== undefined) url.password = encodeURIComponent(this.password);
-    return { connectionString: url.href, application_name: 'pg-backup' };
+    return { connectionString: url.href, application_name: 'pg-backup', ...(this.tls ? { ssl: nodeTlsOptions(this.tls) } : {}) };
   }
 
   /** `user@host:port/database`, safe for logs and messages. */
