@@ -6,6 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
 import { BackupStorage, BackupStorageProps } from './backup-storage';
 import { validateWhenKnown } from '../pulumi-validation';
+import { failedExecutionAlert } from './failed-execution-alert';
 import { createPruneJobs } from './prune-jobs';
 import {
   DRILL_CHECKS_DIRECTORY, DRILL_SIGNAL_DIRECTORY, drillCheckFileName, restoreDrillCommand, SCRATCH_POSTGRES_SCRIPT,
@@ -393,31 +394,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
 
     const actionGroup = resolveActionGroup(this, name, props.resourceGroupName, props.alerts ?? {}, props.tags);
     this.actionGroupId = actionGroup.id;
-    const alertOn = (job: app.Job, id: string, description: string) => new monitor.MetricAlert(`${name}-${id}-failed`, {
-      resourceGroupName: props.resourceGroupName,
-      location: 'global',
-      description,
-      severity: 1,
-      enabled: true,
-      scopes: [job.id],
-      evaluationFrequency: 'PT5M',
-      windowSize: 'PT15M',
-      autoMitigate: false,
-      criteria: {
-        odataType: 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
-        allOf: [{
-          criterionType: 'StaticThresholdCriterion',
-          name: 'failed-executions',
-          metricNamespace: 'Microsoft.App/jobs',
-          metricName: 'Executions',
-          dimensions: [{ name: 'state', operator: 'Include', values: ['Failed'] }],
-          operator: 'GreaterThan',
-          threshold: 0,
-          timeAggregation: 'Total',
-        }],
-      },
-      actions: [{ actionGroupId: actionGroup.id }],
-      tags: props.tags,
+    const alertOn = (job: app.Job, id: string, description: string) => failedExecutionAlert(`${name}-${id}-failed`, {
+      resourceGroupName: props.resourceGroupName, job, description, actionGroupId: actionGroup.id, tags: props.tags,
     }, { parent: this });
     this.alerts = [
       ...this.dumpJobs.map((job, index) => alertOn(job, `dump-${index}`, `A pg_dump of ${this.databaseNames[index]} failed; see the job's execution logs`)),
