@@ -11,6 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
 import { renderPlannedAlarms } from './planned-alarms';
+import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
@@ -86,10 +87,7 @@ export class PitrDrill extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
 
     const plan = planPitrDrill(props);
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      ...plan.task,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
+    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
     this.taskDefinition.addContainer(PITR_DRILL_CONTAINER_NAME, {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: props.postgresMajorVersion }),
       // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.

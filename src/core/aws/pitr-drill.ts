@@ -1,4 +1,5 @@
 import { AlarmPlan } from './alarm-plan';
+import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
 import { restoreDrillAlarms } from './restore-drill-alarms';
 import { ResolvedVerificationPolicy } from '../policy/defaults';
 import { ScheduleSpec } from '../policy/policy';
@@ -63,6 +64,8 @@ export interface PitrDrillPlan {
   };
   /** Failed drill, restore slower than the RTO, dead-lettered start. */
   readonly alarms: readonly AlarmPlan[];
+  /** What the task's execution role may do: write its logs (a cipher pass the front end adds is read by it too). */
+  readonly executionRoleGrants: readonly IamActionGroup<TaskExecutionResourceKind>[];
 }
 
 /**
@@ -102,5 +105,6 @@ export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
       maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
       subject: `point-in-time recovery drill of ${databaseName}`,
     }),
+    executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
   };
 }

@@ -11,7 +11,8 @@ import { givenOrNewEcsCluster } from './ecs-cluster';
 import { checkedLogRetentionDays } from './log-retention';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
-import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
 import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
@@ -117,57 +118,38 @@ export class PitrDrill extends pulumi.ComponentResource {
     const plan = planPitrDrill(props);
     this.drill = plan.drill;
 
-    this.taskRole = new iam.Role(`${name}-task-role`, {
-      description: plan.descriptions.taskRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
+    this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
     new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(props.restoreStatements) }, child);
-    this.executionRole = new iam.Role(`${name}-execution-role`, {
-      description: plan.descriptions.executionRole,
-      assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-    }, child);
+    this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: this.executionRole.id,
       policy: policyDocument([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        ...grantStatements(plan.executionRoleGrants, { 'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` } }),
         // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
         ...(props.cipherPass?.readStatements ?? []),
       ]),
     }, child);
-
-    const container = {
-      name: PITR_DRILL_CONTAINER_NAME,
-      image: props.image,
-      essential: true,
-      // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
-      entryPoint: ['env'],
-      // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
-      command: plan.command,
-      environment: [{ name: 'PG_BACKUP_PGBACKREST_CONF', value: props.pgBackRestConf }, ...plan.environment],
-      ...(props.cipherPass ? { secrets: [{ name: props.cipherPass.environmentVariable, valueFrom: props.cipherPass.secretArn }] } : {}),
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': logGroup.name, 'awslogs-region': environment.region, 'awslogs-stream-prefix': 'drill-pitr' },
-      },
-    };
-    this.taskDefinition = new ecs.TaskDefinition(`${name}-task`, {
+    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
       family: `${name}-pitr-drill`,
-      cpu: String(plan.task.cpu),
-      memory: String(plan.task.memoryLimitMiB),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: { sizeInGib: plan.task.ephemeralStorageGiB },
+      size: plan.task,
       taskRoleArn: this.taskRole.arn,
       executionRoleArn: this.executionRole.arn,
-      containerDefinitions: pulumi.jsonStringify([container]),
-    }, child);
-
-    this.securityGroup = new ec2.SecurityGroup(`${name}-task-sg`, {
-      vpcId: props.vpcId,
-      description: plan.descriptions.securityGroup,
-      egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-    }, child);
+      container: {
+        name: PITR_DRILL_CONTAINER_NAME,
+        image: props.image,
+        // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
+        entryPoint: ['env'],
+        // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
+        command: [...plan.command],
+        environment: {
+          PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
+          ...Object.fromEntries(plan.environment.map(({ name: variable, value }) => [variable, value])),
+        },
+        secrets: props.cipherPass ? { [props.cipherPass.environmentVariable]: props.cipherPass.secretArn } : undefined,
+        logs: { groupName: logGroup.name, region: environment.region, streamPrefix: 'drill-pitr' },
+      },
+    }, this);
+    this.securityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, plan.descriptions.securityGroup, this);
 
     const drillStateMachine = createDrillStateMachine(name, this, {
       drill: this.drill,
