@@ -29,67 +29,19 @@ function readProject(dir: string): { name: string; main: string } {
   return { name, main: /^main:\s*(\S+)/m.exec(yaml)?.[1] ?? 'index.ts' };
 }
 
-/** A fake ARM id, with the segments the components parse (subscription, resource group). */
-function mockId(resource: RecordedResource): string {
-  const group = typeof resource.inputs.resourceGroupName === 'string' ? resource.inputs.resourceGroupName : 'example';
-  return `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${group}/providers/${resource.type.replace(/:/g, '.')}/${resource.name}`;
-}
-
-/** What the AWS lookups of the Pulumi AWS components answer: the account and region the CDK examples use. */
-const AWS_LOOKUPS: Record<string, Record<string, string>> = {
-  'aws:index/getPartition:getPartition': { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' },
-  'aws:index/getRegion:getRegion': { region: 'eu-west-1', name: 'eu-west-1', id: 'eu-west-1' },
-  'aws:index/getCallerIdentity:getCallerIdentity': { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root', userId: 'example', id: '123456789012' },
-};
-
-/** The attributes AWS assigns that the AWS components read: ARNs, a bucket's name, an RDS instance's address and managed secret. */
-function awsAttributes(resource: RecordedResource): Record<string, unknown> {
-  const service = /^aws:([a-z0-9]+)\//.exec(resource.type)?.[1] ?? 'unknown';
-  const attributes: Record<string, unknown> = { arn: `arn:aws:${service}:eu-west-1:123456789012:${resource.name}` };
-  if (resource.type === 'aws:s3/bucket:Bucket') {
-    attributes.bucket = resource.inputs.bucket ?? `${resource.name}-example`;
-    attributes.arn = `arn:aws:s3:::${attributes.bucket}`;
-  }
-  if (resource.type === 'aws:rds/instance:Instance') {
-    Object.assign(attributes, {
-      identifier: resource.inputs.identifier ?? resource.name,
-      address: `${resource.inputs.identifier ?? resource.name}.example.eu-west-1.rds.amazonaws.com`,
-      port: resource.inputs.port ?? 5432,
-      vpcSecurityGroupIds: resource.inputs.vpcSecurityGroupIds ?? [`sg-${resource.name}`],
-      masterUserSecrets: resource.inputs.manageMasterUserPassword ? [{ secretArn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!${resource.name}`, kmsKeyId: 'alias/aws/secretsmanager' }] : [],
-    });
-  }
-  return attributes;
-}
-
 /** Runs the example in this process and returns what it registered. */
 export async function runPulumiExample(dir: string): Promise<RecordedResource[]> {
   // Loaded here so that importing this module to spawn the runner does not load Pulumi.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
   const project = readProject(dir);
-  const recorded: RecordedResource[] = [];
   const failures: unknown[] = [];
   process.on('unhandledRejection', (reason) => failures.push(reason));
-  await pulumi.runtime.setMocks({
-    newResource(args) {
-      const resource = { type: args.type, name: args.name, inputs: args.inputs };
-      recorded.push(resource);
-      const name = args.inputs.serverName ?? args.inputs.containerName ?? args.inputs.accountName ?? args.name;
-      const state: Record<string, any> = { ...args.inputs, name };
-      // azure-native names a storage account without the hyphens it may not have.
-      if (args.type === 'azure-native:storage:StorageAccount') state.name = args.inputs.accountName ?? args.name.replace(/[^a-z0-9]/g, '').slice(0, 24);
-      if (args.type === 'azure-native:managedidentity:UserAssignedIdentity') Object.assign(state, { principalId: `${args.name}-principal`, clientId: `${args.name}-client` });
-      if (args.type === 'azure-native:dataprotection:BackupVault') state.identity = { ...args.inputs.identity, principalId: `${args.name}-principal` };
-      if (args.type === 'azure-native:dbforpostgresql:Server') state.fullyQualifiedDomainName = `${state.name}.postgres.database.azure.com`;
-      if (args.type.startsWith('aws:')) Object.assign(state, awsAttributes(resource));
-      return { id: mockId(resource), state };
-    },
-    call(args) {
-      if (args.token in AWS_LOOKUPS) return AWS_LOOKUPS[args.token];
-      throw new Error(`the example calls ${args.token}, which has no mock`);
-    },
-  }, project.name, 'example', false);
+  // The package's own mocks: the ids, ARNs, endpoints and lookups the components read look as the clouds make them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { BackupMocks } = require('../src/pulumi/testing/backup-mocks') as typeof import('../src/pulumi/testing/backup-mocks');
+  const mocks = new BackupMocks();
+  await pulumi.runtime.setMocks(mocks, project.name, 'example', false);
   const config = Object.fromEntries(Object.entries(EXAMPLE_CONFIG).map(([key, value]) => [`${project.name}:${key}`, value]));
   pulumi.runtime.setAllConfig(config, SECRET_KEYS.map((key) => `${project.name}:${key}`));
   // As `pulumi up` runs a program: inside the stack resource, its exports the stack's outputs.
@@ -98,7 +50,7 @@ export async function runPulumiExample(dir: string): Promise<RecordedResource[]>
   // Waits until every registration the program started has finished.
   await pulumi.runtime.disconnect();
   if (failures.length > 0) throw new Error(`the example failed:\n${failures.map((failure) => String((failure as Error)?.message ?? failure)).join('\n')}`);
-  return recorded;
+  return mocks.resources;
 }
 
 /** The lines of the report: resources by type, then what the backup components do. */
@@ -137,9 +89,16 @@ export function describeExample(example: string, resources: readonly RecordedRes
     const container = job.inputs.template?.containers?.[0] ?? {};
     const argv: string[] = container.args ?? container.command?.slice(4) ?? [];
     const flag = (name: string) => argv[argv.indexOf(name) + 1];
-    lines.push(argv[0] === 'dump'
-      ? `    pg_dump of ${flag('--database')} at "${cron}" UTC to ${flag('--to')}`
-      : `    restore drill of ${flag('--database')} at "${cron}" UTC from ${flag('--from')}, within ${job.inputs.configuration?.replicaTimeout / 60} min`);
+    const within = `within ${job.inputs.configuration?.replicaTimeout / 60} min`;
+    const serverOf = (id: string | undefined) => id?.replace(/^.*\//, '');
+    const what: Record<string, string> = {
+      'dump': `pg_dump of ${flag('--database')} at "${cron}" UTC to ${flag('--to')}`,
+      'verify': `restore drill of ${flag('--database')} at "${cron}" UTC from ${flag('--from')}, ${within}`,
+      'status': `watch of the newest backup and drill of ${flag('--database')} at "${cron}" UTC in ${flag('--from')}`,
+      'prune': `prune of ${flag('--database')} at "${cron}" UTC in ${flag('--from')}`,
+      'drill-flexible-pitr': `point-in-time drill of server ${serverOf(flag('--source-server-id'))} at "${cron}" UTC, ${within}`,
+    };
+    lines.push(`    ${what[argv[0]] ?? `pg-backup ${argv[0]} at "${cron}" UTC`}`);
   }
   return lines;
 }
