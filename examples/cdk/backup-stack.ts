@@ -60,6 +60,10 @@ export class PostgresBackupExampleStack extends Stack {
       source: this.dump,
       verification: { checks: ['SELECT count(*) > 0 FROM pg_catalog.pg_tables'], maxRestoreDurationMinutes: 30 },
       ephemeralStorageGiB: 40,
+      // The shop restores in the task while its dump fits the task's disk; once it outgrows it, the drill restores into a
+      // scratch RDS instance in the isolated subnets instead of failing for want of space.
+      restoreTarget: 'auto',
+      scratchInstance: { maxAllocatedStorageGiB: 500 },
     });
 
     new BackupDashboard(this, 'Dashboard', { dump: this.dump, drills: [this.drill] });
