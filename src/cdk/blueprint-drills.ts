@@ -16,6 +16,7 @@ import {
 } from './reviewed-findings';
 import { postgresServerImage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { addScratchPostgresContainer } from './scratch-postgres-container';
 import { CHECKS_DIRECTORY, SCRATCH_TARGET_URL } from './verify-restore';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder, DrillResourceKind } from '../core/aws/state-machines';
@@ -55,19 +56,8 @@ export function createFleetDrills(
       executionRole,
       runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
     });
-    const scratch = taskDefinition.addContainer('scratch-postgres', {
-      image: postgresServerImage(major),
-      essential: false,
-      command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
-      secrets: { POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(scratchPassword) },
-      healthCheck: {
-        command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'],
-        interval: Duration.seconds(5),
-        timeout: Duration.seconds(5),
-        retries: 12,
-        startPeriod: Duration.seconds(30),
-      },
-      logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: `scratch-postgres-${major}` }),
+    const scratch = addScratchPostgresContainer(taskDefinition, {
+      id: 'scratch-postgres', postgresMajorVersion: major, password: scratchPassword, logGroup: fleet.logGroup, streamPrefix: `scratch-postgres-${major}`,
     });
     taskDefinition.addVolume({ name: 'checks' });
     const writer = taskDefinition.addContainer('write-checks', {

@@ -20,6 +20,7 @@ import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { addScratchPostgresContainer } from './scratch-postgres-container';
 import { DrillPlaceholder, DrillResourceKind, RestoreDrillMetric } from '../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
@@ -258,20 +259,8 @@ export class VerifyRestore extends Construct {
       generateSecretString: { excludePunctuation: true, passwordLength: 32 },
     });
     acknowledgeScratchPassword(password);
-    const container = this.taskDefinition.addContainer(SCRATCH_POSTGRES_CONTAINER_NAME, {
-      image: postgresServerImage(postgresMajorVersion),
-      essential: false,
-      // Listening on loopback only: the containers of this task share it, nothing else can connect.
-      command: ['postgres', '-c', 'listen_addresses=127.0.0.1'],
-      secrets: { POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(password) },
-      healthCheck: {
-        command: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'],
-        interval: Duration.seconds(5),
-        timeout: Duration.seconds(5),
-        retries: 12,
-        startPeriod: Duration.seconds(30),
-      },
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'scratch-postgres' }),
+    const container = addScratchPostgresContainer(this.taskDefinition, {
+      id: SCRATCH_POSTGRES_CONTAINER_NAME, postgresMajorVersion, password, logGroup, streamPrefix: 'scratch-postgres',
     });
     return { container, password };
   }

@@ -367,6 +367,25 @@ export async function storeDrillRecord(
   }
 }
 
+/** What a drill command knows of its outcome: the record but for the fields the recorder fills in. */
+export type DrillOutcome = Omit<DrillRecord, 'version' | 'kind' | 'database' | 'startedAt' | 'finishedAt'>;
+
+/**
+ * The recorder of a drill that starts now: it stores each outcome as a `kind` drill of `database` at `location` (the
+ * `--record-to` store), or does nothing when the drill records nowhere.
+ */
+export function drillRecorder(
+  location: BackupLocation | undefined,
+  kind: DrillRecordKind,
+  database: string,
+  context: { common: CommonOptions; env: NodeJS.ProcessEnv; logger: Logger },
+): (outcome: DrillOutcome) => Promise<{ key: string; written: boolean; error?: string } | undefined> {
+  const startedAt = new Date().toISOString();
+  return async (outcome) => location === undefined ? undefined : storeDrillRecord(location, context.common, context.env, context.logger, {
+    version: 1, kind, database, startedAt, finishedAt: new Date().toISOString(), ...outcome,
+  });
+}
+
 /** The flags of `pg-backup check`. */
 export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'target-url', value: 'URL', description: 'the database to check, postgres://user@host:5432/db', default: 'PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE', example: '--target-url postgres://checker@db:5432/shop' },

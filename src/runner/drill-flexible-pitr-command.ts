@@ -3,11 +3,10 @@ import { Validator, validateRecoveryTargetOptions } from '../core';
 import { parseBackupLocation } from './backup-location';
 import {
   CHECK_FLAGS, DEFAULT_CONNECT_TIMEOUT_SECONDS, DRILL_RECORD_TO_ENV, RECORD_TO_FLAG, readRowBounds, readStatementsFromEnvironment,
-  recordedChecks, storeDrillRecord,
+  recordedChecks, drillRecorder,
 } from './check-command';
 import { refuseCheckStatement } from './check-files';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
-import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import {
   FlexiblePitrDrillError, SCRATCH_SERVER_PREFIX, type FlexiblePitrTarget, type ScratchServerNetwork, flexibleServerOperations,
@@ -174,11 +173,7 @@ export async function drillFlexiblePitrCommand(
   const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
   const database = common.database ?? 'postgres';
   const startedAt = new Date();
-  const record = async (outcome: Omit<DrillRecord, 'version' | 'kind' | 'database' | 'startedAt' | 'finishedAt'>) => recordLocation === undefined
-    ? undefined
-    : storeDrillRecord(recordLocation, common, env, logger, {
-      version: 1, kind: 'point-in-time', database, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), ...outcome,
-    });
+  const record = drillRecorder(recordLocation, 'point-in-time', database, { common, env, logger });
 
   const { DefaultAzureCredential } = await import('@azure/identity');
   const servers = await flexibleServerOperations(new DefaultAzureCredential(), source!.subscriptionId, armEndpoint?.replace(/\/$/, ''));

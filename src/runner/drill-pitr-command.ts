@@ -10,14 +10,13 @@ import {
 } from '../core';
 import { parseBackupLocation } from './backup-location';
 import {
-  CHECK_FLAGS, DRILL_RECORD_TO_ENV, RECORD_TO_FLAG, readRowBounds, recordedChecks, readStatementsFromEnvironment, runChecks, storeDrillRecord,
+  CHECK_FLAGS, DRILL_RECORD_TO_ENV, RECORD_TO_FLAG, readRowBounds, recordedChecks, readStatementsFromEnvironment, runChecks, drillRecorder,
   type RowCountBound, type RowCountResult,
 } from './check-command';
 import { readCheckFiles, type CheckOutcome } from './check-files';
 import { runTool } from './child-process';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { DatabaseConnection } from './database-connection';
-import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
@@ -517,12 +516,7 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
   // A location that does not parse is a usage error naming --record-to, before any recovery work.
   const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
   const database = common.database ?? 'postgres';
-  const startedAt = new Date();
-  const record = async (outcome: Omit<DrillRecord, 'version' | 'kind' | 'database' | 'startedAt' | 'finishedAt'>) => recordLocation === undefined
-    ? undefined
-    : storeDrillRecord(recordLocation, common, env, logger, {
-      version: 1, kind: 'pitr', database, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), ...outcome,
-    });
+  const record = drillRecorder(recordLocation, 'pitr', database, { common, env, logger });
 
   const workDirectory = fs.mkdtempSync(path.join(common.scratchDirectory, 'pg-backup-pitr-'));
   let configFile = configFlag ?? PGBACKREST_DEFAULT_CONFIG_FILE;
