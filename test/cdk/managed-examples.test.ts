@@ -36,6 +36,7 @@ describe.each([
     build: (app: App, id: string, props: StackProps) => new ManagedRdsExampleStack(app, id, props),
     databases: { 'AWS::RDS::DBInstance': 1 },
     drills: ['snapshot'],
+    restoreTestValidations: ['restore-testing'],
   },
   {
     directory: 'managed-aurora',
@@ -43,8 +44,9 @@ describe.each([
     build: (app: App, id: string, props: StackProps) => new ManagedAuroraExampleStack(app, id, props),
     databases: { 'AWS::RDS::DBCluster': 1, 'AWS::RDS::DBInstance': 2 },
     drills: ['point-in-time', 'snapshot'],
+    restoreTestValidations: [],
   },
-])('the $directory example', ({ directory, stackName, build, databases, drills }) => {
+])('the $directory example', ({ directory, stackName, build, databases, drills, restoreTestValidations }) => {
   let result: { findings: unknown[]; template: Template };
 
   beforeAll(() => {
@@ -62,8 +64,9 @@ describe.each([
     const rules = Object.values(result.template.findResources('AWS::Backup::BackupPlan'))[0].Properties.BackupPlan.BackupPlanRule;
     expect(rules.some((rule: any) => rule.EnableContinuousBackup === true)).toBe(true);
     const machines = Object.values(result.template.findResources('AWS::StepFunctions::StateMachine'));
-    // The express one is the restorable-time check; each drill is a standard one.
-    expect(machines.map((m) => m.Properties.StateMachineType ?? 'STANDARD').sort()).toEqual(['EXPRESS', ...drills.map(() => 'STANDARD')]);
+    // The express one is the restorable-time check; each drill, and the validation of restore tests, is a standard one.
+    expect(machines.map((m) => m.Properties.StateMachineType ?? 'STANDARD').sort())
+      .toEqual(['EXPRESS', ...[...drills, ...restoreTestValidations].map(() => 'STANDARD')]);
     const drillKinds = result.template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'RestoreDurationSeconds' } });
     expect(Object.values(drillKinds).map((alarm) => alarm.Properties.Dimensions.find((d: any) => d.Name === 'Drill').Value).sort()).toEqual(drills);
   });

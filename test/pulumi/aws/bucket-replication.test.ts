@@ -78,7 +78,7 @@ describe('ScheduledPgDump with replication to a bucket in another region', () =>
       },
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-1:123456789012:key/orders-backups-key' },
       { Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateTags'], Resource: `${OFFSITE.destinationBucketArn}/*` },
-      { Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: OFFSITE.replicaKmsKeyArn },
+      { Effect: 'Allow', Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Resource: [OFFSITE.replicaKmsKeyArn] },
     ]);
   });
 
