@@ -25,13 +25,16 @@ describe('the synth-examples summary of what protects a database', () => {
   });
 
   test('tells of a dump how many recipients it is encrypted to, the retention classes and floor, and where its offsite copy is', () => {
-    const line = describeProtection({ ...dump, protection: {
-      ...dump.protection,
-      retentionDays: 744,
-      encryptedTo: ['age1first', 'age1second'],
-      retention: { daily: 7, weekly: 4, monthly: 12, yearly: 0, minimumKept: 3 },
-      replicatedTo: 'arn:aws:s3:::shop-offsite',
-    } });
+    const line = describeProtection({
+      ...dump,
+      protection: {
+        ...dump.protection,
+        retentionDays: 744,
+        encryptedTo: ['age1first', 'age1second'],
+        retention: { daily: 7, weekly: 4, monthly: 12, yearly: 0, minimumKept: 3 },
+        replicatedTo: 'arn:aws:s3:::shop-offsite',
+      },
+    });
     expect(line).toContain('kept by the prune: 7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3 (lifecycle safety net 744 days), '
       + 'encrypted with age to 2 recipients, offsite copy in arn:aws:s3:::shop-offsite,');
   });

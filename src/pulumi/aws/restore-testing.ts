@@ -13,8 +13,8 @@ import { createDrillExecution, ecsDrillScopes, ecsDrillSubstitutions } from './d
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
-import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { RestoreTestingOptions, RestoreTestingPlan, RestoreValidationFrontEndFacts } from '../../core/aws/restore-testing';
@@ -151,7 +151,9 @@ export interface RestoreTestingHandles {
  * vault's recovery points, the selection of the database, its role, and the validation of each test when asked for
  * (`<name>-restore-validation…`).
  */
-export function renderRestoreTesting(name: string, parent: pulumi.Resource, planned: RestoreTestingPlan, handles: RestoreTestingHandles): RenderedRestoreTesting {
+export function renderRestoreTesting(
+  name: string, parent: pulumi.Resource, planned: RestoreTestingPlan, handles: RestoreTestingHandles,
+): RenderedRestoreTesting {
   const role = new iam.Role(`${name}-restore-testing-role`, {
     description: planned.role.description,
     assumeRolePolicy: assumedByService('backup.amazonaws.com'),
