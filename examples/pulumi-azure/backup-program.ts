@@ -15,8 +15,8 @@ export interface PostgresBackupExample {
 /**
  * A PostgreSQL 16 flexible server that keeps 35 days of its own geo-redundant backups, a vault that keeps a daily
  * backup for 30 days and the first of each month for a year, a nightly pg_dump of `shop` into immutable Blob
- * Storage with a weekly restore drill, a weekly point-in-time drill of the server's own backups, and, when
- * `restorePointInTime` is configured, a restore of the server to it.
+ * Storage, copied to a storage account in another region, with a weekly restore drill, a weekly point-in-time drill
+ * of the server's own backups, and, when `restorePointInTime` is configured, a restore of the server to it.
  */
 export function definePostgresBackups(): PostgresBackupExample {
   const config = new pulumi.Config();
@@ -65,6 +65,9 @@ export function definePostgresBackups(): PostgresBackupExample {
     dump: { schedule: { expression: '0 1 * * *' }, retentionDays: 90, includeGlobals: true },
     transitions: [{ days: 30, storageClass: StorageClass.COOL }],
     immutability: { mode: 'governance', days: 30 },
+    // Every dump is copied by object replication to a second storage account in North Europe, which keeps each replica
+    // the 90 days the dumps are kept here, even once deleted here.
+    storage: { replication: { location: 'northeurope' } },
     verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 60 },
     alerts: { actionGroupId: plan.actionGroupId },
   });

@@ -33,6 +33,7 @@ export * from './policy/lifecycle-rules';
 export * from './policy/lifecycle';
 export * from './aws/lifecycle-s3';
 export * from './azure/lifecycle-azure';
+export * from './azure/blob-object-replication';
 export * from './azure/restore-window';
 export * from './azure/flexible-server-pitr-drill';
 export * from './policy/runbook';

@@ -1,5 +1,7 @@
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
+import { BlobReplicationProps, createOffsiteBlobReplica, OffsiteBlobReplica } from './offsite-blob-replica';
+import { checkBlobObjectReplication, planBlobObjectReplication, ReplicatedContainer } from '../../core/azure/blob-object-replication';
 import { renderAzureManagementPolicyRules } from '../../core/azure/lifecycle-azure';
 import { dumpBucketLifecycleRules } from '../../core/policy/lifecycle';
 import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
@@ -56,6 +58,14 @@ export interface BackupStorageProps {
    */
   readonly softDeleteDays?: number;
   /**
+   * Copy every dump offsite: Azure object replication of the dumps' prefix to a container of a second storage account,
+   * created in `replication.location`, whose lifecycle keeps each replica at least as long as this account keeps the
+   * dump (a delete here only makes the replica a previous version there). Turns on the change feed here, which
+   * replication reads; the replication policy publishes metrics, and the dump component alerts when blobs wait too long.
+   * @default - no offsite copy (the account's own `skuName` redundancy only)
+   */
+  readonly replication?: BlobReplicationProps;
+  /**
    * Tags of the account.
    * @default - none
    */
@@ -70,6 +80,19 @@ export function dumpManagementPolicyRules(props: Pick<BackupStorageProps, 'dump'
   const prefix = props.prefix ?? 'pg-dumps';
   const rules = dumpBucketLifecycleRules(props.dump, { prefix: `${prefix}/`, transitions: props.transitions, validator, path: 'lifecycleRules' });
   return renderAzureManagementPolicyRules(rules, { containerName: props.containerName ?? 'pg-dumps', validator, path: 'lifecycleRules' });
+}
+
+/** The dumps' container as its object replication sees it. */
+function replicatedDumps(props: Pick<BackupStorageProps, 'dump' | 'containerName' | 'prefix' | 'location'>): ReplicatedContainer {
+  const prefix = props.prefix ?? 'pg-dumps';
+  return {
+    path: 'replication',
+    contents: 'the dumps',
+    containerName: props.containerName ?? 'pg-dumps',
+    prefix,
+    lifecycleRules: dumpBucketLifecycleRules(props.dump, { prefix: `${prefix}/`, validator: new Validator() }),
+    ...(typeof props.location === 'string' ? { location: props.location } : {}),
+  };
 }
 
 /**
@@ -87,6 +110,8 @@ export class BackupStorage extends pulumi.ComponentResource {
   public readonly container: storage.BlobContainer;
   /** The lifecycle management policy. */
   public readonly managementPolicy: storage.ManagementPolicy;
+  /** The offsite copy, when `replication` is set. */
+  public readonly replica?: OffsiteBlobReplica;
   /** The storage account's name. */
   public readonly accountName: pulumi.Output<string>;
   /** The container's name. */
@@ -100,12 +125,22 @@ export class BackupStorage extends pulumi.ComponentResource {
     super('postgres-backup:azure:BackupStorage', name, {}, opts);
     const containerName = props.containerName ?? 'pg-dumps';
     this.prefix = props.prefix ?? 'pg-dumps';
-    const policy = { dump: props.dump, transitions: props.transitions, immutability: props.immutability, softDeleteDays: props.softDeleteDays };
+    // The replica's resource group is a cloud handle (often an output); core checks the rest of the options.
+    const replication = props.replication && (({ resourceGroupName: _group, ...options }: BlobReplicationProps) => options)(props.replication);
+    const policy = {
+      dump: props.dump,
+      transitions: props.transitions,
+      immutability: props.immutability,
+      softDeleteDays: props.softDeleteDays,
+      location: props.location,
+      replication,
+    };
     const checked = validateWhenKnown(policy, (validator, known) => {
       validator.matches('containerName', containerName, CONTAINER_NAME_PATTERN, '3 to 63 lowercase letters, digits and single hyphens');
       validator.matches('prefix', this.prefix, /^[^/](.*[^/])?$/, 'a blob-name prefix without leading or trailing "/"');
       validator.integer('softDeleteDays', known.softDeleteDays, 1, 365, 'days');
       dumpManagementPolicyRules({ dump: known.dump, transitions: known.transitions, containerName, prefix: this.prefix }, validator);
+      checkBlobObjectReplication(validator, known.replication, replicatedDumps({ ...known, containerName, prefix: this.prefix }));
     }, name);
     const immutability = props.immutability;
     const softDeleteDays = props.softDeleteDays ?? 14;
@@ -138,6 +173,9 @@ export class BackupStorage extends pulumi.ComponentResource {
     }, { parent: this });
     this.accountName = this.account.name;
 
+    const replicationPlan = props.replication === undefined ? undefined : checked.apply((known) => planBlobObjectReplication(
+      known.replication!, replicatedDumps({ ...known, containerName, prefix: this.prefix })));
+
     this.blobService = new storage.BlobServiceProperties(`${name}-blob-service`, {
       resourceGroupName: props.resourceGroupName,
       accountName: this.account.name,
@@ -145,6 +183,8 @@ export class BackupStorage extends pulumi.ComponentResource {
       isVersioningEnabled: true,
       deleteRetentionPolicy: { enabled: true, days: softDeleteDays },
       containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+      // Object replication reads the source's change feed.
+      ...(replicationPlan ? { changeFeed: replicationPlan.sourceBlobService.changeFeed } : {}),
     }, { parent: this });
 
     this.container = new storage.BlobContainer(`${name}-container`, {
@@ -164,6 +204,20 @@ export class BackupStorage extends pulumi.ComponentResource {
           { dump: known.dump, transitions: known.transitions, containerName, prefix: this.prefix }, new Validator())),
       },
     }, { parent: this, dependsOn: [this.blobService] });
+
+    if (replicationPlan) {
+      this.replica = createOffsiteBlobReplica(`${name}-replica`, {
+        resourceGroupName: props.resourceGroupName,
+        replicaResourceGroupName: props.replication?.resourceGroupName ?? props.resourceGroupName,
+        sourceAccount: this.account,
+        sourceBlobService: this.blobService,
+        sourceContainer: this.container,
+        accountName: props.replication?.accountName,
+        plan: replicationPlan,
+        softDeleteDays,
+        tags: props.tags,
+      }, { parent: this });
+    }
 
     this.uri = pulumi.interpolate`azblob://${this.account.name}/${this.container.name}/${this.prefix}`;
     this.registerOutputs({ accountName: this.accountName, containerName: this.containerName, uri: this.uri });

@@ -14,6 +14,8 @@ export * from './managed-postgres-backup-plan';
 export * from '../../core/azure/restore-window';
 export * from './point-in-time-restore';
 export * from './backup-storage';
+export * from './offsite-blob-replica';
+export * from '../../core/azure/blob-object-replication';
 export * from './runner-connection';
 export * from './restore-drill-containers';
 export * from './scheduled-pg-dump';

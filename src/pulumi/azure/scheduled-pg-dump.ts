@@ -7,6 +7,7 @@ import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } fro
 import { BackupStorage, BackupStorageProps } from './backup-storage';
 import { validateWhenKnown } from '../pulumi-validation';
 import { failedExecutionAlert } from './failed-execution-alert';
+import { replicationPendingAlert } from './offsite-blob-replica';
 import { createPruneJobs } from './prune-jobs';
 import {
   DRILL_CHECKS_DIRECTORY, DRILL_SIGNAL_DIRECTORY, drillCheckFileName, restoreDrillCommand, SCRATCH_POSTGRES_SCRIPT,
@@ -95,10 +96,11 @@ export interface ScheduledPgDumpProps {
    */
   readonly postgresMajorVersion?: number;
   /**
-   * Storage account settings (name, container, replication, tiering, soft delete).
+   * Storage account settings (name, container, redundancy, soft delete, and `replication`: object replication of the
+   * dumps to a second storage account in another region, with an alert when blobs wait for replication too long).
    * @default - see `BackupStorage`
    */
-  readonly storage?: Pick<BackupStorageProps, 'accountName' | 'containerName' | 'prefix' | 'skuName' | 'softDeleteDays'>;
+  readonly storage?: Pick<BackupStorageProps, 'accountName' | 'containerName' | 'prefix' | 'skuName' | 'softDeleteDays' | 'replication'>;
   /**
    * Moves to colder Azure tiers before the dumps are deleted.
    * @default - dumps stay in the hot tier
@@ -180,7 +182,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
   public readonly rpoWatchIdentity: managedidentity.UserAssignedIdentity;
   /** The recovery-point objective the watch jobs enforce, hours. */
   public readonly rpoHours: number;
-  /** One failed-execution alert per job. */
+  /** One failed-execution alert per job, and with `storage.replication` the alert on stalled replication. */
   public readonly alerts: readonly monitor.MetricAlert[];
   /** Resource id of the action group the alerts go to. */
   public readonly actionGroupId: pulumi.Output<string>;
@@ -404,6 +406,9 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
         `No complete dump of ${this.databaseNames[index]} within the RPO of ${this.rpoHours} hours (or the watch could not read the storage); see the watch job's execution logs`)),
       ...this.pruneJobs.map((job, index) => alertOn(job, `prune-${index}`,
         `A pg-backup prune of ${this.databaseNames[index]} failed, or deleted nothing because no dump succeeded within the RPO; see the prune job's execution logs`)),
+      ...(this.storage.replica ? [replicationPendingAlert(`${name}-replication-pending`, {
+        resourceGroupName: props.resourceGroupName, replica: this.storage.replica, actionGroupId: actionGroup.id, tags: props.tags,
+      }, { parent: this })] : []),
     ];
 
     this.registerOutputs({

@@ -28,7 +28,8 @@ export function mockAzureResourceId(subscriptionId: string, type: string, name: 
 
 /**
  * The id and state Azure would report for a new resource: its inputs, plus the outputs Azure adds that the components
- * read (ARM ids, names, managed identities' principal and client ids, a server's host name).
+ * read (ARM ids, names, managed identities' principal and client ids, a server's host name, the ids Azure generates for an
+ * object replication policy on its destination).
  */
 export function mockAzureResource(subscriptionId: string, args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
   const id = mockAzureResourceId(subscriptionId, args.type, args.name, args.inputs);
@@ -42,6 +43,11 @@ export function mockAzureResource(subscriptionId: string, args: pulumi.runtime.M
   }
   if (args.type === 'azure-native:dataprotection:BackupVault') state.identity = { ...args.inputs.identity, principalId: `${args.name}-principal` };
   if (args.type === 'azure-native:dbforpostgresql:Server') state.fullyQualifiedDomainName = `${state.name}.postgres.database.azure.com`;
+  if (args.type === 'azure-native:storage:ObjectReplicationPolicy') {
+    // On the destination ('default'), Azure generates the policy id and each rule's id; the source repeats them.
+    state.policyId = args.inputs.objectReplicationPolicyId === 'default' ? `${args.name}-policy-id` : args.inputs.objectReplicationPolicyId;
+    state.rules = (args.inputs.rules ?? []).map((rule: Record<string, unknown>, index: number) => ({ ...rule, ruleId: rule.ruleId ?? `${args.name}-rule-${index}` }));
+  }
   return { id, state };
 }
 

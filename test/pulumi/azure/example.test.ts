@@ -8,7 +8,7 @@ installAzureMocks(engine);
 pulumi.runtime.setAllConfig({ 'postgres-backup:administratorPassword': 'example-only-password' }, ['postgres-backup:administratorPassword']);
 
 describe('the Pulumi Azure example', () => {
-  test('protects its server three ways: its own geo-redundant backups (drilled weekly to a point in time), the vault, and nightly dumps with a weekly drill and an hourly RPO watch', async () => {
+  test('protects its server three ways: its own geo-redundant backups (drilled weekly to a point in time), the vault, and nightly dumps with a weekly drill, an hourly RPO watch and an offsite copy in another region', async () => {
     const example = definePostgresBackups();
     await Promise.all([valueOf(example.serverId), valueOf(example.dumpLocation), ...example.dumpJobIds.map((id) => valueOf(id))]);
     await pulumi.runtime.disconnect();
@@ -23,6 +23,12 @@ describe('the Pulumi Azure example', () => {
     const pitr = parseCommandLine(engine.named('azure-native:app:Job', 'shop-pitr-job').inputs.template.containers[0].args);
     expect(pitr.flags).toMatchObject({ 'database': 'shop', 'target-random': true, 'record-to': await valueOf(example.dumpLocation) });
     expect(pitr.flags['resource-group']).toBe('shop-drills');
+    const replica = engine.named('azure-native:storage:StorageAccount', 'shop-storage-replica').inputs;
+    expect(replica.location).toBe('northeurope');
+    const replicaRule = engine.named('azure-native:storage:ManagementPolicy', 'shop-storage-replica-lifecycle').inputs.policy.rules[0];
+    const dumpRule = engine.named('azure-native:storage:ManagementPolicy', 'shop-storage-lifecycle').inputs.policy.rules[0];
+    expect(replicaRule.definition.actions.baseBlob.delete).toEqual(dumpRule.definition.actions.baseBlob.delete);
+    expect(count('azure-native:storage:ObjectReplicationPolicy')).toBe(2);
     expect(dump.flags['database-url']).toBe('postgresql://backup_reader@shop-db.postgres.database.azure.com:5432/postgres?sslmode=require');
   });
 });

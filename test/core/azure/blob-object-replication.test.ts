@@ -1,0 +1,118 @@
+import {
+  BlobObjectReplicationOptions, checkBlobObjectReplication, planBlobObjectReplication, REPLICATE_ALL_BLOBS_SINCE, ReplicatedContainer,
+} from '../../../src/core/azure/blob-object-replication';
+import { resolveBackupRetention, retentionSafetyNetDays } from '../../../src/core/policy/backup-retention';
+import { dumpBucketLifecycleRules } from '../../../src/core/policy/lifecycle';
+import { LogicalDumpPolicy } from '../../../src/core/policy/policy';
+import { Validator } from '../../../src/core/policy/validation';
+
+/** The dumps' container of a policy, as BackupStorage describes it. */
+function dumpsOf(dump: LogicalDumpPolicy, location?: string): ReplicatedContainer {
+  return {
+    path: 'replication',
+    contents: 'the dumps',
+    containerName: 'pg-dumps',
+    prefix: 'orders',
+    lifecycleRules: dumpBucketLifecycleRules(dump, { prefix: 'orders/' }),
+    ...(location ? { location } : {}),
+  };
+}
+
+function problemsOf(options: BlobObjectReplicationOptions, source: ReplicatedContainer): string[] {
+  const validator = new Validator();
+  checkBlobObjectReplication(validator, options, source);
+  return validator.issues.map((issue) => `${issue.path} is ${JSON.stringify(issue.value)}; allowed: ${issue.allowed}`);
+}
+
+describe('planBlobObjectReplication', () => {
+  test('replicates every blob under the dumps\' prefix, those already there included, into the same container name', () => {
+    const plan = planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retentionDays: 90 }));
+    expect(plan).toMatchObject({
+      location: 'northeurope',
+      skuName: 'Standard_LRS',
+      sourceContainer: 'pg-dumps',
+      destinationContainer: 'pg-dumps',
+      prefixMatch: ['orders/'],
+      minCreationTime: REPLICATE_ALL_BLOBS_SINCE,
+      metricsEnabled: true,
+    });
+  });
+
+  test('the source gets versioning and a change feed, which object replication reads', () => {
+    const plan = planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retentionDays: 90 }));
+    expect(plan.sourceBlobService.isVersioningEnabled).toBe(true);
+    expect(plan.sourceBlobService.changeFeed.enabled).toBe(true);
+    expect(plan.sourceBlobService.changeFeed.retentionInDays).toBeGreaterThanOrEqual(1);
+  });
+
+  test('by default the destination keeps every replica, current and previous versions, as long as the source keeps the dump', () => {
+    const retentionDays = 90;
+    const plan = planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retentionDays }));
+    expect(plan.replicasKeptDays).toBe(retentionDays);
+    expect(plan.destinationLifecycleRules).toEqual([{
+      name: 'expire-replicas',
+      enabled: true,
+      type: 'Lifecycle',
+      definition: {
+        filters: { blobTypes: ['blockBlob'], prefixMatch: ['pg-dumps/orders/'] },
+        actions: {
+          baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays } },
+          version: { delete: { daysAfterCreationGreaterThan: retentionDays } },
+        },
+      },
+    }]);
+  });
+
+  test('under a grandfather-father-son retention the replicas are kept as long as the source\'s safety net', () => {
+    const retention = { daily: 7, weekly: 4, monthly: 12 };
+    const plan = planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retention }));
+    expect(plan.replicasKeptDays).toBe(retentionSafetyNetDays(resolveBackupRetention(retention)));
+  });
+
+  test('a longer destination expiry and another container name are taken as given', () => {
+    const plan = planBlobObjectReplication({ location: 'northeurope', expirationDays: 400, containerName: 'offsite' }, dumpsOf({ retentionDays: 90 }));
+    expect(plan.replicasKeptDays).toBe(400);
+    expect(plan.destinationContainer).toBe('offsite');
+    expect(plan.destinationLifecycleRules[0].definition.filters.prefixMatch).toEqual(['offsite/orders/']);
+  });
+
+  test('alerts when blobs have waited for replication without a break over the window', () => {
+    expect(planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({})).alert).toMatchObject({
+      metricNamespace: 'Microsoft.Storage/storageAccounts/objectReplicationPolicies',
+      metricName: 'PendingOperationsForReplication',
+      timeAggregation: 'Minimum',
+      operator: 'GreaterThan',
+      threshold: 0,
+      windowSize: 'PT6H',
+    });
+    expect(planBlobObjectReplication({ location: 'northeurope', pendingAlertHours: 24 }, dumpsOf({})).alert.windowSize).toBe('P1D');
+  });
+});
+
+describe('checkBlobObjectReplication', () => {
+  test('accepts a destination in another region that keeps replicas at least as long as the source', () => {
+    expect(problemsOf({ location: 'northeurope', expirationDays: 90 }, dumpsOf({ retentionDays: 90 }, 'westeurope'))).toEqual([]);
+  });
+
+  const cases: Array<[string, BlobObjectReplicationOptions, ReplicatedContainer, string]> = [
+    ['a destination expiry before the source\'s', { location: 'northeurope', expirationDays: 30 }, dumpsOf({ retentionDays: 90 }),
+      'replication.expirationDays is 30; allowed: at least 90 days (the source keeps the dumps 90 days), or undefined (as long as the source)'],
+    ['a destination expiry before a retention\'s safety net', { location: 'northeurope', expirationDays: 90 }, dumpsOf({ retention: { monthly: 12 } }),
+      `replication.expirationDays is 90; allowed: at least ${retentionSafetyNetDays(resolveBackupRetention({ monthly: 12 }))} days`],
+    ['the source\'s own region', { location: 'westeurope' }, dumpsOf({}, 'westeurope'),
+      'replication.location is "westeurope"; allowed: an Azure region other than westeurope, where the dumps are'],
+    ['no region', { location: undefined as unknown as string }, dumpsOf({}), 'replication.location is undefined; allowed: an Azure region other than'],
+    ['a region that is not a region name', { location: 'North Europe' }, dumpsOf({}), 'replication.location is "North Europe"'],
+    ['an account name Azure refuses', { location: 'northeurope', accountName: 'Orders-Offsite' }, dumpsOf({}),
+      'replication.accountName is "Orders-Offsite"; allowed: 3 to 24 lowercase letters and digits'],
+    ['a geo-redundant destination', { location: 'northeurope', skuName: 'Standard_GRS' as 'Standard_LRS' }, dumpsOf({}),
+      'replication.skuName is "Standard_GRS"; allowed: one of: Standard_LRS, Standard_ZRS'],
+    ['an alert window Azure does not offer', { location: 'northeurope', pendingAlertHours: 3 as 1 }, dumpsOf({}),
+      'replication.pendingAlertHours is 3; allowed: one of: 1, 6, 12, 24'],
+    ['an expiry that is not a whole number of days', { location: 'northeurope', expirationDays: 90.5 }, dumpsOf({}),
+      'replication.expirationDays is 90.5; allowed: an integer from 1 to'],
+  ];
+  test.each(cases)('rejects %s, naming the option, the value and what is allowed', (_, options, source, message) => {
+    expect(problemsOf(options, source).join('\n')).toContain(message);
+  });
+});

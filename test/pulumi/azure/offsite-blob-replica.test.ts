@@ -1,0 +1,161 @@
+import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
+import { REPLICATE_ALL_BLOBS_SINCE } from '../../../src/core/azure/blob-object-replication';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
+import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
+
+const engine = new AzureMockEngine();
+installAzureMocks(engine);
+beforeEach(() => engine.reset());
+
+const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
+const RETENTION_DAYS = 90;
+const BASE: ScheduledPgDumpProps = {
+  resourceGroupName: 'backups',
+  location: 'westeurope',
+  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
+  image: 'teamregistry.azurecr.io/pg-backup:16',
+  connection: {
+    host: 'orders-db.postgres.database.azure.com',
+    user: 'backup_reader',
+    password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password' },
+  },
+  dump: { retentionDays: RETENTION_DAYS },
+  storage: { accountName: 'ordersdumps', replication: { location: 'northeurope', accountName: 'ordersoffsite', resourceGroupName: 'backups-offsite' } },
+};
+
+/** Creates the component and waits until the replica and every alert are registered. */
+async function deploy(props: Partial<ScheduledPgDumpProps> = {}): Promise<ScheduledPgDump> {
+  const dump = new ScheduledPgDump('orders', { ...BASE, ...props });
+  const replica = dump.storage.replica;
+  await Promise.all([
+    ...dump.alerts.map((alert) => valueOf(alert.id)),
+    valueOf(dump.storage.blobService.id),
+    ...(replica ? [replica.sourcePolicy.id, replica.managementPolicy.id].map((id) => valueOf(id)) : []),
+  ]);
+  return dump;
+}
+
+const inputsOf = (type: string, name: string) => engine.named(`azure-native:storage:${type}`, name).inputs;
+
+describe('ScheduledPgDump storage.replication (Azure object replication)', () => {
+  test('a second storage account in the other region, hardened as the source and versioned', async () => {
+    await deploy();
+    expect(inputsOf('StorageAccount', 'orders-storage-replica')).toMatchObject({
+      resourceGroupName: 'backups-offsite',
+      location: 'northeurope',
+      accountName: 'ordersoffsite',
+      kind: 'StorageV2',
+      sku: { name: 'Standard_LRS' },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      allowCrossTenantReplication: false,
+    });
+    expect(inputsOf('BlobServiceProperties', 'orders-storage-replica-blob-service')).toMatchObject({
+      accountName: 'ordersoffsite', isVersioningEnabled: true, deleteRetentionPolicy: { enabled: true, days: 14 },
+    });
+    expect(inputsOf('BlobContainer', 'orders-storage-replica-container')).toMatchObject({ accountName: 'ordersoffsite', containerName: 'pg-dumps', publicAccess: 'None' });
+  });
+
+  test('the source account keeps versioning and gains the change feed object replication reads', async () => {
+    await deploy();
+    const source = inputsOf('BlobServiceProperties', 'orders-storage-blob-service');
+    expect(source).toMatchObject({ accountName: 'ordersdumps', isVersioningEnabled: true, changeFeed: { enabled: true } });
+    expect(source.changeFeed.retentionInDays).toBeGreaterThanOrEqual(1);
+  });
+
+  test('without replication there is no second account, no change feed and no replication policy', async () => {
+    await deploy({ storage: { accountName: 'ordersdumps' } });
+    expect(engine.ofType('azure-native:storage:StorageAccount')).toHaveLength(1);
+    expect(engine.ofType('azure-native:storage:ObjectReplicationPolicy')).toHaveLength(0);
+    expect(inputsOf('BlobServiceProperties', 'orders-storage-blob-service').changeFeed).toBeUndefined();
+  });
+
+  test('the policy is created on the destination first and repeated on the source with the ids Azure gave it', async () => {
+    const dump = await deploy();
+    const sourceId = await valueOf(dump.storage.account.id);
+    const destinationId = await valueOf(dump.storage.replica!.account.id);
+    const rule = {
+      sourceContainer: 'pg-dumps',
+      destinationContainer: 'pg-dumps',
+      filters: { prefixMatch: ['pg-dumps/'], minCreationTime: REPLICATE_ALL_BLOBS_SINCE },
+    };
+    const destination = inputsOf('ObjectReplicationPolicy', 'orders-storage-replica-policy-destination');
+    expect(destination).toEqual({
+      resourceGroupName: 'backups-offsite',
+      accountName: 'ordersoffsite',
+      objectReplicationPolicyId: 'default',
+      sourceAccount: sourceId,
+      destinationAccount: destinationId,
+      metrics: { enabled: true },
+      rules: [rule],
+    });
+    const generatedPolicyId = await valueOf(dump.storage.replica!.destinationPolicy.policyId);
+    const generatedRules = await valueOf(dump.storage.replica!.destinationPolicy.rules);
+    expect(generatedPolicyId).not.toBe('default');
+    expect(generatedRules![0].ruleId).toBeTruthy();
+    expect(inputsOf('ObjectReplicationPolicy', 'orders-storage-replica-policy-source')).toEqual({
+      resourceGroupName: 'backups',
+      accountName: 'ordersdumps',
+      objectReplicationPolicyId: generatedPolicyId,
+      sourceAccount: sourceId,
+      destinationAccount: destinationId,
+      metrics: { enabled: true },
+      rules: [{ ...rule, ruleId: generatedRules![0].ruleId }],
+    });
+  });
+
+  test('the destination keeps each replica, current and previous versions, as long as the source keeps the dump', async () => {
+    await deploy();
+    const sourceRule = inputsOf('ManagementPolicy', 'orders-storage-lifecycle').policy.rules[0];
+    const sourceKeeps = sourceRule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan;
+    expect(sourceKeeps).toBe(RETENTION_DAYS);
+    expect(inputsOf('ManagementPolicy', 'orders-storage-replica-lifecycle')).toMatchObject({
+      accountName: 'ordersoffsite',
+      policy: {
+        rules: [{
+          name: 'expire-replicas',
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['pg-dumps/pg-dumps/'] },
+            actions: {
+              baseBlob: { delete: { daysAfterModificationGreaterThan: sourceKeeps } },
+              version: { delete: { daysAfterCreationGreaterThan: sourceKeeps } },
+            },
+          },
+        }],
+      },
+    });
+  });
+
+  test('stalled replication raises an alert on the source\'s policy to the dump\'s action group', async () => {
+    const dump = await deploy();
+    const alert = engine.named('azure-native:monitor:MetricAlert', 'orders-replication-pending').inputs;
+    expect(alert.scopes).toEqual([await valueOf(dump.storage.replica!.sourcePolicy.id)]);
+    expect(alert.actions).toEqual([{ actionGroupId: await valueOf(dump.actionGroupId) }]);
+    expect(alert.windowSize).toBe('PT6H');
+    expect(alert.criteria.allOf).toEqual([expect.objectContaining({
+      metricNamespace: 'Microsoft.Storage/storageAccounts/objectReplicationPolicies',
+      metricName: 'PendingOperationsForReplication',
+      timeAggregation: 'Minimum',
+      operator: 'GreaterThan',
+      threshold: 0,
+    })]);
+  });
+
+  test.each([
+    ['a destination that keeps replicas less long than the dumps', { location: 'northeurope', expirationDays: 30 },
+      'replication.expirationDays is 30; allowed: at least 90 days (the source keeps the dumps 90 days)'],
+    ['a destination in the dumps\' own region', { location: 'westeurope' }, 'replication.location is "westeurope"; allowed: an Azure region other than westeurope'],
+  ])('rejects %s before creating anything', (_, replication, message) => {
+    let thrown: unknown;
+    try {
+      new ScheduledPgDump('orders', { ...BASE, storage: { accountName: 'ordersdumps', replication } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PolicyValidationError);
+    expect((thrown as Error).message).toContain(message);
+    expect(engine.ofType('azure-native:storage:StorageAccount')).toHaveLength(0);
+  });
+});
