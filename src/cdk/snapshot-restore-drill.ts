@@ -153,11 +153,21 @@ export class SnapshotRestoreDrill extends Construct {
       [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
       [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.subnetGroupName,
       [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.securityGroupId,
+      // Where the state machine writes the failures its checks task never saw.
+      ...(props.drillResults ? {
+        [DrillPlaceholder.DRILL_RESULTS_BUCKET]: props.drillResults.bucket.bucketName,
+        [DrillPlaceholder.DRILL_RESULTS_PREFIX]: props.drillResults.prefix,
+      } : {}),
     };
     const drillStateMachine = createDrillStateMachine(this, {
       drill,
       substitutions,
-      scopes: this.scopes(database, plan.rdsResources),
+      scopes: {
+        ...this.scopes(database, plan.rdsResources),
+        ...(props.drillResults ? {
+          'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${props.drillResults.prefix}/${this.databaseName}/drills/*`)] },
+        } : {}),
+      },
       additionalStatements: this.snapshotKeyStatements(database),
       notificationTopic: this.notificationTopic,
       schedule: plan.verification.schedule,
@@ -168,6 +178,7 @@ export class SnapshotRestoreDrill extends Construct {
       comment: descriptions.comment,
       scheduleDescription: descriptions.schedule,
     });
+    props.drillResults?.bucket.encryptionKey?.grant(drillStateMachine.role, 'kms:GenerateDataKey');
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
     this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {

@@ -241,6 +241,48 @@ describe('SnapshotRestoreDrill with drillResults', () => {
     ]);
     expect(drill.drillKind).toBe('point-in-time');
   });
+
+  test('the state machine writes the failures its task never saw into the results\' bucket, and may put objects only in the database\'s drills folder', () => {
+    const { stack, vpc } = networkStack();
+    const instance = new rds.DatabaseInstance(stack, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: true,
+    });
+    const bucket = new s3.Bucket(stack, 'Dumps', { enforceSSL: true, encryption: s3.BucketEncryption.KMS });
+    const dumps = PgDumpLocation.fromBucket({ bucket, prefix: 'pg-dumps', databaseNames: ['shop'], postgresMajorVersion: 16 });
+    new SnapshotRestoreDrill(stack, 'SnapshotDrill', {
+      database: ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'shop' }), vpc, image: TEST_RUNNER_IMAGE, drillResults: dumps,
+    });
+    const template = Template.fromStack(stack);
+    const { definition, substitutions } = drillMachine(template);
+    expect(definition.States['Store failed drill record'].Parameters).toMatchObject({ 'Bucket': '${DrillResultsBucket}', 'Key.$': '$.failedDrillRecord.key' });
+    expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'Dumps') }, DrillResultsPrefix: 'pg-dumps' });
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0].Properties;
+    const statements = statementsOfRole(template, machine.RoleArn['Fn::GetAtt'][0]);
+    const puts = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
+    expect(puts.map((s) => ({ actions: actionsOf(s), resource: JSON.stringify(s.Resource) }))).toEqual([
+      { actions: ['s3:PutObject'], resource: expect.stringContaining('/pg-dumps/shop/drills/*') },
+    ]);
+    expect(statements.some((s) => actionsOf(s).includes('kms:GenerateDataKey') && JSON.stringify(s.Resource).includes('DumpsKey'))).toBe(true);
+  });
+
+  test('without drillResults the state machine writes nothing and may put no object', () => {
+    const { stack, vpc } = networkStack();
+    const instance = new rds.DatabaseInstance(stack, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      storageEncrypted: true,
+    });
+    new SnapshotRestoreDrill(stack, 'SnapshotDrill', { database: ManagedPostgresDatabase.fromInstance(instance), vpc, image: TEST_RUNNER_IMAGE });
+    const template = Template.fromStack(stack);
+    const { definition } = drillMachine(template);
+    expect(definition.States['Store failed drill record']).toBeUndefined();
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0].Properties;
+    expect(statementsOfRole(template, machine.RoleArn['Fn::GetAtt'][0]).flatMap(actionsOf)).not.toContain('s3:PutObject');
+  });
 });
 
 describe('SnapshotRestoreDrill with pointInTime of an RDS instance', () => {

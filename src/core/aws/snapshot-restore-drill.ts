@@ -133,8 +133,9 @@ export interface SnapshotDrillDatabase {
   /** Each check file with its text, or `undefined` when it cannot be read. */
   readonly checkFiles: readonly { readonly path: string; readonly sql: string | undefined }[];
   /**
-   * Whether the checks task records the drill's result beside the database's backups (the front end then sets
-   * {@link DRILL_RECORD_TO_ENV} to their location and lets the task write there).
+   * Whether the drill's results are recorded beside the database's backups: the checks task records the drills it runs
+   * (the front end sets {@link DRILL_RECORD_TO_ENV} to their location and lets the task write there), the state machine
+   * every failure (the front end fills `DrillResultsBucket` and `DrillResultsPrefix` and scopes `drill-result-objects`).
    * @default false
    */
   readonly recordsResults?: boolean;
@@ -272,6 +273,7 @@ export function planSnapshotRestoreDrill(
     maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
     metricNamespace,
     checksArgs: ['check', ...checkArgs],
+    writeFailedDrillResult: database.recordsResults === true,
   }) : snapshotRestoreDrill({
     source: database.kind,
     snapshotType: options.snapshotType,
@@ -281,6 +283,7 @@ export function planSnapshotRestoreDrill(
     maxRestoreDurationSeconds: verification.maxRestoreDurationMinutes * 60,
     metricNamespace,
     checksArgs: ['check', ...checkArgs],
+    writeFailedDrillResult: database.recordsResults === true,
   });
   const source = database.kind === 'instance' ? 'an RDS instance' : 'an Aurora cluster';
   const drillKind: RestoreDrillKind = pointInTime !== undefined ? 'point-in-time' : 'snapshot';

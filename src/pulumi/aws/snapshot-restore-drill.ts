@@ -166,6 +166,11 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
           [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
           [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.name,
           [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.id,
+          // Where the state machine writes the failures its checks task never saw.
+          ...(drillResults ? {
+            [DrillPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
+            [DrillPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
+          } : {}),
         },
       }),
       scopes: {
@@ -181,9 +186,14 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
         ...Object.fromEntries(Object.entries(plan.rdsResources).map(([kind, arn]) => [kind, { Resource: rdsArn(`${arn.resource}:${arn.resourceName}`) }])),
         'rds-source': { Resource: database.arn(environment) },
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
+        ...(drillResults ? { 'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResults.prefix}/${this.databaseName}/drills/*` } } : {}),
       },
       notificationTopicKeyArn: notifications.topicKeyArn,
-      additionalStatements: this.snapshotKeyStatements(props),
+      additionalStatements: [
+        ...this.snapshotKeyStatements(props),
+        // The results' key, if any, from the statements that let a drill write results beside the dumps.
+        ...(drillResults?.drillResultStatements().filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:'))) ?? []),
+      ],
       schedule: plan.verification.schedule,
       logRetentionDays,
       environment,

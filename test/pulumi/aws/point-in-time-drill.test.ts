@@ -148,4 +148,29 @@ describe('Pulumi SnapshotRestoreDrill with pointInTime of an Aurora cluster', ()
       { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::shop-dumps/pg-dumps/*/drills/*' },
     ]);
   });
+
+  test('with drillResults, the state machine writes the failures its task never saw there, and may put objects only in the database\'s drills folder', async () => {
+    await deploy({
+      drillResults: PgDumpLocation.fromBucket({
+        bucketName: 'shop-dumps',
+        bucketArn: 'arn:aws:s3:::shop-dumps',
+        prefix: 'pg-dumps',
+        databaseNames: ['shop'],
+        postgresMajorVersion: 16,
+        encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/dumps',
+      }),
+    });
+    const definition = deployedDefinition();
+    expect(aslProblems(definition)).toEqual([]);
+    expect(definition.States['Store failed drill record'].Parameters).toMatchObject({ 'Bucket': 'shop-dumps', 'Key.$': '$.failedDrillRecord.key' });
+    expect(definition.States['Build failed drill record'].Parameters['key.$']).toContain("'pg-dumps/shop/drills/{}.json'");
+    expect(resourcesOf('s3:PutObject')).toEqual(['arn:aws:s3:::shop-dumps/pg-dumps/shop/drills/*']);
+    expect(resourcesOf('kms:GenerateDataKey')).toContain('arn:aws:kms:eu-west-1:123456789012:key/dumps');
+  });
+
+  test('without drillResults, the state machine writes nothing and may put no object', async () => {
+    await deploy();
+    expect(deployedDefinition().States['Store failed drill record']).toBeUndefined();
+    expect(resourcesOf('s3:PutObject')).toEqual([]);
+  });
 });

@@ -71,6 +71,11 @@ export const DRILL_OUTCOME_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
   { resource: 'cloudwatch-namespace-condition', actions: ['cloudwatch:PutMetricData'], reason: 'publish the drill outcome and restore duration' },
 ];
 
+/** Writing the drill result beside the backups (`<prefix>/<database>/drills/<time>.json`). */
+export const DRILL_RESULT_OBJECT_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
+  { resource: 'drill-result-objects', actions: ['s3:PutObject'], reason: 'write the drill result beside the backups' },
+];
+
 /** Creating a scratch instance with `createAction` (a restore, or an empty instance) in the drill subnet group: tag, poll, delete it. */
 function scratchInstanceIamActions(createAction: string): DrillIamActionGroup[] {
   return [

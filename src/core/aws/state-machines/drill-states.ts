@@ -1,12 +1,19 @@
 import { AslResource, AslCatcher, AslJsonValue, AslPayloadTemplate, AslState, AslTaskState, intrinsicFormatTemplate, intrinsicStringLiteral } from './asl';
 import { DrillPlaceholder, ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillMetric } from './restore-drill-options';
 
-/** Names of the states every drill shares. Failure paths all end `Publish failure metric` → `Notify failure` → `Drill failed`. */
+/**
+ * Names of the states every drill shares. Failure paths all end `Publish failure metric` → (`Build failed drill record` →
+ * `Store failed drill record`, when the drill writes its failures) → `Notify failure` → `Drill failed`.
+ */
 export const DrillStateName = {
   /** Derives the drill's identifiers from the execution name. */
   INITIALIZE: 'Initialize drill',
   /** `RestoreDrillFailed` = 1. */
   PUBLISH_FAILURE_METRIC: 'Publish failure metric',
+  /** Builds the failed drill's result as `pg-backup` writes one: its key and body. */
+  BUILD_FAILED_DRILL_RECORD: 'Build failed drill record',
+  /** S3 PutObject of that result beside the backups, where `pg-backup status` shows it. */
+  STORE_FAILED_DRILL_RECORD: 'Store failed drill record',
   /** SNS message naming the database, the execution, the error and its cause. */
   NOTIFY_FAILURE: 'Notify failure',
   /** The Fail state: error and cause of the first failure. */
@@ -81,16 +88,82 @@ function putMetricTask(
 }
 
 /**
- * The end of every failure path: failure metric, notification, Fail. A failed metric or notification does not stop
- * the others: the execution still fails with the drill's own error.
+ * The compact UTC time of `$$.Execution.StartTime` (`20261124T060000.000Z`), as `pg-backup` names its drill results.
+ * Each StringSplit splits on one character, which every engine reads alike.
  */
-export function failureTailStates(options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind): Record<string, AslState> {
+const COMPACT_EXECUTION_START = (() => {
+  const dateParts = "States.StringSplit($$.Execution.StartTime, '-')";
+  const timeParts = `States.StringSplit(States.ArrayGetItem(${dateParts}, 2), ':')`;
+  const item = (array: string, index: number) => `States.ArrayGetItem(${array}, ${index})`;
+  return `States.Format('{}{}{}{}{}', ${item(dateParts, 0)}, ${item(dateParts, 1)}, ${item(timeParts, 0)}, ${item(timeParts, 1)}, ${item(timeParts, 2)})`;
+})();
+
+/**
+ * The two states that write a failed drill's result beside the backups, in the format `pg-backup` writes its own
+ * (`runner/drill-record.ts`), so `pg-backup status` shows the failure and its reason: a JSONPath Pass that builds the key
+ * and body, and the S3 put. Neither claims more than the state machine knows: `succeeded` is false, the reason is the
+ * error that started the failure path, and nothing was checked.
+ *
+ * The key is named after the execution's start, not its end: a result the drill's task wrote during the drill (with its
+ * checks and rows) is then the newer one, and status shows that; this one stands for every failure the task never saw.
+ */
+function failedDrillRecordStates(options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, next: string): Record<string, AslState> {
+  const prefix = `\${${DrillPlaceholder.DRILL_RESULTS_PREFIX}}`;
+  const database = `\${${DrillPlaceholder.DATABASE_NAME}}`;
+  return {
+    [DrillStateName.BUILD_FAILED_DRILL_RECORD]: {
+      Type: 'Pass',
+      Parameters: {
+        'key.$': `States.Format(${intrinsicFormatTemplate(`${prefix}/${database}/drills/{}.json`)}, ${COMPACT_EXECUTION_START})`,
+        'body': {
+          'version': 1,
+          kind,
+          database,
+          'succeeded': false,
+          'reason.$': "States.Format('{}: {}', $.error.Error, $.error.Cause)",
+          'startedAt.$': '$$.Execution.StartTime',
+          'finishedAt.$': '$$.State.EnteredTime',
+          'restored': {},
+          'checks': [],
+        },
+      },
+      ResultPath: '$.failedDrillRecord',
+      Next: DrillStateName.STORE_FAILED_DRILL_RECORD,
+    },
+    [DrillStateName.STORE_FAILED_DRILL_RECORD]: {
+      Type: 'Task',
+      Resource: AslResource.awsSdk('s3', 'putObject'),
+      Parameters: {
+        'Bucket': `\${${DrillPlaceholder.DRILL_RESULTS_BUCKET}}`,
+        'Key.$': '$.failedDrillRecord.key',
+        'Body.$': 'States.JsonToString($.failedDrillRecord.body)',
+        'ContentType': 'application/json',
+      },
+      ResultPath: null,
+      TimeoutSeconds: options.apiCallTimeoutSeconds,
+      // A record that cannot be written is lost; the drill's own error is still what is notified.
+      Catch: catchAll(next, '$.drillRecordError'),
+      Next: next,
+    },
+  };
+}
+
+/**
+ * The end of every failure path: failure metric, the failed drill's result beside the backups (when `writeRecord`),
+ * notification, Fail. A failed metric, record or notification does not stop the others: the execution still fails
+ * with the drill's own error.
+ */
+export function failureTailStates(
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, writeRecord: boolean = options.writeFailedDrillResult,
+): Record<string, AslState> {
   const label = `${kind} restore drill`;
+  const afterMetric = writeRecord ? DrillStateName.BUILD_FAILED_DRILL_RECORD : DrillStateName.NOTIFY_FAILURE;
   return {
     [DrillStateName.PUBLISH_FAILURE_METRIC]: putMetricTask(
-      options, kind, RestoreDrillMetric.FAILED, DrillStateName.NOTIFY_FAILURE,
-      catchAll(DrillStateName.NOTIFY_FAILURE, '$.metricError'),
+      options, kind, RestoreDrillMetric.FAILED, afterMetric,
+      catchAll(afterMetric, '$.metricError'),
     ),
+    ...(writeRecord ? failedDrillRecordStates(options, kind, DrillStateName.NOTIFY_FAILURE) : {}),
     [DrillStateName.NOTIFY_FAILURE]: {
       Type: 'Task',
       Resource: AslResource.SNS_PUBLISH,

@@ -36,6 +36,10 @@ export const DrillPlaceholder = {
   DB_SUBNET_GROUP_NAME: 'DbSubnetGroupName',
   /** VPC security group ids of the scratch database, comma-separated without spaces. */
   VPC_SECURITY_GROUP_IDS: 'VpcSecurityGroupIds',
+  /** Bucket of the store drill results are written to (`<prefix>/<database>/drills/<time>.json`), where `pg-backup status` reads them. */
+  DRILL_RESULTS_BUCKET: 'DrillResultsBucket',
+  /** Prefix of the backups in that bucket, without leading or trailing slash. */
+  DRILL_RESULTS_PREFIX: 'DrillResultsPrefix',
 } as const;
 
 /** The metrics every drill publishes, in {@link RestoreDrillOptions.metricNamespace}, with the dimensions `Database` and `Drill`. */
@@ -99,6 +103,13 @@ export interface RestoreDrillOptions {
    * @default - the longest path through the drill plus a margin
    */
   readonly executionTimeoutSeconds?: number;
+  /**
+   * Write a failed drill's result beside the backups (`${DrillResultsBucket}`, `${DrillResultsPrefix}`), where
+   * `pg-backup status` shows it with its reason, whichever step failed: a restore refused, a database that never became
+   * available, a task that could not start. The drill's task records the drills it runs to the end itself.
+   * @default false
+   */
+  readonly writeFailedDrillResult?: boolean;
 }
 
 /** A built drill: the definition, the placeholders it needs, and the IAM actions its role needs. */
@@ -121,6 +132,7 @@ export interface ResolvedRestoreDrillOptions {
   readonly extraArgs: readonly string[];
   readonly assignPublicIp: boolean;
   readonly executionTimeoutSeconds: number | undefined;
+  readonly writeFailedDrillResult: boolean;
 }
 
 /** Step Functions' limit on a Task state's and an execution's timeout: one year. */
@@ -158,5 +170,6 @@ export function resolveRestoreDrillOptions(options: RestoreDrillOptions, validat
     extraArgs: options.extraArgs ?? [],
     assignPublicIp: options.assignPublicIp ?? false,
     executionTimeoutSeconds: options.executionTimeoutSeconds,
+    writeFailedDrillResult: options.writeFailedDrillResult ?? false,
   };
 }

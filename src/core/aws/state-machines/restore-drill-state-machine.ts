@@ -1,6 +1,8 @@
 import { AslState, StateMachineDefinition } from './asl';
 import { listPlaceholders } from './definition-substitutions';
-import { DRILL_OUTCOME_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups } from './drill-iam-actions';
+import {
+  DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
+} from './drill-iam-actions';
 import { DrillStateName, failureTailStates, successTailStates } from './drill-states';
 import { ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillStateMachine } from './restore-drill-options';
 
@@ -34,8 +36,9 @@ export interface RestoreDrillParts {
 }
 
 /**
- * A restore drill's state machine: its states followed by the success and failure tails, its timeout (the longest path
- * plus a margin, or the options' `executionTimeoutSeconds`), the placeholders it needs, and its role's action groups.
+ * A restore drill's state machine: its states followed by the success and failure tails (the failure tail writes the
+ * failed drill's result beside the backups with `writeFailedDrillResult`), its timeout (the longest path plus a margin,
+ * or the options' `executionTimeoutSeconds`), the placeholders it needs, and its role's action groups.
  */
 export function restoreDrillStateMachine(resolved: ResolvedRestoreDrillOptions, parts: RestoreDrillParts): RestoreDrillStateMachine {
   const definition: StateMachineDefinition = {
@@ -51,6 +54,9 @@ export function restoreDrillStateMachine(resolved: ResolvedRestoreDrillOptions, 
   return {
     definition,
     placeholders: listPlaceholders(definition),
-    iamActions: mergeIamActionGroups(parts.iamActions ?? [], ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS),
+    iamActions: mergeIamActionGroups(
+      parts.iamActions ?? [], ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS,
+      resolved.writeFailedDrillResult ? DRILL_RESULT_OBJECT_IAM_ACTIONS : [],
+    ),
   };
 }

@@ -1,7 +1,7 @@
 import { AslResource, AslState, AslTaskState, StateMachineDefinition, intrinsicFormatTemplate } from './asl';
 import { listPlaceholders } from './definition-substitutions';
 import {
-  DRILL_OUTCOME_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
+  DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
 import {
   DrillStateName, ERROR_PATH, catchAll, ecsDrillTaskStates, failureTailStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv,
@@ -10,12 +10,12 @@ import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolv
 import { SnapshotSourceKind } from './scratch-database-states';
 import { Validator } from '../../policy/validation';
 
-/** The placeholders only the restore testing validation has: where its drill result is written (when it is). */
+/** Where the restore testing validation writes its drill result (when it does): the drill placeholders of the result store. */
 export const RestoreValidationPlaceholder = {
   /** Bucket of the store the result is written to (`<prefix>/<database>/drills/<time>.json`). */
-  DRILL_RESULTS_BUCKET: 'DrillResultsBucket',
+  DRILL_RESULTS_BUCKET: DrillPlaceholder.DRILL_RESULTS_BUCKET,
   /** Prefix of the backups in that bucket, without leading or trailing slash; empty for the bucket's root. */
-  DRILL_RESULTS_PREFIX: 'DrillResultsPrefix',
+  DRILL_RESULTS_PREFIX: DrillPlaceholder.DRILL_RESULTS_PREFIX,
 } as const;
 
 /** The metrics of a validated restore test (dimensions `Database`, `Drill` = `restore-testing`), as the runner's drills name them. */
@@ -82,10 +82,6 @@ export const RESTORED_CLUSTER_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
 /** Reporting the validation's verdict to AWS Backup. */
 export const RESTORE_VALIDATION_RESULT_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
   { resource: 'backup-restore-jobs', actions: ['backup:PutRestoreValidationResult'], reason: 'report the validation of the restore test to AWS Backup' },
-];
-/** Writing the drill result beside the backups. */
-export const DRILL_RESULT_OBJECT_IAM_ACTIONS: readonly DrillIamActionGroup[] = [
-  { resource: 'drill-result-objects', actions: ['s3:PutObject'], reason: 'write the drill result beside the backups' },
 ];
 
 const detail = (field: string): string => `$.detail.${field}`;
@@ -209,7 +205,8 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
       Next: write ? names.PREPARE_FAILURE_RESULT : DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
     ...(write ? drillResultStates(api, false, DrillStateName.PUBLISH_FAILURE_METRIC) : {}),
-    ...failureTailStates(resolved, RESTORE_TESTING_DRILL_KIND),
+    // The validation writes its own failed result, with the restore job, after reporting the verdict.
+    ...failureTailStates(resolved, RESTORE_TESTING_DRILL_KIND, false),
   };
 
   // Every API call once (describe, two reports, two writes, list, stop, metrics, notification) and the checks.

@@ -46,6 +46,8 @@ export function sampleSubstitutions(definition: StateMachineDefinition): Record<
     SourceIdentifier: 'orders-db',
     DbSubnetGroupName: 'drill-subnets',
     VpcSecurityGroupIds: 'sg-222,sg-333',
+    DrillResultsBucket: 'orders-backups',
+    DrillResultsPrefix: 'dumps',
   };
   return Object.fromEntries(listPlaceholders(definition).map((name) => [name, samples[name] ?? `sample-${name}`]));
 }

@@ -207,7 +207,7 @@ describe('validation that writes its drill result beside the backups', () => {
       names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, names.WRITE_SUCCESS_RESULT, names.PUBLISH_SUCCESS,
     ]);
     expect(call(run, names.WRITE_SUCCESS_RESULT)).toEqual({
-      Bucket: 'sample-DrillResultsBucket',
+      Bucket: 'orders-backups',
       Key: `dumps/orders/drills/${names.PREPARE_SUCCESS_RESULT}.json`,
       Body: '{"version":1}',
       ContentType: 'application/json',

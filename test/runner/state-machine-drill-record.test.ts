@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { cli } from './support/in-process-cli';
+import { DrillStateName, snapshotRestoreDrill } from '../../src/core/aws/state-machines';
+import { BackupLayout } from '../../src/runner/backup-layout';
+import { parseBackupLocation } from '../../src/runner/backup-location';
+import { writeDrillRecord } from '../../src/runner/drill-record';
+import { openBackupStore } from '../../src/runner/open-backup-store';
+import { runDrill, taskError, taskStates } from '../core/aws/state-machines/drill-harness';
+import { useS3 } from '../support/s3';
+
+const REFUSAL = 'The snapshot is encrypted with a key the drill may not use';
+
+/**
+ * The S3 PutObject a snapshot drill makes when its restore is refused, executed locally: every call answers, but the
+ * restore, and the cleanup finds nothing to delete.
+ */
+async function refusedRestorePut(): Promise<{ Bucket: string; Key: string; Body: string; ContentType: string }> {
+  const { definition } = snapshotRestoreDrill({ writeFailedDrillResult: true });
+  const handlers = Object.fromEntries(taskStates(definition).map(([name]) => [name, () => ({})]));
+  const run = await runDrill(definition, {
+    ...handlers,
+    'Find snapshots': () => ({ DbSnapshots: [{ DbSnapshotIdentifier: 'rds:orders-1', Status: 'available', SnapshotCreateTime: '2026-11-23T03:05:09Z' }] }),
+    'Restore scratch instance': () => { throw taskError('Rds.InvalidRestoreException', REFUSAL); },
+    'Delete scratch instance after failure': () => { throw taskError('Rds.DbInstanceNotFoundException'); },
+  });
+  expect(run.error?.name).toBe('Rds.InvalidRestoreException');
+  return run.calls.find((c) => c.state === DrillStateName.STORE_FAILED_DRILL_RECORD)!.input;
+}
+
+describe('a failed drill the state machine wrote is shown by pg-backup status as a failed drill with its reason', () => {
+  // The bucket and prefix are the ones the drill harness fills in: `orders-backups`, `dumps`.
+  const s3 = useS3({ buckets: ['orders-backups'] });
+  const fileRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-state-machine-record-'));
+  // The AWS SDK reads its region and credentials from the process environment, and these runs are in-process.
+  beforeAll(() => Object.assign(process.env, s3().env));
+  afterAll(() => fs.rmSync(fileRoot, { recursive: true, force: true }));
+
+  describe.each([
+    {
+      kind: 's3',
+      uri: () => 's3://orders-backups/dumps',
+      env: () => s3().env,
+      // What Step Functions does with the state's parameters: one PutObject call.
+      put: async (put: Awaited<ReturnType<typeof refusedRestorePut>>) => { await s3().client.send(new PutObjectCommand(put)); },
+    },
+    {
+      kind: 'file',
+      uri: () => `file://${fileRoot}/dumps`,
+      env: () => ({}),
+      put: async (put: Awaited<ReturnType<typeof refusedRestorePut>>) => {
+        fs.mkdirSync(path.dirname(path.join(fileRoot, put.Key)), { recursive: true });
+        fs.writeFileSync(path.join(fileRoot, put.Key), put.Body);
+      },
+    },
+  ])('in a $kind store', ({ uri, env, put }) => {
+    test('status shows the refused restore as the newest drill, failed, with the error and its cause', async () => {
+      const call = await refusedRestorePut();
+      await put(call);
+
+      const status = await cli(['status', '--from', uri(), '--output', 'table'], env());
+      const result = JSON.parse(status.stdout.trimEnd().split('\n').pop()!);
+      const orders = result.databases.find((entry: any) => entry.database === 'orders');
+      expect(orders.lastDrill).toMatchObject({
+        kind: 'snapshot',
+        succeeded: false,
+        reason: `Rds.InvalidRestoreException: ${REFUSAL}`,
+      });
+      // Status names keys from the location's root; the state machine's key starts at the bucket's.
+      expect(call.Key).toBe(`dumps/${orders.lastDrill.key.replace(/^dumps\//, '')}`);
+      expect(orders.lastGoodDrill).toBeUndefined();
+      expect(status.stdout).toContain(`failed drill: orders ${orders.lastDrill.finishedAt}: Rds.InvalidRestoreException: ${REFUSAL}`);
+    });
+
+    test('a result the checks task wrote during the same drill is newer, so status shows the task\'s own words', async () => {
+      const call = await refusedRestorePut();
+      await put(call);
+      const record = JSON.parse(call.Body);
+      const location = parseBackupLocation(uri());
+      const tuning = { partSizeBytes: 8 * 1024 * 1024, concurrency: 1 };
+      const environment: NodeJS.ProcessEnv = { ...process.env, ...env() };
+      const store = await openBackupStore(location, { tuning, s3Endpoint: environment.AWS_ENDPOINT_URL_S3 }, environment);
+      // The task finished after the execution started, and before the state machine wrote its record.
+      const finishedAt = new Date(Date.parse(record.startedAt) + 1000).toISOString();
+      await writeDrillRecord(store, new BackupLayout(location), {
+        version: 1,
+        kind: 'snapshot',
+        database: 'orders',
+        succeeded: false,
+        reason: 'check failed: SELECT count(*) > 0 FROM orders',
+        startedAt: record.startedAt,
+        finishedAt,
+        restored: { snapshot: 'rds:orders-1' },
+        checks: [],
+      });
+
+      const status = await cli(['status', '--from', uri()], env());
+      const orders = status.results[0].databases.find((entry: any) => entry.database === 'orders');
+      expect(orders.lastDrill).toMatchObject({ succeeded: false, reason: 'check failed: SELECT count(*) > 0 FROM orders', restored: 'rds:orders-1' });
+    });
+  });
+});
