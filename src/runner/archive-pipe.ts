@@ -3,24 +3,24 @@ import { pipeline } from 'node:stream/promises';
 import type { StreamCompression } from '../core';
 import { ArchiveEndedEarlyError, ArchiveRechunker } from './archive-rechunk';
 import { StreamingTocReader, type ArchiveToc } from './archive-toc';
-import { ToolProcess } from './child-process';
+import { STDBUF, ToolProcess } from './child-process';
 import { RunnerError, errorMessage } from './runner-error';
 import { compressorArgv, decompressorArgv } from './stream-compression';
 
 /**
- * The argv of `dd` as a buffer stage: it reads pg_dump's small writes and passes them on in 1 MiB blocks
- * (`iflag=fullblock` waits for a full block or the end of the input).
+ * The blocks pg_dump writes its archive in (the `stdoutBlockBytes` of its ToolProcess): pg_dump writes its
+ * archive through stdio, which cuts it into the pipe's 4 KiB; read as it comes, the runner (or the compression program)
+ * would wake for nearly every piece (about 85,000 times for a 350 MB archive), which costs more CPU than the copy itself.
  */
-export const BUFFER_STAGE_ARGV: readonly string[] = ['bs=1M', 'iflag=fullblock', 'status=none'];
+export const ARCHIVE_BLOCK_BYTES = 1024 * 1024;
 
 /**
  * A running pg_dump's custom-format archive on its way to the store. When the runner compresses (pg_dump 15 or
  * older writes it uncompressed), the archive passes through an {@link ArchiveRechunker} on its way into the
  * compression program, which merges pg_dump's one-chunk-per-row data into large chunks: the backup is about 4 %
  * smaller and restores with fewer, larger messages, and it is still an archive any pg_restore reads. When pg_dump
- * compresses itself (gzip) or nothing does, the archive goes through `dd` as a buffer stage: pg_dump writes its
- * archive 4 KiB at a time; read directly, the runner would wake for nearly every one of them (about 85,000
- * times for a 350 MB archive), which costs more CPU than the copy itself. The archive's table of contents is read on
+ * compresses itself (gzip) or nothing does, the runner stores pg_dump's output as it comes. Either way pg_dump must
+ * have been started with {@link ARCHIVE_BLOCK_BYTES} as its stdout blocks. The archive's table of contents is read on
  * the side from what is stored, through the matching decompressor, so it also proves that the stored bytes hold a
  * pg_dump archive.
  */
@@ -34,17 +34,17 @@ export class ArchivePipe {
   private readonly tocReader: StreamingTocReader;
 
   constructor(dump: ToolProcess, pgRestorePath: string, compression: StreamCompression | undefined, signal: AbortSignal) {
+    const dumped = dump.exited.catch((error: unknown) => {
+      throw explainMissingProgram(error, STDBUF, 'install coreutils');
+    });
     if (!compression) {
-      const buffer = new ToolProcess('dd', BUFFER_STAGE_ARGV, { stdinFrom: dump.stdout, captureStdout: true, signal });
-      this.output = buffer.stdout!;
-      this.exited = bothExited(dump.exited, buffer.exited.catch((error: unknown) => {
-        throw explainMissingProgram(error, 'dd', 'install coreutils');
-      }));
+      this.output = dump.stdout!;
+      this.exited = dumped;
     } else {
       const compressor = new ToolProcess(compression.method, compressorArgv(compression), { pipeStdin: true, captureStdout: true, signal });
       this.output = compressor.stdout!;
       const rechunked = pipeline(dump.stdout!, new ArchiveRechunker(), compressor.stdin!);
-      this.exited = allExited(dump.exited, compressor.exited.catch((error: unknown) => {
+      this.exited = allExited(dumped, compressor.exited.catch((error: unknown) => {
         throw explainMissingProgram(error, compression.method, `install ${compression.method}, or choose --compress gzip:6`);
       }), rechunked);
     }
@@ -58,16 +58,6 @@ export class ArchivePipe {
   public observe(chunk: Buffer): void {
     this.tocReader.write(chunk);
   }
-}
-
-/**
- * Waits for pg_dump and the program it writes into. When that program failed, its error comes first:
- * pg_dump's "broken pipe" is only the consequence.
- */
-async function bothExited(dump: Promise<void>, compressor: Promise<void>): Promise<void> {
-  const [dumped, compressed] = await Promise.allSettled([dump, compressor]);
-  if (compressed.status === 'rejected') throw compressed.reason;
-  if (dumped.status === 'rejected') throw dumped.reason;
 }
 
 /**

@@ -9,6 +9,9 @@ import { RunnerError } from './runner-error';
  */
 const RUNNER_ONLY_ENV = [DEFAULT_SECRET_ENV, 'AZURE_STORAGE_CONNECTION_STRING', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 
+/** coreutils' program that sets a child's stdio buffering (see {@link ToolProcessOptions.stdoutBlockBytes}). */
+export const STDBUF = 'stdbuf';
+
 /** How many of a child's last stderr lines are kept for the error message. */
 const STDERR_TAIL_LINES = 20;
 
@@ -38,6 +41,13 @@ export interface ToolProcessOptions {
    */
   readonly onStderrLine?: (line: string) => void;
   /**
+   * Has the program's C library write its stdout in blocks of this many bytes instead of the pipe's 4 KiB (coreutils'
+   * `stdbuf -o`, which the program is run through): a program that writes its output through stdio in small pieces,
+   * as pg_dump writes its archive, then wakes the reader once a block instead of once every 4 KiB.
+   * @default - the program's own buffering
+   */
+  readonly stdoutBlockBytes?: number;
+  /**
    * Stops the child with SIGTERM when aborted.
    * @default - runs to its end
    */
@@ -62,7 +72,10 @@ export class ToolProcess {
 
   constructor(program: string, args: readonly string[], options: ToolProcessOptions = {}) {
     const name = program.split('/').pop() ?? program;
-    this.child = spawn(program, args, {
+    const [command, argv] = options.stdoutBlockBytes === undefined
+      ? [program, args]
+      : [STDBUF, [`-o${options.stdoutBlockBytes}`, program, ...args]];
+    this.child = spawn(command, argv, {
       env: { ...withoutRunnerCredentials(process.env), ...options.env },
       stdio: [options.stdinFrom ?? (options.pipeStdin ? 'pipe' : 'ignore'), options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
     });
@@ -81,7 +94,8 @@ export class ToolProcess {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     this.exited = new Promise<void>((resolve, reject) => {
       this.child.once('error', (error) => {
-        reject(new RunnerError(`cannot start ${program}: ${error.message}`, { cause: error }));
+        const through = command === program ? '' : ` (to run ${name})`;
+        reject(new RunnerError(`cannot start ${command}${through}: ${error.message}`, { cause: error }));
       });
       this.child.once('close', (code, signal) => {
         options.signal?.removeEventListener('abort', onAbort);

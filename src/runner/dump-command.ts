@@ -5,7 +5,7 @@ import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DIRECTORY_DUMP_FINISHED_FILES_SHARE, dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
 import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
-import { ArchivePipe } from './archive-pipe';
+import { ARCHIVE_BLOCK_BYTES, ArchivePipe } from './archive-pipe';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
 import { classifyNewBackup, tagBackupObjects } from './backup-classes';
 import { newBackupId } from './backup-id';
@@ -334,7 +334,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     if (format === 'custom') {
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
-      }), { env: childEnv, captureStdout: true, onStderrLine, signal: abort.signal });
+      }), { env: childEnv, captureStdout: true, stdoutBlockBytes: ARCHIVE_BLOCK_BYTES, onStderrLine, signal: abort.signal });
       if (measurable && dump.pid !== undefined) written = new ProcessWrittenBytes(dump.pid);
       progress.start();
       // The TOC is read whatever the row-count mode: it is what shows the dump holds table data at all.

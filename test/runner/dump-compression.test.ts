@@ -122,15 +122,15 @@ describe('pg-backup compresses dumps with zstd by default, and every kind restor
     }
   });
 
-  test('a gzip dump without dd, its buffer stage, fails, says how to fix it and records nothing', async () => {
-    // A PATH with node only: pg_dump comes from PG_BIN_DIR, and dd, which joins it to the runner, is missing.
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-no-dd-'));
+  test('a gzip dump without stdbuf, which sets the blocks pg_dump writes, fails, says how to fix it and records nothing', async () => {
+    // A PATH with node only: pg_dump comes from PG_BIN_DIR, and stdbuf, which it is run through, is missing.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-no-stdbuf-'));
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    const missingStore = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-no-dd-store-'));
+    const missingStore = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-no-stdbuf-store-'));
     try {
       const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${missingStore}`, '--compress', 'gzip:6'], { ...env(), PATH: bin });
       expect(dump).toMatchObject({ exitCode: 1, result: { ok: false } });
-      expect(dump.result.error).toMatch(/the dd program is not installed \(install coreutils\)/);
+      expect(dump.result.error).toMatch(/the stdbuf program is not installed \(install coreutils\)/);
       expect(fs.existsSync(path.join(missingStore, 'shop', 'latest'))).toBe(false);
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
