@@ -5,10 +5,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct, Node } from 'constructs';
+import { postgresMajorOf } from '../core/aws/managed-postgres-database';
 import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
+import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecretVariables } from '../core/postgres/runner-connection';
 
-/** The environment variable the runner reads an RDS-style secret JSON from (`pg-backup --secret-env`'s default). */
-export const RUNNER_DATABASE_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
+export { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
 /** A database given by its secret, for {@link PostgresDatabase.fromSecret}. */
 export interface PostgresDatabaseSecretProps {
@@ -106,9 +107,7 @@ export class PostgresDatabase {
     options: RdsPostgresDatabaseOptions,
     endpoint: () => { host: string; port: string },
   ): PostgresDatabase {
-    const major = engine?.engineVersion?.majorVersion;
-    const parsed = major === undefined ? undefined : Number.parseInt(major, 10);
-    const version = options.postgresMajorVersion ?? (Number.isInteger(parsed) ? parsed : undefined);
+    const version = options.postgresMajorVersion ?? postgresMajorOf(engine?.engineVersion?.majorVersion);
     if (options.secret !== undefined) {
       // A secret named by the user may hold only credentials (an RDS-managed one does): connect to the endpoint.
       const { host, port } = endpoint();
@@ -155,7 +154,7 @@ export class PostgresDatabase {
    * @param description the rule's description (default: the dump task's, `DATABASE_INGRESS_DESCRIPTION`)
    */
   public allowFrom(peer: ec2.IConnectable, description: string = DATABASE_INGRESS_DESCRIPTION): void {
-    const port = typeof this.port === 'number' ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(5432);
+    const port = typeof this.port === 'number' ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(DEFAULT_POSTGRES_PORT);
     this.connections.connections.allowFrom(peer, port, description);
   }
 
@@ -166,16 +165,8 @@ export class PostgresDatabase {
 
   /** The container secrets and URL the runner connects with. */
   public runnerWiring(): RunnerDatabaseWiring {
-    if (this.host === undefined) {
-      return { secrets: { [RUNNER_DATABASE_SECRET_ENV]: ecs.Secret.fromSecretsManager(this.secret) } };
-    }
-    // Only credentials in the secret: libpq reads the user and password from the environment, the rest from the URL.
-    return {
-      secrets: {
-        PGUSER: ecs.Secret.fromSecretsManager(this.secret, 'username'),
-        PGPASSWORD: ecs.Secret.fromSecretsManager(this.secret, 'password'),
-      },
-      databaseUrl: `postgres://${this.host}:${this.port ?? 5432}/postgres`,
-    };
+    const secrets = Object.fromEntries(runnerSecretVariables(this.host === undefined)
+      .map(({ variable, jsonKey }) => [variable, ecs.Secret.fromSecretsManager(this.secret, jsonKey)]));
+    return this.host === undefined ? { secrets } : { secrets, databaseUrl: runnerDatabaseUrl(this.host, this.port) };
   }
 }

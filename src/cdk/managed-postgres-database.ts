@@ -5,8 +5,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { DatabaseStorageEncryption } from '../core/aws/managed-backup-plan';
 import {
-  DEFAULT_DRILL_DATABASE_NAME, DEFAULT_MANAGED_DATABASE_PORT, ManagedPostgresKind, backupResourceTypeOf, parseManagedDatabaseArn,
-  postgresMajorOf, storageEncryptionOf,
+  DEFAULT_DRILL_DATABASE_NAME, DEFAULT_MANAGED_DATABASE_PORT, ManagedPostgresKind, backupResourceTypeOf, importedStorageEncryption,
+  parseManagedDatabaseArn, postgresMajorOf, storageEncryptionOf,
 } from '../core/aws/managed-postgres-database';
 
 export type { ManagedPostgresKind } from '../core/aws/managed-postgres-database';
@@ -71,8 +71,7 @@ export class ManagedPostgresDatabase {
   public static fromInstance(instance: rds.IDatabaseInstance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     const resource = instance.node.defaultChild;
     if (!(instance instanceof rds.DatabaseInstanceBase) || !(resource instanceof rds.CfnDBInstance)) {
-      return ManagedPostgresDatabase.fromImportedConstruct('instance', instance.instanceIdentifier, () => instance.instanceArn,
-        instance.engine, instance.connections.defaultPort?.toRuleJson().fromPort, options);
+      return ManagedPostgresDatabase.fromImportedConstruct('instance', instance, instance.instanceIdentifier, () => instance.instanceArn, options);
     }
     return ManagedPostgresDatabase.ofConstruct('instance', instance, resource, {
       identifier: instance.instanceIdentifier,
@@ -90,8 +89,7 @@ export class ManagedPostgresDatabase {
   public static fromCluster(cluster: rds.IDatabaseCluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     const resource = cluster.node.defaultChild;
     if (!(cluster instanceof rds.DatabaseCluster) || !(resource instanceof rds.CfnDBCluster)) {
-      return ManagedPostgresDatabase.fromImportedConstruct('aurora-cluster', cluster.clusterIdentifier, () => cluster.clusterArn,
-        cluster.engine, cluster.connections.defaultPort?.toRuleJson().fromPort, options);
+      return ManagedPostgresDatabase.fromImportedConstruct('aurora-cluster', cluster, cluster.clusterIdentifier, () => cluster.clusterArn, options);
     }
     const instances = cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope as IConstruct);
     return ManagedPostgresDatabase.ofConstruct('aurora-cluster', cluster, resource, {
@@ -115,7 +113,7 @@ export class ManagedPostgresDatabase {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       }),
       engineFamily: 'POSTGRESQL',
-      storageEncryption: props.storageEncryption ?? (props.storageEncryptionKey ? 'customer-managed-key' : 'unknown'),
+      storageEncryption: importedStorageEncryption(props.storageEncryption, props.storageEncryptionKey !== undefined),
       protectedConstructs: [],
     });
   }
@@ -151,23 +149,19 @@ export class ManagedPostgresDatabase {
   /** A database imported as an rds construct: what the construct knows, the rest from the options. */
   private static fromImportedConstruct(
     kind: ManagedPostgresKind,
+    database: rds.IDatabaseInstance | rds.IDatabaseCluster,
     identifier: string,
     arnOf: () => string,
-    engine: rds.IEngine | undefined,
-    port: number | undefined,
     options: ManagedPostgresDatabaseOptions,
   ): ManagedPostgresDatabase {
-    return new ManagedPostgresDatabase({
+    const { spec } = ManagedPostgresDatabase.fromIdentifier({
       ...options,
       kind,
       identifier,
-      arnOf,
-      engineFamily: engine?.engineFamily ?? 'POSTGRESQL',
-      postgresMajorVersion: postgresMajorOf(engine?.engineVersion?.majorVersion),
-      storageEncryption: options.storageEncryption ?? (options.storageEncryptionKey ? 'customer-managed-key' : 'unknown'),
-      port: portOf(port),
-      protectedConstructs: [],
+      postgresMajorVersion: postgresMajorOf(database.engine?.engineVersion?.majorVersion),
+      port: portOf(database.connections.defaultPort?.toRuleJson().fromPort),
     });
+    return new ManagedPostgresDatabase({ ...spec, arnOf, engineFamily: database.engine?.engineFamily ?? 'POSTGRESQL' });
   }
 
   /** Instance or Aurora cluster. */
@@ -200,19 +194,14 @@ export class ManagedPostgresDatabase {
 
   private constructor(spec: DatabaseSpec) {
     this.spec = spec;
-    this.kind = spec.kind;
-    this.identifier = spec.identifier;
-    this.construct = spec.construct;
-    this.resource = spec.resource;
-    this.storageEncryption = spec.storageEncryption;
-    this.storageEncryptionKey = spec.storageEncryptionKey;
-    this.secret = spec.secret;
+    ({
+      kind: this.kind, identifier: this.identifier, construct: this.construct, resource: this.resource, storageEncryption: this.storageEncryption,
+      storageEncryptionKey: this.storageEncryptionKey, secret: this.secret, postgresMajorVersion: this.postgresMajorVersion,
+      engineFamily: this.engineFamily, protectedConstructs: this.protectedConstructs,
+    } = spec);
     this.port = spec.port ?? DEFAULT_MANAGED_DATABASE_PORT;
-    this.postgresMajorVersion = spec.postgresMajorVersion;
     this.databaseName = spec.databaseName ?? DEFAULT_DRILL_DATABASE_NAME;
-    this.engineFamily = spec.engineFamily;
     this.backupResourceType = backupResourceTypeOf(spec.kind);
-    this.protectedConstructs = spec.protectedConstructs;
   }
 
   /** Whether the database is defined in this app, so its backup settings can be set rather than only checked. */
@@ -241,17 +230,12 @@ export class ManagedPostgresDatabase {
   }
 }
 
-interface DatabaseSpec extends ManagedPostgresDatabaseOptions {
-  readonly kind: ManagedPostgresKind;
-  readonly identifier: string;
+interface DatabaseSpec extends ImportedManagedPostgresProps {
   readonly arnOf: (scope: Construct) => string;
   readonly construct?: rds.DatabaseInstanceBase | rds.DatabaseCluster;
   readonly resource?: rds.CfnDBInstance | rds.CfnDBCluster;
   readonly engineFamily?: string;
-  readonly postgresMajorVersion?: number;
   readonly storageEncryption: DatabaseStorageEncryption;
-  readonly secret?: secretsmanager.ISecret;
-  readonly port?: number;
   readonly protectedConstructs: readonly IConstruct[];
 }
 

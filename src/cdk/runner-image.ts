@@ -2,12 +2,9 @@ import * as path from 'node:path';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { RUNNER_DOCKERFILE, postgresServerImageUri, runnerImageBuildArgs } from '../core/aws/runner-image';
 
-/** Where the runner's Dockerfile lives, relative to the package root. */
-export const RUNNER_DOCKERFILE = 'runner-image/Dockerfile';
-
-/** The build argument that selects the PostgreSQL client major installed in the runner image. */
-export const RUNNER_IMAGE_POSTGRES_MAJOR_ARG = 'PG_MAJOR';
+export { RUNNER_DOCKERFILE, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../core/aws/runner-image';
 
 /**
  * The package files the image build reads. Everything else in the package root (node_modules, tests, a
@@ -40,7 +37,7 @@ export function runnerImageFromPackage(options: RunnerImageOptions): ecs.Contain
   const exclude = ['*', ...RUNNER_IMAGE_CONTEXT_FILES.map((file) => `!${file}`), '**/node_modules'];
   return ecs.ContainerImage.fromAsset(packageRoot(), {
     file: RUNNER_DOCKERFILE,
-    buildArgs: { [RUNNER_IMAGE_POSTGRES_MAJOR_ARG]: String(options.postgresMajorVersion) },
+    buildArgs: runnerImageBuildArgs(options.postgresMajorVersion),
     platform: options.platform ?? Platform.LINUX_AMD64,
     exclude,
     ignoreMode: IgnoreMode.DOCKER,
@@ -52,5 +49,5 @@ export function runnerImageFromPackage(options: RunnerImageOptions): ecs.Contain
  * anonymous pull limits), used as the scratch server of restore drills.
  */
 export function postgresServerImage(postgresMajorVersion: number): ecs.ContainerImage {
-  return ecs.ContainerImage.fromRegistry(`public.ecr.aws/docker/library/postgres:${postgresMajorVersion}`);
+  return ecs.ContainerImage.fromRegistry(postgresServerImageUri(postgresMajorVersion));
 }

@@ -1,5 +1,7 @@
 import { DatabaseStorageEncryption } from './managed-backup-plan';
+import { resolveManagedSnapshots } from '../policy/defaults';
 import { ManagedSnapshotPolicy } from '../policy/policy';
+import { DEFAULT_POSTGRES_PORT } from '../postgres/runner-connection';
 
 /** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
 export type ManagedPostgresKind = 'instance' | 'aurora-cluster';
@@ -19,7 +21,7 @@ export interface ManagedDatabaseSettings {
 }
 
 /** The port of a managed database whose port nobody named. */
-export const DEFAULT_MANAGED_DATABASE_PORT = 5432;
+export const DEFAULT_MANAGED_DATABASE_PORT = DEFAULT_POSTGRES_PORT;
 /** The database (inside the server) a restore drill checks unless told otherwise. */
 export const DEFAULT_DRILL_DATABASE_NAME = 'postgres';
 
@@ -91,4 +93,61 @@ export function storageEncryptionOf(storageEncrypted: unknown, kmsKeyId: string 
   if (storageEncrypted === undefined) return encryptedByDefault ? 'aws-managed-key' : 'none';
   if (typeof storageEncrypted !== 'boolean') return 'unknown';
   return storageEncrypted ? 'aws-managed-key' : 'none';
+}
+
+/**
+ * How the storage of a database defined elsewhere is encrypted: as its options name it, else with a customer managed
+ * key when one is given, else `unknown` (account copies are then not checked).
+ */
+export function importedStorageEncryption(named: DatabaseStorageEncryption | undefined, keyGiven: boolean): DatabaseStorageEncryption {
+  return named ?? (keyGiven ? 'customer-managed-key' : 'unknown');
+}
+
+/** The automated-backup arguments of an RDS instance or cluster, as RDS names them. */
+export interface AutomatedBackupArguments {
+  /** Days automated backups are kept. */
+  readonly backupRetentionPeriod: number;
+  /**
+   * Daily backup window, `hh:mm-hh:mm` UTC.
+   * @default - the cloud's choice
+   */
+  readonly preferredBackupWindow?: string;
+  /**
+   * Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC.
+   * @default - the cloud's choice
+   */
+  readonly preferredMaintenanceWindow?: string;
+  /** Whether tags are copied to snapshots. */
+  readonly copyTagsToSnapshot: boolean;
+  /** Whether automated backups are deleted with the database. */
+  readonly deleteAutomatedBackups: boolean;
+  /** Whether the final snapshot is skipped when the database is deleted. */
+  readonly skipFinalSnapshot: boolean;
+}
+
+/**
+ * The automated-backup arguments a snapshot policy gives a database, its defaults filled in: a final snapshot means
+ * automated backups are kept and the final snapshot is taken on deletion.
+ */
+export function automatedBackupArguments(snapshots: ManagedDatabaseSettings): AutomatedBackupArguments {
+  const resolved = resolveManagedSnapshots(snapshots);
+  return {
+    backupRetentionPeriod: resolved.backupRetentionDays,
+    ...(resolved.preferredBackupWindow !== undefined ? { preferredBackupWindow: resolved.preferredBackupWindow } : {}),
+    ...(resolved.preferredMaintenanceWindow !== undefined ? { preferredMaintenanceWindow: resolved.preferredMaintenanceWindow } : {}),
+    copyTagsToSnapshot: resolved.copyTagsToSnapshot,
+    deleteAutomatedBackups: !resolved.finalSnapshot,
+    skipFinalSnapshot: !resolved.finalSnapshot,
+  };
+}
+
+/** The settings a database reports, from its automated-backup arguments (windows left empty are the cloud's choice). */
+export function reportedManagedSettings(reported: Partial<AutomatedBackupArguments>): ManagedDatabaseSettings {
+  return {
+    backupRetentionDays: reported.backupRetentionPeriod,
+    preferredBackupWindow: reported.preferredBackupWindow || undefined,
+    preferredMaintenanceWindow: reported.preferredMaintenanceWindow || undefined,
+    copyTagsToSnapshot: reported.copyTagsToSnapshot,
+    finalSnapshot: reported.deleteAutomatedBackups === false && reported.skipFinalSnapshot === false,
+  };
 }

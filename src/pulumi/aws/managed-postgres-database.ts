@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { DatabaseStorageEncryption } from '../../core/aws/managed-backup-plan';
 import {
-  ManagedDatabaseSettings, ManagedPostgresKind, backupResourceTypeOf, managedDatabaseArnResource, parseManagedDatabaseArn,
+  ManagedDatabaseSettings, ManagedPostgresKind, automatedBackupArguments, backupResourceTypeOf, importedStorageEncryption,
+  managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings,
 } from '../../core/aws/managed-postgres-database';
 
 export type { ManagedDatabaseSettings, ManagedPostgresKind } from '../../core/aws/managed-postgres-database';
@@ -47,32 +48,13 @@ interface DatabaseSpec {
 export class ManagedPostgresDatabase {
   /** An RDS for PostgreSQL instance of this program. */
   public static fromInstance(instance: rds.Instance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
-    return new ManagedPostgresDatabase({
-      kind: 'instance',
-      resource: instance,
-      identifier: instance.identifier,
-      arnOf: () => instance.arn,
-      storageEncryption: encryptionOf(instance.storageEncrypted, options),
-      settings: settingsOf([
-        instance.backupRetentionPeriod, instance.backupWindow, instance.maintenanceWindow, instance.copyTagsToSnapshot,
-        instance.deleteAutomatedBackups, instance.skipFinalSnapshot,
-      ]),
-    });
+    return ManagedPostgresDatabase.ofResource('instance', instance, instance.identifier, options, [instance.backupWindow, instance.maintenanceWindow]);
   }
 
   /** An Aurora PostgreSQL cluster of this program; its instances are covered by the cluster's backups. */
   public static fromCluster(cluster: rds.Cluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
-    return new ManagedPostgresDatabase({
-      kind: 'aurora-cluster',
-      resource: cluster,
-      identifier: cluster.clusterIdentifier,
-      arnOf: () => cluster.arn,
-      storageEncryption: encryptionOf(cluster.storageEncrypted, options),
-      settings: settingsOf([
-        cluster.backupRetentionPeriod, cluster.preferredBackupWindow, cluster.preferredMaintenanceWindow, cluster.copyTagsToSnapshot,
-        cluster.deleteAutomatedBackups, cluster.skipFinalSnapshot,
-      ]),
-    });
+    const windows = [cluster.preferredBackupWindow, cluster.preferredMaintenanceWindow] as const;
+    return ManagedPostgresDatabase.ofResource('aurora-cluster', cluster, cluster.clusterIdentifier, options, windows);
   }
 
   /** A database this program does not define, by identifier, in the provider's account and region. */
@@ -81,19 +63,32 @@ export class ManagedPostgresDatabase {
       kind: props.kind,
       identifier: pulumi.output(props.identifier),
       arnOf: (environment) => formatArn(environment, 'rds', managedDatabaseArnResource(props.kind, props.identifier)),
-      storageEncryption: pulumi.output(props.storageEncryption ?? 'unknown'),
+      storageEncryption: pulumi.output(importedStorageEncryption(props.storageEncryption, false)),
     });
   }
 
   /** A database this program does not define, by ARN (`arn:aws:rds:<region>:<account>:db:<id>` or `…:cluster:<id>`). */
   public static fromArn(arn: string, props: Omit<ImportedManagedPostgresProps, 'identifier' | 'kind'> = {}): ManagedPostgresDatabase {
-    const { kind, identifier } = parseManagedDatabaseArn(arn);
-    return new ManagedPostgresDatabase({
-      kind,
-      identifier: pulumi.output(identifier),
-      arnOf: () => pulumi.output(arn),
-      storageEncryption: pulumi.output(props.storageEncryption ?? 'unknown'),
-    });
+    const database = ManagedPostgresDatabase.fromIdentifier({ ...props, ...parseManagedDatabaseArn(arn) });
+    return new ManagedPostgresDatabase({ ...database.spec, arnOf: () => pulumi.output(arn) });
+  }
+
+  /** An instance or cluster of this program: its automated-backup arguments are read back as its settings. */
+  private static ofResource(
+    kind: ManagedPostgresKind,
+    resource: rds.Instance | rds.Cluster,
+    identifier: pulumi.Output<string>,
+    options: ManagedPostgresDatabaseOptions,
+    [preferredBackupWindow, preferredMaintenanceWindow]: readonly [backup: pulumi.Output<string>, maintenance: pulumi.Output<string>],
+  ): ManagedPostgresDatabase {
+    const { backupRetentionPeriod, copyTagsToSnapshot, deleteAutomatedBackups, skipFinalSnapshot } = resource;
+    const settings = pulumi.output({
+      backupRetentionPeriod, preferredBackupWindow, preferredMaintenanceWindow, copyTagsToSnapshot, deleteAutomatedBackups, skipFinalSnapshot,
+    }).apply(reportedManagedSettings);
+    const storageEncrypted: pulumi.Output<boolean | undefined> = resource.storageEncrypted;
+    const storageEncryption = options.storageEncryption !== undefined ? pulumi.output(options.storageEncryption)
+      : storageEncrypted.apply((encrypted): DatabaseStorageEncryption => (encrypted === false ? 'none' : 'unknown'));
+    return new ManagedPostgresDatabase({ kind, resource, identifier, storageEncryption, arnOf: () => resource.arn, settings });
   }
 
   /** Instance or Aurora cluster. */
@@ -108,16 +103,13 @@ export class ManagedPostgresDatabase {
   public readonly backupResourceType: 'RDS' | 'Aurora';
   /** The RDS resource of this program, when made from one (`fromInstance`, `fromCluster`). */
   public readonly resource?: pulumi.CustomResource;
-  private readonly arnOf: (environment: AwsEnvironment) => pulumi.Output<string>;
+  private readonly spec: DatabaseSpec;
 
   private constructor(spec: DatabaseSpec) {
-    this.kind = spec.kind;
-    this.identifier = spec.identifier;
-    this.storageEncryption = spec.storageEncryption;
-    this.settings = spec.settings;
-    this.backupResourceType = backupResourceTypeOf(spec.kind);
-    this.arnOf = spec.arnOf;
+    this.spec = spec;
+    ({ kind: this.kind, identifier: this.identifier, storageEncryption: this.storageEncryption, settings: this.settings } = spec);
     this.resource = spec.resource;
+    this.backupResourceType = backupResourceTypeOf(spec.kind);
   }
 
   /** Whether the database is defined in this program, so its settings are read back and checked. */
@@ -127,29 +119,8 @@ export class ManagedPostgresDatabase {
 
   /** Its ARN (in `environment` for an imported identifier). */
   public arn(environment: AwsEnvironment): pulumi.Output<string> {
-    return this.arnOf(environment);
+    return this.spec.arnOf(environment);
   }
-}
-
-function encryptionOf(
-  storageEncrypted: pulumi.Output<boolean | undefined>, options: ManagedPostgresDatabaseOptions,
-): pulumi.Output<DatabaseStorageEncryption> {
-  if (options.storageEncryption !== undefined) return pulumi.output(options.storageEncryption);
-  return storageEncrypted.apply((encrypted): DatabaseStorageEncryption => (encrypted === false ? 'none' : 'unknown'));
-}
-
-/** The automated-backup settings an instance or cluster reports: retention, windows, copy tags, delete-time behaviour. */
-function settingsOf(values: [
-  retention: pulumi.Output<number | undefined>, backupWindow: pulumi.Output<string | undefined>, maintenanceWindow: pulumi.Output<string | undefined>,
-  copyTags: pulumi.Output<boolean | undefined>, deleteAutomated: pulumi.Output<boolean | undefined>, skipFinal: pulumi.Output<boolean | undefined>,
-]): pulumi.Output<ManagedDatabaseSettings> {
-  return pulumi.all(values).apply(([retention, backupWindow, maintenanceWindow, copyTags, deleteAutomated, skipFinal]) => ({
-    backupRetentionDays: retention,
-    preferredBackupWindow: backupWindow || undefined,
-    preferredMaintenanceWindow: maintenanceWindow || undefined,
-    copyTagsToSnapshot: copyTags,
-    finalSnapshot: deleteAutomated === false && skipFinal === false,
-  }));
 }
 
 /** Props of {@link managedSnapshotArgs}. */
@@ -167,25 +138,17 @@ export interface ManagedSnapshotArgsProps {
  */
 export function managedSnapshotArgs(snapshots: ManagedDatabaseSettings, props: ManagedSnapshotArgsProps): Pick<rds.InstanceArgs,
   'backupRetentionPeriod' | 'backupWindow' | 'maintenanceWindow' | 'copyTagsToSnapshot' | 'deleteAutomatedBackups' | 'skipFinalSnapshot' | 'finalSnapshotIdentifier'> {
-  const finalSnapshot = snapshots.finalSnapshot ?? true;
+  const { preferredBackupWindow, preferredMaintenanceWindow, ...rest } = managedClusterSnapshotArgs(snapshots, props);
   return {
-    backupRetentionPeriod: snapshots.backupRetentionDays ?? 7,
-    ...(snapshots.preferredBackupWindow !== undefined ? { backupWindow: snapshots.preferredBackupWindow } : {}),
-    ...(snapshots.preferredMaintenanceWindow !== undefined ? { maintenanceWindow: snapshots.preferredMaintenanceWindow } : {}),
-    copyTagsToSnapshot: snapshots.copyTagsToSnapshot ?? true,
-    deleteAutomatedBackups: !finalSnapshot,
-    skipFinalSnapshot: !finalSnapshot,
-    ...(finalSnapshot ? { finalSnapshotIdentifier: props.finalSnapshotIdentifier } : {}),
+    ...rest,
+    ...(preferredBackupWindow !== undefined ? { backupWindow: preferredBackupWindow } : {}),
+    ...(preferredMaintenanceWindow !== undefined ? { maintenanceWindow: preferredMaintenanceWindow } : {}),
   };
 }
 
-/** {@link managedSnapshotArgs} for an `aws.rds.Cluster` (Aurora PostgreSQL). */
+/** {@link managedSnapshotArgs} for an `aws.rds.Cluster` (Aurora PostgreSQL), whose arguments are core's names. */
 export function managedClusterSnapshotArgs(snapshots: ManagedDatabaseSettings, props: ManagedSnapshotArgsProps): Pick<rds.ClusterArgs,
   'backupRetentionPeriod' | 'preferredBackupWindow' | 'preferredMaintenanceWindow' | 'copyTagsToSnapshot' | 'deleteAutomatedBackups' | 'skipFinalSnapshot' | 'finalSnapshotIdentifier'> {
-  const { backupWindow, maintenanceWindow, ...rest } = managedSnapshotArgs(snapshots, props);
-  return {
-    ...rest,
-    ...(backupWindow !== undefined ? { preferredBackupWindow: backupWindow } : {}),
-    ...(maintenanceWindow !== undefined ? { preferredMaintenanceWindow: maintenanceWindow } : {}),
-  };
+  const args = automatedBackupArguments(snapshots);
+  return { ...args, ...(args.skipFinalSnapshot ? {} : { finalSnapshotIdentifier: props.finalSnapshotIdentifier }) };
 }

@@ -1,8 +1,8 @@
 import type * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecretVariables } from '../../core/postgres/runner-connection';
 
-/** The environment variable the runner reads an RDS-style secret JSON from (`pg-backup --secret-env`'s default). */
-export const RUNNER_DATABASE_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
+export { RUNNER_DATABASE_SECRET_ENV } from '../../core/postgres/runner-connection';
 
 /** A database given by its secret, for {@link PostgresDatabase.fromSecret}. */
 export interface PostgresDatabaseSecretProps {
@@ -184,21 +184,17 @@ export class PostgresDatabase {
     this.securityGroupId = props.securityGroupId === undefined ? undefined : pulumi.output(props.securityGroupId);
     this.postgresMajorVersion = props.postgresMajorVersion;
     this.managed = props.managed ?? false;
-    this.port = pulumi.output(props.port ?? 5432);
+    this.port = pulumi.output(props.port ?? DEFAULT_POSTGRES_PORT);
     this.host = props.host === undefined ? undefined : pulumi.output(props.host);
     this.resource = resource;
   }
 
   /** The container secrets and URL the runner connects with. */
   public runnerWiring(): RunnerDatabaseWiring {
-    if (this.host === undefined) return { secrets: { [RUNNER_DATABASE_SECRET_ENV]: this.secretArn } };
-    // Only credentials in the secret: libpq reads the user and password from the environment, the rest from the URL.
-    return {
-      secrets: {
-        PGUSER: pulumi.interpolate`${this.secretArn}:username::`,
-        PGPASSWORD: pulumi.interpolate`${this.secretArn}:password::`,
-      },
-      databaseUrl: pulumi.interpolate`postgres://${this.host}:${this.port}/postgres`,
-    };
+    const secrets = Object.fromEntries(runnerSecretVariables(this.host === undefined).map(({ variable, jsonKey }) => [
+      variable, jsonKey === undefined ? this.secretArn : pulumi.interpolate`${this.secretArn}:${jsonKey}::`,
+    ]));
+    if (this.host === undefined) return { secrets };
+    return { secrets, databaseUrl: pulumi.all([this.host, this.port]).apply(([host, port]) => runnerDatabaseUrl(host, port)) };
   }
 }

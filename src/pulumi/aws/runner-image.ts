@@ -1,10 +1,7 @@
 import * as path from 'node:path';
+import { RUNNER_DOCKERFILE, RUNNER_IMAGE_PLATFORM, postgresServerImageUri, runnerImageBuildArgs } from '../../core/aws/runner-image';
 
-/** Where the runner's Dockerfile lives, relative to the package root. */
-export const RUNNER_DOCKERFILE = 'runner-image/Dockerfile';
-
-/** The build argument that selects the PostgreSQL client major installed in the runner image. */
-export const RUNNER_IMAGE_POSTGRES_MAJOR_ARG = 'PG_MAJOR';
+export { RUNNER_DOCKERFILE, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../../core/aws/runner-image';
 
 /** What a Docker build of the runner image needs: the context directory, the Dockerfile, the build arguments. */
 export interface RunnerImageBuild {
@@ -42,15 +39,12 @@ export function runnerImageBuild(postgresMajorVersion: number): RunnerImageBuild
   return {
     context: root,
     dockerfile: path.join(root, RUNNER_DOCKERFILE),
-    buildArgs: { [RUNNER_IMAGE_POSTGRES_MAJOR_ARG]: String(postgresMajorVersion) },
-    platform: 'linux/amd64',
+    buildArgs: runnerImageBuildArgs(postgresMajorVersion),
+    platform: RUNNER_IMAGE_PLATFORM,
   };
 }
 
-/**
- * The official PostgreSQL image of a major version, from the ECR Public mirror of Docker Hub's library (no anonymous
- * pull limits), used as the scratch server of restore drills.
- */
+/** The scratch server image of restore drills: core's {@link postgresServerImageUri}. */
 export function postgresServerImage(postgresMajorVersion: number): string {
-  return `public.ecr.aws/docker/library/postgres:${postgresMajorVersion}`;
+  return postgresServerImageUri(postgresMajorVersion);
 }
