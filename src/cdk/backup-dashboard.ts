@@ -2,10 +2,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { plannedExpression, plannedMetric } from './planned-alarms';
 import type { ScheduledPgDump } from './scheduled-pg-dump';
-import { SnapshotRestoreDrill } from './snapshot-restore-drill';
+import type { SnapshotRestoreDrill } from './snapshot-restore-drill';
 import type { VerifyRestore } from './verify-restore';
 import { ExpressionPlan, MetricPlan } from '../core/aws/alarm-plan';
-import { planBackupDashboard } from '../core/aws/backup-dashboard';
+import { backupDashboardDrill, planBackupDashboard } from '../core/aws/backup-dashboard';
 
 /** Props of {@link BackupDashboard}. */
 export interface BackupDashboardProps {
@@ -36,17 +36,7 @@ export class BackupDashboard extends Construct {
   constructor(scope: Construct, id: string, props: BackupDashboardProps) {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    const rows = planBackupDashboard({
-      dump: props.dump,
-      drills: (props.drills ?? []).map((drill) => ({
-        databaseName: drill.databaseName,
-        kind: drill instanceof SnapshotRestoreDrill ? drill.drillKind : 'dump',
-        metricNamespace: drill.metricNamespace,
-        maxRestoreDurationMinutes: drill.maxRestoreDurationMinutes,
-        ...(drill instanceof SnapshotRestoreDrill && drill.maxRecoveryPointGapMinutes !== undefined
-          ? { maxRecoveryPointGapMinutes: drill.maxRecoveryPointGapMinutes } : {}),
-      })),
-    });
+    const rows = planBackupDashboard({ dump: props.dump, drills: (props.drills ?? []).map(backupDashboardDrill) });
     for (const row of rows) {
       this.dashboard.addWidgets(...row.map((graph) => new cloudwatch.GraphWidget({
         title: graph.title,

@@ -51,6 +51,29 @@ export interface BackupDashboardDrill {
 }
 
 /**
+ * A restore drill construct as both front ends describe it: a snapshot or point-in-time drill tells its kind, a dump
+ * drill (`VerifyRestore`) does not.
+ */
+export interface BackupDashboardDrillSource extends Omit<BackupDashboardDrill, 'kind'> {
+  /**
+   * Which drill it is.
+   * @default 'dump'
+   */
+  readonly drillKind?: RestoreDrillKind;
+}
+
+/** A drill construct as a drill of {@link planBackupDashboard}. */
+export function backupDashboardDrill(drill: BackupDashboardDrillSource): BackupDashboardDrill {
+  return {
+    databaseName: drill.databaseName,
+    kind: drill.drillKind ?? 'dump',
+    metricNamespace: drill.metricNamespace,
+    maxRestoreDurationMinutes: drill.maxRestoreDurationMinutes,
+    ...(drill.maxRecoveryPointGapMinutes !== undefined ? { maxRecoveryPointGapMinutes: drill.maxRecoveryPointGapMinutes } : {}),
+  };
+}
+
+/**
  * Days since the last successful drill, for graphs, from the daily sum of successes `ok` (as
  * {@link BACKUP_AGE_HOURS_EXPRESSION} does for dumps): it has no value before the first success in a graph's range.
  */

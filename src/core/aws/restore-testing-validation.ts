@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, deadLetterQueueMetric } from './alarm-plan';
 import { ManagedPostgresKind } from './managed-postgres-database';
 import { failedExecutionsExpression } from './restore-drill-alarms';
@@ -87,6 +88,16 @@ export interface RestoreValidationPlan {
   readonly metricNamespace: string;
   /** The checks container's name. */
   readonly containerName: string;
+  /**
+   * The checks task: its size, the entry point that replaces the image's (the state machine's command starts with the
+   * executable, `pg-backup check …`), and the prefix of its log streams.
+   */
+  readonly task: {
+    readonly cpu: number;
+    readonly memoryLimitMiB: number;
+    readonly entryPoint: readonly string[];
+    readonly logStreamPrefix: string;
+  };
   /** The checks task's command: `pg-backup check` with the row bounds and the SQL checks. */
   readonly checkCommand: string[];
   /** The checks task's environment: the database, TLS, each SQL check. */
@@ -119,6 +130,11 @@ export interface RestoreValidationPlan {
     readonly comment: string;
     readonly rule: string;
   };
+}
+
+/** Each SQL file with its text, read when the program runs, or `undefined` when it cannot be read (the check then names it). */
+export function readCheckFiles(paths: readonly string[] = []): RestoreValidationFacts['checkFiles'] {
+  return paths.map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined }));
 }
 
 /** Every problem with the validation options, named under `restoreTesting.validation.`. */
@@ -192,6 +208,7 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
     postgresMajorVersion: (options.postgresMajorVersion ?? facts.postgresMajorVersion)!,
     metricNamespace,
     containerName: CHECKS_RUNNER_CONTAINER_NAME,
+    task: { cpu: 256, memoryLimitMiB: 512, entryPoint: ['env'], logStreamPrefix: 'check' },
     checkCommand: ['pg-backup', 'check', ...checkArgs],
     checkEnvironment: {
       PGDATABASE: databaseName,

@@ -1,6 +1,6 @@
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
 import {
-  RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation,
+  RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation, readCheckFiles,
 } from './restore-testing-validation';
 import { ScheduleSpec } from '../policy/policy';
 import { renderAwsBackupSchedule } from '../policy/schedule';
@@ -62,6 +62,17 @@ export interface RestoreTestingOptions {
 /** What a front end knows for the validation of restore tests: the database's secret, major, check files and result store. */
 export type RestoreValidationFrontEndFacts = Pick<RestoreValidationFacts, 'databaseName' | 'postgresMajorVersion' | 'hasSecret' | 'checkFiles' | 'writeDrillResult'>;
 
+/**
+ * What a front end knows for the validation of restore tests: the check files read now, whether a result store was
+ * given, and what it knows of the database and its secret.
+ */
+export function restoreValidationFrontEndFacts(
+  validation: { readonly checkFiles?: string[]; readonly drillResults?: unknown },
+  known: Pick<RestoreValidationFacts, 'databaseName' | 'postgresMajorVersion' | 'hasSecret'>,
+): RestoreValidationFrontEndFacts {
+  return { ...known, checkFiles: readCheckFiles(validation.checkFiles), writeDrillResult: validation.drillResults !== undefined };
+}
+
 /** The restore testing plan and selection a front end creates, decided once. */
 export interface RestoreTestingPlan {
   /** `AWS::Backup::RestoreTestingPlan` / `aws.backup.RestoreTestingPlan`, its vault filled in by the front end. */
@@ -106,6 +117,62 @@ export interface RestoreTestingPlan {
     /** The checks of each restored database (SQL statements and row bounds), when validated. */
     readonly checks?: number;
   };
+}
+
+/** The plan's recovery point selection over the vault whose ARN (or a front end's handle of it) is `vaultArn`. */
+export function recoveryPointSelection<Arn>(plan: RestoreTestingPlan['plan'], vaultArn: Arn) {
+  return {
+    algorithm: plan.algorithm,
+    includeVaults: [vaultArn],
+    recoveryPointTypes: [...plan.recoveryPointTypes],
+    selectionWindowDays: plan.selectionWindowDays,
+  };
+}
+
+/**
+ * The selection's restore metadata overrides, with the security groups of the restored database (a JSON list) when the
+ * front end created one; `undefined` when there is none.
+ */
+export function restoreMetadataOverrides<Json>(
+  selection: RestoreTestingPlan['selection'], restoredSecurityGroupIds?: Json,
+): Record<string, string | Json> | undefined {
+  const overrides = {
+    ...selection.restoreMetadataOverrides,
+    ...(restoredSecurityGroupIds !== undefined ? { vpcSecurityGroupIds: restoredSecurityGroupIds } : {}),
+  };
+  return Object.keys(overrides).length > 0 ? overrides : undefined;
+}
+
+/** The resources of a restore test's validation, in a front end's classes: each front end names them the same. */
+export interface RestoreValidationResources<StateMachine, Role, Rule, TaskDefinition, SecurityGroup, Queue, Alarm> {
+  /** The state machine that validates each restore test. */
+  readonly stateMachine: StateMachine;
+  /** Its role: describe restored databases, run and stop the checks task, report, count, notify. */
+  readonly role: Role;
+  /** The rule that starts it when a restore job of the plan completes. */
+  readonly rule: Rule;
+  /** The checks task definition. */
+  readonly taskDefinition: TaskDefinition;
+  /** Security group of the checks task. */
+  readonly taskSecurityGroup: SecurityGroup;
+  /** Security group of the restored database (reachable from the checks task only), when none was given. */
+  readonly restoredSecurityGroup?: SecurityGroup;
+  /** Where the rule puts the starts it could not make. */
+  readonly deadLetterQueue: Queue;
+  /** Alarms: a failed validation, a start the rule could not make. */
+  readonly alarms: readonly Alarm[];
+}
+
+/** The resources of core's restore testing plan, in a front end's classes. */
+export interface RestoreTestingResources<Plan, Selection, Role, Validation> {
+  /** The restore testing plan. */
+  readonly plan: Plan;
+  /** The selection of the database. */
+  readonly selection: Selection;
+  /** The role AWS Backup restores with. */
+  readonly role: Role;
+  /** The validation of each test, when asked for. */
+  readonly validation?: Validation;
 }
 
 /** A restore testing name from a construct's name: letters, digits and underscores, at most 50 characters. */

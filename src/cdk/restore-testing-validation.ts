@@ -1,0 +1,193 @@
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { ecsDrillScopes } from './drill-state-machine';
+import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { renderPlannedAlarms } from './planned-alarms';
+import { createScheduleDeadLetterQueue } from './planned-schedules';
+import { createPlannedTaskDefinition } from './planned-tasks';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards } from './reviewed-findings';
+import { drillRoleWildcards } from './reviewed-wildcards';
+import { runnerImageFromPackage } from './runner-image';
+import { RestoreValidationResources } from '../core/aws/restore-testing';
+import { RestoreValidationOptions, RestoreValidationPlan } from '../core/aws/restore-testing-validation';
+import { DrillPlaceholder, DrillResourceKind, RestoreValidationPlaceholder } from '../core/aws/state-machines';
+
+/** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
+export interface DrillResultStoreProps {
+  /** The bucket of the backups. */
+  readonly bucket: s3.IBucket;
+  /** The prefix of the backups in it (`<prefix>/<database>/drills/<time>.json`), without leading or trailing slash. */
+  readonly prefix: string;
+}
+
+/** Core's validation options and the CDK handles the checks need. */
+export interface RestoreValidationProps extends RestoreValidationOptions {
+  /** The VPC of the checks task: the one of `restoreTesting.dbSubnetGroupName`. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets of the checks task (it pulls its image and writes logs).
+   * @default - the VPC's private subnets with egress
+   */
+  readonly taskSubnets?: ec2.SubnetSelection;
+  /**
+   * The secret with the master username and password the restored database keeps (`username`, `password`).
+   * @default - the database's secret
+   */
+  readonly secret?: secretsmanager.ISecret;
+  /**
+   * The ECS cluster the checks task runs in.
+   * @default - a new cluster with Container Insights
+   */
+  readonly cluster?: ecs.ICluster;
+  /**
+   * The runner image.
+   * @default - built from the package's `runner-image/Dockerfile` with the database's PostgreSQL major
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * Write each result beside the backups, where `pg-backup status` shows the last good drill.
+   * @default - results are metrics and AWS Backup's validation status only
+   */
+  readonly drillResults?: DrillResultStoreProps;
+  /**
+   * How long task and execution logs are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The resources of a restore test's validation in CDK. */
+export type RenderedRestoreValidation = RestoreValidationResources<
+  sfn.StateMachine, iam.Role, events.Rule, ecs.FargateTaskDefinition, ec2.SecurityGroup, sqs.Queue, cloudwatch.Alarm
+>;
+
+/** What the validation of restore tests renders with, besides the plan and the props. */
+export interface RestoreValidationHandles {
+  /** The database. */
+  readonly database: ManagedPostgresDatabase;
+  /** The topic failed validations go to. */
+  readonly notificationTopic: sns.ITopic;
+}
+
+/**
+ * Creates the validation of restore tests in `scope`: checks task, its network, the state machine with its scoped role,
+ * the rule that starts it when a restore job of `plan` completes, and its alarms.
+ */
+export function renderRestoreValidation(
+  scope: Construct, planned: RestoreValidationPlan, props: RestoreValidationProps, handles: RestoreValidationHandles,
+  plan: backup.CfnRestoreTestingPlan,
+): RenderedRestoreValidation {
+  const { database, notificationTopic } = handles;
+  const { descriptions } = planned;
+  const secret = (props.secret ?? database.secret)!;
+  const cluster = props.cluster ?? new ecs.Cluster(scope, 'RestoreValidationCluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+  const logGroup = new logs.LogGroup(scope, 'RestoreValidationLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+
+  const taskDefinition = createPlannedTaskDefinition(scope, 'RestoreValidationTask', planned.task);
+  taskDefinition.addContainer(planned.containerName, {
+    image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: planned.postgresMajorVersion }),
+    entryPoint: [...planned.task.entryPoint],
+    command: planned.checkCommand,
+    environment: planned.checkEnvironment,
+    secrets: {
+      PGUSER: ecs.Secret.fromSecretsManager(secret, 'username'),
+      PGPASSWORD: ecs.Secret.fromSecretsManager(secret, 'password'),
+    },
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: planned.task.logStreamPrefix }),
+  });
+  acknowledgeImagePull(taskDefinition);
+  acknowledgePlainTaskEnvironment(taskDefinition, 'the database name, PGSSLMODE and the SQL text of the checks');
+
+  const taskSecurityGroup = new ec2.SecurityGroup(scope, 'RestoreValidationTaskSecurityGroup', {
+    vpc: props.vpc, description: descriptions.taskSecurityGroup, allowAllOutbound: true,
+  });
+  let restoredSecurityGroup: ec2.SecurityGroup | undefined;
+  if (planned.createRestoredSecurityGroup) {
+    restoredSecurityGroup = new ec2.SecurityGroup(scope, 'RestoredDatabaseSecurityGroup', {
+      vpc: props.vpc, description: descriptions.restoredSecurityGroup, allowAllOutbound: false,
+    });
+    restoredSecurityGroup.addIngressRule(taskSecurityGroup, ec2.Port.tcp(database.port), descriptions.restoredIngress);
+  }
+  const taskSubnets = props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+
+  const stack = Stack.of(scope);
+  const drillResults = props.drillResults;
+  const substitutions: Record<string, string> = {
+    [DrillPlaceholder.DATABASE_NAME]: planned.databaseName,
+    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: notificationTopic.topicArn,
+    [DrillPlaceholder.CLUSTER_ARN]: cluster.clusterArn,
+    [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinition.taskDefinitionArn,
+    [DrillPlaceholder.CONTAINER_NAME]: planned.containerName,
+    [DrillPlaceholder.SUBNETS]: Fn.join(',', taskSubnets.subnetIds),
+    [DrillPlaceholder.SECURITY_GROUPS]: taskSecurityGroup.securityGroupId,
+    ...(drillResults ? {
+      [RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucket.bucketName,
+      [RestoreValidationPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
+    } : {}),
+  };
+  const restoredArn = stack.formatArn({
+    service: 'rds', resource: database.kind === 'aurora-cluster' ? 'cluster' : 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const scopes: Partial<Record<DrillResourceKind, DrillResourceScope>> = {
+    ...ecsDrillScopes(scope, { taskDefinition, cluster, notificationTopic, metricNamespace: planned.metricNamespace }),
+    'rds-restored': { resources: [restoredArn] },
+    'backup-restore-jobs': { resources: ['*'] },
+    ...(drillResults ? { 'drill-result-objects': { resources: [drillResults.bucket.arnForObjects(`${drillResults.prefix}/${planned.databaseName}/drills/*`)] } } : {}),
+  };
+  const role = new iam.Role(scope, 'RestoreValidationRole', {
+    assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+    description: descriptions.role,
+  });
+  addDrillPermissions(role, planned.drill.iamActions, scopes, 'ManagedPostgresBackupPlan');
+  acknowledgeWildcards(role, drillRoleWildcards(planned.drill.iamActions, (kind) => scopes[kind]?.resources));
+  notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  const resultKey: kms.IKey | undefined = drillResults?.bucket.encryptionKey;
+  resultKey?.grant(role, 'kms:GenerateDataKey');
+
+  const stateMachine = new sfn.StateMachine(scope, 'RestoreValidation', {
+    comment: descriptions.comment,
+    definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(planned.drill.definition)),
+    definitionSubstitutions: Object.fromEntries(planned.drill.placeholders.map((name) => [name, substitutions[name]])),
+    role,
+    logs: {
+      destination: new logs.LogGroup(scope, 'RestoreValidationExecutionLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: true,
+    },
+    tracingEnabled: true,
+  });
+
+  const deadLetterQueue = createScheduleDeadLetterQueue(new Construct(scope, 'RestoreValidationStarts'));
+  const rule = new events.Rule(scope, 'RestoreValidationRule', {
+    description: descriptions.rule,
+    eventPattern: {
+      source: [...planned.eventPattern.source],
+      detailType: [...planned.eventPattern.detailType],
+      detail: { status: [...planned.eventPattern.status], restoreTestingPlanArn: [plan.attrRestoreTestingPlanArn] },
+    },
+  });
+  rule.addTarget(new eventsTargets.SfnStateMachine(stateMachine, {
+    deadLetterQueue, retryAttempts: planned.startRetry.attempts, maxEventAge: Duration.seconds(planned.startRetry.maxEventAgeSeconds),
+  }));
+  const alarms = renderPlannedAlarms(new Construct(scope, 'RestoreValidationAlarms'), planned.alarms, notificationTopic, {
+    'state-machine': stateMachine.stateMachineArn,
+    'dead-letter-queue': deadLetterQueue.queueName,
+  });
+  return { stateMachine, role, rule, taskDefinition, taskSecurityGroup, restoredSecurityGroup, deadLetterQueue, alarms };
+}
