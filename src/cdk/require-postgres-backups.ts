@@ -3,8 +3,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
-  RequirePostgresBackupsOptions, UNPROTECTED_DATABASE_ANNOTATION_ID, isBackupProtection, isPostgresEngine, planRequirePostgresBackups,
-  unprotectedDatabaseMessage,
+  RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, UNPROTECTED_DATABASE_ANNOTATION_ID, guardedEngineOf, isBackupProtection,
+  isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseMessage,
 } from '../core/aws/require-postgres-backups';
 
 export { BACKUP_PROTECTION_KINDS, UNPROTECTED_DATABASE_ANNOTATION_ID } from '../core/aws/require-postgres-backups';
@@ -32,24 +32,21 @@ export interface RequirePostgresBackupsProps extends RequirePostgresBackupsOptio
  * engines are ignored.
  */
 export class RequirePostgresBackups implements IAspect {
-  private readonly level: 'error' | 'warning';
-  private readonly includeReadReplicas: boolean;
+  private readonly plan: RequirePostgresBackupsPlan;
   private readonly protectedPaths = new WeakMap<IConstruct, Set<string>>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
-    const plan = planRequirePostgresBackups(props);
-    this.level = plan.level;
-    this.includeReadReplicas = plan.includeReadReplicas;
+    this.plan = planRequirePostgresBackups(props);
   }
 
   public visit(node: IConstruct): void {
-    const database = postgresDatabaseOf(node, this.includeReadReplicas);
+    const database = postgresDatabaseOf(node, this.plan);
     if (database === undefined) return;
     const path = database.node.path;
     if (this.protectedIn(node.node.root).has(path)) return;
     const message = unprotectedDatabaseMessage(path, BACKUP_CONSTRUCTS,
       `acknowledge this (${UNPROTECTED_DATABASE_ANNOTATION_ID}) with the reason it needs none.`);
-    if (this.level === 'error') {
+    if (this.plan.level === 'error') {
       Annotations.of(database).addError(message);
     } else {
       Annotations.of(database).addWarningV2(UNPROTECTED_DATABASE_ANNOTATION_ID, message);
@@ -79,16 +76,17 @@ export class RequirePostgresBackups implements IAspect {
  * The construct that stands for a PostgreSQL database, when `node` is one: an L2 instance or cluster (its default
  * child is the CloudFormation resource), or a bare `CfnDBInstance` / `CfnDBCluster`.
  */
-function postgresDatabaseOf(node: IConstruct, includeReadReplicas: boolean): IConstruct | undefined {
+function postgresDatabaseOf(node: IConstruct, plan: RequirePostgresBackupsPlan): IConstruct | undefined {
   const resource = node instanceof rds.CfnDBInstance || node instanceof rds.CfnDBCluster ? node : undefined;
-  if (resource === undefined) return undefined;
-  const engine = resource.engine;
-  if (engine === undefined || Token.isUnresolved(engine) || !isPostgresEngine(engine)) return undefined;
-  if (resource instanceof rds.CfnDBInstance) {
-    // An instance of a cluster is backed up with the cluster.
-    if (resource.dbClusterIdentifier !== undefined) return undefined;
-    if (resource.sourceDbInstanceIdentifier !== undefined && !includeReadReplicas) return undefined;
-  }
+  // An engine known only at deploy time cannot be read at synth time.
+  if (resource === undefined || resource.engine === undefined || Token.isUnresolved(resource.engine)) return undefined;
+  const instance = resource instanceof rds.CfnDBInstance ? resource : undefined;
+  const guarded = isGuardedDatabase(plan, {
+    engine: guardedEngineOf(resource.engine) ?? 'other',
+    clusterMember: instance?.dbClusterIdentifier !== undefined,
+    readReplica: instance?.sourceDbInstanceIdentifier !== undefined,
+  });
+  if (!guarded) return undefined;
   const parent = resource.node.scope;
   return parent !== undefined && parent.node.defaultChild === resource && !(parent instanceof Stack) ? parent : resource;
 }

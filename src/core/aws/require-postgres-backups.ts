@@ -75,3 +75,45 @@ export function noBackupConstructProtects(constructs: readonly string[], object:
 export function unprotectedDatabaseMessage(subject: string, constructs: readonly string[], acknowledgement: string): string {
   return `The PostgreSQL database ${subject} has no backups: ${noBackupConstructProtects(constructs, 'it')}. Protect it, or ${acknowledgement}`;
 }
+
+/** What the guard knows of a database's engine: PostgreSQL, another engine, or not known while the program runs. */
+export type GuardedEngine = 'postgres' | 'other' | 'unknown';
+
+/**
+ * What the guard knows of an engine as the program gave it: a name says PostgreSQL or not; a value given but not a
+ * name (an output, a promise) is not known yet; `undefined` when no engine was given (a read replica has its source's).
+ */
+export function guardedEngineOf(engine: unknown): GuardedEngine | undefined {
+  if (typeof engine === 'string' && engine !== '') return isPostgresEngine(engine) ? 'postgres' : 'other';
+  return isGivenInput(engine) ? 'unknown' : undefined;
+}
+
+/** Whether an optional input was given: an output or a promise counts, whatever it turns out to hold. */
+export function isGivenInput(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * Whether the guard requires a database to be protected: a PostgreSQL engine (or one not known, checked as PostgreSQL
+ * so that an unprotected database cannot pass), not an instance of an Aurora cluster (the cluster's backups cover
+ * it), and not a read replica unless the plan checks them.
+ */
+export function isGuardedDatabase(
+  plan: RequirePostgresBackupsPlan, database: { readonly engine: GuardedEngine; readonly clusterMember?: boolean; readonly readReplica?: boolean },
+): boolean {
+  return database.engine !== 'other' && !database.clusterMember && (plan.includeReadReplicas || !database.readReplica);
+}
+
+/** How the finding names a database whose engine the guard does not know: checked as PostgreSQL, and why. */
+export function guardedDatabaseSubject(name: string, type: string, engine: GuardedEngine): string {
+  const note = engine === 'unknown' ? '; its engine is not known while the program runs, so it is checked as PostgreSQL' : '';
+  return `${name} (${type}${note})`;
+}
+
+/** The one error naming every unprotected database, so they are all fixed in one pass. */
+export function unprotectedDatabasesMessage(subjects: readonly string[], constructs: readonly string[], acknowledgement: string): string {
+  const one = subjects.length === 1;
+  return `${one ? 'One PostgreSQL database has' : `${subjects.length} PostgreSQL databases have`} no backups: `
+    + `${noBackupConstructProtects(constructs, one ? 'it' : 'them')}:\n${subjects.map((subject) => `  - ${subject}\n`).join('')}`
+    + `Protect each, or ${acknowledgement}`;
+}

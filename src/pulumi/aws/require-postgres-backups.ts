@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  BACKUP_PROTECTION_KINDS, BackupProtectionKind, RequirePostgresBackupsOptions, isBackupProtection, isPostgresEngine, noBackupConstructProtects,
-  planRequirePostgresBackups, unprotectedDatabaseMessage,
+  BACKUP_PROTECTION_KINDS, BackupProtectionKind, GuardedEngine, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, guardedDatabaseSubject,
+  guardedEngineOf, isBackupProtection, isGivenInput, isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseMessage,
+  unprotectedDatabasesMessage,
 } from '../../core/aws/require-postgres-backups';
 import { Validator } from '../../core/policy/validation';
 
@@ -66,9 +67,6 @@ interface RdsCandidate {
   readonly replicateSourceDb: unknown;
 }
 
-/** What the guard knows of a database's engine while the program runs. */
-type EngineFinding = 'postgres' | 'other' | 'unknown';
-
 /**
  * Proves that every PostgreSQL database of a Pulumi program is backed up: each RDS for PostgreSQL instance and
  * Aurora PostgreSQL cluster (`aws.rds.Instance` with engine `postgres`, `aws.rds.Cluster` with engine
@@ -117,11 +115,13 @@ export class RequirePostgresBackups {
   public readonly level: 'error' | 'warning';
   /** Whether read replicas are checked too. */
   public readonly includeReadReplicas: boolean;
+  private readonly plan: RequirePostgresBackupsPlan;
   private readonly candidates: RdsCandidate[] = [];
   private readonly acknowledged = new Map<pulumi.Resource, string>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
     const plan = planRequirePostgresBackups(props);
+    this.plan = plan;
     this.level = plan.level;
     this.includeReadReplicas = plan.includeReadReplicas;
     try {
@@ -162,23 +162,19 @@ export class RequirePostgresBackups {
   public check(): string[] {
     const unprotected = this.candidates
       .map((candidate) => ({ candidate, engine: this.engineOf(candidate, new Set()) }))
-      .filter(({ candidate, engine }) => engine !== 'other' && this.isChecked(candidate) && !this.isCovered(candidate));
+      .filter(({ candidate, engine }) => !this.isCovered(candidate)
+        && isGuardedDatabase(this.plan, { engine, readReplica: isGivenInput(candidate.replicateSourceDb) }));
     const names = unprotected.map(({ candidate }) => candidate.name);
+    const subjects = unprotected.map(({ candidate, engine }) => guardedDatabaseSubject(candidate.name, candidate.type, engine));
     if (unprotected.length === 0) return names;
     const advice = 'acknowledge it with RequirePostgresBackups.acknowledge(database, reason) giving the reason it needs none.';
     if (this.level === 'warning') {
-      for (const { candidate, engine } of unprotected) {
-        void pulumi.log.warn(unprotectedDatabaseMessage(describe(candidate, engine), BACKUP_COMPONENTS, advice), candidate.resource);
-      }
+      unprotected.forEach(({ candidate }, index) => {
+        void pulumi.log.warn(unprotectedDatabaseMessage(subjects[index], BACKUP_COMPONENTS, advice), candidate.resource);
+      });
       return names;
     }
-    const one = unprotected.length === 1;
-    const list = unprotected.map(({ candidate, engine }) => `  - ${describe(candidate, engine)}\n`).join('');
-    throw new UnprotectedPostgresDatabasesError(
-      `${one ? 'One PostgreSQL database has' : `${unprotected.length} PostgreSQL databases have`} no backups: `
-      + `${noBackupConstructProtects(BACKUP_COMPONENTS, one ? 'it' : 'them')}:\n${list}Protect each, or ${advice}`,
-      names,
-    );
+    throw new UnprotectedPostgresDatabasesError(unprotectedDatabasesMessage(subjects, BACKUP_COMPONENTS, advice), names);
   }
 
   private observe(args: pulumi.ResourceTransformationArgs): void {
@@ -195,21 +191,16 @@ export class RequirePostgresBackups {
     });
   }
 
-  private isChecked(candidate: RdsCandidate): boolean {
-    return this.includeReadReplicas || !isSet(candidate.replicateSourceDb);
-  }
-
   private isCovered(candidate: RdsCandidate): boolean {
     return protections.has(candidate.resource) || this.acknowledged.has(candidate.resource);
   }
 
-  private engineOf(candidate: RdsCandidate, visited: Set<RdsCandidate>): EngineFinding {
-    const engine = candidate.engine;
-    if (typeof engine === 'string' && engine !== '') return isPostgresEngine(engine) ? 'postgres' : 'other';
-    if (isSet(engine)) return 'unknown';
+  private engineOf(candidate: RdsCandidate, visited: Set<RdsCandidate>): GuardedEngine {
+    const engine = guardedEngineOf(candidate.engine);
+    if (engine !== undefined) return engine;
     // A read replica is created with its source's engine.
     visited.add(candidate);
-    const source = isSet(candidate.replicateSourceDb) ? this.sourceOf(candidate.replicateSourceDb) : undefined;
+    const source = isGivenInput(candidate.replicateSourceDb) ? this.sourceOf(candidate.replicateSourceDb) : undefined;
     return source === undefined || visited.has(source) ? 'unknown' : this.engineOf(source, visited);
   }
 
@@ -221,14 +212,4 @@ export class RequirePostgresBackups {
       return ['identifier', 'arn', 'id'].some((attribute) => attributes[attribute] === replicateSourceDb);
     });
   }
-}
-
-/** Whether an optional input was given: an output or a promise counts, whatever it turns out to hold. */
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
-}
-
-function describe(candidate: RdsCandidate, engine: EngineFinding): string {
-  const note = engine === 'unknown' ? '; its engine is not known while the program runs, so it is checked as PostgreSQL' : '';
-  return `${candidate.name} (${candidate.type}${note})`;
 }
