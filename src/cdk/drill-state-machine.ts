@@ -1,4 +1,6 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,24 +11,39 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
+import { AlarmPlan } from '../core/aws/alarm-plan';
+import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
 import { DrillResourceKind, RestoreDrillStateMachine } from '../core/aws/state-machines';
 import { ScheduleSpec } from '../core/policy/policy';
-import { EventBridgeSchedule, renderEventBridgeSchedule } from '../core/policy/schedule';
+import { renderEventBridgeSchedule } from '../core/policy/schedule';
+
+/** The ECS task a drill runs: what its common placeholders are filled with and its ECS actions are scoped to. */
+export interface EcsDrillTaskProps extends EcsDrillScopesProps {
+  /** The database the drill restores. */
+  readonly databaseName: string;
+  /** The container whose command the drill overrides. */
+  readonly containerName: string;
+  /** The task's subnets. */
+  readonly subnets: ec2.SelectedSubnets;
+  /** The task's security group. */
+  readonly securityGroup: ec2.ISecurityGroup;
+}
 
 /** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
 export interface DrillStateMachineProps {
   /** The core drill: its ASL definition, the placeholders it needs filled and the IAM actions of its role. */
   readonly drill: RestoreDrillStateMachine;
-  /** A value for every placeholder of the drill (more are ignored). */
-  readonly substitutions: Readonly<Record<string, string>>;
-  /** What each kind of resource the drill acts on is scoped to; a kind the drill needs without a scope is an error. */
-  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  /** The ECS task the drill runs. */
+  readonly task: EcsDrillTaskProps;
+  /** Values of the placeholders only this drill has (more are ignored). */
+  readonly substitutions?: Readonly<Record<string, string>>;
+  /** What the kinds of resource only this drill acts on are scoped to; a kind the drill needs without a scope is an error. */
+  readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
   /** Statements the role needs beyond the drill's own actions, e.g. on a key. */
   readonly additionalStatements?: readonly iam.PolicyStatement[];
-  /** Where failed drills are sent: an encrypted topic's key is granted to the role. */
-  readonly notificationTopic: sns.ITopic;
   /** When the drill runs. */
   readonly schedule: ScheduleSpec;
   /** How long the execution logs are kept. */
@@ -35,12 +52,10 @@ export interface DrillStateMachineProps {
   readonly drillName: string;
   /** The construct that owns the drill, named in error messages, e.g. `VerifyRestore`. */
   readonly owner: string;
-  /** Description of the role. */
-  readonly roleDescription: string;
-  /** Comment of the state machine. */
-  readonly comment: string;
-  /** Description of the schedule. */
-  readonly scheduleDescription: string;
+  /** Descriptions of the role and the schedule, and the state machine's comment. */
+  readonly descriptions: { readonly role: string; readonly comment: string; readonly schedule: string };
+  /** The drill's alarms: on the state machine, the schedule's dead letters and the drill's metrics. */
+  readonly alarms: readonly AlarmPlan[];
 }
 
 /** The resources {@link createDrillStateMachine} created. */
@@ -53,32 +68,44 @@ export interface DrillStateMachine {
   readonly deadLetterQueue: sqs.Queue;
   /** The schedule that starts the drill. */
   readonly schedule: scheduler.Schedule;
-  /** The schedule as EventBridge Scheduler takes it. */
-  readonly renderedSchedule: EventBridgeSchedule;
+  /** The alarms, notifying the task's topic. */
+  readonly alarms: cloudwatch.Alarm[];
 }
 
 /**
  * Creates, in `scope`, what every scheduled restore drill has: the role (`DrillRole`), the state machine (`Drill`)
- * with its execution logs (`ExecutionLogs`), and the schedule (`Schedule`) with its dead-letter queue
- * (`DeadLetterQueue`). The ids are the owner's, so its templates keep their logical ids.
+ * with its execution logs (`ExecutionLogs`), the schedule (`Schedule`) with its dead-letter queue
+ * (`DeadLetterQueue`), and the planned alarms. The ids are the owner's, so its templates keep their logical ids.
  */
 export function createDrillStateMachine(scope: Construct, props: DrillStateMachineProps): DrillStateMachine {
-  const { drill, substitutions } = props;
+  const { drill, task } = props;
+  const substitutions: Record<string, string> = {
+    ...ecsDrillPlaceholderValues({
+      ...task,
+      notificationTopicArn: task.notificationTopic.topicArn,
+      clusterArn: task.cluster.clusterArn,
+      taskDefinitionArn: task.taskDefinition.taskDefinitionArn,
+      subnets: Fn.join(',', task.subnets.subnetIds),
+      securityGroupId: task.securityGroup.securityGroupId,
+    }),
+    ...props.substitutions,
+  };
   const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
   if (missing.length > 0) throw new Error(`${props.drillName} needs values for ${missing.join(', ')}, which ${props.owner} does not know`);
 
   const role = new iam.Role(scope, 'DrillRole', {
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-    description: props.roleDescription,
+    description: props.descriptions.role,
   });
-  addDrillPermissions(role, drill.iamActions, props.scopes, props.owner);
-  acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => props.scopes[kind]?.resources));
+  const scopes = { ...ecsDrillScopes(scope, task), ...props.scopes };
+  addDrillPermissions(role, drill.iamActions, scopes, props.owner);
+  acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => scopes[kind]?.resources));
   // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-  props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  task.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   (props.additionalStatements ?? []).forEach((statement) => role.addToPrincipalPolicy(statement));
 
   const stateMachine = new sfn.StateMachine(scope, 'Drill', {
-    comment: props.comment,
+    comment: props.descriptions.comment,
     definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
     definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
     role,
@@ -91,10 +118,9 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
   });
 
   const deadLetterQueue = createScheduleDeadLetterQueue(scope);
-  const renderedSchedule = renderEventBridgeSchedule(props.schedule, 'verification.schedule');
   const schedule = new scheduler.Schedule(scope, 'Schedule', {
-    description: props.scheduleDescription,
-    schedule: plannedScheduleExpression(renderedSchedule),
+    description: props.descriptions.schedule,
+    schedule: plannedScheduleExpression(renderEventBridgeSchedule(props.schedule, 'verification.schedule')),
     timeWindow: scheduler.TimeWindow.off(),
     target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
       deadLetterQueue,
@@ -102,7 +128,11 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
       maxEventAge: Duration.hours(1),
     }),
   });
-  return { role, stateMachine, deadLetterQueue, schedule, renderedSchedule };
+  const alarms = renderPlannedAlarms(scope, props.alarms, task.notificationTopic, {
+    'state-machine': stateMachine.stateMachineArn,
+    'dead-letter-queue': deadLetterQueue.queueName,
+  });
+  return { role, stateMachine, deadLetterQueue, schedule, alarms };
 }
 
 /** What {@link ecsDrillScopes} scopes the drill's ECS, SNS and CloudWatch actions to. */
@@ -120,16 +150,13 @@ export interface EcsDrillScopesProps {
 /** The scopes of a drill that runs one ECS task, notifies a topic and publishes metrics: its own task, cluster, topic and namespace. */
 export function ecsDrillScopes(scope: Construct, props: EcsDrillScopesProps): Partial<Record<DrillResourceKind, DrillResourceScope>> {
   const stack = Stack.of(scope);
-  return {
-    'ecs-task-definition': { resources: [props.taskDefinition.taskDefinitionArn] },
-    'ecs-task': { resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.cluster.clusterName}/*` })] },
-    'ecs-cluster-condition': { resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': props.cluster.clusterArn } } },
-    'ecs-task-roles': {
-      resources: [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    },
-    'sync-events-rule': { resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' })] },
-    'sns-topic': { resources: [props.notificationTopic.topicArn] },
-    'cloudwatch-namespace-condition': { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } },
-  };
+  return plannedEcsDrillScopes({
+    taskDefinitionArn: props.taskDefinition.taskDefinitionArn,
+    clusterTasksArn: stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.cluster.clusterName}/*` }),
+    clusterArn: props.cluster.clusterArn,
+    taskRoleArns: [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn],
+    syncEventsRuleArn: stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_EVENTS_RULE_NAME }),
+    notificationTopicArn: props.notificationTopic.topicArn,
+    metricNamespace: props.metricNamespace,
+  });
 }

@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,30 +9,23 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
-import { renderPlannedAlarms } from './planned-alarms';
+import { createDrillStateMachine } from './drill-state-machine';
+import { DrillTaskProps } from './drill-task-props';
 import { createPlannedTaskDefinition } from './planned-tasks';
+import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
-import { DrillPlaceholder, RestoreDrillMetric } from '../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
 /** Props of {@link PitrDrill}: the options every front end shares, and the CDK handles. */
-export interface PitrDrillProps extends PitrDrillOptions {
-  /** The VPC the task runs in (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
-  readonly vpc: ec2.IVpc;
+export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps {
   /**
-   * Subnets of the task.
+   * Subnets of the task (it needs S3, ECR and CloudWatch Logs, not the database hosts).
    * @default - the VPC's private subnets with egress
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The ECS cluster.
-   * @default - a cluster with Container Insights is created
-   */
-  readonly cluster?: ecs.ICluster;
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: string;
   /**
@@ -40,22 +33,12 @@ export interface PitrDrillProps extends PitrDrillOptions {
    * @default - the repository is not encrypted by pgBackRest
    */
   readonly cipherPass?: { readonly environmentVariable: string; readonly secret: secretsmanager.ISecret };
-  /** PostgreSQL major of the archived cluster. */
+  /** PostgreSQL major of the archived cluster, whose server binaries and pgBackRest the image holds. */
   readonly postgresMajorVersion: number;
-  /**
-   * The image: `pg-backup` with the PostgreSQL server binaries and pgBackRest of the cluster's major.
-   * @default - built from the package's runner-image/Dockerfile
-   */
-  readonly image?: ecs.ContainerImage;
   /** Where failed drills are sent. */
   readonly notificationTopic: sns.ITopic;
   /** Lets the task role read the archive. */
   readonly grantRestore: (grantee: iam.IGrantable) => void;
-  /**
-   * Log retention.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -65,7 +48,13 @@ export interface PitrDrillProps extends PitrDrillOptions {
  * PostgreSQL, runs the checks and reports the restore duration. Every failure stops the task, notifies and fails the
  * execution; failed executions, a restore slower than the RTO and a schedule that could not start the drill alarm.
  */
-export class PitrDrill extends Construct {
+export class PitrDrill extends RestoreDrillMetrics {
+  /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
+  public readonly databaseName: string;
+  /** Namespace of the drill metrics. */
+  public readonly metricNamespace: string;
+  /** The `Drill` dimension of the metrics. */
+  public readonly drillKind = 'pitr';
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /** The task definition. */
@@ -78,11 +67,11 @@ export class PitrDrill extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** Alarms: failed executions, restore slower than the RTO, schedule dead letters. */
   public readonly alarms: readonly cloudwatch.Alarm[];
-  private readonly props: PitrDrillProps;
 
   constructor(scope: Construct, id: string, props: PitrDrillProps) {
     super(scope, id);
-    this.props = props;
+    this.databaseName = props.databaseName;
+    this.metricNamespace = props.metricNamespace;
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
 
@@ -111,51 +100,28 @@ export class PitrDrill extends Construct {
       description: plan.descriptions.securityGroup,
       allowAllOutbound: true,
     });
-    const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-    const substitutions: Record<string, string> = {
-      [DrillPlaceholder.DATABASE_NAME]: props.databaseName,
-      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: props.notificationTopic.topicArn,
-      [DrillPlaceholder.CLUSTER_ARN]: this.cluster.clusterArn,
-      [DrillPlaceholder.TASK_DEFINITION_ARN]: this.taskDefinition.taskDefinitionArn,
-      [DrillPlaceholder.CONTAINER_NAME]: PITR_DRILL_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: Fn.join(',', subnets.subnetIds),
-      [DrillPlaceholder.SECURITY_GROUPS]: this.securityGroup.securityGroupId,
-    };
-    const drillStateMachine = createDrillStateMachine(this, {
+    const drill = createDrillStateMachine(this, {
       drill: plan.drill,
-      substitutions,
-      scopes: ecsDrillScopes(this, {
+      task: {
+        databaseName: props.databaseName,
         taskDefinition: this.taskDefinition,
         cluster: this.cluster,
+        containerName: PITR_DRILL_CONTAINER_NAME,
+        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }),
+        securityGroup: this.securityGroup,
         notificationTopic: props.notificationTopic,
         metricNamespace: props.metricNamespace,
-      }),
-      notificationTopic: props.notificationTopic,
+      },
       schedule: plan.schedule,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       drillName: 'the PITR drill',
       owner: 'PitrDrill',
-      roleDescription: plan.descriptions.drillRole,
-      comment: plan.descriptions.stateMachineComment,
-      scheduleDescription: plan.descriptions.schedule,
+      descriptions: { role: plan.descriptions.drillRole, comment: plan.descriptions.stateMachineComment, schedule: plan.descriptions.schedule },
+      alarms: plan.alarms,
     });
-    this.stateMachine = drillStateMachine.stateMachine;
-    this.schedule = drillStateMachine.schedule;
-    this.alarms = renderPlannedAlarms(this, plan.alarms, props.notificationTopic, {
-      'state-machine': this.stateMachine.stateMachineArn,
-      'dead-letter-queue': drillStateMachine.deadLetterQueue.queueName,
-    });
+    this.stateMachine = drill.stateMachine;
+    this.schedule = drill.schedule;
+    this.alarms = drill.alarms;
   }
 
-  /** The drill's restore time, seconds (longest per day): published by the state machine with `Drill` = `pitr`. */
-  public metricRestoreDuration(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.props.metricNamespace,
-      metricName: RestoreDrillMetric.DURATION,
-      dimensionsMap: { Database: this.props.databaseName, Drill: 'pitr' },
-      statistic: 'Maximum',
-      period: Duration.days(1),
-      ...props,
-    });
-  }
 }

@@ -10,7 +10,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
-import { PlannedTaskSchedule, ecsTaskFailedDetail } from '../core/aws/scheduled-pg-dump';
+import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
+import { PlannedTaskSchedule } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
 
 /** The EventBridge Scheduler expression of a planned schedule, in its time zone. */
@@ -122,13 +123,13 @@ export interface TaskFailureNotificationProps {
 export function notifyWhenTaskFails(scope: Construct, id: string, props: TaskFailureNotificationProps): events.Rule {
   const rule = new events.Rule(scope, id, {
     description: props.description,
-    eventPattern: { source: ['aws.ecs'], detailType: ['ECS Task State Change'], detail: ecsTaskFailedDetail(props.taskDefinitionArns) },
+    eventPattern: {
+      source: [ECS_TASK_STATE_CHANGE.source], detailType: [ECS_TASK_STATE_CHANGE.detailType], detail: ecsTaskFailedDetail(props.taskDefinitionArns),
+    },
   });
-  const field = (path: string) => events.EventField.fromPath(path);
   rule.addTarget(new eventsTargets.SnsTopic(props.topic, {
     message: events.RuleTargetInput.fromText(
-      `${props.subject} failed: ${field('$.detail.taskArn')}${props.namesStarter ? ` (started by ${field('$.detail.startedBy')})` : ''} `
-      + `stopped (${field('$.detail.stopCode')}): ${field('$.detail.stoppedReason')}`,
+      taskFailureMessage(props.subject, props.namesStarter ?? false, (path) => events.EventField.fromPath(path)),
     ),
   }));
   return rule;

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Annotations, ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,10 +13,10 @@ import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
 import { DrillResourceScope } from './drill-permissions';
-import { createDrillStateMachine, ecsDrillScopes } from './drill-state-machine';
+import { createDrillStateMachine } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { renderPlannedAlarms } from './planned-alarms';
 import { createPlannedTaskDefinition } from './planned-tasks';
+import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
@@ -25,7 +25,7 @@ import {
   CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlan,
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind, RestoreDrillMetric } from '../core/aws/state-machines';
+import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind } from '../core/aws/state-machines';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
 export * from './snapshot-restore-drill-props';
@@ -37,7 +37,7 @@ export * from './snapshot-restore-drill-props';
  * `pg-backup check` in a Fargate task against it (row-count bounds and SQL checks); and deletes it without a final
  * snapshot on every path that may have created it. The restore time (RTO) is a metric with an alarm; failures notify.
  */
-export class SnapshotRestoreDrill extends Construct {
+export class SnapshotRestoreDrill extends RestoreDrillMetrics {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /** The checks task definition. */
@@ -140,94 +140,55 @@ export class SnapshotRestoreDrill extends Construct {
       description: descriptions.subnetGroup,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const taskSubnets = props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-
-    const substitutions: Record<string, string> = {
-      [DrillPlaceholder.DATABASE_NAME]: this.databaseName,
-      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: this.notificationTopic.topicArn,
-      [DrillPlaceholder.CLUSTER_ARN]: this.cluster.clusterArn,
-      [DrillPlaceholder.TASK_DEFINITION_ARN]: this.taskDefinition.taskDefinitionArn,
-      [DrillPlaceholder.CONTAINER_NAME]: CHECKS_RUNNER_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: Fn.join(',', taskSubnets.subnetIds),
-      [DrillPlaceholder.SECURITY_GROUPS]: this.taskSecurityGroup.securityGroupId,
-      [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
-      [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.subnetGroupName,
-      [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.securityGroupId,
-      // Where the state machine writes the failures its checks task never saw.
-      ...(props.drillResults ? {
-        [DrillPlaceholder.DRILL_RESULTS_BUCKET]: props.drillResults.bucket.bucketName,
-        [DrillPlaceholder.DRILL_RESULTS_PREFIX]: props.drillResults.prefix,
-      } : {}),
-    };
     const drillStateMachine = createDrillStateMachine(this, {
       drill,
-      substitutions,
+      task: {
+        databaseName: this.databaseName,
+        taskDefinition: this.taskDefinition,
+        cluster: this.cluster,
+        containerName: CHECKS_RUNNER_CONTAINER_NAME,
+        subnets: props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }),
+        securityGroup: this.taskSecurityGroup,
+        notificationTopic: this.notificationTopic,
+        metricNamespace: this.metricNamespace,
+      },
+      substitutions: {
+        [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
+        [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.subnetGroupName,
+        [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.securityGroupId,
+        // Where the state machine writes the failures its checks task never saw.
+        ...(props.drillResults ? {
+          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: props.drillResults.bucket.bucketName,
+          [DrillPlaceholder.DRILL_RESULTS_PREFIX]: props.drillResults.prefix,
+        } : {}),
+      },
       scopes: {
-        ...this.scopes(database, plan.rdsResources),
+        ...this.rdsScopes(database, plan.rdsResources),
         ...(props.drillResults ? {
           'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${props.drillResults.prefix}/${this.databaseName}/drills/*`)] },
         } : {}),
       },
       additionalStatements: this.snapshotKeyStatements(database),
-      notificationTopic: this.notificationTopic,
       schedule: plan.verification.schedule,
       logRetention,
       drillName: 'the snapshot restore drill',
       owner: 'SnapshotRestoreDrill',
-      roleDescription: descriptions.role,
-      comment: descriptions.comment,
-      scheduleDescription: descriptions.schedule,
+      descriptions: { role: descriptions.role, comment: descriptions.comment, schedule: descriptions.schedule },
+      alarms: plan.alarms,
     });
     props.drillResults?.bucket.encryptionKey?.grant(drillStateMachine.role, 'kms:GenerateDataKey');
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
-    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
-      'state-machine': this.stateMachine.stateMachineArn,
-      'dead-letter-queue': drillStateMachine.deadLetterQueue.queueName,
-    });
+    this.alarms = drillStateMachine.alarms;
     for (const path of database.protectedPaths()) {
       this.node.addMetadata(PROTECTION_METADATA_TYPE, { ...plan.protection, database: path });
     }
   }
 
-  /**
-   * Drill outcomes: `RestoreDrillSucceeded`, `RestoreDrillFailed`, `RestoreDurationSeconds`, and for a point-in-time
-   * drill `RecoveryPointGapSeconds` (dimension `Drill` = {@link drillKind}).
-   */
-  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName,
-      dimensionsMap: { Database: this.databaseName, Drill: this.drillKind },
-      ...props,
-    });
-  }
-
-  /** Successful drills (sum per day). */
-  public metricDrillSucceeded(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(RestoreDrillMetric.SUCCEEDED, { statistic: 'Sum', period: Duration.days(1), ...props });
-  }
-
-  /** Failed drills (sum per day). */
-  public metricDrillFailed(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(RestoreDrillMetric.FAILED, { statistic: 'Sum', period: Duration.days(1), ...props });
-  }
-
-  /** The measured time from the drill's start to a checked scratch database, seconds (longest per day). */
-  public metricRestoreDuration(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metric(RestoreDrillMetric.DURATION, { statistic: 'Maximum', period: Duration.days(1), ...props });
-  }
-
-  private scopes(database: ManagedPostgresDatabase, planned: SnapshotRestoreDrillPlan['rdsResources']): Partial<Record<DrillResourceKind, DrillResourceScope>> {
+  private rdsScopes(database: ManagedPostgresDatabase, planned: SnapshotRestoreDrillPlan['rdsResources']): Partial<Record<DrillResourceKind, DrillResourceScope>> {
     const stack = Stack.of(this);
     const rdsArn = (resource: string, resourceName: string) => stack.formatArn({ service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     return {
-      ...ecsDrillScopes(this, {
-        taskDefinition: this.taskDefinition,
-        cluster: this.cluster,
-        notificationTopic: this.notificationTopic,
-        metricNamespace: this.metricNamespace,
-      }),
       ...Object.fromEntries(Object.entries(planned).map(([kind, arn]) => [kind, { resources: [rdsArn(arn.resource, arn.resourceName)] }])),
       'rds-source': { resources: [database.arn(this)] },
       'rds-subnet-group': { resources: [rdsArn('subgrp', this.subnetGroup.subnetGroupName)] },

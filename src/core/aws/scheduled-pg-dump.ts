@@ -533,11 +533,4 @@ export function scheduledDumpCommand(
   return connection.databaseUrl === undefined ? argv : [...argv, '--database-url', connection.databaseUrl];
 }
 
-/** The `detail` of the EventBridge pattern that matches a task of `taskDefinitionArns` stopping with a non-zero exit or failing to start. */
-export function ecsTaskFailedDetail<T>(taskDefinitionArns: T[]): Record<string, unknown> {
-  return {
-    lastStatus: ['STOPPED'],
-    taskDefinitionArn: taskDefinitionArns,
-    $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
-  };
-}
+export { ecsTaskFailedDetail } from './ecs-task-failure';

@@ -165,6 +165,12 @@ export interface VerifyRestoreEnvironment {
    * @default false
    */
   readonly identitySecretGiven?: boolean;
+  /**
+   * Whether the task's scratch PostgreSQL reads a generated password from Secrets Manager (CDK) instead of trusting
+   * the task's loopback (Pulumi, which keeps no password in its state): the task then reaches Secrets Manager too.
+   * @default false
+   */
+  readonly scratchPasswordSecret?: boolean;
 }
 
 /** One SQL check file a drill task writes into its shared volume. */
@@ -211,8 +217,14 @@ export interface VerifyRestorePlan {
   readonly metricNamespace: string;
   /** When the drill runs. */
   readonly schedule: ScheduleSpec;
-  /** The Fargate task: sizes, and the check files its writer container writes. */
-  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number; readonly ephemeralStorageGiB: number };
+  /** The Fargate task: its size, and the runner container's name and log stream prefix. */
+  readonly task: {
+    readonly cpu: number;
+    readonly memoryLimitMiB: number;
+    readonly ephemeralStorageGiB: number;
+    readonly containerName: string;
+    readonly logStreamPrefix: string;
+  };
   /** The SQL checks, as files in the task's shared volume (none: no writer container, no volume). */
   readonly checkFiles: readonly DrillCheckFile[];
   /** What `pg-backup verify` is told after `--from … --latest --target-url …`: database, jobs, checks. */
@@ -241,6 +253,9 @@ export interface VerifyRestorePlan {
     readonly stateMachineComment: string;
     readonly taskRole: string;
     readonly executionRole: string;
+    readonly taskSecurityGroup: string;
+    /** The secret of the task's scratch server's password, where the front end generates one. */
+    readonly scratchPassword: string;
   };
   /** Failed drill, restore slower than the RTO, dead-lettered start, and with `maxDrillAgeDays` no good drill within it. */
   readonly alarms: readonly AlarmPlan[];
@@ -423,7 +438,13 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
     maxRestoreDurationMinutes: rto,
     metricNamespace: environment.metricNamespace,
     schedule: verification.schedule,
-    task: { cpu, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50 },
+    task: {
+      cpu,
+      memoryLimitMiB: options.memoryLimitMiB ?? 8192,
+      ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50,
+      containerName: VERIFY_CONTAINER_NAME,
+      logStreamPrefix: 'verify',
+    },
     checkFiles,
     verifyArgs,
     drill,
@@ -438,6 +459,9 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
         ? 'Restore drill task: read the dumps and the master secret of its scratch RDS instance, nothing else'
         : 'Restore drill task: read the dumps, nothing else',
       executionRole: 'Starts the restore drill task: its logs',
+      taskSecurityGroup: `Restore drill task: no inbound traffic; outbound to S3, ECR${environment.scratchPasswordSecret
+        ? ', CloudWatch Logs and Secrets Manager' : ' and CloudWatch Logs'}`,
+      scratchPassword: 'Password of the throwaway PostgreSQL inside the restore drill task',
       stateMachineComment: scratch
         ? `Restore drill of the latest pg_dump of ${databaseName} into a scratch RDS instance${scratch.restoreTarget === 'auto' ? ' when it does not fit the task' : ''}`
         : `Restore drill of the latest pg_dump of ${databaseName}`,

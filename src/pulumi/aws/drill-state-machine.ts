@@ -6,47 +6,18 @@ import * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
-import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements, drillResourceScopes } from './state-machine-permissions';
+import { AlarmPlan } from '../../core/aws/alarm-plan';
+import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../../core/aws/ecs-drill-wiring';
 import {
-  DrillIamActionGroup, DrillPlaceholder, DrillResourceKind, RestoreDrillStateMachine, StateMachineDefinition, renderDefinition,
+  DrillIamActionGroup, DrillResourceKind, RestoreDrillStateMachine, StateMachineDefinition, renderDefinition,
 } from '../../core/aws/state-machines';
 import { ScheduleSpec } from '../../core/policy/policy';
 import { renderEventBridgeSchedule } from '../../core/policy/schedule';
-
-/** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
-export interface DrillStateMachineProps {
-  /** The core drill: its ASL definition, its placeholders and the IAM actions of its role. */
-  readonly drill: RestoreDrillStateMachine;
-  /** Exactly one value for each placeholder of the drill. */
-  readonly substitutions: pulumi.Output<Record<string, string>>;
-  /** What each kind of resource the drill acts on is scoped to; a kind the drill needs without a scope is an error. */
-  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
-  /**
-   * ARN of the notification topic's KMS key, which the role then may use to publish.
-   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * Statements the role needs besides the drill's action groups (e.g. a snapshot's KMS key).
-   * @default - none
-   */
-  readonly additionalStatements?: readonly PolicyStatement[];
-  /** When the drill runs. */
-  readonly schedule: ScheduleSpec;
-  /** Days the execution logs are kept. */
-  readonly logRetentionDays: number;
-  /** The account, region and partition of the scheduler role's conditions. */
-  readonly environment: AwsEnvironment;
-  /** The component that owns the drill, named in error messages, e.g. `VerifyRestore`. */
-  readonly owner: string;
-  /** Description of the drill role. */
-  readonly roleDescription: string;
-  /** Description of the schedule. */
-  readonly scheduleDescription: pulumi.Input<string>;
-}
 
 /** The resources {@link createDrillStateMachine} created. */
 export interface DrillStateMachine {
@@ -62,13 +33,65 @@ export interface DrillStateMachine {
   readonly schedulerRole: iam.Role;
   /** The schedule that starts the drill. */
   readonly schedule: scheduler.Schedule;
+  /** The alarms. */
+  readonly alarms: cloudwatch.MetricAlarm[];
 }
 
 /** What {@link createDrillExecution} wires: a restore drill's state machine, without its schedule. */
-export interface DrillExecutionProps extends Pick<DrillStateMachineProps,
-  'substitutions' | 'scopes' | 'notificationTopicKeyArn' | 'additionalStatements' | 'logRetentionDays' | 'owner' | 'roleDescription'> {
+export interface DrillExecutionProps {
   /** The core drill's ASL definition (with placeholders; an object or its JSON) and the IAM actions of its role. */
   readonly drill: { readonly definition: StateMachineDefinition | string; readonly iamActions: readonly DrillIamActionGroup[] };
+  /** Exactly one value for each placeholder of the drill. */
+  readonly substitutions: pulumi.Output<Record<string, string>>;
+  /** What each kind of resource the drill acts on is scoped to; a kind the drill needs without a scope is an error. */
+  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  /**
+   * ARN of the notification topic's KMS key, which the role then may use to publish.
+   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * Statements the role needs besides the drill's action groups (e.g. a snapshot's KMS key).
+   * @default - none
+   */
+  readonly additionalStatements?: readonly PolicyStatement[];
+  /** Days the execution logs are kept. */
+  readonly logRetentionDays: number;
+  /** The component that owns the drill, named in error messages, e.g. `VerifyRestore`. */
+  readonly owner: string;
+  /** Description of the drill role. */
+  readonly roleDescription: string;
+}
+
+/** The ECS task a scheduled drill runs: what its common placeholders are filled with and its ECS actions are scoped to. */
+export interface EcsDrillTaskProps extends Omit<EcsDrillSubstitutionsProps, 'additional' | 'clusterArn'>, Omit<EcsDrillScopesProps, 'environment' | 'cluster'> {}
+
+/** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
+export interface DrillStateMachineProps extends Omit<DrillExecutionProps, 'drill' | 'substitutions' | 'scopes'> {
+  /** The core drill: its ASL definition, its placeholders and the IAM actions of its role. */
+  readonly drill: RestoreDrillStateMachine;
+  /** The ECS task the drill runs (in `cluster`). */
+  readonly task: EcsDrillTaskProps;
+  /** The cluster the task runs in. */
+  readonly cluster: EcsClusterReference;
+  /**
+   * Values of the placeholders only this drill has.
+   * @default - none
+   */
+  readonly substitutions?: Record<string, pulumi.Input<string>>;
+  /**
+   * What the kinds of resource only this drill acts on are scoped to.
+   * @default - none
+   */
+  readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  /** When the drill runs. */
+  readonly schedule: ScheduleSpec;
+  /** The account, region and partition the ARNs and the scheduler role's conditions are formatted in. */
+  readonly environment: AwsEnvironment;
+  /** Description of the schedule. */
+  readonly scheduleDescription: pulumi.Input<string>;
+  /** The drill's alarms: on the state machine, the schedule's dead letters and the drill's metrics, notifying the task's topic. */
+  readonly alarms: readonly AlarmPlan[];
 }
 
 /** The resources {@link createDrillExecution} created. */
@@ -117,7 +140,12 @@ export function createDrillExecution(name: string, parent: pulumi.Resource, prop
  */
 export function createDrillStateMachine(name: string, parent: pulumi.Resource, props: DrillStateMachineProps): DrillStateMachine {
   const child = { parent };
-  const { definition, drillRole, stateMachine } = createDrillExecution(name, parent, props);
+  const { task } = props;
+  const { definition, drillRole, stateMachine } = createDrillExecution(name, parent, {
+    ...props,
+    substitutions: ecsDrillSubstitutions({ ...task, clusterArn: props.cluster.arn, additional: props.substitutions }),
+    scopes: { ...ecsDrillScopes({ ...task, cluster: props.cluster, environment: props.environment }), ...props.scopes },
+  });
   const deadLetterQueue = createDeadLetterQueue(name, parent);
   const schedulerRole = createSchedulerRole(name, parent, props.environment, [
     { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn },
@@ -137,7 +165,11 @@ export function createDrillStateMachine(name: string, parent: pulumi.Resource, p
       retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
     },
   }, child);
-  return { definition, drillRole, stateMachine, deadLetterQueue, schedulerRole, schedule };
+  const alarms = createPlannedAlarms(name, props.alarms, task.notificationTopicArn, parent, {
+    'state-machine': stateMachine.arn,
+    'dead-letter-queue': deadLetterQueue.name,
+  });
+  return { definition, drillRole, stateMachine, deadLetterQueue, schedulerRole, schedule, alarms };
 }
 
 /** What {@link ecsDrillSubstitutions} fills the placeholders of a drill that runs one ECS task with. */
@@ -168,14 +200,8 @@ export function ecsDrillSubstitutions(props: EcsDrillSubstitutionsProps): pulumi
   return pulumi.all([
     props.notificationTopicArn, props.clusterArn, props.taskDefinitionArn, pulumi.output(props.subnetIds), props.securityGroupId,
     pulumi.output(props.additional ?? {}),
-  ]).apply(([topicArn, clusterArn, taskDefinitionArn, subnets, securityGroup, additional]): Record<string, string> => ({
-    [DrillPlaceholder.DATABASE_NAME]: props.databaseName,
-    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
-    [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
-    [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn,
-    [DrillPlaceholder.CONTAINER_NAME]: props.containerName,
-    [DrillPlaceholder.SUBNETS]: subnets.join(','),
-    [DrillPlaceholder.SECURITY_GROUPS]: securityGroup,
+  ]).apply(([notificationTopicArn, clusterArn, taskDefinitionArn, subnets, securityGroupId, additional]): Record<string, string> => ({
+    ...ecsDrillPlaceholderValues({ ...props, notificationTopicArn, clusterArn, taskDefinitionArn, subnets: subnets.join(','), securityGroupId }),
     ...additional,
   }));
 }
@@ -201,16 +227,13 @@ export interface EcsDrillScopesProps {
 /** The scopes of a drill that runs one ECS task, notifies a topic and publishes metrics: its own task, cluster, topic and namespace. */
 export function ecsDrillScopes(props: EcsDrillScopesProps): Partial<Record<DrillResourceKind, DrillResourceScope>> {
   const { partition, region, account } = props.environment;
-  return {
-    'ecs-task-definition': { Resource: props.taskDefinitionArn },
-    'ecs-task': { Resource: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${props.cluster.name}/*` },
-    'ecs-cluster-condition': { Resource: '*', Condition: { ArnEquals: { 'ecs:cluster': props.cluster.arn } } },
-    'ecs-task-roles': {
-      Resource: [props.taskRoleArn, props.executionRoleArn],
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    },
-    'sync-events-rule': { Resource: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule` },
-    'sns-topic': { Resource: props.notificationTopicArn },
-    'cloudwatch-namespace-condition': { Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } },
-  };
+  return drillResourceScopes(plannedEcsDrillScopes<pulumi.Input<string>>({
+    taskDefinitionArn: props.taskDefinitionArn,
+    clusterTasksArn: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${props.cluster.name}/*`,
+    clusterArn: props.cluster.arn,
+    taskRoleArns: [props.taskRoleArn, props.executionRoleArn],
+    syncEventsRuleArn: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/${SYNC_EVENTS_RULE_NAME}`,
+    notificationTopicArn: props.notificationTopicArn,
+    metricNamespace: props.metricNamespace,
+  }));
 }

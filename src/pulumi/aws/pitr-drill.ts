@@ -6,10 +6,10 @@ import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { createDrillStateMachine } from './drill-state-machine';
+import { DrillTaskArgs } from './drill-task-props';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { checkedLogRetentionDays } from './log-retention';
-import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
@@ -19,16 +19,9 @@ import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
 /** Props of {@link PitrDrill}: the options every front end shares, and the Pulumi handles. */
-export interface PitrDrillProps extends PitrDrillOptions {
-  /** Id of the VPC the task runs in (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
-  readonly vpcId: pulumi.Input<string>;
-  /** Subnets of the task: private ones with egress. */
+export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs {
+  /** Subnets of the task: private ones with egress (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * The ECS cluster.
-   * @default - a cluster with Container Insights is created
-   */
-  readonly cluster?: EcsClusterReference;
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: pulumi.Input<string>;
   /**
@@ -41,25 +34,10 @@ export interface PitrDrillProps extends PitrDrillOptions {
     readonly secretArn: pulumi.Input<string>;
     readonly readStatements: PolicyStatement[];
   };
-  /**
-   * The image: `pg-backup` with the PostgreSQL server binaries and pgBackRest of the cluster's major. Unlike CDK,
-   * Pulumi has no asset build here: build it from `runnerImageBuild` with a Docker resource of the program.
-   */
-  readonly image: pulumi.Input<string>;
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
-  /**
-   * ARN of the topic's KMS key, which the drill role then may use to publish.
-   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
   /** What the task role needs to read the archive (get, list, decrypt). */
   readonly restoreStatements: PolicyStatement[];
-  /**
-   * Log retention in days.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
   /**
    * The account, region and partition the ARNs are formatted in.
    * @default - read from the provider
@@ -153,24 +131,18 @@ export class PitrDrill extends pulumi.ComponentResource {
 
     const drillStateMachine = createDrillStateMachine(name, this, {
       drill: this.drill,
-      substitutions: ecsDrillSubstitutions({
+      task: {
         databaseName: this.databaseName,
-        notificationTopicArn: props.notificationTopicArn,
-        clusterArn: this.cluster.arn,
         taskDefinitionArn: this.taskDefinition.arn,
         containerName: PITR_DRILL_CONTAINER_NAME,
         subnetIds: props.subnetIds,
         securityGroupId: this.securityGroup.id,
-      }),
-      scopes: ecsDrillScopes({
-        environment,
-        taskDefinitionArn: this.taskDefinition.arn,
-        cluster: this.cluster,
         taskRoleArn: this.taskRole.arn,
         executionRoleArn: this.executionRole.arn,
         notificationTopicArn: this.notificationTopicArn,
         metricNamespace: this.metricNamespace,
-      }),
+      },
+      cluster: this.cluster,
       notificationTopicKeyArn: props.notificationTopicKeyArn,
       schedule: plan.schedule,
       logRetentionDays: logRetention,
@@ -178,18 +150,14 @@ export class PitrDrill extends pulumi.ComponentResource {
       owner: 'PitrDrill',
       roleDescription: plan.descriptions.drillRole,
       scheduleDescription: plan.descriptions.schedule,
+      alarms: plan.alarms,
     });
     this.definition = drillStateMachine.definition;
     this.drillRole = drillStateMachine.drillRole;
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedulerRole = drillStateMachine.schedulerRole;
     this.schedule = drillStateMachine.schedule;
-    const deadLetterQueue = drillStateMachine.deadLetterQueue;
-
-    this.alarms = createPlannedAlarms(name, plan.alarms, props.notificationTopicArn, this, {
-      'state-machine': this.stateMachine.arn,
-      'dead-letter-queue': deadLetterQueue.name,
-    });
+    this.alarms = drillStateMachine.alarms;
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       taskDefinitionArn: this.taskDefinition.arn,

@@ -4,6 +4,14 @@ import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { assumedByService } from './policy-document';
 
+/** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
+export interface ContainerLogConfiguration {
+  /** `awslogs`. */
+  readonly logDriver: string;
+  /** The log group, region and stream prefix. */
+  readonly options: Record<string, pulumi.Input<string>>;
+}
+
 /** The one container of a planned task: the runner, its command, secrets, plain environment and logs. */
 export interface PlannedContainer {
   /** The container's name, which a schedule's command override names. */
@@ -34,6 +42,24 @@ export interface PlannedContainer {
    * @default - ECS's 30 seconds
    */
   readonly stopTimeoutSeconds?: number;
+  /**
+   * The containers of the task this one starts after, and in which state (`HEALTHY`, `SUCCESS`).
+   * @default - none
+   */
+  readonly dependsOn?: readonly { readonly containerName: string; readonly condition: string }[];
+  /**
+   * The task volumes mounted into the container.
+   * @default - none
+   */
+  readonly mountPoints?: readonly { readonly containerPath: string; readonly sourceVolume: string; readonly readOnly: boolean }[];
+}
+
+/** The `awslogs` settings of a container: its log group, region and stream prefix. */
+export function containerLogConfiguration(logs: PlannedContainer['logs']): ContainerLogConfiguration {
+  return {
+    logDriver: 'awslogs',
+    options: { 'awslogs-group': logs.groupName, 'awslogs-region': logs.region, 'awslogs-stream-prefix': logs.streamPrefix },
+  };
 }
 
 /** A planned Fargate task: its family, size, roles and container. */
@@ -48,6 +74,16 @@ export interface PlannedTaskDefinitionArgs {
   readonly executionRoleArn: pulumi.Input<string>;
   /** The runner container. */
   readonly container: PlannedContainer;
+  /**
+   * Containers beside the runner (a scratch server, a checks writer), in the task's order: `before` it, `after` it.
+   * @default - none
+   */
+  readonly sidecars?: { readonly before?: readonly Record<string, unknown>[]; readonly after?: readonly Record<string, unknown>[] };
+  /**
+   * Names of the task's volumes.
+   * @default - none
+   */
+  readonly volumes?: readonly string[];
 }
 
 /** The role of a task (or of ECS starting it): assumable by ECS tasks only. */
@@ -70,20 +106,20 @@ export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefin
     ephemeralStorage: size.ephemeralStorageGiB === undefined ? undefined : { sizeInGib: size.ephemeralStorageGiB },
     taskRoleArn: args.taskRoleArn,
     executionRoleArn: args.executionRoleArn,
-    containerDefinitions: pulumi.jsonStringify([{
+    volumes: args.volumes?.map((volume) => ({ name: volume })),
+    containerDefinitions: pulumi.jsonStringify([...args.sidecars?.before ?? [], {
       name: container.name,
       image: container.image,
       essential: true,
       ...(container.entryPoint === undefined ? {} : { entryPoint: container.entryPoint }),
       command: container.command,
+      ...(container.dependsOn === undefined ? {} : { dependsOn: container.dependsOn }),
+      ...(container.mountPoints === undefined ? {} : { mountPoints: container.mountPoints }),
       ...(secrets ? { secrets: Object.entries(secrets).map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
       ...(environment.length > 0 ? { environment: environment.map(([variable, value]) => ({ name: variable, value })) } : {}),
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': container.logs.groupName, 'awslogs-region': container.logs.region, 'awslogs-stream-prefix': container.logs.streamPrefix },
-      },
+      logConfiguration: containerLogConfiguration(container.logs),
       ...(container.stopTimeoutSeconds === undefined ? {} : { stopTimeout: container.stopTimeoutSeconds }),
-    }]),
+    }, ...args.sidecars?.after ?? []]),
   }, { parent });
 }
 

@@ -1,10 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
+import { DrillTaskArgs } from './drill-task-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
+import { PgDumpSource } from './pg-dump-source';
 import { SnapshotRestoreDrillPlanOptions } from '../../core/aws/snapshot-restore-drill';
 
-/** Arguments of {@link SnapshotRestoreDrill}. */
-export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions {
+/** Arguments of {@link SnapshotRestoreDrill}: the options both front ends share, and the Pulumi handles. */
+export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions, DrillTaskArgs {
   /** The RDS instance or Aurora cluster whose newest snapshot is restored. */
   readonly database: ManagedPostgresDatabase;
   /**
@@ -27,34 +28,10 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
    * @default - none: a warning when the database's encryption is not known to be AWS-managed or none
    */
   readonly storageEncryptionKeyArn?: pulumi.Input<string>;
-  /** The VPC the scratch database and the checks task run in. */
-  readonly vpcId: pulumi.Input<string>;
   /** Subnets of the scratch database: no route to the internet is needed (isolated ones). */
   readonly scratchSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Subnets of the checks task (it pulls its image and writes logs): private ones with egress. */
   readonly taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** The runner image. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild`. */
-  readonly image: pulumi.Input<string>;
-  /**
-   * The ECS cluster the checks task runs in.
-   * @default - a new cluster with Container Insights
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
-   * ARN of the topic failed drills are sent to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
-  /**
-   * ARN of that topic's KMS key.
-   * @default - none
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * Days task and execution logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
   /**
    * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
    * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.

@@ -9,9 +9,8 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { createDrillStateMachine, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { createDrillStateMachine } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
-import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
@@ -154,35 +153,29 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     const rdsArn = (resource: pulumi.Input<string>) => formatArn(environment, 'rds', resource);
     const drillStateMachine = createDrillStateMachine(name, this, {
       drill,
-      substitutions: ecsDrillSubstitutions({
+      task: {
         databaseName: this.databaseName,
-        notificationTopicArn: this.notificationTopicArn,
-        clusterArn: this.cluster.arn,
         taskDefinitionArn: this.taskDefinition.arn,
         containerName: CHECKS_RUNNER_CONTAINER_NAME,
         subnetIds: props.taskSubnetIds,
         securityGroupId: this.taskSecurityGroup.id,
-        additional: {
-          [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
-          [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.name,
-          [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.id,
-          // Where the state machine writes the failures its checks task never saw.
-          ...(drillResults ? {
-            [DrillPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
-            [DrillPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
-          } : {}),
-        },
-      }),
+        taskRoleArn: taskRole.arn,
+        executionRoleArn: executionRole.arn,
+        notificationTopicArn: this.notificationTopicArn,
+        metricNamespace: this.metricNamespace,
+      },
+      cluster: this.cluster,
+      substitutions: {
+        [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
+        [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.name,
+        [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.id,
+        // Where the state machine writes the failures its checks task never saw.
+        ...(drillResults ? {
+          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
+          [DrillPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
+        } : {}),
+      },
       scopes: {
-        ...ecsDrillScopes({
-          environment,
-          taskDefinitionArn: this.taskDefinition.arn,
-          cluster: this.cluster,
-          taskRoleArn: taskRole.arn,
-          executionRoleArn: executionRole.arn,
-          notificationTopicArn: this.notificationTopicArn,
-          metricNamespace: this.metricNamespace,
-        }),
         ...Object.fromEntries(Object.entries(plan.rdsResources).map(([kind, arn]) => [kind, { Resource: rdsArn(`${arn.resource}:${arn.resourceName}`) }])),
         'rds-source': { Resource: database.arn(environment) },
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
@@ -200,16 +193,13 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       owner: 'SnapshotRestoreDrill',
       roleDescription: descriptions.role,
       scheduleDescription: descriptions.schedule,
+      alarms: plan.alarms,
     });
     this.definition = drillStateMachine.definition;
     this.drillRole = drillStateMachine.drillRole;
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
-
-    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
-      'state-machine': this.stateMachine.arn,
-      'dead-letter-queue': drillStateMachine.deadLetterQueue.name,
-    });
+    this.alarms = drillStateMachine.alarms;
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,

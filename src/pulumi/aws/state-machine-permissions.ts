@@ -1,8 +1,20 @@
+import * as pulumi from '@pulumi/pulumi';
 import { PolicyStatement } from './policy-document';
+import { DrillScope } from '../../core/aws/ecs-drill-wiring';
 import { DrillIamActionGroup, DrillResourceKind } from '../../core/aws/state-machines';
 
 /** The resources (and conditions) one kind of state-machine action is scoped to. */
 export type DrillResourceScope = Pick<PolicyStatement, 'Resource' | 'Condition'>;
+
+/** Core's scopes of drill resources as statement parts: one ARN stays a string, as IAM writes it. */
+export function drillResourceScopes(
+  scopes: Partial<Record<DrillResourceKind, DrillScope<pulumi.Input<string>>>>,
+): Partial<Record<DrillResourceKind, DrillResourceScope>> {
+  return Object.fromEntries(Object.entries(scopes).map(([kind, scope]) => [kind, {
+    Resource: scope!.resources.length === 1 ? scope!.resources[0] : scope!.resources,
+    ...(scope!.conditions ? { Condition: scope!.conditions } : {}),
+  }]));
+}
 
 /**
  * One statement per action group core names for a state machine, each scoped to what the component knows of that

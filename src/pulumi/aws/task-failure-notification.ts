@@ -1,5 +1,6 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
+import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureMessage } from '../../core/aws/ecs-task-failure';
 
 /** What {@link notifyWhenTasksFail} watches and says. */
 export interface TaskFailureNotificationProps {
@@ -27,28 +28,22 @@ export function notifyWhenTasksFail(name: string, parent: pulumi.Resource, props
   const rule = new cloudwatch.EventRule(`${name}-task-failed`, {
     description: props.description,
     eventPattern: pulumi.jsonStringify({
-      'source': ['aws.ecs'],
-      'detail-type': ['ECS Task State Change'],
-      'detail': {
-        lastStatus: ['STOPPED'],
-        taskDefinitionArn: props.taskDefinitionArns,
-        $or: [{ containers: { exitCode: [{ 'anything-but': 0 }] } }, { stopCode: ['TaskFailedToStart'] }],
-      },
+      'source': [ECS_TASK_STATE_CHANGE.source],
+      'detail-type': [ECS_TASK_STATE_CHANGE.detailType],
+      'detail': ecsTaskFailedDetail(props.taskDefinitionArns),
     }),
   }, { parent });
+  // EventBridge input transformer: each path the message reads becomes a named input (`$.detail.taskArn` → `<detail-taskArn>`).
+  const inputPaths: Record<string, string> = {};
+  const message = taskFailureMessage(props.subject, props.namesStarter ?? false, (path) => {
+    const input = path.replace(/^\$\./, '').replace(/\./g, '-');
+    inputPaths[input] = path;
+    return `<${input}>`;
+  });
   new cloudwatch.EventTarget(`${name}-task-failed-notification`, {
     rule: rule.name,
     arn: props.topicArn,
-    inputTransformer: {
-      inputPaths: {
-        'detail-taskArn': '$.detail.taskArn',
-        ...(props.namesStarter ? { 'detail-startedBy': '$.detail.startedBy' } : {}),
-        'detail-stopCode': '$.detail.stopCode',
-        'detail-stoppedReason': '$.detail.stoppedReason',
-      },
-      inputTemplate: `"${props.subject} failed: <detail-taskArn>${props.namesStarter ? ' (started by <detail-startedBy>)' : ''} stopped `
-        + '(<detail-stopCode>): <detail-stoppedReason>"',
-    },
+    inputTransformer: { inputPaths, inputTemplate: `"${message}"` },
   }, { parent });
   return rule;
 }

@@ -1,0 +1,76 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { DrillResourceScope } from './drill-permissions';
+import { IPgDumpSource } from './pg-dump-source';
+import { acknowledgeWildcards } from './reviewed-findings';
+import { scratchRdsDrillWiring } from '../core/aws/ecs-drill-wiring';
+import { DrillResourceKind } from '../core/aws/state-machines';
+import { VerifyRestoreScratchPlan } from '../core/aws/verify-restore';
+
+/** Where a dump restore drill's scratch RDS instance is placed, and what the drill and its task may do with it. */
+export interface ScratchRdsTarget {
+  /** Security group of the scratch instance: inbound only from the drill task, on PostgreSQL's port. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The DB subnet group scratch instances are created in. */
+  readonly subnetGroup: rds.SubnetGroup;
+  /** Values of the drill's scratch placeholders. */
+  readonly substitutions: Record<string, string>;
+  /** What the drill's RDS, S3 and Secrets Manager actions are scoped to. */
+  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+}
+
+/**
+ * Renders core's scratch RDS plan in `scope`: a DB subnet group (`ScratchSubnets`), a security group only the task
+ * reaches (`ScratchSecurityGroup`), and the task role's read of the master secrets RDS keeps for scratch instances.
+ */
+export function addScratchRdsTarget(scope: Construct, props: {
+  readonly scratch: VerifyRestoreScratchPlan;
+  readonly vpc: ec2.IVpc;
+  readonly subnets?: ec2.SubnetSelection;
+  readonly taskSecurityGroup: ec2.ISecurityGroup;
+  readonly taskRole: iam.IRole;
+  readonly source: IPgDumpSource;
+}): ScratchRdsTarget {
+  const { scratch, source } = props;
+  const stack = Stack.of(scope);
+  const securityGroup = new ec2.SecurityGroup(scope, 'ScratchSecurityGroup', {
+    vpc: props.vpc, description: scratch.descriptions.securityGroup, allowAllOutbound: false,
+  });
+  securityGroup.addIngressRule(props.taskSecurityGroup, ec2.Port.tcp(scratch.port), scratch.descriptions.ingress);
+  const subnetGroup = new rds.SubnetGroup(scope, 'ScratchSubnets', {
+    vpc: props.vpc,
+    vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    description: scratch.descriptions.subnetGroup,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const arn = (service: string, resource: string, resourceName: string) =>
+    stack.formatArn({ service, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const managedSecretsArn = arn('secretsmanager', 'secret', scratch.secretRead.secretNamePattern);
+  const scratchInstancesArn = arn('rds', 'db', `${scratch.identifierPrefix}-*`);
+  // RDS names the secret per instance; the tag it puts on it holds the read to the drill's own scratch instances.
+  props.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: [...scratch.secretRead.actions],
+    resources: [managedSecretsArn],
+    conditions: { StringLike: { [scratch.secretRead.instanceTagConditionKey]: scratchInstancesArn } },
+  }));
+  acknowledgeWildcards(props.taskRole, [{
+    resource: managedSecretsArn,
+    actions: scratch.secretRead.actions,
+    conditionKey: scratch.secretRead.instanceTagConditionKey,
+    reason: 'RDS names the master secret of each scratch instance it creates (rds!db-<uuid>); the tag RDS puts on it limits the read to the drill\'s scratch instances.',
+  }]);
+  const wiring = scratchRdsDrillWiring({
+    dumpBucket: source.bucket.bucketName,
+    dumpPrefix: source.prefix,
+    dumpObjectsArn: source.bucket.arnForObjects(`${source.prefix}/*`),
+    subnetGroupName: subnetGroup.subnetGroupName,
+    subnetGroupArn: arn('rds', 'subgrp', subnetGroup.subnetGroupName),
+    securityGroupId: securityGroup.securityGroupId,
+    scratchInstancesArn,
+    managedSecretsArn,
+  });
+  return { securityGroup, subnetGroup, substitutions: wiring.placeholders, scopes: wiring.scopes };
+}

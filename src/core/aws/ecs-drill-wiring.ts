@@ -1,0 +1,120 @@
+import { DrillResourceKind } from './state-machines/drill-iam-actions';
+import { DrillPlaceholder } from './state-machines/restore-drill-options';
+
+/** The rule Step Functions manages for the `.sync` runs of ECS tasks, whose events a drill that runs a task needs. */
+export const SYNC_EVENTS_RULE_NAME = 'StepFunctionsGetEventsForECSTaskRule';
+
+/** What one kind of resource of a drill's actions is scoped to: its ARNs (or `*`), and conditions narrowing the statement. */
+export interface DrillScope<T> {
+  /** ARNs, or `*` with a condition. */
+  readonly resources: T[];
+  /**
+   * Conditions by operator and key.
+   * @default - none
+   */
+  readonly conditions?: Record<string, Record<string, T | string>>;
+}
+
+/** What the front end knows of a drill that runs one ECS task, in its own values (strings, tokens, resolved outputs). */
+export interface EcsDrillTask<T> {
+  /** The database the drill restores. */
+  readonly databaseName: string;
+  /** ARN of the topic failed drills are sent to. */
+  readonly notificationTopicArn: T;
+  /** ARN of the cluster the task runs in. */
+  readonly clusterArn: T;
+  /** ARN of the drill's task definition. */
+  readonly taskDefinitionArn: T;
+  /** The container whose command the drill overrides. */
+  readonly containerName: string;
+  /** Subnet ids of the task, comma-separated. */
+  readonly subnets: T;
+  /** Id of the task's security group. */
+  readonly securityGroupId: T;
+}
+
+/** The values of the placeholders every drill that runs one ECS task has: its database, topic, cluster, task, container and network. */
+export function ecsDrillPlaceholderValues<T>(task: EcsDrillTask<T>): Record<string, T | string> {
+  return {
+    [DrillPlaceholder.DATABASE_NAME]: task.databaseName,
+    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: task.notificationTopicArn,
+    [DrillPlaceholder.CLUSTER_ARN]: task.clusterArn,
+    [DrillPlaceholder.TASK_DEFINITION_ARN]: task.taskDefinitionArn,
+    [DrillPlaceholder.CONTAINER_NAME]: task.containerName,
+    [DrillPlaceholder.SUBNETS]: task.subnets,
+    [DrillPlaceholder.SECURITY_GROUPS]: task.securityGroupId,
+  };
+}
+
+/** The ARNs a drill that runs one ECS task, notifies a topic and publishes metrics acts on, as the front end formats them. */
+export interface EcsDrillResources<T> {
+  /** ARN of the drill's task definition. */
+  readonly taskDefinitionArn: T;
+  /** The tasks of the drill's cluster (`arn:…:ecs:…:task/<cluster name>/*`). */
+  readonly clusterTasksArn: T;
+  /** ARN of the cluster. */
+  readonly clusterArn: T;
+  /** ARNs of the task role and of the role ECS starts the task with. */
+  readonly taskRoleArns: readonly T[];
+  /** ARN of the rule named {@link SYNC_EVENTS_RULE_NAME} in the drill's region. */
+  readonly syncEventsRuleArn: T;
+  /** ARN of the topic the drill notifies. */
+  readonly notificationTopicArn: T;
+  /** The namespace the drill publishes its metrics to. */
+  readonly metricNamespace: string;
+}
+
+/**
+ * What the ECS, SNS and CloudWatch actions of a drill are scoped to: its own task definition, its cluster's tasks, the
+ * roles of its task passed to ECS only, the `.sync` rule, its topic, its metric namespace.
+ */
+export function ecsDrillScopes<T>(resources: EcsDrillResources<T>): Partial<Record<DrillResourceKind, DrillScope<T>>> {
+  return {
+    'ecs-task-definition': { resources: [resources.taskDefinitionArn] },
+    'ecs-task': { resources: [resources.clusterTasksArn] },
+    'ecs-cluster-condition': { resources: ['*' as T], conditions: { ArnEquals: { 'ecs:cluster': resources.clusterArn } } },
+    'ecs-task-roles': { resources: [...resources.taskRoleArns], conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+    'sync-events-rule': { resources: [resources.syncEventsRuleArn] },
+    'sns-topic': { resources: [resources.notificationTopicArn] },
+    'cloudwatch-namespace-condition': { resources: ['*' as T], conditions: { StringEquals: { 'cloudwatch:namespace': resources.metricNamespace } } },
+  };
+}
+
+/** What a drill into a scratch RDS instance knows of where the dumps are and where the instance is placed. */
+export interface ScratchRdsDrillResources<T> {
+  /** Name of the dumps' bucket. */
+  readonly dumpBucket: T;
+  /** Key prefix of the dumps. */
+  readonly dumpPrefix: string;
+  /** The dumps' objects (`arn:…:s3:::bucket/<prefix>/*`). */
+  readonly dumpObjectsArn: T;
+  /** Name of the DB subnet group scratch instances are created in, and its ARN. */
+  readonly subnetGroupName: T;
+  readonly subnetGroupArn: T;
+  /** Id of the scratch instance's security group. */
+  readonly securityGroupId: T;
+  /** The drill's scratch instances (`arn:…:rds:…:db:<prefix>-*`) and the master secrets RDS keeps for them. */
+  readonly scratchInstancesArn: T;
+  readonly managedSecretsArn: T;
+}
+
+/** The placeholders and scopes a drill into a scratch RDS instance adds to those of its ECS task. */
+export function scratchRdsDrillWiring<T>(resources: ScratchRdsDrillResources<T>): {
+  placeholders: Record<string, T | string>;
+  scopes: Partial<Record<DrillResourceKind, DrillScope<T>>>;
+} {
+  return {
+    placeholders: {
+      [DrillPlaceholder.DUMP_BUCKET]: resources.dumpBucket,
+      [DrillPlaceholder.DUMP_PREFIX]: resources.dumpPrefix,
+      [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: resources.subnetGroupName,
+      [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: resources.securityGroupId,
+    },
+    scopes: {
+      'dump-objects': { resources: [resources.dumpObjectsArn] },
+      'rds-scratch-instances': { resources: [resources.scratchInstancesArn] },
+      'rds-subnet-group': { resources: [resources.subnetGroupArn] },
+      'rds-managed-secrets': { resources: [resources.managedSecretsArn] },
+    },
+  };
+}

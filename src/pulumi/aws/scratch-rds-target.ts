@@ -1,0 +1,74 @@
+import * as ec2 from '@pulumi/aws/ec2';
+import * as rds from '@pulumi/aws/rds';
+import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment, formatArn } from './aws-environment';
+import { PgDumpSource } from './pg-dump-source';
+import { PolicyStatement } from './policy-document';
+import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
+import { scratchRdsDrillWiring } from '../../core/aws/ecs-drill-wiring';
+import { DrillResourceKind } from '../../core/aws/state-machines';
+import { VerifyRestoreScratchPlan } from '../../core/aws/verify-restore';
+
+/** Where a dump restore drill's scratch RDS instance is placed, and what the drill and its task may do with it. */
+export interface ScratchRdsTarget {
+  /** Security group of the scratch instance: inbound only from the drill task, on PostgreSQL's port. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The DB subnet group scratch instances are created in. */
+  readonly subnetGroup: rds.SubnetGroup;
+  /** The task role's read of the master secrets RDS keeps for the drill's scratch instances. */
+  readonly taskStatements: PolicyStatement[];
+  /** Values of the drill's scratch placeholders. */
+  readonly substitutions: Record<string, pulumi.Input<string>>;
+  /** What the drill's RDS, S3 and Secrets Manager actions are scoped to. */
+  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+}
+
+/**
+ * Renders core's scratch RDS plan as children of `parent`: a DB subnet group (`<name>-scratch-subnets`) and a security
+ * group only the task reaches (`<name>-scratch-sg`), with what the task and the drill may do with scratch instances.
+ */
+export function createScratchRdsTarget(name: string, parent: pulumi.Resource, props: {
+  readonly scratch: VerifyRestoreScratchPlan;
+  readonly vpcId: pulumi.Input<string>;
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly taskSecurityGroupId: pulumi.Input<string>;
+  readonly source: PgDumpSource;
+  readonly environment: AwsEnvironment;
+}): ScratchRdsTarget {
+  const { scratch, source, environment } = props;
+  const child = { parent };
+  const securityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
+    vpcId: props.vpcId,
+    description: scratch.descriptions.securityGroup,
+    ingress: [{
+      protocol: 'tcp', fromPort: scratch.port, toPort: scratch.port, securityGroups: [props.taskSecurityGroupId], description: scratch.descriptions.ingress,
+    }],
+    egress: [],
+  }, child);
+  const subnetGroup = new rds.SubnetGroup(`${name}-scratch-subnets`, { subnetIds: props.subnetIds, description: scratch.descriptions.subnetGroup }, child);
+  const managedSecretsArn = formatArn(environment, 'secretsmanager', `secret:${scratch.secretRead.secretNamePattern}`);
+  const scratchInstancesArn = formatArn(environment, 'rds', `db:${scratch.identifierPrefix}-*`);
+  const wiring = scratchRdsDrillWiring<pulumi.Input<string>>({
+    dumpBucket: source.bucketName,
+    dumpPrefix: source.prefix,
+    dumpObjectsArn: pulumi.interpolate`${source.bucketArn}/${source.prefix}/*`,
+    subnetGroupName: subnetGroup.name,
+    subnetGroupArn: formatArn(environment, 'rds', pulumi.interpolate`subgrp:${subnetGroup.name}`),
+    securityGroupId: securityGroup.id,
+    scratchInstancesArn,
+    managedSecretsArn,
+  });
+  return {
+    securityGroup,
+    subnetGroup,
+    // RDS names the secret per instance; the tag it puts on it holds the read to the drill's own scratch instances.
+    taskStatements: [{
+      Effect: 'Allow',
+      Action: [...scratch.secretRead.actions],
+      Resource: managedSecretsArn,
+      Condition: { StringLike: { [scratch.secretRead.instanceTagConditionKey]: scratchInstancesArn } },
+    }],
+    substitutions: wiring.placeholders,
+    scopes: drillResourceScopes(wiring.scopes),
+  };
+}
