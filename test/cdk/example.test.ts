@@ -5,7 +5,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PostgresBackupExampleStack } from '../../examples/cdk/backup-stack';
+import { defineBackupExample } from '../../examples/cdk/backup-app';
 
 const exampleContext = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/cdk/cdk.json'), 'utf8')).context;
 
@@ -30,13 +30,32 @@ function synthesizeWithChecks(build: (app: App) => void): { findings: unknown[];
 describe('the CDK example', () => {
   test('passes the AwsSolutions checks without acknowledging anything itself', () => {
     const { findings, templates } = synthesizeWithChecks((app) => {
-      new PostgresBackupExampleStack(app, 'PostgresBackupExample', { env: { account: exampleContext.account, region: exampleContext.region } });
+      defineBackupExample(app, { account: exampleContext.account, region: exampleContext.region });
     });
     expect(findings).toEqual([]);
     const template = Template.fromJSON(templates.PostgresBackupExample);
     template.resourceCountIs('AWS::RDS::DBInstance', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { FlexibleTimeWindow: { Mode: 'OFF' } }, 2);
+    // The dump, the drill and the prune.
+    template.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { FlexibleTimeWindow: { Mode: 'OFF' } }, 3);
+  });
+
+  test('replicates the encrypted, pruned dumps into the offsite bucket of its own stack in another region', () => {
+    const { templates } = synthesizeWithChecks((app) => {
+      defineBackupExample(app, { account: exampleContext.account, region: exampleContext.region });
+    });
+    const offsite = Template.fromJSON(templates.PostgresBackupOffsite);
+    const [bucketName] = Object.values(offsite.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }))
+      .map((bucket: any) => bucket.Properties.BucketName);
+    expect(bucketName).toMatch(/-eu-central-1$/);
+    const backups = Template.fromJSON(templates.PostgresBackupExample);
+    backups.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: { Rules: [{ Destination: { Bucket: `arn:aws:s3:::${bucketName}` }, DeleteMarkerReplication: { Status: 'Disabled' } }] },
+    });
+    const dumpTask = Object.values(backups.findResources('AWS::ECS::TaskDefinition'))
+      .map((task: any) => JSON.stringify(task.Properties.ContainerDefinitions)).find((containers) => containers.includes('"dump"'));
+    expect(dumpTask).toContain('age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p');
+    expect(JSON.stringify(backups.findResources('AWS::ECS::TaskDefinition'))).toContain('"prune"');
   });
 
   test('the same checks fail a stack with an unacknowledged finding, so the test above can fail', () => {

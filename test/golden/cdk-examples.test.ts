@@ -1,8 +1,8 @@
 import { Aspects } from 'aws-cdk-lib';
-import { CdkExample, synthesizeCdkExample } from './cdk-examples';
+import { CdkExample, stackIdsOf, synthesizeCdkExample } from './cdk-examples';
 import { expectGolden, normalizeTemplate } from './golden-files';
 import { PostgresFleetStack } from '../../examples/blueprint/fleet-stack';
-import { PostgresBackupExampleStack } from '../../examples/cdk/backup-stack';
+import { defineBackupExample } from '../../examples/cdk/backup-app';
 import { ManagedAuroraExampleStack } from '../../examples/managed-aurora/backup-stack';
 import { ManagedRdsExampleStack } from '../../examples/managed-rds/backup-stack';
 import { SelfHostedPitrExampleStack } from '../../examples/self-hosted-pitr/pitr-stack';
@@ -11,7 +11,7 @@ import { RequirePostgresBackups } from '../../src/cdk';
 /** Every CDK example, with the stacks its app.ts creates. */
 const EXAMPLES: CdkExample[] = [
   { directory: 'blueprint', stacks: { PostgresFleetExample: PostgresFleetStack }, configure: (app) => Aspects.of(app).add(new RequirePostgresBackups()) },
-  { directory: 'cdk', stacks: { PostgresBackupExample: PostgresBackupExampleStack } },
+  { directory: 'cdk', stacks: { ids: ['PostgresBackupExample', 'PostgresBackupOffsite'], define: defineBackupExample } },
   { directory: 'managed-aurora', stacks: { ManagedAuroraExample: ManagedAuroraExampleStack } },
   { directory: 'managed-rds', stacks: { ManagedRdsExample: ManagedRdsExampleStack } },
   { directory: 'self-hosted-pitr', stacks: { SelfHostedPitrExample: SelfHostedPitrExampleStack } },
@@ -20,7 +20,7 @@ const EXAMPLES: CdkExample[] = [
 describe('the synthesized templates of the CDK examples', () => {
   test.each(EXAMPLES.map((example) => [example.directory, example] as const))('examples/%s synthesizes the template of its golden file', (directory, example) => {
     const templates = synthesizeCdkExample(example);
-    expect(Object.keys(templates).sort()).toEqual(Object.keys(example.stacks).sort());
+    expect(Object.keys(templates).sort()).toEqual(stackIdsOf(example).sort());
     for (const [stack, template] of Object.entries(templates)) expectGolden(`${directory}/${stack}.template.json`, template);
   });
 

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Environment, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { normalizeTemplate } from './golden-files';
 
 /** A CDK example: its directory under examples/, and the stacks its app.ts creates. */
 export interface CdkExample {
   readonly directory: string;
-  readonly stacks: Record<string, new (scope: Construct, id: string, props: StackProps) => Stack>;
+  /** Each stack by id, created with the fixed environment; or, for an app of stacks that refer to one another, their ids and how app.ts defines them. */
+  readonly stacks: Record<string, new (scope: Construct, id: string, props: StackProps) => Stack>
+  | { readonly ids: string[]; readonly define: (app: App, env: Environment) => void };
   /** Aspects or plugins the app adds, as app.ts does. */
   readonly configure?: (app: App) => void;
 }
@@ -20,8 +22,11 @@ export function synthesizeCdkExample(example: CdkExample): Record<string, Record
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-'));
   try {
     const app = new App({ context: { account: '123456789012', region: 'eu-west-1', ...context }, outdir });
-    for (const [id, StackClass] of Object.entries(example.stacks)) {
-      new StackClass(app, id, { env: { account: app.node.tryGetContext('account'), region: app.node.tryGetContext('region') } });
+    const env = { account: app.node.tryGetContext('account'), region: app.node.tryGetContext('region') };
+    if (isDefinedApp(example.stacks)) {
+      example.stacks.define(app, env);
+    } else {
+      for (const [id, StackClass] of Object.entries(example.stacks)) new StackClass(app, id, { env });
     }
     example.configure?.(app);
     const assembly = app.synth();
@@ -29,4 +34,13 @@ export function synthesizeCdkExample(example: CdkExample): Record<string, Record
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function isDefinedApp(stacks: CdkExample['stacks']): stacks is { ids: string[]; define: (app: App, env: Environment) => void } {
+  return typeof (stacks as { define?: unknown }).define === 'function';
+}
+
+/** The ids of the stacks an example creates. */
+export function stackIdsOf(example: CdkExample): string[] {
+  return isDefinedApp(example.stacks) ? [...example.stacks.ids] : Object.keys(example.stacks);
 }
