@@ -1,6 +1,6 @@
 import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
-import { CostEstimate, estimateMonthlyCost } from '../policy/cost-estimate';
+import { CostEstimate, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
 import { checkDatabaseNames } from '../policy/database-name';
 import { defaultRpoHours, resolveImmutability } from '../policy/defaults';
 import { BackupPolicy, BackupRetentionPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
@@ -357,11 +357,12 @@ export function renderBlueprintRunbook(options: BlueprintRunbookOptions): string
 }
 
 /**
- * The monthly storage-cost estimate of a blueprint's server (dumps, snapshots, AWS Backup, copies), or undefined when
- * its size is not known.
+ * The monthly storage-cost estimate of a blueprint's server (dumps, their offsite replicas, snapshots, AWS Backup,
+ * copies), or undefined when its size is not known.
  */
 export function estimateBlueprintServerCost(
   serverId: string, policy: BackupPolicy, inputs: BlueprintCostEstimateInputs | undefined, allocatedStorageGb?: number,
+  dumpReplication?: ReplicationCostInputs,
 ): CostEstimate | undefined {
   const size = inputs?.databaseSizeGb ?? allocatedStorageGb;
   if (size === undefined || !Number.isFinite(size)) return undefined;
@@ -371,6 +372,7 @@ export function estimateBlueprintServerCost(
     databaseSizeGb: size,
     dailyChangeGb: inputs?.dailyChangeGb ?? size * 0.05,
     compressionRatio: inputs?.compressionRatio,
+    ...(dumpReplication ? { dumpReplication } : {}),
     label: serverId,
   });
 }

@@ -4,6 +4,7 @@
  */
 import { AlarmPlan, MetricPlan } from './alarm-plan';
 import { IamActionGroup } from './iam-action-groups';
+import { ReplicationCostInputs } from '../policy/cost-estimate';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { ImmutabilityPolicy } from '../policy/policy';
@@ -233,6 +234,16 @@ export const REPLICA_BUCKET_RESOURCE = 'replica-bucket';
 function sourceKeepsDays(rules: readonly LifecycleRule[]): number | undefined {
   const days = rules.filter((rule) => rule.enabled !== false).flatMap((rule) => (rule.expirationDays !== undefined ? [rule.expirationDays] : []));
   return days.length === 0 ? undefined : Math.max(...days);
+}
+
+/**
+ * How the cost estimate sees a bucket's offsite copy: in the region of its replica key (the destination's), kept
+ * `destinationExpirationDays`, else as long as the source's longest expiry (what a destination created for it keeps).
+ */
+export function replicationCostInputs(options: BucketReplicationOptions, sourceLifecycleRules: readonly LifecycleRule[]): ReplicationCostInputs {
+  const region = /^arn:[^:]+:kms:([^:]+):/.exec(options.replicaKmsKeyArn)?.[1];
+  const keptDays = options.destinationExpirationDays ?? sourceKeepsDays(sourceLifecycleRules);
+  return { ...(region ? { region } : {}), ...(keptDays !== undefined ? { destinationExpirationDays: keptDays } : {}) };
 }
 
 /** Checks the replication options of a bucket, every problem at once, each named by its path in the props. */

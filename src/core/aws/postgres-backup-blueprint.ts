@@ -4,7 +4,9 @@ import {
   BlueprintCostEstimateInputs, blueprintTierPolicy, checkBlueprintFleetSettings, estimateBlueprintServerCost, pitrNotAppliedMessage,
   planBlueprintServer, renderBlueprintRunbook,
 } from './blueprint-server';
-import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
+import {
+  BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication, replicationCostInputs,
+} from './bucket-replication';
 import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
@@ -481,6 +483,8 @@ export function planPostgresBackupBlueprint(
   const fleetLifecycle = validator.issues.length === 0 ? fleetLifecycleRules(checked, prefix) : [];
   checkBucketReplication(validator, options.replication, replicatedFleetBucket(fleetLifecycle));
   validator.throwIfInvalid();
+  // Every server's dumps are replicated with the whole bucket and kept as long as the destination keeps them.
+  const replicaCost = options.replication && replicationCostInputs(options.replication, fleetLifecycle);
 
   const servers = checked.map((server): BlueprintServerPlan => {
     const dump = resolveLogicalDump(server.policy.logicalDump!);
@@ -516,7 +520,8 @@ export function planPostgresBackupBlueprint(
         },
         runbookFile: runbookFileName(server.id, databaseName),
       })),
-      costEstimate: estimateBlueprintServerCost(server.id, server.policy, entry.estimate, environment.servers[server.index]?.allocatedStorageGb),
+      costEstimate: estimateBlueprintServerCost(
+        server.id, server.policy, entry.estimate, environment.servers[server.index]?.allocatedStorageGb, replicaCost),
       ...(dump.retention ? { prune: planServerPrune(server, dump, dumpPrefix, metricNamespace) } : {}),
     };
   });

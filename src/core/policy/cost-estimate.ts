@@ -11,6 +11,7 @@ import {
   DEFAULT_MANAGED_BACKUP_RETENTION_DAYS,
   defaultBackupPlanSchedule,
   dumpRetentionDaysDefault,
+  resolveExpireBy,
   resolvePitr,
 } from './defaults';
 import { keptDumpsAtSteadyState } from './kept-dumps';
@@ -66,7 +67,15 @@ export interface CostEstimateInputs {
    * says — the source bucket's expiry, not the prune's kept count.
    * @default - no replication
    */
-  readonly dumpReplication?: DumpReplicationCostInputs;
+  readonly dumpReplication?: ReplicationCostInputs;
+  /**
+   * S3 replication of the WAL archive bucket to an offsite bucket (`SelfHostedPitrArchive`'s `replication`): every
+   * new WAL segment and base backup is copied once and kept as long as the destination's lifecycle says, since
+   * deletes (the archiver's expiry) are never replicated. When the archiver expires the backups (`expireBy:
+   * 'archiver'`), the source's lifecycle expires nothing, so `destinationExpirationDays` is required.
+   * @default - no replication
+   */
+  readonly walReplication?: ReplicationCostInputs;
   /**
    * Name used in the summary line, e.g. the database name.
    * @default 'backups'
@@ -74,8 +83,8 @@ export interface CostEstimateInputs {
   readonly label?: string;
 }
 
-/** The offsite copy of the dump bucket, as the estimate sees it. */
-export interface DumpReplicationCostInputs {
+/** The offsite copy of a bucket (dumps or the WAL archive), as the estimate sees it. */
+export interface ReplicationCostInputs {
   /**
    * Region of the destination bucket: another region than `policy.sourceRegion` moves every new dump across regions.
    * @default - another region
@@ -83,14 +92,16 @@ export interface DumpReplicationCostInputs {
   readonly region?: string;
   /**
    * Days the destination keeps a replica (`replication.destinationExpirationDays`).
-   * @default - the source bucket's expiry (`retentionDays`, or with `retention` its safety net)
+   * @default - the source bucket's expiry: for dumps `retentionDays`, or with `retention` its safety net; for the WAL
+   * archive the lifecycle's expiry of WAL and of base backups
    */
   readonly destinationExpirationDays?: number;
 }
 
 /** What one line of the estimate is about. */
 export type CostEstimateItemKind =
-  'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'cold-snapshots' | 'copies' | 'copy-transfer' | 'replicas' | 'replica-transfer';
+  | 'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'cold-snapshots' | 'copies' | 'copy-transfer'
+  | 'replicas' | 'replica-transfer' | 'wal-replicas' | 'wal-replica-transfer';
 
 /** One line of the estimate. */
 export interface CostEstimateItem {
@@ -140,6 +151,10 @@ export interface CostEstimate {
  * - Replicas (`dumpReplication`): every new dump is copied once and kept by the destination's lifecycle (deletes are
  *   not replicated), so `runs a day × (destination expiry + 1 noncurrent day)` replicas are kept in the class dumps are
  *   written in; a destination in another region also moves every new dump across regions.
+ * - WAL replicas (`walReplication`): every WAL segment and base backup written a day (`dailyChangeGb /
+ *   compressionRatio` of WAL, and each full with its differentials) is copied once and kept by the destination's
+ *   lifecycle: `destinationExpirationDays`, else the source's WAL and base-backup expiries, plus 1 noncurrent day; a
+ *   destination in another region also moves all of it across regions.
  * - WAL: `dailyChangeGb / compressionRatio` a day, kept `pitr.walRetentionDays` (default: the minimum that
  *   replays the oldest base backup) plus the noncurrent days.
  * - Base backups: a full is the compressed database; the differentials between two fulls, evenly spaced,
@@ -214,6 +229,16 @@ class SteadyStateModel {
     if (pitr) {
       this.fullsPerDay = runsPerDay(pitr.fullBackupSchedule ?? DEFAULT_FULL_BACKUP_SCHEDULE, 'pitr.fullBackupSchedule', validator);
       this.diffsPerDay = runsPerDay(pitr.diffBackupSchedule ?? DEFAULT_DIFF_BACKUP_SCHEDULE, 'pitr.diffBackupSchedule', validator);
+      const walReplication = inputs.walReplication;
+      validator.integer('walReplication.destinationExpirationDays', walReplication?.destinationExpirationDays, 1, MAX_LIFECYCLE_DAYS, 'days');
+      if (walReplication && walReplication.destinationExpirationDays === undefined && resolveExpireBy(pitr) === 'archiver') {
+        validator.report({
+          path: 'walReplication.destinationExpirationDays',
+          value: undefined,
+          allowed: 'the days the offsite bucket keeps a replica',
+          reason: 'the archiver expires the backups at the source and deletes are not replicated, so without it replicas are kept forever',
+        }, []);
+      }
     }
   }
 
@@ -248,6 +273,20 @@ class SteadyStateModel {
       storedInClass('wal-archive', wal.description, wal.gbMonth, this.initialClass);
       const base = this.baseBackupGbMonth();
       storedInClass('base-backups', base.description, base.gbMonth, this.initialClass);
+      const walReplicas = this.walReplicas();
+      if (walReplicas) {
+        storedInClass('wal-replicas', walReplicas.description, walReplicas.gbMonth, this.initialClass);
+        if (walReplicas.transferGb > 0) {
+          items.push({
+            item: 'wal-replica-transfer',
+            description: `${formatNumber(walReplicas.transferGb)} GB of new WAL and base backups a month replicated to ${walReplicas.region}`,
+            quantity: walReplicas.transferGb,
+            unit: 'GB',
+            unitPriceUsd: prices.interRegionTransferGb,
+            monthlyUsd: walReplicas.transferGb * prices.interRegionTransferGb,
+          });
+        }
+      }
     }
     const snapshots = this.snapshotGbMonth();
     if (snapshots) {
@@ -365,15 +404,21 @@ class SteadyStateModel {
     return { gbMonth: perDay * walDays, description: `${formatNumber(perDay)} GB of WAL a day kept ${walDays} days` };
   }
 
+  /** One full base backup with its differentials, GB: the unit written, kept and expired together. */
+  private baseBackupGroup(): { group: number; diffsPerFull: number; diffs: number } {
+    const fullsPerDay = this.fullsPerDay ?? 0;
+    const diffsPerFull = fullsPerDay === 0 ? 0 : Math.round((this.diffsPerDay ?? 0) / fullsPerDay);
+    const spacingDays = 1 / (fullsPerDay * (diffsPerFull + 1));
+    let diffs = 0;
+    for (let i = 1; i <= diffsPerFull; i++) diffs += Math.min(i * spacingDays * this.change, this.size) / this.ratio;
+    return { group: this.dumpGb + diffs, diffsPerFull, diffs };
+  }
+
   private baseBackupGbMonth(): { gbMonth: number; description: string } {
     const pitr = this.policy.pitr!;
     const fullsPerDay = this.fullsPerDay ?? 0;
     if (fullsPerDay === 0) return { gbMonth: 0, description: 'no full base backups' };
-    const diffsPerFull = Math.round((this.diffsPerDay ?? 0) / fullsPerDay);
-    const spacingDays = 1 / (fullsPerDay * (diffsPerFull + 1));
-    let diffs = 0;
-    for (let i = 1; i <= diffsPerFull; i++) diffs += Math.min(i * spacingDays * this.change, this.size) / this.ratio;
-    const group = this.dumpGb + diffs;
+    const { group, diffsPerFull, diffs } = this.baseBackupGroup();
     const resolved = resolvePitr(pitr);
     const groupsKept = resolved.expireBy === 'lifecycle'
       ? (baseBackupExpirationDays(pitr, this.validator) ?? 0) * fullsPerDay
@@ -382,6 +427,27 @@ class SteadyStateModel {
     return {
       gbMonth: group * groupsKept + expiredPerDay * this.noncurrentDays,
       description: `${formatNumber(groupsKept)} fulls of ${formatNumber(this.dumpGb)} GB with ${diffsPerFull} differentials each (${formatNumber(diffs)} GB)`,
+    };
+  }
+
+  /** The offsite replicas of the WAL archive: every WAL segment and base backup written, kept by the destination's lifecycle. */
+  private walReplicas(): { gbMonth: number; transferGb: number; region: string; description: string } | undefined {
+    const pitr = this.policy.pitr;
+    const replication = this.inputs.walReplication;
+    if (!pitr || !replication) return undefined;
+    const walPerDay = this.change / this.ratio;
+    const basePerDay = (this.fullsPerDay ?? 0) === 0 ? 0 : this.baseBackupGroup().group * this.fullsPerDay!;
+    const walDays = replication.destinationExpirationDays ?? resolvePitr(pitr).walRetentionDays;
+    const baseDays = replication.destinationExpirationDays ?? baseBackupExpirationDays(pitr, this.validator) ?? walDays;
+    const extra = REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS;
+    const crossRegion = replication.region === undefined || replication.region !== this.policy.sourceRegion;
+    const region = replication.region ?? 'another region';
+    return {
+      gbMonth: walPerDay * (walDays + extra) + basePerDay * (baseDays + extra),
+      transferGb: crossRegion ? (walPerDay + basePerDay) * DAYS_PER_MONTH : 0,
+      region,
+      description: `${formatNumber(walPerDay)} GB of WAL a day kept ${walDays} days and ${formatNumber(basePerDay)} GB of base backups a day `
+        + `kept ${baseDays} days in ${region}, plus ${extra} noncurrent day (deletes are not replicated)`,
     };
   }
 

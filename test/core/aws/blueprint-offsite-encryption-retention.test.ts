@@ -2,6 +2,8 @@ import {
   PostgresBackupBlueprintOptions, blueprintDatabaseRunbook, blueprintDumpProtection, blueprintPruneCommand, planPostgresBackupBlueprint,
 } from '../../../src/core/aws/postgres-backup-blueprint';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
+import { DAYS_PER_MONTH, runsPerDay } from '../../../src/core/policy/cost-estimate';
+import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../../../src/core/policy/lifecycle';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
 
 const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -144,6 +146,46 @@ describe('PostgresBackupBlueprint replication', () => {
     expect(plan.alarms.map((alarm) => alarm.metric).filter((metric) => 'namespace' in metric && metric.namespace === 'AWS/S3')
       .map((metric) => 'metricName' in metric && metric.metricName)).toEqual(['OperationsFailedReplication', 'ReplicationLatency']);
     expect(blueprintDumpProtection(plan, plan.servers[1], 'billing')).toMatchObject({ replicatedTo: REPLICATION.destinationBucketArn });
+  });
+
+  describe('cost estimate', () => {
+    const SIZE_GB = 100;
+    const RATIO = 4;
+    const sized = (replication?: typeof REPLICATION & { destinationExpirationDays?: number }) => fleet({
+      ...(replication ? { replication } : {}),
+      retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+      databases: [
+        { id: 'orders', databaseNames: ['orders'], postgresMajorVersion: 16, estimate: { databaseSizeGb: SIZE_GB, compressionRatio: RATIO } },
+        { id: 'billing', databaseNames: ['billing'], postgresMajorVersion: 16 },
+      ],
+    });
+    const itemOf = (plan: ReturnType<typeof fleet>, item: string) => plan.servers[0].costEstimate!.items.find((line) => line.item === item);
+
+    test('prices the replicas of a server\'s dumps for as long as a destination created for the fleet keeps them, and their transfer', () => {
+      const plan = sized(REPLICATION);
+      // The replicas stay as long as the bucket's longest expiry (the retention's safety net), since deletes are not replicated.
+      const keptDays = Math.max(...plan.lifecycleRules.flatMap((rule) => (rule.expirationDays === undefined ? [] : [rule.expirationDays])));
+      const dumpsPerDay = runsPerDay(plan.servers[0].dump.schedule!, 'schedule')!;
+      const replicas = itemOf(plan, 'replicas')!;
+      expect(replicas.quantity).toBeCloseTo((SIZE_GB / RATIO) * dumpsPerDay * (keptDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS), 10);
+      expect(replicas.description).toContain('in eu-central-1');
+      expect(itemOf(plan, 'replica-transfer')!.quantity).toBeCloseTo((SIZE_GB / RATIO) * dumpsPerDay * DAYS_PER_MONTH, 10);
+      const withoutReplicas = sized().servers[0].costEstimate!;
+      expect(plan.servers[0].costEstimate!.totalMonthlyUsd).toBeCloseTo(
+        withoutReplicas.totalMonthlyUsd + replicas.monthlyUsd + itemOf(plan, 'replica-transfer')!.monthlyUsd, 10);
+    });
+
+    test('keeps the replicas as long as the destination says when it expires them', () => {
+      const destinationExpirationDays = 1000;
+      const plan = sized({ ...REPLICATION, destinationExpirationDays });
+      const dumpsPerDay = runsPerDay(plan.servers[0].dump.schedule!, 'schedule')!;
+      expect(itemOf(plan, 'replicas')!.quantity)
+        .toBeCloseTo((SIZE_GB / RATIO) * dumpsPerDay * (destinationExpirationDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS), 10);
+    });
+
+    test('prices no replicas without replication', () => {
+      expect(sized().servers[0].costEstimate!.items.map((line) => line.item)).not.toContain('replicas');
+    });
   });
 
   test('a destination that expires replicas before the longest-kept server is refused, naming the prop and the range', () => {

@@ -1,4 +1,7 @@
-import { CostEstimateInputs, DEFAULT_COMPRESSION_RATIO, estimateMonthlyCost, runsPerDay } from '../../../src/core/policy/cost-estimate';
+import { CostEstimateInputs, DAYS_PER_MONTH, DEFAULT_COMPRESSION_RATIO, estimateMonthlyCost, runsPerDay } from '../../../src/core/policy/cost-estimate';
+import { resolvePitr } from '../../../src/core/policy/defaults';
+import { baseBackupExpirationDays, REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../../../src/core/policy/lifecycle';
+import { PitrPolicy } from '../../../src/core/policy/policy';
 import { StorageClass } from '../../../src/core/policy/storage-class';
 import { DEFAULT_STORAGE_PRICES, resolveStoragePrices } from '../../../src/core/policy/storage-prices';
 import { Validator } from '../../../src/core/policy/validation';
@@ -88,6 +91,43 @@ describe('estimateMonthlyCost', () => {
   test('moves nothing across regions when the destination is in the source region', () => {
     const estimate = estimateMonthlyCost({ ...base, policy: { logicalDump: {}, sourceRegion: 'eu-west-1' }, dumpReplication: { region: 'eu-west-1' } });
     expect(estimate.items.map((i) => i.item)).toEqual(['logical-dumps', 'replicas']);
+  });
+
+  describe('offsite replicas of the WAL archive', () => {
+    const walPerDay = base.dailyChangeGb / base.compressionRatio!;
+    // A weekly full of the compressed database and six daily differentials, the i-th holding i days of change: all of
+    // it is written once a week and replicated once.
+    const differentials = [1, 2, 3, 4, 5, 6].reduce((sum, days) => sum + Math.min(days * base.dailyChangeGb, base.databaseSizeGb), 0);
+    const basePerDay = (base.databaseSizeGb + differentials) / base.compressionRatio! / 7;
+    const lifecyclePitr: PitrPolicy = { archiver: 'wal-g' };
+    const replicasOf = (inputs: Partial<CostEstimateInputs>) => {
+      const estimate = estimateMonthlyCost({ ...base, policy: { pitr: lifecyclePitr, sourceRegion: 'us-east-1' }, ...inputs });
+      return { estimate, replicas: estimate.items.find((i) => i.item === 'wal-replicas'), transfer: estimate.items.find((i) => i.item === 'wal-replica-transfer') };
+    };
+
+    test('keeps every WAL segment and base backup written as long as the source\'s lifecycle, plus a noncurrent day', () => {
+      const { replicas } = replicasOf({ walReplication: { region: 'eu-central-1' } });
+      const walDays = resolvePitr(lifecyclePitr).walRetentionDays;
+      const baseDays = baseBackupExpirationDays(lifecyclePitr)!;
+      const extra = REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS;
+      expect(replicas).toMatchObject({ storageClass: StorageClass.STANDARD, unitPriceUsd: DEFAULT_STORAGE_PRICES.storageGbMonth.STANDARD });
+      expect(replicas!.quantity).toBeCloseTo(walPerDay * (walDays + extra) + basePerDay * (baseDays + extra), 10);
+    });
+
+    test('keeps them as long as the destination says when it says so, since the archiver\'s deletes are not replicated', () => {
+      const destinationExpirationDays = 400;
+      const { replicas } = replicasOf({ policy: { pitr: {} }, walReplication: { destinationExpirationDays } });
+      expect(replicas!.quantity).toBeCloseTo((walPerDay + basePerDay) * (destinationExpirationDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS), 10);
+    });
+
+    test('moves everything written to another region across regions, and nothing within the source region', () => {
+      const { estimate, transfer, replicas } = replicasOf({ walReplication: { region: 'eu-central-1' } });
+      expect(transfer!.quantity).toBeCloseTo((walPerDay + basePerDay) * DAYS_PER_MONTH, 10);
+      expect(transfer!.monthlyUsd).toBeCloseTo(transfer!.quantity * DEFAULT_STORAGE_PRICES.interRegionTransferGb, 10);
+      const withoutReplication = estimateMonthlyCost({ ...base, policy: { pitr: lifecyclePitr, sourceRegion: 'us-east-1' } });
+      expect(estimate.totalMonthlyUsd).toBeCloseTo(withoutReplication.totalMonthlyUsd + replicas!.monthlyUsd + transfer!.monthlyUsd, 10);
+      expect(replicasOf({ walReplication: { region: 'us-east-1' } }).transfer).toBeUndefined();
+    });
   });
 
   test('sizes the WAL archive and the base backups of the default PITR policy', () => {
@@ -195,6 +235,10 @@ describe('estimateMonthlyCost', () => {
       'dumpLifecycle[0].expirationDays is 30; allowed: at least 180 days'],
     ['a replica expiry of zero days', { dumpReplication: { destinationExpirationDays: 0 } }, {},
       'dumpReplication.destinationExpirationDays is 0; allowed: an integer from 1 to 36500 days'],
+    ['a WAL replica expiry of zero days', { policy: { pitr: { archiver: 'wal-g' } }, walReplication: { destinationExpirationDays: 0 } }, {},
+      'walReplication.destinationExpirationDays is 0; allowed: an integer from 1 to 36500 days'],
+    ['WAL replicas of an archive the archiver expires, without the destination\'s expiry', { policy: { pitr: {} }, walReplication: {} }, {},
+      'walReplication.destinationExpirationDays is undefined; allowed: the days the offsite bucket keeps a replica'],
   ])('rejects %s', (_name, overrides, prices, message) => {
     expect(() => estimateMonthlyCost({ ...base, policy: { logicalDump: {} }, ...overrides }, prices)).toThrow(message);
   });
