@@ -171,11 +171,23 @@ export class VerifyRestore extends RestoreDrillMetrics {
         notificationTopic: this.notificationTopic,
         metricNamespace: this.metricNamespace,
       },
-      substitutions: { [DrillPlaceholder.DUMP_LOCATION]: dumpLocation, [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL, ...scratch?.substitutions },
-      scopes: scratch?.scopes,
-      // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
-      additionalStatements: scratch && source.bucket.encryptionKey
-        ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [source.bucket.encryptionKey.keyArn] })] : [],
+      substitutions: {
+        [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
+        [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+        // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
+        [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucket.bucketName,
+        [DrillPlaceholder.DRILL_RESULTS_PREFIX]: source.prefix,
+        ...scratch?.substitutions,
+      },
+      scopes: {
+        'drill-result-objects': { resources: [source.bucket.arnForObjects(`${source.prefix}/${this.databaseName}/drills/*`)] },
+        ...scratch?.scopes,
+      },
+      // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
+      // bucket's key when it has one.
+      additionalStatements: source.bucket.encryptionKey ? [new iam.PolicyStatement({
+        actions: [...(scratch ? ['kms:Decrypt'] : []), 'kms:GenerateDataKey'], resources: [source.bucket.encryptionKey.keyArn],
+      })] : [],
       schedule: plan.schedule,
       logRetention,
       drillName: 'the dump restore drill',

@@ -20,6 +20,8 @@ const SAMPLE_VALUES: Record<string, string> = {
   SecurityGroups: 'sg-111',
   DumpLocation: 's3://backups-bucket/pg-dumps',
   TargetUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  DrillResultsBucket: 'backups-bucket',
+  DrillResultsPrefix: 'pg-dumps',
 };
 
 interface LocalRun {
@@ -52,7 +54,11 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
     const machine = new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } });
     const execution = machine.run({}, {
       overrides: { taskResourceLocalHandlers: local },
-      context: { Execution: { Name: 'weekly-drill', Id: 'arn:aws:states:eu-west-1:123456789012:execution:drill:weekly-drill' } },
+      // The local engine does not track when a state is entered; Step Functions always does.
+      context: {
+        Execution: { Name: 'weekly-drill', Id: 'arn:aws:states:eu-west-1:123456789012:execution:drill:weekly-drill' },
+        State: { EnteredTime: '2026-11-24T07:00:00.000Z' },
+      },
     });
     try {
       await execution.result;
@@ -70,6 +76,7 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
     'Publish success metric': () => ({}),
     'Publish restore duration': () => ({}),
     'Publish failure metric': () => ({}),
+    'Store failed drill record': () => ({ ETag: '"1"' }),
     'Notify failure': () => ({ MessageId: 'm-1' }),
   };
 
@@ -172,7 +179,12 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
     ])('when $name, the task is stopped, the failure is published and notified, and the execution fails', async ({ error }) => {
       const run = await runLocally({ ...succeeding, 'Run verify task': failWith(error) });
       expect(run.error).toBe(error);
-      expect(run.order).toEqual(['Run verify task', 'Find running verify task', 'Stop verify task', 'Publish failure metric', 'Notify failure']);
+      expect(run.order).toEqual([
+        'Run verify task', 'Find running verify task', 'Stop verify task', 'Publish failure metric', 'Store failed drill record', 'Notify failure',
+      ]);
+      const stored = run.calls.find((c) => c.state === 'Store failed drill record')!.input;
+      expect(stored).toMatchObject({ Bucket: 'backups-bucket', Key: expect.stringMatching(/^pg-dumps\/orders\/drills\/\d{8}T\d{6}\.\d{3}Z\.json$/) });
+      expect(JSON.parse(stored.Body)).toMatchObject({ kind: 'dump', database: 'orders', succeeded: false, reason: `${error}: ${error} from the mocked task` });
       const notify = run.calls[run.calls.length - 1].input;
       expect(notify).toMatchObject({ TopicArn: SAMPLE_VALUES.NotificationTopicArn, Subject: 'orders: dump restore drill failed' });
       expect(notify.Message).toContain(error);
@@ -181,6 +193,14 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
 
   describe('execution role', () => {
     const roleStatements = () => statementsOfRole(template, logicalIdOf(template, 'AWS::IAM::Role', 'VerifyDrillRole'));
+
+    test('may put a failed drill\'s result only in the drills folder of its database beside the dumps', () => {
+      const puts = roleStatements().filter((s) => actionsOf(s).includes('s3:PutObject'));
+      expect(puts.map((s) => ({ actions: actionsOf(s), resource: JSON.stringify(s.Resource) }))).toEqual([
+        { actions: ['s3:PutObject'], resource: expect.stringContaining('/pg-dumps/orders/drills/*') },
+      ]);
+      expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: expect.stringMatching(/^DumpBackupsBucket/) }, DrillResultsPrefix: 'pg-dumps' });
+    });
 
     test('runs only the drill task definition and passes only its two roles, to ECS', () => {
       const run = roleStatements().find((s) => actionsOf(s).includes('ecs:RunTask'));

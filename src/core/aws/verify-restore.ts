@@ -355,6 +355,8 @@ function scratchDrill(
     maxAllocatedStorageGiB: scratch.maxAllocatedStorageGiB,
     pollIntervalSeconds: scratch.pollIntervalSeconds,
     taskEphemeralStorageGiB: options.ephemeralStorageGiB ?? 50,
+    // The verify task records the drills it runs beside the dumps; the state machine records the failures it never saw.
+    writeFailedDrillResult: true,
   };
   return scratchRdsDumpRestoreDrill(drillOptions);
 }
@@ -432,7 +434,9 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
   };
   const drill = scratch
     ? scratchDrill(options, scratch.restoreTarget, environment.metricNamespace, verifyArgs)
-    : dumpRestoreDrill({ maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs });
+    : dumpRestoreDrill({
+      maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs, writeFailedDrillResult: true,
+    });
   return {
     databaseName,
     maxRestoreDurationMinutes: rto,

@@ -223,11 +223,21 @@ export class VerifyRestore extends pulumi.ComponentResource {
         [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
         // A drill into a scratch RDS instance names its own target, unless it may restore in the task (auto).
         ...(plan.drill.placeholders.includes(DrillPlaceholder.TARGET_URL) ? { [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL } : {}),
+        // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
+        [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucketName,
+        [DrillPlaceholder.DRILL_RESULTS_PREFIX]: source.prefix,
         ...scratch?.substitutions,
       },
-      scopes: scratch?.scopes,
-      // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
-      additionalStatements: scratch ? source.readStatements().filter((statement) => [statement.Action].flat().includes('kms:Decrypt')) : [],
+      scopes: {
+        'drill-result-objects': { Resource: pulumi.interpolate`${source.bucketArn}/${source.prefix}/${this.databaseName}/drills/*` },
+        ...scratch?.scopes,
+      },
+      // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
+      // bucket's key when it has one.
+      additionalStatements: [
+        ...(scratch ? source.readStatements().filter((statement) => [statement.Action].flat().includes('kms:Decrypt')) : []),
+        ...source.drillResultStatements().filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:'))),
+      ],
       notificationTopicKeyArn: notifications.topicKeyArn,
       schedule: plan.schedule,
       logRetentionDays,

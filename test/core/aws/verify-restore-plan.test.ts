@@ -80,6 +80,7 @@ describe('planVerifyRestore with a scratch RDS instance', () => {
     'Publish success metric': () => ({}),
     'Publish restore duration': () => ({}),
     'Publish failure metric': () => ({}),
+    'Store failed drill record': () => ({ ETag: '"1"' }),
     'Notify failure': () => ({ MessageId: 'm-1' }),
   };
   const plan = planVerifyRestore({ restoreTarget: 'scratch-rds', cpu: 4096, memoryLimitMiB: 16384, scratchInstance: { maxAllocatedStorageGiB: 2000 } }, source);
@@ -113,6 +114,9 @@ describe('planVerifyRestore with a scratch RDS instance', () => {
   ])('%s deletes the scratch instance and fails the drill', async (_, overrides, error, cleanup) => {
     const run = await runDrill(plan.drill.definition, { ...handlers, ...overrides });
     expectFailurePath(run, { error, cleanup });
+    const stored = run.calls.find((c) => c.state === 'Store failed drill record')!.input;
+    expect(stored).toMatchObject({ Bucket: 'orders-backups', Key: expect.stringMatching(/^dumps\/orders\/drills\/\d{8}T\d{6}\.\d{3}Z\.json$/) });
+    expect(JSON.parse(stored.Body)).toMatchObject({ kind: 'dump', database: 'orders', succeeded: false, reason: expect.stringMatching(new RegExp(`^${error}: `)) });
   });
 
   test('auto restores in the task when the backup fits the task\'s disk, so the task keeps its scratch server', async () => {

@@ -75,6 +75,17 @@ describe('VerifyRestore', () => {
     for (const action of drill.drill.iamActions.flatMap((group) => group.actions)) expect(granted).toContain(action);
   });
 
+  test('the drill role may put a failed drill\'s result only in the drills folder of its database beside the dumps', async () => {
+    const { dump } = await deploy();
+    const statements = engine.roleStatements('orders-drill-drill-role');
+    const bucketArn = await valueOf(dump.bucketArn);
+    const puts = statements.filter((statement) => [statement.Action].flat().includes('s3:PutObject'));
+    expect(puts).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${bucketArn}/pg-dumps/orders/drills/*` }]);
+    const definition = JSON.parse(engine.named('aws:sfn/stateMachine:StateMachine', 'orders-drill-drill').inputs.definition);
+    expect(definition.States['Store failed drill record'].Parameters.Bucket).toBe(await valueOf(dump.bucketName));
+    expect(definition.States['Build failed drill record'].Parameters['key.$']).toContain("'pg-dumps/orders/drills/{}.json'");
+  });
+
   test('the drill task may read the dumps and write only its result beside them: no other write, no delete', async () => {
     await deploy();
     const statements = engine.roleStatements('orders-drill-task-role');
