@@ -13,8 +13,9 @@ import { BackupTier } from '../../src/core';
  * BRONZE tier; `billing` gets SILVER (a copy of every recovery point in a second region); `analytics` keeps more daily
  * dumps and checks its restored data. Every dump is encrypted with age to the team's public key (only the restore
  * drills read the identity, from a secret the team fills in), pruned by grandfather-father-son retention that never
- * keeps fewer than three, and replicated to a bucket in a second region. Each database gets a runbook in `cdk.out` and
- * a restore command as an output.
+ * keeps fewer than three, and replicated to a bucket in a second region. AWS Backup restore-tests a random recovery
+ * point of every server each week, into the isolated subnets behind a security group nothing may enter. Each database
+ * gets a runbook in `cdk.out` and a restore command as an output.
  */
 export class PostgresFleetStack extends Stack {
   /** The blueprint. */
@@ -50,6 +51,17 @@ export class PostgresFleetStack extends Stack {
       instance.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
       return instance;
     };
+    // Where AWS Backup restores the recovery points it tests: isolated subnets, no inbound traffic.
+    const restoreTestSubnets = new rds.SubnetGroup(this, 'RestoreTestSubnets', {
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      description: 'Databases restored by AWS Backup restore tests of the fleet',
+    });
+    const restoreTestSecurityGroup = new ec2.SecurityGroup(this, 'RestoreTestSecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: 'Databases restored by AWS Backup restore tests of the fleet: no inbound or outbound traffic',
+    });
 
     this.blueprint = new PostgresBackupBlueprint(this, 'Fleet', {
       vpc,
@@ -61,6 +73,11 @@ export class PostgresFleetStack extends Stack {
         identitySecret: secretsmanager.Secret.fromSecretNameV2(this, 'AgeIdentity', 'postgres-fleet/age-identity'),
       },
       retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+      restoreTesting: {
+        recoveryPoint: 'random',
+        dbSubnetGroupName: restoreTestSubnets.subnetGroupName,
+        vpcSecurityGroupIds: [restoreTestSecurityGroup.securityGroupId],
+      },
       replication: {
         destinationBucketArn: `arn:aws:s3:::postgres-fleet-offsite-${this.account}`,
         replicaKmsKeyArn: `arn:aws:kms:eu-central-1:${this.account}:alias/postgres-fleet-offsite`,

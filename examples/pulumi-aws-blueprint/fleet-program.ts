@@ -18,7 +18,8 @@ export interface PostgresFleetExample {
  * A platform team's fleet in one program: three RDS for PostgreSQL instances of this program on SILVER (one with its
  * own nightly schedule and more daily dumps kept) and two self-managed servers on BRONZE, all on one blueprint, every
  * dump encrypted with age (only the restore drills read the identity), pruned by grandfather-father-son retention with
- * a floor of three, and replicated to a bucket in a second region; a scratch instance that needs no backups is
+ * a floor of three, and replicated to a bucket in a second region; AWS Backup restore-tests a random recovery point
+ * of each RDS instance every week, into the database subnets; a scratch instance that needs no backups is
  * acknowledged; and the program fails if any PostgreSQL database is left unprotected.
  */
 export function definePostgresFleet(): PostgresFleetExample {
@@ -77,6 +78,11 @@ export function definePostgresFleet(): PostgresFleetExample {
       identitySecretArn: config.get('ageIdentitySecretArn') ?? 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:postgres-fleet/age-identity-AbCdEf',
     },
     retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+    restoreTesting: {
+      recoveryPoint: 'random',
+      dbSubnetGroupName: config.get('dbSubnetGroupName') ?? 'fleet-db-subnets',
+      vpcSecurityGroupIds: [config.get('restoreTestSecurityGroupId') ?? 'sg-0restoretests'],
+    },
     replication: {
       destinationBucketArn: config.get('offsiteBucketArn') ?? 'arn:aws:s3:::postgres-fleet-offsite-123456789012',
       replicaKmsKeyArn: config.get('offsiteKeyArn') ?? 'arn:aws:kms:eu-central-1:123456789012:alias/postgres-fleet-offsite',

@@ -6,6 +6,7 @@ import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { planBackupRules } from '../core/aws/backup-plan-rules';
@@ -14,13 +15,24 @@ import { blueprintManagedBackupProtection } from '../core/aws/postgres-backup-bl
 import { resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
 import { BackupPolicy } from '../core/policy/policy';
 
+/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
+export interface BlueprintRestoreTesting {
+  /** The restore testing plan. */
+  readonly plan: backup.CfnRestoreTestingPlan;
+  /** The role AWS Backup restores with. */
+  readonly role: iam.Role;
+  /** The selections: the tested RDS instances, the tested Aurora clusters. */
+  readonly selections: readonly backup.CfnRestoreTestingSelection[];
+}
+
 /**
  * The managed servers' own automated backups, and their AWS Backup plans as core grouped them: one vault for the
- * fleet, one plan per distinct plan (rules and copies), each selecting all of its servers, so a server adds no resource.
+ * fleet, one plan per distinct plan (rules and copies), each selecting all of its servers, so a server adds no resource;
+ * and the restore testing of the vault's recovery points, when `restoreTesting` is set.
  */
 export function createFleetBackupPlans(
   fleet: BlueprintFleetInfrastructure, props: PostgresBackupBlueprintProps, notifications: BackupNotifications,
-): { vault?: PostgresBackupVault; plans: backup.BackupPlan[] } {
+): { vault?: PostgresBackupVault; plans: backup.BackupPlan[]; restoreTesting?: BlueprintRestoreTesting } {
   const { plan, scope, handles } = fleet;
   for (const server of plan.servers) {
     const managed = handles[server.index].managed;
@@ -57,7 +69,23 @@ export function createFleetBackupPlans(
     });
     return backupPlan;
   });
-  return { vault, plans };
+  return { vault, plans, restoreTesting: createBlueprintRestoreTesting(fleet, vault) };
+}
+
+/** Restore testing of the tested servers' recovery points in the vault; each tested database records it as a drill. */
+function createBlueprintRestoreTesting(fleet: BlueprintFleetInfrastructure, vault: PostgresBackupVault): BlueprintRestoreTesting | undefined {
+  const { plan: { restoreTesting: planned }, scope, handles } = fleet;
+  if (planned === undefined) return undefined;
+  const tested = renderRestoreTestingPlan(scope, planned, vault.vault.backupVaultArn);
+  const selections = planned.selections.map((selection) => renderRestoreTestingSelection(
+    scope, selection.id, selection.selection, tested, selection.serverIndexes.map((index) => handles[index].managed!.arn(scope)),
+  ));
+  for (const index of planned.serverIndexes) {
+    for (const path of handles[index].managed!.protectedPaths()) {
+      scope.node.addMetadata(PROTECTION_METADATA_TYPE, { ...planned.protection, database: path });
+    }
+  }
+  return { ...tested, selections };
 }
 
 /** The tier's automated-backup settings on an RDS instance or Aurora cluster of this app. */

@@ -32,6 +32,7 @@ export function coreServerHandle(handles: BlueprintServerHandles): BlueprintServ
     managed: handles.managed !== undefined,
     postgresMajorVersion: handles.connection.postgresMajorVersion,
     storageEncryption: handles.managed?.storageEncryption,
+    kind: handles.managed?.kind,
     allocatedStorageGb: allocated !== undefined && !Token.isUnresolved(allocated) ? Number(allocated) : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
-import { createFleetBackupPlans } from './blueprint-backup-plans';
+import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
 import { createFleetDumps, dumpSucceededMetric } from './blueprint-dumps';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
@@ -30,6 +30,7 @@ import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../cor
 import { CostEstimate } from '../core/policy/cost-estimate';
 
 export * from './postgres-backup-blueprint-props';
+export type { BlueprintRestoreTesting } from './blueprint-backup-plans';
 
 /**
  * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds at
@@ -70,6 +71,8 @@ export class PostgresBackupBlueprint extends Construct {
   public readonly vault?: PostgresBackupVault;
   /** The AWS Backup plans, one per distinct plan among the managed servers. */
   public readonly backupPlans: readonly backup.BackupPlan[];
+  /** The AWS Backup restore testing of the managed servers' recovery points, when `restoreTesting` is set. */
+  public readonly restoreTesting?: BlueprintRestoreTesting;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** Every protected database. */
@@ -100,6 +103,7 @@ export class PostgresBackupBlueprint extends Construct {
       validation: cdkValidationOptions(this),
       check: (validator) => checkServerSecrets(validator, handles),
       identitySecret: { given: props.encryption?.identitySecret !== undefined, path: 'encryption.identitySecret' },
+      name: Names.uniqueId(this),
     });
     this.plan = plan;
     this.prefix = plan.prefix;
@@ -177,6 +181,7 @@ export class PostgresBackupBlueprint extends Construct {
     const managedPlans = createFleetBackupPlans(fleet, props, notifications);
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
+    this.restoreTesting = managedPlans.restoreTesting;
     this.dashboard = this.createDashboard(dumps.databases);
   }
 

@@ -53,6 +53,21 @@ export interface RestoreTestingHandles extends RestoreValidationHandles {
  * database, its role, and the validation of each test when asked for.
  */
 export function renderRestoreTesting(scope: Construct, planned: RestoreTestingPlan, handles: RestoreTestingHandles): RenderedRestoreTesting {
+  const { plan, role } = renderRestoreTestingPlan(scope, planned, handles.vaultArn);
+  const validationProps = handles.props?.validation;
+  const validation = planned.validation && validationProps
+    ? renderRestoreValidation(scope, planned.validation, validationProps, handles, plan)
+    : undefined;
+  const restoredSecurityGroup = validation?.restoredSecurityGroup;
+  const selection = renderRestoreTestingSelection(scope, 'RestoreTestingSelection', planned.selection, { plan, role }, [handles.database.arn(scope)],
+    restoredSecurityGroup && Stack.of(scope).toJsonString([restoredSecurityGroup.securityGroupId]));
+  return { plan, selection, role, validation };
+}
+
+/** Creates the restore testing plan over a vault's recovery points, and the role AWS Backup restores with. */
+export function renderRestoreTestingPlan(
+  scope: Construct, planned: Pick<RestoreTestingPlan, 'plan' | 'role'>, vaultArn: string,
+): { readonly plan: backup.CfnRestoreTestingPlan; readonly role: iam.Role } {
   const role = new iam.Role(scope, 'RestoreTestingRole', {
     assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
     description: planned.role.description,
@@ -63,23 +78,26 @@ export function renderRestoreTesting(scope: Construct, planned: RestoreTestingPl
     restoreTestingPlanName: planned.plan.name,
     scheduleExpression: planned.plan.scheduleExpression,
     startWindowHours: planned.plan.startWindowHours,
-    recoveryPointSelection: recoveryPointSelection(planned.plan, handles.vaultArn),
+    recoveryPointSelection: recoveryPointSelection(planned.plan, vaultArn),
   });
-  const validationProps = handles.props?.validation;
-  const validation = planned.validation && validationProps
-    ? renderRestoreValidation(scope, planned.validation, validationProps, handles, plan)
-    : undefined;
-  const restoredSecurityGroup = validation?.restoredSecurityGroup;
-  const selection = new backup.CfnRestoreTestingSelection(scope, 'RestoreTestingSelection', {
-    restoreTestingPlanName: plan.restoreTestingPlanName,
-    restoreTestingSelectionName: planned.selection.name,
-    protectedResourceType: planned.selection.protectedResourceType,
-    protectedResourceArns: [handles.database.arn(scope)],
-    iamRoleArn: role.roleArn,
-    restoreMetadataOverrides: restoreMetadataOverrides(planned.selection,
-      restoredSecurityGroup && Stack.of(scope).toJsonString([restoredSecurityGroup.securityGroupId])),
-    validationWindowHours: planned.selection.validationWindowHours,
+  return { plan, role };
+}
+
+/** Creates a selection of databases (all of core's resource type) in a restore testing plan, restored with its role. */
+export function renderRestoreTestingSelection(
+  scope: Construct, id: string, planned: RestoreTestingPlan['selection'],
+  on: { readonly plan: backup.CfnRestoreTestingPlan; readonly role: iam.IRole }, protectedResourceArns: string[],
+  restoredSecurityGroupIds?: string,
+): backup.CfnRestoreTestingSelection {
+  const selection = new backup.CfnRestoreTestingSelection(scope, id, {
+    restoreTestingPlanName: on.plan.restoreTestingPlanName,
+    restoreTestingSelectionName: planned.name,
+    protectedResourceType: planned.protectedResourceType,
+    protectedResourceArns,
+    iamRoleArn: on.role.roleArn,
+    restoreMetadataOverrides: restoreMetadataOverrides(planned, restoredSecurityGroupIds),
+    validationWindowHours: planned.validationWindowHours,
   });
-  selection.addResourceDependency(plan);
-  return { plan, selection, role, validation };
+  selection.addResourceDependency(on.plan);
+  return selection;
 }

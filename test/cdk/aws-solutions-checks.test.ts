@@ -411,7 +411,7 @@ const configurations: Configuration[] = [
     const stack = new UserStack(app, 'User');
     return [new SelfHostedPitrArchive(stack, 'OrdersArchive', { clusterName: 'orders', postgresMajorVersion: 15, pitr: { archiver: 'barman-cloud' } })];
   }],
-  ['PostgresBackupBlueprint of the GOLD tier over an instance, a cluster and a server given by its secret, with a break-glass role', (app) => {
+  ['PostgresBackupBlueprint of the GOLD tier over an instance, a cluster and a server given by its secret, with a break-glass role and restore testing', (app) => {
     const stack = new UserStack(app, 'User');
     const server = stack.externalServer();
     const breakGlass = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
@@ -421,6 +421,7 @@ const configurations: Configuration[] = [
       tier: BackupTier.GOLD,
       tierOptions: { copyRegion: 'eu-central-1', copyAccount: '210987654321' },
       breakGlassRole: breakGlass,
+      restoreTesting: { recoveryPoint: 'random', dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-0123456789abcdef0'] },
       databases: [
         {
           id: 'shop',

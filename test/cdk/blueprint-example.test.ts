@@ -9,8 +9,8 @@ import { RequirePostgresBackups } from '../../src/cdk';
 
 const exampleContext = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/blueprint/cdk.json'), 'utf8')).context;
 
-/** The blueprint example as examples/blueprint/app.ts builds it: the findings not acknowledged, and the template. */
-function synthesizeExample(): { findings: unknown[]; template?: Template } {
+/** The blueprint example as examples/blueprint/app.ts builds it: the findings not acknowledged, the template, the protections recorded. */
+function synthesizeExample(): { findings: unknown[]; template?: Template; protections?: Array<{ kind: string; database?: string }> } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-blueprint-'));
   const app = new App({ context: exampleContext, outdir });
   new PostgresFleetStack(app, 'PostgresFleetExample', { env: { account: exampleContext.account, region: exampleContext.region } });
@@ -18,10 +18,12 @@ function synthesizeExample(): { findings: unknown[]; template?: Template } {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   try {
     const assembly = app.synth();
+    const stack = assembly.getStackByName('PostgresFleetExample');
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
     return {
       findings: report.pluginReports.flatMap((plugin: any) => plugin.violations ?? []),
-      template: Template.fromJSON(assembly.getStackByName('PostgresFleetExample').template),
+      template: Template.fromJSON(stack.template),
+      protections: stack.findMetadataByType('postgres-backup-constructs:protection').map((entry) => entry.data as unknown as { kind: string; database?: string }),
     };
   } catch (error) {
     return { findings: [(error as Error).message] };
@@ -45,6 +47,24 @@ describe('the blueprint example', () => {
     const template = synthesized.template!;
     template.resourcePropertiesCountIs('AWS::RDS::DBInstance', { MultiAZ: true, Port: '5433', Engine: 'postgres' }, 4);
     template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 4);
+  });
+
+  test('restore-tests a random recovery point of each of its four servers in the isolated subnet group, which the main job lists as their drill', () => {
+    const template = synthesized.template!;
+    const selections = Object.values(template.findResources('AWS::Backup::RestoreTestingSelection')).map((resource) => resource.Properties);
+    expect(selections).toHaveLength(1);
+    expect(selections[0]).toMatchObject({
+      ProtectedResourceType: 'RDS',
+      RestoreMetadataOverrides: {
+        dbSubnetGroupName: {
+          Ref: template.getResourceId('AWS::RDS::DBSubnetGroup', { Properties: { DBSubnetGroupDescription: Match.stringLikeRegexp('AWS Backup restore tests') } }),
+        },
+      },
+    });
+    expect(selections[0].ProtectedResourceArns).toHaveLength(4);
+    template.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { RecoveryPointSelection: Match.objectLike({ Algorithm: 'RANDOM_WITHIN_WINDOW' }) });
+    const tested = synthesized.protections!.filter((protection) => protection.kind === 'restore-testing').map((protection) => protection.database);
+    expect(tested.sort()).toEqual(['PostgresFleetExample/Analytics', 'PostgresFleetExample/Billing', 'PostgresFleetExample/Catalog', 'PostgresFleetExample/Orders']);
   });
 
   test('gives the AWS Backup selection role the backup policy only, not the restore policy', () => {

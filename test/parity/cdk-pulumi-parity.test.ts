@@ -69,6 +69,9 @@ const POINT_IN_TIME_DRILL = {
   pointInTime: { targetLagMinutes: 60, randomExtraLagMinutes: 30, recoveryPointQuery: 'SELECT max(placed_at) FROM orders', maxRecoveryPointGapMinutes: 15 },
 };
 
+/** Restore testing of the fleet's managed servers, isolated by a subnet group and a security group. */
+const FLEET_RESTORE_TESTING = { recoveryPoint: 'random' as const, selectionWindowDays: 3, dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-0123456789abcdef0'] };
+
 const engine = new AwsMockEngine({ attributeStyle: 'opaque' });
 installAwsMocks(engine);
 
@@ -128,6 +131,7 @@ beforeAll(async () => {
     vpc,
     tier: BackupTier.BRONZE,
     bucketName: FLEET_BUCKET,
+    restoreTesting: FLEET_RESTORE_TESTING,
     databases: [{
       id: 'orders',
       database: new cdkRds.DatabaseInstance(stack, 'FleetDb', {
@@ -224,6 +228,7 @@ beforeAll(async () => {
     ...network,
     tier: BackupTier.BRONZE,
     bucketName: FLEET_BUCKET,
+    restoreTesting: FLEET_RESTORE_TESTING,
     databases: [{
       id: 'orders',
       database: pulumiAws.PostgresDatabase.fromInstance(fleetDatabase, { postgresMajorVersion: 16 }),
@@ -264,6 +269,7 @@ beforeAll(async () => {
     ...pulumiFleet.drillSchedules.map((schedule) => valueOf(schedule.arn)),
     ...pulumiFleet.databases.flatMap((protectedDatabase) => [valueOf(protectedDatabase.schedule.arn), valueOf(protectedDatabase.rpoAlarm.arn)]),
     ...pulumiFleet.backupPlans.map((plan) => valueOf(plan.arn)),
+    ...pulumiFleet.restoreTesting!.selections.map((selection) => valueOf(selection.id)),
     valueOf(pulumiSecuredFleet.drillStateMachine!.arn), valueOf(pulumiSecuredFleet.backupBucket.bucketPolicy!.id),
     valueOf(pulumiSecuredFleet.backupBucket.replicationConfiguration!.id),
     ...pulumiSecuredFleet.alarms.map((alarm) => valueOf(alarm.arn)),
@@ -851,6 +857,38 @@ describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
       .map(({ inputs }) => schedule(inputs.description, inputs.scheduleExpression, inputs.scheduleExpressionTimezone)).sort();
     expect(pulumiSchedules).toEqual(cdkSchedules);
     expect(cdkSchedules).toHaveLength(2);
+  });
+
+  test('restore testing restores the same recovery points of the fleet vault on the same schedule, selecting the same database isolated the same way', () => {
+    const cdkPlan = cfnResources('AWS::Backup::RestoreTestingPlan', 'Fleet')[0].properties;
+    const pulumiPlan = engine.named('aws:backup/restoreTestingPlan:RestoreTestingPlan', 'fleet-restore-testing').inputs;
+    const { includeVaults, ...pulumiSelection } = fromPulumi(pulumiPlan.recoveryPointSelection);
+    expect({ schedule: pulumiPlan.scheduleExpression, start: pulumiPlan.startWindowHours, selection: pulumiSelection }).toEqual({
+      schedule: cdkPlan.ScheduleExpression,
+      start: cdkPlan.StartWindowHours,
+      selection: {
+        algorithm: cdkPlan.RecoveryPointSelection.Algorithm,
+        recoveryPointTypes: cdkPlan.RecoveryPointSelection.RecoveryPointTypes,
+        selectionWindowDays: cdkPlan.RecoveryPointSelection.SelectionWindowDays,
+      },
+    });
+    expect(includeVaults).toHaveLength(1);
+    expect(JSON.stringify(cdkPlan.RecoveryPointSelection.IncludeVaults)).toContain(cfnResources('AWS::Backup::BackupVault', 'FleetVault')[0].id);
+    const cdkSelections = cfnResources('AWS::Backup::RestoreTestingSelection', 'Fleet').map(({ properties }) => properties);
+    const pulumiSelections = engine.ofType('aws:backup/restoreTestingSelection:RestoreTestingSelection')
+      .filter((selection) => selection.name.startsWith('fleet-')).map(({ inputs }) => inputs);
+    const of = (type: unknown, arns: unknown[], overrides: unknown, hours: unknown) => ({ type, arns: arns.length, overrides, hours });
+    expect(pulumiSelections.map((selection) => of(
+      selection.protectedResourceType, selection.protectedResourceArns, selection.restoreMetadataOverrides, selection.validationWindowHours,
+    ))).toEqual(cdkSelections.map((selection) => of(
+      selection.ProtectedResourceType, selection.ProtectedResourceArns, selection.RestoreMetadataOverrides, selection.ValidationWindowHours,
+    )));
+    expect(cdkSelections).toHaveLength(1);
+    expect(cdkPlan.RecoveryPointSelection).toMatchObject({ Algorithm: 'RANDOM_WITHIN_WINDOW', SelectionWindowDays: 3 });
+    expect(engine.named('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'fleet-restore-testing-restores').inputs.policyArn)
+      .toContain('service-role/AWSBackupServiceRolePolicyForRestores');
+    expect(JSON.stringify(cfnResources('AWS::IAM::Role', 'FleetRestoreTestingRole')[0].properties.ManagedPolicyArns))
+      .toContain('service-role/AWSBackupServiceRolePolicyForRestores');
   });
 
   test('the alarms are the same: the RPO of each database, a dead-lettered start, a failed drill', () => {

@@ -13,6 +13,7 @@ export * from './managed-backup-plan';
 export * from './restorable-time-check';
 export * from './blueprint-server';
 export * from './blueprint-drill-groups';
+export * from './blueprint-restore-testing';
 export * from './state-machines';
 export * from './backup-plan-rules';
 export * from './managed-postgres-database';

@@ -1,5 +1,6 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, deadLetterQueueMetric } from './alarm-plan';
 import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from './blueprint-drill-groups';
+import { BlueprintRestoreTestingOptions, BlueprintRestoreTestingPlan, checkBlueprintRestoreTesting, planBlueprintRestoreTesting } from './blueprint-restore-testing';
 import {
   BlueprintCostEstimateInputs, blueprintTierPolicy, checkBlueprintFleetSettings, estimateBlueprintServerCost, pitrNotAppliedMessage,
   planBlueprintServer, renderBlueprintRunbook,
@@ -10,6 +11,7 @@ import {
 import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
+import { ManagedPostgresKind } from './managed-postgres-database';
 import { failedExecutionsExpression } from './restore-drill-alarms';
 import { ScheduledPrunePlan, planScheduledPrune } from './scheduled-pg-dump';
 import {
@@ -71,6 +73,13 @@ export interface BlueprintServerOptions {
    * @default - the allocated storage of an RDS instance when the front end knows it, else no estimate
    */
   readonly estimate?: BlueprintCostEstimateInputs;
+  /**
+   * Whether AWS Backup restore-tests this server's recovery points: `false` leaves it out of the blueprint's
+   * `restoreTesting`; `true` insists (an error when it cannot be: it must be an RDS instance or Aurora cluster whose
+   * tier has a `backupPlan`, with the blueprint's `restoreTesting` set).
+   * @default - tested when the blueprint's `restoreTesting` is set and the server is a managed database with a backup plan
+   */
+  readonly restoreTesting?: boolean;
 }
 
 /**
@@ -162,6 +171,14 @@ export interface PostgresBackupBlueprintOptions {
    * @default - no offsite copy
    */
   readonly replication?: BucketReplicationOptions;
+  /**
+   * AWS Backup restore testing of the managed servers' recovery points in the fleet's vault: one restore testing plan
+   * (schedule, latest or random recovery point of a window, how long the restored database lives, its subnet group
+   * and security groups) selecting every RDS instance and Aurora cluster whose tier has a `backupPlan`, but those
+   * whose entry sets `restoreTesting: false`. A failed restore job notifies the fleet's topic through the vault.
+   * @default - no restore testing
+   */
+  readonly restoreTesting?: BlueprintRestoreTestingOptions;
 }
 
 /** What the front end knows of one server's database handle. */
@@ -183,6 +200,11 @@ export interface BlueprintServerHandle {
    * @default - unknown
    */
   readonly allocatedStorageGb?: number;
+  /**
+   * Instance or Aurora cluster, when managed: the resource type restore tests select.
+   * @default 'instance'
+   */
+  readonly kind?: ManagedPostgresKind;
 }
 
 /** What the front end knows of the deployment and of how values are checked. */
@@ -212,6 +234,11 @@ export interface PostgresBackupBlueprintEnvironment {
    * @default - none given
    */
   readonly identitySecret?: { readonly given: boolean; readonly path: string };
+  /**
+   * The construct's name (CDK: its unique id; Pulumi: its name), which names the restore testing plan.
+   * @default 'postgres_backup_blueprint'
+   */
+  readonly name?: string;
 }
 
 /** One protected database of the fleet, as planned. */
@@ -378,6 +405,11 @@ export interface PostgresBackupBlueprintPlan {
   readonly drills?: BlueprintDrillsPlan;
   /** The AWS Backup plans of the managed servers whose tier has one. */
   readonly backupPlans: readonly BlueprintBackupPlanPlan[];
+  /**
+   * The AWS Backup restore testing of the managed servers, when `restoreTesting` is set.
+   * @default - none
+   */
+  readonly restoreTesting?: BlueprintRestoreTestingPlan;
   /** The fleet-wide alarms: a schedule that could not start a task, a failed drill execution, failed and late replication. */
   readonly alarms: readonly AlarmPlan[];
   /** What the dump schedules' role may do, by resource kind. */
@@ -478,6 +510,10 @@ export function planPostgresBackupBlueprint(
   checkBlueprintFleetSettings(validator, { ...options, serverCount: options.databases.length });
   checkDumpEncryption(validator, options.encryption);
   checkFleetIdentitySecret(validator, options.encryption, environment.identitySecret, checked.some((server) => server.policy.verification));
+  const restoreTestingServers = checked.map((server) => ({
+    ...server, kind: environment.servers[server.index]?.kind, restoreTesting: options.databases[server.index].restoreTesting,
+  }));
+  checkBlueprintRestoreTesting(validator, options.restoreTesting, restoreTestingServers);
   environment.check?.(validator);
   // The bucket's lifecycle is what replication is checked against, once every server's policy is valid.
   const fleetLifecycle = validator.issues.length === 0 ? fleetLifecycleRules(checked, prefix) : [];
@@ -565,6 +601,7 @@ export function planPostgresBackupBlueprint(
     ...(replication ? { replication } : {}),
     drills: drills && options.encryption ? { ...drills, identityEnvironmentVariable: AGE_IDENTITY_ENV } : drills,
     backupPlans: planBackupPlans(servers),
+    restoreTesting: planBlueprintRestoreTesting(options.restoreTesting, restoreTestingServers, environment.name ?? 'postgres_backup_blueprint'),
     alarms: [
       {
         id: 'ScheduleDeadLetterAlarm',

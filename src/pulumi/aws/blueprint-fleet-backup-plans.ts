@@ -7,6 +7,7 @@ import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
+import { RenderedRestoreTestingPlan, renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
 import { BlueprintServerPlan } from '../../core/aws/postgres-backup-blueprint';
 import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/policy/defaults';
@@ -17,11 +18,23 @@ export interface BlueprintFleetBackupPlans {
   readonly vault?: PostgresBackupVault;
   /** One plan per distinct plan (rules and copies) among the managed servers. */
   readonly plans: backup.Plan[];
+  /**
+   * The restore testing of the vault's recovery points, when `restoreTesting` is set.
+   * @default - none
+   */
+  readonly restoreTesting?: BlueprintRestoreTesting;
+}
+
+/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
+export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
+  /** The selections: the tested RDS instances, the tested Aurora clusters. */
+  readonly selections: readonly backup.RestoreTestingSelection[];
 }
 
 /**
  * The managed servers' AWS Backup plans: one vault for the fleet, one plan per distinct plan (rules and copies), each
- * selecting all of its servers, so a server adds no resource. Their own automated backups are the instances'
+ * selecting all of its servers, so a server adds no resource; and the restore testing of the vault's recovery points,
+ * when `restoreTesting` is set. Their own automated backups are the instances'
  * arguments in Pulumi: each managed server whose settings differ from its tier's gets a warning naming them.
  */
 export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
@@ -59,7 +72,19 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Blu
     for (const database of managed) recordProtectedDatabase(database.resource, 'managed-backup');
     return backupPlan;
   });
-  return { vault, plans };
+  return { vault, plans, restoreTesting: createFleetRestoreTesting(fleet, vault) };
+}
+
+/** Restore testing of the tested servers' recovery points in the vault (`<name>-restore-testing…`). */
+function createFleetRestoreTesting(fleet: BlueprintFleetInfrastructure, vault: PostgresBackupVault): BlueprintRestoreTesting | undefined {
+  const { name, parent, props, plan: { restoreTesting: planned } } = fleet;
+  if (planned === undefined) return undefined;
+  const tested = renderRestoreTestingPlan(name, parent, planned, fleet.environment, vault.backupVaultArn);
+  const selections = planned.selections.map((selection) => renderRestoreTestingSelection(
+    `${name}-${selection.name}`, parent, selection.selection, tested,
+    selection.serverIndexes.map((index) => props.databases[index].managedDatabase!.arn(fleet.environment)),
+  ));
+  return { ...tested, selections };
 }
 
 /**

@@ -9,7 +9,7 @@ import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
 import { BLUEPRINT_SERVER_DIMENSION, BlueprintFleetInfrastructure } from './blueprint-fleet';
-import { createFleetBackupPlans } from './blueprint-fleet-backup-plans';
+import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-fleet-backup-plans';
 import { createFleetDrills } from './blueprint-fleet-drills';
 import { createFleetDumps } from './blueprint-fleet-dumps';
 import { createFleetPrune, createFleetPruneRole } from './blueprint-fleet-prune';
@@ -29,6 +29,7 @@ import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './postgres-backup-blueprint-props';
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from './blueprint-fleet';
+export type { BlueprintRestoreTesting } from './blueprint-fleet-backup-plans';
 
 /**
  * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds
@@ -87,6 +88,8 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   public readonly vault?: PostgresBackupVault;
   /** The AWS Backup plans, one per distinct plan among the managed servers. */
   public readonly backupPlans: readonly backup.Plan[];
+  /** The AWS Backup restore testing of the managed servers' recovery points, when `restoreTesting` is set. */
+  public readonly restoreTesting?: BlueprintRestoreTesting;
   /** Fleet-wide alarms: a schedule that could not start a task or drill, a failed drill execution. */
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** The dashboard. */
@@ -113,12 +116,13 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const plan = planPostgresBackupBlueprint(props, {
       // The storage key is known only at deploy time here: account copies are checked as for an unknown key.
       servers: props.databases.map((entry) => ({
-        managed: entry.managedDatabase !== undefined, postgresMajorVersion: entry.database.postgresMajorVersion,
+        managed: entry.managedDatabase !== undefined, postgresMajorVersion: entry.database.postgresMajorVersion, kind: entry.managedDatabase?.kind,
       })),
       region: new pulumi.Config('aws').get('region'),
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
       check: (validator) => checkLogRetentionDays(validator, 'logRetentionDays', props.logRetentionDays),
       identitySecret: { given: props.encryption?.identitySecretArn !== undefined, path: 'encryption.identitySecretArn' },
+      name,
     });
     this.plan = plan;
     this.prefix = plan.prefix;
@@ -198,6 +202,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const managedPlans = createFleetBackupPlans(fleet);
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
+    this.restoreTesting = managedPlans.restoreTesting;
     this.dashboard = this.createDashboard(name, environment.region);
     this.registerOutputs({
       bucketName: this.bucketName,

@@ -1,6 +1,7 @@
 import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment } from './aws-environment';
 import { assumedByService } from './policy-document';
 import { RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles, renderRestoreValidation } from './restore-testing-validation';
 import {
@@ -53,33 +54,64 @@ export interface RestoreTestingHandles extends RestoreValidationHandles {
 export function renderRestoreTesting(
   name: string, parent: pulumi.Resource, planned: RestoreTestingPlan, handles: RestoreTestingHandles,
 ): RenderedRestoreTesting {
+  const tested = renderRestoreTestingPlan(name, parent, planned, handles.environment, handles.vaultArn);
+  const { plan, role } = tested;
+  const validationArgs = handles.args?.validation;
+  const validation = planned.validation && validationArgs
+    ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, validationArgs, handles, plan)
+    : undefined;
+  const restoredSecurityGroup = validation?.restoredSecurityGroup;
+  const selection = renderRestoreTestingSelection(`${name}-restore-testing-selection`, parent, planned.selection, tested, [handles.databaseArn],
+    restoredSecurityGroup && pulumi.jsonStringify([restoredSecurityGroup.id]));
+  return { plan, selection, role, validation };
+}
+
+/** A restore testing plan with its role, as {@link renderRestoreTestingPlan} creates them. */
+export interface RenderedRestoreTestingPlan {
+  /** The restore testing plan. */
+  readonly plan: backup.RestoreTestingPlan;
+  /** The role AWS Backup restores with. */
+  readonly role: iam.Role;
+  /** The role's managed policy, which a selection waits for. */
+  readonly attachment: iam.RolePolicyAttachment;
+}
+
+/**
+ * Creates the restore testing plan over a vault's recovery points (`<name>-restore-testing`) and the role AWS Backup
+ * restores with (`<name>-restore-testing-role`), as children of `parent`.
+ */
+export function renderRestoreTestingPlan(
+  name: string, parent: pulumi.Resource, planned: Pick<RestoreTestingPlan, 'plan' | 'role'>, environment: AwsEnvironment, vaultArn: pulumi.Input<string>,
+): RenderedRestoreTestingPlan {
   const role = new iam.Role(`${name}-restore-testing-role`, {
     description: planned.role.description,
     assumeRolePolicy: assumedByService('backup.amazonaws.com'),
   }, { parent });
   const attachment = new iam.RolePolicyAttachment(`${name}-restore-testing-restores`, {
     role: role.name,
-    policyArn: pulumi.interpolate`arn:${handles.environment.partition}:iam::aws:policy/${planned.role.managedPolicy}`,
+    policyArn: pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${planned.role.managedPolicy}`,
   }, { parent });
   const plan = new backup.RestoreTestingPlan(`${name}-restore-testing`, {
     name: planned.plan.name,
     scheduleExpression: planned.plan.scheduleExpression,
     startWindowHours: planned.plan.startWindowHours,
-    recoveryPointSelection: recoveryPointSelection(planned.plan, handles.vaultArn),
+    recoveryPointSelection: recoveryPointSelection(planned.plan, vaultArn),
   }, { parent });
-  const validationArgs = handles.args?.validation;
-  const validation = planned.validation && validationArgs
-    ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, validationArgs, handles, plan)
-    : undefined;
-  const restoredSecurityGroup = validation?.restoredSecurityGroup;
-  const selection = new backup.RestoreTestingSelection(`${name}-restore-testing-selection`, {
-    restoreTestingPlanName: plan.name,
-    name: planned.selection.name,
-    protectedResourceType: planned.selection.protectedResourceType,
-    protectedResourceArns: [handles.databaseArn],
-    iamRoleArn: role.arn,
-    restoreMetadataOverrides: restoreMetadataOverrides(planned.selection, restoredSecurityGroup && pulumi.jsonStringify([restoredSecurityGroup.id])),
-    validationWindowHours: planned.selection.validationWindowHours,
-  }, { parent, dependsOn: [attachment] });
-  return { plan, selection, role, validation };
+  return { plan, role, attachment };
+}
+
+/** Creates a selection of databases (all of core's resource type) in a restore testing plan, restored with its role. */
+export function renderRestoreTestingSelection(
+  name: string, parent: pulumi.Resource, planned: RestoreTestingPlan['selection'], on: RenderedRestoreTestingPlan,
+  protectedResourceArns: pulumi.Input<string>[], restoredSecurityGroupIds?: pulumi.Output<string>,
+): backup.RestoreTestingSelection {
+  return new backup.RestoreTestingSelection(name, {
+    restoreTestingPlanName: on.plan.name,
+    name: planned.name,
+    protectedResourceType: planned.protectedResourceType,
+    protectedResourceArns,
+    iamRoleArn: on.role.arn,
+    restoreMetadataOverrides: restoreMetadataOverrides(planned, restoredSecurityGroupIds),
+    validationWindowHours: planned.validationWindowHours,
+  }, { parent, dependsOn: [on.attachment] });
 }
