@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { BACKUP_NOTIFICATIONS_PLAN, DEFAULT_PUBLISHING_SERVICES, publisherKeySid } from '../core/aws/backup-notifications';
 
 /** Props of {@link BackupNotifications}. */
 export interface BackupNotificationsProps {
@@ -30,21 +31,14 @@ export class BackupNotifications extends Construct {
       return;
     }
     const key = new kms.Key(this, 'Key', {
-      description: 'Encrypts the backup notification topic',
+      description: BACKUP_NOTIFICATIONS_PLAN.keyDescription,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: `Allow${service.split('.')[0]}ToPublish`,
-        principals: [new iam.ServicePrincipal(service)],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-      }));
-    }
     this.encryptionKey = key;
+    DEFAULT_PUBLISHING_SERVICES.forEach((service) => this.allowKeyUse(service));
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: 'PostgreSQL backup alerts',
+      displayName: BACKUP_NOTIFICATIONS_PLAN.displayName,
       masterKey: key,
       enforceSSL: true,
     });
@@ -59,13 +53,18 @@ export class BackupNotifications extends Construct {
     const principal = new iam.ServicePrincipal(servicePrincipal);
     this.topic.grantPublish(principal);
     if (!(this.encryptionKey instanceof kms.Key)) return false;
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      sid: `Allow${servicePrincipal.split('.')[0]}ToPublish`,
-      principals: [principal],
-      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    this.allowKeyUse(servicePrincipal);
+    return true;
+  }
+
+  /** A statement of the created key's policy that lets `service` encrypt for the topic. */
+  private allowKeyUse(service: string): void {
+    (this.encryptionKey as kms.Key).addToResourcePolicy(new iam.PolicyStatement({
+      sid: publisherKeySid(service),
+      principals: [new iam.ServicePrincipal(service)],
+      actions: [...BACKUP_NOTIFICATIONS_PLAN.publisherKeyActions],
       resources: ['*'],
     }));
-    return true;
   }
 
   /** Lets `grantee` publish to the topic (and use its key). */

@@ -4,21 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
+import {
+  BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, adminRoleCondition, copyFromAccountSid, givenTopicWarning,
+} from '../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 
-/**
- * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and
- * restore jobs: their failures arrive as `*_JOB_COMPLETED` with the job's state (filter a pager subscription with
- * `{"State": [{"anything-but": "COMPLETED"}]}`), while copy failures have an event of their own.
- */
-export const VAULT_NOTIFICATION_EVENTS: readonly backup.BackupVaultEvents[] = [
-  backup.BackupVaultEvents.BACKUP_JOB_COMPLETED,
-  backup.BackupVaultEvents.COPY_JOB_FAILED,
-  backup.BackupVaultEvents.RESTORE_JOB_COMPLETED,
-];
+/** The vault events sent to the notification topic (core's `VAULT_NOTIFICATION_EVENT_NAMES`). */
+export const VAULT_NOTIFICATION_EVENTS = VAULT_NOTIFICATION_EVENT_NAMES.map((name) => name as backup.BackupVaultEvents);
 
-/** Actions on recovery points the vault's access policy denies to everyone but the admin role. */
-export const PROTECTED_RECOVERY_POINT_ACTIONS: readonly string[] = ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'];
+export { PROTECTED_RECOVERY_POINT_ACTIONS } from '../core/aws/backup-vault';
 
 /** Props of {@link PostgresBackupVault}. */
 export interface PostgresBackupVaultProps {
@@ -83,15 +77,13 @@ export class PostgresBackupVault extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: 'Encrypts the PostgreSQL recovery points of the backup vault',
+      description: BACKUP_VAULT_PLAN.keyDescription,
       enableKeyRotation: true,
       removalPolicy,
     });
     this.lock = props.lock;
     if (props.notifications && !props.notifications.allowServicePublish('backup.amazonaws.com')) {
-      Annotations.of(this).addWarningV2('postgres-backup:vault-topic-key',
-        'The notification topic was given: if it is encrypted, its key policy must let backup.amazonaws.com use '
-        + 'kms:GenerateDataKey* and kms:Decrypt, or vault notifications are dropped.');
+      Annotations.of(this).addWarningV2('postgres-backup:vault-topic-key', givenTopicWarning(false));
     }
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.backupVaultName,
@@ -106,12 +98,12 @@ export class PostgresBackupVault extends Construct {
       },
     });
     this.vault.addToAccessPolicy(new iam.PolicyStatement({
-      sid: 'DenyRecoveryPointDeletion',
+      sid: BACKUP_VAULT_PLAN.denyDeletion.sid,
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: [...PROTECTED_RECOVERY_POINT_ACTIONS],
+      actions: [...BACKUP_VAULT_PLAN.denyDeletion.actions],
       resources: ['*'],
-      conditions: props.adminRole ? { ArnNotEquals: { 'aws:PrincipalArn': props.adminRole.roleArn } } : undefined,
+      conditions: adminRoleCondition(props.adminRole?.roleArn),
     }));
   }
 
@@ -131,9 +123,9 @@ export class PostgresBackupVault extends Construct {
    */
   public allowCopiesFromAccount(account: string): void {
     this.vault.addToAccessPolicy(new iam.PolicyStatement({
-      sid: `AllowCopyFrom${account.replace(/[^A-Za-z0-9]/g, '')}`,
+      sid: copyFromAccountSid(account),
       principals: [new iam.AccountPrincipal(account)],
-      actions: ['backup:CopyIntoBackupVault'],
+      actions: [BACKUP_VAULT_PLAN.copyIntoVaultAction],
       resources: ['*'],
     }));
   }

@@ -10,65 +10,23 @@ import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
 import { cdkValidationOptions } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
+import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
-import { RenderedRestoreTesting, RestoreTestingProps, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
+import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 import {
-  COPY_ACCOUNT_KEY_ACTIONS, ManagedPostgresBackupPlanOptions, ManagedPostgresBackupPlanPlan, planManagedPostgresBackupPlan,
+  COPY_ACCOUNT_KEY_ACTIONS, ManagedPostgresBackupPlanPlan, planManagedPostgresBackupPlan,
 } from '../core/aws/managed-postgres-backup-plan';
 import { ManagedDatabaseSettings, importedDatabaseWarning } from '../core/aws/managed-postgres-database';
 import { ResolvedBackupPlanRule } from '../core/policy/defaults';
 
 export { CONTINUOUS_BACKUP_RULE_NAME } from '../core/aws/backup-plan-rules';
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../core/aws/managed-postgres-backup-plan';
-
-/** Props of {@link ManagedPostgresBackupPlan}: core's options and the CDK handles. */
-export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions {
-  /**
-   * The database: `ManagedPostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)`, `.fromIdentifier({...})`
-   * or `.fromArn(arn)`.
-   */
-  readonly database: ManagedPostgresDatabase;
-  /**
-   * AWS Backup restore testing of the database's recovery points, and the validation of each test with `pg-backup check`.
-   * @default - no restore testing
-   */
-  readonly restoreTesting?: RestoreTestingProps;
-  /**
-   * The vault recovery points go to. A given vault keeps its own access policy and lock.
-   * @default - a `PostgresBackupVault` is created
-   */
-  readonly vault?: backup.IBackupVault;
-  /**
-   * Key of a created vault.
-   * @default - a key is created
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * The one role allowed to delete recovery points of a created vault or shorten their retention.
-   * @default - nobody
-   */
-  readonly adminRole?: iam.IRole;
-  /**
-   * The topic failed jobs, vault events and alarms go to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopic?: sns.ITopic;
-  /**
-   * How long the restorable-time check's logs are kept.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * What happens to a created vault and its key when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
+export * from './managed-postgres-backup-plan-props';
 
 /**
  * Backups of a managed PostgreSQL database (RDS instance or Aurora cluster) done right: the database's automated

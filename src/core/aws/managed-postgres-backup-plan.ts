@@ -5,7 +5,7 @@ import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './mana
 import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
 } from './managed-backup-plan';
-import { ManagedDatabaseSettings, ManagedPostgresKind } from './managed-postgres-database';
+import { ManagedDatabaseSettings, ManagedPostgresKind, importedDatabaseWarning, managedSettingsDifferences } from './managed-postgres-database';
 import {
   RestoreTestingOptions, RestoreTestingPlan, RestoreValidationFrontEndFacts, checkRestoreTestingOptions, planRestoreTesting,
 } from './restore-testing';
@@ -308,4 +308,19 @@ export function planManagedPostgresBackupPlan(
       vaultLock: vaultLock ? `${vaultLock.mode} ${vaultLock.minRetentionDays} days` : undefined,
     },
   };
+}
+
+/**
+ * What a front end that cannot change the database's own arguments (Pulumi) warns about: an imported database's
+ * settings cannot be set from here; one managed here should be given the policy's settings (`managedSnapshotArgs`).
+ * Empty when its settings are the policy's.
+ */
+export function databaseSettingsWarnings(
+  current: ManagedDatabaseSettings, plan: Pick<ManagedPostgresBackupPlanPlan, 'managedSnapshots'>, asked: ManagedSnapshotPolicy | undefined,
+  managedHere: boolean,
+): string[] {
+  if (!managedHere) return [importedDatabaseWarning('The database', asked)];
+  const differences = managedSettingsDifferences(current, plan.managedSnapshots, 'the policy');
+  return differences.length === 0 ? [] : [`The database's automated backups differ from the backup policy: ${differences.join('; ')}. `
+    + 'Give the database resource managedSnapshotArgs(...) of the same policy.'];
 }

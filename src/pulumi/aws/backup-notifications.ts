@@ -3,9 +3,9 @@ import * as sns from '@pulumi/aws/sns';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { PolicyStatement, denyInsecureTransport, policyDocument } from './policy-document';
+import { BACKUP_NOTIFICATIONS_PLAN, DEFAULT_PUBLISHING_SERVICES, publisherKeySid } from '../../core/aws/backup-notifications';
 
-/** The services that publish to a created topic whatever else is asked: CloudWatch alarms and EventBridge rules. */
-export const DEFAULT_PUBLISHING_SERVICES: readonly string[] = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'];
+export { DEFAULT_PUBLISHING_SERVICES } from '../../core/aws/backup-notifications';
 
 /** Props of {@link BackupNotifications}. */
 export interface BackupNotificationsProps {
@@ -66,20 +66,20 @@ export class BackupNotifications extends pulumi.ComponentResource {
     const environment = props.environment ?? awsEnvironment(this);
     const services = [...new Set([...DEFAULT_PUBLISHING_SERVICES, ...(props.additionalPublishingServices ?? [])])];
     const key = new kms.Key(`${name}-key`, {
-      description: 'Encrypts the backup notification topic',
+      description: BACKUP_NOTIFICATIONS_PLAN.keyDescription,
       enableKeyRotation: true,
       policy: policyDocument([
         { Effect: 'Allow', Principal: { AWS: formatArn(environment, 'iam', 'root', { global: true }) }, Action: 'kms:*', Resource: '*' },
         ...services.map((service): PolicyStatement => ({
-          Sid: `Allow${service.split('.')[0]}ToPublish`,
+          Sid: publisherKeySid(service),
           Effect: 'Allow',
           Principal: { Service: service },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Action: [...BACKUP_NOTIFICATIONS_PLAN.publisherKeyActions],
           Resource: '*',
         })),
       ]),
     }, { parent: this, retainOnDelete: props.retainOnDelete ?? true });
-    this.topic = new sns.Topic(`${name}-topic`, { displayName: 'PostgreSQL backup alerts', kmsMasterKeyId: key.arn }, { parent: this });
+    this.topic = new sns.Topic(`${name}-topic`, { displayName: BACKUP_NOTIFICATIONS_PLAN.displayName, kmsMasterKeyId: key.arn }, { parent: this });
     new sns.TopicPolicy(`${name}-topic-policy`, {
       arn: this.topic.arn,
       policy: policyDocument([

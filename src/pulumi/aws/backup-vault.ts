@@ -2,16 +2,13 @@ import * as backup from '@pulumi/aws/backup';
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { PolicyStatement, policyDocument } from './policy-document';
+import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, adminRoleCondition, copyFromAccountSid } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 
-/**
- * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and
- * restore jobs: their failures arrive as `*_JOB_COMPLETED` with the job's state, while copy failures have their own.
- */
-export const VAULT_NOTIFICATION_EVENTS: readonly string[] = ['BACKUP_JOB_COMPLETED', 'COPY_JOB_FAILED', 'RESTORE_JOB_COMPLETED'];
+/** The vault events sent to the notification topic (core's `VAULT_NOTIFICATION_EVENT_NAMES`). */
+export const VAULT_NOTIFICATION_EVENTS: readonly string[] = VAULT_NOTIFICATION_EVENT_NAMES;
 
-/** Actions on recovery points the vault's access policy denies to everyone but the admin role. */
-export const PROTECTED_RECOVERY_POINT_ACTIONS: readonly string[] = ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'];
+export { PROTECTED_RECOVERY_POINT_ACTIONS } from '../../core/aws/backup-vault';
 
 /** Props of {@link PostgresBackupVault}. */
 export interface PostgresBackupVaultProps {
@@ -77,7 +74,7 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
     const retainOnDelete = props.retainOnDelete ?? true;
     this.encryptionKeyArn = props.encryptionKeyArn !== undefined
       ? pulumi.output(props.encryptionKeyArn)
-      : new kms.Key(`${name}-key`, { description: 'Encrypts the PostgreSQL recovery points of the backup vault', enableKeyRotation: true },
+      : new kms.Key(`${name}-key`, { description: BACKUP_VAULT_PLAN.keyDescription, enableKeyRotation: true },
         { parent: this, retainOnDelete }).arn;
     this.lock = props.lock;
     this.vault = new backup.Vault(`${name}-vault`, { name: props.backupVaultName, kmsKeyArn: this.encryptionKeyArn }, { parent: this, retainOnDelete });
@@ -87,18 +84,18 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
       backupVaultName: this.vault.name,
       policy: policyDocument([
         {
-          Sid: 'DenyRecoveryPointDeletion',
+          Sid: BACKUP_VAULT_PLAN.denyDeletion.sid,
           Effect: 'Deny',
           Principal: { AWS: '*' },
-          Action: [...PROTECTED_RECOVERY_POINT_ACTIONS],
+          Action: [...BACKUP_VAULT_PLAN.denyDeletion.actions],
           Resource: '*',
-          ...(props.adminRoleArn !== undefined ? { Condition: { ArnNotEquals: { 'aws:PrincipalArn': props.adminRoleArn } } } : {}),
+          ...(props.adminRoleArn !== undefined ? { Condition: adminRoleCondition(props.adminRoleArn) } : {}),
         },
         ...(props.allowCopiesFromAccounts ?? []).map((account): PolicyStatement => ({
-          Sid: `AllowCopyFrom${account.replace(/[^A-Za-z0-9]/g, '')}`,
+          Sid: copyFromAccountSid(account),
           Effect: 'Allow',
           Principal: { AWS: `arn:aws:iam::${account}:root` },
-          Action: 'backup:CopyIntoBackupVault',
+          Action: BACKUP_VAULT_PLAN.copyIntoVaultAction,
           Resource: '*',
         })),
       ]),

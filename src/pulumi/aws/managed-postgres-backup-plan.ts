@@ -5,65 +5,27 @@ import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { renderBackupRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
+import { checkedLogRetentionDays } from './log-retention';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
-import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
+import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
+import { ManagedDatabaseSettings } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { RenderedRestoreTesting, RestoreTestingArgs, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
+import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
+import { givenTopicWarning } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 import {
   ManagedBackupPlanFacts, ManagedPostgresBackupPlanOptions, ManagedPostgresBackupPlanPlan, checkManagedPostgresBackupPlanOptions,
-  planManagedPostgresBackupPlan,
+  databaseSettingsWarnings, planManagedPostgresBackupPlan,
 } from '../../core/aws/managed-postgres-backup-plan';
-import { accountOfManagedDatabaseArn, importedDatabaseWarning, managedSettingsDifferences } from '../../core/aws/managed-postgres-database';
+import { accountOfManagedDatabaseArn } from '../../core/aws/managed-postgres-database';
 import { ResolvedBackupPlanRule } from '../../core/policy/defaults';
 import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
-import { checkedLogRetentionDays } from './log-retention';
 
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../../core/aws/managed-postgres-backup-plan';
-
-/** Props of {@link ManagedPostgresBackupPlan}: core's options and the Pulumi handles. */
-export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions {
-  /** The database: `ManagedPostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)`, `.fromIdentifier({...})` or `.fromArn(arn)`. */
-  readonly database: ManagedPostgresDatabase;
-  /**
-   * AWS Backup restore testing of the database's recovery points, and the validation of each test with `pg-backup check`.
-   * @default - no restore testing
-   */
-  readonly restoreTesting?: RestoreTestingArgs;
-  /**
-   * Name of an existing vault recovery points go to; it keeps its own access policy and lock.
-   * @default - a `PostgresBackupVault` is created
-   */
-  readonly vaultName?: pulumi.Input<string>;
-  /**
-   * ARN of the key of a created vault.
-   * @default - a key is created
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
-  /**
-   * ARN of the one role allowed to delete recovery points of a created vault or shorten their retention.
-   * @default - nobody
-   */
-  readonly adminRoleArn?: pulumi.Input<string>;
-  /**
-   * ARN of the topic failed jobs, vault events and alarms go to; its policy must let EventBridge and AWS Backup publish.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
-  /**
-   * Days the restorable-time check's logs are kept.
-   * @default 30
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * Keep a created vault and its key when the stack is destroyed.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
-}
+export * from './managed-postgres-backup-plan-props';
 
 /** What the check of a {@link ManagedPostgresBackupPlan} sees: its props, and the database's facts once known. */
 export interface PlanFacts {
@@ -124,7 +86,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     this.vaultLock = plan.vaultLock;
     this.backupRetentionDays = checkedFacts.apply((checked) => {
       const known = planManagedPostgresBackupPlan(props, (checked as PlanFacts).database, {});
-      warnAboutDatabaseSettings(this, (checked as PlanFacts).database.current, known, props, database.managedHere);
+      databaseSettingsWarnings((checked as PlanFacts).database.current, known, props.managedSnapshots, database.managedHere)
+        .forEach((warning) => void pulumi.log.warn(warning, this));
       return known.backupRetentionDays;
     });
 
@@ -139,8 +102,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       this.vaultName = pulumi.output(props.vaultName);
     } else {
       if (!notifications.created) {
-        void pulumi.log.warn('The notification topic was given: if it is encrypted, its key policy must let backup.amazonaws.com use '
-          + 'kms:GenerateDataKey* and kms:Decrypt, and its topic policy must let it publish, or vault notifications are dropped.', this);
+        void pulumi.log.warn(givenTopicWarning(true), this);
       }
       this.backupVault = new PostgresBackupVault(`${name}-vault`, {
         encryptionKeyArn: props.encryptionKeyArn,
@@ -253,23 +215,4 @@ export function validateManagedBackupPlanWhenKnown(
     storageEncryption, sourceRegion: region, sourceAccount: account, current,
   }));
   return validateWhenKnown(facts, checkPlanFacts, construct) as pulumi.Output<PlanFacts>;
-}
-
-/**
- * Names each automated-backup setting the database does not have, so nobody takes it for applied: a component cannot
- * change another resource's arguments in Pulumi (give the database `managedSnapshotArgs`).
- */
-function warnAboutDatabaseSettings(
-  parent: pulumi.Resource, current: ManagedDatabaseSettings, plan: ManagedPostgresBackupPlanPlan,
-  props: ManagedPostgresBackupPlanProps, managedHere: boolean,
-): void {
-  if (!managedHere) {
-    void pulumi.log.warn(importedDatabaseWarning('The database', props.managedSnapshots), parent);
-    return;
-  }
-  const differences = managedSettingsDifferences(current, plan.managedSnapshots, 'the policy');
-  if (differences.length > 0) {
-    void pulumi.log.warn(`The database's automated backups differ from the backup policy: ${differences.join('; ')}. `
-      + 'Give the database resource managedSnapshotArgs(...) of the same policy.', parent);
-  }
 }
