@@ -3,23 +3,21 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { renderBucketReplication } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
-import { createAccessLogsBucket, deliverAccessLogs, secureBucketProps } from './secure-bucket';
-import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
+import { renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { grantPlannedActions } from './planned-grants';
+import { BackupBucketOptions, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
+import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
   IamActionGroup,
 } from '../core/aws/iam-action-groups';
-import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
-import { dumpBucketLifecycleRules } from '../core/policy/lifecycle';
-import { ImmutabilityPolicy, LogicalDumpPolicy } from '../core/policy/policy';
-import { Validator } from '../core/policy/validation';
+import { LogicalDumpPolicy } from '../core/policy/policy';
 
-export { ACCESS_LOG_PREFIX } from './secure-bucket';
+export { ACCESS_LOG_PREFIX } from '../core/aws/backup-bucket';
 
 /** Props of {@link BackupBucket}. */
-export interface BackupBucketProps {
+export interface BackupBucketProps extends BackupBucketOptions {
   /**
    * An existing bucket. Its encryption, versioning, lifecycle and Object Lock are left as they are; the
    * delete-deny statement is added to its policy when the bucket belongs to this app.
@@ -39,11 +37,6 @@ export interface BackupBucketProps {
    */
   readonly dump?: LogicalDumpPolicy;
   /**
-   * Write-once protection (S3 Object Lock default retention); only for a created bucket.
-   * @default - no Object Lock
-   */
-  readonly objectLock?: ImmutabilityPolicy;
-  /**
    * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock
    * cannot receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere.
    * `true` creates that bucket.
@@ -62,20 +55,10 @@ export interface BackupBucketProps {
    */
   readonly pruneRole?: iam.IRole;
   /**
-   * The offsite copy of a created bucket, as core planned it (`planScheduledPgDump(…).replication`).
-   * @default - no replication
-   */
-  readonly replication?: BucketReplicationPlan;
-  /**
    * What happens to a created bucket and key when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
-  /**
-   * Where problems are reported.
-   * @default - a new validator: the constructor throws a `PolicyValidationError` listing every problem
-   */
-  readonly validator?: Validator;
 }
 
 /**
@@ -100,61 +83,31 @@ export class BackupBucket extends Construct {
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
     this.prefix = props.prefix;
-    const validator = props.validator ?? new Validator(cdkValidationOptions(this));
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validator.matches('prefix', props.prefix, /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
-      'an S3 key prefix of safe characters, segments separated by "/", without a leading or trailing "/"');
-    if (props.bucket && props.objectLock) {
-      validator.report({ path: 'objectLock', value: props.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
+    const { bucket: given, breakGlassRole, pruneRole } = props;
+    const plan = planBackupBucket(props, {
+      validation: cdkValidationOptions(this),
+      givenBucket: given !== undefined,
+      lifecycle: { dump: props.dump ?? {}, prefix: props.prefix },
+      deleters: { breakGlass: breakGlassRole !== undefined, prune: pruneRole !== undefined, archivers: false },
+    });
+    const references = { 'break-glass-role': breakGlassRole?.roleArn, 'prune-role': pruneRole?.roleArn };
+    if (given) {
+      this.bucket = given;
+      this.encryptionKey = props.encryptionKey ?? given.encryptionKey;
+      for (const statement of plan.policy) given.addToResourcePolicy(renderPlannedStatement(statement, given, references));
+      return;
     }
-    if (props.bucket && props.replication) {
-      validator.report({
-        path: 'replication',
-        value: props.replication.destinationBucketArn,
-        allowed: 'undefined when a bucket is given',
-        reason: 'replication is configured on a bucket this construct creates; a given bucket keeps its own',
-      });
-    }
-
-    if (props.bucket) {
-      this.bucket = props.bucket;
-      this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
-      if (!props.validator) validator.throwIfInvalid();
-    } else {
-      const rules = dumpBucketLifecycleRules(props.dump ?? {}, { prefix: `${props.prefix}/`, validator, path: 'lifecycleRules' });
-      const lifecycle = renderS3LifecycleConfiguration(rules, { validator });
-      if (!props.validator) validator.throwIfInvalid();
-
-      this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-        description: 'Encrypts PostgreSQL backups',
-        enableKeyRotation: true,
-        removalPolicy,
-      });
-      this.accessLogsBucket = this.accessLogsDestination(props.serverAccessLogs ?? true, removalPolicy);
-      const lock = props.objectLock;
-      const bucket = new s3.Bucket(this, 'Bucket', secureBucketProps(this.encryptionKey, lock, removalPolicy));
-      const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
-      cfnBucket.addPropertyOverride('LifecycleConfiguration', lifecycle);
-      if (this.accessLogsBucket) deliverAccessLogs(bucket, this.accessLogsBucket);
-      if (props.replication) {
-        const replication = renderBucketReplication(this, 'ReplicationRole', bucket, this.encryptionKey, props.replication);
-        this.replicationRole = replication.role;
-        this.replicaBucketName = replication.replicaBucketName;
-      }
-      this.bucket = bucket;
-    }
-
-    const deleters = [props.breakGlassRole, props.pruneRole].flatMap((role) => (role ? [role.roleArn] : []));
-    // Backups are never deleted by a principal: only the lifecycle rules expire them (S3 itself, which no
-    // bucket policy applies to), so a stolen credential or a bad script cannot erase the history.
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyDeletingBackups',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObject*'],
-      resources: [this.bucket.arnForObjects('*')],
-      conditions: deleters.length > 0 ? { ArnNotEquals: { 'aws:PrincipalArn': deleters.length === 1 ? deleters[0] : deleters } } : undefined,
-    }));
+    const rendered = renderPlannedBucket(this, plan, {
+      encryptionKey: props.encryptionKey,
+      serverAccessLogs: props.serverAccessLogs ?? true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      references,
+    });
+    this.bucket = rendered.bucket;
+    this.encryptionKey = rendered.encryptionKey;
+    this.accessLogsBucket = rendered.accessLogsBucket;
+    this.replicationRole = rendered.replicationRole;
+    this.replicaBucketName = rendered.replicaBucketName;
   }
 
   /** The names the replication alarms' dimensions name (`backup-bucket`, `replica-bucket`), when replicated. */
@@ -165,7 +118,7 @@ export class BackupBucket extends Construct {
 
   /** The ARN pattern of every object under `prefix`. */
   public objectsUnder(prefix: string = this.prefix): string {
-    return this.bucket.arnForObjects(`${prefix}/*`);
+    return this.bucket.arnForObjects(backupObjectLocations(prefix).objects);
   }
 
   /**
@@ -204,12 +157,6 @@ export class BackupBucket extends Construct {
   private grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): void {
     grantBackupObjectGroups(grantee, groups, { bucket: this.bucket, prefix, encryptionKey: this.encryptionKey });
   }
-
-  private accessLogsDestination(setting: boolean | s3.IBucket, removalPolicy: RemovalPolicy): s3.IBucket | undefined {
-    if (setting === false) return undefined;
-    if (setting !== true) return setting;
-    return createAccessLogsBucket(this, 'AccessLogs', removalPolicy);
-  }
 }
 
 /** A prefix of a bucket holding backups, and the key they are encrypted with. */
@@ -229,20 +176,12 @@ export interface BackupObjectScope {
 export function grantBackupObjectGroups(
   grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], scope: BackupObjectScope,
 ): void {
-  const principal = grantee.grantPrincipal;
-  for (const group of groups) {
-    const actions = [...group.actions];
-    if (group.resource === 'backup-objects') {
-      principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [scope.bucket.arnForObjects(`${scope.prefix}/*`)] }));
-    }
-    if (group.resource === 'drill-results') {
-      principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [scope.bucket.arnForObjects(`${scope.prefix}/*/drills/*`)] }));
-    }
-    if (group.resource === 'backup-bucket-prefix') {
-      principal.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions, resources: [scope.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${scope.prefix}/*`] } },
-      }));
-    }
-    if (group.resource === 'backup-key') scope.encryptionKey?.grant(grantee, ...actions);
-  }
+  const { bucket, encryptionKey } = scope;
+  const locations = backupObjectLocations(scope.prefix);
+  grantPlannedActions(grantee, groups.filter((group) => group.resource !== 'backup-key' || encryptionKey), {
+    'backup-objects': { resources: [bucket.arnForObjects(locations.objects)] },
+    'drill-results': { resources: [bucket.arnForObjects(locations.drillResults)] },
+    'backup-bucket-prefix': { resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': locations.listPrefixes } } },
+    ...(encryptionKey ? { 'backup-key': { key: encryptionKey } } : {}),
+  }, 'BackupBucket');
 }

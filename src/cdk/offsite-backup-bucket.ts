@@ -1,15 +1,12 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
-import { createAccessLogsBucket, deliverAccessLogs, secureBucketProps } from './secure-bucket';
+import { renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { BucketReplicationOptions } from '../core/aws/bucket-replication';
-import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import {
-  OFFSITE_DENIED_ACTIONS, OFFSITE_REPLICATE_ACTIONS, OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, OffsiteResourceKind,
-  offsiteReplicationFor, planOffsiteBackupBucket,
+  OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, offsiteReplicationFor, planOffsiteBackupBucket,
 } from '../core/aws/offsite-backup-bucket';
 
 /** Props of {@link OffsiteBackupBucket}. */
@@ -49,49 +46,13 @@ export class OffsiteBackupBucket extends Construct {
     });
     const plan = this.plan;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: plan.keyDescription, alias: plan.keyAlias, enableKeyRotation: true, removalPolicy,
+    this.encryptionKey = new kms.Key(this, 'Key', { description: plan.keyDescription, alias: plan.keyAlias, enableKeyRotation: true, removalPolicy });
+    for (const statement of plan.keyPolicy) this.encryptionKey.addToResourcePolicy(renderPlannedStatement(statement, undefined));
+    const rendered = renderPlannedBucket(this, plan.bucket, {
+      encryptionKey: this.encryptionKey, serverAccessLogs: true, removalPolicy, bucketName: plan.bucketName,
     });
-    this.accessLogsBucket = createAccessLogsBucket(this, 'AccessLogs', removalPolicy);
-    this.bucket = new s3.Bucket(this, 'Bucket', { ...secureBucketProps(this.encryptionKey, plan.objectLock, removalPolicy), bucketName: plan.bucketName });
-    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('LifecycleConfiguration', renderS3LifecycleConfiguration(plan.lifecycleRules));
-    deliverAccessLogs(this.bucket, this.accessLogsBucket);
-
-    // The roles are named in a condition on their account, not as principals: S3 and KMS refuse a policy naming a role
-    // that does not exist yet, and the sources are deployed after this bucket.
-    const replicatingAccount = new iam.AccountPrincipal(plan.replicatingAccount);
-    const byReplicationRoles = { ArnEquals: { 'aws:PrincipalArn': [...plan.replicationRoleArns] } };
-    // The bucket's physical ARN, as the sources know it.
-    const objects = `${plan.bucketArn}/*`;
-    const resources: Record<Exclude<OffsiteResourceKind, 'offsite-key'>, string> = { 'offsite-bucket': plan.bucketArn, 'offsite-objects': objects };
-    for (const group of plan.replicationGrants) {
-      if (group.resource === 'offsite-key') {
-        this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-          sid: 'AllowReplicationRolesToEncryptReplicas', principals: [replicatingAccount], actions: [...group.actions], resources: ['*'], conditions: byReplicationRoles,
-        }));
-      } else {
-        this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-          principals: [replicatingAccount], actions: [...group.actions], resources: [resources[group.resource]], conditions: byReplicationRoles,
-        }));
-      }
-    }
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyReplicationByOthers',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: [...OFFSITE_REPLICATE_ACTIONS],
-      resources: [objects],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...plan.replicationRoleArns] } },
-    }));
-    // A replica is only ever removed by the lifecycle (S3 itself, which no bucket policy applies to).
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyDeletingReplicas',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: [...OFFSITE_DENIED_ACTIONS],
-      resources: [objects],
-    }));
+    this.bucket = rendered.bucket;
+    this.accessLogsBucket = rendered.accessLogsBucket as s3.Bucket;
   }
 
   /**

@@ -1,16 +1,14 @@
-import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { renderBucketReplication } from './bucket-replication';
 import { plannedMetric } from './planned-alarms';
+import { accountRootArn, renderPlannedBucket } from './planned-bucket';
 import { PlannedGrantScope, grantPlannedActions } from './planned-grants';
-import { createAccessLogsBucket, deliverAccessLogs, secureBucketProps } from './secure-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import { IamActionGroup, WalArchiveResourceKind, WAL_ARCHIVE_RESTORE_IAM_ACTIONS, walArchiveIamActions } from '../core/aws/iam-action-groups';
-import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import { SelfHostedPitrArchivePlan, walPutRequestsMetric } from '../core/aws/self-hosted-pitr-archive';
 import { ArchiveObjectPrefixes } from '../core/policy/lifecycle';
 import { LifecycleRule } from '../core/policy/lifecycle-rules';
@@ -19,7 +17,7 @@ export { WAL_REQUEST_METRICS_FILTER_ID } from '../core/aws/self-hosted-pitr-arch
 
 /** Props of {@link WalArchiveBucket}. */
 export interface WalArchiveBucketProps {
-  /** What core planned for the bucket (`planSelfHostedPitrArchive(…).bucket`): lifecycle, request metrics, Object Lock, key description. */
+  /** What core planned for the bucket (`planSelfHostedPitrArchive(…).bucket`): prefixes, lifecycle, grants' scopes, the bucket itself. */
   readonly plan: SelfHostedPitrArchivePlan['bucket'];
   /**
    * The KMS key.
@@ -59,39 +57,22 @@ export class WalArchiveBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: WalArchiveBucketProps) {
     super(scope, id);
-    this.plan = props.plan;
-    this.prefixes = props.plan.prefixes;
-    this.lifecycleRules = props.plan.lifecycleRules;
-    const lifecycle = renderS3LifecycleConfiguration([...this.lifecycleRules]);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { description: props.plan.keyDescription, enableKeyRotation: true, removalPolicy });
-    this.accessLogsBucket = createAccessLogsBucket(this, 'AccessLogs', removalPolicy);
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      ...secureBucketProps(this.encryptionKey, props.plan.objectLock, removalPolicy),
-      metrics: [props.plan.requestMetrics],
+    const plan = props.plan;
+    this.plan = plan;
+    this.prefixes = plan.prefixes;
+    this.lifecycleRules = plan.lifecycleRules;
+    // The archivers are known once granted (`grantArchive`), so the list is read when the template is synthesized.
+    const rendered = renderPlannedBucket(this, plan.backupBucket, {
+      encryptionKey: props.encryptionKey,
+      serverAccessLogs: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      references: { 'account-root': accountRootArn(this), 'archivers': this.deleters },
     });
-    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('LifecycleConfiguration', lifecycle);
-    deliverAccessLogs(this.bucket, this.accessLogsBucket);
-    if (props.plan.replication) {
-      const replication = renderBucketReplication(this, 'ReplicationRole', this.bucket, this.encryptionKey, props.plan.replication);
-      this.replicationRole = replication.role;
-      this.replicaBucketName = replication.replicaBucketName;
-    }
-
-    // Only the lifecycle (S3 itself, which no bucket policy applies to) and the principals granted the archiver's own
-    // expiry may delete; the account root is listed so the exception is never empty (it can rewrite this policy anyway).
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: props.plan.denyDeleteSid,
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObject*'],
-      resources: [this.bucket.arnForObjects('*')],
-      conditions: {
-        ArnNotEquals: {
-          'aws:PrincipalArn': Lazy.list({ produce: () => [`arn:${Aws.PARTITION}:iam::${Stack.of(this).account}:root`, ...this.deleters] }),
-        },
-      },
-    }));
+    this.bucket = rendered.bucket;
+    this.encryptionKey = rendered.encryptionKey;
+    this.accessLogsBucket = rendered.accessLogsBucket as s3.Bucket;
+    this.replicationRole = rendered.replicationRole;
+    this.replicaBucketName = rendered.replicaBucketName;
   }
 
   /** The names the replication alarms' dimensions name besides the archive bucket (`replica-bucket`), when replicated. */

@@ -31,3 +31,4 @@ export * from './require-postgres-backups';
 export * from './bucket-replication';
 export * from './log-retention';
 export * from './offsite-backup-bucket';
+export * from './backup-bucket';

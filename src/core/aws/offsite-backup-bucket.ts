@@ -4,6 +4,7 @@
  * keeps replicas at least as long as the sources keep their objects, and policies that let only the sources'
  * replication roles write replicas there and nobody delete them. Decided once for every AWS front end.
  */
+import { BackupBucketPlan, PlannedPolicyStatement, planBackupBucket } from './backup-bucket';
 import { BucketReplicationOptions, IAM_ROLE_NAME } from './bucket-replication';
 import { IamActionGroup } from './iam-action-groups';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
@@ -137,6 +138,13 @@ export interface OffsiteBackupBucketPlan {
   readonly sourceAccount?: string;
   /** What each source's `replication` prop is, by replication role name. */
   readonly replication: Readonly<Record<string, BucketReplicationOptions>>;
+  /**
+   * The bucket as every backup bucket is, its policy adding that the replication roles may replicate in, nobody else
+   * may, and nobody may delete a replica.
+   */
+  readonly bucket: BackupBucketPlan;
+  /** What the key's policy adds to its default (the account's IAM policies decide): the replication roles may encrypt. */
+  readonly keyPolicy: readonly PlannedPolicyStatement[];
   /** What the construct protects, for tools that report it. */
   readonly protection: {
     readonly kind: 'offsite-copy';
@@ -230,23 +238,31 @@ export function planOffsiteBackupBucket(options: OffsiteBackupBucketOptions, env
     ...(options.expirationDays !== undefined ? { destinationExpirationDays: options.expirationDays } : {}),
     ...(options.objectLock !== undefined ? { destinationObjectLock: options.objectLock } : {}),
   }]));
+  const replicationRoleArns = options.replicationRoleNames.map((roleName) => `arn:${partition}:iam::${roleAccount}:role/${roleName}`);
+  const replicationGrants = offsiteReplicationGrants(sourceAccount !== undefined);
+  const lifecycleRules: LifecycleRule[] = [{
+    id: 'expire-replicas',
+    prefix: '',
+    ...(options.expirationDays !== undefined ? { expirationDays: options.expirationDays } : {}),
+    noncurrentVersionExpirationDays: REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS,
+    abortIncompleteMultipartUploadDays: 7,
+  }];
+  const keyDescription = `Encrypts the offsite copies of PostgreSQL backups in ${options.bucketName}`;
+  const bucket = planBackupBucket({ objectLock: options.objectLock, keyDescription }, {
+    givenBucket: false, lifecycle: { rules: lifecycleRules }, deleters: { breakGlass: false, prune: false, archivers: false },
+  });
   return {
     bucketName: options.bucketName,
     bucketArn,
     keyAlias,
     keyAliasArn,
-    keyDescription: `Encrypts the offsite copies of PostgreSQL backups in ${options.bucketName}`,
+    keyDescription,
     ...(options.objectLock !== undefined ? { objectLock: options.objectLock } : {}),
-    lifecycleRules: [{
-      id: 'expire-replicas',
-      prefix: '',
-      ...(options.expirationDays !== undefined ? { expirationDays: options.expirationDays } : {}),
-      noncurrentVersionExpirationDays: REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS,
-      abortIncompleteMultipartUploadDays: 7,
-    }],
-    replicationRoleArns: options.replicationRoleNames.map((roleName) => `arn:${partition}:iam::${roleAccount}:role/${roleName}`),
+    lifecycleRules,
+    replicationRoleArns,
     replicatingAccount: roleAccount,
-    replicationGrants: offsiteReplicationGrants(sourceAccount !== undefined),
+    replicationGrants,
+    ...offsitePolicies(bucketArn, replicationRoleArns, { account: roleAccount, partition }, replicationGrants, bucket),
     ...(sourceAccount !== undefined ? { sourceAccount } : {}),
     replication,
     protection: {
@@ -257,6 +273,48 @@ export function planOffsiteBackupBucket(options: OffsiteBackupBucketOptions, env
       ...(options.objectLock !== undefined ? { objectLock: `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` } : {}),
       ...(options.expirationDays !== undefined ? { expirationDays: options.expirationDays } : {}),
     },
+  };
+}
+
+/**
+ * The statements of the bucket's and the key's policies about replication. The roles are named in a condition on their
+ * account, not as principals: S3 and KMS refuse a policy naming a role that does not exist yet, and the sources are
+ * deployed after this bucket. Resources are the bucket's physical ARN, as the sources know it.
+ */
+function offsitePolicies(
+  bucketArn: string, roleArns: string[], replicatingAccount: { account: string; partition: string },
+  grants: readonly IamActionGroup<OffsiteResourceKind>[], bucket: BackupBucketPlan,
+): Pick<OffsiteBackupBucketPlan, 'bucket' | 'keyPolicy'> {
+  const byReplicationRoles = { ArnEquals: { 'aws:PrincipalArn': roleArns } };
+  const objects = { arn: `${bucketArn}/*` };
+  const allow = (kind: OffsiteResourceKind, resource: { arn: string }, sid?: string): PlannedPolicyStatement => ({
+    ...(sid !== undefined ? { sid } : {}),
+    effect: 'Allow',
+    principal: replicatingAccount,
+    actions: grants.filter((group) => group.resource === kind).flatMap((group) => group.actions),
+    resources: [resource],
+    conditions: byReplicationRoles,
+  });
+  return {
+    bucket: {
+      ...bucket,
+      policy: [
+        ...bucket.policy,
+        allow('offsite-bucket', { arn: bucketArn }),
+        allow('offsite-objects', objects),
+        {
+          sid: 'DenyReplicationByOthers',
+          effect: 'Deny',
+          principal: 'anyone',
+          actions: OFFSITE_REPLICATE_ACTIONS,
+          resources: [objects],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArns } },
+        },
+        // A replica is only ever removed by the lifecycle (S3 itself, which no bucket policy applies to).
+        { sid: 'DenyDeletingReplicas', effect: 'Deny', principal: 'anyone', actions: OFFSITE_DENIED_ACTIONS, resources: [objects] },
+      ],
+    },
+    keyPolicy: [allow('offsite-key', { arn: '*' }, 'AllowReplicationRolesToEncryptReplicas')],
   };
 }
 

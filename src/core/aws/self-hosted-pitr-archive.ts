@@ -1,4 +1,5 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { BackupBucketPlan, planBackupBucket } from './backup-bucket';
 import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
@@ -225,14 +226,12 @@ export interface SelfHostedPitrArchivePlan {
     readonly prefixes: ArchiveObjectPrefixes;
     /** Core's lifecycle (which never expires WAL the oldest retained base backup needs) and the user's rules. */
     readonly lifecycleRules: readonly LifecycleRule[];
-    /** The request-metrics filter on the WAL prefix that the RPO alarm watches. */
-    readonly requestMetrics: { readonly id: string; readonly prefix: string };
-    /** Object Lock, when asked for. */
-    readonly objectLock?: ImmutabilityPolicy;
-    /** Description of a created key. */
-    readonly keyDescription: string;
-    /** Sid of the bucket-policy statement that denies deleting to all but the archiving hosts. */
-    readonly denyDeleteSid: string;
+    /**
+     * The bucket as every backup bucket is: its key's description, lifecycle, Object Lock, the request-metrics filter on
+     * the WAL prefix that the RPO alarm watches, replication, access logs, and a policy that denies deleting to all but
+     * the archiving hosts.
+     */
+    readonly backupBucket: BackupBucketPlan;
     /** Object key patterns of the archive (`<wal prefix>*`, `<base prefix>*`), which the grants scope objects to. */
     readonly objectKeyPatterns: readonly string[];
     /** The `s3:prefix` values a listing of the archive may ask for. */
@@ -402,10 +401,12 @@ export function planSelfHostedPitrArchive(
     bucket: {
       prefixes,
       lifecycleRules,
-      requestMetrics: { id: WAL_REQUEST_METRICS_FILTER_ID, prefix: prefixes.wal },
-      objectLock: options.immutability,
-      keyDescription: 'Encrypts the PostgreSQL WAL archive and base backups',
-      denyDeleteSid: 'DenyDeletingArchive',
+      backupBucket: planBackupBucket({
+        objectLock: options.immutability,
+        replication,
+        keyDescription: 'Encrypts the PostgreSQL WAL archive and base backups',
+        requestMetrics: { id: WAL_REQUEST_METRICS_FILTER_ID, prefix: prefixes.wal },
+      }, { givenBucket: false, lifecycle: { rules: lifecycleRules }, deleters: { breakGlass: false, prune: false, archivers: true } }),
       objectKeyPatterns: archivePrefixes.map((p) => `${p}*`),
       listPrefixes: archivePrefixes.flatMap((p) => [p.replace(/\/$/, ''), `${p}*`]),
       ...(replication ? { replication } : {}),

@@ -4,20 +4,22 @@ import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { GrantScope, PolicyStatement, assumedByService, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
+import {
+  GrantScope, PolicyReferenceInputs, PolicyStatement, assumedByService, grantStatements, plannedStatement, policyDocument,
+} from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
+import {
+  BackupBucketOptions, BackupBucketPlan, PlannedPolicyStatement, backupObjectLocations, denyDeletingStatement, planBackupBucket,
+} from '../../core/aws/backup-bucket';
 import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
 } from '../../core/aws/iam-action-groups';
-import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
+import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
-import { ImmutabilityPolicy } from '../../core/policy/policy';
-import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
-/** Key prefix of the backup bucket's server access logs in the log bucket. */
-export const ACCESS_LOG_PREFIX = 'backup-bucket/';
+export { ACCESS_LOG_PREFIX } from '../../core/aws/backup-bucket';
 
 /** An existing bucket backups are written to. */
 export interface ExistingBucket {
@@ -33,7 +35,7 @@ export interface ExistingBucket {
 }
 
 /** Props of {@link BackupBucket}. */
-export interface BackupBucketProps {
+export interface BackupBucketProps extends BackupBucketOptions {
   /**
    * An existing bucket. Its encryption, versioning, lifecycle, Object Lock and policy are left as they are: a bucket
    * policy is one document in Pulumi, so the delete-deny statement ({@link BackupBucket.denyDeleteStatement}) is
@@ -51,13 +53,17 @@ export interface BackupBucketProps {
    * @default - the given bucket's key; for a created bucket, a key is created (rotation on)
    */
   readonly encryptionKeyArn?: pulumi.Input<string>;
-  /** Lifecycle rules of a created bucket, from core (`dumpBucketLifecycleRules`, `walArchiveLifecycleRules`). */
-  readonly lifecycleRules: LifecycleRule[];
   /**
-   * Write-once protection (S3 Object Lock default retention); only for a created bucket.
-   * @default - no Object Lock
+   * Lifecycle rules of a created bucket, from core (`dumpBucketLifecycleRules`, `walArchiveLifecycleRules`).
+   * @default - none: required unless `bucket` or `plan` is given
    */
-  readonly objectLock?: ImmutabilityPolicy;
+  readonly lifecycleRules?: LifecycleRule[];
+  /**
+   * The bucket as core planned it (an archive's, an offsite bucket's): its lifecycle, Object Lock, replication, key
+   * description, request metrics and policy are read from it instead of the props.
+   * @default - planned from the props
+   */
+  readonly plan?: BackupBucketPlan;
   /**
    * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock cannot
    * receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere. `true` creates that
@@ -83,22 +89,6 @@ export interface BackupBucketProps {
    */
   readonly pruneRoleArn?: pulumi.Input<string>;
   /**
-   * S3 request metrics on a prefix (`PutRequests` and others by `FilterId`), for an alarm on writes stopping.
-   * @default - none
-   */
-  readonly requestMetrics?: { readonly id: string; readonly prefix: string };
-  /**
-   * The offsite copy of a created bucket, as core planned it (`planScheduledPgDump(…).replication`,
-   * `planSelfHostedPitrArchive(…).bucket.replication`).
-   * @default - no replication
-   */
-  readonly replication?: BucketReplicationPlan;
-  /**
-   * Description of a created key.
-   * @default 'Encrypts PostgreSQL backups'
-   */
-  readonly keyDescription?: string;
-  /**
    * Statements added to a created bucket's policy (a bucket has one policy), e.g. the replication roles allowed to
    * write an offsite bucket.
    * @default - none
@@ -114,11 +104,6 @@ export interface BackupBucketProps {
    * @default - read from the provider
    */
   readonly environment?: AwsEnvironment;
-  /**
-   * Where problems are reported.
-   * @default - a new validator: the constructor throws a `PolicyValidationError` listing every problem
-   */
-  readonly validator?: Validator;
 }
 
 /**
@@ -147,130 +132,73 @@ export class BackupBucket extends pulumi.ComponentResource {
   public readonly replicationConfiguration?: s3.BucketReplicationConfig;
   /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
   public readonly replicaBucketName?: string;
+  /** The bucket as core planned it. */
+  public readonly plan: BackupBucketPlan;
+  private readonly references: PolicyReferenceInputs;
 
   constructor(name: string, props: BackupBucketProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:BackupBucket', name, {}, opts);
-    const validator = props.validator ?? new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
-    if (props.bucket && props.objectLock) {
-      validator.report({ path: 'objectLock', value: props.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
-    }
-    if (props.bucket && props.replication) {
-      validator.report({
-        path: 'replication',
-        value: props.replication.destinationBucketArn,
-        allowed: 'undefined when a bucket is given',
-        reason: 'replication is configured on a bucket this component creates; a given bucket keeps its own',
-      });
-    }
-    const retainOnDelete = props.retainOnDelete ?? true;
-    if (props.bucket) {
-      if (!props.validator) validator.throwIfInvalid();
-      this.bucketName = pulumi.output(props.bucket.bucketName);
-      this.bucketArn = pulumi.output(props.bucket.bucketArn);
-      const keyArn = props.encryptionKeyArn ?? props.bucket.encryptionKeyArn;
+    const { bucket: given, breakGlassRoleArn, pruneRoleArn, deletingPrincipalArns } = props;
+    const environment = () => props.environment ?? awsEnvironment(this);
+    this.plan = props.plan ?? planBackupBucket(props, {
+      validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
+      givenBucket: given !== undefined,
+      lifecycle: { rules: props.lifecycleRules ?? [] },
+      deleters: { breakGlass: breakGlassRoleArn !== undefined, prune: pruneRoleArn !== undefined, archivers: deletingPrincipalArns !== undefined },
+    });
+    const plan = this.plan;
+    this.references = {
+      'break-glass-role': breakGlassRoleArn,
+      'prune-role': pruneRoleArn,
+      'archivers': deletingPrincipalArns,
+      ...(deletingPrincipalArns !== undefined ? { 'account-root': pulumi.interpolate`arn:${environment().partition}:iam::${environment().account}:root` } : {}),
+    };
+    if (given) {
+      this.bucketName = pulumi.output(given.bucketName);
+      this.bucketArn = pulumi.output(given.bucketArn);
+      const keyArn = props.encryptionKeyArn ?? given.encryptionKeyArn;
       this.encryptionKeyArn = keyArn === undefined ? undefined : pulumi.output(keyArn);
       this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
       return;
     }
-    this.lifecycleConfiguration = renderS3LifecycleConfiguration(props.lifecycleRules, { validator });
-    if (!props.validator) validator.throwIfInvalid();
-
+    this.lifecycleConfiguration = plan.lifecycle;
     const child = { parent: this };
+    const retainOnDelete = props.retainOnDelete ?? true;
     const retained = { parent: this, retainOnDelete };
-    const keyArn = props.encryptionKeyArn !== undefined
-      ? pulumi.output(props.encryptionKeyArn)
-      : new kms.Key(`${name}-key`, { description: props.keyDescription ?? 'Encrypts PostgreSQL backups', enableKeyRotation: true }, retained).arn;
+    const keyArn = props.encryptionKeyArn !== undefined ? pulumi.output(props.encryptionKeyArn)
+      : new kms.Key(`${name}-key`, { description: plan.keyDescription, enableKeyRotation: true }, retained).arn;
     this.encryptionKeyArn = keyArn;
-    const lock = props.objectLock;
+    const lock = plan.objectLock;
     const bucket = new s3.Bucket(`${name}-bucket`, { bucket: props.bucketName, objectLockEnabled: lock !== undefined ? true : undefined }, retained);
     this.bucket = bucket;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-
-    const publicAccess = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    }, child);
-    new s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
-    const versioning = new s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
-    new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn }, bucketKeyEnabled: true }],
-    }, child);
-    // Lifecycle rules on noncurrent versions need versioning first.
-    new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-      bucket: bucket.id,
-      rules: bucketLifecycleRules(this.lifecycleConfiguration),
-    }, { parent: this, dependsOn: [versioning] });
+    const { publicAccess, versioning } = this.secure(name, bucket, plan.lifecycle, {
+      applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn }, bucketKeyEnabled: true,
+    });
     if (lock) {
       new s3.BucketObjectLockConfiguration(`${name}-object-lock`, {
-        bucket: bucket.id,
-        rule: { defaultRetention: { mode: lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: lock.days } },
+        bucket: bucket.id, rule: { defaultRetention: { mode: lock.mode, days: lock.days } },
       }, { parent: this, dependsOn: [versioning] });
     }
-
-    if (props.replication) {
-      const plan = props.replication;
-      this.replicaBucketName = plan.destinationBucketArn.split(':')[5];
-      this.replicationRole = new iam.Role(`${name}-replication-role`, {
-        description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
-      }, child);
-      const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
-      const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
-        role: this.replicationRole.id,
-        policy: policyDocument(grantStatements(plan.roleGrants, {
-          'replication-source-bucket': { resources: bucket.arn },
-          'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
-          'replication-source-key': { resources: keyArn },
-          'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
-          'replication-destination-key': { resources: replicaKey.resources, ...(replicaKey.condition ? { condition: replicaKey.condition } : {}) },
-        })),
-      }, child);
-      // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
-      this.replicationConfiguration = new s3.BucketReplicationConfig(`${name}-replication`, {
-        bucket: bucket.id,
-        role: this.replicationRole.arn,
-        rules: [bucketReplicationRule(plan)],
-      }, { parent: this, dependsOn: [versioning, rolePolicy] });
+    if (plan.replication) {
+      this.replicaBucketName = plan.replication.destinationBucketArn.split(':')[5];
+      [this.replicationRole, this.replicationConfiguration] = this.replicate(name, plan.replication, bucket, keyArn, versioning);
     }
-    if (props.requestMetrics) {
+    if (plan.requestMetrics) {
       new s3.BucketMetric(`${name}-request-metrics`, {
-        bucket: bucket.id, name: props.requestMetrics.id, filter: { prefix: props.requestMetrics.prefix },
+        bucket: bucket.id, name: plan.requestMetrics.id, filter: { prefix: plan.requestMetrics.prefix },
       }, child);
     }
     const logs = props.serverAccessLogs ?? true;
     if (logs !== false) {
-      let targetBucket: pulumi.Input<string>;
-      if (logs === true) {
-        this.accessLogsBucket = this.createAccessLogsBucket(name, bucket, props.environment ?? awsEnvironment(this), retainOnDelete);
-        targetBucket = this.accessLogsBucket.bucket;
-      } else {
-        targetBucket = logs;
-      }
-      new s3.BucketLogging(`${name}-logging`, { bucket: bucket.id, targetBucket, targetPrefix: ACCESS_LOG_PREFIX }, child);
+      this.accessLogsBucket = logs === true ? this.createAccessLogsBucket(name, bucket, plan, environment(), retainOnDelete) : undefined;
+      const targetBucket = this.accessLogsBucket?.bucket ?? (logs as pulumi.Input<string>);
+      new s3.BucketLogging(`${name}-logging`, { bucket: bucket.id, targetBucket, targetPrefix: plan.accessLogPrefix }, child);
     }
-
     this.bucketPolicy = new s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.id,
-      policy: policyDocument([
-        denyInsecureTransport('s3:*', [bucket.arn, pulumi.interpolate`${bucket.arn}/*`]),
-        {
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: 's3:*',
-          Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-          Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
-        },
-        props.deletingPrincipalArns === undefined && props.pruneRoleArn !== undefined
-          ? this.denyDeleteStatement(undefined, [...(props.breakGlassRoleArn !== undefined ? [props.breakGlassRoleArn] : []), props.pruneRoleArn])
-          : props.deletingPrincipalArns === undefined
-            ? this.denyDeleteStatement(props.breakGlassRoleArn)
-            : this.denyDeleteStatement(undefined, [
-              pulumi.interpolate`arn:${(props.environment ?? awsEnvironment(this)).partition}:iam::${(props.environment ?? awsEnvironment(this)).account}:root`,
-              ...props.deletingPrincipalArns,
-              ...(props.breakGlassRoleArn !== undefined ? [props.breakGlassRoleArn] : []),
-            ], 'DenyDeletingArchive'),
-        ...(props.additionalPolicyStatements ?? []),
-      ]),
+      policy: policyDocument([...this.statements(plan.policy), ...(props.additionalPolicyStatements ?? [])]),
     }, { parent: this, dependsOn: [publicAccess] });
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, encryptionKeyArn: this.encryptionKeyArn });
   }
@@ -278,27 +206,11 @@ export class BackupBucket extends pulumi.ComponentResource {
   /**
    * The bucket-policy statement that keeps backups from being deleted by any principal but `breakGlassRoleArn`: only
    * the lifecycle rules expire them (S3 itself, which no bucket policy applies to), so a stolen credential or a bad
-   * script cannot erase the history. With `exempted`, those principals (a list) are the exception instead.
+   * script cannot erase the history. For the owner of a given bucket to add to its policy.
    */
-  public denyDeleteStatement(breakGlassRoleArn?: pulumi.Input<string>, exempted?: pulumi.Input<string>[], sid = 'DenyDeletingBackups'): PolicyStatement {
-    if (exempted !== undefined) {
-      return {
-        Sid: sid,
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: 's3:DeleteObject*',
-        Resource: pulumi.interpolate`${this.bucketArn}/*`,
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': exempted } },
-      };
-    }
-    return {
-      Sid: sid,
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: 's3:DeleteObject*',
-      Resource: pulumi.interpolate`${this.bucketArn}/*`,
-      ...(breakGlassRoleArn !== undefined ? { Condition: { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRoleArn } } } : {}),
-    };
+  public denyDeleteStatement(breakGlassRoleArn?: pulumi.Input<string>): PolicyStatement {
+    const statement = denyDeletingStatement({ breakGlass: breakGlassRoleArn !== undefined, prune: false, archivers: false });
+    return plannedStatement(statement, this.bucketArn, { 'break-glass-role': breakGlassRoleArn });
   }
 
   /** The names the replication alarms' dimensions name (`replica-bucket`), when replicated. */
@@ -308,7 +220,7 @@ export class BackupBucket extends pulumi.ComponentResource {
 
   /** The ARN pattern of every object under `prefix` (no trailing `/`). */
   public objectsUnder(prefix: string): pulumi.Output<string> {
-    return pulumi.interpolate`${this.bucketArn}/${prefix}/*`;
+    return pulumi.interpolate`${this.bucketArn}/${backupObjectLocations(prefix).objects}`;
   }
 
   /**
@@ -335,35 +247,66 @@ export class BackupBucket extends pulumi.ComponentResource {
     return prefixDrillResultStatements(this.bucketArn, prefix, this.encryptionKeyArn);
   }
 
-  private createAccessLogsBucket(name: string, source: s3.Bucket, environment: AwsEnvironment, retainOnDelete: boolean): s3.Bucket {
+  private statements(statements: readonly PlannedPolicyStatement[], bucketArn: pulumi.Input<string> = this.bucketArn): PolicyStatement[] {
+    return statements.map((statement) => plannedStatement(statement, bucketArn, this.references));
+  }
+
+  /** Public access blocked, bucket-owner objects, versioning, default `encryption` and `lifecycle` on `bucket`, named `<name>-…`. */
+  private secure(
+    name: string, bucket: s3.Bucket, lifecycle: S3LifecycleConfiguration, encryption: inputs.s3.BucketServerSideEncryptionConfigurationRule,
+  ): { publicAccess: s3.BucketPublicAccessBlock; versioning: s3.BucketVersioning } {
     const child = { parent: this };
-    const logs = new s3.Bucket(`${name}-access-logs`, {}, { parent: this, retainOnDelete });
-    const publicAccess = new s3.BucketPublicAccessBlock(`${name}-access-logs-public-access`, {
-      bucket: logs.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    const publicAccess = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
+      bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
     }, child);
-    new s3.BucketOwnershipControls(`${name}-access-logs-ownership`, { bucket: logs.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
-    const versioning = new s3.BucketVersioning(`${name}-access-logs-versioning`, { bucket: logs.id, versioningConfiguration: { status: 'Enabled' } }, child);
-    // S3 delivers access logs only to buckets encrypted with S3-managed keys.
-    new s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs-encryption`, {
-      bucket: logs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    }, child);
-    new s3.BucketLifecycleConfiguration(`${name}-access-logs-lifecycle`, {
-      bucket: logs.id,
-      rules: [{ id: 'expire-access-logs', status: 'Enabled', filter: {}, expiration: { days: 365 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+    new s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
+    const versioning = new s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
+    new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, { bucket: bucket.id, rules: [encryption] }, child);
+    // Lifecycle rules on noncurrent versions need versioning first.
+    new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+      bucket: bucket.id, rules: bucketLifecycleRules(lifecycle),
     }, { parent: this, dependsOn: [versioning] });
+    return { publicAccess, versioning };
+  }
+
+  /** The replication role with core's grants, and the replication configuration once versioning and the role's policy exist. */
+  private replicate(
+    name: string, plan: BucketReplicationPlan, bucket: s3.Bucket, keyArn: pulumi.Input<string>, versioning: s3.BucketVersioning,
+  ): [iam.Role, s3.BucketReplicationConfig] {
+    const child = { parent: this };
+    const role = new iam.Role(`${name}-replication-role`, {
+      description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
+    }, child);
+    const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
+    const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
+      role: role.id,
+      policy: policyDocument(grantStatements(plan.roleGrants, {
+        'replication-source-bucket': { resources: bucket.arn },
+        'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
+        'replication-source-key': { resources: keyArn },
+        'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
+        'replication-destination-key': { resources: replicaKey.resources, ...(replicaKey.condition ? { condition: replicaKey.condition } : {}) },
+      })),
+    }, child);
+    // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
+    return [role, new s3.BucketReplicationConfig(`${name}-replication`, {
+      bucket: bucket.id,
+      role: role.arn,
+      rules: [bucketReplicationRule(plan)],
+    }, { parent: this, dependsOn: [versioning, rolePolicy] })];
+  }
+
+  /** The access-log bucket: S3 delivers access logs only to buckets encrypted with S3-managed keys. */
+  private createAccessLogsBucket(
+    name: string, source: s3.Bucket, plan: BackupBucketPlan, environment: AwsEnvironment, retainOnDelete: boolean,
+  ): s3.Bucket {
+    const logs = new s3.Bucket(`${name}-access-logs`, {}, { parent: this, retainOnDelete });
+    const encryption = { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } };
+    const { publicAccess } = this.secure(`${name}-access-logs`, logs, plan.accessLogsBucket.lifecycle, encryption);
+    const references = { 'source-bucket-arn': source.arn, 'account': environment.account };
     new s3.BucketPolicy(`${name}-access-logs-policy`, {
       bucket: logs.id,
-      policy: policyDocument([
-        denyInsecureTransport('s3:*', [logs.arn, pulumi.interpolate`${logs.arn}/*`]),
-        {
-          Sid: 'AllowServerAccessLogDelivery',
-          Effect: 'Allow',
-          Principal: { Service: 'logging.s3.amazonaws.com' },
-          Action: 's3:PutObject',
-          Resource: pulumi.interpolate`${logs.arn}/${ACCESS_LOG_PREFIX}*`,
-          Condition: { ArnLike: { 'aws:SourceArn': source.arn }, StringEquals: { 'aws:SourceAccount': environment.account } },
-        },
-      ]),
+      policy: policyDocument(plan.accessLogsBucket.policy.map((statement) => plannedStatement(statement, logs.arn, references))),
     }, { parent: this, dependsOn: [publicAccess] });
     return logs;
   }
@@ -407,10 +350,11 @@ export function prefixDrillResultStatements(
 function backupObjectScopes(
   bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
 ): Partial<Record<BackupObjectResourceKind, GrantScope>> {
+  const locations = backupObjectLocations(prefix);
   return {
-    'backup-objects': { resources: pulumi.interpolate`${bucketArn}/${prefix}/*` },
-    'drill-results': { resources: pulumi.interpolate`${bucketArn}/${prefix}/*/drills/*` },
-    'backup-bucket-prefix': { resources: bucketArn, condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } },
+    'backup-objects': { resources: pulumi.interpolate`${bucketArn}/${locations.objects}` },
+    'drill-results': { resources: pulumi.interpolate`${bucketArn}/${locations.drillResults}` },
+    'backup-bucket-prefix': { resources: bucketArn, condition: { StringLike: { 's3:prefix': locations.listPrefixes } } },
     ...(encryptionKeyArn !== undefined ? { 'backup-key': { resources: encryptionKeyArn } } : {}),
   };
 }

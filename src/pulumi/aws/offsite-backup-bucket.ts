@@ -1,12 +1,9 @@
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { BackupBucket } from './backup-bucket';
-import { PolicyStatement, policyDocument } from './policy-document';
+import { plannedStatement, policyDocument } from './policy-document';
 import { BucketReplicationOptions } from '../../core/aws/bucket-replication';
-import {
-  OFFSITE_DENIED_ACTIONS, OFFSITE_REPLICATE_ACTIONS, OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, offsiteReplicationFor,
-  planOffsiteBackupBucket,
-} from '../../core/aws/offsite-backup-bucket';
+import { OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, offsiteReplicationFor, planOffsiteBackupBucket } from '../../core/aws/offsite-backup-bucket';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Arguments of {@link OffsiteBackupBucket}. */
@@ -46,53 +43,19 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
     });
     const plan = this.plan;
     const retainOnDelete = args.retainOnDelete ?? true;
-    const replicatingAccount = { AWS: `arn:${plan.bucketArn.split(':')[1]}:iam::${plan.replicatingAccount}:root` };
-    const byReplicationRoles = { ArnEquals: { 'aws:PrincipalArn': [...plan.replicationRoleArns] } };
-    const groupActions = (kind: string) => plan.replicationGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions);
-
+    const account = { account: args.account, partition: plan.bucketArn.split(':')[1] };
     this.encryptionKey = new kms.Key(`${name}-key`, {
       description: plan.keyDescription,
       enableKeyRotation: true,
       policy: policyDocument([
         // The key's default policy: the account's IAM policies decide who else may use it.
-        { Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:${plan.bucketArn.split(':')[1]}:iam::${args.account}:root` }, Action: 'kms:*', Resource: '*' },
-        {
-          Sid: 'AllowReplicationRolesToEncryptReplicas',
-          Effect: 'Allow',
-          Principal: replicatingAccount,
-          Action: groupActions('offsite-key'),
-          Resource: '*',
-          Condition: byReplicationRoles,
-        },
+        { Sid: 'EnableIamPolicies', ...plannedStatement({ effect: 'Allow', principal: account, actions: ['kms:*'], resources: [{ arn: '*' }] }, undefined) },
+        ...plan.keyPolicy.map((statement) => plannedStatement(statement, undefined)),
       ]),
     }, { parent: this, retainOnDelete });
     new kms.Alias(`${name}-key-alias`, { name: plan.keyAlias, targetKeyId: this.encryptionKey.keyId }, { parent: this });
-
-    const bucketArn = plan.bucketArn;
-    const objects = `${bucketArn}/*`;
-    // The roles are named in a condition on their account, not as principals: S3 and KMS refuse a policy naming a role
-    // that does not exist yet, and the sources are deployed after this bucket.
-    const statements: PolicyStatement[] = [
-      { Effect: 'Allow', Principal: replicatingAccount, Action: groupActions('offsite-bucket'), Resource: bucketArn, Condition: byReplicationRoles },
-      { Effect: 'Allow', Principal: replicatingAccount, Action: groupActions('offsite-objects'), Resource: objects, Condition: byReplicationRoles },
-      {
-        Sid: 'DenyReplicationByOthers',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: [...OFFSITE_REPLICATE_ACTIONS],
-        Resource: objects,
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [...plan.replicationRoleArns] } },
-      },
-      // A replica is only ever removed by the lifecycle (S3 itself, which no bucket policy applies to).
-      { Sid: 'DenyDeletingReplicas', Effect: 'Deny', Principal: { AWS: '*' }, Action: [...OFFSITE_DENIED_ACTIONS], Resource: objects },
-    ];
     this.backupBucket = new BackupBucket(`${name}-bucket`, {
-      bucketName: plan.bucketName,
-      encryptionKeyArn: this.encryptionKey.arn,
-      lifecycleRules: [...plan.lifecycleRules],
-      objectLock: plan.objectLock,
-      retainOnDelete,
-      additionalPolicyStatements: statements,
+      plan: plan.bucket, bucketName: plan.bucketName, encryptionKeyArn: this.encryptionKey.arn, retainOnDelete,
     }, { parent: this });
     this.registerOutputs({ bucketArn: plan.bucketArn, keyAliasArn: plan.keyAliasArn });
   }

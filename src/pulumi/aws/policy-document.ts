@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../../core/aws/backup-bucket';
 import { IamActionGroup } from '../../core/aws/iam-action-groups';
 
 /** A principal of a resource policy statement, as IAM writes it. */
@@ -75,4 +76,38 @@ export function grantStatements<Kind extends string>(
       ...(scope.condition ? { Condition: scope.condition } : {}),
     }];
   });
+}
+
+/** The values of core's policy references a component knows; a list is spread where it stands. */
+export type PolicyReferenceInputs = Partial<Record<PolicyReference['ref'], pulumi.Input<string> | pulumi.Input<string>[]>>;
+
+/** Core's statement as a policy statement on the bucket `bucketArn` (its resources), with `references` filled in. */
+export function plannedStatement(
+  statement: PlannedPolicyStatement, bucketArn: pulumi.Input<string> | undefined, references: PolicyReferenceInputs = {},
+): PolicyStatement {
+  const { principal } = statement;
+  const resolve = (reference: PolicyReference): pulumi.Input<string> | pulumi.Input<string>[] => {
+    const value = references[reference.ref];
+    if (value === undefined) throw new Error(`the policy statement ${statement.sid ?? ''} needs ${reference.ref}, which is not known here`);
+    return value;
+  };
+  const conditionValue = (value: PlannedConditionValue): pulumi.Input<unknown> => {
+    if (typeof value !== 'object' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) return value;
+    return Array.isArray(value) ? (value as PolicyReference[]).flatMap((reference) => resolve(reference)) : resolve(value as PolicyReference);
+  };
+  const resources = statement.resources.map((resource) => (resource === 'bucket' ? bucketArn!
+    : 'arn' in resource ? resource.arn : pulumi.interpolate`${bucketArn}/${resource.objects}`));
+  return {
+    ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
+    Effect: statement.effect,
+    Principal: principal === 'anyone' ? { AWS: '*' }
+      : 'service' in principal ? { Service: principal.service } : { AWS: `arn:${principal.partition}:iam::${principal.account}:root` },
+    Action: statement.actions.length === 1 ? statement.actions[0] : [...statement.actions],
+    Resource: resources.length === 1 ? resources[0] : resources,
+    ...(statement.conditions ? {
+      Condition: Object.fromEntries(Object.entries(statement.conditions).map(([operator, keys]) => [
+        operator, Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, conditionValue(value)])),
+      ])),
+    } : {}),
+  };
 }

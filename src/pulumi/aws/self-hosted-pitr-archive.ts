@@ -102,13 +102,9 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       }, child);
     }
     this.archive = new BackupBucket(`${name}-archive`, {
-      lifecycleRules: [...plan.bucket.lifecycleRules],
-      objectLock: plan.bucket.objectLock,
+      plan: plan.bucket.backupBucket,
       encryptionKeyArn: props.encryptionKeyArn,
-      keyDescription: plan.bucket.keyDescription,
       deletingPrincipalArns: plan.archiverDeletes ? [...(this.instanceRole ? [this.instanceRole.arn] : []), ...(props.archiverRoleArns ?? [])] : [],
-      requestMetrics: plan.bucket.requestMetrics,
-      replication: plan.bucket.replication,
       retainOnDelete: props.retainOnDelete,
       environment: this.environment,
     }, child);

@@ -244,7 +244,7 @@ describe('ScheduledPgDump with grandfather-father-son retention', () => {
     expect(actionsOf('orders-prune-role')).not.toContain('s3:PutObject');
     const policy = JSON.parse(engine.named('aws:s3/bucketPolicy:BucketPolicy', 'orders-backups-policy').inputs.policy);
     const deny = policy.Statement.find((statement: { Sid?: string }) => statement.Sid === 'DenyDeletingBackups');
-    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [await valueOf(dump.pruneRole!.arn)] } });
+    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': await valueOf(dump.pruneRole!.arn) } });
   });
 
   test('a prune runs per database on its own schedule with every count and the RPO spelled out', async () => {
