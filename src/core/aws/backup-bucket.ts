@@ -73,7 +73,7 @@ export interface BackupBucketEnvironment {
   /** Whether the bucket is given: its settings stay as they are, and Object Lock and replication are refused. */
   readonly givenBucket: boolean;
   /** The lifecycle of a created bucket: core's rules, or the dump policy and key prefix the dump lifecycle follows from. */
-  readonly lifecycle: { readonly rules: readonly LifecycleRule[] } | { readonly dump: LogicalDumpPolicy; readonly prefix: string };
+  readonly lifecycle: { readonly rules: readonly LifecycleRule[] | undefined } | { readonly dump: LogicalDumpPolicy; readonly prefix: string };
   /** Who may delete objects. */
   readonly deleters: BackupBucketDeleters;
   /**
@@ -228,8 +228,17 @@ export function planBackupBucket(options: BackupBucketOptions, environment: Back
       reason: 'replication is configured on a bucket created here; a given bucket keeps its own',
     });
   }
+  // Without rules a created bucket would keep every backup forever and never clean up aborted uploads.
+  if (!environment.givenBucket && 'rules' in lifecycle && lifecycle.rules === undefined) {
+    validator.report({
+      path: 'lifecycleRules',
+      value: undefined,
+      allowed: 'core\'s lifecycle rules (dumpBucketLifecycleRules, walArchiveLifecycleRules) when a bucket is created',
+      reason: 'a created bucket needs lifecycle rules',
+    });
+  }
   const rules = environment.givenBucket ? []
-    : 'rules' in lifecycle ? lifecycle.rules
+    : 'rules' in lifecycle ? lifecycle.rules ?? []
       : dumpBucketLifecycleRules(lifecycle.dump, { prefix: `${lifecycle.prefix}/`, validator, path: 'lifecycleRules' });
   const rendered = renderS3LifecycleConfiguration(rules, { validator });
   if (!options.validator) validator.throwIfInvalid();

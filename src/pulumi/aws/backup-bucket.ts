@@ -143,7 +143,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     this.plan = props.plan ?? planBackupBucket(props, {
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
       givenBucket: given !== undefined,
-      lifecycle: { rules: props.lifecycleRules ?? [] },
+      lifecycle: { rules: props.lifecycleRules },
       deleters: { breakGlass: breakGlassRoleArn !== undefined, prune: pruneRoleArn !== undefined, archivers: deletingPrincipalArns !== undefined },
     });
     const plan = this.plan;

@@ -1,0 +1,51 @@
+import { BACKUP_KEY_DESCRIPTION, BackupBucketEnvironment, BackupBucketOptions, planBackupBucket } from '../../../src/core/aws/backup-bucket';
+import { BucketReplicationPlan } from '../../../src/core/aws/bucket-replication';
+import { PolicyValidationError } from '../../../src/core/policy/validation';
+
+const RULES = [{ id: 'expire-dumps', prefix: 'pg-dumps/', expirationDays: 35, noncurrentVersionExpirationDays: 1 }];
+const CREATED: BackupBucketEnvironment = {
+  givenBucket: false, lifecycle: { rules: RULES }, deleters: { breakGlass: false, prune: false, archivers: false }, validation: { construct: 'Backups' },
+};
+const GIVEN: BackupBucketEnvironment = { ...CREATED, givenBucket: true };
+const REPLICATION = { destinationBucketArn: 'arn:aws:s3:::acme-pg-offsite' } as BucketReplicationPlan;
+
+function problemOf(options: BackupBucketOptions, environment: BackupBucketEnvironment): string {
+  try {
+    planBackupBucket(options, environment);
+  } catch (error) {
+    if (error instanceof PolicyValidationError) return error.message;
+    throw error;
+  }
+  throw new Error('the plan was accepted');
+}
+
+describe('planBackupBucket', () => {
+  test('a created bucket gets the lifecycle rules, a rotating key description and the delete Deny for everybody', () => {
+    const plan = planBackupBucket({}, CREATED);
+    expect(plan.keyDescription).toBe(BACKUP_KEY_DESCRIPTION);
+    expect(plan.lifecycle.Rules.map((rule) => rule.Id)).toEqual(['expire-dumps']);
+    const deny = plan.policy.find((statement) => statement.sid === 'DenyDeletingBackups');
+    expect(deny).toMatchObject({ effect: 'Deny', principal: 'anyone', actions: ['s3:DeleteObject*'] });
+    expect(deny?.conditions).toBeUndefined();
+  });
+
+  test('only the prune role is exempted from the delete Deny when it is the one deleter', () => {
+    const plan = planBackupBucket({}, { ...CREATED, deleters: { breakGlass: false, prune: true, archivers: false } });
+    const deny = plan.policy.find((statement) => statement.sid === 'DenyDeletingBackups');
+    expect(deny?.conditions).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': { ref: 'prune-role' } } });
+  });
+
+  test.each<[string, BackupBucketOptions, BackupBucketEnvironment, RegExp]>([
+    ['Object Lock on a given bucket', { objectLock: { days: 7 } }, GIVEN, /objectLock.*undefined when a bucket is given/s],
+    ['replication of a given bucket', { replication: REPLICATION }, GIVEN, /replication.*acme-pg-offsite.*undefined when a bucket is given/s],
+    ['a created bucket without lifecycle rules', {}, { ...CREATED, lifecycle: { rules: undefined } }, /lifecycleRules.*lifecycle rules/s],
+  ])('refuses %s, naming the prop, the value and what is allowed', (_name, options, environment, message) => {
+    const problem = problemOf(options, environment);
+    expect(problem).toMatch(/Backups/);
+    expect(problem).toMatch(message);
+  });
+
+  test('a given bucket needs no lifecycle rules: it keeps its own', () => {
+    expect(() => planBackupBucket({}, { ...GIVEN, lifecycle: { rules: undefined } })).not.toThrow();
+  });
+});
