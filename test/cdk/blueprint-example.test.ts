@@ -67,6 +67,17 @@ describe('the blueprint example', () => {
     expect(tested.sort()).toEqual(['PostgresFleetExample/Analytics', 'PostgresFleetExample/Billing', 'PostgresFleetExample/Catalog', 'PostgresFleetExample/Orders']);
   });
 
+  test('records the retention classes and floor of each pruned dump as counts, as ScheduledPgDump does, for the summary to read', () => {
+    const dumps = synthesized.protections!.filter((protection) => protection.kind === 'logical-dump') as Array<{ retention?: unknown }>;
+    const retentions = dumps.map((dump) => dump.retention).filter((retention) => retention !== undefined);
+    expect(retentions.length).toBeGreaterThan(0);
+    for (const retention of retentions) {
+      const count = expect.any(Number);
+      expect(retention).toEqual({ daily: count, weekly: count, monthly: count, yearly: count, minimumKept: count });
+    }
+    expect(retentions).toContainEqual({ daily: 7, weekly: 4, monthly: 12, yearly: 0, minimumKept: 3 });
+  });
+
   test('gives the AWS Backup selection role the backup policy only, not the restore policy', () => {
     synthesized.template!.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({

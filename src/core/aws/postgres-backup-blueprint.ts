@@ -18,7 +18,7 @@ import {
   FleetDrillDatabase, FleetDrillInput, FleetRestoreDrillStateMachine, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
 } from './state-machines';
 import { CHECKS_DIRECTORY } from './verify-restore';
-import { describeDumpRetention, resolveBackupRetention } from '../policy/backup-retention';
+import { resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
 import { CostEstimate } from '../policy/cost-estimate';
 import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
@@ -780,7 +780,7 @@ export function blueprintDumpProtection(
     retentionDays: server.dump.retentionDays,
     objectLock: plan.lock ? `${plan.lock.mode} ${plan.lock.days} days` : undefined,
     rpoHours: server.rpoHours,
-    ...(server.prune ? { retention: describeDumpRetention(server.dump) } : {}),
+    ...(server.prune && server.dump.retention ? { retention: retentionCounts(server.dump.retention) } : {}),
     ...(plan.encryption ? { encryptedTo: [...plan.encryption.recipients] } : {}),
     ...(plan.replication ? { replicatedTo: plan.replication.destinationBucketArn } : {}),
   };

@@ -8,7 +8,7 @@ import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
   TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
 } from './iam-action-groups';
-import { ResolvedBackupRetentionPolicy, resolveBackupRetention } from '../policy/backup-retention';
+import { ResolvedBackupRetentionPolicy, resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
 import { resolveBackupPolicy } from '../policy/defaults';
@@ -434,14 +434,9 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       rpoHours,
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
       ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
-      ...(dump.retention ? { retention: retentionCounts(resolveBackupRetention(dump.retention)) } : {}),
+      ...(dump.retention ? { retention: retentionCounts(dump.retention) } : {}),
     },
   };
-}
-
-/** The classes and floor of a retention, as the protection records them. */
-function retentionCounts({ daily, weekly, monthly, yearly, minimumKept }: ResolvedBackupRetentionPolicy) {
-  return { daily, weekly, monthly, yearly, minimumKept };
 }
 
 /** One database a prune task prunes: its scheduled run and its alarm. */

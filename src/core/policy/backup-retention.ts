@@ -89,6 +89,12 @@ export function checkBackupRetention(
   }
 }
 
+/** The classes and floor of a dump retention, as a protection records them (the examples' summary reads them). */
+export function retentionCounts(retention: BackupRetentionPolicy): Pick<ResolvedBackupRetentionPolicy, 'daily' | 'weekly' | 'monthly' | 'yearly' | 'minimumKept'> {
+  const { daily, weekly, monthly, yearly, minimumKept } = resolveBackupRetention(retention);
+  return { daily, weekly, monthly, yearly, minimumKept };
+}
+
 /** How long dumps are kept, in words: `kept 30 days`, or the classes and the floor of a retention policy. */
 export function describeDumpRetention(dump: LogicalDumpPolicy): string {
   if (dump.retention === undefined) return `kept ${dump.retentionDays ?? DEFAULT_DUMP_RETENTION_DAYS} days`;
