@@ -96,7 +96,9 @@ describe('PostgresBackupBlueprint grandfather-father-son retention', () => {
   test('the tier\'s retentionDays gives way to the safety net, twice the longest class, in the bucket lifecycle', () => {
     const plan = fleet({ retention: { daily: 7, weekly: 4, monthly: 6, minimumKept: 3 } });
     expect(plan.lifecycleRules.map((rule) => [rule.prefix, rule.expirationDays])).toEqual([['pg-dumps/orders/', 372], ['pg-dumps/billing/', 372]]);
-    expect(blueprintDumpProtection(plan, plan.servers[0], 'orders')).toMatchObject({ retentionDays: 372, retention: expect.stringContaining('never fewer than the newest 3') });
+    expect(blueprintDumpProtection(plan, plan.servers[0], 'orders')).toMatchObject({
+      retentionDays: 372, retention: { daily: 7, weekly: 4, monthly: 6, yearly: 0, minimumKept: 3 },
+    });
   });
 
   test('a server\'s own retention in its overrides wins over the blueprint\'s', () => {
