@@ -8,6 +8,7 @@ import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy } from '../../core/policy/policy';
 import { Validator } from '../../core/policy/validation';
 import { validateWhenKnown } from '../pulumi-validation';
+import { HARDENED_STORAGE_ACCOUNT_SETTINGS } from './hardened-storage-account';
 
 /** Props of {@link BackupStorage}. */
 export interface BackupStorageProps {
@@ -151,14 +152,7 @@ export class BackupStorage extends pulumi.ComponentResource {
       accountName: props.accountName,
       kind: 'StorageV2',
       sku: { name: props.skuName ?? 'Standard_GRS' },
-      accessTier: 'Hot',
-      enableHttpsTrafficOnly: true,
-      minimumTlsVersion: 'TLS1_2',
-      allowBlobPublicAccess: false,
-      // The runner signs in with its managed identity; no key can leak.
-      allowSharedKeyAccess: false,
-      defaultToOAuthAuthentication: true,
-      allowCrossTenantReplication: false,
+      ...HARDENED_STORAGE_ACCOUNT_SETTINGS,
       immutableStorageWithVersioning: immutability
         ? {
           enabled: true,

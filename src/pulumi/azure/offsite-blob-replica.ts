@@ -1,6 +1,7 @@
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
+import { HARDENED_STORAGE_ACCOUNT_SETTINGS } from './hardened-storage-account';
 import { BlobObjectReplicationOptions, BlobObjectReplicationPlan } from '../../core/azure/blob-object-replication';
 
 /** Props of the offsite copy of a {@link BackupStorage}: core's options and the destination's resource group. */
@@ -71,13 +72,7 @@ export function createOffsiteBlobReplica(name: string, args: OffsiteBlobReplicaA
     accountName: args.accountName,
     kind: 'StorageV2',
     sku: { name: plan.skuName },
-    accessTier: 'Hot',
-    enableHttpsTrafficOnly: true,
-    minimumTlsVersion: 'TLS1_2',
-    allowBlobPublicAccess: false,
-    allowSharedKeyAccess: false,
-    defaultToOAuthAuthentication: true,
-    allowCrossTenantReplication: false,
+    ...HARDENED_STORAGE_ACCOUNT_SETTINGS,
     tags: args.tags,
   }, opts);
   const blobService = new storage.BlobServiceProperties(`${name}-blob-service`, {
