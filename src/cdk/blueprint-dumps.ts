@@ -1,15 +1,15 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath, literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
-import { notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
+import { createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
+import { createTaskRole } from './planned-tasks';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import {
@@ -43,8 +43,8 @@ export function createFleetDumps(
   fleet: BlueprintFleetInfrastructure, props: PostgresBackupBlueprintProps, dumpSecurityGroup: ec2.ISecurityGroup,
 ): BlueprintFleetDumps {
   const { plan, scope, handles } = fleet;
-  const dumpTaskRole = new iam.Role(scope, 'DumpTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
-  const dumpExecutionRole = new iam.Role(scope, 'DumpExecutionRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const dumpTaskRole = createTaskRole(scope, 'DumpTaskRole', plan.descriptions.dumpTaskRole);
+  const dumpExecutionRole = createTaskRole(scope, 'DumpExecutionRole', plan.descriptions.dumpExecutionRole);
   fleet.backupBucket.grantWriteBackups(dumpTaskRole, plan.prefix);
   acknowledgeWildcards(dumpTaskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(plan.prefix), 'write')]);
   acknowledgeWildcards(dumpExecutionRole, [IMAGE_PULL_WILDCARD]);
@@ -76,22 +76,10 @@ export function createFleetDumps(
     const connection = handles[server.index].connection;
     if (allowed.has(connection.connections)) continue;
     allowed.add(connection.connections);
-    connection.allowFrom(dumpSecurityGroup);
+    connection.allowFrom(dumpSecurityGroup, plan.descriptions.databaseIngress);
   }
 
-  // The schedules' own role (not the one the target would share stack-wide), so its grants are reviewed here.
-  const stack = Stack.of(scope);
-  const scheduleRole = new iam.Role(scope, 'DumpScheduleRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: {
-        StringEquals: {
-          'aws:SourceAccount': stack.account,
-          'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-        },
-      },
-    }),
-    description: plan.descriptions.dumpScheduleRole,
-  });
+  const scheduleRole = createScheduleRole(scope, plan.descriptions.dumpScheduleRole, 'DumpScheduleRole');
   acknowledgeWildcards(scheduleRole, [...taskDefinitions.values()].map((definition) => scheduledTasksWildcard(fleet.cluster, definition)));
 
   const artifacts = new RestoreRunbookArtifacts(scope, 'Runbooks');

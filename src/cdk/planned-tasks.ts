@@ -1,4 +1,5 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /** The size of a planned Fargate task. */
@@ -12,6 +13,11 @@ export interface PlannedTaskSize {
    * @default - Fargate's 20 GiB
    */
   readonly ephemeralStorageGiB?: number;
+}
+
+/** The role of a task (or of ECS starting it), assumable by ECS tasks only, described as core words it. */
+export function createTaskRole(scope: Construct, id: string, description: string): iam.Role {
+  return new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'), description });
 }
 
 /** A Fargate task definition of the planned size, on the platform the runner image is built for (Linux, x86-64). */

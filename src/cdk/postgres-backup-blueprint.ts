@@ -26,6 +26,7 @@ import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupB
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
 import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
 
@@ -132,7 +133,7 @@ export class PostgresBackupBlueprint extends Construct {
     this.notificationTopic = notifications.topic;
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const securityGroup = (groupId: string, description: string) => new ec2.SecurityGroup(this, groupId, {

@@ -21,6 +21,7 @@ import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildc
 import { runnerImageFromPackage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import {
   CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlan,
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
@@ -93,7 +94,7 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
 
     this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);

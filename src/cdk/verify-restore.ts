@@ -24,6 +24,7 @@ import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPostgresContainer } from './scratch-postgres-container';
 import { addScratchRdsTarget } from './scratch-rds-target';
 import { SCRATCH_POSTGRES_CONTAINER, checksWriterContainer } from '../core/aws/drill-task-containers';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand } from '../core/aws/verify-restore';
 
@@ -112,7 +113,7 @@ export class VerifyRestore extends RestoreDrillMetrics {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
-    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
 
     this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { DEFAULT_SECRET_ENV } from './database-connection';
 import { RunnerError } from './runner-error';
+import { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
 /**
  * Credentials of the runner itself that the client tools never need: they are left out of the
  * children's environment, which other users of the host can read under /proc.
  */
-const RUNNER_ONLY_ENV = [DEFAULT_SECRET_ENV, 'AZURE_STORAGE_CONNECTION_STRING', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+const RUNNER_ONLY_ENV = [RUNNER_DATABASE_SECRET_ENV, 'AZURE_STORAGE_CONNECTION_STRING', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
 
 /** coreutils' program that sets a child's stdio buffering (see {@link ToolProcessOptions.stdoutBlockBytes}). */
 export const STDBUF = 'stdbuf';

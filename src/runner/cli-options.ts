@@ -4,6 +4,7 @@ import { PolicyValidationError, Validator, checkPolicy, formatIssue, type Backup
 import type { UploadTuning } from './backup-store';
 import { DEFAULT_METRICS_NAMESPACE, parseDimensions, type MetricValue, type MetricsSettings } from './embedded-metrics';
 import { UsageError } from './runner-error';
+import { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
 /**
  * One flag of a command, as the command table declares it: what the parser accepts and what `--help` shows.
@@ -110,7 +111,7 @@ export const DEFAULT_PROGRESS_INTERVAL_SECONDS = 10;
 
 /** The flags every command takes. */
 export const COMMON_FLAGS: readonly FlagDefinition[] = [
-  { name: 'secret-env', value: 'VAR', description: 'environment variable holding an RDS-style secret JSON (host, port, username, password, dbname)', default: 'PG_BACKUP_DATABASE_SECRET', example: '--secret-env PG_BACKUP_SECRET_1' },
+  { name: 'secret-env', value: 'VAR', description: 'environment variable holding an RDS-style secret JSON (host, port, username, password, dbname)', default: RUNNER_DATABASE_SECRET_ENV, example: '--secret-env PG_BACKUP_SECRET_1' },
   { name: 's3-endpoint', value: 'URL', description: 'S3-compatible endpoint', default: 'AWS_ENDPOINT_URL_S3, else AWS', example: '--s3-endpoint http://127.0.0.1:4569' },
   { name: 'part-size-mb', value: 'N', description: 'upload part size in MiB, 5 to 5000 (env PG_BACKUP_PART_SIZE_MB)', default: String(DEFAULT_PART_SIZE_MB), example: '--part-size-mb 16' },
   { name: 'upload-concurrency', value: 'N', description: 'parts uploaded at once, 1 to 64 (env PG_BACKUP_UPLOAD_CONCURRENCY)', default: String(DEFAULT_UPLOAD_CONCURRENCY), example: '--upload-concurrency 8' },

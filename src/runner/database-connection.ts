@@ -2,9 +2,7 @@ import * as fs from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { UsageError } from './runner-error';
-
-/** The environment variable read for an RDS-style secret when `--secret-env` is not given. */
-export const DEFAULT_SECRET_ENV = 'PG_BACKUP_DATABASE_SECRET';
+import { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
 /** The libpq `sslmode`s that encrypt for certain: `require` encrypts without checking the certificate. */
 export type TlsMode = 'require' | 'verify-ca' | 'verify-full';
@@ -159,7 +157,7 @@ export function resolveConnection(source: ConnectionSource, env: NodeJS.ProcessE
 }
 
 function connectionOf(source: ConnectionSource, env: NodeJS.ProcessEnv): DatabaseConnection {
-  const secretEnv = source.secretEnv ?? DEFAULT_SECRET_ENV;
+  const secretEnv = source.secretEnv ?? RUNNER_DATABASE_SECRET_ENV;
   let secret: RdsStyleSecret | undefined;
   const rawSecret = env[secretEnv];
   if (rawSecret) {

@@ -225,6 +225,16 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
     expect(ingress.every((rule) => rule.Properties.SourceSecurityGroupId['Fn::GetAtt'][0].startsWith('FleetDumpSecurityGroup'))).toBe(true);
   });
 
+  test('the fleet\'s ingress rules and dump roles are described as the fleet\'s, in the words the Pulumi blueprint uses', () => {
+    const { plan } = bronze.blueprint;
+    const ingress = Object.values(templates.bronze.findResources('AWS::EC2::SecurityGroupIngress'));
+    expect(ingress.map((rule) => rule.Properties.Description)).toEqual([plan.descriptions.databaseIngress, plan.descriptions.databaseIngress]);
+    expect(plan.descriptions.databaseIngress).toBe('pg_dump from the fleet backup tasks');
+    for (const description of [plan.descriptions.dumpTaskRole, plan.descriptions.dumpExecutionRole]) {
+      templates.bronze.hasResourceProperties('AWS::IAM::Role', { Description: description });
+    }
+  });
+
   test('the runbook of each database is a file in the cloud assembly with the exact bucket, prefix, commands and target-time steps', () => {
     const { blueprint } = bronze;
     const invoices = blueprint.database('orders-db', 'invoices');

@@ -1,5 +1,8 @@
 import { Validator } from '../policy/validation';
 
+/** Days the task and state-machine logs are kept unless told otherwise (CDK's `RetentionDays.THREE_MONTHS`). */
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+
 /**
  * The retention periods CloudWatch Logs accepts, in days: any other number is refused only at deploy time, after the
  * stack has started to change.

@@ -428,6 +428,8 @@ export interface PostgresBackupBlueprintPlan {
     readonly backupSelectionRole: string;
     readonly scratchPassword: string;
     readonly dumpTaskFailedRule: string;
+    /** The rule on each server's security group that lets the fleet's dump tasks in. */
+    readonly databaseIngress: string;
   };
   /** How a failed dump task is named in its notification. */
   readonly dumpTaskFailureSubject: string;
@@ -637,6 +639,7 @@ export function planPostgresBackupBlueprint(
       backupSelectionRole: 'AWS Backup backs up the fleet\'s managed databases with this role',
       scratchPassword: 'Password of the throwaway PostgreSQL inside the fleet restore drill tasks',
       dumpTaskFailedRule: 'A fleet pg_dump task stopped with a non-zero exit code or failed to start',
+      databaseIngress: 'pg_dump from the fleet backup tasks',
     },
     dumpTaskFailureSubject: 'A fleet pg_dump task',
     notes,

@@ -8,6 +8,7 @@ import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
   TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
 } from './iam-action-groups';
+import { DEFAULT_LOG_RETENTION_DAYS } from './log-retention';
 import { ResolvedBackupRetentionPolicy, resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
@@ -24,8 +25,6 @@ import { runnerDumpArgv, runnerPruneArgv } from '../postgres/runner-argv';
 /** Name of the runner container in the dump task definition. */
 export const DUMP_CONTAINER_NAME = 'runner';
 
-/** Days the task logs are kept unless told otherwise (CDK's `RetentionDays.THREE_MONTHS`). */
-export const DEFAULT_LOG_RETENTION_DAYS = 90;
 
 /** How long EventBridge Scheduler keeps trying to start a run unless told otherwise, seconds. */
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 3600;

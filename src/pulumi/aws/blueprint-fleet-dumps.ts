@@ -114,7 +114,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
         ipProtocol: 'tcp',
         fromPort: database.port,
         toPort: database.port,
-        description: 'pg_dump from the fleet backup tasks',
+        description: plan.descriptions.databaseIngress,
       }, child);
     }
     recordProtectedDatabase(database.resource ?? managedDatabase?.resource, 'logical-dump');

@@ -1,5 +1,4 @@
-import { checkLogRetentionDays } from '../../core/aws/log-retention';
-import { DEFAULT_LOG_RETENTION_DAYS } from '../../core/aws/scheduled-pg-dump';
+import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
 import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 

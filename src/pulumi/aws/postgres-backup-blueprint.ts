@@ -19,8 +19,7 @@ import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgre
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
-import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
-import { checkLogRetentionDays } from '../../core/aws/log-retention';
+import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { CostEstimate } from '../../core/policy/cost-estimate';

@@ -30,7 +30,8 @@ import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validati
 import { checkedLogRetentionDays } from './log-retention';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';
-export { DEFAULT_LOG_RETENTION_DAYS, DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
+export { DEFAULT_LOG_RETENTION_DAYS } from '../../core/aws/log-retention';
+export { DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
 export * from './scheduled-pg-dump-props';
 
 /**
