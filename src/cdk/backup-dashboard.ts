@@ -1,10 +1,9 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { plannedExpression, plannedMetric } from './planned-alarms';
+import { addPlannedGraphs } from './planned-dashboard';
 import type { ScheduledPgDump } from './scheduled-pg-dump';
 import type { SnapshotRestoreDrill } from './snapshot-restore-drill';
 import type { VerifyRestore } from './verify-restore';
-import { ExpressionPlan, MetricPlan } from '../core/aws/alarm-plan';
 import { backupDashboardDrill, planBackupDashboard } from '../core/aws/backup-dashboard';
 
 /** Props of {@link BackupDashboard}. */
@@ -36,20 +35,6 @@ export class BackupDashboard extends Construct {
   constructor(scope: Construct, id: string, props: BackupDashboardProps) {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
-    const rows = planBackupDashboard({ dump: props.dump, drills: (props.drills ?? []).map(backupDashboardDrill) });
-    for (const row of rows) {
-      this.dashboard.addWidgets(...row.map((graph) => new cloudwatch.GraphWidget({
-        title: graph.title,
-        left: graph.left.map(series),
-        right: graph.right.length > 0 ? graph.right.map(series) : undefined,
-        leftAnnotations: graph.leftAnnotations.length > 0 ? [...graph.leftAnnotations] : undefined,
-        width: graph.width,
-      })));
-    }
+    addPlannedGraphs(this.dashboard, planBackupDashboard({ dump: props.dump, drills: (props.drills ?? []).map(backupDashboardDrill) }));
   }
-}
-
-/** A core dashboard series as a CloudWatch metric or math expression. */
-function series(planned: MetricPlan | ExpressionPlan): cloudwatch.IMetric {
-  return 'expression' in planned ? plannedExpression(planned) : plannedMetric(planned);
 }

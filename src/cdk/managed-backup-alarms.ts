@@ -1,7 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -12,6 +11,7 @@ import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { PlannedResourceNames, plannedMetric, renderPlannedAlarms } from './planned-alarms';
+import { renderEventNotification } from './planned-event-notifications';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
 import { ManagedBackupMonitoringPlan, ManagedBackupNames, fillManagedBackupNames } from '../core/aws/managed-backup-alarms';
 import { DrillPlaceholder, DrillResourceKind } from '../core/aws/state-machines';
@@ -54,21 +54,10 @@ export class ManagedBackupAlarms extends Construct {
     const { database, plan } = props;
     this.names = { Database: database.identifier, DatabaseArn: database.arn(this), BackupVaultName: props.backupVaultName };
     this.resources = { 'backup-vault': props.backupVaultName, 'database': database.identifier };
-    this.failedJobRules = plan.failedJobRules.map((rule) => {
-      const created = new events.Rule(this, rule.id, {
-        description: fillManagedBackupNames(rule.description, this.names),
-        eventPattern: fillManagedBackupNames({
-          source: [...rule.eventPattern.source], detailType: [...rule.eventPattern['detail-type']], detail: rule.eventPattern.detail,
-        }, this.names),
-      });
-      created.addTarget(new eventsTargets.SnsTopic(props.topic, {
-        message: events.RuleTargetInput.fromText(rule.message.map((part) => (typeof part === 'string'
-          ? fillManagedBackupNames(part, this.names) : events.EventField.fromPath(part.eventPath))).join('')),
-      }));
-      return created;
-    });
+    const fill = (text: string) => fillManagedBackupNames(text, this.names);
+    this.failedJobRules = plan.failedJobRules.map((rule) => renderEventNotification(this, rule, props.topic, { fill }));
     this.restorableTimeCheck = this.createRestorableTimeCheck();
-    const alarms = plan.alarms.map((alarm) => ({ ...alarm, description: fillManagedBackupNames(alarm.description, this.names) }));
+    const alarms = plan.alarms.map((alarm) => ({ ...alarm, description: fill(alarm.description) }));
     this.alarms = renderPlannedAlarms(this, alarms, props.topic, this.resources);
   }
 

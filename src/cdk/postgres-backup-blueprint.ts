@@ -21,10 +21,12 @@ import { createFleetPrune, createFleetPruneTaskDefinition } from './blueprint-pr
 import { checkServerSecrets, coreServerHandle, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
+import { addPlannedAlarmStatus, addPlannedGraphs } from './planned-dashboard';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
-import { BLUEPRINT_SERVER_DIMENSION, BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
+import { planBlueprintDashboard } from '../core/aws/blueprint-dashboard';
 import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../core/aws/postgres-backup-blueprint';
@@ -200,31 +202,9 @@ export class PostgresBackupBlueprint extends Construct {
 
   private createDashboard(databases: BlueprintProtectedDatabase[]): cloudwatch.Dashboard {
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
-    const search = (metricName: string, statistic: string, label: string): cloudwatch.MathExpression => new cloudwatch.MathExpression({
-      expression: `SEARCH('{${this.metricNamespace},${BLUEPRINT_SERVER_DIMENSION},Database} MetricName="${metricName}"', '${statistic}', 3600)`,
-      label,
-      usingMetrics: {},
-      period: Duration.hours(1),
-    });
-    const drills = (metricName: string, statistic: string): cloudwatch.MathExpression => new cloudwatch.MathExpression({
-      expression: `SEARCH('{${this.metricNamespace},Database,Drill} MetricName="${metricName}" Drill="dump"', '${statistic}', 86400)`,
-      usingMetrics: {},
-      period: Duration.days(1),
-    });
-    dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Dump failures by database', left: [search('BackupFailed', 'Sum', '')], width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Dump size by database', left: [search('BackupBytes', 'Maximum', '')], width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Restore drills failed by database', left: [drills('RestoreDrillFailed', 'Sum')], width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Restore duration by database (seconds)', left: [drills('RestoreDurationSeconds', 'Maximum')], width: 12 }),
-    );
-    // An alarm status widget shows at most 100 alarms.
-    for (let start = 0; start < databases.length; start += 100) {
-      dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({
-        title: `RPO of each database (${start + 1}–${Math.min(databases.length, start + 100)})`,
-        alarms: databases.slice(start, start + 100).map((database) => database.rpoAlarm),
-        width: 24,
-      }));
-    }
+    const plan = planBlueprintDashboard({ metricNamespace: this.metricNamespace, databaseCount: databases.length });
+    addPlannedGraphs(dashboard, plan.graphs);
+    addPlannedAlarmStatus(dashboard, plan.alarmStatus, databases.map((database) => database.rpoAlarm));
     return dashboard;
   }
 }

@@ -1,8 +1,6 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -11,6 +9,7 @@ import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { PitrDrill } from './pitr-drill';
 import { renderPlannedAlarms } from './planned-alarms';
+import { renderEventNotification } from './planned-event-notifications';
 import { grantPlannedActions } from './planned-grants';
 import { ReviewedAwsManagedPolicy, acknowledgeAwsManagedPolicy, acknowledgeWildcards, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
@@ -116,7 +115,9 @@ export class SelfHostedPitrArchive extends Construct {
     }
 
     this.associations = this.createAssociations();
-    this.alertOnFailedAssociations();
+    renderEventNotification(this, plan.failedAssociations, this.notificationTopic, {
+      resources: { associations: this.associations.map((association) => association.attrAssociationId) },
+    });
     this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
       'archive-bucket': this.bucket.bucketName, ...this.archive.replicationMetricResources(),
     });
@@ -215,21 +216,6 @@ export class SelfHostedPitrArchive extends Construct {
         commands: archiveAssociationCommands(this.plan, association.task, this.repository, CDK_VALIDATION_OPTIONS),
         executionTimeout: [String(association.executionTimeoutSeconds)],
       },
-    }));
-  }
-
-  private alertOnFailedAssociations(): void {
-    const failed = this.plan.failedAssociations;
-    const rule = new events.Rule(this, 'FailedAssociationRule', {
-      description: failed.description,
-      eventPattern: {
-        source: [failed.source],
-        detailType: [failed.detailType],
-        detail: { 'association-id': this.associations.map((association) => association.attrAssociationId), 'status': [failed.status] },
-      },
-    });
-    rule.addTarget(new eventsTargets.SnsTopic(this.notificationTopic, {
-      message: events.RuleTargetInput.fromText(failed.message.map((part) => (typeof part === 'string' ? part : events.EventField.fromPath(part.eventPath))).join('')),
     }));
   }
 }

@@ -826,6 +826,19 @@ describe('BackupDashboard: CDK and Pulumi', () => {
 });
 
 describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
+  test('the dashboard body is the same: the same searches by database, layout and RPO alarm status', () => {
+    const cdkBody = JSON.parse(fromCloudFormation(cfnResources('AWS::CloudWatch::Dashboard', 'FleetDashboard')[0].properties.DashboardBody));
+    const pulumiBody = JSON.parse(engine.named('aws:cloudwatch/dashboard:Dashboard', 'fleet-dashboard').inputs.dashboardBody);
+    // The alarms are tokens in CDK and ARNs under the mocks: their count is what both must agree on.
+    const alarmsCounted = (body: any) => body.widgets.map((widget: any) => (widget.type === 'alarm'
+      ? { ...widget, properties: { ...widget.properties, alarms: widget.properties.alarms.length } } : widget));
+    expect(alarmsCounted(pulumiBody)).toEqual(alarmsCounted(cdkBody));
+    expect(cdkBody.widgets.map((widget: any) => widget.properties.title)).toEqual([
+      'Dump failures by database', 'Dump size by database', 'Restore drills failed by database', 'Restore duration by database (seconds)',
+      'RPO of each database (1–1)',
+    ]);
+  });
+
   test('the bucket has the same lifecycle rules, one per server', () => {
     const cdkRules = lifecycleFromCloudFormation(cfnResources('AWS::S3::Bucket', 'FleetBackupsBucket')[0].properties.LifecycleConfiguration.Rules);
     const pulumiRules = lifecycleFromPulumi(engine.named('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'fleet-backups-lifecycle').inputs.rules);

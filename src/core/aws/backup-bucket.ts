@@ -30,7 +30,7 @@ export interface BackupBucketOptions {
   readonly objectLock?: ImmutabilityPolicy;
   /**
    * The offsite copy of a created bucket, as core planned it (`planScheduledPgDump(…).replication`,
-   * `planSelfHostedPitrArchive(…).bucket.replication`).
+   * `planSelfHostedPitrArchive(…).bucket.backupBucket.replication`).
    * @default - no replication
    */
   readonly replication?: BucketReplicationPlan;

@@ -1,5 +1,6 @@
 import { ExpressionPlan, MetricPlan } from './alarm-plan';
 import { DashboardGraph } from './backup-dashboard';
+import { AlarmStatusWidgetPlan } from './blueprint-dashboard';
 
 /** The height of every graph, in dashboard rows, as the CDK draws them. */
 const GRAPH_HEIGHT = 6;
@@ -32,12 +33,26 @@ export function dashboardWidgets(rows: readonly (readonly DashboardGraph[])[], r
   });
 }
 
+/**
+ * The body's alarm status widgets, one under the other below `rowCount` rows of graphs, each showing its slice of
+ * `alarmArns`, in CloudWatch's JSON.
+ */
+export function alarmStatusWidgets<T>(widgets: readonly AlarmStatusWidgetPlan[], alarmArns: readonly T[], rowCount: number): object[] {
+  let y = rowCount * GRAPH_HEIGHT;
+  return widgets.map((widget) => {
+    const body = { type: 'alarm', width: widget.width, height: widget.height, x: 0, y, properties: { title: widget.title, alarms: alarmArns.slice(widget.start, widget.end) } };
+    y += widget.height;
+    return body;
+  });
+}
+
 /** A series as rows of a widget's `metrics`: a metric, or an expression followed by the hidden metrics it reads. */
 function metricRows(series: MetricPlan | ExpressionPlan, axis: 'left' | 'right'): unknown[][] {
   const onAxis = axis === 'right' ? { yAxis: 'right' } : {};
   if ('expression' in series) {
     return [
-      [{ label: series.label, expression: series.expression, period: series.periodSeconds, ...onAxis }],
+      // An empty label is left out, as CDK does: CloudWatch then names each line a SEARCH finds by its dimensions.
+      [{ ...(series.label ? { label: series.label } : {}), expression: series.expression, period: series.periodSeconds, ...onAxis }],
       ...Object.entries(series.metrics).map(([id, metric]) => metricRow({ ...metric, periodSeconds: series.periodSeconds }, { id, visible: false })),
     ];
   }

@@ -1,4 +1,5 @@
 export * from './alarm-plan';
+export * from './event-notification';
 export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
 export * from './restore-drill-alarms';
@@ -14,6 +15,7 @@ export * from './restorable-time-check';
 export * from './blueprint-server';
 export * from './blueprint-drill-groups';
 export * from './blueprint-restore-testing';
+export * from './blueprint-dashboard';
 export * from './state-machines';
 export * from './backup-plan-rules';
 export * from './managed-postgres-database';

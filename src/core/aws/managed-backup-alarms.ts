@@ -1,4 +1,5 @@
 import { AlarmPlan, MetricPlan } from './alarm-plan';
+import { EventNotificationPlan, NotificationPart } from './event-notification';
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
 import { RESTORABLE_TIME_LAG_METRIC, RestorableTimeCheckStateMachine, restorableTimeCheck } from './restorable-time-check';
 
@@ -44,23 +45,6 @@ export function fillManagedBackupNames<T>(value: T, names: ManagedBackupNames): 
   return value;
 }
 
-/** A piece of a notification: text (with `${Name}` placeholders), or a field of the event. */
-export type NotificationPart = string | { readonly eventPath: string };
-
-/** An EventBridge rule that sends matching AWS Backup events to the plan's topic. */
-export interface FailedJobRulePlan {
-  /** Construct id in CDK. */
-  readonly id: string;
-  /** Suffix of the rule's resource name in Pulumi. */
-  readonly name: string;
-  /** The rule's description (with `${Name}` placeholders). */
-  readonly description: string;
-  /** The event pattern, with EventBridge's own keys (`source`, `detail-type`, `detail`) and `${Name}` placeholders. */
-  readonly eventPattern: { readonly 'source': readonly string[]; readonly 'detail-type': readonly string[]; readonly 'detail': Record<string, readonly string[]> };
-  /** The message the topic receives. */
-  readonly message: readonly NotificationPart[];
-}
-
 /** What {@link planManagedBackupMonitoring} needs: the resolved monitoring options and the database's kind. */
 export interface ManagedBackupMonitoringOptions {
   /** Instance or Aurora cluster. */
@@ -77,8 +61,8 @@ export interface ManagedBackupMonitoringOptions {
 
 /** Everything the monitoring of a managed backup plan creates, decided once. */
 export interface ManagedBackupMonitoringPlan {
-  /** The rules sending failed backup, copy and restore jobs to the topic. */
-  readonly failedJobRules: readonly FailedJobRulePlan[];
+  /** The rules sending failed backup, copy and restore jobs to the topic (texts and patterns with `${Name}` placeholders). */
+  readonly failedJobRules: readonly EventNotificationPlan[];
   /** The metrics, dimensions naming the planned resources `backup-vault` and `database` (its identifier). */
   readonly metrics: { readonly backupJobsCompleted: MetricPlan; readonly restorableTimeLag: MetricPlan };
   /** No completed backup job within the RPO; restorable time lagging (descriptions with `${Name}` placeholders). */

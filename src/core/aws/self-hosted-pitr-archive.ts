@@ -1,9 +1,9 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { BackupBucketPlan, planBackupBucket } from './backup-bucket';
-import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
+import { BucketReplicationOptions, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
+import { EventNotificationPlan } from './event-notification';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
-import { NotificationPart } from './managed-backup-alarms';
 import { PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, checkPitrArchiveEncryption, planPitrArchiveEncryption } from './pitr-archive-encryption';
 import { PitrDrillOptions } from './pitr-drill';
 import { ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walArchiveAlarms } from './wal-archive-alarms';
@@ -236,11 +236,6 @@ export interface SelfHostedPitrArchivePlan {
     readonly objectKeyPatterns: readonly string[];
     /** The `s3:prefix` values a listing of the archive may ask for. */
     readonly listPrefixes: readonly string[];
-    /**
-     * The offsite copy of the bucket, when `replication` is set (its alarms are among the archive's `alarms`).
-     * @default - none
-     */
-    readonly replication?: BucketReplicationPlan;
   };
   /** The rendered configuration in SSM parameters, and where the host writes it. */
   readonly parameters: {
@@ -261,14 +256,8 @@ export interface SelfHostedPitrArchivePlan {
   readonly archiverDeletes: boolean;
   /** The associations on the tagged hosts: full and differential base backups (as the archiver takes them), archive check. */
   readonly associations: readonly ArchiveAssociationPlan[];
-  /** The EventBridge rule that notifies when an association fails on a host. */
-  readonly failedAssociations: {
-    readonly description: string;
-    readonly source: string;
-    readonly detailType: string;
-    readonly status: string;
-    readonly message: readonly NotificationPart[];
-  };
+  /** The EventBridge rule that notifies when an association fails on a host (its pattern names the planned `associations`). */
+  readonly failedAssociations: EventNotificationPlan;
   /** RPO on the WAL prefix, archiver failing, failures growing, archive gap, newest WAL unreadable (pgBackRest). */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
@@ -409,7 +398,6 @@ export function planSelfHostedPitrArchive(
       }, { givenBucket: false, lifecycle: { rules: lifecycleRules }, deleters: { breakGlass: false, prune: false, archivers: true } }),
       objectKeyPatterns: archivePrefixes.map((p) => `${p}*`),
       listPrefixes: archivePrefixes.flatMap((p) => [p.replace(/\/$/, ''), `${p}*`]),
-      ...(replication ? { replication } : {}),
     },
     parameters: {
       postgresqlConf: {
@@ -437,10 +425,14 @@ export function planSelfHostedPitrArchive(
     archiverDeletes,
     associations: archiveAssociations(pitr, clusterName, hostTag),
     failedAssociations: {
+      id: 'FailedAssociationRule',
+      name: 'failed-associations',
       description: `A scheduled base backup or archive check of ${clusterName} failed on a host`,
-      source: 'aws.ssm',
-      detailType: 'EC2 State Manager Instance Association State Change',
-      status: 'Failed',
+      eventPattern: {
+        'source': ['aws.ssm'],
+        'detail-type': ['EC2 State Manager Instance Association State Change'],
+        'detail': { 'association-id': [{ resource: 'associations' }], 'status': ['Failed'] },
+      },
       message: [
         `${clusterName}: association `, { eventPath: '$.detail.association-name' }, ' failed on ', { eventPath: '$.detail.instance-id' },
         ' (', { eventPath: '$.detail.detailed-status' }, ')',

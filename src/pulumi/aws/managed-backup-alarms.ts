@@ -4,6 +4,7 @@ import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
+import { createEventNotification } from './event-notification';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
@@ -58,23 +59,7 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
       .apply(([identifier, arn, vault]) => ({ Database: identifier, DatabaseArn: arn, BackupVaultName: vault }));
     const fill = (text: string) => names.apply((values) => fillManagedBackupNames(text, values));
 
-    this.failedJobRules = plan.failedJobRules.map((rule) => {
-      const created = new cloudwatch.EventRule(`${name}-${rule.name}`, {
-        description: fill(rule.description),
-        eventPattern: names.apply((values) => JSON.stringify(fillManagedBackupNames(rule.eventPattern, values))),
-      }, { parent: this });
-      const fields = rule.message.flatMap((part) => (typeof part === 'string' ? [] : [part.eventPath]));
-      const field = (path: string) => path.replace(/^\$\./, '').replace(/\./g, '-');
-      new cloudwatch.EventTarget(`${name}-${rule.name}-notification`, {
-        rule: created.name,
-        arn: props.topicArn,
-        inputTransformer: {
-          inputPaths: Object.fromEntries(fields.map((path) => [field(path), path])),
-          inputTemplate: fill(`"${rule.message.map((part) => (typeof part === 'string' ? part : `<${field(part.eventPath)}>`)).join('')}"`),
-        },
-      }, { parent: this });
-      return created;
-    });
+    this.failedJobRules = plan.failedJobRules.map((rule) => createEventNotification(name, rule, props.topicArn, this, { fill }));
 
     const check = plan.restorableTimeCheck;
     this.check = check.stateMachine;

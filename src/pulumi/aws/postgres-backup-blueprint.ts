@@ -8,7 +8,7 @@ import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
-import { BLUEPRINT_SERVER_DIMENSION, BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-fleet-backup-plans';
 import { createFleetDrills } from './blueprint-fleet-drills';
 import { createFleetDumps } from './blueprint-fleet-dumps';
@@ -19,6 +19,8 @@ import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgre
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { planBlueprintDashboard } from '../../core/aws/blueprint-dashboard';
+import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
@@ -221,35 +223,10 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   }
 
   private createDashboard(name: string, region: pulumi.Output<string>): cloudwatch.Dashboard {
-    const search = (dimensions: string, metricName: string, filter: string, statistic: string, period: number) => [{
-      expression: `SEARCH('{${this.metricNamespace},${dimensions}} MetricName="${metricName}"${filter}', '${statistic}', ${period})`,
-      label: '',
-      id: 'e1',
-    }];
-    const graph = (title: string, metrics: unknown[], x: number, y: number) => ({
-      type: 'metric', x, y, width: 12, height: 6, properties: { title, metrics, region, view: 'timeSeries', stat: 'Average', period: 300 },
-    });
-    const rpoAlarmArns = this.databases.map((database) => database.rpoAlarm.arn);
-    const widgets: unknown[] = [
-      graph('Dump failures by database', search(`${BLUEPRINT_SERVER_DIMENSION},Database`, 'BackupFailed', '', 'Sum', 3600), 0, 0),
-      graph('Dump size by database', search(`${BLUEPRINT_SERVER_DIMENSION},Database`, 'BackupBytes', '', 'Maximum', 3600), 12, 0),
-      graph('Restore drills failed by database', search('Database,Drill', 'RestoreDrillFailed', ' Drill="dump"', 'Sum', 86400), 0, 6),
-      graph('Restore duration by database (seconds)', search('Database,Drill', 'RestoreDurationSeconds', ' Drill="dump"', 'Maximum', 86400), 12, 6),
-    ];
-    // An alarm status widget shows at most 100 alarms.
-    for (let start = 0; start < rpoAlarmArns.length; start += 100) {
-      widgets.push({
-        type: 'alarm',
-        x: 0,
-        y: 12 + (start / 100) * 6,
-        width: 24,
-        height: 6,
-        properties: { title: `RPO of each database (${start + 1}–${Math.min(rpoAlarmArns.length, start + 100)})`, alarms: rpoAlarmArns.slice(start, start + 100) },
-      });
-    }
-    return new cloudwatch.Dashboard(`${name}-dashboard`, {
-      dashboardName: `${name}-postgres-backups`,
-      dashboardBody: pulumi.jsonStringify({ widgets }),
-    }, { parent: this });
+    const plan = planBlueprintDashboard({ metricNamespace: this.metricNamespace, databaseCount: this.databases.length });
+    const body = pulumi.all([region, this.databases.map((database) => database.rpoAlarm.arn)]).apply(([value, alarmArns]) => JSON.stringify({
+      widgets: [...dashboardWidgets(plan.graphs, value), ...alarmStatusWidgets(plan.alarmStatus, alarmArns, plan.graphs.length)],
+    }));
+    return new cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: `${name}-postgres-backups`, dashboardBody: body }, { parent: this });
   }
 }

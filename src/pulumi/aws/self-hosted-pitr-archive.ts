@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { createEventNotification } from './event-notification';
 import { createPlannedAlarms } from './metric-alarm';
 import { PitrDrill } from './pitr-drill';
 import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
@@ -139,7 +140,9 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     }
 
     this.associations = this.createAssociations(name);
-    this.alertOnFailedAssociations(name);
+    createEventNotification(name, plan.failedAssociations, this.notificationTopicArn, this, {
+      resources: { associations: this.associations.map((association) => association.associationId) },
+    });
     this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
       'archive-bucket': this.bucketName, ...this.archive.replicationMetricResources(),
     });
@@ -251,28 +254,5 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
         executionTimeout: String(association.executionTimeoutSeconds),
       },
     }, { parent: this }));
-  }
-
-  private alertOnFailedAssociations(name: string): void {
-    const failed = this.plan.failedAssociations;
-    const rule = new cloudwatch.EventRule(`${name}-failed-associations`, {
-      description: failed.description,
-      eventPattern: pulumi.jsonStringify({
-        'source': [failed.source],
-        'detail-type': [failed.detailType],
-        'detail': { 'association-id': this.associations.map((association) => association.associationId), 'status': [failed.status] },
-      }),
-    }, { parent: this });
-    // EventBridge's input transformer: each event field gets a name, and the template quotes them as `<name>`.
-    const fieldName = (path: string) => path.replace(/^\$\./, '').replace(/\./g, '-');
-    const fields = failed.message.filter((part): part is { eventPath: string } => typeof part !== 'string');
-    new cloudwatch.EventTarget(`${name}-failed-associations-notification`, {
-      rule: rule.name,
-      arn: this.notificationTopicArn,
-      inputTransformer: {
-        inputPaths: Object.fromEntries(fields.map((field) => [fieldName(field.eventPath), field.eventPath])),
-        inputTemplate: JSON.stringify(failed.message.map((part) => (typeof part === 'string' ? part : `<${fieldName(part.eventPath)}>`)).join('')),
-      },
-    }, { parent: this });
   }
 }

@@ -141,15 +141,15 @@ describe('the constructs plan the offsite copy of their buckets', () => {
 
   test('a SelfHostedPitrArchive with replication plans it on the archive bucket, its alarms on the archive bucket', () => {
     const plan = planSelfHostedPitrArchive({ clusterName: 'orders', postgresMajorVersion: 15, replication: OFFSITE });
-    expect(plan.bucket.replication?.destinationBucketArn).toBe(OFFSITE.destinationBucketArn);
-    expect(plan.bucket.replication?.roleDescription).toMatch(/the WAL archive of orders/);
+    expect(plan.bucket.backupBucket.replication?.destinationBucketArn).toBe(OFFSITE.destinationBucketArn);
+    expect(plan.bucket.backupBucket.replication?.roleDescription).toMatch(/the WAL archive of orders/);
     const failed = plan.alarms.find((alarm) => alarm.id === 'ReplicationFailedAlarm')!;
     expect(failed.metric).toMatchObject({ dimensions: { SourceBucket: { resource: 'archive-bucket' }, DestinationBucket: { resource: 'replica-bucket' } } });
   });
 
   test('without replication nothing is planned', () => {
     expect(planScheduledPgDump({ postgresMajorVersion: 16 }).replication).toBeUndefined();
-    expect(planSelfHostedPitrArchive({ postgresMajorVersion: 15 }).bucket.replication).toBeUndefined();
+    expect(planSelfHostedPitrArchive({ postgresMajorVersion: 15 }).bucket.backupBucket.replication).toBeUndefined();
   });
 });
 
