@@ -23,7 +23,8 @@ const DATABASE_TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'];
 /** Construct metadata recorded by the backup constructs (see `PROTECTION_METADATA_TYPE` in src/cdk). */
 const PROTECTION_METADATA_TYPE = 'postgres-backup-constructs:protection';
 
-interface StackReport {
+/** One synthesized stack: its resources by type and what protects each database in it. */
+export interface StackReport {
   readonly example: string;
   readonly stack: string;
   readonly resourcesByType: Array<[string, number]>;
@@ -41,7 +42,7 @@ function exampleDirectories(args: string[]): string[] {
 }
 
 /** An environment with no AWS credentials or profile, so nothing can reach an account by accident. */
-function offlineEnvironment(): NodeJS.ProcessEnv {
+export function offlineEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
     if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|DEFAULT_PROFILE|CONTAINER_CREDENTIALS_.*|WEB_IDENTITY_TOKEN_FILE|ROLE_ARN)$/.test(name)) delete env[name];
@@ -58,9 +59,13 @@ function offlineEnvironment(): NodeJS.ProcessEnv {
   };
 }
 
-function synthesize(dir: string, outdir: string): void {
+/**
+ * Synthesizes the CDK app of `dir` into `outdir` with the `cdk` CLI, offline; `app` replaces the command of its cdk.json
+ * (an app compiled to JavaScript, as a user's build makes it).
+ */
+export function synthesize(dir: string, outdir: string, app?: string): void {
   const args = ['synth', '--quiet', '--ci', '--no-notices', '--no-version-reporting', '--lookups=false',
-    '-c', `account=${ACCOUNT}`, '-c', `region=${REGION}`, '-o', outdir];
+    '-c', `account=${ACCOUNT}`, '-c', `region=${REGION}`, '-o', outdir, ...(app === undefined ? [] : ['-a', app])];
   const result = spawnSync(CDK, args, { cwd: dir, env: offlineEnvironment(), encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(`cdk synth failed in ${path.relative(ROOT, dir)} (exit ${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
@@ -77,7 +82,8 @@ function stackMetadata(outdir: string, id: string, artifact: any): Record<string
   return fs.existsSync(file) ? readJson(file) : artifact.metadata ?? {};
 }
 
-function report(example: string, outdir: string): StackReport[] {
+/** The stacks of the cloud assembly in `outdir`. */
+export function report(example: string, outdir: string): StackReport[] {
   const manifest = readJson(path.join(outdir, 'manifest.json'));
   return Object.entries(manifest.artifacts as Record<string, any>)
     .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
@@ -153,9 +159,11 @@ function main(): void {
   if (unprotected.length > 0) process.exitCode = 1;
 }
 
-try {
-  main();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exitCode = 1;
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
 }

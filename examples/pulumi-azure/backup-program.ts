@@ -1,7 +1,7 @@
 import * as resources from '@pulumi/azure-native/resources';
 import * as pulumi from '@pulumi/pulumi';
 // In an application: import { … } from 'postgres-backup-constructs/pulumi/azure';
-import { StorageClass } from '../../src/core/policy/storage-class';
+import { StorageClass } from '../../src/core';
 import { FlexibleServerPitrDrill, ManagedPostgresBackupPlan, PointInTimeRestore, ScheduledPgDump } from '../../src/pulumi/azure';
 
 /** What the example exports. */

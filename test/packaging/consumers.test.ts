@@ -5,8 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileAll, ConsumerProject, createInstall, createProject, describe as output, PackedPackage, packPackage, ROOT, run } from './consumer-project';
+import { exampleAsUserProject, exampleNames, pulumiMockRunner } from './example-projects';
+import { report, synthesize } from '../../scripts/synth-examples';
 
 // Compiling the package and each consumer takes a while on a shared machine.
 jest.setTimeout(600_000);
@@ -157,6 +160,9 @@ try {
 }
 `;
 
+/** A CDK app's settings as `cdk init app --language typescript` writes them (CommonJS, node10 resolution). */
+const USER_APP_OPTIONS = { module: 'commonjs', moduleResolution: 'node', target: 'es2022', esModuleInterop: true, skipLibCheck: true };
+
 /** Pulumi's TypeScript template. */
 const PULUMI_TEMPLATE_OPTIONS = {
   target: 'es2020',
@@ -180,6 +186,9 @@ let resolutions: Map<string, string>;
 let cdkApp: string;
 let pulumiProgram: string;
 let diagnostics: Map<string, string>;
+/** The repository's examples as users' own projects, by example name. */
+let cdkExamples: Map<string, string>;
+let pulumiExamples: Map<string, string>;
 beforeAll(() => {
   packed = packPackage();
   const both = createInstall(packed, [...CDK, ...PULUMI, ...NODE_TYPES]);
@@ -187,14 +196,25 @@ beforeAll(() => {
     type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' }, files: { 'trace.ts': TRACE },
   });
   resolutions = new Map(RESOLUTIONS.map(([name, settings]) => [name, createProject(both, folderOf(name), { ...settings, files: { 'main.ts': EVERY_IMPORT_PATH } })]));
-  cdkApp = createProject(createInstall(packed, [...CDK, ...NODE_TYPES]), 'app', {
+  const cdkOnly = createInstall(packed, [...CDK, 'cdk-nag', ...NODE_TYPES]);
+  cdkApp = createProject(cdkOnly, 'app', {
     type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node', target: 'es2022' }, files: { 'app.ts': CDK_APP },
   });
-  pulumiProgram = createProject(createInstall(packed, [...PULUMI, ...NODE_TYPES]), 'program', {
+  const pulumiOnly = createInstall(packed, [...PULUMI, ...NODE_TYPES]);
+  pulumiProgram = createProject(pulumiOnly, 'program', {
     type: 'commonjs', compilerOptions: PULUMI_TEMPLATE_OPTIONS, files: { 'index.ts': PULUMI_PROGRAM, 'index.test.ts': readmeUnitTest() },
   });
   bare = createInstall(packed, []);
-  diagnostics = compileAll([trace, ...resolutions.values(), cdkApp, pulumiProgram]);
+  cdkExamples = new Map(exampleNames('cdk').map((name) => [name, createProject(cdkOnly, name, exampleAsUserProject(name, USER_APP_OPTIONS))]));
+  pulumiExamples = new Map(exampleNames('pulumi').map((name) => {
+    const project = exampleAsUserProject(name, PULUMI_TEMPLATE_OPTIONS);
+    const yaml = project.files['Pulumi.yaml'];
+    const projectName = /^name:\s*(\S+)/m.exec(yaml)![1];
+    const main = /^main:\s*(\S+)/m.exec(yaml)?.[1] ?? 'index.ts';
+    const runner = pulumiMockRunner(projectName, main, { administratorPassword: 'example-only-password' });
+    return [name, createProject(pulumiOnly, name, { ...project, files: { ...project.files, 'run-example.ts': runner } })];
+  }));
+  diagnostics = compileAll([trace, ...resolutions.values(), cdkApp, pulumiProgram, ...cdkExamples.values(), ...pulumiExamples.values()]);
 });
 
 describe('the packed package', () => {
@@ -279,6 +299,36 @@ describe('the pg-backup command of an install without CDK or Pulumi', () => {
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
   });
+});
+
+describe.each(exampleNames('cdk'))("the CDK example %s, built as a user's app from the packed package", (name) => {
+  test('compiles, and synthesizes with cdk-nag\'s AwsSolutionsChecks without a finding, every database protected', () => {
+    const dir = cdkExamples.get(name)!;
+    expect(diagnostics.get(dir)).toBe('');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbc-example-synth-'));
+    try {
+      // A finding of cdk-nag (registered by the example's app.ts) fails the synthesis, and this with it.
+      synthesize(dir, outdir, `${JSON.stringify(process.execPath)} out/app.js`);
+      const stacks = report(name, outdir);
+      expect(stacks.length).toBeGreaterThan(0);
+      const unprotected = stacks.flatMap((stack) => stack.databases.filter((database) => database.protections.length === 0));
+      expect(unprotected.map((database) => database.path)).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+describe.each(exampleNames('pulumi'))("the Pulumi example %s, built as a user's program from the packed package", (name) => {
+  test('compiles with Pulumi\'s template settings and registers every resource under the package\'s mocks', () => {
+    const dir = pulumiExamples.get(name)!;
+    expect(diagnostics.get(dir)).toBe('');
+    const result = run(process.execPath, ['out/run-example.js'], dir);
+    expect(output(result)).toMatch(/^exit 0\n/);
+    const registered = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(registered.failures).toEqual([]);
+    expect(registered.resources).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('README', () => {
