@@ -52,7 +52,7 @@ export interface ProtectionKind {
 const namesOf = (p: Protection) => (p.databaseNames ?? []).join(', ');
 
 /** How long dumps are kept: the prune's classes and floor with the lifecycle's safety net, or the lifecycle's days. */
-function dumpRetentionOf(p: Protection): string {
+export function dumpRetentionOf(p: Protection): string {
   if (!p.retention) return `kept ${p.retentionDays} days`;
   const r = p.retention;
   return `kept by the prune: ${r.daily} daily, ${r.weekly} weekly, ${r.monthly} monthly, ${r.yearly} yearly, never fewer than ${r.minimumKept}`
@@ -60,7 +60,7 @@ function dumpRetentionOf(p: Protection): string {
 }
 
 /** Whether dumps are encrypted to public keys, and where their offsite copy is. */
-function dumpCopiesOf(p: Protection): string {
+export function dumpCopiesOf(p: Protection): string {
   const recipients = p.encryptedTo?.length ?? 0;
   const encrypted = recipients > 0 ? `encrypted with age to ${recipients} recipient${recipients === 1 ? '' : 's'}` : 'not encrypted with age';
   return `${encrypted}, ${p.replicatedTo ? `offsite copy in ${p.replicatedTo}` : 'no offsite copy'}`;

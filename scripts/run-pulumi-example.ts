@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Protection, dumpCopiesOf, dumpRetentionOf } from './protection-summary';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Configuration every example gets, as `pulumi config set` would give it. */
@@ -53,6 +54,57 @@ export async function runPulumiExample(dir: string): Promise<RecordedResource[]>
   return mocks.resources;
 }
 
+/** The value of `flag` in a runner argv, if present. */
+function flagOf(argv: readonly string[], flag: string): string | undefined {
+  const index = argv.indexOf(flag);
+  return index < 0 ? undefined : argv[index + 1];
+}
+
+/** The runner argv of a Container Apps Job (its args, or the arguments after a drill's shell script). */
+function jobArgv(job: RecordedResource): string[] {
+  const container = job.inputs.template?.containers?.[0] ?? {};
+  return container.args ?? container.command?.slice(4) ?? [];
+}
+
+/**
+ * What protects the dumps of an Azure dump job, read from what is deployed: the age recipients in its environment, the
+ * prune job of the same dumps (its classes and floor), the lifecycle of the dumps' account (its longest expiry) and
+ * the object replication policy of that account (the destination account's region and immutability).
+ */
+function azureDumpProtection(job: RecordedResource, resources: readonly RecordedResource[]): Protection {
+  const argv = jobArgv(job);
+  const [to, database] = [flagOf(argv, '--to'), flagOf(argv, '--database')];
+  const account = /^azblob:\/\/([^/]+)\//.exec(to ?? '')?.[1];
+  const env = (job.inputs.template?.containers?.[0]?.env ?? []) as Array<{ name: string; value?: string }>;
+  const recipients = env.find((variable) => variable.name === 'PG_BACKUP_AGE_RECIPIENTS')?.value?.split(',');
+  const prune = resources.filter((r) => r.type === 'azure-native:app:Job').map(jobArgv)
+    .find((pruneArgv) => pruneArgv[0] === 'prune' && flagOf(pruneArgv, '--from') === to && flagOf(pruneArgv, '--database') === database);
+  const count = (flag: string) => Number(flagOf(prune ?? [], flag) ?? 0);
+  const lifecycle = resources.find((r) => r.type === 'azure-native:storage:ManagementPolicy' && r.inputs.accountName === account);
+  const expiries = ((lifecycle?.inputs.policy?.rules ?? []) as any[])
+    .map((rule) => rule.definition?.actions?.baseBlob?.delete?.daysAfterModificationGreaterThan).filter((days) => typeof days === 'number');
+  const replication = resources.find((r) => r.type === 'azure-native:storage:ObjectReplicationPolicy' && r.inputs.accountName === account);
+  const destinationName = String(replication?.inputs.destinationAccount ?? '').split('/').pop();
+  const destination = resources.find((r) => r.type === 'azure-native:storage:StorageAccount'
+    && (r.name === destinationName || r.inputs.accountName === destinationName));
+  const immutability = destination?.inputs.immutableStorageWithVersioning?.immutabilityPolicy;
+  return {
+    kind: 'logical-dump',
+    retentionDays: expiries.length > 0 ? Math.max(...expiries) : undefined,
+    ...(prune ? { retention: { daily: count('--daily'), weekly: count('--weekly'), monthly: count('--monthly'), yearly: count('--yearly'), minimumKept: count('--minimum-kept') } } : {}),
+    ...(recipients ? { encryptedTo: recipients } : {}),
+    ...(destination ? {
+      replicatedTo: `${destination.inputs.location}${immutability ? ` (immutable ${immutability.immutabilityPeriodSinceCreationInDays} days, ${immutability.state === 'Locked' ? 'locked' : 'unlocked'})` : ''}`,
+    } : {}),
+  };
+}
+
+/** How the dumps of an Azure dump job are kept, whether they are encrypted, and where their offsite copy is. */
+function azureDumpSummary(job: RecordedResource, resources: readonly RecordedResource[]): string {
+  const protection = azureDumpProtection(job, resources);
+  return `${dumpRetentionOf(protection)}, ${dumpCopiesOf(protection)}`;
+}
+
 /** The lines of the report: resources by type, then what the backup components do. */
 export function describeExample(example: string, resources: readonly RecordedResource[]): string[] {
   const counts = new Map<string, number>();
@@ -92,7 +144,7 @@ export function describeExample(example: string, resources: readonly RecordedRes
     const within = `within ${job.inputs.configuration?.replicaTimeout / 60} min`;
     const serverOf = (id: string | undefined) => id?.replace(/^.*\//, '');
     const what: Record<string, string> = {
-      'dump': `pg_dump of ${flag('--database')} at "${cron}" UTC to ${flag('--to')}`,
+      'dump': `pg_dump of ${flag('--database')} at "${cron}" UTC to ${flag('--to')}, ${azureDumpSummary(job, resources)}`,
       'verify': `restore drill of ${flag('--database')} at "${cron}" UTC from ${flag('--from')}, ${within}`,
       'status': `watch of the newest backup and drill of ${flag('--database')} at "${cron}" UTC in ${flag('--from')}`,
       'prune': `prune of ${flag('--database')} at "${cron}" UTC in ${flag('--from')}`,

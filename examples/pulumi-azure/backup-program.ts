@@ -14,9 +14,10 @@ export interface PostgresBackupExample {
 
 /**
  * A PostgreSQL 16 flexible server that keeps 35 days of its own geo-redundant backups, a vault that keeps a daily
- * backup for 30 days and the first of each month for a year, a nightly pg_dump of `shop` into immutable Blob
- * Storage, copied to a storage account in another region, with a weekly restore drill, a weekly point-in-time drill
- * of the server's own backups, and, when `restorePointInTime` is configured, a restore of the server to it.
+ * backup for 30 days and the first of each month for a year, a nightly pg_dump of `shop` encrypted with age into
+ * immutable Blob Storage, kept by grandfather-father-son retention and copied to a storage account in another region,
+ * with a weekly restore drill, a weekly point-in-time drill of the server's own backups, and, when
+ * `restorePointInTime` is configured, a restore of the server to it.
  */
 export function definePostgresBackups(): PostgresBackupExample {
   const config = new pulumi.Config();
@@ -62,11 +63,27 @@ export function definePostgresBackups(): PostgresBackupExample {
       },
     },
     databaseNames: ['shop'],
-    dump: { schedule: { expression: '0 1 * * *' }, retentionDays: 90, includeGlobals: true },
+    dump: {
+      schedule: { expression: '0 1 * * *' },
+      includeGlobals: true,
+      // A pg-backup prune job, whose identity alone may delete, keeps 7 daily, 4 weekly and 12 monthly dumps and never
+      // fewer than 3; the storage lifecycle is only a safety net far beyond the longest class.
+      retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+    },
+    encryption: {
+      // The public key of the team's age identity (age-keygen); the identity itself is only in Key Vault, where the
+      // drill jobs' identity alone may read it.
+      recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+      identitySecret: {
+        keyVaultId,
+        secretUri: config.get('ageIdentitySecretUri') ?? 'https://shop-kv.vault.azure.net/secrets/shop-dumps-age-identity',
+      },
+    },
     transitions: [{ days: 30, storageClass: StorageClass.COOL }],
-    immutability: { mode: 'governance', days: 30 },
+    // As long as the daily class: no dump can be deleted or overwritten before the prune may drop it.
+    immutability: { mode: 'governance', days: 7 },
     // Every dump is copied by object replication to a second storage account in North Europe, which keeps each replica
-    // the 90 days the dumps are kept here, even once deleted here.
+    // as long as the lifecycle here keeps the dumps, even once deleted here.
     storage: { replication: { location: 'northeurope' } },
     verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 60 },
     alerts: { actionGroupId: plan.actionGroupId },

@@ -22,7 +22,7 @@ import { resolveBackupRetention, retentionCounts } from '../policy/backup-retent
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
 import { CostEstimate } from '../policy/cost-estimate';
 import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
-import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
+import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { BackupPolicy, BackupRetentionPolicy, CopyPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
@@ -511,7 +511,11 @@ export function planPostgresBackupBlueprint(
   const checked = planServers(validator, options, environment, tierOptions, lock, notes);
   checkBlueprintFleetSettings(validator, { ...options, serverCount: options.databases.length });
   checkDumpEncryption(validator, options.encryption);
-  checkFleetIdentitySecret(validator, options.encryption, environment.identitySecret, checked.some((server) => server.policy.verification));
+  checkDrillIdentitySecret(validator, options.encryption, checked.some((server) => server.policy.verification), {
+    given: environment.identitySecret?.given ?? false,
+    path: environment.identitySecret?.path ?? 'encryption.identitySecret',
+    drilledBy: 'a tier of the fleet drills its dumps',
+  });
   const restoreTestingServers = checked.map((server) => ({
     ...server, kind: environment.servers[server.index]?.kind, restoreTesting: options.databases[server.index].restoreTesting,
   }));
@@ -654,19 +658,6 @@ function fleetLifecycleRules(servers: ReadonlyArray<Pick<BlueprintServerPlan, 'i
 /** The fleet's bucket as its replication sees it. */
 function replicatedFleetBucket(lifecycleRules: readonly LifecycleRule[]): ReplicatedBucket {
   return { path: 'replication', contents: 'the fleet\'s dumps', lifecycleRules, sourceBucket: 'backup-bucket' };
-}
-
-/** Encrypted dumps are drilled only with the identity that decrypts them. */
-function checkFleetIdentitySecret(
-  validator: Validator, encryption: DumpEncryptionOptions | undefined, identitySecret: PostgresBackupBlueprintEnvironment['identitySecret'], drills: boolean,
-): void {
-  if (encryption === undefined || !drills || identitySecret?.given) return;
-  validator.report({
-    path: identitySecret?.path ?? 'encryption.identitySecret',
-    value: undefined,
-    allowed: 'a secret holding the age identity (AGE-SECRET-KEY-1…) of one of the recipients',
-    reason: 'a tier of the fleet drills its dumps, which are encrypted with age, so the drills cannot read them without it',
-  }, []);
 }
 
 /** The prune runs of a server whose dumps have a retention policy: one per database, its alarm carrying the `Server` dimension. */

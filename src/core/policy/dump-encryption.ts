@@ -41,3 +41,29 @@ export function checkDumpEncryption(validator: Validator, encryption: DumpEncryp
 export function dumpEncryptionEnvironment(encryption: DumpEncryptionOptions | undefined): Record<string, string> {
   return encryption ? { [AGE_RECIPIENTS_ENV]: encryption.recipients.join(',') } : {};
 }
+
+/** What a drill of encrypted dumps is given to decrypt them, as a front end tells {@link checkDrillIdentitySecret}. */
+export interface DrillIdentitySecret {
+  /** Whether the front end was given the secret holding the age identity. */
+  readonly given: boolean;
+  /** Its path in the props as the user wrote it, e.g. `encryption.identitySecret`. */
+  readonly path: string;
+  /** What drills the dumps, e.g. `verification drills the dumps`: the first words of the reason. */
+  readonly drilledBy: string;
+}
+
+/**
+ * Encrypted dumps are drilled only with the identity that decrypts them: reports the identity secret's path when dumps
+ * are encrypted, something drills them and no secret was given (a drill without it would fail on every run).
+ */
+export function checkDrillIdentitySecret(
+  validator: Validator, encryption: DumpEncryptionOptions | undefined, drilled: boolean, secret: DrillIdentitySecret,
+): void {
+  if (encryption === undefined || !drilled || secret.given) return;
+  validator.report({
+    path: secret.path,
+    value: undefined,
+    allowed: 'a secret holding the age identity (AGE-SECRET-KEY-1…) of one of the recipients',
+    reason: `${secret.drilledBy}, which are encrypted with age, so the drills cannot read them without it`,
+  }, []);
+}

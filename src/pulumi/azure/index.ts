@@ -17,6 +17,7 @@ export * from './backup-storage';
 export * from './offsite-blob-replica';
 export * from '../../core/azure/blob-object-replication';
 export * from './runner-connection';
+export * from './dump-encryption';
 export * from './restore-drill-containers';
 export * from './scheduled-pg-dump';
 export * from './failed-execution-alert';

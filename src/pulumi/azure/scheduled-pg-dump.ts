@@ -5,6 +5,7 @@ import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
 import { BackupStorage, BackupStorageProps } from './backup-storage';
+import { AGE_IDENTITY_SECRET_NAME, DumpEncryption } from './dump-encryption';
 import { validateWhenKnown } from '../pulumi-validation';
 import { failedExecutionAlert } from './failed-execution-alert';
 import { replicationPendingAlert } from './offsite-blob-replica';
@@ -22,6 +23,7 @@ import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
 import { checkDatabaseNames } from '../../core/policy/database-name';
 import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/policy/defaults';
+import { AGE_IDENTITY_ENV, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../../core/policy/dump-encryption';
 import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy/policy';
 import { renderAzureJobCron } from '../../core/policy/schedule';
@@ -75,6 +77,13 @@ export interface ScheduledPgDumpProps {
    * @default - daily at 02:00 UTC, custom format, kept 30 days
    */
   readonly dump?: LogicalDumpPolicy;
+  /**
+   * Encrypt every object of each dump with age to `recipients` (after compression): the dump jobs get only these
+   * public keys, so neither they nor a reader of the container can read a backup back. `identitySecret`, the Key Vault
+   * secret holding an identity, is read by the drill jobs' identity alone (required with `verification`).
+   * @default - not encrypted (the storage account's own encryption only)
+   */
+  readonly encryption?: DumpEncryption;
   /**
    * The recovery-point objective in hours. Every hour a watch job per database runs `pg-backup status --rpo` against
    * the storage, with an identity that may only read it, and fails (raising the failed-execution alert) when the
@@ -146,7 +155,11 @@ export interface ScheduledPgDumpProps {
 
 /** The policy values of the props, validated together. */
 type DumpPolicyProps = Pick<ScheduledPgDumpProps,
-  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>;
+  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>
+  & {
+    /** The recipients of `encryption` (the identity secret is a cloud handle: only whether it is given is checked). */
+    readonly encryption?: { readonly recipients: string[]; readonly identitySecretGiven: boolean };
+  };
 
 /**
  * `pg_dump` of one or more databases of an Azure Database for PostgreSQL flexible server on a schedule: a Container
@@ -168,6 +181,11 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
   public readonly dumpJobs: readonly app.Job[];
   /** One drill job per database, when `verification` is set. */
   public readonly drillJobs: readonly app.Job[];
+  /**
+   * The identity the drill jobs run as, when `verification` is set: it reads the dumps and writes drill results beside
+   * them (never deletes), reads the age identity of encrypted dumps, and holds no database secret.
+   */
+  public readonly drillIdentity?: managedidentity.UserAssignedIdentity;
   /** One RPO watch job per database, in the order of `databaseNames`. */
   public readonly rpoWatchJobs: readonly app.Job[];
   /**
@@ -207,6 +225,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       replicaTimeoutSeconds: props.replicaTimeoutSeconds,
       replicaRetryLimit: props.replicaRetryLimit,
       alerts: props.alerts,
+      encryption: props.encryption && { recipients: props.encryption.recipients, identitySecretGiven: props.encryption.identitySecret !== undefined },
     };
     // Names and the dump policy decide which resources exist, so they must be known now, not only later.
     validateWhenKnown(policyProps, checkDumpProps, name);
@@ -300,7 +319,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
             ...runnerDumpArgv(dump, { to, database, noRolePasswords: true }),
             '--database-url', url,
           ]),
-          env: [...runnerEnvironment, { name: 'PGPASSWORD', secretRef: DATABASE_PASSWORD_SECRET_NAME }],
+          env: [
+            ...runnerEnvironment,
+            // The age recipients are public keys: the dump jobs hold nothing that decrypts a backup.
+            ...Object.entries(dumpEncryptionEnvironment(props.encryption)).map(([envName, value]) => ({ name: envName, value })),
+            { name: 'PGPASSWORD', secretRef: DATABASE_PASSWORD_SECRET_NAME },
+          ],
           resources,
         }],
       },
@@ -308,6 +332,31 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
 
     const drillJobs: app.Job[] = [];
     if (props.verification) {
+      // The drills run as an identity of their own: it reads the dumps and writes drill results beside them with the
+      // writer's role (no delete), and reads the age identity of encrypted dumps, which the dump identity never may.
+      const drillIdentity = new managedidentity.UserAssignedIdentity(`${name}-drill-identity`, {
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        tags: props.tags,
+      }, { parent: this });
+      this.drillIdentity = drillIdentity;
+      const identitySecret = props.encryption?.identitySecret;
+      const drillGrants = [
+        assignRole('drill-blob-data', drillIdentity.principalId, this.storage.container.id, writerRoleGuid,
+          'pg-backup restore drill: read the dumps and write drill results in this container only, never delete them', [writerRole]),
+        ...(identitySecret === undefined ? [] : [assignRole('drill-age-identity', drillIdentity.principalId, keyVaultSecretScope(identitySecret),
+          AZURE_BUILT_IN_ROLES.keyVaultSecretsUser, 'pg-backup restore drill: read the age identity that decrypts the dumps, this secret only')]),
+        ...(props.imageRegistry?.registryId === undefined ? [] : [assignRole('drill-image-pull', drillIdentity.principalId, props.imageRegistry.registryId,
+          AZURE_BUILT_IN_ROLES.acrPull, 'pg-backup restore drill: pull the runner image')]),
+      ];
+      const drillRegistries = props.imageRegistry ? [{ server: props.imageRegistry.server, identity: drillIdentity.id }] : undefined;
+      const drillEnvironment = [
+        { name: 'AZURE_CLIENT_ID', value: drillIdentity.clientId },
+        { name: 'PG_BACKUP_METRICS', value: 'off' },
+        ...(identitySecret === undefined ? [] : [{ name: AGE_IDENTITY_ENV, secretRef: AGE_IDENTITY_SECRET_NAME }]),
+      ];
+      const identitySecrets = identitySecret === undefined ? []
+        : [{ name: AGE_IDENTITY_SECRET_NAME, keyVaultUrl: identitySecret.secretUri, identity: drillIdentity.id }];
       const verification = resolveVerification(props.verification);
       const drillCron = renderAzureJobCron(verification.schedule, 'verification.schedule');
       // The two containers share the replica's size, so the replica stays a size the Consumption profile offers.
@@ -315,14 +364,15 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       const checkSecrets = verification.checks.map((sql, index) => ({ name: `check-${index}`, value: sql }));
       this.databaseNames.forEach((database, index) => drillJobs.push(new app.Job(`${name}-drill-${index}`, {
         ...common,
+        identity: { type: 'UserAssigned', userAssignedIdentities: [drillIdentity.id] },
         configuration: {
           triggerType: 'Schedule',
           scheduleTriggerConfig: { cronExpression: drillCron, parallelism: 1, replicaCompletionCount: 1 },
           // The RTO: a drill that has not restored and checked within it fails.
           replicaTimeout: verification.maxRestoreDurationMinutes * 60,
           replicaRetryLimit: 0,
-          secrets: checkSecrets.length > 0 ? checkSecrets : undefined,
-          registries,
+          secrets: checkSecrets.length + identitySecrets.length > 0 ? [...checkSecrets, ...identitySecrets] : undefined,
+          registries: drillRegistries,
         },
         template: {
           containers: [
@@ -332,7 +382,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
               command: this.uri.apply((from) => restoreDrillCommand({
                 from, database, jobs: Math.max(1, Math.floor(cpu)), checkCount: checkSecrets.length,
               })),
-              env: runnerEnvironment,
+              env: drillEnvironment,
               resources: drillResources,
               volumeMounts: [
                 { volumeName: 'drill-signal', mountPath: DRILL_SIGNAL_DIRECTORY },
@@ -356,7 +406,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
               : []),
           ],
         },
-      }, jobOptions)));
+      }, { parent: this, dependsOn: drillGrants })));
     }
     this.drillJobs = drillJobs;
 
@@ -438,6 +488,10 @@ function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
     { platform: 'azure', logicalDump: props.dump ?? {}, alarms: { rpoHours: props.rpoHours }, verification: props.verification, immutability: props.immutability },
     validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),
   ));
+  checkDumpEncryption(validator, props.encryption);
+  checkDrillIdentitySecret(validator, props.encryption, props.verification !== undefined, {
+    given: props.encryption?.identitySecretGiven ?? false, path: 'encryption.identitySecret', drilledBy: 'verification drills the dumps',
+  });
   const names = props.databaseNames ?? ['postgres'];
   checkDatabaseNames(validator, 'databaseNames', names);
   validator.integer('postgresMajorVersion', props.postgresMajorVersion, 12, 99);

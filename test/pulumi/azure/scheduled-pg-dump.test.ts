@@ -4,6 +4,7 @@ import { StorageClass } from '../../../src/core/policy/storage-class';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { runnerArgvOfDrillCommand, SCRATCH_TARGET_URL } from '../../../src/pulumi/azure/restore-drill-containers';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
+import { recipientsFrom } from '../../../src/runner/age-encryption';
 import { parseBackupLocation } from '../../../src/runner/backup-location';
 import { parseCommandLine } from '../../../src/runner/cli-commands';
 import { FlagReader, readCommonOptions } from '../../../src/runner/cli-options';
@@ -426,5 +427,70 @@ describe('ScheduledPgDump pruning', () => {
     const pruneGrants = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)
       .filter((assignment) => assignment.principalId === prunePrincipal);
     expect(pruneGrants).toEqual([expect.objectContaining({ scope: await valueOf(dump.storage.container.id), roleDefinitionId: CONTRIBUTOR })]);
+  });
+});
+
+describe('ScheduledPgDump with age encryption', () => {
+  const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+  const IDENTITY_SECRET_URI = 'https://team-kv.vault.azure.net/secrets/orders-age-identity';
+  const ENCRYPTED: Partial<ScheduledPgDumpProps> = {
+    encryption: { recipients: [RECIPIENT], identitySecret: { keyVaultId: KEY_VAULT_ID, secretUri: IDENTITY_SECRET_URI } },
+    verification: {},
+  };
+  const assignmentsOf = async (principalId: pulumi.Input<string>) => {
+    const principal = await valueOf(principalId);
+    return engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)
+      .filter((assignment) => assignment.principalId === principal);
+  };
+
+  test('the dump job gets only the public keys, in PG_BACKUP_AGE_RECIPIENTS as the runner reads them, and no identity', async () => {
+    await deploy(ENCRYPTED);
+    const job = engine.named('azure-native:app:Job', 'orders-dump-0').inputs;
+    const env = environmentOf(job.template.containers[0], { 'database-password': 's3cret' });
+    expect(recipientsFrom([], env)).toEqual({ recipients: [RECIPIENT], source: 'PG_BACKUP_AGE_RECIPIENTS' });
+    expect(env.PG_BACKUP_AGE_IDENTITY).toBeUndefined();
+    expect(JSON.stringify(job)).not.toContain('orders-age-identity');
+  });
+
+  test('the drill job reads the identity from Key Vault into PG_BACKUP_AGE_IDENTITY with its own identity', async () => {
+    const dump = await deploy(ENCRYPTED);
+    const job = engine.named('azure-native:app:Job', 'orders-drill-0').inputs;
+    const drillIdentity = await valueOf(dump.drillIdentity!.id);
+    expect(job.identity.userAssignedIdentities).toEqual([drillIdentity]);
+    expect(job.configuration.secrets).toEqual([{ name: 'age-identity', keyVaultUrl: IDENTITY_SECRET_URI, identity: drillIdentity }]);
+    const env = environmentOf(job.template.containers[0], { 'age-identity': 'AGE-SECRET-KEY-1EXAMPLE' });
+    expect(env).toMatchObject({ PG_BACKUP_AGE_IDENTITY: 'AGE-SECRET-KEY-1EXAMPLE', AZURE_CLIENT_ID: await valueOf(dump.drillIdentity!.clientId) });
+  });
+
+  test('only the drill identity may read the age identity secret; it holds no database secret and may not delete', async () => {
+    const dump = await deploy(ENCRYPTED);
+    const secretScope = `${KEY_VAULT_ID}/secrets/orders-age-identity`;
+    const readers = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)
+      .filter((assignment) => assignment.scope === secretScope).map((assignment) => assignment.principalId);
+    expect(readers).toEqual([await valueOf(dump.drillIdentity!.principalId)]);
+    const drillGrants = await assignmentsOf(dump.drillIdentity!.principalId);
+    const containerId = await valueOf(dump.storage.container.id);
+    expect(drillGrants.map((grant) => grant.scope).sort()).toEqual([containerId, secretScope].sort());
+    // The drill writes its result beside the dumps with the dump writer's role, which leaves out delete.
+    const onContainer = (grants: any[]) => grants.find((grant) => grant.scope === containerId);
+    expect(onContainer(drillGrants).roleDefinitionId).toBe(onContainer(await assignmentsOf(dump.identity.principalId)).roleDefinitionId);
+  });
+
+  test('a drill of dumps that are not encrypted runs as its own identity too, without any Key Vault secret', async () => {
+    const dump = await deploy({ verification: {} });
+    const job = engine.named('azure-native:app:Job', 'orders-drill-0').inputs;
+    expect(job.identity.userAssignedIdentities).toEqual([await valueOf(dump.drillIdentity!.id)]);
+    expect((await assignmentsOf(dump.drillIdentity!.principalId)).map((grant) => grant.scope)).toEqual([await valueOf(dump.storage.container.id)]);
+  });
+
+  const cases: Array<[string, Partial<ScheduledPgDumpProps>, string]> = [
+    ['drills of encrypted dumps without the identity secret', { encryption: { recipients: [RECIPIENT] }, verification: {} },
+      'encryption.identitySecret is undefined; allowed: a secret holding the age identity (AGE-SECRET-KEY-1…) of one of the recipients (verification drills the dumps'],
+    ['a recipient that is not an age public key', { encryption: { recipients: ['ssh-ed25519 AAAA'] } },
+      'encryption.recipients[0] is "ssh-ed25519 AAAA"; allowed: an age public key'],
+    ['no recipient', { encryption: { recipients: [] } }, 'encryption.recipients is []; allowed: at least one age public key'],
+  ];
+  test.each(cases)('rejects %s, naming the prop, the value and what is allowed', (_, props, message) => {
+    expect(() => new ScheduledPgDump('orders', { ...BASE, ...props })).toThrow(message);
   });
 });
