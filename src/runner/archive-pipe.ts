@@ -22,27 +22,35 @@ export const ARCHIVE_BLOCK_BYTES = 1024 * 1024;
  * compresses itself (gzip) or nothing does, the runner stores pg_dump's output as it comes. Either way pg_dump must
  * have been started with {@link ARCHIVE_BLOCK_BYTES} as its stdout blocks. The archive's table of contents is read on
  * the side from what is stored, through the matching decompressor, so it also proves that the stored bytes hold a
- * pg_dump archive.
+ * pg_dump archive. When the backup is a local file (`outputFd`), the last program of the pipe writes it itself (pg_dump
+ * was started with that file as its stdout, or the compression program gets it), and the stored bytes never pass
+ * through the runner: it shows them to the reader of the table of contents as it reads the file back.
  */
 export class ArchivePipe {
-  /** What goes into the store. */
-  public readonly output: Readable;
+  /** What goes into the store; nothing when the pipe writes the file itself (`outputFd`). */
+  public readonly output?: Readable;
   /** Resolves when pg_dump (and the compression program) exited with 0; rejects with the error that explains the failure. */
   public readonly exited: Promise<void>;
   /** The archive's table of contents. */
   public readonly toc: Promise<ArchiveToc>;
   private readonly tocReader: StreamingTocReader;
 
-  constructor(dump: ToolProcess, pgRestorePath: string, compression: StreamCompression | undefined, signal: AbortSignal) {
+  /**
+   * @param outputFd the file the compression program writes (pg_dump's own stdout must then be that file when nothing
+   * compresses); the caller shows the file to {@link observe} and says when it has all been shown ({@link observedAll})
+   */
+  constructor(dump: ToolProcess, pgRestorePath: string, compression: StreamCompression | undefined, signal: AbortSignal, outputFd?: number) {
     const dumped = dump.exited.catch((error: unknown) => {
       throw explainMissingProgram(error, STDBUF, 'install coreutils');
     });
     if (!compression) {
-      this.output = dump.stdout!;
+      this.output = dump.stdout;
       this.exited = dumped;
     } else {
-      const compressor = new ToolProcess(compression.method, compressorArgv(compression), { pipeStdin: true, captureStdout: true, signal });
-      this.output = compressor.stdout!;
+      const compressor = new ToolProcess(compression.method, compressorArgv(compression), {
+        pipeStdin: true, signal, ...(outputFd === undefined ? { captureStdout: true } : { stdoutTo: outputFd }),
+      });
+      this.output = compressor.stdout;
       const rechunked = pipeline(dump.stdout!, new ArchiveRechunker(), compressor.stdin!);
       this.exited = allExited(dumped, compressor.exited.catch((error: unknown) => {
         throw explainMissingProgram(error, compression.method, `install ${compression.method}, or choose --compress gzip:6`);
@@ -50,13 +58,20 @@ export class ArchivePipe {
     }
     const decompressor = compression ? { program: compression.method, args: decompressorArgv(compression.method) } : undefined;
     this.tocReader = new StreamingTocReader(pgRestorePath, signal, decompressor);
-    this.exited.then(() => this.tocReader.end(), () => this.tocReader.kill());
+    this.exited.then(() => {
+      if (outputFd === undefined) this.tocReader.end();
+    }, () => this.tocReader.kill());
     this.toc = this.tocReader.toc;
   }
 
   /** Shows a chunk of the stored bytes to the table-of-contents reader. */
   public observe(chunk: Buffer): void {
     this.tocReader.write(chunk);
+  }
+
+  /** Every stored byte has been shown (only when the pipe writes a file: a stream ends its showing when pg_dump exits). */
+  public observedAll(): void {
+    this.tocReader.end();
   }
 }
 

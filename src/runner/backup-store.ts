@@ -31,6 +31,21 @@ export interface PutBytesOptions {
   readonly replacing?: string;
 }
 
+/**
+ * A new object that a program writes in place, as a local file, so its bytes never pass through the runner; it
+ * becomes an object of the store, under its key, only once committed.
+ */
+export interface StagedFile {
+  /** The file while it is written (a temporary name beside the object's, never listed). */
+  readonly path: string;
+  /** Its descriptor, open for writing, to hand to the program as its stdout. */
+  readonly fd: number;
+  /** Flushes the file to disk and gives it the object's name, create-only: an existing object is never replaced. */
+  commit(): Promise<void>;
+  /** Removes the file (after a failure); nothing is left under the object's name. */
+  discard(): Promise<void>;
+}
+
 /** A small object and the version it had when it was read. */
 export interface VersionedBytes {
   /** The whole object. */
@@ -80,6 +95,12 @@ export interface BackupStore {
    * the staged blocks left uncommitted, the partial file removed).
    */
   putStream(key: string, body: Readable, options?: PutStreamOptions): Promise<void>;
+  /**
+   * Opens a new object at `key` as a local file for a program to write itself (stores that hold objects as local
+   * files only). Fails when the key exists.
+   * @default - not offered: the object is streamed with {@link putStream}
+   */
+  stageFile?(key: string): Promise<StagedFile>;
   /**
    * Writes a small object so that it appears whole or not at all (one PUT; a temporary file renamed into
    * place), never overwriting unless `replacing` names the version it replaces. A failed write leaves nothing.

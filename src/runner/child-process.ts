@@ -25,6 +25,12 @@ export interface ToolProcessOptions {
    */
   readonly captureStdout?: boolean;
   /**
+   * A file descriptor the program writes its stdout to (a file the runner opened): the bytes go to the file without
+   * passing through the runner. Excludes `captureStdout`.
+   * @default - stdout is discarded, or a pipe with `captureStdout`
+   */
+  readonly stdoutTo?: number;
+  /**
    * Gives stdin to the caller as a stream.
    * @default false
    */
@@ -77,7 +83,7 @@ export class ToolProcess {
       : [STDBUF, [`-o${options.stdoutBlockBytes}`, program, ...args]];
     this.child = spawn(command, argv, {
       env: { ...withoutRunnerCredentials(process.env), ...options.env },
-      stdio: [options.stdinFrom ?? (options.pipeStdin ? 'pipe' : 'ignore'), options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
+      stdio: [options.stdinFrom ?? (options.pipeStdin ? 'pipe' : 'ignore'), options.stdoutTo ?? (options.captureStdout ? 'pipe' : 'ignore'), 'pipe'],
     });
     // The child holds its own copy of the pipe now; the runner's end would only keep the writer from seeing a closed reader.
     options.stdinFrom?.destroy();

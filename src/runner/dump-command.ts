@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DIRECTORY_DUMP_FINISHED_FILES_SHARE, dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
@@ -11,6 +12,7 @@ import { classifyNewBackup, tagBackupObjects } from './backup-classes';
 import { newBackupId } from './backup-id';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, GLOBALS_NAME } from './backup-layout';
 import type { BackupManifest, ManifestObject, ManifestRowCounts, TableRowCount } from './backup-manifest';
+import type { StagedFile } from './backup-store';
 import { runTool, ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { connectDatabase } from './database-client';
@@ -18,6 +20,7 @@ import type { DatabaseConnection } from './database-connection';
 import { DirectoryDumpUpload } from './directory-dump-upload';
 import { DumpFanOut, describeDestination, type DumpDestination } from './dump-fan-out';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { GrowingFileReader } from './growing-file-reader';
 import { advanceLatest, type LatestUpdate } from './latest-pointer';
 import { OperationAbort } from './operation-abort';
 import { findPostgresTool } from './postgres-tools';
@@ -171,6 +174,65 @@ async function streamToolOutput(
   return stored;
 }
 
+/**
+ * Waits for the pipe to write the dump's file itself, proves it and gives it its name. The file is read back from the
+ * page cache: the reader of the table of contents gets it as it grows (so the row counts start while pg_dump runs), and
+ * the digest (SHA-256, size, first bytes) too when the compression program writes the file start to end
+ * (`hashAsWritten`); when pg_dump writes it, the digest reads it once pg_dump exited, since pg_dump rewrites the table
+ * of contents at the start of the file at its end, with where each table's data lies. The file is named only after
+ * the pipe exited with 0 and `check` passed.
+ */
+async function storeWrittenFile(
+  pipe: ArchivePipe,
+  pipeExited: Promise<void>,
+  staged: StagedFile,
+  options: { hashAsWritten: boolean },
+  digest: DigestingStream,
+  abort: OperationAbort,
+  check: (digest: DigestingStream) => void,
+): Promise<DigestingStream> {
+  const follower = new GrowingFileReader(staged.path, ARCHIVE_BLOCK_BYTES);
+  const stop = () => follower.destroy();
+  abort.signal.addEventListener('abort', stop, { once: true });
+  pipeExited.then(() => follower.finish(), stop);
+  const discard = () => new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  let hashed: Promise<void>;
+  try {
+    if (options.hashAsWritten) {
+      hashed = pipeline(follower, digest, discard()).then(() => pipe.observedAll());
+    } else {
+      // Only until pg_restore has the table of contents; a reader that fails ends it, and pg_restore then says what it lacks.
+      follower.on('data', (chunk: Buffer) => pipe.observe(chunk));
+      follower.once('end', () => pipe.observedAll());
+      follower.once('error', () => pipe.observedAll());
+      pipe.toc.then(stop, stop);
+      hashed = pipeExited.then(() => pipeline(fs.createReadStream(staged.path, { highWaterMark: ARCHIVE_BLOCK_BYTES }), digest, discard()));
+    }
+    await abort.all([pipeExited, hashed] as const);
+  } finally {
+    abort.signal.removeEventListener('abort', stop);
+    stop();
+  }
+  check(digest);
+  await staged.commit();
+  return digest;
+}
+
+/** The bytes in an open file so far (then those its digest read, once the file is closed), for the progress line. */
+function fileSize(fd: number, digest: DigestingStream): { readonly bytes: number } {
+  let last = 0;
+  return {
+    get bytes() {
+      try {
+        last = fs.fstatSync(fd).size;
+      } catch {
+        // Closed: committed (or discarded).
+      }
+      return Math.max(last, digest.bytes);
+    },
+  };
+}
+
 function checkFrameHead(what: string, method: StreamCompressionMethod, head: Buffer): void {
   if (!startsWithFrame(head, method)) throw new RunnerError(`${what} does not start with a ${method} frame`);
 }
@@ -270,6 +332,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
   if (compression.stream) await requireCompressionProgram(compression.stream.method);
   const client = await connectDatabase(connection, 'preflight');
   let scratch: string | undefined;
+  /** The dump's file while the pipe writes it in place (a local destination), until it is committed or discarded. */
+  let staged: StagedFile | undefined;
   /** The backup whose dump objects are all stored, once they are, and where. */
   let stored: { backupId: string; folders: string } | undefined;
   try {
@@ -315,7 +379,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       logger.debug({ tool: 'pg_dump', line }, line);
     };
     const childEnv = connection.childEnv();
-    const streams: DigestingStream[] = [];
+    /** What each object has written so far, for the progress line. */
+    const streams: Array<{ readonly bytes: number }> = [];
     // pg_dump's own output, before compression, is what the tables' size estimates: measured when pg_dump does not
     // compress (the runner compresses, or nothing does), so the terminal line can show a share of it.
     let written: ProcessWrittenBytes | undefined;
@@ -332,30 +397,46 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
     let toc: Promise<ArchiveToc>;
 
     if (format === 'custom') {
+      const method = compression.stream?.method;
+      const dumpObject = sealed(method ? compressedName(CUSTOM_DUMP_NAME, method) : CUSTOM_DUMP_NAME);
+      // One destination that keeps objects as local files, and nothing to encrypt: the last program of the pipe writes
+      // the file itself and the stored bytes never pass through the runner.
+      const only = fanOut.live.length === 1 && !encryption ? fanOut.live[0] : undefined;
+      staged = only?.store.stageFile ? await only.store.stageFile(keyOf(only, dumpObject.name)) : undefined;
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, clientMajorVersion: pgDump.majorVersion,
-      }), { env: childEnv, captureStdout: true, stdoutBlockBytes: ARCHIVE_BLOCK_BYTES, onStderrLine, signal: abort.signal });
+      }), {
+        env: childEnv,
+        stdoutBlockBytes: ARCHIVE_BLOCK_BYTES,
+        onStderrLine,
+        signal: abort.signal,
+        ...(staged && !method ? { stdoutTo: staged.fd } : { captureStdout: true }),
+      });
       if (measurable && dump.pid !== undefined) written = new ProcessWrittenBytes(dump.pid);
       progress.start();
       // The TOC is read whatever the row-count mode: it is what shows the dump holds table data at all.
-      const pipe = new ArchivePipe(dump, pgRestore.path, compression.stream, abort.signal);
+      const pipe = new ArchivePipe(dump, pgRestore.path, compression.stream, abort.signal, staged?.fd);
       const digest = new DigestingStream((chunk) => pipe.observe(chunk));
-      streams.push(digest);
+      // A file pg_dump writes itself is read only once it is complete: until then its size is the progress.
+      streams.push(staged && !method ? fileSize(staged.fd, digest) : digest);
       const explained = pipe.exited.catch((error: unknown) => {
         throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
       });
       const what = `the dump of ${database}`;
-      const method = compression.stream?.method;
       const checkDump = (d: DigestingStream) => (method
         ? checkFrameHead(what, method, d.head)
         : checkArchiveHead(what, d.head, d.bytes, MIN_ARCHIVE_BYTES));
-      // A dump is rarely larger than the database; twice its size leaves room for text forms of binary data (bytea as hex).
-      const expectedBytes = 2 * preflight.databaseSizeBytes;
-      const dumpObject = sealed(method ? compressedName(CUSTOM_DUMP_NAME, method) : CUSTOM_DUMP_NAME);
-      steps.push(streamToolOutput(pipe.output, explained, { fanOut, name: dumpObject.name, encryption }, digest, abort, checkDump, expectedBytes)
-        .then((result) => objects.push({
-          ...dumpObject, role: 'dump', bytes: result.bytes, sha256: result.sha256, head: digest.head, ...(method ? { compression: method } : {}),
-        })));
+      const record = (result: DigestingStream) => objects.push({
+        ...dumpObject, role: 'dump', bytes: result.bytes, sha256: result.sha256, head: digest.head, ...(method ? { compression: method } : {}),
+      });
+      if (staged) {
+        steps.push(storeWrittenFile(pipe, explained, staged, { hashAsWritten: method !== undefined }, digest, abort, checkDump).then(record));
+      } else {
+        // A dump is rarely larger than the database; twice its size leaves room for text forms of binary data (bytea as hex).
+        const expectedBytes = 2 * preflight.databaseSizeBytes;
+        steps.push(streamToolOutput(pipe.output!, explained, { fanOut, name: dumpObject.name, encryption }, digest, abort, checkDump, expectedBytes)
+          .then(record));
+      }
       toc = pipe.toc;
     } else {
       scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-dump-'));
@@ -470,6 +551,8 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       + 'but no manifest was written and latest is unchanged: the backup is never listed, verified or restored)', cause);
   } finally {
     await client.end().catch(() => undefined);
+    // A committed file has its name already; this only removes one left unfinished by a failure.
+    await staged?.discard();
     if (scratch) await fs.promises.rm(scratch, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteRefusedError, StoreConflictError, type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type VersionedBytes } from './backup-store';
+import { DeleteRefusedError, StoreConflictError, type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type StagedFile, type VersionedBytes } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
 
 /** Suffix of files being written; never listed, and never a backup object. */
@@ -64,6 +64,46 @@ export class FileBackupStore implements BackupStore {
       if (options.signal?.aborted || exists instanceof RunnerError) throw exists;
       throw new RunnerError(`writing ${file} failed (the partial file was removed): ${errorMessage(error)}`, { cause: error });
     }
+  }
+
+  public async stageFile(key: string): Promise<StagedFile> {
+    const file = this.pathOf(key);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    // Refused now rather than after the dump; the link at the commit refuses it again, atomically.
+    if (await fs.promises.access(file).then(() => true, () => false)) {
+      throw new StoreConflictError(`${file} already exists; backup objects are never overwritten`);
+    }
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
+    const handle = await fs.promises.open(temporary, 'wx');
+    let open = true;
+    const close = async () => {
+      if (!open) return;
+      open = false;
+      await handle.close();
+    };
+    return {
+      path: temporary,
+      fd: handle.fd,
+      commit: async () => {
+        try {
+          // The name appears only once the data is on the disk, and only if no object has it (link is create-only).
+          await handle.sync();
+          await close();
+          await fs.promises.link(temporary, file);
+        } catch (error) {
+          const exists = this.existsError(key, error);
+          if (exists instanceof RunnerError) throw exists;
+          throw new RunnerError(`writing ${file} failed (the partial file was removed): ${errorMessage(error)}`, { cause: error });
+        } finally {
+          await close().catch(() => undefined);
+          await fs.promises.rm(temporary, { force: true });
+        }
+      },
+      discard: async () => {
+        await close().catch(() => undefined);
+        await fs.promises.rm(temporary, { force: true });
+      },
+    };
   }
 
   public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
