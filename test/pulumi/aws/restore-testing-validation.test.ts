@@ -160,7 +160,8 @@ test('the deployed validation reports a restored database failing its checks as 
     'Stop checks task': () => ({}),
     [names.REPORT_SUCCESSFUL]: () => ({}),
     [names.REPORT_FAILED]: () => ({}),
-    [names.PUBLISH_SUCCESS]: () => ({}),
+    'Publish success metric': () => ({}),
+    'Publish restore duration': () => ({}),
     'Publish failure metric': () => ({}),
     'Notify failure': () => ({ MessageId: 'message-1' }),
   };

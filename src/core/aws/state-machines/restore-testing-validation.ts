@@ -1,12 +1,12 @@
-import { AslResource, AslState, AslTaskState, StateMachineDefinition, intrinsicFormatTemplate } from './asl';
-import { listPlaceholders } from './definition-substitutions';
+import { AslResource, AslState, AslTaskState, intrinsicFormatTemplate } from './asl';
 import {
-  DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
+  DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
 import {
-  DrillStateName, ERROR_PATH, catchAll, ecsDrillTaskStates, failureTailStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv,
+  DrillStateName, ERROR_PATH, catchAll, ecsDrillTaskStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv,
 } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
+import { restoreDrillStateMachine } from './restore-drill-state-machine';
 import { SnapshotSourceKind } from './scratch-database-states';
 import { Validator } from '../../policy/validation';
 
@@ -18,18 +18,10 @@ export const RestoreValidationPlaceholder = {
   DRILL_RESULTS_PREFIX: DrillPlaceholder.DRILL_RESULTS_PREFIX,
 } as const;
 
-/** The metrics of a validated restore test (dimensions `Database`, `Drill` = `restore-testing`), as the runner's drills name them. */
-export const RestoreValidationMetric = {
-  /** 1 when the restored database passed its checks and the result was reported to AWS Backup. */
-  SUCCEEDED: 'DrillSucceeded',
-  /** Seconds from the start of AWS Backup's restore job to a restored database ready for checks: the RTO it reached. */
-  RTO: 'DrillRtoSeconds',
-} as const;
-
 /** The `Drill` dimension of a validated restore test's metrics. */
 export const RESTORE_TESTING_DRILL_KIND = 'restore-testing';
 
-/** Names of the validation's own states (the failure tail's are in {@link DrillStateName}). */
+/** Names of the validation's own states (the success and failure tails' are in {@link DrillStateName}). */
 export const RestoreValidationStateName = {
   DESCRIBE_INSTANCE: 'Describe restored instance',
   DESCRIBE_CLUSTER: 'Describe restored cluster',
@@ -39,12 +31,9 @@ export const RestoreValidationStateName = {
   REPORT_SUCCESSFUL: 'Report validation successful',
   PREPARE_SUCCESS_RESULT: 'Prepare drill result',
   WRITE_SUCCESS_RESULT: 'Write drill result',
-  PUBLISH_SUCCESS: 'Publish drill success',
-  RECORD_SUCCESS_METRIC_FAILURE: 'Record success metric failure',
   REPORT_FAILED: 'Report validation failed',
   PREPARE_FAILURE_RESULT: 'Prepare failed drill result',
   WRITE_FAILURE_RESULT: 'Write failed drill result',
-  SUCCEEDED: 'Drill succeeded',
 } as const;
 
 /** Options of the state machine that validates a restore test of AWS Backup. */
@@ -172,27 +161,9 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
       ResultPath: null,
       // Once the verdict is reported it is not reported again: the failure goes straight to the metric and notification.
       Catch: catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
-      Next: write ? names.PREPARE_SUCCESS_RESULT : names.PUBLISH_SUCCESS,
+      Next: write ? names.PREPARE_SUCCESS_RESULT : DrillStateName.PUBLISH_SUCCESS_METRIC,
     }),
-    ...(write ? drillResultStates(api, true, names.PUBLISH_SUCCESS) : {}),
-    [names.PUBLISH_SUCCESS]: {
-      Type: 'Task',
-      QueryLanguage: 'JSONata',
-      Resource: AslResource.awsSdk('cloudwatch', 'putMetricData'),
-      Arguments: {
-        Namespace: resolved.metricNamespace,
-        MetricData: [
-          { MetricName: RestoreValidationMetric.SUCCEEDED, Dimensions: metricDimensions(), Value: 1, Unit: 'Count' },
-          { MetricName: RestoreValidationMetric.RTO, Dimensions: metricDimensions(), Value: `{% ${RTO_SECONDS} %}`, Unit: 'Seconds' },
-        ],
-      },
-      TimeoutSeconds: api,
-      // A JSONata catcher without Output passes on the error output ({ Error, Cause }); the next state files it under $.error.
-      Catch: [{ ErrorEquals: ['States.ALL'], Next: names.RECORD_SUCCESS_METRIC_FAILURE }],
-      Next: names.SUCCEEDED,
-    },
-    [names.RECORD_SUCCESS_METRIC_FAILURE]: { Type: 'Pass', Parameters: { 'error.$': '$' }, Next: DrillStateName.PUBLISH_FAILURE_METRIC },
-    [names.SUCCEEDED]: { Type: 'Succeed' },
+    ...(write ? drillResultStates(api, true, DrillStateName.PUBLISH_SUCCESS_METRIC) : {}),
     [names.REPORT_FAILED]: apiTask(AslResource.awsSdk('backup', 'putRestoreValidationResult'), {
       Parameters: {
         'RestoreJobId.$': detail('restoreJobId'),
@@ -205,34 +176,32 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
       Next: write ? names.PREPARE_FAILURE_RESULT : DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
     ...(write ? drillResultStates(api, false, DrillStateName.PUBLISH_FAILURE_METRIC) : {}),
-    // The validation writes its own failed result, with the restore job, after reporting the verdict.
-    ...failureTailStates(resolved, RESTORE_TESTING_DRILL_KIND, false),
   };
 
-  // Every API call once (describe, two reports, two writes, list, stop, metrics, notification) and the checks.
-  const longestPath = 10 * api + checksTimeout;
-  const definition: StateMachineDefinition = {
-    Comment: `Validate an AWS Backup restore test of ${aurora ? 'an Aurora cluster' : 'an RDS instance'} with pg-backup check and report the result`,
-    StartAt: DrillStateName.INITIALIZE,
-    TimeoutSeconds: resolved.executionTimeoutSeconds ?? longestPath + 600,
-    States: states,
-  };
-  return {
-    definition,
-    placeholders: listPlaceholders(definition),
+  return restoreDrillStateMachine({
+    ...resolved,
+    // The validation writes its own failed result, with the restore job, after reporting the verdict.
+    writeFailedDrillResult: false,
+  }, {
+    comment: `Validate an AWS Backup restore test of ${aurora ? 'an Aurora cluster' : 'an RDS instance'} with pg-backup check and report the result`,
+    states,
+    kind: RESTORE_TESTING_DRILL_KIND,
+    // The restore the drill measures is AWS Backup's restore job, which began before the validation was started.
+    restoreStartedAt: RESTORE_JOB_CREATION,
+    // Every API call once (describe, two reports, two writes, list, stop, three metrics, notification) and the checks.
+    longestPathSeconds: 11 * api + checksTimeout,
+    marginSeconds: 600,
     iamActions: mergeIamActionGroups(
       aurora ? RESTORED_CLUSTER_IAM_ACTIONS : RESTORED_INSTANCE_IAM_ACTIONS,
       ECS_SYNC_TASK_IAM_ACTIONS,
       RESTORE_VALIDATION_RESULT_IAM_ACTIONS,
       write ? DRILL_RESULT_OBJECT_IAM_ACTIONS : [],
-      DRILL_OUTCOME_IAM_ACTIONS,
     ),
-  };
+  });
 }
 
-function metricDimensions() {
-  return [{ Name: 'Database', Value: `\${${DrillPlaceholder.DATABASE_NAME}}` }, { Name: 'Drill', Value: RESTORE_TESTING_DRILL_KIND }];
-}
+/** When AWS Backup's restore job began, in JSONata: the creation date of the event that started the validation. */
+const RESTORE_JOB_CREATION = '$states.input.detail.creationDate';
 
 /**
  * The RTO in JSONata: from the restore job's creation to its completion (or, without one in the event, the start of

@@ -50,7 +50,8 @@ const handlers: Record<string, TaskHandler> = {
   [names.REPORT_FAILED]: () => ({}),
   [names.WRITE_SUCCESS_RESULT]: () => ({ ETag: '"1"' }),
   [names.WRITE_FAILURE_RESULT]: () => ({ ETag: '"2"' }),
-  [names.PUBLISH_SUCCESS]: () => ({}),
+  'Publish success metric': () => ({}),
+  'Publish restore duration': () => ({}),
   'Publish failure metric': () => ({}),
   'Notify failure': () => ({ MessageId: 'message-1' }),
 };
@@ -81,10 +82,10 @@ function call(run: DrillRun, state: string): any {
 describe('validation of a restore test of an RDS instance', () => {
   const { definition, iamActions } = restoreTestingValidation({ checksArgs: ['check', '--min-rows', 'public.orders=1000'] });
 
-  test('a restored database that passes its checks is reported SUCCESSFUL to AWS Backup, then the success and RTO are published', async () => {
+  test('a restored database that passes its checks is reported SUCCESSFUL to AWS Backup, then the success and restore time are published', async () => {
     const run = await runDrill(definition, handlersOf(definition), restoreJobCompleted());
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual([names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, names.PUBLISH_SUCCESS]);
+    expect(run.order).toEqual([names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, 'Publish success metric', 'Publish restore duration']);
     expect(call(run, names.REPORT_SUCCESSFUL)).toEqual({
       RestoreJobId: 'E8B1C2D3-restore-job',
       ValidationStatus: 'SUCCESSFUL',
@@ -165,14 +166,25 @@ describe('validation of a restore test of an RDS instance', () => {
     ]);
   });
 
-  test('publishes DrillSucceeded and the restore job\'s duration as DrillRtoSeconds, for Drill=restore-testing', async () => {
-    const metricData = (definition.States[names.PUBLISH_SUCCESS] as any).Arguments.MetricData;
-    expect(metricData.map((datum: any) => [datum.MetricName, datum.Dimensions])).toEqual([
-      ['DrillSucceeded', [{ Name: 'Database', Value: '${DatabaseName}' }, { Name: 'Drill', Value: 'restore-testing' }]],
-      ['DrillRtoSeconds', [{ Name: 'Database', Value: '${DatabaseName}' }, { Name: 'Drill', Value: 'restore-testing' }]],
-    ]);
-    const rto = jsonata(metricData[1].Value.replace(/^\{%|%\}$/g, ''));
-    expect(await rto.evaluate({}, { states: { input: restoreJobCompleted() } })).toBe(25 * 60 + 30);
+  test('publishes RestoreDrillSucceeded, as every drill does, for Database and Drill=restore-testing', async () => {
+    const run = await runDrill(definition, handlersOf(definition), restoreJobCompleted());
+    expect(call(run, 'Publish success metric').MetricData).toEqual([expect.objectContaining({
+      MetricName: 'RestoreDrillSucceeded', Value: 1, Dimensions: [{ Name: 'Database', Value: 'orders' }, { Name: 'Drill', Value: 'restore-testing' }],
+    })]);
+  });
+
+  test('publishes RestoreDurationSeconds from the start of AWS Backup\'s restore job to the reported verdict, as every drill measures its restore', async () => {
+    const [datum] = (definition.States['Publish restore duration'] as any).Arguments.MetricData;
+    expect([datum.MetricName, datum.Dimensions]).toEqual(['RestoreDurationSeconds', [{ Name: 'Database', Value: '${DatabaseName}' }, { Name: 'Drill', Value: 'restore-testing' }]]);
+    const duration = jsonata(datum.Value.replace(/^\{%|%\}$/g, ''));
+    const reportedAt = Date.parse('2026-11-24T06:27:00.000Z');
+    expect(await duration.evaluate({}, { states: { input: restoreJobCompleted() }, millis: () => reportedAt })).toBe(27 * 60);
+  });
+
+  test('a success metric that cannot be published is a failed drill, counted and notified', async () => {
+    const run = await runDrill(definition, handlersOf(definition, withFailures(handlers, ['Publish success metric'], 'CloudWatch.ThrottlingException')), restoreJobCompleted());
+    expectFailurePath(run, { error: 'CloudWatch.ThrottlingException', cleanup: [] });
+    expect(run.order).not.toContain(names.REPORT_FAILED);
   });
 });
 
@@ -204,7 +216,7 @@ describe('validation that writes its drill result beside the backups', () => {
     const run = await runDrill(local, handlersOf(definition), restoreJobCompleted());
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual([
-      names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, names.WRITE_SUCCESS_RESULT, names.PUBLISH_SUCCESS,
+      names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, names.WRITE_SUCCESS_RESULT, 'Publish success metric', 'Publish restore duration',
     ]);
     expect(call(run, names.WRITE_SUCCESS_RESULT)).toEqual({
       Bucket: 'orders-backups',
