@@ -3,7 +3,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,11 +13,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createDrillStateMachine } from './drill-state-machine';
 import { DrillTaskProps } from './drill-task-props';
+import { grantPlannedActions } from './planned-grants';
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards } from './reviewed-findings';
+import { backupObjectsWildcard } from './reviewed-wildcards';
 import { runnerImageFromPackage } from './runner-image';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
+import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../core/aws/snapshot-restore-drill';
+import { DrillPlaceholder } from '../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
@@ -39,6 +45,12 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps {
   readonly notificationTopic: sns.ITopic;
   /** Lets the task role read the archive. */
   readonly grantRestore: (grantee: iam.IGrantable) => void;
+  /**
+   * The bucket the results go to under `drillResultsPrefix` (the archive's own), and its key. Required with
+   * `drillResultsPrefix`.
+   * @default - no results written
+   */
+  readonly drillResultsBucket?: { readonly bucket: s3.IBucket; readonly encryptionKey?: kms.IKey };
 }
 
 /**
@@ -47,6 +59,8 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps {
  * execution's start, or the input's `targetTime`) into the task's scratch storage, replays WAL to it, starts
  * PostgreSQL, runs the checks and reports the restore duration. Every failure stops the task, notifies and fails the
  * execution; failed executions, a restore slower than the RTO and a schedule that could not start the drill alarm.
+ * With `drillResultsPrefix`, every drill, passed or failed, writes its result beside the archive, where
+ * `pg-backup status` shows it.
  */
 export class PitrDrill extends RestoreDrillMetrics {
   /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
@@ -76,6 +90,7 @@ export class PitrDrill extends RestoreDrillMetrics {
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
 
     const plan = planPitrDrill(props);
+    const results = plan.drillResults && resultsStore(props);
     this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
     this.taskDefinition.addContainer(PITR_DRILL_CONTAINER_NAME, {
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: props.postgresMajorVersion }),
@@ -85,12 +100,21 @@ export class PitrDrill extends RestoreDrillMetrics {
       environment: {
         PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
         ...Object.fromEntries(plan.environment.map(({ name, value }) => [name, value])),
+        ...(results ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(results.bucket.bucketName, plan.drillResults!.prefix) } : {}),
       },
       // Injected by the execution role, which alone may read it: the drill's own role cannot.
       ...(props.cipherPass ? { secrets: { [props.cipherPass.environmentVariable]: ecs.Secret.fromSecretsManager(props.cipherPass.secret) } } : {}),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'drill-pitr' }),
     });
     props.grantRestore(this.taskDefinition.taskRole);
+    const resultObjects = results && results.bucket.arnForObjects(`${plan.drillResults!.folder}/*`);
+    if (results) {
+      grantPlannedActions(this.taskDefinition.taskRole, plan.drillResults!.taskGrants.filter((group) => group.resource !== 'backup-key' || results.encryptionKey), {
+        'drill-results': { resources: [resultObjects!] },
+        ...(results.encryptionKey ? { 'backup-key': { key: results.encryptionKey } } : {}),
+      }, 'PitrDrill');
+      acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(resultObjects!, 'drill-results')]);
+    }
     acknowledgeImagePull(this.taskDefinition);
     acknowledgePlainTaskEnvironment(this.taskDefinition, 'pgbackrest.conf (bucket, region, key ARN; no credentials: the task role\'s '
       + 'are fetched at run time), a scratch directory and the SQL text of the drill checks');
@@ -112,6 +136,14 @@ export class PitrDrill extends RestoreDrillMetrics {
         notificationTopic: props.notificationTopic,
         metricNamespace: props.metricNamespace,
       },
+      // Where the state machine writes the failures the task never saw: beside the task's own results.
+      ...(results ? {
+        substitutions: {
+          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: results.bucket.bucketName,
+          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: plan.drillResults!.folder,
+        },
+        scopes: { 'drill-result-objects': { resources: [resultObjects!] } },
+      } : {}),
       schedule: plan.schedule,
       logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       drillName: 'the PITR drill',
@@ -119,9 +151,18 @@ export class PitrDrill extends RestoreDrillMetrics {
       descriptions: { role: plan.descriptions.drillRole, comment: plan.descriptions.stateMachineComment, schedule: plan.descriptions.schedule },
       alarms: plan.alarms,
     });
+    results?.encryptionKey?.grant(drill.role, 'kms:GenerateDataKey');
     this.stateMachine = drill.stateMachine;
     this.schedule = drill.schedule;
     this.alarms = drill.alarms;
   }
 
+}
+
+/** The bucket `drillResultsPrefix` is in: required with it. */
+function resultsStore(props: PitrDrillProps): NonNullable<PitrDrillProps['drillResultsBucket']> {
+  if (props.drillResultsBucket === undefined) {
+    throw new Error(`PitrDrill: drillResultsPrefix is ${JSON.stringify(props.drillResultsPrefix)}; allowed: only with drillResultsBucket, the bucket it is in`);
+  }
+  return props.drillResultsBucket;
 }

@@ -33,6 +33,8 @@ export function addScratchRdsTarget(scope: Construct, props: {
   readonly taskSecurityGroup: ec2.ISecurityGroup;
   readonly taskRole: iam.IRole;
   readonly source: IPgDumpSource;
+  /** The database whose dumps the drill restores. */
+  readonly databaseName: string;
 }): ScratchRdsTarget {
   const { scratch, source } = props;
   const stack = Stack.of(scope);
@@ -65,6 +67,7 @@ export function addScratchRdsTarget(scope: Construct, props: {
   const wiring = scratchRdsDrillWiring({
     dumpBucket: source.bucket.bucketName,
     dumpPrefix: source.prefix,
+    databaseName: props.databaseName,
     dumpObjectsArn: source.bucket.arnForObjects(`${source.prefix}/*`),
     subnetGroupName: subnetGroup.subnetGroupName,
     subnetGroupArn: arn('rds', 'subgrp', subnetGroup.subnetGroupName),

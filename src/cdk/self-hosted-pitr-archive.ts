@@ -134,6 +134,7 @@ export class SelfHostedPitrArchive extends Construct {
         image: props.drill.image,
         notificationTopic: this.notificationTopic,
         grantRestore: (grantee) => this.grantRestore(grantee),
+        drillResultsBucket: { bucket: this.bucket, encryptionKey: this.archive.encryptionKey },
         ...(plan.encryption?.drillEnvironmentVariable && props.encryption
           ? { cipherPass: { environmentVariable: plan.encryption.drillEnvironmentVariable, secret: props.encryption.secret } } : {}),
       });

@@ -27,6 +27,7 @@ import {
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind } from '../core/aws/state-machines';
+import { drillResultsFolder } from '../core/policy/backup-store-layout';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
 export * from './snapshot-restore-drill-props';
@@ -160,13 +161,13 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
         // Where the state machine writes the failures its checks task never saw.
         ...(props.drillResults ? {
           [DrillPlaceholder.DRILL_RESULTS_BUCKET]: props.drillResults.bucket.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_PREFIX]: props.drillResults.prefix,
+          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(props.drillResults.prefix, this.databaseName),
         } : {}),
       },
       scopes: {
         ...this.rdsScopes(database, plan.rdsResources),
         ...(props.drillResults ? {
-          'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${props.drillResults.prefix}/${this.databaseName}/drills/*`)] },
+          'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${drillResultsFolder(props.drillResults.prefix, this.databaseName)}/*`)] },
         } : {}),
       },
       additionalStatements: this.snapshotKeyStatements(database),

@@ -27,6 +27,7 @@ import { SCRATCH_POSTGRES_CONTAINER, checksWriterContainer } from '../core/aws/d
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand } from '../core/aws/verify-restore';
+import { drillResultsFolder } from '../core/policy/backup-store-layout';
 
 export {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
@@ -156,6 +157,7 @@ export class VerifyRestore extends RestoreDrillMetrics {
       taskSecurityGroup: this.securityGroup,
       taskRole: this.taskDefinition.taskRole,
       source,
+      databaseName: this.databaseName,
     });
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
@@ -177,11 +179,11 @@ export class VerifyRestore extends RestoreDrillMetrics {
         [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
         // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
         [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucket.bucketName,
-        [DrillPlaceholder.DRILL_RESULTS_PREFIX]: source.prefix,
+        [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(source.prefix, this.databaseName),
         ...scratch?.substitutions,
       },
       scopes: {
-        'drill-result-objects': { resources: [source.bucket.arnForObjects(`${source.prefix}/${this.databaseName}/drills/*`)] },
+        'drill-result-objects': { resources: [source.bucket.arnForObjects(`${drillResultsFolder(source.prefix, this.databaseName)}/*`)] },
         ...scratch?.scopes,
       },
       // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the

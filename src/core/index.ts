@@ -49,6 +49,7 @@ export * from './aws/blueprint-server';
 export * from './aws/blueprint-drill-groups';
 export * from './policy/construct-prop-paths';
 export * from './policy/database-name';
+export * from './policy/backup-store-layout';
 export * from './postgres/sql-statements';
 export * from './aws';
 export * from './policy/backup-classes';

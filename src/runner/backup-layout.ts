@@ -1,5 +1,6 @@
 import type { BackupLocation } from './backup-location';
 import { joinKey } from './backup-store';
+import { backupDatabaseFolder } from '../core/policy/backup-store-layout';
 
 /** Name of the manifest object in each backup: written last, so its presence means the backup is complete. */
 export const MANIFEST_NAME = 'manifest.json';
@@ -14,8 +15,7 @@ export const GLOBALS_NAME = 'globals.sql';
 
 /**
  * Where the objects of backups live: `<prefix>/<database>/<backupId>/…`, with `manifest.json` in each
- * backup and a `latest` pointer per database. The database name is percent-encoded so a `/` in it
- * cannot make a new level, and a database named `.` or `..` cannot name the folder itself or its parent.
+ * backup and a `latest` pointer per database. The database's folder is core's {@link backupDatabaseFolder}.
  */
 export class BackupLayout {
   private readonly prefix: string;
@@ -29,10 +29,9 @@ export class BackupLayout {
     return this.prefix === '' ? '' : `${this.prefix}/`;
   }
 
-  /** The folder of every backup of a database. */
+  /** The folder of every backup of a database (core's {@link backupDatabaseFolder}, which the drills' state machines use too). */
   public databaseFolder(database: string): string {
-    const encoded = encodeURIComponent(database);
-    return joinKey(this.prefix, encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded);
+    return backupDatabaseFolder(this.prefix, database);
   }
 
   /** The folder of one backup. */

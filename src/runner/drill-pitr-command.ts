@@ -515,8 +515,9 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
   reader.throwIfInvalid('drill-pitr');
   // A location that does not parse is a usage error naming --record-to, before any recovery work.
   const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
-  const database = common.database ?? 'postgres';
-  const record = drillRecorder(recordLocation, 'pitr', database, { common, env, logger });
+  // The drill restores the whole cluster the stanza archives: its result is the stanza's, as its metrics are (and as a
+  // PitrDrill's state machine records the failures it sees), whichever database the checks ran in.
+  const record = drillRecorder(recordLocation, 'pitr', stanza, { common, env, logger });
 
   const workDirectory = fs.mkdtempSync(path.join(common.scratchDirectory, 'pg-backup-pitr-'));
   let configFile = configFlag ?? PGBACKREST_DEFAULT_CONFIG_FILE;

@@ -3,9 +3,9 @@ import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupStore } from './backup-store';
 import { errorMessage } from './runner-error';
+import { DRILLS_FOLDER, compactDrillTime } from '../core/policy/backup-store-layout';
 
-/** Folder of a database's drill results, beside its backups: `<location>/<database>/drills/<time>.json`. */
-export const DRILLS_FOLDER = 'drills';
+export { DRILLS_FOLDER } from '../core/policy/backup-store-layout';
 
 /**
  * Which drill wrote a result: `dump` (`pg-backup verify`), `pitr` (`pg-backup drill-pitr`), or a managed database's
@@ -71,8 +71,7 @@ export interface DrillRecord {
 
 /** The key of a drill result written at `finishedAt`: the compact UTC time sorts the keys by time. */
 export function drillRecordKey(layout: BackupLayout, database: string, finishedAt: Date): string {
-  const time = finishedAt.toISOString().replace(/[-:]/g, '');
-  return `${layout.databaseFolder(database)}/${DRILLS_FOLDER}/${time}.json`;
+  return `${layout.databaseFolder(database)}/${DRILLS_FOLDER}/${compactDrillTime(finishedAt)}.json`;
 }
 
 /**

@@ -258,7 +258,7 @@ describe('SnapshotRestoreDrill with drillResults', () => {
     const template = Template.fromStack(stack);
     const { definition, substitutions } = drillMachine(template);
     expect(definition.States['Store failed drill record'].Parameters).toMatchObject({ 'Bucket': '${DrillResultsBucket}', 'Key.$': '$.failedDrillRecord.key' });
-    expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'Dumps') }, DrillResultsPrefix: 'pg-dumps' });
+    expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'Dumps') }, DrillResultsFolder: 'pg-dumps/shop/drills' });
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0].Properties;
     const statements = statementsOfRole(template, machine.RoleArn['Fn::GetAtt'][0]);
     const puts = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));

@@ -8,11 +8,11 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { TEST_RUNNER_IMAGE, actionsOf, logicalIdOf, statementsOfRole } from './stacks';
 import { SelfHostedPitrExampleStack } from '../../examples/self-hosted-pitr/pitr-stack';
 import { SelfHostedPitrArchive, SelfHostedPitrArchiveProps } from '../../src/cdk';
+import { TaskHandler, runDrill, taskError } from '../core/aws/state-machines/drill-harness';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 
@@ -194,6 +194,7 @@ describe('SelfHostedPitrArchive with pgBackRest, an instance role and a drill', 
   });
 
   describe('PITR drill', () => {
+    const bucketId = () => logicalIdOf(template, 'AWS::S3::Bucket', 'ArchiveBucket');
     const container = () => Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
 
     test('the task runs pg-backup drill-pitr with the rendered pgbackrest.conf and the checks in its environment', () => {
@@ -203,9 +204,24 @@ describe('SelfHostedPitrArchive with pgBackRest, an instance role and a drill', 
       expect(environment.PG_BACKUP_PITR_CHECK_0).toBe("SELECT count(*) > 0 FROM orders WHERE placed_at > now() - interval '1 day'");
     });
 
-    test('the task role only reads the archive', () => {
+    test('the task role reads the archive and may only put its own results, under <cluster>/drills/, encrypted with the archive key', () => {
       const taskRole = logicalIdOf(template, 'AWS::IAM::Role', 'ArchiveDrillTaskTaskRole');
-      expect(statementsOfRole(template, taskRole).flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
+      const statements = statementsOfRole(template, taskRole);
+      expect(statements.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      const put = statements.find((statement) => actionsOf(statement).includes('s3:PutObject'));
+      expect(put.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/orders/drills/*']] });
+    });
+
+    test('the task records each drill beside the archive, at the root of its bucket as its repository is', () => {
+      const environment = Object.fromEntries(container().Environment.map((e: any) => [e.Name, e.Value]));
+      expect(environment.PG_BACKUP_DRILL_RECORD_TO).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: bucketId() }, '/']] });
+    });
+
+    test('the state machine may put only the cluster\'s results, and is given the bucket and the results folder', () => {
+      const drillRole = logicalIdOf(template, 'AWS::IAM::Role', 'ArchiveDrillDrillRole');
+      const puts = statementsOfRole(template, drillRole).filter((statement) => actionsOf(statement).includes('s3:PutObject'));
+      expect(puts.map((statement) => statement.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/orders/drills/*']] }]);
+      expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: bucketId() }, DrillResultsFolder: 'orders/drills' });
     });
 
     test('the state machine is the core PITR definition, valid, with every placeholder substituted, logged and traced', () => {
@@ -218,51 +234,21 @@ describe('SelfHostedPitrArchive with pgBackRest, an instance role and a drill', 
     });
 
     describe('executed path by path in aws-local-stepfunctions', () => {
-      const SAMPLE: Record<string, string> = {
-        DatabaseName: 'orders',
-        NotificationTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
-        ClusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/pitr',
-        TaskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/pitr:1',
-        ContainerName: 'drill-pitr',
-        Subnets: 'subnet-a,subnet-b',
-        SecurityGroups: 'sg-1',
-      };
-      const fail = (name: string) => () => {
-        const error = new Error(`${name} from the mocked task`);
-        error.name = name;
-        throw error;
-      };
-      const ok: Record<string, (input: any) => unknown> = {
+      const ok: Record<string, TaskHandler> = {
         'Run PITR drill task': () => ({ TaskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/pitr/1' }),
         'Find running PITR drill task': () => ({ TaskArns: ['arn:aws:ecs:eu-west-1:123456789012:task/pitr/1'] }),
         'Stop PITR drill task': () => ({}),
         'Publish success metric': () => ({}),
         'Publish restore duration': () => ({}),
         'Publish failure metric': () => ({}),
+        'Store failed drill record': () => ({ ETag: '"1"' }),
         'Notify failure': () => ({ MessageId: 'm-1' }),
       };
+      /** The template's substitutions that are plain text, as Step Functions receives them. */
+      const literal = () => ({ DrillResultsFolder: substitutions.DrillResultsFolder as string, DatabaseName: substitutions.DatabaseName as string });
+      const run = (handlers: Record<string, TaskHandler>, input: Record<string, string> = {}) => runDrill(definition, handlers, input, literal());
 
-      async function run(handlers: Record<string, (input: any) => unknown>, input: Record<string, string> = {}) {
-        const text = JSON.stringify(definition).replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, name: string) => SAMPLE[name]);
-        const calls: Array<{ state: string; input: any }> = [];
-        const local = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, async (value: any) => {
-          calls.push({ state, input: value });
-          return handler(value) as any;
-        }]));
-        const execution = new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } }).run(input, {
-          overrides: { taskResourceLocalHandlers: local },
-          context: { Execution: { Name: 'weekly', Id: 'arn:aws:states:eu-west-1:123456789012:execution:pitr:weekly' } },
-        });
-        try {
-          await execution.result;
-          return { order: calls.map((c) => c.state), calls, error: undefined as string | undefined };
-        } catch (error) {
-          if (!(error instanceof ExecutionError)) throw error;
-          return { order: calls.map((c) => c.state), calls, error: (error.cause as Error).name };
-        }
-      }
-
-      test('success: the task recovers to the execution start, then success and restore duration are published', async () => {
+      test('success: the task recovers to the execution start, then success and restore duration are published, and nothing is stored', async () => {
         const result = await run(ok);
         expect(result.error).toBeUndefined();
         expect(result.order).toEqual(['Run PITR drill task', 'Publish success metric', 'Publish restore duration']);
@@ -278,17 +264,27 @@ describe('SelfHostedPitrArchive with pgBackRest, an instance role and a drill', 
         expect(result.calls[0].input.Overrides.ContainerOverrides[0].Command[3]).toBe('2026-11-29T23:59:00Z');
       });
 
-      test.each(['States.TaskFailed', 'States.Timeout'])('%s: the task is stopped, the failure published and notified, and the execution fails', async (error) => {
-        const result = await run({ ...ok, 'Run PITR drill task': fail(error) });
-        expect(result.error).toBe(error);
-        expect(result.order).toEqual(['Run PITR drill task', 'Find running PITR drill task', 'Stop PITR drill task', 'Publish failure metric', 'Notify failure']);
-        expect(result.calls[result.calls.length - 1].input).toMatchObject({ TopicArn: SAMPLE.NotificationTopicArn, Subject: 'orders: pitr restore drill failed' });
-      });
+      test.each(['States.TaskFailed', 'States.Timeout'])(
+        '%s: the task is stopped, the failure published, a failed drill for the target stored under orders/drills/, notified, and the execution fails',
+        async (error) => {
+          const result = await run({ ...ok, 'Run PITR drill task': () => { throw taskError(error, `${error} from the mocked task`); } }, { targetTime: '2026-11-29T23:59:00Z' });
+          expect(result.error?.name).toBe(error);
+          expect(result.order).toEqual([
+            'Run PITR drill task', 'Find running PITR drill task', 'Stop PITR drill task', 'Publish failure metric', 'Store failed drill record', 'Notify failure',
+          ]);
+          const put = result.calls.find((call) => call.state === 'Store failed drill record')!.input;
+          expect(put.Key).toMatch(/^orders\/drills\/\d{8}T\d{6}\.\d{3}Z\.json$/);
+          expect(JSON.parse(put.Body)).toMatchObject({
+            kind: 'pitr', database: 'orders', succeeded: false, reason: `${error}: ${error} from the mocked task`, restored: { targetTime: '2026-11-29T23:59:00Z' },
+          });
+          expect(result.calls[result.calls.length - 1].input).toMatchObject({ Subject: 'orders: pitr restore drill failed' });
+        },
+      );
 
-      test('a targetTime that is not a timestamp fails the drill without starting a task, and notifies', async () => {
+      test('a targetTime that is not a timestamp fails the drill without starting a task, stores the failure, and notifies', async () => {
         const result = await run(ok, { targetTime: 'yesterday' });
-        expect(result.error).toBe('RestoreDrill.InvalidTargetTime');
-        expect(result.order).toEqual(['Publish failure metric', 'Notify failure']);
+        expect(result.error?.name).toBe('RestoreDrill.InvalidTargetTime');
+        expect(result.order).toEqual(['Publish failure metric', 'Store failed drill record', 'Notify failure']);
       });
     });
   });

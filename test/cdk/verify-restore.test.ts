@@ -5,9 +5,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { TEST_RUNNER_IMAGE, actionsOf, databaseStack, logicalIdOf, minimalDumpProps, statementsOfRole } from './stacks';
 import { BackupDashboard, ScheduledPgDump, VerifyRestore, VerifyRestoreProps } from '../../src/cdk';
+import { runDrill } from '../core/aws/state-machines/drill-harness';
 
 /** Sample values for the deploy-time substitutions, recognisable in the task requests. */
 const SAMPLE_VALUES: Record<string, string> = {
@@ -21,7 +21,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   DumpLocation: 's3://backups-bucket/pg-dumps',
   TargetUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
   DrillResultsBucket: 'backups-bucket',
-  DrillResultsPrefix: 'pg-dumps',
+  DrillResultsFolder: 'pg-dumps/orders/drills',
 };
 
 interface LocalRun {
@@ -45,28 +45,8 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
 
   /** Executes the synthesized definition locally, with deploy-time values replaced by samples and every task mocked. */
   async function runLocally(handlers: Record<string, (input: any) => unknown>): Promise<LocalRun> {
-    const text = JSON.stringify(definition).replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, name: string) => SAMPLE_VALUES[name]);
-    const calls: LocalRun['calls'] = [];
-    const local = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, async (input: any) => {
-      calls.push({ state, input });
-      return handler(input) as any;
-    }]));
-    const machine = new StateMachine(JSON.parse(text), { validationOptions: { noValidate: true } });
-    const execution = machine.run({}, {
-      overrides: { taskResourceLocalHandlers: local },
-      // The local engine does not track when a state is entered; Step Functions always does.
-      context: {
-        Execution: { Name: 'weekly-drill', Id: 'arn:aws:states:eu-west-1:123456789012:execution:drill:weekly-drill' },
-        State: { EnteredTime: '2026-11-24T07:00:00.000Z' },
-      },
-    });
-    try {
-      await execution.result;
-      return { order: calls.map((c) => c.state), calls };
-    } catch (error) {
-      if (!(error instanceof ExecutionError)) throw error;
-      return { order: calls.map((c) => c.state), calls, error: (error.cause as Error).name };
-    }
+    const run = await runDrill(definition, handlers, {}, SAMPLE_VALUES);
+    return { order: [...run.order], calls: [...run.calls], ...(run.error ? { error: run.error.name } : {}) };
   }
 
   const succeeding: Record<string, (input: any) => unknown> = {
@@ -199,7 +179,7 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
       expect(puts.map((s) => ({ actions: actionsOf(s), resource: JSON.stringify(s.Resource) }))).toEqual([
         { actions: ['s3:PutObject'], resource: expect.stringContaining('/pg-dumps/orders/drills/*') },
       ]);
-      expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: expect.stringMatching(/^DumpBackupsBucket/) }, DrillResultsPrefix: 'pg-dumps' });
+      expect(substitutions).toMatchObject({ DrillResultsBucket: { Ref: expect.stringMatching(/^DumpBackupsBucket/) }, DrillResultsFolder: 'pg-dumps/orders/drills' });
     });
 
     test('runs only the drill task definition and passes only its two roles, to ECS', () => {
@@ -326,7 +306,7 @@ describe('VerifyRestore into a scratch RDS instance', () => {
     expect(definition.States['Restore scratch instance'].Parameters).toMatchObject({ DbInstanceClass: 'db.r6g.xlarge', ManageMasterUserPassword: true, DeletionProtection: false });
     expect(Object.keys(definition.States)).toEqual(expect.arrayContaining(['Delete scratch instance', 'Delete scratch instance after failure']));
     const substitutions = machine.Properties.DefinitionSubstitutions;
-    expect(substitutions.DumpPrefix).toBe('pg-dumps');
+    expect(substitutions.DumpDatabaseFolder).toBe('pg-dumps/orders');
     expect(substitutions.DumpBucket).toEqual({ Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'DumpBackupsBucket') });
     expect(substitutions.DbSubnetGroupName).toEqual({ Ref: logicalIdOf(template, 'AWS::RDS::DBSubnetGroup', 'VerifyScratchSubnets') });
     expect(substitutions.VpcSecurityGroupIds).toEqual({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'VerifyScratchSecurityGroup'), 'GroupId'] });

@@ -79,13 +79,14 @@ describe('point-in-time recovery of a posix repository with the rendered setting
     const archived = fs.readdirSync(path.join(cluster().root, 'repo', 'archive', 'orders'), { recursive: true }).map(String);
     expect(archived.filter((file) => file.endsWith('.history'))).toEqual([]);
 
-    // The drill's result is stored where --record-to points, and status reads it as the database's last good drill.
+    // The drill's result is stored where --record-to points, under the stanza (the cluster it restored, the name its
+    // metrics carry) though the checks ran in postgres, and status reads it as the stanza's last good drill.
     const drillResult = report.result.drillResult as { key: string; written: boolean };
-    expect(drillResult).toMatchObject({ written: true, key: expect.stringMatching(/^postgres\/drills\/.+\.json$/) });
+    expect(drillResult).toMatchObject({ written: true, key: expect.stringMatching(/^orders\/drills\/.+\.json$/) });
     const record = JSON.parse(fs.readFileSync(path.join(cluster().root, 'drill-results', drillResult.key), 'utf8'));
     expect(record).toMatchObject({
       kind: 'pitr',
-      database: 'postgres',
+      database: 'orders',
       succeeded: true,
       restored: { targetTime },
       rowsMatched: 100,
@@ -97,7 +98,7 @@ describe('point-in-time recovery of a posix repository with the rendered setting
       { file: '--sql', statement: 'SELECT max(id) = 100 FROM orders', passed: true },
     ]);
     expect(record.rtoSeconds).toBeGreaterThanOrEqual(0);
-    const status = await cli(['status', '--from', `file://${cluster().root}/drill-results`, '--database', 'postgres', '--drill-age', '1d'], {});
+    const status = await cli(['status', '--from', `file://${cluster().root}/drill-results`, '--database', 'orders', '--drill-age', '1d'], {});
     expect(status.results[0].databases[0].lastGoodDrill).toMatchObject({ kind: 'pitr', succeeded: true, key: drillResult.key });
   });
 

@@ -134,10 +134,10 @@ describe('a PITR drill over an archive with a missing WAL segment', () => {
     expect(error.message).toContain(`so ${removed} is missing from the archive`);
   });
 
-  test('with --record-to the failed drill is stored beside the backups with its reason, and status shows it as the last drill', async () => {
+  test('with --record-to the failed drill is stored under the stanza with its reason, and status shows it as the stanza\'s last drill', async () => {
     const results = `file://${cluster().root}/drill-results`;
     await drillFailure([
-      '--target-time', targetTime, '--pgbackrest-config', cluster().configFile, '--stanza', cluster().stanza, '--database', 'orders', '--record-to', results,
+      '--target-time', targetTime, '--pgbackrest-config', cluster().configFile, '--stanza', cluster().stanza, '--database', 'postgres', '--record-to', results,
     ], { PG_BIN_DIR: cluster().pg.binDir });
     const status = await cli(['status', '--from', results, '--database', 'orders', '--drill-age', '1d'], {});
     const orders = status.results[0].databases[0];

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { cli } from './support/in-process-cli';
 import { DrillStateName, snapshotRestoreDrill } from '../../src/core/aws/state-machines';
+import { drillResultsFolder } from '../../src/core/policy/backup-store-layout';
 import { BackupLayout } from '../../src/runner/backup-layout';
 import { parseBackupLocation } from '../../src/runner/backup-location';
 import { writeDrillRecord } from '../../src/runner/drill-record';
@@ -17,7 +18,9 @@ const REFUSAL = 'The snapshot is encrypted with a key the drill may not use';
  * The S3 PutObject a snapshot drill makes when its restore is refused, executed locally: every call answers, but the
  * restore, and the cleanup finds nothing to delete.
  */
-async function refusedRestorePut(): Promise<{ Bucket: string; Key: string; Body: string; ContentType: string }> {
+async function refusedRestorePut(
+  substitutions: Record<string, string> = {},
+): Promise<{ Bucket: string; Key: string; Body: string; ContentType: string }> {
   const { definition } = snapshotRestoreDrill({ writeFailedDrillResult: true });
   const handlers = Object.fromEntries(taskStates(definition).map(([name]) => [name, () => ({})]));
   const run = await runDrill(definition, {
@@ -25,7 +28,7 @@ async function refusedRestorePut(): Promise<{ Bucket: string; Key: string; Body:
     'Find snapshots': () => ({ DbSnapshots: [{ DbSnapshotIdentifier: 'rds:orders-1', Status: 'available', SnapshotCreateTime: '2026-11-23T03:05:09Z' }] }),
     'Restore scratch instance': () => { throw taskError('Rds.InvalidRestoreException', REFUSAL); },
     'Delete scratch instance after failure': () => { throw taskError('Rds.DbInstanceNotFoundException'); },
-  });
+  }, {}, substitutions);
   expect(run.error?.name).toBe('Rds.InvalidRestoreException');
   return run.calls.find((c) => c.state === DrillStateName.STORE_FAILED_DRILL_RECORD)!.input;
 }
@@ -100,5 +103,15 @@ describe('a failed drill the state machine wrote is shown by pg-backup status as
       const orders = status.results[0].databases.find((entry: any) => entry.database === 'orders');
       expect(orders.lastDrill).toMatchObject({ succeeded: false, reason: 'check failed: SELECT count(*) > 0 FROM orders', restored: 'rds:orders-1' });
     });
+  });
+
+  test('a record written at the root of a bucket for a database whose name has spaces and umlauts is that database\'s drill to status', async () => {
+    const database = 'Bestellungen März 2026';
+    const call = await refusedRestorePut({ DatabaseName: database, DrillResultsFolder: drillResultsFolder('', database) });
+    await s3().client.send(new PutObjectCommand(call));
+
+    const status = await cli(['status', '--from', 's3://orders-backups', '--database', database], s3().env);
+    const drilled = status.results[0].databases[0];
+    expect(drilled).toMatchObject({ database, lastDrill: { kind: 'snapshot', succeeded: false, restored: 'rds:orders-1', key: call.Key } });
   });
 });

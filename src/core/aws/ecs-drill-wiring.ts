@@ -1,5 +1,6 @@
 import { DrillResourceKind } from './state-machines/drill-iam-actions';
 import { DrillPlaceholder } from './state-machines/restore-drill-options';
+import { backupDatabaseFolder } from '../policy/backup-store-layout';
 
 /** The rule Step Functions manages for the `.sync` runs of ECS tasks, whose events a drill that runs a task needs. */
 export const SYNC_EVENTS_RULE_NAME = 'StepFunctionsGetEventsForECSTaskRule';
@@ -86,6 +87,8 @@ export interface ScratchRdsDrillResources<T> {
   readonly dumpBucket: T;
   /** Key prefix of the dumps. */
   readonly dumpPrefix: string;
+  /** The database whose dumps are restored. */
+  readonly databaseName: string;
   /** The dumps' objects (`arn:…:s3:::bucket/<prefix>/*`). */
   readonly dumpObjectsArn: T;
   /** Name of the DB subnet group scratch instances are created in, and its ARN. */
@@ -106,7 +109,7 @@ export function scratchRdsDrillWiring<T>(resources: ScratchRdsDrillResources<T>)
   return {
     placeholders: {
       [DrillPlaceholder.DUMP_BUCKET]: resources.dumpBucket,
-      [DrillPlaceholder.DUMP_PREFIX]: resources.dumpPrefix,
+      [DrillPlaceholder.DUMP_DATABASE_FOLDER]: backupDatabaseFolder(resources.dumpPrefix, resources.databaseName),
       [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: resources.subnetGroupName,
       [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: resources.securityGroupId,
     },

@@ -1,6 +1,9 @@
 import { AlarmPlan } from './alarm-plan';
-import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
+import {
+  BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS, IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
+} from './iam-action-groups';
 import { restoreDrillAlarms } from './restore-drill-alarms';
+import { drillResultsFolder } from '../policy/backup-store-layout';
 import { ResolvedVerificationPolicy } from '../policy/defaults';
 import { ScheduleSpec } from '../policy/policy';
 import { pitrRestoreDrill } from './state-machines/pitr-restore-drill';
@@ -36,6 +39,24 @@ export interface PitrDrillOptions {
   readonly ephemeralStorageGiB?: number;
   /** CloudWatch namespace of the drill metrics. */
   readonly metricNamespace: string;
+  /**
+   * Key prefix, in the bucket the front end names (a `SelfHostedPitrArchive`'s own), under which the drill writes its
+   * result, passed or failed: `<prefix>/<stanza>/drills/<time>.json`, where `pg-backup status --from
+   * s3://<bucket>/<prefix>` shows the last good drill. `''` is the bucket's root. The task writes the drills it runs to
+   * the end; the state machine writes those it never saw (a task that could not start, a timeout).
+   * @default - the result is seen only in the drill's metrics, alarms and execution history
+   */
+  readonly drillResultsPrefix?: string;
+}
+
+/** Where a `PitrDrill` writes its results, and what its task may do there. */
+export interface PitrDrillResultsPlan {
+  /** The prefix of the store (`s3://<bucket>/<prefix>`, the `--record-to` of `pg-backup drill-pitr`). */
+  readonly prefix: string;
+  /** The folder of the stanza's results: the only place the task and the state machine may put objects. */
+  readonly folder: string;
+  /** The task role's grants: put under the folder, encrypt with the bucket's key. */
+  readonly taskGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
 }
 
 /** Everything a `PitrDrill` creates, decided once for every front end. */
@@ -66,16 +87,21 @@ export interface PitrDrillPlan {
   readonly alarms: readonly AlarmPlan[];
   /** What the task's execution role may do: write its logs (a cipher pass the front end adds is read by it too). */
   readonly executionRoleGrants: readonly IamActionGroup<TaskExecutionResourceKind>[];
+  /** Where the results go, with `drillResultsPrefix`. */
+  readonly drillResults?: PitrDrillResultsPlan;
 }
 
 /**
  * Decides what the scheduled point-in-time recovery drill creates: a task whose `pg-backup drill-pitr` restores with
  * pgBackRest to the execution's target time and runs the checks (carried in the environment, where quotes survive
- * untouched), core's PITR drill state machine, its schedule and alarms.
+ * untouched), core's PITR drill state machine, its schedule and alarms; with `drillResultsPrefix`, the task records
+ * each drill (`PG_BACKUP_DRILL_RECORD_TO`, which the front end sets to the bucket and prefix) and the state machine the
+ * failures the task never saw, both under the stanza's name, as `pg-backup drill-pitr` records.
  */
 export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
   const { verification, databaseName } = options;
   const rtoSeconds = verification.maxRestoreDurationMinutes * 60;
+  const results = options.drillResultsPrefix;
   const checks = verification.checks.map((sql, index) => ({ name: `PG_BACKUP_PITR_CHECK_${index}`, value: sql }));
   const drillArgs = [
     '--stanza', options.stanza,
@@ -88,14 +114,21 @@ export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
     task: { cpu: options.cpu ?? 2048, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 100 },
     environment: [{ name: 'PG_BACKUP_SCRATCH_DIR', value: '/tmp' }, ...checks],
     command: ['pg-backup', 'drill-pitr', '--target-time', '2026-01-01T00:00:00Z', ...drillArgs],
-    drill: pitrRestoreDrill({ maxRestoreDurationSeconds: rtoSeconds, metricNamespace: options.metricNamespace, extraArgs: drillArgs }),
+    drill: pitrRestoreDrill({
+      maxRestoreDurationSeconds: rtoSeconds,
+      metricNamespace: options.metricNamespace,
+      extraArgs: drillArgs,
+      writeFailedDrillResult: results !== undefined,
+    }),
     schedule: verification.schedule,
     descriptions: {
       securityGroup: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
       drillRole: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
       schedule: `Point-in-time recovery drill of ${databaseName}`,
       stateMachineComment: `Point-in-time recovery drill of ${databaseName}`,
-      taskRole: 'PITR drill task: read the WAL archive and base backups, nothing else',
+      taskRole: results === undefined
+        ? 'PITR drill task: read the WAL archive and base backups, nothing else'
+        : 'PITR drill task: read the WAL archive and base backups, write its result beside them',
       executionRole: 'Starts the PITR drill task: its logs',
     },
     alarms: restoreDrillAlarms({
@@ -106,5 +139,8 @@ export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
       subject: `point-in-time recovery drill of ${databaseName}`,
     }),
     executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
+    ...(results === undefined ? {} : {
+      drillResults: { prefix: results, folder: drillResultsFolder(results, options.stanza), taskGrants: DRILL_RESULT_WRITE_IAM_ACTIONS },
+    }),
   };
 }

@@ -453,7 +453,7 @@ export function planSelfHostedPitrArchive(
       ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
       ...(options.encryption ? { encryption: pitr.archiver === 'wal-g' ? 'libsodium' : 'aes-256-cbc' } : {}),
     },
-    drill: options.drill ? drillPlan(options.drill, pitr, clusterName, metricNamespace) : undefined,
+    drill: options.drill ? drillPlan(options.drill, pitr, clusterName, prefix, metricNamespace) : undefined,
   };
 }
 
@@ -483,7 +483,9 @@ function archiveAssociations(pitr: ResolvedPitrPolicy, clusterName: string, host
   ];
 }
 
-function drillPlan(drill: SelfHostedPitrDrillOptions, pitr: ResolvedPitrPolicy, clusterName: string, metricNamespace: string): SelfHostedPitrArchivePlan['drill'] {
+function drillPlan(
+  drill: SelfHostedPitrDrillOptions, pitr: ResolvedPitrPolicy, clusterName: string, prefix: string, metricNamespace: string,
+): SelfHostedPitrArchivePlan['drill'] {
   const verification = resolveVerification(drill.verification ?? {});
   const schedule = renderEventBridgeSchedule(verification.schedule, 'drill.verification.schedule');
   return {
@@ -495,6 +497,8 @@ function drillPlan(drill: SelfHostedPitrDrillOptions, pitr: ResolvedPitrPolicy, 
       archiveWaitSeconds: 60 + 2 * pitr.archiveTimeoutSeconds + 60,
       ephemeralStorageGiB: drill.ephemeralStorageGiB,
       metricNamespace,
+      // Beside the archive, under its repository prefix: `pg-backup status --from s3://<bucket>/<prefix>` shows them.
+      drillResultsPrefix: prefix,
     },
     protection: {
       kind: 'pitr-drill',

@@ -135,7 +135,7 @@ export interface SnapshotDrillDatabase {
   /**
    * Whether the drill's results are recorded beside the database's backups: the checks task records the drills it runs
    * (the front end sets {@link DRILL_RECORD_TO_ENV} to their location and lets the task write there), the state machine
-   * every failure (the front end fills `DrillResultsBucket` and `DrillResultsPrefix` and scopes `drill-result-objects`).
+   * every failure (the front end fills `DrillResultsBucket` and `DrillResultsFolder` and scopes `drill-result-objects`).
    * @default false
    */
   readonly recordsResults?: boolean;

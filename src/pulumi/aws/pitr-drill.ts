@@ -14,7 +14,8 @@ import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
-import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
+import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
@@ -39,6 +40,16 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs {
   /** What the task role needs to read the archive (get, list, decrypt). */
   readonly restoreStatements: PolicyStatement[];
   /**
+   * The bucket the results go to under `drillResultsPrefix` (the archive's own): its name, ARN and key. Required with
+   * `drillResultsPrefix`.
+   * @default - no results written
+   */
+  readonly drillResultsBucket?: {
+    readonly bucketName: pulumi.Input<string>;
+    readonly bucketArn: pulumi.Input<string>;
+    readonly encryptionKeyArn?: pulumi.Input<string>;
+  };
+  /**
    * The account, region and partition the ARNs are formatted in.
    * @default - read from the provider
    */
@@ -51,6 +62,8 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs {
  * target time (the execution's start, or the input's `targetTime`) into the task's scratch storage, replays WAL to it,
  * starts PostgreSQL, runs the checks and reports the restore duration. Every failure stops the task, notifies and fails
  * the execution; failed executions, a restore slower than the RTO and a schedule that could not start the drill alarm.
+ * With `drillResultsPrefix`, every drill, passed or failed, writes its result beside the archive, where
+ * `pg-backup status` shows it.
  */
 export class PitrDrill extends pulumi.ComponentResource {
   /** Core's drill: definition with placeholders, their names, the IAM actions. */
@@ -95,9 +108,16 @@ export class PitrDrill extends pulumi.ComponentResource {
 
     const plan = planPitrDrill(props);
     this.drill = plan.drill;
+    const results = plan.drillResults && resultsStore(name, props);
+    const resultObjects = results && pulumi.interpolate`${results.bucketArn}/${plan.drillResults!.folder}/*`;
+    const resultStatements = results ? grantStatements(plan.drillResults!.taskGrants, {
+      'drill-results': { resources: resultObjects! },
+      ...(results.encryptionKeyArn !== undefined ? { 'backup-key': { resources: results.encryptionKeyArn } } : {}),
+    }) : [];
 
     this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
-    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(props.restoreStatements) }, child);
+    const taskStatements = [...props.restoreStatements, ...resultStatements];
+    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(taskStatements) }, child);
     this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
     new iam.RolePolicy(`${name}-execution-policy`, {
       role: this.executionRole.id,
@@ -122,6 +142,9 @@ export class PitrDrill extends pulumi.ComponentResource {
         environment: {
           PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
           ...Object.fromEntries(plan.environment.map(({ name: variable, value }) => [variable, value])),
+          ...(results
+            ? { [DRILL_RECORD_TO_ENV]: pulumi.output(results.bucketName).apply((bucket) => drillResultsLocation(bucket, plan.drillResults!.prefix)) }
+            : {}),
         },
         secrets: props.cipherPass ? { [props.cipherPass.environmentVariable]: props.cipherPass.secretArn } : undefined,
         logs: { groupName: logGroup.name, region: environment.region, streamPrefix: 'drill-pitr' },
@@ -143,6 +166,15 @@ export class PitrDrill extends pulumi.ComponentResource {
         metricNamespace: this.metricNamespace,
       },
       cluster: this.cluster,
+      // Where the state machine writes the failures the task never saw: beside the task's own results.
+      ...(results ? {
+        substitutions: {
+          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: results.bucketName,
+          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: plan.drillResults!.folder,
+        },
+        scopes: { 'drill-result-objects': { Resource: resultObjects! } },
+        additionalStatements: resultStatements.filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:'))),
+      } : {}),
       notificationTopicKeyArn: props.notificationTopicKeyArn,
       schedule: plan.schedule,
       logRetentionDays: logRetention,
@@ -165,4 +197,12 @@ export class PitrDrill extends pulumi.ComponentResource {
       alarmArns: this.alarms.map((alarm) => alarm.arn),
     });
   }
+}
+
+/** The bucket `drillResultsPrefix` is in: required with it. */
+function resultsStore(name: string, props: PitrDrillProps): NonNullable<PitrDrillProps['drillResultsBucket']> {
+  if (props.drillResultsBucket === undefined) {
+    throw new Error(`PitrDrill ${name}: drillResultsPrefix is ${JSON.stringify(props.drillResultsPrefix)}; allowed: only with drillResultsBucket, the bucket it is in`);
+  }
+  return props.drillResultsBucket;
 }

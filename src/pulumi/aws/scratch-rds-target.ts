@@ -33,6 +33,8 @@ export function createScratchRdsTarget(name: string, parent: pulumi.Resource, pr
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly taskSecurityGroupId: pulumi.Input<string>;
   readonly source: PgDumpSource;
+  /** The database whose dumps the drill restores. */
+  readonly databaseName: string;
   readonly environment: AwsEnvironment;
 }): ScratchRdsTarget {
   const { scratch, source, environment } = props;
@@ -51,6 +53,7 @@ export function createScratchRdsTarget(name: string, parent: pulumi.Resource, pr
   const wiring = scratchRdsDrillWiring<pulumi.Input<string>>({
     dumpBucket: source.bucketName,
     dumpPrefix: source.prefix,
+    databaseName: props.databaseName,
     dumpObjectsArn: pulumi.interpolate`${source.bucketArn}/${source.prefix}/*`,
     subnetGroupName: subnetGroup.name,
     subnetGroupArn: formatArn(environment, 'rds', pulumi.interpolate`subgrp:${subnetGroup.name}`),

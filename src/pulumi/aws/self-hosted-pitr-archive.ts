@@ -157,6 +157,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
         notificationTopicArn: this.notificationTopicArn,
         notificationTopicKeyArn: notifications.topicKeyArn,
         restoreStatements: this.restoreStatements(),
+        drillResultsBucket: { bucketName: this.bucketName, bucketArn: this.archive.bucketArn, encryptionKeyArn: this.archive.encryptionKeyArn },
         ...(plan.encryption?.drillEnvironmentVariable && props.encryption ? {
           cipherPass: {
             environmentVariable: plan.encryption.drillEnvironmentVariable,

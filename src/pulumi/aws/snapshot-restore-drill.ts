@@ -20,6 +20,7 @@ import {
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 import { checkedLogRetentionDays } from './log-retention';
 
@@ -172,14 +173,14 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
         // Where the state machine writes the failures its checks task never saw.
         ...(drillResults ? {
           [DrillPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
+          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(drillResults.prefix, this.databaseName),
         } : {}),
       },
       scopes: {
         ...Object.fromEntries(Object.entries(plan.rdsResources).map(([kind, arn]) => [kind, { Resource: rdsArn(`${arn.resource}:${arn.resourceName}`) }])),
         'rds-source': { Resource: database.arn(environment) },
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
-        ...(drillResults ? { 'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResults.prefix}/${this.databaseName}/drills/*` } } : {}),
+        ...(drillResults ? { 'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResultsFolder(drillResults.prefix, this.databaseName)}/*` } } : {}),
       },
       notificationTopicKeyArn: notifications.topicKeyArn,
       additionalStatements: [

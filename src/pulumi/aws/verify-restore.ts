@@ -23,6 +23,7 @@ import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan,
   checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
 } from '../../core/aws/verify-restore';
+import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export {
@@ -158,6 +159,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       subnetIds: props.scratchSubnetIds!,
       taskSecurityGroupId: this.securityGroup.id,
       source,
+      databaseName: this.databaseName,
       environment: aws,
     });
     this.scratchSecurityGroup = scratch?.securityGroup;
@@ -225,11 +227,11 @@ export class VerifyRestore extends pulumi.ComponentResource {
         ...(plan.drill.placeholders.includes(DrillPlaceholder.TARGET_URL) ? { [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL } : {}),
         // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
         [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucketName,
-        [DrillPlaceholder.DRILL_RESULTS_PREFIX]: source.prefix,
+        [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(source.prefix, this.databaseName),
         ...scratch?.substitutions,
       },
       scopes: {
-        'drill-result-objects': { Resource: pulumi.interpolate`${source.bucketArn}/${source.prefix}/${this.databaseName}/drills/*` },
+        'drill-result-objects': { Resource: pulumi.interpolate`${source.bucketArn}/${drillResultsFolder(source.prefix, this.databaseName)}/*` },
         ...scratch?.scopes,
       },
       // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the

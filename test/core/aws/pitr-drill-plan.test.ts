@@ -29,4 +29,31 @@ describe('planPitrDrill', () => {
       metric: { dimensions: { Database: 'ledger', Drill: 'pitr' } },
     });
   });
+
+  test('without drillResultsPrefix, nothing is recorded: the state machine writes no failed drill and the task gets no write', () => {
+    expect(plan.drillResults).toBeUndefined();
+    expect(plan.drill.placeholders).not.toContain('DrillResultsFolder');
+    expect(plan.descriptions.taskRole).toBe('PITR drill task: read the WAL archive and base backups, nothing else');
+  });
+
+  test.each([
+    ['', 'main/drills'],
+    ['pitr/prod', 'pitr/prod/main/drills'],
+  ])('with drillResultsPrefix %j, the stanza\'s results go to %s, where the task may put and the state machine writes failures', (prefix, folder) => {
+    const recording = planPitrDrill({
+      databaseName: 'ledger',
+      stanza: 'main',
+      archiveWaitSeconds: 90,
+      metricNamespace: 'PostgresBackup',
+      verification: resolveVerification({}),
+      drillResultsPrefix: prefix,
+    });
+    expect(recording.drillResults).toMatchObject({ prefix, folder });
+    expect(recording.drillResults!.taskGrants).toEqual([
+      expect.objectContaining({ resource: 'drill-results', actions: ['s3:PutObject'] }),
+      expect.objectContaining({ resource: 'backup-key', actions: ['kms:GenerateDataKey'] }),
+    ]);
+    expect(recording.drill.placeholders).toEqual(expect.arrayContaining(['DrillResultsBucket', 'DrillResultsFolder']));
+    expect(recording.drill.iamActions).toContainEqual(expect.objectContaining({ resource: 'drill-result-objects', actions: ['s3:PutObject'] }));
+  });
 });

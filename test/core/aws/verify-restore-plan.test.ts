@@ -87,7 +87,7 @@ describe('planVerifyRestore with a scratch RDS instance', () => {
 
   test('restores into core\'s scratch RDS drill with the verify arguments, and the task runs no scratch server of its own', async () => {
     expect(plan).toMatchObject({ restoreTarget: 'scratch-rds', taskScratchServer: false, scratch: { identifierPrefix: 'pg-drill', port: 5432 } });
-    expect(plan.drill.placeholders).toEqual(expect.arrayContaining(['DumpBucket', 'DumpPrefix', 'DbSubnetGroupName', 'VpcSecurityGroupIds']));
+    expect(plan.drill.placeholders).toEqual(expect.arrayContaining(['DumpBucket', 'DumpDatabaseFolder', 'DbSubnetGroupName', 'VpcSecurityGroupIds']));
     const run = await runDrill(plan.drill.definition, handlers);
     expect(run.error).toBeUndefined();
     expect(run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0].Command).toEqual([

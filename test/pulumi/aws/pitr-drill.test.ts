@@ -60,10 +60,31 @@ describe('SelfHostedPitrArchive drill', () => {
     expect(environment.PG_BACKUP_PGBACKREST_CONF).toContain('pg1-path=/tmp/pitr-drill/data');
   });
 
-  test('the drill task may only read the archive', async () => {
-    await deploy();
-    const actions = engine.roleStatements('orders-pitr-drill-task-role').flatMap((statement) => [statement.Action].flat()).sort();
-    expect(actions).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
+  test('the drill task reads the archive and may only put its own results, under <cluster>/drills/, encrypted with the archive key', async () => {
+    const archive = await deploy();
+    const statements = engine.roleStatements('orders-pitr-drill-task-role');
+    expect(statements.flatMap((statement) => [statement.Action].flat()).sort())
+      .toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    const bucketArn = await valueOf(archive.archive.bucketArn);
+    expect(statements.filter((statement) => [statement.Action].flat().includes('s3:PutObject')).map((statement) => statement.Resource))
+      .toEqual([`${bucketArn}/orders/drills/*`]);
+  });
+
+  test('the task records each drill beside the archive, at the root of its bucket as its repository is', async () => {
+    const archive = await deploy();
+    const [container] = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'orders-pitr-drill-task').inputs.containerDefinitions);
+    const environment = Object.fromEntries(container.environment.map((variable: any) => [variable.name, variable.value]));
+    expect(environment.PG_BACKUP_DRILL_RECORD_TO).toBe(`s3://${await valueOf(archive.bucketName)}/`);
+  });
+
+  test('the drill role may put only the cluster\'s results, and its definition writes failures into that folder of the archive bucket', async () => {
+    const archive = await deploy();
+    const bucketArn = await valueOf(archive.archive.bucketArn);
+    const puts = engine.roleStatements('orders-pitr-drill-drill-role').filter((statement) => [statement.Action].flat().includes('s3:PutObject'));
+    expect(puts).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${bucketArn}/orders/drills/*` }]);
+    const definition = JSON.parse(engine.named('aws:sfn/stateMachine:StateMachine', 'orders-pitr-drill-drill').inputs.definition);
+    expect(definition.States['Store failed drill record'].Parameters.Bucket).toBe(await valueOf(archive.bucketName));
+    expect(definition.States['Build failed drill record'].Output).toContain("'failedDrillRecord': { 'key': 'orders/drills' & '/' & ");
   });
 
   test('the drill role has exactly core\'s actions, scoped to the drill\'s task, cluster, roles, topic and namespace', async () => {

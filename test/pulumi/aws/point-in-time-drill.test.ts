@@ -163,7 +163,7 @@ describe('Pulumi SnapshotRestoreDrill with pointInTime of an Aurora cluster', ()
     const definition = deployedDefinition();
     expect(aslProblems(definition)).toEqual([]);
     expect(definition.States['Store failed drill record'].Parameters).toMatchObject({ 'Bucket': 'shop-dumps', 'Key.$': '$.failedDrillRecord.key' });
-    expect(definition.States['Build failed drill record'].Parameters['key.$']).toContain("'pg-dumps/shop/drills/{}.json'");
+    expect(definition.States['Build failed drill record'].Output).toContain("'failedDrillRecord': { 'key': 'pg-dumps/shop/drills' & '/' & ");
     expect(resourcesOf('s3:PutObject')).toEqual(['arn:aws:s3:::shop-dumps/pg-dumps/shop/drills/*']);
     expect(resourcesOf('kms:GenerateDataKey')).toContain('arn:aws:kms:eu-west-1:123456789012:key/dumps');
   });

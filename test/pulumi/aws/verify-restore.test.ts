@@ -83,7 +83,7 @@ describe('VerifyRestore', () => {
     expect(puts).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${bucketArn}/pg-dumps/orders/drills/*` }]);
     const definition = JSON.parse(engine.named('aws:sfn/stateMachine:StateMachine', 'orders-drill-drill').inputs.definition);
     expect(definition.States['Store failed drill record'].Parameters.Bucket).toBe(await valueOf(dump.bucketName));
-    expect(definition.States['Build failed drill record'].Parameters['key.$']).toContain("'pg-dumps/orders/drills/{}.json'");
+    expect(definition.States['Build failed drill record'].Output).toContain("'failedDrillRecord': { 'key': 'pg-dumps/orders/drills' & '/' & ");
   });
 
   test('the drill task may read the dumps and write only its result beside them: no other write, no delete', async () => {

@@ -87,47 +87,68 @@ function putMetricTask(
   };
 }
 
-/**
- * The compact UTC time of `$$.Execution.StartTime` (`20261124T060000.000Z`), as `pg-backup` names its drill results.
- * Each StringSplit splits on one character, which every engine reads alike.
- */
-const COMPACT_EXECUTION_START = (() => {
-  const dateParts = "States.StringSplit($$.Execution.StartTime, '-')";
-  const timeParts = `States.StringSplit(States.ArrayGetItem(${dateParts}, 2), ':')`;
-  const item = (array: string, index: number) => `States.ArrayGetItem(${array}, ${index})`;
-  return `States.Format('{}{}{}{}{}', ${item(dateParts, 0)}, ${item(dateParts, 1)}, ${item(timeParts, 0)}, ${item(timeParts, 1)}, ${item(timeParts, 2)})`;
-})();
+/** What a drill result says was restored (`restored` of `runner/drill-record.ts`), by field. */
+export type RestoredField = 'backupId' | 'baseBackup' | 'targetTime' | 'snapshot' | 'restoreJobId' | 'resource';
 
 /**
- * The two states that write a failed drill's result beside the backups, in the format `pg-backup` writes its own
- * (`runner/drill-record.ts`), so `pg-backup status` shows the failure and its reason: a JSONPath Pass that builds the key
- * and body, and the S3 put. Neither claims more than the state machine knows: `succeeded` is false, the reason is the
- * error that started the failure path, and nothing was checked.
- *
- * The key is named after the execution's start, not its end: a result the drill's task wrote during the drill (with its
- * checks and rows) is then the newer one, and status shows that; this one stands for every failure the task never saw.
+ * Where a drill's state data holds what it restores, by drill result field: JSONPath paths (`$.drill.targetTime`). A
+ * failure may come before a value is known (a snapshot not yet found): then the field is left out.
  */
-function failedDrillRecordStates(options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, next: string): Record<string, AslState> {
-  const prefix = `\${${DrillPlaceholder.DRILL_RESULTS_PREFIX}}`;
-  const database = `\${${DrillPlaceholder.DATABASE_NAME}}`;
+export type RestoredPaths = Partial<Record<RestoredField, string>>;
+
+/** A JSONPath path into the state data (`$.a.b`) as the JSONata expression reading the same value. */
+function jsonataInput(path: string): string {
+  if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(path)) throw new Error(`not a plain JSONPath path into the state data: ${path}`);
+  return `$states.input${path.slice(1)}`;
+}
+
+/** The JSONata object of what was restored: each field whose path holds a value. */
+function restoredExpression(restored: RestoredPaths): string {
+  const fields = Object.entries(restored).map(([field, path]) => {
+    const value = jsonataInput(path!);
+    return `$exists(${value}) ? { '${field}': ${value} } : {}`;
+  });
+  return `$merge([{}${fields.map((field) => `, ${field}`).join('')}])`;
+}
+
+/**
+ * The states that write a failed drill's result beside the backups, in the format `pg-backup` writes its own
+ * (`runner/drill-record.ts`), so `pg-backup status` shows the failure and its reason: a JSONata Pass that builds the key
+ * and body (JSONPath cannot leave out a value not yet known), and the S3 put. Neither claims more than the state
+ * machine knows: `succeeded` is false, the reason is the error that started the failure path, `restored` holds what
+ * the drill had chosen to restore by then, and nothing was checked.
+ *
+ * The key is `${DrillResultsFolder}` (core's `drillResultsFolder` of the store's prefix and the database, as the
+ * runner lays out its store) and the compact time of the execution's start, not its end: a result the drill's task
+ * wrote during the drill (with its checks and rows) is then the newer one, and status shows that; this one stands for
+ * every failure the task never saw.
+ */
+function failedDrillRecordStates(
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restored: RestoredPaths, next: string,
+): Record<string, AslState> {
+  // Substituted values never hold quotes, backslashes or braces (renderDefinition refuses them): safe in a literal.
+  const folder = `'\${${DrillPlaceholder.DRILL_RESULTS_FOLDER}}'`;
+  const database = `'\${${DrillPlaceholder.DATABASE_NAME}}'`;
+  const startedAt = '$states.context.Execution.StartTime';
+  const key = `${folder} & '/' & $replace($replace(${startedAt}, '-', ''), ':', '') & '.json'`;
+  const body = [
+    '{',
+    "'version': 1,",
+    `'kind': '${kind}',`,
+    `'database': ${database},`,
+    "'succeeded': false,",
+    "'reason': $states.input.error.Error & ': ' & $states.input.error.Cause,",
+    `'startedAt': ${startedAt},`,
+    "'finishedAt': $states.context.State.EnteredTime,",
+    `'restored': ${restoredExpression(restored)},`,
+    "'checks': []",
+    '}',
+  ].join(' ');
   return {
     [DrillStateName.BUILD_FAILED_DRILL_RECORD]: {
       Type: 'Pass',
-      Parameters: {
-        'key.$': `States.Format(${intrinsicFormatTemplate(`${prefix}/${database}/drills/{}.json`)}, ${COMPACT_EXECUTION_START})`,
-        'body': {
-          'version': 1,
-          kind,
-          database,
-          'succeeded': false,
-          'reason.$': "States.Format('{}: {}', $.error.Error, $.error.Cause)",
-          'startedAt.$': '$$.Execution.StartTime',
-          'finishedAt.$': '$$.State.EnteredTime',
-          'restored': {},
-          'checks': [],
-        },
-      },
-      ResultPath: '$.failedDrillRecord',
+      QueryLanguage: 'JSONata',
+      Output: `{% $merge([$states.input, { 'failedDrillRecord': { 'key': ${key}, 'body': ${body} } }]) %}`,
       Next: DrillStateName.STORE_FAILED_DRILL_RECORD,
     },
     [DrillStateName.STORE_FAILED_DRILL_RECORD]: {
@@ -154,7 +175,7 @@ function failedDrillRecordStates(options: ResolvedRestoreDrillOptions, kind: Res
  * with the drill's own error.
  */
 export function failureTailStates(
-  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, writeRecord: boolean = options.writeFailedDrillResult,
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, writeRecord: boolean = options.writeFailedDrillResult, restored: RestoredPaths = {},
 ): Record<string, AslState> {
   const label = `${kind} restore drill`;
   const afterMetric = writeRecord ? DrillStateName.BUILD_FAILED_DRILL_RECORD : DrillStateName.NOTIFY_FAILURE;
@@ -163,7 +184,7 @@ export function failureTailStates(
       options, kind, RestoreDrillMetric.FAILED, afterMetric,
       catchAll(afterMetric, '$.metricError'),
     ),
-    ...(writeRecord ? failedDrillRecordStates(options, kind, DrillStateName.NOTIFY_FAILURE) : {}),
+    ...(writeRecord ? failedDrillRecordStates(options, kind, restored, DrillStateName.NOTIFY_FAILURE) : {}),
     [DrillStateName.NOTIFY_FAILURE]: {
       Type: 'Task',
       Resource: AslResource.SNS_PUBLISH,

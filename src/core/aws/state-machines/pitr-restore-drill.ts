@@ -77,6 +77,7 @@ export function pitrRestoreDrill(options: PitrRestoreDrillOptions = {}): Restore
     startAt: names.CHOOSE_TARGET_TIME,
     states,
     kind: 'pitr',
+    restored: { targetTime: '$.drill.targetTime' },
     longestPathSeconds: longestPath,
     marginSeconds: 300,
   });

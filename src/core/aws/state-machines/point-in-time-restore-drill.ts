@@ -208,6 +208,7 @@ export function pointInTimeRestoreDrill(options: PointInTimeRestoreDrillOptions 
       : 'Restore an RDS instance to a point in time into a scratch instance, check it, and delete it',
     states,
     kind: 'point-in-time',
+    restored: { targetTime: '$.drill.targetTime' },
     restoreStartedAt: '$states.input.restore.startedAt',
     longestPathSeconds: longestPath,
     marginSeconds: 600,

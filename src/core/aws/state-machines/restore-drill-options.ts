@@ -26,8 +26,11 @@ export const DrillPlaceholder = {
   DUMP_LOCATION: 'DumpLocation',
   /** Bucket of the dumps, whose `latest` pointer and manifest a drill into a scratch RDS instance reads to size it. */
   DUMP_BUCKET: 'DumpBucket',
-  /** Key prefix of the dumps in that bucket (no trailing `/`). */
-  DUMP_PREFIX: 'DumpPrefix',
+  /**
+   * The database's folder of dumps in that bucket: `backupDatabaseFolder(prefix, database)` (`<prefix>/<database>`, the
+   * name percent-encoded), as `pg-backup` lays out its store.
+   */
+  DUMP_DATABASE_FOLDER: 'DumpDatabaseFolder',
   /** The scratch PostgreSQL the dump is restored into, passed to `pg-backup verify --target-url` (no password: the task reads it from its secrets). */
   TARGET_URL: 'TargetUrl',
   /** Identifier of the RDS DB instance or Aurora cluster whose snapshots are restored. */
@@ -38,8 +41,11 @@ export const DrillPlaceholder = {
   VPC_SECURITY_GROUP_IDS: 'VpcSecurityGroupIds',
   /** Bucket of the store drill results are written to (`<prefix>/<database>/drills/<time>.json`), where `pg-backup status` reads them. */
   DRILL_RESULTS_BUCKET: 'DrillResultsBucket',
-  /** Prefix of the backups in that bucket, without leading or trailing slash. */
-  DRILL_RESULTS_PREFIX: 'DrillResultsPrefix',
+  /**
+   * The database's drill results folder in that bucket: `drillResultsFolder(prefix, database)` (`<prefix>/<database>/drills`,
+   * the name percent-encoded, no leading `/` for an empty prefix), as `pg-backup` lays out its store.
+   */
+  DRILL_RESULTS_FOLDER: 'DrillResultsFolder',
 } as const;
 
 /** The metrics every drill publishes, in {@link RestoreDrillOptions.metricNamespace}, with the dimensions `Database` and `Drill`. */
@@ -104,7 +110,7 @@ export interface RestoreDrillOptions {
    */
   readonly executionTimeoutSeconds?: number;
   /**
-   * Write a failed drill's result beside the backups (`${DrillResultsBucket}`, `${DrillResultsPrefix}`), where
+   * Write a failed drill's result beside the backups (`${DrillResultsBucket}`, `${DrillResultsFolder}`), where
    * `pg-backup status` shows it with its reason, whichever step failed: a restore refused, a database that never became
    * available, a task that could not start. The drill's task records the drills it runs to the end itself.
    * @default false

@@ -3,7 +3,7 @@ import { listPlaceholders } from './definition-substitutions';
 import {
   DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
-import { DrillStateName, failureTailStates, successTailStates } from './drill-states';
+import { DrillStateName, RestoredPaths, failureTailStates, successTailStates } from './drill-states';
 import { ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillStateMachine } from './restore-drill-options';
 
 /** What one restore drill adds to what every drill has, for {@link restoreDrillStateMachine}. */
@@ -24,6 +24,12 @@ export interface RestoreDrillParts {
    * @default - the execution's start
    */
   readonly restoreStartedAt?: string;
+  /**
+   * Where the state data holds what the drill restores (a snapshot, a target time, a backup id), which a failed
+   * drill's result records as far as it is known.
+   * @default - nothing: the drill's task alone knows what it restored
+   */
+  readonly restored?: RestoredPaths;
   /** Seconds of the longest path through the states. */
   readonly longestPathSeconds: number;
   /** Seconds the execution may run beyond its longest path before it times out (unless `executionTimeoutSeconds` is set). */
@@ -48,7 +54,7 @@ export function restoreDrillStateMachine(resolved: ResolvedRestoreDrillOptions, 
     States: {
       ...parts.states,
       ...successTailStates(resolved, parts.kind, parts.restoreStartedAt),
-      ...failureTailStates(resolved, parts.kind),
+      ...failureTailStates(resolved, parts.kind, resolved.writeFailedDrillResult, parts.restored),
     },
   };
   return {

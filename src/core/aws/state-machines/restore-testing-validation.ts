@@ -15,7 +15,7 @@ export const RestoreValidationPlaceholder = {
   /** Bucket of the store the result is written to (`<prefix>/<database>/drills/<time>.json`). */
   DRILL_RESULTS_BUCKET: DrillPlaceholder.DRILL_RESULTS_BUCKET,
   /** Prefix of the backups in that bucket, without leading or trailing slash; empty for the bucket's root. */
-  DRILL_RESULTS_PREFIX: DrillPlaceholder.DRILL_RESULTS_PREFIX,
+  DRILL_RESULTS_PREFIX: 'DrillResultsPrefix',
 } as const;
 
 /** The `Drill` dimension of a validated restore test's metrics. */

@@ -134,7 +134,7 @@ export function scratchRdsDumpRestoreDrill(options: ScratchRdsDumpRestoreDrillOp
   const taskDisk = options.taskEphemeralStorageGiB ?? 50;
   const ladder = [...new Set([minStorage, ...STORAGE_LADDER_GIB.filter((gib) => gib > minStorage && gib < maxStorage), maxStorage])];
   const sizeState = (gib: number) => `Use ${gib} GiB of storage`;
-  const databaseFolder = `\${${DrillPlaceholder.DUMP_PREFIX}}/\${${DrillPlaceholder.DATABASE_NAME}}`;
+  const databaseFolder = `\${${DrillPlaceholder.DUMP_DATABASE_FOLDER}}`;
   const getObject = AslResource.awsSdk('s3', 'getObject');
   // The verify task restores the backup the manifest was read from, not whatever is latest by then.
   const verifyCommand = runnerArgv(resolved, [
@@ -270,6 +270,8 @@ export function scratchRdsDumpRestoreDrill(options: ScratchRdsDumpRestoreDrillOp
       : 'Restore the latest pg_dump into a scratch RDS instance sized from its manifest, check it, and delete the instance',
     states,
     kind: 'dump',
+    // The backup the drill chose: the `latest` pointer's, once it is read.
+    restored: { backupId: '$.latest.pointer.backupId' },
     longestPathSeconds: longestPath,
     marginSeconds: 600,
     iamActions: RDS_SCRATCH_INSTANCE_IAM_ACTIONS,

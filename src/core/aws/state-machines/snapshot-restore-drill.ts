@@ -186,6 +186,8 @@ export function snapshotRestoreDrill(options: SnapshotRestoreDrillOptions = {}):
       : 'Restore the newest snapshot of an RDS instance into a scratch instance, check it, and delete it',
     states,
     kind: 'snapshot',
+    // The snapshot as the checks task records it (its identifier), once the scan has chosen one.
+    restored: { snapshot: `$.scan.newest.${snapshotId}` },
     longestPathSeconds: longestPath,
     marginSeconds: 600,
     iamActions: aurora ? RDS_CLUSTER_SNAPSHOT_IAM_ACTIONS : RDS_INSTANCE_SNAPSHOT_IAM_ACTIONS,

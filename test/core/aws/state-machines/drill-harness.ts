@@ -1,6 +1,10 @@
 import aslValidator from 'asl-validator';
 import { ExecutionError, StateMachine, StateMachineDefinition as LocalDefinition } from 'aws-local-stepfunctions';
+// jsonata comes with asl-validator: it evaluates the JSONata states the local engine cannot.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import jsonata from 'jsonata';
 import { StateMachineDefinition, AslTaskState, listPlaceholders, renderDefinition } from '../../../../src/core/aws/state-machines';
+import { backupDatabaseFolder, drillResultsFolder } from '../../../../src/core/policy/backup-store-layout';
 
 /** What a mocked task returns (or throws) for its input; `call` counts this state's calls from 0. */
 export type TaskHandler = (input: any, call: number) => unknown;
@@ -48,6 +52,8 @@ export function sampleSubstitutions(definition: StateMachineDefinition): Record<
     VpcSecurityGroupIds: 'sg-222,sg-333',
     DrillResultsBucket: 'orders-backups',
     DrillResultsPrefix: 'dumps',
+    DrillResultsFolder: drillResultsFolder('dumps', 'orders'),
+    DumpDatabaseFolder: backupDatabaseFolder('sample-DumpPrefix', 'orders'),
   };
   return Object.fromEntries(listPlaceholders(definition).map((name) => [name, samples[name] ?? `sample-${name}`]));
 }
@@ -77,12 +83,13 @@ export function taskStates(definition: StateMachineDefinition): Array<[string, A
 /**
  * Renders the definition with sample values and executes it with aws-local-stepfunctions, every Task mocked by
  * state name (a Task without a handler is an error here: the engine would otherwise call AWS), Wait states and
- * retry pauses shortened to nothing.
+ * retry pauses shortened to nothing. `substitutions` replace the sample values of the placeholders the definition has.
  */
 export async function runDrill(
   definition: StateMachineDefinition,
   handlers: Readonly<Record<string, TaskHandler>>,
   input: object = {},
+  substitutions: Readonly<Record<string, string>> = {},
 ): Promise<DrillRun> {
   const missing = taskStateNames(definition).filter((name) => handlers[name] === undefined);
   if (missing.length > 0) throw new Error(`no mocked handler for the Task states: ${missing.join(', ')}`);
@@ -99,7 +106,17 @@ export async function runDrill(
     },
   ]));
   const stateNames = Object.keys(definition.States);
-  const rendered = JSON.parse(renderDefinition(definition, sampleSubstitutions(definition))) as LocalDefinition;
+  const startTime = new Date().toISOString();
+  // Values for placeholders this definition does not have are left out, so one table of values serves several drills.
+  const needed = listPlaceholders(definition);
+  const given = Object.fromEntries(Object.entries(substitutions).filter(([name]) => needed.includes(name)));
+  const context = {
+    Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}`, StartTime: startTime },
+    State: { EnteredTime: STATE_ENTERED_TIME },
+  };
+  const rendered = evaluatingJsonataPassStates(
+    JSON.parse(renderDefinition(definition, { ...sampleSubstitutions(definition), ...given })), context, localHandlers,
+  );
   // The engine's own validator predates JSONata states; the definitions are validated with asl-validator 4 instead.
   const machine = new StateMachine(rendered, { validationOptions: { noValidate: true } });
   const execution = machine.run(input as Record<string, never>, {
@@ -108,10 +125,7 @@ export async function runDrill(
       waitTimeOverrides: Object.fromEntries(stateNames.filter((n) => definition.States[n].Type === 'Wait').map((n) => [n, 0])),
       retryIntervalOverrides: Object.fromEntries(stateNames.map((n) => [n, 0])),
     },
-    context: {
-      Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` },
-      State: { EnteredTime: STATE_ENTERED_TIME },
-    },
+    context,
   });
   const stateOutputs: Record<string, unknown> = {};
   const collecting = (async () => {
@@ -129,6 +143,27 @@ export async function runDrill(
     const cause = error.cause as Error;
     return { calls, order: calls.map((c) => c.state), error: { name: cause.name, cause: cause.message }, stateOutputs };
   }
+}
+
+/** The resource of the Task states that stand in for JSONata Pass states in a local run. */
+const JSONATA_PASS_RESOURCE = 'arn:aws:states:::local:jsonata-pass';
+
+/**
+ * The local engine does not evaluate JSONata. A JSONata Pass state whose `Output` is one expression (`{% … %}`) is run
+ * as a Task here whose handler evaluates that expression with jsonata, with `$states.input` and `$states.context` as
+ * Step Functions binds them; its output replaces the state data, as `Output` does. These stand-ins are not recorded
+ * as calls.
+ */
+function evaluatingJsonataPassStates(
+  rendered: any, context: object, handlers: Record<string, (input: any) => Promise<any>>,
+): LocalDefinition {
+  for (const [name, state] of Object.entries<any>(rendered.States)) {
+    const expression = typeof state.Output === 'string' ? /^\{%([\s\S]*)%\}$/.exec(state.Output)?.[1] : undefined;
+    if (state.Type !== 'Pass' || state.QueryLanguage !== 'JSONata' || expression === undefined) continue;
+    rendered.States[name] = { Type: 'Task', Resource: JSONATA_PASS_RESOURCE, ...(state.Next ? { Next: state.Next } : { End: true }) };
+    handlers[name] = async (input: any) => jsonata(expression).evaluate({}, { states: { input, context } });
+  }
+  return rendered as LocalDefinition;
 }
 
 /** What a failure path must show. */

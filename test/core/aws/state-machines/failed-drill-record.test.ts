@@ -6,6 +6,10 @@ import {
   DrillStateName, RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, pitrRestoreDrill, pointInTimeRestoreDrill,
   scratchRdsDumpRestoreDrill, snapshotRestoreDrill,
 } from '../../../../src/core/aws/state-machines';
+import { drillResultsFolder } from '../../../../src/core/policy/backup-store-layout';
+import { BackupLayout } from '../../../../src/runner/backup-layout';
+import { parseBackupLocation } from '../../../../src/runner/backup-location';
+import { drillRecordKey } from '../../../../src/runner/drill-record';
 
 const SCRATCH = `pg-drill-${createHash('md5').update(EXECUTION_NAME).digest('hex')}`;
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/backups/5e6f';
@@ -117,11 +121,18 @@ describe('a snapshot drill that writes its failures beside the backups', () => {
       reason,
       startedAt: expect.any(String),
       finishedAt: STATE_ENTERED_TIME,
-      restored: {},
+      // What the drill was restoring: the snapshot its scan chose, as the checks task records it.
+      restored: { snapshot: 'rds:orders-2026-11-23-03-05' },
       checks: [],
     });
     expect(Date.parse(body.startedAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(body.startedAt)).toBeLessThanOrEqual(after);
+  });
+
+  test('a failure before a snapshot was chosen records nothing as restored', async () => {
+    const run = await runDrill(drill.definition, withFailures(snapshotHandlers, ['Find snapshots'], 'Rds.AccessDenied'));
+    expectFailurePath(run, { error: 'Rds.AccessDenied', cleanup: [] });
+    expect(storedRecord(run).restored).toEqual({});
   });
 
   test('a record that cannot be written is lost, and the drill\'s own error is still notified', async () => {
@@ -146,9 +157,9 @@ describe('a snapshot drill that writes its failures beside the backups', () => {
     expect(body.reason).toMatch(/^RestoreDrill\.CleanupFailed: The restore and checks passed, but deleting the scratch resources failed/);
   });
 
-  test('the role may put objects where drill results go, and the definition names the result store\'s bucket and prefix', () => {
+  test('the role may put objects where drill results go, and the definition names the result store\'s bucket and folder', () => {
     expect(drill.iamActions).toContainEqual(expect.objectContaining({ resource: 'drill-result-objects', actions: ['s3:PutObject'] }));
-    expect(drill.placeholders).toEqual(expect.arrayContaining(['DrillResultsBucket', 'DrillResultsPrefix']));
+    expect(drill.placeholders).toEqual(expect.arrayContaining(['DrillResultsBucket', 'DrillResultsFolder']));
   });
 
   test('without writeFailedDrillResult, the failure tail writes nothing and the role may not put objects', async () => {
@@ -160,14 +171,17 @@ describe('a snapshot drill that writes its failures beside the backups', () => {
   });
 });
 
+// What each drill knows it restores when its first call fails: a target time is chosen before any call; a snapshot or
+// a backup id only once a call has found it.
+const TARGET_KNOWN = { targetTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) };
 describe.each([
-  ['dump', () => dumpRestoreDrill({ writeFailedDrillResult: true })],
-  ['dump', () => scratchRdsDumpRestoreDrill({ writeFailedDrillResult: true })],
-  ['pitr', () => pitrRestoreDrill({ writeFailedDrillResult: true })],
-  ['snapshot', () => snapshotRestoreDrill({ writeFailedDrillResult: true, source: 'aurora-cluster' })],
-  ['point-in-time', () => pointInTimeRestoreDrill({ writeFailedDrillResult: true })],
-  ['point-in-time', () => pointInTimeRestoreDrill({ writeFailedDrillResult: true, source: 'aurora-cluster' })],
-])('a %s drill that writes its failures', (kind, build) => {
+  ['dump', () => dumpRestoreDrill({ writeFailedDrillResult: true }), {}],
+  ['dump', () => scratchRdsDumpRestoreDrill({ writeFailedDrillResult: true }), {}],
+  ['pitr', () => pitrRestoreDrill({ writeFailedDrillResult: true }), TARGET_KNOWN],
+  ['snapshot', () => snapshotRestoreDrill({ writeFailedDrillResult: true, source: 'aurora-cluster' }), {}],
+  ['point-in-time', () => pointInTimeRestoreDrill({ writeFailedDrillResult: true }), TARGET_KNOWN],
+  ['point-in-time', () => pointInTimeRestoreDrill({ writeFailedDrillResult: true, source: 'aurora-cluster' }), TARGET_KNOWN],
+])('a %s drill that writes its failures', (kind, build, restored) => {
   const drill = build();
 
   test('is a valid definition', () => {
@@ -185,5 +199,37 @@ describe.each([
     expect(run.order.slice(-3)).toEqual(tail);
     const body = storedRecord(run);
     expect(body).toMatchObject({ version: 1, kind, database: 'orders', succeeded: false, reason: `${run.error!.name}: ${run.error!.cause}` });
+    expect(body.restored).toEqual(restored);
+  });
+
+  test('writes its record where pg-backup lays out a store with no prefix and a database name with spaces and umlauts', async () => {
+    const database = 'Bestellungen März 2026';
+    const tail = ['Publish failure metric', STORE, 'Notify failure'];
+    const handlers = Object.fromEntries(taskStates(drill.definition).map(([name]) => [name, tail.includes(name)
+      ? () => ({})
+      : () => { throw taskError('States.TaskFailed', `${name} failed`); }]));
+    const run = await runDrill(drill.definition, handlers, {}, {
+      DatabaseName: database, DrillResultsFolder: drillResultsFolder('', database),
+    });
+    const body = storedRecord(run);
+    const layout = new BackupLayout(parseBackupLocation('s3://orders-backups'));
+    expect(call(run, STORE).Key).toBe(drillRecordKey(layout, database, new Date(body.startedAt)));
+    expect(call(run, STORE).Key).toMatch(/^Bestellungen%20M%C3%A4rz%202026\/drills\/\d{8}T\d{6}\.\d{3}Z\.json$/);
+    expect(layout.parseObjectKey(call(run, STORE).Key)).toMatchObject({ database, backupId: 'drills' });
+    expect(body.database).toBe(database);
+  });
+});
+
+describe('a dump drill into a scratch RDS instance that writes its failures', () => {
+  test('records the backup the latest pointer named when reading its manifest fails', async () => {
+    const drill = scratchRdsDumpRestoreDrill({ writeFailedDrillResult: true });
+    const handlers = Object.fromEntries(taskStates(drill.definition).map(([name]) => [name, () => ({})]));
+    const run = await runDrill(drill.definition, {
+      ...handlers,
+      'Read latest pointer': () => ({ Body: JSON.stringify({ backupId: '20261124T020000Z-4f2a' }) }),
+      'Read backup manifest': () => { throw taskError('S3.NoSuchKey', 'The specified key does not exist.'); },
+    });
+    expect(run.error?.name).toBe('S3.NoSuchKey');
+    expect(storedRecord(run).restored).toEqual({ backupId: '20261124T020000Z-4f2a' });
   });
 });

@@ -48,9 +48,9 @@ const polled = ['Describe scratch instance', 'Describe scratch instance'];
 describe('dump restore drill into a scratch RDS instance', () => {
   const { definition, iamActions, placeholders } = scratchRdsDumpRestoreDrill();
 
-  test('asl-validator accepts the definition, and it needs the dump bucket and prefix to read the manifest', () => {
+  test('asl-validator accepts the definition, and it needs the dump bucket and the database\'s folder to read the manifest', () => {
     expect(aslProblems(definition)).toEqual([]);
-    expect(placeholders).toEqual(expect.arrayContaining(['DumpBucket', 'DumpPrefix', 'DumpLocation', 'DbSubnetGroupName', 'VpcSecurityGroupIds']));
+    expect(placeholders).toEqual(expect.arrayContaining(['DumpBucket', 'DumpDatabaseFolder', 'DumpLocation', 'DbSubnetGroupName', 'VpcSecurityGroupIds']));
   });
 
   test('a successful drill reads the manifest, creates the instance, verifies that backup into it, deletes it, then publishes success', async () => {
