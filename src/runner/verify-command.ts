@@ -160,6 +160,12 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   const admin = await connectDatabase(target, 'the verification server');
   let created = false;
   let restored: Client | undefined;
+  // The scratch database is created while the archive downloads: the server copies its template while the client
+  // downloads, decompresses and hashes. The roles of --globals are only needed by pg_restore, which comes after both.
+  const creating = admin.query(`CREATE DATABASE ${quoteIdentifier(scratchDatabase)}`).then(() => {
+    created = true;
+  });
+  creating.catch(() => undefined);
   try {
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
@@ -188,8 +194,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       globals = await applyGlobalsScript(admin, await fs.promises.readFile(file, 'utf8'), logger);
     }
 
-    await admin.query(`CREATE DATABASE ${quoteIdentifier(scratchDatabase)}`);
-    created = true;
+    await creating;
     const scratchConnection = target.withDatabase(scratchDatabase);
     let tablesDone = 0;
     const restoreProgress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone }), {
@@ -257,6 +262,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     };
   } finally {
     await restored?.end().catch(() => undefined);
+    // A failure while the database was still being created: it is dropped once it exists.
+    await creating.catch(() => undefined);
     if (created && !options.keep) {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(scratchDatabase)} WITH (FORCE)`).catch((error: unknown) => {
         logger.error({ scratchDatabase, error: errorMessage(error) }, 'could not drop the scratch database; drop it by hand');
