@@ -4,21 +4,20 @@ import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import {
-  GrantScope, PolicyReferenceInputs, PolicyStatement, assumedByService, grantStatements, plannedStatement, policyDocument,
-} from './policy-document';
+import { backupObjectScopes, prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
+import { createBucketReplication } from './bucket-replication';
+import { PolicyReferenceInputs, PolicyStatement, grantStatements, plannedStatement, policyDocument } from './policy-document';
 import { bucketLifecycleRules } from './s3-lifecycle-rules';
 import {
   BackupBucketOptions, BackupBucketPlan, PlannedPolicyStatement, backupObjectLocations, denyDeletingStatement, planBackupBucket,
 } from '../../core/aws/backup-bucket';
-import { BucketReplicationPlan, REPLICA_BUCKET_RESOURCE, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
-import {
-  BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
-} from '../../core/aws/iam-action-groups';
+import { REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
+import { BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
+export { prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
 export { ACCESS_LOG_PREFIX } from '../../core/aws/backup-bucket';
 
 /** An existing bucket backups are written to. */
@@ -183,7 +182,9 @@ export class BackupBucket extends pulumi.ComponentResource {
     }
     if (plan.replication) {
       this.replicaBucketName = plan.replication.destinationBucketArn.split(':')[5];
-      [this.replicationRole, this.replicationConfiguration] = this.replicate(name, plan.replication, bucket, keyArn, versioning);
+      const replication = createBucketReplication(name, this, plan.replication, bucket, keyArn, versioning);
+      this.replicationRole = replication.role;
+      this.replicationConfiguration = replication.configuration;
     }
     if (plan.requestMetrics) {
       new s3.BucketMetric(`${name}-request-metrics`, {
@@ -269,33 +270,6 @@ export class BackupBucket extends pulumi.ComponentResource {
     return { publicAccess, versioning };
   }
 
-  /** The replication role with core's grants, and the replication configuration once versioning and the role's policy exist. */
-  private replicate(
-    name: string, plan: BucketReplicationPlan, bucket: s3.Bucket, keyArn: pulumi.Input<string>, versioning: s3.BucketVersioning,
-  ): [iam.Role, s3.BucketReplicationConfig] {
-    const child = { parent: this };
-    const role = new iam.Role(`${name}-replication-role`, {
-      description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
-    }, child);
-    const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
-    const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
-      role: role.id,
-      policy: policyDocument(grantStatements(plan.roleGrants, {
-        'replication-source-bucket': { resources: bucket.arn },
-        'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
-        'replication-source-key': { resources: keyArn },
-        'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
-        'replication-destination-key': { resources: replicaKey.resources, ...(replicaKey.condition ? { condition: replicaKey.condition } : {}) },
-      })),
-    }, child);
-    // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
-    return [role, new s3.BucketReplicationConfig(`${name}-replication`, {
-      bucket: bucket.id,
-      role: role.arn,
-      rules: [bucketReplicationRule(plan)],
-    }, { parent: this, dependsOn: [versioning, rolePolicy] })];
-  }
-
   /** The access-log bucket: S3 delivers access logs only to buckets encrypted with S3-managed keys. */
   private createAccessLogsBucket(
     name: string, source: s3.Bucket, plan: BackupBucketPlan, environment: AwsEnvironment, retainOnDelete: boolean,
@@ -310,51 +284,4 @@ export class BackupBucket extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [publicAccess] });
     return logs;
   }
-}
-
-/** The replication rule of a plan, as `aws.s3.BucketReplicationConfig` takes it (the same rule core renders for CloudFormation). */
-function bucketReplicationRule(plan: BucketReplicationPlan): inputs.s3.BucketReplicationConfigRule {
-  return {
-    id: plan.ruleId,
-    priority: 0,
-    status: 'Enabled',
-    filter: { prefix: '' },
-    deleteMarkerReplication: { status: 'Disabled' },
-    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
-    destination: {
-      bucket: plan.destinationBucketArn,
-      ...(plan.destinationAccount !== undefined ? { account: plan.destinationAccount, accessControlTranslation: { owner: 'Destination' } } : {}),
-      encryptionConfiguration: { replicaKmsKeyId: plan.replicaKmsKeyArn },
-      ...(plan.replicationTimeMinutes !== undefined ? { replicationTime: { status: 'Enabled', time: { minutes: plan.replicationTimeMinutes } } } : {}),
-      metrics: { status: 'Enabled', eventThreshold: { minutes: plan.metricsEventThresholdMinutes } },
-    },
-  };
-}
-
-/** Reading objects under a prefix of a bucket: get them, list that prefix only, decrypt with the key when there is one. */
-export function prefixReadStatements(bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>): PolicyStatement[] {
-  return grantStatements(BACKUP_READ_IAM_ACTIONS, backupObjectScopes(bucketArn, prefix, encryptionKeyArn));
-}
-
-/**
- * Writing restore drill results beside the backups under a prefix (`<prefix>/<database>/drills/…`), encrypting with the
- * key when there is one.
- */
-export function prefixDrillResultStatements(
-  bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
-): PolicyStatement[] {
-  return grantStatements(DRILL_RESULT_WRITE_IAM_ACTIONS, backupObjectScopes(bucketArn, prefix, encryptionKeyArn));
-}
-
-/** Where the backups under `prefix` are, by kind of resource: the objects, the bucket listing only the prefix, the key (when there is one). */
-function backupObjectScopes(
-  bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
-): Partial<Record<BackupObjectResourceKind, GrantScope>> {
-  const locations = backupObjectLocations(prefix);
-  return {
-    'backup-objects': { resources: pulumi.interpolate`${bucketArn}/${locations.objects}` },
-    'drill-results': { resources: pulumi.interpolate`${bucketArn}/${locations.drillResults}` },
-    'backup-bucket-prefix': { resources: bucketArn, condition: { StringLike: { 's3:prefix': locations.listPrefixes } } },
-    ...(encryptionKeyArn !== undefined ? { 'backup-key': { resources: encryptionKeyArn } } : {}),
-  };
 }

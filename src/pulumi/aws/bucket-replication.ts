@@ -1,0 +1,65 @@
+import * as iam from '@pulumi/aws/iam';
+import * as s3 from '@pulumi/aws/s3';
+import type * as inputs from '@pulumi/aws/types/input';
+import * as pulumi from '@pulumi/pulumi';
+import { assumedByService, grantStatements, policyDocument } from './policy-document';
+import { BucketReplicationPlan, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
+
+/** What {@link createBucketReplication} creates. */
+export interface RenderedBucketReplication {
+  /** The role S3 replicates the bucket with. */
+  readonly role: iam.Role;
+  /** The replication configuration. */
+  readonly configuration: s3.BucketReplicationConfig;
+}
+
+/**
+ * The offsite copy of a created bucket as core planned it: the replication role with core's grants (`<name>-replication-role`,
+ * `<name>-replication-policy`), and the replication configuration (`<name>-replication`) once versioning and the role's
+ * policy exist, children of `parent`.
+ */
+export function createBucketReplication(
+  name: string, parent: pulumi.Resource, plan: BucketReplicationPlan,
+  bucket: s3.Bucket, keyArn: pulumi.Input<string>, versioning: s3.BucketVersioning,
+): RenderedBucketReplication {
+  const role = new iam.Role(`${name}-replication-role`, {
+    description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
+  }, { parent });
+  const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
+  const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
+    role: role.id,
+    policy: policyDocument(grantStatements(plan.roleGrants, {
+      'replication-source-bucket': { resources: bucket.arn },
+      'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
+      'replication-source-key': { resources: keyArn },
+      'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
+      'replication-destination-key': { resources: replicaKey.resources, ...(replicaKey.condition ? { condition: replicaKey.condition } : {}) },
+    })),
+  }, { parent });
+  // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
+  const configuration = new s3.BucketReplicationConfig(`${name}-replication`, {
+    bucket: bucket.id,
+    role: role.arn,
+    rules: [bucketReplicationRule(plan)],
+  }, { parent, dependsOn: [versioning, rolePolicy] });
+  return { role, configuration };
+}
+
+/** The replication rule of a plan, as `aws.s3.BucketReplicationConfig` takes it (the same rule core renders for CloudFormation). */
+function bucketReplicationRule(plan: BucketReplicationPlan): inputs.s3.BucketReplicationConfigRule {
+  return {
+    id: plan.ruleId,
+    priority: 0,
+    status: 'Enabled',
+    filter: { prefix: '' },
+    deleteMarkerReplication: { status: 'Disabled' },
+    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+    destination: {
+      bucket: plan.destinationBucketArn,
+      ...(plan.destinationAccount !== undefined ? { account: plan.destinationAccount, accessControlTranslation: { owner: 'Destination' } } : {}),
+      encryptionConfiguration: { replicaKmsKeyId: plan.replicaKmsKeyArn },
+      ...(plan.replicationTimeMinutes !== undefined ? { replicationTime: { status: 'Enabled', time: { minutes: plan.replicationTimeMinutes } } } : {}),
+      metrics: { status: 'Enabled', eventThreshold: { minutes: plan.metricsEventThresholdMinutes } },
+    },
+  };
+}
