@@ -1,12 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { StreamCompression } from '../core';
+import { finished } from 'node:stream/promises';
+import { DIRECTORY_DUMP_FREED_MIB, type StreamCompression } from '../core';
 import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
 import { explainMissingProgram } from './archive-pipe';
 import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
+import { DiskFreeingPassThrough, FALLOCATE, HolePuncher } from './disk-freeing-pass-through';
+import { GrowingFileReader } from './growing-file-reader';
 import type { OperationAbort } from './operation-abort';
 import { RunnerError } from './runner-error';
 import { compressedName, compressorArgv } from './stream-compression';
@@ -15,8 +18,14 @@ import { compressedName, compressorArgv } from './stream-compression';
 const POLL_MS = 200;
 /** Milliseconds until the second look at a file found closed once. */
 const CONFIRM_MS = 10;
-/** The table of contents: written once, early, and kept locally for `pg_restore --list` until the dump ends. */
+/** Milliseconds between two looks while pg_dump writes (for the pause, and to see a file closed soon after it is). */
+const WRITING_MS = 25;
+/** Bytes read from a file at a time. */
+const READ_BYTES = 1024 * 1024;
+/** The table of contents: written once, first, and kept locally for `pg_restore --list` until the dump ends. */
 const TOC_NAME = 'toc.dat';
+/** Bytes read from a file before their blocks are freed on disk (one fallocate run each). */
+const PUNCH_BYTES = DIRECTORY_DUMP_FREED_MIB * 1024 * 1024;
 
 /** One file of a directory-format dump, stored. */
 export interface UploadedDumpFile {
@@ -44,8 +53,6 @@ export interface DirectoryDumpUploadOptions {
   readonly store: Pick<BackupStore, 'putStream'>;
   /** The key of an object name below the dump's folder. */
   readonly keyOf: (name: string) => string;
-  /** Files uploaded at the same time. */
-  readonly parallelFiles: number;
   /** Compress each file with this program as it uploads (pg_dump before 16 wrote it uncompressed). */
   readonly compression?: StreamCompression;
   /**
@@ -54,53 +61,69 @@ export interface DirectoryDumpUploadOptions {
    */
   readonly encryption?: AgeRecipients;
   /**
-   * Bytes the dump directory may hold before pg_dump is paused (SIGSTOP) until the files it has finished
-   * are stored; pg_dump is never paused while only the files it is still writing are there.
+   * Bytes pg_dump may have written that the runner has not read yet: above them pg_dump is paused (SIGSTOP) until the
+   * runner has read half of them, so a store slower than pg_dump cannot fill the scratch disk.
    */
   readonly scratchBudgetBytes: number;
   /** Aborts every upload. */
   readonly abort: OperationAbort;
   /** Sees the digest stream of each upload, for progress. */
   readonly onDigest: (digest: DigestingStream) => void;
+  /** Hears a problem that does not fail the dump (holes cannot be punched in the scratch disk). */
+  readonly onWarning: (message: string) => void;
+}
+
+/** A file pg_dump writes, followed by its upload. */
+interface FollowedFile {
+  readonly reader: GrowingFileReader;
+  /** Its size at the last look. */
+  size: number;
+  /** Looks in a row that found no pg_dump process holding it open. */
+  closedLooks: number;
 }
 
 /**
- * Uploads the files of a directory-format dump while pg_dump is still writing it: a file goes as soon as
- * no pg_dump process (the leader or a `-j` worker) holds it open any more, and is deleted locally once
- * stored, so the scratch disk holds only the files being written and those in flight, not the dump.
- * Open files are read from /proc, which is what a Linux task has; a file is taken only after two looks
- * in a row found it closed, so a file pg_dump has just created and not yet opened is never taken.
+ * Uploads the files of a directory-format dump while pg_dump writes them: each file is read from the moment it
+ * appears, what was read is freed on disk (holes punched behind the reader) and the file is deleted once pg_dump has
+ * closed it and all of it was read, so the scratch disk holds only what pg_dump wrote and the runner has not read yet,
+ * whatever the size of a table. When the store is slower than pg_dump, pg_dump (the leader and its `-j` workers) is
+ * paused while that exceeds the budget. That pg_dump has closed a file is read from /proc, which is what a Linux task
+ * has (two looks in a row); without /proc, the files are read as they grow and end when pg_dump exits.
  */
 export class DirectoryDumpUpload {
-  /** The most bytes the dump directory held at any look. */
+  /** The most bytes the dump directory took on disk at any look. */
   public peakScratchBytes = 0;
   private readonly uploaded: UploadedDumpFile[] = [];
-  private readonly started = new Set<string>();
-  private readonly closedOnce = new Set<string>();
-  private readonly queue: string[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly files = new Map<string, FollowedFile>();
+  private readonly uploads: Promise<void>[] = [];
+  private readonly puncher: HolePuncher;
   private failure?: unknown;
   private timer?: NodeJS.Timeout;
   private watcher?: fs.FSWatcher;
   private looking = false;
+  /** A look is due within WRITING_MS. */
+  private soon = false;
   private stopped = false;
   private pausedPids: number[] = [];
-  private pendingBytes = 0;
   private lastLook = 0;
   private pgDumpPid?: number;
 
-  constructor(private readonly options: DirectoryDumpUploadOptions) {}
+  constructor(private readonly options: DirectoryDumpUploadOptions) {
+    this.puncher = new HolePuncher((reason) => options.onWarning(
+      `the scratch disk cannot free what was uploaded of a file pg_dump is still writing (${FALLOCATE} --punch-hole: ${reason}); ` +
+      'each file now stays on it whole until pg_dump has closed it and it is read'));
+  }
 
   /**
-   * Starts looking for finished files of the pg_dump with this process id, in the (empty, existing) dump
-   * directory: on a timer, and at once when a file appears, since a pg_dump process starts a new file
-   * only after closing its previous one.
+   * Starts following the files of the pg_dump with this process id in the (empty, existing) dump directory: a look
+   * on a timer, and soon after a file appears or grows.
    */
   public start(pgDumpPid: number | undefined): void {
     this.pgDumpPid = pgDumpPid;
     const look = async () => {
       if (this.looking || this.stopped) return;
       this.looking = true;
+      this.soon = false;
       clearTimeout(this.timer);
       let confirm = false;
       try {
@@ -111,31 +134,42 @@ export class DirectoryDumpUpload {
       this.looking = false;
       if (!this.stopped) this.timer = setTimeout(() => void look(), confirm ? CONFIRM_MS : POLL_MS);
     };
-    // Writes are seen too (at most every CONFIRM_MS), so the budget is checked while a file grows.
     this.watcher = fs.watch(this.options.directory, (event) => {
-      if (event === 'rename' || Date.now() - this.lastLook >= CONFIRM_MS) void look();
+      const since = Date.now() - this.lastLook;
+      if (event === 'rename' || since >= WRITING_MS) {
+        void look();
+      } else if (!this.looking && !this.stopped && !this.soon) {
+        // A write soon after a look: the next look comes WRITING_MS after that one, not at the idle pace.
+        this.soon = true;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => void look(), WRITING_MS - since);
+      }
     });
-    this.options.abort.signal.addEventListener('abort', () => this.resume(), { once: true });
+    this.options.abort.signal.addEventListener('abort', () => {
+      this.resume();
+      for (const file of this.files.values()) file.reader.destroy(this.options.abort.signal.reason as Error);
+    }, { once: true });
     this.watcher.on('error', () => undefined);
     this.timer = setTimeout(() => void look(), POLL_MS);
   }
 
   /**
-   * pg_dump has exited with 0: uploads every file still there (toc.dat last, so a store never holds a
-   * table of contents without its data) and returns them all.
+   * pg_dump has exited with 0: reads every file to its end, uploads toc.dat last (so a store never holds a table of
+   * contents without its data) and returns them all.
    */
   public async finish(): Promise<UploadedDumpFile[]> {
     this.stop();
     await this.look(new Set(), true);
-    await this.drain();
+    await Promise.all(this.uploads);
+    if (this.failure) throw this.failure;
     const names = fs.readdirSync(this.options.directory);
     if (!names.includes(TOC_NAME)) throw new RunnerError(`the directory-format dump has no ${TOC_NAME} (files: ${names.join(', ') || 'none'})`);
-    await this.upload(TOC_NAME);
+    await this.upload(TOC_NAME, fs.createReadStream(path.join(this.options.directory, TOC_NAME)));
     if (this.failure) throw this.failure;
     return this.uploaded.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Stops looking (the dump failed); uploads in flight end with the abort. */
+  /** Stops looking (the dump failed, or pg_dump has exited); uploads in flight end with the abort. */
   public stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -155,11 +189,19 @@ export class DirectoryDumpUpload {
     this.pausedPids = [];
   }
 
-  /** Pauses pg_dump and its workers while the directory is over budget and finished files wait to be stored. */
-  private throttle(pgDumpPid: number | undefined, directoryBytes: number): void {
-    const over = directoryBytes > this.options.scratchBudgetBytes && this.pendingBytes > 0;
-    if (over && this.pausedPids.length === 0 && pgDumpPid !== undefined && !this.stopped) {
-      this.pausedPids = processTree(pgDumpPid);
+  /** Bytes pg_dump has written (as of the last look) that the runner has not read yet. */
+  private unreadBytes(): number {
+    let unread = 0;
+    for (const file of this.files.values()) unread += Math.max(0, file.size - file.reader.bytesRead);
+    return unread;
+  }
+
+  /** Pauses pg_dump and its workers above the budget, and lets them go on once half of it is read. */
+  private throttle(): void {
+    const unread = this.unreadBytes();
+    const budget = this.options.scratchBudgetBytes;
+    if (unread > budget && this.pausedPids.length === 0 && this.pgDumpPid !== undefined && !this.stopped) {
+      this.pausedPids = processTree(this.pgDumpPid);
       for (const pid of this.pausedPids) {
         try {
           process.kill(pid, 'SIGSTOP');
@@ -167,7 +209,7 @@ export class DirectoryDumpUpload {
           // It has exited.
         }
       }
-    } else if (!over && this.pausedPids.length > 0) {
+    } else if (unread <= budget / 2 && this.pausedPids.length > 0) {
       this.resume();
     }
   }
@@ -178,7 +220,10 @@ export class DirectoryDumpUpload {
     this.options.abort.fail(error);
   }
 
-  /** Queues the files found closed twice in a row; returns whether some file was found closed for the first time. */
+  /**
+   * Follows every new file, tells each reader what changed, and whether pg_dump has closed its file (found closed on
+   * two looks in a row, or `final`); returns whether some file was found closed for the first time.
+   */
   private async look(openFiles: Set<string> | undefined, final = false): Promise<boolean> {
     const directory = this.options.directory;
     let names: string[];
@@ -188,75 +233,67 @@ export class DirectoryDumpUpload {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
     }
-    let bytes = 0;
+    let diskBytes = 0;
     let closedFirst = false;
     for (const name of names) {
-      const size = await fs.promises.stat(path.join(directory, name)).then((stat) => stat.size, () => 0);
-      bytes += size;
-      if (name === TOC_NAME || this.started.has(name)) continue;
-      // Without /proc (not Linux) nothing is known to be closed before pg_dump exits: the dump is then staged whole.
-      const closed = openFiles !== undefined && !openFiles.has(path.join(directory, name));
-      if (final || (closed && this.closedOnce.has(name))) {
-        this.started.add(name);
-        this.queue.push(name);
-        this.pendingBytes += size;
-      } else if (closed) {
-        this.closedOnce.add(name);
-        closedFirst = true;
-      } else {
-        this.closedOnce.delete(name);
-      }
+      const stat = await fs.promises.stat(path.join(directory, name)).catch(() => undefined);
+      // Deleted between the listing and the look: read to its end already.
+      if (stat === undefined) continue;
+      diskBytes += stat.blocks * 512;
+      if (name === TOC_NAME) continue;
+      const file = this.files.get(name) ?? this.follow(name);
+      file.size = Math.max(file.size, stat.size);
+      const closed = final || (openFiles !== undefined && !openFiles.has(path.join(directory, name)));
+      file.closedLooks = closed ? file.closedLooks + 1 : 0;
+      if (final || file.closedLooks >= 2) file.reader.finish();
+      else if (file.closedLooks === 1) closedFirst = true;
     }
-    this.peakScratchBytes = Math.max(this.peakScratchBytes, bytes);
+    this.peakScratchBytes = Math.max(this.peakScratchBytes, diskBytes);
     this.lastLook = Date.now();
-    this.pump();
-    if (!final) this.throttle(this.pgDumpPid, bytes);
+    if (!final) this.throttle();
     return closedFirst;
   }
 
-  private pump(): void {
-    while (this.inFlight.size < this.options.parallelFiles && this.queue.length > 0 && !this.failure) {
-      const name = this.queue.shift()!;
-      const file = path.join(this.options.directory, name);
-      const job: Promise<void> = this.upload(name).then(async () => {
-        const size = (await fs.promises.stat(file)).size;
-        await fs.promises.rm(file, { force: true });
-        this.pendingBytes -= size;
-        if (!this.stopped) this.throttle(this.pgDumpPid, this.peakScratchBytes > 0 ? directorySize(this.options.directory) : 0);
-      }, (error: unknown) => this.fail(error)).finally(() => {
-        this.inFlight.delete(job);
-        this.pump();
-      });
-      this.inFlight.add(job);
-    }
+  /** Starts reading and uploading a file pg_dump has just created. */
+  private follow(name: string): FollowedFile {
+    const file = path.join(this.options.directory, name);
+    const reader = new GrowingFileReader(file, READ_BYTES);
+    const freeing = new DiskFreeingPassThrough(file, {
+      punchBytes: Math.min(PUNCH_BYTES, Math.max(64 * 1024, Math.floor(this.options.scratchBudgetBytes / 4))),
+      puncher: this.puncher,
+    });
+    const followed: FollowedFile = { reader, size: 0, closedLooks: 0 };
+    this.files.set(name, followed);
+    reader.once('error', (error) => freeing.destroy(error));
+    const body = reader.pipe(freeing);
+    // Each read may be what brings the backlog under the budget again.
+    reader.on('data', () => this.throttle());
+    if (this.options.abort.signal.aborted) reader.destroy(this.options.abort.signal.reason as Error);
+    this.uploads.push(this.upload(name, body).catch((error: unknown) => this.fail(error)));
+    return followed;
   }
 
-  private async drain(): Promise<void> {
-    while (this.inFlight.size > 0 || (this.queue.length > 0 && !this.failure)) {
-      this.pump();
-      await Promise.race(this.inFlight);
-    }
-  }
-
-  private async upload(file: string): Promise<void> {
+  private async upload(file: string, source: Readable): Promise<void> {
     const { abort, compression, encryption } = this.options;
-    abort.throwIfFailed();
-    const source = path.join(this.options.directory, file);
     const digest = new DigestingStream();
     this.options.onDigest(digest);
     // Data files are compressed by the program reading the file itself; the small TOC stays as pg_dump wrote it, as pg_dump 16 keeps it.
     const method = compression && file !== TOC_NAME ? compression.method : undefined;
+    const read = finished(source);
     let body: Readable;
-    let done: Promise<void>;
+    let done: Promise<unknown>;
     if (method) {
-      const compressor = new ToolProcess(method, [...compressorArgv(compression!), source], { captureStdout: true, signal: abort.signal });
+      const compressor = new ToolProcess(method, compressorArgv(compression!), { pipeStdin: true, captureStdout: true, signal: abort.signal });
+      // The compressor's exit status tells why it stopped reading; a closed pipe is not the news.
+      compressor.stdin!.on('error', () => undefined);
+      source.pipe(compressor.stdin!);
       body = compressor.stdout!;
-      done = compressor.exited.catch((error: unknown) => {
+      done = Promise.all([read, compressor.exited.catch((error: unknown) => {
         throw explainMissingProgram(error, method, `install ${method}, or choose --compress gzip:6`);
-      });
+      })]);
     } else {
-      body = fs.createReadStream(source);
-      done = new Promise((resolve, reject) => body.once('end', resolve).once('error', reject));
+      body = source;
+      done = read;
     }
     body.pipe(digest, { end: false });
     const ended = done.then(() => digest.end());
@@ -267,7 +304,7 @@ export class DirectoryDumpUpload {
     const compressed = method ? compressedName(file, method) : file;
     const name = encryption ? encryptedName(compressed) : compressed;
     let stored = digest;
-    // Several files at once, one part in flight each, keeps memory at `parallelFiles` parts.
+    // Several files at once, one part in flight each, keeps memory at a part or two a file pg_dump writes.
     const storing = storedForm(digest, encryption).then((form) => {
       stored = form.stored ?? digest;
       return this.options.store.putStream(this.options.keyOf(name), form.body, { signal: abort.signal, concurrency: 1 });
@@ -283,19 +320,6 @@ export class DirectoryDumpUpload {
       ...(encryption ? { encryption: 'age' as const } : {}),
     });
   }
-}
-
-/** Bytes in the files of a directory now. */
-function directorySize(directory: string): number {
-  let bytes = 0;
-  for (const name of fs.readdirSync(directory)) {
-    try {
-      bytes += fs.statSync(path.join(directory, name)).size;
-    } catch {
-      // Deleted between the listing and the look.
-    }
-  }
-  return bytes;
 }
 
 /** A process and its descendants (pg_dump's `-j` workers are its children). */

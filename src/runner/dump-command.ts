@@ -4,7 +4,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { DIRECTORY_DUMP_FINISHED_FILES_SHARE, dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
+import { DIRECTORY_DUMP_UNREAD_MIB, DIRECTORY_DUMP_UNREAD_SHARE, dumpCompressionPlan, pgDumpArgv, pgDumpallGlobalsArgv, type LogicalDumpPolicy } from '../core';
 import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
 import { ARCHIVE_BLOCK_BYTES, ArchivePipe } from './archive-pipe';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
@@ -39,8 +39,6 @@ const ARCHIVE_MAGIC = 'PGDMP';
 const MIN_ARCHIVE_BYTES = 64;
 /** The smallest believable `pg_dumpall --globals-only` output (its header comment alone is longer). */
 const MIN_GLOBALS_BYTES = 16;
-/** Files of a directory-format dump uploaded at the same time. */
-const DIRECTORY_UPLOAD_FILES = 4;
 
 /** Everything `pg-backup dump` needs. */
 export interface DumpOptions {
@@ -96,8 +94,8 @@ export interface DumpOutcome {
   /** Each destination, in the order given: the first one's manifest and latest when it is the only one. */
   readonly destinations: readonly DestinationOutcome[];
   /**
-   * The most bytes the local scratch directory held at once (directory format only): the files pg_dump
-   * was writing and those being uploaded, never the whole dump.
+   * The most bytes the local scratch directory took on disk at once (directory format only): what pg_dump had
+   * written and the runner not yet read and freed, never the whole dump nor a whole table.
    * @default - nothing was staged (custom format)
    */
   readonly scratchPeakBytes?: number;
@@ -245,13 +243,13 @@ function checkArchiveHead(what: string, head: Buffer, bytes: number, minBytes: n
 }
 
 /**
- * A share of the scratch disk's free space (a quarter): pg_dump is paused above it while finished files wait to be
- * stored, leaving the rest for the files it is still writing and for what it writes before the pause lands. The
- * constructs size the task's disk by the same rule (core's directoryDumpScratchGiB).
+ * What pg_dump may write ahead of the runner's reading before it is paused: a quarter of the scratch disk's free
+ * space, at most 1 GiB, leaving the rest for what was read and not yet freed and for toc.dat. The constructs size the
+ * task's disk by the same rule (core's directoryDumpScratchGiB).
  */
 async function scratchBudget(directory: string): Promise<number> {
   const stats = await fs.promises.statfs(directory);
-  return Math.floor(stats.bavail * stats.bsize * DIRECTORY_DUMP_FINISHED_FILES_SHARE);
+  return Math.floor(Math.min(stats.bavail * stats.bsize * DIRECTORY_DUMP_UNREAD_SHARE, DIRECTORY_DUMP_UNREAD_MIB * 1024 * 1024));
 }
 
 /**
@@ -443,7 +441,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       const directory = path.join(scratch, DIRECTORY_DUMP_NAME);
       // pg_dump takes an existing empty directory; creating it first lets the upload watch it from the start.
       await fs.promises.mkdir(directory);
-      // --no-sync: the files are uploaded and deleted as pg_dump closes them; syncing the scratch copy would only slow it down.
+      // --no-sync: the files are uploaded while pg_dump writes them and then deleted; syncing the scratch copy would only slow it down.
       const dump = new ToolProcess(pgDump.path, pgDumpArgv(dumpPolicy, {
         dbname: connection.dbname, snapshot, verbose: true, file: directory, noSync: true, clientMajorVersion: pgDump.majorVersion,
       }), { env: childEnv, onStderrLine, signal: abort.signal });
@@ -453,12 +451,12 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
         directory,
         store: fanOut,
         keyOf: (name) => `${DIRECTORY_DUMP_NAME}/${name}`,
-        parallelFiles: DIRECTORY_UPLOAD_FILES,
         scratchBudgetBytes: await scratchBudget(scratch),
         compression: compression.stream,
         encryption,
         abort,
         onDigest: (digest) => streams.push(digest),
+        onWarning: (message) => logger.warn({ backupId }, message),
       });
       upload.start(dump.pid);
       const dumped = dump.exited.catch((error: unknown) => {

@@ -57,7 +57,10 @@ export class GrowingFileReader extends Readable {
       if (this.destroyed) return;
       if (bytesRead > 0) {
         this.position += bytesRead;
-        this.push(buffer.subarray(0, bytesRead));
+        // A short read (the reader caught up with the writer) is copied out, so a whole block is not held for a few bytes.
+        const short = bytesRead < this.blockBytes / 2;
+        if (short) this.spare = buffer;
+        this.push(short ? Buffer.from(buffer.subarray(0, bytesRead)) : buffer.subarray(0, bytesRead));
         return;
       }
       this.spare = buffer;

@@ -346,20 +346,19 @@ describe('PostgresBackupBlueprint validation', () => {
 });
 
 describe('PostgresBackupBlueprint sizes the dump task\'s scratch disk from the directory-dump bound', () => {
-  test('the fleet dump task gets the largest need of its servers\' directory dumps, not their database sizes', () => {
+  test('the fleet dump task keeps Fargate\'s own 20 GiB for a directory dump of a large table: it holds only what is not uploaded yet', () => {
     const { stack } = blueprintStack(new App(), 'ScratchDisk', BackupTier.BRONZE, (s, v) => [
       { id: 'orders-db', database: postgresInstance(s, v, 'Orders', 'orders-db') },
       {
         id: 'events-db',
         database: postgresInstance(s, v, 'Events', 'events-db'),
-        overrides: { logicalDump: { format: 'directory', jobs: 2, largestTableGiB: 12 } },
+        overrides: { logicalDump: { format: 'directory', jobs: 2, largestTableGiB: 120 } },
       },
     ]);
     const dumpTasks = Object.entries(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))
       .filter(([id]) => id.includes('DumpTask')).map(([, task]) => task.Properties);
     expect(dumpTasks).toHaveLength(1);
-    // Two files being written of at most 12 GiB, with a quarter of the disk for finished files waiting for upload.
-    expect(dumpTasks[0].EphemeralStorage).toEqual({ SizeInGiB: 32 });
+    expect(dumpTasks[0].EphemeralStorage).toBeUndefined();
   });
 
   test('a fleet of custom-format dumps keeps Fargate\'s own 20 GiB', () => {

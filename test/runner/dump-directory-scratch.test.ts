@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { usePostgres } from '../support/postgres';
+import { useS3 } from '../support/s3';
 import { tableRowCounts } from './support/backup-fixtures';
 import { runPgBackup } from './support/pg-backup-process';
+import { startTcpProxy } from './support/tcp-proxy';
 
 const MiB = 1024 * 1024;
 /**
@@ -20,10 +24,14 @@ const asRoot = process.getuid?.() === 0 ? describe : describe.skip;
 
 asRoot('a directory-format dump larger than the scratch disk', () => {
   const pg = usePostgres();
+  const s3 = useS3({ buckets: ['scratch-backups'] });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-small-scratch-'));
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-small-scratch-store-'));
   let sourceCounts: Record<string, number>;
   let plainBytes: number;
+  let hugeCounts: Record<string, number>;
+  /** What pg_dump writes for the one large table before the runner compresses it. */
+  let hugeTableBytes: number;
 
   beforeAll(async () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SCRATCH_MIB}m`, 'tmpfs', scratch]);
@@ -35,6 +43,16 @@ asRoot('a directory-format dump larger than the scratch disk', () => {
     sourceCounts = await tableRowCounts(pg(), 'wide');
     // What staging the whole dump would need: the uncompressed archive pg_dump writes before the runner compresses it.
     plainBytes = execFileSync(path.join(pg().binDir, 'pg_dump'), ['-Fc', '-Z0', '--dbname', pg().url('wide')], { maxBuffer: 256 * MiB }).length;
+
+    await pg().createDatabase('tall');
+    await pg().query(`
+      CREATE TABLE small (id int PRIMARY KEY, name text);
+      INSERT INTO small SELECT g, 'name ' || g FROM generate_series(1, 1000) g;
+      CREATE TABLE huge (id int, payload text);
+      INSERT INTO huge SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 1500000) g;
+      ANALYZE;`, 'tall');
+    hugeCounts = await tableRowCounts(pg(), 'tall');
+    hugeTableBytes = execFileSync(path.join(pg().binDir, 'pg_dump'), ['-Fc', '-Z0', '-t', 'huge', '--dbname', pg().url('tall')], { maxBuffer: 512 * MiB }).length;
   });
   afterAll(() => {
     execFileSync('umount', [scratch]);
@@ -59,5 +77,71 @@ asRoot('a directory-format dump larger than the scratch disk', () => {
     });
     expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, rowCountsCompared: true, tablesCompared: TABLES } });
     expect(Object.values(sourceCounts)).toEqual(Array(TABLES).fill(100000));
+  });
+
+  test('succeeds with one table larger than the scratch disk: its file is uploaded while pg_dump writes it, and restores with pg_restore', async () => {
+    expect(hugeTableBytes).toBeGreaterThan(2 * SCRATCH_MIB * MiB);
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('tall'), '--to', `file://${store}`, '--format', 'directory', '--jobs', '2'], {
+      PG_BIN_DIR: pg().binDir, PG_BACKUP_SCRATCH_DIR: scratch,
+    });
+    expect({ exitCode: dump.exitCode, error: dump.result.error }).toEqual({ exitCode: 0, error: undefined });
+    expect(dump.result).toMatchObject({ ok: true, format: 'directory', tables: 2 });
+    expect(dump.result.scratchPeakBytes).toBeLessThan(SCRATCH_MIB * MiB);
+    expect(fs.readdirSync(scratch)).toEqual([]);
+
+    // The manifest names every stored file with its size and SHA-256.
+    const folder = path.join(store, 'tall', dump.result.backupId);
+    const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { objects: { name: string; bytes: number; sha256: string }[] };
+    const dumpObjects = manifest.objects.filter((object) => object.name.startsWith('dump/'));
+    expect(dumpObjects.map((object) => object.name)).toContain('dump/toc.dat');
+    for (const object of dumpObjects) {
+      const stored = fs.readFileSync(path.join(folder, object.name));
+      expect({ name: object.name, bytes: stored.length, sha256: createHash('sha256').update(stored).digest('hex') })
+        .toEqual({ name: object.name, bytes: object.bytes, sha256: object.sha256 });
+    }
+
+    // The plain tools restore it: each file decompressed with zstd, the directory given to pg_restore.
+    const restoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-tall-restore-'));
+    try {
+      for (const object of dumpObjects) {
+        const source = path.join(folder, object.name);
+        const target = path.join(restoreDir, path.basename(object.name).replace(/\.zst$/, ''));
+        if (source.endsWith('.zst')) execFileSync('zstd', ['-d', '-q', '-f', source, '-o', target]);
+        else fs.copyFileSync(source, target);
+      }
+      await pg().createDatabase('tall_restored');
+      execFileSync(path.join(pg().binDir, 'pg_restore'), ['--no-owner', '--exit-on-error', '--dbname', pg().url('tall_restored'), restoreDir]);
+    } finally {
+      fs.rmSync(restoreDir, { recursive: true, force: true });
+    }
+    expect(await tableRowCounts(pg(), 'tall_restored')).toEqual(hugeCounts);
+    expect(hugeCounts['public.huge']).toBe(1500000);
+  });
+
+  test('an upload that fails in the middle of the large table\'s file fails the dump, keeps latest and reports BackupFailed', async () => {
+    const s3Uri = 's3://scratch-backups/dumps';
+    const env = { PG_BIN_DIR: pg().binDir, PG_BACKUP_SCRATCH_DIR: scratch, ...s3().env, AWS_MAX_ATTEMPTS: '2' };
+    const earlier = await runPgBackup(['dump', '--database-url', pg().url('tall'), '--to', s3Uri, '--format', 'directory', '--part-size-mb', '5'], env);
+    expect({ exitCode: earlier.exitCode, error: earlier.result.error }).toEqual({ exitCode: 0, error: undefined });
+    const latest = async () => (await s3().client.send(new GetObjectCommand({ Bucket: 'scratch-backups', Key: 'dumps/tall/latest' }))).Body!.transformToString();
+    const manifests = async () => ((await s3().client.send(new ListObjectsV2Command({ Bucket: 'scratch-backups', Prefix: 'dumps/' }))).Contents ?? [])
+      .map((object) => object.Key!).filter((key) => key.endsWith('manifest.json'));
+    const latestBefore = await latest();
+    const manifestsBefore = await manifests();
+
+    // Only the large table's file has a second part: the store goes away in the middle of it.
+    const proxy = await startTcpProxy(s3().port, { cutAt: /PUT \S*\/dump\/\d+\.dat\.zst\S*partNumber=2/ });
+    const failed = await runPgBackup(['dump', '--database-url', pg().url('tall'), '--to', s3Uri, '--format', 'directory', '--part-size-mb', '5'],
+      { ...env, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${proxy.port}` });
+    await proxy.whenCut;
+    expect(failed.exitCode).toBe(1);
+    expect(failed.result).toMatchObject({ command: 'dump', ok: false, metrics: { BackupFailed: 1, BackupSucceeded: 0 } });
+    // The cut reaches the upload either as the store going away or, when it lands between two parts, as the aborted upload.
+    expect(failed.result.error).toMatch(/uploading s3:\/\/scratch-backups\/dumps\/tall\/\S+\/dump\/\d+\.dat\.zst/);
+    expect(failed.result.error).toMatch(/became unreachable|the multipart upload was aborted/);
+    expect(failed.result.error).toMatch(/no manifest was written and latest is unchanged/);
+    expect(await latest()).toBe(latestBefore);
+    expect(await manifests()).toEqual(manifestsBefore);
+    expect(fs.readdirSync(scratch)).toEqual([]);
   });
 });

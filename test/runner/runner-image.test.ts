@@ -26,6 +26,11 @@ describe('the runner image Dockerfile', () => {
     expect(install).toMatch(/apt-get install [^&]*\bzstd\b[^&]*\blz4\b/);
   });
 
+  test('installs util-linux, whose fallocate frees what was uploaded of a directory-format dump\'s file pg_dump is still writing', () => {
+    const install = instructions.find((line) => line.includes('"postgresql-client-${PG_MAJOR}"'))!;
+    expect(install).toMatch(/apt-get install [^&]*\butil-linux\b/);
+  });
+
   test('copies only paths the package contains (package.json, the optional lock file, lib/)', () => {
     const sources = instructions.filter((line) => line.startsWith('COPY ')).flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources).toEqual(['package.json', 'package-lock.json*', 'lib/']);

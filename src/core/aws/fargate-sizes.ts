@@ -93,17 +93,17 @@ export const FARGATE_DEFAULT_EPHEMERAL_STORAGE_GIB = 20;
 /**
  * The ephemeral storage, in GiB, of a Fargate task that runs the given dumps (one task definition may run the
  * dumps of several databases): a custom-format dump streams to the store and stages nothing, a directory-format
- * dump needs {@link directoryDumpScratchGiB} from its `largestTableGiB`. Undefined when Fargate's own 20 GiB hold
- * them all (no setting, no charge), otherwise the largest need, at least Fargate's minimum setting of 21 GiB.
- * A need above Fargate's 200 GiB is returned as it is; {@link checkDumpScratchStorage} reports it.
+ * dump needs {@link directoryDumpScratchGiB} for its jobs, whatever the size of the database or of its tables.
+ * Undefined when Fargate's own 20 GiB hold them all (no setting, no charge, as for every dump up to 64 jobs),
+ * otherwise the largest need, at least Fargate's minimum setting of 21 GiB.
  */
 export function dumpTaskEphemeralStorageGiB(dumps: ReadonlyArray<LogicalDumpPolicy | undefined>): number | undefined {
   let needed = 0;
   for (const dump of dumps) {
     if (dump === undefined) continue;
     const resolved = resolveLogicalDump(dump);
-    if (resolved.format !== 'directory' || dump.largestTableGiB === undefined) continue;
-    needed = Math.max(needed, directoryDumpScratchGiB(resolved.jobs, dump.largestTableGiB));
+    if (resolved.format !== 'directory') continue;
+    needed = Math.max(needed, directoryDumpScratchGiB(resolved.jobs));
   }
   if (needed <= FARGATE_DEFAULT_EPHEMERAL_STORAGE_GIB) return undefined;
   return Math.max(needed, FARGATE_EPHEMERAL_STORAGE_GIB.min);

@@ -89,9 +89,9 @@ export interface ScheduledPgDumpOptions {
    */
   readonly memoryLimitMiB?: number;
   /**
-   * Ephemeral storage in GiB (21–200). A directory-format dump holds there only the files pg_dump is writing and
-   * those waiting for upload, not the whole dump.
-   * @default - sized from `dump.largestTableGiB` and `dump.jobs` for a directory-format dump (`dumpTaskEphemeralStorageGiB`), else Fargate's 20 GiB
+   * Ephemeral storage in GiB (21–200). A directory-format dump holds there only what pg_dump has written and the
+   * runner not yet uploaded (at most about 1 GiB, `directoryDumpScratchGiB`), not the whole dump nor a whole table.
+   * @default - Fargate's 20 GiB, which every dump fits (`dumpTaskEphemeralStorageGiB`)
    */
   readonly ephemeralStorageGiB?: number;
   /**

@@ -58,11 +58,11 @@ export interface LogicalDumpPolicy {
    */
   readonly jobs?: number;
   /**
-   * Size of the largest table the dump holds, GiB (`pg_table_size`, or an upper bound): what sizes the task's scratch
-   * disk for a directory-format dump, which holds only the files pg_dump is writing (one a job, each at most this
-   * large) and finished files waiting for upload, never the whole dump (see `directoryDumpScratchGiB`). A custom-format
-   * dump stages nothing and ignores it.
-   * @default - Fargate's own 20 GiB of ephemeral storage
+   * Size of the largest table the dump holds, GiB. No longer used: a directory-format dump's scratch disk holds only
+   * what pg_dump has written and the runner not yet uploaded, whatever the size of a table (see `directoryDumpScratchGiB`),
+   * and a custom-format dump stages nothing.
+   * @deprecated the scratch disk no longer depends on it; leave it out
+   * @default - not used
    */
   readonly largestTableGiB?: number;
   /**

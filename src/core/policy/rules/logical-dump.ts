@@ -1,6 +1,5 @@
 import { checkBackupRetention } from '../backup-retention';
 import { resolveLogicalDump } from '../defaults';
-import { checkDumpScratchStorage } from '../dump-scratch-storage';
 import { LogicalDumpPolicy } from '../policy';
 import { checkSchedule } from '../schedule';
 import { Validator } from '../validation';
@@ -15,7 +14,7 @@ export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy |
   const formatValid = validator.oneOf(`${path}.format`, dump.format, ['custom', 'directory']);
   checkDumpCompression(validator, `${path}.compression`, dump.compression);
   const jobsValid = validator.integer(`${path}.jobs`, dump.jobs, 1, 64);
-  const largestTableValid = validator.number(`${path}.largestTableGiB`, dump.largestTableGiB, 0.001, 1_000_000, 'GiB');
+  validator.number(`${path}.largestTableGiB`, dump.largestTableGiB, 0.001, 1_000_000, 'GiB');
   validator.nonEmptyStrings(`${path}.tables`, dump.tables);
   validator.nonEmptyStrings(`${path}.excludeTables`, dump.excludeTables);
   validator.nonEmptyStrings(`${path}.schemas`, dump.schemas);
@@ -32,7 +31,6 @@ export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy |
       [dump.jobs, dump.format],
     );
   }
-  if (formatValid && jobsValid && largestTableValid) checkDumpScratchStorage(validator, `${path}.largestTableGiB`, dump);
   if (resolved.schemaOnly === true && resolved.dataOnly === true) {
     validator.report(
       { path: `${path}.dataOnly`, value: true, allowed: 'false when schemaOnly is true', reason: 'pg_dump -s and -a exclude each other' },
