@@ -131,3 +131,32 @@ describe('replication is refused where it cannot be set', () => {
       .toThrow(/Dump: replication\.destinationExpirationDays is 7; allowed: at least 30 days \(the source keeps dumps 30 days\)/);
   });
 });
+
+describe('ScheduledPgDump with Object Lock replicating into an Object Lock destination', () => {
+  test('the locked bucket replicates with a role that reads each version\'s retention and legal hold, as S3 requires', () => {
+    const { stack, vpc, instance } = databaseStack();
+    new ScheduledPgDump(stack, 'Dump', {
+      ...minimalDumpProps(vpc, instance),
+      dump: { retentionDays: 45 },
+      objectLock: { mode: 'compliance', days: 14 },
+      replication: { ...OFFSITE, destinationObjectLock: { mode: 'compliance', days: 14 } },
+    });
+    const template = Template.fromStack(stack);
+    const source = Object.values(template.findResources('AWS::S3::Bucket')).find((bucket) => bucket.Properties.ReplicationConfiguration)!.Properties;
+    expect(source).toMatchObject({ ObjectLockEnabled: true, VersioningConfiguration: { Status: 'Enabled' } });
+    const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('DumpBackupsReplicationRole'))!;
+    const reads = statementsOfRole(template, roleId).find((statement) => actionsOf(statement).includes('s3:GetObjectVersionForReplication'));
+    expect(actionsOf(reads)).toEqual(expect.arrayContaining(['s3:GetObjectRetention', 's3:GetObjectLegalHold']));
+    expect(JSON.stringify(reads.Resource)).toMatch(/DumpBackupsBucket.*\/\*/);
+  });
+
+  test('a locked bucket replicating into a destination without Object Lock is refused, naming replication.destinationObjectLock', () => {
+    const { stack, vpc, instance } = databaseStack();
+    expect(() => new ScheduledPgDump(stack, 'Dump', {
+      ...minimalDumpProps(vpc, instance),
+      dump: { retentionDays: 45 },
+      objectLock: { mode: 'compliance', days: 14 },
+      replication: OFFSITE,
+    })).toThrow(/replication\.destinationObjectLock is undefined; allowed: the destination bucket's Object Lock, at least compliance 14 days/);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { AzureManagementPolicyRule, renderAzureManagementPolicyRules } from './lifecycle-azure';
 import { LifecycleRule, MAX_LIFECYCLE_DAYS } from '../policy/lifecycle-rules';
+import { ImmutabilityPolicy } from '../policy/policy';
 import { Validator } from '../policy/validation';
 
 /**
@@ -40,6 +41,24 @@ export interface BlobObjectReplicationOptions {
    * @default 6
    */
   readonly pendingAlertHours?: 1 | 6 | 12 | 24;
+  /**
+   * Version-level immutability of every replica for `days` after it was written: the destination account's default
+   * time-based retention policy, `governance` unlocked (it can still be shortened or removed), `compliance` locked
+   * (it never can). Azure supports object replication into it: new blobs replicate and become immutable there, while a
+   * delete or overwrite at the source fails to replicate onto a protected replica, which is what an offsite copy is for.
+   * At most `expirationDays` (the destination's lifecycle must be able to delete the replicas), and at least the
+   * dumps' own `immutability`, in a mode at least as strict.
+   * @default - the dumps' own `immutability`, else none (versioning and soft delete only)
+   */
+  readonly immutability?: ImmutabilityPolicy;
+  /**
+   * A `CanNotDelete` management lock on the destination account: nobody deletes the account, its container or the
+   * replication policy through Azure Resource Manager until the lock is removed (blobs stay governed by the lifecycle
+   * and `immutability`). Creating it needs `Microsoft.Authorization/locks/write` (Owner or User Access Administrator);
+   * the lock depends on everything else of the copy, so `pulumi destroy` removes it first.
+   * @default true
+   */
+  readonly deleteLock?: boolean;
 }
 
 /** The source of the replication, as the checks and the plan see it. */
@@ -59,6 +78,11 @@ export interface ReplicatedContainer {
    * @default - not known (an output), not compared
    */
   readonly location?: string;
+  /**
+   * The source's version-level immutability: the replicas default to it and may not be less.
+   * @default - none
+   */
+  readonly immutability?: ImmutabilityPolicy;
 }
 
 /** An Azure Monitor metric alert on the replication policy, as a front end renders it. */
@@ -110,6 +134,21 @@ export interface BlobObjectReplicationPlan {
   readonly metricsEnabled: true;
   /** The alert on replication that has stalled. */
   readonly alert: BlobReplicationAlertPlan;
+  /**
+   * The destination account's version-level immutability, as its `immutableStorageWithVersioning`: every replica is
+   * write-once for `immutabilityPeriodSinceCreationInDays`, `Locked` (compliance) or `Unlocked` (governance).
+   * @default - none
+   */
+  readonly immutability?: {
+    readonly immutabilityPeriodSinceCreationInDays: number;
+    readonly state: 'Locked' | 'Unlocked';
+    readonly allowProtectedAppendWrites: false;
+  };
+  /**
+   * The `CanNotDelete` lock on the destination account, with its note.
+   * @default - no lock
+   */
+  readonly deleteLock?: { readonly level: 'CanNotDelete'; readonly notes: string };
 }
 
 /**
@@ -166,6 +205,43 @@ export function checkBlobObjectReplication(
       });
     }
   }
+  checkReplicaImmutability(validator, options, source);
+}
+
+const IMMUTABILITY_STRICTNESS = { governance: 0, compliance: 1 } as const;
+
+/**
+ * Checks the replicas' immutability, as given or inherited from the source: a mode and 1–36500 days, at least the
+ * source's, as strictly, and no longer than the replicas are kept (their lifecycle could not delete them).
+ */
+function checkReplicaImmutability(validator: Validator, options: BlobObjectReplicationOptions, source: ReplicatedContainer): void {
+  const path = `${source.path}.immutability`;
+  const given = options.immutability;
+  if (given !== undefined && !validator.isUnresolved(given)) {
+    validator.oneOf(`${path}.mode`, given.mode, ['governance', 'compliance']);
+    if (!validator.integer(`${path}.days`, given.days, 1, 36_500, 'days')) return;
+  }
+  const sourceLock = source.immutability;
+  if (given !== undefined && sourceLock !== undefined && !validator.isUnresolved(given, sourceLock)) {
+    const sourceMode = sourceLock.mode ?? 'governance';
+    const stated = `the dumps' immutability is ${sourceMode} ${sourceLock.days} days`;
+    const mode = given.mode ?? 'governance';
+    if (mode in IMMUTABILITY_STRICTNESS && IMMUTABILITY_STRICTNESS[mode] < IMMUTABILITY_STRICTNESS[sourceMode]) {
+      validator.report({ path: `${path}.mode`, value: mode, allowed: `${sourceMode} (${stated}; the offsite copy must be immutable at least as strictly)` });
+    }
+    if (given.days < sourceLock.days) {
+      validator.report({ path: `${path}.days`, value: given.days, allowed: `at least ${sourceLock.days} days (${stated}; the offsite copy must stay immutable at least as long)` });
+    }
+  }
+  const effective = given ?? sourceLock;
+  const kept = options.expirationDays ?? sourceKeepsDays(source.lifecycleRules);
+  if (effective === undefined || kept === undefined || validator.isUnresolved(effective, kept) || effective.days <= kept) return;
+  validator.report({
+    path: given !== undefined ? `${path}.days` : path,
+    value: given !== undefined ? given.days : undefined,
+    allowed: `at most ${kept} days (the replicas are kept ${kept} days)${given === undefined ? `, given explicitly: the dumps' own immutability of ${effective.days} days would apply` : ''}`,
+    reason: 'the destination\'s lifecycle could not delete a replica that is still immutable',
+  });
 }
 
 /**
@@ -181,6 +257,7 @@ export function planBlobObjectReplication(options: BlobObjectReplicationOptions,
   const prefix = `${source.prefix}/`;
   const hours = options.pendingAlertHours ?? 6;
   const window = hours === 24 ? 'P1D' : `PT${hours}H`;
+  const immutability = options.immutability ?? source.immutability;
   return {
     location: options.location,
     skuName: options.skuName ?? 'Standard_LRS',
@@ -209,5 +286,18 @@ export function planBlobObjectReplication(options: BlobObjectReplicationOptions,
       windowSize: window,
       evaluationFrequency: 'PT1H',
     },
+    ...(immutability ? {
+      immutability: {
+        immutabilityPeriodSinceCreationInDays: immutability.days,
+        state: immutability.mode === 'compliance' ? 'Locked' as const : 'Unlocked' as const,
+        allowProtectedAppendWrites: false as const,
+      },
+    } : {}),
+    ...(options.deleteLock ?? true ? {
+      deleteLock: {
+        level: 'CanNotDelete' as const,
+        notes: `Offsite copy of ${source.contents}: remove this lock before deleting the account, its container or its replication policy`,
+      },
+    } : {}),
   };
 }

@@ -84,7 +84,7 @@ export function dumpManagementPolicyRules(props: Pick<BackupStorageProps, 'dump'
 }
 
 /** The dumps' container as its object replication sees it. */
-function replicatedDumps(props: Pick<BackupStorageProps, 'dump' | 'containerName' | 'prefix' | 'location'>): ReplicatedContainer {
+function replicatedDumps(props: Pick<BackupStorageProps, 'dump' | 'containerName' | 'prefix' | 'location' | 'immutability'>): ReplicatedContainer {
   const prefix = props.prefix ?? 'pg-dumps';
   return {
     path: 'replication',
@@ -93,6 +93,7 @@ function replicatedDumps(props: Pick<BackupStorageProps, 'dump' | 'containerName
     prefix,
     lifecycleRules: dumpBucketLifecycleRules(props.dump, { prefix: `${prefix}/`, validator: new Validator() }),
     ...(typeof props.location === 'string' ? { location: props.location } : {}),
+    ...(props.immutability ? { immutability: props.immutability } : {}),
   };
 }
 
@@ -208,6 +209,7 @@ export class BackupStorage extends pulumi.ComponentResource {
         sourceContainer: this.container,
         accountName: props.replication?.accountName,
         plan: replicationPlan,
+        deleteLock: props.replication?.deleteLock ?? true,
         softDeleteDays,
         tags: props.tags,
       }, { parent: this });

@@ -1,3 +1,4 @@
+import * as authorization from '@pulumi/azure-native/authorization';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
@@ -29,6 +30,8 @@ export interface OffsiteBlobReplica {
   readonly destinationPolicy: storage.ObjectReplicationPolicy;
   /** The same policy on the source account, with the destination's ids. */
   readonly sourcePolicy: storage.ObjectReplicationPolicy;
+  /** The `CanNotDelete` lock on the destination account, unless `deleteLock` is false. */
+  readonly deleteLock?: authorization.ManagementLockByScope;
 }
 
 /** What the replica is created from: the source's account and blob service, and core's plan. */
@@ -50,6 +53,8 @@ export interface OffsiteBlobReplicaArgs {
   readonly accountName?: pulumi.Input<string>;
   /** Core's plan, once the options are checked. */
   readonly plan: pulumi.Output<BlobObjectReplicationPlan>;
+  /** Whether to lock the destination account against deletion (the options' `deleteLock`, known now: it decides a resource). */
+  readonly deleteLock: boolean;
   /** Days deleted replicas stay recoverable, as at the source. */
   readonly softDeleteDays: number;
   /** Tags of the destination account. */
@@ -59,9 +64,10 @@ export interface OffsiteBlobReplicaArgs {
 /**
  * Renders core's object replication plan: a second StorageV2 account in the plan's region, hardened as the source
  * (HTTPS and TLS 1.2 only, no shared keys, no public access, no cross-tenant replication), versioned, with soft delete,
- * one private container and the lifecycle of the replicas; then the policy on the destination (Azure generates its
+ * the plan's version-level immutability, one private container and the lifecycle of the replicas; then the policy on the destination (Azure generates its
  * policy id and rule id) and the same policy, with those ids, on the source. Both accounts are named by resource id,
- * as Azure requires when cross-tenant replication is off.
+ * as Azure requires when cross-tenant replication is off. With the plan's lock, a `CanNotDelete` lock on the destination
+ * account comes last.
  */
 export function createOffsiteBlobReplica(name: string, args: OffsiteBlobReplicaArgs, opts: pulumi.CustomResourceOptions): OffsiteBlobReplica {
   const resourceGroupName = args.replicaResourceGroupName;
@@ -73,6 +79,9 @@ export function createOffsiteBlobReplica(name: string, args: OffsiteBlobReplicaA
     kind: 'StorageV2',
     sku: { name: plan.skuName },
     ...HARDENED_STORAGE_ACCOUNT_SETTINGS,
+    // Version-level immutability: each replica is write-once for the plan's days (object replication supports it).
+    immutableStorageWithVersioning: plan.apply((planned) => (planned.immutability
+      ? { enabled: true, immutabilityPolicy: planned.immutability } : undefined)),
     tags: args.tags,
   }, opts);
   const blobService = new storage.BlobServiceProperties(`${name}-blob-service`, {
@@ -116,7 +125,13 @@ export function createOffsiteBlobReplica(name: string, args: OffsiteBlobReplicaA
     ...endpoints,
     rules: [{ ...rule, ruleId: destinationPolicy.rules.apply((rules) => ruleIdOf(rules, name)) }],
   }, { ...opts, dependsOn: [destinationPolicy] });
-  return { plan, account, blobService, container, managementPolicy, destinationPolicy, sourcePolicy };
+  // Last in, first out: created once the copy is complete, and removed first by a destroy.
+  const deleteLock = args.deleteLock ? new authorization.ManagementLockByScope(`${name}-delete-lock`, {
+    scope: account.id,
+    level: 'CanNotDelete',
+    notes: plan.apply((planned) => planned.deleteLock?.notes ?? ''),
+  }, { ...opts, dependsOn: [blobService, container, managementPolicy, destinationPolicy, sourcePolicy] }) : undefined;
+  return { plan, account, blobService, container, managementPolicy, destinationPolicy, sourcePolicy, ...(deleteLock ? { deleteLock } : {}) };
 }
 
 /** The rule id Azure generated on the destination, which the source's policy must repeat. */

@@ -116,3 +116,45 @@ describe('checkBlobObjectReplication', () => {
     expect(problemsOf(options, source).join('\n')).toContain(message);
   });
 });
+
+describe('the offsite replicas\' protection against deletion', () => {
+  const LOCKED: ReplicatedContainer = { ...dumpsOf({ retentionDays: 90 }), immutability: { mode: 'compliance', days: 14 } };
+
+  test('the replicas take the dumps\' own immutability by default, locked when the dumps\' is compliance', () => {
+    expect(planBlobObjectReplication({ location: 'northeurope' }, LOCKED).immutability)
+      .toEqual({ immutabilityPeriodSinceCreationInDays: 14, state: 'Locked', allowProtectedAppendWrites: false });
+    expect(planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retentionDays: 90 })).immutability).toBeUndefined();
+  });
+
+  test('a replica immutability of its own is taken as given, unlocked in governance mode', () => {
+    expect(planBlobObjectReplication({ location: 'northeurope', immutability: { days: 30 } }, dumpsOf({ retentionDays: 90 })).immutability)
+      .toEqual({ immutabilityPeriodSinceCreationInDays: 30, state: 'Unlocked', allowProtectedAppendWrites: false });
+  });
+
+  test('the destination account is locked against deletion unless deleteLock is false', () => {
+    expect(planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retentionDays: 90 })).deleteLock)
+      .toEqual({ level: 'CanNotDelete', notes: expect.stringContaining('remove this lock before deleting the account') });
+    expect(planBlobObjectReplication({ location: 'northeurope', deleteLock: false }, dumpsOf({ retentionDays: 90 })).deleteLock).toBeUndefined();
+  });
+
+  test('accepts replicas immutable at least as long and as strictly as the dumps, and no longer than they are kept', () => {
+    expect(problemsOf({ location: 'northeurope' }, LOCKED)).toEqual([]);
+    expect(problemsOf({ location: 'northeurope', immutability: { mode: 'compliance', days: 90 } }, LOCKED)).toEqual([]);
+  });
+
+  test.each<[string, BlobObjectReplicationOptions, ReplicatedContainer, string]>([
+    ['replicas immutable less long than the dumps', { location: 'northeurope', immutability: { mode: 'compliance', days: 7 } }, LOCKED,
+      'replication.immutability.days is 7; allowed: at least 14 days (the dumps\' immutability is compliance 14 days; the offsite copy must stay immutable at least as long)'],
+    ['replicas immutable less strictly than the dumps', { location: 'northeurope', immutability: { mode: 'governance', days: 14 } }, LOCKED,
+      'replication.immutability.mode is "governance"; allowed: compliance (the dumps\' immutability is compliance 14 days; the offsite copy must be immutable at least as strictly)'],
+    ['replicas immutable longer than they are kept', { location: 'northeurope', immutability: { days: 120 } }, dumpsOf({ retentionDays: 90 }),
+      'replication.immutability.days is 120; allowed: at most 90 days (the replicas are kept 90 days)'],
+    ['replicas immutable longer than the expiry given for them',
+      { location: 'northeurope', expirationDays: 100, immutability: { days: 101 } }, dumpsOf({ retentionDays: 90 }),
+      'replication.immutability.days is 101; allowed: at most 100 days (the replicas are kept 100 days)'],
+    ['an immutability of no days', { location: 'northeurope', immutability: { days: 0 } }, dumpsOf({ retentionDays: 90 }),
+      'replication.immutability.days is 0; allowed: an integer from 1 to 36500 days'],
+  ])('refuses %s, naming the prop, the value and what is allowed', (_, options, source, message) => {
+    expect(problemsOf(options, source)).toEqual([message]);
+  });
+});

@@ -143,14 +143,45 @@ describe('ScheduledPgDump storage.replication (Azure object replication)', () =>
     })]);
   });
 
+  test('the replicas are immutable as long and as strictly as the dumps, as object replication into immutable storage allows', async () => {
+    await deploy({ immutability: { mode: 'compliance', days: 30 } });
+    const policy = { enabled: true, immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 30, state: 'Locked', allowProtectedAppendWrites: false } };
+    expect(inputsOf('StorageAccount', 'orders-storage').immutableStorageWithVersioning).toEqual(policy);
+    expect(inputsOf('StorageAccount', 'orders-storage-replica').immutableStorageWithVersioning).toEqual(policy);
+    // Object replication needs versioning on both accounts and the change feed on the source, immutable or not.
+    expect(inputsOf('BlobServiceProperties', 'orders-storage-replica-blob-service').isVersioningEnabled).toBe(true);
+    expect(inputsOf('BlobServiceProperties', 'orders-storage-blob-service')).toMatchObject({ isVersioningEnabled: true, changeFeed: { enabled: true } });
+  });
+
+  test('the destination account carries a CanNotDelete lock, created after every other part of the copy', async () => {
+    const dump = await deploy();
+    const replica = dump.storage.replica!;
+    await valueOf(replica.deleteLock!.id);
+    expect(engine.named('azure-native:authorization:ManagementLockByScope', 'orders-storage-replica-delete-lock').inputs).toEqual({
+      scope: await valueOf(replica.account.id),
+      level: 'CanNotDelete',
+      notes: 'Offsite copy of the dumps: remove this lock before deleting the account, its container or its replication policy',
+    });
+    const types = engine.resources.map((resource) => resource.type);
+    expect(types.lastIndexOf('azure-native:authorization:ManagementLockByScope')).toBeGreaterThan(types.lastIndexOf('azure-native:storage:ObjectReplicationPolicy'));
+  });
+
+  test('deleteLock: false leaves the destination account without a lock', async () => {
+    const dump = await deploy({ storage: { accountName: 'ordersdumps', replication: { location: 'northeurope', deleteLock: false } } });
+    expect(dump.storage.replica!.deleteLock).toBeUndefined();
+    expect(engine.ofType('azure-native:authorization:ManagementLockByScope')).toHaveLength(0);
+  });
+
   test.each([
+    ['replicas immutable less long than the dumps', { location: 'northeurope', immutability: { days: 7 } },
+      'replication.immutability.days is 7; allowed: at least 14 days'],
     ['a destination that keeps replicas less long than the dumps', { location: 'northeurope', expirationDays: 30 },
       'replication.expirationDays is 30; allowed: at least 90 days (the source keeps the dumps 90 days)'],
     ['a destination in the dumps\' own region', { location: 'westeurope' }, 'replication.location is "westeurope"; allowed: an Azure region other than westeurope'],
   ])('rejects %s before creating anything', (_, replication, message) => {
     let thrown: unknown;
     try {
-      new ScheduledPgDump('orders', { ...BASE, storage: { accountName: 'ordersdumps', replication } });
+      new ScheduledPgDump('orders', { ...BASE, immutability: { days: 14 }, storage: { accountName: 'ordersdumps', replication } });
     } catch (error) {
       thrown = error;
     }
