@@ -154,7 +154,8 @@ export class BackupBucket extends Construct {
     this.grantActionGroups(grantee, BACKUP_PRUNE_IAM_ACTIONS, prefix);
   }
 
-  private grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): void {
+  /** Grants `grantee` core's action groups (a plan's task role grants) on the backups under `prefix`. */
+  public grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string = this.prefix): void {
     grantBackupObjectGroups(grantee, groups, { bucket: this.bucket, prefix, encryptionKey: this.encryptionKey });
   }
 }

@@ -76,7 +76,7 @@ export function createFleetDumps(
     const connection = handles[server.index].connection;
     if (allowed.has(connection.connections)) continue;
     allowed.add(connection.connections);
-    connection.allowFrom(dumpSecurityGroup, plan.descriptions.databaseIngress);
+    connection.allowFrom(dumpSecurityGroup, plan.databaseIngress.description);
   }
 
   const scheduleRole = createScheduleRole(scope, plan.descriptions.dumpScheduleRole, 'DumpScheduleRole');

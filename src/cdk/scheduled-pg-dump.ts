@@ -149,10 +149,10 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       stopTimeout: Duration.seconds(plan.task.stopTimeoutSeconds),
     });
     if (plan.encryption) acknowledgePlainTaskEnvironment(this.taskDefinition, 'the age public keys the dumps are encrypted to');
-    this.backupBucket.grantWriteBackups(this.taskDefinition.taskRole);
+    this.backupBucket.grantActionGroups(this.taskDefinition.taskRole, plan.taskRoleGrants);
     acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
     this.securityGroup = this.taskSecurityGroup('TaskSecurityGroup', props, plan.descriptions.securityGroup, this.taskDefinition, scheduleRole);
-    props.database.allowFrom(this.securityGroup, plan.descriptions.databaseIngress);
+    props.database.allowFrom(this.securityGroup, plan.databaseIngress.description);
     this.schedules = renderPlannedTaskSchedules(this, 'Schedule', plan.schedule, { ...scheduled(this.taskDefinition, this.securityGroup), command });
 
     this.pruneSchedules = [];
@@ -163,7 +163,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
         command: scheduledPruneCommand(plan, this.databaseNames[0], location),
         logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: prune.task.logStreamPrefix }),
       });
-      this.backupBucket.grantPruneBackups(this.pruneTaskDefinition.taskRole);
+      this.backupBucket.grantActionGroups(this.pruneTaskDefinition.taskRole, prune.roleGrants);
       acknowledgeWildcards(this.pruneTaskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
       const securityGroup = this.taskSecurityGroup('PruneSecurityGroup', props, prune.descriptions.securityGroup, this.pruneTaskDefinition, scheduleRole);
       this.pruneSchedules = renderPlannedTaskSchedules(this, 'PruneSchedule', prune.schedule, {

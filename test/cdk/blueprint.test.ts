@@ -228,8 +228,8 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
   test('the fleet\'s ingress rules and dump roles are described as the fleet\'s, in the words the Pulumi blueprint uses', () => {
     const { plan } = bronze.blueprint;
     const ingress = Object.values(templates.bronze.findResources('AWS::EC2::SecurityGroupIngress'));
-    expect(ingress.map((rule) => rule.Properties.Description)).toEqual([plan.descriptions.databaseIngress, plan.descriptions.databaseIngress]);
-    expect(plan.descriptions.databaseIngress).toBe('pg_dump from the fleet backup tasks');
+    expect(ingress.map((rule) => rule.Properties.Description)).toEqual([plan.databaseIngress.description, plan.databaseIngress.description]);
+    expect(plan.databaseIngress.description).toBe('pg_dump from the fleet backup tasks');
     for (const description of [plan.descriptions.dumpTaskRole, plan.descriptions.dumpExecutionRole]) {
       templates.bronze.hasResourceProperties('AWS::IAM::Role', { Description: description });
     }

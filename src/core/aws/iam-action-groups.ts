@@ -81,7 +81,7 @@ export const SCHEDULED_TASK_IAM_ACTIONS: readonly IamActionGroup<ScheduledTaskRe
 export type TaskExecutionResourceKind =
   /** The task's log group (its log streams, `arn:aws:logs:…:log-group:name:*`). */
   | 'task-log-group'
-  /** The database secret the container gets as secrets. */
+  /** The secret the container gets as secrets: the database's, or a drill's age identity. */
   | 'database-secret'
   /** The customer managed key of that secret, when it has one. */
   | 'database-secret-key';

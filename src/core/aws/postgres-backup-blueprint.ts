@@ -13,7 +13,7 @@ import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind }
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
 import { ManagedPostgresKind } from './managed-postgres-database';
 import { failedExecutionsExpression } from './restore-drill-alarms';
-import { ScheduledPrunePlan, planScheduledPrune } from './scheduled-pg-dump';
+import { DatabaseIngressPlan, ScheduledPrunePlan, planScheduledPrune } from './scheduled-pg-dump';
 import {
   FleetDrillDatabase, FleetDrillInput, FleetRestoreDrillStateMachine, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
 } from './state-machines';
@@ -428,9 +428,9 @@ export interface PostgresBackupBlueprintPlan {
     readonly backupSelectionRole: string;
     readonly scratchPassword: string;
     readonly dumpTaskFailedRule: string;
-    /** The rule on each server's security group that lets the fleet's dump tasks in. */
-    readonly databaseIngress: string;
   };
+  /** The rule on each server's security group that lets the fleet's dump tasks in. */
+  readonly databaseIngress: DatabaseIngressPlan;
   /** How a failed dump task is named in its notification. */
   readonly dumpTaskFailureSubject: string;
   /** Information for the user (a tier's `pitr` section the blueprint does not apply). */
@@ -643,8 +643,8 @@ export function planPostgresBackupBlueprint(
       backupSelectionRole: 'AWS Backup backs up the fleet\'s managed databases with this role',
       scratchPassword: 'Password of the throwaway PostgreSQL inside the fleet restore drill tasks',
       dumpTaskFailedRule: 'A fleet pg_dump task stopped with a non-zero exit code or failed to start',
-      databaseIngress: 'pg_dump from the fleet backup tasks',
     },
+    databaseIngress: { protocol: 'tcp', description: 'pg_dump from the fleet backup tasks' },
     dumpTaskFailureSubject: 'A fleet pg_dump task',
     notes,
   };

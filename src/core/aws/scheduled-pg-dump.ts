@@ -151,6 +151,14 @@ export interface ScheduledPgDumpEnvironment {
   readonly maxEventAge?: { readonly path: string; readonly seconds: number };
 }
 
+/** The rule on a database's security group that lets backup tasks in, on the database's own port. */
+export interface DatabaseIngressPlan {
+  /** The protocol: PostgreSQL speaks TCP. */
+  readonly protocol: 'tcp';
+  /** What the rule says it is for. */
+  readonly description: string;
+}
+
 /** One task schedule of a plan: an EventBridge Scheduler expression, its time zone, one run per database. */
 export interface PlannedTaskSchedule extends EventBridgeSchedule {
   /** One run per database. */
@@ -227,8 +235,9 @@ export interface ScheduledPgDumpPlan {
     readonly taskRole: string;
     readonly executionRole: string;
     readonly taskFailedRule: string;
-    readonly databaseIngress: string;
   };
+  /** The rule on the database's security group that lets the dump task in. */
+  readonly databaseIngress: DatabaseIngressPlan;
   /** How a failed task is named in its notification (`<subject> failed: <task> stopped …`). */
   readonly taskFailureSubject: string;
   /** What the schedules' role may do, by resource kind. */
@@ -381,8 +390,8 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       taskRole: 'pg_dump task: write new dumps under its prefix, nothing else',
       executionRole: 'Starts the pg_dump task: its logs and the database secret',
       taskFailedRule: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
-      databaseIngress: DATABASE_INGRESS_DESCRIPTION,
     },
+    databaseIngress: { protocol: 'tcp', description: DATABASE_INGRESS_DESCRIPTION },
     taskFailureSubject: 'A scheduled pg_dump task',
     scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,

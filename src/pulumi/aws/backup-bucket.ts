@@ -12,7 +12,7 @@ import {
   BackupBucketOptions, BackupBucketPlan, PlannedPolicyStatement, backupObjectLocations, denyDeletingStatement, planBackupBucket,
 } from '../../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
-import { BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup } from '../../core/aws/iam-action-groups';
 import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
@@ -231,6 +231,11 @@ export class BackupBucket extends pulumi.ComponentResource {
    */
   public writeStatements(prefix: string): PolicyStatement[] {
     return grantStatements(BACKUP_WRITE_IAM_ACTIONS, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
+  }
+
+  /** The statements that grant core's action groups (a plan's task role grants) on the backups under `prefix`. */
+  public actionGroupStatements(groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): PolicyStatement[] {
+    return grantStatements(groups, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
   }
 
   /** What a prune task may do under `prefix`: read and list the backups there, decrypt them, and delete objects there. */

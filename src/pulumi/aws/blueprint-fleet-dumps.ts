@@ -7,11 +7,12 @@ import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { createPlannedAlarms } from './metric-alarm';
-import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { PolicyStatement, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { writeRunbookFile } from './restore-runbook-artifacts';
-import { createSchedulerRole } from './scheduler-role';
+import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
@@ -46,62 +47,41 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
   const { name, parent, props, plan } = fleet;
   const child = { parent };
   const entry = (server: BlueprintServerPlan) => props.databases[server.index];
-  const taskRole = new iam.Role(`${name}-dump-task-role`, {
-    description: plan.descriptions.dumpTaskRole,
-    assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-  }, child);
-  new iam.RolePolicy(`${name}-dump-task-policy`, { role: taskRole.id, policy: policyDocument(fleet.backupBucket.writeStatements(plan.prefix)) }, child);
-  const executionRole = new iam.Role(`${name}-dump-execution-role`, {
-    description: plan.descriptions.dumpExecutionRole,
-    assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-  }, child);
-  new iam.RolePolicy(`${name}-dump-execution-policy`, { role: executionRole.id, policy: policyDocument(executionStatements(fleet)) }, child);
+  const names = taskResourceNames(`${name}-dump`);
+  const taskRole = createTaskRole(names.taskRole, plan.descriptions.dumpTaskRole, parent);
+  new iam.RolePolicy(names.taskPolicy, { role: taskRole.id, policy: policyDocument(fleet.backupBucket.writeStatements(plan.prefix)) }, child);
+  const executionRole = createTaskRole(names.executionRole, plan.descriptions.dumpExecutionRole, parent);
+  new iam.RolePolicy(names.executionPolicy, { role: executionRole.id, policy: policyDocument(executionStatements(fleet)) }, child);
   grantSecretsInChunks(fleet, executionRole);
 
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of plan.majors) {
     const ofMajor = plan.servers.filter((server) => server.major === major);
-    const ephemeralStorageGiB = plan.dumpTask.ephemeralStorageGiB[major];
-    taskDefinitions.set(major, new ecs.TaskDefinition(`${name}-dump-task-${major}`, {
+    taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-dump-task-${major}`, {
       family: `${name}-pg-dump-${major}`,
-      cpu: String(plan.dumpTask.cpu),
-      memory: String(plan.dumpTask.memoryLimitMiB),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: ephemeralStorageGiB === undefined ? undefined : { sizeInGib: ephemeralStorageGiB },
+      size: { ...plan.dumpTask, ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[major] },
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
-      containerDefinitions: pulumi.jsonStringify([{
+      container: {
         name: BLUEPRINT_RUNNER_CONTAINER_NAME,
         image: fleet.image(major),
-        essential: true,
         // Every run overrides the command; run without one, the task only prints the usage.
         command: ['--help'],
         // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
-        secrets: ofMajor.map((server) => ({ name: server.secretVariable, valueFrom: entry(server).database.secretArn })),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': fleet.logGroupName, 'awslogs-region': fleet.environment.region, 'awslogs-stream-prefix': `dump-${major}` },
-        },
-        stopTimeout: plan.dumpTask.stopTimeoutSeconds,
-        ...(Object.keys(plan.dumpTask.environment).length > 0
-          ? { environment: Object.entries(plan.dumpTask.environment).map(([variable, value]) => ({ name: variable, value })) } : {}),
-      }]),
-    }, child));
+        secrets: Object.fromEntries(ofMajor.map((server) => [server.secretVariable, entry(server).database.secretArn])),
+        environment: plan.dumpTask.environment,
+        logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: `dump-${major}` },
+        stopTimeoutSeconds: plan.dumpTask.stopTimeoutSeconds,
+      },
+    }, parent));
   }
-  const { partition, region, account } = fleet.environment;
-  const schedulerRole = createSchedulerRole(`${name}-dump`, parent, fleet.environment, grantStatements(plan.dumpScheduleRoleGrants, {
-    'ecs-task-roles': { resources: [taskRole.arn, executionRole.arn], condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
-    'ecs-task-definition': { resources: [...taskDefinitions.values()].map((taskDefinition) => taskDefinition.arn) },
-    'ecs-task': { resources: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${fleet.cluster.name}/*` },
-    'dead-letter-queue': { resources: fleet.deadLetterQueueArn },
-  }), plan.descriptions.dumpScheduleRole);
-  const securityGroup = new ec2.SecurityGroup(`${name}-dump-sg`, {
-    vpcId: props.vpcId,
-    description: plan.descriptions.dumpSecurityGroup,
-    egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-  }, child);
+  const schedulerRole = createSchedulerRole(`${name}-dump`, parent, fleet.environment, scheduledTaskStatements(plan.dumpScheduleRoleGrants, {
+    taskRoleArns: [taskRole.arn, executionRole.arn],
+    taskDefinitionArns: [...taskDefinitions.values()].map((taskDefinition) => taskDefinition.arn),
+    clusterName: fleet.cluster.name,
+    deadLetterQueueArn: fleet.deadLetterQueueArn,
+  }, fleet.environment), plan.descriptions.dumpScheduleRole);
+  const securityGroup = createTaskSecurityGroup(`${name}-dump-sg`, props.vpcId, plan.descriptions.dumpSecurityGroup, parent);
 
   const databases: BlueprintProtectedDatabase[] = [];
   const costEstimates = new Map<string, CostEstimate>();
@@ -111,10 +91,10 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
       new vpc.SecurityGroupIngressRule(`${name}-${server.id}-ingress`, {
         securityGroupId: database.securityGroupId,
         referencedSecurityGroupId: securityGroup.id,
-        ipProtocol: 'tcp',
+        ipProtocol: plan.databaseIngress.protocol,
         fromPort: database.port,
         toPort: database.port,
-        description: plan.descriptions.databaseIngress,
+        description: plan.databaseIngress.description,
       }, child);
     }
     recordProtectedDatabase(database.resource ?? managedDatabase?.resource, 'logical-dump');

@@ -5,11 +5,11 @@ import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
-import { grantStatements, policyDocument } from './policy-document';
-import { createSchedulerRole } from './scheduler-role';
+import { createPlannedTask, createTaskRole, pruneTaskResourceNames } from './planned-tasks';
+import { grantStatements } from './policy-document';
+import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
-import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { SCHEDULED_TASK_IAM_ACTIONS, TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
 
 /** What the fleet's pruning is made of. */
@@ -37,18 +37,15 @@ export function createFleetPruneRole(name: string, plan: PostgresBackupBlueprint
 export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole: iam.Role): BlueprintFleetPrune {
   const { name, parent, props, plan } = fleet;
   const prune = plan.prune!;
-  const child = { parent };
-  new iam.RolePolicy(`${name}-prune-policy`, { role: pruneRole.id, policy: policyDocument(fleet.backupBucket.pruneStatements(plan.prefix)) }, child);
-  const executionRole = createTaskRole(`${name}-prune-execution-role`, prune.descriptions.executionRole, parent);
-  new iam.RolePolicy(`${name}-prune-execution-policy`, {
-    role: executionRole.id,
-    policy: policyDocument([{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` }]),
-  }, child);
-  const taskDefinition = createPlannedTaskDefinition(`${name}-prune-task`, {
+  const { taskDefinition, executionRole, securityGroup } = createPlannedTask(pruneTaskResourceNames(name), {
     family: `${name}-pg-backup-prune`,
     size: prune.task,
-    taskRoleArn: pruneRole.arn,
-    executionRoleArn: executionRole.arn,
+    taskRole: { role: pruneRole, statements: fleet.backupBucket.actionGroupStatements(prune.roleGrants, plan.prefix) },
+    executionRole: {
+      role: prune.descriptions.executionRole,
+      statements: grantStatements(TASK_EXECUTION_IAM_ACTIONS, { 'task-log-group': { resources: pulumi.interpolate`${fleet.logGroupArn}:*` } }),
+    },
+    securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
     container: {
       name: BLUEPRINT_RUNNER_CONTAINER_NAME,
       // pg-backup prune calls no PostgreSQL tool: any major's image serves.
@@ -58,14 +55,12 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole:
       logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: prune.task.logStreamPrefix },
     },
   }, parent);
-  const { partition, region, account } = fleet.environment;
-  const schedulerRole = createSchedulerRole(`${name}-prune`, parent, fleet.environment, grantStatements(SCHEDULED_TASK_IAM_ACTIONS, {
-    'ecs-task-roles': { resources: [pruneRole.arn, executionRole.arn], condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
-    'ecs-task-definition': { resources: taskDefinition.arn },
-    'ecs-task': { resources: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${fleet.cluster.name}/*` },
-    'dead-letter-queue': { resources: fleet.deadLetterQueueArn },
-  }), prune.descriptions.scheduleRole);
-  const securityGroup = createTaskSecurityGroup(`${name}-prune-sg`, props.vpcId, prune.descriptions.securityGroup, parent);
+  const schedulerRole = createSchedulerRole(`${name}-prune`, parent, fleet.environment, scheduledTaskStatements(SCHEDULED_TASK_IAM_ACTIONS, {
+    taskRoleArns: [pruneRole.arn, executionRole.arn],
+    taskDefinitionArns: taskDefinition.arn,
+    clusterName: fleet.cluster.name,
+    deadLetterQueueArn: fleet.deadLetterQueueArn,
+  }, fleet.environment), prune.descriptions.scheduleRole);
 
   const schedules: scheduler.Schedule[] = [];
   for (const server of plan.servers) {

@@ -2,7 +2,7 @@ import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { assumedByService } from './policy-document';
+import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
 
 /** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
 export interface ContainerLogConfiguration {
@@ -130,4 +130,98 @@ export function createTaskSecurityGroup(name: string, vpcId: pulumi.Input<string
     description,
     egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
   }, { parent });
+}
+
+/** The names of a planned task's resources. */
+export interface PlannedTaskNames {
+  /** The task's role and its inline policy. */
+  readonly taskRole: string;
+  readonly taskPolicy: string;
+  /** The role ECS starts the task with, and its inline policy. */
+  readonly executionRole: string;
+  readonly executionPolicy: string;
+  /** The task definition. */
+  readonly taskDefinition: string;
+  /** The task's security group. */
+  readonly securityGroup: string;
+}
+
+/** The names of a component's task: `<name>-task-role`, `<name>-task-policy`, `<name>-execution-role`, …, `<name>-task`, `<name>-task-sg`. */
+export function taskResourceNames(name: string): PlannedTaskNames {
+  return {
+    taskRole: `${name}-task-role`,
+    taskPolicy: `${name}-task-policy`,
+    executionRole: `${name}-execution-role`,
+    executionPolicy: `${name}-execution-policy`,
+    taskDefinition: `${name}-task`,
+    securityGroup: `${name}-task-sg`,
+  };
+}
+
+/** The names of a prune task: `<name>-prune-role`, `<name>-prune-policy`, `<name>-prune-execution-role`, …, `<name>-prune-task`, `<name>-prune-sg`. */
+export function pruneTaskResourceNames(name: string): PlannedTaskNames {
+  return {
+    taskRole: `${name}-prune-role`,
+    taskPolicy: `${name}-prune-policy`,
+    executionRole: `${name}-prune-execution-role`,
+    executionPolicy: `${name}-prune-execution-policy`,
+    taskDefinition: `${name}-prune-task`,
+    securityGroup: `${name}-prune-sg`,
+  };
+}
+
+/** A role of a planned task: created here with core's description, or one created before; and what its inline policy allows. */
+export interface PlannedTaskRole {
+  /** Core's description of the role, to create it; or the role, when it exists already (a prune role the bucket policy names). */
+  readonly role: string | iam.Role;
+  /**
+   * The statements of its inline policy.
+   * @default - no inline policy
+   */
+  readonly statements?: readonly pulumi.Input<PolicyStatement>[];
+}
+
+/** A planned Fargate task with its two roles and its security group. */
+export interface PlannedTaskArgs extends Omit<PlannedTaskDefinitionArgs, 'taskRoleArn' | 'executionRoleArn'> {
+  /** The task's role. */
+  readonly taskRole: PlannedTaskRole;
+  /** The role ECS starts the task with. */
+  readonly executionRole: PlannedTaskRole;
+  /** The task's security group: created here in the VPC with core's description, or one created before. */
+  readonly securityGroup: ec2.SecurityGroup | { readonly vpcId: pulumi.Input<string>; readonly description: string };
+}
+
+/** What {@link createPlannedTask} creates. */
+export interface PlannedTask {
+  /** The task's role. */
+  readonly taskRole: iam.Role;
+  /** The role ECS starts the task with. */
+  readonly executionRole: iam.Role;
+  /** The task definition. */
+  readonly taskDefinition: ecs.TaskDefinition;
+  /** The task's security group. */
+  readonly securityGroup: ec2.SecurityGroup;
+}
+
+/** A role of a task with its inline policy, as planned. */
+function plannedTaskRole(name: string, policyName: string, planned: PlannedTaskRole, parent: pulumi.Resource): iam.Role {
+  const role = typeof planned.role === 'string' ? createTaskRole(name, planned.role, parent) : planned.role;
+  if (planned.statements) new iam.RolePolicy(policyName, { role: role.id, policy: policyDocument(planned.statements) }, { parent });
+  return role;
+}
+
+/**
+ * One planned Fargate task and what it runs with: its role and execution role (each with its inline policy), its
+ * security group (no inbound traffic) and the task definition of its container.
+ */
+export function createPlannedTask(names: PlannedTaskNames, args: PlannedTaskArgs, parent: pulumi.Resource): PlannedTask {
+  const { taskRole: plannedRole, executionRole: plannedExecutionRole, securityGroup: plannedSecurityGroup, ...definition } = args;
+  const taskRole = plannedTaskRole(names.taskRole, names.taskPolicy, plannedRole, parent);
+  const executionRole = plannedTaskRole(names.executionRole, names.executionPolicy, plannedExecutionRole, parent);
+  const securityGroup = ec2.SecurityGroup.isInstance(plannedSecurityGroup) ? plannedSecurityGroup
+    : createTaskSecurityGroup(names.securityGroup, plannedSecurityGroup.vpcId, plannedSecurityGroup.description, parent);
+  const taskDefinition = createPlannedTaskDefinition(names.taskDefinition, {
+    ...definition, taskRoleArn: taskRole.arn, executionRoleArn: executionRole.arn,
+  }, parent);
+  return { taskRole, executionRole, taskDefinition, securityGroup };
 }

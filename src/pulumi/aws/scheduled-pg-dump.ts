@@ -1,7 +1,7 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
-import * as iam from '@pulumi/aws/iam';
+import type * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sqs from '@pulumi/aws/sqs';
 import * as vpc from '@pulumi/aws/vpc';
@@ -14,11 +14,11 @@ import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
-import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
+import { createPlannedTask, createTaskRole, pruneTaskResourceNames, taskResourceNames } from './planned-tasks';
+import { PolicyStatement, grantStatements } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
-import { createSchedulerRole } from './scheduler-role';
+import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import {
   ScheduledPgDumpPlan, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf, scheduledPruneCommand,
@@ -152,27 +152,22 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: plan.task.logRetentionDays }, child);
     const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: aws.region, streamPrefix });
-
-    this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
-    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(this.backupBucket.writeStatements(this.prefix)) }, child);
-    this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
-    new iam.RolePolicy(`${name}-execution-policy`, {
-      role: this.executionRole.id,
-      policy: policyDocument(grantStatements(plan.executionRoleGrants, {
-        'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-        'database-secret': { resources: props.database.secretArn },
-        ...(props.database.secretKmsKeyArn ? { 'database-secret-key': { resources: props.database.secretKmsKeyArn } } : {}),
-      })),
-    }, child);
-
     const wiring = props.database.runnerWiring();
     const command = (database: string): pulumi.Output<string[]> => pulumi.all([this.dumpLocation, wiring.databaseUrl])
       .apply(([to, databaseUrl]) => scheduledDumpCommand(plan, database, to, { managed: props.database.managed, databaseUrl }));
-    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
+    const dump = createPlannedTask(taskResourceNames(name), {
       family: `${name}-pg-dump`,
       size: plan.task,
-      taskRoleArn: this.taskRole.arn,
-      executionRoleArn: this.executionRole.arn,
+      taskRole: { role: plan.descriptions.taskRole, statements: this.backupBucket.actionGroupStatements(plan.taskRoleGrants, this.prefix) },
+      executionRole: {
+        role: plan.descriptions.executionRole,
+        statements: grantStatements(plan.executionRoleGrants, {
+          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
+          'database-secret': { resources: props.database.secretArn },
+          ...(props.database.secretKmsKeyArn ? { 'database-secret-key': { resources: props.database.secretKmsKeyArn } } : {}),
+        }),
+      },
+      securityGroup: { vpcId: props.vpcId, description: plan.descriptions.securityGroup },
       container: {
         name: plan.task.containerName,
         image: props.image,
@@ -183,44 +178,40 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
         stopTimeoutSeconds: plan.task.stopTimeoutSeconds,
       },
     }, this);
-    this.securityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, plan.descriptions.securityGroup, this);
+    ({ taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = dump);
     if (props.database.securityGroupId !== undefined) {
       new vpc.SecurityGroupIngressRule(`${name}-database-ingress`, {
         securityGroupId: props.database.securityGroupId,
         referencedSecurityGroupId: this.securityGroup.id,
-        ipProtocol: 'tcp',
+        ipProtocol: plan.databaseIngress.protocol,
         fromPort: props.database.port,
         toPort: props.database.port,
-        description: plan.descriptions.databaseIngress,
+        description: plan.databaseIngress.description,
       }, child);
     }
 
     const prune = plan.prune;
     const pruneCommand = (database: string) => this.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
-    this.pruneTaskDefinition = prune && this.pruneRole && createPlannedTaskDefinition(`${name}-prune-task`, {
+    const pruneTask = prune && this.pruneRole && createPlannedTask(pruneTaskResourceNames(name), {
       family: `${name}-pg-backup-prune`,
       size: prune.task,
-      taskRoleArn: this.pruneRole.arn,
-      executionRoleArn: this.executionRole.arn,
+      taskRole: { role: this.pruneRole, statements: this.backupBucket.actionGroupStatements(prune.roleGrants, this.prefix) },
+      executionRole: { role: this.executionRole },
+      securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
       container: {
         name: plan.task.containerName, image: props.image, command: pruneCommand(this.databaseNames[0]), logs: logs(prune.task.logStreamPrefix),
       },
     }, this);
-    if (this.pruneRole) {
-      new iam.RolePolicy(`${name}-prune-policy`, { role: this.pruneRole.id, policy: policyDocument(this.backupBucket.pruneStatements(this.prefix)) }, child);
-    }
+    this.pruneTaskDefinition = pruneTask?.taskDefinition;
     const taskDefinitions = [this.taskDefinition, ...(this.pruneTaskDefinition ? [this.pruneTaskDefinition] : [])];
 
     this.deadLetterQueue = createDeadLetterQueue(name, this);
-    this.schedulerRole = createSchedulerRole(name, this, aws, grantStatements(plan.scheduleRoleGrants, {
-      'ecs-task-roles': {
-        resources: [this.taskRole.arn, this.executionRole.arn, ...(this.pruneRole ? [this.pruneRole.arn] : [])],
-        condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      },
-      'ecs-task-definition': { resources: taskDefinitions.length > 1 ? taskDefinitions.map((task) => task.arn) : this.taskDefinition.arn },
-      'ecs-task': { resources: pulumi.interpolate`arn:${aws.partition}:ecs:${aws.region}:${aws.account}:task/${this.cluster.name}/*` },
-      'dead-letter-queue': { resources: this.deadLetterQueue.arn },
-    }), plan.descriptions.scheduleRole);
+    this.schedulerRole = createSchedulerRole(name, this, aws, scheduledTaskStatements(plan.scheduleRoleGrants, {
+      taskRoleArns: [this.taskRole.arn, this.executionRole.arn, ...(this.pruneRole ? [this.pruneRole.arn] : [])],
+      taskDefinitionArns: taskDefinitions.length > 1 ? taskDefinitions.map((task) => task.arn) : this.taskDefinition.arn,
+      clusterName: this.cluster.name,
+      deadLetterQueueArn: this.deadLetterQueue.arn,
+    }, aws), plan.descriptions.scheduleRole);
     const target = {
       clusterArn: this.cluster.arn,
       subnetIds: props.subnetIds,
@@ -233,11 +224,9 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.schedules = createPlannedTaskSchedules(`${name}-schedule`, plan.schedule, {
       ...target, taskDefinitionArn: this.taskDefinition.arn, securityGroupId: this.securityGroup.id, command,
     }, this);
-    const pruneSecurityGroup = prune && createTaskSecurityGroup(`${name}-prune-sg`, props.vpcId, prune.descriptions.securityGroup, this);
-    this.pruneSchedules = !prune || !this.pruneTaskDefinition || !pruneSecurityGroup ? []
-      : createPlannedTaskSchedules(`${name}-prune-schedule`, prune.schedule, {
-        ...target, taskDefinitionArn: this.pruneTaskDefinition.arn, securityGroupId: pruneSecurityGroup.id, command: pruneCommand,
-      }, this);
+    this.pruneSchedules = !prune || !pruneTask ? [] : createPlannedTaskSchedules(`${name}-prune-schedule`, prune.schedule, {
+      ...target, taskDefinitionArn: pruneTask.taskDefinition.arn, securityGroupId: pruneTask.securityGroup.id, command: pruneCommand,
+    }, this);
 
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });

@@ -12,8 +12,8 @@ import { BackupNotifications } from './backup-notifications';
 import { createDrillStateMachine } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { EcsClusterReference } from './pg-dump-source';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
-import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
+import { createPlannedTask, taskResourceNames } from './planned-tasks';
+import { PolicyStatement, grantStatements } from './policy-document';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import {
   CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION,
@@ -104,23 +104,18 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
 
     // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
     const drillResults = props.drillResults;
-    const taskRole = createTaskRole(`${name}-task-role`, descriptions.taskRole, this);
-    if (drillResults) {
-      new iam.RolePolicy(`${name}-task-policy`, { role: taskRole.id, policy: policyDocument(drillResults.drillResultStatements()) }, child);
-    }
-    const executionRole = createTaskRole(`${name}-execution-role`, descriptions.executionRole, this);
-    new iam.RolePolicy(`${name}-execution-policy`, {
-      role: executionRole.id,
-      policy: policyDocument(grantStatements(plan.executionRoleGrants, {
-        'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-        'database-secret': { resources: props.secretArn },
-      })),
-    }, child);
-    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
+    const { taskRole, executionRole, taskDefinition, securityGroup } = createPlannedTask(taskResourceNames(name), {
       family: `${name}-snapshot-drill`,
       size: plan.task,
-      taskRoleArn: taskRole.arn,
-      executionRoleArn: executionRole.arn,
+      taskRole: { role: descriptions.taskRole, statements: drillResults?.drillResultStatements() },
+      executionRole: {
+        role: descriptions.executionRole,
+        statements: grantStatements(plan.executionRoleGrants, {
+          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
+          'database-secret': { resources: props.secretArn },
+        }),
+      },
+      securityGroup: { vpcId: props.vpcId, description: descriptions.taskSecurityGroup },
       container: {
         name: CHECKS_RUNNER_CONTAINER_NAME,
         image: props.image,
@@ -138,7 +133,8 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       },
     }, this);
 
-    this.taskSecurityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, descriptions.taskSecurityGroup, this);
+    this.taskDefinition = taskDefinition;
+    this.taskSecurityGroup = securityGroup;
     const port = props.port ?? 5432;
     this.scratchSecurityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
       vpcId: props.vpcId,

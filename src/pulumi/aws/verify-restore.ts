@@ -14,10 +14,11 @@ import { DrillTaskArgs } from './drill-task-props';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { checkedLogRetentionDays } from './log-retention';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { containerLogConfiguration, createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
-import { policyDocument } from './policy-document';
+import { containerLogConfiguration, createPlannedTask, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { grantStatements } from './policy-document';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
+import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan,
@@ -150,9 +151,8 @@ export class VerifyRestore extends pulumi.ComponentResource {
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
 
     const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
-    this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
-    this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
-    this.securityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, plan.descriptions.taskSecurityGroup, this);
+    const names = taskResourceNames(name);
+    this.securityGroup = createTaskSecurityGroup(names.securityGroup, props.vpcId, plan.descriptions.taskSecurityGroup, this);
     const scratch = plan.scratch && createScratchRdsTarget(name, this, {
       scratch: plan.scratch,
       vpcId: props.vpcId,
@@ -164,28 +164,27 @@ export class VerifyRestore extends pulumi.ComponentResource {
     });
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
-    new iam.RolePolicy(`${name}-task-policy`, {
-      role: this.taskRole.id,
-      policy: policyDocument([...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])]),
-    }, child);
-    new iam.RolePolicy(`${name}-execution-policy`, {
-      role: this.executionRole.id,
-      policy: policyDocument([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-        // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
-        ...(identity ? [{ Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: identity.valueFrom }] : []),
-      ]),
-    }, child);
 
     const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: aws.region, streamPrefix });
     const logging = (streamPrefix: string) => containerLogConfiguration(logs(streamPrefix));
     const major = source.postgresMajorVersion;
     const checks = plan.checkFiles.length > 0 ? checksWriterContainer(major, plan.checkFiles, logging('write-checks')) : undefined;
-    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
+    const task = createPlannedTask(names, {
       family: `${name}-restore-drill`,
       size: plan.task,
-      taskRoleArn: this.taskRole.arn,
-      executionRoleArn: this.executionRole.arn,
+      taskRole: {
+        role: plan.descriptions.taskRole,
+        statements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
+      },
+      executionRole: {
+        role: plan.descriptions.executionRole,
+        // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
+        statements: grantStatements(TASK_EXECUTION_IAM_ACTIONS, {
+          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
+          ...(identity ? { 'database-secret': { resources: identity.valueFrom } } : {}),
+        }),
+      },
+      securityGroup: this.securityGroup,
       container: {
         name: plan.task.containerName,
         image: props.image,
@@ -206,6 +205,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       },
       volumes: checks ? [CHECKS_VOLUME_NAME] : undefined,
     }, this);
+    ({ taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition } = task);
 
     const drillStateMachine = createDrillStateMachine(name, this, {
       drill: this.drill,
