@@ -7,6 +7,7 @@ import { IamActionGroup } from './iam-action-groups';
 import { ReplicationCostInputs } from '../policy/cost-estimate';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
+import { checkOffsiteAtLeastAsImmutable } from '../policy/offsite-immutability';
 import { ImmutabilityPolicy } from '../policy/policy';
 import { Validator } from '../policy/validation';
 
@@ -184,8 +185,6 @@ export interface ReplicatedBucket {
   readonly objectLock?: { readonly path: string; readonly policy: ImmutabilityPolicy };
 }
 
-const LOCK_STRICTNESS = { governance: 0, compliance: 1 } as const;
-
 /**
  * Checks that the destination's Object Lock, as the user states it, is at least the source's: present when the source
  * has one, in a mode at least as strict, for at least as many days.
@@ -210,21 +209,7 @@ function checkDestinationObjectLock(validator: Validator, options: BucketReplica
     });
     return;
   }
-  const destinationMode = destination.mode ?? 'governance';
-  if (destinationMode in LOCK_STRICTNESS && LOCK_STRICTNESS[destinationMode] < LOCK_STRICTNESS[sourceMode]) {
-    validator.report({
-      path: `${path}.mode`,
-      value: destinationMode,
-      allowed: `${sourceMode} (${stated}; the offsite copy must be locked at least as strictly)`,
-    });
-  }
-  if (typeof destination.days === 'number' && !validator.isUnresolved(destination.days) && destination.days < lock.policy.days) {
-    validator.report({
-      path: `${path}.days`,
-      value: destination.days,
-      allowed: `at least ${lock.policy.days} days (${stated}; the offsite copy must stay locked at least as long)`,
-    });
-  }
+  checkOffsiteAtLeastAsImmutable(validator, path, destination, lock.policy, stated, 'locked');
 }
 
 /** The planned resource (metric dimension) of the destination bucket's name. */

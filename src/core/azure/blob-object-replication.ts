@@ -4,6 +4,7 @@
  */
 import { AzureManagementPolicyRule, renderAzureManagementPolicyRules } from './lifecycle-azure';
 import { LifecycleRule, MAX_LIFECYCLE_DAYS } from '../policy/lifecycle-rules';
+import { checkOffsiteAtLeastAsImmutable } from '../policy/offsite-immutability';
 import { ImmutabilityPolicy } from '../policy/policy';
 import { Validator } from '../policy/validation';
 
@@ -208,8 +209,6 @@ export function checkBlobObjectReplication(
   checkReplicaImmutability(validator, options, source);
 }
 
-const IMMUTABILITY_STRICTNESS = { governance: 0, compliance: 1 } as const;
-
 /**
  * Checks the replicas' immutability, as given or inherited from the source: a mode and 1–36500 days, at least the
  * source's, as strictly, and no longer than the replicas are kept (their lifecycle could not delete them).
@@ -223,15 +222,8 @@ function checkReplicaImmutability(validator: Validator, options: BlobObjectRepli
   }
   const sourceLock = source.immutability;
   if (given !== undefined && sourceLock !== undefined && !validator.isUnresolved(given, sourceLock)) {
-    const sourceMode = sourceLock.mode ?? 'governance';
-    const stated = `the dumps' immutability is ${sourceMode} ${sourceLock.days} days`;
-    const mode = given.mode ?? 'governance';
-    if (mode in IMMUTABILITY_STRICTNESS && IMMUTABILITY_STRICTNESS[mode] < IMMUTABILITY_STRICTNESS[sourceMode]) {
-      validator.report({ path: `${path}.mode`, value: mode, allowed: `${sourceMode} (${stated}; the offsite copy must be immutable at least as strictly)` });
-    }
-    if (given.days < sourceLock.days) {
-      validator.report({ path: `${path}.days`, value: given.days, allowed: `at least ${sourceLock.days} days (${stated}; the offsite copy must stay immutable at least as long)` });
-    }
+    const stated = `the dumps' immutability is ${sourceLock.mode ?? 'governance'} ${sourceLock.days} days`;
+    checkOffsiteAtLeastAsImmutable(validator, path, given, sourceLock, stated, 'immutable');
   }
   const effective = given ?? sourceLock;
   const kept = options.expirationDays ?? sourceKeepsDays(source.lifecycleRules);
