@@ -1,7 +1,7 @@
 import { AlarmPlan } from './alarm-plan';
 import { RestoreDrillMetric } from './state-machines/restore-drill-options';
+import { checkDrillAgeWindow } from '../policy/drill-age-window';
 import { ScheduleSpec } from '../policy/policy';
-import { checkSchedule, longestIntervalMinutes } from '../policy/schedule';
 import { Validator } from '../policy/validation';
 
 /**
@@ -10,12 +10,6 @@ import { Validator } from '../policy/validation';
  * by `pg-backup status --drill-age Nd`, which reads the drill results stored beside the backups.
  */
 export const MAX_DRILL_AGE_ALARM_DAYS = 7;
-
-/**
- * The slack between the longest gap of the drill schedule (plus the RTO) and the alarm's window: CloudWatch reads
- * the success in whole periods, and a drill may start a little late.
- */
-const DRILL_AGE_SLACK_MINUTES = 60;
 
 /** What the alarm watches and says. */
 export interface DrillAgeAlarmOptions {
@@ -38,26 +32,11 @@ export interface DrillAgeAlarmOptions {
 export function checkMaxDrillAgeDays(
   validator: Validator, path: string, days: number | undefined, schedule: ScheduleSpec, rtoMinutes: number,
 ): void {
-  if (days === undefined || validator.isUnresolved(days)) return;
-  if (!validator.integer(path, days, 1, MAX_DRILL_AGE_ALARM_DAYS, 'days')) return;
-  if (validator.isUnresolved(schedule, schedule.expression, schedule.timezone) || !checkSchedule(new Validator(), 'schedule', schedule)) return;
-  const neededMinutes = longestIntervalMinutes(schedule) + rtoMinutes + DRILL_AGE_SLACK_MINUTES;
-  if (days * 1440 < neededMinutes) {
-    validator.report({
-      path,
-      value: days,
-      allowed: `an integer from ${Math.ceil(neededMinutes / 1440)} to ${MAX_DRILL_AGE_ALARM_DAYS} days`,
-      reason: `drills are up to ${formatMinutes(longestIntervalMinutes(schedule))} apart and may take the RTO of ${rtoMinutes} minutes, `
-        + `so a shorter window would alarm between two good drills; a CloudWatch alarm looks back at most ${MAX_DRILL_AGE_ALARM_DAYS} days, `
-        + 'so for rarer drills schedule them more often or watch them with pg-backup status --drill-age',
-    }, [days, schedule]);
-  }
-}
-
-function formatMinutes(minutes: number): string {
-  if (minutes % 1440 === 0 && minutes > 1440) return `${minutes / 1440} days`;
-  if (minutes % 60 === 0) return `${minutes / 60} hours`;
-  return `${minutes} minutes`;
+  checkDrillAgeWindow(validator, path, days, schedule, rtoMinutes, {
+    maxDays: MAX_DRILL_AGE_ALARM_DAYS,
+    raises: 'alarm',
+    note: `a CloudWatch alarm looks back at most ${MAX_DRILL_AGE_ALARM_DAYS} days, so for rarer drills schedule them more often or watch them with pg-backup status --drill-age`,
+  });
 }
 
 /**

@@ -59,6 +59,11 @@ export interface RunnerStatusArgvOptions {
   readonly database: string;
   /** The recovery-point objective: the status fails when the newest complete backup is older, or there is none. */
   readonly rpoHours: number;
+  /**
+   * The status also fails when the newest successful restore drill of the database is older than this, or there is none.
+   * @default - drills are not watched
+   */
+  readonly drillAgeDays?: number;
 }
 
 /**
@@ -67,7 +72,10 @@ export interface RunnerStatusArgvOptions {
  * dump job that no longer runs at all and so never reports a failure.
  */
 export function runnerStatusArgv(options: RunnerStatusArgvOptions): string[] {
-  return ['status', '--from', options.from, '--database', options.database, '--rpo', `${options.rpoHours}h`];
+  return [
+    'status', '--from', options.from, '--database', options.database, '--rpo', `${options.rpoHours}h`,
+    ...(options.drillAgeDays === undefined ? [] : ['--drill-age', `${options.drillAgeDays}d`]),
+  ];
 }
 
 /** What a scheduled `pg-backup prune` prunes. */

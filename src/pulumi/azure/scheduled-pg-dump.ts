@@ -23,6 +23,7 @@ import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
 import { checkDatabaseNames } from '../../core/policy/database-name';
 import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/policy/defaults';
+import { checkDrillAgeWindow } from '../../core/policy/drill-age-window';
 import { AGE_IDENTITY_ENV, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../../core/policy/dump-encryption';
 import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy, VerificationPolicy } from '../../core/policy/policy';
@@ -100,6 +101,13 @@ export interface ScheduledPgDumpProps {
    */
   readonly verification?: VerificationPolicy;
   /**
+   * Alert when no restore drill of a database succeeded within this many days (1–365, and longer than the drills' longest
+   * gap plus their RTO): the hourly watch job runs `pg-backup status --drill-age` too, which reads the drill results
+   * stored beside the dumps, so drills that fail, stop running or never start page. Only with `verification`.
+   * @default - only failed drill executions alert
+   */
+  readonly maxDrillAgeDays?: number;
+  /**
    * PostgreSQL major version of the drill's scratch server (`postgres:<major>` image); the server's or newer.
    * @default 16
    */
@@ -155,7 +163,7 @@ export interface ScheduledPgDumpProps {
 
 /** The policy values of the props, validated together. */
 type DumpPolicyProps = Pick<ScheduledPgDumpProps,
-  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>
+  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'maxDrillAgeDays' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>
   & {
     /** The recipients of `encryption` (the identity secret is a cloud handle: only whether it is given is checked). */
     readonly encryption?: { readonly recipients: string[]; readonly identitySecretGiven: boolean };
@@ -218,6 +226,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       dump: props.dump,
       rpoHours: props.rpoHours,
       verification: props.verification,
+      maxDrillAgeDays: props.maxDrillAgeDays,
       immutability: props.immutability,
       postgresMajorVersion: props.postgresMajorVersion,
       cpu: props.cpu,
@@ -426,7 +435,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       image: props.image,
       containerName: RUNNER_CONTAINER_NAME,
       imageRegistry: props.imageRegistry,
-      args: this.uri.apply((from) => runnerStatusArgv({ from, database, rpoHours: this.rpoHours })),
+      args: this.uri.apply((from) => runnerStatusArgv({ from, database, rpoHours: this.rpoHours, drillAgeDays: props.maxDrillAgeDays })),
     }, { parent: this, dependsOn: [watchReader, ...watchPulls] }));
 
     const prune = dump.retention === undefined ? undefined : createPruneJobs(this, name, {
@@ -453,7 +462,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       ...this.dumpJobs.map((job, index) => alertOn(job, `dump-${index}`, `A pg_dump of ${this.databaseNames[index]} failed; see the job's execution logs`)),
       ...this.drillJobs.map((job, index) => alertOn(job, `drill-${index}`, `A restore drill of ${this.databaseNames[index]} failed; see the job's execution logs`)),
       ...this.rpoWatchJobs.map((job, index) => alertOn(job, `rpo-watch-${index}`,
-        `No complete dump of ${this.databaseNames[index]} within the RPO of ${this.rpoHours} hours (or the watch could not read the storage); see the watch job's execution logs`)),
+        `No complete dump of ${this.databaseNames[index]} within the RPO of ${this.rpoHours} hours${props.maxDrillAgeDays === undefined ? ''
+          : `, or no successful restore drill within ${props.maxDrillAgeDays} days`} (or the watch could not read the storage); see the watch job's execution logs`)),
       ...this.pruneJobs.map((job, index) => alertOn(job, `prune-${index}`,
         `A pg-backup prune of ${this.databaseNames[index]} failed, or deleted nothing because no dump succeeded within the RPO; see the prune job's execution logs`)),
       ...(this.storage.replica ? [replicationPendingAlert(`${name}-replication-pending`, {
@@ -506,4 +516,21 @@ function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
   validator.integer('replicaTimeoutSeconds', props.replicaTimeoutSeconds, 60, 86_400, 'seconds');
   validator.integer('replicaRetryLimit', props.replicaRetryLimit, 0, 10);
   checkAlertDestination(validator, props.alerts ?? {});
+  checkWatchedDrillAge(validator, props);
+}
+
+/** Checks `maxDrillAgeDays`: only with drills, and a window the drills' schedule and RTO can keep filled. */
+function checkWatchedDrillAge(validator: Validator, props: DumpPolicyProps): void {
+  if (props.maxDrillAgeDays === undefined) return;
+  if (props.verification === undefined) {
+    validator.report({
+      path: 'maxDrillAgeDays', value: props.maxDrillAgeDays, allowed: 'only with verification', reason: 'without drills there is no drill result to watch',
+    });
+    return;
+  }
+  if (validator.isUnresolved(props.verification)) return;
+  const verification = resolveVerification(props.verification);
+  checkDrillAgeWindow(validator, 'maxDrillAgeDays', props.maxDrillAgeDays, verification.schedule, verification.maxRestoreDurationMinutes, {
+    maxDays: 365, raises: 'alert',
+  });
 }

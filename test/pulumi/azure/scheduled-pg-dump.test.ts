@@ -279,6 +279,24 @@ describe('ScheduledPgDump RPO watch', () => {
   });
 });
 
+describe('ScheduledPgDump drill-age watch', () => {
+  test('with maxDrillAgeDays the hourly watch also fails when no restore drill succeeded within that many days, and its alert says so', async () => {
+    await deploy({ verification: {}, maxDrillAgeDays: 8 });
+    const args: string[] = engine.named('azure-native:app:Job', 'orders-rpo-watch-0').inputs.template.containers[0].args;
+    expect(args.slice(args.indexOf('--drill-age'), args.indexOf('--drill-age') + 2)).toEqual(['--drill-age', '8d']);
+    expect(parseCommandLine(args).command).toBe('status');
+    expect(engine.named('azure-native:monitor:MetricAlert', 'orders-rpo-watch-0-failed').inputs.description).toBe(
+      'No complete dump of postgres within the RPO of 26 hours, or no successful restore drill within 8 days (or the watch could not read the storage); '
+      + 'see the watch job\'s execution logs',
+    );
+  });
+
+  test('without maxDrillAgeDays the watch does not look at drills', async () => {
+    await deploy({ verification: {} });
+    expect(engine.named('azure-native:app:Job', 'orders-rpo-watch-0').inputs.template.containers[0].args).not.toContain('--drill-age');
+  });
+});
+
 describe('ScheduledPgDump restore drill', () => {
   test('runs pg-backup verify of the latest dump into a scratch PostgreSQL beside it, within the RTO', async () => {
     await deploy({ verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 45 }, cpu: 2, memoryGi: 4 });
@@ -338,6 +356,11 @@ describe('ScheduledPgDump validation', () => {
     ['no database', { databaseNames: [] }, 'databaseNames is []; allowed: at least one database name'],
     ['an invalid container name', { storage: { accountName: 'ordersdumps', containerName: 'PG_Dumps' } }, 'containerName is "PG_Dumps"'],
     ['a malformed alert address', { alerts: { alertEmails: ['dba'] } }, 'alertEmails[0] is "dba"; allowed: an e-mail address'],
+    ['a drill age without drills', { maxDrillAgeDays: 8 }, 'maxDrillAgeDays is 8; allowed: only with verification'],
+    ['a drill age shorter than the weekly drills and their RTO', { verification: {}, maxDrillAgeDays: 7 },
+      'maxDrillAgeDays is 7; allowed: an integer from 8 to 365 days (drills are up to 7 days apart and may take the RTO of 60 minutes, '
+      + 'so a shorter window would alert between two good drills)'],
+    ['a drill age of more than a year', { verification: {}, maxDrillAgeDays: 400 }, 'maxDrillAgeDays is 400; allowed: an integer from 1 to 365 days'],
   ];
   test.each(cases)('rejects %s before creating anything, naming the prop, the value and what is allowed', (_, props, message) => {
     let thrown: unknown;
