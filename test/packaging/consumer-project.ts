@@ -102,7 +102,10 @@ export function createProject(install: string, name: string, project: ConsumerPr
     compilerOptions: { strict: true, outDir: 'out', ...project.compilerOptions },
     include: Object.keys(project.files).filter((file) => file.endsWith('.ts')),
   }));
-  for (const [file, text] of Object.entries(project.files)) fs.writeFileSync(path.join(dir, file), text);
+  for (const [file, text] of Object.entries(project.files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
   return dir;
 }
 

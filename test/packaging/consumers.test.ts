@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileAll, ConsumerProject, createInstall, createProject, describe as output, PackedPackage, packPackage, ROOT, run } from './consumer-project';
-import { exampleAsUserProject, exampleNames, pulumiMockRunner } from './example-projects';
+import { exampleNames, examplesAsUserProject, pulumiMockRunner } from './example-projects';
 import { report, synthesize } from '../../scripts/synth-examples';
 
 // Compiling the package and each consumer takes a while on a shared machine.
@@ -186,9 +186,9 @@ let resolutions: Map<string, string>;
 let cdkApp: string;
 let pulumiProgram: string;
 let diagnostics: Map<string, string>;
-/** The repository's examples as users' own projects, by example name. */
-let cdkExamples: Map<string, string>;
-let pulumiExamples: Map<string, string>;
+/** The repository's CDK examples and Pulumi examples as users' own projects (one project each, a folder an example). */
+let cdkExamples: string;
+let pulumiExamples: string;
 beforeAll(() => {
   packed = packPackage();
   const both = createInstall(packed, [...CDK, ...PULUMI, ...NODE_TYPES]);
@@ -205,16 +205,16 @@ beforeAll(() => {
     type: 'commonjs', compilerOptions: PULUMI_TEMPLATE_OPTIONS, files: { 'index.ts': PULUMI_PROGRAM, 'index.test.ts': readmeUnitTest() },
   });
   bare = createInstall(packed, []);
-  cdkExamples = new Map(exampleNames('cdk').map((name) => [name, createProject(cdkOnly, name, exampleAsUserProject(name, USER_APP_OPTIONS))]));
-  pulumiExamples = new Map(exampleNames('pulumi').map((name) => {
-    const project = exampleAsUserProject(name, PULUMI_TEMPLATE_OPTIONS);
-    const yaml = project.files['Pulumi.yaml'];
+  cdkExamples = createProject(cdkOnly, 'cdk-examples', examplesAsUserProject(exampleNames('cdk'), USER_APP_OPTIONS));
+  const pulumiProject = examplesAsUserProject(exampleNames('pulumi'), PULUMI_TEMPLATE_OPTIONS);
+  const runners = Object.fromEntries(exampleNames('pulumi').map((name) => {
+    const yaml = pulumiProject.files[`${name}/Pulumi.yaml`];
     const projectName = /^name:\s*(\S+)/m.exec(yaml)![1];
     const main = /^main:\s*(\S+)/m.exec(yaml)?.[1] ?? 'index.ts';
-    const runner = pulumiMockRunner(projectName, main, { administratorPassword: 'example-only-password' });
-    return [name, createProject(pulumiOnly, name, { ...project, files: { ...project.files, 'run-example.ts': runner } })];
+    return [`${name}/run-example.ts`, pulumiMockRunner(projectName, main, { administratorPassword: 'example-only-password' })];
   }));
-  diagnostics = compileAll([trace, ...resolutions.values(), cdkApp, pulumiProgram, ...cdkExamples.values(), ...pulumiExamples.values()]);
+  pulumiExamples = createProject(pulumiOnly, 'pulumi-examples', { ...pulumiProject, files: { ...pulumiProject.files, ...runners } });
+  diagnostics = compileAll([trace, ...resolutions.values(), cdkApp, pulumiProgram, cdkExamples, pulumiExamples]);
 });
 
 describe('the packed package', () => {
@@ -303,12 +303,11 @@ describe('the pg-backup command of an install without CDK or Pulumi', () => {
 
 describe.each(exampleNames('cdk'))("the CDK example %s, built as a user's app from the packed package", (name) => {
   test('compiles, and synthesizes with cdk-nag\'s AwsSolutionsChecks without a finding, every database protected', () => {
-    const dir = cdkExamples.get(name)!;
-    expect(diagnostics.get(dir)).toBe('');
+    expect(diagnostics.get(cdkExamples)).toBe('');
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbc-example-synth-'));
     try {
       // A finding of cdk-nag (registered by the example's app.ts) fails the synthesis, and this with it.
-      synthesize(dir, outdir, `${JSON.stringify(process.execPath)} out/app.js`);
+      synthesize(path.join(cdkExamples, name), outdir, `${JSON.stringify(process.execPath)} ${path.join(cdkExamples, 'out', name, 'app.js')}`);
       const stacks = report(name, outdir);
       expect(stacks.length).toBeGreaterThan(0);
       const unprotected = stacks.flatMap((stack) => stack.databases.filter((database) => database.protections.length === 0));
@@ -321,9 +320,8 @@ describe.each(exampleNames('cdk'))("the CDK example %s, built as a user's app fr
 
 describe.each(exampleNames('pulumi'))("the Pulumi example %s, built as a user's program from the packed package", (name) => {
   test('compiles with Pulumi\'s template settings and registers every resource under the package\'s mocks', () => {
-    const dir = pulumiExamples.get(name)!;
-    expect(diagnostics.get(dir)).toBe('');
-    const result = run(process.execPath, ['out/run-example.js'], dir);
+    expect(diagnostics.get(pulumiExamples)).toBe('');
+    const result = run(process.execPath, [path.join('out', name, 'run-example.js')], pulumiExamples);
     expect(output(result)).toMatch(/^exit 0\n/);
     const registered = JSON.parse(result.stdout.trim().split('\n').pop()!);
     expect(registered.failures).toEqual([]);

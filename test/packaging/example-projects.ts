@@ -10,26 +10,28 @@ export function exampleNames(kind: 'cdk' | 'pulumi'): string[] {
 }
 
 /**
- * Example `name` as a user's own project would hold it: its sources and settings files, with each import of the
- * repository's sources (`../../src/cdk`) replaced by the package's import path (`postgres-backup-constructs/cdk`), as
- * the comments in the examples tell a user to write it. Throws when an example imports a path the package does not
- * export (a deep import of one file), since a user could not copy that line.
+ * Examples `names` as users' own projects would hold them, in one project (one compilation, each example in its folder):
+ * their sources and settings files, with each import of the repository's sources (`../../src/cdk`) replaced by the
+ * package's import path (`postgres-backup-constructs/cdk`), as the comments in the examples tell a user to write it.
+ * Throws when an example imports a path the package does not export (a deep import of one file), since a user could not
+ * copy that line.
  */
-export function exampleAsUserProject(name: string, compilerOptions: Record<string, unknown>): ConsumerProject {
-  const dir = path.join(ROOT, 'examples', name);
+export function examplesAsUserProject(names: readonly string[], compilerOptions: Record<string, unknown>): ConsumerProject {
   const files: Record<string, string> = {};
-  for (const file of fs.readdirSync(dir).filter((entry) => fs.statSync(path.join(dir, entry)).isFile())) {
-    const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    if (!file.endsWith('.ts')) {
-      files[file] = text;
-      continue;
+  for (const name of names) {
+    const dir = path.join(ROOT, 'examples', name);
+    for (const file of fs.readdirSync(dir).filter((entry) => fs.statSync(path.join(dir, entry)).isFile())) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const rewritten = file.endsWith('.ts')
+        ? text.replace(/from '(?:\.\.\/)+src\/(core|cdk|runner|pulumi\/aws|pulumi\/azure|pulumi\/testing)'/g, "from 'postgres-backup-constructs/$1'")
+        : text;
+      const left = /from '(?:\.\.\/)+src\/[^']*'/.exec(rewritten);
+      if (left) throw new Error(`examples/${name}/${file} imports ${left[0].slice(5)}, which the package does not export`);
+      files[`${name}/${file}`] = rewritten;
     }
-    const rewritten = text.replace(/from '(?:\.\.\/)+src\/(core|cdk|runner|pulumi\/aws|pulumi\/azure|pulumi\/testing)'/g, "from 'postgres-backup-constructs/$1'");
-    const left = /from '(?:\.\.\/)+src\/[^']*'/.exec(rewritten);
-    if (left) throw new Error(`examples/${name}/${file} imports ${left[0].slice(5)}, which the package does not export`);
-    files[file] = rewritten;
   }
-  return { type: 'commonjs', compilerOptions, files };
+  // Every example compiles to out/<example>/, whichever examples there are.
+  return { type: 'commonjs', compilerOptions: { ...compilerOptions, rootDir: '.' }, files };
 }
 
 /**
