@@ -4,7 +4,7 @@ import {
 import { BackupTier } from '../../../src/core/policy/backup-tier';
 import { DAYS_PER_MONTH, runsPerDay } from '../../../src/core/policy/cost-estimate';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../../../src/core/policy/lifecycle';
-import { PolicyValidationError } from '../../../src/core/policy/validation';
+import { validationErrorOf } from '../../support/validation-cases';
 
 const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 const REPLICATION = {
@@ -25,14 +25,9 @@ function fleet(options: Partial<PostgresBackupBlueprintOptions> = {}, identitySe
   }, { servers: [{ managed: false }, { managed: false }], validation: { construct: 'Stack/Fleet' }, identitySecret });
 }
 
+/** The problems of the validation error `run` throws, without their reasons. */
 function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PolicyValidationError) return error.issues.map((issue) => `${issue.path} is ${JSON.stringify(issue.value)}; allowed: ${issue.allowed}`);
-    throw error;
-  }
-  throw new Error('expected a PolicyValidationError');
+  return validationErrorOf(run).issues.map((issue) => `${issue.path} is ${JSON.stringify(issue.value)}; allowed: ${issue.allowed}`);
 }
 
 describe('PostgresBackupBlueprint encryption', () => {
@@ -203,14 +198,11 @@ describe('PostgresBackupBlueprint replication', () => {
   });
 
   test('every problem is reported at once, the blueprint named', () => {
-    let error: PolicyValidationError | undefined;
-    try {
-      fleet({ replication: { destinationBucketArn: 'offsite', replicaKmsKeyArn: REPLICATION.replicaKmsKeyArn }, encryption: { recipients: [] }, retention: { weekly: 9999 } });
-    } catch (caught) {
-      error = caught as PolicyValidationError;
-    }
-    expect(error?.message).toContain('Stack/Fleet');
-    expect(error?.issues.map((issue) => issue.path)).toEqual(['retention.weekly', 'encryption.recipients', 'replication.destinationBucketArn']);
+    const error = validationErrorOf(() => fleet({
+      replication: { destinationBucketArn: 'offsite', replicaKmsKeyArn: REPLICATION.replicaKmsKeyArn }, encryption: { recipients: [] }, retention: { weekly: 9999 },
+    }));
+    expect(error.message).toContain('Stack/Fleet');
+    expect(error.issues.map((issue) => issue.path)).toEqual(['retention.weekly', 'encryption.recipients', 'replication.destinationBucketArn']);
   });
 });
 

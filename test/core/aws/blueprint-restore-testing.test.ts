@@ -1,6 +1,6 @@
 import { BlueprintServerHandle, PostgresBackupBlueprintOptions, planPostgresBackupBlueprint } from '../../../src/core/aws/postgres-backup-blueprint';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
-import { PolicyValidationError } from '../../../src/core/policy/validation';
+import { validationErrorOf } from '../../support/validation-cases';
 
 const INSTANCE: BlueprintServerHandle = { managed: true, kind: 'instance', postgresMajorVersion: 16 };
 const AURORA: BlueprintServerHandle = { managed: true, kind: 'aurora-cluster', postgresMajorVersion: 16 };
@@ -19,14 +19,9 @@ function fleet(
   }, { servers: handles, region: 'eu-west-1', validation: { construct: 'Stack/Fleet' }, name: 'StackFleet1234ABCD' });
 }
 
+/** The problems of the validation error `run` throws, without their reasons. */
 function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PolicyValidationError) return error.issues.map((issue) => `${issue.path} is ${JSON.stringify(issue.value)}; allowed: ${issue.allowed}`);
-    throw error;
-  }
-  throw new Error('expected a PolicyValidationError');
+  return validationErrorOf(run).issues.map((issue) => `${issue.path} is ${JSON.stringify(issue.value)}; allowed: ${issue.allowed}`);
 }
 
 describe('PostgresBackupBlueprint restore testing', () => {
