@@ -9,6 +9,7 @@ export * from './policy/policy';
 export * from './policy/validation';
 export * from './postgres/pg-client-argv';
 export * from './postgres/pg-name-pattern';
+export * from './postgres/table-name';
 export * from './policy/schedule';
 export * from './policy/wal-retention';
 export * from './policy/validate-policy';

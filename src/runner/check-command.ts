@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
+import { parseTableName, TABLE_NAME_ALLOWED } from '../core';
 import { parseBackupLocation, type BackupLocation } from './backup-location';
 import { readCheckFiles, runCheckScripts, runCheckStatement, type CheckOutcome } from './check-files';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
@@ -55,7 +56,7 @@ const PERMANENT_CONNECT_ERRORS = new Set(['28P01', '28000', '3D000']);
 
 /** Bounds on the rows of one table: a restore that lost (or multiplied) data falls outside. */
 export interface RowCountBound {
-  /** `schema.table`, or `table` in `public`. */
+  /** `schema.table`, or `table` in `public`, as SQL writes it (`"Sales Dept"."Order Lines"`): see `parseTableName`. */
   readonly table: string;
   /**
    * Fewest rows accepted.
@@ -73,6 +74,11 @@ export interface RowCountBound {
 export interface RowCountResult extends RowCountBound {
   /** Rows counted, or `missing` when there is no such table. */
   readonly rows: number | 'missing';
+  /**
+   * A missing table's name differing only in case from an existing table's, quoted as SQL must write it.
+   * @default - none
+   */
+  readonly similarTable?: string;
   /** Whether the count is within the bounds. */
   readonly passed: boolean;
 }
@@ -127,9 +133,10 @@ export const INLINE_CHECK_FILE = '--sql';
  * Parses `TABLE=N` of `--min-rows`/`--max-rows`; returns `undefined` (after reporting on `reader`) when malformed.
  */
 export function parseRowBoundFlag(reader: FlagReader, flag: string, entry: string): { table: string; rows: number } | undefined {
-  const match = /^\s*([^=\s][^=]*?)\s*=\s*(\d+)\s*$/.exec(entry);
-  if (!match || !Number.isSafeInteger(Number(match[2]))) {
-    reader.report(flag, entry, 'TABLE=N with a table name (schema.table or table) and a whole number of rows, e.g. public.orders=1000');
+  // The count follows the last `=`: a quoted table name may hold one.
+  const match = /^\s*(.+?)\s*=\s*(\d+)\s*$/.exec(entry);
+  if (!match || !Number.isSafeInteger(Number(match[2])) || parseTableName(match[1]) === undefined) {
+    reader.report(flag, entry, `TABLE=N with ${TABLE_NAME_ALLOWED}, and a whole number of rows, e.g. public.orders=1000`);
     return undefined;
   }
   return { table: match[1], rows: Number(match[2]) };
@@ -218,22 +225,26 @@ async function connectPatiently(options: CheckRunOptions): Promise<{ client: Cli
   }
 }
 
-/** Splits `schema.table` (quoted parts allowed by `to_regclass`) into what `qualifiedTable` takes. */
-function tableName(table: string): { schema: string; name: string } {
-  const dot = table.indexOf('.');
-  return dot < 0 ? { schema: 'public', name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
-}
-
 async function countRows(client: Client, bound: RowCountBound): Promise<RowCountResult> {
-  const { schema, name } = tableName(bound.table);
-  const qualified = qualifiedTable(schema, name);
-  const rows = await inReadOnlyTransaction(client, async () => {
+  const table = parseTableName(bound.table);
+  if (table === undefined) throw new UsageError(`check: --min-rows/--max-rows table is ${JSON.stringify(bound.table)}; allowed: ${TABLE_NAME_ALLOWED}`);
+  const qualified = qualifiedTable(table.schema, table.name);
+  const counted = await inReadOnlyTransaction(client, async () => {
     const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [qualified]);
-    if (!exists.rows[0].present) return 'missing' as const;
+    if (!exists.rows[0].present) {
+      // The likeliest slip: a mixed-case name written without quotes, which SQL folds to lower case.
+      const other = await client.query<{ schema: string; name: string }>(`
+        SELECT n.nspname AS schema, c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE lower(n.nspname) = lower($1) AND lower(c.relname) = lower($2) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+         ORDER BY 1, 2 LIMIT 1`, [table.schema, table.name]);
+      const similar = other.rows[0];
+      return { rows: 'missing' as const, ...(similar ? { similarTable: qualifiedTable(similar.schema, similar.name) } : {}) };
+    }
     const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualified}`);
-    return Number(result.rows[0].rows);
+    return { rows: Number(result.rows[0].rows) };
   });
-  if (rows === 'missing') return { ...bound, rows, passed: false };
+  if (counted.rows === 'missing') return { ...bound, ...counted, passed: false };
+  const rows = counted.rows;
   return { ...bound, rows, passed: (bound.min === undefined || rows >= bound.min) && (bound.max === undefined || rows <= bound.max) };
 }
 
@@ -255,7 +266,9 @@ function describeBound(result: RowCountResult): string {
   const range = result.min !== undefined && result.max !== undefined
     ? `${result.min} to ${result.max}`
     : result.min !== undefined ? `at least ${result.min}` : `at most ${result.max}`;
-  return result.rows === 'missing' ? `${result.table}: table missing (expected ${range} rows)` : `${result.table}: ${result.rows} rows, expected ${range}`;
+  if (result.rows !== 'missing') return `${result.table}: ${result.rows} rows, expected ${range}`;
+  const hint = result.similarTable ? `; ${result.similarTable} exists: unquoted letters fold to lower case, so quote a mixed-case name` : '';
+  return `${result.table}: table missing (expected ${range} rows${hint})`;
 }
 
 /**

@@ -310,6 +310,7 @@ describe('SnapshotRestoreDrill rejects bad props at synth', () => {
     { name: 'a bound without min or max', props: { rowCounts: [{ table: 'orders' }] }, message: /rowCounts\[0\] is \{"table":"orders"\}; allowed: a bound with min, max or both/ },
     { name: 'a minimum above the maximum', props: { rowCounts: [{ table: 'orders', min: 10, max: 5 }] }, message: /rowCounts\[0\]\.min is 10; allowed: at most rowCounts\[0\]\.max, 5/ },
     { name: 'a table name with quotes', props: { rowCounts: [{ table: "orders'--", min: 1 }] }, message: /rowCounts\[0\]\.table is "orders'--"/ },
+    { name: 'a table name with a space outside quotes', props: { rowCounts: [{ table: 'Sales Dept.orders', min: 1 }] }, message: /rowCounts\[0\]\.table is "Sales Dept\.orders"; allowed: a table name as SQL writes it/ },
     { name: 'a missing check file', props: { checkFiles: ['/nonexistent/checks.sql'] }, message: /checkFiles\[0\] is "\/nonexistent\/checks\.sql"/ },
     { name: 'a scratch prefix with capitals', props: { scratchIdentifierPrefix: 'Drill' }, message: /scratchIdentifierPrefix is "Drill"; allowed: lowercase letters/ },
   ];
@@ -324,6 +325,23 @@ describe('SnapshotRestoreDrill rejects bad props at synth', () => {
     expect(() => new SnapshotRestoreDrill(stack, 'Drill', {
       database: ManagedPostgresDatabase.fromInstance(instance), vpc, image: TEST_RUNNER_IMAGE, ...props,
     })).toThrow(message);
+  });
+
+  test('a quoted table name with spaces and capitals is a valid bound, passed to the checks as written', () => {
+    const { stack, vpc } = networkStack();
+    const instance = new rds.DatabaseInstance(stack, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    new SnapshotRestoreDrill(stack, 'Drill', {
+      database: ManagedPostgresDatabase.fromInstance(instance),
+      vpc,
+      image: TEST_RUNNER_IMAGE,
+      rowCounts: [{ table: '"Sales Dept"."Customer Orders"', min: 1 }],
+    });
+    const [taskDefinition] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'));
+    expect(taskDefinition.Properties.ContainerDefinitions[0].Command).toEqual(['pg-backup', 'check', '--min-rows', '"Sales Dept"."Customer Orders"=1']);
   });
 
   test('a database without a secret cannot be checked', () => {

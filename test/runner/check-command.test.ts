@@ -42,7 +42,17 @@ describe('pg-backup check against a restored database', () => {
       CREATE TABLE sales.orders (id int PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT now());
       INSERT INTO sales.orders (id) SELECT generate_series(1, 250);
       CREATE TABLE customers (id int PRIMARY KEY);
-      INSERT INTO customers SELECT generate_series(1, 40);`, 'shop');
+      INSERT INTO customers SELECT generate_series(1, 40);
+      CREATE SCHEMA "Sales Dept";
+      CREATE TABLE "Sales Dept"."Customer Orders" (id int);
+      INSERT INTO "Sales Dept"."Customer Orders" SELECT generate_series(1, 33);
+      CREATE SCHEMA "dotted.schema";
+      CREATE TABLE "dotted.schema"."table.with=dots" (id int);
+      INSERT INTO "dotted.schema"."table.with=dots" SELECT generate_series(1, 7);
+      CREATE TABLE "MixedCase" (id int);
+      INSERT INTO "MixedCase" SELECT generate_series(1, 11);
+      CREATE TABLE "Ünïcødé 表" (id int);
+      INSERT INTO "Ünïcødé 表" SELECT generate_series(1, 3);`, 'shop');
     fs.writeFileSync(checkFile, `-- every order is recent enough
 SELECT count(*) = 250 FROM sales.orders;
 SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
@@ -105,6 +115,26 @@ SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
     expect(error.message).toContain('sales.refunds: table missing (expected at least 1 rows)');
   });
 
+  test('reads table names as SQL does: quoted names keep their case, spaces, dots and "=", unquoted letters fold to lower case', async () => {
+    const report = await check([
+      '--min-rows', '"Sales Dept"."Customer Orders"=33', '--max-rows', '"Sales Dept"."Customer Orders"=33',
+      '--min-rows', '"dotted.schema"."table.with=dots"=7', '--min-rows', 'public."MixedCase"=11', '--min-rows', '"Ünïcødé 表"=3',
+      '--min-rows', 'SALES.Orders=250',
+    ], drillEnv());
+    expect(report.result.rowCounts).toEqual([
+      { table: '"Sales Dept"."Customer Orders"', min: 33, max: 33, rows: 33, passed: true },
+      { table: '"dotted.schema"."table.with=dots"', min: 7, rows: 7, passed: true },
+      { table: 'public."MixedCase"', min: 11, rows: 11, passed: true },
+      { table: '"Ünïcødé 表"', min: 3, rows: 3, passed: true },
+      { table: 'SALES.Orders', min: 250, rows: 250, passed: true },
+    ]);
+  });
+
+  test('a mixed-case name written without quotes is missing, and the failure names the table it meant, quoted', async () => {
+    const error = await failure(['--min-rows', 'MixedCase=1'], drillEnv());
+    expect(error.message).toContain('MixedCase: table missing (expected at least 1 rows; "public"."MixedCase" exists: unquoted letters fold to lower case, so quote a mixed-case name)');
+  });
+
   test('fails when a statement returns something other than a single true, saying what it returned', async () => {
     const error = await failure(['--sql', 'SELECT count(*) = 0 FROM customers', '--sql', 'SELECT id FROM customers WHERE id < 3 ORDER BY id'], drillEnv());
     expect(error.message).toContain('check failed (--sql): SELECT count(*) = 0 FROM customers — returned [[false]], not a single true');
@@ -152,6 +182,9 @@ SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
   test.each([
     { name: 'a bound without a count', args: ['--min-rows', 'orders'], message: /--min-rows is "orders"; allowed: TABLE=N/ },
     { name: 'a negative count', args: ['--max-rows', 'orders=-1'], message: /--max-rows is "orders=-1"; allowed: TABLE=N/ },
+    { name: 'an unterminated quote', args: ['--min-rows', '"Sales Dept.orders=1'], message: /--min-rows is "\\"Sales Dept.orders=1"; allowed: TABLE=N with a table name as SQL writes it/ },
+    { name: 'a name of three parts', args: ['--min-rows', 'shop.sales.orders=1'], message: /--min-rows is "shop.sales.orders=1"; allowed: TABLE=N with a table name/ },
+    { name: 'a space outside quotes', args: ['--min-rows', 'Sales Dept.orders=1'], message: /--min-rows is "Sales Dept.orders=1"; allowed: TABLE=N with a table name/ },
     { name: 'a minimum above the maximum', args: ['--min-rows', 'orders=10', '--max-rows', 'orders=5'], message: /--min-rows is "orders=10"; allowed: at most the --max-rows of orders, 5/ },
     { name: 'an empty statement', args: ['--sql', ' '], message: /--sql\[0\] is " "; allowed: a non-empty name/ },
     { name: 'a statement variable that is not set', args: ['--sql-env', 'PG_BACKUP_CHECK_9'], message: /--sql-env is "PG_BACKUP_CHECK_9"; allowed: the name of a set environment variable/ },

@@ -7,6 +7,7 @@ import { RestoreDrillStateMachine } from './state-machines/restore-drill-options
 import { restoreTestingValidation } from './state-machines/restore-testing-validation';
 import { Validator } from '../policy/validation';
 import { splitSqlStatements } from '../postgres/sql-statements';
+import { checkTableName } from '../postgres/table-name';
 
 /** How long the checks of a restore test may run unless told otherwise, minutes. */
 export const DEFAULT_RESTORE_VALIDATION_TIMEOUT_MINUTES = 30;
@@ -157,7 +158,7 @@ export function checkRestoreValidationOptions(validator: Validator, options: Res
   });
   (options.rowCounts ?? []).forEach((bound, index) => {
     const at = `${path}.rowCounts[${index}]`;
-    validator.matches(`${at}.table`, bound.table, /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'a table name, schema.table or table (letters, digits, _ and $)');
+    checkTableName(validator, `${at}.table`, bound.table);
     validator.integer(`${at}.min`, bound.min, 0, Number.MAX_SAFE_INTEGER);
     validator.integer(`${at}.max`, bound.max, 0, Number.MAX_SAFE_INTEGER);
     if (bound.min === undefined && bound.max === undefined) validator.report({ path: at, value: bound, allowed: 'a bound with min, max or both' });

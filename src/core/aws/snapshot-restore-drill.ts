@@ -5,6 +5,7 @@ import { resolveVerification } from '../policy/defaults';
 import { VerificationPolicy } from '../policy/policy';
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { splitSqlStatements } from '../postgres/sql-statements';
+import { checkTableName } from '../postgres/table-name';
 import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
 import { RestoreDrillKind, RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
@@ -18,7 +19,7 @@ export const CHECK_SQL_ENV_PREFIX = 'PG_BACKUP_CHECK_';
 
 /** Bounds on the rows of one table of the restored database. */
 export interface RowCountBound {
-  /** `schema.table`, or `table` in `public`. */
+  /** `schema.table`, or `table` in `public`, as SQL writes it: unquoted letters fold to lower case, `"Sales Dept"."Order Lines"` keeps its case. */
   readonly table: string;
   /**
    * Fewest rows.
@@ -229,7 +230,7 @@ export function planSnapshotRestoreDrill(
   });
   const rowCounts = options.rowCounts ?? [];
   rowCounts.forEach((bound, index) => {
-    validator.matches(`rowCounts[${index}].table`, bound.table, /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, 'a table name, schema.table or table (letters, digits, _ and $)');
+    checkTableName(validator, `rowCounts[${index}].table`, bound.table);
     validator.integer(`rowCounts[${index}].min`, bound.min, 0, Number.MAX_SAFE_INTEGER);
     validator.integer(`rowCounts[${index}].max`, bound.max, 0, Number.MAX_SAFE_INTEGER);
     if (bound.min === undefined && bound.max === undefined) validator.report({ path: `rowCounts[${index}]`, value: bound, allowed: 'a bound with min, max or both' });

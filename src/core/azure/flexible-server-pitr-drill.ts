@@ -2,6 +2,7 @@ import { checkDatabaseName } from '../policy/database-name';
 import type { ScheduleSpec } from '../policy/policy';
 import { checkSchedule, checkUtcRenderable, renderAzureJobCron } from '../policy/schedule';
 import { Validator } from '../policy/validation';
+import { checkTableName } from '../postgres/table-name';
 
 /**
  * Options of a scheduled point-in-time drill of an Azure Database for PostgreSQL flexible server: `pg-backup
@@ -40,7 +41,7 @@ export interface FlexibleServerPitrDrillOptions {
    */
   readonly checks?: string[];
   /**
-   * Fewest rows per table (`schema.table` or `table`) the restored database must hold.
+   * Fewest rows per table (`schema.table` or `table`, as SQL writes it: `"Sales Dept"."Order Lines"` keeps its case) the restored database must hold.
    * @default - none
    */
   readonly minRows?: Record<string, number>;
@@ -155,7 +156,7 @@ export function checkFlexibleServerPitrDrillOptions(validator: Validator, option
   validator.integer('readyTimeoutMinutes', options.readyTimeoutMinutes, 10, 22 * 60, 'minutes');
   validator.nonEmptyStrings('checks', options.checks);
   for (const [table, rows] of Object.entries(options.minRows ?? {})) {
-    validator.matches(`minRows[${JSON.stringify(table)}]`, table, /^[^=\s]+$/, 'a table name (schema.table or table)');
+    checkTableName(validator, `minRows[${JSON.stringify(table)}]`, table);
     validator.integer(`minRows[${JSON.stringify(table)}]`, rows, 0, Number.MAX_SAFE_INTEGER);
   }
   if (options.recoveryPointQuery !== undefined && !validator.isUnresolved(options.recoveryPointQuery) && options.recoveryPointQuery.trim() === '') {
