@@ -44,6 +44,9 @@ async function downloadObject(
     await writeArchiveFile(await readableForm(stored, digest, object.encryption ? identities : undefined), key, object, file, signal);
   } catch (error) {
     if (signal?.aborted || readFailed) throw error instanceof AgeDecryptError ? error.cause : error;
+    // A local disk that refuses the write stops the download early too: that is no sign of a damaged object.
+    const localFailure = scratchWriteFailure(error, key, file);
+    if (localFailure) throw localFailure;
     // A damaged object also fails to decrypt or decompress; what the manifest proves (size, sha256) names the cause
     // better. An encrypted one fails at the first changed chunk, before the digest has seen it all.
     if (error instanceof AgeDecryptError) {
@@ -54,6 +57,22 @@ async function downloadObject(
     throw error;
   }
   checkAgainstManifest(key, object, digest);
+}
+
+/** How a program or Node says that a local disk refused a write. */
+const LOCAL_WRITE_FAILURE = /no space left on device|ENOSPC|disk quota exceeded|EDQUOT|read-only file system|EROFS/i;
+
+/**
+ * The failure to report when `error` says the scratch disk refused to take the downloaded object (full, over quota,
+ * read-only), whoever wrote it (Node or a decompressor); `undefined` otherwise.
+ */
+function scratchWriteFailure(error: unknown, key: string, file: string): RunnerError | undefined {
+  const message = errorMessage(error);
+  const reason = LOCAL_WRITE_FAILURE.exec(message);
+  if (!reason) return undefined;
+  return new RunnerError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${reason[0]}; the local disk failed, `
+    + 'not the backup: give --scratch-dir (env PG_BACKUP_SCRATCH_DIR) a disk with room for the backup\'s decompressed dump '
+    + `(${message})`, { cause: error });
 }
 
 /** Says that an object does not decrypt, and what that means: the identity was checked against the manifest before. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -66,6 +67,36 @@ describe('verify refuses a damaged or wrong backup and leaves nothing behind', (
     fs.writeFileSync(file, bytes);
     const before = { manifests: manifests(), latest: latest() };
     await expectRefused(await verify(backupId), /dump\.pgdump(\.zst)? does not match its manifest: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}/, before);
+  });
+
+  describe('a scratch disk too small for the download', () => {
+    const scratch = path.join(root, 'small-scratch');
+    let directoryBackup: string;
+
+    beforeAll(async () => {
+      const run = await runPgBackup(['dump', '--database-url', pg().url('ledger'), '--to', uri, '--format', 'directory'], env());
+      expect(run.exitCode).toBe(0);
+      directoryBackup = run.result.backupId;
+      fs.mkdirSync(scratch);
+      // A real file system of four pages (tmpfs refuses writes beyond its size with ENOSPC); needs root, which the test run has.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k,mode=0777', 'tmpfs', scratch]);
+    });
+    afterAll(() => execFileSync('umount', [scratch]));
+
+    test.each([
+      ['verify of a custom-format backup', () => ['verify', '--backup', earlierBackup, '--target-url', pg().url()]],
+      ['verify of a directory-format backup', () => ['verify', '--backup', directoryBackup, '--target-url', pg().url()]],
+      ['restore of a directory-format backup', () => ['restore', '--backup', directoryBackup, '--target-url', pg().url('ledger_restored')]],
+    ])('fails the %s saying the scratch disk is full, never that the backup is damaged', async (_name, args) => {
+      const before = { manifests: manifests(), latest: latest() };
+      const [command, ...flags] = args();
+      const run = await runPgBackup([command, '--from', uri, ...flags, '--scratch-dir', scratch], env());
+      expect(run.exitCode).toBe(1);
+      expect(run.result.error).toMatch(/^cannot write ledger\/\S+ into the scratch directory \S+: No space left on device; the local disk failed, not the backup/);
+      expect(run.result.error).not.toMatch(/truncated or damaged|does not match its manifest/);
+      expect(await pg().query("SELECT datname FROM pg_database WHERE datname LIKE 'pg_backup_verify_%'")).toEqual([]);
+      expect({ manifests: manifests(), latest: latest() }).toEqual(before);
+    });
   });
 
   test('restored row counts that differ from the manifest fail and name the table', async () => {
