@@ -81,6 +81,14 @@ export function ecsDrillScopes<T>(resources: EcsDrillResources<T>): Partial<Reco
   };
 }
 
+/** What a part of a drill adds to the placeholders and scopes of its ECS task. */
+export interface DrillWiring<T> {
+  /** Values of the placeholders it fills. */
+  readonly placeholders: Record<string, T | string>;
+  /** What the resource kinds it acts on are scoped to. */
+  readonly scopes: Partial<Record<DrillResourceKind, DrillScope<T>>>;
+}
+
 /** What a drill into a scratch RDS instance knows of where the dumps are and where the instance is placed. */
 export interface ScratchRdsDrillResources<T> {
   /** Name of the dumps' bucket. */
@@ -102,10 +110,7 @@ export interface ScratchRdsDrillResources<T> {
 }
 
 /** The placeholders and scopes a drill into a scratch RDS instance adds to those of its ECS task. */
-export function scratchRdsDrillWiring<T>(resources: ScratchRdsDrillResources<T>): {
-  placeholders: Record<string, T | string>;
-  scopes: Partial<Record<DrillResourceKind, DrillScope<T>>>;
-} {
+export function scratchRdsDrillWiring<T>(resources: ScratchRdsDrillResources<T>): DrillWiring<T> {
   return {
     placeholders: {
       [DrillPlaceholder.DUMP_BUCKET]: resources.dumpBucket,
@@ -119,5 +124,29 @@ export function scratchRdsDrillWiring<T>(resources: ScratchRdsDrillResources<T>)
       'rds-subnet-group': { resources: [resources.subnetGroupArn] },
       'rds-managed-secrets': { resources: [resources.managedSecretsArn] },
     },
+  };
+}
+
+/** Where a drill writes its results beside the backups, in the front end's values. */
+export interface DrillResultsResources<T> {
+  /** Name of the bucket. */
+  readonly bucketName: T;
+  /** The folder of the drill's results (`<prefix>/<database>/drills`). */
+  readonly folder: string;
+  /** The ARN of the objects under a key pattern of the bucket (`arn:…:s3:::bucket/<key>`). */
+  readonly objectsArn: (key: string) => T;
+}
+
+/**
+ * The placeholders and scope of a drill whose state machine writes the results its task never saw (a task that could
+ * not start, a timeout): the bucket and folder it writes to, and the objects under that folder, nothing else.
+ */
+export function drillResultsWiring<T>(resources: DrillResultsResources<T>): DrillWiring<T> {
+  return {
+    placeholders: {
+      [DrillPlaceholder.DRILL_RESULTS_BUCKET]: resources.bucketName,
+      [DrillPlaceholder.DRILL_RESULTS_FOLDER]: resources.folder,
+    },
+    scopes: { 'drill-result-objects': { resources: [resources.objectsArn(`${resources.folder}/*`)] } },
   };
 }

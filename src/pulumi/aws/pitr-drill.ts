@@ -6,16 +6,13 @@ import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { createDrillStateMachine } from './drill-state-machine';
 import { DrillTaskArgs } from './drill-task-props';
-import { givenOrNewEcsCluster } from './ecs-cluster';
 import { checkedLogRetentionDays } from './log-retention';
 import { EcsClusterReference } from './pg-dump-source';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
-import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
+import { PolicyStatement, grantStatements } from './policy-document';
+import { createScheduledDrill } from './scheduled-drill';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
-import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
@@ -90,106 +87,66 @@ export class PitrDrill extends pulumi.ComponentResource {
   public readonly schedulerRole: iam.Role;
   /** Alarms: failed executions, restore slower than the RTO, schedule dead letters. */
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
-  private readonly databaseName: string;
-  private readonly metricNamespace: string;
-  private readonly notificationTopicArn: pulumi.Input<string>;
 
   constructor(name: string, props: PitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PitrDrill', name, {}, opts);
-    this.databaseName = props.databaseName;
-    this.metricNamespace = props.metricNamespace;
-    this.notificationTopicArn = props.notificationTopicArn;
-    const environment = props.environment ?? awsEnvironment(this);
-    const child = { parent: this };
-    const logRetention = checkedLogRetentionDays(name, props.logRetentionDays);
-
-    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetention }, child);
-
     const plan = planPitrDrill(props);
     this.drill = plan.drill;
     const results = plan.drillResults && resultsStore(name, props);
-    const resultObjects = results && pulumi.interpolate`${results.bucketArn}/${plan.drillResults!.folder}/*`;
     const resultStatements = results ? grantStatements(plan.drillResults!.taskGrants, {
-      'drill-results': { resources: resultObjects! },
+      'drill-results': { resources: pulumi.interpolate`${results.bucketArn}/${plan.drillResults!.folder}/*` },
       ...(results.encryptionKeyArn !== undefined ? { 'backup-key': { resources: results.encryptionKeyArn } } : {}),
     }) : [];
-
-    this.taskRole = createTaskRole(`${name}-task-role`, plan.descriptions.taskRole, this);
-    const taskStatements = [...props.restoreStatements, ...resultStatements];
-    new iam.RolePolicy(`${name}-task-policy`, { role: this.taskRole.id, policy: policyDocument(taskStatements) }, child);
-    this.executionRole = createTaskRole(`${name}-execution-role`, plan.descriptions.executionRole, this);
-    new iam.RolePolicy(`${name}-execution-policy`, {
-      role: this.executionRole.id,
-      policy: policyDocument([
-        ...grantStatements(plan.executionRoleGrants, { 'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` } }),
-        // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
-        ...(props.cipherPass?.readStatements ?? []),
-      ]),
-    }, child);
-    this.taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
-      family: `${name}-pitr-drill`,
-      size: plan.task,
-      taskRoleArn: this.taskRole.arn,
-      executionRoleArn: this.executionRole.arn,
-      container: {
-        name: PITR_DRILL_CONTAINER_NAME,
-        image: props.image,
-        // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
-        entryPoint: ['env'],
-        // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
-        command: [...plan.command],
-        environment: {
-          PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
-          ...Object.fromEntries(plan.environment.map(({ name: variable, value }) => [variable, value])),
-          ...(results
-            ? { [DRILL_RECORD_TO_ENV]: pulumi.output(results.bucketName).apply((bucket) => drillResultsLocation(bucket, plan.drillResults!.prefix)) }
-            : {}),
-        },
-        secrets: props.cipherPass ? { [props.cipherPass.environmentVariable]: props.cipherPass.secretArn } : undefined,
-        logs: { groupName: logGroup.name, region: environment.region, streamPrefix: 'drill-pitr' },
-      },
-    }, this);
-    this.securityGroup = createTaskSecurityGroup(`${name}-task-sg`, props.vpcId, plan.descriptions.securityGroup, this);
-
-    const drillStateMachine = createDrillStateMachine(name, this, {
+    const drill = createScheduledDrill(name, this, {
       drill: this.drill,
-      task: {
-        databaseName: this.databaseName,
-        taskDefinitionArn: this.taskDefinition.arn,
-        containerName: PITR_DRILL_CONTAINER_NAME,
-        subnetIds: props.subnetIds,
-        securityGroupId: this.securityGroup.id,
-        taskRoleArn: this.taskRole.arn,
-        executionRoleArn: this.executionRole.arn,
-        notificationTopicArn: this.notificationTopicArn,
-        metricNamespace: this.metricNamespace,
-      },
-      cluster: this.cluster,
-      // Where the state machine writes the failures the task never saw: beside the task's own results.
-      ...(results ? {
-        substitutions: {
-          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: results.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: plan.drillResults!.folder,
-        },
-        scopes: { 'drill-result-objects': { Resource: resultObjects! } },
-        additionalStatements: resultStatements.filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:'))),
-      } : {}),
+      databaseName: props.databaseName,
+      metricNamespace: props.metricNamespace,
+      notificationTopicArn: props.notificationTopicArn,
       notificationTopicKeyArn: props.notificationTopicKeyArn,
+      cluster: props.cluster,
+      subnetIds: props.subnetIds,
+      environment: props.environment ?? awsEnvironment(this),
+      task: () => ({
+        family: `${name}-pitr-drill`,
+        size: plan.task,
+        taskRole: { role: plan.descriptions.taskRole, statements: [...props.restoreStatements, ...resultStatements] },
+        // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
+        executionRole: { role: plan.descriptions.executionRole, statements: props.cipherPass?.readStatements },
+        securityGroup: { vpcId: props.vpcId, description: plan.descriptions.securityGroup },
+        container: {
+          name: PITR_DRILL_CONTAINER_NAME,
+          image: props.image,
+          // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
+          entryPoint: ['env'],
+          // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
+          command: [...plan.command],
+          environment: {
+            PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
+            ...Object.fromEntries(plan.environment.map(({ name: variable, value }) => [variable, value])),
+          },
+          secrets: props.cipherPass ? { [props.cipherPass.environmentVariable]: props.cipherPass.secretArn } : undefined,
+          logStreamPrefix: 'drill-pitr',
+        },
+      }),
+      results: results && {
+        bucketName: results.bucketName,
+        bucketArn: results.bucketArn,
+        folder: plan.drillResults!.folder,
+        recordPrefix: plan.drillResults!.prefix,
+        writeStatements: resultStatements,
+      },
       schedule: plan.schedule,
-      logRetentionDays: logRetention,
-      environment,
+      logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
       owner: 'PitrDrill',
       roleDescription: plan.descriptions.drillRole,
       scheduleDescription: plan.descriptions.schedule,
       alarms: plan.alarms,
     });
-    this.definition = drillStateMachine.definition;
-    this.drillRole = drillStateMachine.drillRole;
-    this.stateMachine = drillStateMachine.stateMachine;
-    this.schedulerRole = drillStateMachine.schedulerRole;
-    this.schedule = drillStateMachine.schedule;
-    this.alarms = drillStateMachine.alarms;
+    ({
+      cluster: this.cluster, taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition,
+      securityGroup: this.securityGroup, definition: this.definition, drillRole: this.drillRole, stateMachine: this.stateMachine,
+      schedulerRole: this.schedulerRole, schedule: this.schedule, alarms: this.alarms,
+    } = drill);
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       taskDefinitionArn: this.taskDefinition.arn,

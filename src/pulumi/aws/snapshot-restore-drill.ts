@@ -9,20 +9,18 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { createDrillStateMachine } from './drill-state-machine';
-import { givenOrNewEcsCluster } from './ecs-cluster';
+import { checkedLogRetentionDays } from './log-retention';
 import { EcsClusterReference } from './pg-dump-source';
-import { createPlannedTask, taskResourceNames } from './planned-tasks';
-import { PolicyStatement, grantStatements } from './policy-document';
+import { createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { PolicyStatement } from './policy-document';
+import { createScheduledDrill } from './scheduled-drill';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION,
-  drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
+  CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
-import { checkedLogRetentionDays } from './log-retention';
 
 export * from './snapshot-restore-drill-props';
 
@@ -92,111 +90,82 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.drillKind = plan.drillKind;
     this.maxRecoveryPointGapMinutes = plan.maxRecoveryPointGapMinutes;
     const environment = awsEnvironment(this);
-    const child = { parent: this };
-    const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
-
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, topicKeyArn: props.notificationTopicKeyArn, environment,
-    }, child);
+    }, { parent: this });
     this.notificationTopicArn = notifications.topicArn;
-    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
 
-    // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
-    const drillResults = props.drillResults;
-    const { taskRole, executionRole, taskDefinition, securityGroup } = createPlannedTask(taskResourceNames(name), {
-      family: `${name}-snapshot-drill`,
-      size: plan.task,
-      taskRole: { role: descriptions.taskRole, statements: drillResults?.drillResultStatements() },
-      executionRole: {
-        role: descriptions.executionRole,
-        statements: grantStatements(plan.executionRoleGrants, {
-          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-          'database-secret': { resources: props.secretArn },
-        }),
-      },
-      securityGroup: { vpcId: props.vpcId, description: descriptions.taskSecurityGroup },
-      container: {
-        name: CHECKS_RUNNER_CONTAINER_NAME,
-        image: props.image,
-        // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
-        entryPoint: ['env'],
-        command: plan.checkCommand,
-        environment: {
-          ...plan.checkEnvironment,
-          ...(drillResults
-            ? { [DRILL_RECORD_TO_ENV]: pulumi.output(drillResults.bucketName).apply((bucket) => drillResultsLocation(bucket, drillResults.prefix)) }
-            : {}),
-        },
-        secrets: { PGUSER: pulumi.interpolate`${props.secretArn}:username::`, PGPASSWORD: pulumi.interpolate`${props.secretArn}:password::` },
-        logs: { groupName: logGroup.name, region: environment.region, streamPrefix: 'check' },
-      },
-    }, this);
-
-    this.taskDefinition = taskDefinition;
-    this.taskSecurityGroup = securityGroup;
+    this.taskSecurityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, descriptions.taskSecurityGroup, this);
     const port = props.port ?? 5432;
     this.scratchSecurityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
       vpcId: props.vpcId,
       description: descriptions.scratchSecurityGroup,
       ingress: [{ protocol: 'tcp', fromPort: port, toPort: port, securityGroups: [this.taskSecurityGroup.id], description: descriptions.scratchIngress }],
       egress: [],
-    }, child);
+    }, { parent: this });
     this.subnetGroup = new rds.SubnetGroup(`${name}-scratch-subnets`, {
       subnetIds: props.scratchSubnetIds,
       description: descriptions.subnetGroup,
-    }, child);
+    }, { parent: this });
 
+    // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
+    const drillResults = props.drillResults;
     const rdsArn = (resource: pulumi.Input<string>) => formatArn(environment, 'rds', resource);
-    const drillStateMachine = createDrillStateMachine(name, this, {
+    const scheduled = createScheduledDrill(name, this, {
       drill,
-      task: {
-        databaseName: this.databaseName,
-        taskDefinitionArn: this.taskDefinition.arn,
-        containerName: CHECKS_RUNNER_CONTAINER_NAME,
-        subnetIds: props.taskSubnetIds,
-        securityGroupId: this.taskSecurityGroup.id,
-        taskRoleArn: taskRole.arn,
-        executionRoleArn: executionRole.arn,
-        notificationTopicArn: this.notificationTopicArn,
-        metricNamespace: this.metricNamespace,
+      databaseName: this.databaseName,
+      metricNamespace: this.metricNamespace,
+      notificationTopicArn: this.notificationTopicArn,
+      notificationTopicKeyArn: notifications.topicKeyArn,
+      cluster: props.cluster,
+      subnetIds: props.taskSubnetIds,
+      environment,
+      task: () => ({
+        family: `${name}-snapshot-drill`,
+        size: plan.task,
+        taskRole: { role: descriptions.taskRole, statements: drillResults?.drillResultStatements() },
+        executionRole: { role: descriptions.executionRole, secretArns: props.secretArn },
+        securityGroup: this.taskSecurityGroup,
+        container: {
+          name: CHECKS_RUNNER_CONTAINER_NAME,
+          image: props.image,
+          // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
+          entryPoint: ['env'],
+          command: plan.checkCommand,
+          environment: plan.checkEnvironment,
+          secrets: { PGUSER: pulumi.interpolate`${props.secretArn}:username::`, PGPASSWORD: pulumi.interpolate`${props.secretArn}:password::` },
+          logStreamPrefix: 'check',
+        },
+      }),
+      results: drillResults && {
+        bucketName: drillResults.bucketName,
+        bucketArn: drillResults.bucketArn,
+        folder: drillResultsFolder(drillResults.prefix, this.databaseName),
+        recordPrefix: drillResults.prefix,
+        writeStatements: drillResults.drillResultStatements(),
       },
-      cluster: this.cluster,
       substitutions: {
         [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
         [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.name,
         [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.id,
-        // Where the state machine writes the failures its checks task never saw.
-        ...(drillResults ? {
-          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(drillResults.prefix, this.databaseName),
-        } : {}),
       },
       scopes: {
         ...Object.fromEntries(Object.entries(plan.rdsResources).map(([kind, arn]) => [kind, { Resource: rdsArn(`${arn.resource}:${arn.resourceName}`) }])),
         'rds-source': { Resource: database.arn(environment) },
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
-        ...(drillResults ? { 'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResultsFolder(drillResults.prefix, this.databaseName)}/*` } } : {}),
       },
-      notificationTopicKeyArn: notifications.topicKeyArn,
-      additionalStatements: [
-        ...this.snapshotKeyStatements(props),
-        // The results' key, if any, from the statements that let a drill write results beside the dumps.
-        ...(drillResults?.drillResultStatements().filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:'))) ?? []),
-      ],
+      additionalStatements: this.snapshotKeyStatements(props),
       schedule: plan.verification.schedule,
-      logRetentionDays,
-      environment,
+      logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
       owner: 'SnapshotRestoreDrill',
       roleDescription: descriptions.role,
       scheduleDescription: descriptions.schedule,
       alarms: plan.alarms,
     });
-    this.definition = drillStateMachine.definition;
-    this.drillRole = drillStateMachine.drillRole;
-    this.stateMachine = drillStateMachine.stateMachine;
-    this.schedule = drillStateMachine.schedule;
-    this.alarms = drillStateMachine.alarms;
+    ({
+      cluster: this.cluster, taskDefinition: this.taskDefinition, definition: this.definition, drillRole: this.drillRole,
+      stateMachine: this.stateMachine, schedule: this.schedule, alarms: this.alarms,
+    } = scheduled);
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,

@@ -8,17 +8,14 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { createDrillStateMachine } from './drill-state-machine';
 import { checksWriterContainer, scratchPostgresContainer } from './drill-task-containers';
 import { DrillTaskArgs } from './drill-task-props';
-import { givenOrNewEcsCluster } from './ecs-cluster';
 import { checkedLogRetentionDays } from './log-retention';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { containerLogConfiguration, createPlannedTask, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
-import { grantStatements } from './policy-document';
+import { containerLogConfiguration, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { createScheduledDrill, keyStatements } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
-import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan,
@@ -137,7 +134,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     const identity = plan.identityEnvironmentVariable && identitySecretArn
       ? { name: plan.identityEnvironmentVariable, valueFrom: identitySecretArn } : undefined;
     const aws = awsEnvironment(this);
-    const child = { parent: this };
     const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
 
     const givenTopic = props.notificationTopicArn ?? source.notificationTopicArn;
@@ -145,14 +141,10 @@ export class VerifyRestore extends pulumi.ComponentResource {
       topicArn: givenTopic,
       topicKeyArn: props.notificationTopicArn !== undefined ? props.notificationTopicKeyArn : source.notificationTopicKeyArn,
       environment: aws,
-    }, child);
+    }, { parent: this });
     this.notificationTopicArn = notifications.topicArn;
-    this.cluster = givenOrNewEcsCluster(name, props.cluster ?? source.cluster, child);
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
-
     const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
-    const names = taskResourceNames(name);
-    this.securityGroup = createTaskSecurityGroup(names.securityGroup, props.vpcId, plan.descriptions.taskSecurityGroup, this);
+    this.securityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, plan.descriptions.taskSecurityGroup, this);
     const scratch = plan.scratch && createScratchRdsTarget(name, this, {
       scratch: plan.scratch,
       vpcId: props.vpcId,
@@ -165,96 +157,78 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
-    const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: aws.region, streamPrefix });
-    const logging = (streamPrefix: string) => containerLogConfiguration(logs(streamPrefix));
     const major = source.postgresMajorVersion;
-    const checks = plan.checkFiles.length > 0 ? checksWriterContainer(major, plan.checkFiles, logging('write-checks')) : undefined;
-    const task = createPlannedTask(names, {
-      family: `${name}-restore-drill`,
-      size: plan.task,
-      taskRole: {
-        role: plan.descriptions.taskRole,
-        statements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
+    const drill = createScheduledDrill(name, this, {
+      drill: plan.drill,
+      databaseName: this.databaseName,
+      metricNamespace: this.metricNamespace,
+      notificationTopicArn: this.notificationTopicArn,
+      notificationTopicKeyArn: notifications.topicKeyArn,
+      cluster: props.cluster ?? source.cluster,
+      subnetIds: props.subnetIds,
+      environment: aws,
+      task: (logs) => {
+        const checks = plan.checkFiles.length > 0 ? checksWriterContainer(major, plan.checkFiles, containerLogConfiguration(logs('write-checks'))) : undefined;
+        return {
+          family: `${name}-restore-drill`,
+          size: plan.task,
+          taskRole: {
+            role: plan.descriptions.taskRole,
+            statements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
+          },
+          // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
+          executionRole: { role: plan.descriptions.executionRole, secretArns: identity?.valueFrom },
+          securityGroup: this.securityGroup,
+          container: {
+            name: plan.task.containerName,
+            image: props.image,
+            // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
+            entryPoint: ['env'],
+            command: dumpLocation.apply((from) => verifyCommand(plan, from)),
+            dependsOn: [
+              ...(plan.taskScratchServer ? [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }] : []),
+              ...(checks ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
+            ],
+            mountPoints: checks ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: CHECKS_VOLUME_NAME, readOnly: true }] : [],
+            secrets: identity && { [identity.name]: identity.valueFrom },
+            logStreamPrefix: plan.task.logStreamPrefix,
+          },
+          sidecars: {
+            before: plan.taskScratchServer
+              ? [scratchPostgresContainer(major, containerLogConfiguration(logs(SCRATCH_POSTGRES_CONTAINER.logStreamPrefix)))] : [],
+            after: checks ? [checks] : [],
+          },
+          volumes: checks ? [CHECKS_VOLUME_NAME] : undefined,
+        };
       },
-      executionRole: {
-        role: plan.descriptions.executionRole,
-        // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
-        statements: grantStatements(TASK_EXECUTION_IAM_ACTIONS, {
-          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-          ...(identity ? { 'database-secret': { resources: identity.valueFrom } } : {}),
-        }),
+      // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
+      results: {
+        bucketName: source.bucketName,
+        bucketArn: source.bucketArn,
+        folder: drillResultsFolder(source.prefix, this.databaseName),
+        writeStatements: source.drillResultStatements(),
       },
-      securityGroup: this.securityGroup,
-      container: {
-        name: plan.task.containerName,
-        image: props.image,
-        // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
-        entryPoint: ['env'],
-        command: dumpLocation.apply((from) => verifyCommand(plan, from)),
-        dependsOn: [
-          ...(plan.taskScratchServer ? [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }] : []),
-          ...(checks ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
-        ],
-        mountPoints: checks ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: CHECKS_VOLUME_NAME, readOnly: true }] : [],
-        secrets: identity && { [identity.name]: identity.valueFrom },
-        logs: logs(plan.task.logStreamPrefix),
-      },
-      sidecars: {
-        before: plan.taskScratchServer ? [scratchPostgresContainer(major, logging(SCRATCH_POSTGRES_CONTAINER.logStreamPrefix))] : [],
-        after: checks ? [checks] : [],
-      },
-      volumes: checks ? [CHECKS_VOLUME_NAME] : undefined,
-    }, this);
-    ({ taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition } = task);
-
-    const drillStateMachine = createDrillStateMachine(name, this, {
-      drill: this.drill,
-      task: {
-        databaseName: this.databaseName,
-        taskDefinitionArn: this.taskDefinition.arn,
-        containerName: plan.task.containerName,
-        subnetIds: props.subnetIds,
-        securityGroupId: this.securityGroup.id,
-        taskRoleArn: this.taskRole.arn,
-        executionRoleArn: this.executionRole.arn,
-        notificationTopicArn: this.notificationTopicArn,
-        metricNamespace: this.metricNamespace,
-      },
-      cluster: this.cluster,
       substitutions: {
         [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
         // A drill into a scratch RDS instance names its own target, unless it may restore in the task (auto).
         ...(plan.drill.placeholders.includes(DrillPlaceholder.TARGET_URL) ? { [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL } : {}),
-        // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
-        [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucketName,
-        [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(source.prefix, this.databaseName),
         ...scratch?.substitutions,
       },
-      scopes: {
-        'drill-result-objects': { Resource: pulumi.interpolate`${source.bucketArn}/${drillResultsFolder(source.prefix, this.databaseName)}/*` },
-        ...scratch?.scopes,
-      },
-      // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
-      // bucket's key when it has one.
-      additionalStatements: [
-        ...(scratch ? source.readStatements().filter((statement) => [statement.Action].flat().includes('kms:Decrypt')) : []),
-        ...source.drillResultStatements().filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:'))),
-      ],
-      notificationTopicKeyArn: notifications.topicKeyArn,
+      scopes: scratch?.scopes,
+      // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
+      additionalStatements: scratch ? keyStatements(source.readStatements()) : [],
       schedule: plan.schedule,
       logRetentionDays,
-      environment: aws,
       owner: 'VerifyRestore',
       roleDescription: plan.descriptions.drillRole,
       scheduleDescription: plan.descriptions.schedule,
       alarms: plan.alarms,
     });
-    this.definition = drillStateMachine.definition;
-    this.drillRole = drillStateMachine.drillRole;
-    this.stateMachine = drillStateMachine.stateMachine;
-    this.schedulerRole = drillStateMachine.schedulerRole;
-    this.schedule = drillStateMachine.schedule;
-    this.alarms = drillStateMachine.alarms;
+    ({
+      cluster: this.cluster, taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition,
+      definition: this.definition, drillRole: this.drillRole, stateMachine: this.stateMachine, schedulerRole: this.schedulerRole,
+      schedule: this.schedule, alarms: this.alarms,
+    } = drill);
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,
