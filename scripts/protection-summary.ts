@@ -1,39 +1,14 @@
 /**
  * How `npm run synth-examples` tells what protects a database: every protection the backup constructs record in the
- * construct metadata (`postgres-backup-constructs:protection`), by kind, split into the backups and the drills that
- * prove they restore. A new kind of drill is one entry of {@link PROTECTION_KINDS} with `drill: true`.
+ * construct metadata (`postgres-backup-constructs:protection`) and the Pulumi components in their `protections`
+ * output (one shape, core's `DatabaseProtection`), by kind, split into the backups and the drills that prove they
+ * restore. A new kind of drill is one entry of {@link PROTECTION_KINDS} with `drill: true`.
  */
 
-/** One protection as a construct records it (the fields a kind does not have are absent). */
-export interface Protection {
-  readonly kind: string;
-  readonly database?: string;
-  readonly databaseNames?: string[];
-  readonly schedule?: string;
-  readonly prefix?: string;
-  readonly retentionDays?: number;
-  readonly objectLock?: string;
-  readonly rpoHours?: number;
-  readonly rtoMinutes?: number;
-  readonly checks?: number;
-  readonly copies?: string[];
-  readonly vaultLock?: string;
-  readonly runbook?: string;
-  readonly monthlyCostUsd?: number;
-  readonly summary?: string;
-  readonly archiver?: string;
-  readonly windowDays?: number;
-  readonly archiveTimeoutSeconds?: number;
-  readonly targetLagMinutes?: number;
-  readonly randomExtraLagMinutes?: number;
-  readonly restoreTarget?: string;
-  readonly maxScratchStorageGiB?: number;
-  readonly recoveryPoint?: string;
-  readonly selectionWindowDays?: number;
-  readonly encryptedTo?: string[];
-  readonly replicatedTo?: string;
-  readonly retention?: { daily: number; weekly: number; monthly: number; yearly: number; minimumKept: number };
-}
+import { DatabaseProtection } from '../src/core/policy/database-protection';
+
+/** One protection as a construct or component records it: core's one shape for CDK and Pulumi. */
+export type Protection = DatabaseProtection;
 
 /** A protection and the construct that recorded it. */
 export interface RecordedProtection {
@@ -50,6 +25,8 @@ export interface ProtectionKind {
 }
 
 const namesOf = (p: Protection) => (p.databaseNames ?? []).join(', ');
+/** Where dumps are written: an s3 key prefix, or an Azure Blob URI. */
+const storeOf = (p: Protection) => (p.prefix?.includes('://') ? p.prefix : `s3 prefix ${p.prefix}`);
 
 /** How long dumps are kept: the prune's classes and floor with the lifecycle's safety net, or the lifecycle's days. */
 export function dumpRetentionOf(p: Protection): string {
@@ -59,11 +36,19 @@ export function dumpRetentionOf(p: Protection): string {
     + ` (lifecycle safety net ${p.retentionDays} days)`;
 }
 
-/** Whether dumps are encrypted to public keys, and where their offsite copy is. */
+/** Whether backups are encrypted to age public keys (and where the identity is), and where their offsite copy is. */
 export function dumpCopiesOf(p: Protection): string {
   const recipients = p.encryptedTo?.length ?? 0;
-  const encrypted = recipients > 0 ? `encrypted with age to ${recipients} recipient${recipients === 1 ? '' : 's'}` : 'not encrypted with age';
-  return `${encrypted}, ${p.replicatedTo ? `offsite copy in ${p.replicatedTo}` : 'no offsite copy'}`;
+  const encrypted = recipients > 0
+    ? `encrypted with age to ${recipients} recipient${recipients === 1 ? '' : 's'}${p.identitySecret ? ` (identity in ${p.identitySecret})` : ''}`
+    : 'not encrypted with age';
+  return `${encrypted}, ${offsiteCopyOf(p)}`;
+}
+
+/** Where the offsite copy of the backups is, and how long it is write-once. */
+export function offsiteCopyOf(p: Protection): string {
+  if (!p.replica) return 'no offsite copy';
+  return `offsite copy in ${p.replica.destination}${p.replica.immutability ? `, the copy ${p.replica.immutability}` : ''}`;
 }
 const checksOf = (p: Protection, sql = '') => `${p.checks ?? 0}${sql} check(s)`;
 
@@ -71,8 +56,8 @@ const checksOf = (p: Protection, sql = '') => `${p.checks ?? 0}${sql} check(s)`;
 export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
   'logical-dump': {
     drill: false,
-    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into s3 prefix ${p.prefix}, ${dumpRetentionOf(p)}, ${dumpCopiesOf(p)}`
-      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
+    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into ${storeOf(p)}, ${dumpRetentionOf(p)}, ${dumpCopiesOf(p)}`
+      + `${p.objectLock ? `, ${p.prefix?.startsWith('azblob://') ? 'immutable' : 'Object Lock'} ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
       + `${p.runbook ? `, runbook cdk.out/${p.runbook}` : ''}`,
   },
   'managed-backup': {
@@ -85,7 +70,12 @@ export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
     drill: false,
     describe: (p) => `WAL archive of ${namesOf(p)} (${p.archiver}) under s3 prefix ${p.prefix}: PITR over ${p.windowDays} days, `
       + `archive_timeout ${p.archiveTimeoutSeconds} s, base backups ${p.schedule}, WAL kept ${p.retentionDays} days`
-      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}`,
+      + `${p.objectLock ? `, Object Lock ${p.objectLock}` : ''}${p.encryption ? `, repository encrypted (${p.encryption})` : ''}, ${offsiteCopyOf(p)}`,
+  },
+  'flexible-server-backup': {
+    drill: false,
+    describe: (p) => `flexible server backups kept ${p.retentionDays} days, ${p.geoRedundant ? 'geo-redundant' : 'not geo-redundant'}`
+      + `${p.summary ? `; vault backups ${p.summary}` : ''}`,
   },
   'cost-estimate': {
     drill: false,
@@ -110,7 +100,8 @@ export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
     drill: true,
     describe: (p) => {
       const extra = p.randomExtraLagMinutes ? ` plus up to ${p.randomExtraLagMinutes} min` : '';
-      return `point-in-time drill of ${namesOf(p)} to ${p.targetLagMinutes} min${extra} before it starts, at ${p.schedule}, `
+      const target = p.summary ?? `${p.targetLagMinutes} min${extra} before it starts`;
+      return `point-in-time drill of ${namesOf(p)} to ${target}, at ${p.schedule}, `
         + `${checksOf(p)}, alarm above an RTO of ${p.rtoMinutes} min`;
     },
   },

@@ -9,7 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Protection, dumpCopiesOf, dumpRetentionOf } from './protection-summary';
+import { Protection, RecordedProtection, databaseProtectionLines, describeProtection } from './protection-summary';
+import { PROTECTIONS_OUTPUT } from '../src/core/policy/database-protection';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Configuration every example gets, as `pulumi config set` would give it. */
@@ -30,8 +31,18 @@ function readProject(dir: string): { name: string; main: string } {
   return { name, main: /^main:\s*(\S+)/m.exec(yaml)?.[1] ?? 'index.ts' };
 }
 
+/** What a Pulumi example registered. */
+export interface PulumiExampleRun {
+  /** The resources the mocks answered, with their inputs. */
+  readonly resources: RecordedResource[];
+  /** Every resource and component by URN, with its state (a component's: its outputs). */
+  readonly urns: Array<{ urn: string; id?: string; type: string; name: string; state: Record<string, any> }>;
+  /** The protections the components recorded in their `protections` output. */
+  readonly protections: RecordedProtection[];
+}
+
 /** Runs the example in this process and returns what it registered. */
-export async function runPulumiExample(dir: string): Promise<RecordedResource[]> {
+export async function runPulumiExample(dir: string): Promise<PulumiExampleRun> {
   // Loaded here so that importing this module to spawn the runner does not load Pulumi.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require('@pulumi/pulumi') as typeof import('@pulumi/pulumi');
@@ -51,62 +62,48 @@ export async function runPulumiExample(dir: string): Promise<RecordedResource[]>
   // Waits until every registration the program started has finished.
   await pulumi.runtime.disconnect();
   if (failures.length > 0) throw new Error(`the example failed:\n${failures.map((failure) => String((failure as Error)?.message ?? failure)).join('\n')}`);
-  return mocks.resources;
-}
-
-/** The value of `flag` in a runner argv, if present. */
-function flagOf(argv: readonly string[], flag: string): string | undefined {
-  const index = argv.indexOf(flag);
-  return index < 0 ? undefined : argv[index + 1];
-}
-
-/** The runner argv of a Container Apps Job (its args, or the arguments after a drill's shell script). */
-function jobArgv(job: RecordedResource): string[] {
-  const container = job.inputs.template?.containers?.[0] ?? {};
-  return container.args ?? container.command?.slice(4) ?? [];
+  return { resources: mocks.resources, ...registeredState(pulumi) };
 }
 
 /**
- * What protects the dumps of an Azure dump job, read from what is deployed: the age recipients in its environment, the
- * prune job of the same dumps (its classes and floor), the lifecycle of the dumps' account (its longest expiry) and
- * the object replication policy of that account (the destination account's region and immutability).
+ * What the mock engine holds once the program has run, as `pulumi stack export` would show it: every resource's URN
+ * with its type, name and state (a component's state is its registered outputs), and the protections the components
+ * put in their `protections` output (core's `DatabaseProtection`, the same shape as the CDK metadata).
  */
-function azureDumpProtection(job: RecordedResource, resources: readonly RecordedResource[]): Protection {
-  const argv = jobArgv(job);
-  const [to, database] = [flagOf(argv, '--to'), flagOf(argv, '--database')];
-  const account = /^azblob:\/\/([^/]+)\//.exec(to ?? '')?.[1];
-  const env = (job.inputs.template?.containers?.[0]?.env ?? []) as Array<{ name: string; value?: string }>;
-  const recipients = env.find((variable) => variable.name === 'PG_BACKUP_AGE_RECIPIENTS')?.value?.split(',');
-  const prune = resources.filter((r) => r.type === 'azure-native:app:Job').map(jobArgv)
-    .find((pruneArgv) => pruneArgv[0] === 'prune' && flagOf(pruneArgv, '--from') === to && flagOf(pruneArgv, '--database') === database);
-  const count = (flag: string) => Number(flagOf(prune ?? [], flag) ?? 0);
-  const lifecycle = resources.find((r) => r.type === 'azure-native:storage:ManagementPolicy' && r.inputs.accountName === account);
-  const expiries = ((lifecycle?.inputs.policy?.rules ?? []) as any[])
-    .map((rule) => rule.definition?.actions?.baseBlob?.delete?.daysAfterModificationGreaterThan).filter((days) => typeof days === 'number');
-  const replication = resources.find((r) => r.type === 'azure-native:storage:ObjectReplicationPolicy' && r.inputs.accountName === account);
-  const destinationName = String(replication?.inputs.destinationAccount ?? '').split('/').pop();
-  const destination = resources.find((r) => r.type === 'azure-native:storage:StorageAccount'
-    && (r.name === destinationName || r.inputs.accountName === destinationName));
-  const immutability = destination?.inputs.immutableStorageWithVersioning?.immutabilityPolicy;
-  return {
-    kind: 'logical-dump',
-    retentionDays: expiries.length > 0 ? Math.max(...expiries) : undefined,
-    ...(prune ? { retention: { daily: count('--daily'), weekly: count('--weekly'), monthly: count('--monthly'), yearly: count('--yearly'), minimumKept: count('--minimum-kept') } } : {}),
-    ...(recipients ? { encryptedTo: recipients } : {}),
-    ...(destination ? {
-      replicatedTo: `${destination.inputs.location}${immutability ? ` (immutable ${immutability.immutabilityPeriodSinceCreationInDays} days, ${immutability.state === 'Locked' ? 'locked' : 'unlocked'})` : ''}`,
-    } : {}),
-  };
+function registeredState(pulumi: typeof import('@pulumi/pulumi')): Pick<PulumiExampleRun, 'urns' | 'protections'> {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, { id?: string | null; state: any }> };
+  const urns: PulumiExampleRun['urns'] = [];
+  const protections: RecordedProtection[] = [];
+  for (const [urn, { id, state }] of monitor.getRegisteredResources()) {
+    const [, , qualifiedType, name] = urn.split('::');
+    const type = qualifiedType.split('$').pop()!;
+    const outputs = typeof state?.toJavaScript === 'function' ? pulumi.runtime.deserializeProperties(state) : pulumi.runtime.deserializeProperties(
+      // A custom resource's state is already plain; deserializing it unwraps secrets the same way.
+      { toJavaScript: () => state } as never,
+    );
+    urns.push({ urn, id: id ?? undefined, type, name, state: outputs ?? {} });
+    const recorded = outputs?.[PROTECTIONS_OUTPUT];
+    if (Array.isArray(recorded)) recorded.forEach((protection: Protection) => protections.push({ construct: `${type.split(':').pop()} ${name}`, protection }));
+  }
+  return { urns, protections };
 }
 
-/** How the dumps of an Azure dump job are kept, whether they are encrypted, and where their offsite copy is. */
-function azureDumpSummary(job: RecordedResource, resources: readonly RecordedResource[]): string {
-  const protection = azureDumpProtection(job, resources);
-  return `${dumpRetentionOf(protection)}, ${dumpCopiesOf(protection)}`;
+/** The resource types that are databases, whose protection the report lists. */
+const DATABASE_TYPES = ['aws:rds/instance:Instance', 'aws:rds/cluster:Cluster', 'azure-native:dbforpostgresql:Server'];
+
+/**
+ * Whether a protection names this database: by its URN (a component given the resource), or by its id or host name
+ * (a component given only those, as an Azure dump is given the server's host).
+ */
+function names(database: PulumiExampleRun['urns'][number], protection: Protection): boolean {
+  const named = protection.database;
+  if (named === undefined) return false;
+  return [database.urn, database.id, database.state.id, database.state.fullyQualifiedDomainName, database.state.identifier].includes(named);
 }
 
-/** The lines of the report: resources by type, then what the backup components do. */
-export function describeExample(example: string, resources: readonly RecordedResource[]): string[] {
+/** The lines of the report: resources by type, then per database its backups and every drill that protects it. */
+export function describeExample(example: string, run: PulumiExampleRun): string[] {
+  const { resources } = run;
   const counts = new Map<string, number>();
   resources.forEach((resource) => counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1));
   const types = [...counts.keys()].sort();
@@ -114,44 +111,16 @@ export function describeExample(example: string, resources: readonly RecordedRes
   const lines = [`\nPulumi program ${example}: ${resources.length} resources`];
   types.forEach((type) => lines.push(`  ${type.padEnd(width)}  ${String(counts.get(type)).padStart(3)}`));
   lines.push('  What it protects:');
-  for (const server of resources.filter((r) => r.type === 'azure-native:dbforpostgresql:Server')) {
-    const backup = server.inputs.backup ?? {};
-    lines.push(`    flexible server ${server.inputs.serverName ?? server.name} (${server.inputs.createMode}): backups kept ${backup.backupRetentionDays ?? 'default'} days, `
-      + `geo-redundant ${backup.geoRedundantBackup ?? 'Disabled'}`);
+  const databases = run.urns.filter((entry) => DATABASE_TYPES.includes(entry.type));
+  const placed = new Set<RecordedProtection>();
+  for (const database of databases) {
+    const protections = run.protections.filter((recorded) => names(database, recorded.protection));
+    protections.forEach((recorded) => placed.add(recorded));
+    lines.push(`    ${database.name} (${database.type})`);
+    databaseProtectionLines(protections).forEach((line) => lines.push(`      ${line}`));
   }
-  for (const policy of resources.filter((r) => r.type === 'azure-native:dataprotection:BackupPolicy')) {
-    const rules = (policy.inputs.properties?.policyRules ?? []) as any[];
-    const schedule = rules.find((rule) => rule.objectType === 'AzureBackupRule')?.trigger?.schedule?.repeatingTimeIntervals?.[0];
-    const retention = rules.filter((rule) => rule.objectType === 'AzureRetentionRule').map((rule) => `${rule.name} ${rule.lifecycles[0].deleteAfter.duration}`);
-    lines.push(`    vault backups ${schedule}, kept: ${retention.join(', ')}`);
-  }
-  for (const instance of resources.filter((r) => r.type === 'aws:rds/instance:Instance')) {
-    lines.push(`    RDS instance ${instance.inputs.identifier ?? instance.name}: automated backups kept ${instance.inputs.backupRetentionPeriod ?? 'default'} days, `
-      + `window ${instance.inputs.backupWindow ?? 'default'}, final snapshot ${instance.inputs.skipFinalSnapshot === false ? 'yes' : 'no'}`);
-  }
-  for (const plan of resources.filter((r) => r.type === 'aws:backup/plan:Plan')) {
-    const rules = (plan.inputs.rules ?? []) as any[];
-    lines.push(`    AWS Backup plan: ${rules.map((rule) => `${rule.ruleName} ${rule.enableContinuousBackup ? '(PITR)' : rule.schedule} kept ${rule.lifecycle?.deleteAfter} d`).join('; ')}`);
-  }
-  for (const schedule of resources.filter((r) => r.type === 'aws:scheduler/schedule:Schedule')) {
-    lines.push(`    schedule ${schedule.inputs.scheduleExpression} ${schedule.inputs.scheduleExpressionTimezone ?? ''}: ${schedule.inputs.description}`);
-  }
-  for (const job of resources.filter((r) => r.type === 'azure-native:app:Job')) {
-    const cron = job.inputs.configuration?.scheduleTriggerConfig?.cronExpression;
-    const container = job.inputs.template?.containers?.[0] ?? {};
-    const argv: string[] = container.args ?? container.command?.slice(4) ?? [];
-    const flag = (name: string) => argv[argv.indexOf(name) + 1];
-    const within = `within ${job.inputs.configuration?.replicaTimeout / 60} min`;
-    const serverOf = (id: string | undefined) => id?.replace(/^.*\//, '');
-    const what: Record<string, string> = {
-      'dump': `pg_dump of ${flag('--database')} at "${cron}" UTC to ${flag('--to')}, ${azureDumpSummary(job, resources)}`,
-      'verify': `restore drill of ${flag('--database')} at "${cron}" UTC from ${flag('--from')}, ${within}`,
-      'status': `watch of the newest backup and drill of ${flag('--database')} at "${cron}" UTC in ${flag('--from')}`,
-      'prune': `prune of ${flag('--database')} at "${cron}" UTC in ${flag('--from')}`,
-      'drill-flexible-pitr': `point-in-time drill of server ${serverOf(flag('--source-server-id'))} at "${cron}" UTC, ${within}`,
-    };
-    lines.push(`    ${what[argv[0]] ?? `pg-backup ${argv[0]} at "${cron}" UTC`}`);
-  }
+  run.protections.filter((recorded) => !placed.has(recorded)).forEach((recorded) => lines.push(`    - ${describeProtection(recorded)}`));
+  if (databases.length === 0 && run.protections.length === 0) lines.push('    nothing (no database and no backup component)');
   return lines;
 }
 
@@ -170,7 +139,7 @@ if (require.main === module) {
   const dir = path.resolve(process.argv[2] ?? path.join(ROOT, 'examples', 'pulumi-azure'));
   console.log(`Running ${path.relative(ROOT, dir)} under Pulumi mocks (offline)…`);
   runPulumiExample(dir)
-    .then((resources) => describeExample(path.relative(ROOT, dir), resources).forEach((line) => console.log(line)))
+    .then((run) => describeExample(path.relative(ROOT, dir), run).forEach((line) => console.log(line)))
     .catch((error) => {
       console.error((error as Error).message);
       process.exitCode = 1;

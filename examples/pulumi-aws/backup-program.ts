@@ -17,8 +17,9 @@ export interface PostgresBackupExample {
 /**
  * An RDS for PostgreSQL 16 instance protected three ways: its own automated backups (14 days, a window clear of the
  * maintenance window, tags copied, a final snapshot), an AWS Backup plan (daily kept 35 days, monthly kept a year, 14
- * days of point-in-time recovery) in a locked vault, and a nightly pg_dump of `shop` into a locked-down bucket with a
- * weekly restore drill. Everything pages one topic.
+ * days of point-in-time recovery) in a locked vault, and a nightly pg_dump of `shop` into a locked-down bucket, encrypted
+ * with age (only the drill reads the identity), pruned by grandfather-father-son retention and replicated to a bucket
+ * in another region, with a weekly restore drill. Everything pages one topic.
  */
 export function definePostgresBackups(): PostgresBackupExample {
   const config = new pulumi.Config();
@@ -60,7 +61,24 @@ export function definePostgresBackups(): PostgresBackupExample {
     database: PostgresDatabase.fromInstance(instance, { postgresMajorVersion: 16 }),
     image,
     databaseNames: ['shop'],
-    dump: { schedule: { expression: '30 2 * * *' }, retentionDays: 35, includeGlobals: true },
+    dump: {
+      schedule: { expression: '30 2 * * *' },
+      includeGlobals: true,
+      // A prune task, whose role alone may delete, keeps 7 daily, 4 weekly and 12 monthly dumps and never fewer than 3;
+      // the bucket's lifecycle is only a safety net far beyond the longest class.
+      retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 },
+    },
+    encryption: {
+      // The public key of the team's age identity (age-keygen); the identity itself is only in the secret the drill reads.
+      recipients: [config.get('ageRecipient') ?? 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+      identitySecretArn: config.get('ageIdentitySecretArn') ?? 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/age-identity-AbCdEf',
+    },
+    // Every dump is replicated to a bucket in another region (versioned, encrypted with the replica key there), with
+    // alarms on failed and late replication; delete markers are not replicated.
+    replication: {
+      destinationBucketArn: config.get('offsiteBucketArn') ?? 'arn:aws:s3:::shop-pg-dumps-offsite-123456789012-eu-central-1',
+      replicaKmsKeyArn: config.get('offsiteKeyArn') ?? 'arn:aws:kms:eu-central-1:123456789012:alias/shop-pg-dumps-offsite',
+    },
     notificationTopicArn: plan.notificationTopicArn,
   });
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -22,6 +22,7 @@ import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
 import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
 import { ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand, scheduledPruneCommand } from '../core/aws/scheduled-pg-dump';
+import { PROTECTION_METADATA_TYPE as CORE_PROTECTION_METADATA_TYPE } from '../core/policy/database-protection';
 import { LogicalDumpPolicy } from '../core/policy/policy';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
@@ -29,10 +30,11 @@ export { DUMP_CONTAINER_NAME } from '../core/aws/scheduled-pg-dump';
 export * from './scheduled-pg-dump-props';
 
 /**
- * Construct metadata type under which the constructs of this module record what they protect (database,
- * schedule, retention…), so tools reading a cloud assembly can report it without parsing templates.
+ * Construct metadata type under which the constructs of this module record what they protect (core's
+ * `DatabaseProtection`: database, schedule, retention…), so tools reading a cloud assembly can report it without
+ * parsing templates.
  */
-export const PROTECTION_METADATA_TYPE = 'postgres-backup-constructs:protection';
+export const PROTECTION_METADATA_TYPE = CORE_PROTECTION_METADATA_TYPE;
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a
@@ -184,6 +186,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       ...plan.protection,
       database: Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined,
       databaseNames: [...plan.protection.databaseNames],
+      ...(this.encryption ? { identitySecret: secretLabel(this.encryption.identitySecret) } : {}),
     });
   }
   /**
@@ -260,4 +263,10 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   private runnerMetric(metric: RunnerMetric, database: string = this.databaseNames[0], props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return plannedMetric(runnerMetric(this.metricNamespace, metric, database, 3600), {}, props);
   }
+}
+
+/** How the protection metadata names a secret: its name when known at synthesis, else its construct path. */
+function secretLabel(secret: { readonly secretName: string; readonly node: { readonly path: string } } | undefined): string | undefined {
+  if (secret === undefined) return undefined;
+  return Token.isUnresolved(secret.secretName) ? `secret ${secret.node.path}` : `secret ${secret.secretName}`;
 }

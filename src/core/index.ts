@@ -56,3 +56,4 @@ export * from './aws';
 export * from './policy/backup-classes';
 export * from './policy/backup-retention';
 export * from './policy/retention-selection';
+export * from './policy/database-protection';

@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { TEST_RUNNER_IMAGE, actionsOf, databaseStack, minimalDumpProps } from './stacks';
-import { ScheduledPgDump, VerifyRestore } from '../../src/cdk';
+import { PROTECTION_METADATA_TYPE, ScheduledPgDump, VerifyRestore } from '../../src/cdk';
 
 const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 const SPARE = 'age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg';
@@ -45,8 +45,10 @@ describe('ScheduledPgDump with age encryption and a VerifyRestore of it', () => 
     expect(grants.flatMap((grant) => grant.roles).filter((role) => dumpRoles.includes(role))).toEqual([]);
   });
 
-  test('the protection metadata records the recipients', () => {
+  test('the protection metadata records the recipients and where the identity that decrypts them is', () => {
     expect(dump.plan.protection.encryptedTo).toEqual([RECIPIENT, SPARE]);
+    const recorded = dump.node.metadata.find((entry) => entry.type === PROTECTION_METADATA_TYPE)!.data;
+    expect(recorded).toMatchObject({ encryptedTo: [RECIPIENT, SPARE], identitySecret: `secret ${identitySecret.node.path}` });
   });
 });
 

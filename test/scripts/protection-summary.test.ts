@@ -32,11 +32,12 @@ describe('the synth-examples summary of what protects a database', () => {
         retentionDays: 744,
         encryptedTo: ['age1first', 'age1second'],
         retention: { daily: 7, weekly: 4, monthly: 12, yearly: 0, minimumKept: 3 },
-        replicatedTo: 'arn:aws:s3:::shop-offsite',
+        replica: { destination: 'bucket arn:aws:s3:::shop-offsite (in us-east-1)', immutability: 'Object Lock governance 7 days' },
+        identitySecret: 'secret shop-age-identity',
       },
     });
     expect(line).toContain('kept by the prune: 7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3 (lifecycle safety net 744 days), '
-      + 'encrypted with age to 2 recipients, offsite copy in arn:aws:s3:::shop-offsite,');
+      + 'encrypted with age to 2 recipients (identity in secret shop-age-identity), offsite copy in bucket arn:aws:s3:::shop-offsite (in us-east-1), the copy Object Lock governance 7 days,');
   });
 
   test('names a dump drill into a scratch RDS instance the large-database drill', () => {

@@ -5,6 +5,7 @@
 import { AlarmPlan, MetricPlan } from './alarm-plan';
 import { IamActionGroup } from './iam-action-groups';
 import { ReplicationCostInputs } from '../policy/cost-estimate';
+import { ProtectionReplica, describeLock } from '../policy/database-protection';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { checkOffsiteAtLeastAsImmutable } from '../policy/offsite-immutability';
@@ -163,6 +164,8 @@ export interface BucketReplicationPlan {
   readonly destinationLifecycleRules: readonly LifecycleRule[];
   /** Failed replication and late replication. */
   readonly alarms: readonly AlarmPlan[];
+  /** The offsite copy as the protection records say it (the examples' summary lists it per database). */
+  readonly protection: ProtectionReplica;
 }
 
 /** What the source bucket is, for the checks and the alarms. */
@@ -287,7 +290,15 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
     periodSeconds: 300,
   });
   const replicasExpireDays = options.destinationExpirationDays ?? sourceKeepsDays(source.lifecycleRules);
+  // A bucket ARN names no region; the replica key, which must be in the destination's region, does.
+  const keyRegion = /^arn:[^:]+:kms:([a-z0-9-]+):/.exec(options.replicaKmsKeyArn)?.[1];
+  const where = [keyRegion && `in ${keyRegion}`, options.destinationAccount && `account ${options.destinationAccount}`].filter(Boolean).join(', ');
+  const replicaLock = describeLock(options.destinationObjectLock);
   return {
+    protection: {
+      destination: `bucket ${options.destinationBucketArn}${where ? ` (${where})` : ''}`,
+      ...(replicaLock ? { immutability: `Object Lock ${replicaLock}` } : {}),
+    },
     ruleId: REPLICATION_RULE_ID,
     destinationBucketArn: options.destinationBucketArn,
     replicaKmsKeyArn: options.replicaKmsKeyArn,

@@ -21,6 +21,7 @@ import { CHECKS_DIRECTORY } from './verify-restore';
 import { resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
 import { CostEstimate } from '../policy/cost-estimate';
+import { DatabaseProtection } from '../policy/database-protection';
 import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
 import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
@@ -752,7 +753,7 @@ function planBackupPlans(servers: readonly BlueprintServerPlan[]): BlueprintBack
 /** The protection a managed server of a backup plan records: its plan's rules, snapshot retention, copies and vault lock. */
 export function blueprintManagedBackupProtection(
   plan: BlueprintBackupPlanPlan, server: BlueprintServerPlan, vaultLock: { readonly mode: string; readonly minRetentionDays: number } | undefined,
-): Record<string, unknown> {
+): DatabaseProtection {
   return {
     kind: 'managed-backup',
     schedule: plan.summary,
@@ -765,7 +766,7 @@ export function blueprintManagedBackupProtection(
 /** The protection a dumped database records. */
 export function blueprintDumpProtection(
   plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, databaseName: string,
-): Record<string, unknown> {
+): DatabaseProtection {
   return {
     kind: 'logical-dump',
     databaseNames: [databaseName],
@@ -776,7 +777,7 @@ export function blueprintDumpProtection(
     rpoHours: server.rpoHours,
     ...(server.prune && server.dump.retention ? { retention: retentionCounts(server.dump.retention) } : {}),
     ...(plan.encryption ? { encryptedTo: [...plan.encryption.recipients] } : {}),
-    ...(plan.replication ? { replicatedTo: plan.replication.destinationBucketArn } : {}),
+    ...(plan.replication ? { replica: plan.replication.protection } : {}),
   };
 }
 
@@ -860,4 +861,57 @@ export function blueprintDatabaseRunbook(
 export function blueprintDrillInput(schedule: BlueprintDrillSchedulePlan, bucket: string, taskDefinitionArn: string): FleetDrillInput {
   const { prefix, rtoSeconds, jobs, checkFile, databases } = schedule.input;
   return { bucket, prefix, rtoSeconds, taskDefinitionArn, jobs, checkFile, databases };
+}
+
+/** A protection of one server of a blueprint, by its position in `databases`. */
+export interface BlueprintServerProtection {
+  /** Position of the server in the blueprint's `databases`. */
+  readonly serverIndex: number;
+  /** What protects it. */
+  readonly protection: DatabaseProtection;
+}
+
+/**
+ * Every protection of a blueprint's servers, decided once for both front ends: each dumped database's dumps (and
+ * storage-cost estimate), each managed server's backup plan, and the restore drills and restore testing that prove
+ * them. `vaultLock` is the lock of the fleet's vault, when it has one.
+ */
+export function blueprintProtections(
+  plan: PostgresBackupBlueprintPlan, vaultLock?: { readonly mode: string; readonly minRetentionDays: number },
+): BlueprintServerProtection[] {
+  const protections: BlueprintServerProtection[] = [];
+  for (const server of plan.servers) {
+    for (const database of server.databases) {
+      protections.push({ serverIndex: server.index, protection: blueprintDumpProtection(plan, server, database.databaseName) });
+    }
+    if (server.costEstimate) {
+      protections.push({
+        serverIndex: server.index,
+        protection: {
+          kind: 'cost-estimate',
+          databaseNames: [...server.databaseNames],
+          monthlyCostUsd: Math.round(server.costEstimate.totalMonthlyUsd * 100) / 100,
+          summary: server.costEstimate.summary,
+        },
+      });
+    }
+  }
+  for (const backupPlan of plan.backupPlans) {
+    for (const serverIndex of backupPlan.serverIndexes) {
+      const server = plan.servers.find((candidate) => candidate.index === serverIndex)!;
+      protections.push({ serverIndex, protection: blueprintManagedBackupProtection(backupPlan, server, vaultLock) });
+    }
+  }
+  for (const drill of plan.drills?.protections ?? []) {
+    protections.push({
+      serverIndex: drill.serverIndex,
+      protection: {
+        kind: 'restore-drill', databaseNames: [drill.databaseName], schedule: drill.schedule, rtoMinutes: drill.rtoMinutes, checks: drill.checks,
+      },
+    });
+  }
+  for (const serverIndex of plan.restoreTesting?.serverIndexes ?? []) {
+    protections.push({ serverIndex, protection: plan.restoreTesting!.protection });
+  }
+  return protections;
 }

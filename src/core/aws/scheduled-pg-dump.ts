@@ -12,6 +12,7 @@ import { DEFAULT_LOG_RETENTION_DAYS } from './log-retention';
 import { ResolvedBackupRetentionPolicy, resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
+import { ProtectionReplica } from '../policy/database-protection';
 import { resolveBackupPolicy } from '../policy/defaults';
 import { DumpEncryptionOptions, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
@@ -268,7 +269,7 @@ export interface ScheduledPgDumpPlan {
     readonly objectLock?: string;
     readonly rpoHours: number;
     readonly encryptedTo?: readonly string[];
-    readonly replicatedTo?: string;
+    readonly replica?: ProtectionReplica;
     /** The grandfather-father-son classes and floor the prune task keeps, when `dump.retention` is set. */
     readonly retention?: {
       readonly daily: number; readonly weekly: number; readonly monthly: number; readonly yearly: number; readonly minimumKept: number;
@@ -441,7 +442,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       objectLock: options.objectLock ? `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` : undefined,
       rpoHours,
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
-      ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
+      ...(replication ? { replica: replication.protection } : {}),
       ...(dump.retention ? { retention: retentionCounts(dump.retention) } : {}),
     },
   };

@@ -450,7 +450,7 @@ export function planSelfHostedPitrArchive(
       retentionDays: pitr.walRetentionDays,
       expireBy: pitr.expireBy,
       objectLock: options.immutability ? `${options.immutability.mode ?? 'governance'} ${options.immutability.days} days` : undefined,
-      ...(replication ? { replicatedTo: replication.destinationBucketArn } : {}),
+      ...(replication ? { replica: replication.protection } : {}),
       ...(options.encryption ? { encryption: pitr.archiver === 'wal-g' ? 'libsodium' : 'aes-256-cbc' } : {}),
     },
     drill: options.drill ? drillPlan(options.drill, pitr, clusterName, prefix, metricNamespace) : undefined,

@@ -3,6 +3,7 @@
  * storage account in another region, decided once here and rendered by the Pulumi Azure front end.
  */
 import { AzureManagementPolicyRule, renderAzureManagementPolicyRules } from './lifecycle-azure';
+import { ProtectionReplica } from '../policy/database-protection';
 import { LifecycleRule, MAX_LIFECYCLE_DAYS } from '../policy/lifecycle-rules';
 import { checkOffsiteAtLeastAsImmutable } from '../policy/offsite-immutability';
 import { ImmutabilityPolicy } from '../policy/policy';
@@ -150,6 +151,8 @@ export interface BlobObjectReplicationPlan {
    * @default - no lock
    */
   readonly deleteLock?: { readonly level: 'CanNotDelete'; readonly notes: string };
+  /** The offsite copy as the protection records say it (the examples' summary lists it per database). */
+  readonly protection: ProtectionReplica;
 }
 
 /**
@@ -167,7 +170,7 @@ const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const LOCATION = /^[a-z][a-z0-9]{2,39}$/;
 
 /** How long the source keeps what it holds: its longest enabled expiry, or undefined when nothing expires. */
-function sourceKeepsDays(rules: readonly LifecycleRule[]): number | undefined {
+export function sourceKeepsDays(rules: readonly LifecycleRule[]): number | undefined {
   const days = rules.filter((rule) => rule.enabled !== false).flatMap((rule) => (rule.expirationDays !== undefined ? [rule.expirationDays] : []));
   return days.length === 0 ? undefined : Math.max(...days);
 }
@@ -251,6 +254,11 @@ export function planBlobObjectReplication(options: BlobObjectReplicationOptions,
   const window = hours === 24 ? 'P1D' : `PT${hours}H`;
   const immutability = options.immutability ?? source.immutability;
   return {
+    protection: {
+      destination: `storage account ${options.accountName ? `${options.accountName} ` : ''}in ${options.location} (container ${destinationContainer}, `
+        + `replicas kept ${keptDays} days)`,
+      ...(immutability ? { immutability: `immutable ${immutability.days} days, ${immutability.mode === 'compliance' ? 'locked' : 'unlocked'}` } : {}),
+    },
     location: options.location,
     skuName: options.skuName ?? 'Standard_LRS',
     sourceContainer: source.containerName,

@@ -1,4 +1,5 @@
 import { checkDatabaseName } from '../policy/database-name';
+import { DatabaseProtection } from '../policy/database-protection';
 import type { ScheduleSpec } from '../policy/policy';
 import { checkSchedule, checkUtcRenderable, renderAzureJobCron } from '../policy/schedule';
 import { Validator } from '../policy/validation';
@@ -104,6 +105,8 @@ export interface FlexibleServerPitrDrillPlan {
   readonly drillAgeWatch?: { readonly cron: string; readonly runnerArgs: (from: string) => string[]; readonly alertDescription: string };
   /** The description of the alert on a failed drill. */
   readonly failedDrillAlertDescription: string;
+  /** The drill as a protection of its server (the examples' summary lists it under the server). */
+  readonly protection: DatabaseProtection;
 }
 
 /** The schedule of a drill when none is given: Sundays at 03:00 UTC. */
@@ -230,9 +233,19 @@ export function planFlexibleServerPitrDrill(options: FlexibleServerPitrDrillOpti
     ...(options.recoveryPointQuery !== undefined ? ['--recovery-point-query', options.recoveryPointQuery] : []),
     ...(options.maxRecoveryPointGapMinutes !== undefined ? ['--max-recovery-point-gap', `${options.maxRecoveryPointGapMinutes}m`] : []),
   ];
+  const cron = renderAzureJobCron(options.schedule ?? DEFAULT_FLEXIBLE_SERVER_PITR_DRILL_SCHEDULE, 'schedule');
   return {
+    protection: {
+      kind: 'point-in-time-drill',
+      databaseNames: [databaseName],
+      schedule: `${cron} UTC`,
+      targetLagMinutes: lagMinutes,
+      ...(options.randomTarget ? { summary: `a random time between the earliest restore point and ${lagMinutes} min before it starts` } : {}),
+      rtoMinutes: readyTimeoutMinutes,
+      checks: (options.checks ?? []).length + Object.keys(options.minRows ?? {}).length,
+    },
     databaseName,
-    cron: renderAzureJobCron(options.schedule ?? DEFAULT_FLEXIBLE_SERVER_PITR_DRILL_SCHEDULE, 'schedule'),
+    cron,
     replicaTimeoutSeconds: (readyTimeoutMinutes + FLEXIBLE_SERVER_DRILL_DELETE_TIMEOUT_MINUTES + CHECKS_ALLOWANCE_MINUTES) * 60,
     runnerArgs: (targets) => [
       'drill-flexible-pitr',

@@ -10,6 +10,8 @@ import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedDatabaseSettings } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
+import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
@@ -69,6 +71,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   public readonly restoreTesting?: RenderedRestoreTesting;
   /** What core decided this component creates, from what is known before the database's facts. */
   public readonly backupPlan: ManagedPostgresBackupPlanPlan;
+  /** The managed backups and restore testing as protections of the database (core's records), also its `protections` output. */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: ManagedPostgresBackupPlanProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ManagedPostgresBackupPlan', name, {}, opts);
@@ -166,7 +170,15 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     }, { parent: this });
 
     recordProtectedDatabase(props.database.resource, 'managed-backup');
+    const protectedDatabase = props.database.resource?.urn;
+    this.protections = protectionsOutput([
+      {
+        kind: 'managed-backup', ...plan.protection, database: protectedDatabase, retentionDays: this.backupRetentionDays, rpoHours: this.rpoHours,
+      },
+      ...(plan.restoreTesting ? [{ ...plan.restoreTesting.protection, database: protectedDatabase }] : []),
+    ]);
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       planId: this.plan.id,
       vaultName: this.vaultName,
       notificationTopicArn: this.notificationTopicArn,

@@ -56,6 +56,12 @@ export interface PgDumpSource {
    * @default - not encrypted
    */
   readonly encryption?: DumpEncryption;
+  /**
+   * The database whose dumps these are, as the protection records name it (the URN of its RDS resource in this
+   * program), so a drill of them is listed under that database.
+   * @default - none: the drill's protection names no database
+   */
+  readonly protectedDatabase?: pulumi.Input<string>;
   /** The IAM statements that let a role read the dumps (objects under the prefix, listing of the prefix, decryption). */
   readStatements(): PolicyStatement[];
   /** The IAM statements that let a restore drill write its result beside the dumps (`<prefix>/<database>/drills/…`), nothing else. */

@@ -22,10 +22,12 @@ import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './post
 import { planBlueprintDashboard } from '../../core/aws/blueprint-dashboard';
 import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
-import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
+import { PostgresBackupBlueprintPlan, blueprintProtections, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { CostEstimate } from '../../core/policy/cost-estimate';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { resolveManagedSnapshots } from '../../core/policy/defaults';
+import { protectionsOutput } from '../protection-outputs';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './postgres-backup-blueprint-props';
@@ -110,6 +112,11 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
 
   /** What this component creates, as core decided it. */
   public readonly plan: PostgresBackupBlueprintPlan;
+  /**
+   * What protects each server (core's protection records: dumps, managed backups, drills, restore testing, cost
+   * estimates), naming it by the URN of its RDS resource when it is one of this program's; also its `protections` output.
+   */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: PostgresBackupBlueprintProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PostgresBackupBlueprint', name, {}, opts);
@@ -205,7 +212,11 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     this.backupPlans = managedPlans.plans;
     this.restoreTesting = managedPlans.restoreTesting;
     this.dashboard = this.createDashboard(name, environment.region);
+    this.protections = protectionsOutput(blueprintProtections(plan, this.vault?.lock).map(({ serverIndex, protection }) => ({
+      ...protection, database: (props.databases[serverIndex].database.resource ?? props.databases[serverIndex].managedDatabase?.resource)?.urn,
+    })));
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       bucketName: this.bucketName,
       notificationTopicArn: this.notificationTopicArn,
       drillStateMachineArn: this.drillStateMachine?.arn,

@@ -16,6 +16,8 @@ import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-sou
 import { createPlannedTaskSchedules } from './planned-task-schedules';
 import { createPlannedTask, createTaskRole, pruneTaskResourceNames, taskResourceNames } from './planned-tasks';
 import { PolicyStatement, grantStatements } from './policy-document';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
+import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
@@ -97,6 +99,10 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly pruneTaskDefinition?: ecs.TaskDefinition;
   /** One prune schedule per database (with `dump.retention`). */
   public readonly pruneSchedules: readonly scheduler.Schedule[];
+  /** The URN of the RDS resource whose dumps these are, when it is one of this program's. */
+  public readonly protectedDatabase?: pulumi.Output<string>;
+  /** What this component protects and how (core's protection record), also its `protections` output. */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ScheduledPgDump', name, {}, opts);
@@ -237,7 +243,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       subject: plan.taskFailureSubject,
     });
     recordProtectedDatabase(props.database.resource, 'logical-dump');
+    this.protectedDatabase = props.database.resource?.urn;
+    this.protections = protectionsOutput([{
+      ...plan.protection, database: this.protectedDatabase, identitySecret: props.encryption?.identitySecretArn,
+    }]);
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       bucketName: this.bucketName,
       dumpLocation: this.dumpLocation,
       notificationTopicArn: this.notificationTopicArn,

@@ -22,6 +22,8 @@ import {
   checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
 } from '../../core/aws/verify-restore';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
+import { protectionsOutput } from '../protection-outputs';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export {
@@ -106,6 +108,8 @@ export class VerifyRestore extends pulumi.ComponentResource {
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** What this component creates, as core decided it. */
   public readonly plan: VerifyRestorePlan;
+  /** The drill as a protection of the source's database (core's protection record), also its `protections` output. */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: VerifyRestoreProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:VerifyRestore', name, {}, opts);
@@ -229,7 +233,9 @@ export class VerifyRestore extends pulumi.ComponentResource {
       definition: this.definition, drillRole: this.drillRole, stateMachine: this.stateMachine, schedulerRole: this.schedulerRole,
       schedule: this.schedule, alarms: this.alarms,
     } = drill);
+    this.protections = protectionsOutput([{ ...plan.protection, database: source.protectedDatabase }]);
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,
       taskDefinitionArn: this.taskDefinition.arn,

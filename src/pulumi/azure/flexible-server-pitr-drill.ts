@@ -14,7 +14,9 @@ import {
   FLEXIBLE_SERVER_DRILL_NETWORK_ACTIONS, FLEXIBLE_SERVER_DRILL_OPERATION_ACTIONS, FLEXIBLE_SERVER_DRILL_SCRATCH_ACTIONS,
   FlexibleServerPitrDrillOptions, checkFlexibleServerPitrDrillOptions, checkFlexibleServerPitrDrillPlacement, planFlexibleServerPitrDrill,
 } from '../../core/azure/flexible-server-pitr-drill';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { Validator } from '../../core/policy/validation';
+import { protectionsOutput } from '../protection-outputs';
 import { validateWhenKnown } from '../pulumi-validation';
 
 /** Where a drill records its results: beside the dumps of the same database (a `ScheduledPgDump`'s storage). */
@@ -108,6 +110,9 @@ export class FlexibleServerPitrDrill extends pulumi.ComponentResource {
   public readonly alerts: readonly monitor.MetricAlert[];
   /** Resource id of the action group the alerts go to. */
   public readonly actionGroupId: pulumi.Output<string>;
+
+  /** The drill as a protection of the source server, named by its id (core's protection record); also its `protections` output. */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: FlexibleServerPitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:FlexibleServerPitrDrill', name, {}, opts);
@@ -277,7 +282,9 @@ export class FlexibleServerPitrDrill extends pulumi.ComponentResource {
     this.roleAssignments = assignments;
     this.alerts = alerts;
 
+    this.protections = protectionsOutput([{ ...plan.protection, database: props.sourceServerId }]);
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       identityClientId: this.identity.clientId,
       jobId: this.job.id,
       drillAgeWatchJobId: this.drillAgeWatchJob?.id,

@@ -10,10 +10,13 @@ import {
 import { validateWhenKnown } from '../pulumi-validation';
 import { AZURE_BUILT_IN_ROLES, resourceGroupIdOf, roleDefinitionIdFor } from './role-definitions';
 import { FLEXIBLE_SERVER_DATASOURCE_TYPE, renderVaultBackupPolicy } from './vault-backup-policy';
+import { flexibleServerBackupProtection } from '../../core/azure/azure-protections';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/policy/default-values';
 import { BackupPlanPolicy, ImmutabilityPolicy } from '../../core/policy/policy';
 import { checkPolicy } from '../../core/policy/validate-policy';
 import { Validator } from '../../core/policy/validation';
+import { protectionsOutput } from '../protection-outputs';
 
 /** A flexible server the plan creates. */
 export interface NewFlexibleServer {
@@ -148,6 +151,9 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   /** Routes the vault's failed-job alerts to the action group. */
   public readonly alertProcessingRule?: alertsmanagement.AlertProcessingRuleByName;
 
+  /** The server's own backups and the vault's as a protection of the server, named by its id; also its `protections` output. */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
+
   constructor(name: string, props: ManagedPostgresBackupPlanProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:ManagedPostgresBackupPlan', name, {}, opts);
     // Only the values the rules read: an unknown resource group name must not hide the retention from a preview.
@@ -275,7 +281,14 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     }
     this.roleAssignments = roleAssignments;
 
+    this.protections = protectionsOutput([{
+      ...flexibleServerBackupProtection({ backupPlan: props.backupPlan }),
+      retentionDays: this.backupRetentionDays,
+      geoRedundant: geoRedundantBackup,
+      database: this.serverId,
+    }]);
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       serverId: this.serverId,
       backupRetentionDays: this.backupRetentionDays,
       vaultId: this.vault?.id,

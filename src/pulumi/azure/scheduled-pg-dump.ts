@@ -18,10 +18,12 @@ import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
 import { storageRunnerJob } from './storage-runner-job';
+import { azureDumpProtections } from '../../core/azure/azure-protections';
 import { BLOB_DELETE_DATA_ACTION, DUMP_WRITER_BLOB_DATA_ACTIONS, DUMP_WRITER_ROLE_DESCRIPTION } from '../../core/azure/blob-data-actions';
 import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
 import { checkDatabaseNames } from '../../core/policy/database-name';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/policy/defaults';
 import { checkDrillAgeWindow } from '../../core/policy/drill-age-window';
 import { AGE_IDENTITY_ENV, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../../core/policy/dump-encryption';
@@ -218,6 +220,11 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
   public readonly databaseNames: readonly string[];
   /** Where the dumps are: `azblob://<account>/<container>/<prefix>`. */
   public readonly uri: pulumi.Output<string>;
+  /**
+   * What this component protects and how, per database (core's protection records: the dumps, their drills), naming
+   * the server by the host name it connects to; also its `protections` output.
+   */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:ScheduledPgDump', name, {}, opts);
@@ -471,7 +478,22 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       }, { parent: this })] : []),
     ];
 
+    const replica = this.storage.replica?.plan.apply((planned) => planned.protection);
+    this.protections = pulumi.all([this.uri, replica, props.connection.host, props.encryption?.identitySecret?.secretUri])
+      .apply(([uri, replicaProtection, host, identitySecret]) => azureDumpProtections({
+        databaseNames: this.databaseNames,
+        dump: props.dump ?? {},
+        uri,
+        prefix: this.storage.prefix,
+        rpoHours: this.rpoHours,
+        immutability: props.immutability,
+        recipients: props.encryption?.recipients,
+        identitySecret,
+        replica: replicaProtection,
+        verification: props.verification,
+      }).map((protection) => ({ ...protection, database: host })));
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       uri: this.uri,
       identityClientId: this.identity.clientId,
       dumpJobIds: this.dumpJobs.map((job) => job.id),

@@ -142,7 +142,7 @@ describe('PostgresBackupBlueprint replication', () => {
     expect(plan.replication?.roleGrants.flatMap((group) => group.actions).filter((action) => /Delete/.test(action))).toEqual([]);
     expect(plan.alarms.map((alarm) => alarm.metric).filter((metric) => 'namespace' in metric && metric.namespace === 'AWS/S3')
       .map((metric) => 'metricName' in metric && metric.metricName)).toEqual(['OperationsFailedReplication', 'ReplicationLatency']);
-    expect(blueprintDumpProtection(plan, plan.servers[1], 'billing')).toMatchObject({ replicatedTo: REPLICATION.destinationBucketArn });
+    expect(blueprintDumpProtection(plan, plan.servers[1], 'billing')).toMatchObject({ replica: { destination: expect.stringContaining(REPLICATION.destinationBucketArn) } });
   });
 
   describe('cost estimate', () => {

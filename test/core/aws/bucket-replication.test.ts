@@ -130,7 +130,7 @@ describe('the constructs plan the offsite copy of their buckets', () => {
     expect(plan.replication?.destinationLifecycleRules[0].expirationDays).toBe(45);
     expect(plan.alarms.map((alarm) => alarm.id)).toEqual(expect.arrayContaining(['ReplicationFailedAlarm', 'ReplicationLatencyAlarm']));
     expect(plan.alarms.find((alarm) => alarm.id === 'ReplicationFailedAlarm')!.metric).toMatchObject({ dimensions: { SourceBucket: { resource: 'backup-bucket' } } });
-    expect(plan.protection.replicatedTo).toBe(OFFSITE.destinationBucketArn);
+    expect(plan.protection.replica).toEqual({ destination: `bucket ${OFFSITE.destinationBucketArn} (in eu-central-1)` });
   });
 
   test('a ScheduledPgDump refuses an offsite copy that expires before its dumps do, naming the prop', () => {
