@@ -183,7 +183,8 @@ function checkCopyDestination(validator: Validator, check: ManagedBackupPlanChec
     validator.report({
       path: `${path}.vaultArn`,
       value: undefined,
-      allowed: 'the ARN of the destination vault, "arn:aws:backup:<region>:<account>:backup-vault:<name>" (create it in the destination first)',
+      allowed: 'the ARN of the destination vault, "arn:aws:backup:<region>:<account>:backup-vault:<name>" (create it in the destination first; '
+        + `a tier's copies take it from tierOptions.${copy.destination === 'account' ? 'copyAccountVaultArn' : 'copyRegionVaultArn'})`,
     });
   } else if (!validator.isUnresolved(copy.vaultArn)) {
     const parts = parseBackupVaultArn(copy.vaultArn);

@@ -33,6 +33,18 @@ export interface BackupTierOptions {
    */
   readonly copyAccountRegion?: string;
   /**
+   * ARN of the AWS Backup vault in `copyRegion` that the cross-region copy goes to (create it there first). AWS needs it
+   * for tiers that copy to another region (GOLD, SILVER).
+   * @default - none; on AWS a tier that copies to another region is refused without it
+   */
+  readonly copyRegionVaultArn?: string;
+  /**
+   * ARN of the AWS Backup vault in `copyAccount` that the cross-account copy goes to (create it there first, shared with
+   * this account). AWS needs it for tiers that copy to another account (GOLD).
+   * @default - none; on AWS a tier that copies to another account is refused without it
+   */
+  readonly copyAccountVaultArn?: string;
+  /**
    * Where notifications go (an SNS topic ARN, an Azure action group id).
    * @default - a topic or action group is created
    */
@@ -90,8 +102,8 @@ export class BackupTier {
       continuousBackupRetentionDays: 14,
     },
     copies: [
-      { destination: 'region', region: options.copyRegion, retentionDays: 35 },
-      { destination: 'account', account: options.copyAccount, region: options.copyAccountRegion, retentionDays: 35 },
+      { destination: 'region', region: options.copyRegion, vaultArn: options.copyRegionVaultArn, retentionDays: 35 },
+      { destination: 'account', account: options.copyAccount, region: options.copyAccountRegion, vaultArn: options.copyAccountVaultArn, retentionDays: 35 },
     ],
     // Object Lock forbids the archiver's own expire, so the lifecycle rule deletes old WAL and backups.
     pitr: { windowDays: 14, retainFull: 3, archiveTimeoutSeconds: 60, expireBy: 'lifecycle' },
@@ -116,7 +128,7 @@ export class BackupTier {
       ],
       continuousBackupRetentionDays: 7,
     },
-    copies: [{ destination: 'region', region: options.copyRegion, retentionDays: 14 }],
+    copies: [{ destination: 'region', region: options.copyRegion, vaultArn: options.copyRegionVaultArn, retentionDays: 14 }],
     pitr: { windowDays: 7, retainFull: 2, archiveTimeoutSeconds: 60, expireBy: 'lifecycle' },
     verification: { schedule: { expression: '0 6 * * 1', timezone: 'UTC' }, maxRestoreDurationMinutes: 120 },
     alarms: { rpoHours: 26, notificationTarget: options.notificationTarget },
