@@ -9,12 +9,12 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import {
   DeleteRefusedError, partSizeFor, StoreConflictError,
   type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
 } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
+import { uploadStream } from './s3-multipart-upload';
 import { StoreReachability } from './store-unreachable';
 
 /** Settings of the S3 client. */
@@ -30,7 +30,7 @@ export interface S3BackupStoreOptions {
   readonly tuning: UploadTuning;
 }
 
-/** The commands that carry a backup's bytes (lib-storage sends a small object as one PutObject). */
+/** The commands that carry a backup's bytes (an object that fits in one part is sent as one PutObject). */
 const BODY_COMMANDS = new Set(['UploadPartCommand', 'PutObjectCommand']);
 /** The signature header that holds the SHA-256 of the body, or says the body is not part of the signature. */
 const CONTENT_SHA256_HEADER = 'x-amz-content-sha256';
@@ -125,37 +125,22 @@ export class S3BackupStore implements BackupStore {
 
   public async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<void> {
     await this.refuseExisting(key, `uploading ${this.describe(key)}`);
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: body, IfNoneMatch: '*' },
-      partSize: partSizeFor(this.tuning, S3_MAX_PARTS, options.expectedBytes),
-      queueSize: options.concurrency ?? this.tuning.concurrency,
-      leavePartsOnError: false,
-    });
-    const abort = () => void upload.abort().catch(() => undefined);
-    options.signal?.addEventListener('abort', abort, { once: true });
-    // A failed body does not always reach lib-storage's reader (it may be waiting on a part upload), so
-    // the upload is aborted from here too; lib-storage then aborts the multipart upload on the server.
-    // lib-storage then fails with its own `Upload aborted.`, so the body's error is kept to report instead.
-    let bodyError: unknown;
-    const bodyFailed = (error: unknown) => {
-      bodyError = error;
-      abort();
-    };
-    body.once('error', bodyFailed);
     try {
-      await upload.done();
+      await uploadStream({
+        client: this.client,
+        bucket: this.bucket,
+        key,
+        body,
+        partSize: partSizeFor(this.tuning, S3_MAX_PARTS, options.expectedBytes),
+        concurrency: options.concurrency ?? this.tuning.concurrency,
+        signal: options.signal,
+      });
       this.reach.markAnswered();
     } catch (error) {
-      await upload.abort().catch(() => undefined);
       if (options.signal?.aborted || error instanceof RunnerError) throw error;
-      const cause = bodyError ?? error;
-      const explained = this.reach.explain(`uploading ${this.describe(key)}`, cause, '; the multipart upload was abandoned, so no partial object is left');
+      const explained = this.reach.explain(`uploading ${this.describe(key)}`, error, '; the multipart upload was abandoned, so no partial object is left');
       if (explained instanceof RunnerError) throw explained;
-      throw new RunnerError(`uploading ${this.describe(key)} failed (the multipart upload was aborted): ${errorMessage(cause)}`, { cause });
-    } finally {
-      options.signal?.removeEventListener('abort', abort);
-      body.off('error', bodyFailed);
+      throw new RunnerError(`uploading ${this.describe(key)} failed (the multipart upload was aborted): ${errorMessage(error)}`, { cause: error });
     }
   }
 

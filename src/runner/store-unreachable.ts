@@ -49,7 +49,7 @@ export class StoreUnreachableError extends RunnerError {
 /**
  * Tracks whether a store's endpoint has answered yet, and turns network failures of its requests into a
  * {@link StoreUnreachableError} that names the endpoint and what was being done, instead of the SDK's
- * `Upload aborted.` or a bare `ECONNREFUSED`.
+ * bare `AbortError` or `ECONNREFUSED`.
  */
 export class StoreReachability {
   private answered = false;

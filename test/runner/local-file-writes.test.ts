@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { StoreConflictError } from '../../src/runner/backup-store';
 import { FileBackupStore } from '../../src/runner/file-backup-store';
 import { GrowingFileReader } from '../../src/runner/growing-file-reader';
 import { signBodiesOnlyWithoutTls } from '../../src/runner/s3-backup-store';
+import { uploadStream } from '../../src/runner/s3-multipart-upload';
 import { useS3, type S3Server } from '../support/s3';
 
 const filesIn = (directory: string): string[] => fs.readdirSync(directory, { recursive: true, withFileTypes: true })
@@ -92,9 +93,10 @@ describe('a file read while another process still writes it', () => {
 describe('an upload to S3', () => {
   const plain = useS3({ buckets: ['bodies'] });
   const tls = useS3({ buckets: ['bodies'], tls: true });
+  const PART = 5 * 1024 * 1024;
 
-  /** Uploads `body` in 5 MiB parts and returns the signature header of every part and what the store holds then. */
-  async function upload(s3: S3Server, body: Buffer): Promise<{ bodyHashes: string[]; signedHeaders: string[]; stored: Buffer }> {
+  /** The runner's S3 client for a server, with every command it sends recorded (with its signature headers). */
+  function clientOf(s3: S3Server) {
     const client = new S3Client({
       endpoint: s3.endpoint,
       region: s3.region,
@@ -105,41 +107,123 @@ describe('an upload to S3', () => {
       ...(s3.caCertificate ? { requestHandler: { httpsAgent: new https.Agent({ ca: s3.caCertificate }) } } : {}),
     });
     signBodiesOnlyWithoutTls(client, s3.endpoint);
-    const bodyHashes: string[] = [];
-    const signedHeaders: string[] = [];
+    const sent: Array<{ command: string; bodyHash: string; signedHeaders: string }> = [];
     // The deserialize step sees the request as it was sent: signed.
     client.middlewareStack.add((next, context) => async (args) => {
       const headers = (args.request as { headers: Record<string, string> }).headers;
-      if (context.commandName === 'UploadPartCommand') {
-        bodyHashes.push(headers['x-amz-content-sha256']);
-        signedHeaders.push(/SignedHeaders=([^,]+)/.exec(headers.authorization)?.[1] ?? '');
-      }
+      sent.push({
+        command: context.commandName ?? '',
+        bodyHash: headers['x-amz-content-sha256'],
+        signedHeaders: /SignedHeaders=([^,]+)/.exec(headers.authorization)?.[1] ?? '',
+      });
       return next(args);
     }, { step: 'deserialize', name: 'recordSentHeaders' });
-    try {
-      const key = `k-${Date.now()}`;
-      await new Upload({ client, params: { Bucket: 'bodies', Key: key, Body: body }, partSize: 5 * 1024 * 1024, queueSize: 2 }).done();
-      const got = await client.send(new GetObjectCommand({ Bucket: 'bodies', Key: key }));
-      return { bodyHashes, signedHeaders, stored: Buffer.from(await got.Body!.transformToByteArray()) };
-    } finally {
-      client.destroy();
-    }
+    const stored = async (key: string): Promise<Buffer | undefined> => {
+      try {
+        const got = await client.send(new GetObjectCommand({ Bucket: 'bodies', Key: key }));
+        return Buffer.from(await got.Body!.transformToByteArray());
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    };
+    return { client, sent, commands: () => sent.map((request) => request.command), stored };
+  }
+
+  /** `body` as a stream of odd-sized chunks, as a pipe delivers it, then `end` (the end, an error, or nothing: it stalls). */
+  function streamOf(body: Buffer, end: 'end' | Error | 'stall' = 'end'): Readable {
+    let offset = 0;
+    return new Readable({
+      read() {
+        if (offset < body.length) {
+          this.push(body.subarray(offset, offset + 65_537));
+          offset += 65_537;
+        } else if (end === 'end') {
+          this.push(null);
+        } else if (end instanceof Error) {
+          this.destroy(end);
+        }
+      },
+    });
   }
 
   const body = Buffer.alloc(11 * 1024 * 1024, 'backup bytes ');
+  let n = 0;
+  const newKey = () => `k-${Date.now()}-${n++}`;
 
   test('over HTTPS leaves the parts\' bodies out of the signature, and stores them byte for byte', async () => {
-    const sent = await upload(tls(), body);
-    expect(sent.bodyHashes).toEqual(['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD']);
-    expect(sent.signedHeaders.every((names) => names.split(';').includes('x-amz-content-sha256'))).toBe(true);
-    expect(sent.stored.equals(body)).toBe(true);
+    const { client, sent, stored } = clientOf(tls());
+    try {
+      const key = newKey();
+      await uploadStream({ client, bucket: 'bodies', key, body: streamOf(body), partSize: PART, concurrency: 2 });
+      const parts = sent.filter((request) => request.command === 'UploadPartCommand');
+      expect(parts.map((part) => part.bodyHash)).toEqual(['UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD', 'UNSIGNED-PAYLOAD']);
+      expect(parts.every((part) => part.signedHeaders.split(';').includes('x-amz-content-sha256'))).toBe(true);
+      expect((await stored(key))?.equals(body)).toBe(true);
+    } finally {
+      client.destroy();
+    }
   });
 
   test('over plain HTTP still signs every part\'s SHA-256', async () => {
-    const sent = await upload(plain(), body);
-    expect(sent.bodyHashes).toHaveLength(3);
-    for (const hash of sent.bodyHashes) expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(sent.stored.equals(body)).toBe(true);
+    const { client, sent, stored } = clientOf(plain());
+    try {
+      const key = newKey();
+      await uploadStream({ client, bucket: 'bodies', key, body: streamOf(body), partSize: PART, concurrency: 2 });
+      const hashes = sent.filter((request) => request.command === 'UploadPartCommand').map((part) => part.bodyHash);
+      expect(hashes).toHaveLength(3);
+      for (const hash of hashes) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await stored(key))?.equals(body)).toBe(true);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('a body that fits in one part is one create-only PUT', async () => {
+    const { client, commands, stored } = clientOf(tls());
+    try {
+      const key = newKey();
+      const small = body.subarray(0, PART - 1);
+      await uploadStream({ client, bucket: 'bodies', key, body: streamOf(small), partSize: PART, concurrency: 2 });
+      expect(commands()).toEqual(['PutObjectCommand']);
+      expect((await stored(key))?.equals(small)).toBe(true);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('a body that fails after some parts were stored leaves no object, and the multipart upload is aborted', async () => {
+    const { client, commands, stored } = clientOf(tls());
+    try {
+      const key = newKey();
+      const broken = new Error('pg_dump exited with status 1');
+      await expect(uploadStream({ client, bucket: 'bodies', key, body: streamOf(body, broken), partSize: PART, concurrency: 2 }))
+        .rejects.toBe(broken);
+      expect(commands()).toContain('UploadPartCommand');
+      expect(commands()).not.toContain('CompleteMultipartUploadCommand');
+      expect(commands().at(-1)).toBe('AbortMultipartUploadCommand');
+      expect(await stored(key)).toBeUndefined();
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('the signal stops an upload whose body has stalled, and the multipart upload is aborted', async () => {
+    const { client, commands, stored } = clientOf(tls());
+    try {
+      const key = newKey();
+      const stop = new AbortController();
+      const stalled = streamOf(body.subarray(0, PART + 1), 'stall');
+      const upload = uploadStream({ client, bucket: 'bodies', key, body: stalled, partSize: PART, concurrency: 2, signal: stop.signal });
+      while (!commands().includes('UploadPartCommand')) await new Promise((resolve) => setTimeout(resolve, 10));
+      const reason = new Error('interrupted by SIGTERM');
+      stop.abort(reason);
+      await expect(upload).rejects.toBe(reason);
+      expect(commands().at(-1)).toBe('AbortMultipartUploadCommand');
+      expect(await stored(key)).toBeUndefined();
+    } finally {
+      client.destroy();
+    }
   });
 });
 
