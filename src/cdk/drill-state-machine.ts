@@ -1,6 +1,5 @@
 import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,51 +10,25 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { DrillTask } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
-import { AlarmPlan } from '../core/aws/alarm-plan';
 import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
-import { DrillResourceKind, RestoreDrillStateMachine } from '../core/aws/state-machines';
-import { ScheduleSpec } from '../core/policy/policy';
+import { ScheduledDrillPlan } from '../core/aws/scheduled-drill';
+import { DrillResourceKind } from '../core/aws/state-machines';
 import { renderEventBridgeSchedule } from '../core/policy/schedule';
 
-/** The ECS task a drill runs: what its common placeholders are filled with and its ECS actions are scoped to. */
-export interface EcsDrillTaskProps extends EcsDrillScopesProps {
-  /** The database the drill restores. */
-  readonly databaseName: string;
-  /** The container whose command the drill overrides. */
-  readonly containerName: string;
-  /** The task's subnets. */
-  readonly subnets: ec2.SelectedSubnets;
-  /** The task's security group. */
-  readonly securityGroup: ec2.ISecurityGroup;
-}
-
-/** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
+/** What {@link createDrillStateMachine} wires into a scheduled restore drill besides core's plan and the task. */
 export interface DrillStateMachineProps {
-  /** The core drill: its ASL definition, the placeholders it needs filled and the IAM actions of its role. */
-  readonly drill: RestoreDrillStateMachine;
-  /** The ECS task the drill runs. */
-  readonly task: EcsDrillTaskProps;
+  /** The topic the drill and its alarms notify. */
+  readonly notificationTopic: sns.ITopic;
   /** Values of the placeholders only this drill has (more are ignored). */
   readonly substitutions?: Readonly<Record<string, string>>;
   /** What the kinds of resource only this drill acts on are scoped to; a kind the drill needs without a scope is an error. */
   readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
   /** Statements the role needs beyond the drill's own actions, e.g. on a key. */
   readonly additionalStatements?: readonly iam.PolicyStatement[];
-  /** When the drill runs. */
-  readonly schedule: ScheduleSpec;
-  /** How long the execution logs are kept. */
-  readonly logRetention: logs.RetentionDays;
-  /** What the drill is in error messages, e.g. `the dump restore drill`. */
-  readonly drillName: string;
-  /** The construct that owns the drill, named in error messages, e.g. `VerifyRestore`. */
-  readonly owner: string;
-  /** Descriptions of the role and the schedule, and the state machine's comment. */
-  readonly descriptions: { readonly role: string; readonly comment: string; readonly schedule: string };
-  /** The drill's alarms: on the state machine, the schedule's dead letters and the drill's metrics. */
-  readonly alarms: readonly AlarmPlan[];
 }
 
 /** The resources {@link createDrillStateMachine} created. */
@@ -73,16 +46,21 @@ export interface DrillStateMachine {
 }
 
 /**
- * Creates, in `scope`, what every scheduled restore drill has: the role (`DrillRole`), the state machine (`Drill`)
- * with its execution logs (`ExecutionLogs`), the schedule (`Schedule`) with its dead-letter queue
- * (`DeadLetterQueue`), and the planned alarms. The ids are the owner's, so its templates keep their logical ids.
+ * Creates, in `scope`, what every scheduled restore drill has, as core planned it: the role (`DrillRole`), the state
+ * machine (`Drill`) running `task` with its execution logs (`ExecutionLogs`), the schedule (`Schedule`) with its
+ * dead-letter queue (`DeadLetterQueue`), and the planned alarms. The ids are the constructs', so their templates keep
+ * their logical ids.
  */
-export function createDrillStateMachine(scope: Construct, props: DrillStateMachineProps): DrillStateMachine {
-  const { drill, task } = props;
+export function createDrillStateMachine(
+  scope: Construct, plan: ScheduledDrillPlan, task: DrillTask, props: DrillStateMachineProps,
+): DrillStateMachine {
+  const { drill } = plan;
+  const ecsTask = { ...task, notificationTopic: props.notificationTopic, metricNamespace: plan.metricNamespace };
   const substitutions: Record<string, string> = {
     ...ecsDrillPlaceholderValues({
-      ...task,
-      notificationTopicArn: task.notificationTopic.topicArn,
+      databaseName: plan.databaseName,
+      containerName: plan.task.containerName,
+      notificationTopicArn: props.notificationTopic.topicArn,
       clusterArn: task.cluster.clusterArn,
       taskDefinitionArn: task.taskDefinition.taskDefinitionArn,
       subnets: Fn.join(',', task.subnets.subnetIds),
@@ -91,26 +69,26 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
     ...props.substitutions,
   };
   const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
-  if (missing.length > 0) throw new Error(`${props.drillName} needs values for ${missing.join(', ')}, which ${props.owner} does not know`);
+  if (missing.length > 0) throw new Error(`${plan.drillName} needs values for ${missing.join(', ')}, which ${plan.owner} does not know`);
 
   const role = new iam.Role(scope, 'DrillRole', {
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-    description: props.descriptions.role,
+    description: plan.descriptions.drillRole,
   });
-  const scopes = { ...ecsDrillScopes(scope, task), ...props.scopes };
-  addDrillPermissions(role, drill.iamActions, scopes, props.owner);
+  const scopes = { ...ecsDrillScopes(scope, ecsTask), ...props.scopes };
+  addDrillPermissions(role, drill.iamActions, scopes, plan.owner);
   acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => scopes[kind]?.resources));
   // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-  task.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   (props.additionalStatements ?? []).forEach((statement) => role.addToPrincipalPolicy(statement));
 
   const stateMachine = new sfn.StateMachine(scope, 'Drill', {
-    comment: props.descriptions.comment,
+    comment: plan.descriptions.stateMachineComment,
     definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
     definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
     role,
     logs: {
-      destination: new logs.LogGroup(scope, 'ExecutionLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+      destination: new logs.LogGroup(scope, 'ExecutionLogs', { retention: task.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
       level: sfn.LogLevel.ALL,
       includeExecutionData: true,
     },
@@ -119,8 +97,8 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
 
   const deadLetterQueue = createScheduleDeadLetterQueue(scope);
   const schedule = new scheduler.Schedule(scope, 'Schedule', {
-    description: props.descriptions.schedule,
-    schedule: plannedScheduleExpression(renderEventBridgeSchedule(props.schedule, 'verification.schedule')),
+    description: plan.descriptions.schedule,
+    schedule: plannedScheduleExpression(renderEventBridgeSchedule(plan.schedule, 'verification.schedule')),
     timeWindow: scheduler.TimeWindow.off(),
     target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
       deadLetterQueue,
@@ -128,7 +106,7 @@ export function createDrillStateMachine(scope: Construct, props: DrillStateMachi
       maxEventAge: Duration.hours(1),
     }),
   });
-  const alarms = renderPlannedAlarms(scope, props.alarms, task.notificationTopic, {
+  const alarms = renderPlannedAlarms(scope, plan.alarms, props.notificationTopic, {
     'state-machine': stateMachine.stateMachineArn,
     'dead-letter-queue': deadLetterQueue.queueName,
   });

@@ -1,10 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,14 +10,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { createDrillStateMachine } from './drill-state-machine';
+import { renderDrillTask } from './drill-task';
 import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
-import { createPlannedTaskDefinition } from './planned-tasks';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards } from './reviewed-findings';
+import { acknowledgeWildcards } from './reviewed-findings';
 import { backupObjectsWildcard } from './reviewed-wildcards';
-import { runnerImageFromPackage } from './runner-image';
-import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
+import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 
@@ -84,18 +81,13 @@ export class PitrDrill extends RestoreDrillMetrics {
 
   constructor(scope: Construct, id: string, props: PitrDrillProps) {
     super(scope, id);
-    this.databaseName = props.databaseName;
-    this.metricNamespace = props.metricNamespace;
-    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-
     const plan = planPitrDrill(props);
+    this.databaseName = plan.databaseName;
+    this.metricNamespace = plan.metricNamespace;
     const results = plan.drillResults && resultsStore(props);
-    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
-    this.taskDefinition.addContainer(PITR_DRILL_CONTAINER_NAME, {
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: props.postgresMajorVersion }),
-      // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
-      entryPoint: ['env'],
+    const task = renderDrillTask(this, plan, props, {
+      subnets: props.vpcSubnets,
+      postgresMajorVersion: props.postgresMajorVersion,
       command: [...plan.command],
       environment: {
         PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
@@ -103,9 +95,9 @@ export class PitrDrill extends RestoreDrillMetrics {
         ...(results ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(results.bucket.bucketName, plan.drillResults!.prefix) } : {}),
       },
       // Injected by the execution role, which alone may read it: the drill's own role cannot.
-      ...(props.cipherPass ? { secrets: { [props.cipherPass.environmentVariable]: ecs.Secret.fromSecretsManager(props.cipherPass.secret) } } : {}),
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'drill-pitr' }),
+      secrets: props.cipherPass && { [props.cipherPass.environmentVariable]: ecs.Secret.fromSecretsManager(props.cipherPass.secret) },
     });
+    ({ cluster: this.cluster, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = task);
     props.grantRestore(this.taskDefinition.taskRole);
     const resultObjects = results && results.bucket.arnForObjects(`${plan.drillResults!.folder}/*`);
     if (results) {
@@ -115,27 +107,8 @@ export class PitrDrill extends RestoreDrillMetrics {
       }, 'PitrDrill');
       acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(resultObjects!, 'drill-results')]);
     }
-    acknowledgeImagePull(this.taskDefinition);
-    acknowledgePlainTaskEnvironment(this.taskDefinition, 'pgbackrest.conf (bucket, region, key ARN; no credentials: the task role\'s '
-      + 'are fetched at run time), a scratch directory and the SQL text of the drill checks');
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
-      vpc: props.vpc,
-      description: plan.descriptions.securityGroup,
-      allowAllOutbound: true,
-    });
-    const drill = createDrillStateMachine(this, {
-      drill: plan.drill,
-      task: {
-        databaseName: props.databaseName,
-        taskDefinition: this.taskDefinition,
-        cluster: this.cluster,
-        containerName: PITR_DRILL_CONTAINER_NAME,
-        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }),
-        securityGroup: this.securityGroup,
-        notificationTopic: props.notificationTopic,
-        metricNamespace: props.metricNamespace,
-      },
+    const drill = createDrillStateMachine(this, plan, task, {
+      notificationTopic: props.notificationTopic,
       // Where the state machine writes the failures the task never saw: beside the task's own results.
       ...(results ? {
         substitutions: {
@@ -144,12 +117,6 @@ export class PitrDrill extends RestoreDrillMetrics {
         },
         scopes: { 'drill-result-objects': { resources: [resultObjects!] } },
       } : {}),
-      schedule: plan.schedule,
-      logRetention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      drillName: 'the PITR drill',
-      owner: 'PitrDrill',
-      descriptions: { role: plan.descriptions.drillRole, comment: plan.descriptions.stateMachineComment, schedule: plan.descriptions.schedule },
-      alarms: plan.alarms,
     });
     results?.encryptionKey?.grant(drill.role, 'kms:GenerateDataKey');
     this.stateMachine = drill.stateMachine;

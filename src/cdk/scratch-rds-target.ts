@@ -38,16 +38,7 @@ export function addScratchRdsTarget(scope: Construct, props: {
 }): ScratchRdsTarget {
   const { scratch, source } = props;
   const stack = Stack.of(scope);
-  const securityGroup = new ec2.SecurityGroup(scope, 'ScratchSecurityGroup', {
-    vpc: props.vpc, description: scratch.descriptions.securityGroup, allowAllOutbound: false,
-  });
-  securityGroup.addIngressRule(props.taskSecurityGroup, ec2.Port.tcp(scratch.port), scratch.descriptions.ingress);
-  const subnetGroup = new rds.SubnetGroup(scope, 'ScratchSubnets', {
-    vpc: props.vpc,
-    vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    description: scratch.descriptions.subnetGroup,
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
+  const { securityGroup, subnetGroup } = addScratchPlacement(scope, { ...props, port: scratch.port, descriptions: scratch.descriptions });
   const arn = (service: string, resource: string, resourceName: string) =>
     stack.formatArn({ service, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   const managedSecretsArn = arn('secretsmanager', 'secret', scratch.secretRead.secretNamePattern);
@@ -76,4 +67,37 @@ export function addScratchRdsTarget(scope: Construct, props: {
     managedSecretsArn,
   });
   return { securityGroup, subnetGroup, substitutions: wiring.placeholders, scopes: wiring.scopes };
+}
+
+/** Where a drill's scratch databases are placed: isolated subnets, and a security group only the drill's task reaches. */
+export interface ScratchPlacement {
+  /** Security group of the scratch databases: inbound only from the drill task, on PostgreSQL's port. */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The DB subnet group scratch databases are created in. */
+  readonly subnetGroup: rds.SubnetGroup;
+}
+
+/**
+ * Creates, in `scope`, the placement of a drill's scratch databases as core describes it: a security group
+ * (`ScratchSecurityGroup`) open on `port` to the task's security group alone, and a DB subnet group (`ScratchSubnets`)
+ * in the given subnets, by default the VPC's isolated ones.
+ */
+export function addScratchPlacement(scope: Construct, props: {
+  readonly vpc: ec2.IVpc;
+  readonly subnets?: ec2.SubnetSelection;
+  readonly taskSecurityGroup: ec2.ISecurityGroup;
+  readonly port: number;
+  readonly descriptions: { readonly securityGroup: string; readonly ingress: string; readonly subnetGroup: string };
+}): ScratchPlacement {
+  const securityGroup = new ec2.SecurityGroup(scope, 'ScratchSecurityGroup', {
+    vpc: props.vpc, description: props.descriptions.securityGroup, allowAllOutbound: false,
+  });
+  securityGroup.addIngressRule(props.taskSecurityGroup, ec2.Port.tcp(props.port), props.descriptions.ingress);
+  const subnetGroup = new rds.SubnetGroup(scope, 'ScratchSubnets', {
+    vpc: props.vpc,
+    vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    description: props.descriptions.subnetGroup,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return { securityGroup, subnetGroup };
 }

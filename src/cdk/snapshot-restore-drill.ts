@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
-import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,16 +13,15 @@ import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
 import { DrillResourceScope } from './drill-permissions';
 import { createDrillStateMachine } from './drill-state-machine';
+import { renderDrillTask } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { createPlannedTaskDefinition } from './planned-tasks';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
-import { runnerImageFromPackage } from './runner-image';
+import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { addScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
-import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlan,
+  DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillPlan,
   drillResultsLocation, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, DrillResourceKind, RestoreDrillKind } from '../core/aws/state-machines';
@@ -91,18 +89,12 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
     this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
     this.drillKind = plan.drillKind;
     this.maxRecoveryPointGapMinutes = plan.maxRecoveryPointGapMinutes;
-    const { drill, descriptions } = plan;
+    const { descriptions } = plan;
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
-    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
-
-    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
-    this.taskDefinition.addContainer(CHECKS_RUNNER_CONTAINER_NAME, {
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: plan.postgresMajorVersion }),
-      // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
-      entryPoint: ['env'],
+    const task = renderDrillTask(this, plan, props, {
+      subnets: props.taskSubnets,
+      postgresMajorVersion: plan.postgresMajorVersion,
       command: plan.checkCommand,
       environment: {
         ...plan.checkEnvironment,
@@ -114,46 +106,25 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
         PGUSER: ecs.Secret.fromSecretsManager(database.secret!, 'username'),
         PGPASSWORD: ecs.Secret.fromSecretsManager(database.secret!, 'password'),
       },
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'check' }),
     });
+    ({ cluster: this.cluster, taskDefinition: this.taskDefinition, securityGroup: this.taskSecurityGroup } = task);
     if (props.drillResults) {
       props.drillResults.grantWriteDrillResults(this.taskDefinition.taskRole);
       acknowledgeWildcards(this.taskDefinition.taskRole, [
         backupObjectsWildcard(props.drillResults.bucket.arnForObjects(`${props.drillResults.prefix}/*/drills/*`), 'drill-results'),
       ]);
     }
-    acknowledgeImagePull(this.taskDefinition);
-    acknowledgePlainTaskEnvironment(this.taskDefinition, 'the database name, PGSSLMODE and the SQL text of the checks');
 
-    this.taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+    ({ securityGroup: this.scratchSecurityGroup, subnetGroup: this.subnetGroup } = addScratchPlacement(this, {
       vpc: props.vpc,
-      description: descriptions.taskSecurityGroup,
-      allowAllOutbound: true,
-    });
-    this.scratchSecurityGroup = new ec2.SecurityGroup(this, 'ScratchSecurityGroup', {
-      vpc: props.vpc,
-      description: descriptions.scratchSecurityGroup,
-      allowAllOutbound: false,
-    });
-    this.scratchSecurityGroup.addIngressRule(this.taskSecurityGroup, ec2.Port.tcp(database.port), descriptions.scratchIngress);
-    this.subnetGroup = new rds.SubnetGroup(this, 'ScratchSubnets', {
-      vpc: props.vpc,
-      vpcSubnets: props.scratchSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      description: descriptions.subnetGroup,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const drillStateMachine = createDrillStateMachine(this, {
-      drill,
-      task: {
-        databaseName: this.databaseName,
-        taskDefinition: this.taskDefinition,
-        cluster: this.cluster,
-        containerName: CHECKS_RUNNER_CONTAINER_NAME,
-        subnets: props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }),
-        securityGroup: this.taskSecurityGroup,
-        notificationTopic: this.notificationTopic,
-        metricNamespace: this.metricNamespace,
-      },
+      subnets: props.scratchSubnets,
+      taskSecurityGroup: this.taskSecurityGroup,
+      port: database.port,
+      descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
+    }));
+    const resultsFolder = props.drillResults && drillResultsFolder(props.drillResults.prefix, this.databaseName);
+    const drillStateMachine = createDrillStateMachine(this, plan, task, {
+      notificationTopic: this.notificationTopic,
       substitutions: {
         [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
         [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.subnetGroupName,
@@ -161,22 +132,14 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
         // Where the state machine writes the failures its checks task never saw.
         ...(props.drillResults ? {
           [DrillPlaceholder.DRILL_RESULTS_BUCKET]: props.drillResults.bucket.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(props.drillResults.prefix, this.databaseName),
+          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: resultsFolder!,
         } : {}),
       },
       scopes: {
         ...this.rdsScopes(database, plan.rdsResources),
-        ...(props.drillResults ? {
-          'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${drillResultsFolder(props.drillResults.prefix, this.databaseName)}/*`)] },
-        } : {}),
+        ...(props.drillResults ? { 'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${resultsFolder}/*`)] } } : {}),
       },
       additionalStatements: this.snapshotKeyStatements(database),
-      schedule: plan.verification.schedule,
-      logRetention,
-      drillName: 'the snapshot restore drill',
-      owner: 'SnapshotRestoreDrill',
-      descriptions: { role: descriptions.role, comment: descriptions.comment, schedule: descriptions.schedule },
-      alarms: plan.alarms,
     });
     props.drillResults?.bucket.encryptionKey?.grant(drillStateMachine.role, 'kms:GenerateDataKey');
     this.stateMachine = drillStateMachine.stateMachine;

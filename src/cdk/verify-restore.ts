@@ -1,9 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,19 +10,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { addChecksWriterContainer } from './checks-writer-container';
 import { createDrillStateMachine } from './drill-state-machine';
+import { renderDrillTask } from './drill-task';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { IPgDumpSource } from './pg-dump-source';
-import { createPlannedTaskDefinition } from './planned-tasks';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
-import { acknowledgeImagePull, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
-import { runnerImageFromPackage } from './runner-image';
+import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { addScratchPostgresContainer } from './scratch-postgres-container';
 import { addScratchRdsTarget } from './scratch-rds-target';
-import { SCRATCH_POSTGRES_CONTAINER, checksWriterContainer } from '../core/aws/drill-task-containers';
-import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand } from '../core/aws/verify-restore';
 import { drillResultsFolder } from '../core/policy/backup-store-layout';
@@ -110,46 +103,24 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.metricNamespace = plan.metricNamespace;
 
     this.notificationTopic = props.notificationTopic ?? source.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
-    this.cluster = props.cluster ?? clusterOf(source) ?? new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
-    });
-    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
-
-    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
-    const scratchServer = plan.taskScratchServer ? this.addScratchServer(plan, source.postgresMajorVersion, logGroup) : undefined;
     const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
-    const runner = this.taskDefinition.addContainer(plan.task.containerName, {
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: source.postgresMajorVersion }),
-      // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
-      entryPoint: ['env'],
+    const task = renderDrillTask(this, plan, { ...props, cluster: props.cluster ?? clusterOf(source) }, {
+      subnets: props.vpcSubnets,
+      postgresMajorVersion: source.postgresMajorVersion,
       command: verifyCommand(plan, dumpLocation),
-      secrets: {
-        ...(scratchServer ? { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchServer.password) } : {}),
-        // Injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
-        ...(plan.identityEnvironmentVariable && identitySecret
-          ? { [plan.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(identitySecret) } : {}),
-      },
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: plan.task.logStreamPrefix }),
+      // Injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
+      secrets: plan.identityEnvironmentVariable && identitySecret
+        ? { [plan.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(identitySecret) } : undefined,
+      scratchServer: plan.taskScratchServer ? { passwordDescription: plan.descriptions.scratchPassword } : undefined,
+      checkFiles: plan.checkFiles,
     });
-    if (scratchServer) runner.addContainerDependencies({ container: scratchServer.container, condition: ecs.ContainerDependencyCondition.HEALTHY });
-    if (plan.checkFiles.length > 0) {
-      addChecksWriterContainer(this.taskDefinition, runner, {
-        plan: checksWriterContainer(plan.checkFiles), postgresMajorVersion: source.postgresMajorVersion, logGroup,
-      });
-    }
+    ({ cluster: this.cluster, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = task);
     source.grantRead(this.taskDefinition.taskRole);
     source.grantWriteDrillResults(this.taskDefinition.taskRole);
     acknowledgeWildcards(this.taskDefinition.taskRole, [
       backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read'),
       backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*/drills/*`), 'drill-results'),
     ]);
-    acknowledgeImagePull(this.taskDefinition);
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
-      vpc: props.vpc, description: plan.descriptions.taskSecurityGroup, allowAllOutbound: true,
-    });
     const scratch = plan.scratch && addScratchRdsTarget(this, {
       scratch: plan.scratch,
       vpc: props.vpc,
@@ -162,41 +133,23 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
-    const drill = createDrillStateMachine(this, {
-      drill: plan.drill,
-      task: {
-        databaseName: this.databaseName,
-        taskDefinition: this.taskDefinition,
-        cluster: this.cluster,
-        containerName: plan.task.containerName,
-        subnets: props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }),
-        securityGroup: this.securityGroup,
-        notificationTopic: this.notificationTopic,
-        metricNamespace: this.metricNamespace,
-      },
+    const resultsFolder = drillResultsFolder(source.prefix, this.databaseName);
+    const drill = createDrillStateMachine(this, plan, task, {
+      notificationTopic: this.notificationTopic,
       substitutions: {
         [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
         [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
         // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
         [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucket.bucketName,
-        [DrillPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(source.prefix, this.databaseName),
+        [DrillPlaceholder.DRILL_RESULTS_FOLDER]: resultsFolder,
         ...scratch?.substitutions,
       },
-      scopes: {
-        'drill-result-objects': { resources: [source.bucket.arnForObjects(`${drillResultsFolder(source.prefix, this.databaseName)}/*`)] },
-        ...scratch?.scopes,
-      },
+      scopes: { 'drill-result-objects': { resources: [source.bucket.arnForObjects(`${resultsFolder}/*`)] }, ...scratch?.scopes },
       // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
       // bucket's key when it has one.
       additionalStatements: source.bucket.encryptionKey ? [new iam.PolicyStatement({
         actions: [...(scratch ? ['kms:Decrypt'] : []), 'kms:GenerateDataKey'], resources: [source.bucket.encryptionKey.keyArn],
       })] : [],
-      schedule: plan.schedule,
-      logRetention,
-      drillName: 'the dump restore drill',
-      owner: 'VerifyRestore',
-      descriptions: { role: plan.descriptions.drillRole, comment: plan.descriptions.stateMachineComment, schedule: plan.descriptions.schedule },
-      alarms: plan.alarms,
     });
     this.stateMachine = drill.stateMachine;
     this.schedule = drill.schedule;
@@ -204,21 +157,6 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection, database: protectedDatabaseOf(source), databaseNames: [...plan.protection.databaseNames],
     });
-  }
-
-  /** The task's own scratch PostgreSQL, whose password never leaves the task: both containers read it from a secret. */
-  private addScratchServer(
-    plan: VerifyRestorePlan, postgresMajorVersion: number, logGroup: logs.ILogGroup,
-  ): { container: ecs.ContainerDefinition; password: secretsmanager.ISecret } {
-    const password = new secretsmanager.Secret(this, 'ScratchPassword', {
-      description: plan.descriptions.scratchPassword,
-      generateSecretString: { excludePunctuation: true, passwordLength: 32 },
-    });
-    acknowledgeScratchPassword(password);
-    const container = addScratchPostgresContainer(this.taskDefinition, {
-      id: SCRATCH_POSTGRES_CONTAINER.name, postgresMajorVersion, password, logGroup, streamPrefix: SCRATCH_POSTGRES_CONTAINER.logStreamPrefix,
-    });
-    return { container, password };
   }
 }
 

@@ -4,6 +4,7 @@ export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
 export * from './restore-drill-alarms';
 export * from './drill-age-alarm';
+export * from './scheduled-drill';
 export * from './verify-restore';
 export * from './pitr-drill';
 export * from './backup-dashboard';

@@ -1,13 +1,11 @@
-import { AlarmPlan } from './alarm-plan';
 import {
   BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS, IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
 } from './iam-action-groups';
 import { restoreDrillAlarms } from './restore-drill-alarms';
+import { ScheduledDrillPlan } from './scheduled-drill';
 import { drillResultsFolder } from '../policy/backup-store-layout';
 import { ResolvedVerificationPolicy } from '../policy/defaults';
-import { ScheduleSpec } from '../policy/policy';
 import { pitrRestoreDrill } from './state-machines/pitr-restore-drill';
-import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 
 /** Name of the container running `pg-backup drill-pitr`. */
 export const PITR_DRILL_CONTAINER_NAME = 'drill-pitr';
@@ -60,9 +58,7 @@ export interface PitrDrillResultsPlan {
 }
 
 /** Everything a `PitrDrill` creates, decided once for every front end. */
-export interface PitrDrillPlan {
-  /** The Fargate task. */
-  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number; readonly ephemeralStorageGiB: number };
+export interface PitrDrillPlan extends ScheduledDrillPlan {
   /** The container's environment but `pgbackrest.conf`: the scratch directory, and each check in a variable `--sql-env` names. */
   readonly environment: readonly { readonly name: string; readonly value: string }[];
   /**
@@ -70,21 +66,6 @@ export interface PitrDrillPlan {
    * the task runnable by hand.
    */
   readonly command: readonly string[];
-  /** Core's drill: definition with placeholders, their names, the IAM actions. */
-  readonly drill: RestoreDrillStateMachine;
-  /** When the drill runs. */
-  readonly schedule: ScheduleSpec;
-  /** Descriptions of the resources, as the console shows them. */
-  readonly descriptions: {
-    readonly securityGroup: string;
-    readonly drillRole: string;
-    readonly schedule: string;
-    readonly stateMachineComment: string;
-    readonly taskRole: string;
-    readonly executionRole: string;
-  };
-  /** Failed drill, restore slower than the RTO, dead-lettered start. */
-  readonly alarms: readonly AlarmPlan[];
   /** What the task's execution role may do: write its logs (a cipher pass the front end adds is read by it too). */
   readonly executionRoleGrants: readonly IamActionGroup<TaskExecutionResourceKind>[];
   /** Where the results go, with `drillResultsPrefix`. */
@@ -111,7 +92,21 @@ export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
     ...checks.flatMap(({ name }) => ['--sql-env', name]),
   ];
   return {
-    task: { cpu: options.cpu ?? 2048, memoryLimitMiB: options.memoryLimitMiB ?? 8192, ephemeralStorageGiB: options.ephemeralStorageGiB ?? 100 },
+    owner: 'PitrDrill',
+    drillName: 'the PITR drill',
+    databaseName,
+    metricNamespace: options.metricNamespace,
+    drillKind: 'pitr',
+    maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
+    task: {
+      cpu: options.cpu ?? 2048,
+      memoryLimitMiB: options.memoryLimitMiB ?? 8192,
+      ephemeralStorageGiB: options.ephemeralStorageGiB ?? 100,
+      containerName: PITR_DRILL_CONTAINER_NAME,
+      logStreamPrefix: 'drill-pitr',
+      plainEnvironment: 'pgbackrest.conf (bucket, region, key ARN; no credentials: the task role\'s are fetched at run time), a scratch '
+        + 'directory and the SQL text of the drill checks',
+    },
     environment: [{ name: 'PG_BACKUP_SCRATCH_DIR', value: '/tmp' }, ...checks],
     command: ['pg-backup', 'drill-pitr', '--target-time', '2026-01-01T00:00:00Z', ...drillArgs],
     drill: pitrRestoreDrill({
@@ -122,7 +117,7 @@ export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
     }),
     schedule: verification.schedule,
     descriptions: {
-      securityGroup: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
+      taskSecurityGroup: 'PITR drill task: no inbound traffic; outbound to S3, ECR and CloudWatch Logs',
       drillRole: 'Runs the PITR drill: its task, its metrics and its failure notification, nothing else',
       schedule: `Point-in-time recovery drill of ${databaseName}`,
       stateMachineComment: `Point-in-time recovery drill of ${databaseName}`,

@@ -1,13 +1,14 @@
-import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
 import { restoreDrillAlarms } from './restore-drill-alarms';
+import { ScheduledDrillDescriptions, ScheduledDrillPlan } from './scheduled-drill';
 import { resolveVerification } from '../policy/defaults';
 import { VerificationPolicy } from '../policy/policy';
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { splitSqlStatements } from '../postgres/sql-statements';
 import { checkTableName } from '../postgres/table-name';
 import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
-import { RestoreDrillKind, RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import { RestoreDrillKind } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator } from '../policy/validation';
@@ -143,13 +144,7 @@ export interface SnapshotDrillDatabase {
 }
 
 /** Everything a front end creates for a snapshot restore drill, decided once. */
-export interface SnapshotRestoreDrillPlan {
-  /** The core state machine: its ASL, its placeholders and the IAM actions of its role. */
-  readonly drill: RestoreDrillStateMachine;
-  /** The RTO, minutes. */
-  readonly maxRestoreDurationMinutes: number;
-  /** The `Drill` dimension of its metrics: `snapshot`, or `point-in-time`. */
-  readonly drillKind: RestoreDrillKind;
+export interface SnapshotRestoreDrillPlan extends ScheduledDrillPlan {
   /** The largest accepted distance of the recovery point from the target, minutes (point-in-time drills): its alarm's threshold. */
   readonly maxRecoveryPointGapMinutes?: number;
   /** What the construct records as the database's protection (the examples' summary lists it). */
@@ -163,20 +158,14 @@ export interface SnapshotRestoreDrillPlan {
     /** The number of checks: SQL statements and row bounds. */
     readonly checks: number;
   };
-  /** When the drill runs. */
-  readonly verification: ReturnType<typeof resolveVerification>;
   /** The PostgreSQL major of the runner image. */
   readonly postgresMajorVersion: number;
-  /** Namespace of the drill metrics. */
-  readonly metricNamespace: string;
   /** Prefix of scratch identifiers. */
   readonly scratchIdentifierPrefix: string;
   /** The checks task's command: `pg-backup check` with the row bounds and the SQL checks. */
   readonly checkCommand: string[];
   /** The checks task's environment: the database, TLS, each SQL check. */
   readonly checkEnvironment: Record<string, string>;
-  /** The checks task's size: it only connects to the scratch database. */
-  readonly task: { readonly cpu: number; readonly memoryLimitMiB: number };
   /** What the checks task's execution role may do: write its logs, hand the database secret to the container. */
   readonly executionRoleGrants: readonly IamActionGroup<TaskExecutionResourceKind>[];
   /**
@@ -184,20 +173,12 @@ export interface SnapshotRestoreDrillPlan {
    * front end's handles), as the `resource` and `resourceName` of `arn:<partition>:rds:<region>:<account>:<resource>:<resourceName>`.
    */
   readonly rdsResources: Readonly<Record<'rds-snapshots' | 'rds-scratch-instances' | 'rds-scratch-clusters', ScratchRdsResource>>;
-  /** Failed drill, restore slower than the RTO, recovery point too far from the target (when bounded), dead-lettered start. */
-  readonly alarms: readonly AlarmPlan[];
   /** Descriptions of the resources, the same in every front end. */
-  readonly descriptions: {
-    readonly taskSecurityGroup: string;
+  readonly descriptions: ScheduledDrillDescriptions & {
     readonly scratchSecurityGroup: string;
     readonly scratchIngress: string;
     readonly subnetGroup: string;
-    readonly role: string;
-    readonly comment: string;
-    readonly schedule: string;
     readonly alarmSubject: string;
-    readonly taskRole: string;
-    readonly executionRole: string;
   };
 }
 
@@ -295,11 +276,14 @@ export function planSnapshotRestoreDrill(
   const taskRole = `${pointInTime !== undefined ? 'Point-in-time' : 'Snapshot'} drill checks task: `
     + (database.recordsResults === true ? 'writes its result beside the dumps' : 'no AWS permissions');
   return {
+    owner: 'SnapshotRestoreDrill',
+    drillName: 'the snapshot restore drill',
+    databaseName: database.databaseName,
     drill,
     maxRestoreDurationMinutes: verification.maxRestoreDurationMinutes,
     drillKind,
     maxRecoveryPointGapMinutes: pointInTime?.maxRecoveryPointGapMinutes,
-    verification,
+    schedule: verification.schedule,
     postgresMajorVersion: major!,
     metricNamespace,
     scratchIdentifierPrefix,
@@ -315,7 +299,13 @@ export function planSnapshotRestoreDrill(
       // What the result beside the backups is recorded as (the location is the front end's: a bucket it knows).
       ...(database.recordsResults === true ? { PG_BACKUP_DRILL_KIND: drillKind } : {}),
     },
-    task: { cpu: 256, memoryLimitMiB: 512 },
+    task: {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      containerName: CHECKS_RUNNER_CONTAINER_NAME,
+      logStreamPrefix: 'check',
+      plainEnvironment: 'the database name, PGSSLMODE and the SQL text of the checks',
+    },
     executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
     rdsResources: {
       // Snapshot names are generated per backup (rds:<id>-<date>, awsbackup:job-<id>): they cannot be named in advance.
@@ -344,8 +334,8 @@ export function planSnapshotRestoreDrill(
       scratchSecurityGroup: 'Scratch database of the point-in-time drill: reachable only from the checks task',
       scratchIngress: 'pg-backup check of the database restored to a point in time',
       subnetGroup: 'Isolated subnets of the point-in-time drill\'s scratch databases',
-      role: 'Runs the point-in-time restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
-      comment: `Restore drill of ${source} to the time ${targetLagMinutes} minutes before the drill starts`,
+      drillRole: 'Runs the point-in-time restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
+      stateMachineComment: `Restore drill of ${source} to the time ${targetLagMinutes} minutes before the drill starts`,
       schedule: `Point-in-time restore drill of ${source}`,
       alarmSubject: subject,
       taskRole,
@@ -355,8 +345,8 @@ export function planSnapshotRestoreDrill(
       scratchSecurityGroup: 'Scratch database of the snapshot drill: reachable only from the checks task',
       scratchIngress: 'pg-backup check of the restored snapshot',
       subnetGroup: 'Isolated subnets of the snapshot drill\'s scratch databases',
-      role: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
-      comment: `Restore drill of the newest ${options.snapshotType ?? 'automated'} snapshot of ${source}`,
+      drillRole: 'Runs the snapshot restore drill: restores into, polls and deletes scratch databases, runs the checks task, reports',
+      stateMachineComment: `Restore drill of the newest ${options.snapshotType ?? 'automated'} snapshot of ${source}`,
       schedule: `Snapshot restore drill of ${source}`,
       alarmSubject: subject,
       taskRole,

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
-import { AlarmPlan } from './alarm-plan';
 import { checkMaxDrillAgeDays, drillAgeAlarm } from './drill-age-alarm';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { restoreDrillAlarms } from './restore-drill-alarms';
+import { ScheduledDrillDescriptions, ScheduledDrillPlan } from './scheduled-drill';
 import { checkDatabaseName } from '../policy/database-name';
 import { resolveVerification } from '../policy/defaults';
 import { AGE_IDENTITY_ENV } from '../policy/dump-encryption';
-import { ScheduleSpec, VerificationPolicy } from '../policy/policy';
+import { VerificationPolicy } from '../policy/policy';
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { dumpRestoreDrill } from './state-machines/dump-restore-drill';
 import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
@@ -208,29 +208,11 @@ export interface VerifyRestoreScratchPlan {
 }
 
 /** Everything a `VerifyRestore` creates, decided once for every front end. */
-export interface VerifyRestorePlan {
-  /** The database the drill restores. */
-  readonly databaseName: string;
-  /** The RTO, minutes. */
-  readonly maxRestoreDurationMinutes: number;
-  /** CloudWatch namespace of the drill metrics. */
-  readonly metricNamespace: string;
-  /** When the drill runs. */
-  readonly schedule: ScheduleSpec;
-  /** The Fargate task: its size, and the runner container's name and log stream prefix. */
-  readonly task: {
-    readonly cpu: number;
-    readonly memoryLimitMiB: number;
-    readonly ephemeralStorageGiB: number;
-    readonly containerName: string;
-    readonly logStreamPrefix: string;
-  };
+export interface VerifyRestorePlan extends ScheduledDrillPlan {
   /** The SQL checks, as files in the task's shared volume (none: no writer container, no volume). */
   readonly checkFiles: readonly DrillCheckFile[];
   /** What `pg-backup verify` is told after `--from … --latest --target-url …`: database, jobs, checks. */
   readonly verifyArgs: readonly string[];
-  /** The core drill: definition with placeholders, and the IAM actions its role is granted. */
-  readonly drill: RestoreDrillStateMachine;
   /** Where the dump is restored: `task`, `scratch-rds` or `auto`. */
   readonly restoreTarget: DumpRestoreTarget;
   /** Whether the task runs a scratch PostgreSQL of its own (`task` and `auto`); a `scratch-rds` task holds only the runner. */
@@ -247,18 +229,10 @@ export interface VerifyRestorePlan {
    */
   readonly identityEnvironmentVariable?: string;
   /** Descriptions of the resources, as the console shows them. */
-  readonly descriptions: {
-    readonly drillRole: string;
-    readonly schedule: string;
-    readonly stateMachineComment: string;
-    readonly taskRole: string;
-    readonly executionRole: string;
-    readonly taskSecurityGroup: string;
+  readonly descriptions: ScheduledDrillDescriptions & {
     /** The secret of the task's scratch server's password, where the front end generates one. */
     readonly scratchPassword: string;
   };
-  /** Failed drill, restore slower than the RTO, dead-lettered start, and with `maxDrillAgeDays` no good drill within it. */
-  readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
   readonly protection: {
     readonly kind: 'restore-drill';
@@ -438,7 +412,10 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
       maxRestoreDurationSeconds: rto * 60, metricNamespace: environment.metricNamespace, extraArgs: verifyArgs, writeFailedDrillResult: true,
     });
   return {
+    owner: 'VerifyRestore',
+    drillName: 'the dump restore drill',
     databaseName,
+    drillKind: 'dump',
     maxRestoreDurationMinutes: rto,
     metricNamespace: environment.metricNamespace,
     schedule: verification.schedule,

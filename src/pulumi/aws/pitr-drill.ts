@@ -112,7 +112,7 @@ export class PitrDrill extends pulumi.ComponentResource {
         taskRole: { role: plan.descriptions.taskRole, statements: [...props.restoreStatements, ...resultStatements] },
         // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
         executionRole: { role: plan.descriptions.executionRole, statements: props.cipherPass?.readStatements },
-        securityGroup: { vpcId: props.vpcId, description: plan.descriptions.securityGroup },
+        securityGroup: { vpcId: props.vpcId, description: plan.descriptions.taskSecurityGroup },
         container: {
           name: PITR_DRILL_CONTAINER_NAME,
           image: props.image,

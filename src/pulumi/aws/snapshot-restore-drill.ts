@@ -155,10 +155,10 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
       },
       additionalStatements: this.snapshotKeyStatements(props),
-      schedule: plan.verification.schedule,
+      schedule: plan.schedule,
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
       owner: 'SnapshotRestoreDrill',
-      roleDescription: descriptions.role,
+      roleDescription: descriptions.drillRole,
       scheduleDescription: descriptions.schedule,
       alarms: plan.alarms,
     });

@@ -22,7 +22,7 @@ describe('planPitrDrill', () => {
   });
 
   test('alarms above the RTO on the drill\'s own restore time, with the default task size', () => {
-    expect(plan.task).toEqual({ cpu: 2048, memoryLimitMiB: 8192, ephemeralStorageGiB: 100 });
+    expect(plan.task).toMatchObject({ cpu: 2048, memoryLimitMiB: 8192, ephemeralStorageGiB: 100, containerName: 'drill-pitr' });
     expect(plan.alarms.find((alarm) => alarm.id === 'RtoAlarm')).toMatchObject({
       description: 'A point-in-time recovery drill of ledger took longer than the RTO of 45 minutes',
       threshold: 2700,

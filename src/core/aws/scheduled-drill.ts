@@ -1,0 +1,71 @@
+import { AlarmPlan } from './alarm-plan';
+import { RestoreDrillKind, RestoreDrillStateMachine } from './state-machines/restore-drill-options';
+import { ScheduleSpec } from '../policy/policy';
+
+/** The Fargate task a scheduled restore drill runs: its size, and the container whose command the state machine sets. */
+export interface ScheduledDrillTaskPlan {
+  /** CPU units. */
+  readonly cpu: number;
+  /** Memory, MiB. */
+  readonly memoryLimitMiB: number;
+  /**
+   * Ephemeral storage, GiB.
+   * @default - Fargate's 20 GiB
+   */
+  readonly ephemeralStorageGiB?: number;
+  /** The container running `pg-backup`. */
+  readonly containerName: string;
+  /** The prefix of its log streams. */
+  readonly logStreamPrefix: string;
+  /**
+   * What the container's plain environment holds, none of it secret (reviewers read it beside the task definition).
+   * @default - the container has no plain environment
+   */
+  readonly plainEnvironment?: string;
+}
+
+/** The descriptions every scheduled restore drill gives its resources, as the console shows them. */
+export interface ScheduledDrillDescriptions {
+  /** The task's security group. */
+  readonly taskSecurityGroup: string;
+  /** The state machine's role. */
+  readonly drillRole: string;
+  /** The state machine's comment. */
+  readonly stateMachineComment: string;
+  /** The schedule that starts the drill. */
+  readonly schedule: string;
+  /** The task's role. */
+  readonly taskRole: string;
+  /** The task's execution role. */
+  readonly executionRole: string;
+}
+
+/**
+ * What every scheduled restore drill (`VerifyRestore`, `PitrDrill`, `SnapshotRestoreDrill`) creates, as core decides it:
+ * a Fargate task, core's state machine that runs it, a schedule, alarms, all described the same in every front end.
+ * Each drill's plan extends it with what only that drill has (a scratch database, results beside the backups…).
+ */
+export interface ScheduledDrillPlan {
+  /** The construct, as messages name it, e.g. `VerifyRestore`. */
+  readonly owner: string;
+  /** What the drill is in messages, e.g. `the dump restore drill`. */
+  readonly drillName: string;
+  /** The database the drill restores: the `Database` dimension of its metrics. */
+  readonly databaseName: string;
+  /** CloudWatch namespace of the drill metrics. */
+  readonly metricNamespace: string;
+  /** The `Drill` dimension of its metrics. */
+  readonly drillKind: RestoreDrillKind;
+  /** The RTO, minutes. */
+  readonly maxRestoreDurationMinutes: number;
+  /** When the drill runs. */
+  readonly schedule: ScheduleSpec;
+  /** The task the state machine runs. */
+  readonly task: ScheduledDrillTaskPlan;
+  /** Core's drill: definition with placeholders, their names, the IAM actions of its role. */
+  readonly drill: RestoreDrillStateMachine;
+  /** The drill's alarms: on the state machine, the schedule's dead letters and the drill's metrics. */
+  readonly alarms: readonly AlarmPlan[];
+  /** Descriptions of the resources. */
+  readonly descriptions: ScheduledDrillDescriptions;
+}
