@@ -32,6 +32,11 @@ export interface S3Server {
   /** Environment variables that point the AWS SDK (and so the runner) at this server. */
   readonly env: Record<string, string>;
   createBucket(name: string): Promise<string>;
+  /**
+   * Seconds the server has spent answering CompleteMultipartUpload so far: s3rver completes an upload by copying every
+   * part into the final object, after the client sent its last part (the benchmarks report it apart).
+   */
+  completionSeconds(): number;
   /** Drops every open connection and stops listening, as a store that goes away mid-upload would. */
   stop(): Promise<void>;
 }
@@ -59,6 +64,17 @@ export async function startS3(options: S3ServerOptions = {}): Promise<S3Server> 
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
   });
   const { port } = (await server.run()) as { port: number };
+  let completionSeconds = 0;
+  const store = server.store as { putObjectMultipart: (...args: unknown[]) => Promise<unknown> };
+  const completeUpload = store.putObjectMultipart.bind(store);
+  store.putObjectMultipart = async (...args: unknown[]) => {
+    const started = performance.now();
+    try {
+      return await completeUpload(...args);
+    } finally {
+      completionSeconds += (performance.now() - started) / 1000;
+    }
+  };
   const httpServer = server.httpServer as Server;
   const unregister = cleanupOnExit(() => fs.rmSync(directory, { recursive: true, force: true }));
   const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -89,6 +105,7 @@ export async function startS3(options: S3ServerOptions = {}): Promise<S3Server> 
       AWS_ENDPOINT_URL_S3: endpoint,
       ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
     },
+    completionSeconds: () => completionSeconds,
     async createBucket(name: string) {
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return name;
