@@ -1,4 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import {
+  BLK_BLOBS, BLK_DATA, ByteReader, NeedMore, encodeArchiveInt, readArchiveHeader, readArchiveInt, readTocEntry, type ArchiveHeader,
+} from './custom-archive-format';
 import { RunnerError } from './runner-error';
 
 /**
@@ -6,22 +9,6 @@ import { RunnerError } from './runner-error';
  * that size and sends it to the server as one `COPY` message.
  */
 export const MERGED_CHUNK_BYTES = 256 * 1024;
-
-/** pg_dump's archive formats: the custom format is 1 (`archCustom`). */
-const CUSTOM_FORMAT = 1;
-/** A table's data (`BLK_DATA`) and a set of large objects (`BLK_BLOBS`) in a custom-format archive. */
-const BLK_DATA = 1;
-const BLK_BLOBS = 3;
-/** The flag of a table of contents entry whose data offset is recorded (`K_OFFSET_POS_SET`). */
-const OFFSET_POS_SET = 2;
-/** The archive versions whose table of contents this reader knows (1.12 is pg_dump 10–11, 1.13 pg_dump 11, 1.14 pg_dump 12–15). */
-const OLDEST_MINOR = 12;
-const NEWEST_MINOR = 14;
-/** Whether a version writes the table access method (`tableam`) into each entry of the table of contents. */
-const TABLEAM_SINCE_MINOR = 14;
-
-/** More bytes are needed than have arrived. */
-class NeedMore extends Error {}
 
 /** pg_dump's archive ended in the middle of an item: pg_dump stopped (its own error says why) or wrote a damaged archive. */
 export class ArchiveEndedEarlyError extends RunnerError {
@@ -48,8 +35,7 @@ export class ArchiveRechunker extends Transform {
   private pending: Buffer = Buffer.alloc(0);
   private state: 'header' | 'toc' | 'block' | 'blob' | 'chunks' | 'passthrough' = 'header';
   private intSize = 4;
-  private offSize = 8;
-  private minor = 0;
+  private header?: ArchiveHeader;
   private tocLeft = 0;
   /** In a block of large objects: after its chunks, the next large object (or the end of the block) follows. */
   private inBlobs = false;
@@ -132,12 +118,12 @@ export class ArchiveRechunker extends Transform {
         continue;
       }
       if (input.length - at < word) break;
-      const length = readInt(input, at, this.intSize);
+      const length = readArchiveInt(input, at, this.intSize);
       at += word;
       if (length < 0) throw new RunnerError(`pg_dump's archive holds a data chunk of negative length ${length}`);
       if (length === 0) {
         this.flushMerged();
-        this.push(encodeInt(0, this.intSize));
+        this.push(encodeArchiveInt(0, this.intSize));
         this.state = this.inBlobs ? 'blob' : 'block';
         break;
       }
@@ -150,41 +136,22 @@ export class ArchiveRechunker extends Transform {
   private step(reader: ByteReader): void {
     switch (this.state) {
       case 'header': {
-        const head = reader.bytes(11);
-        if (head.subarray(0, 5).toString('latin1') !== 'PGDMP' || head[5] !== 1 || head[6] < OLDEST_MINOR || head[6] > NEWEST_MINOR
-          || head[10] !== CUSTOM_FORMAT) {
+        const header = readArchiveHeader(reader);
+        if (header === undefined || header.compression !== 0) {
           this.state = 'passthrough';
           return;
         }
-        this.minor = head[6];
-        this.intSize = head[8];
-        this.offSize = head[9];
-        reader.intSize = this.intSize;
-        const compression = reader.int();
-        // The creation time (7 ints), then the database's name, the server's and pg_dump's versions.
-        for (let i = 0; i < 7; i++) reader.int();
-        for (let i = 0; i < 3; i++) reader.str();
-        if (compression !== 0) {
-          this.state = 'passthrough';
-          return;
-        }
-        this.tocLeft = reader.int();
+        this.header = header;
+        this.intSize = header.intSize;
+        this.tocLeft = header.tocEntries;
         this.push(reader.consumed());
         this.state = this.tocLeft > 0 ? 'toc' : 'block';
         return;
       }
       case 'toc': {
-        // dumpId, hadDumper, tableoid, oid, tag, desc, section, defn, dropStmt, copyStmt, namespace, tablespace, [tableam,] owner, "false"
-        reader.int();
-        reader.int();
-        for (let i = 0; i < 4; i++) reader.str();
-        reader.int();
-        for (let i = 0; i < (this.minor >= TABLEAM_SINCE_MINOR ? 8 : 7); i++) reader.str();
-        // The dependencies, ended by a null string.
-        while (reader.str() !== null);
-        // The custom format's data offset: a flag byte and the offset. pg_dump knows the offsets only when it wrote to a
-        // file it could seek back in; they would no longer hold after a rewrite, so such an archive passes unchanged.
-        const offsetKnown = reader.bytes(1 + this.offSize)[0] === OFFSET_POS_SET;
+        // pg_dump knows the data offsets only when it wrote to a file it could seek back in; they would no longer hold
+        // after a rewrite, so such an archive passes unchanged.
+        const offsetKnown = readTocEntry(reader, this.header!).offsetKnown;
         this.push(reader.consumed());
         if (offsetKnown) {
           this.state = 'passthrough';
@@ -217,62 +184,9 @@ export class ArchiveRechunker extends Transform {
   /** Hands on the merged chunk: its length word, then its bytes. */
   private flushMerged(): void {
     if (this.out === undefined || this.outBytes === 0) return;
-    encodeInt(this.outBytes, this.intSize, this.out);
+    encodeArchiveInt(this.outBytes, this.intSize, this.out);
     this.push(this.out.subarray(0, 1 + this.intSize + this.outBytes));
     this.out = undefined;
     this.outBytes = 0;
-  }
-}
-
-/** An integer as pg_dump writes it: a sign byte, then `intSize` bytes, least significant first. */
-function readInt(buffer: Buffer, at: number, intSize: number): number {
-  let value = 0;
-  for (let i = intSize; i >= 1; i--) value = value * 256 + buffer[at + i];
-  return buffer[at] === 0 ? value : -value;
-}
-
-/** Writes `value` as pg_dump writes an integer, into the start of `out` (a new buffer when none is given). */
-function encodeInt(value: number, intSize: number, out: Buffer = Buffer.alloc(1 + intSize)): Buffer {
-  out[0] = value < 0 ? 1 : 0;
-  let rest = Math.abs(value);
-  for (let i = 1; i <= intSize; i++) {
-    out[i] = rest % 256;
-    rest = Math.floor(rest / 256);
-  }
-  return out;
-}
-
-/** Reads pg_dump's archive primitives from a buffer that may end too early. */
-class ByteReader {
-  public offset = 0;
-  /** Where the bytes not yet handed out by {@link consumed} begin. */
-  public pushed = 0;
-
-  constructor(private readonly buffer: Buffer, public intSize: number) {}
-
-  public bytes(count: number): Buffer {
-    if (this.offset + count > this.buffer.length) throw new NeedMore();
-    const bytes = this.buffer.subarray(this.offset, this.offset + count);
-    this.offset += count;
-    return bytes;
-  }
-
-  public int(): number {
-    const at = this.offset;
-    this.bytes(1 + this.intSize);
-    return readInt(this.buffer, at, this.intSize);
-  }
-
-  /** A string: its length as an integer (-1 for null), then its bytes. */
-  public str(): Buffer | null {
-    const length = this.int();
-    return length < 0 ? null : this.bytes(length);
-  }
-
-  /** The bytes read since the last call (the item just parsed, unchanged). */
-  public consumed(): Buffer {
-    const bytes = this.buffer.subarray(this.pushed, this.offset);
-    this.pushed = this.offset;
-    return bytes;
   }
 }

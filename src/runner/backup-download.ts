@@ -130,6 +130,11 @@ export async function downloadBackupObject(
   await downloadObject(store, layout.objectKey(manifest.database, manifest.backupId, object.name), object, file, signal, () => undefined, identities);
 }
 
+/** Where {@link downloadArchive} writes a custom-format backup's archive in `directory` (it may follow the file while it is written). */
+export function customArchivePath(directory: string): string {
+  return path.join(directory, CUSTOM_DUMP_NAME);
+}
+
 /**
  * Downloads the dump objects of a backup into `directory`, checking each object's size and SHA-256
  * against the manifest as it streams, and decompressing the objects the runner compressed. pg_restore
@@ -150,7 +155,7 @@ export async function downloadArchive(
   const bytes = dumps.reduce((sum, object) => sum + object.bytes, 0);
   if (manifest.format === 'custom') {
     const object = dumps.find((candidate) => decryptedName(candidate.name) === CUSTOM_DUMP_NAME || candidate.compression) ?? dumps[0];
-    const file = path.join(directory, CUSTOM_DUMP_NAME);
+    const file = customArchivePath(directory);
     await downloadObject(store, keyOf(object), object, file, signal, onDigest, identities);
     return { archivePath: file, bytes };
   }

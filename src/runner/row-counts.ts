@@ -42,20 +42,71 @@ export interface RowCountMismatch {
 
 /** Counts each table of `expected` in a restored database and returns those that differ. */
 export async function compareRowCounts(client: Client, expected: readonly TableRowCount[]): Promise<RowCountMismatch[]> {
-  return inReadOnlyTransaction(client, () => countAndCompare(client, expected));
+  return new RestoredRowCounts(client, expected).mismatches();
 }
 
-async function countAndCompare(client: Client, expected: readonly TableRowCount[]): Promise<RowCountMismatch[]> {
-  const mismatches: RowCountMismatch[] = [];
-  for (const entry of expected) {
-    const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [qualifiedTable(entry.schema, entry.table)]);
-    if (!exists.rows[0].present) {
-      mismatches.push({ schema: entry.schema, table: entry.table, expected: entry.rows, actual: 'missing' });
-      continue;
-    }
-    const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ONLY ${qualifiedTable(entry.schema, entry.table)}`);
-    const actual = Number(result.rows[0].rows);
-    if (actual !== entry.rows) mismatches.push({ schema: entry.schema, table: entry.table, expected: entry.rows, actual });
+/**
+ * Compares the row counts of a restored database with the manifest's, table by table while the restore goes on: a
+ * table is counted (`count(*)` of the table alone, in a read-only transaction) as soon as its data is loaded, one
+ * count at a time on one connection, so counting overlaps the loading of the other tables instead of following the
+ * whole restore. A loaded table cannot change afterwards: what the rest of a restore adds (indexes, constraints,
+ * triggers, privileges) holds no rows.
+ */
+export class RestoredRowCounts {
+  private readonly counted = new Map<string, RowCountMismatch | undefined>();
+  /** Tables waiting for their count: the counts that pile up while one runs are taken together in one transaction. */
+  private pending: TableRowCount[] = [];
+  private draining?: Promise<void>;
+  private failure?: { error: unknown };
+
+  private readonly byKey: Map<string, TableRowCount>;
+
+  constructor(private readonly client: Client, private readonly expected: readonly TableRowCount[]) {
+    this.byKey = new Map(expected.map((entry) => [key(entry), entry]));
   }
-  return mismatches;
+
+  /** Counts a loaded table (after the counts asked for before); a table the manifest does not count is left alone. */
+  public count(schema: string, table: string): void {
+    const entry = this.byKey.get(key({ schema, table }));
+    if (entry === undefined || this.counted.has(key(entry))) return;
+    this.counted.set(key(entry), undefined);
+    this.pending.push(entry);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Counts the tables not counted yet and returns every table whose count differs from the manifest's, in the manifest's order. */
+  public async mismatches(): Promise<RowCountMismatch[]> {
+    for (const entry of this.expected) this.count(entry.schema, entry.table);
+    while (this.draining) await this.draining;
+    if (this.failure) throw this.failure.error;
+    return this.expected.map((entry) => this.counted.get(key(entry))).filter((mismatch): mismatch is RowCountMismatch => mismatch !== undefined);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0 && !this.failure) {
+      const tables = this.pending;
+      this.pending = [];
+      try {
+        await inReadOnlyTransaction(this.client, async () => {
+          for (const entry of tables) this.counted.set(key(entry), await countAndCompare(this.client, entry));
+        });
+      } catch (error) {
+        this.failure = { error };
+      }
+    }
+  }
+}
+
+function key(entry: Pick<TableRowCount, 'schema' | 'table'>): string {
+  return JSON.stringify([entry.schema, entry.table]);
+}
+
+async function countAndCompare(client: Client, entry: TableRowCount): Promise<RowCountMismatch | undefined> {
+  const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS present', [qualifiedTable(entry.schema, entry.table)]);
+  if (!exists.rows[0].present) return { schema: entry.schema, table: entry.table, expected: entry.rows, actual: 'missing' };
+  const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ONLY ${qualifiedTable(entry.schema, entry.table)}`);
+  const actual = Number(result.rows[0].rows);
+  return actual === entry.rows ? undefined : { schema: entry.schema, table: entry.table, expected: entry.rows, actual };
 }

@@ -4,9 +4,11 @@ import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
 import { requireIdentityFor, type AgeIdentities } from './age-encryption';
-import { parseArchiveToc } from './archive-toc';
+import { ArchiveFollower } from './archive-follower';
+import { parseArchiveToc, type ArchiveToc } from './archive-toc';
+import { ArrivingArchiveRestore } from './arriving-archive-restore';
 import { findBackup, type BackupSelection } from './backup-catalog';
-import { downloadArchive, downloadBackupObject } from './backup-download';
+import { customArchivePath, downloadArchive, downloadBackupObject, type DownloadedArchive } from './backup-download';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupManifest } from './backup-manifest';
@@ -24,7 +26,7 @@ import { requireClientNotOlder } from './preflight';
 import { downloadEstimate, restoreEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 import { inReadOnlyTransaction } from './read-only-query';
-import { compareRowCounts, type RowCountMismatch } from './row-counts';
+import { RestoredRowCounts, type RowCountMismatch } from './row-counts';
 import { RunnerError, errorMessage } from './runner-error';
 
 /** Everything `pg-backup verify` needs. */
@@ -166,84 +168,71 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     created = true;
   });
   creating.catch(() => undefined);
+  const scratchConnection = target.withDatabase(scratchDatabase);
   try {
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
     }), { estimate: downloadEstimate(manifest) }).start();
-    let archive;
-    try {
-      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities);
-    } finally {
-      download.stop();
-    }
-    logger.info({ bytes: archive.bytes }, 'archive downloaded; sizes and sha256 match the manifest');
-
-    const listing = await runTool(pgRestore.path, pgRestoreArgv({ archive: archive.archivePath, list: true }), { signal: options.signal });
-    const toc = parseArchiveToc(listing);
-    if (toc.entries.length === 0) throw new RunnerError(`pg_restore --list found no entries in backup ${manifest.backupId}`);
-    if (manifest.rowCounts.mode !== 'off' && toc.tableDataOids.length !== manifest.rowCounts.tables.length) {
-      throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
-    }
+    const downloading = downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities)
+      .finally(() => download.stop());
+    downloading.catch(() => undefined);
 
     let globals: GlobalsOutcome | undefined;
-    if (globalsObject) {
-      // The roles come first, so pg_restore can give each object its owner and privileges.
-      const file = path.join(scratch, globalsObject.name);
-      await downloadBackupObject(store, layout, manifest, globalsObject, file, options.signal, identities);
-      globals = await applyGlobalsScript(admin, await fs.promises.readFile(file, 'utf8'), logger);
-    }
-
-    await creating;
-    const scratchConnection = target.withDatabase(scratchDatabase);
-    let tablesDone = 0;
-    const restoreProgress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone }), {
-      estimate: restoreEstimate(toc),
-    }).start();
-    const restoreStarted = Date.now();
-    try {
-      const restore = new ToolProcess(pgRestore.path, pgRestoreArgv({
-        archive: archive.archivePath,
-        dbname: scratchConnection.dbname,
+    const restoring = (async (): Promise<RestoreResult & { client: Client }> => {
+      if (globalsObject) {
+        // The roles come first, so pg_restore can give each object its owner and privileges.
+        const file = path.join(scratch, globalsObject.name);
+        await downloadBackupObject(store, layout, manifest, globalsObject, file, options.signal, identities);
+        globals = await applyGlobalsScript(admin, await fs.promises.readFile(file, 'utf8'), logger);
+      }
+      await creating;
+      const client = await connectDatabase(scratchConnection, 'the restored scratch database');
+      restored = client;
+      const restore: RestoreStep = {
+        pgRestore: pgRestore.path,
+        connection: scratchConnection,
         jobs: options.jobs,
         noOwner: !options.globals,
         noAcl: !options.globals,
-        exitOnError: true,
-        verbose: true,
-      }), {
-        env: scratchConnection.childEnv(),
+        scratch,
+        logger,
         signal: options.signal,
-        onStderrLine: (line) => {
-          logger.debug({ tool: 'pg_restore', line }, line);
-          if (/processing data for table/.test(line)) tablesDone += 1;
-        },
-      });
-      await restore.exited;
-    } catch (error) {
-      throw restoreFailure(`restoring backup ${manifest.backupId} into ${scratchDatabase}`, error, {
-        backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: !options.globals, noAcl: !options.globals,
-      });
-    } finally {
-      restoreProgress.stop();
+        progressIntervalMs: options.progressIntervalMs,
+        rowCounts: manifest.rowCounts.mode === 'exact' ? new RestoredRowCounts(client, manifest.rowCounts.tables) : undefined,
+      };
+      const result = manifest.format === 'custom'
+        ? await restoreWhileDownloading(restore, downloading, manifest)
+        : await restoreDownloaded(restore, await downloading, manifest);
+      return { ...result, client };
+    })();
+    // The download's own verdict (a truncated or changed object) explains a failed restore of what it delivered.
+    const [downloaded, restoredResult] = await Promise.allSettled([downloading, restoring]);
+    if (downloaded.status === 'rejected') throw downloaded.reason;
+    if (restoredResult.status === 'rejected') {
+      throw restoredResult.reason instanceof PgRestoreFailure
+        ? restoreFailure(`restoring backup ${manifest.backupId} into ${scratchDatabase}`, restoredResult.reason.cause, {
+          backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: !options.globals, noAcl: !options.globals,
+        })
+        : restoredResult.reason;
     }
-    const restoreSeconds = (Date.now() - restoreStarted) / 1000;
-    logger.info({ restoreSeconds, scratchDatabase }, 'restored');
+    const archive = downloaded.value;
+    const { toc, restoreSeconds, rowCounts, client } = restoredResult.value;
+    logger.info({ bytes: archive.bytes, restoreSeconds, scratchDatabase }, 'restored; the archive\'s sizes and sha256 match the manifest');
 
-    restored = await connectDatabase(scratchConnection, 'the restored scratch database');
-    const compared = manifest.rowCounts.mode === 'exact';
-    if (compared) {
-      const mismatches = await compareRowCounts(restored, manifest.rowCounts.tables);
+    const compared = rowCounts !== undefined;
+    if (rowCounts) {
+      const mismatches = await rowCounts.mismatches();
       if (mismatches.length > 0) {
         throw new RunnerError(`row counts of the restored database differ from the manifest in ${mismatches.length} table(s): ${describeMismatches(mismatches)}`);
       }
     } else {
       logger.warn({ mode: manifest.rowCounts.mode }, 'row counts are not exact in this backup; they are not compared');
     }
-
-    const checks = await runCheckScripts(restored, checkScripts);
+    const checks = await runCheckScripts(client, checkScripts);
     const failed = checks.find((check) => !check.passed);
     if (failed) throw new RunnerError(`check failed (${failed.file}): ${failed.statement} — ${failed.detail}`);
-    const indexesChecked = options.amcheck ? await runAmcheck(restored) : 0;
+    const indexesChecked = options.amcheck ? await runAmcheck(client) : 0;
 
     return {
       manifest,
@@ -272,6 +261,151 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     await admin.end().catch(() => undefined);
     await fs.promises.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** What restoring a downloaded archive into the scratch database needs. */
+interface RestoreStep {
+  readonly pgRestore: string;
+  readonly connection: DatabaseConnection;
+  readonly jobs: number;
+  readonly noOwner: boolean;
+  readonly noAcl: boolean;
+  /** The scratch directory the archive is downloaded into. */
+  readonly scratch: string;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly progressIntervalMs: number;
+  /** Counts each table once it is loaded, when the manifest's counts are exact. */
+  readonly rowCounts?: RestoredRowCounts;
+}
+
+/** What a restore into the scratch database did. */
+interface RestoreResult {
+  /** The archive's table of contents as `pg_restore --list` printed it. */
+  readonly toc: ArchiveToc;
+  /** Seconds from the first pg_restore's start to the last one's end. */
+  readonly restoreSeconds: number;
+  /** The row counts, taken while the restore went on. */
+  readonly rowCounts?: RestoredRowCounts;
+}
+
+/** pg_restore failed (the download, checked on its own, did not). */
+class PgRestoreFailure extends Error {
+  constructor(public readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+/** Lists an archive with pg_restore and checks it against the manifest: entries at all, and data of every counted table. */
+async function listArchive(step: RestoreStep, archivePath: string, manifest: BackupManifest): Promise<ArchiveToc> {
+  const listing = await runTool(step.pgRestore, pgRestoreArgv({ archive: archivePath, list: true }), { signal: step.signal });
+  const toc = parseArchiveToc(listing);
+  if (toc.entries.length === 0) throw new RunnerError(`pg_restore --list found no entries in backup ${manifest.backupId}`);
+  if (manifest.rowCounts.mode !== 'off' && toc.tableDataOids.length !== manifest.rowCounts.tables.length) {
+    throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
+  }
+  return toc;
+}
+
+/** Restores a whole downloaded archive with one `pg_restore --jobs` (a directory-format backup, or a layout the runner cannot follow). */
+async function restoreDownloaded(step: RestoreStep, archive: DownloadedArchive, manifest: BackupManifest): Promise<RestoreResult> {
+  const toc = await listArchive(step, archive.archivePath, manifest);
+  let tablesDone = 0;
+  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone }), {
+    estimate: restoreEstimate(toc),
+  }).start();
+  const started = Date.now();
+  try {
+    const restore = new ToolProcess(step.pgRestore, pgRestoreArgv({
+      archive: archive.archivePath,
+      dbname: step.connection.dbname,
+      jobs: step.jobs,
+      noOwner: step.noOwner,
+      noAcl: step.noAcl,
+      exitOnError: true,
+      verbose: true,
+    }), {
+      env: step.connection.childEnv(),
+      signal: step.signal,
+      onStderrLine: (line) => {
+        step.logger.debug({ tool: 'pg_restore', line }, line);
+        if (/processing data for table/.test(line)) tablesDone += 1;
+      },
+    });
+    await restore.exited;
+  } catch (error) {
+    throw new PgRestoreFailure(error);
+  } finally {
+    progress.stop();
+  }
+  return { toc, restoreSeconds: (Date.now() - started) / 1000, rowCounts: step.rowCounts };
+}
+
+/**
+ * Restores a custom-format archive while it downloads: the runner follows the file the download writes, restores the
+ * pre-data entries once the table of contents is there and each table's data once its block is (see
+ * {@link ArrivingArchiveRestore}), and counts each table as soon as it is loaded. An archive the runner cannot follow
+ * (a newer archive version) is restored whole once downloaded.
+ */
+async function restoreWhileDownloading(step: RestoreStep, downloading: Promise<DownloadedArchive>, manifest: BackupManifest): Promise<RestoreResult> {
+  const archivePath = customArchivePath(step.scratch);
+  const early: Array<[number, number]> = [];
+  let onBlock = (dumpId: number, bytes: number) => {
+    early.push([dumpId, bytes]);
+  };
+  const follower = new ArchiveFollower(archivePath, (dumpId, bytes) => onBlock(dumpId, bytes));
+  downloading.then(() => follower.finish(), () => follower.stop());
+  const followed = await follower.toc;
+  if (followed === undefined) {
+    follower.stop();
+    return restoreDownloaded(step, await downloading, manifest);
+  }
+  // The table of contents is whole in the file now, which is all pg_restore --list reads.
+  const toc = await listArchive(step, archivePath, manifest);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  step.signal.addEventListener('abort', onAbort, { once: true });
+  const restore = new ArrivingArchiveRestore({
+    pgRestore: step.pgRestore,
+    archivePath,
+    toc: followed,
+    connection: step.connection,
+    jobs: step.jobs,
+    noOwner: step.noOwner,
+    noAcl: step.noAcl,
+    listDirectory: step.scratch,
+    logger: step.logger,
+    signal: stop.signal,
+    onDataLoaded: (entries) => {
+      for (const entry of entries) if (entry.desc === 'TABLE DATA') step.rowCounts?.count(entry.namespace, entry.tag);
+    },
+  });
+  onBlock = (dumpId, bytes) => restore.blockArrived(dumpId, bytes);
+  for (const [dumpId, bytes] of early) restore.blockArrived(dumpId, bytes);
+  let followFailure: { error: unknown } | undefined;
+  follower.ended.then(() => restore.archiveEnded(), (error: unknown) => {
+    // The download stopped or the archive ends inside an item: what is restored so far cannot become the whole.
+    followFailure = { error };
+    restore.archiveEnded();
+    stop.abort();
+  });
+  const bytes = manifest.objects.filter((object) => object.role === 'dump').reduce((sum, object) => sum + object.bytes, 0);
+  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes, tablesDone: restore.tablesStarted }), {
+    estimate: restoreEstimate(toc),
+  }).start();
+  const started = Date.now();
+  try {
+    await restore.run();
+  } catch (error) {
+    if (followFailure) throw followFailure.error;
+    throw new PgRestoreFailure(error);
+  } finally {
+    progress.stop();
+    step.signal.removeEventListener('abort', onAbort);
+    follower.stop();
+  }
+  await follower.ended;
+  return { toc, restoreSeconds: (Date.now() - started) / 1000, rowCounts: step.rowCounts };
 }
 
 /** The metrics of a successful verification. */

@@ -118,6 +118,11 @@ export interface PgRestoreArgvOptions {
    * @default false
    */
   readonly verbose?: boolean;
+  /**
+   * `--use-list`: a file naming, one a line, the dump ids of the archive's entries to restore (in that order).
+   * @default - every entry
+   */
+  readonly useList?: string;
 }
 
 /** A compression program the runner streams pg_dump's output through, for methods an older pg_dump lacks. */
@@ -233,6 +238,7 @@ export function pgRestoreArgv(options: PgRestoreArgvOptions): string[] {
   if (options.noAcl) argv.push('--no-acl');
   if (options.exitOnError ?? true) argv.push('--exit-on-error');
   if (options.verbose) argv.push('--verbose');
+  if (options.useList !== undefined) argv.push(`--use-list=${options.useList}`);
   argv.push(options.archive);
   return argv;
 }

@@ -119,6 +119,11 @@ describe('pgRestoreArgv', () => {
     })).toEqual([`--dbname=${DB}`, '--jobs=2', '--table=orders', '--clean', '--if-exists', '--create', '--no-owner', '--no-acl', '--exit-on-error', '--verbose', '/a.pgdump']);
   });
 
+  test('restores only the entries a list names', () => {
+    expect(pgRestoreArgv({ archive: '/a.pgdump', dbname: DB, useList: '/tmp/data.list' }))
+      .toEqual([`--dbname=${DB}`, '--exit-on-error', '--use-list=/tmp/data.list', '/a.pgdump']);
+  });
+
   test('can go on past errors when asked', () => {
     expect(pgRestoreArgv({ archive: '/a', dbname: DB, exitOnError: false })).toEqual([`--dbname=${DB}`, '/a']);
   });

@@ -25,6 +25,11 @@ export interface TcpProxyOptions {
    * the store is slow exactly there, so a test can act while the request is in flight.
    */
   readonly holdAt?: RegExp;
+  /**
+   * Forward the first request matching `request`, and cut the proxy once `afterBytes` of what the store answers on its
+   * connection have reached the client: the store goes away in the middle of a download.
+   */
+  readonly cutInResponse?: { readonly request: RegExp; readonly afterBytes: number };
 }
 
 /** Forwards connections on a free port of 127.0.0.1 to `targetPort`. */
@@ -40,6 +45,7 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
     markHeld = resolve;
   });
   let holding = false;
+  let cutInResponseArmed = false;
   const releases: (() => void)[] = [];
   let released = false;
   const release = () => {
@@ -55,11 +61,17 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
+    /** Bytes of the answer still to forward before the cut, once the request of `cutInResponse` went through this connection. */
+    let answerLeft: number | undefined;
     client.on('data', (chunk: Buffer) => {
       if (cutting) return;
       if (options.cutAt?.test(chunk.toString('latin1'))) {
         void cut();
         return;
+      }
+      if (options.cutInResponse && answerLeft === undefined && !cutInResponseArmed && options.cutInResponse.request.test(chunk.toString('latin1'))) {
+        cutInResponseArmed = true;
+        answerLeft = options.cutInResponse.afterBytes;
       }
       if (!holding && options.holdAt?.test(chunk.toString('latin1'))) {
         holding = true;
@@ -78,7 +90,21 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on('drain', () => client.resume());
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (cutting) return;
+      if (answerLeft !== undefined) {
+        if (chunk.length >= answerLeft) {
+          client.write(chunk.subarray(0, answerLeft), () => void cut());
+          answerLeft = 0;
+          upstream.pause();
+          return;
+        }
+        answerLeft -= chunk.length;
+      }
+      if (!client.write(chunk)) upstream.pause();
+    });
+    client.on('drain', () => upstream.resume());
+    upstream.on('end', () => client.end());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
