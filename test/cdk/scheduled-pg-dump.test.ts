@@ -405,7 +405,7 @@ describe('ScheduledPgDump sizes its scratch disk from the directory-dump bound',
 
 describe('ScheduledPgDump rejects bad props at synth with the core messages', () => {
   const cases: Array<{ name: string; props: Partial<ScheduledPgDumpProps>; message: RegExp }> = [
-    { name: 'a retention of 0 days', props: { dump: { retentionDays: 0 } }, message: /dump\.retentionDays is 0; allowed: an integer of at least 1 days/ },
+    { name: 'a retention of 0 days', props: { dump: { retentionDays: 0 } }, message: /dump\.retentionDays is 0; allowed: an integer from 1 to 36500 days/ },
     { name: 'parallel jobs with the custom format', props: { dump: { jobs: 4 } }, message: /dump\.jobs is 4; allowed: 1 when format is "custom"/ },
     { name: 'an invalid cron expression', props: { dump: { schedule: { expression: '0 25 * * *' } } }, message: /dump\.schedule\.expression is "0 25 \* \* \*"/ },
     { name: 'a CPU value Fargate does not offer', props: { cpu: 300 }, message: /cpu is 300; allowed: one of: 256, 512, 1024, 2048, 4096, 8192, 16384/ },

@@ -21,13 +21,35 @@ const PLAN_RULES = [
 ];
 
 
+describe('one mistake is reported once, with the range that applies to the construct', () => {
+  test.each([
+    {
+      name: 'an RPO that is not a number, on a dump (whose alarm watches at most 168 hours)',
+      build: ({ stack, vpc, instance }: Fixture) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), rpoHours: NaN }),
+      lines: ['Backups/NightlyDump: rpoHours is NaN; allowed: an integer from 1 to 168 hours'],
+    },
+    {
+      name: 'an RPO that is not a number, on a managed backup plan',
+      build: ({ stack, instance }: Fixture) => new ManagedPostgresBackupPlan(stack, 'Plan', { database: ManagedPostgresDatabase.fromInstance(instance), rpoHours: NaN }),
+      lines: ['Backups/Plan: rpoHours is NaN; allowed: an integer from 1 to 168 hours'],
+    },
+    {
+      name: 'a dump retention longer than any bucket lifecycle keeps, under the prop as written',
+      build: ({ stack, vpc, instance }: Fixture) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), dump: { retentionDays: 1e12 } }),
+      lines: ['Backups/NightlyDump: dump.retentionDays is 1000000000000; allowed: an integer from 1 to 36500 days'],
+    },
+  ])('$name', ({ build, lines }) => {
+    expect(validationErrorOf(() => build(databaseStack())).message.split('\n').slice(1)).toEqual(lines.map((line) => `  - ${line}`));
+  });
+});
+
 describe('a validation error names the construct path and the prop as the user wrote it, the value and the allowed range', () => {
   const cases: Array<{ name: string; construct: string; build: (fixture: Fixture) => void; line: string }> = [
     {
       name: 'ScheduledPgDump: dump retention',
       construct: 'Backups/NightlyDump',
       build: ({ stack, vpc, instance }) => new ScheduledPgDump(stack, 'NightlyDump', { ...minimalDumpProps(vpc, instance), dump: { retentionDays: 0 } }),
-      line: 'Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'ScheduledPgDump: a retention floor of no backup',
@@ -112,7 +134,7 @@ describe('a validation error names the construct path and the prop as the user w
       build: ({ stack, instance }) => new ManagedPostgresBackupPlan(stack, 'Plan', {
         database: ManagedPostgresDatabase.fromInstance(instance), backupPlan: { rules: [PLAN_RULES[0]] }, rpoHours: 0,
       }),
-      line: 'Backups/Plan: rpoHours is 0; allowed: an integer from 1 to 8784 hours',
+      line: 'Backups/Plan: rpoHours is 0; allowed: an integer from 1 to 168 hours',
     },
     {
       name: 'SelfHostedPitrArchive: archive_timeout',
@@ -145,7 +167,7 @@ describe('a validation error names the construct path and the prop as the user w
         image: TEST_RUNNER_IMAGE,
         databases: [{ id: 'orders-db', database: instance, overrides: { logicalDump: { retentionDays: 0 } } }],
       }),
-      line: 'Backups/Fleet: databases[0].overrides.logicalDump.retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'Backups/Fleet: databases[0].overrides.logicalDump.retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'PostgresBackupBlueprint: a value of the server\'s own tier',

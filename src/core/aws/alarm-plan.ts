@@ -1,4 +1,4 @@
-import { Validator } from '../policy/validation';
+import { ValidationIssue, Validator } from '../policy/validation';
 
 /** A resource of the plan a metric dimension names (a dead-letter queue's name, a state machine's ARN): each front end fills in its own handle. */
 export interface PlannedResourceReference {
@@ -66,6 +66,16 @@ export function checkMetricNamespace(validator: Validator, path: string, namespa
 
 /** The longest RPO a CloudWatch alarm can watch: its evaluation range is at most 7 days. */
 export const MAX_ALARM_RPO_HOURS = 168;
+
+/**
+ * Checks the `rpoHours` an alarm watches (an integer from 1 to {@link MAX_ALARM_RPO_HOURS} hours) and takes in the
+ * policy's own issues: when the alarm's range refuses the value, the policy's wider range for the same prop is left
+ * out, so one mistake is reported once, with the range that applies.
+ */
+export function checkAlarmRpoHours(validator: Validator, rpoHours: number | undefined, policyIssues: readonly ValidationIssue[]): void {
+  const valid = validator.integer('rpoHours', rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
+  validator.include(valid ? policyIssues : policyIssues.filter((issue) => issue.path !== 'rpoHours'));
+}
 
 /** A metric the runner publishes per database, with the statistic that reads it. */
 export interface RunnerMetric {

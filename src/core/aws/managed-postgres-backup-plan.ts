@@ -1,5 +1,5 @@
 import { AirGappedCopyOptions, AirGappedVaultPlan, checkAirGappedCopyOptions, planAirGappedVault } from './air-gapped-vault';
-import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from './alarm-plan';
+import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, checkAlarmRpoHours } from './alarm-plan';
 import { BackupRulePlan, planBackupRules } from './backup-plan-rules';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
 import {
@@ -219,7 +219,7 @@ export function checkManagedPostgresBackupPlanOptions(
   if (facts.engineFamily !== undefined && facts.engineFamily !== 'POSTGRESQL') {
     validator.report({ path: 'database', value: facts.engineFamily, allowed: 'an RDS for PostgreSQL instance or an Aurora PostgreSQL cluster' });
   }
-  validator.include(checkManagedBackupPlan({
+  checkAlarmRpoHours(validator, options.rpoHours, checkManagedBackupPlan({
     policy: managedBackupPolicy(options, facts),
     vaultLock: options.vaultLock,
     storageEncryption: facts.storageEncryption,
@@ -232,7 +232,6 @@ export function checkManagedPostgresBackupPlanOptions(
   if (facts.givenVault !== undefined && (options.immutability !== undefined || options.vaultLock !== undefined || facts.createdVaultSettings)) {
     validator.report({ path: 'vault', value: facts.givenVault, allowed: 'no vault, when immutability, vaultLock, adminRole or encryptionKey is set (they configure a created vault)' }, []);
   }
-  validator.integer('rpoHours', options.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
   validator.integer('maxRestorableTimeLagMinutes', options.maxRestorableTimeLagMinutes, 5, 1440, 'minutes');
   validator.integer('restorableTimeCheckIntervalMinutes', options.restorableTimeCheckIntervalMinutes, 1, 60, 'minutes');
   checkRestoreTestingOptions(validator, options.restoreTesting, facts.kind, facts.restoreValidation);

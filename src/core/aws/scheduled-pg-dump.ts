@@ -1,6 +1,6 @@
 import {
-  AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, checkMetricNamespace, deadLetterQueueMetric,
-  runnerMetric,
+  AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, checkAlarmRpoHours, checkMetricNamespace,
+  deadLetterQueueMetric, runnerMetric,
 } from './alarm-plan';
 import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
 import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
@@ -291,8 +291,7 @@ function backupPolicyOf(options: ScheduledPgDumpOptions): BackupPolicy {
  * `postgresMajorVersion` is the one the plan would use (the option, else the database's).
  */
 export function checkScheduledPgDumpOptions(validator: Validator, options: ScheduledPgDumpOptions): void {
-  validator.include(checkPolicy(backupPolicyOf(options), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
-  validator.integer('rpoHours', options.rpoHours, 1, MAX_ALARM_RPO_HOURS, 'hours');
+  checkAlarmRpoHours(validator, options.rpoHours, checkPolicy(backupPolicyOf(options), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
   checkFargateTaskSize(validator, {
     cpu: options.cpu ?? 1024, memoryLimitMiB: options.memoryLimitMiB ?? 2048, ephemeralStorageGiB: options.ephemeralStorageGiB,
   });

@@ -209,6 +209,6 @@ describe('PostgresBackupBlueprint replication', () => {
 describe('PostgresBackupBlueprint problems shared by servers', () => {
   test('a bad value of the blueprint\'s tier, read by both servers, is told once', () => {
     expect(problems(() => fleet({ tier: BackupTier.BRONZE.with({ logicalDump: { retentionDays: 0 } }) })))
-      .toEqual(['tier.logicalDump.retentionDays is 0; allowed: an integer of at least 1 days']);
+      .toEqual(['tier.logicalDump.retentionDays is 0; allowed: an integer from 1 to 36500 days']);
   });
 });

@@ -36,8 +36,8 @@ const badPolicies: Array<[string, BackupPolicy, string, unknown, string]> = [
   ['gzip level 10 in method syntax', { logicalDump: { compression: 'gzip:10' } }, 'logicalDump.compression', 'gzip:10', '"gzip:1" to "gzip:9"'],
   ['an unknown method', { logicalDump: { compression: 'brotli:5' } }, 'logicalDump.compression', 'brotli:5', '"lz4:1" to "lz4:12" or "zstd:1" to "zstd:22"'],
   ['schema only and data only', { logicalDump: { schemaOnly: true, dataOnly: true } }, 'logicalDump.dataOnly', true, 'false when schemaOnly is true'],
-  ['dumps kept no day', { logicalDump: { retentionDays: 0 } }, 'logicalDump.retentionDays', 0, 'an integer of at least 1 days'],
-  ['dumps kept a fractional day', { logicalDump: { retentionDays: 1.5 } }, 'logicalDump.retentionDays', 1.5, 'an integer of at least 1 days'],
+  ['dumps kept no day', { logicalDump: { retentionDays: 0 } }, 'logicalDump.retentionDays', 0, 'an integer from 1 to 36500 days'],
+  ['dumps kept a fractional day', { logicalDump: { retentionDays: 1.5 } }, 'logicalDump.retentionDays', 1.5, 'an integer from 1 to 36500 days'],
   ['a negative count of daily dumps kept', { logicalDump: { retention: { daily: -1 } } }, 'logicalDump.retention.daily', -1, 'an integer from 0 to 3660 backups'],
   ['a fractional count of weekly dumps kept', { logicalDump: { retention: { weekly: 1.5 } } }, 'logicalDump.retention.weekly', 1.5, 'an integer from 0 to 520 backups'],
   ['more monthly dumps kept than a century has months', { logicalDump: { retention: { monthly: 1201 } } }, 'logicalDump.retention.monthly', 1201, 'an integer from 0 to 1200 backups'],
@@ -353,7 +353,7 @@ describe('checkPolicy with prop paths reports every path as the construct\'s pro
     const error = new PolicyValidationError(checkPolicy({ logicalDump: { jobs: 0, retentionDays: 0 } }, { propPaths: paths }), 'Backups/NightlyDump');
     expect(error.message).toBe('Invalid backup policy (2 problems):\n'
       + '  - Backups/NightlyDump: dump.jobs is 0; allowed: an integer from 1 to 64\n'
-      + '  - Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer of at least 1 days');
+      + '  - Backups/NightlyDump: dump.retentionDays is 0; allowed: an integer from 1 to 36500 days');
     expect(error.construct).toBe('Backups/NightlyDump');
   });
 });

@@ -45,7 +45,7 @@ describe('a validation error names the resource and the prop as the user wrote i
       name: 'ScheduledPgDump: dump retention',
       construct: 'nightly-dump',
       build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { retentionDays: 0 } }),
-      line: 'nightly-dump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'nightly-dump: dump.retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'ScheduledPgDump: an event age EventBridge Scheduler does not keep',
@@ -104,7 +104,7 @@ describe('a validation error names the resource and the prop as the user wrote i
       name: 'ManagedPostgresBackupPlan: the RPO',
       construct: 'plan',
       build: () => new ManagedPostgresBackupPlan('plan', { database: managedDatabase(), backupPlan: { rules: [PLAN_RULES[0]] }, rpoHours: 0 }),
-      line: 'plan: rpoHours is 0; allowed: an integer from 1 to 8784 hours',
+      line: 'plan: rpoHours is 0; allowed: an integer from 1 to 168 hours',
     },
     {
       name: 'SelfHostedPitrArchive: archive_timeout',
@@ -129,7 +129,7 @@ describe('a validation error names the resource and the prop as the user wrote i
         tier: BackupTier.BRONZE,
         databases: [{ id: 'orders-db', database: DATABASE, overrides: { logicalDump: { retentionDays: 0 } } }],
       }),
-      line: 'fleet: databases[0].overrides.logicalDump.retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'fleet: databases[0].overrides.logicalDump.retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'PostgresBackupBlueprint: a value of the server\'s own tier',

@@ -47,7 +47,7 @@ describe('a validation error names the resource and the prop as the user wrote i
       name: 'ScheduledPgDump: dump retention',
       construct: 'nightly-dump',
       build: () => new ScheduledPgDump('nightly-dump', { ...DUMP, dump: { retentionDays: 0 } }),
-      line: 'nightly-dump: dump.retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'nightly-dump: dump.retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'ScheduledPgDump: an entry of a list inside dump',

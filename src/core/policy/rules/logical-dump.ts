@@ -1,9 +1,9 @@
 import { checkBackupRetention } from '../backup-retention';
 import { resolveLogicalDump } from '../defaults';
+import { MAX_LIFECYCLE_DAYS } from '../lifecycle-rules';
 import { LogicalDumpPolicy } from '../policy';
 import { checkSchedule } from '../schedule';
 import { Validator } from '../validation';
-import { checkIntegerAtLeast } from './bounds';
 import { checkDumpCompression } from './dump-compression';
 
 /** Checks logical dumps: every value, `jobs` against `format`, `schemaOnly` against `dataOnly`, and `retention` against `retentionDays`. */
@@ -19,7 +19,8 @@ export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy |
   validator.nonEmptyStrings(`${path}.excludeTables`, dump.excludeTables);
   validator.nonEmptyStrings(`${path}.schemas`, dump.schemas);
   validator.nonEmptyStrings(`${path}.excludeSchemas`, dump.excludeSchemas);
-  const retentionDaysValid = checkIntegerAtLeast(validator, `${path}.retentionDays`, dump.retentionDays, 1, 'days');
+  // The bucket's lifecycle expires dumps after this many days: the same bound as every lifecycle rule.
+  const retentionDaysValid = validator.integer(`${path}.retentionDays`, dump.retentionDays, 1, MAX_LIFECYCLE_DAYS, 'days');
   checkBackupRetention(validator, `${path}.retention`, dump.retention, retentionDaysValid ? dump.retentionDays : undefined, `${path}.retentionDays`);
   validator.number(`${path}.lockWaitTimeoutSeconds`, dump.lockWaitTimeoutSeconds, 0.001, 86_400, 'seconds');
   validator.oneOf(`${path}.rowCounts`, dump.rowCounts, ['exact', 'estimate', 'off']);
