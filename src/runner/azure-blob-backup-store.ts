@@ -99,7 +99,7 @@ export class AzureBlobBackupStore implements BackupStore {
     return this.reach.request(`downloading ${this.describe(key)}`, async () => {
       try {
         const response = await this.container.getBlobClient(key).download(0, undefined, { abortSignal: signal });
-        return response.readableStreamBody as Readable;
+        return this.reach.explainStream(`downloading ${this.describe(key)}`, response.readableStreamBody as Readable);
       } catch (error) {
         if (statusOf(error) === 404) throw new RunnerError(`${this.describe(key)} does not exist`);
         throw error;

@@ -36,14 +36,16 @@ async function downloadObject(
   const digest = new DigestingStream();
   onDigest(digest);
   const stored = await store.getStream(key, signal);
-  let readFailed = false;
-  stored.once('error', () => {
-    readFailed = true;
+  let readFailure: { error: unknown } | undefined;
+  stored.once('error', (error) => {
+    readFailure = { error };
   });
   try {
     await writeArchiveFile(await readableForm(stored, digest, object.encryption ? identities : undefined), key, object, file, signal);
   } catch (error) {
-    if (signal?.aborted || readFailed) throw error instanceof AgeDecryptError ? error.cause : error;
+    if (signal?.aborted) throw error instanceof AgeDecryptError ? error.cause : error;
+    // The store went away in the middle: what the decompressor or age then says of the cut-off bytes is not the cause.
+    if (readFailure) throw stoppedDownload(key, object, digest, readFailure.error);
     // A local disk that refuses the write stops the download early too: that is no sign of a damaged object.
     const localFailure = scratchWriteFailure(error, key, file);
     if (localFailure) throw localFailure;
@@ -73,6 +75,12 @@ function scratchWriteFailure(error: unknown, key: string, file: string): RunnerE
   return new RunnerError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${reason[0]}; the local disk failed, `
     + 'not the backup: give --scratch-dir (env PG_BACKUP_SCRATCH_DIR) a disk with room for the backup\'s decompressed dump '
     + `(${message})`, { cause: error });
+}
+
+/** A download the store stopped in its middle: the store's own explanation when it has one, else how far it got. */
+function stoppedDownload(key: string, object: ManifestObject, digest: DigestingStream, error: unknown): unknown {
+  if (error instanceof RunnerError) return error;
+  return new RunnerError(`the download of ${key} stopped after ${digest.bytes} of ${object.bytes} bytes: ${errorMessage(error)}`, { cause: error });
 }
 
 /** Says that an object does not decrypt, and what that means: the identity was checked against the manifest before. */

@@ -171,7 +171,7 @@ export class S3BackupStore implements BackupStore {
     return this.reach.request(`downloading ${this.describe(key)}`, async () => {
       try {
         const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
-        return result.Body as Readable;
+        return this.reach.explainStream(`downloading ${this.describe(key)}`, result.Body as Readable);
       } catch (error) {
         if (isNotFound(error)) throw new RunnerError(`${this.describe(key)} does not exist`);
         throw error;

@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from 'node:stream';
 import { RunnerError, errorMessage } from './runner-error';
 
 /** Socket-level failures: the store's endpoint did not answer, or stopped answering. */
@@ -76,6 +77,17 @@ export class StoreReachability {
     const how = this.answered ? 'became unreachable' : 'is unreachable';
     return new StoreUnreachableError(this.endpoint,
       `the object store at ${this.endpoint} ${how} while ${action}: ${errorMessage(network)}${suffix}`, { cause: error });
+  }
+
+  /**
+   * `body` (a download's stream) with a network failure in its middle explained as one of the store, naming the endpoint
+   * and `action`: the store answered the request, then went away while its bytes were read.
+   */
+  public explainStream(action: string, body: Readable): Readable {
+    const explained = new PassThrough({ highWaterMark: body.readableHighWaterMark });
+    body.once('error', (error) => explained.destroy(this.explain(action, error) as Error));
+    explained.once('close', () => body.destroy());
+    return body.pipe(explained);
   }
 
   /** Records that the endpoint answered (for requests made outside {@link request}). */

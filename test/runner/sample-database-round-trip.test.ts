@@ -12,7 +12,7 @@ import { runPgBackup } from './support/pg-backup-process';
  * materialized view, large objects, jsonb, generated columns, arrays, an unusual sequence, a table without a key)
  * dumped, verified and restored through every kind of store: the restored database has the same rows in every
  * table, partition, view and materialized view (count and content hash), the same large objects, sequence values
- * and definitions.
+ * and definitions; so has the scratch database verify restored while the backup downloaded.
  */
 describe('the sample database round trips through every kind of store unchanged', () => {
   const pg = usePostgres();
@@ -53,9 +53,12 @@ describe('the sample database round trips through every kind of store unchanged'
     test('dump, verify --amcheck and restore into a fresh database reproduce every row, large object, sequence and definition', async () => {
       const dump = await runPgBackup(['dump', '--database-url', pg().url('sample'), '--to', uri()], cliEnv());
       expect(dump).toMatchObject({ exitCode: 0, result: { ok: true } });
-      const verify = await runPgBackup(['verify', '--from', uri(), '--backup', dump.result.backupId, '--target-url', pg().url(), '--amcheck'], cliEnv());
-      expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, rowCountsCompared: true } });
+      const verify = await runPgBackup(['verify', '--from', uri(), '--backup', dump.result.backupId, '--target-url', pg().url(), '--amcheck', '--keep'], cliEnv());
+      expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, rowCountsCompared: true, kept: true } });
       expect(verify.result.indexesChecked).toBeGreaterThan(0);
+      // What verify restored while the backup downloaded (pre-data, each table's data, then the rest) is the whole database.
+      expect(await databaseFingerprint(pg(), verify.result.scratchDatabase)).toEqual(source);
+      await pg().query(`DROP DATABASE "${verify.result.scratchDatabase}"`);
       const restore = await runPgBackup(['restore', '--from', uri(), '--backup', dump.result.backupId, '--target-url', pg().url(`sample_${kind}`)], cliEnv());
       expect(restore).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: true } });
       expect(await databaseFingerprint(pg(), `sample_${kind}`)).toEqual(source);

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { useAzurite } from '../support/azurite';
 import { freePort } from '../support/free-port';
 import { usePostgres } from '../support/postgres';
 import { useS3 } from '../support/s3';
 import { seedShopDatabase } from './support/backup-fixtures';
-import { runPgBackup } from './support/pg-backup-process';
+import { runPgBackup, startPgBackup } from './support/pg-backup-process';
 import { startTcpProxy } from './support/tcp-proxy';
 
 /** Several runs of the CLI a test, some waiting out the SDK's retries, on a machine that may be busy. */
@@ -20,6 +23,13 @@ describe('an object store that cannot be reached is named in the failure', () =>
 
   beforeAll(async () => {
     await seedShopDatabase(pg(), 'till');
+    await pg().createDatabase('bulky');
+    // Rows that do not compress away (md5 of a counter), so the stored dump is large enough to cut in its middle.
+    await pg().query(`
+      CREATE TABLE early (id int PRIMARY KEY, note text);
+      INSERT INTO early SELECT g, md5(g::text) FROM generate_series(1, 1000) g;
+      CREATE TABLE late (id int PRIMARY KEY, note text);
+      INSERT INTO late SELECT g, md5(g::text) || md5((g + 1)::text) FROM generate_series(1, 20000) g;`, 'bulky');
     await azure().createContainer('reach');
   });
 
@@ -47,6 +57,8 @@ describe('an object store that cannot be reached is named in the failure', () =>
     const dump = (env: Record<string, string>) => cli(['dump', '--database-url', pg().url('till'), '--to', uri], env);
     const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     let earlier: string;
+    /** A backup (in a store of its own, beside this one) whose dump object is several hundred KiB, so a download can be cut in its middle. */
+    let large: string;
 
     /** What the store holds, read directly: the backups and what latest names. */
     async function storeState() {
@@ -59,6 +71,9 @@ describe('an object store that cannot be reached is named in the failure', () =>
       const first = await dump(direct());
       expect(first.exitCode).toBe(0);
       earlier = first.result.backupId;
+      const bulky = await cli(['dump', '--database-url', pg().url('bulky'), '--to', `${uri}-bulky`], direct());
+      expect(bulky.exitCode).toBe(0);
+      large = bulky.result.backupId;
     });
 
     test('unreachable from the start: the dump fails naming the endpoint, and nothing changes', async () => {
@@ -106,6 +121,28 @@ describe('an object store that cannot be reached is named in the failure', () =>
       expect(run).toMatchObject({ exitCode: 1, result: { ok: false, metrics: { VerifyFailed: 1 } } });
       expect(run.result.error).toMatch(new RegExp(`the object store at ${escaped(endpointAt(proxy.port))} became unreachable while downloading \\S+/dump\\.pgdump`));
       expect(await pg().query("SELECT datname FROM pg_database WHERE datname LIKE 'pg_backup_verify_%'")).toEqual([]);
+    }, SLOW_TEST_MS);
+
+    test('gone in the middle of the dump object, with the restore under way: verify fails saying the download stopped (naming the endpoint where the SDK tells the network failure) and leaves nothing behind', async () => {
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-reach-scratch-'));
+      // The table of contents and the first table's data arrive, then the store stalls: pg_restore is at work when it goes away.
+      const proxy = await startTcpProxy(storePort(), { holdInResponse: { request: /GET \S*\/dump\.pgdump/, afterBytes: 256 * 1024 } });
+      try {
+        const verify = startPgBackup(['verify', '--from', `${uri}-bulky`, '--backup', large, '--target-url', pg().url(), '--log-level', 'debug'],
+          { PG_BIN_DIR: pg().binDir, ...through(proxy.port), PG_BACKUP_SCRATCH_DIR: scratch });
+        await verify.waitForStderr(/pg_restore: processing data for table \\"public.early\\"/);
+        await proxy.cut();
+        const run = await verify.done;
+        expect(run).toMatchObject({ exitCode: 1, result: { ok: false, metrics: { VerifyFailed: 1 } } });
+        // The store's own explanation where its SDK gives the network failure, else how far the download got.
+        expect(run.result.error).toMatch(new RegExp(`the object store at ${escaped(endpointAt(proxy.port))} became unreachable while downloading \\S+/dump\\.pgdump`
+          + '|the download of \\S+/dump\\.pgdump\\S* stopped after \\d+ of \\d+ bytes'));
+        expect(await pg().query("SELECT datname FROM pg_database WHERE datname LIKE 'pg_backup_verify_%'")).toEqual([]);
+        expect(fs.readdirSync(scratch)).toEqual([]);
+      } finally {
+        await proxy.cut();
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
     }, SLOW_TEST_MS);
   });
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -108,6 +109,30 @@ describe('verify refuses a damaged or wrong backup and leaves nothing behind', (
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     const before = { manifests: manifests(), latest: latest() };
     await expectRefused(await verify(backupId), /row counts of the restored database differ from the manifest in 1 table\(s\): public\.customers: 2500 rows, manifest 2501/, before);
+  });
+
+  test('a table whose rows are damaged in the archive itself (the manifest matching the damaged object) fails in pg_restore and names the table', async () => {
+    const backupId = await dumpLedger();
+    const name = dumpObject(backupId);
+    const stored = backupFile(backupId, name);
+    const plain = path.join(root, 'damaged.pgdump');
+    execFileSync('zstd', ['-d', '-q', '-f', stored, '-o', plain]);
+    const archive = fs.readFileSync(plain);
+    const row = archive.indexOf('1234\tcustomer 1234\n');
+    expect(row).toBeGreaterThan(0);
+    archive.write('12x4', row, 'latin1');
+    fs.writeFileSync(plain, archive);
+    execFileSync('zstd', ['-1', '-q', '-f', plain, '-o', stored]);
+    fs.rmSync(plain);
+    const manifestFile = backupFile(backupId, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const object = manifest.objects.find((candidate: { name: string }) => candidate.name === name);
+    const bytes = fs.readFileSync(stored);
+    object.bytes = bytes.length;
+    object.sha256 = createHash('sha256').update(bytes).digest('hex');
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    const before = { manifests: manifests(), latest: latest() };
+    await expectRefused(await verify(backupId), /COPY failed for table "customers": ERROR: {2}invalid input syntax for type integer: "12x4"/, before);
   });
 
   test('a check statement that is not true fails and shows the statement', async () => {

@@ -5,7 +5,7 @@ export interface TcpProxy {
   readonly port: number;
   /** Resolves once the proxy is cut (by {@link cut} or by `cutAt`). */
   readonly whenCut: Promise<void>;
-  /** Resolves once a request matching `holdAt` arrived and is being held. */
+  /** Resolves once a request matching `holdAt` arrived and is being held (or the answer of `holdInResponse`). */
   readonly whenHeld: Promise<void>;
   /** Destroys every open connection and refuses new ones. */
   cut(): Promise<void>;
@@ -26,10 +26,11 @@ export interface TcpProxyOptions {
    */
   readonly holdAt?: RegExp;
   /**
-   * Forward the first request matching `request`, and cut the proxy once `afterBytes` of what the store answers on its
-   * connection have reached the client: the store goes away in the middle of a download.
+   * Forward the first request matching `request` and the first `afterBytes` of what the store answers on its connection,
+   * and hold back the rest (until {@link TcpProxy.cut}): the store stalls in the middle of a download, so a test can act
+   * while the client works on what it has, then take the store away.
    */
-  readonly cutInResponse?: { readonly request: RegExp; readonly afterBytes: number };
+  readonly holdInResponse?: { readonly request: RegExp; readonly afterBytes: number };
 }
 
 /** Forwards connections on a free port of 127.0.0.1 to `targetPort`. */
@@ -45,7 +46,7 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
     markHeld = resolve;
   });
   let holding = false;
-  let cutInResponseArmed = false;
+  let answerHeld = false;
   const releases: (() => void)[] = [];
   let released = false;
   const release = () => {
@@ -61,7 +62,7 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    /** Bytes of the answer still to forward before the cut, once the request of `cutInResponse` went through this connection. */
+    /** Bytes of the answer still to forward before holding it, once the request of `holdInResponse` went through this connection. */
     let answerLeft: number | undefined;
     client.on('data', (chunk: Buffer) => {
       if (cutting) return;
@@ -69,9 +70,9 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
         void cut();
         return;
       }
-      if (options.cutInResponse && answerLeft === undefined && !cutInResponseArmed && options.cutInResponse.request.test(chunk.toString('latin1'))) {
-        cutInResponseArmed = true;
-        answerLeft = options.cutInResponse.afterBytes;
+      if (options.holdInResponse && !answerHeld && options.holdInResponse.request.test(chunk.toString('latin1'))) {
+        answerHeld = true;
+        answerLeft = options.holdInResponse.afterBytes;
       }
       if (!holding && options.holdAt?.test(chunk.toString('latin1'))) {
         holding = true;
@@ -94,9 +95,10 @@ export async function startTcpProxy(targetPort: number, options: TcpProxyOptions
       if (cutting) return;
       if (answerLeft !== undefined) {
         if (chunk.length >= answerLeft) {
-          client.write(chunk.subarray(0, answerLeft), () => void cut());
+          client.write(chunk.subarray(0, answerLeft));
           answerLeft = 0;
           upstream.pause();
+          markHeld();
           return;
         }
         answerLeft -= chunk.length;
