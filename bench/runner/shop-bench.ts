@@ -498,8 +498,11 @@ Load average (1 min): ${load}.`);
 | \`pg-backup verify --jobs 2\` of the default backup from \`file://\` | ${spread(runs.verify.map((m) => m.seconds))} (pg_restore alone ${secs(median(restoreOnly))}) | ${ratio(t('verify'), t('bareDefault'))} | ${cpuPerGb(runs.verify)} | ${serverCpu(runs.verify)} |
 | bare \`pg_restore -j2\` of pg_dump's own gzip archive | ${spread(runs.bareGzip.map((m) => m.seconds))} | ${ratio(t('bareGzip'), t('bareDefault'))} | ${cpuPerGb(runs.bareGzip)} | ${serverCpu(runs.bareGzip)} |
 
-\`pg-backup verify\` also downloads and decompresses the backup to scratch checking its SHA-256, lists the archive,
-creates and drops the scratch database, and compares the exact row count of every table with the manifest.
+\`pg-backup verify\` also downloads and decompresses the backup to scratch checking its SHA-256, creates and drops the scratch
+database, and compares the exact row count of every table with the manifest. It restores while the backup downloads: the pre-data
+entries once the table of contents has arrived, each table's data once its block has (up to \`--jobs\` pg_restore runs at a time),
+each table counted right after its data is loaded, and the indexes, constraints and the rest with \`pg_restore -j\` once all data is in;
+"pg_restore alone" is the time from the first pg_restore's start to the last one's end.
 Peak RSS of the runner during verify: ${Math.max(...runs.verify.map((m) => m.peakRssMiB!)).toFixed(0)} MiB. Load average (1 min): ${load}.`);
         saveFigures();
       } else if (section === 'directory') {
