@@ -9,6 +9,7 @@ import {
   TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
 } from './iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from './log-retention';
+import { SCHEDULE_START_RETRY } from './schedule-start-retry';
 import { ResolvedBackupRetentionPolicy, resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
@@ -28,7 +29,7 @@ export const DUMP_CONTAINER_NAME = 'runner';
 
 
 /** How long EventBridge Scheduler keeps trying to start a run unless told otherwise, seconds. */
-export const DEFAULT_MAX_EVENT_AGE_SECONDS = 3600;
+export const DEFAULT_MAX_EVENT_AGE_SECONDS = SCHEDULE_START_RETRY.maxEventAgeSeconds;
 
 /** How the dump task is let through to the database, as its security group rule says. */
 export const DATABASE_INGRESS_DESCRIPTION = 'pg_dump from the scheduled backup task';
@@ -380,7 +381,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
     ...(options.encryption ? { encryption: { recipients: [...options.encryption.recipients] } } : {}),
     schedule: {
       ...schedule,
-      retryAttempts: options.retryAttempts ?? 3,
+      retryAttempts: options.retryAttempts ?? SCHEDULE_START_RETRY.attempts,
       maxEventAgeSeconds: environment.maxEventAge?.seconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS,
       runs: databaseNames.map((database, index) => ({ index, database, description: `pg_dump of ${database} to s3 ${prefix}/` })),
     },

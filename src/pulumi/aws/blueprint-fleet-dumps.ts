@@ -17,6 +17,7 @@ import { notifyWhenTasksFail } from './task-failure-notification';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
 } from '../../core/aws/postgres-backup-blueprint';
+import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import { CostEstimate } from '../../core/policy/cost-estimate';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
@@ -113,7 +114,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
           arn: fleet.cluster.arn,
           roleArn: schedulerRole.arn,
           deadLetterConfig: { arn: fleet.deadLetterQueueArn },
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          retryPolicy: { maximumRetryAttempts: SCHEDULE_START_RETRY.attempts, maximumEventAgeInSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds },
           ecsParameters: {
             taskDefinitionArn: taskDefinitions.get(server.major)!.arn,
             launchType: 'FARGATE',

@@ -11,6 +11,7 @@ import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import { SCHEDULED_TASK_IAM_ACTIONS, TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
+import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 
 /** What the fleet's pruning is made of. */
 export interface BlueprintFleetPrune {
@@ -73,8 +74,8 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole:
       securityGroupId: securityGroup.id,
       roleArn: schedulerRole.arn,
       deadLetterQueueArn: fleet.deadLetterQueueArn,
-      retryAttempts: 3,
-      maxEventAgeSeconds: 3600,
+      retryAttempts: SCHEDULE_START_RETRY.attempts,
+      maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
       containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
       command: (database) => location.apply((to) => blueprintPruneCommand(plan, server, database, to)),
     }, parent));

@@ -13,6 +13,7 @@ import { createSchedulerRole } from './scheduler-role';
 import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements, drillResourceScopes } from './state-machine-permissions';
 import { AlarmPlan } from '../../core/aws/alarm-plan';
 import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../../core/aws/ecs-drill-wiring';
+import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import {
   DrillIamActionGroup, DrillResourceKind, RestoreDrillStateMachine, StateMachineDefinition, renderDefinition,
 } from '../../core/aws/state-machines';
@@ -162,7 +163,7 @@ export function createDrillStateMachine(name: string, parent: pulumi.Resource, p
       arn: stateMachine.arn,
       roleArn: schedulerRole.arn,
       deadLetterConfig: { arn: deadLetterQueue.arn },
-      retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+      retryPolicy: { maximumRetryAttempts: SCHEDULE_START_RETRY.attempts, maximumEventAgeInSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds },
     },
   }, child);
   const alarms = createPlannedAlarms(name, props.alarms, task.notificationTopicArn, parent, {

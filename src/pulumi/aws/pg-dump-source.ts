@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { prefixDrillResultStatements, prefixReadStatements } from './backup-bucket';
 import { PolicyStatement } from './policy-document';
+import { DEFAULT_METRIC_NAMESPACE } from '../../core/aws/alarm-plan';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
@@ -119,7 +120,7 @@ export class PgDumpLocation implements PgDumpSource {
     this.prefix = props.prefix;
     this.databaseNames = [...props.databaseNames];
     this.postgresMajorVersion = props.postgresMajorVersion;
-    this.metricNamespace = props.metricNamespace ?? 'PostgresBackup';
+    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
     this.encryptionKeyArn = props.encryptionKeyArn;
   }
 
