@@ -21,7 +21,7 @@ export function addScratchPostgresContainer(taskDefinition: ecs.TaskDefinition, 
     image: postgresServerImage(options.postgresMajorVersion),
     essential: false,
     command: [...SCRATCH_POSTGRES_CONTAINER.command],
-    secrets: { POSTGRES_PASSWORD: ecs.Secret.fromSecretsManager(options.password) },
+    secrets: { [SCRATCH_POSTGRES_CONTAINER.password.serverVariable]: ecs.Secret.fromSecretsManager(options.password) },
     healthCheck: {
       command: [...healthCheck.command],
       interval: Duration.seconds(healthCheck.intervalSeconds),

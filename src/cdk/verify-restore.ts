@@ -95,7 +95,6 @@ export class VerifyRestore extends RestoreDrillMetrics {
       validation: cdkValidationOptions(this),
       sourceEncryptedTo: source.encryption?.recipients,
       identitySecretGiven: identitySecret !== undefined,
-      scratchPasswordSecret: true,
     });
     this.plan = plan;
     this.databaseName = plan.databaseName;

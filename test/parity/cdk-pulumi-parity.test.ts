@@ -449,6 +449,25 @@ describe('VerifyRestore: CDK and Pulumi', () => {
     expect(identity(pulumiContainer('verify-task').secrets)).toEqual(identity(cfnContainer('VerifyTask').Secrets.map((entry: any) => ({ name: entry.Name, valueFrom: entry.ValueFrom }))));
   });
 
+  test('the scratch PostgreSQL and the runner read the same generated password from one secret in both, with the same secret description', () => {
+    const cfnContainers = cfnResources('AWS::ECS::TaskDefinition', 'VerifyTask')[0].properties.ContainerDefinitions;
+    const pulumiContainers = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'verify-task').inputs.containerDefinitions);
+    const cfnSecret = (name: string) => cfnContainers.find((container: any) => container.Name === name).Secrets
+      .filter((secret: any) => secret.Name !== 'PG_BACKUP_AGE_IDENTITY');
+    const pulumiSecret = (name: string) => pulumiContainers.find((container: any) => container.name === name).secrets
+      .filter((secret: any) => secret.name !== 'PG_BACKUP_AGE_IDENTITY');
+    const cfnPassword = cfnResources('AWS::SecretsManager::Secret', 'VerifyScratchPassword')[0];
+    const pulumiPassword = engine.named('aws:secretsmanager/secret:Secret', 'verify-scratch-password');
+    const pulumiArn = `ref~${pulumiPassword.name}~arn`;
+    expect(cfnSecret('scratch-postgres')).toEqual([{ Name: 'POSTGRES_PASSWORD', ValueFrom: { Ref: cfnPassword.id } }]);
+    expect(cfnSecret('runner')).toEqual([{ Name: 'PGPASSWORD', ValueFrom: { Ref: cfnPassword.id } }]);
+    expect(pulumiSecret('scratch-postgres')).toEqual([{ name: 'POSTGRES_PASSWORD', valueFrom: pulumiArn }]);
+    expect(pulumiSecret('runner')).toEqual([{ name: 'PGPASSWORD', valueFrom: pulumiArn }]);
+    expect(pulumiPassword.inputs.description).toBe(cfnPassword.properties.Description);
+    expect(cfnPassword.properties.GenerateSecretString).toEqual({ ExcludePunctuation: true, PasswordLength: 32 });
+    expect(engine.named('aws:secretsmanager/secretVersion:SecretVersion', 'verify-scratch-password-value').inputs.secretStringWo.value).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+
   test('only the drill\'s execution role may read the identity secret, with the same actions', () => {
     const onIdentity = (grants: string[]) => grants.filter((grant) => grant.includes('orders-age-identity'));
     const cfnReaders = cfnResources('AWS::IAM::Role', '').map((role) => ({ role: role.id, grants: onIdentity(permissions(cfnRoleStatements(role.id))) }))

@@ -165,12 +165,6 @@ export interface VerifyRestoreEnvironment {
    * @default false
    */
   readonly identitySecretGiven?: boolean;
-  /**
-   * Whether the task's scratch PostgreSQL reads a generated password from Secrets Manager (CDK) instead of trusting
-   * the task's loopback (Pulumi, which keeps no password in its state): the task then reaches Secrets Manager too.
-   * @default false
-   */
-  readonly scratchPasswordSecret?: boolean;
 }
 
 /** One SQL check file a drill task writes into its shared volume. */
@@ -230,7 +224,7 @@ export interface VerifyRestorePlan extends ScheduledDrillPlan {
   readonly identityEnvironmentVariable?: string;
   /** Descriptions of the resources, as the console shows them. */
   readonly descriptions: ScheduledDrillDescriptions & {
-    /** The secret of the task's scratch server's password, where the front end generates one. */
+    /** The secret of the task's scratch server's password (see `SCRATCH_POSTGRES_CONTAINER.password`). */
     readonly scratchPassword: string;
   };
   /** What the construct protects, for tools that report it. */
@@ -440,8 +434,8 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
         ? 'Restore drill task: read the dumps and the master secret of its scratch RDS instance, nothing else'
         : 'Restore drill task: read the dumps, nothing else',
       executionRole: 'Starts the restore drill task: its logs',
-      taskSecurityGroup: `Restore drill task: no inbound traffic; outbound to S3, ECR${environment.scratchPasswordSecret
-        ? ', CloudWatch Logs and Secrets Manager' : ' and CloudWatch Logs'}`,
+      // Secrets Manager hands the task its scratch server's password, or a scratch instance's master secret.
+      taskSecurityGroup: 'Restore drill task: no inbound traffic; outbound to S3, ECR, CloudWatch Logs and Secrets Manager',
       scratchPassword: 'Password of the throwaway PostgreSQL inside the restore drill task',
       stateMachineComment: scratch
         ? `Restore drill of the latest pg_dump of ${databaseName} into a scratch RDS instance${scratch.restoreTarget === 'auto' ? ' when it does not fit the task' : ''}`

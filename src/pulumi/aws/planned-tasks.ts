@@ -94,7 +94,7 @@ export function createTaskRole(name: string, description: string, parent: pulumi
 /** A Fargate task definition (`awsvpc`, on the platform the runner image is built for: Linux, x86-64) of one planned container. */
 export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefinitionArgs, parent: pulumi.Resource): ecs.TaskDefinition {
   const { container, size } = args;
-  const secrets = container.secrets;
+  const secrets = Object.entries(container.secrets ?? {});
   const environment = Object.entries(container.environment ?? {});
   return new ecs.TaskDefinition(name, {
     family: args.family,
@@ -115,7 +115,7 @@ export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefin
       command: container.command,
       ...(container.dependsOn === undefined ? {} : { dependsOn: container.dependsOn }),
       ...(container.mountPoints === undefined ? {} : { mountPoints: container.mountPoints }),
-      ...(secrets ? { secrets: Object.entries(secrets).map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
+      ...(secrets.length > 0 ? { secrets: secrets.map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
       ...(environment.length > 0 ? { environment: environment.map(([variable, value]) => ({ name: variable, value })) } : {}),
       logConfiguration: containerLogConfiguration(container.logs),
       ...(container.stopTimeoutSeconds === undefined ? {} : { stopTimeout: container.stopTimeoutSeconds }),

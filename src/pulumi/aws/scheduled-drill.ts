@@ -102,7 +102,7 @@ export function createScheduledDrill(name: string, parent: pulumi.Resource, args
   const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent });
   const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: environment.region, streamPrefix });
   const { container: { logStreamPrefix, ...container }, executionRole: execution, ...task } = args.task(logs);
-  const secrets = execution.secretArns;
+  const secretArns = execution.secretArns === undefined ? [] : [execution.secretArns].flat();
   const planned = createPlannedTask(taskResourceNames(name), {
     ...task,
     executionRole: {
@@ -110,7 +110,7 @@ export function createScheduledDrill(name: string, parent: pulumi.Resource, args
       statements: [
         ...grantStatements(TASK_EXECUTION_IAM_ACTIONS, {
           'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-          ...(secrets !== undefined && [secrets].flat().length > 0 ? { 'database-secret': { resources: secrets } } : {}),
+          ...(secretArns.length > 0 ? { 'database-secret': { resources: secretArns.length === 1 ? secretArns[0] : secretArns } } : {}),
         }),
         ...execution.statements ?? [],
       ],

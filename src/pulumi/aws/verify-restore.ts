@@ -8,7 +8,7 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { checksWriterContainer, scratchPostgresContainer } from './drill-task-containers';
+import { checksWriterContainer, createScratchPassword, scratchPostgresContainer } from './drill-task-containers';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
@@ -55,13 +55,9 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions, DrillTaskArgs 
 /**
  * A restore drill on a schedule: a Step Functions state machine (the core's dump-restore-drill definition) runs a
  * Fargate task in which `pg-backup verify` restores the latest dump into a scratch PostgreSQL of the same major
- * (listening only on the task's loopback), compares row counts, runs the checks and measures the restore. Every failure
- * or timeout stops the task, notifies the topic and fails the execution; failed executions and a restore slower than
- * the RTO alarm.
- *
- * Unlike the CDK construct, the scratch server trusts connections on the task's loopback instead of reading a generated
- * password from Secrets Manager: only the task's own containers can reach it either way, and no password ends up in
- * the Pulumi state.
+ * (listening only on the task's loopback, its password generated into a secret as in the CDK construct, kept out of the
+ * Pulumi state), compares row counts, runs the checks and measures the restore. Every failure or timeout stops the
+ * task, notifies the topic and fails the execution; failed executions and a restore slower than the RTO alarm.
  */
 export class VerifyRestore extends pulumi.ComponentResource {
   /** The database the drill restores. */
@@ -162,6 +158,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
     const major = source.postgresMajorVersion;
+    const scratchPassword = plan.taskScratchServer ? createScratchPassword(name, plan.descriptions.scratchPassword, this).arn : undefined;
     const drill = createScheduledDrill(name, this, {
       drill: plan.drill,
       databaseName: this.databaseName,
@@ -181,7 +178,10 @@ export class VerifyRestore extends pulumi.ComponentResource {
             statements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
           },
           // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
-          executionRole: { role: plan.descriptions.executionRole, secretArns: identity?.valueFrom },
+          // So is the scratch server's password, which the runner and the server share.
+          executionRole: {
+            role: plan.descriptions.executionRole, secretArns: [scratchPassword, identity?.valueFrom].filter((arn) => arn !== undefined),
+          },
           securityGroup: this.securityGroup,
           container: {
             name: plan.task.containerName,
@@ -194,12 +194,15 @@ export class VerifyRestore extends pulumi.ComponentResource {
               ...(checks ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
             ],
             mountPoints: checks ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: CHECKS_VOLUME_NAME, readOnly: true }] : [],
-            secrets: identity && { [identity.name]: identity.valueFrom },
+            secrets: {
+              ...(scratchPassword ? { [SCRATCH_POSTGRES_CONTAINER.password.clientVariable]: scratchPassword } : {}),
+              ...(identity ? { [identity.name]: identity.valueFrom } : {}),
+            },
             logStreamPrefix: plan.task.logStreamPrefix,
           },
           sidecars: {
-            before: plan.taskScratchServer
-              ? [scratchPostgresContainer(major, containerLogConfiguration(logs(SCRATCH_POSTGRES_CONTAINER.logStreamPrefix)))] : [],
+            before: scratchPassword
+              ? [scratchPostgresContainer(major, containerLogConfiguration(logs(SCRATCH_POSTGRES_CONTAINER.logStreamPrefix)), scratchPassword)] : [],
             after: checks ? [checks] : [],
           },
           volumes: checks ? [CHECKS_VOLUME_NAME] : undefined,

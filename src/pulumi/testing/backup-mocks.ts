@@ -41,7 +41,7 @@ export interface BackupMocksOptions {
  * components read — ARNs, ids, generated names, an RDS instance's or cluster's endpoint, port, security groups and
  * RDS-managed secret (`masterUserSecrets`, when it is created with `manageMasterUserPassword: true`), Azure managed
  * identities and server host names. The data sources the components read are answered: AWS `getPartition`,
- * `getRegion`, `getCallerIdentity`, and Azure `dbforpostgresql.getServer` (from {@link BackupMocks.servers}, or from a
+ * `getRegion`, `getCallerIdentity`, `secretsmanager.getRandomPassword` (a fixed password of the length asked), and Azure `dbforpostgresql.getServer` (from {@link BackupMocks.servers}, or from a
  * server the program itself creates). Plain echo mocks lack those attributes, so the components cannot wire a
  * database's secret or scope IAM to an account.
  *

@@ -75,10 +75,14 @@ export function mockAwsResource(env: MockAwsEnvironment, args: pulumi.runtime.Mo
   return { id, state };
 }
 
-/** The answers to the AWS data sources the components read (partition, region, caller identity), by call token. */
-export function mockAwsCalls(env: MockAwsEnvironment): Record<string, () => Record<string, any>> {
+/** The answers to the AWS data sources the components read (partition, region, caller identity, a generated password), by call token. */
+export function mockAwsCalls(env: MockAwsEnvironment): Record<string, (inputs: Record<string, any>) => Record<string, any>> {
   const { account, region } = env;
   return {
+    // A fixed password of the length asked, letters and digits only, so a test's graph is the same every run.
+    'aws:secretsmanager/getRandomPassword:getRandomPassword': (inputs) => ({
+      randomPassword: 'mockpassword0123456789'.repeat(Math.ceil((inputs.passwordLength ?? 32) / 22)).slice(0, inputs.passwordLength ?? 32),
+    }),
     'aws:index/getPartition:getPartition': () => ({ partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' }),
     'aws:index/getRegion:getRegion': () => ({ region, name: region, id: region }),
     'aws:index/getCallerIdentity:getCallerIdentity': () => ({ accountId: account, arn: `arn:aws:iam::${account}:user/test`, userId: 'test', id: account }),

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 // asl-validator is CommonJS with `export =`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import aslValidator = require('asl-validator');
@@ -106,6 +107,27 @@ describe('VerifyRestore', () => {
     expect(containers[1].command).toEqual(['pg-backup', 'verify', '--from', await valueOf(dump.dumpLocation), '--latest',
       '--target-url', 'postgresql://postgres@127.0.0.1:5432/postgres', '--database', 'orders', '--jobs', '2', '--check', '/checks/check-0.sql']);
     expect(containers[2].environment).toEqual([{ name: 'PG_BACKUP_CHECK_0', value: 'select count(*) > 0 from orders' }]);
+  });
+
+  test('the scratch PostgreSQL and the runner share a generated password from one secret only the execution role reads, never trust', async () => {
+    await deploy();
+    const secret = engine.named('aws:secretsmanager/secret:Secret', 'orders-drill-scratch-password');
+    const secretArn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret/${secret.name}`;
+    expect(secret.inputs.description).toBe('Password of the throwaway PostgreSQL inside the restore drill task');
+    // Written once as a write-only secret value (kept out of the Pulumi state): a password of 32 letters and digits.
+    const value = engine.named('aws:secretsmanager/secretVersion:SecretVersion', 'orders-drill-scratch-password-value').inputs;
+    expect(value).toMatchObject({ secretId: secret.id, secretStringWoVersion: 1 });
+    expect(value.secretStringWo).toEqual({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: expect.stringMatching(/^[A-Za-z0-9]{32}$/) });
+    expect(value.secretString).toBeUndefined();
+    const [server, runner] = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'orders-drill-task').inputs.containerDefinitions);
+    expect(server.secrets).toEqual([{ name: 'POSTGRES_PASSWORD', valueFrom: secretArn }]);
+    expect(runner.secrets).toEqual([{ name: 'PGPASSWORD', valueFrom: secretArn }]);
+    expect(JSON.stringify([server, runner])).not.toMatch(/POSTGRES_HOST_AUTH_METHOD|trust/);
+    const readers = engine.ofType('aws:iam/role:Role').map((role) => role.name)
+      .filter((role) => engine.roleStatements(role).some((statement) => [statement.Resource].flat().includes(secretArn)));
+    expect(readers).toEqual(['orders-drill-execution-role']);
+    expect(engine.roleStatements('orders-drill-execution-role')).toContainEqual(
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArn });
   });
 
   test('it runs weekly on Monday 06:00 UTC and alarms on failed executions and on a restore slower than the RTO', async () => {
