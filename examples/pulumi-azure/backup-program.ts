@@ -85,6 +85,8 @@ export function definePostgresBackups(): PostgresBackupExample {
     // Every dump is copied by object replication to a second storage account in North Europe, which keeps each replica
     // as long as the lifecycle here keeps the dumps, even once deleted here.
     storage: { replication: { location: 'northeurope' } },
+    // What the dumps and their replicas store a month and cost, at list prices: in `dump.costEstimate` and the summary.
+    estimate: { databaseSizeGb: 120 },
     verification: { checks: ['select count(*) > 0 from orders'], maxRestoreDurationMinutes: 60 },
     alerts: { actionGroupId: plan.actionGroupId },
   });

@@ -34,6 +34,8 @@ export class SelfHostedPitrExampleStack extends Stack {
       clusterName: 'orders',
       postgresMajorVersion: 15,
       pitr: { windowDays: 14, archiveTimeoutSeconds: 60, retainFull: 3 },
+      // What the archive stores a month and costs, at list prices: in `archive.costEstimate` and the examples' summary.
+      estimate: { databaseSizeGb: 200, dailyChangeGb: 8 },
       createInstanceRole: true,
       drill: {
         vpc,

@@ -21,6 +21,7 @@ import {
   blueprintDumpProtection, blueprintRestoreCommand,
 } from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
+import { costEstimateProtection } from '../core/policy/database-protection';
 
 /** What the fleet's dumps are made of. */
 export interface BlueprintFleetDumps {
@@ -137,11 +138,7 @@ export function createFleetDumps(
     if (server.costEstimate) {
       costEstimates.set(server.id, server.costEstimate);
       scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
-        kind: 'cost-estimate',
-        database: connectionPath(connection),
-        databaseNames: server.databaseNames,
-        monthlyCostUsd: Math.round(server.costEstimate.totalMonthlyUsd * 100) / 100,
-        summary: server.costEstimate.summary,
+        ...costEstimateProtection(server.costEstimate, server.databaseNames), database: connectionPath(connection),
       });
     }
   }

@@ -21,6 +21,7 @@ import {
 import {
   SelfHostedPitrArchivePlan, planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
 } from '../core/aws/self-hosted-pitr-archive';
+import { CostEstimate } from '../core/policy/cost-estimate';
 import { ResolvedPitrPolicy } from '../core/policy/defaults';
 import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
@@ -74,6 +75,12 @@ export class SelfHostedPitrArchive extends Construct {
   public readonly drill?: PitrDrill;
   private readonly props: SelfHostedPitrArchiveProps;
 
+  /**
+   * The monthly storage-cost estimate of the archive and its offsite replicas, with `estimate`.
+   * @default - no estimate
+   */
+  public readonly costEstimate?: CostEstimate;
+
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
     super(scope, id);
     this.props = props;
@@ -122,6 +129,8 @@ export class SelfHostedPitrArchive extends Construct {
       'archive-bucket': this.bucket.bucketName, ...this.archive.replicationMetricResources(),
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.protection);
+    if (plan.costProtection) this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.costProtection);
+    this.costEstimate = plan.costEstimate;
 
     if (props.drill && plan.drill) {
       this.drill = new PitrDrill(this, 'Drill', {

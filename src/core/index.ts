@@ -57,3 +57,4 @@ export * from './policy/backup-classes';
 export * from './policy/backup-retention';
 export * from './policy/retention-selection';
 export * from './policy/database-protection';
+export * from './azure/azure-dump-cost';

@@ -1,6 +1,6 @@
 import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
-import { CostEstimate, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
+import { CostEstimate, DatabaseSizeInputs, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
 import { checkDatabaseNames } from '../policy/database-name';
 import { defaultRpoHours, resolveImmutability } from '../policy/defaults';
 import { BackupPolicy, BackupRetentionPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
@@ -8,21 +8,8 @@ import { ManagedDatabaseRunbookOptions, renderRestoreRunbook } from '../policy/r
 import { checkPolicy } from '../policy/validate-policy';
 import { PolicyValidationError, PropPaths, Validator, ValidationOptions, propPath } from '../policy/validation';
 
-/** What the storage-cost estimate of a blueprint's server is computed from. */
-export interface BlueprintCostEstimateInputs {
-  /** Size of the server's databases, GB. */
-  readonly databaseSizeGb: number;
-  /**
-   * Data changed a day, GB.
-   * @default - 5% of `databaseSizeGb`
-   */
-  readonly dailyChangeGb?: number;
-  /**
-   * Database size over dump size.
-   * @default 3
-   */
-  readonly compressionRatio?: number;
-}
+/** What the storage-cost estimate of a blueprint's server is computed from: the size of its databases. */
+export interface BlueprintCostEstimateInputs extends DatabaseSizeInputs {}
 
 /** One server of a blueprint as its entry gives it, whatever the front end. */
 export interface BlueprintServerEntry {

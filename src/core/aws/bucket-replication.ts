@@ -168,6 +168,14 @@ export interface BucketReplicationPlan {
   readonly protection: ProtectionReplica;
 }
 
+/**
+ * The destination's region, as the replica key's ARN names it (a bucket ARN names no region; the replica key must be
+ * in the destination's region); undefined for an alias name or an unresolved value.
+ */
+export function replicaKeyRegion(replicaKmsKeyArn: string): string | undefined {
+  return /^arn:[^:]+:kms:([a-z0-9-]+):/.exec(replicaKmsKeyArn)?.[1];
+}
+
 /** What the source bucket is, for the checks and the alarms. */
 export interface ReplicatedBucket {
   /** Where the options are in the props, e.g. `replication`. */
@@ -290,8 +298,7 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
     periodSeconds: 300,
   });
   const replicasExpireDays = options.destinationExpirationDays ?? sourceKeepsDays(source.lifecycleRules);
-  // A bucket ARN names no region; the replica key, which must be in the destination's region, does.
-  const keyRegion = /^arn:[^:]+:kms:([a-z0-9-]+):/.exec(options.replicaKmsKeyArn)?.[1];
+  const keyRegion = replicaKeyRegion(options.replicaKmsKeyArn);
   const where = [keyRegion && `in ${keyRegion}`, options.destinationAccount && `account ${options.destinationAccount}`].filter(Boolean).join(', ');
   const replicaLock = describeLock(options.destinationObjectLock);
   return {

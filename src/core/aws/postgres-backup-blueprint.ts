@@ -21,7 +21,7 @@ import { CHECKS_DIRECTORY } from './verify-restore';
 import { resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
 import { CostEstimate } from '../policy/cost-estimate';
-import { DatabaseProtection } from '../policy/database-protection';
+import { DatabaseProtection, costEstimateProtection } from '../policy/database-protection';
 import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
 import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
@@ -885,15 +885,7 @@ export function blueprintProtections(
       protections.push({ serverIndex: server.index, protection: blueprintDumpProtection(plan, server, database.databaseName) });
     }
     if (server.costEstimate) {
-      protections.push({
-        serverIndex: server.index,
-        protection: {
-          kind: 'cost-estimate',
-          databaseNames: [...server.databaseNames],
-          monthlyCostUsd: Math.round(server.costEstimate.totalMonthlyUsd * 100) / 100,
-          summary: server.costEstimate.summary,
-        },
-      });
+      protections.push({ serverIndex: server.index, protection: costEstimateProtection(server.costEstimate, server.databaseNames) });
     }
   }
   for (const backupPlan of plan.backupPlans) {

@@ -1,6 +1,6 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { BackupBucketPlan, planBackupBucket } from './backup-bucket';
-import { BucketReplicationOptions, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
+import { BucketReplicationOptions, ReplicatedBucket, checkBucketReplication, planBucketReplication, replicaKeyRegion } from './bucket-replication';
 import { EventNotificationPlan } from './event-notification';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
@@ -8,6 +8,8 @@ import { PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, checkPitrArchi
 import { PitrDrillOptions } from './pitr-drill';
 import { ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walArchiveAlarms } from './wal-archive-alarms';
 import { PITR_DRILL_PROP_PATHS } from '../policy/construct-prop-paths';
+import { CostEstimate, DatabaseSizeInputs, estimateFromSizes } from '../policy/cost-estimate';
+import { DatabaseProtection, costEstimateProtection } from '../policy/database-protection';
 import { ResolvedPitrPolicy, resolvePitr, resolveVerification } from '../policy/defaults';
 import { ArchiveObjectPrefixes, archiverObjectPrefixes, walArchiveLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule, LifecycleTransition, validateLifecycleRules } from '../policy/lifecycle-rules';
@@ -140,13 +142,20 @@ export interface SelfHostedPitrArchiveOptions {
    * @default - not encrypted by the archiver (the bucket's KMS encryption only)
    */
   readonly encryption?: PitrArchiveEncryptionOptions;
+  /**
+   * The database's size, for an estimate of what the archive stores a month and its cost: WAL, base backups and,
+   * with `replication`, the offsite replicas (kept again by the destination's lifecycle, deletes are not replicated)
+   * and their transfer to another region.
+   * @default - no estimate
+   */
+  readonly estimate?: DatabaseSizeInputs;
 }
 
 /** The names of {@link SelfHostedPitrArchiveOptions}, the options every front end shares. */
 export const SELF_HOSTED_PITR_ARCHIVE_OPTION_NAMES = [
   'pitr', 'immutability', 'clusterName', 'prefix', 'postgresMajorVersion', 'dataDirectory', 'postgresqlConfFile', 'pgPort', 'hostTag',
   'createInstanceRole', 'rpoArchiveTimeouts', 'walTransitions', 'baseTransitions', 'additionalLifecycleRules', 'drill', 'metricNamespace',
-  'replication', 'encryption',
+  'replication', 'encryption', 'estimate',
 ] as const satisfies readonly (keyof SelfHostedPitrArchiveOptions)[];
 
 /** The shared options of a front end's props, without its cloud handles (the drill keeps only its plain options). */
@@ -262,6 +271,16 @@ export interface SelfHostedPitrArchivePlan {
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
   readonly protection: Readonly<Record<string, unknown>> & { readonly kind: 'wal-archive' };
+  /**
+   * The monthly storage-cost estimate of the archive and its offsite replicas, with `estimate`.
+   * @default - no estimate
+   */
+  readonly costEstimate?: CostEstimate;
+  /**
+   * The estimate as a protection record (`cost-estimate`), with `estimate`.
+   * @default - no estimate
+   */
+  readonly costProtection?: DatabaseProtection;
   /** The scheduled PITR drill, when asked for: core's drill options and what it protects. */
   readonly drill?: {
     readonly options: PitrDrillOptions;
@@ -376,7 +395,13 @@ export function planSelfHostedPitrArchive(
   const hostTag = options.hostTag ?? { key: 'postgres-backup:pitr-archive', value: clusterName };
   const lifecycleRules = archiveLifecycleRules(options, pitr, prefixes);
   const replication = options.replication && planBucketReplication(options.replication, replicatedArchiveBucket(options, lifecycleRules));
+  const costEstimate = options.estimate && estimateArchiveCost(options, clusterName, validator);
+  validator.throwIfInvalid();
   return {
+    ...(costEstimate ? {
+      costEstimate,
+      costProtection: costEstimateProtection(costEstimate, [clusterName]),
+    } : {}),
     clusterName,
     pitr,
     postgresMajorVersion: major,
@@ -508,4 +533,21 @@ function drillPlan(
       checks: verification.checks.length,
     },
   };
+}
+
+/**
+ * What the archive stores a month and its cost: WAL and base backups by the PITR policy (in the class they are written
+ * in), and with `replication` the replicas in the destination (kept `destinationExpirationDays`, else as long as the source's
+ * lifecycle keeps them) plus their transfer to the replica key's region.
+ */
+function estimateArchiveCost(options: SelfHostedPitrArchiveOptions, clusterName: string, validator: Validator): CostEstimate {
+  const replication = options.replication;
+  return estimateFromSizes(clusterName, { pitr: options.pitr ?? {} }, options.estimate!, {
+    ...(replication ? {
+      walReplication: {
+        ...(replicaKeyRegion(replication.replicaKmsKeyArn) ? { region: replicaKeyRegion(replication.replicaKmsKeyArn) } : {}),
+        ...(replication.destinationExpirationDays !== undefined ? { destinationExpirationDays: replication.destinationExpirationDays } : {}),
+      },
+    } : {}),
+  }, validator);
 }

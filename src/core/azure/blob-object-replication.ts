@@ -7,6 +7,7 @@ import { ProtectionReplica } from '../policy/database-protection';
 import { LifecycleRule, MAX_LIFECYCLE_DAYS } from '../policy/lifecycle-rules';
 import { checkOffsiteAtLeastAsImmutable } from '../policy/offsite-immutability';
 import { ImmutabilityPolicy } from '../policy/policy';
+import { StorageClass } from '../policy/storage-class';
 import { Validator } from '../policy/validation';
 
 /**
@@ -73,7 +74,10 @@ export interface ReplicatedContainer {
   readonly containerName: string;
   /** The blob-name prefix of what is copied inside the container, without trailing `/`. */
   readonly prefix: string;
-  /** The source's lifecycle: the destination's expiry must not come before its longest. */
+  /**
+   * The source's lifecycle, with its tier transitions: the destination's expiry must not come before its longest, and
+   * no transition may move what is replicated to Archive.
+   */
   readonly lifecycleRules: readonly LifecycleRule[];
   /**
    * Region of the source account, when it is known now: the destination must be in another.
@@ -210,6 +214,26 @@ export function checkBlobObjectReplication(
     }
   }
   checkReplicaImmutability(validator, options, source);
+  checkNoArchiveTier(validator, source);
+}
+
+/**
+ * Object replication copies block blobs in the Hot, Cool and Cold tiers only: a dump the source's lifecycle moves to
+ * Archive before it is replicated never reaches the offsite copy, and its replication stays pending. Reports every
+ * transition of the source to Archive, at `transitions[i].storageClass` as the user wrote it.
+ */
+function checkNoArchiveTier(validator: Validator, source: ReplicatedContainer): void {
+  const transitions = source.lifecycleRules.filter((rule) => rule.enabled !== false).flatMap((rule) => rule.transitions ?? []);
+  if (validator.isUnresolved(transitions)) return;
+  transitions.forEach((transition, index) => {
+    if (transition.storageClass !== StorageClass.ARCHIVE) return;
+    validator.report({
+      path: `transitions[${index}].storageClass`,
+      value: transition.storageClass,
+      allowed: `${StorageClass.COOL} or ${StorageClass.COLD} while ${validator.propPath(source.path)} is set`,
+      reason: 'Azure object replication does not copy blobs in the Archive tier: an archived dump would never reach the offsite copy',
+    });
+  });
 }
 
 /**

@@ -35,6 +35,46 @@ export const DEFAULT_COMPRESSION_RATIO = 3;
 /** The days of an average month (365 / 12). */
 export const DAYS_PER_MONTH = 365 / 12;
 
+/** The sizes a construct's storage-cost estimate is computed from (its `estimate` prop). */
+export interface DatabaseSizeInputs {
+  /** Size of the database (or of the server's databases), GB. */
+  readonly databaseSizeGb: number;
+  /**
+   * Data changed a day, GB: the WAL written a day.
+   * @default - 5% of `databaseSizeGb`
+   */
+  readonly dailyChangeGb?: number;
+  /**
+   * Database size over backup size.
+   * @default 3
+   */
+  readonly compressionRatio?: number;
+}
+
+/**
+ * The estimate of what a construct stores, from the sizes its `estimate` prop gives: {@link estimateMonthlyCost} with
+ * the daily change defaulting to 5% of the size. Bad sizes are reported to `validator` under `estimate.…`.
+ */
+export function estimateFromSizes(
+  label: string, policy: BackupPolicy, sizes: DatabaseSizeInputs,
+  more: Pick<CostEstimateInputs, 'dumpTransitions' | 'dumpReplication' | 'walReplication'> = {}, validator?: Validator,
+): CostEstimate {
+  const check = new Validator();
+  const estimate = estimateMonthlyCost({
+    policy,
+    databaseSizeGb: sizes.databaseSizeGb,
+    // A bad size is reported once, as itself, not again through the change derived from it.
+    dailyChangeGb: sizes.dailyChangeGb ?? Math.max(0, sizes.databaseSizeGb * 0.05),
+    compressionRatio: sizes.compressionRatio,
+    ...more,
+    label,
+  }, {}, check);
+  const issues = check.issues.map((issue) => ({ ...issue, path: `estimate.${issue.path}` }));
+  if (validator) validator.include(issues);
+  else if (issues.length > 0) throw new PolicyValidationError(issues);
+  return estimate;
+}
+
 /** What the estimate is computed from. */
 export interface CostEstimateInputs {
   /** The backup policy. */

@@ -1,3 +1,5 @@
+import type { CostEstimate } from './cost-estimate';
+
 /**
  * What protects a database, as every backup construct and component records it: one shape for CDK (construct metadata
  * of type {@link PROTECTION_METADATA_TYPE}) and Pulumi (the component output named {@link PROTECTIONS_OUTPUT}), so a
@@ -110,4 +112,14 @@ export interface DatabaseProtection {
 /** How a protection describes an S3 Object Lock or vault lock: `governance 14 days`. */
 export function describeLock(lock: { readonly mode?: string; readonly days: number } | undefined): string | undefined {
   return lock ? `${lock.mode ?? 'governance'} ${lock.days} days` : undefined;
+}
+
+/** A storage-cost estimate as a protection record (`cost-estimate`) of the databases it covers. */
+export function costEstimateProtection(estimate: CostEstimate, databaseNames: readonly string[]): DatabaseProtection {
+  return {
+    kind: 'cost-estimate',
+    databaseNames: [...databaseNames],
+    monthlyCostUsd: Math.round(estimate.totalMonthlyUsd * 100) / 100,
+    summary: estimate.summary,
+  };
 }

@@ -19,12 +19,15 @@ import {
   SelfHostedPitrArchivePlan, checkSelfHostedPitrArchiveOptions,
   planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
 } from '../../core/aws/self-hosted-pitr-archive';
+import { CostEstimate } from '../../core/policy/cost-estimate';
+import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { ResolvedPitrPolicy } from '../../core/policy/defaults';
 import { ArchiveObjectPrefixes } from '../../core/policy/lifecycle';
 import { LifecycleRule } from '../../core/policy/lifecycle-rules';
 import { S3ArchiveRepository } from '../../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../../core/postgres/recovery-conf';
 import { RecoveryTargetOptions } from '../../core/postgres/recovery-target';
+import { protectionsOutput } from '../protection-outputs';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID } from '../../core/aws/self-hosted-pitr-archive';
@@ -42,6 +45,13 @@ export * from './self-hosted-pitr-archive-props';
 export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   /** What this component creates, as core decided it. */
   public readonly plan: SelfHostedPitrArchivePlan;
+  /**
+   * The monthly storage-cost estimate of the archive and its offsite replicas, with `estimate`.
+   * @default - no estimate
+   */
+  public readonly costEstimate?: CostEstimate;
+  /** The archive, its drill and its cost estimate as protection records (core's); also its `protections` output. */
+  public readonly protections: pulumi.Output<DatabaseProtection[]>;
   /** The archive bucket. */
   public readonly archive: BackupBucket;
   /** Name of the bucket. */
@@ -168,7 +178,13 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
         environment: this.environment,
       }, child);
     }
+    this.costEstimate = plan.costEstimate;
+    this.protections = protectionsOutput([
+      plan.protection as DatabaseProtection, ...(plan.drill ? [plan.drill.protection as DatabaseProtection] : []),
+      ...(plan.costProtection ? [plan.costProtection] : []),
+    ]);
     this.registerOutputs({
+      [PROTECTIONS_OUTPUT]: this.protections,
       bucketName: this.bucketName,
       postgresqlConf: this.postgresqlConf,
       archiverConf: this.archiverConf,

@@ -84,14 +84,16 @@ export function dumpManagementPolicyRules(props: Pick<BackupStorageProps, 'dump'
 }
 
 /** The dumps' container as its object replication sees it. */
-function replicatedDumps(props: Pick<BackupStorageProps, 'dump' | 'containerName' | 'prefix' | 'location' | 'immutability'>): ReplicatedContainer {
+function replicatedDumps(
+  props: Pick<BackupStorageProps, 'dump' | 'transitions' | 'containerName' | 'prefix' | 'location' | 'immutability'>,
+): ReplicatedContainer {
   const prefix = props.prefix ?? 'pg-dumps';
   return {
     path: 'replication',
     contents: 'the dumps',
     containerName: props.containerName ?? 'pg-dumps',
     prefix,
-    lifecycleRules: dumpBucketLifecycleRules(props.dump, { prefix: `${prefix}/`, validator: new Validator() }),
+    lifecycleRules: dumpBucketLifecycleRules(props.dump, { prefix: `${prefix}/`, transitions: props.transitions, validator: new Validator() }),
     ...(typeof props.location === 'string' ? { location: props.location } : {}),
     ...(props.immutability ? { immutability: props.immutability } : {}),
   };

@@ -18,12 +18,14 @@ import {
   DATABASE_PASSWORD_SECRET_NAME, FlexibleServerConnection, keyVaultSecretScope, runnerDatabaseUrl,
 } from './runner-connection';
 import { storageRunnerJob } from './storage-runner-job';
+import { estimateAzureDumpCost } from '../../core/azure/azure-dump-cost';
 import { azureDumpProtections } from '../../core/azure/azure-protections';
 import { BLOB_DELETE_DATA_ACTION, DUMP_WRITER_BLOB_DATA_ACTIONS, DUMP_WRITER_ROLE_DESCRIPTION } from '../../core/azure/blob-data-actions';
 import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
+import { CostEstimate, DatabaseSizeInputs } from '../../core/policy/cost-estimate';
 import { checkDatabaseNames } from '../../core/policy/database-name';
-import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
+import { DatabaseProtection, PROTECTIONS_OUTPUT, costEstimateProtection } from '../../core/policy/database-protection';
 import { defaultRpoHours, resolveLogicalDump, resolveVerification } from '../../core/policy/defaults';
 import { checkDrillAgeWindow } from '../../core/policy/drill-age-window';
 import { AGE_IDENTITY_ENV, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../../core/policy/dump-encryption';
@@ -120,6 +122,13 @@ export interface ScheduledPgDumpProps {
    * @default - see `BackupStorage`
    */
   readonly storage?: Pick<BackupStorageProps, 'accountName' | 'containerName' | 'prefix' | 'skuName' | 'softDeleteDays' | 'replication'>;
+  /**
+   * The databases' size, for an estimate of what the dumps store a month and its cost at Azure Blob Storage's list
+   * prices: the dumps and, with `storage.replication`, their replicas in the second account (kept again by its
+   * lifecycle) and the transfer to its region. In `costEstimate`, and in the `protections` output.
+   * @default - no estimate
+   */
+  readonly estimate?: DatabaseSizeInputs;
   /**
    * Moves to colder Azure tiers before the dumps are deleted.
    * @default - dumps stay in the hot tier
@@ -225,6 +234,11 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
    * the server by the host name it connects to; also its `protections` output.
    */
   public readonly protections: pulumi.Output<DatabaseProtection[]>;
+  /**
+   * The monthly storage-cost estimate of the dumps and their replicas, with `estimate`.
+   * @default - no estimate
+   */
+  public readonly costEstimate?: CostEstimate;
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:ScheduledPgDump', name, {}, opts);
@@ -250,6 +264,19 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
     this.dumpPolicy = dump;
     const cron = renderAzureJobCron(dump.schedule, 'logicalDump.schedule');
     this.rpoHours = props.rpoHours ?? defaultRpoHours({ logicalDump: dump });
+    if (props.estimate) {
+      const validator = new Validator({ construct: name });
+      const replication = props.storage?.replication;
+      this.costEstimate = estimateAzureDumpCost({
+        label: name,
+        dump: props.dump ?? {},
+        sizes: props.estimate,
+        transitions: props.transitions,
+        location: typeof props.location === 'string' ? props.location : undefined,
+        replication: replication && { location: replication.location, expirationDays: replication.expirationDays },
+      }, validator);
+      validator.throwIfInvalid();
+    }
 
     this.storage = new BackupStorage(`${name}-storage`, {
       resourceGroupName: props.resourceGroupName,
@@ -491,7 +518,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
         identitySecret,
         replica: replicaProtection,
         verification: props.verification,
-      }).map((protection) => ({ ...protection, database: host })));
+      }).concat(this.costEstimate ? [costEstimateProtection(this.costEstimate, this.databaseNames)] : [])
+        .map((protection) => ({ ...protection, database: host })));
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
       uri: this.uri,

@@ -4,6 +4,7 @@ import {
 import { resolveBackupRetention, retentionSafetyNetDays } from '../../../src/core/policy/backup-retention';
 import { dumpBucketLifecycleRules } from '../../../src/core/policy/lifecycle';
 import { LogicalDumpPolicy } from '../../../src/core/policy/policy';
+import { StorageClass } from '../../../src/core/policy/storage-class';
 import { Validator } from '../../../src/core/policy/validation';
 
 /** The dumps' container of a policy, as BackupStorage describes it. */
@@ -156,5 +157,31 @@ describe('the offsite replicas\' protection against deletion', () => {
       'replication.immutability.days is 0; allowed: an integer from 1 to 36500 days'],
   ])('refuses %s, naming the prop, the value and what is allowed', (_, options, source, message) => {
     expect(problemsOf(options, source)).toEqual([message]);
+  });
+});
+
+describe('a replicated container never moves its dumps to the Archive tier', () => {
+  const withTransitions = (transitions: Array<{ days: number; storageClass: StorageClass }>): ReplicatedContainer => ({
+    ...dumpsOf({ retentionDays: 400 }),
+    lifecycleRules: dumpBucketLifecycleRules({ retentionDays: 400 }, { prefix: 'orders/', transitions }),
+  });
+
+  test('an Archive transition is refused while replication is set, naming the transition, the tiers allowed and why', () => {
+    const validator = new Validator({ construct: 'Shop/Dumps' });
+    checkBlobObjectReplication(validator, { location: 'northeurope' }, withTransitions([
+      { days: 30, storageClass: StorageClass.COOL }, { days: 180, storageClass: StorageClass.ARCHIVE },
+    ]));
+    expect(validator.issues).toEqual([{
+      path: 'transitions[1].storageClass',
+      value: 'ARCHIVE',
+      allowed: 'COOL or COLD while replication is set',
+      reason: 'Azure object replication does not copy blobs in the Archive tier: an archived dump would never reach the offsite copy',
+    }]);
+  });
+
+  test('Cool and Cold transitions replicate and pass', () => {
+    expect(problemsOf({ location: 'northeurope' }, withTransitions([
+      { days: 30, storageClass: StorageClass.COOL }, { days: 90, storageClass: StorageClass.COLD },
+    ]))).toEqual([]);
   });
 });
