@@ -130,6 +130,20 @@ describe('pg-backup prune on a real store keeps exactly the grandfather-father-s
     expect(verify.results[0]).toMatchObject({ ok: true, backupId: real.backupId });
   });
 
+  test('azblob: an offsite replica, whose blobs carry no backup-class tags (object replication does not copy them), is pruned to exactly the GFS set from the manifests', async () => {
+    const store = stores[2];
+    // seedHistory writes blobs as object replication leaves them in the destination: contents and metadata, no index tags.
+    const history = await seedHistory(store, 'replica', 'ledger', HISTORY_DAYS);
+    const container = azure().client.getContainerClient('prune');
+    expect((await container.getBlobClient(`replica/ledger/${history[0].backupId}/manifest.json`).getTags()).tags).toEqual({});
+    // The newest seeded dump is yesterday's: an RPO of 3 days lets the prune run at any hour of today.
+    const run = await cli(['prune', '--from', store.uri('replica'), '--rpo', '72h', ...RETENTION_FLAGS], store.env());
+    expect(run.exitCode).toBe(0);
+    const expected = expectedGfsSet(history, RETENTION);
+    expect(run.results[0].databases[0].kept.map((kept: { backupId: string }) => kept.backupId).sort()).toEqual(expected);
+    expect(await listed(store, 'replica')).toEqual(expected);
+  });
+
   test.each(stores)('$kind: when no backup finished within the RPO, prune deletes nothing, says so and exits 1', async (store) => {
     const history = await seedHistory(store, 'stopped', 'ledger', [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const run = await prune(store, 'stopped');
