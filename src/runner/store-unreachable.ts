@@ -35,6 +35,34 @@ export function networkFailureOf(error: unknown): unknown {
   });
 }
 
+/**
+ * What an operator must set when the SDK found no way to sign in to the store, by what the SDKs say: the AWS SDK's
+ * missing region and empty credential chain, and the Azure SDK's `DefaultAzureCredential` finding no credential.
+ */
+const ACCESS_FAILURES: ReadonlyArray<{ readonly test: RegExp; readonly advice: string }> = [
+  { test: /^Region is missing$|^Region not accepted/, advice: 'no valid AWS region is set: set AWS_REGION to the bucket\'s region' },
+  {
+    test: /Could not load credentials from any providers|^CredentialsProviderError/,
+    advice: 'no AWS credentials were found: run with a task or instance role, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)',
+  },
+  {
+    test: /ChainedTokenCredential authentication failed|^AggregateAuthenticationError|^CredentialUnavailableError/,
+    advice: 'no Azure credential was found: set AZURE_STORAGE_CONNECTION_STRING, or run with a managed identity (AZURE_CLIENT_ID for a '
+      + 'user-assigned one) that holds Storage Blob Data Contributor on the container',
+  },
+];
+
+/** What to set when `error` says the store could not be signed in to at all; `undefined` for any other error. */
+export function accessFailureAdvice(error: unknown): string | undefined {
+  for (const candidate of causes(error)) {
+    const e = candidate as { name?: unknown; message?: unknown };
+    const texts = [typeof e?.message === 'string' ? e.message : '', typeof e?.name === 'string' ? e.name : ''];
+    const found = ACCESS_FAILURES.find((failure) => texts.some((text) => failure.test.test(text)));
+    if (found) return found.advice;
+  }
+  return undefined;
+}
+
 /** The object store's endpoint stopped answering, or never answered. */
 export class StoreUnreachableError extends RunnerError {
   /** The endpoint that did not answer. */
@@ -72,6 +100,8 @@ export class StoreReachability {
   /** `error` as a {@link StoreUnreachableError} when a network failure is at its root; otherwise unchanged. */
   public explain(action: string, error: unknown, suffix = ''): unknown {
     if (error instanceof RunnerError) return error;
+    const advice = accessFailureAdvice(error);
+    if (advice !== undefined) return new RunnerError(`cannot sign in to the object store at ${this.endpoint} while ${action}: ${advice}${suffix}`, { cause: error });
     const network = networkFailureOf(error);
     if (network === undefined) return error;
     const how = this.answered ? 'became unreachable' : 'is unreachable';
