@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath } from './blueprint-server-handles';
+import { renderPlannedAlarms } from './planned-alarms';
 import { plannedScheduleExpression } from './planned-schedules';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import {
@@ -115,6 +116,8 @@ export function createFleetDrills(
   }
   acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => scopes.get(kind)?.resources));
   fleet.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  // A failed drill's result is written through the bucket's key when it has one.
+  fleet.backupBucket.encryptionKey?.grant(role, 'kms:GenerateDataKey');
   const stateMachine = new sfn.StateMachine(scope, 'Drill', {
     comment: plan.descriptions.drillStateMachine,
     definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
@@ -145,6 +148,8 @@ export function createFleetDrills(
       }),
     });
   });
+  // With maxDrillAgeDays, per database: no successful drill within that many days.
+  renderPlannedAlarms(scope, drills.alarms, fleet.notificationTopic);
   for (const protection of drills.protections) {
     scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
       kind: 'restore-drill',
@@ -179,6 +184,9 @@ function drillPermissionScope(
       return { resources: [fleet.notificationTopic.topicArn] };
     case 'cloudwatch-namespace-condition':
       return { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': fleet.plan.metricNamespace } } };
+    case 'drill-result-objects':
+      // Every database's results folder, `<prefix>/<server>/<database>/drills/`, as the drill task's own grant.
+      return { resources: [fleet.backupBucket.objectsUnder(`${fleet.plan.prefix}/*/drills`)] };
     default:
       throw new Error(`the fleet restore drill needs ${kind} permissions, which PostgresBackupBlueprint cannot scope`);
   }

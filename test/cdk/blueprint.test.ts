@@ -207,8 +207,11 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
       .map((schedule) => resolved(bronze.stack, schedule.Properties.Target.Input));
     const inputs = drillInputs.map((input) => JSON.parse((input['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'x')).join('')));
     expect(inputs.map((input) => [input.rtoSeconds, input.checkFile, input.databases])).toEqual(expect.arrayContaining([
-      [14400, '/checks/group-0.sql', [{ id: 'orders-db', name: 'orders' }, { id: 'orders-db', name: 'invoices' }]],
-      [1800, '/checks/group-1.sql', [{ id: 'reports-db', name: 'reports' }]],
+      [14400, '/checks/group-0.sql', [
+        { id: 'orders-db', name: 'orders', resultsFolder: 'pg-dumps/orders-db/orders/drills' },
+        { id: 'orders-db', name: 'invoices', resultsFolder: 'pg-dumps/orders-db/invoices/drills' },
+      ]],
+      [1800, '/checks/group-1.sql', [{ id: 'reports-db', name: 'reports', resultsFolder: 'pg-dumps/reports-db/reports/drills' }]],
     ]));
     const writer = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .flatMap((definition) => definition.Properties.ContainerDefinitions)

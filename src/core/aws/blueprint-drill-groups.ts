@@ -1,11 +1,14 @@
 import { FleetDrillDatabase } from './state-machines';
+import { drillResultsFolder } from '../policy/backup-store-layout';
 import { resolveVerification } from '../policy/defaults';
 import { BackupPolicy, ScheduleSpec } from '../policy/policy';
 
 /** A server of a blueprint as its restore drills see it. */
 export interface BlueprintDrillServer {
-  /** The server's id: its dumps are under `<prefix>/<id>/`. */
+  /** The server's id. */
   readonly id: string;
+  /** Where its dumps are: `<prefix>/<id>`, under which each database's folder holds its dumps and drill results. */
+  readonly dumpPrefix: string;
   /** The server's policy in the blueprint. */
   readonly policy: BackupPolicy;
   /** Its PostgreSQL major, which picks the verify task definition. */
@@ -52,7 +55,9 @@ export function blueprintDrillGroups(servers: readonly BlueprintDrillServer[]): 
       major: server.major,
       databases: [],
     };
-    group.databases.push(...server.databaseNames.map((name) => ({ id: server.id, name })));
+    group.databases.push(...server.databaseNames.map((name) => ({
+      id: server.id, name, resultsFolder: drillResultsFolder(server.dumpPrefix, name),
+    })));
     groups.set(key, group);
   }
   return [...groups.values()];
@@ -62,13 +67,15 @@ export function blueprintDrillGroups(servers: readonly BlueprintDrillServer[]): 
 export function chunkDrillDatabases(
   databases: readonly FleetDrillDatabase[], maxCharacters = MAX_DRILL_SCHEDULE_INPUT_CHARACTERS,
 ): FleetDrillDatabase[][] {
+  // The list's brackets, then each item and its comma.
+  const emptyChunk = FIXED_INPUT_CHARACTERS + 2;
   const chunks: FleetDrillDatabase[][] = [[]];
-  let size = FIXED_INPUT_CHARACTERS;
+  let size = emptyChunk;
   for (const database of databases) {
     const itemSize = JSON.stringify(database).length + 1;
     if (size + itemSize > maxCharacters && chunks[chunks.length - 1].length > 0) {
       chunks.push([]);
-      size = FIXED_INPUT_CHARACTERS;
+      size = emptyChunk;
     }
     chunks[chunks.length - 1].push(database);
     size += itemSize;

@@ -8,6 +8,7 @@ import {
 import {
   BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication, replicationCostInputs,
 } from './bucket-replication';
+import { drillAgeAlarm, checkMaxDrillAgeDays } from './drill-age-alarm';
 import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
@@ -22,7 +23,7 @@ import { resolveBackupRetention, retentionCounts } from '../policy/backup-retent
 import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
 import { CostEstimate } from '../policy/cost-estimate';
 import { DatabaseProtection, costEstimateProtection } from '../policy/database-protection';
-import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots } from '../policy/defaults';
+import { resolveBackupPlan, resolveImmutability, resolveLogicalDump, resolveManagedSnapshots, resolveVerification } from '../policy/defaults';
 import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDrillIdentitySecret, checkDumpEncryption, dumpEncryptionEnvironment } from '../policy/dump-encryption';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
@@ -143,6 +144,14 @@ export interface PostgresBackupBlueprintOptions {
    * @default 2
    */
   readonly maxConcurrentDrills?: number;
+  /**
+   * Alarm per drilled database when none of its restore drills succeeded within this many days: an integer from 1 to 7
+   * (a CloudWatch alarm looks back at most seven days), longer than the longest gap between two of its scheduled drills
+   * plus its RTO and an hour. Its `RestoreDrillSucceeded` is read over one period of that many days and missing data
+   * breaches, so a drill that fails, stops being scheduled or never starts pages, as `VerifyRestore`'s does.
+   * @default - no such alarm (failed drills alarm all the same)
+   */
+  readonly maxDrillAgeDays?: number;
   /**
    * CloudWatch namespace of the runner's and the drills' metrics.
    * @default 'PostgresBackup'
@@ -331,6 +340,12 @@ export interface BlueprintDrillsPlan {
    * @default - none: the dumps are not encrypted
    */
   readonly identityEnvironmentVariable?: string;
+  /**
+   * With `maxDrillAgeDays`, per drilled database the alarm `VerifyRestore` has for its database: no successful drill
+   * within that many days. (A failed drill, a restore slower than its RTO among them, and a drill the schedule could not
+   * start alarm fleet-wide, among the blueprint's `alarms`.)
+   */
+  readonly alarms: readonly AlarmPlan[];
   /** What each drilled database records as protection (restore drills count as none). */
   readonly protections: ReadonlyArray<{
     readonly serverIndex: number; readonly databaseName: string; readonly schedule: string; readonly rtoMinutes: number; readonly checks: number;
@@ -521,6 +536,7 @@ export function planPostgresBackupBlueprint(
     ...server, kind: environment.servers[server.index]?.kind, restoreTesting: options.databases[server.index].restoreTesting,
   }));
   checkBlueprintRestoreTesting(validator, options.restoreTesting, restoreTestingServers);
+  checkFleetDrillAge(validator, options.maxDrillAgeDays, checked.map((server) => server.policy));
   environment.check?.(validator);
   // The bucket's lifecycle is what replication is checked against, once every server's policy is valid.
   const fleetLifecycle = validator.issues.length === 0 ? fleetLifecycleRules(checked, prefix) : [];
@@ -682,7 +698,7 @@ function planDrills(
   options: PostgresBackupBlueprintOptions, servers: readonly BlueprintServerPlan[], prefix: string, metricNamespace: string,
 ): BlueprintDrillsPlan | undefined {
   const groups = blueprintDrillGroups(servers.map((server) => ({
-    id: server.id, policy: server.policy, major: server.major, databaseNames: server.databaseNames,
+    id: server.id, dumpPrefix: server.dumpPrefix, policy: server.policy, major: server.major, databaseNames: server.databaseNames,
   })));
   if (groups.length === 0) return undefined;
   const cpu = options.drillCpu ?? 2048;
@@ -695,6 +711,7 @@ function planDrills(
   }));
   const schedules: BlueprintDrillSchedulePlan[] = [];
   const protections: Array<BlueprintDrillsPlan['protections'][number]> = [];
+  const alarms: AlarmPlan[] = [];
   groups.forEach((group, groupIndex) => {
     const schedule = renderEventBridgeSchedule(group.schedule, 'verification.schedule');
     chunkDrillDatabases(group.databases).forEach((databases: FleetDrillDatabase[], chunkIndex) => {
@@ -707,6 +724,7 @@ function planDrills(
         input: { prefix, rtoSeconds: group.rtoSeconds, jobs, checkFile: checkFiles[groupIndex].path, databases },
       });
       for (const database of databases) {
+        if (options.maxDrillAgeDays !== undefined) alarms.push(fleetDrillAgeAlarm(database, metricNamespace, options.maxDrillAgeDays));
         protections.push({
           serverIndex: servers.find((server) => server.id === database.id)!.index,
           databaseName: database.name,
@@ -728,7 +746,44 @@ function planDrills(
       executionTimeoutSeconds: fleetDrillExecutionTimeoutSeconds(largestGroup, maxConcurrency, longestRtoSeconds + 600),
     }),
     schedules,
+    alarms,
     protections,
+  };
+}
+
+/**
+ * `maxDrillAgeDays` of a fleet: the check `VerifyRestore`'s takes, against the schedule and RTO of every drilled
+ * server's drills (each pair once), and refused when no server is drilled.
+ */
+function checkFleetDrillAge(validator: Validator, days: number | undefined, policies: readonly BackupPolicy[]): void {
+  if (days === undefined) return;
+  const drilled = policies.filter((policy) => policy.verification && policy.logicalDump);
+  if (drilled.length === 0) {
+    validator.report({ path: 'maxDrillAgeDays', value: days, allowed: 'no value', reason: 'no tier of the fleet drills its dumps (verification)' });
+    return;
+  }
+  const windows = new Map(drilled.map((policy) => {
+    const verification = resolveVerification(policy.verification!);
+    return [JSON.stringify([verification.schedule, verification.maxRestoreDurationMinutes]), verification] as const;
+  }));
+  for (const verification of windows.values()) {
+    checkMaxDrillAgeDays(validator, 'maxDrillAgeDays', days, verification.schedule, verification.maxRestoreDurationMinutes);
+  }
+}
+
+/**
+ * A drilled database's "no successful drill within `maxDrillAgeDays`" alarm, as `VerifyRestore` plans it for its database
+ * (`drillAgeAlarm`), on the fleet drill's metrics (`Database` = `<server>/<database>`) with an id and a name of its own.
+ *
+ * It has no RTO alarm of its own: the fleet drill fails a database's drill whose restore is slower than its RTO, which
+ * the fleet's failed-drill alarm pages, the notification names and its failed drill result records; a second alarm per
+ * database would say the same at the cost of one more resource a database (a CloudFormation stack holds 500).
+ */
+function fleetDrillAgeAlarm(database: FleetDrillDatabase, metricNamespace: string, days: number): AlarmPlan {
+  return {
+    ...drillAgeAlarm({ days, metricNamespace, databaseName: `${database.id}/${database.name}`, drillKind: 'dump' }),
+    id: `DrillAgeAlarm-${database.id}-${database.name}`,
+    name: `${database.id}-${database.name.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-drill-age`,
   };
 }
 

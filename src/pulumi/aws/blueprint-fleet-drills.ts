@@ -1,3 +1,4 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
@@ -6,12 +7,14 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { createDrillExecution, ecsDrillScopes } from './drill-state-machine';
+import { createPlannedAlarms } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, ContainerLogConfiguration, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, checksWriterContainer,
   scratchPostgresContainer,
 } from './verify-restore';
+import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
@@ -30,6 +33,8 @@ export interface BlueprintFleetDrills {
   readonly schedules: scheduler.Schedule[];
   /** The drill groups, in the order of their check files. */
   readonly groups: BlueprintDrillGroup[];
+  /** With `maxDrillAgeDays`, per drilled database: no successful drill within that many days. */
+  readonly alarms: cloudwatch.MetricAlarm[];
 }
 
 /**
@@ -133,7 +138,12 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
       }),
       // Every major's verify task, picked per execution by its input.
       'ecs-task-definition': { Resource: definitions.map((taskDefinition) => taskDefinition.arn) },
+      // Every database's results folder, `<prefix>/<server>/<database>/drills/`, as the drill task's own grant.
+      'drill-result-objects': { Resource: pulumi.interpolate`${fleet.backupBucket.bucketArn}/${backupObjectLocations(plan.prefix).drillResults}` },
     },
+    // A failed drill's result is written through the bucket's key when it has one.
+    additionalStatements: fleet.backupBucket.encryptionKeyArn
+      ? [{ Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: fleet.backupBucket.encryptionKeyArn }] : [],
     notificationTopicKeyArn: fleet.notificationTopicKeyArn,
     logRetentionDays: fleet.logRetentionDays,
     owner: 'PostgresBackupBlueprint',
@@ -162,8 +172,11 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
       },
     }, child);
   });
+  // With maxDrillAgeDays, per database: no successful drill within that many days.
+  const alarms = createPlannedAlarms(name, drills.alarms, fleet.notificationTopicArn, parent);
   return {
     taskDefinitions,
+    alarms,
     stateMachine: execution.stateMachine,
     definition: execution.definition,
     drillRole: execution.drillRole,

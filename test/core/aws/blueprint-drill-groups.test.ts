@@ -1,4 +1,5 @@
 import { MAX_DRILL_SCHEDULE_INPUT_CHARACTERS, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from '../../../src/core/aws/blueprint-drill-groups';
+import { drillResultsFolder } from '../../../src/core/policy/backup-store-layout';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
 
 const bronze = BackupTier.BRONZE.policy();
@@ -6,11 +7,15 @@ const bronze = BackupTier.BRONZE.policy();
 describe('blueprint drill groups', () => {
   test('servers sharing drill schedule, RTO, checks and major form one group with all their databases', () => {
     const groups = blueprintDrillGroups([
-      { id: 'orders', policy: bronze, major: 16, databaseNames: ['orders', 'invoices'] },
-      { id: 'catalog', policy: bronze, major: 16, databaseNames: ['catalog'] },
+      { id: 'orders', dumpPrefix: 'pg-dumps/orders', policy: bronze, major: 16, databaseNames: ['orders', 'invoices'] },
+      { id: 'catalog', dumpPrefix: 'pg-dumps/catalog', policy: bronze, major: 16, databaseNames: ['catalog'] },
     ]);
     expect(groups).toHaveLength(1);
-    expect(groups[0].databases).toEqual([{ id: 'orders', name: 'orders' }, { id: 'orders', name: 'invoices' }, { id: 'catalog', name: 'catalog' }]);
+    expect(groups[0].databases).toEqual([
+      { id: 'orders', name: 'orders', resultsFolder: 'pg-dumps/orders/orders/drills' },
+      { id: 'orders', name: 'invoices', resultsFolder: 'pg-dumps/orders/invoices/drills' },
+      { id: 'catalog', name: 'catalog', resultsFolder: 'pg-dumps/catalog/catalog/drills' },
+    ]);
     expect(groups[0].rtoSeconds).toBe(bronze.verification!.maxRestoreDurationMinutes! * 60);
   });
 
@@ -24,19 +29,31 @@ describe('blueprint drill groups', () => {
     };
     const other = { ...bronze, verification };
     const groups = blueprintDrillGroups([
-      { id: 'a', policy: bronze, major: 16, databaseNames: ['a'] },
-      { id: 'b', policy: other, major: change.major ?? 16, databaseNames: ['b'] },
+      { id: 'a', dumpPrefix: 'p/a', policy: bronze, major: 16, databaseNames: ['a'] },
+      { id: 'b', dumpPrefix: 'p/b', policy: other, major: change.major ?? 16, databaseNames: ['b'] },
     ]);
     expect(groups.map((group) => group.databases.map((database) => database.id))).toEqual([['a'], ['b']]);
   });
 
+  test('each database\'s results folder is the one the runner writes to, whatever its name', () => {
+    const [group] = blueprintDrillGroups([{ id: 'odd', dumpPrefix: 'pg-dumps/odd', policy: bronze, major: 16, databaseNames: ['..', 'a/b', 'März'] }]);
+    expect(group.databases.map((database) => database.resultsFolder)).toEqual([
+      drillResultsFolder('pg-dumps/odd', '..'), drillResultsFolder('pg-dumps/odd', 'a/b'), drillResultsFolder('pg-dumps/odd', 'März'),
+    ]);
+    expect(group.databases.map((database) => database.resultsFolder)).toEqual([
+      'pg-dumps/odd/%2E%2E/drills', 'pg-dumps/odd/a%2Fb/drills', 'pg-dumps/odd/M%C3%A4rz/drills',
+    ]);
+  });
+
   test('a server without verification is not drilled', () => {
     const { verification: _none, ...undrilled } = bronze;
-    expect(blueprintDrillGroups([{ id: 'a', policy: undrilled, major: 16, databaseNames: ['a'] }])).toEqual([]);
+    expect(blueprintDrillGroups([{ id: 'a', dumpPrefix: 'p/a', policy: undrilled, major: 16, databaseNames: ['a'] }])).toEqual([]);
   });
 
   test('a group whose input would pass 8 KB is split, every database kept once and in order', () => {
-    const databases = Array.from({ length: 300 }, (_, index) => ({ id: `server-${index}`, name: `database_${index}` }));
+    const databases = Array.from({ length: 300 }, (_, index) => ({
+      id: `server-${index}`, name: `database_${index}`, resultsFolder: `pg-dumps/server-${index}/database_${index}/drills`,
+    }));
     const chunks = chunkDrillDatabases(databases);
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.flat()).toEqual(databases);

@@ -63,22 +63,91 @@ export function initializeState(next: string, extra: AslPayloadTemplate = {}): A
   };
 }
 
-function metricDimensions(kind: RestoreDrillKind): AslJsonValue {
+/** A string a tail state reads: fixed in the definition (placeholders allowed), or read from the state data by a JSONPath path. */
+export type DrillString = { readonly text: string } | { readonly path: string };
+
+/**
+ * Whom the success and failure tails report on, where a failed drill's result goes, and how the tails end. A drill of
+ * one database has all of it fixed by placeholders ({@link PLACEHOLDER_DRILL_SUBJECT}); the fleet drill reads it from
+ * each Map iteration's state data and ends the iteration, not the execution, so one database's failure does not stop
+ * the others.
+ */
+export interface DrillSubject {
+  /** The `Database` metric dimension, and the database as notifications name it. */
+  readonly label: DrillString;
+  /** The database a failed drill's result names (its `database` field, as `pg-backup` writes it). */
+  readonly database: DrillString;
+  /** The bucket of the store the result is written to. */
+  readonly resultsBucket: DrillString;
+  /** The database's drill results folder in that bucket: core's `drillResultsFolder`, never built in the definition. */
+  readonly resultsFolder: DrillString;
+  /** JSONata: when the drill started, the failed result's `startedAt` and the time its key is named after. */
+  readonly startedAt: string;
+  /**
+   * Where the state data holds the restore's seconds when the drill measured them itself (a JSONPath path); the
+   * success tail then publishes that value.
+   * @default - the success tail measures from the restore's start
+   */
+  readonly restoreSecondsPath?: string;
+  /** The last state of the success path. */
+  readonly succeeded: AslState;
+  /** The last state of every failure path. */
+  readonly failed: AslState;
+}
+
+/** The JSONata expression of the moment a drill's restore starts: the execution's start, for drills that restore at once. */
+export const EXECUTION_START_TIME = '$states.context.Execution.StartTime';
+
+/** The subject of a drill of one database: every value a placeholder, the tails ending the execution. */
+export const PLACEHOLDER_DRILL_SUBJECT: DrillSubject = {
+  label: { text: `\${${DrillPlaceholder.DATABASE_NAME}}` },
+  database: { text: `\${${DrillPlaceholder.DATABASE_NAME}}` },
+  resultsBucket: { text: `\${${DrillPlaceholder.DRILL_RESULTS_BUCKET}}` },
+  resultsFolder: { text: `\${${DrillPlaceholder.DRILL_RESULTS_FOLDER}}` },
+  startedAt: EXECUTION_START_TIME,
+  succeeded: { Type: 'Succeed' },
+  failed: {
+    Type: 'Fail',
+    Comment: 'Fails with the error and cause that started the failure path',
+    ErrorPath: '$.error.Error',
+    CausePath: '$.error.Cause',
+  },
+};
+
+/** A payload field holding `value`: `Key` for a fixed text, `Key.$` for a path. */
+function stringField(key: string, value: DrillString): AslPayloadTemplate {
+  return 'text' in value ? { [key]: value.text } : { [`${key}.$`]: value.path };
+}
+
+/** `before` + `value` + `after`, with `args` filling the `{}` of the text: a fixed field when nothing is read, else `States.Format`. */
+function formattedField(key: string, before: string, value: DrillString, after: string, args: readonly string[] = []): AslPayloadTemplate {
+  if ('text' in value && args.length === 0) return { [key]: `${before}${value.text}${after}` };
+  const [template, values] = 'text' in value ? [`${before}${value.text}${after}`, args] : [`${before}{}${after}`, [value.path, ...args]];
+  return dynamic(key, `States.Format(${intrinsicFormatTemplate(template)}, ${values.join(', ')})`);
+}
+
+/** `value` as a JSONata string: a literal (substituted values never hold quotes: renderDefinition refuses them), or the state data's field. */
+function jsonataString(value: DrillString): string {
+  return 'text' in value ? `'${value.text}'` : jsonataInput(value.path);
+}
+
+function metricDimensions(kind: RestoreDrillKind, subject: DrillSubject): AslJsonValue {
   return [
-    { Name: 'Database', Value: `\${${DrillPlaceholder.DATABASE_NAME}}` },
+    { Name: 'Database', ...stringField('Value', subject.label) },
     { Name: 'Drill', Value: kind },
   ];
 }
 
 function putMetricTask(
-  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, metricName: string, next: string, catchers: AslCatcher[],
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, subject: DrillSubject, metricName: string, next: string, catchers: AslCatcher[],
+  value: AslPayloadTemplate = { Value: 1, Unit: 'Count' },
 ): AslTaskState {
   return {
     Type: 'Task',
     Resource: AslResource.awsSdk('cloudwatch', 'putMetricData'),
     Parameters: {
       Namespace: options.metricNamespace,
-      MetricData: [{ MetricName: metricName, Dimensions: metricDimensions(kind), Value: 1, Unit: 'Count' }],
+      MetricData: [{ MetricName: metricName, Dimensions: metricDimensions(kind, subject), ...value }],
     },
     ResultPath: null,
     TimeoutSeconds: options.apiCallTimeoutSeconds,
@@ -118,24 +187,21 @@ function restoredExpression(restored: RestoredPaths): string {
  * machine knows: `succeeded` is false, the reason is the error that started the failure path, `restored` holds what
  * the drill had chosen to restore by then, and nothing was checked.
  *
- * The key is `${DrillResultsFolder}` (core's `drillResultsFolder` of the store's prefix and the database, as the
- * runner lays out its store) and the compact time of the execution's start, not its end: a result the drill's task
- * wrote during the drill (with its checks and rows) is then the newer one, and status shows that; this one stands for
- * every failure the task never saw.
+ * The key is the subject's results folder (core's `drillResultsFolder` of the store's prefix and the database, as the
+ * runner lays out its store) and the compact time of the drill's start, not its end: a result the drill's task wrote
+ * during the drill (with its checks and rows) is then the newer one, and status shows that; this one stands for every
+ * failure the task never saw.
  */
 function failedDrillRecordStates(
-  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restored: RestoredPaths, next: string,
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restored: RestoredPaths, subject: DrillSubject, next: string,
 ): Record<string, AslState> {
-  // Substituted values never hold quotes, backslashes or braces (renderDefinition refuses them): safe in a literal.
-  const folder = `'\${${DrillPlaceholder.DRILL_RESULTS_FOLDER}}'`;
-  const database = `'\${${DrillPlaceholder.DATABASE_NAME}}'`;
-  const startedAt = '$states.context.Execution.StartTime';
-  const key = `${folder} & '/' & $replace($replace(${startedAt}, '-', ''), ':', '') & '.json'`;
+  const startedAt = subject.startedAt;
+  const key = `${jsonataString(subject.resultsFolder)} & '/' & $replace($replace(${startedAt}, '-', ''), ':', '') & '.json'`;
   const body = [
     '{',
     "'version': 1,",
     `'kind': '${kind}',`,
-    `'database': ${database},`,
+    `'database': ${jsonataString(subject.database)},`,
     "'succeeded': false,",
     "'reason': $states.input.error.Error & ': ' & $states.input.error.Cause,",
     `'startedAt': ${startedAt},`,
@@ -155,7 +221,7 @@ function failedDrillRecordStates(
       Type: 'Task',
       Resource: AslResource.awsSdk('s3', 'putObject'),
       Parameters: {
-        'Bucket': `\${${DrillPlaceholder.DRILL_RESULTS_BUCKET}}`,
+        ...stringField('Bucket', subject.resultsBucket),
         'Key.$': '$.failedDrillRecord.key',
         'Body.$': 'States.JsonToString($.failedDrillRecord.body)',
         'ContentType': 'application/json',
@@ -171,30 +237,30 @@ function failedDrillRecordStates(
 
 /**
  * The end of every failure path: failure metric, the failed drill's result beside the backups (when `writeRecord`),
- * notification, Fail. A failed metric, record or notification does not stop the others: the execution still fails
- * with the drill's own error.
+ * notification, then the subject's failed state (Fail, for a drill of one database). A failed metric, record or
+ * notification does not stop the others: the drill still fails with its own error.
  */
 export function failureTailStates(
   options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, writeRecord: boolean = options.writeFailedDrillResult, restored: RestoredPaths = {},
+  subject: DrillSubject = PLACEHOLDER_DRILL_SUBJECT,
 ): Record<string, AslState> {
   const label = `${kind} restore drill`;
   const afterMetric = writeRecord ? DrillStateName.BUILD_FAILED_DRILL_RECORD : DrillStateName.NOTIFY_FAILURE;
   return {
     [DrillStateName.PUBLISH_FAILURE_METRIC]: putMetricTask(
-      options, kind, RestoreDrillMetric.FAILED, afterMetric,
+      options, kind, subject, RestoreDrillMetric.FAILED, afterMetric,
       catchAll(afterMetric, '$.metricError'),
     ),
-    ...(writeRecord ? failedDrillRecordStates(options, kind, restored, DrillStateName.NOTIFY_FAILURE) : {}),
+    ...(writeRecord ? failedDrillRecordStates(options, kind, restored, subject, DrillStateName.NOTIFY_FAILURE) : {}),
     [DrillStateName.NOTIFY_FAILURE]: {
       Type: 'Task',
       Resource: AslResource.SNS_PUBLISH,
       Parameters: {
         TopicArn: `\${${DrillPlaceholder.NOTIFICATION_TOPIC_ARN}}`,
-        Subject: `\${${DrillPlaceholder.DATABASE_NAME}}: ${label} failed`,
-        ...dynamic(
-          'Message',
-          `States.Format(${intrinsicFormatTemplate(`The ${label} of \${${DrillPlaceholder.DATABASE_NAME}} failed. Execution: {}. Error: {}. Cause: {}`)}, `
-            + '$$.Execution.Id, $.error.Error, $.error.Cause)',
+        ...formattedField('Subject', '', subject.label, `: ${label} failed`),
+        ...formattedField(
+          'Message', `The ${label} of `, subject.label, ' failed. Execution: {}. Error: {}. Cause: {}',
+          ['$$.Execution.Id', '$.error.Error', '$.error.Cause'],
         ),
       },
       ResultPath: null,
@@ -202,33 +268,30 @@ export function failureTailStates(
       Catch: catchAll(DrillStateName.DRILL_FAILED, '$.notifyError'),
       Next: DrillStateName.DRILL_FAILED,
     },
-    [DrillStateName.DRILL_FAILED]: {
-      Type: 'Fail',
-      Comment: 'Fails with the error and cause that started the failure path',
-      ErrorPath: '$.error.Error',
-      CausePath: '$.error.Cause',
-    },
+    [DrillStateName.DRILL_FAILED]: subject.failed,
   };
 }
 
-/** The JSONata expression of the moment a drill's restore starts: the execution's start, for drills that restore at once. */
-export const EXECUTION_START_TIME = '$states.context.Execution.StartTime';
-
 /**
- * The end of the success path: success metric, then the restore duration, then Succeed.
+ * The end of the success path: success metric, then the restore duration, then the subject's succeeded state
+ * (Succeed, for a drill of one database).
  *
- * The duration is the one state in JSONata: JSONPath has no date arithmetic. It measures from the restore's start
- * (`restoreStartTime`, a JSONata expression; by default the execution's start) to the moment the verified restore was
- * reported, which is what an operator would wait in a real recovery.
+ * Unless the drill measured its restore itself (the subject's `restoreSecondsPath`), the duration is the one state in
+ * JSONata: JSONPath has no date arithmetic. It measures from the restore's start (`restoreStartTime`, a JSONata
+ * expression; by default the execution's start) to the moment the verified restore was reported, which is what an
+ * operator would wait in a real recovery.
  */
 export function successTailStates(
   options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restoreStartTime: string = EXECUTION_START_TIME,
+  subject: DrillSubject = PLACEHOLDER_DRILL_SUBJECT,
 ): Record<string, AslState> {
-  return {
-    [DrillStateName.PUBLISH_SUCCESS_METRIC]: putMetricTask(
-      options, kind, RestoreDrillMetric.SUCCEEDED, DrillStateName.PUBLISH_RESTORE_DURATION,
-      catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
+  const succeeded = subject.succeeded;
+  const duration: Record<string, AslState> = subject.restoreSecondsPath !== undefined ? {
+    [DrillStateName.PUBLISH_RESTORE_DURATION]: putMetricTask(
+      options, kind, subject, RestoreDrillMetric.DURATION, DrillStateName.DRILL_SUCCEEDED, catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
+      { 'Value.$': subject.restoreSecondsPath, 'Unit': 'Seconds' },
     ),
+  } : {
     [DrillStateName.PUBLISH_RESTORE_DURATION]: {
       Type: 'Task',
       QueryLanguage: 'JSONata',
@@ -237,7 +300,7 @@ export function successTailStates(
         Namespace: options.metricNamespace,
         MetricData: [{
           MetricName: RestoreDrillMetric.DURATION,
-          Dimensions: metricDimensions(kind),
+          Dimensions: metricDimensions(kind, subject),
           Value: `{% $round(($millis() - $toMillis(${restoreStartTime})) / 1000) %}`,
           Unit: 'Seconds',
         }],
@@ -252,7 +315,14 @@ export function successTailStates(
       Parameters: { 'error.$': '$' },
       Next: DrillStateName.PUBLISH_FAILURE_METRIC,
     },
-    [DrillStateName.DRILL_SUCCEEDED]: { Type: 'Succeed' },
+  };
+  return {
+    [DrillStateName.PUBLISH_SUCCESS_METRIC]: putMetricTask(
+      options, kind, subject, RestoreDrillMetric.SUCCEEDED, DrillStateName.PUBLISH_RESTORE_DURATION,
+      catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
+    ),
+    ...duration,
+    [DrillStateName.DRILL_SUCCEEDED]: succeeded,
   };
 }
 

@@ -1,8 +1,10 @@
-import { AslCatcher, AslJsonValue, AslPayloadTemplate, AslResource, AslState, AslTaskState, intrinsicStringLiteral } from './asl';
+import { AslJsonValue, AslState, AslTaskState, intrinsicStringLiteral } from './asl';
 import { listPlaceholders } from './definition-substitutions';
-import { DRILL_OUTCOME_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups } from './drill-iam-actions';
-import { catchAll, ecsDrillTaskStates, restoreTaskTimeoutSeconds } from './drill-states';
-import { DrillPlaceholder, MAX_TIMEOUT_SECONDS, RestoreDrillMetric, resolveRestoreDrillOptions } from './restore-drill-options';
+import {
+  DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
+} from './drill-iam-actions';
+import { DrillStateName, DrillSubject, ecsDrillTaskStates, failureTailStates, restoreTaskTimeoutSeconds, successTailStates } from './drill-states';
+import { DrillPlaceholder, MAX_TIMEOUT_SECONDS, resolveRestoreDrillOptions } from './restore-drill-options';
 import { Validator } from '../../policy/validation';
 
 /**
@@ -14,6 +16,12 @@ export interface FleetDrillDatabase {
   readonly id: string;
   /** The PostgreSQL database whose latest dump is restored (`pg-backup verify --database`). */
   readonly name: string;
+  /**
+   * Its drill results folder in the bucket: core's `drillResultsFolder('<prefix>/<id>', name)`, where a failed drill's
+   * result is written and `pg-backup status` reads it. Decided when the schedule is planned, so the definition never
+   * builds a key from a database name.
+   */
+  readonly resultsFolder: string;
 }
 
 /** The execution input of the fleet drill: one group of databases that share a drill schedule, an RTO and checks. */
@@ -119,18 +127,22 @@ export const FleetDrillStateName = {
   WITHIN_RTO: 'Within the RTO?',
   /** Per database: turns a slow restore into the drill's error. */
   RECORD_RTO_EXCEEDED: 'Record RTO exceeded',
-  /** Per database: `RestoreDrillSucceeded` = 1. */
-  PUBLISH_SUCCESS_METRIC: 'Publish success metric',
-  /** Per database: `RestoreDurationSeconds`. */
-  PUBLISH_RESTORE_DURATION: 'Publish restore duration',
+  /** Per database: `RestoreDrillSucceeded` = 1 (the shared success tail). */
+  PUBLISH_SUCCESS_METRIC: DrillStateName.PUBLISH_SUCCESS_METRIC,
+  /** Per database: `RestoreDurationSeconds`, the measured restore. */
+  PUBLISH_RESTORE_DURATION: DrillStateName.PUBLISH_RESTORE_DURATION,
   /** Per database: the iteration's result `{ database, outcome: 'succeeded', restoreSeconds }`. */
-  DRILL_PASSED: 'Drill passed',
-  /** Per database: `RestoreDrillFailed` = 1. */
-  PUBLISH_FAILURE_METRIC: 'Publish failure metric',
+  DRILL_PASSED: DrillStateName.DRILL_SUCCEEDED,
+  /** Per database: `RestoreDrillFailed` = 1 (the shared failure tail). */
+  PUBLISH_FAILURE_METRIC: DrillStateName.PUBLISH_FAILURE_METRIC,
+  /** Per database: the failed drill's result, written beside the database's dumps. */
+  BUILD_FAILED_DRILL_RECORD: DrillStateName.BUILD_FAILED_DRILL_RECORD,
+  /** Per database: S3 PutObject of that result. */
+  STORE_FAILED_DRILL_RECORD: DrillStateName.STORE_FAILED_DRILL_RECORD,
   /** Per database: SNS message naming the database, the execution, the error and its cause. */
-  NOTIFY_FAILURE: 'Notify failure',
+  NOTIFY_FAILURE: DrillStateName.NOTIFY_FAILURE,
   /** Per database: the iteration's result `{ database, outcome: 'failed', error }`. */
-  DRILL_FAILED: 'Drill failed',
+  DRILL_FAILED: DrillStateName.DRILL_FAILED,
   /** After the Map: any failed database fails the execution. */
   ANY_FAILED: 'Any drill failed?',
   /** The Fail state naming the failed databases. */
@@ -144,8 +156,8 @@ export const FleetDrillStateName = {
 /** Default of {@link FleetDumpRestoreDrillOptions.executionTimeoutSeconds}: one week. */
 export const DEFAULT_FLEET_DRILL_EXECUTION_TIMEOUT_SECONDS = 604_800;
 
-/** API calls on the longest path of one database's drill: list + stop + metric + notification, or three metrics. */
-const API_CALLS_PER_DRILL = 4;
+/** API calls on the longest path of one database's drill: list + stop + metric + record + notification. */
+const API_CALLS_PER_DRILL = 5;
 
 /**
  * The execution timeout that lets every database of a group finish: the groups's databases run `maxConcurrency` at a
@@ -159,6 +171,31 @@ export function fleetDrillExecutionTimeoutSeconds(
 }
 
 /**
+ * Whom a fleet drill's tails report on: the database of the Map iteration (`<id>/<name>` in metrics and notifications,
+ * `name` in its drill result), whose result goes to the input's bucket under the folder its schedule planned. A
+ * tail ends the iteration with its outcome, so the other databases go on.
+ */
+const FLEET_DRILL_SUBJECT: DrillSubject = {
+  label: { path: '$.label' },
+  database: { path: '$.name' },
+  resultsBucket: { path: '$.bucket' },
+  resultsFolder: { path: '$.resultsFolder' },
+  startedAt: '$states.input.drill.startedAt',
+  restoreSecondsPath: '$.restoreSeconds',
+  succeeded: {
+    Type: 'Pass',
+    Parameters: { 'database.$': '$.label', 'outcome': 'succeeded', 'restoreSeconds.$': '$.restoreSeconds' },
+    End: true,
+  },
+  failed: {
+    Type: 'Pass',
+    Comment: 'Ends this database\'s drill without failing the others; the execution fails after the Map',
+    Parameters: { 'database.$': '$.label', 'outcome': 'failed', 'error.$': '$.error' },
+    End: true,
+  },
+};
+
+/**
  * The restore drill of a fleet: one state machine that drills any number of databases, named in its execution input
  * ({@link FleetDrillInput}), so a fleet needs one state machine and one schedule per group of databases instead of
  * a machine and a schedule per database. It is the dump restore drill of `dumpRestoreDrill` run in a Map, with what
@@ -166,10 +203,12 @@ export function fleetDrillExecutionTimeoutSeconds(
  * input instead.
  *
  * Each database: `pg-backup verify --from s3://<bucket>/<prefix>/<id> --latest --database <name>` in a Fargate task;
- * a restore slower than `rtoSeconds` counts as a failure. Success publishes the success metric and the restore
- * duration; a failure stops the task if it still runs, publishes the failure metric and notifies the topic naming
- * the database. A failed database does not stop the others; the execution fails at the end if any database failed,
- * naming them.
+ * a restore slower than `rtoSeconds` counts as a failure. Each database ends in the tails every drill shares
+ * (`successTailStates`, `failureTailStates`): success publishes the success metric and the restore duration (the
+ * verify task wrote the drill's result); a failure stops the task if it still runs, publishes the failure metric,
+ * writes the failed drill's result into the database's `resultsFolder` (where `pg-backup status` shows it) and
+ * notifies the topic naming the database. A failed database does not stop the others; the execution fails at the end
+ * if any database failed, naming them.
  *
  * Metrics carry the dimensions `Database` = `<id>/<name>` and `Drill` = `dump`.
  */
@@ -188,7 +227,6 @@ export function fleetDumpRestoreDrill(options: FleetDumpRestoreDrillOptions = {}
   validator.throwIfInvalid();
   const names = FleetDrillStateName;
   const verifyArgv = [...resolved.runnerCommand, 'verify', '--from'].map(intrinsicStringLiteral).join(', ');
-  const api = resolved.apiCallTimeoutSeconds;
 
   // The shared builder's states, with the task definition taken from the input (one per PostgreSQL major).
   const taskStates = ecsDrillTaskStates(resolved, {
@@ -203,20 +241,6 @@ export function fleetDumpRestoreDrill(options: FleetDumpRestoreDrillOptions = {}
   const run = taskStates[names.RUN_VERIFY_TASK] as AslTaskState;
   const { TaskDefinition: _placeholder, ...runParameters } = run.Parameters!;
   taskStates[names.RUN_VERIFY_TASK] = { ...run, Parameters: { ...runParameters, 'TaskDefinition.$': '$.taskDefinitionArn' } };
-
-  const dimensions: AslJsonValue = [{ 'Name': 'Database', 'Value.$': '$.label' }, { Name: 'Drill', Value: 'dump' }];
-  const putMetric = (metricName: string, value: AslPayloadTemplate, unit: string, next: string, catchers: AslCatcher[]): AslTaskState => ({
-    Type: 'Task',
-    Resource: AslResource.awsSdk('cloudwatch', 'putMetricData'),
-    Parameters: {
-      Namespace: resolved.metricNamespace,
-      MetricData: [{ MetricName: metricName, Dimensions: dimensions, ...value, Unit: unit }],
-    },
-    ResultPath: null,
-    TimeoutSeconds: api,
-    Catch: catchers,
-    Next: next,
-  });
 
   const itemStates: Record<string, FleetDrillState> = {
     [names.PREPARE]: {
@@ -251,40 +275,9 @@ export function fleetDumpRestoreDrill(options: FleetDumpRestoreDrillOptions = {}
       ResultPath: '$.error',
       Next: names.PUBLISH_FAILURE_METRIC,
     },
-    [names.PUBLISH_SUCCESS_METRIC]: putMetric(
-      RestoreDrillMetric.SUCCEEDED, { Value: 1 }, 'Count', names.PUBLISH_RESTORE_DURATION, catchAll(names.PUBLISH_FAILURE_METRIC),
-    ),
-    [names.PUBLISH_RESTORE_DURATION]: putMetric(
-      RestoreDrillMetric.DURATION, { 'Value.$': '$.restoreSeconds' }, 'Seconds', names.DRILL_PASSED, catchAll(names.PUBLISH_FAILURE_METRIC),
-    ),
-    [names.DRILL_PASSED]: {
-      Type: 'Pass',
-      Parameters: { 'database.$': '$.label', 'outcome': 'succeeded', 'restoreSeconds.$': '$.restoreSeconds' },
-      End: true,
-    },
-    [names.PUBLISH_FAILURE_METRIC]: putMetric(
-      RestoreDrillMetric.FAILED, { Value: 1 }, 'Count', names.NOTIFY_FAILURE, catchAll(names.NOTIFY_FAILURE, '$.metricError'),
-    ),
-    [names.NOTIFY_FAILURE]: {
-      Type: 'Task',
-      Resource: AslResource.SNS_PUBLISH,
-      Parameters: {
-        'TopicArn': `\${${DrillPlaceholder.NOTIFICATION_TOPIC_ARN}}`,
-        'Subject.$': "States.Format('{}: dump restore drill failed', $.label)",
-        'Message.$': "States.Format('The dump restore drill of {} failed. Execution: {}. Error: {}. Cause: {}', "
-          + '$.label, $$.Execution.Id, $.error.Error, $.error.Cause)',
-      },
-      ResultPath: null,
-      TimeoutSeconds: api,
-      Catch: catchAll(names.DRILL_FAILED, '$.notifyError'),
-      Next: names.DRILL_FAILED,
-    },
-    [names.DRILL_FAILED]: {
-      Type: 'Pass',
-      Comment: 'Ends this database\'s drill without failing the others; the execution fails after the Map',
-      Parameters: { 'database.$': '$.label', 'outcome': 'failed', 'error.$': '$.error' },
-      End: true,
-    },
+    // The tails every drill ends with, reading the database from this iteration's state data.
+    ...successTailStates(resolved, 'dump', undefined, FLEET_DRILL_SUBJECT),
+    ...failureTailStates(resolved, 'dump', true, {}, FLEET_DRILL_SUBJECT),
   };
 
   const failedDatabases = '$states.input.results[outcome = "failed"].database';
@@ -297,6 +290,7 @@ export function fleetDumpRestoreDrill(options: FleetDumpRestoreDrillOptions = {}
         'id.$': '$$.Map.Item.Value.id',
         'name.$': '$$.Map.Item.Value.name',
         'label.$': "States.Format('{}/{}', $$.Map.Item.Value.id, $$.Map.Item.Value.name)",
+        'resultsFolder.$': '$$.Map.Item.Value.resultsFolder',
         'bucket.$': '$.bucket',
         'prefix.$': '$.prefix',
         'rtoSeconds.$': '$.rtoSeconds',
@@ -344,6 +338,6 @@ export function fleetDumpRestoreDrill(options: FleetDumpRestoreDrillOptions = {}
   return {
     definition,
     placeholders: listPlaceholders(JSON.stringify(definition)),
-    iamActions: mergeIamActionGroups(ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS),
+    iamActions: mergeIamActionGroups(ECS_SYNC_TASK_IAM_ACTIONS, DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS),
   };
 }

@@ -151,13 +151,14 @@ const JSONATA_PASS_RESOURCE = 'arn:aws:states:::local:jsonata-pass';
 /**
  * The local engine does not evaluate JSONata. A JSONata Pass state whose `Output` is one expression (`{% … %}`) is run
  * as a Task here whose handler evaluates that expression with jsonata, with `$states.input` and `$states.context` as
- * Step Functions binds them; its output replaces the state data, as `Output` does. These stand-ins are not recorded
- * as calls.
+ * Step Functions binds them; its output replaces the state data, as `Output` does. States inside a Map's
+ * `ItemProcessor` are replaced the same way. These stand-ins are not recorded as calls.
  */
-function evaluatingJsonataPassStates(
+export function evaluatingJsonataPassStates(
   rendered: any, context: object, handlers: Record<string, (input: any) => Promise<any>>,
 ): LocalDefinition {
   for (const [name, state] of Object.entries<any>(rendered.States)) {
+    if (state.Type === 'Map' && state.ItemProcessor) evaluatingJsonataPassStates(state.ItemProcessor, context, handlers);
     const expression = typeof state.Output === 'string' ? /^\{%([\s\S]*)%\}$/.exec(state.Output)?.[1] : undefined;
     if (state.Type !== 'Pass' || state.QueryLanguage !== 'JSONata' || expression === undefined) continue;
     rendered.States[name] = { Type: 'Task', Resource: JSONATA_PASS_RESOURCE, ...(state.Next ? { Next: state.Next } : { End: true }) };

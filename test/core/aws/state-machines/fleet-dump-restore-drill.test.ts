@@ -1,9 +1,13 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { EXECUTION_NAME, TaskHandler, aslProblems, sampleSubstitutions, taskError } from './drill-harness';
+import { EXECUTION_NAME, TaskHandler, aslProblems, evaluatingJsonataPassStates, sampleSubstitutions, taskError } from './drill-harness';
 import {
-  FleetDrillDefinition, FleetDrillInput, FleetDrillStateName, StateMachineDefinition, fleetDumpRestoreDrill, fleetDrillExecutionTimeoutSeconds,
-  renderDefinition,
+  FleetDrillDefinition, FleetDrillInput, FleetDrillStateName, StateMachineDefinition, allIamActions, fleetDumpRestoreDrill,
+  fleetDrillExecutionTimeoutSeconds, renderDefinition,
 } from '../../../../src/core/aws/state-machines';
+import { drillResultsFolder } from '../../../../src/core/policy/backup-store-layout';
+import { BackupLayout } from '../../../../src/runner/backup-layout';
+import { parseBackupLocation } from '../../../../src/runner/backup-location';
+import { drillRecordKey } from '../../../../src/runner/drill-record';
 
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/backups/0f1e2d';
 
@@ -14,8 +18,15 @@ const input: FleetDrillInput = {
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/verify-16:1',
   jobs: '2',
   checkFile: '/checks/group-0.sql',
-  databases: [{ id: 'orders-db', name: 'orders' }, { id: 'billing-db', name: 'billing' }],
+  databases: [
+    { id: 'orders-db', name: 'orders', resultsFolder: drillResultsFolder('pg-dumps/orders-db', 'orders') },
+    { id: 'billing-db', name: 'billing', resultsFolder: drillResultsFolder('pg-dumps/billing-db', 'billing') },
+  ],
 };
+
+/** When each database's drill starts, as the local run's context says. */
+const DRILL_STARTED_AT = '2026-11-24T06:00:00.000Z';
+const STORE = FleetDrillStateName.STORE_FAILED_DRILL_RECORD;
 
 function handlers(failFor: string[] = []): Record<string, TaskHandler> {
   return {
@@ -29,6 +40,7 @@ function handlers(failFor: string[] = []): Record<string, TaskHandler> {
     'Publish success metric': () => ({}),
     'Publish restore duration': () => ({}),
     'Publish failure metric': () => ({}),
+    [STORE]: () => ({ ETag: '"1"' }),
     'Notify failure': () => ({ MessageId: 'message-1' }),
   };
 }
@@ -40,8 +52,9 @@ interface FleetRun {
 }
 
 /**
- * Runs the fleet drill locally with every task mocked. aws-local-stepfunctions does not evaluate JSONata `Output`,
- * so the one JSONata state that measures a restore is replaced by a Pass state giving `restoreSeconds`.
+ * Runs the fleet drill locally with every task mocked. aws-local-stepfunctions does not evaluate JSONata: the state
+ * that measures a restore is replaced by a Pass state giving `restoreSeconds`, the verdict after the Map by the same
+ * condition in JSONPath, and the failed drill's result is built by jsonata itself (see `evaluatingJsonataPassStates`).
  */
 async function runFleetDrill(
   definition: FleetDrillDefinition, mocks: Record<string, TaskHandler>, executionInput: object, restoreSeconds = 600,
@@ -65,18 +78,24 @@ async function runFleetDrill(
     },
   };
   const calls: Array<{ state: string; input: any }> = [];
-  const localHandlers = Object.fromEntries(Object.entries(mocks).map(([state, handler]) => [state, async (taskInput: any) => {
+  const recording = (state: string, handler: TaskHandler) => async (taskInput: any) => {
     calls.push({ state, input: taskInput });
     return handler(taskInput, calls.filter((call) => call.state === state).length - 1) as any;
-  }]));
-  const rendered = JSON.parse(renderDefinition(JSON.stringify(local), sampleSubstitutions(local as unknown as StateMachineDefinition)));
+  };
+  const localHandlers: Record<string, (input: any) => Promise<any>> = Object.fromEntries(
+    Object.entries(mocks).map(([state, handler]) => [state, recording(state, handler)]),
+  );
+  const context = {
+    Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:fleet:${EXECUTION_NAME}` },
+    State: { EnteredTime: DRILL_STARTED_AT },
+  };
+  const rendered = evaluatingJsonataPassStates(
+    JSON.parse(renderDefinition(JSON.stringify(local), sampleSubstitutions(local as unknown as StateMachineDefinition))), context, localHandlers,
+  );
   const machine = new StateMachine(rendered, { validationOptions: { noValidate: true } });
   const execution = machine.run(executionInput as Record<string, never>, {
     overrides: { taskResourceLocalHandlers: localHandlers },
-    context: {
-      Execution: { Name: EXECUTION_NAME, Id: `arn:aws:states:eu-west-1:123456789012:execution:fleet:${EXECUTION_NAME}` },
-      State: { EnteredTime: '2026-11-24T06:00:00Z' },
-    },
+    context,
   } as any);
   try {
     return { calls, output: await execution.result };
@@ -141,8 +160,84 @@ describe('fleet dump restore drill', () => {
     expect(notification.Message).toContain('RestoreDrill.RtoExceeded');
   });
 
+  test('a successful database publishes its success and its measured restore time, and the state machine writes no result: its verify task did', async () => {
+    const run = await runFleetDrill(definition, handlers(), { ...input, databases: [input.databases[0]] }, 742);
+    expect(run.error).toBeUndefined();
+    const metrics = run.calls.filter((call) => call.state.startsWith('Publish')).map((call) => call.input.MetricData[0]);
+    expect(metrics).toEqual([
+      { MetricName: 'RestoreDrillSucceeded', Dimensions: [{ Name: 'Database', Value: 'orders-db/orders' }, { Name: 'Drill', Value: 'dump' }], Value: 1, Unit: 'Count' },
+      { MetricName: 'RestoreDurationSeconds', Dimensions: [{ Name: 'Database', Value: 'orders-db/orders' }, { Name: 'Drill', Value: 'dump' }], Value: 742, Unit: 'Seconds' },
+    ]);
+    expect(run.calls.map((call) => call.state)).not.toContain(STORE);
+  });
+
+  test('a failed database\'s result is written into its own drill results folder, as pg-backup names it, before it is notified', async () => {
+    const run = await runFleetDrill(definition, handlers(['billing']), input);
+    expect(run.error?.name).toBe('RestoreDrill.Failed');
+    const stores = run.calls.filter((call) => call.state === STORE);
+    expect(stores).toHaveLength(1);
+    const put = stores[0].input;
+    const layout = new BackupLayout(parseBackupLocation('s3://fleet-backups/pg-dumps/billing-db'));
+    expect(put).toEqual({
+      Bucket: 'fleet-backups',
+      Key: drillRecordKey(layout, 'billing', new Date(DRILL_STARTED_AT)),
+      Body: expect.any(String),
+      ContentType: 'application/json',
+    });
+    expect(put.Key).toBe('pg-dumps/billing-db/billing/drills/20261124T060000.000Z.json');
+    expect(JSON.parse(put.Body)).toEqual({
+      version: 1,
+      kind: 'dump',
+      database: 'billing',
+      succeeded: false,
+      reason: 'States.TaskFailed: pg_restore of billing failed',
+      startedAt: DRILL_STARTED_AT,
+      finishedAt: DRILL_STARTED_AT,
+      restored: {},
+      checks: [],
+    });
+    const billing = run.calls.filter((call) => call.state !== 'Run verify task' && JSON.stringify(call.input).includes('billing'));
+    expect(billing.map((call) => call.state)).toEqual(['Publish failure metric', STORE, 'Notify failure']);
+  });
+
+  test('a verify task that times out while still running is stopped before the failure is counted, written and notified', async () => {
+    const run = await runFleetDrill(definition, {
+      ...handlers(),
+      'Run verify task': () => { throw taskError('States.Timeout', 'The task did not finish within its timeout'); },
+      'Find running verify task': () => ({ TaskArns: [TASK_ARN] }),
+    }, { ...input, databases: [input.databases[0]] });
+    expect(run.error?.name).toBe('RestoreDrill.Failed');
+    expect(run.calls.map((call) => call.state)).toEqual([
+      'Run verify task', 'Find running verify task', 'Stop verify task', 'Publish failure metric', STORE, 'Notify failure',
+    ]);
+    expect(run.calls.find((call) => call.state === 'Stop verify task')!.input).toMatchObject({ Task: TASK_ARN });
+    expect(JSON.parse(run.calls.find((call) => call.state === STORE)!.input.Body)).toMatchObject({
+      database: 'orders', succeeded: false, reason: 'States.Timeout: The task did not finish within its timeout',
+    });
+  });
+
+  test('a restore slower than the RTO is written as a failed drill with that reason', async () => {
+    const run = await runFleetDrill(definition, handlers(), { ...input, databases: [input.databases[0]] }, 3601);
+    const record = JSON.parse(run.calls.find((call) => call.state === STORE)!.input.Body);
+    expect(record).toMatchObject({ succeeded: false, reason: 'RestoreDrill.RtoExceeded: The restore took 3601 seconds; the RTO is 3600 seconds' });
+  });
+
+  test('a result that cannot be written is lost, and the database is still notified with its own error', async () => {
+    const run = await runFleetDrill(definition, {
+      ...handlers(['orders']), [STORE]: () => { throw taskError('S3.AccessDenied', 'Access Denied'); },
+    }, { ...input, databases: [input.databases[0]] });
+    expect(run.error?.name).toBe('RestoreDrill.Failed');
+    expect(run.calls.find((call) => call.state === 'Notify failure')!.input.Message).toContain('Error: States.TaskFailed');
+  });
+
+  test('the role may put drill results, as the single-database drills\' may', () => {
+    expect(allIamActions(fleetDumpRestoreDrill().iamActions)).toContain('s3:PutObject');
+    expect(fleetDumpRestoreDrill().iamActions).toContainEqual(expect.objectContaining({ resource: 'drill-result-objects', actions: ['s3:PutObject'] }));
+  });
+
   test('the execution timeout lets every round of drills finish', () => {
-    expect(fleetDrillExecutionTimeoutSeconds(5, 2, 4200, 60)).toBe(3 * (4200 + 240) + 300);
+    // Each drill: its task, then at most five calls (list, stop, metric, record, notification).
+    expect(fleetDrillExecutionTimeoutSeconds(5, 2, 4200, 60)).toBe(3 * (4200 + 300) + 300);
   });
 
   test.each([0, 41, 1.5])('rejects a maxConcurrency of %p', (maxConcurrency) => {
