@@ -20,6 +20,7 @@ import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { downloadEstimate, restoreEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
+import { errorMessage } from './runner-error';
 
 /** Everything `pg-backup restore` needs. */
 export interface RestoreOptions {
@@ -97,7 +98,23 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   logger.info({ backupId: manifest.backupId, database: manifest.database, target: target.describe() }, 'restoring backup');
   // The target is reached (and, when missing, created) before the download, which can take an hour.
   const databaseCreated = options.create ? false : await ensureTargetDatabase(target, logger);
+  try {
+    return await restoreInto(options, manifest, identities, globalsObject, pgRestore.path, databaseCreated, started);
+  } catch (error) {
+    // A database the restore created holds at most part of the backup: it goes, so that no later look (or second
+    // restore into it) takes it for the backup. A database that was there before is the operator's and stays.
+    if (databaseCreated) await dropCreatedDatabase(target, logger);
+    throw error;
+  }
+}
 
+/** Downloads the backup into a scratch directory and restores it into the (reachable) target database. */
+async function restoreInto(
+  options: RestoreOptions, manifest: BackupManifest, identities: AgeIdentities | undefined, globalsObject: ManifestObject | undefined,
+  pgRestorePath: string, databaseCreated: boolean, started: number,
+): Promise<RestoreOutcome> {
+  const { store, logger, target } = options;
+  const layout = new BackupLayout(options.location);
   const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-restore-'));
   try {
     // The roles come first, so pg_restore can give each object its owner and privileges.
@@ -112,7 +129,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
     } finally {
       download.stop();
     }
-    const listing = await runTool(pgRestore.path, pgRestoreArgv({ archive: archive.archivePath, list: true }), { signal: options.signal });
+    const listing = await runTool(pgRestorePath, pgRestoreArgv({ archive: archive.archivePath, list: true }), { signal: options.signal });
     const toc = parseArchiveToc(listing);
     let tablesRestored = 0;
     const progress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored }), {
@@ -120,7 +137,7 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
     }).start();
     const restoreStarted = Date.now();
     try {
-      const restore = new ToolProcess(pgRestore.path, pgRestoreArgv({
+      const restore = new ToolProcess(pgRestorePath, pgRestoreArgv({
         archive: archive.archivePath,
         dbname: target.dbname,
         jobs: options.jobs,
@@ -195,6 +212,22 @@ async function ensureTargetDatabase(target: DatabaseConnection, logger: Logger):
   }
   logger.info({ database: target.database, target: target.describe() }, 'the target database did not exist; created it');
   return true;
+}
+
+/** Drops the target database the failed restore created, saying so; a database it cannot drop is named for the operator. */
+async function dropCreatedDatabase(target: DatabaseConnection, logger: Logger): Promise<void> {
+  try {
+    const admin = await connectDatabase(target.withDatabase('postgres'), 'the restore target\'s server, to drop the database the failed restore created');
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(target.database)} WITH (FORCE)`);
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+    logger.warn({ database: target.database, target: target.describe() }, 'the restore failed: dropped the database it had created for it');
+  } catch (error) {
+    logger.error({ database: target.database, error: errorMessage(error) },
+      'the restore failed and the database it had created could not be dropped: it holds part of the backup at most; drop it by hand');
+  }
 }
 
 /** The metrics of a successful restore. */

@@ -40,5 +40,14 @@ describe('restore into a database of the operator\'s choosing', () => {
     const run = await runPgBackupInProcess(['restore', '--from', uri, '--latest', '--database', 'shop', '--target-url', pg().url('shop_owned')], env());
     expect(run).toMatchObject({ exitCode: 1, result: { ok: false } });
     expect(run.result.error).toMatch(/role "shop_owner" does not exist.*holds no globals\.sql \(it was dumped without --globals\): create them first, or restore without ownership and privileges \(--no-owner --no-acl\)/);
+    // The database the failed restore created held part of the backup at most: it is gone, not left to be taken for it.
+    expect(await pg().query("SELECT datname FROM pg_database WHERE datname = 'shop_owned'")).toEqual([]);
+  });
+
+  test('a failed restore into a database that was there before leaves that database in place', async () => {
+    await pg().createDatabase('shop_kept');
+    const run = await runPgBackupInProcess(['restore', '--from', uri, '--latest', '--database', 'shop', '--target-url', pg().url('shop_kept')], env());
+    expect(run).toMatchObject({ exitCode: 1, result: { ok: false } });
+    expect(await pg().query("SELECT datname FROM pg_database WHERE datname = 'shop_kept'")).toEqual([{ datname: 'shop_kept' }]);
   });
 });
