@@ -2,7 +2,9 @@ import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,7 +16,7 @@ import { DrillTask } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
-import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
+import { SYNC_EVENTS_RULE_NAME, drillResultsWiring, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
 import { ScheduledDrillPlan } from '../core/aws/scheduled-drill';
 import { DrillResourceKind } from '../core/aws/state-machines';
 import { renderEventBridgeSchedule } from '../core/policy/schedule';
@@ -29,6 +31,12 @@ export interface DrillStateMachineProps {
   readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
   /** Statements the role needs beyond the drill's own actions, e.g. on a key. */
   readonly additionalStatements?: readonly iam.PolicyStatement[];
+  /**
+   * Where the state machine writes the failures the task never saw: beside the task's own results, in `folder` of
+   * `bucket`, encrypting through `encryptionKey` when given.
+   * @default - the state machine writes no results
+   */
+  readonly results?: { readonly bucket: s3.IBucket; readonly folder: string; readonly encryptionKey?: kms.IKey };
 }
 
 /** The resources {@link createDrillStateMachine} created. */
@@ -56,6 +64,10 @@ export function createDrillStateMachine(
 ): DrillStateMachine {
   const { drill } = plan;
   const ecsTask = { ...task, notificationTopic: props.notificationTopic, metricNamespace: plan.metricNamespace };
+  const { results } = props;
+  const resultsWiring = results && drillResultsWiring({
+    bucketName: results.bucket.bucketName, folder: results.folder, objectsArn: (key) => results.bucket.arnForObjects(key),
+  });
   const substitutions: Record<string, string> = {
     ...ecsDrillPlaceholderValues({
       databaseName: plan.databaseName,
@@ -66,6 +78,7 @@ export function createDrillStateMachine(
       subnets: Fn.join(',', task.subnets.subnetIds),
       securityGroupId: task.securityGroup.securityGroupId,
     }),
+    ...resultsWiring?.placeholders,
     ...props.substitutions,
   };
   const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
@@ -75,7 +88,7 @@ export function createDrillStateMachine(
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
     description: plan.descriptions.drillRole,
   });
-  const scopes = { ...ecsDrillScopes(scope, ecsTask), ...props.scopes };
+  const scopes = { ...ecsDrillScopes(scope, ecsTask), ...resultsWiring?.scopes, ...props.scopes };
   addDrillPermissions(role, drill.iamActions, scopes, plan.owner);
   acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => scopes[kind]?.resources));
   // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
@@ -110,6 +123,7 @@ export function createDrillStateMachine(
     'state-machine': stateMachine.stateMachineArn,
     'dead-letter-queue': deadLetterQueue.queueName,
   });
+  results?.encryptionKey?.grant(role, 'kms:GenerateDataKey');
   return { role, stateMachine, deadLetterQueue, schedule, alarms };
 }
 

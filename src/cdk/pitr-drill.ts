@@ -18,7 +18,6 @@ import { acknowledgeWildcards } from './reviewed-findings';
 import { backupObjectsWildcard } from './reviewed-wildcards';
 import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder } from '../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
@@ -109,16 +108,8 @@ export class PitrDrill extends RestoreDrillMetrics {
     }
     const drill = createDrillStateMachine(this, plan, task, {
       notificationTopic: props.notificationTopic,
-      // Where the state machine writes the failures the task never saw: beside the task's own results.
-      ...(results ? {
-        substitutions: {
-          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: results.bucket.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: plan.drillResults!.folder,
-        },
-        scopes: { 'drill-result-objects': { resources: [resultObjects!] } },
-      } : {}),
+      results: results && { ...results, folder: plan.drillResults!.folder },
     });
-    results?.encryptionKey?.grant(drill.role, 'kms:GenerateDataKey');
     this.stateMachine = drill.stateMachine;
     this.schedule = drill.schedule;
     this.alarms = drill.alarms;

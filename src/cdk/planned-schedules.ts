@@ -4,12 +4,13 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeScheduleDeadLetterQueue } from './reviewed-findings';
+import { acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, scheduledTasksWildcard } from './reviewed-findings';
 import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
 import { PlannedTaskSchedule } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
@@ -64,6 +65,38 @@ export function renderPlannedTaskSchedules(
       }),
     }),
   }));
+}
+
+/** A planned task started on a schedule: its container, its security group's VPC and description, and what its schedules start. */
+export interface ScheduledTaskProps extends Omit<PlannedTaskScheduleTarget, 'securityGroup'> {
+  /** The VPC of the task's security group. */
+  readonly vpc: ec2.IVpc;
+  /** The description of the task's security group. */
+  readonly description: string;
+  /** The planned runs. */
+  readonly schedule: PlannedTaskSchedule;
+  /** The container every run overrides the command of (`containerName`): its image, options and log stream; its own command is the first run's. */
+  readonly container: Omit<ecs.ContainerDefinitionOptions, 'command' | 'logging'> & { readonly logGroup: logs.ILogGroup; readonly logStreamPrefix: string };
+}
+
+/**
+ * Renders a task a construct starts on a schedule: its container, its security group (`ids.securityGroup`, no inbound traffic), one
+ * schedule per planned run (`<ids.schedule><index>`), and what its execution role and the schedules' role are granted
+ * on wildcards by design (the image pull, the start of the task's revisions).
+ */
+export function renderScheduledTask(
+  scope: Construct, ids: { readonly securityGroup: string; readonly schedule: string }, props: ScheduledTaskProps,
+): { securityGroup: ec2.SecurityGroup; schedules: scheduler.Schedule[] } {
+  const { logGroup, logStreamPrefix, ...container } = props.container;
+  props.taskDefinition.addContainer(props.containerName, {
+    ...container,
+    command: props.command(props.schedule.runs[0].database),
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix }),
+  });
+  acknowledgeImagePull(props.taskDefinition);
+  acknowledgeWildcards(props.role, [scheduledTasksWildcard(props.cluster, props.taskDefinition)]);
+  const securityGroup = new ec2.SecurityGroup(scope, ids.securityGroup, { vpc: props.vpc, description: props.description, allowAllOutbound: true });
+  return { securityGroup, schedules: renderPlannedTaskSchedules(scope, ids.schedule, props.schedule, { ...props, securityGroup }) };
 }
 
 /**

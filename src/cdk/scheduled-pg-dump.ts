@@ -13,14 +13,14 @@ import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
-import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
-import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
+import { plannedExpression, plannedMetric, renderPlannedAlarms } from './planned-alarms';
+import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, renderScheduledTask } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
+import { acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
-import { BACKUP_AGE_HOURS_EXPRESSION } from '../core/aws/backup-dashboard';
+import { backupAgeExpression } from '../core/aws/backup-dashboard';
 import { ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand, scheduledPruneCommand } from '../core/aws/scheduled-pg-dump';
 import { PROTECTION_METADATA_TYPE as CORE_PROTECTION_METADATA_TYPE } from '../core/policy/database-protection';
 import { LogicalDumpPolicy } from '../core/policy/policy';
@@ -104,17 +104,9 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
     this.pruneTaskDefinition = plan.prune && createPlannedTaskDefinition(this, 'PruneTask', plan.prune.task);
+    // The bucket takes the construct's handles as given, and its prefix, dump policy and replication as core resolved them.
     this.backupBucket = new BackupBucket(this, 'Backups', {
-      pruneRole: this.pruneTaskDefinition?.taskRole,
-      bucket: props.bucket,
-      encryptionKey: props.encryptionKey,
-      prefix: this.prefix,
-      dump: plan.dump,
-      objectLock: props.objectLock,
-      serverAccessLogs: props.serverAccessLogs,
-      breakGlassRole: props.breakGlassRole,
-      removalPolicy: props.removalPolicy,
-      replication: plan.replication,
+      ...props, pruneRole: this.pruneTaskDefinition?.taskRole, prefix: this.prefix, dump: plan.dump, replication: plan.replication,
     });
     this.bucket = this.backupBucket.bucket;
     this.notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
@@ -126,51 +118,53 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     const location = `s3://${this.bucket.bucketName}/${this.prefix}`;
     this.deadLetterQueue = createScheduleDeadLetterQueue(this);
     const scheduleRole = createScheduleRole(this, plan.descriptions.scheduleRole);
-    const scheduled = (taskDefinition: ecs.FargateTaskDefinition, securityGroup: ec2.ISecurityGroup) => ({
+    const scheduled = {
       cluster: this.cluster,
-      taskDefinition,
-      securityGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       role: scheduleRole,
       deadLetterQueue: this.deadLetterQueue,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       retryAttempts: plan.schedule.retryAttempts,
       maxEventAgeSeconds: plan.schedule.maxEventAgeSeconds,
       containerName: plan.task.containerName,
-    });
+    };
 
     this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
     const wiring = props.database.runnerWiring();
-    const connection = { managed: props.database.managed, databaseUrl: wiring.databaseUrl };
-    const command = (database: string) => scheduledDumpCommand(plan, database, location, connection);
-    this.taskDefinition.addContainer(plan.task.containerName, {
-      image,
-      command: command(this.databaseNames[0]),
-      secrets: wiring.secrets,
-      ...(Object.keys(plan.task.environment).length > 0 ? { environment: { ...plan.task.environment } } : {}),
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: plan.task.logStreamPrefix }),
-      stopTimeout: Duration.seconds(plan.task.stopTimeoutSeconds),
-    });
+    const dumpIds = { securityGroup: 'TaskSecurityGroup', schedule: 'Schedule' };
+    ({ securityGroup: this.securityGroup, schedules: this.schedules } = renderScheduledTask(this, dumpIds, {
+      ...scheduled,
+      taskDefinition: this.taskDefinition,
+      description: plan.descriptions.securityGroup,
+      schedule: plan.schedule,
+      command: (database) => scheduledDumpCommand(plan, database, location, { managed: props.database.managed, databaseUrl: wiring.databaseUrl }),
+      container: {
+        image,
+        secrets: wiring.secrets,
+        ...(Object.keys(plan.task.environment).length > 0 ? { environment: { ...plan.task.environment } } : {}),
+        stopTimeout: Duration.seconds(plan.task.stopTimeoutSeconds),
+        logGroup: this.logGroup,
+        logStreamPrefix: plan.task.logStreamPrefix,
+      },
+    }));
     if (plan.encryption) acknowledgePlainTaskEnvironment(this.taskDefinition, 'the age public keys the dumps are encrypted to');
     this.backupBucket.grantActionGroups(this.taskDefinition.taskRole, plan.taskRoleGrants);
     acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
-    this.securityGroup = this.taskSecurityGroup('TaskSecurityGroup', props, plan.descriptions.securityGroup, this.taskDefinition, scheduleRole);
     props.database.allowFrom(this.securityGroup, plan.databaseIngress.description);
-    this.schedules = renderPlannedTaskSchedules(this, 'Schedule', plan.schedule, { ...scheduled(this.taskDefinition, this.securityGroup), command });
 
-    this.pruneSchedules = [];
-    if (plan.prune && this.pruneTaskDefinition) {
-      const prune = plan.prune;
-      this.pruneTaskDefinition.addContainer(plan.task.containerName, {
-        image,
-        command: scheduledPruneCommand(plan, this.databaseNames[0], location),
-        logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: prune.task.logStreamPrefix }),
-      });
+    const prune = plan.prune;
+    const pruneIds = { securityGroup: 'PruneSecurityGroup', schedule: 'PruneSchedule' };
+    this.pruneSchedules = !prune || !this.pruneTaskDefinition ? [] : renderScheduledTask(this, pruneIds, {
+      ...scheduled,
+      taskDefinition: this.pruneTaskDefinition,
+      description: prune.descriptions.securityGroup,
+      schedule: prune.schedule,
+      command: (database) => scheduledPruneCommand(plan, database, location),
+      container: { image, logGroup: this.logGroup, logStreamPrefix: prune.task.logStreamPrefix },
+    }).schedules;
+    if (prune && this.pruneTaskDefinition) {
       this.backupBucket.grantActionGroups(this.pruneTaskDefinition.taskRole, prune.roleGrants);
       acknowledgeWildcards(this.pruneTaskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
-      const securityGroup = this.taskSecurityGroup('PruneSecurityGroup', props, prune.descriptions.securityGroup, this.pruneTaskDefinition, scheduleRole);
-      this.pruneSchedules = renderPlannedTaskSchedules(this, 'PruneSchedule', prune.schedule, {
-        ...scheduled(this.pruneTaskDefinition, securityGroup), command: (database) => scheduledPruneCommand(plan, database, location),
-      });
     }
 
     this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
@@ -178,8 +172,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     notifyWhenTaskFails(this, 'TaskFailedRule', {
       description: plan.descriptions.taskFailedRule,
       subject: plan.taskFailureSubject,
-      taskDefinitionArns: [this.taskDefinition, ...(this.pruneTaskDefinition ? [this.pruneTaskDefinition] : [])]
-        .map((task) => task.taskDefinitionArn),
+      taskDefinitionArns: [this.taskDefinition, this.pruneTaskDefinition].flatMap((task) => task ? [task.taskDefinitionArn] : []),
       topic: this.notificationTopic,
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
@@ -229,25 +222,8 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
    * It has no value before the first success in the graph's range; the RPO alarm does not use it, it counts
    * successes over the RPO instead, so a dump that never ran alarms too.
    */
-  public metricBackupAge(database?: string): cloudwatch.MathExpression {
-    return new cloudwatch.MathExpression({
-      label: `Hours since the last successful dump of ${database ?? this.databaseNames[0]}`,
-      expression: BACKUP_AGE_HOURS_EXPRESSION,
-      usingMetrics: { ok: this.metricSuccesses(database) },
-      period: Duration.hours(1),
-    });
-  }
-
-  /**
-   * The security group of a scheduled task (no inbound traffic), and what its role, execution role and the schedules'
-   * role are granted on wildcards by design.
-   */
-  private taskSecurityGroup(
-    id: string, props: ScheduledPgDumpProps, description: string, taskDefinition: ecs.FargateTaskDefinition, scheduleRole: iam.IRole,
-  ): ec2.SecurityGroup {
-    acknowledgeImagePull(taskDefinition);
-    acknowledgeWildcards(scheduleRole, [scheduledTasksWildcard(this.cluster, taskDefinition)]);
-    return new ec2.SecurityGroup(this, id, { vpc: props.vpc, description, allowAllOutbound: true });
+  public metricBackupAge(database: string = this.databaseNames[0]): cloudwatch.MathExpression {
+    return plannedExpression(backupAgeExpression(this.metricNamespace, database));
   }
 
   /** Lets `grantee` read the dumps: objects under the prefix, listing that prefix, decrypting with the key. */

@@ -122,26 +122,21 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       port: database.port,
       descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
     }));
-    const resultsFolder = props.drillResults && drillResultsFolder(props.drillResults.prefix, this.databaseName);
     const drillStateMachine = createDrillStateMachine(this, plan, task, {
       notificationTopic: this.notificationTopic,
       substitutions: {
         [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
         [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.subnetGroupName,
         [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.securityGroupId,
-        // Where the state machine writes the failures its checks task never saw.
-        ...(props.drillResults ? {
-          [DrillPlaceholder.DRILL_RESULTS_BUCKET]: props.drillResults.bucket.bucketName,
-          [DrillPlaceholder.DRILL_RESULTS_FOLDER]: resultsFolder!,
-        } : {}),
       },
-      scopes: {
-        ...this.rdsScopes(database, plan.rdsResources),
-        ...(props.drillResults ? { 'drill-result-objects': { resources: [props.drillResults.bucket.arnForObjects(`${resultsFolder}/*`)] } } : {}),
-      },
+      scopes: this.rdsScopes(database, plan.rdsResources),
       additionalStatements: this.snapshotKeyStatements(database),
+      results: props.drillResults && {
+        bucket: props.drillResults.bucket,
+        folder: drillResultsFolder(props.drillResults.prefix, this.databaseName),
+        encryptionKey: props.drillResults.bucket.encryptionKey,
+      },
     });
-    props.drillResults?.bucket.encryptionKey?.grant(drillStateMachine.role, 'kms:GenerateDataKey');
     this.stateMachine = drillStateMachine.stateMachine;
     this.schedule = drillStateMachine.schedule;
     this.alarms = drillStateMachine.alarms;

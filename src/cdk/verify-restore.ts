@@ -132,18 +132,16 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
-    const resultsFolder = drillResultsFolder(source.prefix, this.databaseName);
     const drill = createDrillStateMachine(this, plan, task, {
       notificationTopic: this.notificationTopic,
       substitutions: {
         [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
         [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
-        // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
-        [DrillPlaceholder.DRILL_RESULTS_BUCKET]: source.bucket.bucketName,
-        [DrillPlaceholder.DRILL_RESULTS_FOLDER]: resultsFolder,
         ...scratch?.substitutions,
       },
-      scopes: { 'drill-result-objects': { resources: [source.bucket.arnForObjects(`${resultsFolder}/*`)] }, ...scratch?.scopes },
+      scopes: scratch?.scopes,
+      // Beside the dumps, as the task writes; the bucket's key is in the statement below.
+      results: { bucket: source.bucket, folder: drillResultsFolder(source.prefix, this.databaseName) },
       // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
       // bucket's key when it has one.
       additionalStatements: source.bucket.encryptionKey ? [new iam.PolicyStatement({
