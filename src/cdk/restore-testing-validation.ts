@@ -26,6 +26,7 @@ import { runnerImageFromPackage } from './runner-image';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan } from '../core/aws/restore-testing-validation';
 import { DrillPlaceholder, DrillResourceKind, RestoreValidationPlaceholder } from '../core/aws/state-machines';
+import { drillResultsFolder } from '../core/policy/backup-store-layout';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
 export interface DrillResultStoreProps {
@@ -138,7 +139,7 @@ export function renderRestoreValidation(
     [DrillPlaceholder.SECURITY_GROUPS]: taskSecurityGroup.securityGroupId,
     ...(drillResults ? {
       [RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucket.bucketName,
-      [RestoreValidationPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
+      [RestoreValidationPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(drillResults.prefix, planned.databaseName),
     } : {}),
   };
   const restoredArn = stack.formatArn({
@@ -148,7 +149,7 @@ export function renderRestoreValidation(
     ...ecsDrillScopes(scope, { taskDefinition, cluster, notificationTopic, metricNamespace: planned.metricNamespace }),
     'rds-restored': { resources: [restoredArn] },
     'backup-restore-jobs': { resources: ['*'] },
-    ...(drillResults ? { 'drill-result-objects': { resources: [drillResults.bucket.arnForObjects(`${drillResults.prefix}/${planned.databaseName}/drills/*`)] } } : {}),
+    ...(drillResults ? { 'drill-result-objects': { resources: [drillResults.bucket.arnForObjects(`${drillResultsFolder(drillResults.prefix, planned.databaseName)}/*`)] } } : {}),
   };
   const role = new iam.Role(scope, 'RestoreValidationRole', {
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),

@@ -19,6 +19,7 @@ import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan } from '../../core/aws/restore-testing-validation';
 import { RestoreValidationPlaceholder } from '../../core/aws/state-machines';
+import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
 export interface DrillResultStoreArgs {
@@ -155,7 +156,7 @@ export function renderRestoreValidation(
       securityGroupId: taskSecurityGroup.id,
       additional: drillResults ? {
         [RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
-        [RestoreValidationPlaceholder.DRILL_RESULTS_PREFIX]: drillResults.prefix,
+        [RestoreValidationPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(drillResults.prefix, planned.databaseName),
       } : {},
     }),
     scopes: {
@@ -171,7 +172,9 @@ export function renderRestoreValidation(
       // AWS Backup names the restored database per job.
       'rds-restored': { Resource: formatArn(environment, 'rds', handles.kind === 'aurora-cluster' ? 'cluster:*' : 'db:*') },
       'backup-restore-jobs': { Resource: '*' },
-      ...(drillResults ? { 'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResults.prefix}/${planned.databaseName}/drills/*` } } : {}),
+      ...(drillResults ? {
+        'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResultsFolder(drillResults.prefix, planned.databaseName)}/*` },
+      } : {}),
     },
     notificationTopicKeyArn: handles.notificationTopicKeyArn,
     additionalStatements: drillResults?.encryptionKeyArn

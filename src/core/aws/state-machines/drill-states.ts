@@ -217,21 +217,41 @@ function failedDrillRecordStates(
       Output: `{% $merge([$states.input, { 'failedDrillRecord': { 'key': ${key}, 'body': ${body} } }]) %}`,
       Next: DrillStateName.STORE_FAILED_DRILL_RECORD,
     },
-    [DrillStateName.STORE_FAILED_DRILL_RECORD]: {
-      Type: 'Task',
-      Resource: AslResource.awsSdk('s3', 'putObject'),
-      Parameters: {
-        ...stringField('Bucket', subject.resultsBucket),
-        'Key.$': '$.failedDrillRecord.key',
-        'Body.$': 'States.JsonToString($.failedDrillRecord.body)',
-        'ContentType': 'application/json',
-      },
-      ResultPath: null,
-      TimeoutSeconds: options.apiCallTimeoutSeconds,
-      // A record that cannot be written is lost; the drill's own error is still what is notified.
-      Catch: catchAll(next, '$.drillRecordError'),
-      Next: next,
+    // A record that cannot be written is lost; the drill's own error is still what is notified.
+    [DrillStateName.STORE_FAILED_DRILL_RECORD]: putDrillRecordTask(options, subject.resultsBucket, '$.failedDrillRecord', catchAll(next, '$.drillRecordError'), next),
+  };
+}
+
+/**
+ * The checksum S3 is told to expect with a drill result. A bucket with Object Lock (a dump bucket with `immutability`)
+ * refuses a PutObject without Content-MD5 or an `x-amz-checksum-*` header; S3's PutObject reference names the
+ * `x-amz-sdk-checksum-algorithm` header (the SDK's `ChecksumAlgorithm` parameter) as the alternative to Content-MD5,
+ * and the SDK then computes and sends the checksum of the body.
+ */
+export const DRILL_RECORD_CHECKSUM_ALGORITHM = 'SHA256';
+
+/**
+ * The S3 PutObject of a drill result into `bucket`: the key and body from `recordPath` (`{ key, body }`, the body
+ * written as JSON), with a checksum so that a bucket with Object Lock takes it. Every drill that writes its result uses
+ * this state.
+ */
+export function putDrillRecordTask(
+  options: Pick<ResolvedRestoreDrillOptions, 'apiCallTimeoutSeconds'>, bucket: DrillString, recordPath: string, catchers: AslCatcher[], next: string,
+): AslTaskState {
+  return {
+    Type: 'Task',
+    Resource: AslResource.awsSdk('s3', 'putObject'),
+    Parameters: {
+      ...stringField('Bucket', bucket),
+      'Key.$': `${recordPath}.key`,
+      'Body.$': `States.JsonToString(${recordPath}.body)`,
+      'ContentType': 'application/json',
+      'ChecksumAlgorithm': DRILL_RECORD_CHECKSUM_ALGORITHM,
     },
+    ResultPath: null,
+    TimeoutSeconds: options.apiCallTimeoutSeconds,
+    Catch: catchers,
+    Next: next,
   };
 }
 

@@ -3,7 +3,7 @@ import {
   DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
 import {
-  DrillStateName, ERROR_PATH, catchAll, ecsDrillTaskStates, initializeState, restoreTaskTimeoutSeconds, runnerArgv,
+  DrillStateName, ERROR_PATH, catchAll, ecsDrillTaskStates, initializeState, putDrillRecordTask, restoreTaskTimeoutSeconds, runnerArgv,
 } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
 import { restoreDrillStateMachine } from './restore-drill-state-machine';
@@ -14,8 +14,11 @@ import { Validator } from '../../policy/validation';
 export const RestoreValidationPlaceholder = {
   /** Bucket of the store the result is written to (`<prefix>/<database>/drills/<time>.json`). */
   DRILL_RESULTS_BUCKET: DrillPlaceholder.DRILL_RESULTS_BUCKET,
-  /** Prefix of the backups in that bucket, without leading or trailing slash; empty for the bucket's root. */
-  DRILL_RESULTS_PREFIX: 'DrillResultsPrefix',
+  /**
+   * The database's drill results folder in that bucket: core's `drillResultsFolder(prefix, database)`, as every other
+   * drill and the runner name it (a database named `..` or with a `/` cannot leave the folder).
+   */
+  DRILL_RESULTS_FOLDER: DrillPlaceholder.DRILL_RESULTS_FOLDER,
 } as const;
 
 /** The `Drill` dimension of a validated restore test's metrics. */
@@ -54,7 +57,7 @@ export interface RestoreTestingValidationOptions extends RestoreDrillOptions {
    */
   readonly checksTimeoutSeconds?: number;
   /**
-   * Write each result beside the backups (`${DrillResultsBucket}`, `${DrillResultsPrefix}`), where `pg-backup status` reads it.
+   * Write each result beside the backups (`${DrillResultsBucket}`, `${DrillResultsFolder}`), where `pg-backup status` reads it.
    * @default false
    */
   readonly writeDrillResult?: boolean;
@@ -211,12 +214,13 @@ const RTO_SECONDS = '$round(($toMillis($exists($states.input.detail.completionDa
   + ': $states.context.Execution.StartTime) - $toMillis($states.input.detail.creationDate)) / 1000)';
 
 /**
- * The drill result as `pg-backup` writes its own (`<prefix>/<database>/drills/<compact UTC time>.json`), so
+ * The drill result as `pg-backup` writes its own (`${DrillResultsFolder}/<compact UTC time>.json`, the folder core's
+ * `drillResultsFolder` of the store's prefix and the database), so
  * `pg-backup status` shows the restore test beside the dump and PITR drills: a JSONata Pass state that adds
  * `drillResult: { key, body }` to the state data (JSONPath has no string replace or date arithmetic).
  */
 export function drillResultExpression(succeeded: boolean): string {
-  const prefix = `'\${${RestoreValidationPlaceholder.DRILL_RESULTS_PREFIX}}'`;
+  const folder = `'\${${RestoreValidationPlaceholder.DRILL_RESULTS_FOLDER}}'`;
   const database = `'\${${DrillPlaceholder.DATABASE_NAME}}'`;
   const finishedAt = '$states.context.State.EnteredTime';
   const body = [
@@ -233,7 +237,7 @@ export function drillResultExpression(succeeded: boolean): string {
     "'checks': []",
     '}',
   ].join(' ');
-  const key = `(${prefix} = '' ? '' : ${prefix} & '/') & $encodeUrlComponent(${database}) & '/drills/' & $replace($replace(${finishedAt}, '-', ''), ':', '') & '.json'`;
+  const key = `${folder} & '/' & $replace($replace(${finishedAt}, '-', ''), ':', '') & '.json'`;
   return `{% $merge([$states.input, { 'drillResult': { 'key': ${key}, 'body': ${body} } }]) %}`;
 }
 
@@ -248,21 +252,11 @@ function drillResultStates(api: number, succeeded: boolean, next: string): Recor
       Output: drillResultExpression(succeeded),
       Next: put,
     },
-    [put]: {
-      Type: 'Task',
-      Resource: AslResource.awsSdk('s3', 'putObject'),
-      Parameters: {
-        'Bucket': `\${${RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET}}`,
-        'Key.$': '$.drillResult.key',
-        'Body.$': 'States.JsonToString($.drillResult.body)',
-        'ContentType': 'application/json',
-      },
-      ResultPath: null,
-      TimeoutSeconds: api,
-      // After a success, a failed write is a failed drill (status would not show it; the verdict stands). After a
-      // failure, the drill's own error is what is notified: a failed write only loses the record.
-      Catch: succeeded ? catchAll(DrillStateName.PUBLISH_FAILURE_METRIC) : catchAll(next, '$.drillResultError'),
-      Next: next,
-    },
+    // After a success, a failed write is a failed drill (status would not show it; the verdict stands). After a
+    // failure, the drill's own error is what is notified: a failed write only loses the record.
+    [put]: putDrillRecordTask(
+      { apiCallTimeoutSeconds: api }, { text: `\${${RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET}}` }, '$.drillResult',
+      succeeded ? catchAll(DrillStateName.PUBLISH_FAILURE_METRIC) : catchAll(next, '$.drillResultError'), next,
+    ),
   };
 }

@@ -3,8 +3,8 @@ import {
   DrillRun, EXECUTION_NAME, STATE_ENTERED_TIME, TaskHandler, aslProblems, expectFailurePath, runDrill, taskError, taskStates, withFailures,
 } from './drill-harness';
 import {
-  DrillStateName, RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, pitrRestoreDrill, pointInTimeRestoreDrill,
-  scratchRdsDumpRestoreDrill, snapshotRestoreDrill,
+  DrillStateName, RestoreDrillStateMachine, allIamActions, dumpRestoreDrill, fleetDumpRestoreDrill, pitrRestoreDrill, pointInTimeRestoreDrill,
+  restoreTestingValidation, scratchRdsDumpRestoreDrill, snapshotRestoreDrill,
 } from '../../../../src/core/aws/state-machines';
 import { drillResultsFolder } from '../../../../src/core/policy/backup-store-layout';
 import { BackupLayout } from '../../../../src/runner/backup-layout';
@@ -112,7 +112,9 @@ describe('a snapshot drill that writes its failures beside the backups', () => {
 
     const put = call(run, STORE);
     const body = storedRecord(run);
-    expect(put).toEqual({ Bucket: 'orders-backups', Key: `dumps/orders/drills/${compact(body.startedAt)}.json`, Body: expect.any(String), ContentType: 'application/json' });
+    expect(put).toEqual({
+      Bucket: 'orders-backups', Key: `dumps/orders/drills/${compact(body.startedAt)}.json`, Body: expect.any(String), ContentType: 'application/json', ChecksumAlgorithm: 'SHA256',
+    });
     expect(body).toEqual({
       version: 1,
       kind: 'snapshot',
@@ -231,5 +233,25 @@ describe('a dump drill into a scratch RDS instance that writes its failures', ()
     });
     expect(run.error?.name).toBe('S3.NoSuchKey');
     expect(storedRecord(run).restored).toEqual({ backupId: '20261124T020000Z-4f2a' });
+  });
+});
+
+describe('every drill kind that writes its result', () => {
+  /** Every state, those inside a Map's item processor too. */
+  const statesOf = (definition: any): any[] => Object.values<any>(definition.States)
+    .flatMap((state) => [state, ...(state.ItemProcessor ? statesOf(state.ItemProcessor) : [])]);
+
+  test.each([
+    ['dump', dumpRestoreDrill({ writeFailedDrillResult: true }).definition],
+    ['dump into a scratch RDS instance', scratchRdsDumpRestoreDrill({ writeFailedDrillResult: true }).definition],
+    ['dump of a fleet', fleetDumpRestoreDrill().definition],
+    ['pitr', pitrRestoreDrill({ writeFailedDrillResult: true }).definition],
+    ['snapshot', snapshotRestoreDrill({ writeFailedDrillResult: true }).definition],
+    ['point-in-time', pointInTimeRestoreDrill({ writeFailedDrillResult: true, source: 'aurora-cluster' }).definition],
+    ['restore-testing', restoreTestingValidation({ writeDrillResult: true }).definition],
+  ])('%s asks S3 to check a SHA-256 of the result, which a bucket with Object Lock requires', (_kind, definition) => {
+    const puts = statesOf(definition).filter((state) => state.Resource === 'arn:aws:states:::aws-sdk:s3:putObject');
+    expect(puts.length).toBeGreaterThan(0);
+    expect(puts.map((state) => state.Parameters.ChecksumAlgorithm)).toEqual(puts.map(() => 'SHA256'));
   });
 });

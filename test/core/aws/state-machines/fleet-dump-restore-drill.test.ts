@@ -183,6 +183,7 @@ describe('fleet dump restore drill', () => {
       Key: drillRecordKey(layout, 'billing', new Date(DRILL_STARTED_AT)),
       Body: expect.any(String),
       ContentType: 'application/json',
+      ChecksumAlgorithm: 'SHA256',
     });
     expect(put.Key).toBe('pg-dumps/billing-db/billing/drills/20261124T060000.000Z.json');
     expect(JSON.parse(put.Body)).toEqual({

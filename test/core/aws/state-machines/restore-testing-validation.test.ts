@@ -8,9 +8,10 @@ import { DrillRun, STATE_ENTERED_TIME, TaskHandler, expectFailurePath, runDrill,
 import {
   RestoreValidationStateName, StateMachineDefinition, allIamActions, drillResultExpression, restoreTestingValidation,
 } from '../../../../src/core/aws/state-machines';
+import { drillResultsFolder } from '../../../../src/core/policy/backup-store-layout';
 import { BackupLayout } from '../../../../src/runner/backup-layout';
 import { parseBackupLocation } from '../../../../src/runner/backup-location';
-import { readDatabaseDrills } from '../../../../src/runner/drill-record';
+import { drillRecordKey, readDatabaseDrills } from '../../../../src/runner/drill-record';
 import { FileBackupStore } from '../../../../src/runner/file-backup-store';
 
 const names = RestoreValidationStateName;
@@ -223,8 +224,9 @@ describe('validation that writes its drill result beside the backups', () => {
       Key: `dumps/orders/drills/${names.PREPARE_SUCCESS_RESULT}.json`,
       Body: '{"version":1}',
       ContentType: 'application/json',
+      ChecksumAlgorithm: 'SHA256',
     });
-    expect(placeholders).toEqual(expect.arrayContaining(['DrillResultsBucket', 'DrillResultsPrefix']));
+    expect(placeholders).toEqual(expect.arrayContaining(['DrillResultsBucket', 'DrillResultsFolder']));
     expect(allIamActions(iamActions)).toContain('s3:PutObject');
   });
 
@@ -245,7 +247,7 @@ describe('validation that writes its drill result beside the backups', () => {
   ])('the result of %s is a drill record pg-backup status reads as the newest drill', async (_name, succeeded, extra) => {
     const input = { ...restoreJobCompleted(), ...(succeeded ? {} : { error: { Error: 'States.TaskFailed', Cause: 'checks failed' } }) };
     const expression = drillResultExpression(succeeded).replace(/^\{%|%\}$/g, '')
-      .split('${DrillResultsPrefix}').join('dumps').split('${DatabaseName}').join('orders');
+      .split('${DrillResultsFolder}').join(drillResultsFolder('dumps', 'orders')).split('${DatabaseName}').join('orders');
     const output = await jsonata(expression).evaluate({}, { states: { input, context: { State: { EnteredTime: STATE_ENTERED_TIME } } } });
     expect(output.detail).toEqual(input.detail);
     expect(output.drillResult.key).toBe('dumps/orders/drills/20261124T070000.000Z.json');
@@ -272,6 +274,25 @@ describe('validation that writes its drill result beside the backups', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the key of a restore test\'s drill result', () => {
+  // The placeholders as a front end fills them for a store under `backups`: the prefix (which an older definition
+  // read) and the folder core names.
+  const substituted = (succeeded: boolean, database: string) => drillResultExpression(succeeded).replace(/^\{%|%\}$/g, '')
+    .split('${DrillResultsPrefix}').join('backups')
+    .split('${DrillResultsFolder}').join(drillResultsFolder('backups', database))
+    .split('${DatabaseName}').join(database);
+
+  test.each(['..', '.', 'a/b', 'Bestellungen März'])('for a database named %j stays in its drills folder, where pg-backup writes and reads', async (database) => {
+    const states = { input: restoreJobCompleted(), context: { State: { EnteredTime: STATE_ENTERED_TIME } } };
+    const output = await jsonata(substituted(true, database)).evaluate({}, { states });
+    const layout = new BackupLayout(parseBackupLocation('s3://orders-backups/backups'));
+    expect(output.drillResult.key).toBe(drillRecordKey(layout, database, new Date(STATE_ENTERED_TIME)));
+    expect(output.drillResult.key.startsWith(`${drillResultsFolder('backups', database)}/`)).toBe(true);
+    expect(output.drillResult.key.split('/')).not.toContain('..');
+    expect(layout.parseObjectKey(output.drillResult.key)).toMatchObject({ database, backupId: 'drills' });
   });
 });
 
