@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { COMMAND_TABLE, COMMANDS, programHelp, readCommandLine, type CommandName } from './cli-commands';
 import { FlagReader, readCommonOptions, type CommandContext, type CommonOptions } from './cli-options';
+import { serverGoneAdvice } from './database-client';
 import { BackupLeftError } from './dump-command';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
 import { InterruptedError, RunnerError, UsageError, errorMessage } from './runner-error';
@@ -92,7 +93,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Any other failed dump leaves the store as it was: say so, since that is what an operator checks first.
     const leftAsItWas = commandGuess === 'dump' && !(error instanceof UsageError) && !(error instanceof BackupLeftError);
     const unchanged = leftAsItWas ? ' (no manifest was written and latest is unchanged)' : '';
-    const message = `${errorMessage(error)}${unchanged}`;
+    const serverGone = serverGoneAdvice(error);
+    const message = `${errorMessage(error)}${serverGone ? ` (${serverGone})` : ''}${unchanged}`;
     if (!(error instanceof RunnerError) || error instanceof InterruptedError) {
       logger.error({ err: error instanceof InterruptedError ? undefined : error }, message);
     } else {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { DatabaseConnection } from './database-connection';
-import { RunnerError, errorMessage } from './runner-error';
+import { RunnerError, errorCauses, errorMessage } from './runner-error';
 
 /** Seconds to wait for a server to accept a connection before giving up. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -30,4 +30,30 @@ export function quoteIdentifier(name: string): string {
 /** The qualified, quoted name of a table. */
 export function qualifiedTable(schema: string, table: string): string {
   return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+/**
+ * SQLSTATEs of a server that ended the session: shut down (57P01 admin, 57P02 crash, 57P03 cannot connect now) or a
+ * connection failure (08006, 08003).
+ */
+const SERVER_GONE_CODES = new Set(['57P01', '57P02', '57P03', '08006', '08003']);
+/** The same, as node-postgres and libpq (pg_dump, pg_restore, psql) word it. */
+const SERVER_GONE_MESSAGES = new RegExp([
+  'Connection terminated unexpectedly', 'server closed the connection unexpectedly', 'terminating connection due to administrator command',
+  'could not receive data from server', 'the database system is shutting down', 'no connection to the server',
+].join('|'));
+
+/**
+ * What to tell an operator when `error` (or its cause) says the database server went away in the middle of the work,
+ * which node-postgres and libpq report in words that read like a bug of the backup tool; `undefined` otherwise.
+ */
+export function serverGoneAdvice(error: unknown): string | undefined {
+  const gone = errorCauses(error).some((candidate) => {
+    const e = candidate as { code?: unknown; message?: unknown };
+    return (typeof e?.code === 'string' && SERVER_GONE_CODES.has(e.code)) || (typeof e?.message === 'string' && SERVER_GONE_MESSAGES.test(e.message));
+  });
+  return gone
+    ? 'the database server closed the connection during the run: it was stopped, restarted or failed over, or the network to it dropped; '
+      + 'run the command again once the server answers'
+    : undefined;
 }

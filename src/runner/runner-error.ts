@@ -38,3 +38,17 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** The errors in a chain of causes (and of AggregateErrors), outermost first. */
+export function errorCauses(error: unknown): unknown[] {
+  const found: unknown[] = [];
+  const pending = [error];
+  while (pending.length > 0 && found.length < 20) {
+    const next = pending.shift();
+    if (next === undefined || next === null || found.includes(next)) continue;
+    found.push(next);
+    if (next instanceof AggregateError) pending.push(...next.errors);
+    if (typeof next === 'object' && 'cause' in next) pending.push((next as { cause?: unknown }).cause);
+  }
+  return found;
+}

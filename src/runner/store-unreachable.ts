@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { RunnerError, errorMessage } from './runner-error';
+import { RunnerError, errorCauses, errorMessage } from './runner-error';
 
 /** Socket-level failures: the store's endpoint did not answer, or stopped answering. */
 const NETWORK_CODES = new Set([
@@ -11,23 +11,9 @@ const NETWORK_CODES = new Set([
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout']);
 const NETWORK_MESSAGES = /socket hang up|other side closed|connect ECONNREFUSED|read ECONNRESET|write EPIPE|getaddrinfo/;
 
-/** The errors in a chain of causes (and of AggregateErrors), outermost first. */
-function causes(error: unknown): unknown[] {
-  const found: unknown[] = [];
-  const pending = [error];
-  while (pending.length > 0 && found.length < 20) {
-    const next = pending.shift();
-    if (next === undefined || next === null || found.includes(next)) continue;
-    found.push(next);
-    if (next instanceof AggregateError) pending.push(...next.errors);
-    if (typeof next === 'object' && 'cause' in next) pending.push((next as { cause?: unknown }).cause);
-  }
-  return found;
-}
-
 /** The network failure at the root of `error`, if that is what it is. */
 export function networkFailureOf(error: unknown): unknown {
-  return causes(error).find((candidate) => {
+  return errorCauses(error).find((candidate) => {
     const e = candidate as { code?: unknown; name?: unknown; message?: unknown };
     return (typeof e?.code === 'string' && NETWORK_CODES.has(e.code))
       || (typeof e?.name === 'string' && NETWORK_NAMES.has(e.name))
@@ -54,7 +40,7 @@ const ACCESS_FAILURES: ReadonlyArray<{ readonly test: RegExp; readonly advice: s
 
 /** What to set when `error` says the store could not be signed in to at all; `undefined` for any other error. */
 export function accessFailureAdvice(error: unknown): string | undefined {
-  for (const candidate of causes(error)) {
+  for (const candidate of errorCauses(error)) {
     const e = candidate as { name?: unknown; message?: unknown };
     const texts = [typeof e?.message === 'string' ? e.message : '', typeof e?.name === 'string' ? e.name : ''];
     const found = ACCESS_FAILURES.find((failure) => texts.some((text) => failure.test.test(text)));

@@ -126,6 +126,18 @@ describe('a failed dump leaves no manifest, keeps latest and every earlier backu
     await expectEarlierBackupIntact(fileState, before, fileUri(), earlierFileBackup);
   });
 
+  test('a database server that goes away mid-dump fails saying so, whichever connection notices first', async () => {
+    const before = await fileState();
+    const proxy = await startTcpProxy(pg().port);
+    const url = pg().url('orders').replace(`:${pg().port}/`, `:${proxy.port}/`);
+    const dump = startPgBackup(['dump', '--database-url', url, '--to', fileUri()], env());
+    await dump.waitForStderr(DUMP_IN_FLIGHT);
+    await proxy.cut();
+    const run = await dump.done;
+    expectFailure(run, /\(the database server closed the connection during the run: it was stopped, restarted or failed over, or the network to it dropped; run the command again once the server answers\)/);
+    await expectEarlierBackupIntact(fileState, before, fileUri(), earlierFileBackup);
+  });
+
   test('an object store that goes away mid-upload fails naming its endpoint and abandons the upload', async () => {
     const before = await s3State();
     const proxy = await startTcpProxy(s3().port);
