@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath } from './blueprint-server-handles';
 import { renderPlannedAlarms } from './planned-alarms';
-import { plannedScheduleExpression } from './planned-schedules';
+import { SCHEDULE_START_RETRY_PROPS, plannedScheduleExpression } from './planned-schedules';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import {
   IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard, drillRoleWildcards,
@@ -19,6 +19,8 @@ import { postgresServerImage } from './runner-image';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPostgresContainer } from './scratch-postgres-container';
 import { CHECKS_DIRECTORY, SCRATCH_TARGET_URL } from './verify-restore';
+import { SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder, DrillResourceKind } from '../core/aws/state-machines';
 
@@ -34,7 +36,7 @@ export function createFleetDrills(
   const { plan, scope } = fleet;
   const scratchPassword = new secretsmanager.Secret(scope, 'ScratchPassword', {
     description: plan.descriptions.scratchPassword,
-    generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+    generateSecretString: { excludePunctuation: true, passwordLength: SCRATCH_POSTGRES_CONTAINER.password.length },
   });
   acknowledgeScratchPassword(scratchPassword);
   const taskRole = new iam.Role(scope, 'DrillTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
@@ -77,7 +79,7 @@ export function createFleetDrills(
       entryPoint: ['env'],
       command: ['pg-backup', '--help'],
       secrets: {
-        PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword),
+        [SCRATCH_POSTGRES_CONTAINER.password.clientVariable]: ecs.Secret.fromSecretsManager(scratchPassword),
         // The execution role, and only it, reads the identity that decrypts the fleet's dumps.
         ...(drills.identityEnvironmentVariable && props.encryption?.identitySecret
           ? { [drills.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(props.encryption.identitySecret) } : {}),
@@ -125,7 +127,7 @@ export function createFleetDrills(
     role,
     logs: {
       destination: new logs.LogGroup(scope, 'DrillExecutionLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        retention: props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS,
         removalPolicy: RemovalPolicy.DESTROY,
       }),
       level: sfn.LogLevel.ALL,
@@ -143,8 +145,7 @@ export function createFleetDrills(
       target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject(input),
         deadLetterQueue: fleet.deadLetterQueue,
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
+        ...SCHEDULE_START_RETRY_PROPS,
       }),
     });
   });

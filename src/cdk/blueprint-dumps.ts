@@ -8,7 +8,7 @@ import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { connectionPath, literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
-import { createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
+import { SCHEDULE_START_RETRY_PROPS, createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
 import { createTaskRole } from './planned-tasks';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
@@ -103,8 +103,7 @@ export function createFleetDumps(
           propagateTags: true,
           role: scheduleRole,
           deadLetterQueue: fleet.deadLetterQueue,
-          retryAttempts: 3,
-          maxEventAge: Duration.hours(1),
+          ...SCHEDULE_START_RETRY_PROPS,
           input: scheduler.ScheduleTargetInput.fromObject({ containerOverrides: [{ name: BLUEPRINT_RUNNER_CONTAINER_NAME, command }] }),
         }),
       });

@@ -7,6 +7,7 @@ import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } f
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
+import { SCHEDULE_START_RETRY } from '../core/aws/schedule-start-retry';
 
 /** What the fleet's pruning is made of. */
 export interface BlueprintFleetPrune {
@@ -58,8 +59,8 @@ export function createFleetPrune(
       vpcSubnets: fleet.subnets,
       role: scheduleRole,
       deadLetterQueue: fleet.deadLetterQueue,
-      retryAttempts: 3,
-      maxEventAgeSeconds: 3600,
+      retryAttempts: SCHEDULE_START_RETRY.attempts,
+      maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
       containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
       command: (database) => blueprintPruneCommand(plan, server, database, location),
     }));

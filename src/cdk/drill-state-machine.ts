@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { DrillTask } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
-import { createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
+import { SCHEDULE_START_RETRY_PROPS, createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
 import { SYNC_EVENTS_RULE_NAME, drillResultsWiring, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
 import { ScheduledDrillPlan } from '../core/aws/scheduled-drill';
@@ -115,8 +115,7 @@ export function createDrillStateMachine(
     timeWindow: scheduler.TimeWindow.off(),
     target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
       deadLetterQueue,
-      retryAttempts: 3,
-      maxEventAge: Duration.hours(1),
+      ...SCHEDULE_START_RETRY_PROPS,
     }),
   });
   const alarms = renderPlannedAlarms(scope, plan.alarms, props.notificationTopic, {

@@ -111,7 +111,7 @@ function addScratchServer(
 ): { container: ecs.ContainerDefinition; password: secretsmanager.ISecret } {
   const password = new secretsmanager.Secret(scope, 'ScratchPassword', {
     description,
-    generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+    generateSecretString: { excludePunctuation: true, passwordLength: SCRATCH_POSTGRES_CONTAINER.password.length },
   });
   acknowledgeScratchPassword(password);
   const container = addScratchPostgresContainer(taskDefinition, {

@@ -23,6 +23,7 @@ import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards } from './reviewed-findings';
 import { drillRoleWildcards } from './reviewed-wildcards';
 import { runnerImageFromPackage } from './runner-image';
+import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan } from '../core/aws/restore-testing-validation';
 import { DrillPlaceholder, DrillResourceKind, RestoreValidationPlaceholder } from '../core/aws/state-machines';
@@ -97,7 +98,7 @@ export function renderRestoreValidation(
   const { descriptions } = planned;
   const secret = (props.secret ?? database.secret)!;
   const cluster = props.cluster ?? new ecs.Cluster(scope, 'RestoreValidationCluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-  const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+  const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
   const logGroup = new logs.LogGroup(scope, 'RestoreValidationLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
 
   const taskDefinition = createPlannedTaskDefinition(scope, 'RestoreValidationTask', planned.task);

@@ -7,6 +7,7 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { createDrillExecution, ecsDrillScopes } from './drill-state-machine';
+import { createScratchPassword } from './drill-task-containers';
 import { createPlannedAlarms } from './metric-alarm';
 import { assumedByService, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
@@ -16,6 +17,7 @@ import {
 } from './verify-restore';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
+import { SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 
@@ -59,14 +61,15 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
     description: plan.descriptions.drillExecutionRole,
     assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
   }, child);
-  // The execution role, and only it, reads the identity that decrypts the fleet's dumps.
+  // The execution role, and only it, reads the identity that decrypts the fleet's dumps and the scratch server's password.
   const identitySecretArn = drills.identityEnvironmentVariable ? props.encryption?.identitySecretArn : undefined;
+  const scratchPassword = createScratchPassword(name, plan.descriptions.scratchPassword, parent).arn;
+  const secretArns: pulumi.Input<string>[] = [scratchPassword, ...(identitySecretArn !== undefined ? [identitySecretArn] : [])];
   new iam.RolePolicy(`${name}-drill-execution-policy`, {
     role: executionRole.id,
     policy: policyDocument([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` },
-      ...(identitySecretArn !== undefined
-        ? [{ Effect: 'Allow' as const, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: identitySecretArn }] : []),
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns },
     ]),
   }, child);
 
@@ -89,7 +92,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
       executionRoleArn: executionRole.arn,
       volumes: [{ name: 'checks' }],
       containerDefinitions: pulumi.jsonStringify([
-        scratchPostgresContainer(major, logging('scratch-postgres')),
+        scratchPostgresContainer(major, logging('scratch-postgres'), scratchPassword),
         checksWriterContainer(major, checkFiles, logging('write-checks')),
         {
           name: BLUEPRINT_RUNNER_CONTAINER_NAME,
@@ -100,7 +103,10 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
           command: ['pg-backup', '--help'],
           dependsOn: [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }, { containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }],
           mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }],
-          ...(identitySecretArn !== undefined ? { secrets: [{ name: drills.identityEnvironmentVariable, valueFrom: identitySecretArn }] } : {}),
+          secrets: [
+            { name: SCRATCH_POSTGRES_CONTAINER.password.clientVariable, valueFrom: scratchPassword },
+            ...(identitySecretArn !== undefined ? [{ name: drills.identityEnvironmentVariable, valueFrom: identitySecretArn }] : []),
+          ],
           logConfiguration: logging('verify'),
         },
       ]),

@@ -24,11 +24,11 @@ export function createScratchPassword(name: string, description: string, parent:
 
 /**
  * The scratch PostgreSQL container of a restore drill task: the server's major, listening only on the task's loopback,
- * healthy once `pg_isready` answers. With `passwordSecretArn` its superuser's password comes from that secret (see
- * {@link createScratchPassword}); without, the server trusts the task's loopback.
+ * healthy once `pg_isready` answers. Its superuser's password comes from `passwordSecretArn` (see
+ * {@link createScratchPassword}), never from a loopback that trusts every process of the task.
  */
 export function scratchPostgresContainer(
-  postgresMajorVersion: number, logConfiguration: ContainerLogConfiguration, passwordSecretArn?: pulumi.Input<string>,
+  postgresMajorVersion: number, logConfiguration: ContainerLogConfiguration, passwordSecretArn: pulumi.Input<string>,
 ): Record<string, unknown> {
   const { healthCheck } = SCRATCH_POSTGRES_CONTAINER;
   return {
@@ -36,9 +36,7 @@ export function scratchPostgresContainer(
     image: postgresServerImage(postgresMajorVersion),
     essential: false,
     command: SCRATCH_POSTGRES_CONTAINER.command,
-    ...(passwordSecretArn !== undefined
-      ? { secrets: [{ name: SCRATCH_POSTGRES_CONTAINER.password.serverVariable, valueFrom: passwordSecretArn }] }
-      : { environment: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }] }),
+    secrets: [{ name: SCRATCH_POSTGRES_CONTAINER.password.serverVariable, valueFrom: passwordSecretArn }],
     healthCheck: {
       command: healthCheck.command,
       interval: healthCheck.intervalSeconds,

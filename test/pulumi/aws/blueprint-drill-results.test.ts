@@ -53,6 +53,21 @@ describe('PostgresBackupBlueprint (Pulumi) drills end in the tails every drill s
     ]);
   });
 
+  test('each drill task\'s scratch PostgreSQL and runner share a generated password only the execution role reads, never trust', async () => {
+    await deploy();
+    const secret = engine.named('aws:secretsmanager/secret:Secret', 'fleet-scratch-password');
+    const secretArn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret/${secret.name}`;
+    expect(secret.inputs.description).toBe('Password of the throwaway PostgreSQL inside the fleet restore drill tasks');
+    const containers = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'fleet-drill-task-16').inputs.containerDefinitions);
+    const byName = Object.fromEntries(containers.map((container: { name: string }) => [container.name, container]));
+    expect(byName['scratch-postgres'].secrets).toEqual([{ name: 'POSTGRES_PASSWORD', valueFrom: secretArn }]);
+    expect(byName.runner.secrets).toContainEqual({ name: 'PGPASSWORD', valueFrom: secretArn });
+    expect(JSON.stringify(containers)).not.toMatch(/POSTGRES_HOST_AUTH_METHOD|trust/);
+    const readers = engine.ofType('aws:iam/role:Role').map((role) => role.name)
+      .filter((role) => engine.roleStatements(role).some((statement) => [statement.Resource].flat().includes(secretArn)));
+    expect(readers).toEqual(['fleet-drill-execution-role']);
+  });
+
   test('the drill role may put objects only into the databases\' drill results folders of the fleet\'s bucket', async () => {
     await deploy();
     const put = engine.roleStatements('fleet-drill-role').filter((statement) => [statement.Action].flat().includes('s3:PutObject'));
