@@ -1,7 +1,7 @@
 /**
  * Where the time of a streamed upload to the local S3 server over HTTPS goes, by upload setting: the runner's
- * client (`@aws-sdk/lib-storage` over the SDK's HTTPS handler, as `pg-backup dump` uses it) pinned to the client
- * core, s3rver (the S3 API over HTTPS with a self-signed certificate) in this process on the server core, as in
+ * client (`@aws-sdk/lib-storage` over the SDK's HTTPS handler, which `pg-backup dump` used before its own multipart
+ * upload in src/runner/s3-multipart-upload.ts) pinned to the client core, s3rver (the S3 API over HTTPS with a self-signed certificate) in this process on the server core, as in
  * bench/runner/shop-bench.ts. For each setting: the wall time, the client's CPU, the time after the last byte was
  * read (the parts still in flight and the completion), and how long s3rver took to answer CompleteMultipartUpload,
  * which it serves by copying every part into the final object. Rounds interleaved, medians.
