@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import { ArchiveEndedEarlyError } from './archive-rechunk';
 import { BLK_BLOBS, BLK_DATA, ByteReader, NeedMore, readArchiveHeader, readTocEntry, type ArchiveTocItem } from './custom-archive-format';
+import { FileGrowthWait } from './growing-file-reader';
 import { RunnerError } from './runner-error';
 
-/** How long the follower waits at the end of what is written before it looks again. */
-const POLL_MS = 10;
 /** Bytes read at a time around a length word; a data chunk's payload itself is never read. */
 const WINDOW_BYTES = 64 * 1024;
 
@@ -29,7 +28,7 @@ export class ArchiveFollower {
   private handle?: fs.promises.FileHandle;
   private finished = false;
   private stopped = false;
-  private wake?: () => void;
+  private readonly growth = new FileGrowthWait();
   /** The file's bytes from {@link position} on that have been read. */
   private window = Buffer.alloc(0);
   private position = 0;
@@ -54,7 +53,7 @@ export class ArchiveFollower {
   /** The writer has exited: what the file holds now is all of it. */
   public finish(): void {
     this.finished = true;
-    this.wake?.();
+    this.growth.wake();
   }
 
   /** Stops following (the download or the restore failed). */
@@ -143,14 +142,7 @@ export class ArchiveFollower {
         }
       }
       if (finished) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.growth.next();
     }
   }
 

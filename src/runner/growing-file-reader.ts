@@ -1,8 +1,31 @@
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 
-/** How long a {@link GrowingFileReader} waits at the end of what is written before it looks again. */
+/** How long a reader of a growing file waits at the end of what is written before it looks again. */
 const POLL_MS = 10;
+
+/** The wait of a reader that has caught up with a file's writer: one poll interval, cut short by {@link wake}. */
+export class FileGrowthWait {
+  private wakeUp?: () => void;
+
+  /** Waits until the next look is due, or until {@link wake}. */
+  public next(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, POLL_MS);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wakeUp = undefined;
+    });
+  }
+
+  /** Ends a wait now: the writer has finished, or the reader stops. */
+  public wake(): void {
+    this.wakeUp?.();
+  }
+}
 
 /**
  * Reads a file from its start while another process is still writing it (a program writing a backup object in place):
@@ -14,7 +37,7 @@ export class GrowingFileReader extends Readable {
   private handle?: fs.promises.FileHandle;
   private position = 0;
   private finished = false;
-  private wake?: () => void;
+  private readonly growth = new FileGrowthWait();
   private spare?: Buffer;
 
   /**
@@ -33,7 +56,7 @@ export class GrowingFileReader extends Readable {
   /** The writer has exited: what the file holds now is all of it. */
   public finish(): void {
     this.finished = true;
-    this.wake?.();
+    this.growth.wake();
   }
 
   public _construct(callback: (error?: Error | null) => void): void {
@@ -68,20 +91,13 @@ export class GrowingFileReader extends Readable {
         this.push(null);
         return;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.growth.next();
       if (this.destroyed) return;
     }
   }
 
   public _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.wake?.();
+    this.growth.wake();
     const handle = this.handle;
     this.handle = undefined;
     if (!handle) {
