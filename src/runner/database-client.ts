@@ -39,7 +39,7 @@ export function qualifiedTable(schema: string, table: string): string {
 const SERVER_GONE_CODES = new Set(['57P01', '57P02', '57P03', '08006', '08003']);
 /** The same, as node-postgres and libpq (pg_dump, pg_restore, psql) word it. */
 const SERVER_GONE_MESSAGES = new RegExp([
-  'Connection terminated unexpectedly', 'server closed the connection unexpectedly', 'terminating connection due to administrator command',
+  'Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable', 'server closed the connection unexpectedly', 'terminating connection due to administrator command',
   'could not receive data from server', 'the database system is shutting down', 'no connection to the server',
 ].join('|'));
 
