@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, deadLetterQueueMetric } from './alarm-plan';
 import { ManagedPostgresKind } from './managed-postgres-database';
 import { failedExecutionsExpression } from './restore-drill-alarms';
+import { SCHEDULE_START_RETRY } from './schedule-start-retry';
 import { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX, RowCountBound } from './snapshot-restore-drill';
 import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 import { restoreTestingValidation } from './state-machines/restore-testing-validation';
@@ -219,7 +220,7 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
     },
     checkCount: checks.length + rowCounts.length,
     eventPattern: { source: ['aws.backup'], detailType: ['Restore Job State Change'], status: ['COMPLETED'] },
-    startRetry: { attempts: 3, maxEventAgeSeconds: 3600 },
+    startRetry: SCHEDULE_START_RETRY,
     alarms: restoreValidationAlarms(source),
     createRestoredSecurityGroup: !facts.restoredSecurityGroupsGiven,
     descriptions: {

@@ -19,6 +19,7 @@ import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
 import { SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
+import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 
 /** What the fleet's restore drills are made of. */
@@ -174,7 +175,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
         roleArn: schedulerRole.arn,
         input,
         deadLetterConfig: { arn: fleet.deadLetterQueueArn },
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+        retryPolicy: { maximumRetryAttempts: SCHEDULE_START_RETRY.attempts, maximumEventAgeInSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds },
       },
     }, child);
   });
