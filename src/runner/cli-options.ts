@@ -116,7 +116,7 @@ export const COMMON_FLAGS: readonly FlagDefinition[] = [
   { name: 'part-size-mb', value: 'N', description: 'upload part size in MiB, 5 to 5000 (env PG_BACKUP_PART_SIZE_MB)', default: String(DEFAULT_PART_SIZE_MB), example: '--part-size-mb 16' },
   { name: 'upload-concurrency', value: 'N', description: 'parts uploaded at once, 1 to 64 (env PG_BACKUP_UPLOAD_CONCURRENCY)', default: String(DEFAULT_UPLOAD_CONCURRENCY), example: '--upload-concurrency 8' },
   { name: 'scratch-dir', value: 'DIR', description: 'local scratch space for directory dumps and downloads (env PG_BACKUP_SCRATCH_DIR)', default: 'the OS temp directory', example: '--scratch-dir /mnt/scratch' },
-  { name: 'progress-interval', value: 'DUR', description: 'time between progress lines, 0 for none (env PG_BACKUP_PROGRESS_INTERVAL)', default: `${DEFAULT_PROGRESS_INTERVAL_SECONDS}s`, example: '--progress-interval 30s' },
+  { name: 'progress-interval', value: 'DUR', description: 'time between progress lines, 0 (none) to 1h (env PG_BACKUP_PROGRESS_INTERVAL)', default: `${DEFAULT_PROGRESS_INTERVAL_SECONDS}s`, example: '--progress-interval 30s' },
   { name: 'metrics', value: 'stderr|off', description: 'where CloudWatch Embedded Metric Format lines go (env PG_BACKUP_METRICS)', default: 'stderr', example: '--metrics off' },
   { name: 'metrics-namespace', value: 'NS', description: 'metric namespace (env PG_BACKUP_METRICS_NAMESPACE)', default: DEFAULT_METRICS_NAMESPACE, example: '--metrics-namespace Team/Backups' },
   { name: 'metric-dimension', value: 'Name=Value', repeatable: true, description: 'extra metric dimension (env PG_BACKUP_METRIC_DIMENSIONS, comma-separated)', example: '--metric-dimension Environment=prod' },
@@ -134,9 +134,18 @@ export class FlagReader {
 
   /** A string flag, else an environment variable. */
   public string(flag: string, envName?: string): string | undefined {
+    return this.given(flag, envName)?.text;
+  }
+
+  /**
+   * The text of a flag as given and where it came from: `--flag` when on the command line, else the environment
+   * variable's name, so a problem names what the user actually set.
+   */
+  private given(flag: string, envName?: string): { readonly text: string; readonly source: string } | undefined {
     const value = this.flags[flag];
-    if (typeof value === 'string') return value;
-    return envName ? this.env[envName] || undefined : undefined;
+    if (typeof value === 'string') return { text: value, source: `--${flag}` };
+    const text = envName ? this.env[envName] || undefined : undefined;
+    return text === undefined ? undefined : { text, source: envName! };
   }
 
   /** A string flag that must be present. */
@@ -164,29 +173,36 @@ export class FlagReader {
 
   /** A whole number within a range. */
   public integer(flag: string, min: number, max: number, fallback: number, envName?: string): number {
-    const text = this.string(flag, envName);
-    if (text === undefined) return fallback;
-    const value = /^-?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-    return this.validator.integer(`--${flag}`, value, min, max) ? value : fallback;
+    const given = this.given(flag, envName);
+    if (given === undefined) return fallback;
+    const value = /^\s*-?\d+\s*$/.test(given.text) ? Number(given.text) : Number.NaN;
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    this.validator.report({ path: given.source, value: Number.isNaN(value) ? given.text : value, allowed: `an integer from ${min} to ${max}` });
+    return fallback;
   }
 
-  /** A number of seconds within a range. */
+  /**
+   * A duration within a range, in seconds. A problem quotes the text as given and the range in the units the flag
+   * is written in (`--rpo is "0h"; allowed: a duration from 1s to 365d`), never the seconds it was turned into.
+   */
   public seconds(flag: string, min: number, max: number, fallback: number, envName?: string): number {
-    const text = this.string(flag, envName);
-    if (text === undefined) return fallback;
-    const value = parseDurationSeconds(text);
-    if (value === undefined) {
-      this.validator.report({ path: `--${flag}`, value: text, allowed: 'a duration such as 30s, 500ms, 5m, 1h or 2d (a bare number is seconds)' });
-      return fallback;
-    }
-    return this.validator.number(`--${flag}`, value, min, max, 'seconds') ? value : fallback;
+    const given = this.given(flag, envName);
+    if (given === undefined) return fallback;
+    const value = parseDurationSeconds(given.text);
+    if (value !== undefined && value >= min && value <= max) return value;
+    this.validator.report({
+      path: given.source,
+      value: given.text,
+      allowed: `a duration from ${formatDurationBound(min)} to ${formatDurationBound(max)}, such as 30s, 500ms, 5m, 1h or 2d (a bare number is seconds)`,
+    });
+    return fallback;
   }
 
   /** One of a fixed set. */
   public oneOf<T extends string>(flag: string, allowed: readonly T[], fallback: T, envName?: string): T {
-    const value = this.string(flag, envName);
-    if (value === undefined) return fallback;
-    return this.validator.oneOf(`--${flag}`, value as T, allowed) ? (value as T) : fallback;
+    const given = this.given(flag, envName);
+    if (given === undefined) return fallback;
+    return this.validator.oneOf(given.source, given.text as T, allowed) ? (given.text as T) : fallback;
   }
 
   /**
@@ -233,6 +249,18 @@ export function parseDurationSeconds(text: string): number | undefined {
     default:
       return value;
   }
+}
+
+/**
+ * A bound of a duration flag in the largest unit {@link parseDurationSeconds} reads that writes it whole, as help
+ * writes it: `365d`, `7d`, `24h` (a day is said in hours, as for timeouts), `1h`, `1ms`.
+ */
+export function formatDurationBound(seconds: number): string {
+  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]];
+  for (const [unit, size] of units) {
+    if (seconds >= size && Number.isInteger(seconds / size) && !(unit === 'd' && seconds === size)) return `${seconds / size}${unit}`;
+  }
+  return seconds === 0 ? '0s' : `${Math.round(seconds * 1000)}ms`;
 }
 
 /** Parses `--compress`: a level 0-9 stays a number, the method forms stay strings (checked by core). */

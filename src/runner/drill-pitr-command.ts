@@ -461,7 +461,7 @@ export const DRILL_PITR_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'pgbackrest-config', value: 'FILE', description: 'pgbackrest.conf of the repository', default: 'the text in PG_BACKUP_PGBACKREST_CONF, else /etc/pgbackrest/pgbackrest.conf', example: '--pgbackrest-config /etc/pgbackrest/pgbackrest.conf' },
   { name: 'stanza', value: 'NAME', description: 'the pgBackRest stanza', default: 'main', example: '--stanza orders' },
   { name: 'archive-wait', value: 'DUR', description: 'wait this long for WAL up to the target to be archived, 0 to 24h', default: '0s', example: '--archive-wait 5m' },
-  { name: 'recovery-timeout', value: 'DUR', description: 'give up when recovery has not reached the target within this time', default: `${DEFAULT_RECOVERY_TIMEOUT_SECONDS}s`, example: '--recovery-timeout 2h' },
+  { name: 'recovery-timeout', value: 'DUR', description: 'give up when recovery has not reached the target within this time, 1s to 7d', default: `${DEFAULT_RECOVERY_TIMEOUT_SECONDS}s`, example: '--recovery-timeout 2h' },
   { name: 'os-user', value: 'USER', description: 'operating-system user that runs the scratch server', default: 'postgres when run as root', example: '--os-user postgres' },
   { name: 'db-user', value: 'ROLE', description: 'database role the checks connect as', default: 'postgres', example: '--db-user postgres' },
   { name: 'database', value: 'NAME', description: 'the database the checks run in', default: 'postgres', example: '--database shop' },

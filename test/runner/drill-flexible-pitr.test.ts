@@ -258,11 +258,11 @@ describe('pg-backup drill-flexible-pitr flags', () => {
     [['--source-server-id', '/subscriptions/x/resourceGroups/db/providers/Microsoft.Sql/servers/a'], '--source-server-id is "/subscriptions/x/resourceGroups/db/providers/Microsoft.Sql/servers/a"; allowed: the resource id of a flexible server'],
     [['--source-server-id', SOURCE_ID, '--target-time', '2026-11-24T10:15:00'], '--target-time is "2026-11-24T10:15:00"; allowed: an ISO-8601 timestamp'],
     [['--source-server-id', SOURCE_ID, '--target-time', '2026-11-24T10:15:00Z', '--target-random'], '--target-random is true; allowed: not with --target-time'],
-    [['--source-server-id', SOURCE_ID, '--target-lag', '40d'], '--target-lag is 3456000; allowed:'],
+    [['--source-server-id', SOURCE_ID, '--target-lag', '40d'], '--target-lag is "40d"; allowed: a duration from 0s to 35d'],
     [['--source-server-id', SOURCE_ID, '--scratch-server-prefix', 'Drill_1'], '--scratch-server-prefix is "Drill_1"; allowed: 1-39 lower-case letters'],
     [['--source-server-id', SOURCE_ID, '--subnet-id', 'drills'], '--subnet-id is "drills"; allowed: the resource id of a subnet'],
     [['--source-server-id', SOURCE_ID, '--sslmode', 'disable'], '--sslmode is "disable"; allowed:'],
-    [['--source-server-id', SOURCE_ID, '--ready-timeout', '0'], '--ready-timeout is 0; allowed:'],
+    [['--source-server-id', SOURCE_ID, '--ready-timeout', '0'], '--ready-timeout is "0"; allowed: a duration from 1s to 24h'],
     [['--source-server-id', SOURCE_ID, '--max-recovery-point-gap', '5m'], '--recovery-point-query is undefined; allowed: a query returning the newest commit time'],
     [['--source-server-id', SOURCE_ID, '--arm-endpoint', 'http://management.azure.com'], '--arm-endpoint is "http://management.azure.com"; allowed: an https:// URL'],
   ])('%j is a usage error naming the flag, the value and what is allowed', async (args, message) => {

@@ -137,8 +137,8 @@ describe('command-line flags', () => {
 
   test.each([
     [['--part-size-mb', '4'], /--part-size-mb is 4; allowed: an integer from 5 to 5000/],
-    [['--upload-concurrency', 'many'], /--upload-concurrency is NaN; allowed: an integer from 1 to 64/],
-    [['--progress-interval', 'soon'], /--progress-interval is "soon"; allowed: a duration such as 30s/],
+    [['--upload-concurrency', 'many'], /--upload-concurrency is "many"; allowed: an integer from 1 to 64/],
+    [['--progress-interval', 'soon'], /--progress-interval is "soon"; allowed: a duration from 0s to 1h, such as 30s/],
     [['--metrics', 'stdout'], /--metrics is "stdout"; allowed: one of: stderr, off/],
     [['--metric-dimension', 'NoValue'], /--metric-dimension is \["NoValue"\]; allowed: Name=Value entries/],
   ])('%j is refused with the flag, the value and what is allowed', (args, message) => {
