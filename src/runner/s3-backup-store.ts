@@ -94,7 +94,11 @@ export class S3BackupStore implements BackupStore {
         responseChecksumValidation: 'WHEN_REQUIRED',
       }
       : {};
-    this.client = new S3Client(config);
+    // No `Expect: 100-continue` on bodies (the SDK asks for it above 2 MiB, so on every part): the SDK's handler gives
+    // each such request a new agent that does not keep its connection alive, so every part opened a new connection
+    // (over HTTPS a TLS handshake on both ends; on a real network round trips and a new TCP window before its first
+    // byte). A part S3 refuses costs at most its 8 MiB sent for nothing; the upload fails either way.
+    this.client = new S3Client({ ...config, expectContinueHeader: false });
     signBodiesOnlyWithoutTls(this.client, options.endpoint);
   }
 

@@ -7,7 +7,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { StoreConflictError } from '../../src/runner/backup-store';
 import { FileBackupStore } from '../../src/runner/file-backup-store';
 import { GrowingFileReader } from '../../src/runner/growing-file-reader';
-import { signBodiesOnlyWithoutTls } from '../../src/runner/s3-backup-store';
+import { S3BackupStore, signBodiesOnlyWithoutTls } from '../../src/runner/s3-backup-store';
 import { uploadStream } from '../../src/runner/s3-multipart-upload';
 import { useS3, type S3Server } from '../support/s3';
 
@@ -176,6 +176,27 @@ describe('an upload to S3', () => {
       expect((await stored(key))?.equals(body)).toBe(true);
     } finally {
       client.destroy();
+    }
+  });
+
+  test('the runner\'s store sends the parts on connections it keeps alive, no more than the parts in flight', async () => {
+    // A client that asks for 100 Continue opens a new connection for every part (the SDK's handler gives such a request
+    // an agent of its own): over HTTPS a TLS handshake on both ends, and over a real network round trips and a new TCP
+    // window before the part's first byte. The store is the same over HTTP and HTTPS; plain HTTP lets it use its own agent.
+    const server = plain();
+    process.env.AWS_ACCESS_KEY_ID = server.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = server.secretAccessKey;
+    process.env.AWS_REGION = server.region;
+    const store = new S3BackupStore({ bucket: 'bodies', endpoint: server.endpoint, tuning: { partSizeBytes: PART, concurrency: 2 } });
+    try {
+      const key = newKey();
+      const sevenParts = Buffer.concat([body, body, body.subarray(0, PART)]);
+      const before = server.connectionsOpened();
+      await store.putStream(key, streamOf(sevenParts));
+      expect(server.connectionsOpened() - before).toBeLessThanOrEqual(3);
+      expect((await store.getBytes(key))?.equals(sevenParts)).toBe(true);
+    } finally {
+      store.close();
     }
   });
 

@@ -37,6 +37,8 @@ export interface S3Server {
    * part into the final object, after the client sent its last part (the benchmarks report it apart).
    */
   completionSeconds(): number;
+  /** TCP connections clients have opened to the server so far (a client that keeps its connections alive opens few). */
+  connectionsOpened(): number;
   /** Drops every open connection and stops listening, as a store that goes away mid-upload would. */
   stop(): Promise<void>;
 }
@@ -76,6 +78,10 @@ export async function startS3(options: S3ServerOptions = {}): Promise<S3Server> 
     }
   };
   const httpServer = server.httpServer as Server;
+  let connectionsOpened = 0;
+  httpServer.on('connection', () => {
+    connectionsOpened += 1;
+  });
   const unregister = cleanupOnExit(() => fs.rmSync(directory, { recursive: true, force: true }));
   const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -106,6 +112,7 @@ export async function startS3(options: S3ServerOptions = {}): Promise<S3Server> 
       ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}),
     },
     completionSeconds: () => completionSeconds,
+    connectionsOpened: () => connectionsOpened,
     async createBucket(name: string) {
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return name;
