@@ -350,22 +350,28 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
 
 /** `AWS::S3::Bucket` `ReplicationConfiguration` of a plan, with the role's ARN (a string or a front end's token). */
 export function renderS3ReplicationConfiguration(plan: BucketReplicationPlan, roleArn: string): Record<string, unknown> {
+  return { Role: roleArn, Rules: [renderS3ReplicationRule(plan)] };
+}
+
+/**
+ * The one replication rule of a plan, in CloudFormation's shape (`AWS::S3::Bucket` `ReplicationRule`): every object,
+ * KMS-encrypted ones included, delete markers never replicated, into the replica key, with Replication Time Control
+ * when asked and metrics always.
+ */
+export function renderS3ReplicationRule(plan: BucketReplicationPlan): Record<string, unknown> {
   return {
-    Role: roleArn,
-    Rules: [{
-      Id: plan.ruleId,
-      Priority: 0,
-      Status: 'Enabled',
-      Filter: { Prefix: '' },
-      DeleteMarkerReplication: { Status: 'Disabled' },
-      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
-      Destination: {
-        Bucket: plan.destinationBucketArn,
-        ...(plan.destinationAccount !== undefined ? { Account: plan.destinationAccount, AccessControlTranslation: { Owner: 'Destination' } } : {}),
-        EncryptionConfiguration: { ReplicaKmsKeyID: plan.replicaKmsKeyArn },
-        ...(plan.replicationTimeMinutes !== undefined ? { ReplicationTime: { Status: 'Enabled', Time: { Minutes: plan.replicationTimeMinutes } } } : {}),
-        Metrics: { Status: 'Enabled', EventThreshold: { Minutes: plan.metricsEventThresholdMinutes } },
-      },
-    }],
+    Id: plan.ruleId,
+    Priority: 0,
+    Status: 'Enabled',
+    Filter: { Prefix: '' },
+    DeleteMarkerReplication: { Status: 'Disabled' },
+    SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+    Destination: {
+      Bucket: plan.destinationBucketArn,
+      ...(plan.destinationAccount !== undefined ? { Account: plan.destinationAccount, AccessControlTranslation: { Owner: 'Destination' } } : {}),
+      EncryptionConfiguration: { ReplicaKmsKeyID: plan.replicaKmsKeyArn },
+      ...(plan.replicationTimeMinutes !== undefined ? { ReplicationTime: { Status: 'Enabled', Time: { Minutes: plan.replicationTimeMinutes } } } : {}),
+      Metrics: { Status: 'Enabled', EventThreshold: { Minutes: plan.metricsEventThresholdMinutes } },
+    },
   };
 }

@@ -1,16 +1,11 @@
 import * as iam from '@pulumi/aws/iam';
-import * as kms from '@pulumi/aws/kms';
 import * as s3 from '@pulumi/aws/s3';
-import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { backupObjectScopes, prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
-import { createBucketReplication } from './bucket-replication';
-import { PolicyReferenceInputs, PolicyStatement, grantStatements, plannedStatement, policyDocument } from './policy-document';
-import { bucketLifecycleRules } from './s3-lifecycle-rules';
-import {
-  BackupBucketOptions, BackupBucketPlan, PlannedPolicyStatement, backupObjectLocations, denyDeletingStatement, planBackupBucket,
-} from '../../core/aws/backup-bucket';
+import { renderPlannedBucket } from './planned-bucket';
+import { PolicyReferenceInputs, PolicyStatement, grantStatements, plannedStatement } from './policy-document';
+import { BackupBucketOptions, BackupBucketPlan, backupObjectLocations, denyDeletingStatement, planBackupBucket } from '../../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
 import { BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup } from '../../core/aws/iam-action-groups';
 import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
@@ -161,46 +156,24 @@ export class BackupBucket extends pulumi.ComponentResource {
       return;
     }
     this.lifecycleConfiguration = plan.lifecycle;
-    const child = { parent: this };
-    const retainOnDelete = props.retainOnDelete ?? true;
-    const retained = { parent: this, retainOnDelete };
-    const keyArn = props.encryptionKeyArn !== undefined ? pulumi.output(props.encryptionKeyArn)
-      : new kms.Key(`${name}-key`, { description: plan.keyDescription, enableKeyRotation: true }, retained).arn;
-    this.encryptionKeyArn = keyArn;
-    const lock = plan.objectLock;
-    const bucket = new s3.Bucket(`${name}-bucket`, { bucket: props.bucketName, objectLockEnabled: lock !== undefined ? true : undefined }, retained);
-    this.bucket = bucket;
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
-    const { publicAccess, versioning } = this.secure(name, bucket, plan.lifecycle, {
-      applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn }, bucketKeyEnabled: true,
+    const rendered = renderPlannedBucket(name, this, plan, {
+      bucketName: props.bucketName,
+      encryptionKeyArn: props.encryptionKeyArn,
+      serverAccessLogs: props.serverAccessLogs ?? true,
+      retainOnDelete: props.retainOnDelete ?? true,
+      environment,
+      references: this.references,
+      additionalPolicyStatements: props.additionalPolicyStatements,
     });
-    if (lock) {
-      new s3.BucketObjectLockConfiguration(`${name}-object-lock`, {
-        bucket: bucket.id, rule: { defaultRetention: { mode: lock.mode, days: lock.days } },
-      }, { parent: this, dependsOn: [versioning] });
-    }
-    if (plan.replication) {
-      this.replicaBucketName = plan.replication.destinationBucketArn.split(':')[5];
-      const replication = createBucketReplication(name, this, plan.replication, bucket, keyArn, versioning);
-      this.replicationRole = replication.role;
-      this.replicationConfiguration = replication.configuration;
-    }
-    if (plan.requestMetrics) {
-      new s3.BucketMetric(`${name}-request-metrics`, {
-        bucket: bucket.id, name: plan.requestMetrics.id, filter: { prefix: plan.requestMetrics.prefix },
-      }, child);
-    }
-    const logs = props.serverAccessLogs ?? true;
-    if (logs !== false) {
-      this.accessLogsBucket = logs === true ? this.createAccessLogsBucket(name, bucket, plan, environment(), retainOnDelete) : undefined;
-      const targetBucket = this.accessLogsBucket?.bucket ?? (logs as pulumi.Input<string>);
-      new s3.BucketLogging(`${name}-logging`, { bucket: bucket.id, targetBucket, targetPrefix: plan.accessLogPrefix }, child);
-    }
-    this.bucketPolicy = new s3.BucketPolicy(`${name}-policy`, {
-      bucket: bucket.id,
-      policy: policyDocument([...this.statements(plan.policy), ...(props.additionalPolicyStatements ?? [])]),
-    }, { parent: this, dependsOn: [publicAccess] });
+    this.bucket = rendered.bucket;
+    this.bucketName = rendered.bucket.bucket;
+    this.bucketArn = rendered.bucket.arn;
+    this.encryptionKeyArn = rendered.encryptionKeyArn;
+    this.accessLogsBucket = rendered.accessLogsBucket;
+    this.bucketPolicy = rendered.bucketPolicy;
+    this.replicationRole = rendered.replication?.role;
+    this.replicationConfiguration = rendered.replication?.configuration;
+    this.replicaBucketName = rendered.replicaBucketName;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, encryptionKeyArn: this.encryptionKeyArn });
   }
 
@@ -251,42 +224,5 @@ export class BackupBucket extends pulumi.ComponentResource {
   /** What a restore drill may write beside the backups under `prefix`: its result (`<prefix>/<database>/drills/…`), nothing else. */
   public drillResultStatements(prefix: string): PolicyStatement[] {
     return prefixDrillResultStatements(this.bucketArn, prefix, this.encryptionKeyArn);
-  }
-
-  private statements(statements: readonly PlannedPolicyStatement[], bucketArn: pulumi.Input<string> = this.bucketArn): PolicyStatement[] {
-    return statements.map((statement) => plannedStatement(statement, bucketArn, this.references));
-  }
-
-  /** Public access blocked, bucket-owner objects, versioning, default `encryption` and `lifecycle` on `bucket`, named `<name>-…`. */
-  private secure(
-    name: string, bucket: s3.Bucket, lifecycle: S3LifecycleConfiguration, encryption: inputs.s3.BucketServerSideEncryptionConfigurationRule,
-  ): { publicAccess: s3.BucketPublicAccessBlock; versioning: s3.BucketVersioning } {
-    const child = { parent: this };
-    const publicAccess = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    }, child);
-    new s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
-    const versioning = new s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
-    new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, { bucket: bucket.id, rules: [encryption] }, child);
-    // Lifecycle rules on noncurrent versions need versioning first.
-    new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-      bucket: bucket.id, rules: bucketLifecycleRules(lifecycle),
-    }, { parent: this, dependsOn: [versioning] });
-    return { publicAccess, versioning };
-  }
-
-  /** The access-log bucket: S3 delivers access logs only to buckets encrypted with S3-managed keys. */
-  private createAccessLogsBucket(
-    name: string, source: s3.Bucket, plan: BackupBucketPlan, environment: AwsEnvironment, retainOnDelete: boolean,
-  ): s3.Bucket {
-    const logs = new s3.Bucket(`${name}-access-logs`, {}, { parent: this, retainOnDelete });
-    const encryption = { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } };
-    const { publicAccess } = this.secure(`${name}-access-logs`, logs, plan.accessLogsBucket.lifecycle, encryption);
-    const references = { 'source-bucket-arn': source.arn, 'account': environment.account };
-    new s3.BucketPolicy(`${name}-access-logs-policy`, {
-      bucket: logs.id,
-      policy: policyDocument(plan.accessLogsBucket.policy.map((statement) => plannedStatement(statement, logs.arn, references))),
-    }, { parent: this, dependsOn: [publicAccess] });
-    return logs;
   }
 }

@@ -3,7 +3,7 @@ import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
-import { BucketReplicationPlan, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
+import { BucketReplicationPlan, renderS3ReplicationRule, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
 
 /** What {@link createBucketReplication} creates. */
 export interface RenderedBucketReplication {
@@ -45,21 +45,15 @@ export function createBucketReplication(
   return { role, configuration };
 }
 
-/** The replication rule of a plan, as `aws.s3.BucketReplicationConfig` takes it (the same rule core renders for CloudFormation). */
+/**
+ * Core's CloudFormation-shaped replication rule as `aws.s3.BucketReplicationConfig` takes it: the same tree, its keys in
+ * lower camel case as the provider's schema names them (`replicaKmsKeyId` for CloudFormation's `ReplicaKmsKeyID`).
+ */
 function bucketReplicationRule(plan: BucketReplicationPlan): inputs.s3.BucketReplicationConfigRule {
-  return {
-    id: plan.ruleId,
-    priority: 0,
-    status: 'Enabled',
-    filter: { prefix: '' },
-    deleteMarkerReplication: { status: 'Disabled' },
-    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
-    destination: {
-      bucket: plan.destinationBucketArn,
-      ...(plan.destinationAccount !== undefined ? { account: plan.destinationAccount, accessControlTranslation: { owner: 'Destination' } } : {}),
-      encryptionConfiguration: { replicaKmsKeyId: plan.replicaKmsKeyArn },
-      ...(plan.replicationTimeMinutes !== undefined ? { replicationTime: { status: 'Enabled', time: { minutes: plan.replicationTimeMinutes } } } : {}),
-      metrics: { status: 'Enabled', eventThreshold: { minutes: plan.metricsEventThresholdMinutes } },
-    },
+  const providerShaped = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(providerShaped);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [`${key[0].toLowerCase()}${key.slice(1).replace(/ID$/, 'Id')}`, providerShaped(item)]));
   };
+  return providerShaped(renderS3ReplicationRule(plan)) as inputs.s3.BucketReplicationConfigRule;
 }
