@@ -61,18 +61,25 @@ async function downloadObject(
   checkAgainstManifest(key, object, digest);
 }
 
-/** How a program or Node says that a local disk refused a write. */
-const LOCAL_WRITE_FAILURE = /no space left on device|ENOSPC|disk quota exceeded|EDQUOT|read-only file system|EROFS/i;
+/**
+ * How a program (its strerror) or Node (its error code) says that a local disk refused a write, and the words an
+ * operator reads for it whichever of them said it first.
+ */
+const LOCAL_WRITE_FAILURES: readonly { readonly said: RegExp; readonly reason: string }[] = [
+  { said: /no space left on device|ENOSPC/i, reason: 'No space left on device' },
+  { said: /disk quota exceeded|EDQUOT/i, reason: 'Disk quota exceeded' },
+  { said: /read-only file system|EROFS/i, reason: 'Read-only file system' },
+];
 
 /**
  * The failure to report when `error` says the scratch disk refused to take the downloaded object (full, over quota,
  * read-only), whoever wrote it (Node or a decompressor); `undefined` otherwise.
  */
-function scratchWriteFailure(error: unknown, key: string, file: string): RunnerError | undefined {
+export function scratchWriteFailure(error: unknown, key: string, file: string): RunnerError | undefined {
   const message = errorMessage(error);
-  const reason = LOCAL_WRITE_FAILURE.exec(message);
-  if (!reason) return undefined;
-  return new RunnerError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${reason[0]}; the local disk failed, `
+  const failure = LOCAL_WRITE_FAILURES.find(({ said }) => said.test(message));
+  if (!failure) return undefined;
+  return new RunnerError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${failure.reason}; the local disk failed, `
     + 'not the backup: give --scratch-dir (env PG_BACKUP_SCRATCH_DIR) a disk with room for the backup\'s decompressed dump '
     + `(${message})`, { cause: error });
 }
