@@ -16,6 +16,7 @@ const IMAGE = 'example.com/pg-backup:16';
 const CDK_IMAGE = ecs.ContainerImage.fromRegistry(IMAGE);
 const NETWORK = { vpcId: 'vpc-0123', subnetIds: ['subnet-a', 'subnet-b'] };
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf';
+const BAD_COPY_VAULT = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:a';
 const PULUMI_DATABASE = pulumiAws.PostgresDatabase.fromSecret({ secretArn: SECRET, securityGroupId: 'sg-db', postgresMajorVersion: 16 });
 
 function pulumiInstance(): rds.Instance {
@@ -52,7 +53,7 @@ const dumpCases: DumpCase[] = [
 ];
 
 /** The same bad options, built in each front end: the lines of both errors must be the same. */
-const cases: Array<{ name: string; cdk: () => unknown; pulumi: () => unknown }> = [
+const cases: Array<{ name: string; cdk: () => unknown; pulumi: () => unknown; line?: RegExp }> = [
   ...dumpCases.map(({ name, options, encryptionRecipients, versionless }) => ({
     name: `ScheduledPgDump with ${name}`,
     cdk: () => {
@@ -168,12 +169,39 @@ const cases: Array<{ name: string; cdk: () => unknown; pulumi: () => unknown }> 
       databases: [{ id: 'orders-db', database: PULUMI_DATABASE, databaseNames: BAD_DATABASE_NAMES, overrides: { logicalDump: { retentionDays: 0 } } }],
     }),
   },
+  {
+    name: 'PostgresBackupBlueprint with a copy vault ARN in tierOptions whose vault name is too short',
+    cdk: () => {
+      const { stack, vpc, instance } = databaseStack();
+      return new cdk.PostgresBackupBlueprint(stack, 'Fleet', {
+        vpc,
+        tier: BackupTier.SILVER,
+        tierOptions: { copyRegion: 'eu-central-1', copyRegionVaultArn: BAD_COPY_VAULT },
+        image: CDK_IMAGE,
+        databases: [{ id: 'orders-db', database: instance }],
+      });
+    },
+    pulumi: () => {
+      const instance = pulumiInstance();
+      return new pulumiAws.PostgresBackupBlueprint('fleet', {
+        ...NETWORK,
+        image: IMAGE,
+        tier: BackupTier.SILVER,
+        tierOptions: { copyRegion: 'eu-central-1', copyRegionVaultArn: BAD_COPY_VAULT },
+        databases: [{
+          id: 'orders-db', database: PULUMI_DATABASE, managedDatabase: pulumiAws.ManagedPostgresDatabase.fromInstance(instance),
+        }],
+      });
+    },
+    line: /^tierOptions\.copyRegionVaultArn is ".*:backup-vault:a"; allowed: an AWS Backup vault ARN, .* \(its vault name "a" has 1 character; a vault name has 2 to 50\)$/,
+  },
 ];
 
 describe('the same bad options give the same messages in CDK and Pulumi AWS', () => {
-  test.each(cases)('$name', ({ cdk: buildCdk, pulumi: buildPulumi }) => {
+  test.each(cases)('$name', ({ cdk: buildCdk, pulumi: buildPulumi, line }) => {
     const cdkLines = validationLines(validationErrorOf(buildCdk));
     expect(validationLines(validationErrorOf(buildPulumi))).toEqual(cdkLines);
     expect(cdkLines.length).toBeGreaterThan(0);
+    if (line) expect(cdkLines).toContainEqual(expect.stringMatching(line));
   });
 });

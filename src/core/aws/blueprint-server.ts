@@ -1,5 +1,5 @@
 import { checkFargateTaskSize } from './fargate-sizes';
-import { BackupTier, BackupTierOptions, BackupTierOverrides } from '../policy/backup-tier';
+import { BackupTier, BackupTierOptions, BackupTierOverrides, tierOptionPropPaths } from '../policy/backup-tier';
 import { CostEstimate, DatabaseSizeInputs, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
 import { checkDatabaseNames } from '../policy/database-name';
 import { defaultRpoHours, resolveImmutability } from '../policy/defaults';
@@ -42,6 +42,11 @@ export interface BlueprintFleetFacts {
   readonly tier: BackupTier;
   /** What the tiers need from the deployment (region, copy destinations). */
   readonly tierOptions: BackupTierOptions;
+  /**
+   * The blueprint's `tierOptions` as the user wrote them: a problem with a value a tier took from one names it.
+   * @default - none given
+   */
+  readonly givenTierOptions?: BackupTierOptions;
   /** The shared bucket's Object Lock and vault lock: the blueprint tier's immutability. */
   readonly lock?: ImmutabilityPolicy;
   /** The longest RPO an alarm can watch, hours. */
@@ -65,6 +70,8 @@ export interface BlueprintServerPolicy {
   readonly rpoHours: number;
   /** Whether its tier has a `pitr` section, which a blueprint does not apply (a self-hosted WAL archive is per host). */
   readonly pitrNotApplied: boolean;
+  /** Where each part of its policy is in the blueprint's props, for every later check of it. */
+  readonly propPaths: PropPaths;
 }
 
 /** The pattern of a server id: it names a key folder, a metric dimension and resource names. */
@@ -119,7 +126,11 @@ export function planBlueprintServer(
   const withRetention: BackupPolicy = {
     ...applied, logicalDump: withPrunedRetention(applied.logicalDump, policy.logicalDump, entry.overrides, fleet.retention),
   };
-  const propPaths = { ...blueprintServerPropPaths(entry), ...(fleetRetention ? { 'logicalDump.retention': 'retention' } : {}) };
+  const propPaths = {
+    ...blueprintServerPropPaths(entry),
+    ...tierOptionPropPaths(policy, fleet.givenTierOptions, 'tierOptions'),
+    ...(fleetRetention ? { 'logicalDump.retention': 'retention' } : {}),
+  };
   return checkServerDumpsAndDrills(validator, withRetention, fleet, propPaths, policy.pitr !== undefined, databaseNames);
 }
 
@@ -162,22 +173,25 @@ function checkServerDumpsAndDrills(
   if (rpoHours > fleet.maxRpoHours) {
     validator.include([{ path: propPath('alarms.rpoHours', propPaths), value: rpoHours, allowed: `an integer from 1 to ${fleet.maxRpoHours} hours`, reason: 'a CloudWatch alarm looks back at most 7 days' }]);
   }
-  return { policy: applied, databaseNames, rpoHours, pitrNotApplied };
+  return { policy: applied, databaseNames, rpoHours, pitrNotApplied, propPaths };
 }
 
 /**
- * Where a server's dump and drill policy is in a blueprint's props: a value the server's `overrides` set is there
- * (`databases[1].overrides.logicalDump.retentionDays`), any other comes from its tier (`databases[1].tier.…`, or the
- * blueprint's `tier.…` when the server names none); the lock is always the blueprint tier's.
+ * Where a server's policy is in a blueprint's props: a value the server's `overrides` set is there
+ * (`databases[1].overrides.logicalDump.retentionDays`, `databases[1].overrides.copies`), any other comes from its tier
+ * (`databases[1].tier.…`, or the blueprint's `tier.…` when the server names none); the lock is always the blueprint
+ * tier's.
  */
 export function blueprintServerPropPaths(entry: Pick<BlueprintServerEntry, 'index' | 'tier' | 'overrides'>): PropPaths {
   const path = `databases[${entry.index}]`;
   const tierPath = entry.tier ? `${path}.tier` : 'tier';
   const paths: Record<string, string> = { immutability: 'tier.immutability' };
-  for (const section of ['logicalDump', 'verification', 'alarms'] as const) {
+  for (const section of ['logicalDump', 'verification', 'alarms', 'managedSnapshots', 'backupPlan'] as const) {
     paths[section] = `${tierPath}.${section}`;
     for (const field of Object.keys(entry.overrides?.[section] ?? {})) paths[`${section}.${field}`] = `${path}.overrides.${section}.${field}`;
   }
+  // A list replaces the tier's whole.
+  paths.copies = entry.overrides?.copies === undefined ? `${tierPath}.copies` : `${path}.overrides.copies`;
   return paths;
 }
 

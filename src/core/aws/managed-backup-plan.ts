@@ -84,6 +84,20 @@ export function parseBackupVaultArn(arn: string): BackupVaultArnParts | undefine
   return match ? { region: match[1], account: match[2], name: match[3] } : undefined;
 }
 
+/** Which part of a string that is not an AWS Backup vault ARN is wrong, said so a user can fix it. */
+export function backupVaultArnProblem(arn: string): string {
+  const parts = arn.split(':');
+  if (parts.length !== 7 || parts[0] !== 'arn') return `it does not have the 7 parts of an ARN separated by ":" (it has ${parts.length})`;
+  const [, partition, service, region, account, resource, name] = parts;
+  if (!/^aws[a-z-]*$/.test(partition)) return `its partition "${partition}" is not an AWS partition such as "aws"`;
+  if (service !== 'backup') return `its service is "${service}", not "backup"`;
+  if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(region)) return `its region "${region}" is not an AWS region such as "eu-west-1"`;
+  if (!/^\d{12}$/.test(account)) return `its account "${account}" is not a 12-digit AWS account id`;
+  if (resource !== 'backup-vault') return `its resource type is "${resource}", not "backup-vault"`;
+  if (name.length < 2 || name.length > 50) return `its vault name "${name}" has ${name.length} character${name.length === 1 ? '' : 's'}; a vault name has 2 to 50`;
+  return `its vault name "${name}" has characters other than letters, digits, "-" and "_"`;
+}
+
 /**
  * Every problem with an AWS Backup plan for a managed database, without throwing: the whole policy
  * ({@link checkPolicy}: retention 1–35 days, windows, cold storage, vault-lock minimum within every retention,
@@ -180,25 +194,31 @@ function checkCopyDestination(validator: Validator, check: ManagedBackupPlanChec
   const path = `copies[${index}]`;
   if (copy === undefined || validator.isUnresolved(copy)) return;
   if (copy.vaultArn === undefined) {
+    const tierOption = copy.destination === 'account' ? 'copyAccountVaultArn' : 'copyRegionVaultArn';
+    const where = validator.propPath(`${path}.vaultArn`).endsWith(tierOption) ? '' : `; a tier's copies take it from tierOptions.${tierOption}`;
     validator.report({
       path: `${path}.vaultArn`,
       value: undefined,
-      allowed: 'the ARN of the destination vault, "arn:aws:backup:<region>:<account>:backup-vault:<name>" (create it in the destination first; '
-        + `a tier's copies take it from tierOptions.${copy.destination === 'account' ? 'copyAccountVaultArn' : 'copyRegionVaultArn'})`,
+      allowed: `the ARN of the destination vault, "arn:aws:backup:<region>:<account>:backup-vault:<name>" (create it in the destination first${where})`,
     });
   } else if (!validator.isUnresolved(copy.vaultArn)) {
     const parts = parseBackupVaultArn(copy.vaultArn);
     if (parts === undefined) {
-      validator.report({ path: `${path}.vaultArn`, value: copy.vaultArn, allowed: 'an AWS Backup vault ARN, "arn:aws:backup:<region>:<account>:backup-vault:<name>"' });
+      validator.report({
+        path: `${path}.vaultArn`,
+        value: copy.vaultArn,
+        allowed: 'an AWS Backup vault ARN, "arn:aws:backup:<region>:<account>:backup-vault:<name>"',
+        reason: backupVaultArnProblem(copy.vaultArn),
+      });
     } else {
       if (copy.region !== undefined && !validator.isUnresolved(copy.region) && parts.region !== copy.region) {
-        validator.report({ path: `${path}.vaultArn`, value: copy.vaultArn, allowed: `a vault in the copy's region "${copy.region}"` });
+        validator.report({ path: `${path}.vaultArn`, value: copy.vaultArn, allowed: `a vault in the copy's region "${copy.region}" (${validator.propPath(`${path}.region`)})` });
       }
       if (copy.destination === 'region' && copy.region === undefined && parts.region === check.policy.sourceRegion) {
         validator.report({ path: `${path}.vaultArn`, value: copy.vaultArn, allowed: `a vault in a region other than the source region "${check.policy.sourceRegion}"` });
       }
       if (copy.account !== undefined && !validator.isUnresolved(copy.account) && parts.account !== copy.account) {
-        validator.report({ path: `${path}.vaultArn`, value: copy.vaultArn, allowed: `a vault in the copy's account "${copy.account}"` });
+        validator.report({ path: `${path}.vaultArn`, value: copy.vaultArn, allowed: `a vault in the copy's account "${copy.account}" (${validator.propPath(`${path}.account`)})` });
       }
     }
   }

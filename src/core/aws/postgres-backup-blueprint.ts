@@ -463,7 +463,13 @@ function planServers(
 ): Array<Omit<BlueprintServerPlan, 'databases' | 'dump' | 'schedule' | 'dumpPrefix' | 'costEstimate'>> {
   const ids = new Set<string>();
   const fleet = {
-    tier: options.tier, tierOptions, lock, maxRpoHours: MAX_ALARM_RPO_HOURS, validation: environment.validation, retention: options.retention,
+    tier: options.tier,
+    tierOptions,
+    givenTierOptions: options.tierOptions,
+    lock,
+    maxRpoHours: MAX_ALARM_RPO_HOURS,
+    validation: environment.validation,
+    retention: options.retention,
   };
   const servers: Array<Omit<BlueprintServerPlan, 'databases' | 'dump' | 'schedule' | 'dumpPrefix' | 'costEstimate'>> = [];
   options.databases.forEach((entry, index) => {
@@ -489,7 +495,7 @@ function planServers(
         vaultLock: options.vaultLock,
         storageEncryption: handle.storageEncryption ?? 'unknown',
         sourceAccount: environment.account,
-      }, environment.validation).forEach((issue) => validator.report({ ...issue, path: `${path}.${issue.path}` }, []));
+      }, { ...environment.validation, propPaths: planned.propPaths }).forEach((issue) => validator.include([issue]));
     }
     if (planned.pitrNotApplied) notes.push(pitrNotAppliedMessage(entry.id, handle.managed));
     if (major === undefined) return;

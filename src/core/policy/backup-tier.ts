@@ -1,5 +1,5 @@
-import { BackupPolicy, DatabasePlatform, ImmutabilityPolicy } from './policy';
-import { PolicyValidationError, ValidationIssue } from './validation';
+import { BackupPolicy, CopyPolicy, DatabasePlatform, ImmutabilityPolicy } from './policy';
+import { PolicyValidationError, PropPaths, ValidationIssue } from './validation';
 
 /**
  * What a tier needs from the deployment to become a policy. Destinations of copies are not part of a
@@ -198,6 +198,37 @@ export class BackupTier {
     if (issues.length > 0) throw new PolicyValidationError(issues);
     return withoutUndefined(policy);
   }
+}
+
+/** The options a copy of each destination takes its region, account and vault from, when a tier builds it from them. */
+const COPY_OPTIONS: Record<CopyPolicy['destination'], Partial<Record<'region' | 'account' | 'vaultArn', keyof BackupTierOptions>>> = {
+  region: { region: 'copyRegion', vaultArn: 'copyRegionVaultArn' },
+  account: { account: 'copyAccount', region: 'copyAccountRegion', vaultArn: 'copyAccountVaultArn' },
+};
+
+/**
+ * Where a tier's policy took values from the {@link BackupTierOptions} the user gave (under `prefix`, e.g. a blueprint's
+ * `tierOptions`): each policy path holding an option's value maps to that option (`copies[0].vaultArn` to
+ * `tierOptions.copyRegionVaultArn`), so a problem with the value names the prop the user wrote, not the copy the tier
+ * built from it. A copy whose destination came from the options and that has no vault is missing its option's vault.
+ */
+export function tierOptionPropPaths(policy: BackupPolicy, given: BackupTierOptions | undefined, prefix: string): PropPaths {
+  const paths: Record<string, string> = {};
+  if (given === undefined) return paths;
+  const fromOption = (path: string, value: unknown, option: keyof BackupTierOptions | undefined) => {
+    if (option !== undefined && given[option] !== undefined && value === given[option]) paths[path] = `${prefix}.${option}`;
+  };
+  (Array.isArray(policy.copies) ? policy.copies : []).forEach((copy, index) => {
+    const options = copy && COPY_OPTIONS[copy.destination];
+    if (options === undefined) return;
+    for (const field of ['region', 'account', 'vaultArn'] as const) fromOption(`copies[${index}].${field}`, copy[field], options[field]);
+    const destination = copy.destination === 'region' ? 'region' : 'account';
+    if (copy.vaultArn === undefined && paths[`copies[${index}].${destination}`] !== undefined) {
+      paths[`copies[${index}].vaultArn`] = `${prefix}.${options.vaultArn}`;
+    }
+  });
+  fromOption('alarms.notificationTarget', policy.alarms?.notificationTarget, 'notificationTarget');
+  return paths;
 }
 
 function mergePolicy(base: BackupPolicy, overrides: BackupTierOverrides): BackupPolicy {

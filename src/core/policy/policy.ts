@@ -255,8 +255,12 @@ export interface CopyPolicy {
    */
   readonly account?: string;
   /**
-   * ARN (or id) of the destination vault.
-   * @default - created or resolved by the front end
+   * ARN of the destination AWS Backup vault, `arn:aws:backup:<region>:<account>:backup-vault:<name>`, in the copy's
+   * region and account. AWS Backup copies only into a vault that exists, so create it there first (`PostgresBackupVault`
+   * in the destination stack); a tier's copies take it from `BackupTierOptions.copyRegionVaultArn` and
+   * `copyAccountVaultArn`. Nothing creates or guesses it.
+   * @default - none: a construct that renders copies on AWS (`ManagedPostgresBackupPlan`, `PostgresBackupBlueprint`)
+   * refuses a copy without it
    */
   readonly vaultArn?: string;
   /** Days the copy is kept. */

@@ -87,17 +87,30 @@ describe('checkManagedBackupPlan rejects', () => {
     {
       name: 'a copy vault that is not a vault ARN',
       check: { policy: { ...daily, copies: [{ destination: 'region', region: 'eu-central-1', retentionDays: 35, vaultArn: 'orders-copies' }] } },
-      message: /^copies\[0\]\.vaultArn is "orders-copies"; allowed: an AWS Backup vault ARN/,
+      message: /^copies\[0\]\.vaultArn is "orders-copies"; allowed: an AWS Backup vault ARN, .* \(it does not have the 7 parts of an ARN separated by ":" \(it has 1\)\)$/,
     },
+    ...[
+      ['a one-letter vault name', 'arn:aws:backup:eu-central-1:123456789012:backup-vault:a', 'its vault name "a" has 1 character; a vault name has 2 to 50'],
+      ['a vault name with a space', 'arn:aws:backup:eu-central-1:123456789012:backup-vault:my vault', 'its vault name "my vault" has characters other than letters, digits, "-" and "_"'],
+      ['a vault name of 51 characters', `arn:aws:backup:eu-central-1:123456789012:backup-vault:${'v'.repeat(51)}`, `its vault name "${'v'.repeat(51)}" has 51 characters; a vault name has 2 to 50`],
+      ['an 11-digit account', 'arn:aws:backup:eu-central-1:12345678901:backup-vault:copies', 'its account "12345678901" is not a 12-digit AWS account id'],
+      ['a region with a typo', 'arn:aws:backup:eu-central:123456789012:backup-vault:copies', 'its region "eu-central" is not an AWS region such as "eu-west-1"'],
+      ['an S3 bucket ARN', 'arn:aws:s3:eu-central-1:123456789012:backup-vault:copies', 'its service is "s3", not "backup"'],
+      ['a backup plan ARN', 'arn:aws:backup:eu-central-1:123456789012:backup-plan:copies', 'its resource type is "backup-plan", not "backup-vault"'],
+    ].map(([what, vaultArn, reason]) => ({
+      name: `a copy vault ARN with ${what}`,
+      check: { policy: { ...daily, copies: [{ destination: 'region' as const, region: 'eu-central-1', retentionDays: 35, vaultArn }] } },
+      message: new RegExp(`^copies\\[0\\]\\.vaultArn is ".*"; allowed: an AWS Backup vault ARN, "arn:aws:backup:<region>:<account>:backup-vault:<name>" \\(${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`),
+    })),
     {
       name: 'a copy vault in another region than the copy\'s',
       check: { policy: { ...daily, copies: [{ destination: 'region', region: 'us-east-1', retentionDays: 35, vaultArn: VAULT_IN_FRANKFURT }] } },
-      message: /^copies\[0\]\.vaultArn is ".*"; allowed: a vault in the copy's region "us-east-1"$/,
+      message: /^copies\[0\]\.vaultArn is ".*"; allowed: a vault in the copy's region "us-east-1" \(copies\[0\]\.region\)$/,
     },
     {
       name: 'a copy vault in another account than the copy\'s',
       check: { policy: { ...daily, copies: [{ destination: 'account', account: '333333333333', retentionDays: 35, vaultArn: VAULT_IN_OTHER_ACCOUNT }] } },
-      message: /^copies\[0\]\.vaultArn is ".*"; allowed: a vault in the copy's account "333333333333"$/,
+      message: /^copies\[0\]\.vaultArn is ".*"; allowed: a vault in the copy's account "333333333333" \(copies\[0\]\.account\)$/,
     },
     {
       name: 'an account copy into the source account',
