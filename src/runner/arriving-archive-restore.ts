@@ -4,12 +4,60 @@ import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
 import type { FollowedToc } from './archive-follower';
 import { ToolProcess } from './child-process';
-import { SECTION_DATA, SECTION_NONE, SECTION_PRE_DATA, type ArchiveTocItem } from './custom-archive-format';
+import { SECTION_NONE, SECTION_PRE_DATA, type ArchiveTocItem } from './custom-archive-format';
 import type { DatabaseConnection } from './database-connection';
 import { RunnerError } from './runner-error';
 
-/** A pg_restore run for data takes arrived blocks up to this many bytes (at least one), so small tables share a run. */
+/**
+ * A pg_restore run takes ready entries up to this many bytes of table data (at least one entry), so small tables, and
+ * the indexes and constraints of small tables, share a run while a large one gets a run of its own.
+ */
 const BATCH_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Entries pg_restore itself restores only after all others (its ACL and post-ACL passes: privileges, event triggers
+ * and their comments, materialized view data): they are left to the last run, as is everything that depends on them.
+ */
+const LAST_PASS = new Set(['ACL', 'ACL LANGUAGE', 'DEFAULT ACL', 'EVENT TRIGGER', 'MATERIALIZED VIEW DATA']);
+
+function inLastPass(entry: ArchiveTocItem): boolean {
+  return LAST_PASS.has(entry.desc) || (entry.desc === 'COMMENT' && entry.tag.startsWith('EVENT TRIGGER '));
+}
+
+/**
+ * The data entries that stand for each table in a post-data entry's dependencies, as pg_restore repoints them: a table's
+ * own `TABLE DATA` (which depends on its table first), and for a partitioned table the data of all its partitions
+ * (found through the `TABLE ATTACH` entries, whose tag is the partition's name), so that a constraint on a partitioned
+ * table, which PostgreSQL adds to every partition, waits for every partition's rows. A table without data is absent.
+ */
+function tableData(entries: readonly ArchiveTocItem[]): Map<number, number[]> {
+  const own = new Map<number, number>();
+  const byId = new Map(entries.map((entry) => [entry.dumpId, entry]));
+  for (const entry of entries) {
+    if (entry.desc === 'TABLE DATA' && entry.dependencies.length > 0) own.set(entry.dependencies[0], entry.dumpId);
+  }
+  const partitions = new Map<number, number[]>();
+  for (const entry of entries) {
+    if (entry.desc !== 'TABLE ATTACH') continue;
+    const attached = entry.dependencies.map((id) => byId.get(id)).filter((table) => table?.desc === 'TABLE');
+    const partition = attached.find((table) => table!.tag === entry.tag && table!.namespace === entry.namespace);
+    const parent = attached.find((table) => table !== partition);
+    if (partition && parent) partitions.set(parent.dumpId, [...partitions.get(parent.dumpId) ?? [], partition.dumpId]);
+  }
+  const data = new Map<number, number[]>();
+  const collect = (table: number, seen: Set<number>): number[] => {
+    if (seen.has(table)) return [];
+    seen.add(table);
+    const ids = [...own.has(table) ? [own.get(table)!] : [], ...(partitions.get(table) ?? []).flatMap((partition) => collect(partition, seen))];
+    return ids;
+  };
+  for (const entry of entries) {
+    if (entry.desc !== 'TABLE') continue;
+    const ids = collect(entry.dumpId, new Set());
+    if (ids.length > 0) data.set(entry.dumpId, ids);
+  }
+  return data;
+}
 
 /** Everything a restore of an archive that is still arriving needs. */
 export interface ArrivingRestoreOptions {
@@ -21,7 +69,7 @@ export interface ArrivingRestoreOptions {
   readonly toc: FollowedToc;
   /** The database to restore into. */
   readonly connection: DatabaseConnection;
-  /** Parallel pg_restore runs for the data, and `--jobs` of the final run. */
+  /** pg_restore runs at a time after the pre-data, and `--jobs` of the last run. */
   readonly jobs: number;
   /** `--no-owner`. */
   readonly noOwner: boolean;
@@ -34,47 +82,74 @@ export interface ArrivingRestoreOptions {
   /** Stops every pg_restore. */
   readonly signal: AbortSignal;
   /**
-   * Told the data entries of each pg_restore run once it has loaded them (a check of those tables can start while
-   * others still load).
+   * Told the entries of each pg_restore run after the pre-data once it has restored them (a check of a loaded table can
+   * start while others still load).
    * @default - nobody is told
    */
-  readonly onDataLoaded?: (entries: readonly ArchiveTocItem[]) => void;
+  readonly onRestored?: (entries: readonly ArchiveTocItem[]) => void;
 }
 
-/** A data entry whose block has arrived, in the order of the archive. */
-interface ArrivedEntry {
+/** An entry restored after the pre-data, and what scheduling it needs. */
+interface ScheduledEntry {
   readonly entry: ArchiveTocItem;
-  readonly bytes: number;
+  /** Its place in the archive: a run restores its entries in this order. */
   readonly order: number;
+  /** The entries that must be restored first (a post-data entry's table stands for that table's data, as in pg_restore). */
+  readonly dependencies: readonly number[];
+  /**
+   * The tables (by the dump id of their data, or of the table when it has none) it takes an exclusive lock on: every
+   * table it depends on, except for `CREATE INDEX`, which lets other index builds on the same table run beside it.
+   */
+  readonly locks: readonly number[];
 }
 
 /**
  * Restores a custom-format archive with pg_restore while it is still being downloaded, which pg_restore alone cannot
- * do (`-j` needs the whole file). The archive's entries are restored in pg_restore's own three steps, each by
- * pg_restore with `--use-list`: the pre-data entries (tables, types, functions…) as soon as the table of contents has
- * arrived; each table's data as soon as its block has arrived whole, by up to `jobs` pg_restore runs at a time (the
- * largest arrived block first); and, once every block is loaded, the rest (indexes, constraints, sequence values,
- * privileges…) with `pg_restore --jobs`. Entries of section NONE (ENCODING, ACL, COMMENT…) belong to the section
- * before them, as pg_restore itself counts them. A data entry whose block never arrives is left to the last run, where
- * pg_restore fails on it as it would on the whole file.
+ * do (`-j` needs the whole file), and schedules its entries as `pg_restore -j` does, each by a pg_restore run with
+ * `--use-list`: the pre-data entries (tables, types, functions…) as soon as the table of contents has arrived; then, by
+ * up to `jobs` runs at a time, largest first, each table's data as soon as its block has arrived whole and every other
+ * entry (indexes, constraints, triggers, sequence values…) as soon as the entries it depends on are restored, where a
+ * dependency on a table means on its data; so a table's indexes are built while other tables still load. Entries
+ * that take an exclusive lock on the same table never run at the same time. Privileges, event triggers and materialized
+ * view data (pg_restore's last passes), what depends on them, and a data entry whose block never arrived are left to a
+ * last `pg_restore --jobs` run, where pg_restore fails on a missing block as it would on the whole file. Entries of
+ * section NONE (ENCODING, ACL, COMMENT…) right after the pre-data belong to it, as pg_restore itself counts them.
  */
 export class ArrivingArchiveRestore {
-  private readonly dataEntries = new Map<number, ArchiveTocItem>();
   private readonly preData: ArchiveTocItem[] = [];
-  private readonly arrived: ArrivedEntry[] = [];
-  private readonly restored = new Set<number>();
+  /** Entries after the pre-data not yet started, by dump id. */
+  private readonly waitingEntries = new Map<number, ScheduledEntry>();
+  /** Dump ids restored (or being restored, for the locks) so far. */
+  private readonly done = new Set<number>();
+  /** Data blocks that have arrived whole: their sizes by dump id. */
+  private readonly arrived = new Map<number, number>();
+  /** Exclusive locks held by running pg_restore runs: how many runs hold each. */
+  private readonly locked = new Map<number, number>();
+  /** Bytes of table data each entry waits for (a data entry's own block; for another, the largest of its tables'). */
+  private readonly weights = new Map<number, number>();
+  private running = 0;
   private ended = false;
   private waiting: Array<() => void> = [];
-  private arrivals = 0;
   private lists = 0;
   private tables = 0;
 
   constructor(private readonly options: ArrivingRestoreOptions) {
+    const entries = options.toc.entries;
+    const known = new Set(entries.map((entry) => entry.dumpId));
+    const dataOfTable = tableData(entries);
+    const tables = new Set(entries.filter((entry) => entry.desc === 'TABLE' || entry.desc === 'TABLE DATA').map((entry) => entry.dumpId));
     let section = SECTION_PRE_DATA;
-    for (const entry of options.toc.entries) {
+    for (const [order, entry] of entries.entries()) {
       if (entry.section !== SECTION_NONE) section = entry.section;
-      if (section === SECTION_PRE_DATA) this.preData.push(entry);
-      else if (section === SECTION_DATA && entry.hasData) this.dataEntries.set(entry.dumpId, entry);
+      if (section === SECTION_PRE_DATA) {
+        this.preData.push(entry);
+        continue;
+      }
+      // Only entries in the archive count (pg_restore ignores the others), each table as its data where it has any.
+      const dependencies = entry.dependencies.filter((id) => known.has(id));
+      const waitsFor = entry.hasData ? dependencies : [...new Set(dependencies.flatMap((id) => dataOfTable.get(id) ?? [id]))];
+      const locks = entry.hasData || entry.desc === 'INDEX' ? [] : waitsFor.filter((id) => tables.has(id));
+      this.waitingEntries.set(entry.dumpId, { entry, order, dependencies: waitsFor, locks });
     }
   }
 
@@ -85,9 +160,8 @@ export class ArrivingArchiveRestore {
 
   /** The data block of `dumpId` has arrived whole (`bytes` long). */
   public blockArrived(dumpId: number, bytes: number): void {
-    const entry = this.dataEntries.get(dumpId);
-    if (entry === undefined || this.restored.has(dumpId) || this.arrived.some((arrived) => arrived.entry.dumpId === dumpId)) return;
-    this.arrived.push({ entry, bytes, order: this.arrivals++ });
+    if (!this.waitingEntries.get(dumpId)?.entry.hasData || this.arrived.has(dumpId)) return;
+    this.arrived.set(dumpId, bytes);
     this.wakeAll();
   }
 
@@ -116,16 +190,21 @@ export class ArrivingArchiveRestore {
     };
     try {
       await this.restore(this.preData, 1, stop.signal);
+      for (const entry of this.preData) this.done.add(entry.dumpId);
       const worker = async () => {
         for (let batch = await this.nextBatch(stop.signal); batch.length > 0; batch = await this.nextBatch(stop.signal)) {
-          await this.restore(batch, 1, stop.signal);
-          this.options.onDataLoaded?.(batch);
+          const entries = batch.map(({ entry }) => entry);
+          try {
+            await this.restore(entries, 1, stop.signal);
+          } finally {
+            this.finished(batch);
+          }
+          this.options.onRestored?.(entries);
         }
       };
       await Promise.all(Array.from({ length: this.options.jobs }, () => worker().catch(fail)));
       if (failure) throw failure.error;
-      const preData = new Set(this.preData.map((entry) => entry.dumpId));
-      const rest = this.options.toc.entries.filter((entry) => !preData.has(entry.dumpId) && !this.restored.has(entry.dumpId));
+      const rest = [...this.waitingEntries.values()].sort((a, b) => a.order - b.order).map(({ entry }) => entry);
       await this.restore(rest, this.options.jobs, stop.signal);
     } catch (error) {
       fail(error);
@@ -135,29 +214,70 @@ export class ArrivingArchiveRestore {
     }
   }
 
-  /** The next arrived blocks to load (largest first, up to {@link BATCH_BYTES}); none once every arrived block is taken and the archive ended. */
-  private async nextBatch(signal: AbortSignal): Promise<ArchiveTocItem[]> {
+  /** Whether `scheduled` can start now: its block (for data) has arrived, what it depends on is restored, and its tables are free. */
+  private ready(scheduled: ScheduledEntry): boolean {
+    const { entry } = scheduled;
+    if (entry.hasData ? !this.arrived.has(entry.dumpId) : inLastPass(entry)) return false;
+    return scheduled.dependencies.every((id) => this.done.has(id)) && scheduled.locks.every((id) => !this.locked.has(id));
+  }
+
+  /** The bytes of table data an entry stands for: what orders the runs (largest first, as pg_restore orders them) and fills them. */
+  private weight(scheduled: ScheduledEntry): number {
+    let weight = this.weights.get(scheduled.entry.dumpId);
+    if (weight === undefined) {
+      weight = scheduled.entry.hasData ? this.arrived.get(scheduled.entry.dumpId) ?? 0
+        : Math.max(0, ...scheduled.dependencies.map((id) => this.arrived.get(id) ?? 0));
+      this.weights.set(scheduled.entry.dumpId, weight);
+    }
+    return weight;
+  }
+
+  /**
+   * The next entries to restore in one run: the largest ready one, and more ready ones up to {@link BATCH_BYTES} that
+   * take no lock another run holds or this run takes (in the archive's order, so pg_restore reads the file forward).
+   * None once nothing is left that can start before the last run: the archive ended, nothing runs, nothing is ready.
+   */
+  private async nextBatch(signal: AbortSignal): Promise<ScheduledEntry[]> {
     for (;;) {
-      if (this.arrived.length > 0) {
-        this.arrived.sort((a, b) => b.bytes - a.bytes);
-        const batch = [this.arrived.shift()!];
-        let bytes = batch[0].bytes;
-        for (let i = 0; i < this.arrived.length;) {
-          if (bytes + this.arrived[i].bytes > BATCH_BYTES) {
-            i++;
-            continue;
-          }
-          bytes += this.arrived[i].bytes;
-          batch.push(...this.arrived.splice(i, 1));
+      if (signal.aborted) return [];
+      const ready = [...this.waitingEntries.values()].filter((scheduled) => this.ready(scheduled))
+        .sort((a, b) => this.weight(b) - this.weight(a) || a.order - b.order);
+      if (ready.length > 0) {
+        const batch: ScheduledEntry[] = [];
+        const locks = new Set<number>();
+        let bytes = 0;
+        for (const scheduled of ready) {
+          const weight = this.weight(scheduled);
+          if (batch.length > 0 && (bytes + weight > BATCH_BYTES || scheduled.locks.some((id) => locks.has(id)))) continue;
+          batch.push(scheduled);
+          bytes += weight;
+          for (const id of scheduled.locks) locks.add(id);
         }
-        // In the archive's order, so pg_restore reads the file forward.
-        batch.sort((a, b) => a.order - b.order);
-        for (const { entry } of batch) this.restored.add(entry.dumpId);
-        return batch.map(({ entry }) => entry);
+        for (const scheduled of batch) {
+          this.waitingEntries.delete(scheduled.entry.dumpId);
+          for (const id of scheduled.locks) this.locked.set(id, (this.locked.get(id) ?? 0) + 1);
+        }
+        this.running += 1;
+        return batch.sort((a, b) => a.order - b.order);
       }
-      if (this.ended || signal.aborted) return [];
+      // Nothing runs, nothing is ready and no block will arrive: what is left waits for the last run.
+      if (this.ended && this.running === 0) return [];
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
+  }
+
+  /** A run has ended: its entries are restored (when it failed, nothing else starts), its locks free. */
+  private finished(batch: readonly ScheduledEntry[]): void {
+    this.running -= 1;
+    for (const scheduled of batch) {
+      this.done.add(scheduled.entry.dumpId);
+      for (const id of scheduled.locks) {
+        const holders = this.locked.get(id)! - 1;
+        if (holders === 0) this.locked.delete(id);
+        else this.locked.set(id, holders);
+      }
+    }
+    this.wakeAll();
   }
 
   /** Restores `entries` with one pg_restore run. */
@@ -165,7 +285,9 @@ export class ArrivingArchiveRestore {
     if (entries.length === 0) return;
     if (signal.aborted) throw new RunnerError('the restore was stopped');
     const list = path.join(this.options.listDirectory, `entries-${this.lists++}.list`);
-    await fs.promises.writeFile(list, entries.map((entry) => `${entry.dumpId}; ${entry.desc} ${entry.namespace} ${entry.tag}\n`).join(''));
+    const lines = entries.map((entry) => `${entry.dumpId}; ${entry.desc} ${entry.namespace} ${entry.tag}`);
+    await fs.promises.writeFile(list, lines.map((line) => `${line}\n`).join(''));
+    this.options.logger.debug({ entries: lines, jobs }, 'pg_restore run started');
     try {
       const restore = new ToolProcess(this.options.pgRestore, pgRestoreArgv({
         archive: this.options.archivePath,
@@ -185,6 +307,7 @@ export class ArrivingArchiveRestore {
         },
       });
       await restore.exited;
+      this.options.logger.debug({ entries: lines }, 'pg_restore run finished');
     } finally {
       await fs.promises.rm(list, { force: true });
     }

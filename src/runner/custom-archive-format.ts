@@ -128,6 +128,8 @@ export interface ArchiveTocItem {
   readonly tag: string;
   /** Whether the entry records where its data block is (pg_dump wrote the archive to a file it could seek in). */
   readonly offsetKnown: boolean;
+  /** The dump ids of the entries it depends on (for `TABLE DATA`, its table's first). */
+  readonly dependencies: readonly number[];
 }
 
 /** Reads one table of contents entry at the start of `reader`. */
@@ -144,9 +146,10 @@ export function readTocEntry(reader: ByteReader, header: ArchiveHeader): Archive
   for (let i = 0; i < 3; i++) reader.str();
   const namespace = text(reader.str());
   for (let i = 0; i < (header.minor >= TABLEAM_SINCE_MINOR ? 4 : 3); i++) reader.str();
-  // The dependencies, ended by a null string.
-  while (reader.str() !== null);
+  // The dependencies, each a dump id written as text, ended by a null string.
+  const dependencies: number[] = [];
+  for (let dependency = reader.str(); dependency !== null; dependency = reader.str()) dependencies.push(Number(dependency.toString('latin1')));
   // The custom format's data offset: a flag byte and the offset.
   const offsetKnown = reader.bytes(1 + header.offSize)[0] === OFFSET_POS_SET;
-  return { dumpId, hasData, desc, section, namespace, tag, offsetKnown };
+  return { dumpId, hasData, desc, section, namespace, tag, offsetKnown, dependencies };
 }

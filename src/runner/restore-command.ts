@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
-import { pgRestoreArgv } from '../core';
 import { requireIdentityFor, type AgeIdentities } from './age-encryption';
-import { parseArchiveToc } from './archive-toc';
+import { PgRestoreFailure, restoreArchive } from './archive-restore';
 import { findBackup, type BackupSelection } from './backup-catalog';
 import { downloadArchive, downloadBackupObject } from './backup-download';
 import { BackupLayout } from './backup-layout';
@@ -11,14 +10,13 @@ import type { BackupLocation } from './backup-location';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
 import { applyGlobalsScript, requireGlobalsObject, restoreFailure, type GlobalsOutcome } from './backup-roles';
 import type { BackupStore } from './backup-store';
-import { runTool, ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
-import { downloadEstimate, restoreEstimate } from './progress-estimates';
+import { downloadEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 import { errorMessage } from './runner-error';
 
@@ -108,7 +106,11 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   }
 }
 
-/** Downloads the backup into a scratch directory and restores it into the (reachable) target database. */
+/**
+ * Downloads the backup into a scratch directory and restores it into the (reachable) target database while it
+ * downloads, as verify does (see {@link restoreArchive}); the roles of `--globals` are applied meanwhile, before
+ * pg_restore starts.
+ */
 async function restoreInto(
   options: RestoreOptions, manifest: BackupManifest, identities: AgeIdentities | undefined, globalsObject: ManifestObject | undefined,
   pgRestorePath: string, databaseCreated: boolean, started: number,
@@ -117,57 +119,52 @@ async function restoreInto(
   const layout = new BackupLayout(options.location);
   const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-restore-'));
   try {
-    // The roles come first, so pg_restore can give each object its owner and privileges.
-    const globals = globalsObject && await applyBackupGlobals(store, layout, manifest, globalsObject, target, scratch, { ...options, identities });
     const digests: DigestingStream[] = [];
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
     }), { estimate: downloadEstimate(manifest) }).start();
-    let archive;
-    try {
-      archive = await downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities);
-    } finally {
-      download.stop();
-    }
-    const listing = await runTool(pgRestorePath, pgRestoreArgv({ archive: archive.archivePath, list: true }), { signal: options.signal });
-    const toc = parseArchiveToc(listing);
-    let tablesRestored = 0;
-    const progress = new ProgressReporter(logger, 'restore', options.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored }), {
-      estimate: restoreEstimate(toc, options.tables),
-    }).start();
-    const restoreStarted = Date.now();
-    try {
-      const restore = new ToolProcess(pgRestorePath, pgRestoreArgv({
-        archive: archive.archivePath,
-        dbname: target.dbname,
+    const downloading = downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities)
+      .finally(() => download.stop());
+    downloading.catch(() => undefined);
+    let globals: GlobalsOutcome | undefined;
+    const restoring = (async () => {
+      // The roles come first, so pg_restore can give each object its owner and privileges.
+      if (globalsObject) globals = await applyBackupGlobals(store, layout, manifest, globalsObject, target, scratch, { ...options, identities });
+      return restoreArchive({
+        pgRestore: pgRestorePath,
+        connection: target,
         jobs: options.jobs,
-        tables: [...options.tables],
+        tables: options.tables,
         clean: options.clean,
         create: options.create,
         noOwner: options.noOwner,
         noAcl: options.noAcl,
-        exitOnError: true,
-        verbose: true,
-      }), {
-        env: target.childEnv(),
+        scratch,
+        logger,
         signal: options.signal,
-        onStderrLine: (line) => {
-          logger.debug({ tool: 'pg_restore', line }, line);
-          if (/processing data for table/.test(line)) tablesRestored += 1;
-        },
-      });
-      await restore.exited;
-    } catch (error) {
-      throw restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, error, {
-        backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
-      });
-    } finally {
-      progress.stop();
+        progressIntervalMs: options.progressIntervalMs,
+      }, downloading, manifest);
+    })();
+    // The download's own verdict (a truncated or changed object) explains a failed restore of what it delivered.
+    const [downloaded, restoredResult] = await Promise.allSettled([downloading, restoring]);
+    if (downloaded.status === 'rejected') throw downloaded.reason;
+    if (restoredResult.status === 'rejected') {
+      throw restoredResult.reason instanceof PgRestoreFailure
+        ? restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, restoredResult.reason.cause, {
+          backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
+        })
+        : restoredResult.reason;
     }
-    const restoreSeconds = (Date.now() - restoreStarted) / 1000;
+    const { restoreSeconds, tablesRestored } = restoredResult.value;
     const durationSeconds = (Date.now() - started) / 1000;
     return {
-      manifest, downloadedBytes: archive.bytes, restoreSeconds, tablesRestored, databaseCreated, ...(globals ? { globals } : {}), durationSeconds,
+      manifest,
+      downloadedBytes: downloaded.value.bytes,
+      restoreSeconds,
+      tablesRestored,
+      databaseCreated,
+      ...(globals ? { globals } : {}),
+      durationSeconds,
     };
   } finally {
     await fs.promises.rm(scratch, { recursive: true, force: true });

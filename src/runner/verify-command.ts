@@ -2,20 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { pgRestoreArgv } from '../core';
 import { requireIdentityFor, type AgeIdentities } from './age-encryption';
-import { ArchiveFollower } from './archive-follower';
-import { parseArchiveToc, type ArchiveToc } from './archive-toc';
-import { ArrivingArchiveRestore } from './arriving-archive-restore';
+import { PgRestoreFailure, restoreArchive, type ArchiveRestoreResult } from './archive-restore';
 import { findBackup, type BackupSelection } from './backup-catalog';
-import { customArchivePath, downloadArchive, downloadBackupObject, type DownloadedArchive } from './backup-download';
+import { downloadArchive, downloadBackupObject } from './backup-download';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupManifest } from './backup-manifest';
 import { applyGlobalsScript, requireGlobalsObject, restoreFailure, type GlobalsOutcome } from './backup-roles';
 import type { BackupStore } from './backup-store';
 import { readCheckFiles, runCheckScripts, type CheckOutcome } from './check-files';
-import { runTool, ToolProcess } from './child-process';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
@@ -23,7 +19,7 @@ import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
-import { downloadEstimate, restoreEstimate } from './progress-estimates';
+import { downloadEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 import { inReadOnlyTransaction } from './read-only-query';
 import { RestoredRowCounts, type RowCountMismatch } from './row-counts';
@@ -179,7 +175,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     downloading.catch(() => undefined);
 
     let globals: GlobalsOutcome | undefined;
-    const restoring = (async (): Promise<RestoreResult & { client: Client }> => {
+    const restoring = (async (): Promise<ArchiveRestoreResult & { rowCounts?: RestoredRowCounts; client: Client }> => {
       if (globalsObject) {
         // The roles come first, so pg_restore can give each object its owner and privileges.
         const file = path.join(scratch, globalsObject.name);
@@ -189,7 +185,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       await creating;
       const client = await connectDatabase(scratchConnection, 'the restored scratch database');
       restored = client;
-      const restore: RestoreStep = {
+      const rowCounts = manifest.rowCounts.mode === 'exact' ? new RestoredRowCounts(client, manifest.rowCounts.tables) : undefined;
+      const result = await restoreArchive({
         pgRestore: pgRestore.path,
         connection: scratchConnection,
         jobs: options.jobs,
@@ -199,12 +196,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
         logger,
         signal: options.signal,
         progressIntervalMs: options.progressIntervalMs,
-        rowCounts: manifest.rowCounts.mode === 'exact' ? new RestoredRowCounts(client, manifest.rowCounts.tables) : undefined,
-      };
-      const result = manifest.format === 'custom'
-        ? await restoreWhileDownloading(restore, downloading, manifest)
-        : await restoreDownloaded(restore, await downloading, manifest);
-      return { ...result, client };
+        // Each table is counted as soon as it is loaded: a loaded table gains no rows from what follows.
+        onTableLoaded: (schema, table) => rowCounts?.count(schema, table),
+      }, downloading, manifest);
+      return { ...result, rowCounts, client };
     })();
     // The download's own verdict (a truncated or changed object) explains a failed restore of what it delivered.
     const [downloaded, restoredResult] = await Promise.allSettled([downloading, restoring]);
@@ -261,151 +256,6 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     await admin.end().catch(() => undefined);
     await fs.promises.rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** What restoring a downloaded archive into the scratch database needs. */
-interface RestoreStep {
-  readonly pgRestore: string;
-  readonly connection: DatabaseConnection;
-  readonly jobs: number;
-  readonly noOwner: boolean;
-  readonly noAcl: boolean;
-  /** The scratch directory the archive is downloaded into. */
-  readonly scratch: string;
-  readonly logger: Logger;
-  readonly signal: AbortSignal;
-  readonly progressIntervalMs: number;
-  /** Counts each table once it is loaded, when the manifest's counts are exact. */
-  readonly rowCounts?: RestoredRowCounts;
-}
-
-/** What a restore into the scratch database did. */
-interface RestoreResult {
-  /** The archive's table of contents as `pg_restore --list` printed it. */
-  readonly toc: ArchiveToc;
-  /** Seconds from the first pg_restore's start to the last one's end. */
-  readonly restoreSeconds: number;
-  /** The row counts, taken while the restore went on. */
-  readonly rowCounts?: RestoredRowCounts;
-}
-
-/** pg_restore failed (the download, checked on its own, did not). */
-class PgRestoreFailure extends Error {
-  constructor(public readonly cause: unknown) {
-    super(errorMessage(cause));
-  }
-}
-
-/** Lists an archive with pg_restore and checks it against the manifest: entries at all, and data of every counted table. */
-async function listArchive(step: RestoreStep, archivePath: string, manifest: BackupManifest): Promise<ArchiveToc> {
-  const listing = await runTool(step.pgRestore, pgRestoreArgv({ archive: archivePath, list: true }), { signal: step.signal });
-  const toc = parseArchiveToc(listing);
-  if (toc.entries.length === 0) throw new RunnerError(`pg_restore --list found no entries in backup ${manifest.backupId}`);
-  if (manifest.rowCounts.mode !== 'off' && toc.tableDataOids.length !== manifest.rowCounts.tables.length) {
-    throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
-  }
-  return toc;
-}
-
-/** Restores a whole downloaded archive with one `pg_restore --jobs` (a directory-format backup, or a layout the runner cannot follow). */
-async function restoreDownloaded(step: RestoreStep, archive: DownloadedArchive, manifest: BackupManifest): Promise<RestoreResult> {
-  const toc = await listArchive(step, archive.archivePath, manifest);
-  let tablesDone = 0;
-  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone }), {
-    estimate: restoreEstimate(toc),
-  }).start();
-  const started = Date.now();
-  try {
-    const restore = new ToolProcess(step.pgRestore, pgRestoreArgv({
-      archive: archive.archivePath,
-      dbname: step.connection.dbname,
-      jobs: step.jobs,
-      noOwner: step.noOwner,
-      noAcl: step.noAcl,
-      exitOnError: true,
-      verbose: true,
-    }), {
-      env: step.connection.childEnv(),
-      signal: step.signal,
-      onStderrLine: (line) => {
-        step.logger.debug({ tool: 'pg_restore', line }, line);
-        if (/processing data for table/.test(line)) tablesDone += 1;
-      },
-    });
-    await restore.exited;
-  } catch (error) {
-    throw new PgRestoreFailure(error);
-  } finally {
-    progress.stop();
-  }
-  return { toc, restoreSeconds: (Date.now() - started) / 1000, rowCounts: step.rowCounts };
-}
-
-/**
- * Restores a custom-format archive while it downloads: the runner follows the file the download writes, restores the
- * pre-data entries once the table of contents is there and each table's data once its block is (see
- * {@link ArrivingArchiveRestore}), and counts each table as soon as it is loaded. An archive the runner cannot follow
- * (a newer archive version) is restored whole once downloaded.
- */
-async function restoreWhileDownloading(step: RestoreStep, downloading: Promise<DownloadedArchive>, manifest: BackupManifest): Promise<RestoreResult> {
-  const archivePath = customArchivePath(step.scratch);
-  const early: Array<[number, number]> = [];
-  let onBlock = (dumpId: number, bytes: number) => {
-    early.push([dumpId, bytes]);
-  };
-  const follower = new ArchiveFollower(archivePath, (dumpId, bytes) => onBlock(dumpId, bytes));
-  downloading.then(() => follower.finish(), () => follower.stop());
-  const followed = await follower.toc;
-  if (followed === undefined) {
-    follower.stop();
-    return restoreDownloaded(step, await downloading, manifest);
-  }
-  // The table of contents is whole in the file now, which is all pg_restore --list reads.
-  const toc = await listArchive(step, archivePath, manifest);
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  step.signal.addEventListener('abort', onAbort, { once: true });
-  const restore = new ArrivingArchiveRestore({
-    pgRestore: step.pgRestore,
-    archivePath,
-    toc: followed,
-    connection: step.connection,
-    jobs: step.jobs,
-    noOwner: step.noOwner,
-    noAcl: step.noAcl,
-    listDirectory: step.scratch,
-    logger: step.logger,
-    signal: stop.signal,
-    onDataLoaded: (entries) => {
-      for (const entry of entries) if (entry.desc === 'TABLE DATA') step.rowCounts?.count(entry.namespace, entry.tag);
-    },
-  });
-  onBlock = (dumpId, bytes) => restore.blockArrived(dumpId, bytes);
-  for (const [dumpId, bytes] of early) restore.blockArrived(dumpId, bytes);
-  let followFailure: { error: unknown } | undefined;
-  follower.ended.then(() => restore.archiveEnded(), (error: unknown) => {
-    // The download stopped or the archive ends inside an item: what is restored so far cannot become the whole.
-    followFailure = { error };
-    restore.archiveEnded();
-    stop.abort();
-  });
-  const bytes = manifest.objects.filter((object) => object.role === 'dump').reduce((sum, object) => sum + object.bytes, 0);
-  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes, tablesDone: restore.tablesStarted }), {
-    estimate: restoreEstimate(toc),
-  }).start();
-  const started = Date.now();
-  try {
-    await restore.run();
-  } catch (error) {
-    if (followFailure) throw followFailure.error;
-    throw new PgRestoreFailure(error);
-  } finally {
-    progress.stop();
-    step.signal.removeEventListener('abort', onAbort);
-    follower.stop();
-  }
-  await follower.ended;
-  return { toc, restoreSeconds: (Date.now() - started) / 1000, rowCounts: step.rowCounts };
 }
 
 /** The metrics of a successful verification. */

@@ -1,0 +1,204 @@
+import type { Logger } from 'pino';
+import { pgRestoreArgv } from '../core';
+import { ArchiveFollower } from './archive-follower';
+import { parseArchiveToc, type ArchiveToc } from './archive-toc';
+import { ArrivingArchiveRestore } from './arriving-archive-restore';
+import { customArchivePath, type DownloadedArchive } from './backup-download';
+import type { BackupManifest } from './backup-manifest';
+import { runTool, ToolProcess } from './child-process';
+import type { DatabaseConnection } from './database-connection';
+import { restoreEstimate } from './progress-estimates';
+import { ProgressReporter } from './progress-reporter';
+import { RunnerError, errorMessage } from './runner-error';
+
+/** What restoring a backup's archive into a database needs (verify's scratch database, or restore's target). */
+export interface ArchiveRestoreStep {
+  /** The pg_restore program. */
+  readonly pgRestore: string;
+  /** The database to restore into (with `create`, the one pg_restore connects to first). */
+  readonly connection: DatabaseConnection;
+  /** `pg_restore -j`, and pg_restore runs at a time while the archive arrives. */
+  readonly jobs: number;
+  /** `--no-owner`. */
+  readonly noOwner: boolean;
+  /** `--no-acl`. */
+  readonly noAcl: boolean;
+  /**
+   * `--table`: only these tables.
+   * @default - every table
+   */
+  readonly tables?: readonly string[];
+  /**
+   * `--clean --if-exists`.
+   * @default false
+   */
+  readonly clean?: boolean;
+  /**
+   * `--create`.
+   * @default false
+   */
+  readonly create?: boolean;
+  /** The scratch directory the archive is downloaded into. */
+  readonly scratch: string;
+  /** The log. */
+  readonly logger: Logger;
+  /** Stops the restore. */
+  readonly signal: AbortSignal;
+  /** Milliseconds between progress lines; 0 for none. */
+  readonly progressIntervalMs: number;
+  /**
+   * Told each table once its data is loaded, while other tables may still load.
+   * @default - nobody is told
+   */
+  readonly onTableLoaded?: (schema: string, table: string) => void;
+}
+
+/** What a restore of a backup's archive did. */
+export interface ArchiveRestoreResult {
+  /** The archive's table of contents as `pg_restore --list` printed it. */
+  readonly toc: ArchiveToc;
+  /** Seconds from the first pg_restore's start to the last one's end. */
+  readonly restoreSeconds: number;
+  /** Tables whose data pg_restore loaded. */
+  readonly tablesRestored: number;
+}
+
+/** pg_restore failed (the download, checked on its own, did not): its caller says into what and why. */
+export class PgRestoreFailure extends Error {
+  constructor(public readonly cause: unknown) {
+    super(errorMessage(cause));
+  }
+}
+
+/**
+ * Restores a backup's archive while it downloads where it can: a custom-format archive of a version the runner reads
+ * (pg_dump 10–15), restored whole (no `--table`, `--clean` or `--create`, which pg_restore applies to the archive as a
+ * whole), is followed as it arrives (see {@link restoreWhileDownloading}); anything else is restored by one
+ * `pg_restore --jobs` once downloaded. pg_restore's failures reject as {@link PgRestoreFailure}.
+ */
+export async function restoreArchive(
+  step: ArchiveRestoreStep, downloading: Promise<DownloadedArchive>, manifest: BackupManifest,
+): Promise<ArchiveRestoreResult> {
+  const whole = (step.tables?.length ?? 0) === 0 && !step.clean && !step.create;
+  return manifest.format === 'custom' && whole
+    ? restoreWhileDownloading(step, downloading, manifest)
+    : restoreDownloaded(step, await downloading, manifest);
+}
+
+/** Lists an archive with pg_restore and checks it against the manifest: entries at all, and data of every counted table. */
+async function listArchive(step: ArchiveRestoreStep, archivePath: string, manifest: BackupManifest): Promise<ArchiveToc> {
+  const listing = await runTool(step.pgRestore, pgRestoreArgv({ archive: archivePath, list: true }), { signal: step.signal });
+  const toc = parseArchiveToc(listing);
+  if (toc.entries.length === 0) throw new RunnerError(`pg_restore --list found no entries in backup ${manifest.backupId}`);
+  if (manifest.rowCounts.mode !== 'off' && toc.tableDataOids.length !== manifest.rowCounts.tables.length) {
+    throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
+  }
+  return toc;
+}
+
+/** Restores a whole downloaded archive with one `pg_restore --jobs` (a directory-format backup, or a layout the runner cannot follow). */
+async function restoreDownloaded(step: ArchiveRestoreStep, archive: DownloadedArchive, manifest: BackupManifest): Promise<ArchiveRestoreResult> {
+  const toc = await listArchive(step, archive.archivePath, manifest);
+  let tablesRestored = 0;
+  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored }), {
+    estimate: restoreEstimate(toc, step.tables),
+  }).start();
+  const started = Date.now();
+  try {
+    const restore = new ToolProcess(step.pgRestore, pgRestoreArgv({
+      archive: archive.archivePath,
+      dbname: step.connection.dbname,
+      jobs: step.jobs,
+      tables: [...step.tables ?? []],
+      clean: step.clean,
+      create: step.create,
+      noOwner: step.noOwner,
+      noAcl: step.noAcl,
+      exitOnError: true,
+      verbose: true,
+    }), {
+      env: step.connection.childEnv(),
+      signal: step.signal,
+      onStderrLine: (line) => {
+        step.logger.debug({ tool: 'pg_restore', line }, line);
+        if (/processing data for table/.test(line)) tablesRestored += 1;
+      },
+    });
+    await restore.exited;
+  } catch (error) {
+    throw new PgRestoreFailure(error);
+  } finally {
+    progress.stop();
+  }
+  return { toc, restoreSeconds: (Date.now() - started) / 1000, tablesRestored };
+}
+
+/**
+ * Restores a custom-format archive while it downloads: the runner follows the file the download writes, restores the
+ * pre-data entries once the table of contents is there, each table's data once its block is, and each index,
+ * constraint and the like once what it depends on is restored (see {@link ArrivingArchiveRestore}). An archive the
+ * runner cannot follow (a newer archive version: pg_dump 16 and later) is restored whole once downloaded.
+ */
+async function restoreWhileDownloading(
+  step: ArchiveRestoreStep, downloading: Promise<DownloadedArchive>, manifest: BackupManifest,
+): Promise<ArchiveRestoreResult> {
+  const archivePath = customArchivePath(step.scratch);
+  const early: Array<[number, number]> = [];
+  let onBlock = (dumpId: number, bytes: number) => {
+    early.push([dumpId, bytes]);
+  };
+  const follower = new ArchiveFollower(archivePath, (dumpId, bytes) => onBlock(dumpId, bytes));
+  downloading.then(() => follower.finish(), () => follower.stop());
+  const followed = await follower.toc;
+  if (followed === undefined) {
+    follower.stop();
+    step.logger.info('the archive is not a layout the runner follows while it downloads (pg_dump 16 and later); restoring it once downloaded');
+    return restoreDownloaded(step, await downloading, manifest);
+  }
+  // The table of contents is whole in the file now, which is all pg_restore --list reads.
+  const toc = await listArchive(step, archivePath, manifest);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  step.signal.addEventListener('abort', onAbort, { once: true });
+  const restore = new ArrivingArchiveRestore({
+    pgRestore: step.pgRestore,
+    archivePath,
+    toc: followed,
+    connection: step.connection,
+    jobs: step.jobs,
+    noOwner: step.noOwner,
+    noAcl: step.noAcl,
+    listDirectory: step.scratch,
+    logger: step.logger,
+    signal: stop.signal,
+    onRestored: (entries) => {
+      for (const entry of entries) if (entry.desc === 'TABLE DATA') step.onTableLoaded?.(entry.namespace, entry.tag);
+    },
+  });
+  onBlock = (dumpId, bytes) => restore.blockArrived(dumpId, bytes);
+  for (const [dumpId, bytes] of early) restore.blockArrived(dumpId, bytes);
+  let followFailure: { error: unknown } | undefined;
+  follower.ended.then(() => restore.archiveEnded(), (error: unknown) => {
+    // The download stopped or the archive ends inside an item: what is restored so far cannot become the whole.
+    followFailure = { error };
+    restore.archiveEnded();
+    stop.abort();
+  });
+  const bytes = manifest.objects.filter((object) => object.role === 'dump').reduce((sum, object) => sum + object.bytes, 0);
+  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes, tablesDone: restore.tablesStarted }), {
+    estimate: restoreEstimate(toc),
+  }).start();
+  const started = Date.now();
+  try {
+    await restore.run();
+  } catch (error) {
+    if (followFailure) throw followFailure.error;
+    throw new PgRestoreFailure(error);
+  } finally {
+    progress.stop();
+    step.signal.removeEventListener('abort', onAbort);
+    follower.stop();
+  }
+  await follower.ended;
+  return { toc, restoreSeconds: (Date.now() - started) / 1000, tablesRestored: restore.tablesStarted };
+}
