@@ -1,25 +1,22 @@
-import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { DrillResourceScope } from './drill-permissions';
 import { DrillTask } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
-import { SCHEDULE_START_RETRY_PROPS, createScheduleDeadLetterQueue, plannedScheduleExpression } from './planned-schedules';
-import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
+import { createScheduleDeadLetterQueue } from './planned-schedules';
+import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { SYNC_EVENTS_RULE_NAME, drillResultsWiring, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
-import { ScheduledDrillPlan } from '../core/aws/scheduled-drill';
+import { ScheduledDrillPlan, scheduledDrillSchedule, scheduledDrillStateMachine } from '../core/aws/scheduled-drill';
 import { DrillResourceKind } from '../core/aws/state-machines';
-import { renderEventBridgeSchedule } from '../core/policy/schedule';
 
 /** What {@link createDrillStateMachine} wires into a scheduled restore drill besides core's plan and the task. */
 export interface DrillStateMachineProps {
@@ -62,7 +59,6 @@ export interface DrillStateMachine {
 export function createDrillStateMachine(
   scope: Construct, plan: ScheduledDrillPlan, task: DrillTask, props: DrillStateMachineProps,
 ): DrillStateMachine {
-  const { drill } = plan;
   const ecsTask = { ...task, notificationTopic: props.notificationTopic, metricNamespace: plan.metricNamespace };
   const { results } = props;
   const resultsWiring = results && drillResultsWiring({
@@ -81,43 +77,21 @@ export function createDrillStateMachine(
     ...resultsWiring?.placeholders,
     ...props.substitutions,
   };
-  const missing = drill.placeholders.filter((name) => substitutions[name] === undefined);
-  if (missing.length > 0) throw new Error(`${plan.drillName} needs values for ${missing.join(', ')}, which ${plan.owner} does not know`);
-
-  const role = new iam.Role(scope, 'DrillRole', {
-    assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-    description: plan.descriptions.drillRole,
-  });
   const scopes = { ...ecsDrillScopes(scope, ecsTask), ...resultsWiring?.scopes, ...props.scopes };
-  addDrillPermissions(role, drill.iamActions, scopes, plan.owner);
-  acknowledgeWildcards(role, drillRoleWildcards(drill.iamActions, (kind) => scopes[kind]?.resources));
-  // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-  props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-  (props.additionalStatements ?? []).forEach((statement) => role.addToPrincipalPolicy(statement));
-
-  const stateMachine = new sfn.StateMachine(scope, 'Drill', {
-    comment: plan.descriptions.stateMachineComment,
-    definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(drill.definition)),
-    definitionSubstitutions: Object.fromEntries(drill.placeholders.map((name) => [name, substitutions[name]])),
-    role,
-    logs: {
-      destination: new logs.LogGroup(scope, 'ExecutionLogs', { retention: task.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-      level: sfn.LogLevel.ALL,
-      includeExecutionData: true,
+  const { role, stateMachine } = renderPlannedStateMachine(scope, scheduledDrillStateMachine(plan), {
+    substitutions,
+    scopes,
+    logRetention: task.logRetention,
+    owner: plan.owner,
+    what: plan.drillName,
+    grant: (drillRole: iam.Role) => {
+      // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
+      props.notificationTopic.masterKey?.grant(drillRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+      (props.additionalStatements ?? []).forEach((statement) => drillRole.addToPrincipalPolicy(statement));
     },
-    tracingEnabled: true,
   });
-
   const deadLetterQueue = createScheduleDeadLetterQueue(scope);
-  const schedule = new scheduler.Schedule(scope, 'Schedule', {
-    description: plan.descriptions.schedule,
-    schedule: plannedScheduleExpression(renderEventBridgeSchedule(plan.schedule, 'verification.schedule')),
-    timeWindow: scheduler.TimeWindow.off(),
-    target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
-      deadLetterQueue,
-      ...SCHEDULE_START_RETRY_PROPS,
-    }),
-  });
+  const schedule = renderStateMachineSchedule(scope, stateMachine, scheduledDrillSchedule(plan), deadLetterQueue);
   const alarms = renderPlannedAlarms(scope, plan.alarms, props.notificationTopic, {
     'state-machine': stateMachine.stateMachineArn,
     'dead-letter-queue': deadLetterQueue.queueName,

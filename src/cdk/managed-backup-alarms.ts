@@ -1,20 +1,16 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { PlannedResourceNames, plannedMetric, renderPlannedAlarms } from './planned-alarms';
 import { renderEventNotification } from './planned-event-notifications';
-import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
+import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { ManagedBackupMonitoringPlan, ManagedBackupNames, fillManagedBackupNames } from '../core/aws/managed-backup-alarms';
-import { DrillPlaceholder, DrillResourceKind } from '../core/aws/state-machines';
+import { restorableTimeCheckWiring } from '../core/aws/restorable-time-check';
 
 export { AWS_BACKUP_METRIC_NAMESPACE, FAILED_JOB_STATES } from '../core/aws/managed-backup-alarms';
 
@@ -77,40 +73,15 @@ export class ManagedBackupAlarms extends Construct {
   private createRestorableTimeCheck(): sfn.StateMachine {
     const { database } = this.props;
     const check = this.props.plan.restorableTimeCheck;
-    const role = new iam.Role(this, 'CheckRole', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-      description: check.descriptions.role,
+    const wiring = restorableTimeCheckWiring({ identifier: database.identifier, arn: database.arn(this) }, check.metricNamespace);
+    const { stateMachine } = renderPlannedStateMachine(this, check.stateMachine, {
+      substitutions: wiring.placeholders,
+      scopes: wiring.scopes,
+      logRetention: this.props.logRetention,
+      owner: 'ManagedBackupAlarms',
+      what: 'the restorable-time check',
     });
-    const scopes: Partial<Record<DrillResourceKind, DrillResourceScope>> = {
-      'rds-source': { resources: [database.arn(this)] },
-      'cloudwatch-namespace-condition': { resources: ['*'], conditions: check.namespaceCondition },
-    };
-    addDrillPermissions(role, check.stateMachine.iamActions, scopes, 'ManagedBackupAlarms');
-    acknowledgeWildcards(role, drillRoleWildcards(check.stateMachine.iamActions, (kind) => scopes[kind]?.resources));
-    const substitutions: Record<string, string> = {
-      [DrillPlaceholder.DATABASE_NAME]: database.identifier,
-      [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
-    };
-    const stateMachine = new sfn.StateMachine(this, 'RestorableTimeCheck', {
-      comment: check.descriptions.comment,
-      // Express: it runs every few minutes for a few seconds, and costs a fraction of a standard workflow.
-      stateMachineType: sfn.StateMachineType.EXPRESS,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(check.stateMachine.definition)),
-      definitionSubstitutions: Object.fromEntries(check.stateMachine.placeholders.map((name) => [name, substitutions[name]])),
-      role,
-      logs: {
-        destination: new logs.LogGroup(this, 'CheckLogs', { retention: this.props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
-      tracingEnabled: true,
-    });
-    new scheduler.Schedule(this, 'CheckSchedule', {
-      description: `${check.descriptions.schedule} in ${Stack.of(this).stackName}`,
-      schedule: scheduler.ScheduleExpression.expression(check.scheduleExpression),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, { retryAttempts: 0 }),
-    });
+    renderStateMachineSchedule(this, stateMachine, check.schedule, undefined, `${check.schedule.description} in ${Stack.of(this).stackName}`);
     return stateMachine;
   }
 }

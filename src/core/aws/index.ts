@@ -5,6 +5,7 @@ export * from './scheduled-pg-dump';
 export * from './restore-drill-alarms';
 export * from './drill-age-alarm';
 export * from './scheduled-drill';
+export * from './planned-state-machine';
 export * from './verify-restore';
 export * from './pitr-drill';
 export * from './backup-dashboard';

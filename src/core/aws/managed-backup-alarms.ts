@@ -1,7 +1,8 @@
 import { AlarmPlan, MetricPlan } from './alarm-plan';
 import { EventNotificationPlan, NotificationPart } from './event-notification';
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
-import { RESTORABLE_TIME_LAG_METRIC, RestorableTimeCheckStateMachine, restorableTimeCheck } from './restorable-time-check';
+import { StateMachinePlan, StateMachineSchedulePlan } from './planned-state-machine';
+import { RESTORABLE_TIME_LAG_METRIC, restorableTimeCheck } from './restorable-time-check';
 
 /** AWS Backup's own CloudWatch namespace. */
 export const AWS_BACKUP_METRIC_NAMESPACE = 'AWS/Backup';
@@ -67,18 +68,16 @@ export interface ManagedBackupMonitoringPlan {
   readonly metrics: { readonly backupJobsCompleted: MetricPlan; readonly restorableTimeLag: MetricPlan };
   /** No completed backup job within the RPO; restorable time lagging (descriptions with `${Name}` placeholders). */
   readonly alarms: readonly AlarmPlan[];
-  /** The restorable-time check: the state machine, its schedule and its role. */
+  /** The restorable-time check: the state machine and its role, its schedule. */
   readonly restorableTimeCheck: {
-    /** Definition with placeholders and the IAM action groups of its role. */
-    readonly stateMachine: RestorableTimeCheckStateMachine;
-    /** The condition on `cloudwatch:PutMetricData` (its `cloudwatch-namespace-condition` group). */
-    readonly namespaceCondition: Record<string, Record<string, string>>;
-    /** `rate(N minutes)`. */
-    readonly scheduleExpression: string;
+    /** The state machine: definition with placeholders, the IAM action groups of its role, ids, names, descriptions. */
+    readonly stateMachine: StateMachinePlan;
+    /** Namespace the check publishes into, which its role is scoped to (`restorableTimeCheckWiring`). */
+    readonly metricNamespace: string;
+    /** The schedule: every `intervalMinutes`, a missed start not retried (the next check is minutes away). */
+    readonly schedule: StateMachineSchedulePlan;
     /** How often it runs, minutes. */
     readonly intervalMinutes: number;
-    /** Descriptions of its resources. */
-    readonly descriptions: { readonly role: string; readonly comment: string; readonly schedule: string };
   };
 }
 
@@ -165,15 +164,28 @@ export function planManagedBackupMonitoring(options: ManagedBackupMonitoringOpti
       },
     ],
     restorableTimeCheck: {
-      stateMachine: restorableTimeCheck({ source: options.kind, metricNamespace: options.metricNamespace }),
-      namespaceCondition: { StringEquals: { 'cloudwatch:namespace': options.metricNamespace } },
-      scheduleExpression: `rate(${interval} minute${interval === 1 ? '' : 's'})`,
-      intervalMinutes: interval,
-      descriptions: {
-        role: 'Reads the latest restorable time of one database and publishes its lag, nothing else',
-        comment: `Publishes how far the latest restorable time of ${options.kind === 'instance' ? 'the DB instance' : 'the Aurora cluster'} lags`,
-        schedule: `Reads the latest restorable time of ${options.kind === 'instance' ? 'a DB instance' : 'an Aurora cluster'}`,
+      stateMachine: {
+        ...restorableTimeCheck({ source: options.kind, metricNamespace: options.metricNamespace }),
+        // Express: it runs every few minutes for a few seconds, and costs a fraction of a standard workflow.
+        type: 'EXPRESS',
+        ids: { role: 'CheckRole', stateMachine: 'RestorableTimeCheck', logs: 'CheckLogs' },
+        names: { role: 'check-role', policy: 'check-policy', stateMachine: 'restorable-time-check', logs: 'check-logs' },
+        descriptions: {
+          role: 'Reads the latest restorable time of one database and publishes its lag, nothing else',
+          comment: `Publishes how far the latest restorable time of ${options.kind === 'instance' ? 'the DB instance' : 'the Aurora cluster'} lags`,
+        },
       },
+      metricNamespace: options.metricNamespace,
+      schedule: {
+        id: 'CheckSchedule',
+        namePrefix: 'check',
+        schedule: { scheduleExpression: `rate(${interval} minute${interval === 1 ? '' : 's'})`, scheduleExpressionTimezone: 'Etc/UTC' },
+        description: `Reads the latest restorable time of ${options.kind === 'instance' ? 'a DB instance' : 'an Aurora cluster'}`,
+        // A missed check is not retried: the next one starts within minutes, and the lag alarm reads three periods.
+        startRetry: { attempts: 0, maxEventAgeSeconds: 86_400 },
+        deadLetterQueue: false,
+      },
+      intervalMinutes: interval,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { checkMetricNamespace } from './alarm-plan';
+import { DrillWiring } from './ecs-drill-wiring';
 import { AslResource, StateMachineDefinition } from './state-machines/asl';
 import { listPlaceholders } from './state-machines/definition-substitutions';
 import { DrillIamActionGroup } from './state-machines/drill-iam-actions';
@@ -107,5 +108,27 @@ export function restorableTimeCheck(options: RestorableTimeCheckOptions = {}): R
       { resource: 'rds-source', actions: [cluster ? 'rds:DescribeDBClusters' : 'rds:DescribeDBInstances'], reason: 'read the latest restorable time' },
       { resource: 'cloudwatch-namespace-condition', actions: ['cloudwatch:PutMetricData'], reason: 'publish the restorable time lag' },
     ],
+  };
+}
+
+/** What a front end knows of the database a restorable-time check reads, in its own values (strings, tokens, outputs). */
+export interface RestorableTimeCheckDatabase<T> {
+  /** The DB instance's or Aurora cluster's identifier. */
+  readonly identifier: T;
+  /** Its ARN. */
+  readonly arn: T;
+}
+
+/**
+ * The values of a check's placeholders (the `Database` dimension and the described source are both the database's
+ * identifier) and what its role's actions are scoped to: the one database, the one metric namespace.
+ */
+export function restorableTimeCheckWiring<T>(database: RestorableTimeCheckDatabase<T>, metricNamespace: string): DrillWiring<T> {
+  return {
+    placeholders: { [DrillPlaceholder.DATABASE_NAME]: database.identifier, [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier },
+    scopes: {
+      'rds-source': { resources: [database.arn] },
+      'cloudwatch-namespace-condition': { resources: ['*' as T], conditions: { StringEquals: { 'cloudwatch:namespace': metricNamespace } } },
+    },
   };
 }

@@ -1,6 +1,9 @@
 import { AlarmPlan } from './alarm-plan';
+import { StateMachinePlan, StateMachineSchedulePlan } from './planned-state-machine';
+import { SCHEDULE_START_RETRY } from './schedule-start-retry';
 import { RestoreDrillKind, RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 import { ScheduleSpec } from '../policy/policy';
+import { renderEventBridgeSchedule } from '../policy/schedule';
 
 /** The Fargate task a scheduled restore drill runs: its size, and the container whose command the state machine sets. */
 export interface ScheduledDrillTaskPlan {
@@ -68,4 +71,34 @@ export interface ScheduledDrillPlan {
   readonly alarms: readonly AlarmPlan[];
   /** Descriptions of the resources. */
   readonly descriptions: ScheduledDrillDescriptions;
+}
+
+/** The Pulumi names of a restore drill's state machine and its role, policy and logs, after the component's name. */
+export const RESTORE_DRILL_STATE_MACHINE_NAMES: StateMachinePlan['names'] = {
+  role: 'drill-role', policy: 'drill-policy', stateMachine: 'drill', logs: 'execution-logs',
+};
+
+/** The state machine of a scheduled restore drill, as every drill names and describes it. */
+export function scheduledDrillStateMachine(plan: ScheduledDrillPlan): StateMachinePlan {
+  return {
+    ...plan.drill,
+    type: 'STANDARD',
+    ids: { role: 'DrillRole', stateMachine: 'Drill', logs: 'ExecutionLogs' },
+    names: RESTORE_DRILL_STATE_MACHINE_NAMES,
+    descriptions: { role: plan.descriptions.drillRole, comment: plan.descriptions.stateMachineComment },
+  };
+}
+
+/**
+ * The schedule of a scheduled restore drill: at the drill's schedule, a start it could not make retried as every
+ * schedule retries it ({@link SCHEDULE_START_RETRY}), then sent to the drill's dead-letter queue, whose alarm pages.
+ */
+export function scheduledDrillSchedule(plan: ScheduledDrillPlan): StateMachineSchedulePlan {
+  return {
+    id: 'Schedule',
+    schedule: renderEventBridgeSchedule(plan.schedule, 'verification.schedule'),
+    description: plan.descriptions.schedule,
+    startRetry: SCHEDULE_START_RETRY,
+    deadLetterQueue: true,
+  };
 }

@@ -8,17 +8,13 @@ import { AwsEnvironment } from './aws-environment';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
-import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
-import { createSchedulerRole } from './scheduler-role';
-import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements, drillResourceScopes } from './state-machine-permissions';
-import { AlarmPlan } from '../../core/aws/alarm-plan';
+import { PlannedStateMachineProps, PulumiStateMachinePlan, createPlannedStateMachine, createStateMachineSchedule } from './planned-state-machine';
+import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
 import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../../core/aws/ecs-drill-wiring';
-import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import {
-  DrillIamActionGroup, DrillResourceKind, RestoreDrillStateMachine, StateMachineDefinition, renderDefinition,
-} from '../../core/aws/state-machines';
-import { ScheduleSpec } from '../../core/policy/policy';
-import { renderEventBridgeSchedule } from '../../core/policy/schedule';
+  RESTORE_DRILL_STATE_MACHINE_NAMES, ScheduledDrillPlan, scheduledDrillSchedule, scheduledDrillStateMachine,
+} from '../../core/aws/scheduled-drill';
+import { DrillResourceKind } from '../../core/aws/state-machines';
 
 /** The resources {@link createDrillStateMachine} created. */
 export interface DrillStateMachine {
@@ -39,27 +35,9 @@ export interface DrillStateMachine {
 }
 
 /** What {@link createDrillExecution} wires: a restore drill's state machine, without its schedule. */
-export interface DrillExecutionProps {
+export interface DrillExecutionProps extends PlannedStateMachineProps {
   /** The core drill's ASL definition (with placeholders; an object or its JSON) and the IAM actions of its role. */
-  readonly drill: { readonly definition: StateMachineDefinition | string; readonly iamActions: readonly DrillIamActionGroup[] };
-  /** Exactly one value for each placeholder of the drill. */
-  readonly substitutions: pulumi.Output<Record<string, string>>;
-  /** What each kind of resource the drill acts on is scoped to; a kind the drill needs without a scope is an error. */
-  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
-  /**
-   * ARN of the notification topic's KMS key, which the role then may use to publish.
-   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * Statements the role needs besides the drill's action groups (e.g. a snapshot's KMS key).
-   * @default - none
-   */
-  readonly additionalStatements?: readonly PolicyStatement[];
-  /** Days the execution logs are kept. */
-  readonly logRetentionDays: number;
-  /** The component that owns the drill, named in error messages, e.g. `VerifyRestore`. */
-  readonly owner: string;
+  readonly drill: Pick<PulumiStateMachinePlan, 'definition' | 'iamActions'>;
   /** Description of the drill role. */
   readonly roleDescription: string;
 }
@@ -67,10 +45,10 @@ export interface DrillExecutionProps {
 /** The ECS task a scheduled drill runs: what its common placeholders are filled with and its ECS actions are scoped to. */
 export interface EcsDrillTaskProps extends Omit<EcsDrillSubstitutionsProps, 'additional' | 'clusterArn'>, Omit<EcsDrillScopesProps, 'environment' | 'cluster'> {}
 
-/** What {@link createDrillStateMachine} wires into a scheduled restore drill. */
-export interface DrillStateMachineProps extends Omit<DrillExecutionProps, 'drill' | 'substitutions' | 'scopes'> {
-  /** The core drill: its ASL definition, its placeholders and the IAM actions of its role. */
-  readonly drill: RestoreDrillStateMachine;
+/** What {@link createDrillStateMachine} wires into a scheduled restore drill besides core's plan. */
+export interface DrillStateMachineProps extends Omit<PlannedStateMachineProps, 'substitutions' | 'scopes' | 'owner'> {
+  /** Core's plan of the drill: its state machine, schedule, alarms and descriptions. */
+  readonly plan: ScheduledDrillPlan;
   /** The ECS task the drill runs (in `cluster`). */
   readonly task: EcsDrillTaskProps;
   /** The cluster the task runs in. */
@@ -85,14 +63,8 @@ export interface DrillStateMachineProps extends Omit<DrillExecutionProps, 'drill
    * @default - none
    */
   readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
-  /** When the drill runs. */
-  readonly schedule: ScheduleSpec;
   /** The account, region and partition the ARNs and the scheduler role's conditions are formatted in. */
   readonly environment: AwsEnvironment;
-  /** Description of the schedule. */
-  readonly scheduleDescription: pulumi.Input<string>;
-  /** The drill's alarms: on the state machine, the schedule's dead letters and the drill's metrics, notifying the task's topic. */
-  readonly alarms: readonly AlarmPlan[];
 }
 
 /** The resources {@link createDrillExecution} created. */
@@ -104,34 +76,10 @@ export type DrillExecution = Pick<DrillStateMachine, 'definition' | 'drillRole' 
  * (`<name>-execution-logs`). {@link createDrillStateMachine} adds one schedule; a fleet adds its own schedules.
  */
 export function createDrillExecution(name: string, parent: pulumi.Resource, props: DrillExecutionProps): DrillExecution {
-  const child = { parent };
-  const { drill } = props;
-  const definition = props.substitutions.apply((values) => renderDefinition(drill.definition, values));
-
-  const drillRole = new iam.Role(`${name}-drill-role`, {
-    description: props.roleDescription,
-    assumeRolePolicy: assumedByService('states.amazonaws.com'),
-  }, child);
-  const topicKeyArn = props.notificationTopicKeyArn;
-  new iam.RolePolicy(`${name}-drill-policy`, {
-    role: drillRole.id,
-    policy: policyDocument([
-      ...drillPermissionStatements(drill.iamActions, props.scopes, props.owner),
-      // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-      ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
-      ...(props.additionalStatements ?? []),
-      ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
-    ]),
-  }, child);
-  const executionLogs = new cloudwatch.LogGroup(`${name}-execution-logs`, { retentionInDays: props.logRetentionDays }, child);
-  const stateMachine = new sfn.StateMachine(`${name}-drill`, {
-    type: 'STANDARD',
-    definition,
-    roleArn: drillRole.arn,
-    loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
-    tracingConfiguration: { enabled: true },
-  }, child);
-  return { definition, drillRole, stateMachine };
+  const { definition, role, stateMachine } = createPlannedStateMachine(name, parent, {
+    ...props.drill, type: 'STANDARD', names: RESTORE_DRILL_STATE_MACHINE_NAMES, descriptions: { role: props.roleDescription },
+  }, props);
+  return { definition, drillRole: role, stateMachine };
 }
 
 /**
@@ -140,33 +88,18 @@ export function createDrillExecution(name: string, parent: pulumi.Resource, prop
  * are the owner's, so its stacks keep their resources.
  */
 export function createDrillStateMachine(name: string, parent: pulumi.Resource, props: DrillStateMachineProps): DrillStateMachine {
-  const child = { parent };
-  const { task } = props;
-  const { definition, drillRole, stateMachine } = createDrillExecution(name, parent, {
+  const { plan, task } = props;
+  const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, scheduledDrillStateMachine(plan), {
     ...props,
+    owner: plan.owner,
     substitutions: ecsDrillSubstitutions({ ...task, clusterArn: props.cluster.arn, additional: props.substitutions }),
     scopes: { ...ecsDrillScopes({ ...task, cluster: props.cluster, environment: props.environment }), ...props.scopes },
   });
   const deadLetterQueue = createDeadLetterQueue(name, parent);
-  const schedulerRole = createSchedulerRole(name, parent, props.environment, [
-    { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn },
-    { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
-  ]);
-  const rendered = renderEventBridgeSchedule(props.schedule, 'verification.schedule');
-  const schedule = new scheduler.Schedule(`${name}-schedule`, {
-    description: props.scheduleDescription,
-    scheduleExpression: rendered.scheduleExpression,
-    scheduleExpressionTimezone: rendered.scheduleExpressionTimezone,
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: stateMachine.arn,
-      roleArn: schedulerRole.arn,
-      deadLetterConfig: { arn: deadLetterQueue.arn },
-      retryPolicy: { maximumRetryAttempts: SCHEDULE_START_RETRY.attempts, maximumEventAgeInSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds },
-    },
-  }, child);
-  const alarms = createPlannedAlarms(name, props.alarms, task.notificationTopicArn, parent, {
+  const { schedulerRole, schedule } = createStateMachineSchedule(
+    name, parent, props.environment, stateMachine.arn, scheduledDrillSchedule(plan), deadLetterQueue.arn,
+  );
+  const alarms = createPlannedAlarms(name, plan.alarms, task.notificationTopicArn, parent, {
     'state-machine': stateMachine.arn,
     'dead-letter-queue': deadLetterQueue.name,
   });

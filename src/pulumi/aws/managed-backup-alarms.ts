@@ -1,18 +1,15 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as iam from '@pulumi/aws/iam';
-import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { createEventNotification } from './event-notification';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
-import { assumedByService, policyDocument } from './policy-document';
-import { createSchedulerRole } from './scheduler-role';
-import { STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { createPlannedStateMachine, createStateMachineSchedule } from './planned-state-machine';
+import { drillResourceScopes } from './state-machine-permissions';
 import { ManagedBackupMonitoringPlan, ManagedBackupNames, fillManagedBackupNames } from '../../core/aws/managed-backup-alarms';
-import { RestorableTimeCheckStateMachine } from '../../core/aws/restorable-time-check';
-import { DrillPlaceholder, renderDefinition } from '../../core/aws/state-machines';
+import { RestorableTimeCheckStateMachine, restorableTimeCheckWiring } from '../../core/aws/restorable-time-check';
 
 export { AWS_BACKUP_METRIC_NAMESPACE, FAILED_JOB_STATES } from '../../core/aws/managed-backup-alarms';
 
@@ -63,48 +60,15 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
 
     const check = plan.restorableTimeCheck;
     this.check = check.stateMachine;
-    this.checkRole = new iam.Role(`${name}-check-role`, {
-      description: check.descriptions.role,
-      assumeRolePolicy: assumedByService('states.amazonaws.com'),
-    }, { parent: this });
-    new iam.RolePolicy(`${name}-check-policy`, {
-      role: this.checkRole.id,
-      policy: policyDocument([
-        ...drillPermissionStatements(this.check.iamActions, {
-          'rds-source': { Resource: databaseArn },
-          'cloudwatch-namespace-condition': { Resource: '*', Condition: check.namespaceCondition },
-        }, 'ManagedBackupAlarms'),
-        ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
-      ]),
-    }, { parent: this });
-    this.checkDefinition = database.identifier.apply((identifier) => renderDefinition(this.check.definition, {
-      [DrillPlaceholder.DATABASE_NAME]: identifier,
-      [DrillPlaceholder.SOURCE_IDENTIFIER]: identifier,
-    }));
-    const logs = new cloudwatch.LogGroup(`${name}-check-logs`, { retentionInDays: props.logRetentionDays }, { parent: this });
-    this.restorableTimeCheck = new sfn.StateMachine(`${name}-restorable-time-check`, {
-      // Express: it runs every few minutes for a few seconds, and costs a fraction of a standard workflow.
-      type: 'EXPRESS',
-      definition: this.checkDefinition,
-      roleArn: this.checkRole.arn,
-      loggingConfiguration: { logDestination: pulumi.interpolate`${logs.arn}:*`, level: 'ALL', includeExecutionData: true },
-      tracingConfiguration: { enabled: true },
-    }, { parent: this });
-    const schedulerRole = createSchedulerRole(`${name}-check`, this, environment, [
-      { Effect: 'Allow', Action: 'states:StartExecution', Resource: this.restorableTimeCheck.arn },
-    ]);
-    new scheduler.Schedule(`${name}-check-schedule`, {
-      description: check.descriptions.schedule,
-      scheduleExpression: check.scheduleExpression,
-      scheduleExpressionTimezone: 'Etc/UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: this.restorableTimeCheck.arn,
-        roleArn: schedulerRole.arn,
-        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 86400 },
-      },
-    }, { parent: this });
+    const wiring = restorableTimeCheckWiring<pulumi.Input<string>>({ identifier: database.identifier, arn: databaseArn }, check.metricNamespace);
+    const rendered = createPlannedStateMachine(name, this, check.stateMachine, {
+      substitutions: pulumi.output(wiring.placeholders),
+      scopes: drillResourceScopes(wiring.scopes),
+      logRetentionDays: props.logRetentionDays,
+      owner: 'ManagedBackupAlarms',
+    });
+    ({ definition: this.checkDefinition, role: this.checkRole, stateMachine: this.restorableTimeCheck } = rendered);
+    createStateMachineSchedule(name, this, environment, this.restorableTimeCheck.arn, check.schedule);
 
     this.alarms = createPlannedAlarms(name, plan.alarms, props.topicArn, this,
       { 'backup-vault': props.backupVaultName, 'database': database.identifier }, fill);

@@ -98,9 +98,7 @@ export class PitrDrill extends pulumi.ComponentResource {
       ...(results.encryptionKeyArn !== undefined ? { 'backup-key': { resources: results.encryptionKeyArn } } : {}),
     }) : [];
     const drill = createScheduledDrill(name, this, {
-      drill: this.drill,
-      databaseName: props.databaseName,
-      metricNamespace: props.metricNamespace,
+      plan,
       notificationTopicArn: props.notificationTopicArn,
       notificationTopicKeyArn: props.notificationTopicKeyArn,
       cluster: props.cluster,
@@ -135,12 +133,7 @@ export class PitrDrill extends pulumi.ComponentResource {
         recordPrefix: plan.drillResults!.prefix,
         writeStatements: resultStatements,
       },
-      schedule: plan.schedule,
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
-      owner: 'PitrDrill',
-      roleDescription: plan.descriptions.drillRole,
-      scheduleDescription: plan.descriptions.schedule,
-      alarms: plan.alarms,
     });
     ({
       cluster: this.cluster, taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition,

@@ -10,7 +10,6 @@ import { drillResourceScopes } from './state-machine-permissions';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
-import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
 /** Where a drill's results go beside the backups, and what writing them takes. */
 export interface DrillResultsStore {
@@ -50,11 +49,6 @@ export interface ScheduledDrillTask extends Omit<PlannedTaskArgs, 'container' | 
 
 /** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
 export interface ScheduledDrillArgs extends Omit<DrillStateMachineProps, 'task' | 'cluster' | 'substitutions' | 'scopes'> {
-  /** Core's drill: definition with placeholders, and the IAM actions its role is granted. */
-  readonly drill: RestoreDrillStateMachine;
-  /** The database the drill restores, and the namespace of its metrics. */
-  readonly databaseName: string;
-  readonly metricNamespace: string;
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
   /**
@@ -132,7 +126,7 @@ export function createScheduledDrill(name: string, parent: pulumi.Resource, args
   const stateMachine = createDrillStateMachine(name, parent, {
     ...args,
     task: {
-      databaseName: args.databaseName,
+      databaseName: args.plan.databaseName,
       taskDefinitionArn: planned.taskDefinition.arn,
       containerName: container.name,
       subnetIds: args.subnetIds,
@@ -140,7 +134,7 @@ export function createScheduledDrill(name: string, parent: pulumi.Resource, args
       taskRoleArn: planned.taskRole.arn,
       executionRoleArn: planned.executionRole.arn,
       notificationTopicArn: args.notificationTopicArn,
-      metricNamespace: args.metricNamespace,
+      metricNamespace: args.plan.metricNamespace,
     },
     cluster,
     substitutions: { ...args.substitutions, ...wiring?.placeholders },

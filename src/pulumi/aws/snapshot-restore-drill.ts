@@ -112,9 +112,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     const drillResults = props.drillResults;
     const rdsArn = (resource: pulumi.Input<string>) => formatArn(environment, 'rds', resource);
     const scheduled = createScheduledDrill(name, this, {
-      drill,
-      databaseName: this.databaseName,
-      metricNamespace: this.metricNamespace,
+      plan,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
       cluster: props.cluster,
@@ -155,12 +153,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
         'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
       },
       additionalStatements: this.snapshotKeyStatements(props),
-      schedule: plan.schedule,
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
-      owner: 'SnapshotRestoreDrill',
-      roleDescription: descriptions.drillRole,
-      scheduleDescription: descriptions.schedule,
-      alarms: plan.alarms,
     });
     ({
       cluster: this.cluster, taskDefinition: this.taskDefinition, definition: this.definition, drillRole: this.drillRole,

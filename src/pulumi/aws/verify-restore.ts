@@ -160,9 +160,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
     const major = source.postgresMajorVersion;
     const scratchPassword = plan.taskScratchServer ? createScratchPassword(name, plan.descriptions.scratchPassword, this).arn : undefined;
     const drill = createScheduledDrill(name, this, {
-      drill: plan.drill,
-      databaseName: this.databaseName,
-      metricNamespace: this.metricNamespace,
+      plan,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
       cluster: props.cluster ?? source.cluster,
@@ -224,12 +222,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       scopes: scratch?.scopes,
       // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
       additionalStatements: scratch ? keyStatements(source.readStatements()) : [],
-      schedule: plan.schedule,
       logRetentionDays,
-      owner: 'VerifyRestore',
-      roleDescription: plan.descriptions.drillRole,
-      scheduleDescription: plan.descriptions.schedule,
-      alarms: plan.alarms,
     });
     ({
       cluster: this.cluster, taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition,

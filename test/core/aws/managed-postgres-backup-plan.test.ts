@@ -73,8 +73,14 @@ describe('planManagedBackupMonitoring', () => {
   });
 
   test('reads the restorable time every interval and judges its lag over three checks', () => {
-    expect(monitoring.restorableTimeCheck.scheduleExpression).toBe('rate(5 minutes)');
+    expect(monitoring.restorableTimeCheck.schedule.schedule).toEqual({ scheduleExpression: 'rate(5 minutes)', scheduleExpressionTimezone: 'Etc/UTC' });
     expect(monitoring.alarms.find((planned) => planned.id === 'RestorableTimeLagAlarm')).toMatchObject({ threshold: 900, metric: { periodSeconds: 900 } });
+  });
+
+  test('runs the check as an express state machine whose missed starts are not retried, the next check being minutes away', () => {
+    const check = monitoring.restorableTimeCheck;
+    expect(check.stateMachine).toMatchObject({ type: 'EXPRESS', placeholders: ['DatabaseName', 'SourceIdentifier'] });
+    expect(check.schedule).toMatchObject({ startRetry: { attempts: 0 }, deadLetterQueue: false });
   });
 
   test('sends failed jobs of the database and failed restore jobs of its resource type to the topic', () => {

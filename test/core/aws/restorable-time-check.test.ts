@@ -2,7 +2,7 @@
 // eslint-disable-next-line import/no-extraneous-dependencies
 import jsonata from 'jsonata';
 import { aslProblems, runDrill, taskError } from './state-machines/drill-harness';
-import { RESTORABLE_TIME_LAG_METRIC, restorableTimeCheck } from '../../../src/core/aws/restorable-time-check';
+import { RESTORABLE_TIME_LAG_METRIC, restorableTimeCheck, restorableTimeCheckWiring } from '../../../src/core/aws/restorable-time-check';
 
 describe.each([
   { source: 'instance' as const, describe: 'describeDBInstances', key: 'DbInstances', idField: 'DbInstanceIdentifier', action: 'rds:DescribeDBInstances' },
@@ -62,4 +62,15 @@ describe.each([
 
 test('rejects a namespace CloudWatch reserves for AWS', () => {
   expect(() => restorableTimeCheck({ metricNamespace: 'AWS/RDS' })).toThrow(/metricNamespace is "AWS\/RDS"/);
+});
+
+test('the restorable-time check reads and names only its database, and publishes only into its namespace', () => {
+  const wiring = restorableTimeCheckWiring({ identifier: 'orders-db', arn: 'arn:aws:rds:eu-west-1:111111111111:db:orders-db' }, 'Backups/Orders');
+  expect(wiring.placeholders).toEqual({ DatabaseName: 'orders-db', SourceIdentifier: 'orders-db' });
+  expect(wiring.scopes).toEqual({
+    'rds-source': { resources: ['arn:aws:rds:eu-west-1:111111111111:db:orders-db'] },
+    'cloudwatch-namespace-condition': { resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': 'Backups/Orders' } } },
+  });
+  const kinds = restorableTimeCheck({ metricNamespace: 'Backups/Orders' }).iamActions.map((group) => group.resource);
+  expect(Object.keys(wiring.scopes).sort()).toEqual([...kinds].sort());
 });

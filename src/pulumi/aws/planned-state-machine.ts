@@ -1,0 +1,127 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as iam from '@pulumi/aws/iam';
+import * as scheduler from '@pulumi/aws/scheduler';
+import * as sfn from '@pulumi/aws/sfn';
+import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment } from './aws-environment';
+import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { createSchedulerRole } from './scheduler-role';
+import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { StateMachinePlan, StateMachineSchedulePlan } from '../../core/aws/planned-state-machine';
+import { DrillResourceKind, StateMachineDefinition, renderDefinition } from '../../core/aws/state-machines';
+
+/** What Pulumi renders of a planned state machine (the construct ids are CDK's; the definition may be its JSON). */
+export interface PulumiStateMachinePlan extends Pick<StateMachinePlan, 'iamActions' | 'type' | 'names'> {
+  /** The ASL definition with `${Name}` placeholders, or its JSON. */
+  readonly definition: StateMachineDefinition | string;
+  /** The execution role's description (Pulumi's state machine has no comment of its own: the definition's is shown). */
+  readonly descriptions: Pick<StateMachinePlan['descriptions'], 'role'>;
+}
+
+/** What {@link createPlannedStateMachine} fills a planned state machine with. */
+export interface PlannedStateMachineProps {
+  /** Exactly one value for each placeholder of the definition. */
+  readonly substitutions: pulumi.Output<Record<string, string>>;
+  /** What each kind of resource the role acts on is scoped to; a kind the plan needs without a scope is an error. */
+  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  /**
+   * ARN of the notification topic's KMS key, which the role then may use to publish.
+   * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
+  /**
+   * Statements the role needs besides the plan's action groups (e.g. a snapshot's KMS key).
+   * @default - none
+   */
+  readonly additionalStatements?: readonly PolicyStatement[];
+  /** Days the execution logs are kept. */
+  readonly logRetentionDays: number;
+  /** The component that owns the state machine, named in error messages, e.g. `VerifyRestore`. */
+  readonly owner: string;
+}
+
+/** The resources {@link createPlannedStateMachine} created. */
+export interface PlannedStateMachine {
+  /** The definition with every placeholder filled, as deployed. */
+  readonly definition: pulumi.Output<string>;
+  /** The role the state machine runs as, holding only the plan's scoped permissions. */
+  readonly role: iam.Role;
+  /** The state machine, logging every event to its own log group, traced. */
+  readonly stateMachine: sfn.StateMachine;
+}
+
+/**
+ * Creates, as children of `parent`, a planned state machine: its execution role and the role's policy
+ * (`<name>-<names.role>`, `<name>-<names.policy>`), its execution logs (`<name>-<names.logs>`) and the state machine
+ * (`<name>-<names.stateMachine>`), logging every event, traced.
+ */
+export function createPlannedStateMachine(
+  name: string, parent: pulumi.Resource, plan: PulumiStateMachinePlan, props: PlannedStateMachineProps,
+): PlannedStateMachine {
+  const child = { parent };
+  const definition = props.substitutions.apply((values) => renderDefinition(plan.definition, values));
+  const role = new iam.Role(`${name}-${plan.names.role}`, {
+    description: plan.descriptions.role,
+    assumeRolePolicy: assumedByService('states.amazonaws.com'),
+  }, child);
+  const topicKeyArn = props.notificationTopicKeyArn;
+  new iam.RolePolicy(`${name}-${plan.names.policy}`, {
+    role: role.id,
+    policy: policyDocument([
+      ...drillPermissionStatements(plan.iamActions, props.scopes, props.owner),
+      // sns:Publish comes from the plan's own action list; an encrypted topic also needs its key.
+      ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
+      ...(props.additionalStatements ?? []),
+      ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
+    ]),
+  }, child);
+  const executionLogs = new cloudwatch.LogGroup(`${name}-${plan.names.logs}`, { retentionInDays: props.logRetentionDays }, child);
+  const stateMachine = new sfn.StateMachine(`${name}-${plan.names.stateMachine}`, {
+    type: plan.type,
+    definition,
+    roleArn: role.arn,
+    loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
+    tracingConfiguration: { enabled: true },
+  }, child);
+  return { definition, role, stateMachine };
+}
+
+/** The resources {@link createStateMachineSchedule} created. */
+export interface StateMachineSchedule {
+  /** The role the schedule starts the state machine with. */
+  readonly schedulerRole: iam.Role;
+  /** The schedule. */
+  readonly schedule: scheduler.Schedule;
+}
+
+/**
+ * Creates, as children of `parent`, the schedule that starts a planned state machine (`<prefix>-schedule`, the prefix
+ * `<name>` or `<name>-<namePrefix>`) and its own role (`<prefix>-scheduler-role`), allowed to start the state machine
+ * and, when the plan has one, to send to `deadLetterQueueArn` the starts it could not make after the planned retries.
+ */
+export function createStateMachineSchedule(
+  name: string, parent: pulumi.Resource, environment: AwsEnvironment, stateMachineArn: pulumi.Input<string>, plan: StateMachineSchedulePlan,
+  deadLetterQueueArn?: pulumi.Input<string>,
+): StateMachineSchedule {
+  if (plan.deadLetterQueue && deadLetterQueueArn === undefined) throw new Error(`the schedule ${plan.id} plans a dead-letter queue, which was not given`);
+  const prefix = plan.namePrefix === undefined ? name : `${name}-${plan.namePrefix}`;
+  const deadLetters = plan.deadLetterQueue ? deadLetterQueueArn : undefined;
+  const schedulerRole = createSchedulerRole(prefix, parent, environment, [
+    { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineArn },
+    ...(deadLetters === undefined ? [] : [{ Effect: 'Allow' as const, Action: 'sqs:SendMessage', Resource: deadLetters }]),
+  ]);
+  const schedule = new scheduler.Schedule(`${prefix}-schedule`, {
+    description: plan.description,
+    scheduleExpression: plan.schedule.scheduleExpression,
+    scheduleExpressionTimezone: plan.schedule.scheduleExpressionTimezone,
+    flexibleTimeWindow: { mode: 'OFF' },
+    state: 'ENABLED',
+    target: {
+      arn: stateMachineArn,
+      roleArn: schedulerRole.arn,
+      ...(deadLetters === undefined ? {} : { deadLetterConfig: { arn: deadLetters } }),
+      retryPolicy: { maximumRetryAttempts: plan.startRetry.attempts, maximumEventAgeInSeconds: plan.startRetry.maxEventAgeSeconds },
+    },
+  }, { parent });
+  return { schedulerRole, schedule };
+}
