@@ -155,11 +155,17 @@ async function restoreWhileDownloading(
     step.logger.info('the archive is not a layout the runner follows while it downloads (pg_dump 16 and later); restoring it once downloaded');
     return restoreDownloaded(step, await downloading, manifest);
   }
-  // The table of contents is whole in the file now, which is all pg_restore --list reads.
-  const toc = await listArchive(step, archivePath, manifest);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   step.signal.addEventListener('abort', onAbort, { once: true });
+  // The table of contents is whole in the file now, which is all pg_restore --list reads: it is listed (and checked
+  // against the manifest) while the pre-data is restored, and a failed check stops the restore.
+  let listFailure: { error: unknown } | undefined;
+  const listing = listArchive({ ...step, signal: stop.signal }, archivePath, manifest);
+  listing.catch((error: unknown) => {
+    listFailure ??= { error };
+    stop.abort();
+  });
   const restore = new ArrivingArchiveRestore({
     pgRestore: step.pgRestore,
     archivePath,
@@ -185,17 +191,22 @@ async function restoreWhileDownloading(
     stop.abort();
   });
   const bytes = manifest.objects.filter((object) => object.role === 'dump').reduce((sum, object) => sum + object.bytes, 0);
-  const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes, tablesDone: restore.tablesStarted }), {
-    estimate: restoreEstimate(toc),
-  }).start();
+  let progress: ProgressReporter | undefined;
+  listing.then((toc) => {
+    progress = stop.signal.aborted ? undefined : new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({
+      bytes, tablesDone: restore.tablesStarted,
+    }), { estimate: restoreEstimate(toc) }).start();
+  }, () => undefined);
   const started = Date.now();
+  let toc: ArchiveToc;
   try {
-    await restore.run();
+    [, toc] = await Promise.all([restore.run(), listing]);
   } catch (error) {
+    if (listFailure) throw listFailure.error;
     if (followFailure) throw followFailure.error;
     throw new PgRestoreFailure(error);
   } finally {
-    progress.stop();
+    progress?.stop();
     step.signal.removeEventListener('abort', onAbort);
     follower.stop();
   }

@@ -111,6 +111,17 @@ describe('verify refuses a damaged or wrong backup and leaves nothing behind', (
     await expectRefused(await verify(backupId), /row counts of the restored database differ from the manifest in 1 table\(s\): public\.customers: 2500 rows, manifest 2501/, before);
   });
 
+  test('an archive that holds data of more tables than the manifest counts fails while the restore is under way, and leaves nothing behind', async () => {
+    const backupId = await dumpLedger();
+    const manifestFile = backupFile(backupId, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const tables = manifest.rowCounts.tables.length;
+    manifest.rowCounts.tables.pop();
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    const before = { manifests: manifests(), latest: latest() };
+    await expectRefused(await verify(backupId), new RegExp(`^the archive holds data of ${tables} tables but the manifest counts ${tables - 1}$`), before);
+  });
+
   test('a table whose rows are damaged in the archive itself (the manifest matching the damaged object) fails in pg_restore and names the table', async () => {
     const backupId = await dumpLedger();
     const name = dumpObject(backupId);
