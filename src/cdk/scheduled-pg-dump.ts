@@ -21,9 +21,10 @@ import { runnerImageFromPackage } from './runner-image';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
 import { backupAgeExpression } from '../core/aws/backup-dashboard';
-import { ScheduledPgDumpPlan, planScheduledPgDump, scheduledDumpCommand, scheduledPruneCommand } from '../core/aws/scheduled-pg-dump';
+import {
+  ScheduledPgDumpAttributes, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpAttributes, scheduledPruneCommand,
+} from '../core/aws/scheduled-pg-dump';
 import { PROTECTION_METADATA_TYPE as CORE_PROTECTION_METADATA_TYPE } from '../core/policy/database-protection';
-import { LogicalDumpPolicy } from '../core/policy/policy';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
 export { DUMP_CONTAINER_NAME } from '../core/aws/scheduled-pg-dump';
@@ -36,6 +37,9 @@ export * from './scheduled-pg-dump-props';
  */
 export const PROTECTION_METADATA_TYPE = CORE_PROTECTION_METADATA_TYPE;
 
+/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…), declared once in core. */
+export interface ScheduledPgDump extends ScheduledPgDumpAttributes {}
+
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a
  * Fargate task in private subnets, which streams each dump into a locked-down bucket; alarms page when a run
@@ -46,14 +50,6 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   public readonly bucket: s3.IBucket;
   /** The bucket construct, when the bucket was created here. */
   public readonly backupBucket: BackupBucket;
-  /** The key prefix of the dumps. */
-  public readonly prefix: string;
-  /** The databases dumped. */
-  public readonly databaseNames: readonly string[];
-  /** PostgreSQL major version of the server and of the runner's client tools. */
-  public readonly postgresMajorVersion: number;
-  /** CloudWatch namespace of the runner's metrics. */
-  public readonly metricNamespace: string;
   /** The topic failures are sent to. */
   public readonly notificationTopic: sns.ITopic;
   /** The notifications construct (topic and its key). */
@@ -72,12 +68,6 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   public readonly deadLetterQueue: sqs.Queue;
   /** Alarms: failed run, RPO missed, per database; dead-lettered start. */
   public readonly alarms: readonly cloudwatch.Alarm[];
-  /** The recovery-point objective the RPO alarm watches, hours. */
-  public readonly rpoHours: number;
-  /** The dump policy with every default filled in. */
-  public readonly dumpPolicy: LogicalDumpPolicy;
-  /** What this construct creates, as core decided it. */
-  public readonly plan: ScheduledPgDumpPlan;
   /** How the dumps are encrypted with age, when they are. */
   public readonly encryption?: DumpEncryption;
   /** The prune task definition, whose role alone may delete dumps (with `dump.retention`). */
@@ -93,13 +83,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       logRetentionDays: props.logRetention,
       maxEventAge: props.maxEventAge && { path: 'maxEventAge', seconds: props.maxEventAge.toSeconds() },
     });
-    this.plan = plan;
-    this.dumpPolicy = plan.dump;
-    this.rpoHours = plan.rpoHours;
-    this.databaseNames = plan.databaseNames;
-    this.postgresMajorVersion = plan.postgresMajorVersion;
-    this.metricNamespace = plan.metricNamespace;
-    this.prefix = plan.prefix;
+    Object.assign(this, scheduledPgDumpAttributes(plan));
     this.encryption = props.encryption;
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.

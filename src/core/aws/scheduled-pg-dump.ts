@@ -323,6 +323,35 @@ function replicatedDumpBucket(lifecycleRules: readonly LifecycleRule[], objectLo
   };
 }
 
+/**
+ * What a `ScheduledPgDump` exposes of core's plan, the same in every front end: each front end's class declares these
+ * attributes by extending this interface and takes their values from {@link scheduledPgDumpAttributes}.
+ */
+export interface ScheduledPgDumpAttributes {
+  /** What this construct creates, as core decided it. */
+  readonly plan: ScheduledPgDumpPlan;
+  /** The dump policy with every default filled in. */
+  readonly dumpPolicy: LogicalDumpPolicy;
+  /** The recovery-point objective the RPO alarm watches, hours. */
+  readonly rpoHours: number;
+  /** The databases dumped. */
+  readonly databaseNames: readonly string[];
+  /** PostgreSQL major version of the server and of the runner's client tools. */
+  readonly postgresMajorVersion: number;
+  /** CloudWatch namespace of the runner's metrics. */
+  readonly metricNamespace: string;
+  /** The key prefix of the dumps. */
+  readonly prefix: string;
+  /** The lifecycle rules of a created bucket. */
+  readonly lifecycleRules: readonly LifecycleRule[];
+}
+
+/** The attributes of a `ScheduledPgDump` with `plan`. */
+export function scheduledPgDumpAttributes(plan: ScheduledPgDumpPlan): ScheduledPgDumpAttributes {
+  const { dump: dumpPolicy, rpoHours, databaseNames, postgresMajorVersion, metricNamespace, prefix, lifecycleRules } = plan;
+  return { plan, dumpPolicy, rpoHours, databaseNames, postgresMajorVersion, metricNamespace, prefix, lifecycleRules };
+}
+
 /** The options with the major version the plan uses: the option, else what the database tells. */
 export function withPostgresMajorVersion(options: ScheduledPgDumpOptions, environment: ScheduledPgDumpEnvironment): ScheduledPgDumpOptions {
   return { ...options, postgresMajorVersion: options.postgresMajorVersion ?? environment.databasePostgresMajorVersion };

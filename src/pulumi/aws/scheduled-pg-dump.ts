@@ -23,11 +23,9 @@ import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import {
-  ScheduledPgDumpPlan, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpOptionsOf, scheduledPruneCommand,
-  withPostgresMajorVersion,
+  ScheduledPgDumpAttributes, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpAttributes,
+  scheduledPgDumpOptionsOf, scheduledPruneCommand, withPostgresMajorVersion,
 } from '../../core/aws/scheduled-pg-dump';
-import { LifecycleRule } from '../../core/policy/lifecycle-rules';
-import { LogicalDumpPolicy } from '../../core/policy/policy';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 import { checkedLogRetentionDays } from './log-retention';
 
@@ -35,6 +33,9 @@ export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/al
 export { DEFAULT_LOG_RETENTION_DAYS } from '../../core/aws/log-retention';
 export { DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
 export * from './scheduled-pg-dump-props';
+
+/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…), declared once in core. */
+export interface ScheduledPgDump extends ScheduledPgDumpAttributes {}
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a Fargate
@@ -49,16 +50,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly bucketName: pulumi.Output<string>;
   /** ARN of that bucket. */
   public readonly bucketArn: pulumi.Output<string>;
-  /** The key prefix of the dumps. */
-  public readonly prefix: string;
   /** Where the dumps are: `s3://<bucket>/<prefix>`. */
   public readonly dumpLocation: pulumi.Output<string>;
-  /** The databases dumped. */
-  public readonly databaseNames: readonly string[];
-  /** PostgreSQL major version of the server. */
-  public readonly postgresMajorVersion: number;
-  /** CloudWatch namespace of the runner's metrics. */
-  public readonly metricNamespace: string;
   /** ARN of the topic failures are sent to. */
   public readonly notificationTopicArn: pulumi.Output<string>;
   /** ARN of that topic's key, when known. */
@@ -83,14 +76,6 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** The rule that notifies a task that stopped with a non-zero exit or failed to start. */
   public readonly taskFailedRule: cloudwatch.EventRule;
-  /** The recovery-point objective the RPO alarm watches, hours. */
-  public readonly rpoHours: number;
-  /** The dump policy with every default filled in. */
-  public readonly dumpPolicy: LogicalDumpPolicy;
-  /** The lifecycle rules of a created bucket. */
-  public readonly lifecycleRules: readonly LifecycleRule[];
-  /** What this component creates, as core decided it. */
-  public readonly plan: ScheduledPgDumpPlan;
   /** How the dumps are encrypted with age, when they are. */
   public readonly encryption?: DumpEncryption;
   /** The prune task's role, the only one that may delete dumps (with `dump.retention`). */
@@ -117,14 +102,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     // the shared options are checked, so that a deferred check waits for no output of a cloud handle.
     validateWhenKnown(withPostgresMajorVersion(options, environment), checkScheduledPgDumpOptions, name);
     const plan = planScheduledPgDump(options, environment);
-    this.plan = plan;
-    this.dumpPolicy = plan.dump;
-    this.rpoHours = plan.rpoHours;
-    this.databaseNames = plan.databaseNames;
-    this.postgresMajorVersion = plan.postgresMajorVersion;
-    this.metricNamespace = plan.metricNamespace;
-    this.prefix = plan.prefix;
-    this.lifecycleRules = plan.lifecycleRules;
+    Object.assign(this, scheduledPgDumpAttributes(plan));
     this.encryption = props.encryption;
     const aws = awsEnvironment(this);
     const child = { parent: this };
