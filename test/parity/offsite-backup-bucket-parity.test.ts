@@ -6,6 +6,7 @@ import * as cdk from '../../src/cdk';
 import * as pulumiAws from '../../src/pulumi/aws';
 import { databaseStack } from '../cdk/stacks';
 import { AwsMockEngine, installAwsMocks, valueOf } from '../pulumi/aws/aws-mocks';
+import { validationErrorOf } from '../support/validation-cases';
 
 /** An offsite bucket in another region with Object Lock, and the dump bucket replicated into it in one line. */
 const OFFSITE = {
@@ -110,5 +111,30 @@ describe('OffsiteBackupBucket: CDK and Pulumi', () => {
     const cdkRoleStatements = Object.values(cfnSource).filter((resource) => resource.Type === 'AWS::IAM::Policy'
       && JSON.stringify(resource.Properties.Roles).includes('ReplicationRole')).flatMap((resource) => fromCloudFormation(resource.Properties.PolicyDocument.Statement));
     expect(permissions(cdkRoleStatements)).toContain(keyGrant);
+  });
+
+  test('a source that keeps dumps longer than the offsite bucket keeps replicas is refused naming the offsite bucket\'s expirationDays, in both', () => {
+    const tooShort = { ...OFFSITE, objectLock: undefined, expirationDays: 7 };
+    const { stack, vpc, instance } = databaseStack();
+    const cdkOffsite = new cdk.OffsiteBackupBucket(new Stack(stack.node.root as App, 'ShortOffsite', { env: ENV }), 'Offsite', tooShort);
+    const cdkError = validationErrorOf(() => new cdk.ScheduledPgDump(stack, 'Dump', {
+      vpc,
+      database: cdk.PostgresDatabase.fromInstance(instance),
+      databaseNames: ['orders'],
+      image: ecs.ContainerImage.fromRegistry('example.com/pg-backup:16'),
+      replication: cdkOffsite.replicationFor('orders-dumps-replication'),
+    }));
+    const pulumiShort = new pulumiAws.OffsiteBackupBucket('short-offsite', { ...tooShort, ...ENV });
+    const pulumiError = validationErrorOf(() => new pulumiAws.ScheduledPgDump('short-dump', {
+      vpcId: 'vpc-0123',
+      subnetIds: ['subnet-a'],
+      image: 'example.com/pg-backup:16',
+      databaseNames: ['orders'],
+      database: pulumiAws.PostgresDatabase.fromSecret({ secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf', postgresMajorVersion: 16 }),
+      replication: pulumiShort.replicationFor('orders-dumps-replication'),
+    }));
+    const allowed = 'is 7; allowed: at least 30 days (the source keeps dumps 30 days), or undefined (replicas never expire) (the offsite copy would vanish before the source copy)';
+    expect(cdkError.message.split('\n').slice(1)).toEqual([`  - Backups/Dump: OffsiteBackupBucket ShortOffsite/Offsite expirationDays ${allowed}`]);
+    expect(pulumiError.message.split('\n').slice(1)).toEqual([`  - short-dump: OffsiteBackupBucket short-offsite expirationDays ${allowed}`]);
   });
 });

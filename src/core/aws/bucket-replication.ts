@@ -201,7 +201,7 @@ export interface ReplicatedBucket {
  * has one, in a mode at least as strict, for at least as many days.
  */
 function checkDestinationObjectLock(validator: Validator, options: BucketReplicationOptions, source: ReplicatedBucket): void {
-  const path = `${source.path}.destinationObjectLock`;
+  const path = replicationOptionPath(options, source, 'destinationObjectLock');
   const destination = options.destinationObjectLock;
   if (destination !== undefined && !validator.isUnresolved(destination)) {
     validator.oneOf(`${path}.mode`, destination.mode, ['governance', 'compliance']);
@@ -242,10 +242,38 @@ export function replicationCostInputs(options: BucketReplicationOptions, sourceL
   return { ...(region ? { region } : {}), ...(keptDays !== undefined ? { destinationExpirationDays: keptDays } : {}) };
 }
 
+/** Replication options an `OffsiteBackupBucket` handed a source (`replicationFor`), by the construct that wrote them. */
+const HANDED_OVER = new WeakMap<BucketReplicationOptions, string>();
+
+/** The props of an `OffsiteBackupBucket` that the replication options it hands over are made from. */
+const OFFSITE_BUCKET_PROPS: Partial<Record<keyof BucketReplicationOptions, string>> = {
+  destinationExpirationDays: 'expirationDays',
+  destinationObjectLock: 'objectLock',
+};
+
+/**
+ * Marks `options` as written by the `OffsiteBackupBucket` `construct` (its CDK node path, its Pulumi name), so a
+ * problem the source finds with them (an expiry before the source's, a lock weaker than the source's) names the
+ * offsite bucket's prop the user wrote, not a `replication.…` field the user never typed. Returns `options`.
+ */
+export function handOverReplication(options: BucketReplicationOptions, construct: string): BucketReplicationOptions {
+  HANDED_OVER.set(options, construct);
+  return options;
+}
+
+/** Where a replication option is in what the user wrote: the source's prop, or the offsite bucket's that made it. */
+function replicationOptionPath(options: BucketReplicationOptions, source: ReplicatedBucket, field: keyof BucketReplicationOptions): string {
+  const construct = HANDED_OVER.get(options);
+  const prop = OFFSITE_BUCKET_PROPS[field];
+  if (construct === undefined || prop === undefined) return `${source.path}.${field}`;
+  return construct === 'OffsiteBackupBucket' ? `OffsiteBackupBucket ${prop}` : `OffsiteBackupBucket ${construct} ${prop}`;
+}
+
 /** Checks the replication options of a bucket, every problem at once, each named by its path in the props. */
 export function checkBucketReplication(validator: Validator, options: BucketReplicationOptions | undefined, source: ReplicatedBucket): void {
   if (options === undefined || validator.isUnresolved(options)) return;
   const path = source.path;
+  const expirationPath = replicationOptionPath(options, source, 'destinationExpirationDays');
   if (options.destinationBucketArn === undefined) {
     validator.report({ path: `${path}.destinationBucketArn`, value: undefined, allowed: 'the ARN of a bucket in another region or account, e.g. arn:aws:s3:::backups-offsite' }, []);
   }
@@ -258,12 +286,12 @@ export function checkBucketReplication(validator: Validator, options: BucketRepl
     'the ARN of a KMS key or alias in the destination\'s region, e.g. arn:aws:kms:eu-central-1:123456789012:key/…');
   validator.matches(`${path}.destinationAccount`, options.destinationAccount, /^\d{12}$/, 'a 12-digit AWS account id');
   validator.integer(`${path}.latencyAlarmMinutes`, options.latencyAlarmMinutes, 1, MAX_REPLICATION_LATENCY_ALARM_MINUTES, 'minutes');
-  if (validator.integer(`${path}.destinationExpirationDays`, options.destinationExpirationDays, 1, 36500, 'days')) {
+  if (validator.integer(expirationPath, options.destinationExpirationDays, 1, 36500, 'days')) {
     const keeps = sourceKeepsDays(source.lifecycleRules);
     const expires = options.destinationExpirationDays;
     if (expires !== undefined && keeps !== undefined && !validator.isUnresolved(expires) && expires < keeps) {
       validator.report({
-        path: `${path}.destinationExpirationDays`,
+        path: expirationPath,
         value: expires,
         allowed: `at least ${keeps} days (the source keeps ${source.contents} ${keeps} days), or undefined (replicas never expire)`,
         reason: 'the offsite copy would vanish before the source copy',

@@ -5,7 +5,7 @@
  * replication roles write replicas there and nobody delete them. Decided once for every AWS front end.
  */
 import { BackupBucketPlan, PlannedPolicyStatement, planBackupBucket } from './backup-bucket';
-import { BucketReplicationOptions, IAM_ROLE_NAME } from './bucket-replication';
+import { BucketReplicationOptions, IAM_ROLE_NAME, handOverReplication } from './bucket-replication';
 import { IamActionGroup } from './iam-action-groups';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
@@ -331,5 +331,5 @@ export function offsiteReplicationFor(plan: OffsiteBackupBucketPlan, roleName: s
       allowed: `one of replicationRoleNames: ${Object.keys(plan.replication).join(', ')}`,
     }], construct);
   }
-  return options;
+  return handOverReplication(options, construct);
 }

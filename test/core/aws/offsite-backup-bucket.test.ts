@@ -61,7 +61,25 @@ describe('planOffsiteBackupBucket', () => {
     checkBucketReplication(validator, offsiteReplicationFor(plan, 'shop-dumps-replication'), {
       path: 'replication', contents: 'dumps', lifecycleRules: [], sourceBucket: 'backup-bucket', objectLock: { path: 'objectLock', policy: { days: 14 } },
     });
-    expect(validator.issues.map((issue) => issue.path)).toEqual(['replication.destinationObjectLock.days']);
+    expect(validator.issues.map((issue) => issue.path)).toEqual(['OffsiteBackupBucket objectLock.days']);
+  });
+
+  test('a source that keeps its backups longer than the offsite bucket keeps replicas names the offsite bucket\'s expirationDays', () => {
+    const plan = planOffsiteBackupBucket({ ...OPTIONS, expirationDays: 7 }, ENV);
+    const validator = new Validator({ construct: 'Backups/Dump' });
+    checkBucketReplication(validator, offsiteReplicationFor(plan, 'shop-dumps-replication', 'Offsite/Bucket'), {
+      path: 'replication', contents: 'dumps', lifecycleRules: [{ id: 'dumps', prefix: 'pg-dumps/', expirationDays: 30 }], sourceBucket: 'backup-bucket',
+    });
+    expect(() => validator.throwIfInvalid()).toThrow('Backups/Dump: OffsiteBackupBucket Offsite/Bucket expirationDays is 7; allowed: at least 30 days '
+      + '(the source keeps dumps 30 days), or undefined (replicas never expire) (the offsite copy would vanish before the source copy)');
+  });
+
+  test('replication options the user wrote are named as the source\'s own props', () => {
+    const validator = new Validator();
+    checkBucketReplication(validator, { ...offsiteReplicationFor(planOffsiteBackupBucket({ ...OPTIONS, expirationDays: 7 }, ENV), 'shop-dumps-replication') }, {
+      path: 'replication', contents: 'dumps', lifecycleRules: [{ id: 'dumps', prefix: 'pg-dumps/', expirationDays: 30 }], sourceBucket: 'backup-bucket',
+    });
+    expect(validator.issues.map((issue) => issue.path)).toEqual(['replication.destinationExpirationDays']);
   });
 
   test('names the role names it knows when asked for another', () => {
