@@ -40,8 +40,8 @@ import { generateShopDatabase } from './shop-database';
 import { DEFAULT_DUMP_COMPRESSION, DIRECTORY_DUMP_FREED_MIB, DIRECTORY_DUMP_UNREAD_MIB, directoryDumpScratchGiB } from '../../src/core';
 import { startS3, type S3Server } from '../../test/support/s3';
 import { median, writeBenchmarkSection } from '../support/benchmarks-file';
-import { compileRunner } from '../support/compile-runner';
-import { measure, type Measured, type MeasureOptions } from '../support/measure';
+import { compileRunner, runnerNodeFlags } from '../support/compile-runner';
+import { measure, OWN_CPU_PRELOAD, type Measured, type MeasureOptions } from '../support/measure';
 import { startPinnedCluster, type PinnedCluster } from '../support/pinned-cluster';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -55,8 +55,14 @@ const { values: flags } = parseArgs({
     'sections': { type: 'string', default: 'dump,memory,verify,directory' },
     'levels': { type: 'string', default: '1,3,5,6,1:long,3:long' },
     'out': { type: 'string', default: path.join(ROOT, 'BENCHMARKS.md') },
+    'help': { type: 'boolean', default: false },
   },
 });
+const USAGE = `npx ts-node --transpile-only bench/runner/shop-bench.ts [--gb 2] [--small-gb 0.2] [--repeats 3]
+  [--sections dump,memory,verify,directory] (also: levels, overhead) [--levels 1,3,5,6,1:long,3:long] [--out BENCHMARKS.md]
+
+Sizes and repeats also come from PG_BACKUP_BENCH_GB, PG_BACKUP_BENCH_SMALL_GB and PG_BACKUP_BENCH_REPEATS. Needs root,
+taskset, /usr/bin/time, zstd and openssl; see BENCHMARKS.md.`;
 const GB = Number(flags.gb);
 const SMALL_GB = Number(flags['small-gb']);
 const REPEATS = Number(flags.repeats);
@@ -92,6 +98,8 @@ export interface Figures {
     toS3WithoutCompletion?: number;
     /** s3rver's CPU seconds during the median run to S3. */
     s3rverCpu?: number;
+    /** CPU seconds of the runner's node process alone (medians), without pg_dump and zstd: what the store it writes to costs the client. */
+    runnerOwnCpu?: { toFile: number; toS3: number };
     gzip: number;
     defaultBytes: number;
     gzipBytes: number;
@@ -186,6 +194,8 @@ new Upload({ client, params: { Bucket: bucket, Key: key, Body: fs.createReadStre
 async function main(): Promise<void> {
   const benchStarted = Date.now();
   const cli = compileRunner(ROOT);
+  /** `node` with the flags `pg-backup` starts it with, then what it is given. */
+  const runnerArgv = (...args: string[]) => [...runnerNodeFlags(cli), '--require', OWN_CPU_PRELOAD, cli, ...args];
   const { cluster: pg, generationSeconds } = await shopCluster();
   // s3rver lives in this process: pin it with the server, the remote side of the network.
   execFileSync('taskset', ['-a', '-p', '-c', SERVER_CORE, String(process.pid)], { stdio: 'ignore' });
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
     };
   };
   const runner = (database: string, to: string, ...extra: string[]) =>
-    run(process.execPath, [cli, 'dump', '--database-url', pg.url(database), '--to', to, ...extra], { env, sampleRss: true });
+    run(process.execPath, runnerArgv('dump', '--database-url', pg.url(database), '--to', to, ...extra), { env, sampleRss: true });
   /** pg_dump's plain archive through the zstd program into a file: the pipe the runner wraps, without the runner. */
   const pipe = (zstdArgs: string[], database = 'shop') =>
     run('bash', ['-c', `"$0" -Fc -Z0 --dbname "$1" | zstd ${zstdArgs.join(' ')} -q -c > "$2"`, tool('pg_dump'), pg.url(database), pipeFile]);
@@ -342,6 +352,7 @@ ${command}
           toS3: t('toS3'),
           toS3WithoutCompletion: median(runs.toS3.map((m) => m.seconds - m.s3rverCompletionSeconds)),
           s3rverCpu: median(runs.toS3.map((m) => m.s3rverCpuSeconds)),
+          runnerOwnCpu: { toFile: median(runs.toFile.map((m) => m.ownCpuSeconds!)), toS3: median(runs.toS3.map((m) => m.ownCpuSeconds!)) },
           gzip: t('gzip'),
           defaultBytes: bytes('toFile'),
           gzipBytes,
@@ -359,7 +370,10 @@ The default is \`${DEFAULT_DUMP_COMPRESSION}\` with exact row counts. To S3 over
 of the same dump to \`file://\` (client CPU ${ratio(median(runs.toS3.map((m) => m.cpuSeconds)), median(runs.toFile.map((m) => m.cpuSeconds)))}×). s3rver, the stand-in for S3, runs on the server core beside
 PostgreSQL (there is no third core): it spent ${secs(figures.dump.s3rverCpu!)} CPU s a run (median; PostgreSQL ${serverCpu(runs.toS3)} s), and ${secs(median(runs.toS3.map((m) => m.s3rverCompletionSeconds)))} s of the
 wall time are its CompleteMultipartUpload, which copies every part into the object after the last part was sent; less
-that copy, the dump to S3 takes ${ratio(figures.dump.toS3WithoutCompletion!, t('toFile'))}× the time to \`file://\`. Load average (1 min): ${load}.`);
+that copy, the dump to S3 takes ${ratio(figures.dump.toS3WithoutCompletion!, t('toFile'))}× the time to \`file://\`. The server core had ${secs(median(runs.toS3.map((m) => m.serverCpuSeconds + m.s3rverCpuSeconds)))} CPU s
+of work a run to S3 (PostgreSQL and s3rver, medians of the sums) against ${serverCpu(runs.toFile)} s a run to \`file://\`, whose wall time was ${secs(t('toFile'))} s. Of the client's
+CPU, the runner's node process alone (without pg_dump and zstd, which do the same work either way) spent ${secs(figures.dump.runnerOwnCpu!.toS3)} s a run to S3 and
+${secs(figures.dump.runnerOwnCpu!.toFile)} s to \`file://\` (${ratio(figures.dump.runnerOwnCpu!.toS3, figures.dump.runnerOwnCpu!.toFile)}×). Load average (1 min): ${load}.`);
         saveFigures();
       } else if (section === 'overhead') {
         const methods: Record<string, { label: string; run: () => Promise<Run> }> = {
@@ -478,9 +492,9 @@ Load average (1 min): ${load}.`);
         for (let round = 1; round <= REPEATS; round++) {
           console.error(`restore round ${round}/${REPEATS} (load ${os.loadavg()[0].toFixed(1)})`);
           runs.bareDefault.push(await bareRestore(plainFile));
-          const verify = await run(process.execPath, [
-            cli, 'verify', '--from', `file://${fileStore}`, '--backup', backupId, '--target-url', pg.url(), '--jobs', '2',
-          ], { env, sampleRss: true });
+          const verify = await run(process.execPath, runnerArgv(
+            'verify', '--from', `file://${fileStore}`, '--backup', backupId, '--target-url', pg.url(), '--jobs', '2',
+          ), { env, sampleRss: true });
           runs.verify.push(verify);
           restoreOnly.push(Number(lastJson(verify).restoreSeconds));
           await pg.query('CHECKPOINT');
@@ -569,7 +583,8 @@ export function targetsTable(f: Figures): string {
     rows.push(`| … with a backup no larger than pg_dump's | ${mb(d.defaultBytes)} MB against ${mb(d.gzipBytes)} MB (${ratio(d.defaultBytes, d.gzipBytes)}×) | ${met(d.defaultBytes <= d.gzipBytes)} |`);
     rows.push(`| \`--compress gzip:6\` ≤ 1.05 × bare \`pg_dump -Fc\` | ${ratio(d.gzip, d.bare)}×${cpuRatio('gzip', 'bare')} | ${met(d.gzip / d.bare <= 1.05)} |`);
     const lessCompletion = d.toS3WithoutCompletion === undefined ? '' : `; ${ratio(d.toS3WithoutCompletion, d.toFile)}× less s3rver's completion copy`;
-    rows.push(`| to S3 over HTTPS ≤ 1.10 × the same dump to \`file://\` | ${ratio(d.toS3, d.toFile)}×${cpuRatio('toS3', 'toFile')}${lessCompletion} | ${met(d.toS3 / d.toFile <= 1.1)} |`);
+    const ownCpu = d.runnerOwnCpu === undefined ? '' : `; the runner process alone +${secs(d.runnerOwnCpu.toS3 - d.runnerOwnCpu.toFile)} CPU s`;
+    rows.push(`| to S3 over HTTPS ≤ 1.10 × the same dump to \`file://\` | ${ratio(d.toS3, d.toFile)}×${cpuRatio('toS3', 'toFile')}${lessCompletion}${ownCpu} | ${met(d.toS3 / d.toFile <= 1.1)} |`);
     if (d.twoPass !== undefined) rows.push(`| (for comparison) two-pass \`pg_dump -Fc\` + upload against bare \`pg_dump -Fc\` | ${ratio(d.twoPass, d.bare)}×${cpuRatio('twoPass', 'bare')} | – |`);
   }
   const o = f.overhead;
@@ -603,7 +618,9 @@ ${rows.join('\n')}
 A directory-format dump larger than the scratch disk, and one table larger than it, are proven by the test \`test/runner/dump-directory-scratch.test.ts\`, not by timing.`;
 }
 
-if (require.main === module) {
+if (require.main === module && flags.help) {
+  console.log(USAGE);
+} else if (require.main === module) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

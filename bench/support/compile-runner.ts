@@ -30,3 +30,14 @@ export function compileRunner(root: string): string {
   fs.copyFileSync(path.join(root, 'package.json'), path.join(build, 'package.json'));
   return cli;
 }
+
+/**
+ * The node flags the runner's program gives itself in its first line (`#!/usr/bin/env -S node <flags>`), which is how
+ * `pg-backup` runs in the image: a benchmark that starts `node cli.js` passes them too, so it measures what users run.
+ */
+export function runnerNodeFlags(cli: string): string[] {
+  const firstLine = fs.readFileSync(cli, 'utf8').split('\n', 1)[0];
+  const shebang = /^#!\/usr\/bin\/env(?: -S)? node(.*)$/.exec(firstLine);
+  if (!shebang) throw new Error(`${cli} does not start with a node shebang: ${firstLine}`);
+  return shebang[1].trim().split(/\s+/).filter(Boolean);
+}

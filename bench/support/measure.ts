@@ -13,7 +13,15 @@ export interface Measured {
   readonly peakRssMiB?: number;
   /** What it printed, unless stdout went to a file. */
   readonly stdout: string;
+  /** CPU seconds of the measured node process alone, without what it spawned, when it preloaded {@link OWN_CPU_PRELOAD}. */
+  readonly ownCpuSeconds?: number;
 }
+
+/**
+ * A script a measured node program preloads (`node --require OWN_CPU_PRELOAD …`) to report its own CPU seconds, apart
+ * from those of the programs it spawns ({@link Measured.ownCpuSeconds}).
+ */
+export const OWN_CPU_PRELOAD = path.join(__dirname, 'report-own-cpu.cjs');
 
 /** How a measured program is run. */
 export interface MeasureOptions {
@@ -34,10 +42,11 @@ export interface MeasureOptions {
 export async function measure(command: string, args: string[], options: MeasureOptions = {}): Promise<Measured> {
   const timeFile = path.join(os.tmpdir(), `pgbc-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const pinned = options.cores === undefined ? [command, ...args] : ['taskset', '-c', options.cores, command, ...args];
+  const ownCpuFile = `${timeFile}-own-cpu`;
   const started = process.hrtime.bigint();
   const out = options.stdoutFile ? fs.openSync(options.stdoutFile, 'w') : 'pipe';
   const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, ...pinned], {
-    env: { ...process.env, ...options.env }, stdio: ['ignore', out, 'pipe'],
+    env: { ...process.env, ...options.env, PG_BACKUP_BENCH_OWN_CPU_FILE: ownCpuFile }, stdio: ['ignore', out, 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -67,5 +76,7 @@ export async function measure(command: string, args: string[], options: MeasureO
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`);
   const [user, system] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   fs.rmSync(timeFile, { force: true });
-  return { seconds, cpuSeconds: user + system, peakRssMiB: options.sampleRss ? peakKiB / 1024 : undefined, stdout };
+  const ownCpuSeconds = fs.existsSync(ownCpuFile) ? Number(fs.readFileSync(ownCpuFile, 'utf8')) : undefined;
+  fs.rmSync(ownCpuFile, { force: true });
+  return { seconds, cpuSeconds: user + system, peakRssMiB: options.sampleRss ? peakKiB / 1024 : undefined, stdout, ownCpuSeconds };
 }

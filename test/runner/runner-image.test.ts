@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -48,7 +49,11 @@ describe('the runner image Dockerfile', () => {
     expect(bin).toBe('lib/runner/cli.js');
     expect(dockerfile).toContain(`ln -s /opt/pg-backup/${bin} /usr/local/bin/pg-backup`);
     const cli = fs.readFileSync(path.join(ROOT, sourceOf(bin)), 'utf8');
-    expect(cli.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    // The bin sets node's heap flags itself (NODE_OPTIONS refuses them), and this node must start with them.
+    const [, shebang] = /^#!\/usr\/bin\/env -S (node [^\n]*)\n/.exec(cli) ?? [];
+    expect(shebang).toMatch(/^node --initial-old-space-size=\d+$/);
+    const started = execFileSync('/usr/bin/env', ['-S', shebang, '-p', 'JSON.stringify(process.execArgv)'], { encoding: 'utf8' });
+    expect(JSON.parse(started)).toEqual(expect.arrayContaining(shebang.split(' ').slice(1)));
     const user = instructions.filter((line) => line.startsWith('USER ')).pop();
     expect(user).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
   });
