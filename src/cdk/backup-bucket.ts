@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
-import { renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
-import { BackupBucketOptions, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
+import { BackupBucketOptions, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
@@ -177,12 +177,5 @@ export interface BackupObjectScope {
 export function grantBackupObjectGroups(
   grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], scope: BackupObjectScope,
 ): void {
-  const { bucket, encryptionKey } = scope;
-  const locations = backupObjectLocations(scope.prefix);
-  grantPlannedActions(grantee, groups.filter((group) => group.resource !== 'backup-key' || encryptionKey), {
-    'backup-objects': { resources: [bucket.arnForObjects(locations.objects)] },
-    'drill-results': { resources: [bucket.arnForObjects(locations.drillResults)] },
-    'backup-bucket-prefix': { resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': locations.listPrefixes } } },
-    ...(encryptionKey ? { 'backup-key': { key: encryptionKey } } : {}),
-  }, 'BackupBucket');
+  grantPlannedActions(grantee, groups, bucketGrantScopes(backupObjectGrantLocations(scope.prefix), scope.bucket, scope.encryptionKey), 'BackupBucket');
 }

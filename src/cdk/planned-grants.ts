@@ -11,16 +11,19 @@ export type PlannedGrantScope = { readonly key: kms.IKey } | Pick<iam.PolicyStat
 
 /**
  * Grants `grantee` core's action groups, each scoped to what the construct knows of that kind of resource. A kind
- * without a scope is an error: an action is never granted on `*` by omission.
+ * without a scope is an error: an action is never granted on `*` by omission; a kind scoped to `null` does not exist
+ * here and is granted nothing.
  *
  * @param owner names the construct in the error, e.g. `SelfHostedPitrArchive`
  */
 export function grantPlannedActions<Kind extends string>(
-  grantee: iam.IGrantable, groups: readonly IamActionGroup<Kind>[], scopes: Partial<Record<Kind, PlannedGrantScope>>, owner: string,
+  grantee: iam.IGrantable, groups: readonly IamActionGroup<Kind>[], scopes: Partial<Record<Kind, PlannedGrantScope | null>>, owner: string,
 ): void {
   for (const group of groups) {
     const scope = scopes[group.resource];
     if (scope === undefined) throw new Error(`${owner} needs ${group.resource} permissions (${group.actions.join(', ')}), which it cannot scope`);
+    // `null`: the resource does not exist here (a bucket without its own key), so there is nothing to grant.
+    if (scope === null) continue;
     if ('key' in scope) {
       scope.key.grant(grantee, ...group.actions);
       continue;

@@ -16,7 +16,7 @@ import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
 import { WalArchiveBucket } from './wal-archive-bucket';
 import {
-  archiveAssociationCommands, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
+  archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../core/aws/pitr-archive-host';
 import {
   SelfHostedPitrArchivePlan, planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
@@ -109,7 +109,7 @@ export class SelfHostedPitrArchive extends Construct {
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     if (plan.instanceRole) {
       this.instanceRole = new iam.Role(this, 'InstanceRole', {
-        assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+        assumedBy: new iam.ServicePrincipal(plan.instanceRole.assumedBy),
         description: plan.instanceRole.description,
         managedPolicies: plan.instanceRole.managedPolicies.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
       });
@@ -185,8 +185,8 @@ export class SelfHostedPitrArchive extends Construct {
     // A secret's ARN ends in six random characters, which a partial ARN (an imported name) lacks.
     grantPlannedActions(grantee, encryption.readSecret, {
       'encryption-secret': { resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`] },
+      'encryption-secret-key': secret.encryptionKey ? { key: secret.encryptionKey } : null,
     }, 'SelfHostedPitrArchive');
-    secret.encryptionKey?.grantDecrypt(grantee);
   }
 
   /**
@@ -222,10 +222,7 @@ export class SelfHostedPitrArchive extends Construct {
   private createAssociations(): ssm.CfnAssociation[] {
     return this.plan.associations.map((association) => new ssm.CfnAssociation(this, association.id, {
       ...association.properties,
-      parameters: {
-        commands: archiveAssociationCommands(this.plan, association.task, this.repository, CDK_VALIDATION_OPTIONS),
-        executionTimeout: [String(association.executionTimeoutSeconds)],
-      },
+      parameters: archiveAssociationParameters(this.plan, association, this.repository, CDK_VALIDATION_OPTIONS),
     }));
   }
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { plannedMetric } from './planned-alarms';
-import { accountRootArn, renderPlannedBucket } from './planned-bucket';
+import { accountRootArn, bucketGrantScopes, renderPlannedBucket } from './planned-bucket';
 import { PlannedGrantScope, grantPlannedActions } from './planned-grants';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import { IamActionGroup, WalArchiveResourceKind, WAL_ARCHIVE_RESTORE_IAM_ACTIONS, walArchiveIamActions } from '../core/aws/iam-action-groups';
@@ -86,12 +86,8 @@ export class WalArchiveBucket extends Construct {
   }
 
   /** Where each kind of archive resource is, for core's action groups. */
-  public grantScopes(): Partial<Record<WalArchiveResourceKind, PlannedGrantScope>> {
-    return {
-      'archive-objects': { resources: this.objectArns() },
-      'archive-bucket-prefixes': { resources: [this.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [...this.plan.listPrefixes] } } },
-      'archive-key': { key: this.encryptionKey },
-    };
+  public grantScopes(): Partial<Record<WalArchiveResourceKind, PlannedGrantScope | null>> {
+    return bucketGrantScopes(this.plan.grantLocations, this.bucket, this.encryptionKey);
   }
 
   /**

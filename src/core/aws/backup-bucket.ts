@@ -5,6 +5,7 @@
  * buckets) named by reference.
  */
 import { BucketReplicationPlan } from './bucket-replication';
+import { BackupObjectResourceKind } from './iam-action-groups';
 import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from './lifecycle-s3';
 import { S3_PREFIX_ALLOWED, S3_PREFIX_PATTERN } from './scheduled-pg-dump';
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
@@ -264,4 +265,31 @@ export function planBackupBucket(options: BackupBucketOptions, environment: Back
 /** Where the backups under `prefix` (no trailing `/`) are, for the grants of core's backup action groups. */
 export function backupObjectLocations(prefix: string): { readonly objects: string; readonly drillResults: string; readonly listPrefixes: string[] } {
   return { objects: `${prefix}/*`, drillResults: `${prefix}/*/drills/*`, listPrefixes: [`${prefix}/*`] };
+}
+
+/**
+ * Where one kind of resource of core's bucket action groups is, relative to the bucket: the objects matching a key
+ * pattern (or several), the bucket itself under the conditions of its statement (a listing of some prefixes only), or
+ * the bucket's key. Each front end turns it into ARNs once ({@link backupObjectGrantLocations}, a WAL archive's
+ * `grantLocations`).
+ */
+export type BucketGrantLocation =
+  | { readonly objects: string | readonly string[] }
+  | { readonly bucket: { readonly conditions: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> } }
+  | 'key';
+
+/** The bucket, listing only the `s3:prefix` values given. */
+export function bucketListingOnly(listPrefixes: readonly string[]): BucketGrantLocation {
+  return { bucket: { conditions: { StringLike: { 's3:prefix': listPrefixes } } } };
+}
+
+/** Where each kind of resource of core's backup action groups is, for the backups under `prefix` (no trailing `/`). */
+export function backupObjectGrantLocations(prefix: string): Readonly<Record<BackupObjectResourceKind, BucketGrantLocation>> {
+  const locations = backupObjectLocations(prefix);
+  return {
+    'backup-objects': { objects: locations.objects },
+    'drill-results': { objects: locations.drillResults },
+    'backup-bucket-prefix': bucketListingOnly(locations.listPrefixes),
+    'backup-key': 'key',
+  };
 }

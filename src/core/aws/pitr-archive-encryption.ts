@@ -23,7 +23,9 @@ export interface PitrArchiveEncryptionOptions {
 /** The resource the hosts and the drill read the pass or key from. */
 export type PitrArchiveEncryptionResourceKind =
   /** The Secrets Manager secret holding the pass (pgBackRest) or the key (WAL-G). */
-  | 'encryption-secret';
+  | 'encryption-secret'
+  /** The KMS key of that secret, when it has one of its own (the account's `aws/secretsmanager` key needs no grant). */
+  | 'encryption-secret-key';
 
 /** What may read the pass or key: the archiving hosts' role, and the drill's execution role (which injects it). */
 export const PITR_ARCHIVE_ENCRYPTION_SECRET_READ_IAM_ACTIONS: readonly IamActionGroup<PitrArchiveEncryptionResourceKind>[] = [
@@ -32,6 +34,7 @@ export const PITR_ARCHIVE_ENCRYPTION_SECRET_READ_IAM_ACTIONS: readonly IamAction
     actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
     reason: 'read the repository\'s pass or key, which never leaves the secret but into a file only postgres reads',
   },
+  { resource: 'encryption-secret-key', actions: ['kms:Decrypt'], reason: 'decrypt the secret\'s value' },
 ];
 
 /** How a `SelfHostedPitrArchive` encrypts its repository, decided once for every front end. */

@@ -115,13 +115,32 @@ export function archiveAssociationCommands(
   return ['set -euo pipefail', `bash -c ${shellQuote(`runuser -u postgres -- ${check} 2>&1 >/dev/null | grep '"_aws"' > /dev/tcp/127.0.0.1/25888`)}`];
 }
 
+/** The parameters of an association's `AWS-RunShellScript` document, each a list of lines as CloudFormation takes them. */
+export type ArchiveAssociationParameters = { commands: string[]; executionTimeout: string[] };
+
+/** The parameters one association runs with: its {@link archiveAssociationCommands} and its execution timeout. */
+export function archiveAssociationParameters(
+  plan: SelfHostedPitrArchivePlan, association: ArchiveAssociationPlan, repository: S3ArchiveRepository, validation: ValidationOptions = {},
+): ArchiveAssociationParameters {
+  return {
+    commands: archiveAssociationCommands(plan, association.task, repository, validation),
+    executionTimeout: [String(association.executionTimeoutSeconds)],
+  };
+}
+
 /** The names of the configuration parameters as the front end refers to them (a literal, or a token of the parameter). */
 export interface ArchiveParameterNames {
   /** Region of the parameters. */
   readonly region: string;
-  /** Name of the `postgresql.conf` parameter. */
-  readonly postgresqlConf: string;
-  /** Name of the archiver configuration parameter, when there is one. */
+  /**
+   * Name of the `postgresql.conf` parameter.
+   * @default - the planned name
+   */
+  readonly postgresqlConf?: string;
+  /**
+   * Name of the archiver configuration parameter, when there is one.
+   * @default - the planned name
+   */
   readonly archiverConf?: string;
   /** ARN of the secret holding the repository's pass or key, when the archive is encrypted. */
   readonly encryptionSecretArn?: string;
@@ -151,9 +170,9 @@ export function archiveHostUserData(plan: SelfHostedPitrArchivePlan, parameters:
   return [
     'set -euo pipefail',
     ...install,
-    ...(archiverConf && parameters.archiverConf !== undefined ? fetch(parameters.archiverConf, archiverConf.path, 'postgres') : []),
+    ...(archiverConf ? fetch(parameters.archiverConf ?? archiverConf.parameterName, archiverConf.path, 'postgres') : []),
     ...(encryption ? pitrArchiveKeyFileCommands(encryption, parameters.region, parameters.encryptionSecretArn!) : []),
-    ...fetch(parameters.postgresqlConf, plan.postgresqlConfFile, 'postgres'),
+    ...fetch(parameters.postgresqlConf ?? plan.parameters.postgresqlConf.parameterName, plan.postgresqlConfFile, 'postgres'),
     'cat > /etc/systemd/system/pg-backup-heartbeat.service <<\'EOF\'',
     '[Service]', 'Type=oneshot', 'User=postgres', 'ExecStart=/usr/bin/psql -qAtX -c "SELECT txid_current()"', 'EOF',
     'cat > /etc/systemd/system/pg-backup-heartbeat.timer <<\'EOF\'',

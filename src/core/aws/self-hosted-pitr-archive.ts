@@ -1,10 +1,12 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
-import { BackupBucketPlan, planBackupBucket } from './backup-bucket';
+import { BackupBucketPlan, BucketGrantLocation, bucketListingOnly, planBackupBucket } from './backup-bucket';
 import { BucketReplicationOptions, ReplicatedBucket, checkBucketReplication, planBucketReplication, replicaKeyRegion } from './bucket-replication';
 import { EventNotificationPlan } from './event-notification';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
-import { PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, checkPitrArchiveEncryption, planPitrArchiveEncryption } from './pitr-archive-encryption';
+import {
+  PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, PitrArchiveEncryptionResourceKind, checkPitrArchiveEncryption, planPitrArchiveEncryption,
+} from './pitr-archive-encryption';
 import { PitrDrillOptions } from './pitr-drill';
 import { ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walArchiveAlarms } from './wal-archive-alarms';
 import { PITR_DRILL_PROP_PATHS } from '../policy/construct-prop-paths';
@@ -245,6 +247,8 @@ export interface SelfHostedPitrArchivePlan {
     readonly objectKeyPatterns: readonly string[];
     /** The `s3:prefix` values a listing of the archive may ask for. */
     readonly listPrefixes: readonly string[];
+    /** Where the archive's kinds of resources are in the bucket: the objects under the archive prefixes, a listing of them, the key. */
+    readonly grantLocations: Readonly<Record<Exclude<WalArchiveResourceKind, 'configuration-parameters'>, BucketGrantLocation>>;
   };
   /** The rendered configuration in SSM parameters, and where the host writes it. */
   readonly parameters: {
@@ -252,7 +256,14 @@ export interface SelfHostedPitrArchivePlan {
     readonly archiverConf?: { readonly parameterName: string; readonly description: string; readonly path: string };
   };
   /** The created instance role, when asked for. */
-  readonly instanceRole?: { readonly description: string; readonly managedPolicies: readonly string[] };
+  readonly instanceRole?: {
+    readonly description: string;
+    /** The service that assumes it. */
+    readonly assumedBy: string;
+    readonly managedPolicies: readonly string[];
+    /** What it may do: archive (with the archiver's own expiry when asked), read the configuration, and read the encryption secret. */
+    readonly grants: readonly IamActionGroup<WalArchiveResourceKind | PitrArchiveEncryptionResourceKind>[];
+  };
   /** What a host archiving (with its own expiry when `expireBy` is `archiver`), a restore, and a configuration reader may do. */
   readonly grants: {
     readonly archive: readonly IamActionGroup<WalArchiveResourceKind>[];
@@ -397,6 +408,10 @@ export function planSelfHostedPitrArchive(
   const replication = options.replication && planBucketReplication(options.replication, replicatedArchiveBucket(options, lifecycleRules));
   const costEstimate = options.estimate && estimateArchiveCost(options, clusterName, validator);
   validator.throwIfInvalid();
+  const encryption = planPitrArchiveEncryption(options.encryption, pitr.archiver);
+  const archiveGrants = walArchiveIamActions(archiverDeletes);
+  const objectKeyPatterns = archivePrefixes.map((p) => `${p}*`);
+  const listPrefixes = archivePrefixes.flatMap((p) => [p.replace(/\/$/, ''), `${p}*`]);
   return {
     ...(costEstimate ? {
       costEstimate,
@@ -421,8 +436,9 @@ export function planSelfHostedPitrArchive(
         keyDescription: 'Encrypts the PostgreSQL WAL archive and base backups',
         requestMetrics: { id: WAL_REQUEST_METRICS_FILTER_ID, prefix: prefixes.wal },
       }, { givenBucket: false, lifecycle: { rules: lifecycleRules }, deleters: { breakGlass: false, prune: false, archivers: true } }),
-      objectKeyPatterns: archivePrefixes.map((p) => `${p}*`),
-      listPrefixes: archivePrefixes.flatMap((p) => [p.replace(/\/$/, ''), `${p}*`]),
+      objectKeyPatterns,
+      listPrefixes,
+      grantLocations: { 'archive-objects': { objects: objectKeyPatterns }, 'archive-bucket-prefixes': bucketListingOnly(listPrefixes), 'archive-key': 'key' },
     },
     parameters: {
       postgresqlConf: {
@@ -439,14 +455,16 @@ export function planSelfHostedPitrArchive(
     },
     instanceRole: options.createInstanceRole ? {
       description: `Database hosts of ${clusterName}: archive WAL and base backups, SSM management, CloudWatch agent`,
+      assumedBy: 'ec2.amazonaws.com',
       managedPolicies: ['AmazonSSMManagedInstanceCore', 'CloudWatchAgentServerPolicy'],
+      grants: [...archiveGrants, ...WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, ...(encryption?.readSecret ?? [])],
     } : undefined,
     grants: {
-      archive: walArchiveIamActions(archiverDeletes),
+      archive: archiveGrants,
       restore: WAL_ARCHIVE_RESTORE_IAM_ACTIONS,
       readConfiguration: WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS,
     },
-    encryption: planPitrArchiveEncryption(options.encryption, pitr.archiver),
+    encryption,
     archiverDeletes,
     associations: archiveAssociations(pitr, clusterName, hostTag),
     failedAssociations: {
@@ -480,6 +498,14 @@ export function planSelfHostedPitrArchive(
     },
     drill: options.drill ? drillPlan(options.drill, pitr, clusterName, prefix, metricNamespace) : undefined,
   };
+}
+
+/** Every protection record of an archive, as a component reports them together: the archive, its drill, its cost estimate. */
+export function selfHostedPitrArchiveProtections(plan: SelfHostedPitrArchivePlan): DatabaseProtection[] {
+  return [
+    plan.protection as DatabaseProtection, ...(plan.drill ? [plan.drill.protection as DatabaseProtection] : []),
+    ...(plan.costProtection ? [plan.costProtection] : []),
+  ];
 }
 
 function archiveAssociations(pitr: ResolvedPitrPolicy, clusterName: string, hostTag: PitrHostTag): ArchiveAssociationPlan[] {

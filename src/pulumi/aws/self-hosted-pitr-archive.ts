@@ -5,19 +5,20 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { bucketGrantScopes } from './backup-object-grants';
 import { createEventNotification } from './event-notification';
 import { createPlannedAlarms } from './metric-alarm';
 import { PitrDrill } from './pitr-drill';
 import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
-import { IamActionGroup, WalArchiveResourceKind } from '../../core/aws/iam-action-groups';
+import { WalArchiveResourceKind } from '../../core/aws/iam-action-groups';
 import { PitrArchiveEncryptionResourceKind } from '../../core/aws/pitr-archive-encryption';
 import {
-  archiveAssociationCommands, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
+  archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../../core/aws/pitr-archive-host';
 import {
-  SelfHostedPitrArchivePlan, checkSelfHostedPitrArchiveOptions,
-  planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
+  SelfHostedPitrArchivePlan, checkSelfHostedPitrArchiveOptions, planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
+  selfHostedPitrArchiveProtections,
 } from '../../core/aws/self-hosted-pitr-archive';
 import { CostEstimate } from '../../core/policy/cost-estimate';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
@@ -108,7 +109,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     if (plan.instanceRole) {
       this.instanceRole = new iam.Role(`${name}-instance-role`, {
         description: plan.instanceRole.description,
-        assumeRolePolicy: assumedByService('ec2.amazonaws.com'),
+        assumeRolePolicy: assumedByService(plan.instanceRole.assumedBy),
         managedPolicyArns: plan.instanceRole.managedPolicies.map((policy) => pulumi.interpolate`arn:${this.environment.partition}:iam::aws:policy/${policy}`),
       }, child);
     }
@@ -126,30 +127,33 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     const files = this.repository.apply((repository) => archiveConfigurationFiles(plan, repository, PULUMI_VALIDATION_OPTIONS));
     this.postgresqlConf = files.postgresqlConf;
     const parameters = plan.parameters;
-    this.postgresqlConfParameter = new ssm.Parameter(`${name}-postgresql-conf`, {
-      name: parameters.postgresqlConf.parameterName, type: 'String', description: parameters.postgresqlConf.description, value: this.postgresqlConf,
-    }, child);
+    const parameter = (suffix: string, planned: { parameterName: string; description: string }, value: pulumi.Input<string>) =>
+      new ssm.Parameter(`${name}-${suffix}`, { name: planned.parameterName, type: 'String', description: planned.description, value }, child);
+    this.postgresqlConfParameter = parameter('postgresql-conf', parameters.postgresqlConf, this.postgresqlConf);
     if (parameters.archiverConf) {
       this.archiverConf = files.apply((rendered) => rendered.archiverConf!);
       this.archiverConfPath = parameters.archiverConf.path;
-      this.archiverConfParameter = new ssm.Parameter(`${name}-archiver-conf`, {
-        name: parameters.archiverConf.parameterName, type: 'String', description: parameters.archiverConf.description, value: this.archiverConf,
-      }, child);
+      this.archiverConfParameter = parameter('archiver-conf', parameters.archiverConf, this.archiverConf);
     }
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, retainOnDelete: props.retainOnDelete, environment: this.environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
-    if (this.instanceRole) {
+    if (plan.instanceRole && this.instanceRole) {
       new iam.RolePolicy(`${name}-instance-policy`, {
-        role: this.instanceRole.id,
-        policy: policyDocument([...this.archiveStatements(), ...this.readConfigurationStatements(), ...this.readEncryptionSecretStatements()]),
+        role: this.instanceRole.id, policy: policyDocument(grantStatements(plan.instanceRole.grants, this.grantScopes())),
       }, child);
       this.instanceProfile = new iam.InstanceProfile(`${name}-instance-profile`, { role: this.instanceRole.name }, child);
     }
 
-    this.associations = this.createAssociations(name);
+    this.associations = plan.associations.map((association) => new ssm.Association(`${name}-${association.name}`, {
+      ...association.properties,
+      // Each of the document's parameters as one string, a line an item (its commands as one script).
+      parameters: this.repository.apply((repository) => Object.fromEntries(Object.entries(
+        archiveAssociationParameters(plan, association, repository, PULUMI_VALIDATION_OPTIONS),
+      ).map(([key, lines]) => [key, lines.join('\n')]))),
+    }, child));
     createEventNotification(name, plan.failedAssociations, this.notificationTopicArn, this, {
       resources: { associations: this.associations.map((association) => association.associationId) },
     });
@@ -158,16 +162,13 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     });
     if (props.drill && plan.drill) {
       this.drill = new PitrDrill(`${name}-pitr-drill`, {
+        ...props.drill, // its handles (VPC, subnets, cluster, image); the options as core resolved them
         ...plan.drill.options,
-        vpcId: props.drill.vpcId,
-        subnetIds: props.drill.subnetIds,
-        cluster: props.drill.cluster,
         pgBackRestConf: files.apply((rendered) => rendered.drillPgBackRestConf!),
-        image: props.drill.image,
         notificationTopicArn: this.notificationTopicArn,
         notificationTopicKeyArn: notifications.topicKeyArn,
         restoreStatements: this.restoreStatements(),
-        drillResultsBucket: { bucketName: this.bucketName, bucketArn: this.archive.bucketArn, encryptionKeyArn: this.archive.encryptionKeyArn },
+        drillResultsBucket: this.archive,
         ...(plan.encryption?.drillEnvironmentVariable && props.encryption ? {
           cipherPass: {
             environmentVariable: plan.encryption.drillEnvironmentVariable,
@@ -179,10 +180,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       }, child);
     }
     this.costEstimate = plan.costEstimate;
-    this.protections = protectionsOutput([
-      plan.protection as DatabaseProtection, ...(plan.drill ? [plan.drill.protection as DatabaseProtection] : []),
-      ...(plan.costProtection ? [plan.costProtection] : []),
-    ]);
+    this.protections = protectionsOutput(selfHostedPitrArchiveProtections(plan));
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
       bucketName: this.bucketName,
@@ -202,17 +200,17 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
    * A role given these with the archiver's expiry must also be in `archiverRoleArns` (or be the created instance role).
    */
   public archiveStatements(): PolicyStatement[] {
-    return this.statements(this.plan.grants.archive);
+    return grantStatements(this.plan.grants.archive, this.grantScopes());
   }
 
   /** What a restore or drill needs: get and list the archive, decrypt. */
   public restoreStatements(): PolicyStatement[] {
-    return this.statements(this.plan.grants.restore);
+    return grantStatements(this.plan.grants.restore, this.grantScopes());
   }
 
   /** Reading the rendered configuration parameters. */
   public readConfigurationStatements(): PolicyStatement[] {
-    return this.statements(this.plan.grants.readConfiguration);
+    return grantStatements(this.plan.grants.readConfiguration, this.grantScopes());
   }
 
   /**
@@ -220,14 +218,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
    * hosts' role needs at boot. None when the archive is not encrypted by the archiver.
    */
   public readEncryptionSecretStatements(): PolicyStatement[] {
-    const encryption = this.plan.encryption;
-    const secret = this.props.encryption;
-    if (!encryption || !secret) return [];
-    const scopes: Record<PitrArchiveEncryptionResourceKind, GrantScope> = { 'encryption-secret': { resources: secret.secretArn } };
-    return [
-      ...grantStatements(encryption.readSecret, scopes),
-      ...(secret.secretKeyArn ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: secret.secretKeyArn }] : []),
-    ];
+    return grantStatements(this.plan.encryption?.readSecret ?? [], this.grantScopes());
   }
 
   /** The recovery settings of a restore to `target` on a host: `restore_command`, the target, the `recovery.signal` step. */
@@ -236,40 +227,23 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   }
 
   /**
-   * Shell commands for EC2 user data (run as root): install the archiver, write its configuration and the archive
-   * block from the SSM parameters, the repository's pass or key from its secret into a file only `postgres` reads
-   * (when encrypted), a heartbeat timer that commits an empty transaction every minute so a quiet server
-   * still ships a segment within `archive_timeout`, and the CloudWatch agent's embedded-metric listener the archive
-   * check reports through.
+   * Shell commands for EC2 user data (run as root), core's `archiveHostUserData` for this archive: the archiver, its
+   * configuration and the archive block from the SSM parameters, the pass or key, the heartbeat, the metric listener.
    */
   public userDataCommands(): pulumi.Output<string[]> {
-    const parameters = this.plan.parameters;
-    const secretArn = this.props.encryption?.secretArn;
-    return pulumi.all([this.environment.region, secretArn]).apply(([region, encryptionSecretArn]) => archiveHostUserData(this.plan, {
-      region, postgresqlConf: parameters.postgresqlConf.parameterName, archiverConf: parameters.archiverConf?.parameterName, encryptionSecretArn,
-    }));
+    return pulumi.all([this.environment.region, this.props.encryption?.secretArn])
+      .apply(([region, encryptionSecretArn]) => archiveHostUserData(this.plan, { region, encryptionSecretArn }));
   }
 
-  private statements(groups: readonly IamActionGroup<WalArchiveResourceKind>[]): PolicyStatement[] {
-    const bucketArn = this.archive.bucketArn;
+  /** Where each kind of resource of core's action groups is: the archive, the configuration parameters, the secret and its key. */
+  private grantScopes(): Partial<Record<WalArchiveResourceKind | PitrArchiveEncryptionResourceKind, GrantScope>> {
     const parameters = [this.postgresqlConfParameter, ...(this.archiverConfParameter ? [this.archiverConfParameter] : [])];
-    const scopes: Record<WalArchiveResourceKind, GrantScope> = {
-      'archive-objects': { resources: this.plan.bucket.objectKeyPatterns.map((pattern) => pulumi.interpolate`${bucketArn}/${pattern}`) },
-      'archive-bucket-prefixes': { resources: bucketArn, condition: { StringLike: { 's3:prefix': [...this.plan.bucket.listPrefixes] } } },
-      'archive-key': { resources: this.archive.encryptionKeyArn! },
+    const secret = this.props.encryption;
+    return {
+      ...bucketGrantScopes(this.plan.bucket.grantLocations, this.archive.bucketArn, this.archive.encryptionKeyArn),
       'configuration-parameters': { resources: parameters.map((parameter) => parameter.arn) },
+      ...(secret ? { 'encryption-secret': { resources: secret.secretArn } } : {}),
+      ...(secret?.secretKeyArn !== undefined ? { 'encryption-secret-key': { resources: secret.secretKeyArn } } : {}),
     };
-    return grantStatements(groups, scopes);
-  }
-
-  private createAssociations(name: string): ssm.Association[] {
-    return this.plan.associations.map((association) => new ssm.Association(`${name}-${association.name}`, {
-      ...association.properties,
-      // The document's commands list, one command a line, as one script.
-      parameters: {
-        commands: this.repository.apply((repository) => archiveAssociationCommands(this.plan, association.task, repository, PULUMI_VALIDATION_OPTIONS).join('\n')),
-        executionTimeout: String(association.executionTimeoutSeconds),
-      },
-    }, { parent: this }));
   }
 }

@@ -31,8 +31,11 @@ describe('SelfHostedPitrArchive encryption, as core plans it', () => {
     expect(plan({ pitr: { archiver: 'wal-g' }, encryption: { keyEncoding: 'base64' } }).encryption?.keyEncoding).toBe('base64');
   });
 
-  test('the secret may only be read, never listed, changed or deleted', () => {
-    expect(PITR_ARCHIVE_ENCRYPTION_SECRET_READ_IAM_ACTIONS.flatMap((group) => group.actions)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+  test('the secret may only be read, never listed, changed or deleted, and its own key only decrypt', () => {
+    expect(PITR_ARCHIVE_ENCRYPTION_SECRET_READ_IAM_ACTIONS.map(({ resource, actions }) => ({ resource, actions }))).toEqual([
+      { resource: 'encryption-secret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] },
+      { resource: 'encryption-secret-key', actions: ['kms:Decrypt'] },
+    ]);
   });
 
   test('an archive without encryption plans none and its configuration names no cipher', () => {
