@@ -88,7 +88,8 @@ export function parseBackupLocation(uri: string, flag = '--to'): BackupLocation 
     case 'file':
       return { kind: 'file', directory: fileDirectory(rest, fail) };
     default:
-      return fail('unknown scheme');
+      // A bare absolute path is the commonest slip: say the URI it should have been.
+      return fail(scheme === undefined && uri.startsWith('/') ? `no scheme: a directory is file://${uri}` : 'unknown scheme');
   }
 }
 

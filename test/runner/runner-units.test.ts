@@ -46,7 +46,8 @@ describe('backup locations', () => {
     ['s3://Bad_Bucket/x', /not a valid S3 bucket name/],
     ['azblob://account1', /not a valid Azure container name/],
     ['azblob://Acc/c1/x', /storage account name must be 3-24 lowercase letters and digits/],
-    ['/var/backups', /unknown scheme/],
+    ['/var/backups', /--to is "\/var\/backups"; allowed: .* \(no scheme: a directory is file:\/\/\/var\/backups\)$/],
+    ['backups', /\(unknown scheme\)$/],
   ])('refuses %s', (uri, message) => {
     expect(() => parseBackupLocation(uri)).toThrow(message);
   });
