@@ -1,18 +1,11 @@
-import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
-import * as ecs from '@pulumi/aws/ecs';
-import * as iam from '@pulumi/aws/iam';
-import * as scheduler from '@pulumi/aws/scheduler';
-import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
-import { EcsClusterReference } from './pg-dump-source';
 import { PolicyStatement, grantStatements } from './policy-document';
-import { createScheduledDrill } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillAttributes } from './scheduled-drill';
 import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
-import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
@@ -53,6 +46,9 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs {
   readonly environment?: AwsEnvironment;
 }
 
+/** What every scheduled drill component exposes, declared once ({@link ScheduledDrillAttributes}). */
+export interface PitrDrill extends ScheduledDrillAttributes {}
+
 /**
  * The scheduled point-in-time recovery drill, as the CDK `PitrDrill`: a Step Functions state machine (core's PITR drill
  * definition) runs a Fargate task in which `pg-backup drill-pitr` restores the base backup pgBackRest picks for the
@@ -63,35 +59,12 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs {
  * `pg-backup status` shows it.
  */
 export class PitrDrill extends pulumi.ComponentResource {
-  /** Core's drill: definition with placeholders, their names, the IAM actions. */
-  public readonly drill: RestoreDrillStateMachine;
-  /** The definition with every placeholder filled, as deployed. */
-  public readonly definition: pulumi.Output<string>;
-  /** The state machine. */
-  public readonly stateMachine: sfn.StateMachine;
-  /** The role the state machine runs as. */
-  public readonly drillRole: iam.Role;
-  /** The task definition. */
-  public readonly taskDefinition: ecs.TaskDefinition;
-  /** The role of the drill task: read the archive, nothing else. */
-  public readonly taskRole: iam.Role;
-  /** The role ECS starts the task with. */
-  public readonly executionRole: iam.Role;
-  /** The cluster the drill runs in. */
-  public readonly cluster: EcsClusterReference;
   /** The task's security group (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** The schedule. */
-  public readonly schedule: scheduler.Schedule;
-  /** The role the schedule starts the drill with. */
-  public readonly schedulerRole: iam.Role;
-  /** Alarms: failed executions, restore slower than the RTO, schedule dead letters. */
-  public readonly alarms: readonly cloudwatch.MetricAlarm[];
 
   constructor(name: string, props: PitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PitrDrill', name, {}, opts);
     const plan = planPitrDrill(props);
-    this.drill = plan.drill;
     const results = plan.drillResults && resultsStore(name, props);
     const resultStatements = results ? grantStatements(plan.drillResults!.taskGrants, {
       'drill-results': { resources: pulumi.interpolate`${results.bucketArn}/${plan.drillResults!.folder}/*` },
@@ -135,11 +108,8 @@ export class PitrDrill extends pulumi.ComponentResource {
       },
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
-    ({
-      cluster: this.cluster, taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition,
-      securityGroup: this.securityGroup, definition: this.definition, drillRole: this.drillRole, stateMachine: this.stateMachine,
-      schedulerRole: this.schedulerRole, schedule: this.schedule, alarms: this.alarms,
-    } = drill);
+    Object.assign(this, scheduledDrillAttributes(plan, drill));
+    ({ securityGroup: this.securityGroup } = drill);
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       taskDefinitionArn: this.taskDefinition.arn,

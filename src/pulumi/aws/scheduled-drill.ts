@@ -1,4 +1,8 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import type * as ecs from '@pulumi/aws/ecs';
+import type * as iam from '@pulumi/aws/iam';
+import type * as scheduler from '@pulumi/aws/scheduler';
+import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { DrillStateMachine, DrillStateMachineProps, createDrillStateMachine } from './drill-state-machine';
@@ -9,7 +13,9 @@ import { PolicyStatement, grantStatements } from './policy-document';
 import { drillResourceScopes } from './state-machine-permissions';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { ScheduledDrillPlan } from '../../core/aws/scheduled-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
+import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 
 /** Where a drill's results go beside the backups, and what writing them takes. */
 export interface DrillResultsStore {
@@ -83,6 +89,40 @@ export interface ScheduledDrillArgs extends Omit<DrillStateMachineProps, 'task' 
 export interface ScheduledDrill extends PlannedTask, DrillStateMachine {
   /** The cluster the task runs in. */
   readonly cluster: EcsClusterReference;
+}
+
+/** What every scheduled drill component exposes (core's drill, its state machine, task and schedule), declared once. */
+export interface ScheduledDrillAttributes {
+  /** Core's drill: definition with placeholders, their names, the IAM actions of its role. */
+  readonly drill: RestoreDrillStateMachine;
+  /** The state machine's definition as deployed (core's definition with every placeholder filled). */
+  readonly definition: pulumi.Output<string>;
+  /** The state machine. */
+  readonly stateMachine: sfn.StateMachine;
+  /** The role the state machine runs as. */
+  readonly drillRole: iam.Role;
+  /** The drill task definition. */
+  readonly taskDefinition: ecs.TaskDefinition;
+  /** The role of the drill task: what the drill reads and writes, nothing else. */
+  readonly taskRole: iam.Role;
+  /** The role ECS starts the task with. */
+  readonly executionRole: iam.Role;
+  /** The cluster the drill task runs in. */
+  readonly cluster: EcsClusterReference;
+  /** The schedule that starts the drill. */
+  readonly schedule: scheduler.Schedule;
+  /** The role the schedule starts the drill with. */
+  readonly schedulerRole: iam.Role;
+  /** Alarms: failed executions, restore slower than the RTO, a drill the schedule could not start. */
+  readonly alarms: readonly cloudwatch.MetricAlarm[];
+}
+
+/** The attributes of a drill component that rendered `plan` as `rendered`. */
+export function scheduledDrillAttributes(plan: ScheduledDrillPlan, rendered: ScheduledDrill): ScheduledDrillAttributes {
+  const { definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms } = rendered;
+  return {
+    drill: plan.drill, definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms,
+  };
 }
 
 /**

@@ -1,28 +1,25 @@
 import * as fs from 'node:fs';
-import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
-import * as ecs from '@pulumi/aws/ecs';
-import * as iam from '@pulumi/aws/iam';
 import * as rds from '@pulumi/aws/rds';
-import * as scheduler from '@pulumi/aws/scheduler';
-import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { checkedLogRetentionDays } from './log-retention';
-import { EcsClusterReference } from './pg-dump-source';
 import { createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
-import { createScheduledDrill } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillAttributes } from './scheduled-drill';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import {
   CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, RestoreDrillKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { DrillPlaceholder, RestoreDrillKind } from '../../core/aws/state-machines';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './snapshot-restore-drill-props';
+
+/** What every scheduled drill component exposes, declared once ({@link ScheduledDrillAttributes}). */
+export interface SnapshotRestoreDrill extends ScheduledDrillAttributes {}
 
 /**
  * Proves the managed database's snapshots restore, as the CDK `SnapshotRestoreDrill` does: on a schedule, a Step
@@ -34,30 +31,14 @@ export * from './snapshot-restore-drill-props';
  * with an alarm; failures notify.
  */
 export class SnapshotRestoreDrill extends pulumi.ComponentResource {
-  /** Core's state machine: its ASL, placeholders and IAM action groups. */
-  public readonly drill: RestoreDrillStateMachine;
-  /** The definition as deployed, every placeholder filled. */
-  public readonly definition: pulumi.Output<string>;
-  /** The state machine. */
-  public readonly stateMachine: sfn.StateMachine;
-  /** The role the state machine runs as. */
-  public readonly drillRole: iam.Role;
-  /** The checks task definition. */
-  public readonly taskDefinition: ecs.TaskDefinition;
-  /** The cluster the checks run in. */
-  public readonly cluster: EcsClusterReference;
   /** Security group of the checks task (no inbound rules). */
   public readonly taskSecurityGroup: ec2.SecurityGroup;
   /** Security group of the scratch database: inbound only from the checks task. */
   public readonly scratchSecurityGroup: ec2.SecurityGroup;
   /** The DB subnet group scratch databases are placed in. */
   public readonly subnetGroup: rds.SubnetGroup;
-  /** The schedule. */
-  public readonly schedule: scheduler.Schedule;
   /** ARN of the topic failed drills are sent to. */
   public readonly notificationTopicArn: pulumi.Output<string>;
-  /** Alarms: failed drill, restore slower than the RTO, schedule dead letters. */
-  public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** The RTO, minutes. */
   public readonly maxRestoreDurationMinutes: number;
   /** Value of the `Database` metric dimension. */
@@ -82,8 +63,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       recordsResults: props.drillResults !== undefined,
       checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
     }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
-    const { drill, descriptions } = plan;
-    this.drill = drill;
+    const { descriptions } = plan;
     this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
     this.metricNamespace = plan.metricNamespace;
     this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
@@ -155,10 +135,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       additionalStatements: this.snapshotKeyStatements(props),
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
-    ({
-      cluster: this.cluster, taskDefinition: this.taskDefinition, definition: this.definition, drillRole: this.drillRole,
-      stateMachine: this.stateMachine, schedule: this.schedule, alarms: this.alarms,
-    } = scheduled);
+    Object.assign(this, scheduledDrillAttributes(plan, scheduled));
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,

@@ -1,22 +1,17 @@
-import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as ec2 from '@pulumi/aws/ec2';
-import * as ecs from '@pulumi/aws/ecs';
-import * as iam from '@pulumi/aws/iam';
 import * as rds from '@pulumi/aws/rds';
-import * as scheduler from '@pulumi/aws/scheduler';
-import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { checksWriterContainer, createScratchPassword, scratchPostgresContainer } from './drill-task-containers';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
-import { EcsClusterReference, PgDumpSource } from './pg-dump-source';
+import { PgDumpSource } from './pg-dump-source';
 import { containerLogConfiguration, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
-import { createScheduledDrill, keyStatements } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, keyStatements, scheduledDrillAttributes } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
-import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { DrillPlaceholder } from '../../core/aws/state-machines';
 import {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan,
   checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
@@ -52,6 +47,9 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions, DrillTaskArgs 
   readonly encryption?: { readonly identitySecretArn: pulumi.Input<string> };
 }
 
+/** What every scheduled drill component exposes, declared once ({@link ScheduledDrillAttributes}). */
+export interface VerifyRestore extends ScheduledDrillAttributes {}
+
 /**
  * A restore drill on a schedule: a Step Functions state machine (the core's dump-restore-drill definition) runs a
  * Fargate task in which `pg-backup verify` restores the latest dump into a scratch PostgreSQL of the same major
@@ -62,22 +60,6 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions, DrillTaskArgs 
 export class VerifyRestore extends pulumi.ComponentResource {
   /** The database the drill restores. */
   public readonly databaseName: string;
-  /** The state machine. */
-  public readonly stateMachine: sfn.StateMachine;
-  /** The state machine's definition as deployed (core's definition with every placeholder filled). */
-  public readonly definition: pulumi.Output<string>;
-  /** The core drill: definition with placeholders, and the IAM actions its role is granted. */
-  public readonly drill: RestoreDrillStateMachine;
-  /** The role the state machine runs as. */
-  public readonly drillRole: iam.Role;
-  /** The drill task definition. */
-  public readonly taskDefinition: ecs.TaskDefinition;
-  /** The role of the drill task: read the dumps, nothing else. */
-  public readonly taskRole: iam.Role;
-  /** The role ECS starts the task with. */
-  public readonly executionRole: iam.Role;
-  /** The cluster the drill runs in. */
-  public readonly cluster: EcsClusterReference;
   /** The security group of the drill task (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
   /**
@@ -90,18 +72,12 @@ export class VerifyRestore extends pulumi.ComponentResource {
    * @default - none: the dump is restored in the task
    */
   public readonly scratchSubnetGroup?: rds.SubnetGroup;
-  /** The schedule that starts the drill. */
-  public readonly schedule: scheduler.Schedule;
-  /** The role the schedule starts the drill with. */
-  public readonly schedulerRole: iam.Role;
   /** ARN of the topic failed drills are sent to. */
   public readonly notificationTopicArn: pulumi.Output<string>;
   /** The RTO, minutes. */
   public readonly maxRestoreDurationMinutes: number;
   /** CloudWatch namespace of the drill metrics. */
   public readonly metricNamespace: string;
-  /** Alarms: failed executions, restore slower than the RTO, a drill the schedule could not start. */
-  public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** What this component creates, as core decided it. */
   public readonly plan: VerifyRestorePlan;
   /** The drill as a protection of the source's database (core's protection record), also its `protections` output. */
@@ -129,7 +105,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.databaseName = plan.databaseName;
     this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
     this.metricNamespace = plan.metricNamespace;
-    this.drill = plan.drill;
     // The identity is injected by the execution role, which alone may read it.
     const identity = plan.identityEnvironmentVariable && identitySecretArn
       ? { name: plan.identityEnvironmentVariable, valueFrom: identitySecretArn } : undefined;
@@ -224,11 +199,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       additionalStatements: scratch ? keyStatements(source.readStatements()) : [],
       logRetentionDays,
     });
-    ({
-      cluster: this.cluster, taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition,
-      definition: this.definition, drillRole: this.drillRole, stateMachine: this.stateMachine, schedulerRole: this.schedulerRole,
-      schedule: this.schedule, alarms: this.alarms,
-    } = drill);
+    Object.assign(this, scheduledDrillAttributes(plan, drill));
     this.protections = protectionsOutput([{ ...plan.protection, database: source.protectedDatabase }]);
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
