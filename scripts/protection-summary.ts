@@ -36,6 +36,17 @@ export function dumpRetentionOf(p: Protection): string {
     + ` (lifecycle safety net ${p.retentionDays} days)`;
 }
 
+/**
+ * A write-once protection as an on-call engineer reads it: `Object Lock governance 7 days` in S3, `immutable 7 days
+ * (governance: can still be shortened)` in Azure Blob, from core's `governance 7 days`.
+ */
+export function lockOf(p: Protection, lock: string): string {
+  if (!p.prefix?.startsWith('azblob://')) return `Object Lock ${lock}`;
+  const parsed = /^(governance|compliance) (\d+) days$/.exec(lock);
+  if (!parsed) return `immutable ${lock}`;
+  return `immutable ${parsed[2]} days (${parsed[1] === 'compliance' ? 'locked: nobody can shorten it' : 'governance: can still be shortened'})`;
+}
+
 /** Whether backups are encrypted to age public keys (and where the identity is), and where their offsite copy is. */
 export function dumpCopiesOf(p: Protection): string {
   const recipients = p.encryptedTo?.length ?? 0;
@@ -45,10 +56,15 @@ export function dumpCopiesOf(p: Protection): string {
   return `${encrypted}, ${offsiteCopyOf(p)}`;
 }
 
-/** Where the offsite copy of the backups is, and how long it is write-once. */
+/** Where the offsite copy of the backups is, what keeps it, and how long each replica is write-once. */
 export function offsiteCopyOf(p: Protection): string {
-  if (!p.replica) return 'no offsite copy';
-  return `offsite copy in ${p.replica.destination}${p.replica.immutability ? `, the copy ${p.replica.immutability}` : ''}`;
+  const replica = p.replica;
+  if (!replica) return 'no offsite copy';
+  const expiry = replica.expirationDays === undefined ? undefined : `${replica.expirationDays} days`;
+  const kept = replica.pruned
+    ? `, pruned like the dumps${expiry ? ` (its lifecycle safety net ${expiry})` : ''}`
+    : `, replicas kept ${expiry ?? 'forever (no expiry at the destination)'}`;
+  return `offsite copy in ${replica.destination}${kept}${replica.immutability ? `, each replica ${lockOf(p, replica.immutability)}` : ''}`;
 }
 const checksOf = (p: Protection, sql = '') => `${p.checks ?? 0}${sql} check(s)`;
 
@@ -56,8 +72,9 @@ const checksOf = (p: Protection, sql = '') => `${p.checks ?? 0}${sql} check(s)`;
 export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
   'logical-dump': {
     drill: false,
-    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into ${storeOf(p)}, ${dumpRetentionOf(p)}, ${dumpCopiesOf(p)}`
-      + `${p.objectLock ? `, ${p.prefix?.startsWith('azblob://') ? 'immutable' : 'Object Lock'} ${p.objectLock}` : ''}, alarm when none succeeds within ${p.rpoHours} h`
+    // The dumps' own lock comes with where they are and how long they are kept; the offsite copy's with the copy.
+    describe: (p) => `pg_dump of ${namesOf(p)} at ${p.schedule} into ${storeOf(p)}, ${dumpRetentionOf(p)}`
+      + `${p.objectLock ? `, each dump ${lockOf(p, p.objectLock)}` : ''}, ${dumpCopiesOf(p)}, alarm when none succeeds within ${p.rpoHours} h`
       + `${p.runbook ? `, runbook cdk.out/${p.runbook}` : ''}`,
   },
   'managed-backup': {
@@ -79,7 +96,9 @@ export const PROTECTION_KINDS: Readonly<Record<string, ProtectionKind>> = {
   },
   'cost-estimate': {
     drill: false,
-    describe: (p) => `storage cost estimate of ${namesOf(p)}: about $${p.monthlyCostUsd?.toFixed(2)} a month; ${p.summary}`,
+    // The summary names what was estimated (a server and its databases, the dumps, a WAL archive) and its size, then
+    // says the cost and what it counts.
+    describe: (p) => `storage cost estimate of ${p.summary}`,
   },
   'restore-drill': {
     drill: true,

@@ -8,10 +8,8 @@ import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-b
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
-import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { planBackupRules } from '../core/aws/backup-plan-rules';
 import { resolveVaultLock } from '../core/aws/managed-backup-plan';
-import { blueprintManagedBackupProtection } from '../core/aws/postgres-backup-blueprint';
 import { resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
 import { BackupPolicy } from '../core/policy/policy';
 
@@ -63,16 +61,12 @@ export function createFleetBackupPlans(
       resources: managed.map((database) => backup.BackupResource.fromArn(database.arn(scope))),
       role: selectionRole,
     });
-    planned.serverIndexes.forEach((serverIndex, position) => {
-      const protection = blueprintManagedBackupProtection(planned, plan.servers.find((server) => server.index === serverIndex)!, vault.lock);
-      for (const path of managed[position].protectedPaths()) scope.node.addMetadata(PROTECTION_METADATA_TYPE, { ...protection, database: path });
-    });
     return backupPlan;
   });
   return { vault, plans, restoreTesting: createBlueprintRestoreTesting(fleet, vault) };
 }
 
-/** Restore testing of the tested servers' recovery points in the vault; each tested database records it as a drill. */
+/** Restore testing of the tested servers' recovery points in the vault. */
 function createBlueprintRestoreTesting(fleet: BlueprintFleetInfrastructure, vault: PostgresBackupVault): BlueprintRestoreTesting | undefined {
   const { plan: { restoreTesting: planned }, scope, handles } = fleet;
   if (planned === undefined) return undefined;
@@ -80,11 +74,6 @@ function createBlueprintRestoreTesting(fleet: BlueprintFleetInfrastructure, vaul
   const selections = planned.selections.map((selection) => renderRestoreTestingSelection(
     scope, selection.id, selection.selection, tested, selection.serverIndexes.map((index) => handles[index].managed!.arn(scope)),
   ));
-  for (const index of planned.serverIndexes) {
-    for (const path of handles[index].managed!.protectedPaths()) {
-      scope.node.addMetadata(PROTECTION_METADATA_TYPE, { ...planned.protection, database: path });
-    }
-  }
   return { ...tested, selections };
 }
 

@@ -8,7 +8,6 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { connectionPath } from './blueprint-server-handles';
 import { renderPlannedAlarms } from './planned-alarms';
 import { SCHEDULE_START_RETRY_PROPS, plannedScheduleExpression } from './planned-schedules';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
@@ -16,7 +15,6 @@ import {
   IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword, acknowledgeWildcards, backupObjectsWildcard, drillRoleWildcards,
 } from './reviewed-findings';
 import { postgresServerImage } from './runner-image';
-import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPostgresContainer } from './scratch-postgres-container';
 import { CHECKS_DIRECTORY, SCRATCH_TARGET_URL } from './verify-restore';
 import { SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
@@ -151,16 +149,6 @@ export function createFleetDrills(
   });
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   renderPlannedAlarms(scope, drills.alarms, fleet.notificationTopic);
-  for (const protection of drills.protections) {
-    scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
-      kind: 'restore-drill',
-      database: connectionPath(fleet.handles[protection.serverIndex].connection),
-      databaseNames: [protection.databaseName],
-      schedule: protection.schedule,
-      rtoMinutes: protection.rtoMinutes,
-      checks: protection.checks,
-    });
-  }
   return { taskDefinitions, stateMachine, schedules };
 }
 

@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { connectionPath, literalIdentifier } from './blueprint-server-handles';
+import { literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
 import { SCHEDULE_START_RETRY_PROPS, createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
@@ -15,13 +15,11 @@ import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import {
   IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
 } from './reviewed-findings';
-import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand,
-  blueprintDumpProtection, blueprintRestoreCommand,
+  blueprintRestoreCommand,
 } from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
-import { costEstimateProtection } from '../core/policy/database-protection';
 
 /** What the fleet's dumps are made of. */
 export interface BlueprintFleetDumps {
@@ -128,18 +126,8 @@ export function createFleetDumps(
           value: blueprintRestoreCommand(dumpLocation, database.databaseName),
         });
       }
-      scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
-        ...blueprintDumpProtection(plan, server, database.databaseName),
-        database: connectionPath(connection),
-        runbook: runbookPath,
-      });
     }
-    if (server.costEstimate) {
-      costEstimates.set(server.id, server.costEstimate);
-      scope.node.addMetadata(PROTECTION_METADATA_TYPE, {
-        ...costEstimateProtection(server.costEstimate, server.databaseNames), database: connectionPath(connection),
-      });
-    }
+    if (server.costEstimate) costEstimates.set(server.id, server.costEstimate);
   }
   notifyWhenTaskFails(scope, 'DumpTaskFailedRule', {
     description: plan.descriptions.dumpTaskFailedRule,

@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { grantReplicaPrune } from './bucket-replication';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
@@ -43,6 +44,7 @@ export function createFleetPrune(
     logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: prune.task.logStreamPrefix }),
   });
   fleet.backupBucket.grantPruneBackups(taskDefinition.taskRole, plan.prefix);
+  if (prune.replica) grantReplicaPrune(taskDefinition.taskRole, prune.replica);
   acknowledgeWildcards(taskDefinition.taskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(plan.prefix), 'prune')]);
   acknowledgeImagePull(taskDefinition);
   const scheduleRole = createScheduleRole(scope, prune.descriptions.scheduleRole, 'PruneScheduleRole');

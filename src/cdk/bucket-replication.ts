@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantPlannedActions } from './planned-grants';
 import { acknowledgeWildcards } from './reviewed-findings';
-import { BucketReplicationPlan, renderS3ReplicationConfiguration, replicaKeyGrantScope } from '../core/aws/bucket-replication';
+import { BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationConfiguration, replicaKeyGrantScope } from '../core/aws/bucket-replication';
 
 /** The offsite copy of a bucket, as rendered. */
 export interface RenderedBucketReplication {
@@ -57,4 +57,34 @@ export function renderBucketReplication(
   ]);
   (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ReplicationConfiguration', renderS3ReplicationConfiguration(plan, role.roleArn));
   return { role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };
+}
+
+/**
+ * Grants the prune task's role core's action groups on the offsite copy it also prunes (read, list, decrypt and delete
+ * under the dumps' prefix of the offsite bucket), with the wildcards explained.
+ */
+export function grantReplicaPrune(role: iam.IRole, replica: ReplicaPrunePlan): void {
+  const scope = (kind: keyof ReplicaPrunePlan['scopes']) => ({
+    resources: [...replica.scopes[kind].resources], ...(replica.scopes[kind].condition ? { conditions: replica.scopes[kind].condition } : {}),
+  });
+  grantPlannedActions(role, replica.roleGrants, {
+    'replica-objects': scope('replica-objects'),
+    'replica-bucket-prefix': scope('replica-bucket-prefix'),
+    'replica-key': scope('replica-key'),
+  }, 'ScheduledPgDump');
+  const actionsOn = (kind: string) => replica.roleGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions);
+  acknowledgeWildcards(role, [
+    ...replica.scopes['replica-objects'].resources.map((resource) => ({
+      resource,
+      actions: actionsOn('replica-objects'),
+      reason: 'The prune reads the replicated manifests and deletes the replicas retention lets go in the offsite bucket, under the dumps\' prefix only '
+        + '(each backup is a new key): S3 replication never brings the source\'s deletes.',
+    })),
+    ...replica.scopes['replica-key'].resources.filter((resource) => resource.endsWith(':key/*')).map((resource) => ({
+      resource,
+      actions: actionsOn('replica-key'),
+      reason: 'The replica key is named by its alias (a physical name another region can know); IAM matches KMS actions against key ARNs, '
+        + 'so the grant is on the keys of that account and region carrying the alias (kms:ResourceAliases), which is one key.',
+    })),
+  ]);
 }

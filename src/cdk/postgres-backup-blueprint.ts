@@ -17,6 +17,7 @@ import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-bac
 import { createFleetDrills } from './blueprint-drills';
 import { createFleetDumps, dumpSucceededMetric } from './blueprint-dumps';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { recordBlueprintProtections } from './blueprint-protections';
 import { createFleetPrune, createFleetPruneTaskDefinition } from './blueprint-prune';
 import { checkServerSecrets, coreServerHandle, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
@@ -185,6 +186,7 @@ export class PostgresBackupBlueprint extends Construct {
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
     this.restoreTesting = managedPlans.restoreTesting;
+    recordBlueprintProtections(this, plan, { handles, databases: dumps.databases, vaultLock: managedPlans.vault?.lock });
     this.dashboard = this.createDashboard(dumps.databases);
   }
 

@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { grantReplicaPrune } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
 import { plannedExpression, plannedMetric, renderPlannedAlarms } from './planned-alarms';
@@ -148,6 +149,7 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
     }).schedules;
     if (prune && this.pruneTaskDefinition) {
       this.backupBucket.grantActionGroups(this.pruneTaskDefinition.taskRole, prune.roleGrants);
+      if (prune.replica) grantReplicaPrune(this.pruneTaskDefinition.taskRole, prune.replica);
       acknowledgeWildcards(this.pruneTaskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
     }
 

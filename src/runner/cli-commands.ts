@@ -78,11 +78,12 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
   },
   'prune': {
     summary: 'delete the backups grandfather-father-son retention lets go, never below the floor, never while dumps are failing',
-    synopsis: '--from URI --rpo DUR',
+    synopsis: '--from URI --rpo DUR [--replica URI]',
     notes: [
       'Keeps per database the first backup of the newest --daily days, --weekly ISO weeks, --monthly months and --yearly years (UTC),',
       'the newest --minimum-kept backups and the one latest names. Deletes nothing, and exits 1, when no backup finished within --rpo.',
       'A delete the store refuses (Object Lock, an immutability policy) is reported and the backup stays whole.',
+      'Each --replica (an offsite copy, whose deletes replication does not bring) is pruned the same way by its own manifests and latest.',
     ],
     flags: PRUNE_COMMAND_FLAGS,
     metricPrefix: 'Prune',

@@ -46,6 +46,15 @@ export const PRUNE_COMMAND_FLAGS: readonly FlagDefinition[] = [
     default: `${DEFAULT_ABANDONED_BACKUP_GRACE_HOURS}h`,
     example: '--grace 3d',
   },
+  {
+    name: 'replica',
+    value: 'URI',
+    repeatable: true,
+    description: 'also prune this offsite copy of --from (S3 or object replication) with the same retention, floor and RPO, by its own '
+      + 'manifests and latest; a folder it holds without a manifest is left while --from has that backup complete (still replicating)',
+    default: 'no replica',
+    example: '--replica s3://backups-offsite/nightly',
+  },
   { name: 'dry-run', description: 'decide and report, delete nothing', example: '--dry-run' },
   OUTPUT_FLAG,
 ];
@@ -134,13 +143,26 @@ function startOfBackupId(backupId: string): string {
   return `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`;
 }
 
-/** Prunes one database of a catalog. */
+/** How every location of one prune run is pruned. */
+interface PruneSettings {
+  readonly retention: ResolvedBackupRetentionPolicy;
+  readonly rpoSeconds: number;
+  readonly graceSeconds: number;
+  readonly dryRun: boolean;
+}
+
+/**
+ * Prunes one database of a catalog. `stillArriving` names the backups (`database/backupId`) complete at the source of
+ * a replica: a folder of the replica without a usable manifest is then a copy still replicating, not a failed dump,
+ * and is left whatever its age (its manifest may arrive after its other objects).
+ */
 async function pruneDatabase(
-  store: BackupStore, layout: BackupLayout, catalog: BackupCatalog, database: string,
-  settings: { retention: ResolvedBackupRetentionPolicy; rpoSeconds: number; graceSeconds: number; dryRun: boolean },
+  store: BackupStore, layout: BackupLayout, catalog: BackupCatalog, database: string, settings: PruneSettings,
+  stillArriving: ReadonlySet<string> = new Set(),
 ): Promise<DatabasePruneResult> {
   const backups = catalog.backups.filter((backup) => backup.database === database);
-  const abandoned = [...catalog.partial, ...catalog.broken].filter((entry) => entry.database === database);
+  const abandoned = [...catalog.partial, ...catalog.broken]
+    .filter((entry) => entry.database === database && !stillArriving.has(`${entry.database}/${entry.backupId}`));
   const selection = selectRetainedBackups({
     backups: backups.map((backup) => ({
       backupId: backup.backupId, snapshotAt: backup.snapshotAt, finishedAt: backup.manifest.finishedAt, classes: backup.manifest.retentionClasses,
@@ -176,6 +198,12 @@ async function pruneDatabase(
   };
 }
 
+/** The table of each location, a replica's under its own heading. */
+function pruneTables(places: readonly LocationPruneResult[], dryRun: boolean): string {
+  if (places.length === 1) return pruneTable(places[0].databases, dryRun);
+  return places.map((place, index) => `${index === 0 ? 'source' : 'replica'} ${place.location}\n${pruneTable(place.databases, dryRun)}`).join('\n');
+}
+
 function pruneTable(results: readonly DatabasePruneResult[], dryRun: boolean): string {
   const rows = results.map((result) => [
     result.database, result.kept.length, dryRun ? `${result.delete.length} (dry run)` : result.deleted.length, result.abandoned.length,
@@ -189,15 +217,47 @@ function pruneTable(results: readonly DatabasePruneResult[], dryRun: boolean): s
   return lines.length === 0 ? table : `${table}\n${lines.join('\n')}\n`;
 }
 
+/** What a prune did at one location: the source, or one of its replicas. */
+export interface LocationPruneResult {
+  /** The location, as a URI. */
+  readonly location: string;
+  /** Per database. */
+  readonly databases: readonly DatabasePruneResult[];
+}
+
+/** Prunes every database under one location (only `database`, if given) and closes its store. */
+async function pruneLocation(
+  uri: string, flag: string, database: string | undefined, settings: PruneSettings, context: CommandContext,
+  stillArriving?: ReadonlySet<string>,
+): Promise<{ result: LocationPruneResult; complete: Set<string> }> {
+  const location = parseBackupLocation(uri, flag);
+  const store = await openBackupStore(location, { s3Endpoint: context.common.s3Endpoint, tuning: context.common.tuning }, context.env);
+  try {
+    const layout = new BackupLayout(location);
+    const catalog = await readCatalog(store, layout, database);
+    const databases = [...new Set([...catalog.backups, ...catalog.broken, ...catalog.partial].map((entry) => entry.database))].sort();
+    if (database !== undefined && !databases.includes(database)) databases.push(database);
+    const results: DatabasePruneResult[] = [];
+    for (const name of databases) results.push(await pruneDatabase(store, layout, catalog, name, settings, stillArriving));
+    const complete = new Set(catalog.backups.map((backup) => `${backup.database}/${backup.backupId}`));
+    return { result: { location: formatBackupLocation(location), databases: results }, complete };
+  } finally {
+    store.close();
+  }
+}
+
 /**
  * `pg-backup prune`: per database under the location, keeps the grandfather-father-son set, the newest
  * `--minimum-kept` and the backup `latest` names, and deletes the other complete backups (manifest first) and the
  * folders without a usable manifest older than `--grace`. Deletes nothing for a database none of whose backups
  * finished within `--rpo`, and then exits 1 so the run alarms. A delete the store refuses (Object Lock, immutability)
- * is reported, and the backup stays whole.
+ * is reported, and the backup stays whole. Each `--replica` (an offsite copy, whose deletes S3 replication never
+ * brings) is then pruned the same way by its own catalog: a replica lagging behind keeps what it has by the same
+ * rules, its own `latest` is never deleted, a copy still arriving is left alone, and a replica without a backup within
+ * the RPO (replication has stopped) deletes nothing and fails the run.
  */
 export async function pruneCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
-  const { common, env } = context;
+  const { common } = context;
   const from = reader.required('from');
   reader.required('rpo');
   const rpoSeconds = reader.seconds('rpo', 1, 365 * 86_400, 0);
@@ -213,46 +273,51 @@ export async function pruneCommand(reader: FlagReader, context: CommandContext):
   const dryRun = reader.boolean('dry-run');
   const output = readOutputMode(reader, context);
   reader.throwIfInvalid('prune');
-  const location = parseBackupLocation(from, '--from');
-  const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
-  try {
-    const layout = new BackupLayout(location);
-    const catalog = await readCatalog(store, layout, common.database);
-    const databases = [...new Set([...catalog.backups, ...catalog.broken, ...catalog.partial].map((entry) => entry.database))].sort();
-    if (common.database !== undefined && !databases.includes(common.database)) databases.push(common.database);
-    const results: DatabasePruneResult[] = [];
-    const settings = { retention, rpoSeconds, graceSeconds, dryRun };
-    for (const database of databases) results.push(await pruneDatabase(store, layout, catalog, database, settings));
-    const halted = results.filter((result) => result.halted !== undefined);
-    const count = (pick: (result: DatabasePruneResult) => number) => results.reduce((sum, result) => sum + pick(result), 0);
-    const failed = halted.length > 0;
-    const metrics: MetricValue[] = [
-      { name: 'PruneSucceeded', value: failed ? 0 : 1, unit: 'Count' },
-      { name: 'PruneFailed', value: failed ? 1 : 0, unit: 'Count' },
-      { name: 'PruneHalted', value: halted.length, unit: 'Count' },
-      { name: 'PruneDeletedBackups', value: count((result) => result.deleted.length), unit: 'Count' },
-      { name: 'PruneKeptBackups', value: count((result) => result.kept.length), unit: 'Count' },
-      { name: 'PruneNotDeleted', value: count((result) => result.notDeleted.length), unit: 'Count' },
-    ];
-    return {
-      database: common.database ?? '',
-      metrics,
-      result: {
-        location: formatBackupLocation(location),
-        dryRun,
-        rpoSeconds,
-        graceSeconds,
-        retention: countsOf(retention),
-        databases: results,
-        deletedBackups: count((result) => result.deleted.length),
-        halted: halted.map((result) => result.database),
-      },
-      table: output === 'table' ? pruneTable(results, dryRun) : undefined,
-      failure: failed
-        ? `${halted.map((result) => `${result.database}: ${result.halted}`).join('; ')} (RPO ${formatDuration(rpoSeconds)}; nothing was deleted there)`
-        : undefined,
-    };
-  } finally {
-    store.close();
-  }
+  const replicas = reader.list('replica');
+  replicas.forEach((uri) => parseBackupLocation(uri, '--replica'));
+  const settings: PruneSettings = { retention, rpoSeconds, graceSeconds, dryRun };
+  const source = await pruneLocation(from, '--from', common.database, settings, context);
+  const replicaResults: LocationPruneResult[] = [];
+  for (const uri of replicas) replicaResults.push((await pruneLocation(uri, '--replica', common.database, settings, context, source.complete)).result);
+  const results = source.result.databases;
+  const everywhere = [source.result, ...replicaResults];
+  const halted = everywhere.flatMap((place, index) => place.databases
+    .filter((result) => result.halted !== undefined)
+    .map((result) => (index === 0 ? `${result.database}: ${result.halted}` : `${result.database} at the replica ${place.location}: ${result.halted}`)));
+  const count = (places: readonly LocationPruneResult[], pick: (result: DatabasePruneResult) => number) =>
+    places.reduce((sum, place) => sum + place.databases.reduce((subtotal, result) => subtotal + pick(result), 0), 0);
+  const failed = halted.length > 0;
+  const metrics: MetricValue[] = [
+    { name: 'PruneSucceeded', value: failed ? 0 : 1, unit: 'Count' },
+    { name: 'PruneFailed', value: failed ? 1 : 0, unit: 'Count' },
+    { name: 'PruneHalted', value: halted.length, unit: 'Count' },
+    { name: 'PruneDeletedBackups', value: count([source.result], (result) => result.deleted.length), unit: 'Count' },
+    { name: 'PruneKeptBackups', value: count([source.result], (result) => result.kept.length), unit: 'Count' },
+    { name: 'PruneNotDeleted', value: count(everywhere, (result) => result.notDeleted.length), unit: 'Count' },
+    ...(replicas.length === 0 ? [] : [
+      { name: 'PruneReplicaDeletedBackups', value: count(replicaResults, (result) => result.deleted.length), unit: 'Count' as const },
+      { name: 'PruneReplicaKeptBackups', value: count(replicaResults, (result) => result.kept.length), unit: 'Count' as const },
+    ]),
+  ];
+  return {
+    database: common.database ?? '',
+    metrics,
+    result: {
+      location: source.result.location,
+      dryRun,
+      rpoSeconds,
+      graceSeconds,
+      retention: countsOf(retention),
+      databases: results,
+      deletedBackups: count([source.result], (result) => result.deleted.length),
+      halted: results.filter((result) => result.halted !== undefined).map((result) => result.database),
+      replicas: replicaResults.map((replica) => ({
+        ...replica,
+        deletedBackups: count([replica], (result) => result.deleted.length),
+        halted: replica.databases.filter((result) => result.halted !== undefined).map((result) => result.database),
+      })),
+    },
+    table: output === 'table' ? pruneTables(everywhere, dryRun) : undefined,
+    failure: failed ? `${halted.join('; ')} (RPO ${formatDuration(rpoSeconds)}; nothing was deleted there)` : undefined,
+  };
 }

@@ -93,7 +93,8 @@ export class S3BackupStore implements BackupStore {
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
       }
-      : {};
+      // An offsite replica (pruned with --replica) is in another region than the task: follow S3's redirect to it.
+      : { followRegionRedirects: true };
     // No `Expect: 100-continue` on bodies (the SDK asks for it above 2 MiB, so on every part): the SDK's handler gives
     // each such request a new agent that does not keep its connection alive, so every part opened a new connection
     // (over HTTPS a TLS handshake on both ends; on a real network round trips and a new TCP window before its first

@@ -266,7 +266,7 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
 
   test('each server\'s monthly storage cost is estimated from the allocated storage and recorded for the synth report', () => {
     const estimate = bronze.blueprint.costEstimates.get('orders-db')!;
-    expect(estimate.summary).toMatch(/^orders-db: [\d,.]+ GB-month, about \$\d+\.\d\d a month/);
+    expect(estimate.summary).toMatch(/^server orders-db \(databases orders, invoices\), \d+ GB of allocated storage compressed 3:1: about \$\d+\.\d\d a month for [\d,.]+ GB stored on average: dumps /);
     expect(estimate.items.map((item) => item.item)).toEqual(expect.arrayContaining(['logical-dumps', 'snapshots']));
     const metadata = bronze.blueprint.node.metadata.filter((entry) => (entry.data as any).kind === 'cost-estimate').map((entry) => entry.data as any);
     expect(metadata.map((data) => [data.database, data.monthlyCostUsd])).toEqual([

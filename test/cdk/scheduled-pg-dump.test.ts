@@ -491,3 +491,54 @@ describe('ScheduledPgDump with grandfather-father-son retention', () => {
     });
   });
 });
+
+describe('ScheduledPgDump with grandfather-father-son retention and an offsite copy', () => {
+  const OFFSITE = {
+    destinationBucketArn: 'arn:aws:s3:::orders-offsite',
+    replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/orders-offsite',
+  };
+  let template: Template;
+
+  beforeAll(() => {
+    const { stack, vpc, instance } = databaseStack();
+    new ScheduledPgDump(stack, 'Dump', {
+      ...minimalDumpProps(vpc, instance),
+      dump: { retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 } },
+      replication: OFFSITE,
+    });
+    template = Template.fromStack(stack);
+  });
+
+  const roleIds = () => Object.keys(template.findResources('AWS::IAM::Role'));
+  const pruneRoleId = () => {
+    const [taskDefinition] = Object.entries(template.findResources('AWS::ECS::TaskDefinition')).filter(([id]) => id.startsWith('DumpPruneTask'));
+    return taskDefinition[1].Properties.TaskRoleArn['Fn::GetAtt'][0] as string;
+  };
+  const deletesIn = (statement: any, bucket: string) => actionsOf(statement).some((action) => /^s3:(Delete|\*)/.test(action))
+    && flatten(statement.Resource).includes(bucket);
+
+  test('the prune role alone may delete in the offsite bucket, under the dump prefix, and read and decrypt what it prunes there', () => {
+    for (const role of roleIds().filter((id) => id !== pruneRoleId())) {
+      expect(statementsOfRole(template, role).filter((statement) => deletesIn(statement, 'orders-offsite'))).toEqual([]);
+    }
+    const statements = statementsOfRole(template, pruneRoleId());
+    const offsite = statements.filter((statement) => flatten(statement.Resource).includes('orders-offsite')
+      || flatten(statement.Resource).includes('eu-central-1'));
+    expect(offsite.map((statement) => `${actionsOf(statement).join(',')} on ${flatten(statement.Resource)}`)).toEqual([
+      's3:GetObject on arn:aws:s3:::orders-offsite/pg-dumps/*',
+      's3:ListBucket on arn:aws:s3:::orders-offsite',
+      'kms:Decrypt on arn:aws:kms:eu-central-1:123456789012:key/*',
+      's3:DeleteObject on arn:aws:s3:::orders-offsite/pg-dumps/*',
+    ]);
+    expect(offsite[1].Condition).toEqual({ StringLike: { 's3:prefix': ['pg-dumps/*'] } });
+    expect(offsite[2].Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/orders-offsite' } });
+  });
+
+  test('the prune run prunes the offsite copy too, with the same retention', () => {
+    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'))
+      .filter((resource) => flatten(resource.Properties.Target.Input).includes('"prune"'));
+    const command: string[] = JSON.parse(flatten(schedule.Properties.Target.Input)).containerOverrides[0].command;
+    expect(command.slice(0, 2)).toEqual(['prune', '--from']);
+    expect(command[command.indexOf('--replica') + 1]).toBe('s3://orders-offsite/pg-dumps');
+  });
+});

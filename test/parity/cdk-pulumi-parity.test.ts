@@ -961,10 +961,18 @@ describe('PostgresBackupBlueprint with encryption, grandfather-father-son retent
     expect(pulumiReaders[0].grants).toEqual(cfnReaders[0].grants);
   });
 
-  test('the prune role has the same permissions, the only role that may delete, and under the fleet prefix only', () => {
+  test('the prune role has the same permissions, the only role that may delete, and under the fleet prefix only, in the bucket and its offsite copy', () => {
     const cdkPermissions = permissions(cfnRoleStatements(cfnRoleId('SecuredFleetPruneTaskTaskRole')));
     expect(permissions(pulumiRoleStatements('secured-fleet-prune-role'))).toEqual(cdkPermissions);
-    expect(cdkPermissions.filter((grant) => /Delete/.test(grant))).toEqual([expect.stringMatching(/^Allow s3:DeleteObject on .*\/pg-dumps\/\*$/)]);
+    expect(cdkPermissions.filter((grant) => /Delete/.test(grant))).toEqual([
+      expect.stringMatching(/^Allow s3:DeleteObject on .*\/pg-dumps\/\*$/),
+      'Allow s3:DeleteObject on arn:aws:s3:::secured-fleet-offsite/pg-dumps/*',
+    ]);
+    const fleetRoles = cfnResources('AWS::IAM::Role', 'SecuredFleet').map((resource) => resource.id);
+    expect(fleetRoles.length).toBeGreaterThan(5);
+    for (const role of fleetRoles.filter((id) => !id.startsWith('SecuredFleetPruneTaskTaskRole'))) {
+      expect(permissions(cfnRoleStatements(role)).filter((grant) => /s3:Delete/.test(grant))).toEqual([]);
+    }
     expect(permissions(cfnRoleStatements(cfnRoleId('SecuredFleetDumpTaskRole'))).filter((grant) => /Delete/.test(grant))).toEqual([]);
     const cdkPolicy = fromCloudFormation(cfnResources('AWS::S3::BucketPolicy', 'SecuredFleetBackupsBucketPolicy')[0].properties.PolicyDocument.Statement);
     const pulumiPolicy = fromPulumi(JSON.parse(engine.named('aws:s3/bucketPolicy:BucketPolicy', 'secured-fleet-backups-policy').inputs.policy).Statement);

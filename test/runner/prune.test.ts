@@ -44,7 +44,7 @@ function manifestAt(database: string, at: Date, classes: BackupManifest['retenti
 
 describe('pg-backup prune on a real store keeps exactly the grandfather-father-son set and the floor', () => {
   const pg = usePostgres();
-  const s3 = useS3({ buckets: ['prune-backups'] });
+  const s3 = useS3({ buckets: ['prune-backups', 'prune-offsite'] });
   const azure = useAzurite();
   const fileRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-prune-'));
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
@@ -53,6 +53,7 @@ describe('pg-backup prune on a real store keeps exactly the grandfather-father-s
     await pg().createDatabase('ledger');
     await pg().query('CREATE TABLE entries (id int); INSERT INTO entries SELECT generate_series(1, 100); ANALYZE;', 'ledger');
     await azure().createContainer('prune');
+    await azure().createContainer('prune-offsite');
     // The in-process runner's AWS SDK reads its region and credentials from the process environment.
     const { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = s3().env;
     Object.assign(process.env, { AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY });
@@ -142,6 +143,101 @@ describe('pg-backup prune on a real store keeps exactly the grandfather-father-s
     const expected = expectedGfsSet(history, RETENTION);
     expect(run.results[0].databases[0].kept.map((kept: { backupId: string }) => kept.backupId).sort()).toEqual(expected);
     expect(await listed(store, 'replica')).toEqual(expected);
+  });
+
+  /** The offsite copy of each object store: another bucket, or another container (Azurite serves one account). */
+  const replicaUri = (store: Store, prefix: string): string => (store.kind === 's3'
+    ? `s3://prune-offsite/${prefix}`
+    : store.kind === 'azblob' ? `azblob://${azure().account}/prune-offsite/${prefix}` : `file://${path.join(fileRoot, 'offsite', prefix)}`);
+  const asReplica = (store: Store, prefix: string): Store => ({ ...store, uri: () => replicaUri(store, prefix) });
+
+  /** Writes an object under a location, as replication leaves it. */
+  async function putObject(store: Store, key: string, data: Buffer): Promise<void> {
+    const location = parseBackupLocation(store.uri(''), '--from');
+    const tuning = { partSizeBytes: 5 * 1024 * 1024, concurrency: 2 };
+    const backups = await openBackupStore(location, { tuning }, { ...process.env, ...store.env() });
+    try {
+      await backups.putBytes(`${location.kind === 'file' ? '' : `${location.prefix}/`}${key}`, data);
+    } finally {
+      backups.close();
+    }
+  }
+
+  test.each(stores.slice(1))('$kind: --replica prunes an offsite copy lagging behind the source to its own GFS set, '
+    + 'keeping what its latest names and what is still arriving', async (store) => {
+    const prefix = `lagging-${store.kind}`;
+    const history = await seedHistory(store, prefix, 'ledger', HISTORY_DAYS);
+    const replica = asReplica(store, prefix);
+    // The replica lags a day: yesterday's dump has only its dump object there, its manifest is still on the way.
+    const replicated = await seedHistory(replica, '', 'ledger', HISTORY_DAYS.filter((day) => day !== 1));
+    const arriving = history[history.length - 1].backupId;
+    expect(replicated.map((entry) => entry.backupId)).not.toContain(arriving);
+    await putObject(replica, `ledger/${arriving}/dump.pgdump`, Buffer.from('PGDMP'));
+    // A failed dump's folder that was replicated before the source's prune removed it: the source has no such backup.
+    const failed = backupIdAt(Date.now() - 30 * 3600_000, '0000dead');
+    await putObject(replica, `ledger/${failed}/dump.pgdump`, Buffer.from('PGDMP'));
+    // The replica's latest names an old backup the classes let go (the pointer was replicated out of order).
+    const expectedAtReplica = expectedGfsSet(replicated, RETENTION);
+    const named = replicated.find((entry) => !expectedAtReplica.includes(entry.backupId))!.backupId;
+    await putObject(replica, 'ledger/latest', Buffer.from(JSON.stringify({ backupId: named, finishedAt: new Date().toISOString() })));
+
+    const run = await cli(['prune', '--from', store.uri(prefix), '--replica', replica.uri(''), '--rpo', '72h', '--grace', '1h', ...RETENTION_FLAGS],
+      store.env());
+    expect(run.results[0].error).toBeUndefined();
+    expect(run.exitCode).toBe(0);
+    const expected = expectedGfsSet(history, RETENTION);
+    expect(await listed(store, prefix)).toEqual(expected);
+    const [atReplica] = run.results[0].replicas;
+    expect(atReplica).toMatchObject({ location: replica.uri(''), halted: [] });
+    const [result] = atReplica.databases;
+    expect(result.kept.map((kept: { backupId: string }) => kept.backupId).sort()).toEqual([...expectedAtReplica, named].sort());
+    expect(result.kept.find((kept: { backupId: string }) => kept.backupId === named).reasons).toEqual(['latest']);
+    const letGo = replicated.map((entry) => entry.backupId).filter((id) => id !== named && !expectedAtReplica.includes(id));
+    expect([...result.deleted].sort()).toEqual(letGo.sort());
+    expect(atReplica.deletedBackups).toBe(result.deleted.length);
+    expect(result.deleted.length).toBeGreaterThan(15);
+    expect(result.abandoned).toEqual([failed]);
+    expect(await listed(replica, '')).toEqual([...expectedAtReplica, named].sort());
+    // The copy still arriving keeps its dump object; the failed dump's folder is gone.
+    const status = await cli(['status', '--from', replica.uri('')], store.env());
+    expect(status.results[0].databases[0]).toMatchObject({
+      complete: expectedAtReplica.length + 1, partial: [expect.objectContaining({ backupId: arriving })],
+    });
+  });
+
+  test('--replica: a replica none of whose backups finished within the RPO (replication stopped) deletes nothing there and fails the run, '
+    + 'while the source is pruned', async () => {
+    const store = stores[0];
+    const history = await seedHistory(store, 'stalled', 'ledger', HISTORY_DAYS);
+    const replica = asReplica(store, 'stalled');
+    const replicated = await seedHistory(replica, '', 'ledger', HISTORY_DAYS.filter((day) => day > 4));
+    const run = await cli(['prune', '--from', store.uri('stalled'), '--replica', replica.uri(''), '--rpo', '72h', ...RETENTION_FLAGS]);
+    expect(run.exitCode).toBe(1);
+    expect(run.results[0].error).toMatch(new RegExp(`^ledger at the replica ${replica.uri('').replace(/[/.]/g, '\\$&')}: no backup finished within the RPO of 3d`));
+    expect(await listed(store, 'stalled')).toEqual(expectedGfsSet(history, RETENTION));
+    expect(run.results[0].replicas[0]).toMatchObject({ halted: ['ledger'], deletedBackups: 0 });
+    expect(await listed(replica, '')).toEqual(replicated.map((entry) => entry.backupId).sort());
+  });
+
+  test('--replica: a replica backup the store will not delete (a lock) is reported, not a failure, and the other replicas are pruned', async () => {
+    const store = stores[0];
+    await seedHistory(store, 'locked-source', 'ledger', [0, 1, 2, 3, 4, 5]);
+    const replica = asReplica(store, 'locked-replica');
+    const replicated = await seedHistory(replica, '', 'ledger', [0, 1, 2, 3, 4, 5]);
+    const lockedManifest = path.join(fileRoot, 'offsite', 'locked-replica', 'ledger', replicated[0].backupId, 'manifest.json');
+    execFileSync('chattr', ['+i', lockedManifest]);
+    try {
+      const run = await cli(['prune', '--from', store.uri('locked-source'), '--replica', replica.uri(''), '--rpo', '26h', '--daily', '0', '--weekly', '0',
+        '--monthly', '0', '--yearly', '0', '--minimum-kept', '3']);
+      expect(run.results[0].error).toBeUndefined();
+      expect(run.exitCode).toBe(0);
+      const [result] = run.results[0].replicas[0].databases;
+      expect(result.notDeleted).toEqual([{ backupId: replicated[0].backupId, reason: expect.stringMatching(/manifest\.json cannot be deleted/) }]);
+      expect(result.deleted).toEqual([replicated[1].backupId, replicated[2].backupId]);
+      expect(await listed(replica, '')).toEqual([replicated[0], ...replicated.slice(3)].map((entry) => entry.backupId).sort());
+    } finally {
+      execFileSync('chattr', ['-i', lockedManifest]);
+    }
   });
 
   test.each(stores)('$kind: when no backup finished within the RPO, prune deletes nothing, says so and exits 1', async (store) => {

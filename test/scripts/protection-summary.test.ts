@@ -32,12 +32,29 @@ describe('the synth-examples summary of what protects a database', () => {
         retentionDays: 744,
         encryptedTo: ['age1first', 'age1second'],
         retention: { daily: 7, weekly: 4, monthly: 12, yearly: 0, minimumKept: 3 },
-        replica: { destination: 'bucket arn:aws:s3:::shop-offsite (in us-east-1)', immutability: 'Object Lock governance 7 days' },
+        replica: { destination: 'bucket arn:aws:s3:::shop-offsite (in us-east-1)', immutability: 'governance 7 days', expirationDays: 800, pruned: true },
         identitySecret: 'secret shop-age-identity',
       },
     });
     expect(line).toContain('kept by the prune: 7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3 (lifecycle safety net 744 days), '
-      + 'encrypted with age to 2 recipients (identity in secret shop-age-identity), offsite copy in bucket arn:aws:s3:::shop-offsite (in us-east-1), the copy Object Lock governance 7 days,');
+      + 'encrypted with age to 2 recipients (identity in secret shop-age-identity), offsite copy in bucket arn:aws:s3:::shop-offsite (in us-east-1), '
+      + 'pruned like the dumps (its lifecycle safety net 800 days), each replica Object Lock governance 7 days,');
+  });
+
+  test('tells an Azure dump\'s immutability and its replicas\' once each, in words an on-call engineer reads', () => {
+    const line = describeProtection({
+      ...dump,
+      protection: {
+        ...dump.protection,
+        prefix: 'azblob://shopdumps/pg-dumps/pg-dumps',
+        objectLock: 'governance 7 days',
+        replica: { destination: 'storage account in northeurope (container pg-dumps)', immutability: 'compliance 14 days', expirationDays: 90 },
+      },
+    });
+    expect(line).toContain('into azblob://shopdumps/pg-dumps/pg-dumps, kept 30 days, each dump immutable 7 days (governance: can still be shortened), ');
+    expect(line).toContain('offsite copy in storage account in northeurope (container pg-dumps), replicas kept 90 days, '
+      + 'each replica immutable 14 days (locked: nobody can shorten it), alarm when none succeeds');
+    expect(line).not.toMatch(/unlocked|the copy/);
   });
 
   test('names a dump drill into a scratch RDS instance the large-database drill', () => {

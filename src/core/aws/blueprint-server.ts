@@ -1,6 +1,6 @@
 import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupTier, BackupTierOptions, BackupTierOverrides, tierOptionPropPaths } from '../policy/backup-tier';
-import { CostEstimate, DatabaseSizeInputs, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
+import { CostEstimate, DatabaseSizeInputs, estimateLabel, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
 import { checkDatabaseNames } from '../policy/database-name';
 import { defaultRpoHours, resolveImmutability } from '../policy/defaults';
 import { BackupPolicy, BackupRetentionPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
@@ -362,18 +362,21 @@ export function renderBlueprintRunbook(options: BlueprintRunbookOptions): string
  * copies), or undefined when its size is not known.
  */
 export function estimateBlueprintServerCost(
-  serverId: string, policy: BackupPolicy, inputs: BlueprintCostEstimateInputs | undefined, allocatedStorageGb?: number,
-  dumpReplication?: ReplicationCostInputs,
+  server: { readonly id: string; readonly databaseNames: readonly string[] }, policy: BackupPolicy, inputs: BlueprintCostEstimateInputs | undefined,
+  allocatedStorageGb?: number, dumpReplication?: ReplicationCostInputs,
 ): CostEstimate | undefined {
   const size = inputs?.databaseSizeGb ?? allocatedStorageGb;
   if (size === undefined || !Number.isFinite(size)) return undefined;
   const { pitr: _selfHosted, verification: _drills, alarms: _alarms, immutability: _lock, ...stored } = policy;
+  // The estimate is the server's: its databases' dumps together are about its size (each dumped on its own).
+  const what = `server ${server.id} (${server.databaseNames.length === 1 ? 'database' : 'databases'} ${server.databaseNames.join(', ')})`;
   return estimateMonthlyCost({
     policy: stored,
     databaseSizeGb: size,
     dailyChangeGb: inputs?.dailyChangeGb ?? size * 0.05,
     compressionRatio: inputs?.compressionRatio,
     ...(dumpReplication ? { dumpReplication } : {}),
-    label: serverId,
+    label: estimateLabel(what, { databaseSizeGb: size, compressionRatio: inputs?.compressionRatio },
+      inputs?.databaseSizeGb === undefined ? 'of allocated storage' : undefined),
   });
 }

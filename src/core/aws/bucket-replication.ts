@@ -233,13 +233,20 @@ function sourceKeepsDays(rules: readonly LifecycleRule[]): number | undefined {
 }
 
 /**
- * How the cost estimate sees a bucket's offsite copy: in the region of its replica key (the destination's), kept
- * `destinationExpirationDays`, else as long as the source's longest expiry (what a destination created for it keeps).
+ * How the cost estimate sees a bucket's offsite copy: in the region of its replica key (the destination's), pruned with
+ * the dumps when they have a grandfather-father-son retention (the prune task's `--replica`, a pruned replica kept one
+ * noncurrent day as an `OffsiteBackupBucket` keeps it), else kept `destinationExpirationDays`, else as long as the
+ * source's longest expiry (what a destination created for it keeps).
  */
 export function replicationCostInputs(options: BucketReplicationOptions, sourceLifecycleRules: readonly LifecycleRule[]): ReplicationCostInputs {
   const region = /^arn:[^:]+:kms:([^:]+):/.exec(options.replicaKmsKeyArn)?.[1];
   const keptDays = options.destinationExpirationDays ?? sourceKeepsDays(sourceLifecycleRules);
-  return { ...(region ? { region } : {}), ...(keptDays !== undefined ? { destinationExpirationDays: keptDays } : {}) };
+  return {
+    ...(region ? { region } : {}),
+    ...(keptDays !== undefined ? { destinationExpirationDays: keptDays } : {}),
+    prunedWithSource: true,
+    noncurrentVersionDays: REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS,
+  };
 }
 
 /** Replication options an `OffsiteBackupBucket` handed a source (`replicationFor`), by the construct that wrote them. */
@@ -332,7 +339,9 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
   return {
     protection: {
       destination: `bucket ${options.destinationBucketArn}${where ? ` (${where})` : ''}`,
-      ...(replicaLock ? { immutability: `Object Lock ${replicaLock}` } : {}),
+      ...(replicaLock ? { immutability: replicaLock } : {}),
+      // What the user says of the destination's lifecycle (a destination given by ARN keeps its own).
+      ...(options.destinationExpirationDays !== undefined ? { expirationDays: options.destinationExpirationDays } : {}),
     },
     ruleId: REPLICATION_RULE_ID,
     destinationBucketArn: options.destinationBucketArn,
@@ -373,6 +382,69 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
         treatMissingData: 'notBreaching',
       },
     ],
+  };
+}
+
+/** The resources the prune task acts on in the offsite bucket. */
+export type ReplicaPruneResourceKind =
+  /** The replicas under the dumps' prefix (`arn:aws:s3:::offsite/prefix/*`). */
+  | 'replica-objects'
+  /** The offsite bucket, listing only that prefix (condition `s3:prefix`). */
+  | 'replica-bucket-prefix'
+  /** The replica KMS key. */
+  | 'replica-key';
+
+/**
+ * What the prune task may do in the offsite bucket, as at the source: read and list the replicas under the dumps' prefix
+ * (their manifests and `latest`), decrypt them, and delete the replicas retention lets go. S3 replication never brings
+ * a delete, so without it the offsite copy would keep every dump until its lifecycle safety net.
+ */
+export const REPLICA_PRUNE_IAM_ACTIONS: readonly IamActionGroup<ReplicaPruneResourceKind>[] = [
+  { resource: 'replica-objects', actions: ['s3:GetObject'], reason: 'read the replicated manifests and latest' },
+  { resource: 'replica-bucket-prefix', actions: ['s3:ListBucket'], reason: 'list the replicas under the prefix' },
+  { resource: 'replica-key', actions: ['kms:Decrypt'], reason: 'decrypt the replicated manifests and latest' },
+  { resource: 'replica-objects', actions: ['s3:DeleteObject'], reason: 'delete the replicas retention lets go, under the prefix only' },
+];
+
+/** Where one kind of resource of {@link REPLICA_PRUNE_IAM_ACTIONS} is: ARNs, and the condition that narrows them. */
+export interface ReplicaPruneGrantScope {
+  /** The ARNs. */
+  readonly resources: readonly string[];
+  /**
+   * The condition of the statement.
+   * @default - none
+   */
+  readonly condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** How the prune task prunes the offsite copy of the dumps under one prefix. */
+export interface ReplicaPrunePlan {
+  /** The replicas' location, `s3://offsite-bucket/prefix`: the keys S3 replication keeps. */
+  readonly location: string;
+  /** What the prune role may do there. */
+  readonly roleGrants: readonly IamActionGroup<ReplicaPruneResourceKind>[];
+  /** Each kind scoped to the offsite bucket's ARNs, the replica key's by alias when given by alias. */
+  readonly scopes: Readonly<Record<ReplicaPruneResourceKind, ReplicaPruneGrantScope>>;
+}
+
+/**
+ * The prune of the offsite copy of the dumps under `prefix` (without trailing `/`): the same `pg-backup prune` run
+ * also prunes `s3://<destination>/<prefix>` (`--replica`), with the role's grants there. A destination in another
+ * account must also allow the prune role in its bucket policy and key policy; an `OffsiteBackupBucket` does with its
+ * `pruneRoleNames`.
+ */
+export function planReplicaPrune(replication: Pick<BucketReplicationPlan, 'destinationBucketArn' | 'replicaKmsKeyArn'>, prefix: string): ReplicaPrunePlan {
+  const bucketArn = replication.destinationBucketArn;
+  const bucketName = bucketArn.replace(/^arn:[^:]+:s3:::/, '');
+  const key = replicaKeyGrantScope(replication.replicaKmsKeyArn);
+  return {
+    location: `s3://${bucketName}/${prefix}`,
+    roleGrants: REPLICA_PRUNE_IAM_ACTIONS,
+    scopes: {
+      'replica-objects': { resources: [`${bucketArn}/${prefix}/*`] },
+      'replica-bucket-prefix': { resources: [bucketArn], condition: { StringLike: { 's3:prefix': [`${prefix}/*`] } } },
+      'replica-key': { resources: key.resources, ...(key.condition ? { condition: key.condition } : {}) },
+    },
   };
 }
 

@@ -6,7 +6,8 @@ import {
   planBlueprintServer, renderBlueprintRunbook,
 } from './blueprint-server';
 import {
-  BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication, replicationCostInputs,
+  BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication, planReplicaPrune,
+  replicationCostInputs,
 } from './bucket-replication';
 import { drillAgeAlarm, checkMaxDrillAgeDays } from './drill-age-alarm';
 import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
@@ -401,7 +402,7 @@ export interface PostgresBackupBlueprintPlan {
    * are its `prune`.
    * @default - none
    */
-  readonly prune?: Pick<ScheduledPrunePlan, 'task' | 'roleGrants'> & {
+  readonly prune?: Pick<ScheduledPrunePlan, 'task' | 'roleGrants' | 'replica'> & {
     readonly descriptions: {
       readonly taskRole: string;
       readonly executionRole: string;
@@ -586,7 +587,7 @@ export function planPostgresBackupBlueprint(
         runbookFile: runbookFileName(server.id, databaseName),
       })),
       costEstimate: estimateBlueprintServerCost(
-        server.id, server.policy, entry.estimate, environment.servers[server.index]?.allocatedStorageGb, replicaCost),
+        server, server.policy, entry.estimate, environment.servers[server.index]?.allocatedStorageGb, replicaCost),
       ...(dump.retention ? { prune: planServerPrune(server, dump, dumpPrefix, metricNamespace) } : {}),
     };
   });
@@ -617,6 +618,8 @@ export function planPostgresBackupBlueprint(
       prune: {
         task: pruned.prune.task,
         roleGrants: pruned.prune.roleGrants,
+        // Each server's runs prune its folder of the offsite copy too; the role may do so under the fleet's prefix.
+        ...(replication ? { replica: planReplicaPrune(replication, prefix) } : {}),
         descriptions: {
           taskRole: 'Fleet pg-backup prune tasks: the only role that may delete dumps, under the fleet prefix only',
           executionRole: 'Starts the fleet pg-backup prune tasks: their logs',
@@ -838,7 +841,7 @@ export function blueprintDumpProtection(
     rpoHours: server.rpoHours,
     ...(server.prune && server.dump.retention ? { retention: retentionCounts(server.dump.retention) } : {}),
     ...(plan.encryption ? { encryptedTo: [...plan.encryption.recipients] } : {}),
-    ...(plan.replication ? { replica: plan.replication.protection } : {}),
+    ...(plan.replication ? { replica: { ...plan.replication.protection, ...(server.prune ? { pruned: true } : {}) } } : {}),
   };
 }
 
@@ -863,7 +866,8 @@ export function blueprintDumpCommand(
 
 /**
  * The container command of one database's prune schedule: `pg-backup prune …` of `location` (`s3://bucket/<prefix>/<id>`)
- * with every count and the server's RPO spelled out, and its `Server` metric dimension.
+ * and, when the bucket is replicated, of the same folder of the offsite copy, with every count and the server's RPO
+ * spelled out, and its `Server` metric dimension.
  */
 export function blueprintPruneCommand(
   plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, databaseName: string, location: string,
@@ -871,7 +875,11 @@ export function blueprintPruneCommand(
   if (!server.prune) throw new Error(`server ${server.id} has no prune task (its dumps have no retention policy)`);
   return [
     ...runnerPruneArgv(server.prune.retention, {
-      from: location, database: databaseName, rpoHours: server.rpoHours, metricsNamespace: plan.metricNamespace,
+      from: location,
+      database: databaseName,
+      rpoHours: server.rpoHours,
+      metricsNamespace: plan.metricNamespace,
+      ...(plan.replication ? { replicas: [planReplicaPrune(plan.replication, server.dumpPrefix).location] } : {}),
     }),
     '--metric-dimension', `${BLUEPRINT_SERVER_DIMENSION}=${server.id}`,
   ];

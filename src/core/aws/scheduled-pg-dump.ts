@@ -2,7 +2,10 @@ import {
   AlarmPlan, DEFAULT_METRIC_NAMESPACE, DUMP_METRICS, MAX_ALARM_RPO_HOURS, PRUNE_FAILURES_METRIC, checkAlarmRpoHours, checkMetricNamespace,
   deadLetterQueueMetric, runnerMetric,
 } from './alarm-plan';
-import { BucketReplicationOptions, BucketReplicationPlan, ReplicatedBucket, checkBucketReplication, planBucketReplication } from './bucket-replication';
+import {
+  BucketReplicationOptions, BucketReplicationPlan, ReplicaPrunePlan, ReplicatedBucket,
+  checkBucketReplication, planBucketReplication, planReplicaPrune,
+} from './bucket-replication';
 import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
@@ -191,6 +194,12 @@ export interface ScheduledPrunePlan {
   readonly descriptions: { readonly taskRole: string; readonly securityGroup: string };
   /** A failed or halted prune per database (a halted prune means no dump succeeded within the RPO). */
   readonly alarms: readonly AlarmPlan[];
+  /**
+   * The offsite copy the same run prunes with the same retention, when the bucket is replicated (S3 replication never
+   * brings the source's deletes): its location and what the prune role may do there.
+   * @default - no offsite copy
+   */
+  readonly replica?: ReplicaPrunePlan;
 }
 
 /** Everything a `ScheduledPgDump` creates, decided once for every front end. */
@@ -426,7 +435,12 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
     scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,
     executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
-    ...(dump.retention ? { prune: planPrune(resolveBackupRetention(dump.retention), databaseNames, prefix, metricNamespace) } : {}),
+    ...(dump.retention ? {
+      prune: {
+        ...planPrune(resolveBackupRetention(dump.retention), databaseNames, prefix, metricNamespace),
+        ...(replication ? { replica: planReplicaPrune(replication, prefix) } : {}),
+      },
+    } : {}),
     ...(replication ? { replication } : {}),
     alarms: [
       ...databaseNames.flatMap((database, index): AlarmPlan[] => [
@@ -471,7 +485,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       objectLock: options.objectLock ? `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` : undefined,
       rpoHours,
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
-      ...(replication ? { replica: replication.protection } : {}),
+      ...(replication ? { replica: { ...replication.protection, ...(dump.retention ? { pruned: true } : {}) } } : {}),
       ...(dump.retention ? { retention: retentionCounts(dump.retention) } : {}),
     },
   };
@@ -548,11 +562,18 @@ function planPrune(
 
 /**
  * The container command of the prune task for one database of a plan with a retention policy, pruning `location`
- * (`s3://bucket/prefix`): `pg-backup prune …` with every count and the RPO spelled out.
+ * (`s3://bucket/prefix`) and, when the bucket is replicated, its offsite copy: `pg-backup prune …` with every count and
+ * the RPO spelled out.
  */
 export function scheduledPruneCommand(plan: ScheduledPgDumpPlan, database: string, location: string): string[] {
   if (!plan.prune) throw new Error('the plan has no prune task (dump.retention is not set)');
-  return runnerPruneArgv(plan.prune.retention, { from: location, database, rpoHours: plan.rpoHours, metricsNamespace: plan.metricNamespace });
+  return runnerPruneArgv(plan.prune.retention, {
+    from: location,
+    database,
+    rpoHours: plan.rpoHours,
+    metricsNamespace: plan.metricNamespace,
+    ...(plan.prune.replica ? { replicas: [plan.prune.replica.location] } : {}),
+  });
 }
 
 /**

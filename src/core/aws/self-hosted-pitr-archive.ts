@@ -10,7 +10,7 @@ import {
 import { PitrDrillOptions } from './pitr-drill';
 import { ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walArchiveAlarms } from './wal-archive-alarms';
 import { PITR_DRILL_PROP_PATHS } from '../policy/construct-prop-paths';
-import { CostEstimate, DatabaseSizeInputs, estimateFromSizes } from '../policy/cost-estimate';
+import { CostEstimate, DatabaseSizeInputs, estimateFromSizes, estimateLabel } from '../policy/cost-estimate';
 import { DatabaseProtection, costEstimateProtection } from '../policy/database-protection';
 import { ResolvedPitrPolicy, resolvePitr, resolveVerification } from '../policy/defaults';
 import { ArchiveObjectPrefixes, archiverObjectPrefixes, walArchiveLifecycleRules } from '../policy/lifecycle';
@@ -568,7 +568,7 @@ function drillPlan(
  */
 function estimateArchiveCost(options: SelfHostedPitrArchiveOptions, clusterName: string, validator: Validator): CostEstimate {
   const replication = options.replication;
-  return estimateFromSizes(clusterName, { pitr: options.pitr ?? {} }, options.estimate!, {
+  return estimateFromSizes(estimateLabel(`the WAL archive of ${clusterName}`, options.estimate!), { pitr: options.pitr ?? {} }, options.estimate!, {
     ...(replication ? {
       walReplication: {
         ...(replicaKeyRegion(replication.replicaKmsKeyArn) ? { region: replicaKeyRegion(replication.replicaKmsKeyArn) } : {}),

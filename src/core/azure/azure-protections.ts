@@ -53,7 +53,8 @@ export function azureDumpProtections(facts: AzureDumpProtectionFacts): DatabaseP
       rpoHours: facts.rpoHours,
       ...(facts.recipients ? { encryptedTo: [...facts.recipients] } : {}),
       ...(facts.recipients && facts.identitySecret ? { identitySecret: facts.identitySecret } : {}),
-      ...(facts.replica ? { replica: facts.replica } : {}),
+      // The prune jobs prune the replicas whenever the dumps have a retention.
+      ...(facts.replica ? { replica: { ...facts.replica, ...(dump.retention ? { pruned: true } : {}) } } : {}),
     },
     ...(verification ? [{
       kind: 'restore-drill',

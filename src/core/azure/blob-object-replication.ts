@@ -3,7 +3,8 @@
  * storage account in another region, decided once here and rendered by the Pulumi Azure front end.
  */
 import { AzureManagementPolicyRule, renderAzureManagementPolicyRules } from './lifecycle-azure';
-import { ProtectionReplica } from '../policy/database-protection';
+import { ProtectionReplica, describeLock } from '../policy/database-protection';
+import { DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule, MAX_LIFECYCLE_DAYS } from '../policy/lifecycle-rules';
 import { checkOffsiteAtLeastAsImmutable } from '../policy/offsite-immutability';
 import { ImmutabilityPolicy } from '../policy/policy';
@@ -28,8 +29,9 @@ export interface BlobObjectReplicationOptions {
    */
   readonly containerName?: string;
   /**
-   * Days the destination keeps every replica (its current and previous versions alike) after it was written, whatever
-   * happens at the source: at least as long as the source keeps the dumps, so the offsite copy never vanishes first.
+   * Days the destination's lifecycle keeps a replica after it was written, whatever happens at the source: the safety
+   * net behind the prune jobs, which prune the replicas as they prune the dumps. At least as long as the source keeps
+   * the dumps, so the offsite copy never vanishes first.
    * @default - the source's longest expiry (`dump.retentionDays`, or with `dump.retention` its safety net)
    */
   readonly expirationDays?: number;
@@ -134,7 +136,10 @@ export interface BlobObjectReplicationPlan {
   };
   /** Days the destination keeps every replica after it was written. */
   readonly replicasKeptDays: number;
-  /** The destination's lifecycle: replicas, current and previous versions, deleted `replicasKeptDays` after they were written. */
+  /**
+   * The destination's lifecycle: replicas deleted `replicasKeptDays` after they were written (the safety net, as at
+   * the source), previous versions (replicas pruned) 7 days after they were created.
+   */
   readonly destinationLifecycleRules: AzureManagementPolicyRule[];
   /** Whether the policy publishes replication metrics (what the alert watches). */
   readonly metricsEnabled: true;
@@ -266,8 +271,8 @@ function checkReplicaImmutability(validator: Validator, options: BlobObjectRepli
 /**
  * Decides the offsite copy of a container whose options were checked ({@link checkBlobObjectReplication}): one rule
  * for every blob under the prefix, existing ones included; versioning and the change feed on the source; a destination
- * whose lifecycle keeps each replica `expirationDays` after it was written (a delete at the source only turns the
- * replica's current version into a previous one, which the destination keeps as long), and the alert on replication
+ * whose lifecycle deletes each replica `expirationDays` after it was written (the safety net: the prune jobs prune the
+ * replicas) and a pruned replica's previous version after the source's noncurrent days, and the alert on replication
  * that has stalled.
  */
 export function planBlobObjectReplication(options: BlobObjectReplicationOptions, source: ReplicatedContainer): BlobObjectReplicationPlan {
@@ -279,9 +284,9 @@ export function planBlobObjectReplication(options: BlobObjectReplicationOptions,
   const immutability = options.immutability ?? source.immutability;
   return {
     protection: {
-      destination: `storage account ${options.accountName ? `${options.accountName} ` : ''}in ${options.location} (container ${destinationContainer}, `
-        + `replicas kept ${keptDays} days)`,
-      ...(immutability ? { immutability: `immutable ${immutability.days} days, ${immutability.mode === 'compliance' ? 'locked' : 'unlocked'}` } : {}),
+      destination: `storage account ${options.accountName ? `${options.accountName} ` : ''}in ${options.location} (container ${destinationContainer})`,
+      expirationDays: keptDays,
+      ...(immutability ? { immutability: describeLock(immutability)! } : {}),
     },
     location: options.location,
     skuName: options.skuName ?? 'Standard_LRS',
@@ -291,11 +296,13 @@ export function planBlobObjectReplication(options: BlobObjectReplicationOptions,
     minCreationTime: REPLICATE_ALL_BLOBS_SINCE,
     sourceBlobService: { isVersioningEnabled: true, changeFeed: { enabled: true, retentionInDays: SOURCE_CHANGE_FEED_RETENTION_DAYS } },
     replicasKeptDays: keptDays,
+    // The prune jobs prune the replicas as they prune the dumps; a replica they delete (or whose delete at the source
+    // replication carries over) becomes a previous version, kept as long as a pruned dump is kept at the source.
     destinationLifecycleRules: renderAzureManagementPolicyRules([{
       id: 'expire-replicas',
       prefix,
       expirationDays: keptDays,
-      noncurrentVersionExpirationDays: keptDays,
+      noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
     }], { containerName: destinationContainer }),
     metricsEnabled: true,
     alert: {

@@ -3,7 +3,7 @@
  * An estimate from a few numbers (database size, daily change, compression) and the policy's retention;
  * the model behind each item is written next to it so the figure can be checked by hand.
  */
-import { resolveBackupRetention } from './backup-retention';
+import { ResolvedBackupRetentionPolicy, resolveBackupRetention } from './backup-retention';
 import {
   DEFAULT_DIFF_BACKUP_SCHEDULE,
   DEFAULT_FULL_BACKUP_SCHEDULE,
@@ -14,7 +14,7 @@ import {
   resolveExpireBy,
   resolvePitr,
 } from './defaults';
-import { keptDumpsAtSteadyState } from './kept-dumps';
+import { KeptDumps, keptDumpsAtSteadyState } from './kept-dumps';
 import { baseBackupExpirationDays, DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS, REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from './lifecycle';
 import { LifecycleTransition, MAX_LIFECYCLE_DAYS, validateLifecycleRules } from './lifecycle-rules';
 import { BackupPolicy, ScheduleSpec } from './policy';
@@ -75,6 +75,16 @@ export function estimateFromSizes(
   return estimate;
 }
 
+/**
+ * The label of an estimate that says what it counts: `what` and the size it is computed from, e.g. `server orders
+ * (databases orders, invoices), 200 GB of allocated storage compressed 3:1`. `sizeSource` says where the size comes
+ * from when the user did not give it.
+ */
+export function estimateLabel(what: string, sizes: Pick<DatabaseSizeInputs, 'databaseSizeGb' | 'compressionRatio'>, sizeSource?: string): string {
+  const ratio = sizes.compressionRatio ?? DEFAULT_COMPRESSION_RATIO;
+  return `${what}, ${formatNumber(sizes.databaseSizeGb)} GB${sizeSource ? ` ${sizeSource}` : ''} compressed ${formatNumber(ratio)}:1`;
+}
+
 /** What the estimate is computed from. */
 export interface CostEstimateInputs {
   /** The backup policy. */
@@ -103,8 +113,8 @@ export interface CostEstimateInputs {
   readonly noncurrentVersionDays?: number;
   /**
    * S3 replication of the dump bucket to an offsite bucket (`ScheduledPgDump`'s `replication`): every new dump is
-   * copied once, and deletes are never replicated, so the destination keeps each replica as long as its own lifecycle
-   * says — the source bucket's expiry, not the prune's kept count.
+   * copied once. Deletes are never replicated: the destination keeps each replica as long as its own lifecycle says,
+   * unless the prune task prunes the replicas too (`prunedWithSource`), when it keeps what the prune keeps.
    * @default - no replication
    */
   readonly dumpReplication?: ReplicationCostInputs;
@@ -136,6 +146,18 @@ export interface ReplicationCostInputs {
    * archive the lifecycle's expiry of WAL and of base backups
    */
   readonly destinationExpirationDays?: number;
+  /**
+   * Whether the prune task also prunes the replicas of the dumps with their grandfather-father-son retention
+   * (`pg-backup prune --replica`), as every construct with `dump.retention` and an offsite copy does: the destination
+   * then keeps what the source keeps, and its lifecycle is only the safety net. Ignored without `dump.retention`.
+   * @default false - the destination keeps every replica until its lifecycle expires it
+   */
+  readonly prunedWithSource?: boolean;
+  /**
+   * Days a pruned replica stays at the destination as a previous version before its lifecycle deletes it.
+   * @default REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS (1)
+   */
+  readonly noncurrentVersionDays?: number;
 }
 
 /** What one line of the estimate is about. */
@@ -176,7 +198,11 @@ export interface CostEstimate {
   readonly totalMonthlyUsd: number;
   /** When the prices used were current. */
   readonly pricesAsOf: string;
-  /** One line for a report: `orders: 925 GB-month, about $21.28 a month (estimate, list prices of 2025-06)`. */
+  /**
+   * One line for a report: what it costs, what is stored on average (GB-months a month) and what of, and what moves to
+   * another region: `orders: about $21.28 a month for 925 GB stored on average: dumps 925 GB (estimate, list prices of
+   * 2025-06)`.
+   */
   readonly summary: string;
 }
 
@@ -188,9 +214,10 @@ export interface CostEstimate {
  *   `retention`, the dumps kept are those the prune keeps at steady state (its own selection run over 46 prunes 8 days
  *   apart: the union of the daily, weekly, monthly and yearly classes and the newest `minimumKept`), each in the
  *   class of its age, plus each day's pruned dumps for the noncurrent days.
- * - Replicas (`dumpReplication`): every new dump is copied once and kept by the destination's lifecycle (deletes are
- *   not replicated), so `runs a day × (destination expiry + 1 noncurrent day)` replicas are kept in the class dumps are
- *   written in; a destination in another region also moves every new dump across regions.
+ * - Replicas (`dumpReplication`): every new dump is copied once, in the class dumps are written in. Pruned with the
+ *   source (`prunedWithSource`, with `retention`), the destination keeps the prune's steady-state set plus each day's
+ *   pruned replicas for its noncurrent days; otherwise it keeps every replica for its lifecycle: `runs a day ×
+ *   (destination expiry + 1 noncurrent day)`. A destination in another region also moves every new dump across regions.
  * - WAL replicas (`walReplication`): every WAL segment and base backup written a day (`dailyChangeGb /
  *   compressionRatio` of WAL, and each full with its differentials) is copied once and kept by the destination's
  *   lifecycle: `destinationExpirationDays`, else the source's WAL and base-backup expiries, plus 1 noncurrent day; a
@@ -226,8 +253,8 @@ export function estimateMonthlyCost(inputs: CostEstimateInputs, prices: StorageP
   }
   const totalGbMonth = sum(items.filter((item) => item.unit === 'GB-month').map((item) => item.quantity));
   const totalMonthlyUsd = sum(items.map((item) => item.monthlyUsd));
-  const summary = `${inputs.label ?? 'backups'}: ${formatNumber(totalGbMonth)} GB-month, about $${formatUsd(totalMonthlyUsd)} a month `
-    + `(estimate, list prices of ${table.asOf})`;
+  const summary = `${inputs.label ?? 'backups'}: about $${formatUsd(totalMonthlyUsd)} a month for ${formatNumber(round(totalGbMonth))} GB stored `
+    + `on average${describeParts(items)} (estimate, list prices of ${table.asOf})`;
   return { items, gbMonthByStorageClass, totalGbMonth, totalMonthlyUsd, pricesAsOf: table.asOf, summary };
 }
 
@@ -385,22 +412,28 @@ class SteadyStateModel {
     });
   }
 
+  /** What the prune keeps at steady state under the dump's grandfather-father-son retention, and its classes in words. */
+  private keptDumps(): { retention: ResolvedBackupRetentionPolicy; kept: KeptDumps; count: number; classes: string } {
+    const dump = this.policy.logicalDump!;
+    const retention = resolveBackupRetention(dump.retention!);
+    const kept = keptDumpsAtSteadyState(retention, parseSchedule(dump.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE, 'logicalDump.schedule'));
+    const classes = `${retention.daily} daily, ${retention.weekly} weekly, ${retention.monthly} monthly, ${retention.yearly} yearly, `
+      + `never fewer than ${retention.minimumKept}`;
+    return { retention, kept, count: kept.averageKept, classes };
+  }
+
   /**
    * Dumps under a grandfather-father-son retention: those the prune keeps at steady state, each in the class of its
    * age, and the dumps it deletes each day, billed for the noncurrent days in the class they were deleted from (most
    * leave when they age out of the daily class).
    */
   private keptDumpSegments(): { storageClass: StorageClass; gbMonth: number; description: string }[] {
-    const dump = this.policy.logicalDump!;
-    const retention = resolveBackupRetention(dump.retention!);
-    const kept = keptDumpsAtSteadyState(retention, parseSchedule(dump.schedule ?? DEFAULT_LOGICAL_DUMP_SCHEDULE, 'logicalDump.schedule'));
+    const { retention, kept, classes } = this.keptDumps();
     const byClass = new Map<StorageClass, number>();
     for (const age of kept.keptAgesDays) {
       const storageClass = this.dumpClassAt(age);
       byClass.set(storageClass, (byClass.get(storageClass) ?? 0) + 1);
     }
-    const classes = `${retention.daily} daily, ${retention.weekly} weekly, ${retention.monthly} monthly, ${retention.yearly} yearly, `
-      + `never fewer than ${retention.minimumKept}`;
     const segments = [...byClass].map(([storageClass, keptInAllPrunes]) => {
       const count = keptInAllPrunes / kept.prunes;
       return {
@@ -420,21 +453,37 @@ class SteadyStateModel {
     return segments;
   }
 
-  /** The offsite replicas of the dumps: every new dump, kept by the destination's lifecycle. */
+  /**
+   * The offsite replicas of the dumps: every new dump, kept as the prune keeps the dumps when it prunes the replicas
+   * too, else by the destination's lifecycle.
+   */
   private dumpReplicas(): { gbMonth: number; transferGb: number; region: string; description: string } | undefined {
     const dump = this.policy.logicalDump;
     const replication = this.inputs.dumpReplication;
     if (!dump || !replication || this.dumpRunsPerDay === undefined) return undefined;
-    const keptDays = replication.destinationExpirationDays ?? dump.retentionDays ?? dumpRetentionDaysDefault(dump);
-    const replicas = this.dumpRunsPerDay * (keptDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS);
     const crossRegion = replication.region === undefined || replication.region !== this.policy.sourceRegion;
     const region = replication.region ?? 'another region';
+    const transferGb = crossRegion ? this.dumpGb * this.dumpRunsPerDay * DAYS_PER_MONTH : 0;
+    const noncurrentDays = replication.noncurrentVersionDays ?? REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS;
+    if (replication.prunedWithSource && dump.retention !== undefined) {
+      const kept = this.keptDumps();
+      const pruned = this.dumpRunsPerDay * noncurrentDays;
+      return {
+        gbMonth: this.dumpGb * (kept.count + pruned),
+        transferGb,
+        region,
+        description: `${formatNumber(kept.count)} replicas of ${formatNumber(this.dumpGb)} GB in ${region} kept by the prune as at the source `
+          + `(${kept.classes}), plus ${formatNumber(pruned)} pruned replicas kept ${noncurrentDays} noncurrent day${noncurrentDays === 1 ? '' : 's'}`,
+      };
+    }
+    const keptDays = replication.destinationExpirationDays ?? dump.retentionDays ?? dumpRetentionDaysDefault(dump);
+    const replicas = this.dumpRunsPerDay * (keptDays + noncurrentDays);
     return {
       gbMonth: this.dumpGb * replicas,
-      transferGb: crossRegion ? this.dumpGb * this.dumpRunsPerDay * DAYS_PER_MONTH : 0,
+      transferGb,
       region,
       description: `${formatNumber(replicas)} replicas of ${formatNumber(this.dumpGb)} GB in ${region}, each kept ${keptDays} days `
-        + `plus ${REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS} noncurrent day (deletes are not replicated)`,
+        + `plus ${noncurrentDays} noncurrent day${noncurrentDays === 1 ? '' : 's'} (deletes are not replicated)`,
     };
   }
 
@@ -568,6 +617,39 @@ export function runsPerDay(spec: ScheduleSpec, path: string, validator: Validato
     if (matches) days++;
   }
   return (parsed.minutes.length * parsed.hours.length * days) / SAMPLE_DAYS;
+}
+
+/** What each kind of line is called in the summary; kinds that share a name are added up. */
+const PART_NAMES: Record<CostEstimateItemKind, string> = {
+  'logical-dumps': 'dumps',
+  'replicas': 'offsite replicas of the dumps',
+  'wal-archive': 'WAL',
+  'base-backups': 'base backups',
+  'wal-replicas': 'offsite replicas of the WAL archive',
+  'snapshots': 'snapshots',
+  'cold-snapshots': 'snapshots',
+  'copies': 'copies',
+  'replica-transfer': 'moved to another region',
+  'wal-replica-transfer': 'moved to another region',
+  'copy-transfer': 'moved to another region',
+};
+
+/** `: dumps 1,534 GB, offsite replicas of the dumps 1,600 GB; 2,028 GB a month moved to another region`, or nothing. */
+function describeParts(items: readonly CostEstimateItem[]): string {
+  const totals = new Map<string, { quantity: number; unit: CostEstimateItem['unit'] }>();
+  for (const item of items) {
+    const name = PART_NAMES[item.item];
+    totals.set(name, { quantity: (totals.get(name)?.quantity ?? 0) + item.quantity, unit: item.unit });
+  }
+  const stored = [...totals].filter(([, part]) => part.unit === 'GB-month').map(([name, part]) => `${name} ${formatNumber(round(part.quantity))} GB`);
+  const moved = [...totals].filter(([, part]) => part.unit === 'GB').map(([name, part]) => `${formatNumber(round(part.quantity))} GB a month ${name}`);
+  if (stored.length === 0 && moved.length === 0) return '';
+  return `: ${stored.join(', ')}${moved.length > 0 ? `; ${moved.join(', ')}` : ''}`;
+}
+
+/** A quantity as the summary shows it: whole GB from 100 up, else two decimals. */
+function round(value: number): number {
+  return value >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
 }
 
 /** Dollars and cents, rounding half up after clearing binary noise (21.275 is stored as 21.27499…). */

@@ -31,8 +31,15 @@ export interface ProtectionRetention {
 export interface ProtectionReplica {
   /** Where the copy is: `bucket arn:aws:s3:::… in us-east-1`, `storage account shopdr in northeurope`. */
   readonly destination: string;
-  /** Its write-once protection, e.g. `governance 7 days`, `immutable 7 days, locked`. @default - none */
+  /** Its write-once protection, as {@link describeLock} says it: `governance 7 days`, `compliance 30 days`. @default - none */
   readonly immutability?: string;
+  /**
+   * Days the destination's lifecycle keeps a replica after it was written (the safety net when the copy is pruned).
+   * @default - replicas never expire there
+   */
+  readonly expirationDays?: number;
+  /** Whether the prune task prunes the copy with the dumps' retention (`pg-backup prune --replica`). @default false */
+  readonly pruned?: boolean;
 }
 
 /**

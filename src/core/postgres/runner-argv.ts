@@ -91,6 +91,11 @@ export interface RunnerPruneArgvOptions {
    * @default - the runner's default
    */
   readonly metricsNamespace?: string;
+  /**
+   * The offsite copies of `from` pruned in the same run with the same retention (`--replica`).
+   * @default - none
+   */
+  readonly replicas?: readonly string[];
 }
 
 /** The arguments of `pg-backup prune` for a retention policy (the counts always spelled out, so the runner's defaults never decide). */
@@ -99,6 +104,7 @@ export function runnerPruneArgv(retention: ResolvedBackupRetentionPolicy, option
     'prune', '--from', options.from, '--database', options.database, '--rpo', `${options.rpoHours}h`,
     '--daily', String(retention.daily), '--weekly', String(retention.weekly), '--monthly', String(retention.monthly),
     '--yearly', String(retention.yearly), '--minimum-kept', String(retention.minimumKept),
+    ...(options.replicas ?? []).flatMap((replica) => ['--replica', replica]),
     ...(options.metricsNamespace !== undefined ? ['--metrics-namespace', options.metricsNamespace] : []),
   ];
 }

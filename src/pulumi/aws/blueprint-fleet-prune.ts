@@ -3,6 +3,7 @@ import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
 import { createPlannedTask, createTaskRole, pruneTaskResourceNames } from './planned-tasks';
@@ -41,7 +42,10 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole:
   const { taskDefinition, executionRole, securityGroup } = createPlannedTask(pruneTaskResourceNames(name), {
     family: `${name}-pg-backup-prune`,
     size: prune.task,
-    taskRole: { role: pruneRole, statements: fleet.backupBucket.actionGroupStatements(prune.roleGrants, plan.prefix) },
+    taskRole: {
+      role: pruneRole,
+      statements: [...fleet.backupBucket.actionGroupStatements(prune.roleGrants, plan.prefix), ...replicaPruneStatements(prune.replica)],
+    },
     executionRole: {
       role: prune.descriptions.executionRole,
       statements: grantStatements(TASK_EXECUTION_IAM_ACTIONS, { 'task-log-group': { resources: pulumi.interpolate`${fleet.logGroupArn}:*` } }),

@@ -2,8 +2,8 @@ import * as iam from '@pulumi/aws/iam';
 import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { assumedByService, grantStatements, policyDocument } from './policy-document';
-import { BucketReplicationPlan, renderS3ReplicationRule, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
+import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
+import { BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationRule, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
 
 /** What {@link createBucketReplication} creates. */
 export interface RenderedBucketReplication {
@@ -56,4 +56,11 @@ function bucketReplicationRule(plan: BucketReplicationPlan): inputs.s3.BucketRep
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [`${key[0].toLowerCase()}${key.slice(1).replace(/ID$/, 'Id')}`, providerShaped(item)]));
   };
   return providerShaped(renderS3ReplicationRule(plan)) as inputs.s3.BucketReplicationConfigRule;
+}
+
+/** The statements that let the prune task prune the offsite copy as core planned it: read, list, decrypt and delete under the dumps' prefix there. */
+export function replicaPruneStatements(replica: ReplicaPrunePlan | undefined): PolicyStatement[] {
+  if (!replica) return [];
+  const scopes = Object.fromEntries(Object.entries(replica.scopes).map(([kind, scope]) => [kind, { ...scope, resources: [...scope.resources] }]));
+  return grantStatements(replica.roleGrants, scopes);
 }

@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { replicaPruneStatements } from './bucket-replication';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
@@ -179,7 +180,10 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     const pruneTask = prune && this.pruneRole && createPlannedTask(pruneTaskResourceNames(name), {
       family: `${name}-pg-backup-prune`,
       size: prune.task,
-      taskRole: { role: this.pruneRole, statements: this.backupBucket.actionGroupStatements(prune.roleGrants, this.prefix) },
+      taskRole: {
+        role: this.pruneRole,
+        statements: [...this.backupBucket.actionGroupStatements(prune.roleGrants, this.prefix), ...replicaPruneStatements(prune.replica)],
+      },
       executionRole: { role: this.executionRole },
       securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
       container: {

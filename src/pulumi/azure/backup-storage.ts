@@ -122,6 +122,12 @@ export class BackupStorage extends pulumi.ComponentResource {
   public readonly containerName: pulumi.Output<string>;
   /** The prefix of the dumps in the container. */
   public readonly prefix: string;
+  /**
+   * Where the replicas are, with `replication`: `azblob://<offsite account>/<container>/<prefix>`, which the prune jobs
+   * prune as they prune the dumps.
+   * @default - no offsite copy
+   */
+  public readonly replicaUri?: pulumi.Output<string>;
   /** Where the runner writes: `azblob://<account>/<container>/<prefix>`. */
   public readonly uri: pulumi.Output<string>;
 
@@ -218,6 +224,8 @@ export class BackupStorage extends pulumi.ComponentResource {
     }
 
     this.uri = pulumi.interpolate`azblob://${this.account.name}/${this.container.name}/${this.prefix}`;
+    // Object replication keeps every blob's name, so the replicas are under the same prefix there.
+    this.replicaUri = this.replica && pulumi.interpolate`azblob://${this.replica.account.name}/${this.replica.container.name}/${this.prefix}`;
     this.registerOutputs({ accountName: this.accountName, containerName: this.containerName, uri: this.uri });
   }
 }

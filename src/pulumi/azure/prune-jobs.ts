@@ -18,8 +18,13 @@ export interface PruneJobsArgs {
   readonly rpoHours: number;
   /** The dumps' `azblob://` URI. */
   readonly uri: pulumi.Output<string>;
-  /** The dumps' container, the only scope the prune identity may delete in. */
+  /** The dumps' container, the only scope (with the replicas' container) the prune identity may delete in. */
   readonly containerId: pulumi.Input<string>;
+  /**
+   * The offsite copy, pruned by the same runs with the same retention (`--replica`): its `azblob://` URI and container.
+   * @default - no offsite copy
+   */
+  readonly replica?: { readonly uri: pulumi.Output<string>; readonly containerId: pulumi.Input<string> };
   /** The runner image, and the name of its container in every job. */
   readonly image: pulumi.Input<string>;
   /** The name of the runner's container, as in the dump jobs. */
@@ -50,7 +55,8 @@ export interface PruneJobs {
 /**
  * The prune jobs of a dump with a retention policy: `pg-backup prune` keeps the grandfather-father-son set and the
  * newest `minimumKept`, never the backup `latest` names, and deletes nothing while no dump succeeded within the RPO;
- * its identity alone holds the delete action, on the dumps' one container.
+ * with an offsite copy, the same runs prune the replicas by their own manifests and `latest`. Its identity alone holds
+ * the delete action, on the dumps' container and the replicas'.
  */
 export function createPruneJobs(parent: pulumi.Resource, name: string, args: PruneJobsArgs): PruneJobs {
   const identity = new managedidentity.UserAssignedIdentity(`${name}-prune-identity`, {
@@ -61,6 +67,10 @@ export function createPruneJobs(parent: pulumi.Resource, name: string, args: Pru
   const grants = [
     args.assignRole('prune-blob-data', identity.principalId, args.containerId, AZURE_BUILT_IN_ROLES.storageBlobDataContributor,
       'pg-backup prune: the only identity that may delete dumps, in this container only'),
+    ...(args.replica === undefined ? [] : [
+      args.assignRole('prune-replica-blob-data', identity.principalId, args.replica.containerId, AZURE_BUILT_IN_ROLES.storageBlobDataContributor,
+        'pg-backup prune: the only identity that may delete the offsite replicas of the dumps, in this container only'),
+    ]),
     ...(args.imageRegistry?.registryId === undefined ? [] : [
       args.assignRole('prune-image-pull', identity.principalId, args.imageRegistry.registryId, AZURE_BUILT_IN_ROLES.acrPull, 'pg-backup prune: pull the runner image'),
     ]),
@@ -75,7 +85,9 @@ export function createPruneJobs(parent: pulumi.Resource, name: string, args: Pru
     containerName: args.containerName,
     imageRegistry: args.imageRegistry,
     // A halted or failed prune exits non-zero, which fails the execution.
-    args: args.uri.apply((from) => runnerPruneArgv(args.retention, { from, database, rpoHours: args.rpoHours })),
+    args: pulumi.all([args.uri, args.replica?.uri]).apply(([from, replica]) => runnerPruneArgv(args.retention, {
+      from, database, rpoHours: args.rpoHours, ...(replica === undefined ? {} : { replicas: [replica] }),
+    })),
   }, { parent, dependsOn: grants }));
   return { identity, jobs };
 }

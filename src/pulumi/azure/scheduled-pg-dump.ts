@@ -478,6 +478,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       rpoHours: this.rpoHours,
       uri: this.uri,
       containerId: this.storage.container.id,
+      ...(this.storage.replica && this.storage.replicaUri
+        ? { replica: { uri: this.storage.replicaUri, containerId: this.storage.replica.container.id } } : {}),
       image: props.image,
       containerName: RUNNER_CONTAINER_NAME,
       imageRegistry: props.imageRegistry,

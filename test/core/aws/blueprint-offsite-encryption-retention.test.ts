@@ -158,26 +158,34 @@ describe('PostgresBackupBlueprint replication', () => {
     });
     const itemOf = (plan: ReturnType<typeof fleet>, item: string) => plan.servers[0].costEstimate!.items.find((line) => line.item === item);
 
-    test('prices the replicas of a server\'s dumps for as long as a destination created for the fleet keeps them, and their transfer', () => {
+    test('prices the replicas of a server\'s dumps as the prune keeps them, since it prunes the offsite copy too, and their transfer', () => {
       const plan = sized(REPLICATION);
-      // The replicas stay as long as the bucket's longest expiry (the retention's safety net), since deletes are not replicated.
-      const keptDays = Math.max(...plan.lifecycleRules.flatMap((rule) => (rule.expirationDays === undefined ? [] : [rule.expirationDays])));
       const dumpsPerDay = runsPerDay(plan.servers[0].dump.schedule!, 'schedule')!;
+      const kept = itemOf(plan, 'logical-dumps')!;
       const replicas = itemOf(plan, 'replicas')!;
-      expect(replicas.quantity).toBeCloseTo((SIZE_GB / RATIO) * dumpsPerDay * (keptDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS), 10);
-      expect(replicas.description).toContain('in eu-central-1');
+      // The source keeps 21.7 nightly dumps of 25 GB; the offsite copy the same, plus each night's pruned replica for its one
+      // noncurrent day: (21.7 + 1) × 25 ≈ 567.5 GB-month, where the lifecycle alone would keep 745 × 25 = 18,625.
+      expect(kept.quantity).toBeCloseTo(21.7 * 25, 0);
+      expect(replicas.quantity).toBeCloseTo(kept.quantity + (SIZE_GB / RATIO) * dumpsPerDay * REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS, 10);
+      expect(replicas.description).toMatch(/^21\.7 replicas of 25 GB in eu-central-1 kept by the prune as at the source \(7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3\), plus 1 pruned replicas kept 1 noncurrent day$/);
       expect(itemOf(plan, 'replica-transfer')!.quantity).toBeCloseTo((SIZE_GB / RATIO) * dumpsPerDay * DAYS_PER_MONTH, 10);
       const withoutReplicas = sized().servers[0].costEstimate!;
       expect(plan.servers[0].costEstimate!.totalMonthlyUsd).toBeCloseTo(
         withoutReplicas.totalMonthlyUsd + replicas.monthlyUsd + itemOf(plan, 'replica-transfer')!.monthlyUsd, 10);
+      // The summary says what it estimates, from what size, and what the GB stored are.
+      expect(plan.servers[0].costEstimate!.summary).toMatch(new RegExp('^server orders \\(database orders\\), 100 GB compressed 4:1: about \\$[\\d.]+ a month '
+        + 'for [\\d,]+ GB stored on average: dumps 717 GB, offsite replicas of the dumps 567 GB; 760 GB a month moved to another region '));
     });
 
-    test('keeps the replicas as long as the destination says when it expires them', () => {
-      const destinationExpirationDays = 1000;
-      const plan = sized({ ...REPLICATION, destinationExpirationDays });
-      const dumpsPerDay = runsPerDay(plan.servers[0].dump.schedule!, 'schedule')!;
-      expect(itemOf(plan, 'replicas')!.quantity)
-        .toBeCloseTo((SIZE_GB / RATIO) * dumpsPerDay * (destinationExpirationDays + REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS), 10);
+    test('a longer destination expiry is only the offsite safety net: the prune still decides what is kept', () => {
+      expect(itemOf(sized({ ...REPLICATION, destinationExpirationDays: 1000 }), 'replicas')!.quantity).toBeCloseTo(itemOf(sized(REPLICATION), 'replicas')!.quantity, 10);
+    });
+
+    test('the prune runs of each database prune the same folder of the offsite copy', () => {
+      const plan = fleet({ replication: REPLICATION, retention: { daily: 7, minimumKept: 3 } });
+      const command = blueprintPruneCommand(plan, plan.servers[1], 'billing', 's3://fleet-bucket/pg-dumps/billing');
+      expect(command[command.indexOf('--replica') + 1]).toBe('s3://fleet-offsite/pg-dumps/billing');
+      expect(plan.prune!.replica!.scopes['replica-objects'].resources).toEqual(['arn:aws:s3:::fleet-offsite/pg-dumps/*']);
     });
 
     test('prices no replicas without replication', () => {

@@ -2,7 +2,7 @@ import {
   BlobObjectReplicationOptions, checkBlobObjectReplication, planBlobObjectReplication, REPLICATE_ALL_BLOBS_SINCE, ReplicatedContainer,
 } from '../../../src/core/azure/blob-object-replication';
 import { resolveBackupRetention, retentionSafetyNetDays } from '../../../src/core/policy/backup-retention';
-import { dumpBucketLifecycleRules } from '../../../src/core/policy/lifecycle';
+import { DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS, dumpBucketLifecycleRules } from '../../../src/core/policy/lifecycle';
 import { LogicalDumpPolicy } from '../../../src/core/policy/policy';
 import { StorageClass } from '../../../src/core/policy/storage-class';
 import { Validator } from '../../../src/core/policy/validation';
@@ -46,7 +46,8 @@ describe('planBlobObjectReplication', () => {
     expect(plan.sourceBlobService.changeFeed.retentionInDays).toBeGreaterThanOrEqual(1);
   });
 
-  test('by default the destination keeps every replica, current and previous versions, as long as the source keeps the dump', () => {
+  test('by default the destination keeps every replica as long as the source keeps the dump, and a pruned replica (a previous version) '
+    + 'as long as the source keeps a pruned dump', () => {
     const retentionDays = 90;
     const plan = planBlobObjectReplication({ location: 'northeurope' }, dumpsOf({ retentionDays }));
     expect(plan.replicasKeptDays).toBe(retentionDays);
@@ -58,7 +59,7 @@ describe('planBlobObjectReplication', () => {
         filters: { blobTypes: ['blockBlob'], prefixMatch: ['pg-dumps/orders/'] },
         actions: {
           baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays } },
-          version: { delete: { daysAfterCreationGreaterThan: retentionDays } },
+          version: { delete: { daysAfterCreationGreaterThan: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS } },
         },
       },
     }]);

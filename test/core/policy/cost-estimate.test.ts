@@ -212,9 +212,16 @@ describe('estimateMonthlyCost', () => {
     expect(estimate.pricesAsOf).toBe('2026-01 contract');
   });
 
-  test('writes a one-line summary', () => {
+  test('writes a one-line summary: the cost, the GB stored on average and of what, and what moves to another region', () => {
     const estimate = estimateMonthlyCost({ ...base, label: 'orders', policy: { logicalDump: {} } });
-    expect(estimate.summary).toBe('orders: 925 GB-month, about $21.28 a month (estimate, list prices of 2025-06)');
+    expect(estimate.summary).toBe('orders: about $21.28 a month for 925 GB stored on average: dumps 925 GB (estimate, list prices of 2025-06)');
+    const replicated = estimateMonthlyCost({
+      ...base, label: 'orders', policy: { logicalDump: {}, managedSnapshots: {}, sourceRegion: 'us-east-1' }, dumpReplication: { region: 'eu-central-1' },
+    });
+    // 925 GB of dumps ($21.275), 31 × 25 = 775 GB of replicas ($17.825), 100 + 10 × 7 = 170 GB of snapshots ($16.15), 25 GB × 365 / 12 = 760.4 GB
+    // moved at $0.02 ($15.21).
+    expect(replicated.summary).toBe('orders: about $70.46 a month for 1,870 GB stored on average: dumps 925 GB, offsite replicas of the dumps 775 GB, '
+      + 'snapshots 170 GB; 760 GB a month moved to another region (estimate, list prices of 2025-06)');
   });
 
   test('estimates nothing for a policy that stores nothing', () => {

@@ -244,6 +244,31 @@ describe('ScheduledPgDump with grandfather-father-son retention', () => {
     expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': await valueOf(dump.pruneRole!.arn) } });
   });
 
+  test('with an offsite copy, the prune role alone may delete there, under the dump prefix, and the prune run prunes it too', async () => {
+    const dump = await deploy({
+      dump: { retention: RETENTION },
+      replication: { destinationBucketArn: 'arn:aws:s3:::orders-offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/orders-offsite' },
+    });
+    await Promise.all([valueOf(dump.pruneTaskDefinition!.arn), ...dump.pruneSchedules.map((schedule) => valueOf(schedule.arn))]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const offsite = (role: string) => engine.roleStatements(role)
+      .filter((statement) => JSON.stringify(statement.Resource).includes('orders-offsite') || JSON.stringify(statement.Resource).includes('eu-central-1'));
+    expect(offsite('orders-prune-role')).toEqual([
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::orders-offsite/pg-dumps/*'] },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: ['arn:aws:s3:::orders-offsite'], Condition: { StringLike: { 's3:prefix': ['pg-dumps/*'] } } },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: ['arn:aws:kms:eu-central-1:123456789012:key/*'],
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/orders-offsite' } },
+      },
+      { Effect: 'Allow', Action: 's3:DeleteObject', Resource: ['arn:aws:s3:::orders-offsite/pg-dumps/*'] },
+    ]);
+    expect(offsite('orders-task-role').flatMap((statement) => [statement.Action].flat()).filter((action) => /Delete/.test(action))).toEqual([]);
+    const command: string[] = JSON.parse(engine.named('aws:scheduler/schedule:Schedule', 'orders-prune-schedule-0').inputs.target.input).containerOverrides[0].command;
+    expect(command[command.indexOf('--replica') + 1]).toBe('s3://orders-offsite/pg-dumps');
+  });
+
   test('a prune runs per database on its own schedule with every count and the RPO spelled out', async () => {
     const dump = await deployWithPrune();
     const bucket = await valueOf(dump.bucketName);

@@ -106,7 +106,8 @@ describe('ScheduledPgDump storage.replication (Azure object replication)', () =>
     });
   });
 
-  test('the destination keeps each replica, current and previous versions, as long as the source keeps the dump', async () => {
+  test('the destination keeps each replica as long as the source keeps the dump, and a pruned replica (a previous version) '
+    + 'as long as the source keeps a pruned dump', async () => {
     await deploy();
     const sourceRule = inputsOf('ManagementPolicy', 'orders-storage-lifecycle').policy.rules[0];
     const sourceKeeps = sourceRule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan;
@@ -120,12 +121,24 @@ describe('ScheduledPgDump storage.replication (Azure object replication)', () =>
             filters: { blobTypes: ['blockBlob'], prefixMatch: ['pg-dumps/pg-dumps/'] },
             actions: {
               baseBlob: { delete: { daysAfterModificationGreaterThan: sourceKeeps } },
-              version: { delete: { daysAfterCreationGreaterThan: sourceKeeps } },
+              version: { delete: { daysAfterCreationGreaterThan: sourceRule.definition.actions.version.delete.daysAfterCreationGreaterThan } },
             },
           },
         }],
       },
     });
+  });
+
+  test('with dump.retention the prune jobs prune the replicas too, by the same retention, and the prune identity alone may delete there', async () => {
+    const dump = await deploy({ dump: { retentionDays: 800, retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 } } });
+    await Promise.all([...dump.pruneJobs.map((job) => valueOf(job.id)), ...dump.roleAssignments.map((assignment) => valueOf(assignment.id))]);
+    const args: string[] = engine.named('azure-native:app:Job', 'orders-prune-0').inputs.template.containers[0].args;
+    expect(args.slice(0, 3)).toEqual(['prune', '--from', 'azblob://ordersdumps/pg-dumps/pg-dumps']);
+    expect(args[args.indexOf('--replica') + 1]).toBe('azblob://ordersoffsite/pg-dumps/pg-dumps');
+    const replicaContainer = await valueOf(dump.storage.replica!.container.id);
+    const onReplica = engine.ofType('azure-native:authorization:RoleAssignment').map((resource) => resource.inputs)
+      .filter((assignment) => assignment.scope === replicaContainer);
+    expect(onReplica.map((assignment) => assignment.principalId)).toEqual([await valueOf(dump.pruneIdentity!.principalId)]);
   });
 
   test('stalled replication raises an alert on the source\'s policy to the dump\'s action group', async () => {
