@@ -11,7 +11,7 @@ import {
   type CommandContext, type CommandReport, type FlagDefinition, type FlagReader,
 } from './cli-options';
 import { type DatabaseConnection, resolveConnection } from './database-connection';
-import { recordDrill } from './drill-record';
+import { RTO_FLAG, heldToRto, readRtoObjective, recordDrill, withDrillId } from './drill-record';
 import { dumpMetrics, runDump, type DestinationOutcome } from './dump-command';
 import { describeDestination, type DumpDestination } from './dump-fan-out';
 import { openBackupStore } from './open-backup-store';
@@ -85,6 +85,7 @@ export const VERIFY_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'check', value: 'FILE.sql', repeatable: true, description: 'SQL file whose every statement must return true on the restored database', example: '--check checks/orders.sql' },
   { name: 'amcheck', description: 'also check every btree index with amcheck', example: '--amcheck' },
   { name: 'keep', description: 'keep the scratch database afterwards', example: '--keep' },
+  { ...RTO_FLAG, description: `${RTO_FLAG.description}; the recorded RTO of verify is its restore's` },
   { name: 'globals', description: "first create the backup's roles and tablespaces from its globals.sql (roles the server has are left alone), then restore with owners and privileges", example: '--globals' },
 ];
 
@@ -276,7 +277,9 @@ async function fromBackupToTarget<Own extends { targetNeedsDatabase: boolean }>(
 /** `pg-backup verify`: restores a backup into a scratch database, compares row counts and runs the checks. */
 export async function verifyCommand(reader: FlagReader, context: CommandContext): Promise<CommandReport> {
   const { common, logger, signal } = context;
-  return fromBackupToTarget(reader, context, 'verify', () => ({ checkFiles: reader.list('check'), targetNeedsDatabase: false }), async (source, { checkFiles }) => {
+  return fromBackupToTarget(reader, context, 'verify', () => ({
+    checkFiles: reader.list('check'), rtoObjectiveSeconds: readRtoObjective(reader), targetNeedsDatabase: false,
+  }), async (source, { checkFiles, rtoObjectiveSeconds }) => {
     const startedAt = new Date();
     let found: BackupManifest | undefined;
     let outcome: VerifyOutcome;
@@ -300,7 +303,7 @@ export async function verifyCommand(reader: FlagReader, context: CommandContext)
       // A failed drill is a result too: written beside the backups, so status shows the failure and its reason.
       const database = found?.database ?? source.selection.database;
       if (database !== undefined && !(error instanceof UsageError)) {
-        await recordDrill(source, logger, {
+        await recordDrill(source, logger, withDrillId({
           version: 1,
           kind: 'dump',
           database,
@@ -310,11 +313,14 @@ export async function verifyCommand(reader: FlagReader, context: CommandContext)
           finishedAt: new Date().toISOString(),
           restored: { backupId: found?.backupId ?? source.selection.backupId },
           checks: [],
-        });
+        }, context.env));
       }
       throw error;
     }
-    const drillResult = await recordDrill(source, logger, verifyDrillRecord(outcome, startedAt, new Date()));
+    const judged = heldToRto(withDrillId(verifyDrillRecord(outcome, startedAt, new Date()), context.env), rtoObjectiveSeconds);
+    const drillResult = await recordDrill(source, logger, judged.record);
+    // A restore that passed its checks but was slower than the RTO fails the drill, as its stored result says.
+    if (judged.failure) throw judged.failure;
     return {
       database: outcome.manifest.database,
       metrics: verifyMetrics(outcome),

@@ -7,7 +7,9 @@ import { readCheckFiles, runCheckScripts, runCheckStatement, type CheckOutcome }
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { connectDatabase, qualifiedTable } from './database-client';
 import { DatabaseConnection, resolveConnection } from './database-connection';
-import { CHECK_DRILL_KINDS, recordDrill, type DrillRecord, type DrillRecordKind } from './drill-record';
+import {
+  CHECK_DRILL_KINDS, RTO_FLAG, heldToRto, readRtoObjective, recordDrill, withDrillId, type DrillRecord, type DrillRecordKind,
+} from './drill-record';
 import type { MetricValue } from './embedded-metrics';
 import { openBackupStore } from './open-backup-store';
 import { inReadOnlyTransaction } from './read-only-query';
@@ -374,7 +376,7 @@ export async function storeDrillRecord(
 ): Promise<{ key: string; written: boolean; error?: string }> {
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
-    return await recordDrill({ location, store }, logger, record);
+    return await recordDrill({ location, store }, logger, withDrillId(record, env));
   } finally {
     store.close();
   }
@@ -385,18 +387,25 @@ export type DrillOutcome = Omit<DrillRecord, 'version' | 'kind' | 'database' | '
 
 /**
  * The recorder of a drill that starts now: it stores each outcome as a `kind` drill of `database` at `location` (the
- * `--record-to` store), or does nothing when the drill records nowhere.
+ * `--record-to` store), or does nothing when the drill records nowhere. A successful outcome is held to
+ * `rtoObjectiveSeconds` ({@link heldToRto}): slower, it is stored as a failed drill that says so, and the recorder
+ * then throws, so the drill fails as its result says.
  */
 export function drillRecorder(
   location: BackupLocation | undefined,
   kind: DrillRecordKind,
   database: string,
   context: { common: CommonOptions; env: NodeJS.ProcessEnv; logger: Logger },
+  rtoObjectiveSeconds?: number,
 ): (outcome: DrillOutcome) => Promise<{ key: string; written: boolean; error?: string } | undefined> {
   const startedAt = new Date().toISOString();
-  return async (outcome) => location === undefined ? undefined : storeDrillRecord(location, context.common, context.env, context.logger, {
-    version: 1, kind, database, startedAt, finishedAt: new Date().toISOString(), ...outcome,
-  });
+  return async (outcome) => {
+    const finishedAt = new Date().toISOString();
+    const { record, failure } = heldToRto({ version: 1, kind, database, startedAt, finishedAt, ...outcome }, rtoObjectiveSeconds);
+    const stored = location === undefined ? undefined : await storeDrillRecord(location, context.common, context.env, context.logger, record);
+    if (failure) throw failure;
+    return stored;
+  };
 }
 
 /** The flags of `pg-backup check`. */
@@ -408,6 +417,7 @@ export const CHECK_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'connect-timeout', value: 'DUR', description: 'keep trying to connect this long, 0 to 1h', default: `${DEFAULT_CONNECT_TIMEOUT_SECONDS}s`, example: '--connect-timeout 10m' },
   ...RECOVERY_POINT_FLAGS,
   RECORD_TO_FLAG,
+  { ...RTO_FLAG, description: `${RTO_FLAG.description}; the recorded RTO needs --drill-started-at` },
   {
     name: 'drill-kind',
     value: 'KIND',
@@ -442,6 +452,7 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
   const connectTimeoutSeconds = reader.seconds('connect-timeout', 0, 3600, DEFAULT_CONNECT_TIMEOUT_SECONDS);
   const recoveryPointFlags = readRecoveryPointFlags(reader);
   const readRecord = readRecordFlags(reader, recoveryPointFlags?.targetTime !== undefined);
+  const rtoObjectiveSeconds = readRtoObjective(reader);
   reader.throwIfInvalid('check');
   const record = readRecord();
   const target = resolveCheckTarget(url, common.database, env);
@@ -453,7 +464,7 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
       ...(snapshot !== undefined ? { snapshot } : {}),
       ...(recoveryPointFlags?.targetTime !== undefined ? { targetTime: recoveryPointFlags.targetTime } : {}),
     };
-    return storeDrillRecord(record.location, common, env, logger, {
+    const judged = heldToRto({
       version: 1,
       kind: record.kind,
       database: target.database,
@@ -461,7 +472,11 @@ export async function checkCommand(reader: FlagReader, context: CheckCommandCont
       finishedAt: new Date().toISOString(),
       restored,
       ...outcome,
-    });
+    }, outcome.succeeded ? rtoObjectiveSeconds : undefined);
+    const stored = await storeDrillRecord(record.location, common, env, logger, judged.record);
+    // Checks that passed on a restore slower than the RTO fail the drill, as its stored result says.
+    if (judged.failure) throw judged.failure;
+    return stored;
   };
   let outcome: CheckRunOutcome;
   try {

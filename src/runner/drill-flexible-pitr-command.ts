@@ -7,6 +7,7 @@ import {
 } from './check-command';
 import { refuseCheckStatement } from './check-files';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
+import { RTO_FLAG, readRtoObjective } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import {
   FlexiblePitrDrillError, SCRATCH_SERVER_PREFIX, type FlexiblePitrTarget, type ScratchServerNetwork, flexibleServerOperations,
@@ -61,6 +62,7 @@ export const DRILL_FLEXIBLE_PITR_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'recovery-point-query', value: 'SQL', description: 'a read-only query returning the newest commit time the data shows: the recovery point reached; fails when it is after the target', example: "--recovery-point-query 'SELECT max(updated_at) FROM orders'" },
   { name: 'max-recovery-point-gap', value: 'DUR', description: 'fail when that commit time is older than the target by more than this, 0 to 7d', default: 'no limit', example: '--max-recovery-point-gap 15m' },
   RECORD_TO_FLAG,
+  RTO_FLAG,
   { name: 'arm-endpoint', value: 'URL', description: 'Azure Resource Manager endpoint (another cloud)', default: 'https://management.azure.com', example: '--arm-endpoint https://management.chinacloudapi.cn' },
 ];
 
@@ -166,6 +168,7 @@ export async function drillFlexiblePitrCommand(
   const armEndpoint = reader.string('arm-endpoint');
   if (armEndpoint !== undefined && !/^https:\/\/[^/\s]+\/?$/.test(armEndpoint)) reader.report('arm-endpoint', armEndpoint, 'an https:// URL of a Resource Manager endpoint, e.g. https://management.azure.com');
   const recordTo = reader.string('record-to', DRILL_RECORD_TO_ENV);
+  const rtoObjectiveSeconds = readRtoObjective(reader);
   reader.throwIfInvalid('drill-flexible-pitr');
   const port = Number(env.PGPORT || 5432);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`drill-flexible-pitr: PGPORT is ${JSON.stringify(env.PGPORT)}; allowed: a port number`);
@@ -173,7 +176,7 @@ export async function drillFlexiblePitrCommand(
   const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
   const database = common.database ?? 'postgres';
   const startedAt = new Date();
-  const record = drillRecorder(recordLocation, 'point-in-time', database, { common, env, logger });
+  const record = drillRecorder(recordLocation, 'point-in-time', database, { common, env, logger }, rtoObjectiveSeconds);
 
   const { DefaultAzureCredential } = await import('@azure/identity');
   const servers = await flexibleServerOperations(new DefaultAzureCredential(), source!.subscriptionId, armEndpoint?.replace(/\/$/, ''));

@@ -17,6 +17,7 @@ import { readCheckFiles, type CheckOutcome } from './check-files';
 import { runTool } from './child-process';
 import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { DatabaseConnection } from './database-connection';
+import { RTO_FLAG, readRtoObjective } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
@@ -468,6 +469,7 @@ export const DRILL_PITR_COMMAND_FLAGS: readonly FlagDefinition[] = [
   { name: 'server-setting', value: 'NAME=VALUE', repeatable: true, description: 'a setting of the scratch server', example: '--server-setting shared_buffers=256MB' },
   ...CHECK_FLAGS,
   RECORD_TO_FLAG,
+  RTO_FLAG,
   { name: 'keep', description: 'keep the recovered data directory afterwards', example: '--keep' },
   { name: 'aws-credentials', description: 'hand the task\'s AWS credentials to pgBackRest', example: '--aws-credentials' },
 ];
@@ -512,12 +514,13 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
   const osUser = reader.string('os-user') ?? (process.getuid?.() === 0 ? 'postgres' : undefined);
   if (configFlag !== undefined && !isReadableFile(configFlag)) reader.report('pgbackrest-config', configFlag, 'a readable pgbackrest.conf file');
   const recordTo = reader.string('record-to', DRILL_RECORD_TO_ENV);
+  const rtoObjectiveSeconds = readRtoObjective(reader);
   reader.throwIfInvalid('drill-pitr');
   // A location that does not parse is a usage error naming --record-to, before any recovery work.
   const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
   // The drill restores the whole cluster the stanza archives: its result is the stanza's, as its metrics are (and as a
   // PitrDrill's state machine records the failures it sees), whichever database the checks ran in.
-  const record = drillRecorder(recordLocation, 'pitr', stanza, { common, env, logger });
+  const record = drillRecorder(recordLocation, 'pitr', stanza, { common, env, logger }, rtoObjectiveSeconds);
 
   const workDirectory = fs.mkdtempSync(path.join(common.scratchDirectory, 'pg-backup-pitr-'));
   let configFile = configFlag ?? PGBACKREST_DEFAULT_CONFIG_FILE;

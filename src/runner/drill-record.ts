@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupStore } from './backup-store';
-import { errorMessage } from './runner-error';
-import { DRILLS_FOLDER, compactDrillTime } from '../core/policy/backup-store-layout';
+import type { FlagDefinition, FlagReader } from './cli-options';
+import { formatDuration } from './cli-output';
+import { RunnerError, errorMessage } from './runner-error';
+import { DRILLS_FOLDER, DRILL_ID_ENV, compactDrillTime } from '../core/policy/backup-store-layout';
 
 export { DRILLS_FOLDER } from '../core/policy/backup-store-layout';
 
@@ -39,12 +41,20 @@ export interface DrillRecord {
   readonly kind: DrillRecordKind;
   /** The database whose backups were drilled. */
   readonly database: string;
-  /** Whether the restore and every check passed. */
+  /**
+   * Whether the drill passed: the restore and every check passed, within the RTO when one was given. A drill whose
+   * checks passed on a restore slower than its RTO is written with `succeeded: false` and `rtoExceeded: true`.
+   */
   readonly succeeded: boolean;
   /** Why the drill failed, in the words of its error; absent on success. */
   readonly reason?: string;
   /** When the drill started (ISO 8601). */
   readonly startedAt: string;
+  /**
+   * The drill this result is of, when a state machine ran it (its execution ARN, from `PG_BACKUP_DRILL_ID`): the
+   * task's result and the one the state machine may write after it share it.
+   */
+  readonly drillId?: string;
   /** When it ended (ISO 8601). */
   readonly finishedAt: string;
   /**
@@ -61,12 +71,54 @@ export interface DrillRecord {
   };
   /** The recovery time reached: seconds from the start of the restore to a database ready for checks. */
   readonly rtoSeconds?: number;
+  /** The recovery time objective the drill was held to, seconds, when it had one. */
+  readonly rtoObjectiveSeconds?: number;
+  /** Whether the restore took longer than {@link rtoObjectiveSeconds}: such a drill is never a good one, whatever its checks said. */
+  readonly rtoExceeded?: boolean;
   /** The recovery point reached: the dump's snapshot time, or the commit time where recovery stopped. */
   readonly recoveryPoint?: string;
   /** Rows that matched the backup's counts (dump) or the row bounds (PITR). */
   readonly rowsMatched?: number;
   /** Each check and its outcome. */
   readonly checks: readonly DrillRecordCheck[];
+}
+
+/**
+ * Whether a drill result proves the backups restore in time: it succeeded and was not slower than its RTO. A result
+ * that says both (`succeeded` and `rtoExceeded`) is not taken for a good drill.
+ */
+export function isGoodDrill(record: Pick<DrillRecord, 'succeeded' | 'rtoExceeded'>): boolean {
+  return record.succeeded && record.rtoExceeded !== true;
+}
+
+/** `--rto`: the recovery time objective a drill is held to. */
+export const RTO_FLAG: FlagDefinition = {
+  name: 'rto',
+  value: 'DUR',
+  description: 'the recovery time objective, 1s to 7 days: a drill whose recorded RTO is longer fails (exit 1) and its result says so (rtoExceeded), whatever its checks said',
+  default: 'no objective',
+  example: '--rto 1h',
+};
+
+/** Reads `--rto` (seconds), absent when not given; a bad value is reported on `reader`. */
+export function readRtoObjective(reader: FlagReader): number | undefined {
+  return reader.string('rto') === undefined ? undefined : reader.seconds('rto', 1, 7 * 86_400, 0);
+}
+
+/**
+ * Holds the result of a drill whose restore and checks passed to its RTO: within it (or without one) the result is
+ * good, with the objective beside the measured time; slower, the result is a failed drill that says why
+ * (`rtoExceeded`), and `failure` is the runner's error to throw once it is stored, so the drill fails (exit 1) as the
+ * record says.
+ */
+export function heldToRto(record: DrillRecord, objectiveSeconds: number | undefined): { record: DrillRecord; failure?: RunnerError } {
+  if (!record.succeeded || objectiveSeconds === undefined || record.rtoSeconds === undefined) return { record };
+  const exceeded = record.rtoSeconds > objectiveSeconds;
+  const judged: DrillRecord = { ...record, rtoObjectiveSeconds: objectiveSeconds, rtoExceeded: exceeded };
+  if (!exceeded) return { record: judged };
+  const reason = `the ${record.kind} drill of ${record.database} restored and passed its checks, but took ${formatDuration(record.rtoSeconds)}, `
+    + `longer than the RTO of ${formatDuration(objectiveSeconds)}: it does not count as a good drill`;
+  return { record: { ...judged, succeeded: false, reason }, failure: new RunnerError(reason) };
 }
 
 /** The key of a drill result written at `finishedAt`: the compact UTC time sorts the keys by time. */
@@ -98,7 +150,7 @@ export interface DatabaseDrills {
   readonly database: string;
   /** The newest result, whatever its outcome. */
   readonly newest?: StoredDrillRecord;
-  /** The newest successful result. */
+  /** The newest good result ({@link isGoodDrill}: succeeded, within its RTO). */
   readonly newestSucceeded?: StoredDrillRecord;
   /** Results that could not be read as one, with the reason. */
   readonly unreadable: { readonly key: string; readonly reason: string }[];
@@ -115,7 +167,7 @@ function parseDrillRecord(data: Buffer, key: string): DrillRecord {
 
 /**
  * Reads the drill results under the layout's prefix (of one database, if given): per database the newest one and the
- * newest successful one, reading newest first and stopping at the first success. A result that cannot be read is
+ * newest good one (succeeded within its RTO), reading newest first and stopping at the first good one. A result that cannot be read is
  * listed with its reason and never hides the others.
  */
 export async function readDatabaseDrills(store: BackupStore, layout: BackupLayout, database?: string): Promise<DatabaseDrills[]> {
@@ -131,6 +183,9 @@ export async function readDatabaseDrills(store: BackupStore, layout: BackupLayou
   for (const [name, keys] of [...keysByDatabase].sort(([a], [b]) => a.localeCompare(b))) {
     let newest: StoredDrillRecord | undefined;
     let newestSucceeded: StoredDrillRecord | undefined;
+    // Drills a newer result says failed: an older success of the same drill (its task's, written before the state
+    // machine failed the drill, e.g. for a restore slower than the RTO) is no good drill.
+    const failedDrills = new Set<string>();
     const unreadable: { key: string; reason: string }[] = [];
     for (const key of keys.sort().reverse()) {
       const data = await store.getBytes(key);
@@ -143,7 +198,8 @@ export async function readDatabaseDrills(store: BackupStore, layout: BackupLayou
         continue;
       }
       newest ??= { key, record };
-      if (record.succeeded) {
+      if (!isGoodDrill(record) && record.drillId !== undefined) failedDrills.add(record.drillId);
+      if (isGoodDrill(record) && (record.drillId === undefined || !failedDrills.has(record.drillId))) {
         newestSucceeded = { key, record };
         break;
       }
@@ -151,6 +207,12 @@ export async function readDatabaseDrills(store: BackupStore, layout: BackupLayou
     results.push({ database: name, newest, newestSucceeded, unreadable });
   }
   return results;
+}
+
+/** The record with the identity of the drill that ran it, when its state machine gave one (`PG_BACKUP_DRILL_ID`). */
+export function withDrillId(record: DrillRecord, env: NodeJS.ProcessEnv): DrillRecord {
+  const drillId = env[DRILL_ID_ENV];
+  return drillId ? { ...record, drillId } : record;
 }
 
 /**

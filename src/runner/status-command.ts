@@ -4,7 +4,7 @@ import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
 import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
 import { OUTPUT_FLAG, formatBytes, formatDuration, formatTable, readOutputMode } from './cli-output';
-import { readDatabaseDrills, type DatabaseDrills, type StoredDrillRecord } from './drill-record';
+import { isGoodDrill, readDatabaseDrills, type DatabaseDrills, type StoredDrillRecord } from './drill-record';
 import { openBackupStore } from './open-backup-store';
 import { newestSnapshot } from './snapshot-order';
 
@@ -54,8 +54,10 @@ export interface DrillStatus {
   readonly finishedAt: string;
   /** Seconds since it finished. */
   readonly ageSeconds: number;
-  /** Whether it succeeded. */
+  /** Whether it succeeded (its restore and checks passed, within its RTO). */
   readonly succeeded: boolean;
+  /** Whether its restore was slower than its RTO; such a drill is not a good one. */
+  readonly rtoExceeded?: boolean;
   /** Why it failed. */
   readonly reason?: string;
   /** The backup (or base backup) it restored. */
@@ -75,7 +77,8 @@ function drillStatus(stored: StoredDrillRecord | undefined, now: Date): DrillSta
     kind: record.kind,
     finishedAt: record.finishedAt,
     ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(record.finishedAt)) / 1000)),
-    succeeded: record.succeeded,
+    succeeded: isGoodDrill(record),
+    ...(record.rtoExceeded === true ? { rtoExceeded: true } : {}),
     ...(record.reason !== undefined ? { reason: record.reason } : {}),
     ...(restored !== undefined ? { restored } : {}),
     ...(record.rtoSeconds !== undefined ? { rtoSeconds: record.rtoSeconds } : {}),
@@ -127,7 +130,8 @@ export function databaseStatuses(
 
 function drillCell(status: DatabaseBackupStatus, drillAgeSeconds: number | undefined): string {
   const good = status.lastGoodDrill ? `${status.lastGoodDrill.kind} ${formatDuration(status.lastGoodDrill.ageSeconds)} ago` : 'none';
-  const failed = status.lastDrill && !status.lastDrill.succeeded ? `; FAILED ${formatDuration(status.lastDrill.ageSeconds)} ago` : '';
+  const failed = status.lastDrill && !status.lastDrill.succeeded
+    ? `; FAILED ${formatDuration(status.lastDrill.ageSeconds)} ago${status.lastDrill.rtoExceeded ? ' (RTO exceeded)' : ''}` : '';
   const limit = drillAgeSeconds === undefined ? '' : status.olderThanDrillAge ? ` (OLDER THAN ${formatDuration(drillAgeSeconds)})` : ' (ok)';
   return `${good}${failed}${limit}`;
 }
@@ -149,7 +153,8 @@ function statusTable(
     status.partial.length,
   ]);
   const failedDrills = statuses.flatMap((status) => (status.lastDrill && !status.lastDrill.succeeded
-    ? [`failed drill: ${status.database} ${status.lastDrill.finishedAt}: ${status.lastDrill.reason ?? 'no reason recorded'}`] : []));
+    ? [`failed drill: ${status.database} ${status.lastDrill.finishedAt}: ${status.lastDrill.reason
+      ?? (status.lastDrill.rtoExceeded ? `the restore took longer than the RTO${status.lastDrill.rtoSeconds === undefined ? '' : ` (${formatDuration(status.lastDrill.rtoSeconds)})`}` : 'no reason recorded')}`] : []));
   const unreadable = drills.flatMap((entry) => entry.unreadable.map((item) => `unreadable drill result: ${item.key}: ${item.reason}`));
   const problems = [...catalog.broken.map(describeBrokenEntry), ...catalog.partial.map(describePartialEntry), ...failedDrills, ...unreadable];
   const table = formatTable(['DATABASE', 'NEWEST BACKUP', 'AGE', 'SIZE', 'ROWS', 'COMPLETE', 'RPO', 'LAST GOOD DRILL', 'BROKEN', 'PARTIAL'], rows);

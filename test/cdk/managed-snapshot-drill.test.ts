@@ -158,11 +158,12 @@ describe('SnapshotRestoreDrill of an RDS instance', () => {
       const run = await runDrill(definition, handlers);
       expect(run.error).toBeUndefined();
       expect(run.order).toEqual(['Find snapshots', 'Restore scratch instance', 'Describe scratch instance', 'Describe scratch instance',
-        'Run checks task', 'Delete scratch instance', 'Publish success metric', 'Publish restore duration']);
+        'Run checks task', 'Delete scratch instance', 'Publish restore duration', 'Publish success metric']);
       expect(run.calls[1].input.DbSnapshotIdentifier).toBe('rds:shop-2026-11-24-02-05');
       expect(run.calls.find((c) => c.state === 'Delete scratch instance')!.input).toMatchObject({ SkipFinalSnapshot: true });
       const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];
       expect(override.Environment).toEqual([
+        { Name: 'PG_BACKUP_DRILL_ID', Value: expect.stringMatching(/^arn:aws:states:.*:execution:/) },
         { Name: 'PGHOST', Value: ENDPOINT.Address }, { Name: 'PGPORT', Value: '5433' }, { Name: 'PG_BACKUP_DRILL_SNAPSHOT', Value: 'rds:shop-2026-11-24-02-05' },
         { Name: 'PG_BACKUP_DRILL_STARTED_AT', Value: expect.any(String) },
       ]);
@@ -276,7 +277,7 @@ describe('SnapshotRestoreDrill of an Aurora cluster', () => {
     const run = await runDrill(definition, handlers);
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual(['Find snapshots', 'Restore scratch cluster', 'Create scratch instance', 'Describe scratch instance',
-      'Describe scratch instance', 'Run checks task', 'Delete scratch instance', 'Delete scratch cluster', 'Publish success metric', 'Publish restore duration']);
+      'Describe scratch instance', 'Run checks task', 'Delete scratch instance', 'Delete scratch cluster', 'Publish restore duration', 'Publish success metric']);
     expect(run.calls[2].input).toMatchObject({ DbInstanceClass: 'db.t4g.medium', PubliclyAccessible: false });
   });
 

@@ -135,14 +135,14 @@ describe('SnapshotRestoreDrill with pointInTime of an Aurora cluster', () => {
   test('a successful drill restores a full copy to the target, hands the target to the checks, deletes both scratch resources, then reports', async () => {
     const run = await runDrill(definition, clusterHandlers);
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual([...restored, ...checked, 'Delete scratch instance', 'Delete scratch cluster', 'Publish success metric', 'Publish restore duration']);
+    expect(run.order).toEqual([...restored, ...checked, 'Delete scratch instance', 'Delete scratch cluster', 'Publish restore duration', 'Publish success metric']);
     const restore = run.calls.find((c) => c.state === 'Restore scratch cluster')!.input;
     expect(restore).toMatchObject({ SourceDbClusterIdentifier: 'orders-db', RestoreType: 'full-copy', DeletionProtection: false });
     expect(restore.Tags).toContainEqual({ Key: 'postgres-backup:drill', Value: EXECUTION_NAME });
     const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];
     expect(override.Environment).toContainEqual({ Name: 'PG_BACKUP_DRILL_TARGET_TIME', Value: restore.RestoreTime });
     expect(override.Command).toEqual(['pg-backup', ...container().Command.slice(1)]);
-    expect(definition.States['Publish restore duration'].Arguments.MetricData[0].Dimensions).toContainEqual({ Name: 'Drill', Value: 'point-in-time' });
+    expect(definition.States['Publish restore duration'].Parameters.MetricData[0].Dimensions).toContainEqual({ Name: 'Drill', Value: 'point-in-time' });
   });
 
   test('when RDS refuses the restore, the scratch cluster is deleted (if it exists) before the failure is reported', async () => {
@@ -305,7 +305,7 @@ describe('SnapshotRestoreDrill with pointInTime of an RDS instance', () => {
     });
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual(['Describe source', 'Restore scratch instance', 'Describe scratch instance', 'Describe scratch instance',
-      'Run checks task', 'Delete scratch instance', 'Publish success metric', 'Publish restore duration']);
+      'Run checks task', 'Delete scratch instance', 'Publish restore duration', 'Publish success metric']);
     expect(run.calls[1].input).toMatchObject({ SourceDbInstanceIdentifier: 'orders-db', PubliclyAccessible: false, DbSubnetGroupName: 'drill-subnets' });
     const statements = statementsOfRole(template, logicalIdOf(template, 'AWS::IAM::Role', 'PitDrillDrillRole'));
     const deletes = statements.filter((s) => actionsOf(s).includes('rds:DeleteDBInstance')).map((s) => s.Resource);

@@ -251,7 +251,7 @@ describe('SelfHostedPitrArchive with pgBackRest, an instance role and a drill', 
       test('success: the task recovers to the execution start, then success and restore duration are published, and nothing is stored', async () => {
         const result = await run(ok);
         expect(result.error).toBeUndefined();
-        expect(result.order).toEqual(['Run PITR drill task', 'Publish success metric', 'Publish restore duration']);
+        expect(result.order).toEqual(['Run PITR drill task', 'Publish restore duration', 'Publish success metric']);
         const command = result.calls[0].input.Overrides.ContainerOverrides[0].Command;
         expect(command.slice(0, 3)).toEqual(['pg-backup', 'drill-pitr', '--target-time']);
         // The execution's own start time ($$.Execution.StartTime), an RFC 3339 timestamp.

@@ -146,7 +146,7 @@ describe('VerifyRestore of a ScheduledPgDump', () => {
     test('a successful drill restores the latest dump of the database with the checks and publishes success and duration', async () => {
       const run = await runLocally(succeeding);
       expect(run.error).toBeUndefined();
-      expect(run.order).toEqual(['Run verify task', 'Publish success metric', 'Publish restore duration']);
+      expect(run.order).toEqual(['Run verify task', 'Publish restore duration', 'Publish success metric']);
       const command = run.calls[0].input.Overrides.ContainerOverrides[0].Command;
       expect(command).toEqual(['pg-backup', 'verify', '--from', 's3://backups-bucket/pg-dumps', '--latest', '--target-url',
         'postgresql://postgres@127.0.0.1:5432/postgres', '--database', 'orders', '--jobs', '2', '--check', '/checks/check-0.sql']);

@@ -105,10 +105,40 @@ describe('pg-backup check --record-to writes the drill result beside the backups
     expect(readRecord(shop.lastDrill.key)).toMatchObject({ recoveryPoint: '2026-11-24T04:59:00.000Z', restored: { targetTime: '2026-11-24T04:00:00Z' } });
   });
 
+  test('checks that pass on a restore slower than --rto are recorded as a failed drill that exceeded its RTO, exit 1, and no good drill', async () => {
+    const startedAt = new Date(Date.now() - 20 * 60_000).toISOString();
+    const before = (await status()).databases[0].lastGoodDrill;
+    const run = await cli(['check', '--min-rows', 'orders=100', '--record-to', uri(), '--rto', '10m'], drillEnv({
+      PG_BACKUP_DRILL_KIND: 'snapshot', PG_BACKUP_DRILL_STARTED_AT: startedAt, PG_BACKUP_DRILL_ID: 'arn:aws:states:eu-west-1:1:execution:drill:slow',
+    }));
+    expect(run.exitCode).toBe(1);
+    expect(run.results[0].error).toMatch(/restored and passed its checks, but took 20m( \d+s)?, longer than the RTO of 10m: it does not count as a good drill/);
+    const shop = (await status()).databases[0];
+    expect(shop.lastDrill).toMatchObject({ kind: 'snapshot', succeeded: false, rtoExceeded: true });
+    expect(readRecord(shop.lastDrill.key)).toMatchObject({
+      succeeded: false,
+      rtoExceeded: true,
+      rtoObjectiveSeconds: 600,
+      drillId: 'arn:aws:states:eu-west-1:1:execution:drill:slow',
+      checks: [{ file: '--min-rows/--max-rows', statement: 'orders: 120 rows, expected at least 100', passed: true }],
+    });
+    expect(shop.lastGoodDrill.key).toBe(before.key);
+  });
+
+  test('checks within --rto are a good drill that records its objective', async () => {
+    const run = await cli(['check', '--min-rows', 'orders=100', '--record-to', uri(), '--rto', '1h'], drillEnv({
+      PG_BACKUP_DRILL_KIND: 'snapshot', PG_BACKUP_DRILL_STARTED_AT: new Date(Date.now() - 20 * 60_000).toISOString(),
+    }));
+    expect(run.exitCode).toBe(0);
+    expect(readRecord(run.results[0].drillResult.key)).toMatchObject({ succeeded: true, rtoObjectiveSeconds: 3600, rtoExceeded: false });
+    expect((await status()).databases[0].lastGoodDrill).toMatchObject({ key: run.results[0].drillResult.key, succeeded: true });
+  });
+
   test.each([
     { name: 'an unknown drill kind', args: ['--record-to', 'file:///tmp/x', '--drill-kind', 'dump'], message: /--drill-kind is "dump"; allowed: .*snapshot.*point-in-time.*restore-testing/ },
     { name: 'a start without a zone', args: ['--record-to', 'file:///tmp/x', '--drill-started-at', '2026-11-24 06:00'], message: /--drill-started-at is "2026-11-24 06:00"; allowed: an ISO 8601 time with a zone/ },
     { name: 'a store that is no location', args: ['--record-to', 'ftp://backups/x'], message: /--record-to is "ftp:\/\/backups\/x"/ },
+    { name: 'an RTO of nothing', args: ['--rto', '0s'], message: /--rto is 0; allowed: a number from 1 to 604800 seconds/ },
   ])('$name is a usage error naming the flag, before anything is checked or written', async ({ args, message }) => {
     const run = await cli(['check', ...args], drillEnv());
     expect(run.exitCode).toBe(2);

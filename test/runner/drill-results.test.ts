@@ -106,6 +106,17 @@ describe('every drill writes its result beside the backups, and status shows the
       expect(record.reason).toBeUndefined();
     });
 
+    test('a verify held to --rto and run by a drill state machine records its objective, that it was met, and the drill it belongs to', async () => {
+      const verify = await cli(['verify', '--from', uri(), '--latest', '--target-url', pg().url(), '--check', passing, '--rto', '1h'], {
+        ...cliEnv(), PG_BACKUP_DRILL_ID: 'arn:aws:states:eu-west-1:123456789012:execution:drill:weekly',
+      });
+      expect(verify.exitCode).toBe(0);
+      const record = await readRecord(uri(), verify.results[0].drillResult.key, cliEnv());
+      expect(record).toMatchObject({
+        succeeded: true, rtoObjectiveSeconds: 3600, rtoExceeded: false, drillId: 'arn:aws:states:eu-west-1:123456789012:execution:drill:weekly',
+      });
+    });
+
     test('a failed drill writes a failure result with its reason, exits non-zero, and status reports the failure beside the last good drill', async () => {
       const verify = await cli(['verify', '--from', uri(), '--latest', '--target-url', pg().url(), '--check', failing], cliEnv());
       expect(verify.exitCode).toBe(1);

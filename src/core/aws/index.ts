@@ -4,6 +4,7 @@ export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
 export * from './restore-drill-alarms';
 export * from './drill-age-alarm';
+export * from './fleet-rto-alarms';
 export * from './scheduled-drill';
 export * from './planned-state-machine';
 export * from './verify-restore';

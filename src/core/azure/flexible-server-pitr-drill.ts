@@ -225,6 +225,8 @@ export function planFlexibleServerPitrDrill(options: FlexibleServerPitrDrillOpti
     '--target-lag', `${lagMinutes}m`,
     ...(options.randomTarget ? ['--target-random'] : []),
     '--ready-timeout', `${readyTimeoutMinutes}m`,
+    // Its RTO: a restore that passes its checks but takes longer is recorded as a failed drill that says so.
+    '--rto', `${readyTimeoutMinutes}m`,
     '--delete-timeout', `${FLEXIBLE_SERVER_DRILL_DELETE_TIMEOUT_MINUTES}m`,
     '--scratch-server-prefix', options.scratchServerPrefix ?? 'pgdrill',
     '--database', databaseName,

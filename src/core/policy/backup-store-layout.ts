@@ -31,3 +31,11 @@ export function compactDrillTime(time: Date): string {
 export function drillResultKey(prefix: string, database: string, time: Date): string {
   return `${drillResultsFolder(prefix, database)}/${compactDrillTime(time)}.json`;
 }
+
+/**
+ * The environment variable a drill's task is told its drill's identity in (the state machine's execution ARN), which
+ * `pg-backup` writes into the drill's result as `drillId`. The state machine writes the same into a result it writes
+ * itself, so `pg-backup status` knows the two results of one drill apart from two drills: a success the task wrote is
+ * not a good drill when a newer result of the same drill says it failed after the task (a restore slower than the RTO).
+ */
+export const DRILL_ID_ENV = 'PG_BACKUP_DRILL_ID';

@@ -423,7 +423,11 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
               name: RUNNER_CONTAINER_NAME,
               image: props.image,
               command: this.uri.apply((from) => restoreDrillCommand({
-                from, database, jobs: Math.max(1, Math.floor(cpu)), checkCount: checkSecrets.length,
+                from,
+                database,
+                jobs: Math.max(1, Math.floor(cpu)),
+                checkCount: checkSecrets.length,
+                rtoMinutes: verification.maxRestoreDurationMinutes,
               })),
               env: drillEnvironment,
               resources: drillResources,
@@ -435,9 +439,10 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
             {
               name: SCRATCH_POSTGRES_CONTAINER_NAME,
               image: `postgres:${props.postgresMajorVersion ?? 16}`,
+              // Loopback only (listen_addresses=127.0.0.1): nothing outside the replica can connect; inside it, its
+              // superuser takes a password the script makes for each drill and hands the runner on the replica's
+              // volume, in neither the job definition nor a log.
               command: ['/bin/sh', '-c', SCRATCH_POSTGRES_SCRIPT],
-              // Loopback only (listen_addresses=127.0.0.1): nothing outside the replica can connect.
-              env: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }],
               resources: drillResources,
               volumeMounts: [{ volumeName: 'drill-signal', mountPath: DRILL_SIGNAL_DIRECTORY }],
             },

@@ -92,7 +92,7 @@ describe('Pulumi SnapshotRestoreDrill with pointInTime of an Aurora cluster', ()
     const run = await runDrill(deployedDefinition(), clusterHandlers);
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual(['Describe source', 'Restore scratch cluster', 'Create scratch instance', 'Describe scratch instance', 'Describe scratch instance',
-      'Run checks task', 'Delete scratch instance', 'Delete scratch cluster', 'Publish success metric', 'Publish restore duration']);
+      'Run checks task', 'Delete scratch instance', 'Delete scratch cluster', 'Publish restore duration', 'Publish success metric']);
     const restore = run.calls.find((c) => c.state === 'Restore scratch cluster')!.input;
     expect(restore).toMatchObject({ SourceDbClusterIdentifier: 'shop-cluster', DbSubnetGroupName: 'shop-pit-scratch-subnets', RestoreType: 'full-copy' });
     const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];

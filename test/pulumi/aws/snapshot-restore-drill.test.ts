@@ -122,7 +122,7 @@ describe('Pulumi SnapshotRestoreDrill of an RDS instance', () => {
     const run = await runDrill(deployedDefinition(), succeeding('DbSnapshots', 'DbSnapshotIdentifier'));
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual(['Find snapshots', 'Restore scratch instance', 'Describe scratch instance', 'Describe scratch instance',
-      'Run checks task', 'Delete scratch instance', 'Publish success metric', 'Publish restore duration']);
+      'Run checks task', 'Delete scratch instance', 'Publish restore duration', 'Publish success metric']);
     const restore = run.calls[1].input;
     expect(restore).toMatchObject({ DbSnapshotIdentifier: 'rds:shop-2026-11-24-02-05', DbSubnetGroupName: 'shop-drill-scratch-subnets' });
     const override = run.calls.find((c) => c.state === 'Run checks task')!.input.Overrides.ContainerOverrides[0];
@@ -181,7 +181,7 @@ describe('Pulumi SnapshotRestoreDrill of an Aurora cluster', () => {
     const run = await runDrill(deployedDefinition(), succeeding('DbClusterSnapshots', 'DbClusterSnapshotIdentifier'));
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual(['Find snapshots', 'Restore scratch cluster', 'Create scratch instance', 'Describe scratch instance',
-      'Describe scratch instance', 'Run checks task', 'Delete scratch instance', 'Delete scratch cluster', 'Publish success metric', 'Publish restore duration']);
+      'Describe scratch instance', 'Run checks task', 'Delete scratch instance', 'Delete scratch cluster', 'Publish restore duration', 'Publish success metric']);
     expect(run.calls[2].input).toMatchObject({ DbInstanceClass: 'db.t4g.medium', PubliclyAccessible: false });
   });
 

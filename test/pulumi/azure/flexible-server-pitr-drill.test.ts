@@ -74,6 +74,7 @@ describe('FlexibleServerPitrDrill job', () => {
       'target-lag': '90m',
       'target-random': true,
       'ready-timeout': '180m',
+      'rto': '180m',
       'delete-timeout': '60m',
       'scratch-server-prefix': 'pgdrill',
       'database': 'orders',

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
 import { StorageClass } from '../../../src/core/policy/storage-class';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
-import { runnerArgvOfDrillCommand, SCRATCH_TARGET_URL } from '../../../src/pulumi/azure/restore-drill-containers';
+import {
+  RUNNER_IMAGE_UID, runnerArgvOfDrillCommand, SCRATCH_PASSWORD_FILE, SCRATCH_TARGET_URL,
+} from '../../../src/pulumi/azure/restore-drill-containers';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
 import { recipientsFrom } from '../../../src/runner/age-encryption';
 import { parseBackupLocation } from '../../../src/runner/backup-location';
@@ -314,8 +318,9 @@ describe('ScheduledPgDump restore drill', () => {
       'from': 'azblob://ordersdumps/pg-dumps/pg-dumps', 'database': 'postgres', 'latest': true, 'target-url': SCRATCH_TARGET_URL, 'jobs': '2', 'check': ['/checks/check-0.sql'],
     });
     expect(resolveConnection({ url: SCRATCH_TARGET_URL, flag: '--target-url' }, {}).describe()).toBe('postgres@127.0.0.1:5432/postgres');
-    expect(scratch).toMatchObject({ name: 'scratch-postgres', image: 'postgres:16', env: [{ name: 'POSTGRES_HOST_AUTH_METHOD', value: 'trust' }] });
+    expect(scratch).toMatchObject({ name: 'scratch-postgres', image: 'postgres:16' });
     expect(scratch.command[2]).toContain('listen_addresses=127.0.0.1');
+    expect(parsed.flags).toMatchObject({ rto: '45m' });
     // The two containers split the replica so its total stays a Consumption size.
     expect([runner.resources, scratch.resources]).toEqual([{ cpu: 1, memory: '2Gi' }, { cpu: 1, memory: '2Gi' }]);
     expect(job.template.volumes).toEqual([
@@ -323,6 +328,27 @@ describe('ScheduledPgDump restore drill', () => {
       { name: 'checks', storageType: 'Secret', secrets: [{ secretRef: 'check-0', path: 'check-0.sql' }] },
     ]);
     expect(engine.named('azure-native:monitor:MetricAlert', 'orders-drill-0-failed').inputs.scopes).toHaveLength(1);
+  });
+
+  test('the scratch server requires a password made for each drill, which is in neither the job definition nor its logs: nothing trusts the replica\'s loopback', async () => {
+    await deploy({ verification: { checks: ['select 1'] } });
+    const job = engine.named('azure-native:app:Job', 'orders-drill-0').inputs;
+    const [runner, scratch] = job.template.containers;
+    expect(JSON.stringify(job)).not.toMatch(/POSTGRES_HOST_AUTH_METHOD|trust/i);
+    expect(scratch.env ?? []).toEqual([]);
+    expect(JSON.stringify([runner.env, scratch.env ?? [], job.configuration.secrets])).not.toMatch(/PASSWORD/);
+    const serverScript: string = scratch.command[2];
+    const runnerScript: string = runner.command[2];
+    // The scratch container writes 16 random bytes as hex, readable by the runner's user alone, before the server starts with it.
+    const writes = serverScript.indexOf(`od -An -N16 -tx1 /dev/urandom | tr -d ' \\n' > ${SCRATCH_PASSWORD_FILE}.new`);
+    expect(writes).toBeGreaterThan(serverScript.indexOf('umask 077'));
+    expect(serverScript).toContain(`chown ${RUNNER_IMAGE_UID} ${SCRATCH_PASSWORD_FILE}.new`);
+    expect(serverScript.indexOf(`POSTGRES_PASSWORD_FILE=${SCRATCH_PASSWORD_FILE} docker-entrypoint.sh postgres`)).toBeGreaterThan(writes);
+    // The runner reads it after the server is up, into its own environment, and prints nothing of it.
+    expect(runnerScript.indexOf(`PGPASSWORD="$(cat ${SCRATCH_PASSWORD_FILE})"`)).toBeGreaterThan(runnerScript.indexOf('pg_isready'));
+    expect(runnerScript).not.toMatch(/echo[^\n]*PGPASSWORD|set -x/);
+    // The user the file is given to is the runner image's.
+    expect(readFileSync(path.join(__dirname, '../../../runner-image/Dockerfile'), 'utf8')).toContain(`USER ${RUNNER_IMAGE_UID}:`);
   });
 
   test('the drill shell passes the runner arguments through "$@", never re-parsed, and always releases the scratch server', async () => {

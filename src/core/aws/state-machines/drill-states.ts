@@ -1,8 +1,11 @@
 import { AslResource, AslCatcher, AslJsonValue, AslPayloadTemplate, AslState, AslTaskState, intrinsicFormatTemplate, intrinsicStringLiteral } from './asl';
 import { DrillPlaceholder, ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillMetric } from './restore-drill-options';
+import { DRILL_ID_ENV } from '../../policy/backup-store-layout';
 
 /**
- * Names of the states every drill shares. Failure paths all end `Publish failure metric` → (`Build failed drill record` →
+ * Names of the states every drill shares. The success path is `Measure restore` → `Publish restore duration` →
+ * `Within the RTO?` → `Publish success metric` → `Drill succeeded`; a restore slower than the RTO goes `Record RTO
+ * exceeded` → the failure path. Failure paths all end `Publish failure metric` → (`Build failed drill record` →
  * `Store failed drill record`, when the drill writes its failures) → `Notify failure` → `Drill failed`.
  */
 export const DrillStateName = {
@@ -18,15 +21,25 @@ export const DrillStateName = {
   NOTIFY_FAILURE: 'Notify failure',
   /** The Fail state: error and cause of the first failure. */
   DRILL_FAILED: 'Drill failed',
+  /**
+   * The first state of the success path, where a drill goes once its restore is verified: seconds from the restore's
+   * start to then, in JSONata (JSONPath has no date arithmetic), into `$.restoreSeconds`.
+   */
+  MEASURE_RESTORE: 'Measure restore',
+  /** `RestoreDurationSeconds`: the measured restore, published whether or not it was within the RTO. */
+  PUBLISH_RESTORE_DURATION: 'Publish restore duration',
+  /** The measured restore against the RTO. */
+  WITHIN_RTO: 'Within the RTO?',
+  /** Turns a restore slower than the RTO into the drill's error (`RestoreDrill.RtoExceeded`). */
+  RECORD_RTO_EXCEEDED: 'Record RTO exceeded',
   /** `RestoreDrillSucceeded` = 1. */
   PUBLISH_SUCCESS_METRIC: 'Publish success metric',
-  /** `RestoreDurationSeconds`, computed in JSONata from the execution's start time. */
-  PUBLISH_RESTORE_DURATION: 'Publish restore duration',
-  /** Turns a failed duration publish into the drill's error. */
-  RECORD_DURATION_METRIC_FAILURE: 'Record duration metric failure',
   /** The Succeed state. */
   DRILL_SUCCEEDED: 'Drill succeeded',
 } as const;
+
+/** The drill's identity every drill task and result carries (`DRILL_ID_ENV`): the execution's ARN, as a JSONPath context path. */
+export const DRILL_ID_PATH = '$$.Execution.Id';
 
 /** Where a Task's error goes in the state data; cleanup and notification read it, so it never replaces the input. */
 export const ERROR_PATH = '$.error';
@@ -81,14 +94,16 @@ export interface DrillSubject {
   readonly resultsBucket: DrillString;
   /** The database's drill results folder in that bucket: core's `drillResultsFolder`, never built in the definition. */
   readonly resultsFolder: DrillString;
-  /** JSONata: when the drill started, the failed result's `startedAt` and the time its key is named after. */
+  /**
+   * JSONata: when the drill started, the failed result's `startedAt` and the time its key is named after when the
+   * drill's task never finished (see {@link failureTailStates}).
+   */
   readonly startedAt: string;
   /**
-   * Where the state data holds the restore's seconds when the drill measured them itself (a JSONPath path); the
-   * success tail then publishes that value.
-   * @default - the success tail measures from the restore's start
+   * Where the state data holds the RTO in seconds (a JSONPath path), for a subject whose RTO is not the options'.
+   * @default - the options' `maxRestoreDurationSeconds`, fixed in the definition
    */
-  readonly restoreSecondsPath?: string;
+  readonly rtoSecondsPath?: string;
   /** The last state of the success path. */
   readonly succeeded: AslState;
   /** The last state of every failure path. */
@@ -180,25 +195,61 @@ function restoredExpression(restored: RestoredPaths): string {
   return `$merge([{}${fields.map((field) => `, ${field}`).join('')}])`;
 }
 
+/** Where the success tail leaves the measured restore, seconds: the duration metric, the RTO verdict and a failed result read it. */
+export const RESTORE_SECONDS_PATH = '$.restoreSeconds';
+
+/** The RTO of a subject, seconds: a JSONPath path into the state data, or the options' fixed value. */
+type RtoSeconds = { readonly path: string } | { readonly value: number };
+
+function rtoOf(options: Pick<ResolvedRestoreDrillOptions, 'maxRestoreDurationSeconds'>, subject: DrillSubject): RtoSeconds {
+  return subject.rtoSecondsPath !== undefined ? { path: subject.rtoSecondsPath } : { value: options.maxRestoreDurationSeconds };
+}
+
+/** The RTO as a JSONata number. */
+function jsonataRto(rto: RtoSeconds): string {
+  return 'path' in rto ? jsonataInput(rto.path) : String(rto.value);
+}
+
+/** The error the success tail gives a drill whose measured restore is slower than its RTO. */
+export const RTO_EXCEEDED_ERROR = 'RestoreDrill.RtoExceeded';
+
+/**
+ * What a drill result says of the RTO, as JSONata object fields: the measured restore (`rtoSeconds`), when the drill
+ * got as far as measuring it, and whether it was slower than the objective (`rtoExceeded`, with `rtoObjectiveSeconds`).
+ * `exceeded` is the JSONata condition that it was.
+ */
+export function rtoRecordFields(measured: string, objective: string, exceeded: string): string {
+  return `{ 'rtoSeconds': ${measured}, 'rtoObjectiveSeconds': ${objective}, 'rtoExceeded': ${exceeded} }`;
+}
+
 /**
  * The states that write a failed drill's result beside the backups, in the format `pg-backup` writes its own
  * (`runner/drill-record.ts`), so `pg-backup status` shows the failure and its reason: a JSONata Pass that builds the key
  * and body (JSONPath cannot leave out a value not yet known), and the S3 put. Neither claims more than the state
  * machine knows: `succeeded` is false, the reason is the error that started the failure path, `restored` holds what
- * the drill had chosen to restore by then, and nothing was checked.
+ * the drill had chosen to restore by then, the measured restore and the RTO when the drill got that far (with
+ * `rtoExceeded` when it failed for being slower), and nothing was checked.
  *
  * The key is the subject's results folder (core's `drillResultsFolder` of the store's prefix and the database, as the
- * runner lays out its store) and the compact time of the drill's start, not its end: a result the drill's task wrote
- * during the drill (with its checks and rows) is then the newer one, and status shows that; this one stands for every
- * failure the task never saw.
+ * runner lays out its store) and a compact time. Which of two results of one drill `pg-backup status` shows is the
+ * newer key, so the time says which writer wins:
+ * - the drill's task never finished (`$.task` is absent): the drill's start. A result the task wrote during the drill
+ *   (with its checks and rows) is then the newer one, and status shows that; this one stands for every failure the
+ *   task never saw.
+ * - the task finished, and so wrote a successful result, and the state machine failed the drill after it (a restore
+ *   slower than the RTO, a metric or a cleanup that failed): the moment this result is written, after the task's, so
+ *   status shows the failure the alarms page for, never the task's success.
  */
 function failedDrillRecordStates(
   options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restored: RestoredPaths, subject: DrillSubject, next: string,
 ): Record<string, AslState> {
   const startedAt = subject.startedAt;
-  const key = `${jsonataString(subject.resultsFolder)} & '/' & $replace($replace(${startedAt}, '-', ''), ':', '') & '.json'`;
+  const keyTime = `($exists($states.input.task) ? $states.context.State.EnteredTime : ${startedAt})`;
+  const key = `${jsonataString(subject.resultsFolder)} & '/' & $replace($replace(${keyTime}, '-', ''), ':', '') & '.json'`;
+  const measured = jsonataInput(RESTORE_SECONDS_PATH);
+  const rto = rtoRecordFields(measured, jsonataRto(rtoOf(options, subject)), `$states.input.error.Error = '${RTO_EXCEEDED_ERROR}'`);
   const body = [
-    '{',
+    '$merge([{',
     "'version': 1,",
     `'kind': '${kind}',`,
     `'database': ${jsonataString(subject.database)},`,
@@ -206,9 +257,10 @@ function failedDrillRecordStates(
     "'reason': $states.input.error.Error & ': ' & $states.input.error.Cause,",
     `'startedAt': ${startedAt},`,
     "'finishedAt': $states.context.State.EnteredTime,",
+    "'drillId': $states.context.Execution.Id,",
     `'restored': ${restoredExpression(restored)},`,
     "'checks': []",
-    '}',
+    `}, $exists(${measured}) ? ${rto} : {}])`,
   ].join(' ');
   return {
     [DrillStateName.BUILD_FAILED_DRILL_RECORD]: {
@@ -292,57 +344,61 @@ export function failureTailStates(
   };
 }
 
+/** The JSONata expression of the seconds from `start` (a JSONata time) to the moment the expression is evaluated. */
+export function secondsSince(start: string): string {
+  return `$round(($millis() - $toMillis(${start})) / 1000)`;
+}
+
 /**
- * The end of the success path: success metric, then the restore duration, then the subject's succeeded state
- * (Succeed, for a drill of one database).
+ * The end of the success path: measure the restore, publish its duration, judge it against the RTO, then the success
+ * metric and the subject's succeeded state (Succeed, for a drill of one database). A restore slower than the RTO
+ * fails the drill (`RestoreDrill.RtoExceeded`) after its duration is published, so the RTO alarm, the failed-drill
+ * alarm, the notification and the drill's result all say the same: its checks passed, but not in time.
  *
- * Unless the drill measured its restore itself (the subject's `restoreSecondsPath`), the duration is the one state in
- * JSONata: JSONPath has no date arithmetic. It measures from the restore's start (`restoreStartTime`, a JSONata
- * expression; by default the execution's start) to the moment the verified restore was reported, which is what an
- * operator would wait in a real recovery.
+ * The restore is measured once, in JSONata (JSONPath has no date arithmetic), by `restoreSeconds`: by default from
+ * the execution's start to the moment the verified restore was reported, which is what an operator would wait in a
+ * real recovery.
  */
 export function successTailStates(
-  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restoreStartTime: string = EXECUTION_START_TIME,
+  options: ResolvedRestoreDrillOptions, kind: RestoreDrillKind, restoreSeconds: string = secondsSince(EXECUTION_START_TIME),
   subject: DrillSubject = PLACEHOLDER_DRILL_SUBJECT,
 ): Record<string, AslState> {
-  const succeeded = subject.succeeded;
-  const duration: Record<string, AslState> = subject.restoreSecondsPath !== undefined ? {
-    [DrillStateName.PUBLISH_RESTORE_DURATION]: putMetricTask(
-      options, kind, subject, RestoreDrillMetric.DURATION, DrillStateName.DRILL_SUCCEEDED, catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
-      { 'Value.$': subject.restoreSecondsPath, 'Unit': 'Seconds' },
-    ),
-  } : {
-    [DrillStateName.PUBLISH_RESTORE_DURATION]: {
-      Type: 'Task',
-      QueryLanguage: 'JSONata',
-      Resource: AslResource.awsSdk('cloudwatch', 'putMetricData'),
-      Arguments: {
-        Namespace: options.metricNamespace,
-        MetricData: [{
-          MetricName: RestoreDrillMetric.DURATION,
-          Dimensions: metricDimensions(kind, subject),
-          Value: `{% $round(($millis() - $toMillis(${restoreStartTime})) / 1000) %}`,
-          Unit: 'Seconds',
-        }],
-      },
-      TimeoutSeconds: options.apiCallTimeoutSeconds,
-      // A JSONata catcher without Output passes on the error output ({ Error, Cause }); the next state files it under $.error.
-      Catch: [{ ErrorEquals: ['States.ALL'], Next: DrillStateName.RECORD_DURATION_METRIC_FAILURE }],
-      Next: DrillStateName.DRILL_SUCCEEDED,
-    },
-    [DrillStateName.RECORD_DURATION_METRIC_FAILURE]: {
+  const rto = rtoOf(options, subject);
+  const cause = 'path' in rto
+    ? `States.Format(${intrinsicFormatTemplate('The restore took {} seconds; the RTO is {} seconds')}, ${RESTORE_SECONDS_PATH}, ${rto.path})`
+    : `States.Format(${intrinsicFormatTemplate(`The restore took {} seconds; the RTO is ${rto.value} seconds`)}, ${RESTORE_SECONDS_PATH})`;
+  return {
+    [DrillStateName.MEASURE_RESTORE]: {
       Type: 'Pass',
-      Parameters: { 'error.$': '$' },
+      QueryLanguage: 'JSONata',
+      Comment: 'Seconds from the restore\'s start to the verified restore',
+      Output: `{% $merge([$states.input, { 'restoreSeconds': ${restoreSeconds} }]) %}`,
+      Next: DrillStateName.PUBLISH_RESTORE_DURATION,
+    },
+    [DrillStateName.PUBLISH_RESTORE_DURATION]: putMetricTask(
+      options, kind, subject, RestoreDrillMetric.DURATION, DrillStateName.WITHIN_RTO, catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
+      { 'Value.$': RESTORE_SECONDS_PATH, 'Unit': 'Seconds' },
+    ),
+    [DrillStateName.WITHIN_RTO]: {
+      Type: 'Choice',
+      Choices: [{
+        Variable: RESTORE_SECONDS_PATH,
+        ...('path' in rto ? { NumericGreaterThanPath: rto.path } : { NumericGreaterThan: rto.value }),
+        Next: DrillStateName.RECORD_RTO_EXCEEDED,
+      }],
+      Default: DrillStateName.PUBLISH_SUCCESS_METRIC,
+    },
+    [DrillStateName.RECORD_RTO_EXCEEDED]: {
+      Type: 'Pass',
+      Parameters: { 'Error': RTO_EXCEEDED_ERROR, 'Cause.$': cause },
+      ResultPath: ERROR_PATH,
       Next: DrillStateName.PUBLISH_FAILURE_METRIC,
     },
-  };
-  return {
     [DrillStateName.PUBLISH_SUCCESS_METRIC]: putMetricTask(
-      options, kind, subject, RestoreDrillMetric.SUCCEEDED, DrillStateName.PUBLISH_RESTORE_DURATION,
+      options, kind, subject, RestoreDrillMetric.SUCCEEDED, DrillStateName.DRILL_SUCCEEDED,
       catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
     ),
-    ...duration,
-    [DrillStateName.DRILL_SUCCEEDED]: succeeded,
+    [DrillStateName.DRILL_SUCCEEDED]: subject.succeeded,
   };
 }
 
@@ -382,11 +438,13 @@ export function ecsStopStateNames(taskLabel: string): { find: string; check: str
  */
 export function ecsDrillTaskStates(options: ResolvedRestoreDrillOptions, spec: EcsDrillTaskSpec): Record<string, AslState> {
   const names = ecsStopStateNames(spec.taskLabel);
-  const environment = Object.entries(spec.environmentPaths ?? {}).map(([name, path]) => ({ 'Name': name, 'Value.$': path }));
+  // Every drill task is told its drill's identity, which it writes into the drill's result (see DRILL_ID_ENV).
+  const environmentPaths = { [DRILL_ID_ENV]: DRILL_ID_PATH, ...spec.environmentPaths };
+  const environment = Object.entries(environmentPaths).map(([name, path]) => ({ 'Name': name, 'Value.$': path }));
   const containerOverride: AslPayloadTemplate = {
     Name: `\${${DrillPlaceholder.CONTAINER_NAME}}`,
     ...(spec.commandExpression !== undefined ? dynamic('Command', spec.commandExpression) : { Command: [...(spec.command ?? [])] }),
-    ...(environment.length > 0 ? { Environment: environment } : {}),
+    Environment: environment,
   };
   const cluster = `\${${DrillPlaceholder.CLUSTER_ARN}}`;
   return {

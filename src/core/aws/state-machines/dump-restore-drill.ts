@@ -37,7 +37,7 @@ export function dumpRestoreDrill(options: DumpRestoreDrillOptions = {}): Restore
         '--target-url', `\${${DrillPlaceholder.TARGET_URL}}`,
       ]),
       timeoutSeconds: taskTimeout,
-      next: DrillStateName.PUBLISH_SUCCESS_METRIC,
+      next: DrillStateName.MEASURE_RESTORE,
       afterStop: DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
   };

@@ -3,7 +3,9 @@ import { listPlaceholders } from './definition-substitutions';
 import {
   DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
-import { DrillStateName, DrillSubject, ecsDrillTaskStates, failureTailStates, restoreTaskTimeoutSeconds, successTailStates } from './drill-states';
+import {
+  DrillStateName, DrillSubject, ecsDrillTaskStates, failureTailStates, restoreTaskTimeoutSeconds, secondsSince, successTailStates,
+} from './drill-states';
 import { DrillPlaceholder, MAX_TIMEOUT_SECONDS, resolveRestoreDrillOptions } from './restore-drill-options';
 import { Validator } from '../../policy/validation';
 
@@ -121,16 +123,16 @@ export const FleetDrillStateName = {
   PREPARE: 'Prepare drill',
   /** Per database: ECS RunTask `.sync`. */
   RUN_VERIFY_TASK: 'Run verify task',
-  /** Per database: seconds from its drill's start to its verified restore. */
-  MEASURE_RESTORE: 'Measure restore',
-  /** Per database: the restore against the RTO. */
-  WITHIN_RTO: 'Within the RTO?',
-  /** Per database: turns a slow restore into the drill's error. */
-  RECORD_RTO_EXCEEDED: 'Record RTO exceeded',
-  /** Per database: `RestoreDrillSucceeded` = 1 (the shared success tail). */
-  PUBLISH_SUCCESS_METRIC: DrillStateName.PUBLISH_SUCCESS_METRIC,
+  /** Per database: seconds from its drill's start to its verified restore (the shared success tail). */
+  MEASURE_RESTORE: DrillStateName.MEASURE_RESTORE,
   /** Per database: `RestoreDurationSeconds`, the measured restore. */
   PUBLISH_RESTORE_DURATION: DrillStateName.PUBLISH_RESTORE_DURATION,
+  /** Per database: the restore against its group's RTO (`rtoSeconds` of the input). */
+  WITHIN_RTO: DrillStateName.WITHIN_RTO,
+  /** Per database: turns a slow restore into the drill's error. */
+  RECORD_RTO_EXCEEDED: DrillStateName.RECORD_RTO_EXCEEDED,
+  /** Per database: `RestoreDrillSucceeded` = 1 (the shared success tail). */
+  PUBLISH_SUCCESS_METRIC: DrillStateName.PUBLISH_SUCCESS_METRIC,
   /** Per database: the iteration's result `{ database, outcome: 'succeeded', restoreSeconds }`. */
   DRILL_PASSED: DrillStateName.DRILL_SUCCEEDED,
   /** Per database: `RestoreDrillFailed` = 1 (the shared failure tail). */
@@ -181,7 +183,7 @@ const FLEET_DRILL_SUBJECT: DrillSubject = {
   resultsBucket: { path: '$.bucket' },
   resultsFolder: { path: '$.resultsFolder' },
   startedAt: '$states.input.drill.startedAt',
-  restoreSecondsPath: '$.restoreSeconds',
+  rtoSecondsPath: '$.rtoSeconds',
   succeeded: {
     Type: 'Pass',
     Parameters: { 'database.$': '$.label', 'outcome': 'succeeded', 'restoreSeconds.$': '$.restoreSeconds' },
@@ -254,29 +256,8 @@ export function fleetDumpRestoreDrill(options: FleetDumpRestoreDrillOptions = {}
       Next: names.RUN_VERIFY_TASK,
     },
     ...taskStates,
-    [names.MEASURE_RESTORE]: {
-      Type: 'Pass',
-      QueryLanguage: 'JSONata',
-      Comment: 'Seconds from this database\'s drill start to its verified restore (JSONPath has no date arithmetic)',
-      Output: '{% $merge([$states.input, {"restoreSeconds": $round(($millis() - $toMillis($states.input.drill.startedAt)) / 1000)}]) %}',
-      Next: names.WITHIN_RTO,
-    },
-    [names.WITHIN_RTO]: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.restoreSeconds', NumericGreaterThanPath: '$.rtoSeconds', Next: names.RECORD_RTO_EXCEEDED }],
-      Default: names.PUBLISH_SUCCESS_METRIC,
-    },
-    [names.RECORD_RTO_EXCEEDED]: {
-      Type: 'Pass',
-      Parameters: {
-        'Error': 'RestoreDrill.RtoExceeded',
-        'Cause.$': "States.Format('The restore took {} seconds; the RTO is {} seconds', $.restoreSeconds, $.rtoSeconds)",
-      },
-      ResultPath: '$.error',
-      Next: names.PUBLISH_FAILURE_METRIC,
-    },
     // The tails every drill ends with, reading the database from this iteration's state data.
-    ...successTailStates(resolved, 'dump', undefined, FLEET_DRILL_SUBJECT),
+    ...successTailStates(resolved, 'dump', secondsSince(FLEET_DRILL_SUBJECT.startedAt), FLEET_DRILL_SUBJECT),
     ...failureTailStates(resolved, 'dump', true, {}, FLEET_DRILL_SUBJECT),
   };
 

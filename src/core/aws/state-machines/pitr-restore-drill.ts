@@ -67,7 +67,7 @@ export function pitrRestoreDrill(options: PitrRestoreDrillOptions = {}): Restore
       taskLabel: 'PITR drill task',
       commandExpression: command,
       timeoutSeconds: taskTimeout,
-      next: DrillStateName.PUBLISH_SUCCESS_METRIC,
+      next: DrillStateName.MEASURE_RESTORE,
       afterStop: DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
   };

@@ -3,7 +3,7 @@ import { listPlaceholders } from './definition-substitutions';
 import {
   DRILL_OUTCOME_IAM_ACTIONS, DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
-import { DrillStateName, RestoredPaths, failureTailStates, successTailStates } from './drill-states';
+import { DrillStateName, EXECUTION_START_TIME, RestoredPaths, failureTailStates, secondsSince, successTailStates } from './drill-states';
 import { ResolvedRestoreDrillOptions, RestoreDrillKind, RestoreDrillStateMachine } from './restore-drill-options';
 
 /** What one restore drill adds to what every drill has, for {@link restoreDrillStateMachine}. */
@@ -24,6 +24,12 @@ export interface RestoreDrillParts {
    * @default - the execution's start
    */
   readonly restoreStartedAt?: string;
+  /**
+   * The measured restore, seconds, as a JSONata expression, for a drill that measures it otherwise than from
+   * `restoreStartedAt` to its success.
+   * @default - the seconds since `restoreStartedAt`
+   */
+  readonly restoreSeconds?: string;
   /**
    * Where the state data holds what the drill restores (a snapshot, a target time, a backup id), which a failed
    * drill's result records as far as it is known.
@@ -53,7 +59,7 @@ export function restoreDrillStateMachine(resolved: ResolvedRestoreDrillOptions, 
     TimeoutSeconds: resolved.executionTimeoutSeconds ?? parts.longestPathSeconds + parts.marginSeconds,
     States: {
       ...parts.states,
-      ...successTailStates(resolved, parts.kind, parts.restoreStartedAt),
+      ...successTailStates(resolved, parts.kind, parts.restoreSeconds ?? secondsSince(parts.restoreStartedAt ?? EXECUTION_START_TIME)),
       ...failureTailStates(resolved, parts.kind, resolved.writeFailedDrillResult, parts.restored),
     },
   };

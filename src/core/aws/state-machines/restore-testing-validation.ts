@@ -3,7 +3,8 @@ import {
   DRILL_RESULT_OBJECT_IAM_ACTIONS, DrillIamActionGroup, ECS_SYNC_TASK_IAM_ACTIONS, mergeIamActionGroups,
 } from './drill-iam-actions';
 import {
-  DrillStateName, ERROR_PATH, catchAll, ecsDrillTaskStates, initializeState, putDrillRecordTask, restoreTaskTimeoutSeconds, runnerArgv,
+  DrillStateName, ERROR_PATH, RTO_EXCEEDED_ERROR, catchAll, ecsDrillTaskStates, initializeState, putDrillRecordTask, restoreTaskTimeoutSeconds,
+  rtoRecordFields, runnerArgv,
 } from './drill-states';
 import { DrillPlaceholder, RestoreDrillOptions, RestoreDrillStateMachine, resolveRestoreDrillOptions } from './restore-drill-options';
 import { restoreDrillStateMachine } from './restore-drill-state-machine';
@@ -164,9 +165,9 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
       ResultPath: null,
       // Once the verdict is reported it is not reported again: the failure goes straight to the metric and notification.
       Catch: catchAll(DrillStateName.PUBLISH_FAILURE_METRIC),
-      Next: write ? names.PREPARE_SUCCESS_RESULT : DrillStateName.PUBLISH_SUCCESS_METRIC,
+      Next: write ? names.PREPARE_SUCCESS_RESULT : DrillStateName.MEASURE_RESTORE,
     }),
-    ...(write ? drillResultStates(api, true, DrillStateName.PUBLISH_SUCCESS_METRIC) : {}),
+    ...(write ? drillResultStates(api, resolved.maxRestoreDurationSeconds, true, DrillStateName.MEASURE_RESTORE) : {}),
     [names.REPORT_FAILED]: apiTask(AslResource.awsSdk('backup', 'putRestoreValidationResult'), {
       Parameters: {
         'RestoreJobId.$': detail('restoreJobId'),
@@ -178,7 +179,7 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
       Catch: catchAll(write ? names.PREPARE_FAILURE_RESULT : DrillStateName.PUBLISH_FAILURE_METRIC, '$.reportError'),
       Next: write ? names.PREPARE_FAILURE_RESULT : DrillStateName.PUBLISH_FAILURE_METRIC,
     }),
-    ...(write ? drillResultStates(api, false, DrillStateName.PUBLISH_FAILURE_METRIC) : {}),
+    ...(write ? drillResultStates(api, resolved.maxRestoreDurationSeconds, false, DrillStateName.PUBLISH_FAILURE_METRIC) : {}),
   };
 
   return restoreDrillStateMachine({
@@ -189,8 +190,9 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
     comment: `Validate an AWS Backup restore test of ${aurora ? 'an Aurora cluster' : 'an RDS instance'} with pg-backup check and report the result`,
     states,
     kind: RESTORE_TESTING_DRILL_KIND,
-    // The restore the drill measures is AWS Backup's restore job, which began before the validation was started.
-    restoreStartedAt: RESTORE_JOB_CREATION,
+    // The restore the drill measures is AWS Backup's restore job, which began before the validation was started: the
+    // same seconds its drill result records, so the result and the RTO verdict agree.
+    restoreSeconds: RTO_SECONDS,
     // Every API call once (describe, two reports, two writes, list, stop, three metrics, notification) and the checks.
     longestPathSeconds: 11 * api + checksTimeout,
     marginSeconds: 600,
@@ -202,9 +204,6 @@ export function restoreTestingValidation(options: RestoreTestingValidationOption
     ),
   });
 }
-
-/** When AWS Backup's restore job began, in JSONata: the creation date of the event that started the validation. */
-const RESTORE_JOB_CREATION = '$states.input.detail.creationDate';
 
 /**
  * The RTO in JSONata: from the restore job's creation to its completion (or, without one in the event, the start of
@@ -219,37 +218,40 @@ const RTO_SECONDS = '$round(($toMillis($exists($states.input.detail.completionDa
  * `pg-backup status` shows the restore test beside the dump and PITR drills: a JSONata Pass state that adds
  * `drillResult: { key, body }` to the state data (JSONPath has no string replace or date arithmetic).
  */
-export function drillResultExpression(succeeded: boolean): string {
+export function drillResultExpression(succeeded: boolean, rtoSeconds: number): string {
   const folder = `'\${${RestoreValidationPlaceholder.DRILL_RESULTS_FOLDER}}'`;
   const database = `'\${${DrillPlaceholder.DATABASE_NAME}}'`;
   const finishedAt = '$states.context.State.EnteredTime';
+  const exceeded = `${RTO_SECONDS} > ${rtoSeconds}`;
+  const slower = `'${RTO_EXCEEDED_ERROR}: The restore took ' & ${RTO_SECONDS} & ' seconds; the RTO is ${rtoSeconds} seconds'`;
   const body = [
-    '{',
+    '$merge([{',
     "'version': 1,",
     `'kind': '${RESTORE_TESTING_DRILL_KIND}',`,
     `'database': ${database},`,
-    `'succeeded': ${succeeded},`,
+    // Checks that passed on a restore slower than the RTO are not a good drill: the success tail fails it too.
+    `'succeeded': ${succeeded ? `${RTO_SECONDS} <= ${rtoSeconds}` : 'false'},`,
     ...(succeeded ? [] : ["'reason': $states.input.error.Error & ': ' & $states.input.error.Cause,"]),
     "'startedAt': $states.input.detail.creationDate,",
     `'finishedAt': ${finishedAt},`,
+    "'drillId': $states.context.Execution.Id,",
     "'restored': { 'restoreJobId': $states.input.detail.restoreJobId, 'resource': $states.input.detail.createdResourceArn },",
-    ...(succeeded ? [`'rtoSeconds': ${RTO_SECONDS},`] : []),
     "'checks': []",
-    '}',
+    `}${succeeded ? `, ${rtoRecordFields(RTO_SECONDS, String(rtoSeconds), exceeded)}, ${exceeded} ? { 'reason': ${slower} } : {}` : ''}])`,
   ].join(' ');
   const key = `${folder} & '/' & $replace($replace(${finishedAt}, '-', ''), ':', '') & '.json'`;
   return `{% $merge([$states.input, { 'drillResult': { 'key': ${key}, 'body': ${body} } }]) %}`;
 }
 
 /** The two states that write the drill result: the JSONata Pass that builds it, and the JSONPath put. */
-function drillResultStates(api: number, succeeded: boolean, next: string): Record<string, AslState> {
+function drillResultStates(api: number, rtoSeconds: number, succeeded: boolean, next: string): Record<string, AslState> {
   const names = RestoreValidationStateName;
   const put = succeeded ? names.WRITE_SUCCESS_RESULT : names.WRITE_FAILURE_RESULT;
   return {
     [succeeded ? names.PREPARE_SUCCESS_RESULT : names.PREPARE_FAILURE_RESULT]: {
       Type: 'Pass',
       QueryLanguage: 'JSONata',
-      Output: drillResultExpression(succeeded),
+      Output: drillResultExpression(succeeded, rtoSeconds),
       Next: put,
     },
     // After a success, a failed write is a failed drill (status would not show it; the verdict stands). After a

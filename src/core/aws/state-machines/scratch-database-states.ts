@@ -294,7 +294,7 @@ export function scratchDatabaseStates(
       ResultPath: null,
       Retry: retryBusy('Rds.InvalidDbInstanceStateException'),
       Catch: catchAll(names.RECORD_CLEANUP_FAILURE_AFTER_SUCCESS, CLEANUP_ERROR_PATH),
-      Next: aurora ? names.DELETE_CLUSTER : DrillStateName.PUBLISH_SUCCESS_METRIC,
+      Next: aurora ? names.DELETE_CLUSTER : DrillStateName.MEASURE_RESTORE,
     }),
     ...(aurora
       ? {
@@ -303,7 +303,7 @@ export function scratchDatabaseStates(
           ResultPath: null,
           Retry: retryBusy('Rds.InvalidDbClusterStateException'),
           Catch: catchAll(names.RECORD_CLEANUP_FAILURE_AFTER_SUCCESS, CLEANUP_ERROR_PATH),
-          Next: DrillStateName.PUBLISH_SUCCESS_METRIC,
+          Next: DrillStateName.MEASURE_RESTORE,
         }),
       }
       : {}),

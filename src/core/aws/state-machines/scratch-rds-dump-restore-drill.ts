@@ -254,7 +254,7 @@ export function scratchRdsDumpRestoreDrill(options: ScratchRdsDumpRestoreDrillOp
           taskLabel: 'verify task',
           commandExpression: commandExpression(intrinsicStringLiteral(`\${${DrillPlaceholder.TARGET_URL}}`)),
           timeoutSeconds: restoreTaskTimeoutSeconds(resolved),
-          next: DrillStateName.PUBLISH_SUCCESS_METRIC,
+          next: DrillStateName.MEASURE_RESTORE,
           afterStop: DrillStateName.PUBLISH_FAILURE_METRIC,
         }),
       }

@@ -80,17 +80,34 @@ export function taskStates(definition: StateMachineDefinition): Array<[string, A
   return Object.entries(definition.States).filter((entry): entry is [string, AslTaskState] => entry[1].Type === 'Task');
 }
 
+/** The times of a local run, for a test that needs a drill to have taken a given time. */
+export interface DrillClock {
+  /**
+   * `$$.Execution.StartTime`.
+   * @default - now
+   */
+  readonly startTime?: string;
+  /**
+   * What `$millis()` reads in a JSONata state.
+   * @default STATE_ENTERED_TIME
+   */
+  readonly now?: string;
+}
+
 /**
  * Renders the definition with sample values and executes it with aws-local-stepfunctions, every Task mocked by
  * state name (a Task without a handler is an error here: the engine would otherwise call AWS), Wait states and
- * retry pauses shortened to nothing. `substitutions` replace the sample values of the placeholders the definition has.
+ * retry pauses shortened to nothing. `substitutions` replace the sample values of the placeholders the definition has;
+ * `clock` sets the execution's start and the moment JSONata reads as now.
  */
 export async function runDrill(
   definition: StateMachineDefinition,
   handlers: Readonly<Record<string, TaskHandler>>,
   input: object = {},
   substitutions: Readonly<Record<string, string>> = {},
+  clock: DrillClock = {},
 ): Promise<DrillRun> {
+  const startTime = clock.startTime ?? new Date().toISOString();
   const missing = taskStateNames(definition).filter((name) => handlers[name] === undefined);
   if (missing.length > 0) throw new Error(`no mocked handler for the Task states: ${missing.join(', ')}`);
 
@@ -106,7 +123,6 @@ export async function runDrill(
     },
   ]));
   const stateNames = Object.keys(definition.States);
-  const startTime = new Date().toISOString();
   // Values for placeholders this definition does not have are left out, so one table of values serves several drills.
   const needed = listPlaceholders(definition);
   const given = Object.fromEntries(Object.entries(substitutions).filter(([name]) => needed.includes(name)));
@@ -115,7 +131,7 @@ export async function runDrill(
     State: { EnteredTime: STATE_ENTERED_TIME },
   };
   const rendered = evaluatingJsonataPassStates(
-    JSON.parse(renderDefinition(definition, { ...sampleSubstitutions(definition), ...given })), context, localHandlers,
+    JSON.parse(renderDefinition(definition, { ...sampleSubstitutions(definition), ...given })), context, localHandlers, clock.now,
   );
   // The engine's own validator predates JSONata states; the definitions are validated with asl-validator 4 instead.
   const machine = new StateMachine(rendered, { validationOptions: { noValidate: true } });
@@ -151,18 +167,24 @@ const JSONATA_PASS_RESOURCE = 'arn:aws:states:::local:jsonata-pass';
 /**
  * The local engine does not evaluate JSONata. A JSONata Pass state whose `Output` is one expression (`{% … %}`) is run
  * as a Task here whose handler evaluates that expression with jsonata, with `$states.input` and `$states.context` as
- * Step Functions binds them; its output replaces the state data, as `Output` does. States inside a Map's
+ * Step Functions binds them and `$millis()` reading `now` (by default the context's `State.EnteredTime`: the engine
+ * does not track time); its
+ * output replaces the state data, as `Output` does. States inside a Map's
  * `ItemProcessor` are replaced the same way. These stand-ins are not recorded as calls.
  */
 export function evaluatingJsonataPassStates(
-  rendered: any, context: object, handlers: Record<string, (input: any) => Promise<any>>,
+  rendered: any, context: object, handlers: Record<string, (input: any) => Promise<any>>, now?: string,
 ): LocalDefinition {
   for (const [name, state] of Object.entries<any>(rendered.States)) {
-    if (state.Type === 'Map' && state.ItemProcessor) evaluatingJsonataPassStates(state.ItemProcessor, context, handlers);
+    if (state.Type === 'Map' && state.ItemProcessor) evaluatingJsonataPassStates(state.ItemProcessor, context, handlers, now);
     const expression = typeof state.Output === 'string' ? /^\{%([\s\S]*)%\}$/.exec(state.Output)?.[1] : undefined;
     if (state.Type !== 'Pass' || state.QueryLanguage !== 'JSONata' || expression === undefined) continue;
     rendered.States[name] = { Type: 'Task', Resource: JSONATA_PASS_RESOURCE, ...(state.Next ? { Next: state.Next } : { End: true }) };
-    handlers[name] = async (input: any) => jsonata(expression).evaluate({}, { states: { input, context } });
+    // The local run's clock, as JSONata reads it, stands at the moment every state is entered.
+    const enteredAt = Date.parse(now ?? (context as { State?: { EnteredTime?: string } }).State?.EnteredTime ?? '');
+    handlers[name] = async (input: any) => jsonata(expression).evaluate({}, {
+      states: { input, context }, ...(Number.isNaN(enteredAt) ? {} : { millis: () => enteredAt }),
+    });
   }
   return rendered as LocalDefinition;
 }

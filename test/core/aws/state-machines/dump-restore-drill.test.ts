@@ -19,8 +19,8 @@ describe('dump restore drill', () => {
   test('a successful verify task publishes the success metric and the restore duration, then succeeds', async () => {
     const run = await runDrill(definition, succeeding);
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual(['Run verify task', 'Publish success metric', 'Publish restore duration']);
-    expect(run.calls[1].input.MetricData[0]).toMatchObject({ MetricName: 'RestoreDrillSucceeded', Value: 1 });
+    expect(run.order).toEqual(['Run verify task', 'Publish restore duration', 'Publish success metric']);
+    expect(run.calls[2].input.MetricData[0]).toMatchObject({ MetricName: 'RestoreDrillSucceeded', Value: 1 });
   });
 
   test('the verify task runs pg-backup verify on the latest dump against the target, in the given network', async () => {
@@ -29,6 +29,8 @@ describe('dump restore drill', () => {
     expect(request.Overrides.ContainerOverrides[0]).toEqual({
       Name: 'runner',
       Command: ['pg-backup', 'verify', '--from', 's3://orders-backups/dumps', '--latest', '--target-url', 'postgresql://drill@scratch.internal:5432/postgres'],
+      // The drill's identity, which pg-backup writes into the drill's result.
+      Environment: [{ Name: 'PG_BACKUP_DRILL_ID', Value: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` }],
     });
     expect(request.NetworkConfiguration.AwsvpcConfiguration).toEqual({
       Subnets: ['subnet-aaa', 'subnet-bbb'], SecurityGroups: ['sg-111'], AssignPublicIp: 'DISABLED',
@@ -93,14 +95,14 @@ describe('dump restore drill', () => {
       failing: ['Publish success metric'],
       error: 'CloudWatch.InternalServiceException',
       cleanup: [],
-      order: ['Run verify task', 'Publish success metric', 'Publish failure metric', 'Notify failure'],
+      order: ['Run verify task', 'Publish restore duration', 'Publish success metric', 'Publish failure metric', 'Notify failure'],
     },
     {
       name: 'the restore duration cannot be published',
       failing: ['Publish restore duration'],
       error: 'CloudWatch.InternalServiceException',
       cleanup: [],
-      order: ['Run verify task', 'Publish success metric', 'Publish restore duration', 'Publish failure metric', 'Notify failure'],
+      order: ['Run verify task', 'Publish restore duration', 'Publish failure metric', 'Notify failure'],
     },
   ])('when $name, the drill cleans up, publishes the failure metric, notifies and fails', async ({ failing, error, cleanup, order }) => {
     const run = await runDrill(definition, withFailures(succeeding, failing, error));

@@ -123,6 +123,7 @@ describe('a snapshot drill that writes its failures beside the backups', () => {
       reason,
       startedAt: expect.any(String),
       finishedAt: STATE_ENTERED_TIME,
+      drillId: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}`,
       // What the drill was restoring: the snapshot its scan chose, as the checks task records it.
       restored: { snapshot: 'rds:orders-2026-11-23-03-05' },
       checks: [],

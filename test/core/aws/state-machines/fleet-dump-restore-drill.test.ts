@@ -60,7 +60,7 @@ async function runFleetDrill(
   definition: FleetDrillDefinition, mocks: Record<string, TaskHandler>, executionInput: object, restoreSeconds = 600,
 ): Promise<FleetRun> {
   const map = definition.States[FleetDrillStateName.DRILL_EACH_DATABASE] as any;
-  const measured = { Type: 'Pass', Result: restoreSeconds, ResultPath: '$.restoreSeconds', Next: FleetDrillStateName.WITHIN_RTO };
+  const measured = { Type: 'Pass', Result: restoreSeconds, ResultPath: '$.restoreSeconds', Next: FleetDrillStateName.PUBLISH_RESTORE_DURATION };
   const local = {
     ...definition,
     States: {
@@ -165,8 +165,8 @@ describe('fleet dump restore drill', () => {
     expect(run.error).toBeUndefined();
     const metrics = run.calls.filter((call) => call.state.startsWith('Publish')).map((call) => call.input.MetricData[0]);
     expect(metrics).toEqual([
-      { MetricName: 'RestoreDrillSucceeded', Dimensions: [{ Name: 'Database', Value: 'orders-db/orders' }, { Name: 'Drill', Value: 'dump' }], Value: 1, Unit: 'Count' },
       { MetricName: 'RestoreDurationSeconds', Dimensions: [{ Name: 'Database', Value: 'orders-db/orders' }, { Name: 'Drill', Value: 'dump' }], Value: 742, Unit: 'Seconds' },
+      { MetricName: 'RestoreDrillSucceeded', Dimensions: [{ Name: 'Database', Value: 'orders-db/orders' }, { Name: 'Drill', Value: 'dump' }], Value: 1, Unit: 'Count' },
     ]);
     expect(run.calls.map((call) => call.state)).not.toContain(STORE);
   });
@@ -194,6 +194,7 @@ describe('fleet dump restore drill', () => {
       reason: 'States.TaskFailed: pg_restore of billing failed',
       startedAt: DRILL_STARTED_AT,
       finishedAt: DRILL_STARTED_AT,
+      drillId: `arn:aws:states:eu-west-1:123456789012:execution:fleet:${EXECUTION_NAME}`,
       restored: {},
       checks: [],
     });
@@ -217,10 +218,25 @@ describe('fleet dump restore drill', () => {
     });
   });
 
-  test('a restore slower than the RTO is written as a failed drill with that reason', async () => {
+  test('a restore slower than the RTO is written as a failed drill that says so, after its duration is published', async () => {
     const run = await runFleetDrill(definition, handlers(), { ...input, databases: [input.databases[0]] }, 3601);
     const record = JSON.parse(run.calls.find((call) => call.state === STORE)!.input.Body);
-    expect(record).toMatchObject({ succeeded: false, reason: 'RestoreDrill.RtoExceeded: The restore took 3601 seconds; the RTO is 3600 seconds' });
+    expect(record).toMatchObject({
+      succeeded: false,
+      reason: 'RestoreDrill.RtoExceeded: The restore took 3601 seconds; the RTO is 3600 seconds',
+      rtoSeconds: 3601,
+      rtoObjectiveSeconds: 3600,
+      rtoExceeded: true,
+    });
+    expect(run.calls.map((call) => call.state)).toEqual([
+      'Run verify task', 'Publish restore duration', 'Publish failure metric', STORE, 'Notify failure',
+    ]);
+    expect(run.calls[1].input.MetricData[0]).toMatchObject({ MetricName: 'RestoreDurationSeconds', Value: 3601 });
+  });
+
+  test('a database whose group has a longer RTO is held to its own', async () => {
+    const run = await runFleetDrill(definition, handlers(), { ...input, rtoSeconds: 7200, databases: [input.databases[0]] }, 3601);
+    expect(run.error).toBeUndefined();
   });
 
   test('a result that cannot be written is lost, and the database is still notified with its own error', async () => {

@@ -19,7 +19,7 @@ describe('PITR restore drill', () => {
   test('a successful drill task publishes the success metric and the restore duration, then succeeds', async () => {
     const run = await runDrill(definition, succeeding, { targetTime: '2026-11-24T05:30:00Z' });
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual(['Run PITR drill task', 'Publish success metric', 'Publish restore duration']);
+    expect(run.order).toEqual(['Run PITR drill task', 'Publish restore duration', 'Publish success metric']);
   });
 
   test('the task replays to the targetTime of the input', async () => {
@@ -65,13 +65,13 @@ describe('PITR restore drill', () => {
       name: 'the success metric cannot be published',
       failing: ['Publish success metric'],
       error: 'CloudWatch.InternalServiceException',
-      order: ['Run PITR drill task', 'Publish success metric', 'Publish failure metric', 'Notify failure'],
+      order: ['Run PITR drill task', 'Publish restore duration', 'Publish success metric', 'Publish failure metric', 'Notify failure'],
     },
     {
       name: 'the restore duration cannot be published',
       failing: ['Publish restore duration'],
       error: 'CloudWatch.InternalServiceException',
-      order: ['Run PITR drill task', 'Publish success metric', 'Publish restore duration', 'Publish failure metric', 'Notify failure'],
+      order: ['Run PITR drill task', 'Publish restore duration', 'Publish failure metric', 'Notify failure'],
     },
   ])('when $name, the drill stops the task if needed, publishes the failure metric, notifies and fails', async ({ failing, error, order }) => {
     const run = await runDrill(definition, withFailures(succeeding, failing, error), { targetTime: '2026-11-24T05:30:00Z' });

@@ -61,7 +61,7 @@ describe('point-in-time restore drill of an RDS instance', () => {
     const startedBefore = Date.now();
     const run = await runDrill(definition, instanceHandlers);
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual([...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish success metric', 'Publish restore duration']);
+    expect(run.order).toEqual([...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish restore duration', 'Publish success metric']);
     expect(run.calls.find((c) => c.state === 'Delete scratch instance')!.input).toEqual({
       DbInstanceIdentifier: SCRATCH, SkipFinalSnapshot: true, DeleteAutomatedBackups: true,
     });
@@ -95,6 +95,7 @@ describe('point-in-time restore drill of an RDS instance', () => {
       Name: 'runner',
       Command: ['pg-backup', 'check'],
       Environment: [
+        { Name: 'PG_BACKUP_DRILL_ID', Value: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` },
         { Name: 'PGHOST', Value: ENDPOINT.Address },
         { Name: 'PGPORT', Value: '5432' },
         { Name: 'PG_BACKUP_DRILL_TARGET_TIME', Value: restoreTime(run, 'Restore scratch instance') },
@@ -107,9 +108,11 @@ describe('point-in-time restore drill of an RDS instance', () => {
   test('the restore duration is measured from the restore call, not from the start of the wait for the target to age', () => {
     const start = definition.States['Record restore start'] as { Parameters: object; Next: string };
     expect(start).toMatchObject({ Parameters: { 'startedAt.$': '$$.State.EnteredTime' }, Next: 'Restore scratch instance' });
-    const duration = definition.States['Publish restore duration'] as unknown as { Arguments: { MetricData: Array<{ Value: string; Dimensions: object }> } };
-    expect(duration.Arguments.MetricData[0].Value).toBe('{% $round(($millis() - $toMillis($states.input.restore.startedAt)) / 1000) %}');
-    expect(duration.Arguments.MetricData[0].Dimensions).toEqual([{ Name: 'Database', Value: '${DatabaseName}' }, { Name: 'Drill', Value: 'point-in-time' }]);
+    const measure = definition.States['Measure restore'] as unknown as { Output: string };
+    expect(measure.Output).toBe("{% $merge([$states.input, { 'restoreSeconds': $round(($millis() - $toMillis($states.input.restore.startedAt)) / 1000) }]) %}");
+    const duration = definition.States['Publish restore duration'] as unknown as { Parameters: { MetricData: Array<{ 'Value.$': string; 'Dimensions': object }> } };
+    expect(duration.Parameters.MetricData[0]['Value.$']).toBe('$.restoreSeconds');
+    expect(duration.Parameters.MetricData[0].Dimensions).toEqual([{ Name: 'Database', Value: '${DatabaseName}' }, { Name: 'Drill', Value: 'point-in-time' }]);
   });
 
   test('the restore start the duration reads is in the state data when the duration is published', async () => {
@@ -140,7 +143,7 @@ describe('point-in-time restore drill of an RDS instance', () => {
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual([
       'Describe source', 'Describe source', 'Describe source', 'Restore scratch instance', ...polledAndChecked,
-      'Delete scratch instance', 'Publish success metric', 'Publish restore duration',
+      'Delete scratch instance', 'Publish restore duration', 'Publish success metric',
     ]);
   });
 
@@ -216,7 +219,7 @@ describe('point-in-time restore drill of an RDS instance', () => {
       name: 'the restore duration cannot be published',
       failing: ['Publish restore duration'],
       error: 'CloudWatch.InternalServiceException',
-      order: [...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish success metric', 'Publish restore duration', ...reported],
+      order: [...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish restore duration', ...reported],
       cleanup: ['Delete scratch instance'],
     },
   ])('when $name, the drill cleans up what it created, publishes the failure metric, notifies and fails', async ({ failing, error, order, cleanup }) => {
@@ -263,7 +266,7 @@ describe('point-in-time restore drill of an Aurora cluster', () => {
     const run = await runDrill(definition, clusterHandlers);
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual([
-      ...restored, ...polledAndChecked, 'Delete scratch instance', 'Delete scratch cluster', 'Publish success metric', 'Publish restore duration',
+      ...restored, ...polledAndChecked, 'Delete scratch instance', 'Delete scratch cluster', 'Publish restore duration', 'Publish success metric',
     ]);
     expect(run.calls[0].input).toEqual({ DbClusterIdentifier: 'orders-db' });
     expect(run.calls.find((c) => c.state === 'Restore scratch cluster')!.input).toEqual({

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 // eslint-disable-next-line import/no-extraneous-dependencies
 import jsonata from 'jsonata';
-import { DrillRun, STATE_ENTERED_TIME, TaskHandler, expectFailurePath, runDrill, withFailures } from './drill-harness';
+import { DrillRun, EXECUTION_NAME, STATE_ENTERED_TIME, TaskHandler, expectFailurePath, runDrill, withFailures } from './drill-harness';
 import {
   RestoreValidationStateName, StateMachineDefinition, allIamActions, drillResultExpression, restoreTestingValidation,
 } from '../../../../src/core/aws/state-machines';
@@ -86,7 +86,7 @@ describe('validation of a restore test of an RDS instance', () => {
   test('a restored database that passes its checks is reported SUCCESSFUL to AWS Backup, then the success and restore time are published', async () => {
     const run = await runDrill(definition, handlersOf(definition), restoreJobCompleted());
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual([names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, 'Publish success metric', 'Publish restore duration']);
+    expect(run.order).toEqual([names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, 'Publish restore duration', 'Publish success metric']);
     expect(call(run, names.REPORT_SUCCESSFUL)).toEqual({
       RestoreJobId: 'E8B1C2D3-restore-job',
       ValidationStatus: 'SUCCESSFUL',
@@ -100,6 +100,7 @@ describe('validation of a restore test of an RDS instance', () => {
     const override = call(run, names.RUN_CHECKS).Overrides.ContainerOverrides[0];
     expect(override.Command).toEqual(['pg-backup', 'check', '--min-rows', 'public.orders=1000']);
     expect(override.Environment).toEqual([
+      { Name: 'PG_BACKUP_DRILL_ID', Value: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` },
       { Name: 'PGHOST', Value: 'restored.abc.eu-west-1.rds.amazonaws.com' },
       { Name: 'PGPORT', Value: '5432' },
     ]);
@@ -174,12 +175,14 @@ describe('validation of a restore test of an RDS instance', () => {
     })]);
   });
 
-  test('publishes RestoreDurationSeconds from the start of AWS Backup\'s restore job to the reported verdict, as every drill measures its restore', async () => {
-    const [datum] = (definition.States['Publish restore duration'] as any).Arguments.MetricData;
-    expect([datum.MetricName, datum.Dimensions]).toEqual(['RestoreDurationSeconds', [{ Name: 'Database', Value: '${DatabaseName}' }, { Name: 'Drill', Value: 'restore-testing' }]]);
-    const duration = jsonata(datum.Value.replace(/^\{%|%\}$/g, ''));
-    const reportedAt = Date.parse('2026-11-24T06:27:00.000Z');
-    expect(await duration.evaluate({}, { states: { input: restoreJobCompleted() }, millis: () => reportedAt })).toBe(27 * 60);
+  test('publishes RestoreDurationSeconds from the start of AWS Backup\'s restore job to its completion, the RTO its drill result records', async () => {
+    const run = await runDrill(definition, handlersOf(definition), restoreJobCompleted());
+    expect(call(run, 'Publish restore duration').MetricData).toEqual([{
+      MetricName: 'RestoreDurationSeconds',
+      Value: 1530,
+      Unit: 'Seconds',
+      Dimensions: [{ Name: 'Database', Value: 'orders' }, { Name: 'Drill', Value: 'restore-testing' }],
+    }]);
   });
 
   test('a success metric that cannot be published is a failed drill, counted and notified', async () => {
@@ -197,6 +200,7 @@ describe('validation of a restore test of an Aurora cluster', () => {
     expect(run.error).toBeUndefined();
     expect(call(run, names.DESCRIBE_CLUSTER)).toEqual({ DbClusterIdentifier: RESTORED_CLUSTER_ARN });
     expect(call(run, names.RUN_CHECKS).Overrides.ContainerOverrides[0].Environment).toEqual([
+      { Name: 'PG_BACKUP_DRILL_ID', Value: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` },
       { Name: 'PGHOST', Value: 'restored.cluster-abc.eu-west-1.rds.amazonaws.com' },
       { Name: 'PGPORT', Value: '5432' },
     ]);
@@ -217,7 +221,7 @@ describe('validation that writes its drill result beside the backups', () => {
     const run = await runDrill(local, handlersOf(definition), restoreJobCompleted());
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual([
-      names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, names.WRITE_SUCCESS_RESULT, 'Publish success metric', 'Publish restore duration',
+      names.DESCRIBE_INSTANCE, names.RUN_CHECKS, names.REPORT_SUCCESSFUL, names.WRITE_SUCCESS_RESULT, 'Publish restore duration', 'Publish success metric',
     ]);
     expect(call(run, names.WRITE_SUCCESS_RESULT)).toEqual({
       Bucket: 'orders-backups',
@@ -242,11 +246,17 @@ describe('validation that writes its drill result beside the backups', () => {
   });
 
   test.each([
-    ['a success', true, { rtoSeconds: 1530 }],
-    ['a failure', false, { reason: 'States.TaskFailed: checks failed' }],
-  ])('the result of %s is a drill record pg-backup status reads as the newest drill', async (_name, succeeded, extra) => {
-    const input = { ...restoreJobCompleted(), ...(succeeded ? {} : { error: { Error: 'States.TaskFailed', Cause: 'checks failed' } }) };
-    const expression = drillResultExpression(succeeded).replace(/^\{%|%\}$/g, '')
+    ['a success', true, 3600, true, { rtoSeconds: 1530, rtoObjectiveSeconds: 3600, rtoExceeded: false }],
+    ['a failure', false, 3600, false, { reason: 'States.TaskFailed: checks failed' }],
+    ['checks that passed on a restore slower than the RTO', true, 1500, false, {
+      rtoSeconds: 1530,
+      rtoObjectiveSeconds: 1500,
+      rtoExceeded: true,
+      reason: 'RestoreDrill.RtoExceeded: The restore took 1530 seconds; the RTO is 1500 seconds',
+    }],
+  ])('the result of %s is a drill record pg-backup status reads as the newest drill', async (_name, checksPassed, rto, succeeded, extra) => {
+    const input = { ...restoreJobCompleted(), ...(checksPassed ? {} : { error: { Error: 'States.TaskFailed', Cause: 'checks failed' } }) };
+    const expression = drillResultExpression(checksPassed, rto).replace(/^\{%|%\}$/g, '')
       .split('${DrillResultsFolder}').join(drillResultsFolder('dumps', 'orders')).split('${DatabaseName}').join('orders');
     const output = await jsonata(expression).evaluate({}, { states: { input, context: { State: { EnteredTime: STATE_ENTERED_TIME } } } });
     expect(output.detail).toEqual(input.detail);
@@ -280,7 +290,7 @@ describe('validation that writes its drill result beside the backups', () => {
 describe('the key of a restore test\'s drill result', () => {
   // The placeholders as a front end fills them for a store under `backups`: the prefix (which an older definition
   // read) and the folder core names.
-  const substituted = (succeeded: boolean, database: string) => drillResultExpression(succeeded).replace(/^\{%|%\}$/g, '')
+  const substituted = (succeeded: boolean, database: string) => drillResultExpression(succeeded, 3600).replace(/^\{%|%\}$/g, '')
     .split('${DrillResultsPrefix}').join('backups')
     .split('${DrillResultsFolder}').join(drillResultsFolder('backups', database))
     .split('${DatabaseName}').join(database);

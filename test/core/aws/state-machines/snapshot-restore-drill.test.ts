@@ -61,7 +61,7 @@ describe('snapshot restore drill of an RDS instance', () => {
   test('a successful drill restores, checks, deletes the scratch instance, then publishes success and duration', async () => {
     const run = await runDrill(definition, instanceHandlers);
     expect(run.error).toBeUndefined();
-    expect(run.order).toEqual([...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish success metric', 'Publish restore duration']);
+    expect(run.order).toEqual([...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish restore duration', 'Publish success metric']);
     expect(run.calls.find((c) => c.state === 'Delete scratch instance')!.input).toEqual({
       DbInstanceIdentifier: SCRATCH, SkipFinalSnapshot: true, DeleteAutomatedBackups: true,
     });
@@ -99,6 +99,7 @@ describe('snapshot restore drill of an RDS instance', () => {
       Name: 'runner',
       Command: ['pg-backup', 'check'],
       Environment: [
+        { Name: 'PG_BACKUP_DRILL_ID', Value: `arn:aws:states:eu-west-1:123456789012:execution:drill:${EXECUTION_NAME}` },
         { Name: 'PGHOST', Value: ENDPOINT.Address },
         { Name: 'PGPORT', Value: '5432' },
         { Name: 'PG_BACKUP_DRILL_SNAPSHOT', Value: 'rds:orders-2026-11-23-03-05' },
@@ -157,14 +158,14 @@ describe('snapshot restore drill of an RDS instance', () => {
       name: 'the success metric cannot be published',
       failing: ['Publish success metric'],
       error: 'CloudWatch.InternalServiceException',
-      order: [...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish success metric', ...reported],
+      order: [...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish restore duration', 'Publish success metric', ...reported],
       cleanup: ['Delete scratch instance'],
     },
     {
       name: 'the restore duration cannot be published',
       failing: ['Publish restore duration'],
       error: 'CloudWatch.InternalServiceException',
-      order: [...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish success metric', 'Publish restore duration', ...reported],
+      order: [...restored, ...polledAndChecked, 'Delete scratch instance', 'Publish restore duration', ...reported],
       cleanup: ['Delete scratch instance'],
     },
     {
@@ -266,7 +267,7 @@ describe('snapshot restore drill of an Aurora cluster', () => {
     const run = await runDrill(definition, clusterHandlers);
     expect(run.error).toBeUndefined();
     expect(run.order).toEqual([
-      ...restored, ...polledAndChecked, 'Delete scratch instance', 'Delete scratch cluster', 'Publish success metric', 'Publish restore duration',
+      ...restored, ...polledAndChecked, 'Delete scratch instance', 'Delete scratch cluster', 'Publish restore duration', 'Publish success metric',
     ]);
     expect(run.calls.find((c) => c.state === 'Delete scratch instance')!.input.DbInstanceIdentifier).toBe(`${SCRATCH}-1`);
     expect(run.calls.find((c) => c.state === 'Delete scratch cluster')!.input).toEqual({
