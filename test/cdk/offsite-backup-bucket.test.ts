@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { OffsiteBackupBucket, PostgresDatabase, ScheduledPgDump } from '../../src/cdk';
+import { replicationCostInputs } from '../../src/core/aws/bucket-replication';
 
 const ROLES = ['shop-dumps-replication', 'orders-wal-replication'];
 
@@ -100,6 +101,36 @@ describe('OffsiteBackupBucket', () => {
         }]),
       },
     });
+  });
+
+  test('a pruned source does not prune into it, and says its replicas are kept by its lifecycle: the bucket refuses every delete', () => {
+    const app = new App();
+    const { offsite } = offsiteStack(app, { sourceAccount: undefined, expirationDays: 800 });
+    const source = new Stack(app, 'Primary', { env: { account: '210987654321', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(source, 'Vpc');
+    const instance = new rds.DatabaseInstance(source, 'Db', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }), vpc,
+    });
+    new ScheduledPgDump(source, 'Dump', {
+      vpc, database: PostgresDatabase.fromInstance(instance), databaseNames: ['shop'], replication: offsite.replicationFor('shop-dumps-replication'),
+      dump: { retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 } },
+    });
+    const template = Template.fromStack(source);
+    const commands = Object.values(template.findResources('AWS::Scheduler::Schedule'))
+      .map((schedule: any) => JSON.stringify(schedule.Properties.Target.Input));
+    expect(commands.filter((command) => command.includes('prune'))).toHaveLength(1);
+    expect(commands.filter((command) => command.includes('--replica'))).toEqual([]);
+    const offsiteStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: any) => JSON.stringify(statement.Resource).includes('acme-pg-offsite'));
+    expect(offsiteStatements.flatMap((statement: any) => [statement.Action].flat()).filter((action: string) => /Delete/.test(action))).toEqual([]);
+    const [protection] = source.node.findAll().flatMap((construct) => construct.node.metadata)
+      .filter((entry) => entry.type === 'postgres-backup-constructs:protection' && (entry.data as any).kind === 'logical-dump')
+      .map((entry) => entry.data as any);
+    expect(protection.replica).toMatchObject({ expirationDays: 800 });
+    expect(protection.replica.pruned).toBeUndefined();
+    // A blueprint's estimate keeps every replica for the bucket's 800 days, not the prune's ~23.
+    expect(replicationCostInputs(offsite.replicationFor('shop-dumps-replication'), [])).toMatchObject({ destinationExpirationDays: 800, prunedWithSource: false });
   });
 
   test('refuses a stack without an explicit env, naming the construct', () => {

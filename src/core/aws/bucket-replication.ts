@@ -166,6 +166,11 @@ export interface BucketReplicationPlan {
   readonly alarms: readonly AlarmPlan[];
   /** The offsite copy as the protection records say it (the examples' summary lists it per database). */
   readonly protection: ProtectionReplica;
+  /**
+   * Whether the prune task may prune the copy with the dumps' retention (`pg-backup prune --replica`): not when an
+   * `OffsiteBackupBucket` made the options, since its bucket policy refuses every delete; its lifecycle keeps them.
+   */
+  readonly prunable: boolean;
 }
 
 /**
@@ -234,8 +239,8 @@ function sourceKeepsDays(rules: readonly LifecycleRule[]): number | undefined {
 
 /**
  * How the cost estimate sees a bucket's offsite copy: in the region of its replica key (the destination's), pruned with
- * the dumps when they have a grandfather-father-son retention (the prune task's `--replica`, a pruned replica kept one
- * noncurrent day as an `OffsiteBackupBucket` keeps it), else kept `destinationExpirationDays`, else as long as the
+ * the dumps when they have a grandfather-father-son retention and the destination lets the prune delete (the prune task's
+ * `--replica`; not into an `OffsiteBackupBucket`, which refuses every delete), else kept `destinationExpirationDays`, else as long as the
  * source's longest expiry (what a destination created for it keeps).
  */
 export function replicationCostInputs(options: BucketReplicationOptions, sourceLifecycleRules: readonly LifecycleRule[]): ReplicationCostInputs {
@@ -244,7 +249,7 @@ export function replicationCostInputs(options: BucketReplicationOptions, sourceL
   return {
     ...(region ? { region } : {}),
     ...(keptDays !== undefined ? { destinationExpirationDays: keptDays } : {}),
-    prunedWithSource: true,
+    prunedWithSource: replicasPrunable(options),
     noncurrentVersionDays: REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS,
   };
 }
@@ -257,6 +262,15 @@ const OFFSITE_BUCKET_PROPS: Partial<Record<keyof BucketReplicationOptions, strin
   destinationExpirationDays: 'expirationDays',
   destinationObjectLock: 'objectLock',
 };
+
+/**
+ * Whether the prune task can delete replicas at the destination: an `OffsiteBackupBucket` refuses every delete (so a
+ * compromised source account cannot remove its offsite copy), and only its lifecycle expires them; a destination given
+ * by ARN lets the prune role in through its own policy (README, 3-2-1).
+ */
+export function replicasPrunable(options: BucketReplicationOptions): boolean {
+  return !HANDED_OVER.has(options);
+}
 
 /**
  * Marks `options` as written by the `OffsiteBackupBucket` `construct` (its CDK node path, its Pulumi name), so a
@@ -343,6 +357,7 @@ export function planBucketReplication(options: BucketReplicationOptions, source:
       // What the user says of the destination's lifecycle (a destination given by ARN keeps its own).
       ...(options.destinationExpirationDays !== undefined ? { expirationDays: options.destinationExpirationDays } : {}),
     },
+    prunable: replicasPrunable(options),
     ruleId: REPLICATION_RULE_ID,
     destinationBucketArn: options.destinationBucketArn,
     replicaKmsKeyArn: options.replicaKmsKeyArn,

@@ -621,7 +621,7 @@ export function planPostgresBackupBlueprint(
         task: pruned.prune.task,
         roleGrants: pruned.prune.roleGrants,
         // Each server's runs prune its folder of the offsite copy too; the role may do so under the fleet's prefix.
-        ...(replication ? { replica: planReplicaPrune(replication, prefix) } : {}),
+        ...(replication?.prunable ? { replica: planReplicaPrune(replication, prefix) } : {}),
         descriptions: {
           taskRole: 'Fleet pg-backup prune tasks: the only role that may delete dumps, under the fleet prefix only',
           executionRole: 'Starts the fleet pg-backup prune tasks: their logs',
@@ -845,7 +845,7 @@ export function blueprintDumpProtection(
     rpoHours: server.rpoHours,
     ...(server.prune && server.dump.retention ? { retention: retentionCounts(server.dump.retention) } : {}),
     ...(plan.encryption ? { encryptedTo: [...plan.encryption.recipients] } : {}),
-    ...(plan.replication ? { replica: { ...plan.replication.protection, ...(server.prune ? { pruned: true } : {}) } } : {}),
+    ...(plan.replication ? { replica: { ...plan.replication.protection, ...(server.prune && plan.replication.prunable ? { pruned: true } : {}) } } : {}),
   };
 }
 
@@ -883,7 +883,7 @@ export function blueprintPruneCommand(
       database: databaseName,
       rpoHours: server.rpoHours,
       metricsNamespace: plan.metricNamespace,
-      ...(plan.replication ? { replicas: [planReplicaPrune(plan.replication, server.dumpPrefix).location] } : {}),
+      ...(plan.replication?.prunable ? { replicas: [planReplicaPrune(plan.replication, server.dumpPrefix).location] } : {}),
     }),
     '--metric-dimension', `${BLUEPRINT_SERVER_DIMENSION}=${server.id}`,
   ];

@@ -438,7 +438,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
     ...(dump.retention ? {
       prune: {
         ...planPrune(resolveBackupRetention(dump.retention), databaseNames, prefix, metricNamespace),
-        ...(replication ? { replica: planReplicaPrune(replication, prefix) } : {}),
+        ...(replication?.prunable ? { replica: planReplicaPrune(replication, prefix) } : {}),
       },
     } : {}),
     ...(replication ? { replication } : {}),
@@ -485,7 +485,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       objectLock: options.objectLock ? `${options.objectLock.mode ?? 'governance'} ${options.objectLock.days} days` : undefined,
       rpoHours,
       ...(options.encryption ? { encryptedTo: [...options.encryption.recipients] } : {}),
-      ...(replication ? { replica: { ...replication.protection, ...(dump.retention ? { pruned: true } : {}) } } : {}),
+      ...(replication ? { replica: { ...replication.protection, ...(dump.retention && replication.prunable ? { pruned: true } : {}) } } : {}),
       ...(dump.retention ? { retention: retentionCounts(dump.retention) } : {}),
     },
   };
