@@ -112,7 +112,10 @@ describe('OffsiteBackupBucket', () => {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }), vpc,
     });
     new ScheduledPgDump(source, 'Dump', {
-      vpc, database: PostgresDatabase.fromInstance(instance), databaseNames: ['shop'], replication: offsite.replicationFor('shop-dumps-replication'),
+      vpc,
+      database: PostgresDatabase.fromInstance(instance),
+      databaseNames: ['shop'],
+      replication: offsite.replicationFor('shop-dumps-replication'),
       dump: { retention: { daily: 7, weekly: 4, monthly: 12, minimumKept: 3 } },
     });
     const template = Template.fromStack(source);

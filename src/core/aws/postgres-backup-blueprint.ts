@@ -845,7 +845,9 @@ export function blueprintDumpProtection(
     rpoHours: server.rpoHours,
     ...(server.prune && server.dump.retention ? { retention: retentionCounts(server.dump.retention) } : {}),
     ...(plan.encryption ? { encryptedTo: [...plan.encryption.recipients] } : {}),
-    ...(plan.replication ? { replica: { ...plan.replication.protection, ...(server.prune && plan.replication.prunable ? { pruned: true } : {}) } } : {}),
+    ...(plan.replication ? {
+      replica: { ...plan.replication.protection, ...(server.prune && plan.replication.prunable ? { pruned: true } : {}) },
+    } : {}),
   };
 }
 
