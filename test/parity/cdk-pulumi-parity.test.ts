@@ -923,11 +923,12 @@ describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
       .toContain('service-role/AWSBackupServiceRolePolicyForRestores');
   });
 
-  test('the alarms are the same: the RPO of each database, a dead-lettered start, a failed drill', () => {
+  test('the alarms are the same: the RPO of each database, a dead-lettered start, a failed drill, a drill over the RTO', () => {
     const cdkAlarms = cfnAlarms('Fleet');
     expect(pulumiAlarms('fleet-')).toEqual(cdkAlarms);
     expect(cdkAlarms.map((alarm) => alarm.description)).toEqual([
       'A fleet restore drill failed: each failed database was notified by name, and its drill metric is 1',
+      'A fleet restore drill took longer than the RTO of 240 minutes. The alarm\'s value is the sum of the numbers of the databases that did: 1 = orders/orders',
       'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
       'No successful pg_dump of orders on orders within the RPO of 26 hours',
     ]);
@@ -1016,13 +1017,17 @@ describe('PostgresBackupBlueprint with encryption, grandfather-father-son retent
     expect(cdkRules.map((rule) => [rule.prefix, rule.expirationDays])).toEqual([['pg-dumps/orders/', 372]]);
   });
 
-  test('the alarms are the same: RPO and prune per database, failed and late replication', () => {
+  test('the alarms are the same: RPO and prune per database, failed and late replication, one RTO alarm for both databases', () => {
     const cdkAlarms = cfnAlarms('SecuredFleet');
     expect(pulumiAlarms('secured-fleet-')).toEqual(cdkAlarms);
+    expect(cdkAlarms.find((alarm) => alarm.description.includes('longer than the RTO'))).toMatchObject({
+      expression: 'IF(FILL(d0, 0) > 14400, 1, 0) + IF(FILL(d1, 0) > 14400, 2, 0)',
+      description: expect.stringMatching(/1 = orders\/orders, 2 = orders\/audit$/),
+    });
     expect(cdkAlarms.map((alarm) => alarm.description)).toEqual(expect.arrayContaining([
       'A pg-backup prune of audit on orders failed or deleted nothing because no dump succeeded within the RPO; see the task logs',
       'A pg-backup prune of orders on orders failed or deleted nothing because no dump succeeded within the RPO; see the task logs',
     ]));
-    expect(cdkAlarms).toHaveLength(8);
+    expect(cdkAlarms).toHaveLength(9);
   });
 });
