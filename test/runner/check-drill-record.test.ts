@@ -138,7 +138,7 @@ describe('pg-backup check --record-to writes the drill result beside the backups
     { name: 'an unknown drill kind', args: ['--record-to', 'file:///tmp/x', '--drill-kind', 'dump'], message: /--drill-kind is "dump"; allowed: .*snapshot.*point-in-time.*restore-testing/ },
     { name: 'a start without a zone', args: ['--record-to', 'file:///tmp/x', '--drill-started-at', '2026-11-24 06:00'], message: /--drill-started-at is "2026-11-24 06:00"; allowed: an ISO 8601 time with a zone/ },
     { name: 'a store that is no location', args: ['--record-to', 'ftp://backups/x'], message: /--record-to is "ftp:\/\/backups\/x"/ },
-    { name: 'an RTO of nothing', args: ['--rto', '0s'], message: /--rto is 0; allowed: a number from 1 to 604800 seconds/ },
+    { name: 'an RTO of nothing', args: ['--rto', '0s'], message: /--rto is "0s"; allowed: a duration from 1s to 7d/ },
   ])('$name is a usage error naming the flag, before anything is checked or written', async ({ args, message }) => {
     const run = await cli(['check', ...args], drillEnv());
     expect(run.exitCode).toBe(2);
