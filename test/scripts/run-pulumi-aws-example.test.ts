@@ -12,7 +12,7 @@ describe('the main job\'s report of the Pulumi AWS example', () => {
       '- pg_dump of shop at cron(30 2 * * ? *) UTC into s3 prefix pg-dumps/, '
       + 'kept by the prune: 7 daily, 4 weekly, 12 monthly, 0 yearly, never fewer than 3 (lifecycle safety net 744 days), '
       + 'encrypted with age to 1 recipient (identity in arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/age-identity-AbCdEf), '
-      + 'offsite copy in bucket arn:aws:s3:::shop-pg-dumps-offsite-123456789012-eu-central-1 (in eu-central-1), '
+      + 'offsite copy in bucket arn:aws:s3:::shop-pg-dumps-offsite-123456789012-eu-central-1 (in eu-central-1), pruned like the dumps, '
       + 'alarm when none succeeds within 26 h (ScheduledPgDump shop)',
       'drills:',
       '- dump drill of the latest dump of shop at cron(0 6 ? * MON *) UTC, 1 SQL check(s), alarm above an RTO of 60 min (VerifyRestore shop-drill)',

@@ -15,7 +15,7 @@ describe('planFlexibleServerPitrDrill', () => {
     expect(plan.databaseName).toBe('postgres');
     expect(plan.runnerArgs(TARGETS)).toEqual([
       'drill-flexible-pitr', '--source-server-id', TARGETS.sourceServerId, '--resource-group', 'orders-drills', '--db-user', 'orders_admin',
-      '--sslmode', 'verify-full', '--target-lag', '60m', '--ready-timeout', '120m', '--delete-timeout', '60m', '--scratch-server-prefix', 'pgdrill',
+      '--sslmode', 'verify-full', '--target-lag', '60m', '--ready-timeout', '120m', '--rto', '120m', '--delete-timeout', '60m', '--scratch-server-prefix', 'pgdrill',
       '--database', 'postgres',
     ]);
     expect(plan.drillAgeWatch).toBeUndefined();
