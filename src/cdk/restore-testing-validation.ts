@@ -6,7 +6,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,20 +13,18 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { ecsDrillScopes } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
+import { renderPlannedStateMachine } from './planned-state-machine';
 import { createPlannedTaskDefinition } from './planned-tasks';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeWildcards } from './reviewed-findings';
-import { drillRoleWildcards } from './reviewed-wildcards';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
+import { ecsDrillPlaceholderValues } from '../core/aws/ecs-drill-wiring';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
-import { RestoreValidationOptions, RestoreValidationPlan } from '../core/aws/restore-testing-validation';
-import { DrillPlaceholder, DrillResourceKind, RestoreValidationPlaceholder } from '../core/aws/state-machines';
-import { drillResultsFolder } from '../core/policy/backup-store-layout';
+import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../core/aws/restore-testing-validation';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
 export interface DrillResultStoreProps {
@@ -128,51 +125,34 @@ export function renderRestoreValidation(
   }
   const taskSubnets = props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
 
-  const stack = Stack.of(scope);
   const drillResults = props.drillResults;
-  const substitutions: Record<string, string> = {
-    [DrillPlaceholder.DATABASE_NAME]: planned.databaseName,
-    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: notificationTopic.topicArn,
-    [DrillPlaceholder.CLUSTER_ARN]: cluster.clusterArn,
-    [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinition.taskDefinitionArn,
-    [DrillPlaceholder.CONTAINER_NAME]: planned.containerName,
-    [DrillPlaceholder.SUBNETS]: Fn.join(',', taskSubnets.subnetIds),
-    [DrillPlaceholder.SECURITY_GROUPS]: taskSecurityGroup.securityGroupId,
-    ...(drillResults ? {
-      [RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucket.bucketName,
-      [RestoreValidationPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(drillResults.prefix, planned.databaseName),
-    } : {}),
-  };
-  const restoredArn = stack.formatArn({
-    service: 'rds', resource: database.kind === 'aurora-cluster' ? 'cluster' : 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  const scopes: Partial<Record<DrillResourceKind, DrillResourceScope>> = {
-    ...ecsDrillScopes(scope, { taskDefinition, cluster, notificationTopic, metricNamespace: planned.metricNamespace }),
-    'rds-restored': { resources: [restoredArn] },
-    'backup-restore-jobs': { resources: ['*'] },
-    ...(drillResults ? { 'drill-result-objects': { resources: [drillResults.bucket.arnForObjects(`${drillResultsFolder(drillResults.prefix, planned.databaseName)}/*`)] } } : {}),
-  };
-  const role = new iam.Role(scope, 'RestoreValidationRole', {
-    assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
-    description: descriptions.role,
-  });
-  addDrillPermissions(role, planned.drill.iamActions, scopes, 'ManagedPostgresBackupPlan');
-  acknowledgeWildcards(role, drillRoleWildcards(planned.drill.iamActions, (kind) => scopes[kind]?.resources));
-  notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-  const resultKey: kms.IKey | undefined = drillResults?.bucket.encryptionKey;
-  resultKey?.grant(role, 'kms:GenerateDataKey');
-
-  const stateMachine = new sfn.StateMachine(scope, 'RestoreValidation', {
-    comment: descriptions.comment,
-    definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(planned.drill.definition)),
-    definitionSubstitutions: Object.fromEntries(planned.drill.placeholders.map((name) => [name, substitutions[name]])),
-    role,
-    logs: {
-      destination: new logs.LogGroup(scope, 'RestoreValidationExecutionLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-      level: sfn.LogLevel.ALL,
-      includeExecutionData: true,
+  const wiring = restoreValidationWiring(planned, {
+    restoredDatabasesArn: Stack.of(scope).formatArn({ service: 'rds', resource: planned.restoredDatabases, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    drillResults: drillResults && {
+      bucketName: drillResults.bucket.bucketName, prefix: drillResults.prefix, objectsArn: (key) => drillResults.bucket.arnForObjects(key),
     },
-    tracingEnabled: true,
+  });
+  const { role, stateMachine } = renderPlannedStateMachine(scope, planned.stateMachine, {
+    substitutions: {
+      ...ecsDrillPlaceholderValues({
+        databaseName: planned.databaseName,
+        notificationTopicArn: notificationTopic.topicArn,
+        clusterArn: cluster.clusterArn,
+        taskDefinitionArn: taskDefinition.taskDefinitionArn,
+        containerName: planned.containerName,
+        subnets: Fn.join(',', taskSubnets.subnetIds),
+        securityGroupId: taskSecurityGroup.securityGroupId,
+      }),
+      ...wiring.placeholders,
+    },
+    scopes: { ...ecsDrillScopes(scope, { taskDefinition, cluster, notificationTopic, metricNamespace: planned.metricNamespace }), ...wiring.scopes },
+    logRetention,
+    owner: 'ManagedPostgresBackupPlan',
+    what: 'the validation of restore tests',
+    grant: (grantee) => {
+      notificationTopic.masterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+      drillResults?.bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
+    },
   });
 
   const deadLetterQueue = createScheduleDeadLetterQueue(new Construct(scope, 'RestoreValidationStarts'));

@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, deadLetterQueueMetric } from './alarm-plan';
+import { DrillWiring, drillResultsWiring } from './ecs-drill-wiring';
 import { ManagedPostgresKind } from './managed-postgres-database';
+import { StateMachinePlan } from './planned-state-machine';
 import { failedExecutionsExpression } from './restore-drill-alarms';
 import { SCHEDULE_START_RETRY } from './schedule-start-retry';
+import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
 import { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX, RowCountBound } from './snapshot-restore-drill';
-import { RestoreDrillStateMachine } from './state-machines/restore-drill-options';
 import { restoreTestingValidation } from './state-machines/restore-testing-validation';
+import { drillResultsFolder } from '../policy/backup-store-layout';
 import { Validator } from '../policy/validation';
 import { splitSqlStatements } from '../postgres/sql-statements';
 import { checkTableName } from '../postgres/table-name';
@@ -80,8 +83,13 @@ export interface RestoreValidationFacts {
 
 /** Everything a front end creates to validate restore tests, decided once. */
 export interface RestoreValidationPlan {
-  /** The state machine: ASL with placeholders, and its role's IAM action groups. */
-  readonly drill: RestoreDrillStateMachine;
+  /** The state machine: ASL with placeholders, its role's IAM action groups, ids, names and descriptions. */
+  readonly stateMachine: StateMachinePlan;
+  /**
+   * The databases AWS Backup restores, which the state machine describes: their ARN's resource part (`db:*` or
+   * `cluster:*`), since AWS Backup names the restored database per job.
+   */
+  readonly restoredDatabases: string;
   /** The `Database` dimension and the database the checks connect to. */
   readonly databaseName: string;
   /** The PostgreSQL major of the runner image. */
@@ -126,10 +134,8 @@ export interface RestoreValidationPlan {
     readonly taskSecurityGroup: string;
     readonly restoredSecurityGroup: string;
     readonly restoredIngress: string;
-    readonly role: string;
     readonly taskRole: string;
     readonly executionRole: string;
-    readonly comment: string;
     readonly rule: string;
   };
 }
@@ -205,7 +211,17 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
   });
   const source = facts.kind === 'instance' ? 'RDS instance' : 'Aurora cluster';
   return {
-    drill,
+    stateMachine: {
+      ...drill,
+      type: 'STANDARD',
+      ids: { role: 'RestoreValidationRole', stateMachine: 'RestoreValidation', logs: 'RestoreValidationExecutionLogs' },
+      names: RESTORE_DRILL_STATE_MACHINE_NAMES,
+      descriptions: {
+        role: 'Validates AWS Backup restore tests: describes the restored database, runs the checks task, reports the result',
+        comment: `Validates each AWS Backup restore test of the ${source} with pg-backup check and reports the result to AWS Backup`,
+      },
+    },
+    restoredDatabases: facts.kind === 'aurora-cluster' ? 'cluster:*' : 'db:*',
     databaseName,
     postgresMajorVersion: (options.postgresMajorVersion ?? facts.postgresMajorVersion)!,
     metricNamespace,
@@ -227,11 +243,40 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
       taskSecurityGroup: 'Restore test checks task: no inbound traffic; outbound to the restored database and AWS APIs',
       restoredSecurityGroup: 'Database restored by an AWS Backup restore test: reachable only from the checks task',
       restoredIngress: 'pg-backup check of the restored database',
-      role: 'Validates AWS Backup restore tests: describes the restored database, runs the checks task, reports the result',
       taskRole: 'Restore test checks task: no AWS permissions',
       executionRole: 'Starts the restore test checks task: its logs and the database secret',
-      comment: `Validates each AWS Backup restore test of the ${source} with pg-backup check and reports the result to AWS Backup`,
       rule: `Starts the validation of each completed AWS Backup restore test of the ${source}`,
+    },
+  };
+}
+
+/** What a restore test's validation acts on, in the front end's values. */
+export interface RestoreValidationWiringResources<T> {
+  /** The databases AWS Backup restores: the ARN of the plan's `restoredDatabases`. */
+  readonly restoredDatabasesArn: T;
+  /**
+   * Where the result is written beside the backups: the bucket's name, the backups' prefix, and the ARN of the bucket's
+   * objects under a key pattern.
+   * @default - the result is not written
+   */
+  readonly drillResults?: { readonly bucketName: T; readonly prefix: string; readonly objectsArn: (key: string) => T };
+}
+
+/**
+ * The placeholders and scopes a restore test's validation adds to those of its checks task: the restored databases
+ * (named per job, so all of the kind), every restore job (AWS Backup's result call has no narrower resource), and the
+ * drill results folder of the database when the result is written.
+ */
+export function restoreValidationWiring<T>(plan: RestoreValidationPlan, resources: RestoreValidationWiringResources<T>): DrillWiring<T> {
+  const results = resources.drillResults && drillResultsWiring({
+    ...resources.drillResults, folder: drillResultsFolder(resources.drillResults.prefix, plan.databaseName),
+  });
+  return {
+    placeholders: { ...results?.placeholders },
+    scopes: {
+      'rds-restored': { resources: [resources.restoredDatabasesArn] },
+      'backup-restore-jobs': { resources: ['*' as T] },
+      ...results?.scopes,
     },
   };
 }

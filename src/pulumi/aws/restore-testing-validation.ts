@@ -8,18 +8,18 @@ import * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { createDrillExecution, ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
+import { createPlannedStateMachine } from './planned-state-machine';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { drillResourceScopes } from './state-machine-permissions';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
-import { RestoreValidationOptions, RestoreValidationPlan } from '../../core/aws/restore-testing-validation';
-import { RestoreValidationPlaceholder } from '../../core/aws/state-machines';
-import { drillResultsFolder } from '../../core/policy/backup-store-layout';
+import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../../core/aws/restore-testing-validation';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
 export interface DrillResultStoreArgs {
@@ -144,8 +144,13 @@ export function renderRestoreValidation(
     : undefined;
 
   const drillResults = args.drillResults;
-  const { definition, drillRole, stateMachine } = createDrillExecution(name, parent, {
-    drill: planned.drill,
+  const wiring = restoreValidationWiring<pulumi.Input<string>>(planned, {
+    restoredDatabasesArn: formatArn(environment, 'rds', planned.restoredDatabases),
+    drillResults: drillResults && {
+      bucketName: drillResults.bucketName, prefix: drillResults.prefix, objectsArn: (key) => pulumi.interpolate`${drillResults.bucketArn}/${key}`,
+    },
+  });
+  const { definition, role, stateMachine } = createPlannedStateMachine(name, parent, planned.stateMachine, {
     substitutions: ecsDrillSubstitutions({
       databaseName: planned.databaseName,
       notificationTopicArn,
@@ -154,10 +159,7 @@ export function renderRestoreValidation(
       containerName: planned.containerName,
       subnetIds: args.taskSubnetIds,
       securityGroupId: taskSecurityGroup.id,
-      additional: drillResults ? {
-        [RestoreValidationPlaceholder.DRILL_RESULTS_BUCKET]: drillResults.bucketName,
-        [RestoreValidationPlaceholder.DRILL_RESULTS_FOLDER]: drillResultsFolder(drillResults.prefix, planned.databaseName),
-      } : {},
+      additional: wiring.placeholders,
     }),
     scopes: {
       ...ecsDrillScopes({
@@ -169,12 +171,7 @@ export function renderRestoreValidation(
         notificationTopicArn,
         metricNamespace: planned.metricNamespace,
       }),
-      // AWS Backup names the restored database per job.
-      'rds-restored': { Resource: formatArn(environment, 'rds', handles.kind === 'aurora-cluster' ? 'cluster:*' : 'db:*') },
-      'backup-restore-jobs': { Resource: '*' },
-      ...(drillResults ? {
-        'drill-result-objects': { Resource: pulumi.interpolate`${drillResults.bucketArn}/${drillResultsFolder(drillResults.prefix, planned.databaseName)}/*` },
-      } : {}),
+      ...drillResourceScopes(wiring.scopes),
     },
     notificationTopicKeyArn: handles.notificationTopicKeyArn,
     additionalStatements: drillResults?.encryptionKeyArn
@@ -182,7 +179,6 @@ export function renderRestoreValidation(
       : [],
     logRetentionDays,
     owner: 'ManagedPostgresBackupPlan',
-    roleDescription: descriptions.role,
   });
 
   const rule = new cloudwatch.EventRule(`${name}-rule`, {
@@ -210,5 +206,5 @@ export function renderRestoreValidation(
     'state-machine': stateMachine.arn,
     'dead-letter-queue': deadLetterQueue.name,
   });
-  return { stateMachine, definition, role: drillRole, rule, taskDefinition, taskSecurityGroup, restoredSecurityGroup, deadLetterQueue, alarms };
+  return { stateMachine, definition, role, rule, taskDefinition, taskSecurityGroup, restoredSecurityGroup, deadLetterQueue, alarms };
 }
