@@ -6,6 +6,7 @@ import { ArrivingArchiveRestore } from './arriving-archive-restore';
 import { customArchivePath, type DownloadedArchive } from './backup-download';
 import type { BackupManifest } from './backup-manifest';
 import { runTool, ToolProcess } from './child-process';
+import type { ArchiveTocItem } from './custom-archive-format';
 import type { DatabaseConnection } from './database-connection';
 import { restoreEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
@@ -51,6 +52,12 @@ export interface ArchiveRestoreStep {
    * @default - nobody is told
    */
   readonly onTableLoaded?: (schema: string, table: string) => void;
+  /**
+   * psql, and who is told the rows the server's `COPY` inserted into each table it loads while the archive arrives
+   * (before {@link onTableLoaded} is told the same table); tables loaded otherwise are only told to `onTableLoaded`.
+   * @default - pg_restore loads every table and nobody is told rows
+   */
+  readonly copyCounts?: { readonly psql: string; readonly onTableCopied: (schema: string, table: string, rows: number) => void };
 }
 
 /** What a restore of a backup's archive did. */
@@ -180,6 +187,10 @@ async function restoreWhileDownloading(
     onRestored: (entries) => {
       for (const entry of entries) if (entry.desc === 'TABLE DATA') step.onTableLoaded?.(entry.namespace, entry.tag);
     },
+    ...(step.copyCounts ? {
+      psql: step.copyCounts.psql,
+      onCopied: (entry: ArchiveTocItem, rows: number) => step.copyCounts!.onTableCopied(entry.namespace, entry.tag, rows),
+    } : {}),
   });
   onBlock = (dumpId, bytes) => restore.blockArrived(dumpId, bytes);
   for (const [dumpId, bytes] of early) restore.blockArrived(dumpId, bytes);

@@ -59,6 +59,14 @@ function tableData(entries: readonly ArchiveTocItem[]): Map<number, number[]> {
   return data;
 }
 
+/**
+ * The argv of psql running a script from stdin into `dbname`: without the user's psqlrc, stopping at the first error,
+ * and printing each statement's status (`COPY n`) with results unaligned and without headers.
+ */
+export function psqlScriptArgv(dbname: string): string[] {
+  return ['--no-psqlrc', '--set=ON_ERROR_STOP=1', '--no-align', '--tuples-only', `--dbname=${dbname}`];
+}
+
 /** Everything a restore of an archive that is still arriving needs. */
 export interface ArrivingRestoreOptions {
   /** The pg_restore program. */
@@ -87,7 +95,23 @@ export interface ArrivingRestoreOptions {
    * @default - nobody is told
    */
   readonly onRestored?: (entries: readonly ArchiveTocItem[]) => void;
+  /**
+   * psql, to load table data with: a run of table data is then written as a script by pg_restore and run by psql, which
+   * prints the server's `COPY n` for each table, and {@link onCopied} is told each table's rows before
+   * {@link onRestored} is told the run. Without it, pg_restore loads every run itself.
+   * @default - none
+   */
+  readonly psql?: string;
+  /**
+   * Told, for each table loaded through {@link psql}, the rows the server says its `COPY` inserted: the table's rows,
+   * since it was created empty by this restore and nothing else writes to it.
+   * @default - nobody is told
+   */
+  readonly onCopied?: (entry: ArchiveTocItem, rows: number) => void;
 }
+
+/** psql's report of a finished `COPY … FROM stdin`: the rows the server inserted. */
+const COPY_TAG = /^COPY (\d+)$/;
 
 /** An entry restored after the pre-data, and what scheduling it needs. */
 interface ScheduledEntry {
@@ -132,11 +156,16 @@ export class ArrivingArchiveRestore {
   private waiting: Array<() => void> = [];
   private lists = 0;
   private tables = 0;
+  /** Data entries of partitions: their `COPY` may go through the partitioned table (`--load-via-partition-root`), so it does not count the partition alone. */
+  private readonly partitionData = new Set<number>();
 
   constructor(private readonly options: ArrivingRestoreOptions) {
     const entries = options.toc.entries;
     const known = new Set(entries.map((entry) => entry.dumpId));
     const dataOfTable = tableData(entries);
+    const partitions = new Set(entries.filter((entry) => entry.desc === 'TABLE ATTACH').map((attach) => attach.dependencies
+      .find((id) => entries.some((table) => table.dumpId === id && table.desc === 'TABLE' && table.tag === attach.tag && table.namespace === attach.namespace))));
+    for (const entry of entries) if (entry.desc === 'TABLE DATA' && partitions.has(entry.dependencies[0])) this.partitionData.add(entry.dumpId);
     const tables = new Set(entries.filter((entry) => entry.desc === 'TABLE' || entry.desc === 'TABLE DATA').map((entry) => entry.dumpId));
     let section = SECTION_PRE_DATA;
     for (const [order, entry] of entries.entries()) {
@@ -194,11 +223,14 @@ export class ArrivingArchiveRestore {
       const worker = async () => {
         for (let batch = await this.nextBatch(stop.signal); batch.length > 0; batch = await this.nextBatch(stop.signal)) {
           const entries = batch.map(({ entry }) => entry);
+          let copied: number[] | undefined;
           try {
-            await this.restore(entries, 1, stop.signal);
+            if (entries.every((entry) => this.copiedThroughPsql(entry))) copied = await this.copy(entries, stop.signal);
+            else await this.restore(entries, 1, stop.signal);
           } finally {
             this.finished(batch);
           }
+          if (copied) for (const [index, entry] of entries.entries()) this.options.onCopied?.(entry, copied[index]);
           this.options.onRestored?.(entries);
         }
       };
@@ -246,9 +278,12 @@ export class ArrivingArchiveRestore {
         const batch: ScheduledEntry[] = [];
         const locks = new Set<number>();
         let bytes = 0;
+        // A run goes through psql or not as a whole: it takes entries of the kind of its first one only.
+        const throughPsql = this.copiedThroughPsql(ready[0].entry);
         for (const scheduled of ready) {
           const weight = this.weight(scheduled);
-          if (batch.length > 0 && (bytes + weight > BATCH_BYTES || scheduled.locks.some((id) => locks.has(id)))) continue;
+          if (batch.length > 0 && (bytes + weight > BATCH_BYTES || scheduled.locks.some((id) => locks.has(id))
+            || this.copiedThroughPsql(scheduled.entry) !== throughPsql)) continue;
           batch.push(scheduled);
           bytes += weight;
           for (const id of scheduled.locks) locks.add(id);
@@ -280,13 +315,84 @@ export class ArrivingArchiveRestore {
     this.wakeAll();
   }
 
+  /** Whether an entry is loaded through psql: table data, not of a partition, and someone to tell its rows. */
+  private copiedThroughPsql(entry: ArchiveTocItem): boolean {
+    return this.options.psql !== undefined && this.options.onCopied !== undefined && entry.desc === 'TABLE DATA' && !this.partitionData.has(entry.dumpId);
+  }
+
+  /**
+   * Loads table data with pg_restore writing the script of `entries` and psql running it (joined by a pipe, so the rows
+   * never pass through the runner), and returns the rows each `COPY` inserted, in the order of `entries` (pg_restore
+   * writes a list's entries in its order, one `COPY` each). A failure of either program fails the run.
+   */
+  private async copy(entries: readonly ArchiveTocItem[], signal: AbortSignal): Promise<number[]> {
+    if (signal.aborted) throw new RunnerError('the restore was stopped');
+    const { list, lines } = await this.writeList(entries);
+    this.options.logger.debug({ entries: lines, jobs: 1, through: 'psql' }, 'pg_restore run started');
+    try {
+      const script = new ToolProcess(this.options.pgRestore, pgRestoreArgv({
+        archive: this.options.archivePath,
+        scriptFile: '-',
+        useList: list,
+        noOwner: this.options.noOwner,
+        noAcl: this.options.noAcl,
+        verbose: true,
+      }), {
+        captureStdout: true,
+        signal,
+        onStderrLine: (line) => {
+          this.options.logger.debug({ tool: 'pg_restore', line }, line);
+          if (/processing data for table/.test(line)) this.tables += 1;
+        },
+      });
+      const tags: number[] = [];
+      let output = '';
+      const psql = new ToolProcess(this.options.psql!, psqlScriptArgv(this.options.connection.dbname), {
+        env: this.options.connection.childEnv(),
+        stdinFrom: script.stdout,
+        captureStdout: true,
+        signal,
+        onStderrLine: (line) => this.options.logger.debug({ tool: 'psql', line }, line),
+      });
+      psql.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        const complete = (output + chunk).split('\n');
+        output = complete.pop()!;
+        for (const line of complete) {
+          const tag = COPY_TAG.exec(line);
+          if (tag) tags.push(Number(tag[1]));
+        }
+      });
+      // psql's failure (the server refused a row) comes first: pg_restore then only fails to write into the closed pipe.
+      // It names the table as pg_restore would: the one after those whose COPY was reported.
+      const [restored, ran] = await Promise.allSettled([script.exited, psql.exited]);
+      if (ran.status === 'rejected') {
+        const failed = entries[tags.length];
+        throw failed ? new RunnerError(`COPY failed for table "${failed.tag}": ${psql.stderrTail.join(' | ')}`, { cause: ran.reason }) : ran.reason;
+      }
+      if (restored.status === 'rejected') throw restored.reason;
+      if (tags.length !== entries.length) {
+        throw new RunnerError(`psql reported ${tags.length} COPY results for ${entries.length} tables of ${lines.join(', ')}`);
+      }
+      this.options.logger.debug({ entries: lines, rows: tags }, 'pg_restore run finished');
+      return tags;
+    } finally {
+      await fs.promises.rm(list, { force: true });
+    }
+  }
+
+  /** Writes the `--use-list` file of a run. */
+  private async writeList(entries: readonly ArchiveTocItem[]): Promise<{ list: string; lines: string[] }> {
+    const list = path.join(this.options.listDirectory, `entries-${this.lists++}.list`);
+    const lines = entries.map((entry) => `${entry.dumpId}; ${entry.desc} ${entry.namespace} ${entry.tag}`);
+    await fs.promises.writeFile(list, lines.map((line) => `${line}\n`).join(''));
+    return { list, lines };
+  }
+
   /** Restores `entries` with one pg_restore run. */
   private async restore(entries: readonly ArchiveTocItem[], jobs: number, signal: AbortSignal): Promise<void> {
     if (entries.length === 0) return;
     if (signal.aborted) throw new RunnerError('the restore was stopped');
-    const list = path.join(this.options.listDirectory, `entries-${this.lists++}.list`);
-    const lines = entries.map((entry) => `${entry.dumpId}; ${entry.desc} ${entry.namespace} ${entry.tag}`);
-    await fs.promises.writeFile(list, lines.map((line) => `${line}\n`).join(''));
+    const { list, lines } = await this.writeList(entries);
     this.options.logger.debug({ entries: lines, jobs }, 'pg_restore run started');
     try {
       const restore = new ToolProcess(this.options.pgRestore, pgRestoreArgv({

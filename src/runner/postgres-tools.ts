@@ -17,7 +17,7 @@ export interface PostgresTool {
 }
 
 /** The client programs the runner spawns. */
-export type PostgresToolName = 'pg_dump' | 'pg_dumpall' | 'pg_restore';
+export type PostgresToolName = 'pg_dump' | 'pg_dumpall' | 'pg_restore' | 'psql';
 
 /** Reads the major version out of a `--version` line (`pg_dump (PostgreSQL) 15.14 (Debian …)`, `… 9.6.24`). */
 export function parseToolMajorVersion(versionLine: string): number | undefined {

@@ -76,6 +76,16 @@ export class RestoredRowCounts {
     });
   }
 
+  /**
+   * Takes the rows the server said its `COPY` inserted into a table this restore created empty (and that nothing else
+   * writes to) as its count, instead of counting it: the same number, without a second scan of the table on the server.
+   */
+  public copied(schema: string, table: string, rows: number): void {
+    const entry = this.byKey.get(key({ schema, table }));
+    if (entry === undefined || this.counted.has(key(entry))) return;
+    this.counted.set(key(entry), rows === entry.rows ? undefined : { schema: entry.schema, table: entry.table, expected: entry.rows, actual: rows });
+  }
+
   /** Counts the tables not counted yet and returns every table whose count differs from the manifest's, in the manifest's order. */
   public async mismatches(): Promise<RowCountMismatch[]> {
     for (const entry of this.expected) this.count(entry.schema, entry.table);

@@ -17,7 +17,7 @@ import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
-import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
+import { findPostgresTool, parseToolMajorVersion, type PostgresTool } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { downloadEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
@@ -132,6 +132,16 @@ async function runAmcheck(client: Client): Promise<number> {
 }
 
 /**
+ * psql when it is the same client release as pg_restore (it runs pg_restore's scripts, which a newer pg_restore frames
+ * with psql commands an older psql lacks); `undefined` when there is none such, and the tables are then counted.
+ */
+async function sameClientPsql(pgRestore: PostgresTool): Promise<PostgresTool | undefined> {
+  const psql = await findPostgresTool('psql').catch(() => undefined);
+  const release = (tool: PostgresTool) => tool.version.replace(/^\S+\s*/, '');
+  return psql && release(psql) === release(pgRestore) ? psql : undefined;
+}
+
+/**
  * Proves a backup restores: download with SHA-256 checks, `pg_restore --list`, a parallel restore into a
  * fresh database, row counts compared with the manifest exactly, the check files, optionally amcheck,
  * and the scratch database dropped (also after a failure) unless asked to keep it.
@@ -150,6 +160,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   // Before any work: a backup without globals.sql cannot give what --globals asks for.
   const globalsObject = options.globals ? requireGlobalsObject(manifest, 'verify') : undefined;
   const pgRestore = await findPostgresTool('pg_restore');
+  // psql of the same client loads the tables whose COPY results stand for their row counts; without it they are counted.
+  const psql = manifest.rowCounts.mode === 'exact' ? await sameClientPsql(pgRestore) : undefined;
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
   if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
 
@@ -198,6 +210,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
         progressIntervalMs: options.progressIntervalMs,
         // Each table is counted as soon as it is loaded: a loaded table gains no rows from what follows.
         onTableLoaded: (schema, table) => rowCounts?.count(schema, table),
+        // A table psql loads is counted by its COPY's own result, which costs the server no scan of the table.
+        ...(rowCounts && psql ? {
+          copyCounts: { psql: psql.path, onTableCopied: (schema: string, table: string, rows: number) => rowCounts.copied(schema, table, rows) },
+        } : {}),
       }, downloading, manifest);
       return { ...result, rowCounts, client };
     })();

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ArchiveFollower, type FollowedToc } from '../../src/runner/archive-follower';
 import { ArrivingArchiveRestore } from '../../src/runner/arriving-archive-restore';
+import type { ArchiveTocItem } from '../../src/runner/custom-archive-format';
 import { resolveConnection } from '../../src/runner/database-connection';
 import { usePostgres } from '../support/postgres';
 
@@ -26,7 +27,9 @@ describe('the restore of an arriving archive builds each table\'s indexes and co
   const dataOf = (table: string) => toc.entries.find((entry) => entry.desc === 'TABLE DATA' && entry.tag === table)!.dumpId;
 
   /** Runs the restore into a new database; `arrive` is told each run's entries and says which blocks arrive next. */
-  async function restore(jobs: number, first: readonly string[] | 'rest', arrive: (restored: readonly string[]) => readonly string[] | 'rest') {
+  async function restore(
+    jobs: number, first: readonly string[] | 'rest', arrive: (restored: readonly string[]) => readonly string[] | 'rest', copied?: Map<string, number>,
+  ) {
     const database = `arriving_${targets++}`;
     await pg().createDatabase(database);
     const runs: Array<{ event: 'started' | 'finished'; entries: string[] }> = [];
@@ -53,6 +56,7 @@ describe('the restore of an arriving archive builds each table\'s indexes and co
       logger: pino({ level: 'debug' }, log),
       signal: new AbortController().signal,
       onRestored: (entries) => deliver(arrive(entries.map((entry) => `${entry.desc} ${entry.tag}`))),
+      ...(copied ? { psql: path.join(pg().binDir, 'psql'), onCopied: (entry: ArchiveTocItem, rows: number) => copied.set(entry.tag, rows) } : {}),
     });
     const deliver = (tables: readonly string[] | 'rest') => {
       const ids = tables === 'rest' ? [...pending] : tables.map(dataOf);
@@ -155,5 +159,28 @@ describe('the restore of an arriving archive builds each table\'s indexes and co
       return restored.includes('CONSTRAINT products products_pkey') ? 'rest' : [];
     });
     await expect(failing).rejects.toThrow(/could not create unique index "products_pkey"[\s\S]*Key \(id\)=\(1\) is duplicated/);
+  });
+
+  test('with psql, each table\'s rows are what its COPY inserted; a partition\'s data is loaded by pg_restore and not reported', async () => {
+    const copied = new Map<string, number>();
+    const { database, runs } = await restore(2, 'rest', () => [], copied);
+    expect(Object.fromEntries(copied)).toEqual({ customers: 20000, products: 50, orders: 300 });
+    expect(await pg().query(`
+      SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM products)::int AS products,
+             (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM visits)::int AS visits`, database))
+      .toEqual([{ customers: 20000, products: 50, orders: 300, visits: 400 }]);
+    // The partitions' rows were loaded all the same, by runs of pg_restore itself.
+    expect(runs.some((run) => run.entries.some((line) => line.endsWith(' TABLE DATA public visits_2025')))).toBe(true);
+  });
+
+  test('a row the server refuses in a COPY run through psql stops the restore and names the table, as pg_restore would', async () => {
+    const database = `arriving_${targets}`;
+    // A constraint the rows of orders break, added once customers are loaded and before the other blocks arrive.
+    const failing = restore(1, ['customers'], (restored) => {
+      if (!restored.includes('TABLE DATA customers')) return [];
+      execFileSync(path.join(pg().binDir, 'psql'), ['--quiet', '--dbname', pg().url(database), '--command', 'ALTER TABLE orders ADD CONSTRAINT few_orders CHECK (id < 10)']);
+      return ['products', 'orders'];
+    }, new Map());
+    await expect(failing).rejects.toThrow(/COPY failed for table "orders": ERROR: .*violates check constraint "few_orders"/);
   });
 });

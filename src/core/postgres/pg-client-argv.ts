@@ -123,6 +123,12 @@ export interface PgRestoreArgvOptions {
    * @default - every entry
    */
   readonly useList?: string;
+  /**
+   * `--file`: write the SQL script that restores the entries to this file (`-` for stdout) instead of connecting to a
+   * database, so that psql can run it and report what each statement did (the rows each `COPY` loaded).
+   * @default - restore into `dbname`
+   */
+  readonly scriptFile?: string;
 }
 
 /** A compression program the runner streams pg_dump's output through, for methods an older pg_dump lacks. */
@@ -223,13 +229,16 @@ export function pgRestoreArgv(options: PgRestoreArgvOptions): string[] {
   const validator = new Validator();
   validator.integer('jobs', options.jobs, 1, 64);
   validator.nonEmptyStrings('tables', options.tables);
-  if (!options.list && !options.dbname) {
-    validator.report({ path: 'dbname', value: options.dbname, allowed: 'a database to restore into', reason: 'only a --list run needs no database' });
+  if (!options.list && !options.dbname && options.scriptFile === undefined) {
+    validator.report({ path: 'dbname', value: options.dbname, allowed: 'a database to restore into', reason: 'only a --list run or a script needs no database' });
+  }
+  if (options.scriptFile !== undefined && (options.jobs ?? 1) > 1) {
+    validator.report({ path: 'jobs', value: options.jobs, allowed: '1', reason: 'pg_restore writes a script with one job only' });
   }
   validator.throwIfInvalid();
 
   if (options.list) return ['--list', options.archive];
-  const argv = [`--dbname=${options.dbname}`];
+  const argv = [options.scriptFile === undefined ? `--dbname=${options.dbname}` : `--file=${options.scriptFile}`];
   if ((options.jobs ?? 1) > 1) argv.push(`--jobs=${options.jobs}`);
   for (const table of options.tables ?? []) argv.push(`--table=${table}`);
   if (options.clean) argv.push('--clean', '--if-exists');

@@ -124,6 +124,11 @@ describe('pgRestoreArgv', () => {
       .toEqual([`--dbname=${DB}`, '--exit-on-error', '--use-list=/tmp/data.list', '/a.pgdump']);
   });
 
+  test('writes the script of the listed entries to stdout instead of connecting', () => {
+    expect(pgRestoreArgv({ archive: '/a.pgdump', scriptFile: '-', useList: '/tmp/data.list', noOwner: true, noAcl: true }))
+      .toEqual(['--file=-', '--no-owner', '--no-acl', '--exit-on-error', '--use-list=/tmp/data.list', '/a.pgdump']);
+  });
+
   test('can go on past errors when asked', () => {
     expect(pgRestoreArgv({ archive: '/a', dbname: DB, exitOnError: false })).toEqual([`--dbname=${DB}`, '/a']);
   });
@@ -131,6 +136,7 @@ describe('pgRestoreArgv', () => {
   test.each<[string, Parameters<typeof pgRestoreArgv>[0], RegExp]>([
     ['no database', { archive: '/a' }, /dbname is undefined; allowed: a database to restore into/],
     ['zero jobs', { archive: '/a', dbname: DB, jobs: 0 }, /jobs is 0; allowed: an integer from 1 to 64/],
+    ['a script with two jobs', { archive: '/a', scriptFile: '-', jobs: 2 }, /jobs is 2; allowed: 1/],
     ['an empty table', { archive: '/a', dbname: DB, tables: [''] }, /tables\[0\] is ""; allowed: a non-empty name/],
   ])('refuses %s', (_name, options, message) => {
     expect(() => pgRestoreArgv(options)).toThrow(message);
