@@ -19,10 +19,8 @@ import {
   archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../core/aws/pitr-archive-host';
 import {
-  SelfHostedPitrArchivePlan, planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
+  SelfHostedPitrArchiveAttributes, planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf,
 } from '../core/aws/self-hosted-pitr-archive';
-import { CostEstimate } from '../core/policy/cost-estimate';
-import { ResolvedPitrPolicy } from '../core/policy/defaults';
 import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
 import { RecoveryTargetOptions } from '../core/postgres/recovery-target';
@@ -30,6 +28,9 @@ import { RecoveryTargetOptions } from '../core/postgres/recovery-target';
 export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES } from '../core/aws/self-hosted-pitr-archive';
 export type { PitrHostTag } from '../core/aws/self-hosted-pitr-archive';
 export * from './self-hosted-pitr-archive-props';
+
+/** The attributes core decides (its plan, the resolved policy, the cluster name, prefixes…), declared once in core. */
+export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes {}
 
 /**
  * Continuous WAL archiving of self-hosted PostgreSQL (EC2 or on-premises) to S3, so the database can be recovered to
@@ -39,24 +40,16 @@ export * from './self-hosted-pitr-archive-props';
  * failures, failed backups) and an optional scheduled PITR drill.
  */
 export class SelfHostedPitrArchive extends Construct {
-  /** What this construct creates, as core decided it. */
-  public readonly plan: SelfHostedPitrArchivePlan;
   /** The archive bucket. */
   public readonly archive: WalArchiveBucket;
   /** The bucket. */
   public readonly bucket: WalArchiveBucket['bucket'];
-  /** The policy with its defaults. */
-  public readonly pitr: ResolvedPitrPolicy;
-  /** The cluster name (stanza). */
-  public readonly clusterName: string;
   /** The repository the configuration names. */
   public readonly repository: S3ArchiveRepository;
   /** The `postgresql.conf` block that turns archiving on. */
   public readonly postgresqlConf: string;
   /** The archiver's configuration file (`pgbackrest.conf`, or WAL-G's `.env`), when it has one. */
   public readonly archiverConf?: string;
-  /** Where the archiver's configuration file goes on the hosts. */
-  public readonly archiverConfPath?: string;
   /** SSM parameter holding `postgresqlConf`. */
   public readonly postgresqlConfParameter: ssm.StringParameter;
   /** SSM parameter holding `archiverConf`. */
@@ -75,19 +68,11 @@ export class SelfHostedPitrArchive extends Construct {
   public readonly drill?: PitrDrill;
   private readonly props: SelfHostedPitrArchiveProps;
 
-  /**
-   * The monthly storage-cost estimate of the archive and its offsite replicas, with `estimate`.
-   * @default - no estimate
-   */
-  public readonly costEstimate?: CostEstimate;
-
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
     super(scope, id);
     this.props = props;
     const plan = planSelfHostedPitrArchive(selfHostedPitrArchiveOptionsOf(props), { validation: cdkValidationOptions(this) });
-    this.plan = plan;
-    this.pitr = plan.pitr;
-    this.clusterName = plan.clusterName;
+    Object.assign(this, selfHostedPitrArchiveAttributes(plan));
     this.archive = new WalArchiveBucket(this, 'Archive', { plan: plan.bucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy });
     this.bucket = this.archive.bucket;
     const location = { bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey.keyArn };
@@ -95,7 +80,6 @@ export class SelfHostedPitrArchive extends Construct {
     const files = archiveConfigurationFiles(plan, this.repository, CDK_VALIDATION_OPTIONS);
     this.postgresqlConf = files.postgresqlConf;
     this.archiverConf = files.archiverConf;
-    this.archiverConfPath = plan.parameters.archiverConf?.path;
 
     const parameters = plan.parameters;
     this.postgresqlConfParameter = new ssm.StringParameter(this, 'PostgresqlConf', { ...parameters.postgresqlConf, stringValue: this.postgresqlConf });
@@ -130,7 +114,6 @@ export class SelfHostedPitrArchive extends Construct {
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.protection);
     if (plan.costProtection) this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.costProtection);
-    this.costEstimate = plan.costEstimate;
 
     if (props.drill && plan.drill) {
       this.drill = new PitrDrill(this, 'Drill', {

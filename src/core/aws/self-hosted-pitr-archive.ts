@@ -500,6 +500,44 @@ export function planSelfHostedPitrArchive(
   };
 }
 
+/** What a `SelfHostedPitrArchive` exposes of core's plan, declared once for every front end. */
+export interface SelfHostedPitrArchiveAttributes {
+  /** What this construct creates, as core decided it. */
+  readonly plan: SelfHostedPitrArchivePlan;
+  /** The policy with its defaults. */
+  readonly pitr: ResolvedPitrPolicy;
+  /** The cluster name (stanza). */
+  readonly clusterName: string;
+  /** Where the archiver writes WAL and base backups. */
+  readonly prefixes: ArchiveObjectPrefixes;
+  /** The lifecycle rules of the bucket. */
+  readonly lifecycleRules: readonly LifecycleRule[];
+  /**
+   * Where the archiver's configuration file goes on the hosts.
+   * @default - none: the archiver has no configuration file
+   */
+  readonly archiverConfPath?: string;
+  /**
+   * The monthly storage-cost estimate of the archive and its offsite replicas, with `estimate`.
+   * @default - no estimate
+   */
+  readonly costEstimate?: CostEstimate;
+}
+
+/** The attributes of a `SelfHostedPitrArchive` with `plan`. */
+export function selfHostedPitrArchiveAttributes(plan: SelfHostedPitrArchivePlan): SelfHostedPitrArchiveAttributes {
+  const archiverConfPath = plan.parameters.archiverConf?.path;
+  return {
+    plan,
+    pitr: plan.pitr,
+    clusterName: plan.clusterName,
+    prefixes: plan.prefixes,
+    lifecycleRules: plan.bucket.lifecycleRules,
+    ...(archiverConfPath !== undefined ? { archiverConfPath } : {}),
+    ...(plan.costEstimate ? { costEstimate: plan.costEstimate } : {}),
+  };
+}
+
 /** Every protection record of an archive, as a component reports them together: the archive, its drill, its cost estimate. */
 export function selfHostedPitrArchiveProtections(plan: SelfHostedPitrArchivePlan): DatabaseProtection[] {
   return [

@@ -17,14 +17,10 @@ import {
   archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../../core/aws/pitr-archive-host';
 import {
-  SelfHostedPitrArchivePlan, checkSelfHostedPitrArchiveOptions, planSelfHostedPitrArchive, selfHostedPitrArchiveOptionsOf,
-  selfHostedPitrArchiveProtections,
+  SelfHostedPitrArchiveAttributes, checkSelfHostedPitrArchiveOptions, planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes,
+  selfHostedPitrArchiveOptionsOf, selfHostedPitrArchiveProtections,
 } from '../../core/aws/self-hosted-pitr-archive';
-import { CostEstimate } from '../../core/policy/cost-estimate';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
-import { ResolvedPitrPolicy } from '../../core/policy/defaults';
-import { ArchiveObjectPrefixes } from '../../core/policy/lifecycle';
-import { LifecycleRule } from '../../core/policy/lifecycle-rules';
 import { S3ArchiveRepository } from '../../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../../core/postgres/recovery-conf';
 import { RecoveryTargetOptions } from '../../core/postgres/recovery-target';
@@ -35,6 +31,9 @@ export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_MET
 export type { PitrHostTag } from '../../core/aws/self-hosted-pitr-archive';
 export * from './self-hosted-pitr-archive-props';
 
+/** The attributes core decides (its plan, the resolved policy, the cluster name, prefixes…), declared once in core. */
+export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes {}
+
 /**
  * Continuous WAL archiving of self-hosted PostgreSQL (EC2 or on-premises) to S3, so the database can be recovered to any
  * moment of the window: the archive bucket with core's lifecycle (which never expires WAL the oldest retained base
@@ -44,35 +43,18 @@ export * from './self-hosted-pitr-archive-props';
  * The same as the CDK `SelfHostedPitrArchive`.
  */
 export class SelfHostedPitrArchive extends pulumi.ComponentResource {
-  /** What this component creates, as core decided it. */
-  public readonly plan: SelfHostedPitrArchivePlan;
-  /**
-   * The monthly storage-cost estimate of the archive and its offsite replicas, with `estimate`.
-   * @default - no estimate
-   */
-  public readonly costEstimate?: CostEstimate;
   /** The archive, its drill and its cost estimate as protection records (core's); also its `protections` output. */
   public readonly protections: pulumi.Output<DatabaseProtection[]>;
   /** The archive bucket. */
   public readonly archive: BackupBucket;
   /** Name of the bucket. */
   public readonly bucketName: pulumi.Output<string>;
-  /** The policy with its defaults. */
-  public readonly pitr: ResolvedPitrPolicy;
-  /** The cluster name (stanza). */
-  public readonly clusterName: string;
-  /** Where the archiver writes WAL and base backups. */
-  public readonly prefixes: ArchiveObjectPrefixes;
-  /** The lifecycle rules of the bucket. */
-  public readonly lifecycleRules: readonly LifecycleRule[];
   /** The repository the configuration names. */
   public readonly repository: pulumi.Output<S3ArchiveRepository>;
   /** The `postgresql.conf` block that turns archiving on. */
   public readonly postgresqlConf: pulumi.Output<string>;
   /** The archiver's configuration file (`pgbackrest.conf`, or WAL-G's `.env`), when it has one. */
   public readonly archiverConf?: pulumi.Output<string>;
-  /** Where the archiver's configuration file goes on the hosts. */
-  public readonly archiverConfPath?: string;
   /** SSM parameter holding `postgresqlConf`. */
   public readonly postgresqlConfParameter: ssm.Parameter;
   /** SSM parameter holding `archiverConf`. */
@@ -98,11 +80,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     const options = selfHostedPitrArchiveOptionsOf(props);
     validateWhenKnown(options, checkSelfHostedPitrArchiveOptions, name);
     const plan = planSelfHostedPitrArchive(options, { validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name } });
-    this.plan = plan;
-    this.pitr = plan.pitr;
-    this.clusterName = plan.clusterName;
-    this.prefixes = plan.prefixes;
-    this.lifecycleRules = plan.bucket.lifecycleRules;
+    Object.assign(this, selfHostedPitrArchiveAttributes(plan));
     this.environment = awsEnvironment(this);
     const child = { parent: this };
 
@@ -132,7 +110,6 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     this.postgresqlConfParameter = parameter('postgresql-conf', parameters.postgresqlConf, this.postgresqlConf);
     if (parameters.archiverConf) {
       this.archiverConf = files.apply((rendered) => rendered.archiverConf!);
-      this.archiverConfPath = parameters.archiverConf.path;
       this.archiverConfParameter = parameter('archiver-conf', parameters.archiverConf, this.archiverConf);
     }
 
@@ -179,7 +156,6 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
         environment: this.environment,
       }, child);
     }
-    this.costEstimate = plan.costEstimate;
     this.protections = protectionsOutput(selfHostedPitrArchiveProtections(plan));
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,

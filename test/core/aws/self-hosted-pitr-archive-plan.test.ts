@@ -1,5 +1,5 @@
 import { archiveAssociationCommands, archiveConfigurationFiles, archiveRepository } from '../../../src/core/aws/pitr-archive-host';
-import { planSelfHostedPitrArchive } from '../../../src/core/aws/self-hosted-pitr-archive';
+import { planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes } from '../../../src/core/aws/self-hosted-pitr-archive';
 import { Archiver } from '../../../src/core/policy/policy';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
 
@@ -61,5 +61,26 @@ describe('planSelfHostedPitrArchive', () => {
     expect(files.drillPgBackRestConf).toContain('pg1-path=/tmp/pitr-drill/data');
     expect(files.drillPgBackRestConf).toContain('archive-async=n');
     expect(files.archiverConf).toContain('pg1-path=/var/lib/postgresql/15/main');
+  });
+});
+
+describe('selfHostedPitrArchiveAttributes', () => {
+  test('are what the plan resolved: the policy, the stanza, the prefixes, the bucket\'s lifecycle and the configuration file\'s path', () => {
+    const plan = planSelfHostedPitrArchive({ clusterName: 'orders', postgresMajorVersion: 15, pitr: { archiver: 'pgbackrest' } });
+    const attributes = selfHostedPitrArchiveAttributes(plan);
+    expect(attributes).toEqual({
+      plan,
+      pitr: plan.pitr,
+      clusterName: 'orders',
+      prefixes: plan.prefixes,
+      lifecycleRules: plan.bucket.lifecycleRules,
+      archiverConfPath: '/etc/pgbackrest/pgbackrest.conf',
+    });
+  });
+
+  test('name no configuration file when the archiver has none, and no estimate unless asked for', () => {
+    const attributes = selfHostedPitrArchiveAttributes(planSelfHostedPitrArchive({ postgresMajorVersion: 15, pitr: { archiver: 'archive-command' } }));
+    expect(attributes).not.toHaveProperty('archiverConfPath');
+    expect(attributes).not.toHaveProperty('costEstimate');
   });
 });
