@@ -45,7 +45,7 @@ export const DUMP_COMMAND_FLAGS: readonly FlagDefinition[] = [
   },
   { name: 'format', value: 'custom|directory', description: 'pg_dump archive format', default: 'custom', example: '--format directory' },
   { name: 'jobs', short: 'j', value: 'N', description: 'parallel pg_dump jobs, 1 to 64 (more than 1 needs --format directory)', default: '1', example: '--jobs 4' },
-  { name: 'compress', short: 'Z', value: 'METHOD', description: 'compression: zstd:N, lz4:N, gzip:N (pg_dump\'s own archive), 0..9 or none', default: DEFAULT_DUMP_COMPRESSION, example: '--compress gzip:6' },
+  { name: 'compress', short: 'Z', value: 'METHOD', description: 'compression: zstd:N, lz4:N, gzip:N (pg_dump\'s own archive), a method alone at its default level (zstd, lz4, gzip), 0..9 or none', default: DEFAULT_DUMP_COMPRESSION, example: '--compress gzip:6' },
   { name: 'table', short: 't', value: 'TABLE', repeatable: true, description: 'dump only this table (pg_dump pattern)', example: '--table public.orders' },
   { name: 'exclude-table', short: 'T', value: 'TABLE', repeatable: true, description: 'leave this table out (pg_dump pattern)', example: '--exclude-table public.audit_log' },
   { name: 'schema', short: 'n', value: 'SCHEMA', repeatable: true, description: 'dump only this schema (pg_dump pattern)', example: '--schema sales' },

@@ -24,6 +24,16 @@ const WRITING_MS = 25;
 const READ_BYTES = 1024 * 1024;
 /** The table of contents: written once, first, and kept locally for `pg_restore --list` until the dump ends. */
 const TOC_NAME = 'toc.dat';
+/**
+ * Whether pg_dump would compress this file of a directory-format dump itself: the data files (`<dumpId>.dat` of a
+ * table, `blob_<oid>.dat` of a large object), which the runner compresses for an older pg_dump. The tables of contents
+ * (`toc.dat`, and `blobs.toc` listing the large objects) stay as pg_dump writes them, as pg_dump 16 keeps them: pg_restore
+ * reads them uncompressed, so `zstd -d dump/*.dat.zst` is all a restore without pg-backup needs.
+ */
+function isDataFile(file: string): boolean {
+  return file !== TOC_NAME && file.endsWith('.dat');
+}
+
 /** Bytes read from a file before their blocks are freed on disk (one fallocate run each). */
 const PUNCH_BYTES = DIRECTORY_DUMP_FREED_MIB * 1024 * 1024;
 
@@ -277,8 +287,7 @@ export class DirectoryDumpUpload {
     const { abort, compression, encryption } = this.options;
     const digest = new DigestingStream();
     this.options.onDigest(digest);
-    // Data files are compressed by the program reading the file itself; the small TOC stays as pg_dump wrote it, as pg_dump 16 keeps it.
-    const method = compression && file !== TOC_NAME ? compression.method : undefined;
+    const method = compression && isDataFile(file) ? compression.method : undefined;
     const read = finished(source);
     let body: Readable;
     let done: Promise<unknown>;

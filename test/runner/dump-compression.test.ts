@@ -27,14 +27,16 @@ describe('pg-backup compresses dumps with zstd by default, and every kind restor
   test.each([
     { flags: [], method: 'zstd', name: 'dump.pgdump.zst', restore: 'zstd -dc' },
     { flags: ['--compress', 'lz4:1'], method: 'lz4', name: 'dump.pgdump.lz4', restore: 'lz4 -dc' },
-  ])('a custom-format dump with $method ($name) restores with `$restore dump | pg_restore`', async ({ flags, method, name, restore }) => {
+    // A method alone takes its default level, as pg_dump 16 takes `--compress lz4`.
+    { flags: ['--compress', 'lz4'], method: 'lz4', name: 'dump.pgdump.lz4', restore: 'lz4 -dc' },
+  ])('a custom-format dump with $method ($flags) restores with `$restore dump | pg_restore`', async ({ flags, method, name, restore }) => {
     const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, ...flags], env());
     expect(dump).toMatchObject({ exitCode: 0, result: { ok: true, format: 'custom' } });
     expect(dump.result.objects).toEqual([expect.objectContaining({ name, role: 'dump', compression: method })]);
     const manifest = JSON.parse(fs.readFileSync(path.join(backupFolder(dump.result), 'manifest.json'), 'utf8'));
     expect(manifest.objects).toEqual([expect.objectContaining({ name, compression: method })]);
 
-    const target = await pg().createDatabase(`shop_plain_${method}`);
+    const target = await pg().createDatabase(`shop_plain_${method}_${flags.join('_').replace(/\W/g, '')}`);
     shell(`${restore} "$DUMP" | pg_restore --no-owner --exit-on-error --dbname "$TARGET"`, {
       ...restoreEnv(), DUMP: path.join(backupFolder(dump.result), name), TARGET: pg().url(target),
     });
@@ -68,26 +70,39 @@ describe('pg-backup compresses dumps with zstd by default, and every kind restor
     expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
   });
 
-  test('a directory-format dump stores each data file as .zst and restores after `zstd -d` of each file', async () => {
-    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop'), '--to', `file://${store}`, '--format', 'directory', '--jobs', '2'], env());
+  test('a directory-format dump stores each data file as .zst, its tables of contents as pg_dump wrote them, and restores after README\'s `zstd -d dump/*.dat.zst`', async () => {
+    // Large objects add a data file each (blob_<oid>.dat) and a second table of contents (blobs.toc), which pg_restore reads uncompressed.
+    await pg().query('CREATE DATABASE shop_large_objects TEMPLATE shop');
+    await pg().query("SELECT lo_from_bytea(0, convert_to(repeat('scanned invoice ', 2000 * g), 'UTF8')) FROM generate_series(1, 2) g", 'shop_large_objects');
+    const largeObjects = 'SELECT oid::text, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid';
+    // A store of its own: the later tests find the one database of theirs in the shared store.
+    const largeObjectStore = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-large-objects-store-'));
+    const dump = await runPgBackup(['dump', '--database-url', pg().url('shop_large_objects'), '--to', `file://${largeObjectStore}`, '--format', 'directory', '--jobs', '2'], env());
     expect(dump).toMatchObject({ exitCode: 0, result: { ok: true, format: 'directory' } });
     const objects = dump.result.objects as { name: string; compression?: string }[];
-    expect(objects).toContainEqual(expect.objectContaining({ name: 'dump/toc.dat' }));
-    expect(objects.find((object) => object.name === 'dump/toc.dat')).not.toHaveProperty('compression');
-    const data = objects.filter((object) => object.name !== 'dump/toc.dat');
-    expect(data.length).toBeGreaterThanOrEqual(5);
-    for (const object of data) expect(object).toMatchObject({ name: expect.stringMatching(/^dump\/\d+\.dat\.zst$/), compression: 'zstd' });
+    for (const toc of ['dump/toc.dat', 'dump/blobs.toc']) {
+      expect(objects).toContainEqual(expect.objectContaining({ name: toc }));
+      expect(objects.find((object) => object.name === toc)).not.toHaveProperty('compression');
+    }
+    const data = objects.filter((object) => !['dump/toc.dat', 'dump/blobs.toc'].includes(object.name));
+    expect(data.length).toBeGreaterThanOrEqual(7);
+    for (const object of data) expect(object).toMatchObject({ name: expect.stringMatching(/^dump\/(\d+|blob_\d+)\.dat\.zst$/), compression: 'zstd' });
+    expect(data.filter((object) => object.name.startsWith('dump/blob_'))).toHaveLength(2);
 
     const target = await pg().createDatabase('shop_plain_directory');
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-directory-copy-'));
     try {
-      shell('cp -r "$SOURCE" "$COPY/dump" && zstd -d -q --rm "$COPY"/dump/*.zst && pg_restore --no-owner --exit-on-error --jobs 2 --dbname "$TARGET" "$COPY/dump"', {
-        ...restoreEnv(), SOURCE: path.join(backupFolder(dump.result), 'dump'), COPY: copy, TARGET: pg().url(target),
+      // Exactly what README shows: only the data files are decompressed.
+      shell('cp -r "$SOURCE" "$COPY/dump" && zstd -d -q --rm "$COPY"/dump/*.dat.zst && pg_restore --no-owner --exit-on-error --jobs 2 --dbname "$TARGET" "$COPY/dump"', {
+        ...restoreEnv(), SOURCE: path.join(largeObjectStore, 'shop_large_objects', dump.result.backupId, 'dump'), COPY: copy, TARGET: pg().url(target),
       });
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
+      fs.rmSync(largeObjectStore, { recursive: true, force: true });
     }
     expect(await tableRowCounts(pg(), target)).toEqual(sourceCounts);
+    expect(await pg().query(largeObjects, target)).toEqual(await pg().query(largeObjects, 'shop_large_objects'));
+    expect(await pg().query(largeObjects, target)).toHaveLength(2);
   });
 
   test.each([

@@ -8,7 +8,8 @@
 export type DumpFormat = 'custom' | 'directory';
 
 /**
- * `pg_dump --compress`: a level `0`–`9` (gzip), or `gzip:N`, `lz4:N` (1–12), `zstd:N` (1–22), or `none`.
+ * `pg_dump --compress`: a level `0`–`9` (gzip), or `gzip:N`, `lz4:N` (1–12), `zstd:N` (1–22), or `none`; a method
+ * alone (`gzip`, `lz4`, `zstd`) takes its default level (gzip 6, lz4 1, zstd 3), as pg_dump 16 does.
  * pg_dump 16+ compresses with lz4 and zstd itself; with an older client the runner streams pg_dump's
  * uncompressed archive through the `zstd` or `lz4` program (recorded in the backup's manifest).
  */

@@ -151,6 +151,9 @@ export interface DumpCompressionPlan {
   readonly stream?: StreamCompression;
 }
 
+/** The level of a method written without one (`--compress zstd`): the program's own default, which pg_dump 16 uses for zstd too. */
+const STREAM_DEFAULT_LEVELS: Record<StreamCompression['method'], number> = { zstd: 3, lz4: 1 };
+
 /**
  * Decides who compresses a dump. Clients before 16 take only a gzip level, so method syntax is
  * translated where it means the same; zstd and lz4 become `--compress=0` and a program the runner
@@ -163,8 +166,11 @@ export function dumpCompressionPlan(compression: DumpCompression = DEFAULT_DUMP_
   if (text === 'none') return { pgDumpCompress: '0' };
   const gzip = /^gzip(?::(\d))?$/.exec(text);
   if (gzip) return { pgDumpCompress: gzip[1] ?? '6' };
-  const method = /^(zstd|lz4):(\d+)$/.exec(text);
-  if (method) return { pgDumpCompress: '0', stream: { method: method[1] as StreamCompression['method'], level: Number(method[2]) } };
+  const method = /^(zstd|lz4)(?::(\d+))?$/.exec(text);
+  if (method) {
+    const name = method[1] as StreamCompression['method'];
+    return { pgDumpCompress: '0', stream: { method: name, level: method[2] === undefined ? STREAM_DEFAULT_LEVELS[name] : Number(method[2]) } };
+  }
   return { pgDumpCompress: text };
 }
 

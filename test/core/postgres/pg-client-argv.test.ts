@@ -55,7 +55,7 @@ describe('pgDumpArgv', () => {
     ['jobs out of range', { format: 'directory', jobs: 65 }, { file: '/d' }, /logicalDump\.jobs is 65; allowed: an integer from 1 to 64/],
     ['schema-only with data-only', { schemaOnly: true, dataOnly: true }, {}, /logicalDump\.dataOnly is true; allowed: false when schemaOnly is true/],
     ['a gzip level above 9', { compression: 10 }, {}, /logicalDump\.compression is 10; allowed: an integer from 0 to 9/],
-    ['an unknown method', { compression: 'brotli:5' }, {}, /logicalDump\.compression is "brotli:5"; allowed: an integer from 0 to 9, "none", "gzip:1" to "gzip:9", "lz4:1" to "lz4:12" or "zstd:1" to "zstd:22"/],
+    ['an unknown method', { compression: 'brotli:5' }, {}, /logicalDump\.compression is "brotli:5"; allowed: an integer from 0 to 9, "none", "gzip", "lz4", "zstd", "gzip:1" to "gzip:9", "lz4:1" to "lz4:12" or "zstd:1" to "zstd:22"/],
     ['a zstd level above 22', { compression: 'zstd:23' }, {}, /logicalDump\.compression is "zstd:23"/],
     ['an unknown format', { format: 'tar' as never }, {}, /logicalDump\.format is "tar"; allowed: one of: custom, directory/],
     ['a blank table pattern', { tables: [' '] }, {}, /logicalDump\.tables\[0\] is " "; allowed: a non-empty name/],
@@ -64,6 +64,11 @@ describe('pgDumpArgv', () => {
   ])('refuses %s', (_name, policy, options, message) => {
     expect(() => pgDumpArgv(policy, { dbname: DB, ...options })).toThrow(PolicyValidationError);
     expect(() => pgDumpArgv(policy, { dbname: DB, ...options })).toThrow(message);
+  });
+
+  test.each(['gzip', 'lz4', 'zstd'])('takes the method %s alone, as pg_dump 16 does (its default level)', (compression) => {
+    expect(pgDumpArgv({ compression }, { dbname: DB, clientMajorVersion: 16 })).toContain(`--compress=${compression}`);
+    expect(pgDumpArgv({ compression }, { dbname: DB, clientMajorVersion: 15 })).toContain(`--compress=${compression === 'gzip' ? '6' : '0'}`);
   });
 
   test('reports every problem of a policy at once', () => {
@@ -95,6 +100,11 @@ describe('dumpCompressionPlan', () => {
     ['gzip:6', 16, { pgDumpCompress: 'gzip:6' }],
     [0, 15, { pgDumpCompress: '0' }],
     ['none', 15, { pgDumpCompress: '0' }],
+    // A method alone takes its default level, as pg_dump 16 takes `--compress lz4`.
+    ['lz4', 15, { pgDumpCompress: '0', stream: { method: 'lz4', level: 1 } }],
+    ['zstd', 14, { pgDumpCompress: '0', stream: { method: 'zstd', level: 3 } }],
+    ['gzip', 15, { pgDumpCompress: '6' }],
+    ['lz4', 16, { pgDumpCompress: 'lz4' }],
   ])('compression %s with pg_dump %s: %j', (compression, major, plan) => {
     expect(dumpCompressionPlan(compression, major)).toEqual(plan);
   });
