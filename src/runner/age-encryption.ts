@@ -25,9 +25,12 @@ async function loadAge(): Promise<AgeModule> {
   }
 }
 
-/** The recipients of `--recipient` (or, without it, of {@link AGE_RECIPIENTS_ENV}), as the user wrote them. */
-export function recipientsFrom(flagValues: readonly string[], env: NodeJS.ProcessEnv): { readonly recipients: string[]; readonly source: string } {
-  if (flagValues.length > 0) return { recipients: [...flagValues], source: '--recipient' };
+/**
+ * The recipients of `--recipient` (or, without it, of {@link AGE_RECIPIENTS_ENV}), as the user wrote them.
+ * @param flag the flag as the user wrote it (`-r` or `--recipient`), for messages
+ */
+export function recipientsFrom(flagValues: readonly string[], env: NodeJS.ProcessEnv, flag = '--recipient'): { readonly recipients: string[]; readonly source: string } {
+  if (flagValues.length > 0) return { recipients: [...flagValues], source: flag };
   const fromEnv = (env[AGE_RECIPIENTS_ENV] ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
   return { recipients: fromEnv, source: AGE_RECIPIENTS_ENV };
 }
@@ -91,7 +94,8 @@ export class AgeIdentities {
       try {
         text = await fs.promises.readFile(file, 'utf8');
       } catch (error) {
-        throw new RunnerError(`${AGE_IDENTITY_FILE_ENV} names ${file}, which cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+        throw new RunnerError(`${AGE_IDENTITY_FILE_ENV} names ${file}, which cannot be read: ${unreadableFileReason(error)}; `
+          + 'it must be a file of AGE-SECRET-KEY-1… lines, as age-keygen -o writes it; nothing was downloaded or restored');
       }
     } else if (env[AGE_IDENTITY_ENV]) {
       source = AGE_IDENTITY_ENV;
@@ -106,6 +110,8 @@ export class AgeIdentities {
     const publicKeys: string[] = [];
     for (const [index, line] of lines.entries()) {
       try {
+        // A public key where the identity belongs is the commonest mix-up: it only encrypts.
+        if (/^age1[0-9a-z]+$/.test(line)) throw new Error('it is an age public key (a recipient, which only encrypts), not the identity beside it');
         if (!line.startsWith('AGE-SECRET-KEY-')) throw new Error('not an AGE-SECRET-KEY-… line');
         publicKeys.push(await age.identityToRecipient(line));
       } catch (error) {
@@ -140,6 +146,22 @@ export class AgeIdentities {
       throw new AgeDecryptError(error);
     }
     return fromWeb(plain, (error) => new AgeDecryptError(error));
+  }
+}
+
+/** Why a file cannot be read, in words: what it is, or who may not read it. */
+function unreadableFileReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'there is no such file (ENOENT)';
+    case 'EISDIR':
+      return 'it is a directory, not a file (EISDIR)';
+    case 'EACCES':
+    case 'EPERM':
+      return `the runner's user (uid ${process.getuid?.() ?? 'unknown'}) may not read it (${code}): make it readable by that user, e.g. chown it to that user and chmod 600`;
+    default:
+      return code ?? errorMessage(error);
   }
 }
 

@@ -3,8 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { StreamCompression } from '../core';
 import { ArchiveEndedEarlyError, ArchiveRechunker } from './archive-rechunk';
 import { StreamingTocReader, type ArchiveToc } from './archive-toc';
-import { STDBUF, ToolProcess } from './child-process';
-import { RunnerError, errorMessage } from './runner-error';
+import { ToolProcess } from './child-process';
+import { offeringAlternative } from './required-programs';
+import { RunnerError } from './runner-error';
 import { compressorArgv, decompressorArgv } from './stream-compression';
 
 /**
@@ -40,9 +41,7 @@ export class ArchivePipe {
    * compresses); the caller shows the file to {@link observe} and says when it has all been shown ({@link observedAll})
    */
   constructor(dump: ToolProcess, pgRestorePath: string, compression: StreamCompression | undefined, signal: AbortSignal, outputFd?: number) {
-    const dumped = dump.exited.catch((error: unknown) => {
-      throw explainMissingProgram(error, STDBUF, 'install coreutils');
-    });
+    const dumped = dump.exited;
     if (!compression) {
       this.output = dump.stdout;
       this.exited = dumped;
@@ -53,7 +52,7 @@ export class ArchivePipe {
       this.output = compressor.stdout;
       const rechunked = pipeline(dump.stdout!, new ArchiveRechunker(), compressor.stdin!);
       this.exited = allExited(dumped, compressor.exited.catch((error: unknown) => {
-        throw explainMissingProgram(error, compression.method, `install ${compression.method}, or choose --compress gzip:6`);
+        throw offeringAlternative(error, 'choose --compress gzip:6');
       }), rechunked);
     }
     const decompressor = compression ? { program: compression.method, args: decompressorArgv(compression.method) } : undefined;
@@ -88,8 +87,3 @@ async function allExited(dump: Promise<void>, compressor: Promise<void>, rechunk
   if (rechunk.status === 'rejected') throw rechunk.reason;
 }
 
-/** Says in plain words that a program of the pipe is missing, and what to do (`advice`). */
-export function explainMissingProgram(error: unknown, program: string, advice: string): unknown {
-  if (!/ENOENT/.test(errorMessage(error))) return error;
-  return new RunnerError(`the ${program} program is not installed (${advice}): ${errorMessage(error)}`, { cause: error });
-}

@@ -147,9 +147,9 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
     lockWaitTimeoutSeconds: reader.seconds('lock-wait-timeout', 0.001, 86_400, 300),
   };
   if ((policy.jobs ?? 1) > 1 && format !== 'directory') reader.report('jobs', policy.jobs, '1 with --format custom', 'parallel dumps need --format directory');
-  if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, 'not with --schema-only', 'they exclude each other');
+  if (policy.schemaOnly && policy.dataOnly) reader.report('data-only', true, `not with ${reader.spelling('schema-only')}`, 'they exclude each other');
   reader.checkPolicy({ logicalDump: policy }, DUMP_FLAG_PATHS);
-  const recipients = recipientsFrom(reader.list('recipient'), env);
+  const recipients = recipientsFrom(reader.list('recipient'), env, reader.spelling('recipient'));
   reader.throwIfInvalid('dump');
   const locations = to.map((uri) => parseBackupLocation(uri, '--to'));
   // Checked before the database or the store is touched: a typo in a key is a usage error, not a failed backup.

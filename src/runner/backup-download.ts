@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AgeDecryptError, decryptedName, readableForm, type AgeIdentities } from './age-encryption';
-import { explainMissingProgram } from './archive-pipe';
 import { CUSTOM_DUMP_NAME, DIRECTORY_DUMP_NAME, type BackupLayout } from './backup-layout';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
 import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
+import { MissingProgramError, requireProgram } from './required-programs';
 import { RunnerError, errorMessage } from './runner-error';
 import { decompressedName, decompressorArgv, requireCompressionProgram } from './stream-compression';
 
@@ -103,7 +103,8 @@ async function writeArchiveFile(source: Readable, key: string, object: ManifestO
     const method = object.compression;
     const decompressor = new ToolProcess(method, decompressorArgv(method, file), { pipeStdin: true, signal });
     const decompressed = decompressor.exited.catch((error: unknown) => {
-      throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(explainMissingProgram(error, method, `install ${method}`))}`, { cause: error });
+      if (error instanceof MissingProgramError) throw error;
+      throw new RunnerError(`${key} does not decompress with ${method}: ${errorMessage(error)}`, { cause: error });
     });
     decompressor.stdin!.on('error', () => undefined);
     const [piped, done] = await Promise.allSettled([pipeline(source, decompressor.stdin!, { signal }), decompressed]);
@@ -125,6 +126,16 @@ function checkAgainstManifest(key: string, object: ManifestObject, digest: Diges
   }
   if (digest.sha256 !== object.sha256) {
     throw new RunnerError(`${key} does not match its manifest: sha256 ${digest.sha256}, expected ${object.sha256}`);
+  }
+}
+
+/**
+ * Fails, before any work, when a program that decompresses the backup's objects (zstd, lz4) is missing: a restore
+ * should not create its target or its scratch database only to find it cannot read the archive.
+ */
+export function requireDecompressionPrograms(manifest: BackupManifest): void {
+  for (const method of new Set(manifest.objects.map((object) => object.compression))) {
+    if (method) requireProgram(method, { neededFor: `backup ${manifest.backupId} is compressed with ${method}, which verify and restore decompress it with` });
   }
 }
 

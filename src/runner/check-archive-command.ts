@@ -8,6 +8,7 @@ import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { connectDatabase } from './database-client';
 import { resolveConnection } from './database-connection';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
+import { requireProgram } from './required-programs';
 import { RunnerError, errorMessage } from './runner-error';
 
 /** Where `check-archive` connects when no `--target-url` is given: the local server over its socket, as `postgres`. */
@@ -174,6 +175,19 @@ export async function checkArchiveCommand(reader: FlagReader, context: CheckArch
   const maxArchiveAge = reader.string('max-archive-age') === undefined ? undefined : reader.seconds('max-archive-age', 1, 7 * 86_400, 0);
   const heartbeat = reader.boolean('heartbeat');
   reader.throwIfInvalid('check-archive');
+  // Missing, pgBackRest would only show as a newest segment that cannot be fetched: that is no finding about the archive.
+  if (archiveGet) {
+    try {
+      requireProgram('pgbackrest', { neededFor: 'check-archive fetches the newest archived WAL segment back with it (--no-archive-get skips that)' });
+    } catch (error) {
+      // A check that cannot run is a failed check for the alarms, as an unhealthy archive is.
+      emitMetrics(common.metrics, clusterName, [
+        { name: CHECK_ARCHIVE_METRICS.checkSucceeded, value: 0, unit: 'Count' },
+        { name: CHECK_ARCHIVE_METRICS.checkFailed, value: 1, unit: 'Count' },
+      ], { command: 'check-archive', error: errorMessage(error).slice(0, 500) });
+      throw error;
+    }
+  }
 
   const connection = resolveConnection({ url, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
   const client = await connectDatabase(connection, 'the server whose archive is checked');

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { MissingProgramError, isRequiredProgram, missingProgramMessage } from './required-programs';
 import { RunnerError } from './runner-error';
 import { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
@@ -101,6 +103,11 @@ export class ToolProcess {
     this.exited = new Promise<void>((resolve, reject) => {
       this.child.once('error', (error) => {
         const through = command === program ? '' : ` (to run ${name})`;
+        const started = path.basename(command);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && isRequiredProgram(started)) {
+          reject(new MissingProgramError(started, `${missingProgramMessage(started)}${through} (${error.message})`, { cause: error }));
+          return;
+        }
         reject(new RunnerError(`cannot start ${command}${through}: ${error.message}`, { cause: error }));
       });
       this.child.once('close', (code, signal) => {

@@ -131,7 +131,7 @@ export const COMMANDS = Object.keys(COMMAND_TABLE) as readonly CommandName[];
 
 /** What a command line asks for: a command to run, help, or the version. */
 export type CommandLine =
-  | { readonly kind: 'command'; readonly command: CommandName; readonly flags: ParsedFlags }
+  | { readonly kind: 'command'; readonly command: CommandName; readonly flags: ParsedFlags; readonly spelled: Readonly<Record<string, string>> }
   | { readonly kind: 'help'; readonly command?: CommandName; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
 
@@ -213,8 +213,42 @@ export function programHelp(): string {
   ].join('\n');
 }
 
+/**
+ * How the user wrote each flag of a command line, by long name: `-j` when the short letter was typed (alone, with its
+ * value attached as in `-j0`, or among switches as in `-sO`), else `--jobs`; the last spelling wins, as the last value does.
+ */
+export function flagSpellings(argv: readonly string[], flags: readonly FlagDefinition[]): Record<string, string> {
+  const spelled: Record<string, string> = {};
+  const byShort = new Map(flags.filter((flag) => flag.short).map((flag) => [flag.short!, flag]));
+  const byName = new Map(flags.map((flag) => [flag.name, flag]));
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index];
+    if (word === '--') break;
+    const long = /^--([^=]+)(=.*)?$/.exec(word);
+    if (long) {
+      const flag = byName.get(long[1]);
+      if (!flag) continue;
+      spelled[flag.name] = `--${flag.name}`;
+      if (flag.value && long[2] === undefined) index += 1;
+      continue;
+    }
+    if (!/^-[^-]/.test(word)) continue;
+    // A cluster of short flags: switches, then at most one flag that takes the rest of the word (or the next) as value.
+    for (let at = 1; at < word.length; at += 1) {
+      const flag = byShort.get(word[at]);
+      if (!flag) break;
+      spelled[flag.name] = `-${flag.short}`;
+      if (flag.value) {
+        if (at === word.length - 1) index += 1;
+        break;
+      }
+    }
+  }
+  return spelled;
+}
+
 /** The parser of one command: its flags and the common ones, values collected as strings as given. */
-function commandParser(program: Command, name: CommandName, onParsed: (flags: ParsedFlags) => void): void {
+function commandParser(program: Command, name: CommandName, spelled: Readonly<Record<string, string>>, onParsed: (flags: ParsedFlags) => void): void {
   const flags = [...COMMAND_TABLE[name].flags, ...COMMON_FLAGS];
   // A value that is itself one of the command's flags means the value was left out (`--to --format custom`).
   const flagWords = new Set(['--help', '-h', ...flags.flatMap((flag) => [`--${flag.name}`, ...(flag.short ? [`-${flag.short}`] : [])])]);
@@ -223,7 +257,7 @@ function commandParser(program: Command, name: CommandName, onParsed: (flags: Pa
     const option = new Option(`${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ` <${flag.value}>` : ''}`, flag.description);
     if (flag.value) {
       option.argParser((value: string, previous: unknown) => {
-        if (flagWords.has(value)) throw new UsageError(`${name}: --${flag.name} needs a value (e.g. ${flag.example}); it is followed by ${value}`);
+        if (flagWords.has(value)) throw new UsageError(`${name}: ${spelled[flag.name] ?? `--${flag.name}`} needs a value (e.g. ${flag.example}); it is followed by ${value}`);
         return flag.repeatable ? [...(previous as string[] | undefined ?? []), value] : value;
       });
     }
@@ -246,11 +280,12 @@ function commandParser(program: Command, name: CommandName, onParsed: (flags: Pa
 }
 
 /** Turns commander's message into one naming the command and the flag as the user wrote it. */
-function usageMessage(command: string | undefined, error: CommanderError): string {
+function usageMessage(command: string | undefined, error: CommanderError, spelled: Readonly<Record<string, string>>): string {
   const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   const missing = /^option '(?:-\w, )?(--[\w-]+)[^']*' argument missing$/.exec(message);
   const flag = missing && [...COMMON_FLAGS, ...(isCommand(command) ? COMMAND_TABLE[command].flags : [])].find((candidate) => `--${candidate.name}` === missing[1]);
-  const text = missing ? `${missing[1]} needs a value${flag ? ` (e.g. ${flag.example})` : ''}` : message;
+  const typed = flag ? spelled[flag.name] ?? missing[1] : missing?.[1];
+  const text = missing ? `${typed} needs a value${flag ? ` (e.g. ${flag.example})` : ''}` : message;
   return command ? `${command}: ${text}` : text;
 }
 
@@ -280,9 +315,10 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     .showSuggestionAfterError(true)
     .version(runnerVersion(), '-V, --version')
     .helpCommand('help [command]', 'show the help of pg-backup or of one command');
+  const spelled = isCommand(first) ? flagSpellings(argv.slice(1), [...COMMAND_TABLE[first].flags, ...COMMON_FLAGS]) : {};
   for (const name of COMMANDS) {
-    commandParser(program, name, (flags) => {
-      result = { kind: 'command', command: name, flags };
+    commandParser(program, name, name === first ? spelled : {}, (flags) => {
+      result = { kind: 'command', command: name, flags, spelled };
     });
   }
   try {
@@ -291,7 +327,7 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === 'commander.version') return { kind: 'version', text: output };
     if (error.exitCode === 0) return { kind: 'help', command: helpFor, text: output };
-    throw new UsageError(usageMessage(isCommand(first) ? first : undefined, error));
+    throw new UsageError(usageMessage(isCommand(first) ? first : undefined, error, spelled));
   }
   if (!result) throw new UsageError(`no command given; allowed: ${COMMANDS.join(', ')}`);
   return result;

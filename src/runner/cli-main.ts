@@ -63,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.writeResult(JSON.stringify({ command: null, ok: true, version: parsed.text.trim() }));
       return 0;
     }
-    const reader = new FlagReader(parsed.flags, env);
+    const reader = new FlagReader(parsed.flags, env, parsed.spelled);
     common = readCommonOptions(reader, env);
     logger = createRunnerLogger(parsed.command, common.logLevel);
     const stopping = logger;

@@ -130,7 +130,19 @@ export type ParsedFlags = Record<string, string | boolean | string[] | undefined
 export class FlagReader {
   private readonly validator = new Validator();
 
-  constructor(private readonly flags: ParsedFlags, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /**
+   * @param spelled how the user wrote each flag given, by long name (`jobs` → `-j`), so a problem names it that way
+   */
+  constructor(
+    private readonly flags: ParsedFlags,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly spelled: Readonly<Record<string, string>> = {},
+  ) {}
+
+  /** A flag as the user wrote it on the command line (`-j`), else its long form (`--jobs`). */
+  public spelling(flag: string): string {
+    return this.spelled[flag] ?? `--${flag}`;
+  }
 
   /** A string flag, else an environment variable. */
   public string(flag: string, envName?: string): string | undefined {
@@ -143,7 +155,7 @@ export class FlagReader {
    */
   private given(flag: string, envName?: string): { readonly text: string; readonly source: string } | undefined {
     const value = this.flags[flag];
-    if (typeof value === 'string') return { text: value, source: `--${flag}` };
+    if (typeof value === 'string') return { text: value, source: this.spelling(flag) };
     const text = envName ? this.env[envName] || undefined : undefined;
     return text === undefined ? undefined : { text, source: envName! };
   }
@@ -152,7 +164,7 @@ export class FlagReader {
   public required(flag: string): string {
     const value = this.string(flag);
     if (value === undefined || value === '') {
-      this.validator.report({ path: `--${flag}`, value, allowed: 'a value (the flag is required)' });
+      this.validator.report({ path: this.spelling(flag), value, allowed: 'a value (the flag is required)' });
       return '';
     }
     return value;
@@ -167,7 +179,7 @@ export class FlagReader {
   public list(flag: string): string[] {
     const value = this.flags[flag];
     const values = Array.isArray(value) ? value : [];
-    this.validator.nonEmptyStrings(`--${flag}`, values);
+    this.validator.nonEmptyStrings(this.spelling(flag), values);
     return values;
   }
 
@@ -212,12 +224,13 @@ export class FlagReader {
   public checkPolicy(policy: BackupPolicy, flagPaths: PropPaths): void {
     // A problem a flag's own reader already reported (its range, its form) is not reported twice.
     const known = new Set(this.validator.issues.map((issue) => issue.path));
-    this.validator.include(checkPolicy(policy, { propPaths: flagPaths }).filter((issue) => !known.has(issue.path)));
+    const typed = Object.fromEntries(Object.entries(flagPaths).map(([prop, flag]) => [prop, flag.startsWith('--') ? this.spelling(flag.slice(2)) : flag]));
+    this.validator.include(checkPolicy(policy, { propPaths: typed }).filter((issue) => !known.has(issue.path)));
   }
 
   /** Records a problem found by the caller. */
   public report(flag: string, value: unknown, allowed: string, reason?: string): void {
-    this.validator.report({ path: `--${flag}`, value, allowed, reason });
+    this.validator.report({ path: this.spelling(flag), value, allowed, reason });
   }
 
   /** Throws a {@link UsageError} listing every problem found so far. */

@@ -4,13 +4,13 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { DIRECTORY_DUMP_FREED_MIB, type StreamCompression } from '../core';
 import { encryptedName, storedForm, type AgeRecipients } from './age-encryption';
-import { explainMissingProgram } from './archive-pipe';
 import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { DiskFreeingPassThrough, FALLOCATE, HolePuncher } from './disk-freeing-pass-through';
 import { GrowingFileReader } from './growing-file-reader';
 import type { OperationAbort } from './operation-abort';
+import { offeringAlternative } from './required-programs';
 import { RunnerError } from './runner-error';
 import { compressedName, compressorArgv } from './stream-compression';
 
@@ -298,7 +298,7 @@ export class DirectoryDumpUpload {
       source.pipe(compressor.stdin!);
       body = compressor.stdout!;
       done = Promise.all([read, compressor.exited.catch((error: unknown) => {
-        throw explainMissingProgram(error, method, `install ${method}, or choose --compress gzip:6`);
+        throw offeringAlternative(error, 'choose --compress gzip:6');
       })]);
     } else {
       body = source;

@@ -19,6 +19,7 @@ import type { CommonOptions, FlagDefinition, FlagReader } from './cli-options';
 import { DatabaseConnection } from './database-connection';
 import { RTO_FLAG, readRtoObjective } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { requireProgram } from './required-programs';
 import { RunnerError, UsageError, errorMessage } from './runner-error';
 
 const run = promisify(execFile);
@@ -516,6 +517,11 @@ export async function drillPitrCommand(reader: FlagReader, context: DrillPitrCom
   const recordTo = reader.string('record-to', DRILL_RECORD_TO_ENV);
   const rtoObjectiveSeconds = readRtoObjective(reader);
   reader.throwIfInvalid('drill-pitr');
+  // Before anything is restored: the programs the drill runs (from the runner's PATH, pg_ctl from PG_BIN_DIR when set),
+  // each named with what to install when it is missing.
+  requireProgram('pgbackrest');
+  requireProgram('pg_ctl', { env: { PATH: process.env.PATH, PG_BIN_DIR: env.PG_BIN_DIR } });
+  if (osUser) requireProgram('runuser');
   // A location that does not parse is a usage error naming --record-to, before any recovery work.
   const recordLocation = recordTo === undefined ? undefined : parseBackupLocation(recordTo, '--record-to');
   // The drill restores the whole cluster the stanza archives: its result is the stanza's, as its metrics are (and as a

@@ -27,6 +27,7 @@ import { findPostgresTool } from './postgres-tools';
 import { requireClientNotOlder, runPreflight, type PreflightReport } from './preflight';
 import { ProcessWrittenBytes } from './process-written-bytes';
 import { ProgressReporter } from './progress-reporter';
+import { requireProgram } from './required-programs';
 import { countRowsByOid } from './row-counts';
 import { InterruptedError, RunnerError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
@@ -327,7 +328,9 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
 
   // Before connecting: a policy this client cannot render is a usage problem, not a server one.
   const compression = dumpCompressionPlan(policy.compression, pgDump.majorVersion);
-  if (compression.stream) await requireCompressionProgram(compression.stream.method);
+  if (compression.stream) await requireCompressionProgram(compression.stream.method, 'choose --compress gzip:6');
+  // pg_dump writes a custom archive through stdbuf: missing, it would fail the dump only once the database is read.
+  if (format === 'custom') requireProgram('stdbuf');
   const client = await connectDatabase(connection, 'preflight');
   let scratch: string | undefined;
   /** The dump's file while the pipe writes it in place (a local destination), until it is committed or discarded. */

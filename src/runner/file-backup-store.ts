@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteRefusedError, StoreConflictError, type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type StagedFile, type VersionedBytes } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
+import { StoreRefusedError, refusedMessage } from './store-unreachable';
 
 /** Suffix of files being written; never listed, and never a backup object. */
 const TEMPORARY_SUFFIX = '.tmp';
@@ -26,6 +27,9 @@ function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException)?.code;
 }
 
+/** The codes of a file system that refused the runner's user (not a missing or full one). */
+const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+
 /** Backups in a local or mounted directory; keys are relative paths below it. */
 export class FileBackupStore implements BackupStore {
   public readonly description: string;
@@ -44,6 +48,20 @@ export class FileBackupStore implements BackupStore {
     return resolved;
   }
 
+  /**
+   * `error` as the directory's refusal of `action` (`listing …`, `reading …`, `writing …`) when the file system refused
+   * the runner's user; otherwise unchanged.
+   */
+  private refusal(action: string, error: unknown, suffix = ''): unknown {
+    const code = codeOf(error);
+    if (code === undefined || !PERMISSION_CODES.has(code)) return error;
+    const why = code === 'EROFS'
+      ? 'the file system is mounted read-only'
+      : `the runner's user (uid ${process.getuid?.() ?? 'unknown'}) may not do this there: check the owner and mode of the directories`;
+    return new StoreRefusedError(code, refusedMessage(`the directory ${this.description}`, action, { code, reason: `${why} (${errorMessage(error)})` }, suffix),
+      { cause: error });
+  }
+
   private existsError(key: string, error: unknown): unknown {
     if (codeOf(error) === 'EEXIST') {
       return new StoreConflictError(`${this.pathOf(key)} already exists; backup objects are never overwritten`, { cause: error });
@@ -53,7 +71,10 @@ export class FileBackupStore implements BackupStore {
 
   public async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<void> {
     const file = this.pathOf(key);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
+      body.destroy();
+      throw this.refusal(`writing ${file}`, error, ' (nothing was written)');
+    });
     // `wx` refuses an existing file; `flush` makes the close wait for the data to reach the disk.
     const out = fs.createWriteStream(file, { flags: 'wx', flush: true });
     try {
@@ -62,12 +83,20 @@ export class FileBackupStore implements BackupStore {
       if ((error as NodeJS.ErrnoException)?.code !== 'EEXIST') await fs.promises.rm(file, { force: true });
       const exists = this.existsError(key, error);
       if (options.signal?.aborted || exists instanceof RunnerError) throw exists;
+      const refused = this.refusal(`writing ${file}`, error, ' (nothing was written)');
+      if (refused instanceof RunnerError) throw refused;
       throw new RunnerError(`writing ${file} failed (the partial file was removed): ${errorMessage(error)}`, { cause: error });
     }
   }
 
   public async stageFile(key: string): Promise<StagedFile> {
     const file = this.pathOf(key);
+    return this.stage(key, file).catch((error: unknown) => {
+      throw this.refusal(`writing ${file}`, error, ' (nothing was written)');
+    });
+  }
+
+  private async stage(key: string, file: string): Promise<StagedFile> {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     // Refused now rather than after the dump; the link at the commit refuses it again, atomically.
     if (await fs.promises.access(file).then(() => true, () => false)) {
@@ -108,7 +137,9 @@ export class FileBackupStore implements BackupStore {
 
   public async putBytes(key: string, data: Buffer, options: PutBytesOptions = {}): Promise<void> {
     const file = this.pathOf(key);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
+      throw this.refusal(`writing ${file}`, error, ' (nothing was written)');
+    });
     // Written aside and flushed first, so a reader (and a full disk) never sees a torn object: the name
     // appears only through link (create-only, atomic, fails when the name exists) or rename (replace).
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
@@ -136,6 +167,8 @@ export class FileBackupStore implements BackupStore {
       const left = await fs.promises.rm(temporary, { force: true }).then(() => undefined, (rmError: unknown) =>
         `; the temporary file ${temporary} could not be removed (${errorMessage(rmError)})`);
       if (error instanceof RunnerError && left === undefined) throw error;
+      const refused = this.refusal(`writing ${file}`, error, left ?? ' (nothing was written)');
+      if (refused instanceof RunnerError) throw refused;
       throw new RunnerError(`writing ${file} failed (${left ? 'nothing was written under its name' : 'nothing was left'})${left ?? ''}: ${errorMessage(error)}`,
         { cause: error });
     }
@@ -173,8 +206,10 @@ export class FileBackupStore implements BackupStore {
     const file = this.pathOf(key);
     try {
       await fs.promises.access(file, fs.constants.R_OK);
-    } catch {
-      throw new RunnerError(`${file} does not exist`);
+    } catch (error) {
+      // A file the runner may not read is there: saying it does not exist would send the operator looking for a lost backup.
+      if (codeOf(error) === 'ENOENT') throw new RunnerError(`${file} does not exist`);
+      throw this.refusal(`reading ${file}`, error);
     }
     return fs.createReadStream(file);
   }
@@ -184,7 +219,7 @@ export class FileBackupStore implements BackupStore {
       return await fs.promises.readFile(this.pathOf(key));
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return undefined;
-      throw error;
+      throw this.refusal(`reading ${this.pathOf(key)}`, error);
     }
   }
 
@@ -205,7 +240,7 @@ export class FileBackupStore implements BackupStore {
         entries = await fs.promises.readdir(directory, { withFileTypes: true });
       } catch (error) {
         if (codeOf(error) === 'ENOENT') continue;
-        throw error;
+        throw this.refusal(`listing ${directory}`, error);
       }
       for (const entry of entries) {
         const full = path.join(directory, entry.name);

@@ -1,4 +1,4 @@
-import { newestBackup } from './backup-catalog';
+import { newestBackup, readCatalog, type BackupCatalog } from './backup-catalog';
 import type { BackupLayout } from './backup-layout';
 import { parseLatestPointer, parseManifest, type BackupManifest, type LatestPointer } from './backup-manifest';
 import { StoreConflictError, type BackupStore, type VersionedBytes } from './backup-store';
@@ -80,4 +80,48 @@ export async function advanceLatest(store: BackupStore, layout: BackupLayout, ma
     return { moved: false, backupId: repaired.backupId, previous: update.previous };
   }
   return update;
+}
+
+/**
+ * What is wrong with a database's `latest` pointer, checked against its complete backups (`completeBackupIds`), in
+ * words for the operator; `undefined` when it names one of them, or when there is no pointer. Nothing here deletes or
+ * moves anything: a pointer that names no complete backup is reported, and the next dump moves it on.
+ */
+export async function latestPointerProblem(
+  store: BackupStore, layout: BackupLayout, database: string, completeBackupIds: readonly string[],
+): Promise<string | undefined> {
+  const key = layout.latestKey(database);
+  const data = await store.getBytes(key);
+  if (data === undefined) return undefined;
+  let pointer: LatestPointer;
+  try {
+    pointer = parseLatestPointer(data, `${store.description}/${key}`);
+  } catch (error) {
+    return `${(error as Error).message}; backups are taken by their manifests, and the next dump rewrites it`;
+  }
+  if (completeBackupIds.includes(pointer.backupId)) return undefined;
+  const newest = completeBackupIds.length > 0 ? `the newest complete backup is ${completeBackupIds[completeBackupIds.length - 1]}` : 'there is no complete backup';
+  return `latest names backup ${pointer.backupId}, which has no complete manifest (deleted, damaged or never finished); `
+    + `${newest}, which --latest takes; the next dump moves latest on`;
+}
+
+/**
+ * {@link latestPointerProblem} of the database of a backup taken as the newest complete one (`--latest`), for the log of
+ * verify and restore, which take the newest complete manifest whatever the pointer says.
+ */
+export async function latestProblemOf(store: BackupStore, layout: BackupLayout, database: string): Promise<string | undefined> {
+  const complete = (await readCatalog(store, layout, database)).backups.map((backup) => backup.backupId);
+  return latestPointerProblem(store, layout, database, complete);
+}
+
+/** {@link latestPointerProblem} of every database of a catalog that has one, by database. */
+export async function catalogLatestProblems(store: BackupStore, layout: BackupLayout, catalog: BackupCatalog): Promise<Map<string, string>> {
+  const databases = [...new Set([...catalog.backups, ...catalog.broken, ...catalog.partial].map((entry) => entry.database))].sort();
+  const problems = new Map<string, string>();
+  for (const database of databases) {
+    const complete = catalog.backups.filter((backup) => backup.database === database).map((backup) => backup.backupId);
+    const problem = await latestPointerProblem(store, layout, database, complete);
+    if (problem !== undefined) problems.set(database, problem);
+  }
+  return problems;
 }

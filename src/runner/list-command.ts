@@ -4,6 +4,7 @@ import { BackupLayout } from './backup-layout';
 import { formatBackupLocation, parseBackupLocation } from './backup-location';
 import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
 import { OUTPUT_FLAG, formatBytes, formatTable, readOutputMode } from './cli-output';
+import { catalogLatestProblems } from './latest-pointer';
 import { openBackupStore } from './open-backup-store';
 
 /** The flags of `pg-backup list`. */
@@ -26,7 +27,9 @@ export async function listCommand(reader: FlagReader, context: CommandContext): 
   const location = parseBackupLocation(from, '--from');
   const store = await openBackupStore(location, { s3Endpoint: common.s3Endpoint, tuning: common.tuning }, env);
   try {
-    const catalog = await readCatalog(store, new BackupLayout(location), common.database);
+    const layout = new BackupLayout(location);
+    const catalog = await readCatalog(store, layout, common.database);
+    const latestProblems = [...(await catalogLatestProblems(store, layout, catalog))].map(([database, problem]) => ({ database, problem }));
     const backups = catalog.backups.map(({ manifest, manifestKey, snapshotAt }) => ({
       database: manifest.database,
       backupId: manifest.backupId,
@@ -40,18 +43,25 @@ export async function listCommand(reader: FlagReader, context: CommandContext): 
       manifestKey,
     }));
     for (const entry of catalog.broken) logger.warn(entry, `broken manifest ${entry.manifestKey}: ${entry.reason}`);
+    for (const entry of latestProblems) logger.warn(entry, `${entry.database}: ${entry.problem}`);
     // Broken manifests follow the table as `status` shows them.
     const table = output === 'table' ? formatTable(
       ['DATABASE', 'BACKUP', 'FINISHED', 'FORMAT', 'SIZE', 'ROWS', 'TABLES', 'GLOBALS'],
       backups.map((backup) => [
         backup.database, backup.backupId, backup.finishedAt, backup.format, formatBytes(backup.bytes), backup.rows, backup.tables, backup.globals ? 'yes' : 'no',
       ]),
-    ) + catalog.broken.map((entry) => `${describeBrokenEntry(entry)}\n`).join('') : undefined;
+    ) + catalog.broken.map((entry) => `${describeBrokenEntry(entry)}\n`).join('')
+      + latestProblems.map((entry) => `latest: ${entry.database}: ${entry.problem}\n`).join('') : undefined;
     return {
       database: common.database ?? '',
       metrics: [],
       result: {
-        location: formatBackupLocation(location), count: backups.length, backups, brokenCount: catalog.broken.length, broken: catalog.broken,
+        location: formatBackupLocation(location),
+        count: backups.length,
+        backups,
+        brokenCount: catalog.broken.length,
+        broken: catalog.broken,
+        ...(latestProblems.length > 0 ? { latestProblems } : {}),
       },
       table,
     };

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { requireProgram } from './required-programs';
 import { RunnerError } from './runner-error';
 
 const run = promisify(execFile);
@@ -30,14 +29,10 @@ export function parseToolMajorVersion(versionLine: string): number | undefined {
 
 /**
  * Finds a client program: in `PG_BIN_DIR` when set, else on `PATH`, and reads its version.
- * @throws RunnerError naming where it looked when the program is missing.
+ * @throws MissingProgramError naming where it looked and the package that installs it when the program is missing.
  */
 export async function findPostgresTool(name: PostgresToolName, env: NodeJS.ProcessEnv = process.env): Promise<PostgresTool> {
-  const binDir = env.PG_BIN_DIR;
-  const candidate = binDir ? path.join(binDir, name) : name;
-  if (binDir && !fs.existsSync(candidate)) {
-    throw new RunnerError(`${name} is not in PG_BIN_DIR (${binDir}); install the PostgreSQL client or fix PG_BIN_DIR`);
-  }
+  const candidate = requireProgram(name, { env });
   let stdout: string;
   try {
     ({ stdout } = await run(candidate, ['--version'], { encoding: 'utf8', env }));

@@ -91,11 +91,12 @@ export async function runPreflight(client: Client): Promise<PreflightReport> {
 /**
  * Refuses a client older than the server: pg_dump cannot read a newer server's catalogs, and
  * pg_restore cannot read archives written by a newer pg_dump.
+ * @param newer what the client is older than, for the message
  */
-export function requireClientNotOlder(tool: string, clientMajor: number, serverMajor: number): void {
+export function requireClientNotOlder(tool: string, clientMajor: number, serverMajor: number, newer = `the PostgreSQL ${serverMajor} server`): void {
   if (clientMajor < serverMajor) {
     throw new RunnerError(
-      `${tool} ${clientMajor} is older than the PostgreSQL ${serverMajor} server; use a PostgreSQL ${serverMajor} (or newer) client ` +
-      '(the runner image takes the client major as the PG_MAJOR build argument)');
+      `${tool} ${clientMajor} is older than ${newer}; use a PostgreSQL ${serverMajor} (or newer) client ` +
+      `(Debian package postgresql-client-${serverMajor}; the runner image takes the client major as the PG_MAJOR build argument)`);
   }
 }

@@ -11,6 +11,7 @@ import { DeleteRefusedError, type BackupStore } from './backup-store';
 import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
 import { OUTPUT_FLAG, formatDuration, formatTable, readOutputMode } from './cli-output';
 import type { MetricValue } from './embedded-metrics';
+import { latestPointerProblem } from './latest-pointer';
 import { openBackupStore } from './open-backup-store';
 
 const COUNT_FLAGS = [
@@ -78,6 +79,11 @@ export interface DatabasePruneResult {
   readonly database: string;
   /** Why nothing was deleted (no backup within the RPO), if so. */
   readonly halted?: string;
+  /**
+   * What is wrong with the database's `latest` pointer (it names a backup without a complete manifest): reported,
+   * and never a reason to delete anything; the backups are kept and deleted by their manifests alone.
+   */
+  readonly latestProblem?: string;
   /** The backups kept, with their classes and why. */
   readonly kept: readonly RetainedBackup[];
   /** The complete backups the retention lets go. */
@@ -185,9 +191,11 @@ async function pruneDatabase(
       else if (selection.delete.includes(backupId)) deleted.push(backupId);
     }
   }
+  const latestProblem = await latestPointerProblem(store, layout, database, backups.map((backup) => backup.backupId));
   return {
     database,
     ...(selection.halted ? { halted: selection.halted } : {}),
+    ...(latestProblem ? { latestProblem } : {}),
     kept: selection.keep,
     delete: selection.delete,
     deleted,
@@ -211,6 +219,7 @@ function pruneTable(results: readonly DatabasePruneResult[], dryRun: boolean): s
   ]);
   const lines = results.flatMap((result) => [
     ...(result.halted ? [`halted: ${result.database}: ${result.halted}`] : []),
+    ...(result.latestProblem ? [`latest: ${result.database}: ${result.latestProblem}`] : []),
     ...result.notDeleted.map((entry) => `not deleted: ${result.database} ${entry.backupId}: ${entry.reason}`),
   ]);
   const table = formatTable(['DATABASE', 'KEPT', 'DELETED', 'ABANDONED REMOVED', 'NOT DELETED', 'PRUNE'], rows);

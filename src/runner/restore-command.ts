@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { requireIdentityFor, type AgeIdentities } from './age-encryption';
 import { PgRestoreFailure, restoreArchive } from './archive-restore';
 import { findBackup, type BackupSelection } from './backup-catalog';
-import { downloadArchive, downloadBackupObject } from './backup-download';
+import { downloadArchive, downloadBackupObject, requireDecompressionPrograms } from './backup-download';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
@@ -14,6 +14,7 @@ import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { latestProblemOf } from './latest-pointer';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { downloadEstimate } from './progress-estimates';
@@ -88,11 +89,17 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   const { manifest } = await findBackup(store, layout, options.selection);
   // Before any work: an encrypted backup needs the identity of one of its recipients.
   const identities = requireIdentityFor(manifest, options.identities, 'restore');
+  if (options.selection.backupId === undefined) {
+    // --latest takes the newest complete manifest; a pointer that names something else is still the operator's to know.
+    const latestProblem = await latestProblemOf(store, layout, manifest.database);
+    if (latestProblem !== undefined) logger.warn({ database: manifest.database, backupId: manifest.backupId }, latestProblem);
+  }
   // Before any work: a backup without globals.sql cannot give what --globals asks for.
   const globalsObject = options.globals ? requireGlobalsObject(manifest, 'restore') : undefined;
   const pgRestore = await findPostgresTool('pg_restore');
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
-  if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
+  if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor, `pg_dump ${dumpMajor}, which wrote backup ${manifest.backupId}`);
+  requireDecompressionPrograms(manifest);
   logger.info({ backupId: manifest.backupId, database: manifest.database, target: target.describe() }, 'restoring backup');
   // The target is reached (and, when missing, created) before the download, which can take an hour.
   const databaseCreated = options.create ? false : await ensureTargetDatabase(target, logger);

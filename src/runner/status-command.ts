@@ -5,6 +5,7 @@ import { formatBackupLocation, parseBackupLocation } from './backup-location';
 import type { CommandContext, CommandReport, FlagDefinition, FlagReader } from './cli-options';
 import { OUTPUT_FLAG, formatBytes, formatDuration, formatTable, readOutputMode } from './cli-output';
 import { isGoodDrill, readDatabaseDrills, type DatabaseDrills, type StoredDrillRecord } from './drill-record';
+import { catalogLatestProblems } from './latest-pointer';
 import { openBackupStore } from './open-backup-store';
 import { newestSnapshot } from './snapshot-order';
 
@@ -44,6 +45,11 @@ export interface DatabaseBackupStatus {
   readonly broken: { readonly backupId: string; readonly manifestKey: string; readonly reason: string }[];
   /** Backups without a manifest: running, failed or interrupted dumps. */
   readonly partial: { readonly backupId: string; readonly objects: number }[];
+  /**
+   * What is wrong with the database's `latest` pointer: it names a backup without a complete manifest, or is no pointer.
+   * @default - nothing: latest names a complete backup, or there is none
+   */
+  readonly latestProblem?: string;
 }
 
 /** One drill result as status shows it. */
@@ -97,6 +103,7 @@ export interface StatusLimits {
 /** The status of each database of a location's catalog and drill results, at `now`. */
 export function databaseStatuses(
   catalog: BackupCatalog, now: Date, limits: StatusLimits = {}, drills: readonly DatabaseDrills[] = [],
+  latestProblems: ReadonlyMap<string, string> = new Map(),
 ): DatabaseBackupStatus[] {
   const { rpoSeconds, drillAgeSeconds } = limits;
   const databases = [...new Set([...catalog.backups, ...catalog.broken, ...catalog.partial, ...drills].map((entry) => entry.database))].sort();
@@ -124,6 +131,7 @@ export function databaseStatuses(
       broken: catalog.broken.filter((entry) => entry.database === database)
         .map(({ backupId, manifestKey, reason }) => ({ backupId, manifestKey, reason })),
       partial: catalog.partial.filter((entry) => entry.database === database).map(({ backupId, objects }) => ({ backupId, objects })),
+      ...(latestProblems.has(database) ? { latestProblem: latestProblems.get(database) } : {}),
     };
   });
 }
@@ -156,7 +164,10 @@ function statusTable(
     ? [`failed drill: ${status.database} ${status.lastDrill.finishedAt}: ${status.lastDrill.reason
       ?? (status.lastDrill.rtoExceeded ? `the restore took longer than the RTO${status.lastDrill.rtoSeconds === undefined ? '' : ` (${formatDuration(status.lastDrill.rtoSeconds)})`}` : 'no reason recorded')}`] : []));
   const unreadable = drills.flatMap((entry) => entry.unreadable.map((item) => `unreadable drill result: ${item.key}: ${item.reason}`));
-  const problems = [...catalog.broken.map(describeBrokenEntry), ...catalog.partial.map(describePartialEntry), ...failedDrills, ...unreadable];
+  const latest = statuses.flatMap((status) => (status.latestProblem ? [`latest: ${status.database}: ${status.latestProblem}`] : []));
+  const problems = [
+    ...catalog.broken.map(describeBrokenEntry), ...catalog.partial.map(describePartialEntry), ...latest, ...failedDrills, ...unreadable,
+  ];
   const table = formatTable(['DATABASE', 'NEWEST BACKUP', 'AGE', 'SIZE', 'ROWS', 'COMPLETE', 'RPO', 'LAST GOOD DRILL', 'BROKEN', 'PARTIAL'], rows);
   return problems.length === 0 ? table : `${table}\n${problems.join('\n')}\n`;
 }
@@ -182,7 +193,7 @@ export async function statusCommand(reader: FlagReader, context: CommandContext)
     const catalog = await readCatalog(store, layout, common.database);
     const drills = await readDatabaseDrills(store, layout, common.database);
     const limits: StatusLimits = { rpoSeconds, drillAgeSeconds };
-    const statuses = databaseStatuses(catalog, new Date(), limits, drills);
+    const statuses = databaseStatuses(catalog, new Date(), limits, drills, await catalogLatestProblems(store, layout, catalog));
     // A database asked for by name that has nothing under the location is as late as can be.
     const judged: DatabaseBackupStatus[] = common.database !== undefined && statuses.length === 0
       ? [{

@@ -49,6 +49,61 @@ export function accessFailureAdvice(error: unknown): string | undefined {
   return undefined;
 }
 
+/** What each refusal code of S3 and Azure Blob Storage means for the operator, and what to check. */
+const REFUSAL_ADVICE: Readonly<Record<string, string>> = {
+  SignatureDoesNotMatch: 'the secret key does not match the access key: check AWS_SECRET_ACCESS_KEY (or the role the credentials come from)',
+  InvalidAccessKeyId: 'the store knows no such access key: check AWS_ACCESS_KEY_ID',
+  ExpiredToken: 'the session credentials have expired: renew them (a task or instance role renews its own)',
+  InvalidToken: 'the session token is not valid: check AWS_SESSION_TOKEN',
+  AccessDenied: 'the credentials are not allowed to do this: check the policy of the role or user and of the bucket (and of its KMS key)',
+  AllAccessDisabled: 'all access to the bucket is disabled',
+  AuthenticationFailed: 'the account key (or SAS) is not accepted: check the key in AZURE_STORAGE_CONNECTION_STRING',
+  AuthorizationFailure: 'the identity is not allowed to do this: check the network rules and the role assignments of the storage account',
+  AuthorizationPermissionMismatch: 'the identity lacks a role for this on the container: it needs Storage Blob Data Contributor',
+  AuthorizationPermissionDenied: 'the identity lacks a role for this on the container: it needs Storage Blob Data Contributor',
+  InsufficientAccountPermissions: 'the account\'s key or SAS does not allow this',
+};
+
+/** The refusal (HTTP 401 or 403, or a refusal code) at the root of `error`: its code, status and the server's own words. */
+export function refusalOf(error: unknown): { readonly code: string; readonly status?: number; readonly reason: string } | undefined {
+  for (const candidate of errorCauses(error)) {
+    const e = candidate as { name?: unknown; code?: unknown; statusCode?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown } };
+    const status = typeof e?.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+    const code = [e?.code, e?.name].find((value): value is string => typeof value === 'string' && Object.prototype.hasOwnProperty.call(REFUSAL_ADVICE, value));
+    if (code === undefined && status !== 401 && status !== 403) continue;
+    // Azure's message runs on with RequestId and Time lines: the first line is the reason.
+    const reason = (typeof e?.message === 'string' ? e.message : '').split('\n')[0].trim();
+    const given = code ?? (typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : '');
+    // A refused HEAD has no body: the SDK then names the error by its status and calls it UnknownError.
+    const named = given === '' || /^\d+$/.test(given) ? (status === 401 ? 'Unauthorized' : 'Forbidden') : given;
+    return { code: named, status, reason: reason === 'UnknownError' ? '' : reason };
+  }
+  return undefined;
+}
+
+/** The store answered, and refused what was asked of it (a wrong key, a missing permission). */
+export class StoreRefusedError extends RunnerError {
+  /** The store's code for the refusal, e.g. `AccessDenied`. */
+  public readonly code: string;
+
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'StoreRefusedError';
+    this.code = code;
+  }
+}
+
+/**
+ * The message of a store that refused `action` (`listing …`, `reading …`, `writing …`, `deleting …`): which store,
+ * what it refused, the store's code and own words, and what to check.
+ */
+export function refusedMessage(store: string, action: string, refusal: { code: string; status?: number; reason: string }, suffix = ''): string {
+  const said = refusal.reason && refusal.reason !== refusal.code ? `: ${refusal.reason}` : '';
+  // Azure names a request signed with the wrong key AuthenticationFailed, Azurite AuthorizationFailure: the words agree.
+  const advice = /failed to authenticate the request/i.test(refusal.reason) ? REFUSAL_ADVICE.AuthenticationFailed : REFUSAL_ADVICE[refusal.code];
+  return `${store} refused ${action}: ${refusal.code}${refusal.status ? ` (HTTP ${refusal.status})` : ''}${said}${advice ? ` (${advice})` : ''}${suffix}`;
+}
+
 /** The object store's endpoint stopped answering, or never answered. */
 export class StoreUnreachableError extends RunnerError {
   /** The endpoint that did not answer. */
@@ -88,6 +143,11 @@ export class StoreReachability {
     if (error instanceof RunnerError) return error;
     const advice = accessFailureAdvice(error);
     if (advice !== undefined) return new RunnerError(`cannot sign in to the object store at ${this.endpoint} while ${action}: ${advice}${suffix}`, { cause: error });
+    const refusal = refusalOf(error);
+    if (refusal !== undefined) {
+      this.answered = true;
+      return new StoreRefusedError(refusal.code, refusedMessage(`the object store at ${this.endpoint}`, action, refusal, suffix), { cause: error });
+    }
     const network = networkFailureOf(error);
     if (network === undefined) return error;
     const how = this.answered ? 'became unreachable' : 'is unreachable';

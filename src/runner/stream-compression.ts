@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { StreamCompression } from '../core';
-import { RunnerError } from './runner-error';
+import { requireProgram } from './required-programs';
 
 /** The compression programs the runner streams archives through, as a manifest names them. */
 export type StreamCompressionMethod = StreamCompression['method'];
@@ -57,19 +55,9 @@ export function startsWithFrame(head: Buffer, method: StreamCompressionMethod): 
 }
 
 /**
- * Fails, before anything starts, when the compression program is not on the PATH: the message says
- * why the runner needs it and what to do.
+ * Fails, before anything starts, when the compression program is not on the PATH: the message says why the runner
+ * needs it and what to install; `alternative` is another way out (a dump can choose pg_dump's own gzip instead).
  */
-export async function requireCompressionProgram(method: StreamCompressionMethod): Promise<void> {
-  for (const directory of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    try {
-      await fs.promises.access(path.join(directory, method), fs.constants.X_OK);
-      return;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  throw new RunnerError(
-    `the ${method} program is not installed: pg_dump before 16 cannot compress with ${method} itself, so the runner streams the ` +
-    `archive through ${method} (and back for verify and restore); install ${method} (the runner image has it) or choose --compress gzip:6`);
+export async function requireCompressionProgram(method: StreamCompressionMethod, alternative?: string): Promise<void> {
+  requireProgram(method, { alternative });
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { requireIdentityFor, type AgeIdentities } from './age-encryption';
 import { PgRestoreFailure, restoreArchive, type ArchiveRestoreResult } from './archive-restore';
 import { findBackup, type BackupSelection } from './backup-catalog';
-import { downloadArchive, downloadBackupObject } from './backup-download';
+import { downloadArchive, downloadBackupObject, requireDecompressionPrograms } from './backup-download';
 import { BackupLayout } from './backup-layout';
 import type { BackupLocation } from './backup-location';
 import type { BackupManifest } from './backup-manifest';
@@ -17,6 +17,7 @@ import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
 import type { DrillRecord } from './drill-record';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
+import { latestProblemOf } from './latest-pointer';
 import { findPostgresTool, parseToolMajorVersion, type PostgresTool } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { downloadEstimate } from './progress-estimates';
@@ -156,6 +157,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   options.onBackupFound?.(manifest);
   // Before any work: an encrypted backup needs the identity of one of its recipients.
   const identities = requireIdentityFor(manifest, options.identities, 'verify');
+  if (options.selection.backupId === undefined) {
+    // --latest takes the newest complete manifest; a pointer that names something else is still the operator's to know.
+    const latestProblem = await latestProblemOf(store, layout, manifest.database);
+    if (latestProblem !== undefined) logger.warn({ database: manifest.database, backupId: manifest.backupId }, latestProblem);
+  }
   logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
   // Before any work: a backup without globals.sql cannot give what --globals asks for.
   const globalsObject = options.globals ? requireGlobalsObject(manifest, 'verify') : undefined;
@@ -163,7 +169,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   // psql of the same client loads the tables whose COPY results stand for their row counts; without it they are counted.
   const psql = manifest.rowCounts.mode === 'exact' ? await sameClientPsql(pgRestore) : undefined;
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
-  if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor);
+  if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor, `pg_dump ${dumpMajor}, which wrote backup ${manifest.backupId}`);
+  requireDecompressionPrograms(manifest);
 
   const scratch = await fs.promises.mkdtemp(path.join(options.scratchDirectory, 'pg-backup-verify-'));
   const scratchDatabase = scratchDatabaseName(manifest.backupId);

@@ -69,7 +69,7 @@ describe('pg-backup usage errors', () => {
     ['a flag of another command', ['list', '--from', 'file:///tmp/x', '--target-url', 'postgres://h/db'], /^list: unknown option '--target-url'$/],
     ['a missing value at the end', ['dump', '--to'], /^dump: --to needs a value \(e\.g\. --to s3:\/\/backups\/nightly\)$/],
     ['a missing value before the next flag', ['verify', '--from', '--latest'], /^verify: --from needs a value \(e\.g\. --from s3:\/\/backups\/nightly\); it is followed by --latest$/],
-    ['a missing value of a short flag', ['restore', '--from', 'file:///tmp/x', '-j'], /^restore: --jobs needs a value \(e\.g\. --jobs 4\)$/],
+    ['a missing value of a short flag', ['restore', '--from', 'file:///tmp/x', '-j'], /^restore: -j needs a value \(e\.g\. --jobs 4\)$/],
     ['a stray argument', ['list', '--from', 'file:///tmp/x', 'nightly'], /^list: too many arguments/],
     ['an unknown command', ['backup'], /^the command is "backup"; allowed: dump, verify, restore, list/],
     ['no command', [], /^no command given; allowed: dump, verify/],

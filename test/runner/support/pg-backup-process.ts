@@ -30,12 +30,22 @@ export interface PgBackupProcess {
   waitForStderr(pattern: RegExp): Promise<string>;
 }
 
+/** How a `pg-backup` process is started. */
+export interface PgBackupProcessOptions {
+  /**
+   * A program (and its arguments) that runs node with the CLI, e.g. `setpriv` with the capabilities to drop.
+   * @default - node is started directly
+   */
+  readonly through?: readonly string[];
+}
+
 /**
  * Starts the real CLI as its own process (`node <the transpiled src/runner/cli.js>`),
  * so exit statuses, stdout/stderr and signals are those an operator or a scheduler sees.
  */
-export function startPgBackup(args: readonly string[], env: Record<string, string> = {}): PgBackupProcess {
-  const child = spawn(process.execPath, [cliPath(), ...args], {
+export function startPgBackup(args: readonly string[], env: Record<string, string> = {}, options: PgBackupProcessOptions = {}): PgBackupProcess {
+  const [program, ...programArgs] = [...(options.through ?? []), process.execPath, cliPath(), ...args];
+  const child = spawn(program, programArgs, {
     cwd: ROOT,
     env: { ...process.env, PG_BACKUP_PROGRESS_INTERVAL: '0.2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,8 +91,8 @@ export function startPgBackup(args: readonly string[], env: Record<string, strin
 }
 
 /** Runs `pg-backup` to its end. */
-export function runPgBackup(args: readonly string[], env: Record<string, string> = {}): Promise<PgBackupRun> {
-  return startPgBackup(args, env).done;
+export function runPgBackup(args: readonly string[], env: Record<string, string> = {}, options: PgBackupProcessOptions = {}): Promise<PgBackupRun> {
+  return startPgBackup(args, env, options).done;
 }
 
 /**
