@@ -1,22 +1,21 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
 import { literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
-import { SCHEDULE_START_RETRY_PROPS, createScheduleRole, notifyWhenTaskFails, plannedScheduleExpression } from './planned-schedules';
-import { createTaskRole } from './planned-tasks';
+import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
+import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import {
   IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
 } from './reviewed-findings';
+import { blueprintDumpSchedule, blueprintDumpTask } from '../core/aws/blueprint-fleet-tasks';
 import {
-  BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand,
+  BLUEPRINT_SERVER_DIMENSION, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand,
   blueprintRestoreCommand,
 } from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
@@ -49,22 +48,15 @@ export function createFleetDumps(
   acknowledgeWildcards(dumpExecutionRole, [IMAGE_PULL_WILDCARD]);
   const taskDefinitions = new Map<number, ecs.FargateTaskDefinition>();
   for (const major of plan.majors) {
-    const taskDefinition = new ecs.FargateTaskDefinition(scope, `DumpTask${major}`, {
-      cpu: plan.dumpTask.cpu,
-      memoryLimitMiB: plan.dumpTask.memoryLimitMiB,
-      ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[major],
-      taskRole: dumpTaskRole,
-      executionRole: dumpExecutionRole,
-      runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.LINUX, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
-    });
-    taskDefinition.addContainer(BLUEPRINT_RUNNER_CONTAINER_NAME, {
+    const task = blueprintDumpTask(plan, major);
+    const taskDefinition = createPlannedTaskDefinition(scope, task.id, task, { taskRole: dumpTaskRole, executionRole: dumpExecutionRole });
+    taskDefinition.addContainer(task.containerName, {
       image: fleet.image(major),
-      // Every run overrides the command; run without one, the task only prints the usage.
-      command: ['--help'],
+      command: [...task.command],
       secrets: Object.fromEntries(plan.servers.filter((server) => server.major === major)
         .map((server) => [server.secretVariable, handles[server.index].secret!])),
       ...(Object.keys(plan.dumpTask.environment).length > 0 ? { environment: { ...plan.dumpTask.environment } } : {}),
-      logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: `dump-${major}` }),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: task.logStreamPrefix }),
       stopTimeout: Duration.seconds(plan.dumpTask.stopTimeoutSeconds),
     });
     if (plan.encryption) acknowledgePlainTaskEnvironment(taskDefinition, 'the age public keys the dumps are encrypted to');
@@ -87,24 +79,14 @@ export function createFleetDumps(
   for (const server of plan.servers) {
     const { connection } = handles[server.index];
     const dumpLocation = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
-    for (const database of server.databases) {
-      const command = blueprintDumpCommand(plan, server, database.databaseName, dumpLocation, { managed: connection.managed });
-      const schedule = new scheduler.Schedule(scope, `DumpSchedule-${database.id}`, {
-        description: database.scheduleDescription,
-        schedule: plannedScheduleExpression(server.schedule),
-        timeWindow: scheduler.TimeWindow.off(),
-        target: new schedulerTargets.EcsRunFargateTask(fleet.cluster, {
-          taskDefinition: taskDefinitions.get(server.major)!,
-          vpcSubnets: fleet.subnets,
-          securityGroups: [dumpSecurityGroup],
-          assignPublicIp: false,
-          propagateTags: true,
-          role: scheduleRole,
-          deadLetterQueue: fleet.deadLetterQueue,
-          ...SCHEDULE_START_RETRY_PROPS,
-          input: scheduler.ScheduleTargetInput.fromObject({ containerOverrides: [{ name: BLUEPRINT_RUNNER_CONTAINER_NAME, command }] }),
-        }),
-      });
+    const schedules = renderPlannedTaskSchedules(scope, 'DumpSchedule-', blueprintDumpSchedule(server), fleetScheduleTarget(fleet, {
+      taskDefinition: taskDefinitions.get(server.major)!,
+      securityGroup: dumpSecurityGroup,
+      role: scheduleRole,
+      command: (database) => blueprintDumpCommand(plan, server, database, dumpLocation, { managed: connection.managed }),
+    }));
+    server.databases.forEach((database, index) => {
+      const schedule = schedules[index];
       const [rpoAlarm] = renderPlannedAlarms(scope, [database.rpoAlarm], fleet.notificationTopic);
       const runbook = renderRunbook(fleet, server, database.databaseName);
       const runbookPath = artifacts.add(database.runbookFile, runbook);
@@ -126,7 +108,7 @@ export function createFleetDumps(
           value: blueprintRestoreCommand(dumpLocation, database.databaseName),
         });
       }
-    }
+    });
     if (server.costEstimate) costEstimates.set(server.id, server.costEstimate);
   }
   notifyWhenTaskFails(scope, 'DumpTaskFailedRule', {

@@ -7,7 +7,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BlueprintServerHandles } from './blueprint-server-handles';
-import { PostgresBackupBlueprintPlan } from '../core/aws/postgres-backup-blueprint';
+import { PlannedTaskScheduleTarget } from './planned-schedules';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan } from '../core/aws/postgres-backup-blueprint';
+import { SCHEDULE_START_RETRY } from '../core/aws/schedule-start-retry';
 
 /** The pieces of a `PostgresBackupBlueprint` that every server's dumps and drills share, and core's plan of it. */
 export interface BlueprintFleetInfrastructure {
@@ -39,4 +41,22 @@ export interface BlueprintFleetInfrastructure {
   readonly deadLetterQueue: sqs.IQueue;
   /** The runner image of a PostgreSQL major. */
   readonly image: (major: number) => ecs.ContainerImage;
+}
+
+/**
+ * What a schedule of the fleet starts: `task` in the fleet's cluster and subnets, its runner's command overridden, a
+ * start it could not make retried as every schedule retries it, then sent to the fleet's dead-letter queue.
+ */
+export function fleetScheduleTarget(
+  fleet: BlueprintFleetInfrastructure, task: Pick<PlannedTaskScheduleTarget, 'taskDefinition' | 'securityGroup' | 'role' | 'command'>,
+): PlannedTaskScheduleTarget {
+  return {
+    cluster: fleet.cluster,
+    vpcSubnets: fleet.subnets,
+    deadLetterQueue: fleet.deadLetterQueue,
+    retryAttempts: SCHEDULE_START_RETRY.attempts,
+    maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
+    containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
+    ...task,
+  };
 }

@@ -1,14 +1,14 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
 import { grantReplicaPrune } from './bucket-replication';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
-import { SCHEDULE_START_RETRY } from '../core/aws/schedule-start-retry';
+import { blueprintPruneContainer } from '../core/aws/blueprint-fleet-tasks';
+import { blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
 
 /** What the fleet's pruning is made of. */
 export interface BlueprintFleetPrune {
@@ -36,11 +36,10 @@ export function createFleetPrune(
 ): BlueprintFleetPrune {
   const { plan, scope } = fleet;
   const prune = plan.prune!;
-  taskDefinition.addContainer(BLUEPRINT_RUNNER_CONTAINER_NAME, {
-    // pg-backup prune calls no PostgreSQL tool: any major's image serves.
-    image: fleet.image(plan.majors[0]),
-    // Every run overrides the command; run without one, the task only prints the usage.
-    command: ['--help'],
+  const container = blueprintPruneContainer(plan);
+  taskDefinition.addContainer(container.containerName, {
+    image: fleet.image(container.major),
+    command: [...container.command],
     logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: prune.task.logStreamPrefix }),
   });
   fleet.backupBucket.grantPruneBackups(taskDefinition.taskRole, plan.prefix);
@@ -54,18 +53,12 @@ export function createFleetPrune(
   for (const server of plan.servers) {
     if (!server.prune) continue;
     const location = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
-    schedules.push(...renderPlannedTaskSchedules(scope, `PruneSchedule-${server.id}-`, server.prune.schedule, {
-      cluster: fleet.cluster,
+    schedules.push(...renderPlannedTaskSchedules(scope, `PruneSchedule-${server.id}-`, server.prune.schedule, fleetScheduleTarget(fleet, {
       taskDefinition,
       securityGroup,
-      vpcSubnets: fleet.subnets,
       role: scheduleRole,
-      deadLetterQueue: fleet.deadLetterQueue,
-      retryAttempts: SCHEDULE_START_RETRY.attempts,
-      maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
-      containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
       command: (database) => blueprintPruneCommand(plan, server, database, location),
-    }));
+    })));
     renderPlannedAlarms(scope, server.prune.alarms, fleet.notificationTopic);
   }
   notifyWhenTaskFails(scope, 'PruneTaskFailedRule', {

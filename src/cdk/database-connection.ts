@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct, Node } from 'constructs';
 import { postgresMajorOf } from '../core/aws/managed-postgres-database';
+import { rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
 import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
 import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecretVariables } from '../core/postgres/runner-connection';
 
@@ -114,9 +115,7 @@ export class PostgresDatabase {
       return new PostgresDatabase(options.secret, database, version, true, host, port);
     }
     if (database.secret === undefined) {
-      const factory = kind === 'instance' ? 'fromInstance' : 'fromCluster';
-      throw new Error(`PostgresDatabase.${factory}(${Node.of(database).path}): the RDS ${kind} has no secret (an imported ${kind} never has one); `
-        + `pass its secret as PostgresDatabase.${factory}(${kind}, { secret }), create it with credentials from a generated secret, or use PostgresDatabase.fromSecret`);
+      throw new Error(rdsConstructWithoutSecretMessage(kind === 'instance' ? 'fromInstance' : 'fromCluster', Node.of(database).path));
     }
     return new PostgresDatabase(database.secret, database, version, true);
   }

@@ -15,6 +15,7 @@ import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { SYNC_EVENTS_RULE_NAME, drillResultsWiring, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
+import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { ScheduledDrillPlan, scheduledDrillSchedule, scheduledDrillStateMachine } from '../core/aws/scheduled-drill';
 import { DrillResourceKind } from '../core/aws/state-machines';
 
@@ -86,7 +87,7 @@ export function createDrillStateMachine(
     what: plan.drillName,
     grant: (drillRole: iam.Role) => {
       // sns:Publish comes from the drill's own action list; an encrypted topic also needs its key.
-      props.notificationTopic.masterKey?.grant(drillRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+      props.notificationTopic.masterKey?.grant(drillRole, ...TOPIC_KEY_PUBLISH_IAM_ACTIONS);
       (props.additionalStatements ?? []).forEach((statement) => drillRole.addToPrincipalPolicy(statement));
     },
   });
@@ -96,7 +97,7 @@ export function createDrillStateMachine(
     'state-machine': stateMachine.stateMachineArn,
     'dead-letter-queue': deadLetterQueue.queueName,
   });
-  results?.encryptionKey?.grant(role, 'kms:GenerateDataKey');
+  results?.encryptionKey?.grant(role, ...actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key'));
   return { role, stateMachine, deadLetterQueue, schedule, alarms };
 }
 

@@ -2,14 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { addChecksWriterContainer } from './checks-writer-container';
+import { addChecksWriterContainer, readChecks } from './checks-writer-container';
 import { DrillTaskProps } from './drill-task-props';
 import { createPlannedTaskDefinition } from './planned-tasks';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScratchPassword } from './reviewed-findings';
+import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
-import { addScratchPostgresContainer } from './scratch-postgres-container';
+import { addScratchPostgresContainer, createScratchPassword } from './scratch-postgres-container';
 import { SCRATCH_POSTGRES_CONTAINER, checksWriterContainer } from '../core/aws/drill-task-containers';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { ScheduledDrillPlan } from '../core/aws/scheduled-drill';
@@ -94,7 +94,8 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
   if (scratchServer) runner.addContainerDependencies({ container: scratchServer.container, condition: ecs.ContainerDependencyCondition.HEALTHY });
   if (props.checkFiles && props.checkFiles.length > 0) {
     const writer = checksWriterContainer(props.checkFiles);
-    addChecksWriterContainer(taskDefinition, runner, { plan: writer, postgresMajorVersion: props.postgresMajorVersion, logGroup });
+    const postgresMajorVersion = props.postgresMajorVersion;
+    readChecks(runner, addChecksWriterContainer(taskDefinition, { plan: writer, postgresMajorVersion, logGroup }), writer);
   }
   acknowledgeImagePull(taskDefinition);
   if (plan.task.plainEnvironment !== undefined) acknowledgePlainTaskEnvironment(taskDefinition, plan.task.plainEnvironment);
@@ -109,13 +110,7 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
 function addScratchServer(
   scope: Construct, taskDefinition: ecs.TaskDefinition, description: string, options: { postgresMajorVersion: number; logGroup: logs.ILogGroup },
 ): { container: ecs.ContainerDefinition; password: secretsmanager.ISecret } {
-  const password = new secretsmanager.Secret(scope, 'ScratchPassword', {
-    description,
-    generateSecretString: { excludePunctuation: true, passwordLength: SCRATCH_POSTGRES_CONTAINER.password.length },
-  });
-  acknowledgeScratchPassword(password);
-  const container = addScratchPostgresContainer(taskDefinition, {
-    ...options, id: SCRATCH_POSTGRES_CONTAINER.name, password, streamPrefix: SCRATCH_POSTGRES_CONTAINER.logStreamPrefix,
-  });
+  const password = createScratchPassword(scope, description);
+  const container = addScratchPostgresContainer(taskDefinition, { ...options, password, streamPrefix: SCRATCH_POSTGRES_CONTAINER.logStreamPrefix });
   return { container, password };
 }

@@ -49,11 +49,11 @@ export interface PlannedTaskScheduleTarget {
   readonly command: (database: string) => string[];
 }
 
-/** One schedule per planned run (`<idPrefix><index>`), each starting the target's task with its database's command. */
+/** One schedule per planned run (the run's id, else `<idPrefix><index>`), each starting the target's task with its database's command. */
 export function renderPlannedTaskSchedules(
   scope: Construct, idPrefix: string, schedule: PlannedTaskSchedule, target: PlannedTaskScheduleTarget,
 ): scheduler.Schedule[] {
-  return schedule.runs.map((run) => new scheduler.Schedule(scope, `${idPrefix}${run.index}`, {
+  return schedule.runs.map((run) => new scheduler.Schedule(scope, run.id ?? `${idPrefix}${run.index}`, {
     description: run.description,
     schedule: plannedScheduleExpression(schedule),
     timeWindow: scheduler.TimeWindow.off(),

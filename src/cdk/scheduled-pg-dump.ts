@@ -13,15 +13,14 @@ import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { grantReplicaPrune } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
+import { DumpMetrics } from './dump-metrics';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
-import { plannedExpression, plannedMetric, renderPlannedAlarms } from './planned-alarms';
+import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, renderScheduledTask } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
-import { DUMP_METRICS, RunnerMetric, runnerMetric } from '../core/aws/alarm-plan';
-import { backupAgeExpression } from '../core/aws/backup-dashboard';
 import {
   ScheduledPgDumpAttributes, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpAttributes, scheduledPruneCommand,
 } from '../core/aws/scheduled-pg-dump';
@@ -46,7 +45,7 @@ export interface ScheduledPgDump extends ScheduledPgDumpAttributes {}
  * Fargate task in private subnets, which streams each dump into a locked-down bucket; alarms page when a run
  * fails, when the task dies, and when no dump succeeded within the RPO.
  */
-export class ScheduledPgDump extends Construct implements IPgDumpSource {
+export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
   /** The bucket the dumps are written to. */
   public readonly bucket: s3.IBucket;
   /** The bucket construct, when the bucket was created here. */
@@ -168,49 +167,6 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
       ...(this.encryption ? { identitySecret: secretLabel(this.encryption.identitySecret) } : {}),
     });
   }
-  /**
-   * A metric of the runner, for one database.
-   * @param metricName `BackupSucceeded`, `BackupFailed`, `BackupBytes`, `BackupDurationSeconds` or `BackupRows`
-   * @param database the database (default: the first one)
-   */
-  public metric(metricName: string, database: string = this.databaseNames[0], props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName,
-      dimensionsMap: { Database: database },
-      ...props,
-    });
-  }
-
-  /** Failed dumps (sum per period) of a database. */
-  public metricFailures(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.runnerMetric(DUMP_METRICS.failures, database, props);
-  }
-
-  /** Successful dumps (sum per period) of a database. */
-  public metricSuccesses(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.runnerMetric(DUMP_METRICS.successes, database, props);
-  }
-
-  /** Size of the dumps of a database, bytes (largest per period). */
-  public metricBytes(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.runnerMetric(DUMP_METRICS.bytes, database, props);
-  }
-
-  /** How long the dumps of a database took, seconds (longest per period). */
-  public metricDuration(database?: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.runnerMetric(DUMP_METRICS.duration, database, props);
-  }
-
-  /**
-   * Hours since the last successful dump of a database, at hourly resolution, for graphs: each hour's
-   * timestamp minus the timestamp of the latest hour with a success (carried forward with `FILL(…, REPEAT)`).
-   * It has no value before the first success in the graph's range; the RPO alarm does not use it, it counts
-   * successes over the RPO instead, so a dump that never ran alarms too.
-   */
-  public metricBackupAge(database: string = this.databaseNames[0]): cloudwatch.MathExpression {
-    return plannedExpression(backupAgeExpression(this.metricNamespace, database));
-  }
 
   /** Lets `grantee` read the dumps: objects under the prefix, listing that prefix, decrypting with the key. */
   public grantRead(grantee: iam.IGrantable): void {
@@ -220,10 +176,6 @@ export class ScheduledPgDump extends Construct implements IPgDumpSource {
   /** Lets `grantee` write restore drill results beside the dumps (`<prefix>/<database>/drills/*`), nothing else. */
   public grantWriteDrillResults(grantee: iam.IGrantable): void {
     this.backupBucket.grantWriteDrillResults(grantee);
-  }
-
-  private runnerMetric(metric: RunnerMetric, database: string = this.databaseNames[0], props: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return plannedMetric(runnerMetric(this.metricNamespace, metric, database, 3600), {}, props);
   }
 }
 

@@ -18,6 +18,7 @@ import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchRdsTarget } from './scratch-rds-target';
+import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand } from '../core/aws/verify-restore';
 import { drillResultsFolder } from '../core/policy/backup-store-layout';
@@ -145,7 +146,8 @@ export class VerifyRestore extends RestoreDrillMetrics {
       // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
       // bucket's key when it has one.
       additionalStatements: source.bucket.encryptionKey ? [new iam.PolicyStatement({
-        actions: [...(scratch ? ['kms:Decrypt'] : []), 'kms:GenerateDataKey'], resources: [source.bucket.encryptionKey.keyArn],
+        actions: [...(scratch ? actionsOnResource(BACKUP_READ_IAM_ACTIONS, 'backup-key') : []), ...actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key')],
+        resources: [source.bucket.encryptionKey.keyArn],
       })] : [],
     });
     this.stateMachine = drill.stateMachine;

@@ -77,6 +77,22 @@ export const SCHEDULED_TASK_IAM_ACTIONS: readonly IamActionGroup<ScheduledTaskRe
   { resource: 'dead-letter-queue', actions: ['sqs:SendMessage'], reason: 'keep a run that could not start' },
 ];
 
+/** The resources EventBridge Scheduler acts on when it starts a state machine. */
+export type StateMachineScheduleResourceKind =
+  /** The state machine started. */
+  | 'state-machine'
+  /** The schedule's dead-letter queue. */
+  | 'dead-letter-queue';
+
+/** What the role of a schedule that starts a state machine may do: start it, and dead-letter a start it could not make. */
+export const STATE_MACHINE_SCHEDULE_IAM_ACTIONS: readonly IamActionGroup<StateMachineScheduleResourceKind>[] = [
+  { resource: 'state-machine', actions: ['states:StartExecution'], reason: 'start the state machine' },
+  { resource: 'dead-letter-queue', actions: ['sqs:SendMessage'], reason: 'keep a start it could not make' },
+];
+
+/** What a role that publishes to a topic encrypted with a customer managed key needs on that key. */
+export const TOPIC_KEY_PUBLISH_IAM_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
 /** The resources ECS acts on with a task's execution role when it starts the task. */
 export type TaskExecutionResourceKind =
   /** The task's log group (its log streams, `arn:aws:logs:…:log-group:name:*`). */

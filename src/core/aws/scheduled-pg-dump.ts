@@ -178,6 +178,16 @@ export interface ScheduledDumpRun {
   readonly database: string;
   /** Description of the schedule. */
   readonly description: string;
+  /**
+   * Construct id of the schedule (CDK).
+   * @default - the renderer's prefix and `index`: `Schedule0`
+   */
+  readonly id?: string;
+  /**
+   * Name of the schedule after `<component name>-` (Pulumi).
+   * @default - `index`: `<name>-schedule-0`
+   */
+  readonly name?: string;
 }
 
 /** The prune task of a `ScheduledPgDump` with a retention policy: its own schedule, its own role, the only one that deletes. */

@@ -1,23 +1,26 @@
-import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import * as ec2 from '@pulumi/aws/ec2';
-import * as ecs from '@pulumi/aws/ecs';
+import type * as cloudwatch from '@pulumi/aws/cloudwatch';
+import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
-import * as sfn from '@pulumi/aws/sfn';
+import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
-import { createDrillExecution, ecsDrillScopes } from './drill-state-machine';
-import { createScratchPassword } from './drill-task-containers';
+import { ecsDrillScopes } from './drill-state-machine';
+import { createScratchPassword, drillRunnerWiring } from './drill-task-containers';
 import { createPlannedAlarms } from './metric-alarm';
-import { assumedByService, policyDocument } from './policy-document';
-import { createSchedulerRole } from './scheduler-role';
+import { createPlannedStateMachine } from './planned-state-machine';
 import {
-  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, ContainerLogConfiguration, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, checksWriterContainer,
-  scratchPostgresContainer,
-} from './verify-restore';
+  containerLogConfiguration, createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements, taskResourceNames,
+} from './planned-tasks';
+import { grantStatements, policyDocument } from './policy-document';
+import { createSchedulerRole } from './scheduler-role';
+import { SCRATCH_TARGET_URL, checksWriterContainer, scratchPostgresContainer } from './verify-restore';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
-import { SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
+import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../../core/aws/blueprint-fleet-tasks';
+import {
+  DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource,
+} from '../../core/aws/iam-action-groups';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
 import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
@@ -49,77 +52,50 @@ export interface BlueprintFleetDrills {
 export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan): BlueprintFleetDrills {
   const { name, parent, props, plan } = fleet;
   const child = { parent };
-
-  const taskRole = new iam.Role(`${name}-drill-task-role`, {
-    description: plan.descriptions.drillTaskRole,
-    assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-  }, child);
-  new iam.RolePolicy(`${name}-drill-task-policy`, {
+  const names = taskResourceNames(`${name}-drill`);
+  const taskRole = createTaskRole(names.taskRole, plan.descriptions.drillTaskRole, parent);
+  new iam.RolePolicy(names.taskPolicy, {
     role: taskRole.id,
     policy: policyDocument([...fleet.backupBucket.readStatements(plan.prefix), ...fleet.backupBucket.drillResultStatements(plan.prefix)]),
   }, child);
-  const executionRole = new iam.Role(`${name}-drill-execution-role`, {
-    description: plan.descriptions.drillExecutionRole,
-    assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com'),
-  }, child);
+  const executionRole = createTaskRole(names.executionRole, plan.descriptions.drillExecutionRole, parent);
   // The execution role, and only it, reads the identity that decrypts the fleet's dumps and the scratch server's password.
   const identitySecretArn = drills.identityEnvironmentVariable ? props.encryption?.identitySecretArn : undefined;
+  const identity = identitySecretArn !== undefined ? { name: drills.identityEnvironmentVariable!, valueFrom: identitySecretArn } : undefined;
   const scratchPassword = createScratchPassword(name, plan.descriptions.scratchPassword, parent).arn;
-  const secretArns: pulumi.Input<string>[] = [scratchPassword, ...(identitySecretArn !== undefined ? [identitySecretArn] : [])];
-  new iam.RolePolicy(`${name}-drill-execution-policy`, {
+  new iam.RolePolicy(names.executionPolicy, {
     role: executionRole.id,
-    policy: policyDocument([
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` },
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: secretArns },
-    ]),
+    policy: policyDocument(taskExecutionStatements(fleet.logGroupArn, [scratchPassword, ...(identity ? [identity.valueFrom] : [])])),
   }, child);
 
-  const checkFiles = [...drills.checkFiles];
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of plan.majors) {
-    const logging = (prefix: string): ContainerLogConfiguration => ({
-      logDriver: 'awslogs',
-      options: { 'awslogs-group': fleet.logGroupName, 'awslogs-region': fleet.environment.region, 'awslogs-stream-prefix': `${prefix}-${major}` },
-    });
-    taskDefinitions.set(major, new ecs.TaskDefinition(`${name}-drill-task-${major}`, {
-      family: `${name}-restore-drill-${major}`,
-      cpu: String(drills.task.cpu),
-      memory: String(drills.task.memoryLimitMiB),
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-      ephemeralStorage: { sizeInGib: drills.task.ephemeralStorageGiB },
+    const task = blueprintDrillTask(drills, major);
+    const logs = (streamPrefix: string) => ({ groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix });
+    taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-${task.name}`, {
+      family: `${name}-${task.family}`,
+      size: task,
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
-      volumes: [{ name: 'checks' }],
-      containerDefinitions: pulumi.jsonStringify([
-        scratchPostgresContainer(major, logging('scratch-postgres'), scratchPassword),
-        checksWriterContainer(major, checkFiles, logging('write-checks')),
-        {
-          name: BLUEPRINT_RUNNER_CONTAINER_NAME,
-          image: fleet.image(major),
-          essential: true,
-          // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
-          entryPoint: ['env'],
-          command: ['pg-backup', '--help'],
-          dependsOn: [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }, { containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }],
-          mountPoints: [{ containerPath: CHECKS_DIRECTORY, sourceVolume: 'checks', readOnly: true }],
-          secrets: [
-            { name: SCRATCH_POSTGRES_CONTAINER.password.clientVariable, valueFrom: scratchPassword },
-            ...(identitySecretArn !== undefined ? [{ name: drills.identityEnvironmentVariable, valueFrom: identitySecretArn }] : []),
-          ],
-          logConfiguration: logging('verify'),
-        },
-      ]),
-    }, child));
+      volumes: [task.checksVolume],
+      sidecars: {
+        before: [
+          scratchPostgresContainer(major, containerLogConfiguration(logs(task.scratchLogStreamPrefix)), scratchPassword),
+          checksWriterContainer(major, drills.checkFiles, containerLogConfiguration(logs(task.checksWriter.logStreamPrefix))),
+        ],
+      },
+      container: {
+        name: task.containerName,
+        image: fleet.image(major),
+        entryPoint: [...task.entryPoint],
+        command: [...task.command],
+        ...drillRunnerWiring({ scratchPassword, checks: true, identity }),
+        logs: logs(task.logStreamPrefix),
+      },
+    }, parent));
   }
-  const securityGroup = new ec2.SecurityGroup(`${name}-drill-sg`, {
-    vpcId: props.vpcId,
-    description: plan.descriptions.drillSecurityGroup,
-    egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
-  }, child);
+  const securityGroup = createTaskSecurityGroup(`${name}-drill-sg`, props.vpcId, plan.descriptions.drillSecurityGroup, parent);
 
-  const drill = drills.stateMachine;
   const definitions = [...taskDefinitions.values()];
   const substitutions = pulumi.all([fleet.notificationTopicArn, fleet.cluster.arn, pulumi.output(props.subnetIds), securityGroup.id])
     .apply(([topicArn, clusterArn, subnets, securityGroupId]): Record<string, string> => ({
@@ -130,8 +106,7 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
       [DrillPlaceholder.SECURITY_GROUPS]: securityGroupId,
       [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
     }));
-  const execution = createDrillExecution(name, parent, {
-    drill: { definition: JSON.stringify(drill.definition), iamActions: drill.iamActions },
+  const execution = createPlannedStateMachine(name, parent, blueprintDrillStateMachine(plan, drills), {
     substitutions,
     scopes: {
       ...ecsDrillScopes({
@@ -150,17 +125,16 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
     },
     // A failed drill's result is written through the bucket's key when it has one.
     additionalStatements: fleet.backupBucket.encryptionKeyArn
-      ? [{ Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: fleet.backupBucket.encryptionKeyArn }] : [],
+      ? [{ Effect: 'Allow', Action: actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key'), Resource: fleet.backupBucket.encryptionKeyArn }] : [],
     notificationTopicKeyArn: fleet.notificationTopicKeyArn,
     logRetentionDays: fleet.logRetentionDays,
-    owner: 'PostgresBackupBlueprint',
-    roleDescription: plan.descriptions.drillRole,
+    owner: BLUEPRINT_OWNER,
   });
 
-  const schedulerRole = createSchedulerRole(`${name}-drill`, parent, fleet.environment, [
-    { Effect: 'Allow', Action: 'states:StartExecution', Resource: execution.stateMachine.arn },
-    { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: fleet.deadLetterQueueArn },
-  ]);
+  const schedulerRole = createSchedulerRole(`${name}-drill`, parent, fleet.environment, grantStatements(STATE_MACHINE_SCHEDULE_IAM_ACTIONS, {
+    'state-machine': { resources: execution.stateMachine.arn },
+    'dead-letter-queue': { resources: fleet.deadLetterQueueArn },
+  }));
   const schedules = drills.schedules.map((planned) => {
     const input = pulumi.all([fleet.backupBucket.bucketName, taskDefinitions.get(planned.major)!.arn])
       .apply(([bucket, taskDefinitionArn]) => JSON.stringify(blueprintDrillInput(planned, bucket, taskDefinitionArn)));
@@ -181,13 +155,6 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
   });
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   const alarms = createPlannedAlarms(name, drills.alarms, fleet.notificationTopicArn, parent);
-  return {
-    taskDefinitions,
-    alarms,
-    stateMachine: execution.stateMachine,
-    definition: execution.definition,
-    drillRole: execution.drillRole,
-    schedules,
-    groups: [...drills.groups],
-  };
+  const { definition, role: drillRole, stateMachine } = execution;
+  return { taskDefinitions, alarms, stateMachine, definition, drillRole, schedules, groups: [...drills.groups] };
 }

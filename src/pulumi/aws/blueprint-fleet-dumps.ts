@@ -1,23 +1,23 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import * as ec2 from '@pulumi/aws/ec2';
-import * as ecs from '@pulumi/aws/ecs';
+import type * as ec2 from '@pulumi/aws/ec2';
+import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
-import * as scheduler from '@pulumi/aws/scheduler';
-import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet';
 import { createPlannedAlarms } from './metric-alarm';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
-import { PolicyStatement, policyDocument } from './policy-document';
+import { createPlannedTaskSchedules } from './planned-task-schedules';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements, taskResourceNames } from './planned-tasks';
+import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { writeRunbookFile } from './restore-runbook-artifacts';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
+import { blueprintDumpSchedule, blueprintDumpTask, blueprintSecretsPolicies } from '../../core/aws/blueprint-fleet-tasks';
+import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import {
-  BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
+  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
 } from '../../core/aws/postgres-backup-blueprint';
-import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import { CostEstimate } from '../../core/policy/cost-estimate';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
@@ -57,21 +57,21 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
 
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of plan.majors) {
+    const task = blueprintDumpTask(plan, major);
     const ofMajor = plan.servers.filter((server) => server.major === major);
-    taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-dump-task-${major}`, {
-      family: `${name}-pg-dump-${major}`,
-      size: { ...plan.dumpTask, ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[major] },
+    taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-${task.name}`, {
+      family: `${name}-${task.family}`,
+      size: task,
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
       container: {
-        name: BLUEPRINT_RUNNER_CONTAINER_NAME,
+        name: task.containerName,
         image: fleet.image(major),
-        // Every run overrides the command; run without one, the task only prints the usage.
-        command: ['--help'],
+        command: [...task.command],
         // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
         secrets: Object.fromEntries(ofMajor.map((server) => [server.secretVariable, entry(server).database.secretArn])),
         environment: plan.dumpTask.environment,
-        logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: `dump-${major}` },
+        logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: task.logStreamPrefix },
         stopTimeoutSeconds: plan.dumpTask.stopTimeoutSeconds,
       },
     }, parent));
@@ -88,42 +88,19 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
   const costEstimates = new Map<string, CostEstimate>();
   for (const server of plan.servers) {
     const { database, managedDatabase } = entry(server);
-    if (database.securityGroupId !== undefined) {
-      new vpc.SecurityGroupIngressRule(`${name}-${server.id}-ingress`, {
-        securityGroupId: database.securityGroupId,
-        referencedSecurityGroupId: securityGroup.id,
-        ipProtocol: plan.databaseIngress.protocol,
-        fromPort: database.port,
-        toPort: database.port,
-        description: plan.databaseIngress.description,
-      }, child);
-    }
+    database.allowFrom(`${name}-${server.id}-ingress`, securityGroup.id, plan.databaseIngress, parent);
     recordProtectedDatabase(database.resource ?? managedDatabase?.resource, 'logical-dump');
     const dumpLocation = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
     const databaseUrl = database.runnerWiring().databaseUrl;
-    for (const planned of server.databases) {
-      const command = pulumi.all([dumpLocation, databaseUrl])
-        .apply(([to, url]) => blueprintDumpCommand(plan, server, planned.databaseName, to, { managed: database.managed, databaseUrl: url }));
-      const schedule = new scheduler.Schedule(`${name}-${planned.name}-dump`, {
-        description: planned.scheduleDescription,
-        scheduleExpression: server.schedule.scheduleExpression,
-        scheduleExpressionTimezone: server.schedule.scheduleExpressionTimezone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        state: 'ENABLED',
-        target: {
-          arn: fleet.cluster.arn,
-          roleArn: schedulerRole.arn,
-          deadLetterConfig: { arn: fleet.deadLetterQueueArn },
-          retryPolicy: { maximumRetryAttempts: SCHEDULE_START_RETRY.attempts, maximumEventAgeInSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds },
-          ecsParameters: {
-            taskDefinitionArn: taskDefinitions.get(server.major)!.arn,
-            launchType: 'FARGATE',
-            propagateTags: 'TASK_DEFINITION',
-            networkConfiguration: { subnets: props.subnetIds, securityGroups: [securityGroup.id], assignPublicIp: false },
-          },
-          input: pulumi.jsonStringify({ containerOverrides: [{ name: BLUEPRINT_RUNNER_CONTAINER_NAME, command }] }),
-        },
-      }, child);
+    const schedules = createPlannedTaskSchedules(name, blueprintDumpSchedule(server), fleetScheduleTarget(fleet, {
+      taskDefinitionArn: taskDefinitions.get(server.major)!.arn,
+      securityGroupId: securityGroup.id,
+      roleArn: schedulerRole.arn,
+      command: (databaseName) => pulumi.all([dumpLocation, databaseUrl])
+        .apply(([to, url]) => blueprintDumpCommand(plan, server, databaseName, to, { managed: database.managed, databaseUrl: url })),
+    }), parent);
+    server.databases.forEach((planned, index) => {
+      const schedule = schedules[index];
       const [rpoAlarm] = createPlannedAlarms(name, [planned.rpoAlarm], fleet.notificationTopicArn, parent);
       databases.push({
         serverId: server.id,
@@ -137,7 +114,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
         runbook: runbookOf(fleet, server, planned.databaseName, planned.runbookFile),
         restoreCommand: dumpLocation.apply((location) => blueprintRestoreCommand(location, planned.databaseName)),
       });
-    }
+    });
     if (server.costEstimate) costEstimates.set(server.id, server.costEstimate);
   }
   const taskFailedRule = notifyWhenTasksFail(`${name}-dump`, parent, {
@@ -150,39 +127,24 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
   return { taskDefinitions, taskRole, executionRole, securityGroup, databases, costEstimates, taskFailedRule };
 }
 
-/**
- * Secrets per managed policy: an RDS-managed secret's ARN has about 105 characters, so 40 of them leave room under
- * IAM's 6,144 characters for longer regions and secret names.
- */
-export const SECRETS_PER_POLICY = 40;
-
 /** The execution role's own statements: write the task logs, decrypt the secrets' keys. */
 function executionStatements(fleet: BlueprintFleetInfrastructure): PolicyStatement[] {
   const keys = fleet.plan.servers.map((server) => fleet.props.databases[server.index].database.secretKmsKeyArn)
     .filter((key): key is pulumi.Output<string> => key !== undefined);
-  return [
-    { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: pulumi.interpolate`${fleet.logGroupArn}:*` },
-    // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
-    ...(keys.length > 0 ? [{ Effect: 'Allow' as const, Action: 'kms:Decrypt', Resource: keys }] : []),
-  ];
+  // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
+  return taskExecutionStatements(fleet.logGroupArn, undefined, keys.length > 0 ? keys : undefined);
 }
 
-/**
- * Reading every server's secret, in managed policies of {@link SECRETS_PER_POLICY} secrets: a role's inline policies
- * share 10,240 characters, which a fleet of about a hundred secret ARNs would pass.
- */
+/** Reading every server's secret, in the managed policies core plans, so no inline policy outgrows the role's limit. */
 function grantSecretsInChunks(fleet: BlueprintFleetInfrastructure, role: iam.Role): void {
-  const servers = fleet.plan.servers;
-  for (let start = 0, chunk = 0; start < servers.length; start += SECRETS_PER_POLICY, chunk++) {
-    const policy = new iam.Policy(`${fleet.name}-dump-secrets-${chunk}`, {
-      description: `Read the database secrets of fleet servers ${start + 1}-${Math.min(servers.length, start + SECRETS_PER_POLICY)}`,
-      policy: policyDocument([{
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: servers.slice(start, start + SECRETS_PER_POLICY).map((server) => fleet.props.databases[server.index].database.secretArn),
-      }]),
+  for (const planned of blueprintSecretsPolicies(fleet.plan)) {
+    const policy = new iam.Policy(`${fleet.name}-dump-secrets-${planned.index}`, {
+      description: planned.description,
+      policy: policyDocument(grantStatements(TASK_EXECUTION_IAM_ACTIONS, {
+        'database-secret': { resources: planned.serverIndexes.map((index) => fleet.props.databases[index].database.secretArn) },
+      })),
     }, { parent: fleet.parent });
-    new iam.RolePolicyAttachment(`${fleet.name}-dump-secrets-${chunk}`, { role: role.name, policyArn: policy.arn }, { parent: fleet.parent });
+    new iam.RolePolicyAttachment(`${fleet.name}-dump-secrets-${planned.index}`, { role: role.name, policyArn: policy.arn }, { parent: fleet.parent });
   }
 }
 

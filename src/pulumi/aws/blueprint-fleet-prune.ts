@@ -2,17 +2,16 @@ import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet';
 import { replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTask, createTaskRole, pruneTaskResourceNames } from './planned-tasks';
-import { grantStatements } from './policy-document';
+import { createPlannedTask, createTaskRole, pruneTaskResourceNames, taskExecutionStatements } from './planned-tasks';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
-import { SCHEDULED_TASK_IAM_ACTIONS, TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
-import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
+import { blueprintPruneContainer } from '../../core/aws/blueprint-fleet-tasks';
+import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
 
 /** What the fleet's pruning is made of. */
 export interface BlueprintFleetPrune {
@@ -39,6 +38,7 @@ export function createFleetPruneRole(name: string, plan: PostgresBackupBlueprint
 export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole: iam.Role): BlueprintFleetPrune {
   const { name, parent, props, plan } = fleet;
   const prune = plan.prune!;
+  const container = blueprintPruneContainer(plan);
   const { taskDefinition, executionRole, securityGroup } = createPlannedTask(pruneTaskResourceNames(name), {
     family: `${name}-pg-backup-prune`,
     size: prune.task,
@@ -48,15 +48,13 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole:
     },
     executionRole: {
       role: prune.descriptions.executionRole,
-      statements: grantStatements(TASK_EXECUTION_IAM_ACTIONS, { 'task-log-group': { resources: pulumi.interpolate`${fleet.logGroupArn}:*` } }),
+      statements: taskExecutionStatements(fleet.logGroupArn),
     },
     securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
     container: {
-      name: BLUEPRINT_RUNNER_CONTAINER_NAME,
-      // pg-backup prune calls no PostgreSQL tool: any major's image serves.
-      image: fleet.image(plan.majors[0]),
-      // Every run overrides the command; run without one, the task only prints the usage.
-      command: ['--help'],
+      name: container.containerName,
+      image: fleet.image(container.major),
+      command: [...container.command],
       logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: prune.task.logStreamPrefix },
     },
   }, parent);
@@ -71,18 +69,12 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole:
   for (const server of plan.servers) {
     if (!server.prune) continue;
     const location = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
-    schedules.push(...createPlannedTaskSchedules(`${name}-prune-${server.id}`, server.prune.schedule, {
-      clusterArn: fleet.cluster.arn,
+    schedules.push(...createPlannedTaskSchedules(`${name}-prune-${server.id}`, server.prune.schedule, fleetScheduleTarget(fleet, {
       taskDefinitionArn: taskDefinition.arn,
-      subnetIds: props.subnetIds,
       securityGroupId: securityGroup.id,
       roleArn: schedulerRole.arn,
-      deadLetterQueueArn: fleet.deadLetterQueueArn,
-      retryAttempts: SCHEDULE_START_RETRY.attempts,
-      maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
-      containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
       command: (database) => location.apply((to) => blueprintPruneCommand(plan, server, database, to)),
-    }, parent));
+    }), parent));
     createPlannedAlarms(name, [...server.prune.alarms], fleet.notificationTopicArn, parent);
   }
   notifyWhenTasksFail(`${name}-prune`, parent, {

@@ -2,8 +2,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { EcsClusterReference } from './pg-dump-source';
+import { PlannedTaskScheduleTarget } from './planned-task-schedules';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
-import { PostgresBackupBlueprintPlan } from '../../core/aws/postgres-backup-blueprint';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan } from '../../core/aws/postgres-backup-blueprint';
+import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from '../../core/aws/postgres-backup-blueprint';
 
@@ -37,4 +39,22 @@ export interface BlueprintFleetInfrastructure {
   readonly image: (major: number) => pulumi.Input<string>;
   /** Days task and execution logs are kept. */
   readonly logRetentionDays: number;
+}
+
+/**
+ * What a schedule of the fleet starts: `task` in the fleet's cluster and subnets, its runner's command overridden, a
+ * start it could not make retried as every schedule retries it, then sent to the fleet's dead-letter queue.
+ */
+export function fleetScheduleTarget(
+  fleet: BlueprintFleetInfrastructure, task: Pick<PlannedTaskScheduleTarget, 'taskDefinitionArn' | 'securityGroupId' | 'roleArn' | 'command'>,
+): PlannedTaskScheduleTarget {
+  return {
+    clusterArn: fleet.cluster.arn,
+    subnetIds: fleet.props.subnetIds,
+    deadLetterQueueArn: fleet.deadLetterQueueArn,
+    retryAttempts: SCHEDULE_START_RETRY.attempts,
+    maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
+    containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
+    ...task,
+  };
 }

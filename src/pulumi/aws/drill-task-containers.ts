@@ -1,9 +1,9 @@
 import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import * as pulumi from '@pulumi/pulumi';
-import { ContainerLogConfiguration } from './planned-tasks';
+import { ContainerLogConfiguration, PlannedContainer } from './planned-tasks';
 import { postgresServerImage } from './runner-image';
 import { CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER, checksWriterContainer as plannedChecksWriter } from '../../core/aws/drill-task-containers';
-import { DrillCheckFile } from '../../core/aws/verify-restore';
+import { CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME } from '../../core/aws/verify-restore';
 
 /**
  * The secret of a drill task's scratch PostgreSQL password (`<name>-scratch-password`), as core plans it. The password
@@ -62,5 +62,40 @@ export function checksWriterContainer(
     environment: Object.entries(plan.environment).map(([name, value]) => ({ name, value })),
     mountPoints: [{ containerPath: plan.mountPath, sourceVolume: CHECKS_VOLUME_NAME, readOnly: false }],
     logConfiguration,
+  };
+}
+
+/** The containers a drill task's runner starts after, and the secrets its execution role hands it. */
+export interface DrillRunnerCompanions {
+  /**
+   * ARN of the scratch server's password: the task runs a scratch PostgreSQL, which the runner waits for.
+   * @default - no scratch server in the task
+   */
+  readonly scratchPassword?: pulumi.Input<string>;
+  /** Whether a checks writer writes the SQL checks, which the runner waits for and reads from the volume. */
+  readonly checks: boolean;
+  /**
+   * The age identity that decrypts the dumps: its variable and its secret's ARN.
+   * @default - the dumps are not encrypted
+   */
+  readonly identity?: { readonly name: string; readonly valueFrom: pulumi.Input<string> };
+}
+
+/**
+ * How a drill task's runner is wired to its companions: it starts once the scratch server is healthy and the checks
+ * are written, mounts the checks read-only, and gets the scratch password and the identity as secrets.
+ */
+export function drillRunnerWiring(companions: DrillRunnerCompanions): Required<Pick<PlannedContainer, 'dependsOn' | 'mountPoints' | 'secrets'>> {
+  const { scratchPassword, checks, identity } = companions;
+  return {
+    dependsOn: [
+      ...(scratchPassword !== undefined ? [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }] : []),
+      ...(checks ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
+    ],
+    mountPoints: checks ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: CHECKS_VOLUME_NAME, readOnly: true }] : [],
+    secrets: {
+      ...(scratchPassword !== undefined ? { [SCRATCH_POSTGRES_CONTAINER.password.clientVariable]: scratchPassword } : {}),
+      ...(identity ? { [identity.name]: identity.valueFrom } : {}),
+    },
   };
 }

@@ -4,9 +4,10 @@ import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
-import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
+import { STATE_MACHINE_SCHEDULE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { StateMachinePlan, StateMachineSchedulePlan } from '../../core/aws/planned-state-machine';
 import { DrillResourceKind, StateMachineDefinition, renderDefinition } from '../../core/aws/state-machines';
 
@@ -70,7 +71,7 @@ export function createPlannedStateMachine(
     policy: policyDocument([
       ...drillPermissionStatements(plan.iamActions, props.scopes, props.owner),
       // sns:Publish comes from the plan's own action list; an encrypted topic also needs its key.
-      ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: topicKeyArn }] : []),
+      ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: [...TOPIC_KEY_PUBLISH_IAM_ACTIONS], Resource: topicKeyArn }] : []),
       ...(props.additionalStatements ?? []),
       ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
     ]),
@@ -106,10 +107,10 @@ export function createStateMachineSchedule(
   if (plan.deadLetterQueue && deadLetterQueueArn === undefined) throw new Error(`the schedule ${plan.id} plans a dead-letter queue, which was not given`);
   const prefix = plan.namePrefix === undefined ? name : `${name}-${plan.namePrefix}`;
   const deadLetters = plan.deadLetterQueue ? deadLetterQueueArn : undefined;
-  const schedulerRole = createSchedulerRole(prefix, parent, environment, [
-    { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineArn },
-    ...(deadLetters === undefined ? [] : [{ Effect: 'Allow' as const, Action: 'sqs:SendMessage', Resource: deadLetters }]),
-  ]);
+  const schedulerRole = createSchedulerRole(prefix, parent, environment, grantStatements(STATE_MACHINE_SCHEDULE_IAM_ACTIONS, {
+    'state-machine': { resources: stateMachineArn },
+    ...(deadLetters === undefined ? {} : { 'dead-letter-queue': { resources: deadLetters } }),
+  }));
   const schedule = new scheduler.Schedule(`${prefix}-schedule`, {
     description: plan.description,
     scheduleExpression: plan.schedule.scheduleExpression,

@@ -23,11 +23,11 @@ export interface PlannedTaskScheduleTarget {
   readonly command: (database: string) => pulumi.Input<string[]>;
 }
 
-/** One schedule per planned run (`<name>-<index>`), each starting the target's task with its database's command. */
+/** One schedule per planned run (`<name>-<run's name>`, else `<name>-<index>`), each starting the target's task with its database's command. */
 export function createPlannedTaskSchedules(
   name: string, schedule: PlannedTaskSchedule, target: PlannedTaskScheduleTarget, parent: pulumi.Resource,
 ): scheduler.Schedule[] {
-  return schedule.runs.map((run) => new scheduler.Schedule(`${name}-${run.index}`, {
+  return schedule.runs.map((run) => new scheduler.Schedule(`${name}-${run.name ?? run.index}`, {
     description: run.description,
     scheduleExpression: schedule.scheduleExpression,
     scheduleExpressionTimezone: schedule.scheduleExpressionTimezone,

@@ -2,7 +2,8 @@ import * as ec2 from '@pulumi/aws/ec2';
 import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { PolicyStatement, assumedByService, policyDocument } from './policy-document';
+import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
+import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from '../../core/aws/iam-action-groups';
 
 /** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
 export interface ContainerLogConfiguration {
@@ -84,6 +85,21 @@ export interface PlannedTaskDefinitionArgs {
    * @default - none
    */
   readonly volumes?: readonly string[];
+}
+
+/**
+ * What a task's execution role is granted of core's action groups: write the task's log streams in `logGroupArn`, and,
+ * when given, read `secrets` and decrypt them with `secretKeys`.
+ */
+export function taskExecutionStatements(
+  logGroupArn: pulumi.Input<string>, secrets?: GrantScope['resources'], secretKeys?: GrantScope['resources'],
+  groups: readonly IamActionGroup<TaskExecutionResourceKind>[] = TASK_EXECUTION_IAM_ACTIONS,
+): PolicyStatement[] {
+  return grantStatements(groups, {
+    'task-log-group': { resources: pulumi.interpolate`${logGroupArn}:*` },
+    ...(secrets === undefined ? {} : { 'database-secret': { resources: secrets } }),
+    ...(secretKeys === undefined ? {} : { 'database-secret-key': { resources: secretKeys } }),
+  });
 }
 
 /** The role of a task (or of ECS starting it): assumable by ECS tasks only. */

@@ -1,5 +1,8 @@
 import type * as rds from '@pulumi/aws/rds';
+import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
+import { RdsPostgresFactory, rdsResourceWithoutSecretMessage, rdsResourceWithoutSecurityGroupMessage } from '../../core/aws/postgres-database-connection';
+import { DatabaseIngressPlan } from '../../core/aws/scheduled-pg-dump';
 import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecretVariables } from '../../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../../core/postgres/runner-connection';
@@ -67,30 +70,6 @@ export interface RdsPostgresOptions {
   readonly secretKmsKeyArn?: pulumi.Input<string>;
 }
 
-/**
- * Why an RDS database has no `masterUserSecrets` to connect with: it does not manage its password, or (when it says it
- * does) the engine answering for it — in a unit test, the Pulumi mocks — did not report the secret RDS creates.
- */
-function missingRdsSecretMessage(factory: 'fromInstance' | 'fromCluster', urn: string, managesPassword: boolean): string {
-  const kind = factory === 'fromInstance' ? 'instance' : 'cluster';
-  const name = urn.split('::').pop();
-  const head = `PostgresDatabase.${factory}(${name}): the RDS ${kind} reports no masterUserSecrets, the secret the dump task connects with`;
-  return managesPassword
-    ? `${head}, although it has manageMasterUserPassword: true. RDS reports it once the ${kind} exists; in a unit test under `
-      + 'pulumi.runtime.setMocks the mocks must answer it: use setBackupMocks() from postgres-backup-constructs/pulumi/testing, '
-      + 'or return masterUserSecrets from your own newResource mock'
-    : `${head}; create the ${kind} with manageMasterUserPassword: true, pass its secret as PostgresDatabase.${factory}(${kind}, `
-      + '{ secretArn }), or use PostgresDatabase.fromSecret';
-}
-
-/** Why an RDS database has no security group to let the dump task in through: the engine reported none. */
-function missingRdsSecurityGroupMessage(factory: 'fromInstance' | 'fromCluster', urn: string): string {
-  const kind = factory === 'fromInstance' ? 'instance' : 'cluster';
-  return `PostgresDatabase.${factory}(${urn.split('::').pop()}): the RDS ${kind} reports no vpcSecurityGroupIds, so the dump task `
-    + 'cannot be let in; pass securityGroupId, or in a unit test under pulumi.runtime.setMocks use setBackupMocks() from '
-    + 'postgres-backup-constructs/pulumi/testing';
-}
-
 /** How the runner container learns where the database is and how to log in. */
 export interface RunnerDatabaseWiring {
   /** Container secrets: environment variable name → `valueFrom` (a secret ARN, or `<arn>:<json key>::`). */
@@ -133,7 +112,7 @@ export class PostgresDatabase {
   }
 
   private static fromRds(
-    factory: 'fromInstance' | 'fromCluster',
+    factory: RdsPostgresFactory,
     resource: pulumi.CustomResource,
     managesPassword: pulumi.Output<boolean | undefined>,
     secrets: pulumi.Output<Array<{ secretArn: string; kmsKeyId: string }>>,
@@ -146,7 +125,7 @@ export class PostgresDatabase {
       ? { secretArn: options.secretArn, kmsKeyId: options.secretKmsKeyArn }
       : pulumi.all([secrets, managesPassword, resource.urn]).apply(([list, managed, urn]) => {
         if (list && list.length > 0) return list[0];
-        throw new Error(missingRdsSecretMessage(factory, urn, managed === true));
+        throw new Error(rdsResourceWithoutSecretMessage(factory, urn, managed === true));
       });
     return new PostgresDatabase({
       secretArn: secret.secretArn,
@@ -155,7 +134,7 @@ export class PostgresDatabase {
       port,
       securityGroupId: options.securityGroupId ?? pulumi.all([securityGroups, resource.urn]).apply(([ids, urn]) => {
         if (ids && ids.length > 0) return ids[0];
-        throw new Error(missingRdsSecurityGroupMessage(factory, urn));
+        throw new Error(rdsResourceWithoutSecurityGroupMessage(factory, urn));
       }),
       postgresMajorVersion: options.postgresMajorVersion,
       managed: true,
@@ -187,6 +166,24 @@ export class PostgresDatabase {
     this.port = pulumi.output(props.port ?? DEFAULT_POSTGRES_PORT);
     this.host = props.host === undefined ? undefined : pulumi.output(props.host);
     this.resource = resource;
+  }
+
+  /**
+   * Lets the tasks of security group `peerSecurityGroupId` reach the database port as core's `rule` says: an ingress
+   * rule (`name`) on the database's security group, none when that group is not known.
+   */
+  public allowFrom(
+    name: string, peerSecurityGroupId: pulumi.Input<string>, rule: DatabaseIngressPlan, parent: pulumi.Resource,
+  ): vpc.SecurityGroupIngressRule | undefined {
+    if (this.securityGroupId === undefined) return undefined;
+    return new vpc.SecurityGroupIngressRule(name, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: peerSecurityGroupId,
+      ipProtocol: rule.protocol,
+      fromPort: this.port,
+      toPort: this.port,
+      description: rule.description,
+    }, { parent });
   }
 
   /** The container secrets and URL the runner connects with. */

@@ -8,11 +8,10 @@ import { AwsEnvironment } from './aws-environment';
 import { DrillStateMachine, DrillStateMachineProps, createDrillStateMachine } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { EcsClusterReference } from './pg-dump-source';
-import { PlannedContainer, PlannedTask, PlannedTaskArgs, createPlannedTask, taskResourceNames } from './planned-tasks';
-import { PolicyStatement, grantStatements } from './policy-document';
+import { PlannedContainer, PlannedTask, PlannedTaskArgs, createPlannedTask, taskExecutionStatements, taskResourceNames } from './planned-tasks';
+import { PolicyStatement } from './policy-document';
 import { drillResourceScopes } from './state-machine-permissions';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
-import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { ScheduledDrillPlan } from '../../core/aws/scheduled-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
 import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
@@ -142,10 +141,7 @@ export function createScheduledDrill(name: string, parent: pulumi.Resource, args
     executionRole: {
       role: execution.role,
       statements: [
-        ...grantStatements(TASK_EXECUTION_IAM_ACTIONS, {
-          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-          ...(secretArns.length > 0 ? { 'database-secret': { resources: secretArns.length === 1 ? secretArns[0] : secretArns } } : {}),
-        }),
+        ...taskExecutionStatements(logGroup.arn, secretArns.length === 0 ? undefined : secretArns.length === 1 ? secretArns[0] : secretArns),
         ...execution.statements ?? [],
       ],
     },

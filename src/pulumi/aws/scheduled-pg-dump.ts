@@ -1,42 +1,34 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import * as ec2 from '@pulumi/aws/ec2';
-import * as ecs from '@pulumi/aws/ecs';
 import type * as iam from '@pulumi/aws/iam';
-import * as scheduler from '@pulumi/aws/scheduler';
-import * as sqs from '@pulumi/aws/sqs';
-import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { replicaPruneStatements } from './bucket-replication';
-import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
+import { checkedLogRetentionDays } from './log-retention';
 import { createPlannedAlarms } from './metric-alarm';
 import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTask, createTaskRole, pruneTaskResourceNames, taskResourceNames } from './planned-tasks';
-import { PolicyStatement, grantStatements } from './policy-document';
+import { createTaskRole } from './planned-tasks';
+import { PolicyStatement } from './policy-document';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
+import { ScheduledDumpTasks, createScheduledDumpTasks } from './scheduled-dump-tasks';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
-import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import {
-  ScheduledPgDumpAttributes, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpAttributes,
-  scheduledPgDumpOptionsOf, scheduledPruneCommand, withPostgresMajorVersion,
+  ScheduledPgDumpAttributes, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledPgDumpAttributes, scheduledPgDumpOptionsOf,
+  withPostgresMajorVersion,
 } from '../../core/aws/scheduled-pg-dump';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
-import { checkedLogRetentionDays } from './log-retention';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';
 export { DEFAULT_LOG_RETENTION_DAYS } from '../../core/aws/log-retention';
 export { DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
 export * from './scheduled-pg-dump-props';
 
-/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…), declared once in core. */
-export interface ScheduledPgDump extends ScheduledPgDumpAttributes {}
+/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…), declared once in core, and its tasks. */
+export interface ScheduledPgDump extends ScheduledPgDumpAttributes, ScheduledDumpTasks {}
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a Fargate
@@ -59,20 +51,6 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly notificationTopicKeyArn?: pulumi.Output<string>;
   /** The cluster the task runs in. */
   public readonly cluster: EcsClusterReference;
-  /** The dump task definition. */
-  public readonly taskDefinition: ecs.TaskDefinition;
-  /** The role of the dump task: write under the prefix, nothing else. */
-  public readonly taskRole: iam.Role;
-  /** The role ECS starts the task with: pull logs and the database secret. */
-  public readonly executionRole: iam.Role;
-  /** The security group of the dump task. */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** One schedule per database. */
-  public readonly schedules: readonly scheduler.Schedule[];
-  /** The role the schedules start the task with. */
-  public readonly schedulerRole: iam.Role;
-  /** Where schedule runs go that could not start the task. */
-  public readonly deadLetterQueue: sqs.Queue;
   /** Alarms: failed run and RPO missed, per database; dead-lettered start. */
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** The rule that notifies a task that stopped with a non-zero exit or failed to start. */
@@ -81,10 +59,6 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly encryption?: DumpEncryption;
   /** The prune task's role, the only one that may delete dumps (with `dump.retention`). */
   public readonly pruneRole?: iam.Role;
-  /** The prune task definition (with `dump.retention`). */
-  public readonly pruneTaskDefinition?: ecs.TaskDefinition;
-  /** One prune schedule per database (with `dump.retention`). */
-  public readonly pruneSchedules: readonly scheduler.Schedule[];
   /** The URN of the RDS resource whose dumps these are, when it is one of this program's. */
   public readonly protectedDatabase?: pulumi.Output<string>;
   /** What this component protects and how (core's protection record), also its `protections` output. */
@@ -136,91 +110,22 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
 
     this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: plan.task.logRetentionDays }, child);
-    const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: aws.region, streamPrefix });
-    const wiring = props.database.runnerWiring();
-    const command = (database: string): pulumi.Output<string[]> => pulumi.all([this.dumpLocation, wiring.databaseUrl])
-      .apply(([to, databaseUrl]) => scheduledDumpCommand(plan, database, to, { managed: props.database.managed, databaseUrl }));
-    const dump = createPlannedTask(taskResourceNames(name), {
-      family: `${name}-pg-dump`,
-      size: plan.task,
-      taskRole: { role: plan.descriptions.taskRole, statements: this.backupBucket.actionGroupStatements(plan.taskRoleGrants, this.prefix) },
-      executionRole: {
-        role: plan.descriptions.executionRole,
-        statements: grantStatements(plan.executionRoleGrants, {
-          'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-          'database-secret': { resources: props.database.secretArn },
-          ...(props.database.secretKmsKeyArn ? { 'database-secret-key': { resources: props.database.secretKmsKeyArn } } : {}),
-        }),
-      },
-      securityGroup: { vpcId: props.vpcId, description: plan.descriptions.securityGroup },
-      container: {
-        name: plan.task.containerName,
-        image: props.image,
-        command: command(this.databaseNames[0]),
-        secrets: wiring.secrets,
-        environment: plan.task.environment,
-        logs: logs(plan.task.logStreamPrefix),
-        stopTimeoutSeconds: plan.task.stopTimeoutSeconds,
-      },
-    }, this);
-    ({ taskRole: this.taskRole, executionRole: this.executionRole, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = dump);
-    if (props.database.securityGroupId !== undefined) {
-      new vpc.SecurityGroupIngressRule(`${name}-database-ingress`, {
-        securityGroupId: props.database.securityGroupId,
-        referencedSecurityGroupId: this.securityGroup.id,
-        ipProtocol: plan.databaseIngress.protocol,
-        fromPort: props.database.port,
-        toPort: props.database.port,
-        description: plan.databaseIngress.description,
-      }, child);
-    }
-
-    const prune = plan.prune;
-    const pruneCommand = (database: string) => this.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
-    const pruneTask = prune && this.pruneRole && createPlannedTask(pruneTaskResourceNames(name), {
-      family: `${name}-pg-backup-prune`,
-      size: prune.task,
-      taskRole: {
-        role: this.pruneRole,
-        statements: [...this.backupBucket.actionGroupStatements(prune.roleGrants, this.prefix), ...replicaPruneStatements(prune.replica)],
-      },
-      executionRole: { role: this.executionRole },
-      securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
-      container: {
-        name: plan.task.containerName, image: props.image, command: pruneCommand(this.databaseNames[0]), logs: logs(prune.task.logStreamPrefix),
-      },
-    }, this);
-    this.pruneTaskDefinition = pruneTask?.taskDefinition;
-    const taskDefinitions = [this.taskDefinition, ...(this.pruneTaskDefinition ? [this.pruneTaskDefinition] : [])];
-
-    this.deadLetterQueue = createDeadLetterQueue(name, this);
-    this.schedulerRole = createSchedulerRole(name, this, aws, scheduledTaskStatements(plan.scheduleRoleGrants, {
-      taskRoleArns: [this.taskRole.arn, this.executionRole.arn, ...(this.pruneRole ? [this.pruneRole.arn] : [])],
-      taskDefinitionArns: taskDefinitions.length > 1 ? taskDefinitions.map((task) => task.arn) : this.taskDefinition.arn,
-      clusterName: this.cluster.name,
-      deadLetterQueueArn: this.deadLetterQueue.arn,
-    }, aws), plan.descriptions.scheduleRole);
-    const target = {
-      clusterArn: this.cluster.arn,
-      subnetIds: props.subnetIds,
-      roleArn: this.schedulerRole.arn,
-      deadLetterQueueArn: this.deadLetterQueue.arn,
-      retryAttempts: plan.schedule.retryAttempts,
-      maxEventAgeSeconds: plan.schedule.maxEventAgeSeconds,
-      containerName: plan.task.containerName,
-    };
-    this.schedules = createPlannedTaskSchedules(`${name}-schedule`, plan.schedule, {
-      ...target, taskDefinitionArn: this.taskDefinition.arn, securityGroupId: this.securityGroup.id, command,
-    }, this);
-    this.pruneSchedules = !prune || !pruneTask ? [] : createPlannedTaskSchedules(`${name}-prune-schedule`, prune.schedule, {
-      ...target, taskDefinitionArn: pruneTask.taskDefinition.arn, securityGroupId: pruneTask.securityGroup.id, command: pruneCommand,
-    }, this);
+    Object.assign(this, createScheduledDumpTasks(name, this, {
+      plan,
+      props,
+      bucket: this.backupBucket,
+      dumpLocation: this.dumpLocation,
+      pruneRole: this.pruneRole,
+      cluster: this.cluster,
+      logGroup,
+      environment: aws,
+    }));
 
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
       description: plan.descriptions.taskFailedRule,
-      taskDefinitionArns: taskDefinitions.map((task) => task.arn),
+      taskDefinitionArns: [this.taskDefinition, this.pruneTaskDefinition].flatMap((task) => task ? [task.arn] : []),
       topicArn: this.notificationTopicArn,
       subject: plan.taskFailureSubject,
     });

@@ -3,18 +3,18 @@ import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { checksWriterContainer, createScratchPassword, scratchPostgresContainer } from './drill-task-containers';
+import { createScratchPassword } from './drill-task-containers';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PgDumpSource } from './pg-dump-source';
-import { containerLogConfiguration, createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
 import { ScheduledDrillAttributes, createScheduledDrill, keyStatements, scheduledDrillAttributes } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
-import { CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
+import { verifyRestoreTask } from './verify-restore-task';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import {
-  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan,
-  checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore, verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
+  SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore,
+  verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
 } from '../../core/aws/verify-restore';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
@@ -132,7 +132,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
-    const major = source.postgresMajorVersion;
     const scratchPassword = plan.taskScratchServer ? createScratchPassword(name, plan.descriptions.scratchPassword, this).arn : undefined;
     const drill = createScheduledDrill(name, this, {
       plan,
@@ -141,46 +140,16 @@ export class VerifyRestore extends pulumi.ComponentResource {
       cluster: props.cluster ?? source.cluster,
       subnetIds: props.subnetIds,
       environment: aws,
-      task: (logs) => {
-        const checks = plan.checkFiles.length > 0 ? checksWriterContainer(major, plan.checkFiles, containerLogConfiguration(logs('write-checks'))) : undefined;
-        return {
-          family: `${name}-restore-drill`,
-          size: plan.task,
-          taskRole: {
-            role: plan.descriptions.taskRole,
-            statements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
-          },
-          // The identity is injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
-          // So is the scratch server's password, which the runner and the server share.
-          executionRole: {
-            role: plan.descriptions.executionRole, secretArns: [scratchPassword, identity?.valueFrom].filter((arn) => arn !== undefined),
-          },
-          securityGroup: this.securityGroup,
-          container: {
-            name: plan.task.containerName,
-            image: props.image,
-            // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
-            entryPoint: ['env'],
-            command: dumpLocation.apply((from) => verifyCommand(plan, from)),
-            dependsOn: [
-              ...(plan.taskScratchServer ? [{ containerName: SCRATCH_POSTGRES_CONTAINER_NAME, condition: 'HEALTHY' }] : []),
-              ...(checks ? [{ containerName: CHECKS_CONTAINER_NAME, condition: 'SUCCESS' }] : []),
-            ],
-            mountPoints: checks ? [{ containerPath: CHECKS_DIRECTORY, sourceVolume: CHECKS_VOLUME_NAME, readOnly: true }] : [],
-            secrets: {
-              ...(scratchPassword ? { [SCRATCH_POSTGRES_CONTAINER.password.clientVariable]: scratchPassword } : {}),
-              ...(identity ? { [identity.name]: identity.valueFrom } : {}),
-            },
-            logStreamPrefix: plan.task.logStreamPrefix,
-          },
-          sidecars: {
-            before: scratchPassword
-              ? [scratchPostgresContainer(major, containerLogConfiguration(logs(SCRATCH_POSTGRES_CONTAINER.logStreamPrefix)), scratchPassword)] : [],
-            after: checks ? [checks] : [],
-          },
-          volumes: checks ? [CHECKS_VOLUME_NAME] : undefined,
-        };
-      },
+      task: verifyRestoreTask(name, {
+        plan,
+        image: props.image,
+        postgresMajorVersion: source.postgresMajorVersion,
+        command: dumpLocation.apply((from) => verifyCommand(plan, from)),
+        taskStatements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
+        securityGroup: this.securityGroup,
+        scratchPassword,
+        identity,
+      }),
       // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
       results: {
         bucketName: source.bucketName,

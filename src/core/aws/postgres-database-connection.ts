@@ -1,0 +1,41 @@
+/** The factory of a `PostgresDatabase` that reads an RDS database. */
+export type RdsPostgresFactory = 'fromInstance' | 'fromCluster';
+
+/** The kind of RDS database a factory reads, as messages name it. */
+function rdsKind(factory: RdsPostgresFactory): 'instance' | 'cluster' {
+  return factory === 'fromInstance' ? 'instance' : 'cluster';
+}
+
+/** The resource name at the end of a Pulumi URN (`urn:pulumi:stack::project::type::name`). */
+function nameOfUrn(urn: string): string | undefined {
+  return urn.split('::').pop();
+}
+
+/** Why a CDK `PostgresDatabase.fromInstance`/`fromCluster` of the database at `path` has no secret to connect with. */
+export function rdsConstructWithoutSecretMessage(factory: RdsPostgresFactory, path: string): string {
+  const kind = rdsKind(factory);
+  return `PostgresDatabase.${factory}(${path}): the RDS ${kind} has no secret (an imported ${kind} never has one); `
+    + `pass its secret as PostgresDatabase.${factory}(${kind}, { secret }), create it with credentials from a generated secret, or use PostgresDatabase.fromSecret`;
+}
+
+/**
+ * Why a Pulumi RDS database has no `masterUserSecrets` to connect with: it does not manage its password, or (when it
+ * says it does) the engine answering for it — in a unit test, the Pulumi mocks — did not report the secret RDS creates.
+ */
+export function rdsResourceWithoutSecretMessage(factory: RdsPostgresFactory, urn: string, managesPassword: boolean): string {
+  const kind = rdsKind(factory);
+  const head = `PostgresDatabase.${factory}(${nameOfUrn(urn)}): the RDS ${kind} reports no masterUserSecrets, the secret the dump task connects with`;
+  return managesPassword
+    ? `${head}, although it has manageMasterUserPassword: true. RDS reports it once the ${kind} exists; in a unit test under `
+      + 'pulumi.runtime.setMocks the mocks must answer it: use setBackupMocks() from postgres-backup-constructs/pulumi/testing, '
+      + 'or return masterUserSecrets from your own newResource mock'
+    : `${head}; create the ${kind} with manageMasterUserPassword: true, pass its secret as PostgresDatabase.${factory}(${kind}, `
+      + '{ secretArn }), or use PostgresDatabase.fromSecret';
+}
+
+/** Why a Pulumi RDS database has no security group to let the dump task in through: the engine reported none. */
+export function rdsResourceWithoutSecurityGroupMessage(factory: RdsPostgresFactory, urn: string): string {
+  return `PostgresDatabase.${factory}(${nameOfUrn(urn)}): the RDS ${rdsKind(factory)} reports no vpcSecurityGroupIds, so the dump task `
+    + 'cannot be let in; pass securityGroupId, or in a unit test under pulumi.runtime.setMocks use setBackupMocks() from '
+    + 'postgres-backup-constructs/pulumi/testing';
+}

@@ -1,0 +1,109 @@
+import {
+  BLUEPRINT_SECRETS_PER_POLICY, blueprintDrillStateMachine, blueprintDrillTask, blueprintDumpSchedule, blueprintDumpTask, blueprintPruneContainer,
+  blueprintSecretsPolicies,
+} from '../../../src/core/aws/blueprint-fleet-tasks';
+import { BlueprintServerHandle, PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../../src/core/aws/postgres-backup-blueprint';
+import { BackupTier } from '../../../src/core/policy/backup-tier';
+
+const SELF_MANAGED_16: BlueprintServerHandle = { managed: false, postgresMajorVersion: 16 };
+const SELF_MANAGED_15: BlueprintServerHandle = { managed: false, postgresMajorVersion: 15 };
+
+/** A drilled fleet of two servers of two majors, `orders` (16) and `legacy` (15). */
+function fleetPlan(options: { checks?: string[] } = {}): PostgresBackupBlueprintPlan {
+  const tier = options.checks ? BackupTier.BRONZE.with({ verification: { checks: options.checks } }) : BackupTier.BRONZE;
+  return planPostgresBackupBlueprint({
+    tier,
+    databases: [{ id: 'orders', databaseNames: ['orders'] }, { id: 'legacy', databaseNames: ['legacy'] }],
+    dumpCpu: 512,
+    dumpMemoryLimitMiB: 1024,
+  }, { servers: [SELF_MANAGED_16, SELF_MANAGED_15], region: 'eu-west-1', validation: { construct: 'Stack/Fleet' }, name: 'StackFleet1234ABCD' });
+}
+
+describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL major', () => {
+  test('a dump task is named after its major, sized as the fleet asks, and runs only the usage unless a schedule overrides it', () => {
+    const plan = fleetPlan();
+    expect(blueprintDumpTask(plan, 15)).toEqual({
+      major: 15,
+      id: 'DumpTask15',
+      name: 'dump-task-15',
+      family: 'pg-dump-15',
+      cpu: 512,
+      memoryLimitMiB: 1024,
+      ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[15],
+      containerName: 'runner',
+      command: ['--help'],
+      logStreamPrefix: 'dump-15',
+    });
+  });
+
+  test('a drill task of one major logs each of its containers under a stream of that major', () => {
+    const plan = fleetPlan({ checks: ['SELECT count(*) > 0 FROM orders'] });
+    const task = blueprintDrillTask(plan.drills!, 16);
+    expect(task).toMatchObject({
+      id: 'DrillTask16',
+      name: 'drill-task-16',
+      family: 'restore-drill-16',
+      entryPoint: ['env'],
+      command: ['pg-backup', '--help'],
+      logStreamPrefix: 'verify-16',
+      scratchLogStreamPrefix: 'scratch-postgres-16',
+      checksVolume: 'checks',
+      ...plan.drills!.task,
+    });
+    expect(task.checksWriter.logStreamPrefix).toBe('write-checks-16');
+    expect(Object.values(task.checksWriter.environment)).toContain('SELECT count(*) > 0 FROM orders;');
+    expect(blueprintDrillTask(plan.drills!, 15).checksWriter.logStreamPrefix).toBe('write-checks-15');
+  });
+
+  test('the drill state machine is core\'s fleet drill, named as every restore drill and described by the fleet\'s plan', () => {
+    const plan = fleetPlan();
+    const stateMachine = blueprintDrillStateMachine(plan, plan.drills!);
+    expect(stateMachine.definition).toBe(plan.drills!.stateMachine.definition);
+    expect(stateMachine.iamActions).toBe(plan.drills!.stateMachine.iamActions);
+    expect(stateMachine.ids).toEqual({ role: 'DrillRole', stateMachine: 'Drill', logs: 'DrillExecutionLogs' });
+    expect(stateMachine.names).toEqual({ role: 'drill-role', policy: 'drill-policy', stateMachine: 'drill', logs: 'execution-logs' });
+    expect(stateMachine.descriptions).toEqual({ role: plan.descriptions.drillRole, comment: plan.descriptions.drillStateMachine });
+  });
+
+  test('the prune task runs the image of the fleet\'s first major, as pg-backup prune calls no PostgreSQL tool', () => {
+    const plan = fleetPlan();
+    expect(blueprintPruneContainer(plan)).toEqual({ major: plan.majors[0], containerName: 'runner', command: ['--help'] });
+  });
+});
+
+describe('the dump schedules and secret policies of a PostgresBackupBlueprint', () => {
+  test('each database of a server gets a schedule of its own, named after the server and the database', () => {
+    const plan = planPostgresBackupBlueprint({
+      tier: BackupTier.BRONZE, databases: [{ id: 'orders', databaseNames: ['orders', 'Invoices_2024'] }],
+    }, { servers: [SELF_MANAGED_16], region: 'eu-west-1', validation: { construct: 'Stack/Fleet' }, name: 'StackFleet1234ABCD' });
+    const [server] = plan.servers;
+    const schedule = blueprintDumpSchedule(server);
+    expect(schedule.scheduleExpression).toBe(server.schedule.scheduleExpression);
+    expect(schedule.runs).toEqual([
+      { index: 0, database: 'orders', description: server.databases[0].scheduleDescription, id: 'DumpSchedule-orders-orders', name: 'orders-orders-dump' },
+      {
+        index: 1,
+        database: 'Invoices_2024',
+        description: server.databases[1].scheduleDescription,
+        id: 'DumpSchedule-orders-Invoices_2024',
+        name: 'orders-invoices-2024-dump',
+      },
+    ]);
+  });
+
+  test.each<[number, number[][]]>([
+    [1, [[0, 0]]],
+    [BLUEPRINT_SECRETS_PER_POLICY, [[0, BLUEPRINT_SECRETS_PER_POLICY - 1]]],
+    [BLUEPRINT_SECRETS_PER_POLICY + 1, [[0, 39], [40, 40]]],
+  ])(
+    'a fleet of %i servers reads their secrets through policies of at most 40 servers each', (count, runs) => {
+      const plan = planPostgresBackupBlueprint({
+        tier: BackupTier.BRONZE, databases: Array.from({ length: count }, (_, index) => ({ id: `s${index}` })),
+      }, { servers: Array.from({ length: count }, () => SELF_MANAGED_16), region: 'eu-west-1', name: 'StackFleet1234ABCD' });
+      const policies = blueprintSecretsPolicies(plan);
+      expect(policies.map((policy) => [policy.serverIndexes[0], policy.serverIndexes[policy.serverIndexes.length - 1]])).toEqual(runs);
+      expect(policies.flatMap((policy) => policy.serverIndexes)).toEqual(plan.servers.map((server) => server.index));
+      expect(policies.map((policy) => policy.description)).toEqual(
+        runs.map(([first, last]) => `Read the database secrets of fleet servers ${first + 1}-${last + 1}`));
+    });
+});
