@@ -4,8 +4,15 @@ import { BLK_BLOBS, BLK_DATA, ByteReader, NeedMore, readArchiveHeader, readTocEn
 import { FileGrowthWait } from './growing-file-reader';
 import { RunnerError } from './runner-error';
 
-/** Bytes read at a time around a length word; a data chunk's payload itself is never read. */
+/** Bytes read at a time while the archive's items are read (its header, table of contents, or small chunks one after another). */
 const WINDOW_BYTES = 64 * 1024;
+
+/**
+ * Bytes read after skipping a data chunk's payload, for the length word (and type byte and dump id) that follows it: a
+ * page, not a whole window, since the next length word of a 256 KiB-chunk archive is 256 KiB further on. Reading a
+ * window there copied a quarter of the archive into the runner; a run of small chunks grows the window again.
+ */
+const AFTER_SKIP_BYTES = 4 * 1024;
 
 /** The table of contents of an archive being followed. */
 export interface FollowedToc {
@@ -32,6 +39,9 @@ export class ArchiveFollower {
   /** The file's bytes from {@link position} on that have been read. */
   private window = Buffer.alloc(0);
   private position = 0;
+  /** Whether the last move skipped past what the window held (a chunk's payload): the next read is then a page. */
+  private afterSkip = false;
+  private read = 0;
   private intSize = 4;
 
   /**
@@ -109,17 +119,24 @@ export class ArchiveFollower {
       } catch (error) {
         if (!(error instanceof NeedMore)) throw error;
       }
-      if (!await this.readMore(Math.max(WINDOW_BYTES, this.window.length * 2))) throw new ArchiveEndedEarlyError(where);
+      if (!await this.readMore(this.nextRead())) throw new ArchiveEndedEarlyError(where);
     }
   }
 
   /** Whether the archive goes on after the current position (false: the writer finished and the file ends here). */
   private async more(): Promise<boolean> {
-    return this.window.length > 0 || this.readMore(WINDOW_BYTES);
+    return this.window.length > 0 || this.readMore(this.nextRead());
+  }
+
+  /** How many bytes the window should hold after the next read: a page after a skip, else twice what it holds (at least a window). */
+  private nextRead(): number {
+    if (this.afterSkip && this.window.length < AFTER_SKIP_BYTES) return AFTER_SKIP_BYTES;
+    return Math.max(WINDOW_BYTES, this.window.length * 2);
   }
 
   private skip(bytes: number): void {
     this.position += bytes;
+    this.afterSkip = bytes > this.window.length;
     this.window = bytes < this.window.length ? this.window.subarray(bytes) : Buffer.alloc(0);
   }
 
@@ -137,13 +154,19 @@ export class ArchiveFollower {
         const buffer = Buffer.allocUnsafe(want - this.window.length);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.position + this.window.length);
         if (bytesRead > 0) {
-          this.window = Buffer.concat([this.window, buffer.subarray(0, bytesRead)]);
+          this.read += bytesRead;
+          this.window = this.window.length === 0 ? buffer.subarray(0, bytesRead) : Buffer.concat([this.window, buffer.subarray(0, bytesRead)]);
           return true;
         }
       }
       if (finished) return false;
       await this.growth.next();
     }
+  }
+
+  /** Bytes of the file read so far: the framing of the archive, not the chunks' payloads it seeks past. */
+  public get bytesRead(): number {
+    return this.read;
   }
 
   /** The file, once its writer has created it. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArchiveFollower } from '../../src/runner/archive-follower';
-import { ArchiveEndedEarlyError } from '../../src/runner/archive-rechunk';
+import { ArchiveEndedEarlyError, ArchiveRechunker } from '../../src/runner/archive-rechunk';
 import { usePostgres } from '../support/postgres';
 
 describe('the runner follows a custom-format archive while it is written and knows when each data block is whole', () => {
@@ -75,6 +75,25 @@ describe('the runner follows a custom-format archive while it is written and kno
       expect(block.writtenWhenSaid).toBeGreaterThanOrEqual(end);
     }
     expect(end).toBe(archive.length);
+  });
+
+  test('the runner\'s own archive (large chunks) is followed by reading its framing only, not its rows', async () => {
+    await pg().createDatabase('follow_bulky');
+    await pg().query("CREATE TABLE bulky (id int, note text); INSERT INTO bulky SELECT g, 'row ' || g || repeat('x', 100) FROM generate_series(1, 100000) g",
+      'follow_bulky');
+    const plain = execFileSync('bash', ['-c', '"$0" "$@" | cat', tool('pg_dump'), '--format=custom', '--compress=0', '--dbname', pg().url('follow_bulky')],
+      { maxBuffer: 2 ** 30 });
+    const rechunker = new ArchiveRechunker();
+    const merged: Buffer[] = [];
+    rechunker.on('data', (chunk: Buffer) => merged.push(chunk));
+    await new Promise((resolve, reject) => rechunker.once('end', resolve).once('error', reject).end(plain));
+    const archive = Buffer.concat(merged);
+    const { follower, blocks } = await follow(archive, path.join(scratch, 'bulky.pgdump'), 1024 * 1024);
+    await follower.ended;
+    expect(blocks).toHaveLength(1);
+    // A 12 MB block in 256 KiB chunks: a page read after each chunk, where a 64 KiB window read a quarter of the archive.
+    expect(archive.length).toBeGreaterThan(10 * 2 ** 20);
+    expect(follower.bytesRead).toBeLessThan(archive.length / 20);
   });
 
   test('an archive that ends inside a data block is an error, after the blocks before it were told', async () => {
