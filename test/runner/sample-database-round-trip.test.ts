@@ -9,10 +9,13 @@ import { runPgBackup } from './support/pg-backup-process';
 
 /**
  * The generated sample database (partitions of partitions, a partitioned index, domains, an enum, triggers, views, a
- * materialized view, large objects, jsonb, generated columns, arrays, an unusual sequence, a table without a key)
- * dumped, verified and restored through every kind of store: the restored database has the same rows in every
- * table, partition, view and materialized view (count and content hash), the same large objects, sequence values
- * and definitions; so has the scratch database verify restored while the backup downloaded.
+ * materialized view, large objects, jsonb, generated columns, arrays, an unusual sequence, a table without a key, and
+ * what public sample databases add: owners and privileges of several roles, contrib extensions, full-text search,
+ * quoted and non-ASCII names, row-level security, inheritance with a rule) dumped with its roles, verified and restored
+ * through every kind of store: the restored database has the same rows in every table, partition, view and
+ * materialized view (count and content hash), the same large objects, sequence values, definitions, owners and
+ * privileges; so has the scratch database verify restored while the backup downloaded, and a directory-format backup
+ * restored with --globals onto a server that had none of the roles.
  */
 describe('the sample database round trips through every kind of store unchanged', () => {
   const pg = usePostgres();
@@ -41,6 +44,27 @@ describe('the sample database round trips through every kind of store unchanged'
     expect(source.sequences).toContainEqual(expect.objectContaining({ sequencename: 'ticket_numbers', increment_by: '-7', cycle: true, last_value: '-16' }));
     expect(source.definitions).toContainEqual(expect.stringMatching(/^partitioned index orders_customer /));
     expect(source.definitions).toContainEqual(expect.stringMatching(/^trigger CREATE TRIGGER orders_audit AFTER INSERT ON store\.orders/));
+    // What the public sample databases hold besides, so that a restore that loses it fails the comparison.
+    expect(source.relations).toMatchObject({
+      'Sales Dept.Order Lines': { rows: 40 }, 'public.2019': { rows: 25 }, 'ops.tickets_archive': { rows: 5 },
+      'ops.sessions': { rows: 12 }, 'store.monthly_totals': { md5: 'not populated' },
+    });
+    expect(source.largeObjects[0]).toMatchObject({ owner: 'sample_owner', acl: expect.stringContaining('sample_reader=r/sample_owner') });
+    expect(source.definitions).toEqual(expect.arrayContaining([
+      'relation "Sales Dept"."Order Lines" rp owner sample_owner acl {sample_owner=arwdDxt/sample_owner} row security',
+      'relation ops.sessions ru owner postgres acl {postgres=arwdDxt/postgres}',
+      'relation store.customers rp owner sample_owner acl {sample_owner=arwdDxt/sample_owner,sample_reader=r/sample_owner}',
+      expect.stringMatching(/^column acl "Sales Dept"\."Order Lines"\."Line No" \{"\\"Report Writer\\"=r\/sample_owner"\}$/),
+      'schema "Sales Dept" owner sample_owner acl {sample_owner=UC/sample_owner,sample_reader=U/sample_owner}',
+      'inherits ops.tickets_archive ops.tickets',
+      'extension citext 1.6', 'extension hstore 1.8', 'extension pg_trgm 1.6',
+      expect.stringMatching(/^policy Sales Dept\.Order Lines first_lines SELECT \{sample_reader\}/),
+      expect.stringMatching(/^rule CREATE RULE tickets_archive_kept AS\s+ON DELETE TO ops\.tickets_archive DO INSTEAD NOTHING/),
+      expect.stringMatching(/^routine store\.group_concat\(text\) a owner sample_owner$/),
+      expect.stringMatching(/^default acl sample_owner "Sales Dept" r \{sample_reader=r\/sample_owner\}$/),
+      expect.stringMatching(/^index CREATE INDEX customers_name_trigrams ON store\.customers USING gin \(name gin_trgm_ops\)$/),
+      expect.stringMatching(/^comment column Line No of table "Sales Dept"\."Order Lines" numbered from 1/),
+    ]));
   });
 
   describe.each([
@@ -51,9 +75,10 @@ describe('the sample database round trips through every kind of store unchanged'
     const cliEnv = () => ({ PG_BIN_DIR: pg().binDir, ...env() });
 
     test('dump, verify --amcheck and restore into a fresh database reproduce every row, large object, sequence and definition', async () => {
-      const dump = await runPgBackup(['dump', '--database-url', pg().url('sample'), '--to', uri()], cliEnv());
+      const dump = await runPgBackup(['dump', '--database-url', pg().url('sample'), '--to', uri(), '--globals'], cliEnv());
       expect(dump).toMatchObject({ exitCode: 0, result: { ok: true } });
-      const verify = await runPgBackup(['verify', '--from', uri(), '--backup', dump.result.backupId, '--target-url', pg().url(), '--amcheck', '--keep'], cliEnv());
+      // --globals: verify restores the owners and privileges too, so the scratch database is compared with them.
+      const verify = await runPgBackup(['verify', '--from', uri(), '--backup', dump.result.backupId, '--target-url', pg().url(), '--amcheck', '--keep', '--globals'], cliEnv());
       expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, rowCountsCompared: true, kept: true } });
       expect(verify.result.indexesChecked).toBeGreaterThan(0);
       // What verify restored while the backup downloaded (pre-data, each table's data, then the rest) is the whole database.
@@ -62,6 +87,20 @@ describe('the sample database round trips through every kind of store unchanged'
       const restore = await runPgBackup(['restore', '--from', uri(), '--backup', dump.result.backupId, '--target-url', pg().url(`sample_${kind}`)], cliEnv());
       expect(restore).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: true } });
       expect(await databaseFingerprint(pg(), `sample_${kind}`)).toEqual(source);
+    });
+  });
+
+  describe('onto a server without its roles', () => {
+    const bare = usePostgres();
+
+    test('restore --globals of a directory-format backup creates the roles and reproduces every owner, privilege, policy and row', async () => {
+      const env = { PG_BIN_DIR: pg().binDir };
+      const to = `file://${fileRoot}/directory`;
+      const dump = await runPgBackup(['dump', '--database-url', pg().url('sample'), '--to', to, '--format', 'directory', '--jobs', '2', '--globals'], env);
+      expect(dump).toMatchObject({ exitCode: 0, result: { ok: true, format: 'directory' } });
+      const restore = await runPgBackup(['restore', '--from', to, '--backup', dump.result.backupId, '--target-url', bare().url('sample'), '--globals'], env);
+      expect(restore).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: true, globals: { failed: [] } } });
+      expect(await databaseFingerprint(bare(), 'sample')).toEqual(source);
     });
   });
 });

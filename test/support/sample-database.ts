@@ -1,11 +1,16 @@
 import type { PostgresCluster } from './postgres';
 
 /**
- * A small public-style sample database, generated here (no download, nobody else's data): two schemas, domains, an
- * enum, a table partitioned by range whose 2025 partition is partitioned again by list, with a partitioned index, a
- * generated column, jsonb, arrays, an identity column, a sequence with unusual bounds and a cycle, a table without a
- * primary key (with duplicate rows), triggers and their functions, views, a materialized view, large objects
- * referenced from a table, and comments. A few hundred rows: a round trip takes seconds.
+ * A small public-style sample database, generated here (no download, nobody else's data): three schemas (one named
+ * with a space and capitals), domains (one with a non-ASCII name), an enum, a table partitioned by range whose 2025
+ * partition is partitioned again by list, with a partitioned index, a generated column, jsonb, arrays, an identity
+ * column, a sequence with unusual bounds and a cycle, a table without a primary key (with duplicate rows), triggers and
+ * their functions, views, a materialized view and one never populated, large objects referenced from a table, and
+ * comments; and what public sample databases add: roles owning tables, functions, a schema and a large object, with
+ * table, column, schema, large-object and default privileges; contrib extensions (pg_trgm, hstore, citext) with their
+ * types and a trigram index, full-text search kept by a trigger with a GIN index, an exclusion constraint, row-level
+ * security with a policy, a custom aggregate, table inheritance with a rule, an unlogged table, a table named `"2019"`.
+ * A few hundred rows: a round trip takes seconds.
  */
 export const SAMPLE_DATABASE_SQL = `
 CREATE SCHEMA store;
@@ -87,6 +92,72 @@ CREATE VIEW store.active_customers AS
 CREATE MATERIALIZED VIEW store.customer_totals AS
   SELECT customer_id, sum(total) AS spent, count(*) AS orders FROM store.orders GROUP BY customer_id;
 COMMENT ON MATERIALIZED VIEW store.customer_totals IS 'refreshed nightly';
+
+-- What public sample databases (pagila, chinook, the world happiness report…) hold besides: roles that own objects and
+-- hold privileges, contrib extensions with their types and indexes, full-text search, quoted mixed-case, numeric and
+-- non-ASCII names, inheritance with a rule, row-level security, an aggregate, an unlogged table, a materialized view
+-- never populated. The roles are cluster-wide: created only when the server lacks them.
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sample_owner') THEN CREATE ROLE sample_owner NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sample_reader') THEN CREATE ROLE sample_reader NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'Report Writer') THEN CREATE ROLE "Report Writer" NOLOGIN IN ROLE sample_reader; END IF;
+END $$;
+CREATE EXTENSION pg_trgm;
+CREATE EXTENSION hstore;
+CREATE EXTENSION citext;
+CREATE SCHEMA "Sales Dept" AUTHORIZATION sample_owner;
+COMMENT ON SCHEMA "Sales Dept" IS 'a schema name with a space and capitals';
+CREATE DOMAIN store."bıgınt" AS bigint;
+CREATE TABLE "Sales Dept"."Order Lines" (
+  "Line No" int PRIMARY KEY,
+  attrs hstore NOT NULL DEFAULT '',
+  contact citext,
+  during tstzrange NOT NULL,
+  amount store."bıgınt",
+  EXCLUDE USING gist (during WITH &&)
+);
+ALTER TABLE "Sales Dept"."Order Lines" OWNER TO sample_owner;
+COMMENT ON COLUMN "Sales Dept"."Order Lines"."Line No" IS 'numbered from 1, with ''quotes'' and ünïcode';
+INSERT INTO "Sales Dept"."Order Lines"
+SELECT g, hstore('sku', 'S-' || g), 'Buyer' || g || '@Example.ORG',
+       tstzrange(TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '1 day', TIMESTAMPTZ '2026-01-01 00:00:00+00' + (g + 1) * INTERVAL '1 day'), g * 1000
+  FROM generate_series(1, 40) g;
+ALTER TABLE "Sales Dept"."Order Lines" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY first_lines ON "Sales Dept"."Order Lines" FOR SELECT TO sample_reader USING ("Line No" <= 10);
+CREATE TABLE public."2019" ("Overall rank" int PRIMARY KEY, "Country or region" text NOT NULL, score numeric(5, 3));
+INSERT INTO public."2019" SELECT g, 'Country ' || g, 7.8 - g * 0.01 FROM generate_series(1, 25) g;
+
+ALTER TABLE store.documents ADD COLUMN search tsvector;
+CREATE TRIGGER documents_search BEFORE INSERT OR UPDATE ON store.documents
+  FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(search, 'pg_catalog.english', title);
+UPDATE store.documents SET title = title || ' of the archive';
+CREATE INDEX documents_search ON store.documents USING gin (search);
+CREATE INDEX customers_name_trigrams ON store.customers USING gin (name gin_trgm_ops);
+
+CREATE FUNCTION store.concat_step(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce($1 || ', ', '') || $2 $$;
+CREATE AGGREGATE store.group_concat(text) (SFUNC = store.concat_step, STYPE = text);
+ALTER AGGREGATE store.group_concat(text) OWNER TO sample_owner;
+COMMENT ON AGGREGATE store.group_concat(text) IS 'joins values with commas';
+
+CREATE TABLE ops.tickets_archive (closed_at date NOT NULL) INHERITS (ops.tickets);
+INSERT INTO ops.tickets_archive (number, subject, closed_at) SELECT 1000 + g, 'old ticket ' || g, DATE '2025-12-01' + g FROM generate_series(1, 5) g;
+CREATE RULE tickets_archive_kept AS ON DELETE TO ops.tickets_archive DO INSTEAD NOTHING;
+CREATE UNLOGGED TABLE ops.sessions AS SELECT g AS id, md5(g::text) AS token FROM generate_series(1, 12) g;
+CREATE MATERIALIZED VIEW store.monthly_totals AS
+  SELECT date_trunc('month', ordered_at) AS month, sum(total) AS total FROM store.orders GROUP BY 1 WITH NO DATA;
+
+ALTER TABLE store.customers OWNER TO sample_owner;
+ALTER FUNCTION store.touch_updated_at() OWNER TO sample_owner;
+GRANT USAGE ON SCHEMA store, "Sales Dept" TO sample_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA store TO sample_reader;
+GRANT SELECT ("Line No", during) ON "Sales Dept"."Order Lines" TO "Report Writer";
+REVOKE ALL ON ops.audit_log FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES FOR ROLE sample_owner IN SCHEMA "Sales Dept" GRANT SELECT ON TABLES TO sample_reader;
+DO $$ DECLARE first oid; BEGIN
+  SELECT min(oid) INTO first FROM pg_largeobject_metadata;
+  EXECUTE format('ALTER LARGE OBJECT %s OWNER TO sample_owner', first);
+  EXECUTE format('GRANT SELECT ON LARGE OBJECT %s TO sample_reader', first);
+END $$;
 ANALYZE;
 `;
 
@@ -100,31 +171,41 @@ export async function createSampleDatabase(pg: PostgresCluster, name: string): P
 export interface DatabaseFingerprint {
   /** Per table, partition, view and materialized view (`schema.name`): exact rows and the md5 of its rows in order. */
   readonly relations: Record<string, { rows: number; md5: string }>;
-  /** Large objects: oid and md5 of the content. */
-  readonly largeObjects: { oid: number; md5: string }[];
+  /** Large objects: oid, md5 of the content, owner and privileges. */
+  readonly largeObjects: { oid: number; md5: string; owner: string; acl: string }[];
   /** Sequences with their settings and last value. */
   readonly sequences: Record<string, unknown>[];
-  /** Definitions a data-only comparison would miss: triggers, domains, enum labels, generated columns, partitioned indexes, comments. */
+  /**
+   * Definitions a data-only comparison would miss: triggers, domains, enum labels, generated columns, partitions and
+   * partitioned indexes, every index and constraint, comments, owners and privileges (of relations, columns, schemas,
+   * routines, default privileges), row-level security and its policies, rules, inheritance, extensions.
+   */
   readonly definitions: string[];
 }
 
 /** Reads a database's {@link DatabaseFingerprint}. */
 export async function databaseFingerprint(pg: PostgresCluster, database: string): Promise<DatabaseFingerprint> {
-  const relations = await pg.query<{ schema: string; name: string }>(`
-    SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const relations = await pg.query<{ schema: string; name: string; populated: boolean }>(`
+    SELECT n.nspname AS schema, c.relname AS name, c.relispopulated AS populated FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
      ORDER BY 1, 2`, database);
   const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
   const fingerprint: Record<string, { rows: number; md5: string }> = {};
-  for (const { schema, name } of relations) {
+  for (const { schema, name, populated } of relations) {
+    // A materialized view created WITH NO DATA cannot be read, in the source as in a restore.
+    if (!populated) {
+      fingerprint[`${schema}.${name}`] = { rows: 0, md5: 'not populated' };
+      continue;
+    }
     // Rows in the order of their text, so the hash does not depend on where the restore put them.
     const [row] = await pg.query<{ rows: string; md5: string }>(`
       SELECT count(*)::text AS rows, md5(coalesce(string_agg(r::text, E'\\n' ORDER BY r::text), '')) AS md5
         FROM ONLY ${quote(schema)}.${quote(name)} r`, database);
     fingerprint[`${schema}.${name}`] = { rows: Number(row.rows), md5: row.md5 };
   }
-  const largeObjects = (await pg.query<{ oid: string; md5: string }>(
-    'SELECT oid::text, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid', database)).map((row) => ({ oid: Number(row.oid), md5: row.md5 }));
+  const largeObjects = (await pg.query<{ oid: string; md5: string; owner: string; acl: string }>(
+    'SELECT oid::text, md5(lo_get(oid)), pg_get_userbyid(lomowner) AS owner, coalesce(lomacl, acldefault(\'L\'::"char", lomowner))::text AS acl FROM pg_largeobject_metadata ORDER BY oid', database))
+    .map((row) => ({ oid: Number(row.oid), md5: row.md5, owner: row.owner, acl: row.acl }));
   const sequences = await pg.query(`
     SELECT schemaname, sequencename, data_type::text, start_value::text, min_value::text, max_value::text, increment_by::text, cycle, last_value::text
       FROM pg_sequences ORDER BY 1, 2`, database);
@@ -137,9 +218,28 @@ export async function databaseFingerprint(pg: PostgresCluster, database: string)
       FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attgenerated = 's'
     UNION ALL SELECT 'partitioned index ' || c.relname || ' ' || pg_get_indexdef(c.oid) FROM pg_class c WHERE c.relkind = 'I'
     UNION ALL SELECT 'partition ' || c.relname || ' ' || pg_get_expr(c.relpartbound, c.oid) FROM pg_class c WHERE c.relispartition AND c.relkind IN ('r', 'p')
-    UNION ALL SELECT 'comment ' || d.classoid::regclass || ' ' || d.objsubid || ' ' || d.description FROM pg_description d
-      WHERE d.classoid IN ('pg_class'::regclass, 'pg_namespace'::regclass, 'pg_trigger'::regclass)
-        AND (d.classoid <> 'pg_namespace'::regclass OR d.objoid <> 'public'::regnamespace)
+    UNION ALL SELECT 'comment ' || pg_describe_object(d.classoid, d.objoid, d.objsubid) || ' ' || d.description FROM pg_description d
+      WHERE d.objoid >= 16384 AND (d.classoid <> 'pg_extension'::regclass OR d.objoid IS DISTINCT FROM (SELECT oid FROM pg_extension WHERE extname = 'amcheck')) AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+    UNION ALL SELECT 'relation ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' || c.relkind::text || c.relpersistence::text
+           || ' owner ' || pg_get_userbyid(c.relowner)
+           || ' acl ' || coalesce(c.relacl, acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))::text || CASE WHEN c.relrowsecurity THEN ' row security' ELSE '' END
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+    UNION ALL SELECT 'column acl ' || a.attrelid::regclass || '.' || quote_ident(a.attname) || ' ' || a.attacl::text FROM pg_attribute a WHERE a.attacl IS NOT NULL AND a.attrelid >= 16384
+    UNION ALL SELECT 'schema ' || quote_ident(nspname) || ' owner ' || pg_get_userbyid(nspowner) || ' acl ' || coalesce(nspacl, acldefault('n'::"char", nspowner))::text FROM pg_namespace
+      WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public') AND nspname NOT LIKE 'pg_toast%' AND nspname NOT LIKE 'pg_temp%'
+    UNION ALL SELECT 'default acl ' || pg_get_userbyid(defaclrole) || ' ' || defaclnamespace::regnamespace || ' ' || defaclobjtype::text || ' ' || defaclacl::text FROM pg_default_acl
+    UNION ALL SELECT 'routine ' || p.oid::regprocedure || ' ' || p.prokind::text || ' owner ' || pg_get_userbyid(p.proowner) FROM pg_proc p
+      WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+        AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+    UNION ALL SELECT 'policy ' || schemaname || '.' || tablename || ' ' || policyname || ' ' || cmd || ' ' || roles::text || ' ' || qual FROM pg_policies
+    UNION ALL SELECT 'rule ' || definition FROM pg_rules WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+    UNION ALL SELECT 'inherits ' || inhrelid::regclass || ' ' || inhparent::regclass FROM pg_inherits
+    -- verify --amcheck installs amcheck into the database it checks.
+    UNION ALL SELECT 'extension ' || extname || ' ' || extversion FROM pg_extension WHERE extname <> 'amcheck'
+    UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+      WHERE c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace)
+    UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid <> 0
     ORDER BY 1`, database)).map((row) => row.definition);
   return { relations: fingerprint, largeObjects, sequences, definitions };
 }
