@@ -46,8 +46,11 @@ describe('the sample database round trips through every kind of store unchanged'
     expect(source.definitions).toContainEqual(expect.stringMatching(/^trigger CREATE TRIGGER orders_audit AFTER INSERT ON store\.orders/));
     // What the public sample databases hold besides, so that a restore that loses it fails the comparison.
     expect(source.relations).toMatchObject({
-      'Sales Dept.Order Lines': { rows: 40 }, 'public.2019': { rows: 25 }, 'ops.tickets_archive': { rows: 5 },
-      'ops.sessions': { rows: 12 }, 'store.monthly_totals': { md5: 'not populated' },
+      'Sales Dept.Order Lines': { rows: 40 },
+      'public.2019': { rows: 25 },
+      'ops.tickets_archive': { rows: 5 },
+      'ops.sessions': { rows: 12 },
+      'store.monthly_totals': { md5: 'not populated' },
     });
     expect(source.largeObjects[0]).toMatchObject({ owner: 'sample_owner', acl: expect.stringContaining('sample_reader=r/sample_owner') });
     expect(source.definitions).toEqual(expect.arrayContaining([
