@@ -17,16 +17,18 @@ import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } 
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
-import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 import {
-  COPY_ACCOUNT_KEY_ACTIONS, ManagedPostgresBackupPlanPlan, planManagedPostgresBackupPlan,
+  COPY_ACCOUNT_KEY_ACTIONS, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanPlan, managedBackupProtections,
+  managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
 } from '../core/aws/managed-postgres-backup-plan';
 import { ManagedDatabaseSettings, importedDatabaseWarning } from '../core/aws/managed-postgres-database';
-import { ResolvedBackupPlanRule } from '../core/policy/defaults';
 
 export { CONTINUOUS_BACKUP_RULE_NAME } from '../core/aws/backup-plan-rules';
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../core/aws/managed-postgres-backup-plan';
 export * from './managed-postgres-backup-plan-props';
+
+/** The attributes core decides (its plan, the RPO, the rules, the vault lock), declared once in core. */
+export interface ManagedPostgresBackupPlan extends ManagedPostgresBackupPlanAttributes {}
 
 /**
  * Backups of a managed PostgreSQL database (RDS instance or Aurora cluster) done right: the database's automated
@@ -50,20 +52,12 @@ export class ManagedPostgresBackupPlan extends Construct {
   public readonly notificationTopic: sns.ITopic;
   /** Failed-job rules, backup-age and restorable-time alarms. */
   public readonly monitoring: ManagedBackupAlarms;
-  /** The RPO the backup-job alarm watches, hours. */
-  public readonly rpoHours: number;
   /** Automated backup retention the database gets, days. */
   public readonly backupRetentionDays: number;
-  /** The vault lock of a created vault. */
-  public readonly vaultLock?: ResolvedVaultLock;
   /** The logically air-gapped vault every recovery point is copied to, when `airGappedCopy` is set. */
   public readonly airGappedVault?: backup.CfnLogicallyAirGappedBackupVault;
-  /** The plan's rules with their schedules, continuous backup excluded. */
-  public readonly rules: readonly ResolvedBackupPlanRule[];
   /** The restore testing plan, selection and role, when `restoreTesting` is set. */
   public readonly restoreTesting?: RenderedRestoreTesting;
-  /** What core decided this construct creates. */
-  public readonly backupPlan: ManagedPostgresBackupPlanPlan;
 
   constructor(scope: Construct, id: string, props: ManagedPostgresBackupPlanProps) {
     super(scope, id);
@@ -82,11 +76,8 @@ export class ManagedPostgresBackupPlan extends Construct {
       name: Names.uniqueId(this),
       restoreValidation: restoreValidationFacts(props.restoreTesting, database),
     }, cdkValidationOptions(this));
-    this.backupPlan = plan;
-    this.rpoHours = plan.rpoHours;
+    Object.assign(this, managedPostgresBackupPlanAttributes(plan));
     this.backupRetentionDays = plan.backupRetentionDays;
-    this.rules = plan.rules;
-    this.vaultLock = plan.vaultLock;
     this.applyDatabaseSettings(database, plan, props, current);
 
     const notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
@@ -139,16 +130,7 @@ export class ManagedPostgresBackupPlan extends Construct {
     });
 
     for (const path of database.protectedPaths()) {
-      this.node.addMetadata(PROTECTION_METADATA_TYPE, {
-        kind: 'managed-backup',
-        database: path,
-        schedule: plan.protection.schedule,
-        retentionDays: this.backupRetentionDays,
-        copies: plan.protection.copies,
-        vaultLock: plan.protection.vaultLock,
-        rpoHours: this.rpoHours,
-      });
-      if (plan.restoreTesting) this.node.addMetadata(PROTECTION_METADATA_TYPE, { ...plan.restoreTesting.protection, database: path });
+      for (const record of managedBackupProtections(plan, path, plan.backupRetentionDays)) this.node.addMetadata(PROTECTION_METADATA_TYPE, record);
     }
   }
 

@@ -238,6 +238,38 @@ export function checkManagedPostgresBackupPlanOptions(
   checkAirGappedCopyOptions(validator, options.airGappedCopy, backupPlan);
 }
 
+/** What a `ManagedPostgresBackupPlan` exposes of core's plan, declared once for every front end. */
+export interface ManagedPostgresBackupPlanAttributes {
+  /** What this construct creates, as core decided it. */
+  readonly backupPlan: ManagedPostgresBackupPlanPlan;
+  /** The RPO the backup-job alarm watches, hours. */
+  readonly rpoHours: number;
+  /** The plan's rules with their schedules, continuous backup excluded. */
+  readonly rules: readonly ResolvedBackupPlanRule[];
+  /**
+   * The vault lock of a created vault.
+   * @default - none: no lock, or a given vault
+   */
+  readonly vaultLock?: ResolvedVaultLock;
+}
+
+/**
+ * The protection records of a managed backup plan: its managed backups of `database` kept `retentionDays` (in the front
+ * end's values: a construct path, a resource URN, a retention known only at deploy time), and its restore testing when
+ * planned.
+ */
+export function managedBackupProtections<D, R>(plan: ManagedPostgresBackupPlanPlan, database: D, retentionDays: R) {
+  return [
+    { kind: 'managed-backup', ...plan.protection, database, retentionDays, rpoHours: plan.rpoHours },
+    ...(plan.restoreTesting ? [{ ...plan.restoreTesting.protection, database }] : []),
+  ];
+}
+
+/** The attributes of a `ManagedPostgresBackupPlan` with `plan`. */
+export function managedPostgresBackupPlanAttributes(plan: ManagedPostgresBackupPlanPlan): ManagedPostgresBackupPlanAttributes {
+  return { backupPlan: plan, rpoHours: plan.rpoHours, rules: plan.rules, ...(plan.vaultLock ? { vaultLock: plan.vaultLock } : {}) };
+}
+
 /**
  * Checks a managed backup plan's options with the same messages in every front end, and decides what it creates: the
  * database's automated-backup settings, the AWS Backup rules with their copies, the vault lock, the selection, the

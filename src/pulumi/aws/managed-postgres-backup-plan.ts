@@ -16,13 +16,11 @@ import { recordProtectedDatabase } from './require-postgres-backups';
 import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { givenTopicWarning } from '../../core/aws/backup-vault';
-import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 import {
-  ManagedBackupPlanFacts, ManagedPostgresBackupPlanOptions, ManagedPostgresBackupPlanPlan, checkManagedPostgresBackupPlanOptions,
-  databaseSettingsWarnings, planManagedPostgresBackupPlan,
+  ManagedBackupPlanFacts, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanOptions, checkManagedPostgresBackupPlanOptions,
+  databaseSettingsWarnings, managedBackupProtections, managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
 } from '../../core/aws/managed-postgres-backup-plan';
 import { accountOfManagedDatabaseArn } from '../../core/aws/managed-postgres-database';
-import { ResolvedBackupPlanRule } from '../../core/policy/defaults';
 import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
@@ -36,6 +34,9 @@ export interface PlanFacts {
   /** What is known of the database and the vault. */
   readonly database: ManagedBackupPlanFacts;
 }
+
+/** The attributes core decides (its plan, the RPO, the rules, the vault lock), declared once in core. */
+export interface ManagedPostgresBackupPlan extends ManagedPostgresBackupPlanAttributes {}
 
 /**
  * Backups of a managed PostgreSQL database (RDS instance or Aurora cluster) done right: the database's automated
@@ -57,20 +58,12 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   public readonly notificationTopicArn: pulumi.Output<string>;
   /** Failed-job rules, backup-age and restorable-time alarms. */
   public readonly monitoring: ManagedBackupAlarms;
-  /** The RPO the backup-job alarm watches, hours. */
-  public readonly rpoHours: number;
   /** Automated backup retention the database should have, days. */
   public readonly backupRetentionDays: pulumi.Output<number>;
-  /** The vault lock of a created vault. */
-  public readonly vaultLock?: ResolvedVaultLock;
   /** The logically air-gapped vault every recovery point is copied to, when `airGappedCopy` is set. */
   public readonly airGappedVault?: backup.LogicallyAirGappedVault;
-  /** The plan's rules with their schedules, continuous backup excluded. */
-  public readonly rules: readonly ResolvedBackupPlanRule[];
   /** The restore testing plan, selection and role (and the validation of each test), when `restoreTesting` is set. */
   public readonly restoreTesting?: RenderedRestoreTesting;
-  /** What core decided this component creates, from what is known before the database's facts. */
-  public readonly backupPlan: ManagedPostgresBackupPlanPlan;
   /** The managed backups and restore testing as protections of the database (core's records), also its `protections` output. */
   public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
@@ -84,10 +77,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const checkedFacts = validateManagedBackupPlanWhenKnown(props, environment, name);
     const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays, plan.logRetentionDays);
-    this.backupPlan = plan;
-    this.rpoHours = plan.rpoHours;
-    this.rules = plan.rules;
-    this.vaultLock = plan.vaultLock;
+    // From what is known before the database's facts.
+    Object.assign(this, managedPostgresBackupPlanAttributes(plan));
     this.backupRetentionDays = checkedFacts.apply((checked) => {
       const known = planManagedPostgresBackupPlan(props, (checked as PlanFacts).database, {});
       databaseSettingsWarnings((checked as PlanFacts).database.current, known, props.managedSnapshots, database.managedHere)
@@ -170,13 +161,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     }, { parent: this });
 
     recordProtectedDatabase(props.database.resource, 'managed-backup');
-    const protectedDatabase = props.database.resource?.urn;
-    this.protections = protectionsOutput([
-      {
-        kind: 'managed-backup', ...plan.protection, database: protectedDatabase, retentionDays: this.backupRetentionDays, rpoHours: this.rpoHours,
-      },
-      ...(plan.restoreTesting ? [{ ...plan.restoreTesting.protection, database: protectedDatabase }] : []),
-    ]);
+    this.protections = protectionsOutput(managedBackupProtections(plan, props.database.resource?.urn, this.backupRetentionDays));
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
       planId: this.plan.id,

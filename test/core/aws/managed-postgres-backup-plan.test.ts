@@ -1,6 +1,7 @@
 import { fillManagedBackupNames, planManagedBackupMonitoring } from '../../../src/core/aws/managed-backup-alarms';
 import {
-  ManagedBackupPlanFacts, ManagedPostgresBackupPlanOptions, planManagedPostgresBackupPlan,
+  ManagedBackupPlanFacts, ManagedPostgresBackupPlanOptions, managedBackupProtections, managedPostgresBackupPlanAttributes,
+  planManagedPostgresBackupPlan,
 } from '../../../src/core/aws/managed-postgres-backup-plan';
 import { parseManagedDatabaseArn } from '../../../src/core/aws/managed-postgres-database';
 
@@ -98,5 +99,34 @@ describe('parseManagedDatabaseArn', () => {
   test('reads the kind and identifier of an instance or cluster ARN and refuses anything else', () => {
     expect(parseManagedDatabaseArn('arn:aws:rds:eu-west-1:111111111111:cluster:orders')).toEqual({ kind: 'aurora-cluster', identifier: 'orders' });
     expect(() => parseManagedDatabaseArn('arn:aws:s3:::bucket')).toThrow('is not the ARN of an RDS DB instance (…:db:<id>) or Aurora cluster (…:cluster:<id>)');
+  });
+});
+
+describe('what a managed backup plan exposes and records', () => {
+  test('its attributes are the plan, its RPO, its rules and the lock of a created vault', () => {
+    const planned = plan({ immutability: { days: 30 } });
+    expect(managedPostgresBackupPlanAttributes(planned)).toEqual({
+      backupPlan: planned, rpoHours: 26, rules: planned.rules, vaultLock: planned.vaultLock,
+    });
+    expect(managedPostgresBackupPlanAttributes(plan({}))).not.toHaveProperty('vaultLock');
+  });
+
+  test('records the managed backups of the database with its retention and RPO, and its restore testing when planned', () => {
+    const planned = plan({ restoreTesting: {}, copies: [{ destination: 'region', region: 'eu-central-1', vaultArn: COPY_VAULT, retentionDays: 60 }] });
+    const records = managedBackupProtections(planned, 'Stack/Db', 9);
+    expect(records).toEqual([
+      {
+        kind: 'managed-backup',
+        database: 'Stack/Db',
+        schedule: planned.protection.schedule,
+        retentionDays: 9,
+        rpoHours: 26,
+        copies: planned.protection.copies,
+        vaultLock: undefined,
+      },
+      { ...planned.restoreTesting!.protection, database: 'Stack/Db' },
+    ]);
+    expect(records[1].kind).toBe('restore-testing');
+    expect(managedBackupProtections(plan({}), 'Stack/Db', 7).map((record) => record.kind)).toEqual(['managed-backup']);
   });
 });
