@@ -9,7 +9,7 @@ import { connectDatabase } from './database-client';
 import { resolveConnection } from './database-connection';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
 import { requireProgram } from './required-programs';
-import { RunnerError, errorMessage } from './runner-error';
+import { RunnerError, UsageError, errorMessage } from './runner-error';
 
 /** Where `check-archive` connects when no `--target-url` is given: the local server over its socket, as `postgres`. */
 export const DEFAULT_ARCHIVE_CHECK_URL = 'postgresql://postgres@localhost/postgres?host=/var/run/postgresql';
@@ -175,33 +175,39 @@ export async function checkArchiveCommand(reader: FlagReader, context: CheckArch
   const maxArchiveAge = reader.string('max-archive-age') === undefined ? undefined : reader.seconds('max-archive-age', 1, 7 * 86_400, 0);
   const heartbeat = reader.boolean('heartbeat');
   reader.throwIfInvalid('check-archive');
-  // Missing, pgBackRest would only show as a newest segment that cannot be fetched: that is no finding about the archive.
-  if (archiveGet) {
-    try {
+  const readArchive = async (): Promise<{ status: ArchiverStatus; newestWalReadable?: boolean }> => {
+    // Missing, pgBackRest would only show as a newest segment that cannot be fetched: that is no finding about the archive.
+    if (archiveGet) {
       requireProgram('pgbackrest', { neededFor: 'check-archive fetches the newest archived WAL segment back with it (--no-archive-get skips that)' });
-    } catch (error) {
-      // A check that cannot run is a failed check for the alarms, as an unhealthy archive is.
-      emitMetrics(common.metrics, clusterName, [
-        { name: CHECK_ARCHIVE_METRICS.checkSucceeded, value: 0, unit: 'Count' },
-        { name: CHECK_ARCHIVE_METRICS.checkFailed, value: 1, unit: 'Count' },
-      ], { command: 'check-archive', error: errorMessage(error).slice(0, 500) });
-      throw error;
     }
-  }
-
-  const connection = resolveConnection({ url, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
-  const client = await connectDatabase(connection, 'the server whose archive is checked');
+    const connection = resolveConnection({ url, flag: '--target-url' }, { ...env, PG_BACKUP_DATABASE_SECRET: '' });
+    const client = await connectDatabase(connection, 'the server whose archive is checked');
+    let read: ArchiverStatus;
+    try {
+      // txid_current() assigns a transaction id, so the statement's commit is a WAL commit record with a timestamp.
+      if (heartbeat) await client.query('SELECT txid_current()');
+      read = await readArchiverStatus(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    const readable = archiveGet && read.lastArchivedWal !== undefined
+      ? await fetchArchivedSegment(configFile, stanza, read.lastArchivedWal, logger, signal)
+      : undefined;
+    return { status: read, newestWalReadable: readable };
+  };
   let status: ArchiverStatus;
+  let newestWalReadable: boolean | undefined;
   try {
-    // txid_current() assigns a transaction id, so the statement's commit is a WAL commit record with a timestamp.
-    if (heartbeat) await client.query('SELECT txid_current()');
-    status = await readArchiverStatus(client);
-  } finally {
-    await client.end().catch(() => undefined);
+    ({ status, newestWalReadable } = await readArchive());
+  } catch (error) {
+    // A check that cannot run (no pgBackRest, no server) is a failed check for the alarms, as an unhealthy archive is.
+    if (error instanceof UsageError) throw error;
+    emitMetrics(common.metrics, clusterName, [
+      { name: CHECK_ARCHIVE_METRICS.checkSucceeded, value: 0, unit: 'Count' },
+      { name: CHECK_ARCHIVE_METRICS.checkFailed, value: 1, unit: 'Count' },
+    ], { command: 'check-archive', error: errorMessage(error).slice(0, 500) });
+    throw error;
   }
-  const newestWalReadable = archiveGet && status.lastArchivedWal !== undefined
-    ? await fetchArchivedSegment(configFile, stanza, status.lastArchivedWal, logger, signal)
-    : undefined;
   const problems = archiverProblems(status, maxArchiveAge, newestWalReadable);
   const metrics = archiveCheckMetrics(status, newestWalReadable, problems.length === 0);
   logger.info({ cluster: clusterName, ...status, newestWalReadable, problems: problems.length }, 'archive checked');
