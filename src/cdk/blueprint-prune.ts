@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
-import { grantReplicaPrune } from './bucket-replication';
+import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
@@ -16,6 +16,8 @@ export interface BlueprintFleetPrune {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   /** One schedule per database whose dumps have a retention policy. */
   readonly schedules: scheduler.Schedule[];
+  /** With an offsite destination given by ARN: the statements its owner adds so that the prune task may prune the replicas. */
+  readonly replicaPruneDestinationPolicy?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createFleetPrune(
   });
   fleet.backupBucket.grantPruneBackups(taskDefinition.taskRole, plan.prefix);
   if (prune.replica) grantReplicaPrune(taskDefinition.taskRole, prune.replica);
+  const replicaPolicy = prune.replica && outputReplicaPruneDestinationPolicy(scope, taskDefinition.taskRole, prune.replica);
   acknowledgeWildcards(taskDefinition.taskRole, [backupObjectsWildcard(fleet.backupBucket.objectsUnder(plan.prefix), 'prune')]);
   acknowledgeImagePull(taskDefinition);
   const scheduleRole = createScheduleRole(scope, prune.descriptions.scheduleRole, 'PruneScheduleRole');
@@ -68,5 +71,5 @@ export function createFleetPrune(
     topic: fleet.notificationTopic,
     namesStarter: true,
   });
-  return { taskDefinition, schedules };
+  return { taskDefinition, schedules, ...(replicaPolicy ? { replicaPruneDestinationPolicy: replicaPolicy } : {}) };
 }

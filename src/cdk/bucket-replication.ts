@@ -1,11 +1,13 @@
-import { Fn } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantPlannedActions } from './planned-grants';
 import { acknowledgeWildcards } from './reviewed-findings';
-import { BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationConfiguration, replicaKeyGrantScope } from '../core/aws/bucket-replication';
+import {
+  BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationConfiguration, replicaKeyGrantScope, replicaPruneDestinationPolicy,
+} from '../core/aws/bucket-replication';
 
 /** The offsite copy of a bucket, as rendered. */
 export interface RenderedBucketReplication {
@@ -87,4 +89,18 @@ export function grantReplicaPrune(role: iam.IRole, replica: ReplicaPrunePlan): v
         + 'so the grant is on the keys of that account and region carrying the alias (kms:ResourceAliases), which is one key.',
     })),
   ]);
+}
+
+/**
+ * The statements the owner of the offsite bucket adds to its bucket and key policies so that `role` may prune the
+ * replicas (core's `replicaPruneDestinationPolicy`), as JSON with the role's ARN, and as the stack output
+ * `ReplicaPruneDestinationPolicy` of `scope` for the destination's owner to read after deployment.
+ */
+export function outputReplicaPruneDestinationPolicy(scope: Construct, role: iam.IRole, replica: ReplicaPrunePlan): string {
+  const policy = Stack.of(scope).toJsonString(replicaPruneDestinationPolicy(replica, role.roleArn));
+  new CfnOutput(scope, 'ReplicaPruneDestinationPolicy', {
+    description: `Add bucketPolicyStatements to the policy of the offsite bucket and keyPolicyStatements to its replica key's policy so that the prune task may prune ${replica.location}`,
+    value: policy,
+  });
+  return policy;
 }

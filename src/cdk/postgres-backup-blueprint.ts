@@ -91,6 +91,12 @@ export class PostgresBackupBlueprint extends Construct {
   public readonly pruneTaskDefinition?: ecs.FargateTaskDefinition;
   /** One prune schedule per database whose dumps have a retention policy. */
   public readonly pruneSchedules: readonly scheduler.Schedule[];
+  /**
+   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the stack
+   * output `ReplicaPruneDestinationPolicy`.
+   */
+  public readonly replicaPruneDestinationPolicy?: string;
 
   /** What this construct creates, as core decided it. */
   public readonly plan: PostgresBackupBlueprintPlan;
@@ -168,8 +174,9 @@ export class PostgresBackupBlueprint extends Construct {
     this.runbooks = dumps.runbooks;
     this.databases = dumps.databases;
     this.costEstimates = dumps.costEstimates;
-    this.pruneSchedules = this.pruneTaskDefinition && pruneSecurityGroup
-      ? createFleetPrune(fleet, this.pruneTaskDefinition, pruneSecurityGroup).schedules : [];
+    const prune = this.pruneTaskDefinition && pruneSecurityGroup ? createFleetPrune(fleet, this.pruneTaskDefinition, pruneSecurityGroup) : undefined;
+    this.pruneSchedules = prune?.schedules ?? [];
+    this.replicaPruneDestinationPolicy = prune?.replicaPruneDestinationPolicy;
 
     const drill = plan.drills && createFleetDrills(fleet, plan.drills, props, drillSecurityGroup);
     this.verifyTaskDefinitions = drill?.taskDefinitions ?? new Map();

@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { grantReplicaPrune } from './bucket-replication';
+import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
 import { DumpMetrics } from './dump-metrics';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
@@ -74,6 +74,12 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
   public readonly pruneTaskDefinition?: ecs.FargateTaskDefinition;
   /** One prune schedule per database (with `dump.retention`). */
   public readonly pruneSchedules: readonly scheduler.Schedule[];
+  /**
+   * With `dump.retention` and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the stack
+   * output `ReplicaPruneDestinationPolicy`.
+   */
+  public readonly replicaPruneDestinationPolicy?: string;
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
@@ -148,7 +154,10 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     }).schedules;
     if (prune && this.pruneTaskDefinition) {
       this.backupBucket.grantActionGroups(this.pruneTaskDefinition.taskRole, prune.roleGrants);
-      if (prune.replica) grantReplicaPrune(this.pruneTaskDefinition.taskRole, prune.replica);
+      if (prune.replica) {
+        grantReplicaPrune(this.pruneTaskDefinition.taskRole, prune.replica);
+        this.replicaPruneDestinationPolicy = outputReplicaPruneDestinationPolicy(this, this.pruneTaskDefinition.taskRole, prune.replica);
+      }
       acknowledgeWildcards(this.pruneTaskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
     }
 

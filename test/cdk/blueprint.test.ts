@@ -373,3 +373,44 @@ describe('PostgresBackupBlueprint sizes the dump task\'s scratch disk from the d
     expect(dumpTasks.map((task) => task.EphemeralStorage)).toEqual([undefined]);
   });
 });
+
+describe('PostgresBackupBlueprint with a retention policy and an offsite destination given by ARN', () => {
+  test('outputs the bucket- and key-policy statements its owner must add for the fleet prune role, scoped to the fleet prefix', () => {
+    const { stack, blueprint } = blueprintStack(new App(), 'PrunedOffsite', BackupTier.BRONZE, (scope, vpc) => [
+      { id: 'orders', database: postgresInstance(scope, vpc, 'Orders', 'orders-db'), databaseNames: ['orders'] },
+    ], {
+      retention: { daily: 7, weekly: 4, monthly: 6, minimumKept: 3 },
+      replication: { destinationBucketArn: 'arn:aws:s3:::fleet-offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/fleet-offsite' },
+    });
+    const template = Template.fromStack(stack);
+    const outputs = Object.entries(template.findOutputs('*')).filter(([id]) => id.includes('ReplicaPruneDestinationPolicy'));
+    expect(outputs).toHaveLength(1);
+    const policy = resolved(stack, blueprint.replicaPruneDestinationPolicy);
+    expect(outputs[0][1].Value).toEqual(policy);
+    // Every token in the JSON is the prune role's ARN.
+    const parts = policy['Fn::Join'][1] as unknown[];
+    expect(parts.filter((part) => typeof part !== 'string')).toEqual([0, 1, 2].map(() => resolved(stack, blueprint.pruneTaskDefinition!.taskRole.roleArn)));
+    const parsed = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'PRUNE-ROLE-ARN')).join(''));
+    const principal = { AWS: 'PRUNE-ROLE-ARN' };
+    expect(parsed).toEqual({
+      bucketPolicyStatements: [
+        {
+          Sid: 'PgBackupPruneReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:GetObject', 's3:DeleteObject'],
+          Resource: `arn:aws:s3:::fleet-offsite/${blueprint.prefix}/*`,
+        },
+        {
+          Sid: 'PgBackupPruneListReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::fleet-offsite',
+          Condition: { StringLike: { 's3:prefix': [`${blueprint.prefix}/*`] } },
+        },
+      ],
+      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
+    });
+  });
+});

@@ -123,6 +123,8 @@ describe('OffsiteBackupBucket', () => {
       .map((schedule: any) => JSON.stringify(schedule.Properties.Target.Input));
     expect(commands.filter((command) => command.includes('prune'))).toHaveLength(1);
     expect(commands.filter((command) => command.includes('--replica'))).toEqual([]);
+    // Nothing for its owner to add: the offsite bucket refuses deletes by design.
+    expect(Object.keys(template.findOutputs('*')).filter((id) => id.includes('ReplicaPruneDestinationPolicy'))).toEqual([]);
     const offsiteStatements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
       .filter((statement: any) => JSON.stringify(statement.Resource).includes('acme-pg-offsite'));

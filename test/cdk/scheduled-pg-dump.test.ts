@@ -541,4 +541,53 @@ describe('ScheduledPgDump with grandfather-father-son retention and an offsite c
     expect(command.slice(0, 2)).toEqual(['prune', '--from']);
     expect(command[command.indexOf('--replica') + 1]).toBe('s3://orders-offsite/pg-dumps');
   });
+
+  test('the statements the destination\'s owner must add for the prune role are a stack output: exactly the role\'s own grants there', () => {
+    const outputs = Object.entries(template.findOutputs('*')).filter(([id]) => id.startsWith('DumpReplicaPruneDestinationPolicy'));
+    expect(outputs).toHaveLength(1);
+    const [, output] = outputs[0];
+    expect(output.Description).toMatch(/offsite bucket.*replica key.*s3:\/\/orders-offsite\/pg-dumps$/);
+    const policy = JSON.parse(flatten(output.Value));
+    const principal = { AWS: `<${pruneRoleId()}.Arn>` };
+    expect(policy).toEqual({
+      bucketPolicyStatements: [
+        {
+          Sid: 'PgBackupPruneReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:GetObject', 's3:DeleteObject'],
+          Resource: 'arn:aws:s3:::orders-offsite/pg-dumps/*',
+        },
+        {
+          Sid: 'PgBackupPruneListReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::orders-offsite',
+          Condition: { StringLike: { 's3:prefix': ['pg-dumps/*'] } },
+        },
+      ],
+      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
+    });
+    // Every action the role itself is granted on the offsite bucket and key, and nothing more.
+    const granted = statementsOfRole(template, pruneRoleId())
+      .filter((statement) => /orders-offsite|eu-central-1/.test(flatten(statement.Resource))).flatMap(actionsOf).sort();
+    expect([...policy.bucketPolicyStatements, ...policy.keyPolicyStatements].flatMap((statement: any) => statement.Action).sort()).toEqual(granted);
+  });
+});
+
+describe('ScheduledPgDump without a prune of its offsite copy', () => {
+  test.each([
+    ['an offsite copy kept by age (retentionDays): nothing prunes it', { dump: { retentionDays: 45 } }],
+    ['retention without an offsite copy', { dump: { retention: { daily: 7, minimumKept: 3 } }, replication: undefined }],
+  ])('%s: no destination policy output', (_, props) => {
+    const { stack, vpc, instance } = databaseStack();
+    const dump = new ScheduledPgDump(stack, 'Dump', {
+      ...minimalDumpProps(vpc, instance),
+      replication: { destinationBucketArn: 'arn:aws:s3:::orders-offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/orders-offsite' },
+      ...props,
+    } as ScheduledPgDumpProps);
+    expect(dump.replicaPruneDestinationPolicy).toBeUndefined();
+    expect(Object.keys(Template.fromStack(stack).findOutputs('*')).filter((id) => id.includes('ReplicaPruneDestinationPolicy'))).toEqual([]);
+  });
 });

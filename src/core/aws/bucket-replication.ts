@@ -463,6 +463,68 @@ export function planReplicaPrune(replication: Pick<BucketReplicationPlan, 'desti
   };
 }
 
+/** A statement of a resource policy (a bucket policy, a key policy) in IAM's JSON policy language. */
+export interface ResourcePolicyStatement {
+  /** The statement's id: the destination owner finds and replaces it by this. */
+  readonly Sid: string;
+  /** Always `Allow`. */
+  readonly Effect: 'Allow';
+  /** The prune task's role. */
+  readonly Principal: { readonly AWS: string };
+  /** The actions, as the prune role's own grants name them. */
+  readonly Action: readonly string[];
+  /** The ARNs (`*` in a key policy: the key the policy belongs to). */
+  readonly Resource: string | readonly string[];
+  /**
+   * The condition narrowing the statement.
+   * @default - none
+   */
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** What the owner of an offsite bucket given by ARN adds to its policies so that the prune task may prune the replicas. */
+export interface ReplicaPruneDestinationPolicy {
+  /** Statements for the offsite bucket's policy: read, list and delete the replicas under the dumps' prefix. */
+  readonly bucketPolicyStatements: readonly ResourcePolicyStatement[];
+  /** Statements for the replica key's policy: decrypt the replicated manifests and `latest`. */
+  readonly keyPolicyStatements: readonly ResourcePolicyStatement[];
+}
+
+/** The statement id of each kind of resource the prune acts on at the destination. */
+const REPLICA_PRUNE_STATEMENT_IDS: Readonly<Record<ReplicaPruneResourceKind, string>> = {
+  'replica-objects': 'PgBackupPruneReplicas',
+  'replica-bucket-prefix': 'PgBackupPruneListReplicas',
+  'replica-key': 'PgBackupPruneDecryptReplicas',
+};
+
+/**
+ * The statements the owner of an offsite bucket given by ARN must add to its bucket policy and its replica key's policy
+ * so that the prune task's role (`pruneRoleArn`) may do there what its own grants say ({@link REPLICA_PRUNE_IAM_ACTIONS},
+ * scoped as {@link planReplicaPrune} scopes them): a destination in another account ignores the role's own grants
+ * without them, and one whose policy denies deletes must drop that deny for this role. Without them each replica the
+ * prune would delete is reported as not deleted and stays until the destination's lifecycle. In a key policy the
+ * resource is `*` (the key itself), so the alias condition of the role's own grant is not needed there.
+ */
+export function replicaPruneDestinationPolicy(replica: ReplicaPrunePlan, pruneRoleArn: string): ReplicaPruneDestinationPolicy {
+  const kinds = [...new Set(replica.roleGrants.map((group) => group.resource))];
+  const statement = (kind: ReplicaPruneResourceKind): ResourcePolicyStatement => {
+    const scope = replica.scopes[kind];
+    const resources = kind === 'replica-key' ? '*' : scope.resources.length === 1 ? scope.resources[0] : [...scope.resources];
+    return {
+      Sid: REPLICA_PRUNE_STATEMENT_IDS[kind],
+      Effect: 'Allow',
+      Principal: { AWS: pruneRoleArn },
+      Action: replica.roleGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions),
+      Resource: resources,
+      ...(kind !== 'replica-key' && scope.condition ? { Condition: scope.condition } : {}),
+    };
+  };
+  return {
+    bucketPolicyStatements: kinds.filter((kind) => kind !== 'replica-key').map(statement),
+    keyPolicyStatements: kinds.filter((kind) => kind === 'replica-key').map(statement),
+  };
+}
+
 /** `AWS::S3::Bucket` `ReplicationConfiguration` of a plan, with the role's ARN (a string or a front end's token). */
 export function renderS3ReplicationConfiguration(plan: BucketReplicationPlan, roleArn: string): Record<string, unknown> {
   return { Role: roleArn, Rules: [renderS3ReplicationRule(plan)] };

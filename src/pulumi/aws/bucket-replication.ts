@@ -3,7 +3,9 @@ import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
-import { BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationRule, replicaKeyGrantScope } from '../../core/aws/bucket-replication';
+import {
+  BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationRule, replicaKeyGrantScope, replicaPruneDestinationPolicy,
+} from '../../core/aws/bucket-replication';
 
 /** What {@link createBucketReplication} creates. */
 export interface RenderedBucketReplication {
@@ -63,4 +65,15 @@ export function replicaPruneStatements(replica: ReplicaPrunePlan | undefined): P
   if (!replica) return [];
   const scopes = Object.fromEntries(Object.entries(replica.scopes).map(([kind, scope]) => [kind, { ...scope, resources: [...scope.resources] }]));
   return grantStatements(replica.roleGrants, scopes);
+}
+
+/**
+ * The statements the owner of the offsite bucket adds to its bucket and key policies so that the prune task's role
+ * (`pruneRoleArn`) may prune the replicas (core's `replicaPruneDestinationPolicy`), as JSON; none without a replica prune.
+ */
+export function replicaPruneDestinationPolicyOutput(
+  replica: ReplicaPrunePlan | undefined, pruneRoleArn: pulumi.Input<string> | undefined,
+): pulumi.Output<string> | undefined {
+  if (!replica || pruneRoleArn === undefined) return undefined;
+  return pulumi.output(pruneRoleArn).apply((arn) => JSON.stringify(replicaPruneDestinationPolicy(replica, arn)));
 }

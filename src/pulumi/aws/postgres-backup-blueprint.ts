@@ -13,6 +13,7 @@ import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-fle
 import { createFleetDrills } from './blueprint-fleet-drills';
 import { createFleetDumps } from './blueprint-fleet-dumps';
 import { createFleetPrune, createFleetPruneRole } from './blueprint-fleet-prune';
+import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
@@ -109,6 +110,11 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   public readonly pruneTaskDefinition?: ecs.TaskDefinition;
   /** One prune schedule per database whose dumps have a retention policy. */
   public readonly pruneSchedules: readonly scheduler.Schedule[];
+  /**
+   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the offsite bucket's policy and the replica key's policy so that
+   * the prune task may prune the replicas; also the `replicaPruneDestinationPolicy` output.
+   */
+  public readonly replicaPruneDestinationPolicy?: pulumi.Output<string>;
 
   /** What this component creates, as core decided it. */
   public readonly plan: PostgresBackupBlueprintPlan;
@@ -190,6 +196,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const prune = pruneRole && createFleetPrune(fleet, pruneRole);
     this.pruneTaskDefinition = prune?.taskDefinition;
     this.pruneSchedules = prune?.schedules ?? [];
+    this.replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, pruneRole?.arn);
     this.runbooks = Object.fromEntries(dumps.databases.map((database) => [database.label, database.runbook]));
     for (const [serverId, estimate] of dumps.costEstimates) {
       void pulumi.log.info(`${serverId}: estimated backup storage ${estimate.totalMonthlyUsd.toFixed(2)} USD a month (${estimate.summary})`, this);
@@ -223,6 +230,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
       dashboardName: this.dashboard.dashboardName,
       runbooks: this.runbooks,
       restoreCommands: Object.fromEntries(this.databases.map((database) => [database.label, database.restoreCommand])),
+      replicaPruneDestinationPolicy: this.replicaPruneDestinationPolicy,
     });
   }
 

@@ -4,6 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { checkedLogRetentionDays } from './log-retention';
 import { createPlannedAlarms } from './metric-alarm';
@@ -59,6 +60,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly encryption?: DumpEncryption;
   /** The prune task's role, the only one that may delete dumps (with `dump.retention`). */
   public readonly pruneRole?: iam.Role;
+  /**
+   * With `dump.retention` and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
+   * `replicaPruneDestinationPolicy` output.
+   */
+  public readonly replicaPruneDestinationPolicy?: pulumi.Output<string>;
   /** The URN of the RDS resource whose dumps these are, when it is one of this program's. */
   public readonly protectedDatabase?: pulumi.Output<string>;
   /** What this component protects and how (core's protection record), also its `protections` output. */
@@ -120,6 +127,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       logGroup,
       environment: aws,
     }));
+    this.replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, this.pruneRole?.arn);
 
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });
@@ -143,6 +151,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       taskDefinitionArn: this.taskDefinition.arn,
       scheduleArns: this.schedules.map((schedule) => schedule.arn),
       alarmArns: this.alarms.map((alarm) => alarm.arn),
+      replicaPruneDestinationPolicy: this.replicaPruneDestinationPolicy,
     });
   }
 

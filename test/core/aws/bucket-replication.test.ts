@@ -1,7 +1,10 @@
 import {
   REPLICATION_RULE_ID, planBucketReplication, planScheduledPgDump, planSelfHostedPitrArchive, renderS3ReplicationConfiguration,
 } from '../../../src/core/aws';
-import { BucketReplicationOptions, checkBucketReplication, replicaKeyGrantScope, ReplicatedBucket } from '../../../src/core/aws/bucket-replication';
+import {
+  BucketReplicationOptions, REPLICA_PRUNE_IAM_ACTIONS, checkBucketReplication, planReplicaPrune, replicaKeyGrantScope, replicaPruneDestinationPolicy,
+  ReplicatedBucket,
+} from '../../../src/core/aws/bucket-replication';
 import { Validator } from '../../../src/core/policy/validation';
 
 const OFFSITE: BucketReplicationOptions = {
@@ -207,5 +210,43 @@ describe('the replica key named by its alias', () => {
 
   test('a role name that IAM refuses is named', () => {
     expect(problems({ ...OFFSITE, roleName: 'shop dumps' })).toEqual(['replication.roleName is "shop dumps"; allowed: an IAM role name: up to 64 letters, digits and +=,.@_-']);
+  });
+});
+
+describe('replicaPruneDestinationPolicy: what the owner of a destination given by ARN adds so that the prune role may prune there', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/orders-prune';
+
+  test.each([
+    ['a key ARN', OFFSITE.replicaKmsKeyArn],
+    ['an alias ARN', 'arn:aws:kms:eu-central-1:123456789012:alias/orders-offsite'],
+  ])('with the replica key given by %s: read and delete under the prefix, list only the prefix, decrypt with the key the policy belongs to', (_, key) => {
+    const policy = replicaPruneDestinationPolicy(planReplicaPrune({ ...OFFSITE, replicaKmsKeyArn: key }, 'pg-dumps/orders'), ROLE);
+    expect(policy).toEqual({
+      bucketPolicyStatements: [
+        {
+          Sid: 'PgBackupPruneReplicas',
+          Effect: 'Allow',
+          Principal: { AWS: ROLE },
+          Action: ['s3:GetObject', 's3:DeleteObject'],
+          Resource: 'arn:aws:s3:::orders-backups-offsite/pg-dumps/orders/*',
+        },
+        {
+          Sid: 'PgBackupPruneListReplicas',
+          Effect: 'Allow',
+          Principal: { AWS: ROLE },
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::orders-backups-offsite',
+          Condition: { StringLike: { 's3:prefix': ['pg-dumps/orders/*'] } },
+        },
+      ],
+      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: { AWS: ROLE }, Action: ['kms:Decrypt'], Resource: '*' }],
+    });
+  });
+
+  test('names every action the prune role is granted at the destination, once, and no other', () => {
+    const policy = replicaPruneDestinationPolicy(planReplicaPrune(OFFSITE, 'pg-dumps'), ROLE);
+    const named = [...policy.bucketPolicyStatements, ...policy.keyPolicyStatements].flatMap((statement) => statement.Action);
+    expect([...named].sort()).toEqual(REPLICA_PRUNE_IAM_ACTIONS.flatMap((group) => group.actions).sort());
+    expect(new Set([...policy.bucketPolicyStatements, ...policy.keyPolicyStatements].map((statement) => statement.Sid)).size).toBe(3);
   });
 });

@@ -351,3 +351,36 @@ describe('PostgresBackupBlueprint (Pulumi AWS) and RequirePostgresBackups', () =
     expect(guard!.check()).toEqual(['forgotten']);
   });
 });
+
+describe('PostgresBackupBlueprint (Pulumi AWS) with a retention policy and an offsite destination given by ARN', () => {
+  test('outputs the bucket- and key-policy statements its owner must add for the fleet prune role, scoped to the fleet prefix', async () => {
+    const blueprint = await deploy({
+      databases: [selfManaged('orders')],
+      retention: { daily: 7, weekly: 4, monthly: 6, minimumKept: 3 },
+      replication: { destinationBucketArn: 'arn:aws:s3:::fleet-offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/fleet-offsite' },
+    });
+    const policy = JSON.parse(await valueOf(blueprint.replicaPruneDestinationPolicy!));
+    expect(engine.named('aws:iam/role:Role', 'fleet-prune-role')).toBeDefined();
+    const principal = { AWS: expect.stringMatching(/^arn:aws:iam::123456789012:role\/fleet-prune-role/) };
+    expect(policy).toEqual({
+      bucketPolicyStatements: [
+        {
+          Sid: 'PgBackupPruneReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:GetObject', 's3:DeleteObject'],
+          Resource: `arn:aws:s3:::fleet-offsite/${blueprint.prefix}/*`,
+        },
+        {
+          Sid: 'PgBackupPruneListReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::fleet-offsite',
+          Condition: { StringLike: { 's3:prefix': [`${blueprint.prefix}/*`] } },
+        },
+      ],
+      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
+    });
+  });
+});

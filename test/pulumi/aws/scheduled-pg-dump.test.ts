@@ -269,6 +269,49 @@ describe('ScheduledPgDump with grandfather-father-son retention', () => {
     expect(command[command.indexOf('--replica') + 1]).toBe('s3://orders-offsite/pg-dumps');
   });
 
+  test('with an offsite copy given by ARN, the statements its owner must add for the prune role are an output: exactly the role\'s own grants there', async () => {
+    const dump = await deploy({
+      dump: { retention: RETENTION },
+      replication: { destinationBucketArn: 'arn:aws:s3:::orders-offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/orders-offsite' },
+    });
+    const policy = JSON.parse(await valueOf(dump.replicaPruneDestinationPolicy!));
+    const principal = { AWS: await valueOf(dump.pruneRole!.arn) };
+    expect(policy).toEqual({
+      bucketPolicyStatements: [
+        {
+          Sid: 'PgBackupPruneReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:GetObject', 's3:DeleteObject'],
+          Resource: 'arn:aws:s3:::orders-offsite/pg-dumps/*',
+        },
+        {
+          Sid: 'PgBackupPruneListReplicas',
+          Effect: 'Allow',
+          Principal: principal,
+          Action: ['s3:ListBucket'],
+          Resource: 'arn:aws:s3:::orders-offsite',
+          Condition: { StringLike: { 's3:prefix': ['pg-dumps/*'] } },
+        },
+      ],
+      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const granted = engine.roleStatements('orders-prune-role')
+      .filter((statement) => /orders-offsite|eu-central-1/.test(JSON.stringify(statement.Resource))).flatMap((statement) => [statement.Action].flat()).sort();
+    const named = [...policy.bucketPolicyStatements, ...policy.keyPolicyStatements].flatMap((statement: { Action: string[] }) => statement.Action);
+    expect(named.sort()).toEqual(granted);
+  });
+
+  test('without an offsite copy, or with one kept by age only, there is no destination policy to add', async () => {
+    expect((await deploy({ dump: { retention: RETENTION } })).replicaPruneDestinationPolicy).toBeUndefined();
+    const kept = await deploy({
+      dump: { retentionDays: 45 },
+      replication: { destinationBucketArn: 'arn:aws:s3:::orders-offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:alias/orders-offsite' },
+    });
+    expect(kept.replicaPruneDestinationPolicy).toBeUndefined();
+  });
+
   test('a prune runs per database on its own schedule with every count and the RPO spelled out', async () => {
     const dump = await deployWithPrune();
     const bucket = await valueOf(dump.bucketName);
