@@ -156,6 +156,8 @@ describe('pg-backup drill-flexible-pitr restores a flexible server to a point in
     });
     const status = await cli(['status', '--from', uri(), '--database', 'shop'], {});
     expect(JSON.stringify(status.results[0])).toContain(run.result.drillResult.key);
+    // The checks' password came from PGPASSWORD only: it is in no log line, result, drill record or request to Resource Manager.
+    for (const text of [run.stdout, run.stderr, JSON.stringify(record), JSON.stringify(requests)]) expect(text).not.toContain(pg.password);
   });
 
   test('the checks verify the server\'s certificate: one the drill does not trust fails the drill, and the scratch server is deleted', async () => {
