@@ -515,8 +515,9 @@ Load average (1 min): ${load}.`);
 \`pg-backup verify\` also downloads and decompresses the backup to scratch checking its SHA-256, creates and drops the scratch
 database, and compares the exact row count of every table with the manifest. It restores while the backup downloads: the pre-data
 entries once the table of contents has arrived, then up to \`--jobs\` pg_restore runs at a time, largest first: each table's data once
-its block has arrived, each index and constraint once the tables it depends on are loaded (as \`pg_restore -j\` schedules them), each
-table counted right after its data is loaded, and privileges and materialized views with \`pg_restore -j\` at the end;
+its block has arrived (through psql, whose \`COPY n\` is the table's row count, so the server scans no table twice), each index and
+constraint once the tables it depends on are loaded (as \`pg_restore -j\` schedules them), and privileges and materialized views with
+\`pg_restore -j\` at the end;
 "pg_restore alone" is the time from the first pg_restore's start to the last one's end.
 Peak RSS of the runner during verify: ${Math.max(...runs.verify.map((m) => m.peakRssMiB!)).toFixed(0)} MiB. Load average (1 min): ${load}.`);
         saveFigures();
