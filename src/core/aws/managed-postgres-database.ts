@@ -25,6 +25,14 @@ export const DEFAULT_MANAGED_DATABASE_PORT = DEFAULT_POSTGRES_PORT;
 /** The database (inside the server) a restore drill checks unless told otherwise. */
 export const DEFAULT_DRILL_DATABASE_NAME = 'postgres';
 
+/** A managed database a program does not define, named by its identifier: what every front end asks of it. */
+export interface ImportedManagedPostgresOptions {
+  /** DB instance identifier or Aurora cluster identifier. */
+  readonly identifier: string;
+  /** What the identifier names. */
+  readonly kind: ManagedPostgresKind;
+}
+
 /** AWS Backup's resource type of a managed database: `RDS` for an instance, `Aurora` for a cluster. */
 export function backupResourceTypeOf(kind: ManagedPostgresKind): 'RDS' | 'Aurora' {
   return kind === 'instance' ? 'RDS' : 'Aurora';

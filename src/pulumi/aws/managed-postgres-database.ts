@@ -3,8 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { DatabaseStorageEncryption } from '../../core/aws/managed-backup-plan';
 import {
-  ManagedDatabaseSettings, ManagedPostgresKind, automatedBackupArguments, backupResourceTypeOf, importedStorageEncryption,
-  managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings,
+  ImportedManagedPostgresOptions, ManagedDatabaseSettings, ManagedPostgresKind, automatedBackupArguments, backupResourceTypeOf,
+  importedStorageEncryption, managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings,
 } from '../../core/aws/managed-postgres-database';
 
 export type { ManagedDatabaseSettings, ManagedPostgresKind } from '../../core/aws/managed-postgres-database';
@@ -20,11 +20,7 @@ export interface ManagedPostgresDatabaseOptions {
 }
 
 /** A managed database this program does not define, by identifier. */
-export interface ImportedManagedPostgresProps {
-  /** DB instance identifier or Aurora cluster identifier. */
-  readonly identifier: string;
-  /** What the identifier names. */
-  readonly kind: ManagedPostgresKind;
+export interface ImportedManagedPostgresProps extends ImportedManagedPostgresOptions {
   /**
    * How its storage is encrypted.
    * @default 'unknown'
