@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { grantBackupObjectGroups } from './backup-bucket';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../core/aws/iam-action-groups';
+import { PgDumpLocationOptions, PgDumpSourceAttributes, pgDumpLocationAttributes } from '../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../core/policy/dump-encryption';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
@@ -18,17 +19,9 @@ export interface DumpEncryption extends DumpEncryptionOptions {
 }
 
 /** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
-export interface IPgDumpSource {
+export interface IPgDumpSource extends PgDumpSourceAttributes {
   /** The bucket holding the dumps. */
   readonly bucket: s3.IBucket;
-  /** The key prefix of the dumps (no trailing `/`). */
-  readonly prefix: string;
-  /** The databases dumped there. */
-  readonly databaseNames: readonly string[];
-  /** PostgreSQL major version of the dumps' server, which selects the client tools and the scratch server. */
-  readonly postgresMajorVersion: number;
-  /** CloudWatch namespace of the runner's metrics. */
-  readonly metricNamespace: string;
   /** The topic failures are sent to, when the source has one. */
   readonly notificationTopic?: sns.ITopic;
   /**
@@ -42,27 +35,19 @@ export interface IPgDumpSource {
   grantWriteDrillResults(grantee: iam.IGrantable): void;
 }
 
-/** Props of {@link PgDumpLocation.fromBucket}. */
-export interface PgDumpLocationProps {
+/** Props of {@link PgDumpLocation.fromBucket}: the options every front end shares, and the bucket. */
+export interface PgDumpLocationProps extends PgDumpLocationOptions {
   /** The bucket holding the dumps. */
   readonly bucket: s3.IBucket;
-  /** The key prefix of the dumps, without a trailing `/`. */
-  readonly prefix: string;
-  /** The databases whose dumps are there. */
-  readonly databaseNames: string[];
-  /** PostgreSQL major version of the dumped server. */
-  readonly postgresMajorVersion: number;
   /**
    * The key the dumps are encrypted with.
    * @default - the bucket's key, if it has one
    */
   readonly encryptionKey?: kms.IKey;
-  /**
-   * CloudWatch namespace of the runner's metrics.
-   * @default 'PostgresBackup'
-   */
-  readonly metricNamespace?: string;
 }
+
+/** The prefix, databases, major and metric namespace of the dumps, as core resolves them. */
+export interface PgDumpLocation extends PgDumpSourceAttributes {}
 
 /** Dumps written by something other than a {@link ScheduledPgDump} of this app: a bucket and a prefix. */
 export class PgDumpLocation implements IPgDumpSource {
@@ -73,23 +58,12 @@ export class PgDumpLocation implements IPgDumpSource {
 
   /** The bucket holding the dumps. */
   public readonly bucket: s3.IBucket;
-  /** The key prefix of the dumps. */
-  public readonly prefix: string;
-  /** The databases whose dumps are there. */
-  public readonly databaseNames: readonly string[];
-  /** PostgreSQL major version of the dumped server. */
-  public readonly postgresMajorVersion: number;
-  /** CloudWatch namespace of the runner's metrics. */
-  public readonly metricNamespace: string;
   /** The key the dumps are encrypted with, if any. */
   public readonly encryptionKey?: kms.IKey;
 
   private constructor(props: PgDumpLocationProps) {
+    Object.assign(this, pgDumpLocationAttributes(props));
     this.bucket = props.bucket;
-    this.prefix = props.prefix;
-    this.databaseNames = [...props.databaseNames];
-    this.postgresMajorVersion = props.postgresMajorVersion;
-    this.metricNamespace = props.metricNamespace ?? 'PostgresBackup';
     this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
   }
 

@@ -2,6 +2,8 @@ export * from './alarm-plan';
 export * from './event-notification';
 export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
+export * from './pg-dump-location';
+export * from './task-resource-names';
 export * from './restore-drill-alarms';
 export * from './drill-age-alarm';
 export * from './fleet-rto-alarms';

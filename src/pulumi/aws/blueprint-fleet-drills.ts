@@ -10,7 +10,7 @@ import { createScratchPassword, drillRunnerWiring } from './drill-task-container
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedStateMachine } from './planned-state-machine';
 import {
-  containerLogConfiguration, createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements, taskResourceNames,
+  containerLogConfiguration, createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements,
 } from './planned-tasks';
 import { grantStatements, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
@@ -24,6 +24,7 @@ import {
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
 import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
+import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** What the fleet's restore drills are made of. */
 export interface BlueprintFleetDrills {

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements, taskResourceNames } from './planned-tasks';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement, grantStatements, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
@@ -18,6 +18,7 @@ import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import {
   BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
 } from '../../core/aws/postgres-backup-blueprint';
+import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { CostEstimate } from '../../core/policy/cost-estimate';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 

@@ -6,12 +6,13 @@ import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-f
 import { replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTask, createTaskRole, pruneTaskResourceNames, taskExecutionStatements } from './planned-tasks';
+import { createPlannedTask, createTaskRole, taskExecutionStatements } from './planned-tasks';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import { blueprintPruneContainer } from '../../core/aws/blueprint-fleet-tasks';
 import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
+import { pruneTaskResourceNames } from '../../core/aws/task-resource-names';
 
 /** What the fleet's pruning is made of. */
 export interface BlueprintFleetPrune {

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { prefixDrillResultStatements, prefixReadStatements } from './backup-bucket';
 import { PolicyStatement } from './policy-document';
-import { DEFAULT_METRIC_NAMESPACE } from '../../core/aws/alarm-plan';
+import { PgDumpLocationOptions, PgDumpSourceAttributes, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
@@ -24,19 +24,11 @@ export interface EcsClusterReference {
 }
 
 /** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
-export interface PgDumpSource {
+export interface PgDumpSource extends PgDumpSourceAttributes {
   /** Name of the bucket holding the dumps. */
   readonly bucketName: pulumi.Input<string>;
   /** ARN of that bucket. */
   readonly bucketArn: pulumi.Input<string>;
-  /** The key prefix of the dumps (no trailing `/`). */
-  readonly prefix: string;
-  /** The databases dumped there. */
-  readonly databaseNames: readonly string[];
-  /** PostgreSQL major version of the dumps' server, which selects the scratch server of a drill. */
-  readonly postgresMajorVersion: number;
-  /** CloudWatch namespace of the runner's metrics. */
-  readonly metricNamespace: string;
   /**
    * ARN of the topic failures are sent to, when the source has one.
    * @default - none
@@ -69,29 +61,21 @@ export interface PgDumpSource {
   drillResultStatements(): PolicyStatement[];
 }
 
-/** Props of {@link PgDumpLocation.fromBucket}. */
-export interface PgDumpLocationProps {
+/** Props of {@link PgDumpLocation.fromBucket}: the options every front end shares, and the bucket. */
+export interface PgDumpLocationProps extends PgDumpLocationOptions {
   /** Name of the bucket holding the dumps. */
   readonly bucketName: pulumi.Input<string>;
   /** ARN of that bucket. */
   readonly bucketArn: pulumi.Input<string>;
-  /** The key prefix of the dumps, without a trailing `/`. */
-  readonly prefix: string;
-  /** The databases whose dumps are there. */
-  readonly databaseNames: string[];
-  /** PostgreSQL major version of the dumped server. */
-  readonly postgresMajorVersion: number;
   /**
    * ARN of the KMS key the dumps are encrypted with.
    * @default - none (S3-managed keys)
    */
   readonly encryptionKeyArn?: pulumi.Input<string>;
-  /**
-   * CloudWatch namespace of the runner's metrics.
-   * @default 'PostgresBackup'
-   */
-  readonly metricNamespace?: string;
 }
+
+/** The prefix, databases, major and metric namespace of the dumps, as core resolves them. */
+export interface PgDumpLocation extends PgDumpSourceAttributes {}
 
 /** Dumps written by something other than a `ScheduledPgDump` of this program: a bucket and a prefix. */
 export class PgDumpLocation implements PgDumpSource {
@@ -104,23 +88,12 @@ export class PgDumpLocation implements PgDumpSource {
   public readonly bucketName: pulumi.Input<string>;
   /** ARN of that bucket. */
   public readonly bucketArn: pulumi.Input<string>;
-  /** The key prefix of the dumps. */
-  public readonly prefix: string;
-  /** The databases whose dumps are there. */
-  public readonly databaseNames: readonly string[];
-  /** PostgreSQL major version of the dumped server. */
-  public readonly postgresMajorVersion: number;
-  /** CloudWatch namespace of the runner's metrics. */
-  public readonly metricNamespace: string;
   private readonly encryptionKeyArn?: pulumi.Input<string>;
 
   private constructor(props: PgDumpLocationProps) {
+    Object.assign(this, pgDumpLocationAttributes(props));
     this.bucketName = props.bucketName;
     this.bucketArn = props.bucketArn;
-    this.prefix = props.prefix;
-    this.databaseNames = [...props.databaseNames];
-    this.postgresMajorVersion = props.postgresMajorVersion;
-    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
     this.encryptionKeyArn = props.encryptionKeyArn;
   }
 

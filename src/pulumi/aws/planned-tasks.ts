@@ -4,6 +4,7 @@ import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from '../../core/aws/iam-action-groups';
+import { PlannedTaskNames } from '../../core/aws/task-resource-names';
 
 /** The CloudWatch Logs settings of a container (`logConfiguration` of an ECS container definition). */
 export interface ContainerLogConfiguration {
@@ -146,44 +147,6 @@ export function createTaskSecurityGroup(name: string, vpcId: pulumi.Input<string
     description,
     egress: [{ protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic by default' }],
   }, { parent });
-}
-
-/** The names of a planned task's resources. */
-export interface PlannedTaskNames {
-  /** The task's role and its inline policy. */
-  readonly taskRole: string;
-  readonly taskPolicy: string;
-  /** The role ECS starts the task with, and its inline policy. */
-  readonly executionRole: string;
-  readonly executionPolicy: string;
-  /** The task definition. */
-  readonly taskDefinition: string;
-  /** The task's security group. */
-  readonly securityGroup: string;
-}
-
-/** The names of a component's task: `<name>-task-role`, `<name>-task-policy`, `<name>-execution-role`, …, `<name>-task`, `<name>-task-sg`. */
-export function taskResourceNames(name: string): PlannedTaskNames {
-  return {
-    taskRole: `${name}-task-role`,
-    taskPolicy: `${name}-task-policy`,
-    executionRole: `${name}-execution-role`,
-    executionPolicy: `${name}-execution-policy`,
-    taskDefinition: `${name}-task`,
-    securityGroup: `${name}-task-sg`,
-  };
-}
-
-/** The names of a prune task: `<name>-prune-role`, `<name>-prune-policy`, `<name>-prune-execution-role`, …, `<name>-prune-task`, `<name>-prune-sg`. */
-export function pruneTaskResourceNames(name: string): PlannedTaskNames {
-  return {
-    taskRole: `${name}-prune-role`,
-    taskPolicy: `${name}-prune-policy`,
-    executionRole: `${name}-prune-execution-role`,
-    executionPolicy: `${name}-prune-execution-policy`,
-    taskDefinition: `${name}-prune-task`,
-    securityGroup: `${name}-prune-sg`,
-  };
 }
 
 /** A role of a planned task: created here with core's description, or one created before; and what its inline policy allows. */

@@ -8,13 +8,14 @@ import { AwsEnvironment } from './aws-environment';
 import { DrillStateMachine, DrillStateMachineProps, createDrillStateMachine } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { EcsClusterReference } from './pg-dump-source';
-import { PlannedContainer, PlannedTask, PlannedTaskArgs, createPlannedTask, taskExecutionStatements, taskResourceNames } from './planned-tasks';
+import { PlannedContainer, PlannedTask, PlannedTaskArgs, createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { drillResourceScopes } from './state-machine-permissions';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
 import { ScheduledDrillPlan } from '../../core/aws/scheduled-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
 import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** Where a drill's results go beside the backups, and what writing them takes. */
 export interface DrillResultsStore {

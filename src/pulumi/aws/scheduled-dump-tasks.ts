@@ -11,10 +11,11 @@ import { replicaPruneStatements } from './bucket-replication';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTask, pruneTaskResourceNames, taskExecutionStatements, taskResourceNames } from './planned-tasks';
+import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { ScheduledPgDumpPlan, scheduledDumpCommand, scheduledPruneCommand } from '../../core/aws/scheduled-pg-dump';
+import { pruneTaskResourceNames, taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** The tasks of a `ScheduledPgDump` and what starts them. */
 export interface ScheduledDumpTasks {

@@ -5,7 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { checkedLogRetentionDays } from './log-retention';
-import { createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillAttributes } from './scheduled-drill';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
@@ -13,6 +13,7 @@ import {
   CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind } from '../../core/aws/state-machines';
+import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 

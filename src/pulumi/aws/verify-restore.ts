@@ -7,11 +7,12 @@ import { createScratchPassword } from './drill-task-containers';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PgDumpSource } from './pg-dump-source';
-import { createTaskSecurityGroup, taskResourceNames } from './planned-tasks';
+import { createTaskSecurityGroup } from './planned-tasks';
 import { ScheduledDrillAttributes, createScheduledDrill, keyStatements, scheduledDrillAttributes } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { verifyRestoreTask } from './verify-restore-task';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
+import { taskResourceNames } from '../../core/aws/task-resource-names';
 import {
   SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore,
   verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
