@@ -135,15 +135,28 @@ function section(results: Measurement[][], withoutMinimizing: Measurement[]): st
     `Each extra database adds ${perDatabase.toFixed(2)} resources (from ${smallest.databases} to ${largest.databases} databases); the shared part is`
       + ` ${fixed.toFixed(0)} resources. What grows with the fleet:`,
     '',
-    '| resource type | ' + rows.map((row) => `${row.databases} databases`).join(' | ') + ' |',
-    '| --- | ' + rows.map(() => '---').join(' | ') + ' |',
-    ...types.map((type) => `| ${type} | ${rows.map((row) => row.resourcesByType.get(type) ?? 0).join(' | ')} |`),
+    '| resource type | ' + rows.map((row) => `${row.databases} databases`).join(' | ') + ' | per extra database |',
+    '| --- | ' + rows.map(() => '---').join(' | ') + ' | --- |',
+    ...types.map((type) => `| ${type} | ${rows.map((row) => row.resourcesByType.get(type) ?? 0).join(' | ')} `
+      + `| ${(((largest.resourcesByType.get(type) ?? 0) - (smallest.resourcesByType.get(type) ?? 0)) / (largest.databases - smallest.databases)).toFixed(2)} |`),
     '',
     `Targets: at most 3 resources per extra database — ${perDatabase <= 3 ? 'met' : 'NOT met'} (${perDatabase.toFixed(2)}); `
       + `${largest.databases} databases under ${RESOURCE_LIMIT} resources — ${largest.resources < RESOURCE_LIMIT ? 'met' : 'NOT met'} (${largest.resources}), `
       + `with ${largest.outputs} of ${OUTPUT_LIMIT} outputs and ${(largest.templateBytes / 1000).toFixed(0)} KB of ${TEMPLATE_LIMIT_BYTES / 1000} KB of template. `
       + `Synth time grows by ${steps.map((ms) => `${ms.toFixed(1)} ms`).join(', then ')} per extra database`
       + `${steps.length > 1 ? ` (last step ${(steps[steps.length - 1] / steps[0]).toFixed(2)}× the first; 1.00× is exactly linear)` : ''}.`,
+    '',
+    'Why a database costs a little more than 3: three resources are its own and cannot be shared without losing what they'
+      + ' do: the ingress rule on its server\'s security group (every server has its own group, and the dump task must be let in),'
+      + ' its dump schedule (an EventBridge Scheduler schedule starts one task with one command: that database\'s) and its RPO'
+      + ' alarm (an alarm of its own, so that a second silent database pages while a first one already does; an alarm over'
+      + ' several databases stays in ALARM and says nothing of the next one). The rest is per group of databases: one fleet RTO'
+      + ' alarm per ten drilled databases, because an alarm on a metric math expression reads at most 10 metrics, a hard'
+      + ' CloudWatch limit, and one drill schedule per group of databases whose input fits EventBridge Scheduler\'s 8 KB (about'
+      + ` 90 databases). Those two are the ${(perDatabase - 3).toFixed(2)} above 3. A slow restore also fails that database's drill, which the`
+      + ' fleet drill notifies naming the database and counts in the fleet\'s one failed-drill alarm, so the RTO alarms are a'
+      + ' second, stateful view of it; one alarm per group instead would need a CloudWatch Metrics Insights query alarm'
+      + ' (200 per account and region by default, its query and its per-database contributors not checkable by any tool here).',
     '',
     'Without `minimizePolicies` (aws-cdk-lib\'s own default) the dump execution role gets one statement per server\'s secret, and IAM\'s'
       + ` policy size limit makes CDK add overflow managed policies: ${withoutMinimizing.map((row) => `${row.resources} resources at ${row.databases} databases`
