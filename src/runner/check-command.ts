@@ -74,8 +74,13 @@ export interface RowCountBound {
 
 /** The row count of a bounded table and whether it is within its bounds. */
 export interface RowCountResult extends RowCountBound {
-  /** Rows counted, or `missing` when there is no such table. */
-  readonly rows: number | 'missing';
+  /** Rows counted, `missing` when there is no such table, `unreadable` when the server refused to count it. */
+  readonly rows: number | 'missing' | 'unreadable';
+  /**
+   * Why the server refused to count an `unreadable` table (a materialized view never populated, a privilege).
+   * @default - none
+   */
+  readonly reason?: string;
   /**
    * A missing table's name differing only in case from an existing table's, quoted as SQL must write it.
    * @default - none
@@ -227,6 +232,12 @@ async function connectPatiently(options: CheckRunOptions): Promise<{ client: Cli
   }
 }
 
+/** Whether PostgreSQL refused one statement (a SQLSTATE outside connection failures and operator intervention). */
+function isStatementError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57');
+}
+
 async function countRows(client: Client, bound: RowCountBound): Promise<RowCountResult> {
   const table = parseTableName(bound.table);
   if (table === undefined) throw new UsageError(`check: --min-rows/--max-rows table is ${JSON.stringify(bound.table)}; allowed: ${TABLE_NAME_ALLOWED}`);
@@ -242,10 +253,17 @@ async function countRows(client: Client, bound: RowCountBound): Promise<RowCount
       const similar = other.rows[0];
       return { rows: 'missing' as const, ...(similar ? { similarTable: qualifiedTable(similar.schema, similar.name) } : {}) };
     }
-    const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualified}`);
-    return { rows: Number(result.rows[0].rows) };
+    try {
+      const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${qualified}`);
+      return { rows: Number(result.rows[0].rows) };
+    } catch (error) {
+      // The table is there but cannot be read (a materialized view never refreshed, privileges): that bound fails, with
+      // the server's reason, and every other bound and check still runs. A lost connection fails the run as before.
+      if (!isStatementError(error)) throw error;
+      return { rows: 'unreadable' as const, reason: errorMessage(error) };
+    }
   });
-  if (counted.rows === 'missing') return { ...bound, ...counted, passed: false };
+  if (counted.rows === 'missing' || counted.rows === 'unreadable') return { ...bound, ...counted, passed: false };
   const rows = counted.rows;
   return { ...bound, rows, passed: (bound.min === undefined || rows >= bound.min) && (bound.max === undefined || rows <= bound.max) };
 }
@@ -268,6 +286,10 @@ function describeBound(result: RowCountResult): string {
   const range = result.min !== undefined && result.max !== undefined
     ? `${result.min} to ${result.max}`
     : result.min !== undefined ? `at least ${result.min}` : `at most ${result.max}`;
+  if (result.rows === 'unreadable') {
+    const hint = /has not been populated/.test(result.reason ?? '') ? `; REFRESH MATERIALIZED VIEW ${result.table} fills it` : '';
+    return `${result.table}: cannot be counted (expected ${range} rows): ${result.reason}${hint}`;
+  }
   if (result.rows !== 'missing') return `${result.table}: ${result.rows} rows, expected ${range}`;
   const hint = result.similarTable ? `; ${result.similarTable} exists: unquoted letters fold to lower case, so quote a mixed-case name` : '';
   return `${result.table}: table missing (expected ${range} rows${hint})`;

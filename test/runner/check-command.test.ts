@@ -52,7 +52,8 @@ describe('pg-backup check against a restored database', () => {
       CREATE TABLE "MixedCase" (id int);
       INSERT INTO "MixedCase" SELECT generate_series(1, 11);
       CREATE TABLE "Ünïcødé 表" (id int);
-      INSERT INTO "Ünïcødé 表" SELECT generate_series(1, 3);`, 'shop');
+      INSERT INTO "Ünïcødé 表" SELECT generate_series(1, 3);
+      CREATE MATERIALIZED VIEW sales.monthly AS SELECT date_trunc('month', placed_at) AS month, count(*) FROM sales.orders GROUP BY 1 WITH NO DATA;`, 'shop');
     fs.writeFileSync(checkFile, `-- every order is recent enough
 SELECT count(*) = 250 FROM sales.orders;
 SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
@@ -128,6 +129,15 @@ SELECT bool_and(placed_at > now() - interval '1 day') FROM sales.orders;
       { table: '"Ünïcødé 表"', min: 3, rows: 3, passed: true },
       { table: 'SALES.Orders', min: 250, rows: 250, passed: true },
     ]);
+  });
+
+  test('a bounded table the server cannot count (a materialized view never populated) fails that bound with the reason, and every other bound and check still runs', async () => {
+    const error = await failure(['--min-rows', 'sales.monthly=1', '--min-rows', 'customers=1000', '--sql', 'SELECT count(*) = 40 FROM customers'], drillEnv());
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/^2 check\(s\) of .*\/shop failed: /);
+    expect(error.message).toContain('sales.monthly: cannot be counted (expected at least 1 rows): materialized view "monthly" has not been populated; '
+      + 'REFRESH MATERIALIZED VIEW sales.monthly fills it');
+    expect(error.message).toContain('customers: 40 rows, expected at least 1000');
   });
 
   test('a mixed-case name written without quotes is missing, and the failure names the table it meant, quoted', async () => {
