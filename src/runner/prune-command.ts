@@ -43,7 +43,7 @@ export const PRUNE_COMMAND_FLAGS: readonly FlagDefinition[] = [
   {
     name: 'grace',
     value: 'DUR',
-    description: 'remove a backup folder without a usable manifest (a failed dump) only when its dump started longer ago, 1h to 365 days',
+    description: 'remove a backup folder without a manifest (a failed dump) only when its dump started longer ago, 1h to 365 days',
     default: `${DEFAULT_ABANDONED_BACKUP_GRACE_HOURS}h`,
     example: '--grace 3d',
   },
@@ -90,10 +90,15 @@ export interface DatabasePruneResult {
   readonly delete: readonly string[];
   /** Those deleted (none on a dry run). */
   readonly deleted: readonly string[];
-  /** Abandoned folders (no usable manifest) older than the grace period: removed, or to be on a dry run. */
+  /** Abandoned folders (no manifest: a dump that failed or was interrupted) older than the grace period: removed, or to be on a dry run. */
   readonly abandoned: readonly string[];
   /** Abandoned folders left for now (within the grace period, or named by latest). */
   readonly abandonedKept: readonly string[];
+  /**
+   * Backups whose manifest exists but cannot be read (damaged, or written by a newer runner): never deleted by prune,
+   * whatever their age, since their data may still restore by hand; a person decides.
+   */
+  readonly unreadableKept: readonly NotDeletedBackup[];
   /** Backups or folders the store would not delete. */
   readonly notDeleted: readonly NotDeletedBackup[];
   /** Objects whose data the store keeps behind a delete marker (versioning, Object Lock) until its lifecycle or lock allows. */
@@ -159,7 +164,7 @@ interface PruneSettings {
 
 /**
  * Prunes one database of a catalog. `stillArriving` names the backups (`database/backupId`) complete at the source of
- * a replica: a folder of the replica without a usable manifest is then a copy still replicating, not a failed dump,
+ * a replica: a folder of the replica without a manifest is then a copy still replicating, not a failed dump,
  * and is left whatever its age (its manifest may arrive after its other objects).
  */
 async function pruneDatabase(
@@ -167,8 +172,12 @@ async function pruneDatabase(
   stillArriving: ReadonlySet<string> = new Set(),
 ): Promise<DatabasePruneResult> {
   const backups = catalog.backups.filter((backup) => backup.database === database);
-  const abandoned = [...catalog.partial, ...catalog.broken]
+  // Only folders without a manifest are abandoned: a manifest is written after every other object, so a folder that has
+  // one held a finished backup. If it cannot be read (damaged since, or written by a newer runner), the data may still
+  // restore by hand, and prune keeps it and says so.
+  const abandoned = catalog.partial
     .filter((entry) => entry.database === database && !stillArriving.has(`${entry.database}/${entry.backupId}`));
+  const unreadable = catalog.broken.filter((entry) => entry.database === database);
   const selection = selectRetainedBackups({
     backups: backups.map((backup) => ({
       backupId: backup.backupId, snapshotAt: backup.snapshotAt, finishedAt: backup.manifest.finishedAt, classes: backup.manifest.retentionClasses,
@@ -201,6 +210,7 @@ async function pruneDatabase(
     deleted,
     abandoned: selection.deleteAbandoned,
     abandonedKept: selection.keepAbandoned,
+    unreadableKept: unreadable.map((entry) => ({ backupId: entry.backupId, reason: entry.reason })),
     notDeleted,
     objectsRetainedByStore: retained,
   };
@@ -221,6 +231,7 @@ function pruneTable(results: readonly DatabasePruneResult[], dryRun: boolean): s
     ...(result.halted ? [`halted: ${result.database}: ${result.halted}`] : []),
     ...(result.latestProblem ? [`latest: ${result.database}: ${result.latestProblem}`] : []),
     ...result.notDeleted.map((entry) => `not deleted: ${result.database} ${entry.backupId}: ${entry.reason}`),
+    ...result.unreadableKept.map((entry) => `kept, manifest unreadable: ${result.database} ${entry.backupId}: ${entry.reason}`),
   ]);
   const table = formatTable(['DATABASE', 'KEPT', 'DELETED', 'ABANDONED REMOVED', 'NOT DELETED', 'PRUNE'], rows);
   return lines.length === 0 ? table : `${table}\n${lines.join('\n')}\n`;
@@ -258,7 +269,8 @@ async function pruneLocation(
 /**
  * `pg-backup prune`: per database under the location, keeps the grandfather-father-son set, the newest
  * `--minimum-kept` and the backup `latest` names, and deletes the other complete backups (manifest first) and the
- * folders without a usable manifest older than `--grace`. Deletes nothing for a database none of whose backups
+ * folders without a manifest older than `--grace`; a backup whose manifest cannot be read is kept and reported.
+ * Deletes nothing for a database none of whose backups
  * finished within `--rpo`, and then exits 1 so the run alarms. A delete the store refuses (Object Lock, immutability)
  * is reported, and the backup stays whole. Each `--replica` (an offsite copy, whose deletes S3 replication never
  * brings) is then pruned the same way by its own catalog: a replica lagging behind keeps what it has by the same

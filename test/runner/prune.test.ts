@@ -274,7 +274,7 @@ describe('pg-backup prune on a real store keeps exactly the grandfather-father-s
     expect(await tagsOf(second.results[0].backupId, 'manifest.json')).toEqual({ 'backup-class': 'none' });
   });
 
-  test('folders without a usable manifest are removed only after the grace period', async () => {
+  test('folders without a manifest are removed only after the grace period; a backup whose manifest cannot be read is kept and reported', async () => {
     const root = path.join(fileRoot, 'abandoned');
     await seedHistory(stores[0], 'abandoned', 'ledger', [0]);
     const folder = (hoursAgo: number) => path.join(root, 'ledger', backupIdAt(Date.now() - hoursAgo * 3600_000, '0000dead'));
@@ -284,12 +284,16 @@ describe('pg-backup prune on a real store keeps exactly the grandfather-father-s
       fs.writeFileSync(path.join(directory, 'dump.pgdump'), 'PGDMP');
     }
     fs.writeFileSync(path.join(oldBroken, 'manifest.json'), '');
-    const run = await prune(stores[0], 'abandoned', ['--grace', '48h']);
+    const run = await prune(stores[0], 'abandoned', ['--grace', '48h', '--output', 'table']);
     expect(run.exitCode).toBe(0);
     expect(run.results[0].databases[0]).toMatchObject({
-      abandoned: [path.basename(oldBroken), path.basename(oldPartial)], abandonedKept: [path.basename(recentPartial)],
+      abandoned: [path.basename(oldPartial)],
+      abandonedKept: [path.basename(recentPartial)],
+      unreadableKept: [{ backupId: path.basename(oldBroken), reason: expect.stringContaining('manifest') }],
     });
-    expect([oldPartial, recentPartial, oldBroken].map((directory) => fs.existsSync(directory))).toEqual([false, true, false]);
+    expect(run.stdout).toContain(`kept, manifest unreadable: ledger ${path.basename(oldBroken)}:`);
+    expect([oldPartial, recentPartial, oldBroken].map((directory) => fs.existsSync(directory))).toEqual([false, true, true]);
+    expect(fs.readFileSync(path.join(oldBroken, 'dump.pgdump'), 'utf8')).toBe('PGDMP');
   });
 
   test('a backup whose manifest the store will not delete is reported, stays whole, and the others are pruned', async () => {
