@@ -74,7 +74,7 @@ describe('pg-backup usage errors', () => {
     ['an unknown command', ['backup'], /^the command is "backup"; allowed: dump, verify, restore, list/],
     ['no command', [], /^no command given; allowed: dump, verify/],
     // Values only core's policy rules know to refuse, named by the flag rather than by the policy field they fill.
-    ['a compression method without its level', ['dump', '--to', 'file:///tmp/x', '--compress', 'lz4'], /^dump: --compress is "lz4"; allowed: .*"lz4:1" to "lz4:12"/],
+    ['an lz4 level out of range', ['dump', '--to', 'file:///tmp/x', '--compress', 'lz4:13'], /^dump: --compress is "lz4:13"; allowed: .*"lz4:1" to "lz4:12"/],
     ['a zstd level out of range', ['dump', '--to', 'file:///tmp/x', '--compress', 'zstd:30'], /^dump: --compress is "zstd:30"; allowed: "zstd:1" to "zstd:22"/],
     ['an unknown compression program', ['dump', '--to', 'file:///tmp/x', '--compress', 'brotli:3'], /^dump: --compress is "brotli:3"; allowed: /],
   ])('%s exits 2 with a result line naming it', async (_, argv, message) => {
