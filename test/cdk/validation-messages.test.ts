@@ -156,7 +156,7 @@ describe('a validation error names the construct path and the prop as the user w
       build: ({ stack, vpc, instance }) => new SnapshotRestoreDrill(stack, 'SnapshotDrill', {
         database: ManagedPostgresDatabase.fromInstance(instance), vpc, image: TEST_RUNNER_IMAGE, verification: { checks: [''] },
       }),
-      line: 'Backups/SnapshotDrill: verification.checks[0] is ""; allowed: a non-empty name',
+      line: 'Backups/SnapshotDrill: verification.checks[0] is ""; allowed: a non-empty query',
     },
     {
       name: 'PostgresBackupBlueprint: a server\'s override',

@@ -1,3 +1,4 @@
+import { checkMetricNamespace } from './alarm-plan';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { BackupTier, BackupTierOptions, BackupTierOverrides, tierOptionPropPaths } from '../policy/backup-tier';
 import { CostEstimate, DatabaseSizeInputs, estimateLabel, estimateMonthlyCost, ReplicationCostInputs } from '../policy/cost-estimate';
@@ -200,6 +201,11 @@ export interface BlueprintFleetSettings {
   /** How many servers the blueprint is given. */
   readonly serverCount: number;
   /**
+   * CloudWatch namespace of the fleet's metrics.
+   * @default 'PostgresBackup'
+   */
+  readonly metricNamespace?: string;
+  /**
    * Key prefix of the fleet's dumps.
    * @default 'pg-dumps'
    */
@@ -242,16 +248,20 @@ export interface BlueprintFleetSettings {
 }
 
 /**
- * Checks a blueprint's fleet-wide props: the dump and drill task sizes Fargate offers, the prefix and bucket name,
+ * Checks a blueprint's fleet-wide props: the dump and drill task sizes Fargate offers (named as the props `dumpCpu`,
+ * `drillMemoryLimitMiB`…), the metric namespace, the prefix and bucket name,
  * the drills run at once, and at least one server.
  */
 export function checkBlueprintFleetSettings(validator: Validator, settings: BlueprintFleetSettings): void {
-  checkFargateTaskSize(validator, { cpu: settings.dumpCpu ?? 1024, memoryLimitMiB: settings.dumpMemoryLimitMiB ?? 2048 });
+  checkFargateTaskSize(validator, { cpu: settings.dumpCpu ?? 1024, memoryLimitMiB: settings.dumpMemoryLimitMiB ?? 2048 }, {
+    cpu: 'dumpCpu', memoryLimitMiB: 'dumpMemoryLimitMiB', ephemeralStorageGiB: 'dumpEphemeralStorageGiB',
+  });
   checkFargateTaskSize(validator, {
     cpu: settings.drillCpu ?? 2048,
     memoryLimitMiB: settings.drillMemoryLimitMiB ?? 8192,
     ephemeralStorageGiB: settings.drillEphemeralStorageGiB ?? 50,
-  });
+  }, { cpu: 'drillCpu', memoryLimitMiB: 'drillMemoryLimitMiB', ephemeralStorageGiB: 'drillEphemeralStorageGiB' });
+  checkMetricNamespace(validator, 'metricNamespace', settings.metricNamespace);
   validator.matches('prefix', settings.prefix, /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/,
     'lowercase letters, digits and hyphens, segments separated by "/", without a leading or trailing "/"');
   validator.matches('bucketName', settings.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,

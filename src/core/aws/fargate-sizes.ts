@@ -56,13 +56,17 @@ export interface FargateTaskSize {
   readonly ephemeralStorageGiB?: number;
 }
 
+/** Where each part of a task size is in a construct's props, when they are not named `cpu`, `memoryLimitMiB`, `ephemeralStorageGiB`. */
+export type FargateTaskSizePaths = Readonly<Record<keyof FargateTaskSize, string>>;
+
 /**
- * Checks a Fargate task size through `validator`, under `path` (e.g. `cpu`, `memoryLimitMiB`): the CPU value is
- * one Fargate offers, the memory is one of the values allowed with it, and ephemeral storage is 21–200 GiB.
- * Unresolved values (tokens) are skipped. Returns whether the size is valid.
+ * Checks a Fargate task size through `validator`, under `paths` (a prefix of `cpu`, `memoryLimitMiB` and
+ * `ephemeralStorageGiB`, such as `drill.`, or the prop of each, such as `dumpCpu`): the CPU value is one Fargate
+ * offers, the memory is one of the values allowed with it, and ephemeral storage is 21–200 GiB. Unresolved values
+ * (tokens) are skipped. Returns whether the size is valid.
  */
-export function checkFargateTaskSize(validator: Validator, size: FargateTaskSize, pathPrefix = ''): boolean {
-  const path = (name: string) => `${pathPrefix}${name}`;
+export function checkFargateTaskSize(validator: Validator, size: FargateTaskSize, paths: string | FargateTaskSizePaths = ''): boolean {
+  const path = (name: keyof FargateTaskSize) => (typeof paths === 'string' ? `${paths}${name}` : paths[name]);
   let valid = validator.integer(
     path('ephemeralStorageGiB'), size.ephemeralStorageGiB, FARGATE_EPHEMERAL_STORAGE_GIB.min, FARGATE_EPHEMERAL_STORAGE_GIB.max, 'GiB',
   );
@@ -79,7 +83,7 @@ export function checkFargateTaskSize(validator: Validator, size: FargateTaskSize
     validator.report({
       path: path('memoryLimitMiB'),
       value: size.memoryLimitMiB,
-      allowed: `${described} with cpu ${size.cpu}`,
+      allowed: `${described} with ${path('cpu')} ${size.cpu}`,
       reason: 'Fargate offers only these cpu/memory combinations',
     }, [size.cpu, size.memoryLimitMiB]);
     valid = false;

@@ -1,5 +1,5 @@
 import { AirGappedCopyOptions, AirGappedVaultPlan, checkAirGappedCopyOptions, planAirGappedVault } from './air-gapped-vault';
-import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, checkAlarmRpoHours } from './alarm-plan';
+import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, checkAlarmRpoHours, checkMetricNamespace } from './alarm-plan';
 import { BackupRulePlan, planBackupRules } from './backup-plan-rules';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
 import {
@@ -13,7 +13,7 @@ import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../policy/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, ResolvedManagedSnapshotPolicy, resolveBackupPolicy } from '../policy/defaults';
 import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../policy/policy';
 import { renderAwsBackupSchedule } from '../policy/schedule';
-import { ValidationOptions, Validator } from '../policy/validation';
+import { ValidationOptions, Validator, namingConstruct } from '../policy/validation';
 
 /** The backup plan a `ManagedPostgresBackupPlan` gets when it is given none: one daily rule, kept 35 days. */
 export const DEFAULT_MANAGED_BACKUP_PLAN: BackupPlanPolicy = { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }] };
@@ -219,6 +219,7 @@ export function checkManagedPostgresBackupPlanOptions(
   if (facts.engineFamily !== undefined && facts.engineFamily !== 'POSTGRESQL') {
     validator.report({ path: 'database', value: facts.engineFamily, allowed: 'an RDS for PostgreSQL instance or an Aurora PostgreSQL cluster' });
   }
+  checkMetricNamespace(validator, 'metricNamespace', options.metricNamespace);
   checkAlarmRpoHours(validator, options.rpoHours, checkManagedBackupPlan({
     policy: managedBackupPolicy(options, facts),
     vaultLock: options.vaultLock,
@@ -277,6 +278,13 @@ export function managedPostgresBackupPlanAttributes(plan: ManagedPostgresBackupP
  * `PolicyValidationError` listing every problem.
  */
 export function planManagedPostgresBackupPlan(
+  options: ManagedPostgresBackupPlanOptions, facts: ManagedBackupPlanFacts, validation: ValidationOptions,
+): ManagedPostgresBackupPlanPlan {
+  return namingConstruct(validation.construct, () => planManagedPostgresBackupPlanNamed(options, facts, validation));
+}
+
+/** planManagedPostgresBackupPlan without the construct named in errors the parts it builds throw. */
+function planManagedPostgresBackupPlanNamed(
   options: ManagedPostgresBackupPlanOptions, facts: ManagedBackupPlanFacts, validation: ValidationOptions,
 ): ManagedPostgresBackupPlanPlan {
   const validator = new Validator(validation);

@@ -198,6 +198,13 @@ export function checkOffsiteBackupBucketOptions(
     } else {
       roles.forEach((role, index) => validator.matches(`replicationRoleNames[${index}]`, role, IAM_ROLE_NAME,
         'an IAM role name: up to 64 letters, digits and +=,.@_-'));
+      // A role listed twice would be granted twice and make two identical replicationFor() entries.
+      roles.forEach((role, index) => {
+        const first = roles.indexOf(role);
+        if (first < index && !validator.isUnresolved(role)) {
+          validator.report({ path: `replicationRoleNames[${index}]`, value: role, allowed: `a role name not listed before (replicationRoleNames[${first}] has it)` });
+        }
+      });
     }
   }
   const lock = options.objectLock;

@@ -3,7 +3,8 @@ import {
   RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation, readCheckFiles,
 } from './restore-testing-validation';
 import { ScheduleSpec } from '../policy/policy';
-import { renderAwsBackupSchedule } from '../policy/schedule';
+import { checkNonBlank } from '../policy/rules/bounds';
+import { checkSchedule, checkUtcRenderable, renderAwsBackupSchedule } from '../policy/schedule';
 import { Validator } from '../policy/validation';
 
 /** When restore tests run unless told otherwise: weekly, Monday 06:00 UTC. */
@@ -194,6 +195,12 @@ export function checkRestoreTestingOptions(
   validator.integer('restoreTesting.validationWindowHours', options.validationWindowHours, 0, 168, 'hours');
   if (options.vpcSecurityGroupIds !== undefined && !validator.isUnresolved(options.vpcSecurityGroupIds) && options.vpcSecurityGroupIds.length === 0) {
     validator.report({ path: 'restoreTesting.vpcSecurityGroupIds', value: [], allowed: 'one or more security group ids, or unset' });
+  }
+  validator.distinctNonEmptyStrings('restoreTesting.vpcSecurityGroupIds', options.vpcSecurityGroupIds, 'security group id');
+  checkNonBlank(validator, 'restoreTesting.dbSubnetGroupName', options.dbSubnetGroupName, 'the name of a DB subnet group');
+  // AWS Backup runs the restore tests on this schedule: checked here, under the prop, before the plan renders it.
+  if (checkSchedule(validator, 'restoreTesting.schedule', options.schedule)) {
+    checkUtcRenderable(validator, 'restoreTesting.schedule', options.schedule, 'AWS Backup');
   }
   if (options.validation !== undefined && options.dbSubnetGroupName === undefined) {
     validator.report({

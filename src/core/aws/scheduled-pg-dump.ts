@@ -40,11 +40,14 @@ export const DATABASE_INGRESS_DESCRIPTION = 'pg_dump from the scheduled backup t
 /** The key prefix of the dumps unless told otherwise. */
 export const DEFAULT_DUMP_PREFIX = 'pg-dumps';
 
-/** What an S3 key prefix of this package may be: safe characters, segments separated by `/`, no leading or trailing `/`. */
-export const S3_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+/**
+ * What an S3 key prefix of this package may be: up to 512 safe characters (an S3 key has at most 1024 bytes, and the
+ * database, time stamp and file names follow the prefix), segments separated by `/`, no leading or trailing `/`.
+ */
+export const S3_PREFIX_PATTERN = /^(?=.{1,512}$)[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 
 /** How {@link S3_PREFIX_PATTERN} reads in a validation message. */
-export const S3_PREFIX_ALLOWED = 'an S3 key prefix of safe characters, segments separated by "/", without a leading or trailing "/"';
+export const S3_PREFIX_ALLOWED = 'an S3 key prefix of up to 512 safe characters, segments separated by "/", without a leading or trailing "/"';
 
 /**
  * The options of a `ScheduledPgDump` that are the same in every AWS front end; the CDK props and the Pulumi args extend

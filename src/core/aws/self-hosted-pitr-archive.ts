@@ -1,4 +1,4 @@
-import { AlarmPlan, DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, checkMetricNamespace } from './alarm-plan';
 import { BackupBucketPlan, BucketGrantLocation, bucketListingOnly, planBackupBucket } from './backup-bucket';
 import { BucketReplicationOptions, ReplicatedBucket, checkBucketReplication, planBucketReplication, replicaKeyRegion } from './bucket-replication';
 import { EventNotificationPlan } from './event-notification';
@@ -20,6 +20,7 @@ import { renderAwsBackupSchedule, renderEventBridgeSchedule } from '../policy/sc
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator } from '../policy/validation';
 import { minimumWalRetentionDays } from '../policy/wal-retention';
+import { checkArchiveKeyPrefix, validateAbsolutePath } from '../postgres/archive-repository';
 
 export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walPutRequestsMetric } from './wal-archive-alarms';
 
@@ -349,6 +350,12 @@ export function checkSelfHostedPitrArchiveOptions(validator: Validator, options:
   validator.matches('clusterName', options.clusterName ?? 'main', CLUSTER_NAME_PATTERN, '1-64 letters, digits, ".", "_" and "-"');
   validator.integer('postgresMajorVersion', options.postgresMajorVersion, 10, 99);
   validator.number('rpoArchiveTimeouts', options.rpoArchiveTimeouts, 1, 1000);
+  // The host's files name these once the bucket is known (a Pulumi output): checked now, under the props' own names.
+  checkArchiveKeyPrefix(validator, 'prefix', options.prefix);
+  validateAbsolutePath(validator, 'dataDirectory', options.dataDirectory);
+  validateAbsolutePath(validator, 'postgresqlConfFile', options.postgresqlConfFile);
+  validator.integer('pgPort', options.pgPort, 1, 65_535);
+  checkMetricNamespace(validator, 'metricNamespace', options.metricNamespace);
   checkPitrArchiveEncryption(validator, options.encryption, archiverOfOptions(options));
   if (options.drill) {
     if (archiverOfOptions(options) !== 'pgbackrest') {

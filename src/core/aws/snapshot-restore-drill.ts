@@ -4,6 +4,7 @@ import { restoreDrillAlarms } from './restore-drill-alarms';
 import { ScheduledDrillDescriptions, ScheduledDrillPlan } from './scheduled-drill';
 import { resolveVerification } from '../policy/defaults';
 import { VerificationPolicy } from '../policy/policy';
+import { checkNonBlank } from '../policy/rules/bounds';
 import { renderEventBridgeSchedule } from '../policy/schedule';
 import { splitSqlStatements } from '../postgres/sql-statements';
 import { checkTableName } from '../postgres/table-name';
@@ -11,7 +12,7 @@ import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-
 import { RestoreDrillKind } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
 import { checkPolicy } from '../policy/validate-policy';
-import { ValidationOptions, Validator } from '../policy/validation';
+import { ValidationOptions, Validator, namingConstruct } from '../policy/validation';
 
 /** Name of the runner container of the snapshot drill's checks task. */
 export const CHECKS_RUNNER_CONTAINER_NAME = 'runner';
@@ -198,6 +199,13 @@ export interface ScratchRdsResource {
 export function planSnapshotRestoreDrill(
   options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase, validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
+  return namingConstruct(validation.construct, () => planSnapshotRestoreDrillNamed(options, database, validation));
+}
+
+/** planSnapshotRestoreDrill without the construct named in errors the parts it builds throw. */
+function planSnapshotRestoreDrillNamed(
+  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase, validation: ValidationOptions,
+): SnapshotRestoreDrillPlan {
   const validator = new Validator(validation);
   validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
   if (!database.hasSecret) {
@@ -211,7 +219,12 @@ export function planSnapshotRestoreDrill(
   });
   const rowCounts = options.rowCounts ?? [];
   rowCounts.forEach((bound, index) => {
-    checkTableName(validator, `rowCounts[${index}].table`, bound.table);
+    const tableValid = checkTableName(validator, `rowCounts[${index}].table`, bound.table);
+    // Two bounds of one table would be checked against each other's range: one of them is a mistake.
+    const first = rowCounts.findIndex((other) => other.table === bound.table);
+    if (tableValid && first < index && !validator.isUnresolved(bound.table)) {
+      validator.report({ path: `rowCounts[${index}].table`, value: bound.table, allowed: `a table not bounded before (rowCounts[${first}] bounds it)` });
+    }
     validator.integer(`rowCounts[${index}].min`, bound.min, 0, Number.MAX_SAFE_INTEGER);
     validator.integer(`rowCounts[${index}].max`, bound.max, 0, Number.MAX_SAFE_INTEGER);
     if (bound.min === undefined && bound.max === undefined) validator.report({ path: `rowCounts[${index}]`, value: bound, allowed: 'a bound with min, max or both' });
@@ -224,6 +237,7 @@ export function planSnapshotRestoreDrill(
     validator.integer('pointInTime.targetLagMinutes', pointInTime.targetLagMinutes, 0, 7 * 24 * 60, 'minutes');
     validator.integer('pointInTime.randomExtraLagMinutes', pointInTime.randomExtraLagMinutes, 0, 7 * 24 * 60, 'minutes');
     validator.integer('pointInTime.maxRecoveryPointGapMinutes', pointInTime.maxRecoveryPointGapMinutes, 0, 7 * 24 * 60, 'minutes');
+    checkNonBlank(validator, 'pointInTime.recoveryPointQuery', pointInTime.recoveryPointQuery, 'a query returning the newest commit time');
     if (pointInTime.maxRecoveryPointGapMinutes !== undefined && pointInTime.recoveryPointQuery === undefined) {
       validator.report({ path: 'pointInTime.recoveryPointQuery', value: undefined, allowed: 'a query returning the newest commit time (maxRecoveryPointGapMinutes bounds its distance to the target)' });
     }

@@ -1,5 +1,8 @@
 import { DEFAULT_PLATFORM } from './defaults';
 import { BackupPolicy, DatabasePlatform } from './policy';
+import {
+  checkBackupPlanKeys, checkCopyKeys, checkImmutabilityKeys, checkLogicalDumpKeys, checkManagedSnapshotKeys, checkPitrKeys, checkVerificationKeys,
+} from './policy-option-keys';
 import { checkAlarms } from './rules/alarms';
 import { checkBackupPlan } from './rules/backup-plan';
 import { checkCopies } from './rules/copies';
@@ -14,15 +17,23 @@ import { PolicyValidationError, ValidationIssue, ValidationOptions, Validator } 
 const PLATFORMS: readonly DatabasePlatform[] = ['aws', 'azure', 'self-hosted'];
 
 /**
- * Every problem with a policy, without throwing: each value against its range, and the rules that tie
- * values together (parallel dumps need the directory format, cold storage lasts 90 days, locks do not
- * outlast retention, WAL outlives the oldest base backup, copies leave the source region, …).
+ * Every problem with a policy, without throwing: each option's name (a misspelt one is reported, not ignored), each
+ * value against its range, and the rules that tie values together (parallel dumps need the directory format, cold
+ * storage lasts 90 days, locks do not outlast retention, WAL outlives the oldest base backup, copies leave the source
+ * region, …).
  * Values for which `options.isUnresolved` returns true are skipped, as is every rule that depends on one.
  */
 export function checkPolicy(policy: BackupPolicy, options: ValidationOptions = {}): readonly ValidationIssue[] {
   const validator = new Validator(options);
   validator.oneOf('platform', policy.platform, PLATFORMS);
   const platform = policy.platform !== undefined && PLATFORMS.includes(policy.platform) ? policy.platform : DEFAULT_PLATFORM;
+  checkLogicalDumpKeys(validator, 'logicalDump', policy.logicalDump);
+  checkManagedSnapshotKeys(validator, 'managedSnapshots', policy.managedSnapshots);
+  checkBackupPlanKeys(validator, 'backupPlan', policy.backupPlan);
+  checkCopyKeys(validator, 'copies', policy.copies);
+  checkPitrKeys(validator, 'pitr', policy.pitr);
+  checkVerificationKeys(validator, 'verification', policy.verification);
+  checkImmutabilityKeys(validator, 'immutability', policy.immutability);
   checkLogicalDump(validator, policy.logicalDump);
   checkManagedSnapshots(validator, policy.managedSnapshots, platform);
   checkBackupPlan(validator, policy.backupPlan);

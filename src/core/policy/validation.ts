@@ -87,6 +87,21 @@ export class PolicyValidationError extends Error {
 }
 
 /**
+ * Runs `build` and names `construct` in a {@link PolicyValidationError} it throws without one: a check core runs while
+ * building a part of a construct (a state machine, a schedule) then names the construct like the construct's own checks.
+ */
+export function namingConstruct<T>(construct: string | undefined, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof PolicyValidationError && error.construct === undefined && construct !== undefined) {
+      throw new PolicyValidationError(error.issues, construct);
+    }
+    throw error;
+  }
+}
+
+/**
  * Tells whether a value is not known yet at validation time (a CDK token, a Pulumi output).
  * Such values are skipped by every check; the front end installs the test once.
  */
@@ -239,6 +254,32 @@ export class Validator {
       if (this.isUnresolved(value)) return;
       if (typeof value !== 'string' || value.trim() === '') {
         this.report({ path: `${path}[${index}]`, value, allowed: 'a non-empty name' });
+        ok = false;
+      }
+    });
+    return ok;
+  }
+
+  /**
+   * Checks that a list (when given) has no empty or blank entries and no entry twice (`what` says what an entry is: a
+   * table name, a query…). Returns whether it passed.
+   */
+  public distinctNonEmptyStrings(path: string, values: readonly string[] | undefined, what = 'name'): boolean {
+    if (values === undefined || this.isUnresolved(values) || !Array.isArray(values)) return true;
+    let ok = true;
+    const seen = new Map<string, number>();
+    values.forEach((value, index) => {
+      if (this.isUnresolved(value)) return;
+      if (typeof value !== 'string' || value.trim() === '') {
+        this.report({ path: `${path}[${index}]`, value, allowed: `a non-empty ${what}` });
+        ok = false;
+        return;
+      }
+      const first = seen.get(value);
+      if (first === undefined) {
+        seen.set(value, index);
+      } else {
+        this.report({ path: `${path}[${index}]`, value, allowed: `a ${what} not listed before (${this.propPath(path)}[${first}] has it)` });
         ok = false;
       }
     });

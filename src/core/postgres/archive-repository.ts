@@ -80,6 +80,14 @@ const ABSOLUTE_PATH = /^\/(?!.*\/\/)(?!(?:.*\/)?\.{1,2}(?:\/|$))[^\0\n\r]*[^/\0\
 const ABSOLUTE_PATH_ALLOWED = 'an absolute path other than "/", not ending in "/", without "..", "." or empty segments or line breaks';
 
 /**
+ * Checks the key prefix of a repository in a bucket or container (`undefined` and `''`, the root, pass), reported at
+ * `path`. Returns whether it passed.
+ */
+export function checkArchiveKeyPrefix(validator: Validator, path: string, prefix: string | undefined): boolean {
+  return prefix === '' || validator.matches(path, prefix, KEY_PREFIX, KEY_PREFIX_ALLOWED);
+}
+
+/**
  * Checks a repository and reports each problem to `validator` under `path` (e.g. `pitr.repository`):
  * DNS-valid bucket names, region names, key prefixes, endpoint URLs, KMS key ARNs, Azure account and
  * container names, and absolute directory paths.

@@ -88,9 +88,11 @@ export function checkFlexibleServerBackupSettings(validator: Validator, settings
  * ```
  *
  * Known values are checked at once (throwing a `PolicyValidationError`), outputs once they resolve.
+ * @param settings the server's backup settings
+ * @param construct the resource whose props hold the settings, which each line of an error names
  */
-export function flexibleServerBackupArgs(settings: FlexibleServerBackupSettings): FlexibleServerBackupArgs {
-  const checked = validateWhenKnown(settings, checkFlexibleServerBackupSettings);
+export function flexibleServerBackupArgs(settings: FlexibleServerBackupSettings, construct?: string): FlexibleServerBackupArgs {
+  const checked = validateWhenKnown(settings, checkFlexibleServerBackupSettings, construct);
   return {
     backup: checked.apply((known) => ({
       backupRetentionDays: known.backupRetentionDays ?? DEFAULT_MANAGED_BACKUP_RETENTION_DAYS,

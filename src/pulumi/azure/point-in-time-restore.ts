@@ -124,7 +124,7 @@ export class PointInTimeRestore extends pulumi.ComponentResource {
 
     const wantsBackupSettings = props.backupRetentionDays !== undefined || props.geoRedundantBackup !== undefined;
     const backup = wantsBackupSettings
-      ? flexibleServerBackupArgs({ backupRetentionDays: props.backupRetentionDays, geoRedundantBackup: props.geoRedundantBackup }).backup
+      ? flexibleServerBackupArgs({ backupRetentionDays: props.backupRetentionDays, geoRedundantBackup: props.geoRedundantBackup }, name).backup
       : undefined;
     this.server = new dbforpostgresql.Server(name, {
       resourceGroupName: props.resourceGroupName,

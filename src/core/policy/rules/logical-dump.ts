@@ -15,10 +15,10 @@ export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy |
   checkDumpCompression(validator, `${path}.compression`, dump.compression);
   const jobsValid = validator.integer(`${path}.jobs`, dump.jobs, 1, 64);
   validator.number(`${path}.largestTableGiB`, dump.largestTableGiB, 0.001, 1_000_000, 'GiB');
-  validator.nonEmptyStrings(`${path}.tables`, dump.tables);
-  validator.nonEmptyStrings(`${path}.excludeTables`, dump.excludeTables);
-  validator.nonEmptyStrings(`${path}.schemas`, dump.schemas);
-  validator.nonEmptyStrings(`${path}.excludeSchemas`, dump.excludeSchemas);
+  validator.distinctNonEmptyStrings(`${path}.tables`, dump.tables);
+  validator.distinctNonEmptyStrings(`${path}.excludeTables`, dump.excludeTables);
+  validator.distinctNonEmptyStrings(`${path}.schemas`, dump.schemas);
+  validator.distinctNonEmptyStrings(`${path}.excludeSchemas`, dump.excludeSchemas);
   // The bucket's lifecycle expires dumps after this many days: the same bound as every lifecycle rule.
   const retentionDaysValid = validator.integer(`${path}.retentionDays`, dump.retentionDays, 1, MAX_LIFECYCLE_DAYS, 'days');
   checkBackupRetention(validator, `${path}.retention`, dump.retention, retentionDaysValid ? dump.retentionDays : undefined, `${path}.retentionDays`);

@@ -1,0 +1,440 @@
+/**
+ * Every numeric, string, enum, schedule and list option of each AWS construct, given a bad value in CDK and in Pulumi
+ * AWS: both refuse it with a {@link PolicyValidationError} (not a crash, not silence) that names the construct, and
+ * their lines are the same, one of them naming the option as the user wrote it, the value and what is allowed. A value
+ * that is not known yet (a CDK token) is not refused.
+ */
+import * as rds from '@pulumi/aws/rds';
+import { App, Aspects, Lazy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as cdkRds from 'aws-cdk-lib/aws-rds';
+import * as cdk from '../../src/cdk';
+import { BackupTier } from '../../src/core/policy/backup-tier';
+import { formatValue, PolicyValidationError } from '../../src/core/policy/validation';
+import * as pulumiAws from '../../src/pulumi/aws';
+import { AwsMockEngine, installAwsMocks } from '../pulumi/aws/aws-mocks';
+import { validationErrorOf, validationLines } from '../support/validation-cases';
+import {
+  BadValue, Options, POSITIVE, WHOLE_NON_NEGATIVE, WHOLE_POSITIVE, errorOrOutcome, listEntries, schedule, values, withValue,
+} from '../support/validation-sweep';
+
+const engine = new AwsMockEngine();
+installAwsMocks(engine);
+beforeEach(() => engine.reset());
+
+/** Failures of resources registered after their component was built: a bad value a component did not check at once. */
+const lateFailures: string[] = [];
+process.on('unhandledRejection', (reason) => lateFailures.push(String((reason as Error)?.message ?? reason)));
+
+const IMAGE = 'example.com/pg-backup:16';
+const CDK_IMAGE = ecs.ContainerImage.fromRegistry(IMAGE);
+const NETWORK = { vpcId: 'vpc-0123', subnetIds: ['subnet-a', 'subnet-b'] };
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf';
+const PULUMI_DATABASE = () => pulumiAws.PostgresDatabase.fromSecret({ secretArn: SECRET, securityGroupId: 'sg-db', postgresMajorVersion: 16 });
+const REPLICATION = {
+  destinationBucketArn: 'arn:aws:s3:::orders-offsite',
+  replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
+const COPY_VAULT = 'arn:aws:backup:eu-central-1:123456789012:backup-vault:orders-copies';
+const AGE_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+/**
+ * One CDK app for the whole sweep (a VPC with isolated subnets and an RDS instance are slow to build): each case adds
+ * its construct under an id of its own, so a construct a bad value left half-built is in nobody's way.
+ */
+let shared: { stack: Stack; offsite: Stack; vpc: ec2.Vpc; instance: cdkRds.DatabaseInstance } | undefined;
+function sharedStack(): NonNullable<typeof shared> {
+  if (shared) return shared;
+  const app = new App();
+  const stack = new Stack(app, 'Backups', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const instance = new cdkRds.DatabaseInstance(stack, 'Db', {
+    engine: cdkRds.DatabaseInstanceEngine.postgres({ version: cdkRds.PostgresEngineVersion.VER_16_4 }), vpc, storageEncrypted: true,
+  });
+  const offsite = new Stack(app, 'Offsite', { env: { account: '123456789012', region: 'eu-central-1' } });
+  shared = { stack, offsite, vpc, instance };
+  return shared;
+}
+
+let constructs = 0;
+/** An id no construct of the sweep has yet. */
+const nextId = (name: string) => `${name}${++constructs}`;
+
+function pulumiInstance(): rds.Instance {
+  return new rds.Instance('orders-db', {
+    engine: 'postgres', engineVersion: '16.4', instanceClass: 'db.t4g.medium', allocatedStorage: 20, manageMasterUserPassword: true, username: 'postgres',
+  });
+}
+
+/** An options object with a misspelt key beside `others`, reported at the key. */
+const misspelt = (path: string, key: string, value: unknown, others: Options = {}): BadValue[] => [
+  { path, value: { ...others, [key]: value }, at: `${path}.${key}`, shown: value },
+];
+
+/** A construct in both front ends: how each is built from the shared options, and the bad values of its options. */
+interface SweptConstruct {
+  readonly name: string;
+  /** The CDK stack it is built in: the CDK error names `<stack>/<id>`. */
+  readonly cdkStack: 'Backups' | 'Offsite';
+  /** Its Pulumi resource name, which the Pulumi error must name. */
+  readonly pulumiName: string;
+  readonly cdk: (options: Options, id: string) => unknown;
+  readonly pulumi: (options: Options) => unknown;
+  readonly base: Options;
+  readonly bad: readonly BadValue[];
+  /** Options whose value may be a CDK token or a Pulumi output, each with a good value. */
+  readonly deferrable: Readonly<Record<string, unknown>>;
+}
+
+const DUMP: SweptConstruct = {
+  name: 'ScheduledPgDump',
+  cdkStack: 'Backups',
+  pulumiName: 'dump',
+  base: { databaseNames: ['orders'] },
+  cdk: (options, id) => {
+    const { stack, vpc, instance } = sharedStack();
+    const database = cdk.PostgresDatabase.fromInstance(instance);
+    return new cdk.ScheduledPgDump(stack, id, { vpc, database, image: CDK_IMAGE, ...options } as cdk.ScheduledPgDumpProps);
+  },
+  pulumi: (options) => new pulumiAws.ScheduledPgDump('dump', { ...NETWORK, image: IMAGE, database: PULUMI_DATABASE(), ...options } as never),
+  bad: [
+    ...listEntries('databaseNames', 'orders', 'billing'),
+    ...values('rpoHours', WHOLE_POSITIVE),
+    ...values('postgresMajorVersion', [-1, 0, 16.5, NaN, Infinity, 100]),
+    ...values('prefix', ['', '   ', '/', 'a'.repeat(1025)]),
+    ...values('cpu', WHOLE_POSITIVE),
+    ...values('memoryLimitMiB', WHOLE_POSITIVE),
+    ...values('ephemeralStorageGiB', WHOLE_POSITIVE),
+    ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
+    ...values('retryAttempts', WHOLE_NON_NEGATIVE),
+    ...schedule('dump.schedule'),
+    ...values('dump.format', ['Custom', 'DIRECTORY', 'tar', '']),
+    ...values('dump.compression', ['gzip:10', 'ZSTD:3', 'zstd', '', '   ', -1, 2.5, NaN, Infinity]),
+    ...values('dump.jobs', WHOLE_POSITIVE),
+    ...values('dump.largestTableGiB', POSITIVE),
+    ...listEntries('dump.tables', 'public.orders', 'public.lines'),
+    ...listEntries('dump.excludeTables', 'public.audit', 'public.log'),
+    ...listEntries('dump.schemas', 'public', 'sales'),
+    ...listEntries('dump.excludeSchemas', 'audit', 'scratch'),
+    ...values('dump.retentionDays', WHOLE_POSITIVE),
+    ...['daily', 'weekly', 'monthly', 'yearly'].flatMap((kind) => values(`dump.retention.${kind}`, WHOLE_NON_NEGATIVE)),
+    ...values('dump.retention.minimumKept', WHOLE_POSITIVE),
+    ...schedule('dump.retention.pruneSchedule'),
+    ...values('dump.lockWaitTimeoutSeconds', POSITIVE),
+    ...values('dump.rowCounts', ['Exact', 'none', '']),
+    ...misspelt('dump', 'retentionDay', 45),
+    ...misspelt('dump.retention', 'monthy', 6),
+    ...misspelt('dump.schedule', 'timeZone', 'UTC', { expression: '0 2 * * *' }),
+    ...misspelt('objectLock', 'mode_', 'compliance', { days: 7 }),
+    ...values('objectLock.mode', ['Governance', 'COMPLIANCE', '']),
+    ...values('objectLock.days', WHOLE_POSITIVE),
+    ...listEntries('encryption.recipients', AGE_RECIPIENT, AGE_RECIPIENT.replace(/c$/, 'd')).slice(0, 2),
+  ],
+  deferrable: { 'cpu': 1024, 'memoryLimitMiB': 2048, 'ephemeralStorageGiB': 40, 'prefix': 'pg-dumps', 'dump.jobs': 1 },
+};
+
+/** Replication options need the rest of their object: each bad value of `replication.*` comes with a good base. */
+function withBase(bad: readonly BadValue[], prefix: string, base: Options): BadValue[] {
+  return bad.map((entry) => (entry.path.startsWith(`${prefix}.`)
+    ? {
+      ...entry,
+      value: { ...base, [entry.path.slice(prefix.length + 1)]: entry.value },
+      path: prefix,
+      at: entry.at ?? entry.path,
+      shown: entry.shown ?? entry.value,
+    }
+    : entry));
+}
+
+const DUMP_SWEPT: SweptConstruct = {
+  ...DUMP,
+  bad: withBase([
+    ...DUMP.bad,
+    ...values('replication.destinationBucketArn', ['', '   ', 'orders-offsite']),
+    ...values('replication.replicaKmsKeyArn', ['', '   ', 'alias/orders']),
+    ...values('replication.destinationAccount', ['', '12345', '1234567890123']),
+    ...values('replication.destinationExpirationDays', WHOLE_POSITIVE),
+    ...values('replication.latencyAlarmMinutes', WHOLE_POSITIVE),
+    ...values('replication.roleName', ['', '   ', 'r'.repeat(65)]),
+  ], 'replication', REPLICATION),
+};
+
+const VERIFY: SweptConstruct = {
+  name: 'VerifyRestore',
+  cdkStack: 'Backups',
+  pulumiName: 'verify',
+  base: {},
+  cdk: (options, id) => {
+    const { stack, vpc, instance } = sharedStack();
+    const source = new cdk.ScheduledPgDump(stack, `${id}Source`, { vpc, database: cdk.PostgresDatabase.fromInstance(instance), image: CDK_IMAGE, databaseNames: ['orders'] });
+    return new cdk.VerifyRestore(stack, id, { vpc, source, image: CDK_IMAGE, ...options } as cdk.VerifyRestoreProps);
+  },
+  pulumi: (options) => new pulumiAws.VerifyRestore('verify', {
+    ...NETWORK,
+    image: IMAGE,
+    scratchSubnetIds: NETWORK.subnetIds,
+    source: new pulumiAws.ScheduledPgDump('dump', { ...NETWORK, image: IMAGE, database: PULUMI_DATABASE(), databaseNames: ['orders'] }),
+    ...options,
+  } as never),
+  bad: [
+    ...values('databaseName', ['', '   ', 'd'.repeat(64)]),
+    ...schedule('verification.schedule'),
+    ...listEntries('verification.checks', 'SELECT true', 'SELECT 1 = 1'),
+    ...values('verification.maxRestoreDurationMinutes', WHOLE_POSITIVE),
+    ...values('cpu', WHOLE_POSITIVE),
+    ...values('memoryLimitMiB', WHOLE_POSITIVE),
+    ...values('ephemeralStorageGiB', WHOLE_POSITIVE),
+    ...values('jobs', WHOLE_POSITIVE),
+    ...values('maxDrillAgeDays', WHOLE_POSITIVE),
+    ...values('restoreTarget', ['Auto', 'SCRATCH-RDS', 'rds', '']),
+    ...values('scratchInstance.instanceClass', ['', '   ', 'm5.large']),
+    ...values('scratchInstance.storageHeadroomPercent', [-1, NaN, Infinity]),
+    ...values('scratchInstance.minAllocatedStorageGiB', WHOLE_POSITIVE),
+    ...values('scratchInstance.maxAllocatedStorageGiB', WHOLE_POSITIVE),
+    ...values('scratchInstance.identifierPrefix', ['', '   ', 'Orders_Drill', 'p'.repeat(64)]),
+    ...values('scratchInstance.pollIntervalSeconds', WHOLE_POSITIVE),
+  ].map((entry) => (entry.path.startsWith('scratchInstance.') ? { ...entry, base: { restoreTarget: 'scratch-rds' } } : entry)),
+  deferrable: { cpu: 2048, memoryLimitMiB: 8192, jobs: 2 },
+};
+
+const PLAN: SweptConstruct = {
+  name: 'ManagedPostgresBackupPlan',
+  cdkStack: 'Backups',
+  pulumiName: 'plan',
+  base: { backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }] } },
+  cdk: (options, id) => {
+    const { stack, instance } = sharedStack();
+    return new cdk.ManagedPostgresBackupPlan(stack, id, { database: cdk.ManagedPostgresDatabase.fromInstance(instance), ...options });
+  },
+  pulumi: (options) => new pulumiAws.ManagedPostgresBackupPlan('plan', { database: pulumiAws.ManagedPostgresDatabase.fromInstance(pulumiInstance()), ...options }),
+  bad: [
+    ...values('managedSnapshots.backupRetentionDays', [...WHOLE_POSITIVE, 36]),
+    ...values('managedSnapshots.preferredBackupWindow', ['', '   ', '2:00-02:30', '02:00-02:10', '25:00-25:30']),
+    ...values('managedSnapshots.preferredMaintenanceWindow', ['', '   ', 'sun:04:00']),
+    ...values('backupPlan.rules[0].name', ['', '   ']),
+    { path: 'backupPlan.rules', value: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'daily', frequency: 'weekly', retentionDays: 90 }], at: 'backupPlan.rules[1].name', shown: 'daily' },
+    ...values('backupPlan.rules[0].frequency', ['Daily', 'DAILY', '']),
+    ...values('backupPlan.rules[0].retentionDays', [-1, 0, 2.5, NaN, Infinity]),
+    ...values('backupPlan.rules[0].moveToColdStorageAfterDays', [-1, 0, 2.5, NaN, Infinity]),
+    ...schedule('backupPlan.rules[0].schedule'),
+    ...values('backupPlan.continuousBackupRetentionDays', [...WHOLE_POSITIVE, 36]),
+    ...values('copies', [[{ destination: 'Region', region: 'eu-central-1', retentionDays: 35, vaultArn: COPY_VAULT }]]).map((bad) => ({ ...bad, at: 'copies[0].destination', shown: 'Region' })),
+    ...values('rpoHours', WHOLE_POSITIVE),
+    ...values('maxRestorableTimeLagMinutes', WHOLE_POSITIVE),
+    ...values('restorableTimeCheckIntervalMinutes', WHOLE_POSITIVE),
+    ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
+    ...values('immutability.mode', ['Governance', '']),
+    ...values('immutability.days', WHOLE_POSITIVE),
+    ...values('airGappedCopy.retentionDays', WHOLE_POSITIVE),
+    ...values('airGappedCopy.minRetentionDays', WHOLE_POSITIVE),
+    ...values('airGappedCopy.maxRetentionDays', WHOLE_POSITIVE),
+    ...values('airGappedCopy.vaultName', ['', '   ', 'v'.repeat(51), 'orders vault']),
+    ...values('restoreTesting.recoveryPoint', ['Latest', 'oldest', '']),
+    ...values('restoreTesting.selectionWindowDays', WHOLE_POSITIVE),
+    ...values('restoreTesting.startWindowHours', WHOLE_POSITIVE),
+    ...values('restoreTesting.validationWindowHours', WHOLE_NON_NEGATIVE),
+    ...values('restoreTesting.dbSubnetGroupName', ['', '   ']),
+    ...listEntries('restoreTesting.vpcSecurityGroupIds', 'sg-0123456789abcdef0', 'sg-0123456789abcdef1'),
+    ...schedule('restoreTesting.schedule'),
+    ...misspelt('managedSnapshots', 'backupRetention', 14),
+    ...misspelt('backupPlan', 'continuousBackupRetention', 14, { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }] }),
+    ...misspelt('backupPlan.rules[0]', 'retention', 35, { name: 'daily', frequency: 'daily', retentionDays: 35 }),
+    ...misspelt('copies[0]', 'vault', COPY_VAULT, { destination: 'region', region: 'eu-central-1', retentionDays: 35, vaultArn: COPY_VAULT }),
+  ],
+  deferrable: {},
+};
+
+const SNAPSHOT_DRILL: SweptConstruct = {
+  name: 'SnapshotRestoreDrill',
+  cdkStack: 'Backups',
+  pulumiName: 'snapshot',
+  base: { postgresMajorVersion: 16 },
+  cdk: (options, id) => {
+    const { stack, vpc, instance } = sharedStack();
+    return new cdk.SnapshotRestoreDrill(stack, id, {
+      database: cdk.ManagedPostgresDatabase.fromInstance(instance, { databaseName: 'orders' }), vpc, image: CDK_IMAGE, ...options,
+    } as cdk.SnapshotRestoreDrillProps);
+  },
+  pulumi: (options) => new pulumiAws.SnapshotRestoreDrill('snapshot', {
+    database: pulumiAws.ManagedPostgresDatabase.fromIdentifier({ identifier: 'orders', kind: 'instance' }),
+    secretArn: SECRET,
+    databaseName: 'orders',
+    vpcId: 'vpc-0123',
+    scratchSubnetIds: ['subnet-a'],
+    taskSubnetIds: ['subnet-b'],
+    image: IMAGE,
+    ...options,
+  } as never),
+  bad: [
+    ...schedule('verification.schedule'),
+    ...listEntries('verification.checks', 'SELECT true', 'SELECT 1 = 1'),
+    ...values('verification.maxRestoreDurationMinutes', WHOLE_POSITIVE),
+    ...values('rowCounts', [[{ table: '' }], [{ table: '   ' }]]).map((bad) => ({ ...bad, at: 'rowCounts[0].table', shown: (bad.value as Array<{ table: string }>)[0].table })),
+    ...[-1, 2.5, NaN, Infinity].map((min) => ({ path: 'rowCounts', value: [{ table: 'public.orders', min }], at: 'rowCounts[0].min', shown: min })),
+    ...[-1, 2.5, NaN].map((max) => ({ path: 'rowCounts', value: [{ table: 'public.orders', max }], at: 'rowCounts[0].max', shown: max })),
+    { path: 'rowCounts', value: [{ table: 'public.orders', min: 1 }, { table: 'public.orders', min: 2 }], at: 'rowCounts[1].table', shown: 'public.orders' },
+    ...values('snapshotType', ['AwsBackup', 'RDS', '']),
+    ...values('scratchInstanceClass', ['', '   ', 'm5.large']),
+    ...values('scratchIdentifierPrefix', ['', '   ', 'Orders_Drill', 'p'.repeat(64)]),
+    ...values('pollIntervalSeconds', WHOLE_POSITIVE),
+    ...values('postgresMajorVersion', [-1, 0, 16.5, NaN, Infinity, 100]),
+    ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
+    ...values('pointInTime.targetLagMinutes', WHOLE_NON_NEGATIVE),
+    ...values('pointInTime.randomExtraLagMinutes', WHOLE_NON_NEGATIVE),
+    ...values('pointInTime.recoveryPointQuery', ['', '   ']),
+    ...values('pointInTime.maxRecoveryPointGapMinutes', WHOLE_NON_NEGATIVE),
+    ...misspelt('verification', 'check', ['SELECT true']),
+  ],
+  deferrable: {},
+};
+
+const ARCHIVE: SweptConstruct = {
+  name: 'SelfHostedPitrArchive',
+  cdkStack: 'Backups',
+  pulumiName: 'archive',
+  base: { postgresMajorVersion: 15 },
+  cdk: (options, id) => new cdk.SelfHostedPitrArchive(sharedStack().stack, id, options as unknown as cdk.SelfHostedPitrArchiveProps),
+  pulumi: (options) => new pulumiAws.SelfHostedPitrArchive('archive', options as unknown as never),
+  bad: [
+    ...values('clusterName', ['', '   ', 'orders cluster', 'c'.repeat(256)]),
+    ...values('prefix', ['   ', '/', 'a'.repeat(1025)]),
+    ...values('postgresMajorVersion', [-1, 0, 15.5, NaN, Infinity, 100]),
+    ...values('dataDirectory', ['', '   ', 'relative/path']),
+    ...values('postgresqlConfFile', ['', '   ', 'relative.conf']),
+    ...values('pgPort', [-1, 0, 2.5, NaN, 65536]),
+    ...values('rpoArchiveTimeouts', POSITIVE),
+    ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
+    ...values('pitr.windowDays', [-1, 0, 2.5, NaN, Infinity]),
+    ...values('pitr.archiveTimeoutSeconds', WHOLE_POSITIVE),
+    ...values('pitr.retainFull', WHOLE_POSITIVE),
+    ...values('pitr.archiver', ['pgBackRest', 'WAL-G', 'barman', '']),
+    ...values('pitr.expireBy', ['Lifecycle', '']),
+    ...values('pitr.walRetentionDays', [-1, 0, 2.5, NaN, Infinity]),
+    ...schedule('pitr.fullBackupSchedule'),
+    ...schedule('pitr.diffBackupSchedule'),
+    ...values('immutability.mode', ['Governance', '']),
+    ...values('immutability.days', WHOLE_POSITIVE),
+    ...misspelt('pitr', 'windowDay', 14),
+    ...misspelt('pitr.fullBackupSchedule', 'expresion', '0 1 * * 0', { expression: '0 1 * * 0' }),
+  ],
+  deferrable: {},
+};
+
+const OFFSITE: SweptConstruct = {
+  name: 'OffsiteBackupBucket',
+  cdkStack: 'Offsite',
+  pulumiName: 'offsite',
+  base: { bucketName: 'orders-backups-offsite', replicationRoleNames: ['orders-dumps-replication'] },
+  cdk: (options, id) => new cdk.OffsiteBackupBucket(sharedStack().offsite, id, options as unknown as cdk.OffsiteBackupBucketProps),
+  pulumi: (options) => new pulumiAws.OffsiteBackupBucket('offsite', { account: '123456789012', region: 'eu-central-1', ...options } as unknown as never),
+  bad: [
+    ...values('bucketName', ['', '   ', 'Orders_Backups', 'b'.repeat(64), 'ab']),
+    ...values('keyAlias', ['', '   ', 'alias/aws/s3']),
+    ...listEntries('replicationRoleNames', 'orders-dumps-replication', 'orders-wal-replication'),
+    ...values('replicationRoleNames', [[]]).map((bad) => ({ ...bad, at: 'replicationRoleNames', shown: [] })),
+    ...values('sourceAccount', ['', '12345', '1234567890123']),
+    ...values('objectLock.mode', ['Compliance', '']),
+    ...values('objectLock.days', WHOLE_POSITIVE),
+    ...values('expirationDays', WHOLE_POSITIVE),
+  ],
+  deferrable: { bucketName: 'orders-backups-offsite', expirationDays: 400 },
+};
+
+const BLUEPRINT: SweptConstruct = {
+  name: 'PostgresBackupBlueprint',
+  cdkStack: 'Backups',
+  pulumiName: 'fleet',
+  base: { tier: BackupTier.BRONZE, databases: [{ id: 'orders-db', databaseNames: ['orders'] }] },
+  cdk: (options, id) => {
+    const { stack, vpc, instance } = sharedStack();
+    const databases = (options.databases as Options[]).map((server) => ({ database: instance, ...server }));
+    return new cdk.PostgresBackupBlueprint(stack, id, { vpc, image: CDK_IMAGE, ...options, databases } as never);
+  },
+  pulumi: (options) => {
+    const databases = (options.databases as Options[]).map((server) => ({ database: PULUMI_DATABASE(), ...server }));
+    return new pulumiAws.PostgresBackupBlueprint('fleet', { ...NETWORK, image: IMAGE, ...options, databases } as never);
+  },
+  bad: [
+    ...values('databases[0].id', ['', '   ', 'orders db', 'i'.repeat(64)]),
+    { path: 'databases', value: [{ id: 'orders-db' }, { id: 'orders-db' }], at: 'databases[1].id', shown: 'orders-db' },
+    ...values('databases', [[]]).map((bad) => ({ ...bad, at: 'databases', shown: [] })),
+    ...listEntries('databases[0].databaseNames', 'orders', 'billing'),
+    ...values('databases[0].overrides.logicalDump.retentionDays', WHOLE_POSITIVE),
+    ...values('databases[0].overrides.verification.maxRestoreDurationMinutes', WHOLE_POSITIVE),
+    ...['daily', 'weekly', 'monthly', 'yearly'].flatMap((kind) => values(`retention.${kind}`, WHOLE_NON_NEGATIVE)),
+    ...values('retention.minimumKept', WHOLE_POSITIVE),
+    ...misspelt('retention', 'monthy', 6),
+    ...values('bucketName', ['', '   ', 'Fleet_Backups', 'b'.repeat(64)]),
+    ...values('prefix', ['', '   ', '/', 'Upper']),
+    ...values('dumpCpu', WHOLE_POSITIVE),
+    ...values('dumpMemoryLimitMiB', WHOLE_POSITIVE),
+    ...values('drillCpu', WHOLE_POSITIVE),
+    ...values('drillMemoryLimitMiB', WHOLE_POSITIVE),
+    ...values('drillEphemeralStorageGiB', WHOLE_POSITIVE),
+    ...values('maxConcurrentDrills', WHOLE_POSITIVE),
+    ...values('maxDrillAgeDays', WHOLE_POSITIVE),
+    ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
+  ],
+  deferrable: {},
+};
+
+const SWEPT: readonly SweptConstruct[] = [DUMP_SWEPT, VERIFY, PLAN, SNAPSHOT_DRILL, ARCHIVE, OFFSITE, BLUEPRINT];
+
+const badCases = SWEPT.flatMap((swept) => swept.bad.map((bad) => {
+  const { base: entryBase, ...entry } = bad as BadValue & { base?: Options };
+  const options = withValue({ ...swept.base, ...entryBase }, entry.path, entry.value);
+  const at = entry.at ?? entry.path;
+  const shown = entry.shown ?? entry.value;
+  return { swept, options, at, shown, title: `${swept.name} ${at} = ${formatValue(shown)}` };
+}));
+
+describe('every bad option value is refused in CDK and Pulumi AWS alike, naming the construct, the option, the value and the range', () => {
+  test.each(badCases)('$title', ({ swept, options, at, shown }) => {
+    const id = nextId(swept.name);
+    const cdkError = errorOrOutcome(() => swept.cdk(options, id));
+    const pulumiError = errorOrOutcome(() => swept.pulumi(options));
+    expect(typeof cdkError === 'string' ? cdkError : 'PolicyValidationError').toBe('PolicyValidationError');
+    expect(typeof pulumiError === 'string' ? pulumiError : 'PolicyValidationError').toBe('PolicyValidationError');
+    const cdkFailure = cdkError as PolicyValidationError;
+    const pulumiFailure = pulumiError as PolicyValidationError;
+    expect([cdkFailure.construct, pulumiFailure.construct]).toEqual([`${swept.cdkStack}/${id}`, swept.pulumiName]);
+    const lines = validationLines(cdkFailure);
+    expect(validationLines(pulumiFailure)).toEqual(lines);
+    const prefix = `${at} is ${formatValue(shown)}; allowed: `;
+    expect(lines.filter((line) => line.startsWith(prefix) && line.length > prefix.length)).not.toEqual([]);
+  });
+});
+
+const deferredCases = SWEPT.flatMap((swept) => Object.entries(swept.deferrable).map(([path, good]) => ({ swept, path, good })));
+
+describe('an option whose value is not known yet is not refused', () => {
+  test.each(deferredCases)('$swept.name $path as a CDK token', ({ swept, path, good }) => {
+    const token = typeof good === 'number' ? Lazy.number({ produce: () => good }) : Lazy.string({ produce: () => String(good) });
+    expect(errorOrOutcome(() => swept.cdk(withValue(swept.base, path, token), nextId(swept.name)))).toBe('accepted');
+  });
+});
+
+describe('RequirePostgresBackups', () => {
+  test.each(['Error', 'warn', ''])('level %j is refused by both front ends with the same line', (level) => {
+    const cdkError = validationErrorOf(() => Aspects.of(sharedStack().stack).add(new cdk.RequirePostgresBackups({ level: level as 'error' })));
+    const pulumiError = validationErrorOf(() => new pulumiAws.RequirePostgresBackups({ level: level as 'error' }));
+    expect(validationLines(pulumiError)).toEqual(validationLines(cdkError));
+    expect(validationLines(cdkError)).toContainEqual(expect.stringMatching(new RegExp(`\\blevel is ${JSON.stringify(level)}; allowed: one of: error, warning`)));
+  });
+});
+
+describe('a bad value is refused when its component is built, not later', () => {
+  test('no resource of a swept component failed to register after its component was built', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([...new Set(lateFailures)]).toEqual([]);
+  });
+});
