@@ -7,6 +7,7 @@
 // PostgreSQL and its tools are called and configured; aws/ and azure/ what is shaped by one cloud.
 export * from './policy/policy';
 export * from './policy/validation';
+export * from './postgres/database-level-entries';
 export * from './postgres/pg-client-argv';
 export * from './postgres/pg-name-pattern';
 export * from './postgres/table-name';

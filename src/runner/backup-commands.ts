@@ -374,6 +374,7 @@ export async function restoreCommand(reader: FlagReader, context: CommandContext
         tablesRestored: outcome.tablesRestored,
         databaseCreated: outcome.databaseCreated,
         ...(outcome.globals ? { globals: outcome.globals } : {}),
+        ...(outcome.databaseSettingsApplied !== undefined ? { databaseSettingsApplied: outcome.databaseSettingsApplied } : {}),
         restoreSeconds: outcome.restoreSeconds,
         durationSeconds: outcome.durationSeconds,
       },

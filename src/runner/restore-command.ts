@@ -13,6 +13,7 @@ import type { BackupStore } from './backup-store';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
+import { applyDatabaseLevelEntries } from './database-level-restore';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { latestProblemOf } from './latest-pointer';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
@@ -77,6 +78,12 @@ export interface RestoreOutcome {
    * @default - not applied (no `--globals`)
    */
   readonly globals?: GlobalsOutcome;
+  /**
+   * Statements that gave a database the restore created the dumped database's owner, settings, comment and
+   * privileges (what `pg_restore --create` applies), renamed to the target.
+   * @default - none: the target database was there before, or `--create` restored the archive's own
+   */
+  readonly databaseSettingsApplied?: number;
   /** Wall time of the whole restore. */
   readonly durationSeconds: number;
 }
@@ -163,6 +170,25 @@ async function restoreInto(
         : restoredResult.reason;
     }
     const { restoreSeconds, tablesRestored } = restoredResult.value;
+    let databaseSettingsApplied: number | undefined;
+    if (databaseCreated) {
+      try {
+        databaseSettingsApplied = await applyDatabaseLevelEntries({
+          pgRestore: pgRestorePath,
+          archivePath: downloaded.value.archivePath,
+          scratch,
+          dumpedDatabase: manifest.database,
+          target,
+          noOwner: options.noOwner,
+          noAcl: options.noAcl,
+          signal: options.signal,
+        });
+      } catch (error) {
+        throw restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, error, {
+          backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
+        });
+      }
+    }
     const durationSeconds = (Date.now() - started) / 1000;
     return {
       manifest,
@@ -171,6 +197,7 @@ async function restoreInto(
       tablesRestored,
       databaseCreated,
       ...(globals ? { globals } : {}),
+      ...(databaseSettingsApplied !== undefined ? { databaseSettingsApplied } : {}),
       durationSeconds,
     };
   } finally {

@@ -30,6 +30,44 @@ describe('restore into a database of the operator\'s choosing', () => {
     expect(await tableRowCounts(pg(), 'shop_restored')).toEqual(sourceCounts);
   });
 
+  test('a database the restore creates gets the dumped database\'s owner, settings, comment and privileges, as pg_restore --create would give them', async () => {
+    await pg().query('CREATE ROLE ledger_owner');
+    await pg().query('CREATE ROLE ledger_reader');
+    await pg().query('CREATE DATABASE "Ledger-DB" OWNER ledger_owner');
+    await pg().query('CREATE TABLE entries (id int PRIMARY KEY); INSERT INTO entries SELECT generate_series(1, 10)', 'Ledger-DB');
+    await pg().query(`
+      ALTER DATABASE "Ledger-DB" SET search_path TO books, public;
+      ALTER ROLE ledger_reader IN DATABASE "Ledger-DB" SET work_mem TO '8MB';
+      COMMENT ON DATABASE "Ledger-DB" IS 'the DATABASE "Ledger-DB"; of record';
+      REVOKE CONNECT, TEMPORARY ON DATABASE "Ledger-DB" FROM PUBLIC;
+      GRANT CONNECT ON DATABASE "Ledger-DB" TO ledger_reader;`);
+    const ledgerUri = `file://${root}/ledger`;
+    const dumped = await runPgBackupInProcess(['dump', '--database-url', pg().url('Ledger-DB'), '--to', ledgerUri], env());
+    expect({ exitCode: dumped.exitCode, error: dumped.result?.error }).toEqual({ exitCode: 0, error: undefined });
+    const describe = (name: string) => pg().query(`
+      SELECT pg_get_userbyid(d.datdba) AS owner, d.datacl::text AS acl, shobj_description(d.oid, 'pg_database') AS comment,
+        (SELECT array_agg(coalesce(r.rolname, '*') || ':' || array_to_string(s.setconfig, ',') ORDER BY r.rolname NULLS FIRST)
+           FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = d.oid)::text AS settings
+      FROM pg_database d WHERE d.datname = '${name}'`);
+    const [source] = await describe('Ledger-DB');
+    expect(source).toMatchObject({ owner: 'ledger_owner', comment: 'the DATABASE "Ledger-DB"; of record', acl: expect.stringContaining('ledger_reader=c/') });
+
+    const run = await runPgBackupInProcess(['restore', '--from', ledgerUri, '--latest', '--database', 'Ledger-DB', '--target-url', pg().url('ledger_copy')], env());
+    expect(run).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: true, databaseSettingsApplied: 6 } });
+    const [copy] = await describe('ledger_copy');
+    expect(copy).toEqual(source);
+    expect(copy.settings).toBe('{"*:search_path=books, public",ledger_reader:work_mem=8MB}');
+    // The dumped database is untouched by the renaming.
+    expect(await describe('Ledger-DB')).toEqual([source]);
+
+    // --no-owner and --no-acl leave the owner and privileges as the server gives them, and still apply the settings.
+    const bare = await runPgBackupInProcess(['restore', '--from', ledgerUri, '--latest', '--database', 'Ledger-DB', '--target-url', pg().url('ledger_bare'),
+      '--no-owner', '--no-acl'], env());
+    expect(bare).toMatchObject({ exitCode: 0, result: { ok: true, databaseCreated: true } });
+    const [bareCopy] = await describe('ledger_bare');
+    expect(bareCopy).toMatchObject({ owner: 'postgres', acl: null, comment: source.comment, settings: source.settings });
+  });
+
   test('an existing target database is restored into as it is', async () => {
     await pg().createDatabase('shop_existing');
     const run = await runPgBackupInProcess(['restore', '--from', uri, '--latest', '--database', 'shop', '--target-url', pg().url('shop_existing'), '--no-owner'], env());

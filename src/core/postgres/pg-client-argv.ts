@@ -94,7 +94,8 @@ export interface PgRestoreArgvOptions {
    */
   readonly clean?: boolean;
   /**
-   * `--create`: create the archive's database and restore into it.
+   * `--create`: create the archive's database and restore into it (with `list`: list the entries of the database
+   * itself too, which pg_restore hides otherwise).
    * @default false
    */
   readonly create?: boolean;
@@ -243,7 +244,7 @@ export function pgRestoreArgv(options: PgRestoreArgvOptions): string[] {
   }
   validator.throwIfInvalid();
 
-  if (options.list) return ['--list', options.archive];
+  if (options.list) return options.create ? ['--list', '--create', options.archive] : ['--list', options.archive];
   const argv = [options.scriptFile === undefined ? `--dbname=${options.dbname}` : `--file=${options.scriptFile}`];
   if ((options.jobs ?? 1) > 1) argv.push(`--jobs=${options.jobs}`);
   for (const table of options.tables ?? []) argv.push(`--table=${table}`);
