@@ -7,8 +7,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createCdkInitApp, EMITTING_PROJECT } from './cdk-init-app';
 import { compileAll, ConsumerProject, createInstall, createProject, describe as output, PackedPackage, packPackage, ROOT, run } from './consumer-project';
 import { exampleNames, examplesAsUserProject, pulumiMockRunner } from './example-projects';
+import { ReadmeProgram, readmeAwsProgram, readmeAzureProgram } from './readme-programs';
 import { report, synthesize } from '../../scripts/synth-examples';
 
 // Compiling the package and each consumer takes a while on a shared machine.
@@ -189,6 +191,9 @@ let diagnostics: Map<string, string>;
 /** The repository's CDK examples and Pulumi examples as users' own projects (one project each, a folder an example). */
 let cdkExamples: string;
 let pulumiExamples: string;
+/** A platform team's CDK app laid out by `cdk init app --language typescript`, and README's Pulumi programs. */
+let platformApp: string;
+let readmePrograms: string;
 beforeAll(() => {
   packed = packPackage();
   const both = createInstall(packed, [...CDK, ...PULUMI, ...NODE_TYPES]);
@@ -214,7 +219,16 @@ beforeAll(() => {
     return [`${name}/run-example.ts`, pulumiMockRunner(projectName, main, { administratorPassword: 'example-only-password' })];
   }));
   pulumiExamples = createProject(pulumiOnly, 'pulumi-examples', { ...pulumiProject, files: { ...pulumiProject.files, ...runners } });
-  diagnostics = compileAll([trace, ...resolutions.values(), cdkApp, pulumiProgram, cdkExamples, pulumiExamples]);
+  platformApp = createCdkInitApp(createInstall(packed, [...CDK, 'cdk-nag', ...NODE_TYPES, '@types/jest']), packed, 'platform');
+  const programs: Array<[string, ReadmeProgram]> = [['aws', readmeAwsProgram()], ['azure', readmeAzureProgram()]];
+  const readmeFiles = Object.fromEntries(programs.flatMap(([folder, program]) => [
+    [`${folder}/index.ts`, program.index],
+    [`${folder}/run-program.ts`, pulumiMockRunner(program.projectName, 'index.ts', program.config)],
+  ]));
+  readmePrograms = createProject(pulumiOnly, 'readme-programs', { type: 'commonjs', compilerOptions: { ...PULUMI_TEMPLATE_OPTIONS, rootDir: '.' }, files: readmeFiles });
+  diagnostics = compileAll([
+    trace, ...resolutions.values(), cdkApp, pulumiProgram, cdkExamples, pulumiExamples, path.join(platformApp, EMITTING_PROJECT), readmePrograms,
+  ]);
 });
 
 describe('the packed package', () => {
@@ -326,6 +340,40 @@ describe.each(exampleNames('pulumi'))("the Pulumi example %s, built as a user's 
     const registered = JSON.parse(result.stdout.trim().split('\n').pop()!);
     expect(registered.failures).toEqual([]);
     expect(registered.resources).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe("a platform team's CDK app made by `cdk init app --language typescript`, installed from the packed package", () => {
+  test('compiles with the CLI\'s settings and synthesizes every construct (required props, all options, imported resources, two of each in '
+    + 'a stack, another account and region, environment-agnostic) with no AwsSolutions finding and no physical name taken twice', () => {
+    expect(diagnostics.get(path.join(platformApp, EMITTING_PROJECT))).toBe('');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbc-platform-synth-'));
+    try {
+      const result = run(process.execPath, [path.join('out', 'bin', 'platform.js'), outdir], platformApp);
+      expect(output(result)).toMatch(/^exit 0\n/);
+      const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+      expect(summary.stacks).toEqual([
+        'PlatformAllOptions', 'PlatformAnywhere', 'PlatformImported', 'PlatformOffsite', 'PlatformOtherAccount', 'PlatformRequired', 'PlatformTwoOfEach',
+      ]);
+      expect(summary.findings).toEqual([]);
+      expect(summary.clashes).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+describe.each([
+  ['AWS', 'aws', ['aws:backup/plan:Plan', 'aws:ecs/taskDefinition:TaskDefinition', 'aws:rds/instance:Instance', 'aws:sfn/stateMachine:StateMachine']],
+  ['Azure', 'azure', ['azure-native:app:Job', 'azure-native:dbforpostgresql:Server']],
+])("README's Pulumi %s program, pasted into a project made like `pulumi new` and installed from the packed package", (_cloud, folder, types) => {
+  test('compiles with the template\'s settings and registers every resource under the package\'s mocks', () => {
+    expect(diagnostics.get(readmePrograms)).toBe('');
+    const result = run(process.execPath, [path.join('out', folder, 'run-program.js')], readmePrograms);
+    expect(output(result)).toMatch(/^exit 0\n/);
+    const registered = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(registered.failures).toEqual([]);
+    expect(registered.types).toEqual(expect.arrayContaining(types));
   }, 120_000);
 });
 

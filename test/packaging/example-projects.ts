@@ -36,8 +36,8 @@ export function examplesAsUserProject(names: readonly string[], compilerOptions:
 
 /**
  * A script that runs a Pulumi program compiled to `out/<main>.js` under the package's own mocks, offline, as
- * scripts/run-pulumi-example.ts runs the examples from the sources, and prints the number of resources it registered and
- * the distinct failures of their registration.
+ * scripts/run-pulumi-example.ts runs the examples from the sources, and prints the number of resources it registered, their
+ * types and the distinct failures of their registration.
  */
 export function pulumiMockRunner(projectName: string, main: string, config: Record<string, string>): string {
   const settings = Object.fromEntries(Object.entries(config).map(([key, value]) => [`${projectName}:${key}`, value]));
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   pulumi.runtime.setAllConfig(${JSON.stringify(settings)}, ${JSON.stringify(Object.keys(settings))});
   await pulumi.runtime.runInPulumiStack(async () => require(path.join(__dirname, ${JSON.stringify(main.replace(/\.ts$/, '.js'))})));
   await pulumi.runtime.disconnect();
-  console.log(JSON.stringify({ resources: mocks.resources.length, failures: [...new Set(failures)] }));
+  const types = [...new Set(mocks.resources.map((resource) => resource.type))].sort();
+  console.log(JSON.stringify({ resources: mocks.resources.length, types, failures: [...new Set(failures)] }));
 }
 void main();
 `;
