@@ -1,3 +1,4 @@
+import { Names } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { BackupNotifications } from './backup-notifications';
@@ -52,7 +53,10 @@ export function createFleetBackupPlans(
   const plans = plan.backupPlans.map((planned) => {
     const { index, policy } = planned;
     const resolved = resolveBackupPlan(policy.backupPlan!);
-    const backupPlan = new backup.BackupPlan(scope, `BackupPlan${index}`, { backupVault: vault.vault });
+    // AWS Backup refuses a second plan of the same name in an account and region: the name carries the blueprint's path.
+    const backupPlan = new backup.BackupPlan(scope, `BackupPlan${index}`, {
+      backupVault: vault.vault, backupPlanName: `${Names.uniqueResourceName(scope, { maxLength: 44 })}-plan${index}`,
+    });
     const copies = policy.copies ?? [];
     const copyVaults = copies.map((copy, copyIndex) => backup.BackupVault.fromBackupVaultArn(scope, `CopyVault${index}-${copyIndex}`, copy.vaultArn!));
     addPlannedBackupRules(backupPlan, planBackupRules(resolved, copies), copyVaults);

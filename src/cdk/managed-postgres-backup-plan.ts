@@ -95,7 +95,8 @@ export class ManagedPostgresBackupPlan extends Construct {
       this.vault = this.backupVault.vault;
     }
 
-    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault });
+    // AWS Backup refuses a second plan of the same name in an account and region: the name carries the construct's path.
+    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault, backupPlanName: Names.uniqueResourceName(this, { maxLength: 50 }) });
     const copyVaults = plan.copies.map((copy, index) => backup.BackupVault.fromBackupVaultArn(this, `CopyVault${index}`, copy.vaultArn!));
     if (plan.airGappedVault) {
       this.airGappedVault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {

@@ -334,3 +334,16 @@ describe('ManagedPostgresBackupPlan rejects bad input at synth with core\'s mess
     })).toThrow(/\(2 problems\)/);
   });
 });
+
+describe('ManagedPostgresBackupPlan names', () => {
+  test('two plans in one stack get distinct AWS Backup plan names, since AWS Backup refuses a second plan of the same name', () => {
+    const { stack, database } = instanceStack();
+    new ManagedPostgresBackupPlan(stack, 'Orders', { database });
+    new ManagedPostgresBackupPlan(stack, 'Ledger', { database });
+    const names = Object.values(Template.fromStack(stack).findResources('AWS::Backup::BackupPlan'))
+      .map((resource) => resource.Properties.BackupPlan.BackupPlanName as string);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_.-]{1,50}$/);
+  });
+});

@@ -35,8 +35,12 @@ const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.j
 const findings: string[] = report.pluginReports.flatMap((plugin: any) => (plugin.violations ?? [])
   .flatMap((violation: any) => violation.violatingConstructs.map((at: any) => `${violation.severity ?? 'error'} ${violation.ruleName} @ ${at.constructPath}`)));
 
-/** The property holding the physical name of each resource type that has one; IAM names are unique per account, the others per region. */
+/**
+ * The property (a dotted path where it is nested) holding the physical name of each resource type that has one; IAM names
+ * are unique per account, the others per region.
+ */
 const PHYSICAL_NAMES: Record<string, string> = {
+  'AWS::Backup::BackupPlan': 'BackupPlan.BackupPlanName',
   'AWS::IAM::Role': 'RoleName',
   'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
@@ -62,7 +66,7 @@ for (const stack of assembly?.stacks ?? []) {
   const resources: Record<string, { Type: string; Properties?: Record<string, any> }> = stack.template.Resources ?? {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     const property = PHYSICAL_NAMES[resource.Type];
-    const name = property && resource.Properties?.[property];
+    const name = property?.split('.').reduce<any>((value, key) => value?.[key], resource.Properties);
     if (name === undefined) continue;
     // A name built from references is only comparable inside its stack; a plain one across the account or region.
     const where = resource.Type.startsWith('AWS::IAM::') ? stack.environment.account : `${stack.environment.account}/${stack.environment.region}`;
