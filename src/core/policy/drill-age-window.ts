@@ -32,10 +32,14 @@ export function checkDrillAgeWindow(
   const gapMinutes = longestIntervalMinutes(schedule);
   const neededMinutes = gapMinutes + rtoMinutes + DRILL_AGE_SLACK_MINUTES;
   if (days * 1440 < neededMinutes) {
+    const shortest = Math.ceil(neededMinutes / 1440);
     validator.report({
       path,
       value: days,
-      allowed: `an integer from ${Math.ceil(neededMinutes / 1440)} to ${limits.maxDays} days`,
+      // A schedule whose drills are further apart than the longest window leaves no value to suggest.
+      allowed: shortest <= limits.maxDays
+        ? `an integer from ${shortest} to ${limits.maxDays} days`
+        : `no value with this schedule (the window would need at least ${shortest} days; the ${limits.raises} looks back at most ${limits.maxDays})`,
       reason: `drills are up to ${formatMinutes(gapMinutes)} apart and may take the RTO of ${rtoMinutes} minutes, `
         + `so a shorter window would ${limits.raises} between two good drills${limits.note === undefined ? '' : `; ${limits.note}`}`,
     }, [days, schedule]);

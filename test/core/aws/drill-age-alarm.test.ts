@@ -38,7 +38,7 @@ describe('VerifyRestore maxDrillAgeDays: the "no successful drill within N days"
     [
       '7 days for the default weekly drill, which would alarm between two good drills',
       { maxDrillAgeDays: 7 },
-      /maxDrillAgeDays is 7; allowed: an integer from 8 to 7 days.*drills are up to 7 days apart and may take the RTO of 60 minutes.*pg-backup status --drill-age/,
+      /maxDrillAgeDays is 7; allowed: no value with this schedule \(the window would need at least 8 days; the alarm looks back at most 7\).*drills are up to 7 days apart and may take the RTO of 60 minutes.*pg-backup status --drill-age/,
     ],
     [
       '1 day for a daily drill with a 2-hour RTO',
