@@ -9,6 +9,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { TEST_RUNNER_IMAGE } from './stacks';
 import { BlueprintServer, PostgresBackupBlueprint, PostgresBackupBlueprintProps } from '../../src/cdk';
 import { BackupTier } from '../../src/core';
+import { expectedReplicaPrunePolicy } from '../support/replica-prune-policy';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const COPY_VAULTS = {
@@ -392,25 +393,6 @@ describe('PostgresBackupBlueprint with a retention policy and an offsite destina
     expect(parts.filter((part) => typeof part !== 'string')).toEqual([0, 1, 2].map(() => resolved(stack, blueprint.pruneTaskDefinition!.taskRole.roleArn)));
     const parsed = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'PRUNE-ROLE-ARN')).join(''));
     const principal = { AWS: 'PRUNE-ROLE-ARN' };
-    expect(parsed).toEqual({
-      bucketPolicyStatements: [
-        {
-          Sid: 'PgBackupPruneReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:GetObject', 's3:DeleteObject'],
-          Resource: `arn:aws:s3:::fleet-offsite/${blueprint.prefix}/*`,
-        },
-        {
-          Sid: 'PgBackupPruneListReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:ListBucket'],
-          Resource: 'arn:aws:s3:::fleet-offsite',
-          Condition: { StringLike: { 's3:prefix': [`${blueprint.prefix}/*`] } },
-        },
-      ],
-      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
-    });
+    expect(parsed).toEqual(expectedReplicaPrunePolicy(principal, 'fleet-offsite', `${blueprint.prefix}`));
   });
 });

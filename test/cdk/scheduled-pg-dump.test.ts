@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { TEST_RUNNER_IMAGE, actionsOf, databaseStack, logicalIdOf, minimalDumpProps, statementsOfRole } from './stacks';
 import { PostgresDatabase, ScheduledPgDump, ScheduledPgDumpProps } from '../../src/cdk';
+import { expectedReplicaPrunePolicy } from '../support/replica-prune-policy';
 
 /** Resolves `{ Fn::Join: ['', [...]] }` with refs shown as `<LogicalId>`, to compare ARNs and commands as text. */
 function flatten(value: any): string {
@@ -549,26 +550,7 @@ describe('ScheduledPgDump with grandfather-father-son retention and an offsite c
     expect(output.Description).toMatch(/offsite bucket.*replica key.*s3:\/\/orders-offsite\/pg-dumps$/);
     const policy = JSON.parse(flatten(output.Value));
     const principal = { AWS: `<${pruneRoleId()}.Arn>` };
-    expect(policy).toEqual({
-      bucketPolicyStatements: [
-        {
-          Sid: 'PgBackupPruneReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:GetObject', 's3:DeleteObject'],
-          Resource: 'arn:aws:s3:::orders-offsite/pg-dumps/*',
-        },
-        {
-          Sid: 'PgBackupPruneListReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:ListBucket'],
-          Resource: 'arn:aws:s3:::orders-offsite',
-          Condition: { StringLike: { 's3:prefix': ['pg-dumps/*'] } },
-        },
-      ],
-      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
-    });
+    expect(policy).toEqual(expectedReplicaPrunePolicy(principal, 'orders-offsite', 'pg-dumps'));
     // Every action the role itself is granted on the offsite bucket and key, and nothing more.
     const granted = statementsOfRole(template, pruneRoleId())
       .filter((statement) => /orders-offsite|eu-central-1/.test(flatten(statement.Resource))).flatMap(actionsOf).sort();

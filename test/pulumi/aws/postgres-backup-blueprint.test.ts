@@ -11,6 +11,7 @@ import { BlueprintServer, PostgresBackupBlueprint, PostgresBackupBlueprintProps 
 import { PostgresDatabase } from '../../../src/pulumi/aws/postgres-database';
 import { RequirePostgresBackups } from '../../../src/pulumi/aws/require-postgres-backups';
 import { parseCommandLine } from '../../../src/runner/cli-commands';
+import { expectedReplicaPrunePolicy } from '../../support/replica-prune-policy';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);
@@ -362,25 +363,6 @@ describe('PostgresBackupBlueprint (Pulumi AWS) with a retention policy and an of
     const policy = JSON.parse(await valueOf(blueprint.replicaPruneDestinationPolicy!));
     expect(engine.named('aws:iam/role:Role', 'fleet-prune-role')).toBeDefined();
     const principal = { AWS: expect.stringMatching(/^arn:aws:iam::123456789012:role\/fleet-prune-role/) };
-    expect(policy).toEqual({
-      bucketPolicyStatements: [
-        {
-          Sid: 'PgBackupPruneReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:GetObject', 's3:DeleteObject'],
-          Resource: `arn:aws:s3:::fleet-offsite/${blueprint.prefix}/*`,
-        },
-        {
-          Sid: 'PgBackupPruneListReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:ListBucket'],
-          Resource: 'arn:aws:s3:::fleet-offsite',
-          Condition: { StringLike: { 's3:prefix': [`${blueprint.prefix}/*`] } },
-        },
-      ],
-      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
-    });
+    expect(policy).toEqual(expectedReplicaPrunePolicy(principal, 'fleet-offsite', `${blueprint.prefix}`));
   });
 });

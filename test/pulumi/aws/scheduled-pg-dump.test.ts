@@ -3,6 +3,7 @@ import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { PostgresDatabase } from '../../../src/pulumi/aws/postgres-database';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/aws/scheduled-pg-dump';
 import { parseCommandLine } from '../../../src/runner/cli-commands';
+import { expectedReplicaPrunePolicy } from '../../support/replica-prune-policy';
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);
@@ -276,26 +277,7 @@ describe('ScheduledPgDump with grandfather-father-son retention', () => {
     });
     const policy = JSON.parse(await valueOf(dump.replicaPruneDestinationPolicy!));
     const principal = { AWS: await valueOf(dump.pruneRole!.arn) };
-    expect(policy).toEqual({
-      bucketPolicyStatements: [
-        {
-          Sid: 'PgBackupPruneReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:GetObject', 's3:DeleteObject'],
-          Resource: 'arn:aws:s3:::orders-offsite/pg-dumps/*',
-        },
-        {
-          Sid: 'PgBackupPruneListReplicas',
-          Effect: 'Allow',
-          Principal: principal,
-          Action: ['s3:ListBucket'],
-          Resource: 'arn:aws:s3:::orders-offsite',
-          Condition: { StringLike: { 's3:prefix': ['pg-dumps/*'] } },
-        },
-      ],
-      keyPolicyStatements: [{ Sid: 'PgBackupPruneDecryptReplicas', Effect: 'Allow', Principal: principal, Action: ['kms:Decrypt'], Resource: '*' }],
-    });
+    expect(policy).toEqual(expectedReplicaPrunePolicy(principal, 'orders-offsite', 'pg-dumps'));
     await new Promise((resolve) => setImmediate(resolve));
     const granted = engine.roleStatements('orders-prune-role')
       .filter((statement) => /orders-offsite|eu-central-1/.test(JSON.stringify(statement.Resource))).flatMap((statement) => [statement.Action].flat()).sort();
