@@ -325,7 +325,7 @@ describe('PostgresBackupBlueprint (Pulumi AWS) refuses bad input before register
       'databases[0].postgresMajorVersion is undefined; allowed: a PostgreSQL major version'],
     ['a server\'s own immutability', { databases: [selfManaged('crm', { overrides: { immutability: { days: 7 } } })] }, 'databases[0].overrides.immutability'],
     ['too many concurrent drills', { maxConcurrentDrills: 41, databases: [selfManaged('crm')] }, 'maxConcurrentDrills is 41; allowed: an integer from 1 to 40'],
-    ['a dump task size Fargate does not offer', { dumpCpu: 1024, dumpMemoryLimitMiB: 512, databases: [selfManaged('crm')] }, 'memoryLimitMiB is 512'],
+    ['a dump task size Fargate does not offer', { dumpCpu: 1024, dumpMemoryLimitMiB: 512, databases: [selfManaged('crm')] }, 'dumpMemoryLimitMiB is 512; allowed: 2048 to 8192 MiB in steps of 1024 with dumpCpu 1024'],
   ])('%s', (_, props, message) => {
     let error: unknown;
     try {
