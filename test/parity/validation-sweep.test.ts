@@ -118,7 +118,7 @@ const DUMP: SweptConstruct = {
     ...values('retryAttempts', WHOLE_NON_NEGATIVE),
     ...schedule('dump.schedule'),
     ...values('dump.format', ['Custom', 'DIRECTORY', 'tar', '']),
-    ...values('dump.compression', ['gzip:10', 'ZSTD:3', 'zstd', '', '   ', -1, 2.5, NaN, Infinity]),
+    ...values('dump.compression', ['gzip:10', 'ZSTD:3', 'zstd:0', 'lz4:13', '', '   ', -1, 2.5, NaN, Infinity]),
     ...values('dump.jobs', WHOLE_POSITIVE),
     ...values('dump.largestTableGiB', POSITIVE),
     ...listEntries('dump.tables', 'public.orders', 'public.lines'),

@@ -144,11 +144,17 @@ describe('a damaged backup is named by every command, and never restored, verifi
       expect(latest.stderr).toMatch(new RegExp(`latest names backup ${newer}, which has no complete manifest`));
     });
 
-    test('prune keeps it (within --grace) and the complete backup, deletes nothing, and says what is wrong with latest', async () => {
+    test('prune keeps it (whatever its age) and the complete backup, deletes nothing, and says what is wrong with latest', async () => {
       const before = filesUnder(store.root);
       const run = await runPgBackupInProcess(['prune', '--from', store.uri, '--rpo', '1d', ...KEEP_ONE], env());
       expect(run.exitCode).toBe(0);
-      expect(run.result.databases[0]).toMatchObject({ deleted: [], abandoned: [], abandonedKept: [newer], latestProblem: expect.stringMatching(`latest names backup ${newer}`) });
+      expect(run.result.databases[0]).toMatchObject({
+        deleted: [],
+        abandoned: [],
+        abandonedKept: [],
+        unreadableKept: [{ backupId: newer, reason: expect.stringMatching(/manifest/) }],
+        latestProblem: expect.stringMatching(`latest names backup ${newer}`),
+      });
       expect(filesUnder(store.root)).toEqual(before);
     });
   });
