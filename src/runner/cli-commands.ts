@@ -67,6 +67,7 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
     summary: 'list the complete backups under a location',
     synopsis: '--from URI',
     flags: LIST_COMMAND_FLAGS,
+    metricPrefix: 'List',
     run: listCommand,
   },
   'status': {
@@ -74,6 +75,7 @@ export const COMMAND_TABLE: Readonly<Record<CommandName, CommandDefinition>> = {
     synopsis: '--from URI [--rpo DUR]',
     notes: ['Exits 1 when a database\'s newest complete backup is older than --rpo (or it has none).'],
     flags: STATUS_COMMAND_FLAGS,
+    metricPrefix: 'Status',
     run: statusCommand,
   },
   'prune': {

@@ -54,7 +54,8 @@ export async function listCommand(reader: FlagReader, context: CommandContext): 
       + latestProblems.map((entry) => `latest: ${entry.database}: ${entry.problem}\n`).join('') : undefined;
     return {
       database: common.database ?? '',
-      metrics: [],
+      // A run that could read the location; one that could not writes ListFailed (a store that stopped answering pages).
+      metrics: [{ name: 'ListSucceeded', value: 1, unit: 'Count' }, { name: 'ListFailed', value: 0, unit: 'Count' }],
       result: {
         location: formatBackupLocation(location),
         count: backups.length,

@@ -215,7 +215,9 @@ export async function statusCommand(reader: FlagReader, context: CommandContext)
     ];
     return {
       database: common.database ?? '',
-      metrics: [],
+      // The run could read the location (a late backup is the result's finding, not a failed run); one that could not
+      // writes StatusFailed, so a watch that has gone blind pages as well.
+      metrics: [{ name: 'StatusSucceeded', value: 1, unit: 'Count' }, { name: 'StatusFailed', value: 0, unit: 'Count' }],
       result: {
         location: formatBackupLocation(location),
         ...(rpoSeconds === undefined ? {} : { rpoSeconds }),

@@ -68,7 +68,7 @@ describe('pg-backup list and status of a location with complete, broken, partial
     expect(lines[0]).toMatch(/^DATABASE +BACKUP +FINISHED +FORMAT +SIZE +ROWS +TABLES +GLOBALS$/);
     expect(lines[1]).toMatch(new RegExp(`^orders +${fresh.backupId} +${fresh.finishedAt} +custom +${formatBytes(fresh.bytes).replace('.', '\\.')} +250 +1 +no$`));
     expect(lines[2]).toMatch(new RegExp(`^broken: orders ${TORN_ID}: \\S+/manifest\\.json is not a valid backup manifest: it is empty \\(0 bytes\\)`));
-    expect(JSON.parse(lines[3])).toMatchObject({ command: 'list', ok: true, count: 1 });
+    expect(JSON.parse(lines[3])).toMatchObject({ command: 'list', ok: true, count: 1, metrics: { ListSucceeded: 1, ListFailed: 0 } });
     expect(lines).toHaveLength(4);
   });
 
@@ -103,6 +103,8 @@ describe('pg-backup list and status of a location with complete, broken, partial
     expect(run.exitCode).toBe(1);
     expect(run.results).toHaveLength(1);
     expect(run.results[0]).toMatchObject({ command: 'status', ok: false, exitCode: 1, rpoSeconds: 31_536_000, olderThanRpo: ['billing'] });
+    // The run itself read the location: the late backup is its finding, not a failed run.
+    expect(run.results[0].metrics).toEqual({ StatusSucceeded: 1, StatusFailed: 0 });
     expect(run.results[0].error).toMatch(/^billing \(newest complete backup \d+d( \d+h)? old\) is older than the RPO of 365d$/);
     expect(run.results[0].databases.map((status: any) => [status.database, status.olderThanRpo])).toEqual([['billing', true], ['orders', false]]);
   });

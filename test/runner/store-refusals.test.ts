@@ -14,7 +14,9 @@ import { runPgBackup, type PgBackupRun } from './support/pg-backup-process';
 const WITHOUT_FILE_OVERRIDE = ['setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search'];
 
 /** The metric prefix of each command that has success and failure metrics. */
-const FAILURE_METRIC: Record<string, string | undefined> = { dump: 'Backup', verify: 'Verify', restore: 'Restore', prune: 'Prune' };
+const FAILURE_METRIC: Record<string, string | undefined> = {
+  dump: 'Backup', verify: 'Verify', restore: 'Restore', prune: 'Prune', list: 'List', status: 'Status',
+};
 
 /** A failed run: exit 1, one result line, the failure metric of commands that have one, and the message. */
 function expectRefused(run: PgBackupRun, command: string, message: RegExp): void {
