@@ -270,7 +270,7 @@ describe('VerifyRestore rejects bad props at synth with the core messages', () =
     { name: 'memory Fargate does not offer', props: { cpu: 1024, memoryLimitMiB: 1024 }, message: /memoryLimitMiB is 1024; allowed: 2048 to 8192 MiB/ },
     { name: 'a missing check file', props: { checkFiles: ['/nonexistent/check.sql'] }, message: /checkFiles\[0\] is "\/nonexistent\/check.sql"/ },
     { name: 'a drill-age alarm of 8 days', props: { maxDrillAgeDays: 8 }, message: /maxDrillAgeDays is 8; allowed: an integer from 1 to 7 days/ },
-    { name: 'a drill-age alarm no longer than the weekly schedule', props: { maxDrillAgeDays: 7 }, message: /maxDrillAgeDays is 7; allowed: an integer from 8 to 7 days \(drills are up to 7 days apart/ },
+    { name: 'a drill-age alarm no longer than the weekly schedule', props: { maxDrillAgeDays: 7 }, message: /maxDrillAgeDays is 7; allowed: no value with this schedule \(the window would need at least 8 days; the alarm looks back at most 7\) \(drills are up to 7 days apart/ },
   ];
   test.each(cases)('$name', ({ props, message }) => {
     const { stack, vpc, instance } = databaseStack();
