@@ -15,6 +15,17 @@ function childrenNamed(parent: number, name: string): number[] {
   }
 }
 
+/** Sends `signal` to `pid`; false when the process has already exited. */
+function signalIfAlive(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
 /**
  * The scratch database of a verification dropped by someone else while pg_restore loads it (a cleanup job, an
  * operator): verify fails saying what happened, never reports success, and leaves nothing behind.
@@ -39,15 +50,16 @@ describe('a scratch database dropped while verify restores into it', () => {
     // pg_restore is held still once it is loading table data, so the drop lands in the middle of the restore.
     await verify.waitForStderr(/processing data for table .{0,6}public.{0,6}bulk/);
     const runner = verify.child.pid!;
-    const restorers = childrenNamed(runner, 'pg_restore');
+    // A table's data goes through pg_restore (which may already have written its script and exited) and psql, which
+    // loads it: whichever are still running are held.
+    const restorers = [...childrenNamed(runner, 'pg_restore'), ...childrenNamed(runner, 'psql')].filter((pid) => signalIfAlive(pid, 'SIGSTOP'));
     expect(restorers.length).toBeGreaterThan(0);
-    for (const pid of restorers) process.kill(pid, 'SIGSTOP');
     try {
       const [scratch] = await pg().query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pg_backup_verify_%'");
       expect(scratch).toBeDefined();
       await pg().query(`DROP DATABASE "${scratch.datname}" WITH (FORCE)`);
     } finally {
-      for (const pid of restorers) process.kill(pid, 'SIGCONT');
+      for (const pid of restorers) signalIfAlive(pid, 'SIGCONT');
     }
     const run = await verify.done;
     expect(run.exitCode).toBe(1);
