@@ -14,8 +14,7 @@ import { renderDrillTask } from './drill-task';
 import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
-import { acknowledgeWildcards } from './reviewed-findings';
-import { backupObjectsWildcard } from './reviewed-wildcards';
+import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../core/aws/snapshot-restore-drill';
 

@@ -1,9 +1,8 @@
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, SCHEDULED_TASK_IAM_ACTIONS,
   WAL_ARCHIVE_RESTORE_IAM_ACTIONS, actionsOnResource, walArchiveIamActions,
-} from '../core/aws/iam-action-groups';
-import type { DrillIamActionGroup, DrillResourceKind } from '../core/aws/state-machines';
+} from './iam-action-groups';
+import type { DrillIamActionGroup, DrillResourceKind } from './state-machines';
 
 /**
  * The wildcards the roles of this module's constructs hold by design, each with the only actions allowed there (core's
@@ -116,11 +115,11 @@ export function drillRoleWildcards(
 
 /**
  * What EventBridge Scheduler needs to start a task with its schedule's tags: `ecs:TagResource` on the tasks of the one
- * cluster (`task/<cluster>/*`, written as the `EcsRunFargateTask` target writes it), whose ARNs exist only once started.
+ * cluster (`tasks`: `arn:…:task/<cluster>/*`, as the schedule's target writes it), whose ARNs exist only once started.
  */
-export function scheduledTasksWildcard(cluster: ecs.ICluster, taskDefinition: ecs.TaskDefinition): ReviewedWildcard {
+export function scheduledTasksWildcardOn(tasks: string): ReviewedWildcard {
   return {
-    resource: `arn:${cluster.stack.partition}:ecs:${cluster.env.region}:${taskDefinition.env.account}:task/${cluster.clusterName}/*`,
+    resource: tasks,
     actions: actionsOnResource(SCHEDULED_TASK_IAM_ACTIONS, 'ecs-task'),
     reason: 'EventBridge Scheduler tags the tasks it starts, in the one cluster only: a task ARN exists only once the task has started.',
   };
