@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { pgRestoreArgv } from '../core';
+import { databaseLevelListEntries, pgRestoreArgv } from '../core';
 import { ArchiveFollower } from './archive-follower';
 import { parseArchiveToc, type ArchiveToc } from './archive-toc';
 import { ArrivingArchiveRestore } from './arriving-archive-restore';
@@ -58,6 +58,21 @@ export interface ArchiveRestoreStep {
    * @default - pg_restore loads every table and nobody is told rows
    */
   readonly copyCounts?: { readonly psql: string; readonly onTableCopied: (schema: string, table: string, rows: number) => void };
+  /**
+   * Run once the archive's table of contents is in the file and listed, before anything is restored into the database,
+   * with the archive's database-level entries (as `pg_restore --list --create` lists them): a check that rejects stops
+   * the restore before any data is loaded, with its own error.
+   * @default - nothing runs first, and the archive is listed without its database-level entries
+   */
+  readonly beforeRestore?: (archive: ListedArchive) => Promise<void>;
+}
+
+/** An archive whose table of contents is in the file, as {@link ArchiveRestoreStep.beforeRestore} is given it. */
+export interface ListedArchive {
+  /** The archive's path. */
+  readonly archivePath: string;
+  /** Its database-level entries, as `pg_restore --list --create` lists them (none unless asked for). */
+  readonly databaseLevelEntries: readonly string[];
 }
 
 /** What a restore of a backup's archive did. */
@@ -92,20 +107,30 @@ export async function restoreArchive(
     : restoreDownloaded(step, await downloading, manifest);
 }
 
-/** Lists an archive with pg_restore and checks it against the manifest: entries at all, and data of every counted table. */
-async function listArchive(step: ArchiveRestoreStep, archivePath: string, manifest: BackupManifest): Promise<ArchiveToc> {
-  const listing = await runTool(step.pgRestore, pgRestoreArgv({ archive: archivePath, list: true }), { signal: step.signal });
-  const toc = parseArchiveToc(listing);
+/**
+ * Lists an archive with pg_restore and checks it against the manifest: entries at all, and data of every counted table.
+ * With {@link ArchiveRestoreStep.beforeRestore}, the one listing is `--list --create`, whose database-level entries are
+ * handed over apart from the table of contents.
+ */
+async function listArchive(
+  step: ArchiveRestoreStep, archivePath: string, manifest: BackupManifest,
+): Promise<{ toc: ArchiveToc; databaseLevelEntries: string[] }> {
+  const create = step.beforeRestore !== undefined;
+  const listing = await runTool(step.pgRestore, pgRestoreArgv({ archive: archivePath, list: true, create }), { signal: step.signal });
+  const databaseLevelEntries = create ? databaseLevelListEntries(listing) : [];
+  const databaseLevel = new Set(databaseLevelEntries);
+  const toc = parseArchiveToc(create ? listing.split('\n').filter((line) => !databaseLevel.has(line)).join('\n') : listing);
   if (toc.entries.length === 0) throw new RunnerError(`pg_restore --list found no entries in backup ${manifest.backupId}`);
   if (manifest.rowCounts.mode !== 'off' && toc.tableDataOids.length !== manifest.rowCounts.tables.length) {
     throw new RunnerError(`the archive holds data of ${toc.tableDataOids.length} tables but the manifest counts ${manifest.rowCounts.tables.length}`);
   }
-  return toc;
+  return { toc, databaseLevelEntries };
 }
 
 /** Restores a whole downloaded archive with one `pg_restore --jobs` (a directory-format backup, or a layout the runner cannot follow). */
 async function restoreDownloaded(step: ArchiveRestoreStep, archive: DownloadedArchive, manifest: BackupManifest): Promise<ArchiveRestoreResult> {
-  const toc = await listArchive(step, archive.archivePath, manifest);
+  const { toc, databaseLevelEntries } = await listArchive(step, archive.archivePath, manifest);
+  await step.beforeRestore?.({ archivePath: archive.archivePath, databaseLevelEntries });
   let tablesRestored = 0;
   const progress = new ProgressReporter(step.logger, 'restore', step.progressIntervalMs, () => ({ bytes: archive.bytes, tablesDone: tablesRestored }), {
     estimate: restoreEstimate(toc, step.tables),
@@ -168,11 +193,23 @@ async function restoreWhileDownloading(
   // The table of contents is whole in the file now, which is all pg_restore --list reads: it is listed (and checked
   // against the manifest) while the pre-data is restored, and a failed check stops the restore.
   let listFailure: { error: unknown } | undefined;
-  const listing = listArchive({ ...step, signal: stop.signal }, archivePath, manifest);
+  const listed = listArchive({ ...step, signal: stop.signal }, archivePath, manifest);
+  const listing = listed.then(({ toc }) => toc);
   listing.catch((error: unknown) => {
     listFailure ??= { error };
     stop.abort();
   });
+  if (step.beforeRestore) {
+    // What must hold before anything is restored is checked first: the pre-data waits for the listing and the check.
+    try {
+      await step.beforeRestore({ archivePath, databaseLevelEntries: (await listed).databaseLevelEntries });
+    } catch (error) {
+      step.signal.removeEventListener('abort', onAbort);
+      stop.abort();
+      follower.stop();
+      throw error;
+    }
+  }
   const restore = new ArrivingArchiveRestore({
     pgRestore: step.pgRestore,
     archivePath,

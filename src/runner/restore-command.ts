@@ -13,7 +13,7 @@ import type { BackupStore } from './backup-store';
 import type { DigestingStream } from './content-digest';
 import { connectDatabase, quoteIdentifier } from './database-client';
 import type { DatabaseConnection } from './database-connection';
-import { applyDatabaseLevelEntries } from './database-level-restore';
+import { applyDatabaseLevelStatements, checkDatabaseLevelStatements, readDatabaseLevelStatements } from './database-level-restore';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { latestProblemOf } from './latest-pointer';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
@@ -137,10 +137,21 @@ async function restoreInto(
     const download = new ProgressReporter(logger, 'download', options.progressIntervalMs, () => ({
       bytes: digests.reduce((sum, digest) => sum + digest.bytes, 0),
     }), { estimate: downloadEstimate(manifest) }).start();
-    const downloading = downloadArchive(store, layout, manifest, scratch, options.signal, (digest) => digests.push(digest), identities)
+    // A restore that fails its checks before loading stops the download too: nothing waits for the rest of an archive
+    // that will not be restored.
+    const stopDownload = new AbortController();
+    const onAbort = () => stopDownload.abort();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    const downloading = downloadArchive(store, layout, manifest, scratch, stopDownload.signal, (digest) => digests.push(digest), identities)
       .finally(() => download.stop());
     downloading.catch(() => undefined);
     let globals: GlobalsOutcome | undefined;
+    const failure = (error: unknown) => restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, error, {
+      backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
+    });
+    /** The database-level statements for a database the restore created, checked on it before any data was loaded. */
+    let databaseLevel: string[] = [];
+    let failedBeforeLoading: { error: unknown } | undefined;
     const restoring = (async () => {
       // The roles come first, so pg_restore can give each object its owner and privileges.
       if (globalsObject) globals = await applyBackupGlobals(store, layout, manifest, globalsObject, target, scratch, { ...options, identities });
@@ -157,36 +168,48 @@ async function restoreInto(
         logger,
         signal: options.signal,
         progressIntervalMs: options.progressIntervalMs,
+        // The dumped database's owner, settings and privileges are applied once the data is in (its new owner could not
+        // be the one loading it), but whether the server takes them is known from the table of contents: a role it
+        // lacks fails the restore before the first table, not after the last.
+        ...(databaseCreated ? {
+          beforeRestore: async ({ archivePath, databaseLevelEntries }: { archivePath: string; databaseLevelEntries: readonly string[] }) => {
+            try {
+              const statements = await readDatabaseLevelStatements({
+                pgRestore: pgRestorePath,
+                archivePath,
+                entries: databaseLevelEntries,
+                scratch,
+                dumpedDatabase: manifest.database,
+                targetDatabase: target.database,
+                noOwner: options.noOwner,
+                noAcl: options.noAcl,
+                signal: options.signal,
+              });
+              databaseLevel = await checkDatabaseLevelStatements(target, statements, options.noOwner, logger);
+            } catch (error) {
+              failedBeforeLoading = { error: failure(error) };
+              stopDownload.abort();
+              throw failedBeforeLoading.error;
+            }
+          },
+        } : {}),
       }, downloading, manifest);
     })();
     // The download's own verdict (a truncated or changed object) explains a failed restore of what it delivered.
     const [downloaded, restoredResult] = await Promise.allSettled([downloading, restoring]);
+    options.signal.removeEventListener('abort', onAbort);
+    if (failedBeforeLoading) throw failedBeforeLoading.error;
     if (downloaded.status === 'rejected') throw downloaded.reason;
     if (restoredResult.status === 'rejected') {
-      throw restoredResult.reason instanceof PgRestoreFailure
-        ? restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, restoredResult.reason.cause, {
-          backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
-        })
-        : restoredResult.reason;
+      throw restoredResult.reason instanceof PgRestoreFailure ? failure(restoredResult.reason.cause) : restoredResult.reason;
     }
     const { restoreSeconds, tablesRestored } = restoredResult.value;
     let databaseSettingsApplied: number | undefined;
     if (databaseCreated) {
       try {
-        databaseSettingsApplied = await applyDatabaseLevelEntries({
-          pgRestore: pgRestorePath,
-          archivePath: downloaded.value.archivePath,
-          scratch,
-          dumpedDatabase: manifest.database,
-          target,
-          noOwner: options.noOwner,
-          noAcl: options.noAcl,
-          signal: options.signal,
-        });
+        databaseSettingsApplied = await applyDatabaseLevelStatements(target, databaseLevel);
       } catch (error) {
-        throw restoreFailure(`restoring backup ${manifest.backupId} into ${target.describe()}`, error, {
-          backupHasGlobals: manifest.objects.some((object) => object.role === 'globals'), globals, noOwner: options.noOwner, noAcl: options.noAcl,
-        });
+        throw failure(error);
       }
     }
     const durationSeconds = (Date.now() - started) / 1000;
