@@ -19,7 +19,8 @@ import {
   archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../core/aws/pitr-archive-host';
 import {
-  SelfHostedPitrArchiveAttributes, planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf,
+  SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes,
+  selfHostedPitrArchiveOptionsOf,
 } from '../core/aws/self-hosted-pitr-archive';
 import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
@@ -29,8 +30,17 @@ export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES } from '../core/
 export type { PitrHostTag } from '../core/aws/self-hosted-pitr-archive';
 export * from './self-hosted-pitr-archive-props';
 
-/** The attributes core decides (its plan, the resolved policy, the cluster name, prefixes…), declared once in core. */
-export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes {}
+/** The attributes core decides (its plan, the resolved policy, prefixes…) and what it creates from them, declared once in core. */
+export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources<{
+  text: string;
+  repository: S3ArchiveRepository;
+  parameter: ssm.StringParameter;
+  role: iam.Role;
+  instanceProfile: iam.InstanceProfile;
+  association: ssm.CfnAssociation;
+  alarm: cloudwatch.Alarm;
+  drill: PitrDrill;
+}> {}
 
 /**
  * Continuous WAL archiving of self-hosted PostgreSQL (EC2 or on-premises) to S3, so the database can be recovered to
@@ -44,28 +54,8 @@ export class SelfHostedPitrArchive extends Construct {
   public readonly archive: WalArchiveBucket;
   /** The bucket. */
   public readonly bucket: WalArchiveBucket['bucket'];
-  /** The repository the configuration names. */
-  public readonly repository: S3ArchiveRepository;
-  /** The `postgresql.conf` block that turns archiving on. */
-  public readonly postgresqlConf: string;
-  /** The archiver's configuration file (`pgbackrest.conf`, or WAL-G's `.env`), when it has one. */
-  public readonly archiverConf?: string;
-  /** SSM parameter holding `postgresqlConf`. */
-  public readonly postgresqlConfParameter: ssm.StringParameter;
-  /** SSM parameter holding `archiverConf`. */
-  public readonly archiverConfParameter?: ssm.StringParameter;
   /** The topic alarms go to. */
   public readonly notificationTopic: sns.ITopic;
-  /** The instance role, when created. */
-  public readonly instanceRole?: iam.Role;
-  /** Its instance profile. */
-  public readonly instanceProfile?: iam.InstanceProfile;
-  /** The State Manager associations: full and differential base backups, archive check. */
-  public readonly associations: readonly ssm.CfnAssociation[];
-  /** Alarms: RPO, archiver failing, failures growing, archive gap, newest WAL unreadable. */
-  public readonly alarms: readonly cloudwatch.Alarm[];
-  /** The drill, when configured. */
-  public readonly drill?: PitrDrill;
   private readonly props: SelfHostedPitrArchiveProps;
 
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
@@ -76,47 +66,52 @@ export class SelfHostedPitrArchive extends Construct {
     this.archive = new WalArchiveBucket(this, 'Archive', { plan: plan.bucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy });
     this.bucket = this.archive.bucket;
     const location = { bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey.keyArn };
-    this.repository = archiveRepository(plan, location);
-    const files = archiveConfigurationFiles(plan, this.repository, CDK_VALIDATION_OPTIONS);
-    this.postgresqlConf = files.postgresqlConf;
-    this.archiverConf = files.archiverConf;
-
-    const parameters = plan.parameters;
-    this.postgresqlConfParameter = new ssm.StringParameter(this, 'PostgresqlConf', { ...parameters.postgresqlConf, stringValue: this.postgresqlConf });
-    if (parameters.archiverConf && this.archiverConf !== undefined) {
-      const { parameterName, description } = parameters.archiverConf;
-      this.archiverConfParameter = new ssm.StringParameter(this, 'ArchiverConf', { parameterName, description, stringValue: this.archiverConf });
-    }
+    const repository = archiveRepository(plan, location);
+    const files = archiveConfigurationFiles(plan, repository, CDK_VALIDATION_OPTIONS);
+    const parameter = (parameterId: string, planned: { parameterName: string; description: string }, stringValue: string) =>
+      new ssm.StringParameter(this, parameterId, { parameterName: planned.parameterName, description: planned.description, stringValue });
+    const { postgresqlConf: postgresqlConfPlan, archiverConf: archiverConfPlan } = plan.parameters;
+    Object.assign(this, {
+      repository,
+      postgresqlConf: files.postgresqlConf,
+      archiverConf: files.archiverConf,
+      postgresqlConfParameter: parameter('PostgresqlConf', postgresqlConfPlan, files.postgresqlConf),
+      archiverConfParameter: archiverConfPlan && files.archiverConf !== undefined ? parameter('ArchiverConf', archiverConfPlan, files.archiverConf) : undefined,
+    });
     new CfnOutput(this, 'PostgresqlConfParameterName', { value: this.postgresqlConfParameter.parameterName });
     if (this.archiverConfParameter) new CfnOutput(this, 'ArchiverConfParameterName', { value: this.archiverConfParameter.parameterName });
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     if (plan.instanceRole) {
-      this.instanceRole = new iam.Role(this, 'InstanceRole', {
+      const instanceRole = new iam.Role(this, 'InstanceRole', {
         assumedBy: new iam.ServicePrincipal(plan.instanceRole.assumedBy),
         description: plan.instanceRole.description,
         managedPolicies: plan.instanceRole.managedPolicies.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
       });
-      plan.instanceRole.managedPolicies.forEach((policy) => acknowledgeAwsManagedPolicy(this.instanceRole!, policy as ReviewedAwsManagedPolicy));
-      this.grantArchive(this.instanceRole);
-      acknowledgeWildcards(this.instanceRole, walArchiveWildcards(this.archive.objectArns(), 'archive', plan.archiverDeletes));
-      this.grantReadConfiguration(this.instanceRole);
-      this.grantReadEncryptionSecret(this.instanceRole);
-      this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
+      plan.instanceRole.managedPolicies.forEach((policy) => acknowledgeAwsManagedPolicy(instanceRole, policy as ReviewedAwsManagedPolicy));
+      this.grantArchive(instanceRole);
+      acknowledgeWildcards(instanceRole, walArchiveWildcards(this.archive.objectArns(), 'archive', plan.archiverDeletes));
+      this.grantReadConfiguration(instanceRole);
+      this.grantReadEncryptionSecret(instanceRole);
+      Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(this, 'InstanceProfile', { role: instanceRole }) });
     }
 
-    this.associations = this.createAssociations();
+    const associations = plan.associations.map((association) => new ssm.CfnAssociation(this, association.id, {
+      ...association.properties,
+      parameters: archiveAssociationParameters(plan, association, repository, CDK_VALIDATION_OPTIONS),
+    }));
     renderEventNotification(this, plan.failedAssociations, this.notificationTopic, {
-      resources: { associations: this.associations.map((association) => association.attrAssociationId) },
+      resources: { associations: associations.map((association) => association.attrAssociationId) },
     });
-    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
+    const alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
       'archive-bucket': this.bucket.bucketName, ...this.archive.replicationMetricResources(),
     });
+    Object.assign(this, { associations, alarms });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.protection);
     if (plan.costProtection) this.node.addMetadata(PROTECTION_METADATA_TYPE, plan.costProtection);
 
     if (props.drill && plan.drill) {
-      this.drill = new PitrDrill(this, 'Drill', {
+      const drill = new PitrDrill(this, 'Drill', {
         ...plan.drill.options,
         vpc: props.drill.vpc,
         vpcSubnets: props.drill.vpcSubnets,
@@ -130,8 +125,9 @@ export class SelfHostedPitrArchive extends Construct {
         ...(plan.encryption?.drillEnvironmentVariable && props.encryption
           ? { cipherPass: { environmentVariable: plan.encryption.drillEnvironmentVariable, secret: props.encryption.secret } } : {}),
       });
-      acknowledgeWildcards(this.drill.taskDefinition.taskRole, walArchiveWildcards(this.archive.objectArns(), 'restore'));
-      this.drill.node.addMetadata(PROTECTION_METADATA_TYPE, plan.drill.protection);
+      acknowledgeWildcards(drill.taskDefinition.taskRole, walArchiveWildcards(this.archive.objectArns(), 'restore'));
+      drill.node.addMetadata(PROTECTION_METADATA_TYPE, plan.drill.protection);
+      Object.assign(this, { drill });
     }
   }
 
@@ -200,12 +196,5 @@ export class SelfHostedPitrArchive extends Construct {
   /** Adds {@link userDataCommands} to an instance's user data. */
   public addToUserData(userData: ec2.UserData): void {
     userData.addCommands(...this.userDataCommands());
-  }
-
-  private createAssociations(): ssm.CfnAssociation[] {
-    return this.plan.associations.map((association) => new ssm.CfnAssociation(this, association.id, {
-      ...association.properties,
-      parameters: archiveAssociationParameters(this.plan, association, this.repository, CDK_VALIDATION_OPTIONS),
-    }));
   }
 }

@@ -531,6 +531,56 @@ export interface SelfHostedPitrArchiveAttributes {
   readonly costEstimate?: CostEstimate;
 }
 
+/**
+ * The types of a front end's resources that {@link SelfHostedPitrArchiveResources} names: rendered text (a string, or an
+ * output), the repository, an SSM parameter, a role, an instance profile, an association, an alarm and a drill.
+ */
+export interface SelfHostedPitrArchiveResourceTypes {
+  /** A rendered configuration file. */
+  readonly text: unknown;
+  /** The repository the configuration names. */
+  readonly repository: unknown;
+  /** An SSM parameter. */
+  readonly parameter: unknown;
+  /** An IAM role. */
+  readonly role: unknown;
+  /** An instance profile. */
+  readonly instanceProfile: unknown;
+  /** A State Manager association. */
+  readonly association: unknown;
+  /** A CloudWatch alarm. */
+  readonly alarm: unknown;
+  /** The scheduled PITR drill. */
+  readonly drill: unknown;
+}
+
+/**
+ * What a `SelfHostedPitrArchive` creates from core's plan, declared once for every AWS front end with that front end's
+ * resource types `R`; each front end's class declares these by extending this interface.
+ */
+export interface SelfHostedPitrArchiveResources<R extends SelfHostedPitrArchiveResourceTypes> {
+  /** The repository the configuration names. */
+  readonly repository: R['repository'];
+  /** The `postgresql.conf` block that turns archiving on. */
+  readonly postgresqlConf: R['text'];
+  /** The archiver's configuration file (`pgbackrest.conf`, or WAL-G's `.env`), when it has one. */
+  readonly archiverConf?: R['text'];
+  /** SSM parameter holding `postgresqlConf`. */
+  readonly postgresqlConfParameter: R['parameter'];
+  /** SSM parameter holding `archiverConf`. */
+  readonly archiverConfParameter?: R['parameter'];
+  /** The instance role, when created. */
+  readonly instanceRole?: R['role'];
+  /** Its instance profile. */
+  readonly instanceProfile?: R['instanceProfile'];
+  /** The State Manager associations: full and differential base backups, archive check. */
+  readonly associations: readonly R['association'][];
+  /** Alarms: RPO, archiver failing, failures growing, archive gap, newest WAL unreadable. */
+  readonly alarms: readonly R['alarm'][];
+  /** The drill, when configured (its own alarms are on it). */
+  readonly drill?: R['drill'];
+}
+
 /** The attributes of a `SelfHostedPitrArchive` with `plan`. */
 export function selfHostedPitrArchiveAttributes(plan: SelfHostedPitrArchivePlan): SelfHostedPitrArchiveAttributes {
   const archiverConfPath = plan.parameters.archiverConf?.path;

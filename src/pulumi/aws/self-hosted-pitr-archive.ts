@@ -17,8 +17,8 @@ import {
   archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../../core/aws/pitr-archive-host';
 import {
-  SelfHostedPitrArchiveAttributes, checkSelfHostedPitrArchiveOptions, planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes,
-  selfHostedPitrArchiveOptionsOf, selfHostedPitrArchiveProtections,
+  SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, checkSelfHostedPitrArchiveOptions, planSelfHostedPitrArchive,
+  selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf, selfHostedPitrArchiveProtections,
 } from '../../core/aws/self-hosted-pitr-archive';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { S3ArchiveRepository } from '../../core/postgres/archive-repository';
@@ -31,8 +31,17 @@ export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_MET
 export type { PitrHostTag } from '../../core/aws/self-hosted-pitr-archive';
 export * from './self-hosted-pitr-archive-props';
 
-/** The attributes core decides (its plan, the resolved policy, the cluster name, prefixes…), declared once in core. */
-export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes {}
+/** The attributes core decides (its plan, the resolved policy, prefixes…) and what it creates from them, declared once in core. */
+export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources<{
+  text: pulumi.Output<string>;
+  repository: pulumi.Output<S3ArchiveRepository>;
+  parameter: ssm.Parameter;
+  role: iam.Role;
+  instanceProfile: iam.InstanceProfile;
+  association: ssm.Association;
+  alarm: cloudwatch.MetricAlarm;
+  drill: PitrDrill;
+}> {}
 
 /**
  * Continuous WAL archiving of self-hosted PostgreSQL (EC2 or on-premises) to S3, so the database can be recovered to any
@@ -49,28 +58,8 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   public readonly archive: BackupBucket;
   /** Name of the bucket. */
   public readonly bucketName: pulumi.Output<string>;
-  /** The repository the configuration names. */
-  public readonly repository: pulumi.Output<S3ArchiveRepository>;
-  /** The `postgresql.conf` block that turns archiving on. */
-  public readonly postgresqlConf: pulumi.Output<string>;
-  /** The archiver's configuration file (`pgbackrest.conf`, or WAL-G's `.env`), when it has one. */
-  public readonly archiverConf?: pulumi.Output<string>;
-  /** SSM parameter holding `postgresqlConf`. */
-  public readonly postgresqlConfParameter: ssm.Parameter;
-  /** SSM parameter holding `archiverConf`. */
-  public readonly archiverConfParameter?: ssm.Parameter;
   /** ARN of the topic alarms go to. */
   public readonly notificationTopicArn: pulumi.Output<string>;
-  /** The instance role, when created. */
-  public readonly instanceRole?: iam.Role;
-  /** Its instance profile. */
-  public readonly instanceProfile?: iam.InstanceProfile;
-  /** The State Manager associations: full and differential base backups, archive check. */
-  public readonly associations: readonly ssm.Association[];
-  /** Alarms: RPO, archiver failing, failures growing, archive gap, newest WAL unreadable. */
-  public readonly alarms: readonly cloudwatch.MetricAlarm[];
-  /** The drill, when configured (its own alarms are on it). */
-  public readonly drill?: PitrDrill;
   private readonly environment: AwsEnvironment;
   private readonly props: SelfHostedPitrArchiveProps;
 
@@ -84,78 +73,76 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     this.environment = awsEnvironment(this);
     const child = { parent: this };
 
-    if (plan.instanceRole) {
-      this.instanceRole = new iam.Role(`${name}-instance-role`, {
-        description: plan.instanceRole.description,
-        assumeRolePolicy: assumedByService(plan.instanceRole.assumedBy),
-        managedPolicyArns: plan.instanceRole.managedPolicies.map((policy) => pulumi.interpolate`arn:${this.environment.partition}:iam::aws:policy/${policy}`),
-      }, child);
-    }
+    const instanceRole = plan.instanceRole && new iam.Role(`${name}-instance-role`, {
+      description: plan.instanceRole.description,
+      assumeRolePolicy: assumedByService(plan.instanceRole.assumedBy),
+      managedPolicyArns: plan.instanceRole.managedPolicies.map((policy) => pulumi.interpolate`arn:${this.environment.partition}:iam::aws:policy/${policy}`),
+    }, child);
     this.archive = new BackupBucket(`${name}-archive`, {
       plan: plan.bucket.backupBucket,
       encryptionKeyArn: props.encryptionKeyArn,
-      deletingPrincipalArns: plan.archiverDeletes ? [...(this.instanceRole ? [this.instanceRole.arn] : []), ...(props.archiverRoleArns ?? [])] : [],
+      deletingPrincipalArns: plan.archiverDeletes ? [...(instanceRole ? [instanceRole.arn] : []), ...(props.archiverRoleArns ?? [])] : [],
       retainOnDelete: props.retainOnDelete,
       environment: this.environment,
     }, child);
     this.bucketName = this.archive.bucketName;
 
-    this.repository = pulumi.all([this.bucketName, this.environment.region, this.archive.encryptionKeyArn!])
+    const repository = pulumi.all([this.bucketName, this.environment.region, this.archive.encryptionKeyArn!])
       .apply(([bucket, region, kmsKeyArn]) => archiveRepository(plan, { bucket, region, kmsKeyArn }));
-    const files = this.repository.apply((repository) => archiveConfigurationFiles(plan, repository, PULUMI_VALIDATION_OPTIONS));
-    this.postgresqlConf = files.postgresqlConf;
-    const parameters = plan.parameters;
+    const files = repository.apply((rendered) => archiveConfigurationFiles(plan, rendered, PULUMI_VALIDATION_OPTIONS));
     const parameter = (suffix: string, planned: { parameterName: string; description: string }, value: pulumi.Input<string>) =>
       new ssm.Parameter(`${name}-${suffix}`, { name: planned.parameterName, type: 'String', description: planned.description, value }, child);
-    this.postgresqlConfParameter = parameter('postgresql-conf', parameters.postgresqlConf, this.postgresqlConf);
-    if (parameters.archiverConf) {
-      this.archiverConf = files.apply((rendered) => rendered.archiverConf!);
-      this.archiverConfParameter = parameter('archiver-conf', parameters.archiverConf, this.archiverConf);
-    }
+    const { postgresqlConf: postgresqlConfPlan, archiverConf: archiverConfPlan } = plan.parameters;
+    const archiverConf = archiverConfPlan && files.apply((rendered) => rendered.archiverConf!);
+    Object.assign(this, {
+      repository,
+      postgresqlConf: files.postgresqlConf,
+      archiverConf,
+      postgresqlConfParameter: parameter('postgresql-conf', postgresqlConfPlan, files.postgresqlConf),
+      archiverConfParameter: archiverConfPlan && parameter('archiver-conf', archiverConfPlan, archiverConf!),
+    });
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, retainOnDelete: props.retainOnDelete, environment: this.environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
-    if (plan.instanceRole && this.instanceRole) {
-      new iam.RolePolicy(`${name}-instance-policy`, {
-        role: this.instanceRole.id, policy: policyDocument(grantStatements(plan.instanceRole.grants, this.grantScopes())),
-      }, child);
-      this.instanceProfile = new iam.InstanceProfile(`${name}-instance-profile`, { role: this.instanceRole.name }, child);
+    if (plan.instanceRole && instanceRole) {
+      const policy = policyDocument(grantStatements(plan.instanceRole.grants, this.grantScopes()));
+      new iam.RolePolicy(`${name}-instance-policy`, { role: instanceRole.id, policy }, child);
+      Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(`${name}-instance-profile`, { role: instanceRole.name }, child) });
     }
 
-    this.associations = plan.associations.map((association) => new ssm.Association(`${name}-${association.name}`, {
+    const associations = plan.associations.map((association) => new ssm.Association(`${name}-${association.name}`, {
       ...association.properties,
       // Each of the document's parameters as one string, a line an item (its commands as one script).
-      parameters: this.repository.apply((repository) => Object.fromEntries(Object.entries(
-        archiveAssociationParameters(plan, association, repository, PULUMI_VALIDATION_OPTIONS),
+      parameters: repository.apply((rendered) => Object.fromEntries(Object.entries(
+        archiveAssociationParameters(plan, association, rendered, PULUMI_VALIDATION_OPTIONS),
       ).map(([key, lines]) => [key, lines.join('\n')]))),
     }, child));
     createEventNotification(name, plan.failedAssociations, this.notificationTopicArn, this, {
-      resources: { associations: this.associations.map((association) => association.associationId) },
+      resources: { associations: associations.map((association) => association.associationId) },
     });
-    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
+    const alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
       'archive-bucket': this.bucketName, ...this.archive.replicationMetricResources(),
     });
-    if (props.drill && plan.drill) {
-      this.drill = new PitrDrill(`${name}-pitr-drill`, {
-        ...props.drill, // its handles (VPC, subnets, cluster, image); the options as core resolved them
-        ...plan.drill.options,
-        pgBackRestConf: files.apply((rendered) => rendered.drillPgBackRestConf!),
-        notificationTopicArn: this.notificationTopicArn,
-        notificationTopicKeyArn: notifications.topicKeyArn,
-        restoreStatements: this.restoreStatements(),
-        drillResultsBucket: this.archive,
-        ...(plan.encryption?.drillEnvironmentVariable && props.encryption ? {
-          cipherPass: {
-            environmentVariable: plan.encryption.drillEnvironmentVariable,
-            secretArn: props.encryption.secretArn,
-            readStatements: this.readEncryptionSecretStatements(),
-          },
-        } : {}),
-        environment: this.environment,
-      }, child);
-    }
+    const drill = props.drill && plan.drill && new PitrDrill(`${name}-pitr-drill`, {
+      ...props.drill, // its handles (VPC, subnets, cluster, image); the options as core resolved them
+      ...plan.drill.options,
+      pgBackRestConf: files.apply((rendered) => rendered.drillPgBackRestConf!),
+      notificationTopicArn: this.notificationTopicArn,
+      notificationTopicKeyArn: notifications.topicKeyArn,
+      restoreStatements: this.restoreStatements(),
+      drillResultsBucket: this.archive,
+      ...(plan.encryption?.drillEnvironmentVariable && props.encryption ? {
+        cipherPass: {
+          environmentVariable: plan.encryption.drillEnvironmentVariable,
+          secretArn: props.encryption.secretArn,
+          readStatements: this.readEncryptionSecretStatements(),
+        },
+      } : {}),
+      environment: this.environment,
+    }, child);
+    Object.assign(this, { associations, alarms, drill });
     this.protections = protectionsOutput(selfHostedPitrArchiveProtections(plan));
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
