@@ -1,15 +1,13 @@
 import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { addChecksWriterContainer, readChecks } from './checks-writer-container';
 import { ecsDrillScopes } from './drill-state-machine';
 import { renderPlannedAlarms } from './planned-alarms';
-import { SCHEDULE_START_RETRY_PROPS, plannedScheduleExpression } from './planned-schedules';
-import { renderPlannedStateMachine } from './planned-state-machine';
+import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
@@ -19,7 +17,7 @@ import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from 
 import { SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../core/aws/postgres-backup-blueprint';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan } from '../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 
 /**
@@ -96,19 +94,9 @@ export function createFleetDrills(
     },
   });
 
-  const schedules = drills.schedules.map((planned) => {
-    const input = blueprintDrillInput(planned, fleet.bucketName, taskDefinitions.get(planned.major)!.taskDefinitionArn);
-    return new scheduler.Schedule(scope, planned.id, {
-      description: planned.description,
-      schedule: plannedScheduleExpression(planned.schedule),
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
-        input: scheduler.ScheduleTargetInput.fromObject(input),
-        deadLetterQueue: fleet.deadLetterQueue,
-        ...SCHEDULE_START_RETRY_PROPS,
-      }),
-    });
-  });
+  const schedules = drills.schedules.map((planned) => renderStateMachineSchedule(scope, stateMachine, planned, fleet.deadLetterQueue, undefined, {
+    [DrillPlaceholder.DUMP_BUCKET]: fleet.bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitions.get(planned.major)!.taskDefinitionArn,
+  }));
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   renderPlannedAlarms(scope, drills.alarms, fleet.notificationTopic);
   return { taskDefinitions, stateMachine, schedules };

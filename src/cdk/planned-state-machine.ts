@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
 import { plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
-import { StateMachinePlan, StateMachineSchedulePlan } from '../core/aws/planned-state-machine';
+import { StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../core/aws/planned-state-machine';
 import { DrillResourceKind } from '../core/aws/state-machines';
 
 /** What {@link renderPlannedStateMachine} fills a planned state machine with. */
@@ -71,17 +71,20 @@ export function renderPlannedStateMachine(
  * could not make after the planned retries goes to `deadLetterQueue` when the plan has one.
  *
  * @param description the plan's, unless the construct words it with what only it knows (its stack's name)
+ * @param inputValues the values of the placeholders of the plan's execution input
  */
 export function renderStateMachineSchedule(
   scope: Construct, stateMachine: sfn.IStateMachine, plan: StateMachineSchedulePlan, deadLetterQueue?: sqs.IQueue,
-  description = plan.description,
+  description = plan.description, inputValues: Readonly<Record<string, string>> = {},
 ): scheduler.Schedule {
   if (plan.deadLetterQueue && deadLetterQueue === undefined) throw new Error(`the schedule ${plan.id} plans a dead-letter queue, which was not given`);
+  const input = fillScheduleInput(plan, inputValues);
   return new scheduler.Schedule(scope, plan.id, {
     description,
     schedule: plannedScheduleExpression(plan.schedule),
     timeWindow: scheduler.TimeWindow.off(),
     target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
+      ...(input ? { input: scheduler.ScheduleTargetInput.fromObject(input) } : {}),
       ...(plan.deadLetterQueue ? { deadLetterQueue } : {}),
       retryAttempts: plan.startRetry.attempts,
       maxEventAge: Duration.seconds(plan.startRetry.maxEventAgeSeconds),

@@ -35,6 +35,11 @@ export interface StateMachineSchedulePlan {
    * @default - none: `<name>-schedule`, `<name>-scheduler-role`
    */
   readonly namePrefix?: string;
+  /**
+   * The Pulumi name of the schedule after the component's name, when the role starts several schedules.
+   * @default - `<namePrefix>-schedule`, or `schedule`
+   */
+  readonly name?: string;
   /** When it runs. */
   readonly schedule: EventBridgeSchedule;
   /** Its description. */
@@ -43,4 +48,24 @@ export interface StateMachineSchedulePlan {
   readonly startRetry: StartRetryPlan;
   /** Whether a start it could not make after its retries goes to a dead-letter queue (whose alarm pages). */
   readonly deadLetterQueue: boolean;
+  /**
+   * The execution input: each of its string values that is a `${Name}` placeholder is filled by the front end with
+   * what only it knows (a bucket's name, a task definition's ARN), the other values as planned.
+   * @default - none: an execution starts with the state machine's default input
+   */
+  readonly input?: object;
+}
+
+/**
+ * The execution input of a planned schedule, its placeholders filled with `values` (the front end's tokens or outputs),
+ * its keys in the planned order; none when the plan has no input. A placeholder without a value is an error.
+ */
+export function fillScheduleInput<T>(plan: StateMachineSchedulePlan, values: Readonly<Record<string, T>>): Record<string, unknown> | undefined {
+  if (plan.input === undefined) return undefined;
+  return Object.fromEntries(Object.entries(plan.input).map(([key, value]) => {
+    const placeholder = typeof value === 'string' ? /^\$\{(\w+)\}$/.exec(value)?.[1] : undefined;
+    if (placeholder === undefined) return [key, value];
+    if (values[placeholder] === undefined) throw new Error(`the schedule ${plan.id} needs a value for its input's ${placeholder}`);
+    return [key, values[placeholder]];
+  }));
 }

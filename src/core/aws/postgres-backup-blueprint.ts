@@ -15,10 +15,12 @@ import { fleetRtoAlarms } from './fleet-rto-alarms';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
 import { ManagedPostgresKind } from './managed-postgres-database';
+import { StateMachineSchedulePlan } from './planned-state-machine';
 import { failedExecutionsExpression } from './restore-drill-alarms';
+import { SCHEDULE_START_RETRY } from './schedule-start-retry';
 import { DatabaseIngressPlan, ScheduledPrunePlan, planScheduledPrune } from './scheduled-pg-dump';
 import {
-  FleetDrillDatabase, FleetDrillInput, FleetRestoreDrillStateMachine, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
+  DrillPlaceholder, FleetDrillDatabase, FleetDrillInput, FleetRestoreDrillStateMachine, fleetDrillExecutionTimeoutSeconds, fleetDumpRestoreDrill,
 } from './state-machines';
 import { CHECKS_DIRECTORY } from './verify-restore';
 import { resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
@@ -308,20 +310,17 @@ export interface BlueprintServerPlan {
   readonly prune?: ScheduledPrunePlan;
 }
 
-/** One schedule of the fleet drill: a group's databases, or part of them when the input would pass 8 KB. */
-export interface BlueprintDrillSchedulePlan {
-  /** Construct id in CDK. */
-  readonly id: string;
+/**
+ * One schedule of the fleet drill: a group's databases, or part of them when the input would pass 8 KB. Its input names
+ * the bucket (`${DumpBucket}`) and the verify task definition of its major (`${TaskDefinitionArn}`) by placeholder.
+ */
+export interface BlueprintDrillSchedulePlan extends StateMachineSchedulePlan {
   /** Resource name suffix in Pulumi. */
   readonly name: string;
-  /** Description of the schedule. */
-  readonly description: string;
-  /** When it runs. */
-  readonly schedule: EventBridgeSchedule;
   /** The PostgreSQL major, which picks the verify task definition. */
   readonly major: number;
-  /** The execution input but for the bucket and the task definition, which the front end fills in. */
-  readonly input: Omit<FleetDrillInput, 'bucket' | 'taskDefinitionArn'>;
+  /** The execution input. */
+  readonly input: FleetDrillInput;
 }
 
 /** The fleet's restore drills, when a tier drills. */
@@ -731,11 +730,22 @@ function planDrills(
     chunkDrillDatabases(group.databases).forEach((databases: FleetDrillDatabase[], chunkIndex) => {
       schedules.push({
         id: `DrillSchedule${groupIndex}-${chunkIndex}`,
+        namePrefix: 'drill',
         name: `drill-schedule-${groupIndex}-${chunkIndex}`,
         description: `Restore drills of ${databases.length} database(s): ${databases.map((d) => `${d.id}/${d.name}`).join(', ')}`.slice(0, 512),
         schedule,
+        startRetry: SCHEDULE_START_RETRY,
+        deadLetterQueue: true,
         major: group.major,
-        input: { prefix, rtoSeconds: group.rtoSeconds, jobs, checkFile: checkFiles[groupIndex].path, databases },
+        input: {
+          bucket: `\${${DrillPlaceholder.DUMP_BUCKET}}`,
+          prefix,
+          rtoSeconds: group.rtoSeconds,
+          taskDefinitionArn: `\${${DrillPlaceholder.TASK_DEFINITION_ARN}}`,
+          jobs,
+          checkFile: checkFiles[groupIndex].path,
+          databases,
+        },
       });
       for (const database of databases) {
         if (options.maxDrillAgeDays !== undefined) alarms.push(fleetDrillAgeAlarm(database, metricNamespace, options.maxDrillAgeDays));
@@ -930,12 +940,6 @@ export function blueprintDatabaseRunbook(
     notificationTopic: facts.notificationTopic,
     validation: facts.validation,
   });
-}
-
-/** The execution input of a drill schedule, with the bucket and the verify task definition the front end knows. */
-export function blueprintDrillInput(schedule: BlueprintDrillSchedulePlan, bucket: string, taskDefinitionArn: string): FleetDrillInput {
-  const { prefix, rtoSeconds, jobs, checkFile, databases } = schedule.input;
-  return { bucket, prefix, rtoSeconds, taskDefinitionArn, jobs, checkFile, databases };
 }
 
 /** A protection of one server of a blueprint, by its position in `databases`. */

@@ -1,28 +1,24 @@
 import type * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
-import * as scheduler from '@pulumi/aws/scheduler';
+import type * as scheduler from '@pulumi/aws/scheduler';
 import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet';
 import { ecsDrillScopes } from './drill-state-machine';
 import { createScratchPassword, drillRunnerWiring } from './drill-task-containers';
 import { createPlannedAlarms } from './metric-alarm';
-import { createPlannedStateMachine } from './planned-state-machine';
+import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import {
   containerLogConfiguration, createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements,
 } from './planned-tasks';
-import { grantStatements, policyDocument } from './policy-document';
-import { createSchedulerRole } from './scheduler-role';
+import { policyDocument } from './policy-document';
 import { SCRATCH_TARGET_URL, checksWriterContainer, scratchPostgresContainer } from './verify-restore';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
 import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../../core/aws/blueprint-fleet-tasks';
-import {
-  DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource,
-} from '../../core/aws/iam-action-groups';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, blueprintDrillInput } from '../../core/aws/postgres-backup-blueprint';
-import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
+import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillSchedulePlan, BlueprintDrillsPlan } from '../../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
@@ -132,30 +128,13 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
     owner: BLUEPRINT_OWNER,
   });
 
-  const schedulerRole = createSchedulerRole(`${name}-drill`, parent, fleet.environment, grantStatements(STATE_MACHINE_SCHEDULE_IAM_ACTIONS, {
-    'state-machine': { resources: execution.stateMachine.arn },
-    'dead-letter-queue': { resources: fleet.deadLetterQueueArn },
-  }));
-  const schedules = drills.schedules.map((planned) => {
-    const input = pulumi.all([fleet.backupBucket.bucketName, taskDefinitions.get(planned.major)!.arn])
-      .apply(([bucket, taskDefinitionArn]) => JSON.stringify(blueprintDrillInput(planned, bucket, taskDefinitionArn)));
-    return new scheduler.Schedule(`${name}-${planned.name}`, {
-      description: planned.description,
-      scheduleExpression: planned.schedule.scheduleExpression,
-      scheduleExpressionTimezone: planned.schedule.scheduleExpressionTimezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: execution.stateMachine.arn,
-        roleArn: schedulerRole.arn,
-        input,
-        deadLetterConfig: { arn: fleet.deadLetterQueueArn },
-        retryPolicy: { maximumRetryAttempts: SCHEDULE_START_RETRY.attempts, maximumEventAgeInSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds },
-      },
-    }, child);
+  const { definition, role: drillRole, stateMachine } = execution;
+  const inputValues = (planned: BlueprintDrillSchedulePlan) => ({
+    [DrillPlaceholder.DUMP_BUCKET]: fleet.backupBucket.bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitions.get(planned.major)!.arn,
   });
+  const { schedules } = createStateMachineSchedules(
+    name, parent, fleet.environment, stateMachine.arn, drills.schedules, fleet.deadLetterQueueArn, inputValues);
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   const alarms = createPlannedAlarms(name, drills.alarms, fleet.notificationTopicArn, parent);
-  const { definition, role: drillRole, stateMachine } = execution;
   return { taskDefinitions, alarms, stateMachine, definition, drillRole, schedules, groups: [...drills.groups] };
 }

@@ -8,7 +8,7 @@ import { PolicyStatement, assumedByService, grantStatements, policyDocument } fr
 import { createSchedulerRole } from './scheduler-role';
 import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
 import { STATE_MACHINE_SCHEDULE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
-import { StateMachinePlan, StateMachineSchedulePlan } from '../../core/aws/planned-state-machine';
+import { StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../../core/aws/planned-state-machine';
 import { DrillResourceKind, StateMachineDefinition, renderDefinition } from '../../core/aws/state-machines';
 
 /** What Pulumi renders of a planned state machine (the construct ids are CDK's; the definition may be its JSON). */
@@ -104,25 +104,43 @@ export function createStateMachineSchedule(
   name: string, parent: pulumi.Resource, environment: AwsEnvironment, stateMachineArn: pulumi.Input<string>, plan: StateMachineSchedulePlan,
   deadLetterQueueArn?: pulumi.Input<string>,
 ): StateMachineSchedule {
-  if (plan.deadLetterQueue && deadLetterQueueArn === undefined) throw new Error(`the schedule ${plan.id} plans a dead-letter queue, which was not given`);
-  const prefix = plan.namePrefix === undefined ? name : `${name}-${plan.namePrefix}`;
-  const deadLetters = plan.deadLetterQueue ? deadLetterQueueArn : undefined;
+  const { schedulerRole, schedules } = createStateMachineSchedules(name, parent, environment, stateMachineArn, [plan], deadLetterQueueArn);
+  return { schedulerRole, schedule: schedules[0] };
+}
+
+/**
+ * Creates the schedules of {@link createStateMachineSchedule} that share one role (the first plan's `namePrefix`),
+ * each named `<name>-<plan's name>` when it has one, its execution input's placeholders filled with `inputValues(plan)`.
+ */
+export function createStateMachineSchedules<Plan extends StateMachineSchedulePlan>(
+  name: string, parent: pulumi.Resource, environment: AwsEnvironment, stateMachineArn: pulumi.Input<string>,
+  plans: readonly Plan[], deadLetterQueueArn?: pulumi.Input<string>,
+  inputValues: (plan: Plan) => Readonly<Record<string, pulumi.Input<string>>> = () => ({}),
+): { schedulerRole: iam.Role; schedules: scheduler.Schedule[] } {
+  const missing = plans.find((plan) => plan.deadLetterQueue && deadLetterQueueArn === undefined);
+  if (missing) throw new Error(`the schedule ${missing.id} plans a dead-letter queue, which was not given`);
+  const prefix = plans[0].namePrefix === undefined ? name : `${name}-${plans[0].namePrefix}`;
+  const deadLetters = plans.some((plan) => plan.deadLetterQueue) ? deadLetterQueueArn : undefined;
   const schedulerRole = createSchedulerRole(prefix, parent, environment, grantStatements(STATE_MACHINE_SCHEDULE_IAM_ACTIONS, {
     'state-machine': { resources: stateMachineArn },
     ...(deadLetters === undefined ? {} : { 'dead-letter-queue': { resources: deadLetters } }),
   }));
-  const schedule = new scheduler.Schedule(`${prefix}-schedule`, {
-    description: plan.description,
-    scheduleExpression: plan.schedule.scheduleExpression,
-    scheduleExpressionTimezone: plan.schedule.scheduleExpressionTimezone,
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: stateMachineArn,
-      roleArn: schedulerRole.arn,
-      ...(deadLetters === undefined ? {} : { deadLetterConfig: { arn: deadLetters } }),
-      retryPolicy: { maximumRetryAttempts: plan.startRetry.attempts, maximumEventAgeInSeconds: plan.startRetry.maxEventAgeSeconds },
-    },
-  }, { parent });
-  return { schedulerRole, schedule };
+  const schedules = plans.map((plan) => {
+    const input = fillScheduleInput(plan, inputValues(plan));
+    return new scheduler.Schedule(plan.name === undefined ? `${prefix}-schedule` : `${name}-${plan.name}`, {
+      description: plan.description,
+      scheduleExpression: plan.schedule.scheduleExpression,
+      scheduleExpressionTimezone: plan.schedule.scheduleExpressionTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: stateMachineArn,
+        roleArn: schedulerRole.arn,
+        ...(input ? { input: pulumi.output(input).apply((value) => JSON.stringify(value)) } : {}),
+        ...(plan.deadLetterQueue ? { deadLetterConfig: { arn: deadLetterQueueArn! } } : {}),
+        retryPolicy: { maximumRetryAttempts: plan.startRetry.attempts, maximumEventAgeInSeconds: plan.startRetry.maxEventAgeSeconds },
+      },
+    }, { parent });
+  });
+  return { schedulerRole, schedules };
 }

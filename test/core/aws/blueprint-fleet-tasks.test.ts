@@ -2,6 +2,7 @@ import {
   BLUEPRINT_SECRETS_PER_POLICY, blueprintDrillStateMachine, blueprintDrillTask, blueprintDumpSchedule, blueprintDumpTask, blueprintPruneContainer,
   blueprintSecretsPolicies,
 } from '../../../src/core/aws/blueprint-fleet-tasks';
+import { fillScheduleInput } from '../../../src/core/aws/planned-state-machine';
 import { BlueprintServerHandle, PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../../src/core/aws/postgres-backup-blueprint';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
 
@@ -106,4 +107,33 @@ describe('the dump schedules and secret policies of a PostgresBackupBlueprint', 
       expect(policies.map((policy) => policy.description)).toEqual(
         runs.map(([first, last]) => `Read the database secrets of fleet servers ${first + 1}-${last + 1}`));
     });
+});
+
+describe('the drill schedules of a PostgresBackupBlueprint, rendered by each front end\'s one state-machine schedule renderer', () => {
+  test('a schedule plans its input with the bucket and its major\'s verify task by placeholder, and the rest as values', () => {
+    const plan = fleetPlan();
+    const [legacy] = plan.drills!.schedules.filter((schedule) => schedule.major === 15);
+    expect(legacy.input).toEqual(expect.objectContaining({
+      bucket: '${DumpBucket}', taskDefinitionArn: '${TaskDefinitionArn}', prefix: 'pg-dumps', databases: [expect.objectContaining({ id: 'legacy', name: 'legacy' })],
+    }));
+    expect(legacy).toEqual(expect.objectContaining({ namePrefix: 'drill', deadLetterQueue: true, startRetry: { attempts: 3, maxEventAgeSeconds: 3600 } }));
+  });
+
+  test('filling the input puts the front end\'s values in place of the placeholders, in the planned order of keys', () => {
+    const [schedule] = fleetPlan().drills!.schedules;
+    const input = fillScheduleInput(schedule, { DumpBucket: 'fleet-bucket', TaskDefinitionArn: 'arn:task' })!;
+    expect(Object.keys(input)).toEqual(['bucket', 'prefix', 'rtoSeconds', 'taskDefinitionArn', 'jobs', 'checkFile', 'databases']);
+    expect(input).toEqual({ ...schedule.input, bucket: 'fleet-bucket', taskDefinitionArn: 'arn:task' });
+  });
+
+  test('an input placeholder the front end gives no value for is an error naming the schedule and the placeholder', () => {
+    const [schedule] = fleetPlan().drills!.schedules;
+    expect(() => fillScheduleInput(schedule, { DumpBucket: 'fleet-bucket' })).toThrow(`the schedule ${schedule.id} needs a value for its input's TaskDefinitionArn`);
+  });
+
+  test('a schedule planned without an input gets none', () => {
+    const { input, ...withoutInput } = fleetPlan().drills!.schedules[0];
+    expect(input).toBeDefined();
+    expect(fillScheduleInput(withoutInput, {})).toBeUndefined();
+  });
 });
