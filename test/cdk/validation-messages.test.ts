@@ -117,7 +117,7 @@ describe('a validation error names the construct path and the prop as the user w
       build: ({ stack, instance }) => new ManagedPostgresBackupPlan(stack, 'Plan', {
         database: ManagedPostgresDatabase.fromInstance(instance), backupPlan: { rules: PLAN_RULES },
       }),
-      line: 'Backups/Plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'Backups/Plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'ManagedPostgresBackupPlan: a vault lock longer than a rule keeps backups',

@@ -1,5 +1,6 @@
 import { resolveImmutability } from '../policy/defaults';
 import { BackupPolicy, CopyPolicy } from '../policy/policy';
+import { AWS_BACKUP_MAX_RETENTION_DAYS } from '../policy/rules/backup-plan';
 import { isKnownNumber } from '../policy/rules/bounds';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationIssue, ValidationOptions, Validator } from '../policy/validation';
@@ -64,7 +65,7 @@ export interface ManagedBackupPlanCheck {
 /** The fewest days a compliance lock stays changeable (AWS Backup's minimum). */
 export const MIN_VAULT_LOCK_CHANGEABLE_DAYS = 3;
 /** The longest retention AWS Backup accepts, days. */
-export const MAX_BACKUP_RETENTION_DAYS = 36_500;
+export const MAX_BACKUP_RETENTION_DAYS = AWS_BACKUP_MAX_RETENTION_DAYS;
 
 const BACKUP_VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z]{2}(?:-[a-z]+)+-\d{1,2}):(\d{12}):backup-vault:([A-Za-z0-9_-]{2,50})$/;
 

@@ -36,7 +36,7 @@ export function checkPolicy(policy: BackupPolicy, options: ValidationOptions = {
   checkImmutabilityKeys(validator, 'immutability', policy.immutability);
   checkLogicalDump(validator, policy.logicalDump);
   checkManagedSnapshots(validator, policy.managedSnapshots, platform);
-  checkBackupPlan(validator, policy.backupPlan);
+  checkBackupPlan(validator, policy.backupPlan, platform);
   checkCopies(validator, policy, platform);
   checkPitr(validator, policy);
   checkVerification(validator, policy.verification);

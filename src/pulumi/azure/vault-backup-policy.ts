@@ -4,14 +4,15 @@
  */
 import { resolveBackupPlan } from '../../core/policy/defaults';
 import { BackupPlanPolicy, BackupFrequency } from '../../core/policy/policy';
+import { AZURE_BACKUP_MAX_RETENTION_DAYS } from '../../core/policy/rules/backup-plan';
 import { parseSchedule, renderAzureJobCron } from '../../core/policy/schedule';
 import { Validator } from '../../core/policy/validation';
 
 /** The datasource type of a PostgreSQL flexible server in Azure Backup. */
 export const FLEXIBLE_SERVER_DATASOURCE_TYPE = 'Microsoft.DBforPostgreSQL/flexibleServers';
 
-/** The longest retention Azure Backup keeps a PostgreSQL flexible server backup: ten years. */
-export const MAX_VAULT_RETENTION_DAYS = 3650;
+/** The longest retention Azure Backup keeps a PostgreSQL flexible server backup: ten years (core's limit). */
+export const MAX_VAULT_RETENTION_DAYS = AZURE_BACKUP_MAX_RETENTION_DAYS;
 
 /** Where recovery points live: PostgreSQL flexible server backups only support the vault store. */
 export interface VaultDataStore {

@@ -91,7 +91,7 @@ describe('a validation error names the resource and the prop as the user wrote i
       name: 'ManagedPostgresBackupPlan: the second rule of the plan',
       construct: 'plan',
       build: () => new ManagedPostgresBackupPlan('plan', { database: managedDatabase(), backupPlan: { rules: PLAN_RULES } }),
-      line: 'plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer from 1 to 36500 days',
     },
     {
       name: 'ManagedPostgresBackupPlan: a vault lock longer than a rule keeps backups',

@@ -92,7 +92,7 @@ describe('a validation error names the resource and the prop as the user wrote i
       name: 'ManagedPostgresBackupPlan: the second rule of the vault\'s plan',
       construct: 'plan',
       build: () => new ManagedPostgresBackupPlan('plan', { ...SERVER, backupPlan: { rules: PLAN_RULES } }),
-      line: 'plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer of at least 1 days',
+      line: 'plan: backupPlan.rules[1].retentionDays is 0; allowed: an integer from 1 to 3650 days',
     },
     {
       name: 'flexibleServerBackupArgs: a function names no resource, only the setting',

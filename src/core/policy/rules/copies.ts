@@ -1,6 +1,6 @@
 import { BackupPolicy, DatabasePlatform } from '../policy';
 import { Validator } from '../validation';
-import { checkIntegerAtLeast } from './bounds';
+import { maxBackupRetentionDays } from './backup-plan';
 
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AZURE_REGION = /^[a-z][a-z0-9]*$/;
@@ -11,7 +11,7 @@ const AZURE_SUBSCRIPTION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
  * Checks `sourceRegion` and every copy: a region copy needs a region other than the source region;
  * an account copy needs an account (a 12-digit AWS account id; an Azure subscription id on Azure; either
  * when self-hosted);
- * each copy is kept at least a day.
+ * each copy is kept from a day to the longest the backup service keeps a recovery point.
  */
 export function checkCopies(validator: Validator, policy: BackupPolicy, platform: DatabasePlatform): void {
   const region = regionRule(platform);
@@ -36,7 +36,7 @@ export function checkCopies(validator: Validator, policy: BackupPolicy, platform
       validator.report({ path: `${path}.account`, value: undefined, allowed: `${account.allowed} (an account copy needs one)` });
     }
     validator.matches(`${path}.account`, copy.account, account.pattern, account.allowed);
-    checkIntegerAtLeast(validator, `${path}.retentionDays`, copy.retentionDays, 1, 'days');
+    validator.integer(`${path}.retentionDays`, copy.retentionDays, 1, maxBackupRetentionDays(platform), 'days');
   });
 }
 

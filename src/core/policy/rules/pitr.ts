@@ -1,9 +1,9 @@
 import { DEFAULT_PITR_WINDOW_DAYS, DEFAULT_RETAIN_FULL, resolveExpireBy } from '../defaults';
+import { MAX_LIFECYCLE_DAYS } from '../lifecycle-rules';
 import { BackupPolicy, PitrPolicy } from '../policy';
 import { checkSchedule } from '../schedule';
 import { Validator } from '../validation';
 import { minimumRetainFull, minimumWalRetentionDays } from '../wal-retention';
-import { checkIntegerAtLeast } from './bounds';
 
 /** `archive_timeout`'s own limit in PostgreSQL (seconds; 0 turns it off). */
 const POSTGRES_ARCHIVE_TIMEOUT_MAX = 1_073_741_823;
@@ -30,14 +30,16 @@ export function checkPitr(validator: Validator, policy: BackupPolicy): void {
   const pitr = policy.pitr;
   if (pitr === undefined || validator.isUnresolved(pitr)) return;
   const path = 'pitr';
-  const windowValid = checkIntegerAtLeast(validator, `${path}.windowDays`, pitr.windowDays, 1, 'days');
+  // The window and the WAL kept for it end up as days of the archive's lifecycle rules, which take at most
+  // MAX_LIFECYCLE_DAYS.
+  const windowValid = validator.integer(`${path}.windowDays`, pitr.windowDays, 1, MAX_LIFECYCLE_DAYS, 'days');
   checkArchiveTimeout(validator, path, pitr);
   const fullValid = checkSchedule(validator, `${path}.fullBackupSchedule`, pitr.fullBackupSchedule);
   checkSchedule(validator, `${path}.diffBackupSchedule`, pitr.diffBackupSchedule);
   const retainValid = validator.integer(`${path}.retainFull`, pitr.retainFull, 1, 9_999_999);
   const archiverValid = validator.oneOf(`${path}.archiver`, pitr.archiver, ['pgbackrest', 'wal-g', 'barman-cloud', 'archive-command']);
   const expireValid = validator.oneOf(`${path}.expireBy`, pitr.expireBy, ['archiver', 'lifecycle']);
-  const walValid = checkIntegerAtLeast(validator, `${path}.walRetentionDays`, pitr.walRetentionDays, 1, 'days');
+  const walValid = validator.integer(`${path}.walRetentionDays`, pitr.walRetentionDays, 1, MAX_LIFECYCLE_DAYS, 'days');
 
   const expireBy = resolveExpireBy(pitr);
   if (archiverValid && expireValid && expireBy === 'archiver' && pitr.archiver === 'archive-command') {
@@ -71,8 +73,19 @@ export function checkPitr(validator: Validator, policy: BackupPolicy): void {
       reason: `the full backups kept must reach back over the ${pitr.windowDays ?? DEFAULT_PITR_WINDOW_DAYS}-day window`,
     });
   }
-  if (walValid && pitr.walRetentionDays !== undefined && !validator.isUnresolved(pitr.walRetentionDays)) {
-    const least = minimumWalRetentionDays(pitr);
+  const least = minimumWalRetentionDays(pitr);
+  if (expireBy === 'lifecycle' && least > MAX_LIFECYCLE_DAYS && (pitr.walRetentionDays === undefined || walValid)) {
+    const windowDays = pitr.windowDays ?? DEFAULT_PITR_WINDOW_DAYS;
+    const fullsDays = least - windowDays;
+    validator.report({
+      path: fullsDays < MAX_LIFECYCLE_DAYS ? `${path}.windowDays` : `${path}.retainFull`,
+      value: fullsDays < MAX_LIFECYCLE_DAYS ? windowDays : retainFull,
+      allowed: fullsDays < MAX_LIFECYCLE_DAYS
+        ? `an integer from 1 to ${MAX_LIFECYCLE_DAYS - fullsDays} days with these full backups`
+        : `fewer full backups, or more frequent ones, so that retainFull × full-backup interval stays under ${MAX_LIFECYCLE_DAYS} days`,
+      reason: `the lifecycle rule must keep WAL retainFull × full-backup interval + windowDays = ${least} days, and takes at most ${MAX_LIFECYCLE_DAYS}`,
+    });
+  } else if (walValid && pitr.walRetentionDays !== undefined && !validator.isUnresolved(pitr.walRetentionDays)) {
     if (pitr.walRetentionDays < least) {
       validator.report({
         path: `${path}.walRetentionDays`,
