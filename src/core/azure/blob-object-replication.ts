@@ -2,6 +2,9 @@
  * Offsite copies of the dumps' container on Azure: object replication of every new blob to a container of a second
  * storage account in another region, decided once here and rendered by the Pulumi Azure front end.
  */
+import {
+  BLOB_CONTAINER_NAME_ALLOWED, BLOB_CONTAINER_NAME_PATTERN, STORAGE_ACCOUNT_NAME_ALLOWED, STORAGE_ACCOUNT_NAME_PATTERN,
+} from './backup-storage-options';
 import { AzureManagementPolicyRule, renderAzureManagementPolicyRules } from './lifecycle-azure';
 import { ProtectionReplica, describeLock } from '../policy/database-protection';
 import { DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
@@ -174,8 +177,6 @@ export const SOURCE_CHANGE_FEED_RETENTION_DAYS = 7;
 export const REPLICATE_ALL_BLOBS_SINCE = '1601-01-01T00:00:00Z';
 
 const PENDING_ALERT_HOURS = [1, 6, 12, 24] as const;
-const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
-const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const LOCATION = /^[a-z][a-z0-9]{2,39}$/;
 
 /** How long the source keeps what it holds: its longest enabled expiry, or undefined when nothing expires. */
@@ -202,8 +203,8 @@ export function checkBlobObjectReplication(
       reason: 'an offsite copy in the same region is lost with it',
     });
   }
-  validator.matches(`${path}.accountName`, options.accountName, ACCOUNT_NAME, '3 to 24 lowercase letters and digits');
-  validator.matches(`${path}.containerName`, options.containerName, CONTAINER_NAME, '3 to 63 lowercase letters, digits and single hyphens');
+  validator.matches(`${path}.accountName`, options.accountName, STORAGE_ACCOUNT_NAME_PATTERN, STORAGE_ACCOUNT_NAME_ALLOWED);
+  validator.matches(`${path}.containerName`, options.containerName, BLOB_CONTAINER_NAME_PATTERN, BLOB_CONTAINER_NAME_ALLOWED);
   validator.oneOf(`${path}.skuName`, options.skuName, ['Standard_LRS', 'Standard_ZRS']);
   validator.oneOf(`${path}.pendingAlertHours`, options.pendingAlertHours, [...PENDING_ALERT_HOURS]);
   if (validator.integer(`${path}.expirationDays`, options.expirationDays, 1, MAX_LIFECYCLE_DAYS, 'days')) {

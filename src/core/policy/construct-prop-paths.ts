@@ -9,6 +9,20 @@ export const SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { 'logicalDump': 'dump', 
 /** Where the policy of the Azure `ScheduledPgDump` is in its props: `dump` holds the logical dumps, `rpoHours` the watch's RPO. */
 export const AZURE_SCHEDULED_PG_DUMP_PROP_PATHS: PropPaths = { 'logicalDump': 'dump', 'alarms.rpoHours': 'rpoHours' };
 
+/**
+ * Where the options of its storage account are in the props of the Azure `ScheduledPgDump`: under `storage`, so an
+ * account name Azure would refuse is reported as `storage.accountName` of the dump component.
+ */
+export const AZURE_DUMP_STORAGE_PROP_PATHS: PropPaths = {
+  ...AZURE_SCHEDULED_PG_DUMP_PROP_PATHS,
+  accountName: 'storage.accountName',
+  containerName: 'storage.containerName',
+  prefix: 'storage.prefix',
+  skuName: 'storage.skuName',
+  softDeleteDays: 'storage.softDeleteDays',
+  replication: 'storage.replication',
+};
+
 /** Where the policy of a `ManagedPostgresBackupPlan` (CDK and Pulumi AWS) is in its props: `rpoHours` is the alarm's RPO. */
 export const MANAGED_BACKUP_PLAN_PROP_PATHS: PropPaths = { 'alarms.rpoHours': 'rpoHours' };
 

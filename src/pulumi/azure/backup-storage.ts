@@ -1,6 +1,7 @@
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
 import { BlobReplicationProps, createOffsiteBlobReplica, OffsiteBlobReplica } from './offsite-blob-replica';
+import { BLOB_CONTAINER_NAME_PATTERN, checkAzureBackupStorageOptions } from '../../core/azure/backup-storage-options';
 import { checkBlobObjectReplication, planBlobObjectReplication, ReplicatedContainer } from '../../core/azure/blob-object-replication';
 import { renderAzureManagementPolicyRules } from '../../core/azure/lifecycle-azure';
 import { dumpBucketLifecycleRules } from '../../core/policy/lifecycle';
@@ -74,7 +75,23 @@ export interface BackupStorageProps {
 }
 
 /** The container name Azure accepts: 3–63 lowercase letters, digits and single hyphens. */
-export const CONTAINER_NAME_PATTERN = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+export const CONTAINER_NAME_PATTERN = BLOB_CONTAINER_NAME_PATTERN;
+
+/**
+ * Checks the props of a {@link BackupStorage} through `validator`, each at its own name (`accountName`, `replication`):
+ * core's checks of the account's names and settings, the dumps' lifecycle and the offsite copy. A component that
+ * takes these props under one of its own (`storage`) runs it with prop paths, so its errors name that component.
+ */
+export function checkBackupStorage(validator: Validator, props: Omit<BackupStorageProps, 'resourceGroupName' | 'tags'>): void {
+  const containerName = props.containerName ?? 'pg-dumps';
+  const prefix = props.prefix ?? 'pg-dumps';
+  checkAzureBackupStorageOptions(validator, {
+    accountName: props.accountName, containerName, prefix, skuName: props.skuName, softDeleteDays: props.softDeleteDays,
+  });
+  dumpManagementPolicyRules({ dump: props.dump, transitions: props.transitions, containerName, prefix }, validator);
+  const replication = props.replication && (({ resourceGroupName: _group, ...options }: BlobReplicationProps) => options)(props.replication);
+  checkBlobObjectReplication(validator, replication, replicatedDumps({ ...props, containerName, prefix }));
+}
 
 /** The lifecycle rules of the dumps in Azure's management-policy form, checked through `validator`. */
 export function dumpManagementPolicyRules(props: Pick<BackupStorageProps, 'dump' | 'transitions' | 'containerName' | 'prefix'>, validator: Validator) {
@@ -144,14 +161,12 @@ export class BackupStorage extends pulumi.ComponentResource {
       softDeleteDays: props.softDeleteDays,
       location: props.location,
       replication,
+      accountName: props.accountName,
+      containerName,
+      prefix: this.prefix,
+      skuName: props.skuName,
     };
-    const checked = validateWhenKnown(policy, (validator, known) => {
-      validator.matches('containerName', containerName, CONTAINER_NAME_PATTERN, '3 to 63 lowercase letters, digits and single hyphens');
-      validator.matches('prefix', this.prefix, /^[^/](.*[^/])?$/, 'a blob-name prefix without leading or trailing "/"');
-      validator.integer('softDeleteDays', known.softDeleteDays, 1, 365, 'days');
-      dumpManagementPolicyRules({ dump: known.dump, transitions: known.transitions, containerName, prefix: this.prefix }, validator);
-      checkBlobObjectReplication(validator, known.replication, replicatedDumps({ ...known, containerName, prefix: this.prefix }));
-    }, name);
+    const checked = validateWhenKnown(policy, checkBackupStorage, name);
     const immutability = props.immutability;
     const softDeleteDays = props.softDeleteDays ?? 14;
 

@@ -4,7 +4,7 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as pulumi from '@pulumi/pulumi';
 import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
-import { BackupStorage, BackupStorageProps } from './backup-storage';
+import { BackupStorage, BackupStorageProps, checkBackupStorage } from './backup-storage';
 import { AGE_IDENTITY_SECRET_NAME, DumpEncryption } from './dump-encryption';
 import { validateWhenKnown } from '../pulumi-validation';
 import { failedExecutionAlert } from './failed-execution-alert';
@@ -22,7 +22,7 @@ import { estimateAzureDumpCost } from '../../core/azure/azure-dump-cost';
 import { azureDumpProtections } from '../../core/azure/azure-protections';
 import { BLOB_DELETE_DATA_ACTION, DUMP_WRITER_BLOB_DATA_ACTIONS, DUMP_WRITER_ROLE_DESCRIPTION } from '../../core/azure/blob-data-actions';
 import { resolveBackupRetention } from '../../core/policy/backup-retention';
-import { AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
+import { AZURE_DUMP_STORAGE_PROP_PATHS, AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
 import { CostEstimate, DatabaseSizeInputs } from '../../core/policy/cost-estimate';
 import { checkDatabaseNames } from '../../core/policy/database-name';
 import { DatabaseProtection, PROTECTIONS_OUTPUT, costEstimateProtection } from '../../core/policy/database-protection';
@@ -174,7 +174,8 @@ export interface ScheduledPgDumpProps {
 
 /** The policy values of the props, validated together. */
 type DumpPolicyProps = Pick<ScheduledPgDumpProps,
-  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'maxDrillAgeDays' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'>
+  'databaseNames' | 'dump' | 'rpoHours' | 'verification' | 'maxDrillAgeDays' | 'immutability' | 'postgresMajorVersion' | 'cpu' | 'memoryGi' | 'replicaTimeoutSeconds' | 'replicaRetryLimit' | 'alerts'
+  | 'storage' | 'transitions' | 'location'>
   & {
     /** The recipients of `encryption` (the identity secret is a cloud handle: only whether it is given is checked). */
     readonly encryption?: { readonly recipients: string[]; readonly identitySecretGiven: boolean };
@@ -255,6 +256,9 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
       replicaTimeoutSeconds: props.replicaTimeoutSeconds,
       replicaRetryLimit: props.replicaRetryLimit,
       alerts: props.alerts,
+      storage: props.storage,
+      transitions: props.transitions,
+      location: props.location,
       encryption: props.encryption && { recipients: props.encryption.recipients, identitySecretGiven: props.encryption.identitySecret !== undefined },
     };
     // Names and the dump policy decide which resources exist, so they must be known now, not only later.
@@ -574,6 +578,12 @@ function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
   validator.integer('replicaRetryLimit', props.replicaRetryLimit, 0, 10);
   checkAlertDestination(validator, props.alerts ?? {});
   checkWatchedDrillAge(validator, props);
+  // The storage account's checks run here too, so its errors name this component and the prop as written (storage.…).
+  const storage = new Validator(validator.optionsFor(AZURE_DUMP_STORAGE_PROP_PATHS));
+  checkBackupStorage(storage, {
+    ...props.storage, dump: props.dump ?? {}, transitions: props.transitions, immutability: props.immutability, location: props.location,
+  });
+  validator.include(storage.issues);
 }
 
 /** Checks `maxDrillAgeDays`: only with drills, and a window the drills' schedule and RTO can keep filled. */
