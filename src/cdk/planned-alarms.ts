@@ -3,26 +3,17 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmPlan, ExpressionPlan, MetricPlan } from '../core/aws/alarm-plan';
+import { AlarmPlan, ExpressionPlan, MetricPlan, plannedDimensions } from '../core/aws/alarm-plan';
 
 /** The names or ARNs of the planned resources that metric dimensions refer to, by planned resource (e.g. `dead-letter-queue`). */
 export type PlannedResourceNames = Readonly<Record<string, string>>;
-
-function dimensionsOf(plan: Omit<MetricPlan, 'periodSeconds'>, resources: PlannedResourceNames): Record<string, string> {
-  return Object.fromEntries(Object.entries(plan.dimensions).map(([name, value]) => {
-    if (typeof value === 'string') return [name, value];
-    const resolved = resources[value.resource];
-    if (resolved === undefined) throw new Error(`the metric ${plan.metricName} names the planned resource ${value.resource}, which was not rendered`);
-    return [name, resolved];
-  }));
-}
 
 /** The CloudWatch metric of a plan, its dimensions filled in from `resources`. */
 export function plannedMetric(plan: MetricPlan, resources: PlannedResourceNames = {}, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: plan.namespace,
     metricName: plan.metricName,
-    dimensionsMap: dimensionsOf(plan, resources),
+    dimensionsMap: plannedDimensions(plan, resources),
     statistic: plan.statistic,
     period: Duration.seconds(plan.periodSeconds),
     ...options,
@@ -35,7 +26,7 @@ export function plannedExpression(plan: ExpressionPlan, resources: PlannedResour
     label: plan.label,
     expression: plan.expression,
     usingMetrics: Object.fromEntries(Object.entries(plan.metrics).map(([id, metric]) => [id, new cloudwatch.Metric({
-      namespace: metric.namespace, metricName: metric.metricName, dimensionsMap: dimensionsOf(metric, resources), statistic: metric.statistic,
+      namespace: metric.namespace, metricName: metric.metricName, dimensionsMap: plannedDimensions(metric, resources), statistic: metric.statistic,
     })])),
     period: Duration.seconds(plan.periodSeconds),
   });

@@ -115,3 +115,16 @@ export function deadLetterQueueMetric(queue: string): MetricPlan {
     periodSeconds: 300,
   };
 }
+
+/**
+ * A planned metric's dimensions with each planned resource replaced by the name or ARN the front end gave it (a
+ * token, an output); a dimension naming a resource the front end did not render is an error, never an empty value.
+ */
+export function plannedDimensions<T>(plan: Omit<MetricPlan, 'periodSeconds'>, resources: Readonly<Record<string, T>>): Record<string, string | T> {
+  return Object.fromEntries(Object.entries(plan.dimensions).map(([name, value]) => {
+    if (typeof value === 'string') return [name, value];
+    const resolved = resources[value.resource];
+    if (resolved === undefined) throw new Error(`the metric ${plan.metricName} names the planned resource ${value.resource}, which was not rendered`);
+    return [name, resolved];
+  }));
+}

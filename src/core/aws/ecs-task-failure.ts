@@ -1,3 +1,5 @@
+import { NotificationPart } from './event-notification';
+
 /** The EventBridge source and detail type of the events ECS sends when a task changes state. */
 export const ECS_TASK_STATE_CHANGE = { source: 'aws.ecs', detailType: 'ECS Task State Change' } as const;
 
@@ -12,10 +14,18 @@ export function ecsTaskFailedDetail<T>(taskDefinitionArns: T[]): Record<string, 
 
 /**
  * The notification of a failed task: `<subject> failed: <task> (started by <starter>) stopped (<code>): <reason>`, each
- * value read from the event by `field(path)` (a JSON path such as `$.detail.taskArn`), as the front end reads it.
+ * value a field of the event.
  * @param namesStarter name who started the task (a schedule's id), for tasks of one definition started by many schedules
  */
+export function taskFailureNotification(subject: string, namesStarter: boolean): NotificationPart[] {
+  return [
+    `${subject} failed: `, { eventPath: '$.detail.taskArn' },
+    ...(namesStarter ? [' (started by ', { eventPath: '$.detail.startedBy' }, ')'] : []),
+    ' stopped (', { eventPath: '$.detail.stopCode' }, '): ', { eventPath: '$.detail.stoppedReason' },
+  ];
+}
+
+/** {@link taskFailureNotification} as one text, each field read from the event by `field(path)`, as the front end reads it. */
 export function taskFailureMessage(subject: string, namesStarter: boolean, field: (path: string) => string): string {
-  return `${subject} failed: ${field('$.detail.taskArn')}${namesStarter ? ` (started by ${field('$.detail.startedBy')})` : ''} `
-    + `stopped (${field('$.detail.stopCode')}): ${field('$.detail.stoppedReason')}`;
+  return taskFailureNotification(subject, namesStarter).map((part) => (typeof part === 'string' ? part : field(part.eventPath))).join('');
 }

@@ -1,6 +1,7 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
-import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureMessage } from '../../core/aws/ecs-task-failure';
+import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureNotification } from '../../core/aws/ecs-task-failure';
+import { notificationInputTransformer } from '../../core/aws/event-notification';
 
 /** What {@link notifyWhenTasksFail} watches and says. */
 export interface TaskFailureNotificationProps {
@@ -33,17 +34,11 @@ export function notifyWhenTasksFail(name: string, parent: pulumi.Resource, props
       'detail': ecsTaskFailedDetail(props.taskDefinitionArns),
     }),
   }, { parent });
-  // EventBridge input transformer: each path the message reads becomes a named input (`$.detail.taskArn` → `<detail-taskArn>`).
-  const inputPaths: Record<string, string> = {};
-  const message = taskFailureMessage(props.subject, props.namesStarter ?? false, (path) => {
-    const input = path.replace(/^\$\./, '').replace(/\./g, '-');
-    inputPaths[input] = path;
-    return `<${input}>`;
-  });
+  const { inputPaths, inputTemplate } = notificationInputTransformer(taskFailureNotification(props.subject, props.namesStarter ?? false));
   new cloudwatch.EventTarget(`${name}-task-failed-notification`, {
     rule: rule.name,
     arn: props.topicArn,
-    inputTransformer: { inputPaths, inputTemplate: `"${message}"` },
+    inputTransformer: { inputPaths, inputTemplate },
   }, { parent });
   return rule;
 }
