@@ -12,11 +12,10 @@ import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
   IamActionGroup,
 } from '../core/aws/iam-action-groups';
-import { LogicalDumpPolicy } from '../core/policy/policy';
 
 export { ACCESS_LOG_PREFIX } from '../core/aws/backup-bucket';
 
-/** Props of {@link BackupBucket}. */
+/** Props of {@link BackupBucket}: core's options, and the bucket, key and roles it works with. */
 export interface BackupBucketProps extends BackupBucketOptions {
   /**
    * An existing bucket. Its encryption, versioning, lifecycle and Object Lock are left as they are; the
@@ -29,13 +28,8 @@ export interface BackupBucketProps extends BackupBucketOptions {
    * @default - the given bucket's key; for a created bucket, a key is created (rotation on)
    */
   readonly encryptionKey?: kms.IKey;
-  /** Key prefix of the dumps, without a trailing `/`. */
+  /** Key prefix of the dumps, without a trailing `/`: required here, as the grants default to it. */
   readonly prefix: string;
-  /**
-   * The dump policy: its `retentionDays` becomes the lifecycle of the prefix.
-   * @default - keep 30 days
-   */
-  readonly dump?: LogicalDumpPolicy;
   /**
    * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock
    * cannot receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere.
@@ -87,7 +81,6 @@ export class BackupBucket extends Construct {
     const plan = planBackupBucket(props, {
       validation: cdkValidationOptions(this),
       givenBucket: given !== undefined,
-      lifecycle: { dump: props.dump ?? {}, prefix: props.prefix },
       deleters: { breakGlass: breakGlassRole !== undefined, prune: pruneRole !== undefined, archivers: false },
     });
     const references = { 'break-glass-role': breakGlassRole?.roleArn, 'prune-role': pruneRole?.roleArn };
@@ -103,11 +96,8 @@ export class BackupBucket extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       references,
     });
-    this.bucket = rendered.bucket;
-    this.encryptionKey = rendered.encryptionKey;
-    this.accessLogsBucket = rendered.accessLogsBucket;
-    this.replicationRole = rendered.replicationRole;
-    this.replicaBucketName = rendered.replicaBucketName;
+    ({ bucket: this.bucket, encryptionKey: this.encryptionKey, accessLogsBucket: this.accessLogsBucket } = rendered);
+    ({ replicationRole: this.replicationRole, replicaBucketName: this.replicaBucketName } = rendered);
   }
 
   /** The names the replication alarms' dimensions name (`backup-bucket`, `replica-bucket`), when replicated. */

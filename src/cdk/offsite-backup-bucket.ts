@@ -48,9 +48,7 @@ export class OffsiteBackupBucket extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey = new kms.Key(this, 'Key', { description: plan.keyDescription, alias: plan.keyAlias, enableKeyRotation: true, removalPolicy });
     for (const statement of plan.keyPolicy) this.encryptionKey.addToResourcePolicy(renderPlannedStatement(statement, undefined));
-    const rendered = renderPlannedBucket(this, plan.bucket, {
-      encryptionKey: this.encryptionKey, serverAccessLogs: true, removalPolicy, bucketName: plan.bucketName,
-    });
+    const rendered = renderPlannedBucket(this, plan.bucket, { encryptionKey: this.encryptionKey, serverAccessLogs: true, removalPolicy });
     this.bucket = rendered.bucket;
     this.accessLogsBucket = rendered.accessLogsBucket as s3.Bucket;
   }

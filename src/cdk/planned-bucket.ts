@@ -47,8 +47,6 @@ export interface PlannedBucketHandles {
   readonly serverAccessLogs: boolean | s3.IBucket;
   /** What happens to created buckets and key when the stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
-  /** A physical name of the bucket, when it has one. */
-  readonly bucketName?: string;
   /** The values of the bucket policy's references. */
   readonly references?: PolicyReferenceValues;
 }
@@ -87,7 +85,7 @@ export function renderPlannedBucket(scope: Construct, plan: BackupBucketPlan, ha
     objectLockEnabled: lock ? true : undefined,
     objectLockDefaultRetention: lock && s3.ObjectLockRetention[lock.mode === 'COMPLIANCE' ? 'compliance' : 'governance'](Duration.days(lock.days)),
     metrics: plan.requestMetrics && [plan.requestMetrics],
-    bucketName: handles.bucketName,
+    bucketName: plan.bucketName,
     removalPolicy,
   });
   const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;

@@ -28,7 +28,6 @@ import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './post
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
 import { planBlueprintDashboard } from '../core/aws/blueprint-dashboard';
-import { renderS3LifecycleConfiguration } from '../core/aws/lifecycle-s3';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
@@ -127,16 +126,14 @@ export class PostgresBackupBlueprint extends Construct {
       pruneRole: this.pruneTaskDefinition?.taskRole,
       replication: plan.replication,
       prefix: this.prefix,
-      dump: plan.basePolicy?.logicalDump ?? {},
+      lifecycleRules: plan.lifecycleRules,
+      bucketName: this.bucketName,
       objectLock: plan.lock,
       serverAccessLogs: props.serverAccessLogs,
       breakGlassRole: props.breakGlassRole,
       removalPolicy: props.removalPolicy,
     });
     this.bucket = this.backupBucket.bucket;
-    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
-    if (this.bucketName !== undefined) cfnBucket.bucketName = this.bucketName;
-    cfnBucket.addPropertyOverride('LifecycleConfiguration', renderS3LifecycleConfiguration([...plan.lifecycleRules]));
 
     const notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
     this.notificationTopic = notifications.topic;

@@ -25,6 +25,27 @@ export const MINIMUM_TLS_VERSION = 1.2;
 /** The options of a backup bucket every AWS front end shares; the CDK props and Pulumi args add the cloud handles. */
 export interface BackupBucketOptions {
   /**
+   * Key prefix of the dumps, without a trailing `/`: the dump lifecycle applies under it, and grants name it.
+   * @default - none: `lifecycleRules` give the lifecycle of a created bucket
+   */
+  readonly prefix?: string;
+  /**
+   * The dump policy: its `retentionDays` becomes the lifecycle of `prefix`.
+   * @default - keep 30 days
+   */
+  readonly dump?: LogicalDumpPolicy;
+  /**
+   * Lifecycle rules of a created bucket as core planned them (`dumpBucketLifecycleRules`, `walArchiveLifecycleRules`),
+   * instead of the dump lifecycle of `prefix`.
+   * @default - the lifecycle of `dump` under `prefix`
+   */
+  readonly lifecycleRules?: readonly LifecycleRule[];
+  /**
+   * Name of a created bucket, so runbooks can name it before deployment.
+   * @default - generated
+   */
+  readonly bucketName?: string;
+  /**
    * Write-once protection (S3 Object Lock default retention); only for a created bucket.
    * @default - no Object Lock
    */
@@ -73,8 +94,6 @@ export interface BackupBucketDeleters {
 export interface BackupBucketEnvironment {
   /** Whether the bucket is given: its settings stay as they are, and Object Lock and replication are refused. */
   readonly givenBucket: boolean;
-  /** The lifecycle of a created bucket: core's rules, or the dump policy and key prefix the dump lifecycle follows from. */
-  readonly lifecycle: { readonly rules: readonly LifecycleRule[] | undefined } | { readonly dump: LogicalDumpPolicy; readonly prefix: string };
   /** Who may delete objects. */
   readonly deleters: BackupBucketDeleters;
   /**
@@ -135,6 +154,11 @@ export interface AccessLogsBucketPlan {
 
 /** What a backup bucket is, decided once for every front end. */
 export interface BackupBucketPlan {
+  /**
+   * The bucket's physical name.
+   * @default - generated
+   */
+  readonly bucketName?: string;
   /** Description of a created key. */
   readonly keyDescription: string;
   /** The lifecycle of a created bucket, as S3 takes it. */
@@ -216,8 +240,8 @@ export function denyDeletingStatement(deleters: BackupBucketDeleters): PlannedPo
  */
 export function planBackupBucket(options: BackupBucketOptions, environment: BackupBucketEnvironment): BackupBucketPlan {
   const validator = options.validator ?? new Validator(environment.validation);
-  const lifecycle = environment.lifecycle;
-  if ('prefix' in lifecycle) validator.matches('prefix', lifecycle.prefix, S3_PREFIX_PATTERN, S3_PREFIX_ALLOWED);
+  const { prefix, lifecycleRules } = options;
+  if (prefix !== undefined) validator.matches('prefix', prefix, S3_PREFIX_PATTERN, S3_PREFIX_ALLOWED);
   if (environment.givenBucket && options.objectLock) {
     validator.report({ path: 'objectLock', value: options.objectLock, allowed: 'undefined when a bucket is given', reason: 'Object Lock is set when a bucket is created' });
   }
@@ -230,21 +254,22 @@ export function planBackupBucket(options: BackupBucketOptions, environment: Back
     });
   }
   // Without rules a created bucket would keep every backup forever and never clean up aborted uploads.
-  if (!environment.givenBucket && 'rules' in lifecycle && lifecycle.rules === undefined) {
+  if (!environment.givenBucket && lifecycleRules === undefined && prefix === undefined) {
     validator.report({
       path: 'lifecycleRules',
       value: undefined,
-      allowed: 'core\'s lifecycle rules (dumpBucketLifecycleRules, walArchiveLifecycleRules) when a bucket is created',
+      allowed: 'core\'s lifecycle rules (dumpBucketLifecycleRules, walArchiveLifecycleRules), or the prefix of the dumps, when a bucket is created',
       reason: 'a created bucket needs lifecycle rules',
     });
   }
   const rules = environment.givenBucket ? []
-    : 'rules' in lifecycle ? lifecycle.rules ?? []
-      : dumpBucketLifecycleRules(lifecycle.dump, { prefix: `${lifecycle.prefix}/`, validator, path: 'lifecycleRules' });
+    : lifecycleRules ?? (prefix === undefined ? []
+      : dumpBucketLifecycleRules(options.dump ?? {}, { prefix: `${prefix}/`, validator, path: 'lifecycleRules' }));
   const rendered = renderS3LifecycleConfiguration(rules, { validator });
   if (!options.validator) validator.throwIfInvalid();
   const lock = options.objectLock;
   return {
+    ...(options.bucketName !== undefined ? { bucketName: options.bucketName } : {}),
     keyDescription: options.keyDescription ?? BACKUP_KEY_DESCRIPTION,
     lifecycle: rendered,
     ...(lock ? { objectLock: { mode: lock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE', days: lock.days } } : {}),

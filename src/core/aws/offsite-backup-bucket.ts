@@ -255,8 +255,8 @@ export function planOffsiteBackupBucket(options: OffsiteBackupBucketOptions, env
     abortIncompleteMultipartUploadDays: 7,
   }];
   const keyDescription = `Encrypts the offsite copies of PostgreSQL backups in ${options.bucketName}`;
-  const bucket = planBackupBucket({ objectLock: options.objectLock, keyDescription }, {
-    givenBucket: false, lifecycle: { rules: lifecycleRules }, deleters: { breakGlass: false, prune: false, archivers: false },
+  const bucket = planBackupBucket({ objectLock: options.objectLock, keyDescription, lifecycleRules, bucketName: options.bucketName }, {
+    givenBucket: false, deleters: { breakGlass: false, prune: false, archivers: false },
   });
   return {
     bucketName: options.bucketName,

@@ -8,7 +8,6 @@
 export * from '../pulumi-validation';
 export * from './aws-environment';
 export * from './policy-document';
-export * from './s3-lifecycle-rules';
 export * from './backup-notifications';
 export * from './backup-bucket';
 export * from './offsite-backup-bucket';

@@ -54,9 +54,7 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
       ]),
     }, { parent: this, retainOnDelete });
     new kms.Alias(`${name}-key-alias`, { name: plan.keyAlias, targetKeyId: this.encryptionKey.keyId }, { parent: this });
-    this.backupBucket = new BackupBucket(`${name}-bucket`, {
-      plan: plan.bucket, bucketName: plan.bucketName, encryptionKeyArn: this.encryptionKey.arn, retainOnDelete,
-    }, { parent: this });
+    this.backupBucket = new BackupBucket(`${name}-bucket`, { plan: plan.bucket, encryptionKeyArn: this.encryptionKey.arn, retainOnDelete }, { parent: this });
     this.registerOutputs({ bucketArn: plan.bucketArn, keyAliasArn: plan.keyAliasArn });
   }
 

@@ -4,7 +4,7 @@ import { PolicyValidationError } from '../../../src/core/policy/validation';
 
 const RULES = [{ id: 'expire-dumps', prefix: 'pg-dumps/', expirationDays: 35, noncurrentVersionExpirationDays: 1 }];
 const CREATED: BackupBucketEnvironment = {
-  givenBucket: false, lifecycle: { rules: RULES }, deleters: { breakGlass: false, prune: false, archivers: false }, validation: { construct: 'Backups' },
+  givenBucket: false, deleters: { breakGlass: false, prune: false, archivers: false }, validation: { construct: 'Backups' },
 };
 const GIVEN: BackupBucketEnvironment = { ...CREATED, givenBucket: true };
 const REPLICATION = { destinationBucketArn: 'arn:aws:s3:::acme-pg-offsite' } as BucketReplicationPlan;
@@ -21,7 +21,7 @@ function problemOf(options: BackupBucketOptions, environment: BackupBucketEnviro
 
 describe('planBackupBucket', () => {
   test('a created bucket gets the lifecycle rules, a rotating key description and the delete Deny for everybody', () => {
-    const plan = planBackupBucket({}, CREATED);
+    const plan = planBackupBucket({ lifecycleRules: RULES }, CREATED);
     expect(plan.keyDescription).toBe(BACKUP_KEY_DESCRIPTION);
     expect(plan.lifecycle.Rules.map((rule) => rule.Id)).toEqual(['expire-dumps']);
     const deny = plan.policy.find((statement) => statement.sid === 'DenyDeletingBackups');
@@ -30,7 +30,7 @@ describe('planBackupBucket', () => {
   });
 
   test('only the prune role is exempted from the delete Deny when it is the one deleter', () => {
-    const plan = planBackupBucket({}, { ...CREATED, deleters: { breakGlass: false, prune: true, archivers: false } });
+    const plan = planBackupBucket({ lifecycleRules: RULES }, { ...CREATED, deleters: { breakGlass: false, prune: true, archivers: false } });
     const deny = plan.policy.find((statement) => statement.sid === 'DenyDeletingBackups');
     expect(deny?.conditions).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': { ref: 'prune-role' } } });
   });
@@ -38,14 +38,24 @@ describe('planBackupBucket', () => {
   test.each<[string, BackupBucketOptions, BackupBucketEnvironment, RegExp]>([
     ['Object Lock on a given bucket', { objectLock: { days: 7 } }, GIVEN, /objectLock.*undefined when a bucket is given/s],
     ['replication of a given bucket', { replication: REPLICATION }, GIVEN, /replication.*acme-pg-offsite.*undefined when a bucket is given/s],
-    ['a created bucket without lifecycle rules', {}, { ...CREATED, lifecycle: { rules: undefined } }, /lifecycleRules.*lifecycle rules/s],
+    ['a created bucket without lifecycle rules or a prefix', {}, CREATED, /lifecycleRules.*lifecycle rules/s],
   ])('refuses %s, naming the prop, the value and what is allowed', (_name, options, environment, message) => {
     const problem = problemOf(options, environment);
     expect(problem).toMatch(/Backups/);
     expect(problem).toMatch(message);
   });
 
+  test('a created bucket given the prefix of the dumps expires them after the dump policy\'s retention under that prefix', () => {
+    const plan = planBackupBucket({ prefix: 'pg-dumps', dump: { retentionDays: 45 } }, CREATED);
+    expect(plan.lifecycle.Rules).toContainEqual(expect.objectContaining({ Prefix: 'pg-dumps/', ExpirationInDays: 45 }));
+  });
+
+  test('lifecycle rules given with the prefix are the bucket\'s lifecycle, and the prefix is still checked', () => {
+    expect(planBackupBucket({ prefix: 'pg-dumps', lifecycleRules: RULES }, CREATED).lifecycle.Rules.map((rule) => rule.Id)).toEqual(['expire-dumps']);
+    expect(problemOf({ prefix: 'pg dumps/', lifecycleRules: RULES }, CREATED)).toMatch(/prefix.*pg dumps/s);
+  });
+
   test('a given bucket needs no lifecycle rules: it keeps its own', () => {
-    expect(() => planBackupBucket({}, { ...GIVEN, lifecycle: { rules: undefined } })).not.toThrow();
+    expect(() => planBackupBucket({}, GIVEN)).not.toThrow();
   });
 });
