@@ -98,7 +98,7 @@ export class PostgresDatabase {
 
   /** Any PostgreSQL server reachable from the VPC, given by its secret and security group. */
   public static fromSecret(props: PostgresDatabaseSecretProps): PostgresDatabase {
-    return new PostgresDatabase(props.secret, props.connections, props.postgresMajorVersion, false, props.host, props.port);
+    return new PostgresDatabase(props.secret, props.connections, false, props.postgresMajorVersion, props.host, props.port);
   }
 
   private static fromRdsConstruct(
@@ -112,41 +112,27 @@ export class PostgresDatabase {
     if (options.secret !== undefined) {
       // A secret named by the user may hold only credentials (an RDS-managed one does): connect to the endpoint.
       const { host, port } = endpoint();
-      return new PostgresDatabase(options.secret, database, version, true, host, port);
+      return new PostgresDatabase(options.secret, database, true, version, host, port);
     }
     if (database.secret === undefined) {
       throw new Error(rdsConstructWithoutSecretMessage(kind === 'instance' ? 'fromInstance' : 'fromCluster', Node.of(database).path));
     }
-    return new PostgresDatabase(database.secret, database, version, true);
+    return new PostgresDatabase(database.secret, database, true, version);
   }
-
-  /** The secret holding the credentials. */
-  public readonly secret: secretsmanager.ISecret;
-  /** What the dump task must be let through to. */
-  public readonly connections: ec2.IConnectable;
-  /** The server's PostgreSQL major version, when known from the construct. */
-  public readonly postgresMajorVersion?: number;
-  /** Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords. */
-  public readonly managed: boolean;
-  private readonly host?: string;
-  /** The port when the URL names the host: a number from `fromSecret`, a string (maybe a token) from an RDS endpoint. */
-  private readonly port?: number | string;
 
   private constructor(
-    secret: secretsmanager.ISecret,
-    connections: ec2.IConnectable,
-    postgresMajorVersion: number | undefined,
-    managed: boolean,
-    host?: string,
-    port?: number | string,
-  ) {
-    this.secret = secret;
-    this.connections = connections;
-    this.postgresMajorVersion = postgresMajorVersion;
-    this.managed = managed;
-    this.host = host;
-    this.port = port;
-  }
+    /** The secret holding the credentials. */
+    public readonly secret: secretsmanager.ISecret,
+    /** What the dump task must be let through to. */
+    public readonly connections: ec2.IConnectable,
+    /** Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords. */
+    public readonly managed: boolean,
+    /** The server's PostgreSQL major version, when known from the construct. */
+    public readonly postgresMajorVersion?: number,
+    private readonly host?: string,
+    /** The port when the URL names the host: a number from `fromSecret`, a string (maybe a token) from an RDS endpoint. */
+    private readonly port?: number | string,
+  ) {}
 
   /**
    * Lets `peer` reach the database port (an ingress rule on the database's security group).

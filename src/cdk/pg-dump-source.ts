@@ -1,3 +1,4 @@
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -24,6 +25,17 @@ export interface IPgDumpSource extends PgDumpSourceAttributes {
   readonly bucket: s3.IBucket;
   /** The topic failures are sent to, when the source has one. */
   readonly notificationTopic?: sns.ITopic;
+  /**
+   * The cluster the source runs its tasks in, which a drill shares.
+   * @default - none
+   */
+  readonly cluster?: ecs.ICluster;
+  /**
+   * The database whose dumps these are, as the protection records name it (its construct path in this app), so a drill
+   * of them is listed under that database.
+   * @default - none: the drill's protection names no database
+   */
+  readonly protectedDatabase?: string;
   /**
    * How the dumps are encrypted with age, when they are.
    * @default - not encrypted

@@ -80,6 +80,8 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
    * output `ReplicaPruneDestinationPolicy`.
    */
   public readonly replicaPruneDestinationPolicy?: string;
+  /** The construct path of the database whose dumps these are, when it is a construct of this app. */
+  public readonly protectedDatabase?: string;
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
@@ -91,6 +93,7 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     });
     Object.assign(this, scheduledPgDumpAttributes(plan));
     this.encryption = props.encryption;
+    this.protectedDatabase = Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined;
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
     this.pruneTaskDefinition = plan.prune && createPlannedTaskDefinition(this, 'PruneTask', plan.prune.task);
@@ -171,7 +174,7 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection,
-      database: Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined,
+      database: this.protectedDatabase,
       databaseNames: [...plan.protection.databaseNames],
       ...(this.encryption ? { identitySecret: secretLabel(this.encryption.identitySecret) } : {}),
     });

@@ -104,7 +104,7 @@ export class VerifyRestore extends RestoreDrillMetrics {
 
     this.notificationTopic = props.notificationTopic ?? source.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
-    const task = renderDrillTask(this, plan, { ...props, cluster: props.cluster ?? clusterOf(source) }, {
+    const task = renderDrillTask(this, plan, { ...props, cluster: props.cluster ?? source.cluster }, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: source.postgresMajorVersion,
       command: verifyCommand(plan, dumpLocation),
@@ -154,20 +154,8 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.schedule = drill.schedule;
     this.alarms = drill.alarms;
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
-      ...plan.protection, database: protectedDatabaseOf(source), databaseNames: [...plan.protection.databaseNames],
+      ...plan.protection, database: source.protectedDatabase, databaseNames: [...plan.protection.databaseNames],
     });
   }
 }
 
-/** The cluster of a source that runs its own tasks (a `ScheduledPgDump`), so the drill shares it. */
-function clusterOf(source: IPgDumpSource): ecs.ICluster | undefined {
-  const candidate = (source as { cluster?: unknown }).cluster;
-  return candidate !== undefined && typeof (candidate as ecs.ICluster).clusterArn === 'string' ? candidate as ecs.ICluster : undefined;
-}
-
-/** The construct path of the database a source protects, as the source recorded it in its metadata. */
-function protectedDatabaseOf(source: IPgDumpSource): string | undefined {
-  if (!Construct.isConstruct(source)) return undefined;
-  const entry = source.node.metadata.find((candidate) => candidate.type === PROTECTION_METADATA_TYPE);
-  return (entry?.data as { database?: string } | undefined)?.database;
-}

@@ -1,8 +1,8 @@
 import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import * as pulumi from '@pulumi/pulumi';
 import { ContainerLogConfiguration, PlannedContainer } from './planned-tasks';
-import { postgresServerImage } from './runner-image';
 import { CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER, checksWriterContainer as plannedChecksWriter } from '../../core/aws/drill-task-containers';
+import { postgresServerImageUri } from '../../core/aws/runner-image';
 import { CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME } from '../../core/aws/verify-restore';
 
 /**
@@ -33,7 +33,7 @@ export function scratchPostgresContainer(
   const { healthCheck } = SCRATCH_POSTGRES_CONTAINER;
   return {
     name: SCRATCH_POSTGRES_CONTAINER.name,
-    image: postgresServerImage(postgresMajorVersion),
+    image: postgresServerImageUri(postgresMajorVersion),
     essential: false,
     command: SCRATCH_POSTGRES_CONTAINER.command,
     secrets: [{ name: SCRATCH_POSTGRES_CONTAINER.password.serverVariable, valueFrom: passwordSecretArn }],
@@ -55,7 +55,7 @@ export function checksWriterContainer(
   const plan = plannedChecksWriter(files);
   return {
     name: plan.name,
-    image: postgresServerImage(postgresMajorVersion),
+    image: postgresServerImageUri(postgresMajorVersion),
     essential: false,
     entryPoint: plan.entryPoint,
     command: [plan.command],

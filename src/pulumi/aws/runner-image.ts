@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { RUNNER_DOCKERFILE, RUNNER_IMAGE_PLATFORM, postgresServerImageUri, runnerImageBuildArgs } from '../../core/aws/runner-image';
+import { RUNNER_DOCKERFILE, RUNNER_IMAGE_PLATFORM, runnerImageBuildArgs } from '../../core/aws/runner-image';
 
 export { RUNNER_DOCKERFILE, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../../core/aws/runner-image';
 
@@ -42,9 +42,4 @@ export function runnerImageBuild(postgresMajorVersion: number): RunnerImageBuild
     buildArgs: runnerImageBuildArgs(postgresMajorVersion),
     platform: RUNNER_IMAGE_PLATFORM,
   };
-}
-
-/** The scratch server image of restore drills: core's {@link postgresServerImageUri}. */
-export function postgresServerImage(postgresMajorVersion: number): string {
-  return postgresServerImageUri(postgresMajorVersion);
 }
