@@ -6,7 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DrillResourceScope } from './drill-permissions';
@@ -16,8 +15,24 @@ import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { SYNC_EVENTS_RULE_NAME, drillResultsWiring, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
-import { ScheduledDrillPlan, scheduledDrillSchedule, scheduledDrillStateMachine } from '../core/aws/scheduled-drill';
+import {
+  RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillSchedule, scheduledDrillStateMachine,
+} from '../core/aws/scheduled-drill';
 import { DrillResourceKind } from '../core/aws/state-machines';
+
+/** What every scheduled drill construct exposes of what it created, declared once. */
+export interface ScheduledDrillResources {
+  /** The state machine. */
+  readonly stateMachine: sfn.StateMachine;
+  /** The drill task definition. */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The cluster the drill task runs in. */
+  readonly cluster: ecs.ICluster;
+  /** The schedule that starts the drill. */
+  readonly schedule: scheduler.Schedule;
+  /** Alarms: failed executions, restore slower than the RTO, a drill the schedule could not start. */
+  readonly alarms: readonly cloudwatch.Alarm[];
+}
 
 /** What {@link createDrillStateMachine} wires into a scheduled restore drill besides core's plan and the task. */
 export interface DrillStateMachineProps {
@@ -37,20 +52,6 @@ export interface DrillStateMachineProps {
   readonly results?: { readonly bucket: s3.IBucket; readonly folder: string; readonly encryptionKey?: kms.IKey };
 }
 
-/** The resources {@link createDrillStateMachine} created. */
-export interface DrillStateMachine {
-  /** The execution role, holding only the drill's scoped permissions. */
-  readonly role: iam.Role;
-  /** The state machine, logging every event to its own log group, traced. */
-  readonly stateMachine: sfn.StateMachine;
-  /** Where the schedule puts the starts it could not make. */
-  readonly deadLetterQueue: sqs.Queue;
-  /** The schedule that starts the drill. */
-  readonly schedule: scheduler.Schedule;
-  /** The alarms, notifying the task's topic. */
-  readonly alarms: cloudwatch.Alarm[];
-}
-
 /**
  * Creates, in `scope`, what every scheduled restore drill has, as core planned it: the role (`DrillRole`), the state
  * machine (`Drill`) running `task` with its execution logs (`ExecutionLogs`), the schedule (`Schedule`) with its
@@ -59,7 +60,7 @@ export interface DrillStateMachine {
  */
 export function createDrillStateMachine(
   scope: Construct, plan: ScheduledDrillPlan, task: DrillTask, props: DrillStateMachineProps,
-): DrillStateMachine {
+): RestoreDrillAttributes & ScheduledDrillResources {
   const ecsTask = { ...task, notificationTopic: props.notificationTopic, metricNamespace: plan.metricNamespace };
   const { results } = props;
   const resultsWiring = results && drillResultsWiring({
@@ -98,7 +99,8 @@ export function createDrillStateMachine(
     'dead-letter-queue': deadLetterQueue.queueName,
   });
   results?.encryptionKey?.grant(role, ...actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key'));
-  return { role, stateMachine, deadLetterQueue, schedule, alarms };
+  const { cluster, taskDefinition } = task;
+  return { ...restoreDrillAttributes(plan), stateMachine, taskDefinition, cluster, schedule, alarms };
 }
 
 /** What {@link ecsDrillScopes} scopes the drill's ECS, SNS and CloudWatch actions to. */

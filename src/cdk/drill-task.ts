@@ -2,7 +2,6 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { addChecksWriterContainer, readChecks } from './checks-writer-container';
 import { DrillTaskProps } from './drill-task-props';
@@ -57,8 +56,6 @@ export interface DrillTask {
   readonly logRetention: logs.RetentionDays;
   /** The task definition. */
   readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The container running `pg-backup`. */
-  readonly runner: ecs.ContainerDefinition;
   /** The task's security group: no inbound rules, outbound to what it reaches. */
   readonly securityGroup: ec2.SecurityGroup;
   /** The subnets it runs in. */
@@ -76,8 +73,10 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
   const logRetention = handles.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
   const taskDefinition = createPlannedTaskDefinition(scope, 'Task', plan.task);
-  const scratchServer = props.scratchServer && addScratchServer(scope, taskDefinition, props.scratchServer.passwordDescription, {
-    postgresMajorVersion: props.postgresMajorVersion, logGroup,
+  // The task's own scratch PostgreSQL, whose password never leaves the task: both containers read it from a secret.
+  const scratchPassword = props.scratchServer && createScratchPassword(scope, props.scratchServer.passwordDescription);
+  const scratchServer = scratchPassword && addScratchPostgresContainer(taskDefinition, {
+    postgresMajorVersion: props.postgresMajorVersion, logGroup, password: scratchPassword, streamPrefix: SCRATCH_POSTGRES_CONTAINER.logStreamPrefix,
   });
   const environment = props.environment ?? {};
   // The command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
@@ -86,15 +85,15 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
     entryPoint: ['env'],
     command: props.command,
     ...(Object.keys(environment).length > 0 ? { environment } : {}),
-    ...(scratchServer || props.secrets ? {
-      secrets: { ...(scratchServer ? { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchServer.password) } : {}), ...props.secrets },
+    ...(scratchPassword || props.secrets ? {
+      secrets: { ...(scratchPassword ? { PGPASSWORD: ecs.Secret.fromSecretsManager(scratchPassword) } : {}), ...props.secrets },
     } : {}),
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: plan.task.logStreamPrefix }),
   });
-  if (scratchServer) runner.addContainerDependencies({ container: scratchServer.container, condition: ecs.ContainerDependencyCondition.HEALTHY });
+  if (scratchServer) runner.addContainerDependencies({ container: scratchServer, condition: ecs.ContainerDependencyCondition.HEALTHY });
   if (props.checkFiles && props.checkFiles.length > 0) {
     const writer = checksWriterContainer(props.checkFiles);
-    const postgresMajorVersion = props.postgresMajorVersion;
+    const { postgresMajorVersion } = props;
     readChecks(runner, addChecksWriterContainer(taskDefinition, { plan: writer, postgresMajorVersion, logGroup }), writer);
   }
   acknowledgeImagePull(taskDefinition);
@@ -103,14 +102,6 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
     vpc: handles.vpc, description: plan.descriptions.taskSecurityGroup, allowAllOutbound: true,
   });
   const subnets = handles.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-  return { cluster, logRetention, taskDefinition, runner, securityGroup, subnets };
+  return { cluster, logRetention, taskDefinition, securityGroup, subnets };
 }
 
-/** The task's own scratch PostgreSQL, whose password never leaves the task: both containers read it from a secret. */
-function addScratchServer(
-  scope: Construct, taskDefinition: ecs.TaskDefinition, description: string, options: { postgresMajorVersion: number; logGroup: logs.ILogGroup },
-): { container: ecs.ContainerDefinition; password: secretsmanager.ISecret } {
-  const password = createScratchPassword(scope, description);
-  const container = addScratchPostgresContainer(taskDefinition, { ...options, password, streamPrefix: SCRATCH_POSTGRES_CONTAINER.logStreamPrefix });
-  return { container, password };
-}

@@ -1,15 +1,12 @@
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { createDrillStateMachine } from './drill-state-machine';
+import { ScheduledDrillResources, createDrillStateMachine } from './drill-state-machine';
 import { renderDrillTask } from './drill-task';
 import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
@@ -48,6 +45,9 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps {
   readonly drillResultsBucket?: { readonly bucket: s3.IBucket; readonly encryptionKey?: kms.IKey };
 }
 
+/** What every scheduled drill construct exposes, declared once ({@link ScheduledDrillResources}). */
+export interface PitrDrill extends ScheduledDrillResources {}
+
 /**
  * The scheduled point-in-time recovery drill: a Step Functions state machine (core's PITR drill definition) runs a
  * Fargate task in which `pg-backup drill-pitr` restores the base backup pgBackRest picks for the target time (the
@@ -58,31 +58,13 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps {
  * `pg-backup status` shows it.
  */
 export class PitrDrill extends RestoreDrillMetrics {
-  /** The name of the archived cluster: the `Database` dimension of the drill metrics. */
-  public readonly databaseName: string;
-  /** Namespace of the drill metrics. */
-  public readonly metricNamespace: string;
-  /** The `Drill` dimension of the metrics. */
-  public readonly drillKind = 'pitr';
-  /** The state machine. */
-  public readonly stateMachine: sfn.StateMachine;
-  /** The task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The cluster. */
-  public readonly cluster: ecs.ICluster;
   /** The task's security group (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** The schedule. */
-  public readonly schedule: scheduler.Schedule;
-  /** Alarms: failed executions, restore slower than the RTO, schedule dead letters. */
-  public readonly alarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: PitrDrillProps) {
     super(scope, id);
-    const plan = planPitrDrill(props);
-    this.databaseName = plan.databaseName;
-    this.metricNamespace = plan.metricNamespace;
-    const results = plan.drillResults && resultsStore(props);
+    const plan = planPitrDrill(props, { construct: 'PitrDrill', resultsBucketGiven: props.drillResultsBucket !== undefined });
+    const results = plan.drillResults && { ...props.drillResultsBucket!, ...plan.drillResults };
     const task = renderDrillTask(this, plan, props, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: props.postgresMajorVersion,
@@ -90,36 +72,23 @@ export class PitrDrill extends RestoreDrillMetrics {
       environment: {
         PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
         ...Object.fromEntries(plan.environment.map(({ name, value }) => [name, value])),
-        ...(results ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(results.bucket.bucketName, plan.drillResults!.prefix) } : {}),
+        ...(results ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(results.bucket.bucketName, results.prefix) } : {}),
       },
       // Injected by the execution role, which alone may read it: the drill's own role cannot.
       secrets: props.cipherPass && { [props.cipherPass.environmentVariable]: ecs.Secret.fromSecretsManager(props.cipherPass.secret) },
     });
-    ({ cluster: this.cluster, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = task);
-    props.grantRestore(this.taskDefinition.taskRole);
-    const resultObjects = results && results.bucket.arnForObjects(`${plan.drillResults!.folder}/*`);
+    this.securityGroup = task.securityGroup;
+    const { taskRole } = task.taskDefinition;
+    props.grantRestore(taskRole);
     if (results) {
-      grantPlannedActions(this.taskDefinition.taskRole, plan.drillResults!.taskGrants.filter((group) => group.resource !== 'backup-key' || results.encryptionKey), {
-        'drill-results': { resources: [resultObjects!] },
+      const resultObjects = results.bucket.arnForObjects(`${results.folder}/*`);
+      grantPlannedActions(taskRole, results.taskGrants.filter((group) => group.resource !== 'backup-key' || results.encryptionKey), {
+        'drill-results': { resources: [resultObjects] },
         ...(results.encryptionKey ? { 'backup-key': { key: results.encryptionKey } } : {}),
       }, 'PitrDrill');
-      acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(resultObjects!, 'drill-results')]);
+      acknowledgeWildcards(taskRole, [backupObjectsWildcard(resultObjects, 'drill-results')]);
     }
-    const drill = createDrillStateMachine(this, plan, task, {
-      notificationTopic: props.notificationTopic,
-      results: results && { ...results, folder: plan.drillResults!.folder },
-    });
-    this.stateMachine = drill.stateMachine;
-    this.schedule = drill.schedule;
-    this.alarms = drill.alarms;
+    const drill = createDrillStateMachine(this, plan, task, { notificationTopic: props.notificationTopic, results });
+    Object.assign(this, drill);
   }
-
-}
-
-/** The bucket `drillResultsPrefix` is in: required with it. */
-function resultsStore(props: PitrDrillProps): NonNullable<PitrDrillProps['drillResultsBucket']> {
-  if (props.drillResultsBucket === undefined) {
-    throw new Error(`PitrDrill: drillResultsPrefix is ${JSON.stringify(props.drillResultsPrefix)}; allowed: only with drillResultsBucket, the bucket it is in`);
-  }
-  return props.drillResultsBucket;
 }

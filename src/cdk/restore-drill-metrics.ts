@@ -1,7 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { RestoreDrillKind, RestoreDrillMetric } from '../core/aws/state-machines';
+import { RestoreDrillAttributes } from '../core/aws/scheduled-drill';
+import { RestoreDrillMetric } from '../core/aws/state-machines';
+
+/** The attributes every drill has, declared once in core ({@link RestoreDrillAttributes}). */
+export interface RestoreDrillMetrics extends RestoreDrillAttributes {}
 
 /**
  * A scheduled restore drill and the outcomes its state machine publishes, with the dimensions `Database` and `Drill`:
@@ -9,13 +13,6 @@ import { RestoreDrillKind, RestoreDrillMetric } from '../core/aws/state-machines
  * `RecoveryPointGapSeconds`.
  */
 export abstract class RestoreDrillMetrics extends Construct {
-  /** Value of the `Database` metric dimension. */
-  public abstract readonly databaseName: string;
-  /** Namespace of the drill metrics. */
-  public abstract readonly metricNamespace: string;
-  /** The `Drill` dimension of the metrics: `dump`, `pitr`, `snapshot` or `point-in-time`. */
-  public abstract readonly drillKind: RestoreDrillKind;
-
   /** A drill outcome by its name. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({

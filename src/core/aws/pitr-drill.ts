@@ -72,6 +72,14 @@ export interface PitrDrillPlan extends ScheduledDrillPlan {
   readonly drillResults?: PitrDrillResultsPlan;
 }
 
+/** What the front end knows of the handles a `PitrDrill` was given, for the checks that involve them. */
+export interface PitrDrillHandles {
+  /** The construct as errors name it, e.g. `PitrDrill` or `PitrDrill drill`. */
+  readonly construct: string;
+  /** Whether `drillResultsBucket` was given (required with `drillResultsPrefix`). */
+  readonly resultsBucketGiven: boolean;
+}
+
 /**
  * Decides what the scheduled point-in-time recovery drill creates: a task whose `pg-backup drill-pitr` restores with
  * pgBackRest to the execution's target time and runs the checks (carried in the environment, where quotes survive
@@ -79,8 +87,11 @@ export interface PitrDrillPlan extends ScheduledDrillPlan {
  * each drill (`PG_BACKUP_DRILL_RECORD_TO`, which the front end sets to the bucket and prefix) and the state machine the
  * failures the task never saw, both under the stanza's name, as `pg-backup drill-pitr` records.
  */
-export function planPitrDrill(options: PitrDrillOptions): PitrDrillPlan {
+export function planPitrDrill(options: PitrDrillOptions, handles?: PitrDrillHandles): PitrDrillPlan {
   const { verification, databaseName } = options;
+  if (handles && options.drillResultsPrefix !== undefined && !handles.resultsBucketGiven) {
+    throw new Error(`${handles.construct}: drillResultsPrefix is ${JSON.stringify(options.drillResultsPrefix)}; allowed: only with drillResultsBucket, the bucket it is in`);
+  }
   const rtoSeconds = verification.maxRestoreDurationMinutes * 60;
   const results = options.drillResultsPrefix;
   const checks = verification.checks.map((sql, index) => ({ name: `PG_BACKUP_PITR_CHECK_${index}`, value: sql }));

@@ -73,6 +73,27 @@ export interface ScheduledDrillPlan {
   readonly descriptions: ScheduledDrillDescriptions;
 }
 
+/**
+ * The plain attributes every scheduled restore drill construct exposes, the same in every front end (each front end
+ * adds the handles of what it created): what its metrics are named by, and the RTO they are held to.
+ */
+export interface RestoreDrillAttributes {
+  /** The database the drill restores: the `Database` dimension of its metrics. */
+  readonly databaseName: string;
+  /** CloudWatch namespace of the drill metrics. */
+  readonly metricNamespace: string;
+  /** The `Drill` dimension of its metrics: `dump`, `pitr`, `snapshot` or `point-in-time`. */
+  readonly drillKind: RestoreDrillKind;
+  /** The RTO, minutes. */
+  readonly maxRestoreDurationMinutes: number;
+}
+
+/** The attributes of a drill construct that rendered `plan`. */
+export function restoreDrillAttributes(plan: ScheduledDrillPlan): RestoreDrillAttributes {
+  const { databaseName, metricNamespace, drillKind, maxRestoreDurationMinutes } = plan;
+  return { databaseName, metricNamespace, drillKind, maxRestoreDurationMinutes };
+}
+
 /** The Pulumi names of a restore drill's state machine and its role, policy and logs, after the component's name. */
 export const RESTORE_DRILL_STATE_MACHINE_NAMES: StateMachinePlan['names'] = {
   role: 'drill-role', policy: 'drill-policy', stateMachine: 'drill', logs: 'execution-logs',

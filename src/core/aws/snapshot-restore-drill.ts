@@ -1,7 +1,8 @@
 import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { DrillWiring } from './ecs-drill-wiring';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
 import { restoreDrillAlarms } from './restore-drill-alarms';
-import { ScheduledDrillDescriptions, ScheduledDrillPlan } from './scheduled-drill';
+import { RestoreDrillAttributes, ScheduledDrillDescriptions, ScheduledDrillPlan, restoreDrillAttributes } from './scheduled-drill';
 import { resolveVerification } from '../policy/defaults';
 import { VerificationPolicy } from '../policy/policy';
 import { checkNonBlank } from '../policy/rules/bounds';
@@ -9,7 +10,7 @@ import { renderEventBridgeSchedule } from '../policy/schedule';
 import { splitSqlStatements } from '../postgres/sql-statements';
 import { checkTableName } from '../postgres/table-name';
 import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
-import { RestoreDrillKind } from './state-machines/restore-drill-options';
+import { DrillPlaceholder, RestoreDrillKind } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator, namingConstruct } from '../policy/validation';
@@ -127,8 +128,11 @@ export interface SnapshotRestoreDrillPlanOptions {
 export interface SnapshotDrillDatabase {
   /** An RDS DB instance or an Aurora cluster. */
   readonly kind: SnapshotSourceKind;
-  /** The database the checks connect to: the `Database` dimension of the metrics. */
-  readonly databaseName: string;
+  /**
+   * The database the checks connect to: the `Database` dimension of the metrics.
+   * @default 'postgres'
+   */
+  readonly databaseName?: string;
   /** Its PostgreSQL major, when the front end knows it. */
   readonly postgresMajorVersion?: number;
   /** Whether the front end has the secret with the master user (the restored snapshot keeps it; the checks log in with it). */
@@ -142,6 +146,11 @@ export interface SnapshotDrillDatabase {
    * @default false
    */
   readonly recordsResults?: boolean;
+  /**
+   * The port the database (and so the scratch database restored from it) listens on.
+   * @default 5432
+   */
+  readonly port?: number;
 }
 
 /** Everything a front end creates for a snapshot restore drill, decided once. */
@@ -163,6 +172,8 @@ export interface SnapshotRestoreDrillPlan extends ScheduledDrillPlan {
   readonly postgresMajorVersion: number;
   /** Prefix of scratch identifiers. */
   readonly scratchIdentifierPrefix: string;
+  /** The port the scratch database listens on, which only the checks task may reach. */
+  readonly scratchPort: number;
   /** The checks task's command: `pg-backup check` with the row bounds and the SQL checks. */
   readonly checkCommand: string[];
   /** The checks task's environment: the database, TLS, each SQL check. */
@@ -183,6 +194,54 @@ export interface SnapshotRestoreDrillPlan extends ScheduledDrillPlan {
   };
 }
 
+/** The attributes of a `SnapshotRestoreDrill`, the same in every front end. */
+export interface SnapshotRestoreDrillAttributes extends RestoreDrillAttributes {
+  /** Prefix of scratch identifiers (the execution role may only create and delete those). */
+  readonly scratchIdentifierPrefix: string;
+  /** The largest accepted distance of a point-in-time drill's recovery point from its target, minutes, when bounded. */
+  readonly maxRecoveryPointGapMinutes?: number;
+}
+
+/** The attributes of a `SnapshotRestoreDrill` that rendered `plan`. */
+export function snapshotRestoreDrillAttributes(plan: SnapshotRestoreDrillPlan): SnapshotRestoreDrillAttributes {
+  const { scratchIdentifierPrefix, maxRecoveryPointGapMinutes } = plan;
+  return { ...restoreDrillAttributes(plan), scratchIdentifierPrefix, maxRecoveryPointGapMinutes };
+}
+
+/** What the front end knows of a snapshot drill's source and scratch placement, in its own values (strings, tokens, outputs). */
+export interface SnapshotDrillResources<T> {
+  /** Identifier of the source instance or cluster. */
+  readonly sourceIdentifier: T;
+  /** ARN of the source instance or cluster. */
+  readonly sourceArn: T;
+  /** Name of the DB subnet group scratch databases are created in. */
+  readonly subnetGroupName: T;
+  /** Id of the scratch databases' security group. */
+  readonly securityGroupId: T;
+  /** `arn:<partition>:rds:<region>:<account>:<resource>:<resourceName>`, as the front end formats it. */
+  readonly rdsArn: (resource: string, resourceName: T | string) => T;
+}
+
+/**
+ * The placeholders and scopes a snapshot drill adds to those of its ECS task: the source it restores from, where the
+ * scratch databases go, and the snapshots, scratch instances and clusters its role may act on.
+ */
+export function snapshotDrillWiring<T>(plan: SnapshotRestoreDrillPlan, resources: SnapshotDrillResources<T>): DrillWiring<T> {
+  return {
+    placeholders: {
+      [DrillPlaceholder.SOURCE_IDENTIFIER]: resources.sourceIdentifier,
+      [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: resources.subnetGroupName,
+      [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: resources.securityGroupId,
+    },
+    scopes: {
+      ...Object.fromEntries(Object.entries(plan.rdsResources)
+        .map(([kind, arn]) => [kind, { resources: [resources.rdsArn(arn.resource, arn.resourceName)] }])),
+      'rds-source': { resources: [resources.sourceArn] },
+      'rds-subnet-group': { resources: [resources.rdsArn('subgrp', resources.subnetGroupName)] },
+    },
+  };
+}
+
 /** An RDS resource named by a pattern: `arn:<partition>:rds:<region>:<account>:<resource>:<resourceName>`. */
 export interface ScratchRdsResource {
   /** The resource type, e.g. `db` or `cluster-snapshot`. */
@@ -199,12 +258,13 @@ export interface ScratchRdsResource {
 export function planSnapshotRestoreDrill(
   options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase, validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
-  return namingConstruct(validation.construct, () => planSnapshotRestoreDrillNamed(options, database, validation));
+  const named = { ...database, databaseName: database.databaseName ?? 'postgres' };
+  return namingConstruct(validation.construct, () => planSnapshotRestoreDrillNamed(options, named, validation));
 }
 
 /** planSnapshotRestoreDrill without the construct named in errors the parts it builds throw. */
 function planSnapshotRestoreDrillNamed(
-  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase, validation: ValidationOptions,
+  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase & { readonly databaseName: string }, validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
   const validator = new Validator(validation);
   validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
@@ -301,6 +361,7 @@ function planSnapshotRestoreDrillNamed(
     postgresMajorVersion: major!,
     metricNamespace,
     scratchIdentifierPrefix,
+    scratchPort: database.port ?? 5432,
     checkCommand: ['pg-backup', 'check', ...checkArgs],
     checkEnvironment: {
       PGDATABASE: database.databaseName,

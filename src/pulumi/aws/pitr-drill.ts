@@ -4,8 +4,8 @@ import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PolicyStatement, grantStatements } from './policy-document';
-import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillAttributes } from './scheduled-drill';
-import { PITR_DRILL_CONTAINER_NAME, PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
+import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
+import { PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
@@ -64,31 +64,23 @@ export class PitrDrill extends pulumi.ComponentResource {
 
   constructor(name: string, props: PitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PitrDrill', name, {}, opts);
-    const plan = planPitrDrill(props);
-    const results = plan.drillResults && resultsStore(name, props);
+    const plan = planPitrDrill(props, { construct: `PitrDrill ${name}`, resultsBucketGiven: props.drillResultsBucket !== undefined });
+    const results = plan.drillResults && props.drillResultsBucket!;
     const resultStatements = results ? grantStatements(plan.drillResults!.taskGrants, {
       'drill-results': { resources: pulumi.interpolate`${results.bucketArn}/${plan.drillResults!.folder}/*` },
       ...(results.encryptionKeyArn !== undefined ? { 'backup-key': { resources: results.encryptionKeyArn } } : {}),
     }) : [];
-    const drill = createScheduledDrill(name, this, {
+    const { attributes, securityGroup } = createScheduledDrill(name, this, {
+      ...props,
       plan,
-      notificationTopicArn: props.notificationTopicArn,
-      notificationTopicKeyArn: props.notificationTopicKeyArn,
-      cluster: props.cluster,
-      subnetIds: props.subnetIds,
       environment: props.environment ?? awsEnvironment(this),
       task: () => ({
         family: `${name}-pitr-drill`,
-        size: plan.task,
-        taskRole: { role: plan.descriptions.taskRole, statements: [...props.restoreStatements, ...resultStatements] },
+        taskStatements: [...props.restoreStatements, ...resultStatements],
         // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
-        executionRole: { role: plan.descriptions.executionRole, statements: props.cipherPass?.readStatements },
-        securityGroup: { vpcId: props.vpcId, description: plan.descriptions.taskSecurityGroup },
+        executionStatements: props.cipherPass?.readStatements,
         container: {
-          name: PITR_DRILL_CONTAINER_NAME,
           image: props.image,
-          // The drill's command starts with the executable (`pg-backup drill-pitr …`), so the image's entrypoint is replaced.
-          entryPoint: ['env'],
           // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
           command: [...plan.command],
           environment: {
@@ -96,20 +88,18 @@ export class PitrDrill extends pulumi.ComponentResource {
             ...Object.fromEntries(plan.environment.map(({ name: variable, value }) => [variable, value])),
           },
           secrets: props.cipherPass ? { [props.cipherPass.environmentVariable]: props.cipherPass.secretArn } : undefined,
-          logStreamPrefix: 'drill-pitr',
         },
       }),
       results: results && {
-        bucketName: results.bucketName,
-        bucketArn: results.bucketArn,
+        ...results,
         folder: plan.drillResults!.folder,
         recordPrefix: plan.drillResults!.prefix,
         writeStatements: resultStatements,
       },
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
-    Object.assign(this, scheduledDrillAttributes(plan, drill));
-    ({ securityGroup: this.securityGroup } = drill);
+    Object.assign(this, attributes);
+    this.securityGroup = securityGroup;
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       taskDefinitionArn: this.taskDefinition.arn,
@@ -117,12 +107,4 @@ export class PitrDrill extends pulumi.ComponentResource {
       alarmArns: this.alarms.map((alarm) => alarm.arn),
     });
   }
-}
-
-/** The bucket `drillResultsPrefix` is in: required with it. */
-function resultsStore(name: string, props: PitrDrillProps): NonNullable<PitrDrillProps['drillResultsBucket']> {
-  if (props.drillResultsBucket === undefined) {
-    throw new Error(`PitrDrill ${name}: drillResultsPrefix is ${JSON.stringify(props.drillResultsPrefix)}; allowed: only with drillResultsBucket, the bucket it is in`);
-  }
-  return props.drillResultsBucket;
 }

@@ -1,20 +1,26 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import type * as ec2 from '@pulumi/aws/ec2';
 import type * as ecs from '@pulumi/aws/ecs';
 import type * as iam from '@pulumi/aws/iam';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
-import { DrillStateMachine, DrillStateMachineProps, createDrillStateMachine } from './drill-state-machine';
+import { createDeadLetterQueue } from './dead-letter-queue';
+import { ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
+import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
-import { PlannedContainer, PlannedTask, PlannedTaskArgs, createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { createPlannedStateMachine, createStateMachineSchedule } from './planned-state-machine';
+import { PlannedContainer, PlannedTaskDefinitionArgs, createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
-import { drillResourceScopes } from './state-machine-permissions';
+import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
-import { ScheduledDrillPlan } from '../../core/aws/scheduled-drill';
+import {
+  RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillSchedule, scheduledDrillStateMachine,
+} from '../../core/aws/scheduled-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
-import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { DrillResourceKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** Where a drill's results go beside the backups, and what writing them takes. */
@@ -33,39 +39,59 @@ export interface DrillResultsStore {
   readonly writeStatements: readonly PolicyStatement[];
 }
 
-/** The task of a scheduled drill, whose containers log to the drill's log group. */
-export interface ScheduledDrillTask extends Omit<PlannedTaskArgs, 'container' | 'executionRole'> {
-  /** The runner container; its logs go to the drill's log group under `logStreamPrefix`. */
-  readonly container: Omit<PlannedContainer, 'logs'> & { readonly logStreamPrefix: string };
-  /** The execution role: its description, the secrets it hands to the containers, and what else it needs. */
-  readonly executionRole: {
-    readonly role: string;
-    /**
-     * ARN(s) of the secrets the containers get.
-     * @default - none
-     */
-    readonly secretArns?: pulumi.Input<string> | pulumi.Input<string>[];
-    /**
-     * Further statements (a cipher pass the role reads).
-     * @default - none
-     */
-    readonly statements?: readonly PolicyStatement[];
-  };
+/**
+ * What a drill component gives its task besides core's plan (which names and sizes it, describes its roles and sets the
+ * runner's name and log stream; the runner's command starts with `pg-backup`, so the image's entrypoint is replaced).
+ */
+export interface ScheduledDrillTask extends Pick<PlannedTaskDefinitionArgs, 'family' | 'sidecars' | 'volumes'> {
+  /** The runner container: its image, command, environment, secrets and what it waits for. */
+  readonly container: Omit<PlannedContainer, 'name' | 'entryPoint' | 'logs'>;
+  /**
+   * What the task role may do.
+   * @default - no inline policy
+   */
+  readonly taskStatements?: readonly PolicyStatement[];
+  /**
+   * ARNs of the secrets the execution role hands to the containers.
+   * @default - none
+   */
+  readonly secretArns?: readonly pulumi.Input<string>[];
+  /**
+   * Further statements of the execution role (a cipher pass it reads).
+   * @default - none
+   */
+  readonly executionStatements?: readonly PolicyStatement[];
 }
 
 /** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
-export interface ScheduledDrillArgs extends Omit<DrillStateMachineProps, 'task' | 'cluster' | 'substitutions' | 'scopes'> {
+export interface ScheduledDrillArgs {
+  /** Core's plan of the drill: its task, state machine, schedule, alarms and descriptions. */
+  readonly plan: ScheduledDrillPlan;
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
+  /**
+   * ARN of the topic's KMS key, which the drill role then may use to publish.
+   * @default - none: the topic is taken as unencrypted
+   */
+  readonly notificationTopicKeyArn?: pulumi.Input<string>;
   /**
    * The cluster the task runs in.
    * @default - a new cluster with Container Insights
    */
   readonly cluster?: EcsClusterReference;
+  /** Id of the VPC of the task's security group. */
+  readonly vpcId: pulumi.Input<string>;
+  /**
+   * The task's security group, when the component created it first (a scratch database admits it).
+   * @default - one is created in the VPC with core's description
+   */
+  readonly securityGroup?: ec2.SecurityGroup;
   /** Subnets of the task. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The account, region and partition. */
   readonly environment: AwsEnvironment;
+  /** Days the task and execution logs are kept. */
+  readonly logRetentionDays: number;
   /** The task, given the log configuration of a stream of the drill's log group. */
   readonly task: (logs: (streamPrefix: string) => PlannedContainer['logs']) => ScheduledDrillTask;
   /**
@@ -77,22 +103,21 @@ export interface ScheduledDrillArgs extends Omit<DrillStateMachineProps, 'task' 
    * Values of the placeholders only this drill has.
    * @default - none
    */
-  readonly substitutions?: DrillStateMachineProps['substitutions'];
+  readonly substitutions?: Record<string, pulumi.Input<string>>;
   /**
    * Scopes of the resource kinds only this drill acts on.
    * @default - none
    */
-  readonly scopes?: DrillStateMachineProps['scopes'];
-}
-
-/** What {@link createScheduledDrill} created. */
-export interface ScheduledDrill extends PlannedTask, DrillStateMachine {
-  /** The cluster the task runs in. */
-  readonly cluster: EcsClusterReference;
+  readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  /**
+   * Statements the drill role needs beyond the drill's own actions (a snapshot's KMS key).
+   * @default - none
+   */
+  readonly additionalStatements?: readonly PolicyStatement[];
 }
 
 /** What every scheduled drill component exposes (core's drill, its state machine, task and schedule), declared once. */
-export interface ScheduledDrillAttributes {
+export interface ScheduledDrillAttributes extends RestoreDrillAttributes {
   /** Core's drill: definition with placeholders, their names, the IAM actions of its role. */
   readonly drill: RestoreDrillStateMachine;
   /** The state machine's definition as deployed (core's definition with every placeholder filled). */
@@ -117,69 +142,85 @@ export interface ScheduledDrillAttributes {
   readonly alarms: readonly cloudwatch.MetricAlarm[];
 }
 
-/** The attributes of a drill component that rendered `plan` as `rendered`. */
-export function scheduledDrillAttributes(plan: ScheduledDrillPlan, rendered: ScheduledDrill): ScheduledDrillAttributes {
-  const { definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms } = rendered;
-  return {
-    drill: plan.drill, definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms,
-  };
-}
-
 /**
  * Renders a scheduled restore drill as children of `parent`, named as every drill names them: its cluster (when none is
- * given), task log group (`<name>-logs`), the planned task (`<name>-task`, its roles and security group), and core's
- * state machine with its schedule and alarms; the results' folder and key, when the drill writes results.
+ * given), task log group (`<name>-logs`), the planned task (`<name>-task`, its roles and security group), core's state
+ * machine (`<name>-drill`, its role, policy and execution logs), the schedule (`<name>-schedule`) with its role and
+ * dead-letter queue, and the planned alarms; the results' folder and key, when the drill writes results.
  */
-export function createScheduledDrill(name: string, parent: pulumi.Resource, args: ScheduledDrillArgs): ScheduledDrill {
-  const { results, environment } = args;
+export function createScheduledDrill(
+  name: string, parent: pulumi.Resource, args: ScheduledDrillArgs,
+): { readonly attributes: ScheduledDrillAttributes; readonly securityGroup: ec2.SecurityGroup } {
+  const { results, environment, plan, notificationTopicArn } = args;
   const cluster = givenOrNewEcsCluster(name, args.cluster, { parent });
   const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent });
   const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: environment.region, streamPrefix });
-  const { container: { logStreamPrefix, ...container }, executionRole: execution, ...task } = args.task(logs);
-  const secretArns = execution.secretArns === undefined ? [] : [execution.secretArns].flat();
-  const planned = createPlannedTask(taskResourceNames(name), {
+  const { container, taskStatements, secretArns = [], executionStatements = [], ...task } = args.task(logs);
+  const { taskRole, executionRole, taskDefinition, securityGroup } = createPlannedTask(taskResourceNames(name), {
     ...task,
+    size: plan.task,
+    taskRole: { role: plan.descriptions.taskRole, statements: taskStatements },
     executionRole: {
-      role: execution.role,
-      statements: [
-        ...taskExecutionStatements(logGroup.arn, secretArns.length === 0 ? undefined : secretArns.length === 1 ? secretArns[0] : secretArns),
-        ...execution.statements ?? [],
-      ],
+      role: plan.descriptions.executionRole,
+      statements: [...taskExecutionStatements(logGroup.arn, secretArns.length > 1 ? [...secretArns] : secretArns[0]), ...executionStatements],
     },
+    securityGroup: args.securityGroup ?? { vpcId: args.vpcId, description: plan.descriptions.taskSecurityGroup },
     container: {
       ...container,
+      name: plan.task.containerName,
+      entryPoint: ['env'],
       environment: {
         ...container.environment,
         ...(results?.recordPrefix !== undefined
           ? { [DRILL_RECORD_TO_ENV]: pulumi.output(results.bucketName).apply((bucket) => drillResultsLocation(bucket, results.recordPrefix!)) } : {}),
       },
-      logs: logs(logStreamPrefix),
+      logs: logs(plan.task.logStreamPrefix),
     },
   }, parent);
   // Where the state machine writes the failures the task never saw: beside the task's own results.
   const wiring = results && drillResultsWiring<pulumi.Input<string>>({
     bucketName: results.bucketName, folder: results.folder, objectsArn: (key) => pulumi.interpolate`${results.bucketArn}/${key}`,
   });
-  const stateMachine = createDrillStateMachine(name, parent, {
-    ...args,
-    task: {
-      databaseName: args.plan.databaseName,
-      taskDefinitionArn: planned.taskDefinition.arn,
-      containerName: container.name,
+  const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, scheduledDrillStateMachine(plan), {
+    owner: plan.owner,
+    substitutions: ecsDrillSubstitutions({
+      databaseName: plan.databaseName,
+      notificationTopicArn,
+      clusterArn: cluster.arn,
+      taskDefinitionArn: taskDefinition.arn,
+      containerName: plan.task.containerName,
       subnetIds: args.subnetIds,
-      securityGroupId: planned.securityGroup.id,
-      taskRoleArn: planned.taskRole.arn,
-      executionRoleArn: planned.executionRole.arn,
-      notificationTopicArn: args.notificationTopicArn,
-      metricNamespace: args.plan.metricNamespace,
+      securityGroupId: securityGroup.id,
+      additional: { ...args.substitutions, ...wiring?.placeholders },
+    }),
+    scopes: {
+      ...ecsDrillScopes({
+        environment,
+        taskDefinitionArn: taskDefinition.arn,
+        cluster,
+        taskRoleArn: taskRole.arn,
+        executionRoleArn: executionRole.arn,
+        notificationTopicArn,
+        metricNamespace: plan.metricNamespace,
+      }),
+      ...args.scopes,
+      ...(wiring ? drillResourceScopes(wiring.scopes) : {}),
     },
-    cluster,
-    substitutions: { ...args.substitutions, ...wiring?.placeholders },
-    scopes: { ...args.scopes, ...(wiring ? drillResourceScopes(wiring.scopes) : {}) },
+    notificationTopicKeyArn: args.notificationTopicKeyArn,
     // A failed drill's result is written through the bucket's key, when it has one.
     additionalStatements: [...args.additionalStatements ?? [], ...keyStatements(results?.writeStatements ?? [])],
+    logRetentionDays: args.logRetentionDays,
   });
-  return { cluster, ...planned, ...stateMachine };
+  const deadLetterQueue = createDeadLetterQueue(name, parent);
+  const { schedulerRole, schedule } = createStateMachineSchedule(
+    name, parent, environment, stateMachine.arn, scheduledDrillSchedule(plan), deadLetterQueue.arn,
+  );
+  const alarms = createPlannedAlarms(name, plan.alarms, notificationTopicArn, parent, {
+    'state-machine': stateMachine.arn,
+    'dead-letter-queue': deadLetterQueue.name,
+  });
+  const handles = { definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms };
+  return { attributes: { ...restoreDrillAttributes(plan), drill: plan.drill, ...handles }, securityGroup };
 }
 
 /** The statements of `statements` that are about a KMS key only. */

@@ -27,27 +27,15 @@ export interface ScratchRdsTarget {
  * Renders core's scratch RDS plan as children of `parent`: a DB subnet group (`<name>-scratch-subnets`) and a security
  * group only the task reaches (`<name>-scratch-sg`), with what the task and the drill may do with scratch instances.
  */
-export function createScratchRdsTarget(name: string, parent: pulumi.Resource, props: {
+export function createScratchRdsTarget(name: string, parent: pulumi.Resource, props: Omit<ScratchPlacementArgs, 'port' | 'descriptions'> & {
   readonly scratch: VerifyRestoreScratchPlan;
-  readonly vpcId: pulumi.Input<string>;
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  readonly taskSecurityGroupId: pulumi.Input<string>;
   readonly source: PgDumpSource;
   /** The database whose dumps the drill restores. */
   readonly databaseName: string;
   readonly environment: AwsEnvironment;
 }): ScratchRdsTarget {
   const { scratch, source, environment } = props;
-  const child = { parent };
-  const securityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
-    vpcId: props.vpcId,
-    description: scratch.descriptions.securityGroup,
-    ingress: [{
-      protocol: 'tcp', fromPort: scratch.port, toPort: scratch.port, securityGroups: [props.taskSecurityGroupId], description: scratch.descriptions.ingress,
-    }],
-    egress: [],
-  }, child);
-  const subnetGroup = new rds.SubnetGroup(`${name}-scratch-subnets`, { subnetIds: props.subnetIds, description: scratch.descriptions.subnetGroup }, child);
+  const { securityGroup, subnetGroup } = createScratchPlacement(name, parent, { ...props, port: scratch.port, descriptions: scratch.descriptions });
   const managedSecretsArn = formatArn(environment, 'secretsmanager', `secret:${scratch.secretRead.secretNamePattern}`);
   const scratchInstancesArn = formatArn(environment, 'rds', `db:${scratch.identifierPrefix}-*`);
   const wiring = scratchRdsDrillWiring<pulumi.Input<string>>({
@@ -74,4 +62,36 @@ export function createScratchRdsTarget(name: string, parent: pulumi.Resource, pr
     substitutions: wiring.placeholders,
     scopes: drillResourceScopes(wiring.scopes),
   };
+}
+
+/** What {@link createScratchPlacement} places a drill's scratch databases with. */
+export interface ScratchPlacementArgs {
+  /** Id of the VPC. */
+  readonly vpcId: pulumi.Input<string>;
+  /** Subnets of the scratch databases: no route to the internet is needed (isolated ones). */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Id of the drill task's security group, the only one let in. */
+  readonly taskSecurityGroupId: pulumi.Input<string>;
+  /** The port the scratch databases listen on. */
+  readonly port: number;
+  /** Core's descriptions of the security group, its ingress rule and the DB subnet group. */
+  readonly descriptions: { readonly securityGroup: string; readonly ingress: string; readonly subnetGroup: string };
+}
+
+/**
+ * Creates, as children of `parent`, the placement of a drill's scratch databases as core describes it: a security group
+ * (`<name>-scratch-sg`) open on `port` to the task's security group alone, and a DB subnet group (`<name>-scratch-subnets`).
+ */
+export function createScratchPlacement(
+  name: string, parent: pulumi.Resource, args: ScratchPlacementArgs,
+): { securityGroup: ec2.SecurityGroup; subnetGroup: rds.SubnetGroup } {
+  const { port, descriptions } = args;
+  const securityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
+    vpcId: args.vpcId,
+    description: descriptions.securityGroup,
+    ingress: [{ protocol: 'tcp', fromPort: port, toPort: port, securityGroups: [args.taskSecurityGroupId], description: descriptions.ingress }],
+    egress: [],
+  }, { parent });
+  const subnetGroup = new rds.SubnetGroup(`${name}-scratch-subnets`, { subnetIds: args.subnetIds, description: descriptions.subnetGroup }, { parent });
+  return { securityGroup, subnetGroup };
 }

@@ -7,20 +7,22 @@ import { BackupNotifications } from './backup-notifications';
 import { checkedLogRetentionDays } from './log-retention';
 import { createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
-import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillAttributes } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
+import { createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
+import { drillResourceScopes } from './state-machine-permissions';
 import {
-  CHECKS_RUNNER_CONTAINER_NAME, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, planSnapshotRestoreDrill, unknownSnapshotKeyWarning,
+  SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
+  snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
-import { DrillPlaceholder, RestoreDrillKind } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './snapshot-restore-drill-props';
 
-/** What every scheduled drill component exposes, declared once ({@link ScheduledDrillAttributes}). */
-export interface SnapshotRestoreDrill extends ScheduledDrillAttributes {}
+/** What every scheduled drill component exposes, and the snapshot drill's own attributes, each declared once. */
+export interface SnapshotRestoreDrill extends ScheduledDrillAttributes, SnapshotRestoreDrillAttributes {}
 
 /**
  * Proves the managed database's snapshots restore, as the CDK `SnapshotRestoreDrill` does: on a schedule, a Step
@@ -40,103 +42,74 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
   public readonly subnetGroup: rds.SubnetGroup;
   /** ARN of the topic failed drills are sent to. */
   public readonly notificationTopicArn: pulumi.Output<string>;
-  /** The RTO, minutes. */
-  public readonly maxRestoreDurationMinutes: number;
-  /** Value of the `Database` metric dimension. */
-  public readonly databaseName: string;
-  /** Namespace of the drill metrics. */
-  public readonly metricNamespace: string;
-  /** Prefix of scratch identifiers (the execution role may only create and delete those). */
-  public readonly scratchIdentifierPrefix: string;
-  /** The `Drill` dimension of the metrics: `snapshot`, or `point-in-time` with `pointInTime`. */
-  public readonly drillKind: RestoreDrillKind;
-  /** The largest accepted distance of a point-in-time drill's recovery point from its target, minutes, when bounded. */
-  public readonly maxRecoveryPointGapMinutes?: number;
 
   constructor(name: string, props: SnapshotRestoreDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:SnapshotRestoreDrill', name, {}, opts);
-    const database = props.database;
-    this.databaseName = props.databaseName ?? 'postgres';
+    const { database, drillResults } = props;
     const plan = planSnapshotRestoreDrill(props, {
       kind: database.kind,
-      databaseName: this.databaseName,
+      databaseName: props.databaseName,
+      port: props.port,
       hasSecret: props.secretArn !== undefined,
-      recordsResults: props.drillResults !== undefined,
+      recordsResults: drillResults !== undefined,
       checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
     }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const { descriptions } = plan;
-    this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
-    this.metricNamespace = plan.metricNamespace;
-    this.scratchIdentifierPrefix = plan.scratchIdentifierPrefix;
-    this.drillKind = plan.drillKind;
-    this.maxRecoveryPointGapMinutes = plan.maxRecoveryPointGapMinutes;
     const environment = awsEnvironment(this);
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, topicKeyArn: props.notificationTopicKeyArn, environment,
     }, { parent: this });
     this.notificationTopicArn = notifications.topicArn;
-
     this.taskSecurityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, descriptions.taskSecurityGroup, this);
-    const port = props.port ?? 5432;
-    this.scratchSecurityGroup = new ec2.SecurityGroup(`${name}-scratch-sg`, {
+    ({ securityGroup: this.scratchSecurityGroup, subnetGroup: this.subnetGroup } = createScratchPlacement(name, this, {
       vpcId: props.vpcId,
-      description: descriptions.scratchSecurityGroup,
-      ingress: [{ protocol: 'tcp', fromPort: port, toPort: port, securityGroups: [this.taskSecurityGroup.id], description: descriptions.scratchIngress }],
-      egress: [],
-    }, { parent: this });
-    this.subnetGroup = new rds.SubnetGroup(`${name}-scratch-subnets`, {
       subnetIds: props.scratchSubnetIds,
-      description: descriptions.subnetGroup,
-    }, { parent: this });
+      taskSecurityGroupId: this.taskSecurityGroup.id,
+      port: plan.scratchPort,
+      descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
+    }));
 
-    // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
-    const drillResults = props.drillResults;
-    const rdsArn = (resource: pulumi.Input<string>) => formatArn(environment, 'rds', resource);
-    const scheduled = createScheduledDrill(name, this, {
+    const wiring = snapshotDrillWiring<pulumi.Input<string>>(plan, {
+      sourceIdentifier: database.identifier,
+      sourceArn: database.arn(environment),
+      subnetGroupName: this.subnetGroup.name,
+      securityGroupId: this.scratchSecurityGroup.id,
+      rdsArn: (resource, resourceName) => formatArn(environment, 'rds', pulumi.interpolate`${resource}:${resourceName}`),
+    });
+    const { attributes } = createScheduledDrill(name, this, {
       plan,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
       cluster: props.cluster,
+      vpcId: props.vpcId,
+      securityGroup: this.taskSecurityGroup,
       subnetIds: props.taskSubnetIds,
       environment,
       task: () => ({
         family: `${name}-snapshot-drill`,
-        size: plan.task,
-        taskRole: { role: descriptions.taskRole, statements: drillResults?.drillResultStatements() },
-        executionRole: { role: descriptions.executionRole, secretArns: props.secretArn },
-        securityGroup: this.taskSecurityGroup,
+        // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
+        taskStatements: drillResults?.drillResultStatements(),
+        secretArns: [props.secretArn],
         container: {
-          name: CHECKS_RUNNER_CONTAINER_NAME,
           image: props.image,
-          // The drill's command starts with the executable (`pg-backup check …`), so the image's entrypoint is replaced.
-          entryPoint: ['env'],
           command: plan.checkCommand,
           environment: plan.checkEnvironment,
           secrets: { PGUSER: pulumi.interpolate`${props.secretArn}:username::`, PGPASSWORD: pulumi.interpolate`${props.secretArn}:password::` },
-          logStreamPrefix: 'check',
         },
       }),
       results: drillResults && {
         bucketName: drillResults.bucketName,
         bucketArn: drillResults.bucketArn,
-        folder: drillResultsFolder(drillResults.prefix, this.databaseName),
+        folder: drillResultsFolder(drillResults.prefix, plan.databaseName),
         recordPrefix: drillResults.prefix,
         writeStatements: drillResults.drillResultStatements(),
       },
-      substitutions: {
-        [DrillPlaceholder.SOURCE_IDENTIFIER]: database.identifier,
-        [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: this.subnetGroup.name,
-        [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: this.scratchSecurityGroup.id,
-      },
-      scopes: {
-        ...Object.fromEntries(Object.entries(plan.rdsResources).map(([kind, arn]) => [kind, { Resource: rdsArn(`${arn.resource}:${arn.resourceName}`) }])),
-        'rds-source': { Resource: database.arn(environment) },
-        'rds-subnet-group': { Resource: rdsArn(pulumi.interpolate`subgrp:${this.subnetGroup.name}`) },
-      },
+      substitutions: wiring.placeholders,
+      scopes: drillResourceScopes(wiring.scopes),
       additionalStatements: this.snapshotKeyStatements(props),
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
-    Object.assign(this, scheduledDrillAttributes(plan, scheduled));
+    Object.assign(this, attributes, snapshotRestoreDrillAttributes(plan));
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       notificationTopicArn: this.notificationTopicArn,

@@ -1,4 +1,3 @@
-import type * as ec2 from '@pulumi/aws/ec2';
 import type * as pulumi from '@pulumi/pulumi';
 import { checksWriterContainer, drillRunnerWiring, scratchPostgresContainer } from './drill-task-containers';
 import { containerLogConfiguration } from './planned-tasks';
@@ -19,8 +18,6 @@ export interface VerifyRestoreTaskArgs {
   readonly command: pulumi.Input<string[]>;
   /** What the task role may do: read the dumps, write the drill's result, read a scratch instance's secret. */
   readonly taskStatements: readonly PolicyStatement[];
-  /** The task's security group. */
-  readonly securityGroup: ec2.SecurityGroup;
   /**
    * ARN of the scratch server's password, when the plan restores in the task.
    * @default - no scratch server in the task
@@ -46,19 +43,9 @@ export function verifyRestoreTask(name: string, args: VerifyRestoreTaskArgs): Sc
       ? checksWriterContainer(major, plan.checkFiles, containerLogConfiguration(logs(writer.logStreamPrefix))) : undefined;
     return {
       family: `${name}-restore-drill`,
-      size: plan.task,
-      taskRole: { role: plan.descriptions.taskRole, statements: [...args.taskStatements] },
-      executionRole: { role: plan.descriptions.executionRole, secretArns: [scratchPassword, identity?.valueFrom].filter((arn) => arn !== undefined) },
-      securityGroup: args.securityGroup,
-      container: {
-        name: plan.task.containerName,
-        image: args.image,
-        // The drill's command starts with the executable (`pg-backup verify …`), so the image's entrypoint is replaced.
-        entryPoint: ['env'],
-        command: args.command,
-        ...drillRunnerWiring({ scratchPassword, checks: checks !== undefined, identity }),
-        logStreamPrefix: plan.task.logStreamPrefix,
-      },
+      taskStatements: [...args.taskStatements],
+      secretArns: [scratchPassword, identity?.valueFrom].filter((arn) => arn !== undefined),
+      container: { image: args.image, command: args.command, ...drillRunnerWiring({ scratchPassword, checks: checks !== undefined, identity }) },
       sidecars: {
         before: scratchPassword
           ? [scratchPostgresContainer(major, containerLogConfiguration(logs(SCRATCH_POSTGRES_CONTAINER.logStreamPrefix)), scratchPassword)] : [],

@@ -8,7 +8,7 @@ import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PgDumpSource } from './pg-dump-source';
 import { createTaskSecurityGroup } from './planned-tasks';
-import { ScheduledDrillAttributes, createScheduledDrill, keyStatements, scheduledDrillAttributes } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, keyStatements } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { verifyRestoreTask } from './verify-restore-task';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
@@ -134,11 +134,13 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
     const scratchPassword = plan.taskScratchServer ? createScratchPassword(name, plan.descriptions.scratchPassword, this).arn : undefined;
-    const drill = createScheduledDrill(name, this, {
+    const { attributes } = createScheduledDrill(name, this, {
       plan,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
       cluster: props.cluster ?? source.cluster,
+      vpcId: props.vpcId,
+      securityGroup: this.securityGroup,
       subnetIds: props.subnetIds,
       environment: aws,
       task: verifyRestoreTask(name, {
@@ -147,7 +149,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
         postgresMajorVersion: source.postgresMajorVersion,
         command: dumpLocation.apply((from) => verifyCommand(plan, from)),
         taskStatements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
-        securityGroup: this.securityGroup,
         scratchPassword,
         identity,
       }),
@@ -169,7 +170,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       additionalStatements: scratch ? keyStatements(source.readStatements()) : [],
       logRetentionDays,
     });
-    Object.assign(this, scheduledDrillAttributes(plan, drill));
+    Object.assign(this, attributes);
     this.protections = protectionsOutput([{ ...plan.protection, database: source.protectedDatabase }]);
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
