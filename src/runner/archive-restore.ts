@@ -57,7 +57,15 @@ export interface ArchiveRestoreStep {
    * (before {@link onTableLoaded} is told the same table); tables loaded otherwise are only told to `onTableLoaded`.
    * @default - pg_restore loads every table and nobody is told rows
    */
-  readonly copyCounts?: { readonly psql: string; readonly onTableCopied: (schema: string, table: string, rows: number) => void };
+  readonly copyCounts?: {
+    readonly psql: string;
+    readonly onTableCopied: (schema: string, table: string, rows: number) => void;
+    /**
+     * The blocks pg_restore writes the tables' scripts in and psql reads them in (`stdbuf`, which must be there).
+     * @default - stdio's own buffering
+     */
+    readonly blockBytes?: number;
+  };
   /**
    * Run once the archive's table of contents is in the file and listed, before anything is restored into the database,
    * with the archive's database-level entries (as `pg_restore --list --create` lists them): a check that rejects stops
@@ -65,6 +73,12 @@ export interface ArchiveRestoreStep {
    * @default - nothing runs first, and the archive is listed without its database-level entries
    */
   readonly beforeRestore?: (archive: ListedArchive) => Promise<void>;
+  /**
+   * Run once the archive's pre-data entries are restored (its tables exist, empty) and before their data is loaded,
+   * when the archive is restored while it arrives.
+   * @default - nothing
+   */
+  readonly afterPreData?: () => Promise<void>;
 }
 
 /** An archive whose table of contents is in the file, as {@link ArchiveRestoreStep.beforeRestore} is given it. */
@@ -221,12 +235,14 @@ async function restoreWhileDownloading(
     listDirectory: step.scratch,
     logger: step.logger,
     signal: stop.signal,
+    ...(step.afterPreData ? { afterPreData: step.afterPreData } : {}),
     onRestored: (entries) => {
       for (const entry of entries) if (entry.desc === 'TABLE DATA') step.onTableLoaded?.(entry.namespace, entry.tag);
     },
     ...(step.copyCounts ? {
       psql: step.copyCounts.psql,
       onCopied: (entry: ArchiveTocItem, rows: number) => step.copyCounts!.onTableCopied(entry.namespace, entry.tag, rows),
+      ...(step.copyCounts.blockBytes ? { scriptBlockBytes: step.copyCounts.blockBytes } : {}),
     } : {}),
   });
   onBlock = (dumpId, bytes) => restore.blockArrived(dumpId, bytes);

@@ -108,6 +108,19 @@ export interface ArrivingRestoreOptions {
    * @default - nobody is told
    */
   readonly onCopied?: (entry: ArchiveTocItem, rows: number) => void;
+  /**
+   * The blocks pg_restore writes a table's script in and psql reads it in (coreutils' `stdbuf`, which must be there),
+   * instead of stdio's 4 KiB on a pipe: the rows then pass from one to the other in that many bytes a `write()` and a
+   * `read()`, not one of each (and a wake-up of the other) every 4 KiB, on the client core that also decompresses the
+   * download.
+   * @default - stdio's own buffering
+   */
+  readonly scriptBlockBytes?: number;
+  /**
+   * Run once the pre-data entries are restored (the tables exist, empty), before any data is loaded.
+   * @default - nothing
+   */
+  readonly afterPreData?: () => Promise<void>;
 }
 
 /** psql's report of a finished `COPY … FROM stdin`: the rows the server inserted. */
@@ -220,6 +233,7 @@ export class ArrivingArchiveRestore {
     try {
       await this.restore(this.preData, 1, stop.signal);
       for (const entry of this.preData) this.done.add(entry.dumpId);
+      await this.options.afterPreData?.();
       const worker = async () => {
         for (let batch = await this.nextBatch(stop.signal); batch.length > 0; batch = await this.nextBatch(stop.signal)) {
           const entries = batch.map(({ entry }) => entry);
@@ -339,6 +353,7 @@ export class ArrivingArchiveRestore {
         verbose: true,
       }), {
         captureStdout: true,
+        ...(this.options.scriptBlockBytes ? { stdoutBlockBytes: this.options.scriptBlockBytes } : {}),
         signal,
         onStderrLine: (line) => {
           this.options.logger.debug({ tool: 'pg_restore', line }, line);
@@ -350,6 +365,7 @@ export class ArrivingArchiveRestore {
       const psql = new ToolProcess(this.options.psql!, psqlScriptArgv(this.options.connection.dbname), {
         env: this.options.connection.childEnv(),
         stdinFrom: script.stdout,
+        ...(this.options.scriptBlockBytes ? { stdinBlockBytes: this.options.scriptBlockBytes } : {}),
         captureStdout: true,
         signal,
         onStderrLine: (line) => this.options.logger.debug({ tool: 'psql', line }, line),

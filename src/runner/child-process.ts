@@ -56,6 +56,13 @@ export interface ToolProcessOptions {
    */
   readonly stdoutBlockBytes?: number;
   /**
+   * Has the program's C library read its stdin in blocks of this many bytes instead of the pipe's 4 KiB (coreutils'
+   * `stdbuf -i`): a program that reads its input through stdio line by line, as psql reads a script, then makes one
+   * `read()` a block instead of one every 4 KiB.
+   * @default - the program's own buffering
+   */
+  readonly stdinBlockBytes?: number;
+  /**
    * Stops the child with SIGTERM when aborted.
    * @default - runs to its end
    */
@@ -80,9 +87,11 @@ export class ToolProcess {
 
   constructor(program: string, args: readonly string[], options: ToolProcessOptions = {}) {
     const name = program.split('/').pop() ?? program;
-    const [command, argv] = options.stdoutBlockBytes === undefined
-      ? [program, args]
-      : [STDBUF, [`-o${options.stdoutBlockBytes}`, program, ...args]];
+    const buffering = [
+      ...options.stdinBlockBytes === undefined ? [] : [`-i${options.stdinBlockBytes}`],
+      ...options.stdoutBlockBytes === undefined ? [] : [`-o${options.stdoutBlockBytes}`],
+    ];
+    const [command, argv] = buffering.length === 0 ? [program, args] : [STDBUF, [...buffering, program, ...args]];
     this.child = spawn(command, argv, {
       env: { ...withoutRunnerCredentials(process.env), ...options.env },
       stdio: [options.stdinFrom ?? (options.pipeStdin ? 'pipe' : 'ignore'), options.stdoutTo ?? (options.captureStdout ? 'pipe' : 'ignore'), 'pipe'],

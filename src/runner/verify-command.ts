@@ -23,6 +23,7 @@ import { requireClientNotOlder } from './preflight';
 import { downloadEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 import { inReadOnlyTransaction } from './read-only-query';
+import { locateProgram } from './required-programs';
 import { RestoredRowCounts, type RowCountMismatch } from './row-counts';
 import { RunnerError, errorMessage } from './runner-error';
 
@@ -133,13 +134,36 @@ async function runAmcheck(client: Client): Promise<number> {
 }
 
 /**
- * psql when it is the same client release as pg_restore (it runs pg_restore's scripts, which a newer pg_restore frames
- * with psql commands an older psql lacks); `undefined` when there is none such, and the tables are then counted.
+ * The blocks pg_restore writes each table's script in and psql reads it in when coreutils' `stdbuf` is there: 1 MiB
+ * instead of stdio's 4 KiB on a pipe.
  */
-async function sameClientPsql(pgRestore: PostgresTool): Promise<PostgresTool | undefined> {
-  const psql = await findPostgresTool('psql').catch(() => undefined);
+const SCRIPT_BLOCK_BYTES = 1024 * 1024;
+
+/**
+ * Turns autovacuum off for every table of the scratch database. The tables exist once the pre-data is restored; turned
+ * off then, before any rows are loaded, a table loaded early is not vacuumed and analyzed while the others load, on the
+ * server the restore is bound by, for a database that is dropped once verified (a kept one is left as the backup
+ * defines it).
+ */
+async function pauseAutovacuum(client: Client): Promise<void> {
+  await client.query(`DO $$
+    DECLARE t regclass;
+    BEGIN
+      FOR t IN SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT pg_is_other_temp_schema(n.oid)
+      LOOP
+        EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = off, toast.autovacuum_enabled = off)', t);
+      END LOOP;
+    END $$`);
+}
+
+/**
+ * Whether psql is the same client release as pg_restore: it runs pg_restore's scripts, which a newer pg_restore frames
+ * with psql commands an older psql lacks; without such a psql, the tables are counted.
+ */
+function sameRelease(psql: PostgresTool, pgRestore: PostgresTool): boolean {
   const release = (tool: PostgresTool) => tool.version.replace(/^\S+\s*/, '');
-  return psql && release(psql) === release(pgRestore) ? psql : undefined;
+  return release(psql) === release(pgRestore);
 }
 
 /**
@@ -165,9 +189,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
   logger.info({ backupId: manifest.backupId, database: manifest.database, manifestKey }, 'verifying backup');
   // Before any work: a backup without globals.sql cannot give what --globals asks for.
   const globalsObject = options.globals ? requireGlobalsObject(manifest, 'verify') : undefined;
-  const pgRestore = await findPostgresTool('pg_restore');
   // psql of the same client loads the tables whose COPY results stand for their row counts; without it they are counted.
-  const psql = manifest.rowCounts.mode === 'exact' ? await sameClientPsql(pgRestore) : undefined;
+  const [pgRestore, psqlFound] = await Promise.all([
+    findPostgresTool('pg_restore'), manifest.rowCounts.mode === 'exact' ? findPostgresTool('psql').catch(() => undefined) : undefined,
+  ]);
+  const psql = psqlFound && sameRelease(psqlFound, pgRestore) ? psqlFound : undefined;
   const dumpMajor = parseToolMajorVersion(manifest.tools.pgDump);
   if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor, `pg_dump ${dumpMajor}, which wrote backup ${manifest.backupId}`);
   requireDecompressionPrograms(manifest);
@@ -219,8 +245,13 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
         onTableLoaded: (schema, table) => rowCounts?.count(schema, table),
         // A table psql loads is counted by its COPY's own result, which costs the server no scan of the table.
         ...(rowCounts && psql ? {
-          copyCounts: { psql: psql.path, onTableCopied: (schema: string, table: string, rows: number) => rowCounts.copied(schema, table, rows) },
+          copyCounts: {
+            psql: psql.path,
+            onTableCopied: (schema: string, table: string, rows: number) => rowCounts.copied(schema, table, rows),
+            ...(locateProgram('stdbuf') !== undefined ? { blockBytes: SCRIPT_BLOCK_BYTES } : {}),
+          },
         } : {}),
+        ...(options.keep ? {} : { afterPreData: () => pauseAutovacuum(client) }),
       }, downloading, manifest);
       return { ...result, rowCounts, client };
     })();
