@@ -23,6 +23,13 @@ export interface PinnedCluster {
    * that run's connections cost the server.
    */
   cpuSeconds(): number;
+  /** Processes the postmaster has now: its background processes and a backend for every open connection. */
+  processCount(): number;
+  /**
+   * Resolves once the postmaster has at most `count` processes (a finished run's backends are reaped, so
+   * {@link cpuSeconds} holds their time), or after `timeoutMs` (a background process the server started meanwhile).
+   */
+  processesReaped(count: number, timeoutMs?: number): Promise<void>;
   /** Stops the server (the data directory stays). */
   stop(): Promise<void>;
 }
@@ -95,6 +102,14 @@ export async function startPinnedCluster(
       const stat = fs.readFileSync(`/proc/${postmasterPid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+    },
+    processCount() {
+      const postmasterPid = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
+      return fs.readFileSync(`/proc/${postmasterPid}/task/${postmasterPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).length;
+    },
+    async processesReaped(count: number, timeoutMs = 1000) {
+      const until = Date.now() + timeoutMs;
+      while (cluster.processCount() > count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     },
     async stop() {
       await exec('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
