@@ -3,14 +3,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
-  RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, UNPROTECTED_DATABASE_ANNOTATION_ID, guardedEngineOf, isBackupProtection,
-  isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseMessage,
+  RECORDING_BACKUP_CONSTRUCTS, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT,
+  UNPROTECTED_DATABASE_ANNOTATION_ID, guardedEngineOf, isBackupProtection, isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseMessage,
 } from '../core/aws/require-postgres-backups';
 
 export { BACKUP_PROTECTION_KINDS, UNPROTECTED_DATABASE_ANNOTATION_ID } from '../core/aws/require-postgres-backups';
-
-/** The constructs of this module that record what they protect. */
-const BACKUP_CONSTRUCTS = ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint', 'SelfHostedPitrArchive'];
 
 /**
  * Props of {@link RequirePostgresBackups}: core's options. A warning is acknowledged per database with
@@ -44,8 +41,7 @@ export class RequirePostgresBackups implements IAspect {
     if (database === undefined) return;
     const path = database.node.path;
     if (this.protectedIn(node.node.root).has(path)) return;
-    const message = unprotectedDatabaseMessage(path, BACKUP_CONSTRUCTS,
-      `acknowledge this (${UNPROTECTED_DATABASE_ANNOTATION_ID}) with the reason it needs none.`);
+    const message = unprotectedDatabaseMessage(path, RECORDING_BACKUP_CONSTRUCTS.cdk, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.cdk);
     if (this.plan.level === 'error') {
       Annotations.of(database).addError(message);
     } else {

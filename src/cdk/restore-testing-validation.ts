@@ -22,6 +22,7 @@ import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { ecsDrillPlaceholderValues } from '../core/aws/ecs-drill-wiring';
+import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../core/aws/restore-testing-validation';
@@ -150,8 +151,8 @@ export function renderRestoreValidation(
     owner: 'ManagedPostgresBackupPlan',
     what: 'the validation of restore tests',
     grant: (grantee) => {
-      notificationTopic.masterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
-      drillResults?.bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
+      notificationTopic.masterKey?.grant(grantee, ...TOPIC_KEY_PUBLISH_IAM_ACTIONS);
+      drillResults?.bucket.encryptionKey?.grant(grantee, ...actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key'));
     },
   });
 

@@ -117,3 +117,62 @@ export function unprotectedDatabasesMessage(subjects: readonly string[], constru
     + `${noBackupConstructProtects(constructs, one ? 'it' : 'them')}:\n${subjects.map((subject) => `  - ${subject}\n`).join('')}`
     + `Protect each, or ${acknowledgement}`;
 }
+
+/** The backup constructs of each front end that record what they protect, as the finding names them. */
+export const RECORDING_BACKUP_CONSTRUCTS = {
+  cdk: ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint', 'SelfHostedPitrArchive'],
+  pulumi: ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint'],
+} as const;
+
+/** How each front end's finding says to acknowledge a database that needs no backups. */
+export const UNPROTECTED_DATABASE_ACKNOWLEDGEMENT = {
+  cdk: `acknowledge this (${UNPROTECTED_DATABASE_ANNOTATION_ID}) with the reason it needs none.`,
+  pulumi: 'acknowledge it with RequirePostgresBackups.acknowledge(database, reason) giving the reason it needs none.',
+} as const;
+
+/** Checks that a protection a component records is a backup: a restore drill must never count as one. */
+export function checkBackupProtectionKind(kind: unknown): void {
+  if (!isBackupProtection(kind as string)) {
+    throw new Error(`recordProtectedDatabase: kind is ${JSON.stringify(kind)}; allowed: one of: ${BACKUP_PROTECTION_KINDS.join(', ')}`);
+  }
+}
+
+/** An RDS instance or cluster a guard saw created while the program ran, with the inputs that decide whether it is checked. */
+export interface GuardedCandidate {
+  /** Its name and resource type, as the finding names them. */
+  readonly name: string;
+  readonly type: string;
+  /** Whether it is an instance, which a read replica may name as its source. */
+  readonly instance: boolean;
+  /** Its engine and identifier as the program gave them. */
+  readonly engine: unknown;
+  readonly identifier: unknown;
+  /** What else a replica may name it by (the resource's own identifier, ARN and id outputs), read when the guard checks. */
+  readonly references: () => readonly unknown[];
+  /** The source a read replica names, when given. */
+  readonly replicateSourceDb: unknown;
+}
+
+/**
+ * The candidates the guard reports, each with the subject its finding names: those not `covered` (protected or
+ * acknowledged) that the plan guards. A read replica without an engine has its source's, when the source is a
+ * candidate named by its identifier or one of its references; else its engine is not known and it is checked as PostgreSQL.
+ */
+export function unprotectedCandidates<C extends GuardedCandidate>(
+  plan: RequirePostgresBackupsPlan, candidates: readonly C[], covered: (candidate: C) => boolean,
+): { readonly candidate: C; readonly subject: string }[] {
+  const sourceOf = (replicateSourceDb: unknown): C | undefined => candidates.find((candidate) => candidate.instance
+    && (typeof replicateSourceDb === 'string' ? candidate.identifier === replicateSourceDb : candidate.references().includes(replicateSourceDb)));
+  const engineOf = (candidate: C, visited: Set<C>): GuardedEngine => {
+    const engine = guardedEngineOf(candidate.engine);
+    if (engine !== undefined) return engine;
+    visited.add(candidate);
+    const source = isGivenInput(candidate.replicateSourceDb) ? sourceOf(candidate.replicateSourceDb) : undefined;
+    return source === undefined || visited.has(source) ? 'unknown' : engineOf(source, visited);
+  };
+  return candidates
+    .map((candidate) => ({ candidate, engine: engineOf(candidate, new Set()) }))
+    .filter(({ candidate, engine }) => !covered(candidate)
+      && isGuardedDatabase(plan, { engine, readReplica: isGivenInput(candidate.replicateSourceDb) }))
+    .map(({ candidate, engine }) => ({ candidate, subject: guardedDatabaseSubject(candidate.name, candidate.type, engine) }));
+}

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  BACKUP_PROTECTION_KINDS, BackupProtectionKind, GuardedEngine, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, guardedDatabaseSubject,
-  guardedEngineOf, isBackupProtection, isGivenInput, isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseMessage,
+  BackupProtectionKind, GuardedCandidate, RECORDING_BACKUP_CONSTRUCTS, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan,
+  UNPROTECTED_DATABASE_ACKNOWLEDGEMENT, checkBackupProtectionKind, planRequirePostgresBackups, unprotectedCandidates, unprotectedDatabaseMessage,
   unprotectedDatabasesMessage,
 } from '../../core/aws/require-postgres-backups';
 import { Validator } from '../../core/policy/validation';
@@ -17,10 +17,8 @@ const protections = new WeakMap<pulumi.Resource, Set<BackupProtectionKind>>();
  * backup; a database given by secret, identifier or ARN has no resource here (`undefined`), and nothing is recorded.
  */
 export function recordProtectedDatabase(resource: pulumi.Resource | undefined, kind: 'logical-dump' | 'managed-backup' | 'wal-archive'): void {
-  // Callers from plain JavaScript are not held to the type, and a restore drill must never count as a backup.
-  if (!isBackupProtection(kind)) {
-    throw new Error(`recordProtectedDatabase: kind is ${JSON.stringify(kind)}; allowed: one of: ${BACKUP_PROTECTION_KINDS.join(', ')}`);
-  }
+  // Callers from plain JavaScript are not held to the type.
+  checkBackupProtectionKind(kind);
   if (resource === undefined) return;
   let kinds = protections.get(resource);
   if (kinds === undefined) {
@@ -54,17 +52,10 @@ export class UnprotectedPostgresDatabasesError extends Error {
 
 const INSTANCE_TYPE = 'aws:rds/instance:Instance';
 const CLUSTER_TYPE = 'aws:rds/cluster:Cluster';
-/** The components of this module that record what they protect. */
-const BACKUP_COMPONENTS = ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint'];
 
-/** An RDS instance or cluster the guard saw being created, with the inputs that decide whether it is checked. */
-interface RdsCandidate {
+/** An RDS instance or cluster the guard saw being created. */
+interface RdsCandidate extends GuardedCandidate {
   readonly resource: pulumi.Resource;
-  readonly name: string;
-  readonly type: string;
-  readonly engine: unknown;
-  readonly identifier: unknown;
-  readonly replicateSourceDb: unknown;
 }
 
 /**
@@ -160,56 +151,36 @@ export class RequirePostgresBackups {
    *   as a stack output at level `warning`
    */
   public check(): string[] {
-    const unprotected = this.candidates
-      .map((candidate) => ({ candidate, engine: this.engineOf(candidate, new Set()) }))
-      .filter(({ candidate, engine }) => !this.isCovered(candidate)
-        && isGuardedDatabase(this.plan, { engine, readReplica: isGivenInput(candidate.replicateSourceDb) }));
+    const unprotected = unprotectedCandidates(this.plan, this.candidates,
+      (candidate) => protections.has(candidate.resource) || this.acknowledged.has(candidate.resource));
     const names = unprotected.map(({ candidate }) => candidate.name);
-    const subjects = unprotected.map(({ candidate, engine }) => guardedDatabaseSubject(candidate.name, candidate.type, engine));
     if (unprotected.length === 0) return names;
-    const advice = 'acknowledge it with RequirePostgresBackups.acknowledge(database, reason) giving the reason it needs none.';
+    const [constructs, advice] = [RECORDING_BACKUP_CONSTRUCTS.pulumi, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.pulumi];
     if (this.level === 'warning') {
-      unprotected.forEach(({ candidate }, index) => {
-        void pulumi.log.warn(unprotectedDatabaseMessage(subjects[index], BACKUP_COMPONENTS, advice), candidate.resource);
-      });
+      for (const { candidate, subject } of unprotected) {
+        void pulumi.log.warn(unprotectedDatabaseMessage(subject, constructs, advice), candidate.resource);
+      }
       return names;
     }
-    throw new UnprotectedPostgresDatabasesError(unprotectedDatabasesMessage(subjects, BACKUP_COMPONENTS, advice), names);
+    throw new UnprotectedPostgresDatabasesError(unprotectedDatabasesMessage(unprotected.map(({ subject }) => subject), constructs, advice), names);
   }
 
   private observe(args: pulumi.ResourceTransformationArgs): void {
     if (args.type !== INSTANCE_TYPE && args.type !== CLUSTER_TYPE) return;
     // `get` reads a database another program manages; an `import` adopts one, which this program then manages.
     if (args.opts.id !== undefined) return;
+    const instance = args.type === INSTANCE_TYPE;
+    // The resource's outputs are set only once it is constructed, after this transformation.
+    const attributes = args.resource as unknown as Record<string, unknown>;
     this.candidates.push({
       resource: args.resource,
       name: args.name,
       type: args.type,
+      instance,
       engine: args.props.engine,
       identifier: args.props.identifier,
-      replicateSourceDb: args.type === INSTANCE_TYPE ? args.props.replicateSourceDb : undefined,
-    });
-  }
-
-  private isCovered(candidate: RdsCandidate): boolean {
-    return protections.has(candidate.resource) || this.acknowledged.has(candidate.resource);
-  }
-
-  private engineOf(candidate: RdsCandidate, visited: Set<RdsCandidate>): GuardedEngine {
-    const engine = guardedEngineOf(candidate.engine);
-    if (engine !== undefined) return engine;
-    // A read replica is created with its source's engine.
-    visited.add(candidate);
-    const source = isGivenInput(candidate.replicateSourceDb) ? this.sourceOf(candidate.replicateSourceDb) : undefined;
-    return source === undefined || visited.has(source) ? 'unknown' : this.engineOf(source, visited);
-  }
-
-  private sourceOf(replicateSourceDb: unknown): RdsCandidate | undefined {
-    return this.candidates.find((candidate) => {
-      if (candidate.type !== INSTANCE_TYPE) return false;
-      if (typeof replicateSourceDb === 'string') return candidate.identifier === replicateSourceDb;
-      const attributes = candidate.resource as unknown as Record<string, unknown>;
-      return ['identifier', 'arn', 'id'].some((attribute) => attributes[attribute] === replicateSourceDb);
+      references: () => [attributes.identifier, attributes.arn, attributes.id],
+      replicateSourceDb: instance ? args.props.replicateSourceDb : undefined,
     });
   }
 }

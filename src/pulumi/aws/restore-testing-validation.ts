@@ -13,13 +13,15 @@ import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedStateMachine } from './planned-state-machine';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup } from './planned-tasks';
+import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { drillResourceScopes } from './state-machine-permissions';
-import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
+import { DEFAULT_MANAGED_DATABASE_PORT } from '../../core/aws/managed-postgres-database';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../../core/aws/restore-testing-validation';
+import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
 export interface DrillResultStoreArgs {
@@ -105,22 +107,13 @@ export function renderRestoreValidation(
   const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   const cluster = givenOrNewEcsCluster(name, args.cluster, child);
   const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
-
   // The checks only connect to the restored database: the task role has no permissions; the state machine writes the result.
-  const taskRole = createTaskRole(`${name}-task-role`, descriptions.taskRole, parent);
-  const executionRole = createTaskRole(`${name}-execution-role`, descriptions.executionRole, parent);
-  new iam.RolePolicy(`${name}-execution-policy`, {
-    role: executionRole.id,
-    policy: policyDocument(grantStatements(TASK_EXECUTION_IAM_ACTIONS, {
-      'task-log-group': { resources: pulumi.interpolate`${logGroup.arn}:*` },
-      'database-secret': { resources: args.secretArn },
-    })),
-  }, child);
-  const taskDefinition = createPlannedTaskDefinition(`${name}-task`, {
+  const { taskRole, executionRole, taskDefinition, securityGroup: taskSecurityGroup } = createPlannedTask(taskResourceNames(name), {
     family: name,
     size: planned.task,
-    taskRoleArn: taskRole.arn,
-    executionRoleArn: executionRole.arn,
+    taskRole: { role: descriptions.taskRole },
+    executionRole: { role: descriptions.executionRole, statements: taskExecutionStatements(logGroup.arn, args.secretArn) },
+    securityGroup: { vpcId: args.vpcId, description: descriptions.taskSecurityGroup },
     container: {
       name: planned.containerName,
       image: args.image,
@@ -131,9 +124,7 @@ export function renderRestoreValidation(
       logs: { groupName: logGroup.name, region: environment.region, streamPrefix: planned.task.logStreamPrefix },
     },
   }, parent);
-
-  const taskSecurityGroup = createTaskSecurityGroup(`${name}-task-sg`, args.vpcId, descriptions.taskSecurityGroup, parent);
-  const port = args.port ?? 5432;
+  const port = args.port ?? DEFAULT_MANAGED_DATABASE_PORT;
   const restoredSecurityGroup = planned.createRestoredSecurityGroup
     ? new ec2.SecurityGroup(`${name}-restored-sg`, {
       vpcId: args.vpcId,
@@ -150,32 +141,22 @@ export function renderRestoreValidation(
       bucketName: drillResults.bucketName, prefix: drillResults.prefix, objectsArn: (key) => pulumi.interpolate`${drillResults.bucketArn}/${key}`,
     },
   });
+  const task = {
+    databaseName: planned.databaseName, notificationTopicArn, taskDefinitionArn: taskDefinition.arn, containerName: planned.containerName,
+  };
   const { definition, role, stateMachine } = createPlannedStateMachine(name, parent, planned.stateMachine, {
     substitutions: ecsDrillSubstitutions({
-      databaseName: planned.databaseName,
-      notificationTopicArn,
-      clusterArn: cluster.arn,
-      taskDefinitionArn: taskDefinition.arn,
-      containerName: planned.containerName,
-      subnetIds: args.taskSubnetIds,
-      securityGroupId: taskSecurityGroup.id,
-      additional: wiring.placeholders,
+      ...task, clusterArn: cluster.arn, subnetIds: args.taskSubnetIds, securityGroupId: taskSecurityGroup.id, additional: wiring.placeholders,
     }),
     scopes: {
       ...ecsDrillScopes({
-        environment,
-        taskDefinitionArn: taskDefinition.arn,
-        cluster,
-        taskRoleArn: taskRole.arn,
-        executionRoleArn: executionRole.arn,
-        notificationTopicArn,
-        metricNamespace: planned.metricNamespace,
+        ...task, environment, cluster, taskRoleArn: taskRole.arn, executionRoleArn: executionRole.arn, metricNamespace: planned.metricNamespace,
       }),
       ...drillResourceScopes(wiring.scopes),
     },
     notificationTopicKeyArn: handles.notificationTopicKeyArn,
     additionalStatements: drillResults?.encryptionKeyArn
-      ? [{ Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: drillResults.encryptionKeyArn }]
+      ? [{ Effect: 'Allow', Action: actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key'), Resource: drillResults.encryptionKeyArn }]
       : [],
     logRetentionDays,
     owner: 'ManagedPostgresBackupPlan',
@@ -193,7 +174,8 @@ export function renderRestoreValidation(
   const eventsRole = new iam.Role(`${name}-events-role`, { assumeRolePolicy: assumedByService('events.amazonaws.com') }, child);
   new iam.RolePolicy(`${name}-events-policy`, {
     role: eventsRole.id,
-    policy: policyDocument([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn }]),
+    // EventBridge sends a start it could not make to the queue by the queue's policy, not by this role.
+    policy: policyDocument(grantStatements(STATE_MACHINE_SCHEDULE_IAM_ACTIONS, { 'state-machine': { resources: stateMachine.arn } })),
   }, child);
   new cloudwatch.EventTarget(`${name}-target`, {
     rule: rule.name,
