@@ -12,15 +12,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, scheduledTasksWildcard } from './reviewed-findings';
 import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
-import { SCHEDULE_START_RETRY } from '../core/aws/schedule-start-retry';
 import { PlannedTaskSchedule } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
-
-/** How a schedule retries a start it could not make, as core decides it ({@link SCHEDULE_START_RETRY}), in CDK's terms. */
-export const SCHEDULE_START_RETRY_PROPS: { readonly retryAttempts: number; readonly maxEventAge: Duration } = {
-  retryAttempts: SCHEDULE_START_RETRY.attempts,
-  maxEventAge: Duration.seconds(SCHEDULE_START_RETRY.maxEventAgeSeconds),
-};
 
 /** The EventBridge Scheduler expression of a planned schedule, in its time zone. */
 export function plannedScheduleExpression(schedule: EventBridgeSchedule): scheduler.ScheduleExpression {

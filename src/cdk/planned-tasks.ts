@@ -1,19 +1,7 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-
-/** The size of a planned Fargate task. */
-export interface PlannedTaskSize {
-  /** CPU units. */
-  readonly cpu: number;
-  /** Memory, MiB. */
-  readonly memoryLimitMiB: number;
-  /**
-   * Ephemeral storage, GiB.
-   * @default - Fargate's 20 GiB
-   */
-  readonly ephemeralStorageGiB?: number;
-}
+import { PlannedTaskSize } from '../core/aws/fargate-sizes';
 
 /** The role of a task (or of ECS starting it), assumable by ECS tasks only, described as core words it. */
 export function createTaskRole(scope: Construct, id: string, description: string): iam.Role {

@@ -37,6 +37,19 @@ export function fargateMemoryOptions(cpu: number): number[] {
   return options;
 }
 
+/** The size of a planned Fargate task, as each front end's task renderer takes it. */
+export interface PlannedTaskSize {
+  /** CPU units. */
+  readonly cpu: number;
+  /** Memory, MiB. */
+  readonly memoryLimitMiB: number;
+  /**
+   * Ephemeral storage, GiB.
+   * @default - Fargate's 20 GiB
+   */
+  readonly ephemeralStorageGiB?: number;
+}
+
 /** A Fargate task size to check; absent values are the caller's defaults and are not checked. */
 export interface FargateTaskSize {
   /**

@@ -3,6 +3,7 @@ import * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
+import { PlannedTaskSize } from '../../core/aws/fargate-sizes';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from '../../core/aws/iam-action-groups';
 import { PlannedTaskNames } from '../../core/aws/task-resource-names';
 
@@ -69,7 +70,7 @@ export interface PlannedTaskDefinitionArgs {
   /** The task definition's family. */
   readonly family: string;
   /** CPU units, memory (MiB) and, when planned, ephemeral storage (GiB). */
-  readonly size: { readonly cpu: number; readonly memoryLimitMiB: number; readonly ephemeralStorageGiB?: number };
+  readonly size: PlannedTaskSize;
   /** ARN of the task's role. */
   readonly taskRoleArn: pulumi.Input<string>;
   /** ARN of the role ECS starts the task with. */
