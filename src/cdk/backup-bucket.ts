@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { cdkValidationOptions } from './cdk-validation';
-import { bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { accountRootArn, bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
-import { BackupBucketOptions, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
+import { BackupBucketOptions, BackupBucketPlan, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, DRILL_RESULT_WRITE_IAM_ACTIONS,
@@ -28,8 +28,12 @@ export interface BackupBucketProps extends BackupBucketOptions {
    * @default - the given bucket's key; for a created bucket, a key is created (rotation on)
    */
   readonly encryptionKey?: kms.IKey;
-  /** Key prefix of the dumps, without a trailing `/`: required here, as the grants default to it. */
-  readonly prefix: string;
+  /**
+   * The bucket as core planned it for a construct (a WAL archive's): rendered as it is, instead of planned from the
+   * options.
+   * @default - planned from the options
+   */
+  readonly plan?: BackupBucketPlan;
   /**
    * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock
    * cannot receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere.
@@ -49,6 +53,13 @@ export interface BackupBucketProps extends BackupBucketOptions {
    */
   readonly pruneRole?: iam.IRole;
   /**
+   * ARNs of the roles that may delete objects besides a break-glass role (archivers that expire their own backups),
+   * read when the template is synthesized, so roles granted later count; the account root is then exempted too, so
+   * the exception list is never only computed values.
+   * @default - none
+   */
+  readonly deletingPrincipalArns?: string[];
+  /**
    * What happens to a created bucket and key when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -65,8 +76,8 @@ export class BackupBucket extends Construct {
   public readonly bucket: s3.IBucket;
   /** The key the backups are encrypted with, when known. */
   public readonly encryptionKey?: kms.IKey;
-  /** The key prefix of the dumps (no trailing `/`). */
-  public readonly prefix: string;
+  /** The key prefix of the dumps (no trailing `/`), which the grants default to. */
+  public readonly prefix?: string;
   /** The bucket the access logs go to, when created or given. */
   public readonly accessLogsBucket?: s3.IBucket;
   /** The role S3 replicates the bucket offsite with, when replicated. */
@@ -77,13 +88,17 @@ export class BackupBucket extends Construct {
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
     this.prefix = props.prefix;
-    const { bucket: given, breakGlassRole, pruneRole } = props;
-    const plan = planBackupBucket(props, {
+    const { bucket: given, breakGlassRole, pruneRole, deletingPrincipalArns: archivers } = props;
+    const plan = props.plan ?? planBackupBucket(props, {
       validation: cdkValidationOptions(this),
       givenBucket: given !== undefined,
-      deleters: { breakGlass: breakGlassRole !== undefined, prune: pruneRole !== undefined, archivers: false },
+      deleters: { breakGlass: breakGlassRole !== undefined, prune: pruneRole !== undefined, archivers: archivers !== undefined },
     });
-    const references = { 'break-glass-role': breakGlassRole?.roleArn, 'prune-role': pruneRole?.roleArn };
+    const references = {
+      'break-glass-role': breakGlassRole?.roleArn,
+      'prune-role': pruneRole?.roleArn,
+      ...(archivers !== undefined ? { 'account-root': accountRootArn(this), archivers } : {}),
+    };
     if (given) {
       this.bucket = given;
       this.encryptionKey = props.encryptionKey ?? given.encryptionKey;
@@ -107,8 +122,8 @@ export class BackupBucket extends Construct {
   }
 
   /** The ARN pattern of every object under `prefix`. */
-  public objectsUnder(prefix: string = this.prefix): string {
-    return this.bucket.arnForObjects(backupObjectLocations(prefix).objects);
+  public objectsUnder(prefix?: string): string {
+    return this.bucket.arnForObjects(backupObjectLocations(this.prefixOr(prefix)).objects);
   }
 
   /**
@@ -116,7 +131,7 @@ export class BackupBucket extends Construct {
    * its own multipart uploads there, check whether a key there exists (the runner never overwrites a backup),
    * list that prefix, and use the key. No delete, and no access to any other prefix.
    */
-  public grantWriteBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+  public grantWriteBackups(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, BACKUP_WRITE_IAM_ACTIONS, prefix);
   }
 
@@ -124,7 +139,7 @@ export class BackupBucket extends Construct {
    * Lets `grantee` read the backups under `prefix`: get objects there, list that prefix only, and decrypt with
    * the key.
    */
-  public grantReadBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+  public grantReadBackups(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, BACKUP_READ_IAM_ACTIONS, prefix);
   }
 
@@ -132,7 +147,7 @@ export class BackupBucket extends Construct {
    * Lets `grantee` write restore drill results beside the backups under `prefix` (`<prefix>/<database>/drills/*`) and
    * nothing else there.
    */
-  public grantWriteDrillResults(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+  public grantWriteDrillResults(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, DRILL_RESULT_WRITE_IAM_ACTIONS, prefix);
   }
 
@@ -140,13 +155,19 @@ export class BackupBucket extends Construct {
    * Lets `grantee` prune the backups under `prefix`: read and list them, and delete objects there (the bucket policy
    * must also exempt it: {@link BackupBucketProps.pruneRole}).
    */
-  public grantPruneBackups(grantee: iam.IGrantable, prefix: string = this.prefix): void {
+  public grantPruneBackups(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, BACKUP_PRUNE_IAM_ACTIONS, prefix);
   }
 
   /** Grants `grantee` core's action groups (a plan's task role grants) on the backups under `prefix`. */
-  public grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string = this.prefix): void {
-    grantBackupObjectGroups(grantee, groups, { bucket: this.bucket, prefix, encryptionKey: this.encryptionKey });
+  public grantActionGroups(grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix?: string): void {
+    grantBackupObjectGroups(grantee, groups, { bucket: this.bucket, prefix: this.prefixOr(prefix), encryptionKey: this.encryptionKey });
+  }
+
+  private prefixOr(prefix: string | undefined): string {
+    const resolved = prefix ?? this.prefix;
+    if (resolved === undefined) throw new Error(`BackupBucket ${this.node.path}: name the prefix to grant or address, as the bucket was given none`);
+    return resolved;
   }
 }
 

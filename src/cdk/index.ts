@@ -19,7 +19,6 @@ export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
 export * from './managed-postgres-database';
 export * from './snapshot-restore-drill';
-export * from './wal-archive-bucket';
 export * from './pitr-drill';
 export * from './self-hosted-pitr-archive';
 export * from './postgres-backup-blueprint';

@@ -2,19 +2,22 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { PitrDrill } from './pitr-drill';
 import { renderPlannedAlarms } from './planned-alarms';
 import { renderEventNotification } from './planned-event-notifications';
+import { bucketGrantScopes } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
 import { ReviewedAwsManagedPolicy, acknowledgeAwsManagedPolicy, acknowledgeWildcards, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
-import { WalArchiveBucket } from './wal-archive-bucket';
+import { IamActionGroup, WalArchiveResourceKind } from '../core/aws/iam-action-groups';
 import {
   archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
 } from '../core/aws/pitr-archive-host';
@@ -26,7 +29,7 @@ import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
 import { RecoveryTargetOptions } from '../core/postgres/recovery-target';
 
-export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES } from '../core/aws/self-hosted-pitr-archive';
+export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID } from '../core/aws/self-hosted-pitr-archive';
 export type { PitrHostTag } from '../core/aws/self-hosted-pitr-archive';
 export * from './self-hosted-pitr-archive-props';
 
@@ -50,22 +53,26 @@ export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes, 
  * failures, failed backups) and an optional scheduled PITR drill.
  */
 export class SelfHostedPitrArchive extends Construct {
-  /** The archive bucket. */
-  public readonly archive: WalArchiveBucket;
+  /** The archive bucket, as core planned it (`plan.bucket`), rendered as every backup bucket is. */
+  public readonly archive: BackupBucket;
   /** The bucket. */
-  public readonly bucket: WalArchiveBucket['bucket'];
+  public readonly bucket: s3.IBucket;
   /** The topic alarms go to. */
   public readonly notificationTopic: sns.ITopic;
   private readonly props: SelfHostedPitrArchiveProps;
+  /** The archivers that expire their own backups, known once granted (`grantArchive`): the bucket policy reads them when synthesized. */
+  private readonly deleters: string[] = [];
 
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
     super(scope, id);
     this.props = props;
     const plan = planSelfHostedPitrArchive(selfHostedPitrArchiveOptionsOf(props), { validation: cdkValidationOptions(this) });
     Object.assign(this, selfHostedPitrArchiveAttributes(plan));
-    this.archive = new WalArchiveBucket(this, 'Archive', { plan: plan.bucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy });
+    this.archive = new BackupBucket(this, 'Archive', {
+      plan: plan.bucket.backupBucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy, deletingPrincipalArns: this.deleters,
+    });
     this.bucket = this.archive.bucket;
-    const location = { bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey.keyArn };
+    const location = { bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey!.keyArn };
     const repository = archiveRepository(plan, location);
     const files = archiveConfigurationFiles(plan, repository, CDK_VALIDATION_OPTIONS);
     const parameter = (parameterId: string, planned: { parameterName: string; description: string }, stringValue: string) =>
@@ -90,7 +97,7 @@ export class SelfHostedPitrArchive extends Construct {
       });
       plan.instanceRole.managedPolicies.forEach((policy) => acknowledgeAwsManagedPolicy(instanceRole, policy as ReviewedAwsManagedPolicy));
       this.grantArchive(instanceRole);
-      acknowledgeWildcards(instanceRole, walArchiveWildcards(this.archive.objectArns(), 'archive', plan.archiverDeletes));
+      acknowledgeWildcards(instanceRole, walArchiveWildcards(this.archiveObjectArns(), 'archive', plan.archiverDeletes));
       this.grantReadConfiguration(instanceRole);
       this.grantReadEncryptionSecret(instanceRole);
       Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(this, 'InstanceProfile', { role: instanceRole }) });
@@ -125,7 +132,7 @@ export class SelfHostedPitrArchive extends Construct {
         ...(plan.encryption?.drillEnvironmentVariable && props.encryption
           ? { cipherPass: { environmentVariable: plan.encryption.drillEnvironmentVariable, secret: props.encryption.secret } } : {}),
       });
-      acknowledgeWildcards(drill.taskDefinition.taskRole, walArchiveWildcards(this.archive.objectArns(), 'restore'));
+      acknowledgeWildcards(drill.taskDefinition.taskRole, walArchiveWildcards(this.archiveObjectArns(), 'restore'));
       drill.node.addMetadata(PROTECTION_METADATA_TYPE, plan.drill.protection);
       Object.assign(this, { drill });
     }
@@ -137,12 +144,25 @@ export class SelfHostedPitrArchive extends Construct {
    * else may delete (a bucket-policy Deny).
    */
   public grantArchive(grantee: iam.IGrantable): void {
-    this.archive.grantArchive(grantee, this.plan.archiverDeletes);
+    this.grantOnArchive(grantee, this.plan.grants.archive);
+    if (!this.plan.archiverDeletes) return;
+    const arn = (grantee.grantPrincipal as { roleArn?: string }).roleArn;
+    if (arn === undefined) throw new Error('grantArchive with the archiver\'s own expiry needs a role (its ARN is exempted from the delete Deny)');
+    this.deleters.push(arn);
   }
 
   /** Lets `grantee` read the archive (restores and drills): get and list, decrypt. */
   public grantRestore(grantee: iam.IGrantable): void {
-    this.archive.grantRestore(grantee);
+    this.grantOnArchive(grantee, this.plan.grants.restore);
+  }
+
+  private grantOnArchive(grantee: iam.IGrantable, groups: readonly IamActionGroup<WalArchiveResourceKind>[]): void {
+    grantPlannedActions(grantee, groups, bucketGrantScopes(this.plan.bucket.grantLocations, this.bucket, this.archive.encryptionKey), 'SelfHostedPitrArchive');
+  }
+
+  /** The ARNs of every object under the WAL and base-backup prefixes. */
+  private archiveObjectArns(): string[] {
+    return this.plan.bucket.objectKeyPatterns.map((pattern) => this.bucket.arnForObjects(pattern));
   }
 
   /** Lets `grantee` read the rendered configuration parameters. */
