@@ -300,6 +300,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
     };
   } finally {
     await restored?.end().catch(() => undefined);
+    // The downloaded archive is removed while the server drops the scratch database: freeing a file the size of the
+    // archive is the client's work, dropping the database the server's, and neither needs the other.
+    const removing = fs.promises.rm(scratch, { recursive: true, force: true });
+    removing.catch(() => undefined);
     // A failure while the database was still being created: it is dropped once it exists.
     await creating.catch(() => undefined);
     if (created && !options.keep) {
@@ -308,7 +312,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyOutcome> 
       });
     }
     await admin.end().catch(() => undefined);
-    await fs.promises.rm(scratch, { recursive: true, force: true });
+    await removing;
   }
 }
 
