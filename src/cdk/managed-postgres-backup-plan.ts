@@ -19,7 +19,7 @@ import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import {
   COPY_ACCOUNT_KEY_ACTIONS, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanPlan, managedBackupProtections,
-  managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
+  managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan, retentionReplacedWarning,
 } from '../core/aws/managed-postgres-backup-plan';
 import { ManagedDatabaseSettings, importedDatabaseWarning } from '../core/aws/managed-postgres-database';
 
@@ -147,10 +147,8 @@ export class ManagedPostgresBackupPlan extends Construct {
       Annotations.of(this).addWarningV2('postgres-backup:imported-database', importedDatabaseWarning(database.identifier, props.managedSnapshots));
       return;
     }
-    if (current.backupRetentionDays !== undefined && current.backupRetentionDays !== plan.backupRetentionDays) {
-      Annotations.of(this).addWarningV2('postgres-backup:retention-replaced',
-        `The database's backup retention of ${current.backupRetentionDays} days is replaced by ${plan.backupRetentionDays} days from the backup policy.`);
-    }
+    const replaced = retentionReplacedWarning(current, plan);
+    if (replaced) Annotations.of(this).addWarningV2('postgres-backup:retention-replaced', replaced);
     applyAutomatedBackupSettings(resource, plan.managedSnapshots);
   }
 

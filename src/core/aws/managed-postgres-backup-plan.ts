@@ -363,3 +363,12 @@ export function databaseSettingsWarnings(
   return differences.length === 0 ? [] : [`The database's automated backups differ from the backup policy: ${differences.join('; ')}. `
     + 'Give the database resource managedSnapshotArgs(...) of the same policy.'];
 }
+
+/**
+ * What a front end that sets the database's own arguments (CDK) warns about when the policy's retention replaces the
+ * one the database was given, so nobody takes the given one for applied; `undefined` when nothing is replaced.
+ */
+export function retentionReplacedWarning(current: ManagedDatabaseSettings, plan: Pick<ManagedPostgresBackupPlanPlan, 'backupRetentionDays'>): string | undefined {
+  if (current.backupRetentionDays === undefined || current.backupRetentionDays === plan.backupRetentionDays) return undefined;
+  return `The database's backup retention of ${current.backupRetentionDays} days is replaced by ${plan.backupRetentionDays} days from the backup policy.`;
+}

@@ -1,5 +1,8 @@
+import * as iam from '@pulumi/aws/iam';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
+import { AwsEnvironment } from './aws-environment';
+import { assumedByService } from './policy-document';
 import { BackupRulePlan, planBackupRules } from '../../core/aws/backup-plan-rules';
 import { ResolvedBackupPlanPolicy } from '../../core/policy/defaults';
 import { CopyPolicy } from '../../core/policy/policy';
@@ -37,4 +40,17 @@ export function awsBackupPlanRules(
   plan: ResolvedBackupPlanPolicy, targetVaultName: pulumi.Input<string>, copies: readonly CopyPolicy[],
 ): inputs.backup.PlanRule[] {
   return renderBackupRules(planBackupRules(plan, copies), targetVaultName);
+}
+
+/** A role AWS Backup acts with (`names.role`), holding core's AWS managed policy (`names.attachment`), which its users wait for. */
+export function createBackupServiceRole(
+  names: { readonly role: string; readonly attachment: string }, planned: { readonly description: string; readonly managedPolicy: string },
+  environment: AwsEnvironment, parent: pulumi.Resource,
+): { readonly role: iam.Role; readonly attachment: iam.RolePolicyAttachment } {
+  const role = new iam.Role(names.role, { description: planned.description, assumeRolePolicy: assumedByService('backup.amazonaws.com') }, { parent });
+  const attachment = new iam.RolePolicyAttachment(names.attachment, {
+    role: role.name,
+    policyArn: pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${planned.managedPolicy}`,
+  }, { parent });
+  return { role, attachment };
 }

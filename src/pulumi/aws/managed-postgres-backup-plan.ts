@@ -1,15 +1,13 @@
 import * as backup from '@pulumi/aws/backup';
-import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { renderBackupRules } from './backup-plan-rules';
+import { createBackupServiceRole, renderBackupRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
 import { checkedLogRetentionDays } from './log-retention';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedDatabaseSettings } from './managed-postgres-database';
-import { assumedByService } from './policy-document';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
@@ -96,9 +94,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     if (props.vaultName !== undefined) {
       this.vaultName = pulumi.output(props.vaultName);
     } else {
-      if (!notifications.created) {
-        void pulumi.log.warn(givenTopicWarning(true), this);
-      }
+      if (!notifications.created) void pulumi.log.warn(givenTopicWarning(true), this);
       this.backupVault = new PostgresBackupVault(`${name}-vault`, {
         encryptionKeyArn: props.encryptionKeyArn,
         adminRoleArn: props.adminRoleArn,
@@ -123,14 +119,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       rules: renderBackupRules(plan.backupRules, this.vaultName, this.airGappedVault?.arn),
     }, { parent: this });
 
-    const selectionRole = new iam.Role(`${name}-selection-role`, {
-      description: plan.selection.roleDescription,
-      assumeRolePolicy: assumedByService('backup.amazonaws.com'),
-    }, { parent: this });
-    const attachment = new iam.RolePolicyAttachment(`${name}-selection-backup`, {
-      role: selectionRole.name,
-      policyArn: pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${BACKUP_SELECTION_MANAGED_POLICY}`,
-    }, { parent: this });
+    const { role: selectionRole, attachment } = createBackupServiceRole({ role: `${name}-selection-role`, attachment: `${name}-selection-backup` },
+      { description: plan.selection.roleDescription, managedPolicy: BACKUP_SELECTION_MANAGED_POLICY }, environment, this);
     this.selection = new backup.Selection(`${name}-selection`, {
       name: plan.selection.name,
       planId: this.plan.id,

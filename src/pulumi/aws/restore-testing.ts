@@ -2,7 +2,7 @@ import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
-import { assumedByService } from './policy-document';
+import { createBackupServiceRole } from './backup-plan-rules';
 import { RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles, renderRestoreValidation } from './restore-testing-validation';
 import {
   RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, RestoreValidationFrontEndFacts, recoveryPointSelection,
@@ -83,14 +83,8 @@ export interface RenderedRestoreTestingPlan {
 export function renderRestoreTestingPlan(
   name: string, parent: pulumi.Resource, planned: Pick<RestoreTestingPlan, 'plan' | 'role'>, environment: AwsEnvironment, vaultArn: pulumi.Input<string>,
 ): RenderedRestoreTestingPlan {
-  const role = new iam.Role(`${name}-restore-testing-role`, {
-    description: planned.role.description,
-    assumeRolePolicy: assumedByService('backup.amazonaws.com'),
-  }, { parent });
-  const attachment = new iam.RolePolicyAttachment(`${name}-restore-testing-restores`, {
-    role: role.name,
-    policyArn: pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${planned.role.managedPolicy}`,
-  }, { parent });
+  const { role, attachment } = createBackupServiceRole({ role: `${name}-restore-testing-role`, attachment: `${name}-restore-testing-restores` },
+    planned.role, environment, parent);
   const plan = new backup.RestoreTestingPlan(`${name}-restore-testing`, {
     name: planned.plan.name,
     scheduleExpression: planned.plan.scheduleExpression,
