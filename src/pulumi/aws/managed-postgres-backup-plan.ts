@@ -19,7 +19,6 @@ import {
   databaseSettingsWarnings, managedBackupProtections, managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
 } from '../../core/aws/managed-postgres-backup-plan';
 import { accountOfManagedDatabaseArn } from '../../core/aws/managed-postgres-database';
-import { Validator } from '../../core/policy/validation';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../../core/aws/managed-postgres-backup-plan';
@@ -179,12 +178,6 @@ function planFacts(
   };
 }
 
-/** Core's checks of the options and the database's facts, once they are known. */
-function checkPlanFacts(validator: Validator, facts: PlanFacts): void {
-  if (validator.isUnresolved(facts)) return;
-  checkManagedPostgresBackupPlanOptions(validator, facts.options, facts.database);
-}
-
 /**
  * The check of a {@link ManagedPostgresBackupPlan} that waits for the database's facts: its storage encryption, its
  * region and account (for copies), and its current automated-backup settings (retention, windows). The output fails
@@ -194,12 +187,14 @@ function checkPlanFacts(validator: Validator, facts: PlanFacts): void {
 export function validateManagedBackupPlanWhenKnown(
   props: ManagedPostgresBackupPlanProps, environment: AwsEnvironment, construct?: string,
 ): pulumi.Output<PlanFacts> {
-  const database = props.database;
+  const { database } = props;
   const facts = pulumi.all([
     database.storageEncryption, environment.region, database.arn(environment).apply(accountOfManagedDatabaseArn),
     database.settings ?? pulumi.output<ManagedDatabaseSettings>({}),
   ]).apply(([storageEncryption, region, account, current]) => planFacts(props, {
     storageEncryption, sourceRegion: region, sourceAccount: account, current,
   }));
-  return validateWhenKnown(facts, checkPlanFacts, construct) as pulumi.Output<PlanFacts>;
+  return validateWhenKnown(facts, (validator, known: PlanFacts) => {
+    if (!validator.isUnresolved(known)) checkManagedPostgresBackupPlanOptions(validator, known.options, known.database);
+  }, construct) as pulumi.Output<PlanFacts>;
 }
