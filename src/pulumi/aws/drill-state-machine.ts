@@ -1,26 +1,28 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { EcsClusterReference } from './pg-dump-source';
+import { PlannedTask } from './planned-tasks';
 import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
 import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../../core/aws/ecs-drill-wiring';
 import { DrillResourceKind } from '../../core/aws/state-machines';
 
-/** What {@link ecsDrillSubstitutions} fills the placeholders of a drill that runs one ECS task with. */
-export interface EcsDrillSubstitutionsProps {
-  /** The database the drill restores. */
-  readonly databaseName: string;
-  /** ARN of the topic failed drills are sent to. */
-  readonly notificationTopicArn: pulumi.Input<string>;
-  /** ARN of the cluster the task runs in. */
-  readonly clusterArn: pulumi.Input<string>;
-  /** ARN of the drill's task definition. */
-  readonly taskDefinitionArn: pulumi.Input<string>;
-  /** The container whose command the drill overrides. */
-  readonly containerName: string;
+/** The ECS task a drill runs, as created, and what it restores, notifies and publishes. */
+export interface EcsDrillTaskWiringProps {
+  /** The account, region and partition the ARNs are formatted in. */
+  readonly environment: AwsEnvironment;
+  /** The task definition, its roles and its security group. */
+  readonly task: PlannedTask;
+  /** The cluster the task runs in. */
+  readonly cluster: EcsClusterReference;
   /** Subnets of the task. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Id of the task's security group. */
-  readonly securityGroupId: pulumi.Input<string>;
+  /** The container whose command the drill overrides. */
+  readonly containerName: string;
+  /** ARN of the topic failed drills are sent to. */
+  readonly notificationTopicArn: pulumi.Input<string>;
+  /** The database the drill restores and the namespace of its metrics. */
+  readonly databaseName: string;
+  readonly metricNamespace: string;
   /**
    * Values of the placeholders only this drill has, after the common ones.
    * @default - none
@@ -28,15 +30,25 @@ export interface EcsDrillSubstitutionsProps {
   readonly additional?: Record<string, pulumi.Input<string>>;
 }
 
-/** The placeholder values of a drill that runs one ECS task: its database, topic, cluster, task, container and network. */
-export function ecsDrillSubstitutions(props: EcsDrillSubstitutionsProps): pulumi.Output<Record<string, string>> {
-  return pulumi.all([
-    props.notificationTopicArn, props.clusterArn, props.taskDefinitionArn, pulumi.output(props.subnetIds), props.securityGroupId,
+/**
+ * The placeholder values of a drill that runs one ECS task (its database, topic, cluster, task, container and network),
+ * and what its ECS, SNS and CloudWatch actions are scoped to ({@link ecsDrillScopes}).
+ */
+export function ecsDrillTaskWiring(props: EcsDrillTaskWiringProps): {
+  substitutions: pulumi.Output<Record<string, string>>; scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+} {
+  const { task, cluster } = props;
+  const substitutions = pulumi.all([
+    props.notificationTopicArn, cluster.arn, task.taskDefinition.arn, pulumi.output(props.subnetIds), task.securityGroup.id,
     pulumi.output(props.additional ?? {}),
   ]).apply(([notificationTopicArn, clusterArn, taskDefinitionArn, subnets, securityGroupId, additional]): Record<string, string> => ({
     ...ecsDrillPlaceholderValues({ ...props, notificationTopicArn, clusterArn, taskDefinitionArn, subnets: subnets.join(','), securityGroupId }),
     ...additional,
   }));
+  const scopes = ecsDrillScopes({
+    ...props, taskDefinitionArn: task.taskDefinition.arn, taskRoleArn: task.taskRole.arn, executionRoleArn: task.executionRole.arn,
+  });
+  return { substitutions, scopes };
 }
 
 /** What {@link ecsDrillScopes} scopes the drill's ECS, SNS and CloudWatch actions to. */

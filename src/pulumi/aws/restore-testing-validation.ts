@@ -8,7 +8,7 @@ import * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { ecsDrillTaskWiring } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
@@ -141,17 +141,21 @@ export function renderRestoreValidation(
       bucketName: drillResults.bucketName, prefix: drillResults.prefix, objectsArn: (key) => pulumi.interpolate`${drillResults.bucketArn}/${key}`,
     },
   });
-  const task = {
-    databaseName: planned.databaseName, notificationTopicArn, taskDefinitionArn: taskDefinition.arn, containerName: planned.containerName,
-  };
+  const taskWiring = ecsDrillTaskWiring({
+    environment,
+    task: { taskDefinition, taskRole, executionRole, securityGroup: taskSecurityGroup },
+    cluster,
+    subnetIds: args.taskSubnetIds,
+    containerName: planned.containerName,
+    notificationTopicArn,
+    databaseName: planned.databaseName,
+    metricNamespace: planned.metricNamespace,
+    additional: wiring.placeholders,
+  });
   const { definition, role, stateMachine } = createPlannedStateMachine(name, parent, planned.stateMachine, {
-    substitutions: ecsDrillSubstitutions({
-      ...task, clusterArn: cluster.arn, subnetIds: args.taskSubnetIds, securityGroupId: taskSecurityGroup.id, additional: wiring.placeholders,
-    }),
+    substitutions: taskWiring.substitutions,
     scopes: {
-      ...ecsDrillScopes({
-        ...task, environment, cluster, taskRoleArn: taskRole.arn, executionRoleArn: executionRole.arn, metricNamespace: planned.metricNamespace,
-      }),
+      ...taskWiring.scopes,
       ...drillResourceScopes(wiring.scopes),
     },
     notificationTopicKeyArn: handles.notificationTopicKeyArn,

@@ -7,7 +7,8 @@ import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { ecsDrillScopes, ecsDrillSubstitutions } from './drill-state-machine';
+import { ecsDrillTaskWiring } from './drill-state-machine';
+import { DrillTaskArgs } from './drill-task-props';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
@@ -64,23 +65,11 @@ export interface ScheduledDrillTask extends Pick<PlannedTaskDefinitionArgs, 'fam
 }
 
 /** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
-export interface ScheduledDrillArgs {
+export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn'> {
   /** Core's plan of the drill: its task, state machine, schedule, alarms and descriptions. */
   readonly plan: ScheduledDrillPlan;
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
-  /**
-   * ARN of the topic's KMS key, which the drill role then may use to publish.
-   * @default - none: the topic is taken as unencrypted
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * The cluster the task runs in.
-   * @default - a new cluster with Container Insights
-   */
-  readonly cluster?: EcsClusterReference;
-  /** Id of the VPC of the task's security group. */
-  readonly vpcId: pulumi.Input<string>;
   /**
    * The task's security group, when the component created it first (a scratch database admits it).
    * @default - one is created in the VPC with core's description
@@ -156,7 +145,7 @@ export function createScheduledDrill(
   const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent });
   const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: environment.region, streamPrefix });
   const { container, taskStatements, secretArns = [], executionStatements = [], ...task } = args.task(logs);
-  const { taskRole, executionRole, taskDefinition, securityGroup } = createPlannedTask(taskResourceNames(name), {
+  const planned = createPlannedTask(taskResourceNames(name), {
     ...task,
     size: plan.task,
     taskRole: { role: plan.descriptions.taskRole, statements: taskStatements },
@@ -181,31 +170,21 @@ export function createScheduledDrill(
   const wiring = results && drillResultsWiring<pulumi.Input<string>>({
     bucketName: results.bucketName, folder: results.folder, objectsArn: (key) => pulumi.interpolate`${results.bucketArn}/${key}`,
   });
+  const taskWiring = ecsDrillTaskWiring({
+    environment,
+    task: planned,
+    cluster,
+    subnetIds: args.subnetIds,
+    containerName: plan.task.containerName,
+    notificationTopicArn,
+    databaseName: plan.databaseName,
+    metricNamespace: plan.metricNamespace,
+    additional: { ...args.substitutions, ...wiring?.placeholders },
+  });
   const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, scheduledDrillStateMachine(plan), {
     owner: plan.owner,
-    substitutions: ecsDrillSubstitutions({
-      databaseName: plan.databaseName,
-      notificationTopicArn,
-      clusterArn: cluster.arn,
-      taskDefinitionArn: taskDefinition.arn,
-      containerName: plan.task.containerName,
-      subnetIds: args.subnetIds,
-      securityGroupId: securityGroup.id,
-      additional: { ...args.substitutions, ...wiring?.placeholders },
-    }),
-    scopes: {
-      ...ecsDrillScopes({
-        environment,
-        taskDefinitionArn: taskDefinition.arn,
-        cluster,
-        taskRoleArn: taskRole.arn,
-        executionRoleArn: executionRole.arn,
-        notificationTopicArn,
-        metricNamespace: plan.metricNamespace,
-      }),
-      ...args.scopes,
-      ...(wiring ? drillResourceScopes(wiring.scopes) : {}),
-    },
+    substitutions: taskWiring.substitutions,
+    scopes: { ...taskWiring.scopes, ...args.scopes, ...(wiring ? drillResourceScopes(wiring.scopes) : {}) },
     notificationTopicKeyArn: args.notificationTopicKeyArn,
     // A failed drill's result is written through the bucket's key, when it has one.
     additionalStatements: [...args.additionalStatements ?? [], ...keyStatements(results?.writeStatements ?? [])],
@@ -219,6 +198,7 @@ export function createScheduledDrill(
     'state-machine': stateMachine.arn,
     'dead-letter-queue': deadLetterQueue.name,
   });
+  const { taskDefinition, taskRole, executionRole, securityGroup } = planned;
   const handles = { definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms };
   return { attributes: { ...restoreDrillAttributes(plan), drill: plan.drill, ...handles }, securityGroup };
 }
