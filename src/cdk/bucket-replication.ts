@@ -8,6 +8,7 @@ import { acknowledgeWildcards } from './reviewed-findings';
 import {
   BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationConfiguration, replicaKeyGrantScope, replicaPruneDestinationPolicy,
 } from '../core/aws/bucket-replication';
+import { replicaPruneWildcards, replicationRoleWildcards } from '../core/aws/reviewed-wildcards';
 
 /** The offsite copy of a bucket, as rendered. */
 export interface RenderedBucketReplication {
@@ -38,25 +39,7 @@ export function renderBucketReplication(
     'replication-destination-objects': { resources: [replicaObjects] },
     'replication-destination-key': { resources: replicaKey.resources, conditions: replicaKey.condition },
   }, 'BucketReplication');
-  const actionsOn = (kind: string) => plan.roleGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions);
-  acknowledgeWildcards(role, [
-    {
-      resource: sourceObjects,
-      actions: actionsOn('replication-source-objects'),
-      reason: 'S3 replication reads every new version of every object of the backup bucket: the whole bucket holds backups, each under a new key.',
-    },
-    {
-      resource: replicaObjects,
-      actions: actionsOn('replication-destination-objects'),
-      reason: 'S3 replication writes the replica of every object into the offsite bucket under the same new key; it may never delete there.',
-    },
-    ...replicaKey.resources.filter((resource) => resource.endsWith(':key/*')).map((resource) => ({
-      resource,
-      actions: actionsOn('replication-destination-key'),
-      reason: 'The replica key is named by its alias (a physical name another region can know); IAM matches KMS actions against key ARNs, '
-        + 'so the grant is on the keys of that account and region carrying the alias (kms:ResourceAliases), which is one key.',
-    })),
-  ]);
+  acknowledgeWildcards(role, replicationRoleWildcards(plan, sourceObjects));
   (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ReplicationConfiguration', renderS3ReplicationConfiguration(plan, role.roleArn));
   return { role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };
 }
@@ -74,21 +57,7 @@ export function grantReplicaPrune(role: iam.IRole, replica: ReplicaPrunePlan): v
     'replica-bucket-prefix': scope('replica-bucket-prefix'),
     'replica-key': scope('replica-key'),
   }, 'ScheduledPgDump');
-  const actionsOn = (kind: string) => replica.roleGrants.filter((group) => group.resource === kind).flatMap((group) => group.actions);
-  acknowledgeWildcards(role, [
-    ...replica.scopes['replica-objects'].resources.map((resource) => ({
-      resource,
-      actions: actionsOn('replica-objects'),
-      reason: 'The prune reads the replicated manifests and deletes the replicas retention lets go in the offsite bucket, under the dumps\' prefix only '
-        + '(each backup is a new key): S3 replication never brings the source\'s deletes.',
-    })),
-    ...replica.scopes['replica-key'].resources.filter((resource) => resource.endsWith(':key/*')).map((resource) => ({
-      resource,
-      actions: actionsOn('replica-key'),
-      reason: 'The replica key is named by its alias (a physical name another region can know); IAM matches KMS actions against key ARNs, '
-        + 'so the grant is on the keys of that account and region carrying the alias (kms:ResourceAliases), which is one key.',
-    })),
-  ]);
+  acknowledgeWildcards(role, replicaPruneWildcards(replica));
 }
 
 /**

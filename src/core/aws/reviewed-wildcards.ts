@@ -1,6 +1,7 @@
+import { BucketReplicationPlan, ReplicaPrunePlan, replicaKeyGrantScope } from './bucket-replication';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_READ_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, SCHEDULED_TASK_IAM_ACTIONS,
-  WAL_ARCHIVE_RESTORE_IAM_ACTIONS, actionsOnResource, walArchiveIamActions,
+  IamActionGroup, WAL_ARCHIVE_RESTORE_IAM_ACTIONS, actionsOnResource, walArchiveIamActions,
 } from './iam-action-groups';
 import type { DrillIamActionGroup, DrillResourceKind } from './state-machines';
 
@@ -180,4 +181,50 @@ export function walArchiveWildcards(objects: readonly string[], access: 'archive
       reason: 'The recovery reads (no write, no delete) the WAL and base backups of the one archive it restores; their keys '
         + 'are created as the host archives, so they cannot be named in advance.',
     });
+}
+
+/** Why a grant on a replica key named by its alias is on `key/*` under a `kms:ResourceAliases` condition. */
+const REPLICA_KEY_BY_ALIAS = 'The replica key is named by its alias (a physical name another region can know); IAM matches KMS actions against key ARNs, '
+  + 'so the grant is on the keys of that account and region carrying the alias (kms:ResourceAliases), which is one key.';
+
+/** The actions `groups` grant on `kind`. */
+function actionsOn(groups: readonly IamActionGroup<string>[], kind: string): string[] {
+  return groups.filter((group) => group.resource === kind).flatMap((group) => group.actions);
+}
+
+/**
+ * The wildcards of S3 replication's role: every object of the source bucket (`sourceObjects`, as the front end writes
+ * its ARN), every object of the offsite bucket, and the replica key when named by alias.
+ */
+export function replicationRoleWildcards(plan: BucketReplicationPlan, sourceObjects: string): ReviewedWildcard[] {
+  return [
+    {
+      resource: sourceObjects,
+      actions: actionsOn(plan.roleGrants, 'replication-source-objects'),
+      reason: 'S3 replication reads every new version of every object of the backup bucket: the whole bucket holds backups, each under a new key.',
+    },
+    {
+      resource: `${plan.destinationBucketArn}/*`,
+      actions: actionsOn(plan.roleGrants, 'replication-destination-objects'),
+      reason: 'S3 replication writes the replica of every object into the offsite bucket under the same new key; it may never delete there.',
+    },
+    ...replicaKeyGrantScope(plan.replicaKmsKeyArn).resources.filter((resource) => resource.endsWith(':key/*')).map((resource) => ({
+      resource, actions: actionsOn(plan.roleGrants, 'replication-destination-key'), reason: REPLICA_KEY_BY_ALIAS,
+    })),
+  ];
+}
+
+/** The wildcards of the prune task's role in the offsite bucket: the replicas under the dumps' prefix, and the replica key when named by alias. */
+export function replicaPruneWildcards(replica: ReplicaPrunePlan): ReviewedWildcard[] {
+  return [
+    ...replica.scopes['replica-objects'].resources.map((resource) => ({
+      resource,
+      actions: actionsOn(replica.roleGrants, 'replica-objects'),
+      reason: 'The prune reads the replicated manifests and deletes the replicas retention lets go in the offsite bucket, under the dumps\' prefix only '
+        + '(each backup is a new key): S3 replication never brings the source\'s deletes.',
+    })),
+    ...replica.scopes['replica-key'].resources.filter((resource) => resource.endsWith(':key/*')).map((resource) => ({
+      resource, actions: actionsOn(replica.roleGrants, 'replica-key'), reason: REPLICA_KEY_BY_ALIAS,
+    })),
+  ];
 }

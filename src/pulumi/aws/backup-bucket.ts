@@ -2,15 +2,14 @@ import * as iam from '@pulumi/aws/iam';
 import * as s3 from '@pulumi/aws/s3';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { backupObjectScopes, prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
+import { backupObjectScopes } from './backup-object-grants';
 import { renderPlannedBucket } from './planned-bucket';
 import { PolicyStatement, grantStatements, plannedStatement } from './policy-document';
-import { BackupBucketOptions, BackupBucketPlan, backupObjectLocations, denyDeletingStatement, planBackupBucket } from '../../core/aws/backup-bucket';
+import { BackupBucketOptions, BackupBucketPlan, denyDeletingStatement, planBackupBucket } from '../../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
-import { BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup } from '../../core/aws/iam-action-groups';
+import * as groups from '../../core/aws/iam-action-groups';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
-export { prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
 export { ACCESS_LOG_PREFIX } from '../../core/aws/backup-bucket';
 
 /** An existing bucket backups are written to. */
@@ -145,8 +144,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     this.bucketPolicy = rendered.bucketPolicy;
     this.bucketName = rendered.bucket.bucket;
     this.bucketArn = rendered.bucket.arn;
-    this.replicationRole = rendered.replication?.role;
-    this.replicationConfiguration = rendered.replication?.configuration;
+    ({ role: this.replicationRole, configuration: this.replicationConfiguration } = rendered.replication ?? {});
     this.replicaBucketName = rendered.replicaBucketName;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, encryptionKeyArn: this.encryptionKeyArn });
   }
@@ -166,37 +164,32 @@ export class BackupBucket extends pulumi.ComponentResource {
     return this.replicaBucketName === undefined ? {} : { [REPLICA_BUCKET_RESOURCE]: this.replicaBucketName };
   }
 
-  /** The ARN pattern of every object under `prefix` (no trailing `/`). */
-  public objectsUnder(prefix: string): pulumi.Output<string> {
-    return pulumi.interpolate`${this.bucketArn}/${backupObjectLocations(prefix).objects}`;
-  }
-
   /**
    * What a writer of new backups under `prefix` may do, and nothing else: put objects and abort or list the parts of
    * its own multipart uploads there, read and list that prefix (the runner never overwrites a backup), and use the key.
    * No delete, and no access to any other prefix.
    */
   public writeStatements(prefix: string): PolicyStatement[] {
-    return this.actionGroupStatements(BACKUP_WRITE_IAM_ACTIONS, prefix);
+    return this.actionGroupStatements(groups.BACKUP_WRITE_IAM_ACTIONS, prefix);
   }
 
   /** The statements that grant core's action groups (a plan's task role grants) on the backups under `prefix`. */
-  public actionGroupStatements(groups: readonly IamActionGroup<BackupObjectResourceKind>[], prefix: string): PolicyStatement[] {
-    return grantStatements(groups, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
+  public actionGroupStatements(actions: readonly groups.IamActionGroup<groups.BackupObjectResourceKind>[], prefix: string): PolicyStatement[] {
+    return grantStatements(actions, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
   }
 
   /** What a prune task may do under `prefix`: read and list the backups there, decrypt them, and delete objects there. */
   public pruneStatements(prefix: string): PolicyStatement[] {
-    return this.actionGroupStatements(BACKUP_PRUNE_IAM_ACTIONS, prefix);
+    return this.actionGroupStatements(groups.BACKUP_PRUNE_IAM_ACTIONS, prefix);
   }
 
   /** What a reader of the backups under `prefix` may do: get objects there, list that prefix only, decrypt with the key. */
   public readStatements(prefix: string): PolicyStatement[] {
-    return prefixReadStatements(this.bucketArn, prefix, this.encryptionKeyArn);
+    return this.actionGroupStatements(groups.BACKUP_READ_IAM_ACTIONS, prefix);
   }
 
   /** What a restore drill may write beside the backups under `prefix`: its result (`<prefix>/<database>/drills/…`), nothing else. */
   public drillResultStatements(prefix: string): PolicyStatement[] {
-    return prefixDrillResultStatements(this.bucketArn, prefix, this.encryptionKeyArn);
+    return this.actionGroupStatements(groups.DRILL_RESULT_WRITE_IAM_ACTIONS, prefix);
   }
 }

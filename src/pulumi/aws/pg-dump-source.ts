@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { prefixDrillResultStatements, prefixReadStatements } from './backup-bucket';
+import { prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
 import { PolicyStatement } from './policy-document';
 import { PgDumpLocationOptions, PgDumpSourceAttributes, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
