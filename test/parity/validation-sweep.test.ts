@@ -5,7 +5,8 @@
  * that is not known yet (a CDK token) is not refused.
  */
 import * as rds from '@pulumi/aws/rds';
-import { App, Aspects, Lazy, Stack } from 'aws-cdk-lib';
+import * as pulumi from '@pulumi/pulumi';
+import { App, Aspects, CfnParameter, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cdkRds from 'aws-cdk-lib/aws-rds';
@@ -93,6 +94,8 @@ interface SweptConstruct {
   readonly bad: readonly BadValue[];
   /** Options whose value may be a CDK token or a Pulumi output, each with a good value. */
   readonly deferrable: Readonly<Record<string, unknown>>;
+  /** Options whose value decides what is synthesized, so a CDK token or a Pulumi output is refused: each with a good value. */
+  readonly literal?: Readonly<Record<string, unknown>>;
 }
 
 const DUMP: SweptConstruct = {
@@ -140,6 +143,18 @@ const DUMP: SweptConstruct = {
     ...listEntries('encryption.recipients', AGE_RECIPIENT, AGE_RECIPIENT.replace(/c$/, 'd')).slice(0, 2),
   ],
   deferrable: { 'cpu': 1024, 'memoryLimitMiB': 2048, 'ephemeralStorageGiB': 40, 'prefix': 'pg-dumps', 'dump.jobs': 1 },
+  literal: {
+    'rpoHours': 26,
+    'retryAttempts': 2,
+    'objectLock.days': 7,
+    'databaseNames': ['orders'],
+    'dump.schedule.expression': '0 2 * * *',
+    'dump.schedule.timezone': 'UTC',
+    'dump.format': 'custom',
+    'dump.tables': ['public.orders'],
+    'dump.retentionDays': 30,
+    'dump.retention.daily': 7,
+  },
 };
 
 /** Replication options need the rest of their object: each bad value of `replication.*` comes with a good base. */
@@ -204,6 +219,13 @@ const VERIFY: SweptConstruct = {
     ...values('scratchInstance.pollIntervalSeconds', WHOLE_POSITIVE),
   ].map((entry) => (entry.path.startsWith('scratchInstance.') ? { ...entry, base: { restoreTarget: 'scratch-rds' } } : entry)),
   deferrable: { cpu: 2048, memoryLimitMiB: 8192, jobs: 2 },
+  literal: {
+    'maxDrillAgeDays': 8,
+    'verification.schedule.expression': '0 6 * * 1',
+    'verification.maxRestoreDurationMinutes': 60,
+    'verification.checks': ['SELECT true'],
+    'databaseName': 'orders',
+  },
 };
 
 const PLAN: SweptConstruct = {
@@ -253,6 +275,13 @@ const PLAN: SweptConstruct = {
     ...misspelt('copies[0]', 'vault', COPY_VAULT, { destination: 'region', region: 'eu-central-1', retentionDays: 35, vaultArn: COPY_VAULT }),
   ],
   deferrable: {},
+  literal: {
+    'rpoHours': 26,
+    'restorableTimeCheckIntervalMinutes': 15,
+    'immutability.days': 7,
+    'backupPlan.rules[0].frequency': 'daily',
+    'backupPlan.rules[0].schedule.expression': '0 5 * * *',
+  },
 };
 
 const SNAPSHOT_DRILL: SweptConstruct = {
@@ -297,6 +326,7 @@ const SNAPSHOT_DRILL: SweptConstruct = {
     ...misspelt('verification', 'check', ['SELECT true']),
   ],
   deferrable: {},
+  literal: { 'verification.maxRestoreDurationMinutes': 60, 'pollIntervalSeconds': 60, 'pointInTime.targetLagMinutes': 5 },
 };
 
 const ARCHIVE: SweptConstruct = {
@@ -329,6 +359,9 @@ const ARCHIVE: SweptConstruct = {
     ...misspelt('pitr.fullBackupSchedule', 'expresion', '0 1 * * 0', { expression: '0 1 * * 0' }),
   ],
   deferrable: {},
+  literal: {
+    'clusterName': 'orders', 'prefix': 'wal', 'pitr.windowDays': 7, 'pitr.archiveTimeoutSeconds': 60, 'pitr.archiver': 'pgbackrest', 'immutability.days': 7,
+  },
 };
 
 const OFFSITE: SweptConstruct = {
@@ -349,6 +382,7 @@ const OFFSITE: SweptConstruct = {
     ...values('expirationDays', WHOLE_POSITIVE),
   ],
   deferrable: { bucketName: 'orders-backups-offsite', expirationDays: 400 },
+  literal: { 'objectLock.days': 7, 'replicationRoleNames': ['orders-dumps-replication'] },
 };
 
 const BLUEPRINT: SweptConstruct = {
@@ -387,6 +421,7 @@ const BLUEPRINT: SweptConstruct = {
     ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
   ],
   deferrable: {},
+  literal: { 'maxDrillAgeDays': 8, 'maxConcurrentDrills': 2, 'databases[0].id': 'orders-db' },
 };
 
 const SWEPT: readonly SweptConstruct[] = [DUMP_SWEPT, VERIFY, PLAN, SNAPSHOT_DRILL, ARCHIVE, OFFSITE, BLUEPRINT];
@@ -422,6 +457,32 @@ describe('an option whose value is not known yet is not refused', () => {
   test.each(deferredCases)('$swept.name $path as a CDK token', ({ swept, path, good }) => {
     const token = typeof good === 'number' ? Lazy.number({ produce: () => good }) : Lazy.string({ produce: () => String(good) });
     expect(errorOrOutcome(() => swept.cdk(withValue(swept.base, path, token), nextId(swept.name)))).toBe('accepted');
+  });
+});
+
+/** A CDK token of the kind a user passes for `good`: a stack parameter's value, as a number, a string or a list. */
+function cdkToken(good: unknown, id: string): unknown {
+  const { stack } = sharedStack();
+  if (typeof good === 'number') return new CfnParameter(stack, `${id}Param`, { type: 'Number' }).valueAsNumber;
+  if (Array.isArray(good)) return new CfnParameter(stack, `${id}Param`, { type: 'CommaDelimitedList' }).valueAsList;
+  return new CfnParameter(stack, `${id}Param`, { type: 'String' }).valueAsString;
+}
+
+const literalCases = SWEPT.flatMap((swept) => Object.entries(swept.literal ?? {}).map(([path, good]) => ({ swept, path, good })));
+
+describe('an option whose value decides what is synthesized refuses a CDK token and a Pulumi output, saying a literal is needed and why', () => {
+  test.each(literalCases)('$swept.name $path', ({ swept, path, good }) => {
+    const id = nextId(swept.name);
+    const cdkError = errorOrOutcome(() => swept.cdk(withValue(swept.base, path, cdkToken(good, id)), id));
+    const pulumiError = errorOrOutcome(() => swept.pulumi(withValue(swept.base, path, pulumi.output(good))));
+    expect(typeof cdkError === 'string' ? cdkError : 'PolicyValidationError').toBe('PolicyValidationError');
+    expect(typeof pulumiError === 'string' ? pulumiError : 'PolicyValidationError').toBe('PolicyValidationError');
+    expect([(cdkError as PolicyValidationError).construct, (pulumiError as PolicyValidationError).construct]).toEqual([`${swept.cdkStack}/${id}`, swept.pulumiName]);
+    const prefix = `${path} is a value known only at deploy time (a CDK token or a Pulumi output); allowed: a literal: `;
+    const cdkLines = validationLines(cdkError as PolicyValidationError).filter((line) => line.startsWith(prefix));
+    expect(cdkLines).not.toEqual([]);
+    cdkLines.forEach((line) => expect(line).toMatch(/ synthesized\)$/));
+    expect(validationLines(pulumiError as PolicyValidationError).filter((line) => line.startsWith(prefix))).toEqual(cdkLines);
   });
 });
 

@@ -1,6 +1,7 @@
 import { AirGappedCopyOptions, AirGappedVaultPlan, checkAirGappedCopyOptions, planAirGappedVault } from './air-gapped-vault';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, checkAlarmRpoHours, checkMetricNamespace } from './alarm-plan';
 import { BackupRulePlan, planBackupRules } from './backup-plan-rules';
+import { MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS } from './literal-props';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
 import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
@@ -216,6 +217,7 @@ export function managedBackupPolicy(options: ManagedPostgresBackupPlanOptions, f
 export function checkManagedPostgresBackupPlanOptions(
   validator: Validator, options: ManagedPostgresBackupPlanOptions, facts: ManagedBackupPlanFacts,
 ): void {
+  validator.requireLiterals(MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS);
   if (facts.engineFamily !== undefined && facts.engineFamily !== 'POSTGRESQL') {
     validator.report({ path: 'database', value: facts.engineFamily, allowed: 'an RDS for PostgreSQL instance or an Aurora PostgreSQL cluster' });
   }

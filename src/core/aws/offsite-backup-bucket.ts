@@ -7,6 +7,7 @@
 import { BackupBucketPlan, PlannedPolicyStatement, planBackupBucket } from './backup-bucket';
 import { BucketReplicationOptions, IAM_ROLE_NAME, handOverReplication } from './bucket-replication';
 import { IamActionGroup } from './iam-action-groups';
+import { OFFSITE_BACKUP_BUCKET_LITERAL_PROPS } from './literal-props';
 import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { ImmutabilityPolicy } from '../policy/policy';
@@ -172,6 +173,7 @@ const KMS_ALIAS = /^alias\/(?!aws\/)[A-Za-z0-9/_-]{1,250}$/;
 export function checkOffsiteBackupBucketOptions(
   validator: Validator, options: OffsiteBackupBucketOptions, environment: OffsiteBackupBucketEnvironment,
 ): void {
+  validator.requireLiterals(OFFSITE_BACKUP_BUCKET_LITERAL_PROPS);
   if (validator.isUnresolved(environment.account) || !/^\d{12}$/.test(environment.account)) {
     validator.report({
       path: 'env.account',
@@ -192,7 +194,7 @@ export function checkOffsiteBackupBucketOptions(
   validator.matches('keyAlias', options.keyAlias, KMS_ALIAS, 'a KMS alias such as alias/pg-backups-offsite (not alias/aws/…)');
   validator.matches('sourceAccount', options.sourceAccount, /^\d{12}$/, 'a 12-digit AWS account id');
   const roles = options.replicationRoleNames;
-  if (!validator.isUnresolved(roles)) {
+  if (!validator.deferredOrRefused('replicationRoleNames', roles, 'a list of IAM role names: the replication.roleName of each source')) {
     if (!Array.isArray(roles) || roles.length === 0) {
       validator.report({ path: 'replicationRoleNames', value: roles, allowed: 'at least one IAM role name: the replication.roleName of each source' });
     } else {

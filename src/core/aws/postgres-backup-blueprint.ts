@@ -13,6 +13,7 @@ import { drillAgeAlarm, checkMaxDrillAgeDays } from './drill-age-alarm';
 import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { fleetRtoAlarms } from './fleet-rto-alarms';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
+import { POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS } from './literal-props';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
 import { ManagedPostgresKind } from './managed-postgres-database';
 import { StateMachineSchedulePlan } from './planned-state-machine';
@@ -526,6 +527,7 @@ export function planPostgresBackupBlueprint(
   options: PostgresBackupBlueprintOptions, environment: PostgresBackupBlueprintEnvironment,
 ): PostgresBackupBlueprintPlan {
   const validator = new Validator(environment.validation);
+  validator.requireLiterals(POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS);
   const tierOptions: BackupTierOptions = { sourceRegion: environment.region, ...options.tierOptions };
   const prefix = options.prefix ?? 'pg-dumps';
   const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;

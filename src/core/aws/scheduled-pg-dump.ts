@@ -11,6 +11,7 @@ import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
   TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
 } from './iam-action-groups';
+import { SCHEDULED_PG_DUMP_LITERAL_PROPS } from './literal-props';
 import { DEFAULT_LOG_RETENTION_DAYS } from './log-retention';
 import { SCHEDULE_START_RETRY } from './schedule-start-retry';
 import { ResolvedBackupRetentionPolicy, resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
@@ -314,6 +315,7 @@ function backupPolicyOf(options: ScheduledPgDumpOptions): BackupPolicy {
  * `postgresMajorVersion` is the one the plan would use (the option, else the database's).
  */
 export function checkScheduledPgDumpOptions(validator: Validator, options: ScheduledPgDumpOptions): void {
+  validator.requireLiterals(SCHEDULED_PG_DUMP_LITERAL_PROPS);
   checkAlarmRpoHours(validator, options.rpoHours, checkPolicy(backupPolicyOf(options), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
   checkFargateTaskSize(validator, {
     cpu: options.cpu ?? 1024, memoryLimitMiB: options.memoryLimitMiB ?? 2048, ephemeralStorageGiB: options.ephemeralStorageGiB,

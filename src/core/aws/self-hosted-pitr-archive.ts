@@ -4,6 +4,7 @@ import { BucketReplicationOptions, ReplicatedBucket, checkBucketReplication, pla
 import { EventNotificationPlan } from './event-notification';
 import { checkFargateTaskSize } from './fargate-sizes';
 import { IamActionGroup, WalArchiveResourceKind, walArchiveIamActions, WAL_ARCHIVE_CONFIGURATION_READ_IAM_ACTIONS, WAL_ARCHIVE_RESTORE_IAM_ACTIONS } from './iam-action-groups';
+import { SELF_HOSTED_PITR_ARCHIVE_LITERAL_PROPS } from './literal-props';
 import {
   PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, PitrArchiveEncryptionResourceKind, checkPitrArchiveEncryption, planPitrArchiveEncryption,
 } from './pitr-archive-encryption';
@@ -346,6 +347,7 @@ function archiveLifecycleRules(
  * itself is valid — the bucket's lifecycle with the user's rules.
  */
 export function checkSelfHostedPitrArchiveOptions(validator: Validator, options: SelfHostedPitrArchiveOptions): void {
+  validator.requireLiterals(SELF_HOSTED_PITR_ARCHIVE_LITERAL_PROPS);
   validator.include(checkPolicy({ platform: 'self-hosted', pitr: options.pitr ?? {}, immutability: options.immutability }, validator.optionsFor()));
   validator.matches('clusterName', options.clusterName ?? 'main', CLUSTER_NAME_PATTERN, '1-64 letters, digits, ".", "_" and "-"');
   validator.integer('postgresMajorVersion', options.postgresMajorVersion, 10, 99);

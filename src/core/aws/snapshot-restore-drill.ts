@@ -1,6 +1,7 @@
 import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { DrillWiring } from './ecs-drill-wiring';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
+import { SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS } from './literal-props';
 import { restoreDrillAlarms } from './restore-drill-alarms';
 import { RestoreDrillAttributes, ScheduledDrillDescriptions, ScheduledDrillPlan, restoreDrillAttributes } from './scheduled-drill';
 import { resolveVerification } from '../policy/defaults';
@@ -267,6 +268,9 @@ function planSnapshotRestoreDrillNamed(
   options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase & { readonly databaseName: string }, validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
   const validator = new Validator(validation);
+  validator.requireLiterals(SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS);
+  // The state machine's builder checks the interval's range (10 to 3600 s); a deploy-time value is refused here, by its prop.
+  validator.deferredOrRefused('pollIntervalSeconds', options.pollIntervalSeconds, 'an integer from 10 to 3600 seconds');
   validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
   if (!database.hasSecret) {
     validator.report({ path: 'database.secret', value: undefined, allowed: 'the database\'s secret with its master username and password (the restored snapshot keeps them; the checks log in with them)' });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { checkMaxDrillAgeDays, drillAgeAlarm } from './drill-age-alarm';
 import { checkFargateTaskSize } from './fargate-sizes';
+import { VERIFY_RESTORE_LITERAL_PROPS } from './literal-props';
 import { restoreDrillAlarms } from './restore-drill-alarms';
 import { ScheduledDrillDescriptions, ScheduledDrillPlan } from './scheduled-drill';
 import { checkDatabaseName } from '../policy/database-name';
@@ -246,6 +247,7 @@ export interface VerifyRestorePlan extends ScheduledDrillPlan {
 
 /** Checks the options of a `VerifyRestore` (with the database it would restore), every problem at once. */
 export function checkVerifyRestoreOptions(validator: Validator, options: VerifyRestoreOptions): void {
+  validator.requireLiterals(VERIFY_RESTORE_LITERAL_PROPS);
   const policyIssues = checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor());
   validator.include(policyIssues);
   checkFargateTaskSize(validator, {

@@ -23,8 +23,11 @@ export function checkDatabaseName(validator: Validator, path: string, name: stri
  * listed twice (two dumps of one database would write the same keys and metrics).
  */
 export function checkDatabaseNames(validator: Validator, path: string, names: readonly string[]): void {
-  if (validator.isUnresolved(names)) return;
-  if (names.length === 0) validator.report({ path, value: names, allowed: 'at least one database name' });
+  if (validator.deferredOrRefused(path, names, 'a list of database names')) return;
+  if (!Array.isArray(names) || names.length === 0) {
+    validator.report({ path, value: names, allowed: 'at least one database name' });
+    return;
+  }
   const seen = new Map<string, number>();
   names.forEach((name, index) => {
     if (!checkDatabaseName(validator, `${path}[${index}]`, name) || validator.isUnresolved(name)) return;

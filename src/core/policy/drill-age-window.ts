@@ -26,8 +26,8 @@ export interface DrillAgeWindowLimits {
 export function checkDrillAgeWindow(
   validator: Validator, path: string, days: number | undefined, schedule: ScheduleSpec, rtoMinutes: number, limits: DrillAgeWindowLimits,
 ): void {
-  if (days === undefined || validator.isUnresolved(days)) return;
-  if (!validator.integer(path, days, 1, limits.maxDays, 'days')) return;
+  if (days === undefined) return;
+  if (!validator.integer(path, days, 1, limits.maxDays, 'days') || validator.isUnresolved(days)) return;
   if (validator.isUnresolved(schedule, schedule.expression, schedule.timezone) || !checkSchedule(new Validator(), 'schedule', schedule)) return;
   const gapMinutes = longestIntervalMinutes(schedule);
   const neededMinutes = gapMinutes + rtoMinutes + DRILL_AGE_SLACK_MINUTES;

@@ -28,7 +28,8 @@ export interface DumpEncryptionOptions {
 
 /** Checks the recipients: at least one, each an age public key; reported at `path` (`encryption`). */
 export function checkDumpEncryption(validator: Validator, encryption: DumpEncryptionOptions | undefined, path = 'encryption'): void {
-  if (encryption === undefined || validator.isUnresolved(encryption, encryption.recipients)) return;
+  if (encryption === undefined || validator.isUnresolved(encryption)) return;
+  if (validator.deferredOrRefused(`${path}.recipients`, encryption.recipients, 'a list of age public keys (age1…, as age-keygen prints them)')) return;
   const recipients = encryption.recipients;
   if (!Array.isArray(recipients) || recipients.length === 0) {
     validator.report({ path: `${path}.recipients`, value: recipients, allowed: 'at least one age public key (age1…, as age-keygen prints it)' });

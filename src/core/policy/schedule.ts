@@ -97,7 +97,15 @@ export function parseSchedule(spec: ScheduleSpec, path = 'schedule'): ParsedSche
  * Returns whether the schedule is valid.
  */
 export function checkSchedule(validator: Validator, path: string, spec: ScheduleSpec | undefined): boolean {
-  if (spec === undefined || validator.isUnresolved(spec, spec.expression, spec.timezone)) return true;
+  if (spec === undefined) return true;
+  // A schedule decides the cron rendered now and the RPO derived from it: where its prop needs a literal, a
+  // deploy-time value is refused; elsewhere it is skipped.
+  if (validator.deferredOrRefused(path, spec, 'a schedule { expression, timezone }')) return !validator.requiresLiteral(path);
+  const expressionUnknown = validator.deferredOrRefused(`${path}.expression`, spec.expression, 'a 5-field cron expression');
+  const timezoneUnknown = validator.deferredOrRefused(`${path}.timezone`, spec.timezone, ALLOWED_TIMEZONE);
+  if (expressionUnknown || timezoneUnknown) {
+    return !(expressionUnknown && validator.requiresLiteral(`${path}.expression`)) && !(timezoneUnknown && validator.requiresLiteral(`${path}.timezone`));
+  }
   let valid = true;
   const timezone = spec.timezone ?? DEFAULT_SCHEDULE_TIMEZONE;
   if (!isIanaTimezone(timezone)) {

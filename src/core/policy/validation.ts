@@ -12,8 +12,34 @@ export interface ValidationIssue {
   readonly reason?: string;
 }
 
+/**
+ * Stands in an issue for a value given as a CDK token or a Pulumi output where the prop needs a literal: such a value
+ * has no text the user wrote (a token reads as `${Token[…]}` or -1.8e+289, an output as `[object Object]`), so the
+ * message says what it is instead.
+ */
+export class DeployTimeValue {
+  /** How the message names the value. */
+  public toString(): string {
+    return 'a value known only at deploy time (a CDK token or a Pulumi output)';
+  }
+
+  /** The same text in JSON, so issues compare and serialize by it. */
+  public toJSON(): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Props whose value must be a literal, each with why, as the user writes them with list indexes left out
+ * (`rpoHours`, `backupPlan.rules.retentionDays`, `dump.tables`): a prop's value decides at synth time which resources
+ * exist or what their settings are (an alarm period, a lifecycle rule, a cron), so a deploy-time value cannot stand
+ * for it. A prop listed covers what is inside it (`dump.schedule` covers `dump.schedule.expression`).
+ */
+export type LiteralProps = Readonly<Record<string, string>>;
+
 /** Renders a value the way the user would have written it, for error messages. */
 export function formatValue(value: unknown): string {
+  if (value instanceof DeployTimeValue) return value.toString();
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
@@ -125,6 +151,12 @@ export interface ValidationOptions {
    * @default - none named
    */
   readonly construct?: string;
+  /**
+   * Props that need a literal (see {@link LiteralProps}): a value `isUnresolved` recognizes is refused there, with the
+   * range a literal must be in and why, instead of being skipped.
+   * @default - none: every unresolved value is skipped
+   */
+  readonly literalProps?: LiteralProps;
 }
 
 /** What makes two issues the same problem. */
@@ -147,11 +179,36 @@ export class Validator {
   private readonly unresolved: UnresolvedValueTest;
   private readonly propPaths: PropPaths;
   private readonly construct?: string;
+  private literalProps: LiteralProps;
 
   constructor(options: ValidationOptions = {}) {
     this.unresolved = options.isUnresolved ?? (() => false);
     this.propPaths = options.propPaths ?? {};
     this.construct = options.construct;
+    this.literalProps = options.literalProps ?? {};
+  }
+
+  /**
+   * Adds props that need a literal (see {@link LiteralProps}): a construct's check declares its own before it runs, and
+   * every check it runs through {@link optionsFor} sees them too.
+   */
+  public requireLiterals(props: LiteralProps): void {
+    this.literalProps = { ...this.literalProps, ...props };
+  }
+
+  /**
+   * Whether a value the checks would skip as not known yet is refused instead, because its prop needs a literal: then
+   * the issue is recorded at `path` with `allowed` (the range a literal must be in) and the reason. Returns true when
+   * the value is unresolved and was skipped or refused, so the caller's check stops there.
+   */
+  public deferredOrRefused(path: string, value: unknown, allowed: string): boolean {
+    if (value === undefined || !this.isUnresolved(value)) return false;
+    const prop = this.propPath(path);
+    const why = literalReason(this.literalProps, prop);
+    if (why !== undefined) {
+      this.record({ path: prop, value: new DeployTimeValue(), allowed: `a literal: ${allowed}`, reason: why });
+    }
+    return true;
   }
 
   /** Every issue found so far. */
@@ -186,7 +243,7 @@ export class Validator {
    * and where that check's policy is in the props (`checkPolicy(policy, validator.optionsFor({ logicalDump: 'dump' }))`).
    */
   public optionsFor(propPaths?: PropPaths): ValidationOptions {
-    return { isUnresolved: this.unresolved, propPaths };
+    return { isUnresolved: this.unresolved, propPaths, literalProps: this.literalProps };
   }
 
   /** Records issues another check has already found, as they are (their paths are already the user's). */
@@ -206,8 +263,9 @@ export class Validator {
 
   /** Checks a whole number in `[min, max]`; `undefined` passes (optional props). Returns whether it passed. */
   public integer(path: string, value: number | undefined, min: number, max: number, unit = ''): boolean {
-    if (value === undefined || this.isUnresolved(value)) return true;
     const suffix = unit ? ` ${unit}` : '';
+    if (this.deferredOrRefused(path, value, `an integer from ${min} to ${max}${suffix}`)) return this.passedUnlessRefused(path);
+    if (value === undefined) return true;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       this.report({ path, value, allowed: `an integer from ${min} to ${max}${suffix}` });
       return false;
@@ -217,8 +275,9 @@ export class Validator {
 
   /** Checks a number in `[min, max]`; `undefined` passes. */
   public number(path: string, value: number | undefined, min: number, max: number, unit = ''): boolean {
-    if (value === undefined || this.isUnresolved(value)) return true;
     const suffix = unit ? ` ${unit}` : '';
+    if (this.deferredOrRefused(path, value, `a number from ${min} to ${max}${suffix}`)) return this.passedUnlessRefused(path);
+    if (value === undefined) return true;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
       this.report({ path, value, allowed: `a number from ${min} to ${max}${suffix}` });
       return false;
@@ -228,9 +287,11 @@ export class Validator {
 
   /** Checks membership in a fixed set; `undefined` passes. */
   public oneOf<T>(path: string, value: T | undefined, allowed: readonly T[]): boolean {
-    if (value === undefined || this.isUnresolved(value)) return true;
+    const described = `one of: ${allowed.map((a) => String(a)).join(', ')}`;
+    if (this.deferredOrRefused(path, value, described)) return this.passedUnlessRefused(path);
+    if (value === undefined) return true;
     if (!allowed.includes(value)) {
-      this.report({ path, value, allowed: `one of: ${allowed.map((a) => String(a)).join(', ')}` });
+      this.report({ path, value, allowed: described });
       return false;
     }
     return true;
@@ -238,7 +299,8 @@ export class Validator {
 
   /** Checks a string against a pattern; `undefined` passes. */
   public matches(path: string, value: string | undefined, pattern: RegExp, allowed: string): boolean {
-    if (value === undefined || this.isUnresolved(value)) return true;
+    if (this.deferredOrRefused(path, value, allowed)) return this.passedUnlessRefused(path);
+    if (value === undefined) return true;
     if (typeof value !== 'string' || !pattern.test(value)) {
       this.report({ path, value, allowed });
       return false;
@@ -248,10 +310,11 @@ export class Validator {
 
   /** Checks that a list (when given) has no empty or blank entries. */
   public nonEmptyStrings(path: string, values: readonly string[] | undefined): boolean {
-    if (values === undefined || this.isUnresolved(values)) return true;
+    if (this.deferredOrRefused(path, values, 'a list of non-empty names')) return this.passedUnlessRefused(path);
+    if (values === undefined) return true;
     let ok = true;
     values.forEach((value, index) => {
-      if (this.isUnresolved(value)) return;
+      if (this.deferredOrRefused(`${path}[${index}]`, value, 'a non-empty name')) return;
       if (typeof value !== 'string' || value.trim() === '') {
         this.report({ path: `${path}[${index}]`, value, allowed: 'a non-empty name' });
         ok = false;
@@ -265,11 +328,16 @@ export class Validator {
    * table name, a query…). Returns whether it passed.
    */
   public distinctNonEmptyStrings(path: string, values: readonly string[] | undefined, what = 'name'): boolean {
-    if (values === undefined || this.isUnresolved(values) || !Array.isArray(values)) return true;
+    if (this.deferredOrRefused(path, values, `a list of distinct non-empty ${what}s`)) return this.passedUnlessRefused(path);
+    if (values === undefined) return true;
+    if (!Array.isArray(values)) {
+      this.report({ path, value: values, allowed: `a list of distinct non-empty ${what}s` });
+      return false;
+    }
     let ok = true;
     const seen = new Map<string, number>();
     values.forEach((value, index) => {
-      if (this.isUnresolved(value)) return;
+      if (this.deferredOrRefused(`${path}[${index}]`, value, `a non-empty ${what}`)) return;
       if (typeof value !== 'string' || value.trim() === '') {
         this.report({ path: `${path}[${index}]`, value, allowed: `a non-empty ${what}` });
         ok = false;
@@ -286,8 +354,27 @@ export class Validator {
     return ok;
   }
 
+  /** Whether the prop at `path` (a policy path) needs a literal: an unresolved value there is refused, not skipped. */
+  public requiresLiteral(path: string): boolean {
+    return literalReason(this.literalProps, this.propPath(path)) !== undefined;
+  }
+
+  /** What a check returns for a value it did not check: passed when it was skipped, failed when it was refused. */
+  private passedUnlessRefused(path: string): boolean {
+    return !this.requiresLiteral(path);
+  }
+
   /** Throws a {@link PolicyValidationError} listing every issue, if any were found. */
   public throwIfInvalid(): void {
     if (this.found.length > 0) throw new PolicyValidationError(this.found, this.construct);
   }
+}
+
+/** Why the prop at `path` (as the user wrote it) needs a literal, when a listed prop covers it. */
+function literalReason(props: LiteralProps, path: string): string | undefined {
+  const bare = path.replace(/\[\d+\]/g, '');
+  for (const [prop, why] of Object.entries(props)) {
+    if (bare === prop || bare.startsWith(`${prop}.`)) return why;
+  }
+  return undefined;
 }

@@ -21,6 +21,7 @@ import { storageRunnerJob } from './storage-runner-job';
 import { estimateAzureDumpCost } from '../../core/azure/azure-dump-cost';
 import { azureDumpProtections } from '../../core/azure/azure-protections';
 import { BLOB_DELETE_DATA_ACTION, DUMP_WRITER_BLOB_DATA_ACTIONS, DUMP_WRITER_ROLE_DESCRIPTION } from '../../core/azure/blob-data-actions';
+import { AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS } from '../../core/azure/literal-props';
 import { resolveBackupRetention } from '../../core/policy/backup-retention';
 import { AZURE_DUMP_STORAGE_PROP_PATHS, AZURE_SCHEDULED_PG_DUMP_PROP_PATHS } from '../../core/policy/construct-prop-paths';
 import { CostEstimate, DatabaseSizeInputs } from '../../core/policy/cost-estimate';
@@ -555,6 +556,7 @@ const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
  * cron, drills, immutability no longer than retention), then names and replica sizes.
  */
 function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
+  validator.requireLiterals(AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS);
   validator.include(checkPolicy(
     { platform: 'azure', logicalDump: props.dump ?? {}, alarms: { rpoHours: props.rpoHours }, verification: props.verification, immutability: props.immutability },
     validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),

@@ -139,3 +139,32 @@ describe('every bad option value of an Azure component is refused, naming the re
     expect(validationLines(failure).filter((line) => line.startsWith(prefix) && line.length > prefix.length)).not.toEqual([]);
   });
 });
+
+/** Plain-typed props of the Azure ScheduledPgDump given a Pulumi output, each with a good value. */
+const OUTPUTS: Readonly<Record<string, unknown>> = {
+  'databaseNames': ['orders'],
+  'rpoHours': 26,
+  'maxDrillAgeDays': 8,
+  'dump.retentionDays': 30,
+  'dump.schedule.expression': '0 2 * * *',
+  'dump.tables': ['public.orders'],
+  'verification.maxRestoreDurationMinutes': 60,
+  'storage.containerName': 'pg-dumps',
+  'storage.prefix': 'pg-dumps',
+  'storage.softDeleteDays': 14,
+};
+
+describe('a Pulumi output where the Azure ScheduledPgDump takes a plain value is refused, saying a literal is needed and why', () => {
+  test.each(Object.entries(OUTPUTS))('%s', (path, good) => {
+    const options = withValue({ ...(DUMP as unknown as Options), ...(path === 'maxDrillAgeDays' ? { verification: {} } : {}) }, path, pulumi.output(good));
+    const error = errorOrOutcome(() => new ScheduledPgDump('dump', options as unknown as ScheduledPgDumpProps));
+    expect(typeof error === 'string' ? error : 'PolicyValidationError').toBe('PolicyValidationError');
+    expect((error as PolicyValidationError).construct).toBe('dump');
+    const prefix = `${path} is a value known only at deploy time (a CDK token or a Pulumi output); allowed: a literal: `;
+    expect(validationLines(error as PolicyValidationError).filter((line) => line.startsWith(prefix) && / runs\)$/.test(line))).not.toEqual([]);
+  });
+
+  test('an output for the storage account name, a cloud handle, is checked once it is known', () => {
+    expect(errorOrOutcome(() => new ScheduledPgDump('dump', { ...DUMP, storage: { accountName: pulumi.output('ordersdumps') } }))).toBe('accepted');
+  });
+});

@@ -25,6 +25,9 @@ export function checkLogicalDump(validator: Validator, dump: LogicalDumpPolicy |
   validator.number(`${path}.lockWaitTimeoutSeconds`, dump.lockWaitTimeoutSeconds, 0.001, 86_400, 'seconds');
   validator.oneOf(`${path}.rowCounts`, dump.rowCounts, ['exact', 'estimate', 'off']);
 
+  // The rules between values read the resolved lists, which a deploy-time or non-list value has not.
+  const lists = [dump.tables, dump.excludeTables, dump.schemas, dump.excludeSchemas];
+  if (lists.some((list) => list !== undefined && (validator.isUnresolved(list) || !Array.isArray(list)))) return;
   const resolved = resolveLogicalDump(dump);
   if (formatValid && jobsValid && resolved.jobs > 1 && resolved.format !== 'directory') {
     validator.report(
