@@ -26,15 +26,12 @@ export class ManagedPostgresDatabase {
    */
   public static fromInstance(instance: rds.IDatabaseInstance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     const resource = instance.node.defaultChild;
+    const identity = { identifier: instance.instanceIdentifier, arnOf: () => instance.instanceArn };
     if (!(instance instanceof rds.DatabaseInstanceBase) || !(resource instanceof rds.CfnDBInstance)) {
-      return ManagedPostgresDatabase.fromImportedConstruct('instance', instance, instance.instanceIdentifier, () => instance.instanceArn, options);
+      return ManagedPostgresDatabase.fromImportedConstruct('instance', instance, identity, options);
     }
-    return ManagedPostgresDatabase.ofConstruct('instance', instance, resource, {
-      identifier: instance.instanceIdentifier,
-      arnOf: () => instance.instanceArn,
-      secret: (instance as { secret?: secretsmanager.ISecret }).secret,
-      protectedConstructs: [instance],
-    }, options);
+    const secret = (instance as { secret?: secretsmanager.ISecret }).secret;
+    return ManagedPostgresDatabase.ofConstruct('instance', instance, resource, { ...identity, secret, protectedConstructs: [instance] }, options);
   }
 
   /**
@@ -44,15 +41,13 @@ export class ManagedPostgresDatabase {
    */
   public static fromCluster(cluster: rds.IDatabaseCluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     const resource = cluster.node.defaultChild;
+    const identity = { identifier: cluster.clusterIdentifier, arnOf: () => cluster.clusterArn };
     if (!(cluster instanceof rds.DatabaseCluster) || !(resource instanceof rds.CfnDBCluster)) {
-      return ManagedPostgresDatabase.fromImportedConstruct('aurora-cluster', cluster, cluster.clusterIdentifier, () => cluster.clusterArn, options);
+      return ManagedPostgresDatabase.fromImportedConstruct('aurora-cluster', cluster, identity, options);
     }
     const instances = cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope as IConstruct);
     return ManagedPostgresDatabase.ofConstruct('aurora-cluster', cluster, resource, {
-      identifier: cluster.clusterIdentifier,
-      arnOf: () => cluster.clusterArn,
-      secret: cluster.secret,
-      protectedConstructs: [cluster, ...instances],
+      ...identity, secret: cluster.secret, protectedConstructs: [cluster, ...instances],
     }, options);
   }
 
@@ -103,8 +98,7 @@ export class ManagedPostgresDatabase {
   private static fromImportedConstruct(
     kind: ManagedPostgresKind,
     database: rds.IDatabaseInstance | rds.IDatabaseCluster,
-    identifier: string,
-    arnOf: () => string,
+    { identifier, arnOf }: { readonly identifier: string; readonly arnOf: () => string },
     options: ManagedPostgresDatabaseOptions,
   ): ManagedPostgresDatabase {
     const { spec } = ManagedPostgresDatabase.fromIdentifier({
