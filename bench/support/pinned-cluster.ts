@@ -23,13 +23,14 @@ export interface PinnedCluster {
    * that run's connections cost the server.
    */
   cpuSeconds(): number;
-  /** Processes the postmaster has now: its background processes and a backend for every open connection. */
-  processCount(): number;
+  /** The postmaster's child processes now (its background processes and a backend for every open connection). */
+  childPids(): Set<number>;
   /**
-   * Resolves once the postmaster has at most `count` processes (a finished run's backends are reaped, so
-   * {@link cpuSeconds} holds their time), or after `timeoutMs` (a background process the server started meanwhile).
+   * Resolves once every client backend the postmaster started since `before` was taken ({@link childPids}) has exited
+   * and been reaped, so that {@link cpuSeconds} holds its time; or after `timeoutMs`. Autovacuum workers and other
+   * background processes that came meanwhile are not waited for.
    */
-  processesReaped(count: number, timeoutMs?: number): Promise<void>;
+  backendsReaped(before: Set<number>, timeoutMs?: number): Promise<void>;
   /** Stops the server (the data directory stays). */
   stop(): Promise<void>;
 }
@@ -103,13 +104,27 @@ export async function startPinnedCluster(
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
     },
-    processCount() {
+    childPids() {
       const postmasterPid = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0].trim();
-      return fs.readFileSync(`/proc/${postmasterPid}/task/${postmasterPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).length;
+      return new Set(fs.readFileSync(`/proc/${postmasterPid}/task/${postmasterPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
     },
-    async processesReaped(count: number, timeoutMs = 1000) {
+    async backendsReaped(before: Set<number>, timeoutMs = 1000) {
+      // A client backend's title names its client's address; one that is exiting has no command line left, and one
+      // that has exited is a zombie until the postmaster reaps it.
+      const pending = (pid: number) => {
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+          if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+          const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return title === '' || /\d\(\d+\)|\[local\]/.test(title);
+        } catch {
+          return false;
+        }
+      };
       const until = Date.now() + timeoutMs;
-      while (cluster.processCount() > count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      while ([...cluster.childPids()].some((pid) => !before.has(pid) && pending(pid)) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
     async stop() {
       await exec('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
