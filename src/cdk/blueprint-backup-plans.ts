@@ -1,12 +1,10 @@
 import { Names } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
-import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { planBackupRules } from '../core/aws/backup-plan-rules';
@@ -30,9 +28,9 @@ export interface BlueprintRestoreTesting {
  * and the restore testing of the vault's recovery points, when `restoreTesting` is set.
  */
 export function createFleetBackupPlans(
-  fleet: BlueprintFleetInfrastructure, props: PostgresBackupBlueprintProps, notifications: BackupNotifications,
+  fleet: BlueprintFleetInfrastructure,
 ): { vault?: PostgresBackupVault; plans: backup.BackupPlan[]; restoreTesting?: BlueprintRestoreTesting } {
-  const { plan, scope, handles } = fleet;
+  const { plan, scope, handles, props } = fleet;
   for (const server of plan.servers) {
     const managed = handles[server.index].managed;
     if (managed && server.policy.managedSnapshots) applyTierBackupSettings(managed, server.policy);
@@ -41,7 +39,7 @@ export function createFleetBackupPlans(
   const vault = new PostgresBackupVault(scope, 'Vault', {
     adminRole: props.breakGlassRole,
     lock: plan.basePolicy && resolveVaultLock({ immutability: plan.basePolicy.immutability }, props.vaultLock),
-    notifications,
+    notifications: fleet.notifications,
     removalPolicy: props.removalPolicy,
   });
   const selectionRole = new iam.Role(scope, 'BackupSelectionRole', {

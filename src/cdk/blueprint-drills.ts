@@ -1,5 +1,4 @@
 import { Fn } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,7 +8,6 @@ import { ecsDrillScopes } from './drill-state-machine';
 import { renderPlannedAlarms } from './planned-alarms';
 import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
-import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { addScratchPostgresContainer, createScratchPassword } from './scratch-postgres-container';
 import { SCRATCH_TARGET_URL } from './verify-restore';
@@ -27,9 +25,9 @@ import { DrillPlaceholder } from '../core/aws/state-machines';
  * sharing drill settings (split to keep each schedule's input under 8 KB).
  */
 export function createFleetDrills(
-  fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan, props: PostgresBackupBlueprintProps, drillSecurityGroup: ec2.ISecurityGroup,
+  fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan,
 ): { taskDefinitions: Map<number, ecs.FargateTaskDefinition>; stateMachine: sfn.StateMachine; schedules: scheduler.Schedule[] } {
-  const { plan, scope } = fleet;
+  const { plan, scope, props } = fleet;
   const scratchPassword = createScratchPassword(scope, plan.descriptions.scratchPassword);
   const taskRole = createTaskRole(scope, 'DrillTaskRole', plan.descriptions.drillTaskRole);
   const executionRole = createTaskRole(scope, 'DrillExecutionRole', plan.descriptions.drillExecutionRole);
@@ -71,8 +69,8 @@ export function createFleetDrills(
       [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: fleet.notificationTopic.topicArn,
       [DrillPlaceholder.CLUSTER_ARN]: fleet.cluster.clusterArn,
       [DrillPlaceholder.CONTAINER_NAME]: BLUEPRINT_RUNNER_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: Fn.join(',', fleet.vpc.selectSubnets(fleet.subnets).subnetIds),
-      [DrillPlaceholder.SECURITY_GROUPS]: drillSecurityGroup.securityGroupId,
+      [DrillPlaceholder.SUBNETS]: Fn.join(',', props.vpc.selectSubnets(fleet.subnets).subnetIds),
+      [DrillPlaceholder.SECURITY_GROUPS]: fleet.securityGroups.drill.securityGroupId,
       [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
     },
     scopes: {

@@ -1,5 +1,4 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
@@ -8,39 +7,25 @@ import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
 import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
-import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import {
   IMAGE_PULL_WILDCARD, acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard,
 } from './reviewed-findings';
 import { blueprintDumpSchedule, blueprintDumpTask } from '../core/aws/blueprint-fleet-tasks';
 import {
-  BLUEPRINT_SERVER_DIMENSION, BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand,
-  blueprintRestoreCommand,
+  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
 } from '../core/aws/postgres-backup-blueprint';
-import { CostEstimate } from '../core/policy/cost-estimate';
-
-/** What the fleet's dumps are made of. */
-export interface BlueprintFleetDumps {
-  /** Dump task definitions by PostgreSQL major. */
-  readonly taskDefinitions: Map<number, ecs.FargateTaskDefinition>;
-  /** Every protected database. */
-  readonly databases: BlueprintProtectedDatabase[];
-  /** Storage-cost estimates by server id (servers with sizes only). */
-  readonly costEstimates: Map<string, CostEstimate>;
-  /** The runbook files. */
-  readonly runbooks: RestoreRunbookArtifacts;
-}
 
 /**
  * The fleet's dumps as core planned them: one task definition per PostgreSQL major holding every server's secret
  * under its own variable; per database a schedule that runs it with the database's own command, an RPO alarm, its
- * runbook and restore output; per server an ingress rule from the dump tasks and the cost estimate.
+ * runbook and restore output; per server an ingress rule from the dump tasks.
  */
-export function createFleetDumps(
-  fleet: BlueprintFleetInfrastructure, props: PostgresBackupBlueprintProps, dumpSecurityGroup: ec2.ISecurityGroup,
-): BlueprintFleetDumps {
-  const { plan, scope, handles } = fleet;
+export function createFleetDumps(fleet: BlueprintFleetInfrastructure): {
+  taskDefinitions: Map<number, ecs.FargateTaskDefinition>; databases: BlueprintProtectedDatabase[]; runbooks: RestoreRunbookArtifacts;
+} {
+  const { plan, scope, handles, props, securityGroups: { dump: dumpSecurityGroup } } = fleet;
   const dumpTaskRole = createTaskRole(scope, 'DumpTaskRole', plan.descriptions.dumpTaskRole);
   const dumpExecutionRole = createTaskRole(scope, 'DumpExecutionRole', plan.descriptions.dumpExecutionRole);
   fleet.backupBucket.grantWriteBackups(dumpTaskRole, plan.prefix);
@@ -75,7 +60,6 @@ export function createFleetDumps(
 
   const artifacts = new RestoreRunbookArtifacts(scope, 'Runbooks');
   const databases: BlueprintProtectedDatabase[] = [];
-  const costEstimates = new Map<string, CostEstimate>();
   for (const server of plan.servers) {
     const { connection } = handles[server.index];
     const dumpLocation = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
@@ -109,7 +93,6 @@ export function createFleetDumps(
         });
       }
     });
-    if (server.costEstimate) costEstimates.set(server.id, server.costEstimate);
   }
   notifyWhenTaskFails(scope, 'DumpTaskFailedRule', {
     description: plan.descriptions.dumpTaskFailedRule,
@@ -118,18 +101,7 @@ export function createFleetDumps(
     topic: fleet.notificationTopic,
     namesStarter: true,
   });
-  return { taskDefinitions, databases, costEstimates, runbooks: artifacts };
-}
-
-/** Successful dumps of one database of a blueprint (sum per period). */
-export function dumpSucceededMetric(metricNamespace: string, serverId: string, databaseName: string, period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: metricNamespace,
-    metricName: 'BackupSucceeded',
-    dimensionsMap: { Database: databaseName, [BLUEPRINT_SERVER_DIMENSION]: serverId },
-    statistic: 'Sum',
-    period,
-  });
+  return { taskDefinitions, databases, runbooks: artifacts };
 }
 
 function renderRunbook(fleet: BlueprintFleetInfrastructure, server: BlueprintServerPlan, databaseName: string): string {

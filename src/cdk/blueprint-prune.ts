@@ -1,43 +1,23 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
 import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
-import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { blueprintPruneContainer } from '../core/aws/blueprint-fleet-tasks';
 import { blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
-
-/** What the fleet's pruning is made of. */
-export interface BlueprintFleetPrune {
-  /** The one prune task definition of the fleet. */
-  readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** One schedule per database whose dumps have a retention policy. */
-  readonly schedules: scheduler.Schedule[];
-  /** With an offsite destination given by ARN: the statements its owner adds so that the prune task may prune the replicas. */
-  readonly replicaPruneDestinationPolicy?: string;
-}
-
-/**
- * The prune task definition of a fleet whose dumps have a retention policy, created before the bucket, whose policy
- * lets its role (and only it) delete: a small task with no database access.
- */
-export function createFleetPruneTaskDefinition(fleet: Pick<BlueprintFleetInfrastructure, 'plan' | 'scope'>): ecs.FargateTaskDefinition | undefined {
-  return fleet.plan.prune && createPlannedTaskDefinition(fleet.scope, 'PruneTask', fleet.plan.prune.task);
-}
 
 /**
  * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
  * nothing else), per server with a retention policy a schedule per database running `pg-backup prune` of that
  * database's folder, and an alarm per database on a failed or halted prune; a prune task that dies is notified.
  */
-export function createFleetPrune(
-  fleet: BlueprintFleetInfrastructure, taskDefinition: ecs.FargateTaskDefinition, securityGroup: ec2.ISecurityGroup,
-): BlueprintFleetPrune {
+export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { schedules: scheduler.Schedule[]; replicaPruneDestinationPolicy?: string } {
   const { plan, scope } = fleet;
   const prune = plan.prune!;
+  const taskDefinition = fleet.pruneTaskDefinition!;
+  const securityGroup = fleet.securityGroups.prune!;
   const container = blueprintPruneContainer(plan);
   taskDefinition.addContainer(container.containerName, {
     image: fleet.image(container.major),
@@ -71,5 +51,5 @@ export function createFleetPrune(
     topic: fleet.notificationTopic,
     namesStarter: true,
   });
-  return { taskDefinition, schedules, ...(replicaPolicy ? { replicaPruneDestinationPolicy: replicaPolicy } : {}) };
+  return { schedules, ...(replicaPolicy ? { replicaPruneDestinationPolicy: replicaPolicy } : {}) };
 }

@@ -4,8 +4,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { PostgresDatabase, RUNNER_DATABASE_SECRET_ENV } from './database-connection';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { BlueprintServer } from './postgres-backup-blueprint-props';
-import { BlueprintServerHandle } from '../core/aws/postgres-backup-blueprint';
+import { BlueprintProtectedDatabase, BlueprintServer } from './postgres-backup-blueprint-props';
+import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
+import { BlueprintServerHandle, PostgresBackupBlueprintPlan, blueprintProtections } from '../core/aws/postgres-backup-blueprint';
 import { Validator } from '../core/policy/validation';
 
 /** The CDK handles of one server of the blueprint: how the tasks connect, the RDS resource behind it, its secret. */
@@ -72,7 +73,27 @@ export function literalIdentifier(database: ManagedPostgresDatabase): string | u
   return identifier !== undefined && !Token.isUnresolved(identifier) ? identifier : undefined;
 }
 
-/** The construct path of the database the connection belongs to, for the protection metadata. */
-export function connectionPath(connection: PostgresDatabase): string | undefined {
+/**
+ * Records core's protections of the blueprint as construct metadata, each naming what it protects: a managed server's
+ * backup plan and restore testing every construct its backups cover (an Aurora cluster and its instances), the other
+ * kinds the server's connection; a dump record also its runbook in the cloud assembly.
+ */
+export function recordBlueprintProtections(
+  scope: Construct, plan: PostgresBackupBlueprintPlan, handles: readonly BlueprintServerHandles[],
+  databases: readonly BlueprintProtectedDatabase[], vaultLock?: { readonly mode: string; readonly minRetentionDays: number },
+): void {
+  const runbooks = new Map(databases.map((database) => [database.label, database.runbookPath]));
+  for (const { serverIndex, protection } of blueprintProtections(plan, vaultLock)) {
+    const handle = handles[serverIndex];
+    const coversManagedBackups = protection.kind === 'managed-backup' || protection.kind === 'restore-testing';
+    const paths = coversManagedBackups && handle.managed ? handle.managed.protectedPaths() : [connectionPath(handle.connection)];
+    const server = plan.servers.find((candidate) => candidate.index === serverIndex)!;
+    const runbook = protection.kind === 'logical-dump' ? runbooks.get(`${server.id}/${protection.databaseNames![0]}`) : undefined;
+    for (const database of paths) scope.node.addMetadata(PROTECTION_METADATA_TYPE, { ...protection, database, ...(runbook ? { runbook } : {}) });
+  }
+}
+
+/** The construct path of the database the connection belongs to. */
+function connectionPath(connection: PostgresDatabase): string | undefined {
   return Construct.isConstruct(connection.connections) ? connection.connections.node.path : undefined;
 }

@@ -1,35 +1,29 @@
-import * as crypto from 'node:crypto';
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import * as backup from 'aws-cdk-lib/aws-backup';
+import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import type * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
-import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
 import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
-import { createFleetDumps, dumpSucceededMetric } from './blueprint-dumps';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { recordBlueprintProtections } from './blueprint-protections';
-import { createFleetPrune, createFleetPruneTaskDefinition } from './blueprint-prune';
-import { checkServerSecrets, coreServerHandle, serverHandles } from './blueprint-server-handles';
+import { createFleetDumps } from './blueprint-dumps';
+import { createFleetInfrastructure, defaultBucketName } from './blueprint-fleet-infrastructure';
+import { createFleetPrune } from './blueprint-prune';
+import { checkServerSecrets, coreServerHandle, recordBlueprintProtections, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
-import { renderPlannedAlarms } from './planned-alarms';
+import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
 import { addPlannedAlarmStatus, addPlannedGraphs } from './planned-dashboard';
-import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
-import { runnerImageFromPackage } from './runner-image';
 import { planBlueprintDashboard } from '../core/aws/blueprint-dashboard';
-import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
-import { PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../core/aws/postgres-backup-blueprint';
+import {
+  PostgresBackupBlueprintPlan, blueprintCostEstimates, blueprintDumpSucceededMetric, planPostgresBackupBlueprint,
+} from '../core/aws/postgres-backup-blueprint';
 import { CostEstimate } from '../core/policy/cost-estimate';
 
 export * from './postgres-backup-blueprint-props';
@@ -103,11 +97,10 @@ export class PostgresBackupBlueprint extends Construct {
   constructor(scope: Construct, id: string, props: PostgresBackupBlueprintProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
     const handles = props.databases.map((entry) => serverHandles(entry));
     const plan = planPostgresBackupBlueprint(props, {
       servers: handles.map(coreServerHandle),
-      region,
+      region: Token.isUnresolved(stack.region) ? undefined : stack.region,
       account: Token.isUnresolved(stack.account) ? undefined : stack.account,
       validation: cdkValidationOptions(this),
       check: (validator) => checkServerSecrets(validator, handles),
@@ -120,83 +113,46 @@ export class PostgresBackupBlueprint extends Construct {
     this.bucketName = props.bucketName ?? defaultBucketName(this);
     for (const note of plan.notes) Annotations.of(this).addInfo(note);
 
-    // Shared pieces. The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
-    this.pruneTaskDefinition = createFleetPruneTaskDefinition({ plan, scope: this });
-    this.backupBucket = new BackupBucket(this, 'Backups', {
-      pruneRole: this.pruneTaskDefinition?.taskRole,
-      replication: plan.replication,
-      prefix: this.prefix,
-      lifecycleRules: plan.lifecycleRules,
-      bucketName: this.bucketName,
-      objectLock: plan.lock,
-      serverAccessLogs: props.serverAccessLogs,
-      breakGlassRole: props.breakGlassRole,
-      removalPolicy: props.removalPolicy,
-    });
-    this.bucket = this.backupBucket.bucket;
-
-    const notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
-    this.notificationTopic = notifications.topic;
-    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const securityGroup = (groupId: string, description: string) => new ec2.SecurityGroup(this, groupId, {
-      vpc: props.vpc, description, allowAllOutbound: true,
-    });
-    const dumpSecurityGroup = securityGroup('DumpSecurityGroup', plan.descriptions.dumpSecurityGroup);
-    const drillSecurityGroup = securityGroup('DrillSecurityGroup', plan.descriptions.drillSecurityGroup);
-    const pruneSecurityGroup = plan.prune && securityGroup('PruneSecurityGroup', plan.prune.descriptions.securityGroup);
-    const deadLetterQueue = createScheduleDeadLetterQueue(this);
-    const fleet: BlueprintFleetInfrastructure = {
-      plan,
-      handles,
-      scope: this,
-      vpc: props.vpc,
-      subnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      backupBucket: this.backupBucket,
-      bucket: this.bucket,
-      bucketName: this.bucketName ?? this.bucket.bucketName,
-      region: region ?? stack.region,
-      notificationTopic: this.notificationTopic,
-      cluster: this.cluster,
-      logGroup,
-      deadLetterQueue,
-      image: (major) => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major }),
-    };
-
-    const dumps = createFleetDumps(fleet, props, dumpSecurityGroup);
+    const fleet = createFleetInfrastructure(this, props, plan, handles, this.bucketName);
+    this.backupBucket = fleet.backupBucket;
+    this.bucket = fleet.backupBucket.bucket;
+    this.notificationTopic = fleet.notificationTopic;
+    this.cluster = fleet.cluster;
+    this.pruneTaskDefinition = fleet.pruneTaskDefinition;
+    const dumps = createFleetDumps(fleet);
     this.dumpTaskDefinitions = dumps.taskDefinitions;
     this.runbooks = dumps.runbooks;
     this.databases = dumps.databases;
-    this.costEstimates = dumps.costEstimates;
-    const prune = this.pruneTaskDefinition && pruneSecurityGroup ? createFleetPrune(fleet, this.pruneTaskDefinition, pruneSecurityGroup) : undefined;
+    this.costEstimates = blueprintCostEstimates(plan);
+    const prune = plan.prune && createFleetPrune(fleet);
     this.pruneSchedules = prune?.schedules ?? [];
     this.replicaPruneDestinationPolicy = prune?.replicaPruneDestinationPolicy;
 
-    const drill = plan.drills && createFleetDrills(fleet, plan.drills, props, drillSecurityGroup);
+    const drill = plan.drills && createFleetDrills(fleet, plan.drills);
     this.verifyTaskDefinitions = drill?.taskDefinitions ?? new Map();
     this.drillStateMachine = drill?.stateMachine;
     this.drillSchedules = drill?.schedules ?? [];
     renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
-      'dead-letter-queue': deadLetterQueue.queueName,
+      'dead-letter-queue': fleet.deadLetterQueue.queueName,
       ...this.backupBucket.replicationMetricResources(),
       ...(plan.replication ? { 'backup-bucket': fleet.bucketName } : {}),
       ...(drill ? { 'state-machine': drill.stateMachine.stateMachineArn } : {}),
     });
 
-    const managedPlans = createFleetBackupPlans(fleet, props, notifications);
+    const managedPlans = createFleetBackupPlans(fleet);
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
     this.restoreTesting = managedPlans.restoreTesting;
-    recordBlueprintProtections(this, plan, { handles, databases: dumps.databases, vaultLock: managedPlans.vault?.lock });
-    this.dashboard = this.createDashboard(dumps.databases);
+    recordBlueprintProtections(this, plan, handles, dumps.databases, managedPlans.vault?.lock);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
+    const dashboard = planBlueprintDashboard({ metricNamespace: this.metricNamespace, databaseCount: this.databases.length });
+    addPlannedGraphs(this.dashboard, dashboard.graphs);
+    addPlannedAlarmStatus(this.dashboard, dashboard.alarmStatus, this.databases.map((database) => database.rpoAlarm));
   }
 
   /** Successful dumps of one database (sum per period). */
   public metricDumpSucceeded(serverId: string, databaseName: string, period: Duration = Duration.hours(1)): cloudwatch.Metric {
-    return dumpSucceededMetric(this.metricNamespace, serverId, databaseName, period);
+    return plannedMetric(blueprintDumpSucceededMetric(this.metricNamespace, serverId, databaseName, period.toSeconds()));
   }
 
   /** The protected database `databaseName` of server `serverId`. */
@@ -205,19 +161,4 @@ export class PostgresBackupBlueprint extends Construct {
     if (!found) throw new Error(`the blueprint protects no database ${databaseName} on ${serverId}`);
     return found;
   }
-
-  private createDashboard(databases: BlueprintProtectedDatabase[]): cloudwatch.Dashboard {
-    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard');
-    const plan = planBlueprintDashboard({ metricNamespace: this.metricNamespace, databaseCount: databases.length });
-    addPlannedGraphs(dashboard, plan.graphs);
-    addPlannedAlarmStatus(dashboard, plan.alarmStatus, databases.map((database) => database.rpoAlarm));
-    return dashboard;
-  }
-}
-
-function defaultBucketName(scope: Construct): string | undefined {
-  const stack = Stack.of(scope);
-  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return undefined;
-  const hash = crypto.createHash('sha256').update(scope.node.path).digest('hex').slice(0, 8);
-  return `pg-backups-${stack.account}-${stack.region}-${hash}`;
 }

@@ -399,8 +399,9 @@ const BLUEPRINT: SweptConstruct = {
     const databases = (options.databases as Options[]).map((server) => ({ database: PULUMI_DATABASE(), ...server }));
     return new pulumiAws.PostgresBackupBlueprint('fleet', { ...NETWORK, image: IMAGE, ...options, databases } as never);
   },
-  bad: [
+  bad: withBase([
     ...values('databases[0].id', ['', '   ', 'orders db', 'i'.repeat(64)]),
+    ...values('databases[0].postgresMajorVersion', [-1, 0, 16.5, NaN, Infinity, 100]),
     { path: 'databases', value: [{ id: 'orders-db' }, { id: 'orders-db' }], at: 'databases[1].id', shown: 'orders-db' },
     ...values('databases', [[]]).map((bad) => ({ ...bad, at: 'databases', shown: [] })),
     ...listEntries('databases[0].databaseNames', 'orders', 'billing'),
@@ -419,7 +420,13 @@ const BLUEPRINT: SweptConstruct = {
     ...values('maxConcurrentDrills', WHOLE_POSITIVE),
     ...values('maxDrillAgeDays', WHOLE_POSITIVE),
     ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
-  ],
+    ...values('replication.destinationBucketArn', ['', '   ', 'orders-offsite']),
+    ...values('replication.replicaKmsKeyArn', ['', '   ', 'alias/orders']),
+    ...values('replication.destinationAccount', ['', '12345', '1234567890123']),
+    ...values('replication.destinationExpirationDays', WHOLE_POSITIVE),
+    ...values('replication.latencyAlarmMinutes', WHOLE_POSITIVE),
+    ...values('replication.roleName', ['', '   ', 'r'.repeat(65)]),
+  ], 'replication', REPLICATION),
   deferrable: {},
   literal: { 'maxDrillAgeDays': 8, 'maxConcurrentDrills': 2, 'databases[0].id': 'orders-db' },
 };

@@ -1,4 +1,4 @@
-import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, deadLetterQueueMetric } from './alarm-plan';
+import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, MetricPlan, deadLetterQueueMetric } from './alarm-plan';
 import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from './blueprint-drill-groups';
 import { BlueprintRestoreTestingOptions, BlueprintRestoreTestingPlan, checkBlueprintRestoreTesting, planBlueprintRestoreTesting } from './blueprint-restore-testing';
 import {
@@ -575,13 +575,7 @@ export function planPostgresBackupBlueprint(
           id: `RpoAlarm-${server.id}-${databaseName}`,
           name: `${server.id}-${databaseName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-rpo`,
           description: `No successful pg_dump of ${databaseName} on ${server.id} within the RPO of ${server.rpoHours} hours`,
-          metric: {
-            namespace: metricNamespace,
-            metricName: 'BackupSucceeded',
-            dimensions: { Database: databaseName, [BLUEPRINT_SERVER_DIMENSION]: server.id },
-            statistic: 'Sum',
-            periodSeconds: server.rpoHours * 3600,
-          },
+          metric: blueprintDumpSucceededMetric(metricNamespace, server.id, databaseName, server.rpoHours * 3600),
           threshold: 1,
           comparisonOperator: 'LessThanThreshold',
           // A dump that stops silently publishes nothing: that must page too.
@@ -942,6 +936,22 @@ export function blueprintDatabaseRunbook(
     notificationTopic: facts.notificationTopic,
     validation: facts.validation,
   });
+}
+
+/** Successful dumps of one database of a blueprint, summed over `periodSeconds`: what its RPO alarm watches. */
+export function blueprintDumpSucceededMetric(metricNamespace: string, serverId: string, databaseName: string, periodSeconds: number): MetricPlan {
+  return {
+    namespace: metricNamespace,
+    metricName: 'BackupSucceeded',
+    dimensions: { Database: databaseName, [BLUEPRINT_SERVER_DIMENSION]: serverId },
+    statistic: 'Sum',
+    periodSeconds,
+  };
+}
+
+/** The storage-cost estimate of each server with sizes, by server id. */
+export function blueprintCostEstimates(plan: PostgresBackupBlueprintPlan): Map<string, CostEstimate> {
+  return new Map(plan.servers.flatMap((server) => (server.costEstimate ? [[server.id, server.costEstimate] as const] : [])));
 }
 
 /** A protection of one server of a blueprint, by its position in `databases`. */

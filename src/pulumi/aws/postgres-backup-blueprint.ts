@@ -1,39 +1,31 @@
-import * as backup from '@pulumi/aws/backup';
+import type * as backup from '@pulumi/aws/backup';
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import * as ecs from '@pulumi/aws/ecs';
+import type * as ecs from '@pulumi/aws/ecs';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
-import { BackupNotifications } from './backup-notifications';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet';
-import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-fleet-backup-plans';
-import { createFleetDrills } from './blueprint-fleet-drills';
-import { createFleetDumps } from './blueprint-fleet-dumps';
-import { createFleetPrune, createFleetPruneRole } from './blueprint-fleet-prune';
+import { BlueprintRestoreTesting, createFleetBackupPlans } from './blueprint-backup-plans';
+import { createFleetDrills } from './blueprint-drills';
+import { createFleetDashboard, createFleetDumps } from './blueprint-dumps';
+import { createFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { createFleetPrune } from './blueprint-prune';
 import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
-import { createDeadLetterQueue } from './dead-letter-queue';
-import { givenOrNewEcsCluster } from './ecs-cluster';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
-import { planBlueprintDashboard } from '../../core/aws/blueprint-dashboard';
-import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
-import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
-import { PostgresBackupBlueprintPlan, blueprintProtections, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
+import { PostgresBackupBlueprintPlan, blueprintCostEstimates, blueprintProtections } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { CostEstimate } from '../../core/policy/cost-estimate';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { resolveManagedSnapshots } from '../../core/policy/defaults';
 import { protectionsOutput } from '../protection-outputs';
-import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './postgres-backup-blueprint-props';
-export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from './blueprint-fleet';
-export type { BlueprintRestoreTesting } from './blueprint-fleet-backup-plans';
+export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from '../../core/aws/postgres-backup-blueprint';
+export type { BlueprintRestoreTesting } from './blueprint-backup-plans';
 
 /**
  * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds
@@ -126,79 +118,25 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
 
   constructor(name: string, props: PostgresBackupBlueprintProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PostgresBackupBlueprint', name, {}, opts);
-    // Every prop is a plain value: the whole fleet is checked before any resource is registered.
-    const plan = planPostgresBackupBlueprint(props, {
-      // The storage key is known only at deploy time here: account copies are checked as for an unknown key.
-      servers: props.databases.map((entry) => ({
-        managed: entry.managedDatabase !== undefined, postgresMajorVersion: entry.database.postgresMajorVersion, kind: entry.managedDatabase?.kind,
-      })),
-      region: new pulumi.Config('aws').get('region'),
-      validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
-      check: (validator) => checkLogRetentionDays(validator, 'logRetentionDays', props.logRetentionDays),
-      identitySecret: { given: props.encryption?.identitySecretArn !== undefined, path: 'encryption.identitySecretArn' },
-      name,
-    });
+    const fleet = createFleetInfrastructure(name, this, props);
+    const plan = fleet.plan;
     this.plan = plan;
     this.prefix = plan.prefix;
     this.metricNamespace = plan.metricNamespace;
-    for (const note of plan.notes) void pulumi.log.info(note, this);
-
-    const environment = awsEnvironment(this);
-    const child = { parent: this };
-    // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
-    const pruneRole = createFleetPruneRole(name, plan, this);
-    this.backupBucket = new BackupBucket(`${name}-backups`, {
-      pruneRoleArn: pruneRole?.arn,
-      replication: plan.replication,
-      bucketName: props.bucketName,
-      lifecycleRules: [...plan.lifecycleRules],
-      objectLock: plan.lock,
-      serverAccessLogs: props.serverAccessLogs,
-      breakGlassRoleArn: props.breakGlassRoleArn,
-      retainOnDelete: props.retainOnDelete,
-      environment,
-    }, child);
-    this.bucketName = this.backupBucket.bucketName;
-    const notifications = new BackupNotifications(`${name}-notifications`, {
-      topicArn: props.notificationTopicArn,
-      topicKeyArn: props.notificationTopicKeyArn,
-      additionalPublishingServices: plan.backupPlans.length > 0 ? ['backup.amazonaws.com'] : [],
-      retainOnDelete: props.retainOnDelete,
-      environment,
-    }, child);
-    this.notificationTopicArn = notifications.topicArn;
-    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
-    const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child);
-    const deadLetterQueue = createDeadLetterQueue(name, this);
-    const image = props.image;
-    const fleet: BlueprintFleetInfrastructure = {
-      plan,
-      parent: this,
-      name,
-      props,
-      environment,
-      backupBucket: this.backupBucket,
-      notificationTopicArn: this.notificationTopicArn,
-      notificationTopicKeyArn: notifications.topicKeyArn,
-      cluster: this.cluster,
-      logGroupName: logGroup.name,
-      logGroupArn: logGroup.arn,
-      deadLetterQueueArn: deadLetterQueue.arn,
-      image: (major) => (typeof image === 'function' ? image(major) : image),
-      logRetentionDays,
-    };
-
+    this.backupBucket = fleet.backupBucket;
+    this.bucketName = fleet.backupBucket.bucketName;
+    this.notificationTopicArn = fleet.notificationTopicArn;
+    this.cluster = fleet.cluster;
     const dumps = createFleetDumps(fleet);
     this.dumpTaskDefinitions = dumps.taskDefinitions;
     this.databases = dumps.databases;
-    this.costEstimates = dumps.costEstimates;
-    const prune = pruneRole && createFleetPrune(fleet, pruneRole);
+    this.costEstimates = blueprintCostEstimates(plan);
+    const prune = plan.prune && createFleetPrune(fleet);
     this.pruneTaskDefinition = prune?.taskDefinition;
     this.pruneSchedules = prune?.schedules ?? [];
-    this.replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, pruneRole?.arn);
+    this.replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, fleet.pruneRole?.arn);
     this.runbooks = Object.fromEntries(dumps.databases.map((database) => [database.label, database.runbook]));
-    for (const [serverId, estimate] of dumps.costEstimates) {
+    for (const [serverId, estimate] of this.costEstimates) {
       void pulumi.log.info(`${serverId}: estimated backup storage ${estimate.totalMonthlyUsd.toFixed(2)} USD a month (${estimate.summary})`, this);
     }
 
@@ -208,7 +146,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     this.drillDefinition = drills?.definition;
     this.drillSchedules = drills?.schedules ?? [];
     this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {
-      'dead-letter-queue': deadLetterQueue.name,
+      'dead-letter-queue': fleet.deadLetterQueue.name,
       'backup-bucket': this.bucketName,
       ...this.backupBucket.replicationMetricResources(),
       ...(drills ? { 'state-machine': drills.stateMachine.arn } : {}),
@@ -218,7 +156,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     this.vault = managedPlans.vault;
     this.backupPlans = managedPlans.plans;
     this.restoreTesting = managedPlans.restoreTesting;
-    this.dashboard = this.createDashboard(name, environment.region);
+    this.dashboard = createFleetDashboard(fleet, this.databases);
     this.protections = protectionsOutput(blueprintProtections(plan, this.vault?.lock).map(({ serverIndex, protection }) => ({
       ...protection, database: (props.databases[serverIndex].database.resource ?? props.databases[serverIndex].managedDatabase?.resource)?.urn,
     })));
@@ -239,13 +177,5 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const found = this.databases.find((candidate) => candidate.serverId === serverId && candidate.databaseName === databaseName);
     if (!found) throw new Error(`the blueprint protects no database ${databaseName} on ${serverId}`);
     return found;
-  }
-
-  private createDashboard(name: string, region: pulumi.Output<string>): cloudwatch.Dashboard {
-    const plan = planBlueprintDashboard({ metricNamespace: this.metricNamespace, databaseCount: this.databases.length });
-    const body = pulumi.all([region, this.databases.map((database) => database.rpoAlarm.arn)]).apply(([value, alarmArns]) => JSON.stringify({
-      widgets: [...dashboardWidgets(plan.graphs, value), ...alarmStatusWidgets(plan.alarmStatus, alarmArns, plan.graphs.length)],
-    }));
-    return new cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: `${name}-postgres-backups`, dashboardBody: body }, { parent: this });
   }
 }

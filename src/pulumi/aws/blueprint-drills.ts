@@ -1,10 +1,9 @@
-import type * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { ecsDrillScopes } from './drill-state-machine';
 import { createScratchPassword, drillRunnerWiring } from './drill-task-containers';
 import { createPlannedAlarms } from './metric-alarm';
@@ -15,30 +14,11 @@ import {
 import { policyDocument } from './policy-document';
 import { SCRATCH_TARGET_URL, checksWriterContainer, scratchPostgresContainer } from './verify-restore';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
-import { BlueprintDrillGroup } from '../../core/aws/blueprint-drill-groups';
 import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../../core/aws/blueprint-fleet-tasks';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillSchedulePlan, BlueprintDrillsPlan } from '../../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
-
-/** What the fleet's restore drills are made of. */
-export interface BlueprintFleetDrills {
-  /** Verify task definitions by PostgreSQL major. */
-  readonly taskDefinitions: Map<number, ecs.TaskDefinition>;
-  /** The one state machine that drills any database named in its input. */
-  readonly stateMachine: sfn.StateMachine;
-  /** Its definition as deployed. */
-  readonly definition: pulumi.Output<string>;
-  /** The role it runs as. */
-  readonly drillRole: iam.Role;
-  /** One schedule per group of databases sharing drill settings (more when a group's input passes 8 KB). */
-  readonly schedules: scheduler.Schedule[];
-  /** The drill groups, in the order of their check files. */
-  readonly groups: BlueprintDrillGroup[];
-  /** With `maxDrillAgeDays`, per drilled database: no successful drill within that many days. */
-  readonly alarms: cloudwatch.MetricAlarm[];
-}
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server on the task's
@@ -46,7 +26,12 @@ export interface BlueprintFleetDrills {
  * `fleetDumpRestoreDrill` that drills any database named in its input, its alarm, and one schedule per group of
  * databases sharing drill settings.
  */
-export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan): BlueprintFleetDrills {
+export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan): {
+  taskDefinitions: Map<number, ecs.TaskDefinition>;
+  stateMachine: sfn.StateMachine;
+  definition: pulumi.Output<string>;
+  schedules: scheduler.Schedule[];
+} {
   const { name, parent, props, plan } = fleet;
   const child = { parent };
   const names = taskResourceNames(`${name}-drill`);
@@ -62,13 +47,13 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
   const scratchPassword = createScratchPassword(name, plan.descriptions.scratchPassword, parent).arn;
   new iam.RolePolicy(names.executionPolicy, {
     role: executionRole.id,
-    policy: policyDocument(taskExecutionStatements(fleet.logGroupArn, [scratchPassword, ...(identity ? [identity.valueFrom] : [])])),
+    policy: policyDocument(taskExecutionStatements(fleet.logGroup.arn, [scratchPassword, ...(identity ? [identity.valueFrom] : [])])),
   }, child);
 
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of plan.majors) {
     const task = blueprintDrillTask(drills, major);
-    const logs = (streamPrefix: string) => ({ groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix });
+    const logs = (streamPrefix: string) => ({ groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix });
     taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-${task.name}`, {
       family: `${name}-${task.family}`,
       size: task,
@@ -128,13 +113,13 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
     owner: BLUEPRINT_OWNER,
   });
 
-  const { definition, role: drillRole, stateMachine } = execution;
+  const { definition, stateMachine } = execution;
   const inputValues = (planned: BlueprintDrillSchedulePlan) => ({
     [DrillPlaceholder.DUMP_BUCKET]: fleet.backupBucket.bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitions.get(planned.major)!.arn,
   });
   const { schedules } = createStateMachineSchedules(
-    name, parent, fleet.environment, stateMachine.arn, drills.schedules, fleet.deadLetterQueueArn, inputValues);
+    name, parent, fleet.environment, stateMachine.arn, drills.schedules, fleet.deadLetterQueue.arn, inputValues);
   // With maxDrillAgeDays, per database: no successful drill within that many days.
-  const alarms = createPlannedAlarms(name, drills.alarms, fleet.notificationTopicArn, parent);
-  return { taskDefinitions, alarms, stateMachine, definition, drillRole, schedules, groups: [...drills.groups] };
+  createPlannedAlarms(name, drills.alarms, fleet.notificationTopicArn, parent);
+  return { taskDefinitions, stateMachine, definition, schedules };
 }

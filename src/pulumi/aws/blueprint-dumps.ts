@@ -1,9 +1,8 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import type * as ec2 from '@pulumi/aws/ec2';
 import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
@@ -13,39 +12,24 @@ import { recordProtectedDatabase } from './require-postgres-backups';
 import { writeRunbookFile } from './restore-runbook-artifacts';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
+import { planBlueprintDashboard } from '../../core/aws/blueprint-dashboard';
 import { blueprintDumpSchedule, blueprintDumpTask, blueprintSecretsPolicies } from '../../core/aws/blueprint-fleet-tasks';
+import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import {
   BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
 } from '../../core/aws/postgres-backup-blueprint';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
-import { CostEstimate } from '../../core/policy/cost-estimate';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
-
-/** What the fleet's dumps are made of. */
-export interface BlueprintFleetDumps {
-  /** Dump task definitions by PostgreSQL major. */
-  readonly taskDefinitions: Map<number, ecs.TaskDefinition>;
-  /** The role of every dump task: write under the fleet's prefix, nothing else. */
-  readonly taskRole: iam.Role;
-  /** The role ECS starts the dump tasks with: their logs and every server's secret. */
-  readonly executionRole: iam.Role;
-  /** The security group of the dump tasks. */
-  readonly securityGroup: ec2.SecurityGroup;
-  /** Every protected database. */
-  readonly databases: BlueprintProtectedDatabase[];
-  /** Storage-cost estimates by server id (servers with sizes only). */
-  readonly costEstimates: Map<string, CostEstimate>;
-  /** The rule that notifies a dump task that stopped with a non-zero exit or failed to start. */
-  readonly taskFailedRule: cloudwatch.EventRule;
-}
 
 /**
  * The fleet's dumps as core planned them: one task definition per PostgreSQL major holding every server's secret
  * under its own variable; per database a schedule that runs it with the database's own command, an RPO alarm and its
- * runbook; per server an ingress rule from the dump tasks (when its security group is known) and the cost estimate.
+ * runbook; per server an ingress rule from the dump tasks (when its security group is known).
  */
-export function createFleetDumps(fleet: BlueprintFleetInfrastructure): BlueprintFleetDumps {
+export function createFleetDumps(
+  fleet: BlueprintFleetInfrastructure,
+): { taskDefinitions: Map<number, ecs.TaskDefinition>; databases: BlueprintProtectedDatabase[] } {
   const { name, parent, props, plan } = fleet;
   const child = { parent };
   const entry = (server: BlueprintServerPlan) => props.databases[server.index];
@@ -72,7 +56,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
         // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
         secrets: Object.fromEntries(ofMajor.map((server) => [server.secretVariable, entry(server).database.secretArn])),
         environment: plan.dumpTask.environment,
-        logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: task.logStreamPrefix },
+        logs: { groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix: task.logStreamPrefix },
         stopTimeoutSeconds: plan.dumpTask.stopTimeoutSeconds,
       },
     }, parent));
@@ -81,12 +65,11 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
     taskRoleArns: [taskRole.arn, executionRole.arn],
     taskDefinitionArns: [...taskDefinitions.values()].map((taskDefinition) => taskDefinition.arn),
     clusterName: fleet.cluster.name,
-    deadLetterQueueArn: fleet.deadLetterQueueArn,
+    deadLetterQueueArn: fleet.deadLetterQueue.arn,
   }, fleet.environment), plan.descriptions.dumpScheduleRole);
   const securityGroup = createTaskSecurityGroup(`${name}-dump-sg`, props.vpcId, plan.descriptions.dumpSecurityGroup, parent);
 
   const databases: BlueprintProtectedDatabase[] = [];
-  const costEstimates = new Map<string, CostEstimate>();
   for (const server of plan.servers) {
     const { database, managedDatabase } = entry(server);
     database.allowFrom(`${name}-${server.id}-ingress`, securityGroup.id, plan.databaseIngress, parent);
@@ -116,16 +99,15 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
         restoreCommand: dumpLocation.apply((location) => blueprintRestoreCommand(location, planned.databaseName)),
       });
     });
-    if (server.costEstimate) costEstimates.set(server.id, server.costEstimate);
   }
-  const taskFailedRule = notifyWhenTasksFail(`${name}-dump`, parent, {
+  notifyWhenTasksFail(`${name}-dump`, parent, {
     description: plan.descriptions.dumpTaskFailedRule,
     taskDefinitionArns: [...taskDefinitions.values()].map((taskDefinition) => taskDefinition.arn),
     topicArn: fleet.notificationTopicArn,
     subject: plan.dumpTaskFailureSubject,
     namesStarter: true,
   });
-  return { taskDefinitions, taskRole, executionRole, securityGroup, databases, costEstimates, taskFailedRule };
+  return { taskDefinitions, databases };
 }
 
 /** The execution role's own statements: write the task logs, decrypt the secrets' keys. */
@@ -133,7 +115,7 @@ function executionStatements(fleet: BlueprintFleetInfrastructure): PolicyStateme
   const keys = fleet.plan.servers.map((server) => fleet.props.databases[server.index].database.secretKmsKeyArn)
     .filter((key): key is pulumi.Output<string> => key !== undefined);
   // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
-  return taskExecutionStatements(fleet.logGroupArn, undefined, keys.length > 0 ? keys : undefined);
+  return taskExecutionStatements(fleet.logGroup.arn, undefined, keys.length > 0 ? keys : undefined);
 }
 
 /** Reading every server's secret, in the managed policies core plans, so no inline policy outgrows the role's limit. */
@@ -166,4 +148,14 @@ function runbookOf(fleet: BlueprintFleetInfrastructure, server: BlueprintServerP
       const directory = fleet.props.runbookDirectory;
       return directory === undefined ? markdown : writeRunbookFile(directory, file, markdown);
     });
+}
+
+/** The fleet's dashboard: core's graphs of the fleet's metrics, and the state of each database's RPO alarm. */
+export function createFleetDashboard(fleet: BlueprintFleetInfrastructure, databases: readonly BlueprintProtectedDatabase[]): cloudwatch.Dashboard {
+  const plan = planBlueprintDashboard({ metricNamespace: fleet.plan.metricNamespace, databaseCount: databases.length });
+  const alarmArns = databases.map((database) => database.rpoAlarm.arn);
+  const body = pulumi.all([fleet.environment.region, alarmArns]).apply(([region, arns]) => JSON.stringify({
+    widgets: [...dashboardWidgets(plan.graphs, region), ...alarmStatusWidgets(plan.alarmStatus, arns, plan.graphs.length)],
+  }));
+  return new cloudwatch.Dashboard(`${fleet.name}-dashboard`, { dashboardName: `${fleet.name}-postgres-backups`, dashboardBody: body }, { parent: fleet.parent });
 }

@@ -1,34 +1,17 @@
-import * as ecs from '@pulumi/aws/ecs';
-import * as iam from '@pulumi/aws/iam';
-import * as scheduler from '@pulumi/aws/scheduler';
+import type * as ecs from '@pulumi/aws/ecs';
+import type * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet';
+import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
 import { replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTask, createTaskRole, taskExecutionStatements } from './planned-tasks';
+import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import { blueprintPruneContainer } from '../../core/aws/blueprint-fleet-tasks';
 import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
-import { PostgresBackupBlueprintPlan, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
+import { blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
 import { pruneTaskResourceNames } from '../../core/aws/task-resource-names';
-
-/** What the fleet's pruning is made of. */
-export interface BlueprintFleetPrune {
-  /** The one prune task definition of the fleet. */
-  readonly taskDefinition: ecs.TaskDefinition;
-  /** One schedule per database whose dumps have a retention policy. */
-  readonly schedules: scheduler.Schedule[];
-}
-
-/**
- * The role of the fleet's prune task, created before the bucket, whose policy lets it (and only it) delete; none when
- * no server's dumps have a retention policy.
- */
-export function createFleetPruneRole(name: string, plan: PostgresBackupBlueprintPlan, parent: pulumi.Resource): iam.Role | undefined {
-  return plan.prune && createTaskRole(`${name}-prune-role`, plan.prune.descriptions.taskRole, parent);
-}
 
 /**
  * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
@@ -36,9 +19,10 @@ export function createFleetPruneRole(name: string, plan: PostgresBackupBlueprint
  * running `pg-backup prune` of that database's folder, an alarm per database on a failed or halted prune, and a
  * notification when a prune task dies.
  */
-export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole: iam.Role): BlueprintFleetPrune {
+export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { taskDefinition: ecs.TaskDefinition; schedules: scheduler.Schedule[] } {
   const { name, parent, props, plan } = fleet;
   const prune = plan.prune!;
+  const pruneRole = fleet.pruneRole!;
   const container = blueprintPruneContainer(plan);
   const { taskDefinition, executionRole, securityGroup } = createPlannedTask(pruneTaskResourceNames(name), {
     family: `${name}-pg-backup-prune`,
@@ -49,21 +33,21 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure, pruneRole:
     },
     executionRole: {
       role: prune.descriptions.executionRole,
-      statements: taskExecutionStatements(fleet.logGroupArn),
+      statements: taskExecutionStatements(fleet.logGroup.arn),
     },
     securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
     container: {
       name: container.containerName,
       image: fleet.image(container.major),
       command: [...container.command],
-      logs: { groupName: fleet.logGroupName, region: fleet.environment.region, streamPrefix: prune.task.logStreamPrefix },
+      logs: { groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix: prune.task.logStreamPrefix },
     },
   }, parent);
   const schedulerRole = createSchedulerRole(`${name}-prune`, parent, fleet.environment, scheduledTaskStatements(SCHEDULED_TASK_IAM_ACTIONS, {
     taskRoleArns: [pruneRole.arn, executionRole.arn],
     taskDefinitionArns: taskDefinition.arn,
     clusterName: fleet.cluster.name,
-    deadLetterQueueArn: fleet.deadLetterQueueArn,
+    deadLetterQueueArn: fleet.deadLetterQueue.arn,
   }, fleet.environment), prune.descriptions.scheduleRole);
 
   const schedules: scheduler.Schedule[] = [];

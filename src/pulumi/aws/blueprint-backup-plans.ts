@@ -3,27 +3,15 @@ import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { awsBackupPlanRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet';
-import { ManagedDatabaseSettings, ManagedPostgresDatabase } from './managed-postgres-database';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { RenderedRestoreTestingPlan, renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
+import { managedSettingsDifferences } from '../../core/aws/managed-postgres-database';
 import { BlueprintServerPlan } from '../../core/aws/postgres-backup-blueprint';
 import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/policy/defaults';
-
-/** The fleet's AWS Backup vault and plans. */
-export interface BlueprintFleetBackupPlans {
-  /** The vault, when a managed server's tier has a backup plan. */
-  readonly vault?: PostgresBackupVault;
-  /** One plan per distinct plan (rules and copies) among the managed servers. */
-  readonly plans: backup.Plan[];
-  /**
-   * The restore testing of the vault's recovery points, when `restoreTesting` is set.
-   * @default - none
-   */
-  readonly restoreTesting?: BlueprintRestoreTesting;
-}
 
 /** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
 export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
@@ -37,7 +25,9 @@ export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
  * when `restoreTesting` is set. Their own automated backups are the instances'
  * arguments in Pulumi: each managed server whose settings differ from its tier's gets a warning naming them.
  */
-export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
+export function createFleetBackupPlans(
+  fleet: BlueprintFleetInfrastructure,
+): { vault?: PostgresBackupVault; plans: backup.Plan[]; restoreTesting?: BlueprintRestoreTesting } {
   const { name, parent, props, plan } = fleet;
   for (const server of plan.servers) {
     if (server.managed && server.policy.managedSnapshots) warnAboutAutomatedBackups(server, props.databases[server.index].managedDatabase!, parent);
@@ -98,16 +88,8 @@ function warnAboutAutomatedBackups(server: BlueprintServerPlan, database: Manage
       + `them ${wanted.backupRetentionDays} days, copies tags to snapshots and keeps automated backups on deletion.`, parent);
     return;
   }
-  database.settings.apply((current: ManagedDatabaseSettings) => {
-    const differences: string[] = [];
-    const compare = (key: keyof ManagedDatabaseSettings, want: unknown) => {
-      if (want !== undefined && current[key] !== want) differences.push(`${key} is ${String(current[key])}, the tier asks for ${String(want)}`);
-    };
-    compare('backupRetentionDays', wanted.backupRetentionDays);
-    compare('preferredBackupWindow', wanted.preferredBackupWindow);
-    compare('preferredMaintenanceWindow', wanted.preferredMaintenanceWindow);
-    compare('copyTagsToSnapshot', wanted.copyTagsToSnapshot);
-    compare('finalSnapshot', wanted.finalSnapshot);
+  database.settings.apply((current) => {
+    const differences = managedSettingsDifferences(current, wanted, 'the tier');
     if (differences.length > 0) {
       void pulumi.log.warn(`${server.id}: the database's automated backups differ from its tier: ${differences.join('; ')}. `
         + 'Give the database resource PostgresBackupBlueprint.managedSnapshotArgs(...) of its tier.', parent);
