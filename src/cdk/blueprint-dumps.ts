@@ -14,7 +14,7 @@ import {
 } from './reviewed-findings';
 import { blueprintDumpSchedule, blueprintDumpTask } from '../core/aws/blueprint-fleet-tasks';
 import {
-  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
+  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintProtectedDatabaseFields, blueprintRestoreCommand,
 } from '../core/aws/postgres-backup-blueprint';
 
 /**
@@ -74,18 +74,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): {
       const [rpoAlarm] = renderPlannedAlarms(scope, [database.rpoAlarm], fleet.notificationTopic);
       const runbook = renderRunbook(fleet, server, database.databaseName);
       const runbookPath = artifacts.add(database.runbookFile, runbook);
-      databases.push({
-        serverId: server.id,
-        databaseName: database.databaseName,
-        label: database.label,
-        policy: server.policy,
-        dumpLocation,
-        schedule,
-        rpoAlarm,
-        rpoHours: server.rpoHours,
-        runbook,
-        runbookPath,
-      });
+      databases.push({ ...blueprintProtectedDatabaseFields(server, database), dumpLocation, schedule, rpoAlarm, runbook, runbookPath });
       if (props.runbookOutputs ?? true) {
         new CfnOutput(scope, `Restore-${database.id}`, {
           description: `Restore ${database.databaseName} on ${server.id}; the whole runbook is ${runbookPath} in the cloud assembly`,

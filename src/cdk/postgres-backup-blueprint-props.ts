@@ -10,8 +10,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PostgresDatabase } from './database-connection';
 import { DumpEncryption } from './pg-dump-source';
-import { BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../core/aws/postgres-backup-blueprint';
-import { BackupPolicy } from '../core/policy/policy';
+import { BlueprintProtectedDatabaseFields, BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../core/aws/postgres-backup-blueprint';
 
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from '../core/aws/postgres-backup-blueprint';
 
@@ -91,23 +90,13 @@ export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOpt
 }
 
 /** One protected database of the fleet: a database name on a server. */
-export interface BlueprintProtectedDatabase {
-  /** The server's id. */
-  readonly serverId: string;
-  /** The PostgreSQL database. */
-  readonly databaseName: string;
-  /** `<serverId>/<databaseName>`: the drill's `Database` metric dimension and the subject of its notifications. */
-  readonly label: string;
-  /** The policy the server's tier gives it, with the overrides applied. */
-  readonly policy: BackupPolicy;
+export interface BlueprintProtectedDatabase extends BlueprintProtectedDatabaseFields {
   /** Where its dumps are: `s3://<bucket>/<prefix>/<serverId>`. */
   readonly dumpLocation: string;
   /** The dump schedule. */
   readonly schedule: scheduler.Schedule;
   /** The alarm when no dump succeeded within the RPO. */
   readonly rpoAlarm: cloudwatch.Alarm;
-  /** The RPO of its dumps, hours. */
-  readonly rpoHours: number;
   /** Its restore runbook (Markdown; deploy-time values are tokens). */
   readonly runbook: string;
   /** Path of the runbook in the cloud assembly. */

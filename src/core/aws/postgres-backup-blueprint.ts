@@ -276,6 +276,25 @@ export interface BlueprintDatabasePlan {
   readonly runbookFile: string;
 }
 
+/** One protected database of a blueprint, as every front end exposes it; each adds its dump schedule, alarm and runbook. */
+export interface BlueprintProtectedDatabaseFields {
+  /** The server's id. */
+  readonly serverId: string;
+  /** The PostgreSQL database. */
+  readonly databaseName: string;
+  /** `<serverId>/<databaseName>`: the drill's `Database` metric dimension and the subject of its notifications. */
+  readonly label: string;
+  /** The policy the server's tier gives it, with the overrides applied. */
+  readonly policy: BackupPolicy;
+  /** The RPO of its dumps, hours. */
+  readonly rpoHours: number;
+}
+
+/** The fields of a protected database that core decides. */
+export function blueprintProtectedDatabaseFields(server: BlueprintServerPlan, database: BlueprintDatabasePlan): BlueprintProtectedDatabaseFields {
+  return { serverId: server.id, databaseName: database.databaseName, label: database.label, policy: server.policy, rpoHours: server.rpoHours };
+}
+
 /** One server of the fleet, as planned. */
 export interface BlueprintServerPlan {
   /** Its position in the blueprint's `databases`, for error paths. */

@@ -17,7 +17,7 @@ import { blueprintDumpSchedule, blueprintDumpTask, blueprintSecretsPolicies } fr
 import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import {
-  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintRestoreCommand,
+  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintProtectedDatabaseFields, blueprintRestoreCommand,
 } from '../../core/aws/postgres-backup-blueprint';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
@@ -87,14 +87,10 @@ export function createFleetDumps(
       const schedule = schedules[index];
       const [rpoAlarm] = createPlannedAlarms(name, [planned.rpoAlarm], fleet.notificationTopicArn, parent);
       databases.push({
-        serverId: server.id,
-        databaseName: planned.databaseName,
-        label: planned.label,
-        policy: server.policy,
+        ...blueprintProtectedDatabaseFields(server, planned),
         dumpLocation,
         schedule,
         rpoAlarm,
-        rpoHours: server.rpoHours,
         runbook: runbookOf(fleet, server, planned.databaseName, planned.runbookFile),
         restoreCommand: dumpLocation.apply((location) => blueprintRestoreCommand(location, planned.databaseName)),
       });

@@ -4,8 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { DumpEncryption, EcsClusterReference } from './pg-dump-source';
 import { PostgresDatabase } from './postgres-database';
-import { BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../../core/aws/postgres-backup-blueprint';
-import { BackupPolicy } from '../../core/policy/policy';
+import { BlueprintProtectedDatabaseFields, BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../../core/aws/postgres-backup-blueprint';
 
 /** One server of the fleet and the databases on it that are protected: core's options and the database handles. */
 export interface BlueprintServer extends BlueprintServerOptions {
@@ -88,23 +87,13 @@ export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOpt
 }
 
 /** One protected database of the fleet: a database name on a server. */
-export interface BlueprintProtectedDatabase {
-  /** The server's id. */
-  readonly serverId: string;
-  /** The PostgreSQL database. */
-  readonly databaseName: string;
-  /** `<serverId>/<databaseName>`: the drill's `Database` metric dimension and the subject of its notifications. */
-  readonly label: string;
-  /** The policy the server's tier gives it, with the overrides applied. */
-  readonly policy: BackupPolicy;
+export interface BlueprintProtectedDatabase extends BlueprintProtectedDatabaseFields {
   /** Where its dumps are: `s3://<bucket>/<prefix>/<serverId>`. */
   readonly dumpLocation: pulumi.Output<string>;
   /** The dump schedule. */
   readonly schedule: scheduler.Schedule;
   /** The alarm when no dump succeeded within the RPO. */
   readonly rpoAlarm: cloudwatch.MetricAlarm;
-  /** The RPO of its dumps, hours. */
-  readonly rpoHours: number;
   /** Its restore runbook (Markdown). */
   readonly runbook: pulumi.Output<string>;
   /** The command that restores its latest dump into `$TARGET_URL`. */
