@@ -170,16 +170,21 @@ function withBase(bad: readonly BadValue[], prefix: string, base: Options): BadV
     : entry));
 }
 
+/** Bad values of the offsite copy of a dump bucket, which ScheduledPgDump and PostgresBackupBlueprint both take. */
+const BAD_REPLICATION: BadValue[] = [
+  ...values('replication.destinationBucketArn', ['', '   ', 'orders-offsite']),
+  ...values('replication.replicaKmsKeyArn', ['', '   ', 'alias/orders']),
+  ...values('replication.destinationAccount', ['', '12345', '1234567890123']),
+  ...values('replication.destinationExpirationDays', WHOLE_POSITIVE),
+  ...values('replication.latencyAlarmMinutes', WHOLE_POSITIVE),
+  ...values('replication.roleName', ['', '   ', 'r'.repeat(65)]),
+];
+
 const DUMP_SWEPT: SweptConstruct = {
   ...DUMP,
   bad: withBase([
     ...DUMP.bad,
-    ...values('replication.destinationBucketArn', ['', '   ', 'orders-offsite']),
-    ...values('replication.replicaKmsKeyArn', ['', '   ', 'alias/orders']),
-    ...values('replication.destinationAccount', ['', '12345', '1234567890123']),
-    ...values('replication.destinationExpirationDays', WHOLE_POSITIVE),
-    ...values('replication.latencyAlarmMinutes', WHOLE_POSITIVE),
-    ...values('replication.roleName', ['', '   ', 'r'.repeat(65)]),
+    ...BAD_REPLICATION,
   ], 'replication', REPLICATION),
 };
 
@@ -420,12 +425,7 @@ const BLUEPRINT: SweptConstruct = {
     ...values('maxConcurrentDrills', WHOLE_POSITIVE),
     ...values('maxDrillAgeDays', WHOLE_POSITIVE),
     ...values('metricNamespace', ['', '   ', 'n'.repeat(256)]),
-    ...values('replication.destinationBucketArn', ['', '   ', 'orders-offsite']),
-    ...values('replication.replicaKmsKeyArn', ['', '   ', 'alias/orders']),
-    ...values('replication.destinationAccount', ['', '12345', '1234567890123']),
-    ...values('replication.destinationExpirationDays', WHOLE_POSITIVE),
-    ...values('replication.latencyAlarmMinutes', WHOLE_POSITIVE),
-    ...values('replication.roleName', ['', '   ', 'r'.repeat(65)]),
+    ...BAD_REPLICATION,
   ], 'replication', REPLICATION),
   deferrable: {},
   literal: { 'maxDrillAgeDays': 8, 'maxConcurrentDrills': 2, 'databases[0].id': 'orders-db' },
