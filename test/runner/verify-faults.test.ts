@@ -146,6 +146,21 @@ describe('verify refuses a damaged or wrong backup and leaves nothing behind', (
     await expectRefused(await verify(backupId), /COPY failed for table "customers": ERROR: {2}invalid input syntax for type integer: "12x4"/, before);
   });
 
+  test('the scratch database\'s tables are loaded with autovacuum off; a kept one is left as the backup defines its tables', async () => {
+    const tables = "FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace";
+    const autovacuumOff = writeCheckFile(`SELECT count(*) > 0 AND bool_and(coalesce(reloptions, '{}') @> ARRAY['autovacuum_enabled=off']) ${tables};\n`);
+    expect(await verify(earlierBackup, '--check', autovacuumOff)).toMatchObject({ exitCode: 0, result: { ok: true, rowCountsCompared: true } });
+    const kept = await verify(earlierBackup, '--keep');
+    expect(kept).toMatchObject({ exitCode: 0, result: { ok: true, kept: true } });
+    const scratch = String(kept.result.scratchDatabase);
+    try {
+      expect(await pg().query(`SELECT count(*)::int AS tables, count(reloptions)::int AS with_options ${tables}`, scratch))
+        .toEqual([{ tables: expect.any(Number), with_options: 0 }]);
+    } finally {
+      await pg().query(`DROP DATABASE "${scratch}"`);
+    }
+  });
+
   test('a check statement that is not true fails and shows the statement', async () => {
     const checks = writeCheckFile('SELECT count(*) > 0 FROM customers;\nSELECT count(*) = 999 FROM customers;\n');
     const before = { manifests: manifests(), latest: latest() };
