@@ -18,8 +18,8 @@ export interface RequirePostgresBackupsProps extends RequirePostgresBackupsOptio
 /**
  * An Aspect that proves every PostgreSQL database of an app is backed up: each RDS for PostgreSQL instance and
  * Aurora PostgreSQL cluster in its scope that no backup construct of this library covers (a `ScheduledPgDump`, a
- * `ManagedPostgresBackupPlan`, a `PostgresBackupBlueprint`, a `SelfHostedPitrArchive`, which record what they protect
- * as construct metadata) gets an error annotation naming its construct path, or a warning by option.
+ * `ManagedPostgresBackupPlan` or a `PostgresBackupBlueprint`, which record what they protect as construct metadata; a
+ * `SelfHostedPitrArchive` protects a server of its own, not an RDS database) gets an error annotation naming its construct path, or a warning by option.
  *
  * ```ts
  * Aspects.of(app).add(new RequirePostgresBackups());
@@ -41,7 +41,7 @@ export class RequirePostgresBackups implements IAspect {
     if (database === undefined) return;
     const path = database.node.path;
     if (this.protectedIn(node.node.root).has(path)) return;
-    const message = unprotectedDatabaseMessage(path, RECORDING_BACKUP_CONSTRUCTS.cdk, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.cdk);
+    const message = unprotectedDatabaseMessage(path, RECORDING_BACKUP_CONSTRUCTS, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.cdk);
     if (this.plan.level === 'error') {
       Annotations.of(database).addError(message);
     } else {

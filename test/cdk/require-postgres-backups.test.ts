@@ -57,7 +57,7 @@ describe('RequirePostgresBackups', () => {
   test('an unprotected PostgreSQL instance gets an error naming its construct path', () => {
     expect(messagesAt(annotations, 'error')).toContainEqual({
       id: '/Apps/Forgotten',
-      message: expect.stringMatching(/^The PostgreSQL database Apps\/Forgotten has no backups: no ScheduledPgDump, ManagedPostgresBackupPlan/),
+      message: expect.stringMatching(/^The PostgreSQL database Apps\/Forgotten has no backups: no ScheduledPgDump, ManagedPostgresBackupPlan or PostgresBackupBlueprint protects it\./),
     });
   });
 

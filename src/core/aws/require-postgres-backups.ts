@@ -118,11 +118,12 @@ export function unprotectedDatabasesMessage(subjects: readonly string[], constru
     + `Protect each, or ${acknowledgement}`;
 }
 
-/** The backup constructs of each front end that record what they protect, as the finding names them. */
-export const RECORDING_BACKUP_CONSTRUCTS = {
-  cdk: ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint', 'SelfHostedPitrArchive'],
-  pulumi: ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint'],
-} as const;
+/**
+ * The backup constructs (the same in each front end) that record what they protect, as the finding names them: the ones that can
+ * protect an RDS or Aurora database (a `SelfHostedPitrArchive` archives a server of its own, so naming it would send an
+ * operator to a construct that cannot clear the finding).
+ */
+export const RECORDING_BACKUP_CONSTRUCTS = ['ScheduledPgDump', 'ManagedPostgresBackupPlan', 'PostgresBackupBlueprint'] as const;
 
 /** How each front end's finding says to acknowledge a database that needs no backups. */
 export const UNPROTECTED_DATABASE_ACKNOWLEDGEMENT = {

@@ -155,7 +155,7 @@ export class RequirePostgresBackups {
       (candidate) => protections.has(candidate.resource) || this.acknowledged.has(candidate.resource));
     const names = unprotected.map(({ candidate }) => candidate.name);
     if (unprotected.length === 0) return names;
-    const [constructs, advice] = [RECORDING_BACKUP_CONSTRUCTS.pulumi, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.pulumi];
+    const [constructs, advice] = [RECORDING_BACKUP_CONSTRUCTS, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.pulumi];
     if (this.level === 'warning') {
       for (const { candidate, subject } of unprotected) {
         void pulumi.log.warn(unprotectedDatabaseMessage(subject, constructs, advice), candidate.resource);
