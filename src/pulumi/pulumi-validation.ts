@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ValidationOptions, Validator } from '../core/policy/validation';
+import { LiteralProps, ValidationOptions, Validator } from '../core/policy/validation';
 
 /**
  * Tells whether a value is not known while the program runs: a `pulumi.Output` (another resource's
@@ -11,8 +11,29 @@ export function isUnresolvedPulumiValue(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** The validation options every component of this module passes to core: outputs and promises are unresolved. */
-export const PULUMI_VALIDATION_OPTIONS: ValidationOptions = { isUnresolved: isUnresolvedPulumiValue };
+const PLAIN_IN_PULUMI = 'the component types it as a plain value and writes it as text into names, ARNs, lifecycle filters, '
+  + 'task sizes and commands when the program runs';
+
+/**
+ * Props the components type as plain values although a CDK app may give them as tokens (there they only flow into the
+ * template): a Pulumi output given there (from JavaScript, or through `as any`) is refused with the range a literal must
+ * be in, instead of becoming "Calling [toString] on an [Output<T>]" inside a resource.
+ */
+export const PULUMI_PLAIN_VALUE_PROPS: LiteralProps = {
+  'prefix': PLAIN_IN_PULUMI,
+  'bucketName': PLAIN_IN_PULUMI,
+  'cpu': PLAIN_IN_PULUMI,
+  'memoryLimitMiB': PLAIN_IN_PULUMI,
+  'ephemeralStorageGiB': PLAIN_IN_PULUMI,
+  'jobs': PLAIN_IN_PULUMI,
+  'dump.jobs': PLAIN_IN_PULUMI,
+};
+
+/**
+ * The validation options every component of this module passes to core: outputs and promises are unresolved, and
+ * refused where the prop is typed plain ({@link PULUMI_PLAIN_VALUE_PROPS}).
+ */
+export const PULUMI_VALIDATION_OPTIONS: ValidationOptions = { isUnresolved: isUnresolvedPulumiValue, literalProps: PULUMI_PLAIN_VALUE_PROPS };
 
 /** True when `value` is, or holds anywhere inside it, an output or a promise. */
 export function containsUnresolvedPulumiValue(value: unknown, seen: Set<unknown> = new Set()): boolean {

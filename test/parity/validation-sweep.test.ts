@@ -493,6 +493,23 @@ describe('an option whose value decides what is synthesized refuses a CDK token 
   });
 });
 
+describe('a Pulumi output given where a component types a plain value is refused, or leaves no unresolved text in any resource', () => {
+  // CDK takes these as tokens (their value only flows into the template); the Pulumi components write them as text.
+  test.each(deferredCases)('$swept.name $path', async ({ swept, path, good }) => {
+    const outcome = errorOrOutcome(() => swept.pulumi(withValue(swept.base, path, pulumi.output(good))));
+    if (outcome === 'accepted') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const unresolvedText = engine.resources.map((resource) => JSON.stringify(resource.inputs)).filter((text) => /Calling \[toString\]|\[object Object\]/.test(text));
+      expect(unresolvedText).toEqual([]);
+      return;
+    }
+    expect(typeof outcome === 'string' ? outcome : 'PolicyValidationError').toBe('PolicyValidationError');
+    const prefix = `${path} is a value known only at deploy time (a CDK token or a Pulumi output); allowed: a literal: `;
+    const lines = validationLines(outcome as PolicyValidationError).filter((line) => line.startsWith(prefix) && line.endsWith(' when the program runs)'));
+    expect(lines).toHaveLength(1);
+  });
+});
+
 describe('RequirePostgresBackups', () => {
   test.each(['Error', 'warn', ''])('level %j is refused by both front ends with the same line', (level) => {
     const cdkError = validationErrorOf(() => Aspects.of(sharedStack().stack).add(new cdk.RequirePostgresBackups({ level: level as 'error' })));

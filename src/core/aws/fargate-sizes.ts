@@ -84,9 +84,12 @@ export function checkFargateTaskSize(validator: Validator, size: FargateTaskSize
     path('ephemeralStorageGiB'), size.ephemeralStorageGiB, FARGATE_EPHEMERAL_STORAGE_GIB.min, FARGATE_EPHEMERAL_STORAGE_GIB.max, 'GiB',
   );
   const cpus = FARGATE_TASK_SIZES.map((candidate) => candidate.cpu);
-  if (size.cpu === undefined || validator.isUnresolved(size.cpu)) return valid;
+  if (size.cpu === undefined) return valid;
+  // An unresolved cpu or memory is skipped, or refused where the front end needs a literal.
   if (!validator.oneOf(path('cpu'), size.cpu, cpus)) return false;
-  if (size.memoryLimitMiB === undefined || validator.isUnresolved(size.memoryLimitMiB)) return valid;
+  if (size.memoryLimitMiB === undefined) return valid;
+  if (validator.deferredOrRefused(path('memoryLimitMiB'), size.memoryLimitMiB, `a memory size Fargate offers with ${path('cpu')}`)) return valid;
+  if (validator.isUnresolved(size.cpu)) return valid;
   const allowed = fargateMemoryOptions(size.cpu);
   if (!allowed.includes(size.memoryLimitMiB)) {
     const sizeFacts = FARGATE_TASK_SIZES.find((candidate) => candidate.cpu === size.cpu)!;
