@@ -56,4 +56,14 @@ describe('planPitrDrill', () => {
     expect(recording.drill.placeholders).toEqual(expect.arrayContaining(['DrillResultsBucket', 'DrillResultsFolder']));
     expect(recording.drill.iamActions).toContainEqual(expect.objectContaining({ resource: 'drill-result-objects', actions: ['s3:PutObject'] }));
   });
+
+  test('a drillResultsPrefix without the bucket it is in is refused, naming the construct; with the bucket it is planned', () => {
+    const options = {
+      databaseName: 'ledger', stanza: 'main', archiveWaitSeconds: 90, metricNamespace: 'PostgresBackup', drillResultsPrefix: 'drills',
+      verification: resolveVerification({}),
+    };
+    expect(() => planPitrDrill(options, { construct: 'Backups/LedgerDrill', resultsBucketGiven: false }))
+      .toThrow('Backups/LedgerDrill: drillResultsPrefix is "drills"; allowed: only with drillResultsBucket, the bucket it is in');
+    expect(planPitrDrill(options, { construct: 'Backups/LedgerDrill', resultsBucketGiven: true }).drillResults).toBeDefined();
+  });
 });
