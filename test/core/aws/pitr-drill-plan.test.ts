@@ -59,7 +59,11 @@ describe('planPitrDrill', () => {
 
   test('a drillResultsPrefix without the bucket it is in is refused, naming the construct; with the bucket it is planned', () => {
     const options = {
-      databaseName: 'ledger', stanza: 'main', archiveWaitSeconds: 90, metricNamespace: 'PostgresBackup', drillResultsPrefix: 'drills',
+      databaseName: 'ledger',
+      stanza: 'main',
+      archiveWaitSeconds: 90,
+      metricNamespace: 'PostgresBackup',
+      drillResultsPrefix: 'drills',
       verification: resolveVerification({}),
     };
     expect(() => planPitrDrill(options, { construct: 'Backups/LedgerDrill', resultsBucketGiven: false }))
