@@ -88,7 +88,9 @@ export function checkFargateTaskSize(validator: Validator, size: FargateTaskSize
   // An unresolved cpu or memory is skipped, or refused where the front end needs a literal.
   if (!validator.oneOf(path('cpu'), size.cpu, cpus)) return false;
   if (size.memoryLimitMiB === undefined) return valid;
-  if (validator.deferredOrRefused(path('memoryLimitMiB'), size.memoryLimitMiB, `a memory size Fargate offers with ${path('cpu')}`)) return valid;
+  if (validator.deferredOrRefused(path('memoryLimitMiB'), size.memoryLimitMiB, `a memory size Fargate offers with ${path('cpu')}`)) {
+    return valid && !validator.requiresLiteral(path('memoryLimitMiB'));
+  }
   if (validator.isUnresolved(size.cpu)) return valid;
   const allowed = fargateMemoryOptions(size.cpu);
   if (!allowed.includes(size.memoryLimitMiB)) {

@@ -50,3 +50,17 @@ describe('Fargate task sizes', () => {
     expect(problems({ cpu: 256, memoryLimitMiB: token, ephemeralStorageGiB: token }, (value) => value === token)).toEqual([]);
   });
 });
+
+describe('a task size not known yet', () => {
+  const unknown = { deployTime: true };
+  const isUnresolved = (value: unknown) => value === unknown;
+
+  test.each([
+    { memoryLimitMiB: unknown as unknown as number, literal: false, valid: true, issues: 0 },
+    { memoryLimitMiB: unknown as unknown as number, literal: true, valid: false, issues: 1 },
+  ])('memory given at deploy time with a literal required: $literal is valid: $valid', ({ memoryLimitMiB, literal, valid, issues }) => {
+    const validator = new Validator({ isUnresolved, literalProps: literal ? { memoryLimitMiB: 'it is written as text' } : {} });
+    expect(checkFargateTaskSize(validator, { cpu: 1024, memoryLimitMiB })).toBe(valid);
+    expect(validator.issues).toHaveLength(issues);
+  });
+});
