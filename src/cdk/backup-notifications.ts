@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BACKUP_NOTIFICATIONS_PLAN, DEFAULT_PUBLISHING_SERVICES, publisherKeySid } from '../core/aws/backup-notifications';
+import { renderPlannedStatement } from './planned-bucket';
+import { BACKUP_NOTIFICATIONS_PLAN, DEFAULT_PUBLISHING_SERVICES, publisherKeyStatement } from '../core/aws/backup-notifications';
 
 /** Props of {@link BackupNotifications}. */
 export interface BackupNotificationsProps {
@@ -30,16 +31,15 @@ export class BackupNotifications extends Construct {
       this.topic = props.topic;
       return;
     }
-    const key = new kms.Key(this, 'Key', {
+    this.encryptionKey = new kms.Key(this, 'Key', {
       description: BACKUP_NOTIFICATIONS_PLAN.keyDescription,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.encryptionKey = key;
     DEFAULT_PUBLISHING_SERVICES.forEach((service) => this.allowKeyUse(service));
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: BACKUP_NOTIFICATIONS_PLAN.displayName,
-      masterKey: key,
+      masterKey: this.encryptionKey,
       enforceSSL: true,
     });
   }
@@ -59,12 +59,7 @@ export class BackupNotifications extends Construct {
 
   /** A statement of the created key's policy that lets `service` encrypt for the topic. */
   private allowKeyUse(service: string): void {
-    (this.encryptionKey as kms.Key).addToResourcePolicy(new iam.PolicyStatement({
-      sid: publisherKeySid(service),
-      principals: [new iam.ServicePrincipal(service)],
-      actions: [...BACKUP_NOTIFICATIONS_PLAN.publisherKeyActions],
-      resources: ['*'],
-    }));
+    (this.encryptionKey as kms.Key).addToResourcePolicy(renderPlannedStatement(publisherKeyStatement(service), undefined));
   }
 
   /** Lets `grantee` publish to the topic (and use its key). */

@@ -4,8 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
+import { renderPlannedStatement } from './planned-bucket';
 import {
-  BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, adminRoleCondition, copyFromAccountSid, givenTopicWarning,
+  BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, vaultAccessPolicy,
 } from '../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 
@@ -97,14 +98,9 @@ export class PostgresBackupVault extends Construct {
         changeableFor: props.lock.changeableForDays === undefined ? undefined : Duration.days(props.lock.changeableForDays),
       },
     });
-    this.vault.addToAccessPolicy(new iam.PolicyStatement({
-      sid: BACKUP_VAULT_PLAN.denyDeletion.sid,
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: [...BACKUP_VAULT_PLAN.denyDeletion.actions],
-      resources: ['*'],
-      conditions: adminRoleCondition(props.adminRole?.roleArn),
-    }));
+    for (const statement of vaultAccessPolicy(props.adminRole !== undefined)) {
+      this.vault.addToAccessPolicy(renderPlannedStatement(statement, undefined, { 'admin-role': props.adminRole?.roleArn }));
+    }
   }
 
   /** The vault's name. */
@@ -122,11 +118,6 @@ export class PostgresBackupVault extends Construct {
    * vault that is the destination of an account copy.
    */
   public allowCopiesFromAccount(account: string): void {
-    this.vault.addToAccessPolicy(new iam.PolicyStatement({
-      sid: copyFromAccountSid(account),
-      principals: [new iam.AccountPrincipal(account)],
-      actions: [BACKUP_VAULT_PLAN.copyIntoVaultAction],
-      resources: ['*'],
-    }));
+    this.vault.addToAccessPolicy(renderPlannedStatement(copyFromAccountStatement(account), undefined));
   }
 }

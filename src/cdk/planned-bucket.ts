@@ -28,11 +28,11 @@ export function renderPlannedStatement(
   return new iam.PolicyStatement({
     sid: statement.sid,
     effect: statement.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-    principals: [principal === 'anyone' ? new iam.AnyPrincipal()
+    principals: [principal === 'anyone' ? new iam.AnyPrincipal() : principal === '*' ? new iam.StarPrincipal()
       : 'service' in principal ? new iam.ServicePrincipal(principal.service) : new iam.AccountPrincipal(principal.account)],
     actions: [...statement.actions],
-    resources: statement.resources.map((resource) => (resource === 'bucket' ? bucket!.bucketArn
-      : 'arn' in resource ? resource.arn : bucket!.arnForObjects(resource.objects))),
+    resources: statement.resources.flatMap((resource) => (resource === 'bucket' ? bucket!.bucketArn
+      : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : bucket!.arnForObjects(resource.objects))),
     conditions: statement.conditions && Object.fromEntries(Object.entries(statement.conditions).map(([operator, keys]) => [
       operator, Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, conditionValue(value)])),
     ])),

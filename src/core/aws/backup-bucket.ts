@@ -108,19 +108,23 @@ export interface PolicyReference {
   /**
    * `account`: the bucket's account id; `account-root`: that account's root principal ARN; `source-bucket-arn`: the
    * bucket whose access logs are delivered; `break-glass-role`, `prune-role`: those roles' ARNs; `archivers`: the ARNs of
-   * the roles that expire their own backups (a list, spread where it stands).
+   * the roles that expire their own backups (a list, spread where it stands); `admin-role`: the vault's admin role ARN;
+   * `topic`: the notification topic's ARN; `partition`: the environment's partition (`aws`, `aws-cn`…).
    */
-  readonly ref: 'account' | 'account-root' | 'source-bucket-arn' | 'break-glass-role' | 'prune-role' | 'archivers';
+  readonly ref: 'account' | 'account-root' | 'source-bucket-arn' | 'break-glass-role' | 'prune-role' | 'archivers' | 'admin-role' | 'topic' | 'partition';
 }
 
 /** A condition's value: literal, or a reference, or a list of references. */
 export type PlannedConditionValue = string | number | readonly string[] | PolicyReference | readonly PolicyReference[];
 
-/** A resource of a planned statement: the bucket, its objects matching a key pattern, or a literal ARN. */
-export type PlannedPolicyResource = 'bucket' | { readonly objects: string } | { readonly arn: string };
+/** A resource of a planned statement: the bucket, its objects matching a key pattern, a literal ARN, or a reference. */
+export type PlannedPolicyResource = 'bucket' | { readonly objects: string } | { readonly arn: string } | PolicyReference;
 
-/** A principal of a planned statement: everybody, a service, or an account (its root, in its partition). */
-export type PlannedPolicyPrincipal = 'anyone' | { readonly service: string } | { readonly account: string; readonly partition: string };
+/**
+ * A principal of a planned statement: everybody (`anyone` as `{ AWS: '*' }`, `*` as the bare star SNS's TLS statement
+ * has), a service, or an account (its root, in its partition; the environment's (`partition` reference) when not given).
+ */
+export type PlannedPolicyPrincipal = 'anyone' | '*' | { readonly service: string } | { readonly account: string; readonly partition?: string };
 
 /** One statement of a resource policy, as core decides it and each front end renders it. */
 export interface PlannedPolicyStatement {

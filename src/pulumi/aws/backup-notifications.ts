@@ -2,8 +2,8 @@ import * as kms from '@pulumi/aws/kms';
 import * as sns from '@pulumi/aws/sns';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
-import { PolicyStatement, denyInsecureTransport, policyDocument } from './policy-document';
-import { BACKUP_NOTIFICATIONS_PLAN, DEFAULT_PUBLISHING_SERVICES, publisherKeySid } from '../../core/aws/backup-notifications';
+import { plannedStatement, policyDocument } from './policy-document';
+import { BACKUP_NOTIFICATIONS_PLAN, notificationTopicPolicy, publisherKeyStatement, publishingServices } from '../../core/aws/backup-notifications';
 
 export { DEFAULT_PUBLISHING_SERVICES } from '../../core/aws/backup-notifications';
 
@@ -64,36 +64,21 @@ export class BackupNotifications extends pulumi.ComponentResource {
     }
     this.created = true;
     const environment = props.environment ?? awsEnvironment(this);
-    const services = [...new Set([...DEFAULT_PUBLISHING_SERVICES, ...(props.additionalPublishingServices ?? [])])];
+    const services = publishingServices(props.additionalPublishingServices);
     const key = new kms.Key(`${name}-key`, {
       description: BACKUP_NOTIFICATIONS_PLAN.keyDescription,
       enableKeyRotation: true,
       policy: policyDocument([
         { Effect: 'Allow', Principal: { AWS: formatArn(environment, 'iam', 'root', { global: true }) }, Action: 'kms:*', Resource: '*' },
-        ...services.map((service): PolicyStatement => ({
-          Sid: publisherKeySid(service),
-          Effect: 'Allow',
-          Principal: { Service: service },
-          Action: [...BACKUP_NOTIFICATIONS_PLAN.publisherKeyActions],
-          Resource: '*',
-        })),
+        ...services.map((service) => plannedStatement(publisherKeyStatement(service), undefined)),
       ]),
     }, { parent: this, retainOnDelete: props.retainOnDelete ?? true });
-    this.topic = new sns.Topic(`${name}-topic`, { displayName: BACKUP_NOTIFICATIONS_PLAN.displayName, kmsMasterKeyId: key.arn }, { parent: this });
+    const topic = new sns.Topic(`${name}-topic`, { displayName: BACKUP_NOTIFICATIONS_PLAN.displayName, kmsMasterKeyId: key.arn }, { parent: this });
     new sns.TopicPolicy(`${name}-topic-policy`, {
-      arn: this.topic.arn,
-      policy: policyDocument([
-        { Sid: 'AllowPublishThroughSSLOnly', ...denyInsecureTransport('sns:Publish', this.topic.arn, '*') },
-        // CloudWatch alarms of the same account need no topic policy; EventBridge and AWS Backup do.
-        ...services.filter((service) => service !== 'cloudwatch.amazonaws.com').map((service, index): PolicyStatement => ({
-          Sid: String(index + 1),
-          Effect: 'Allow',
-          Principal: { Service: service },
-          Action: 'sns:Publish',
-          Resource: this.topic!.arn,
-        })),
-      ]),
+      arn: topic.arn,
+      policy: policyDocument(notificationTopicPolicy(services).map((statement) => plannedStatement(statement, undefined, { topic: topic.arn }))),
     }, { parent: this });
+    this.topic = topic;
     this.topicArn = this.topic.arn;
     this.topicKeyArn = key.arn;
     this.registerOutputs({ topicArn: this.topicArn, topicKeyArn: this.topicKeyArn });

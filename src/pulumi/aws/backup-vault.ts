@@ -1,8 +1,9 @@
 import * as backup from '@pulumi/aws/backup';
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
-import { PolicyStatement, policyDocument } from './policy-document';
-import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, adminRoleCondition, copyFromAccountSid } from '../../core/aws/backup-vault';
+import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { plannedStatement, policyDocument } from './policy-document';
+import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, vaultAccessPolicy } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 
 /** The vault events sent to the notification topic (core's `VAULT_NOTIFICATION_EVENT_NAMES`). */
@@ -48,6 +49,11 @@ export interface PostgresBackupVaultProps {
    * @default true
    */
   readonly retainOnDelete?: boolean;
+  /**
+   * The environment whose partition the copying accounts' principals are in.
+   * @default - read from the provider
+   */
+  readonly environment?: AwsEnvironment;
 }
 
 /**
@@ -80,25 +86,16 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
     this.vault = new backup.Vault(`${name}-vault`, { name: props.backupVaultName, kmsKeyArn: this.encryptionKeyArn }, { parent: this, retainOnDelete });
     this.backupVaultName = this.vault.name;
     this.backupVaultArn = this.vault.arn;
+    const copiesFrom = props.allowCopiesFromAccounts ?? [];
+    // The copying accounts' roots are in this environment's partition, read only when there are any.
+    const references = {
+      'admin-role': props.adminRoleArn,
+      ...(copiesFrom.length > 0 ? { partition: (props.environment ?? awsEnvironment(this)).partition } : {}),
+    };
     this.accessPolicy = new backup.VaultPolicy(`${name}-access-policy`, {
       backupVaultName: this.vault.name,
-      policy: policyDocument([
-        {
-          Sid: BACKUP_VAULT_PLAN.denyDeletion.sid,
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: [...BACKUP_VAULT_PLAN.denyDeletion.actions],
-          Resource: '*',
-          ...(props.adminRoleArn !== undefined ? { Condition: adminRoleCondition(props.adminRoleArn) } : {}),
-        },
-        ...(props.allowCopiesFromAccounts ?? []).map((account): PolicyStatement => ({
-          Sid: copyFromAccountSid(account),
-          Effect: 'Allow',
-          Principal: { AWS: `arn:aws:iam::${account}:root` },
-          Action: BACKUP_VAULT_PLAN.copyIntoVaultAction,
-          Resource: '*',
-        })),
-      ]),
+      policy: policyDocument(vaultAccessPolicy(props.adminRoleArn !== undefined, copiesFrom)
+        .map((statement) => plannedStatement(statement, undefined, references))),
     }, { parent: this });
     if (props.lock) {
       new backup.VaultLockConfiguration(`${name}-lock`, {

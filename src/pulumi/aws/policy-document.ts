@@ -95,13 +95,14 @@ export function plannedStatement(
     if (typeof value !== 'object' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) return value;
     return Array.isArray(value) ? (value as PolicyReference[]).flatMap((reference) => resolve(reference)) : resolve(value as PolicyReference);
   };
-  const resources = statement.resources.map((resource) => (resource === 'bucket' ? bucketArn!
-    : 'arn' in resource ? resource.arn : pulumi.interpolate`${bucketArn}/${resource.objects}`));
+  const resources = statement.resources.flatMap((resource) => (resource === 'bucket' ? bucketArn!
+    : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : pulumi.interpolate`${bucketArn}/${resource.objects}`));
   return {
     ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
     Effect: statement.effect,
-    Principal: principal === 'anyone' ? { AWS: '*' }
-      : 'service' in principal ? { Service: principal.service } : { AWS: `arn:${principal.partition}:iam::${principal.account}:root` },
+    Principal: principal === 'anyone' ? { AWS: '*' } : principal === '*' ? '*'
+      : 'service' in principal ? { Service: principal.service }
+        : { AWS: pulumi.interpolate`arn:${principal.partition ?? resolve({ ref: 'partition' }) as pulumi.Input<string>}:iam::${principal.account}:root` },
     Action: statement.actions.length === 1 ? statement.actions[0] : [...statement.actions],
     Resource: resources.length === 1 ? resources[0] : resources,
     ...(statement.conditions ? {
