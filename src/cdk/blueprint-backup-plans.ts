@@ -22,20 +22,28 @@ export interface BlueprintRestoreTesting {
   readonly selections: readonly backup.CfnRestoreTestingSelection[];
 }
 
+/** The AWS Backup resources a `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetBackupPlans {
+  /** The AWS Backup vault, when a server is a managed database whose tier has a backup plan. */
+  readonly vault?: PostgresBackupVault;
+  /** The AWS Backup plans, one per distinct plan among the managed servers. */
+  readonly backupPlans: readonly backup.BackupPlan[];
+  /** The AWS Backup restore testing of the managed servers' recovery points, when `restoreTesting` is set. */
+  readonly restoreTesting?: BlueprintRestoreTesting;
+}
+
 /**
  * The managed servers' own automated backups, and their AWS Backup plans as core grouped them: one vault for the
  * fleet, one plan per distinct plan (rules and copies), each selecting all of its servers, so a server adds no resource;
  * and the restore testing of the vault's recovery points, when `restoreTesting` is set.
  */
-export function createFleetBackupPlans(
-  fleet: BlueprintFleetInfrastructure,
-): { vault?: PostgresBackupVault; plans: backup.BackupPlan[]; restoreTesting?: BlueprintRestoreTesting } {
+export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
   const { plan, scope, handles, props } = fleet;
   for (const server of plan.servers) {
     const managed = handles[server.index].managed;
     if (managed && server.policy.managedSnapshots) applyTierBackupSettings(managed, server.policy);
   }
-  if (plan.backupPlans.length === 0) return { plans: [] };
+  if (plan.backupPlans.length === 0) return { backupPlans: [] };
   const vault = new PostgresBackupVault(scope, 'Vault', {
     adminRole: props.breakGlassRole,
     lock: plan.basePolicy && resolveVaultLock({ immutability: plan.basePolicy.immutability }, props.vaultLock),
@@ -48,7 +56,7 @@ export function createFleetBackupPlans(
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup')],
   });
   acknowledgeAwsManagedPolicy(selectionRole, 'service-role/AWSBackupServiceRolePolicyForBackup');
-  const plans = plan.backupPlans.map((planned) => {
+  const backupPlans = plan.backupPlans.map((planned) => {
     const { index, policy } = planned;
     const resolved = resolveBackupPlan(policy.backupPlan!);
     // AWS Backup refuses a second plan of the same name in an account and region: the name carries the blueprint's path.
@@ -65,7 +73,7 @@ export function createFleetBackupPlans(
     });
     return backupPlan;
   });
-  return { vault, plans, restoreTesting: createBlueprintRestoreTesting(fleet, vault) };
+  return { vault, backupPlans, restoreTesting: createBlueprintRestoreTesting(fleet, vault) };
 }
 
 /** Restore testing of the tested servers' recovery points in the vault. */

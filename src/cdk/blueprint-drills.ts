@@ -15,8 +15,18 @@ import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from 
 import { SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan } from '../core/aws/postgres-backup-blueprint';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME } from '../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../core/aws/state-machines';
+
+/** The restore drills a `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetDrills {
+  /** Verify task definitions by PostgreSQL major (none when no tier drills). */
+  readonly verifyTaskDefinitions: ReadonlyMap<number, ecs.FargateTaskDefinition>;
+  /** The restore-drill state machine of the whole fleet, when a tier drills. */
+  readonly drillStateMachine?: sfn.StateMachine;
+  /** The drill schedules, one per group of databases sharing schedule, RTO, checks and major. */
+  readonly drillSchedules: readonly scheduler.Schedule[];
+}
 
 /**
  * The fleet's restore drills as core planned them: one verify task definition per PostgreSQL major (a scratch server,
@@ -24,10 +34,9 @@ import { DrillPlaceholder } from '../core/aws/state-machines';
  * `fleetDumpRestoreDrill` that drills any database named in its input, and one schedule per group of databases
  * sharing drill settings (split to keep each schedule's input under 8 KB).
  */
-export function createFleetDrills(
-  fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan,
-): { taskDefinitions: Map<number, ecs.FargateTaskDefinition>; stateMachine: sfn.StateMachine; schedules: scheduler.Schedule[] } {
-  const { plan, scope, props } = fleet;
+export function createFleetDrills(fleet: BlueprintFleetInfrastructure): BlueprintFleetDrills {
+  const { plan, plan: { drills }, scope, props } = fleet;
+  if (!drills) return { verifyTaskDefinitions: new Map(), drillSchedules: [] };
   const scratchPassword = createScratchPassword(scope, plan.descriptions.scratchPassword);
   const taskRole = createTaskRole(scope, 'DrillTaskRole', plan.descriptions.drillTaskRole);
   const executionRole = createTaskRole(scope, 'DrillExecutionRole', plan.descriptions.drillExecutionRole);
@@ -97,5 +106,5 @@ export function createFleetDrills(
   }));
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   renderPlannedAlarms(scope, drills.alarms, fleet.notificationTopic);
-  return { taskDefinitions, stateMachine, schedules };
+  return { verifyTaskDefinitions: taskDefinitions, drillStateMachine: stateMachine, drillSchedules: schedules };
 }

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
@@ -17,14 +17,22 @@ import {
   BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintProtectedDatabaseFields, blueprintRestoreCommand,
 } from '../core/aws/postgres-backup-blueprint';
 
+/** The dumps a `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetDumps {
+  /** Dump task definitions by PostgreSQL major. */
+  readonly dumpTaskDefinitions: ReadonlyMap<number, ecs.FargateTaskDefinition>;
+  /** Every protected database. */
+  readonly databases: readonly BlueprintProtectedDatabase[];
+  /** The runbook files. */
+  readonly runbooks: RestoreRunbookArtifacts;
+}
+
 /**
  * The fleet's dumps as core planned them: one task definition per PostgreSQL major holding every server's secret
  * under its own variable; per database a schedule that runs it with the database's own command, an RPO alarm, its
  * runbook and restore output; per server an ingress rule from the dump tasks.
  */
-export function createFleetDumps(fleet: BlueprintFleetInfrastructure): {
-  taskDefinitions: Map<number, ecs.FargateTaskDefinition>; databases: BlueprintProtectedDatabase[]; runbooks: RestoreRunbookArtifacts;
-} {
+export function createFleetDumps(fleet: BlueprintFleetInfrastructure): BlueprintFleetDumps {
   const { plan, scope, handles, props, securityGroups: { dump: dumpSecurityGroup } } = fleet;
   const dumpTaskRole = createTaskRole(scope, 'DumpTaskRole', plan.descriptions.dumpTaskRole);
   const dumpExecutionRole = createTaskRole(scope, 'DumpExecutionRole', plan.descriptions.dumpExecutionRole);
@@ -63,12 +71,13 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): {
   for (const server of plan.servers) {
     const { connection } = handles[server.index];
     const dumpLocation = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
-    const schedules = renderPlannedTaskSchedules(scope, 'DumpSchedule-', blueprintDumpSchedule(server), fleetScheduleTarget(fleet, {
+    const schedules = renderPlannedTaskSchedules(scope, 'DumpSchedule-', blueprintDumpSchedule(server), {
+      ...fleet.scheduleTarget,
       taskDefinition: taskDefinitions.get(server.major)!,
       securityGroup: dumpSecurityGroup,
       role: scheduleRole,
       command: (database) => blueprintDumpCommand(plan, server, database, dumpLocation, { managed: connection.managed }),
-    }));
+    });
     server.databases.forEach((database, index) => {
       const schedule = schedules[index];
       const [rpoAlarm] = renderPlannedAlarms(scope, [database.rpoAlarm], fleet.notificationTopic);
@@ -90,7 +99,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): {
     topic: fleet.notificationTopic,
     namesStarter: true,
   });
-  return { taskDefinitions, databases, runbooks: artifacts };
+  return { dumpTaskDefinitions: taskDefinitions, databases, runbooks: artifacts };
 }
 
 function renderRunbook(fleet: BlueprintFleetInfrastructure, server: BlueprintServerPlan, databaseName: string): string {

@@ -1,6 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
@@ -8,16 +8,26 @@ import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, sche
 import { blueprintPruneContainer } from '../core/aws/blueprint-fleet-tasks';
 import { blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
 
+/** The pruning a `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetPrune {
+  /** One prune schedule per database whose dumps have a retention policy. */
+  readonly pruneSchedules: readonly scheduler.Schedule[];
+  /**
+   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the stack
+   * output `ReplicaPruneDestinationPolicy`.
+   */
+  readonly replicaPruneDestinationPolicy?: string;
+}
+
 /**
  * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
  * nothing else), per server with a retention policy a schedule per database running `pg-backup prune` of that
  * database's folder, and an alarm per database on a failed or halted prune; a prune task that dies is notified.
  */
-export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { schedules: scheduler.Schedule[]; replicaPruneDestinationPolicy?: string } {
-  const { plan, scope } = fleet;
-  const prune = plan.prune!;
-  const taskDefinition = fleet.pruneTaskDefinition!;
-  const securityGroup = fleet.securityGroups.prune!;
+export function createFleetPrune(fleet: BlueprintFleetInfrastructure): BlueprintFleetPrune {
+  const { plan: { prune }, plan, scope, pruneTaskDefinition: taskDefinition, securityGroups: { prune: securityGroup } } = fleet;
+  if (!prune || !taskDefinition || !securityGroup) return { pruneSchedules: [] };
   const container = blueprintPruneContainer(plan);
   taskDefinition.addContainer(container.containerName, {
     image: fleet.image(container.major),
@@ -36,12 +46,13 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { schedul
   for (const server of plan.servers) {
     if (!server.prune) continue;
     const location = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
-    schedules.push(...renderPlannedTaskSchedules(scope, `PruneSchedule-${server.id}-`, server.prune.schedule, fleetScheduleTarget(fleet, {
+    schedules.push(...renderPlannedTaskSchedules(scope, `PruneSchedule-${server.id}-`, server.prune.schedule, {
+      ...fleet.scheduleTarget,
       taskDefinition,
       securityGroup,
       role: scheduleRole,
       command: (database) => blueprintPruneCommand(plan, server, database, location),
-    })));
+    }));
     renderPlannedAlarms(scope, server.prune.alarms, fleet.notificationTopic);
   }
   notifyWhenTaskFails(scope, 'PruneTaskFailedRule', {
@@ -51,5 +62,5 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { schedul
     topic: fleet.notificationTopic,
     namesStarter: true,
   });
-  return { schedules, ...(replicaPolicy ? { replicaPruneDestinationPolicy: replicaPolicy } : {}) };
+  return { pruneSchedules: schedules, ...(replicaPolicy ? { replicaPruneDestinationPolicy: replicaPolicy } : {}) };
 }

@@ -7,7 +7,6 @@ import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { BlueprintProtectedDatabase, BlueprintServer } from './postgres-backup-blueprint-props';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BlueprintServerHandle, PostgresBackupBlueprintPlan, blueprintProtections } from '../core/aws/postgres-backup-blueprint';
-import { Validator } from '../core/policy/validation';
 
 /** The CDK handles of one server of the blueprint: how the tasks connect, the RDS resource behind it, its secret. */
 export interface BlueprintServerHandles {
@@ -35,20 +34,8 @@ export function coreServerHandle(handles: BlueprintServerHandles): BlueprintServ
     storageEncryption: handles.managed?.storageEncryption,
     kind: handles.managed?.kind,
     allocatedStorageGb: allocated !== undefined && !Token.isUnresolved(allocated) ? Number(allocated) : undefined,
+    connectionSecret: handles.secret !== undefined,
   };
-}
-
-/** The shared dump task takes each server's connection from its secret: a server without one is reported. */
-export function checkServerSecrets(validator: Validator, servers: readonly BlueprintServerHandles[]): void {
-  servers.forEach((server, index) => {
-    if (server.secret !== undefined) return;
-    validator.report({
-      path: `databases[${index}].database`,
-      value: 'PostgresDatabase.fromSecret({ host })',
-      allowed: 'a database whose secret holds its host (RDS-style JSON)',
-      reason: 'the shared dump task takes each server\'s connection from its secret',
-    });
-  });
 }
 
 /** How to connect to an entry's server, and the RDS resource behind it, if any. */

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, MetricPlan, deadLetterQueueMetric } from './alarm-plan';
 import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from './blueprint-drill-groups';
 import { BlueprintRestoreTestingOptions, BlueprintRestoreTestingPlan, checkBlueprintRestoreTesting, planBlueprintRestoreTesting } from './blueprint-restore-testing';
@@ -220,6 +221,12 @@ export interface BlueprintServerHandle {
    * @default 'instance'
    */
   readonly kind?: ManagedPostgresKind;
+  /**
+   * Whether the tasks can take the connection from a secret holding the server's host (RDS-style JSON): the shared dump
+   * task reads nothing else, so a server without one is refused.
+   * @default true
+   */
+  readonly connectionSecret?: boolean;
 }
 
 /** What the front end knows of the deployment and of how values are checked. */
@@ -254,6 +261,12 @@ export interface PostgresBackupBlueprintEnvironment {
    * @default 'postgres_backup_blueprint'
    */
   readonly name?: string;
+  /**
+   * The construct's path (CDK), which names the default bucket `pg-backups-<account>-<region>-<hash of the path>` when
+   * `account` and `region` are known, so runbooks can name it before deployment.
+   * @default - no default name: the bucket's name is generated at deployment
+   */
+  readonly constructPath?: string;
 }
 
 /** One protected database of the fleet, as planned. */
@@ -390,6 +403,16 @@ export interface BlueprintBackupPlanPlan {
 export interface PostgresBackupBlueprintPlan {
   /** Key prefix of the fleet. */
   readonly prefix: string;
+  /**
+   * Name of the shared bucket: `bucketName`, else the default the construct's path gives (see `constructPath`).
+   * @default - generated at deployment
+   */
+  readonly bucketName?: string;
+  /**
+   * How every schedule of the fleet starts its task: a start it could not make retried as every schedule retries it
+   * (then sent to the fleet's dead-letter queue), and the runner container whose command each run overrides.
+   */
+  readonly scheduleStart: { readonly retryAttempts: number; readonly maxEventAgeSeconds: number; readonly containerName: string };
   /** CloudWatch namespace of the metrics. */
   readonly metricNamespace: string;
   /** The blueprint tier's policy. */
@@ -566,6 +589,16 @@ export function planPostgresBackupBlueprint(
   }));
   checkBlueprintRestoreTesting(validator, options.restoreTesting, restoreTestingServers);
   checkFleetDrillAge(validator, options.maxDrillAgeDays, checked.map((server) => server.policy));
+  // The shared dump task takes each server's connection from its secret, and from nothing else.
+  environment.servers.forEach((server, index) => {
+    if (server.connectionSecret !== false) return;
+    validator.report({
+      path: `databases[${index}].database`,
+      value: 'PostgresDatabase.fromSecret({ host })',
+      allowed: 'a database whose secret holds its host (RDS-style JSON)',
+      reason: 'the shared dump task takes each server\'s connection from its secret',
+    });
+  });
   environment.check?.(validator);
   // The bucket's lifecycle is what replication is checked against, once every server's policy is valid.
   const fleetLifecycle = validator.issues.length === 0 ? fleetLifecycleRules(checked, prefix) : [];
@@ -614,6 +647,12 @@ export function planPostgresBackupBlueprint(
   const pruned = servers.find((server) => server.prune);
   return {
     prefix,
+    bucketName: options.bucketName ?? defaultBucketName(environment),
+    scheduleStart: {
+      retryAttempts: SCHEDULE_START_RETRY.attempts,
+      maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
+      containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
+    },
     metricNamespace,
     basePolicy,
     lock,
@@ -690,6 +729,13 @@ export function planPostgresBackupBlueprint(
     dumpTaskFailureSubject: 'A fleet pg_dump task',
     notes,
   };
+}
+
+/** `pg-backups-<account>-<region>-<hash of the construct's path>` when the path, account and region are known. */
+function defaultBucketName(environment: PostgresBackupBlueprintEnvironment): string | undefined {
+  const { constructPath, account, region } = environment;
+  if (constructPath === undefined || account === undefined || region === undefined) return undefined;
+  return `pg-backups-${account}-${region}-${crypto.createHash('sha256').update(constructPath).digest('hex').slice(0, 8)}`;
 }
 
 /** The bucket's lifecycle: one rule per server, each keeping its dumps as long as its own policy says. */
@@ -971,6 +1017,32 @@ export function blueprintDumpSucceededMetric(metricNamespace: string, serverId: 
 /** The storage-cost estimate of each server with sizes, by server id. */
 export function blueprintCostEstimates(plan: PostgresBackupBlueprintPlan): Map<string, CostEstimate> {
   return new Map(plan.servers.flatMap((server) => (server.costEstimate ? [[server.id, server.costEstimate] as const] : [])));
+}
+
+/**
+ * What a `PostgresBackupBlueprint` exposes of core's plan, the same in every front end: each front end's class declares
+ * these attributes by extending this interface and takes their values from {@link postgresBackupBlueprintAttributes}.
+ */
+export interface PostgresBackupBlueprintAttributes {
+  /** What this construct creates, as core decided it. */
+  readonly plan: PostgresBackupBlueprintPlan;
+  /** The key prefix of the fleet. */
+  readonly prefix: string;
+  /** The CloudWatch namespace of the metrics. */
+  readonly metricNamespace: string;
+  /** Storage-cost estimates by server id (servers with sizes only). */
+  readonly costEstimates: ReadonlyMap<string, CostEstimate>;
+}
+
+/** The attributes of a `PostgresBackupBlueprint` with `plan`. */
+export function postgresBackupBlueprintAttributes(plan: PostgresBackupBlueprintPlan): PostgresBackupBlueprintAttributes {
+  return { plan, prefix: plan.prefix, metricNamespace: plan.metricNamespace, costEstimates: blueprintCostEstimates(plan) };
+}
+
+/** The line a front end logs for each server's storage-cost estimate. */
+export function blueprintCostMessages(plan: PostgresBackupBlueprintPlan): string[] {
+  return [...blueprintCostEstimates(plan)].map(([serverId, estimate]) =>
+    `${serverId}: estimated backup storage ${estimate.totalMonthlyUsd.toFixed(2)} USD a month (${estimate.summary})`);
 }
 
 /** A protection of one server of a blueprint, by its position in `databases`. */

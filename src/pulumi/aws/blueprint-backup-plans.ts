@@ -19,20 +19,28 @@ export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
   readonly selections: readonly backup.RestoreTestingSelection[];
 }
 
+/** The AWS Backup resources a Pulumi `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetBackupPlans {
+  /** The AWS Backup vault, when a managed server's tier has a backup plan. */
+  readonly vault?: PostgresBackupVault;
+  /** The AWS Backup plans, one per distinct plan among the managed servers. */
+  readonly backupPlans: readonly backup.Plan[];
+  /** The AWS Backup restore testing of the managed servers' recovery points, when `restoreTesting` is set. */
+  readonly restoreTesting?: BlueprintRestoreTesting;
+}
+
 /**
  * The managed servers' AWS Backup plans: one vault for the fleet, one plan per distinct plan (rules and copies), each
  * selecting all of its servers, so a server adds no resource; and the restore testing of the vault's recovery points,
  * when `restoreTesting` is set. Their own automated backups are the instances'
  * arguments in Pulumi: each managed server whose settings differ from its tier's gets a warning naming them.
  */
-export function createFleetBackupPlans(
-  fleet: BlueprintFleetInfrastructure,
-): { vault?: PostgresBackupVault; plans: backup.Plan[]; restoreTesting?: BlueprintRestoreTesting } {
+export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
   const { name, parent, props, plan } = fleet;
   for (const server of plan.servers) {
     if (server.managed && server.policy.managedSnapshots) warnAboutAutomatedBackups(server, props.databases[server.index].managedDatabase!, parent);
   }
-  if (plan.backupPlans.length === 0) return { plans: [] };
+  if (plan.backupPlans.length === 0) return { backupPlans: [] };
   const vault = new PostgresBackupVault(`${name}-vault`, {
     adminRoleArn: props.breakGlassRoleArn,
     lock: plan.basePolicy && resolveVaultLock({ immutability: plan.basePolicy.immutability }, props.vaultLock),
@@ -49,7 +57,7 @@ export function createFleetBackupPlans(
     policyArn: pulumi.interpolate`arn:${fleet.environment.partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
   }, { parent });
 
-  const plans = plan.backupPlans.map(({ index, policy, serverIndexes }) => {
+  const backupPlans = plan.backupPlans.map(({ index, policy, serverIndexes }) => {
     const rules = awsBackupPlanRules(resolveBackupPlan(policy.backupPlan!), vault.backupVaultName, policy.copies ?? []);
     const backupPlan = new backup.Plan(`${name}-backup-plan-${index}`, { rules }, { parent });
     const managed = serverIndexes.map((serverIndex) => props.databases[serverIndex].managedDatabase!);
@@ -62,7 +70,7 @@ export function createFleetBackupPlans(
     for (const database of managed) recordProtectedDatabase(database.resource, 'managed-backup');
     return backupPlan;
   });
-  return { vault, plans, restoreTesting: createFleetRestoreTesting(fleet, vault) };
+  return { vault, backupPlans, restoreTesting: createFleetRestoreTesting(fleet, vault) };
 }
 
 /** Restore testing of the tested servers' recovery points in the vault (`<name>-restore-testing…`). */

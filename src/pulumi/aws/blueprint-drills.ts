@@ -16,9 +16,21 @@ import { SCRATCH_TARGET_URL, checksWriterContainer, scratchPostgresContainer } f
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../../core/aws/blueprint-fleet-tasks';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillSchedulePlan, BlueprintDrillsPlan } from '../../core/aws/postgres-backup-blueprint';
+import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillSchedulePlan } from '../../core/aws/postgres-backup-blueprint';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
+
+/** The restore drills a Pulumi `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetDrills {
+  /** Verify task definitions by PostgreSQL major (none when no tier drills). */
+  readonly verifyTaskDefinitions: ReadonlyMap<number, ecs.TaskDefinition>;
+  /** The restore-drill state machine of the whole fleet, when a tier drills. */
+  readonly drillStateMachine?: sfn.StateMachine;
+  /** Its definition as deployed. */
+  readonly drillDefinition?: pulumi.Output<string>;
+  /** The drill schedules, one per group of databases sharing schedule, RTO, checks and major. */
+  readonly drillSchedules: readonly scheduler.Schedule[];
+}
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server on the task's
@@ -26,13 +38,9 @@ import { taskResourceNames } from '../../core/aws/task-resource-names';
  * `fleetDumpRestoreDrill` that drills any database named in its input, its alarm, and one schedule per group of
  * databases sharing drill settings.
  */
-export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: BlueprintDrillsPlan): {
-  taskDefinitions: Map<number, ecs.TaskDefinition>;
-  stateMachine: sfn.StateMachine;
-  definition: pulumi.Output<string>;
-  schedules: scheduler.Schedule[];
-} {
-  const { name, parent, props, plan } = fleet;
+export function createFleetDrills(fleet: BlueprintFleetInfrastructure): BlueprintFleetDrills {
+  const { name, parent, props, plan, plan: { drills } } = fleet;
+  if (!drills) return { verifyTaskDefinitions: new Map(), drillSchedules: [] };
   const child = { parent };
   const names = taskResourceNames(`${name}-drill`);
   const taskRole = createTaskRole(names.taskRole, plan.descriptions.drillTaskRole, parent);
@@ -121,5 +129,5 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure, drills: B
     name, parent, fleet.environment, stateMachine.arn, drills.schedules, fleet.deadLetterQueue.arn, inputValues);
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   createPlannedAlarms(name, drills.alarms, fleet.notificationTopicArn, parent);
-  return { taskDefinitions, stateMachine, definition, schedules };
+  return { verifyTaskDefinitions: taskDefinitions, drillStateMachine: stateMachine, drillDefinition: definition, drillSchedules: schedules };
 }

@@ -2,7 +2,7 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
@@ -22,14 +22,22 @@ import {
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
+/** The dumps a Pulumi `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetDumps {
+  /** Dump task definitions by PostgreSQL major. */
+  readonly dumpTaskDefinitions: ReadonlyMap<number, ecs.TaskDefinition>;
+  /** Every protected database. */
+  readonly databases: readonly BlueprintProtectedDatabase[];
+  /** Each database's restore runbook (Markdown), by `<serverId>/<databaseName>`. */
+  readonly runbooks: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
 /**
  * The fleet's dumps as core planned them: one task definition per PostgreSQL major holding every server's secret
  * under its own variable; per database a schedule that runs it with the database's own command, an RPO alarm and its
  * runbook; per server an ingress rule from the dump tasks (when its security group is known).
  */
-export function createFleetDumps(
-  fleet: BlueprintFleetInfrastructure,
-): { taskDefinitions: Map<number, ecs.TaskDefinition>; databases: BlueprintProtectedDatabase[] } {
+export function createFleetDumps(fleet: BlueprintFleetInfrastructure): BlueprintFleetDumps {
   const { name, parent, props, plan } = fleet;
   const child = { parent };
   const entry = (server: BlueprintServerPlan) => props.databases[server.index];
@@ -76,13 +84,14 @@ export function createFleetDumps(
     recordProtectedDatabase(database.resource ?? managedDatabase?.resource, 'logical-dump');
     const dumpLocation = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
     const databaseUrl = database.runnerWiring().databaseUrl;
-    const schedules = createPlannedTaskSchedules(name, blueprintDumpSchedule(server), fleetScheduleTarget(fleet, {
+    const schedules = createPlannedTaskSchedules(name, blueprintDumpSchedule(server), {
+      ...fleet.scheduleTarget,
       taskDefinitionArn: taskDefinitions.get(server.major)!.arn,
       securityGroupId: securityGroup.id,
       roleArn: schedulerRole.arn,
       command: (databaseName) => pulumi.all([dumpLocation, databaseUrl])
         .apply(([to, url]) => blueprintDumpCommand(plan, server, databaseName, to, { managed: database.managed, databaseUrl: url })),
-    }), parent);
+    }, parent);
     server.databases.forEach((planned, index) => {
       const schedule = schedules[index];
       const [rpoAlarm] = createPlannedAlarms(name, [planned.rpoAlarm], fleet.notificationTopicArn, parent);
@@ -103,7 +112,8 @@ export function createFleetDumps(
     subject: plan.dumpTaskFailureSubject,
     namesStarter: true,
   });
-  return { taskDefinitions, databases };
+  const runbooks = Object.fromEntries(databases.map((database) => [database.label, database.runbook]));
+  return { dumpTaskDefinitions: taskDefinitions, databases, runbooks };
 }
 
 /** The execution role's own statements: write the task logs, decrypt the secrets' keys. */

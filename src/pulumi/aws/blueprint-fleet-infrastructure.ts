@@ -1,44 +1,31 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import type * as iam from '@pulumi/aws/iam';
-import type * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { EcsClusterReference } from './pg-dump-source';
-import { PlannedTaskScheduleTarget } from './planned-task-schedules';
 import { createTaskRole } from './planned-tasks';
 import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
-import { SCHEDULE_START_RETRY } from '../../core/aws/schedule-start-retry';
+import { planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
-/** The pieces of a Pulumi `PostgresBackupBlueprint` that every server's dumps, drills and prunes share, and core's plan of it. */
-export interface BlueprintFleetInfrastructure {
-  readonly plan: PostgresBackupBlueprintPlan;
-  readonly props: PostgresBackupBlueprintProps;
-  /** The blueprint component: the parent of every resource. */
-  readonly parent: pulumi.ComponentResource;
-  /** The blueprint's name, the start of every resource name. */
-  readonly name: string;
-  readonly environment: AwsEnvironment;
+/** The shared pieces a Pulumi `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetResources {
+  /** The bucket of every dump. */
   readonly backupBucket: BackupBucket;
+  /** Name of that bucket. */
+  readonly bucketName: pulumi.Output<string>;
+  /** ARN of the topic failures go to. */
   readonly notificationTopicArn: pulumi.Output<string>;
-  readonly notificationTopicKeyArn?: pulumi.Output<string>;
+  /** The cluster the tasks run in. */
   readonly cluster: EcsClusterReference;
-  /** The log group of the tasks. */
-  readonly logGroup: cloudwatch.LogGroup;
-  readonly logRetentionDays: number;
-  /** The dead-letter queue of every schedule. */
-  readonly deadLetterQueue: sqs.Queue;
-  /** The role of the prune task, when a server's dumps have a retention policy. */
-  readonly pruneRole?: iam.Role;
-  /** The runner image of a PostgreSQL major. */
-  readonly image: (major: number) => pulumi.Input<string>;
 }
+
+/** The pieces of a Pulumi `PostgresBackupBlueprint` that every server's dumps, drills and prunes share, and core's plan of it. */
+export type BlueprintFleetInfrastructure = ReturnType<typeof createFleetInfrastructure>;
 
 /**
  * Plans the fleet (every prop is a plain value: the whole fleet is checked before any resource is registered) and
@@ -46,9 +33,7 @@ export interface BlueprintFleetInfrastructure {
  * it, and only it, delete), the bucket with core's lifecycle, the topic, the cluster, the task logs and the schedules'
  * dead-letter queue.
  */
-export function createFleetInfrastructure(
-  name: string, parent: pulumi.ComponentResource, props: PostgresBackupBlueprintProps,
-): BlueprintFleetInfrastructure {
+export function createFleetInfrastructure(name: string, parent: pulumi.ComponentResource, props: PostgresBackupBlueprintProps) {
   const plan = planPostgresBackupBlueprint(props, {
     // The storage key is known only at deploy time here: account copies are checked as for an unknown key.
     servers: props.databases.map((entry) => ({
@@ -67,7 +52,7 @@ export function createFleetInfrastructure(
   const backupBucket = new BackupBucket(`${name}-backups`, {
     pruneRoleArn: pruneRole?.arn,
     replication: plan.replication,
-    bucketName: props.bucketName,
+    bucketName: plan.bucketName,
     lifecycleRules: [...plan.lifecycleRules],
     objectLock: plan.lock,
     serverAccessLogs: props.serverAccessLogs,
@@ -83,39 +68,33 @@ export function createFleetInfrastructure(
     environment,
   }, child);
   const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-  const image = props.image;
+  const { image } = props;
+  const cluster = givenOrNewEcsCluster(name, props.cluster, child);
+  const deadLetterQueue = createDeadLetterQueue(name, parent);
+  const resources: BlueprintFleetResources = {
+    backupBucket, bucketName: backupBucket.bucketName, notificationTopicArn: notifications.topicArn, cluster,
+  };
   return {
     plan,
     props,
+    /** The blueprint component: the parent of every resource. */
     parent,
+    /** The blueprint's name, the start of every resource name. */
     name,
     environment,
+    resources,
     backupBucket,
     notificationTopicArn: notifications.topicArn,
     notificationTopicKeyArn: notifications.topicKeyArn,
-    cluster: givenOrNewEcsCluster(name, props.cluster, child),
+    cluster,
     logGroup: new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, child),
     logRetentionDays,
-    deadLetterQueue: createDeadLetterQueue(name, parent),
+    deadLetterQueue,
+    /** The role of the prune task, when a server's dumps have a retention policy. */
     pruneRole,
-    image: (major) => (typeof image === 'function' ? image(major) : image),
-  };
-}
-
-/**
- * What a schedule of the fleet starts: `task` in the fleet's cluster and subnets, its runner's command overridden, a
- * start it could not make retried as every schedule retries it, then sent to the fleet's dead-letter queue.
- */
-export function fleetScheduleTarget(
-  fleet: BlueprintFleetInfrastructure, task: Pick<PlannedTaskScheduleTarget, 'taskDefinitionArn' | 'securityGroupId' | 'roleArn' | 'command'>,
-): PlannedTaskScheduleTarget {
-  return {
-    clusterArn: fleet.cluster.arn,
-    subnetIds: fleet.props.subnetIds,
-    deadLetterQueueArn: fleet.deadLetterQueue.arn,
-    retryAttempts: SCHEDULE_START_RETRY.attempts,
-    maxEventAgeSeconds: SCHEDULE_START_RETRY.maxEventAgeSeconds,
-    containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
-    ...task,
+    /** The runner image of a PostgreSQL major. */
+    image: (major: number) => (typeof image === 'function' ? image(major) : image),
+    /** What every schedule of the fleet starts a task with: the cluster and subnets, core's retries and container, the dead-letter queue. */
+    scheduleTarget: { clusterArn: cluster.arn, subnetIds: props.subnetIds, deadLetterQueueArn: deadLetterQueue.arn, ...plan.scheduleStart },
   };
 }

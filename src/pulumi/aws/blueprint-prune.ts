@@ -1,8 +1,8 @@
 import type * as ecs from '@pulumi/aws/ecs';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure, fleetScheduleTarget } from './blueprint-fleet-infrastructure';
-import { replicaPruneStatements } from './bucket-replication';
+import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { replicaPruneDestinationPolicyOutput, replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
@@ -13,16 +13,29 @@ import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
 import { pruneTaskResourceNames } from '../../core/aws/task-resource-names';
 
+/** The pruning a Pulumi `PostgresBackupBlueprint` exposes. */
+export interface BlueprintFleetPrune {
+  /** The prune task definition, whose role alone may delete dumps (when a server's dumps have a retention policy). */
+  readonly pruneTaskDefinition?: ecs.TaskDefinition;
+  /** One prune schedule per database whose dumps have a retention policy. */
+  readonly pruneSchedules: readonly scheduler.Schedule[];
+  /**
+   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
+   * `replicaPruneDestinationPolicy` output.
+   */
+  readonly replicaPruneDestinationPolicy?: pulumi.Output<string>;
+}
+
 /**
  * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
  * nothing else; its execution role writes its logs), per server with a retention policy a schedule per database
  * running `pg-backup prune` of that database's folder, an alarm per database on a failed or halted prune, and a
  * notification when a prune task dies.
  */
-export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { taskDefinition: ecs.TaskDefinition; schedules: scheduler.Schedule[] } {
-  const { name, parent, props, plan } = fleet;
-  const prune = plan.prune!;
-  const pruneRole = fleet.pruneRole!;
+export function createFleetPrune(fleet: BlueprintFleetInfrastructure): BlueprintFleetPrune {
+  const { name, parent, props, plan, plan: { prune }, pruneRole } = fleet;
+  if (!prune || !pruneRole) return { pruneSchedules: [] };
   const container = blueprintPruneContainer(plan);
   const { taskDefinition, executionRole, securityGroup } = createPlannedTask(pruneTaskResourceNames(name), {
     family: `${name}-pg-backup-prune`,
@@ -54,12 +67,13 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { taskDef
   for (const server of plan.servers) {
     if (!server.prune) continue;
     const location = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
-    schedules.push(...createPlannedTaskSchedules(`${name}-prune-${server.id}`, server.prune.schedule, fleetScheduleTarget(fleet, {
+    schedules.push(...createPlannedTaskSchedules(`${name}-prune-${server.id}`, server.prune.schedule, {
+      ...fleet.scheduleTarget,
       taskDefinitionArn: taskDefinition.arn,
       securityGroupId: securityGroup.id,
       roleArn: schedulerRole.arn,
       command: (database) => location.apply((to) => blueprintPruneCommand(plan, server, database, to)),
-    }), parent));
+    }, parent));
     createPlannedAlarms(name, [...server.prune.alarms], fleet.notificationTopicArn, parent);
   }
   notifyWhenTasksFail(`${name}-prune`, parent, {
@@ -69,5 +83,6 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure): { taskDef
     subject: prune.taskFailureSubject,
     namesStarter: true,
   });
-  return { taskDefinition, schedules };
+  const replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(prune.replica, pruneRole.arn);
+  return { pruneTaskDefinition: taskDefinition, pruneSchedules: schedules, replicaPruneDestinationPolicy };
 }
