@@ -8,11 +8,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DrillResourceScope } from './drill-permissions';
 import { DrillTask } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
-import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
+import { DrillResourceScope, renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { SYNC_EVENTS_RULE_NAME, drillResultsWiring, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import {

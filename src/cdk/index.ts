@@ -14,7 +14,6 @@ export * from './runner-image';
 export * from './scheduled-pg-dump';
 export * from './verify-restore';
 export * from './backup-vault';
-export * from './drill-permissions';
 export * from './managed-backup-alarms';
 export * from './managed-postgres-backup-plan';
 export * from './managed-postgres-database';

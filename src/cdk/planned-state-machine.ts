@@ -6,11 +6,14 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DrillResourceScope, addDrillPermissions } from './drill-permissions';
+import { grantPlannedActions } from './planned-grants';
 import { plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
-import { StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../core/aws/planned-state-machine';
+import { STATE_MACHINE_OBSERVABILITY, StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../core/aws/planned-state-machine';
 import { DrillResourceKind } from '../core/aws/state-machines';
+
+/** What one kind of resource a state machine's role acts on is scoped to: statements' resources and conditions. */
+export type DrillResourceScope = Pick<iam.PolicyStatementProps, 'resources' | 'conditions'>;
 
 /** What {@link renderPlannedStateMachine} fills a planned state machine with. */
 export interface PlannedStateMachineProps {
@@ -34,8 +37,8 @@ export interface PlannedStateMachineProps {
 
 /**
  * Renders a planned state machine in `scope`: its execution role (`ids.role`, holding only the plan's action groups,
- * each scoped; the wildcards among them reviewed) and the state machine (`ids.stateMachine`), logging every event to
- * its own log group (`ids.logs`), traced.
+ * each scoped; the wildcards among them reviewed) and the state machine (`ids.stateMachine`), logging to its own log
+ * group (`ids.logs`) and traced as core's `STATE_MACHINE_OBSERVABILITY` says.
  */
 export function renderPlannedStateMachine(
   scope: Construct, plan: StateMachinePlan, props: PlannedStateMachineProps,
@@ -46,7 +49,7 @@ export function renderPlannedStateMachine(
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
     description: plan.descriptions.role,
   });
-  addDrillPermissions(role, plan.iamActions, props.scopes, props.owner);
+  grantPlannedActions(role, plan.iamActions, props.scopes, props.owner);
   acknowledgeWildcards(role, drillRoleWildcards(plan.iamActions, (kind) => props.scopes[kind]?.resources));
   props.grant?.(role);
   const stateMachine = new sfn.StateMachine(scope, plan.ids.stateMachine, {
@@ -58,10 +61,10 @@ export function renderPlannedStateMachine(
     role,
     logs: {
       destination: new logs.LogGroup(scope, plan.ids.logs, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-      level: sfn.LogLevel.ALL,
-      includeExecutionData: true,
+      level: sfn.LogLevel[STATE_MACHINE_OBSERVABILITY.logLevel],
+      includeExecutionData: STATE_MACHINE_OBSERVABILITY.includeExecutionData,
     },
-    tracingEnabled: true,
+    tracingEnabled: STATE_MACHINE_OBSERVABILITY.tracing,
   });
   return { role, stateMachine };
 }

@@ -90,6 +90,33 @@ export const STATE_MACHINE_SCHEDULE_IAM_ACTIONS: readonly IamActionGroup<StateMa
   { resource: 'dead-letter-queue', actions: ['sqs:SendMessage'], reason: 'keep a start it could not make' },
 ];
 
+/** What a state machine's role acts on to deliver its execution logs and traces: neither has resource-level permissions. */
+export type StateMachineObservabilityResourceKind =
+  /** CloudWatch Logs delivery to the state machine's log group, set up on the account's log resource policy. */
+  | 'log-delivery'
+  /** X-Ray, which the state machine sends its traces to. */
+  | 'tracing';
+
+/**
+ * What the role of a state machine that logs every event and is traced needs (the statements aws-cdk-lib adds itself
+ * when logging and tracing are on); both kinds are `*`, as the services take no narrower resource.
+ */
+export const STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS: readonly IamActionGroup<StateMachineObservabilityResourceKind>[] = [
+  {
+    resource: 'log-delivery',
+    actions: [
+      'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+    ],
+    reason: 'Log delivery of the state machine\'s execution logs: CloudWatch Logs delivery actions have no resource-level permissions.',
+  },
+  {
+    resource: 'tracing',
+    actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+    reason: 'X-Ray tracing of the state machine: these actions have no resource-level permissions.',
+  },
+];
+
 /** What a role that publishes to a topic encrypted with a customer managed key needs on that key. */
 export const TOPIC_KEY_PUBLISH_IAM_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
 

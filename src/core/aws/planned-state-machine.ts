@@ -17,6 +17,12 @@ export interface StateMachinePlan extends RestoreDrillStateMachine {
   readonly descriptions: { readonly role: string; readonly comment: string };
 }
 
+/**
+ * How every planned state machine is observed: every event, with its execution data, logged to its own log group, and
+ * traced with X-Ray (its role then needs core's `STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS`).
+ */
+export const STATE_MACHINE_OBSERVABILITY = { logLevel: 'ALL', includeExecutionData: true, tracing: true } as const;
+
 /** How EventBridge Scheduler retries a start it could not make, and for how long, seconds. */
 export interface StartRetryPlan {
   /** Retries after the first attempt. */

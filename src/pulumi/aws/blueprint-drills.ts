@@ -109,9 +109,9 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
         metricNamespace: plan.metricNamespace,
       }),
       // Every major's verify task, picked per execution by its input.
-      'ecs-task-definition': { Resource: definitions.map((taskDefinition) => taskDefinition.arn) },
+      'ecs-task-definition': { resources: definitions.map((taskDefinition) => taskDefinition.arn) },
       // Every database's results folder, `<prefix>/<server>/<database>/drills/`, as the drill task's own grant.
-      'drill-result-objects': { Resource: pulumi.interpolate`${fleet.backupBucket.bucketArn}/${backupObjectLocations(plan.prefix).drillResults}` },
+      'drill-result-objects': { resources: [pulumi.interpolate`${fleet.backupBucket.bucketArn}/${backupObjectLocations(plan.prefix).drillResults}`] },
     },
     // A failed drill's result is written through the bucket's key when it has one.
     additionalStatements: fleet.backupBucket.encryptionKeyArn

@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { EcsClusterReference } from './pg-dump-source';
+import { DrillResourceScope } from './planned-state-machine';
 import { PlannedTask } from './planned-tasks';
-import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
 import { SYNC_EVENTS_RULE_NAME, ecsDrillPlaceholderValues, ecsDrillScopes as plannedEcsDrillScopes } from '../../core/aws/ecs-drill-wiring';
 import { DrillResourceKind } from '../../core/aws/state-machines';
 
@@ -72,7 +72,7 @@ export interface EcsDrillScopesProps {
 /** The scopes of a drill that runs one ECS task, notifies a topic and publishes metrics: its own task, cluster, topic and namespace. */
 export function ecsDrillScopes(props: EcsDrillScopesProps): Partial<Record<DrillResourceKind, DrillResourceScope>> {
   const { partition, region, account } = props.environment;
-  return drillResourceScopes(plannedEcsDrillScopes<pulumi.Input<string>>({
+  return plannedEcsDrillScopes<pulumi.Input<string>>({
     taskDefinitionArn: props.taskDefinitionArn,
     clusterTasksArn: pulumi.interpolate`arn:${partition}:ecs:${region}:${account}:task/${props.cluster.name}/*`,
     clusterArn: props.cluster.arn,
@@ -80,5 +80,5 @@ export function ecsDrillScopes(props: EcsDrillScopesProps): Partial<Record<Drill
     syncEventsRuleArn: pulumi.interpolate`arn:${partition}:events:${region}:${account}:rule/${SYNC_EVENTS_RULE_NAME}`,
     notificationTopicArn: props.notificationTopicArn,
     metricNamespace: props.metricNamespace,
-  }));
+  });
 }

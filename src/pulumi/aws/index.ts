@@ -15,7 +15,6 @@ export * from './dead-letter-queue';
 export * from './scheduler-role';
 export * from './task-failure-notification';
 export * from './metric-alarm';
-export * from './state-machine-permissions';
 export * from './runner-image';
 export * from './postgres-database';
 export * from './pg-dump-source';

@@ -6,8 +6,7 @@ import { AwsEnvironment } from './aws-environment';
 import { createEventNotification } from './event-notification';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
-import { createPlannedStateMachine, createStateMachineSchedule } from './planned-state-machine';
-import { drillResourceScopes } from './state-machine-permissions';
+import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import { ManagedBackupMonitoringPlan, ManagedBackupNames, fillManagedBackupNames } from '../../core/aws/managed-backup-alarms';
 import { RestorableTimeCheckStateMachine, restorableTimeCheckWiring } from '../../core/aws/restorable-time-check';
 
@@ -63,12 +62,12 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
     const wiring = restorableTimeCheckWiring<pulumi.Input<string>>({ identifier: database.identifier, arn: databaseArn }, check.metricNamespace);
     const rendered = createPlannedStateMachine(name, this, check.stateMachine, {
       substitutions: pulumi.output(wiring.placeholders),
-      scopes: drillResourceScopes(wiring.scopes),
+      scopes: wiring.scopes,
       logRetentionDays: props.logRetentionDays,
       owner: 'ManagedBackupAlarms',
     });
     ({ definition: this.checkDefinition, role: this.checkRole, stateMachine: this.restorableTimeCheck } = rendered);
-    createStateMachineSchedule(name, this, environment, this.restorableTimeCheck.arn, check.schedule);
+    createStateMachineSchedules(name, this, environment, this.restorableTimeCheck.arn, [check.schedule]);
 
     this.alarms = createPlannedAlarms(name, plan.alarms, props.topicArn, this,
       { 'backup-vault': props.backupVaultName, 'database': database.identifier }, fill);

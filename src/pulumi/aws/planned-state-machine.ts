@@ -6,9 +6,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
-import { DrillResourceScope, STATE_MACHINE_OBSERVABILITY_STATEMENTS, drillPermissionStatements } from './state-machine-permissions';
-import { STATE_MACHINE_SCHEDULE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
-import { StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../../core/aws/planned-state-machine';
+import { DrillScope } from '../../core/aws/ecs-drill-wiring';
+import { STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
+import { STATE_MACHINE_OBSERVABILITY, StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../../core/aws/planned-state-machine';
 import { DrillResourceKind, StateMachineDefinition, renderDefinition } from '../../core/aws/state-machines';
 
 /** What Pulumi renders of a planned state machine (the construct ids are CDK's; the definition may be its JSON). */
@@ -19,11 +19,14 @@ export interface PulumiStateMachinePlan extends Pick<StateMachinePlan, 'iamActio
   readonly descriptions: Pick<StateMachinePlan['descriptions'], 'role'>;
 }
 
+/** What one kind of resource a state machine's role acts on is scoped to: core's scope, in Pulumi inputs. */
+export type DrillResourceScope = DrillScope<pulumi.Input<string>>;
+
 /** What {@link createPlannedStateMachine} fills a planned state machine with. */
 export interface PlannedStateMachineProps {
   /** Exactly one value for each placeholder of the definition. */
   readonly substitutions: pulumi.Output<Record<string, string>>;
-  /** What each kind of resource the role acts on is scoped to; a kind the plan needs without a scope is an error. */
+  /** What each kind of resource the role acts on is scoped to (core's scopes); a kind the plan needs without a scope is an error. */
   readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
   /**
    * ARN of the notification topic's KMS key, which the role then may use to publish.
@@ -54,7 +57,7 @@ export interface PlannedStateMachine {
 /**
  * Creates, as children of `parent`, a planned state machine: its execution role and the role's policy
  * (`<name>-<names.role>`, `<name>-<names.policy>`), its execution logs (`<name>-<names.logs>`) and the state machine
- * (`<name>-<names.stateMachine>`), logging every event, traced.
+ * (`<name>-<names.stateMachine>`), logged and traced as core's `STATE_MACHINE_OBSERVABILITY` says.
  */
 export function createPlannedStateMachine(
   name: string, parent: pulumi.Resource, plan: PulumiStateMachinePlan, props: PlannedStateMachineProps,
@@ -65,15 +68,19 @@ export function createPlannedStateMachine(
     description: plan.descriptions.role,
     assumeRolePolicy: assumedByService('states.amazonaws.com'),
   }, child);
+  // A state machine's role names one resource as a string and lists its actions, as its policies always have.
+  const scopes = Object.fromEntries(Object.entries(props.scopes).map(([kind, scope]) => [kind, {
+    resources: scope!.resources.length === 1 ? scope!.resources[0] : scope!.resources, condition: scope!.conditions,
+  }]));
   const topicKeyArn = props.notificationTopicKeyArn;
   new iam.RolePolicy(`${name}-${plan.names.policy}`, {
     role: role.id,
     policy: policyDocument([
-      ...drillPermissionStatements(plan.iamActions, props.scopes, props.owner),
+      ...grantStatements(plan.iamActions, scopes, props.owner).map((statement) => ({ ...statement, Action: [statement.Action].flat() })),
       // sns:Publish comes from the plan's own action list; an encrypted topic also needs its key.
       ...(topicKeyArn ? [{ Effect: 'Allow' as const, Action: [...TOPIC_KEY_PUBLISH_IAM_ACTIONS], Resource: topicKeyArn }] : []),
       ...(props.additionalStatements ?? []),
-      ...STATE_MACHINE_OBSERVABILITY_STATEMENTS,
+      ...grantStatements(STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS, { 'log-delivery': { resources: '*' }, 'tracing': { resources: '*' } }),
     ]),
   }, child);
   const executionLogs = new cloudwatch.LogGroup(`${name}-${plan.names.logs}`, { retentionInDays: props.logRetentionDays }, child);
@@ -81,36 +88,22 @@ export function createPlannedStateMachine(
     type: plan.type,
     definition,
     roleArn: role.arn,
-    loggingConfiguration: { logDestination: pulumi.interpolate`${executionLogs.arn}:*`, level: 'ALL', includeExecutionData: true },
-    tracingConfiguration: { enabled: true },
+    loggingConfiguration: {
+      logDestination: pulumi.interpolate`${executionLogs.arn}:*`,
+      level: STATE_MACHINE_OBSERVABILITY.logLevel,
+      includeExecutionData: STATE_MACHINE_OBSERVABILITY.includeExecutionData,
+    },
+    tracingConfiguration: { enabled: STATE_MACHINE_OBSERVABILITY.tracing },
   }, child);
   return { definition, role, stateMachine };
 }
 
-/** The resources {@link createStateMachineSchedule} created. */
-export interface StateMachineSchedule {
-  /** The role the schedule starts the state machine with. */
-  readonly schedulerRole: iam.Role;
-  /** The schedule. */
-  readonly schedule: scheduler.Schedule;
-}
-
 /**
- * Creates, as children of `parent`, the schedule that starts a planned state machine (`<prefix>-schedule`, the prefix
- * `<name>` or `<name>-<namePrefix>`) and its own role (`<prefix>-scheduler-role`), allowed to start the state machine
- * and, when the plan has one, to send to `deadLetterQueueArn` the starts it could not make after the planned retries.
- */
-export function createStateMachineSchedule(
-  name: string, parent: pulumi.Resource, environment: AwsEnvironment, stateMachineArn: pulumi.Input<string>, plan: StateMachineSchedulePlan,
-  deadLetterQueueArn?: pulumi.Input<string>,
-): StateMachineSchedule {
-  const { schedulerRole, schedules } = createStateMachineSchedules(name, parent, environment, stateMachineArn, [plan], deadLetterQueueArn);
-  return { schedulerRole, schedule: schedules[0] };
-}
-
-/**
- * Creates the schedules of {@link createStateMachineSchedule} that share one role (the first plan's `namePrefix`),
- * each named `<name>-<plan's name>` when it has one, its execution input's placeholders filled with `inputValues(plan)`.
+ * Creates, as children of `parent`, the schedules that start a planned state machine and their one role (the prefix
+ * `<name>`, or `<name>-<namePrefix>` of the first plan: `<prefix>-scheduler-role`), allowed to start the state machine
+ * and, when a plan has one, to send to `deadLetterQueueArn` the starts it could not make after the planned retries.
+ * Each schedule is `<name>-<plan's name>` when it has one, else `<prefix>-schedule`, its execution input's
+ * placeholders filled with `inputValues(plan)`.
  */
 export function createStateMachineSchedules<Plan extends StateMachineSchedulePlan>(
   name: string, parent: pulumi.Resource, environment: AwsEnvironment, stateMachineArn: pulumi.Input<string>,

@@ -60,14 +60,16 @@ export interface GrantScope {
 }
 
 /**
- * The statements that grant core's action groups, each scoped to its kind of resource; a group whose kind has no
- * scope (a key that does not exist, say) grants nothing.
+ * The statements that grant core's action groups, each scoped to its kind of resource. A kind without a scope grants
+ * nothing (a key that does not exist, say), unless `owner` is named: then it is an error, so an action is never
+ * granted on `*` by omission, and the error names the component, e.g. `VerifyRestore`.
  */
 export function grantStatements<Kind extends string>(
-  groups: readonly IamActionGroup<Kind>[], scopes: Partial<Record<Kind, GrantScope>>,
+  groups: readonly IamActionGroup<Kind>[], scopes: Partial<Record<Kind, GrantScope>>, owner?: string,
 ): PolicyStatement[] {
   return groups.flatMap((group) => {
     const scope = scopes[group.resource];
+    if (scope === undefined && owner !== undefined) throw new Error(`${owner} needs ${group.resource} permissions (${group.actions.join(', ')}), which it cannot scope`);
     if (scope === undefined) return [];
     return [{
       Effect: 'Allow' as const,

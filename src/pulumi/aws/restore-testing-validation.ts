@@ -16,7 +16,6 @@ import { createPlannedStateMachine } from './planned-state-machine';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
-import { drillResourceScopes } from './state-machine-permissions';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { DEFAULT_MANAGED_DATABASE_PORT } from '../../core/aws/managed-postgres-database';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
@@ -156,7 +155,7 @@ export function renderRestoreValidation(
     substitutions: taskWiring.substitutions,
     scopes: {
       ...taskWiring.scopes,
-      ...drillResourceScopes(wiring.scopes),
+      ...wiring.scopes,
     },
     notificationTopicKeyArn: handles.notificationTopicKeyArn,
     additionalStatements: drillResults?.encryptionKeyArn

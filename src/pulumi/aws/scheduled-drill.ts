@@ -12,10 +12,9 @@ import { DrillTaskArgs } from './drill-task-props';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
-import { createPlannedStateMachine, createStateMachineSchedule } from './planned-state-machine';
+import { DrillResourceScope, createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import { PlannedContainer, PlannedTaskDefinitionArgs, createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
-import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
 import {
   RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillSchedule, scheduledDrillStateMachine,
@@ -184,15 +183,15 @@ export function createScheduledDrill(
   const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, scheduledDrillStateMachine(plan), {
     owner: plan.owner,
     substitutions: taskWiring.substitutions,
-    scopes: { ...taskWiring.scopes, ...args.scopes, ...(wiring ? drillResourceScopes(wiring.scopes) : {}) },
+    scopes: { ...taskWiring.scopes, ...args.scopes, ...wiring?.scopes },
     notificationTopicKeyArn: args.notificationTopicKeyArn,
     // A failed drill's result is written through the bucket's key, when it has one.
     additionalStatements: [...args.additionalStatements ?? [], ...keyStatements(results?.writeStatements ?? [])],
     logRetentionDays: args.logRetentionDays,
   });
   const deadLetterQueue = createDeadLetterQueue(name, parent);
-  const { schedulerRole, schedule } = createStateMachineSchedule(
-    name, parent, environment, stateMachine.arn, scheduledDrillSchedule(plan), deadLetterQueue.arn,
+  const { schedulerRole, schedules: [schedule] } = createStateMachineSchedules(
+    name, parent, environment, stateMachine.arn, [scheduledDrillSchedule(plan)], deadLetterQueue.arn,
   );
   const alarms = createPlannedAlarms(name, plan.alarms, notificationTopicArn, parent, {
     'state-machine': stateMachine.arn,

@@ -3,8 +3,8 @@ import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { PgDumpSource } from './pg-dump-source';
+import { DrillResourceScope } from './planned-state-machine';
 import { PolicyStatement } from './policy-document';
-import { DrillResourceScope, drillResourceScopes } from './state-machine-permissions';
 import { scratchRdsDrillWiring } from '../../core/aws/ecs-drill-wiring';
 import { DrillResourceKind } from '../../core/aws/state-machines';
 import { VerifyRestoreScratchPlan } from '../../core/aws/verify-restore';
@@ -60,7 +60,7 @@ export function createScratchRdsTarget(name: string, parent: pulumi.Resource, pr
       Condition: { StringLike: { [scratch.secretRead.instanceTagConditionKey]: scratchInstancesArn } },
     }],
     substitutions: wiring.placeholders,
-    scopes: drillResourceScopes(wiring.scopes),
+    scopes: wiring.scopes,
   };
 }
 

@@ -10,7 +10,6 @@ import { PolicyStatement } from './policy-document';
 import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
 import { createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
-import { drillResourceScopes } from './state-machine-permissions';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
   snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
@@ -105,7 +104,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
         writeStatements: drillResults.drillResultStatements(),
       },
       substitutions: wiring.placeholders,
-      scopes: drillResourceScopes(wiring.scopes),
+      scopes: wiring.scopes,
       additionalStatements: this.snapshotKeyStatements(props),
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
