@@ -17,13 +17,11 @@ import { grantPlannedActions } from './planned-grants';
 import { ReviewedAwsManagedPolicy, acknowledgeAwsManagedPolicy, acknowledgeWildcards, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
-import { IamActionGroup, WalArchiveResourceKind } from '../core/aws/iam-action-groups';
+import { IamActionGroup } from '../core/aws/iam-action-groups';
+import { archiveHostUserData, archiveRecoveryConf, renderArchiveHost } from '../core/aws/pitr-archive-host';
 import {
-  archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
-} from '../core/aws/pitr-archive-host';
-import {
-  SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes,
-  selfHostedPitrArchiveOptionsOf,
+  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive,
+  selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf,
 } from '../core/aws/self-hosted-pitr-archive';
 import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
@@ -72,21 +70,17 @@ export class SelfHostedPitrArchive extends Construct {
       plan: plan.bucket.backupBucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy, deletingPrincipalArns: this.deleters,
     });
     this.bucket = this.archive.bucket;
-    const location = { bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey!.keyArn };
-    const repository = archiveRepository(plan, location);
-    const files = archiveConfigurationFiles(plan, repository, CDK_VALIDATION_OPTIONS);
-    const parameter = (parameterId: string, planned: { parameterName: string; description: string }, stringValue: string) =>
-      new ssm.StringParameter(this, parameterId, { parameterName: planned.parameterName, description: planned.description, stringValue });
-    const { postgresqlConf: postgresqlConfPlan, archiverConf: archiverConfPlan } = plan.parameters;
-    Object.assign(this, {
-      repository,
-      postgresqlConf: files.postgresqlConf,
-      archiverConf: files.archiverConf,
-      postgresqlConfParameter: parameter('PostgresqlConf', postgresqlConfPlan, files.postgresqlConf),
-      archiverConfParameter: archiverConfPlan && files.archiverConf !== undefined ? parameter('ArchiverConf', archiverConfPlan, files.archiverConf) : undefined,
-    });
-    new CfnOutput(this, 'PostgresqlConfParameterName', { value: this.postgresqlConfParameter.parameterName });
-    if (this.archiverConfParameter) new CfnOutput(this, 'ArchiverConfParameterName', { value: this.archiverConfParameter.parameterName });
+    const host = renderArchiveHost(plan, {
+      bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey!.keyArn,
+    }, CDK_VALIDATION_OPTIONS);
+    Object.assign(this, { repository: host.repository, postgresqlConf: host.files.postgresqlConf, archiverConf: host.files.archiverConf });
+    for (const planned of host.parameters) {
+      const parameter = new ssm.StringParameter(this, planned.id, {
+        parameterName: planned.parameterName, description: planned.description, stringValue: planned.value,
+      });
+      new CfnOutput(this, planned.output, { value: parameter.parameterName });
+      Object.assign(this, { [planned.attribute]: parameter });
+    }
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     if (plan.instanceRole) {
@@ -96,16 +90,13 @@ export class SelfHostedPitrArchive extends Construct {
         managedPolicies: plan.instanceRole.managedPolicies.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
       });
       plan.instanceRole.managedPolicies.forEach((policy) => acknowledgeAwsManagedPolicy(instanceRole, policy as ReviewedAwsManagedPolicy));
-      this.grantArchive(instanceRole);
+      this.grant(instanceRole, plan.instanceRole.grants, true);
       acknowledgeWildcards(instanceRole, walArchiveWildcards(this.archiveObjectArns(), 'archive', plan.archiverDeletes));
-      this.grantReadConfiguration(instanceRole);
-      this.grantReadEncryptionSecret(instanceRole);
       Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(this, 'InstanceProfile', { role: instanceRole }) });
     }
 
-    const associations = plan.associations.map((association) => new ssm.CfnAssociation(this, association.id, {
-      ...association.properties,
-      parameters: archiveAssociationParameters(plan, association, repository, CDK_VALIDATION_OPTIONS),
+    const associations = host.associations.map((association) => new ssm.CfnAssociation(this, association.id, {
+      ...association.properties, parameters: association.parameters,
     }));
     renderEventNotification(this, plan.failedAssociations, this.notificationTopic, {
       resources: { associations: associations.map((association) => association.attrAssociationId) },
@@ -119,13 +110,10 @@ export class SelfHostedPitrArchive extends Construct {
 
     if (props.drill && plan.drill) {
       const drill = new PitrDrill(this, 'Drill', {
+        ...props.drill, // its handles (VPC, subnets, cluster, image); the options as core resolved them
         ...plan.drill.options,
-        vpc: props.drill.vpc,
-        vpcSubnets: props.drill.vpcSubnets,
-        cluster: props.drill.cluster,
-        pgBackRestConf: files.drillPgBackRestConf!,
+        pgBackRestConf: host.files.drillPgBackRestConf!,
         postgresMajorVersion: plan.postgresMajorVersion,
-        image: props.drill.image,
         notificationTopic: this.notificationTopic,
         grantRestore: (grantee) => this.grantRestore(grantee),
         drillResultsBucket: { bucket: this.bucket, encryptionKey: this.archive.encryptionKey },
@@ -144,33 +132,17 @@ export class SelfHostedPitrArchive extends Construct {
    * else may delete (a bucket-policy Deny).
    */
   public grantArchive(grantee: iam.IGrantable): void {
-    this.grantOnArchive(grantee, this.plan.grants.archive);
-    if (!this.plan.archiverDeletes) return;
-    const arn = (grantee.grantPrincipal as { roleArn?: string }).roleArn;
-    if (arn === undefined) throw new Error('grantArchive with the archiver\'s own expiry needs a role (its ARN is exempted from the delete Deny)');
-    this.deleters.push(arn);
+    this.grant(grantee, this.plan.grants.archive, true);
   }
 
   /** Lets `grantee` read the archive (restores and drills): get and list, decrypt. */
   public grantRestore(grantee: iam.IGrantable): void {
-    this.grantOnArchive(grantee, this.plan.grants.restore);
-  }
-
-  private grantOnArchive(grantee: iam.IGrantable, groups: readonly IamActionGroup<WalArchiveResourceKind>[]): void {
-    grantPlannedActions(grantee, groups, bucketGrantScopes(this.plan.bucket.grantLocations, this.bucket, this.archive.encryptionKey), 'SelfHostedPitrArchive');
-  }
-
-  /** The ARNs of every object under the WAL and base-backup prefixes. */
-  private archiveObjectArns(): string[] {
-    return this.plan.bucket.objectKeyPatterns.map((pattern) => this.bucket.arnForObjects(pattern));
+    this.grant(grantee, this.plan.grants.restore);
   }
 
   /** Lets `grantee` read the rendered configuration parameters. */
   public grantReadConfiguration(grantee: iam.IGrantable): void {
-    const parameters = [this.postgresqlConfParameter, ...(this.archiverConfParameter ? [this.archiverConfParameter] : [])];
-    grantPlannedActions(grantee, this.plan.grants.readConfiguration, {
-      'configuration-parameters': parameters.map((parameter) => ({ resources: [parameter.parameterArn] })),
-    }, 'SelfHostedPitrArchive');
+    this.grant(grantee, this.plan.grants.readConfiguration);
   }
 
   /**
@@ -178,31 +150,18 @@ export class SelfHostedPitrArchive extends Construct {
    * does nothing when the archive is not encrypted by the archiver.
    */
   public grantReadEncryptionSecret(grantee: iam.IGrantable): void {
-    const encryption = this.plan.encryption;
-    const secret = this.props.encryption?.secret;
-    if (!encryption || !secret) return;
-    // A secret's ARN ends in six random characters, which a partial ARN (an imported name) lacks.
-    grantPlannedActions(grantee, encryption.readSecret, {
-      'encryption-secret': { resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`] },
-      'encryption-secret-key': secret.encryptionKey ? { key: secret.encryptionKey } : null,
-    }, 'SelfHostedPitrArchive');
+    this.grant(grantee, this.plan.encryption?.readSecret ?? []);
   }
 
-  /**
-   * The recovery settings of a restore to `target` on a host (core's renderer with this archive's repository and
-   * archiver): `restore_command`, the target, and the `recovery.signal` step.
-   */
+  /** The recovery settings of a restore to `target` on a host: `restore_command`, the target, the `recovery.signal` step. */
   public recoveryConf(target: RecoveryTargetOptions): RenderedRecoveryConf {
     return archiveRecoveryConf(this.plan, this.repository, target, CDK_VALIDATION_OPTIONS);
   }
 
   /**
-   * Shell commands for EC2 user data (run as root): install the archiver, write its configuration and the archive
-   * block from the SSM parameters, the repository's pass or key from its secret into a file only `postgres` reads
-   * (when encrypted), a heartbeat timer that commits an empty transaction every minute so a quiet
-   * server still ships a segment within `archive_timeout` (which the drill and the RPO alarm rely on), and the
-   * CloudWatch agent's embedded-metric listener the archive check reports through. The host needs the AWS CLI, the
-   * CloudWatch agent and `pg-backup` (`npm install -g postgres-backup-constructs`, Node 20 or later) installed.
+   * Shell commands for EC2 user data (run as root), core's `archiveHostUserData` for this archive: the archiver, its
+   * configuration and the archive block from the SSM parameters, the pass or key, the heartbeat, the metric listener.
+   * The host needs the AWS CLI, the CloudWatch agent and `pg-backup` (`npm install -g postgres-backup-constructs`).
    */
   public userDataCommands(): string[] {
     return archiveHostUserData(this.plan, {
@@ -216,5 +175,30 @@ export class SelfHostedPitrArchive extends Construct {
   /** Adds {@link userDataCommands} to an instance's user data. */
   public addToUserData(userData: ec2.UserData): void {
     userData.addCommands(...this.userDataCommands());
+  }
+
+  /**
+   * Grants core's action groups on this archive's resources: the bucket and key, the configuration parameters, the
+   * encryption secret and its key. A host that `deletes` its own expired backups is exempted from the delete Deny.
+   */
+  private grant(grantee: iam.IGrantable, groups: readonly IamActionGroup<PitrArchiveResourceKind>[], deletes = false): void {
+    const parameters = [this.postgresqlConfParameter, ...(this.archiverConfParameter ? [this.archiverConfParameter] : [])];
+    const secret = this.props.encryption?.secret;
+    grantPlannedActions(grantee, groups, {
+      ...bucketGrantScopes(this.plan.bucket.grantLocations, this.bucket, this.archive.encryptionKey),
+      'configuration-parameters': parameters.map((parameter) => ({ resources: [parameter.parameterArn] })),
+      // A secret's ARN ends in six random characters, which a partial ARN (an imported name) lacks.
+      ...(secret ? { 'encryption-secret': { resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`] } } : {}),
+      'encryption-secret-key': secret?.encryptionKey ? { key: secret.encryptionKey } : null,
+    }, 'SelfHostedPitrArchive');
+    if (!deletes || !this.plan.archiverDeletes) return;
+    const arn = (grantee.grantPrincipal as { roleArn?: string }).roleArn;
+    if (arn === undefined) throw new Error('grantArchive with the archiver\'s own expiry needs a role (its ARN is exempted from the delete Deny)');
+    this.deleters.push(arn);
+  }
+
+  /** The ARNs of every object under the WAL and base-backup prefixes. */
+  private archiveObjectArns(): string[] {
+    return this.plan.bucket.objectKeyPatterns.map((pattern) => this.bucket.arnForObjects(pattern));
   }
 }

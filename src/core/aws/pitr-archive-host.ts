@@ -186,3 +186,76 @@ export function archiveHostUserData(plan: SelfHostedPitrArchivePlan, parameters:
       + '|| echo "install the CloudWatch agent: the archive check metrics need it" >&2',
   ];
 }
+
+/** One SSM parameter of an archive: the rendered file it holds, and the names each front end gives it. */
+export interface ArchiveParameterResource {
+  /** The rendered file it holds (a key of {@link ArchiveConfigurationFiles}). */
+  readonly file: 'postgresqlConf' | 'archiverConf';
+  /** The construct's attribute that holds the parameter. */
+  readonly attribute: 'postgresqlConfParameter' | 'archiverConfParameter';
+  /** Construct id in CDK. */
+  readonly id: string;
+  /** Suffix of the resource name in Pulumi. */
+  readonly name: string;
+  /** Id of the CDK stack output with the parameter's name. */
+  readonly output: string;
+  /** Name of the parameter. */
+  readonly parameterName: string;
+  /** Its description. */
+  readonly description: string;
+}
+
+/** The archive's SSM parameters: the `postgresql.conf` block, and the archiver's configuration when it has one. */
+export function archiveParameterResources(plan: SelfHostedPitrArchivePlan): ArchiveParameterResource[] {
+  const parameter = (file: ArchiveParameterResource['file'], id: string, name: string): ArchiveParameterResource => ({
+    file,
+    attribute: `${file}Parameter`,
+    id,
+    name,
+    output: `${id}ParameterName`,
+    parameterName: plan.parameters[file]!.parameterName,
+    description: plan.parameters[file]!.description,
+  });
+  return [
+    parameter('postgresqlConf', 'PostgresqlConf', 'postgresql-conf'),
+    ...(plan.parameters.archiverConf ? [parameter('archiverConf', 'ArchiverConf', 'archiver-conf')] : []),
+  ];
+}
+
+/** What an archive renders for its hosts once its bucket is known. */
+export interface RenderedArchiveHost {
+  /** The repository the configuration names. */
+  readonly repository: S3ArchiveRepository;
+  /** The rendered files. */
+  readonly files: ArchiveConfigurationFiles;
+  /** The SSM parameters, each with the file it holds. */
+  readonly parameters: readonly (ArchiveParameterResource & { readonly value: string })[];
+  /**
+   * The planned associations, each with the parameters it runs with: as lists of lines (`AWS::SSM::Association`), and
+   * as one string each, a line an item (Pulumi's `aws.ssm.Association`, its commands as one script).
+   */
+  readonly associations: readonly (ArchiveAssociationPlan & {
+    readonly parameters: ArchiveAssociationParameters;
+    readonly parameterText: Record<keyof ArchiveAssociationParameters, string>;
+  })[];
+}
+
+/**
+ * Renders what the hosts of an archive at `location` read: its repository, configuration files, SSM parameters and
+ * associations' commands.
+ */
+export function renderArchiveHost(
+  plan: SelfHostedPitrArchivePlan, location: ArchiveBucketLocation, validation: ValidationOptions = {},
+): RenderedArchiveHost {
+  const repository = archiveRepository(plan, location);
+  const files = archiveConfigurationFiles(plan, repository, validation);
+  return {
+    repository,
+    files,
+    parameters: archiveParameterResources(plan).map((parameter) => ({ ...parameter, value: files[parameter.file]! })),
+    associations: plan.associations.map((association) => {
+      const parameters = archiveAssociationParameters(plan, association, repository, validation);
+      return { ...association, parameters, parameterText: { commands: parameters.commands.join('\n'), executionTimeout: parameters.executionTimeout.join('\n') } };
+    }),
+  };
+}

@@ -211,6 +211,9 @@ export interface ArchiveAssociationPlan {
   readonly executionTimeoutSeconds: number;
 }
 
+/** The kinds of resource an archive's grants name: the bucket, its key and the configuration parameters; the encryption secret and its key. */
+export type PitrArchiveResourceKind = WalArchiveResourceKind | PitrArchiveEncryptionResourceKind;
+
 /** Everything a `SelfHostedPitrArchive` creates, decided once for every front end. */
 export interface SelfHostedPitrArchivePlan {
   /** The cluster name: stanza, server name, metric dimension. */
@@ -264,7 +267,7 @@ export interface SelfHostedPitrArchivePlan {
     readonly assumedBy: string;
     readonly managedPolicies: readonly string[];
     /** What it may do: archive (with the archiver's own expiry when asked), read the configuration, and read the encryption secret. */
-    readonly grants: readonly IamActionGroup<WalArchiveResourceKind | PitrArchiveEncryptionResourceKind>[];
+    readonly grants: readonly IamActionGroup<PitrArchiveResourceKind>[];
   };
   /** What a host archiving (with its own expiry when `expireBy` is `archiver`), a restore, and a configuration reader may do. */
   readonly grants: {

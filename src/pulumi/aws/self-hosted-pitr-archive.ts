@@ -11,14 +11,10 @@ import { createPlannedAlarms } from './metric-alarm';
 import { PitrDrill } from './pitr-drill';
 import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
-import { WalArchiveResourceKind } from '../../core/aws/iam-action-groups';
-import { PitrArchiveEncryptionResourceKind } from '../../core/aws/pitr-archive-encryption';
+import { archiveHostUserData, archiveParameterResources, archiveRecoveryConf, renderArchiveHost } from '../../core/aws/pitr-archive-host';
 import {
-  archiveAssociationParameters, archiveConfigurationFiles, archiveHostUserData, archiveRecoveryConf, archiveRepository,
-} from '../../core/aws/pitr-archive-host';
-import {
-  SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, checkSelfHostedPitrArchiveOptions, planSelfHostedPitrArchive,
-  selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf, selfHostedPitrArchiveProtections,
+  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, checkSelfHostedPitrArchiveOptions,
+  planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf, selfHostedPitrArchiveProtections,
 } from '../../core/aws/self-hosted-pitr-archive';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { S3ArchiveRepository } from '../../core/postgres/archive-repository';
@@ -87,20 +83,18 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     }, child);
     this.bucketName = this.archive.bucketName;
 
-    const repository = pulumi.all([this.bucketName, this.environment.region, this.archive.encryptionKeyArn!])
-      .apply(([bucket, region, kmsKeyArn]) => archiveRepository(plan, { bucket, region, kmsKeyArn }));
-    const files = repository.apply((rendered) => archiveConfigurationFiles(plan, rendered, PULUMI_VALIDATION_OPTIONS));
-    const parameter = (suffix: string, planned: { parameterName: string; description: string }, value: pulumi.Input<string>) =>
-      new ssm.Parameter(`${name}-${suffix}`, { name: planned.parameterName, type: 'String', description: planned.description, value }, child);
-    const { postgresqlConf: postgresqlConfPlan, archiverConf: archiverConfPlan } = plan.parameters;
-    const archiverConf = archiverConfPlan && files.apply((rendered) => rendered.archiverConf!);
+    const host = pulumi.all([this.bucketName, this.environment.region, this.archive.encryptionKeyArn!])
+      .apply(([bucket, region, kmsKeyArn]) => renderArchiveHost(plan, { bucket, region, kmsKeyArn }, PULUMI_VALIDATION_OPTIONS));
     Object.assign(this, {
-      repository,
-      postgresqlConf: files.postgresqlConf,
-      archiverConf,
-      postgresqlConfParameter: parameter('postgresql-conf', postgresqlConfPlan, files.postgresqlConf),
-      archiverConfParameter: archiverConfPlan && parameter('archiver-conf', archiverConfPlan, archiverConf!),
+      repository: host.repository,
+      postgresqlConf: host.files.postgresqlConf,
+      archiverConf: plan.parameters.archiverConf && host.files.apply((files) => files.archiverConf!),
     });
+    archiveParameterResources(plan).forEach((planned, index) => Object.assign(this, {
+      [planned.attribute]: new ssm.Parameter(`${name}-${planned.name}`, {
+        name: planned.parameterName, type: 'String', description: planned.description, value: host.parameters[index].value,
+      }, child),
+    }));
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, retainOnDelete: props.retainOnDelete, environment: this.environment,
@@ -112,12 +106,8 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(`${name}-instance-profile`, { role: instanceRole.name }, child) });
     }
 
-    const associations = plan.associations.map((association) => new ssm.Association(`${name}-${association.name}`, {
-      ...association.properties,
-      // Each of the document's parameters as one string, a line an item (its commands as one script).
-      parameters: repository.apply((rendered) => Object.fromEntries(Object.entries(
-        archiveAssociationParameters(plan, association, rendered, PULUMI_VALIDATION_OPTIONS),
-      ).map(([key, lines]) => [key, lines.join('\n')]))),
+    const associations = plan.associations.map((association, index) => new ssm.Association(`${name}-${association.name}`, {
+      ...association.properties, parameters: host.associations[index].parameterText,
     }, child));
     createEventNotification(name, plan.failedAssociations, this.notificationTopicArn, this, {
       resources: { associations: associations.map((association) => association.associationId) },
@@ -128,7 +118,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     const drill = props.drill && plan.drill && new PitrDrill(`${name}-pitr-drill`, {
       ...props.drill, // its handles (VPC, subnets, cluster, image); the options as core resolved them
       ...plan.drill.options,
-      pgBackRestConf: files.apply((rendered) => rendered.drillPgBackRestConf!),
+      pgBackRestConf: host.files.apply((files) => files.drillPgBackRestConf!),
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
       restoreStatements: this.restoreStatements(),
@@ -199,7 +189,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   }
 
   /** Where each kind of resource of core's action groups is: the archive, the configuration parameters, the secret and its key. */
-  private grantScopes(): Partial<Record<WalArchiveResourceKind | PitrArchiveEncryptionResourceKind, GrantScope>> {
+  private grantScopes(): Partial<Record<PitrArchiveResourceKind, GrantScope>> {
     const parameters = [this.postgresqlConfParameter, ...(this.archiverConfParameter ? [this.archiverConfParameter] : [])];
     const secret = this.props.encryption;
     return {

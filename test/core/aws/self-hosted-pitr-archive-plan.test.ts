@@ -1,4 +1,4 @@
-import { archiveAssociationCommands, archiveConfigurationFiles, archiveRepository } from '../../../src/core/aws/pitr-archive-host';
+import { archiveAssociationCommands, archiveConfigurationFiles, archiveRepository, renderArchiveHost } from '../../../src/core/aws/pitr-archive-host';
 import { planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes } from '../../../src/core/aws/self-hosted-pitr-archive';
 import { Archiver } from '../../../src/core/policy/policy';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
@@ -82,5 +82,27 @@ describe('selfHostedPitrArchiveAttributes', () => {
     const attributes = selfHostedPitrArchiveAttributes(planSelfHostedPitrArchive({ postgresMajorVersion: 15, pitr: { archiver: 'archive-command' } }));
     expect(attributes).not.toHaveProperty('archiverConfPath');
     expect(attributes).not.toHaveProperty('costEstimate');
+  });
+});
+
+describe('renderArchiveHost', () => {
+  test.each<[Archiver, string[]]>([
+    ['pgbackrest', ['/postgres-backup/orders/postgresql.conf', '/postgres-backup/orders/pgbackrest.conf']],
+    ['wal-g', ['/postgres-backup/orders/postgresql.conf', '/postgres-backup/orders/wal-g.env']],
+    ['barman-cloud', ['/postgres-backup/orders/postgresql.conf']],
+  ])('with %s, stores %j in SSM parameters, each holding the file rendered for the bucket', (archiver, parameterNames) => {
+    const plan = planSelfHostedPitrArchive({ clusterName: 'orders', postgresMajorVersion: 15, pitr: { archiver } });
+    const host = renderArchiveHost(plan, LOCATION);
+    expect(host.parameters.map((parameter) => parameter.parameterName)).toEqual(parameterNames);
+    const files = [host.files.postgresqlConf, ...(host.files.archiverConf ? [host.files.archiverConf] : [])];
+    expect(host.parameters.map((parameter) => parameter.value)).toEqual(files);
+    expect(host.parameters[host.parameters.length - 1].value).toContain('orders-archive');
+  });
+
+  test('gives each association its commands as lines and as one script', () => {
+    const plan = planSelfHostedPitrArchive({ clusterName: 'orders', postgresMajorVersion: 15 });
+    const full = renderArchiveHost(plan, LOCATION).associations[0];
+    expect(full.parameters.commands).toEqual(archiveAssociationCommands(plan, 'full', archiveRepository(plan, LOCATION)));
+    expect(full.parameterText).toEqual({ commands: full.parameters.commands.join('\n'), executionTimeout: '86400' });
   });
 });
