@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BackupStoreProps } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { accountRootArn, bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
@@ -16,37 +17,13 @@ import {
 export { ACCESS_LOG_PREFIX } from '../core/aws/backup-bucket';
 
 /** Props of {@link BackupBucket}: core's options, and the bucket, key and roles it works with. */
-export interface BackupBucketProps extends BackupBucketOptions {
-  /**
-   * An existing bucket. Its encryption, versioning, lifecycle and Object Lock are left as they are; the
-   * delete-deny statement is added to its policy when the bucket belongs to this app.
-   * @default - a bucket is created
-   */
-  readonly bucket?: s3.IBucket;
-  /**
-   * The KMS key the backups are encrypted with.
-   * @default - the given bucket's key; for a created bucket, a key is created (rotation on)
-   */
-  readonly encryptionKey?: kms.IKey;
+export interface BackupBucketProps extends BackupBucketOptions, BackupStoreProps {
   /**
    * The bucket as core planned it for a construct (a WAL archive's): rendered as it is, instead of planned from the
    * options.
    * @default - planned from the options
    */
   readonly plan?: BackupBucketPlan;
-  /**
-   * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock
-   * cannot receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere.
-   * `true` creates that bucket.
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean | s3.IBucket;
-  /**
-   * The one principal allowed to delete backup objects, for emergencies; everybody else is denied
-   * `s3:DeleteObject*` by the bucket policy (expiry by the lifecycle rules still works).
-   * @default - nobody may delete
-   */
-  readonly breakGlassRole?: iam.IRole;
   /**
    * The role of the prune task, which the bucket policy lets delete too (its own grants scope it to the prefix).
    * @default - no prune task
@@ -59,11 +36,6 @@ export interface BackupBucketProps extends BackupBucketOptions {
    * @default - none
    */
   readonly deletingPrincipalArns?: string[];
-  /**
-   * What happens to a created bucket and key when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
+import { BackupKeyProps } from './backup-store-handles';
 import { renderPlannedStatement } from './planned-bucket';
 import {
   BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, vaultAccessPolicy,
@@ -16,13 +17,7 @@ export const VAULT_NOTIFICATION_EVENTS = VAULT_NOTIFICATION_EVENT_NAMES.map((nam
 export { PROTECTED_RECOVERY_POINT_ACTIONS } from '../core/aws/backup-vault';
 
 /** Props of {@link PostgresBackupVault}. */
-export interface PostgresBackupVaultProps {
-  /**
-   * The key recovery points copied into this vault are encrypted with (RDS snapshots taken in the source region keep
-   * the database's own key).
-   * @default - a key is created, with rotation
-   */
-  readonly encryptionKey?: kms.IKey;
+export interface PostgresBackupVaultProps extends BackupKeyProps {
   /**
    * The one role allowed to delete recovery points or shorten their retention; the access policy denies it to all
    * other principals.
@@ -49,12 +44,6 @@ export interface PostgresBackupVaultProps {
    * @default - generated
    */
   readonly backupVaultName?: string;
-  /**
-   * What happens to the vault and a created key when the stack is deleted (a vault with recovery points cannot be
-   * deleted anyway).
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**

@@ -1,15 +1,14 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { BackupKeyProps } from './backup-store-handles';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { NotificationTopicProps } from './notification-handles';
 import { RestoreTestingProps } from './restore-testing';
+import { LogRetentionProps } from './task-placement-handles';
 import { ManagedPostgresBackupPlanOptions } from '../core/aws/managed-postgres-backup-plan';
 
 /** Props of {@link ManagedPostgresBackupPlan}: core's options and the CDK handles. */
-export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions {
+export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions, BackupKeyProps, NotificationTopicProps, LogRetentionProps {
   /**
    * The database: `ManagedPostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)`, `.fromIdentifier({...})`
    * or `.fromArn(arn)`.
@@ -26,29 +25,8 @@ export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPla
    */
   readonly vault?: backup.IBackupVault;
   /**
-   * Key of a created vault.
-   * @default - a key is created
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
    * The one role allowed to delete recovery points of a created vault or shorten their retention.
    * @default - nobody
    */
   readonly adminRole?: iam.IRole;
-  /**
-   * The topic failed jobs, vault events and alarms go to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopic?: sns.ITopic;
-  /**
-   * How long the restorable-time check's logs are kept.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * What happens to a created vault and its key when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
-

@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RemovalPolicyProps } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { BucketReplicationOptions } from '../core/aws/bucket-replication';
@@ -10,13 +11,7 @@ import {
 } from '../core/aws/offsite-backup-bucket';
 
 /** Props of {@link OffsiteBackupBucket}. */
-export interface OffsiteBackupBucketProps extends OffsiteBackupBucketOptions {
-  /**
-   * What happens to the bucket and its key when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-}
+export interface OffsiteBackupBucketProps extends OffsiteBackupBucketOptions, RemovalPolicyProps {}
 
 /**
  * The offsite bucket backups are replicated into, in a stack of its own in another region and/or account (a stack

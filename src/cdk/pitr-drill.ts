@@ -12,18 +12,14 @@ import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
+import { TaskSubnetsProps } from './task-placement-handles';
 import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
 import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../core/aws/snapshot-restore-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
 /** Props of {@link PitrDrill}: the options every front end shares, and the CDK handles. */
-export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps {
-  /**
-   * Subnets of the task (it needs S3, ECR and CloudWatch Logs, not the database hosts).
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
+export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps, TaskSubnetsProps {
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: string;
   /**

@@ -1,15 +1,11 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { BucketAccessProps, RemovalPolicyProps } from './backup-store-handles';
 import { PostgresDatabase } from './database-connection';
+import { NotificationTopicProps } from './notification-handles';
 import { DumpEncryption } from './pg-dump-source';
+import { LogRetentionProps, TaskPlacementProps, TaskSubnetsProps } from './task-placement-handles';
 import { BlueprintProtectedDatabaseFields, BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../core/aws/postgres-backup-blueprint';
 
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from '../core/aws/postgres-backup-blueprint';
@@ -31,9 +27,8 @@ export interface BlueprintServer extends BlueprintServerOptions {
 }
 
 /** Props of {@link PostgresBackupBlueprint}: the options every front end shares, and the CDK handles. */
-export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions {
-  /** The VPC of the dump and drill tasks; it must reach every database, S3, ECR, CloudWatch Logs and Secrets Manager. */
-  readonly vpc: ec2.IVpc;
+export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions, TaskPlacementProps, TaskSubnetsProps,
+  LogRetentionProps, NotificationTopicProps, BucketAccessProps, RemovalPolicyProps {
   /** The servers and their databases. */
   readonly databases: BlueprintServer[];
   /**
@@ -43,50 +38,10 @@ export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOpt
    */
   readonly encryption?: DumpEncryption;
   /**
-   * Server access logging of the bucket, into a separate bucket (`true` creates it).
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean | s3.IBucket;
-  /**
-   * The one role allowed to delete backup objects and recovery points.
-   * @default - nobody
-   */
-  readonly breakGlassRole?: iam.IRole;
-  /**
-   * The topic failures go to.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopic?: sns.ITopic;
-  /**
-   * The ECS cluster of the dump and drill tasks.
-   * @default - a cluster with Container Insights
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * Subnets of the tasks.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The runner image, for every PostgreSQL major of the fleet.
-   * @default - built from the package's Dockerfile, one per major
-   */
-  readonly image?: ecs.ContainerImage;
-  /**
-   * How long task and execution logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
    * A stack output per database with its restore command and the path of its runbook in the cloud assembly.
    * @default true
    */
   readonly runbookOutputs?: boolean;
-  /**
-   * What happens to the bucket, vault and keys when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** One protected database of the fleet: a database name on a server. */

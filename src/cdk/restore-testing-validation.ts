@@ -21,6 +21,7 @@ import { renderPlannedStateMachine } from './planned-state-machine';
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
+import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
 import { ecsDrillPlaceholderValues } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
@@ -36,9 +37,7 @@ export interface DrillResultStoreProps {
 }
 
 /** Core's validation options and the CDK handles the checks need. */
-export interface RestoreValidationProps extends RestoreValidationOptions {
-  /** The VPC of the checks task: the one of `restoreTesting.dbSubnetGroupName`. */
-  readonly vpc: ec2.IVpc;
+export interface RestoreValidationProps extends RestoreValidationOptions, TaskPlacementProps, LogRetentionProps {
   /**
    * Subnets of the checks task (it pulls its image and writes logs).
    * @default - the VPC's private subnets with egress
@@ -50,25 +49,10 @@ export interface RestoreValidationProps extends RestoreValidationOptions {
    */
   readonly secret?: secretsmanager.ISecret;
   /**
-   * The ECS cluster the checks task runs in.
-   * @default - a new cluster with Container Insights
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * The runner image.
-   * @default - built from the package's `runner-image/Dockerfile` with the database's PostgreSQL major
-   */
-  readonly image?: ecs.ContainerImage;
-  /**
    * Write each result beside the backups, where `pg-backup status` shows the last good drill.
    * @default - results are metrics and AWS Backup's validation status only
    */
   readonly drillResults?: DrillResultStoreProps;
-  /**
-   * How long task and execution logs are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /** The resources of a restore test's validation in CDK. */

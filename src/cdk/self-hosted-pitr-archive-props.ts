@@ -1,9 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import { BackupKeyProps } from './backup-store-handles';
+import { NotificationTopicProps } from './notification-handles';
+import { TaskPlacementProps, TaskSubnetsProps } from './task-placement-handles';
 import { PitrArchiveEncryptionOptions } from '../core/aws/pitr-archive-encryption';
 import { SelfHostedPitrArchiveOptions, SelfHostedPitrDrillOptions } from '../core/aws/self-hosted-pitr-archive';
 
@@ -18,38 +16,10 @@ export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
 }
 
 /** Props of the scheduled PITR drill: the options every front end shares, and the CDK handles. */
-export interface PitrDrillOptions extends SelfHostedPitrDrillOptions {
-  /** The VPC the drill task runs in. */
-  readonly vpc: ec2.IVpc;
-  /**
-   * Subnets of the task.
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The ECS cluster.
-   * @default - a cluster is created
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * The image: `pg-backup` with the server binaries and pgBackRest of `postgresMajorVersion`.
-   * @default - built from the package's runner-image/Dockerfile
-   */
-  readonly image?: ecs.ContainerImage;
-}
+export interface PitrDrillOptions extends SelfHostedPitrDrillOptions, TaskPlacementProps, TaskSubnetsProps {}
 
 /** Props of {@link SelfHostedPitrArchive}: the options every front end shares, and the CDK handles. */
-export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions {
-  /**
-   * The KMS key of the archive.
-   * @default - a key is created
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Where alarms go.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopic?: sns.ITopic;
+export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions, BackupKeyProps, NotificationTopicProps {
   /**
    * A scheduled point-in-time recovery drill (pgBackRest archives only).
    * @default - no drill
@@ -61,9 +31,4 @@ export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions
    * @default - not encrypted by the archiver (the bucket's KMS encryption only)
    */
   readonly encryption?: PitrArchiveEncryption;
-  /**
-   * What happens to the bucket and key when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }

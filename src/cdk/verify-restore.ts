@@ -18,6 +18,7 @@ import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchRdsTarget } from './scratch-rds-target';
+import { TaskSubnetsProps } from './task-placement-handles';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DrillPlaceholder } from '../core/aws/state-machines';
 import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand } from '../core/aws/verify-restore';
@@ -28,14 +29,9 @@ export {
 } from '../core/aws/verify-restore';
 
 /** Props of {@link VerifyRestore}: the options every front end shares, and the CDK handles. */
-export interface VerifyRestoreProps extends VerifyRestoreOptions, ScratchDatabaseDrillProps {
+export interface VerifyRestoreProps extends VerifyRestoreOptions, ScratchDatabaseDrillProps, TaskSubnetsProps {
   /** Where the dumps are: a `ScheduledPgDump`, or `PgDumpLocation.fromBucket({...})`. */
   readonly source: IPgDumpSource;
-  /**
-   * Subnets of the task (it needs S3, ECR, CloudWatch Logs and Secrets Manager, not the database).
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The secret holding the age identity that decrypts the dumps; only this drill's execution role reads it.
    * @default - the source's `encryption.identitySecret`; required when the source encrypts its dumps

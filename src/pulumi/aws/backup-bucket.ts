@@ -3,6 +3,7 @@ import * as s3 from '@pulumi/aws/s3';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { backupObjectScopes } from './backup-object-grants';
+import { BackupStoreArgs } from './backup-store-handles';
 import { renderPlannedBucket } from './planned-bucket';
 import { PolicyStatement, grantStatements, plannedStatement } from './policy-document';
 import { BackupBucketOptions, BackupBucketPlan, denyDeletingStatement, planBackupBucket } from '../../core/aws/backup-bucket';
@@ -11,53 +12,16 @@ import * as groups from '../../core/aws/iam-action-groups';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export { ACCESS_LOG_PREFIX } from '../../core/aws/backup-bucket';
-
-/** An existing bucket backups are written to. */
-export interface ExistingBucket {
-  /** Name of the bucket. */
-  readonly bucketName: pulumi.Input<string>;
-  /** ARN of the bucket. */
-  readonly bucketArn: pulumi.Input<string>;
-  /**
-   * ARN of the KMS key its objects are encrypted with.
-   * @default - none: the bucket is taken to use S3-managed keys
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
-}
+export type { ExistingBucket } from './backup-store-handles';
 
 /** Props of {@link BackupBucket}: core's options, and the ARNs and names of the resources it works with. */
-export interface BackupBucketProps extends BackupBucketOptions {
-  /**
-   * An existing bucket. Its encryption, versioning, lifecycle, Object Lock and policy are left as they are: a bucket
-   * policy is one document in Pulumi, so the delete-deny statement ({@link BackupBucket.denyDeleteStatement}) is
-   * for its owner to add.
-   * @default - a bucket is created
-   */
-  readonly bucket?: ExistingBucket;
-  /**
-   * ARN of the KMS key the backups are encrypted with.
-   * @default - the given bucket's key; for a created bucket, a key is created (rotation on)
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
+export interface BackupBucketProps extends BackupBucketOptions, BackupStoreArgs {
   /**
    * The bucket as core planned it for a component (an archive's, an offsite bucket's): rendered as it is, instead of
    * planned from the options.
    * @default - planned from the options
    */
   readonly plan?: BackupBucketPlan;
-  /**
-   * Log every request to the backups into a separate bucket (server access logs). A bucket with Object Lock cannot
-   * receive access logs, and logging a bucket into itself loops, so the logs always go elsewhere. `true` creates that
-   * bucket; a bucket name sends them to an existing one, whose policy must let `logging.s3.amazonaws.com` put objects.
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean | pulumi.Input<string>;
-  /**
-   * ARN of the one role allowed to delete backup objects, for emergencies; everybody else is denied
-   * `s3:DeleteObject*` by the bucket policy (expiry by the lifecycle rules still works).
-   * @default - nobody may delete
-   */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /**
    * ARNs of the principals that may delete objects besides a break-glass role (an archiver that expires its own
    * backups); the account root is then exempted too, so the exception list is never only computed values.
@@ -69,11 +33,6 @@ export interface BackupBucketProps extends BackupBucketOptions {
    * @default - no prune task
    */
   readonly pruneRoleArn?: pulumi.Input<string>;
-  /**
-   * Keep the created bucket and key when the stack is destroyed (CDK's `RemovalPolicy.RETAIN`).
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
   /**
    * The environment (account) of the access-log delivery condition.
    * @default - read from the provider

@@ -2,6 +2,7 @@ import * as backup from '@pulumi/aws/backup';
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { BackupKeyArgs } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, vaultAccessPolicy } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
@@ -12,12 +13,7 @@ export const VAULT_NOTIFICATION_EVENTS: readonly string[] = VAULT_NOTIFICATION_E
 export { PROTECTED_RECOVERY_POINT_ACTIONS } from '../../core/aws/backup-vault';
 
 /** Props of {@link PostgresBackupVault}. */
-export interface PostgresBackupVaultProps {
-  /**
-   * ARN of the key recovery points copied into this vault are encrypted with.
-   * @default - a key is created, with rotation
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
+export interface PostgresBackupVaultProps extends BackupKeyArgs {
   /**
    * ARN of the one role allowed to delete recovery points or shorten their retention.
    * @default - nobody (AWS Backup still expires recovery points at the end of their retention)
@@ -44,11 +40,6 @@ export interface PostgresBackupVaultProps {
    * @default - generated
    */
   readonly backupVaultName?: pulumi.Input<string>;
-  /**
-   * Keep the vault and a created key when the stack is destroyed (a vault with recovery points cannot be deleted anyway).
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
   /**
    * The environment whose partition the copying accounts' principals are in.
    * @default - read from the provider

@@ -1,10 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
+import { BackupKeyArgs } from './backup-store-handles';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
+import { NotificationTopicArgs } from './notification-handles';
 import { RestoreTestingArgs } from './restore-testing';
+import { LogRetentionArgs } from './task-placement-handles';
 import { ManagedPostgresBackupPlanOptions } from '../../core/aws/managed-postgres-backup-plan';
 
 /** Props of {@link ManagedPostgresBackupPlan}: core's options and the Pulumi handles. */
-export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions {
+export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPlanOptions, BackupKeyArgs, NotificationTopicArgs, LogRetentionArgs {
   /** The database: `ManagedPostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)`, `.fromIdentifier({...})` or `.fromArn(arn)`. */
   readonly database: ManagedPostgresDatabase;
   /**
@@ -18,29 +21,8 @@ export interface ManagedPostgresBackupPlanProps extends ManagedPostgresBackupPla
    */
   readonly vaultName?: pulumi.Input<string>;
   /**
-   * ARN of the key of a created vault.
-   * @default - a key is created
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
-  /**
    * ARN of the one role allowed to delete recovery points of a created vault or shorten their retention.
    * @default - nobody
    */
   readonly adminRoleArn?: pulumi.Input<string>;
-  /**
-   * ARN of the topic failed jobs, vault events and alarms go to; its policy must let EventBridge and AWS Backup publish.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
-  /**
-   * Days the restorable-time check's logs are kept.
-   * @default 30
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * Keep a created vault and its key when the stack is destroyed.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
 }
-

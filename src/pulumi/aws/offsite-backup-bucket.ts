@@ -1,22 +1,18 @@
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { BackupBucket } from './backup-bucket';
+import { RetainOnDeleteArgs } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BucketReplicationOptions } from '../../core/aws/bucket-replication';
 import { OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, offsiteReplicationFor, planOffsiteBackupBucket } from '../../core/aws/offsite-backup-bucket';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Arguments of {@link OffsiteBackupBucket}. */
-export interface OffsiteBackupBucketArgs extends OffsiteBackupBucketOptions {
+export interface OffsiteBackupBucketArgs extends OffsiteBackupBucketOptions, RetainOnDeleteArgs {
   /** The account the bucket is created in (that of the provider it is created with). */
   readonly account: string;
   /** The region the bucket is created in (that of the provider it is created with), e.g. `eu-central-1`. */
   readonly region: string;
-  /**
-   * Keep the bucket and its key when the component is deleted.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
 }
 
 /**

@@ -5,14 +5,13 @@ import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PolicyStatement, grantStatements } from './policy-document';
 import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
+import { TaskSubnetsArgs } from './task-placement-handles';
 import { PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
 /** Props of {@link PitrDrill}: the options every front end shares, and the Pulumi handles. */
-export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs {
-  /** Subnets of the task: private ones with egress (it needs S3, ECR and CloudWatch Logs, not the database hosts). */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs, TaskSubnetsArgs {
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */
   readonly pgBackRestConf: pulumi.Input<string>;
   /**

@@ -1,9 +1,12 @@
 import type * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
+import { BucketAccessArgs, RetainOnDeleteArgs } from './backup-store-handles';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { DumpEncryption, EcsClusterReference } from './pg-dump-source';
+import { NotificationTopicKeyArgs } from './notification-handles';
+import { DumpEncryption } from './pg-dump-source';
 import { PostgresDatabase } from './postgres-database';
+import { LogRetentionArgs, TaskPlacementArgs, TaskSubnetsArgs } from './task-placement-handles';
 import { BlueprintProtectedDatabaseFields, BlueprintServerOptions, PostgresBackupBlueprintOptions } from '../../core/aws/postgres-backup-blueprint';
 
 /** One server of the fleet and the databases on it that are protected: core's options and the database handles. */
@@ -25,11 +28,8 @@ export interface BlueprintServer extends BlueprintServerOptions {
 }
 
 /** Props of `PostgresBackupBlueprint` (Pulumi AWS): the options every front end shares, and the Pulumi handles. */
-export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions {
-  /** Id of the VPC of the dump and drill tasks; it must reach every database, S3, ECR, CloudWatch Logs and Secrets Manager. */
-  readonly vpcId: pulumi.Input<string>;
-  /** Subnets of the tasks: private ones with egress, since the tasks get no public IP. */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions, TaskPlacementArgs, TaskSubnetsArgs,
+  LogRetentionArgs, NotificationTopicKeyArgs, BucketAccessArgs, RetainOnDeleteArgs {
   /** The servers and their databases. */
   readonly databases: BlueprintServer[];
   /**
@@ -44,46 +44,11 @@ export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOpt
    */
   readonly image: pulumi.Input<string> | ((postgresMajorVersion: number) => pulumi.Input<string>);
   /**
-   * Server access logging of the bucket into a separate bucket: `true` creates it, a name uses an existing one.
-   * @default true
-   */
-  readonly serverAccessLogs?: boolean | pulumi.Input<string>;
-  /**
-   * ARN of the one role allowed to delete backup objects and recovery points.
-   * @default - nobody
-   */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
-  /**
-   * ARN of the topic failures go to; its policy must let EventBridge (and AWS Backup, for managed servers) publish.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
-  /**
-   * ARN of that topic's KMS key, so the drill role may publish to it.
-   * @default - none
-   */
-  readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * The ECS cluster of the dump and drill tasks.
-   * @default - a cluster with Container Insights is created
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
-   * Days task and execution logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
-  /**
    * A directory each database's runbook is written to (`<id>/<database>.md`) once its values are known (not in a
    * preview with unknown names).
    * @default - runbooks are outputs only
    */
   readonly runbookDirectory?: string;
-  /**
-   * Keep the bucket, the vault and the keys when the stack is destroyed.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
 }
 
 /** One protected database of the fleet: a database name on a server. */

@@ -11,11 +11,11 @@ import { createDeadLetterQueue } from './dead-letter-queue';
 import { ecsDrillTaskWiring } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
-import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedStateMachine } from './planned-state-machine';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs } from './task-placement-handles';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { DEFAULT_MANAGED_DATABASE_PORT } from '../../core/aws/managed-postgres-database';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
@@ -38,35 +38,21 @@ export interface DrillResultStoreArgs {
 }
 
 /** Core's validation options and the Pulumi handles the checks need. */
-export interface RestoreValidationArgs extends RestoreValidationOptions {
-  /** The VPC of the checks task: the one of `restoreTesting.dbSubnetGroupName`. */
-  readonly vpcId: pulumi.Input<string>;
+export interface RestoreValidationArgs extends RestoreValidationOptions, TaskPlacementArgs, RunnerImageArgs, LogRetentionArgs {
   /** Subnets of the checks task (it pulls its image and writes logs): private ones with egress. */
   readonly taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** ARN of the secret with the master username and password the restored database keeps (`username`, `password`). */
   readonly secretArn: pulumi.Input<string>;
-  /** The runner image. Unlike CDK, Pulumi has no asset build here: see `runnerImageBuild`. */
-  readonly image: pulumi.Input<string>;
   /**
    * The port the restored database listens on (the source's).
    * @default 5432
    */
   readonly port?: number;
   /**
-   * The ECS cluster the checks task runs in.
-   * @default - a new cluster with Container Insights
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
    * Write each result beside the backups, where `pg-backup status` shows the last good drill.
    * @default - results are metrics and AWS Backup's validation status only
    */
   readonly drillResults?: DrillResultStoreArgs;
-  /**
-   * Days task and execution logs are kept.
-   * @default 90
-   */
-  readonly logRetentionDays?: number;
 }
 
 /** The resources of a restore test's validation in Pulumi. */

@@ -1,5 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { EcsClusterReference } from './pg-dump-source';
+import { BackupKeyArgs } from './backup-store-handles';
+import { NotificationTopicArgs } from './notification-handles';
+import { RunnerImageArgs, TaskPlacementArgs, TaskSubnetsArgs } from './task-placement-handles';
 import { PitrArchiveEncryptionOptions } from '../../core/aws/pitr-archive-encryption';
 import { SelfHostedPitrArchiveOptions, SelfHostedPitrDrillOptions } from '../../core/aws/self-hosted-pitr-archive';
 
@@ -19,25 +21,10 @@ export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
 }
 
 /** Props of the scheduled PITR drill: the options every front end shares, and the Pulumi handles. */
-export interface PitrDrillOptions extends SelfHostedPitrDrillOptions {
-  /** Id of the VPC the drill task runs in. */
-  readonly vpcId: pulumi.Input<string>;
-  /** Subnets of the task: private ones with egress (it needs S3, ECR and CloudWatch Logs). */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * The ECS cluster.
-   * @default - a cluster is created
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
-   * The image: `pg-backup` with the server binaries and pgBackRest of `postgresMajorVersion`. Unlike CDK, Pulumi has
-   * no asset build here: build it from `runnerImageBuild` with a Docker resource of the program.
-   */
-  readonly image: pulumi.Input<string>;
-}
+export interface PitrDrillOptions extends SelfHostedPitrDrillOptions, TaskPlacementArgs, TaskSubnetsArgs, RunnerImageArgs {}
 
 /** Props of {@link SelfHostedPitrArchive}: the options every front end shares, and the Pulumi handles. */
-export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions {
+export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions, BackupKeyArgs, NotificationTopicArgs {
   /**
    * ARNs of host roles of another program that archive with the archiver's own expiry: the bucket policy, one document
    * in Pulumi, exempts them from the delete Deny (CDK collects them from `grantArchive` calls). Give them
@@ -45,16 +32,6 @@ export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions
    * @default - none besides a created instance role
    */
   readonly archiverRoleArns?: pulumi.Input<string>[];
-  /**
-   * ARN of the KMS key of the archive.
-   * @default - a key is created
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
-  /**
-   * ARN of the topic alarms go to; its policy must let EventBridge publish.
-   * @default - an encrypted topic is created
-   */
-  readonly notificationTopicArn?: pulumi.Input<string>;
   /**
    * A scheduled point-in-time recovery drill (pgBackRest archives only).
    * @default - no drill
@@ -66,9 +43,4 @@ export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions
    * @default - not encrypted by the archiver (the bucket's KMS encryption only)
    */
   readonly encryption?: PitrArchiveEncryption;
-  /**
-   * Keep the bucket and key when the stack is destroyed.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
 }

@@ -10,6 +10,7 @@ import { PgDumpSource } from './pg-dump-source';
 import { createTaskSecurityGroup } from './planned-tasks';
 import { ScheduledDrillAttributes, createScheduledDrill, keyStatements } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
+import { TaskSubnetsArgs } from './task-placement-handles';
 import { verifyRestoreTask } from './verify-restore-task';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
@@ -30,11 +31,9 @@ export { checksWriterContainer, scratchPostgresContainer } from './drill-task-co
 export type { ContainerLogConfiguration } from './planned-tasks';
 
 /** Props of {@link VerifyRestore}: the options every front end shares, and the Pulumi handles. */
-export interface VerifyRestoreProps extends VerifyRestoreOptions, DrillTaskArgs {
+export interface VerifyRestoreProps extends VerifyRestoreOptions, DrillTaskArgs, TaskSubnetsArgs {
   /** Where the dumps are: a `ScheduledPgDump`, or `PgDumpLocation.fromBucket({...})`. */
   readonly source: PgDumpSource;
-  /** Subnets of the task: private ones with egress (it needs S3, ECR, CloudWatch Logs, not the database). */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Subnets of the scratch RDS instance (`restoreTarget` `scratch-rds` or `auto`): isolated ones, it needs no route
    * to the internet.
