@@ -11,7 +11,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, scheduledTasksWildcard } from './reviewed-findings';
-import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
+import { ECS_TASK_STATE_CHANGE, TaskFailureNotificationOptions, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
+import { SCHEDULE_DEAD_LETTER_RETENTION_DAYS, schedulerTrustConditions } from '../core/aws/schedule-start-retry';
 import { PlannedTaskSchedule } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
 
@@ -101,13 +102,13 @@ export function renderScheduledTask(
 
 /**
  * The queue a schedule sends the runs it could not start to (`DeadLetterQueue`): encrypted with SQS-managed keys, TLS
- * only, kept 14 days, so a run that never started leaves a trace and raises the dead-letter alarm.
+ * only, kept as long as core's `SCHEDULE_DEAD_LETTER_RETENTION_DAYS` says, so a run that never started raises the dead-letter alarm.
  */
 export function createScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
   const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
     enforceSSL: true,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: Duration.days(SCHEDULE_DEAD_LETTER_RETENTION_DAYS),
   });
   acknowledgeScheduleDeadLetterQueue(queue);
   return queue;
@@ -121,32 +122,18 @@ export function createScheduleRole(scope: Construct, description: string, id = '
   const stack = Stack.of(scope);
   return new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: {
-        StringEquals: {
-          'aws:SourceAccount': stack.account,
-          'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-        },
-      },
+      conditions: schedulerTrustConditions(stack.account, stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' })),
     }),
     description,
   });
 }
 
 /** What {@link notifyWhenTaskFails} watches and says. */
-export interface TaskFailureNotificationProps {
-  /** Description of the rule. */
-  readonly description: string;
-  /** What failed, the start of the message, e.g. `A scheduled pg_dump task`. */
-  readonly subject: string;
+export interface TaskFailureNotificationProps extends TaskFailureNotificationOptions {
   /** The task definitions whose tasks are watched. */
   readonly taskDefinitionArns: string[];
   /** The topic notified. */
   readonly topic: sns.ITopic;
-  /**
-   * Name who started the task (a schedule's id), for tasks of one definition started by many schedules.
-   * @default false
-   */
-  readonly namesStarter?: boolean;
 }
 
 /**

@@ -12,6 +12,19 @@ export function ecsTaskFailedDetail<T>(taskDefinitionArns: T[]): Record<string, 
   };
 }
 
+/** What the rule that notifies a topic of a failed task says; each front end adds the task definitions and the topic. */
+export interface TaskFailureNotificationOptions {
+  /** Description of the rule. */
+  readonly description: string;
+  /** What failed, the start of the message, e.g. `A scheduled pg_dump task`. */
+  readonly subject: string;
+  /**
+   * Name who started the task (a schedule's id), for tasks of one definition started by many schedules.
+   * @default false
+   */
+  readonly namesStarter?: boolean;
+}
+
 /**
  * The notification of a failed task: `<subject> failed: <task> (started by <starter>) stopped (<code>): <reason>`, each
  * value a field of the event.

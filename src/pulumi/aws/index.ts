@@ -6,15 +6,9 @@
  * @packageDocumentation
  */
 export * from '../pulumi-validation';
-export * from './aws-environment';
-export * from './policy-document';
 export * from './backup-notifications';
 export * from './backup-bucket';
 export * from './offsite-backup-bucket';
-export * from './dead-letter-queue';
-export * from './scheduler-role';
-export * from './task-failure-notification';
-export * from './metric-alarm';
 export * from './runner-image';
 export * from './postgres-database';
 export * from './pg-dump-source';

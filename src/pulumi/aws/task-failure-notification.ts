@@ -1,23 +1,14 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
-import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureNotification } from '../../core/aws/ecs-task-failure';
+import { ECS_TASK_STATE_CHANGE, TaskFailureNotificationOptions, ecsTaskFailedDetail, taskFailureNotification } from '../../core/aws/ecs-task-failure';
 import { notificationInputTransformer } from '../../core/aws/event-notification';
 
 /** What {@link notifyWhenTasksFail} watches and says. */
-export interface TaskFailureNotificationProps {
-  /** Description of the rule. */
-  readonly description: string;
+export interface TaskFailureNotificationProps extends TaskFailureNotificationOptions {
   /** The task definitions whose tasks are watched. */
   readonly taskDefinitionArns: pulumi.Input<string>[];
   /** The topic notified. */
   readonly topicArn: pulumi.Input<string>;
-  /** What failed, the start of the message, e.g. `A scheduled pg_dump task`. */
-  readonly subject: string;
-  /**
-   * Name who started the task (a schedule's id), for tasks of one definition started by many schedules.
-   * @default false
-   */
-  readonly namesStarter?: boolean;
 }
 
 /**
