@@ -3,8 +3,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
-  RECORDING_BACKUP_CONSTRUCTS, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT,
-  UNPROTECTED_DATABASE_ANNOTATION_ID, guardedEngineOf, isBackupProtection, isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseMessage,
+  RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, UNPROTECTED_DATABASE_ANNOTATION_ID, backedUpDatabases, guardedEngineOf,
+  isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabaseFinding,
 } from '../core/aws/require-postgres-backups';
 
 export { BACKUP_PROTECTION_KINDS, UNPROTECTED_DATABASE_ANNOTATION_ID } from '../core/aws/require-postgres-backups';
@@ -41,7 +41,7 @@ export class RequirePostgresBackups implements IAspect {
     if (database === undefined) return;
     const path = database.node.path;
     if (this.protectedIn(node.node.root).has(path)) return;
-    const message = unprotectedDatabaseMessage(path, RECORDING_BACKUP_CONSTRUCTS, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.cdk);
+    const message = unprotectedDatabaseFinding(path, 'cdk');
     if (this.plan.level === 'error') {
       Annotations.of(database).addError(message);
     } else {
@@ -52,18 +52,9 @@ export class RequirePostgresBackups implements IAspect {
   /** The construct paths that backup constructs anywhere in the app record as protected. */
   private protectedIn(root: IConstruct): Set<string> {
     // Aspects run after the app is built, so the metadata is complete; it is read once per app.
-    let paths = this.protectedPaths.get(root);
-    if (paths === undefined) {
-      paths = new Set<string>();
-      for (const construct of root.node.findAll()) {
-        for (const entry of construct.node.metadata) {
-          if (entry.type !== PROTECTION_METADATA_TYPE) continue;
-          const data = entry.data as { kind?: string; database?: string };
-          if (data.database !== undefined && isBackupProtection(data.kind)) paths.add(data.database);
-        }
-      }
-      this.protectedPaths.set(root, paths);
-    }
+    const paths = this.protectedPaths.get(root) ?? backedUpDatabases(root.node.findAll()
+      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === PROTECTION_METADATA_TYPE).map((entry) => entry.data)));
+    this.protectedPaths.set(root, paths);
     return paths;
   }
 }

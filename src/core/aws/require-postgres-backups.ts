@@ -177,3 +177,72 @@ export function unprotectedCandidates<C extends GuardedCandidate>(
       && isGuardedDatabase(plan, { engine, readReplica: isGivenInput(candidate.replicateSourceDb) }))
     .map(({ candidate, engine }) => ({ candidate, subject: guardedDatabaseSubject(candidate.name, candidate.type, engine) }));
 }
+
+/** The finding on one unprotected database as a front end reports it, with its way to acknowledge one. */
+export function unprotectedDatabaseFinding(subject: string, frontEnd: keyof typeof UNPROTECTED_DATABASE_ACKNOWLEDGEMENT): string {
+  return unprotectedDatabaseMessage(subject, RECORDING_BACKUP_CONSTRUCTS, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT[frontEnd]);
+}
+
+/** What a program's guard reports: the unprotected databases, and a warning on each or one error naming them all. */
+export interface UnprotectedDatabasesReport<C extends GuardedCandidate> {
+  /** The names of the unprotected databases, in the order they were created. */
+  readonly names: string[];
+  /** At level `warning`, the finding on each unprotected database. */
+  readonly warnings: { readonly candidate: C; readonly message: string }[];
+  /**
+   * At level `error`, the one error naming every unprotected database.
+   * @default - none: every database is protected, or the level is `warning`
+   */
+  readonly error?: string;
+}
+
+/** The report of a program's guard (Pulumi) on its candidates, those `covered` (protected or acknowledged) left out. */
+export function unprotectedDatabasesReport<C extends GuardedCandidate>(
+  plan: RequirePostgresBackupsPlan, candidates: readonly C[], covered: (candidate: C) => boolean,
+): UnprotectedDatabasesReport<C> {
+  const unprotected = unprotectedCandidates(plan, candidates, covered);
+  const names = unprotected.map(({ candidate }) => candidate.name);
+  if (plan.level === 'warning') {
+    return { names, warnings: unprotected.map(({ candidate, subject }) => ({ candidate, message: unprotectedDatabaseFinding(subject, 'pulumi') })) };
+  }
+  if (unprotected.length === 0) return { names, warnings: [] };
+  const subjects = unprotected.map(({ subject }) => subject);
+  const error = unprotectedDatabasesMessage(subjects, RECORDING_BACKUP_CONSTRUCTS, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.pulumi);
+  return { names, warnings: [], error };
+}
+
+/** Checks the reason a database is acknowledged to need no backups with: a text that says something. */
+export function checkAcknowledgementReason(reason: unknown): void {
+  const validator = new Validator();
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    validator.report({ path: 'RequirePostgresBackups.acknowledge.reason', value: reason, allowed: 'a non-empty reason why the database needs no backups' });
+  }
+  validator.throwIfInvalid();
+}
+
+/** The databases that protection records (`{ kind, database }`) name as backed up: restore drills and cost estimates are not backups. */
+export function backedUpDatabases(records: readonly unknown[]): Set<string> {
+  return new Set(records.flatMap((record) => {
+    const { kind, database } = (record ?? {}) as { kind?: string; database?: string };
+    return database !== undefined && isBackupProtection(kind) ? [database] : [];
+  }));
+}
+
+/** The databases of a program that backup components protect, and how; weak, so it keeps nothing alive. */
+export class ProtectedDatabases<D extends object> {
+  private readonly kinds = new WeakMap<D, Set<BackupProtectionKind>>();
+
+  /** Records that `database` is protected by `kind` (checked to be a backup); a database with no resource (`undefined`) records nothing. */
+  public record(database: D | undefined, kind: BackupProtectionKind): void {
+    checkBackupProtectionKind(kind);
+    if (database === undefined) return;
+    const kinds = this.kinds.get(database) ?? new Set();
+    kinds.add(kind);
+    this.kinds.set(database, kinds);
+  }
+
+  /** Whether a backup protects `database`. */
+  public has(database: D): boolean {
+    return this.kinds.has(database);
+  }
+}

@@ -1,15 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  BackupProtectionKind, GuardedCandidate, RECORDING_BACKUP_CONSTRUCTS, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan,
-  UNPROTECTED_DATABASE_ACKNOWLEDGEMENT, checkBackupProtectionKind, planRequirePostgresBackups, unprotectedCandidates, unprotectedDatabaseMessage,
-  unprotectedDatabasesMessage,
+  GuardedCandidate, ProtectedDatabases, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, checkAcknowledgementReason,
+  planRequirePostgresBackups, unprotectedDatabasesReport,
 } from '../../core/aws/require-postgres-backups';
-import { Validator } from '../../core/policy/validation';
 
 export type { BackupProtectionKind } from '../../core/aws/require-postgres-backups';
 
-/** The RDS resources of this program that a backup component protects, and how; weak, so the registry keeps nothing alive. */
-const protections = new WeakMap<pulumi.Resource, Set<BackupProtectionKind>>();
+/** The RDS resources of this program that a backup component protects. */
+const protections = new ProtectedDatabases<pulumi.Resource>();
 
 /**
  * Records that a backup component of this library protects `resource`, an RDS instance or cluster of this program, for
@@ -17,15 +15,7 @@ const protections = new WeakMap<pulumi.Resource, Set<BackupProtectionKind>>();
  * backup; a database given by secret, identifier or ARN has no resource here (`undefined`), and nothing is recorded.
  */
 export function recordProtectedDatabase(resource: pulumi.Resource | undefined, kind: 'logical-dump' | 'managed-backup' | 'wal-archive'): void {
-  // Callers from plain JavaScript are not held to the type.
-  checkBackupProtectionKind(kind);
-  if (resource === undefined) return;
-  let kinds = protections.get(resource);
-  if (kinds === undefined) {
-    kinds = new Set();
-    protections.set(resource, kinds);
-  }
-  kinds.add(kind);
+  protections.record(resource, kind);
 }
 
 /**
@@ -58,6 +48,9 @@ interface RdsCandidate extends GuardedCandidate {
   readonly resource: pulumi.Resource;
 }
 
+/** The level and whether read replicas are checked, as core resolved them. */
+export interface RequirePostgresBackups extends RequirePostgresBackupsPlan {}
+
 /**
  * Proves that every PostgreSQL database of a Pulumi program is backed up: each RDS for PostgreSQL instance and
  * Aurora PostgreSQL cluster (`aws.rds.Instance` with engine `postgres`, `aws.rds.Cluster` with engine
@@ -75,50 +68,34 @@ interface RdsCandidate extends GuardedCandidate {
  * export const unprotectedDatabases = guard.check();   // last
  * ```
  *
- * Aurora cluster instances (`aws.rds.ClusterInstance`) are covered by their cluster and never checked; read replicas
- * are skipped unless asked for; other engines are ignored; resources read with `get` are not this program's and are
- * not checked.
- *
- * How it differs from the CDK Aspect:
- * - Pulumi has no phase after the program is built in which an aspect could visit the tree, so the program calls
- *   {@link RequirePostgresBackups.check} after creating its resources. Resources created after that call, such as
- *   those created inside `apply` callbacks that run later, are not seen; neither are resources created before the
- *   guard, nor the children of components created before it (a component takes its transformations when it is
- *   created).
- * - The guard sees resources through `pulumi.runtime.registerStackTransformation`: a transformation the SDK runs in
- *   the program itself, synchronously, while each resource is constructed, with the resource object, type, name and
- *   inputs. The newer `registerResourceTransform` runs in the Pulumi engine, asynchronously, and is refused under
- *   `pulumi.runtime.setMocks` ("The Pulumi CLI does not support transforms"), so a guard built on it could not be
- *   unit tested, and its findings would not be complete when the program's last line runs. A stack transformation
- *   needs the stack resource, which `pulumi up` and `pulumi preview` always have; a unit test creates it with
- *   `pulumi.runtime.runInPulumiStack`. It does not see the children of multi-language components, which the engine
- *   constructs in another process.
+ * Aurora cluster instances (`aws.rds.ClusterInstance`) are covered by their cluster; read replicas are skipped unless asked for; other engines
+ * are ignored; resources read with `get` are not this program's and are not checked. Unlike the CDK Aspect:
+ * - Pulumi has no phase after the program is built, so the program calls {@link RequirePostgresBackups.check} last.
+ *   Resources created before the guard (or inside components created before it), after `check()` (such as those
+ *   created inside `apply` callbacks that run later), and the children of multi-language components are not seen.
+ * - The guard sees resources through a stack transformation, which needs the stack resource: `pulumi up` and
+ *   `pulumi preview` have it; a unit test creates it with `pulumi.runtime.runInPulumiStack`.
  * - An engine given as an output or a promise, or not given (an instance restored from a snapshot; a read replica
- *   whose source is not an instance of this program), is not known while the program runs. Such a database is checked
- *   as if it were PostgreSQL, and the finding says so: skipping it would let an unprotected database pass. Acknowledge
- *   it when it is not PostgreSQL. A read replica whose `replicateSourceDb` is its source's `identifier`, `arn` or `id`
- *   (or the source's plain identifier) has the source's engine.
- * - A database that deliberately needs no backup is acknowledged with {@link RequirePostgresBackups.acknowledge},
- *   the counterpart of CDK's `Annotations.acknowledgeWarning`, at either level.
+ *   whose source is not an instance of this program), is not known while the program runs: such a database is checked
+ *   as PostgreSQL, and the finding says so; acknowledge it when it is not PostgreSQL. A read replica whose
+ *   `replicateSourceDb` is its source's `identifier`, `arn` or `id` has the source's engine.
+ * - A database that deliberately needs no backup is acknowledged with {@link RequirePostgresBackups.acknowledge}
+ *   (CDK's `Annotations.acknowledgeWarning`), at either level.
  */
 export class RequirePostgresBackups {
-  /** The level findings are reported at. */
-  public readonly level: 'error' | 'warning';
-  /** Whether read replicas are checked too. */
-  public readonly includeReadReplicas: boolean;
   private readonly plan: RequirePostgresBackupsPlan;
   private readonly candidates: RdsCandidate[] = [];
   private readonly acknowledged = new Map<pulumi.Resource, string>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
-    const plan = planRequirePostgresBackups(props);
-    this.plan = plan;
-    this.level = plan.level;
-    this.includeReadReplicas = plan.includeReadReplicas;
+    this.plan = planRequirePostgresBackups(props);
+    Object.assign(this, this.plan);
     try {
+      // A stack transformation runs in the program, synchronously, as each resource is constructed, so the findings
+      // are complete when `check()` runs; `registerResourceTransform` runs in the engine, later, and is refused under
+      // `pulumi.runtime.setMocks`. The guard only looks: the resource is created as the program wrote it.
       pulumi.runtime.registerStackTransformation((args) => {
         this.observe(args);
-        // The guard only looks: the resource is created as the program wrote it.
         return undefined;
       });
     } catch (error) {
@@ -132,13 +109,7 @@ export class RequirePostgresBackups {
    * backed up outside this library…), so {@link RequirePostgresBackups.check} passes it at either level.
    */
   public acknowledge(database: pulumi.Resource, reason: string): void {
-    const validator = new Validator();
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      validator.report({
-        path: 'RequirePostgresBackups.acknowledge.reason', value: reason, allowed: 'a non-empty reason why the database needs no backups',
-      });
-    }
-    validator.throwIfInvalid();
+    checkAcknowledgementReason(reason);
     this.acknowledged.set(database, reason);
   }
 
@@ -151,18 +122,11 @@ export class RequirePostgresBackups {
    *   as a stack output at level `warning`
    */
   public check(): string[] {
-    const unprotected = unprotectedCandidates(this.plan, this.candidates,
+    const report = unprotectedDatabasesReport(this.plan, this.candidates,
       (candidate) => protections.has(candidate.resource) || this.acknowledged.has(candidate.resource));
-    const names = unprotected.map(({ candidate }) => candidate.name);
-    if (unprotected.length === 0) return names;
-    const [constructs, advice] = [RECORDING_BACKUP_CONSTRUCTS, UNPROTECTED_DATABASE_ACKNOWLEDGEMENT.pulumi];
-    if (this.level === 'warning') {
-      for (const { candidate, subject } of unprotected) {
-        void pulumi.log.warn(unprotectedDatabaseMessage(subject, constructs, advice), candidate.resource);
-      }
-      return names;
-    }
-    throw new UnprotectedPostgresDatabasesError(unprotectedDatabasesMessage(unprotected.map(({ subject }) => subject), constructs, advice), names);
+    if (report.error !== undefined) throw new UnprotectedPostgresDatabasesError(report.error, report.names);
+    for (const { candidate, message } of report.warnings) void pulumi.log.warn(message, candidate.resource);
+    return report.names;
   }
 
   private observe(args: pulumi.ResourceTransformationArgs): void {

@@ -1,5 +1,6 @@
 import {
-  guardedDatabaseSubject, guardedEngineOf, isGuardedDatabase, planRequirePostgresBackups, unprotectedDatabasesMessage,
+  GuardedCandidate, ProtectedDatabases, backedUpDatabases, checkAcknowledgementReason, guardedDatabaseSubject, guardedEngineOf, isGuardedDatabase,
+  planRequirePostgresBackups, unprotectedDatabasesMessage, unprotectedDatabasesReport,
 } from '../../../src/core/aws/require-postgres-backups';
 
 describe('which databases RequirePostgresBackups requires to be protected', () => {
@@ -41,5 +42,51 @@ describe('which databases RequirePostgresBackups requires to be protected', () =
       .toBe('One PostgreSQL database has no backups: no ScheduledPgDump or ManagedPostgresBackupPlan protects it:\n  - a (x)\nProtect each, or acknowledge it.');
     expect(unprotectedDatabasesMessage(['a (x)', 'b (y)'], ['ScheduledPgDump'], 'acknowledge it.'))
       .toBe('2 PostgreSQL databases have no backups: no ScheduledPgDump protects them:\n  - a (x)\n  - b (y)\nProtect each, or acknowledge it.');
+  });
+});
+
+describe('what RequirePostgresBackups counts as protection and reports', () => {
+  test('a protection record counts when it names a database and is a backup: a restore drill or a cost estimate is not', () => {
+    expect(backedUpDatabases([
+      { kind: 'logical-dump', database: 'App/Orders' },
+      { kind: 'pitr-drill', database: 'App/Drilled' },
+      { kind: 'cost-estimate', database: 'App/Estimated' },
+      { kind: 'managed-backup' },
+      undefined,
+    ])).toEqual(new Set(['App/Orders']));
+  });
+
+  test('a recorded database is protected, one never recorded is not, and a drill cannot be recorded as a backup', () => {
+    const registry = new ProtectedDatabases<object>();
+    const [orders, scratch] = [{}, {}];
+    registry.record(orders, 'managed-backup');
+    registry.record(undefined, 'logical-dump');
+    expect([registry.has(orders), registry.has(scratch)]).toEqual([true, false]);
+    expect(() => registry.record(scratch, 'pitr-drill' as 'logical-dump'))
+      .toThrow('recordProtectedDatabase: kind is "pitr-drill"; allowed: one of: logical-dump, managed-backup, wal-archive');
+  });
+
+  const candidate = (name: string, engine: unknown): GuardedCandidate => ({
+    name, type: 'aws:rds/instance:Instance', instance: true, engine, identifier: name, references: () => [], replicateSourceDb: undefined,
+  });
+
+  test.each([
+    { level: 'error' as const, warnings: [], error: true },
+    { level: 'warning' as const, warnings: ['orders'], error: false },
+  ])('at level $level, the uncovered PostgreSQL databases are named, with a warning each or one error', ({ level, warnings, error }) => {
+    const report = unprotectedDatabasesReport(planRequirePostgresBackups({ level }),
+      [candidate('orders', 'postgres'), candidate('covered', 'postgres'), candidate('crm', 'mysql')], (c) => c.name === 'covered');
+    expect(report.names).toEqual(['orders']);
+    expect(report.warnings.map((warning) => warning.candidate.name)).toEqual(warnings);
+    expect(report.error !== undefined).toBe(error);
+    expect([report.error, ...report.warnings.map((warning) => warning.message)].join('')).toContain('RequirePostgresBackups.acknowledge(database, reason)');
+  });
+
+  test('at level error, no error when every database is covered', () => {
+    expect(unprotectedDatabasesReport(planRequirePostgresBackups(), [candidate('orders', 'postgres')], () => true)).toEqual({ names: [], warnings: [] });
+  });
+
+  test.each(['', '  ', undefined])('an acknowledgement without a reason (%j) is refused', (reason) => {
+    expect(() => checkAcknowledgementReason(reason)).toThrow('RequirePostgresBackups.acknowledge.reason');
   });
 });
