@@ -3,16 +3,16 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { addChecksWriterContainer, readChecks } from './checks-writer-container';
 import { ecsDrillScopes } from './drill-state-machine';
+import { createScratchPassword } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
+import { renderPlannedContainers } from './planned-containers';
 import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned-state-machine';
 import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
 import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
-import { addScratchPostgresContainer, createScratchPassword } from './scratch-postgres-container';
+import { postgresServerImage } from './runner-image';
 import { SCRATCH_TARGET_URL } from './verify-restore';
 import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../core/aws/blueprint-fleet-tasks';
-import { SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME } from '../core/aws/postgres-backup-blueprint';
@@ -51,24 +51,15 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
   for (const major of plan.majors) {
     const task = blueprintDrillTask(drills, major);
     const taskDefinition = createPlannedTaskDefinition(scope, task.id, task, { taskRole, executionRole });
-    const scratch = addScratchPostgresContainer(taskDefinition, {
-      postgresMajorVersion: major, password: scratchPassword, logGroup: fleet.logGroup, streamPrefix: task.scratchLogStreamPrefix,
-    });
-    const writer = addChecksWriterContainer(taskDefinition, { plan: task.checksWriter, postgresMajorVersion: major, logGroup: fleet.logGroup });
-    const runner = taskDefinition.addContainer(task.containerName, {
-      image: fleet.image(major),
-      entryPoint: [...task.entryPoint],
-      command: [...task.command],
+    renderPlannedContainers(taskDefinition, task.containers, {
+      images: { 'runner': fleet.image(major), 'postgres-server': postgresServerImage(major) },
+      logGroup: fleet.logGroup,
       secrets: {
-        [SCRATCH_POSTGRES_CONTAINER.password.clientVariable]: ecs.Secret.fromSecretsManager(scratchPassword),
+        'scratch-password': ecs.Secret.fromSecretsManager(scratchPassword),
         // The execution role, and only it, reads the identity that decrypts the fleet's dumps.
-        ...(drills.identityEnvironmentVariable && props.encryption?.identitySecret
-          ? { [drills.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(props.encryption.identitySecret) } : {}),
+        ...(props.encryption?.identitySecret ? { 'age-identity': ecs.Secret.fromSecretsManager(props.encryption.identitySecret) } : {}),
       },
-      logging: ecs.LogDrivers.awsLogs({ logGroup: fleet.logGroup, streamPrefix: task.logStreamPrefix }),
     });
-    runner.addContainerDependencies({ container: scratch, condition: ecs.ContainerDependencyCondition.HEALTHY });
-    readChecks(runner, writer, task.checksWriter);
     taskDefinitions.set(major, taskDefinition);
   }
 

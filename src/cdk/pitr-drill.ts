@@ -13,8 +13,9 @@ import { grantPlannedActions } from './planned-grants';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { TaskSubnetsProps } from './task-placement-handles';
+import { pitrDrillContainers } from '../core/aws/drill-task-containers';
 import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
-import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../core/aws/snapshot-restore-drill';
+import { drillResultsLocation } from '../core/aws/snapshot-restore-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
@@ -64,14 +65,13 @@ export class PitrDrill extends RestoreDrillMetrics {
     const task = renderDrillTask(this, plan, props, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: props.postgresMajorVersion,
-      command: [...plan.command],
-      environment: {
-        PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
-        ...Object.fromEntries(plan.environment.map(({ name, value }) => [name, value])),
-        ...(results ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(results.bucket.bucketName, results.prefix) } : {}),
-      },
+      containers: pitrDrillContainers(plan, {
+        pgBackRestConf: props.pgBackRestConf,
+        resultsLocation: results && drillResultsLocation(results.bucket.bucketName, results.prefix),
+        cipherPassVariable: props.cipherPass?.environmentVariable,
+      }),
       // Injected by the execution role, which alone may read it: the drill's own role cannot.
-      secrets: props.cipherPass && { [props.cipherPass.environmentVariable]: ecs.Secret.fromSecretsManager(props.cipherPass.secret) },
+      secrets: props.cipherPass && { 'cipher-pass': ecs.Secret.fromSecretsManager(props.cipherPass.secret) },
     });
     this.securityGroup = task.securityGroup;
     const { taskRole } = task.taskDefinition;

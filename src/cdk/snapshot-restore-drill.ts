@@ -16,8 +16,9 @@ import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
+import { snapshotDrillContainers } from '../core/aws/drill-task-containers';
 import {
-  DRILL_RECORD_TO_ENV, SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes,
+  SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes,
   drillResultsLocation, planSnapshotRestoreDrill, snapshotDrillWiring, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
 import { drillResultsFolder } from '../core/policy/backup-store-layout';
@@ -66,14 +67,10 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
     const task = renderDrillTask(this, plan, props, {
       subnets: props.taskSubnets,
       postgresMajorVersion: plan.postgresMajorVersion,
-      command: plan.checkCommand,
-      environment: {
-        ...plan.checkEnvironment,
-        ...(drillResults ? { [DRILL_RECORD_TO_ENV]: drillResultsLocation(drillResults.bucket.bucketName, drillResults.prefix) } : {}),
-      },
+      containers: snapshotDrillContainers(plan, drillResults && drillResultsLocation(drillResults.bucket.bucketName, drillResults.prefix)),
       secrets: {
-        PGUSER: ecs.Secret.fromSecretsManager(database.secret!, 'username'),
-        PGPASSWORD: ecs.Secret.fromSecretsManager(database.secret!, 'password'),
+        'database-username': ecs.Secret.fromSecretsManager(database.secret!, 'username'),
+        'database-password': ecs.Secret.fromSecretsManager(database.secret!, 'password'),
       },
     });
     this.taskSecurityGroup = task.securityGroup;

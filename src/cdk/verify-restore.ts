@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
 import { createDrillStateMachine } from './drill-state-machine';
-import { renderDrillTask } from './drill-task';
+import { createScratchPassword, renderDrillTask } from './drill-task';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { IPgDumpSource } from './pg-dump-source';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
@@ -19,9 +19,10 @@ import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchRdsTarget } from './scratch-rds-target';
 import { TaskSubnetsProps } from './task-placement-handles';
+import { verifyRestoreContainers } from '../core/aws/drill-task-containers';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DrillPlaceholder } from '../core/aws/state-machines';
-import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore, verifyCommand } from '../core/aws/verify-restore';
+import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore } from '../core/aws/verify-restore';
 import { drillResultsFolder } from '../core/policy/backup-store-layout';
 
 export {
@@ -100,15 +101,16 @@ export class VerifyRestore extends RestoreDrillMetrics {
 
     this.notificationTopic = props.notificationTopic ?? source.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
+    const scratchPassword = plan.taskScratchServer ? createScratchPassword(this, plan.descriptions.scratchPassword) : undefined;
     const task = renderDrillTask(this, plan, { ...props, cluster: props.cluster ?? source.cluster }, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: source.postgresMajorVersion,
-      command: verifyCommand(plan, dumpLocation),
-      // Injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
-      secrets: plan.identityEnvironmentVariable && identitySecret
-        ? { [plan.identityEnvironmentVariable]: ecs.Secret.fromSecretsManager(identitySecret) } : undefined,
-      scratchServer: plan.taskScratchServer ? { passwordDescription: plan.descriptions.scratchPassword } : undefined,
-      checkFiles: plan.checkFiles,
+      containers: verifyRestoreContainers(plan, dumpLocation),
+      // Injected by the execution role, which alone may read them: the runner's own role and the dump's roles cannot.
+      secrets: {
+        ...(scratchPassword ? { 'scratch-password': ecs.Secret.fromSecretsManager(scratchPassword) } : {}),
+        ...(identitySecret ? { 'age-identity': ecs.Secret.fromSecretsManager(identitySecret) } : {}),
+      },
     });
     ({ cluster: this.cluster, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = task);
     source.grantRead(this.taskDefinition.taskRole);

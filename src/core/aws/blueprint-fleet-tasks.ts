@@ -1,4 +1,4 @@
-import { ChecksWriterContainerPlan, CHECKS_VOLUME_NAME, SCRATCH_POSTGRES_CONTAINER, checksWriterContainer } from './drill-task-containers';
+import { PlannedTaskContainers, drillTaskContainers } from './drill-task-containers';
 import { StateMachinePlan } from './planned-state-machine';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan } from './postgres-backup-blueprint';
 import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
@@ -120,32 +120,26 @@ export function blueprintSecretsPolicies(plan: PostgresBackupBlueprintPlan): Blu
  * the checks of every drill group written into a volume, and the runner, which starts after both.
  */
 export interface BlueprintDrillTaskPlan extends BlueprintMajorTaskPlan {
-  /** The runner's entrypoint: its command starts with the executable (`pg-backup verify …`). */
-  readonly entryPoint: readonly string[];
-  /** The stream prefix of the scratch server's logs. */
-  readonly scratchLogStreamPrefix: string;
-  /** The container that writes the checks of every drill group. */
-  readonly checksWriter: ChecksWriterContainerPlan;
-  /** The volume the checks are written into. */
-  readonly checksVolume: string;
+  /** Its containers: the scratch server, the checks writer and the runner, in this order. */
+  readonly containers: PlannedTaskContainers;
 }
 
 /** The verify task definition of the fleet's drills of one PostgreSQL major. */
 export function blueprintDrillTask(drills: BlueprintDrillsPlan, major: number): BlueprintDrillTaskPlan {
-  const writer = checksWriterContainer(drills.checkFiles);
+  const runner = { name: BLUEPRINT_RUNNER_CONTAINER_NAME, command: ['pg-backup', '--help'], logStreamPrefix: `verify-${major}` };
+  const identity = drills.identityEnvironmentVariable;
   return {
     major,
     id: `DrillTask${major}`,
     name: `drill-task-${major}`,
     family: `restore-drill-${major}`,
     ...drills.task,
-    containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
-    entryPoint: ['env'],
-    command: ['pg-backup', '--help'],
-    logStreamPrefix: `verify-${major}`,
-    scratchLogStreamPrefix: `${SCRATCH_POSTGRES_CONTAINER.logStreamPrefix}-${major}`,
-    checksWriter: { ...writer, logStreamPrefix: `${writer.logStreamPrefix}-${major}` },
-    checksVolume: CHECKS_VOLUME_NAME,
+    containerName: runner.name,
+    command: runner.command,
+    logStreamPrefix: runner.logStreamPrefix,
+    containers: drillTaskContainers({ ...runner, ...(identity === undefined ? {} : { secrets: { [identity]: 'age-identity' } }) }, {
+      scratchServer: true, checkFiles: drills.checkFiles, logStreamSuffix: `-${major}`, checksWriterFirst: true,
+    }),
   };
 }
 

@@ -470,6 +470,6 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
 }
 
 /** The command of the verify container: restore the latest dump at `location` into the scratch server, then check it. */
-export function verifyCommand(plan: VerifyRestorePlan, location: string): string[] {
+export function verifyCommand<V = string>(plan: VerifyRestorePlan, location: V): (string | V)[] {
   return ['pg-backup', 'verify', '--from', location, '--latest', '--target-url', SCRATCH_TARGET_URL, ...plan.verifyArgs];
 }

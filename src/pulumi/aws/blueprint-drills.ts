@@ -5,18 +5,18 @@ import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
 import { ecsDrillScopes } from './drill-state-machine';
-import { createScratchPassword, drillRunnerWiring } from './drill-task-containers';
 import { createPlannedAlarms } from './metric-alarm';
+import { plannedContainerDefinitions } from './planned-containers';
 import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
-import {
-  containerLogConfiguration, createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements,
-} from './planned-tasks';
+import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
 import { policyDocument } from './policy-document';
-import { SCRATCH_TARGET_URL, checksWriterContainer, scratchPostgresContainer } from './verify-restore';
+import { createScratchPassword } from './scheduled-drill';
+import { SCRATCH_TARGET_URL } from './verify-restore';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../../core/aws/blueprint-fleet-tasks';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillSchedulePlan } from '../../core/aws/postgres-backup-blueprint';
+import { postgresServerImageUri } from '../../core/aws/runner-image';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
@@ -51,37 +51,26 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
   const executionRole = createTaskRole(names.executionRole, plan.descriptions.drillExecutionRole, parent);
   // The execution role, and only it, reads the identity that decrypts the fleet's dumps and the scratch server's password.
   const identitySecretArn = drills.identityEnvironmentVariable ? props.encryption?.identitySecretArn : undefined;
-  const identity = identitySecretArn !== undefined ? { name: drills.identityEnvironmentVariable!, valueFrom: identitySecretArn } : undefined;
   const scratchPassword = createScratchPassword(name, plan.descriptions.scratchPassword, parent).arn;
   new iam.RolePolicy(names.executionPolicy, {
     role: executionRole.id,
-    policy: policyDocument(taskExecutionStatements(fleet.logGroup.arn, [scratchPassword, ...(identity ? [identity.valueFrom] : [])])),
+    policy: policyDocument(taskExecutionStatements(fleet.logGroup.arn, [scratchPassword, identitySecretArn].filter((arn) => arn !== undefined))),
   }, child);
 
   const taskDefinitions = new Map<number, ecs.TaskDefinition>();
   for (const major of plan.majors) {
     const task = blueprintDrillTask(drills, major);
-    const logs = (streamPrefix: string) => ({ groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix });
     taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-${task.name}`, {
       family: `${name}-${task.family}`,
       size: task,
       taskRoleArn: taskRole.arn,
       executionRoleArn: executionRole.arn,
-      volumes: [task.checksVolume],
-      sidecars: {
-        before: [
-          scratchPostgresContainer(major, containerLogConfiguration(logs(task.scratchLogStreamPrefix)), scratchPassword),
-          checksWriterContainer(major, drills.checkFiles, containerLogConfiguration(logs(task.checksWriter.logStreamPrefix))),
-        ],
-      },
-      container: {
-        name: task.containerName,
-        image: fleet.image(major),
-        entryPoint: [...task.entryPoint],
-        command: [...task.command],
-        ...drillRunnerWiring({ scratchPassword, checks: true, identity }),
-        logs: logs(task.logStreamPrefix),
-      },
+      volumes: task.containers.volumes,
+      container: plannedContainerDefinitions(task.containers.containers, {
+        images: { 'runner': fleet.image(major), 'postgres-server': postgresServerImageUri(major) },
+        logs: { groupName: fleet.logGroup.name, region: fleet.environment.region },
+        secrets: { 'scratch-password': scratchPassword, ...(identitySecretArn !== undefined ? { 'age-identity': identitySecretArn } : {}) },
+      }),
     }, parent));
   }
   const securityGroup = createTaskSecurityGroup(`${name}-drill-sg`, props.vpcId, plan.descriptions.drillSecurityGroup, parent);

@@ -6,7 +6,9 @@ import { checkedLogRetentionDays } from './log-retention';
 import { PolicyStatement, grantStatements } from './policy-document';
 import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
 import { TaskSubnetsArgs } from './task-placement-handles';
+import { pitrDrillContainers } from '../../core/aws/drill-task-containers';
 import { PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
+import { drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
@@ -73,28 +75,18 @@ export class PitrDrill extends pulumi.ComponentResource {
       ...props,
       plan,
       environment: props.environment ?? awsEnvironment(this),
-      task: () => ({
-        family: `${name}-pitr-drill`,
-        taskStatements: [...props.restoreStatements, ...resultStatements],
-        // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
-        executionStatements: props.cipherPass?.readStatements,
-        container: {
-          image: props.image,
-          // The state machine overrides the target time with the execution's; this one only makes the task runnable by hand.
-          command: [...plan.command],
-          environment: {
-            PG_BACKUP_PGBACKREST_CONF: props.pgBackRestConf,
-            ...Object.fromEntries(plan.environment.map(({ name: variable, value }) => [variable, value])),
-          },
-          secrets: props.cipherPass ? { [props.cipherPass.environmentVariable]: props.cipherPass.secretArn } : undefined,
-        },
+      family: `${name}-pitr-drill`,
+      containers: pitrDrillContainers<pulumi.Input<string>>(plan, {
+        pgBackRestConf: props.pgBackRestConf,
+        resultsLocation: results && pulumi.output(results.bucketName).apply((bucket) => drillResultsLocation(bucket, plan.drillResults!.prefix)),
+        cipherPassVariable: props.cipherPass?.environmentVariable,
       }),
-      results: results && {
-        ...results,
-        folder: plan.drillResults!.folder,
-        recordPrefix: plan.drillResults!.prefix,
-        writeStatements: resultStatements,
-      },
+      images: { runner: props.image },
+      // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
+      secrets: props.cipherPass && { 'cipher-pass': props.cipherPass.secretArn },
+      executionStatements: props.cipherPass?.readStatements,
+      taskStatements: [...props.restoreStatements, ...resultStatements],
+      results: results && { ...results, folder: plan.drillResults!.folder, writeStatements: resultStatements },
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
     Object.assign(this, attributes);

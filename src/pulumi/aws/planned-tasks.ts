@@ -45,16 +45,6 @@ export interface PlannedContainer {
    * @default - ECS's 30 seconds
    */
   readonly stopTimeoutSeconds?: number;
-  /**
-   * The containers of the task this one starts after, and in which state (`HEALTHY`, `SUCCESS`).
-   * @default - none
-   */
-  readonly dependsOn?: readonly { readonly containerName: string; readonly condition: string }[];
-  /**
-   * The task volumes mounted into the container.
-   * @default - none
-   */
-  readonly mountPoints?: readonly { readonly containerPath: string; readonly sourceVolume: string; readonly readOnly: boolean }[];
 }
 
 /** The `awslogs` settings of a container: its log group, region and stream prefix. */
@@ -75,13 +65,8 @@ export interface PlannedTaskDefinitionArgs {
   readonly taskRoleArn: pulumi.Input<string>;
   /** ARN of the role ECS starts the task with. */
   readonly executionRoleArn: pulumi.Input<string>;
-  /** The runner container. */
-  readonly container: PlannedContainer;
-  /**
-   * Containers beside the runner (a scratch server, a checks writer), in the task's order: `before` it, `after` it.
-   * @default - none
-   */
-  readonly sidecars?: { readonly before?: readonly Record<string, unknown>[]; readonly after?: readonly Record<string, unknown>[] };
+  /** The runner container, or every container of the task as core planned them ({@link plannedContainerDefinitions}). */
+  readonly container: PlannedContainer | readonly Record<string, unknown>[];
   /**
    * Names of the task's volumes.
    * @default - none
@@ -112,8 +97,6 @@ export function createTaskRole(name: string, description: string, parent: pulumi
 /** A Fargate task definition (`awsvpc`, on the platform the runner image is built for: Linux, x86-64) of one planned container. */
 export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefinitionArgs, parent: pulumi.Resource): ecs.TaskDefinition {
   const { container, size } = args;
-  const secrets = Object.entries(container.secrets ?? {});
-  const environment = Object.entries(container.environment ?? {});
   return new ecs.TaskDefinition(name, {
     family: args.family,
     cpu: String(size.cpu),
@@ -125,20 +108,25 @@ export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefin
     taskRoleArn: args.taskRoleArn,
     executionRoleArn: args.executionRoleArn,
     volumes: args.volumes?.map((volume) => ({ name: volume })),
-    containerDefinitions: pulumi.jsonStringify([...args.sidecars?.before ?? [], {
-      name: container.name,
-      image: container.image,
-      essential: true,
-      ...(container.entryPoint === undefined ? {} : { entryPoint: container.entryPoint }),
-      command: container.command,
-      ...(container.dependsOn === undefined ? {} : { dependsOn: container.dependsOn }),
-      ...(container.mountPoints === undefined ? {} : { mountPoints: container.mountPoints }),
-      ...(secrets.length > 0 ? { secrets: secrets.map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
-      ...(environment.length > 0 ? { environment: environment.map(([variable, value]) => ({ name: variable, value })) } : {}),
-      logConfiguration: containerLogConfiguration(container.logs),
-      ...(container.stopTimeoutSeconds === undefined ? {} : { stopTimeout: container.stopTimeoutSeconds }),
-    }, ...args.sidecars?.after ?? []]),
+    containerDefinitions: pulumi.jsonStringify('name' in container ? [runnerContainerDefinition(container)] : container),
   }, { parent });
+}
+
+/** The definition of a task's one runner container. */
+function runnerContainerDefinition(container: PlannedContainer): Record<string, unknown> {
+  const secrets = Object.entries(container.secrets ?? {});
+  const environment = Object.entries(container.environment ?? {});
+  return {
+    name: container.name,
+    image: container.image,
+    essential: true,
+    ...(container.entryPoint === undefined ? {} : { entryPoint: container.entryPoint }),
+    command: container.command,
+    ...(secrets.length > 0 ? { secrets: secrets.map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
+    ...(environment.length > 0 ? { environment: environment.map(([variable, value]) => ({ name: variable, value })) } : {}),
+    logConfiguration: containerLogConfiguration(container.logs),
+    ...(container.stopTimeoutSeconds === undefined ? {} : { stopTimeout: container.stopTimeoutSeconds }),
+  };
 }
 
 /** The security group of a task: no inbound traffic, all outbound (as aws-cdk-lib's `allowAllOutbound`). */

@@ -3,6 +3,7 @@ import type * as ec2 from '@pulumi/aws/ec2';
 import type * as ecs from '@pulumi/aws/ecs';
 import type * as iam from '@pulumi/aws/iam';
 import type * as scheduler from '@pulumi/aws/scheduler';
+import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
@@ -12,14 +13,15 @@ import { DrillTaskArgs } from './drill-task-props';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
+import { PlannedContainerHandles, plannedContainerDefinitions } from './planned-containers';
 import { DrillResourceScope, createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
-import { PlannedContainer, PlannedTaskDefinitionArgs, createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
+import { PlannedTaskContainers, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
 import {
   RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillSchedule, scheduledDrillStateMachine,
 } from '../../core/aws/scheduled-drill';
-import { DRILL_RECORD_TO_ENV, drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
 import { DrillResourceKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
@@ -30,22 +32,19 @@ export interface DrillResultsStore {
   readonly bucketArn: pulumi.Input<string>;
   /** The folder of this drill's results (`<prefix>/<database>/drills`): the only place the state machine may put objects. */
   readonly folder: string;
-  /**
-   * The prefix the task records its drills under (`PG_BACKUP_DRILL_RECORD_TO`, `s3://<bucket>/<prefix>`).
-   * @default - the task is told where by its command
-   */
-  readonly recordPrefix?: string;
   /** What writing results there takes (objects, key): the task role has them; the state machine uses the key through them. */
   readonly writeStatements: readonly PolicyStatement[];
 }
 
-/**
- * What a drill component gives its task besides core's plan (which names and sizes it, describes its roles and sets the
- * runner's name and log stream; the runner's command starts with `pg-backup`, so the image's entrypoint is replaced).
- */
-export interface ScheduledDrillTask extends Pick<PlannedTaskDefinitionArgs, 'family' | 'sidecars' | 'volumes'> {
-  /** The runner container: its image, command, environment, secrets and what it waits for. */
-  readonly container: Omit<PlannedContainer, 'name' | 'entryPoint' | 'logs'>;
+/** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
+export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn'>,
+  Pick<PlannedContainerHandles, 'images' | 'secrets'> {
+  /** Core's plan of the drill: its task, state machine, schedule, alarms and descriptions. */
+  readonly plan: ScheduledDrillPlan;
+  /** The task definition's family. */
+  readonly family: string;
+  /** The task's containers and volumes, as core planned them. */
+  readonly containers: PlannedTaskContainers<pulumi.Input<string>>;
   /**
    * What the task role may do.
    * @default - no inline policy
@@ -61,12 +60,6 @@ export interface ScheduledDrillTask extends Pick<PlannedTaskDefinitionArgs, 'fam
    * @default - none
    */
   readonly executionStatements?: readonly PolicyStatement[];
-}
-
-/** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
-export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn'> {
-  /** Core's plan of the drill: its task, state machine, schedule, alarms and descriptions. */
-  readonly plan: ScheduledDrillPlan;
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
   /**
@@ -80,10 +73,8 @@ export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'clust
   readonly environment: AwsEnvironment;
   /** Days the task and execution logs are kept. */
   readonly logRetentionDays: number;
-  /** The task, given the log configuration of a stream of the drill's log group. */
-  readonly task: (logs: (streamPrefix: string) => PlannedContainer['logs']) => ScheduledDrillTask;
   /**
-   * Where the drill writes its results, passed or failed.
+   * Where the state machine writes the failures the task never saw, beside the task's own results.
    * @default - no results written
    */
   readonly results?: DrillResultsStore;
@@ -139,33 +130,25 @@ export interface ScheduledDrillAttributes extends RestoreDrillAttributes {
 export function createScheduledDrill(
   name: string, parent: pulumi.Resource, args: ScheduledDrillArgs,
 ): { readonly attributes: ScheduledDrillAttributes; readonly securityGroup: ec2.SecurityGroup } {
-  const { results, environment, plan, notificationTopicArn } = args;
+  const { results, environment, plan, notificationTopicArn, secretArns = [] } = args;
   const cluster = givenOrNewEcsCluster(name, args.cluster, { parent });
   const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent });
-  const logs = (streamPrefix: string) => ({ groupName: logGroup.name, region: environment.region, streamPrefix });
-  const { container, taskStatements, secretArns = [], executionStatements = [], ...task } = args.task(logs);
   const planned = createPlannedTask(taskResourceNames(name), {
-    ...task,
+    family: args.family,
     size: plan.task,
-    taskRole: { role: plan.descriptions.taskRole, statements: taskStatements },
+    volumes: args.containers.volumes,
+    container: plannedContainerDefinitions(args.containers.containers, {
+      images: args.images, secrets: args.secrets, logs: { groupName: logGroup.name, region: environment.region },
+    }),
+    taskRole: { role: plan.descriptions.taskRole, statements: args.taskStatements },
     executionRole: {
       role: plan.descriptions.executionRole,
-      statements: [...taskExecutionStatements(logGroup.arn, secretArns.length > 1 ? [...secretArns] : secretArns[0]), ...executionStatements],
+      statements: [
+        ...taskExecutionStatements(logGroup.arn, secretArns.length > 1 ? [...secretArns] : secretArns[0]), ...args.executionStatements ?? [],
+      ],
     },
     securityGroup: args.securityGroup ?? { vpcId: args.vpcId, description: plan.descriptions.taskSecurityGroup },
-    container: {
-      ...container,
-      name: plan.task.containerName,
-      entryPoint: ['env'],
-      environment: {
-        ...container.environment,
-        ...(results?.recordPrefix !== undefined
-          ? { [DRILL_RECORD_TO_ENV]: pulumi.output(results.bucketName).apply((bucket) => drillResultsLocation(bucket, results.recordPrefix!)) } : {}),
-      },
-      logs: logs(plan.task.logStreamPrefix),
-    },
   }, parent);
-  // Where the state machine writes the failures the task never saw: beside the task's own results.
   const wiring = results && drillResultsWiring<pulumi.Input<string>>({
     bucketName: results.bucketName, folder: results.folder, objectsArn: (key) => pulumi.interpolate`${results.bucketArn}/${key}`,
   });
@@ -205,4 +188,21 @@ export function createScheduledDrill(
 /** The statements of `statements` that are about a KMS key only. */
 export function keyStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   return statements.filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:')));
+}
+
+/**
+ * The secret of a drill task's scratch PostgreSQL password (`<name>-scratch-password`), as core plans it. The password
+ * is generated by Secrets Manager and written once as a write-only value: it is kept neither in the Pulumi state nor
+ * in the task definition, and a later update does not change it.
+ */
+export function createScratchPassword(name: string, description: string, parent: pulumi.Resource): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(`${name}-scratch-password`, { description }, { parent });
+  const { length } = SCRATCH_POSTGRES_CONTAINER.password;
+  const password = secretsmanager.getRandomPasswordOutput({ passwordLength: length, excludePunctuation: true }, { parent });
+  new secretsmanager.SecretVersion(`${name}-scratch-password-value`, {
+    secretId: secret.id,
+    secretStringWo: pulumi.secret(password.randomPassword),
+    secretStringWoVersion: 1,
+  }, { parent });
+  return secret;
 }

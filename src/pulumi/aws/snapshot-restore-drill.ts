@@ -10,8 +10,9 @@ import { PolicyStatement } from './policy-document';
 import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
 import { createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
+import { snapshotDrillContainers } from '../../core/aws/drill-task-containers';
 import {
-  SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
+  SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, drillResultsLocation, planSnapshotRestoreDrill, snapshotDrillWiring,
   snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
@@ -84,23 +85,19 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       securityGroup: this.taskSecurityGroup,
       subnetIds: props.taskSubnetIds,
       environment,
-      task: () => ({
-        family: `${name}-snapshot-drill`,
-        // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
-        taskStatements: drillResults?.drillResultStatements(),
-        secretArns: [props.secretArn],
-        container: {
-          image: props.image,
-          command: plan.checkCommand,
-          environment: plan.checkEnvironment,
-          secrets: { PGUSER: pulumi.interpolate`${props.secretArn}:username::`, PGPASSWORD: pulumi.interpolate`${props.secretArn}:password::` },
-        },
-      }),
+      family: `${name}-snapshot-drill`,
+      containers: snapshotDrillContainers<pulumi.Input<string>>(
+        plan, drillResults && pulumi.output(drillResults.bucketName).apply((bucket) => drillResultsLocation(bucket, drillResults.prefix)),
+      ),
+      images: { runner: props.image },
+      secrets: { 'database-username': pulumi.interpolate`${props.secretArn}:username::`, 'database-password': pulumi.interpolate`${props.secretArn}:password::` },
+      secretArns: [props.secretArn],
+      // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
+      taskStatements: drillResults?.drillResultStatements(),
       results: drillResults && {
         bucketName: drillResults.bucketName,
         bucketArn: drillResults.bucketArn,
         folder: drillResultsFolder(drillResults.prefix, plan.databaseName),
-        recordPrefix: drillResults.prefix,
         writeStatements: drillResults.drillResultStatements(),
       },
       substitutions: wiring.placeholders,

@@ -3,20 +3,20 @@ import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { createScratchPassword } from './drill-task-containers';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PgDumpSource } from './pg-dump-source';
 import { createTaskSecurityGroup } from './planned-tasks';
-import { ScheduledDrillAttributes, createScheduledDrill, keyStatements } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, createScratchPassword, keyStatements } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { TaskSubnetsArgs } from './task-placement-handles';
-import { verifyRestoreTask } from './verify-restore-task';
+import { verifyRestoreContainers } from '../../core/aws/drill-task-containers';
+import { postgresServerImageUri } from '../../core/aws/runner-image';
 import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 import {
   SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore,
-  verifyCommand, verifyRestoreOptionsOf, withDrillDatabase,
+  verifyRestoreOptionsOf, withDrillDatabase,
 } from '../../core/aws/verify-restore';
 import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
@@ -27,7 +27,6 @@ export {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
 } from '../../core/aws/verify-restore';
 export type { DrillCheckFile } from '../../core/aws/verify-restore';
-export { checksWriterContainer, scratchPostgresContainer } from './drill-task-containers';
 export type { ContainerLogConfiguration } from './planned-tasks';
 
 /** Props of {@link VerifyRestore}: the options every front end shares, and the Pulumi handles. */
@@ -105,9 +104,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.databaseName = plan.databaseName;
     this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
     this.metricNamespace = plan.metricNamespace;
-    // The identity is injected by the execution role, which alone may read it.
-    const identity = plan.identityEnvironmentVariable && identitySecretArn
-      ? { name: plan.identityEnvironmentVariable, valueFrom: identitySecretArn } : undefined;
     const aws = awsEnvironment(this);
     const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
 
@@ -142,15 +138,16 @@ export class VerifyRestore extends pulumi.ComponentResource {
       securityGroup: this.securityGroup,
       subnetIds: props.subnetIds,
       environment: aws,
-      task: verifyRestoreTask(name, {
-        plan,
-        image: props.image,
-        postgresMajorVersion: source.postgresMajorVersion,
-        command: dumpLocation.apply((from) => verifyCommand(plan, from)),
-        taskStatements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
-        scratchPassword,
-        identity,
-      }),
+      family: `${name}-restore-drill`,
+      containers: verifyRestoreContainers<pulumi.Input<string>>(plan, dumpLocation),
+      images: { 'runner': props.image, 'postgres-server': postgresServerImageUri(source.postgresMajorVersion) },
+      // The execution role alone reads the identity and the scratch password: the runner's own role cannot.
+      secrets: {
+        ...(scratchPassword !== undefined ? { 'scratch-password': scratchPassword } : {}),
+        ...(identitySecretArn !== undefined ? { 'age-identity': identitySecretArn } : {}),
+      },
+      secretArns: [scratchPassword, identitySecretArn].filter((arn) => arn !== undefined),
+      taskStatements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
       // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
       results: {
         bucketName: source.bucketName,

@@ -44,16 +44,17 @@ describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL 
       id: 'DrillTask16',
       name: 'drill-task-16',
       family: 'restore-drill-16',
-      entryPoint: ['env'],
       command: ['pg-backup', '--help'],
       logStreamPrefix: 'verify-16',
-      scratchLogStreamPrefix: 'scratch-postgres-16',
-      checksVolume: 'checks',
       ...plan.drills!.task,
     });
-    expect(task.checksWriter.logStreamPrefix).toBe('write-checks-16');
-    expect(Object.values(task.checksWriter.environment)).toContain('SELECT count(*) > 0 FROM orders;');
-    expect(blueprintDrillTask(plan.drills!, 15).checksWriter.logStreamPrefix).toBe('write-checks-15');
+    expect(task.containers.volumes).toEqual(['checks']);
+    expect(task.containers.containers.map((container) => [container.name, container.logStreamPrefix])).toEqual([
+      ['scratch-postgres', 'scratch-postgres-16'], ['write-checks', 'write-checks-16'], ['runner', 'verify-16'],
+    ]);
+    expect(task.containers.containers[2].entryPoint).toEqual(['env']);
+    expect(Object.values(task.containers.containers[1].environment!)).toContain('SELECT count(*) > 0 FROM orders;');
+    expect(blueprintDrillTask(plan.drills!, 15).containers.containers[1].logStreamPrefix).toBe('write-checks-15');
   });
 
   test('the drill state machine is core\'s fleet drill, named as every restore drill and described by the fleet\'s plan', () => {

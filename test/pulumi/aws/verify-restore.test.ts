@@ -224,7 +224,7 @@ describe('VerifyRestore into a scratch RDS instance', () => {
     }]));
     const containers = JSON.parse(engine.named('aws:ecs/taskDefinition:TaskDefinition', 'orders-drill-task').inputs.containerDefinitions);
     expect(containers.map((c: any) => c.name)).toEqual(['runner']);
-    expect(containers[0].dependsOn).toEqual([]);
+    expect(containers[0].dependsOn).toBeUndefined();
   });
 
   test('without scratchSubnetIds the drill is refused, naming the prop', () => {
