@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 
-/** An existing bucket backups are written to. */
+/** An existing bucket of backups (dumps, an archive, drill results): its name, ARN and key. */
 export interface ExistingBucket {
   /** Name of the bucket. */
   readonly bucketName: pulumi.Input<string>;

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
+import { ExistingBucket } from './backup-store-handles';
 import { PolicyStatement } from './policy-document';
 import { PgDumpLocationOptions, PgDumpSourceAttributes, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
@@ -62,17 +63,7 @@ export interface PgDumpSource extends PgDumpSourceAttributes {
 }
 
 /** Props of {@link PgDumpLocation.fromBucket}: the options every front end shares, and the bucket. */
-export interface PgDumpLocationProps extends PgDumpLocationOptions {
-  /** Name of the bucket holding the dumps. */
-  readonly bucketName: pulumi.Input<string>;
-  /** ARN of that bucket. */
-  readonly bucketArn: pulumi.Input<string>;
-  /**
-   * ARN of the KMS key the dumps are encrypted with.
-   * @default - none (S3-managed keys)
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
-}
+export interface PgDumpLocationProps extends PgDumpLocationOptions, ExistingBucket {}
 
 /** The prefix, databases, major and metric namespace of the dumps, as core resolves them. */
 export interface PgDumpLocation extends PgDumpSourceAttributes {}

@@ -1,6 +1,7 @@
 import * as ec2 from '@pulumi/aws/ec2';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { ExistingBucket } from './backup-store-handles';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PolicyStatement, grantStatements } from './policy-document';
@@ -35,11 +36,7 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs, TaskSub
    * `drillResultsPrefix`.
    * @default - no results written
    */
-  readonly drillResultsBucket?: {
-    readonly bucketName: pulumi.Input<string>;
-    readonly bucketArn: pulumi.Input<string>;
-    readonly encryptionKeyArn?: pulumi.Input<string>;
-  };
+  readonly drillResultsBucket?: ExistingBucket;
   /**
    * The account, region and partition the ARNs are formatted in.
    * @default - read from the provider

@@ -7,6 +7,7 @@ import * as sfn from '@pulumi/aws/sfn';
 import * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
+import { ExistingBucket } from './backup-store-handles';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { ecsDrillTaskWiring } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
@@ -23,18 +24,9 @@ import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWirin
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
-export interface DrillResultStoreArgs {
-  /** Name of the bucket of the backups (a `ScheduledPgDump`'s `bucketName`). */
-  readonly bucketName: pulumi.Input<string>;
-  /** ARN of that bucket. */
-  readonly bucketArn: pulumi.Input<string>;
+export interface DrillResultStoreArgs extends ExistingBucket {
   /** The prefix of the backups in it (`<prefix>/<database>/drills/<time>.json`), without leading or trailing slash. */
   readonly prefix: string;
-  /**
-   * ARN of the bucket's KMS key, which the validation then may encrypt the result with.
-   * @default - none: S3-managed keys
-   */
-  readonly encryptionKeyArn?: pulumi.Input<string>;
 }
 
 /** Core's validation options and the Pulumi handles the checks need. */
