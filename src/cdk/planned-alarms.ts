@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AlarmPlan, ExpressionPlan, MetricPlan, plannedDimensions } from '../core/aws/alarm-plan';
+import { ALARM_EVALUATION_PERIODS, AlarmPlan, ExpressionPlan, MetricPlan, plannedDimensions } from '../core/aws/alarm-plan';
 
 /** The names or ARNs of the planned resources that metric dimensions refer to, by planned resource (e.g. `dead-letter-queue`). */
 export type PlannedResourceNames = Readonly<Record<string, string>>;
@@ -43,7 +43,7 @@ export function renderPlannedAlarms(
       metric: 'expression' in plan.metric ? plannedExpression(plan.metric, resources) : plannedMetric(plan.metric, resources),
       threshold: plan.threshold,
       comparisonOperator: plan.comparisonOperator as cloudwatch.ComparisonOperator,
-      evaluationPeriods: 1,
+      evaluationPeriods: ALARM_EVALUATION_PERIODS,
       treatMissingData: plan.treatMissingData as cloudwatch.TreatMissingData,
     });
     alarm.addAlarmAction(action);

@@ -53,6 +53,9 @@ export interface AlarmPlan {
   readonly treatMissingData: 'breaching' | 'notBreaching';
 }
 
+/** How many periods every planned alarm evaluates: one, as each metric's period is already the window it watches. */
+export const ALARM_EVALUATION_PERIODS = 1;
+
 /** The namespace the runner publishes its metrics in unless told otherwise. */
 export const DEFAULT_METRIC_NAMESPACE = 'PostgresBackup';
 

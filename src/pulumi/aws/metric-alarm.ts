@@ -1,6 +1,6 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
-import { AlarmPlan, plannedDimensions } from '../../core/aws/alarm-plan';
+import { ALARM_EVALUATION_PERIODS, AlarmPlan, plannedDimensions } from '../../core/aws/alarm-plan';
 
 /** The names or ARNs of the planned resources that metric dimensions refer to, by planned resource (e.g. `dead-letter-queue`). */
 export type PlannedResourceInputs = Readonly<Record<string, pulumi.Input<string>>>;
@@ -36,7 +36,7 @@ export function createPlannedAlarms(
       alarmDescription: describe(alarm.description),
       threshold: alarm.threshold,
       comparisonOperator: alarm.comparisonOperator,
-      evaluationPeriods: 1,
+      evaluationPeriods: ALARM_EVALUATION_PERIODS,
       treatMissingData: alarm.treatMissingData,
       alarmActions: [topicArn],
       okActions: [topicArn],
