@@ -10,10 +10,15 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeImagePull, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, scheduledTasksWildcard } from './reviewed-findings';
+import type { BackupBucket } from './backup-bucket';
+import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
+import {
+  acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, backupObjectsWildcard,
+  scheduledTasksWildcard,
+} from './reviewed-findings';
 import { ECS_TASK_STATE_CHANGE, TaskFailureNotificationOptions, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
 import { SCHEDULE_DEAD_LETTER_RETENTION_DAYS, schedulerTrustConditions } from '../core/aws/schedule-start-retry';
-import { PlannedTaskSchedule } from '../core/aws/scheduled-pg-dump';
+import { CommandReference, PlannedTaskSchedule, ScheduledTaskPlan } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
 
 /** The EventBridge Scheduler expression of a planned schedule, in its time zone. */
@@ -68,36 +73,64 @@ export function renderPlannedTaskSchedules(
   }));
 }
 
-/** A planned task started on a schedule: its container, its security group's VPC and description, and what its schedules start. */
-export interface ScheduledTaskProps extends Omit<PlannedTaskScheduleTarget, 'securityGroup'> {
-  /** The VPC of the task's security group. */
+/** The cloud handles every scheduled task of a construct is rendered with. */
+export interface ScheduledTaskHandles extends Pick<PlannedTaskScheduleTarget, 'cluster' | 'vpcSubnets' | 'role' | 'deadLetterQueue'> {
+  /** The VPC of the tasks' security groups. */
   readonly vpc: ec2.IVpc;
-  /** The description of the task's security group. */
-  readonly description: string;
-  /** The planned runs. */
-  readonly schedule: PlannedTaskSchedule;
-  /** The container every run overrides the command of (`containerName`): its image, options and log stream; its own command is the first run's. */
-  readonly container: Omit<ecs.ContainerDefinitionOptions, 'command' | 'logging'> & { readonly logGroup: logs.ILogGroup; readonly logStreamPrefix: string };
+  /** The runner image, its log group, and the database's secrets for a container that gets them. */
+  readonly image: ecs.ContainerImage;
+  readonly logGroup: logs.ILogGroup;
+  readonly secrets: Record<string, ecs.Secret>;
+  /** The values of the commands' references. */
+  readonly references: Partial<Record<CommandReference['ref'], string>>;
+  /** The bucket the task's role is granted on, and the database a task reaching it is let into. */
+  readonly bucket: BackupBucket;
+  readonly database: { allowFrom(peer: ec2.IConnectable, description: string): void };
+}
+
+/** A rendered scheduled task: its security group, its schedules, and the offsite policy a prune of replicas needs. */
+export interface RenderedScheduledTask {
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly schedules: scheduler.Schedule[];
+  readonly replicaPruneDestinationPolicy?: string;
 }
 
 /**
- * Renders a task a construct starts on a schedule: its container, its security group (`ids.securityGroup`, no inbound traffic), one
- * schedule per planned run (`<ids.schedule><index>`), and what its execution role and the schedules' role are granted
- * on wildcards by design (the image pull, the start of the task's revisions).
+ * Renders core's scheduled task on its task definition: its container, its security group (no inbound traffic, let into
+ * the database when planned), one schedule per run with its database's command, its role's grants on the bucket (and
+ * on the replicas it prunes), and the wildcards its roles hold by design (the image pull, the start of the task's
+ * revisions, the objects under the prefix).
  */
 export function renderScheduledTask(
-  scope: Construct, ids: { readonly securityGroup: string; readonly schedule: string }, props: ScheduledTaskProps,
-): { securityGroup: ec2.SecurityGroup; schedules: scheduler.Schedule[] } {
-  const { logGroup, logStreamPrefix, ...container } = props.container;
-  props.taskDefinition.addContainer(props.containerName, {
-    ...container,
-    command: props.command(props.schedule.runs[0].database),
-    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix }),
+  scope: Construct, task: ScheduledTaskPlan, taskDefinition: ecs.FargateTaskDefinition, handles: ScheduledTaskHandles,
+): RenderedScheduledTask {
+  const { name, logStreamPrefix, databaseSecrets, stopTimeoutSeconds, environment } = task.container;
+  const command = (database: string) => task.schedule.runs.find((run) => run.database === database)!.command
+    .map((arg) => (typeof arg === 'string' ? arg : handles.references[arg.ref]!));
+  taskDefinition.addContainer(name, {
+    image: handles.image,
+    command: command(task.schedule.runs[0].database),
+    ...(databaseSecrets ? { secrets: handles.secrets } : {}),
+    ...(environment ? { environment: { ...environment.variables } } : {}),
+    ...(stopTimeoutSeconds !== undefined ? { stopTimeout: Duration.seconds(stopTimeoutSeconds) } : {}),
+    logging: ecs.LogDrivers.awsLogs({ logGroup: handles.logGroup, streamPrefix: logStreamPrefix }),
   });
-  acknowledgeImagePull(props.taskDefinition);
-  acknowledgeWildcards(props.role, [scheduledTasksWildcard(props.cluster, props.taskDefinition)]);
-  const securityGroup = new ec2.SecurityGroup(scope, ids.securityGroup, { vpc: props.vpc, description: props.description, allowAllOutbound: true });
-  return { securityGroup, schedules: renderPlannedTaskSchedules(scope, ids.schedule, props.schedule, { ...props, securityGroup }) };
+  acknowledgeImagePull(taskDefinition);
+  acknowledgeWildcards(handles.role, [scheduledTasksWildcard(handles.cluster, taskDefinition)]);
+  const securityGroup = new ec2.SecurityGroup(scope, task.ids.securityGroup, {
+    vpc: handles.vpc, description: task.descriptions.securityGroup, allowAllOutbound: true,
+  });
+  const schedules = renderPlannedTaskSchedules(scope, task.ids.schedule, task.schedule, {
+    ...handles, taskDefinition, securityGroup, ...task.schedule, containerName: name, command,
+  });
+  if (environment) acknowledgePlainTaskEnvironment(taskDefinition, environment.contents);
+  const role = taskDefinition.taskRole;
+  handles.bucket.grantActionGroups(role, task.roleGrants);
+  if (task.replica) grantReplicaPrune(role, task.replica);
+  acknowledgeWildcards(role, [backupObjectsWildcard(handles.bucket.objectsUnder(), task.objectsAccess)]);
+  if (task.databaseIngress) handles.database.allowFrom(securityGroup, task.databaseIngress.description);
+  const replicaPruneDestinationPolicy = task.replica && outputReplicaPruneDestinationPolicy(scope, role, task.replica);
+  return { securityGroup, schedules, replicaPruneDestinationPolicy };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,19 +11,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
 import { DumpMetrics } from './dump-metrics';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, renderScheduledTask } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
-import { acknowledgePlainTaskEnvironment, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
-import {
-  ScheduledPgDumpAttributes, planScheduledPgDump, scheduledDumpCommand, scheduledPgDumpAttributes, scheduledPruneCommand,
-} from '../core/aws/scheduled-pg-dump';
+import { ScheduledPgDumpAttributes, planScheduledPgDump, scheduledPgDumpAttributes } from '../core/aws/scheduled-pg-dump';
 import { PROTECTION_METADATA_TYPE as CORE_PROTECTION_METADATA_TYPE } from '../core/policy/database-protection';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
@@ -85,18 +81,21 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
+    const wiring = props.database.runnerWiring();
     const plan = planScheduledPgDump(props, {
       databasePostgresMajorVersion: props.database.postgresMajorVersion,
       validation: cdkValidationOptions(this),
       logRetentionDays: props.logRetention,
       maxEventAge: props.maxEventAge && { path: 'maxEventAge', seconds: props.maxEventAge.toSeconds() },
+      connection: { managed: props.database.managed, databaseUrl: wiring.databaseUrl !== undefined },
     });
     Object.assign(this, scheduledPgDumpAttributes(plan));
     this.encryption = props.encryption;
     this.protectedDatabase = Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined;
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
-    this.pruneTaskDefinition = plan.prune && createPlannedTaskDefinition(this, 'PruneTask', plan.prune.task);
+    const taskDefinitions = plan.scheduledTasks.map((task) => createPlannedTaskDefinition(this, task.ids.taskDefinition, task.size));
+    [this.taskDefinition, this.pruneTaskDefinition] = taskDefinitions;
     // The bucket takes the construct's handles as given, and its prefix, dump policy and replication as core resolved them.
     this.backupBucket = new BackupBucket(this, 'Backups', {
       ...props, pruneRole: this.pruneTaskDefinition?.taskRole, prefix: this.prefix, dump: plan.dump, replication: plan.replication,
@@ -107,62 +106,24 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: plan.task.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
-    const image = props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion });
-    const location = `s3://${this.bucket.bucketName}/${this.prefix}`;
     this.deadLetterQueue = createScheduleDeadLetterQueue(this);
-    const scheduleRole = createScheduleRole(this, plan.descriptions.scheduleRole);
-    const scheduled = {
+    const handles = {
       cluster: this.cluster,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      role: scheduleRole,
+      role: createScheduleRole(this, plan.descriptions.scheduleRole),
       deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: plan.schedule.retryAttempts,
-      maxEventAgeSeconds: plan.schedule.maxEventAgeSeconds,
-      containerName: plan.task.containerName,
+      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
+      logGroup: this.logGroup,
+      secrets: wiring.secrets,
+      references: { 'dump-location': `s3://${this.bucket.bucketName}/${this.prefix}`, 'database-url': wiring.databaseUrl },
+      bucket: this.backupBucket,
+      database: props.database,
     };
-
-    this.taskDefinition = createPlannedTaskDefinition(this, 'Task', plan.task);
-    const wiring = props.database.runnerWiring();
-    const dumpIds = { securityGroup: 'TaskSecurityGroup', schedule: 'Schedule' };
-    ({ securityGroup: this.securityGroup, schedules: this.schedules } = renderScheduledTask(this, dumpIds, {
-      ...scheduled,
-      taskDefinition: this.taskDefinition,
-      description: plan.descriptions.securityGroup,
-      schedule: plan.schedule,
-      command: (database) => scheduledDumpCommand(plan, database, location, { managed: props.database.managed, databaseUrl: wiring.databaseUrl }),
-      container: {
-        image,
-        secrets: wiring.secrets,
-        ...(Object.keys(plan.task.environment).length > 0 ? { environment: { ...plan.task.environment } } : {}),
-        stopTimeout: Duration.seconds(plan.task.stopTimeoutSeconds),
-        logGroup: this.logGroup,
-        logStreamPrefix: plan.task.logStreamPrefix,
-      },
-    }));
-    if (plan.encryption) acknowledgePlainTaskEnvironment(this.taskDefinition, 'the age public keys the dumps are encrypted to');
-    this.backupBucket.grantActionGroups(this.taskDefinition.taskRole, plan.taskRoleGrants);
-    acknowledgeWildcards(this.taskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'write')]);
-    props.database.allowFrom(this.securityGroup, plan.databaseIngress.description);
-
-    const prune = plan.prune;
-    const pruneIds = { securityGroup: 'PruneSecurityGroup', schedule: 'PruneSchedule' };
-    this.pruneSchedules = !prune || !this.pruneTaskDefinition ? [] : renderScheduledTask(this, pruneIds, {
-      ...scheduled,
-      taskDefinition: this.pruneTaskDefinition,
-      description: prune.descriptions.securityGroup,
-      schedule: prune.schedule,
-      command: (database) => scheduledPruneCommand(plan, database, location),
-      container: { image, logGroup: this.logGroup, logStreamPrefix: prune.task.logStreamPrefix },
-    }).schedules;
-    if (prune && this.pruneTaskDefinition) {
-      this.backupBucket.grantActionGroups(this.pruneTaskDefinition.taskRole, prune.roleGrants);
-      if (prune.replica) {
-        grantReplicaPrune(this.pruneTaskDefinition.taskRole, prune.replica);
-        this.replicaPruneDestinationPolicy = outputReplicaPruneDestinationPolicy(this, this.pruneTaskDefinition.taskRole, prune.replica);
-      }
-      acknowledgeWildcards(this.pruneTaskDefinition.taskRole, [backupObjectsWildcard(this.backupBucket.objectsUnder(), 'prune')]);
-    }
+    const [dump, prune] = plan.scheduledTasks.map((task, index) => renderScheduledTask(this, task, taskDefinitions[index], handles));
+    ({ securityGroup: this.securityGroup, schedules: this.schedules } = dump);
+    this.pruneSchedules = prune?.schedules ?? [];
+    this.replicaPruneDestinationPolicy = prune?.replicaPruneDestinationPolicy;
 
     this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
       { 'dead-letter-queue': this.deadLetterQueue.queueName, ...this.backupBucket.replicationMetricResources() });

@@ -6,7 +6,7 @@ import {
   BucketReplicationOptions, BucketReplicationPlan, ReplicaPrunePlan, ReplicatedBucket,
   checkBucketReplication, planBucketReplication, planReplicaPrune,
 } from './bucket-replication';
-import { checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
+import { PlannedTaskSize, checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
   TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind,
@@ -14,6 +14,7 @@ import {
 import { SCHEDULED_PG_DUMP_LITERAL_PROPS } from './literal-props';
 import { DEFAULT_LOG_RETENTION_DAYS } from './log-retention';
 import { SCHEDULE_START_RETRY } from './schedule-start-retry';
+import { PlannedTaskNames, pruneTaskResourceNames, taskResourceNames } from './task-resource-names';
 import { ResolvedBackupRetentionPolicy, resolveBackupRetention, retentionCounts } from '../policy/backup-retention';
 import { SCHEDULED_PG_DUMP_PROP_PATHS } from '../policy/construct-prop-paths';
 import { checkDatabaseNames } from '../policy/database-name';
@@ -158,6 +159,12 @@ export interface ScheduledPgDumpEnvironment {
    * @default - DEFAULT_MAX_EVENT_AGE_SECONDS
    */
   readonly maxEventAge?: { readonly path: string; readonly seconds: number };
+  /**
+   * How the dump task connects: to a managed server (RDS reads no role passwords), and with `--database-url` when the
+   * database's secret does not hold the host.
+   * @default - a server of its own, the host in the secret
+   */
+  readonly connection?: { readonly managed: boolean; readonly databaseUrl: boolean };
 }
 
 /** The rule on a database's security group that lets backup tasks in, on the database's own port. */
@@ -192,6 +199,80 @@ export interface ScheduledDumpRun {
    * @default - `index`: `<name>-schedule-0`
    */
   readonly name?: string;
+}
+
+/** A value of a planned command that only the front end knows: where the dumps are (`s3://<bucket>/<prefix>`), the database's URL. */
+export interface CommandReference {
+  /** Which value. */
+  readonly ref: 'dump-location' | 'database-url';
+}
+
+/** One scheduled run of a planned task: its database, description and container command. */
+export interface PlannedTaskRun extends ScheduledDumpRun {
+  /** The container command of the run, the front end's values named by reference. */
+  readonly command: readonly (string | CommandReference)[];
+}
+
+/**
+ * A task a `ScheduledPgDump` starts on a schedule (the dump, the prune) as one unit: the task, its container, its
+ * role's grants, its security group and its schedules with one command per database. Each front end renders every
+ * unit with one renderer.
+ */
+export interface ScheduledTaskPlan {
+  /** `dump` writes new dumps and reaches the database; `prune` alone deletes dumps, and reaches AWS only. */
+  readonly kind: 'dump' | 'prune';
+  /** CDK construct ids: the task definition, its security group, the prefix of its schedules (`Schedule0`). */
+  readonly ids: { readonly taskDefinition: string; readonly securityGroup: string; readonly schedule: string };
+  /** Pulumi names after `<name>-`: the task definition's family, the prefix of its schedules (`<name>-schedule-0`). */
+  readonly names: { readonly family: string; readonly schedule: string };
+  /** The Fargate task's size. */
+  readonly size: PlannedTaskSize;
+  /** Its one container, the runner. */
+  readonly container: {
+    readonly name: string;
+    readonly logStreamPrefix: string;
+    /** Whether the container gets the database's secrets. */
+    readonly databaseSecrets: boolean;
+    /**
+     * Seconds the runner gets to stop cleanly after SIGTERM.
+     * @default - ECS's
+     */
+    readonly stopTimeoutSeconds?: number;
+    /**
+     * The plain environment (the age recipients), and what it holds, as a review of the finding on it says.
+     * @default - none
+     */
+    readonly environment?: { readonly variables: Readonly<Record<string, string>>; readonly contents: string };
+  };
+  /** EventBridge Scheduler: the expression, its time zone, retries and event age, and one run per database. */
+  readonly schedule: EventBridgeSchedule & {
+    readonly retryAttempts: number; readonly maxEventAgeSeconds: number; readonly runs: readonly PlannedTaskRun[];
+  };
+  /** Descriptions of its role and security group. */
+  readonly descriptions: { readonly taskRole: string; readonly securityGroup: string };
+  /** What its role may do with the backups, by resource kind; the reviewed wildcard on the objects says the same. */
+  readonly roleGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
+  readonly objectsAccess: 'write' | 'prune';
+  /**
+   * An execution role of its own (Pulumi): its description and grants.
+   * @default - the first task's
+   */
+  readonly executionRole?: { readonly description: string; readonly grants: readonly IamActionGroup<TaskExecutionResourceKind>[] };
+  /**
+   * The rule that lets it into the database.
+   * @default - it does not reach the database
+   */
+  readonly databaseIngress?: DatabaseIngressPlan;
+  /**
+   * Its role deletes dumps, so it exists before the bucket whose policy names it.
+   * @default false
+   */
+  readonly deletes?: boolean;
+  /**
+   * The offsite copy it prunes too.
+   * @default - none
+   */
+  readonly replica?: ReplicaPrunePlan;
 }
 
 /** The prune task of a `ScheduledPgDump` with a retention policy: its own schedule, its own role, the only one that deletes. */
@@ -281,6 +362,8 @@ export interface ScheduledPgDumpPlan {
    * @default - none
    */
   readonly replication?: BucketReplicationPlan;
+  /** The tasks started on a schedule, the dump first, then the prune when there is one. */
+  readonly scheduledTasks: readonly ScheduledTaskPlan[];
   /** Failed dump and RPO missed per database, the dead-lettered start, then failed and late replication. */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
@@ -413,7 +496,7 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
   const schedule = renderEventBridgeSchedule(dump.schedule, 'dump.schedule');
   const lifecycleRules = dumpBucketLifecycleRules(dump, { prefix: `${prefix}/`, path: 'lifecycleRules' });
   const replication = options.replication && planBucketReplication(options.replication, replicatedDumpBucket(lifecycleRules, options.objectLock));
-  return {
+  const plan: Omit<ScheduledPgDumpPlan, 'scheduledTasks'> = {
     databaseNames,
     postgresMajorVersion: checked.postgresMajorVersion!,
     prefix,
@@ -504,6 +587,66 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       ...(dump.retention ? { retention: retentionCounts(dump.retention) } : {}),
     },
   };
+  return { ...plan, scheduledTasks: planScheduledTasks(plan, environment.connection ?? { managed: false, databaseUrl: false }) };
+}
+
+/** The dump task and, with a retention policy, the prune task of a plan, each as one unit. */
+function planScheduledTasks(
+  plan: Omit<ScheduledPgDumpPlan, 'scheduledTasks'>, connection: { readonly managed: boolean; readonly databaseUrl: boolean },
+): ScheduledTaskPlan[] {
+  // The runner argv takes the location and the URL as whole arguments: placeholders become references.
+  const location = '<dump-location>';
+  const databaseUrl = connection.databaseUrl ? '<database-url>' : undefined;
+  const referenced = (argv: readonly string[]): (string | CommandReference)[] => argv.map((arg) => (arg === location ? { ref: 'dump-location' }
+    : arg === databaseUrl ? { ref: 'database-url' } : arg));
+  const { schedule, task, prune } = plan;
+  const runs = (scheduled: PlannedTaskSchedule, command: (database: string) => readonly string[]): PlannedTaskRun[] => scheduled.runs
+    .map((run) => ({ ...run, command: referenced(command(run.database)) }));
+  const { retryAttempts, maxEventAgeSeconds } = schedule;
+  const dumpTask: ScheduledTaskPlan = {
+    kind: 'dump',
+    ids: { taskDefinition: 'Task', securityGroup: 'TaskSecurityGroup', schedule: 'Schedule' },
+    names: { family: 'pg-dump', schedule: 'schedule' },
+    size: { cpu: task.cpu, memoryLimitMiB: task.memoryLimitMiB, ephemeralStorageGiB: task.ephemeralStorageGiB },
+    container: {
+      name: task.containerName,
+      logStreamPrefix: task.logStreamPrefix,
+      databaseSecrets: true,
+      stopTimeoutSeconds: task.stopTimeoutSeconds,
+      ...(plan.encryption ? { environment: { variables: task.environment, contents: 'the age public keys the dumps are encrypted to' } } : {}),
+    },
+    schedule: {
+      ...schedule,
+      runs: runs(schedule, (database) => scheduledDumpCommand(plan, database, location, { managed: connection.managed, databaseUrl })),
+    },
+    descriptions: { taskRole: plan.descriptions.taskRole, securityGroup: plan.descriptions.securityGroup },
+    roleGrants: plan.taskRoleGrants,
+    objectsAccess: 'write',
+    executionRole: { description: plan.descriptions.executionRole, grants: plan.executionRoleGrants },
+    databaseIngress: plan.databaseIngress,
+  };
+  if (!prune) return [dumpTask];
+  return [dumpTask, {
+    kind: 'prune',
+    ids: { taskDefinition: 'PruneTask', securityGroup: 'PruneSecurityGroup', schedule: 'PruneSchedule' },
+    names: { family: 'pg-backup-prune', schedule: 'prune-schedule' },
+    size: { cpu: prune.task.cpu, memoryLimitMiB: prune.task.memoryLimitMiB },
+    container: { name: task.containerName, logStreamPrefix: prune.task.logStreamPrefix, databaseSecrets: false },
+    schedule: {
+      ...prune.schedule, retryAttempts, maxEventAgeSeconds, runs: runs(prune.schedule, (database) => scheduledPruneCommand(plan, database, location)),
+    },
+    descriptions: prune.descriptions,
+    roleGrants: prune.roleGrants,
+    objectsAccess: 'prune',
+    deletes: true,
+    ...(prune.replica ? { replica: prune.replica } : {}),
+  }];
+}
+
+/** The Pulumi names of a scheduled task's resources of the component `name` (`<name>-task-role`, `<name>-prune-role`…). */
+export function scheduledTaskNames(name: string, task: ScheduledTaskPlan): PlannedTaskNames & { readonly family: string; readonly schedule: string } {
+  const names = task.kind === 'dump' ? taskResourceNames(name) : pruneTaskResourceNames(name);
+  return { ...names, family: `${name}-${task.names.family}`, schedule: `${name}-${task.names.schedule}` };
 }
 
 /** One database a prune task prunes: its scheduled run and its alarm. */
@@ -580,7 +723,7 @@ function planPrune(
  * (`s3://bucket/prefix`) and, when the bucket is replicated, its offsite copy: `pg-backup prune …` with every count and
  * the RPO spelled out.
  */
-export function scheduledPruneCommand(plan: ScheduledPgDumpPlan, database: string, location: string): string[] {
+export function scheduledPruneCommand(plan: Pick<ScheduledPgDumpPlan, 'prune' | 'rpoHours' | 'metricNamespace'>, database: string, location: string): string[] {
   if (!plan.prune) throw new Error('the plan has no prune task (dump.retention is not set)');
   return runnerPruneArgv(plan.prune.retention, {
     from: location,
@@ -596,7 +739,7 @@ export function scheduledPruneCommand(plan: ScheduledPgDumpPlan, database: strin
  * (the image's entrypoint is `pg-backup`), with `--database-url` when the connection is given as a URL.
  */
 export function scheduledDumpCommand(
-  plan: ScheduledPgDumpPlan, database: string, location: string, connection: { readonly managed: boolean; readonly databaseUrl?: string },
+  plan: Pick<ScheduledPgDumpPlan, 'dump' | 'metricNamespace'>, database: string, location: string, connection: { readonly managed: boolean; readonly databaseUrl?: string },
 ): string[] {
   const argv = runnerDumpArgv(plan.dump, { to: location, database, noRolePasswords: connection.managed, metricsNamespace: plan.metricNamespace });
   return connection.databaseUrl === undefined ? argv : [...argv, '--database-url', connection.databaseUrl];

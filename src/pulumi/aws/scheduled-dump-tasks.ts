@@ -11,11 +11,10 @@ import { replicaPruneStatements } from './bucket-replication';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { EcsClusterReference } from './pg-dump-source';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { PlannedTask, createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
-import { ScheduledPgDumpPlan, scheduledDumpCommand, scheduledPruneCommand } from '../../core/aws/scheduled-pg-dump';
-import { pruneTaskResourceNames, taskResourceNames } from '../../core/aws/task-resource-names';
+import { ScheduledPgDumpPlan, scheduledTaskNames } from '../../core/aws/scheduled-pg-dump';
 
 /** The tasks of a `ScheduledPgDump` and what starts them. */
 export interface ScheduledDumpTasks {
@@ -48,94 +47,83 @@ export interface ScheduledDumpTasksArgs {
   readonly plan: ScheduledPgDumpPlan;
   /** The database, image and network of the tasks. */
   readonly props: Pick<ScheduledPgDumpProps, 'database' | 'image' | 'vpcId' | 'subnetIds'>;
-  /** The bucket the dumps are written to. */
+  /** The bucket the dumps are written to, and where they are in it: `s3://<bucket>/<prefix>`. */
   readonly bucket: BackupBucket;
-  /** Where the dumps are: `s3://<bucket>/<prefix>`. */
   readonly dumpLocation: pulumi.Output<string>;
   /**
-   * The prune task's role, created before the bucket, whose policy lets it (and only it) delete.
+   * The role of the task that deletes, created before the bucket, whose policy lets it (and only it) delete.
    * @default - none: the plan has no prune task
    */
   readonly pruneRole?: iam.Role;
-  /** The cluster the tasks run in. */
+  /** The cluster the tasks run in, their log group, and the account, region and partition. */
   readonly cluster: EcsClusterReference;
-  /** The tasks' log group. */
   readonly logGroup: cloudwatch.LogGroup;
-  /** The account, region and partition. */
   readonly environment: AwsEnvironment;
 }
 
 /**
- * Renders the tasks of a `ScheduledPgDump` as children of `parent`: the dump task (`<name>-task`, its roles and
- * security group, let into the database), the prune task when the plan has one (`<name>-prune-task`), the schedules'
- * role and dead-letter queue, and one schedule per database of each (`<name>-schedule-<n>`, `<name>-prune-schedule-<n>`).
+ * Renders each of core's scheduled tasks as children of `parent`: its roles (a later task sharing the first one's
+ * execution role), security group (let into the database when planned) and task definition, whose container's command
+ * is the first run's; then the schedules' role and dead-letter queue, and one schedule per run of each task.
  */
 export function createScheduledDumpTasks(name: string, parent: pulumi.Resource, args: ScheduledDumpTasksArgs): ScheduledDumpTasks {
-  const { plan, props, bucket, pruneRole, environment } = args;
-  const logs = (streamPrefix: string) => ({ groupName: args.logGroup.name, region: environment.region, streamPrefix });
+  const { plan, props, bucket, environment } = args;
   const wiring = props.database.runnerWiring();
-  const command = (database: string): pulumi.Output<string[]> => pulumi.all([args.dumpLocation, wiring.databaseUrl])
-    .apply(([to, databaseUrl]) => scheduledDumpCommand(plan, database, to, { managed: props.database.managed, databaseUrl }));
-  const dump = createPlannedTask(taskResourceNames(name), {
-    family: `${name}-pg-dump`,
-    size: plan.task,
-    taskRole: { role: plan.descriptions.taskRole, statements: bucket.actionGroupStatements(plan.taskRoleGrants, plan.prefix) },
-    executionRole: {
-      role: plan.descriptions.executionRole,
-      statements: taskExecutionStatements(args.logGroup.arn, props.database.secretArn, props.database.secretKmsKeyArn, plan.executionRoleGrants),
-    },
-    securityGroup: { vpcId: props.vpcId, description: plan.descriptions.securityGroup },
-    container: {
-      name: plan.task.containerName,
-      image: props.image,
-      command: command(plan.databaseNames[0]),
-      secrets: wiring.secrets,
-      environment: plan.task.environment,
-      logs: logs(plan.task.logStreamPrefix),
-      stopTimeoutSeconds: plan.task.stopTimeoutSeconds,
-    },
-  }, parent);
-  props.database.allowFrom(`${name}-database-ingress`, dump.securityGroup.id, plan.databaseIngress, parent);
-
-  const prune = plan.prune;
-  const pruneCommand = (database: string) => args.dumpLocation.apply((location) => scheduledPruneCommand(plan, database, location));
-  const pruneTask = prune && pruneRole && createPlannedTask(pruneTaskResourceNames(name), {
-    family: `${name}-pg-backup-prune`,
-    size: prune.task,
-    taskRole: {
-      role: pruneRole, statements: [...bucket.actionGroupStatements(prune.roleGrants, plan.prefix), ...replicaPruneStatements(prune.replica)],
-    },
-    executionRole: { role: dump.executionRole },
-    securityGroup: { vpcId: props.vpcId, description: prune.descriptions.securityGroup },
-    container: {
-      name: plan.task.containerName, image: props.image, command: pruneCommand(plan.databaseNames[0]), logs: logs(prune.task.logStreamPrefix),
-    },
-  }, parent);
-  const taskDefinitions = [dump.taskDefinition, ...(pruneTask ? [pruneTask.taskDefinition] : [])];
-
+  const references = pulumi.output({ 'dump-location': args.dumpLocation, 'database-url': wiring.databaseUrl });
+  const tasks: (PlannedTask & { command: (database: string) => pulumi.Output<string[]> })[] = [];
+  for (const task of plan.scheduledTasks) {
+    const names = scheduledTaskNames(name, task);
+    const { logStreamPrefix, databaseSecrets, stopTimeoutSeconds, environment: variables } = task.container;
+    const command = (database: string) => references.apply((values) => task.schedule.runs
+      .find((run) => run.database === database)!.command.map((arg) => (typeof arg === 'string' ? arg : values[arg.ref]!)));
+    const execution = task.executionRole;
+    const planned = createPlannedTask(names, {
+      family: names.family,
+      size: task.size,
+      taskRole: {
+        role: (task.deletes && args.pruneRole) || task.descriptions.taskRole,
+        statements: [...bucket.actionGroupStatements(task.roleGrants, plan.prefix), ...replicaPruneStatements(task.replica)],
+      },
+      executionRole: !execution ? { role: tasks[0].executionRole } : {
+        role: execution.description,
+        statements: taskExecutionStatements(args.logGroup.arn, props.database.secretArn, props.database.secretKmsKeyArn, execution.grants),
+      },
+      securityGroup: { vpcId: props.vpcId, description: task.descriptions.securityGroup },
+      container: {
+        name: task.container.name,
+        image: props.image,
+        command: command(task.schedule.runs[0].database),
+        ...(databaseSecrets ? { secrets: wiring.secrets } : {}),
+        environment: variables?.variables,
+        logs: { groupName: args.logGroup.name, region: environment.region, streamPrefix: logStreamPrefix },
+        stopTimeoutSeconds,
+      },
+    }, parent);
+    if (task.databaseIngress) props.database.allowFrom(`${name}-database-ingress`, planned.securityGroup.id, task.databaseIngress, parent);
+    tasks.push({ ...planned, command });
+  }
+  const [dump, prune] = tasks;
   const deadLetterQueue = createDeadLetterQueue(name, parent);
   const schedulerRole = createSchedulerRole(name, parent, environment, scheduledTaskStatements(plan.scheduleRoleGrants, {
-    taskRoleArns: [dump.taskRole.arn, dump.executionRole.arn, ...(pruneRole ? [pruneRole.arn] : [])],
-    taskDefinitionArns: taskDefinitions.length > 1 ? taskDefinitions.map((task) => task.arn) : dump.taskDefinition.arn,
+    taskRoleArns: [...new Set(tasks.flatMap((task) => [task.taskRole, task.executionRole]))].map((role) => role.arn),
+    taskDefinitionArns: prune ? tasks.map((task) => task.taskDefinition.arn) : dump.taskDefinition.arn,
     clusterName: args.cluster.name,
     deadLetterQueueArn: deadLetterQueue.arn,
   }, environment), plan.descriptions.scheduleRole);
-  const target = {
-    clusterArn: args.cluster.arn,
-    subnetIds: props.subnetIds,
-    roleArn: schedulerRole.arn,
-    deadLetterQueueArn: deadLetterQueue.arn,
-    retryAttempts: plan.schedule.retryAttempts,
-    maxEventAgeSeconds: plan.schedule.maxEventAgeSeconds,
-    containerName: plan.task.containerName,
-  };
-  const schedules = createPlannedTaskSchedules(`${name}-schedule`, plan.schedule, {
-    ...target, taskDefinitionArn: dump.taskDefinition.arn, securityGroupId: dump.securityGroup.id, command,
-  }, parent);
-  const pruneSchedules = !prune || !pruneTask ? [] : createPlannedTaskSchedules(`${name}-prune-schedule`, prune.schedule, {
-    ...target, taskDefinitionArn: pruneTask.taskDefinition.arn, securityGroupId: pruneTask.securityGroup.id, command: pruneCommand,
-  }, parent);
+  const [schedules, pruneSchedules = []] = plan.scheduledTasks.map((task, index) => createPlannedTaskSchedules(
+    scheduledTaskNames(name, task).schedule, task.schedule, {
+      clusterArn: args.cluster.arn,
+      subnetIds: props.subnetIds,
+      roleArn: schedulerRole.arn,
+      deadLetterQueueArn: deadLetterQueue.arn,
+      retryAttempts: task.schedule.retryAttempts,
+      maxEventAgeSeconds: task.schedule.maxEventAgeSeconds,
+      containerName: task.container.name,
+      taskDefinitionArn: tasks[index].taskDefinition.arn,
+      securityGroupId: tasks[index].securityGroup.id,
+      command: tasks[index].command,
+    }, parent));
   const { taskDefinition, taskRole, executionRole, securityGroup } = dump;
-  const pruneTaskDefinition = pruneTask?.taskDefinition;
+  const pruneTaskDefinition = prune?.taskDefinition;
   return { taskDefinition, taskRole, executionRole, securityGroup, schedules, schedulerRole, deadLetterQueue, pruneTaskDefinition, pruneSchedules };
 }

@@ -73,11 +73,13 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ScheduledPgDump', name, {}, opts);
+    const wiring = props.database.runnerWiring();
     const environment = {
       databasePostgresMajorVersion: props.database.postgresMajorVersion,
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
       maxEventAge: props.maxEventAgeSeconds === undefined ? undefined : { path: 'maxEventAgeSeconds', seconds: props.maxEventAgeSeconds },
+      connection: { managed: props.database.managed, databaseUrl: wiring.databaseUrl !== undefined },
     };
     const options = scheduledPgDumpOptionsOf(props);
     // The names, schedule and retention decide which resources exist, so they are checked before any is registered; only

@@ -45,6 +45,30 @@ describe('planScheduledPgDump', () => {
     expect(argv.slice(-2)).toEqual(['--database-url', 'postgres://h/shop']);
   });
 
+  test('plans the dump task as one unit whose commands name the location and the URL only a front end knows', () => {
+    const plan = planScheduledPgDump({ databaseNames: ['shop', 'crm'], postgresMajorVersion: 16 }, { connection: { managed: true, databaseUrl: true } });
+    expect(plan.scheduledTasks.map((task) => task.kind)).toEqual(['dump']);
+    const [dump] = plan.scheduledTasks;
+    expect(dump.ids).toEqual({ taskDefinition: 'Task', securityGroup: 'TaskSecurityGroup', schedule: 'Schedule' });
+    expect(dump.container).toMatchObject({ name: 'runner', logStreamPrefix: 'dump', databaseSecrets: true, stopTimeoutSeconds: 30 });
+    expect(dump.schedule.runs.map((run) => run.command)).toEqual(['shop', 'crm'].map((database) => [
+      ...scheduledDumpCommand(plan, database, '<location>', { managed: true, databaseUrl: '<url>' }).map((arg) => (arg === '<location>'
+        ? { ref: 'dump-location' } : arg === '<url>' ? { ref: 'database-url' } : arg)),
+    ]));
+    expect(dump.schedule.runs[1].command.slice(0, 5)).toEqual(['dump', '--to', { ref: 'dump-location' }, '--database', 'crm']);
+    expect(dump.schedule.runs[1].command.slice(-2)).toEqual(['--database-url', { ref: 'database-url' }]);
+  });
+
+  test('plans the prune task after the dump task, on its own schedule, without the database\'s secrets, as the role that deletes', () => {
+    const plan = planScheduledPgDump({ postgresMajorVersion: 16, dump: { retention: { daily: 7 } } });
+    const prune = plan.scheduledTasks[1];
+    expect(prune).toMatchObject({ kind: 'prune', deletes: true, objectsAccess: 'prune', ids: { taskDefinition: 'PruneTask' } });
+    expect(prune.container).toEqual({ name: 'runner', logStreamPrefix: 'prune', databaseSecrets: false });
+    expect(prune.schedule.runs[0].command.slice(0, 3)).toEqual(['prune', '--from', { ref: 'dump-location' }]);
+    expect(prune.executionRole).toBeUndefined();
+    expect(prune.databaseIngress).toBeUndefined();
+  });
+
   test('the shared options of a front end\'s props leave out its cloud handles', () => {
     expect(scheduledPgDumpOptionsOf({ prefix: 'dumps', vpcId: 'vpc-1' } as never)).toEqual({ prefix: 'dumps' });
   });
