@@ -14,8 +14,6 @@ import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 /** The vault events sent to the notification topic (core's `VAULT_NOTIFICATION_EVENT_NAMES`). */
 export const VAULT_NOTIFICATION_EVENTS = VAULT_NOTIFICATION_EVENT_NAMES.map((name) => name as backup.BackupVaultEvents);
 
-export { PROTECTED_RECOVERY_POINT_ACTIONS } from '../core/aws/backup-vault';
-
 /** Props of {@link PostgresBackupVault}. */
 export interface PostgresBackupVaultProps extends BackupKeyProps {
   /**

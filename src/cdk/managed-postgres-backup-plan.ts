@@ -13,7 +13,7 @@ import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
-import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
+import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
@@ -22,6 +22,7 @@ import {
   managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan, retentionReplacedWarning,
 } from '../core/aws/managed-postgres-backup-plan';
 import { ManagedDatabaseSettings, importedDatabaseWarning } from '../core/aws/managed-postgres-database';
+import { restoreValidationFrontEndFacts } from '../core/aws/restore-testing';
 
 export { CONTINUOUS_BACKUP_RULE_NAME } from '../core/aws/backup-plan-rules';
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../core/aws/managed-postgres-backup-plan';
@@ -64,6 +65,7 @@ export class ManagedPostgresBackupPlan extends Construct {
     const database = props.database;
     const stack = Stack.of(this);
     const current = currentSettings(database);
+    const validation = props.restoreTesting?.validation;
     const plan = planManagedPostgresBackupPlan(props, {
       kind: database.kind,
       engineFamily: database.engineFamily,
@@ -74,7 +76,11 @@ export class ManagedPostgresBackupPlan extends Construct {
       givenVault: props.vault?.backupVaultName,
       createdVaultSettings: props.adminRole !== undefined || props.encryptionKey !== undefined,
       name: Names.uniqueId(this),
-      restoreValidation: restoreValidationFacts(props.restoreTesting, database),
+      restoreValidation: validation && restoreValidationFrontEndFacts(validation, {
+        databaseName: database.databaseName,
+        postgresMajorVersion: database.postgresMajorVersion,
+        hasSecret: (validation.secret ?? database.secret) !== undefined,
+      }),
     }, cdkValidationOptions(this));
     Object.assign(this, managedPostgresBackupPlanAttributes(plan));
     this.backupRetentionDays = plan.backupRetentionDays;

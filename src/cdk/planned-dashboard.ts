@@ -1,34 +1,39 @@
+import { Aws } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { plannedExpression, plannedMetric } from './planned-alarms';
-import { ExpressionPlan, MetricPlan } from '../core/aws/alarm-plan';
 import { DashboardGraph } from '../core/aws/backup-dashboard';
 import { AlarmStatusWidgetPlan } from '../core/aws/blueprint-dashboard';
+import { DashboardWidget, alarmStatusWidgets, dashboardWidgets } from '../core/aws/dashboard-body';
 
-/** A core dashboard series as a CloudWatch metric or math expression. */
-function series(planned: MetricPlan | ExpressionPlan): cloudwatch.IMetric {
-  return 'expression' in planned ? plannedExpression(planned) : plannedMetric(planned);
+/**
+ * Core's widgets, laid out by core from the top, as one block of a CDK dashboard: the dashboard places the block below
+ * what it already has, and the block moves its widgets there.
+ */
+class PlannedWidgets implements cloudwatch.IWidget {
+  public readonly width = 24;
+  public readonly height: number;
+  private top = 0;
+
+  constructor(private readonly widgets: readonly DashboardWidget[]) {
+    this.height = Math.max(0, ...widgets.map((widget) => widget.y + widget.height));
+  }
+
+  public position(_x: number, y: number): void {
+    this.top = y;
+  }
+
+  public toJson(): DashboardWidget[] {
+    return this.widgets.map((widget) => ({ ...widget, y: widget.y + this.top }));
+  }
 }
 
-/** Adds core's rows of graphs to `dashboard`, a row of widgets each. */
+/** Adds core's rows of graphs (`dashboardWidgets`) to `dashboard`, below what it already has. */
 export function addPlannedGraphs(dashboard: cloudwatch.Dashboard, rows: readonly (readonly DashboardGraph[])[]): void {
-  for (const row of rows) {
-    dashboard.addWidgets(...row.map((graph) => new cloudwatch.GraphWidget({
-      title: graph.title,
-      left: graph.left.map(series),
-      right: graph.right.length > 0 ? graph.right.map(series) : undefined,
-      leftAnnotations: graph.leftAnnotations.length > 0 ? [...graph.leftAnnotations] : undefined,
-      width: graph.width,
-    })));
-  }
+  dashboard.addWidgets(new PlannedWidgets(dashboardWidgets(rows, Aws.REGION)));
 }
 
 /** Adds core's alarm status widgets to `dashboard`, each showing its slice of `alarms`, one under the other. */
 export function addPlannedAlarmStatus(
   dashboard: cloudwatch.Dashboard, widgets: readonly AlarmStatusWidgetPlan[], alarms: readonly cloudwatch.IAlarm[],
 ): void {
-  for (const widget of widgets) {
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({
-      title: widget.title, alarms: alarms.slice(widget.start, widget.end), width: widget.width, height: widget.height,
-    }));
-  }
+  dashboard.addWidgets(new PlannedWidgets(alarmStatusWidgets(widgets, alarms.map((alarm) => alarm.alarmArn), 0)));
 }

@@ -2,12 +2,11 @@ import { Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps, renderRestoreValidation } from './restore-testing-validation';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import {
-  RESTORE_TESTING_MANAGED_POLICY, RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, RestoreValidationFrontEndFacts,
-  recoveryPointSelection, restoreMetadataOverrides, restoreValidationFrontEndFacts,
+  RESTORE_TESTING_MANAGED_POLICY, RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, recoveryPointSelection,
+  restoreMetadataOverrides,
 } from '../core/aws/restore-testing';
 
 export type {
@@ -21,18 +20,6 @@ export interface RestoreTestingProps extends RestoreTestingOptions {
    * @default - no validation
    */
   readonly validation?: RestoreValidationProps;
-}
-
-/** The facts the plan needs of a validation's handles. */
-export function restoreValidationFacts(
-  props: RestoreTestingProps | undefined, database: ManagedPostgresDatabase,
-): RestoreValidationFrontEndFacts | undefined {
-  const validation = props?.validation;
-  return validation && restoreValidationFrontEndFacts(validation, {
-    databaseName: database.databaseName,
-    postgresMajorVersion: database.postgresMajorVersion,
-    hasSecret: (validation.secret ?? database.secret) !== undefined,
-  });
 }
 
 /** The resources of core's restore testing plan in CDK. */

@@ -5,8 +5,24 @@ import { AlarmStatusWidgetPlan } from './blueprint-dashboard';
 /** The height of every graph, in dashboard rows, as the CDK draws them. */
 const GRAPH_HEIGHT = 6;
 
+/** A widget of a dashboard body, in CloudWatch's JSON: where it is, and what it shows. */
+export interface DashboardWidget {
+  /** `metric` or `alarm`. */
+  readonly type: string;
+  /** Width, of 24 columns. */
+  readonly width: number;
+  /** Height, in rows. */
+  readonly height: number;
+  /** Column of its left edge. */
+  readonly x: number;
+  /** Row of its top edge. */
+  readonly y: number;
+  /** What it shows. */
+  readonly properties: object;
+}
+
 /** The dashboard body's widgets: each row of graphs left to right, rows top to bottom, in CloudWatch's JSON. */
-export function dashboardWidgets(rows: readonly (readonly DashboardGraph[])[], region: string): object[] {
+export function dashboardWidgets(rows: readonly (readonly DashboardGraph[])[], region: string): DashboardWidget[] {
   return rows.flatMap((row, rowIndex) => {
     let x = 0;
     return row.map((graph) => {
@@ -37,7 +53,7 @@ export function dashboardWidgets(rows: readonly (readonly DashboardGraph[])[], r
  * The body's alarm status widgets, one under the other below `rowCount` rows of graphs, each showing its slice of
  * `alarmArns`, in CloudWatch's JSON.
  */
-export function alarmStatusWidgets<T>(widgets: readonly AlarmStatusWidgetPlan[], alarmArns: readonly T[], rowCount: number): object[] {
+export function alarmStatusWidgets<T>(widgets: readonly AlarmStatusWidgetPlan[], alarmArns: readonly T[], rowCount: number): DashboardWidget[] {
   let y = rowCount * GRAPH_HEIGHT;
   return widgets.map((widget) => {
     const body = { type: 'alarm', width: widget.width, height: widget.height, x: 0, y, properties: { title: widget.title, alarms: alarmArns.slice(widget.start, widget.end) } };

@@ -7,8 +7,6 @@ import type { VerifyRestore } from './verify-restore';
 import { backupDashboardDrill, planBackupDashboard } from '../../core/aws/backup-dashboard';
 import { dashboardWidgets } from '../../core/aws/dashboard-body';
 
-export { dashboardWidgets } from '../../core/aws/dashboard-body';
-
 /** Arguments of {@link BackupDashboard}. */
 export interface BackupDashboardProps {
   /** The scheduled dumps shown (one row per database). */

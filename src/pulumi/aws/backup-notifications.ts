@@ -5,8 +5,6 @@ import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BACKUP_NOTIFICATIONS_PLAN, notificationTopicPolicy, publisherKeyStatement, publishingServices } from '../../core/aws/backup-notifications';
 
-export { DEFAULT_PUBLISHING_SERVICES } from '../../core/aws/backup-notifications';
-
 /** Props of {@link BackupNotifications}. */
 export interface BackupNotificationsProps {
   /**

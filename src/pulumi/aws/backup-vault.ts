@@ -7,11 +7,6 @@ import { plannedStatement, policyDocument } from './policy-document';
 import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, vaultAccessPolicy } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 
-/** The vault events sent to the notification topic (core's `VAULT_NOTIFICATION_EVENT_NAMES`). */
-export const VAULT_NOTIFICATION_EVENTS: readonly string[] = VAULT_NOTIFICATION_EVENT_NAMES;
-
-export { PROTECTED_RECOVERY_POINT_ACTIONS } from '../../core/aws/backup-vault';
-
 /** Props of {@link PostgresBackupVault}. */
 export interface PostgresBackupVaultProps extends BackupKeyArgs {
   /**
@@ -100,7 +95,7 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
       new backup.VaultNotifications(`${name}-notifications`, {
         backupVaultName: this.vault.name,
         snsTopicArn: props.notificationTopicArn,
-        backupVaultEvents: [...VAULT_NOTIFICATION_EVENTS],
+        backupVaultEvents: [...VAULT_NOTIFICATION_EVENT_NAMES],
       }, { parent: this });
     }
     this.registerOutputs({ backupVaultName: this.backupVaultName, backupVaultArn: this.backupVaultArn, encryptionKeyArn: this.encryptionKeyArn });

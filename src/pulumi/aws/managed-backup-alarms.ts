@@ -1,5 +1,4 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
-import * as iam from '@pulumi/aws/iam';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
@@ -8,7 +7,7 @@ import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import { ManagedBackupMonitoringPlan, ManagedBackupNames, fillManagedBackupNames } from '../../core/aws/managed-backup-alarms';
-import { RestorableTimeCheckStateMachine, restorableTimeCheckWiring } from '../../core/aws/restorable-time-check';
+import { restorableTimeCheckWiring } from '../../core/aws/restorable-time-check';
 
 export { AWS_BACKUP_METRIC_NAMESPACE, FAILED_JOB_STATES } from '../../core/aws/managed-backup-alarms';
 
@@ -40,12 +39,6 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
   public readonly failedJobRules: readonly cloudwatch.EventRule[];
   /** The state machine that publishes the restorable-time lag. */
   public readonly restorableTimeCheck: sfn.StateMachine;
-  /** Its definition as deployed. */
-  public readonly checkDefinition: pulumi.Output<string>;
-  /** The core check: definition with placeholders and IAM actions. */
-  public readonly check: RestorableTimeCheckStateMachine;
-  /** The role the check runs as. */
-  public readonly checkRole: iam.Role;
 
   constructor(name: string, props: ManagedBackupAlarmsProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ManagedBackupAlarms', name, {}, opts);
@@ -58,15 +51,13 @@ export class ManagedBackupAlarms extends pulumi.ComponentResource {
     this.failedJobRules = plan.failedJobRules.map((rule) => createEventNotification(name, rule, props.topicArn, this, { fill }));
 
     const check = plan.restorableTimeCheck;
-    this.check = check.stateMachine;
     const wiring = restorableTimeCheckWiring<pulumi.Input<string>>({ identifier: database.identifier, arn: databaseArn }, check.metricNamespace);
-    const rendered = createPlannedStateMachine(name, this, check.stateMachine, {
+    this.restorableTimeCheck = createPlannedStateMachine(name, this, check.stateMachine, {
       substitutions: pulumi.output(wiring.placeholders),
       scopes: wiring.scopes,
       logRetentionDays: props.logRetentionDays,
       owner: 'ManagedBackupAlarms',
-    });
-    ({ definition: this.checkDefinition, role: this.checkRole, stateMachine: this.restorableTimeCheck } = rendered);
+    }).stateMachine;
     createStateMachineSchedules(name, this, environment, this.restorableTimeCheck.arn, [check.schedule]);
 
     this.alarms = createPlannedAlarms(name, plan.alarms, props.topicArn, this,

@@ -11,7 +11,7 @@ import { ManagedDatabaseSettings } from './managed-postgres-database';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { RenderedRestoreTesting, renderRestoreTesting, restoreValidationFacts } from './restore-testing';
+import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { givenTopicWarning } from '../../core/aws/backup-vault';
 import {
@@ -19,6 +19,7 @@ import {
   databaseSettingsWarnings, managedBackupProtections, managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
 } from '../../core/aws/managed-postgres-backup-plan';
 import { accountOfManagedDatabaseArn } from '../../core/aws/managed-postgres-database';
+import { restoreValidationFrontEndFacts } from '../../core/aws/restore-testing';
 import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../../core/aws/managed-postgres-backup-plan';
@@ -166,13 +167,15 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
 function planFacts(
   props: ManagedPostgresBackupPlanProps, database: Pick<ManagedBackupPlanFacts, 'storageEncryption' | 'sourceRegion' | 'sourceAccount' | 'current'>,
 ): PlanFacts {
+  const validation = props.restoreTesting?.validation;
   return {
     options: props,
     database: {
       kind: props.database.kind,
       givenVault: props.vaultName !== undefined ? 'vaultName' : undefined,
       createdVaultSettings: props.adminRoleArn !== undefined || props.encryptionKeyArn !== undefined,
-      restoreValidation: restoreValidationFacts(props.restoreTesting),
+      // Pulumi knows the secret and the check files, not the database's name or major.
+      restoreValidation: validation && restoreValidationFrontEndFacts(validation, { hasSecret: validation.secretArn !== undefined }),
       ...database,
     },
   };

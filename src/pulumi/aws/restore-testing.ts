@@ -5,8 +5,7 @@ import { AwsEnvironment } from './aws-environment';
 import { createBackupServiceRole } from './backup-plan-rules';
 import { RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles, renderRestoreValidation } from './restore-testing-validation';
 import {
-  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, RestoreValidationFrontEndFacts, recoveryPointSelection,
-  restoreMetadataOverrides, restoreValidationFrontEndFacts,
+  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, recoveryPointSelection, restoreMetadataOverrides,
 } from '../../core/aws/restore-testing';
 
 export type {
@@ -20,12 +19,6 @@ export interface RestoreTestingArgs extends RestoreTestingOptions {
    * @default - no validation
    */
   readonly validation?: RestoreValidationArgs;
-}
-
-/** The facts the plan needs of a validation's handles: Pulumi knows the secret and the check files, not the database's name or major. */
-export function restoreValidationFacts(args: RestoreTestingArgs | undefined): RestoreValidationFrontEndFacts | undefined {
-  const validation = args?.validation;
-  return validation && restoreValidationFrontEndFacts(validation, { hasSecret: validation.secretArn !== undefined });
 }
 
 /** The resources of core's restore testing plan in Pulumi. */
