@@ -19,8 +19,8 @@ import {
 } from '../core/aws/scheduled-drill';
 import { DrillResourceKind } from '../core/aws/state-machines';
 
-/** What every scheduled drill construct exposes of what it created, declared once. */
-export interface ScheduledDrillResources {
+/** What every scheduled drill construct exposes, declared once: core's plain attributes and the handles of what it created. */
+export interface ScheduledDrillAttributes extends RestoreDrillAttributes {
   /** The state machine. */
   readonly stateMachine: sfn.StateMachine;
   /** The drill task definition. */
@@ -59,7 +59,7 @@ export interface DrillStateMachineProps {
  */
 export function createDrillStateMachine(
   scope: Construct, plan: ScheduledDrillPlan, task: DrillTask, props: DrillStateMachineProps,
-): RestoreDrillAttributes & ScheduledDrillResources {
+): ScheduledDrillAttributes {
   const ecsTask = { ...task, notificationTopic: props.notificationTopic, metricNamespace: plan.metricNamespace };
   const { results } = props;
   const resultsWiring = results && drillResultsWiring({

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ScheduledDrillResources, createDrillStateMachine } from './drill-state-machine';
+import { ScheduledDrillAttributes, createDrillStateMachine } from './drill-state-machine';
 import { renderDrillTask } from './drill-task';
 import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
@@ -42,8 +42,8 @@ export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps, TaskSu
   readonly drillResultsBucket?: { readonly bucket: s3.IBucket; readonly encryptionKey?: kms.IKey };
 }
 
-/** What every scheduled drill construct exposes, declared once ({@link ScheduledDrillResources}). */
-export interface PitrDrill extends ScheduledDrillResources {}
+/** What every scheduled drill construct exposes, declared once ({@link ScheduledDrillAttributes}). */
+export interface PitrDrill extends ScheduledDrillAttributes {}
 
 /**
  * The scheduled point-in-time recovery drill: a Step Functions state machine (core's PITR drill definition) runs a

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { ScheduledDrillResources, createDrillStateMachine } from './drill-state-machine';
+import { ScheduledDrillAttributes, createDrillStateMachine } from './drill-state-machine';
 import { renderDrillTask } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
@@ -27,7 +27,7 @@ export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/
 export * from './snapshot-restore-drill-props';
 
 /** What every scheduled drill construct exposes, and the snapshot drill's own attributes, each declared once. */
-export interface SnapshotRestoreDrill extends ScheduledDrillResources, SnapshotRestoreDrillAttributes {}
+export interface SnapshotRestoreDrill extends ScheduledDrillAttributes, SnapshotRestoreDrillAttributes {}
 
 /**
  * Proves the managed database's snapshots restore: on a schedule, a Step Functions state machine (the core snapshot

@@ -1,16 +1,13 @@
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { createDrillStateMachine } from './drill-state-machine';
+import { ScheduledDrillAttributes, createDrillStateMachine } from './drill-state-machine';
 import { createScratchPassword, renderDrillTask } from './drill-task';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { IPgDumpSource } from './pg-dump-source';
@@ -40,6 +37,9 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions, ScratchDatabas
   readonly encryption?: { readonly identitySecret: secretsmanager.ISecret };
 }
 
+/** What every scheduled drill construct exposes, declared once ({@link ScheduledDrillAttributes}). */
+export interface VerifyRestore extends ScheduledDrillAttributes {}
+
 /**
  * A restore drill on a schedule: a Step Functions state machine (the core's dump-restore-drill definition)
  * runs a Fargate task in which `pg-backup verify` restores the latest dump into a scratch PostgreSQL of the
@@ -48,16 +48,8 @@ export interface VerifyRestoreProps extends VerifyRestoreOptions, ScratchDatabas
  * executions and a restore slower than the RTO alarm.
  */
 export class VerifyRestore extends RestoreDrillMetrics {
-  /** The database the drill restores. */
-  public readonly databaseName: string;
   /** The `Drill` dimension of the metrics. */
   public readonly drillKind = 'dump';
-  /** The state machine. */
-  public readonly stateMachine: sfn.StateMachine;
-  /** The drill task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The cluster the drill runs in. */
-  public readonly cluster: ecs.ICluster;
   /** The security group of the drill task (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
   /**
@@ -70,16 +62,8 @@ export class VerifyRestore extends RestoreDrillMetrics {
    * @default - none: the dump is restored in the task
    */
   public readonly scratchSubnetGroup?: rds.SubnetGroup;
-  /** The schedule that starts the drill. */
-  public readonly schedule: scheduler.Schedule;
   /** The topic failed drills are sent to. */
   public readonly notificationTopic: sns.ITopic;
-  /** The RTO, minutes. */
-  public readonly maxRestoreDurationMinutes: number;
-  /** CloudWatch namespace of the drill metrics. */
-  public readonly metricNamespace: string;
-  /** Alarms: failed executions, restore slower than the RTO. */
-  public readonly alarms: readonly cloudwatch.Alarm[];
   /** What this construct creates, as core decided it. */
   public readonly plan: VerifyRestorePlan;
 
@@ -95,9 +79,6 @@ export class VerifyRestore extends RestoreDrillMetrics {
       identitySecretGiven: identitySecret !== undefined,
     });
     this.plan = plan;
-    this.databaseName = plan.databaseName;
-    this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
-    this.metricNamespace = plan.metricNamespace;
 
     this.notificationTopic = props.notificationTopic ?? source.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
@@ -112,10 +93,11 @@ export class VerifyRestore extends RestoreDrillMetrics {
         ...(identitySecret ? { 'age-identity': ecs.Secret.fromSecretsManager(identitySecret) } : {}),
       },
     });
-    ({ cluster: this.cluster, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup } = task);
-    source.grantRead(this.taskDefinition.taskRole);
-    source.grantWriteDrillResults(this.taskDefinition.taskRole);
-    acknowledgeWildcards(this.taskDefinition.taskRole, [
+    this.securityGroup = task.securityGroup;
+    const { taskRole } = task.taskDefinition;
+    source.grantRead(taskRole);
+    source.grantWriteDrillResults(taskRole);
+    acknowledgeWildcards(taskRole, [
       backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read'),
       backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*/drills/*`), 'drill-results'),
     ]);
@@ -124,9 +106,9 @@ export class VerifyRestore extends RestoreDrillMetrics {
       vpc: props.vpc,
       subnets: props.scratchSubnets,
       taskSecurityGroup: this.securityGroup,
-      taskRole: this.taskDefinition.taskRole,
+      taskRole,
       source,
-      databaseName: this.databaseName,
+      databaseName: plan.databaseName,
     });
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
@@ -140,7 +122,7 @@ export class VerifyRestore extends RestoreDrillMetrics {
       },
       scopes: scratch?.scopes,
       // Beside the dumps, as the task writes; the bucket's key is in the statement below.
-      results: { bucket: source.bucket, folder: drillResultsFolder(source.prefix, this.databaseName) },
+      results: { bucket: source.bucket, folder: drillResultsFolder(source.prefix, plan.databaseName) },
       // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
       // bucket's key when it has one.
       additionalStatements: source.bucket.encryptionKey ? [new iam.PolicyStatement({
@@ -148,9 +130,7 @@ export class VerifyRestore extends RestoreDrillMetrics {
         resources: [source.bucket.encryptionKey.keyArn],
       })] : [],
     });
-    this.stateMachine = drill.stateMachine;
-    this.schedule = drill.schedule;
-    this.alarms = drill.alarms;
+    Object.assign(this, drill);
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection, database: source.protectedDatabase, databaseNames: [...plan.protection.databaseNames],
     });

@@ -57,8 +57,6 @@ export interface VerifyRestore extends ScheduledDrillAttributes {}
  * task, notifies the topic and fails the execution; failed executions and a restore slower than the RTO alarm.
  */
 export class VerifyRestore extends pulumi.ComponentResource {
-  /** The database the drill restores. */
-  public readonly databaseName: string;
   /** The security group of the drill task (no inbound rules). */
   public readonly securityGroup: ec2.SecurityGroup;
   /**
@@ -73,10 +71,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
   public readonly scratchSubnetGroup?: rds.SubnetGroup;
   /** ARN of the topic failed drills are sent to. */
   public readonly notificationTopicArn: pulumi.Output<string>;
-  /** The RTO, minutes. */
-  public readonly maxRestoreDurationMinutes: number;
-  /** CloudWatch namespace of the drill metrics. */
-  public readonly metricNamespace: string;
   /** What this component creates, as core decided it. */
   public readonly plan: VerifyRestorePlan;
   /** The drill as a protection of the source's database (core's protection record), also its `protections` output. */
@@ -101,9 +95,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     }, name);
     const plan = planVerifyRestore(options, environment);
     this.plan = plan;
-    this.databaseName = plan.databaseName;
-    this.maxRestoreDurationMinutes = plan.maxRestoreDurationMinutes;
-    this.metricNamespace = plan.metricNamespace;
     const aws = awsEnvironment(this);
     const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
 
@@ -122,7 +113,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       subnetIds: props.scratchSubnetIds!,
       taskSecurityGroupId: this.securityGroup.id,
       source,
-      databaseName: this.databaseName,
+      databaseName: plan.databaseName,
       environment: aws,
     });
     this.scratchSecurityGroup = scratch?.securityGroup;
@@ -152,7 +143,7 @@ export class VerifyRestore extends pulumi.ComponentResource {
       results: {
         bucketName: source.bucketName,
         bucketArn: source.bucketArn,
-        folder: drillResultsFolder(source.prefix, this.databaseName),
+        folder: drillResultsFolder(source.prefix, plan.databaseName),
         writeStatements: source.drillResultStatements(),
       },
       substitutions: {
