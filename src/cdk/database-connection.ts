@@ -6,35 +6,20 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct, Node } from 'constructs';
 import { postgresMajorOf } from '../core/aws/managed-postgres-database';
-import { rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
+import { PostgresServerOptions, rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
 import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
-import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecretVariables } from '../core/postgres/runner-connection';
+import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecrets } from '../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
-/** A database given by its secret, for {@link PostgresDatabase.fromSecret}. */
-export interface PostgresDatabaseSecretProps {
+/** A database given by its secret, for {@link PostgresDatabase.fromSecret}: core's options, the secret and what lets the task in. */
+export interface PostgresDatabaseSecretProps extends PostgresServerOptions {
   /**
    * The secret: RDS-style JSON with `username` and `password`, and `host`, `port`, `dbname` unless `host` is given.
    */
   readonly secret: secretsmanager.ISecret;
   /** What the dump task must be let through to reach the database (its security group, or the database construct). */
   readonly connections: ec2.IConnectable;
-  /**
-   * Host name of the server, when the secret holds only credentials.
-   * @default - the secret's `host`
-   */
-  readonly host?: string;
-  /**
-   * Port of the server.
-   * @default 5432
-   */
-  readonly port?: number;
-  /**
-   * PostgreSQL major version of the server, which selects the client tools of the runner image.
-   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
-   */
-  readonly postgresMajorVersion?: number;
 }
 
 /** Options of {@link PostgresDatabase.fromInstance} and {@link PostgresDatabase.fromCluster}. */
@@ -98,7 +83,7 @@ export class PostgresDatabase {
 
   /** Any PostgreSQL server reachable from the VPC, given by its secret and security group. */
   public static fromSecret(props: PostgresDatabaseSecretProps): PostgresDatabase {
-    return new PostgresDatabase(props.secret, props.connections, false, props.postgresMajorVersion, props.host, props.port);
+    return new PostgresDatabase(props.secret, props.connections, props.managed ?? false, props.postgresMajorVersion, props.host, props.port);
   }
 
   private static fromRdsConstruct(
@@ -150,8 +135,7 @@ export class PostgresDatabase {
 
   /** The container secrets and URL the runner connects with. */
   public runnerWiring(): RunnerDatabaseWiring {
-    const secrets = Object.fromEntries(runnerSecretVariables(this.host === undefined)
-      .map(({ variable, jsonKey }) => [variable, ecs.Secret.fromSecretsManager(this.secret, jsonKey)]));
+    const secrets = runnerSecrets(this.host === undefined, (jsonKey) => ecs.Secret.fromSecretsManager(this.secret, jsonKey));
     return this.host === undefined ? { secrets } : { secrets, databaseUrl: runnerDatabaseUrl(this.host, this.port) };
   }
 }

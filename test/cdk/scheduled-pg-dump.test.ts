@@ -370,6 +370,27 @@ describe('ScheduledPgDump with every option', () => {
   });
 });
 
+describe('ScheduledPgDump of a managed server given by its secret', () => {
+  test.each([
+    [true, ['--globals', '--no-role-passwords']],
+    [false, ['--globals']],
+  ])('with managed %s, the globals are dumped with %j, as in Pulumi', (managed, flags) => {
+    const { stack, vpc } = databaseStack();
+    const secret = new secretsmanager.Secret(stack, 'AuroraSecret');
+    const connections = new ec2.SecurityGroup(stack, 'AuroraSg', { vpc });
+    new ScheduledPgDump(stack, 'Dump', {
+      vpc,
+      database: PostgresDatabase.fromSecret({ secret, connections, postgresMajorVersion: 16, managed }),
+      databaseNames: ['orders'],
+      dump: { includeGlobals: true },
+      image: TEST_RUNNER_IMAGE,
+    });
+    const schedule = Object.values(Template.fromStack(stack).findResources('AWS::Scheduler::Schedule'))[0];
+    const command: string[] = JSON.parse(flatten(schedule.Properties.Target.Input).replace(/<[^>]+>/, 'B')).containerOverrides[0].command;
+    expect(command.filter((arg) => arg === '--globals' || arg === '--no-role-passwords')).toEqual(flags);
+  });
+});
+
 describe('ScheduledPgDump image', () => {
   test('by default the runner image is built from the package Dockerfile with the server major as PG_MAJOR', () => {
     const { stack, vpc, instance } = databaseStack();

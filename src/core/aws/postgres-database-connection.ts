@@ -39,3 +39,30 @@ export function rdsResourceWithoutSecurityGroupMessage(factory: RdsPostgresFacto
     + 'cannot be let in; pass securityGroupId, or in a unit test under pulumi.runtime.setMocks use setBackupMocks() from '
     + 'postgres-backup-constructs/pulumi/testing';
 }
+
+/**
+ * The options of `PostgresDatabase.fromSecret` that are the same in every AWS front end, with that front end's types of
+ * a host name and a port (a CDK string or token; a Pulumi input).
+ */
+export interface PostgresServerOptions<Host = string, Port = number> {
+  /**
+   * Host name of the server, when the secret holds only credentials.
+   * @default - the secret's `host`
+   */
+  readonly host?: Host;
+  /**
+   * Port of the server.
+   * @default 5432
+   */
+  readonly port?: Port;
+  /**
+   * PostgreSQL major version of the server, which selects the client tools of the runner image.
+   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
+   */
+  readonly postgresMajorVersion?: number;
+  /**
+   * Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords.
+   * @default false
+   */
+  readonly managed?: boolean;
+}

@@ -30,3 +30,8 @@ export function runnerSecretVariables(secretHoldsHost: boolean): RunnerSecretVar
 export function runnerDatabaseUrl(host: string, port: string | number = DEFAULT_POSTGRES_PORT): string {
   return `postgres://${host}:${port}/postgres`;
 }
+
+/** The runner's container secrets ({@link runnerSecretVariables}), each the reference `secretOf(jsonKey)` gives. */
+export function runnerSecrets<Secret>(secretHoldsHost: boolean, secretOf: (jsonKey?: RunnerSecretVariable['jsonKey']) => Secret): Record<string, Secret> {
+  return Object.fromEntries(runnerSecretVariables(secretHoldsHost).map(({ variable, jsonKey }) => [variable, secretOf(jsonKey)]));
+}

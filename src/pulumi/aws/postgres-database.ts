@@ -1,14 +1,16 @@
 import type * as rds from '@pulumi/aws/rds';
 import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
-import { RdsPostgresFactory, rdsResourceWithoutSecretMessage, rdsResourceWithoutSecurityGroupMessage } from '../../core/aws/postgres-database-connection';
+import {
+  PostgresServerOptions, RdsPostgresFactory, rdsResourceWithoutSecretMessage, rdsResourceWithoutSecurityGroupMessage,
+} from '../../core/aws/postgres-database-connection';
 import { DatabaseIngressPlan } from '../../core/aws/scheduled-pg-dump';
-import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecretVariables } from '../../core/postgres/runner-connection';
+import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecrets } from '../../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../../core/postgres/runner-connection';
 
-/** A database given by its secret, for {@link PostgresDatabase.fromSecret}. */
-export interface PostgresDatabaseSecretProps {
+/** A database given by its secret, for {@link PostgresDatabase.fromSecret}: core's options, the secret and the server's security group. */
+export interface PostgresDatabaseSecretProps extends PostgresServerOptions<pulumi.Input<string>, pulumi.Input<number>> {
   /** ARN of the Secrets Manager secret: RDS-style JSON with `username` and `password`, and `host`, `port`, `dbname` unless `host` is given. */
   readonly secretArn: pulumi.Input<string>;
   /**
@@ -21,26 +23,6 @@ export interface PostgresDatabaseSecretProps {
    * @default - no rule: the server must already accept the task's subnets
    */
   readonly securityGroupId?: pulumi.Input<string>;
-  /**
-   * Host name of the server, when the secret holds only credentials.
-   * @default - the secret's `host`
-   */
-  readonly host?: pulumi.Input<string>;
-  /**
-   * Port of the server.
-   * @default 5432
-   */
-  readonly port?: pulumi.Input<number>;
-  /**
-   * PostgreSQL major version of the server, which selects the client tools of the runner image.
-   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
-   */
-  readonly postgresMajorVersion?: number;
-  /**
-   * Whether this is a managed service (RDS, Aurora), where `pg_dumpall` may not read role passwords.
-   * @default false
-   */
-  readonly managed?: boolean;
 }
 
 /** Options of {@link PostgresDatabase.fromInstance} and {@link PostgresDatabase.fromCluster}. */
@@ -188,9 +170,7 @@ export class PostgresDatabase {
 
   /** The container secrets and URL the runner connects with. */
   public runnerWiring(): RunnerDatabaseWiring {
-    const secrets = Object.fromEntries(runnerSecretVariables(this.host === undefined).map(({ variable, jsonKey }) => [
-      variable, jsonKey === undefined ? this.secretArn : pulumi.interpolate`${this.secretArn}:${jsonKey}::`,
-    ]));
+    const secrets = runnerSecrets(this.host === undefined, (jsonKey) => (jsonKey === undefined ? this.secretArn : pulumi.interpolate`${this.secretArn}:${jsonKey}::`));
     if (this.host === undefined) return { secrets };
     return { secrets, databaseUrl: pulumi.all([this.host, this.port]).apply(([host, port]) => runnerDatabaseUrl(host, port)) };
   }
