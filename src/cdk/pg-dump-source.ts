@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { grantBackupObjectGroups } from './backup-bucket';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../core/aws/iam-action-groups';
-import { PgDumpLocationOptions, PgDumpSourceAttributes, pgDumpLocationAttributes } from '../core/aws/pg-dump-location';
+import { PgDumpLocationOptions, PgDumpSourceAttributes, PgDumpSourceFields, pgDumpLocationAttributes } from '../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../core/policy/dump-encryption';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
@@ -20,27 +20,11 @@ export interface DumpEncryption extends DumpEncryptionOptions {
 }
 
 /** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
-export interface IPgDumpSource extends PgDumpSourceAttributes {
+export interface IPgDumpSource extends PgDumpSourceFields<{ cluster: ecs.ICluster; encryption: DumpEncryption; database: string }> {
   /** The bucket holding the dumps. */
   readonly bucket: s3.IBucket;
   /** The topic failures are sent to, when the source has one. */
   readonly notificationTopic?: sns.ITopic;
-  /**
-   * The cluster the source runs its tasks in, which a drill shares.
-   * @default - none
-   */
-  readonly cluster?: ecs.ICluster;
-  /**
-   * The database whose dumps these are, as the protection records name it (its construct path in this app), so a drill
-   * of them is listed under that database.
-   * @default - none: the drill's protection names no database
-   */
-  readonly protectedDatabase?: string;
-  /**
-   * How the dumps are encrypted with age, when they are.
-   * @default - not encrypted
-   */
-  readonly encryption?: DumpEncryption;
   /** Lets `grantee` read the dumps (objects under the prefix, listing of the prefix, decryption). */
   grantRead(grantee: iam.IGrantable): void;
   /** Lets `grantee` write restore drill results beside the dumps (`<prefix>/<database>/drills/*`), nothing else. */

@@ -39,3 +39,36 @@ export function pgDumpLocationAttributes(options: PgDumpLocationOptions): PgDump
     metricNamespace: options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE,
   };
 }
+
+/** The types of a front end's handles that {@link PgDumpSourceFields} names: a cluster, the dumps' encryption, a database's name. */
+export interface PgDumpSourceHandleTypes {
+  /** An ECS cluster. */
+  readonly cluster: unknown;
+  /** The age encryption of the dumps, with the front end's identity secret. */
+  readonly encryption: unknown;
+  /** How protection records name a database. */
+  readonly database: unknown;
+}
+
+/**
+ * What a restore drill knows of the dumps it restores besides their bucket, declared once for every AWS front end with
+ * that front end's handle types `H`; each front end's dump source extends it with its bucket, topic and grants.
+ */
+export interface PgDumpSourceFields<H extends PgDumpSourceHandleTypes> extends PgDumpSourceAttributes {
+  /**
+   * The cluster the source runs its tasks in, which a drill shares.
+   * @default - none
+   */
+  readonly cluster?: H['cluster'];
+  /**
+   * The database whose dumps these are, as the protection records name it (its construct path in a CDK app, the URN of
+   * its RDS resource in a Pulumi program), so a drill of them is listed under that database.
+   * @default - none: the drill's protection names no database
+   */
+  readonly protectedDatabase?: H['database'];
+  /**
+   * How the dumps are encrypted with age, when they are.
+   * @default - not encrypted
+   */
+  readonly encryption?: H['encryption'];
+}

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
 import { ExistingBucket } from './backup-store-handles';
 import { PolicyStatement } from './policy-document';
-import { PgDumpLocationOptions, PgDumpSourceAttributes, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
+import { PgDumpLocationOptions, PgDumpSourceAttributes, PgDumpSourceFields, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
@@ -25,7 +25,11 @@ export interface EcsClusterReference {
 }
 
 /** Where `pg-backup dump` writes and what a restore drill needs to know about it. */
-export interface PgDumpSource extends PgDumpSourceAttributes {
+export interface PgDumpSource extends PgDumpSourceFields<{
+  cluster: EcsClusterReference;
+  encryption: DumpEncryption;
+  database: pulumi.Input<string>;
+}> {
   /** Name of the bucket holding the dumps. */
   readonly bucketName: pulumi.Input<string>;
   /** ARN of that bucket. */
@@ -40,22 +44,6 @@ export interface PgDumpSource extends PgDumpSourceAttributes {
    * @default - none
    */
   readonly notificationTopicKeyArn?: pulumi.Input<string>;
-  /**
-   * The cluster the source runs its tasks in, which a drill shares.
-   * @default - none
-   */
-  readonly cluster?: EcsClusterReference;
-  /**
-   * How the dumps are encrypted with age, when they are.
-   * @default - not encrypted
-   */
-  readonly encryption?: DumpEncryption;
-  /**
-   * The database whose dumps these are, as the protection records name it (the URN of its RDS resource in this
-   * program), so a drill of them is listed under that database.
-   * @default - none: the drill's protection names no database
-   */
-  readonly protectedDatabase?: pulumi.Input<string>;
   /** The IAM statements that let a role read the dumps (objects under the prefix, listing of the prefix, decryption). */
   readStatements(): PolicyStatement[];
   /** The IAM statements that let a restore drill write its result beside the dumps (`<prefix>/<database>/drills/…`), nothing else. */
