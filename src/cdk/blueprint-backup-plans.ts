@@ -2,7 +2,7 @@ import { Names } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, BlueprintRestoreTesting, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
 import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
@@ -12,32 +12,12 @@ import { resolveVaultLock } from '../core/aws/managed-backup-plan';
 import { resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
 import { BackupPolicy } from '../core/policy/policy';
 
-/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
-export interface BlueprintRestoreTesting {
-  /** The restore testing plan. */
-  readonly plan: backup.CfnRestoreTestingPlan;
-  /** The role AWS Backup restores with. */
-  readonly role: iam.Role;
-  /** The selections: the tested RDS instances, the tested Aurora clusters. */
-  readonly selections: readonly backup.CfnRestoreTestingSelection[];
-}
-
-/** The AWS Backup resources a `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetBackupPlans {
-  /** The AWS Backup vault, when a server is a managed database whose tier has a backup plan. */
-  readonly vault?: PostgresBackupVault;
-  /** The AWS Backup plans, one per distinct plan among the managed servers. */
-  readonly backupPlans: readonly backup.BackupPlan[];
-  /** The AWS Backup restore testing of the managed servers' recovery points, when `restoreTesting` is set. */
-  readonly restoreTesting?: BlueprintRestoreTesting;
-}
-
 /**
  * The managed servers' own automated backups, and their AWS Backup plans as core grouped them: one vault for the
  * fleet, one plan per distinct plan (rules and copies), each selecting all of its servers, so a server adds no resource;
  * and the restore testing of the vault's recovery points, when `restoreTesting` is set.
  */
-export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
+export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pick<CdkBlueprintResources, 'vault' | 'backupPlans' | 'restoreTesting'> {
   const { plan, scope, handles, props } = fleet;
   for (const server of plan.servers) {
     const managed = handles[server.index].managed;

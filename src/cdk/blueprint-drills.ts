@@ -1,8 +1,6 @@
 import { Fn } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ecsDrillScopes } from './drill-state-machine';
 import { createScratchPassword } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
@@ -11,22 +9,11 @@ import { renderPlannedStateMachine, renderStateMachineSchedule } from './planned
 import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
 import { IMAGE_PULL_WILDCARD, acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { postgresServerImage } from './runner-image';
-import { SCRATCH_TARGET_URL } from './verify-restore';
-import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../core/aws/blueprint-fleet-tasks';
+import {
+  BLUEPRINT_OWNER, blueprintDrillPlaceholderValues, blueprintDrillScheduleValues, blueprintDrillStateMachine, blueprintDrillTask,
+} from '../core/aws/blueprint-fleet-tasks';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME } from '../core/aws/postgres-backup-blueprint';
-import { DrillPlaceholder } from '../core/aws/state-machines';
-
-/** The restore drills a `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetDrills {
-  /** Verify task definitions by PostgreSQL major (none when no tier drills). */
-  readonly verifyTaskDefinitions: ReadonlyMap<number, ecs.FargateTaskDefinition>;
-  /** The restore-drill state machine of the whole fleet, when a tier drills. */
-  readonly drillStateMachine?: sfn.StateMachine;
-  /** The drill schedules, one per group of databases sharing schedule, RTO, checks and major. */
-  readonly drillSchedules: readonly scheduler.Schedule[];
-}
 
 /**
  * The fleet's restore drills as core planned them: one verify task definition per PostgreSQL major (a scratch server,
@@ -34,7 +21,9 @@ export interface BlueprintFleetDrills {
  * `fleetDumpRestoreDrill` that drills any database named in its input, and one schedule per group of databases
  * sharing drill settings (split to keep each schedule's input under 8 KB).
  */
-export function createFleetDrills(fleet: BlueprintFleetInfrastructure): BlueprintFleetDrills {
+export function createFleetDrills(
+  fleet: BlueprintFleetInfrastructure,
+): Pick<CdkBlueprintResources, 'verifyTaskDefinitions' | 'drillStateMachine' | 'drillSchedules'> {
   const { plan, plan: { drills }, scope, props } = fleet;
   if (!drills) return { verifyTaskDefinitions: new Map(), drillSchedules: [] };
   const scratchPassword = createScratchPassword(scope, plan.descriptions.scratchPassword);
@@ -65,14 +54,12 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
 
   const definitions = [...taskDefinitions.values()];
   const { stateMachine } = renderPlannedStateMachine(scope, blueprintDrillStateMachine(plan, drills), {
-    substitutions: {
-      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: fleet.notificationTopic.topicArn,
-      [DrillPlaceholder.CLUSTER_ARN]: fleet.cluster.clusterArn,
-      [DrillPlaceholder.CONTAINER_NAME]: BLUEPRINT_RUNNER_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: Fn.join(',', props.vpc.selectSubnets(fleet.subnets).subnetIds),
-      [DrillPlaceholder.SECURITY_GROUPS]: fleet.securityGroups.drill.securityGroupId,
-      [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
-    },
+    substitutions: blueprintDrillPlaceholderValues({
+      notificationTopicArn: fleet.notificationTopic.topicArn,
+      clusterArn: fleet.cluster.clusterArn,
+      subnets: Fn.join(',', props.vpc.selectSubnets(fleet.subnets).subnetIds),
+      securityGroupId: fleet.securityGroups.drill.securityGroupId,
+    }),
     scopes: {
       ...ecsDrillScopes(scope, {
         taskDefinition: definitions[0], cluster: fleet.cluster, notificationTopic: fleet.notificationTopic, metricNamespace: plan.metricNamespace,
@@ -92,9 +79,8 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
     },
   });
 
-  const schedules = drills.schedules.map((planned) => renderStateMachineSchedule(scope, stateMachine, planned, fleet.deadLetterQueue, undefined, {
-    [DrillPlaceholder.DUMP_BUCKET]: fleet.bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitions.get(planned.major)!.taskDefinitionArn,
-  }));
+  const schedules = drills.schedules.map((planned) => renderStateMachineSchedule(scope, stateMachine, planned, fleet.deadLetterQueue, undefined,
+    blueprintDrillScheduleValues(fleet.bucketName, taskDefinitions.get(planned.major)!.taskDefinitionArn)));
   // With maxDrillAgeDays, per database: no successful drill within that many days.
   renderPlannedAlarms(scope, drills.alarms, fleet.notificationTopic);
   return { verifyTaskDefinitions: taskDefinitions, drillStateMachine: stateMachine, drillSchedules: schedules };

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
@@ -14,25 +14,15 @@ import {
 } from './reviewed-findings';
 import { blueprintDumpSchedule, blueprintDumpTask } from '../core/aws/blueprint-fleet-tasks';
 import {
-  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintProtectedDatabaseFields, blueprintRestoreCommand,
+  blueprintDatabaseRunbook, blueprintDumpCommand, blueprintDumpLocation, blueprintProtectedDatabaseFields, blueprintRestoreOutput,
 } from '../core/aws/postgres-backup-blueprint';
-
-/** The dumps a `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetDumps {
-  /** Dump task definitions by PostgreSQL major. */
-  readonly dumpTaskDefinitions: ReadonlyMap<number, ecs.FargateTaskDefinition>;
-  /** Every protected database. */
-  readonly databases: readonly BlueprintProtectedDatabase[];
-  /** The runbook files. */
-  readonly runbooks: RestoreRunbookArtifacts;
-}
 
 /**
  * The fleet's dumps as core planned them: one task definition per PostgreSQL major holding every server's secret
  * under its own variable; per database a schedule that runs it with the database's own command, an RPO alarm, its
  * runbook and restore output; per server an ingress rule from the dump tasks.
  */
-export function createFleetDumps(fleet: BlueprintFleetInfrastructure): BlueprintFleetDumps {
+export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Pick<CdkBlueprintResources, 'dumpTaskDefinitions' | 'databases' | 'runbooks'> {
   const { plan, scope, handles, props, securityGroups: { dump: dumpSecurityGroup } } = fleet;
   const dumpTaskRole = createTaskRole(scope, 'DumpTaskRole', plan.descriptions.dumpTaskRole);
   const dumpExecutionRole = createTaskRole(scope, 'DumpExecutionRole', plan.descriptions.dumpExecutionRole);
@@ -69,8 +59,8 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
   const artifacts = new RestoreRunbookArtifacts(scope, 'Runbooks');
   const databases: BlueprintProtectedDatabase[] = [];
   for (const server of plan.servers) {
-    const { connection } = handles[server.index];
-    const dumpLocation = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
+    const { connection, managed } = handles[server.index];
+    const dumpLocation = blueprintDumpLocation(fleet.bucketName, server);
     const schedules = renderPlannedTaskSchedules(scope, 'DumpSchedule-', blueprintDumpSchedule(server), {
       ...fleet.scheduleTarget,
       taskDefinition: taskDefinitions.get(server.major)!,
@@ -78,18 +68,21 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
       role: scheduleRole,
       command: (database) => blueprintDumpCommand(plan, server, database, dumpLocation, { managed: connection.managed }),
     });
+    const facts = {
+      bucket: fleet.bucketName,
+      region: fleet.region,
+      managedDatabase: managed && { kind: managed.kind, identifier: literalIdentifier(managed) ?? managed.identifier },
+      notificationTopic: fleet.notificationTopic.topicArn,
+      validation: CDK_VALIDATION_OPTIONS,
+    };
     server.databases.forEach((database, index) => {
-      const schedule = schedules[index];
       const [rpoAlarm] = renderPlannedAlarms(scope, [database.rpoAlarm], fleet.notificationTopic);
-      const runbook = renderRunbook(fleet, server, database.databaseName);
+      const runbook = blueprintDatabaseRunbook(plan, server, database.databaseName, facts);
       const runbookPath = artifacts.add(database.runbookFile, runbook);
+      const schedule = schedules[index];
       databases.push({ ...blueprintProtectedDatabaseFields(server, database), dumpLocation, schedule, rpoAlarm, runbook, runbookPath });
-      if (props.runbookOutputs ?? true) {
-        new CfnOutput(scope, `Restore-${database.id}`, {
-          description: `Restore ${database.databaseName} on ${server.id}; the whole runbook is ${runbookPath} in the cloud assembly`,
-          value: blueprintRestoreCommand(dumpLocation, database.databaseName),
-        });
-      }
+      const output = blueprintRestoreOutput(server, database, dumpLocation, runbookPath);
+      if (props.runbookOutputs ?? true) new CfnOutput(scope, output.id, output);
     });
   }
   notifyWhenTaskFails(scope, 'DumpTaskFailedRule', {
@@ -100,18 +93,4 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
     namesStarter: true,
   });
   return { dumpTaskDefinitions: taskDefinitions, databases, runbooks: artifacts };
-}
-
-function renderRunbook(fleet: BlueprintFleetInfrastructure, server: BlueprintServerPlan, databaseName: string): string {
-  const managed = fleet.handles[server.index].managed;
-  return blueprintDatabaseRunbook(fleet.plan, server, databaseName, {
-    bucket: fleet.bucketName,
-    region: fleet.region,
-    managedDatabase: managed && {
-      kind: managed.kind === 'instance' ? 'rds-instance' : 'aurora-cluster',
-      identifier: literalIdentifier(managed) ?? managed.identifier,
-    },
-    notificationTopic: fleet.notificationTopic.topicArn,
-    validation: CDK_VALIDATION_OPTIONS,
-  });
 }

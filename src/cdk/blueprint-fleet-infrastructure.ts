@@ -1,35 +1,53 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import type { PostgresBackupVault } from './backup-vault';
 import { BlueprintServerHandles } from './blueprint-server-handles';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
-import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import type { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
+import { BlueprintFleetResources, BlueprintHandleTypes } from '../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { PostgresBackupBlueprintPlan } from '../core/aws/postgres-backup-blueprint';
 
-/** The shared pieces a `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetResources {
-  /** The bucket of every dump. */
-  readonly bucket: s3.IBucket;
-  /** The bucket construct. */
-  readonly backupBucket: BackupBucket;
-  /** The bucket's name, when known at synth time. */
-  readonly bucketName?: string;
-  /** The topic failures go to. */
-  readonly notificationTopic: sns.ITopic;
-  /** The cluster the tasks run in. */
-  readonly cluster: ecs.ICluster;
-  /** The prune task definition, whose role alone may delete dumps (when a server's dumps have a retention policy). */
-  readonly pruneTaskDefinition?: ecs.FargateTaskDefinition;
+/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
+export interface BlueprintRestoreTesting {
+  /** The restore testing plan. */
+  readonly plan: backup.CfnRestoreTestingPlan;
+  /** The role AWS Backup restores with. */
+  readonly role: iam.Role;
+  /** The selections: the tested RDS instances, the tested Aurora clusters. */
+  readonly selections: readonly backup.CfnRestoreTestingSelection[];
 }
+
+/** The CDK constructs the resources of a `PostgresBackupBlueprint` are. */
+export interface CdkBlueprintHandles extends BlueprintHandleTypes {
+  readonly backupBucket: BackupBucket;
+  readonly bucketName: string | undefined;
+  readonly cluster: ecs.ICluster;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly schedule: scheduler.Schedule;
+  readonly stateMachine: sfn.StateMachine;
+  readonly vault: PostgresBackupVault;
+  readonly backupPlan: backup.BackupPlan;
+  readonly restoreTesting: BlueprintRestoreTesting;
+  readonly protectedDatabase: BlueprintProtectedDatabase;
+  readonly runbooks: RestoreRunbookArtifacts;
+  readonly text: string;
+}
+
+/** What a `PostgresBackupBlueprint` creates and exposes, as core declares it, in CDK constructs. */
+export type CdkBlueprintResources = BlueprintFleetResources<CdkBlueprintHandles>;
 
 /** The pieces of a `PostgresBackupBlueprint` that every server's dumps, drills and prunes share, and core's plan of it. */
 export type BlueprintFleetInfrastructure = ReturnType<typeof createFleetInfrastructure>;
@@ -62,8 +80,8 @@ export function createFleetInfrastructure(
   const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   const deadLetterQueue = createScheduleDeadLetterQueue(scope);
   const notificationTopic = notifications.topic;
-  const resources: BlueprintFleetResources = {
-    backupBucket, bucket: backupBucket.bucket, bucketName: plan.bucketName, notificationTopic, cluster, pruneTaskDefinition,
+  const resources: Pick<CdkBlueprintResources, 'backupBucket' | 'bucketName' | 'cluster' | 'pruneTaskDefinition'> = {
+    backupBucket, bucketName: plan.bucketName, cluster, pruneTaskDefinition,
   };
   return {
     plan,

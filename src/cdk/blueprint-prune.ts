@@ -1,31 +1,19 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleRole, notifyWhenTaskFails, renderPlannedTaskSchedules } from './planned-schedules';
 import { acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, scheduledTasksWildcard } from './reviewed-findings';
 import { blueprintPruneContainer } from '../core/aws/blueprint-fleet-tasks';
-import { blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
-
-/** The pruning a `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetPrune {
-  /** One prune schedule per database whose dumps have a retention policy. */
-  readonly pruneSchedules: readonly scheduler.Schedule[];
-  /**
-   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
-   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the stack
-   * output `ReplicaPruneDestinationPolicy`.
-   */
-  readonly replicaPruneDestinationPolicy?: string;
-}
+import { blueprintDumpLocation, blueprintPruneCommand } from '../core/aws/postgres-backup-blueprint';
 
 /**
  * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
  * nothing else), per server with a retention policy a schedule per database running `pg-backup prune` of that
  * database's folder, and an alarm per database on a failed or halted prune; a prune task that dies is notified.
  */
-export function createFleetPrune(fleet: BlueprintFleetInfrastructure): BlueprintFleetPrune {
+export function createFleetPrune(fleet: BlueprintFleetInfrastructure): Pick<CdkBlueprintResources, 'pruneSchedules' | 'replicaPruneDestinationPolicy'> {
   const { plan: { prune }, plan, scope, pruneTaskDefinition: taskDefinition, securityGroups: { prune: securityGroup } } = fleet;
   if (!prune || !taskDefinition || !securityGroup) return { pruneSchedules: [] };
   const container = blueprintPruneContainer(plan);
@@ -45,7 +33,7 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure): Blueprint
   const schedules: scheduler.Schedule[] = [];
   for (const server of plan.servers) {
     if (!server.prune) continue;
-    const location = `s3://${fleet.bucketName}/${server.dumpPrefix}`;
+    const location = blueprintDumpLocation(fleet.bucketName, server);
     schedules.push(...renderPlannedTaskSchedules(scope, `PruneSchedule-${server.id}-`, server.prune.schedule, {
       ...fleet.scheduleTarget,
       taskDefinition,

@@ -1,11 +1,13 @@
 import { Annotations, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BlueprintFleetBackupPlans, createFleetBackupPlans } from './blueprint-backup-plans';
-import { BlueprintFleetDrills, createFleetDrills } from './blueprint-drills';
-import { BlueprintFleetDumps, createFleetDumps } from './blueprint-dumps';
-import { BlueprintFleetResources, createFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { BlueprintFleetPrune, createFleetPrune } from './blueprint-prune';
+import { createFleetBackupPlans } from './blueprint-backup-plans';
+import { createFleetDrills } from './blueprint-drills';
+import { createFleetDumps } from './blueprint-dumps';
+import { CdkBlueprintResources, createFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { createFleetPrune } from './blueprint-prune';
 import { coreServerHandle, recordBlueprintProtections, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
@@ -17,11 +19,10 @@ import {
 } from '../core/aws/postgres-backup-blueprint';
 
 export * from './postgres-backup-blueprint-props';
-export type { BlueprintRestoreTesting } from './blueprint-backup-plans';
+export type { BlueprintRestoreTesting } from './blueprint-fleet-infrastructure';
 
-/** The attributes core decides (its plan, prefix, namespace, cost estimates), and the fleet's resources, each declared where it is made. */
-export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttributes, BlueprintFleetResources, BlueprintFleetDumps,
-  BlueprintFleetPrune, BlueprintFleetDrills, BlueprintFleetBackupPlans {}
+/** The attributes core decides (its plan, prefix, namespace, cost estimates) and the resources it declares, in CDK constructs. */
+export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttributes, CdkBlueprintResources {}
 
 /**
  * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds at
@@ -38,6 +39,10 @@ export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttribut
  * task definition), and the bucket's Object Lock and the vault lock are the blueprint's tier's for every database.
  */
 export class PostgresBackupBlueprint extends Construct {
+  /** The bucket of every dump. */
+  public readonly bucket: s3.IBucket;
+  /** The topic failures go to. */
+  public readonly notificationTopic: sns.ITopic;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
@@ -57,6 +62,8 @@ export class PostgresBackupBlueprint extends Construct {
     Object.assign(this, postgresBackupBlueprintAttributes(plan));
     for (const note of plan.notes) Annotations.of(this).addInfo(note);
     const fleet = createFleetInfrastructure(this, props, plan, handles);
+    this.bucket = fleet.backupBucket.bucket;
+    this.notificationTopic = fleet.notificationTopic;
     Object.assign(this, fleet.resources, createFleetDumps(fleet), createFleetPrune(fleet), createFleetDrills(fleet));
     renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
       'dead-letter-queue': fleet.deadLetterQueue.queueName,

@@ -3,6 +3,8 @@ import { StateMachinePlan } from './planned-state-machine';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan } from './postgres-backup-blueprint';
 import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
 import { PlannedTaskSchedule } from './scheduled-pg-dump';
+import { DrillPlaceholder } from './state-machines';
+import { SCRATCH_TARGET_URL } from './verify-restore';
 
 /** The component that owns the fleet's tasks and drill, as messages name it. */
 export const BLUEPRINT_OWNER = 'PostgresBackupBlueprint';
@@ -157,4 +159,33 @@ export function blueprintDrillStateMachine(plan: PostgresBackupBlueprintPlan, dr
     names: RESTORE_DRILL_STATE_MACHINE_NAMES,
     descriptions: { role: plan.descriptions.drillRole, comment: plan.descriptions.drillStateMachine },
   };
+}
+
+/** What the deployment knows of the fleet drill's state machine, in the front end's values (strings, tokens, resolved outputs). */
+export interface BlueprintDrillResources<T> {
+  /** ARN of the topic failed drills are sent to. */
+  readonly notificationTopicArn: T;
+  /** ARN of the cluster the verify tasks run in. */
+  readonly clusterArn: T;
+  /** Subnet ids of the tasks, comma-separated. */
+  readonly subnets: T;
+  /** Id of the verify tasks' security group. */
+  readonly securityGroupId: T;
+}
+
+/** The values of the fleet drill's placeholders: the deployment's topic, cluster and network, core's runner container and scratch server. */
+export function blueprintDrillPlaceholderValues<T>(resources: BlueprintDrillResources<T>): Record<string, T | string> {
+  return {
+    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: resources.notificationTopicArn,
+    [DrillPlaceholder.CLUSTER_ARN]: resources.clusterArn,
+    [DrillPlaceholder.CONTAINER_NAME]: BLUEPRINT_RUNNER_CONTAINER_NAME,
+    [DrillPlaceholder.SUBNETS]: resources.subnets,
+    [DrillPlaceholder.SECURITY_GROUPS]: resources.securityGroupId,
+    [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+  };
+}
+
+/** The values of a drill schedule's input placeholders: the dumps' bucket, the verify task definition of its major. */
+export function blueprintDrillScheduleValues<T>(bucketName: T, taskDefinitionArn: T): Record<string, T> {
+  return { [DrillPlaceholder.DUMP_BUCKET]: bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn };
 }

@@ -21,6 +21,7 @@ export * from './blueprint-server';
 export * from './blueprint-drill-groups';
 export * from './blueprint-restore-testing';
 export * from './blueprint-dashboard';
+export * from './blueprint-resources';
 export * from './state-machines';
 export * from './backup-plan-rules';
 export * from './managed-postgres-database';

@@ -34,7 +34,7 @@ import { AGE_IDENTITY_ENV, DumpEncryptionOptions, checkDrillIdentitySecret, chec
 import { dumpBucketLifecycleRules } from '../policy/lifecycle';
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { BackupPolicy, BackupRetentionPolicy, CopyPolicy, ImmutabilityPolicy, LogicalDumpPolicy } from '../policy/policy';
-import { RdsRunbookOptions, runbookFileName } from '../policy/runbook';
+import { runbookFileName } from '../policy/runbook';
 import { EventBridgeSchedule, renderAwsBackupSchedule, renderEventBridgeSchedule } from '../policy/schedule';
 import { ValidationOptions, Validator } from '../policy/validation';
 import { runnerDumpArgv, runnerPruneArgv } from '../postgres/runner-argv';
@@ -962,6 +962,22 @@ export function blueprintPruneCommand(
   ];
 }
 
+/** Where a server's dumps are: `s3://<bucket>/<prefix>/<id>`. */
+export function blueprintDumpLocation(bucketName: string, server: BlueprintServerPlan): string {
+  return `s3://${bucketName}/${server.dumpPrefix}`;
+}
+
+/** The stack output (CDK) with the command that restores a database's latest dump, and where its whole runbook is. */
+export function blueprintRestoreOutput(
+  server: BlueprintServerPlan, database: BlueprintDatabasePlan, dumpLocation: string, runbookPath: string,
+): { readonly id: string; readonly description: string; readonly value: string } {
+  return {
+    id: `Restore-${database.id}`,
+    description: `Restore ${database.databaseName} on ${server.id}; the whole runbook is ${runbookPath} in the cloud assembly`,
+    value: blueprintRestoreCommand(dumpLocation, database.databaseName),
+  };
+}
+
 /** The command that restores the latest dump of a database from `location` into `$TARGET_URL`. */
 export function blueprintRestoreCommand(location: string, databaseName: string): string {
   return `pg-backup restore --from ${location} --database ${databaseName} --latest --target-url "$TARGET_URL"`;
@@ -979,7 +995,7 @@ export interface BlueprintRunbookFacts {
    * The RDS instance or Aurora cluster, when the server is one and its identifier is known.
    * @default - no snapshot section
    */
-  readonly managedDatabase?: Omit<RdsRunbookOptions, 'region'>;
+  readonly managedDatabase?: { readonly kind: ManagedPostgresKind; readonly identifier: string };
   /** How values are checked. */
   readonly validation?: ValidationOptions;
 }
@@ -997,7 +1013,9 @@ export function blueprintDatabaseRunbook(
     bucket: facts.bucket,
     region: facts.region,
     prefix: server.dumpPrefix,
-    managedDatabase: facts.managedDatabase && { ...facts.managedDatabase, region: facts.region },
+    managedDatabase: facts.managedDatabase && {
+      kind: facts.managedDatabase.kind === 'instance' ? 'rds-instance' : 'aurora-cluster', identifier: facts.managedDatabase.identifier, region: facts.region,
+    },
     notificationTopic: facts.notificationTopic,
     validation: facts.validation,
   });

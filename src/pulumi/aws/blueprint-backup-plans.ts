@@ -3,31 +3,15 @@ import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { awsBackupPlanRules } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, BlueprintRestoreTesting, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { RenderedRestoreTestingPlan, renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
+import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
 import { managedSettingsDifferences } from '../../core/aws/managed-postgres-database';
 import { BlueprintServerPlan } from '../../core/aws/postgres-backup-blueprint';
 import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/policy/defaults';
-
-/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
-export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
-  /** The selections: the tested RDS instances, the tested Aurora clusters. */
-  readonly selections: readonly backup.RestoreTestingSelection[];
-}
-
-/** The AWS Backup resources a Pulumi `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetBackupPlans {
-  /** The AWS Backup vault, when a managed server's tier has a backup plan. */
-  readonly vault?: PostgresBackupVault;
-  /** The AWS Backup plans, one per distinct plan among the managed servers. */
-  readonly backupPlans: readonly backup.Plan[];
-  /** The AWS Backup restore testing of the managed servers' recovery points, when `restoreTesting` is set. */
-  readonly restoreTesting?: BlueprintRestoreTesting;
-}
 
 /**
  * The managed servers' AWS Backup plans: one vault for the fleet, one plan per distinct plan (rules and copies), each
@@ -35,7 +19,7 @@ export interface BlueprintFleetBackupPlans {
  * when `restoreTesting` is set. Their own automated backups are the instances'
  * arguments in Pulumi: each managed server whose settings differ from its tier's gets a warning naming them.
  */
-export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): BlueprintFleetBackupPlans {
+export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pick<PulumiBlueprintResources, 'vault' | 'backupPlans' | 'restoreTesting'> {
   const { name, parent, props, plan } = fleet;
   for (const server of plan.servers) {
     if (server.managed && server.policy.managedSnapshots) warnAboutAutomatedBackups(server, props.databases[server.index].managedDatabase!, parent);

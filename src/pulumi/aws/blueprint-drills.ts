@@ -1,9 +1,7 @@
 import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
-import type * as scheduler from '@pulumi/aws/scheduler';
-import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ecsDrillScopes } from './drill-state-machine';
 import { createPlannedAlarms } from './metric-alarm';
 import { plannedContainerDefinitions } from './planned-containers';
@@ -11,26 +9,14 @@ import { createPlannedStateMachine, createStateMachineSchedules } from './planne
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
 import { policyDocument } from './policy-document';
 import { createScratchPassword } from './scheduled-drill';
-import { SCRATCH_TARGET_URL } from './verify-restore';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
-import { BLUEPRINT_OWNER, blueprintDrillStateMachine, blueprintDrillTask } from '../../core/aws/blueprint-fleet-tasks';
+import {
+  BLUEPRINT_OWNER, blueprintDrillPlaceholderValues, blueprintDrillScheduleValues, blueprintDrillStateMachine, blueprintDrillTask,
+} from '../../core/aws/blueprint-fleet-tasks';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillSchedulePlan } from '../../core/aws/postgres-backup-blueprint';
+import { BlueprintDrillSchedulePlan } from '../../core/aws/postgres-backup-blueprint';
 import { postgresServerImageUri } from '../../core/aws/runner-image';
-import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
-
-/** The restore drills a Pulumi `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetDrills {
-  /** Verify task definitions by PostgreSQL major (none when no tier drills). */
-  readonly verifyTaskDefinitions: ReadonlyMap<number, ecs.TaskDefinition>;
-  /** The restore-drill state machine of the whole fleet, when a tier drills. */
-  readonly drillStateMachine?: sfn.StateMachine;
-  /** Its definition as deployed. */
-  readonly drillDefinition?: pulumi.Output<string>;
-  /** The drill schedules, one per group of databases sharing schedule, RTO, checks and major. */
-  readonly drillSchedules: readonly scheduler.Schedule[];
-}
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server on the task's
@@ -38,7 +24,9 @@ export interface BlueprintFleetDrills {
  * `fleetDumpRestoreDrill` that drills any database named in its input, its alarm, and one schedule per group of
  * databases sharing drill settings.
  */
-export function createFleetDrills(fleet: BlueprintFleetInfrastructure): BlueprintFleetDrills {
+export function createFleetDrills(
+  fleet: BlueprintFleetInfrastructure,
+): Pick<PulumiBlueprintResources, 'verifyTaskDefinitions' | 'drillStateMachine' | 'drillSchedules'> & { drillDefinition?: pulumi.Output<string> } {
   const { name, parent, props, plan, plan: { drills } } = fleet;
   if (!drills) return { verifyTaskDefinitions: new Map(), drillSchedules: [] };
   const child = { parent };
@@ -77,13 +65,8 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
 
   const definitions = [...taskDefinitions.values()];
   const substitutions = pulumi.all([fleet.notificationTopicArn, fleet.cluster.arn, pulumi.output(props.subnetIds), securityGroup.id])
-    .apply(([topicArn, clusterArn, subnets, securityGroupId]): Record<string, string> => ({
-      [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: topicArn,
-      [DrillPlaceholder.CLUSTER_ARN]: clusterArn,
-      [DrillPlaceholder.CONTAINER_NAME]: BLUEPRINT_RUNNER_CONTAINER_NAME,
-      [DrillPlaceholder.SUBNETS]: subnets.join(','),
-      [DrillPlaceholder.SECURITY_GROUPS]: securityGroupId,
-      [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+    .apply(([notificationTopicArn, clusterArn, subnets, securityGroupId]) => blueprintDrillPlaceholderValues({
+      notificationTopicArn, clusterArn, subnets: subnets.join(','), securityGroupId,
     }));
   const execution = createPlannedStateMachine(name, parent, blueprintDrillStateMachine(plan, drills), {
     substitutions,
@@ -111,9 +94,8 @@ export function createFleetDrills(fleet: BlueprintFleetInfrastructure): Blueprin
   });
 
   const { definition, stateMachine } = execution;
-  const inputValues = (planned: BlueprintDrillSchedulePlan) => ({
-    [DrillPlaceholder.DUMP_BUCKET]: fleet.backupBucket.bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitions.get(planned.major)!.arn,
-  });
+  const inputValues = (planned: BlueprintDrillSchedulePlan) => blueprintDrillScheduleValues<pulumi.Input<string>>(
+    fleet.backupBucket.bucketName, taskDefinitions.get(planned.major)!.arn);
   const { schedules } = createStateMachineSchedules(
     name, parent, fleet.environment, stateMachine.arn, drills.schedules, fleet.deadLetterQueue.arn, inputValues);
   // With maxDrillAgeDays, per database: no successful drill within that many days.

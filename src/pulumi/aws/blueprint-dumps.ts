@@ -2,7 +2,7 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
@@ -17,27 +17,18 @@ import { blueprintDumpSchedule, blueprintDumpTask, blueprintSecretsPolicies } fr
 import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import {
-  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintProtectedDatabaseFields, blueprintRestoreCommand,
+  BlueprintServerPlan, blueprintDatabaseRunbook, blueprintDumpCommand, blueprintDumpLocation, blueprintProtectedDatabaseFields,
+  blueprintRestoreCommand,
 } from '../../core/aws/postgres-backup-blueprint';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
-
-/** The dumps a Pulumi `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetDumps {
-  /** Dump task definitions by PostgreSQL major. */
-  readonly dumpTaskDefinitions: ReadonlyMap<number, ecs.TaskDefinition>;
-  /** Every protected database. */
-  readonly databases: readonly BlueprintProtectedDatabase[];
-  /** Each database's restore runbook (Markdown), by `<serverId>/<databaseName>`. */
-  readonly runbooks: Readonly<Record<string, pulumi.Output<string>>>;
-}
 
 /**
  * The fleet's dumps as core planned them: one task definition per PostgreSQL major holding every server's secret
  * under its own variable; per database a schedule that runs it with the database's own command, an RPO alarm and its
  * runbook; per server an ingress rule from the dump tasks (when its security group is known).
  */
-export function createFleetDumps(fleet: BlueprintFleetInfrastructure): BlueprintFleetDumps {
+export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Pick<PulumiBlueprintResources, 'dumpTaskDefinitions' | 'databases' | 'runbooks'> {
   const { name, parent, props, plan } = fleet;
   const child = { parent };
   const entry = (server: BlueprintServerPlan) => props.databases[server.index];
@@ -82,7 +73,7 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
     const { database, managedDatabase } = entry(server);
     database.allowFrom(`${name}-${server.id}-ingress`, securityGroup.id, plan.databaseIngress, parent);
     recordProtectedDatabase(database.resource ?? managedDatabase?.resource, 'logical-dump');
-    const dumpLocation = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
+    const dumpLocation = fleet.backupBucket.bucketName.apply((bucket) => blueprintDumpLocation(bucket, server));
     const databaseUrl = database.runnerWiring().databaseUrl;
     const schedules = createPlannedTaskSchedules(name, blueprintDumpSchedule(server), {
       ...fleet.scheduleTarget,
@@ -92,18 +83,14 @@ export function createFleetDumps(fleet: BlueprintFleetInfrastructure): Blueprint
       command: (databaseName) => pulumi.all([dumpLocation, databaseUrl])
         .apply(([to, url]) => blueprintDumpCommand(plan, server, databaseName, to, { managed: database.managed, databaseUrl: url })),
     }, parent);
-    server.databases.forEach((planned, index) => {
-      const schedule = schedules[index];
-      const [rpoAlarm] = createPlannedAlarms(name, [planned.rpoAlarm], fleet.notificationTopicArn, parent);
-      databases.push({
-        ...blueprintProtectedDatabaseFields(server, planned),
-        dumpLocation,
-        schedule,
-        rpoAlarm,
-        runbook: runbookOf(fleet, server, planned.databaseName, planned.runbookFile),
-        restoreCommand: dumpLocation.apply((location) => blueprintRestoreCommand(location, planned.databaseName)),
-      });
-    });
+    server.databases.forEach((planned, index) => databases.push({
+      ...blueprintProtectedDatabaseFields(server, planned),
+      dumpLocation,
+      schedule: schedules[index],
+      rpoAlarm: createPlannedAlarms(name, [planned.rpoAlarm], fleet.notificationTopicArn, parent)[0],
+      runbook: runbookOf(fleet, server, planned.databaseName, planned.runbookFile),
+      restoreCommand: dumpLocation.apply((location) => blueprintRestoreCommand(location, planned.databaseName)),
+    }));
   }
   notifyWhenTasksFail(`${name}-dump`, parent, {
     description: plan.descriptions.dumpTaskFailedRule,
@@ -145,9 +132,7 @@ function runbookOf(fleet: BlueprintFleetInfrastructure, server: BlueprintServerP
       const markdown = blueprintDatabaseRunbook(fleet.plan, server, databaseName, {
         bucket,
         region,
-        managedDatabase: managed && identifier !== undefined
-          ? { kind: managed.kind === 'instance' ? 'rds-instance' : 'aurora-cluster', identifier }
-          : undefined,
+        managedDatabase: managed && identifier !== undefined ? { kind: managed.kind, identifier } : undefined,
         notificationTopic: topic,
         validation: PULUMI_VALIDATION_OPTIONS,
       });

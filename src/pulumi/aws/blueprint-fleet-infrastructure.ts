@@ -1,28 +1,48 @@
+import type * as backup from '@pulumi/aws/backup';
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import type * as ecs from '@pulumi/aws/ecs';
+import type * as scheduler from '@pulumi/aws/scheduler';
+import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import type { PostgresBackupVault } from './backup-vault';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { EcsClusterReference } from './pg-dump-source';
 import { createTaskRole } from './planned-tasks';
-import { PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
+import type { RenderedRestoreTestingPlan } from './restore-testing';
+import { BlueprintFleetResources, BlueprintHandleTypes } from '../../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
 import { planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
-/** The shared pieces a Pulumi `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetResources {
-  /** The bucket of every dump. */
-  readonly backupBucket: BackupBucket;
-  /** Name of that bucket. */
-  readonly bucketName: pulumi.Output<string>;
-  /** ARN of the topic failures go to. */
-  readonly notificationTopicArn: pulumi.Output<string>;
-  /** The cluster the tasks run in. */
-  readonly cluster: EcsClusterReference;
+/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
+export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
+  /** The selections: the tested RDS instances, the tested Aurora clusters. */
+  readonly selections: readonly backup.RestoreTestingSelection[];
 }
+
+/** The Pulumi resources and outputs the resources of a `PostgresBackupBlueprint` are. */
+export interface PulumiBlueprintHandles extends BlueprintHandleTypes {
+  readonly backupBucket: BackupBucket;
+  readonly bucketName: pulumi.Output<string>;
+  readonly cluster: EcsClusterReference;
+  readonly taskDefinition: ecs.TaskDefinition;
+  readonly schedule: scheduler.Schedule;
+  readonly stateMachine: sfn.StateMachine;
+  readonly vault: PostgresBackupVault;
+  readonly backupPlan: backup.Plan;
+  readonly restoreTesting: BlueprintRestoreTesting;
+  readonly protectedDatabase: BlueprintProtectedDatabase;
+  readonly runbooks: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly text: pulumi.Output<string>;
+}
+
+/** What a `PostgresBackupBlueprint` creates and exposes, as core declares it, in Pulumi resources and outputs. */
+export type PulumiBlueprintResources = BlueprintFleetResources<PulumiBlueprintHandles>;
 
 /** The pieces of a Pulumi `PostgresBackupBlueprint` that every server's dumps, drills and prunes share, and core's plan of it. */
 export type BlueprintFleetInfrastructure = ReturnType<typeof createFleetInfrastructure>;
@@ -71,9 +91,7 @@ export function createFleetInfrastructure(name: string, parent: pulumi.Component
   const { image } = props;
   const cluster = givenOrNewEcsCluster(name, props.cluster, child);
   const deadLetterQueue = createDeadLetterQueue(name, parent);
-  const resources: BlueprintFleetResources = {
-    backupBucket, bucketName: backupBucket.bucketName, notificationTopicArn: notifications.topicArn, cluster,
-  };
+  const resources: Pick<PulumiBlueprintResources, 'backupBucket' | 'bucketName' | 'cluster'> = { backupBucket, bucketName: backupBucket.bucketName, cluster };
   return {
     plan,
     props,

@@ -1,7 +1,5 @@
-import type * as ecs from '@pulumi/aws/ecs';
 import type * as scheduler from '@pulumi/aws/scheduler';
-import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { replicaPruneDestinationPolicyOutput, replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
@@ -10,22 +8,8 @@ import { createSchedulerRole, scheduledTaskStatements } from './scheduler-role';
 import { notifyWhenTasksFail } from './task-failure-notification';
 import { blueprintPruneContainer } from '../../core/aws/blueprint-fleet-tasks';
 import { SCHEDULED_TASK_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
-import { blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
+import { blueprintDumpLocation, blueprintPruneCommand } from '../../core/aws/postgres-backup-blueprint';
 import { pruneTaskResourceNames } from '../../core/aws/task-resource-names';
-
-/** The pruning a Pulumi `PostgresBackupBlueprint` exposes. */
-export interface BlueprintFleetPrune {
-  /** The prune task definition, whose role alone may delete dumps (when a server's dumps have a retention policy). */
-  readonly pruneTaskDefinition?: ecs.TaskDefinition;
-  /** One prune schedule per database whose dumps have a retention policy. */
-  readonly pruneSchedules: readonly scheduler.Schedule[];
-  /**
-   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
-   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
-   * `replicaPruneDestinationPolicy` output.
-   */
-  readonly replicaPruneDestinationPolicy?: pulumi.Output<string>;
-}
 
 /**
  * The fleet's pruning as core planned it: the prune task (its role reads, lists and deletes under the fleet's prefix,
@@ -33,7 +17,9 @@ export interface BlueprintFleetPrune {
  * running `pg-backup prune` of that database's folder, an alarm per database on a failed or halted prune, and a
  * notification when a prune task dies.
  */
-export function createFleetPrune(fleet: BlueprintFleetInfrastructure): BlueprintFleetPrune {
+export function createFleetPrune(
+  fleet: BlueprintFleetInfrastructure,
+): Pick<PulumiBlueprintResources, 'pruneTaskDefinition' | 'pruneSchedules' | 'replicaPruneDestinationPolicy'> {
   const { name, parent, props, plan, plan: { prune }, pruneRole } = fleet;
   if (!prune || !pruneRole) return { pruneSchedules: [] };
   const container = blueprintPruneContainer(plan);
@@ -66,7 +52,7 @@ export function createFleetPrune(fleet: BlueprintFleetInfrastructure): Blueprint
   const schedules: scheduler.Schedule[] = [];
   for (const server of plan.servers) {
     if (!server.prune) continue;
-    const location = pulumi.interpolate`s3://${fleet.backupBucket.bucketName}/${server.dumpPrefix}`;
+    const location = fleet.backupBucket.bucketName.apply((bucket) => blueprintDumpLocation(bucket, server));
     schedules.push(...createPlannedTaskSchedules(`${name}-prune-${server.id}`, server.prune.schedule, {
       ...fleet.scheduleTarget,
       taskDefinitionArn: taskDefinition.arn,

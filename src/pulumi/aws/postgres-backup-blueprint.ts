@@ -1,10 +1,10 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
-import { BlueprintFleetBackupPlans, createFleetBackupPlans } from './blueprint-backup-plans';
-import { BlueprintFleetDrills, createFleetDrills } from './blueprint-drills';
-import { BlueprintFleetDumps, createFleetDashboard, createFleetDumps } from './blueprint-dumps';
-import { BlueprintFleetResources, createFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { BlueprintFleetPrune, createFleetPrune } from './blueprint-prune';
+import { createFleetBackupPlans } from './blueprint-backup-plans';
+import { createFleetDrills } from './blueprint-drills';
+import { createFleetDashboard, createFleetDumps } from './blueprint-dumps';
+import { PulumiBlueprintResources, createFleetInfrastructure } from './blueprint-fleet-infrastructure';
+import { createFleetPrune } from './blueprint-prune';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
@@ -18,7 +18,7 @@ import { protectionsOutput } from '../protection-outputs';
 
 export * from './postgres-backup-blueprint-props';
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from '../../core/aws/postgres-backup-blueprint';
-export type { BlueprintRestoreTesting } from './blueprint-backup-plans';
+export type { BlueprintRestoreTesting } from './blueprint-fleet-infrastructure';
 
 /**
  * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds
@@ -41,9 +41,8 @@ export type { BlueprintRestoreTesting } from './blueprint-backup-plans';
  * What the shared pieces cost in isolation: every dump task can read every server's secret (they are all in the one
  * task definition), and the bucket's Object Lock and the vault lock are the blueprint's tier's for every database.
  */
-/** The attributes core decides (its plan, prefix, namespace, cost estimates), and the fleet's resources, each declared where it is made. */
-export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttributes, BlueprintFleetResources, BlueprintFleetDumps,
-  BlueprintFleetPrune, BlueprintFleetDrills, BlueprintFleetBackupPlans {}
+/** The attributes core decides (its plan, prefix, namespace, cost estimates) and the resources it declares, in Pulumi resources and outputs. */
+export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttributes, PulumiBlueprintResources {}
 
 export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   /**
@@ -57,6 +56,10 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     return managedSnapshotArgs(snapshots ? resolveManagedSnapshots(snapshots) : {}, props);
   }
 
+  /** ARN of the topic failures go to. */
+  public readonly notificationTopicArn: pulumi.Output<string>;
+  /** The fleet drill's definition as deployed, when a tier drills. */
+  public readonly drillDefinition?: pulumi.Output<string>;
   /** Fleet-wide alarms: a schedule that could not start a task or drill, a failed drill execution. */
   public readonly alarms: readonly cloudwatch.MetricAlarm[];
   /** The dashboard. */
@@ -71,6 +74,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     super('postgres-backup:aws:PostgresBackupBlueprint', name, {}, opts);
     const fleet = createFleetInfrastructure(name, this, props);
     const plan = fleet.plan;
+    this.notificationTopicArn = fleet.notificationTopicArn;
     Object.assign(this, postgresBackupBlueprintAttributes(plan), fleet.resources, createFleetDumps(fleet), createFleetPrune(fleet));
     for (const message of blueprintCostMessages(plan)) void pulumi.log.info(message, this);
     Object.assign(this, createFleetDrills(fleet));
