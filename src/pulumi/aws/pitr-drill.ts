@@ -5,7 +5,7 @@ import { ExistingBucket } from './backup-store-handles';
 import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PolicyStatement, grantStatements } from './policy-document';
-import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillOutputs } from './scheduled-drill';
 import { TaskSubnetsArgs } from './task-placement-handles';
 import { pitrDrillContainers } from '../../core/aws/drill-task-containers';
 import { PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
@@ -88,11 +88,6 @@ export class PitrDrill extends pulumi.ComponentResource {
     });
     Object.assign(this, attributes);
     this.securityGroup = securityGroup;
-    this.registerOutputs({
-      stateMachineArn: this.stateMachine.arn,
-      taskDefinitionArn: this.taskDefinition.arn,
-      scheduleArn: this.schedule.arn,
-      alarmArns: this.alarms.map((alarm) => alarm.arn),
-    });
+    this.registerOutputs(scheduledDrillOutputs(this));
   }
 }

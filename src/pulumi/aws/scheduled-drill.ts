@@ -185,6 +185,16 @@ export function createScheduledDrill(
   return { attributes: { ...restoreDrillAttributes(plan), drill: plan.drill, ...handles }, securityGroup };
 }
 
+/** The outputs every scheduled drill component registers: its state machine, task definition, schedule and alarms. */
+export function scheduledDrillOutputs(drill: ScheduledDrillAttributes): pulumi.Inputs {
+  return {
+    stateMachineArn: drill.stateMachine.arn,
+    taskDefinitionArn: drill.taskDefinition.arn,
+    scheduleArn: drill.schedule.arn,
+    alarmArns: drill.alarms.map((alarm) => alarm.arn),
+  };
+}
+
 /** The statements of `statements` that are about a KMS key only. */
 export function keyStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   return statements.filter((statement) => [statement.Action].flat().every((action) => action.startsWith('kms:')));

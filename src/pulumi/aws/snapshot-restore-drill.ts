@@ -7,7 +7,7 @@ import { BackupNotifications } from './backup-notifications';
 import { checkedLogRetentionDays } from './log-retention';
 import { createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
-import { ScheduledDrillAttributes, createScheduledDrill } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillOutputs } from './scheduled-drill';
 import { createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillContainers } from '../../core/aws/drill-task-containers';
@@ -106,13 +106,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
     });
     Object.assign(this, attributes, snapshotRestoreDrillAttributes(plan));
-    this.registerOutputs({
-      stateMachineArn: this.stateMachine.arn,
-      notificationTopicArn: this.notificationTopicArn,
-      taskDefinitionArn: this.taskDefinition.arn,
-      scheduleArn: this.schedule.arn,
-      alarmArns: this.alarms.map((alarm) => alarm.arn),
-    });
+    this.registerOutputs({ ...scheduledDrillOutputs(this), notificationTopicArn: this.notificationTopicArn });
   }
 
   /** Restoring an encrypted snapshot makes RDS create a grant on its key with the caller's permissions. */

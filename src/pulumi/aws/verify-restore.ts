@@ -7,7 +7,7 @@ import { DrillTaskArgs } from './drill-task-props';
 import { checkedLogRetentionDays } from './log-retention';
 import { PgDumpSource } from './pg-dump-source';
 import { createTaskSecurityGroup } from './planned-tasks';
-import { ScheduledDrillAttributes, createScheduledDrill, createScratchPassword, keyStatements } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, createScratchPassword, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { TaskSubnetsArgs } from './task-placement-handles';
 import { verifyRestoreContainers } from '../../core/aws/drill-task-containers';
@@ -159,13 +159,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     });
     Object.assign(this, attributes);
     this.protections = protectionsOutput([{ ...plan.protection, database: source.protectedDatabase }]);
-    this.registerOutputs({
-      [PROTECTIONS_OUTPUT]: this.protections,
-      stateMachineArn: this.stateMachine.arn,
-      notificationTopicArn: this.notificationTopicArn,
-      taskDefinitionArn: this.taskDefinition.arn,
-      scheduleArn: this.schedule.arn,
-      alarmArns: this.alarms.map((alarm) => alarm.arn),
-    });
+    this.registerOutputs({ ...scheduledDrillOutputs(this), [PROTECTIONS_OUTPUT]: this.protections, notificationTopicArn: this.notificationTopicArn });
   }
 }
