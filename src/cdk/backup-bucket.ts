@@ -1,11 +1,11 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BackupStoreProps } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
-import { accountRootArn, bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
 import { BackupBucketOptions, BackupBucketPlan, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
@@ -69,7 +69,7 @@ export class BackupBucket extends Construct {
     const references = {
       'break-glass-role': breakGlassRole?.roleArn,
       'prune-role': pruneRole?.roleArn,
-      ...(archivers !== undefined ? { 'account-root': accountRootArn(this), archivers } : {}),
+      ...(archivers !== undefined ? { 'account-root': `arn:${Aws.PARTITION}:iam::${Stack.of(this).account}:root`, archivers } : {}),
     };
     if (given) {
       this.bucket = given;

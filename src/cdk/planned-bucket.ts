@@ -1,4 +1,4 @@
-import { Aws, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -100,11 +100,6 @@ export function renderPlannedBucket(scope: Construct, plan: BackupBucketPlan, ha
   }
   const replication = plan.replication && renderBucketReplication(scope, 'ReplicationRole', bucket, encryptionKey, plan.replication);
   return { bucket, encryptionKey, accessLogsBucket, replicationRole: replication?.role, replicaBucketName: replication?.replicaBucketName };
-}
-
-/** The account root principal's ARN of `scope`'s stack. */
-export function accountRootArn(scope: Construct): string {
-  return `arn:${Aws.PARTITION}:iam::${Stack.of(scope).account}:root`;
 }
 
 /** The access-log bucket of a plan: no public access, TLS only, S3-managed keys (the only ones S3 delivers logs to), versioned. */

@@ -128,15 +128,13 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
       { 'dead-letter-queue': this.deadLetterQueue.queueName, ...this.backupBucket.replicationMetricResources() });
     notifyWhenTaskFails(this, 'TaskFailedRule', {
-      description: plan.descriptions.taskFailedRule,
-      subject: plan.taskFailureSubject,
+      ...plan.taskFailure,
       taskDefinitionArns: [this.taskDefinition, this.pruneTaskDefinition].flatMap((task) => task ? [task.taskDefinitionArn] : []),
       topic: this.notificationTopic,
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection,
       database: this.protectedDatabase,
-      databaseNames: [...plan.protection.databaseNames],
       ...(this.encryption ? { identitySecret: secretLabel(this.encryption.identitySecret) } : {}),
     });
   }

@@ -6,6 +6,7 @@ import {
   BucketReplicationOptions, BucketReplicationPlan, ReplicaPrunePlan, ReplicatedBucket,
   checkBucketReplication, planBucketReplication, planReplicaPrune,
 } from './bucket-replication';
+import { TaskFailureNotificationOptions } from './ecs-task-failure';
 import { PlannedTaskSize, checkFargateTaskSize, dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import {
   BACKUP_PRUNE_IAM_ACTIONS, BACKUP_WRITE_IAM_ACTIONS, BackupObjectResourceKind, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind,
@@ -340,12 +341,11 @@ export interface ScheduledPgDumpPlan {
     readonly scheduleRole: string;
     readonly taskRole: string;
     readonly executionRole: string;
-    readonly taskFailedRule: string;
   };
   /** The rule on the database's security group that lets the dump task in. */
   readonly databaseIngress: DatabaseIngressPlan;
-  /** How a failed task is named in its notification (`<subject> failed: <task> stopped …`). */
-  readonly taskFailureSubject: string;
+  /** The rule that notifies a failed task of the plan: its description, and how its message names the task. */
+  readonly taskFailure: TaskFailureNotificationOptions;
   /** What the schedules' role may do, by resource kind. */
   readonly scheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
   /** What the dump task's role may do, by resource kind: write and tag new backups, read and list them; never delete. */
@@ -526,10 +526,11 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       scheduleRole: 'Starts the scheduled pg_dump task in its cluster and tags it',
       taskRole: 'pg_dump task: write new dumps under its prefix, nothing else',
       executionRole: 'Starts the pg_dump task: its logs and the database secret',
-      taskFailedRule: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start',
     },
     databaseIngress: { protocol: 'tcp', description: DATABASE_INGRESS_DESCRIPTION },
-    taskFailureSubject: 'A scheduled pg_dump task',
+    taskFailure: {
+      description: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start', subject: 'A scheduled pg_dump task',
+    },
     scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,
     executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,

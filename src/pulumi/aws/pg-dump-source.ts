@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { prefixDrillResultStatements, prefixReadStatements } from './backup-object-grants';
 import { ExistingBucket } from './backup-store-handles';
-import { PolicyStatement } from './policy-document';
+import { backupObjectScopes } from './planned-bucket';
+import { PolicyStatement, grantStatements } from './policy-document';
+import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { PgDumpLocationOptions, PgDumpSourceAttributes, PgDumpSourceFields, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
 
@@ -78,11 +79,11 @@ export class PgDumpLocation implements PgDumpSource {
 
   /** Get objects under the prefix, list that prefix only, decrypt with the key. */
   public readStatements(): PolicyStatement[] {
-    return prefixReadStatements(this.bucketArn, this.prefix, this.encryptionKeyArn);
+    return grantStatements(BACKUP_READ_IAM_ACTIONS, backupObjectScopes(this.bucketArn, this.prefix, this.encryptionKeyArn));
   }
 
   /** Put drill results beside the dumps (`<prefix>/<database>/drills/…`), encrypt them with the key. */
   public drillResultStatements(): PolicyStatement[] {
-    return prefixDrillResultStatements(this.bucketArn, this.prefix, this.encryptionKeyArn);
+    return grantStatements(DRILL_RESULT_WRITE_IAM_ACTIONS, backupObjectScopes(this.bucketArn, this.prefix, this.encryptionKeyArn));
   }
 }

@@ -4,8 +4,9 @@ import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { RenderedBucketReplication, createBucketReplication } from './bucket-replication';
-import { PolicyReferenceInputs, plannedStatement, policyDocument } from './policy-document';
-import { BackupBucketPlan } from '../../core/aws/backup-bucket';
+import { GrantScope, PolicyReferenceInputs, plannedStatement, policyDocument } from './policy-document';
+import { BackupBucketPlan, BucketGrantLocation, backupObjectGrantLocations } from '../../core/aws/backup-bucket';
+import { BackupObjectResourceKind } from '../../core/aws/iam-action-groups';
 import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
 
 /** The cloud handles a planned bucket is rendered with. */
@@ -136,4 +137,31 @@ function bucketLifecycleRules(configuration: S3LifecycleConfiguration): s3.Bucke
     ...(rule.AbortIncompleteMultipartUpload
       ? { abortIncompleteMultipartUpload: { daysAfterInitiation: rule.AbortIncompleteMultipartUpload.DaysAfterInitiation } } : {}),
   }));
+}
+
+/** Where the backups under `prefix` are, by kind of resource: the objects, the bucket listing only the prefix, the key (when there is one). */
+export function backupObjectScopes(
+  bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
+): Partial<Record<BackupObjectResourceKind, GrantScope>> {
+  return bucketGrantScopes(backupObjectGrantLocations(prefix), bucketArn, encryptionKeyArn);
+}
+
+/**
+ * Core's grant locations as the ARNs of the bucket `bucketArn`: objects under it, the bucket with the location's
+ * conditions, its key (no scope without a key, so its groups grant nothing).
+ */
+export function bucketGrantScopes<Kind extends string>(
+  locations: Readonly<Record<Kind, BucketGrantLocation>>, bucketArn: pulumi.Input<string>, encryptionKeyArn?: pulumi.Input<string>,
+): Partial<Record<Kind, GrantScope>> {
+  const scope = (location: BucketGrantLocation): GrantScope | undefined => {
+    if (location === 'key') return encryptionKeyArn === undefined ? undefined : { resources: encryptionKeyArn };
+    if ('bucket' in location) return { resources: bucketArn, condition: location.bucket.conditions as GrantScope['condition'] };
+    const objects = location.objects;
+    if (typeof objects === 'string') return { resources: pulumi.interpolate`${bucketArn}/${objects}` };
+    return { resources: objects.map((pattern) => pulumi.interpolate`${bucketArn}/${pattern}`) };
+  };
+  return Object.fromEntries((Object.entries(locations) as [Kind, BucketGrantLocation][]).flatMap(([kind, location]) => {
+    const found = scope(location);
+    return found === undefined ? [] : [[kind, found]];
+  })) as Partial<Record<Kind, GrantScope>>;
 }

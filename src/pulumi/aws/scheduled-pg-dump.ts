@@ -134,10 +134,9 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
-      description: plan.descriptions.taskFailedRule,
+      ...plan.taskFailure,
       taskDefinitionArns: [this.taskDefinition, this.pruneTaskDefinition].flatMap((task) => task ? [task.arn] : []),
       topicArn: this.notificationTopicArn,
-      subject: plan.taskFailureSubject,
     });
     recordProtectedDatabase(props.database.resource, 'logical-dump');
     this.protectedDatabase = props.database.resource?.urn;
