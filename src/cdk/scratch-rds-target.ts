@@ -53,7 +53,7 @@ export function addScratchRdsTarget(scope: Construct, props: {
     resource: managedSecretsArn,
     actions: scratch.secretRead.actions,
     conditionKey: scratch.secretRead.instanceTagConditionKey,
-    reason: 'RDS names the master secret of each scratch instance it creates (rds!db-<uuid>); the tag RDS puts on it limits the read to the drill\'s scratch instances.',
+    reason: scratch.secretRead.reason,
   }]);
   const wiring = scratchRdsDrillWiring({
     dumpBucket: source.bucket.bucketName,

@@ -186,6 +186,8 @@ export interface ScratchSecretRead {
   readonly secretNamePattern: string;
   /** The tag RDS puts on the secret naming its instance: the condition that limits reads to the scratch instances'. */
   readonly instanceTagConditionKey: string;
+  /** Why the read names every RDS-managed secret, as reviewers are told. */
+  readonly reason: string;
 }
 
 /** The scratch RDS instance of a drill that restores into one: where it is placed, who may reach it and read its secret. */
@@ -336,6 +338,7 @@ const SCRATCH_SECRET_READ: ScratchSecretRead = {
   actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
   secretNamePattern: 'rds!db-*',
   instanceTagConditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn',
+  reason: 'RDS names the master secret of each scratch instance it creates (rds!db-<uuid>); the tag RDS puts on it limits the read to the drill\'s scratch instances.',
 };
 
 /**

@@ -102,6 +102,7 @@ describe('planVerifyRestore with a scratch RDS instance', () => {
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       secretNamePattern: 'rds!db-*',
       instanceTagConditionKey: 'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn',
+      reason: expect.stringContaining('the tag RDS puts on it limits the read to the drill\'s scratch instances'),
     });
     expect(plan.descriptions.taskRole).toMatch(/master secret of its scratch RDS instance/);
   });
