@@ -17,6 +17,7 @@ import { PlannedContainerHandles, plannedContainerDefinitions } from './planned-
 import { DrillResourceScope, createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
+import { TaskSubnetsArgs } from './task-placement-handles';
 import { PlannedTaskContainers, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
 import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
 import {
@@ -37,7 +38,7 @@ export interface DrillResultsStore {
 }
 
 /** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
-export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn'>,
+export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn'>, TaskSubnetsArgs,
   Pick<PlannedContainerHandles, 'images' | 'secrets'> {
   /** Core's plan of the drill: its task, state machine, schedule, alarms and descriptions. */
   readonly plan: ScheduledDrillPlan;
@@ -67,8 +68,6 @@ export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'clust
    * @default - one is created in the VPC with core's description
    */
   readonly securityGroup?: ec2.SecurityGroup;
-  /** Subnets of the task. */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** The account, region and partition. */
   readonly environment: AwsEnvironment;
   /** Days the task and execution logs are kept. */
