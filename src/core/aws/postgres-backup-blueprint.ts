@@ -16,7 +16,7 @@ import { fleetRtoAlarms } from './fleet-rto-alarms';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS } from './literal-props';
 import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
-import { ManagedPostgresKind } from './managed-postgres-database';
+import { ManagedDatabaseSettings, ManagedPostgresKind, managedSettingsDifferences } from './managed-postgres-database';
 import { StateMachineSchedulePlan } from './planned-state-machine';
 import { failedExecutionsExpression } from './restore-drill-alarms';
 import { SCHEDULE_START_RETRY } from './schedule-start-retry';
@@ -900,6 +900,22 @@ export function blueprintManagedBackupProtection(
     copies: (server.policy.copies ?? []).map((copy: CopyPolicy) => (copy.destination === 'region' ? `region ${copy.region}` : `account ${copy.account}`)),
     vaultLock: vaultLock ? `${vaultLock.mode} ${vaultLock.minRetentionDays} days` : undefined,
   };
+}
+
+/**
+ * What a front end that cannot set a managed server's automated backups itself (Pulumi) warns about: each setting of
+ * the database (`current`; undefined for an imported database, whose settings are unknown) that is not its tier's.
+ */
+export function blueprintAutomatedBackupWarning(server: BlueprintServerPlan, current: ManagedDatabaseSettings | undefined): string | undefined {
+  const wanted = resolveManagedSnapshots(server.policy.managedSnapshots!);
+  if (current === undefined) {
+    return `${server.id}: the database is imported, so its automated backups cannot be set from here; check that it keeps `
+      + `them ${wanted.backupRetentionDays} days, copies tags to snapshots and keeps automated backups on deletion.`;
+  }
+  const differences = managedSettingsDifferences(current, wanted, 'the tier');
+  if (differences.length === 0) return undefined;
+  return `${server.id}: the database's automated backups differ from its tier: ${differences.join('; ')}. `
+    + 'Give the database resource PostgresBackupBlueprint.managedSnapshotArgs(...) of its tier.';
 }
 
 /** The protection a dumped database records. */

@@ -9,9 +9,8 @@ import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
-import { managedSettingsDifferences } from '../../core/aws/managed-postgres-database';
-import { BlueprintServerPlan } from '../../core/aws/postgres-backup-blueprint';
-import { resolveBackupPlan, resolveManagedSnapshots } from '../../core/policy/defaults';
+import { BlueprintServerPlan, blueprintAutomatedBackupWarning } from '../../core/aws/postgres-backup-blueprint';
+import { resolveBackupPlan } from '../../core/policy/defaults';
 
 /**
  * The managed servers' AWS Backup plans: one vault for the fleet, one plan per distinct plan (rules and copies), each
@@ -74,17 +73,9 @@ function createFleetRestoreTesting(fleet: BlueprintFleetInfrastructure, vault: P
  * to the instance with `managedSnapshotArgs`, and each one the database does not have is named here.
  */
 function warnAboutAutomatedBackups(server: BlueprintServerPlan, database: ManagedPostgresDatabase, parent: pulumi.Resource): void {
-  const wanted = resolveManagedSnapshots(server.policy.managedSnapshots!);
-  if (database.settings === undefined) {
-    void pulumi.log.warn(`${server.id}: the database is imported, so its automated backups cannot be set from here; check that it keeps `
-      + `them ${wanted.backupRetentionDays} days, copies tags to snapshots and keeps automated backups on deletion.`, parent);
-    return;
-  }
-  database.settings.apply((current) => {
-    const differences = managedSettingsDifferences(current, wanted, 'the tier');
-    if (differences.length > 0) {
-      void pulumi.log.warn(`${server.id}: the database's automated backups differ from its tier: ${differences.join('; ')}. `
-        + 'Give the database resource PostgresBackupBlueprint.managedSnapshotArgs(...) of its tier.', parent);
-    }
-  });
+  const warn = (warning?: string): void => {
+    if (warning !== undefined) void pulumi.log.warn(warning, parent);
+  };
+  if (database.settings === undefined) warn(blueprintAutomatedBackupWarning(server, undefined));
+  else database.settings.apply((current) => warn(blueprintAutomatedBackupWarning(server, current)));
 }
