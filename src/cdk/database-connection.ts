@@ -8,7 +8,7 @@ import { IConstruct, Node } from 'constructs';
 import { postgresMajorOf } from '../core/aws/managed-postgres-database';
 import { PostgresServerOptions, rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
 import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
-import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecrets } from '../core/postgres/runner-connection';
+import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerDatabaseUrl, runnerSecrets } from '../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
@@ -39,13 +39,8 @@ export interface RdsPostgresDatabaseOptions {
   readonly postgresMajorVersion?: number;
 }
 
-/** How the runner container learns where the database is and how to log in. */
-export interface RunnerDatabaseWiring {
-  /** Container secrets (only references: ECS reads the values when the task starts). */
-  readonly secrets: Record<string, ecs.Secret>;
-  /** `--database-url` to pass, when the secret does not hold the host. */
-  readonly databaseUrl?: string;
-}
+/** How the runner container learns where the database is and how to log in: core's shape, with ECS container secrets. */
+export interface RunnerDatabaseWiring extends RunnerConnection<ecs.Secret> {}
 
 /**
  * A PostgreSQL database a scheduled dump connects to: an RDS instance or Aurora cluster (its generated secret

@@ -35,3 +35,14 @@ export function runnerDatabaseUrl(host: string, port: string | number = DEFAULT_
 export function runnerSecrets<Secret>(secretHoldsHost: boolean, secretOf: (jsonKey?: RunnerSecretVariable['jsonKey']) => Secret): Record<string, Secret> {
   return Object.fromEntries(runnerSecretVariables(secretHoldsHost).map(({ variable, jsonKey }) => [variable, secretOf(jsonKey)]));
 }
+
+/** How the runner container learns where the database is and how to log in, with a front end's types of a container secret and a URL. */
+export interface RunnerConnection<Secret, Url = string> {
+  /** Container secrets: each variable's reference to the secret (ECS reads the values when the task starts). */
+  readonly secrets: Record<string, Secret>;
+  /**
+   * `--database-url` to pass, when the secret does not hold the host.
+   * @default - none: the secret holds the host
+   */
+  readonly databaseUrl?: Url;
+}

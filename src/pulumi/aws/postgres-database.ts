@@ -5,7 +5,7 @@ import {
   PostgresServerOptions, RdsPostgresFactory, rdsResourceWithoutSecretMessage, rdsResourceWithoutSecurityGroupMessage,
 } from '../../core/aws/postgres-database-connection';
 import { DatabaseIngressPlan } from '../../core/aws/scheduled-pg-dump';
-import { DEFAULT_POSTGRES_PORT, runnerDatabaseUrl, runnerSecrets } from '../../core/postgres/runner-connection';
+import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerDatabaseUrl, runnerSecrets } from '../../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../../core/postgres/runner-connection';
 
@@ -52,13 +52,8 @@ export interface RdsPostgresOptions {
   readonly secretKmsKeyArn?: pulumi.Input<string>;
 }
 
-/** How the runner container learns where the database is and how to log in. */
-export interface RunnerDatabaseWiring {
-  /** Container secrets: environment variable name → `valueFrom` (a secret ARN, or `<arn>:<json key>::`). */
-  readonly secrets: Record<string, pulumi.Output<string>>;
-  /** `--database-url` to pass, when the secret does not hold the host. */
-  readonly databaseUrl?: pulumi.Output<string>;
-}
+/** How the runner container learns where the database is and how to log in: core's shape, each secret a `valueFrom` (`<arn>:<json key>::`). */
+export interface RunnerDatabaseWiring extends RunnerConnection<pulumi.Output<string>, pulumi.Output<string>> {}
 
 /**
  * A PostgreSQL database a scheduled dump connects to: an RDS instance or Aurora cluster whose master password RDS
