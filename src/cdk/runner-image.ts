@@ -2,16 +2,9 @@ import * as path from 'node:path';
 import { IgnoreMode } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { RUNNER_DOCKERFILE, postgresServerImageUri, runnerImageBuildArgs } from '../core/aws/runner-image';
+import { RUNNER_DOCKERFILE, RUNNER_IMAGE_CONTEXT_EXCLUDE, postgresServerImageUri, runnerImageBuildArgs } from '../core/aws/runner-image';
 
-export { RUNNER_DOCKERFILE, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../core/aws/runner-image';
-
-/**
- * The package files the image build reads. Everything else in the package root (node_modules, tests, a
- * git checkout) is left out of the asset, so the build context stays small and its hash changes only when
- * the runner does. The image runs the compiled `lib/`: in a checkout, compile before `cdk deploy`.
- */
-export const RUNNER_IMAGE_CONTEXT_FILES: readonly string[] = ['package.json', 'package-lock.json', 'lib', 'runner-image'];
+export { RUNNER_DOCKERFILE, RUNNER_IMAGE_CONTEXT_FILES, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../core/aws/runner-image';
 
 /** The root of this package: `src/cdk` in a checkout, `lib/cdk` once built; both sit two levels down. */
 export function packageRoot(): string {
@@ -34,12 +27,11 @@ export interface RunnerImageOptions {
  * PostgreSQL client of the given major.
  */
 export function runnerImageFromPackage(options: RunnerImageOptions): ecs.ContainerImage {
-  const exclude = ['*', ...RUNNER_IMAGE_CONTEXT_FILES.map((file) => `!${file}`), '**/node_modules'];
   return ecs.ContainerImage.fromAsset(packageRoot(), {
     file: RUNNER_DOCKERFILE,
     buildArgs: runnerImageBuildArgs(options.postgresMajorVersion),
     platform: options.platform ?? Platform.LINUX_AMD64,
-    exclude,
+    exclude: [...RUNNER_IMAGE_CONTEXT_EXCLUDE],
     ignoreMode: IgnoreMode.DOCKER,
   });
 }

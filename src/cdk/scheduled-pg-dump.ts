@@ -125,11 +125,11 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     this.pruneSchedules = prune?.schedules ?? [];
     this.replicaPruneDestinationPolicy = prune?.replicaPruneDestinationPolicy;
 
-    this.alarms = renderPlannedAlarms(this, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopic,
+    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic,
       { 'dead-letter-queue': this.deadLetterQueue.queueName, ...this.backupBucket.replicationMetricResources() });
     notifyWhenTaskFails(this, 'TaskFailedRule', {
       ...plan.taskFailure,
-      taskDefinitionArns: [this.taskDefinition, this.pruneTaskDefinition].flatMap((task) => task ? [task.taskDefinitionArn] : []),
+      taskDefinitionArns: taskDefinitions.map((task) => task.taskDefinitionArn),
       topic: this.notificationTopic,
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {

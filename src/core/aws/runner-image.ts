@@ -7,6 +7,16 @@ export const RUNNER_IMAGE_POSTGRES_MAJOR_ARG = 'PG_MAJOR';
 /** The platform the Fargate tasks of this package run on, and the runner image is built for. */
 export const RUNNER_IMAGE_PLATFORM = 'linux/amd64';
 
+/**
+ * The package files the image build reads. Everything else in the package root (node_modules, tests, a git checkout)
+ * is left out of the build context, so it stays small and its hash changes only when the runner does. The image runs
+ * the compiled `lib/`: in a checkout, compile before building it.
+ */
+export const RUNNER_IMAGE_CONTEXT_FILES: readonly string[] = ['package.json', 'package-lock.json', 'lib', 'runner-image'];
+
+/** The build context's exclusions, Docker style: everything but {@link RUNNER_IMAGE_CONTEXT_FILES}, and no `node_modules` in them. */
+export const RUNNER_IMAGE_CONTEXT_EXCLUDE: readonly string[] = ['*', ...RUNNER_IMAGE_CONTEXT_FILES.map((file) => `!${file}`), '**/node_modules'];
+
 /** The build arguments of the runner image with the PostgreSQL client of a major version. */
 export function runnerImageBuildArgs(postgresMajorVersion: number): Record<string, string> {
   return { [RUNNER_IMAGE_POSTGRES_MAJOR_ARG]: String(postgresMajorVersion) };

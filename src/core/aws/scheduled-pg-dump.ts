@@ -364,7 +364,7 @@ export interface ScheduledPgDumpPlan {
   readonly replication?: BucketReplicationPlan;
   /** The tasks started on a schedule, the dump first, then the prune when there is one. */
   readonly scheduledTasks: readonly ScheduledTaskPlan[];
-  /** Failed dump and RPO missed per database, the dead-lettered start, then failed and late replication. */
+  /** Failed dump and RPO missed per database, the dead-lettered start, failed and late replication, then failed prunes. */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
   readonly protection: {
@@ -588,7 +588,11 @@ export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment
       ...(dump.retention ? { retention: retentionCounts(dump.retention) } : {}),
     },
   };
-  return { ...plan, scheduledTasks: planScheduledTasks(plan, environment.connection ?? { managed: false, databaseUrl: false }) };
+  return {
+    ...plan,
+    alarms: [...plan.alarms, ...(plan.prune?.alarms ?? [])],
+    scheduledTasks: planScheduledTasks(plan, environment.connection ?? { managed: false, databaseUrl: false }),
+  };
 }
 
 /** The dump task and, with a retention policy, the prune task of a plan, each as one unit. */

@@ -131,7 +131,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     }));
     this.replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, this.pruneRole?.arn);
 
-    this.alarms = createPlannedAlarms(name, [...plan.alarms, ...(plan.prune?.alarms ?? [])], this.notificationTopicArn, this,
+    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this,
       { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
       ...plan.taskFailure,

@@ -67,6 +67,7 @@ describe('planScheduledPgDump', () => {
     expect(prune.schedule.runs[0].command.slice(0, 3)).toEqual(['prune', '--from', { ref: 'dump-location' }]);
     expect(prune.executionRole).toBeUndefined();
     expect(prune.databaseIngress).toBeUndefined();
+    expect(plan.alarms.map((alarm) => alarm.id)).toEqual(['FailedDumpAlarm0', 'RpoAlarm0', 'ScheduleDeadLetterAlarm', 'PruneAlarm0']);
   });
 
   test('the shared options of a front end\'s props leave out its cloud handles', () => {
