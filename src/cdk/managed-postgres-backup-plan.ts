@@ -124,7 +124,7 @@ export class ManagedPostgresBackupPlan extends Construct {
     this.shareKeyWithCopyAccounts(database, plan);
     if (plan.restoreTesting) {
       this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, {
-        vaultArn: this.vault.backupVaultArn, database, notificationTopic: this.notificationTopic, props: props.restoreTesting,
+        vaultArn: this.vault.backupVaultArn, database, notificationTopic: this.notificationTopic, validation,
       });
     }
 

@@ -89,10 +89,8 @@ export function renderRestoreValidation(
     entryPoint: [...planned.task.entryPoint],
     command: planned.checkCommand,
     environment: planned.checkEnvironment,
-    secrets: {
-      PGUSER: ecs.Secret.fromSecretsManager(secret, 'username'),
-      PGPASSWORD: ecs.Secret.fromSecretsManager(secret, 'password'),
-    },
+    secrets: Object.fromEntries(Object.entries(planned.checkSecretKeys)
+      .map(([variable, key]) => [variable, ecs.Secret.fromSecretsManager(secret, key)])),
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: planned.task.logStreamPrefix }),
   });
   acknowledgeImagePull(taskDefinition);

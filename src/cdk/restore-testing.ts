@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps, renderRestoreValidation } from './restore-testing-validation';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import {
-  RESTORE_TESTING_MANAGED_POLICY, RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, recoveryPointSelection,
-  restoreMetadataOverrides,
+  RESTORE_TESTING_MANAGED_POLICY, RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties,
+  restoreTestingSelectionProperties,
 } from '../core/aws/restore-testing';
 
 export type {
@@ -14,13 +14,7 @@ export type {
 } from './restore-testing-validation';
 
 /** Core's restore testing options with the CDK handles of their validation. */
-export interface RestoreTestingProps extends RestoreTestingOptions {
-  /**
-   * Validate each restore test with `pg-backup check` and report the result to AWS Backup.
-   * @default - no validation
-   */
-  readonly validation?: RestoreValidationProps;
-}
+export type RestoreTestingProps = RestoreTestingOptions<RestoreValidationProps>;
 
 /** The resources of core's restore testing plan in CDK. */
 export type RenderedRestoreTesting = RestoreTestingResources<
@@ -31,8 +25,11 @@ export type RenderedRestoreTesting = RestoreTestingResources<
 export interface RestoreTestingHandles extends RestoreValidationHandles {
   /** ARN of the vault whose recovery points are tested. */
   readonly vaultArn: string;
-  /** The props as given, for the validation's handles. */
-  readonly props?: RestoreTestingProps;
+  /**
+   * The validation's handles, as given.
+   * @default - no validation
+   */
+  readonly validation?: RestoreValidationProps;
 }
 
 /**
@@ -41,9 +38,8 @@ export interface RestoreTestingHandles extends RestoreValidationHandles {
  */
 export function renderRestoreTesting(scope: Construct, planned: RestoreTestingPlan, handles: RestoreTestingHandles): RenderedRestoreTesting {
   const { plan, role } = renderRestoreTestingPlan(scope, planned, handles.vaultArn);
-  const validationProps = handles.props?.validation;
-  const validation = planned.validation && validationProps
-    ? renderRestoreValidation(scope, planned.validation, validationProps, handles, plan)
+  const validation = planned.validation && handles.validation
+    ? renderRestoreValidation(scope, planned.validation, handles.validation, handles, plan)
     : undefined;
   const restoredSecurityGroup = validation?.restoredSecurityGroup;
   const selection = renderRestoreTestingSelection(scope, 'RestoreTestingSelection', planned.selection, { plan, role }, [handles.database.arn(scope)],
@@ -62,10 +58,7 @@ export function renderRestoreTestingPlan(
   });
   acknowledgeAwsManagedPolicy(role, RESTORE_TESTING_MANAGED_POLICY);
   const plan = new backup.CfnRestoreTestingPlan(scope, 'RestoreTestingPlan', {
-    restoreTestingPlanName: planned.plan.name,
-    scheduleExpression: planned.plan.scheduleExpression,
-    startWindowHours: planned.plan.startWindowHours,
-    recoveryPointSelection: recoveryPointSelection(planned.plan, vaultArn),
+    restoreTestingPlanName: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, vaultArn),
   });
   return { plan, role };
 }
@@ -79,11 +72,7 @@ export function renderRestoreTestingSelection(
   const selection = new backup.CfnRestoreTestingSelection(scope, id, {
     restoreTestingPlanName: on.plan.restoreTestingPlanName,
     restoreTestingSelectionName: planned.name,
-    protectedResourceType: planned.protectedResourceType,
-    protectedResourceArns,
-    iamRoleArn: on.role.roleArn,
-    restoreMetadataOverrides: restoreMetadataOverrides(planned, restoredSecurityGroupIds),
-    validationWindowHours: planned.validationWindowHours,
+    ...restoreTestingSelectionProperties(planned, protectedResourceArns, on.role.roleArn, restoredSecurityGroupIds),
   });
   selection.addResourceDependency(on.plan);
   return selection;

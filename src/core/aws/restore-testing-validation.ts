@@ -112,6 +112,8 @@ export interface RestoreValidationPlan {
   readonly checkCommand: string[];
   /** The checks task's environment: the database, TLS, each SQL check. */
   readonly checkEnvironment: Record<string, string>;
+  /** The checks task's environment read from the secret: each variable with its key (the master user the restored database keeps). */
+  readonly checkSecretKeys: Readonly<Record<string, string>>;
   /** The number of checks (SQL statements and row bounds), for the protection metadata. */
   readonly checkCount: number;
   /** The EventBridge rule's pattern, without the plan's ARN (`detail.restoreTestingPlanArn`), which the front end adds. */
@@ -228,6 +230,7 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
     containerName: CHECKS_RUNNER_CONTAINER_NAME,
     task: { cpu: 256, memoryLimitMiB: 512, entryPoint: ['env'], logStreamPrefix: 'check' },
     checkCommand: ['pg-backup', 'check', ...checkArgs],
+    checkSecretKeys: { PGUSER: 'username', PGPASSWORD: 'password' },
     checkEnvironment: {
       PGDATABASE: databaseName,
       // RDS for PostgreSQL 15+ forces TLS; the restored database's endpoint changes every test.

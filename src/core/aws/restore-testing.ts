@@ -13,7 +13,7 @@ export const DEFAULT_RESTORE_TESTING_SCHEDULE: ScheduleSpec = { expression: '0 6
 export const RESTORE_TESTING_MANAGED_POLICY = 'service-role/AWSBackupServiceRolePolicyForRestores';
 
 /** AWS Backup restore testing of a managed database's recovery points: which point, when, where it is restored, how long it lives. */
-export interface RestoreTestingOptions {
+export interface RestoreTestingOptions<Validation extends RestoreValidationOptions = RestoreValidationOptions> {
   /**
    * When a restore test starts (cron or rate, in its time zone; AWS Backup runs it in UTC).
    * @default - weekly, Monday 06:00 UTC
@@ -57,7 +57,7 @@ export interface RestoreTestingOptions {
    * the master user the restored database keeps.
    * @default - no validation: a restore test proves only that the recovery point restores
    */
-  readonly validation?: RestoreValidationOptions;
+  readonly validation?: Validation;
 }
 
 /** What a front end knows for the validation of restore tests: the database's secret, major, check files and result store. */
@@ -120,28 +120,42 @@ export interface RestoreTestingPlan {
   };
 }
 
-/** The plan's recovery point selection over the vault whose ARN (or a front end's handle of it) is `vaultArn`. */
-export function recoveryPointSelection<Arn>(plan: RestoreTestingPlan['plan'], vaultArn: Arn) {
+/**
+ * The restore testing plan's properties over the vault whose ARN (or a front end's handle of it) is `vaultArn`, in the
+ * names both AWS Backup resources share (each front end adds the plan's name under its own key).
+ */
+export function restoreTestingPlanProperties<Arn>(plan: RestoreTestingPlan['plan'], vaultArn: Arn) {
   return {
-    algorithm: plan.algorithm,
-    includeVaults: [vaultArn],
-    recoveryPointTypes: [...plan.recoveryPointTypes],
-    selectionWindowDays: plan.selectionWindowDays,
+    scheduleExpression: plan.scheduleExpression,
+    startWindowHours: plan.startWindowHours,
+    recoveryPointSelection: {
+      algorithm: plan.algorithm,
+      includeVaults: [vaultArn],
+      recoveryPointTypes: [...plan.recoveryPointTypes],
+      selectionWindowDays: plan.selectionWindowDays,
+    },
   };
 }
 
 /**
- * The selection's restore metadata overrides, with the security groups of the restored database (a JSON list) when the
- * front end created one; `undefined` when there is none.
+ * A restore testing selection's properties, restoring `protectedResourceArns` with the role `iamRoleArn`, in the names
+ * both AWS Backup resources share; the restore metadata overrides carry the security groups of the restored database
+ * (a JSON list) when the front end created one, and are left out when there are none.
  */
-export function restoreMetadataOverrides<Json>(
-  selection: RestoreTestingPlan['selection'], restoredSecurityGroupIds?: Json,
-): Record<string, string | Json> | undefined {
-  const overrides = {
+export function restoreTestingSelectionProperties<Value, Json>(
+  selection: RestoreTestingPlan['selection'], protectedResourceArns: Value[], iamRoleArn: Value, restoredSecurityGroupIds?: Json,
+) {
+  const overrides: Record<string, string | Json> = {
     ...selection.restoreMetadataOverrides,
     ...(restoredSecurityGroupIds !== undefined ? { vpcSecurityGroupIds: restoredSecurityGroupIds } : {}),
   };
-  return Object.keys(overrides).length > 0 ? overrides : undefined;
+  return {
+    protectedResourceType: selection.protectedResourceType,
+    protectedResourceArns,
+    iamRoleArn,
+    restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+    validationWindowHours: selection.validationWindowHours,
+  };
 }
 
 /** The resources of a restore test's validation, in a front end's classes: each front end names them the same. */

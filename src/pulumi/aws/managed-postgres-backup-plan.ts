@@ -137,7 +137,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         kind: database.kind,
         notificationTopicArn: this.notificationTopicArn,
         notificationTopicKeyArn: notifications.topicKeyArn,
-        args: props.restoreTesting,
+        validation: props.restoreTesting?.validation,
       });
     }
 

@@ -97,7 +97,7 @@ export function renderRestoreValidation(
       entryPoint: [...planned.task.entryPoint],
       command: planned.checkCommand,
       environment: planned.checkEnvironment,
-      secrets: { PGUSER: pulumi.interpolate`${args.secretArn}:username::`, PGPASSWORD: pulumi.interpolate`${args.secretArn}:password::` },
+      secrets: Object.fromEntries(Object.entries(planned.checkSecretKeys).map(([variable, key]) => [variable, pulumi.interpolate`${args.secretArn}:${key}::`])),
       logs: { groupName: logGroup.name, region: environment.region, streamPrefix: planned.task.logStreamPrefix },
     },
   }, parent);

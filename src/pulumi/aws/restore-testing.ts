@@ -5,7 +5,7 @@ import { AwsEnvironment } from './aws-environment';
 import { createBackupServiceRole } from './backup-plan-rules';
 import { RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles, renderRestoreValidation } from './restore-testing-validation';
 import {
-  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, recoveryPointSelection, restoreMetadataOverrides,
+  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
 } from '../../core/aws/restore-testing';
 
 export type {
@@ -13,13 +13,7 @@ export type {
 } from './restore-testing-validation';
 
 /** Core's restore testing options with the Pulumi handles of their validation. */
-export interface RestoreTestingArgs extends RestoreTestingOptions {
-  /**
-   * Validate each restore test with `pg-backup check` and report the result to AWS Backup.
-   * @default - no validation
-   */
-  readonly validation?: RestoreValidationArgs;
-}
+export type RestoreTestingArgs = RestoreTestingOptions<RestoreValidationArgs>;
 
 /** The resources of core's restore testing plan in Pulumi. */
 export type RenderedRestoreTesting = RestoreTestingResources<
@@ -33,10 +27,10 @@ export interface RestoreTestingHandles extends RestoreValidationHandles {
   /** ARN of the database. */
   readonly databaseArn: pulumi.Input<string>;
   /**
-   * The args as given, for the validation's handles.
+   * The validation's handles, as given.
    * @default - no validation
    */
-  readonly args?: RestoreTestingArgs;
+  readonly validation?: RestoreValidationArgs;
 }
 
 /**
@@ -49,9 +43,8 @@ export function renderRestoreTesting(
 ): RenderedRestoreTesting {
   const tested = renderRestoreTestingPlan(name, parent, planned, handles.environment, handles.vaultArn);
   const { plan, role } = tested;
-  const validationArgs = handles.args?.validation;
-  const validation = planned.validation && validationArgs
-    ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, validationArgs, handles, plan)
+  const validation = planned.validation && handles.validation
+    ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, handles.validation, handles, plan)
     : undefined;
   const restoredSecurityGroup = validation?.restoredSecurityGroup;
   const selection = renderRestoreTestingSelection(`${name}-restore-testing-selection`, parent, planned.selection, tested, [handles.databaseArn],
@@ -79,10 +72,7 @@ export function renderRestoreTestingPlan(
   const { role, attachment } = createBackupServiceRole({ role: `${name}-restore-testing-role`, attachment: `${name}-restore-testing-restores` },
     planned.role, environment, parent);
   const plan = new backup.RestoreTestingPlan(`${name}-restore-testing`, {
-    name: planned.plan.name,
-    scheduleExpression: planned.plan.scheduleExpression,
-    startWindowHours: planned.plan.startWindowHours,
-    recoveryPointSelection: recoveryPointSelection(planned.plan, vaultArn),
+    name: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, vaultArn),
   }, { parent });
   return { plan, role, attachment };
 }
@@ -95,10 +85,6 @@ export function renderRestoreTestingSelection(
   return new backup.RestoreTestingSelection(name, {
     restoreTestingPlanName: on.plan.name,
     name: planned.name,
-    protectedResourceType: planned.protectedResourceType,
-    protectedResourceArns,
-    iamRoleArn: on.role.arn,
-    restoreMetadataOverrides: restoreMetadataOverrides(planned, restoredSecurityGroupIds),
-    validationWindowHours: planned.validationWindowHours,
+    ...restoreTestingSelectionProperties(planned, protectedResourceArns, on.role.arn, restoredSecurityGroupIds),
   }, { parent, dependsOn: [on.attachment] });
 }
