@@ -86,6 +86,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn,
+      topicKeyArn: props.notificationTopicKeyArn,
       additionalPublishingServices: ['backup.amazonaws.com'],
       retainOnDelete: props.retainOnDelete,
       environment,

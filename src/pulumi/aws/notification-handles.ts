@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 
-/** Whom a component notifies: the ARN of its notification topic. */
+/** Whom a component notifies: its notification topic, and the key it is encrypted with for the roles that publish to it. */
 export interface NotificationTopicArgs {
   /**
    * ARN of the topic failures, missed RPOs and alarms (and for AWS Backup, failed jobs and vault events) are sent to;
@@ -8,10 +8,6 @@ export interface NotificationTopicArgs {
    * @default - a drill's source's topic when it reads a `ScheduledPgDump`, else an encrypted topic is created
    */
   readonly notificationTopicArn?: pulumi.Input<string>;
-}
-
-/** The notification topic and the key it is encrypted with, for the roles that publish to it. */
-export interface NotificationTopicKeyArgs extends NotificationTopicArgs {
   /**
    * ARN of that topic's KMS key, which the roles that publish to it (a drill's) may then use.
    * @default - the source's topic key when a drill's topic is its source's, else none: the topic is taken as unencrypted

@@ -3,7 +3,7 @@ import type * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
 import { BucketAccessArgs, RetainOnDeleteArgs } from './backup-store-handles';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { NotificationTopicKeyArgs } from './notification-handles';
+import { NotificationTopicArgs } from './notification-handles';
 import { DumpEncryption } from './pg-dump-source';
 import { PostgresDatabase } from './postgres-database';
 import { LogRetentionArgs, TaskPlacementArgs, TaskSubnetsArgs } from './task-placement-handles';
@@ -29,7 +29,7 @@ export interface BlueprintServer extends BlueprintServerOptions {
 
 /** Props of `PostgresBackupBlueprint` (Pulumi AWS): the options every front end shares, and the Pulumi handles. */
 export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions, TaskPlacementArgs, TaskSubnetsArgs,
-  LogRetentionArgs, NotificationTopicKeyArgs, BucketAccessArgs, RetainOnDeleteArgs {
+  LogRetentionArgs, NotificationTopicArgs, BucketAccessArgs, RetainOnDeleteArgs {
   /** The servers and their databases. */
   readonly databases: BlueprintServer[];
   /**

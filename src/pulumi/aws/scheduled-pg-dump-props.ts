@@ -1,5 +1,5 @@
 import { BackupStoreArgs } from './backup-store-handles';
-import { NotificationTopicKeyArgs } from './notification-handles';
+import { NotificationTopicArgs } from './notification-handles';
 import { DumpEncryption } from './pg-dump-source';
 import { PostgresDatabase } from './postgres-database';
 import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs, TaskSubnetsArgs } from './task-placement-handles';
@@ -7,7 +7,7 @@ import { ScheduledPgDumpOptions } from '../../core/aws/scheduled-pg-dump';
 
 /** Props of {@link ScheduledPgDump}: the options every front end shares, and the Pulumi handles. */
 export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions, TaskPlacementArgs, TaskSubnetsArgs, RunnerImageArgs,
-  LogRetentionArgs, NotificationTopicKeyArgs, BackupStoreArgs {
+  LogRetentionArgs, NotificationTopicArgs, BackupStoreArgs {
   /** The database to dump: `PostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)` or `.fromSecret({...})`. */
   readonly database: PostgresDatabase;
   /**

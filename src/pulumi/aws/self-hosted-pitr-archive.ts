@@ -97,7 +97,10 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     }));
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
-      topicArn: props.notificationTopicArn, retainOnDelete: props.retainOnDelete, environment: this.environment,
+      topicArn: props.notificationTopicArn,
+      topicKeyArn: props.notificationTopicKeyArn,
+      retainOnDelete: props.retainOnDelete,
+      environment: this.environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
     if (plan.instanceRole && instanceRole) {
