@@ -1,9 +1,9 @@
-import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BackupStoreProps } from './backup-store-handles';
+import { BackupStoreProps, removalPolicyOf } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
@@ -80,7 +80,7 @@ export class BackupBucket extends Construct {
     const rendered = renderPlannedBucket(this, plan, {
       encryptionKey: props.encryptionKey,
       serverAccessLogs: props.serverAccessLogs ?? true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props),
       references,
     });
     ({ bucket: this.bucket, encryptionKey: this.encryptionKey, accessLogsBucket: this.accessLogsBucket } = rendered);

@@ -13,6 +13,11 @@ export interface RemovalPolicyProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The removal policy of what a construct creates to hold backups: the given one, else its default, retain. */
+export function removalPolicyOf(props: RemovalPolicyProps): RemovalPolicy {
+  return props.removalPolicy ?? RemovalPolicy.RETAIN;
+}
+
 /** The key backups are encrypted with, and what happens to it. */
 export interface BackupKeyProps extends RemovalPolicyProps {
   /**

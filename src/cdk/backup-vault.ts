@@ -1,10 +1,10 @@
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
-import { BackupKeyProps } from './backup-store-handles';
+import { BackupKeyProps, removalPolicyOf } from './backup-store-handles';
 import { renderPlannedStatement } from './planned-bucket';
 import {
   BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, vaultAccessPolicy,
@@ -63,7 +63,7 @@ export class PostgresBackupVault extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresBackupVaultProps = {}) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props);
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: BACKUP_VAULT_PLAN.keyDescription,
       enableKeyRotation: true,

@@ -1,12 +1,12 @@
-import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
+import { removalPolicyOf } from './backup-store-handles';
 import { PostgresBackupVault } from './backup-vault';
 import { cdkValidationOptions } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
@@ -110,7 +110,7 @@ export class ManagedPostgresBackupPlan extends Construct {
         minRetentionDays: plan.airGappedVault.minRetentionDays,
         maxRetentionDays: plan.airGappedVault.maxRetentionDays,
       });
-      this.airGappedVault.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+      this.airGappedVault.applyRemovalPolicy(removalPolicyOf(props));
     }
     const airGappedVault = this.airGappedVault
       && backup.BackupVault.fromBackupVaultArn(this, 'AirGappedVaultReference', this.airGappedVault.attrBackupVaultArn);
@@ -133,7 +133,7 @@ export class ManagedPostgresBackupPlan extends Construct {
       backupVaultName: this.vault.backupVaultName,
       topic: this.notificationTopic,
       plan: plan.monitoring,
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logRetention: props.logRetention ?? plan.logRetentionDays,
     });
 
     for (const path of database.protectedPaths()) {

@@ -1,8 +1,8 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RemovalPolicyProps } from './backup-store-handles';
+import { RemovalPolicyProps, removalPolicyOf } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { BucketReplicationOptions } from '../core/aws/bucket-replication';
@@ -40,7 +40,7 @@ export class OffsiteBackupBucket extends Construct {
       account: stack.account, region: stack.region, validation: cdkValidationOptions(this),
     });
     const plan = this.plan;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props);
     this.encryptionKey = new kms.Key(this, 'Key', { description: plan.keyDescription, alias: plan.keyAlias, enableKeyRotation: true, removalPolicy });
     for (const statement of plan.keyPolicy) this.encryptionKey.addToResourcePolicy(renderPlannedStatement(statement, undefined));
     const rendered = renderPlannedBucket(this, plan.bucket, { encryptionKey: this.encryptionKey, serverAccessLogs: true, removalPolicy });

@@ -2,7 +2,7 @@ import * as iam from '@pulumi/aws/iam';
 import * as s3 from '@pulumi/aws/s3';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { BackupStoreArgs } from './backup-store-handles';
+import { BackupStoreArgs, retainOnDeleteOf } from './backup-store-handles';
 import { backupObjectScopes, renderPlannedBucket } from './planned-bucket';
 import { PolicyStatement, grantStatements, plannedStatement } from './policy-document';
 import { BackupBucketOptions, BackupBucketPlan, denyDeletingStatement, planBackupBucket } from '../../core/aws/backup-bucket';
@@ -89,7 +89,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     const rendered = renderPlannedBucket(name, this, this.plan, {
       encryptionKeyArn: props.encryptionKeyArn,
       serverAccessLogs: props.serverAccessLogs ?? true,
-      retainOnDelete: props.retainOnDelete ?? true,
+      retainOnDelete: retainOnDeleteOf(props),
       environment,
       references: {
         'break-glass-role': breakGlassRoleArn,

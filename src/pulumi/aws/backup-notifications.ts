@@ -2,6 +2,7 @@ import * as kms from '@pulumi/aws/kms';
 import * as sns from '@pulumi/aws/sns';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
+import { retainOnDeleteOf } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BACKUP_NOTIFICATIONS_PLAN, notificationTopicPolicy, publisherKeyStatement, publishingServices } from '../../core/aws/backup-notifications';
 
@@ -70,7 +71,7 @@ export class BackupNotifications extends pulumi.ComponentResource {
         { Effect: 'Allow', Principal: { AWS: formatArn(environment, 'iam', 'root', { global: true }) }, Action: 'kms:*', Resource: '*' },
         ...services.map((service) => plannedStatement(publisherKeyStatement(service), undefined)),
       ]),
-    }, { parent: this, retainOnDelete: props.retainOnDelete ?? true });
+    }, { parent: this, retainOnDelete: retainOnDeleteOf(props) });
     const topic = new sns.Topic(`${name}-topic`, { displayName: BACKUP_NOTIFICATIONS_PLAN.displayName, kmsMasterKeyId: key.arn }, { parent: this });
     new sns.TopicPolicy(`${name}-topic-policy`, {
       arn: topic.arn,

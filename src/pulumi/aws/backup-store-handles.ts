@@ -23,6 +23,11 @@ export interface RetainOnDeleteArgs {
   readonly retainOnDelete?: boolean;
 }
 
+/** Whether what a component creates to hold backups outlives it: as given, else its default, kept. */
+export function retainOnDeleteOf(args: RetainOnDeleteArgs): boolean {
+  return args.retainOnDelete ?? true;
+}
+
 /** The key backups are encrypted with, and whether it is kept. */
 export interface BackupKeyArgs extends RetainOnDeleteArgs {
   /**

@@ -2,7 +2,7 @@ import * as backup from '@pulumi/aws/backup';
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
-import { BackupKeyArgs } from './backup-store-handles';
+import { BackupKeyArgs, retainOnDeleteOf } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, vaultAccessPolicy } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
@@ -63,7 +63,7 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
 
   constructor(name: string, props: PostgresBackupVaultProps = {}, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PostgresBackupVault', name, {}, opts);
-    const retainOnDelete = props.retainOnDelete ?? true;
+    const retainOnDelete = retainOnDeleteOf(props);
     this.encryptionKeyArn = props.encryptionKeyArn !== undefined
       ? pulumi.output(props.encryptionKeyArn)
       : new kms.Key(`${name}-key`, { description: BACKUP_VAULT_PLAN.keyDescription, enableKeyRotation: true },

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { createBackupServiceRole, renderBackupRules } from './backup-plan-rules';
+import { retainOnDeleteOf } from './backup-store-handles';
 import { PostgresBackupVault } from './backup-vault';
 import { checkedLogRetentionDays } from './log-retention';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
@@ -112,7 +113,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         name: plan.airGappedVault.name,
         minRetentionDays: plan.airGappedVault.minRetentionDays,
         maxRetentionDays: plan.airGappedVault.maxRetentionDays,
-      }, { parent: this, retainOnDelete: props.retainOnDelete ?? true });
+      }, { parent: this, retainOnDelete: retainOnDeleteOf(props) });
     }
     this.plan = new backup.Plan(`${name}-plan`, {
       // Created only once the database's facts pass the checks.

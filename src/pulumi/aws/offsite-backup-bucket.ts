@@ -1,7 +1,7 @@
 import * as kms from '@pulumi/aws/kms';
 import * as pulumi from '@pulumi/pulumi';
 import { BackupBucket } from './backup-bucket';
-import { RetainOnDeleteArgs } from './backup-store-handles';
+import { RetainOnDeleteArgs, retainOnDeleteOf } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BucketReplicationOptions } from '../../core/aws/bucket-replication';
 import { OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, offsiteReplicationFor, planOffsiteBackupBucket } from '../../core/aws/offsite-backup-bucket';
@@ -38,7 +38,7 @@ export class OffsiteBackupBucket extends pulumi.ComponentResource {
       account: args.account, region: args.region, validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
     });
     const plan = this.plan;
-    const retainOnDelete = args.retainOnDelete ?? true;
+    const retainOnDelete = retainOnDeleteOf(args);
     const account = { account: args.account, partition: plan.bucketArn.split(':')[1] };
     this.encryptionKey = new kms.Key(`${name}-key`, {
       description: plan.keyDescription,
