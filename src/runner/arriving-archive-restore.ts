@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { pgRestoreArgv } from '../core';
 import type { FollowedToc } from './archive-follower';
+import { writeScratchFile } from './backup-download';
 import { ToolProcess } from './child-process';
 import { SECTION_NONE, SECTION_PRE_DATA, type ArchiveTocItem } from './custom-archive-format';
 import type { DatabaseConnection } from './database-connection';
@@ -400,7 +401,7 @@ export class ArrivingArchiveRestore {
   private async writeList(entries: readonly ArchiveTocItem[]): Promise<{ list: string; lines: string[] }> {
     const list = path.join(this.options.listDirectory, `entries-${this.lists++}.list`);
     const lines = entries.map((entry) => `${entry.dumpId}; ${entry.desc} ${entry.namespace} ${entry.tag}`);
-    await fs.promises.writeFile(list, lines.map((line) => `${line}\n`).join(''));
+    await writeScratchFile(list, lines.map((line) => `${line}\n`).join(''));
     return { list, lines };
   }
 

@@ -9,7 +9,7 @@ import type { BackupStore } from './backup-store';
 import { ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { MissingProgramError, requireProgram } from './required-programs';
-import { RunnerError, errorMessage } from './runner-error';
+import { RunnerError, ScratchDiskError, errorMessage } from './runner-error';
 import { decompressedName, decompressorArgv, requireCompressionProgram } from './stream-compression';
 
 /** Files of a directory-format backup downloaded at the same time. */
@@ -69,17 +69,31 @@ const LOCAL_WRITE_FAILURES: readonly { readonly said: RegExp; readonly reason: s
   { said: /no space left on device|ENOSPC/i, reason: 'No space left on device' },
   { said: /disk quota exceeded|EDQUOT/i, reason: 'Disk quota exceeded' },
   { said: /read-only file system|EROFS/i, reason: 'Read-only file system' },
+  // lz4 names no reason for a failed write of its output; only the local disk can refuse it.
+  { said: /write error : cannot write decoded block/i, reason: 'lz4 could not write its output (it does not say why; a full disk is the usual cause)' },
 ];
+
+/**
+ * Writes a file the restore needs beside the downloaded archive (a `--use-list` of pg_restore): while the download
+ * fills the same scratch disk, whichever write the disk refuses first is reported as the disk's failure.
+ */
+export async function writeScratchFile(file: string, text: string): Promise<void> {
+  try {
+    await fs.promises.writeFile(file, text);
+  } catch (error) {
+    throw scratchWriteFailure(error, `the restore list ${path.basename(file)}`, file) ?? error;
+  }
+}
 
 /**
  * The failure to report when `error` says the scratch disk refused to take the downloaded object (full, over quota,
  * read-only), whoever wrote it (Node or a decompressor); `undefined` otherwise.
  */
-export function scratchWriteFailure(error: unknown, key: string, file: string): RunnerError | undefined {
+export function scratchWriteFailure(error: unknown, key: string, file: string): ScratchDiskError | undefined {
   const message = errorMessage(error);
   const failure = LOCAL_WRITE_FAILURES.find(({ said }) => said.test(message));
   if (!failure) return undefined;
-  return new RunnerError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${failure.reason}; the local disk failed, `
+  return new ScratchDiskError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${failure.reason}; the local disk failed, `
     + 'not the backup: give --scratch-dir (env PG_BACKUP_SCRATCH_DIR) a disk with room for the backup\'s decompressed dump '
     + `(${message})`, { cause: error });
 }

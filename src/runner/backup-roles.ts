@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { BackupManifest, ManifestObject } from './backup-manifest';
-import { RunnerError, UsageError, errorMessage } from './runner-error';
+import { RunnerError, ScratchDiskError, UsageError, errorMessage } from './runner-error';
 import { splitSqlStatements } from '../core/postgres/sql-statements';
 
 /** SQLSTATE `duplicate_object`: the role or tablespace is already there. */
@@ -139,6 +139,7 @@ export function missingRoleHint(message: string, context: MissingRoleContext): s
 
 /** A restore failure, with the advice of {@link missingRoleHint}. */
 export function restoreFailure(what: string, error: unknown, context: MissingRoleContext): RunnerError {
+  if (error instanceof ScratchDiskError) return error;
   const message = errorMessage(error);
   return new RunnerError(`${what} failed: ${message}${missingRoleHint(message, context)}`, { cause: error });
 }

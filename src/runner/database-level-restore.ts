@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
+import { writeScratchFile } from './backup-download';
 import { runTool } from './child-process';
 import { connectDatabase } from './database-client';
 import type { DatabaseConnection } from './database-connection';
@@ -40,7 +40,7 @@ export interface DatabaseLevelScriptOptions {
 export async function readDatabaseLevelStatements(options: DatabaseLevelScriptOptions): Promise<string[]> {
   if (options.entries.length === 0) return [];
   const listFile = path.join(options.scratch, 'database-level-entries.list');
-  await fs.promises.writeFile(listFile, `${options.entries.join('\n')}\n`);
+  await writeScratchFile(listFile, `${options.entries.join('\n')}\n`);
   const script = await runTool(options.pgRestore, pgRestoreArgv({
     archive: options.archivePath, scriptFile: '-', create: true, noOwner: options.noOwner, noAcl: options.noAcl, useList: listFile,
   }), { signal: options.signal });

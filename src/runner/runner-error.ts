@@ -13,6 +13,12 @@ export class RunnerError extends Error {
   }
 }
 
+/**
+ * The scratch disk refused a write (full, over quota, read-only): the operator's fix is a bigger disk, so the message
+ * is reported as it is, not wrapped in what was being restored.
+ */
+export class ScratchDiskError extends RunnerError {}
+
 /** A command line the runner cannot act on (unknown flag, bad value); exits with status 2. */
 export class UsageError extends RunnerError {
   constructor(message: string) {

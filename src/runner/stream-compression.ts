@@ -31,10 +31,14 @@ export function compressorArgv(compression: StreamCompression, vcpus = os.availa
   return argv;
 }
 
-/** The argv (without the program name) that decompresses stdin to stdout, or into `file` (the program writes it, not the runner). */
+/**
+ * The argv (without the program name) that decompresses stdin to stdout, or into `file` (the program writes it, not the
+ * runner). Into a file, sparse mode is off: zstd seeks over zero blocks there, and when the disk fills during a seek it
+ * says "Sparse skip error" instead of "No space left on device", which would not read as the local disk's failure.
+ */
 export function decompressorArgv(method: StreamCompressionMethod, file?: string): string[] {
   if (file === undefined) return ['-d', '-q', '-c'];
-  return method === 'zstd' ? ['-d', '-q', '-f', '-o', file] : ['-d', '-q', '-f', 'stdin', file];
+  return method === 'zstd' ? ['-d', '-q', '-f', '--no-sparse', '-o', file] : ['-d', '-q', '-f', '--no-sparse', 'stdin', file];
 }
 
 /** The object name of `name` compressed with `method` (`dump.pgdump` → `dump.pgdump.zst`). */
