@@ -1,4 +1,5 @@
 import { PlannedTaskContainers, drillTaskContainers } from './drill-task-containers';
+import { EcsDrillTask } from './ecs-drill-wiring';
 import { StateMachinePlan } from './planned-state-machine';
 import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan } from './postgres-backup-blueprint';
 import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
@@ -161,17 +162,11 @@ export function blueprintDrillStateMachine(plan: PostgresBackupBlueprintPlan, dr
   };
 }
 
-/** What the deployment knows of the fleet drill's state machine, in the front end's values (strings, tokens, resolved outputs). */
-export interface BlueprintDrillResources<T> {
-  /** ARN of the topic failed drills are sent to. */
-  readonly notificationTopicArn: T;
-  /** ARN of the cluster the verify tasks run in. */
-  readonly clusterArn: T;
-  /** Subnet ids of the tasks, comma-separated. */
-  readonly subnets: T;
-  /** Id of the verify tasks' security group. */
-  readonly securityGroupId: T;
-}
+/**
+ * What the deployment knows of the fleet drill's state machine, in the front end's values (strings, tokens, resolved
+ * outputs): the topic, cluster and network an ECS drill task has; the fleet's tasks and container are core's.
+ */
+export type BlueprintDrillResources<T> = Pick<EcsDrillTask<T>, 'notificationTopicArn' | 'clusterArn' | 'subnets' | 'securityGroupId'>;
 
 /** The values of the fleet drill's placeholders: the deployment's topic, cluster and network, core's runner container and scratch server. */
 export function blueprintDrillPlaceholderValues<T>(resources: BlueprintDrillResources<T>): Record<string, T | string> {
