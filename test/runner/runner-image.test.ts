@@ -60,6 +60,6 @@ describe('the runner image Dockerfile', () => {
 
   test('keeps the build context to what it copies', () => {
     const ignore = fs.readFileSync(path.join(ROOT, 'runner-image', 'Dockerfile.dockerignore'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
-    expect(ignore).toEqual(['*', '!package.json', '!package-lock.json', '!lib/']);
+    expect(ignore).toEqual(['*', '!package.json', '!package-lock.json', '!lib', '!runner-image', '**/node_modules']);
   });
 });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { RUNNER_DOCKERFILE, RUNNER_IMAGE_PLATFORM, runnerImageBuildArgs } from '../../core/aws/runner-image';
+import { RUNNER_DOCKERFILE, RUNNER_IMAGE_CONTEXT_EXCLUDE, RUNNER_IMAGE_PLATFORM, runnerImageBuildArgs } from '../../core/aws/runner-image';
 
 export { RUNNER_DOCKERFILE, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../../core/aws/runner-image';
 
@@ -7,6 +7,11 @@ export { RUNNER_DOCKERFILE, RUNNER_IMAGE_POSTGRES_MAJOR_ARG } from '../../core/a
 export interface RunnerImageBuild {
   /** The build context: this package's root (its `lib/`, `runner-image/` and package files are what the build reads). */
   readonly context: string;
+  /**
+   * What the build leaves out of the context, Docker style: everything but the files the image reads, as the CDK asset
+   * does. BuildKit reads the same list from the Dockerfile's own ignore file; give it to a builder that takes a list.
+   */
+  readonly exclude: readonly string[];
   /** The Dockerfile, absolute. */
   readonly dockerfile: string;
   /** Build arguments: the PostgreSQL client major. */
@@ -38,6 +43,7 @@ export function runnerImageBuild(postgresMajorVersion: number): RunnerImageBuild
   const root = path.resolve(__dirname, '..', '..', '..');
   return {
     context: root,
+    exclude: RUNNER_IMAGE_CONTEXT_EXCLUDE,
     dockerfile: path.join(root, RUNNER_DOCKERFILE),
     buildArgs: runnerImageBuildArgs(postgresMajorVersion),
     platform: RUNNER_IMAGE_PLATFORM,
