@@ -30,10 +30,15 @@ export const PULUMI_PLAIN_VALUE_PROPS: LiteralProps = {
 };
 
 /**
- * The validation options every component of this module passes to core: outputs and promises are unresolved, and
- * refused where the prop is typed plain ({@link PULUMI_PLAIN_VALUE_PROPS}).
+ * The validation options every component of this module passes to core: outputs and promises are unresolved, refused
+ * where the prop is typed plain ({@link PULUMI_PLAIN_VALUE_PROPS}), and checked again once they resolve where a plan
+ * asks (as {@link validateWhenKnown} does).
  */
-export const PULUMI_VALIDATION_OPTIONS: ValidationOptions = { isUnresolved: isUnresolvedPulumiValue, literalProps: PULUMI_PLAIN_VALUE_PROPS };
+export const PULUMI_VALIDATION_OPTIONS: ValidationOptions = {
+  isUnresolved: isUnresolvedPulumiValue,
+  literalProps: PULUMI_PLAIN_VALUE_PROPS,
+  whenKnown: (value, recheck) => recheckWhenKnown(value, recheck),
+};
 
 /** True when `value` is, or holds anywhere inside it, an output or a promise. */
 export function containsUnresolvedPulumiValue(value: unknown, seen: Set<unknown> = new Set()): boolean {
@@ -64,11 +69,22 @@ export function validateWhenKnown<T>(
   const now = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct });
   check(now, value as T);
   now.throwIfInvalid();
-  if (!containsUnresolvedPulumiValue(value)) return pulumi.output(value);
-  return pulumi.output(value).apply((known) => {
-    const later = new Validator({ construct });
-    check(later, known as unknown as T);
-    later.throwIfInvalid();
+  const later = recheckWhenKnown(value, (known) => {
+    const validator = new Validator({ construct });
+    check(validator, known as T);
+    validator.throwIfInvalid();
+  });
+  return (later ?? pulumi.output(value)) as pulumi.Output<pulumi.Unwrap<T>>;
+}
+
+/**
+ * `value` checked again by `recheck` once the outputs it holds resolve: an output of the plain value that fails with
+ * the check's error; none when `value` holds no output (it was checked whole already).
+ */
+export function recheckWhenKnown(value: unknown, recheck: (known: unknown) => void): pulumi.Output<unknown> | undefined {
+  if (!containsUnresolvedPulumiValue(value)) return undefined;
+  return (pulumi.output(value) as pulumi.Output<unknown>).apply((known) => {
+    recheck(known);
     return known;
   });
 }

@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { AzureMockEngine, failureOf, installAzureMocks, valueOf } from './azure/azure-mocks';
+import { planScheduledPgDump } from '../../src/core/aws/scheduled-pg-dump';
 import { formatIssue, PolicyValidationError, Validator } from '../../src/core/policy/validation';
-import { containsUnresolvedPulumiValue, isUnresolvedPulumiValue, validateWhenKnown } from '../../src/pulumi/pulumi-validation';
+import { PULUMI_VALIDATION_OPTIONS, containsUnresolvedPulumiValue, isUnresolvedPulumiValue, recheckWhenKnown, validateWhenKnown } from '../../src/pulumi/pulumi-validation';
 
 installAzureMocks(new AzureMockEngine());
 
@@ -48,3 +49,25 @@ describe('the Pulumi validation hook', () => {
     expect(await (checked as any).isKnown).toBe(false);
   });
 });
+
+describe('a plan checking again what was not known', () => {
+  const validation = { ...PULUMI_VALIDATION_OPTIONS, construct: 'orders' };
+
+  test('planScheduledPgDump checks an output once it resolves, with the message a known value gets at once', async () => {
+    let later: pulumi.Output<unknown> | undefined;
+    const capture = {
+      ...validation, whenKnown: (value: unknown, recheck: (known: unknown) => void) => { later = recheckWhenKnown(value, recheck); },
+    };
+    planScheduledPgDump({ postgresMajorVersion: 16, metricNamespace: pulumi.output('AWS/Backups') as unknown as string }, { validation: capture });
+    expect(later).toBeDefined();
+    const failure = await failureOf(later!);
+    expect(failure).toBeInstanceOf(PolicyValidationError);
+    expect(() => planScheduledPgDump({ postgresMajorVersion: 16, metricNamespace: 'AWS/Backups' }, { validation })).toThrow(failure.message);
+    expect(failure.message).toContain('orders: metricNamespace is "AWS/Backups"; allowed: a CloudWatch namespace');
+  });
+
+  test('nothing is checked again when every value is known', () => {
+    expect(recheckWhenKnown({ days: 14 }, () => { throw new Error('checked again'); })).toBeUndefined();
+  });
+});
+

@@ -465,18 +465,26 @@ export function withPostgresMajorVersion(options: ScheduledPgDumpOptions, enviro
 }
 
 /**
- * Validates the options (throwing a `PolicyValidationError` that lists every problem) and decides what a
- * `ScheduledPgDump` creates: one task, one schedule and two alarms per database, a dead-letter queue and its alarm, the
- * grants of the schedules' role, the bucket's lifecycle, and what it records as protected.
+ * Validates the options of a front end's props (throwing a `PolicyValidationError` that lists every problem; what is not
+ * known yet is checked again through `validation.whenKnown`) and decides what a `ScheduledPgDump` creates: one task, one
+ * schedule and two alarms per database, a dead-letter queue and its alarm, the grants of the schedules' role, the
+ * bucket's lifecycle, and what it records as protected.
  */
-export function planScheduledPgDump(options: ScheduledPgDumpOptions, environment: ScheduledPgDumpEnvironment = {}): ScheduledPgDumpPlan {
+export function planScheduledPgDump(props: ScheduledPgDumpOptions, environment: ScheduledPgDumpEnvironment = {}): ScheduledPgDumpPlan {
   const validation = environment.validation ?? {};
+  // Only the shared options are checked, so that a deferred check waits for no value of a cloud handle.
+  const options = scheduledPgDumpOptionsOf(props);
   const checked = withPostgresMajorVersion(options, environment);
   const validator = new Validator(validation);
   checkScheduledPgDumpOptions(validator, checked);
   // The front ends' own props for the same two settings: EventBridge Scheduler keeps an event from 1 minute to 24 hours.
   if (environment.maxEventAge) validator.integer(environment.maxEventAge.path, environment.maxEventAge.seconds, 60, 86_400, 'seconds');
   validator.throwIfInvalid();
+  validation.whenKnown?.(checked, (known) => {
+    const later = new Validator({ construct: validation.construct });
+    checkScheduledPgDumpOptions(later, known as ScheduledPgDumpOptions);
+    later.throwIfInvalid();
+  });
 
   const resolved = resolveBackupPolicy(backupPolicyOf(options), validation);
   const dump = resolved.logicalDump!;

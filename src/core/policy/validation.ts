@@ -157,6 +157,12 @@ export interface ValidationOptions {
    * @default - none: every unresolved value is skipped
    */
   readonly literalProps?: LiteralProps;
+  /**
+   * How a plan checks again what was not known when it was planned: given the checked value (which may hold unresolved
+   * values) and the check of its known values, re-run once they resolve (Pulumi: when its outputs do).
+   * @default - no second check: an unresolved value is left to the cloud
+   */
+  readonly whenKnown?: (value: unknown, recheck: (known: unknown) => void) => void;
 }
 
 /** What makes two issues the same problem. */

@@ -17,11 +17,8 @@ import { recordProtectedDatabase } from './require-postgres-backups';
 import { ScheduledDumpTasks, createScheduledDumpTasks } from './scheduled-dump-tasks';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { notifyWhenTasksFail } from './task-failure-notification';
-import {
-  ScheduledPgDumpAttributes, checkScheduledPgDumpOptions, planScheduledPgDump, scheduledPgDumpAttributes, scheduledPgDumpOptionsOf,
-  withPostgresMajorVersion,
-} from '../../core/aws/scheduled-pg-dump';
-import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { ScheduledPgDumpAttributes, planScheduledPgDump, scheduledPgDumpAttributes } from '../../core/aws/scheduled-pg-dump';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';
 export { DEFAULT_LOG_RETENTION_DAYS } from '../../core/aws/log-retention';
@@ -81,11 +78,8 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       maxEventAge: props.maxEventAgeSeconds === undefined ? undefined : { path: 'maxEventAgeSeconds', seconds: props.maxEventAgeSeconds },
       connection: { managed: props.database.managed, databaseUrl: wiring.databaseUrl !== undefined },
     };
-    const options = scheduledPgDumpOptionsOf(props);
-    // The names, schedule and retention decide which resources exist, so they are checked before any is registered; only
-    // the shared options are checked, so that a deferred check waits for no output of a cloud handle.
-    validateWhenKnown(withPostgresMajorVersion(options, environment), checkScheduledPgDumpOptions, name);
-    const plan = planScheduledPgDump(options, environment);
+    // The names, schedule and retention decide which resources exist, so they are checked before any is registered.
+    const plan = planScheduledPgDump(props, environment);
     Object.assign(this, scheduledPgDumpAttributes(plan));
     this.encryption = props.encryption;
     const aws = awsEnvironment(this);
