@@ -175,6 +175,7 @@ export async function dumpCommand(reader: FlagReader, context: CommandContext): 
       policy,
       noRolePasswords: reader.boolean('no-role-passwords'),
       scratchDirectory: common.scratchDirectory,
+      ...directoryLookInterval(env),
       progressIntervalMs: common.progressIntervalMs,
       logger,
       signal,
@@ -380,4 +381,13 @@ export async function restoreCommand(reader: FlagReader, context: CommandContext
       },
     };
   });
+}
+
+/**
+ * `PG_BACKUP_DIRECTORY_LOOK_MS`: milliseconds between two looks at a directory-format dump's files while pg_dump writes
+ * them, when it holds a whole number from 1 to 60000 (the default otherwise).
+ */
+function directoryLookInterval(env: NodeJS.ProcessEnv): { directoryLookIntervalMs?: number } {
+  const ms = Number(env.PG_BACKUP_DIRECTORY_LOOK_MS);
+  return Number.isInteger(ms) && ms >= 1 && ms <= 60000 ? { directoryLookIntervalMs: ms } : {};
 }

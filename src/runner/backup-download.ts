@@ -10,6 +10,7 @@ import { ToolProcess } from './child-process';
 import { DigestingStream } from './content-digest';
 import { MissingProgramError, requireProgram } from './required-programs';
 import { RunnerError, ScratchDiskError, errorMessage } from './runner-error';
+import { localWriteFailureReason } from './scratch-write-failure';
 import { decompressedName, decompressorArgv, requireCompressionProgram } from './stream-compression';
 
 /** Files of a directory-format backup downloaded at the same time. */
@@ -62,18 +63,6 @@ async function downloadObject(
 }
 
 /**
- * How a program (its strerror) or Node (its error code) says that a local disk refused a write, and the words an
- * operator reads for it whichever of them said it first.
- */
-const LOCAL_WRITE_FAILURES: readonly { readonly said: RegExp; readonly reason: string }[] = [
-  { said: /no space left on device|ENOSPC/i, reason: 'No space left on device' },
-  { said: /disk quota exceeded|EDQUOT/i, reason: 'Disk quota exceeded' },
-  { said: /read-only file system|EROFS/i, reason: 'Read-only file system' },
-  // lz4 names no reason for a failed write of its output; only the local disk can refuse it.
-  { said: /write error : cannot write decoded block/i, reason: 'lz4 could not write its output (it does not say why; a full disk is the usual cause)' },
-];
-
-/**
  * Writes a file the restore needs beside the downloaded archive (a `--use-list` of pg_restore): while the download
  * fills the same scratch disk, whichever write the disk refuses first is reported as the disk's failure.
  */
@@ -91,9 +80,9 @@ export async function writeScratchFile(file: string, text: string): Promise<void
  */
 export function scratchWriteFailure(error: unknown, key: string, file: string): ScratchDiskError | undefined {
   const message = errorMessage(error);
-  const failure = LOCAL_WRITE_FAILURES.find(({ said }) => said.test(message));
-  if (!failure) return undefined;
-  return new ScratchDiskError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${failure.reason}; the local disk failed, `
+  const reason = localWriteFailureReason(message);
+  if (reason === undefined) return undefined;
+  return new ScratchDiskError(`cannot write ${key} into the scratch directory ${path.dirname(file)}: ${reason}; the local disk failed, `
     + 'not the backup: give --scratch-dir (env PG_BACKUP_SCRATCH_DIR) a disk with room for the backup\'s decompressed dump '
     + `(${message})`, { cause: error });
 }

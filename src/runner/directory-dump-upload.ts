@@ -11,15 +11,22 @@ import { DiskFreeingPassThrough, FALLOCATE, HolePuncher } from './disk-freeing-p
 import { GrowingFileReader } from './growing-file-reader';
 import type { OperationAbort } from './operation-abort';
 import { offeringAlternative } from './required-programs';
-import { RunnerError } from './runner-error';
+import { RunnerError, ScratchDiskError, errorMessage } from './runner-error';
+import { ScratchDiskGuard } from './scratch-disk-guard';
+import { localWriteFailureReason } from './scratch-write-failure';
 import { compressedName, compressorArgv } from './stream-compression';
 
 /** Milliseconds between two looks at the dump directory when nothing happens in it. */
 const POLL_MS = 200;
 /** Milliseconds until the second look at a file found closed once. */
 const CONFIRM_MS = 10;
-/** Milliseconds between two looks while pg_dump writes (for the pause, and to see a file closed soon after it is). */
+/** Milliseconds between two looks while pg_dump writes (to follow a new file, and to see a file closed soon after it is). */
 const WRITING_MS = 25;
+/**
+ * The fewest milliseconds between two checks of the scratch disk: a check follows each write pg_dump makes in the
+ * directory, and each read of the runner, at most this often.
+ */
+const CHECK_MS = 5;
 /** Bytes read from a file at a time. */
 const READ_BYTES = 1024 * 1024;
 /** The table of contents: written once, first, and kept locally for `pg_restore --list` until the dump ends. */
@@ -75,6 +82,12 @@ export interface DirectoryDumpUploadOptions {
    * runner has read half of them, so a store slower than pg_dump cannot fill the scratch disk.
    */
   readonly scratchBudgetBytes: number;
+  /**
+   * Milliseconds between two looks at the dump directory while pg_dump writes in it (to follow new files and see
+   * closed ones; the scratch disk is checked on every write whatever this is).
+   * @default 25
+   */
+  readonly lookIntervalMs?: number;
   /** Aborts every upload. */
   readonly abort: OperationAbort;
   /** Sees the digest stream of each upload, for progress. */
@@ -86,6 +99,8 @@ export interface DirectoryDumpUploadOptions {
 /** A file pg_dump writes, followed by its upload. */
 interface FollowedFile {
   readonly reader: GrowingFileReader;
+  /** Frees on disk what the reader has passed on. */
+  readonly freeing: DiskFreeingPassThrough;
   /** Its size at the last look. */
   size: number;
   /** Looks in a row that found no pg_dump process holding it open. */
@@ -96,17 +111,24 @@ interface FollowedFile {
  * Uploads the files of a directory-format dump while pg_dump writes them: each file is read from the moment it
  * appears, what was read is freed on disk (holes punched behind the reader) and the file is deleted once pg_dump has
  * closed it and all of it was read, so the scratch disk holds only what pg_dump wrote and the runner has not read yet,
- * whatever the size of a table. When the store is slower than pg_dump, pg_dump (the leader and its `-j` workers) is
- * paused while that exceeds the budget. That pg_dump has closed a file is read from /proc, which is what a Linux task
- * has (two looks in a row); without /proc, the files are read as they grow and end when pg_dump exits.
+ * whatever the size of a table. pg_dump (the leader and its `-j` workers) is paused while the store is slower than it
+ * by more than the budget, and while the scratch disk has less free space than pg_dump may write before the next check
+ * ({@link ScratchDiskGuard}); the disk is checked on each write pg_dump makes there, synchronously, so that neither a
+ * timer nor the file system calls queued behind the uploads delay the pause. That pg_dump has closed a file is read
+ * from /proc, which is what a Linux task has (two looks in a row); without /proc, the files are read as they grow and
+ * end when pg_dump exits.
  */
 export class DirectoryDumpUpload {
-  /** The most bytes the dump directory took on disk at any look. */
+  /** The most bytes the dump directory took on disk at any look or check. */
   public peakScratchBytes = 0;
   private readonly uploaded: UploadedDumpFile[] = [];
   private readonly files = new Map<string, FollowedFile>();
   private readonly uploads: Promise<void>[] = [];
   private readonly puncher: HolePuncher;
+  private readonly guard: ScratchDiskGuard;
+  private readonly punchBytes: number;
+  /** Free bytes of the scratch disk when the dump began. */
+  private readonly freeAtStart: number;
   private failure?: unknown;
   private timer?: NodeJS.Timeout;
   private watcher?: fs.FSWatcher;
@@ -116,12 +138,35 @@ export class DirectoryDumpUpload {
   private stopped = false;
   private pausedPids: number[] = [];
   private lastLook = 0;
+  private lastCheck = 0;
+  /** A check is due on a timer. */
+  private checkDue = false;
   private pgDumpPid?: number;
 
   constructor(private readonly options: DirectoryDumpUploadOptions) {
     this.puncher = new HolePuncher((reason) => options.onWarning(
       `the scratch disk cannot free what was uploaded of a file pg_dump is still writing (${FALLOCATE} --punch-hole: ${reason}); ` +
       'each file now stays on it whole until pg_dump has closed it and it is read'));
+    this.punchBytes = Math.min(PUNCH_BYTES, Math.max(64 * 1024, Math.floor(options.scratchBudgetBytes / 4)));
+    // Before any check has measured it, what pg_dump writes between two checks is taken to be what a file may hold read
+    // and not yet freed.
+    this.guard = new ScratchDiskGuard({ budgetBytes: options.scratchBudgetBytes, floorMarginBytes: this.punchBytes });
+    this.freeAtStart = freeBytes(options.directory) ?? 0;
+  }
+
+  /**
+   * The failure to report for pg_dump's: a write the scratch disk refused is the disk's failure, named with what it had
+   * free and what pg_dump wrote between two checks of the runner; any other failure as it is.
+   */
+  public explainFailure(error: unknown): unknown {
+    const message = errorMessage(error);
+    const reason = localWriteFailureReason(message);
+    if (reason === undefined) return error;
+    const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return new ScratchDiskError(`pg_dump could not write the directory-format dump into the scratch directory ${this.options.directory}: ${reason}; `
+      + `the scratch disk had ${mib(this.freeAtStart)} free when the dump began, and pg_dump wrote up to ${mib(this.guard.largestStrideBytes)} `
+      + 'between two checks of the runner (which pauses it before the disk is full): give --scratch-dir (env PG_BACKUP_SCRATCH_DIR) a larger disk '
+      + `(pg_dump said: ${message})`, { cause: error });
   }
 
   /**
@@ -144,15 +189,17 @@ export class DirectoryDumpUpload {
       this.looking = false;
       if (!this.stopped) this.timer = setTimeout(() => void look(), confirm ? CONFIRM_MS : POLL_MS);
     };
+    const writingMs = this.options.lookIntervalMs ?? WRITING_MS;
     this.watcher = fs.watch(this.options.directory, (event) => {
+      this.requestCheck();
       const since = Date.now() - this.lastLook;
-      if (event === 'rename' || since >= WRITING_MS) {
+      if (event === 'rename' || since >= writingMs) {
         void look();
       } else if (!this.looking && !this.stopped && !this.soon) {
-        // A write soon after a look: the next look comes WRITING_MS after that one, not at the idle pace.
+        // A write soon after a look: the next look comes writingMs after that one, not at the idle pace.
         this.soon = true;
         clearTimeout(this.timer);
-        this.timer = setTimeout(() => void look(), WRITING_MS - since);
+        this.timer = setTimeout(() => void look(), writingMs - since);
       }
     });
     this.options.abort.signal.addEventListener('abort', () => {
@@ -199,29 +246,83 @@ export class DirectoryDumpUpload {
     this.pausedPids = [];
   }
 
-  /** Bytes pg_dump has written (as of the last look) that the runner has not read yet. */
-  private unreadBytes(): number {
-    let unread = 0;
-    for (const file of this.files.values()) unread += Math.max(0, file.size - file.reader.bytesRead);
-    return unread;
+  /** Pauses pg_dump and its workers. */
+  private pause(): void {
+    if (this.pgDumpPid === undefined) return;
+    this.pausedPids = processTree(this.pgDumpPid);
+    for (const pid of this.pausedPids) {
+      try {
+        process.kill(pid, 'SIGSTOP');
+      } catch {
+        // It has exited.
+      }
+    }
   }
 
-  /** Pauses pg_dump and its workers above the budget, and lets them go on once half of it is read. */
-  private throttle(): void {
-    const unread = this.unreadBytes();
-    const budget = this.options.scratchBudgetBytes;
-    if (unread > budget && this.pausedPids.length === 0 && this.pgDumpPid !== undefined && !this.stopped) {
-      this.pausedPids = processTree(this.pgDumpPid);
-      for (const pid of this.pausedPids) {
-        try {
-          process.kill(pid, 'SIGSTOP');
-        } catch {
-          // It has exited.
-        }
-      }
-    } else if (unread <= budget / 2 && this.pausedPids.length > 0) {
-      this.resume();
+  /** Checks the scratch disk now, or as soon as CHECK_MS have passed since the last check. */
+  private requestCheck(): void {
+    if (this.stopped || this.checkDue) return;
+    const wait = CHECK_MS - (Date.now() - this.lastCheck);
+    if (wait <= 0) {
+      this.check();
+      return;
     }
+    this.checkDue = true;
+    setTimeout(() => {
+      this.checkDue = false;
+      this.check();
+    }, wait);
+  }
+
+  /**
+   * Measures what pg_dump has written, what the runner has not read, and the disk's free space, and pauses pg_dump or
+   * lets it go on as the guard decides. Synchronous calls on purpose: a handful of files on a local disk take
+   * microseconds, where the promise forms would wait behind the reads and writes of the uploads in libuv's pool.
+   */
+  private check(): void {
+    if (this.stopped) return;
+    this.lastCheck = Date.now();
+    const directory = this.options.directory;
+    let names: string[];
+    try {
+      names = fs.readdirSync(directory);
+    } catch {
+      return;
+    }
+    let heldBytes = 0;
+    let writtenBytes = 0;
+    let unreadBytes = 0;
+    for (const name of names) {
+      const stat = fs.statSync(path.join(directory, name), { throwIfNoEntry: false });
+      if (stat === undefined) continue;
+      heldBytes += stat.blocks * 512;
+      const file = this.files.get(name);
+      if (file) {
+        file.size = Math.max(file.size, stat.size);
+      } else {
+        // Not followed yet (the look that follows it comes later), or toc.dat, which is read once pg_dump has exited.
+        writtenBytes += stat.size;
+        if (name !== TOC_NAME) unreadBytes += stat.size;
+      }
+    }
+    this.peakScratchBytes = Math.max(this.peakScratchBytes, heldBytes);
+    const paused = this.pausedPids.length > 0;
+    let drained = true;
+    for (const file of this.files.values()) {
+      const read = file.reader.bytesRead;
+      const size = Math.max(file.size, read);
+      writtenBytes += size;
+      unreadBytes += size - read;
+      if (file.freeing.writableFinished) continue;
+      // While pg_dump is paused, what was read is freed at once, not when enough of it has gathered.
+      if (paused && size === read) file.freeing.freePassed();
+      if (size > read || !file.freeing.settled) drained = false;
+    }
+    const free = freeBytes(directory);
+    if (this.pgDumpPid === undefined || free === undefined) return;
+    const pause = this.guard.pauses({ writtenBytes, unreadBytes, freeBytes: free, drained }, paused);
+    if (pause && !paused) this.pause();
+    else if (!pause && paused) this.resume();
   }
 
   private fail(error: unknown): void {
@@ -260,7 +361,7 @@ export class DirectoryDumpUpload {
     }
     this.peakScratchBytes = Math.max(this.peakScratchBytes, diskBytes);
     this.lastLook = Date.now();
-    if (!final) this.throttle();
+    if (!final) this.check();
     return closedFirst;
   }
 
@@ -269,15 +370,17 @@ export class DirectoryDumpUpload {
     const file = path.join(this.options.directory, name);
     const reader = new GrowingFileReader(file, READ_BYTES);
     const freeing = new DiskFreeingPassThrough(file, {
-      punchBytes: Math.min(PUNCH_BYTES, Math.max(64 * 1024, Math.floor(this.options.scratchBudgetBytes / 4))),
+      punchBytes: this.punchBytes,
       puncher: this.puncher,
+      // Each hole may be the free space that lets pg_dump go on.
+      onFreed: () => this.requestCheck(),
     });
-    const followed: FollowedFile = { reader, size: 0, closedLooks: 0 };
+    const followed: FollowedFile = { reader, freeing, size: 0, closedLooks: 0 };
     this.files.set(name, followed);
     reader.once('error', (error) => freeing.destroy(error));
     const body = reader.pipe(freeing);
     // Each read may be what brings the backlog under the budget again.
-    reader.on('data', () => this.throttle());
+    reader.on('data', () => this.requestCheck());
     if (this.options.abort.signal.aborted) reader.destroy(this.options.abort.signal.reason as Error);
     this.uploads.push(this.upload(name, body).catch((error: unknown) => this.fail(error)));
     return followed;
@@ -328,6 +431,16 @@ export class DirectoryDumpUpload {
       ...(method ? { compression: method } : {}),
       ...(encryption ? { encryption: 'age' as const } : {}),
     });
+  }
+}
+
+/** Free bytes of the file system holding `directory` (for an unprivileged process); `undefined` when it cannot be read. */
+function freeBytes(directory: string): number | undefined {
+  try {
+    const stats = fs.statfsSync(directory);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
   }
 }
 

@@ -17,6 +17,11 @@ export interface DiskFreeingOptions {
   readonly punchBytes: number;
   /** Punches the holes; shared by the files of one dump. */
   readonly puncher: HolePuncher;
+  /**
+   * Hears that a hole was punched (disk space came free).
+   * @default - nobody
+   */
+  readonly onFreed?: () => void;
 }
 
 /**
@@ -30,6 +35,8 @@ export class DiskFreeingPassThrough extends Transform {
   private passed = 0;
   private punched = 0;
   private punching: Promise<void> = Promise.resolve();
+  /** Holes asked for and not punched yet. */
+  private pendingPunches = 0;
 
   constructor(private readonly file: string, private readonly options: DiskFreeingOptions) {
     super();
@@ -45,15 +52,35 @@ export class DiskFreeingPassThrough extends Transform {
     this.punching.then(() => fs.promises.rm(this.file, { force: true })).then(() => callback(), callback);
   }
 
+  /**
+   * Whether all that went through is freed on disk (but the last partial block), or cannot be: nothing more comes free
+   * until more goes through.
+   */
+  public get settled(): boolean {
+    return this.pendingPunches === 0 && (!this.options.puncher.available || this.punched === this.wholeBlocksPassed());
+  }
+
+  /** Frees all whole blocks that went through, however few: the writer is paused and the disk needs them now. */
+  public freePassed(): void {
+    this.punchBehind(BLOCK_BYTES);
+  }
+
+  private wholeBlocksPassed(): number {
+    return Math.floor(this.passed / BLOCK_BYTES) * BLOCK_BYTES;
+  }
+
   /** Frees the blocks passed since the last hole, once there are enough of them to be worth a program run. */
-  private punchBehind(): void {
-    const end = Math.floor(this.passed / BLOCK_BYTES) * BLOCK_BYTES;
-    const { puncher, punchBytes } = this.options;
-    if (!puncher.available || end - this.punched < punchBytes) return;
+  private punchBehind(leastBytes = this.options.punchBytes): void {
+    const end = this.wholeBlocksPassed();
+    const { puncher, onFreed } = this.options;
+    if (!puncher.available || end - this.punched < leastBytes) return;
     const start = this.punched;
     this.punched = end;
+    this.pendingPunches += 1;
     this.punching = this.punching.then(async () => {
       if (await puncher.punch(this.file, start, end - start)) this.freedBytes = end;
+      this.pendingPunches -= 1;
+      onFreed?.();
     });
   }
 }

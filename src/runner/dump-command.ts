@@ -59,6 +59,13 @@ export interface DumpOptions {
   readonly noRolePasswords?: boolean;
   /** Local scratch space (only the directory format uses it). */
   readonly scratchDirectory: string;
+  /**
+   * Milliseconds between two looks at the directory-format dump's files while pg_dump writes them (env
+   * `PG_BACKUP_DIRECTORY_LOOK_MS`): how soon a new or closed file is seen. The scratch disk is checked on each write
+   * whatever this is.
+   * @default 25
+   */
+  readonly directoryLookIntervalMs?: number;
   /** Milliseconds between progress lines; 0 for none. */
   readonly progressIntervalMs: number;
   /** The log. */
@@ -455,6 +462,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
         store: fanOut,
         keyOf: (name) => `${DIRECTORY_DUMP_NAME}/${name}`,
         scratchBudgetBytes: await scratchBudget(scratch),
+        ...(options.directoryLookIntervalMs !== undefined ? { lookIntervalMs: options.directoryLookIntervalMs } : {}),
         compression: compression.stream,
         encryption,
         abort,
@@ -464,7 +472,7 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
       upload.start(dump.pid);
       const dumped = dump.exited.catch((error: unknown) => {
         upload.stop();
-        throw explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300);
+        throw upload.explainFailure(explainPgDumpFailure(error, policy.lockWaitTimeoutSeconds ?? 300));
       });
       toc = dumped.then(async () => parseArchiveToc(await runTool(pgRestore.path, ['--list', directory], { signal: abort.signal })));
       steps.push(toc.then(() => upload.finish()).then((uploaded) => {

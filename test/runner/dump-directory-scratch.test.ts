@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,15 +7,14 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { usePostgres } from '../support/postgres';
 import { useS3 } from '../support/s3';
 import { tableRowCounts } from './support/backup-fixtures';
-import { runPgBackup } from './support/pg-backup-process';
+import { runPgBackup, startPgBackup } from './support/pg-backup-process';
 import { startTcpProxy } from './support/tcp-proxy';
 
 const MiB = 1024 * 1024;
 /**
- * The task's scratch disk: a real file system that is full at this size, less than half the dump. The runner pauses
- * pg_dump by polling the scratch use, so on a loaded machine two jobs' open files can overshoot a disk sized to the
- * bare bound (a 32 MiB disk once filled, and a 40 MiB one at a load average of 6 to 20); the margin keeps the test
- * about the bound, not about the poll's latency.
+ * The task's scratch disk: a real file system that is full at this size, less than half the dump. The runner lets pg_dump
+ * write ahead of its reading by a quarter of it, and pauses pg_dump while less is free than pg_dump wrote between two of
+ * its checks (twice that): a check that a loaded machine makes come late makes every later pause come earlier.
  */
 const SCRATCH_MIB = 64;
 /** Rows of each table of the wide database: its uncompressed dump must stay over twice the scratch disk. */
@@ -121,6 +120,31 @@ asRoot('a directory-format dump larger than the scratch disk', () => {
     expect(hugeCounts['public.huge']).toBe(2000000);
   });
 
+  test('a store that stalls while the runner looks at the files only every 10 s: the check that follows pg_dump\'s writes pauses it before the disk is full', async () => {
+    // Looks this far apart are what a loaded machine can make of the usual 25 ms. The store takes nothing meanwhile, so
+    // pg_dump writes the whole disk full between two looks unless a check that follows its writes pauses it.
+    const proxy = await startTcpProxy(s3().port, { holdAt: /PUT \S*\/dump\/\d+\.dat\.zst\S*partNumber=1/ });
+    const env = {
+      PG_BIN_DIR: pg().binDir,
+      PG_BACKUP_SCRATCH_DIR: scratch,
+      ...s3().env,
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${proxy.port}`,
+      PG_BACKUP_DIRECTORY_LOOK_MS: '10000',
+    };
+    const run = startPgBackup(['dump', '--database-url', pg().url('tall'), '--to', 's3://scratch-backups/stalled', '--format', 'directory',
+      '--jobs', '2', '--part-size-mb', '5'], env);
+    await proxy.whenHeld;
+    // Until pg_dump is paused (or, without the check, has failed on the full disk), the store stays stalled.
+    const paused = await untilStopped(run.child, 'pg_dump');
+    proxy.release();
+    const dump = await run.done;
+    await proxy.cut();
+    expect({ paused, exitCode: dump.exitCode, error: dump.result.error }).toEqual({ paused: true, exitCode: 0, error: undefined });
+    expect(dump.result).toMatchObject({ ok: true, format: 'directory', tables: 2 });
+    expect(dump.result.scratchPeakBytes).toBeLessThan(SCRATCH_MIB * MiB);
+    expect(fs.readdirSync(scratch)).toEqual([]);
+  });
+
   test('an upload that fails in the middle of the large table\'s file fails the dump, keeps latest and reports BackupFailed', async () => {
     const s3Uri = 's3://scratch-backups/dumps';
     const env = { PG_BIN_DIR: pg().binDir, PG_BACKUP_SCRATCH_DIR: scratch, ...s3().env, AWS_MAX_ATTEMPTS: '2' };
@@ -147,4 +171,79 @@ asRoot('a directory-format dump larger than the scratch disk', () => {
     expect(await manifests()).toEqual(manifestsBefore);
     expect(fs.readdirSync(scratch)).toEqual([]);
   });
+
+  describe('on a scratch disk with no room left', () => {
+    const full = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-full-dump-scratch-'));
+    beforeAll(() => {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', full]);
+      // What else fills the task's disk: nothing is left for pg_dump's first block.
+      fs.writeFileSync(path.join(full, 'filler'), Buffer.alloc(1024 * 1024));
+    });
+    afterAll(() => {
+      execFileSync('umount', [full]);
+      fs.rmSync(full, { recursive: true, force: true });
+    });
+
+    test('the dump fails naming the scratch disk, reports BackupFailed, and leaves the earlier backup and latest as they were', async () => {
+      await pg().createDatabase('modest');
+      await pg().query(`CREATE TABLE modest (id int PRIMARY KEY, payload text);
+        INSERT INTO modest SELECT g, md5(g::text) FROM generate_series(1, 20000) g; ANALYZE;`, 'modest');
+      const s3Uri = 's3://scratch-backups/full-disk';
+      const args = ['dump', '--database-url', pg().url('modest'), '--to', s3Uri, '--format', 'directory', '--jobs', '2'];
+      const earlier = await runPgBackup(args, { PG_BIN_DIR: pg().binDir, ...s3().env });
+      expect({ exitCode: earlier.exitCode, error: earlier.result.error }).toEqual({ exitCode: 0, error: undefined });
+      const latest = async () => (await s3().client.send(new GetObjectCommand({ Bucket: 'scratch-backups', Key: 'full-disk/modest/latest' }))).Body!.transformToString();
+      const manifests = async () => ((await s3().client.send(new ListObjectsV2Command({ Bucket: 'scratch-backups', Prefix: 'full-disk/' }))).Contents ?? [])
+        .map((object) => object.Key!).filter((key) => key.endsWith('manifest.json'));
+      const latestBefore = await latest();
+      const manifestsBefore = await manifests();
+      expect(latestBefore).toContain(earlier.result.backupId);
+
+      const failed = await runPgBackup(args, { PG_BIN_DIR: pg().binDir, PG_BACKUP_SCRATCH_DIR: full, ...s3().env });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.result).toMatchObject({ command: 'dump', ok: false, metrics: { BackupFailed: 1, BackupSucceeded: 0 } });
+      expect(failed.result.error).toMatch(new RegExp(`^pg_dump could not write the directory-format dump into the scratch directory ${full}/\\S+: `
+        + 'No space left on device; the scratch disk had 0\\.0 MiB free when the dump began, .* give --scratch-dir \\(env PG_BACKUP_SCRATCH_DIR\\) a larger disk'));
+      expect(await latest()).toBe(latestBefore);
+      expect(await manifests()).toEqual(manifestsBefore);
+      expect(fs.readdirSync(full)).toEqual(['filler']);
+    });
+  });
 });
+
+/** The first process named `name` below `pid` (its child, or a child's child), once there is one. */
+function descendantNamed(pid: number, name: string): number | undefined {
+  let children: number[];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return undefined;
+  }
+  for (const child of children) {
+    try {
+      if (fs.readFileSync(`/proc/${child}/comm`, 'utf8').trim() === name) return child;
+    } catch {
+      continue;
+    }
+    const below = descendantNamed(child, name);
+    if (below !== undefined) return below;
+  }
+  return undefined;
+}
+
+/** Resolves with true once the process named `name` below `parent` is stopped (SIGSTOP), as /proc says; false if `parent` exits first. */
+async function untilStopped(parent: ChildProcess, name: string): Promise<boolean> {
+  while (parent.exitCode === null && parent.signalCode === null) {
+    const found = descendantNamed(parent.pid!, name);
+    if (found !== undefined) {
+      try {
+        // The state follows the command name in parentheses: "T" is stopped by a signal.
+        if (/\) T /.test(fs.readFileSync(`/proc/${found}/stat`, 'utf8'))) return true;
+      } catch {
+        // It has exited.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
