@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -10,14 +10,14 @@ import { grantPlannedActions } from './planned-grants';
 import { plannedScheduleExpression } from './planned-schedules';
 import { acknowledgeWildcards, drillRoleWildcards } from './reviewed-findings';
 import { STATE_MACHINE_OBSERVABILITY, StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../core/aws/planned-state-machine';
-import { DrillResourceKind } from '../core/aws/state-machines';
+import { DrillResourceKind, PARTITION_PLACEHOLDER } from '../core/aws/state-machines';
 
 /** What one kind of resource a state machine's role acts on is scoped to: statements' resources and conditions. */
 export type DrillResourceScope = Pick<iam.PolicyStatementProps, 'resources' | 'conditions'>;
 
 /** What {@link renderPlannedStateMachine} fills a planned state machine with. */
 export interface PlannedStateMachineProps {
-  /** A value for each placeholder of the definition (more are ignored); a missing one is an error. */
+  /** A value for each placeholder of the definition but the partition, which the renderer fills (more are ignored); a missing one is an error. */
   readonly substitutions: Readonly<Record<string, string>>;
   /** What each kind of resource the role acts on is scoped to; a kind the plan needs without a scope is an error. */
   readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
@@ -38,12 +38,15 @@ export interface PlannedStateMachineProps {
 /**
  * Renders a planned state machine in `scope`: its execution role (`ids.role`, holding only the plan's action groups,
  * each scoped; the wildcards among them reviewed) and the state machine (`ids.stateMachine`), logging to its own log
- * group (`ids.logs`) and traced as core's `STATE_MACHINE_OBSERVABILITY` says.
+ * group (`ids.logs`) and traced as core's `STATE_MACHINE_OBSERVABILITY` says; the definition's integrations in the
+ * stack's partition.
  */
 export function renderPlannedStateMachine(
   scope: Construct, plan: StateMachinePlan, props: PlannedStateMachineProps,
 ): { role: iam.Role; stateMachine: sfn.StateMachine } {
-  const missing = plan.placeholders.filter((name) => props.substitutions[name] === undefined);
+  // The integrations' ARNs name the stack's partition.
+  const substitutions: Readonly<Record<string, string>> = { [PARTITION_PLACEHOLDER]: Aws.PARTITION, ...props.substitutions };
+  const missing = plan.placeholders.filter((name) => substitutions[name] === undefined);
   if (missing.length > 0) throw new Error(`${props.what} needs values for ${missing.join(', ')}, which ${props.owner} does not know`);
   const role = new iam.Role(scope, plan.ids.role, {
     assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
@@ -57,7 +60,7 @@ export function renderPlannedStateMachine(
     // STANDARD is CloudFormation's default: left unset, as the templates always had it.
     stateMachineType: plan.type === 'EXPRESS' ? sfn.StateMachineType.EXPRESS : undefined,
     definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(plan.definition)),
-    definitionSubstitutions: Object.fromEntries(plan.placeholders.map((name) => [name, props.substitutions[name]])),
+    definitionSubstitutions: Object.fromEntries(plan.placeholders.map((name) => [name, substitutions[name]])),
     role,
     logs: {
       destination: new logs.LogGroup(scope, plan.ids.logs, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY }),

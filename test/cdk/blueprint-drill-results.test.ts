@@ -49,7 +49,7 @@ describe('PostgresBackupBlueprint drills end in the tails every drill shares', (
   test('a failed database\'s result is put into the bucket and folder its schedule names, after the failure metric and before the notification', () => {
     expect(perDatabase['Publish failure metric'].Next).toBe('Build failed drill record');
     expect(perDatabase['Store failed drill record']).toMatchObject({
-      Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
+      Resource: 'arn:${Partition}:states:::aws-sdk:s3:putObject',
       Parameters: { 'Bucket.$': '$.bucket', 'Key.$': '$.failedDrillRecord.key' },
       Next: 'Notify failure',
     });

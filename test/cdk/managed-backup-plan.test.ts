@@ -191,7 +191,7 @@ describe('ManagedPostgresBackupPlan of an RDS instance', () => {
         .find(([name]) => name.startsWith('BackupsMonitoringRestorableTimeCheck'))!;
       expect(machine.Properties.StateMachineType).toBe('EXPRESS');
       expect(aslProblems(JSON.parse(machine.Properties.DefinitionString))).toEqual([]);
-      expect(machine.Properties.DefinitionSubstitutions).toEqual({ DatabaseName: { Ref: instanceId }, SourceIdentifier: { Ref: instanceId } });
+      expect(machine.Properties.DefinitionSubstitutions).toEqual({ DatabaseName: { Ref: instanceId }, Partition: { Ref: 'AWS::Partition' }, SourceIdentifier: { Ref: instanceId } });
       template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)', Target: { Arn: { Ref: id } } });
       const statements = statementsOfRole(template, logicalIdOf(template, 'AWS::IAM::Role', 'BackupsMonitoringCheckRole'));
       const describe = statements.find((s) => actionsOf(s).includes('rds:DescribeDBInstances'));

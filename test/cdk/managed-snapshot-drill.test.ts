@@ -270,7 +270,7 @@ describe('SnapshotRestoreDrill of an Aurora cluster', () => {
 
   test('the definition is valid ASL and restores cluster snapshots', () => {
     expect(aslProblems(definition)).toEqual([]);
-    expect(definition.States['Find snapshots'].Resource).toBe('arn:aws:states:::aws-sdk:rds:describeDBClusterSnapshots');
+    expect(definition.States['Find snapshots'].Resource).toBe('arn:${Partition}:states:::aws-sdk:rds:describeDBClusterSnapshots');
   });
 
   test('a successful drill restores a scratch cluster and one instance, checks, and deletes both', async () => {

@@ -129,7 +129,7 @@ describe('SnapshotRestoreDrill with pointInTime of an Aurora cluster', () => {
     expect(substitutions.SourceIdentifier).toEqual({ Ref: logicalIdOf(template, 'AWS::RDS::DBCluster', 'Cluster') });
     expect(definition.States['Wait target lag']).toMatchObject({ Type: 'Wait', Seconds: 3600 });
     expect(definition.States['Draw extra lag'].Parameters).toEqual({ 'seconds.$': 'States.MathRandom(0, 1801)' });
-    expect(definition.States['Restore scratch cluster'].Resource).toBe('arn:aws:states:::aws-sdk:rds:restoreDBClusterToPointInTime');
+    expect(definition.States['Restore scratch cluster'].Resource).toBe('arn:${Partition}:states:::aws-sdk:rds:restoreDBClusterToPointInTime');
   });
 
   test('a successful drill restores a full copy to the target, hands the target to the checks, deletes both scratch resources, then reports', async () => {

@@ -72,7 +72,8 @@ describe('ManagedPostgresBackupPlan with restore testing validated by pg-backup 
     const definition = JSON.parse(machine.DefinitionString['Fn::Join'] ? machine.DefinitionString['Fn::Join'][1].join('') : machine.DefinitionString);
     expect(aslProblems(definition)).toEqual([]);
     expect(Object.keys(machine.DefinitionSubstitutions).sort()).toEqual([
-      'ClusterArn', 'ContainerName', 'DatabaseName', 'DrillResultsBucket', 'DrillResultsFolder', 'NotificationTopicArn', 'SecurityGroups', 'Subnets', 'TaskDefinitionArn',
+      'ClusterArn', 'ContainerName', 'DatabaseName', 'DrillResultsBucket', 'DrillResultsFolder', 'NotificationTopicArn', 'Partition', 'SecurityGroups', 'Subnets',
+      'TaskDefinitionArn',
     ]);
     expect(machine.DefinitionSubstitutions).toMatchObject({ DatabaseName: 'shop', DrillResultsBucket: 'company-postgres-backups', DrillResultsFolder: 'pg-dumps/shop/drills' });
     expect(plan.restoreTesting?.validation?.stateMachine).toBeDefined();

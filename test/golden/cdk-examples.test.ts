@@ -1,21 +1,5 @@
-import { Aspects } from 'aws-cdk-lib';
-import { CdkExample, stackIdsOf, synthesizeCdkExample } from './cdk-examples';
+import { CDK_EXAMPLES as EXAMPLES, stackIdsOf, synthesizeCdkExample } from './cdk-examples';
 import { expectGolden, normalizeTemplate } from './golden-files';
-import { PostgresFleetStack } from '../../examples/blueprint/fleet-stack';
-import { defineBackupExample } from '../../examples/cdk/backup-app';
-import { ManagedAuroraExampleStack } from '../../examples/managed-aurora/backup-stack';
-import { ManagedRdsExampleStack } from '../../examples/managed-rds/backup-stack';
-import { SelfHostedPitrExampleStack } from '../../examples/self-hosted-pitr/pitr-stack';
-import { RequirePostgresBackups } from '../../src/cdk';
-
-/** Every CDK example, with the stacks its app.ts creates. */
-const EXAMPLES: CdkExample[] = [
-  { directory: 'blueprint', stacks: { PostgresFleetExample: PostgresFleetStack }, configure: (app) => Aspects.of(app).add(new RequirePostgresBackups()) },
-  { directory: 'cdk', stacks: { ids: ['PostgresBackupExample', 'PostgresBackupOffsite'], define: defineBackupExample } },
-  { directory: 'managed-aurora', stacks: { ManagedAuroraExample: ManagedAuroraExampleStack } },
-  { directory: 'managed-rds', stacks: { ManagedRdsExample: ManagedRdsExampleStack } },
-  { directory: 'self-hosted-pitr', stacks: { SelfHostedPitrExample: SelfHostedPitrExampleStack } },
-];
 
 describe('the synthesized templates of the CDK examples', () => {
   test.each(EXAMPLES.map((example) => [example.directory, example] as const))('examples/%s synthesizes the template of its golden file', (directory, example) => {

@@ -1,9 +1,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Environment, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Aspects, Environment, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { normalizeTemplate } from './golden-files';
+import { PostgresFleetStack } from '../../examples/blueprint/fleet-stack';
+import { defineBackupExample } from '../../examples/cdk/backup-app';
+import { ManagedAuroraExampleStack } from '../../examples/managed-aurora/backup-stack';
+import { ManagedRdsExampleStack } from '../../examples/managed-rds/backup-stack';
+import { SelfHostedPitrExampleStack } from '../../examples/self-hosted-pitr/pitr-stack';
+import { RequirePostgresBackups } from '../../src/cdk';
 
 /** A CDK example: its directory under examples/, and the stacks its app.ts creates. */
 export interface CdkExample {
@@ -14,6 +20,15 @@ export interface CdkExample {
   /** Aspects or plugins the app adds, as app.ts does. */
   readonly configure?: (app: App) => void;
 }
+
+/** Every CDK example, with the stacks its app.ts creates. */
+export const CDK_EXAMPLES: CdkExample[] = [
+  { directory: 'blueprint', stacks: { PostgresFleetExample: PostgresFleetStack }, configure: (app) => Aspects.of(app).add(new RequirePostgresBackups()) },
+  { directory: 'cdk', stacks: { ids: ['PostgresBackupExample', 'PostgresBackupOffsite'], define: defineBackupExample } },
+  { directory: 'managed-aurora', stacks: { ManagedAuroraExample: ManagedAuroraExampleStack } },
+  { directory: 'managed-rds', stacks: { ManagedRdsExample: ManagedRdsExampleStack } },
+  { directory: 'self-hosted-pitr', stacks: { SelfHostedPitrExample: SelfHostedPitrExampleStack } },
+];
 
 /** Synthesizes the example as its app.ts does (its cdk.json context, the fixed account and region) and returns the normalized templates by stack. */
 export function synthesizeCdkExample(example: CdkExample): Record<string, Record<string, any>> {

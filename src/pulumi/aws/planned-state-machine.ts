@@ -3,13 +3,13 @@ import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment } from './aws-environment';
+import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { createSchedulerRole } from './scheduler-role';
 import { DrillScope } from '../../core/aws/ecs-drill-wiring';
 import { STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { STATE_MACHINE_OBSERVABILITY, StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../../core/aws/planned-state-machine';
-import { DrillResourceKind, StateMachineDefinition, renderDefinition } from '../../core/aws/state-machines';
+import { DrillResourceKind, PARTITION_PLACEHOLDER, StateMachineDefinition, listPlaceholders, renderDefinition } from '../../core/aws/state-machines';
 
 /** What Pulumi renders of a planned state machine (the construct ids are CDK's; the definition may be its JSON). */
 export interface PulumiStateMachinePlan extends Pick<StateMachinePlan, 'iamActions' | 'type' | 'names'> {
@@ -24,7 +24,7 @@ export type DrillResourceScope = DrillScope<pulumi.Input<string>>;
 
 /** What {@link createPlannedStateMachine} fills a planned state machine with. */
 export interface PlannedStateMachineProps {
-  /** Exactly one value for each placeholder of the definition. */
+  /** Exactly one value for each placeholder of the definition, but the partition: the renderer fills it. */
   readonly substitutions: pulumi.Output<Record<string, string>>;
   /** What each kind of resource the role acts on is scoped to (core's scopes); a kind the plan needs without a scope is an error. */
   readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
@@ -57,13 +57,18 @@ export interface PlannedStateMachine {
 /**
  * Creates, as children of `parent`, a planned state machine: its execution role and the role's policy
  * (`<name>-<names.role>`, `<name>-<names.policy>`), its execution logs (`<name>-<names.logs>`) and the state machine
- * (`<name>-<names.stateMachine>`), logged and traced as core's `STATE_MACHINE_OBSERVABILITY` says.
+ * (`<name>-<names.stateMachine>`), logged and traced as core's `STATE_MACHINE_OBSERVABILITY` says; the definition's
+ * integrations in the partition of `parent`'s provider.
  */
 export function createPlannedStateMachine(
   name: string, parent: pulumi.Resource, plan: PulumiStateMachinePlan, props: PlannedStateMachineProps,
 ): PlannedStateMachine {
   const child = { parent };
-  const definition = props.substitutions.apply((values) => renderDefinition(plan.definition, values));
+  // The integrations' ARNs name the partition of the provider the state machine is created with.
+  const partition = listPlaceholders(plan.definition).includes(PARTITION_PLACEHOLDER) ? awsEnvironment(parent).partition : undefined;
+  const definition = pulumi.all([props.substitutions, partition]).apply(([values, partitionName]) => renderDefinition(plan.definition, {
+    ...values, ...(partitionName === undefined ? {} : { [PARTITION_PLACEHOLDER]: partitionName }),
+  }));
   const role = new iam.Role(`${name}-${plan.names.role}`, {
     description: plan.descriptions.role,
     assumeRolePolicy: assumedByService('states.amazonaws.com'),

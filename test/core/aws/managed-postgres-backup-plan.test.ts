@@ -80,7 +80,7 @@ describe('planManagedBackupMonitoring', () => {
 
   test('runs the check as an express state machine whose missed starts are not retried, the next check being minutes away', () => {
     const check = monitoring.restorableTimeCheck;
-    expect(check.stateMachine).toMatchObject({ type: 'EXPRESS', placeholders: ['DatabaseName', 'SourceIdentifier'] });
+    expect(check.stateMachine).toMatchObject({ type: 'EXPRESS', placeholders: ['DatabaseName', 'Partition', 'SourceIdentifier'] });
     expect(check.schedule).toMatchObject({ startRetry: { attempts: 0 }, deadLetterQueue: false });
   });
 

@@ -12,8 +12,8 @@ describe.each([
 
   test('is valid ASL whose only placeholders are the database and its identifier', () => {
     expect(aslProblems(check.definition)).toEqual([]);
-    expect(check.placeholders).toEqual(['DatabaseName', 'SourceIdentifier']);
-    expect(check.definition.States['Describe database']).toMatchObject({ Resource: `arn:aws:states:::aws-sdk:rds:${call}` });
+    expect(check.placeholders).toEqual(['DatabaseName', 'Partition', 'SourceIdentifier']);
+    expect(check.definition.States['Describe database']).toMatchObject({ Resource: `arn:\${Partition}:states:::aws-sdk:rds:${call}` });
   });
 
   test('publishes the seconds between now and the latest restorable time', async () => {

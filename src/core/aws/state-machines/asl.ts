@@ -53,7 +53,7 @@ export interface AslTransitionFields {
 /** A call to an AWS service integration. */
 export interface AslTaskState extends AslBaseState, AslTransitionFields {
   readonly Type: 'Task';
-  /** The integration, e.g. `arn:aws:states:::ecs:runTask.sync`. */
+  /** The integration, e.g. `arn:${Partition}:states:::ecs:runTask.sync`. */
   readonly Resource: string;
   /** The request (JSONPath states). */
   readonly Parameters?: AslPayloadTemplate;
@@ -165,14 +165,20 @@ export interface StateMachineDefinition {
   readonly States: { [name: string]: AslState };
 }
 
-/** The `.sync`, request-response and SDK integrations the drills call. */
+/**
+ * The placeholder of the partition (`aws`, `aws-cn`, `aws-us-gov`) in the integration ARNs of {@link AslResource}:
+ * Step Functions refuses an integration of another partition, so each front end fills it with where it deploys.
+ */
+export const PARTITION_PLACEHOLDER = 'Partition';
+
+/** The `.sync`, request-response and SDK integrations the drills call, in the partition the machine deploys to. */
 export const AslResource = {
   /** ECS RunTask, waiting for the task to stop. */
-  ECS_RUN_TASK_SYNC: 'arn:aws:states:::ecs:runTask.sync',
+  ECS_RUN_TASK_SYNC: `arn:\${${PARTITION_PLACEHOLDER}}:states:::ecs:runTask.sync`,
   /** SNS Publish. */
-  SNS_PUBLISH: 'arn:aws:states:::sns:publish',
+  SNS_PUBLISH: `arn:\${${PARTITION_PLACEHOLDER}}:states:::sns:publish`,
   /** An AWS SDK call, e.g. `awsSdk('rds', 'describeDBInstances')`. */
-  awsSdk: (service: string, action: string): string => `arn:aws:states:::aws-sdk:${service}:${action}`,
+  awsSdk: (service: string, action: string): string => `arn:\${${PARTITION_PLACEHOLDER}}:states:::aws-sdk:${service}:${action}`,
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-import { StateMachineDefinition } from './asl';
+import { PARTITION_PLACEHOLDER, StateMachineDefinition } from './asl';
 import { DrillIamActionGroup } from './drill-iam-actions';
 import { Validator } from '../../policy/validation';
 import { checkMetricNamespace } from '../alarm-plan';
@@ -8,6 +8,8 @@ import { checkMetricNamespace } from '../alarm-plan';
  * Pulumi {@link renderDefinition}); {@link RestoreDrillStateMachine.placeholders} lists those one definition needs.
  */
 export const DrillPlaceholder = {
+  /** The partition the state machine deploys to (`aws`, `aws-cn`, `aws-us-gov`), in every integration's ARN: each front end's state-machine renderer fills it. */
+  PARTITION: PARTITION_PLACEHOLDER,
   /** Name of the database under test: the `Database` metric dimension and the subject of notifications (keep it under 60 characters). */
   DATABASE_NAME: 'DatabaseName',
   /** ARN of the SNS topic failed drills are reported to. */

@@ -158,8 +158,8 @@ describe('dump restore drill', () => {
 
   test('the definition needs the ECS, dump, notification and database placeholders', () => {
     expect(dumpRestoreDrill().placeholders).toEqual([
-      'ClusterArn', 'ContainerName', 'DatabaseName', 'DumpLocation', 'NotificationTopicArn', 'SecurityGroups', 'Subnets',
-      'TargetUrl', 'TaskDefinitionArn',
+      'ClusterArn', 'ContainerName', 'DatabaseName', 'DumpLocation', 'NotificationTopicArn', 'Partition', 'SecurityGroups',
+      'Subnets', 'TargetUrl', 'TaskDefinitionArn',
     ]);
   });
 });

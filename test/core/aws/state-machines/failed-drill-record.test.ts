@@ -251,7 +251,7 @@ describe('every drill kind that writes its result', () => {
     ['point-in-time', pointInTimeRestoreDrill({ writeFailedDrillResult: true, source: 'aurora-cluster' }).definition],
     ['restore-testing', restoreTestingValidation({ writeDrillResult: true }).definition],
   ])('%s asks S3 to check a SHA-256 of the result, which a bucket with Object Lock requires', (_kind, definition) => {
-    const puts = statesOf(definition).filter((state) => state.Resource === 'arn:aws:states:::aws-sdk:s3:putObject');
+    const puts = statesOf(definition).filter((state) => state.Resource === 'arn:${Partition}:states:::aws-sdk:s3:putObject');
     expect(puts.length).toBeGreaterThan(0);
     expect(puts.map((state) => state.Parameters.ChecksumAlgorithm)).toEqual(puts.map(() => 'SHA256'));
   });

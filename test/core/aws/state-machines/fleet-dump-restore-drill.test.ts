@@ -114,7 +114,7 @@ describe('fleet dump restore drill', () => {
   });
 
   test('needs only the fleet-wide placeholders: the database, its dumps and its task definition come from the input', () => {
-    expect(placeholders).toEqual(['ClusterArn', 'ContainerName', 'NotificationTopicArn', 'SecurityGroups', 'Subnets', 'TargetUrl']);
+    expect(placeholders).toEqual(['ClusterArn', 'ContainerName', 'NotificationTopicArn', 'Partition', 'SecurityGroups', 'Subnets', 'TargetUrl']);
   });
 
   test('drills every database of the input with pg-backup verify of its own dumps, then succeeds', async () => {
