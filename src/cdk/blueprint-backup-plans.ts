@@ -1,15 +1,12 @@
-import { Names } from 'aws-cdk-lib';
-import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PostgresBackupVault } from './backup-vault';
 import { BlueprintFleetInfrastructure, BlueprintRestoreTesting, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
+import { applyAutomatedBackupSettings, renderBackupPlan } from './planned-backup-rules';
 import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
-import { planBackupRules } from '../core/aws/backup-plan-rules';
-import { resolveVaultLock } from '../core/aws/managed-backup-plan';
-import { resolveBackupPlan, resolveManagedSnapshots } from '../core/policy/defaults';
+import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
+import { resolveManagedSnapshots } from '../core/policy/defaults';
 import { BackupPolicy } from '../core/policy/policy';
 
 /**
@@ -25,34 +22,17 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
   }
   if (plan.backupPlans.length === 0) return { backupPlans: [] };
   const vault = new PostgresBackupVault(scope, 'Vault', {
-    adminRole: props.breakGlassRole,
-    lock: plan.basePolicy && resolveVaultLock({ immutability: plan.basePolicy.immutability }, props.vaultLock),
-    notifications: fleet.notifications,
-    removalPolicy: props.removalPolicy,
+    adminRole: props.breakGlassRole, lock: plan.vaultLock, notifications: fleet.notifications, removalPolicy: props.removalPolicy,
   });
-  const selectionRole = new iam.Role(scope, 'BackupSelectionRole', {
+  const role = new iam.Role(scope, 'BackupSelectionRole', {
     assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
     // Backups only: restores are started by an operator following the runbook, with a role of their own.
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup')],
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(BACKUP_SELECTION_MANAGED_POLICY)],
   });
-  acknowledgeAwsManagedPolicy(selectionRole, 'service-role/AWSBackupServiceRolePolicyForBackup');
-  const backupPlans = plan.backupPlans.map((planned) => {
-    const { index, policy } = planned;
-    const resolved = resolveBackupPlan(policy.backupPlan!);
-    // AWS Backup refuses a second plan of the same name in an account and region: the name carries the blueprint's path.
-    const backupPlan = new backup.BackupPlan(scope, `BackupPlan${index}`, {
-      backupVault: vault.vault, backupPlanName: `${Names.uniqueResourceName(scope, { maxLength: 44 })}-plan${index}`,
-    });
-    const copies = policy.copies ?? [];
-    const copyVaults = copies.map((copy, copyIndex) => backup.BackupVault.fromBackupVaultArn(scope, `CopyVault${index}-${copyIndex}`, copy.vaultArn!));
-    addPlannedBackupRules(backupPlan, planBackupRules(resolved, copies), copyVaults);
-    const managed = planned.serverIndexes.map((serverIndex) => handles[serverIndex].managed!);
-    backupPlan.addSelection('Databases', {
-      resources: managed.map((database) => backup.BackupResource.fromArn(database.arn(scope))),
-      role: selectionRole,
-    });
-    return backupPlan;
-  });
+  acknowledgeAwsManagedPolicy(role, BACKUP_SELECTION_MANAGED_POLICY);
+  const backupPlans = plan.backupPlans.map(({ awsBackupPlan }) => renderBackupPlan(scope, awsBackupPlan, {
+    vault: vault.vault, role, databaseArn: (index) => handles[index].managed!.arn(scope),
+  }).plan);
   return { vault, backupPlans, restoreTesting: createBlueprintRestoreTesting(fleet, vault) };
 }
 

@@ -1,6 +1,5 @@
 import { Annotations, Names, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,13 +11,12 @@ import { cdkValidationOptions } from './cdk-validation';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { addPlannedBackupRules, applyAutomatedBackupSettings } from './planned-backup-rules';
+import { applyAutomatedBackupSettings, renderBackupPlan } from './planned-backup-rules';
+import { renderPlannedStatement } from './planned-bucket';
 import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
-import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import {
-  COPY_ACCOUNT_KEY_ACTIONS, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanPlan, managedBackupProtections,
+  ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanPlan, managedBackupProtections,
   managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan, retentionReplacedWarning,
 } from '../core/aws/managed-postgres-backup-plan';
 import { ManagedDatabaseSettings, importedDatabaseWarning } from '../core/aws/managed-postgres-database';
@@ -64,7 +62,6 @@ export class ManagedPostgresBackupPlan extends Construct {
     super(scope, id);
     const database = props.database;
     const stack = Stack.of(this);
-    const current = currentSettings(database);
     const validation = props.restoreTesting?.validation;
     const plan = planManagedPostgresBackupPlan(props, {
       kind: database.kind,
@@ -72,7 +69,7 @@ export class ManagedPostgresBackupPlan extends Construct {
       storageEncryption: database.storageEncryption,
       sourceRegion: Token.isUnresolved(stack.region) ? undefined : stack.region,
       sourceAccount: Token.isUnresolved(stack.account) ? undefined : stack.account,
-      current,
+      current: currentSettings(database),
       givenVault: props.vault?.backupVaultName,
       createdVaultSettings: props.adminRole !== undefined || props.encryptionKey !== undefined,
       name: Names.uniqueId(this),
@@ -84,26 +81,16 @@ export class ManagedPostgresBackupPlan extends Construct {
     }, cdkValidationOptions(this));
     Object.assign(this, managedPostgresBackupPlanAttributes(plan));
     this.backupRetentionDays = plan.backupRetentionDays;
-    this.applyDatabaseSettings(database, plan, props, current);
+    this.applyDatabaseSettings(database, plan, props);
 
     const notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
     this.notificationTopic = notifications.topic;
-    if (props.vault) {
-      this.vault = props.vault;
-    } else {
+    if (plan.createsVault) {
       this.backupVault = new PostgresBackupVault(this, 'Vault', {
-        encryptionKey: props.encryptionKey,
-        adminRole: props.adminRole,
-        lock: this.vaultLock,
-        notifications,
-        removalPolicy: props.removalPolicy,
+        encryptionKey: props.encryptionKey, adminRole: props.adminRole, lock: this.vaultLock, notifications, removalPolicy: props.removalPolicy,
       });
-      this.vault = this.backupVault.vault;
     }
-
-    // AWS Backup refuses a second plan of the same name in an account and region: the name carries the construct's path.
-    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault, backupPlanName: Names.uniqueResourceName(this, { maxLength: 50 }) });
-    const copyVaults = plan.copies.map((copy, index) => backup.BackupVault.fromBackupVaultArn(this, `CopyVault${index}`, copy.vaultArn!));
+    this.vault = this.backupVault?.vault ?? props.vault!;
     if (plan.airGappedVault) {
       this.airGappedVault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
         backupVaultName: plan.airGappedVault.name,
@@ -112,15 +99,12 @@ export class ManagedPostgresBackupPlan extends Construct {
       });
       this.airGappedVault.applyRemovalPolicy(removalPolicyOf(props));
     }
-    const airGappedVault = this.airGappedVault
-      && backup.BackupVault.fromBackupVaultArn(this, 'AirGappedVaultReference', this.airGappedVault.attrBackupVaultArn);
-    addPlannedBackupRules(this.plan, plan.backupRules, copyVaults, airGappedVault);
+    ({ plan: this.plan, selection: this.selection } = renderBackupPlan(this, plan.awsBackupPlan, {
+      vault: this.vault,
+      airGappedVault: this.airGappedVault && backup.BackupVault.fromBackupVaultArn(this, 'AirGappedVaultReference', this.airGappedVault.attrBackupVaultArn),
+      databaseArn: () => database.arn(this),
+    }));
     if (plan.notes.continuousCopies) Annotations.of(this).addInfo(plan.notes.continuousCopies);
-    this.selection = this.plan.addSelection(plan.selection.name, {
-      resources: [backup.BackupResource.fromArn(database.arn(this))],
-    });
-    // The selection's own role, created by aws-backup with the AWS Backup service role policy.
-    acknowledgeAwsManagedPolicy(this.selection.node.findChild('Role'), BACKUP_SELECTION_MANAGED_POLICY);
     this.shareKeyWithCopyAccounts(database, plan);
     if (plan.restoreTesting) {
       this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, {
@@ -146,14 +130,14 @@ export class ManagedPostgresBackupPlan extends Construct {
    * warning which settings it cannot set, so nobody takes them for applied.
    */
   private applyDatabaseSettings(
-    database: ManagedPostgresDatabase, plan: ManagedPostgresBackupPlanPlan, props: ManagedPostgresBackupPlanProps, current: ManagedDatabaseSettings,
+    database: ManagedPostgresDatabase, plan: ManagedPostgresBackupPlanPlan, props: ManagedPostgresBackupPlanProps,
   ): void {
     const resource = database.resource;
     if (resource === undefined) {
       Annotations.of(this).addWarningV2('postgres-backup:imported-database', importedDatabaseWarning(database.identifier, props.managedSnapshots));
       return;
     }
-    const replaced = retentionReplacedWarning(current, plan);
+    const replaced = retentionReplacedWarning(plan.currentSettings, plan);
     if (replaced) Annotations.of(this).addWarningV2('postgres-backup:retention-replaced', replaced);
     applyAutomatedBackupSettings(resource, plan.managedSnapshots);
   }
@@ -163,23 +147,13 @@ export class ManagedPostgresBackupPlan extends Construct {
    * key policy of a key defined in this app is extended; for another key a warning names what to add.
    */
   private shareKeyWithCopyAccounts(database: ManagedPostgresDatabase, plan: ManagedPostgresBackupPlanPlan): void {
-    if (plan.copyAccounts.length === 0) return;
+    if (plan.copyKeyPolicy.length === 0) return;
     const key = database.storageEncryptionKey;
     if (!(key instanceof kms.Key)) {
       Annotations.of(this).addWarningV2('postgres-backup:copy-key-policy', `${plan.notes.copyKey} The key is not defined in this app.`);
       return;
     }
-    const principals = plan.copyAccounts.map((account) => new iam.AccountPrincipal(account));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowBackupCopyAccountsToUseKey', principals, actions: [...COPY_ACCOUNT_KEY_ACTIONS.use], resources: ['*'],
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowBackupCopyAccountsToGrant',
-      principals,
-      actions: [...COPY_ACCOUNT_KEY_ACTIONS.grant],
-      resources: ['*'],
-      conditions: COPY_ACCOUNT_KEY_ACTIONS.grantCondition,
-    }));
+    for (const statement of plan.copyKeyPolicy) key.addToResourcePolicy(renderPlannedStatement(statement, undefined));
   }
 }
 

@@ -1,18 +1,41 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { BackupRulePlan } from '../core/aws/backup-plan-rules';
+import { Construct } from 'constructs';
+import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
+import { AwsBackupPlanPlan, BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import { ResolvedManagedSnapshotPolicy } from '../core/policy/defaults';
 
-/**
- * Adds core's planned rules to an AWS Backup plan, each copy going to the vault at the same position in
- * `copyVaults` (the destinations of the plan's copies, in their order), an air-gapped copy to `airGappedVault`.
- */
-export function addPlannedBackupRules(
-  plan: backup.BackupPlan, rules: readonly BackupRulePlan[], copyVaults: readonly backup.IBackupVault[], airGappedVault?: backup.IBackupVault,
-): void {
-  for (const rule of rules) {
+/** The handles an AWS Backup plan of core's is rendered with. */
+export interface BackupPlanHandles {
+  /** The vault the rules write to. */
+  readonly vault: backup.IBackupVault;
+  /**
+   * The logically air-gapped vault, when a rule copies to it.
+   * @default - none
+   */
+  readonly airGappedVault?: backup.IBackupVault;
+  /** ARN of the database at a position of the selection's `databases`. */
+  readonly databaseArn: (position: number) => string;
+  /**
+   * The selection's role.
+   * @default - the selection creates its own, with AWS Backup's service role policy for backups
+   */
+  readonly role?: iam.IRole;
+}
+
+/** Core's AWS Backup plan in `scope`, its copies going to the plan's copy vaults, and its selection of databases. */
+export function renderBackupPlan(
+  scope: Construct, planned: AwsBackupPlanPlan, handles: BackupPlanHandles,
+): { readonly plan: backup.BackupPlan; readonly selection: backup.BackupSelection } {
+  const plan = new backup.BackupPlan(scope, planned.id, {
+    backupVault: handles.vault,
+    backupPlanName: `${Names.uniqueResourceName(scope, { maxLength: planned.name.maxLength })}${planned.name.suffix}`,
+  });
+  const copyVaults = planned.copyVaults.map((copy) => backup.BackupVault.fromBackupVaultArn(scope, copy.id, copy.arn));
+  for (const rule of planned.rules) {
     plan.addRule(new backup.BackupPlanRule({
       ruleName: rule.name,
       enableContinuousBackup: rule.continuous ? true : undefined,
@@ -20,11 +43,18 @@ export function addPlannedBackupRules(
       deleteAfter: Duration.days(rule.deleteAfterDays),
       moveToColdStorageAfter: rule.moveToColdStorageAfterDays === undefined ? undefined : Duration.days(rule.moveToColdStorageAfterDays),
       copyActions: rule.copies.map((copy, index) => ({
-        destinationBackupVault: copy.airGapped ? airGappedVault! : copyVaults[index],
+        destinationBackupVault: copy.airGapped ? handles.airGappedVault! : copyVaults[index],
         deleteAfter: Duration.days(copy.deleteAfterDays),
       })),
     }));
   }
+  const selection = plan.addSelection(planned.selection.name, {
+    resources: planned.selection.databases.map((position) => backup.BackupResource.fromArn(handles.databaseArn(position))),
+    role: handles.role,
+  });
+  // A role of the selection's own, created by aws-backup with the AWS Backup service role policy.
+  if (handles.role === undefined) acknowledgeAwsManagedPolicy(selection.node.findChild('Role'), BACKUP_SELECTION_MANAGED_POLICY);
+  return { plan, selection };
 }
 
 /**

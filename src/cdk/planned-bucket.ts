@@ -28,8 +28,10 @@ export function renderPlannedStatement(
   return new iam.PolicyStatement({
     sid: statement.sid,
     effect: statement.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
-    principals: [principal === 'anyone' ? new iam.AnyPrincipal() : principal === '*' ? new iam.StarPrincipal()
-      : 'service' in principal ? new iam.ServicePrincipal(principal.service) : new iam.AccountPrincipal(principal.account)],
+    principals: principal !== 'anyone' && principal !== '*' && 'accounts' in principal
+      ? principal.accounts.map((account) => new iam.AccountPrincipal(account))
+      : [principal === 'anyone' ? new iam.AnyPrincipal() : principal === '*' ? new iam.StarPrincipal()
+        : 'service' in principal ? new iam.ServicePrincipal(principal.service) : new iam.AccountPrincipal(principal.account)],
     actions: [...statement.actions],
     resources: statement.resources.flatMap((resource) => (resource === 'bucket' ? bucket!.bucketArn
       : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : bucket!.arnForObjects(resource.objects))),

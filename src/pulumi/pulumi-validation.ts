@@ -88,3 +88,18 @@ export function recheckWhenKnown(value: unknown, recheck: (known: unknown) => vo
     return known;
   });
 }
+
+/**
+ * Plans with core's `plan`, which checks what it is given, as {@link validateWhenKnown} checks: `now` from the facts
+ * known now (outputs skipped, problems thrown at once, before any resource is registered), and `known` from `later`
+ * once every output in it resolves (with the same messages), an output that fails with core's error when the check
+ * does. Feed `known` to the resource the plan configures, so it is never created with facts the check rejects.
+ */
+export function planWhenKnown<F, P>(
+  construct: string, now: F, later: pulumi.Input<F>, plan: (facts: F, validation: ValidationOptions) => P,
+): { readonly now: P; readonly known: pulumi.Output<P> } {
+  return {
+    now: plan(now, { ...PULUMI_VALIDATION_OPTIONS, construct }),
+    known: pulumi.output(later).apply((facts) => plan(facts as F, { construct })) as pulumi.Output<P>,
+  };
+}

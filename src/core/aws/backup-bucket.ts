@@ -122,9 +122,11 @@ export type PlannedPolicyResource = 'bucket' | { readonly objects: string } | { 
 
 /**
  * A principal of a planned statement: everybody (`anyone` as `{ AWS: '*' }`, `*` as the bare star SNS's TLS statement
- * has), a service, or an account (its root, in its partition; the environment's (`partition` reference) when not given).
+ * has), a service, an account (its root, in its partition; the environment's (`partition` reference) when not given),
+ * or several accounts' roots.
  */
-export type PlannedPolicyPrincipal = 'anyone' | '*' | { readonly service: string } | { readonly account: string; readonly partition?: string };
+export type PlannedPolicyPrincipal = 'anyone' | '*' | { readonly service: string } | { readonly account: string; readonly partition?: string }
+  | { readonly accounts: readonly string[] };
 
 /** One statement of a resource policy, as core decides it and each front end renders it. */
 export interface PlannedPolicyStatement {

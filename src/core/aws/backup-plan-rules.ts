@@ -40,6 +40,45 @@ export interface BackupRulePlan {
   readonly copies: readonly BackupCopyActionPlan[];
 }
 
+/** One AWS Backup plan a construct creates and its selection of databases, as each front end renders it. */
+export interface AwsBackupPlanPlan {
+  /** Construct id of the plan in CDK; the resource is `<name>-<resourceName>` in Pulumi. */
+  readonly id: string;
+  /** Resource name suffix in Pulumi. */
+  readonly resourceName: string;
+  /**
+   * The plan's name in CDK: the construct's unique name of at most `maxLength` characters, then `suffix`, because AWS
+   * Backup refuses a second plan of the same name in an account and region.
+   */
+  readonly name: { readonly maxLength: number; readonly suffix: string };
+  /** Its rules. */
+  readonly rules: readonly BackupRulePlan[];
+  /** The vaults the rules' copies go to, in the order of each rule's copies (the air-gapped vault excepted): CDK ids and ARNs. */
+  readonly copyVaults: ReadonlyArray<{ readonly id: string; readonly arn: string }>;
+  /** The selection: its name (the construct id in CDK), Pulumi's resource name suffix, the databases it selects (positions). */
+  readonly selection: { readonly name: string; readonly resourceName: string; readonly databases: readonly number[] };
+}
+
+/**
+ * An AWS Backup plan of `rules`, its copies going to `copies`' vaults: the construct's one plan (`index` undefined), or
+ * the `index`th of a fleet, which selects `databases`.
+ */
+export function planAwsBackupPlan(
+  rules: readonly BackupRulePlan[], copies: readonly CopyPolicy[], index?: number, databases: readonly number[] = [0],
+): AwsBackupPlanPlan {
+  const fleet = index !== undefined;
+  return {
+    id: fleet ? `BackupPlan${index}` : 'Plan',
+    resourceName: fleet ? `backup-plan-${index}` : 'plan',
+    name: fleet ? { maxLength: 44, suffix: `-plan${index}` } : { maxLength: 50, suffix: '' },
+    rules,
+    copyVaults: copies.map((copy, copyIndex) => ({ id: fleet ? `CopyVault${index}-${copyIndex}` : `CopyVault${copyIndex}`, arn: copy.vaultArn! })),
+    selection: fleet
+      ? { name: 'Databases', resourceName: `backup-selection-${index}`, databases }
+      : { name: 'Database', resourceName: 'selection', databases },
+  };
+}
+
 /**
  * The rules of an AWS Backup plan for a resolved plan policy: one rule per scheduled rule (retention, cold storage),
  * then continuous backup (point-in-time recovery) on the first rule's schedule, each copying every recovery point to

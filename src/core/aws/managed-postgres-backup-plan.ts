@@ -1,6 +1,7 @@
 import { AirGappedCopyOptions, AirGappedVaultPlan, checkAirGappedCopyOptions, planAirGappedVault } from './air-gapped-vault';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, checkAlarmRpoHours, checkMetricNamespace } from './alarm-plan';
-import { BackupRulePlan, planBackupRules } from './backup-plan-rules';
+import { PlannedPolicyStatement } from './backup-bucket';
+import { AwsBackupPlanPlan, BACKUP_SELECTION_MANAGED_POLICY, BackupRulePlan, planAwsBackupPlan, planBackupRules } from './backup-plan-rules';
 import { MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS } from './literal-props';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
 import {
@@ -154,16 +155,24 @@ export interface ManagedPostgresBackupPlanPlan {
   readonly rules: readonly ResolvedBackupPlanRule[];
   /** The AWS Backup plan's rules as created: scheduled rules, then continuous backup, each with the copies. */
   readonly backupRules: readonly BackupRulePlan[];
+  /** The AWS Backup plan as created: its ids, name, rules, copy vaults and the selection of the database. */
+  readonly awsBackupPlan: AwsBackupPlanPlan;
   /** The copies. */
   readonly copies: readonly CopyPolicy[];
   /** Accounts copies go to, which must be able to use the database's key. */
   readonly copyAccounts: readonly string[];
+  /** What the database's key policy needs so that the accounts copies go to can use it (empty without account copies). */
+  readonly copyKeyPolicy: readonly PlannedPolicyStatement[];
+  /** Whether a vault is created (none was given). */
+  readonly createsVault: boolean;
   /** The lock of a created vault. */
   readonly vaultLock?: ResolvedVaultLock;
   /** The logically air-gapped vault copies go to, when `airGappedCopy` is set. */
   readonly airGappedVault?: AirGappedVaultPlan;
-  /** The selection of the database and its role. */
-  readonly selection: { readonly name: string; readonly roleDescription: string };
+  /** The role of the selection of the database, where the front end creates it. */
+  readonly selectionRole: { readonly description: string; readonly managedPolicy: string };
+  /** The automated-backup settings the database has, where they are known (the facts'). */
+  readonly currentSettings: ManagedDatabaseSettings;
   /** Restore testing of the database's recovery points, when asked for. */
   readonly restoreTesting?: RestoreTestingPlan;
   /** What pages: failed-job rules, alarms, the restorable-time check. */
@@ -191,6 +200,16 @@ export const COPY_ACCOUNT_KEY_ACTIONS = {
   grant: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
   grantCondition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
 } as const;
+
+/** The key policy statements that let the accounts copies go to use the database's key, in which copies re-encrypt. */
+function copyKeyPolicy(accounts: readonly string[]): PlannedPolicyStatement[] {
+  if (accounts.length === 0) return [];
+  const statement = { effect: 'Allow', principal: { accounts }, resources: [{ arn: '*' }] } as const;
+  return [
+    { ...statement, sid: 'AllowBackupCopyAccountsToUseKey', actions: COPY_ACCOUNT_KEY_ACTIONS.use },
+    { ...statement, sid: 'AllowBackupCopyAccountsToGrant', actions: COPY_ACCOUNT_KEY_ACTIONS.grant, conditions: COPY_ACCOUNT_KEY_ACTIONS.grantCondition },
+  ];
+}
 
 /** The policy core checks: the asked snapshot settings over the database's current ones, the plan, copies and lock. */
 export function managedBackupPolicy(options: ManagedPostgresBackupPlanOptions, facts: Pick<ManagedBackupPlanFacts, 'current' | 'sourceRegion'>): BackupPolicy {
@@ -304,6 +323,7 @@ function planManagedPostgresBackupPlanNamed(
   const continuous = backupPlan.continuousBackupRetentionDays;
   const copyAccounts = resolved.copies.filter((copy) => copy.destination === 'account' && copy.account !== undefined).map((copy) => copy.account!);
   const vaultLock = facts.givenVault === undefined ? resolveVaultLock(policy, options.vaultLock) : undefined;
+  const backupRules = planBackupRules(backupPlan, resolved.copies, options.airGappedCopy);
   const schedules = [
     ...backupPlan.rules.map((rule) => `${rule.name} ${renderAwsBackupSchedule(rule.schedule)} kept ${rule.retentionDays} d`),
     ...(continuous !== undefined ? [`continuous (PITR) kept ${continuous} d`] : []),
@@ -314,15 +334,19 @@ function planManagedPostgresBackupPlanNamed(
     backupRetentionDays: resolved.managedSnapshots!.backupRetentionDays,
     rpoHours,
     rules: backupPlan.rules,
-    backupRules: planBackupRules(backupPlan, resolved.copies, options.airGappedCopy),
+    backupRules,
+    awsBackupPlan: planAwsBackupPlan(backupRules, resolved.copies),
     copies: resolved.copies,
     copyAccounts,
+    copyKeyPolicy: copyKeyPolicy(copyAccounts),
+    createsVault: facts.givenVault === undefined,
     vaultLock,
     airGappedVault: options.airGappedCopy && planAirGappedVault(options.airGappedCopy, backupPlan, facts.name ?? 'postgres-backup'),
     restoreTesting: options.restoreTesting && planRestoreTesting(
       options.restoreTesting, facts.kind, continuous !== undefined, facts.name ?? 'postgres_backup', facts.restoreValidation, options.metricNamespace,
     ),
-    selection: { name: 'Database', roleDescription: 'AWS Backup backs up the selected database with this role' },
+    selectionRole: { description: 'AWS Backup backs up the selected database with this role', managedPolicy: BACKUP_SELECTION_MANAGED_POLICY },
+    currentSettings: facts.current,
     monitoring: planManagedBackupMonitoring({
       kind: facts.kind,
       rpoHours,

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, MetricPlan, deadLetterQueueMetric } from './alarm-plan';
+import { AwsBackupPlanPlan, planAwsBackupPlan, planBackupRules } from './backup-plan-rules';
 import { BlueprintDrillGroup, blueprintDrillGroups, chunkDrillDatabases, drillGroupCheckFile } from './blueprint-drill-groups';
 import { BlueprintRestoreTestingOptions, BlueprintRestoreTestingPlan, checkBlueprintRestoreTesting, planBlueprintRestoreTesting } from './blueprint-restore-testing';
 import {
@@ -15,7 +16,7 @@ import { dumpTaskEphemeralStorageGiB } from './fargate-sizes';
 import { fleetRtoAlarms } from './fleet-rto-alarms';
 import { IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind } from './iam-action-groups';
 import { POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS } from './literal-props';
-import { DatabaseStorageEncryption, VaultLockSettings, checkManagedBackupPlan } from './managed-backup-plan';
+import { DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, resolveVaultLock } from './managed-backup-plan';
 import { ManagedDatabaseSettings, ManagedPostgresKind, managedSettingsDifferences } from './managed-postgres-database';
 import { StateMachineSchedulePlan } from './planned-state-machine';
 import { failedExecutionsExpression } from './restore-drill-alarms';
@@ -397,6 +398,8 @@ export interface BlueprintBackupPlanPlan {
   readonly policy: BackupPolicy;
   /** Its rules and copies, as the protection metadata says them. */
   readonly summary: string;
+  /** The AWS Backup plan as created, selecting its servers. */
+  readonly awsBackupPlan: AwsBackupPlanPlan;
 }
 
 /** Everything a `PostgresBackupBlueprint` creates, decided once for every front end. */
@@ -466,6 +469,11 @@ export interface PostgresBackupBlueprintPlan {
   readonly drills?: BlueprintDrillsPlan;
   /** The AWS Backup plans of the managed servers whose tier has one. */
   readonly backupPlans: readonly BlueprintBackupPlanPlan[];
+  /**
+   * The lock of the fleet's vault: the blueprint tier's immutability with `vaultLock`.
+   * @default - no lock
+   */
+  readonly vaultLock?: ResolvedVaultLock;
   /**
    * The AWS Backup restore testing of the managed servers, when `restoreTesting` is set.
    * @default - none
@@ -688,6 +696,7 @@ export function planPostgresBackupBlueprint(
     ...(replication ? { replication } : {}),
     drills: drills && options.encryption ? { ...drills, identityEnvironmentVariable: AGE_IDENTITY_ENV } : drills,
     backupPlans: planBackupPlans(servers),
+    vaultLock: basePolicy && resolveVaultLock({ immutability: basePolicy.immutability }, options.vaultLock),
     restoreTesting: planBlueprintRestoreTesting(options.restoreTesting, restoreTestingServers, environment.name ?? 'postgres_backup_blueprint'),
     alarms: [
       {
@@ -885,7 +894,10 @@ function planBackupPlans(servers: readonly BlueprintServerPlan[]): BlueprintBack
       ...resolved.rules.map((rule) => `${rule.name} ${renderAwsBackupSchedule(rule.schedule)} kept ${rule.retentionDays} d`),
       ...(resolved.continuousBackupRetentionDays !== undefined ? [`continuous (PITR) kept ${resolved.continuousBackupRetentionDays} d`] : []),
     ];
-    return { index, serverIndexes: group.map((server) => server.index), policy, summary: rules.join('; ') };
+    const serverIndexes = group.map((server) => server.index);
+    const copies = policy.copies ?? [];
+    const awsBackupPlan = planAwsBackupPlan(planBackupRules(resolved, copies), copies, index, serverIndexes);
+    return { index, serverIndexes, policy, summary: rules.join('; '), awsBackupPlan };
   });
 }
 

@@ -1,11 +1,10 @@
+import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { assumedByService } from './policy-document';
-import { BackupRulePlan, planBackupRules } from '../../core/aws/backup-plan-rules';
-import { ResolvedBackupPlanPolicy } from '../../core/policy/defaults';
-import { CopyPolicy } from '../../core/policy/policy';
+import { AwsBackupPlanPlan, BackupRulePlan } from '../../core/aws/backup-plan-rules';
 
 export { CONTINUOUS_BACKUP_RULE_NAME } from '../../core/aws/backup-plan-rules';
 
@@ -32,14 +31,41 @@ export function renderBackupRules(
   }));
 }
 
-/**
- * The rules of an AWS Backup plan for a resolved plan policy (core's `planBackupRules`): one rule per scheduled rule,
- * then continuous backup on the first rule's schedule, each copying every recovery point to the `copies`' vaults.
- */
-export function awsBackupPlanRules(
-  plan: ResolvedBackupPlanPolicy, targetVaultName: pulumi.Input<string>, copies: readonly CopyPolicy[],
-): inputs.backup.PlanRule[] {
-  return renderBackupRules(planBackupRules(plan, copies), targetVaultName);
+/** The handles an AWS Backup plan of core's is rendered with. */
+export interface BackupPlanHandles {
+  /** Name of the vault the rules write to. */
+  readonly vaultName: pulumi.Input<string>;
+  /**
+   * The plan's name.
+   * @default - generated
+   */
+  readonly planName?: pulumi.Input<string>;
+  /**
+   * ARN of the logically air-gapped vault, when a rule copies to it.
+   * @default - none
+   */
+  readonly airGappedVaultArn?: pulumi.Input<string>;
+  /** ARN of the database at a position of the selection's `databases`. */
+  readonly databaseArn: (position: number) => pulumi.Input<string>;
+  /** The selection's role, and the attachment of its managed policy, which the selection waits for. */
+  readonly role: { readonly role: iam.Role; readonly attachment: iam.RolePolicyAttachment };
+}
+
+/** Core's AWS Backup plan (`<name>-<resourceName>`) and its selection of databases, as children of `parent`. */
+export function renderBackupPlan(
+  name: string, parent: pulumi.Resource, planned: AwsBackupPlanPlan, handles: BackupPlanHandles,
+): { readonly plan: backup.Plan; readonly selection: backup.Selection } {
+  const plan = new backup.Plan(`${name}-${planned.resourceName}`, {
+    name: handles.planName,
+    rules: renderBackupRules(planned.rules, handles.vaultName, handles.airGappedVaultArn),
+  }, { parent });
+  const selection = new backup.Selection(`${name}-${planned.selection.resourceName}`, {
+    name: planned.selection.name,
+    planId: plan.id,
+    iamRoleArn: handles.role.role.arn,
+    resources: planned.selection.databases.map(handles.databaseArn),
+  }, { parent, dependsOn: [handles.role.attachment] });
+  return { plan, selection };
 }
 
 /** A role AWS Backup acts with (`names.role`), holding core's AWS managed policy (`names.attachment`), which its users wait for. */

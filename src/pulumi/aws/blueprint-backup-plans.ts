@@ -1,16 +1,12 @@
-import * as backup from '@pulumi/aws/backup';
-import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { awsBackupPlanRules } from './backup-plan-rules';
+import { createBackupServiceRole, renderBackupPlan } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
 import { BlueprintFleetInfrastructure, BlueprintRestoreTesting, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
-import { assumedByService } from './policy-document';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
-import { resolveVaultLock } from '../../core/aws/managed-backup-plan';
+import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { BlueprintServerPlan, blueprintAutomatedBackupWarning } from '../../core/aws/postgres-backup-blueprint';
-import { resolveBackupPlan } from '../../core/policy/defaults';
 
 /**
  * The managed servers' AWS Backup plans: one vault for the fleet, one plan per distinct plan (rules and copies), each
@@ -26,32 +22,18 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
   if (plan.backupPlans.length === 0) return { backupPlans: [] };
   const vault = new PostgresBackupVault(`${name}-vault`, {
     adminRoleArn: props.breakGlassRoleArn,
-    lock: plan.basePolicy && resolveVaultLock({ immutability: plan.basePolicy.immutability }, props.vaultLock),
+    lock: plan.vaultLock,
     notificationTopicArn: fleet.notificationTopicArn,
     retainOnDelete: props.retainOnDelete,
   }, { parent });
-  const selectionRole = new iam.Role(`${name}-backup-selection-role`, {
-    // Backups only: restores are started by an operator following the runbook, with a role of their own.
-    description: plan.descriptions.backupSelectionRole,
-    assumeRolePolicy: assumedByService('backup.amazonaws.com'),
-  }, { parent });
-  const attachment = new iam.RolePolicyAttachment(`${name}-backup-selection-policy`, {
-    role: selectionRole.name,
-    policyArn: pulumi.interpolate`arn:${fleet.environment.partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
-  }, { parent });
-
-  const backupPlans = plan.backupPlans.map(({ index, policy, serverIndexes }) => {
-    const rules = awsBackupPlanRules(resolveBackupPlan(policy.backupPlan!), vault.backupVaultName, policy.copies ?? []);
-    const backupPlan = new backup.Plan(`${name}-backup-plan-${index}`, { rules }, { parent });
-    const managed = serverIndexes.map((serverIndex) => props.databases[serverIndex].managedDatabase!);
-    new backup.Selection(`${name}-backup-selection-${index}`, {
-      name: 'Databases',
-      planId: backupPlan.id,
-      iamRoleArn: selectionRole.arn,
-      resources: managed.map((database) => database.arn(fleet.environment)),
-    }, { parent, dependsOn: [attachment] });
-    for (const database of managed) recordProtectedDatabase(database.resource, 'managed-backup');
-    return backupPlan;
+  // Backups only: restores are started by an operator following the runbook, with a role of their own.
+  const role = createBackupServiceRole({ role: `${name}-backup-selection-role`, attachment: `${name}-backup-selection-policy` },
+    { description: plan.descriptions.backupSelectionRole, managedPolicy: BACKUP_SELECTION_MANAGED_POLICY }, fleet.environment, parent);
+  const backupPlans = plan.backupPlans.map(({ awsBackupPlan, serverIndexes }) => {
+    for (const index of serverIndexes) recordProtectedDatabase(props.databases[index].managedDatabase!.resource, 'managed-backup');
+    return renderBackupPlan(name, parent, awsBackupPlan, {
+      vaultName: vault.backupVaultName, role, databaseArn: (index) => props.databases[index].managedDatabase!.arn(fleet.environment),
+    }).plan;
   });
   return { vault, backupPlans, restoreTesting: createFleetRestoreTesting(fleet, vault) };
 }

@@ -2,7 +2,7 @@ import * as backup from '@pulumi/aws/backup';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { createBackupServiceRole, renderBackupRules } from './backup-plan-rules';
+import { createBackupServiceRole, renderBackupPlan } from './backup-plan-rules';
 import { retainOnDeleteOf } from './backup-store-handles';
 import { PostgresBackupVault } from './backup-vault';
 import { checkedLogRetentionDays } from './log-retention';
@@ -13,26 +13,17 @@ import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/databa
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
-import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { givenTopicWarning } from '../../core/aws/backup-vault';
 import {
-  ManagedBackupPlanFacts, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanOptions, checkManagedPostgresBackupPlanOptions,
-  databaseSettingsWarnings, managedBackupProtections, managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
+  ManagedBackupPlanFacts, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanOptions, databaseSettingsWarnings, managedBackupProtections,
+  managedPostgresBackupPlanAttributes, planManagedPostgresBackupPlan,
 } from '../../core/aws/managed-postgres-backup-plan';
 import { accountOfManagedDatabaseArn } from '../../core/aws/managed-postgres-database';
 import { restoreValidationFrontEndFacts } from '../../core/aws/restore-testing';
-import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { planWhenKnown } from '../pulumi-validation';
 
 export { DEFAULT_MANAGED_BACKUP_PLAN } from '../../core/aws/managed-postgres-backup-plan';
 export * from './managed-postgres-backup-plan-props';
-
-/** What the check of a {@link ManagedPostgresBackupPlan} sees: its props, and the database's facts once known. */
-export interface PlanFacts {
-  /** The options core checks. */
-  readonly options: ManagedPostgresBackupPlanOptions;
-  /** What is known of the database and the vault. */
-  readonly database: ManagedBackupPlanFacts;
-}
 
 /** The attributes core decides (its plan, the RPO, the rules, the vault lock), declared once in core. */
 export interface ManagedPostgresBackupPlan extends ManagedPostgresBackupPlanAttributes {}
@@ -70,19 +61,13 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     super('postgres-backup:aws:ManagedPostgresBackupPlan', name, {}, opts);
     const database = props.database;
     const environment = awsEnvironment(this);
-    // What is known now (the policy) is planned and checked now; the database's facts are checked again once known, and
-    // the plan is not created with a policy they make invalid.
-    const plan = planManagedPostgresBackupPlan(props, { ...planFacts(props, { storageEncryption: 'unknown', current: {} }).database, name },
-      { ...PULUMI_VALIDATION_OPTIONS, construct: name });
-    const checkedFacts = validateManagedBackupPlanWhenKnown(props, environment, name);
+    const { now: plan, known } = planManagedBackupPlanWhenKnown(props, environment, name);
     const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays, plan.logRetentionDays);
-    // From what is known before the database's facts.
     Object.assign(this, managedPostgresBackupPlanAttributes(plan));
-    this.backupRetentionDays = checkedFacts.apply((checked) => {
-      const known = planManagedPostgresBackupPlan(props, (checked as PlanFacts).database, {});
-      databaseSettingsWarnings((checked as PlanFacts).database.current, known, props.managedSnapshots, database.managedHere)
+    this.backupRetentionDays = known.apply((checked) => {
+      databaseSettingsWarnings(checked.currentSettings, checked, props.managedSnapshots, database.managedHere)
         .forEach((warning) => void pulumi.log.warn(warning, this));
-      return known.backupRetentionDays;
+      return checked.backupRetentionDays;
     });
 
     const notifications = new BackupNotifications(`${name}-notifications`, {
@@ -93,9 +78,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
       environment,
     }, { parent: this });
     this.notificationTopicArn = notifications.topicArn;
-    if (props.vaultName !== undefined) {
-      this.vaultName = pulumi.output(props.vaultName);
-    } else {
+    if (plan.createsVault) {
       if (!notifications.created) void pulumi.log.warn(givenTopicWarning(true), this);
       this.backupVault = new PostgresBackupVault(`${name}-vault`, {
         encryptionKeyArn: props.encryptionKeyArn,
@@ -104,8 +87,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         notificationTopicArn: this.notificationTopicArn,
         retainOnDelete: props.retainOnDelete,
       }, { parent: this });
-      this.vaultName = this.backupVault.backupVaultName;
     }
+    this.vaultName = this.backupVault?.backupVaultName ?? pulumi.output(props.vaultName!);
 
     if (plan.notes.continuousCopies) void pulumi.log.info(plan.notes.continuousCopies, this);
     if (plan.airGappedVault) {
@@ -115,20 +98,15 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         maxRetentionDays: plan.airGappedVault.maxRetentionDays,
       }, { parent: this, retainOnDelete: retainOnDeleteOf(props) });
     }
-    this.plan = new backup.Plan(`${name}-plan`, {
+    const role = createBackupServiceRole({ role: `${name}-selection-role`, attachment: `${name}-selection-backup` }, plan.selectionRole, environment, this);
+    ({ plan: this.plan, selection: this.selection } = renderBackupPlan(name, this, plan.awsBackupPlan, {
+      vaultName: this.vaultName,
       // Created only once the database's facts pass the checks.
-      name: checkedFacts.apply(() => name),
-      rules: renderBackupRules(plan.backupRules, this.vaultName, this.airGappedVault?.arn),
-    }, { parent: this });
-
-    const { role: selectionRole, attachment } = createBackupServiceRole({ role: `${name}-selection-role`, attachment: `${name}-selection-backup` },
-      { description: plan.selection.roleDescription, managedPolicy: BACKUP_SELECTION_MANAGED_POLICY }, environment, this);
-    this.selection = new backup.Selection(`${name}-selection`, {
-      name: plan.selection.name,
-      planId: this.plan.id,
-      iamRoleArn: selectionRole.arn,
-      resources: [database.arn(environment)],
-    }, { parent: this, dependsOn: [attachment] });
+      planName: known.apply(() => name),
+      airGappedVaultArn: this.airGappedVault?.arn,
+      databaseArn: () => database.arn(environment),
+      role,
+    }));
     if (plan.notes.copyKey) void pulumi.log.warn(plan.notes.copyKey, this);
     if (plan.restoreTesting) {
       const vaultArn = this.backupVault?.backupVaultArn ?? formatArn(environment, 'backup', pulumi.interpolate`backup-vault:${this.vaultName}`);
@@ -165,41 +143,31 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
   }
 }
 
-/** The facts of the props, with what is known of the database. */
-function planFacts(
-  props: ManagedPostgresBackupPlanProps, database: Pick<ManagedBackupPlanFacts, 'storageEncryption' | 'sourceRegion' | 'sourceAccount' | 'current'>,
-): PlanFacts {
+/**
+ * Core's plan of a {@link ManagedPostgresBackupPlan}: `now` from its props, and `known` once the database's facts are:
+ * its storage encryption, its region and account (for copies), its current automated-backup settings (retention,
+ * windows). `known` fails with core's `PolicyValidationError` when they make the policy invalid; the plan resource takes
+ * its name from it, so it is never created then.
+ */
+export function planManagedBackupPlanWhenKnown(props: ManagedPostgresBackupPlanProps, environment: AwsEnvironment, name: string) {
+  const { database } = props;
   const validation = props.restoreTesting?.validation;
-  return {
-    options: props,
+  const facts = (known: Pick<ManagedBackupPlanFacts, 'storageEncryption' | 'sourceRegion' | 'sourceAccount' | 'current'>) => ({
+    options: props as ManagedPostgresBackupPlanOptions,
     database: {
-      kind: props.database.kind,
+      kind: database.kind,
       givenVault: props.vaultName !== undefined ? 'vaultName' : undefined,
       createdVaultSettings: props.adminRoleArn !== undefined || props.encryptionKeyArn !== undefined,
+      name,
       // Pulumi knows the secret and the check files, not the database's name or major.
       restoreValidation: validation && restoreValidationFrontEndFacts(validation, { hasSecret: validation.secretArn !== undefined }),
-      ...database,
+      ...known,
     },
-  };
-}
-
-/**
- * The check of a {@link ManagedPostgresBackupPlan} that waits for the database's facts: its storage encryption, its
- * region and account (for copies), and its current automated-backup settings (retention, windows). The output fails
- * with core's `PolicyValidationError` when they make the policy invalid; the plan resource takes its name from it, so
- * it is never created then.
- */
-export function validateManagedBackupPlanWhenKnown(
-  props: ManagedPostgresBackupPlanProps, environment: AwsEnvironment, construct?: string,
-): pulumi.Output<PlanFacts> {
-  const { database } = props;
-  const facts = pulumi.all([
+  });
+  const later = pulumi.all([
     database.storageEncryption, environment.region, database.arn(environment).apply(accountOfManagedDatabaseArn),
     database.settings ?? pulumi.output<ManagedDatabaseSettings>({}),
-  ]).apply(([storageEncryption, region, account, current]) => planFacts(props, {
-    storageEncryption, sourceRegion: region, sourceAccount: account, current,
-  }));
-  return validateWhenKnown(facts, (validator, known: PlanFacts) => {
-    if (!validator.isUnresolved(known)) checkManagedPostgresBackupPlanOptions(validator, known.options, known.database);
-  }, construct) as pulumi.Output<PlanFacts>;
+  ]).apply(([storageEncryption, sourceRegion, sourceAccount, current]) => facts({ storageEncryption, sourceRegion, sourceAccount, current }));
+  return planWhenKnown(name, facts({ storageEncryption: 'unknown', current: {} }), later,
+    (known, options) => planManagedPostgresBackupPlan(known.options, known.database, options));
 }

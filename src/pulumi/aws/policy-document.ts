@@ -97,6 +97,8 @@ export function plannedStatement(
     if (typeof value !== 'object' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) return value;
     return Array.isArray(value) ? (value as PolicyReference[]).flatMap((reference) => resolve(reference)) : resolve(value as PolicyReference);
   };
+  const accountRoot = (account: string, partition?: string): pulumi.Output<string> =>
+    pulumi.interpolate`arn:${partition ?? resolve({ ref: 'partition' }) as pulumi.Input<string>}:iam::${account}:root`;
   const resources = statement.resources.flatMap((resource) => (resource === 'bucket' ? bucketArn!
     : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : pulumi.interpolate`${bucketArn}/${resource.objects}`));
   return {
@@ -104,7 +106,8 @@ export function plannedStatement(
     Effect: statement.effect,
     Principal: principal === 'anyone' ? { AWS: '*' } : principal === '*' ? '*'
       : 'service' in principal ? { Service: principal.service }
-        : { AWS: pulumi.interpolate`arn:${principal.partition ?? resolve({ ref: 'partition' }) as pulumi.Input<string>}:iam::${principal.account}:root` },
+        : 'accounts' in principal ? { AWS: principal.accounts.map((account) => accountRoot(account)) }
+          : { AWS: accountRoot(principal.account, principal.partition) },
     Action: statement.actions.length === 1 ? statement.actions[0] : [...statement.actions],
     Resource: resources.length === 1 ? resources[0] : resources,
     ...(statement.conditions ? {

@@ -5,7 +5,7 @@ import aslValidator = require('asl-validator');
 import { AwsMockEngine, failureOf, installAwsMocks, valueOf } from './aws-mocks';
 import { awsEnvironment } from '../../../src/pulumi/aws/aws-environment';
 import {
-  ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, validateManagedBackupPlanWhenKnown,
+  ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, planManagedBackupPlanWhenKnown,
 } from '../../../src/pulumi/aws/managed-postgres-backup-plan';
 import { ManagedPostgresDatabase, managedSnapshotArgs } from '../../../src/pulumi/aws/managed-postgres-database';
 
@@ -150,7 +150,7 @@ describe('ManagedPostgresBackupPlan', () => {
 
   test('a database retention of 0 days, known only once the database is, fails the plan\'s check with core\'s message, which the plan resource waits on', async () => {
     const database = ManagedPostgresDatabase.fromInstance(instance('zero', { backupRetentionPeriod: 0 }));
-    const error = await failureOf(validateManagedBackupPlanWhenKnown({ database }, awsEnvironment()));
+    const error = await failureOf(planManagedBackupPlanWhenKnown({ database }, awsEnvironment(), 'zero').known);
     expect(error.message).toContain('managedSnapshots.backupRetentionDays is 0; allowed: an integer from 1 to 35 days');
   });
 
@@ -167,18 +167,18 @@ describe('ManagedPostgresBackupPlan', () => {
   });
 
   test('a copy to the source region fails with core\'s message once the region is known', async () => {
-    const checked = validateManagedBackupPlanWhenKnown({
+    const checked = planManagedBackupPlanWhenKnown({
       database: ManagedPostgresDatabase.fromIdentifier({ identifier: 'legacy', kind: 'instance' }),
-      copies: [{ destination: 'region', vaultArn: 'arn:aws:backup:eu-west-1:123456789012:backup-vault:dr', retentionDays: 30 }],
-    }, awsEnvironment());
-    expect((await failureOf(checked)).message).toContain('a vault in a region other than the source region "eu-west-1"');
+      copies: [{ destination: 'region', region: 'eu-west-1', vaultArn: 'arn:aws:backup:eu-west-1:123456789012:backup-vault:dr', retentionDays: 30 }],
+    }, awsEnvironment(), 'legacy').known;
+    expect((await failureOf(checked)).message).toContain('a region other than the source region "eu-west-1"');
   });
 
   test('an account copy of a database encrypted with aws/rds fails with core\'s message', async () => {
-    const checked = validateManagedBackupPlanWhenKnown({
+    const checked = planManagedBackupPlanWhenKnown({
       database: ManagedPostgresDatabase.fromIdentifier({ identifier: 'legacy', kind: 'instance', storageEncryption: 'aws-managed-key' }),
       copies: [{ destination: 'account', account: '210987654321', vaultArn: 'arn:aws:backup:eu-west-1:210987654321:backup-vault:dr', retentionDays: 30 }],
-    }, awsEnvironment());
+    }, awsEnvironment(), 'legacy').known;
     expect((await failureOf(checked)).message).toContain('copies[0].destination is "account"');
   });
 });
