@@ -1,7 +1,7 @@
 import { Fn } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
-import { ecsDrillScopes } from './drill-state-machine';
+import { ecsTaskResources } from './drill-state-machine';
 import { createScratchPassword } from './drill-task';
 import { renderPlannedAlarms } from './planned-alarms';
 import { renderPlannedContainers } from './planned-containers';
@@ -12,6 +12,7 @@ import { postgresServerImage } from './runner-image';
 import {
   BLUEPRINT_OWNER, blueprintDrillPlaceholderValues, blueprintDrillScheduleValues, blueprintDrillStateMachine, blueprintDrillTask,
 } from '../core/aws/blueprint-fleet-tasks';
+import { ecsDrillScopes } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 
@@ -61,8 +62,10 @@ export function createFleetDrills(
       securityGroupId: fleet.securityGroups.drill.securityGroupId,
     }),
     scopes: {
-      ...ecsDrillScopes(scope, {
-        taskDefinition: definitions[0], cluster: fleet.cluster, notificationTopic: fleet.notificationTopic, metricNamespace: plan.metricNamespace,
+      ...ecsDrillScopes({
+        ...ecsTaskResources(scope, definitions[0], fleet.cluster),
+        notificationTopicArn: fleet.notificationTopic.topicArn,
+        metricNamespace: plan.metricNamespace,
       }),
       // Every major's verify task, picked per execution by its input.
       'ecs-task-definition': { resources: definitions.map((taskDefinition) => taskDefinition.taskDefinitionArn) },

@@ -24,6 +24,11 @@ export interface DrillContainerProps extends Pick<PlannedContainerHandles, 'secr
   readonly postgresMajorVersion: number;
   /** The task's containers, as core planned them. */
   readonly containers: PlannedTaskContainers;
+  /**
+   * The task's security group, when the construct created it first (a scratch database admits it).
+   * @default - {@link createDrillTaskSecurityGroup}
+   */
+  readonly securityGroup?: ec2.SecurityGroup;
 }
 
 /** The task {@link renderDrillTask} created. */
@@ -43,7 +48,7 @@ export interface DrillTask {
 /**
  * Renders the task of a scheduled restore drill in `scope` as core planned it, with the construct's handles: the
  * cluster (`Cluster`, unless given), the log group (`Logs`), the task definition (`Task`) with its planned containers,
- * and its security group (`TaskSecurityGroup`). The ids are the constructs', so their templates keep their logical ids.
+ * and its security group (`TaskSecurityGroup`, unless given). The ids are the constructs', so their templates keep their logical ids.
  */
 export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, handles: DrillTaskProps, props: DrillContainerProps): DrillTask {
   const cluster = handles.cluster ?? new ecs.Cluster(scope, 'Cluster', { vpc: handles.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
@@ -57,11 +62,14 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
     secrets: props.secrets,
   });
   acknowledgeImagePull(taskDefinition);
-  const securityGroup = new ec2.SecurityGroup(scope, 'TaskSecurityGroup', {
-    vpc: handles.vpc, description: plan.descriptions.taskSecurityGroup, allowAllOutbound: true,
-  });
+  const securityGroup = props.securityGroup ?? createDrillTaskSecurityGroup(scope, plan, handles.vpc);
   const subnets = handles.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
   return { cluster, logRetention, taskDefinition, securityGroup, subnets };
+}
+
+/** The security group of a drill's task (`TaskSecurityGroup`): no inbound rules, outbound to what it reaches. */
+export function createDrillTaskSecurityGroup(scope: Construct, plan: ScheduledDrillPlan, vpc: ec2.IVpc): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(scope, 'TaskSecurityGroup', { vpc, description: plan.descriptions.taskSecurityGroup, allowAllOutbound: true });
 }
 
 /**

@@ -6,16 +6,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ScheduledDrillAttributes, createDrillStateMachine } from './drill-state-machine';
+import { ScheduledDrillAttributes, createDrillStateMachine, drillBucket } from './drill-state-machine';
 import { renderDrillTask } from './drill-task';
 import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { TaskSubnetsProps } from './task-placement-handles';
-import { pitrDrillContainers } from '../core/aws/drill-task-containers';
+import { pitrDrillInputs } from '../core/aws/drill-inputs';
 import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
-import { drillResultsLocation } from '../core/aws/snapshot-restore-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
@@ -62,14 +61,13 @@ export class PitrDrill extends RestoreDrillMetrics {
     super(scope, id);
     const plan = planPitrDrill(props, { construct: 'PitrDrill', resultsBucketGiven: props.drillResultsBucket !== undefined });
     const results = plan.drillResults && { ...props.drillResultsBucket!, ...plan.drillResults };
+    const inputs = pitrDrillInputs(plan, {
+      pgBackRestConf: props.pgBackRestConf, cipherPassVariable: props.cipherPass?.environmentVariable,
+    }, results && drillBucket(results.bucket));
     const task = renderDrillTask(this, plan, props, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: props.postgresMajorVersion,
-      containers: pitrDrillContainers(plan, {
-        pgBackRestConf: props.pgBackRestConf,
-        resultsLocation: results && drillResultsLocation(results.bucket.bucketName, results.prefix),
-        cipherPassVariable: props.cipherPass?.environmentVariable,
-      }),
+      containers: inputs.containers,
       // Injected by the execution role, which alone may read it: the drill's own role cannot.
       secrets: props.cipherPass && { 'cipher-pass': ecs.Secret.fromSecretsManager(props.cipherPass.secret) },
     });
@@ -84,7 +82,8 @@ export class PitrDrill extends RestoreDrillMetrics {
       }, 'PitrDrill');
       acknowledgeWildcards(taskRole, [backupObjectsWildcard(resultObjects, 'drill-results')]);
     }
-    const drill = createDrillStateMachine(this, plan, task, { notificationTopic: props.notificationTopic, results });
-    Object.assign(this, drill);
+    Object.assign(this, createDrillStateMachine(this, plan, task, {
+      notificationTopic: props.notificationTopic, wiring: inputs, resultsKey: results?.encryptionKey,
+    }));
   }
 }

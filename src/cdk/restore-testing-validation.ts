@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ecsDrillScopes } from './drill-state-machine';
+import { ecsTaskResources } from './drill-state-machine';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
@@ -22,7 +22,7 @@ import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
 import { runnerImageFromPackage } from './runner-image';
 import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
-import { ecsDrillPlaceholderValues } from '../core/aws/ecs-drill-wiring';
+import { ecsDrillWiring } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
@@ -115,20 +115,16 @@ export function renderRestoreValidation(
       bucketName: drillResults.bucket.bucketName, prefix: drillResults.prefix, objectsArn: (key) => drillResults.bucket.arnForObjects(key),
     },
   });
+  const taskWiring = ecsDrillWiring({
+    ...ecsTaskResources(scope, taskDefinition, cluster),
+    ...planned,
+    notificationTopicArn: notificationTopic.topicArn,
+    subnets: Fn.join(',', taskSubnets.subnetIds),
+    securityGroupId: taskSecurityGroup.securityGroupId,
+  });
   const { role, stateMachine } = renderPlannedStateMachine(scope, planned.stateMachine, {
-    substitutions: {
-      ...ecsDrillPlaceholderValues({
-        databaseName: planned.databaseName,
-        notificationTopicArn: notificationTopic.topicArn,
-        clusterArn: cluster.clusterArn,
-        taskDefinitionArn: taskDefinition.taskDefinitionArn,
-        containerName: planned.containerName,
-        subnets: Fn.join(',', taskSubnets.subnetIds),
-        securityGroupId: taskSecurityGroup.securityGroupId,
-      }),
-      ...wiring.placeholders,
-    },
-    scopes: { ...ecsDrillScopes(scope, { taskDefinition, cluster, notificationTopic, metricNamespace: planned.metricNamespace }), ...wiring.scopes },
+    substitutions: { ...taskWiring.placeholders, ...wiring.placeholders },
+    scopes: { ...taskWiring.scopes, ...wiring.scopes },
     logRetention,
     owner: 'ManagedPostgresBackupPlan',
     what: 'the validation of restore tests',

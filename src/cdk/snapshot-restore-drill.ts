@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,20 +8,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { ScheduledDrillAttributes, createDrillStateMachine } from './drill-state-machine';
-import { renderDrillTask } from './drill-task';
+import { ScheduledDrillAttributes, awsArnFormat, createDrillStateMachine, drillBucket } from './drill-state-machine';
+import { createDrillTaskSecurityGroup, renderDrillTask } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
-import { snapshotDrillContainers } from '../core/aws/drill-task-containers';
+import { snapshotDrillInputs } from '../core/aws/drill-inputs';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes,
-  drillResultsLocation, planSnapshotRestoreDrill, snapshotDrillWiring, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
+  planSnapshotRestoreDrill, snapshotDrillWiring, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
-import { drillResultsFolder } from '../core/policy/backup-store-layout';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
 export * from './snapshot-restore-drill-props';
@@ -64,23 +63,7 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
     const { descriptions } = plan;
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
-    const task = renderDrillTask(this, plan, props, {
-      subnets: props.taskSubnets,
-      postgresMajorVersion: plan.postgresMajorVersion,
-      containers: snapshotDrillContainers(plan, drillResults && drillResultsLocation(drillResults.bucket.bucketName, drillResults.prefix)),
-      secrets: {
-        'database-username': ecs.Secret.fromSecretsManager(database.secret!, 'username'),
-        'database-password': ecs.Secret.fromSecretsManager(database.secret!, 'password'),
-      },
-    });
-    this.taskSecurityGroup = task.securityGroup;
-    if (drillResults) {
-      drillResults.grantWriteDrillResults(task.taskDefinition.taskRole);
-      acknowledgeWildcards(task.taskDefinition.taskRole, [
-        backupObjectsWildcard(drillResults.bucket.arnForObjects(`${drillResults.prefix}/*/drills/*`), 'drill-results'),
-      ]);
-    }
-
+    this.taskSecurityGroup = createDrillTaskSecurityGroup(this, plan, props.vpc);
     ({ securityGroup: this.scratchSecurityGroup, subnetGroup: this.subnetGroup } = addScratchPlacement(this, {
       vpc: props.vpc,
       subnets: props.scratchSubnets,
@@ -88,23 +71,35 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       port: plan.scratchPort,
       descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
     }));
-    const wiring = snapshotDrillWiring(plan, {
+    const snapshot = snapshotDrillWiring(plan, {
       sourceIdentifier: database.identifier,
       sourceArn: database.arn(this),
       subnetGroupName: this.subnetGroup.subnetGroupName,
       securityGroupId: this.scratchSecurityGroup.securityGroupId,
-      rdsArn: (resource, resourceName) => Stack.of(this).formatArn({ service: 'rds', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      arn: awsArnFormat(this),
     });
+    const inputs = snapshotDrillInputs(plan, snapshot, drillResults && { ...drillBucket(drillResults.bucket), prefix: drillResults.prefix });
+    const task = renderDrillTask(this, plan, props, {
+      subnets: props.taskSubnets,
+      postgresMajorVersion: plan.postgresMajorVersion,
+      containers: inputs.containers,
+      securityGroup: this.taskSecurityGroup,
+      secrets: {
+        'database-username': ecs.Secret.fromSecretsManager(database.secret!, 'username'),
+        'database-password': ecs.Secret.fromSecretsManager(database.secret!, 'password'),
+      },
+    });
+    if (drillResults) {
+      drillResults.grantWriteDrillResults(task.taskDefinition.taskRole);
+      acknowledgeWildcards(task.taskDefinition.taskRole, [
+        backupObjectsWildcard(drillResults.bucket.arnForObjects(`${drillResults.prefix}/*/drills/*`), 'drill-results'),
+      ]);
+    }
     const drill = createDrillStateMachine(this, plan, task, {
       notificationTopic: this.notificationTopic,
-      substitutions: wiring.placeholders,
-      scopes: wiring.scopes,
+      wiring: inputs,
       additionalStatements: this.snapshotKeyStatements(database),
-      results: drillResults && {
-        bucket: drillResults.bucket,
-        folder: drillResultsFolder(drillResults.prefix, plan.databaseName),
-        encryptionKey: drillResults.bucket.encryptionKey,
-      },
+      resultsKey: drillResults?.bucket.encryptionKey,
     });
     Object.assign(this, drill, snapshotRestoreDrillAttributes(plan));
     for (const path of database.protectedPaths()) {

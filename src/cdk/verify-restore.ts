@@ -7,20 +7,18 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { ScheduledDrillAttributes, createDrillStateMachine } from './drill-state-machine';
-import { createScratchPassword, renderDrillTask } from './drill-task';
+import { ScheduledDrillAttributes, createDrillStateMachine, drillBucket } from './drill-state-machine';
+import { createDrillTaskSecurityGroup, createScratchPassword, renderDrillTask } from './drill-task';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { IPgDumpSource } from './pg-dump-source';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { addScratchRdsTarget } from './scratch-rds-target';
+import { addScratchRdsTarget, grantScratchSecretRead } from './scratch-rds-target';
 import { TaskSubnetsProps } from './task-placement-handles';
-import { verifyRestoreContainers } from '../core/aws/drill-task-containers';
+import { verifyRestoreInputs } from '../core/aws/drill-inputs';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
-import { DrillPlaceholder } from '../core/aws/state-machines';
-import { SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore } from '../core/aws/verify-restore';
-import { drillResultsFolder } from '../core/policy/backup-store-layout';
+import { VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore } from '../core/aws/verify-restore';
 
 export {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
@@ -81,19 +79,26 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.plan = plan;
 
     this.notificationTopic = props.notificationTopic ?? source.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
-    const dumpLocation = `s3://${source.bucket.bucketName}/${source.prefix}`;
+    const backups = { ...drillBucket(source.bucket), prefix: source.prefix };
+    this.securityGroup = createDrillTaskSecurityGroup(this, plan, props.vpc);
+    const scratch = plan.scratch && addScratchRdsTarget(this, {
+      plan, vpc: props.vpc, subnets: props.scratchSubnets, taskSecurityGroup: this.securityGroup, source: backups,
+    });
+    this.scratchSecurityGroup = scratch?.securityGroup;
+    this.scratchSubnetGroup = scratch?.subnetGroup;
+    const inputs = verifyRestoreInputs(plan, backups, scratch?.wiring);
     const scratchPassword = plan.taskScratchServer ? createScratchPassword(this, plan.descriptions.scratchPassword) : undefined;
     const task = renderDrillTask(this, plan, { ...props, cluster: props.cluster ?? source.cluster }, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: source.postgresMajorVersion,
-      containers: verifyRestoreContainers(plan, dumpLocation),
+      containers: inputs.containers,
+      securityGroup: this.securityGroup,
       // Injected by the execution role, which alone may read them: the runner's own role and the dump's roles cannot.
       secrets: {
         ...(scratchPassword ? { 'scratch-password': ecs.Secret.fromSecretsManager(scratchPassword) } : {}),
         ...(identitySecret ? { 'age-identity': ecs.Secret.fromSecretsManager(identitySecret) } : {}),
       },
     });
-    this.securityGroup = task.securityGroup;
     const { taskRole } = task.taskDefinition;
     source.grantRead(taskRole);
     source.grantWriteDrillResults(taskRole);
@@ -101,36 +106,16 @@ export class VerifyRestore extends RestoreDrillMetrics {
       backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read'),
       backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*/drills/*`), 'drill-results'),
     ]);
-    const scratch = plan.scratch && addScratchRdsTarget(this, {
-      scratch: plan.scratch,
-      vpc: props.vpc,
-      subnets: props.scratchSubnets,
-      taskSecurityGroup: this.securityGroup,
-      taskRole,
-      source,
-      databaseName: plan.databaseName,
-    });
-    this.scratchSecurityGroup = scratch?.securityGroup;
-    this.scratchSubnetGroup = scratch?.subnetGroup;
-
-    const drill = createDrillStateMachine(this, plan, task, {
+    if (scratch) grantScratchSecretRead(taskRole, scratch.wiring);
+    Object.assign(this, createDrillStateMachine(this, plan, task, {
       notificationTopic: this.notificationTopic,
-      substitutions: {
-        [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
-        [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
-        ...scratch?.substitutions,
-      },
-      scopes: scratch?.scopes,
-      // Beside the dumps, as the task writes; the bucket's key is in the statement below.
-      results: { bucket: source.bucket, folder: drillResultsFolder(source.prefix, plan.databaseName) },
-      // The drill reads the dump's manifest to size the scratch instance, and writes a failed drill's result: through the
-      // bucket's key when it has one.
+      wiring: inputs,
+      // The drill reads the dump's manifest to size a scratch instance, and writes a failed drill's result: through the bucket's key.
       additionalStatements: source.bucket.encryptionKey ? [new iam.PolicyStatement({
         actions: [...(scratch ? actionsOnResource(BACKUP_READ_IAM_ACTIONS, 'backup-key') : []), ...actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key')],
         resources: [source.bucket.encryptionKey.keyArn],
       })] : [],
-    });
-    Object.assign(this, drill);
+    }));
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection, database: source.protectedDatabase, databaseNames: [...plan.protection.databaseNames],
     });

@@ -1,9 +1,11 @@
 import { DrillResourceKind } from './state-machines/drill-iam-actions';
 import { DrillPlaceholder } from './state-machines/restore-drill-options';
-import { backupDatabaseFolder } from '../policy/backup-store-layout';
 
 /** The rule Step Functions manages for the `.sync` runs of ECS tasks, whose events a drill that runs a task needs. */
 export const SYNC_EVENTS_RULE_NAME = 'StepFunctionsGetEventsForECSTaskRule';
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>:<resourceName>` of the drill's account and region, as the front end formats it. */
+export type AwsArnFormat<T> = (service: string, resource: string, resourceName: T | string) => T;
 
 /** What one kind of resource of a drill's actions is scoped to: its ARNs (or `*`), and conditions narrowing the statement. */
 export interface DrillScope<T> {
@@ -81,50 +83,17 @@ export function ecsDrillScopes<T>(resources: EcsDrillResources<T>): Partial<Reco
   };
 }
 
+/** The placeholders and scopes of a drill that runs one ECS task ({@link ecsDrillPlaceholderValues}, {@link ecsDrillScopes}). */
+export function ecsDrillWiring<T>(task: EcsDrillTask<T> & EcsDrillResources<T>): DrillWiring<T> {
+  return { placeholders: ecsDrillPlaceholderValues(task), scopes: ecsDrillScopes(task) };
+}
+
 /** What a part of a drill adds to the placeholders and scopes of its ECS task. */
 export interface DrillWiring<T> {
   /** Values of the placeholders it fills. */
   readonly placeholders: Record<string, T | string>;
   /** What the resource kinds it acts on are scoped to. */
   readonly scopes: Partial<Record<DrillResourceKind, DrillScope<T>>>;
-}
-
-/** What a drill into a scratch RDS instance knows of where the dumps are and where the instance is placed. */
-export interface ScratchRdsDrillResources<T> {
-  /** Name of the dumps' bucket. */
-  readonly dumpBucket: T;
-  /** Key prefix of the dumps. */
-  readonly dumpPrefix: string;
-  /** The database whose dumps are restored. */
-  readonly databaseName: string;
-  /** The dumps' objects (`arn:…:s3:::bucket/<prefix>/*`). */
-  readonly dumpObjectsArn: T;
-  /** Name of the DB subnet group scratch instances are created in, and its ARN. */
-  readonly subnetGroupName: T;
-  readonly subnetGroupArn: T;
-  /** Id of the scratch instance's security group. */
-  readonly securityGroupId: T;
-  /** The drill's scratch instances (`arn:…:rds:…:db:<prefix>-*`) and the master secrets RDS keeps for them. */
-  readonly scratchInstancesArn: T;
-  readonly managedSecretsArn: T;
-}
-
-/** The placeholders and scopes a drill into a scratch RDS instance adds to those of its ECS task. */
-export function scratchRdsDrillWiring<T>(resources: ScratchRdsDrillResources<T>): DrillWiring<T> {
-  return {
-    placeholders: {
-      [DrillPlaceholder.DUMP_BUCKET]: resources.dumpBucket,
-      [DrillPlaceholder.DUMP_DATABASE_FOLDER]: backupDatabaseFolder(resources.dumpPrefix, resources.databaseName),
-      [DrillPlaceholder.DB_SUBNET_GROUP_NAME]: resources.subnetGroupName,
-      [DrillPlaceholder.VPC_SECURITY_GROUP_IDS]: resources.securityGroupId,
-    },
-    scopes: {
-      'dump-objects': { resources: [resources.dumpObjectsArn] },
-      'rds-scratch-instances': { resources: [resources.scratchInstancesArn] },
-      'rds-subnet-group': { resources: [resources.subnetGroupArn] },
-      'rds-managed-secrets': { resources: [resources.managedSecretsArn] },
-    },
-  };
 }
 
 /** Where a drill writes its results beside the backups, in the front end's values. */

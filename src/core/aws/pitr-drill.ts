@@ -114,6 +114,7 @@ export function planPitrDrill(options: PitrDrillOptions, handles?: PitrDrillHand
       memoryLimitMiB: options.memoryLimitMiB ?? 8192,
       ephemeralStorageGiB: options.ephemeralStorageGiB ?? 100,
       containerName: PITR_DRILL_CONTAINER_NAME,
+      family: 'pitr-drill',
       logStreamPrefix: 'drill-pitr',
       plainEnvironment: 'pgbackrest.conf (bucket, region, key ARN; no credentials: the task role\'s are fetched at run time), a scratch '
         + 'directory and the SQL text of the drill checks',

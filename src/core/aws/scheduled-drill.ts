@@ -18,6 +18,8 @@ export interface ScheduledDrillTaskPlan {
   readonly ephemeralStorageGiB?: number;
   /** The container running `pg-backup`. */
   readonly containerName: string;
+  /** The task definition's family after the construct's name, where the front end names it (Pulumi: `<name>-<family>`). */
+  readonly family: string;
   /** The prefix of its log streams. */
   readonly logStreamPrefix: string;
   /**

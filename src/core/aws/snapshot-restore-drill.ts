@@ -1,5 +1,5 @@
 import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
-import { DrillWiring } from './ecs-drill-wiring';
+import { AwsArnFormat, DrillWiring } from './ecs-drill-wiring';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
 import { SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS } from './literal-props';
 import { restoreDrillAlarms } from './restore-drill-alarms';
@@ -219,8 +219,8 @@ export interface SnapshotDrillResources<T> {
   readonly subnetGroupName: T;
   /** Id of the scratch databases' security group. */
   readonly securityGroupId: T;
-  /** `arn:<partition>:rds:<region>:<account>:<resource>:<resourceName>`, as the front end formats it. */
-  readonly rdsArn: (resource: string, resourceName: T | string) => T;
+  /** How the front end formats the ARNs of its account and region. */
+  readonly arn: AwsArnFormat<T>;
 }
 
 /**
@@ -236,9 +236,9 @@ export function snapshotDrillWiring<T>(plan: SnapshotRestoreDrillPlan, resources
     },
     scopes: {
       ...Object.fromEntries(Object.entries(plan.rdsResources)
-        .map(([kind, arn]) => [kind, { resources: [resources.rdsArn(arn.resource, arn.resourceName)] }])),
+        .map(([kind, arn]) => [kind, { resources: [resources.arn('rds', arn.resource, arn.resourceName)] }])),
       'rds-source': { resources: [resources.sourceArn] },
-      'rds-subnet-group': { resources: [resources.rdsArn('subgrp', resources.subnetGroupName)] },
+      'rds-subnet-group': { resources: [resources.arn('rds', 'subgrp', resources.subnetGroupName)] },
     },
   };
 }
@@ -382,6 +382,7 @@ function planSnapshotRestoreDrillNamed(
       cpu: 256,
       memoryLimitMiB: 512,
       containerName: CHECKS_RUNNER_CONTAINER_NAME,
+      family: 'snapshot-drill',
       logStreamPrefix: 'check',
       plainEnvironment: 'the database name, PGSSLMODE and the SQL text of the checks',
     },

@@ -166,6 +166,11 @@ export interface VerifyRestoreEnvironment {
    * @default false
    */
   readonly identitySecretGiven?: boolean;
+  /**
+   * The prop of the scratch instance's subnets, where the front end has no default for them, and whether it was given.
+   * @default - the front end places a scratch instance in the VPC's isolated subnets unless told otherwise
+   */
+  readonly scratchSubnets?: { readonly prop: string; readonly given: boolean };
 }
 
 /** One SQL check file a drill task writes into its shared volume. */
@@ -378,11 +383,21 @@ export function withDrillDatabase(options: VerifyRestoreOptions, environment: Ve
  * alarms and what it records as protected.
  */
 export function planVerifyRestore(options: VerifyRestoreOptions, environment: VerifyRestoreEnvironment): VerifyRestorePlan {
-  const checked = withDrillDatabase(options, environment);
-  const validator = new Validator(environment.validation ?? {});
-  checkVerifyRestoreOptions(validator, checked);
-  checkDrillIdentity(validator, environment);
+  const checked = withDrillDatabase(verifyRestoreOptionsOf(options), environment);
+  const { validation = {}, scratchSubnets } = environment;
+  const check = (validator: Validator, known: VerifyRestoreOptions): void => {
+    checkVerifyRestoreOptions(validator, known);
+    checkDrillIdentity(validator, environment);
+    if (scratchSubnets) checkScratchSubnets(validator, known, scratchSubnets.given, scratchSubnets.prop);
+  };
+  const validator = new Validator(validation);
+  check(validator, checked);
   validator.throwIfInvalid();
+  validation.whenKnown?.(checked, (known) => {
+    const later = new Validator({ construct: validation.construct });
+    check(later, known as VerifyRestoreOptions);
+    later.throwIfInvalid();
+  });
 
   const verification = resolveVerification(options.verification ?? {});
   const databaseName = checked.databaseName!;
@@ -423,6 +438,7 @@ export function planVerifyRestore(options: VerifyRestoreOptions, environment: Ve
       memoryLimitMiB: options.memoryLimitMiB ?? 8192,
       ephemeralStorageGiB: options.ephemeralStorageGiB ?? 50,
       containerName: VERIFY_CONTAINER_NAME,
+      family: 'restore-drill',
       logStreamPrefix: 'verify',
     },
     checkFiles,

@@ -2,17 +2,17 @@ import type * as ecs from '@pulumi/aws/ecs';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
-import { ecsDrillScopes } from './drill-state-machine';
 import { createPlannedAlarms } from './metric-alarm';
 import { plannedContainerDefinitions } from './planned-containers';
 import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
 import { policyDocument } from './policy-document';
-import { createScratchPassword } from './scheduled-drill';
+import { createScratchPassword, ecsTaskResources } from './scheduled-drill';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import {
   BLUEPRINT_OWNER, blueprintDrillPlaceholderValues, blueprintDrillScheduleValues, blueprintDrillStateMachine, blueprintDrillTask,
 } from '../../core/aws/blueprint-fleet-tasks';
+import { ecsDrillScopes } from '../../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { BlueprintDrillSchedulePlan } from '../../core/aws/postgres-backup-blueprint';
 import { postgresServerImageUri } from '../../core/aws/runner-image';
@@ -71,12 +71,8 @@ export function createFleetDrills(
   const execution = createPlannedStateMachine(name, parent, blueprintDrillStateMachine(plan, drills), {
     substitutions,
     scopes: {
-      ...ecsDrillScopes({
-        environment: fleet.environment,
-        taskDefinitionArn: definitions[0].arn,
-        cluster: fleet.cluster,
-        taskRoleArn: taskRole.arn,
-        executionRoleArn: executionRole.arn,
+      ...ecsDrillScopes<pulumi.Input<string>>({
+        ...ecsTaskResources(fleet.environment, { taskDefinition: definitions[0], taskRole, executionRole }, fleet.cluster),
         notificationTopicArn: fleet.notificationTopicArn,
         metricNamespace: plan.metricNamespace,
       }),

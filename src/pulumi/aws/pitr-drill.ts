@@ -3,13 +3,11 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { ExistingBucket } from './backup-store-handles';
 import { DrillTaskArgs } from './drill-task-props';
-import { checkedLogRetentionDays } from './log-retention';
 import { PolicyStatement, grantStatements } from './policy-document';
-import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillOutputs } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, drillBucket, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
 import { TaskSubnetsArgs } from './task-placement-handles';
-import { pitrDrillContainers } from '../../core/aws/drill-task-containers';
+import { pitrDrillInputs } from '../../core/aws/drill-inputs';
 import { PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
-import { drillResultsLocation } from '../../core/aws/snapshot-restore-drill';
 
 export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
 
@@ -63,28 +61,24 @@ export class PitrDrill extends pulumi.ComponentResource {
   constructor(name: string, props: PitrDrillProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PitrDrill', name, {}, opts);
     const plan = planPitrDrill(props, { construct: `PitrDrill ${name}`, resultsBucketGiven: props.drillResultsBucket !== undefined });
-    const results = plan.drillResults && props.drillResultsBucket!;
-    const resultStatements = results ? grantStatements(plan.drillResults!.taskGrants, {
-      'drill-results': { resources: pulumi.interpolate`${results.bucketArn}/${plan.drillResults!.folder}/*` },
-      ...(results.encryptionKeyArn !== undefined ? { 'backup-key': { resources: results.encryptionKeyArn } } : {}),
+    const bucket = plan.drillResults && props.drillResultsBucket!;
+    const resultStatements = bucket ? grantStatements(plan.drillResults!.taskGrants, {
+      'drill-results': { resources: pulumi.interpolate`${bucket.bucketArn}/${plan.drillResults!.folder}/*` },
+      ...(bucket.encryptionKeyArn !== undefined ? { 'backup-key': { resources: bucket.encryptionKeyArn } } : {}),
     }) : [];
-    const { attributes, securityGroup } = createScheduledDrill(name, this, {
+    const inputs = pitrDrillInputs(plan, {
+      pgBackRestConf: props.pgBackRestConf, cipherPassVariable: props.cipherPass?.environmentVariable,
+    }, bucket && drillBucket(bucket));
+    const { attributes, securityGroup } = createScheduledDrill(name, this, plan, inputs, {
       ...props,
-      plan,
       environment: props.environment ?? awsEnvironment(this),
-      family: `${name}-pitr-drill`,
-      containers: pitrDrillContainers<pulumi.Input<string>>(plan, {
-        pgBackRestConf: props.pgBackRestConf,
-        resultsLocation: results && pulumi.output(results.bucketName).apply((bucket) => drillResultsLocation(bucket, plan.drillResults!.prefix)),
-        cipherPassVariable: props.cipherPass?.environmentVariable,
-      }),
       images: { runner: props.image },
       // The pass is injected by the execution role, which alone may read it: the drill's own role cannot.
       secrets: props.cipherPass && { 'cipher-pass': props.cipherPass.secretArn },
       executionStatements: props.cipherPass?.readStatements,
       taskStatements: [...props.restoreStatements, ...resultStatements],
-      results: results && { ...results, folder: plan.drillResults!.folder, writeStatements: resultStatements },
-      logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
+      // A failed drill's result is written through the bucket's key, when it has one.
+      additionalStatements: keyStatements(resultStatements),
     });
     Object.assign(this, attributes);
     this.securityGroup = securityGroup;

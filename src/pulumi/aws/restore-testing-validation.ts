@@ -9,12 +9,12 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { ExistingBucket } from './backup-store-handles';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { ecsDrillTaskWiring } from './drill-state-machine';
 import { givenOrNewEcsCluster } from './ecs-cluster';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedStateMachine } from './planned-state-machine';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
+import { ecsTaskWiring } from './scheduled-drill';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs } from './task-placement-handles';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
@@ -118,23 +118,11 @@ export function renderRestoreValidation(
       bucketName: drillResults.bucketName, prefix: drillResults.prefix, objectsArn: (key) => pulumi.interpolate`${drillResults.bucketArn}/${key}`,
     },
   });
-  const taskWiring = ecsDrillTaskWiring({
-    environment,
-    task: { taskDefinition, taskRole, executionRole, securityGroup: taskSecurityGroup },
-    cluster,
-    subnetIds: args.taskSubnetIds,
-    containerName: planned.containerName,
-    notificationTopicArn,
-    databaseName: planned.databaseName,
-    metricNamespace: planned.metricNamespace,
-    additional: wiring.placeholders,
-  });
+  const task = { taskDefinition, taskRole, executionRole, securityGroup: taskSecurityGroup };
+  const taskWiring = ecsTaskWiring(environment, task, cluster, args.taskSubnetIds, { ...planned, notificationTopicArn });
   const { definition, role, stateMachine } = createPlannedStateMachine(name, parent, planned.stateMachine, {
-    substitutions: taskWiring.substitutions,
-    scopes: {
-      ...taskWiring.scopes,
-      ...wiring.scopes,
-    },
+    substitutions: pulumi.output({ ...taskWiring.placeholders, ...wiring.placeholders }),
+    scopes: { ...taskWiring.scopes, ...wiring.scopes },
     notificationTopicKeyArn: handles.notificationTopicKeyArn,
     additionalStatements: drillResults?.encryptionKeyArn
       ? [{ Effect: 'Allow', Action: actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key'), Resource: drillResults.encryptionKeyArn }]

@@ -6,46 +6,37 @@ import type * as scheduler from '@pulumi/aws/scheduler';
 import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import type * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment } from './aws-environment';
+import { AwsEnvironment, formatArn } from './aws-environment';
+import { ExistingBucket } from './backup-store-handles';
 import { createDeadLetterQueue } from './dead-letter-queue';
-import { ecsDrillTaskWiring } from './drill-state-machine';
 import { DrillTaskArgs } from './drill-task-props';
 import { givenOrNewEcsCluster } from './ecs-cluster';
+import { checkedLogRetentionDays } from './log-retention';
 import { createPlannedAlarms } from './metric-alarm';
 import { EcsClusterReference } from './pg-dump-source';
 import { PlannedContainerHandles, plannedContainerDefinitions } from './planned-containers';
-import { DrillResourceScope, createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
-import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
+import { PlannedTask, createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { TaskSubnetsArgs } from './task-placement-handles';
-import { PlannedTaskContainers, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
-import { drillResultsWiring } from '../../core/aws/ecs-drill-wiring';
+import { DrillBucket, DrillInputs } from '../../core/aws/drill-inputs';
+import { SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
+import {
+  DrillWiring, EcsDrillResources, EcsDrillTask, SYNC_EVENTS_RULE_NAME, ecsDrillWiring,
+} from '../../core/aws/ecs-drill-wiring';
 import {
   RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillSchedule, scheduledDrillStateMachine,
 } from '../../core/aws/scheduled-drill';
-import { DrillResourceKind, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
-/** Where a drill's results go beside the backups, and what writing them takes. */
-export interface DrillResultsStore {
-  /** Name and ARN of the bucket. */
-  readonly bucketName: pulumi.Input<string>;
-  readonly bucketArn: pulumi.Input<string>;
-  /** The folder of this drill's results (`<prefix>/<database>/drills`): the only place the state machine may put objects. */
-  readonly folder: string;
-  /** What writing results there takes (objects, key): the task role has them; the state machine uses the key through them. */
-  readonly writeStatements: readonly PolicyStatement[];
-}
-
-/** What {@link createScheduledDrill} renders: core's drill, the task it runs, and where the results go. */
-export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn'>, TaskSubnetsArgs,
+/** What {@link createScheduledDrill} renders besides core's plan and inputs: the drill's Pulumi handles. */
+export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn' | 'logRetentionDays'>, TaskSubnetsArgs,
   Pick<PlannedContainerHandles, 'images' | 'secrets'> {
-  /** Core's plan of the drill: its task, state machine, schedule, alarms and descriptions. */
-  readonly plan: ScheduledDrillPlan;
-  /** The task definition's family. */
-  readonly family: string;
-  /** The task's containers and volumes, as core planned them. */
-  readonly containers: PlannedTaskContainers<pulumi.Input<string>>;
+  /** ARN of the topic failed drills are sent to. */
+  readonly notificationTopicArn: pulumi.Input<string>;
+  /** The account, region and partition. */
+  readonly environment: AwsEnvironment;
   /**
    * What the task role may do.
    * @default - no inline policy
@@ -61,34 +52,13 @@ export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'clust
    * @default - none
    */
   readonly executionStatements?: readonly PolicyStatement[];
-  /** ARN of the topic failed drills are sent to. */
-  readonly notificationTopicArn: pulumi.Input<string>;
   /**
    * The task's security group, when the component created it first (a scratch database admits it).
    * @default - one is created in the VPC with core's description
    */
   readonly securityGroup?: ec2.SecurityGroup;
-  /** The account, region and partition. */
-  readonly environment: AwsEnvironment;
-  /** Days the task and execution logs are kept. */
-  readonly logRetentionDays: number;
   /**
-   * Where the state machine writes the failures the task never saw, beside the task's own results.
-   * @default - no results written
-   */
-  readonly results?: DrillResultsStore;
-  /**
-   * Values of the placeholders only this drill has.
-   * @default - none
-   */
-  readonly substitutions?: Record<string, pulumi.Input<string>>;
-  /**
-   * Scopes of the resource kinds only this drill acts on.
-   * @default - none
-   */
-  readonly scopes?: Partial<Record<DrillResourceKind, DrillResourceScope>>;
-  /**
-   * Statements the drill role needs beyond the drill's own actions (a snapshot's KMS key).
+   * Statements the drill role needs beyond the drill's own actions (the backups' key, a snapshot's key).
    * @default - none
    */
   readonly additionalStatements?: readonly PolicyStatement[];
@@ -122,21 +92,22 @@ export interface ScheduledDrillAttributes extends RestoreDrillAttributes {
 
 /**
  * Renders a scheduled restore drill as children of `parent`, named as every drill names them: its cluster (when none is
- * given), task log group (`<name>-logs`), the planned task (`<name>-task`, its roles and security group), core's state
- * machine (`<name>-drill`, its role, policy and execution logs), the schedule (`<name>-schedule`) with its role and
- * dead-letter queue, and the planned alarms; the results' folder and key, when the drill writes results.
+ * given), task log group (`<name>-logs`), the planned task (`<name>-task`, its roles and security group) running core's
+ * containers, core's state machine (`<name>-drill`, its role, policy and execution logs) given the drill's own
+ * placeholders and scopes, the schedule (`<name>-schedule`) with its role and dead-letter queue, and the planned alarms.
  */
 export function createScheduledDrill(
-  name: string, parent: pulumi.Resource, args: ScheduledDrillArgs,
+  name: string, parent: pulumi.Resource, plan: ScheduledDrillPlan, inputs: DrillInputs<pulumi.Input<string>>, args: ScheduledDrillArgs,
 ): { readonly attributes: ScheduledDrillAttributes; readonly securityGroup: ec2.SecurityGroup } {
-  const { results, environment, plan, notificationTopicArn, secretArns = [] } = args;
+  const { environment, notificationTopicArn, secretArns = [] } = args;
+  const logRetentionDays = checkedLogRetentionDays(name, args.logRetentionDays);
   const cluster = givenOrNewEcsCluster(name, args.cluster, { parent });
-  const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent });
+  const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, { parent });
   const planned = createPlannedTask(taskResourceNames(name), {
-    family: args.family,
+    family: `${name}-${plan.task.family}`,
     size: plan.task,
-    volumes: args.containers.volumes,
-    container: plannedContainerDefinitions(args.containers.containers, {
+    volumes: inputs.containers.volumes,
+    container: plannedContainerDefinitions(inputs.containers.containers, {
       images: args.images, secrets: args.secrets, logs: { groupName: logGroup.name, region: environment.region },
     }),
     taskRole: { role: plan.descriptions.taskRole, statements: args.taskStatements },
@@ -148,28 +119,16 @@ export function createScheduledDrill(
     },
     securityGroup: args.securityGroup ?? { vpcId: args.vpcId, description: plan.descriptions.taskSecurityGroup },
   }, parent);
-  const wiring = results && drillResultsWiring<pulumi.Input<string>>({
-    bucketName: results.bucketName, folder: results.folder, objectsArn: (key) => pulumi.interpolate`${results.bucketArn}/${key}`,
-  });
-  const taskWiring = ecsDrillTaskWiring({
-    environment,
-    task: planned,
-    cluster,
-    subnetIds: args.subnetIds,
-    containerName: plan.task.containerName,
-    notificationTopicArn,
-    databaseName: plan.databaseName,
-    metricNamespace: plan.metricNamespace,
-    additional: { ...args.substitutions, ...wiring?.placeholders },
+  const task = ecsTaskWiring(environment, planned, cluster, args.subnetIds, {
+    ...plan, containerName: plan.task.containerName, notificationTopicArn,
   });
   const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, scheduledDrillStateMachine(plan), {
     owner: plan.owner,
-    substitutions: taskWiring.substitutions,
-    scopes: { ...taskWiring.scopes, ...args.scopes, ...wiring?.scopes },
+    substitutions: pulumi.output({ ...task.placeholders, ...inputs.placeholders }),
+    scopes: { ...task.scopes, ...inputs.scopes },
     notificationTopicKeyArn: args.notificationTopicKeyArn,
-    // A failed drill's result is written through the bucket's key, when it has one.
-    additionalStatements: [...args.additionalStatements ?? [], ...keyStatements(results?.writeStatements ?? [])],
-    logRetentionDays: args.logRetentionDays,
+    additionalStatements: args.additionalStatements,
+    logRetentionDays,
   });
   const deadLetterQueue = createDeadLetterQueue(name, parent);
   const { schedulerRole, schedules: [schedule] } = createStateMachineSchedules(
@@ -182,6 +141,41 @@ export function createScheduledDrill(
   const { taskDefinition, taskRole, executionRole, securityGroup } = planned;
   const handles = { definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms };
   return { attributes: { ...restoreDrillAttributes(plan), drill: plan.drill, ...handles }, securityGroup };
+}
+
+/** The ARNs of a drill's one ECS task, as created, that its ECS actions are scoped to (core's {@link EcsDrillResources}). */
+export function ecsTaskResources(
+  environment: AwsEnvironment, task: Pick<PlannedTask, 'taskDefinition' | 'taskRole' | 'executionRole'>, cluster: EcsClusterReference,
+): Omit<EcsDrillResources<pulumi.Input<string>>, 'notificationTopicArn' | 'metricNamespace'> {
+  return {
+    taskDefinitionArn: task.taskDefinition.arn,
+    clusterArn: cluster.arn,
+    clusterTasksArn: formatArn(environment, 'ecs', pulumi.interpolate`task/${cluster.name}/*`),
+    taskRoleArns: [task.taskRole.arn, task.executionRole.arn],
+    syncEventsRuleArn: formatArn(environment, 'events', `rule/${SYNC_EVENTS_RULE_NAME}`),
+  };
+}
+
+/** The placeholders and scopes of a drill's one ECS task, as created (core's {@link ecsDrillWiring}). */
+export function ecsTaskWiring(
+  environment: AwsEnvironment, task: PlannedTask, cluster: EcsClusterReference, subnetIds: TaskSubnetsArgs['subnetIds'],
+  drill: Pick<EcsDrillTask<pulumi.Input<string>>, 'databaseName' | 'containerName' | 'notificationTopicArn'> & { readonly metricNamespace: string },
+): DrillWiring<pulumi.Input<string>> {
+  return ecsDrillWiring<pulumi.Input<string>>({
+    ...ecsTaskResources(environment, task, cluster),
+    ...drill,
+    subnets: pulumi.output(subnetIds).apply((ids) => ids.join(',')),
+    securityGroupId: task.securityGroup.id,
+  });
+}
+
+/** A bucket of a drill's backups or results, as core's drill inputs take it. */
+export function drillBucket(bucket: Pick<ExistingBucket, 'bucketName' | 'bucketArn'>): DrillBucket<pulumi.Input<string>> {
+  return {
+    bucketName: bucket.bucketName,
+    objectsArn: (key) => pulumi.interpolate`${bucket.bucketArn}/${key}`,
+    withName: (render) => pulumi.output(bucket.bucketName).apply(render),
+  };
 }
 
 /** The outputs every scheduled drill component registers: its state machine, task definition, schedule and alarms. */

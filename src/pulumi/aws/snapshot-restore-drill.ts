@@ -2,21 +2,19 @@ import * as fs from 'node:fs';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
-import { awsEnvironment, formatArn } from './aws-environment';
+import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
-import { checkedLogRetentionDays } from './log-retention';
 import { createTaskSecurityGroup } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
-import { ScheduledDrillAttributes, createScheduledDrill, scheduledDrillOutputs } from './scheduled-drill';
-import { createScratchPlacement } from './scratch-rds-target';
+import { ScheduledDrillAttributes, createScheduledDrill, drillBucket, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
+import { awsArnFormat, createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
-import { snapshotDrillContainers } from '../../core/aws/drill-task-containers';
+import { snapshotDrillInputs } from '../../core/aws/drill-inputs';
 import {
-  SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, drillResultsLocation, planSnapshotRestoreDrill, snapshotDrillWiring,
+  SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
   snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
-import { drillResultsFolder } from '../../core/policy/backup-store-layout';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export * from './snapshot-restore-drill-props';
@@ -68,42 +66,28 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       port: plan.scratchPort,
       descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
     }));
-
-    const wiring = snapshotDrillWiring<pulumi.Input<string>>(plan, {
+    const snapshot = snapshotDrillWiring<pulumi.Input<string>>(plan, {
       sourceIdentifier: database.identifier,
       sourceArn: database.arn(environment),
       subnetGroupName: this.subnetGroup.name,
       securityGroupId: this.scratchSecurityGroup.id,
-      rdsArn: (resource, resourceName) => formatArn(environment, 'rds', pulumi.interpolate`${resource}:${resourceName}`),
+      arn: awsArnFormat(environment),
     });
-    const { attributes } = createScheduledDrill(name, this, {
-      plan,
+    const results = drillResults && { ...drillBucket(drillResults), prefix: drillResults.prefix };
+    const { attributes } = createScheduledDrill(name, this, plan, snapshotDrillInputs(plan, snapshot, results), {
+      ...props,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
-      cluster: props.cluster,
-      vpcId: props.vpcId,
       securityGroup: this.taskSecurityGroup,
       subnetIds: props.taskSubnetIds,
       environment,
-      family: `${name}-snapshot-drill`,
-      containers: snapshotDrillContainers<pulumi.Input<string>>(
-        plan, drillResults && pulumi.output(drillResults.bucketName).apply((bucket) => drillResultsLocation(bucket, drillResults.prefix)),
-      ),
       images: { runner: props.image },
       secrets: { 'database-username': pulumi.interpolate`${props.secretArn}:username::`, 'database-password': pulumi.interpolate`${props.secretArn}:password::` },
       secretArns: [props.secretArn],
       // The checks connect to the scratch database; the task role may at most write the drill's result beside the dumps.
       taskStatements: drillResults?.drillResultStatements(),
-      results: drillResults && {
-        bucketName: drillResults.bucketName,
-        bucketArn: drillResults.bucketArn,
-        folder: drillResultsFolder(drillResults.prefix, plan.databaseName),
-        writeStatements: drillResults.drillResultStatements(),
-      },
-      substitutions: wiring.placeholders,
-      scopes: wiring.scopes,
-      additionalStatements: this.snapshotKeyStatements(props),
-      logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
+      // A failed drill's result is written through the bucket's key, when it has one.
+      additionalStatements: [...this.snapshotKeyStatements(props), ...keyStatements(drillResults?.drillResultStatements() ?? [])],
     });
     Object.assign(this, attributes, snapshotRestoreDrillAttributes(plan));
     this.registerOutputs({ ...scheduledDrillOutputs(this), notificationTopicArn: this.notificationTopicArn });

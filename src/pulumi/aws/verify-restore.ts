@@ -4,24 +4,18 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupNotifications } from './backup-notifications';
 import { DrillTaskArgs } from './drill-task-props';
-import { checkedLogRetentionDays } from './log-retention';
 import { PgDumpSource } from './pg-dump-source';
 import { createTaskSecurityGroup } from './planned-tasks';
-import { ScheduledDrillAttributes, createScheduledDrill, createScratchPassword, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, createScratchPassword, drillBucket, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { TaskSubnetsArgs } from './task-placement-handles';
-import { verifyRestoreContainers } from '../../core/aws/drill-task-containers';
+import { verifyRestoreInputs } from '../../core/aws/drill-inputs';
 import { postgresServerImageUri } from '../../core/aws/runner-image';
-import { DrillPlaceholder } from '../../core/aws/state-machines';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
-import {
-  SCRATCH_TARGET_URL, VerifyRestoreOptions, VerifyRestorePlan, checkDrillIdentity, checkScratchSubnets, checkVerifyRestoreOptions, planVerifyRestore,
-  verifyRestoreOptionsOf, withDrillDatabase,
-} from '../../core/aws/verify-restore';
-import { drillResultsFolder } from '../../core/policy/backup-store-layout';
+import { VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore } from '../../core/aws/verify-restore';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
-import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export {
   CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
@@ -80,57 +74,38 @@ export class VerifyRestore extends pulumi.ComponentResource {
     super('postgres-backup:aws:VerifyRestore', name, {}, opts);
     const source = props.source;
     const identitySecretArn = props.encryption?.identitySecretArn ?? source.encryption?.identitySecretArn;
-    const environment = {
+    const plan = planVerifyRestore(props, {
       sourceDatabaseNames: source.databaseNames,
       metricNamespace: source.metricNamespace,
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
       sourceEncryptedTo: source.encryption?.recipients,
       identitySecretGiven: identitySecretArn !== undefined,
-    };
-    const options = verifyRestoreOptionsOf(props);
-    validateWhenKnown(withDrillDatabase(options, environment), (validator, checked) => {
-      checkVerifyRestoreOptions(validator, checked);
-      checkDrillIdentity(validator, environment);
-      checkScratchSubnets(validator, checked, props.scratchSubnetIds !== undefined, 'scratchSubnetIds');
-    }, name);
-    const plan = planVerifyRestore(options, environment);
+      scratchSubnets: { prop: 'scratchSubnetIds', given: props.scratchSubnetIds !== undefined },
+    });
     this.plan = plan;
-    const aws = awsEnvironment(this);
-    const logRetentionDays = checkedLogRetentionDays(name, props.logRetentionDays);
-
-    const givenTopic = props.notificationTopicArn ?? source.notificationTopicArn;
+    const environment = awsEnvironment(this);
     const notifications = new BackupNotifications(`${name}-notifications`, {
-      topicArn: givenTopic,
+      topicArn: props.notificationTopicArn ?? source.notificationTopicArn,
       topicKeyArn: props.notificationTopicArn !== undefined ? props.notificationTopicKeyArn : source.notificationTopicKeyArn,
-      environment: aws,
+      environment,
     }, { parent: this });
     this.notificationTopicArn = notifications.topicArn;
-    const dumpLocation = pulumi.interpolate`s3://${source.bucketName}/${source.prefix}`;
+    const backups = { ...drillBucket(source), prefix: source.prefix };
     this.securityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, plan.descriptions.taskSecurityGroup, this);
     const scratch = plan.scratch && createScratchRdsTarget(name, this, {
-      scratch: plan.scratch,
-      vpcId: props.vpcId,
-      subnetIds: props.scratchSubnetIds!,
-      taskSecurityGroupId: this.securityGroup.id,
-      source,
-      databaseName: plan.databaseName,
-      environment: aws,
+      plan, vpcId: props.vpcId, subnetIds: props.scratchSubnetIds!, taskSecurityGroupId: this.securityGroup.id, source: backups, environment,
     });
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
     const scratchPassword = plan.taskScratchServer ? createScratchPassword(name, plan.descriptions.scratchPassword, this).arn : undefined;
-    const { attributes } = createScheduledDrill(name, this, {
-      plan,
+    const { attributes } = createScheduledDrill(name, this, plan, verifyRestoreInputs(plan, backups, scratch?.wiring), {
+      ...props,
+      cluster: props.cluster ?? source.cluster,
       notificationTopicArn: this.notificationTopicArn,
       notificationTopicKeyArn: notifications.topicKeyArn,
-      cluster: props.cluster ?? source.cluster,
-      vpcId: props.vpcId,
       securityGroup: this.securityGroup,
-      subnetIds: props.subnetIds,
-      environment: aws,
-      family: `${name}-restore-drill`,
-      containers: verifyRestoreContainers<pulumi.Input<string>>(plan, dumpLocation),
+      environment,
       images: { 'runner': props.image, 'postgres-server': postgresServerImageUri(source.postgresMajorVersion) },
       // The execution role alone reads the identity and the scratch password: the runner's own role cannot.
       secrets: {
@@ -139,23 +114,8 @@ export class VerifyRestore extends pulumi.ComponentResource {
       },
       secretArns: [scratchPassword, identitySecretArn].filter((arn) => arn !== undefined),
       taskStatements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
-      // Where the state machine writes the failures the verify task never saw: beside the dumps, as the task does.
-      results: {
-        bucketName: source.bucketName,
-        bucketArn: source.bucketArn,
-        folder: drillResultsFolder(source.prefix, plan.databaseName),
-        writeStatements: source.drillResultStatements(),
-      },
-      substitutions: {
-        [DrillPlaceholder.DUMP_LOCATION]: dumpLocation,
-        // A drill into a scratch RDS instance names its own target, unless it may restore in the task (auto).
-        ...(plan.drill.placeholders.includes(DrillPlaceholder.TARGET_URL) ? { [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL } : {}),
-        ...scratch?.substitutions,
-      },
-      scopes: scratch?.scopes,
-      // The drill reads the dump's manifest to size the scratch instance: through the bucket's key when it has one.
-      additionalStatements: scratch ? keyStatements(source.readStatements()) : [],
-      logRetentionDays,
+      // The drill reads the dump's manifest to size a scratch instance, and writes a failed drill's result: through the bucket's key.
+      additionalStatements: keyStatements([...(scratch ? source.readStatements() : []), ...source.drillResultStatements()]),
     });
     Object.assign(this, attributes);
     this.protections = protectionsOutput([{ ...plan.protection, database: source.protectedDatabase }]);
