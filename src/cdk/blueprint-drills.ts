@@ -1,4 +1,5 @@
 import { Fn } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ecsTaskResources } from './drill-state-machine';
@@ -59,7 +60,9 @@ export function createFleetDrills(
       notificationTopicArn: fleet.notificationTopic.topicArn,
       clusterArn: fleet.cluster.clusterArn,
       subnets: Fn.join(',', props.vpc.selectSubnets(fleet.subnets).subnetIds),
-      securityGroupId: fleet.securityGroups.drill.securityGroupId,
+      securityGroupId: new ec2.SecurityGroup(scope, 'DrillSecurityGroup', {
+        vpc: props.vpc, description: plan.descriptions.drillSecurityGroup, allowAllOutbound: true,
+      }).securityGroupId,
     }),
     scopes: {
       ...ecsDrillScopes({

@@ -18,7 +18,7 @@ import type { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
 import { runnerImageFromPackage } from './runner-image';
 import { BlueprintFleetResources, BlueprintHandleTypes } from '../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
-import { PostgresBackupBlueprintPlan } from '../core/aws/postgres-backup-blueprint';
+import { PostgresBackupBlueprintPlan, blueprintFleetLocation } from '../core/aws/postgres-backup-blueprint';
 
 /** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
 export interface BlueprintRestoreTesting {
@@ -54,8 +54,8 @@ export type BlueprintFleetInfrastructure = ReturnType<typeof createFleetInfrastr
 
 /**
  * Creates what the fleet shares: the prune task (before the bucket, whose policy lets its role, and only it, delete),
- * the bucket with core's name and lifecycle, the topic, the cluster, the task logs, the security groups of the dump,
- * drill and prune tasks, the schedules' dead-letter queue, and what every schedule's target shares.
+ * the bucket with core's name and lifecycle, the topic, the cluster, the task logs, the schedules' dead-letter queue,
+ * and what every schedule's target shares.
  */
 export function createFleetInfrastructure(
   scope: Construct, props: PostgresBackupBlueprintProps, plan: PostgresBackupBlueprintPlan, handles: readonly BlueprintServerHandles[],
@@ -74,12 +74,10 @@ export function createFleetInfrastructure(
   });
   const notifications = new BackupNotifications(scope, 'Notifications', { topic: props.notificationTopic });
   const cluster = props.cluster ?? new ecs.Cluster(scope, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-  const securityGroup = (groupId: string, description: string) => new ec2.SecurityGroup(scope, groupId, {
-    vpc: props.vpc, description, allowAllOutbound: true,
-  });
   const subnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   const deadLetterQueue = createScheduleDeadLetterQueue(scope);
   const notificationTopic = notifications.topic;
+  const bucketName = plan.bucketName ?? backupBucket.bucket.bucketName;
   const resources: Pick<CdkBlueprintResources, 'backupBucket' | 'bucketName' | 'cluster' | 'pruneTaskDefinition'> = {
     backupBucket, bucketName: plan.bucketName, cluster, pruneTaskDefinition,
   };
@@ -94,7 +92,9 @@ export function createFleetInfrastructure(
     subnets,
     backupBucket,
     /** The bucket's name: the literal one when known at synth time, else a token. */
-    bucketName: plan.bucketName ?? backupBucket.bucket.bucketName,
+    bucketName,
+    /** Where the fleet's dumps are: `s3://<bucket>/<prefix>`. */
+    fleetLocation: blueprintFleetLocation(bucketName, plan),
     /** The region the runbooks name: the stack's, a token when the stack has no region. */
     region: Stack.of(scope).region,
     notifications,
@@ -102,11 +102,6 @@ export function createFleetInfrastructure(
     cluster,
     logGroup: new logs.LogGroup(scope, 'Logs', { retention: props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS, removalPolicy: RemovalPolicy.DESTROY }),
     deadLetterQueue,
-    securityGroups: {
-      dump: securityGroup('DumpSecurityGroup', plan.descriptions.dumpSecurityGroup),
-      drill: securityGroup('DrillSecurityGroup', plan.descriptions.drillSecurityGroup),
-      prune: plan.prune && securityGroup('PruneSecurityGroup', plan.prune.descriptions.securityGroup),
-    },
     pruneTaskDefinition,
     /** The runner image of a PostgreSQL major. */
     image: (major: number) => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major }),

@@ -18,7 +18,7 @@ import {
 } from './reviewed-findings';
 import { ECS_TASK_STATE_CHANGE, TaskFailureNotificationOptions, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
 import { SCHEDULE_DEAD_LETTER_RETENTION_DAYS, schedulerTrustConditions } from '../core/aws/schedule-start-retry';
-import { CommandReference, PlannedTaskSchedule, ScheduledTaskPlan } from '../core/aws/scheduled-pg-dump';
+import { CommandReference, PlannedTaskRun, PlannedTaskSchedule, ScheduledDumpRun, ScheduledTaskPlan } from '../core/aws/scheduled-pg-dump';
 import { EventBridgeSchedule } from '../core/policy/schedule';
 
 /** The EventBridge Scheduler expression of a planned schedule, in its time zone. */
@@ -27,7 +27,7 @@ export function plannedScheduleExpression(schedule: EventBridgeSchedule): schedu
 }
 
 /** What every run of a planned task schedule starts: a Fargate task in private subnets, with the run's command. */
-export interface PlannedTaskScheduleTarget {
+export interface PlannedTaskScheduleTarget<R extends ScheduledDumpRun = ScheduledDumpRun> {
   /** The cluster the task runs in. */
   readonly cluster: ecs.ICluster;
   /** The task started. */
@@ -45,16 +45,19 @@ export interface PlannedTaskScheduleTarget {
   readonly maxEventAgeSeconds: number;
   /** The container whose command a run overrides, and the command of a run's database. */
   readonly containerName: string;
-  readonly command: (database: string) => string[];
+  readonly command: (database: string, run: R) => string[];
 }
 
-/** One schedule per planned run (the run's id, else `<idPrefix><index>`), each starting the target's task with its database's command. */
-export function renderPlannedTaskSchedules(
-  scope: Construct, idPrefix: string, schedule: PlannedTaskSchedule, target: PlannedTaskScheduleTarget,
+/**
+ * One schedule per planned run (the run's id, else `<idPrefix><index>`), each on the run's own expression when it has
+ * one, starting the target's task with its database's command.
+ */
+export function renderPlannedTaskSchedules<R extends ScheduledDumpRun>(
+  scope: Construct, idPrefix: string, schedule: Omit<PlannedTaskSchedule, 'runs'> & { readonly runs: readonly R[] }, target: PlannedTaskScheduleTarget<R>,
 ): scheduler.Schedule[] {
   return schedule.runs.map((run) => new scheduler.Schedule(scope, run.id ?? `${idPrefix}${run.index}`, {
     description: run.description,
-    schedule: plannedScheduleExpression(schedule),
+    schedule: plannedScheduleExpression(run.schedule ?? schedule),
     timeWindow: scheduler.TimeWindow.off(),
     target: new schedulerTargets.EcsRunFargateTask(target.cluster, {
       taskDefinition: target.taskDefinition,
@@ -67,7 +70,7 @@ export function renderPlannedTaskSchedules(
       retryAttempts: target.retryAttempts,
       maxEventAge: Duration.seconds(target.maxEventAgeSeconds),
       input: scheduler.ScheduleTargetInput.fromObject({
-        containerOverrides: [{ name: target.containerName, command: target.command(run.database) }],
+        containerOverrides: [{ name: target.containerName, command: target.command(run.database, run) }],
       }),
     }),
   }));
@@ -85,7 +88,12 @@ export interface ScheduledTaskHandles extends Pick<PlannedTaskScheduleTarget, 'c
   readonly references: Partial<Record<CommandReference['ref'], string>>;
   /** The bucket the task's role is granted on, and the database a task reaching it is let into. */
   readonly bucket: BackupBucket;
-  readonly database: { allowFrom(peer: ec2.IConnectable, description: string): void };
+  readonly database?: { allowFrom(peer: ec2.IConnectable, description: string): void };
+  /**
+   * The task's security group, when several tasks share one (a fleet's dump tasks of every major).
+   * @default - a security group of its own, as the plan names and describes it
+   */
+  readonly securityGroup?: ec2.SecurityGroup;
 }
 
 /** A rendered scheduled task: its security group, its schedules, and the offsite policy a prune of replicas needs. */
@@ -105,11 +113,11 @@ export function renderScheduledTask(
   scope: Construct, task: ScheduledTaskPlan, taskDefinition: ecs.FargateTaskDefinition, handles: ScheduledTaskHandles,
 ): RenderedScheduledTask {
   const { name, logStreamPrefix, databaseSecrets, stopTimeoutSeconds, environment } = task.container;
-  const command = (database: string) => task.schedule.runs.find((run) => run.database === database)!.command
-    .map((arg) => (typeof arg === 'string' ? arg : handles.references[arg.ref]!));
+  const command = (run: PlannedTaskRun) => run.command
+    .map((arg) => (typeof arg === 'string' ? arg : `${handles.references[arg.ref]!}${arg.suffix ?? ''}`));
   taskDefinition.addContainer(name, {
     image: handles.image,
-    command: command(task.schedule.runs[0].database),
+    command: task.container.command ? [...task.container.command] : command(task.schedule.runs[0]),
     ...(databaseSecrets ? { secrets: handles.secrets } : {}),
     ...(environment ? { environment: { ...environment.variables } } : {}),
     ...(stopTimeoutSeconds !== undefined ? { stopTimeout: Duration.seconds(stopTimeoutSeconds) } : {}),
@@ -117,18 +125,18 @@ export function renderScheduledTask(
   });
   acknowledgeImagePull(taskDefinition);
   acknowledgeWildcards(handles.role, [scheduledTasksWildcard(handles.cluster, taskDefinition)]);
-  const securityGroup = new ec2.SecurityGroup(scope, task.ids.securityGroup, {
+  const securityGroup = handles.securityGroup ?? new ec2.SecurityGroup(scope, task.ids.securityGroup, {
     vpc: handles.vpc, description: task.descriptions.securityGroup, allowAllOutbound: true,
   });
   const schedules = renderPlannedTaskSchedules(scope, task.ids.schedule, task.schedule, {
-    ...handles, taskDefinition, securityGroup, ...task.schedule, containerName: name, command,
+    ...handles, taskDefinition, securityGroup, ...task.schedule, containerName: name, command: (_database, run) => command(run),
   });
   if (environment) acknowledgePlainTaskEnvironment(taskDefinition, environment.contents);
   const role = taskDefinition.taskRole;
   handles.bucket.grantActionGroups(role, task.roleGrants);
   if (task.replica) grantReplicaPrune(role, task.replica);
   acknowledgeWildcards(role, [backupObjectsWildcard(handles.bucket.objectsUnder(), task.objectsAccess)]);
-  if (task.databaseIngress) handles.database.allowFrom(securityGroup, task.databaseIngress.description);
+  if (task.databaseIngress) handles.database!.allowFrom(securityGroup, task.databaseIngress.description);
   const replicaPruneDestinationPolicy = task.replica && outputReplicaPruneDestinationPolicy(scope, role, task.replica);
   return { securityGroup, schedules, replicaPruneDestinationPolicy };
 }

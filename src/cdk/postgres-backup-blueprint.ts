@@ -5,9 +5,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
-import { createFleetDumps } from './blueprint-dumps';
 import { CdkBlueprintResources, createFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { createFleetPrune } from './blueprint-prune';
+import { createFleetScheduledTasks } from './blueprint-scheduled-tasks';
 import { coreServerHandle, recordBlueprintProtections, serverHandles } from './blueprint-server-handles';
 import { cdkValidationOptions } from './cdk-validation';
 import { plannedMetric, renderPlannedAlarms } from './planned-alarms';
@@ -64,7 +63,7 @@ export class PostgresBackupBlueprint extends Construct {
     const fleet = createFleetInfrastructure(this, props, plan, handles);
     this.bucket = fleet.backupBucket.bucket;
     this.notificationTopic = fleet.notificationTopic;
-    Object.assign(this, fleet.resources, createFleetDumps(fleet), createFleetPrune(fleet), createFleetDrills(fleet));
+    Object.assign(this, fleet.resources, createFleetScheduledTasks(fleet), createFleetDrills(fleet));
     renderPlannedAlarms(this, plan.alarms, this.notificationTopic, {
       'dead-letter-queue': fleet.deadLetterQueue.queueName,
       ...this.backupBucket.replicationMetricResources(),

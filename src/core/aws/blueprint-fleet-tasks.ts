@@ -1,18 +1,27 @@
+import { AlarmPlan } from './alarm-plan';
 import { PlannedTaskContainers, drillTaskContainers } from './drill-task-containers';
 import { EcsDrillTask } from './ecs-drill-wiring';
+import { TaskFailureNotificationOptions } from './ecs-task-failure';
+import {
+  BACKUP_WRITE_IAM_ACTIONS, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind, TASK_EXECUTION_IAM_ACTIONS,
+} from './iam-action-groups';
 import { StateMachinePlan } from './planned-state-machine';
-import { BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan } from './postgres-backup-blueprint';
+import {
+  BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan, blueprintDumpCommand, blueprintPruneCommand,
+} from './postgres-backup-blueprint';
 import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
-import { PlannedTaskSchedule } from './scheduled-pg-dump';
+import { CommandReference, PlannedTaskRun, ScheduledTaskPlan } from './scheduled-pg-dump';
 import { DrillPlaceholder } from './state-machines';
+import { PlannedTaskNames, pruneTaskResourceNames, taskResourceNames } from './task-resource-names';
 import { SCRATCH_TARGET_URL } from './verify-restore';
+import { EventBridgeSchedule } from '../policy/schedule';
 
 /** The component that owns the fleet's tasks and drill, as messages name it. */
 export const BLUEPRINT_OWNER = 'PostgresBackupBlueprint';
 
 /**
- * One task definition of a fleet for one PostgreSQL major: its CDK id, its Pulumi name and family (after the
- * blueprint's name), its size, and the runner container every run overrides the command of.
+ * A verify task definition of a fleet for one PostgreSQL major: its CDK id, its Pulumi name and family (after the
+ * blueprint's name), its size, and the runner container every drill overrides the command of.
  */
 export interface BlueprintMajorTaskPlan {
   /** The PostgreSQL major of its image. */
@@ -40,49 +49,194 @@ export interface BlueprintMajorTaskPlan {
   readonly logStreamPrefix: string;
 }
 
-/** The dump task definition of the fleet's servers of one PostgreSQL major. */
-export function blueprintDumpTask(plan: PostgresBackupBlueprintPlan, major: number): BlueprintMajorTaskPlan {
-  return {
-    major,
-    id: `DumpTask${major}`,
-    name: `dump-task-${major}`,
-    family: `pg-dump-${major}`,
-    cpu: plan.dumpTask.cpu,
-    memoryLimitMiB: plan.dumpTask.memoryLimitMiB,
-    ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[major],
-    containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
-    // Every run overrides the command; run without one, the task only prints the usage.
-    command: ['--help'],
-    logStreamPrefix: `dump-${major}`,
-  };
+/** How the fleet's tasks connect to a server: to a managed service (no role passwords), with a URL apart from the secret. */
+export interface BlueprintTaskConnection {
+  readonly managed: boolean;
+  readonly databaseUrl: boolean;
 }
 
-/** The container of the fleet's one prune task, and the major whose runner image it runs. */
-export interface BlueprintPruneContainerPlan {
-  /** The PostgreSQL major of its image: `pg-backup prune` calls no PostgreSQL tool, so the fleet's first serves. */
-  readonly major: number;
-  /** The runner container. */
-  readonly containerName: string;
-  /** The command the task runs without a run's override: only the usage. */
-  readonly command: readonly string[];
-}
-
-/** The container of the fleet's prune task. */
-export function blueprintPruneContainer(plan: PostgresBackupBlueprintPlan): BlueprintPruneContainerPlan {
-  return { major: plan.majors[0], containerName: BLUEPRINT_RUNNER_CONTAINER_NAME, command: ['--help'] };
+/** One scheduled run of the fleet: a database of a server, on that server's own schedule, with its command. */
+export interface BlueprintScheduledRun extends PlannedTaskRun {
+  /** The server of the database. */
+  readonly server: BlueprintServerPlan;
+  /** `<serverId>/<databaseName>`. */
+  readonly label: string;
+  /** The server's expression and time zone. */
+  readonly schedule: EventBridgeSchedule;
 }
 
 /**
- * The dump schedules of one server of the fleet: its dump schedule, one run per database, each schedule named after
- * the database (`DumpSchedule-<server>-<database>`, `<name>-<server>-<database>-dump`).
+ * A scheduled task definition of the fleet as the unit every scheduled task is rendered from: a dump task of one
+ * PostgreSQL major (the servers of that major, their secrets and runs), or the one prune task.
  */
-export function blueprintDumpSchedule(server: BlueprintServerPlan): PlannedTaskSchedule {
-  return {
-    ...server.schedule,
-    runs: server.databases.map((database, index) => ({
-      index, database: database.databaseName, description: database.scheduleDescription, id: `DumpSchedule-${database.id}`, name: `${database.name}-dump`,
-    })),
-  };
+export interface BlueprintScheduledTaskPlan extends ScheduledTaskPlan {
+  /** The PostgreSQL major of its image (the prune task's: the fleet's first, as `pg-backup prune` calls no PostgreSQL tool). */
+  readonly major: number;
+  /** Name of the task definition after `<blueprint name>-` (Pulumi). */
+  readonly name: string;
+  /** The servers whose secrets the container gets, each under its own variable. */
+  readonly servers: readonly BlueprintServerPlan[];
+  /** One run per database, each on its own server's schedule (the first run's stands for the task's). */
+  readonly schedule: Omit<ScheduledTaskPlan['schedule'], 'runs'> & { readonly runs: readonly BlueprintScheduledRun[] };
+}
+
+/**
+ * The task definitions of one kind (the dumps of every major, or the prune) and what they share: the schedules' role
+ * (`DumpScheduleRole`, `<name>-dump`) and the notification of a task that dies (`DumpTaskFailedRule`, `<name>-dump`).
+ */
+export interface BlueprintTaskGroupPlan {
+  /** `dump` or `prune`, which names the Pulumi resources of the group (`<name>-<kind>`). */
+  readonly kind: ScheduledTaskPlan['kind'];
+  /** CDK ids of the schedules' role and of the rule. */
+  readonly ids: { readonly scheduleRole: string; readonly taskFailedRule: string };
+  /** What the schedules' role is, and what it may do by resource kind. */
+  readonly scheduleRole: { readonly description: string; readonly grants: readonly IamActionGroup<ScheduledTaskResourceKind>[] };
+  /** The notification of a task of the group that dies. */
+  readonly taskFailure: TaskFailureNotificationOptions;
+  /** The task definitions. */
+  readonly tasks: readonly BlueprintScheduledTaskPlan[];
+}
+
+/**
+ * The Pulumi names of a scheduled task's resources of the blueprint `name`: the dump tasks' roles (`<name>-dump-task-role`…)
+ * and security group (`<name>-dump-sg`), the prune task's as every prune task's; the task definition after its plan.
+ */
+export function blueprintTaskNames(name: string, task: BlueprintScheduledTaskPlan): PlannedTaskNames & { readonly family: string } {
+  const names = task.deletes ? pruneTaskResourceNames(name) : { ...taskResourceNames(`${name}-dump`), securityGroup: `${name}-dump-sg` };
+  return { ...names, taskDefinition: `${name}-${task.name}`, family: `${name}-${task.names.family}` };
+}
+
+/** The fleet's scheduled tasks: the dumps, then the prune when a server's dumps have a retention policy, and the prune alarms. */
+export interface BlueprintScheduledTasks {
+  readonly groups: readonly BlueprintTaskGroupPlan[];
+  /** A failed or halted prune per pruned database. */
+  readonly pruneAlarms: readonly AlarmPlan[];
+}
+
+/** How the fleet's tasks connect to a server: to a managed service (no role passwords), with a URL apart from the secret. */
+export interface BlueprintTaskConnection {
+  readonly managed: boolean;
+  readonly databaseUrl: boolean;
+}
+
+/** The expression and time zone of a schedule, without its runs. */
+function expressionOf({ scheduleExpression, scheduleExpressionTimezone }: EventBridgeSchedule): EventBridgeSchedule {
+  return { scheduleExpression, scheduleExpressionTimezone };
+}
+
+/** The fleet's location (`s3://<bucket>/<prefix>`) and a server's URL in a command, as placeholders the runner argv carries whole. */
+const FLEET_LOCATION = '<dump-location>';
+const DATABASE_URL = '<database-url>';
+
+/** A server's runner argv with the placeholders as references: its folder under the fleet's location, its URL. */
+function referenced(argv: readonly string[], server: BlueprintServerPlan): (string | CommandReference)[] {
+  const location = `${FLEET_LOCATION}/${server.id}`;
+  return argv.map((arg) => (arg === location ? { ref: 'dump-location', suffix: `/${server.id}` } : arg === DATABASE_URL ? { ref: 'database-url' } : arg));
+}
+
+/** The dump runs of a server: one per database (`DumpSchedule-<server>-<database>`, `<name>-<server>-<database>-dump`). */
+function dumpRuns(plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan, connection: BlueprintTaskConnection): BlueprintScheduledRun[] {
+  const databaseUrl = connection.databaseUrl ? DATABASE_URL : undefined;
+  return server.databases.map((database, index) => ({
+    index,
+    database: database.databaseName,
+    label: database.label,
+    description: database.scheduleDescription,
+    id: `DumpSchedule-${database.id}`,
+    name: `${database.name}-dump`,
+    server,
+    schedule: expressionOf(server.schedule),
+    command: referenced(blueprintDumpCommand(plan, server, database.databaseName, `${FLEET_LOCATION}/${server.id}`, {
+      managed: connection.managed, databaseUrl,
+    }), server),
+  }));
+}
+
+/** The prune runs of a server with a retention policy: one per database (`PruneSchedule-<server>-<index>`, `<name>-prune-<server>-<index>`). */
+function pruneRuns(plan: PostgresBackupBlueprintPlan, server: BlueprintServerPlan): BlueprintScheduledRun[] {
+  return (server.prune?.schedule.runs ?? []).map((run) => ({
+    ...run,
+    label: `${server.id}/${run.database}`,
+    id: `PruneSchedule-${server.id}-${run.index}`,
+    name: `prune-${server.id}-${run.index}`,
+    server,
+    schedule: expressionOf(server.prune!.schedule),
+    command: referenced(blueprintPruneCommand(plan, server, run.database, `${FLEET_LOCATION}/${server.id}`), server),
+  }));
+}
+
+/**
+ * The fleet's scheduled tasks as units: per PostgreSQL major a dump task (every secret of that major's servers, one
+ * run per database, the runner only printing its usage unless a run overrides the command), and the prune task (the
+ * only role that deletes; one run per database of each server with a retention policy). `connections` are the
+ * servers', by their position in `databases`.
+ */
+export function blueprintScheduledTasks(plan: PostgresBackupBlueprintPlan, connections: readonly BlueprintTaskConnection[]): BlueprintScheduledTasks {
+  const { retryAttempts, maxEventAgeSeconds, containerName } = plan.scheduleStart;
+  const schedule = (runs: readonly BlueprintScheduledRun[]) => ({ ...runs[0].schedule, retryAttempts, maxEventAgeSeconds, runs });
+  // Every run overrides the command; started without one, a task only prints the usage.
+  const usage = ['--help'];
+  const dumps = plan.majors.map((major, index): BlueprintScheduledTaskPlan => {
+    const servers = plan.servers.filter((server) => server.major === major);
+    const environment = plan.encryption && { variables: plan.dumpTask.environment, contents: 'the age public keys the dumps are encrypted to' };
+    return {
+      kind: 'dump',
+      major,
+      name: `dump-task-${major}`,
+      ids: { taskDefinition: `DumpTask${major}`, securityGroup: 'DumpSecurityGroup', schedule: 'DumpSchedule-' },
+      names: { family: `pg-dump-${major}`, schedule: 'dump' },
+      size: { cpu: plan.dumpTask.cpu, memoryLimitMiB: plan.dumpTask.memoryLimitMiB, ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[major] },
+      container: {
+        name: containerName,
+        logStreamPrefix: `dump-${major}`,
+        command: usage,
+        databaseSecrets: true,
+        stopTimeoutSeconds: plan.dumpTask.stopTimeoutSeconds,
+        ...(environment ? { environment } : {}),
+      },
+      servers,
+      schedule: schedule(servers.flatMap((server) => dumpRuns(plan, server, connections[server.index]))),
+      descriptions: { taskRole: plan.descriptions.dumpTaskRole, securityGroup: plan.descriptions.dumpSecurityGroup },
+      roleGrants: BACKUP_WRITE_IAM_ACTIONS,
+      objectsAccess: 'write',
+      // The dump tasks of every major share the first one's roles (and security group).
+      ...(index === 0 ? { executionRole: { description: plan.descriptions.dumpExecutionRole, grants: TASK_EXECUTION_IAM_ACTIONS } } : {}),
+    };
+  });
+  const groups: BlueprintTaskGroupPlan[] = [{
+    kind: 'dump',
+    ids: { scheduleRole: 'DumpScheduleRole', taskFailedRule: 'DumpTaskFailedRule' },
+    scheduleRole: { description: plan.descriptions.dumpScheduleRole, grants: plan.dumpScheduleRoleGrants },
+    taskFailure: { description: plan.descriptions.dumpTaskFailedRule, subject: plan.dumpTaskFailureSubject, namesStarter: true },
+    tasks: dumps,
+  }];
+  const { prune } = plan;
+  if (prune) {
+    groups.push({
+      kind: 'prune',
+      ids: { scheduleRole: 'PruneScheduleRole', taskFailedRule: 'PruneTaskFailedRule' },
+      scheduleRole: { description: prune.descriptions.scheduleRole, grants: SCHEDULED_TASK_IAM_ACTIONS },
+      taskFailure: { description: prune.descriptions.taskFailedRule, subject: prune.taskFailureSubject, namesStarter: true },
+      tasks: [{
+        kind: 'prune',
+        major: plan.majors[0],
+        name: 'prune-task',
+        ids: { taskDefinition: 'PruneTask', securityGroup: 'PruneSecurityGroup', schedule: 'PruneSchedule-' },
+        names: { family: 'pg-backup-prune', schedule: 'prune' },
+        size: { cpu: prune.task.cpu, memoryLimitMiB: prune.task.memoryLimitMiB },
+        container: { name: containerName, logStreamPrefix: prune.task.logStreamPrefix, command: usage, databaseSecrets: false },
+        servers: [],
+        schedule: schedule(plan.servers.flatMap((server) => pruneRuns(plan, server))),
+        descriptions: { taskRole: prune.descriptions.taskRole, securityGroup: prune.descriptions.securityGroup },
+        roleGrants: prune.roleGrants,
+        objectsAccess: 'prune',
+        executionRole: { description: prune.descriptions.executionRole, grants: TASK_EXECUTION_IAM_ACTIONS },
+        deletes: true,
+        ...(prune.replica ? { replica: prune.replica } : {}),
+      }],
+    });
+  }
+  return { groups, pruneAlarms: plan.servers.flatMap((server) => server.prune?.alarms ?? []) };
 }
 
 /**

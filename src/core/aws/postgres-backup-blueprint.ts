@@ -990,6 +990,11 @@ export function blueprintPruneCommand(
   ];
 }
 
+/** Where the fleet's dumps are: `s3://<bucket>/<prefix>`. */
+export function blueprintFleetLocation(bucketName: string, plan: Pick<PostgresBackupBlueprintPlan, 'prefix'>): string {
+  return `s3://${bucketName}/${plan.prefix}`;
+}
+
 /** Where a server's dumps are: `s3://<bucket>/<prefix>/<id>`. */
 export function blueprintDumpLocation(bucketName: string, server: BlueprintServerPlan): string {
   return `s3://${bucketName}/${server.dumpPrefix}`;

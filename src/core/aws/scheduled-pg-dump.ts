@@ -200,12 +200,22 @@ export interface ScheduledDumpRun {
    * @default - `index`: `<name>-schedule-0`
    */
   readonly name?: string;
+  /**
+   * Its own expression and time zone, when the runs of one task differ (a fleet's servers).
+   * @default - the task schedule's
+   */
+  readonly schedule?: EventBridgeSchedule;
 }
 
 /** A value of a planned command that only the front end knows: where the dumps are (`s3://<bucket>/<prefix>`), the database's URL. */
 export interface CommandReference {
   /** Which value. */
   readonly ref: 'dump-location' | 'database-url';
+  /**
+   * Appended to the value: a server's folder under a fleet's location.
+   * @default - nothing
+   */
+  readonly suffix?: string;
 }
 
 /** One scheduled run of a planned task: its database, description and container command. */
@@ -232,6 +242,11 @@ export interface ScheduledTaskPlan {
   readonly container: {
     readonly name: string;
     readonly logStreamPrefix: string;
+    /**
+     * The command the task runs without a run's override.
+     * @default - the first run's
+     */
+    readonly command?: readonly string[];
     /** Whether the container gets the database's secrets. */
     readonly databaseSecrets: boolean;
     /**

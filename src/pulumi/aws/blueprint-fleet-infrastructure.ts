@@ -16,7 +16,7 @@ import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './post
 import type { RenderedRestoreTestingPlan } from './restore-testing';
 import { BlueprintFleetResources, BlueprintHandleTypes } from '../../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
-import { planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
+import { blueprintFleetLocation, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
@@ -102,6 +102,8 @@ export function createFleetInfrastructure(name: string, parent: pulumi.Component
     environment,
     resources,
     backupBucket,
+    /** Where the fleet's dumps are: `s3://<bucket>/<prefix>`. */
+    fleetLocation: backupBucket.bucketName.apply((bucketName) => blueprintFleetLocation(bucketName, plan)),
     notificationTopicArn: notifications.topicArn,
     notificationTopicKeyArn: notifications.topicKeyArn,
     cluster,

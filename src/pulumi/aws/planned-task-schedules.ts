@@ -1,9 +1,9 @@
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as pulumi from '@pulumi/pulumi';
-import { PlannedTaskSchedule } from '../../core/aws/scheduled-pg-dump';
+import { PlannedTaskSchedule, ScheduledDumpRun } from '../../core/aws/scheduled-pg-dump';
 
 /** What every run of a planned task schedule starts: a Fargate task in private subnets, with the run's command. */
-export interface PlannedTaskScheduleTarget {
+export interface PlannedTaskScheduleTarget<R extends ScheduledDumpRun = ScheduledDumpRun> {
   /** ARN of the cluster the task runs in. */
   readonly clusterArn: pulumi.Input<string>;
   /** ARN of the task definition started. */
@@ -20,17 +20,20 @@ export interface PlannedTaskScheduleTarget {
   readonly maxEventAgeSeconds: number;
   /** The container whose command a run overrides, and the command of a run's database. */
   readonly containerName: string;
-  readonly command: (database: string) => pulumi.Input<string[]>;
+  readonly command: (database: string, run: R) => pulumi.Input<string[]>;
 }
 
-/** One schedule per planned run (`<name>-<run's name>`, else `<name>-<index>`), each starting the target's task with its database's command. */
-export function createPlannedTaskSchedules(
-  name: string, schedule: PlannedTaskSchedule, target: PlannedTaskScheduleTarget, parent: pulumi.Resource,
+/**
+ * One schedule per planned run (`<name>-<run's name>`, else `<name>-<index>`), each on the run's own expression when
+ * it has one, starting the target's task with its database's command.
+ */
+export function createPlannedTaskSchedules<R extends ScheduledDumpRun>(
+  name: string, schedule: Omit<PlannedTaskSchedule, 'runs'> & { readonly runs: readonly R[] }, target: PlannedTaskScheduleTarget<R>, parent: pulumi.Resource,
 ): scheduler.Schedule[] {
   return schedule.runs.map((run) => new scheduler.Schedule(`${name}-${run.name ?? run.index}`, {
     description: run.description,
-    scheduleExpression: schedule.scheduleExpression,
-    scheduleExpressionTimezone: schedule.scheduleExpressionTimezone,
+    scheduleExpression: (run.schedule ?? schedule).scheduleExpression,
+    scheduleExpressionTimezone: (run.schedule ?? schedule).scheduleExpressionTimezone,
     flexibleTimeWindow: { mode: 'OFF' },
     state: 'ENABLED',
     target: {
@@ -44,7 +47,7 @@ export function createPlannedTaskSchedules(
         propagateTags: 'TASK_DEFINITION',
         networkConfiguration: { subnets: target.subnetIds, securityGroups: [target.securityGroupId], assignPublicIp: false },
       },
-      input: pulumi.jsonStringify({ containerOverrides: [{ name: target.containerName, command: target.command(run.database) }] }),
+      input: pulumi.jsonStringify({ containerOverrides: [{ name: target.containerName, command: target.command(run.database, run) }] }),
     },
   }, { parent }));
 }

@@ -2,9 +2,8 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as pulumi from '@pulumi/pulumi';
 import { createFleetBackupPlans } from './blueprint-backup-plans';
 import { createFleetDrills } from './blueprint-drills';
-import { createFleetDashboard, createFleetDumps } from './blueprint-dumps';
 import { PulumiBlueprintResources, createFleetInfrastructure } from './blueprint-fleet-infrastructure';
-import { createFleetPrune } from './blueprint-prune';
+import { createFleetDashboard, createFleetScheduledTasks } from './blueprint-scheduled-tasks';
 import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgres-database';
 import { createPlannedAlarms } from './metric-alarm';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
@@ -75,7 +74,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
     const fleet = createFleetInfrastructure(name, this, props);
     const plan = fleet.plan;
     this.notificationTopicArn = fleet.notificationTopicArn;
-    Object.assign(this, postgresBackupBlueprintAttributes(plan), fleet.resources, createFleetDumps(fleet), createFleetPrune(fleet));
+    Object.assign(this, postgresBackupBlueprintAttributes(plan), fleet.resources, createFleetScheduledTasks(fleet));
     for (const message of blueprintCostMessages(plan)) void pulumi.log.info(message, this);
     Object.assign(this, createFleetDrills(fleet));
     this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this, {

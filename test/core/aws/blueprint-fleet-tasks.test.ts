@@ -1,6 +1,5 @@
 import {
-  BLUEPRINT_SECRETS_PER_POLICY, blueprintDrillStateMachine, blueprintDrillTask, blueprintDumpSchedule, blueprintDumpTask, blueprintPruneContainer,
-  blueprintSecretsPolicies,
+  BLUEPRINT_SECRETS_PER_POLICY, blueprintDrillStateMachine, blueprintDrillTask, blueprintScheduledTasks, blueprintSecretsPolicies, blueprintTaskNames,
 } from '../../../src/core/aws/blueprint-fleet-tasks';
 import { fillScheduleInput } from '../../../src/core/aws/planned-state-machine';
 import { BlueprintServerHandle, PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../../src/core/aws/postgres-backup-blueprint';
@@ -8,6 +7,7 @@ import { BackupTier } from '../../../src/core/policy/backup-tier';
 
 const SELF_MANAGED_16: BlueprintServerHandle = { managed: false, postgresMajorVersion: 16 };
 const SELF_MANAGED_15: BlueprintServerHandle = { managed: false, postgresMajorVersion: 15 };
+const NO_URL = { managed: false, databaseUrl: false };
 
 /** A drilled fleet of two servers of two majors, `orders` (16) and `legacy` (15). */
 function fleetPlan(options: { checks?: string[] } = {}): PostgresBackupBlueprintPlan {
@@ -23,18 +23,27 @@ function fleetPlan(options: { checks?: string[] } = {}): PostgresBackupBlueprint
 describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL major', () => {
   test('a dump task is named after its major, sized as the fleet asks, and runs only the usage unless a schedule overrides it', () => {
     const plan = fleetPlan();
-    expect(blueprintDumpTask(plan, 15)).toEqual({
+    const [dumps] = blueprintScheduledTasks(plan, [NO_URL, NO_URL]).groups;
+    expect(dumps.tasks.map((task) => task.major)).toEqual([15, 16]);
+    const task = dumps.tasks[0];
+    expect(task).toMatchObject({
+      kind: 'dump',
       major: 15,
-      id: 'DumpTask15',
       name: 'dump-task-15',
-      family: 'pg-dump-15',
-      cpu: 512,
-      memoryLimitMiB: 1024,
-      ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[15],
-      containerName: 'runner',
-      command: ['--help'],
-      logStreamPrefix: 'dump-15',
+      ids: { taskDefinition: 'DumpTask15', securityGroup: 'DumpSecurityGroup' },
+      names: { family: 'pg-dump-15' },
+      size: { cpu: 512, memoryLimitMiB: 1024, ephemeralStorageGiB: plan.dumpTask.ephemeralStorageGiB[15] },
+      container: { name: 'runner', command: ['--help'], logStreamPrefix: 'dump-15', databaseSecrets: true },
     });
+    expect(task.servers.map((server) => server.id)).toEqual(['legacy']);
+    expect(blueprintTaskNames('fleet', task)).toMatchObject({ taskDefinition: 'fleet-dump-task-15', family: 'fleet-pg-dump-15', securityGroup: 'fleet-dump-sg' });
+  });
+
+  test('the dump tasks of every major share the first one\'s execution role, and one schedules\' role and failure rule', () => {
+    const [dumps] = blueprintScheduledTasks(fleetPlan(), [NO_URL, NO_URL]).groups;
+    expect(dumps.tasks.map((task) => task.executionRole !== undefined)).toEqual([true, false]);
+    expect(dumps.ids).toEqual({ scheduleRole: 'DumpScheduleRole', taskFailedRule: 'DumpTaskFailedRule' });
+    expect(dumps.taskFailure.namesStarter).toBe(true);
   });
 
   test('a drill task of one major logs each of its containers under a stream of that major', () => {
@@ -68,8 +77,17 @@ describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL 
   });
 
   test('the prune task runs the image of the fleet\'s first major, as pg-backup prune calls no PostgreSQL tool', () => {
-    const plan = fleetPlan();
-    expect(blueprintPruneContainer(plan)).toEqual({ major: plan.majors[0], containerName: 'runner', command: ['--help'] });
+    const plan = planPostgresBackupBlueprint({
+      tier: BackupTier.BRONZE,
+      databases: [{ id: 'orders' }, { id: 'legacy', overrides: { logicalDump: { retention: { daily: 7 } } } }],
+    }, { servers: [SELF_MANAGED_16, SELF_MANAGED_15], region: 'eu-west-1', validation: { construct: 'Stack/Fleet' }, name: 'StackFleet1234ABCD' });
+    const { groups, pruneAlarms } = blueprintScheduledTasks(plan, [NO_URL, NO_URL]);
+    const [prune] = groups[1].tasks;
+    expect(prune).toMatchObject({ major: 15, deletes: true, container: { name: 'runner', command: ['--help'], databaseSecrets: false } });
+    expect(prune.schedule.runs.map((run) => [run.id, run.name, run.label])).toEqual([['PruneSchedule-legacy-0', 'prune-legacy-0', 'legacy/postgres']]);
+    expect(prune.schedule.runs[0].command).toContainEqual({ ref: 'dump-location', suffix: '/legacy' });
+    expect(blueprintTaskNames('fleet', prune)).toMatchObject({ taskRole: 'fleet-prune-role', taskDefinition: 'fleet-prune-task', family: 'fleet-pg-backup-prune' });
+    expect(pruneAlarms).toHaveLength(1);
   });
 });
 
@@ -79,18 +97,25 @@ describe('the dump schedules and secret policies of a PostgresBackupBlueprint', 
       tier: BackupTier.BRONZE, databases: [{ id: 'orders', databaseNames: ['orders', 'Invoices_2024'] }],
     }, { servers: [SELF_MANAGED_16], region: 'eu-west-1', validation: { construct: 'Stack/Fleet' }, name: 'StackFleet1234ABCD' });
     const [server] = plan.servers;
-    const schedule = blueprintDumpSchedule(server);
-    expect(schedule.scheduleExpression).toBe(server.schedule.scheduleExpression);
-    expect(schedule.runs).toEqual([
-      { index: 0, database: 'orders', description: server.databases[0].scheduleDescription, id: 'DumpSchedule-orders-orders', name: 'orders-orders-dump' },
+    const [{ tasks: [task] }] = blueprintScheduledTasks(plan, [{ managed: true, databaseUrl: true }]).groups;
+    expect(task.schedule.scheduleExpression).toBe(server.schedule.scheduleExpression);
+    const runs = task.schedule.runs.map(({ index, database, description, id, name, label }) => ({ index, database, description, id, name, label }));
+    expect(runs).toEqual([
+      { index: 0, database: 'orders', description: server.databases[0].scheduleDescription, id: 'DumpSchedule-orders-orders', name: 'orders-orders-dump', label: 'orders/orders' },
       {
         index: 1,
         database: 'Invoices_2024',
         description: server.databases[1].scheduleDescription,
         id: 'DumpSchedule-orders-Invoices_2024',
         name: 'orders-invoices-2024-dump',
+        label: 'orders/Invoices_2024',
       },
     ]);
+    // The server's folder under the fleet's location, and its URL, are the front end's values, named by reference.
+    const command = task.schedule.runs[0].command;
+    expect(command).toContainEqual({ ref: 'dump-location', suffix: '/orders' });
+    expect(command.slice(command.indexOf('--database-url'))).toEqual(['--database-url', { ref: 'database-url' }]);
+    expect(command.slice(command.indexOf('--secret-env'), command.indexOf('--secret-env') + 2)).toEqual(['--secret-env', server.secretVariable]);
   });
 
   test.each<[number, number[][]]>([
