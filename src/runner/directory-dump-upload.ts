@@ -122,7 +122,12 @@ export class DirectoryDumpUpload {
   /** The most bytes the dump directory took on disk at any look or check. */
   public peakScratchBytes = 0;
   private readonly uploaded: UploadedDumpFile[] = [];
+  /** Every file followed, by name (a file read whole and deleted stays, so that a look never follows it again). */
   private readonly files = new Map<string, FollowedFile>();
+  /** The files not yet read whole and deleted. */
+  private readonly onDisk = new Set<FollowedFile>();
+  /** Bytes of the files read whole and deleted. */
+  private deletedBytes = 0;
   private readonly uploads: Promise<void>[] = [];
   private readonly puncher: HolePuncher;
   private readonly guard: ScratchDiskGuard;
@@ -290,7 +295,7 @@ export class DirectoryDumpUpload {
       return;
     }
     let heldBytes = 0;
-    let writtenBytes = 0;
+    let writtenBytes = this.deletedBytes;
     let unreadBytes = 0;
     for (const name of names) {
       const stat = fs.statSync(path.join(directory, name), { throwIfNoEntry: false });
@@ -308,15 +313,14 @@ export class DirectoryDumpUpload {
     this.peakScratchBytes = Math.max(this.peakScratchBytes, heldBytes);
     const paused = this.pausedPids.length > 0;
     let drained = true;
-    for (const file of this.files.values()) {
+    for (const file of this.onDisk) {
       const read = file.reader.bytesRead;
       const size = Math.max(file.size, read);
       writtenBytes += size;
       unreadBytes += size - read;
-      if (file.freeing.writableFinished) continue;
       // While pg_dump is paused, what was read is freed at once, not when enough of it has gathered.
       if (paused && size === read) file.freeing.freePassed();
-      if (size > read || !file.freeing.settled) drained = false;
+      if (size > read || file.freeing.passedBytes < read || !file.freeing.settled) drained = false;
     }
     const free = freeBytes(directory);
     if (this.pgDumpPid === undefined || free === undefined) return;
@@ -377,6 +381,12 @@ export class DirectoryDumpUpload {
     });
     const followed: FollowedFile = { reader, freeing, size: 0, closedLooks: 0 };
     this.files.set(name, followed);
+    this.onDisk.add(followed);
+    // Read whole and deleted: only its size still counts, in what pg_dump has written.
+    freeing.once('finish', () => {
+      this.deletedBytes += Math.max(followed.size, reader.bytesRead);
+      this.onDisk.delete(followed);
+    });
     reader.once('error', (error) => freeing.destroy(error));
     const body = reader.pipe(freeing);
     // Each read may be what brings the backlog under the budget again.

@@ -52,6 +52,11 @@ export class DiskFreeingPassThrough extends Transform {
     this.punching.then(() => fs.promises.rm(this.file, { force: true })).then(() => callback(), callback);
   }
 
+  /** Bytes that went through so far. */
+  public get passedBytes(): number {
+    return this.passed;
+  }
+
   /**
    * Whether all that went through is freed on disk (but the last partial block), or cannot be: nothing more comes free
    * until more goes through.
@@ -62,6 +67,8 @@ export class DiskFreeingPassThrough extends Transform {
 
   /** Frees all whole blocks that went through, however few: the writer is paused and the disk needs them now. */
   public freePassed(): void {
+    // Once the stream ends the file is deleted after the holes already asked for: it frees itself.
+    if (this.writableEnded) return;
     this.punchBehind(BLOCK_BYTES);
   }
 

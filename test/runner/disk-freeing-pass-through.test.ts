@@ -54,6 +54,28 @@ describe('a file read while another process still writes it, freed on disk as it
     expect(fs.existsSync(file)).toBe(false);
   });
 
+  test('while the writer is paused, what went through is freed at once however little it is, and settled says when', async () => {
+    const file = path.join(directory, 'paused.dat');
+    const written = randomBytes(MiB + 1000);
+    fs.writeFileSync(file, written);
+    const reader = new GrowingFileReader(file, MiB);
+    const freeing = new DiskFreeingPassThrough(file, { punchBytes: 8 * MiB, puncher: new HolePuncher(() => undefined) });
+    const chunks: Buffer[] = [];
+    freeing.on('data', (chunk: Buffer) => chunks.push(chunk));
+    reader.pipe(freeing);
+    await until(() => freeing.passedBytes === written.length);
+    // Less than the 8 MiB that make a hole worth a program run: nothing is freed until the writer is paused.
+    expect({ freed: freeing.freedBytes, settled: freeing.settled }).toEqual({ freed: 0, settled: false });
+    freeing.freePassed();
+    await until(() => freeing.settled);
+    // Every whole block that went through is freed; the last partial block stays until the file is deleted.
+    expect({ freed: freeing.freedBytes, blocks: fs.statSync(file).blocks * 512 }).toEqual({ freed: MiB, blocks: 4096 });
+    reader.finish();
+    await new Promise((resolve) => freeing.once('end', resolve));
+    expect(Buffer.concat(chunks).equals(written)).toBe(true);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   test('without fallocate it says so once, keeps every byte and still deletes the file', async () => {
     const warnings: string[] = [];
     const pathBefore = process.env.PATH;
