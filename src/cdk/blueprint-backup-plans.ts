@@ -1,9 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure, BlueprintRestoreTesting, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { applyAutomatedBackupSettings, renderBackupPlan } from './planned-backup-rules';
-import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
+import { renderRestoreTesting } from './restore-testing';
 import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import { resolveManagedSnapshots } from '../core/policy/defaults';
@@ -33,18 +33,10 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
   const backupPlans = plan.backupPlans.map(({ awsBackupPlan }) => renderBackupPlan(scope, awsBackupPlan, {
     vault: vault.vault, role, databaseArn: (index) => handles[index].managed!.arn(scope),
   }).plan);
-  return { vault, backupPlans, restoreTesting: createBlueprintRestoreTesting(fleet, vault) };
-}
-
-/** Restore testing of the tested servers' recovery points in the vault. */
-function createBlueprintRestoreTesting(fleet: BlueprintFleetInfrastructure, vault: PostgresBackupVault): BlueprintRestoreTesting | undefined {
-  const { plan: { restoreTesting: planned }, scope, handles } = fleet;
-  if (planned === undefined) return undefined;
-  const tested = renderRestoreTestingPlan(scope, planned, vault.vault.backupVaultArn);
-  const selections = planned.selections.map((selection) => renderRestoreTestingSelection(
-    scope, selection.id, selection.selection, tested, selection.serverIndexes.map((index) => handles[index].managed!.arn(scope)),
-  ));
-  return { ...tested, selections };
+  const restoreTesting = plan.restoreTesting && renderRestoreTesting(scope, plan.restoreTesting, {
+    vaultArn: vault.backupVaultArn, databaseArn: (index) => handles[index].managed!.arn(scope),
+  });
+  return { vault, backupPlans, restoreTesting };
 }
 
 /** The tier's automated-backup settings on an RDS instance or Aurora cluster of this app. */

@@ -108,7 +108,9 @@ export class ManagedPostgresBackupPlan extends Construct {
     this.shareKeyWithCopyAccounts(database, plan);
     if (plan.restoreTesting) {
       this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, {
-        vaultArn: this.vault.backupVaultArn, database, notificationTopic: this.notificationTopic, validation,
+        vaultArn: this.vault.backupVaultArn,
+        databaseArn: () => database.arn(this),
+        validation: validation && { props: validation, handles: { database, notificationTopic: this.notificationTopic } },
       });
     }
 

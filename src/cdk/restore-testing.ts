@@ -22,35 +22,26 @@ export type RenderedRestoreTesting = RestoreTestingResources<
 >;
 
 /** What {@link renderRestoreTesting} needs besides the plan. */
-export interface RestoreTestingHandles extends RestoreValidationHandles {
+export interface RestoreTestingHandles {
   /** ARN of the vault whose recovery points are tested. */
   readonly vaultArn: string;
+  /** ARN of the database at a position of a selection's `serverIndexes`. */
+  readonly databaseArn: (position: number) => string;
   /**
-   * The validation's handles, as given.
+   * The validation's props, as given, and its handles.
    * @default - no validation
    */
-  readonly validation?: RestoreValidationProps;
+  readonly validation?: { readonly props: RestoreValidationProps; readonly handles: RestoreValidationHandles };
 }
 
 /**
- * Creates core's restore testing plan in `scope`: the plan over the vault's recovery points, the selection of the
- * database, its role, and the validation of each test when asked for.
+ * Creates core's restore testing plan in `scope`: the plan over the vault's recovery points, the role AWS Backup restores
+ * with, the validation of each test when asked for, and the selections of the databases.
  */
-export function renderRestoreTesting(scope: Construct, planned: RestoreTestingPlan, handles: RestoreTestingHandles): RenderedRestoreTesting {
-  const { plan, role } = renderRestoreTestingPlan(scope, planned, handles.vaultArn);
-  const validation = planned.validation && handles.validation
-    ? renderRestoreValidation(scope, planned.validation, handles.validation, handles, plan)
-    : undefined;
-  const restoredSecurityGroup = validation?.restoredSecurityGroup;
-  const selection = renderRestoreTestingSelection(scope, 'RestoreTestingSelection', planned.selection, { plan, role }, [handles.database.arn(scope)],
-    restoredSecurityGroup && Stack.of(scope).toJsonString([restoredSecurityGroup.securityGroupId]));
-  return { plan, selection, role, validation };
-}
-
-/** Creates the restore testing plan over a vault's recovery points, and the role AWS Backup restores with. */
-export function renderRestoreTestingPlan(
-  scope: Construct, planned: Pick<RestoreTestingPlan, 'plan' | 'role'>, vaultArn: string,
-): { readonly plan: backup.CfnRestoreTestingPlan; readonly role: iam.Role } {
+export function renderRestoreTesting(
+  scope: Construct, planned: Pick<RestoreTestingPlan, 'plan' | 'role' | 'selections'> & Partial<Pick<RestoreTestingPlan, 'validation'>>,
+  handles: RestoreTestingHandles,
+): RenderedRestoreTesting {
   const role = new iam.Role(scope, 'RestoreTestingRole', {
     assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
     description: planned.role.description,
@@ -58,22 +49,21 @@ export function renderRestoreTestingPlan(
   });
   acknowledgeAwsManagedPolicy(role, RESTORE_TESTING_MANAGED_POLICY);
   const plan = new backup.CfnRestoreTestingPlan(scope, 'RestoreTestingPlan', {
-    restoreTestingPlanName: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, vaultArn),
+    restoreTestingPlanName: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, handles.vaultArn),
   });
-  return { plan, role };
-}
-
-/** Creates a selection of databases (all of core's resource type) in a restore testing plan, restored with its role. */
-export function renderRestoreTestingSelection(
-  scope: Construct, id: string, planned: RestoreTestingPlan['selection'],
-  on: { readonly plan: backup.CfnRestoreTestingPlan; readonly role: iam.IRole }, protectedResourceArns: string[],
-  restoredSecurityGroupIds?: string,
-): backup.CfnRestoreTestingSelection {
-  const selection = new backup.CfnRestoreTestingSelection(scope, id, {
-    restoreTestingPlanName: on.plan.restoreTestingPlanName,
-    restoreTestingSelectionName: planned.name,
-    ...restoreTestingSelectionProperties(planned, protectedResourceArns, on.role.roleArn, restoredSecurityGroupIds),
+  const validation = planned.validation && handles.validation
+    ? renderRestoreValidation(scope, planned.validation, handles.validation.props, handles.validation.handles, plan)
+    : undefined;
+  const restoredSecurityGroup = validation?.restoredSecurityGroup;
+  const selections = planned.selections.map(({ id, selection: properties, serverIndexes }) => {
+    const selection = new backup.CfnRestoreTestingSelection(scope, id, {
+      restoreTestingPlanName: plan.restoreTestingPlanName,
+      restoreTestingSelectionName: properties.name,
+      ...restoreTestingSelectionProperties(properties, serverIndexes.map(handles.databaseArn), role.roleArn,
+        restoredSecurityGroup && Stack.of(scope).toJsonString([restoredSecurityGroup.securityGroupId])),
+    });
+    selection.addResourceDependency(plan);
+    return selection;
   });
-  selection.addResourceDependency(on.plan);
-  return selection;
+  return { plan, selection: selections[0], selections, role, validation };
 }

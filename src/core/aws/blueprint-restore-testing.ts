@@ -1,5 +1,7 @@
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
-import { RestoreTestingOptions, RestoreTestingPlan, checkRestoreTestingOptions, planRestoreTesting, restoreTestingName } from './restore-testing';
+import {
+  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingSelectionPlan, checkRestoreTestingOptions, planRestoreTesting, restoreTestingName,
+} from './restore-testing';
 import { resolveBackupPlan } from '../policy/defaults';
 import { BackupPolicy } from '../policy/policy';
 import { Validator } from '../policy/validation';
@@ -31,17 +33,8 @@ export interface BlueprintRestoreTestingServer {
   readonly restoreTesting?: boolean;
 }
 
-/** One selection of the fleet's restore testing plan: the tested servers of one resource type. */
-export interface BlueprintRestoreTestingSelectionPlan {
-  /** Construct id in CDK. */
-  readonly id: string;
-  /** Resource name suffix in Pulumi. */
-  readonly name: string;
-  /** The selection, its ARNs and role filled in by the front end. */
-  readonly selection: RestoreTestingPlan['selection'];
-  /** The servers it selects (positions in `databases`). */
-  readonly serverIndexes: readonly number[];
-}
+/** One selection of the fleet's restore testing plan: the tested servers of one resource type (positions in `databases`). */
+export type BlueprintRestoreTestingSelectionPlan = RestoreTestingSelectionPlan;
 
 /** The fleet's restore testing: one plan over the fleet's vault, one selection per resource type. */
 export interface BlueprintRestoreTestingPlan {

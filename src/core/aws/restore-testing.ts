@@ -104,6 +104,8 @@ export interface RestoreTestingPlan {
   };
   /** The role AWS Backup restores with. */
   readonly role: { readonly description: string; readonly managedPolicy: string };
+  /** The selections as created: here the one of the database (position 0). */
+  readonly selections: readonly RestoreTestingSelectionPlan[];
   /** The validation of each restore test, when asked for. */
   readonly validation?: RestoreValidationPlan;
   /** What the protection metadata says of the restore tests. */
@@ -118,6 +120,18 @@ export interface RestoreTestingPlan {
     /** The checks of each restored database (SQL statements and row bounds), when validated. */
     readonly checks?: number;
   };
+}
+
+/** One selection of a restore testing plan as created: the databases of one resource type. */
+export interface RestoreTestingSelectionPlan {
+  /** Construct id in CDK. */
+  readonly id: string;
+  /** Resource name suffix in Pulumi. */
+  readonly name: string;
+  /** The selection, its ARNs and role filled in by the front end. */
+  readonly selection: RestoreTestingPlan['selection'];
+  /** The databases it selects (positions). */
+  readonly serverIndexes: readonly number[];
 }
 
 /**
@@ -182,8 +196,10 @@ export interface RestoreValidationResources<StateMachine, Role, Rule, TaskDefini
 export interface RestoreTestingResources<Plan, Selection, Role, Validation> {
   /** The restore testing plan. */
   readonly plan: Plan;
-  /** The selection of the database. */
+  /** The selection of the database (the first of `selections`). */
   readonly selection: Selection;
+  /** Every selection: here the one of the database. */
+  readonly selections: readonly Selection[];
   /** The role AWS Backup restores with. */
   readonly role: Role;
   /** The validation of each test, when asked for. */
@@ -260,6 +276,12 @@ export function planRestoreTesting(
   };
   const scheduleExpression = renderAwsBackupSchedule(options.schedule ?? DEFAULT_RESTORE_TESTING_SCHEDULE, 'restoreTesting.schedule');
   const validation = options.validation && planRestoreValidation(options.validation, validationFacts(options, kind, facts, metricNamespace));
+  const selection: RestoreTestingPlan['selection'] = {
+    name: restoreTestingName(`${name}_database`),
+    protectedResourceType: backupResourceTypeOf(kind),
+    restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+    validationWindowHours: options.validationWindowHours ?? 1,
+  };
   return {
     plan: {
       name: restoreTestingName(name),
@@ -269,12 +291,8 @@ export function planRestoreTesting(
       recoveryPointTypes: continuousBackup ? ['SNAPSHOT', 'CONTINUOUS'] : ['SNAPSHOT'],
       selectionWindowDays: options.selectionWindowDays ?? 7,
     },
-    selection: {
-      name: restoreTestingName(`${name}_database`),
-      protectedResourceType: backupResourceTypeOf(kind),
-      restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
-      validationWindowHours: options.validationWindowHours ?? 1,
-    },
+    selection,
+    selections: [{ id: 'RestoreTestingSelection', name: 'restore-testing-selection', selection, serverIndexes: [0] }],
     role: {
       description: 'AWS Backup restores recovery points of the database with this role for restore tests',
       managedPolicy: RESTORE_TESTING_MANAGED_POLICY,

@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { createBackupServiceRole, renderBackupPlan } from './backup-plan-rules';
 import { PostgresBackupVault } from './backup-vault';
-import { BlueprintFleetInfrastructure, BlueprintRestoreTesting, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
+import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { renderRestoreTestingPlan, renderRestoreTestingSelection } from './restore-testing';
+import { renderRestoreTesting } from './restore-testing';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
 import { BlueprintServerPlan, blueprintAutomatedBackupWarning } from '../../core/aws/postgres-backup-blueprint';
 
@@ -35,19 +35,12 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
       vaultName: vault.backupVaultName, role, databaseArn: (index) => props.databases[index].managedDatabase!.arn(fleet.environment),
     }).plan;
   });
-  return { vault, backupPlans, restoreTesting: createFleetRestoreTesting(fleet, vault) };
-}
-
-/** Restore testing of the tested servers' recovery points in the vault (`<name>-restore-testing…`). */
-function createFleetRestoreTesting(fleet: BlueprintFleetInfrastructure, vault: PostgresBackupVault): BlueprintRestoreTesting | undefined {
-  const { name, parent, props, plan: { restoreTesting: planned } } = fleet;
-  if (planned === undefined) return undefined;
-  const tested = renderRestoreTestingPlan(name, parent, planned, fleet.environment, vault.backupVaultArn);
-  const selections = planned.selections.map((selection) => renderRestoreTestingSelection(
-    `${name}-${selection.name}`, parent, selection.selection, tested,
-    selection.serverIndexes.map((index) => props.databases[index].managedDatabase!.arn(fleet.environment)),
-  ));
-  return { ...tested, selections };
+  const restoreTesting = plan.restoreTesting && renderRestoreTesting(name, parent, plan.restoreTesting, {
+    environment: fleet.environment,
+    vaultArn: vault.backupVaultArn,
+    databaseArn: (index) => props.databases[index].managedDatabase!.arn(fleet.environment),
+  });
+  return { vault, backupPlans, restoreTesting };
 }
 
 /**

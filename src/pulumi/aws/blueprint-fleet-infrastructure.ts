@@ -13,17 +13,17 @@ import { givenOrNewEcsCluster } from './ecs-cluster';
 import { EcsClusterReference } from './pg-dump-source';
 import { createTaskRole } from './planned-tasks';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
-import type { RenderedRestoreTestingPlan } from './restore-testing';
+import type { RenderedRestoreTesting } from './restore-testing';
 import { BlueprintFleetResources, BlueprintHandleTypes } from '../../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
 import { blueprintFleetLocation, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
-/** The fleet's AWS Backup restore testing: one plan over the vault, one selection per resource type. */
-export interface BlueprintRestoreTesting extends RenderedRestoreTestingPlan {
-  /** The selections: the tested RDS instances, the tested Aurora clusters. */
-  readonly selections: readonly backup.RestoreTestingSelection[];
-}
+/**
+ * The fleet's AWS Backup restore testing: one plan over the vault, the role AWS Backup restores with and the attachment
+ * of its policy, one selection per resource type (the tested RDS instances, the tested Aurora clusters).
+ */
+export type BlueprintRestoreTesting = Pick<RenderedRestoreTesting, 'plan' | 'role' | 'attachment' | 'selections'>;
 
 /** The Pulumi resources and outputs the resources of a `PostgresBackupBlueprint` are. */
 export interface PulumiBlueprintHandles extends BlueprintHandleTypes {

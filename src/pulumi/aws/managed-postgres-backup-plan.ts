@@ -110,14 +110,17 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     if (plan.notes.copyKey) void pulumi.log.warn(plan.notes.copyKey, this);
     if (plan.restoreTesting) {
       const vaultArn = this.backupVault?.backupVaultArn ?? formatArn(environment, 'backup', pulumi.interpolate`backup-vault:${this.vaultName}`);
+      const validation = props.restoreTesting?.validation;
       this.restoreTesting = renderRestoreTesting(name, this, plan.restoreTesting, {
         environment,
         vaultArn,
-        databaseArn: database.arn(environment),
-        kind: database.kind,
-        notificationTopicArn: this.notificationTopicArn,
-        notificationTopicKeyArn: notifications.topicKeyArn,
-        validation: props.restoreTesting?.validation,
+        databaseArn: () => database.arn(environment),
+        validation: validation && {
+          args: validation,
+          handles: {
+            environment, kind: database.kind, notificationTopicArn: this.notificationTopicArn, notificationTopicKeyArn: notifications.topicKeyArn,
+          },
+        },
       });
     }
 
