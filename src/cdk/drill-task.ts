@@ -4,14 +4,15 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DrillTaskProps } from './drill-task-props';
 import { PlannedContainerHandles, renderPlannedContainers } from './planned-containers';
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { acknowledgeImagePull, acknowledgeScratchPassword } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
+import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
 import { PlannedTaskContainers, SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
+import { PlannedTaskSize } from '../core/aws/fargate-sizes';
 import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
-import { ScheduledDrillPlan } from '../core/aws/scheduled-drill';
+import { ScheduledDrillDescriptions } from '../core/aws/scheduled-drill';
 
 /** What only the construct knows of its drill's task: where it runs and what its containers are given. */
 export interface DrillContainerProps extends Pick<PlannedContainerHandles, 'secrets'> {
@@ -29,6 +30,19 @@ export interface DrillContainerProps extends Pick<PlannedContainerHandles, 'secr
    * @default - {@link createDrillTaskSecurityGroup}
    */
   readonly securityGroup?: ec2.SecurityGroup;
+  /**
+   * Put before the ids of what is created, for a task that is not the construct's only one.
+   * @default ''
+   */
+  readonly idPrefix?: string;
+}
+
+/** What {@link renderDrillTask} reads of core's plan: the task's size and its security group's description. */
+export interface DrillTaskPlan {
+  /** CPU units, memory and ephemeral storage. */
+  readonly task: PlannedTaskSize;
+  /** Descriptions of the resources. */
+  readonly descriptions: Pick<ScheduledDrillDescriptions, 'taskSecurityGroup'>;
 }
 
 /** The task {@link renderDrillTask} created. */
@@ -50,11 +64,14 @@ export interface DrillTask {
  * cluster (`Cluster`, unless given), the log group (`Logs`), the task definition (`Task`) with its planned containers,
  * and its security group (`TaskSecurityGroup`, unless given). The ids are the constructs', so their templates keep their logical ids.
  */
-export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, handles: DrillTaskProps, props: DrillContainerProps): DrillTask {
-  const cluster = handles.cluster ?? new ecs.Cluster(scope, 'Cluster', { vpc: handles.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+export function renderDrillTask(
+  scope: Construct, plan: DrillTaskPlan, handles: TaskPlacementProps & LogRetentionProps, props: DrillContainerProps,
+): DrillTask {
+  const { idPrefix = '' } = props;
+  const cluster = handles.cluster ?? new ecs.Cluster(scope, `${idPrefix}Cluster`, { vpc: handles.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
   const logRetention = handles.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
-  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
-  const taskDefinition = createPlannedTaskDefinition(scope, 'Task', plan.task);
+  const logGroup = new logs.LogGroup(scope, `${idPrefix}Logs`, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  const taskDefinition = createPlannedTaskDefinition(scope, `${idPrefix}Task`, plan.task);
   const { postgresMajorVersion } = props;
   renderPlannedContainers(taskDefinition, props.containers, {
     images: { 'runner': handles.image ?? runnerImageFromPackage({ postgresMajorVersion }), 'postgres-server': postgresServerImage(postgresMajorVersion) },
@@ -62,14 +79,14 @@ export function renderDrillTask(scope: Construct, plan: ScheduledDrillPlan, hand
     secrets: props.secrets,
   });
   acknowledgeImagePull(taskDefinition);
-  const securityGroup = props.securityGroup ?? createDrillTaskSecurityGroup(scope, plan, handles.vpc);
+  const securityGroup = props.securityGroup ?? createDrillTaskSecurityGroup(scope, plan, handles.vpc, idPrefix);
   const subnets = handles.vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
   return { cluster, logRetention, taskDefinition, securityGroup, subnets };
 }
 
-/** The security group of a drill's task (`TaskSecurityGroup`): no inbound rules, outbound to what it reaches. */
-export function createDrillTaskSecurityGroup(scope: Construct, plan: ScheduledDrillPlan, vpc: ec2.IVpc): ec2.SecurityGroup {
-  return new ec2.SecurityGroup(scope, 'TaskSecurityGroup', { vpc, description: plan.descriptions.taskSecurityGroup, allowAllOutbound: true });
+/** The security group of a drill's task (`<idPrefix>TaskSecurityGroup`): no inbound rules, outbound to what it reaches. */
+export function createDrillTaskSecurityGroup(scope: Construct, plan: DrillTaskPlan, vpc: ec2.IVpc, idPrefix = ''): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(scope, `${idPrefix}TaskSecurityGroup`, { vpc, description: plan.descriptions.taskSecurityGroup, allowAllOutbound: true });
 }
 
 /**

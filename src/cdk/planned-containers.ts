@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { acknowledgePlainTaskEnvironment } from './reviewed-findings';
-import { ContainerImageKind, ContainerSecretKind, PlannedTaskContainers } from '../core/aws/drill-task-containers';
+import { ContainerImageKind, ContainerSecretKind, PlannedTaskContainers, plannedHandle } from '../core/aws/drill-task-containers';
 
 /** What the containers of a planned task run with: the images, the log group and the secrets, by what core names them. */
 export interface PlannedContainerHandles {
@@ -17,13 +17,6 @@ export interface PlannedContainerHandles {
   readonly secrets?: Partial<Record<ContainerSecretKind, ecs.Secret>>;
 }
 
-/** A handle the plan asks for; a missing one is a defect of the construct, never a container rendered without it. */
-function handle<K extends string, T>(handles: Partial<Record<K, T>> | undefined, kind: K): T {
-  const found = handles?.[kind];
-  if (found === undefined) throw new Error(`a planned container needs the ${kind}, which was not given`);
-  return found;
-}
-
 /**
  * Adds core's planned containers to `taskDefinition`, in the plan's order, with their volumes, the containers each
  * starts after and the volumes each mounts; a plain environment is acknowledged with what it holds.
@@ -36,13 +29,13 @@ export function renderPlannedContainers(
   for (const container of planned.containers) {
     const { healthCheck, environment = {}, secrets = {} } = container;
     containers.set(container.name, taskDefinition.addContainer(container.name, {
-      image: handle(handles.images, container.image),
+      image: plannedHandle(handles.images, container.image),
       essential: container.essential,
       ...(container.entryPoint ? { entryPoint: [...container.entryPoint] } : {}),
       command: [...container.command],
       ...(Object.keys(environment).length > 0 ? { environment: { ...environment } } : {}),
       ...(Object.keys(secrets).length > 0
-        ? { secrets: Object.fromEntries(Object.entries(secrets).map(([variable, kind]) => [variable, handle(handles.secrets, kind)])) } : {}),
+        ? { secrets: Object.fromEntries(Object.entries(secrets).map(([variable, kind]) => [variable, plannedHandle(handles.secrets, kind)])) } : {}),
       ...(healthCheck ? {
         healthCheck: {
           command: [...healthCheck.command],

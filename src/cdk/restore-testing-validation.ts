@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,7 +6,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,17 +13,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ecsTaskResources } from './drill-state-machine';
+import { renderDrillTask } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { renderPlannedStateMachine } from './planned-state-machine';
-import { createPlannedTaskDefinition } from './planned-tasks';
-import { acknowledgeImagePull, acknowledgePlainTaskEnvironment } from './reviewed-findings';
-import { runnerImageFromPackage } from './runner-image';
 import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
+import { restoreValidationContainers } from '../core/aws/drill-task-containers';
 import { ecsDrillWiring } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
-import { DEFAULT_LOG_RETENTION_DAYS } from '../core/aws/log-retention';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../core/aws/restore-testing-validation';
 
@@ -79,25 +76,15 @@ export function renderRestoreValidation(
   const { database, notificationTopic } = handles;
   const { descriptions } = planned;
   const secret = (props.secret ?? database.secret)!;
-  const cluster = props.cluster ?? new ecs.Cluster(scope, 'RestoreValidationCluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-  const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS;
-  const logGroup = new logs.LogGroup(scope, 'RestoreValidationLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
-
-  const taskDefinition = createPlannedTaskDefinition(scope, 'RestoreValidationTask', planned.task);
-  taskDefinition.addContainer(planned.containerName, {
-    image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: planned.postgresMajorVersion }),
-    entryPoint: [...planned.task.entryPoint],
-    command: planned.checkCommand,
-    environment: planned.checkEnvironment,
-    secrets: Object.fromEntries(Object.entries(planned.checkSecretKeys)
-      .map(([variable, key]) => [variable, ecs.Secret.fromSecretsManager(secret, key)])),
-    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: planned.task.logStreamPrefix }),
-  });
-  acknowledgeImagePull(taskDefinition);
-  acknowledgePlainTaskEnvironment(taskDefinition, 'the database name, PGSSLMODE and the SQL text of the checks');
-
-  const taskSecurityGroup = new ec2.SecurityGroup(scope, 'RestoreValidationTaskSecurityGroup', {
-    vpc: props.vpc, description: descriptions.taskSecurityGroup, allowAllOutbound: true,
+  const { cluster, logRetention, taskDefinition, securityGroup: taskSecurityGroup, subnets: taskSubnets } = renderDrillTask(scope, planned, props, {
+    idPrefix: 'RestoreValidation',
+    subnets: props.taskSubnets,
+    postgresMajorVersion: planned.postgresMajorVersion,
+    containers: restoreValidationContainers(planned),
+    secrets: {
+      'database-username': ecs.Secret.fromSecretsManager(secret, 'username'),
+      'database-password': ecs.Secret.fromSecretsManager(secret, 'password'),
+    },
   });
   let restoredSecurityGroup: ec2.SecurityGroup | undefined;
   if (planned.createRestoredSecurityGroup) {
@@ -106,7 +93,6 @@ export function renderRestoreValidation(
     });
     restoredSecurityGroup.addIngressRule(taskSecurityGroup, ec2.Port.tcp(database.port), descriptions.restoredIngress);
   }
-  const taskSubnets = props.vpc.selectSubnets(props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
 
   const drillResults = props.drillResults;
   const wiring = restoreValidationWiring(planned, {

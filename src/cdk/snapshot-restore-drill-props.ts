@@ -2,13 +2,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import type { IPgDumpSource } from './pg-dump-source';
-import { RowCountBound, SnapshotRestoreDrillPlanOptions } from '../core/aws/snapshot-restore-drill';
+import { RowCountBound, SnapshotDrillResultsOption, SnapshotRestoreDrillPlanOptions } from '../core/aws/snapshot-restore-drill';
 
 /** Bounds on the rows of one table of the restored database (core's {@link RowCountBound}). */
 export interface RowCountBoundProps extends RowCountBound {}
 
 /** Props of {@link SnapshotRestoreDrill}: the options both front ends share, and the CDK handles. */
-export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions, ScratchDatabaseDrillProps {
+export interface SnapshotRestoreDrillProps
+  extends SnapshotRestoreDrillPlanOptions, SnapshotDrillResultsOption<IPgDumpSource>, ScratchDatabaseDrillProps {
   /** The database whose newest snapshot is restored. It needs its secret (the restored instance keeps its master user). */
   readonly database: ManagedPostgresDatabase;
   /**
@@ -16,11 +17,4 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
    * @default - the VPC's private subnets with egress
    */
   readonly taskSubnets?: ec2.SubnetSelection;
-  /**
-   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
-   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
-   * The checks task may put objects there and nothing else.
-   * @default - the result is seen only in the drill's metrics, alarms and execution history
-   */
-  readonly drillResults?: IPgDumpSource;
 }

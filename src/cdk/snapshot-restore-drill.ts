@@ -19,7 +19,7 @@ import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillInputs } from '../core/aws/drill-inputs';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes,
-  planSnapshotRestoreDrill, snapshotDrillWiring, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
+  planSnapshotRestoreDrill, snapshotDrillWiring, snapshotScratchPlacement, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
 } from '../core/aws/snapshot-restore-drill';
 
 export { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX } from '../core/aws/snapshot-restore-drill';
@@ -60,7 +60,6 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
     }, cdkValidationOptions(this));
     this.database = database;
-    const { descriptions } = plan;
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     this.taskSecurityGroup = createDrillTaskSecurityGroup(this, plan, props.vpc);
@@ -68,8 +67,7 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       vpc: props.vpc,
       subnets: props.scratchSubnets,
       taskSecurityGroup: this.taskSecurityGroup,
-      port: plan.scratchPort,
-      descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
+      ...snapshotScratchPlacement(plan),
     }));
     const snapshot = snapshotDrillWiring(plan, {
       sourceIdentifier: database.identifier,

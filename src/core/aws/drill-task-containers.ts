@@ -1,4 +1,5 @@
 import { PitrDrillPlan } from './pitr-drill';
+import { RestoreValidationPlan } from './restore-testing-validation';
 import { ScheduledDrillPlan } from './scheduled-drill';
 import { DRILL_RECORD_TO_ENV, SnapshotRestoreDrillPlan } from './snapshot-restore-drill';
 import { CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, DrillCheckFile, SCRATCH_POSTGRES_CONTAINER_NAME, VerifyRestorePlan, verifyCommand } from './verify-restore';
@@ -110,6 +111,13 @@ export interface PlannedTaskContainer<V = string> {
   readonly mountPoints?: readonly { readonly containerPath: string; readonly sourceVolume: string; readonly readOnly: boolean }[];
   /** The prefix of its log streams. */
   readonly logStreamPrefix: string;
+}
+
+/** The handle of `kind` a planned container asks for: a missing one is a defect of the construct, never a container rendered without it. */
+export function plannedHandle<K extends string, T>(handles: Partial<Record<K, T>> | undefined, kind: K): T {
+  const found = handles?.[kind];
+  if (found === undefined) throw new Error(`a planned container needs the ${kind}, which was not given`);
+  return found;
 }
 
 /** The containers of a planned task, in the task's order, and the volumes they share. */
@@ -257,4 +265,19 @@ export function snapshotDrillContainers<V>(plan: SnapshotRestoreDrillPlan, resul
     environment: { ...plan.checkEnvironment, ...recordTo(resultsLocation) },
     secrets: { PGUSER: 'database-username', PGPASSWORD: 'database-password' },
   }));
+}
+
+/**
+ * The one container of the validation task of restore tests: `pg-backup check` against the restored database, as its
+ * own user (the secret's keys the plan names), like a snapshot drill's checks.
+ */
+export function restoreValidationContainers(plan: RestoreValidationPlan): PlannedTaskContainers {
+  return drillTaskContainers({
+    name: plan.containerName,
+    command: plan.checkCommand,
+    environment: plan.checkEnvironment,
+    plainEnvironment: 'the database name, PGSSLMODE and the SQL text of the checks',
+    secrets: Object.fromEntries(Object.entries(plan.checkSecretKeys).map(([variable, key]) => [variable, `database-${key}` as ContainerSecretKind])),
+    logStreamPrefix: plan.task.logStreamPrefix,
+  });
 }

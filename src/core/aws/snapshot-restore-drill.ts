@@ -13,6 +13,7 @@ import { checkTableName } from '../postgres/table-name';
 import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
+import type { VerifyRestoreScratchPlan } from './verify-restore';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator, namingConstruct } from '../policy/validation';
 
@@ -68,6 +69,17 @@ export interface PointInTimeDrillOptions {
    * @default - no limit
    */
   readonly maxRecoveryPointGapMinutes?: number;
+}
+
+/** The dumps a `SnapshotRestoreDrill` writes its results beside, as each front end's dump source `S`. */
+export interface SnapshotDrillResultsOption<S> {
+  /**
+   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
+   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
+   * The checks task may put objects there and nothing else.
+   * @default - the result is seen only in the drill's metrics, alarms and execution history
+   */
+  readonly drillResults?: S;
 }
 
 /** The options of a `SnapshotRestoreDrill` that both AWS front ends share; each adds its cloud handles. */
@@ -193,6 +205,12 @@ export interface SnapshotRestoreDrillPlan extends ScheduledDrillPlan {
     readonly subnetGroup: string;
     readonly alarmSubject: string;
   };
+}
+
+/** Where a snapshot drill's scratch databases are placed, as a front end's scratch placement takes it: their port and network's descriptions. */
+export function snapshotScratchPlacement({ scratchPort: port, descriptions }: SnapshotRestoreDrillPlan): Pick<VerifyRestoreScratchPlan, 'port' | 'descriptions'> {
+  const { scratchSecurityGroup: securityGroup, scratchIngress: ingress, subnetGroup } = descriptions;
+  return { port, descriptions: { securityGroup, ingress, subnetGroup } };
 }
 
 /** The attributes of a `SnapshotRestoreDrill`, the same in every front end. */

@@ -1,6 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { PlannedContainer, containerLogConfiguration } from './planned-tasks';
-import { ContainerImageKind, ContainerSecretKind, PlannedTaskContainer } from '../../core/aws/drill-task-containers';
+import { ContainerImageKind, ContainerSecretKind, PlannedTaskContainer, plannedHandle } from '../../core/aws/drill-task-containers';
 
 /** What the containers of a planned task run with: the images, the log group and the secrets, by what core names them. */
 export interface PlannedContainerHandles {
@@ -15,24 +15,17 @@ export interface PlannedContainerHandles {
   readonly secrets?: Partial<Record<ContainerSecretKind, pulumi.Input<string>>>;
 }
 
-/** A handle the plan asks for; a missing one is a defect of the component, never a container rendered without it. */
-function handle<K extends string, T>(handles: Partial<Record<K, T>> | undefined, kind: K): T {
-  const found = handles?.[kind];
-  if (found === undefined) throw new Error(`a planned container needs the ${kind}, which was not given`);
-  return found;
-}
-
 /** Core's planned containers as ECS container definitions, in the plan's order (`containerDefinitions` of a task). */
 export function plannedContainerDefinitions(
   containers: readonly PlannedTaskContainer<pulumi.Input<string>>[], handles: PlannedContainerHandles,
 ): Record<string, unknown>[] {
   return containers.map((container) => {
     const { healthCheck, dependsOn = [], mountPoints = [] } = container;
-    const secrets = Object.entries(container.secrets ?? {}).map(([name, kind]) => ({ name, valueFrom: handle(handles.secrets, kind) }));
+    const secrets = Object.entries(container.secrets ?? {}).map(([name, kind]) => ({ name, valueFrom: plannedHandle(handles.secrets, kind) }));
     const environment = Object.entries(container.environment ?? {}).map(([name, value]) => ({ name, value }));
     return {
       name: container.name,
-      image: handle(handles.images, container.image),
+      image: plannedHandle(handles.images, container.image),
       essential: container.essential,
       ...(container.entryPoint ? { entryPoint: container.entryPoint } : {}),
       command: container.command,

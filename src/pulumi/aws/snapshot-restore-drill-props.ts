@@ -2,10 +2,10 @@ import * as pulumi from '@pulumi/pulumi';
 import { DrillTaskArgs } from './drill-task-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { PgDumpSource } from './pg-dump-source';
-import { SnapshotRestoreDrillPlanOptions } from '../../core/aws/snapshot-restore-drill';
+import { SnapshotDrillResultsOption, SnapshotRestoreDrillPlanOptions } from '../../core/aws/snapshot-restore-drill';
 
 /** Arguments of {@link SnapshotRestoreDrill}: the options both front ends share, and the Pulumi handles. */
-export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions, DrillTaskArgs {
+export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions, SnapshotDrillResultsOption<PgDumpSource>, DrillTaskArgs {
   /** The RDS instance or Aurora cluster whose newest snapshot is restored. */
   readonly database: ManagedPostgresDatabase;
   /**
@@ -32,11 +32,4 @@ export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptio
   readonly scratchSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Subnets of the checks task (it pulls its image and writes logs): private ones with egress. */
   readonly taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
-   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
-   * The checks task may put objects there and nothing else.
-   * @default - the result is seen only in the drill's metrics, alarms and execution history
-   */
-  readonly drillResults?: PgDumpSource;
 }

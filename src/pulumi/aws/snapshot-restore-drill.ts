@@ -12,7 +12,7 @@ import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillInputs } from '../../core/aws/drill-inputs';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
-  snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
+  snapshotRestoreDrillAttributes, snapshotScratchPlacement, unknownSnapshotKeyWarning,
 } from '../../core/aws/snapshot-restore-drill';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
@@ -52,19 +52,17 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       recordsResults: drillResults !== undefined,
       checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
     }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
-    const { descriptions } = plan;
     const environment = awsEnvironment(this);
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn, topicKeyArn: props.notificationTopicKeyArn, environment,
     }, { parent: this });
     this.notificationTopicArn = notifications.topicArn;
-    this.taskSecurityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, descriptions.taskSecurityGroup, this);
+    this.taskSecurityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, plan.descriptions.taskSecurityGroup, this);
     ({ securityGroup: this.scratchSecurityGroup, subnetGroup: this.subnetGroup } = createScratchPlacement(name, this, {
       vpcId: props.vpcId,
       subnetIds: props.scratchSubnetIds,
       taskSecurityGroupId: this.taskSecurityGroup.id,
-      port: plan.scratchPort,
-      descriptions: { securityGroup: descriptions.scratchSecurityGroup, ingress: descriptions.scratchIngress, subnetGroup: descriptions.subnetGroup },
+      ...snapshotScratchPlacement(plan),
     }));
     const snapshot = snapshotDrillWiring<pulumi.Input<string>>(plan, {
       sourceIdentifier: database.identifier,
