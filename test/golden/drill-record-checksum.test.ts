@@ -30,7 +30,8 @@ function exampleDefinitions(): Array<[string, any]> {
 
 describe('drill results written by the examples\' state machines', () => {
   const puts = exampleDefinitions().flatMap(([example, definition]) => statesOf(definition)
-    .filter(([, state]) => state.Type === 'Task' && state.Resource === 'arn:aws:states:::aws-sdk:s3:putObject')
+    // A CDK template names the partition by placeholder, which CloudFormation fills; Pulumi's graph has it filled.
+    .filter(([, state]) => state.Type === 'Task' && state.Resource.replace('${Partition}', 'aws') === 'arn:aws:states:::aws-sdk:s3:putObject')
     .map(([name, state]) => ({ example, name, state })));
 
   test('are written by every drill kind the examples deploy: dump (alone and in a fleet), in CDK and Pulumi', () => {
