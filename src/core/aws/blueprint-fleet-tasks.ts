@@ -67,7 +67,8 @@ export interface BlueprintScheduledRun extends PlannedTaskRun {
 
 /**
  * A scheduled task definition of the fleet as the unit every scheduled task is rendered from: a dump task of one
- * PostgreSQL major (the servers of that major, their secrets and runs), or the one prune task.
+ * PostgreSQL major (the servers of that major, their secrets and runs), or the one prune task. The dump tasks of
+ * every major share the first one's roles and security group.
  */
 export interface BlueprintScheduledTaskPlan extends ScheduledTaskPlan {
   /** The PostgreSQL major of its image (the prune task's: the fleet's first, as `pg-backup prune` calls no PostgreSQL tool). */
@@ -76,6 +77,8 @@ export interface BlueprintScheduledTaskPlan extends ScheduledTaskPlan {
   readonly name: string;
   /** The servers whose secrets the container gets, each under its own variable. */
   readonly servers: readonly BlueprintServerPlan[];
+  /** Its execution role (Pulumi), which the tasks of a group share: the first one's. */
+  readonly executionRole: NonNullable<ScheduledTaskPlan['executionRole']>;
   /** One run per database, each on its own server's schedule (the first run's stands for the task's). */
   readonly schedule: Omit<ScheduledTaskPlan['schedule'], 'runs'> & { readonly runs: readonly BlueprintScheduledRun[] };
 }
@@ -98,12 +101,15 @@ export interface BlueprintTaskGroupPlan {
 }
 
 /**
- * The Pulumi names of a scheduled task's resources of the blueprint `name`: the dump tasks' roles (`<name>-dump-task-role`…)
- * and security group (`<name>-dump-sg`), the prune task's as every prune task's; the task definition after its plan.
+ * The Pulumi names of the resources of a task of the blueprint `name`: the dump and drill tasks' roles
+ * (`<name>-dump-task-role`…) and security group (`<name>-dump-sg`), the prune task's as every prune task's; the task
+ * definition and its family after the task's plan.
  */
-export function blueprintTaskNames(name: string, task: BlueprintScheduledTaskPlan): PlannedTaskNames & { readonly family: string } {
-  const names = task.deletes ? pruneTaskResourceNames(name) : { ...taskResourceNames(`${name}-dump`), securityGroup: `${name}-dump-sg` };
-  return { ...names, taskDefinition: `${name}-${task.name}`, family: `${name}-${task.names.family}` };
+export function blueprintTaskNames(
+  name: string, kind: 'dump' | 'drill' | 'prune', task: { readonly name: string; readonly family: string },
+): PlannedTaskNames & { readonly family: string } {
+  const names = kind === 'prune' ? pruneTaskResourceNames(name) : { ...taskResourceNames(`${name}-${kind}`), securityGroup: `${name}-${kind}-sg` };
+  return { ...names, taskDefinition: `${name}-${task.name}`, family: `${name}-${task.family}` };
 }
 
 /** The fleet's scheduled tasks: the dumps, then the prune when a server's dumps have a retention policy, and the prune alarms. */
@@ -176,7 +182,7 @@ export function blueprintScheduledTasks(plan: PostgresBackupBlueprintPlan, conne
   const schedule = (runs: readonly BlueprintScheduledRun[]) => ({ ...runs[0].schedule, retryAttempts, maxEventAgeSeconds, runs });
   // Every run overrides the command; started without one, a task only prints the usage.
   const usage = ['--help'];
-  const dumps = plan.majors.map((major, index): BlueprintScheduledTaskPlan => {
+  const dumps = plan.majors.map((major): BlueprintScheduledTaskPlan => {
     const servers = plan.servers.filter((server) => server.major === major);
     const environment = plan.encryption && { variables: plan.dumpTask.environment, contents: 'the age public keys the dumps are encrypted to' };
     return {
@@ -199,8 +205,7 @@ export function blueprintScheduledTasks(plan: PostgresBackupBlueprintPlan, conne
       descriptions: { taskRole: plan.descriptions.dumpTaskRole, securityGroup: plan.descriptions.dumpSecurityGroup },
       roleGrants: BACKUP_WRITE_IAM_ACTIONS,
       objectsAccess: 'write',
-      // The dump tasks of every major share the first one's roles (and security group).
-      ...(index === 0 ? { executionRole: { description: plan.descriptions.dumpExecutionRole, grants: TASK_EXECUTION_IAM_ACTIONS } } : {}),
+      executionRole: { description: plan.descriptions.dumpExecutionRole, grants: TASK_EXECUTION_IAM_ACTIONS },
     };
   });
   const groups: BlueprintTaskGroupPlan[] = [{

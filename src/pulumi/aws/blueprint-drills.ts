@@ -1,22 +1,18 @@
-import type * as ecs from '@pulumi/aws/ecs';
-import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { createPlannedAlarms } from './metric-alarm';
 import { plannedContainerDefinitions } from './planned-containers';
 import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
-import { createPlannedTaskDefinition, createTaskRole, createTaskSecurityGroup, taskExecutionStatements } from './planned-tasks';
-import { policyDocument } from './policy-document';
+import { createPlannedTasksSharingRoles, taskExecutionStatements } from './planned-tasks';
 import { createScratchPassword, ecsTaskResources } from './scheduled-drill';
 import { backupObjectLocations } from '../../core/aws/backup-bucket';
 import {
-  BLUEPRINT_OWNER, blueprintDrillPlaceholderValues, blueprintDrillScheduleValues, blueprintDrillStateMachine, blueprintDrillTask,
+  BLUEPRINT_OWNER, blueprintDrillPlaceholderValues, blueprintDrillScheduleValues, blueprintDrillStateMachine, blueprintDrillTask, blueprintTaskNames,
 } from '../../core/aws/blueprint-fleet-tasks';
 import { ecsDrillScopes } from '../../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { BlueprintDrillSchedulePlan } from '../../core/aws/postgres-backup-blueprint';
 import { postgresServerImageUri } from '../../core/aws/runner-image';
-import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /**
  * The fleet's restore drills: one verify task definition per PostgreSQL major (a scratch server on the task's
@@ -29,39 +25,37 @@ export function createFleetDrills(
 ): Pick<PulumiBlueprintResources, 'verifyTaskDefinitions' | 'drillStateMachine' | 'drillSchedules'> & { drillDefinition?: pulumi.Output<string> } {
   const { name, parent, props, plan, plan: { drills } } = fleet;
   if (!drills) return { verifyTaskDefinitions: new Map(), drillSchedules: [] };
-  const child = { parent };
-  const names = taskResourceNames(`${name}-drill`);
-  const taskRole = createTaskRole(names.taskRole, plan.descriptions.drillTaskRole, parent);
-  new iam.RolePolicy(names.taskPolicy, {
-    role: taskRole.id,
-    policy: policyDocument([...fleet.backupBucket.readStatements(plan.prefix), ...fleet.backupBucket.drillResultStatements(plan.prefix)]),
-  }, child);
-  const executionRole = createTaskRole(names.executionRole, plan.descriptions.drillExecutionRole, parent);
   // The execution role, and only it, reads the identity that decrypts the fleet's dumps and the scratch server's password.
   const identitySecretArn = drills.identityEnvironmentVariable ? props.encryption?.identitySecretArn : undefined;
   const scratchPassword = createScratchPassword(name, plan.descriptions.scratchPassword, parent).arn;
-  new iam.RolePolicy(names.executionPolicy, {
-    role: executionRole.id,
-    policy: policyDocument(taskExecutionStatements(fleet.logGroup.arn, [scratchPassword, identitySecretArn].filter((arn) => arn !== undefined))),
-  }, child);
-
-  const taskDefinitions = new Map<number, ecs.TaskDefinition>();
-  for (const major of plan.majors) {
-    const task = blueprintDrillTask(drills, major);
-    taskDefinitions.set(major, createPlannedTaskDefinition(`${name}-${task.name}`, {
-      family: `${name}-${task.family}`,
-      size: task,
-      taskRoleArn: taskRole.arn,
-      executionRoleArn: executionRole.arn,
-      volumes: task.containers.volumes,
-      container: plannedContainerDefinitions(task.containers.containers, {
-        images: { 'runner': fleet.image(major), 'postgres-server': postgresServerImageUri(major) },
-        logs: { groupName: fleet.logGroup.name, region: fleet.environment.region },
-        secrets: { 'scratch-password': scratchPassword, ...(identitySecretArn !== undefined ? { 'age-identity': identitySecretArn } : {}) },
-      }),
-    }, parent));
-  }
-  const securityGroup = createTaskSecurityGroup(`${name}-drill-sg`, props.vpcId, plan.descriptions.drillSecurityGroup, parent);
+  const tasks = plan.majors.map((major) => blueprintDrillTask(drills, major));
+  const created = createPlannedTasksSharingRoles(tasks.map((task) => {
+    const names = blueprintTaskNames(name, 'drill', task);
+    return {
+      names,
+      args: {
+        family: names.family,
+        size: task,
+        volumes: task.containers.volumes,
+        container: plannedContainerDefinitions(task.containers.containers, {
+          images: { 'runner': fleet.image(task.major), 'postgres-server': postgresServerImageUri(task.major) },
+          logs: { groupName: fleet.logGroup.name, region: fleet.environment.region },
+          secrets: { 'scratch-password': scratchPassword, ...(identitySecretArn !== undefined ? { 'age-identity': identitySecretArn } : {}) },
+        }),
+        taskRole: {
+          role: plan.descriptions.drillTaskRole,
+          statements: [...fleet.backupBucket.readStatements(plan.prefix), ...fleet.backupBucket.drillResultStatements(plan.prefix)],
+        },
+        executionRole: {
+          role: plan.descriptions.drillExecutionRole,
+          statements: taskExecutionStatements(fleet.logGroup.arn, [scratchPassword, identitySecretArn].filter((arn) => arn !== undefined)),
+        },
+        securityGroup: { vpcId: props.vpcId, description: plan.descriptions.drillSecurityGroup },
+      },
+    };
+  }), parent);
+  const [{ taskRole, executionRole, securityGroup }] = created;
+  const taskDefinitions = new Map(tasks.map((task, index) => [task.major, created[index].taskDefinition]));
 
   const definitions = [...taskDefinitions.values()];
   const substitutions = pulumi.all([fleet.notificationTopicArn, fleet.cluster.arn, pulumi.output(props.subnetIds), securityGroup.id])

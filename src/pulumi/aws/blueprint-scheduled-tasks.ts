@@ -5,7 +5,7 @@ import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './bluepr
 import { replicaPruneDestinationPolicyOutput, replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { createPlannedTaskSchedules } from './planned-task-schedules';
-import { PlannedTask, createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { createPlannedTasksSharingRoles, taskExecutionStatements } from './planned-tasks';
 import { grantStatements, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
@@ -44,35 +44,34 @@ export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): 
   };
   const [dumps, [prune] = []] = tasks.groups.map((group) => {
     const keys = secretKeys(group.tasks.flatMap(({ servers }) => servers));
-    const rendered: PlannedTask[] = [];
-    for (const task of group.tasks) {
-      const [first] = rendered;
-      const { executionRole } = task;
-      const names = blueprintTaskNames(name, task);
-      rendered.push(createPlannedTask(names, {
-        family: names.family,
-        size: task.size,
-        taskRole: first ? { role: first.taskRole } : {
-          role: (task.deletes && fleet.pruneRole) || task.descriptions.taskRole,
-          statements: [...fleet.backupBucket.actionGroupStatements(task.roleGrants, plan.prefix), ...replicaPruneStatements(task.replica)],
+    const rendered = createPlannedTasksSharingRoles(group.tasks.map((task) => {
+      const names = blueprintTaskNames(name, task.kind, { name: task.name, family: task.names.family });
+      return {
+        names,
+        args: {
+          family: names.family,
+          size: task.size,
+          taskRole: {
+            role: (task.deletes && fleet.pruneRole) || task.descriptions.taskRole,
+            statements: [...fleet.backupBucket.actionGroupStatements(task.roleGrants, plan.prefix), ...replicaPruneStatements(task.replica)],
+          },
+          executionRole: {
+            role: task.executionRole.description, statements: taskExecutionStatements(fleet.logGroup.arn, undefined, keys, task.executionRole.grants),
+          },
+          securityGroup: { vpcId: props.vpcId, description: task.descriptions.securityGroup },
+          container: {
+            name: task.container.name,
+            image: fleet.image(task.major),
+            command: [...task.container.command!],
+            // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
+            secrets: Object.fromEntries(task.servers.map((server) => [server.secretVariable, entry(server).database.secretArn])),
+            environment: task.container.environment?.variables,
+            logs: { groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix: task.container.logStreamPrefix },
+            stopTimeoutSeconds: task.container.stopTimeoutSeconds,
+          },
         },
-        executionRole: !executionRole ? { role: first!.executionRole } : {
-          role: executionRole.description,
-          statements: taskExecutionStatements(fleet.logGroup.arn, undefined, keys, executionRole.grants),
-        },
-        securityGroup: first ? first.securityGroup : { vpcId: props.vpcId, description: task.descriptions.securityGroup },
-        container: {
-          name: task.container.name,
-          image: fleet.image(task.major),
-          command: [...task.container.command!],
-          // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
-          secrets: Object.fromEntries(task.servers.map((server) => [server.secretVariable, entry(server).database.secretArn])),
-          environment: task.container.environment?.variables,
-          logs: { groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix: task.container.logStreamPrefix },
-          stopTimeoutSeconds: task.container.stopTimeoutSeconds,
-        },
-      }, parent));
-    }
+      };
+    }), parent);
     const [{ taskRole, executionRole }] = rendered;
     const taskDefinitionArns = rendered.map(({ taskDefinition }) => taskDefinition.arn);
     const schedulerRole = createSchedulerRole(`${name}-${group.kind}`, parent, fleet.environment, scheduledTaskStatements(group.scheduleRole.grants, {

@@ -193,3 +193,19 @@ export function createPlannedTask(names: PlannedTaskNames, args: PlannedTaskArgs
   }, parent);
   return { taskRole, executionRole, taskDefinition, securityGroup };
 }
+
+/**
+ * Planned tasks that share the first one's roles and security group (a fleet's task definitions of every PostgreSQL
+ * major): the first is created with its own, each later one with the first's, whatever its arguments say of them.
+ */
+export function createPlannedTasksSharingRoles(
+  tasks: ReadonlyArray<{ readonly names: PlannedTaskNames; readonly args: PlannedTaskArgs }>, parent: pulumi.Resource,
+): PlannedTask[] {
+  const created: PlannedTask[] = [];
+  for (const { names, args } of tasks) {
+    const [first] = created;
+    const shared = first && { taskRole: { role: first.taskRole }, executionRole: { role: first.executionRole }, securityGroup: first.securityGroup };
+    created.push(createPlannedTask(names, { ...args, ...shared }, parent));
+  }
+  return created;
+}

@@ -36,12 +36,13 @@ describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL 
       container: { name: 'runner', command: ['--help'], logStreamPrefix: 'dump-15', databaseSecrets: true },
     });
     expect(task.servers.map((server) => server.id)).toEqual(['legacy']);
-    expect(blueprintTaskNames('fleet', task)).toMatchObject({ taskDefinition: 'fleet-dump-task-15', family: 'fleet-pg-dump-15', securityGroup: 'fleet-dump-sg' });
+    expect(blueprintTaskNames('fleet', 'dump', { name: task.name, family: task.names.family })).toMatchObject({ taskDefinition: 'fleet-dump-task-15', family: 'fleet-pg-dump-15', securityGroup: 'fleet-dump-sg' });
   });
 
-  test('the dump tasks of every major share the first one\'s execution role, and one schedules\' role and failure rule', () => {
-    const [dumps] = blueprintScheduledTasks(fleetPlan(), [NO_URL, NO_URL]).groups;
-    expect(dumps.tasks.map((task) => task.executionRole !== undefined)).toEqual([true, false]);
+  test('the dump tasks of every major share one execution role, one schedules\' role and one failure rule', () => {
+    const plan = fleetPlan();
+    const [dumps] = blueprintScheduledTasks(plan, [NO_URL, NO_URL]).groups;
+    expect(new Set(dumps.tasks.map((task) => task.executionRole.description))).toEqual(new Set([plan.descriptions.dumpExecutionRole]));
     expect(dumps.ids).toEqual({ scheduleRole: 'DumpScheduleRole', taskFailedRule: 'DumpTaskFailedRule' });
     expect(dumps.taskFailure.namesStarter).toBe(true);
   });
@@ -86,7 +87,7 @@ describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL 
     expect(prune).toMatchObject({ major: 15, deletes: true, container: { name: 'runner', command: ['--help'], databaseSecrets: false } });
     expect(prune.schedule.runs.map((run) => [run.id, run.name, run.label])).toEqual([['PruneSchedule-legacy-0', 'prune-legacy-0', 'legacy/postgres']]);
     expect(prune.schedule.runs[0].command).toContainEqual({ ref: 'dump-location', suffix: '/legacy' });
-    expect(blueprintTaskNames('fleet', prune)).toMatchObject({ taskRole: 'fleet-prune-role', taskDefinition: 'fleet-prune-task', family: 'fleet-pg-backup-prune' });
+    expect(blueprintTaskNames('fleet', 'prune', { name: prune.name, family: prune.names.family })).toMatchObject({ taskRole: 'fleet-prune-role', taskDefinition: 'fleet-prune-task', family: 'fleet-pg-backup-prune' });
     expect(pruneAlarms).toHaveLength(1);
   });
 });
