@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BackupStoreProps, removalPolicyOf } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
-import { bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { RenderedBucket, bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
 import { grantPlannedActions } from './planned-grants';
 import { BackupBucketOptions, BackupBucketPlan, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
@@ -38,6 +38,9 @@ export interface BackupBucketProps extends BackupBucketOptions, BackupStoreProps
   readonly deletingPrincipalArns?: string[];
 }
 
+/** What a created bucket is made of besides the bucket (a given bucket has only its key), declared once with the renderer. */
+export interface BackupBucket extends Partial<Omit<RenderedBucket, 'bucket'>> {}
+
 /**
  * The bucket backups are written to: public access blocked, TLS only, KMS-encrypted, versioned, with the dump
  * lifecycle from core, optional Object Lock, access logs in a separate bucket, and a bucket-policy Deny on
@@ -46,16 +49,8 @@ export interface BackupBucketProps extends BackupBucketOptions, BackupStoreProps
 export class BackupBucket extends Construct {
   /** The bucket. */
   public readonly bucket: s3.IBucket;
-  /** The key the backups are encrypted with, when known. */
-  public readonly encryptionKey?: kms.IKey;
   /** The key prefix of the dumps (no trailing `/`), which the grants default to. */
   public readonly prefix?: string;
-  /** The bucket the access logs go to, when created or given. */
-  public readonly accessLogsBucket?: s3.IBucket;
-  /** The role S3 replicates the bucket offsite with, when replicated. */
-  public readonly replicationRole?: iam.IRole;
-  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
-  public readonly replicaBucketName?: string;
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
@@ -73,18 +68,15 @@ export class BackupBucket extends Construct {
     };
     if (given) {
       this.bucket = given;
-      this.encryptionKey = props.encryptionKey ?? given.encryptionKey;
+      Object.assign(this, { encryptionKey: props.encryptionKey ?? given.encryptionKey });
       for (const statement of plan.policy) given.addToResourcePolicy(renderPlannedStatement(statement, given, references));
       return;
     }
     const rendered = renderPlannedBucket(this, plan, {
-      encryptionKey: props.encryptionKey,
-      serverAccessLogs: props.serverAccessLogs ?? true,
-      removalPolicy: removalPolicyOf(props),
-      references,
+      encryptionKey: props.encryptionKey, serverAccessLogs: props.serverAccessLogs ?? true, removalPolicy: removalPolicyOf(props), references,
     });
-    ({ bucket: this.bucket, encryptionKey: this.encryptionKey, accessLogsBucket: this.accessLogsBucket } = rendered);
-    ({ replicationRole: this.replicationRole, replicaBucketName: this.replicaBucketName } = rendered);
+    Object.assign(this, rendered);
+    this.bucket = rendered.bucket;
   }
 
   /** The names the replication alarms' dimensions name (`backup-bucket`, `replica-bucket`), when replicated. */

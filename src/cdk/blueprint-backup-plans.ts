@@ -4,7 +4,7 @@ import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { applyAutomatedBackupSettings, renderBackupPlan } from './planned-backup-rules';
 import { renderRestoreTesting } from './restore-testing';
-import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
+import { acknowledge, awsManagedPolicyFinding } from './reviewed-findings';
 import { BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import { resolveManagedSnapshots } from '../core/policy/defaults';
 import { BackupPolicy } from '../core/policy/policy';
@@ -29,7 +29,7 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
     // Backups only: restores are started by an operator following the runbook, with a role of their own.
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(BACKUP_SELECTION_MANAGED_POLICY)],
   });
-  acknowledgeAwsManagedPolicy(role, BACKUP_SELECTION_MANAGED_POLICY);
+  acknowledge(role, awsManagedPolicyFinding(BACKUP_SELECTION_MANAGED_POLICY));
   const backupPlans = plan.backupPlans.map(({ awsBackupPlan }) => renderBackupPlan(scope, awsBackupPlan, {
     vault: vault.vault, role, databaseArn: (index) => handles[index].managed!.arn(scope),
   }).plan);

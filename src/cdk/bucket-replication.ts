@@ -10,14 +10,6 @@ import {
 } from '../core/aws/bucket-replication';
 import { replicaPruneWildcards, replicationRoleWildcards } from '../core/aws/reviewed-wildcards';
 
-/** The offsite copy of a bucket, as rendered. */
-export interface RenderedBucketReplication {
-  /** The role S3 replicates with. */
-  readonly role: iam.Role;
-  /** Name of the destination bucket (the `DestinationBucket` dimension of the replication metrics). */
-  readonly replicaBucketName: string;
-}
-
 /**
  * Renders core's replication plan on a created `bucket` encrypted with `encryptionKey`: the replication role (`id` in
  * `scope`) with core's action groups scoped to the two buckets and the two keys, and the bucket's
@@ -25,7 +17,7 @@ export interface RenderedBucketReplication {
  */
 export function renderBucketReplication(
   scope: Construct, id: string, bucket: s3.Bucket, encryptionKey: kms.IKey, plan: BucketReplicationPlan,
-): RenderedBucketReplication {
+): { replicationRole: iam.Role; replicaBucketName: string } {
   const role = new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'), description: plan.roleDescription, roleName: plan.roleName,
   });
@@ -41,7 +33,7 @@ export function renderBucketReplication(
   }, 'BucketReplication');
   acknowledgeWildcards(role, replicationRoleWildcards(plan, sourceObjects));
   (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ReplicationConfiguration', renderS3ReplicationConfiguration(plan, role.roleArn));
-  return { role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };
+  return { replicationRole: role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };
 }
 
 /**

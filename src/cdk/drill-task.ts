@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PlannedContainerHandles, renderPlannedContainers } from './planned-containers';
 import { createPlannedTaskDefinition } from './planned-tasks';
-import { acknowledgeImagePull, acknowledgeScratchPassword } from './reviewed-findings';
+import { SCRATCH_PASSWORD_FINDING, acknowledge, acknowledgeImagePull } from './reviewed-findings';
 import { postgresServerImage, runnerImageFromPackage } from './runner-image';
 import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
 import { PlannedTaskContainers, SCRATCH_POSTGRES_CONTAINER } from '../core/aws/drill-task-containers';
@@ -98,6 +98,6 @@ export function createScratchPassword(scope: Construct, description: string): se
     description,
     generateSecretString: { excludePunctuation: true, passwordLength: SCRATCH_POSTGRES_CONTAINER.password.length },
   });
-  acknowledgeScratchPassword(password);
+  acknowledge(password, SCRATCH_PASSWORD_FINDING);
   return password;
 }

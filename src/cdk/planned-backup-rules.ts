@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
+import { acknowledge, awsManagedPolicyFinding } from './reviewed-findings';
 import { AwsBackupPlanPlan, BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
 import { ResolvedManagedSnapshotPolicy } from '../core/policy/defaults';
 
@@ -53,7 +53,7 @@ export function renderBackupPlan(
     role: handles.role,
   });
   // A role of the selection's own, created by aws-backup with the AWS Backup service role policy.
-  if (handles.role === undefined) acknowledgeAwsManagedPolicy(selection.node.findChild('Role'), BACKUP_SELECTION_MANAGED_POLICY);
+  if (handles.role === undefined) acknowledge(selection.node.findChild('Role'), awsManagedPolicyFinding(BACKUP_SELECTION_MANAGED_POLICY));
   return { plan, selection };
 }
 

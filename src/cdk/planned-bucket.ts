@@ -53,17 +53,17 @@ export interface PlannedBucketHandles {
   readonly references?: PolicyReferenceValues;
 }
 
-/** A planned bucket, as rendered. */
+/** A planned bucket, as rendered: what a created `BackupBucket` exposes. */
 export interface RenderedBucket {
   /** The bucket. */
   readonly bucket: s3.Bucket;
-  /** Its key. */
+  /** The key the backups are encrypted with. */
   readonly encryptionKey: kms.IKey;
-  /** The bucket its access logs go to, when any. */
+  /** The bucket the access logs go to, when created or given. */
   readonly accessLogsBucket?: s3.IBucket;
-  /** The role S3 replicates with, when replicated. */
+  /** The role S3 replicates the bucket offsite with, when replicated. */
   readonly replicationRole?: iam.IRole;
-  /** Name of the offsite bucket, when replicated. */
+  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
   readonly replicaBucketName?: string;
 }
 
@@ -101,7 +101,7 @@ export function renderPlannedBucket(scope: Construct, plan: BackupBucketPlan, ha
     for (const statement of delivery) accessLogsBucket.addToResourcePolicy(renderPlannedStatement(statement, accessLogsBucket, references));
   }
   const replication = plan.replication && renderBucketReplication(scope, 'ReplicationRole', bucket, encryptionKey, plan.replication);
-  return { bucket, encryptionKey, accessLogsBucket, replicationRole: replication?.role, replicaBucketName: replication?.replicaBucketName };
+  return { bucket, encryptionKey, accessLogsBucket, ...replication };
 }
 
 /** The access-log bucket of a plan: no public access, TLS only, S3-managed keys (the only ones S3 delivers logs to), versioned. */

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { acknowledgePlainTaskEnvironment } from './reviewed-findings';
+import { acknowledge, plainTaskEnvironmentFinding } from './reviewed-findings';
 import { ContainerImageKind, ContainerSecretKind, PlannedTaskContainers, plannedHandle } from '../core/aws/drill-task-containers';
 
 /** What the containers of a planned task run with: the images, the log group and the secrets, by what core names them. */
@@ -50,7 +50,7 @@ export function renderPlannedContainers(
   }
   for (const container of planned.containers) {
     const definition = containers.get(container.name)!;
-    if (container.plainEnvironment !== undefined) acknowledgePlainTaskEnvironment(taskDefinition, container.plainEnvironment);
+    if (container.plainEnvironment !== undefined) acknowledge(taskDefinition, plainTaskEnvironmentFinding(container.plainEnvironment));
     definition.addMountPoints(...container.mountPoints ?? []);
     for (const { containerName, condition } of container.dependsOn ?? []) {
       definition.addContainerDependencies({ container: containers.get(containerName)!, condition: ecs.ContainerDependencyCondition[condition] });

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import type { BackupBucket } from './backup-bucket';
 import { grantReplicaPrune, outputReplicaPruneDestinationPolicy } from './bucket-replication';
 import {
-  acknowledgeImagePull, acknowledgePlainTaskEnvironment, acknowledgeScheduleDeadLetterQueue, acknowledgeWildcards, backupObjectsWildcard,
+  SCHEDULE_DEAD_LETTER_QUEUE_FINDING, acknowledge, acknowledgeImagePull, acknowledgeWildcards, backupObjectsWildcard, plainTaskEnvironmentFinding,
   scheduledTasksWildcard,
 } from './reviewed-findings';
 import { ECS_TASK_STATE_CHANGE, TaskFailureNotificationOptions, ecsTaskFailedDetail, taskFailureMessage } from '../core/aws/ecs-task-failure';
@@ -131,7 +131,7 @@ export function renderScheduledTask(
   const schedules = renderPlannedTaskSchedules(scope, task.ids.schedule, task.schedule, {
     ...handles, taskDefinition, securityGroup, ...task.schedule, containerName: name, command: (_database, run) => command(run),
   });
-  if (environment) acknowledgePlainTaskEnvironment(taskDefinition, environment.contents);
+  if (environment) acknowledge(taskDefinition, plainTaskEnvironmentFinding(environment.contents));
   const role = taskDefinition.taskRole;
   handles.bucket.grantActionGroups(role, task.roleGrants);
   if (task.replica) grantReplicaPrune(role, task.replica);
@@ -151,7 +151,7 @@ export function createScheduleDeadLetterQueue(scope: Construct): sqs.Queue {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     retentionPeriod: Duration.days(SCHEDULE_DEAD_LETTER_RETENTION_DAYS),
   });
-  acknowledgeScheduleDeadLetterQueue(queue);
+  acknowledge(queue, SCHEDULE_DEAD_LETTER_QUEUE_FINDING);
   return queue;
 }
 

@@ -3,7 +3,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps, renderRestoreValidation } from './restore-testing-validation';
-import { acknowledgeAwsManagedPolicy } from './reviewed-findings';
+import { acknowledge, awsManagedPolicyFinding } from './reviewed-findings';
 import {
   RESTORE_TESTING_MANAGED_POLICY, RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties,
   restoreTestingSelectionProperties,
@@ -47,7 +47,7 @@ export function renderRestoreTesting(
     description: planned.role.description,
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(planned.role.managedPolicy)],
   });
-  acknowledgeAwsManagedPolicy(role, RESTORE_TESTING_MANAGED_POLICY);
+  acknowledge(role, awsManagedPolicyFinding(RESTORE_TESTING_MANAGED_POLICY));
   const plan = new backup.CfnRestoreTestingPlan(scope, 'RestoreTestingPlan', {
     restoreTestingPlanName: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, handles.vaultArn),
   });

@@ -2,10 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import {
-  PolicyStatementJson, ReviewedAwsManagedPolicy, ReviewedFinding, SCHEDULE_DEAD_LETTER_QUEUE_FINDING, SCRATCH_PASSWORD_FINDING,
-  awsManagedPolicyFinding, explainedWildcardFindings, plainTaskEnvironmentFinding,
-} from '../core/aws/reviewed-findings';
+import { PolicyStatementJson, ReviewedFinding, explainedWildcardFindings } from '../core/aws/reviewed-findings';
 import { IMAGE_PULL_WILDCARD, ReviewedWildcard, scheduledTasksWildcardOn } from '../core/aws/reviewed-wildcards';
 
 /*
@@ -16,37 +13,17 @@ import { IMAGE_PULL_WILDCARD, ReviewedWildcard, scheduledTasksWildcardOn } from 
  * refuses an id with more than one `::`, which every IAM finding naming an ARN has.
  */
 
-export type { ReviewedAwsManagedPolicy } from '../core/aws/reviewed-findings';
+export * from '../core/aws/reviewed-findings';
 export * from '../core/aws/reviewed-wildcards';
 
-/** Records the reviewed finding on `construct`'s resource, once however often the app is synthesized. */
-function acknowledge(construct: IConstruct, { id, reason }: ReviewedFinding): void {
+/**
+ * Records core's reviewed finding (`SCRATCH_PASSWORD_FINDING`, `plainTaskEnvironmentFinding(…)`,
+ * `awsManagedPolicyFinding(…)`…) on `construct`'s resource, once however often the app is synthesized.
+ */
+export function acknowledge(construct: IConstruct, { id, reason }: ReviewedFinding): void {
   const resource = construct.node.defaultChild ?? construct;
   const recorded = resource.node.metadata.some((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && id in (entry.data ?? {}));
   if (!recorded) resource.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-}
-
-/** The queue EventBridge Scheduler puts the runs it could not start in: it is itself a dead-letter queue. */
-export function acknowledgeScheduleDeadLetterQueue(queue: IConstruct): void {
-  acknowledge(queue, SCHEDULE_DEAD_LETTER_QUEUE_FINDING);
-}
-
-/** The password of the throwaway PostgreSQL a restore drill task starts and deletes. */
-export function acknowledgeScratchPassword(secret: IConstruct): void {
-  acknowledge(secret, SCRATCH_PASSWORD_FINDING);
-}
-
-/**
- * A task definition whose containers get non-secret values in their environment.
- * @param contents what the environment holds, completing "The environment holds …"
- */
-export function acknowledgePlainTaskEnvironment(taskDefinition: ecs.TaskDefinition, contents: string): void {
-  acknowledge(taskDefinition, plainTaskEnvironmentFinding(contents));
-}
-
-/** Acknowledges that a role the construct created holds an AWS managed policy, with the reason it does. */
-export function acknowledgeAwsManagedPolicy(role: IConstruct, policyName: ReviewedAwsManagedPolicy): void {
-  acknowledge(role, awsManagedPolicyFinding(policyName));
 }
 
 /** Acknowledges `ecr:GetAuthorizationToken` on the execution role of a task definition whose image may come from ECR. */

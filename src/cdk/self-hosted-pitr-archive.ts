@@ -14,14 +14,14 @@ import { renderPlannedAlarms } from './planned-alarms';
 import { bucketGrantScopes } from './planned-bucket';
 import { renderEventNotification } from './planned-event-notifications';
 import { grantPlannedActions } from './planned-grants';
-import { ReviewedAwsManagedPolicy, acknowledgeAwsManagedPolicy, acknowledgeWildcards, walArchiveWildcards } from './reviewed-findings';
+import { acknowledge, acknowledgeWildcards, awsManagedPolicyFinding, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
 import { IamActionGroup } from '../core/aws/iam-action-groups';
 import { archiveHostUserData, archiveRecoveryConf, renderArchiveHost } from '../core/aws/pitr-archive-host';
 import {
   PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive,
-  selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf,
+  selfHostedPitrArchiveAttributes,
 } from '../core/aws/self-hosted-pitr-archive';
 import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
@@ -64,7 +64,7 @@ export class SelfHostedPitrArchive extends Construct {
   constructor(scope: Construct, id: string, props: SelfHostedPitrArchiveProps) {
     super(scope, id);
     this.props = props;
-    const plan = planSelfHostedPitrArchive(selfHostedPitrArchiveOptionsOf(props), { validation: cdkValidationOptions(this) });
+    const plan = planSelfHostedPitrArchive(props, { validation: cdkValidationOptions(this) });
     Object.assign(this, selfHostedPitrArchiveAttributes(plan));
     this.archive = new BackupBucket(this, 'Archive', {
       plan: plan.bucket.backupBucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy, deletingPrincipalArns: this.deleters,
@@ -89,7 +89,7 @@ export class SelfHostedPitrArchive extends Construct {
         description: plan.instanceRole.description,
         managedPolicies: plan.instanceRole.managedPolicies.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
       });
-      plan.instanceRole.managedPolicies.forEach((policy) => acknowledgeAwsManagedPolicy(instanceRole, policy as ReviewedAwsManagedPolicy));
+      plan.instanceRole.managedPolicies.forEach((policy) => acknowledge(instanceRole, awsManagedPolicyFinding(policy)));
       this.grant(instanceRole, plan.instanceRole.grants, true);
       acknowledgeWildcards(instanceRole, walArchiveWildcards(this.archiveObjectArns(), 'archive', plan.archiverDeletes));
       Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(this, 'InstanceProfile', { role: instanceRole }) });

@@ -9,6 +9,7 @@ import {
   PitrArchiveEncryptionOptions, PitrArchiveEncryptionPlan, PitrArchiveEncryptionResourceKind, checkPitrArchiveEncryption, planPitrArchiveEncryption,
 } from './pitr-archive-encryption';
 import { PitrDrillOptions } from './pitr-drill';
+import { ReviewedAwsManagedPolicy } from './reviewed-findings';
 import { ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID, walArchiveAlarms } from './wal-archive-alarms';
 import { PITR_DRILL_PROP_PATHS } from '../policy/construct-prop-paths';
 import { CostEstimate, DatabaseSizeInputs, estimateFromSizes, estimateLabel } from '../policy/cost-estimate';
@@ -265,7 +266,7 @@ export interface SelfHostedPitrArchivePlan {
     readonly description: string;
     /** The service that assumes it. */
     readonly assumedBy: string;
-    readonly managedPolicies: readonly string[];
+    readonly managedPolicies: readonly ReviewedAwsManagedPolicy[];
     /** What it may do: archive (with the archiver's own expiry when asked), read the configuration, and read the encryption secret. */
     readonly grants: readonly IamActionGroup<PitrArchiveResourceKind>[];
   };
@@ -391,18 +392,25 @@ function replicatedArchiveBucket(options: SelfHostedPitrArchiveOptions, lifecycl
 }
 
 /**
- * Validates the options (throwing a `PolicyValidationError` that lists every problem) and decides what a
+ * Validates the options of a front end's props, its cloud handles left out (throwing a `PolicyValidationError` that
+ * lists every problem; what is not known yet is checked again through `validation.whenKnown`) and decides what a
  * `SelfHostedPitrArchive` creates: the bucket's lifecycle and request metrics, the configuration parameters, the
  * instance role, the grants by resource kind, the State Manager associations, the failed-association notification,
  * the alarms, the drill and what it all protects.
  */
 export function planSelfHostedPitrArchive(
-  options: SelfHostedPitrArchiveOptions, environment: SelfHostedPitrArchiveEnvironment = {},
+  props: SelfHostedPitrArchiveOptions, environment: SelfHostedPitrArchiveEnvironment = {},
 ): SelfHostedPitrArchivePlan {
+  const options = selfHostedPitrArchiveOptionsOf(props);
   const validation = environment.validation ?? {};
   const validator = new Validator(validation);
   checkSelfHostedPitrArchiveOptions(validator, options);
   validator.throwIfInvalid();
+  validation.whenKnown?.(options, (known) => {
+    const later = new Validator({ construct: validation.construct });
+    checkSelfHostedPitrArchiveOptions(later, known as SelfHostedPitrArchiveOptions);
+    later.throwIfInvalid();
+  });
 
   const pitr = resolvePitr(options.pitr ?? {}, validation);
   const clusterName = options.clusterName ?? 'main';

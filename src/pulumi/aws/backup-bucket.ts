@@ -1,9 +1,7 @@
-import * as iam from '@pulumi/aws/iam';
-import * as s3 from '@pulumi/aws/s3';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupStoreArgs, retainOnDeleteOf } from './backup-store-handles';
-import { backupObjectScopes, renderPlannedBucket } from './planned-bucket';
+import { RenderedBucket, backupObjectScopes, renderPlannedBucket } from './planned-bucket';
 import { PolicyStatement, grantStatements, plannedStatement } from './policy-document';
 import { BackupBucketOptions, BackupBucketPlan, denyDeletingStatement, planBackupBucket } from '../../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../../core/aws/bucket-replication';
@@ -39,6 +37,9 @@ export interface BackupBucketProps extends BackupBucketOptions, BackupStoreArgs 
   readonly environment?: AwsEnvironment;
 }
 
+/** What a created bucket is made of (a given bucket has only its key), declared once with the renderer. */
+export interface BackupBucket extends Partial<RenderedBucket> {}
+
 /**
  * The bucket backups are written to: public access blocked, TLS 1.2+ only, KMS-encrypted with a bucket key, versioned,
  * objects owned by the bucket owner, the lifecycle rules from core, optional Object Lock, access logs in a separate
@@ -49,22 +50,8 @@ export class BackupBucket extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   /** ARN of the bucket. */
   public readonly bucketArn: pulumi.Output<string>;
-  /** ARN of the key the backups are encrypted with, when known. */
-  public readonly encryptionKeyArn?: pulumi.Output<string>;
   /** The key prefix of the dumps (no trailing `/`), when given. */
   public readonly prefix?: string;
-  /** The bucket, when created here. */
-  public readonly bucket?: s3.Bucket;
-  /** The bucket the access logs go to, when created here. */
-  public readonly accessLogsBucket?: s3.Bucket;
-  /** The policy of a created bucket. */
-  public readonly bucketPolicy?: s3.BucketPolicy;
-  /** The role S3 replicates the bucket offsite with, when replicated. */
-  public readonly replicationRole?: iam.Role;
-  /** The replication configuration, when replicated. */
-  public readonly replicationConfiguration?: s3.BucketReplicationConfig;
-  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
-  public readonly replicaBucketName?: string;
   /** The bucket as core planned it. */
   public readonly plan: BackupBucketPlan;
 
@@ -81,7 +68,7 @@ export class BackupBucket extends pulumi.ComponentResource {
       this.bucketName = pulumi.output(given.bucketName);
       this.bucketArn = pulumi.output(given.bucketArn);
       const keyArn = props.encryptionKeyArn ?? given.encryptionKeyArn;
-      this.encryptionKeyArn = keyArn === undefined ? undefined : pulumi.output(keyArn);
+      if (keyArn !== undefined) Object.assign(this, { encryptionKeyArn: pulumi.output(keyArn) });
       this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
       return;
     }
@@ -98,12 +85,9 @@ export class BackupBucket extends pulumi.ComponentResource {
         ...(deletingPrincipalArns !== undefined ? { 'account-root': pulumi.interpolate`arn:${environment().partition}:iam::${environment().account}:root` } : {}),
       },
     });
-    ({ bucket: this.bucket, encryptionKeyArn: this.encryptionKeyArn, accessLogsBucket: this.accessLogsBucket } = rendered);
-    this.bucketPolicy = rendered.bucketPolicy;
+    Object.assign(this, rendered);
     this.bucketName = rendered.bucket.bucket;
     this.bucketArn = rendered.bucket.arn;
-    ({ role: this.replicationRole, configuration: this.replicationConfiguration } = rendered.replication ?? {});
-    this.replicaBucketName = rendered.replicaBucketName;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, encryptionKeyArn: this.encryptionKeyArn });
   }
 

@@ -7,14 +7,6 @@ import {
   BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationRule, replicaKeyGrantScope, replicaPruneDestinationPolicy,
 } from '../../core/aws/bucket-replication';
 
-/** What {@link createBucketReplication} creates. */
-export interface RenderedBucketReplication {
-  /** The role S3 replicates the bucket with. */
-  readonly role: iam.Role;
-  /** The replication configuration. */
-  readonly configuration: s3.BucketReplicationConfig;
-}
-
 /**
  * The offsite copy of a created bucket as core planned it: the replication role with core's grants (`<name>-replication-role`,
  * `<name>-replication-policy`), and the replication configuration (`<name>-replication`) once versioning and the role's
@@ -23,7 +15,7 @@ export interface RenderedBucketReplication {
 export function createBucketReplication(
   name: string, parent: pulumi.Resource, plan: BucketReplicationPlan,
   bucket: s3.Bucket, keyArn: pulumi.Input<string>, versioning: s3.BucketVersioning,
-): RenderedBucketReplication {
+): { replicationRole: iam.Role; replicationConfiguration: s3.BucketReplicationConfig } {
   const role = new iam.Role(`${name}-replication-role`, {
     description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
   }, { parent });
@@ -39,12 +31,10 @@ export function createBucketReplication(
     })),
   }, { parent });
   // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
-  const configuration = new s3.BucketReplicationConfig(`${name}-replication`, {
-    bucket: bucket.id,
-    role: role.arn,
-    rules: [bucketReplicationRule(plan)],
+  const replicationConfiguration = new s3.BucketReplicationConfig(`${name}-replication`, {
+    bucket: bucket.id, role: role.arn, rules: [bucketReplicationRule(plan)],
   }, { parent, dependsOn: [versioning, rolePolicy] });
-  return { role, configuration };
+  return { replicationRole: role, replicationConfiguration };
 }
 
 /**

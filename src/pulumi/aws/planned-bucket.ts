@@ -1,9 +1,10 @@
+import type * as iam from '@pulumi/aws/iam';
 import * as kms from '@pulumi/aws/kms';
 import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
-import { RenderedBucketReplication, createBucketReplication } from './bucket-replication';
+import { createBucketReplication } from './bucket-replication';
 import { GrantScope, PolicyReferenceInputs, plannedStatement, policyDocument } from './policy-document';
 import { BackupBucketPlan, BucketGrantLocation, backupObjectGrantLocations } from '../../core/aws/backup-bucket';
 import { BackupObjectResourceKind } from '../../core/aws/iam-action-groups';
@@ -26,18 +27,20 @@ export interface PlannedBucketHandles {
   readonly references: PolicyReferenceInputs;
 }
 
-/** A planned bucket, as rendered. */
+/** A planned bucket, as rendered: what a created `BackupBucket` exposes. */
 export interface RenderedBucket {
-  /** The bucket. */
+  /** The bucket, when created here. */
   readonly bucket: s3.Bucket;
-  /** ARN of its key. */
+  /** ARN of the key the backups are encrypted with. */
   readonly encryptionKeyArn: pulumi.Output<string>;
-  /** The bucket its access logs go to, when created. */
+  /** The bucket the access logs go to, when created here. */
   readonly accessLogsBucket?: s3.Bucket;
-  /** The bucket's policy. */
+  /** The policy of a created bucket. */
   readonly bucketPolicy: s3.BucketPolicy;
-  /** The offsite copy, when replicated. */
-  readonly replication?: RenderedBucketReplication;
+  /** The role S3 replicates the bucket offsite with, when replicated. */
+  readonly replicationRole?: iam.Role;
+  /** The replication configuration, when replicated. */
+  readonly replicationConfiguration?: s3.BucketReplicationConfig;
   /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
   readonly replicaBucketName?: string;
 }
@@ -78,14 +81,7 @@ export function renderPlannedBucket(name: string, parent: pulumi.Resource, plan:
     bucket: bucket.id,
     policy: policyDocument(plan.policy.map((statement) => plannedStatement(statement, bucket.arn, handles.references))),
   }, { parent, dependsOn: [publicAccess] });
-  return {
-    bucket,
-    encryptionKeyArn,
-    accessLogsBucket,
-    bucketPolicy,
-    replication,
-    replicaBucketName: plan.replication && plan.replication.destinationBucketArn.split(':')[5],
-  };
+  return { bucket, encryptionKeyArn, accessLogsBucket, bucketPolicy, ...replication, replicaBucketName: plan.replication?.destinationBucketArn.split(':')[5] };
 }
 
 /** Public access blocked, bucket-owner objects, versioning, default `encryption` and `lifecycle` on `bucket`, named `<name>-…`. */

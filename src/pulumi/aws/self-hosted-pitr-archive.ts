@@ -13,15 +13,15 @@ import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyD
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
 import { archiveHostUserData, archiveParameterResources, archiveRecoveryConf, renderArchiveHost } from '../../core/aws/pitr-archive-host';
 import {
-  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, checkSelfHostedPitrArchiveOptions,
-  planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes, selfHostedPitrArchiveOptionsOf, selfHostedPitrArchiveProtections,
+  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive,
+  selfHostedPitrArchiveAttributes, selfHostedPitrArchiveProtections,
 } from '../../core/aws/self-hosted-pitr-archive';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { S3ArchiveRepository } from '../../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../../core/postgres/recovery-conf';
 import { RecoveryTargetOptions } from '../../core/postgres/recovery-target';
 import { protectionsOutput } from '../protection-outputs';
-import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID } from '../../core/aws/self-hosted-pitr-archive';
 export type { PitrHostTag } from '../../core/aws/self-hosted-pitr-archive';
@@ -62,9 +62,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
   constructor(name: string, props: SelfHostedPitrArchiveProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:SelfHostedPitrArchive', name, {}, opts);
     this.props = props;
-    const options = selfHostedPitrArchiveOptionsOf(props);
-    validateWhenKnown(options, checkSelfHostedPitrArchiveOptions, name);
-    const plan = planSelfHostedPitrArchive(options, { validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name } });
+    const plan = planSelfHostedPitrArchive(props, { validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name } });
     Object.assign(this, selfHostedPitrArchiveAttributes(plan));
     this.environment = awsEnvironment(this);
     const child = { parent: this };
