@@ -230,6 +230,11 @@ const VERIFY: SweptConstruct = {
     'verification.maxRestoreDurationMinutes': 60,
     'verification.checks': ['SELECT true'],
     'databaseName': 'orders',
+    'restoreTarget': 'auto',
+    'scratchInstance.identifierPrefix': 'pg-drill',
+    'scratchInstance.instanceClass': 'db.t4g.micro',
+    'scratchInstance.maxAllocatedStorageGiB': 100,
+    'scratchInstance.pollIntervalSeconds': 60,
   },
 };
 
@@ -286,6 +291,8 @@ const PLAN: SweptConstruct = {
     'immutability.days': 7,
     'backupPlan.rules[0].frequency': 'daily',
     'backupPlan.rules[0].schedule.expression': '0 5 * * *',
+    'backupPlan.rules': [{ frequency: 'daily' }],
+    'metricNamespace': 'PostgresBackup',
   },
 };
 
@@ -331,7 +338,16 @@ const SNAPSHOT_DRILL: SweptConstruct = {
     ...misspelt('verification', 'check', ['SELECT true']),
   ],
   deferrable: {},
-  literal: { 'verification.maxRestoreDurationMinutes': 60, 'pollIntervalSeconds': 60, 'pointInTime.targetLagMinutes': 5 },
+  literal: {
+    'verification.maxRestoreDurationMinutes': 60,
+    'pollIntervalSeconds': 60,
+    'pointInTime.targetLagMinutes': 5,
+    'snapshotType': 'automated',
+    'scratchInstanceClass': 'db.t4g.micro',
+    'scratchIdentifierPrefix': 'pg-drill',
+    'rowCounts': [{ table: 'public.orders', min: 1 }],
+    'metricNamespace': 'PostgresBackup',
+  },
 };
 
 const ARCHIVE: SweptConstruct = {
@@ -428,7 +444,9 @@ const BLUEPRINT: SweptConstruct = {
     ...BAD_REPLICATION,
   ], 'replication', REPLICATION),
   deferrable: {},
-  literal: { 'maxDrillAgeDays': 8, 'maxConcurrentDrills': 2, 'databases[0].id': 'orders-db' },
+  literal: {
+    'maxDrillAgeDays': 8, 'maxConcurrentDrills': 2, 'databases[0].id': 'orders-db', 'metricNamespace': 'PostgresBackup',
+  },
 };
 
 const SWEPT: readonly SweptConstruct[] = [DUMP_SWEPT, VERIFY, PLAN, SNAPSHOT_DRILL, ARCHIVE, OFFSITE, BLUEPRINT];

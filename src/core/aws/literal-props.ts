@@ -37,6 +37,7 @@ export const SCHEDULED_PG_DUMP_LITERAL_PROPS: LiteralProps = {
 /** The props of `VerifyRestore` that need a literal. */
 export const VERIFY_RESTORE_LITERAL_PROPS: LiteralProps = {
   maxDrillAgeDays: ALARM_PERIOD,
+  restoreTarget: DRILL,
   verification: DRILL,
   databaseName: DRILL,
   scratchInstance: DRILL,
@@ -49,6 +50,7 @@ export const MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS: LiteralProps = {
   'immutability': LOCK,
   'backupPlan.rules.frequency': SCHEDULE,
   'backupPlan.rules.schedule': SCHEDULE,
+  'metricNamespace': DRILL,
   'restoreTesting.schedule': SCHEDULE,
 };
 
@@ -58,6 +60,10 @@ export const SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS: LiteralProps = {
   pointInTime: DRILL,
   pollIntervalSeconds: DRILL,
   rowCounts: DRILL,
+  snapshotType: DRILL,
+  scratchInstanceClass: DRILL,
+  scratchIdentifierPrefix: DRILL,
+  metricNamespace: DRILL,
 };
 
 /** The props of `SelfHostedPitrArchive` that need a literal. */
@@ -79,4 +85,5 @@ export const POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS: LiteralProps = {
   maxDrillAgeDays: ALARM_PERIOD,
   databases: PER_ENTRY,
   maxConcurrentDrills: DRILL,
+  metricNamespace: DRILL,
 };

@@ -236,7 +236,7 @@ export function managedBackupPolicy(options: ManagedPostgresBackupPlanOptions, f
 export function checkManagedPostgresBackupPlanOptions(
   validator: Validator, options: ManagedPostgresBackupPlanOptions, facts: ManagedBackupPlanFacts,
 ): void {
-  validator.requireLiterals(MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS);
+  validator.requireLiterals(MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS, options);
   if (facts.engineFamily !== undefined && facts.engineFamily !== 'POSTGRESQL') {
     validator.report({ path: 'database', value: facts.engineFamily, allowed: 'an RDS for PostgreSQL instance or an Aurora PostgreSQL cluster' });
   }

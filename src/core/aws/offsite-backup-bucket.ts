@@ -173,7 +173,7 @@ const KMS_ALIAS = /^alias\/(?!aws\/)[A-Za-z0-9/_-]{1,250}$/;
 export function checkOffsiteBackupBucketOptions(
   validator: Validator, options: OffsiteBackupBucketOptions, environment: OffsiteBackupBucketEnvironment,
 ): void {
-  validator.requireLiterals(OFFSITE_BACKUP_BUCKET_LITERAL_PROPS);
+  validator.requireLiterals(OFFSITE_BACKUP_BUCKET_LITERAL_PROPS, options);
   if (validator.isUnresolved(environment.account) || !/^\d{12}$/.test(environment.account)) {
     validator.report({
       path: 'env.account',

@@ -577,7 +577,7 @@ export function planPostgresBackupBlueprint(
   options: PostgresBackupBlueprintOptions, environment: PostgresBackupBlueprintEnvironment,
 ): PostgresBackupBlueprintPlan {
   const validator = new Validator(environment.validation);
-  validator.requireLiterals(POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS);
+  validator.requireLiterals(POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS, options);
   const tierOptions: BackupTierOptions = { sourceRegion: environment.region, ...options.tierOptions };
   const prefix = options.prefix ?? 'pg-dumps';
   const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;

@@ -413,7 +413,7 @@ function backupPolicyOf(options: ScheduledPgDumpOptions): BackupPolicy {
  * `postgresMajorVersion` is the one the plan would use (the option, else the database's).
  */
 export function checkScheduledPgDumpOptions(validator: Validator, options: ScheduledPgDumpOptions): void {
-  validator.requireLiterals(SCHEDULED_PG_DUMP_LITERAL_PROPS);
+  validator.requireLiterals(SCHEDULED_PG_DUMP_LITERAL_PROPS, options);
   checkAlarmRpoHours(validator, options.rpoHours, checkPolicy(backupPolicyOf(options), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
   checkFargateTaskSize(validator, {
     cpu: options.cpu ?? 1024, memoryLimitMiB: options.memoryLimitMiB ?? 2048, ephemeralStorageGiB: options.ephemeralStorageGiB,

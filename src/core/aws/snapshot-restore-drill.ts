@@ -286,7 +286,7 @@ function planSnapshotRestoreDrillNamed(
   options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase & { readonly databaseName: string }, validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
   const validator = new Validator(validation);
-  validator.requireLiterals(SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS);
+  validator.requireLiterals(SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS, options);
   // The state machine's builder checks the interval's range (10 to 3600 s); a deploy-time value is refused here, by its prop.
   validator.deferredOrRefused('pollIntervalSeconds', options.pollIntervalSeconds, 'an integer from 10 to 3600 seconds');
   validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));
@@ -299,7 +299,8 @@ function planSnapshotRestoreDrillNamed(
   database.checkFiles.forEach((file, index) => {
     if (file.sql === undefined) validator.report({ path: `checkFiles[${index}]`, value: file.path, allowed: 'the path of a readable SQL file' });
   });
-  const rowCounts = options.rowCounts ?? [];
+  // Bounds not known yet are refused as a whole (they need a literal): there is no list to read.
+  const rowCounts = validator.isUnresolved(options.rowCounts) ? [] : options.rowCounts ?? [];
   rowCounts.forEach((bound, index) => {
     const tableValid = checkTableName(validator, `rowCounts[${index}].table`, bound.table);
     // Two bounds of one table would be checked against each other's range: one of them is a mistake.

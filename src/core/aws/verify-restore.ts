@@ -254,7 +254,7 @@ export interface VerifyRestorePlan extends ScheduledDrillPlan {
 
 /** Checks the options of a `VerifyRestore` (with the database it would restore), every problem at once. */
 export function checkVerifyRestoreOptions(validator: Validator, options: VerifyRestoreOptions): void {
-  validator.requireLiterals(VERIFY_RESTORE_LITERAL_PROPS);
+  validator.requireLiterals(VERIFY_RESTORE_LITERAL_PROPS, options);
   const policyIssues = checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor());
   validator.include(policyIssues);
   checkFargateTaskSize(validator, {

@@ -196,10 +196,30 @@ export class Validator {
 
   /**
    * Adds props that need a literal (see {@link LiteralProps}): a construct's check declares its own before it runs, and
-   * every check it runs through {@link optionsFor} sees them too.
+   * every check it runs through {@link optionsFor} sees them too. Given the props as the user wrote them, it also
+   * refuses at once every unresolved value under such a prop, whether or not a check of its own reads it (else a
+   * builder that gets the value later reports a token's placeholder text, or crashes on a list it cannot read); a
+   * check that refuses the same prop with its range replaces that refusal.
    */
-  public requireLiterals(props: LiteralProps): void {
+  public requireLiterals(props: LiteralProps, given?: object): void {
     this.literalProps = { ...this.literalProps, ...props };
+    if (given !== undefined) this.refuseUnresolvedLiterals(given, '');
+  }
+
+  /** Refuses each unresolved value under `path` whose prop needs a literal, or holds props that do. */
+  private refuseUnresolvedLiterals(value: unknown, path: string): void {
+    if (path !== '' && this.isUnresolved(value)) {
+      const bare = path.replace(/\[\d+\]/g, '');
+      const why = literalReason(this.literalProps, path)
+        ?? Object.entries(this.literalProps).find(([prop]) => prop.startsWith(`${bare}.`))?.[1];
+      if (why !== undefined) this.record({ path, value: new DeployTimeValue(), allowed: ANY_LITERAL, reason: why });
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((entry, index) => this.refuseUnresolvedLiterals(entry, `${path}[${index}]`));
+    } else if (isPlainObject(value)) {
+      Object.entries(value).forEach(([key, child]) => this.refuseUnresolvedLiterals(child, path === '' ? key : `${path}.${key}`));
+    }
   }
 
   /**
@@ -264,6 +284,15 @@ export class Validator {
   private record(issue: ValidationIssue): void {
     const key = issueKey(issue);
     if (this.found.some((found) => issueKey(found) === key)) return;
+    if (issue.value instanceof DeployTimeValue) {
+      // One refusal of a deploy-time value per prop: the one naming its range rather than any literal.
+      const refused = this.found.findIndex((found) => found.path === issue.path && found.value instanceof DeployTimeValue);
+      if (refused >= 0 && issue.allowed === ANY_LITERAL) return;
+      if (refused >= 0 && this.found[refused].allowed === ANY_LITERAL) {
+        this.found[refused] = issue;
+        return;
+      }
+    }
     this.found.push(issue);
   }
 
@@ -374,6 +403,15 @@ export class Validator {
   public throwIfInvalid(): void {
     if (this.found.length > 0) throw new PolicyValidationError(this.found, this.construct);
   }
+}
+
+/** What a prop that needs a literal allows, when no check of its own says its range. */
+const ANY_LITERAL = 'a literal: the value itself, written where the construct is declared';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Why the prop at `path` (as the user wrote it) needs a literal, when a listed prop covers it. */

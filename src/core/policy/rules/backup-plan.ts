@@ -31,7 +31,9 @@ export function checkBackupPlan(validator: Validator, plan: BackupPlanPolicy | u
   if (plan === undefined || validator.isUnresolved(plan)) return;
   const maxRetention = maxBackupRetentionDays(platform);
   const seen = new Map<string, number>();
-  (plan.rules ?? []).forEach((rule, index) => {
+  // A list not known yet is refused (when its entries need literals) or left to the cloud: it cannot be read here.
+  const rules = validator.isUnresolved(plan.rules) ? [] : plan.rules ?? [];
+  rules.forEach((rule, index) => {
     const path = `backupPlan.rules[${index}]`;
     if (validator.isUnresolved(rule)) return;
     if (checkNonBlank(validator, `${path}.name`, rule.name, 'a non-empty rule name') && !validator.isUnresolved(rule.name)) {

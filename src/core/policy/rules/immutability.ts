@@ -25,7 +25,8 @@ export function checkImmutability(validator: Validator, policy: BackupPolicy): v
   }
   const plan = policy.backupPlan;
   if (plan && !validator.isUnresolved(plan)) {
-    (plan.rules ?? []).forEach((rule, index) => limits.push({ path: `backupPlan.rules[${index}].retentionDays`, value: rule?.retentionDays }));
+    const rules = validator.isUnresolved(plan.rules) ? [] : plan.rules ?? [];
+    rules.forEach((rule, index) => limits.push({ path: `backupPlan.rules[${index}].retentionDays`, value: rule?.retentionDays }));
     limits.push({ path: 'backupPlan.continuousBackupRetentionDays', value: plan.continuousBackupRetentionDays });
   }
   if (policy.copies && !validator.isUnresolved(policy.copies)) {
