@@ -7,7 +7,7 @@ import { BackupNotifications } from './backup-notifications';
 import { BackupKeyProps, removalPolicyOf } from './backup-store-handles';
 import { renderPlannedStatement } from './planned-bucket';
 import {
-  BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, vaultAccessPolicy,
+  PostgresBackupVaultOptions, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, planBackupVault,
 } from '../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 
@@ -15,18 +15,13 @@ import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 export const VAULT_NOTIFICATION_EVENTS = VAULT_NOTIFICATION_EVENT_NAMES.map((name) => name as backup.BackupVaultEvents);
 
 /** Props of {@link PostgresBackupVault}. */
-export interface PostgresBackupVaultProps extends BackupKeyProps {
+export interface PostgresBackupVaultProps extends PostgresBackupVaultOptions, BackupKeyProps {
   /**
    * The one role allowed to delete recovery points or shorten their retention; the access policy denies it to all
    * other principals.
    * @default - nobody (AWS Backup still expires recovery points at the end of their retention)
    */
   readonly adminRole?: iam.IRole;
-  /**
-   * Vault lock (from `resolveVaultLock`): governance mode without a grace time, compliance mode with one.
-   * @default - no lock
-   */
-  readonly lock?: ResolvedVaultLock;
   /**
    * Where vault events go.
    * @default - no vault notifications
@@ -64,30 +59,32 @@ export class PostgresBackupVault extends Construct {
   constructor(scope: Construct, id: string, props: PostgresBackupVaultProps = {}) {
     super(scope, id);
     const removalPolicy = removalPolicyOf(props);
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: BACKUP_VAULT_PLAN.keyDescription,
-      enableKeyRotation: true,
-      removalPolicy,
+    const plan = planBackupVault({
+      keyGiven: props.encryptionKey !== undefined,
+      adminRole: props.adminRole !== undefined,
+      lock: props.lock,
+      notifications: props.notifications !== undefined,
     });
-    this.lock = props.lock;
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { ...plan.key, removalPolicy });
+    this.lock = plan.lock;
     if (props.notifications && !props.notifications.allowServicePublish('backup.amazonaws.com')) {
       Annotations.of(this).addWarningV2('postgres-backup:vault-topic-key', givenTopicWarning(false));
     }
+    const days = (value?: number) => (value === undefined ? undefined : Duration.days(value));
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: props.backupVaultName,
       encryptionKey: this.encryptionKey,
       removalPolicy,
       notificationTopic: props.notifications?.topic,
-      notificationEvents: props.notifications ? [...(props.notificationEvents ?? VAULT_NOTIFICATION_EVENTS)] : undefined,
-      lockConfiguration: props.lock && {
-        minRetention: Duration.days(props.lock.minRetentionDays),
-        maxRetention: props.lock.maxRetentionDays === undefined ? undefined : Duration.days(props.lock.maxRetentionDays),
-        changeableFor: props.lock.changeableForDays === undefined ? undefined : Duration.days(props.lock.changeableForDays),
+      notificationEvents: plan.notificationEvents && [...(props.notificationEvents ?? plan.notificationEvents as backup.BackupVaultEvents[])],
+      lockConfiguration: plan.lock && {
+        minRetention: Duration.days(plan.lock.minRetentionDays),
+        maxRetention: days(plan.lock.maxRetentionDays),
+        changeableFor: days(plan.lock.changeableForDays),
       },
     });
-    for (const statement of vaultAccessPolicy(props.adminRole !== undefined)) {
-      this.vault.addToAccessPolicy(renderPlannedStatement(statement, undefined, { 'admin-role': props.adminRole?.roleArn }));
-    }
+    const references = { 'admin-role': props.adminRole?.roleArn };
+    for (const statement of plan.accessPolicy) this.vault.addToAccessPolicy(renderPlannedStatement(statement, undefined, references));
   }
 
   /** The vault's name. */

@@ -1,4 +1,5 @@
 import { PlannedPolicyStatement } from './backup-bucket';
+import { ResolvedVaultLock } from './managed-backup-plan';
 
 /**
  * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and
@@ -15,6 +16,52 @@ export const BACKUP_VAULT_PLAN = {
   /** The description of a created key. */
   keyDescription: 'Encrypts the PostgreSQL recovery points of the backup vault',
 } as const;
+
+/** The options of a `PostgresBackupVault` that both AWS front ends share; each adds its cloud handles. */
+export interface PostgresBackupVaultOptions {
+  /**
+   * Vault lock (from `resolveVaultLock`): governance mode without a grace time, compliance mode with one.
+   * @default - no lock
+   */
+  readonly lock?: ResolvedVaultLock;
+}
+
+/** What a front end knows of a `PostgresBackupVault`'s handles when it plans it. */
+export interface BackupVaultFacts extends PostgresBackupVaultOptions {
+  /** Whether a key was given; else one is created. */
+  readonly keyGiven: boolean;
+  /** Whether an admin role was given. */
+  readonly adminRole: boolean;
+  /** Whether vault events go to a topic. */
+  readonly notifications: boolean;
+  /**
+   * Accounts whose AWS Backup may copy recovery points in.
+   * @default - none
+   */
+  readonly copyFromAccounts?: readonly string[];
+}
+
+/** What a `PostgresBackupVault` creates, decided once for every front end. */
+export interface BackupVaultPlan {
+  /** The key created when none is given. */
+  readonly key?: { readonly description: string; readonly enableKeyRotation: boolean };
+  /** The access policy's statements (`admin-role` and `partition` references). */
+  readonly accessPolicy: readonly PlannedPolicyStatement[];
+  /** The lock, when there is one. */
+  readonly lock?: ResolvedVaultLock;
+  /** The events sent to the topic, when there is one. */
+  readonly notificationEvents?: readonly string[];
+}
+
+/** A `PostgresBackupVault`: its key when none is given, its access policy, its lock and the events its topic gets. */
+export function planBackupVault(facts: BackupVaultFacts): BackupVaultPlan {
+  return {
+    key: facts.keyGiven ? undefined : { description: BACKUP_VAULT_PLAN.keyDescription, enableKeyRotation: true },
+    accessPolicy: vaultAccessPolicy(facts.adminRole, facts.copyFromAccounts),
+    lock: facts.lock,
+    notificationEvents: facts.notifications ? VAULT_NOTIFICATION_EVENT_NAMES : undefined,
+  };
+}
 
 /**
  * The vault's access policy: deleting recovery points or shortening their retention is denied to every principal but

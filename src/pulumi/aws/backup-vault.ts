@@ -4,21 +4,16 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupKeyArgs, retainOnDeleteOf } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
-import { BACKUP_VAULT_PLAN, VAULT_NOTIFICATION_EVENT_NAMES, vaultAccessPolicy } from '../../core/aws/backup-vault';
+import { PostgresBackupVaultOptions, planBackupVault } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
 
 /** Props of {@link PostgresBackupVault}. */
-export interface PostgresBackupVaultProps extends BackupKeyArgs {
+export interface PostgresBackupVaultProps extends PostgresBackupVaultOptions, BackupKeyArgs {
   /**
    * ARN of the one role allowed to delete recovery points or shorten their retention.
    * @default - nobody (AWS Backup still expires recovery points at the end of their retention)
    */
   readonly adminRoleArn?: pulumi.Input<string>;
-  /**
-   * Vault lock (from `resolveVaultLock`): governance mode without a grace time, compliance mode with one.
-   * @default - no lock
-   */
-  readonly lock?: ResolvedVaultLock;
   /**
    * ARN of the topic vault events go to; its policy must let `backup.amazonaws.com` publish.
    * @default - no vault notifications
@@ -64,38 +59,35 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
   constructor(name: string, props: PostgresBackupVaultProps = {}, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:PostgresBackupVault', name, {}, opts);
     const retainOnDelete = retainOnDeleteOf(props);
-    this.encryptionKeyArn = props.encryptionKeyArn !== undefined
-      ? pulumi.output(props.encryptionKeyArn)
-      : new kms.Key(`${name}-key`, { description: BACKUP_VAULT_PLAN.keyDescription, enableKeyRotation: true },
-        { parent: this, retainOnDelete }).arn;
-    this.lock = props.lock;
+    const copyFromAccounts = props.allowCopiesFromAccounts ?? [];
+    const plan = planBackupVault({
+      keyGiven: props.encryptionKeyArn !== undefined,
+      adminRole: props.adminRoleArn !== undefined,
+      lock: props.lock,
+      notifications: props.notificationTopicArn !== undefined,
+      copyFromAccounts,
+    });
+    this.encryptionKeyArn = plan.key ? new kms.Key(`${name}-key`, plan.key, { parent: this, retainOnDelete }).arn : pulumi.output(props.encryptionKeyArn!);
+    this.lock = plan.lock;
     this.vault = new backup.Vault(`${name}-vault`, { name: props.backupVaultName, kmsKeyArn: this.encryptionKeyArn }, { parent: this, retainOnDelete });
     this.backupVaultName = this.vault.name;
     this.backupVaultArn = this.vault.arn;
-    const copiesFrom = props.allowCopiesFromAccounts ?? [];
     // The copying accounts' roots are in this environment's partition, read only when there are any.
     const references = {
       'admin-role': props.adminRoleArn,
-      ...(copiesFrom.length > 0 ? { partition: (props.environment ?? awsEnvironment(this)).partition } : {}),
+      ...(copyFromAccounts.length > 0 ? { partition: (props.environment ?? awsEnvironment(this)).partition } : {}),
     };
     this.accessPolicy = new backup.VaultPolicy(`${name}-access-policy`, {
       backupVaultName: this.vault.name,
-      policy: policyDocument(vaultAccessPolicy(props.adminRoleArn !== undefined, copiesFrom)
-        .map((statement) => plannedStatement(statement, undefined, references))),
+      policy: policyDocument(plan.accessPolicy.map((statement) => plannedStatement(statement, undefined, references))),
     }, { parent: this });
-    if (props.lock) {
-      new backup.VaultLockConfiguration(`${name}-lock`, {
-        backupVaultName: this.vault.name,
-        minRetentionDays: props.lock.minRetentionDays,
-        maxRetentionDays: props.lock.maxRetentionDays,
-        changeableForDays: props.lock.changeableForDays,
-      }, { parent: this });
+    if (plan.lock) {
+      const { minRetentionDays, maxRetentionDays, changeableForDays } = plan.lock;
+      new backup.VaultLockConfiguration(`${name}-lock`, { backupVaultName: this.vault.name, minRetentionDays, maxRetentionDays, changeableForDays }, { parent: this });
     }
-    if (props.notificationTopicArn !== undefined) {
+    if (plan.notificationEvents) {
       new backup.VaultNotifications(`${name}-notifications`, {
-        backupVaultName: this.vault.name,
-        snsTopicArn: props.notificationTopicArn,
-        backupVaultEvents: [...VAULT_NOTIFICATION_EVENT_NAMES],
+        backupVaultName: this.vault.name, snsTopicArn: props.notificationTopicArn!, backupVaultEvents: [...plan.notificationEvents],
       }, { parent: this });
     }
     this.registerOutputs({ backupVaultName: this.backupVaultName, backupVaultArn: this.backupVaultArn, encryptionKeyArn: this.encryptionKeyArn });
