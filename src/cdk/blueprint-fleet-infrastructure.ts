@@ -102,7 +102,6 @@ export function createFleetInfrastructure(
     cluster,
     logGroup: new logs.LogGroup(scope, 'Logs', { retention: props.logRetention ?? DEFAULT_LOG_RETENTION_DAYS, removalPolicy: RemovalPolicy.DESTROY }),
     deadLetterQueue,
-    pruneTaskDefinition,
     /** The runner image of a PostgreSQL major. */
     image: (major: number) => props.image ?? runnerImageFromPackage({ postgresMajorVersion: major }),
     /** What every schedule of the fleet starts a task with: the cluster and subnets, core's retries and container, the dead-letter queue. */

@@ -31,8 +31,8 @@ export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): 
     const rendered: Array<RenderedScheduledTask & { readonly taskDefinition: ecs.FargateTaskDefinition }> = [];
     for (const task of group.tasks) {
       // The prune task exists before the bucket, whose policy lets its role delete.
-      const taskDefinition = task.deletes ? fleet.pruneTaskDefinition! : createPlannedTaskDefinition(scope, task.ids.taskDefinition, task.size,
-        roles);
+      const taskDefinition = task.deletes ? fleet.resources.pruneTaskDefinition!
+        : createPlannedTaskDefinition(scope, task.ids.taskDefinition, task.size, roles);
       rendered.push({
         taskDefinition,
         ...renderScheduledTask(scope, task, taskDefinition, {

@@ -21,7 +21,7 @@ export interface BlueprintServer extends BlueprintServerOptions {
    * The RDS instance or Aurora cluster behind `database`, so the tier's AWS Backup plan selects it and its runbook has
    * a snapshot section: `ManagedPostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)`, `.fromIdentifier(…)`.
    * Its own automated backups are the instance's arguments in Pulumi: spread `managedSnapshotArgs(...)` of the same
-   * tier into it (`PostgresBackupBlueprint.managedSnapshotSettings`).
+   * tier into it (`PostgresBackupBlueprint.managedSnapshotArgs`).
    * @default - a self-managed server: dumps and drills only
    */
   readonly managedDatabase?: ManagedPostgresDatabase;

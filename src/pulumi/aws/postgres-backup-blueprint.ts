@@ -19,6 +19,9 @@ export * from './postgres-backup-blueprint-props';
 export { BLUEPRINT_RUNNER_CONTAINER_NAME, BLUEPRINT_SERVER_DIMENSION } from '../../core/aws/postgres-backup-blueprint';
 export type { BlueprintRestoreTesting } from './blueprint-fleet-infrastructure';
 
+/** The attributes core decides (its plan, prefix, namespace, cost estimates) and the resources it declares, in Pulumi resources and outputs. */
+export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttributes, PulumiBlueprintResources {}
+
 /**
  * Backups for a fleet of PostgreSQL databases from one tier, on shared infrastructure, so that each database adds
  * about three resources — the same design as the CDK `PostgresBackupBlueprint`: one ECS cluster, one bucket (a prefix
@@ -34,15 +37,11 @@ export type { BlueprintRestoreTesting } from './blueprint-fleet-infrastructure';
  *
  * Where Pulumi differs from CDK: a component cannot change the RDS instances' own arguments, so their automated
  * backups come from `PostgresBackupBlueprint.managedSnapshotArgs(tier, …)` spread into each instance (the blueprint
- * warns about every setting a database lacks); the scratch server of the drills trusts its task's loopback instead of
- * a generated password, as `VerifyRestore` does.
+ * warns about every setting a database lacks).
  *
  * What the shared pieces cost in isolation: every dump task can read every server's secret (they are all in the one
  * task definition), and the bucket's Object Lock and the vault lock are the blueprint's tier's for every database.
  */
-/** The attributes core decides (its plan, prefix, namespace, cost estimates) and the resources it declares, in Pulumi resources and outputs. */
-export interface PostgresBackupBlueprint extends PostgresBackupBlueprintAttributes, PulumiBlueprintResources {}
-
 export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   /**
    * The automated-backup arguments a tier gives an `aws.rds.Instance` (retention, windows, tags copied to snapshots,
