@@ -5,8 +5,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BackupStoreProps, removalPolicyOf } from './backup-store-handles';
 import { cdkValidationOptions } from './cdk-validation';
-import { RenderedBucket, bucketGrantScopes, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
-import { grantPlannedActions } from './planned-grants';
+import { RenderedBucket, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { bucketGrantScopes, grantPlannedActions } from './planned-grants';
 import { BackupBucketOptions, BackupBucketPlan, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import {
@@ -90,35 +90,22 @@ export class BackupBucket extends Construct {
     return this.bucket.arnForObjects(backupObjectLocations(this.prefixOr(prefix)).objects);
   }
 
-  /**
-   * Lets `grantee` write new backups under `prefix` and nothing else: put objects and abort or list the parts of
-   * its own multipart uploads there, check whether a key there exists (the runner never overwrites a backup),
-   * list that prefix, and use the key. No delete, and no access to any other prefix.
-   */
+  /** Lets `grantee` write new backups under `prefix` and nothing else (core's `BACKUP_WRITE_IAM_ACTIONS`: no delete). */
   public grantWriteBackups(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, BACKUP_WRITE_IAM_ACTIONS, prefix);
   }
 
-  /**
-   * Lets `grantee` read the backups under `prefix`: get objects there, list that prefix only, and decrypt with
-   * the key.
-   */
+  /** Lets `grantee` read the backups under `prefix` (core's `BACKUP_READ_IAM_ACTIONS`). */
   public grantReadBackups(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, BACKUP_READ_IAM_ACTIONS, prefix);
   }
 
-  /**
-   * Lets `grantee` write restore drill results beside the backups under `prefix` (`<prefix>/<database>/drills/*`) and
-   * nothing else there.
-   */
+  /** Lets `grantee` write restore drill results beside the backups under `prefix` (core's `DRILL_RESULT_WRITE_IAM_ACTIONS`). */
   public grantWriteDrillResults(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, DRILL_RESULT_WRITE_IAM_ACTIONS, prefix);
   }
 
-  /**
-   * Lets `grantee` prune the backups under `prefix`: read and list them, and delete objects there (the bucket policy
-   * must also exempt it: {@link BackupBucketProps.pruneRole}).
-   */
+  /** Lets `grantee` prune the backups under `prefix` (core's `BACKUP_PRUNE_IAM_ACTIONS`; also {@link BackupBucketProps.pruneRole}). */
   public grantPruneBackups(grantee: iam.IGrantable, prefix?: string): void {
     this.grantActionGroups(grantee, BACKUP_PRUNE_IAM_ACTIONS, prefix);
   }
@@ -135,22 +122,13 @@ export class BackupBucket extends Construct {
   }
 }
 
-/** A prefix of a bucket holding backups, and the key they are encrypted with. */
-export interface BackupObjectScope {
-  /** The bucket. */
-  readonly bucket: s3.IBucket;
-  /** The key prefix of the backups, without a trailing `/`. */
-  readonly prefix: string;
-  /** The key of the backups, when they have one. */
-  readonly encryptionKey?: kms.IKey;
-}
-
 /**
- * Grants core's action groups, each scoped to its kind of resource: the objects under the prefix, the bucket listing
- * only that prefix, the drill results beside the backups, or the key (nothing when there is no key).
+ * Grants core's action groups, each scoped to its kind of resource: the objects under the prefix (no trailing `/`) of
+ * the bucket, the bucket listing only that prefix, the drill results beside the backups, or the key (when there is one).
  */
 export function grantBackupObjectGroups(
-  grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[], scope: BackupObjectScope,
+  grantee: iam.IGrantable, groups: readonly IamActionGroup<BackupObjectResourceKind>[],
+  scope: { readonly bucket: s3.IBucket; readonly prefix: string; readonly encryptionKey?: kms.IKey },
 ): void {
   grantPlannedActions(grantee, groups, bucketGrantScopes(backupObjectGrantLocations(scope.prefix), scope.bucket, scope.encryptionKey), 'BackupBucket');
 }

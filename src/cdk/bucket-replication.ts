@@ -3,11 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { grantPlannedActions } from './planned-grants';
+import { bucketGrantScopes, grantPlannedActions } from './planned-grants';
 import { acknowledgeWildcards } from './reviewed-findings';
-import {
-  BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationConfiguration, replicaKeyGrantScope, replicaPruneDestinationPolicy,
-} from '../core/aws/bucket-replication';
+import { replicationGrantLocations } from '../core/aws/backup-bucket';
+import { BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationConfiguration, replicaPruneDestinationPolicy } from '../core/aws/bucket-replication';
 import { replicaPruneWildcards, replicationRoleWildcards } from '../core/aws/reviewed-wildcards';
 
 /**
@@ -21,17 +20,8 @@ export function renderBucketReplication(
   const role = new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'), description: plan.roleDescription, roleName: plan.roleName,
   });
-  const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
-  const sourceObjects = bucket.arnForObjects('*');
-  const replicaObjects = `${plan.destinationBucketArn}/*`;
-  grantPlannedActions(role, plan.roleGrants, {
-    'replication-source-bucket': { resources: [bucket.bucketArn] },
-    'replication-source-objects': { resources: [sourceObjects] },
-    'replication-source-key': { key: encryptionKey },
-    'replication-destination-objects': { resources: [replicaObjects] },
-    'replication-destination-key': { resources: replicaKey.resources, conditions: replicaKey.condition },
-  }, 'BucketReplication');
-  acknowledgeWildcards(role, replicationRoleWildcards(plan, sourceObjects));
+  grantPlannedActions(role, plan.roleGrants, bucketGrantScopes(replicationGrantLocations(plan), bucket, encryptionKey), 'BucketReplication');
+  acknowledgeWildcards(role, replicationRoleWildcards(plan, bucket.arnForObjects('*')));
   (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ReplicationConfiguration', renderS3ReplicationConfiguration(plan, role.roleArn));
   return { replicationRole: role, replicaBucketName: Fn.select(5, Fn.split(':', plan.destinationBucketArn)) };
 }
@@ -41,14 +31,8 @@ export function renderBucketReplication(
  * under the dumps' prefix of the offsite bucket), with the wildcards explained.
  */
 export function grantReplicaPrune(role: iam.IRole, replica: ReplicaPrunePlan): void {
-  const scope = (kind: keyof ReplicaPrunePlan['scopes']) => ({
-    resources: [...replica.scopes[kind].resources], ...(replica.scopes[kind].condition ? { conditions: replica.scopes[kind].condition } : {}),
-  });
-  grantPlannedActions(role, replica.roleGrants, {
-    'replica-objects': scope('replica-objects'),
-    'replica-bucket-prefix': scope('replica-bucket-prefix'),
-    'replica-key': scope('replica-key'),
-  }, 'ScheduledPgDump');
+  const scopes = Object.entries(replica.scopes).map(([kind, scope]) => [kind, { resources: [...scope.resources], conditions: scope.condition }]);
+  grantPlannedActions(role, replica.roleGrants, Object.fromEntries(scopes), 'ScheduledPgDump');
   acknowledgeWildcards(role, replicaPruneWildcards(replica));
 }
 

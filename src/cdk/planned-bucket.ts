@@ -4,8 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { renderBucketReplication } from './bucket-replication';
-import { PlannedGrantScope } from './planned-grants';
-import { BackupBucketPlan, BucketGrantLocation, PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../core/aws/backup-bucket';
+import { BackupBucketPlan, PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../core/aws/backup-bucket';
 
 /** The values of core's policy references a construct knows; a list is read when the template is synthesized. */
 export type PolicyReferenceValues = Partial<Record<PolicyReference['ref'], string | readonly string[]>>;
@@ -117,21 +116,4 @@ function createAccessLogsBucket(scope: Construct, plan: BackupBucketPlan, remova
   // The delivery statement is added with the source bucket it names.
   for (const statement of plan.accessLogsBucket.policy.filter((s) => s.effect === 'Deny')) logs.addToResourcePolicy(renderPlannedStatement(statement, logs));
   return logs;
-}
-
-/**
- * Core's grant locations as scopes on `bucket`: its objects, the bucket under the location's conditions, its key
- * (`null` without one, so nothing is granted on it).
- */
-export function bucketGrantScopes<Kind extends string>(
-  locations: Readonly<Record<Kind, BucketGrantLocation>>, bucket: s3.IBucket, encryptionKey: kms.IKey | undefined,
-): Record<Kind, PlannedGrantScope | null> {
-  const scope = (location: BucketGrantLocation): PlannedGrantScope | null => {
-    if (location === 'key') return encryptionKey ? { key: encryptionKey } : null;
-    if ('bucket' in location) return { resources: [bucket.bucketArn], conditions: location.bucket.conditions };
-    const patterns = typeof location.objects === 'string' ? [location.objects] : location.objects;
-    return { resources: patterns.map((pattern) => bucket.arnForObjects(pattern)) };
-  };
-  const entries = Object.entries(locations) as [Kind, BucketGrantLocation][];
-  return Object.fromEntries(entries.map(([kind, location]) => [kind, scope(location)])) as Record<Kind, PlannedGrantScope | null>;
 }

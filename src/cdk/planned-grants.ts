@@ -1,5 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BucketGrantLocation } from '../core/aws/backup-bucket';
 import { IamActionGroup } from '../core/aws/iam-action-groups';
 
 /**
@@ -32,4 +34,22 @@ export function grantPlannedActions<Kind extends string>(
       grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...group.actions], ...statement }));
     }
   }
+}
+
+/**
+ * Core's grant locations as scopes on `bucket`: its objects, the bucket under the location's conditions, its key
+ * (`null` without one, so nothing is granted on it), ARNs elsewhere.
+ */
+export function bucketGrantScopes<Kind extends string>(
+  locations: Readonly<Record<Kind, BucketGrantLocation>>, bucket: s3.IBucket, encryptionKey: kms.IKey | undefined,
+): Record<Kind, PlannedGrantScope | null> {
+  const scope = (location: BucketGrantLocation): PlannedGrantScope | null => {
+    if (location === 'key') return encryptionKey ? { key: encryptionKey } : null;
+    if ('bucket' in location) return { resources: [bucket.bucketArn], conditions: location.bucket.conditions };
+    if ('arns' in location) return { resources: typeof location.arns === 'string' ? [location.arns] : [...location.arns], conditions: location.conditions };
+    const patterns = typeof location.objects === 'string' ? [location.objects] : location.objects;
+    return { resources: patterns.map((pattern) => bucket.arnForObjects(pattern)) };
+  };
+  const entries = Object.entries(locations) as [Kind, BucketGrantLocation][];
+  return Object.fromEntries(entries.map(([kind, location]) => [kind, scope(location)])) as Record<Kind, PlannedGrantScope | null>;
 }

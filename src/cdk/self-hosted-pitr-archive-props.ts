@@ -19,16 +19,5 @@ export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
 export interface PitrDrillOptions extends SelfHostedPitrDrillOptions, TaskPlacementProps, TaskSubnetsProps {}
 
 /** Props of {@link SelfHostedPitrArchive}: the options every front end shares, and the CDK handles. */
-export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions, BackupKeyProps, NotificationTopicProps {
-  /**
-   * A scheduled point-in-time recovery drill (pgBackRest archives only).
-   * @default - no drill
-   */
-  readonly drill?: PitrDrillOptions;
-  /**
-   * Encrypt the repository on the hosts with the pass or key in `secret` (pgBackRest `repo1-cipher-type=aes-256-cbc`,
-   * or WAL-G's libsodium).
-   * @default - not encrypted by the archiver (the bucket's KMS encryption only)
-   */
-  readonly encryption?: PitrArchiveEncryption;
-}
+export interface SelfHostedPitrArchiveProps
+  extends SelfHostedPitrArchiveOptions<PitrDrillOptions, PitrArchiveEncryption>, BackupKeyProps, NotificationTopicProps {}

@@ -11,9 +11,8 @@ import { BackupNotifications } from './backup-notifications';
 import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
 import { PitrDrill } from './pitr-drill';
 import { renderPlannedAlarms } from './planned-alarms';
-import { bucketGrantScopes } from './planned-bucket';
 import { renderEventNotification } from './planned-event-notifications';
-import { grantPlannedActions } from './planned-grants';
+import { bucketGrantScopes, grantPlannedActions } from './planned-grants';
 import { acknowledge, acknowledgeWildcards, awsManagedPolicyFinding, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
@@ -74,30 +73,27 @@ export class SelfHostedPitrArchive extends Construct {
       bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey!.keyArn,
     }, CDK_VALIDATION_OPTIONS);
     Object.assign(this, { repository: host.repository, postgresqlConf: host.files.postgresqlConf, archiverConf: host.files.archiverConf });
-    for (const planned of host.parameters) {
-      const parameter = new ssm.StringParameter(this, planned.id, {
-        parameterName: planned.parameterName, description: planned.description, stringValue: planned.value,
-      });
-      new CfnOutput(this, planned.output, { value: parameter.parameterName });
-      Object.assign(this, { [planned.attribute]: parameter });
+    for (const { id: parameterId, parameterName, description, value, output, attribute } of host.parameters) {
+      const parameter = new ssm.StringParameter(this, parameterId, { parameterName, description, stringValue: value });
+      new CfnOutput(this, output, { value: parameter.parameterName });
+      Object.assign(this, { [attribute]: parameter });
     }
 
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
-    if (plan.instanceRole) {
+    const planned = plan.instanceRole;
+    if (planned) {
       const instanceRole = new iam.Role(this, 'InstanceRole', {
-        assumedBy: new iam.ServicePrincipal(plan.instanceRole.assumedBy),
-        description: plan.instanceRole.description,
-        managedPolicies: plan.instanceRole.managedPolicies.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
+        assumedBy: new iam.ServicePrincipal(planned.assumedBy),
+        description: planned.description,
+        managedPolicies: planned.managedPolicies.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy)),
       });
-      plan.instanceRole.managedPolicies.forEach((policy) => acknowledge(instanceRole, awsManagedPolicyFinding(policy)));
-      this.grant(instanceRole, plan.instanceRole.grants, true);
+      planned.managedPolicies.forEach((policy) => acknowledge(instanceRole, awsManagedPolicyFinding(policy)));
+      this.grant(instanceRole, planned.grants, true);
       acknowledgeWildcards(instanceRole, walArchiveWildcards(this.archiveObjectArns(), 'archive', plan.archiverDeletes));
       Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(this, 'InstanceProfile', { role: instanceRole }) });
     }
 
-    const associations = host.associations.map((association) => new ssm.CfnAssociation(this, association.id, {
-      ...association.properties, parameters: association.parameters,
-    }));
+    const associations = host.associations.map((unit) => new ssm.CfnAssociation(this, unit.id, { ...unit.properties, parameters: unit.parameters }));
     renderEventNotification(this, plan.failedAssociations, this.notificationTopic, {
       resources: { associations: associations.map((association) => association.attrAssociationId) },
     });

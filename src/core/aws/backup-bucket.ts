@@ -4,7 +4,7 @@
  * every statement of the two buckets' policies, with the values only a front end knows (ARNs of its roles and
  * buckets) named by reference.
  */
-import { BucketReplicationPlan } from './bucket-replication';
+import { BucketReplicationPlan, ReplicationResourceKind, replicaKeyGrantScope } from './bucket-replication';
 import { BackupObjectResourceKind } from './iam-action-groups';
 import { S3LifecycleConfiguration, renderS3LifecycleConfiguration } from './lifecycle-s3';
 import { S3_PREFIX_ALLOWED, S3_PREFIX_PATTERN } from './scheduled-pg-dump';
@@ -300,13 +300,14 @@ export function backupObjectLocations(prefix: string): { readonly objects: strin
 
 /**
  * Where one kind of resource of core's bucket action groups is, relative to the bucket: the objects matching a key
- * pattern (or several), the bucket itself under the conditions of its statement (a listing of some prefixes only), or
- * the bucket's key. Each front end turns it into ARNs once ({@link backupObjectGrantLocations}, a WAL archive's
+ * pattern (or several), the bucket itself under the conditions of its statement (a listing of some prefixes only), the
+ * bucket's key, or ARNs elsewhere (another bucket's, its key's) under the statement's conditions. Each front end turns it into ARNs once ({@link backupObjectGrantLocations}, a WAL archive's
  * `grantLocations`).
  */
 export type BucketGrantLocation =
   | { readonly objects: string | readonly string[] }
-  | { readonly bucket: { readonly conditions: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> } }
+  | { readonly bucket: { readonly conditions?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> } }
+  | { readonly arns: string | readonly string[]; readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | string[]>>>> }
   | 'key';
 
 /** The bucket, listing only the `s3:prefix` values given. */
@@ -322,5 +323,20 @@ export function backupObjectGrantLocations(prefix: string): Readonly<Record<Back
     'drill-results': { objects: locations.drillResults },
     'backup-bucket-prefix': bucketListingOnly(locations.listPrefixes),
     'backup-key': 'key',
+  };
+}
+
+/**
+ * Where each kind of resource of a replication role's grants is: the source bucket, its objects and its key, and the
+ * destination's objects and key (every key of its account with the alias, when the key is named by alias).
+ */
+export function replicationGrantLocations(plan: BucketReplicationPlan): Readonly<Record<ReplicationResourceKind, BucketGrantLocation>> {
+  const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
+  return {
+    'replication-source-bucket': { bucket: {} },
+    'replication-source-objects': { objects: '*' },
+    'replication-source-key': 'key',
+    'replication-destination-objects': { arns: `${plan.destinationBucketArn}/*` },
+    'replication-destination-key': { arns: replicaKey.resources, ...(replicaKey.condition ? { conditions: replicaKey.condition } : {}) },
   };
 }

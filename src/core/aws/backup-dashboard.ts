@@ -91,6 +91,20 @@ const DRILL_LABELS: Readonly<Record<RestoreDrillKind, string>> = {
   'restore-testing': 'restore-testing',
 };
 
+/**
+ * The props of a `BackupDashboard` every AWS front end shares, with its dump and drill constructs' types; the front end
+ * adds the dashboard's name.
+ */
+export interface BackupDashboardSources<Dump, Drill> {
+  /** The scheduled dumps shown (one row per database). */
+  readonly dump: Dump;
+  /**
+   * The restore drills shown: dump drills, snapshot drills and point-in-time drills.
+   * @default - none
+   */
+  readonly drills?: Drill[];
+}
+
 /** What a backup dashboard shows. */
 export interface BackupDashboardOptions {
   /** The scheduled dumps: their databases, the namespace of the runner's metrics and the RPO. */

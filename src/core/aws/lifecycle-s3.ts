@@ -89,3 +89,20 @@ export function renderS3LifecycleConfiguration(rules: readonly LifecycleRule[], 
   if (!options.validator) validator.throwIfInvalid();
   return { Rules: rendered };
 }
+
+/**
+ * The rules of a configuration as the S3 API (`PutBucketLifecycleConfiguration`) names them, which a provider that
+ * mirrors the API takes in lower camel case (Pulumi's `aws.s3.BucketLifecycleConfiguration`): the same ids,
+ * prefixes as filters, transitions and expirations.
+ */
+export function s3ApiLifecycleRules(configuration: S3LifecycleConfiguration): Record<string, unknown>[] {
+  return configuration.Rules.map((rule) => ({
+    Id: rule.Id,
+    Status: rule.Status,
+    Filter: rule.Prefix !== undefined ? { Prefix: rule.Prefix } : {},
+    ...(rule.Transitions ? { Transitions: rule.Transitions.map((t) => ({ Days: t.TransitionInDays, StorageClass: t.StorageClass })) } : {}),
+    ...(rule.ExpirationInDays !== undefined ? { Expiration: { Days: rule.ExpirationInDays } } : {}),
+    ...(rule.NoncurrentVersionExpiration ? { NoncurrentVersionExpiration: rule.NoncurrentVersionExpiration } : {}),
+    ...(rule.AbortIncompleteMultipartUpload ? { AbortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload } : {}),
+  }));
+}

@@ -154,6 +154,40 @@ export interface GuardedCandidate {
   readonly replicateSourceDb: unknown;
 }
 
+/** The Pulumi types of the resources a program's guard checks: an RDS instance and an RDS (or Aurora) cluster. */
+export const GUARDED_RESOURCE_TYPES = { instance: 'aws:rds/instance:Instance', cluster: 'aws:rds/cluster:Cluster' } as const;
+
+/** A resource as a program registers it: its type, name, inputs, the id it is read by (`get`), and the resource. */
+export interface RegisteredResource<R extends object> {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly readId?: unknown;
+  readonly resource: R;
+}
+
+/**
+ * The candidate a registered resource is: an RDS instance or cluster this program creates (or adopts with `import`);
+ * one read with `get` is another program's. Its identifier, ARN and id are the resource's outputs, set only once it is
+ * constructed, so they are read when the guard checks.
+ */
+export function guardedCandidateOf<R extends object>(registered: RegisteredResource<R>): (GuardedCandidate & { readonly resource: R }) | undefined {
+  const { type, name, props, resource } = registered;
+  const instance = type === GUARDED_RESOURCE_TYPES.instance;
+  if ((!instance && type !== GUARDED_RESOURCE_TYPES.cluster) || registered.readId !== undefined) return undefined;
+  const attributes = resource as Record<string, unknown>;
+  return {
+    resource,
+    name,
+    type,
+    instance,
+    engine: props.engine,
+    identifier: props.identifier,
+    references: () => [attributes.identifier, attributes.arn, attributes.id],
+    replicateSourceDb: instance ? props.replicateSourceDb : undefined,
+  };
+}
+
 /**
  * The candidates the guard reports, each with the subject its finding names: those not `covered` (protected or
  * acknowledged) that the plan guards. A read replica without an engine has its source's, when the source is a

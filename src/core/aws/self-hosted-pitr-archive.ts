@@ -50,9 +50,13 @@ export interface SelfHostedPitrDrillOptions {
 
 /**
  * The options of a `SelfHostedPitrArchive` that are the same in every AWS front end; the CDK props and the Pulumi args
- * extend them with the cloud handles (key, topic, drill network, removal).
+ * extend them with the cloud handles (key, topic, removal), and name the drill's and the encryption's types, which add
+ * theirs (the drill's network, the secret).
  */
-export interface SelfHostedPitrArchiveOptions {
+export interface SelfHostedPitrArchiveOptions<
+  Drill extends SelfHostedPitrDrillOptions = SelfHostedPitrDrillOptions,
+  Encryption extends PitrArchiveEncryptionOptions = PitrArchiveEncryptionOptions,
+> {
   /**
    * The PITR policy: window, `archiveTimeoutSeconds` (30–3600 unless allowed outside), full/diff base-backup
    * schedules, `retainFull`, archiver, who expires old backups, WAL retention.
@@ -126,7 +130,7 @@ export interface SelfHostedPitrArchiveOptions {
    * A scheduled point-in-time recovery drill (pgBackRest archives only).
    * @default - no drill
    */
-  readonly drill?: SelfHostedPitrDrillOptions;
+  readonly drill?: Drill;
   /**
    * CloudWatch namespace of the runner's and the drill's metrics.
    * @default 'PostgresBackup'
@@ -146,7 +150,7 @@ export interface SelfHostedPitrArchiveOptions {
    * or template holds it.
    * @default - not encrypted by the archiver (the bucket's KMS encryption only)
    */
-  readonly encryption?: PitrArchiveEncryptionOptions;
+  readonly encryption?: Encryption;
   /**
    * The database's size, for an estimate of what the archive stores a month and its cost: WAL, base backups and,
    * with `replication`, the offsite replicas (kept again by the destination's lifecycle, deletes are not replicated)

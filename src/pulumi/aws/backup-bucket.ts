@@ -106,11 +106,7 @@ export class BackupBucket extends pulumi.ComponentResource {
     return this.replicaBucketName === undefined ? {} : { [REPLICA_BUCKET_RESOURCE]: this.replicaBucketName };
   }
 
-  /**
-   * What a writer of new backups under `prefix` may do, and nothing else: put objects and abort or list the parts of
-   * its own multipart uploads there, read and list that prefix (the runner never overwrites a backup), and use the key.
-   * No delete, and no access to any other prefix.
-   */
+  /** What a writer of new backups under `prefix` may do, and nothing else (core's `BACKUP_WRITE_IAM_ACTIONS`: no delete). */
   public writeStatements(prefix: string): PolicyStatement[] {
     return this.actionGroupStatements(groups.BACKUP_WRITE_IAM_ACTIONS, prefix);
   }
@@ -120,17 +116,17 @@ export class BackupBucket extends pulumi.ComponentResource {
     return grantStatements(actions, backupObjectScopes(this.bucketArn, prefix, this.encryptionKeyArn));
   }
 
-  /** What a prune task may do under `prefix`: read and list the backups there, decrypt them, and delete objects there. */
+  /** What a prune task may do under `prefix` (core's `BACKUP_PRUNE_IAM_ACTIONS`). */
   public pruneStatements(prefix: string): PolicyStatement[] {
     return this.actionGroupStatements(groups.BACKUP_PRUNE_IAM_ACTIONS, prefix);
   }
 
-  /** What a reader of the backups under `prefix` may do: get objects there, list that prefix only, decrypt with the key. */
+  /** What a reader of the backups under `prefix` may do (core's `BACKUP_READ_IAM_ACTIONS`). */
   public readStatements(prefix: string): PolicyStatement[] {
     return this.actionGroupStatements(groups.BACKUP_READ_IAM_ACTIONS, prefix);
   }
 
-  /** What a restore drill may write beside the backups under `prefix`: its result (`<prefix>/<database>/drills/…`), nothing else. */
+  /** What a restore drill may write beside the backups under `prefix` (core's `DRILL_RESULT_WRITE_IAM_ACTIONS`). */
   public drillResultStatements(prefix: string): PolicyStatement[] {
     return this.actionGroupStatements(groups.DRILL_RESULT_WRITE_IAM_ACTIONS, prefix);
   }

@@ -4,18 +4,11 @@ import { awsEnvironment } from './aws-environment';
 import type { ScheduledPgDump } from './scheduled-pg-dump';
 import type { SnapshotRestoreDrill } from './snapshot-restore-drill';
 import type { VerifyRestore } from './verify-restore';
-import { backupDashboardDrill, planBackupDashboard } from '../../core/aws/backup-dashboard';
+import { BackupDashboardSources, backupDashboardDrill, planBackupDashboard } from '../../core/aws/backup-dashboard';
 import { dashboardWidgets } from '../../core/aws/dashboard-body';
 
 /** Arguments of {@link BackupDashboard}. */
-export interface BackupDashboardProps {
-  /** The scheduled dumps shown (one row per database). */
-  readonly dump: ScheduledPgDump;
-  /**
-   * The restore drills shown: dump drills, snapshot drills and point-in-time drills.
-   * @default - none
-   */
-  readonly drills?: (VerifyRestore | SnapshotRestoreDrill)[];
+export interface BackupDashboardProps extends BackupDashboardSources<ScheduledPgDump, VerifyRestore | SnapshotRestoreDrill> {
   /**
    * Dashboard name.
    * @default - the component's name

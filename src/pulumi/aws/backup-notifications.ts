@@ -2,12 +2,12 @@ import * as kms from '@pulumi/aws/kms';
 import * as sns from '@pulumi/aws/sns';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment, formatArn } from './aws-environment';
-import { retainOnDeleteOf } from './backup-store-handles';
+import { RetainOnDeleteArgs, retainOnDeleteOf } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { BACKUP_NOTIFICATIONS_PLAN, notificationTopicPolicy, publisherKeyStatement, publishingServices } from '../../core/aws/backup-notifications';
 
 /** Props of {@link BackupNotifications}. */
-export interface BackupNotificationsProps {
+export interface BackupNotificationsProps extends RetainOnDeleteArgs {
   /**
    * ARN of an existing topic to notify. Its policies are its owner's: a service that must publish to it (EventBridge,
    * AWS Backup) has to be allowed there, and on its key if it is encrypted.
@@ -25,11 +25,6 @@ export interface BackupNotificationsProps {
    * @default - none
    */
   readonly additionalPublishingServices?: string[];
-  /**
-   * Keep the created key when the stack is destroyed.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
   /**
    * The environment of the key policy.
    * @default - read from the provider

@@ -2,10 +2,9 @@ import * as iam from '@pulumi/aws/iam';
 import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
-import {
-  BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationRule, replicaKeyGrantScope, replicaPruneDestinationPolicy,
-} from '../../core/aws/bucket-replication';
+import { PolicyStatement, assumedByService, bucketGrantScopes, grantStatements, policyDocument } from './policy-document';
+import { replicationGrantLocations } from '../../core/aws/backup-bucket';
+import { BucketReplicationPlan, ReplicaPrunePlan, renderS3ReplicationRule, replicaPruneDestinationPolicy } from '../../core/aws/bucket-replication';
 
 /**
  * The offsite copy of a created bucket as core planned it: the replication role with core's grants (`<name>-replication-role`,
@@ -19,35 +18,24 @@ export function createBucketReplication(
   const role = new iam.Role(`${name}-replication-role`, {
     description: plan.roleDescription, assumeRolePolicy: assumedByService('s3.amazonaws.com'), ...(plan.roleName !== undefined ? { name: plan.roleName } : {}),
   }, { parent });
-  const replicaKey = replicaKeyGrantScope(plan.replicaKmsKeyArn);
   const rolePolicy = new iam.RolePolicy(`${name}-replication-policy`, {
-    role: role.id,
-    policy: policyDocument(grantStatements(plan.roleGrants, {
-      'replication-source-bucket': { resources: bucket.arn },
-      'replication-source-objects': { resources: pulumi.interpolate`${bucket.arn}/*` },
-      'replication-source-key': { resources: keyArn },
-      'replication-destination-objects': { resources: `${plan.destinationBucketArn}/*` },
-      'replication-destination-key': { resources: replicaKey.resources, ...(replicaKey.condition ? { condition: replicaKey.condition } : {}) },
-    })),
+    role: role.id, policy: policyDocument(grantStatements(plan.roleGrants, bucketGrantScopes(replicationGrantLocations(plan), bucket.arn, keyArn))),
   }, { parent });
   // S3 checks the destination and the role when the configuration is written: versioning and the role's policy first.
   const replicationConfiguration = new s3.BucketReplicationConfig(`${name}-replication`, {
-    bucket: bucket.id, role: role.arn, rules: [bucketReplicationRule(plan)],
+    bucket: bucket.id, role: role.arn, rules: [providerShaped(renderS3ReplicationRule(plan)) as inputs.s3.BucketReplicationConfigRule],
   }, { parent, dependsOn: [versioning, rolePolicy] });
   return { replicationRole: role, replicationConfiguration };
 }
 
 /**
- * Core's CloudFormation-shaped replication rule as `aws.s3.BucketReplicationConfig` takes it: the same tree, its keys in
- * lower camel case as the provider's schema names them (`replicaKmsKeyId` for CloudFormation's `ReplicaKmsKeyID`).
+ * Core's CloudFormation- or S3-API-shaped data as a provider resource takes it: the same tree, its keys in lower camel
+ * case as the provider's schema names them (`replicaKmsKeyId` for CloudFormation's `ReplicaKmsKeyID`).
  */
-function bucketReplicationRule(plan: BucketReplicationPlan): inputs.s3.BucketReplicationConfigRule {
-  const providerShaped = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(providerShaped);
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [`${key[0].toLowerCase()}${key.slice(1).replace(/ID$/, 'Id')}`, providerShaped(item)]));
-  };
-  return providerShaped(renderS3ReplicationRule(plan)) as inputs.s3.BucketReplicationConfigRule;
+export function providerShaped(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(providerShaped);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [`${key[0].toLowerCase()}${key.slice(1).replace(/ID$/, 'Id')}`, providerShaped(item)]));
 }
 
 /** The statements that let the prune task prune the offsite copy as core planned it: read, list, decrypt and delete under the dumps' prefix there. */

@@ -4,11 +4,11 @@ import * as s3 from '@pulumi/aws/s3';
 import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
-import { createBucketReplication } from './bucket-replication';
-import { GrantScope, PolicyReferenceInputs, plannedStatement, policyDocument } from './policy-document';
-import { BackupBucketPlan, BucketGrantLocation, backupObjectGrantLocations } from '../../core/aws/backup-bucket';
+import { createBucketReplication, providerShaped } from './bucket-replication';
+import { GrantScope, PolicyReferenceInputs, bucketGrantScopes, plannedStatement, policyDocument } from './policy-document';
+import { BackupBucketPlan, backupObjectGrantLocations } from '../../core/aws/backup-bucket';
 import { BackupObjectResourceKind } from '../../core/aws/iam-action-groups';
-import { S3LifecycleConfiguration } from '../../core/aws/lifecycle-s3';
+import { S3LifecycleConfiguration, s3ApiLifecycleRules } from '../../core/aws/lifecycle-s3';
 
 /** The cloud handles a planned bucket is rendered with. */
 export interface PlannedBucketHandles {
@@ -98,7 +98,7 @@ function secureBucket(
   new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, { bucket: bucket.id, rules: [encryption] }, child);
   // Lifecycle rules on noncurrent versions need versioning first.
   new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-    bucket: bucket.id, rules: bucketLifecycleRules(lifecycle),
+    bucket: bucket.id, rules: providerShaped(s3ApiLifecycleRules(lifecycle)) as s3.BucketLifecycleConfigurationArgs['rules'],
   }, { parent, dependsOn: [versioning] });
   return { publicAccess, versioning };
 }
@@ -118,46 +118,9 @@ function createAccessLogsBucket(
   return logs;
 }
 
-/**
- * Core's S3 lifecycle configuration (the CloudFormation shape CDK uses) as the rules of an
- * `aws.s3.BucketLifecycleConfiguration`: the same ids, prefixes (as filters), transitions and expirations.
- */
-function bucketLifecycleRules(configuration: S3LifecycleConfiguration): s3.BucketLifecycleConfigurationArgs['rules'] {
-  return configuration.Rules.map((rule) => ({
-    id: rule.Id,
-    status: rule.Status,
-    filter: rule.Prefix !== undefined ? { prefix: rule.Prefix } : {},
-    ...(rule.Transitions ? { transitions: rule.Transitions.map((t) => ({ days: t.TransitionInDays, storageClass: t.StorageClass })) } : {}),
-    ...(rule.ExpirationInDays !== undefined ? { expiration: { days: rule.ExpirationInDays } } : {}),
-    ...(rule.NoncurrentVersionExpiration ? { noncurrentVersionExpiration: { noncurrentDays: rule.NoncurrentVersionExpiration.NoncurrentDays } } : {}),
-    ...(rule.AbortIncompleteMultipartUpload
-      ? { abortIncompleteMultipartUpload: { daysAfterInitiation: rule.AbortIncompleteMultipartUpload.DaysAfterInitiation } } : {}),
-  }));
-}
-
 /** Where the backups under `prefix` are, by kind of resource: the objects, the bucket listing only the prefix, the key (when there is one). */
 export function backupObjectScopes(
   bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
 ): Partial<Record<BackupObjectResourceKind, GrantScope>> {
   return bucketGrantScopes(backupObjectGrantLocations(prefix), bucketArn, encryptionKeyArn);
-}
-
-/**
- * Core's grant locations as the ARNs of the bucket `bucketArn`: objects under it, the bucket with the location's
- * conditions, its key (no scope without a key, so its groups grant nothing).
- */
-export function bucketGrantScopes<Kind extends string>(
-  locations: Readonly<Record<Kind, BucketGrantLocation>>, bucketArn: pulumi.Input<string>, encryptionKeyArn?: pulumi.Input<string>,
-): Partial<Record<Kind, GrantScope>> {
-  const scope = (location: BucketGrantLocation): GrantScope | undefined => {
-    if (location === 'key') return encryptionKeyArn === undefined ? undefined : { resources: encryptionKeyArn };
-    if ('bucket' in location) return { resources: bucketArn, condition: location.bucket.conditions as GrantScope['condition'] };
-    const objects = location.objects;
-    if (typeof objects === 'string') return { resources: pulumi.interpolate`${bucketArn}/${objects}` };
-    return { resources: objects.map((pattern) => pulumi.interpolate`${bucketArn}/${pattern}`) };
-  };
-  return Object.fromEntries((Object.entries(locations) as [Kind, BucketGrantLocation][]).flatMap(([kind, location]) => {
-    const found = scope(location);
-    return found === undefined ? [] : [[kind, found]];
-  })) as Partial<Record<Kind, GrantScope>>;
 }

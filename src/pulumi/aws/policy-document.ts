@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../../core/aws/backup-bucket';
+import { BucketGrantLocation, PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../../core/aws/backup-bucket';
 import { IamActionGroup } from '../../core/aws/iam-action-groups';
 
 /** A principal of a resource policy statement, as IAM writes it. */
@@ -116,4 +116,27 @@ export function plannedStatement(
       ])),
     } : {}),
   };
+}
+
+/**
+ * Core's grant locations as the ARNs of the bucket `bucketArn`: objects under it, the bucket with the location's
+ * conditions, its key (no scope without a key, so its groups grant nothing), ARNs elsewhere.
+ */
+export function bucketGrantScopes<Kind extends string>(
+  locations: Readonly<Record<Kind, BucketGrantLocation>>, bucketArn: pulumi.Input<string>, encryptionKeyArn?: pulumi.Input<string>,
+): Partial<Record<Kind, GrantScope>> {
+  const scope = (location: BucketGrantLocation): GrantScope | undefined => {
+    if (location === 'key') return encryptionKeyArn === undefined ? undefined : { resources: encryptionKeyArn };
+    if ('bucket' in location) return { resources: bucketArn, condition: location.bucket.conditions as GrantScope['condition'] };
+    if ('arns' in location) {
+      return { resources: typeof location.arns === 'string' ? location.arns : [...location.arns], ...(location.conditions ? { condition: location.conditions as GrantScope['condition'] } : {}) };
+    }
+    const objects = location.objects;
+    if (typeof objects === 'string') return { resources: pulumi.interpolate`${bucketArn}/${objects}` };
+    return { resources: objects.map((pattern) => pulumi.interpolate`${bucketArn}/${pattern}`) };
+  };
+  return Object.fromEntries((Object.entries(locations) as [Kind, BucketGrantLocation][]).flatMap(([kind, location]) => {
+    const found = scope(location);
+    return found === undefined ? [] : [[kind, found]];
+  })) as Partial<Record<Kind, GrantScope>>;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  GuardedCandidate, ProtectedDatabases, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, checkAcknowledgementReason,
+  GuardedCandidate, ProtectedDatabases, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, checkAcknowledgementReason, guardedCandidateOf,
   planRequirePostgresBackups, unprotectedDatabasesReport,
 } from '../../core/aws/require-postgres-backups';
 
@@ -40,14 +40,6 @@ export class UnprotectedPostgresDatabasesError extends Error {
   }
 }
 
-const INSTANCE_TYPE = 'aws:rds/instance:Instance';
-const CLUSTER_TYPE = 'aws:rds/cluster:Cluster';
-
-/** An RDS instance or cluster the guard saw being created. */
-interface RdsCandidate extends GuardedCandidate {
-  readonly resource: pulumi.Resource;
-}
-
 /** The level and whether read replicas are checked, as core resolved them. */
 export interface RequirePostgresBackups extends RequirePostgresBackupsPlan {}
 
@@ -84,7 +76,7 @@ export interface RequirePostgresBackups extends RequirePostgresBackupsPlan {}
  */
 export class RequirePostgresBackups {
   private readonly plan: RequirePostgresBackupsPlan;
-  private readonly candidates: RdsCandidate[] = [];
+  private readonly candidates: (GuardedCandidate & { readonly resource: pulumi.Resource })[] = [];
   private readonly acknowledged = new Map<pulumi.Resource, string>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
@@ -95,7 +87,8 @@ export class RequirePostgresBackups {
       // are complete when `check()` runs; `registerResourceTransform` runs in the engine, later, and is refused under
       // `pulumi.runtime.setMocks`. The guard only looks: the resource is created as the program wrote it.
       pulumi.runtime.registerStackTransformation((args) => {
-        this.observe(args);
+        const candidate = guardedCandidateOf({ ...args, readId: args.opts.id });
+        if (candidate) this.candidates.push(candidate);
         return undefined;
       });
     } catch (error) {
@@ -127,24 +120,5 @@ export class RequirePostgresBackups {
     if (report.error !== undefined) throw new UnprotectedPostgresDatabasesError(report.error, report.names);
     for (const { candidate, message } of report.warnings) void pulumi.log.warn(message, candidate.resource);
     return report.names;
-  }
-
-  private observe(args: pulumi.ResourceTransformationArgs): void {
-    if (args.type !== INSTANCE_TYPE && args.type !== CLUSTER_TYPE) return;
-    // `get` reads a database another program manages; an `import` adopts one, which this program then manages.
-    if (args.opts.id !== undefined) return;
-    const instance = args.type === INSTANCE_TYPE;
-    // The resource's outputs are set only once it is constructed, after this transformation.
-    const attributes = args.resource as unknown as Record<string, unknown>;
-    this.candidates.push({
-      resource: args.resource,
-      name: args.name,
-      type: args.type,
-      instance,
-      engine: args.props.engine,
-      identifier: args.props.identifier,
-      references: () => [attributes.identifier, attributes.arn, attributes.id],
-      replicateSourceDb: instance ? args.props.replicateSourceDb : undefined,
-    });
   }
 }

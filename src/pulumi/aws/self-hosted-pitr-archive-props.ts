@@ -24,7 +24,8 @@ export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
 export interface PitrDrillOptions extends SelfHostedPitrDrillOptions, TaskPlacementArgs, TaskSubnetsArgs, RunnerImageArgs {}
 
 /** Props of {@link SelfHostedPitrArchive}: the options every front end shares, and the Pulumi handles. */
-export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions, BackupKeyArgs, NotificationTopicArgs {
+export interface SelfHostedPitrArchiveProps
+  extends SelfHostedPitrArchiveOptions<PitrDrillOptions, PitrArchiveEncryption>, BackupKeyArgs, NotificationTopicArgs {
   /**
    * ARNs of host roles of another program that archive with the archiver's own expiry: the bucket policy, one document
    * in Pulumi, exempts them from the delete Deny (CDK collects them from `grantArchive` calls). Give them
@@ -32,15 +33,4 @@ export interface SelfHostedPitrArchiveProps extends SelfHostedPitrArchiveOptions
    * @default - none besides a created instance role
    */
   readonly archiverRoleArns?: pulumi.Input<string>[];
-  /**
-   * A scheduled point-in-time recovery drill (pgBackRest archives only).
-   * @default - no drill
-   */
-  readonly drill?: PitrDrillOptions;
-  /**
-   * Encrypt the repository on the hosts with the pass or key in the secret (pgBackRest
-   * `repo1-cipher-type=aes-256-cbc`, or WAL-G's libsodium).
-   * @default - not encrypted by the archiver (the bucket's KMS encryption only)
-   */
-  readonly encryption?: PitrArchiveEncryption;
 }

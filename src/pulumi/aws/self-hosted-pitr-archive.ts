@@ -8,8 +8,7 @@ import { BackupNotifications } from './backup-notifications';
 import { createEventNotification } from './event-notification';
 import { createPlannedAlarms } from './metric-alarm';
 import { PitrDrill } from './pitr-drill';
-import { bucketGrantScopes } from './planned-bucket';
-import { GrantScope, PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
+import { GrantScope, PolicyStatement, assumedByService, bucketGrantScopes, grantStatements, policyDocument } from './policy-document';
 import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
 import { archiveHostUserData, archiveParameterResources, archiveRecoveryConf, renderArchiveHost } from '../../core/aws/pitr-archive-host';
 import {
@@ -67,17 +66,18 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     this.environment = awsEnvironment(this);
     const child = { parent: this };
 
-    const instanceRole = plan.instanceRole && new iam.Role(`${name}-instance-role`, {
-      description: plan.instanceRole.description,
-      assumeRolePolicy: assumedByService(plan.instanceRole.assumedBy),
-      managedPolicyArns: plan.instanceRole.managedPolicies.map((policy) => pulumi.interpolate`arn:${this.environment.partition}:iam::aws:policy/${policy}`),
+    const planned = plan.instanceRole;
+    const instanceRole = planned && new iam.Role(`${name}-instance-role`, {
+      description: planned.description,
+      assumeRolePolicy: assumedByService(planned.assumedBy),
+      managedPolicyArns: planned.managedPolicies.map((policy) => pulumi.interpolate`arn:${this.environment.partition}:iam::aws:policy/${policy}`),
     }, child);
     this.archive = new BackupBucket(`${name}-archive`, {
       plan: plan.bucket.backupBucket,
       encryptionKeyArn: props.encryptionKeyArn,
-      deletingPrincipalArns: plan.archiverDeletes ? [...(instanceRole ? [instanceRole.arn] : []), ...(props.archiverRoleArns ?? [])] : [],
       retainOnDelete: props.retainOnDelete,
       environment: this.environment,
+      deletingPrincipalArns: plan.archiverDeletes ? [...(instanceRole ? [instanceRole.arn] : []), ...(props.archiverRoleArns ?? [])] : [],
     }, child);
     this.bucketName = this.archive.bucketName;
 
@@ -88,9 +88,9 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       postgresqlConf: host.files.postgresqlConf,
       archiverConf: plan.parameters.archiverConf && host.files.apply((files) => files.archiverConf!),
     });
-    archiveParameterResources(plan).forEach((planned, index) => Object.assign(this, {
-      [planned.attribute]: new ssm.Parameter(`${name}-${planned.name}`, {
-        name: planned.parameterName, type: 'String', description: planned.description, value: host.parameters[index].value,
+    archiveParameterResources(plan).forEach((parameter, index) => Object.assign(this, {
+      [parameter.attribute]: new ssm.Parameter(`${name}-${parameter.name}`, {
+        name: parameter.parameterName, type: 'String', description: parameter.description, value: host.parameters[index].value,
       }, child),
     }));
 
@@ -101,8 +101,8 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
       environment: this.environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
-    if (plan.instanceRole && instanceRole) {
-      const policy = policyDocument(grantStatements(plan.instanceRole.grants, this.grantScopes()));
+    if (planned && instanceRole) {
+      const policy = policyDocument(grantStatements(planned.grants, this.grantScopes()));
       new iam.RolePolicy(`${name}-instance-policy`, { role: instanceRole.id, policy }, child);
       Object.assign(this, { instanceRole, instanceProfile: new iam.InstanceProfile(`${name}-instance-profile`, { role: instanceRole.name }, child) });
     }
