@@ -1,4 +1,4 @@
-import { BACKUP_KEY_DESCRIPTION, BackupBucketEnvironment, BackupBucketOptions, planBackupBucket } from '../../../src/core/aws/backup-bucket';
+import { BACKUP_KEY_DESCRIPTION, BackupBucketEnvironment, BackupBucketOptions, planBackupBucket, replicationGrantLocations } from '../../../src/core/aws/backup-bucket';
 import { BucketReplicationPlan } from '../../../src/core/aws/bucket-replication';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
 
@@ -57,5 +57,22 @@ describe('planBackupBucket', () => {
 
   test('a given bucket needs no lifecycle rules: it keeps its own', () => {
     expect(() => planBackupBucket({}, GIVEN)).not.toThrow();
+  });
+});
+
+describe('replicationGrantLocations', () => {
+  test('the replication role acts on the source bucket, its objects and key, and the destination\'s objects and key by alias', () => {
+    const plan = {
+      destinationBucketArn: 'arn:aws:s3:::offsite', replicaKmsKeyArn: 'arn:aws:kms:eu-central-1:111122223333:alias/offsite',
+    } as BucketReplicationPlan;
+    expect(replicationGrantLocations(plan)).toEqual({
+      'replication-source-bucket': { bucket: {} },
+      'replication-source-objects': { objects: '*' },
+      'replication-source-key': 'key',
+      'replication-destination-objects': { arns: 'arn:aws:s3:::offsite/*' },
+      'replication-destination-key': {
+        arns: ['arn:aws:kms:eu-central-1:111122223333:key/*'], conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/offsite' } },
+      },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { renderS3LifecycleConfiguration } from '../../../src/core/aws/lifecycle-s3';
+import { renderS3LifecycleConfiguration, s3ApiLifecycleRules } from '../../../src/core/aws/lifecycle-s3';
 import { dumpBucketLifecycleRules, walArchiveLifecycleRules } from '../../../src/core/policy/lifecycle';
 import { StorageClass } from '../../../src/core/policy/storage-class';
 import { Validator } from '../../../src/core/policy/validation';
@@ -71,5 +71,31 @@ describe('renderS3LifecycleConfiguration', () => {
   test('throws when no validator is given', () => {
     expect(() => renderS3LifecycleConfiguration([{ id: 'r', prefix: '', transitions: [{ days: 30, storageClass: StorageClass.ARCHIVE }] }]))
       .toThrow('lifecycleRules[0].transitions[0].storageClass is "ARCHIVE"');
+  });
+});
+
+describe('s3ApiLifecycleRules', () => {
+  test('a prefix becomes a filter, an expiration an object, and a rule for every object an empty filter', () => {
+    const configuration = renderS3LifecycleConfiguration([
+      { id: 'dumps', prefix: 'dumps/', expirationDays: 30, transitions: [{ storageClass: 'INFREQUENT_ACCESS' as StorageClass, days: 30 }], noncurrentVersionExpirationDays: 7 },
+      { id: 'everything', prefix: '', abortIncompleteMultipartUploadDays: 7 },
+    ]);
+    const [dumps, everything] = configuration.Rules;
+    expect(s3ApiLifecycleRules(configuration)).toEqual([
+      {
+        Id: 'dumps',
+        Status: 'Enabled',
+        Filter: { Prefix: 'dumps/' },
+        Transitions: [{ Days: 30, StorageClass: dumps.Transitions![0].StorageClass }],
+        Expiration: { Days: 30 },
+        NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+      },
+      {
+        Id: 'everything',
+        Status: 'Enabled',
+        Filter: everything.Prefix === undefined ? {} : { Prefix: everything.Prefix },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import {
-  GuardedCandidate, ProtectedDatabases, backedUpDatabases, checkAcknowledgementReason, guardedDatabaseSubject, guardedEngineOf, isGuardedDatabase,
+  GuardedCandidate, ProtectedDatabases, backedUpDatabases, checkAcknowledgementReason, guardedCandidateOf, guardedDatabaseSubject, guardedEngineOf,
+  isGuardedDatabase,
   planRequirePostgresBackups, unprotectedDatabasesMessage, unprotectedDatabasesReport,
 } from '../../../src/core/aws/require-postgres-backups';
 
@@ -88,5 +89,21 @@ describe('what RequirePostgresBackups counts as protection and reports', () => {
 
   test.each(['', '  ', undefined])('an acknowledgement without a reason (%j) is refused', (reason) => {
     expect(() => checkAcknowledgementReason(reason)).toThrow('RequirePostgresBackups.acknowledge.reason');
+  });
+});
+
+describe('which registered resources the guard takes as candidates', () => {
+  const registered = (type: string, props: Record<string, unknown>, readId?: string) => ({ type, name: 'orders', props, readId, resource: { id: 'orders-id' } });
+
+  test('an RDS instance this program creates is a candidate with its engine, identifier and source', () => {
+    const candidate = guardedCandidateOf(registered('aws:rds/instance:Instance', { engine: 'postgres', identifier: 'orders', replicateSourceDb: 'main' }));
+    expect(candidate).toMatchObject({ name: 'orders', type: 'aws:rds/instance:Instance', instance: true, engine: 'postgres', identifier: 'orders', replicateSourceDb: 'main' });
+    expect(candidate!.references()).toEqual([undefined, undefined, 'orders-id']);
+  });
+
+  test('a cluster is a candidate that names no source; a database read with get and any other resource are none', () => {
+    expect(guardedCandidateOf(registered('aws:rds/cluster:Cluster', { engine: 'aurora-postgresql', replicateSourceDb: 'x' }))).toMatchObject({ instance: false, replicateSourceDb: undefined });
+    expect(guardedCandidateOf(registered('aws:rds/instance:Instance', { engine: 'postgres' }, 'db-123'))).toBeUndefined();
+    expect(guardedCandidateOf(registered('aws:s3/bucket:Bucket', {}))).toBeUndefined();
   });
 });
