@@ -2,7 +2,7 @@ import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -20,6 +20,7 @@ import { createPlannedTaskDefinition } from './planned-tasks';
 import { runnerImageFromPackage } from './runner-image';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { ScheduledPgDumpAttributes, planScheduledPgDump, scheduledPgDumpAttributes } from '../core/aws/scheduled-pg-dump';
+import { ScheduledPgDumpHandleTypes, ScheduledPgDumpResources } from '../core/aws/scheduled-pg-dump-resources';
 import { PROTECTION_METADATA_TYPE as CORE_PROTECTION_METADATA_TYPE } from '../core/policy/database-protection';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../core/aws/alarm-plan';
@@ -33,8 +34,21 @@ export * from './scheduled-pg-dump-props';
  */
 export const PROTECTION_METADATA_TYPE = CORE_PROTECTION_METADATA_TYPE;
 
-/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…), declared once in core. */
-export interface ScheduledPgDump extends ScheduledPgDumpAttributes {}
+/** The CDK constructs a {@link ScheduledPgDump}'s resources are: core's handle types, for this module. */
+export interface ScheduledPgDumpHandles extends ScheduledPgDumpHandleTypes {
+  readonly backupBucket: BackupBucket;
+  readonly cluster: ecs.ICluster;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly schedule: scheduler.Schedule;
+  readonly queue: sqs.Queue;
+  readonly alarm: cloudwatch.Alarm;
+  readonly encryption: DumpEncryption;
+  readonly text: string;
+}
+
+/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…) and the resources every front end exposes, declared once in core. */
+export interface ScheduledPgDump extends ScheduledPgDumpAttributes, ScheduledPgDumpResources<ScheduledPgDumpHandles> {}
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a
@@ -44,40 +58,12 @@ export interface ScheduledPgDump extends ScheduledPgDumpAttributes {}
 export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
   /** The bucket the dumps are written to. */
   public readonly bucket: s3.IBucket;
-  /** The bucket construct, when the bucket was created here. */
-  public readonly backupBucket: BackupBucket;
   /** The topic failures are sent to. */
   public readonly notificationTopic: sns.ITopic;
   /** The notifications construct (topic and its key). */
   public readonly notifications: BackupNotifications;
-  /** The cluster the task runs in. */
-  public readonly cluster: ecs.ICluster;
-  /** The dump task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The security group of the dump task. */
-  public readonly securityGroup: ec2.SecurityGroup;
   /** The task's log group. */
   public readonly logGroup: logs.LogGroup;
-  /** One schedule per database. */
-  public readonly schedules: readonly scheduler.Schedule[];
-  /** Where schedule runs go that could not start the task. */
-  public readonly deadLetterQueue: sqs.Queue;
-  /** Alarms: failed run, RPO missed, per database; dead-lettered start. */
-  public readonly alarms: readonly cloudwatch.Alarm[];
-  /** How the dumps are encrypted with age, when they are. */
-  public readonly encryption?: DumpEncryption;
-  /** The prune task definition, whose role alone may delete dumps (with `dump.retention`). */
-  public readonly pruneTaskDefinition?: ecs.FargateTaskDefinition;
-  /** One prune schedule per database (with `dump.retention`). */
-  public readonly pruneSchedules: readonly scheduler.Schedule[];
-  /**
-   * With `dump.retention` and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
-   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the stack
-   * output `ReplicaPruneDestinationPolicy`.
-   */
-  public readonly replicaPruneDestinationPolicy?: string;
-  /** The construct path of the database whose dumps these are, when it is a construct of this app. */
-  public readonly protectedDatabase?: string;
 
   constructor(scope: Construct, id: string, props: ScheduledPgDumpProps) {
     super(scope, id);
@@ -90,43 +76,39 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
       connection: { managed: props.database.managed, databaseUrl: wiring.databaseUrl !== undefined },
     });
     Object.assign(this, scheduledPgDumpAttributes(plan));
-    this.encryption = props.encryption;
-    this.protectedDatabase = Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined;
+    const protectedDatabase = Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined;
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
     const taskDefinitions = plan.scheduledTasks.map((task) => createPlannedTaskDefinition(this, task.ids.taskDefinition, task.size));
-    [this.taskDefinition, this.pruneTaskDefinition] = taskDefinitions;
+    const [taskDefinition, pruneTaskDefinition] = taskDefinitions;
     // The bucket takes the construct's handles as given, and its prefix, dump policy and replication as core resolved them.
-    this.backupBucket = new BackupBucket(this, 'Backups', {
-      ...props, pruneRole: this.pruneTaskDefinition?.taskRole, prefix: this.prefix, dump: plan.dump, replication: plan.replication,
+    const backupBucket = new BackupBucket(this, 'Backups', {
+      ...props, pruneRole: pruneTaskDefinition?.taskRole, prefix: this.prefix, dump: plan.dump, replication: plan.replication,
     });
-    this.bucket = this.backupBucket.bucket;
+    this.bucket = backupBucket.bucket;
     this.notifications = new BackupNotifications(this, 'Notifications', { topic: props.notificationTopic });
     this.notificationTopic = this.notifications.topic;
 
-    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: plan.task.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
-    this.deadLetterQueue = createScheduleDeadLetterQueue(this);
+    const deadLetterQueue = createScheduleDeadLetterQueue(this);
     const handles = {
-      cluster: this.cluster,
+      cluster,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       role: createScheduleRole(this, plan.descriptions.scheduleRole),
-      deadLetterQueue: this.deadLetterQueue,
+      deadLetterQueue,
       image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
       logGroup: this.logGroup,
       secrets: wiring.secrets,
       references: { 'dump-location': `s3://${this.bucket.bucketName}/${this.prefix}`, 'database-url': wiring.databaseUrl },
-      bucket: this.backupBucket,
+      bucket: backupBucket,
       database: props.database,
     };
     const [dump, prune] = plan.scheduledTasks.map((task, index) => renderScheduledTask(this, task, taskDefinitions[index], handles));
-    ({ securityGroup: this.securityGroup, schedules: this.schedules } = dump);
-    this.pruneSchedules = prune?.schedules ?? [];
-    this.replicaPruneDestinationPolicy = prune?.replicaPruneDestinationPolicy;
 
-    this.alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic,
-      { 'dead-letter-queue': this.deadLetterQueue.queueName, ...this.backupBucket.replicationMetricResources() });
+    const alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic,
+      { 'dead-letter-queue': deadLetterQueue.queueName, ...backupBucket.replicationMetricResources() });
     notifyWhenTaskFails(this, 'TaskFailedRule', {
       ...plan.taskFailure,
       taskDefinitionArns: taskDefinitions.map((task) => task.taskDefinitionArn),
@@ -134,9 +116,24 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection,
-      database: this.protectedDatabase,
-      ...(this.encryption ? { identitySecret: secretLabel(this.encryption.identitySecret) } : {}),
+      database: protectedDatabase,
+      ...(props.encryption ? { identitySecret: secretLabel(props.encryption.identitySecret) } : {}),
     });
+    const resources: ScheduledPgDumpResources<ScheduledPgDumpHandles> = {
+      backupBucket,
+      cluster,
+      taskDefinition,
+      securityGroup: dump.securityGroup,
+      schedules: dump.schedules,
+      deadLetterQueue,
+      alarms,
+      encryption: props.encryption,
+      pruneTaskDefinition,
+      pruneSchedules: prune?.schedules ?? [],
+      replicaPruneDestinationPolicy: prune?.replicaPruneDestinationPolicy,
+      protectedDatabase,
+    };
+    Object.assign(this, resources);
   }
 
   /** Lets `grantee` read the dumps: objects under the prefix, listing that prefix, decrypting with the key. */

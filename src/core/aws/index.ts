@@ -2,6 +2,7 @@ export * from './alarm-plan';
 export * from './event-notification';
 export * from './iam-action-groups';
 export * from './scheduled-pg-dump';
+export * from './scheduled-pg-dump-resources';
 export * from './pg-dump-location';
 export * from './task-resource-names';
 export * from './restore-drill-alarms';

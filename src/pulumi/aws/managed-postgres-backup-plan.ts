@@ -5,7 +5,6 @@ import { BackupNotifications } from './backup-notifications';
 import { createBackupServiceRole, renderBackupPlan } from './backup-plan-rules';
 import { retainOnDeleteOf } from './backup-store-handles';
 import { PostgresBackupVault } from './backup-vault';
-import { checkedLogRetentionDays } from './log-retention';
 import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedDatabaseSettings } from './managed-postgres-database';
@@ -13,6 +12,7 @@ import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/databa
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
+import { checkedLogRetentionDays } from './task-placement-handles';
 import { givenTopicWarning } from '../../core/aws/backup-vault';
 import {
   ManagedBackupPlanFacts, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanOptions, databaseSettingsWarnings, managedBackupProtections,

@@ -1,23 +1,27 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import type * as ec2 from '@pulumi/aws/ec2';
+import type * as ecs from '@pulumi/aws/ecs';
 import type * as iam from '@pulumi/aws/iam';
+import type * as scheduler from '@pulumi/aws/scheduler';
+import type * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
-import { givenOrNewEcsCluster } from './ecs-cluster';
-import { checkedLogRetentionDays } from './log-retention';
+import { replicaPruneDestinationPolicyOutput, replicaPruneStatements } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { createTaskRole } from './planned-tasks';
+import { createDeadLetterQueue, createPlannedTaskSchedules, createSchedulerRole, scheduledTaskStatements } from './planned-task-schedules';
+import { PlannedTask, createPlannedTask, createTaskRole, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
-import { ScheduledDumpTasks, createScheduledDumpTasks } from './scheduled-dump-tasks';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
 import { notifyWhenTasksFail } from './task-failure-notification';
-import { ScheduledPgDumpAttributes, planScheduledPgDump, scheduledPgDumpAttributes } from '../../core/aws/scheduled-pg-dump';
+import { checkedLogRetentionDays, givenOrNewEcsCluster } from './task-placement-handles';
+import { ScheduledPgDumpAttributes, planScheduledPgDump, scheduledPgDumpAttributes, scheduledTaskNames } from '../../core/aws/scheduled-pg-dump';
+import { ScheduledPgDumpHandleTypes, ScheduledPgDumpResources } from '../../core/aws/scheduled-pg-dump-resources';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS } from '../../core/aws/alarm-plan';
@@ -25,8 +29,21 @@ export { DEFAULT_LOG_RETENTION_DAYS } from '../../core/aws/log-retention';
 export { DUMP_CONTAINER_NAME } from '../../core/aws/scheduled-pg-dump';
 export * from './scheduled-pg-dump-props';
 
-/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…), declared once in core, and its tasks. */
-export interface ScheduledPgDump extends ScheduledPgDumpAttributes, ScheduledDumpTasks {}
+/** The Pulumi resources and outputs a {@link ScheduledPgDump}'s resources are: core's handle types, for this module. */
+export interface ScheduledPgDumpHandles extends ScheduledPgDumpHandleTypes {
+  readonly backupBucket: BackupBucket;
+  readonly cluster: EcsClusterReference;
+  readonly taskDefinition: ecs.TaskDefinition;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly schedule: scheduler.Schedule;
+  readonly queue: sqs.Queue;
+  readonly alarm: cloudwatch.MetricAlarm;
+  readonly encryption: DumpEncryption;
+  readonly text: pulumi.Output<string>;
+}
+
+/** The attributes core decides (its plan, the resolved dump policy, databases, prefix…) and the resources every front end exposes, declared once in core. */
+export interface ScheduledPgDump extends ScheduledPgDumpAttributes, ScheduledPgDumpResources<ScheduledPgDumpHandles> {}
 
 /**
  * `pg_dump` of one or more databases on a schedule: EventBridge Scheduler starts the `pg-backup` runner as a Fargate
@@ -35,8 +52,6 @@ export interface ScheduledPgDump extends ScheduledPgDumpAttributes, ScheduledDum
  * `ScheduledPgDump`.
  */
 export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpSource {
-  /** The bucket component. */
-  public readonly backupBucket: BackupBucket;
   /** Name of the bucket the dumps are written to. */
   public readonly bucketName: pulumi.Output<string>;
   /** ARN of that bucket. */
@@ -47,106 +62,152 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
   public readonly notificationTopicArn: pulumi.Output<string>;
   /** ARN of that topic's key, when known. */
   public readonly notificationTopicKeyArn?: pulumi.Output<string>;
-  /** The cluster the task runs in. */
-  public readonly cluster: EcsClusterReference;
-  /** Alarms: failed run and RPO missed, per database; dead-lettered start. */
-  public readonly alarms: readonly cloudwatch.MetricAlarm[];
-  /** The rule that notifies a task that stopped with a non-zero exit or failed to start. */
-  public readonly taskFailedRule: cloudwatch.EventRule;
-  /** How the dumps are encrypted with age, when they are. */
-  public readonly encryption?: DumpEncryption;
+  /** The role of the dump task: write under the prefix, nothing else. */
+  public readonly taskRole: iam.Role;
+  /** The role ECS starts the tasks with: pull logs and the database secret. */
+  public readonly executionRole: iam.Role;
+  /** The role the schedules start the tasks with. */
+  public readonly schedulerRole: iam.Role;
   /** The prune task's role, the only one that may delete dumps (with `dump.retention`). */
   public readonly pruneRole?: iam.Role;
-  /**
-   * With `dump.retention` and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
-   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
-   * `replicaPruneDestinationPolicy` output.
-   */
-  public readonly replicaPruneDestinationPolicy?: pulumi.Output<string>;
-  /** The URN of the RDS resource whose dumps these are, when it is one of this program's. */
-  public readonly protectedDatabase?: pulumi.Output<string>;
+  /** The rule that notifies a task that stopped with a non-zero exit or failed to start. */
+  public readonly taskFailedRule: cloudwatch.EventRule;
   /** What this component protects and how (core's protection record), also its `protections` output. */
   public readonly protections: pulumi.Output<DatabaseProtection[]>;
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:ScheduledPgDump', name, {}, opts);
-    const wiring = props.database.runnerWiring();
-    const environment = {
-      databasePostgresMajorVersion: props.database.postgresMajorVersion,
+    const { database } = props;
+    const wiring = database.runnerWiring();
+    // The names, schedule and retention decide which resources exist, so they are checked before any is registered.
+    const plan = planScheduledPgDump(props, {
+      databasePostgresMajorVersion: database.postgresMajorVersion,
       validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
       logRetentionDays: checkedLogRetentionDays(name, props.logRetentionDays),
       maxEventAge: props.maxEventAgeSeconds === undefined ? undefined : { path: 'maxEventAgeSeconds', seconds: props.maxEventAgeSeconds },
-      connection: { managed: props.database.managed, databaseUrl: wiring.databaseUrl !== undefined },
-    };
-    // The names, schedule and retention decide which resources exist, so they are checked before any is registered.
-    const plan = planScheduledPgDump(props, environment);
+      connection: { managed: database.managed, databaseUrl: wiring.databaseUrl !== undefined },
+    });
     Object.assign(this, scheduledPgDumpAttributes(plan));
-    this.encryption = props.encryption;
-    const aws = awsEnvironment(this);
+    const environment = awsEnvironment(this);
     const child = { parent: this };
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
     this.pruneRole = plan.prune && createTaskRole(`${name}-prune-role`, plan.prune.descriptions.taskRole, this);
-    this.backupBucket = new BackupBucket(`${name}-backups`, {
+    const { bucket, encryptionKeyArn, objectLock, serverAccessLogs, breakGlassRoleArn, retainOnDelete } = props;
+    const backupBucket = new BackupBucket(`${name}-backups`, {
       pruneRoleArn: this.pruneRole?.arn,
-      bucket: props.bucket,
-      encryptionKeyArn: props.encryptionKeyArn,
+      bucket,
+      encryptionKeyArn,
       lifecycleRules: [...plan.lifecycleRules],
-      objectLock: props.objectLock,
-      serverAccessLogs: props.serverAccessLogs,
-      breakGlassRoleArn: props.breakGlassRoleArn,
-      retainOnDelete: props.retainOnDelete,
-      environment: aws,
+      objectLock,
+      serverAccessLogs,
+      breakGlassRoleArn,
+      retainOnDelete,
+      environment,
       replication: plan.replication,
     }, child);
-    this.bucketName = this.backupBucket.bucketName;
-    this.bucketArn = this.backupBucket.bucketArn;
+    this.bucketName = backupBucket.bucketName;
+    this.bucketArn = backupBucket.bucketArn;
     this.dumpLocation = pulumi.interpolate`s3://${this.bucketName}/${this.prefix}`;
     const notifications = new BackupNotifications(`${name}-notifications`, {
-      topicArn: props.notificationTopicArn,
-      topicKeyArn: props.notificationTopicKeyArn,
-      retainOnDelete: props.retainOnDelete,
-      environment: aws,
+      topicArn: props.notificationTopicArn, topicKeyArn: props.notificationTopicKeyArn, retainOnDelete, environment,
     }, child);
     this.notificationTopicArn = notifications.topicArn;
     this.notificationTopicKeyArn = notifications.topicKeyArn;
-
-    this.cluster = givenOrNewEcsCluster(name, props.cluster, child);
+    const cluster = givenOrNewEcsCluster(name, props.cluster, child);
     const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: plan.task.logRetentionDays }, child);
-    Object.assign(this, createScheduledDumpTasks(name, this, {
-      plan,
-      props,
-      bucket: this.backupBucket,
-      dumpLocation: this.dumpLocation,
-      pruneRole: this.pruneRole,
-      cluster: this.cluster,
-      logGroup,
-      environment: aws,
-    }));
-    this.replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, this.pruneRole?.arn);
 
-    this.alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this,
-      { 'dead-letter-queue': this.deadLetterQueue.name, 'backup-bucket': this.bucketName, ...this.backupBucket.replicationMetricResources() });
+    // Each of core's scheduled tasks: its roles (the prune task sharing the dump task's execution role), its security
+    // group (let into the database when planned) and its task definition, whose container's command is the first run's.
+    const references = pulumi.output({ 'dump-location': this.dumpLocation, 'database-url': wiring.databaseUrl });
+    const tasks: (PlannedTask & { command: (database: string) => pulumi.Output<string[]> })[] = [];
+    for (const task of plan.scheduledTasks) {
+      const names = scheduledTaskNames(name, task);
+      const { logStreamPrefix, databaseSecrets, stopTimeoutSeconds, environment: variables } = task.container;
+      const command = (db: string) => references.apply((values) => task.schedule.runs
+        .find((run) => run.database === db)!.command.map((arg) => (typeof arg === 'string' ? arg : values[arg.ref]!)));
+      const execution = task.executionRole;
+      const planned = createPlannedTask(names, {
+        family: names.family,
+        size: task.size,
+        taskRole: {
+          role: (task.deletes && this.pruneRole) || task.descriptions.taskRole,
+          statements: [...backupBucket.actionGroupStatements(task.roleGrants, plan.prefix), ...replicaPruneStatements(task.replica)],
+        },
+        executionRole: !execution ? { role: tasks[0].executionRole } : {
+          role: execution.description,
+          statements: taskExecutionStatements(logGroup.arn, database.secretArn, database.secretKmsKeyArn, execution.grants),
+        },
+        securityGroup: { vpcId: props.vpcId, description: task.descriptions.securityGroup },
+        container: {
+          name: task.container.name,
+          image: props.image,
+          command: command(task.schedule.runs[0].database),
+          ...(databaseSecrets ? { secrets: wiring.secrets } : {}),
+          environment: variables?.variables,
+          logs: { groupName: logGroup.name, region: environment.region, streamPrefix: logStreamPrefix },
+          stopTimeoutSeconds,
+        },
+      }, this);
+      if (task.databaseIngress) database.allowFrom(`${name}-database-ingress`, planned.securityGroup.id, task.databaseIngress, this);
+      tasks.push({ ...planned, command });
+    }
+    const [dump, prune] = tasks;
+    const deadLetterQueue = createDeadLetterQueue(name, this);
+    this.schedulerRole = createSchedulerRole(name, this, environment, scheduledTaskStatements(plan.scheduleRoleGrants, {
+      taskRoleArns: [...new Set(tasks.flatMap((task) => [task.taskRole, task.executionRole]))].map((role) => role.arn),
+      taskDefinitionArns: prune ? tasks.map((task) => task.taskDefinition.arn) : dump.taskDefinition.arn,
+      clusterName: cluster.name,
+      deadLetterQueueArn: deadLetterQueue.arn,
+    }, environment), plan.descriptions.scheduleRole);
+    const [schedules, pruneSchedules = []] = plan.scheduledTasks.map((task, index) => createPlannedTaskSchedules(
+      scheduledTaskNames(name, task).schedule, task.schedule, {
+        ...task.schedule,
+        clusterArn: cluster.arn,
+        subnetIds: props.subnetIds,
+        roleArn: this.schedulerRole.arn,
+        deadLetterQueueArn: deadLetterQueue.arn,
+        containerName: task.container.name,
+        taskDefinitionArn: tasks[index].taskDefinition.arn,
+        securityGroupId: tasks[index].securityGroup.id,
+        command: tasks[index].command,
+      }, this));
+    ({ taskRole: this.taskRole, executionRole: this.executionRole } = dump);
+    const replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, this.pruneRole?.arn);
+
+    const alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this,
+      { 'dead-letter-queue': deadLetterQueue.name, 'backup-bucket': this.bucketName, ...backupBucket.replicationMetricResources() });
     this.taskFailedRule = notifyWhenTasksFail(name, this, {
-      ...plan.taskFailure,
-      taskDefinitionArns: [this.taskDefinition, this.pruneTaskDefinition].flatMap((task) => task ? [task.arn] : []),
-      topicArn: this.notificationTopicArn,
+      ...plan.taskFailure, taskDefinitionArns: tasks.map((task) => task.taskDefinition.arn), topicArn: this.notificationTopicArn,
     });
-    recordProtectedDatabase(props.database.resource, 'logical-dump');
-    this.protectedDatabase = props.database.resource?.urn;
-    this.protections = protectionsOutput([{
-      ...plan.protection, database: this.protectedDatabase, identitySecret: props.encryption?.identitySecretArn,
-    }]);
+    recordProtectedDatabase(database.resource, 'logical-dump');
+    const protectedDatabase = database.resource?.urn;
+    this.protections = protectionsOutput([{ ...plan.protection, database: protectedDatabase, identitySecret: props.encryption?.identitySecretArn }]);
+    const resources: ScheduledPgDumpResources<ScheduledPgDumpHandles> = {
+      backupBucket,
+      cluster,
+      taskDefinition: dump.taskDefinition,
+      securityGroup: dump.securityGroup,
+      schedules,
+      deadLetterQueue,
+      alarms,
+      encryption: props.encryption,
+      pruneTaskDefinition: prune?.taskDefinition,
+      pruneSchedules,
+      replicaPruneDestinationPolicy,
+      protectedDatabase,
+    };
+    Object.assign(this, resources);
     this.registerOutputs({
       [PROTECTIONS_OUTPUT]: this.protections,
       bucketName: this.bucketName,
       dumpLocation: this.dumpLocation,
       notificationTopicArn: this.notificationTopicArn,
-      clusterArn: this.cluster.arn,
-      taskDefinitionArn: this.taskDefinition.arn,
-      scheduleArns: this.schedules.map((schedule) => schedule.arn),
-      alarmArns: this.alarms.map((alarm) => alarm.arn),
-      replicaPruneDestinationPolicy: this.replicaPruneDestinationPolicy,
+      clusterArn: cluster.arn,
+      taskDefinitionArn: dump.taskDefinition.arn,
+      scheduleArns: schedules.map((schedule) => schedule.arn),
+      alarmArns: alarms.map((alarm) => alarm.arn),
+      replicaPruneDestinationPolicy,
     });
   }
 

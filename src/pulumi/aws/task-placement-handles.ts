@@ -1,5 +1,9 @@
+import * as ecs from '@pulumi/aws/ecs';
 import * as pulumi from '@pulumi/pulumi';
 import { EcsClusterReference } from './pg-dump-source';
+import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
+import { Validator } from '../../core/policy/validation';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Where a component's runner tasks run: the Pulumi handles every task-running component takes. */
 export interface TaskPlacementArgs {
@@ -13,6 +17,18 @@ export interface TaskPlacementArgs {
    * @default - a drill's source's cluster when it reads a `ScheduledPgDump`, else a new cluster with Container Insights
    */
   readonly cluster?: EcsClusterReference;
+}
+
+/**
+ * The cluster the user gave, or a new one named `<name>-cluster` with Container Insights on (as the CDK constructs
+ * create theirs), for a component's tasks.
+ */
+export function givenOrNewEcsCluster(
+  name: string, given: EcsClusterReference | undefined, options: pulumi.CustomResourceOptions,
+): EcsClusterReference {
+  if (given) return given;
+  const cluster = new ecs.Cluster(`${name}-cluster`, { settings: [{ name: 'containerInsights', value: 'enabled' }] }, options);
+  return { arn: cluster.arn, name: cluster.name };
 }
 
 /** The image a component's runner tasks run. */
@@ -41,4 +57,15 @@ export interface LogRetentionArgs {
    * @default - 90; 30 for the restorable-time check of a `ManagedPostgresBackupPlan`
    */
   readonly logRetentionDays?: number;
+}
+
+/**
+ * A component's `logRetentionDays`, checked against the periods CloudWatch Logs accepts before any resource is
+ * registered (the error names the component, the prop and the value), or `fallback` when it is not given.
+ */
+export function checkedLogRetentionDays(construct: string, days: number | undefined, fallback: number = DEFAULT_LOG_RETENTION_DAYS): number {
+  const validator = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct });
+  checkLogRetentionDays(validator, 'logRetentionDays', days);
+  validator.throwIfInvalid();
+  return days ?? fallback;
 }

@@ -1,0 +1,56 @@
+/** The types of one front end's handles that a `ScheduledPgDump`'s resources are written in: CDK constructs or Pulumi resources and outputs. */
+export interface ScheduledPgDumpHandleTypes {
+  /** The bucket construct or component. */
+  readonly backupBucket: unknown;
+  /** An ECS cluster. */
+  readonly cluster: unknown;
+  /** A Fargate task definition. */
+  readonly taskDefinition: unknown;
+  /** A security group. */
+  readonly securityGroup: unknown;
+  /** An EventBridge Scheduler schedule. */
+  readonly schedule: unknown;
+  /** An SQS queue. */
+  readonly queue: unknown;
+  /** A CloudWatch alarm. */
+  readonly alarm: unknown;
+  /** The age encryption of the dumps, with the front end's identity secret. */
+  readonly encryption: unknown;
+  /** A text known at deployment: CDK, a string; Pulumi, an output. */
+  readonly text: unknown;
+}
+
+/**
+ * What a `ScheduledPgDump` creates and exposes, the same in every AWS front end but for the handles' types (`H`): each
+ * front end's class declares these attributes by extending this interface with its handle types.
+ */
+export interface ScheduledPgDumpResources<H extends ScheduledPgDumpHandleTypes> {
+  /** The bucket the dumps are written to (created, or the given one with its policy). */
+  readonly backupBucket: H['backupBucket'];
+  /** The cluster the task runs in. */
+  readonly cluster: H['cluster'];
+  /** The dump task definition. */
+  readonly taskDefinition: H['taskDefinition'];
+  /** The security group of the dump task. */
+  readonly securityGroup: H['securityGroup'];
+  /** One schedule per database. */
+  readonly schedules: readonly H['schedule'][];
+  /** Where schedule runs go that could not start the task. */
+  readonly deadLetterQueue: H['queue'];
+  /** Alarms: failed run and RPO missed, per database; dead-lettered start; a failed prune and late replication when planned. */
+  readonly alarms: readonly H['alarm'][];
+  /** How the dumps are encrypted with age, when they are. */
+  readonly encryption?: H['encryption'];
+  /** The prune task definition, whose role alone may delete dumps (with `dump.retention`). */
+  readonly pruneTaskDefinition?: H['taskDefinition'];
+  /** One prune schedule per database (with `dump.retention`). */
+  readonly pruneSchedules: readonly H['schedule'][];
+  /**
+   * With `dump.retention` and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
+   * output `ReplicaPruneDestinationPolicy` (CDK) or `replicaPruneDestinationPolicy` (Pulumi).
+   */
+  readonly replicaPruneDestinationPolicy?: H['text'];
+  /** The database whose dumps these are, when it is one of this app or program: CDK, its construct path; Pulumi, its URN. */
+  readonly protectedDatabase?: H['text'];
+}
