@@ -1,14 +1,5 @@
+import { integrationsOf } from '../core/aws/state-machines/drill-harness';
 import { CDK_EXAMPLES, synthesizeCdkExample } from '../golden/cdk-examples';
-
-/** Every `Resource` of every state (maps' and parallels' inner states too) of a definition. */
-function integrationsOf(states: Record<string, any>): string[] {
-  return Object.values(states).flatMap((state) => [
-    ...(typeof state.Resource === 'string' ? [state.Resource] : []),
-    ...(state.ItemProcessor ? integrationsOf(state.ItemProcessor.States) : []),
-    ...(state.Iterator ? integrationsOf(state.Iterator.States) : []),
-    ...(state.Branches ?? []).flatMap((branch: any) => integrationsOf(branch.States)),
-  ]);
-}
 
 const stateMachines = CDK_EXAMPLES.flatMap((example) => Object.entries(synthesizeCdkExample(example)).flatMap(([stack, template]) => Object.entries(
   template.Resources as Record<string, any>,

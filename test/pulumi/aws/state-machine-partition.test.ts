@@ -4,20 +4,11 @@ import { definePostgresBackups } from '../../../examples/pulumi-aws/backup-progr
 import { definePostgresFleet } from '../../../examples/pulumi-aws-blueprint/fleet-program';
 import { ManagedPostgresDatabase } from '../../../src/pulumi/aws/managed-postgres-database';
 import { SnapshotRestoreDrill } from '../../../src/pulumi/aws/snapshot-restore-drill';
+import { integrationsOf } from '../../core/aws/state-machines/drill-harness';
 
 // The programs deploy to the China partition, where Step Functions refuses an integration named in another one.
 const engine = new AwsMockEngine({ calls: { 'aws:index/getPartition:getPartition': () => ({ partition: 'aws-cn', dnsSuffix: 'amazonaws.com.cn', id: 'aws-cn' }) } });
 installAwsMocks(engine);
-
-/** Every `Resource` of every state (maps' and parallels' inner states too) of a definition. */
-function integrationsOf(states: Record<string, any>): string[] {
-  return Object.values(states).flatMap((state) => [
-    ...(typeof state.Resource === 'string' ? [state.Resource] : []),
-    ...(state.ItemProcessor ? integrationsOf(state.ItemProcessor.States) : []),
-    ...(state.Iterator ? integrationsOf(state.Iterator.States) : []),
-    ...(state.Branches ?? []).flatMap((branch: any) => integrationsOf(branch.States)),
-  ]);
-}
 
 describe('state machines of Pulumi programs in the aws-cn partition', () => {
   test('every drill, check and fleet drill calls its integrations in that partition', async () => {

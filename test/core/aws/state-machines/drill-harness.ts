@@ -69,6 +69,16 @@ export function aslProblems(definition: unknown): string[] {
   return result.isValid ? [] : result.errors.map((error) => JSON.stringify(error));
 }
 
+/** Every `Resource` of every state (maps' and parallels' inner states too) of a definition. */
+export function integrationsOf(states: Record<string, any>): string[] {
+  return Object.values(states).flatMap((state) => [
+    ...(typeof state.Resource === 'string' ? [state.Resource] : []),
+    ...(state.ItemProcessor ? integrationsOf(state.ItemProcessor.States) : []),
+    ...(state.Iterator ? integrationsOf(state.Iterator.States) : []),
+    ...(state.Branches ?? []).flatMap((branch: any) => integrationsOf(branch.States)),
+  ]);
+}
+
 /** An error as a task integration raises it: `name` is what `ErrorEquals` matches. */
 export function taskError(name: string, cause = `${name} raised by the mocked task`): Error {
   const error = new Error(cause);
