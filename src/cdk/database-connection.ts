@@ -8,7 +8,7 @@ import { IConstruct, Node } from 'constructs';
 import { postgresMajorOf } from '../core/aws/managed-postgres-database';
 import { PostgresServerOptions, rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
 import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
-import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerDatabaseUrl, runnerSecrets } from '../core/postgres/runner-connection';
+import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerConnection, runnerDatabaseUrl } from '../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
 
@@ -130,7 +130,7 @@ export class PostgresDatabase {
 
   /** The container secrets and URL the runner connects with. */
   public runnerWiring(): RunnerDatabaseWiring {
-    const secrets = runnerSecrets(this.host === undefined, (jsonKey) => ecs.Secret.fromSecretsManager(this.secret, jsonKey));
-    return this.host === undefined ? { secrets } : { secrets, databaseUrl: runnerDatabaseUrl(this.host, this.port) };
+    return runnerConnection(this.host, (jsonKey) => ecs.Secret.fromSecretsManager(this.secret, jsonKey),
+      (host) => runnerDatabaseUrl(host, this.port));
   }
 }

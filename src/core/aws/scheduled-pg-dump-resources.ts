@@ -1,23 +1,18 @@
-/** The types of one front end's handles that a `ScheduledPgDump`'s resources are written in: CDK constructs or Pulumi resources and outputs. */
-export interface ScheduledPgDumpHandleTypes {
-  /** The bucket construct or component. */
-  readonly backupBucket: unknown;
-  /** An ECS cluster. */
-  readonly cluster: unknown;
-  /** A Fargate task definition. */
-  readonly taskDefinition: unknown;
+import { BlueprintHandleTypes } from './blueprint-resources';
+
+/**
+ * The types of one front end's handles that a `ScheduledPgDump`'s resources are written in: CDK constructs or Pulumi
+ * resources and outputs; the bucket, cluster, task definition, schedule and text as a blueprint's.
+ */
+export interface ScheduledPgDumpHandleTypes extends Pick<BlueprintHandleTypes, 'backupBucket' | 'cluster' | 'taskDefinition' | 'schedule' | 'text'> {
   /** A security group. */
   readonly securityGroup: unknown;
-  /** An EventBridge Scheduler schedule. */
-  readonly schedule: unknown;
   /** An SQS queue. */
   readonly queue: unknown;
   /** A CloudWatch alarm. */
   readonly alarm: unknown;
   /** The age encryption of the dumps, with the front end's identity secret. */
   readonly encryption: unknown;
-  /** A text known at deployment: CDK, a string; Pulumi, an output. */
-  readonly text: unknown;
 }
 
 /**

@@ -46,3 +46,14 @@ export interface RunnerConnection<Secret, Url = string> {
    */
   readonly databaseUrl?: Url;
 }
+
+/**
+ * What the runner connects with: the whole secret when it holds the host (`host` undefined), else its credentials and
+ * the URL `urlOf` makes of the host.
+ */
+export function runnerConnection<Secret, Url, Host>(
+  host: Host | undefined, secretOf: (jsonKey?: RunnerSecretVariable['jsonKey']) => Secret, urlOf: (host: Host) => Url,
+): RunnerConnection<Secret, Url> {
+  const secrets = runnerSecrets(host === undefined, secretOf);
+  return host === undefined ? { secrets } : { secrets, databaseUrl: urlOf(host) };
+}

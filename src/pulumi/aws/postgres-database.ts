@@ -5,7 +5,7 @@ import {
   PostgresServerOptions, RdsPostgresFactory, rdsResourceWithoutSecretMessage, rdsResourceWithoutSecurityGroupMessage,
 } from '../../core/aws/postgres-database-connection';
 import { DatabaseIngressPlan } from '../../core/aws/scheduled-pg-dump';
-import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerDatabaseUrl, runnerSecrets } from '../../core/postgres/runner-connection';
+import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerConnection, runnerDatabaseUrl } from '../../core/postgres/runner-connection';
 
 export { RUNNER_DATABASE_SECRET_ENV } from '../../core/postgres/runner-connection';
 
@@ -71,7 +71,7 @@ export class PostgresDatabase {
    * ```
    */
   public static fromInstance(instance: rds.Instance, options: RdsPostgresOptions = {}): PostgresDatabase {
-    return PostgresDatabase.fromRds('fromInstance', instance, instance.manageMasterUserPassword, instance.masterUserSecrets, instance.address, instance.port, instance.vpcSecurityGroupIds, options);
+    return PostgresDatabase.fromRds('fromInstance', instance, instance.address, options);
   }
 
   /**
@@ -80,7 +80,7 @@ export class PostgresDatabase {
    * writer endpoint.
    */
   public static fromCluster(cluster: rds.Cluster, options: RdsPostgresOptions = {}): PostgresDatabase {
-    return PostgresDatabase.fromRds('fromCluster', cluster, cluster.manageMasterUserPassword, cluster.masterUserSecrets, cluster.endpoint, cluster.port, cluster.vpcSecurityGroupIds, options);
+    return PostgresDatabase.fromRds('fromCluster', cluster, cluster.endpoint, options);
   }
 
   /** Any PostgreSQL server reachable from the VPC, given by its secret. */
@@ -88,16 +88,11 @@ export class PostgresDatabase {
     return new PostgresDatabase(props);
   }
 
+  /** The RDS database's own secret (or the one named), its `host` and port, and its first security group. */
   private static fromRds(
-    factory: RdsPostgresFactory,
-    resource: pulumi.CustomResource,
-    managesPassword: pulumi.Output<boolean | undefined>,
-    secrets: pulumi.Output<Array<{ secretArn: string; kmsKeyId: string }>>,
-    host: pulumi.Output<string>,
-    port: pulumi.Output<number>,
-    securityGroups: pulumi.Output<string[]>,
-    options: RdsPostgresOptions,
+    factory: RdsPostgresFactory, resource: rds.Instance | rds.Cluster, host: pulumi.Output<string>, options: RdsPostgresOptions,
   ): PostgresDatabase {
+    const { manageMasterUserPassword: managesPassword, masterUserSecrets: secrets, port, vpcSecurityGroupIds: securityGroups } = resource;
     const secret = options.secretArn !== undefined
       ? { secretArn: options.secretArn, kmsKeyId: options.secretKmsKeyArn }
       : pulumi.all([secrets, managesPassword, resource.urn]).apply(([list, managed, urn]) => {
@@ -165,8 +160,7 @@ export class PostgresDatabase {
 
   /** The container secrets and URL the runner connects with. */
   public runnerWiring(): RunnerDatabaseWiring {
-    const secrets = runnerSecrets(this.host === undefined, (jsonKey) => (jsonKey === undefined ? this.secretArn : pulumi.interpolate`${this.secretArn}:${jsonKey}::`));
-    if (this.host === undefined) return { secrets };
-    return { secrets, databaseUrl: pulumi.all([this.host, this.port]).apply(([host, port]) => runnerDatabaseUrl(host, port)) };
+    return runnerConnection(this.host, (jsonKey) => (jsonKey === undefined ? this.secretArn : pulumi.interpolate`${this.secretArn}:${jsonKey}::`),
+      (host) => pulumi.all([host, this.port]).apply(([name, port]) => runnerDatabaseUrl(name, port)));
   }
 }
