@@ -30,10 +30,27 @@ export interface BlueprintHandleTypes {
 }
 
 /**
+ * What pruning dumps by a retention policy creates (a `ScheduledPgDump`'s, a blueprint's servers'), in one front end's
+ * handle types: the prune task, whose role alone may delete dumps, and its schedules, one per database.
+ */
+export interface DumpPruneResources<H extends Pick<BlueprintHandleTypes, 'taskDefinition' | 'schedule' | 'text'>> {
+  /** The prune task definition, whose role alone may delete dumps (when dumps have a retention policy). */
+  readonly pruneTaskDefinition?: H['taskDefinition'];
+  /** One prune schedule per database whose dumps have a retention policy. */
+  readonly pruneSchedules: readonly H['schedule'][];
+  /**
+   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
+   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
+   * output `ReplicaPruneDestinationPolicy` (CDK) or `replicaPruneDestinationPolicy` (Pulumi).
+   */
+  readonly replicaPruneDestinationPolicy?: H['text'];
+}
+
+/**
  * What a `PostgresBackupBlueprint` creates and exposes, the same in every AWS front end but for the handles' types
  * (`H`): each front end's class declares these attributes by extending this interface with its handle types.
  */
-export interface BlueprintFleetResources<H extends BlueprintHandleTypes> {
+export interface BlueprintFleetResources<H extends BlueprintHandleTypes> extends DumpPruneResources<H> {
   /** The bucket of every dump. */
   readonly backupBucket: H['backupBucket'];
   /** The bucket's name. */
@@ -46,16 +63,6 @@ export interface BlueprintFleetResources<H extends BlueprintHandleTypes> {
   readonly databases: readonly H['protectedDatabase'][];
   /** Each database's restore runbook. */
   readonly runbooks: H['runbooks'];
-  /** The prune task definition, whose role alone may delete dumps (when a server's dumps have a retention policy). */
-  readonly pruneTaskDefinition?: H['taskDefinition'];
-  /** One prune schedule per database whose dumps have a retention policy. */
-  readonly pruneSchedules: readonly H['schedule'][];
-  /**
-   * With a retention policy and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
-   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
-   * output `ReplicaPruneDestinationPolicy` (CDK) or `replicaPruneDestinationPolicy` (Pulumi).
-   */
-  readonly replicaPruneDestinationPolicy?: H['text'];
   /** Verify task definitions by PostgreSQL major (none when no tier drills). */
   readonly verifyTaskDefinitions: ReadonlyMap<number, H['taskDefinition']>;
   /** The restore-drill state machine of the whole fleet, when a tier drills. */

@@ -1,4 +1,4 @@
-import { BlueprintHandleTypes } from './blueprint-resources';
+import { BlueprintHandleTypes, DumpPruneResources } from './blueprint-resources';
 
 /**
  * The types of one front end's handles that a `ScheduledPgDump`'s resources are written in: CDK constructs or Pulumi
@@ -19,7 +19,7 @@ export interface ScheduledPgDumpHandleTypes extends Pick<BlueprintHandleTypes, '
  * What a `ScheduledPgDump` creates and exposes, the same in every AWS front end but for the handles' types (`H`): each
  * front end's class declares these attributes by extending this interface with its handle types.
  */
-export interface ScheduledPgDumpResources<H extends ScheduledPgDumpHandleTypes> {
+export interface ScheduledPgDumpResources<H extends ScheduledPgDumpHandleTypes> extends DumpPruneResources<H> {
   /** The bucket the dumps are written to (created, or the given one with its policy). */
   readonly backupBucket: H['backupBucket'];
   /** The cluster the task runs in. */
@@ -36,16 +36,6 @@ export interface ScheduledPgDumpResources<H extends ScheduledPgDumpHandleTypes> 
   readonly alarms: readonly H['alarm'][];
   /** How the dumps are encrypted with age, when they are. */
   readonly encryption?: H['encryption'];
-  /** The prune task definition, whose role alone may delete dumps (with `dump.retention`). */
-  readonly pruneTaskDefinition?: H['taskDefinition'];
-  /** One prune schedule per database (with `dump.retention`). */
-  readonly pruneSchedules: readonly H['schedule'][];
-  /**
-   * With `dump.retention` and a `replication` destination given by ARN: the statements (JSON) its owner adds to the
-   * offsite bucket's policy and the replica key's policy so that the prune task may prune the replicas; also the
-   * output `ReplicaPruneDestinationPolicy` (CDK) or `replicaPruneDestinationPolicy` (Pulumi).
-   */
-  readonly replicaPruneDestinationPolicy?: H['text'];
   /** The database whose dumps these are, when it is one of this app or program: CDK, its construct path; Pulumi, its URN. */
   readonly protectedDatabase?: H['text'];
 }
