@@ -26,6 +26,7 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
   });
   const role = new iam.Role(scope, 'BackupSelectionRole', {
     assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+    description: plan.descriptions.backupSelectionRole,
     // Backups only: restores are started by an operator following the runbook, with a role of their own.
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(BACKUP_SELECTION_MANAGED_POLICY)],
   });

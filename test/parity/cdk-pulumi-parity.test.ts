@@ -891,6 +891,12 @@ describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
     expect(cdkSchedules).toHaveLength(2);
   });
 
+  test('the role AWS Backup backs up the fleet\'s managed databases with has the same description', () => {
+    const cdkDescription = cfnResources('AWS::IAM::Role', cfnRoleId('FleetBackupSelectionRole'))[0].properties.Description;
+    expect(engine.named('aws:iam/role:Role', 'fleet-backup-selection-role').inputs.description).toBe(cdkDescription);
+    expect(cdkDescription).toBe('AWS Backup backs up the fleet\'s managed databases with this role');
+  });
+
   test('restore testing restores the same recovery points of the fleet vault on the same schedule, selecting the same database isolated the same way', () => {
     const cdkPlan = cfnResources('AWS::Backup::RestoreTestingPlan', 'Fleet')[0].properties;
     const pulumiPlan = engine.named('aws:backup/restoreTestingPlan:RestoreTestingPlan', 'fleet-restore-testing').inputs;
