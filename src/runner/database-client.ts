@@ -34,13 +34,16 @@ export function qualifiedTable(schema: string, table: string): string {
 
 /**
  * SQLSTATEs of a server that ended the session: shut down (57P01 admin, 57P02 crash, 57P03 cannot connect now) or a
- * connection failure (08006, 08003).
+ * connection failure (08006, 08003); and the socket errors of a connection the server or the network dropped while it
+ * was open (a reset, a write into a closed socket), which node-postgres passes on as they are when its socket notices
+ * before the protocol does.
  */
-const SERVER_GONE_CODES = new Set(['57P01', '57P02', '57P03', '08006', '08003']);
+const SERVER_GONE_CODES = new Set(['57P01', '57P02', '57P03', '08006', '08003', 'ECONNRESET', 'EPIPE']);
 /** The same, as node-postgres and libpq (pg_dump, pg_restore, psql) word it. */
 const SERVER_GONE_MESSAGES = new RegExp([
   'Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable', 'server closed the connection unexpectedly', 'terminating connection due to administrator command',
   'could not receive data from server', 'the database system is shutting down', 'no connection to the server',
+  'connection to server was lost', 'SSL SYSCALL error: EOF detected',
 ].join('|'));
 
 /**
