@@ -27,6 +27,16 @@ const asRoot = process.getuid?.() === 0 ? describe : describe.skip;
 asRoot('a directory-format dump larger than the scratch disk', () => {
   const pg = usePostgres();
   const s3 = useS3({ buckets: ['scratch-backups'] });
+
+  /** What a failed dump must leave as it was in the test bucket: the database's `latest` pointer and every manifest under the prefix. */
+  function storeState(prefix: string, database: string): { latest: () => Promise<string>; manifests: () => Promise<string[]> } {
+    return {
+      latest: async () => (await s3().client.send(new GetObjectCommand({ Bucket: 'scratch-backups', Key: `${prefix}/${database}/latest` }))).Body!.transformToString(),
+      manifests: async () => ((await s3().client.send(new ListObjectsV2Command({ Bucket: 'scratch-backups', Prefix: `${prefix}/` }))).Contents ?? [])
+        .map((object) => object.Key!).filter((key) => key.endsWith('manifest.json')),
+    };
+  }
+
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-small-scratch-'));
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'pgbc-small-scratch-store-'));
   let sourceCounts: Record<string, number>;
@@ -150,9 +160,7 @@ asRoot('a directory-format dump larger than the scratch disk', () => {
     const env = { PG_BIN_DIR: pg().binDir, PG_BACKUP_SCRATCH_DIR: scratch, ...s3().env, AWS_MAX_ATTEMPTS: '2' };
     const earlier = await runPgBackup(['dump', '--database-url', pg().url('tall'), '--to', s3Uri, '--format', 'directory', '--part-size-mb', '5'], env);
     expect({ exitCode: earlier.exitCode, error: earlier.result.error }).toEqual({ exitCode: 0, error: undefined });
-    const latest = async () => (await s3().client.send(new GetObjectCommand({ Bucket: 'scratch-backups', Key: 'dumps/tall/latest' }))).Body!.transformToString();
-    const manifests = async () => ((await s3().client.send(new ListObjectsV2Command({ Bucket: 'scratch-backups', Prefix: 'dumps/' }))).Contents ?? [])
-      .map((object) => object.Key!).filter((key) => key.endsWith('manifest.json'));
+    const { latest, manifests } = storeState('dumps', 'tall');
     const latestBefore = await latest();
     const manifestsBefore = await manifests();
 
@@ -192,9 +200,7 @@ asRoot('a directory-format dump larger than the scratch disk', () => {
       const args = ['dump', '--database-url', pg().url('modest'), '--to', s3Uri, '--format', 'directory', '--jobs', '2'];
       const earlier = await runPgBackup(args, { PG_BIN_DIR: pg().binDir, ...s3().env });
       expect({ exitCode: earlier.exitCode, error: earlier.result.error }).toEqual({ exitCode: 0, error: undefined });
-      const latest = async () => (await s3().client.send(new GetObjectCommand({ Bucket: 'scratch-backups', Key: 'full-disk/modest/latest' }))).Body!.transformToString();
-      const manifests = async () => ((await s3().client.send(new ListObjectsV2Command({ Bucket: 'scratch-backups', Prefix: 'full-disk/' }))).Contents ?? [])
-        .map((object) => object.Key!).filter((key) => key.endsWith('manifest.json'));
+      const { latest, manifests } = storeState('full-disk', 'modest');
       const latestBefore = await latest();
       const manifestsBefore = await manifests();
       expect(latestBefore).toContain(earlier.result.backupId);
