@@ -1,9 +1,10 @@
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import { getPartitionOutput } from '@pulumi/aws/getPartition';
 import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sfn from '@pulumi/aws/sfn';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { AwsEnvironment } from './aws-environment';
 import { createSchedulerRole } from './planned-task-schedules';
 import { PolicyStatement, assumedByService, grantStatements, policyDocument } from './policy-document';
 import { DrillScope } from '../../core/aws/ecs-drill-wiring';
@@ -65,7 +66,7 @@ export function createPlannedStateMachine(
 ): PlannedStateMachine {
   const child = { parent };
   // The integrations' ARNs name the partition of the provider the state machine is created with.
-  const partition = listPlaceholders(plan.definition).includes(PARTITION_PLACEHOLDER) ? awsEnvironment(parent).partition : undefined;
+  const partition = listPlaceholders(plan.definition).includes(PARTITION_PLACEHOLDER) ? getPartitionOutput({}, child).partition : undefined;
   const definition = pulumi.all([props.substitutions, partition]).apply(([values, partitionName]) => renderDefinition(plan.definition, {
     ...values, ...(partitionName === undefined ? {} : { [PARTITION_PLACEHOLDER]: partitionName }),
   }));
