@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { BackupKeyProps, removalPolicyOf } from './backup-store-handles';
 import { renderPlannedStatement } from './planned-bucket';
+import { AWS_BACKUP_SERVICE_PRINCIPAL } from '../core/aws/backup-plan-rules';
 import {
   PostgresBackupVaultOptions, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, planBackupVault,
 } from '../core/aws/backup-vault';
@@ -67,7 +68,7 @@ export class PostgresBackupVault extends Construct {
     });
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { ...plan.key, removalPolicy });
     this.lock = plan.lock;
-    if (props.notifications && !props.notifications.allowServicePublish('backup.amazonaws.com')) {
+    if (props.notifications && !props.notifications.allowServicePublish(AWS_BACKUP_SERVICE_PRINCIPAL)) {
       Annotations.of(this).addWarningV2('postgres-backup:vault-topic-key', givenTopicWarning(false));
     }
     const days = (value?: number) => (value === undefined ? undefined : Duration.days(value));

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { acknowledge, awsManagedPolicyFinding } from './reviewed-findings';
-import { AwsBackupPlanPlan, BACKUP_SELECTION_MANAGED_POLICY } from '../core/aws/backup-plan-rules';
+import { AWS_BACKUP_SERVICE_PRINCIPAL, AwsBackupPlanPlan, BACKUP_SELECTION_MANAGED_POLICY, BackupServiceRolePlan } from '../core/aws/backup-plan-rules';
 import { ResolvedManagedSnapshotPolicy } from '../core/policy/defaults';
 
 /** The handles an AWS Backup plan of core's is rendered with. */
@@ -30,13 +30,11 @@ export interface BackupPlanHandles {
 export function renderBackupPlan(
   scope: Construct, planned: AwsBackupPlanPlan, handles: BackupPlanHandles,
 ): { readonly plan: backup.BackupPlan; readonly selection: backup.BackupSelection } {
+  const copyVaults = planned.copyVaults.map((copy) => backup.BackupVault.fromBackupVaultArn(scope, copy.id, copy.arn));
   const plan = new backup.BackupPlan(scope, planned.id, {
     backupVault: handles.vault,
     backupPlanName: `${Names.uniqueResourceName(scope, { maxLength: planned.name.maxLength })}${planned.name.suffix}`,
-  });
-  const copyVaults = planned.copyVaults.map((copy) => backup.BackupVault.fromBackupVaultArn(scope, copy.id, copy.arn));
-  for (const rule of planned.rules) {
-    plan.addRule(new backup.BackupPlanRule({
+    backupPlanRules: planned.rules.map((rule) => new backup.BackupPlanRule({
       ruleName: rule.name,
       enableContinuousBackup: rule.continuous ? true : undefined,
       scheduleExpression: events.Schedule.expression(rule.scheduleExpression),
@@ -46,8 +44,8 @@ export function renderBackupPlan(
         destinationBackupVault: copy.airGapped ? handles.airGappedVault! : copyVaults[index],
         deleteAfter: Duration.days(copy.deleteAfterDays),
       })),
-    }));
-  }
+    })),
+  });
   const selection = plan.addSelection(planned.selection.name, {
     resources: planned.selection.databases.map((position) => backup.BackupResource.fromArn(handles.databaseArn(position))),
     role: handles.role,
@@ -55,6 +53,17 @@ export function renderBackupPlan(
   // A role of the selection's own, created by aws-backup with the AWS Backup service role policy.
   if (handles.role === undefined) acknowledge(selection.node.findChild('Role'), awsManagedPolicyFinding(BACKUP_SELECTION_MANAGED_POLICY));
   return { plan, selection };
+}
+
+/** A role AWS Backup acts with, holding core's AWS managed policy (acknowledged as reviewed). */
+export function renderBackupServiceRole(scope: Construct, id: string, planned: BackupServiceRolePlan): iam.Role {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal(AWS_BACKUP_SERVICE_PRINCIPAL),
+    description: planned.description,
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(planned.managedPolicy)],
+  });
+  acknowledge(role, awsManagedPolicyFinding(planned.managedPolicy));
+  return role;
 }
 
 /**

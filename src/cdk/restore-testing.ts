@@ -2,19 +2,15 @@ import { Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { renderBackupServiceRole } from './planned-backup-rules';
 import { RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps, renderRestoreValidation } from './restore-testing-validation';
-import { acknowledge, awsManagedPolicyFinding } from './reviewed-findings';
 import {
-  RESTORE_TESTING_MANAGED_POLICY, RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties,
-  restoreTestingSelectionProperties,
+  RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
 } from '../core/aws/restore-testing';
 
 export type {
   DrillResultStoreProps, RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps,
 } from './restore-testing-validation';
-
-/** Core's restore testing options with the CDK handles of their validation. */
-export type RestoreTestingProps = RestoreTestingOptions<RestoreValidationProps>;
 
 /** The resources of core's restore testing plan in CDK. */
 export type RenderedRestoreTesting = RestoreTestingResources<
@@ -42,12 +38,7 @@ export function renderRestoreTesting(
   scope: Construct, planned: Pick<RestoreTestingPlan, 'plan' | 'role' | 'selections'> & Partial<Pick<RestoreTestingPlan, 'validation'>>,
   handles: RestoreTestingHandles,
 ): RenderedRestoreTesting {
-  const role = new iam.Role(scope, 'RestoreTestingRole', {
-    assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
-    description: planned.role.description,
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(planned.role.managedPolicy)],
-  });
-  acknowledge(role, awsManagedPolicyFinding(RESTORE_TESTING_MANAGED_POLICY));
+  const role = renderBackupServiceRole(scope, 'RestoreTestingRole', planned.role);
   const plan = new backup.CfnRestoreTestingPlan(scope, 'RestoreTestingPlan', {
     restoreTestingPlanName: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, handles.vaultArn),
   });

@@ -1,3 +1,4 @@
+import { ReviewedAwsManagedPolicy } from './reviewed-findings';
 import { ResolvedBackupPlanPolicy, defaultBackupPlanSchedule } from '../policy/defaults';
 import { CopyPolicy } from '../policy/policy';
 import { renderAwsBackupSchedule } from '../policy/schedule';
@@ -7,6 +8,23 @@ export const CONTINUOUS_BACKUP_RULE_NAME = 'continuous';
 
 /** The AWS managed policy AWS Backup's selection role gets: back up the selected resources, nothing else. */
 export const BACKUP_SELECTION_MANAGED_POLICY = 'service-role/AWSBackupServiceRolePolicyForBackup';
+
+/** The service that assumes the roles of backup selections and restore tests, and publishes vault events. */
+export const AWS_BACKUP_SERVICE_PRINCIPAL = 'backup.amazonaws.com';
+
+/** A role AWS Backup acts with: what it is for, and the one AWS managed policy it holds. */
+export interface BackupServiceRolePlan {
+  readonly description: string;
+  readonly managedPolicy: ReviewedAwsManagedPolicy;
+}
+
+/**
+ * The role AWS Backup backs up a selection with, `description` saying whose databases. Backups only: restores are
+ * started by an operator following the runbook, with a role of their own.
+ */
+export function backupSelectionRole(description: string): BackupServiceRolePlan {
+  return { description, managedPolicy: BACKUP_SELECTION_MANAGED_POLICY };
+}
 
 /** A copy of every recovery point of a rule into another vault. */
 export interface BackupCopyActionPlan {

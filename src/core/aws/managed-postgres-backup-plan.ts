@@ -1,7 +1,9 @@
 import { AirGappedCopyOptions, AirGappedVaultPlan, checkAirGappedCopyOptions, planAirGappedVault } from './air-gapped-vault';
 import { DEFAULT_METRIC_NAMESPACE, MAX_ALARM_RPO_HOURS, checkAlarmRpoHours, checkMetricNamespace } from './alarm-plan';
 import { PlannedPolicyStatement } from './backup-bucket';
-import { AwsBackupPlanPlan, BACKUP_SELECTION_MANAGED_POLICY, BackupRulePlan, planAwsBackupPlan, planBackupRules } from './backup-plan-rules';
+import {
+  AwsBackupPlanPlan, BackupRulePlan, BackupServiceRolePlan, backupSelectionRole, planAwsBackupPlan, planBackupRules,
+} from './backup-plan-rules';
 import { MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS } from './literal-props';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
 import {
@@ -11,6 +13,7 @@ import { ManagedDatabaseSettings, ManagedPostgresKind, importedDatabaseWarning, 
 import {
   RestoreTestingOptions, RestoreTestingPlan, RestoreValidationFrontEndFacts, checkRestoreTestingOptions, planRestoreTesting,
 } from './restore-testing';
+import { RestoreValidationOptions } from './restore-testing-validation';
 import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../policy/construct-prop-paths';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS, ResolvedBackupPlanRule, ResolvedManagedSnapshotPolicy, resolveBackupPolicy } from '../policy/defaults';
 import { BackupPlanPolicy, BackupPolicy, CopyPolicy, ImmutabilityPolicy, ManagedSnapshotPolicy } from '../policy/policy';
@@ -26,8 +29,8 @@ export const DEFAULT_RESTORABLE_TIME_CHECK_INTERVAL_MINUTES = 5;
 /** Days the restorable-time check's logs are kept. */
 export const DEFAULT_MANAGED_BACKUP_LOG_RETENTION_DAYS = 30;
 
-/** The options of a `ManagedPostgresBackupPlan` that both AWS front ends share; each adds its cloud handles. */
-export interface ManagedPostgresBackupPlanOptions {
+/** The options of a `ManagedPostgresBackupPlan` that both AWS front ends share; each adds its cloud handles (`Validation`'s too). */
+export interface ManagedPostgresBackupPlanOptions<Validation extends RestoreValidationOptions = RestoreValidationOptions> {
   /**
    * The database's own automated backups: retention (1–35 days), backup window (UTC, at least 30 minutes, not
    * overlapping the maintenance window), copy tags to snapshots, final snapshot. CDK sets them on a database defined in
@@ -96,7 +99,7 @@ export interface ManagedPostgresBackupPlanOptions {
    * and deleted; a failed restore job notifies the topic.
    * @default - no restore testing
    */
-  readonly restoreTesting?: RestoreTestingOptions;
+  readonly restoreTesting?: RestoreTestingOptions<Validation>;
 }
 
 /** What a front end knows of the database and the vault when it plans a managed backup plan. */
@@ -170,7 +173,7 @@ export interface ManagedPostgresBackupPlanPlan {
   /** The logically air-gapped vault copies go to, when `airGappedCopy` is set. */
   readonly airGappedVault?: AirGappedVaultPlan;
   /** The role of the selection of the database, where the front end creates it. */
-  readonly selectionRole: { readonly description: string; readonly managedPolicy: string };
+  readonly selectionRole: BackupServiceRolePlan;
   /** The automated-backup settings the database has, where they are known (the facts'). */
   readonly currentSettings: ManagedDatabaseSettings;
   /** Restore testing of the database's recovery points, when asked for. */
@@ -345,7 +348,7 @@ function planManagedPostgresBackupPlanNamed(
     restoreTesting: options.restoreTesting && planRestoreTesting(
       options.restoreTesting, facts.kind, continuous !== undefined, facts.name ?? 'postgres_backup', facts.restoreValidation, options.metricNamespace,
     ),
-    selectionRole: { description: 'AWS Backup backs up the selected database with this role', managedPolicy: BACKUP_SELECTION_MANAGED_POLICY },
+    selectionRole: backupSelectionRole('AWS Backup backs up the selected database with this role'),
     currentSettings: facts.current,
     monitoring: planManagedBackupMonitoring({
       kind: facts.kind,

@@ -1,3 +1,4 @@
+import { BackupServiceRolePlan } from './backup-plan-rules';
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
 import {
   RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation, readCheckFiles,
@@ -103,7 +104,7 @@ export interface RestoreTestingPlan {
     readonly validationWindowHours: number;
   };
   /** The role AWS Backup restores with. */
-  readonly role: { readonly description: string; readonly managedPolicy: string };
+  readonly role: BackupServiceRolePlan;
   /** The selections as created: here the one of the database (position 0). */
   readonly selections: readonly RestoreTestingSelectionPlan[];
   /** The validation of each restore test, when asked for. */

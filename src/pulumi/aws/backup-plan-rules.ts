@@ -1,35 +1,11 @@
 import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
-import type * as inputs from '@pulumi/aws/types/input';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment } from './aws-environment';
 import { assumedByService } from './policy-document';
-import { AwsBackupPlanPlan, BackupRulePlan } from '../../core/aws/backup-plan-rules';
+import { AWS_BACKUP_SERVICE_PRINCIPAL, AwsBackupPlanPlan, BackupServiceRolePlan } from '../../core/aws/backup-plan-rules';
 
 export { CONTINUOUS_BACKUP_RULE_NAME } from '../../core/aws/backup-plan-rules';
-
-/**
- * Core's planned rules of an AWS Backup plan as `aws.backup.Plan` rules writing to `targetVaultName`, an air-gapped
- * copy going to `airGappedVaultArn`.
- */
-export function renderBackupRules(
-  rules: readonly BackupRulePlan[], targetVaultName: pulumi.Input<string>, airGappedVaultArn?: pulumi.Input<string>,
-): inputs.backup.PlanRule[] {
-  return rules.map((rule) => ({
-    ruleName: rule.name,
-    targetVaultName,
-    ...(rule.continuous ? { enableContinuousBackup: true } : {}),
-    schedule: rule.scheduleExpression,
-    lifecycle: {
-      deleteAfter: rule.deleteAfterDays,
-      ...(rule.moveToColdStorageAfterDays !== undefined ? { coldStorageAfter: rule.moveToColdStorageAfterDays } : {}),
-    },
-    copyActions: rule.copies.map((copy) => ({
-      destinationVaultArn: copy.airGapped ? airGappedVaultArn! : copy.vaultArn!,
-      lifecycle: { deleteAfter: copy.deleteAfterDays },
-    })),
-  }));
-}
 
 /** The handles an AWS Backup plan of core's is rendered with. */
 export interface BackupPlanHandles {
@@ -57,7 +33,20 @@ export function renderBackupPlan(
 ): { readonly plan: backup.Plan; readonly selection: backup.Selection } {
   const plan = new backup.Plan(`${name}-${planned.resourceName}`, {
     name: handles.planName,
-    rules: renderBackupRules(planned.rules, handles.vaultName, handles.airGappedVaultArn),
+    rules: planned.rules.map((rule) => ({
+      ruleName: rule.name,
+      targetVaultName: handles.vaultName,
+      ...(rule.continuous ? { enableContinuousBackup: true } : {}),
+      schedule: rule.scheduleExpression,
+      lifecycle: {
+        deleteAfter: rule.deleteAfterDays,
+        ...(rule.moveToColdStorageAfterDays !== undefined ? { coldStorageAfter: rule.moveToColdStorageAfterDays } : {}),
+      },
+      copyActions: rule.copies.map((copy) => ({
+        destinationVaultArn: copy.airGapped ? handles.airGappedVaultArn! : copy.vaultArn!,
+        lifecycle: { deleteAfter: copy.deleteAfterDays },
+      })),
+    })),
   }, { parent });
   const selection = new backup.Selection(`${name}-${planned.selection.resourceName}`, {
     name: planned.selection.name,
@@ -70,10 +59,10 @@ export function renderBackupPlan(
 
 /** A role AWS Backup acts with (`names.role`), holding core's AWS managed policy (`names.attachment`), which its users wait for. */
 export function createBackupServiceRole(
-  names: { readonly role: string; readonly attachment: string }, planned: { readonly description: string; readonly managedPolicy: string },
-  environment: AwsEnvironment, parent: pulumi.Resource,
+  names: { readonly role: string; readonly attachment: string }, planned: BackupServiceRolePlan, environment: AwsEnvironment, parent: pulumi.Resource,
 ): { readonly role: iam.Role; readonly attachment: iam.RolePolicyAttachment } {
-  const role = new iam.Role(names.role, { description: planned.description, assumeRolePolicy: assumedByService('backup.amazonaws.com') }, { parent });
+  const assumeRolePolicy = assumedByService(AWS_BACKUP_SERVICE_PRINCIPAL);
+  const role = new iam.Role(names.role, { description: planned.description, assumeRolePolicy }, { parent });
   const attachment = new iam.RolePolicyAttachment(names.attachment, {
     role: role.name,
     policyArn: pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${planned.managedPolicy}`,

@@ -5,7 +5,7 @@ import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './bluepr
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { renderRestoreTesting } from './restore-testing';
-import { BACKUP_SELECTION_MANAGED_POLICY } from '../../core/aws/backup-plan-rules';
+import { backupSelectionRole } from '../../core/aws/backup-plan-rules';
 import { BlueprintServerPlan, blueprintAutomatedBackupWarning } from '../../core/aws/postgres-backup-blueprint';
 
 /**
@@ -26,9 +26,8 @@ export function createFleetBackupPlans(fleet: BlueprintFleetInfrastructure): Pic
     notificationTopicArn: fleet.notificationTopicArn,
     retainOnDelete: props.retainOnDelete,
   }, { parent });
-  // Backups only: restores are started by an operator following the runbook, with a role of their own.
   const role = createBackupServiceRole({ role: `${name}-backup-selection-role`, attachment: `${name}-backup-selection-policy` },
-    { description: plan.descriptions.backupSelectionRole, managedPolicy: BACKUP_SELECTION_MANAGED_POLICY }, fleet.environment, parent);
+    backupSelectionRole(plan.descriptions.backupSelectionRole), fleet.environment, parent);
   const backupPlans = plan.backupPlans.map(({ awsBackupPlan, serverIndexes }) => {
     for (const index of serverIndexes) recordProtectedDatabase(props.databases[index].managedDatabase!.resource, 'managed-backup');
     return renderBackupPlan(name, parent, awsBackupPlan, {

@@ -13,6 +13,7 @@ import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
 import { checkedLogRetentionDays } from './task-placement-handles';
+import { AWS_BACKUP_SERVICE_PRINCIPAL } from '../../core/aws/backup-plan-rules';
 import { givenTopicWarning } from '../../core/aws/backup-vault';
 import {
   ManagedBackupPlanFacts, ManagedPostgresBackupPlanAttributes, ManagedPostgresBackupPlanOptions, databaseSettingsWarnings, managedBackupProtections,
@@ -73,7 +74,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     const notifications = new BackupNotifications(`${name}-notifications`, {
       topicArn: props.notificationTopicArn,
       topicKeyArn: props.notificationTopicKeyArn,
-      additionalPublishingServices: ['backup.amazonaws.com'],
+      additionalPublishingServices: [AWS_BACKUP_SERVICE_PRINCIPAL],
       retainOnDelete: props.retainOnDelete,
       environment,
     }, { parent: this });

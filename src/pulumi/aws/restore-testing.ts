@@ -5,15 +5,12 @@ import { AwsEnvironment } from './aws-environment';
 import { createBackupServiceRole } from './backup-plan-rules';
 import { RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles, renderRestoreValidation } from './restore-testing-validation';
 import {
-  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
+  RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
 } from '../../core/aws/restore-testing';
 
 export type {
   DrillResultStoreArgs, RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles,
 } from './restore-testing-validation';
-
-/** Core's restore testing options with the Pulumi handles of their validation. */
-export type RestoreTestingArgs = RestoreTestingOptions<RestoreValidationArgs>;
 
 /** The resources of core's restore testing plan in Pulumi, and the attachment of the role's policy, which a selection waits for. */
 export type RenderedRestoreTesting = RestoreTestingResources<

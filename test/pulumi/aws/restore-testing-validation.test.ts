@@ -2,8 +2,9 @@ import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { RestoreValidationStateName } from '../../../src/core/aws/state-machines';
 import { ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps } from '../../../src/pulumi/aws/managed-postgres-backup-plan';
 import { ManagedPostgresDatabase } from '../../../src/pulumi/aws/managed-postgres-database';
-import { RestoreTestingArgs } from '../../../src/pulumi/aws/restore-testing';
 import { TaskHandler, aslProblems, runDrill, taskError } from '../../core/aws/state-machines/drill-harness';
+
+type RestoreTestingArgs = NonNullable<ManagedPostgresBackupPlanProps['restoreTesting']>;
 
 const engine = new AwsMockEngine();
 installAwsMocks(engine);
