@@ -18,6 +18,7 @@ import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { renderPlannedStateMachine } from './planned-state-machine';
+import { addDrillDatabaseSecurityGroup } from './scratch-rds-target';
 import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
 import { restoreValidationContainers } from '../core/aws/drill-task-containers';
 import { ecsDrillWiring } from '../core/aws/ecs-drill-wiring';
@@ -86,13 +87,9 @@ export function renderRestoreValidation(
       'database-password': ecs.Secret.fromSecretsManager(secret, 'password'),
     },
   });
-  let restoredSecurityGroup: ec2.SecurityGroup | undefined;
-  if (planned.createRestoredSecurityGroup) {
-    restoredSecurityGroup = new ec2.SecurityGroup(scope, 'RestoredDatabaseSecurityGroup', {
-      vpc: props.vpc, description: descriptions.restoredSecurityGroup, allowAllOutbound: false,
-    });
-    restoredSecurityGroup.addIngressRule(taskSecurityGroup, ec2.Port.tcp(database.port), descriptions.restoredIngress);
-  }
+  const restoredSecurityGroup = planned.restoredSecurityGroup && addDrillDatabaseSecurityGroup(scope, 'RestoredDatabaseSecurityGroup', {
+    vpc: props.vpc, taskSecurityGroup,
+  }, database.port, planned.restoredSecurityGroup);
 
   const drillResults = props.drillResults;
   const wiring = restoreValidationWiring(planned, {

@@ -64,11 +64,8 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
     this.notificationTopic = props.notificationTopic ?? new BackupNotifications(this, 'Notifications').topic;
     this.taskSecurityGroup = createDrillTaskSecurityGroup(this, plan, props.vpc);
     ({ securityGroup: this.scratchSecurityGroup, subnetGroup: this.subnetGroup } = addScratchPlacement(this, {
-      vpc: props.vpc,
-      subnets: props.scratchSubnets,
-      taskSecurityGroup: this.taskSecurityGroup,
-      ...snapshotScratchPlacement(plan),
-    }));
+      vpc: props.vpc, subnets: props.scratchSubnets, taskSecurityGroup: this.taskSecurityGroup,
+    }, snapshotScratchPlacement(plan)));
     const snapshot = snapshotDrillWiring(plan, {
       sourceIdentifier: database.identifier,
       sourceArn: database.arn(this),
@@ -106,17 +103,9 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
   }
 
   /** Restoring an encrypted snapshot makes RDS create a grant on its key with the caller's permissions. */
-  private snapshotKeyStatements(database: ManagedPostgresDatabase): iam.PolicyStatement[] {
-    if (database.storageEncryptionKey) {
-      return [new iam.PolicyStatement({
-        actions: [...SNAPSHOT_KEY_ACTIONS],
-        resources: [database.storageEncryptionKey.keyArn],
-        conditions: SNAPSHOT_KEY_CONDITION,
-      })];
-    }
-    if (database.storageEncryption === 'customer-managed-key' || database.storageEncryption === 'unknown') {
-      Annotations.of(this).addWarningV2('postgres-backup:drill-snapshot-key', unknownSnapshotKeyWarning('storageEncryptionKey'));
-    }
-    return [];
+  private snapshotKeyStatements({ storageEncryptionKey: key, storageEncryption }: ManagedPostgresDatabase): iam.PolicyStatement[] {
+    const warning = key ? undefined : unknownSnapshotKeyWarning(storageEncryption, 'storageEncryptionKey');
+    if (warning) Annotations.of(this).addWarningV2('postgres-backup:drill-snapshot-key', warning);
+    return key ? [new iam.PolicyStatement({ actions: [...SNAPSHOT_KEY_ACTIONS], resources: [key.keyArn], conditions: SNAPSHOT_KEY_CONDITION })] : [];
   }
 }

@@ -8,6 +8,7 @@ import { SCHEDULE_START_RETRY } from './schedule-start-retry';
 import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
 import { CHECKS_RUNNER_CONTAINER_NAME, CHECK_SQL_ENV_PREFIX, RowCountBound } from './snapshot-restore-drill';
 import { restoreTestingValidation } from './state-machines/restore-testing-validation';
+import type { ScratchPlacementPlan } from './verify-restore';
 import { drillResultsFolder } from '../policy/backup-store-layout';
 import { Validator } from '../policy/validation';
 import { splitSqlStatements } from '../postgres/sql-statements';
@@ -129,13 +130,14 @@ export interface RestoreValidationPlan {
    * completed restore test the rule could not start a validation for (its `dead-letter-queue`).
    */
   readonly alarms: readonly AlarmPlan[];
-  /** Whether the front end creates the restored database's security group (reachable from the checks task only). */
-  readonly createRestoredSecurityGroup: boolean;
+  /**
+   * The restored database's security group, reachable from the checks task only: its description and its ingress rule's.
+   * @default - none: the restored database's security groups were given
+   */
+  readonly restoredSecurityGroup?: Pick<ScratchPlacementPlan['descriptions'], 'securityGroup' | 'ingress'>;
   /** Descriptions of the resources, the same in every front end. */
   readonly descriptions: {
     readonly taskSecurityGroup: string;
-    readonly restoredSecurityGroup: string;
-    readonly restoredIngress: string;
     readonly taskRole: string;
     readonly executionRole: string;
     readonly rule: string;
@@ -241,11 +243,14 @@ export function planRestoreValidation(options: RestoreValidationOptions, facts: 
     eventPattern: { source: ['aws.backup'], detailType: ['Restore Job State Change'], status: ['COMPLETED'] },
     startRetry: SCHEDULE_START_RETRY,
     alarms: restoreValidationAlarms(source),
-    createRestoredSecurityGroup: !facts.restoredSecurityGroupsGiven,
+    ...(facts.restoredSecurityGroupsGiven ? {} : {
+      restoredSecurityGroup: {
+        securityGroup: 'Database restored by an AWS Backup restore test: reachable only from the checks task',
+        ingress: 'pg-backup check of the restored database',
+      },
+    }),
     descriptions: {
       taskSecurityGroup: 'Restore test checks task: no inbound traffic; outbound to the restored database and AWS APIs',
-      restoredSecurityGroup: 'Database restored by an AWS Backup restore test: reachable only from the checks task',
-      restoredIngress: 'pg-backup check of the restored database',
       taskRole: 'Restore test checks task: no AWS permissions',
       executionRole: 'Starts the restore test checks task: its logs and the database secret',
       rule: `Starts the validation of each completed AWS Backup restore test of the ${source}`,

@@ -2,6 +2,7 @@ import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { AwsArnFormat, DrillWiring } from './ecs-drill-wiring';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
 import { SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS } from './literal-props';
+import type { DatabaseStorageEncryption } from './managed-backup-plan';
 import { restoreDrillAlarms } from './restore-drill-alarms';
 import { RestoreDrillAttributes, ScheduledDrillDescriptions, ScheduledDrillPlan, restoreDrillAttributes } from './scheduled-drill';
 import { resolveVerification } from '../policy/defaults';
@@ -13,7 +14,7 @@ import { checkTableName } from '../postgres/table-name';
 import { pointInTimeRestoreDrill } from './state-machines/point-in-time-restore-drill';
 import { DrillPlaceholder, RestoreDrillKind } from './state-machines/restore-drill-options';
 import { DrillSnapshotType, SnapshotRestoreDrillStateName, SnapshotSourceKind, snapshotRestoreDrill } from './state-machines/snapshot-restore-drill';
-import type { VerifyRestoreScratchPlan } from './verify-restore';
+import type { ScratchPlacementPlan } from './verify-restore';
 import { checkPolicy } from '../policy/validate-policy';
 import { ValidationOptions, Validator, namingConstruct } from '../policy/validation';
 
@@ -208,7 +209,7 @@ export interface SnapshotRestoreDrillPlan extends ScheduledDrillPlan {
 }
 
 /** Where a snapshot drill's scratch databases are placed, as a front end's scratch placement takes it: their port and network's descriptions. */
-export function snapshotScratchPlacement({ scratchPort: port, descriptions }: SnapshotRestoreDrillPlan): Pick<VerifyRestoreScratchPlan, 'port' | 'descriptions'> {
+export function snapshotScratchPlacement({ scratchPort: port, descriptions }: SnapshotRestoreDrillPlan): ScratchPlacementPlan {
   const { scratchSecurityGroup: securityGroup, scratchIngress: ingress, subnetGroup } = descriptions;
   return { port, descriptions: { securityGroup, ingress, subnetGroup } };
 }
@@ -460,11 +461,13 @@ export const SNAPSHOT_KEY_ACTIONS: readonly string[] = ['kms:DescribeKey', 'kms:
 export const SNAPSHOT_KEY_CONDITION = { Bool: { 'kms:GrantIsForAWSResource': 'true' } } as const;
 
 /**
- * The warning for a database whose storage key the front end does not know: restoring its snapshots fails if it is a
- * customer managed key the drill role may not use.
+ * The warning for a database whose storage key the front end was not given, when that key may be a customer managed
+ * key the drill role may not use (restoring its snapshots would then fail); none when the storage is known to be
+ * unencrypted or encrypted with an AWS managed key.
  * @param keyProp how the front end's props name the key
  */
-export function unknownSnapshotKeyWarning(keyProp: string): string {
+export function unknownSnapshotKeyWarning(encryption: DatabaseStorageEncryption, keyProp: string): string | undefined {
+  if (encryption !== 'customer-managed-key' && encryption !== 'unknown') return undefined;
   return `The database's storage key is not known here: if it is a customer managed key, give it as ${keyProp}, or `
     + `let the drill role use it (${SNAPSHOT_KEY_ACTIONS.join(' and ')} with kms:GrantIsForAWSResource); otherwise "${SnapshotRestoreDrillStateName.RESTORE_INSTANCE}" fails.`;
 }

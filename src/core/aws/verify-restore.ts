@@ -209,6 +209,12 @@ export interface VerifyRestoreScratchPlan {
   readonly descriptions: { readonly subnetGroup: string; readonly securityGroup: string; readonly ingress: string };
 }
 
+/**
+ * Where a drill's scratch databases are placed, as every front end renders it: a security group open on `port` to the
+ * drill task's security group alone, and a DB subnet group, each with its description.
+ */
+export type ScratchPlacementPlan = Pick<VerifyRestoreScratchPlan, 'port' | 'descriptions'>;
+
 /** Everything a `VerifyRestore` creates, decided once for every front end. */
 export interface VerifyRestorePlan extends ScheduledDrillPlan {
   /** The SQL checks, as files in the task's shared volume (none: no writer container, no volume). */

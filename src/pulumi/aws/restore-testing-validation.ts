@@ -9,13 +9,16 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { ExistingBucket } from './backup-store-handles';
 import { createPlannedAlarms } from './metric-alarm';
+import { plannedContainerDefinitions } from './planned-containers';
 import { createPlannedStateMachine } from './planned-state-machine';
 import { createDeadLetterQueue } from './planned-task-schedules';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
 import { ecsTaskWiring } from './scheduled-drill';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
+import { createDrillDatabaseSecurityGroup } from './scratch-rds-target';
 import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs, givenOrNewEcsCluster } from './task-placement-handles';
+import { restoreValidationContainers } from '../../core/aws/drill-task-containers';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { DEFAULT_MANAGED_DATABASE_PORT } from '../../core/aws/managed-postgres-database';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
@@ -90,25 +93,17 @@ export function renderRestoreValidation(
     taskRole: { role: descriptions.taskRole },
     executionRole: { role: descriptions.executionRole, statements: taskExecutionStatements(logGroup.arn, args.secretArn) },
     securityGroup: { vpcId: args.vpcId, description: descriptions.taskSecurityGroup },
-    container: {
-      name: planned.containerName,
-      image: args.image,
-      entryPoint: [...planned.task.entryPoint],
-      command: planned.checkCommand,
-      environment: planned.checkEnvironment,
-      secrets: Object.fromEntries(Object.entries(planned.checkSecretKeys).map(([variable, key]) => [variable, pulumi.interpolate`${args.secretArn}:${key}::`])),
-      logs: { groupName: logGroup.name, region: environment.region, streamPrefix: planned.task.logStreamPrefix },
-    },
+    container: plannedContainerDefinitions(restoreValidationContainers(planned).containers, {
+      images: { runner: args.image },
+      secrets: {
+        'database-username': pulumi.interpolate`${args.secretArn}:username::`, 'database-password': pulumi.interpolate`${args.secretArn}:password::`,
+      },
+      logs: { groupName: logGroup.name, region: environment.region },
+    }),
   }, parent);
-  const port = args.port ?? DEFAULT_MANAGED_DATABASE_PORT;
-  const restoredSecurityGroup = planned.createRestoredSecurityGroup
-    ? new ec2.SecurityGroup(`${name}-restored-sg`, {
-      vpcId: args.vpcId,
-      description: descriptions.restoredSecurityGroup,
-      ingress: [{ protocol: 'tcp', fromPort: port, toPort: port, securityGroups: [taskSecurityGroup.id], description: descriptions.restoredIngress }],
-      egress: [],
-    }, child)
-    : undefined;
+  const restoredSecurityGroup = planned.restoredSecurityGroup && createDrillDatabaseSecurityGroup(`${name}-restored-sg`, parent, {
+    vpcId: args.vpcId, taskSecurityGroupId: taskSecurityGroup.id,
+  }, args.port ?? DEFAULT_MANAGED_DATABASE_PORT, planned.restoredSecurityGroup);
 
   const drillResults = args.drillResults;
   const wiring = restoreValidationWiring<pulumi.Input<string>>(planned, {

@@ -59,11 +59,8 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
     this.notificationTopicArn = notifications.topicArn;
     this.taskSecurityGroup = createTaskSecurityGroup(taskResourceNames(name).securityGroup, props.vpcId, plan.descriptions.taskSecurityGroup, this);
     ({ securityGroup: this.scratchSecurityGroup, subnetGroup: this.subnetGroup } = createScratchPlacement(name, this, {
-      vpcId: props.vpcId,
-      subnetIds: props.scratchSubnetIds,
-      taskSecurityGroupId: this.taskSecurityGroup.id,
-      ...snapshotScratchPlacement(plan),
-    }));
+      vpcId: props.vpcId, subnetIds: props.scratchSubnetIds, taskSecurityGroupId: this.taskSecurityGroup.id,
+    }, snapshotScratchPlacement(plan)));
     const snapshot = snapshotDrillWiring<pulumi.Input<string>>(plan, {
       sourceIdentifier: database.identifier,
       sourceArn: database.arn(environment),
@@ -92,14 +89,11 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
   }
 
   /** Restoring an encrypted snapshot makes RDS create a grant on its key with the caller's permissions. */
-  private snapshotKeyStatements(props: SnapshotRestoreDrillProps): PolicyStatement[] {
-    if (props.storageEncryptionKeyArn !== undefined) {
-      return [{ Effect: 'Allow', Action: [...SNAPSHOT_KEY_ACTIONS], Resource: props.storageEncryptionKeyArn, Condition: SNAPSHOT_KEY_CONDITION }];
-    }
-    props.database.storageEncryption.apply((encryption) => {
-      if (encryption === 'customer-managed-key' || encryption === 'unknown') {
-        void pulumi.log.warn(unknownSnapshotKeyWarning('storageEncryptionKeyArn'), this);
-      }
+  private snapshotKeyStatements({ storageEncryptionKeyArn: keyArn, database }: SnapshotRestoreDrillProps): PolicyStatement[] {
+    if (keyArn !== undefined) return [{ Effect: 'Allow', Action: [...SNAPSHOT_KEY_ACTIONS], Resource: keyArn, Condition: SNAPSHOT_KEY_CONDITION }];
+    database.storageEncryption.apply((encryption) => {
+      const warning = unknownSnapshotKeyWarning(encryption, 'storageEncryptionKeyArn');
+      if (warning) void pulumi.log.warn(warning, this);
     });
     return [];
   }
