@@ -1,11 +1,10 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BlueprintFleetInfrastructure, CdkBlueprintResources } from './blueprint-fleet-infrastructure';
 import { literalIdentifier } from './blueprint-server-handles';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { renderPlannedAlarms } from './planned-alarms';
-import { RenderedScheduledTask, createScheduleRole, notifyWhenTaskFails, renderScheduledTask } from './planned-schedules';
+import { renderScheduledTaskGroup } from './planned-schedules';
 import { createPlannedTaskDefinition, createTaskRole } from './planned-tasks';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { RestoreRunbookArtifacts } from './restore-runbook-artifacts';
@@ -26,35 +25,18 @@ export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): 
     executionRole: createTaskRole(scope, 'DumpExecutionRole', plan.descriptions.dumpExecutionRole),
   };
   const tasks = blueprintScheduledTasks(plan, handles.map(({ connection }) => ({ managed: connection.managed, databaseUrl: false })));
-  const [dumps, [prune] = []] = tasks.groups.map((group) => {
-    const role = createScheduleRole(scope, group.scheduleRole.description, group.ids.scheduleRole);
-    const rendered: Array<RenderedScheduledTask & { readonly taskDefinition: ecs.FargateTaskDefinition }> = [];
-    for (const task of group.tasks) {
-      // The prune task exists before the bucket, whose policy lets its role delete.
-      const taskDefinition = task.deletes ? fleet.resources.pruneTaskDefinition!
-        : createPlannedTaskDefinition(scope, task.ids.taskDefinition, task.size, roles);
-      rendered.push({
-        taskDefinition,
-        ...renderScheduledTask(scope, task, taskDefinition, {
-          ...fleet.scheduleTarget,
-          vpc: props.vpc,
-          logGroup: fleet.logGroup,
-          bucket: fleet.backupBucket,
-          references: { 'dump-location': fleet.fleetLocation },
-          image: fleet.image(task.major),
-          role,
-          securityGroup: rendered[0]?.securityGroup,
-          secrets: Object.fromEntries(task.servers.map((server) => [server.secretVariable, handles[server.index].secret!])),
-        }),
-      });
-    }
-    notifyWhenTaskFails(scope, group.ids.taskFailedRule, {
-      ...group.taskFailure,
-      taskDefinitionArns: rendered.map(({ taskDefinition }) => taskDefinition.taskDefinitionArn),
-      topic: fleet.notificationTopic,
-    });
-    return rendered;
-  });
+  const [dumps, [prune] = []] = tasks.groups.map((group) => renderScheduledTaskGroup(scope, group, group.tasks.map((task) => (task.deletes
+    // The prune task exists before the bucket, whose policy lets its role delete.
+    ? fleet.resources.pruneTaskDefinition! : createPlannedTaskDefinition(scope, task.ids.taskDefinition, task.size, roles))), {
+    ...fleet.scheduleTarget,
+    vpc: props.vpc,
+    topic: fleet.notificationTopic,
+    logGroup: fleet.logGroup,
+    bucket: fleet.backupBucket,
+    references: { 'dump-location': fleet.fleetLocation },
+    image: (task) => fleet.image(task.major),
+    secrets: (task) => Object.fromEntries(task.servers.map((server) => [server.secretVariable, handles[server.index].secret!])),
+  }));
   renderPlannedAlarms(scope, tasks.pruneAlarms, fleet.notificationTopic);
   const allowed = new Set<ec2.IConnectable>();
   for (const { connection } of handles) {

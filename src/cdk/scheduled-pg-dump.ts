@@ -15,7 +15,7 @@ import { cdkValidationOptions } from './cdk-validation';
 import { DumpMetrics } from './dump-metrics';
 import { DumpEncryption, IPgDumpSource } from './pg-dump-source';
 import { renderPlannedAlarms } from './planned-alarms';
-import { createScheduleDeadLetterQueue, createScheduleRole, notifyWhenTaskFails, renderScheduledTask } from './planned-schedules';
+import { createScheduleDeadLetterQueue, renderScheduledTaskGroup } from './planned-schedules';
 import { createPlannedTaskDefinition } from './planned-tasks';
 import { runnerImageFromPackage } from './runner-image';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
@@ -79,7 +79,7 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     const protectedDatabase = Construct.isConstruct(props.database.connections) ? props.database.connections.node.path : undefined;
 
     // The prune task's role exists before the bucket, whose policy lets it (and only it) delete.
-    const taskDefinitions = plan.scheduledTasks.map((task) => createPlannedTaskDefinition(this, task.ids.taskDefinition, task.size));
+    const taskDefinitions = plan.scheduledTasks.tasks.map((task) => createPlannedTaskDefinition(this, task.ids.taskDefinition, task.size));
     const [taskDefinition, pruneTaskDefinition] = taskDefinitions;
     // The bucket takes the construct's handles as given, and its prefix, dump policy and replication as core resolved them.
     const backupBucket = new BackupBucket(this, 'Backups', {
@@ -92,28 +92,21 @@ export class ScheduledPgDump extends DumpMetrics implements IPgDumpSource {
     const cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: plan.task.logRetentionDays, removalPolicy: RemovalPolicy.DESTROY });
     const deadLetterQueue = createScheduleDeadLetterQueue(this);
-    const handles = {
+    const image = props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion });
+    const [dump, prune] = renderScheduledTaskGroup(this, plan.scheduledTasks, taskDefinitions, {
+      ...props,
       cluster,
-      vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      role: createScheduleRole(this, plan.descriptions.scheduleRole),
       deadLetterQueue,
-      image: props.image ?? runnerImageFromPackage({ postgresMajorVersion: this.postgresMajorVersion }),
+      topic: this.notificationTopic,
       logGroup: this.logGroup,
-      secrets: wiring.secrets,
       references: { 'dump-location': `s3://${this.bucket.bucketName}/${this.prefix}`, 'database-url': wiring.databaseUrl },
       bucket: backupBucket,
-      database: props.database,
-    };
-    const [dump, prune] = plan.scheduledTasks.map((task, index) => renderScheduledTask(this, task, taskDefinitions[index], handles));
-
+      image: () => image,
+      secrets: () => wiring.secrets,
+    });
     const alarms = renderPlannedAlarms(this, plan.alarms, this.notificationTopic,
       { 'dead-letter-queue': deadLetterQueue.queueName, ...backupBucket.replicationMetricResources() });
-    notifyWhenTaskFails(this, 'TaskFailedRule', {
-      ...plan.taskFailure,
-      taskDefinitionArns: taskDefinitions.map((task) => task.taskDefinitionArn),
-      topic: this.notificationTopic,
-    });
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection,
       database: protectedDatabase,

@@ -1,16 +1,13 @@
 import { AlarmPlan } from './alarm-plan';
 import { PlannedTaskContainers, drillTaskContainers } from './drill-task-containers';
 import { EcsDrillTask } from './ecs-drill-wiring';
-import { TaskFailureNotificationOptions } from './ecs-task-failure';
-import {
-  BACKUP_WRITE_IAM_ACTIONS, IamActionGroup, SCHEDULED_TASK_IAM_ACTIONS, ScheduledTaskResourceKind, TASK_EXECUTION_IAM_ACTIONS,
-} from './iam-action-groups';
+import { BACKUP_WRITE_IAM_ACTIONS, SCHEDULED_TASK_IAM_ACTIONS, TASK_EXECUTION_IAM_ACTIONS } from './iam-action-groups';
 import { StateMachinePlan } from './planned-state-machine';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan, blueprintDumpCommand, blueprintPruneCommand,
 } from './postgres-backup-blueprint';
 import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
-import { CommandReference, PlannedTaskRun, ScheduledTaskPlan } from './scheduled-pg-dump';
+import { CommandReference, PlannedTaskRun, ScheduledTaskGroupPlan, ScheduledTaskPlan } from './scheduled-pg-dump';
 import { DrillPlaceholder } from './state-machines';
 import { PlannedTaskNames, pruneTaskResourceNames, taskResourceNames } from './task-resource-names';
 import { SCRATCH_TARGET_URL } from './verify-restore';
@@ -84,23 +81,6 @@ export interface BlueprintScheduledTaskPlan extends ScheduledTaskPlan {
 }
 
 /**
- * The task definitions of one kind (the dumps of every major, or the prune) and what they share: the schedules' role
- * (`DumpScheduleRole`, `<name>-dump`) and the notification of a task that dies (`DumpTaskFailedRule`, `<name>-dump`).
- */
-export interface BlueprintTaskGroupPlan {
-  /** `dump` or `prune`, which names the Pulumi resources of the group (`<name>-<kind>`). */
-  readonly kind: ScheduledTaskPlan['kind'];
-  /** CDK ids of the schedules' role and of the rule. */
-  readonly ids: { readonly scheduleRole: string; readonly taskFailedRule: string };
-  /** What the schedules' role is, and what it may do by resource kind. */
-  readonly scheduleRole: { readonly description: string; readonly grants: readonly IamActionGroup<ScheduledTaskResourceKind>[] };
-  /** The notification of a task of the group that dies. */
-  readonly taskFailure: TaskFailureNotificationOptions;
-  /** The task definitions. */
-  readonly tasks: readonly BlueprintScheduledTaskPlan[];
-}
-
-/**
  * The Pulumi names of the resources of a task of the blueprint `name`: the dump and drill tasks' roles
  * (`<name>-dump-task-role`…) and security group (`<name>-dump-sg`), the prune task's as every prune task's; the task
  * definition and its family after the task's plan.
@@ -114,15 +94,9 @@ export function blueprintTaskNames(
 
 /** The fleet's scheduled tasks: the dumps, then the prune when a server's dumps have a retention policy, and the prune alarms. */
 export interface BlueprintScheduledTasks {
-  readonly groups: readonly BlueprintTaskGroupPlan[];
+  readonly groups: readonly ScheduledTaskGroupPlan<BlueprintScheduledTaskPlan>[];
   /** A failed or halted prune per pruned database. */
   readonly pruneAlarms: readonly AlarmPlan[];
-}
-
-/** How the fleet's tasks connect to a server: to a managed service (no role passwords), with a URL apart from the secret. */
-export interface BlueprintTaskConnection {
-  readonly managed: boolean;
-  readonly databaseUrl: boolean;
 }
 
 /** The expression and time zone of a schedule, without its runs. */
@@ -208,17 +182,18 @@ export function blueprintScheduledTasks(plan: PostgresBackupBlueprintPlan, conne
       executionRole: { description: plan.descriptions.dumpExecutionRole, grants: TASK_EXECUTION_IAM_ACTIONS },
     };
   });
-  const groups: BlueprintTaskGroupPlan[] = [{
-    kind: 'dump',
+  const groups: ScheduledTaskGroupPlan<BlueprintScheduledTaskPlan>[] = [{
+    name: 'dump',
     ids: { scheduleRole: 'DumpScheduleRole', taskFailedRule: 'DumpTaskFailedRule' },
     scheduleRole: { description: plan.descriptions.dumpScheduleRole, grants: plan.dumpScheduleRoleGrants },
     taskFailure: { description: plan.descriptions.dumpTaskFailedRule, subject: plan.dumpTaskFailureSubject, namesStarter: true },
+    sharesFirstTask: true,
     tasks: dumps,
   }];
   const { prune } = plan;
   if (prune) {
     groups.push({
-      kind: 'prune',
+      name: 'prune',
       ids: { scheduleRole: 'PruneScheduleRole', taskFailedRule: 'PruneTaskFailedRule' },
       scheduleRole: { description: prune.descriptions.scheduleRole, grants: SCHEDULED_TASK_IAM_ACTIONS },
       taskFailure: { description: prune.descriptions.taskFailedRule, subject: prune.taskFailureSubject, namesStarter: true },

@@ -291,6 +291,31 @@ export interface ScheduledTaskPlan {
   readonly replica?: ReplicaPrunePlan;
 }
 
+/**
+ * Scheduled tasks that share one schedules' role and one notification of a task that dies: a `ScheduledPgDump`'s dump
+ * and prune, a fleet's dumps of every PostgreSQL major, a fleet's prune. Each front end renders a group with one renderer.
+ */
+export interface ScheduledTaskGroupPlan<T extends ScheduledTaskPlan = ScheduledTaskPlan> {
+  /**
+   * What names the group's schedules' role and rule after `<name>-` (Pulumi): `<name>-dump-scheduler-role`.
+   * @default - the component's name alone: `<name>-scheduler-role`
+   */
+  readonly name?: string;
+  /** CDK ids of the schedules' role and of the rule. */
+  readonly ids: { readonly scheduleRole: string; readonly taskFailedRule: string };
+  /** What the schedules' role is, and what it may do by resource kind. */
+  readonly scheduleRole: { readonly description: string; readonly grants: readonly IamActionGroup<ScheduledTaskResourceKind>[] };
+  /** The notification of a task of the group that dies. */
+  readonly taskFailure: TaskFailureNotificationOptions;
+  /**
+   * Every later task runs with the first one's roles and security group (a fleet's dumps of every major).
+   * @default false
+   */
+  readonly sharesFirstTask?: boolean;
+  /** The tasks, the first one first. */
+  readonly tasks: readonly T[];
+}
+
 /** The prune task of a `ScheduledPgDump` with a retention policy: its own schedule, its own role, the only one that deletes. */
 export interface ScheduledPrunePlan {
   /** The retention it applies. */
@@ -359,10 +384,6 @@ export interface ScheduledPgDumpPlan {
   };
   /** The rule on the database's security group that lets the dump task in. */
   readonly databaseIngress: DatabaseIngressPlan;
-  /** The rule that notifies a failed task of the plan: its description, and how its message names the task. */
-  readonly taskFailure: TaskFailureNotificationOptions;
-  /** What the schedules' role may do, by resource kind. */
-  readonly scheduleRoleGrants: readonly IamActionGroup<ScheduledTaskResourceKind>[];
   /** What the dump task's role may do, by resource kind: write and tag new backups, read and list them; never delete. */
   readonly taskRoleGrants: readonly IamActionGroup<BackupObjectResourceKind>[];
   /** What the tasks' execution role may do, by resource kind, where the framework does not grant it itself. */
@@ -377,8 +398,8 @@ export interface ScheduledPgDumpPlan {
    * @default - none
    */
   readonly replication?: BucketReplicationPlan;
-  /** The tasks started on a schedule, the dump first, then the prune when there is one. */
-  readonly scheduledTasks: readonly ScheduledTaskPlan[];
+  /** The tasks started on a schedule, the dump first, then the prune when there is one, with their schedules' role and failure rule. */
+  readonly scheduledTasks: ScheduledTaskGroupPlan;
   /** Failed dump and RPO missed per database, the dead-lettered start, failed and late replication, then failed prunes. */
   readonly alarms: readonly AlarmPlan[];
   /** What the construct protects, for tools that report it. */
@@ -551,10 +572,6 @@ export function planScheduledPgDump(props: ScheduledPgDumpOptions, environment: 
       executionRole: 'Starts the pg_dump task: its logs and the database secret',
     },
     databaseIngress: { protocol: 'tcp', description: DATABASE_INGRESS_DESCRIPTION },
-    taskFailure: {
-      description: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start', subject: 'A scheduled pg_dump task',
-    },
-    scheduleRoleGrants: SCHEDULED_TASK_IAM_ACTIONS,
     taskRoleGrants: BACKUP_WRITE_IAM_ACTIONS,
     executionRoleGrants: TASK_EXECUTION_IAM_ACTIONS,
     ...(dump.retention ? {
@@ -618,10 +635,10 @@ export function planScheduledPgDump(props: ScheduledPgDumpOptions, environment: 
   };
 }
 
-/** The dump task and, with a retention policy, the prune task of a plan, each as one unit. */
+/** The dump task and, with a retention policy, the prune task of a plan, each as one unit, started by one schedules' role. */
 function planScheduledTasks(
   plan: Omit<ScheduledPgDumpPlan, 'scheduledTasks'>, connection: { readonly managed: boolean; readonly databaseUrl: boolean },
-): ScheduledTaskPlan[] {
+): ScheduledTaskGroupPlan {
   // The runner argv takes the location and the URL as whole arguments: placeholders become references.
   const location = '<dump-location>';
   const databaseUrl = connection.databaseUrl ? '<database-url>' : undefined;
@@ -653,8 +670,13 @@ function planScheduledTasks(
     executionRole: { description: plan.descriptions.executionRole, grants: plan.executionRoleGrants },
     databaseIngress: plan.databaseIngress,
   };
-  if (!prune) return [dumpTask];
-  return [dumpTask, {
+  const group = {
+    ids: { scheduleRole: 'ScheduleRole', taskFailedRule: 'TaskFailedRule' },
+    scheduleRole: { description: plan.descriptions.scheduleRole, grants: SCHEDULED_TASK_IAM_ACTIONS },
+    taskFailure: { description: 'A scheduled pg_dump task stopped with a non-zero exit code or failed to start', subject: 'A scheduled pg_dump task' },
+  };
+  if (!prune) return { ...group, tasks: [dumpTask] };
+  const pruneTask: ScheduledTaskPlan = {
     kind: 'prune',
     ids: { taskDefinition: 'PruneTask', securityGroup: 'PruneSecurityGroup', schedule: 'PruneSchedule' },
     names: { family: 'pg-backup-prune', schedule: 'prune-schedule' },
@@ -668,7 +690,8 @@ function planScheduledTasks(
     objectsAccess: 'prune',
     deletes: true,
     ...(prune.replica ? { replica: prune.replica } : {}),
-  }];
+  };
+  return { ...group, tasks: [dumpTask, pruneTask] };
 }
 
 /** The Pulumi names of a scheduled task's resources of the component `name` (`<name>-task-role`, `<name>-prune-role`…). */

@@ -2,17 +2,15 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
-import { replicaPruneDestinationPolicyOutput, replicaPruneStatements } from './bucket-replication';
+import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
-import { createPlannedTaskSchedules, createSchedulerRole, scheduledTaskStatements } from './planned-task-schedules';
-import { createPlannedTasksSharingRoles, taskExecutionStatements } from './planned-tasks';
+import { createScheduledTaskGroup } from './planned-task-schedules';
 import { grantStatements, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { writeRunbookFile } from './restore-runbook-artifacts';
-import { notifyWhenTasksFail } from './task-failure-notification';
 import { planBlueprintDashboard } from '../../core/aws/blueprint-dashboard';
-import { BlueprintScheduledRun, blueprintScheduledTasks, blueprintSecretsPolicies, blueprintTaskNames } from '../../core/aws/blueprint-fleet-tasks';
+import { blueprintScheduledTasks, blueprintSecretsPolicies, blueprintTaskNames } from '../../core/aws/blueprint-fleet-tasks';
 import { alarmStatusWidgets, dashboardWidgets } from '../../core/aws/dashboard-body';
 import { TASK_EXECUTION_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import {
@@ -21,11 +19,10 @@ import {
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /**
- * The fleet's scheduled tasks as core planned them: per PostgreSQL major a dump task definition (the first one's roles
- * and security group shared) holding the secrets of that major's servers, each under its own variable, and the prune
- * task (its role created with the bucket, whose policy lets it delete); per group its schedules' role, one schedule
- * per database with its command, and a notification when a task dies; per server an ingress rule from the dump tasks;
- * per database an RPO alarm and its runbook.
+ * The fleet's scheduled tasks as core planned them, each group rendered as every group of scheduled tasks is: per
+ * PostgreSQL major a dump task definition (the first one's roles and security group shared) holding the secrets of
+ * that major's servers, each under its own variable, and the prune task; per server an ingress rule from the dump
+ * tasks; per database an RPO alarm and its runbook.
  */
 export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): Pick<PulumiBlueprintResources,
 'dumpTaskDefinitions' | 'databases' | 'runbooks' | 'pruneTaskDefinition' | 'pruneSchedules' | 'replicaPruneDestinationPolicy'> {
@@ -34,63 +31,22 @@ export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): 
   const tasks = blueprintScheduledTasks(plan, props.databases.map(({ database }) => ({
     managed: database.managed, databaseUrl: database.runnerWiring().databaseUrl !== undefined,
   })));
-  const command = (run: BlueprintScheduledRun) => pulumi.output({ 'dump-location': fleet.fleetLocation, 'database-url': entry(run.server).database.runnerWiring().databaseUrl })
-    .apply((values) => run.command.map((arg) => (typeof arg === 'string' ? arg : `${values[arg.ref]!}${arg.suffix ?? ''}`)));
-  // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
-  const secretKeys = (servers: readonly BlueprintServerPlan[]) => {
-    const keys = servers.map((server) => entry(server).database.secretKmsKeyArn).filter((key): key is pulumi.Output<string> => key !== undefined);
-    return keys.length > 0 ? keys : undefined;
-  };
   const [dumps, [prune] = []] = tasks.groups.map((group) => {
-    const keys = secretKeys(group.tasks.flatMap(({ servers }) => servers));
-    const rendered = createPlannedTasksSharingRoles(group.tasks.map((task) => {
-      const names = blueprintTaskNames(name, task.kind, { name: task.name, family: task.names.family });
-      return {
-        names,
-        args: {
-          family: names.family,
-          size: task.size,
-          taskRole: {
-            role: (task.deletes && fleet.pruneRole) || task.descriptions.taskRole,
-            statements: [...fleet.backupBucket.actionGroupStatements(task.roleGrants, plan.prefix), ...replicaPruneStatements(task.replica)],
-          },
-          executionRole: {
-            role: task.executionRole.description, statements: taskExecutionStatements(fleet.logGroup.arn, undefined, keys, task.executionRole.grants),
-          },
-          securityGroup: { vpcId: props.vpcId, description: task.descriptions.securityGroup },
-          container: {
-            name: task.container.name,
-            image: fleet.image(task.major),
-            command: [...task.container.command!],
-            // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
-            secrets: Object.fromEntries(task.servers.map((server) => [server.secretVariable, entry(server).database.secretArn])),
-            environment: task.container.environment?.variables,
-            logs: { groupName: fleet.logGroup.name, region: fleet.environment.region, streamPrefix: task.container.logStreamPrefix },
-            stopTimeoutSeconds: task.container.stopTimeoutSeconds,
-          },
-        },
-      };
-    }), parent);
-    const [{ taskRole, executionRole }] = rendered;
-    const taskDefinitionArns = rendered.map(({ taskDefinition }) => taskDefinition.arn);
-    const schedulerRole = createSchedulerRole(`${name}-${group.kind}`, parent, fleet.environment, scheduledTaskStatements(group.scheduleRole.grants, {
-      taskRoleArns: [taskRole.arn, executionRole.arn],
-      // The prune task's one definition is named alone, as every prune task's schedules' role names it.
-      taskDefinitionArns: group.kind === 'prune' ? taskDefinitionArns[0] : taskDefinitionArns,
-      clusterName: fleet.cluster.name,
-      deadLetterQueueArn: fleet.deadLetterQueue.arn,
-    }, fleet.environment), group.scheduleRole.description);
-    notifyWhenTasksFail(`${name}-${group.kind}`, parent, { ...group.taskFailure, taskDefinitionArns, topicArn: fleet.notificationTopicArn });
-    return group.tasks.map((task, index) => ({
-      ...rendered[index],
-      schedules: createPlannedTaskSchedules(name, task.schedule, {
-        ...fleet.scheduleTarget,
-        taskDefinitionArn: rendered[index].taskDefinition.arn,
-        securityGroupId: rendered[index].securityGroup.id,
-        roleArn: schedulerRole.arn,
-        command: (_database, run) => command(run),
-      }, parent),
-    }));
+    // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
+    const keys = group.tasks.flatMap(({ servers }) => servers.map((server) => entry(server).database.secretKmsKeyArn))
+      .filter((key): key is pulumi.Output<string> => key !== undefined);
+    return createScheduledTaskGroup(name, group, {
+      ...props,
+      ...fleet,
+      bucket: fleet.backupBucket,
+      prefix: plan.prefix,
+      secretKeyArns: keys.length > 0 ? keys : undefined,
+      names: (task) => blueprintTaskNames(name, task.kind, { name: task.name, family: task.names.family }),
+      image: (task) => fleet.image(task.major),
+      // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
+      secrets: (task) => Object.fromEntries(task.servers.map((server) => [server.secretVariable, entry(server).database.secretArn])),
+      references: (run) => ({ 'dump-location': fleet.fleetLocation, 'database-url': entry(run.server).database.runnerWiring().databaseUrl }),
+    }, parent).tasks;
   });
   grantSecretsInChunks(fleet, dumps[0].executionRole);
   createPlannedAlarms(name, tasks.pruneAlarms, fleet.notificationTopicArn, parent);

@@ -1,61 +1,141 @@
+import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as iam from '@pulumi/aws/iam';
 import * as scheduler from '@pulumi/aws/scheduler';
 import * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
-import { PolicyStatement, assumedByService, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
-import { IamActionGroup, ScheduledTaskResourceKind } from '../../core/aws/iam-action-groups';
+import type { BackupBucket } from './backup-bucket';
+import { replicaPruneStatements } from './bucket-replication';
+import type { EcsClusterReference } from './pg-dump-source';
+import { PlannedTask, createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { GrantScope, PolicyStatement, assumedByService, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
+import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureNotification } from '../../core/aws/ecs-task-failure';
+import { notificationInputTransformer } from '../../core/aws/event-notification';
 import { SCHEDULE_DEAD_LETTER_RETENTION_DAYS, SCHEDULER_ROLE_DESCRIPTION, schedulerTrustConditions } from '../../core/aws/schedule-start-retry';
-import { PlannedTaskSchedule, ScheduledDumpRun } from '../../core/aws/scheduled-pg-dump';
+import { CommandReference, ScheduledTaskGroupPlan, ScheduledTaskPlan } from '../../core/aws/scheduled-pg-dump';
+import { PlannedTaskNames } from '../../core/aws/task-resource-names';
 
-/** What every run of a planned task schedule starts: a Fargate task in private subnets, with the run's command. */
-export interface PlannedTaskScheduleTarget<R extends ScheduledDumpRun = ScheduledDumpRun> {
-  /** ARN of the cluster the task runs in. */
-  readonly clusterArn: pulumi.Input<string>;
-  /** ARN of the task definition started. */
-  readonly taskDefinitionArn: pulumi.Input<string>;
-  /** The task's subnets (private: the task gets no public IP) and security group. */
+/** The Pulumi handles a group of core's scheduled tasks is rendered with. */
+export interface ScheduledTaskGroupHandles<T extends ScheduledTaskPlan> {
+  /** The VPC of the tasks' security groups, their subnets (private: no public IP) and cluster. */
+  readonly vpcId: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  readonly securityGroupId: pulumi.Input<string>;
-  /** ARN of the schedules' role. */
-  readonly roleArn: pulumi.Input<string>;
-  /** ARN of the queue a run that could not start goes to. */
-  readonly deadLetterQueueArn: pulumi.Input<string>;
-  /** How often a start is retried, and for how long, seconds. */
-  readonly retryAttempts: number;
-  readonly maxEventAgeSeconds: number;
-  /** The container whose command a run overrides, and the command of a run's database. */
-  readonly containerName: string;
-  readonly command: (database: string, run: R) => pulumi.Input<string[]>;
+  readonly cluster: EcsClusterReference;
+  /** The tasks' log group, the account and region, the queue of runs that could not start, the topic a dead task is sent to. */
+  readonly logGroup: cloudwatch.LogGroup;
+  readonly environment: AwsEnvironment;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly notificationTopicArn: pulumi.Input<string>;
+  /** The bucket and prefix the tasks' roles are granted on, and the role of the task that deletes, created before the bucket. */
+  readonly bucket: BackupBucket;
+  readonly prefix: string;
+  readonly pruneRole?: iam.Role;
+  /** The secrets (and their keys) an execution role reads, where its inline policy grants them. */
+  readonly secretArns?: GrantScope['resources'];
+  readonly secretKeyArns?: GrantScope['resources'];
+  /** A task's Pulumi names, image and container secrets; the values of a run's command references. */
+  names(task: T): PlannedTaskNames & { readonly family: string };
+  image(task: T): pulumi.Input<string>;
+  secrets(task: T): Readonly<Record<string, pulumi.Input<string>>>;
+  references(run: T['schedule']['runs'][number]): pulumi.Input<Partial<Record<CommandReference['ref'], pulumi.Input<string | undefined>>>>;
+}
+
+/** A rendered group: per task its roles, security group, definition and schedules; the schedules' role and the failure rule. */
+export interface ScheduledTaskGroup {
+  readonly tasks: (PlannedTask & { readonly schedules: scheduler.Schedule[] })[];
+  readonly schedulerRole: iam.Role;
+  readonly taskFailedRule: cloudwatch.EventRule;
 }
 
 /**
- * One schedule per planned run (`<name>-<run's name>`, else `<name>-<index>`), each on the run's own expression when
- * it has one, starting the target's task with its database's command.
+ * Renders a group of core's scheduled tasks: each task with its roles (the task that deletes with the role the bucket
+ * names; a task without an execution role of its own, or every later one of a group that shares, with the first's),
+ * security group and runner container; the schedules' role (`<name>[-<group>]-scheduler-role`), one schedule per run
+ * (`<name>-<run's name>`, else `<name>-<task's schedule name>-<index>`) with its command, and the rule that notifies a
+ * task that dies.
  */
-export function createPlannedTaskSchedules<R extends ScheduledDumpRun>(
-  name: string, schedule: Omit<PlannedTaskSchedule, 'runs'> & { readonly runs: readonly R[] }, target: PlannedTaskScheduleTarget<R>, parent: pulumi.Resource,
-): scheduler.Schedule[] {
-  return schedule.runs.map((run) => new scheduler.Schedule(`${name}-${run.name ?? run.index}`, {
-    description: run.description,
-    scheduleExpression: (run.schedule ?? schedule).scheduleExpression,
-    scheduleExpressionTimezone: (run.schedule ?? schedule).scheduleExpressionTimezone,
-    flexibleTimeWindow: { mode: 'OFF' },
-    state: 'ENABLED',
-    target: {
-      arn: target.clusterArn,
-      roleArn: target.roleArn,
-      deadLetterConfig: { arn: target.deadLetterQueueArn },
-      retryPolicy: { maximumRetryAttempts: target.retryAttempts, maximumEventAgeInSeconds: target.maxEventAgeSeconds },
-      ecsParameters: {
-        taskDefinitionArn: target.taskDefinitionArn,
-        launchType: 'FARGATE',
-        propagateTags: 'TASK_DEFINITION',
-        networkConfiguration: { subnets: target.subnetIds, securityGroups: [target.securityGroupId], assignPublicIp: false },
+export function createScheduledTaskGroup<T extends ScheduledTaskPlan>(
+  name: string, group: ScheduledTaskGroupPlan<T>, handles: ScheduledTaskGroupHandles<T>, parent: pulumi.Resource,
+): ScheduledTaskGroup {
+  const { environment, logGroup, cluster, deadLetterQueue } = handles;
+  const command = (run: T['schedule']['runs'][number]) => pulumi.output(handles.references(run))
+    .apply((values) => run.command.map((arg) => (typeof arg === 'string' ? arg : `${values[arg.ref]!}${arg.suffix ?? ''}`)));
+  const tasks: PlannedTask[] = [];
+  for (const task of group.tasks) {
+    const [first] = tasks;
+    const shared = first && group.sharesFirstTask;
+    const names = handles.names(task);
+    tasks.push(createPlannedTask(names, {
+      family: names.family,
+      size: task.size,
+      taskRole: shared ? { role: first.taskRole } : {
+        role: (task.deletes && handles.pruneRole) || task.descriptions.taskRole,
+        statements: [...handles.bucket.actionGroupStatements(task.roleGrants, handles.prefix), ...replicaPruneStatements(task.replica)],
       },
-      input: pulumi.jsonStringify({ containerOverrides: [{ name: target.containerName, command: target.command(run.database, run) }] }),
+      executionRole: shared || !task.executionRole ? { role: first.executionRole } : {
+        role: task.executionRole.description,
+        statements: taskExecutionStatements(logGroup.arn, handles.secretArns, handles.secretKeyArns, task.executionRole.grants),
+      },
+      securityGroup: shared ? first.securityGroup : { vpcId: handles.vpcId, description: task.descriptions.securityGroup },
+      container: {
+        name: task.container.name,
+        image: handles.image(task),
+        command: task.container.command ? [...task.container.command] : command(task.schedule.runs[0]),
+        ...(task.container.databaseSecrets ? { secrets: handles.secrets(task) } : {}),
+        environment: task.container.environment?.variables,
+        logs: { groupName: logGroup.name, region: environment.region, streamPrefix: task.container.logStreamPrefix },
+        stopTimeoutSeconds: task.container.stopTimeoutSeconds,
+      },
+    }, parent));
+  }
+  const groupName = group.name ? `${name}-${group.name}` : name;
+  const taskDefinitionArns = tasks.map(({ taskDefinition }) => taskDefinition.arn);
+  const schedulerRole = createSchedulerRole(groupName, parent, environment, grantStatements(group.scheduleRole.grants, {
+    'ecs-task-roles': {
+      resources: [...new Set(tasks.flatMap((task) => [task.taskRole, task.executionRole]))].map((role) => role.arn),
+      condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
-  }, { parent }));
+    'ecs-task-definition': { resources: taskDefinitionArns.length === 1 ? taskDefinitionArns[0] : taskDefinitionArns },
+    'ecs-task': { resources: formatArn(environment, 'ecs', pulumi.interpolate`task/${cluster.name}/*`) },
+    'dead-letter-queue': { resources: deadLetterQueue.arn },
+  }), group.scheduleRole.description);
+  const rendered = group.tasks.map((task, index) => ({
+    ...tasks[index],
+    schedules: task.schedule.runs.map((run) => new scheduler.Schedule(`${name}-${run.name ?? `${task.names.schedule}-${run.index}`}`, {
+      description: run.description,
+      scheduleExpression: (run.schedule ?? task.schedule).scheduleExpression,
+      scheduleExpressionTimezone: (run.schedule ?? task.schedule).scheduleExpressionTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: cluster.arn,
+        roleArn: schedulerRole.arn,
+        deadLetterConfig: { arn: deadLetterQueue.arn },
+        retryPolicy: { maximumRetryAttempts: task.schedule.retryAttempts, maximumEventAgeInSeconds: task.schedule.maxEventAgeSeconds },
+        ecsParameters: {
+          taskDefinitionArn: tasks[index].taskDefinition.arn,
+          launchType: 'FARGATE',
+          propagateTags: 'TASK_DEFINITION',
+          networkConfiguration: { subnets: handles.subnetIds, securityGroups: [tasks[index].securityGroup.id], assignPublicIp: false },
+        },
+        input: pulumi.jsonStringify({ containerOverrides: [{ name: task.container.name, command: command(run) }] }),
+      },
+    }, { parent })),
+  }));
+  // A task that cannot start (image pull, secret, network) or dies before the runner reports publishes no metric; ECS
+  // still reports it stopping, so a rule sends that event to the topic with the task's ARN and reason.
+  const taskFailedRule = new cloudwatch.EventRule(`${groupName}-task-failed`, {
+    description: group.taskFailure.description,
+    eventPattern: pulumi.jsonStringify({
+      'source': [ECS_TASK_STATE_CHANGE.source], 'detail-type': [ECS_TASK_STATE_CHANGE.detailType], 'detail': ecsTaskFailedDetail(taskDefinitionArns),
+    }),
+  }, { parent });
+  const { subject, namesStarter = false } = group.taskFailure;
+  const { inputPaths, inputTemplate } = notificationInputTransformer(taskFailureNotification(subject, namesStarter));
+  new cloudwatch.EventTarget(`${groupName}-task-failed-notification`, {
+    rule: taskFailedRule.name, arn: handles.notificationTopicArn, inputTransformer: { inputPaths, inputTemplate },
+  }, { parent });
+  return { tasks: rendered, schedulerRole, taskFailedRule };
 }
 
 /**
@@ -74,30 +154,6 @@ export function createSchedulerRole(
   }, { parent });
   new iam.RolePolicy(`${name}-scheduler-policy`, { role: role.id, policy: policyDocument(statements) }, { parent });
   return role;
-}
-
-/** The Fargate tasks a schedule role starts: their roles and definitions, their cluster, and the dead-letter queue. */
-export interface ScheduledTasks {
-  /** ARNs of the roles and execution roles of the tasks, passed to ECS tasks only. */
-  readonly taskRoleArns: pulumi.Input<string>[];
-  /** ARN (or ARNs) of the task definitions started. */
-  readonly taskDefinitionArns: pulumi.Input<string> | pulumi.Input<string>[];
-  /** Name of the cluster the tasks run in. */
-  readonly clusterName: pulumi.Input<string>;
-  /** ARN of the queue a run that could not start goes to. */
-  readonly deadLetterQueueArn: pulumi.Input<string>;
-}
-
-/** The statements that grant core's scheduled-task action groups on `tasks`: pass their roles, run them, tag them, dead-letter. */
-export function scheduledTaskStatements(
-  groups: readonly IamActionGroup<ScheduledTaskResourceKind>[], tasks: ScheduledTasks, environment: AwsEnvironment,
-): PolicyStatement[] {
-  return grantStatements(groups, {
-    'ecs-task-roles': { resources: tasks.taskRoleArns, condition: { StringLike: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
-    'ecs-task-definition': { resources: tasks.taskDefinitionArns },
-    'ecs-task': { resources: formatArn(environment, 'ecs', pulumi.interpolate`task/${tasks.clusterName}/*`) },
-    'dead-letter-queue': { resources: tasks.deadLetterQueueArn },
-  });
 }
 
 /**

@@ -8,17 +8,16 @@ import * as pulumi from '@pulumi/pulumi';
 import { awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
-import { replicaPruneDestinationPolicyOutput, replicaPruneStatements } from './bucket-replication';
+import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { createDeadLetterQueue, createPlannedTaskSchedules, createSchedulerRole, scheduledTaskStatements } from './planned-task-schedules';
-import { PlannedTask, createPlannedTask, createTaskRole, taskExecutionStatements } from './planned-tasks';
+import { createDeadLetterQueue, createScheduledTaskGroup } from './planned-task-schedules';
+import { createTaskRole } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
 import { recordProtectedDatabase } from './require-postgres-backups';
 import { ScheduledPgDumpProps } from './scheduled-pg-dump-props';
-import { notifyWhenTasksFail } from './task-failure-notification';
 import { checkedLogRetentionDays, givenOrNewEcsCluster } from './task-placement-handles';
 import { ScheduledPgDumpAttributes, planScheduledPgDump, scheduledPgDumpAttributes, scheduledTaskNames } from '../../core/aws/scheduled-pg-dump';
 import { ScheduledPgDumpHandleTypes, ScheduledPgDumpResources } from '../../core/aws/scheduled-pg-dump-resources';
@@ -115,71 +114,32 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.notificationTopicArn = notifications.topicArn;
     this.notificationTopicKeyArn = notifications.topicKeyArn;
     const cluster = givenOrNewEcsCluster(name, props.cluster, child);
-    const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: plan.task.logRetentionDays }, child);
-
-    // Each of core's scheduled tasks: its roles (the prune task sharing the dump task's execution role), its security
-    // group (let into the database when planned) and its task definition, whose container's command is the first run's.
-    const references = pulumi.output({ 'dump-location': this.dumpLocation, 'database-url': wiring.databaseUrl });
-    const tasks: (PlannedTask & { command: (database: string) => pulumi.Output<string[]> })[] = [];
-    for (const task of plan.scheduledTasks) {
-      const names = scheduledTaskNames(name, task);
-      const { logStreamPrefix, databaseSecrets, stopTimeoutSeconds, environment: variables } = task.container;
-      const command = (db: string) => references.apply((values) => task.schedule.runs
-        .find((run) => run.database === db)!.command.map((arg) => (typeof arg === 'string' ? arg : values[arg.ref]!)));
-      const execution = task.executionRole;
-      const planned = createPlannedTask(names, {
-        family: names.family,
-        size: task.size,
-        taskRole: {
-          role: (task.deletes && this.pruneRole) || task.descriptions.taskRole,
-          statements: [...backupBucket.actionGroupStatements(task.roleGrants, plan.prefix), ...replicaPruneStatements(task.replica)],
-        },
-        executionRole: !execution ? { role: tasks[0].executionRole } : {
-          role: execution.description,
-          statements: taskExecutionStatements(logGroup.arn, database.secretArn, database.secretKmsKeyArn, execution.grants),
-        },
-        securityGroup: { vpcId: props.vpcId, description: task.descriptions.securityGroup },
-        container: {
-          name: task.container.name,
-          image: props.image,
-          command: command(task.schedule.runs[0].database),
-          ...(databaseSecrets ? { secrets: wiring.secrets } : {}),
-          environment: variables?.variables,
-          logs: { groupName: logGroup.name, region: environment.region, streamPrefix: logStreamPrefix },
-          stopTimeoutSeconds,
-        },
-      }, this);
-      if (task.databaseIngress) database.allowFrom(`${name}-database-ingress`, planned.securityGroup.id, task.databaseIngress, this);
-      tasks.push({ ...planned, command });
-    }
-    const [dump, prune] = tasks;
     const deadLetterQueue = createDeadLetterQueue(name, this);
-    this.schedulerRole = createSchedulerRole(name, this, environment, scheduledTaskStatements(plan.scheduleRoleGrants, {
-      taskRoleArns: [...new Set(tasks.flatMap((task) => [task.taskRole, task.executionRole]))].map((role) => role.arn),
-      taskDefinitionArns: prune ? tasks.map((task) => task.taskDefinition.arn) : dump.taskDefinition.arn,
-      clusterName: cluster.name,
-      deadLetterQueueArn: deadLetterQueue.arn,
-    }, environment), plan.descriptions.scheduleRole);
-    const [schedules, pruneSchedules = []] = plan.scheduledTasks.map((task, index) => createPlannedTaskSchedules(
-      scheduledTaskNames(name, task).schedule, task.schedule, {
-        ...task.schedule,
-        clusterArn: cluster.arn,
-        subnetIds: props.subnetIds,
-        roleArn: this.schedulerRole.arn,
-        deadLetterQueueArn: deadLetterQueue.arn,
-        containerName: task.container.name,
-        taskDefinitionArn: tasks[index].taskDefinition.arn,
-        securityGroupId: tasks[index].securityGroup.id,
-        command: tasks[index].command,
-      }, this));
+    const group = createScheduledTaskGroup(name, plan.scheduledTasks, {
+      ...props,
+      cluster,
+      logGroup: new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: plan.task.logRetentionDays }, child),
+      environment,
+      deadLetterQueue,
+      notificationTopicArn: this.notificationTopicArn,
+      bucket: backupBucket,
+      prefix: plan.prefix,
+      pruneRole: this.pruneRole,
+      secretArns: database.secretArn,
+      secretKeyArns: database.secretKmsKeyArn,
+      names: (task) => scheduledTaskNames(name, task),
+      image: () => props.image,
+      secrets: () => wiring.secrets,
+      references: () => ({ 'dump-location': this.dumpLocation, 'database-url': wiring.databaseUrl }),
+    }, this);
+    const [dump, prune] = group.tasks;
+    database.allowFrom(`${name}-database-ingress`, dump.securityGroup.id, plan.scheduledTasks.tasks[0].databaseIngress!, this);
     ({ taskRole: this.taskRole, executionRole: this.executionRole } = dump);
+    ({ schedulerRole: this.schedulerRole, taskFailedRule: this.taskFailedRule } = group);
     const replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, this.pruneRole?.arn);
 
     const alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this,
       { 'dead-letter-queue': deadLetterQueue.name, 'backup-bucket': this.bucketName, ...backupBucket.replicationMetricResources() });
-    this.taskFailedRule = notifyWhenTasksFail(name, this, {
-      ...plan.taskFailure, taskDefinitionArns: tasks.map((task) => task.taskDefinition.arn), topicArn: this.notificationTopicArn,
-    });
     recordProtectedDatabase(database.resource, 'logical-dump');
     const protectedDatabase = database.resource?.urn;
     this.protections = protectionsOutput([{ ...plan.protection, database: protectedDatabase, identitySecret: props.encryption?.identitySecretArn }]);
@@ -188,12 +148,12 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       cluster,
       taskDefinition: dump.taskDefinition,
       securityGroup: dump.securityGroup,
-      schedules,
+      schedules: dump.schedules,
       deadLetterQueue,
       alarms,
       encryption: props.encryption,
       pruneTaskDefinition: prune?.taskDefinition,
-      pruneSchedules,
+      pruneSchedules: prune?.schedules ?? [],
       replicaPruneDestinationPolicy,
       protectedDatabase,
     };
@@ -205,7 +165,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
       notificationTopicArn: this.notificationTopicArn,
       clusterArn: cluster.arn,
       taskDefinitionArn: dump.taskDefinition.arn,
-      scheduleArns: schedules.map((schedule) => schedule.arn),
+      scheduleArns: dump.schedules.map((schedule) => schedule.arn),
       alarmArns: alarms.map((alarm) => alarm.arn),
       replicaPruneDestinationPolicy,
     });

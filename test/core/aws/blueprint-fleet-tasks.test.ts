@@ -44,6 +44,7 @@ describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL 
     const [dumps] = blueprintScheduledTasks(plan, [NO_URL, NO_URL]).groups;
     expect(new Set(dumps.tasks.map((task) => task.executionRole.description))).toEqual(new Set([plan.descriptions.dumpExecutionRole]));
     expect(dumps.ids).toEqual({ scheduleRole: 'DumpScheduleRole', taskFailedRule: 'DumpTaskFailedRule' });
+    expect(dumps).toMatchObject({ name: 'dump', sharesFirstTask: true });
     expect(dumps.taskFailure.namesStarter).toBe(true);
   });
 

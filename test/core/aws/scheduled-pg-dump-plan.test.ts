@@ -47,8 +47,8 @@ describe('planScheduledPgDump', () => {
 
   test('plans the dump task as one unit whose commands name the location and the URL only a front end knows', () => {
     const plan = planScheduledPgDump({ databaseNames: ['shop', 'crm'], postgresMajorVersion: 16 }, { connection: { managed: true, databaseUrl: true } });
-    expect(plan.scheduledTasks.map((task) => task.kind)).toEqual(['dump']);
-    const [dump] = plan.scheduledTasks;
+    expect(plan.scheduledTasks.tasks.map((task) => task.kind)).toEqual(['dump']);
+    const [dump] = plan.scheduledTasks.tasks;
     expect(dump.ids).toEqual({ taskDefinition: 'Task', securityGroup: 'TaskSecurityGroup', schedule: 'Schedule' });
     expect(dump.container).toMatchObject({ name: 'runner', logStreamPrefix: 'dump', databaseSecrets: true, stopTimeoutSeconds: 30 });
     expect(dump.schedule.runs.map((run) => run.command)).toEqual(['shop', 'crm'].map((database) => [
@@ -61,7 +61,7 @@ describe('planScheduledPgDump', () => {
 
   test('plans the prune task after the dump task, on its own schedule, without the database\'s secrets, as the role that deletes', () => {
     const plan = planScheduledPgDump({ postgresMajorVersion: 16, dump: { retention: { daily: 7 } } });
-    const prune = plan.scheduledTasks[1];
+    const prune = plan.scheduledTasks.tasks[1];
     expect(prune).toMatchObject({ kind: 'prune', deletes: true, objectsAccess: 'prune', ids: { taskDefinition: 'PruneTask' } });
     expect(prune.container).toEqual({ name: 'runner', logStreamPrefix: 'prune', databaseSecrets: false });
     expect(prune.schedule.runs[0].command.slice(0, 3)).toEqual(['prune', '--from', { ref: 'dump-location' }]);
