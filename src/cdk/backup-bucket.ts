@@ -1,12 +1,12 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BackupStoreProps, removalPolicyOf } from './backup-store-handles';
+import { renderBucketReplication } from './bucket-replication';
 import { cdkValidationOptions } from './cdk-validation';
-import { RenderedBucket, renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
-import { bucketGrantScopes, grantPlannedActions } from './planned-grants';
+import { bucketGrantScopes, grantPlannedActions, renderPlannedStatement } from './planned-grants';
 import { BackupBucketOptions, BackupBucketPlan, backupObjectGrantLocations, backupObjectLocations, planBackupBucket } from '../core/aws/backup-bucket';
 import { REPLICA_BUCKET_RESOURCE } from '../core/aws/bucket-replication';
 import {
@@ -38,9 +38,6 @@ export interface BackupBucketProps extends BackupBucketOptions, BackupStoreProps
   readonly deletingPrincipalArns?: string[];
 }
 
-/** What a created bucket is made of besides the bucket (a given bucket has only its key), declared once with the renderer. */
-export interface BackupBucket extends Partial<Omit<RenderedBucket, 'bucket'>> {}
-
 /**
  * The bucket backups are written to: public access blocked, TLS only, KMS-encrypted, versioned, with the dump
  * lifecycle from core, optional Object Lock, access logs in a separate bucket, and a bucket-policy Deny on
@@ -51,6 +48,14 @@ export class BackupBucket extends Construct {
   public readonly bucket: s3.IBucket;
   /** The key prefix of the dumps (no trailing `/`), which the grants default to. */
   public readonly prefix?: string;
+  /** The key the backups are encrypted with (a given bucket's, when known). */
+  public readonly encryptionKey?: kms.IKey;
+  /** The bucket the access logs go to, when created or given. */
+  public readonly accessLogsBucket?: s3.IBucket;
+  /** The role S3 replicates the bucket offsite with, when replicated. */
+  public readonly replicationRole?: iam.IRole;
+  /** Name of the offsite bucket, when replicated (the `DestinationBucket` dimension of the replication metrics). */
+  public readonly replicaBucketName?: string;
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
@@ -68,15 +73,42 @@ export class BackupBucket extends Construct {
     };
     if (given) {
       this.bucket = given;
-      Object.assign(this, { encryptionKey: props.encryptionKey ?? given.encryptionKey });
+      this.encryptionKey = props.encryptionKey ?? given.encryptionKey;
       for (const statement of plan.policy) given.addToResourcePolicy(renderPlannedStatement(statement, given, references));
       return;
     }
-    const rendered = renderPlannedBucket(this, plan, {
-      encryptionKey: props.encryptionKey, serverAccessLogs: props.serverAccessLogs ?? true, removalPolicy: removalPolicyOf(props), references,
+    const removalPolicy = removalPolicyOf(props);
+    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { description: plan.keyDescription, enableKeyRotation: true, removalPolicy });
+    const logs = props.serverAccessLogs ?? true;
+    const accessLogsBucket = logs === true ? createAccessLogsBucket(this, plan, removalPolicy) : logs || undefined;
+    const lock = plan.objectLock;
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey,
+      bucketKeyEnabled: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      objectLockEnabled: lock ? true : undefined,
+      objectLockDefaultRetention: lock && s3.ObjectLockRetention[lock.mode === 'COMPLIANCE' ? 'compliance' : 'governance'](Duration.days(lock.days)),
+      metrics: plan.requestMetrics && [plan.requestMetrics],
+      bucketName: plan.bucketName,
+      removalPolicy,
     });
-    Object.assign(this, rendered);
-    this.bucket = rendered.bucket;
+    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.addPropertyOverride('LifecycleConfiguration', plan.lifecycle);
+    for (const statement of plan.policy) bucket.addToResourcePolicy(renderPlannedStatement(statement, bucket, references));
+    if (accessLogsBucket) {
+      // Set on the L1 so the log bucket can stay ACL-free (the L2 prop falls back to the log-delivery ACL).
+      cfnBucket.loggingConfiguration = { destinationBucketName: accessLogsBucket.bucketName, logFilePrefix: plan.accessLogPrefix };
+      const delivery = plan.accessLogsBucket.policy.filter((statement) => statement.effect === 'Allow');
+      const sources = { 'source-bucket-arn': bucket.bucketArn, 'account': Stack.of(bucket).account };
+      for (const statement of delivery) accessLogsBucket.addToResourcePolicy(renderPlannedStatement(statement, accessLogsBucket, sources));
+    }
+    Object.assign(this, plan.replication && renderBucketReplication(this, 'ReplicationRole', bucket, encryptionKey, plan.replication));
+    this.bucket = bucket;
+    this.encryptionKey = encryptionKey;
+    this.accessLogsBucket = accessLogsBucket;
   }
 
   /** The names the replication alarms' dimensions name (`backup-bucket`, `replica-bucket`), when replicated. */
@@ -131,4 +163,19 @@ export function grantBackupObjectGroups(
   scope: { readonly bucket: s3.IBucket; readonly prefix: string; readonly encryptionKey?: kms.IKey },
 ): void {
   grantPlannedActions(grantee, groups, bucketGrantScopes(backupObjectGrantLocations(scope.prefix), scope.bucket, scope.encryptionKey), 'BackupBucket');
+}
+
+/** The access-log bucket of a plan: no public access, TLS only, S3-managed keys (the only ones S3 delivers logs to), versioned. */
+function createAccessLogsBucket(scope: Construct, plan: BackupBucketPlan, removalPolicy: RemovalPolicy): s3.Bucket {
+  const logs = new s3.Bucket(scope, 'AccessLogs', {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    versioned: true,
+    removalPolicy,
+  });
+  (logs.node.defaultChild as s3.CfnBucket).addPropertyOverride('LifecycleConfiguration', plan.accessLogsBucket.lifecycle);
+  // The delivery statement is added with the source bucket it names.
+  for (const statement of plan.accessLogsBucket.policy.filter((s) => s.effect === 'Deny')) logs.addToResourcePolicy(renderPlannedStatement(statement, logs));
+  return logs;
 }

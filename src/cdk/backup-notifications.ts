@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { renderPlannedStatement } from './planned-bucket';
+import { renderPlannedStatement } from './planned-grants';
 import { BACKUP_NOTIFICATIONS_PLAN, DEFAULT_PUBLISHING_SERVICES, publisherKeyStatement } from '../core/aws/backup-notifications';
 
 /** Props of {@link BackupNotifications}. */

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { BackupKeyProps, removalPolicyOf } from './backup-store-handles';
-import { renderPlannedStatement } from './planned-bucket';
+import { renderPlannedStatement } from './planned-grants';
 import { AWS_BACKUP_SERVICE_PRINCIPAL } from '../core/aws/backup-plan-rules';
 import {
   PostgresBackupVaultOptions, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, planBackupVault,

@@ -12,7 +12,7 @@ import { ManagedBackupAlarms } from './managed-backup-alarms';
 import { ManagedPostgresBackupPlanProps } from './managed-postgres-backup-plan-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { applyAutomatedBackupSettings, renderBackupPlan } from './planned-backup-rules';
-import { renderPlannedStatement } from './planned-bucket';
+import { renderPlannedStatement } from './planned-grants';
 import { RenderedRestoreTesting, renderRestoreTesting } from './restore-testing';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {

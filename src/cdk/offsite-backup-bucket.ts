@@ -2,9 +2,10 @@ import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RemovalPolicyProps, removalPolicyOf } from './backup-store-handles';
-import { cdkValidationOptions } from './cdk-validation';
-import { renderPlannedBucket, renderPlannedStatement } from './planned-bucket';
+import { BackupBucket } from './backup-bucket';
+import { RemovalPolicyProps } from './backup-store-handles';
+import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { renderPlannedStatement } from './planned-grants';
 import { BucketReplicationOptions } from '../core/aws/bucket-replication';
 import {
   OffsiteBackupBucketOptions, OffsiteBackupBucketPlan, offsiteReplicationFor, planOffsiteBackupBucket,
@@ -23,29 +24,26 @@ export interface OffsiteBackupBucketProps extends OffsiteBackupBucketOptions, Re
  * Every name is physical, so the source stack needs no cross-region reference: deploy this stack first, then the
  * sources with `replication: offsite.replicationFor('<roleName>')`.
  */
-export class OffsiteBackupBucket extends Construct {
+export class OffsiteBackupBucket extends BackupBucket {
   /** The bucket. */
-  public readonly bucket: s3.Bucket;
+  public declare readonly bucket: s3.Bucket;
   /** The key the replicas are encrypted with. */
-  public readonly encryptionKey: kms.Key;
+  public declare readonly encryptionKey: kms.Key;
   /** The bucket its access logs go to. */
-  public readonly accessLogsBucket: s3.Bucket;
+  public declare readonly accessLogsBucket: s3.Bucket;
   /** What core decided. */
   public readonly plan: OffsiteBackupBucketPlan;
 
   constructor(scope: Construct, id: string, props: OffsiteBackupBucketProps) {
-    super(scope, id);
-    const stack = Stack.of(this);
-    this.plan = planOffsiteBackupBucket(props, {
-      account: stack.account, region: stack.region, validation: cdkValidationOptions(this),
-    });
-    const plan = this.plan;
-    const removalPolicy = removalPolicyOf(props);
-    this.encryptionKey = new kms.Key(this, 'Key', { description: plan.keyDescription, alias: plan.keyAlias, enableKeyRotation: true, removalPolicy });
+    const stack = Stack.of(scope);
+    // Planned before the bucket exists, so its messages name the path it is about to have.
+    const construct = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+    const validation = { ...CDK_VALIDATION_OPTIONS, construct };
+    const plan = planOffsiteBackupBucket(props, { account: stack.account, region: stack.region, validation });
+    super(scope, id, { plan: plan.bucket, removalPolicy: props.removalPolicy });
+    this.plan = plan;
+    this.encryptionKey.addAlias(plan.keyAlias);
     for (const statement of plan.keyPolicy) this.encryptionKey.addToResourcePolicy(renderPlannedStatement(statement, undefined));
-    const rendered = renderPlannedBucket(this, plan.bucket, { encryptionKey: this.encryptionKey, serverAccessLogs: true, removalPolicy });
-    this.bucket = rendered.bucket;
-    this.accessLogsBucket = rendered.accessLogsBucket as s3.Bucket;
   }
 
   /**

@@ -1,7 +1,8 @@
+import { Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BucketGrantLocation } from '../core/aws/backup-bucket';
+import { BucketGrantLocation, PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../core/aws/backup-bucket';
 import { IamActionGroup } from '../core/aws/iam-action-groups';
 
 /**
@@ -52,4 +53,38 @@ export function bucketGrantScopes<Kind extends string>(
   };
   const entries = Object.entries(locations) as [Kind, BucketGrantLocation][];
   return Object.fromEntries(entries.map(([kind, location]) => [kind, scope(location)])) as Record<Kind, PlannedGrantScope | null>;
+}
+
+/** The values of core's policy references a construct knows; a list is read when the template is synthesized. */
+export type PolicyReferenceValues = Partial<Record<PolicyReference['ref'], string | readonly string[]>>;
+
+/** Core's statement as an `iam.PolicyStatement` on `bucket` (its resources) with `references` filled in. */
+export function renderPlannedStatement(
+  statement: PlannedPolicyStatement, bucket: s3.IBucket | undefined, references: PolicyReferenceValues = {},
+): iam.PolicyStatement {
+  const principal = statement.principal;
+  const resolve = (reference: PolicyReference): string | readonly string[] => {
+    const value = references[reference.ref];
+    if (value === undefined) throw new Error(`the policy statement ${statement.sid ?? ''} needs ${reference.ref}, which is not known here`);
+    return value;
+  };
+  const conditionValue = (value: PlannedConditionValue): unknown => {
+    if (typeof value !== 'object' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) return value;
+    if (!Array.isArray(value)) return resolve(value as PolicyReference);
+    return Lazy.list({ produce: () => (value as PolicyReference[]).flatMap((reference) => resolve(reference)) });
+  };
+  return new iam.PolicyStatement({
+    sid: statement.sid,
+    effect: statement.effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+    principals: principal !== 'anyone' && principal !== '*' && 'accounts' in principal
+      ? principal.accounts.map((account) => new iam.AccountPrincipal(account))
+      : [principal === 'anyone' ? new iam.AnyPrincipal() : principal === '*' ? new iam.StarPrincipal()
+        : 'service' in principal ? new iam.ServicePrincipal(principal.service) : new iam.AccountPrincipal(principal.account)],
+    actions: [...statement.actions],
+    resources: statement.resources.flatMap((resource) => (resource === 'bucket' ? bucket!.bucketArn
+      : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : bucket!.arnForObjects(resource.objects))),
+    conditions: statement.conditions && Object.fromEntries(Object.entries(statement.conditions).map(([operator, keys]) => [
+      operator, Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, conditionValue(value)])),
+    ])),
+  });
 }

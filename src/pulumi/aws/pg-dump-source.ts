@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ExistingBucket } from './backup-store-handles';
-import { backupObjectScopes } from './planned-bucket';
-import { PolicyStatement, grantStatements } from './policy-document';
+import { PolicyStatement, backupObjectScopes, grantStatements } from './policy-document';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { PgDumpLocationOptions, PgDumpSourceAttributes, PgDumpSourceFields, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';

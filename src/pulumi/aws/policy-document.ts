@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { BucketGrantLocation, PlannedConditionValue, PlannedPolicyStatement, PolicyReference } from '../../core/aws/backup-bucket';
-import { IamActionGroup } from '../../core/aws/iam-action-groups';
+import { BucketGrantLocation, PlannedConditionValue, PlannedPolicyStatement, PolicyReference, backupObjectGrantLocations } from '../../core/aws/backup-bucket';
+import { BackupObjectResourceKind, IamActionGroup } from '../../core/aws/iam-action-groups';
 
 /** A principal of a resource policy statement, as IAM writes it. */
 export type PolicyPrincipal = '*' | { readonly AWS?: pulumi.Input<string | pulumi.Input<string>[]>; readonly Service?: pulumi.Input<string | string[]> };
@@ -139,4 +139,11 @@ export function bucketGrantScopes<Kind extends string>(
     const found = scope(location);
     return found === undefined ? [] : [[kind, found]];
   })) as Partial<Record<Kind, GrantScope>>;
+}
+
+/** Where the backups under `prefix` are, by kind of resource: the objects, the bucket listing only the prefix, the key (when there is one). */
+export function backupObjectScopes(
+  bucketArn: pulumi.Input<string>, prefix: string, encryptionKeyArn?: pulumi.Input<string>,
+): Partial<Record<BackupObjectResourceKind, GrantScope>> {
+  return bucketGrantScopes(backupObjectGrantLocations(prefix), bucketArn, encryptionKeyArn);
 }
