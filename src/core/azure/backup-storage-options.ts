@@ -13,7 +13,7 @@ export const STORAGE_ACCOUNT_NAME_ALLOWED = '3 to 24 lowercase letters and digit
 export const BLOB_CONTAINER_NAME_PATTERN = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /** What {@link BLOB_CONTAINER_NAME_PATTERN} allows, in an error message. */
-export const BLOB_CONTAINER_NAME_ALLOWED = '3 to 63 lowercase letters, digits and single hyphens';
+export const BLOB_CONTAINER_NAME_ALLOWED = '3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit';
 
 /** The redundancy a StorageV2 account of the dumps may have (Azure's `Standard_*` SKUs). */
 export const BACKUP_STORAGE_SKUS = ['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS', 'Standard_RAGRS', 'Standard_RAGZRS'] as const;

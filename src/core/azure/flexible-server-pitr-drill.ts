@@ -158,7 +158,7 @@ export function checkFlexibleServerPitrDrillOptions(validator: Validator, option
   validator.oneOf('randomTarget', options.randomTarget, [true, false]);
   validator.integer('readyTimeoutMinutes', options.readyTimeoutMinutes, 10, 22 * 60, 'minutes');
   validator.nonEmptyStrings('checks', options.checks);
-  for (const [table, rows] of Object.entries(options.minRows ?? {})) {
+  for (const [table, rows] of validator.isUnresolved(options.minRows) ? [] : Object.entries(options.minRows ?? {})) {
     checkTableName(validator, `minRows[${JSON.stringify(table)}]`, table);
     validator.integer(`minRows[${JSON.stringify(table)}]`, rows, 0, Number.MAX_SAFE_INTEGER);
   }

@@ -2,6 +2,7 @@
  * Lifecycle rules rendered as Azure Storage sees them: the `policy.rules` of a
  * `Microsoft.Storage/storageAccounts/managementPolicies` resource (ARM, Bicep, Pulumi azure-native).
  */
+import { BLOB_CONTAINER_NAME_ALLOWED, BLOB_CONTAINER_NAME_PATTERN } from './backup-storage-options';
 import { LifecycleRenderOptions, LifecycleRule } from '../policy/lifecycle-rules';
 import { StorageClass, storageClassFacts, transitionTargets } from '../policy/storage-class';
 import { Validator } from '../policy/validation';
@@ -71,8 +72,6 @@ const TIER_ACTIONS: Partial<Record<StorageClass, keyof AzureBaseBlobActions>> = 
   [StorageClass.ARCHIVE]: 'tierToArchive',
 };
 
-const CONTAINER_NAME_PATTERN = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-
 /**
  * Renders lifecycle rules as Azure management-policy rules for one container. Rejects (through the
  * validator) any S3 storage class and an invalid container name. Azure has no multipart-abort action (it
@@ -86,8 +85,8 @@ export function renderAzureManagementPolicyRules(
 ): AzureManagementPolicyRule[] {
   const validator = options.validator ?? new Validator();
   const path = options.path ?? 'lifecycleRules';
-  validator.matches('containerName', options.containerName, CONTAINER_NAME_PATTERN,
-    '3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
+  // The same check and words as the storage options', so a bad name is reported once.
+  validator.matches('containerName', options.containerName, BLOB_CONTAINER_NAME_PATTERN, BLOB_CONTAINER_NAME_ALLOWED);
   const rendered = rules.flatMap((rule, index): AzureManagementPolicyRule[] => {
     const baseBlob: { -readonly [K in keyof AzureBaseBlobActions]: AzureBaseBlobActions[K] } = {};
     (rule.transitions ?? []).forEach((transition, transitionIndex) => {

@@ -199,11 +199,14 @@ export class Validator {
    * every check it runs through {@link optionsFor} sees them too. Given the props as the user wrote them, it also
    * refuses at once every unresolved value under such a prop, whether or not a check of its own reads it (else a
    * builder that gets the value later reports a token's placeholder text, or crashes on a list it cannot read); a
-   * check that refuses the same prop with its range replaces that refusal.
+   * check that refuses the same prop with its range replaces that refusal. Returns false when it refused one: a check
+   * that reads such a prop's contents (a list's entries, an option's fields) must not run then, for there are none.
    */
-  public requireLiterals(props: LiteralProps, given?: object): void {
+  public requireLiterals(props: LiteralProps, given?: object): boolean {
     this.literalProps = { ...this.literalProps, ...props };
+    const before = this.found.length;
     if (given !== undefined) this.refuseUnresolvedLiterals(given, '');
+    return this.found.length === before;
   }
 
   /** Refuses each unresolved value under `path` whose prop needs a literal, or holds props that do. */

@@ -28,8 +28,10 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Checks the e-mail addresses of an {@link BackupAlertDestination}. */
 export function checkAlertDestination(validator: Validator, destination: BackupAlertDestination): void {
+  // A list given as an output is refused by the components' literal props; it has no entries to check.
+  if (validator.isUnresolved(destination.alertEmails)) return;
   (destination.alertEmails ?? []).forEach((email, index) => {
-    validator.matches(`alertEmails[${index}]`, email, EMAIL, 'an e-mail address such as dba@example.com');
+    validator.matches(`alerts.alertEmails[${index}]`, email, EMAIL, 'an e-mail address such as dba@example.com');
   });
 }
 

@@ -1,15 +1,16 @@
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
+import { HARDENED_STORAGE_ACCOUNT_SETTINGS } from './hardened-storage-account';
 import { BlobReplicationProps, createOffsiteBlobReplica, OffsiteBlobReplica } from './offsite-blob-replica';
 import { BLOB_CONTAINER_NAME_PATTERN, checkAzureBackupStorageOptions } from '../../core/azure/backup-storage-options';
 import { checkBlobObjectReplication, planBlobObjectReplication, ReplicatedContainer } from '../../core/azure/blob-object-replication';
 import { renderAzureManagementPolicyRules } from '../../core/azure/lifecycle-azure';
+import { AZURE_BACKUP_STORAGE_LITERAL_PROPS } from '../../core/azure/literal-props';
 import { dumpBucketLifecycleRules } from '../../core/policy/lifecycle';
 import { LifecycleTransition } from '../../core/policy/lifecycle-rules';
 import { ImmutabilityPolicy, LogicalDumpPolicy } from '../../core/policy/policy';
 import { Validator } from '../../core/policy/validation';
 import { validateWhenKnown } from '../pulumi-validation';
-import { HARDENED_STORAGE_ACCOUNT_SETTINGS } from './hardened-storage-account';
 
 /** Props of {@link BackupStorage}. */
 export interface BackupStorageProps {
@@ -166,7 +167,9 @@ export class BackupStorage extends pulumi.ComponentResource {
       prefix: this.prefix,
       skuName: props.skuName,
     };
-    const checked = validateWhenKnown(policy, checkBackupStorage, name);
+    const checked = validateWhenKnown(policy, (validator, known) => {
+      if (validator.requireLiterals(AZURE_BACKUP_STORAGE_LITERAL_PROPS, props)) checkBackupStorage(validator, known);
+    }, name);
     const immutability = props.immutability;
     const softDeleteDays = props.softDeleteDays ?? 14;
 

@@ -14,10 +14,11 @@ import {
   FLEXIBLE_SERVER_DRILL_NETWORK_ACTIONS, FLEXIBLE_SERVER_DRILL_OPERATION_ACTIONS, FLEXIBLE_SERVER_DRILL_SCRATCH_ACTIONS,
   FlexibleServerPitrDrillOptions, checkFlexibleServerPitrDrillOptions, checkFlexibleServerPitrDrillPlacement, planFlexibleServerPitrDrill,
 } from '../../core/azure/flexible-server-pitr-drill';
+import { FLEXIBLE_SERVER_PITR_DRILL_LITERAL_PROPS } from '../../core/azure/literal-props';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { Validator } from '../../core/policy/validation';
 import { protectionsOutput } from '../protection-outputs';
-import { validateWhenKnown } from '../pulumi-validation';
+import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 /** Where a drill records its results: beside the dumps of the same database (a `ScheduledPgDump`'s storage). */
 export interface FlexibleServerDrillResults {
@@ -129,7 +130,8 @@ export class FlexibleServerPitrDrill extends pulumi.ComponentResource {
       scratchServerPrefix: props.scratchServerPrefix,
       maxDrillAgeDays: props.maxDrillAgeDays,
     };
-    const check = new Validator({ construct: name });
+    const check = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
+    check.requireLiterals(FLEXIBLE_SERVER_PITR_DRILL_LITERAL_PROPS, props);
     checkFlexibleServerPitrDrillOptions(check, options);
     check.oneOf('sslMode', props.sslMode, ['verify-full', 'require']);
     checkAlertDestination(check, props.alerts ?? {});

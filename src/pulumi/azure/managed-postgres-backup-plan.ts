@@ -7,16 +7,17 @@ import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } fro
 import {
   checkExistingServerBackup, checkFlexibleServerBackupSettings, FlexibleServerBackupSettings, maintenanceWindowArgs,
 } from './flexible-server-backup';
-import { validateWhenKnown } from '../pulumi-validation';
 import { AZURE_BUILT_IN_ROLES, resourceGroupIdOf, roleDefinitionIdFor } from './role-definitions';
 import { FLEXIBLE_SERVER_DATASOURCE_TYPE, renderVaultBackupPolicy } from './vault-backup-policy';
 import { flexibleServerBackupProtection } from '../../core/azure/azure-protections';
+import { AZURE_MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS } from '../../core/azure/literal-props';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { DEFAULT_MANAGED_BACKUP_RETENTION_DAYS } from '../../core/policy/default-values';
 import { BackupPlanPolicy, ImmutabilityPolicy } from '../../core/policy/policy';
 import { checkPolicy } from '../../core/policy/validate-policy';
 import { Validator } from '../../core/policy/validation';
 import { protectionsOutput } from '../protection-outputs';
+import { validateWhenKnown } from '../pulumi-validation';
 
 /** A flexible server the plan creates. */
 export interface NewFlexibleServer {
@@ -317,6 +318,7 @@ function policyPropsOf(props: ManagedPostgresBackupPlanProps): PlanPolicyProps {
 
 /** Checks the plan: the server's settings, the vault's rules and immutability, and the alert e-mails. */
 function checkPlanProps(validator: Validator, props: PlanPolicyProps): void {
+  if (!validator.requireLiterals(AZURE_MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS, props)) return;
   checkFlexibleServerBackupSettings(validator, props);
   if (props.backupPlan !== undefined || props.immutability !== undefined) {
     validator.include(checkPolicy({ platform: 'azure', backupPlan: props.backupPlan, immutability: props.immutability }, validator.optionsFor()));

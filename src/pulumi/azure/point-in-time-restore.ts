@@ -1,9 +1,10 @@
 import * as dbforpostgresql from '@pulumi/azure-native/dbforpostgresql';
 import * as pulumi from '@pulumi/pulumi';
 import { flexibleServerBackupArgs } from './flexible-server-backup';
+import { AZURE_POINT_IN_TIME_RESTORE_LITERAL_PROPS } from '../../core/azure/literal-props';
 import { checkRestorePointInTime } from '../../core/azure/restore-window';
 import { Validator } from '../../core/policy/validation';
-import { validateWhenKnown } from '../pulumi-validation';
+import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 
 /** Props of {@link PointInTimeRestore}. */
 export interface PointInTimeRestoreProps {
@@ -82,7 +83,8 @@ export class PointInTimeRestore extends pulumi.ComponentResource {
   constructor(name: string, props: PointInTimeRestoreProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:PointInTimeRestore', name, {}, opts);
     const geoRestore = props.geoRestore ?? false;
-    const validator = new Validator({ construct: name });
+    const validator = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
+    validator.requireLiterals(AZURE_POINT_IN_TIME_RESTORE_LITERAL_PROPS, props);
     validator.oneOf('geoRestore', geoRestore, [true, false]);
     validator.throwIfInvalid();
 

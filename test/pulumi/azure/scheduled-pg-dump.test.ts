@@ -381,7 +381,7 @@ describe('ScheduledPgDump validation', () => {
     ['a database listed twice', { databaseNames: ['orders', 'orders'] }, 'databaseNames[1] is "orders"; allowed: a name not listed before'],
     ['no database', { databaseNames: [] }, 'databaseNames is []; allowed: at least one database name'],
     ['an invalid container name', { storage: { accountName: 'ordersdumps', containerName: 'PG_Dumps' } }, 'containerName is "PG_Dumps"'],
-    ['a malformed alert address', { alerts: { alertEmails: ['dba'] } }, 'alertEmails[0] is "dba"; allowed: an e-mail address'],
+    ['a malformed alert address', { alerts: { alertEmails: ['dba'] } }, 'alerts.alertEmails[0] is "dba"; allowed: an e-mail address'],
     ['a drill age without drills', { maxDrillAgeDays: 8 }, 'maxDrillAgeDays is 8; allowed: only with verification'],
     ['a drill age shorter than the weekly drills and their RTO', { verification: {}, maxDrillAgeDays: 7 },
       'maxDrillAgeDays is 7; allowed: an integer from 8 to 365 days (drills are up to 7 days apart and may take the RTO of 60 minutes, '
