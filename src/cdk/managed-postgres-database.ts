@@ -4,14 +4,15 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ImportedManagedPostgresProps, ManagedPostgresDatabaseOptions } from './managed-postgres-database-props';
-import { DatabaseStorageEncryption } from '../core/aws/managed-backup-plan';
 import {
-  DEFAULT_DRILL_DATABASE_NAME, DEFAULT_MANAGED_DATABASE_PORT, ManagedPostgresKind, backupResourceTypeOf, importedStorageEncryption,
-  managedDatabaseArnResource, parseManagedDatabaseArn, postgresMajorOf, storageEncryptionOf,
+  ManagedDatabaseReading, ManagedPostgresKind, ResolvedManagedDatabase, managedDatabaseArnResource, parseManagedDatabaseArn, resolveManagedDatabase,
 } from '../core/aws/managed-postgres-database';
 
 export type { ManagedPostgresKind } from '../core/aws/managed-postgres-database';
 export * from './managed-postgres-database-props';
+
+/** What core resolves of the database: its kind, engine, major, encryption, port and the database a drill checks. */
+export interface ManagedPostgresDatabase extends ResolvedManagedDatabase {}
 
 /**
  * A managed PostgreSQL database whose backups a {@link ManagedPostgresBackupPlan} sets up: an RDS for PostgreSQL
@@ -26,12 +27,10 @@ export class ManagedPostgresDatabase {
    */
   public static fromInstance(instance: rds.IDatabaseInstance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     const resource = instance.node.defaultChild;
-    const identity = { identifier: instance.instanceIdentifier, arnOf: () => instance.instanceArn };
-    if (!(instance instanceof rds.DatabaseInstanceBase) || !(resource instanceof rds.CfnDBInstance)) {
-      return ManagedPostgresDatabase.fromImportedConstruct('instance', instance, identity, options);
-    }
     const secret = (instance as { secret?: secretsmanager.ISecret }).secret;
-    return ManagedPostgresDatabase.ofConstruct('instance', instance, resource, { ...identity, secret, protectedConstructs: [instance] }, options);
+    const defined = instance instanceof rds.DatabaseInstanceBase && resource instanceof rds.CfnDBInstance
+      ? { construct: instance, resource, secret, protectedConstructs: [instance] } : undefined;
+    return ManagedPostgresDatabase.ofConstruct('instance', instance, instance.instanceIdentifier, () => instance.instanceArn, defined, options);
   }
 
   /**
@@ -41,29 +40,17 @@ export class ManagedPostgresDatabase {
    */
   public static fromCluster(cluster: rds.IDatabaseCluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
     const resource = cluster.node.defaultChild;
-    const identity = { identifier: cluster.clusterIdentifier, arnOf: () => cluster.clusterArn };
-    if (!(cluster instanceof rds.DatabaseCluster) || !(resource instanceof rds.CfnDBCluster)) {
-      return ManagedPostgresDatabase.fromImportedConstruct('aurora-cluster', cluster, identity, options);
-    }
-    const instances = cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope as IConstruct);
-    return ManagedPostgresDatabase.ofConstruct('aurora-cluster', cluster, resource, {
-      ...identity, secret: cluster.secret, protectedConstructs: [cluster, ...instances],
-    }, options);
+    const instances = () => cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope!);
+    const defined = cluster instanceof rds.DatabaseCluster && resource instanceof rds.CfnDBCluster
+      ? { construct: cluster, resource, secret: cluster.secret, protectedConstructs: [cluster, ...instances()] } : undefined;
+    return ManagedPostgresDatabase.ofConstruct('aurora-cluster', cluster, cluster.clusterIdentifier, () => cluster.clusterArn, defined, options);
   }
 
   /** A database this app does not define, by identifier. */
   public static fromIdentifier(props: ImportedManagedPostgresProps): ManagedPostgresDatabase {
-    return new ManagedPostgresDatabase({
-      ...props,
-      kind: props.kind,
-      identifier: props.identifier,
-      arnOf: (scope) => Stack.of(scope).formatArn({
-        service: 'rds', resource: managedDatabaseArnResource(props.kind, props.identifier), arnFormat: ArnFormat.NO_RESOURCE_NAME,
-      }),
-      engineFamily: 'POSTGRESQL',
-      storageEncryption: importedStorageEncryption(props.storageEncryption, props.storageEncryptionKey !== undefined),
-      protectedConstructs: [],
-    });
+    const resource = managedDatabaseArnResource(props.kind, props.identifier);
+    const arnOf = (scope: Construct) => Stack.of(scope).formatArn({ service: 'rds', resource, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    return new ManagedPostgresDatabase({ ...props, arnOf, protectedConstructs: [] });
   }
 
   /** A database this app does not define, by ARN (`arn:aws:rds:<region>:<account>:db:<id>` or `…:cluster:<id>`). */
@@ -72,69 +59,37 @@ export class ManagedPostgresDatabase {
     return new ManagedPostgresDatabase({ ...database.spec, arnOf: () => arn });
   }
 
-  /** A database defined in this app: what its construct and CloudFormation resource say, the rest from the options. */
+  /** An rds construct: what it says (and its CloudFormation resource, when this app defines it), the rest from the options. */
   private static ofConstruct(
-    kind: ManagedPostgresKind,
-    construct: rds.DatabaseInstanceBase | rds.DatabaseCluster,
-    resource: rds.CfnDBInstance | rds.CfnDBCluster,
-    identity: Pick<DatabaseSpec, 'identifier' | 'arnOf' | 'secret' | 'protectedConstructs'>,
-    options: ManagedPostgresDatabaseOptions,
+    kind: ManagedPostgresKind, database: rds.IDatabaseInstance | rds.IDatabaseCluster, identifier: string, arnOf: () => string,
+    defined: Pick<DatabaseSpec, 'construct' | 'resource' | 'secret' | 'protectedConstructs'> | undefined, options: ManagedPostgresDatabaseOptions,
   ): ManagedPostgresDatabase {
+    const resource = defined?.resource;
     return new ManagedPostgresDatabase({
-      kind,
-      ...identity,
-      construct,
-      resource,
-      engineFamily: construct.engine?.engineFamily,
-      postgresMajorVersion: postgresMajorOf(construct.engine?.engineVersion?.majorVersion),
-      // Aurora clusters made by rds.DatabaseCluster are encrypted unless told otherwise.
-      storageEncryption: storageEncryptionOf(resource.storageEncrypted, resource.kmsKeyId, kind === 'aurora-cluster'),
-      port: portOf(resource.port),
-      ...options,
-    });
-  }
-
-  /** A database imported as an rds construct: what the construct knows, the rest from the options. */
-  private static fromImportedConstruct(
-    kind: ManagedPostgresKind,
-    database: rds.IDatabaseInstance | rds.IDatabaseCluster,
-    { identifier, arnOf }: { readonly identifier: string; readonly arnOf: () => string },
-    options: ManagedPostgresDatabaseOptions,
-  ): ManagedPostgresDatabase {
-    const { spec } = ManagedPostgresDatabase.fromIdentifier({
+      ...defined,
       ...options,
       kind,
       identifier,
-      postgresMajorVersion: postgresMajorOf(database.engine?.engineVersion?.majorVersion),
-      port: portOf(database.connections.defaultPort?.toRuleJson().fromPort),
+      arnOf,
+      secret: options.secret ?? defined?.secret,
+      protectedConstructs: defined?.protectedConstructs ?? [],
+      storage: resource && { storageEncrypted: resource.storageEncrypted, kmsKeyId: resource.kmsKeyId },
+      engineFamily: database.engine?.engineFamily,
+      engineVersion: database.engine?.engineVersion?.majorVersion,
+      port: resource ? portOf(resource.port) : database.connections.defaultPort?.toRuleJson().fromPort,
     });
-    return new ManagedPostgresDatabase({ ...spec, arnOf, engineFamily: database.engine?.engineFamily ?? 'POSTGRESQL' });
   }
 
-  /** Instance or Aurora cluster. */
-  public readonly kind: ManagedPostgresKind;
   /** DB instance or cluster identifier (a token for databases defined in this app). */
   public readonly identifier: string;
   /** The rds construct, when the database is defined in this app (its settings can then be set). */
   public readonly construct?: rds.DatabaseInstanceBase | rds.DatabaseCluster;
   /** Its CloudFormation resource, when defined in this app. */
   public readonly resource?: rds.CfnDBInstance | rds.CfnDBCluster;
-  /** How its storage is encrypted. */
-  public readonly storageEncryption: DatabaseStorageEncryption;
   /** The customer managed key of its storage, when known. */
   public readonly storageEncryptionKey?: kms.IKey;
   /** The secret with its master credentials, when known. */
   public readonly secret?: secretsmanager.ISecret;
-  /** The port it listens on. */
-  public readonly port: number;
-  /** Its PostgreSQL major version, when known. */
-  public readonly postgresMajorVersion?: number;
-  /** The database the restore drill checks. */
-  public readonly databaseName: string;
-  /** The engine family, `POSTGRESQL` for the databases this module protects. */
-  public readonly engineFamily?: string;
-  /** AWS Backup's resource type for it: `RDS` for an instance, `Aurora` for a cluster. */
-  public readonly backupResourceType: 'RDS' | 'Aurora';
   /** The constructs its backups protect: the instance, or the cluster and its instances. */
   public readonly protectedConstructs: readonly IConstruct[];
   private readonly spec: DatabaseSpec;
@@ -142,13 +97,10 @@ export class ManagedPostgresDatabase {
   private constructor(spec: DatabaseSpec) {
     this.spec = spec;
     ({
-      kind: this.kind, identifier: this.identifier, construct: this.construct, resource: this.resource, storageEncryption: this.storageEncryption,
-      storageEncryptionKey: this.storageEncryptionKey, secret: this.secret, postgresMajorVersion: this.postgresMajorVersion,
-      engineFamily: this.engineFamily, protectedConstructs: this.protectedConstructs,
+      identifier: this.identifier, construct: this.construct, resource: this.resource, storageEncryptionKey: this.storageEncryptionKey,
+      secret: this.secret, protectedConstructs: this.protectedConstructs,
     } = spec);
-    this.port = spec.port ?? DEFAULT_MANAGED_DATABASE_PORT;
-    this.databaseName = spec.databaseName ?? DEFAULT_DRILL_DATABASE_NAME;
-    this.backupResourceType = backupResourceTypeOf(spec.kind);
+    Object.assign(this, resolveManagedDatabase(spec));
   }
 
   /** Whether the database is defined in this app, so its backup settings can be set rather than only checked. */
@@ -177,12 +129,12 @@ export class ManagedPostgresDatabase {
   }
 }
 
-interface DatabaseSpec extends ImportedManagedPostgresProps {
+/** What the database is: core's reading of it, and its handles. */
+interface DatabaseSpec extends ManagedDatabaseReading, Omit<ImportedManagedPostgresProps, 'storageEncryptionKey'> {
   readonly arnOf: (scope: Construct) => string;
   readonly construct?: rds.DatabaseInstanceBase | rds.DatabaseCluster;
   readonly resource?: rds.CfnDBInstance | rds.CfnDBCluster;
-  readonly engineFamily?: string;
-  readonly storageEncryption: DatabaseStorageEncryption;
+  readonly storageEncryptionKey?: kms.IKey;
   readonly protectedConstructs: readonly IConstruct[];
 }
 

@@ -33,6 +33,56 @@ export interface ImportedManagedPostgresOptions {
   readonly kind: ManagedPostgresKind;
 }
 
+/** What a front end reads of a managed database and what its user named, before core fills in the rest. */
+export interface ManagedDatabaseReading extends Partial<Omit<ResolvedManagedDatabase, 'kind' | 'backupResourceType'>> {
+  /** Instance or Aurora cluster. */
+  readonly kind: ManagedPostgresKind;
+  /** What its resource says of its storage encryption, when this program defines it. */
+  readonly storage?: { readonly storageEncrypted: unknown; readonly kmsKeyId?: string };
+  /** The engine version its construct names, `16` or `16.4`. */
+  readonly engineVersion?: string;
+  /** The customer managed key of its storage, when one is named. */
+  readonly storageEncryptionKey?: unknown;
+}
+
+/** What every front end's `ManagedPostgresDatabase` knows of its database once core has resolved it. */
+export interface ResolvedManagedDatabase {
+  /** Instance or Aurora cluster. */
+  readonly kind: ManagedPostgresKind;
+  /** AWS Backup's resource type for it: `RDS` for an instance, `Aurora` for a cluster. */
+  readonly backupResourceType: 'RDS' | 'Aurora';
+  /** The engine family, `POSTGRESQL` for the databases this module protects. */
+  readonly engineFamily?: string;
+  /** Its PostgreSQL major version, when known. */
+  readonly postgresMajorVersion?: number;
+  /** How its storage is encrypted. */
+  readonly storageEncryption: DatabaseStorageEncryption;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The database the restore drill checks. */
+  readonly databaseName: string;
+}
+
+/**
+ * A managed database's settings: what the user named, else what its resource or construct says, else the defaults.
+ * A database this program does not define is taken to be PostgreSQL, encrypted with a customer managed key when one is
+ * named, else in an `unknown` way (account copies are then not checked).
+ */
+export function resolveManagedDatabase(read: ManagedDatabaseReading): ResolvedManagedDatabase {
+  const { kind, storage } = read;
+  return {
+    kind,
+    backupResourceType: backupResourceTypeOf(kind),
+    engineFamily: storage ? read.engineFamily : read.engineFamily ?? 'POSTGRESQL',
+    postgresMajorVersion: read.postgresMajorVersion ?? postgresMajorOf(read.engineVersion),
+    // Aurora clusters are encrypted unless told otherwise.
+    storageEncryption: read.storageEncryption ?? (storage ? storageEncryptionOf(storage.storageEncrypted, storage.kmsKeyId, kind === 'aurora-cluster')
+      : read.storageEncryptionKey !== undefined ? 'customer-managed-key' : 'unknown'),
+    port: read.port ?? DEFAULT_MANAGED_DATABASE_PORT,
+    databaseName: read.databaseName ?? DEFAULT_DRILL_DATABASE_NAME,
+  };
+}
+
 /** AWS Backup's resource type of a managed database: `RDS` for an instance, `Aurora` for a cluster. */
 export function backupResourceTypeOf(kind: ManagedPostgresKind): 'RDS' | 'Aurora' {
   return kind === 'instance' ? 'RDS' : 'Aurora';
@@ -101,14 +151,6 @@ export function storageEncryptionOf(storageEncrypted: unknown, kmsKeyId: string 
   if (storageEncrypted === undefined) return encryptedByDefault ? 'aws-managed-key' : 'none';
   if (typeof storageEncrypted !== 'boolean') return 'unknown';
   return storageEncrypted ? 'aws-managed-key' : 'none';
-}
-
-/**
- * How the storage of a database defined elsewhere is encrypted: as its options name it, else with a customer managed
- * key when one is given, else `unknown` (account copies are then not checked).
- */
-export function importedStorageEncryption(named: DatabaseStorageEncryption | undefined, keyGiven: boolean): DatabaseStorageEncryption {
-  return named ?? (keyGiven ? 'customer-managed-key' : 'unknown');
 }
 
 /** The automated-backup arguments of an RDS instance or cluster, as RDS names them. */

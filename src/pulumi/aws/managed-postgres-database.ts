@@ -3,8 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { DatabaseStorageEncryption } from '../../core/aws/managed-backup-plan';
 import {
-  ImportedManagedPostgresOptions, ManagedDatabaseSettings, ManagedPostgresKind, automatedBackupArguments, backupResourceTypeOf,
-  importedStorageEncryption, managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings,
+  ImportedManagedPostgresOptions, ManagedDatabaseSettings, ManagedPostgresKind, ResolvedManagedDatabase, automatedBackupArguments,
+  managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings, resolveManagedDatabase,
 } from '../../core/aws/managed-postgres-database';
 
 export type { ManagedDatabaseSettings, ManagedPostgresKind } from '../../core/aws/managed-postgres-database';
@@ -37,6 +37,9 @@ interface DatabaseSpec {
   readonly resource?: pulumi.CustomResource;
 }
 
+/** What core resolves of every database: its kind and AWS Backup's resource type for it. */
+export interface ManagedPostgresDatabase extends Pick<ResolvedManagedDatabase, 'kind' | 'backupResourceType'> {}
+
 /**
  * A managed PostgreSQL database whose backups a {@link ManagedPostgresBackupPlan} sets up: an RDS for PostgreSQL
  * instance, an Aurora PostgreSQL cluster, or one imported by identifier or ARN.
@@ -59,7 +62,7 @@ export class ManagedPostgresDatabase {
       kind: props.kind,
       identifier: pulumi.output(props.identifier),
       arnOf: (environment) => formatArn(environment, 'rds', managedDatabaseArnResource(props.kind, props.identifier)),
-      storageEncryption: pulumi.output(importedStorageEncryption(props.storageEncryption, false)),
+      storageEncryption: pulumi.output(resolveManagedDatabase({ kind: props.kind, storageEncryption: props.storageEncryption }).storageEncryption),
     });
   }
 
@@ -87,25 +90,21 @@ export class ManagedPostgresDatabase {
     return new ManagedPostgresDatabase({ kind, resource, identifier, storageEncryption, arnOf: () => resource.arn, settings });
   }
 
-  /** Instance or Aurora cluster. */
-  public readonly kind: ManagedPostgresKind;
   /** DB instance or cluster identifier. */
   public readonly identifier: pulumi.Output<string>;
   /** How its storage is encrypted, once known. */
   public readonly storageEncryption: pulumi.Output<DatabaseStorageEncryption>;
   /** Its automated-backup settings, for a database of this program. */
   public readonly settings?: pulumi.Output<ManagedDatabaseSettings>;
-  /** AWS Backup's resource type for it: `RDS` for an instance, `Aurora` for a cluster. */
-  public readonly backupResourceType: 'RDS' | 'Aurora';
   /** The RDS resource of this program, when made from one (`fromInstance`, `fromCluster`). */
   public readonly resource?: pulumi.CustomResource;
   private readonly spec: DatabaseSpec;
 
   private constructor(spec: DatabaseSpec) {
     this.spec = spec;
-    ({ kind: this.kind, identifier: this.identifier, storageEncryption: this.storageEncryption, settings: this.settings } = spec);
-    this.resource = spec.resource;
-    this.backupResourceType = backupResourceTypeOf(spec.kind);
+    ({ identifier: this.identifier, storageEncryption: this.storageEncryption, settings: this.settings, resource: this.resource } = spec);
+    const { kind, backupResourceType } = resolveManagedDatabase({ kind: spec.kind });
+    Object.assign(this, { kind, backupResourceType });
   }
 
   /** Whether the database is defined in this program, so its settings are read back and checked. */

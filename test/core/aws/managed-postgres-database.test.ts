@@ -1,5 +1,5 @@
 import {
-  automatedBackupArguments, importedStorageEncryption, reportedManagedSettings,
+  automatedBackupArguments, reportedManagedSettings, resolveManagedDatabase,
 } from '../../../src/core/aws/managed-postgres-database';
 
 describe('the automated-backup arguments of a managed database', () => {
@@ -36,12 +36,43 @@ describe('the automated-backup arguments of a managed database', () => {
   });
 });
 
-describe('the storage encryption of an imported database', () => {
+describe('a managed database as core resolves it', () => {
   test.each([
-    { named: 'none' as const, keyGiven: true, expected: 'none' },
-    { named: undefined, keyGiven: true, expected: 'customer-managed-key' },
-    { named: undefined, keyGiven: false, expected: 'unknown' },
-  ])('named $named, key given $keyGiven: $expected', ({ named, keyGiven, expected }) => {
-    expect(importedStorageEncryption(named, keyGiven)).toBe(expected);
+    { named: 'none' as const, key: 'a key', expected: 'none' },
+    { named: undefined, key: 'a key', expected: 'customer-managed-key' },
+    { named: undefined, key: undefined, expected: 'unknown' },
+  ])('imported, encryption named $named, key $key: $expected', ({ named, key, expected }) => {
+    expect(resolveManagedDatabase({ kind: 'instance', storageEncryption: named, storageEncryptionKey: key }).storageEncryption).toBe(expected);
+  });
+
+  test.each([
+    { kind: 'instance' as const, storage: { storageEncrypted: undefined }, expected: 'none' },
+    { kind: 'aurora-cluster' as const, storage: { storageEncrypted: undefined }, expected: 'aws-managed-key' },
+    { kind: 'instance' as const, storage: { storageEncrypted: true }, expected: 'aws-managed-key' },
+    { kind: 'instance' as const, storage: { storageEncrypted: true, kmsKeyId: 'key-id' }, expected: 'customer-managed-key' },
+    { kind: 'instance' as const, storage: { storageEncrypted: { Ref: 'Encrypted' } }, expected: 'unknown' },
+  ])('defined here, $kind with $storage: $expected', ({ kind, storage, expected }) => {
+    expect(resolveManagedDatabase({ kind, storage }).storageEncryption).toBe(expected);
+  });
+
+  test('a database named by identifier only is PostgreSQL on port 5432, its drill checks the postgres database, its major unknown', () => {
+    expect(resolveManagedDatabase({ kind: 'aurora-cluster' })).toEqual({
+      kind: 'aurora-cluster',
+      backupResourceType: 'Aurora',
+      engineFamily: 'POSTGRESQL',
+      postgresMajorVersion: undefined,
+      storageEncryption: 'unknown',
+      port: 5432,
+      databaseName: 'postgres',
+    });
+  });
+
+  test('a database defined here keeps the engine family its construct names, or none; its major is read from the engine version', () => {
+    const resolved = resolveManagedDatabase({ kind: 'instance', storage: { storageEncrypted: true }, engineVersion: '16.4', port: 5433, databaseName: 'orders' });
+    expect(resolved).toMatchObject({ backupResourceType: 'RDS', engineFamily: undefined, postgresMajorVersion: 16, port: 5433, databaseName: 'orders' });
+  });
+
+  test('a named major wins over the engine version', () => {
+    expect(resolveManagedDatabase({ kind: 'instance', engineVersion: '15', postgresMajorVersion: 16 }).postgresMajorVersion).toBe(16);
   });
 });
