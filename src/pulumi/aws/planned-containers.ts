@@ -1,5 +1,5 @@
 import type * as pulumi from '@pulumi/pulumi';
-import { PlannedContainer, containerLogConfiguration } from './planned-tasks';
+import { ContainerLogs, containerLogConfiguration } from './planned-tasks';
 import { ContainerImageKind, ContainerSecretKind, PlannedTaskContainer, plannedHandle } from '../../core/aws/drill-task-containers';
 
 /** What the containers of a planned task run with: the images, the log group and the secrets, by what core names them. */
@@ -7,7 +7,7 @@ export interface PlannedContainerHandles {
   /** The image of each kind the containers run. */
   readonly images: Partial<Record<ContainerImageKind, pulumi.Input<string>>>;
   /** The log group of every container and its region. */
-  readonly logs: Omit<PlannedContainer['logs'], 'streamPrefix'>;
+  readonly logs: Omit<ContainerLogs, 'streamPrefix'>;
   /**
    * The `valueFrom` of each kind of secret the containers are given.
    * @default - none

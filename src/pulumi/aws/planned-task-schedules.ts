@@ -7,7 +7,7 @@ import { AwsEnvironment, formatArn } from './aws-environment';
 import type { BackupBucket } from './backup-bucket';
 import { replicaPruneStatements } from './bucket-replication';
 import type { EcsClusterReference } from './pg-dump-source';
-import { PlannedTask, createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { PlannedTask, containerLogConfiguration, createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { GrantScope, PolicyStatement, assumedByService, denyInsecureTransport, grantStatements, policyDocument } from './policy-document';
 import { ECS_TASK_STATE_CHANGE, ecsTaskFailedDetail, taskFailureNotification } from '../../core/aws/ecs-task-failure';
 import { notificationInputTransformer } from '../../core/aws/event-notification';
@@ -65,6 +65,8 @@ export function createScheduledTaskGroup<T extends ScheduledTaskPlan>(
     const [first] = tasks;
     const shared = first && group.sharesFirstTask;
     const names = handles.names(task);
+    const { logStreamPrefix, databaseSecrets, stopTimeoutSeconds, environment: variables } = task.container;
+    const secrets = Object.entries(databaseSecrets ? handles.secrets(task) : {});
     tasks.push(createPlannedTask(names, {
       family: names.family,
       size: task.size,
@@ -77,15 +79,16 @@ export function createScheduledTaskGroup<T extends ScheduledTaskPlan>(
         statements: taskExecutionStatements(logGroup.arn, handles.secretArns, handles.secretKeyArns, task.executionRole.grants),
       },
       securityGroup: shared ? first.securityGroup : { vpcId: handles.vpcId, description: task.descriptions.securityGroup },
-      container: {
+      container: [{
         name: task.container.name,
         image: handles.image(task),
+        essential: true,
         command: task.container.command ? [...task.container.command] : command(task.schedule.runs[0]),
-        ...(task.container.databaseSecrets ? { secrets: handles.secrets(task) } : {}),
-        environment: task.container.environment?.variables,
-        logs: { groupName: logGroup.name, region: environment.region, streamPrefix: task.container.logStreamPrefix },
-        stopTimeoutSeconds: task.container.stopTimeoutSeconds,
-      },
+        ...(secrets.length > 0 ? { secrets: secrets.map(([variable, valueFrom]) => ({ name: variable, valueFrom })) } : {}),
+        ...(variables ? { environment: Object.entries(variables.variables).map(([variable, value]) => ({ name: variable, value })) } : {}),
+        logConfiguration: containerLogConfiguration({ groupName: logGroup.name, region: environment.region, streamPrefix: logStreamPrefix }),
+        ...(stopTimeoutSeconds === undefined ? {} : { stopTimeout: stopTimeoutSeconds }),
+      }],
     }, parent));
   }
   const groupName = group.name ? `${name}-${group.name}` : name;

@@ -15,63 +15,19 @@ export interface ContainerLogConfiguration {
   readonly options: Record<string, pulumi.Input<string>>;
 }
 
-/** The one container of a planned task: the runner, its command, secrets, plain environment and logs. */
-export interface PlannedContainer {
-  /** The container's name, which a schedule's command override names. */
-  readonly name: string;
-  /** The image. */
-  readonly image: pulumi.Input<string>;
-  /** The command (the image's entrypoint is `pg-backup`). */
-  readonly command: pulumi.Input<string[]>;
-  /**
-   * The entrypoint in place of the image's, for a command that starts with the executable (`env` runs `pg-backup check …`).
-   * @default - the image's entrypoint, `pg-backup`
-   */
-  readonly entryPoint?: string[];
-  /**
-   * Container secrets: environment variable name → `valueFrom`.
-   * @default - none
-   */
-  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
-  /**
-   * Plain environment variables (none secret).
-   * @default - none
-   */
-  readonly environment?: Readonly<Record<string, pulumi.Input<string>>>;
-  /** The log group, its region and the stream prefix of the container's logs. */
-  readonly logs: { readonly groupName: pulumi.Input<string>; readonly region: pulumi.Input<string>; readonly streamPrefix: string };
-  /**
-   * Seconds the container gets to stop cleanly after SIGTERM.
-   * @default - ECS's 30 seconds
-   */
-  readonly stopTimeoutSeconds?: number;
+/** Where a container's logs go: the log group, its region and the stream prefix. */
+export interface ContainerLogs {
+  readonly groupName: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+  readonly streamPrefix: string;
 }
 
 /** The `awslogs` settings of a container: its log group, region and stream prefix. */
-export function containerLogConfiguration(logs: PlannedContainer['logs']): ContainerLogConfiguration {
+export function containerLogConfiguration(logs: ContainerLogs): ContainerLogConfiguration {
   return {
     logDriver: 'awslogs',
     options: { 'awslogs-group': logs.groupName, 'awslogs-region': logs.region, 'awslogs-stream-prefix': logs.streamPrefix },
   };
-}
-
-/** A planned Fargate task: its family, size, roles and container. */
-export interface PlannedTaskDefinitionArgs {
-  /** The task definition's family. */
-  readonly family: string;
-  /** CPU units, memory (MiB) and, when planned, ephemeral storage (GiB). */
-  readonly size: PlannedTaskSize;
-  /** ARN of the task's role. */
-  readonly taskRoleArn: pulumi.Input<string>;
-  /** ARN of the role ECS starts the task with. */
-  readonly executionRoleArn: pulumi.Input<string>;
-  /** The runner container, or every container of the task as core planned them ({@link plannedContainerDefinitions}). */
-  readonly container: PlannedContainer | readonly Record<string, unknown>[];
-  /**
-   * Names of the task's volumes.
-   * @default - none
-   */
-  readonly volumes?: readonly string[];
 }
 
 /**
@@ -94,41 +50,6 @@ export function createTaskRole(name: string, description: string, parent: pulumi
   return new iam.Role(name, { description, assumeRolePolicy: assumedByService('ecs-tasks.amazonaws.com') }, { parent });
 }
 
-/** A Fargate task definition (`awsvpc`, on the platform the runner image is built for: Linux, x86-64) of one planned container. */
-export function createPlannedTaskDefinition(name: string, args: PlannedTaskDefinitionArgs, parent: pulumi.Resource): ecs.TaskDefinition {
-  const { container, size } = args;
-  return new ecs.TaskDefinition(name, {
-    family: args.family,
-    cpu: String(size.cpu),
-    memory: String(size.memoryLimitMiB),
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
-    ephemeralStorage: size.ephemeralStorageGiB === undefined ? undefined : { sizeInGib: size.ephemeralStorageGiB },
-    taskRoleArn: args.taskRoleArn,
-    executionRoleArn: args.executionRoleArn,
-    volumes: args.volumes?.map((volume) => ({ name: volume })),
-    containerDefinitions: pulumi.jsonStringify('name' in container ? [runnerContainerDefinition(container)] : container),
-  }, { parent });
-}
-
-/** The definition of a task's one runner container. */
-function runnerContainerDefinition(container: PlannedContainer): Record<string, unknown> {
-  const secrets = Object.entries(container.secrets ?? {});
-  const environment = Object.entries(container.environment ?? {});
-  return {
-    name: container.name,
-    image: container.image,
-    essential: true,
-    ...(container.entryPoint === undefined ? {} : { entryPoint: container.entryPoint }),
-    command: container.command,
-    ...(secrets.length > 0 ? { secrets: secrets.map(([secretName, valueFrom]) => ({ name: secretName, valueFrom })) } : {}),
-    ...(environment.length > 0 ? { environment: environment.map(([variable, value]) => ({ name: variable, value })) } : {}),
-    logConfiguration: containerLogConfiguration(container.logs),
-    ...(container.stopTimeoutSeconds === undefined ? {} : { stopTimeout: container.stopTimeoutSeconds }),
-  };
-}
-
 /** The security group of a task: no inbound traffic, all outbound (as aws-cdk-lib's `allowAllOutbound`). */
 export function createTaskSecurityGroup(name: string, vpcId: pulumi.Input<string>, description: string, parent: pulumi.Resource): ec2.SecurityGroup {
   return new ec2.SecurityGroup(name, {
@@ -149,8 +70,19 @@ export interface PlannedTaskRole {
   readonly statements?: readonly pulumi.Input<PolicyStatement>[];
 }
 
-/** A planned Fargate task with its two roles and its security group. */
-export interface PlannedTaskArgs extends Omit<PlannedTaskDefinitionArgs, 'taskRoleArn' | 'executionRoleArn'> {
+/** A planned Fargate task: its family, size, containers and volumes, its two roles and its security group. */
+export interface PlannedTaskArgs {
+  /** The task definition's family. */
+  readonly family: string;
+  /** CPU units, memory (MiB) and, when planned, ephemeral storage (GiB). */
+  readonly size: PlannedTaskSize;
+  /** The ECS container definitions of the task ({@link plannedContainerDefinitions} renders core's planned containers). */
+  readonly container: pulumi.Input<readonly Record<string, unknown>[]>;
+  /**
+   * Names of the task's volumes.
+   * @default - none
+   */
+  readonly volumes?: readonly string[];
   /** The task's role. */
   readonly taskRole: PlannedTaskRole;
   /** The role ECS starts the task with. */
@@ -180,17 +112,28 @@ function plannedTaskRole(name: string, policyName: string, planned: PlannedTaskR
 
 /**
  * One planned Fargate task and what it runs with: its role and execution role (each with its inline policy), its
- * security group (no inbound traffic) and the task definition of its container.
+ * security group (no inbound traffic) and its task definition (`awsvpc`, on the platform the runner image is built
+ * for: Linux, x86-64).
  */
 export function createPlannedTask(names: PlannedTaskNames, args: PlannedTaskArgs, parent: pulumi.Resource): PlannedTask {
-  const { taskRole: plannedRole, executionRole: plannedExecutionRole, securityGroup: plannedSecurityGroup, ...definition } = args;
-  const taskRole = plannedTaskRole(names.taskRole, names.taskPolicy, plannedRole, parent);
-  const executionRole = plannedTaskRole(names.executionRole, names.executionPolicy, plannedExecutionRole, parent);
+  const { size, securityGroup: plannedSecurityGroup } = args;
+  const taskRole = plannedTaskRole(names.taskRole, names.taskPolicy, args.taskRole, parent);
+  const executionRole = plannedTaskRole(names.executionRole, names.executionPolicy, args.executionRole, parent);
   const securityGroup = ec2.SecurityGroup.isInstance(plannedSecurityGroup) ? plannedSecurityGroup
     : createTaskSecurityGroup(names.securityGroup, plannedSecurityGroup.vpcId, plannedSecurityGroup.description, parent);
-  const taskDefinition = createPlannedTaskDefinition(names.taskDefinition, {
-    ...definition, taskRoleArn: taskRole.arn, executionRoleArn: executionRole.arn,
-  }, parent);
+  const taskDefinition = new ecs.TaskDefinition(names.taskDefinition, {
+    family: args.family,
+    cpu: String(size.cpu),
+    memory: String(size.memoryLimitMiB),
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+    ephemeralStorage: size.ephemeralStorageGiB === undefined ? undefined : { sizeInGib: size.ephemeralStorageGiB },
+    taskRoleArn: taskRole.arn,
+    executionRoleArn: executionRole.arn,
+    volumes: args.volumes?.map((volume) => ({ name: volume })),
+    containerDefinitions: pulumi.jsonStringify(args.container),
+  }, { parent });
   return { taskRole, executionRole, taskDefinition, securityGroup };
 }
 
