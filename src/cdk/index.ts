@@ -24,3 +24,4 @@ export * from './postgres-backup-blueprint';
 export * from './restore-runbook-artifacts';
 export * from './require-postgres-backups';
 export * from './restore-testing';
+export type { DrillResultStoreProps, RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps } from './restore-testing-validation';

@@ -40,26 +40,28 @@ export class ManagedBackupAlarms extends Construct {
   public readonly failedJobRules: readonly events.Rule[];
   /** The state machine that publishes the restorable-time lag. */
   public readonly restorableTimeCheck: sfn.StateMachine;
-  private readonly props: ManagedBackupAlarmsProps;
-  private readonly names: ManagedBackupNames;
+  private readonly metrics: ManagedBackupMonitoringPlan['metrics'];
   private readonly resources: PlannedResourceNames;
 
   constructor(scope: Construct, id: string, props: ManagedBackupAlarmsProps) {
     super(scope, id);
-    this.props = props;
-    const { database, plan } = props;
-    this.names = { Database: database.identifier, DatabaseArn: database.arn(this), BackupVaultName: props.backupVaultName };
+    const { database, topic, logRetention, plan: { restorableTimeCheck: check, ...plan } } = props;
+    const arn = database.arn(this);
+    const names: ManagedBackupNames = { Database: database.identifier, DatabaseArn: arn, BackupVaultName: props.backupVaultName };
+    const fill = (text: string) => fillManagedBackupNames(text, names);
+    this.metrics = plan.metrics;
     this.resources = { 'backup-vault': props.backupVaultName, 'database': database.identifier };
-    const fill = (text: string) => fillManagedBackupNames(text, this.names);
-    this.failedJobRules = plan.failedJobRules.map((rule) => renderEventNotification(this, rule, props.topic, { fill }));
-    this.restorableTimeCheck = this.createRestorableTimeCheck();
-    const alarms = plan.alarms.map((alarm) => ({ ...alarm, description: fill(alarm.description) }));
-    this.alarms = renderPlannedAlarms(this, alarms, props.topic, this.resources);
+    this.failedJobRules = plan.failedJobRules.map((rule) => renderEventNotification(this, rule, topic, { fill }));
+    const wiring = restorableTimeCheckWiring({ identifier: database.identifier, arn }, check.metricNamespace);
+    ({ stateMachine: this.restorableTimeCheck } = renderPlannedStateMachine(this, check.stateMachine,
+      { substitutions: wiring.placeholders, scopes: wiring.scopes, logRetention, owner: 'ManagedBackupAlarms', what: 'the restorable-time check' }));
+    renderStateMachineSchedule(this, this.restorableTimeCheck, check.schedule, undefined, `${check.schedule.description} in ${Stack.of(this).stackName}`);
+    this.alarms = renderPlannedAlarms(this, plan.alarms.map((alarm) => ({ ...alarm, description: fill(alarm.description) })), topic, this.resources);
   }
 
   /** Backup jobs AWS Backup completed in the vault (sum per period). */
   public metricBackupJobsCompleted(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return plannedMetric(this.props.plan.metrics.backupJobsCompleted, this.resources, props);
+    return plannedMetric(this.metrics.backupJobsCompleted, this.resources, props);
   }
 
   /**
@@ -67,21 +69,6 @@ export class ManagedBackupAlarms extends Construct {
    * checks, so one late check does not count as missing.
    */
   public metricRestorableTimeLag(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return plannedMetric(this.props.plan.metrics.restorableTimeLag, this.resources, props);
-  }
-
-  private createRestorableTimeCheck(): sfn.StateMachine {
-    const { database } = this.props;
-    const check = this.props.plan.restorableTimeCheck;
-    const wiring = restorableTimeCheckWiring({ identifier: database.identifier, arn: database.arn(this) }, check.metricNamespace);
-    const { stateMachine } = renderPlannedStateMachine(this, check.stateMachine, {
-      substitutions: wiring.placeholders,
-      scopes: wiring.scopes,
-      logRetention: this.props.logRetention,
-      owner: 'ManagedBackupAlarms',
-      what: 'the restorable-time check',
-    });
-    renderStateMachineSchedule(this, stateMachine, check.schedule, undefined, `${check.schedule.description} in ${Stack.of(this).stackName}`);
-    return stateMachine;
+    return plannedMetric(this.metrics.restorableTimeLag, this.resources, props);
   }
 }

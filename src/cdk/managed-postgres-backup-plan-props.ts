@@ -3,7 +3,7 @@ import { BackupKeyProps } from './backup-store-handles';
 import { PostgresBackupVaultProps } from './backup-vault';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { NotificationTopicProps } from './notification-handles';
-import { RestoreValidationProps } from './restore-testing';
+import { RestoreValidationProps } from './restore-testing-validation';
 import { LogRetentionProps } from './task-placement-handles';
 import { ManagedPostgresBackupPlanOptions } from '../core/aws/managed-postgres-backup-plan';
 

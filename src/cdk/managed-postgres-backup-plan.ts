@@ -92,11 +92,8 @@ export class ManagedPostgresBackupPlan extends Construct {
     }
     this.vault = this.backupVault?.vault ?? props.vault!;
     if (plan.airGappedVault) {
-      this.airGappedVault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', {
-        backupVaultName: plan.airGappedVault.name,
-        minRetentionDays: plan.airGappedVault.minRetentionDays,
-        maxRetentionDays: plan.airGappedVault.maxRetentionDays,
-      });
+      const { name: backupVaultName, ...retention } = plan.airGappedVault;
+      this.airGappedVault = new backup.CfnLogicallyAirGappedBackupVault(this, 'AirGappedVault', { backupVaultName, ...retention });
       this.airGappedVault.applyRemovalPolicy(removalPolicyOf(props));
     }
     ({ plan: this.plan, selection: this.selection } = renderBackupPlan(this, plan.awsBackupPlan, {
@@ -110,7 +107,7 @@ export class ManagedPostgresBackupPlan extends Construct {
       this.restoreTesting = renderRestoreTesting(this, plan.restoreTesting, {
         vaultArn: this.vault.backupVaultArn,
         databaseArn: () => database.arn(this),
-        validation: validation && { props: validation, handles: { database, notificationTopic: this.notificationTopic } },
+        validation: validation && { options: validation, handles: { database, notificationTopic: this.notificationTopic } },
       });
     }
 

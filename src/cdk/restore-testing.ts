@@ -5,12 +5,8 @@ import { Construct } from 'constructs';
 import { renderBackupServiceRole } from './planned-backup-rules';
 import { RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps, renderRestoreValidation } from './restore-testing-validation';
 import {
-  RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
+  RestoreTestingHandlesOf, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
 } from '../core/aws/restore-testing';
-
-export type {
-  DrillResultStoreProps, RenderedRestoreValidation, RestoreValidationHandles, RestoreValidationProps,
-} from './restore-testing-validation';
 
 /** The resources of core's restore testing plan in CDK. */
 export type RenderedRestoreTesting = RestoreTestingResources<
@@ -18,17 +14,7 @@ export type RenderedRestoreTesting = RestoreTestingResources<
 >;
 
 /** What {@link renderRestoreTesting} needs besides the plan. */
-export interface RestoreTestingHandles {
-  /** ARN of the vault whose recovery points are tested. */
-  readonly vaultArn: string;
-  /** ARN of the database at a position of a selection's `serverIndexes`. */
-  readonly databaseArn: (position: number) => string;
-  /**
-   * The validation's props, as given, and its handles.
-   * @default - no validation
-   */
-  readonly validation?: { readonly props: RestoreValidationProps; readonly handles: RestoreValidationHandles };
-}
+export type RestoreTestingHandles = RestoreTestingHandlesOf<string, RestoreValidationProps, RestoreValidationHandles>;
 
 /**
  * Creates core's restore testing plan in `scope`: the plan over the vault's recovery points, the role AWS Backup restores
@@ -43,7 +29,7 @@ export function renderRestoreTesting(
     restoreTestingPlanName: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, handles.vaultArn),
   });
   const validation = planned.validation && handles.validation
-    ? renderRestoreValidation(scope, planned.validation, handles.validation.props, handles.validation.handles, plan)
+    ? renderRestoreValidation(scope, planned.validation, handles.validation.options, handles.validation.handles, plan)
     : undefined;
   const restoredSecurityGroup = validation?.restoredSecurityGroup;
   const selections = planned.selections.map(({ id, selection: properties, serverIndexes }) => {

@@ -207,6 +207,22 @@ export interface RestoreTestingResources<Plan, Selection, Role, Validation> {
   readonly validation?: Validation;
 }
 
+/**
+ * What a front end renders core's restore testing plan with besides the plan, in its values (`Value`: strings, tokens,
+ * outputs), with the validation's options as given (`Options`) and its handles (`Handles`).
+ */
+export interface RestoreTestingHandlesOf<Value, Options, Handles> {
+  /** ARN of the vault whose recovery points are tested. */
+  readonly vaultArn: Value;
+  /** ARN of the database at a position of a selection's `serverIndexes`. */
+  readonly databaseArn: (position: number) => Value;
+  /**
+   * The validation's options, as given, and its handles.
+   * @default - no validation
+   */
+  readonly validation?: { readonly options: Options; readonly handles: Handles };
+}
+
 /** A restore testing name from a construct's name: letters, digits and underscores, at most 50 characters. */
 export function restoreTestingName(base: string): string {
   return base.replace(/[^A-Za-z0-9_]/g, '_').slice(-50);

@@ -27,3 +27,4 @@ export * from './require-postgres-backups';
 export * from './restore-runbook-artifacts';
 export * from './postgres-backup-blueprint';
 export * from './restore-testing';
+export type { DrillResultStoreArgs, RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles } from './restore-testing-validation';

@@ -3,7 +3,7 @@ import { BackupKeyArgs } from './backup-store-handles';
 import { PostgresBackupVaultProps } from './backup-vault';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { NotificationTopicArgs } from './notification-handles';
-import { RestoreValidationArgs } from './restore-testing';
+import { RestoreValidationArgs } from './restore-testing-validation';
 import { LogRetentionArgs } from './task-placement-handles';
 import { ManagedPostgresBackupPlanOptions } from '../../core/aws/managed-postgres-backup-plan';
 

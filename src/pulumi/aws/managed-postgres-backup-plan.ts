@@ -92,13 +92,8 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
     this.vaultName = this.backupVault?.backupVaultName ?? pulumi.output(props.vaultName!);
 
     if (plan.notes.continuousCopies) void pulumi.log.info(plan.notes.continuousCopies, this);
-    if (plan.airGappedVault) {
-      this.airGappedVault = new backup.LogicallyAirGappedVault(`${name}-air-gapped-vault`, {
-        name: plan.airGappedVault.name,
-        minRetentionDays: plan.airGappedVault.minRetentionDays,
-        maxRetentionDays: plan.airGappedVault.maxRetentionDays,
-      }, { parent: this, retainOnDelete: retainOnDeleteOf(props) });
-    }
+    this.airGappedVault = plan.airGappedVault
+      && new backup.LogicallyAirGappedVault(`${name}-air-gapped-vault`, plan.airGappedVault, { parent: this, retainOnDelete: retainOnDeleteOf(props) });
     const role = createBackupServiceRole({ role: `${name}-selection-role`, attachment: `${name}-selection-backup` }, plan.selectionRole, environment, this);
     ({ plan: this.plan, selection: this.selection } = renderBackupPlan(name, this, plan.awsBackupPlan, {
       vaultName: this.vaultName,
@@ -117,7 +112,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         vaultArn,
         databaseArn: () => database.arn(environment),
         validation: validation && {
-          args: validation,
+          options: validation,
           handles: {
             environment, kind: database.kind, notificationTopicArn: this.notificationTopicArn, notificationTopicKeyArn: notifications.topicKeyArn,
           },

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  GuardedCandidate, ProtectedDatabases, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, checkAcknowledgementReason, guardedCandidateOf,
-  planRequirePostgresBackups, unprotectedDatabasesReport,
+  BackupProtectionKind, GuardedCandidate, ProtectedDatabases, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, checkAcknowledgementReason,
+  guardedCandidateOf, planRequirePostgresBackups, unprotectedDatabasesReport,
 } from '../../core/aws/require-postgres-backups';
 
 export type { BackupProtectionKind } from '../../core/aws/require-postgres-backups';
@@ -14,15 +14,11 @@ const protections = new ProtectedDatabases<pulumi.Resource>();
  * {@link RequirePostgresBackups}. `ScheduledPgDump` records a logical dump, `ManagedPostgresBackupPlan` a managed
  * backup; a database given by secret, identifier or ARN has no resource here (`undefined`), and nothing is recorded.
  */
-export function recordProtectedDatabase(resource: pulumi.Resource | undefined, kind: 'logical-dump' | 'managed-backup' | 'wal-archive'): void {
+export function recordProtectedDatabase(resource: pulumi.Resource | undefined, kind: BackupProtectionKind): void {
   protections.record(resource, kind);
 }
 
-/**
- * Props of {@link RequirePostgresBackups}: core's options. At level `error` {@link RequirePostgresBackups.check}
- * throws, so `pulumi preview` and `pulumi up` fail before any change; at `warning` it logs a warning on each
- * unprotected database and the program goes on. A read replica is an instance with `replicateSourceDb` set.
- */
+/** Props of {@link RequirePostgresBackups}: core's options (a read replica is an instance with `replicateSourceDb` set). */
 export interface RequirePostgresBackupsProps extends RequirePostgresBackupsOptions {}
 
 /**

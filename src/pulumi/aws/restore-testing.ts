@@ -5,12 +5,8 @@ import { AwsEnvironment } from './aws-environment';
 import { createBackupServiceRole } from './backup-plan-rules';
 import { RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles, renderRestoreValidation } from './restore-testing-validation';
 import {
-  RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
+  RestoreTestingHandlesOf, RestoreTestingPlan, RestoreTestingResources, restoreTestingPlanProperties, restoreTestingSelectionProperties,
 } from '../../core/aws/restore-testing';
-
-export type {
-  DrillResultStoreArgs, RenderedRestoreValidation, RestoreValidationArgs, RestoreValidationHandles,
-} from './restore-testing-validation';
 
 /** The resources of core's restore testing plan in Pulumi, and the attachment of the role's policy, which a selection waits for. */
 export type RenderedRestoreTesting = RestoreTestingResources<
@@ -18,18 +14,9 @@ export type RenderedRestoreTesting = RestoreTestingResources<
 > & { readonly attachment: iam.RolePolicyAttachment };
 
 /** What {@link renderRestoreTesting} needs besides the plan. */
-export interface RestoreTestingHandles {
+export interface RestoreTestingHandles extends RestoreTestingHandlesOf<pulumi.Input<string>, RestoreValidationArgs, RestoreValidationHandles> {
   /** The account, region and partition of the role's managed policy. */
   readonly environment: AwsEnvironment;
-  /** ARN of the vault whose recovery points are tested. */
-  readonly vaultArn: pulumi.Input<string>;
-  /** ARN of the database at a position of a selection's `serverIndexes`. */
-  readonly databaseArn: (position: number) => pulumi.Input<string>;
-  /**
-   * The validation's args, as given, and its handles.
-   * @default - no validation
-   */
-  readonly validation?: { readonly args: RestoreValidationArgs; readonly handles: RestoreValidationHandles };
 }
 
 /**
@@ -47,7 +34,7 @@ export function renderRestoreTesting(
     name: planned.plan.name, ...restoreTestingPlanProperties(planned.plan, handles.vaultArn),
   }, { parent });
   const validation = planned.validation && handles.validation
-    ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, handles.validation.args, handles.validation.handles, plan)
+    ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, handles.validation.options, handles.validation.handles, plan)
     : undefined;
   const restoredSecurityGroup = validation?.restoredSecurityGroup;
   const selections = planned.selections.map(({ name: suffix, selection, serverIndexes }) => new backup.RestoreTestingSelection(`${name}-${suffix}`, {
