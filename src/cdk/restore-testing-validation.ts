@@ -19,6 +19,7 @@ import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
 import { renderPlannedStateMachine } from './planned-state-machine';
 import { addDrillDatabaseSecurityGroup } from './scratch-rds-target';
+import { ChecksTaskSubnetsProps } from './snapshot-restore-drill-props';
 import { LogRetentionProps, TaskPlacementProps } from './task-placement-handles';
 import { restoreValidationContainers } from '../core/aws/drill-task-containers';
 import { ecsDrillWiring } from '../core/aws/ecs-drill-wiring';
@@ -35,12 +36,7 @@ export interface DrillResultStoreProps {
 }
 
 /** Core's validation options and the CDK handles the checks need. */
-export interface RestoreValidationProps extends RestoreValidationOptions, TaskPlacementProps, LogRetentionProps {
-  /**
-   * Subnets of the checks task (it pulls its image and writes logs).
-   * @default - the VPC's private subnets with egress
-   */
-  readonly taskSubnets?: ec2.SubnetSelection;
+export interface RestoreValidationProps extends RestoreValidationOptions, TaskPlacementProps, LogRetentionProps, ChecksTaskSubnetsProps {
   /**
    * The secret with the master username and password the restored database keeps (`username`, `password`).
    * @default - the database's secret

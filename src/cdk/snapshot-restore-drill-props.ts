@@ -7,14 +7,18 @@ import { RowCountBound, SnapshotDrillResultsOption, SnapshotRestoreDrillPlanOpti
 /** Bounds on the rows of one table of the restored database (core's {@link RowCountBound}). */
 export interface RowCountBoundProps extends RowCountBound {}
 
-/** Props of {@link SnapshotRestoreDrill}: the options both front ends share, and the CDK handles. */
-export interface SnapshotRestoreDrillProps
-  extends SnapshotRestoreDrillPlanOptions, SnapshotDrillResultsOption<IPgDumpSource>, ScratchDatabaseDrillProps {
-  /** The database whose newest snapshot is restored. It needs its secret (the restored instance keeps its master user). */
-  readonly database: ManagedPostgresDatabase;
+/** Where the checks of a restored database run. */
+export interface ChecksTaskSubnetsProps {
   /**
    * Subnets of the checks task (it pulls its image and writes logs).
    * @default - the VPC's private subnets with egress
    */
   readonly taskSubnets?: ec2.SubnetSelection;
+}
+
+/** Props of {@link SnapshotRestoreDrill}: the options both front ends share, and the CDK handles. */
+export interface SnapshotRestoreDrillProps
+  extends SnapshotRestoreDrillPlanOptions, SnapshotDrillResultsOption<IPgDumpSource>, ScratchDatabaseDrillProps, ChecksTaskSubnetsProps {
+  /** The database whose newest snapshot is restored. It needs its secret (the restored instance keeps its master user). */
+  readonly database: ManagedPostgresDatabase;
 }

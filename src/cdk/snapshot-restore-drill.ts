@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -17,6 +16,7 @@ import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillInputs } from '../core/aws/drill-inputs';
+import { readCheckFiles } from '../core/aws/restore-testing-validation';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes,
   planSnapshotRestoreDrill, snapshotDrillWiring, snapshotScratchPlacement, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
@@ -57,7 +57,7 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       port: database.port,
       hasSecret: database.secret !== undefined,
       recordsResults: drillResults !== undefined,
-      checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
+      checkFiles: readCheckFiles(props.checkFiles),
     }, cdkValidationOptions(this));
     this.database = database;
 

@@ -10,25 +10,14 @@ import { PolicyStatement, assumedByService, grantStatements, policyDocument } fr
 import { DrillScope } from '../../core/aws/ecs-drill-wiring';
 import { STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { STATE_MACHINE_OBSERVABILITY, StateMachinePlan, StateMachineSchedulePlan, fillScheduleInput } from '../../core/aws/planned-state-machine';
-import { DrillResourceKind, PARTITION_PLACEHOLDER, StateMachineDefinition, listPlaceholders, renderDefinition } from '../../core/aws/state-machines';
-
-/** What Pulumi renders of a planned state machine (the construct ids are CDK's; the definition may be its JSON). */
-export interface PulumiStateMachinePlan extends Pick<StateMachinePlan, 'iamActions' | 'type' | 'names'> {
-  /** The ASL definition with `${Name}` placeholders, or its JSON. */
-  readonly definition: StateMachineDefinition | string;
-  /** The execution role's description (Pulumi's state machine has no comment of its own: the definition's is shown). */
-  readonly descriptions: Pick<StateMachinePlan['descriptions'], 'role'>;
-}
-
-/** What one kind of resource a state machine's role acts on is scoped to: core's scope, in Pulumi inputs. */
-export type DrillResourceScope = DrillScope<pulumi.Input<string>>;
+import { DrillResourceKind, PARTITION_PLACEHOLDER, listPlaceholders, renderDefinition } from '../../core/aws/state-machines';
 
 /** What {@link createPlannedStateMachine} fills a planned state machine with. */
 export interface PlannedStateMachineProps {
   /** Exactly one value for each placeholder of the definition, but the partition: the renderer fills it. */
   readonly substitutions: pulumi.Output<Record<string, string>>;
   /** What each kind of resource the role acts on is scoped to (core's scopes); a kind the plan needs without a scope is an error. */
-  readonly scopes: Partial<Record<DrillResourceKind, DrillResourceScope>>;
+  readonly scopes: Partial<Record<DrillResourceKind, DrillScope<pulumi.Input<string>>>>;
   /**
    * ARN of the notification topic's KMS key, which the role then may use to publish.
    * @default - none: the topic is taken as unencrypted or encrypted with a key the role may already use
@@ -62,7 +51,7 @@ export interface PlannedStateMachine {
  * integrations in the partition of `parent`'s provider.
  */
 export function createPlannedStateMachine(
-  name: string, parent: pulumi.Resource, plan: PulumiStateMachinePlan, props: PlannedStateMachineProps,
+  name: string, parent: pulumi.Resource, plan: StateMachinePlan, props: PlannedStateMachineProps,
 ): PlannedStateMachine {
   const child = { parent };
   // The integrations' ARNs name the partition of the provider the state machine is created with.

@@ -17,7 +17,8 @@ import { assumedByService, grantStatements, policyDocument } from './policy-docu
 import { ecsTaskWiring } from './scheduled-drill';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { createDrillDatabaseSecurityGroup } from './scratch-rds-target';
-import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs, givenOrNewEcsCluster } from './task-placement-handles';
+import { RestoredDatabaseChecksArgs } from './snapshot-restore-drill-props';
+import { givenOrNewEcsCluster } from './task-placement-handles';
 import { restoreValidationContainers } from '../../core/aws/drill-task-containers';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, actionsOnResource } from '../../core/aws/iam-action-groups';
 import { DEFAULT_MANAGED_DATABASE_PORT } from '../../core/aws/managed-postgres-database';
@@ -32,16 +33,7 @@ export interface DrillResultStoreArgs extends ExistingBucket {
 }
 
 /** Core's validation options and the Pulumi handles the checks need. */
-export interface RestoreValidationArgs extends RestoreValidationOptions, TaskPlacementArgs, RunnerImageArgs, LogRetentionArgs {
-  /** Subnets of the checks task (it pulls its image and writes logs): private ones with egress. */
-  readonly taskSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** ARN of the secret with the master username and password the restored database keeps (`username`, `password`). */
-  readonly secretArn: pulumi.Input<string>;
-  /**
-   * The port the restored database listens on (the source's).
-   * @default 5432
-   */
-  readonly port?: number;
+export interface RestoreValidationArgs extends RestoreValidationOptions, RestoredDatabaseChecksArgs {
   /**
    * Write each result beside the backups, where `pg-backup status` shows the last good drill.
    * @default - results are metrics and AWS Backup's validation status only

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as ec2 from '@pulumi/aws/ec2';
 import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
@@ -10,6 +9,7 @@ import { ScheduledDrillAttributes, createScheduledDrill, drillBucket, keyStateme
 import { awsArnFormat, createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillInputs } from '../../core/aws/drill-inputs';
+import { readCheckFiles } from '../../core/aws/restore-testing-validation';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
   snapshotRestoreDrillAttributes, snapshotScratchPlacement, unknownSnapshotKeyWarning,
@@ -50,7 +50,7 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       port: props.port,
       hasSecret: props.secretArn !== undefined,
       recordsResults: drillResults !== undefined,
-      checkFiles: (props.checkFiles ?? []).map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined })),
+      checkFiles: readCheckFiles(props.checkFiles),
     }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const environment = awsEnvironment(this);
     const notifications = new BackupNotifications(`${name}-notifications`, {
