@@ -7,7 +7,7 @@ import { LogRetentionProps, TaskPlacementProps, TaskSubnetsProps } from './task-
 import { ScheduledPgDumpOptions } from '../core/aws/scheduled-pg-dump';
 
 /** Props of {@link ScheduledPgDump}: the options every front end shares, and the CDK handles. */
-export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions, TaskPlacementProps, TaskSubnetsProps, LogRetentionProps,
+export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions<DumpEncryption>, TaskPlacementProps, TaskSubnetsProps, LogRetentionProps,
   NotificationTopicProps, BackupStoreProps {
   /** The database to dump: `PostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)` or `.fromSecret({...})`. */
   readonly database: PostgresDatabase;
@@ -16,10 +16,4 @@ export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions, TaskPlacem
    * @default Duration.hours(1)
    */
   readonly maxEventAge?: Duration;
-  /**
-   * Encrypt every object of each dump with age to `recipients` (after compression); `identitySecret` is read by a
-   * `VerifyRestore` of these dumps, never by the dump task.
-   * @default - not encrypted (the bucket's KMS encryption only)
-   */
-  readonly encryption?: DumpEncryption;
 }

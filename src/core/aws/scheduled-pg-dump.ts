@@ -54,9 +54,9 @@ export const S3_PREFIX_ALLOWED = 'an S3 key prefix of up to 512 safe characters,
 
 /**
  * The options of a `ScheduledPgDump` that are the same in every AWS front end; the CDK props and the Pulumi args extend
- * them with the cloud handles (VPC, database, bucket, topic…).
+ * them with the cloud handles (VPC, database, bucket, topic…), `E` being their encryption's (the identity's secret).
  */
-export interface ScheduledPgDumpOptions {
+export interface ScheduledPgDumpOptions<E extends DumpEncryptionOptions = DumpEncryptionOptions> {
   /**
    * The databases on that server to dump, each on the schedule, each into its own folder under the prefix.
    * @default ['postgres']
@@ -117,11 +117,11 @@ export interface ScheduledPgDumpOptions {
   readonly retryAttempts?: number;
   /**
    * Encrypt every object of each dump with age to these public keys (after compression). The dump task gets only the
-   * public keys (in its environment); each front end adds `identitySecret`, the secret holding the identity, which a
-   * `VerifyRestore` of these dumps reads and the dump task cannot.
+   * public keys (in its environment); each front end adds the secret holding the identity (`identitySecret`,
+   * `identitySecretArn`), which a `VerifyRestore` of these dumps reads and the dump task cannot.
    * @default - not encrypted (the bucket's server-side encryption only)
    */
-  readonly encryption?: DumpEncryptionOptions;
+  readonly encryption?: E;
   /**
    * Copy every dump offsite: S3 replication of the created bucket to a bucket in another region and/or account, with
    * Replication Time Control, replication metrics and alarms on failed or late replication; delete markers are never

@@ -6,7 +6,7 @@ import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs, TaskSubnetsArgs }
 import { ScheduledPgDumpOptions } from '../../core/aws/scheduled-pg-dump';
 
 /** Props of {@link ScheduledPgDump}: the options every front end shares, and the Pulumi handles. */
-export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions, TaskPlacementArgs, TaskSubnetsArgs, RunnerImageArgs,
+export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions<DumpEncryption>, TaskPlacementArgs, TaskSubnetsArgs, RunnerImageArgs,
   LogRetentionArgs, NotificationTopicArgs, BackupStoreArgs {
   /** The database to dump: `PostgresDatabase.fromInstance(instance)`, `.fromCluster(cluster)` or `.fromSecret({...})`. */
   readonly database: PostgresDatabase;
@@ -15,10 +15,4 @@ export interface ScheduledPgDumpProps extends ScheduledPgDumpOptions, TaskPlacem
    * @default 3600
    */
   readonly maxEventAgeSeconds?: number;
-  /**
-   * Encrypt every object of each dump with age to `recipients` (after compression); `identitySecretArn` is read by a
-   * `VerifyRestore` of these dumps, never by the dump task.
-   * @default - not encrypted (the bucket's KMS encryption only)
-   */
-  readonly encryption?: DumpEncryption;
 }
