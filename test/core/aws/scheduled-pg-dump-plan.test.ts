@@ -70,6 +70,20 @@ describe('planScheduledPgDump', () => {
     expect(plan.alarms.map((alarm) => alarm.id)).toEqual(['FailedDumpAlarm0', 'RpoAlarm0', 'ScheduleDeadLetterAlarm', 'PruneAlarm0']);
   });
 
+  test('plans the dump and the prune as one group started by one schedules\' role and watched by one failure rule, neither sharing the other\'s roles', () => {
+    const plan = planScheduledPgDump({ postgresMajorVersion: 16, dump: { retention: { daily: 7 } } });
+    const group = plan.scheduledTasks;
+    expect(group).toMatchObject({
+      ids: { scheduleRole: 'ScheduleRole', taskFailedRule: 'TaskFailedRule' },
+      scheduleRole: { description: plan.descriptions.scheduleRole },
+      taskFailure: { subject: 'A scheduled pg_dump task' },
+    });
+    expect(group.name).toBeUndefined();
+    expect(group.sharesFirstTask).toBeUndefined();
+    expect(group.scheduleRole.grants.map((grant) => grant.resource)).toEqual(['ecs-task-roles', 'ecs-task-definition', 'ecs-task', 'dead-letter-queue']);
+    expect(group.tasks.map((task) => task.ids.securityGroup)).toEqual(['TaskSecurityGroup', 'PruneSecurityGroup']);
+  });
+
   test('the shared options of a front end\'s props leave out its cloud handles', () => {
     expect(scheduledPgDumpOptionsOf({ prefix: 'dumps', vpcId: 'vpc-1' } as never)).toEqual({ prefix: 'dumps' });
   });
