@@ -378,6 +378,7 @@ const ARCHIVE: SweptConstruct = {
     ...values('immutability.days', WHOLE_POSITIVE),
     ...misspelt('pitr', 'windowDay', 14),
     ...misspelt('pitr.fullBackupSchedule', 'expresion', '0 1 * * 0', { expression: '0 1 * * 0' }),
+    ...values('estimate.databaseSizeGb', [-1, NaN, Infinity]),
   ],
   deferrable: {},
   literal: {
@@ -526,6 +527,13 @@ describe('a Pulumi output given where a component types a plain value is refused
     const lines = validationLines(outcome as PolicyValidationError).filter((line) => line.startsWith(prefix) && line.endsWith(' when the program runs)'));
     expect(lines).toHaveLength(1);
   });
+});
+
+test('an estimate without the database size (a JavaScript program can leave it out) is refused by both front ends, not crashed on', () => {
+  const options = withValue(ARCHIVE.base, 'estimate', { compressionRatio: 3 });
+  const expected = 'estimate.databaseSizeGb is undefined; allowed: a number from 0 to 10000000 GB, the size the estimate is worked out from';
+  expect(validationLines(validationErrorOf(() => ARCHIVE.cdk(options, 'ArchiveWithoutSize')))).toContainEqual(expect.stringContaining(expected));
+  expect(validationLines(validationErrorOf(() => ARCHIVE.pulumi(options)))).toContainEqual(expect.stringContaining(expected));
 });
 
 describe('RequirePostgresBackups', () => {

@@ -50,6 +50,8 @@ export const AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS: LiteralProps = {
   'storage.softDeleteDays': STORAGE,
   ...replicationLiterals('storage.replication'),
   'alerts.alertEmails': ALERT_RECEIVERS,
+  'encryption.recipients': 'each recipient is written into the dump job\'s command when the program runs',
+  'estimate': 'the cost estimate is worked out when the program runs',
 };
 
 /** The props of the Azure `ManagedPostgresBackupPlan` that need a literal. */

@@ -64,7 +64,7 @@ export function estimateFromSizes(
     policy,
     databaseSizeGb: sizes.databaseSizeGb,
     // A bad size is reported once, as itself, not again through the change derived from it.
-    dailyChangeGb: sizes.dailyChangeGb ?? Math.max(0, sizes.databaseSizeGb * 0.05),
+    dailyChangeGb: sizes.dailyChangeGb ?? Math.max(0, (sizes.databaseSizeGb ?? 0) * 0.05),
     compressionRatio: sizes.compressionRatio,
     ...more,
     label,
@@ -238,6 +238,10 @@ export interface CostEstimate {
 export function estimateMonthlyCost(inputs: CostEstimateInputs, prices: StoragePriceOverrides = {}, validator?: Validator): CostEstimate {
   const check = validator ?? new Validator();
   const before = check.issues.length;
+  if (inputs.databaseSizeGb === undefined) {
+    // Required by the type, but a program in JavaScript can leave it out: the estimate has nothing to scale then.
+    check.report({ path: 'databaseSizeGb', value: undefined, allowed: 'a number from 0 to 10000000 GB, the size the estimate is worked out from' });
+  }
   check.number('databaseSizeGb', inputs.databaseSizeGb, 0, 10_000_000, 'GB');
   check.number('dailyChangeGb', inputs.dailyChangeGb, 0, 10_000_000, 'GB');
   check.number('compressionRatio', inputs.compressionRatio, 1, 100);
@@ -662,5 +666,7 @@ function sum(values: number[]): number {
 }
 
 function formatNumber(value: number): string {
+  // A label is made before the sizes are checked: a missing size is reported by the check, not crashed on here.
+  if (typeof value !== 'number') return String(value);
   return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BackupAlertDestination, checkAlertDestination, resolveActionGroup } from './backup-action-group';
 import { BackupStorage, BackupStorageProps, checkBackupStorage } from './backup-storage';
 import { AGE_IDENTITY_SECRET_NAME, DumpEncryption } from './dump-encryption';
-import { validateWhenKnown } from '../pulumi-validation';
+import { PULUMI_VALIDATION_OPTIONS, validateWhenKnown } from '../pulumi-validation';
 import { failedExecutionAlert } from './failed-execution-alert';
 import { replicationPendingAlert } from './offsite-blob-replica';
 import { createPruneJobs } from './prune-jobs';
@@ -244,6 +244,10 @@ export class ScheduledPgDump extends pulumi.ComponentResource {
 
   constructor(name: string, props: ScheduledPgDumpProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:azure:ScheduledPgDump', name, {}, opts);
+    // Checked as the user wrote them, before the policy's props are taken apart (an output's fields are outputs too).
+    const literals = new Validator({ ...PULUMI_VALIDATION_OPTIONS, construct: name });
+    literals.requireLiterals(AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS, props);
+    literals.throwIfInvalid();
     const policyProps: DumpPolicyProps = {
       databaseNames: props.databaseNames,
       dump: props.dump,
@@ -556,7 +560,7 @@ const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
  * cron, drills, immutability no longer than retention), then names and replica sizes.
  */
 function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
-  if (!validator.requireLiterals(AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS, props)) return;
+  validator.requireLiterals(AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS);
   validator.include(checkPolicy(
     { platform: 'azure', logicalDump: props.dump ?? {}, alarms: { rpoHours: props.rpoHours }, verification: props.verification, immutability: props.immutability },
     validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),

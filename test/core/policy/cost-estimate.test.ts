@@ -231,6 +231,8 @@ describe('estimateMonthlyCost', () => {
   test.each<[string, Partial<CostEstimateInputs>, Parameters<typeof estimateMonthlyCost>[1], string]>([
     ['a negative database size', { databaseSizeGb: -1 }, {}, 'databaseSizeGb is -1; allowed: a number from 0 to 10000000 GB'],
     ['a negative daily change', { dailyChangeGb: -5 }, {}, 'dailyChangeGb is -5; allowed: a number from 0 to 10000000 GB'],
+    ['no database size (a JavaScript program can leave it out)', { databaseSizeGb: undefined }, {},
+      'databaseSizeGb is undefined; allowed: a number from 0 to 10000000 GB, the size the estimate is worked out from'],
     ['a size that is not a number', { databaseSizeGb: Number.NaN }, {}, 'databaseSizeGb is NaN; allowed: a number from 0 to 10000000 GB'],
     ['a compression ratio under 1', { compressionRatio: 0.5 }, {}, 'compressionRatio is 0.5; allowed: a number from 1 to 100'],
     ['fractional noncurrent days', { noncurrentVersionDays: 1.5 }, {}, 'noncurrentVersionDays is 1.5; allowed: an integer from 0 to 36500 days'],

@@ -61,6 +61,9 @@ const COMPONENTS: readonly Component[] = [
       'storage.replication': { location: 'northeurope', skuName: 'Standard_ZRS' },
       'storage.replication.deleteLock': false,
       'immutability': { mode: 'compliance', days: 7 },
+      'encryption': { recipients: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'] },
+      'encryption.recipients': ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'],
+      'estimate': { databaseSizeGb: 50 },
     },
     handles: { 'storage.accountName': 'ordersdumps', 'resourceGroupName': 'backups', 'connection.host': 'orders-db.postgres.database.azure.com' },
   },
@@ -194,4 +197,11 @@ describe('an output where an Azure component takes a cloud handle is accepted, a
     expect(outcome).toBe('accepted');
     expect(withOutput).toEqual(withLiteral);
   });
+});
+
+test('an estimate without the database size is refused by name, not crashed on', () => {
+  const component = COMPONENTS.find((entry) => entry.name === 'ScheduledPgDump')!;
+  const error = errorOrOutcome(() => component.build(withValue(component.base, 'estimate', { compressionRatio: 3 })));
+  expect(validationLines(error as PolicyValidationError)).toContain(
+    'estimate.databaseSizeGb is undefined; allowed: a number from 0 to 10000000 GB, the size the estimate is worked out from');
 });
