@@ -3,24 +3,28 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { BackupKeyProps } from './backup-store-handles';
 import { CDK_VALIDATION_OPTIONS, cdkValidationOptions } from './cdk-validation';
+import { NotificationTopicProps } from './notification-handles';
 import { PitrDrill } from './pitr-drill';
 import { renderPlannedAlarms } from './planned-alarms';
 import { renderEventNotification } from './planned-event-notifications';
 import { bucketGrantScopes, grantPlannedActions } from './planned-grants';
 import { acknowledge, acknowledgeWildcards, awsManagedPolicyFinding, walArchiveWildcards } from './reviewed-findings';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
-import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
+import { TaskPlacementProps, TaskSubnetsProps } from './task-placement-handles';
 import { IamActionGroup } from '../core/aws/iam-action-groups';
+import { PitrArchiveEncryptionOptions } from '../core/aws/pitr-archive-encryption';
 import { archiveHostUserData, archiveRecoveryConf, renderArchiveHost } from '../core/aws/pitr-archive-host';
 import {
-  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive,
-  selfHostedPitrArchiveAttributes,
+  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveOptions, SelfHostedPitrArchiveResources, SelfHostedPitrDrillOptions,
+  planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes,
 } from '../core/aws/self-hosted-pitr-archive';
 import { S3ArchiveRepository } from '../core/postgres/archive-repository';
 import { RenderedRecoveryConf } from '../core/postgres/recovery-conf';
@@ -28,7 +32,23 @@ import { RecoveryTargetOptions } from '../core/postgres/recovery-target';
 
 export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID } from '../core/aws/self-hosted-pitr-archive';
 export type { PitrHostTag } from '../core/aws/self-hosted-pitr-archive';
-export * from './self-hosted-pitr-archive-props';
+
+/** Encryption of the archive's repository by the archiver: the options every front end shares, and the secret. */
+export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
+  /**
+   * The secret whose value is pgBackRest's `repo1-cipher-pass` (a long random string, e.g. `openssl rand -base64 48`)
+   * or WAL-G's libsodium key (32 random bytes in `keyEncoding`). The hosts' role reads it at boot and the drill's
+   * execution role injects it; nothing else of this construct can.
+   */
+  readonly secret: secretsmanager.ISecret;
+}
+
+/** Props of the scheduled PITR drill: the options every front end shares, and the CDK handles. */
+export interface PitrDrillOptions extends SelfHostedPitrDrillOptions, TaskPlacementProps, TaskSubnetsProps {}
+
+/** Props of {@link SelfHostedPitrArchive}: the options every front end shares, and the CDK handles. */
+export interface SelfHostedPitrArchiveProps
+  extends SelfHostedPitrArchiveOptions<PitrDrillOptions, PitrArchiveEncryption>, BackupKeyProps, NotificationTopicProps {}
 
 /** The attributes core decides (its plan, the resolved policy, prefixes…) and what it creates from them, declared once in core. */
 export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources<{

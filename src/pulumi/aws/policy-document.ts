@@ -5,32 +5,22 @@ import { BackupObjectResourceKind, IamActionGroup } from '../../core/aws/iam-act
 /** A principal of a resource policy statement, as IAM writes it. */
 export type PolicyPrincipal = '*' | { readonly AWS?: pulumi.Input<string | pulumi.Input<string>[]>; readonly Service?: pulumi.Input<string | string[]> };
 
-/** One IAM policy statement, with inputs where ARNs come from resources. */
+/**
+ * One IAM policy statement as IAM writes it, with inputs where ARNs come from resources: a `Principal` only in
+ * resource policies, no `Resource` in a trust policy; `Sid` and `Condition` when there are some.
+ */
 export interface PolicyStatement {
-  /**
-   * Statement id.
-   * @default - none
-   */
   readonly Sid?: string;
-  /** `Allow` or `Deny`. */
   readonly Effect: 'Allow' | 'Deny';
-  /**
-   * Who the statement applies to (resource policies only).
-   * @default - none: an identity policy
-   */
   readonly Principal?: PolicyPrincipal;
-  /** The actions. */
   readonly Action: string | string[];
-  /**
-   * The resources (ARNs or `*`).
-   * @default - none: a trust policy
-   */
   readonly Resource?: pulumi.Input<string> | pulumi.Input<string>[];
-  /**
-   * Conditions, by operator and key.
-   * @default - none
-   */
   readonly Condition?: Record<string, Record<string, pulumi.Input<unknown>>>;
+}
+
+/** Values as IAM writes them: one alone, several as a list. */
+function oneOrList<T>(values: readonly T[]): T | T[] {
+  return values.length === 1 ? values[0] : [...values];
 }
 
 /** A policy document (`Version` 2012-10-17) as the JSON text IAM, S3, SNS, SQS, KMS and AWS Backup take. */
@@ -52,10 +42,7 @@ export function denyInsecureTransport(action: string, resources: pulumi.Input<st
 export interface GrantScope {
   /** The ARNs (or `*` with a condition). */
   readonly resources: pulumi.Input<string> | pulumi.Input<string>[];
-  /**
-   * The condition that scopes the statement.
-   * @default - none
-   */
+  /** The condition that scopes the statement, if any. */
   readonly condition?: PolicyStatement['Condition'];
 }
 
@@ -71,13 +58,13 @@ export function grantStatements<Kind extends string>(
     const scope = scopes[group.resource];
     if (scope === undefined && owner !== undefined) throw new Error(`${owner} needs ${group.resource} permissions (${group.actions.join(', ')}), which it cannot scope`);
     if (scope === undefined) return [];
-    return [{
-      Effect: 'Allow' as const,
-      Action: group.actions.length === 1 ? group.actions[0] : [...group.actions],
-      Resource: scope.resources,
-      ...(scope.condition ? { Condition: scope.condition } : {}),
-    }];
+    return [{ Effect: 'Allow' as const, Action: oneOrList(group.actions), Resource: scope.resources, ...(scope.condition ? { Condition: scope.condition } : {}) }];
   });
+}
+
+/** The ARN of the objects of the bucket `bucketArn` that match the key pattern. */
+function objectsOf(bucketArn: pulumi.Input<string>, pattern: string): pulumi.Output<string> {
+  return pulumi.interpolate`${bucketArn}/${pattern}`;
 }
 
 /** The values of core's policy references a component knows; a list is spread where it stands. */
@@ -100,7 +87,7 @@ export function plannedStatement(
   const accountRoot = (account: string, partition?: string): pulumi.Output<string> =>
     pulumi.interpolate`arn:${partition ?? resolve({ ref: 'partition' }) as pulumi.Input<string>}:iam::${account}:root`;
   const resources = statement.resources.flatMap((resource) => (resource === 'bucket' ? bucketArn!
-    : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : pulumi.interpolate`${bucketArn}/${resource.objects}`));
+    : 'arn' in resource ? resource.arn : 'ref' in resource ? resolve(resource) : objectsOf(bucketArn!, resource.objects)));
   return {
     ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
     Effect: statement.effect,
@@ -108,8 +95,8 @@ export function plannedStatement(
       : 'service' in principal ? { Service: principal.service }
         : 'accounts' in principal ? { AWS: principal.accounts.map((account) => accountRoot(account)) }
           : { AWS: accountRoot(principal.account, principal.partition) },
-    Action: statement.actions.length === 1 ? statement.actions[0] : [...statement.actions],
-    Resource: resources.length === 1 ? resources[0] : resources,
+    Action: oneOrList(statement.actions),
+    Resource: oneOrList(resources),
     ...(statement.conditions ? {
       Condition: Object.fromEntries(Object.entries(statement.conditions).map(([operator, keys]) => [
         operator, Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, conditionValue(value)])),
@@ -132,8 +119,7 @@ export function bucketGrantScopes<Kind extends string>(
       return { resources: typeof location.arns === 'string' ? location.arns : [...location.arns], ...(location.conditions ? { condition: location.conditions as GrantScope['condition'] } : {}) };
     }
     const objects = location.objects;
-    if (typeof objects === 'string') return { resources: pulumi.interpolate`${bucketArn}/${objects}` };
-    return { resources: objects.map((pattern) => pulumi.interpolate`${bucketArn}/${pattern}`) };
+    return { resources: typeof objects === 'string' ? objectsOf(bucketArn, objects) : objects.map((pattern) => objectsOf(bucketArn, pattern)) };
   };
   return Object.fromEntries((Object.entries(locations) as [Kind, BucketGrantLocation][]).flatMap(([kind, location]) => {
     const found = scope(location);

@@ -5,15 +5,18 @@ import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, awsEnvironment } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
+import { BackupKeyArgs } from './backup-store-handles';
 import { createEventNotification } from './event-notification';
 import { createPlannedAlarms } from './metric-alarm';
+import { NotificationTopicArgs } from './notification-handles';
 import { PitrDrill } from './pitr-drill';
 import { GrantScope, PolicyStatement, assumedByService, bucketGrantScopes, grantStatements, policyDocument } from './policy-document';
-import { SelfHostedPitrArchiveProps } from './self-hosted-pitr-archive-props';
+import { RunnerImageArgs, TaskPlacementArgs, TaskSubnetsArgs } from './task-placement-handles';
+import { PitrArchiveEncryptionOptions } from '../../core/aws/pitr-archive-encryption';
 import { archiveHostUserData, archiveParameterResources, archiveRecoveryConf, renderArchiveHost } from '../../core/aws/pitr-archive-host';
 import {
-  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources, planSelfHostedPitrArchive,
-  selfHostedPitrArchiveAttributes, selfHostedPitrArchiveProtections,
+  PitrArchiveResourceKind, SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveOptions, SelfHostedPitrArchiveResources, SelfHostedPitrDrillOptions,
+  planSelfHostedPitrArchive, selfHostedPitrArchiveAttributes, selfHostedPitrArchiveProtections,
 } from '../../core/aws/self-hosted-pitr-archive';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { S3ArchiveRepository } from '../../core/postgres/archive-repository';
@@ -24,7 +27,36 @@ import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export { ARCHIVE_CHECK_METRIC_NAMES, ARCHIVE_CHECK_RATE_MINUTES, WAL_REQUEST_METRICS_FILTER_ID } from '../../core/aws/self-hosted-pitr-archive';
 export type { PitrHostTag } from '../../core/aws/self-hosted-pitr-archive';
-export * from './self-hosted-pitr-archive-props';
+
+/** Encryption of the archive's repository by the archiver: the options every front end shares, and the secret. */
+export interface PitrArchiveEncryption extends PitrArchiveEncryptionOptions {
+  /**
+   * ARN of the secret whose value is pgBackRest's `repo1-cipher-pass` (a long random string, e.g.
+   * `openssl rand -base64 48`) or WAL-G's libsodium key (32 random bytes in `keyEncoding`). The hosts' role reads it
+   * at boot and the drill's execution role injects it; nothing else of this component can.
+   */
+  readonly secretArn: pulumi.Input<string>;
+  /**
+   * ARN of the customer managed KMS key the secret is encrypted with, which its readers may then decrypt with.
+   * @default - none: the secret uses the account's `aws/secretsmanager` key
+   */
+  readonly secretKeyArn?: pulumi.Input<string>;
+}
+
+/** Props of the scheduled PITR drill: the options every front end shares, and the Pulumi handles. */
+export interface PitrDrillOptions extends SelfHostedPitrDrillOptions, TaskPlacementArgs, TaskSubnetsArgs, RunnerImageArgs {}
+
+/** Props of {@link SelfHostedPitrArchive}: the options every front end shares, and the Pulumi handles. */
+export interface SelfHostedPitrArchiveProps
+  extends SelfHostedPitrArchiveOptions<PitrDrillOptions, PitrArchiveEncryption>, BackupKeyArgs, NotificationTopicArgs {
+  /**
+   * ARNs of host roles of another program that archive with the archiver's own expiry: the bucket policy, one document
+   * in Pulumi, exempts them from the delete Deny (CDK collects them from `grantArchive` calls). Give them
+   * {@link SelfHostedPitrArchive.archiveStatements}.
+   * @default - none besides a created instance role
+   */
+  readonly archiverRoleArns?: pulumi.Input<string>[];
+}
 
 /** The attributes core decides (its plan, the resolved policy, prefixes…) and what it creates from them, declared once in core. */
 export interface SelfHostedPitrArchive extends SelfHostedPitrArchiveAttributes, SelfHostedPitrArchiveResources<{
