@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attachCustomSynthesis, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { runbookPath } from '../core/policy/runbook';
 
 /** Folder of the runbooks in the cloud assembly: `<stack artifact id>.runbooks`. */
 export function runbookFolder(stack: Stack): string {
@@ -26,7 +27,7 @@ export class RestoreRunbookArtifacts extends Construct {
     attachCustomSynthesis(this, {
       onSynthesize: (session) => {
         for (const [relativePath, markdown] of this.runbooks) {
-          const file = path.join(session.outdir, relativePath);
+          const file = runbookPath(session.outdir, relativePath);
           fs.mkdirSync(path.dirname(file), { recursive: true });
           fs.writeFileSync(file, withDeployTimeValuesNamed(stack, markdown));
         }
@@ -36,10 +37,12 @@ export class RestoreRunbookArtifacts extends Construct {
 
   /**
    * Adds a runbook; returns its path relative to the cloud assembly directory.
-   * @param name file name inside the stack's runbook folder, e.g. `orders-db/orders.md`
+   * @param name file name inside the stack's runbook folder, e.g. `orders-db/orders.md`; one that leaves the folder is refused
    */
   public add(name: string, markdown: string): string {
-    const relativePath = `${runbookFolder(Stack.of(this))}/${name}`;
+    const folder = runbookFolder(Stack.of(this));
+    runbookPath(folder, name);
+    const relativePath = `${folder}/${name}`;
     if (this.runbooks.has(relativePath)) throw new Error(`a runbook named ${relativePath} was added twice`);
     this.runbooks.set(relativePath, markdown);
     return relativePath;

@@ -2,6 +2,7 @@
  * The restore runbook of one database: Markdown for the person restoring at 3 a.m., with every command
  * filled in for this deployment (bucket, prefix, region, stanza, instance) so nothing has to be looked up.
  */
+import * as path from 'node:path';
 import { describeDumpRetention } from './backup-retention';
 import {
   DEFAULT_ARCHIVE_TIMEOUT_SECONDS,
@@ -840,4 +841,16 @@ function pagedSection(topic: string): string[] {
  */
 export function runbookFileName(serverId: string, databaseName: string): string {
   return `${serverId}/${encodeURIComponent(databaseName)}.md`;
+}
+
+/**
+ * The path of the runbook `fileName` under `directory`; a name that would leave it (absolute, or stepping out with
+ * `..`) is refused, so a runbook never overwrites a file beside the deployment it describes.
+ */
+export function runbookPath(directory: string, fileName: string): string {
+  const file = path.resolve(directory, fileName);
+  if (path.isAbsolute(fileName) || path.relative(path.resolve(directory), file).startsWith('..')) {
+    throw new Error(`RestoreRunbookArtifacts: the runbook file name ${JSON.stringify(fileName)} leaves the directory ${directory}`);
+  }
+  return file;
 }

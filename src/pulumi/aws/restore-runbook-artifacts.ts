@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { runbookPath } from '../../core/policy/runbook';
 
 /** Arguments of {@link RestoreRunbookArtifacts}. */
 export interface RestoreRunbookArtifactsProps {
@@ -41,13 +42,4 @@ export function writeRunbookFile(directory: string, fileName: string, markdown: 
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, markdown);
   return markdown;
-}
-
-/** The path of a runbook file; a file name that would leave the directory is refused. */
-function runbookPath(directory: string, fileName: string): string {
-  const file = path.resolve(directory, fileName);
-  if (path.isAbsolute(fileName) || path.relative(path.resolve(directory), file).startsWith('..')) {
-    throw new Error(`RestoreRunbookArtifacts: the runbook file name ${JSON.stringify(fileName)} leaves the directory ${directory}`);
-  }
-  return file;
 }
