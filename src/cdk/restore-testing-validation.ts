@@ -12,7 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ecsTaskResources } from './drill-state-machine';
+import { drillBucket, ecsTaskResources } from './drill-state-machine';
 import { renderDrillTask } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { renderPlannedAlarms } from './planned-alarms';
@@ -26,6 +26,7 @@ import { ecsDrillWiring } from '../core/aws/ecs-drill-wiring';
 import { DRILL_RESULT_WRITE_IAM_ACTIONS, TOPIC_KEY_PUBLISH_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { RestoreValidationResources } from '../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../core/aws/restore-testing-validation';
+import { DrillResultsOption } from '../core/aws/snapshot-restore-drill';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
 export interface DrillResultStoreProps {
@@ -36,17 +37,13 @@ export interface DrillResultStoreProps {
 }
 
 /** Core's validation options and the CDK handles the checks need. */
-export interface RestoreValidationProps extends RestoreValidationOptions, TaskPlacementProps, LogRetentionProps, ChecksTaskSubnetsProps {
+export interface RestoreValidationProps
+  extends RestoreValidationOptions, TaskPlacementProps, LogRetentionProps, ChecksTaskSubnetsProps, DrillResultsOption<DrillResultStoreProps> {
   /**
    * The secret with the master username and password the restored database keeps (`username`, `password`).
    * @default - the database's secret
    */
   readonly secret?: secretsmanager.ISecret;
-  /**
-   * Write each result beside the backups, where `pg-backup status` shows the last good drill.
-   * @default - results are metrics and AWS Backup's validation status only
-   */
-  readonly drillResults?: DrillResultStoreProps;
 }
 
 /** The resources of a restore test's validation in CDK. */
@@ -90,9 +87,7 @@ export function renderRestoreValidation(
   const drillResults = props.drillResults;
   const wiring = restoreValidationWiring(planned, {
     restoredDatabasesArn: Stack.of(scope).formatArn({ service: 'rds', resource: planned.restoredDatabases, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
-    drillResults: drillResults && {
-      bucketName: drillResults.bucket.bucketName, prefix: drillResults.prefix, objectsArn: (key) => drillResults.bucket.arnForObjects(key),
-    },
+    drillResults: drillResults && { ...drillBucket(drillResults.bucket), prefix: drillResults.prefix },
   });
   const taskWiring = ecsDrillWiring({
     ...ecsTaskResources(scope, taskDefinition, cluster),

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import type { IPgDumpSource } from './pg-dump-source';
-import { RowCountBound, SnapshotDrillResultsOption, SnapshotRestoreDrillPlanOptions } from '../core/aws/snapshot-restore-drill';
+import { RowCountBound, DrillResultsOption, SnapshotRestoreDrillPlanOptions } from '../core/aws/snapshot-restore-drill';
 
 /** Bounds on the rows of one table of the restored database (core's {@link RowCountBound}). */
 export interface RowCountBoundProps extends RowCountBound {}
@@ -18,7 +18,7 @@ export interface ChecksTaskSubnetsProps {
 
 /** Props of {@link SnapshotRestoreDrill}: the options both front ends share, and the CDK handles. */
 export interface SnapshotRestoreDrillProps
-  extends SnapshotRestoreDrillPlanOptions, SnapshotDrillResultsOption<IPgDumpSource>, ScratchDatabaseDrillProps, ChecksTaskSubnetsProps {
+  extends SnapshotRestoreDrillPlanOptions, DrillResultsOption<IPgDumpSource>, ScratchDatabaseDrillProps, ChecksTaskSubnetsProps {
   /** The database whose newest snapshot is restored. It needs its secret (the restored instance keeps its master user). */
   readonly database: ManagedPostgresDatabase;
 }

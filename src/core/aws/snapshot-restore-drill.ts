@@ -72,13 +72,13 @@ export interface PointInTimeDrillOptions {
   readonly maxRecoveryPointGapMinutes?: number;
 }
 
-/** The dumps a `SnapshotRestoreDrill` writes its results beside, as each front end's dump source `S`. */
-export interface SnapshotDrillResultsOption<S> {
+/** The backups a drill or a restore test's validation writes its results beside, as each front end's store `S`. */
+export interface DrillResultsOption<S> {
   /**
-   * The dumps of the same database (a `ScheduledPgDump`): each drill writes its result beside them
-   * (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the last good drill.
-   * The checks task may put objects there and nothing else.
-   * @default - the result is seen only in the drill's metrics, alarms and execution history
+   * The backups of the same database (a `ScheduledPgDump`, or a bucket and the backups' prefix): each drill writes its
+   * result beside them (`<prefix>/<database>/drills/<time>.json`, passed or failed), where `pg-backup status` shows the
+   * last good drill. The drill may put objects there and nothing else.
+   * @default - the result is seen only in the drill's metrics, alarms and execution history (and AWS Backup's validation status)
    */
   readonly drillResults?: S;
 }

@@ -14,7 +14,7 @@ import { createPlannedStateMachine } from './planned-state-machine';
 import { createDeadLetterQueue } from './planned-task-schedules';
 import { createPlannedTask, taskExecutionStatements } from './planned-tasks';
 import { assumedByService, grantStatements, policyDocument } from './policy-document';
-import { ecsTaskWiring } from './scheduled-drill';
+import { drillBucket, ecsTaskWiring } from './scheduled-drill';
 import { DEFAULT_LOG_RETENTION_DAYS } from './scheduled-pg-dump';
 import { createDrillDatabaseSecurityGroup } from './scratch-rds-target';
 import { RestoredDatabaseChecksArgs } from './snapshot-restore-drill-props';
@@ -24,6 +24,7 @@ import { DRILL_RESULT_WRITE_IAM_ACTIONS, STATE_MACHINE_SCHEDULE_IAM_ACTIONS, act
 import { DEFAULT_MANAGED_DATABASE_PORT } from '../../core/aws/managed-postgres-database';
 import { RestoreValidationResources } from '../../core/aws/restore-testing';
 import { RestoreValidationOptions, RestoreValidationPlan, restoreValidationWiring } from '../../core/aws/restore-testing-validation';
+import { DrillResultsOption } from '../../core/aws/snapshot-restore-drill';
 import { taskResourceNames } from '../../core/aws/task-resource-names';
 
 /** Where a restore test's validation writes its drill result: the backups' bucket and prefix, where `pg-backup status` reads it. */
@@ -33,13 +34,7 @@ export interface DrillResultStoreArgs extends ExistingBucket {
 }
 
 /** Core's validation options and the Pulumi handles the checks need. */
-export interface RestoreValidationArgs extends RestoreValidationOptions, RestoredDatabaseChecksArgs {
-  /**
-   * Write each result beside the backups, where `pg-backup status` shows the last good drill.
-   * @default - results are metrics and AWS Backup's validation status only
-   */
-  readonly drillResults?: DrillResultStoreArgs;
-}
+export interface RestoreValidationArgs extends RestoreValidationOptions, RestoredDatabaseChecksArgs, DrillResultsOption<DrillResultStoreArgs> {}
 
 /** The resources of a restore test's validation in Pulumi. */
 export interface RenderedRestoreValidation extends RestoreValidationResources<
@@ -100,9 +95,7 @@ export function renderRestoreValidation(
   const drillResults = args.drillResults;
   const wiring = restoreValidationWiring<pulumi.Input<string>>(planned, {
     restoredDatabasesArn: formatArn(environment, 'rds', planned.restoredDatabases),
-    drillResults: drillResults && {
-      bucketName: drillResults.bucketName, prefix: drillResults.prefix, objectsArn: (key) => pulumi.interpolate`${drillResults.bucketArn}/${key}`,
-    },
+    drillResults: drillResults && { ...drillBucket(drillResults), prefix: drillResults.prefix },
   });
   const task = { taskDefinition, taskRole, executionRole, securityGroup: taskSecurityGroup };
   const taskWiring = ecsTaskWiring(environment, task, cluster, args.taskSubnetIds, { ...planned, notificationTopicArn });

@@ -3,7 +3,7 @@ import { DrillTaskArgs } from './drill-task-props';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { PgDumpSource } from './pg-dump-source';
 import { LogRetentionArgs, RunnerImageArgs, TaskPlacementArgs } from './task-placement-handles';
-import { SnapshotDrillDatabase, SnapshotDrillResultsOption, SnapshotRestoreDrillPlanOptions } from '../../core/aws/snapshot-restore-drill';
+import { SnapshotDrillDatabase, DrillResultsOption, SnapshotRestoreDrillPlanOptions } from '../../core/aws/snapshot-restore-drill';
 
 /** What the checks of a restored database run with: the checks task's placement and image, the database's master secret and port. */
 export interface RestoredDatabaseChecksArgs extends TaskPlacementArgs, RunnerImageArgs, LogRetentionArgs, Pick<SnapshotDrillDatabase, 'port'> {
@@ -14,7 +14,7 @@ export interface RestoredDatabaseChecksArgs extends TaskPlacementArgs, RunnerIma
 }
 
 /** Arguments of {@link SnapshotRestoreDrill}: the options both front ends share, and the Pulumi handles. */
-export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions, SnapshotDrillResultsOption<PgDumpSource>, DrillTaskArgs,
+export interface SnapshotRestoreDrillProps extends SnapshotRestoreDrillPlanOptions, DrillResultsOption<PgDumpSource>, DrillTaskArgs,
   RestoredDatabaseChecksArgs, Pick<SnapshotDrillDatabase, 'databaseName'> {
   /** The RDS instance or Aurora cluster whose newest snapshot is restored. */
   readonly database: ManagedPostgresDatabase;

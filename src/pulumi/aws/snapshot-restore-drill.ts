@@ -23,13 +23,10 @@ export * from './snapshot-restore-drill-props';
 export interface SnapshotRestoreDrill extends ScheduledDrillAttributes, SnapshotRestoreDrillAttributes {}
 
 /**
- * Proves the managed database's snapshots restore, as the CDK `SnapshotRestoreDrill` does: on a schedule, a Step
- * Functions state machine (core's snapshot drill) restores the newest snapshot (or, with `pointInTime`, the database as
- * it was at a target time) into a scratch database (Aurora: a
- * cluster and one instance) in isolated subnets, small, private, tagged, behind its own security group; polls until it
- * is available, within a bound; runs `pg-backup check` in a Fargate task against it (row-count bounds and SQL checks);
- * and deletes it without a final snapshot on every path that may have created it. The restore time (RTO) is a metric
- * with an alarm; failures notify.
+ * Proves the managed database's snapshots restore, as the CDK `SnapshotRestoreDrill` does: on a schedule, core's snapshot
+ * drill restores the newest snapshot (or, with `pointInTime`, the database at a target time) into a scratch database,
+ * runs `pg-backup check` against it in a Fargate task, and deletes it on every path; the restore time is a metric with an
+ * alarm; failures notify.
  */
 export class SnapshotRestoreDrill extends pulumi.ComponentResource {
   /** Security group of the checks task (no inbound rules). */
