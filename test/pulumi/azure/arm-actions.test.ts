@@ -1,3 +1,4 @@
+import { DRILL_PROPS, DUMP_PROPS } from './azure-fixtures';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
 import { FlexibleServerPitrDrill } from '../../../src/pulumi/azure/flexible-server-pitr-drill';
 import { AZURE_BUILT_IN_ROLES } from '../../../src/pulumi/azure/role-definitions';
@@ -7,8 +8,6 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
-const ENVIRONMENT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`;
 const CONTAINER_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/backups/providers/Microsoft.Storage/storageAccounts/ordersdumps/blobServices/default/containers/pg-dumps`;
 
 /**
@@ -47,25 +46,9 @@ const DOCUMENTED_BUILT_IN_ROLES: Readonly<Record<string, string>> = {
 
 /** Every component that writes a custom role, with every option that adds actions to one. */
 async function deployEverything(): Promise<void> {
-  const dump = new ScheduledPgDump('orders', {
-    resourceGroupName: 'backups',
-    environmentId: ENVIRONMENT_ID,
-    image: 'teamregistry.azurecr.io/pg-backup:16',
-    connection: {
-      host: 'orders-db.postgres.database.azure.com',
-      user: 'backup_reader',
-      password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password' },
-    },
-    storage: { accountName: 'ordersdumps' },
-  });
+  const dump = new ScheduledPgDump('orders', DUMP_PROPS);
   const drill = new FlexibleServerPitrDrill('orders-pitr', {
-    resourceGroupName: 'backups',
-    environmentId: ENVIRONMENT_ID,
-    image: 'teamregistry.azurecr.io/pg-backup:16',
-    sourceServerId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/db/providers/Microsoft.DBforPostgreSQL/flexibleServers/orders-db`,
-    scratchResourceGroupName: 'orders-drills',
-    login: { user: 'orders_admin', password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-admin' } },
-    databaseName: 'orders',
+    ...DRILL_PROPS,
     scratchSubnetId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/drills`,
     scratchPrivateDnsZoneId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/drills.postgres.database.azure.com`,
     drillResults: { uri: 'azblob://ordersdumps/pg-dumps/pg-dumps', containerId: CONTAINER_ID },

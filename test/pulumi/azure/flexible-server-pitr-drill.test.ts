@@ -1,3 +1,4 @@
+import { DRILL_PROPS, KEY_VAULT_ID, SOURCE_SERVER_ID } from './azure-fixtures';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
 import {
   FLEXIBLE_SERVER_DRILL_NETWORK_ACTIONS, FLEXIBLE_SERVER_DRILL_OPERATION_ACTIONS, FLEXIBLE_SERVER_DRILL_SCRATCH_ACTIONS,
@@ -10,20 +11,11 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const SOURCE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/db/providers/Microsoft.DBforPostgreSQL/flexibleServers/orders-db`;
-const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
+const SOURCE_ID = SOURCE_SERVER_ID;
 const CONTAINER_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/backups/providers/Microsoft.Storage/storageAccounts/ordersdumps/blobServices/default/containers/pg-dumps`;
 const SUBNET_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/drills`;
 const ZONE_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/drills.postgres.database.azure.com`;
-const BASE: FlexibleServerPitrDrillProps = {
-  resourceGroupName: 'backups',
-  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-  image: 'teamregistry.azurecr.io/pg-backup:16',
-  sourceServerId: SOURCE_ID,
-  scratchResourceGroupName: 'orders-drills',
-  login: { user: 'orders_admin', password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-admin' } },
-  databaseName: 'orders',
-};
+const BASE = DRILL_PROPS;
 
 async function deploy(props: Partial<FlexibleServerPitrDrillProps> = {}): Promise<FlexibleServerPitrDrill> {
   const drill = new FlexibleServerPitrDrill('orders-pitr', { ...BASE, ...props });

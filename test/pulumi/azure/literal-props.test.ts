@@ -4,6 +4,7 @@
  * and writes no unresolved text. Never fewer resources, other settings or "Calling [toString] on an [Output<T>]".
  */
 import * as pulumi from '@pulumi/pulumi';
+import { DRILL_PROPS, DUMP_PROPS } from './azure-fixtures';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID } from './azure-mocks';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { BackupStorage, FlexibleServerPitrDrill, ManagedPostgresBackupPlan, PointInTimeRestore, ScheduledPgDump } from '../../../src/pulumi/azure';
@@ -14,7 +15,6 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
 const SOURCE_SERVER = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/data/providers/Microsoft.DBforPostgreSQL/flexibleServers/orders-db`;
 const RULES = [{ name: 'weekly', frequency: 'weekly', retentionDays: 90 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365 }];
 
@@ -31,19 +31,7 @@ interface Component {
 const COMPONENTS: readonly Component[] = [
   {
     name: 'ScheduledPgDump',
-    base: {
-      resourceGroupName: 'backups',
-      environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-      image: 'teamregistry.azurecr.io/pg-backup:16',
-      connection: {
-        host: 'orders-db.postgres.database.azure.com',
-        user: 'backup_reader',
-        password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password' },
-      },
-      storage: { accountName: 'ordersdumps', replication: { location: 'northeurope' } },
-      databaseNames: ['orders'],
-      dump: { retentionDays: 90 },
-    },
+    base: { ...DUMP_PROPS, storage: { accountName: 'ordersdumps', replication: { location: 'northeurope' } }, databaseNames: ['orders'], dump: { retentionDays: 90 } },
     build: (options) => new ScheduledPgDump('dump', options as never),
     literals: {
       'databaseNames': ['orders', 'billing'],
@@ -123,13 +111,7 @@ const COMPONENTS: readonly Component[] = [
   {
     name: 'FlexibleServerPitrDrill',
     base: {
-      resourceGroupName: 'backups',
-      environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-      image: 'teamregistry.azurecr.io/pg-backup:16',
-      sourceServerId: SOURCE_SERVER,
-      scratchResourceGroupName: 'orders-drills',
-      login: { user: 'orders_admin', password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-admin' } },
-      databaseName: 'orders',
+      ...DRILL_PROPS,
       recoveryPointQuery: 'SELECT max(created_at) FROM orders',
       drillResults: {
         uri: 'azblob://ordersdumps/pg-dumps/pg-dumps',

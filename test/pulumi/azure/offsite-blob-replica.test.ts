@@ -1,4 +1,5 @@
-import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
+import { DUMP_PROPS } from './azure-fixtures';
+import { AzureMockEngine, installAzureMocks, valueOf } from './azure-mocks';
 import { REPLICATE_ALL_BLOBS_SINCE } from '../../../src/core/azure/blob-object-replication';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
 import { ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure/scheduled-pg-dump';
@@ -7,18 +8,10 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
 const RETENTION_DAYS = 90;
 const BASE: ScheduledPgDumpProps = {
-  resourceGroupName: 'backups',
+  ...DUMP_PROPS,
   location: 'westeurope',
-  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-  image: 'teamregistry.azurecr.io/pg-backup:16',
-  connection: {
-    host: 'orders-db.postgres.database.azure.com',
-    user: 'backup_reader',
-    password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password' },
-  },
   dump: { retentionDays: RETENTION_DAYS },
   storage: { accountName: 'ordersdumps', replication: { location: 'northeurope', accountName: 'ordersoffsite', resourceGroupName: 'backups-offsite' } },
 };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { DUMP_PROPS, KEY_VAULT_ID } from './azure-fixtures';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID, valueOf } from './azure-mocks';
 import { StorageClass } from '../../../src/core/policy/storage-class';
 import { PolicyValidationError } from '../../../src/core/policy/validation';
@@ -18,18 +19,7 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const KEY_VAULT_ID = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`;
-const BASE: ScheduledPgDumpProps = {
-  resourceGroupName: 'backups',
-  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-  image: 'teamregistry.azurecr.io/pg-backup:16',
-  connection: {
-    host: 'orders-db.postgres.database.azure.com',
-    user: 'backup_reader',
-    password: { keyVaultId: KEY_VAULT_ID, secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password' },
-  },
-  storage: { accountName: 'ordersdumps' },
-};
+const BASE = DUMP_PROPS;
 
 /** Creates the component and waits until every job, alert and role assignment is registered. */
 async function deploy(props: Partial<ScheduledPgDumpProps> = {}): Promise<ScheduledPgDump> {

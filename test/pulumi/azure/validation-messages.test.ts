@@ -1,7 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
-import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID } from './azure-mocks';
+import { DUMP_PROPS } from './azure-fixtures';
+import { AzureMockEngine, installAzureMocks } from './azure-mocks';
 import {
-  ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, ScheduledPgDump, ScheduledPgDumpProps, flexibleServerBackupArgs,
+  ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, ScheduledPgDump, flexibleServerBackupArgs,
 } from '../../../src/pulumi/azure';
 import { testValidationCases, validationErrorOf } from '../../support/validation-cases';
 
@@ -9,20 +10,7 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const DUMP: ScheduledPgDumpProps = {
-  resourceGroupName: 'backups',
-  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-  image: 'teamregistry.azurecr.io/pg-backup:16',
-  connection: {
-    host: 'orders-db.postgres.database.azure.com',
-    user: 'backup_reader',
-    password: {
-      keyVaultId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`,
-      secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password',
-    },
-  },
-  storage: { accountName: 'ordersdumps' },
-};
+const DUMP = DUMP_PROPS;
 const SERVER: ManagedPostgresBackupPlanProps = {
   resourceGroupName: 'data',
   serverName: 'orders-db',

@@ -4,6 +4,7 @@
  * value and what is allowed.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { DUMP_PROPS } from './azure-fixtures';
 import { AzureMockEngine, installAzureMocks, SUBSCRIPTION_ID } from './azure-mocks';
 import { formatValue, PolicyValidationError } from '../../../src/core/policy/validation';
 import { ManagedPostgresBackupPlan, ManagedPostgresBackupPlanProps, PointInTimeRestore, ScheduledPgDump, ScheduledPgDumpProps } from '../../../src/pulumi/azure';
@@ -16,21 +17,7 @@ const engine = new AzureMockEngine();
 installAzureMocks(engine);
 beforeEach(() => engine.reset());
 
-const DUMP: ScheduledPgDumpProps = {
-  resourceGroupName: 'backups',
-  environmentId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/apps/providers/Microsoft.App/managedEnvironments/jobs`,
-  image: 'teamregistry.azurecr.io/pg-backup:16',
-  connection: {
-    host: 'orders-db.postgres.database.azure.com',
-    user: 'backup_reader',
-    password: {
-      keyVaultId: `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/security/providers/Microsoft.KeyVault/vaults/team-kv`,
-      secretUri: 'https://team-kv.vault.azure.net/secrets/orders-db-backup-password',
-    },
-  },
-  storage: { accountName: 'ordersdumps' },
-  databaseNames: ['orders'],
-};
+const DUMP: ScheduledPgDumpProps = { ...DUMP_PROPS, databaseNames: ['orders'] };
 const SERVER: ManagedPostgresBackupPlanProps = {
   resourceGroupName: 'data',
   serverName: 'orders-db',
