@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct, Node } from 'constructs';
 import { postgresMajorOf } from '../core/aws/managed-postgres-database';
-import { PostgresServerOptions, rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
+import { PostgresServerOptions, RdsPostgresServerOptions, rdsConstructWithoutSecretMessage } from '../core/aws/postgres-database-connection';
 import { DATABASE_INGRESS_DESCRIPTION } from '../core/aws/scheduled-pg-dump';
 import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerConnection, runnerDatabaseUrl } from '../core/postgres/runner-connection';
 
@@ -23,7 +23,7 @@ export interface PostgresDatabaseSecretProps extends PostgresServerOptions {
 }
 
 /** Options of {@link PostgresDatabase.fromInstance} and {@link PostgresDatabase.fromCluster}. */
-export interface RdsPostgresDatabaseOptions {
+export interface RdsPostgresDatabaseOptions extends RdsPostgresServerOptions {
   /**
    * The secret with the master `username` and `password`: for a database imported with
    * `rds.DatabaseInstance.fromDatabaseInstanceAttributes` or `rds.DatabaseCluster.fromDatabaseClusterAttributes`,
@@ -32,11 +32,6 @@ export interface RdsPostgresDatabaseOptions {
    * @default - the secret the construct generated or was given
    */
   readonly secret?: secretsmanager.ISecret;
-  /**
-   * PostgreSQL major version of the server, which selects the client tools of the runner image.
-   * @default - the construct's engine version, when it names one
-   */
-  readonly postgresMajorVersion?: number;
 }
 
 /** How the runner container learns where the database is and how to log in: core's shape, with ECS container secrets. */

@@ -27,16 +27,8 @@ export interface BlueprintServer extends BlueprintServerOptions {
 }
 
 /** Props of {@link PostgresBackupBlueprint}: the options every front end shares, and the CDK handles. */
-export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions, TaskPlacementProps, TaskSubnetsProps,
-  LogRetentionProps, NotificationTopicProps, BucketAccessProps, RemovalPolicyProps {
-  /** The servers and their databases. */
-  readonly databases: BlueprintServer[];
-  /**
-   * Encrypt every dump of the fleet with age to `recipients` (after compression); `identitySecret` (required when a
-   * tier drills) is read only by the fleet's restore drills, never by a dump or prune task.
-   * @default - not encrypted (the bucket's KMS encryption only)
-   */
-  readonly encryption?: DumpEncryption;
+export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions<BlueprintServer, DumpEncryption>, TaskPlacementProps,
+  TaskSubnetsProps, LogRetentionProps, NotificationTopicProps, BucketAccessProps, RemovalPolicyProps {
   /**
    * A stack output per database with its restore command and the path of its runbook in the cloud assembly.
    * @default true

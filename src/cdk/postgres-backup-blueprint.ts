@@ -14,7 +14,8 @@ import { addPlannedAlarmStatus, addPlannedGraphs } from './planned-dashboard';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { planBlueprintDashboard } from '../core/aws/blueprint-dashboard';
 import {
-  PostgresBackupBlueprintAttributes, blueprintDumpSucceededMetric, planPostgresBackupBlueprint, postgresBackupBlueprintAttributes,
+  PostgresBackupBlueprintAttributes, blueprintDumpSucceededMetric, findBlueprintDatabase, planPostgresBackupBlueprint,
+  postgresBackupBlueprintAttributes,
 } from '../core/aws/postgres-backup-blueprint';
 
 export * from './postgres-backup-blueprint-props';
@@ -85,8 +86,6 @@ export class PostgresBackupBlueprint extends Construct {
 
   /** The protected database `databaseName` of server `serverId`. */
   public database(serverId: string, databaseName: string): BlueprintProtectedDatabase {
-    const found = this.databases.find((candidate) => candidate.serverId === serverId && candidate.databaseName === databaseName);
-    if (!found) throw new Error(`the blueprint protects no database ${databaseName} on ${serverId}`);
-    return found;
+    return findBlueprintDatabase(this.databases, serverId, databaseName);
   }
 }

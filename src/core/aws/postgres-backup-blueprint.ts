@@ -93,9 +93,12 @@ export interface BlueprintServerOptions {
 
 /**
  * The options of a `PostgresBackupBlueprint` that are the same in every AWS front end; the CDK props and the Pulumi
- * args extend them with the cloud handles (VPC, databases, topic, cluster…).
+ * args extend them with the cloud handles (VPC, topic, cluster…) and their types of a server entry and of the dumps'
+ * encryption.
  */
-export interface PostgresBackupBlueprintOptions {
+export interface PostgresBackupBlueprintOptions<
+  Server extends BlueprintServerOptions = BlueprintServerOptions, Encryption extends DumpEncryptionOptions = DumpEncryptionOptions,
+> {
   /** The tier every server gets unless it names its own: `BackupTier.GOLD`, `SILVER`, `BRONZE`, or a derived one. */
   readonly tier: BackupTier;
   /**
@@ -105,7 +108,7 @@ export interface PostgresBackupBlueprintOptions {
    */
   readonly tierOptions?: BackupTierOptions;
   /** The servers and their databases. */
-  readonly databases: readonly BlueprintServerOptions[];
+  readonly databases: readonly Server[];
   /**
    * Name of the shared bucket, so runbooks can name it before deployment.
    * @default - CDK: `pg-backups-<account>-<region>-<hash of the construct's path>` when the stack's environment is known, else generated; Pulumi: generated
@@ -166,11 +169,12 @@ export interface PostgresBackupBlueprintOptions {
   readonly metricNamespace?: string;
   /**
    * Encrypt every object of every dump of the fleet with age to these public keys (after compression). The dump tasks
-   * get only the public keys (in their environment); each front end adds the secret holding an identity, which only the
-   * fleet's restore drills read (their execution role injects it), never a dump or prune task.
+   * get only the public keys (in their environment); each front end adds the secret holding an identity (required when
+   * a tier drills), which only the fleet's restore drills read (their execution role injects it), never a dump or prune
+   * task.
    * @default - not encrypted (the bucket's KMS encryption only)
    */
-  readonly encryption?: DumpEncryptionOptions;
+  readonly encryption?: Encryption;
   /**
    * Grandfather-father-son retention of the dumps of every server whose tier and overrides set no
    * `logicalDump.retention` (a server sets its own with `overrides: { logicalDump: { retention } }`): a prune task,
@@ -307,6 +311,15 @@ export interface BlueprintProtectedDatabaseFields {
 /** The fields of a protected database that core decides. */
 export function blueprintProtectedDatabaseFields(server: BlueprintServerPlan, database: BlueprintDatabasePlan): BlueprintProtectedDatabaseFields {
   return { serverId: server.id, databaseName: database.databaseName, label: database.label, policy: server.policy, rpoHours: server.rpoHours };
+}
+
+/** The protected database `databaseName` of server `serverId` among a blueprint's, or an error naming both. */
+export function findBlueprintDatabase<D extends BlueprintProtectedDatabaseFields>(
+  databases: readonly D[], serverId: string, databaseName: string,
+): D {
+  const found = databases.find((candidate) => candidate.serverId === serverId && candidate.databaseName === databaseName);
+  if (!found) throw new Error(`the blueprint protects no database ${databaseName} on ${serverId}`);
+  return found;
 }
 
 /** One server of the fleet, as planned. */

@@ -33,6 +33,12 @@ export function rdsResourceWithoutSecretMessage(factory: RdsPostgresFactory, urn
       + '{ secretArn }), or use PostgresDatabase.fromSecret';
 }
 
+/** The first of what an RDS resource reports (its secrets, its security groups), or an error saying why there is none. */
+export function firstReported<T>(reported: readonly T[] | undefined, whyNone: string): T {
+  if (reported && reported.length > 0) return reported[0];
+  throw new Error(whyNone);
+}
+
 /** Why a Pulumi RDS database has no security group to let the dump task in through: the engine reported none. */
 export function rdsResourceWithoutSecurityGroupMessage(factory: RdsPostgresFactory, urn: string): string {
   return `PostgresDatabase.${factory}(${nameOfUrn(urn)}): the RDS ${rdsKind(factory)} reports no vpcSecurityGroupIds, so the dump task `
@@ -65,4 +71,14 @@ export interface PostgresServerOptions<Host = string, Port = number> {
    * @default false
    */
   readonly managed?: boolean;
+}
+
+/** The options of `PostgresDatabase.fromInstance` and `fromCluster` that are the same in every AWS front end. */
+export interface RdsPostgresServerOptions {
+  /**
+   * PostgreSQL major version of the database, which selects the client tools of the runner image. A CDK construct names
+   * its engine version; a Pulumi program learns it only at deploy time, so there it is named here.
+   * @default - CDK: the construct's engine version, when it names one; Pulumi: none, `ScheduledPgDump.postgresMajorVersion` must be set
+   */
+  readonly postgresMajorVersion?: number;
 }

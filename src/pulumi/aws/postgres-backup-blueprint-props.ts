@@ -28,16 +28,8 @@ export interface BlueprintServer extends BlueprintServerOptions {
 }
 
 /** Props of `PostgresBackupBlueprint` (Pulumi AWS): the options every front end shares, and the Pulumi handles. */
-export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions, TaskPlacementArgs, TaskSubnetsArgs,
-  LogRetentionArgs, NotificationTopicArgs, BucketAccessArgs, RetainOnDeleteArgs {
-  /** The servers and their databases. */
-  readonly databases: BlueprintServer[];
-  /**
-   * Encrypt every dump of the fleet with age to `recipients` (after compression); `identitySecretArn` (required when a
-   * tier drills) is read only by the fleet's restore drills, never by a dump or prune task.
-   * @default - not encrypted (the bucket's KMS encryption only)
-   */
-  readonly encryption?: DumpEncryption;
+export interface PostgresBackupBlueprintProps extends PostgresBackupBlueprintOptions<BlueprintServer, DumpEncryption>, TaskPlacementArgs,
+  TaskSubnetsArgs, LogRetentionArgs, NotificationTopicArgs, BucketAccessArgs, RetainOnDeleteArgs {
   /**
    * The runner image (`runner-image/Dockerfile` built with each server's PostgreSQL major): one image for every
    * major, or a function from the major to its image. Pulumi has no asset build here: see `runnerImageBuild`.

@@ -8,7 +8,7 @@ import { ManagedSnapshotArgsProps, managedSnapshotArgs } from './managed-postgre
 import { createPlannedAlarms } from './metric-alarm';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import {
-  PostgresBackupBlueprintAttributes, blueprintCostMessages, blueprintProtections, postgresBackupBlueprintAttributes,
+  PostgresBackupBlueprintAttributes, blueprintCostMessages, blueprintProtections, findBlueprintDatabase, postgresBackupBlueprintAttributes,
 } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
@@ -101,8 +101,6 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
 
   /** The protected database `databaseName` of server `serverId`. */
   public database(serverId: string, databaseName: string): BlueprintProtectedDatabase {
-    const found = this.databases.find((candidate) => candidate.serverId === serverId && candidate.databaseName === databaseName);
-    if (!found) throw new Error(`the blueprint protects no database ${databaseName} on ${serverId}`);
-    return found;
+    return findBlueprintDatabase(this.databases, serverId, databaseName);
   }
 }

@@ -2,7 +2,8 @@ import type * as rds from '@pulumi/aws/rds';
 import * as vpc from '@pulumi/aws/vpc';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  PostgresServerOptions, RdsPostgresFactory, rdsResourceWithoutSecretMessage, rdsResourceWithoutSecurityGroupMessage,
+  PostgresServerOptions, RdsPostgresFactory, RdsPostgresServerOptions, firstReported, rdsResourceWithoutSecretMessage,
+  rdsResourceWithoutSecurityGroupMessage,
 } from '../../core/aws/postgres-database-connection';
 import { DatabaseIngressPlan } from '../../core/aws/scheduled-pg-dump';
 import { DEFAULT_POSTGRES_PORT, RunnerConnection, runnerConnection, runnerDatabaseUrl } from '../../core/postgres/runner-connection';
@@ -26,13 +27,7 @@ export interface PostgresDatabaseSecretProps extends PostgresServerOptions<pulum
 }
 
 /** Options of {@link PostgresDatabase.fromInstance} and {@link PostgresDatabase.fromCluster}. */
-export interface RdsPostgresOptions {
-  /**
-   * PostgreSQL major version of the database. A Pulumi program learns the engine version only at deploy time, so it
-   * is named here (CDK reads it from the construct).
-   * @default - none: `ScheduledPgDump.postgresMajorVersion` must be set
-   */
-  readonly postgresMajorVersion?: number;
+export interface RdsPostgresOptions extends RdsPostgresServerOptions {
   /**
    * The security group the ingress rule from the dump task is added to.
    * @default - the database's first VPC security group
@@ -92,25 +87,15 @@ export class PostgresDatabase {
   private static fromRds(
     factory: RdsPostgresFactory, resource: rds.Instance | rds.Cluster, host: pulumi.Output<string>, options: RdsPostgresOptions,
   ): PostgresDatabase {
-    const { manageMasterUserPassword: managesPassword, masterUserSecrets: secrets, port, vpcSecurityGroupIds: securityGroups } = resource;
-    const secret = options.secretArn !== undefined
-      ? { secretArn: options.secretArn, kmsKeyId: options.secretKmsKeyArn }
-      : pulumi.all([secrets, managesPassword, resource.urn]).apply(([list, managed, urn]) => {
-        if (list && list.length > 0) return list[0];
-        throw new Error(rdsResourceWithoutSecretMessage(factory, urn, managed === true));
-      });
-    return new PostgresDatabase({
-      secretArn: secret.secretArn,
-      secretKmsKeyArn: secret.kmsKeyId,
-      host,
-      port,
-      securityGroupId: options.securityGroupId ?? pulumi.all([securityGroups, resource.urn]).apply(([ids, urn]) => {
-        if (ids && ids.length > 0) return ids[0];
-        throw new Error(rdsResourceWithoutSecurityGroupMessage(factory, urn));
-      }),
-      postgresMajorVersion: options.postgresMajorVersion,
-      managed: true,
-    }, resource);
+    const { manageMasterUserPassword: managesPassword, masterUserSecrets: secrets, port, vpcSecurityGroupIds: securityGroups, urn } = resource;
+    const secret = options.secretArn !== undefined ? { secretArn: options.secretArn, kmsKeyId: options.secretKmsKeyArn }
+      : pulumi.all([secrets, managesPassword, urn])
+        .apply(([list, managed, id]) => firstReported(list, rdsResourceWithoutSecretMessage(factory, id, managed === true)));
+    const securityGroupId = options.securityGroupId
+      ?? pulumi.all([securityGroups, urn]).apply(([ids, id]) => firstReported(ids, rdsResourceWithoutSecurityGroupMessage(factory, id)));
+    const { postgresMajorVersion } = options;
+    const { secretArn, kmsKeyId: secretKmsKeyArn } = secret;
+    return new PostgresDatabase({ secretArn, secretKmsKeyArn, host, port, securityGroupId, postgresMajorVersion, managed: true }, resource);
   }
 
   /** ARN of the secret holding the credentials. */
