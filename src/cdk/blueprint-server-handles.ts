@@ -70,12 +70,10 @@ export function recordBlueprintProtections(
   databases: readonly BlueprintProtectedDatabase[], vaultLock?: { readonly mode: string; readonly minRetentionDays: number },
 ): void {
   const runbooks = new Map(databases.map((database) => [database.label, database.runbookPath]));
-  for (const { serverIndex, protection } of blueprintProtections(plan, vaultLock)) {
+  for (const { serverIndex, protection, coversManagedBackups, runbookLabel } of blueprintProtections(plan, vaultLock)) {
     const handle = handles[serverIndex];
-    const coversManagedBackups = protection.kind === 'managed-backup' || protection.kind === 'restore-testing';
     const paths = coversManagedBackups && handle.managed ? handle.managed.protectedPaths() : [connectionPath(handle.connection)];
-    const server = plan.servers.find((candidate) => candidate.index === serverIndex)!;
-    const runbook = protection.kind === 'logical-dump' ? runbooks.get(`${server.id}/${protection.databaseNames![0]}`) : undefined;
+    const runbook = runbookLabel === undefined ? undefined : runbooks.get(runbookLabel);
     for (const database of paths) scope.node.addMetadata(PROTECTION_METADATA_TYPE, { ...protection, database, ...(runbook ? { runbook } : {}) });
   }
 }

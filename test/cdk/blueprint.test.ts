@@ -282,6 +282,14 @@ describe('PostgresBackupBlueprint with the three tiers', () => {
     expect(kinds).toEqual(expect.arrayContaining(['logical-dump:orders', 'logical-dump:invoices', 'restore-drill:orders', 'managed-backup:']));
   });
 
+  test('each database\'s dump record names its runbook in the cloud assembly, and no other record does', () => {
+    const records = bronze.blueprint.node.metadata.map((entry) => entry.data as any).filter((data) => data.database === 'Bronze/Orders');
+    expect(records.filter((data) => data.runbook !== undefined).map((data) => [data.kind, data.databaseNames[0], data.runbook])).toEqual([
+      ['logical-dump', 'orders', 'Bronze.runbooks/orders-db/orders.md'],
+      ['logical-dump', 'invoices', 'Bronze.runbooks/orders-db/invoices.md'],
+    ]);
+  });
+
   test('the fleet drill runs on the shared cluster, in the drill security group, and its role may run only the verify tasks', () => {
     const template = templates.bronze;
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0].Properties;

@@ -1115,6 +1115,10 @@ export interface BlueprintServerProtection {
   readonly serverIndex: number;
   /** What protects it. */
   readonly protection: DatabaseProtection;
+  /** Whether it protects all that the server's managed backups cover (an Aurora cluster and its instances), not only its connection. */
+  readonly coversManagedBackups: boolean;
+  /** The label (`<serverId>/<database>`) of the database whose runbook a dump record names. */
+  readonly runbookLabel?: string;
 }
 
 /**
@@ -1126,30 +1130,21 @@ export function blueprintProtections(
   plan: PostgresBackupBlueprintPlan, vaultLock?: { readonly mode: string; readonly minRetentionDays: number },
 ): BlueprintServerProtection[] {
   const protections: BlueprintServerProtection[] = [];
+  const add = (serverIndex: number, protection: DatabaseProtection, runbookLabel?: string) => protections.push({
+    serverIndex, protection, coversManagedBackups: protection.kind === 'managed-backup' || protection.kind === 'restore-testing', runbookLabel,
+  });
   for (const server of plan.servers) {
-    for (const database of server.databases) {
-      protections.push({ serverIndex: server.index, protection: blueprintDumpProtection(plan, server, database.databaseName) });
-    }
-    if (server.costEstimate) {
-      protections.push({ serverIndex: server.index, protection: costEstimateProtection(server.costEstimate, server.databaseNames) });
-    }
+    for (const database of server.databases) add(server.index, blueprintDumpProtection(plan, server, database.databaseName), database.label);
+    if (server.costEstimate) add(server.index, costEstimateProtection(server.costEstimate, server.databaseNames));
   }
   for (const backupPlan of plan.backupPlans) {
     for (const serverIndex of backupPlan.serverIndexes) {
-      const server = plan.servers.find((candidate) => candidate.index === serverIndex)!;
-      protections.push({ serverIndex, protection: blueprintManagedBackupProtection(backupPlan, server, vaultLock) });
+      add(serverIndex, blueprintManagedBackupProtection(backupPlan, plan.servers.find((candidate) => candidate.index === serverIndex)!, vaultLock));
     }
   }
-  for (const drill of plan.drills?.protections ?? []) {
-    protections.push({
-      serverIndex: drill.serverIndex,
-      protection: {
-        kind: 'restore-drill', databaseNames: [drill.databaseName], schedule: drill.schedule, rtoMinutes: drill.rtoMinutes, checks: drill.checks,
-      },
-    });
+  for (const { serverIndex, databaseName, schedule, rtoMinutes, checks } of plan.drills?.protections ?? []) {
+    add(serverIndex, { kind: 'restore-drill', databaseNames: [databaseName], schedule, rtoMinutes, checks });
   }
-  for (const serverIndex of plan.restoreTesting?.serverIndexes ?? []) {
-    protections.push({ serverIndex, protection: plan.restoreTesting!.protection });
-  }
+  for (const serverIndex of plan.restoreTesting?.serverIndexes ?? []) add(serverIndex, plan.restoreTesting!.protection);
   return protections;
 }

@@ -12,7 +12,6 @@ import {
 } from '../../core/aws/postgres-backup-blueprint';
 import { BackupTier, BackupTierOptions } from '../../core/policy/backup-tier';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
-import { resolveManagedSnapshots } from '../../core/policy/defaults';
 import { protectionsOutput } from '../protection-outputs';
 
 export * from './postgres-backup-blueprint-props';
@@ -50,8 +49,7 @@ export class PostgresBackupBlueprint extends pulumi.ComponentResource {
   public static managedSnapshotArgs(
     tier: BackupTier, props: ManagedSnapshotArgsProps, options: BackupTierOptions = {},
   ): ReturnType<typeof managedSnapshotArgs> {
-    const snapshots = tier.policy(options).managedSnapshots;
-    return managedSnapshotArgs(snapshots ? resolveManagedSnapshots(snapshots) : {}, props);
+    return managedSnapshotArgs(tier.policy(options).managedSnapshots ?? {}, props);
   }
 
   /** ARN of the topic failures go to. */

@@ -1,4 +1,6 @@
-import { BlueprintServerHandle, PostgresBackupBlueprintOptions, planPostgresBackupBlueprint } from '../../../src/core/aws/postgres-backup-blueprint';
+import {
+  BlueprintServerHandle, PostgresBackupBlueprintOptions, blueprintProtections, planPostgresBackupBlueprint,
+} from '../../../src/core/aws/postgres-backup-blueprint';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
 import { validationErrorOf } from '../../support/validation-cases';
 
@@ -113,5 +115,19 @@ describe('PostgresBackupBlueprint restore testing', () => {
   ])('%s is refused, naming the prop', (_, handles, options, entries, expected) => {
     const run = () => fleet(handles as BlueprintServerHandle[], options as Partial<PostgresBackupBlueprintOptions>, entries as never);
     expect(problems(run)).toEqual(expected);
+  });
+});
+
+describe('the protection records of a fleet', () => {
+  test('managed backups and restore testing cover all a managed server\'s backups cover; each dump record names its database\'s runbook', () => {
+    const plan = fleet([AURORA, SELF_MANAGED], { restoreTesting: { recoveryPoint: 'random', ...ISOLATED } }, [{ databaseNames: ['orders', 'ledger'] }]);
+    const records = blueprintProtections(plan).map(({ serverIndex, protection, coversManagedBackups, runbookLabel }) =>
+      [serverIndex, protection.kind, coversManagedBackups, runbookLabel]);
+    expect(records).toEqual(expect.arrayContaining([
+      [0, 'logical-dump', false, 's0/orders'], [0, 'logical-dump', false, 's0/ledger'], [1, 'logical-dump', false, 's1/postgres'],
+      [0, 'managed-backup', true, undefined], [0, 'restore-testing', true, undefined],
+    ]));
+    expect(records.filter(([, kind]) => kind !== 'logical-dump').every(([, , , runbookLabel]) => runbookLabel === undefined)).toBe(true);
+    expect(records.filter(([serverIndex]) => serverIndex === 1).every(([, , coversManagedBackups]) => coversManagedBackups === false)).toBe(true);
   });
 });
