@@ -16,7 +16,6 @@ import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { addScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillInputs } from '../core/aws/drill-inputs';
-import { readCheckFiles } from '../core/aws/restore-testing-validation';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes,
   planSnapshotRestoreDrill, snapshotDrillWiring, snapshotScratchPlacement, snapshotRestoreDrillAttributes, unknownSnapshotKeyWarning,
@@ -56,8 +55,6 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       postgresMajorVersion: database.postgresMajorVersion,
       port: database.port,
       hasSecret: database.secret !== undefined,
-      recordsResults: drillResults !== undefined,
-      checkFiles: readCheckFiles(props.checkFiles),
     }, cdkValidationOptions(this));
     this.database = database;
 

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, deadLetterQueueMetric } from './alarm-plan';
 import { DrillWiring, drillResultsWiring } from './ecs-drill-wiring';
 import { ManagedPostgresKind } from './managed-postgres-database';
@@ -142,11 +141,6 @@ export interface RestoreValidationPlan {
     readonly executionRole: string;
     readonly rule: string;
   };
-}
-
-/** Each SQL file with its text, read when the program runs, or `undefined` when it cannot be read (the check then names it). */
-export function readCheckFiles(paths: readonly string[] = []): RestoreValidationFacts['checkFiles'] {
-  return paths.map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined }));
 }
 
 /** Every problem with the validation options, named under `restoreTesting.validation.`. */

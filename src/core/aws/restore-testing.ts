@@ -1,8 +1,9 @@
 import { BackupServiceRolePlan } from './backup-plan-rules';
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
 import {
-  RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation, readCheckFiles,
+  RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation,
 } from './restore-testing-validation';
+import { readCheckFiles } from './snapshot-restore-drill';
 import { ScheduleSpec } from '../policy/policy';
 import { checkNonBlank } from '../policy/rules/bounds';
 import { checkSchedule, checkUtcRenderable, renderAwsBackupSchedule } from '../policy/schedule';

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
 import { AwsArnFormat, DrillWiring } from './ecs-drill-wiring';
 import { IamActionGroup, TASK_EXECUTION_IAM_ACTIONS, TaskExecutionResourceKind } from './iam-action-groups';
@@ -151,13 +152,16 @@ export interface SnapshotDrillDatabase {
   readonly postgresMajorVersion?: number;
   /** Whether the front end has the secret with the master user (the restored snapshot keeps it; the checks log in with it). */
   readonly hasSecret: boolean;
-  /** Each check file with its text, or `undefined` when it cannot be read. */
-  readonly checkFiles: readonly { readonly path: string; readonly sql: string | undefined }[];
+  /**
+   * Each check file with its text, or `undefined` when it cannot be read.
+   * @default - the options' `checkFiles`, read now ({@link readCheckFiles})
+   */
+  readonly checkFiles?: CheckFileTexts;
   /**
    * Whether the drill's results are recorded beside the database's backups: the checks task records the drills it runs
    * (the front end sets {@link DRILL_RECORD_TO_ENV} to their location and lets the task write there), the state machine
    * every failure (the front end fills `DrillResultsBucket` and `DrillResultsFolder` and scopes `drill-result-objects`).
-   * @default false
+   * @default - whether the options give `drillResults`
    */
   readonly recordsResults?: boolean;
   /**
@@ -276,15 +280,29 @@ export interface ScratchRdsResource {
  * descriptions. Throws a `PolicyValidationError` listing every problem.
  */
 export function planSnapshotRestoreDrill(
-  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase, validation: ValidationOptions,
+  options: SnapshotRestoreDrillPlanOptions & DrillResultsOption<unknown>, database: SnapshotDrillDatabase, validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
-  const named = { ...database, databaseName: database.databaseName ?? 'postgres' };
+  const named = {
+    ...database,
+    databaseName: database.databaseName ?? 'postgres',
+    checkFiles: database.checkFiles ?? readCheckFiles(options.checkFiles),
+    recordsResults: database.recordsResults ?? options.drillResults !== undefined,
+  };
   return namingConstruct(validation.construct, () => planSnapshotRestoreDrillNamed(options, named, validation));
+}
+
+/** Each SQL file with its text, read when the program runs, or `undefined` when it cannot be read (the check then names it). */
+export type CheckFileTexts = readonly { readonly path: string; readonly sql: string | undefined }[];
+
+/** Each SQL file of `paths` with its text, read now, or `undefined` when it cannot be read (the check then names it). */
+export function readCheckFiles(paths: readonly string[] = []): CheckFileTexts {
+  return paths.map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined }));
 }
 
 /** planSnapshotRestoreDrill without the construct named in errors the parts it builds throw. */
 function planSnapshotRestoreDrillNamed(
-  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase & { readonly databaseName: string }, validation: ValidationOptions,
+  options: SnapshotRestoreDrillPlanOptions, database: SnapshotDrillDatabase & Required<Pick<SnapshotDrillDatabase, 'databaseName' | 'checkFiles'>>,
+  validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
   const validator = new Validator(validation);
   validator.requireLiterals(SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS, options);

@@ -9,7 +9,6 @@ import { ScheduledDrillAttributes, createScheduledDrill, drillBucket, keyStateme
 import { awsArnFormat, createScratchPlacement } from './scratch-rds-target';
 import { SnapshotRestoreDrillProps } from './snapshot-restore-drill-props';
 import { snapshotDrillInputs } from '../../core/aws/drill-inputs';
-import { readCheckFiles } from '../../core/aws/restore-testing-validation';
 import {
   SNAPSHOT_KEY_ACTIONS, SNAPSHOT_KEY_CONDITION, SnapshotRestoreDrillAttributes, planSnapshotRestoreDrill, snapshotDrillWiring,
   snapshotRestoreDrillAttributes, snapshotScratchPlacement, unknownSnapshotKeyWarning,
@@ -46,8 +45,6 @@ export class SnapshotRestoreDrill extends pulumi.ComponentResource {
       databaseName: props.databaseName,
       port: props.port,
       hasSecret: props.secretArn !== undefined,
-      recordsResults: drillResults !== undefined,
-      checkFiles: readCheckFiles(props.checkFiles),
     }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     const environment = awsEnvironment(this);
     const notifications = new BackupNotifications(`${name}-notifications`, {
