@@ -6,8 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ScheduledDrillAttributes, createDrillStateMachine, drillBucket } from './drill-state-machine';
-import { renderDrillTask } from './drill-task';
+import { ScheduledDrillAttributes, drillBucket, renderScheduledDrill } from './drill-state-machine';
 import { DrillTaskProps } from './drill-task-props';
 import { grantPlannedActions } from './planned-grants';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
@@ -15,8 +14,6 @@ import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings
 import { TaskSubnetsProps } from './task-placement-handles';
 import { pitrDrillInputs } from '../core/aws/drill-inputs';
 import { PitrDrillOptions, planPitrDrill } from '../core/aws/pitr-drill';
-
-export { PITR_DRILL_CONTAINER_NAME } from '../core/aws/pitr-drill';
 
 /** Props of {@link PitrDrill}: the options every front end shares, and the CDK handles. */
 export interface PitrDrillProps extends PitrDrillOptions, DrillTaskProps, TaskSubnetsProps {
@@ -64,15 +61,19 @@ export class PitrDrill extends RestoreDrillMetrics {
     const inputs = pitrDrillInputs(plan, {
       pgBackRestConf: props.pgBackRestConf, cipherPassVariable: props.cipherPass?.environmentVariable,
     }, results && drillBucket(results.bucket));
-    const task = renderDrillTask(this, plan, props, {
+    const { attributes, securityGroup } = renderScheduledDrill(this, plan, props, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: props.postgresMajorVersion,
       containers: inputs.containers,
       // Injected by the execution role, which alone may read it: the drill's own role cannot.
       secrets: props.cipherPass && { 'cipher-pass': ecs.Secret.fromSecretsManager(props.cipherPass.secret) },
+      notificationTopic: props.notificationTopic,
+      wiring: inputs,
+      resultsKey: results?.encryptionKey,
     });
-    this.securityGroup = task.securityGroup;
-    const { taskRole } = task.taskDefinition;
+    Object.assign(this, attributes);
+    this.securityGroup = securityGroup;
+    const { taskRole } = attributes.taskDefinition;
     props.grantRestore(taskRole);
     if (results) {
       const resultObjects = results.bucket.arnForObjects(`${results.folder}/*`);
@@ -82,8 +83,5 @@ export class PitrDrill extends RestoreDrillMetrics {
       }, 'PitrDrill');
       acknowledgeWildcards(taskRole, [backupObjectsWildcard(resultObjects, 'drill-results')]);
     }
-    Object.assign(this, createDrillStateMachine(this, plan, task, {
-      notificationTopic: props.notificationTopic, wiring: inputs, resultsKey: results?.encryptionKey,
-    }));
   }
 }

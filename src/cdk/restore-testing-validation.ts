@@ -13,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { drillBucket, ecsTaskResources } from './drill-state-machine';
-import { renderDrillTask } from './drill-task';
+import { renderDrillTasks } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { renderPlannedAlarms } from './planned-alarms';
 import { createScheduleDeadLetterQueue } from './planned-schedules';
@@ -70,16 +70,16 @@ export function renderRestoreValidation(
   const { database, notificationTopic } = handles;
   const { descriptions } = planned;
   const secret = (props.secret ?? database.secret)!;
-  const { cluster, logRetention, taskDefinition, securityGroup: taskSecurityGroup, subnets: taskSubnets } = renderDrillTask(scope, planned, props, {
+  const task = { id: 'Task', size: planned.task, postgresMajorVersion: planned.postgresMajorVersion, containers: restoreValidationContainers(planned) };
+  const tasks = renderDrillTasks(scope, planned, props, [task], {
     idPrefix: 'RestoreValidation',
     subnets: props.taskSubnets,
-    postgresMajorVersion: planned.postgresMajorVersion,
-    containers: restoreValidationContainers(planned),
     secrets: {
       'database-username': ecs.Secret.fromSecretsManager(secret, 'username'),
       'database-password': ecs.Secret.fromSecretsManager(secret, 'password'),
     },
   });
+  const { cluster, logRetention, taskDefinitions: [taskDefinition], securityGroup: taskSecurityGroup, subnets: taskSubnets } = tasks;
   const restoredSecurityGroup = planned.restoredSecurityGroup && addDrillDatabaseSecurityGroup(scope, 'RestoredDatabaseSecurityGroup', {
     vpc: props.vpc, taskSecurityGroup,
   }, database.port, planned.restoredSecurityGroup);

@@ -7,8 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { ScheduledDrillAttributes, awsArnFormat, createDrillStateMachine, drillBucket } from './drill-state-machine';
-import { createDrillTaskSecurityGroup, renderDrillTask } from './drill-task';
+import { ScheduledDrillAttributes, awsArnFormat, drillBucket, renderScheduledDrill } from './drill-state-machine';
+import { createDrillTaskSecurityGroup } from './drill-task';
 import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
 import { acknowledgeWildcards, backupObjectsWildcard } from './reviewed-findings';
@@ -71,7 +71,7 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
       arn: awsArnFormat(this),
     });
     const inputs = snapshotDrillInputs(plan, snapshot, drillResults && { ...drillBucket(drillResults.bucket), prefix: drillResults.prefix });
-    const task = renderDrillTask(this, plan, props, {
+    const { attributes } = renderScheduledDrill(this, plan, props, {
       subnets: props.taskSubnets,
       postgresMajorVersion: plan.postgresMajorVersion,
       containers: inputs.containers,
@@ -80,20 +80,18 @@ export class SnapshotRestoreDrill extends RestoreDrillMetrics {
         'database-username': ecs.Secret.fromSecretsManager(database.secret!, 'username'),
         'database-password': ecs.Secret.fromSecretsManager(database.secret!, 'password'),
       },
-    });
-    if (drillResults) {
-      drillResults.grantWriteDrillResults(task.taskDefinition.taskRole);
-      acknowledgeWildcards(task.taskDefinition.taskRole, [
-        backupObjectsWildcard(drillResults.bucket.arnForObjects(`${drillResults.prefix}/*/drills/*`), 'drill-results'),
-      ]);
-    }
-    const drill = createDrillStateMachine(this, plan, task, {
       notificationTopic: this.notificationTopic,
       wiring: inputs,
       additionalStatements: this.snapshotKeyStatements(database),
       resultsKey: drillResults?.bucket.encryptionKey,
     });
-    Object.assign(this, drill, snapshotRestoreDrillAttributes(plan));
+    if (drillResults) {
+      drillResults.grantWriteDrillResults(attributes.taskDefinition.taskRole);
+      acknowledgeWildcards(attributes.taskDefinition.taskRole, [
+        backupObjectsWildcard(drillResults.bucket.arnForObjects(`${drillResults.prefix}/*/drills/*`), 'drill-results'),
+      ]);
+    }
+    Object.assign(this, attributes, snapshotRestoreDrillAttributes(plan));
     for (const path of database.protectedPaths()) {
       this.node.addMetadata(PROTECTION_METADATA_TYPE, { ...plan.protection, database: path });
     }

@@ -7,8 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { cdkValidationOptions } from './cdk-validation';
-import { ScheduledDrillAttributes, createDrillStateMachine, drillBucket } from './drill-state-machine';
-import { createDrillTaskSecurityGroup, createScratchPassword, renderDrillTask } from './drill-task';
+import { ScheduledDrillAttributes, drillBucket, renderScheduledDrill } from './drill-state-machine';
+import { createDrillTaskSecurityGroup } from './drill-task';
 import { ScratchDatabaseDrillProps } from './drill-task-props';
 import { IPgDumpSource } from './pg-dump-source';
 import { RestoreDrillMetrics } from './restore-drill-metrics';
@@ -19,10 +19,6 @@ import { TaskSubnetsProps } from './task-placement-handles';
 import { verifyRestoreInputs } from '../core/aws/drill-inputs';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS, actionsOnResource } from '../core/aws/iam-action-groups';
 import { VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore } from '../core/aws/verify-restore';
-
-export {
-  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
-} from '../core/aws/verify-restore';
 
 /** Props of {@link VerifyRestore}: the options every front end shares, and the CDK handles. */
 export interface VerifyRestoreProps extends VerifyRestoreOptions, ScratchDatabaseDrillProps, TaskSubnetsProps {
@@ -87,27 +83,13 @@ export class VerifyRestore extends RestoreDrillMetrics {
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
     const inputs = verifyRestoreInputs(plan, backups, scratch?.wiring);
-    const scratchPassword = plan.taskScratchServer ? createScratchPassword(this, plan.descriptions.scratchPassword) : undefined;
-    const task = renderDrillTask(this, plan, { ...props, cluster: props.cluster ?? source.cluster }, {
+    const { attributes } = renderScheduledDrill(this, plan, { ...props, cluster: props.cluster ?? source.cluster }, {
       subnets: props.vpcSubnets,
       postgresMajorVersion: source.postgresMajorVersion,
       containers: inputs.containers,
       securityGroup: this.securityGroup,
-      // Injected by the execution role, which alone may read them: the runner's own role and the dump's roles cannot.
-      secrets: {
-        ...(scratchPassword ? { 'scratch-password': ecs.Secret.fromSecretsManager(scratchPassword) } : {}),
-        ...(identitySecret ? { 'age-identity': ecs.Secret.fromSecretsManager(identitySecret) } : {}),
-      },
-    });
-    const { taskRole } = task.taskDefinition;
-    source.grantRead(taskRole);
-    source.grantWriteDrillResults(taskRole);
-    acknowledgeWildcards(taskRole, [
-      backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read'),
-      backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*/drills/*`), 'drill-results'),
-    ]);
-    if (scratch) grantScratchSecretRead(taskRole, scratch.wiring);
-    Object.assign(this, createDrillStateMachine(this, plan, task, {
+      // Injected by the execution role, which alone may read it: the runner's own role and the dump's roles cannot.
+      secrets: identitySecret && { 'age-identity': ecs.Secret.fromSecretsManager(identitySecret) },
       notificationTopic: this.notificationTopic,
       wiring: inputs,
       // The drill reads the dump's manifest to size a scratch instance, and writes a failed drill's result: through the bucket's key.
@@ -115,7 +97,16 @@ export class VerifyRestore extends RestoreDrillMetrics {
         actions: [...(scratch ? actionsOnResource(BACKUP_READ_IAM_ACTIONS, 'backup-key') : []), ...actionsOnResource(DRILL_RESULT_WRITE_IAM_ACTIONS, 'backup-key')],
         resources: [source.bucket.encryptionKey.keyArn],
       })] : [],
-    }));
+    });
+    Object.assign(this, attributes);
+    const { taskRole } = attributes.taskDefinition;
+    source.grantRead(taskRole);
+    source.grantWriteDrillResults(taskRole);
+    acknowledgeWildcards(taskRole, [
+      backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*`), 'read'),
+      backupObjectsWildcard(source.bucket.arnForObjects(`${source.prefix}/*/drills/*`), 'drill-results'),
+    ]);
+    if (scratch) grantScratchSecretRead(taskRole, scratch.wiring);
     this.node.addMetadata(PROTECTION_METADATA_TYPE, {
       ...plan.protection, database: source.protectedDatabase, databaseNames: [...plan.protection.databaseNames],
     });

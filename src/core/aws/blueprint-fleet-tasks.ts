@@ -1,12 +1,12 @@
 import { AlarmPlan } from './alarm-plan';
 import { PlannedTaskContainers, drillTaskContainers } from './drill-task-containers';
-import { EcsDrillTask } from './ecs-drill-wiring';
+import { DrillWiring } from './ecs-drill-wiring';
 import { BACKUP_WRITE_IAM_ACTIONS, SCHEDULED_TASK_IAM_ACTIONS, TASK_EXECUTION_IAM_ACTIONS } from './iam-action-groups';
 import { StateMachinePlan } from './planned-state-machine';
 import {
   BLUEPRINT_RUNNER_CONTAINER_NAME, BlueprintDrillsPlan, BlueprintServerPlan, PostgresBackupBlueprintPlan, blueprintDumpCommand, blueprintPruneCommand,
 } from './postgres-backup-blueprint';
-import { RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
+import { DrillRendering, RESTORE_DRILL_STATE_MACHINE_NAMES } from './scheduled-drill';
 import { CommandReference, PlannedTaskRun, ScheduledTaskGroupPlan, ScheduledTaskPlan } from './scheduled-pg-dump';
 import { DrillPlaceholder } from './state-machines';
 import { PlannedTaskNames, pruneTaskResourceNames, taskResourceNames } from './task-resource-names';
@@ -297,24 +297,36 @@ export function blueprintDrillStateMachine(plan: PostgresBackupBlueprintPlan, dr
 }
 
 /**
- * What the deployment knows of the fleet drill's state machine, in the front end's values (strings, tokens, resolved
- * outputs): the topic, cluster and network an ECS drill task has; the fleet's tasks and container are core's.
+ * The fleet's drill as the front ends render it: a verify task per PostgreSQL major ({@link blueprintDrillTask}), the
+ * one state machine and a schedule per group of databases, each starting the task of its group's major.
  */
-export type BlueprintDrillResources<T> = Pick<EcsDrillTask<T>, 'notificationTopicArn' | 'clusterArn' | 'subnets' | 'securityGroupId'>;
-
-/** The values of the fleet drill's placeholders: the deployment's topic, cluster and network, core's runner container and scratch server. */
-export function blueprintDrillPlaceholderValues<T>(resources: BlueprintDrillResources<T>): Record<string, T | string> {
+export function blueprintDrillRendering(plan: PostgresBackupBlueprintPlan, drills: BlueprintDrillsPlan): DrillRendering {
+  const { descriptions } = plan;
   return {
-    [DrillPlaceholder.NOTIFICATION_TOPIC_ARN]: resources.notificationTopicArn,
-    [DrillPlaceholder.CLUSTER_ARN]: resources.clusterArn,
-    [DrillPlaceholder.CONTAINER_NAME]: BLUEPRINT_RUNNER_CONTAINER_NAME,
-    [DrillPlaceholder.SUBNETS]: resources.subnets,
-    [DrillPlaceholder.SECURITY_GROUPS]: resources.securityGroupId,
-    [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL,
+    owner: BLUEPRINT_OWNER,
+    drillName: 'the fleet restore drill',
+    metricNamespace: plan.metricNamespace,
+    alarms: drills.alarms,
+    containerName: BLUEPRINT_RUNNER_CONTAINER_NAME,
+    stateMachine: blueprintDrillStateMachine(plan, drills),
+    schedules: drills.schedules.map((schedule) => ({ ...schedule, taskIndex: plan.majors.indexOf(schedule.major) })),
+    descriptions: {
+      taskRole: descriptions.drillTaskRole,
+      executionRole: descriptions.drillExecutionRole,
+      taskSecurityGroup: descriptions.drillSecurityGroup,
+      scratchPassword: descriptions.scratchPassword,
+    },
+    ids: { securityGroup: 'DrillSecurityGroup', taskRole: 'DrillTaskRole', executionRole: 'DrillExecutionRole' },
   };
 }
 
-/** The values of a drill schedule's input placeholders: the dumps' bucket, the verify task definition of its major. */
-export function blueprintDrillScheduleValues<T>(bucketName: T, taskDefinitionArn: T): Record<string, T> {
-  return { [DrillPlaceholder.DUMP_BUCKET]: bucketName, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitionArn };
+/**
+ * The placeholders and scope only the fleet drill has: the dumps' bucket its schedules name, the scratch server its
+ * tasks restore into, and every database's results folder (`<prefix>/<server>/<database>/drills/`).
+ */
+export function blueprintDrillWiring<T>(bucketName: T, resultObjectsArn: T): DrillWiring<T> {
+  return {
+    placeholders: { [DrillPlaceholder.DUMP_BUCKET]: bucketName, [DrillPlaceholder.TARGET_URL]: SCRATCH_TARGET_URL },
+    scopes: { 'drill-result-objects': { resources: [resultObjectsArn] } },
+  };
 }

@@ -43,6 +43,11 @@ export interface ScheduledDrillDescriptions {
   readonly taskRole: string;
   /** The task's execution role. */
   readonly executionRole: string;
+  /**
+   * The secret of the scratch server's password, for a drill whose task runs one.
+   * @default - none: no container reads a scratch password
+   */
+  readonly scratchPassword?: string;
 }
 
 /**
@@ -124,4 +129,45 @@ export function scheduledDrillSchedule(plan: ScheduledDrillPlan): StateMachineSc
     startRetry: SCHEDULE_START_RETRY,
     deadLetterQueue: true,
   };
+}
+
+/** A schedule of a restore drill, and which of the drill's tasks the executions it starts run. */
+export interface DrillSchedulePlan extends StateMachineSchedulePlan {
+  /**
+   * Position, among the drill's tasks, of the task whose definition fills the input's task placeholder.
+   * @default 0
+   */
+  readonly taskIndex?: number;
+}
+
+/**
+ * A restore drill as every front end renders it around its tasks: a single drill (`VerifyRestore`, `PitrDrill`,
+ * `SnapshotRestoreDrill`) has one task and one schedule; the fleet's has a verify task per PostgreSQL major and a
+ * schedule per group of databases, all starting its one state machine.
+ */
+export interface DrillRendering extends Pick<ScheduledDrillPlan, 'owner' | 'drillName' | 'metricNamespace' | 'alarms'> {
+  /**
+   * The database the state machine drills.
+   * @default - none: each execution's input names its database
+   */
+  readonly databaseName?: string;
+  /** The container whose command the state machine overrides. */
+  readonly containerName: string;
+  /** The state machine. */
+  readonly stateMachine: StateMachinePlan;
+  /** The schedules that start it. */
+  readonly schedules: readonly DrillSchedulePlan[];
+  /** Descriptions of the tasks' shared roles and security group, and of the scratch password. */
+  readonly descriptions: Pick<ScheduledDrillDescriptions, 'taskRole' | 'executionRole' | 'taskSecurityGroup' | 'scratchPassword'>;
+  /**
+   * Construct ids (CDK) of the tasks' security group and of the roles the tasks share.
+   * @default - `TaskSecurityGroup`; each task definition creates its roles
+   */
+  readonly ids?: { readonly securityGroup: string; readonly taskRole: string; readonly executionRole: string };
+}
+
+/** A scheduled restore drill as the front ends render it: its one task, its state machine and its schedule. */
+export function scheduledDrillRendering(plan: ScheduledDrillPlan): DrillRendering {
+  const stateMachine = scheduledDrillStateMachine(plan);
+  return { ...plan, containerName: plan.task.containerName, stateMachine, schedules: [scheduledDrillSchedule(plan)] };
 }

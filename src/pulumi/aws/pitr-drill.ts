@@ -9,8 +9,6 @@ import { TaskSubnetsArgs } from './task-placement-handles';
 import { pitrDrillInputs } from '../../core/aws/drill-inputs';
 import { PitrDrillOptions, planPitrDrill } from '../../core/aws/pitr-drill';
 
-export { PITR_DRILL_CONTAINER_NAME } from '../../core/aws/pitr-drill';
-
 /** Props of {@link PitrDrill}: the options every front end shares, and the Pulumi handles. */
 export interface PitrDrillProps extends PitrDrillOptions, DrillTaskArgs, TaskSubnetsArgs {
   /** The text of `pgbackrest.conf` for the repository (handed to the task in its environment). */

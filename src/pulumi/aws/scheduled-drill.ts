@@ -5,6 +5,7 @@ import type * as iam from '@pulumi/aws/iam';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import * as secretsmanager from '@pulumi/aws/secretsmanager';
 import type * as sfn from '@pulumi/aws/sfn';
+import type * as sqs from '@pulumi/aws/sqs';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsEnvironment, formatArn } from './aws-environment';
 import { ExistingBucket } from './backup-store-handles';
@@ -14,23 +15,24 @@ import { EcsClusterReference } from './pg-dump-source';
 import { PlannedContainerHandles, plannedContainerDefinitions } from './planned-containers';
 import { createPlannedStateMachine, createStateMachineSchedules } from './planned-state-machine';
 import { createDeadLetterQueue } from './planned-task-schedules';
-import { PlannedTask, createPlannedTask, taskExecutionStatements } from './planned-tasks';
+import { PlannedTask, createPlannedTasksSharingRoles, taskExecutionStatements } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { TaskSubnetsArgs, checkedLogRetentionDays, givenOrNewEcsCluster } from './task-placement-handles';
 import { DrillBucket, DrillInputs } from '../../core/aws/drill-inputs';
-import { SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
+import { PlannedTaskContainers, SCRATCH_POSTGRES_CONTAINER } from '../../core/aws/drill-task-containers';
 import {
-  DrillWiring, EcsDrillResources, EcsDrillTask, SYNC_EVENTS_RULE_NAME, ecsDrillWiring,
+  DrillWiring, EcsDrillTask, SYNC_EVENTS_RULE_NAME, ecsDrillWiring,
 } from '../../core/aws/ecs-drill-wiring';
+import { PlannedTaskSize } from '../../core/aws/fargate-sizes';
 import {
-  RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillSchedule, scheduledDrillStateMachine,
+  DrillRendering, RestoreDrillAttributes, ScheduledDrillPlan, restoreDrillAttributes, scheduledDrillRendering,
 } from '../../core/aws/scheduled-drill';
-import { RestoreDrillStateMachine } from '../../core/aws/state-machines';
-import { taskResourceNames } from '../../core/aws/task-resource-names';
+import { DrillPlaceholder, RestoreDrillStateMachine } from '../../core/aws/state-machines';
+import { PlannedTaskNames, taskResourceNames } from '../../core/aws/task-resource-names';
 
-/** What {@link createScheduledDrill} renders besides core's plan and inputs: the drill's Pulumi handles. */
+/** What {@link createDrills} renders besides core's plan: the drill's Pulumi handles. */
 export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'cluster' | 'notificationTopicKeyArn' | 'logRetentionDays'>, TaskSubnetsArgs,
-  Pick<PlannedContainerHandles, 'images' | 'secrets'> {
+  Pick<PlannedContainerHandles, 'secrets'> {
   /** ARN of the topic failed drills are sent to. */
   readonly notificationTopicArn: pulumi.Input<string>;
   /** The account, region and partition. */
@@ -41,7 +43,7 @@ export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'clust
    */
   readonly taskStatements?: readonly PolicyStatement[];
   /**
-   * ARNs of the secrets the execution role hands to the containers.
+   * ARNs of the secrets the execution role hands to the containers, besides the scratch password.
    * @default - none
    */
   readonly secretArns?: readonly pulumi.Input<string>[];
@@ -60,6 +62,16 @@ export interface ScheduledDrillArgs extends Pick<DrillTaskArgs, 'vpcId' | 'clust
    * @default - none
    */
   readonly additionalStatements?: readonly PolicyStatement[];
+  /**
+   * The log group of the tasks, when the drill shares one.
+   * @default - `<name>-logs`, kept `logRetentionDays`
+   */
+  readonly logGroup?: cloudwatch.LogGroup;
+  /**
+   * The queue of the schedules' dead letters, when the drill shares one.
+   * @default - `<name>-dead-letters`
+   */
+  readonly deadLetterQueue?: sqs.Queue;
 }
 
 /** What every scheduled drill component exposes (core's drill, its state machine, task and schedule), declared once. */
@@ -88,79 +100,103 @@ export interface ScheduledDrillAttributes extends RestoreDrillAttributes {
   readonly alarms: readonly cloudwatch.MetricAlarm[];
 }
 
+/** One task of a drill as Pulumi renders it: core's size and containers, the names of its resources, its images. */
+export interface DrillTaskRendering {
+  /** The names of its roles, policies, task definition and security group. */
+  readonly names: PlannedTaskNames;
+  /** The task definition's family. */
+  readonly family: string;
+  /** CPU units, memory and ephemeral storage. */
+  readonly size: PlannedTaskSize;
+  /** Its containers, as core planned them. */
+  readonly containers: PlannedTaskContainers<pulumi.Input<string>>;
+  /** The image of each kind its containers run. */
+  readonly images: PlannedContainerHandles['images'];
+}
+
 /**
- * Renders a scheduled restore drill as children of `parent`, named as every drill names them: its cluster (when none is
- * given), task log group (`<name>-logs`), the planned task (`<name>-task`, its roles and security group) running core's
- * containers, core's state machine (`<name>-drill`, its role, policy and execution logs) given the drill's own
- * placeholders and scopes, the schedule (`<name>-schedule`) with its role and dead-letter queue, and the planned alarms.
+ * Renders a restore drill as children of `parent`, named as every drill names them: its cluster (when none is given),
+ * task log group (`<name>-logs`, unless given), the scratch server's password when a container reads it, the planned
+ * tasks (their roles and security group shared) running core's containers, core's state machine given the drill's own
+ * placeholders and scopes, the schedules with their role and dead-letter queue (unless given), and the planned alarms.
  */
-export function createScheduledDrill(
-  name: string, parent: pulumi.Resource, plan: ScheduledDrillPlan, inputs: DrillInputs<pulumi.Input<string>>, args: ScheduledDrillArgs,
-): { readonly attributes: ScheduledDrillAttributes; readonly securityGroup: ec2.SecurityGroup } {
-  const { environment, notificationTopicArn, secretArns = [] } = args;
+export function createDrills(
+  name: string, parent: pulumi.Resource, drill: DrillRendering, tasks: readonly DrillTaskRendering[], inputs: DrillWiring<pulumi.Input<string>>,
+  args: ScheduledDrillArgs,
+): { attributes: Omit<ScheduledDrillAttributes, keyof RestoreDrillAttributes | 'drill'>; securityGroup: ec2.SecurityGroup; taskDefinitions: ecs.TaskDefinition[]; schedules: scheduler.Schedule[] } {
+  const { environment, notificationTopicArn } = args;
   const logRetentionDays = checkedLogRetentionDays(name, args.logRetentionDays);
   const cluster = givenOrNewEcsCluster(name, args.cluster, { parent });
-  const logGroup = new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, { parent });
-  const planned = createPlannedTask(taskResourceNames(name), {
-    family: `${name}-${plan.task.family}`,
-    size: plan.task,
-    volumes: inputs.containers.volumes,
-    container: plannedContainerDefinitions(inputs.containers.containers, {
-      images: args.images, secrets: args.secrets, logs: { groupName: logGroup.name, region: environment.region },
-    }),
-    taskRole: { role: plan.descriptions.taskRole, statements: args.taskStatements },
-    executionRole: {
-      role: plan.descriptions.executionRole,
-      statements: [
-        ...taskExecutionStatements(logGroup.arn, secretArns.length > 1 ? [...secretArns] : secretArns[0]), ...args.executionStatements ?? [],
-      ],
+  const logGroup = args.logGroup ?? new cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays }, { parent });
+  const readsScratchPassword = tasks.some((task) => task.containers.containers.some((container) => Object.values(container.secrets ?? {}).includes('scratch-password')));
+  const scratchPassword = readsScratchPassword ? createScratchPassword(name, drill.descriptions.scratchPassword!, parent).arn : undefined;
+  // The execution role alone reads the secrets: the runner's own role cannot.
+  const secrets = { ...(scratchPassword === undefined ? {} : { 'scratch-password': scratchPassword }), ...args.secrets };
+  const secretArns = [...(scratchPassword === undefined ? [] : [scratchPassword]), ...args.secretArns ?? []];
+  const planned = createPlannedTasksSharingRoles(tasks.map((task) => ({
+    names: task.names,
+    args: {
+      family: task.family,
+      size: task.size,
+      volumes: task.containers.volumes,
+      container: plannedContainerDefinitions(task.containers.containers, {
+        images: task.images, secrets, logs: { groupName: logGroup.name, region: environment.region },
+      }),
+      taskRole: { role: drill.descriptions.taskRole, statements: args.taskStatements },
+      executionRole: {
+        role: drill.descriptions.executionRole,
+        statements: [...taskExecutionStatements(logGroup.arn, secretArns.length > 1 ? secretArns : secretArns[0]), ...args.executionStatements ?? []],
+      },
+      securityGroup: args.securityGroup ?? { vpcId: args.vpcId, description: drill.descriptions.taskSecurityGroup },
     },
-    securityGroup: args.securityGroup ?? { vpcId: args.vpcId, description: plan.descriptions.taskSecurityGroup },
-  }, parent);
-  const task = ecsTaskWiring(environment, planned, cluster, args.subnetIds, {
-    ...plan, containerName: plan.task.containerName, notificationTopicArn,
-  });
-  const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, scheduledDrillStateMachine(plan), {
-    owner: plan.owner,
-    substitutions: pulumi.output({ ...task.placeholders, ...inputs.placeholders }),
-    scopes: { ...task.scopes, ...inputs.scopes },
+  })), parent);
+  const [first] = planned;
+  const taskDefinitions = planned.map((task) => task.taskDefinition);
+  const task = ecsTaskWiring(environment, first, cluster, args.subnetIds, { ...drill, databaseName: drill.databaseName ?? '', notificationTopicArn });
+  const placeholders = { ...task.placeholders, ...inputs.placeholders };
+  const wanted = new Set(drill.stateMachine.placeholders);
+  const { definition, role: drillRole, stateMachine } = createPlannedStateMachine(name, parent, drill.stateMachine, {
+    owner: drill.owner,
+    substitutions: pulumi.output(Object.fromEntries(Object.entries(placeholders).filter(([key]) => wanted.has(key)))),
+    // Every task the executions may pick, by their input or the definition.
+    scopes: { ...task.scopes, 'ecs-task-definition': { resources: taskDefinitions.map((taskDefinition) => taskDefinition.arn) }, ...inputs.scopes },
     notificationTopicKeyArn: args.notificationTopicKeyArn,
     additionalStatements: args.additionalStatements,
     logRetentionDays,
   });
-  const deadLetterQueue = createDeadLetterQueue(name, parent);
-  const { schedulerRole, schedules: [schedule] } = createStateMachineSchedules(
-    name, parent, environment, stateMachine.arn, [scheduledDrillSchedule(plan)], deadLetterQueue.arn,
-  );
-  const alarms = createPlannedAlarms(name, plan.alarms, notificationTopicArn, parent, {
+  const deadLetterQueue = args.deadLetterQueue ?? createDeadLetterQueue(name, parent);
+  const { schedulerRole, schedules } = createStateMachineSchedules(name, parent, environment, stateMachine.arn, drill.schedules, deadLetterQueue.arn,
+    (schedule) => ({ ...placeholders, [DrillPlaceholder.TASK_DEFINITION_ARN]: taskDefinitions[schedule.taskIndex ?? 0].arn }));
+  const alarms = createPlannedAlarms(name, drill.alarms, notificationTopicArn, parent, {
     'state-machine': stateMachine.arn,
     'dead-letter-queue': deadLetterQueue.name,
   });
-  const { taskDefinition, taskRole, executionRole, securityGroup } = planned;
-  const handles = { definition, stateMachine, drillRole, taskDefinition, taskRole, executionRole, cluster, schedule, schedulerRole, alarms };
-  return { attributes: { ...restoreDrillAttributes(plan), drill: plan.drill, ...handles }, securityGroup };
+  const { taskDefinition, taskRole, executionRole, securityGroup } = first;
+  const handles = { taskDefinition, taskRole, executionRole, cluster, schedule: schedules[0], schedulerRole, alarms };
+  return { attributes: { definition, stateMachine, drillRole, ...handles }, securityGroup, taskDefinitions, schedules };
 }
 
-/** The ARNs of a drill's one ECS task, as created, that its ECS actions are scoped to (core's {@link EcsDrillResources}). */
-export function ecsTaskResources(
-  environment: AwsEnvironment, task: Pick<PlannedTask, 'taskDefinition' | 'taskRole' | 'executionRole'>, cluster: EcsClusterReference,
-): Omit<EcsDrillResources<pulumi.Input<string>>, 'notificationTopicArn' | 'metricNamespace'> {
-  return {
-    taskDefinitionArn: task.taskDefinition.arn,
-    clusterArn: cluster.arn,
-    clusterTasksArn: formatArn(environment, 'ecs', pulumi.interpolate`task/${cluster.name}/*`),
-    taskRoleArns: [task.taskRole.arn, task.executionRole.arn],
-    syncEventsRuleArn: formatArn(environment, 'events', `rule/${SYNC_EVENTS_RULE_NAME}`),
-  };
+/** Renders a scheduled restore drill of one task and one schedule ({@link createDrills}), as `VerifyRestore`, `PitrDrill` and `SnapshotRestoreDrill` have it. */
+export function createScheduledDrill(
+  name: string, parent: pulumi.Resource, plan: ScheduledDrillPlan,
+  inputs: DrillInputs<pulumi.Input<string>>, args: ScheduledDrillArgs & { readonly images: PlannedContainerHandles['images'] },
+): { readonly attributes: ScheduledDrillAttributes; readonly securityGroup: ec2.SecurityGroup } {
+  const task = { names: taskResourceNames(name), family: `${name}-${plan.task.family}`, size: plan.task, containers: inputs.containers, images: args.images };
+  const { attributes, securityGroup } = createDrills(name, parent, scheduledDrillRendering(plan), [task], inputs, args);
+  return { attributes: { ...restoreDrillAttributes(plan), drill: plan.drill, ...attributes }, securityGroup };
 }
 
-/** The placeholders and scopes of a drill's one ECS task, as created (core's {@link ecsDrillWiring}). */
+/** The placeholders and scopes of a drill's ECS task, as created, scoped to its cluster's tasks and its roles (core's {@link ecsDrillWiring}). */
 export function ecsTaskWiring(
   environment: AwsEnvironment, task: PlannedTask, cluster: EcsClusterReference, subnetIds: TaskSubnetsArgs['subnetIds'],
   drill: Pick<EcsDrillTask<pulumi.Input<string>>, 'databaseName' | 'containerName' | 'notificationTopicArn'> & { readonly metricNamespace: string },
 ): DrillWiring<pulumi.Input<string>> {
   return ecsDrillWiring<pulumi.Input<string>>({
-    ...ecsTaskResources(environment, task, cluster),
+    taskDefinitionArn: task.taskDefinition.arn,
+    clusterArn: cluster.arn,
+    clusterTasksArn: formatArn(environment, 'ecs', pulumi.interpolate`task/${cluster.name}/*`),
+    taskRoleArns: [task.taskRole.arn, task.executionRole.arn],
+    syncEventsRuleArn: formatArn(environment, 'events', `rule/${SYNC_EVENTS_RULE_NAME}`),
     ...drill,
     subnets: pulumi.output(subnetIds).apply((ids) => ids.join(',')),
     securityGroupId: task.securityGroup.id,

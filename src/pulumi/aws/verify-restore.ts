@@ -6,7 +6,7 @@ import { BackupNotifications } from './backup-notifications';
 import { DrillTaskArgs } from './drill-task-props';
 import { PgDumpSource } from './pg-dump-source';
 import { createTaskSecurityGroup } from './planned-tasks';
-import { ScheduledDrillAttributes, createScheduledDrill, createScratchPassword, drillBucket, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
+import { ScheduledDrillAttributes, createScheduledDrill, drillBucket, keyStatements, scheduledDrillOutputs } from './scheduled-drill';
 import { createScratchRdsTarget } from './scratch-rds-target';
 import { TaskSubnetsArgs } from './task-placement-handles';
 import { verifyRestoreInputs } from '../../core/aws/drill-inputs';
@@ -16,12 +16,6 @@ import { VerifyRestoreOptions, VerifyRestorePlan, planVerifyRestore } from '../.
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
 import { protectionsOutput } from '../protection-outputs';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
-
-export {
-  CHECKS_CONTAINER_NAME, CHECKS_DIRECTORY, SCRATCH_POSTGRES_CONTAINER_NAME, SCRATCH_TARGET_URL, VERIFY_CONTAINER_NAME,
-} from '../../core/aws/verify-restore';
-export type { DrillCheckFile } from '../../core/aws/verify-restore';
-export type { ContainerLogConfiguration } from './planned-tasks';
 
 /** Props of {@link VerifyRestore}: the options every front end shares, and the Pulumi handles. */
 export interface VerifyRestoreProps extends VerifyRestoreOptions, DrillTaskArgs, TaskSubnetsArgs {
@@ -98,7 +92,6 @@ export class VerifyRestore extends pulumi.ComponentResource {
     this.scratchSecurityGroup = scratch?.securityGroup;
     this.scratchSubnetGroup = scratch?.subnetGroup;
 
-    const scratchPassword = plan.taskScratchServer ? createScratchPassword(name, plan.descriptions.scratchPassword, this).arn : undefined;
     const { attributes } = createScheduledDrill(name, this, plan, verifyRestoreInputs(plan, backups, scratch?.wiring), {
       ...props,
       cluster: props.cluster ?? source.cluster,
@@ -107,12 +100,8 @@ export class VerifyRestore extends pulumi.ComponentResource {
       securityGroup: this.securityGroup,
       environment,
       images: { 'runner': props.image, 'postgres-server': postgresServerImageUri(source.postgresMajorVersion) },
-      // The execution role alone reads the identity and the scratch password: the runner's own role cannot.
-      secrets: {
-        ...(scratchPassword !== undefined ? { 'scratch-password': scratchPassword } : {}),
-        ...(identitySecretArn !== undefined ? { 'age-identity': identitySecretArn } : {}),
-      },
-      secretArns: [scratchPassword, identitySecretArn].filter((arn) => arn !== undefined),
+      secrets: identitySecretArn === undefined ? {} : { 'age-identity': identitySecretArn },
+      secretArns: identitySecretArn === undefined ? [] : [identitySecretArn],
       taskStatements: [...source.readStatements(), ...source.drillResultStatements(), ...(scratch?.taskStatements ?? [])],
       // The drill reads the dump's manifest to size a scratch instance, and writes a failed drill's result: through the bucket's key.
       additionalStatements: keyStatements([...(scratch ? source.readStatements() : []), ...source.drillResultStatements()]),
