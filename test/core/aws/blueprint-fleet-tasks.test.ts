@@ -1,8 +1,10 @@
 import {
-  BLUEPRINT_SECRETS_PER_POLICY, blueprintDrillStateMachine, blueprintDrillTask, blueprintScheduledTasks, blueprintSecretsPolicies, blueprintTaskNames,
+  BLUEPRINT_SECRETS_PER_POLICY, blueprintDrillRendering, blueprintDrillStateMachine, blueprintDrillTask, blueprintDrillWiring,
+  blueprintScheduledTasks, blueprintSecretsPolicies, blueprintTaskNames,
 } from '../../../src/core/aws/blueprint-fleet-tasks';
 import { fillScheduleInput } from '../../../src/core/aws/planned-state-machine';
 import { BlueprintServerHandle, PostgresBackupBlueprintPlan, planPostgresBackupBlueprint } from '../../../src/core/aws/postgres-backup-blueprint';
+import { SCRATCH_TARGET_URL } from '../../../src/core/aws/verify-restore';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
 
 const SELF_MANAGED_16: BlueprintServerHandle = { managed: false, postgresMajorVersion: 16 };
@@ -76,6 +78,27 @@ describe('the task definitions of a PostgresBackupBlueprint, one per PostgreSQL 
     expect(stateMachine.ids).toEqual({ role: 'DrillRole', stateMachine: 'Drill', logs: 'DrillExecutionLogs' });
     expect(stateMachine.names).toEqual({ role: 'drill-role', policy: 'drill-policy', stateMachine: 'drill', logs: 'execution-logs' });
     expect(stateMachine.descriptions).toEqual({ role: plan.descriptions.drillRole, comment: plan.descriptions.drillStateMachine });
+  });
+
+  test('the fleet drill is rendered as a list: each schedule starts the verify task of its group\'s major, with the dumps\' bucket', () => {
+    const plan = fleetPlan();
+    const rendering = blueprintDrillRendering(plan, plan.drills!);
+    expect(plan.majors).toEqual([15, 16]);
+    expect(plan.drills!.schedules.map((schedule) => schedule.major)).toEqual([16, 15]);
+    expect(rendering.schedules.map((schedule) => schedule.taskIndex)).toEqual([1, 0]);
+    expect(rendering.databaseName).toBeUndefined();
+    expect(rendering).toMatchObject({
+      owner: 'PostgresBackupBlueprint',
+      containerName: 'runner',
+      descriptions: { taskSecurityGroup: plan.descriptions.drillSecurityGroup, scratchPassword: plan.descriptions.scratchPassword },
+      ids: { securityGroup: 'DrillSecurityGroup', taskRole: 'DrillTaskRole', executionRole: 'DrillExecutionRole' },
+    });
+    const wiring = blueprintDrillWiring('dumps-bucket', 'arn:aws:s3:::dumps-bucket/fleet/*/drills/*');
+    // A renderer fills every schedule's input from the drill's placeholders and the definition of the task the schedule names.
+    const input = fillScheduleInput(rendering.schedules[0], { ...wiring.placeholders, TaskDefinitionArn: 'verify-16' }) as any;
+    expect(input).toMatchObject({ bucket: 'dumps-bucket', taskDefinitionArn: 'verify-16' });
+    expect(wiring.placeholders.TargetUrl).toBe(SCRATCH_TARGET_URL);
+    expect(wiring.scopes).toEqual({ 'drill-result-objects': { resources: ['arn:aws:s3:::dumps-bucket/fleet/*/drills/*'] } });
   });
 
   test('the prune task runs the image of the fleet\'s first major, as pg-backup prune calls no PostgreSQL tool', () => {
