@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -32,15 +32,22 @@ export function renderRestoreTesting(
     ? renderRestoreValidation(scope, planned.validation, handles.validation.options, handles.validation.handles, plan)
     : undefined;
   const restoredSecurityGroup = validation?.restoredSecurityGroup;
+  // AWS Backup reads the groups as a JSON list of ids. Joined, not stringified: a list token (a stack parameter) then
+  // resolves in CloudFormation itself, where CDK's stringify would add a custom resource to the stack.
+  const restoredGroups = (given: readonly string[] | undefined) => {
+    const groups = given ?? (restoredSecurityGroup && [restoredSecurityGroup.securityGroupId]);
+    return groups && Fn.join('', ['["', Fn.join('","', [...groups]), '"]']);
+  };
   const selections = planned.selections.map(({ id, selection: properties, serverIndexes }) => {
     const selection = new backup.CfnRestoreTestingSelection(scope, id, {
       restoreTestingPlanName: plan.restoreTestingPlanName,
       restoreTestingSelectionName: properties.name,
       ...restoreTestingSelectionProperties(properties, serverIndexes.map(handles.databaseArn), role.roleArn,
-        restoredSecurityGroup && Stack.of(scope).toJsonString([restoredSecurityGroup.securityGroupId])),
+        restoredGroups(properties.restoredSecurityGroupIds)),
     });
     selection.addResourceDependency(plan);
     return selection;
   });
   return { plan, selection: selections[0], selections, role, validation };
 }
+

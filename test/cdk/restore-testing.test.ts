@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -156,4 +156,27 @@ test.each([
     'restoreTesting.validation.rowCounts[0] is {"table":"orders"}; allowed: a bound with min, max or both'],
 ])('restore testing validation %s is refused, naming the option', (_name, restoreTesting, message) => {
   expect(() => planStack(restoreTesting as never)).toThrow(message);
+});
+
+describe('the restored database\'s security groups given at deploy time', () => {
+  test('a list token (a stack parameter) is written as the JSON list AWS Backup reads, resolved by CloudFormation', () => {
+    const { stack, template } = planStack((_vpc, s) => ({
+      vpcSecurityGroupIds: Token.asList(new CfnParameter(s, 'RestoredSecurityGroups', { type: 'List<AWS::EC2::SecurityGroup::Id>' }).valueAsList),
+    }));
+    const selection = Object.values(template.findResources('AWS::Backup::RestoreTestingSelection'))[0].Properties;
+    const json = JSON.stringify(stack.resolve(selection.RestoreMetadataOverrides.vpcSecurityGroupIds));
+    expect(JSON.parse(json)).toEqual({ 'Fn::Join': ['', ['["', { 'Fn::Join': ['","', { Ref: 'RestoredSecurityGroups' }] }, '"]']] });
+    expect(json).not.toMatch(/Token\[|#\{/);
+    expect(template.findResources('AWS::CloudFormation::CustomResource')).toEqual({});
+  });
+
+  test('security group ids of constructs are written as a JSON list of their ids', () => {
+    const { stack, template } = planStack((vpc, s) => ({
+      vpcSecurityGroupIds: [new ec2.SecurityGroup(s, 'Restored', { vpc }).securityGroupId, 'sg-0123456789abcdef0'],
+    }));
+    const selection = Object.values(template.findResources('AWS::Backup::RestoreTestingSelection'))[0].Properties;
+    const groupId = logicalIdOf(template, 'AWS::EC2::SecurityGroup', 'Restored');
+    expect(stack.resolve(selection.RestoreMetadataOverrides.vpcSecurityGroupIds))
+      .toEqual({ 'Fn::Join': ['', ['["', { 'Fn::Join': ['","', [{ 'Fn::GetAtt': [groupId, 'GroupId'] }, 'sg-0123456789abcdef0']] }, '"]']] });
+  });
 });

@@ -99,8 +99,14 @@ export interface RestoreTestingPlan {
     readonly name: string;
     /** `RDS` or `Aurora`. */
     readonly protectedResourceType: 'RDS' | 'Aurora';
-    /** Restore metadata overrides: subnet group and security groups of the restored database. */
+    /** Restore metadata overrides: the subnet group of the restored database. */
     readonly restoreMetadataOverrides?: Readonly<Record<string, string>>;
+    /**
+     * The security groups the user gave the restored database (`restoreTesting.vpcSecurityGroupIds`), as given: the
+     * front end writes them as the JSON list AWS Backup reads, with its own stringify, since they may be deploy-time
+     * values (a CDK token, a Pulumi output) that only the framework can write into JSON.
+     */
+    readonly restoredSecurityGroupIds?: readonly string[];
     /** Hours the restored database is kept. */
     readonly validationWindowHours: number;
   };
@@ -156,7 +162,8 @@ export function restoreTestingPlanProperties<Arn>(plan: RestoreTestingPlan['plan
 /**
  * A restore testing selection's properties, restoring `protectedResourceArns` with the role `iamRoleArn`, in the names
  * both AWS Backup resources share; the restore metadata overrides carry the security groups of the restored database
- * (a JSON list) when the front end created one, and are left out when there are none.
+ * (the JSON list the front end wrote of the selection's `restoredSecurityGroupIds`, or of the group it created), and
+ * are left out when there are none.
  */
 export function restoreTestingSelectionProperties<Value, Json>(
   selection: RestoreTestingPlan['selection'], protectedResourceArns: Value[], iamRoleArn: Value, restoredSecurityGroupIds?: Json,
@@ -290,7 +297,6 @@ export function planRestoreTesting(
 ): RestoreTestingPlan {
   const overrides: Record<string, string> = {
     ...(options.dbSubnetGroupName !== undefined ? { dbSubnetGroupName: options.dbSubnetGroupName } : {}),
-    ...(options.vpcSecurityGroupIds !== undefined ? { vpcSecurityGroupIds: JSON.stringify(options.vpcSecurityGroupIds) } : {}),
   };
   const scheduleExpression = renderAwsBackupSchedule(options.schedule ?? DEFAULT_RESTORE_TESTING_SCHEDULE, 'restoreTesting.schedule');
   const validation = options.validation && planRestoreValidation(options.validation, validationFacts(options, kind, facts, metricNamespace));
@@ -298,6 +304,7 @@ export function planRestoreTesting(
     name: restoreTestingName(`${name}_database`),
     protectedResourceType: backupResourceTypeOf(kind),
     restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+    ...(options.vpcSecurityGroupIds !== undefined ? { restoredSecurityGroupIds: options.vpcSecurityGroupIds } : {}),
     validationWindowHours: options.validationWindowHours ?? 1,
   };
   return {

@@ -37,11 +37,16 @@ export function renderRestoreTesting(
     ? renderRestoreValidation(`${name}-restore-validation`, parent, planned.validation, handles.validation.options, handles.validation.handles, plan)
     : undefined;
   const restoredSecurityGroup = validation?.restoredSecurityGroup;
+  // AWS Backup reads the groups as a JSON list; Pulumi writes it once the ids resolve, outputs among them included.
+  const restoredGroups = (given: readonly string[] | undefined) => {
+    const groups = given ?? (restoredSecurityGroup && [restoredSecurityGroup.id]);
+    return groups && pulumi.jsonStringify(pulumi.output(groups));
+  };
   const selections = planned.selections.map(({ name: suffix, selection, serverIndexes }) => new backup.RestoreTestingSelection(`${name}-${suffix}`, {
     restoreTestingPlanName: plan.name,
     name: selection.name,
-    ...restoreTestingSelectionProperties(selection, serverIndexes.map(handles.databaseArn), role.arn,
-      restoredSecurityGroup && pulumi.jsonStringify([restoredSecurityGroup.id])),
+    ...restoreTestingSelectionProperties(
+      selection, serverIndexes.map(handles.databaseArn), role.arn, restoredGroups(selection.restoredSecurityGroupIds)),
   }, { parent, dependsOn: [attachment] }));
   return { plan, selection: selections[0], selections, role, attachment, validation };
 }

@@ -48,7 +48,8 @@ describe('PostgresBackupBlueprint restore testing', () => {
         selection: {
           name: 'StackFleet1234ABCD_Aurora',
           protectedResourceType: 'Aurora',
-          restoreMetadataOverrides: { dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: '["sg-0123456789abcdef0"]' },
+          restoreMetadataOverrides: { dbSubnetGroupName: 'isolated' },
+          restoredSecurityGroupIds: ['sg-0123456789abcdef0'],
           validationWindowHours: 1,
         },
         serverIndexes: [1],
@@ -59,7 +60,8 @@ describe('PostgresBackupBlueprint restore testing', () => {
         selection: {
           name: 'StackFleet1234ABCD_RDS',
           protectedResourceType: 'RDS',
-          restoreMetadataOverrides: { dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: '["sg-0123456789abcdef0"]' },
+          restoreMetadataOverrides: { dbSubnetGroupName: 'isolated' },
+          restoredSecurityGroupIds: ['sg-0123456789abcdef0'],
           validationWindowHours: 1,
         },
         serverIndexes: [0, 3],

@@ -19,7 +19,9 @@ describe('planRestoreTesting', () => {
 
   test('isolates the restored database with the subnet group and security groups given, as AWS Backup\'s overrides', () => {
     const planned = planRestoreTesting({ dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: ['sg-1', 'sg-2'] }, 'aurora-cluster', false, 'Backups');
-    expect(planned.selection.restoreMetadataOverrides).toEqual({ dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: '["sg-1","sg-2"]' });
+    expect(planned.selection.restoreMetadataOverrides).toEqual({ dbSubnetGroupName: 'isolated' });
+    // Given as they are: each front end writes the JSON list with its own stringify, deploy-time ids included.
+    expect(planned.selection.restoredSecurityGroupIds).toEqual(['sg-1', 'sg-2']);
     expect(planned.selection.protectedResourceType).toBe('Aurora');
   });
 

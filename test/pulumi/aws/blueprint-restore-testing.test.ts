@@ -1,4 +1,5 @@
 import * as rds from '@pulumi/aws/rds';
+import * as pulumi from '@pulumi/pulumi';
 import { AwsMockEngine, installAwsMocks, valueOf } from './aws-mocks';
 import { BackupTier } from '../../../src/core/policy/backup-tier';
 import { ManagedPostgresDatabase } from '../../../src/pulumi/aws/managed-postgres-database';
@@ -99,5 +100,23 @@ describe('PostgresBackupBlueprint restore testing in Pulumi', () => {
   test('AWS Backup restores with a role of its own holding the restores policy', () => {
     expect(engine.named('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'fleet-restore-testing-restores').inputs.policyArn)
       .toBe('arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores');
+  });
+});
+
+test('security groups of the restored databases given as outputs are written as the JSON list of their ids', async () => {
+  engine.reset();
+  new PostgresBackupBlueprint('outputs', {
+    vpcId: 'vpc-0123',
+    subnetIds: ['subnet-a'],
+    image: IMAGE,
+    tier: BackupTier.BRONZE,
+    // The type takes plain ids; a JavaScript program may give the outputs of the security groups it creates.
+    restoreTesting: { dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: [pulumi.output('sg-0aaaaaaaaaaaaaaaa'), 'sg-0bbbbbbbbbbbbbbbb'] as never },
+    databases: [instanceServer('billing')],
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const [selection] = engine.ofType('aws:backup/restoreTestingSelection:RestoreTestingSelection');
+  expect(selection.inputs.restoreMetadataOverrides).toEqual({
+    dbSubnetGroupName: 'isolated', vpcSecurityGroupIds: '["sg-0aaaaaaaaaaaaaaaa","sg-0bbbbbbbbbbbbbbbb"]',
   });
 });
