@@ -1,5 +1,6 @@
 import { AlarmPlan, DEFAULT_METRIC_NAMESPACE, deadLetterQueueMetric } from './alarm-plan';
 import { DrillWiring, drillResultsWiring } from './ecs-drill-wiring';
+import { checkLogRetentionDays } from './log-retention';
 import { ManagedPostgresKind } from './managed-postgres-database';
 import { StateMachinePlan } from './planned-state-machine';
 import { failedExecutionsExpression } from './restore-drill-alarms';
@@ -70,6 +71,12 @@ export interface RestoreValidationFacts {
   readonly checkFiles: readonly { readonly path: string; readonly sql: string | undefined }[];
   /** Whether the result is written beside the backups (a store was given). */
   readonly writeDrillResult: boolean;
+  /**
+   * Days the checks' logs are kept, when the front end takes them as a number (Pulumi's `logRetentionDays`; CDK's
+   * `logRetention` is an enum of the periods CloudWatch Logs offers).
+   * @default - not given: the default period
+   */
+  readonly logRetentionDays?: number;
   /** Hours AWS Backup keeps the restored database for validation. */
   readonly validationWindowHours: number;
   /** Whether the restored database's security groups were given; otherwise the front end creates one open to the checks. */
@@ -158,6 +165,7 @@ export function checkRestoreValidationOptions(validator: Validator, options: Res
   validator.integer(`${path}.postgresMajorVersion`, major, 10, 99);
   validator.matches(`${path}.databaseName`, options.databaseName, /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, 'a PostgreSQL database name: a letter or _, then letters, digits, _, $ or -, at most 63');
   validator.nonEmptyStrings(`${path}.checks`, options.checks);
+  checkLogRetentionDays(validator, `${path}.logRetentionDays`, facts.logRetentionDays);
   facts.checkFiles.forEach((file, index) => {
     if (file.sql === undefined) validator.report({ path: `${path}.checkFiles[${index}]`, value: file.path, allowed: 'the path of a readable SQL file' });
   });

@@ -63,17 +63,24 @@ export interface RestoreTestingOptions<Validation extends RestoreValidationOptio
 }
 
 /** What a front end knows for the validation of restore tests: the database's secret, major, check files and result store. */
-export type RestoreValidationFrontEndFacts = Pick<RestoreValidationFacts, 'databaseName' | 'postgresMajorVersion' | 'hasSecret' | 'checkFiles' | 'writeDrillResult'>;
+export type RestoreValidationFrontEndFacts = Pick<
+  RestoreValidationFacts, 'databaseName' | 'postgresMajorVersion' | 'hasSecret' | 'checkFiles' | 'writeDrillResult' | 'logRetentionDays'
+>;
 
 /**
  * What a front end knows for the validation of restore tests: the check files read now, whether a result store was
- * given, and what it knows of the database and its secret.
+ * given, the checks' log retention when given in days, and what it knows of the database and its secret.
  */
 export function restoreValidationFrontEndFacts(
-  validation: { readonly checkFiles?: string[]; readonly drillResults?: unknown },
+  validation: { readonly checkFiles?: string[]; readonly drillResults?: unknown; readonly logRetentionDays?: number },
   known: Pick<RestoreValidationFacts, 'databaseName' | 'postgresMajorVersion' | 'hasSecret'>,
 ): RestoreValidationFrontEndFacts {
-  return { ...known, checkFiles: readCheckFiles(validation.checkFiles), writeDrillResult: validation.drillResults !== undefined };
+  return {
+    ...known,
+    checkFiles: readCheckFiles(validation.checkFiles),
+    writeDrillResult: validation.drillResults !== undefined,
+    logRetentionDays: validation.logRetentionDays,
+  };
 }
 
 /** The restore testing plan and selection a front end creates, decided once. */

@@ -198,6 +198,8 @@ test.each([
     'restoreTesting.validation.postgresMajorVersion is undefined'],
   ['with a row bound without bounds', { dbSubnetGroupName: 'isolated', validation: { ...VALIDATION, rowCounts: [{ table: 'orders' }] } },
     'restoreTesting.validation.rowCounts[0] is {"table":"orders"}; allowed: a bound with min, max or both'],
+  ['with a log retention CloudWatch Logs does not offer', { dbSubnetGroupName: 'isolated', validation: { ...VALIDATION, logRetentionDays: 4 } },
+    'restoreTesting.validation.logRetentionDays is 4; allowed: one of: 1, 3, 5, 7'],
 ])('restore testing validation %s is refused before any resource is created, naming the option', (_case, restoreTesting, message) => {
   expect(() => new ManagedPostgresBackupPlan('bad', {
     database: ManagedPostgresDatabase.fromIdentifier({ identifier: 'legacy', kind: 'instance' }),
