@@ -32,3 +32,8 @@ export function formatArn(
 ): pulumi.Output<string> {
   return pulumi.interpolate`arn:${environment.partition}:${service}:${options.global ? '' : environment.region}:${environment.account}:${resource}`;
 }
+
+/** The ARN of the AWS managed policy `name` (`service-role/AWSBackupServiceRolePolicyForBackup`) in the provider's partition. */
+export function awsManagedPolicyArn(environment: Pick<AwsEnvironment, 'partition'>, name: string): pulumi.Output<string> {
+  return pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${name}`;
+}

@@ -1,7 +1,7 @@
 import * as backup from '@pulumi/aws/backup';
 import * as iam from '@pulumi/aws/iam';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment } from './aws-environment';
+import { AwsEnvironment, awsManagedPolicyArn } from './aws-environment';
 import { assumedByService } from './policy-document';
 import { AWS_BACKUP_SERVICE_PRINCIPAL, AwsBackupPlanPlan, BackupServiceRolePlan } from '../../core/aws/backup-plan-rules';
 
@@ -65,7 +65,7 @@ export function createBackupServiceRole(
   const role = new iam.Role(names.role, { description: planned.description, assumeRolePolicy }, { parent });
   const attachment = new iam.RolePolicyAttachment(names.attachment, {
     role: role.name,
-    policyArn: pulumi.interpolate`arn:${environment.partition}:iam::aws:policy/${planned.managedPolicy}`,
+    policyArn: awsManagedPolicyArn(environment, planned.managedPolicy),
   }, { parent });
   return { role, attachment };
 }

@@ -14,6 +14,7 @@ import { createTaskRole } from './planned-tasks';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import type { RenderedRestoreTesting } from './restore-testing';
 import { givenOrNewEcsCluster } from './task-placement-handles';
+import { AWS_BACKUP_SERVICE_PRINCIPAL } from '../../core/aws/backup-plan-rules';
 import { BlueprintFleetResources, BlueprintHandleTypes } from '../../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
 import { blueprintFleetLocation, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
@@ -83,7 +84,7 @@ export function createFleetInfrastructure(name: string, parent: pulumi.Component
   const notifications = new BackupNotifications(`${name}-notifications`, {
     topicArn: props.notificationTopicArn,
     topicKeyArn: props.notificationTopicKeyArn,
-    additionalPublishingServices: plan.backupPlans.length > 0 ? ['backup.amazonaws.com'] : [],
+    additionalPublishingServices: plan.backupPlans.length > 0 ? [AWS_BACKUP_SERVICE_PRINCIPAL] : [],
     retainOnDelete: props.retainOnDelete,
     environment,
   }, child);

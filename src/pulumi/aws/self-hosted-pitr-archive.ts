@@ -2,7 +2,7 @@ import * as cloudwatch from '@pulumi/aws/cloudwatch';
 import * as iam from '@pulumi/aws/iam';
 import * as ssm from '@pulumi/aws/ssm';
 import * as pulumi from '@pulumi/pulumi';
-import { AwsEnvironment, awsEnvironment } from './aws-environment';
+import { AwsEnvironment, awsEnvironment, awsManagedPolicyArn } from './aws-environment';
 import { BackupBucket } from './backup-bucket';
 import { BackupNotifications } from './backup-notifications';
 import { BackupKeyArgs } from './backup-store-handles';
@@ -102,7 +102,7 @@ export class SelfHostedPitrArchive extends pulumi.ComponentResource {
     const instanceRole = planned && new iam.Role(`${name}-instance-role`, {
       description: planned.description,
       assumeRolePolicy: assumedByService(planned.assumedBy),
-      managedPolicyArns: planned.managedPolicies.map((policy) => pulumi.interpolate`arn:${this.environment.partition}:iam::aws:policy/${policy}`),
+      managedPolicyArns: planned.managedPolicies.map((policy) => awsManagedPolicyArn(this.environment, policy)),
     }, child);
     this.archive = new BackupBucket(`${name}-archive`, {
       plan: plan.bucket.backupBucket,
