@@ -292,6 +292,8 @@ const PLAN: SweptConstruct = {
     'backupPlan.rules[0].frequency': 'daily',
     'backupPlan.rules[0].schedule.expression': '0 5 * * *',
     'backupPlan.rules': [{ frequency: 'daily' }],
+    'copies': [{ destination: 'region', region: 'eu-central-1', retentionDays: 35, vaultArn: COPY_VAULT }],
+    'copies[0].destination': 'region',
     'metricNamespace': 'PostgresBackup',
   },
 };

@@ -50,6 +50,8 @@ export const MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS: LiteralProps = {
   'immutability': LOCK,
   'backupPlan.rules.frequency': SCHEDULE,
   'backupPlan.rules.schedule': SCHEDULE,
+  // Each copy's destination decides its rule's copy action and the key statements; its vault ARN may be a token.
+  'copies.destination': PER_ENTRY,
   'metricNamespace': DRILL,
   'restoreTesting.schedule': SCHEDULE,
 };

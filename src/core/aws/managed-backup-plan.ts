@@ -117,7 +117,10 @@ export function checkManagedBackupPlan(check: ManagedBackupPlanCheck, options: V
   const validator = new Validator(options);
   validator.include(checkPolicy(check.policy, options));
   checkVaultLock(validator, check);
-  (check.policy.copies ?? []).forEach((copy, index) => checkCopyDestination(validator, check, copy, index));
+  // A list given as a deploy-time value is refused by the plan's literal props: it has no entries to check here.
+  if (!validator.isUnresolved(check.policy.copies)) {
+    (check.policy.copies ?? []).forEach((copy, index) => checkCopyDestination(validator, check, copy, index));
+  }
   checkContinuousRetention(validator, check.policy);
   return validator.issues;
 }
