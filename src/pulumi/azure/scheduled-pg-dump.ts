@@ -560,7 +560,6 @@ const CONSUMPTION_CPUS = Array.from({ length: 16 }, (_, i) => (i + 1) * 0.25);
  * cron, drills, immutability no longer than retention), then names and replica sizes.
  */
 function checkDumpProps(validator: Validator, props: DumpPolicyProps): void {
-  validator.requireLiterals(AZURE_SCHEDULED_PG_DUMP_LITERAL_PROPS);
   validator.include(checkPolicy(
     { platform: 'azure', logicalDump: props.dump ?? {}, alarms: { rpoHours: props.rpoHours }, verification: props.verification, immutability: props.immutability },
     validator.optionsFor(AZURE_SCHEDULED_PG_DUMP_PROP_PATHS),
