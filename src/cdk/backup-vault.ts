@@ -5,10 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { BackupNotifications } from './backup-notifications';
 import { BackupKeyProps, removalPolicyOf } from './backup-store-handles';
+import { cdkValidationOptions } from './cdk-validation';
 import { renderPlannedStatement } from './planned-grants';
 import { AWS_BACKUP_SERVICE_PRINCIPAL } from '../core/aws/backup-plan-rules';
 import {
-  PostgresBackupVaultOptions, VAULT_NOTIFICATION_EVENT_NAMES, copyFromAccountStatement, givenTopicWarning, planBackupVault,
+  PostgresBackupVaultOptions, VAULT_NOTIFICATION_EVENT_NAMES, checkedCopyFromAccountStatement, givenTopicWarning, planBackupVault,
 } from '../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../core/aws/managed-backup-plan';
 
@@ -29,7 +30,8 @@ export interface PostgresBackupVaultProps extends PostgresBackupVaultOptions, Ba
    */
   readonly notifications?: BackupNotifications;
   /**
-   * The vault events sent.
+   * The vault events sent, each one AWS Backup still sends (core's `SUPPORTED_VAULT_NOTIFICATION_EVENTS`); only with
+   * `notifications`.
    * @default VAULT_NOTIFICATION_EVENTS
    */
   readonly notificationEvents?: backup.BackupVaultEvents[];
@@ -65,6 +67,9 @@ export class PostgresBackupVault extends Construct {
       adminRole: props.adminRole !== undefined,
       lock: props.lock,
       notifications: props.notifications !== undefined,
+      notificationEvents: props.notificationEvents,
+      backupVaultName: props.backupVaultName,
+      validation: cdkValidationOptions(this),
     });
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', { ...plan.key, removalPolicy });
     this.lock = plan.lock;
@@ -77,7 +82,7 @@ export class PostgresBackupVault extends Construct {
       encryptionKey: this.encryptionKey,
       removalPolicy,
       notificationTopic: props.notifications?.topic,
-      notificationEvents: plan.notificationEvents && [...(props.notificationEvents ?? plan.notificationEvents as backup.BackupVaultEvents[])],
+      notificationEvents: plan.notificationEvents && [...plan.notificationEvents as backup.BackupVaultEvents[]],
       lockConfiguration: plan.lock && {
         minRetention: Duration.days(plan.lock.minRetentionDays),
         maxRetention: days(plan.lock.maxRetentionDays),
@@ -103,6 +108,7 @@ export class PostgresBackupVault extends Construct {
    * vault that is the destination of an account copy.
    */
   public allowCopiesFromAccount(account: string): void {
-    this.vault.addToAccessPolicy(renderPlannedStatement(copyFromAccountStatement(account), undefined));
+    const statement = checkedCopyFromAccountStatement(account, 'allowCopiesFromAccount(account)', cdkValidationOptions(this));
+    this.vault.addToAccessPolicy(renderPlannedStatement(statement, undefined));
   }
 }

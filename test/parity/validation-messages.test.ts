@@ -195,6 +195,29 @@ const cases: Array<{ name: string; cdk: () => unknown; pulumi: () => unknown; li
     },
     line: /^tierOptions\.copyRegionVaultArn is ".*:backup-vault:a"; allowed: an AWS Backup vault ARN, .* \(its vault name "a" has 1 character; a vault name has 2 to 50\)$/,
   },
+  {
+    name: 'PostgresBackupVault with an event AWS Backup no longer sends, an unknown event and a vault name with a space',
+    cdk: () => {
+      const { stack } = databaseStack();
+      return new cdk.PostgresBackupVault(stack, 'Vault', {
+        notifications: new cdk.BackupNotifications(stack, 'Alerts'),
+        notificationEvents: ['BACKUP_JOB_FAILED', 'BACKUP_JOB_BROKEN'] as never[],
+        backupVaultName: 'pg vault',
+      });
+    },
+    pulumi: () => new pulumiAws.PostgresBackupVault('vault', {
+      notificationTopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+      notificationEvents: ['BACKUP_JOB_FAILED', 'BACKUP_JOB_BROKEN'],
+      backupVaultName: 'pg vault',
+    }),
+    line: /^notificationEvents\[0\] is "BACKUP_JOB_FAILED"; allowed: an event AWS Backup still sends: BACKUP_JOB_COMPLETED, whose State says FAILED \(AWS Backup no longer sends this event, so a topic subscribed to it hears nothing\)$/,
+  },
+  {
+    name: 'PostgresBackupVault with events and no topic to send them to',
+    cdk: () => new cdk.PostgresBackupVault(databaseStack().stack, 'Vault', { notificationEvents: ['BACKUP_JOB_COMPLETED'] as never[] }),
+    pulumi: () => new pulumiAws.PostgresBackupVault('vault', { notificationEvents: ['BACKUP_JOB_COMPLETED'] }),
+    line: /^notificationEvents is \["BACKUP_JOB_COMPLETED"\]; allowed: no events without a notification topic/,
+  },
 ];
 
 describe('the same bad options give the same messages in CDK and Pulumi AWS', () => {

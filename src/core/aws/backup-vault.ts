@@ -1,5 +1,6 @@
 import { PlannedPolicyStatement } from './backup-bucket';
 import { ResolvedVaultLock } from './managed-backup-plan';
+import { ValidationOptions, Validator } from '../policy/validation';
 
 /**
  * The vault events sent to the notification topic. AWS Backup no longer sends the `*_JOB_FAILED` events of backup and
@@ -7,6 +8,26 @@ import { ResolvedVaultLock } from './managed-backup-plan';
  * `{"State": [{"anything-but": "COMPLETED"}]}`), while copy failures have an event of their own.
  */
 export const VAULT_NOTIFICATION_EVENT_NAMES = ['BACKUP_JOB_COMPLETED', 'COPY_JOB_FAILED', 'RESTORE_JOB_COMPLETED'] as const;
+
+/** The vault events AWS Backup sends (its `PutBackupVaultNotifications` reference, "the following events are supported"). */
+export const SUPPORTED_VAULT_NOTIFICATION_EVENTS: readonly string[] = [
+  'BACKUP_JOB_STARTED', 'BACKUP_JOB_COMPLETED', 'COPY_JOB_STARTED', 'COPY_JOB_SUCCESSFUL', 'COPY_JOB_FAILED',
+  'RESTORE_JOB_STARTED', 'RESTORE_JOB_COMPLETED', 'RECOVERY_POINT_MODIFIED', 'S3_BACKUP_OBJECT_FAILED', 'S3_RESTORE_OBJECT_FAILED',
+];
+
+/**
+ * Vault events the API still accepts (CDK's `BackupVaultEvents` still lists them) but AWS Backup no longer sends: a topic
+ * subscribed to them alone never hears of a failed job, so each is refused with what to use instead.
+ */
+export const DEPRECATED_VAULT_NOTIFICATION_EVENTS: Readonly<Record<string, string>> = {
+  BACKUP_JOB_SUCCESSFUL: 'BACKUP_JOB_COMPLETED',
+  BACKUP_JOB_FAILED: 'BACKUP_JOB_COMPLETED, whose State says FAILED',
+  BACKUP_JOB_EXPIRED: 'BACKUP_JOB_COMPLETED, whose State says EXPIRED',
+  RESTORE_JOB_SUCCESSFUL: 'RESTORE_JOB_COMPLETED',
+  RESTORE_JOB_FAILED: 'RESTORE_JOB_COMPLETED, whose State says FAILED',
+  BACKUP_PLAN_CREATED: 'an EventBridge rule on AWS Backup\'s CloudTrail events',
+  BACKUP_PLAN_MODIFIED: 'an EventBridge rule on AWS Backup\'s CloudTrail events',
+};
 
 /** Actions on recovery points the vault's access policy denies to everyone but the admin role. */
 export const PROTECTED_RECOVERY_POINT_ACTIONS: readonly string[] = ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'];
@@ -24,6 +45,12 @@ export interface PostgresBackupVaultOptions {
    * @default - no lock
    */
   readonly lock?: ResolvedVaultLock;
+  /**
+   * The vault events sent to the notification topic, each one AWS Backup still sends
+   * ({@link SUPPORTED_VAULT_NOTIFICATION_EVENTS}); only with a topic to send them to.
+   * @default - {@link VAULT_NOTIFICATION_EVENT_NAMES}
+   */
+  readonly notificationEvents?: readonly string[];
 }
 
 /** What a front end knows of a `PostgresBackupVault`'s handles when it plans it. */
@@ -39,6 +66,16 @@ export interface BackupVaultFacts extends PostgresBackupVaultOptions {
    * @default - none
    */
   readonly copyFromAccounts?: readonly string[];
+  /**
+   * The vault's name, as given.
+   * @default - generated
+   */
+  readonly backupVaultName?: string;
+  /**
+   * How the checks report (the construct's name, what is unresolved).
+   * @default - plain paths
+   */
+  readonly validation?: ValidationOptions;
 }
 
 /** What a `PostgresBackupVault` creates, decided once for every front end. */
@@ -55,12 +92,68 @@ export interface BackupVaultPlan {
 
 /** A `PostgresBackupVault`: its key when none is given, its access policy, its lock and the events its topic gets. */
 export function planBackupVault(facts: BackupVaultFacts): BackupVaultPlan {
+  const validator = new Validator(facts.validation);
+  checkBackupVault(validator, facts);
+  validator.throwIfInvalid();
   return {
     key: facts.keyGiven ? undefined : { description: BACKUP_VAULT_PLAN.keyDescription, enableKeyRotation: true },
     accessPolicy: vaultAccessPolicy(facts.adminRole, facts.copyFromAccounts),
     lock: facts.lock,
-    notificationEvents: facts.notifications ? VAULT_NOTIFICATION_EVENT_NAMES : undefined,
+    notificationEvents: facts.notifications ? facts.notificationEvents ?? VAULT_NOTIFICATION_EVENT_NAMES : undefined,
   };
+}
+
+/**
+ * Refuses what AWS Backup would refuse at deploy time, or accept and never act on: a vault name outside its pattern, an
+ * account that is not 12 digits, events it does not send (or no longer sends), and events without a topic.
+ */
+function checkBackupVault(validator: Validator, facts: BackupVaultFacts): void {
+  validator.matches('backupVaultName', facts.backupVaultName, /^[A-Za-z0-9_-]{2,50}$/, '2 to 50 letters, digits, - and _');
+  (facts.copyFromAccounts ?? []).forEach((account, index) => checkCopyingAccount(validator, `allowCopiesFromAccounts[${index}]`, account));
+  const events = facts.notificationEvents;
+  if (events === undefined || validator.isUnresolved(events)) return;
+  if (!facts.notifications) {
+    validator.report({
+      path: 'notificationEvents',
+      value: events,
+      allowed: 'no events without a notification topic',
+      reason: 'there is no topic to send them to: give the topic too, or leave the events out',
+    });
+    return;
+  }
+  if (!Array.isArray(events) || events.length === 0) {
+    validator.report({ path: 'notificationEvents', value: events, allowed: 'a list of at least one event (leave the topic out for none)' });
+    return;
+  }
+  events.forEach((event, index) => {
+    const instead = DEPRECATED_VAULT_NOTIFICATION_EVENTS[event];
+    if (instead !== undefined) {
+      validator.report({
+        path: `notificationEvents[${index}]`,
+        value: event,
+        allowed: `an event AWS Backup still sends: ${instead}`,
+        reason: 'AWS Backup no longer sends this event, so a topic subscribed to it hears nothing',
+      });
+    } else {
+      validator.oneOf(`notificationEvents[${index}]`, event, SUPPORTED_VAULT_NOTIFICATION_EVENTS);
+    }
+  });
+}
+
+/** Refuses an account allowed to copy in that is not 12 digits (a token or output passes: only the deployment knows it). */
+function checkCopyingAccount(validator: Validator, path: string, account: string): void {
+  validator.matches(path, account, /^\d{12}$/, 'a 12-digit AWS account id');
+}
+
+/**
+ * The statement that lets AWS Backup of `account` copy recovery points in, for a vault that gets accounts one at a time
+ * (CDK's `allowCopiesFromAccount`): the account is checked first, as `path` names it.
+ */
+export function checkedCopyFromAccountStatement(account: string, path: string, validation?: ValidationOptions): PlannedPolicyStatement {
+  const validator = new Validator(validation);
+  checkCopyingAccount(validator, path, account);
+  validator.throwIfInvalid();
+  return copyFromAccountStatement(account);
 }
 
 /**

@@ -6,6 +6,7 @@ import { BackupKeyArgs, retainOnDeleteOf } from './backup-store-handles';
 import { plannedStatement, policyDocument } from './policy-document';
 import { PostgresBackupVaultOptions, planBackupVault } from '../../core/aws/backup-vault';
 import { ResolvedVaultLock } from '../../core/aws/managed-backup-plan';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Props of {@link PostgresBackupVault}. */
 export interface PostgresBackupVaultProps extends PostgresBackupVaultOptions, BackupKeyArgs {
@@ -65,7 +66,10 @@ export class PostgresBackupVault extends pulumi.ComponentResource {
       adminRole: props.adminRoleArn !== undefined,
       lock: props.lock,
       notifications: props.notificationTopicArn !== undefined,
+      notificationEvents: props.notificationEvents,
       copyFromAccounts,
+      backupVaultName: props.backupVaultName as string | undefined,
+      validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
     });
     this.encryptionKeyArn = plan.key ? new kms.Key(`${name}-key`, plan.key, { parent: this, retainOnDelete }).arn : pulumi.output(props.encryptionKeyArn!);
     this.lock = plan.lock;

@@ -114,7 +114,7 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         validation: validation && {
           options: validation,
           handles: {
-            environment, kind: database.kind, notificationTopicArn: this.notificationTopicArn, notificationTopicKeyArn: notifications.topicKeyArn,
+            environment, notificationTopicArn: this.notificationTopicArn, notificationTopicKeyArn: notifications.topicKeyArn,
           },
         },
       });

@@ -48,8 +48,6 @@ export interface RenderedRestoreValidation extends RestoreValidationResources<
 export interface RestoreValidationHandles {
   /** The account, region and partition ARNs are formatted in. */
   readonly environment: AwsEnvironment;
-  /** Instance or Aurora cluster: what the validation describes. */
-  readonly kind: 'instance' | 'aurora-cluster';
   /** ARN of the topic failed validations go to. */
   readonly notificationTopicArn: pulumi.Input<string>;
   /**

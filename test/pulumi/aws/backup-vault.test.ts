@@ -34,3 +34,21 @@ describe('PostgresBackupVault in another partition', () => {
     expect(key[0].Principal).toEqual({ AWS: 'arn:aws-cn:iam::123456789012:root' });
   });
 });
+
+describe('PostgresBackupVault notifications and copying accounts', () => {
+  test('sends the events given to the topic, as the CDK vault does', async () => {
+    const vault = new PostgresBackupVault('alerted', {
+      notificationTopicArn: 'arn:aws-cn:sns:cn-north-1:123456789012:alerts',
+      notificationEvents: ['COPY_JOB_FAILED', 'RECOVERY_POINT_MODIFIED'],
+    });
+    await valueOf(vault.backupVaultArn);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(engine.named('aws:backup/vaultNotifications:VaultNotifications', 'alerted-notifications').inputs.backupVaultEvents)
+      .toEqual(['COPY_JOB_FAILED', 'RECOVERY_POINT_MODIFIED']);
+  });
+
+  test('refuses an account allowed to copy in that is not an account id', () => {
+    expect(() => new PostgresBackupVault('copies', { allowCopiesFromAccounts: ['210987654321', '12345'] }))
+      .toThrow('copies: allowCopiesFromAccounts[1] is "12345"; allowed: a 12-digit AWS account id');
+  });
+});
