@@ -67,7 +67,7 @@ export class ManagedRdsExampleStack extends Stack {
         rules: [
           { name: 'daily', frequency: 'daily', retentionDays: 35 },
           { name: 'weekly', frequency: 'weekly', retentionDays: 90 },
-          { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 },
+          { name: 'monthly', frequency: 'monthly', retentionDays: 365 },
         ],
         continuousBackupRetentionDays: 14,
       },
