@@ -39,7 +39,6 @@ export function renderBackupPlan(
       enableContinuousBackup: rule.continuous ? true : undefined,
       scheduleExpression: events.Schedule.expression(rule.scheduleExpression),
       deleteAfter: Duration.days(rule.deleteAfterDays),
-      moveToColdStorageAfter: rule.moveToColdStorageAfterDays === undefined ? undefined : Duration.days(rule.moveToColdStorageAfterDays),
       copyActions: rule.copies.map((copy, index) => ({
         destinationBackupVault: copy.airGapped ? handles.airGappedVault! : copyVaults[index],
         deleteAfter: Duration.days(copy.deleteAfterDays),

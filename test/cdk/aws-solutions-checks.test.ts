@@ -277,7 +277,7 @@ const configurations: Configuration[] = [
       backupPlan: {
         rules: [
           { name: 'daily', frequency: 'daily', retentionDays: 35 },
-          { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 },
+          { name: 'monthly', frequency: 'monthly', retentionDays: 365 },
         ],
         continuousBackupRetentionDays: 14,
       },

@@ -352,6 +352,20 @@ describe('PostgresBackupBlueprint validation', () => {
     expect(build(databases)).toThrow(message);
   });
 
+  // AWS Backup API reference, Lifecycle: cold storage applies only to the types of its Feature availability by resource
+  // table and "AWS Backup ignores this expression for other resource types"; RDS and Aurora are not in it.
+  const COLD_RULES = { rules: [{ name: 'daily', frequency: 'daily' as const, retentionDays: 35 }, { name: 'monthly', frequency: 'monthly' as const, retentionDays: 365, moveToColdStorageAfterDays: 90 }] };
+
+  test('a server\'s backup plan with cold storage is refused, naming the override, since AWS Backup ignores it for RDS', () => {
+    expect(build((s, v) => [server(s, v, { overrides: { backupPlan: COLD_RULES } })]))
+      .toThrow(/databases\[0\]\.overrides\.backupPlan\.rules\[1\]\.moveToColdStorageAfterDays is 90; allowed: unset on AWS \(AWS Backup does not move RDS or Aurora recovery points to cold storage/);
+  });
+
+  test('a tier with cold storage is refused as well', () => {
+    expect(build((s, v) => [server(s, v)], {}, BackupTier.BRONZE.with({ backupPlan: COLD_RULES })))
+      .toThrow(/backupPlan\.rules\[1\]\.moveToColdStorageAfterDays is 90; allowed: unset on AWS/);
+  });
+
   test('a tier that copies needs its destination, named as the tierOptions prop that sets it', () => {
     expect(build((s, v) => [server(s, v)], {}, BackupTier.SILVER)).toThrow(/Fleet: tierOptions\.copyRegion is undefined; allowed: a region for copies\[0\]/);
   });

@@ -48,7 +48,7 @@ describe('ManagedPostgresBackupPlan of an RDS instance', () => {
         rules: [
           { name: 'daily', frequency: 'daily', retentionDays: 35 },
           { name: 'weekly', frequency: 'weekly', retentionDays: 90 },
-          { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 },
+          { name: 'monthly', frequency: 'monthly', retentionDays: 365 },
         ],
         continuousBackupRetentionDays: 14,
       },
@@ -123,7 +123,8 @@ describe('ManagedPostgresBackupPlan of an RDS instance', () => {
     test('has the daily, weekly and monthly rules on their UTC schedules with their retention', () => {
       expect(rule('daily')).toMatchObject({ ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } });
       expect(rule('weekly')).toMatchObject({ ScheduleExpression: 'cron(0 5 ? * SUN *)', Lifecycle: { DeleteAfterDays: 90 } });
-      expect(rule('monthly')).toMatchObject({ ScheduleExpression: 'cron(0 5 1 * ? *)', Lifecycle: { DeleteAfterDays: 365, MoveToColdStorageAfterDays: 90 } });
+      expect(rule('monthly')).toMatchObject({ ScheduleExpression: 'cron(0 5 1 * ? *)', Lifecycle: { DeleteAfterDays: 365 } });
+      rules().forEach((r: any) => expect(r.Lifecycle.MoveToColdStorageAfterDays).toBeUndefined());
       rules().forEach((r: any) => expect(r.TargetBackupVault).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BackupsVault/), 'BackupVaultName'] }));
     });
 
@@ -297,9 +298,11 @@ describe('ManagedPostgresBackupPlan rejects bad input at synth with core\'s mess
       message: /managedSnapshots\.preferredBackupWindow is "05:30-06:30"; allowed: a window that does not overlap the maintenance window "mon:06:00-mon:07:00"/,
     },
     {
-      name: 'cold storage under 90 days before deletion',
-      props: { backupPlan: { rules: [{ name: 'monthly', frequency: 'monthly', retentionDays: 100, moveToColdStorageAfterDays: 30 }] } },
-      message: /backupPlan\.rules\[0\]\.retentionDays is 100; allowed: an integer of at least 120 days \(moveToColdStorageAfterDays \+ 90\)/,
+      // AWS Backup API reference, Lifecycle: "Resource types that can transition to cold storage are listed in the Feature
+      // availability by resource table. AWS Backup ignores this expression for other resource types"; RDS is not listed.
+      name: 'cold storage, which AWS Backup ignores for an RDS instance',
+      props: { backupPlan: { rules: [{ name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 }] } },
+      message: /Backups: backupPlan\.rules\[0\]\.moveToColdStorageAfterDays is 90; allowed: unset on AWS \(AWS Backup does not move RDS or Aurora recovery points to cold storage/,
     },
     {
       name: 'a vault-lock minimum above a rule\'s retention',
@@ -332,6 +335,26 @@ describe('ManagedPostgresBackupPlan rejects bad input at synth with core\'s mess
     expect(() => new ManagedPostgresBackupPlan(stack, 'Backups', {
       database, managedSnapshots: { backupRetentionDays: 0 }, immutability: { days: 60 },
     })).toThrow(/\(2 problems\)/);
+  });
+});
+
+describe('ManagedPostgresBackupPlan refuses cold storage for an Aurora cluster too', () => {
+  // Aurora is not in AWS Backup's "Feature availability by resource" list of types that transition to cold storage
+  // either, so the setting would be ignored (AWS Backup API reference, Lifecycle) and the recovery points stay warm.
+  test('naming the rule, the value and why, before any resource is rendered', () => {
+    const stack = new Stack(new App(), 'AuroraCold', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const cluster = new rds.DatabaseCluster(stack, 'Cluster', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      writer: rds.ClusterInstance.provisioned('writer'),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    expect(() => new ManagedPostgresBackupPlan(stack, 'Backups', {
+      database: ManagedPostgresDatabase.fromCluster(cluster),
+      backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'yearly', frequency: 'monthly', retentionDays: 3650, moveToColdStorageAfterDays: 180 }] },
+    })).toThrow(/Backups: backupPlan\.rules\[1\]\.moveToColdStorageAfterDays is 180; allowed: unset on AWS/);
+    expect(stack.node.tryFindChild('Backups')?.node.tryFindChild('Plan')).toBeUndefined();
   });
 });
 

@@ -25,7 +25,7 @@ const LARGE_VERIFY = {
   verification: VERIFICATION, restoreTarget: 'scratch-rds' as const, scratchInstance: { instanceClass: 'db.r6g.xlarge', maxAllocatedStorageGiB: 4000 },
 };
 const BACKUP_PLAN: BackupPlanPolicy = {
-  rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
+  rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365 }],
   continuousBackupRetentionDays: 14,
 };
 /** A plan with a copy to another region, a compliance lock and its settings, for the vault, copies and lock. */
@@ -536,8 +536,9 @@ describe('ManagedPostgresBackupPlan: CDK and Pulumi', () => {
     }));
   }
 
-  test('the backup plan has the same rules: schedules, retention, cold storage, continuous backup', () => {
+  test('the backup plan has the same rules: schedules, retention, no cold storage, continuous backup', () => {
     expect(pulumiRules('plan-plan')).toEqual(cdkRules('Plan'));
+    expect(cdkRules('Plan').map((rule: any) => rule.coldStorageAfter)).toEqual([undefined, undefined, undefined]);
   });
 
   test('every rule copies to the same vaults with the same retention', () => {

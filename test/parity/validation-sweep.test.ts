@@ -256,7 +256,8 @@ const PLAN: SweptConstruct = {
     { path: 'backupPlan.rules', value: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'daily', frequency: 'weekly', retentionDays: 90 }], at: 'backupPlan.rules[1].name', shown: 'daily' },
     ...values('backupPlan.rules[0].frequency', ['Daily', 'DAILY', '']),
     ...values('backupPlan.rules[0].retentionDays', [-1, 0, 2.5, NaN, Infinity, 36_501]),
-    ...values('backupPlan.rules[0].moveToColdStorageAfterDays', [-1, 0, 2.5, NaN, Infinity, 36_411]),
+    // Any value: AWS Backup ignores cold storage for RDS and Aurora (API reference, Lifecycle), so even 90 is refused.
+    ...values('backupPlan.rules[0].moveToColdStorageAfterDays', [-1, 0, 2.5, NaN, Infinity, 36_411, 30, 90]),
     ...values('copies', [[{ destination: 'region', region: 'eu-central-1', retentionDays: 36_501, vaultArn: COPY_VAULT }]])
       .map((bad) => ({ ...bad, at: 'copies[0].retentionDays', shown: 36_501 })),
     ...schedule('backupPlan.rules[0].schedule'),

@@ -47,11 +47,6 @@ export interface BackupRulePlan {
   readonly scheduleExpression: string;
   /** Days a recovery point is kept. */
   readonly deleteAfterDays: number;
-  /**
-   * Days after which a recovery point moves to cold storage.
-   * @default - never
-   */
-  readonly moveToColdStorageAfterDays?: number;
   /** Whether this is the continuous-backup (point-in-time recovery) rule. */
   readonly continuous: boolean;
   /** The copies every recovery point of the rule gets. */
@@ -98,7 +93,7 @@ export function planAwsBackupPlan(
 }
 
 /**
- * The rules of an AWS Backup plan for a resolved plan policy: one rule per scheduled rule (retention, cold storage),
+ * The rules of an AWS Backup plan for a resolved plan policy: one rule per scheduled rule (its retention),
  * then continuous backup (point-in-time recovery) on the first rule's schedule, each copying every recovery point to
  * the `copies`' vaults and, with `airGapped`, last to the plan's logically air-gapped vault (kept `retentionDays`, or
  * as long as the rule keeps its own).
@@ -114,7 +109,6 @@ export function planBackupRules(
     name: rule.name,
     scheduleExpression: renderAwsBackupSchedule(rule.schedule, `backupPlan.rules[${index}].schedule`),
     deleteAfterDays: rule.retentionDays,
-    moveToColdStorageAfterDays: rule.moveToColdStorageAfterDays,
     continuous: false,
     copies: copyActions(rule.retentionDays),
   }));

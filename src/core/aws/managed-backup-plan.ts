@@ -101,7 +101,7 @@ export function backupVaultArnProblem(arn: string): string {
 
 /**
  * Every problem with an AWS Backup plan for a managed database, without throwing: the whole policy
- * ({@link checkPolicy}: retention 1–35 days, windows, cold storage, vault-lock minimum within every retention,
+ * ({@link checkPolicy}: retention 1–35 days, windows, no cold storage, vault-lock minimum within every retention,
  * copies out of the source region, …) and the rules of AWS Backup itself:
  *
  * - a vault lock is in governance mode unless compliance is asked for explicitly; `changeableForDays` (3–36500) belongs

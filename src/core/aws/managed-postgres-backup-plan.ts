@@ -40,7 +40,7 @@ export interface ManagedPostgresBackupPlanOptions<Validation extends RestoreVali
    */
   readonly managedSnapshots?: ManagedSnapshotPolicy;
   /**
-   * The AWS Backup plan: daily, weekly, monthly rules with retention and cold storage, and continuous backup
+   * The AWS Backup plan: daily, weekly, monthly rules with their retention, and continuous backup
    * (point-in-time recovery) retention. Rule schedules are in UTC (AWS Backup's clock) unless the zone has a fixed offset.
    * @default DEFAULT_MANAGED_BACKUP_PLAN (daily, kept 35 days)
    */

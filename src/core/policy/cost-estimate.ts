@@ -9,7 +9,6 @@ import {
   DEFAULT_FULL_BACKUP_SCHEDULE,
   DEFAULT_LOGICAL_DUMP_SCHEDULE,
   DEFAULT_MANAGED_BACKUP_RETENTION_DAYS,
-  defaultBackupPlanSchedule,
   dumpRetentionDaysDefault,
   resolveExpireBy,
   resolvePitr,
@@ -162,7 +161,7 @@ export interface ReplicationCostInputs {
 
 /** What one line of the estimate is about. */
 export type CostEstimateItemKind =
-  | 'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'cold-snapshots' | 'copies' | 'copy-transfer'
+  | 'logical-dumps' | 'wal-archive' | 'base-backups' | 'snapshots' | 'copies' | 'copy-transfer'
   | 'replicas' | 'replica-transfer' | 'wal-replicas' | 'wal-replica-transfer';
 
 /** One line of the estimate. */
@@ -228,7 +227,8 @@ export interface CostEstimate {
  *   hold the change since their full (at most the database). `retainFull` groups are kept (with lifecycle
  *   expiry: as many as fit in the base-backup expiration), plus what expired in the last noncurrent days.
  * - Snapshots (managed snapshots or a backup plan): incremental, so one full copy of the database plus the
- *   daily change over the longest warm retention; a recovery point moved to cold storage is kept whole.
+ *   daily change over the longest retention, all in warm storage: neither AWS Backup nor Azure Backup moves a
+ *   PostgreSQL server's recovery points to cold storage (a rule's `moveToColdStorageAfterDays` changes nothing here).
  *   The free backup allowance of RDS is not subtracted.
  * - Copies: each copy keeps the snapshots (or, without snapshots, the dumps) again for its own retention,
  *   and a copy to another region moves the daily change (or each new dump) across regions.
@@ -361,8 +361,7 @@ class SteadyStateModel {
     }
     const snapshots = this.snapshotGbMonth();
     if (snapshots) {
-      stored('snapshots', snapshots.description, snapshots.warm, prices.snapshotGbMonth);
-      stored('cold-snapshots', 'recovery points in cold storage, each kept whole', snapshots.cold, prices.coldSnapshotGbMonth);
+      stored('snapshots', snapshots.description, snapshots.gbMonth, prices.snapshotGbMonth);
     }
     for (const copy of this.copies(snapshots !== undefined)) {
       if (copy.inClass) {
@@ -544,24 +543,18 @@ class SteadyStateModel {
     };
   }
 
-  private snapshotGbMonth(): { warm: number; cold: number; description: string } | undefined {
+  private snapshotGbMonth(): { gbMonth: number; description: string } | undefined {
     const { managedSnapshots, backupPlan } = this.policy;
     if (!managedSnapshots && !backupPlan) return undefined;
-    const warmDays = [
+    // AWS Backup ignores a rule's cold storage for RDS and Aurora, so every recovery point stays warm its whole retention.
+    const days = [
       ...(managedSnapshots ? [managedSnapshots.backupRetentionDays ?? DEFAULT_MANAGED_BACKUP_RETENTION_DAYS] : []),
       ...(backupPlan?.continuousBackupRetentionDays !== undefined ? [backupPlan.continuousBackupRetentionDays] : []),
-      ...(backupPlan?.rules ?? []).map((rule) => Math.min(rule.retentionDays, rule.moveToColdStorageAfterDays ?? rule.retentionDays)),
+      ...(backupPlan?.rules ?? []).map((rule) => rule.retentionDays),
     ];
-    const longest = Math.max(0, ...warmDays);
-    let cold = 0;
-    (backupPlan?.rules ?? []).forEach((rule, index) => {
-      if (rule.moveToColdStorageAfterDays === undefined || rule.moveToColdStorageAfterDays >= rule.retentionDays) return;
-      const perDay = runsPerDay(rule.schedule ?? defaultBackupPlanSchedule(rule.frequency), `backupPlan.rules[${index}].schedule`, this.validator) ?? 0;
-      cold += perDay * (rule.retentionDays - rule.moveToColdStorageAfterDays) * this.size;
-    });
+    const longest = Math.max(0, ...days);
     return {
-      warm: this.size + this.change * longest,
-      cold,
+      gbMonth: this.size + this.change * longest,
       description: `one full copy of ${formatNumber(this.size)} GB and ${longest} days of ${formatNumber(this.change)} GB daily change`,
     };
   }
@@ -631,7 +624,6 @@ const PART_NAMES: Record<CostEstimateItemKind, string> = {
   'base-backups': 'base backups',
   'wal-replicas': 'offsite replicas of the WAL archive',
   'snapshots': 'snapshots',
-  'cold-snapshots': 'snapshots',
   'copies': 'copies',
   'replica-transfer': 'moved to another region',
   'wal-replica-transfer': 'moved to another region',

@@ -224,7 +224,11 @@ export interface BackupPlanRule {
   /** Days a recovery point is kept. */
   readonly retentionDays: number;
   /**
-   * Days after which a recovery point moves to cold storage; it must then be kept at least 90 more days.
+   * Refused on every platform: neither AWS Backup nor Azure Backup moves a PostgreSQL server's recovery points to cold
+   * storage. AWS Backup tiers only the resource types of its "Feature availability by resource" table, which RDS and
+   * Aurora are not among, and ignores the setting for the others, so the recovery points would stay in warm storage,
+   * at its price, for their whole retention; Azure Backup keeps flexible server backups in the vault store.
+   * @deprecated Leave it unset: it is refused, naming the rule, because no cloud applies it to PostgreSQL.
    * @default - never moved
    */
   readonly moveToColdStorageAfterDays?: number;

@@ -14,8 +14,6 @@ export interface StoragePriceTable {
   readonly storageGbMonth: Readonly<Record<StorageClass, number>>;
   /** Price of a GB-month of managed-database snapshot storage (RDS backup storage, AWS Backup warm storage). */
   readonly snapshotGbMonth: number;
-  /** Price of a GB-month of AWS Backup cold storage. */
-  readonly coldSnapshotGbMonth: number;
   /** Price of a GB copied to another region. */
   readonly interRegionTransferGb: number;
 }
@@ -38,11 +36,6 @@ export interface StoragePriceOverrides {
    */
   readonly snapshotGbMonth?: number;
   /**
-   * Cold snapshot storage price.
-   * @default - the default price
-   */
-  readonly coldSnapshotGbMonth?: number;
-  /**
    * Inter-region transfer price.
    * @default - the default price
    */
@@ -55,7 +48,7 @@ export interface StoragePriceOverrides {
  * bound, since untouched objects move to cheaper tiers —, Glacier Instant Retrieval 0.004, Glacier Flexible
  * Retrieval 0.0036, Deep Archive 0.00099); Azure Blob Storage LRS in East US (hot 0.018, cool 0.01, cold
  * 0.0036, archive 0.002); RDS backup storage beyond the free allowance 0.095 (also used for Azure flexible
- * server backup storage, which is priced alike); AWS Backup cold storage 0.01; inter-region transfer 0.02
+ * server backup storage, which is priced alike); inter-region transfer 0.02
  * per GB. Requests, retrievals and early-deletion fees are not priced. Check the clouds' pricing pages
  * before relying on them.
  */
@@ -75,7 +68,6 @@ export const DEFAULT_STORAGE_PRICES: StoragePriceTable = {
     [StorageClass.ARCHIVE]: 0.002,
   },
   snapshotGbMonth: 0.095,
-  coldSnapshotGbMonth: 0.01,
   interRegionTransferGb: 0.02,
 };
 
@@ -98,7 +90,7 @@ export function resolveStoragePrices(
       storageGbMonth[storageClass as StorageClass] = price;
     }
   });
-  const scalar = (name: 'snapshotGbMonth' | 'coldSnapshotGbMonth' | 'interRegionTransferGb'): number => {
+  const scalar = (name: 'snapshotGbMonth' | 'interRegionTransferGb'): number => {
     const value = overrides[name];
     return validator.number(`${path}.${name}`, value, 0, MAX_PRICE, 'USD') && value !== undefined ? value : base[name];
   };
@@ -106,7 +98,6 @@ export function resolveStoragePrices(
     asOf: overrides.asOf ?? base.asOf,
     storageGbMonth,
     snapshotGbMonth: scalar('snapshotGbMonth'),
-    coldSnapshotGbMonth: scalar('coldSnapshotGbMonth'),
     interRegionTransferGb: scalar('interRegionTransferGb'),
   };
 }

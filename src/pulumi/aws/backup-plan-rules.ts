@@ -40,7 +40,6 @@ export function renderBackupPlan(
       schedule: rule.scheduleExpression,
       lifecycle: {
         deleteAfter: rule.deleteAfterDays,
-        ...(rule.moveToColdStorageAfterDays !== undefined ? { coldStorageAfter: rule.moveToColdStorageAfterDays } : {}),
       },
       copyActions: rule.copies.map((copy) => ({
         destinationVaultArn: copy.airGapped ? handles.airGappedVaultArn! : copy.vaultArn!,

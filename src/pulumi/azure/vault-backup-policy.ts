@@ -96,8 +96,9 @@ const START_DATE_BY_WEEKDAY = ['2024-01-07', '2024-01-08', '2024-01-09', '2024-0
  * there is one, else the `weekly` one, at the time of its schedule (converted to UTC), kept `retentionDays`.
  * The other rules keep some of those backups longer, as Azure's retention tags do: a `weekly` rule keeps the
  * first backup of each week, a `monthly` rule the first of each month. Hence at most one rule a frequency,
- * no hourly rule, no schedule on a tagging rule, retention from 1 day to ten years, no cold storage (these
- * backups live only in the vault store) and no continuous backup (the server's own backups are that).
+ * no hourly rule, no schedule on a tagging rule, retention from 1 day to ten years and no continuous backup (the
+ * server's own backups are that); cold storage is refused by the policy check (`checkBackupPlan`), since these backups
+ * live only in the vault store.
  * Returns `undefined` when there is nothing to render or a problem was found.
  */
 export function renderVaultBackupPolicy(plan: BackupPlanPolicy, validator: Validator, path = 'backupPlan'): VaultBackupPolicy | undefined {
@@ -130,14 +131,6 @@ export function renderVaultBackupPolicy(plan: BackupPlanPolicy, validator: Valid
       byFrequency.set(rule.frequency, index);
     }
     validator.integer(`${rulePath}.retentionDays`, rule.retentionDays, 1, MAX_VAULT_RETENTION_DAYS, 'days');
-    if (rule.moveToColdStorageAfterDays !== undefined) {
-      validator.report({
-        path: `${rulePath}.moveToColdStorageAfterDays`,
-        value: rule.moveToColdStorageAfterDays,
-        allowed: 'unset on Azure',
-        reason: 'Azure Backup keeps PostgreSQL flexible server backups in the vault store only',
-      });
-    }
   });
   if (rules.length === 0) return undefined;
   const triggerFrequency = TRIGGER_FREQUENCIES.find((frequency) => byFrequency.has(frequency));

@@ -159,16 +159,16 @@ describe('estimateMonthlyCost', () => {
     expect(estimate.totalMonthlyUsd).toBeCloseTo(16.15, 10);
   });
 
-  test('keeps recovery points moved to cold storage whole', () => {
-    const estimate = estimateMonthlyCost({
+  test('prices recovery points warm for their whole retention, since AWS Backup moves no RDS or Aurora recovery point to cold storage', () => {
+    const coldAsked = estimateMonthlyCost({
       ...base,
       policy: { backupPlan: { rules: [{ name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 }] } },
     });
-    // warm: 100 + 10 × 90 = 1000; cold: 12 runs in 364 days × 275 days × 100 GB
-    expect(estimate.items.map((i) => [i.item, i.quantity])).toEqual([
-      ['snapshots', 1000],
-      ['cold-snapshots', expect.closeTo((12 / 364) * 275 * 100, 10)],
-    ]);
+    // 100 + 10 × 365 = 3750 GB-month × $0.095, as without the setting: AWS Backup ignores it for RDS and Aurora
+    expect(coldAsked.items).toEqual([expect.objectContaining({ item: 'snapshots', quantity: 3750, unitPriceUsd: 0.095 })]);
+    expect(coldAsked.totalMonthlyUsd).toBeCloseTo(3750 * 0.095, 10);
+    const warm = estimateMonthlyCost({ ...base, policy: { backupPlan: { rules: [{ name: 'monthly', frequency: 'monthly', retentionDays: 365 }] } } });
+    expect(coldAsked.totalMonthlyUsd).toBe(warm.totalMonthlyUsd);
   });
 
   test('doubles the snapshots in another region and prices the daily transfer', () => {

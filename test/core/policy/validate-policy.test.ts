@@ -112,13 +112,18 @@ const badPolicies: Array<[string, BackupPolicy, string, unknown, string]> = [
     'an integer from 1 to 36500 days'],
   ['a rule kept longer than an Azure Backup vault keeps anything', azure({ backupPlan: { rules: [rule({ retentionDays: 3651 })] } }),
     'backupPlan.rules[0].retentionDays', 3651, 'an integer from 1 to 3650 days'],
-  ['cold storage too late to stay 90 days within the longest retention',
-    { backupPlan: { rules: [rule({ retentionDays: 36_500, moveToColdStorageAfterDays: 36_411 })] } },
-    'backupPlan.rules[0].moveToColdStorageAfterDays', 36_411, 'an integer from 1 to 36410 days'],
-  ['cold storage deleted before 90 days', { backupPlan: { rules: [rule({ retentionDays: 100, moveToColdStorageAfterDays: 30 })] } },
-    'backupPlan.rules[0].retentionDays', 100, 'an integer of at least 120 days (moveToColdStorageAfterDays + 90)'],
-  ['cold storage after no day', { backupPlan: { rules: [rule({ retentionDays: 365, moveToColdStorageAfterDays: 0 })] } },
-    'backupPlan.rules[0].moveToColdStorageAfterDays', 0, 'an integer from 1 to 36410 days'],
+  // AWS Backup API reference, Lifecycle: "Resource types that can transition to cold storage are listed in the Feature
+  // availability by resource table. AWS Backup ignores this expression for other resource types" (RDS and Aurora are not
+  // listed), so a cold-storage rule on AWS would leave the recovery points warm, and the estimate's saving untrue.
+  ['cold storage on AWS, which AWS Backup ignores for RDS and Aurora', { backupPlan: { rules: [rule({ retentionDays: 365, moveToColdStorageAfterDays: 90 })] } },
+    'backupPlan.rules[0].moveToColdStorageAfterDays', 90, 'unset on AWS (AWS Backup does not move RDS or Aurora recovery points to cold storage'],
+  ['cold storage on AWS given the platform by name', { platform: 'aws', backupPlan: { rules: [rule(), rule({ name: 'monthly', frequency: 'monthly', retentionDays: 36_500, moveToColdStorageAfterDays: 30 })] } },
+    'backupPlan.rules[1].moveToColdStorageAfterDays', 30, 'unset on AWS'],
+  ['cold storage on Azure, whose vault keeps flexible server backups in its vault store only',
+    azure({ backupPlan: { rules: [rule({ retentionDays: 365, moveToColdStorageAfterDays: 90 })] } }),
+    'backupPlan.rules[0].moveToColdStorageAfterDays', 90, 'unset on Azure (Azure Backup keeps PostgreSQL flexible server backups in the vault store only)'],
+  ['cold storage after no day, on AWS', { backupPlan: { rules: [rule({ retentionDays: 365, moveToColdStorageAfterDays: 0 })] } },
+    'backupPlan.rules[0].moveToColdStorageAfterDays', 0, 'unset on AWS'],
   ['two rules with one name', { backupPlan: { rules: [rule(), rule({ frequency: 'weekly' })] } }, 'backupPlan.rules[1].name', 'daily',
     'a name not used by another rule (backupPlan.rules[0] has it)'],
   ['a rule without a name', { backupPlan: { rules: [rule({ name: '' })] } }, 'backupPlan.rules[0].name', '', 'a non-empty rule name'],
@@ -317,7 +322,7 @@ describe('validatePolicy accepts good policies', () => {
       },
       managedSnapshots: { backupRetentionDays: 35, preferredBackupWindow: '03:00-03:30', preferredMaintenanceWindow: 'sun:05:00-sun:06:00' },
       backupPlan: {
-        rules: [rule({ retentionDays: 30 }), { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
+        rules: [rule({ retentionDays: 30 }), { name: 'monthly', frequency: 'monthly', retentionDays: 365 }],
         continuousBackupRetentionDays: 35,
       },
       copies: [
@@ -330,7 +335,6 @@ describe('validatePolicy accepts good policies', () => {
       immutability: { mode: 'compliance', days: 30 },
     }],
     ['a backup window that ends as maintenance starts', { managedSnapshots: { preferredBackupWindow: '04:30-05:00', preferredMaintenanceWindow: 'sun:05:00-sun:06:00' } }],
-    ['cold storage kept exactly 90 days', { backupPlan: { rules: [rule({ retentionDays: 120, moveToColdStorageAfterDays: 30 })] } }],
     ['WAL kept exactly the minimum', { pitr: { walRetentionDays: 21 } }],
     ['a lock exactly as long as the shortest retention', { logicalDump: { retentionDays: 14 }, immutability: { days: 14 } }],
     ['an archive_timeout of 10 s when allowed', { pitr: { archiveTimeoutSeconds: 10, allowArchiveTimeoutOutsideRange: true } }],

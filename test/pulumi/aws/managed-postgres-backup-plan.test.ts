@@ -46,7 +46,7 @@ describe('ManagedPostgresBackupPlan', () => {
     const plan = await deploy({
       managedSnapshots: { backupRetentionDays: 14 },
       backupPlan: {
-        rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 30 }],
+        rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'monthly', frequency: 'monthly', retentionDays: 365 }],
         continuousBackupRetentionDays: 14,
       },
       copies: [copy],
@@ -55,7 +55,7 @@ describe('ManagedPostgresBackupPlan', () => {
     const copyActions = [{ destinationVaultArn: copy.vaultArn, lifecycle: { deleteAfter: 30 } }];
     expect(engine.named('aws:backup/plan:Plan', 'orders-plan').inputs.rules).toEqual([
       { ruleName: 'daily', targetVaultName: vault, schedule: 'cron(0 5 * * ? *)', lifecycle: { deleteAfter: 35 }, copyActions },
-      { ruleName: 'monthly', targetVaultName: vault, schedule: 'cron(0 5 1 * ? *)', lifecycle: { deleteAfter: 365, coldStorageAfter: 30 }, copyActions },
+      { ruleName: 'monthly', targetVaultName: vault, schedule: 'cron(0 5 1 * ? *)', lifecycle: { deleteAfter: 365 }, copyActions },
       { ruleName: 'continuous', targetVaultName: vault, enableContinuousBackup: true, schedule: 'cron(0 5 * * ? *)', lifecycle: { deleteAfter: 14 }, copyActions },
     ]);
   });
@@ -157,13 +157,24 @@ describe('ManagedPostgresBackupPlan', () => {
   test.each([
     ['retention 36', { managedSnapshots: { backupRetentionDays: 36 } }, 'managedSnapshots.backupRetentionDays is 36'],
     ['a backup window under 30 minutes', { managedSnapshots: { preferredBackupWindow: '03:00-03:10' } }, 'managedSnapshots.preferredBackupWindow'],
-    ['cold storage under 90 days before deletion', { backupPlan: { rules: [{ name: 'd', frequency: 'daily' as const, retentionDays: 100, moveToColdStorageAfterDays: 30 }] } }, 'backupPlan.rules[0]'],
+    // AWS Backup API reference, Lifecycle: "AWS Backup ignores this expression for other resource types" than those of its
+    // Feature availability by resource table, which RDS and Aurora are not among.
+    ['cold storage, which AWS Backup ignores for RDS and Aurora', { backupPlan: { rules: [{ name: 'm', frequency: 'monthly' as const, retentionDays: 365, moveToColdStorageAfterDays: 90 }] } },
+      'bad: backupPlan.rules[0].moveToColdStorageAfterDays is 90; allowed: unset on AWS (AWS Backup does not move RDS or Aurora recovery points to cold storage'],
     ['a vault-lock minimum above a rule\'s retention', { immutability: { days: 90 } }, 'immutability.days is 90'],
     ['no rule and no continuous backup', { backupPlan: { rules: [] } }, 'backupPlan.rules is []; allowed: at least one rule, or continuousBackupRetentionDays'],
   ])('%s is rejected with core\'s message before any resource is created', (_case, props, message) => {
     expect(() => new ManagedPostgresBackupPlan('bad', {
       database: ManagedPostgresDatabase.fromIdentifier({ identifier: 'legacy', kind: 'instance' }), ...props,
     } as ManagedPostgresBackupPlanProps)).toThrow(message);
+  });
+
+  test('cold storage is refused for an Aurora cluster as for an instance, before any resource is created', () => {
+    expect(() => new ManagedPostgresBackupPlan('aurora-cold', {
+      database: ManagedPostgresDatabase.fromIdentifier({ identifier: 'orders-cluster', kind: 'aurora-cluster' }),
+      backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, { name: 'yearly', frequency: 'monthly', retentionDays: 3650, moveToColdStorageAfterDays: 180 }] },
+    })).toThrow('aurora-cold: backupPlan.rules[1].moveToColdStorageAfterDays is 180; allowed: unset on AWS');
+    expect(engine.resources.filter((resource) => resource.name.startsWith('aurora-cold'))).toEqual([]);
   });
 
   test('a copy to the source region fails with core\'s message once the region is known', async () => {

@@ -52,6 +52,7 @@ function rdsServer(id: string, extra: Partial<BlueprintServer> = {}, tier: Backu
   };
 }
 
+const COLD_RULES = { rules: [{ name: 'daily', frequency: 'daily' as const, retentionDays: 35 }, { name: 'monthly', frequency: 'monthly' as const, retentionDays: 365, moveToColdStorageAfterDays: 90 }] };
 const BASE: Omit<PostgresBackupBlueprintProps, 'tier' | 'databases'> = { vpcId: 'vpc-0123', subnetIds: ['subnet-a', 'subnet-b'], image: IMAGE };
 
 /** Creates the blueprint and waits until every resource it started registering has registered. */
@@ -325,6 +326,12 @@ describe('PostgresBackupBlueprint (Pulumi AWS) refuses bad input before register
       'databases[0].postgresMajorVersion is undefined; allowed: a PostgreSQL major version'],
     ['a server\'s own immutability', { databases: [selfManaged('crm', { overrides: { immutability: { days: 7 } } })] }, 'databases[0].overrides.immutability'],
     ['too many concurrent drills', { maxConcurrentDrills: 41, databases: [selfManaged('crm')] }, 'maxConcurrentDrills is 41; allowed: an integer from 1 to 40'],
+    // AWS Backup ignores a lifecycle's cold storage for RDS and Aurora (API reference, Lifecycle: only the types of its
+    // Feature availability by resource table move), so the recovery points would stay warm.
+    ['cold storage in an RDS server\'s backup plan', { databases: [rdsServer('crm', { overrides: { backupPlan: COLD_RULES } })] },
+      'databases[0].overrides.backupPlan.rules[1].moveToColdStorageAfterDays is 90; allowed: unset on AWS (AWS Backup does not move RDS or Aurora recovery points to cold storage'],
+    ['cold storage in the tier', { tier: BackupTier.BRONZE.with({ backupPlan: COLD_RULES }), databases: [rdsServer('crm')] },
+      'backupPlan.rules[1].moveToColdStorageAfterDays is 90; allowed: unset on AWS'],
     ['a dump task size Fargate does not offer', { dumpCpu: 1024, dumpMemoryLimitMiB: 512, databases: [selfManaged('crm')] }, 'dumpMemoryLimitMiB is 512; allowed: 2048 to 8192 MiB in steps of 1024 with dumpCpu 1024'],
   ])('%s', (_, props, message) => {
     let error: unknown;

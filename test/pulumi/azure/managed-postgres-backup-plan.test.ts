@@ -67,8 +67,9 @@ describe('ManagedPostgresBackupPlan on a server it creates', () => {
     ['a backup window', { preferredBackupWindow: '01:00-02:00' }, 'preferredBackupWindow is "01:00-02:00"; allowed: unset on Azure'],
     ['a malformed maintenance window', { preferredMaintenanceWindow: 'sunday 3am' }, 'preferredMaintenanceWindow is "sunday 3am"'],
     ['an hourly vault rule', { backupPlan: { rules: [{ name: 'h', frequency: 'hourly', retentionDays: 7 }] } }, 'backupPlan.rules[0].frequency is "hourly"'],
-    ['cold storage before 90 days of it', { backupPlan: { rules: [{ name: 'd', frequency: 'daily', retentionDays: 100, moveToColdStorageAfterDays: 30 }] } },
-      'backupPlan.rules[0].retentionDays is 100; allowed: an integer of at least 120 days'],
+    // Azure Backup's support matrix for PostgreSQL flexible server offers the vault store only: no archive tier.
+    ['cold storage', { backupPlan: { rules: [{ name: 'd', frequency: 'daily', retentionDays: 200, moveToColdStorageAfterDays: 30 }] } },
+      'backupPlan.rules[0].moveToColdStorageAfterDays is 30; allowed: unset on Azure (Azure Backup keeps PostgreSQL flexible server backups in the vault store only)'],
     ['immutability longer than a rule keeps backups', { backupPlan: PLAN, immutability: { days: 60 } }, 'immutability.days is 60; allowed: an integer from 1 to 30 days (backupPlan.rules[0].retentionDays)'],
     ['immutability without a vault', { immutability: { days: 7 } }, 'immutability is {"days":7}; allowed: unset without backupPlan rules'],
     ['a soft-delete period Azure does not offer', { backupPlan: PLAN, vault: { softDeleteRetentionDays: 7 } }, 'vault.softDeleteRetentionDays is 7; allowed: an integer from 14 to 180 days'],

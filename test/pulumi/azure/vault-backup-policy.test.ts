@@ -67,8 +67,6 @@ describe('renderVaultBackupPolicy', () => {
       'backupPlan.rules[1].frequency is "daily"; allowed: a frequency no other rule has (backupPlan.rules[0] is daily)'],
     ['only a monthly rule', { rules: [{ name: 'm', frequency: 'monthly', retentionDays: 365 }] },
       'backupPlan.rules is ["monthly"]; allowed: a daily or weekly rule among them'],
-    ['cold storage', { rules: [{ name: 'd', frequency: 'daily', retentionDays: 200, moveToColdStorageAfterDays: 30 }] },
-      'backupPlan.rules[0].moveToColdStorageAfterDays is 30; allowed: unset on Azure'],
     ['continuous backup', { continuousBackupRetentionDays: 14, rules: [{ name: 'd', frequency: 'daily', retentionDays: 7 }] },
       'backupPlan.continuousBackupRetentionDays is 14; allowed: unset on Azure'],
     ['a weekly tag kept shorter than every backup', { rules: [{ name: 'd', frequency: 'daily', retentionDays: 30 }, { name: 'w', frequency: 'weekly', retentionDays: 20 }] },

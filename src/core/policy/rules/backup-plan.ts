@@ -1,10 +1,7 @@
 import { BackupPlanPolicy, DatabasePlatform } from '../policy';
 import { checkSchedule } from '../schedule';
 import { Validator } from '../validation';
-import { checkNonBlank, isKnownNumber } from './bounds';
-
-/** Days a recovery point must stay in cold storage before it may be deleted (AWS Backup's minimum). */
-export const COLD_STORAGE_MINIMUM_DAYS = 90;
+import { checkNonBlank } from './bounds';
 
 /**
  * The longest AWS Backup keeps a recovery point, in days: 100 years, the most a rule's retention and a vault lock's
@@ -18,6 +15,23 @@ export const AWS_BACKUP_MAX_RETENTION_DAYS = 36_500;
  */
 export const AZURE_BACKUP_MAX_RETENTION_DAYS = 3650;
 
+/**
+ * Why a rule's `moveToColdStorageAfterDays` is refused, per platform. AWS Backup tiers to cold storage only the resource
+ * types its "Feature availability by resource" table lists, and RDS and Aurora are not among them; for every other type
+ * it ignores the setting (AWS Backup API reference, `Lifecycle`: "AWS Backup ignores this expression for other resource
+ * types"), so the recovery points would stay in warm storage, at its price, for their whole retention. Azure Backup
+ * keeps a flexible server's backups in the vault store (its support matrix offers no archive tier for them).
+ */
+const COLD_STORAGE_REFUSAL: Record<DatabasePlatform, { readonly allowed: string; readonly reason: string }> = {
+  'aws': {
+    allowed: 'unset on AWS',
+    reason: 'AWS Backup does not move RDS or Aurora recovery points to cold storage: it ignores this setting for them, '
+      + 'so they would stay in warm storage, at its price, for their whole retention',
+  },
+  'azure': { allowed: 'unset on Azure', reason: 'Azure Backup keeps PostgreSQL flexible server backups in the vault store only' },
+  'self-hosted': { allowed: 'unset', reason: 'a self-hosted server has no AWS Backup or Azure Backup recovery points to move to cold storage' },
+};
+
 /** The longest retention the backup service of `platform` accepts for a backup-plan rule or a copy, in days. */
 export function maxBackupRetentionDays(platform: DatabasePlatform): number {
   return platform === 'azure' ? AZURE_BACKUP_MAX_RETENTION_DAYS : AWS_BACKUP_MAX_RETENTION_DAYS;
@@ -25,7 +39,8 @@ export function maxBackupRetentionDays(platform: DatabasePlatform): number {
 
 /**
  * Checks backup-plan rules (unique non-empty names, frequency, schedule, retention up to the backup service's
- * longest, cold storage kept at least 90 days before deletion) and continuous backup retention (1–35 days).
+ * longest, no cold storage: neither cloud moves a PostgreSQL server's recovery points there) and continuous backup
+ * retention (1–35 days).
  */
 export function checkBackupPlan(validator: Validator, plan: BackupPlanPolicy | undefined, platform: DatabasePlatform = 'aws'): void {
   if (plan === undefined || validator.isUnresolved(plan)) return;
@@ -43,21 +58,13 @@ export function checkBackupPlan(validator: Validator, plan: BackupPlanPolicy | u
     }
     validator.oneOf(`${path}.frequency`, rule.frequency, ['hourly', 'daily', 'weekly', 'monthly']);
     checkSchedule(validator, `${path}.schedule`, rule.schedule);
-    const retentionValid = validator.integer(`${path}.retentionDays`, rule.retentionDays, 1, maxRetention, 'days');
-    // A recovery point moved later than this could not stay the 90 days cold storage needs within the longest retention.
-    const coldValid = validator.integer(
-      `${path}.moveToColdStorageAfterDays`, rule.moveToColdStorageAfterDays, 1, maxRetention - COLD_STORAGE_MINIMUM_DAYS, 'days',
-    );
-    if (retentionValid && coldValid && isKnownNumber(validator, rule.retentionDays) && isKnownNumber(validator, rule.moveToColdStorageAfterDays)) {
-      const minimum = rule.moveToColdStorageAfterDays + COLD_STORAGE_MINIMUM_DAYS;
-      if (rule.retentionDays < minimum) {
-        validator.report({
-          path: `${path}.retentionDays`,
-          value: rule.retentionDays,
-          allowed: `an integer of at least ${minimum} days (moveToColdStorageAfterDays + ${COLD_STORAGE_MINIMUM_DAYS})`,
-          reason: `a recovery point in cold storage must stay there at least ${COLD_STORAGE_MINIMUM_DAYS} days`,
-        });
-      }
+    validator.integer(`${path}.retentionDays`, rule.retentionDays, 1, maxRetention, 'days');
+    if (rule.moveToColdStorageAfterDays !== undefined) {
+      validator.report({
+        path: `${path}.moveToColdStorageAfterDays`,
+        value: rule.moveToColdStorageAfterDays,
+        ...COLD_STORAGE_REFUSAL[platform],
+      });
     }
   });
   // AWS Backup's continuous backup of RDS and Aurora keeps 1 to 35 days (AWS Backup Developer Guide, "Continuous backups

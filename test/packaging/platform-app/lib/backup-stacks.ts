@@ -119,7 +119,7 @@ export class AllOptionsStack extends cdk.Stack {
       backupPlan: {
         rules: [
           { name: 'daily', frequency: 'daily', retentionDays: 35 },
-          { name: 'monthly', frequency: 'monthly', retentionDays: 365, moveToColdStorageAfterDays: 90 },
+          { name: 'monthly', frequency: 'monthly', retentionDays: 365 },
         ],
         continuousBackupRetentionDays: 14,
       },
