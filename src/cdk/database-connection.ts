@@ -110,12 +110,17 @@ export class PostgresDatabase {
   ) {}
 
   /**
-   * Lets `peer` reach the database port (an ingress rule on the database's security group).
+   * Lets `peer` reach the database port (an ingress rule on the database's security group). When the peer is in another
+   * stack than the database, the rule is written in the peer's stack: in the database's, it would name the peer's
+   * security group, and the database's stack would then depend on the backups' stack, which already depends on it for the
+   * secret and the endpoint (a dependency cycle no deploy order resolves).
    * @param description the rule's description (default: the dump task's, `DATABASE_INGRESS_DESCRIPTION`)
    */
   public allowFrom(peer: ec2.IConnectable, description: string = DATABASE_INGRESS_DESCRIPTION): void {
     const port = typeof this.port === 'number' ? ec2.Port.tcp(this.port) : this.connections.connections.defaultPort ?? ec2.Port.tcp(DEFAULT_POSTGRES_PORT);
-    this.connections.connections.allowFrom(peer, port, description);
+    for (const databaseGroup of this.connections.connections.securityGroups) {
+      for (const peerGroup of peer.connections.securityGroups) databaseGroup.addIngressRule(peerGroup, port, description, true);
+    }
   }
 
   /** Lets `grantee` read the secret (and decrypt it with its key, if it has one). */
