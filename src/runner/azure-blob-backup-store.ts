@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import {
-  DeleteRefusedError, partSizeFor, StoreConflictError,
+  conflictIsOwnWrite, DeleteRefusedError, partSizeFor, StoreConflictError,
   type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
 } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
@@ -90,7 +90,9 @@ export class AzureBlobBackupStore implements BackupStore {
           blobHTTPHeaders: { blobContentType: 'application/json' },
         });
       } catch (error) {
-        throw this.conflict(key, error, options.replacing);
+        const conflict = this.conflict(key, error, options.replacing);
+        if (conflict instanceof StoreConflictError && await conflictIsOwnWrite((read) => this.getBytes(read), key, data)) return;
+        throw conflict;
       }
     }, ' (the blob was not written)');
   }

@@ -63,6 +63,17 @@ export class StoreConflictError extends RunnerError {
 }
 
 /**
+ * Whether a conditional write that the store refused as a conflict had in fact landed: the SDKs send a write again when
+ * its answer was lost (a connection reset after the store stored it), and the store then refuses the repeat because
+ * the first one changed the key. The key holding exactly the bytes written (a manifest or pointer names its own backup
+ * id, so no other run writes the same bytes) means the write is done, and the conflict is its own echo.
+ */
+export async function conflictIsOwnWrite(read: (key: string) => Promise<Buffer | undefined>, key: string, data: Buffer): Promise<boolean> {
+  const now = await read(key).catch(() => undefined);
+  return now !== undefined && now.equals(data);
+}
+
+/**
  * A delete the store refused for the object's protection: an S3 Object Lock retention or legal hold, an Azure
  * immutability policy, a directory entry the file system will not remove. The object stays; a prune reports it.
  */

@@ -10,11 +10,11 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import {
-  DeleteRefusedError, partSizeFor, StoreConflictError,
+  conflictIsOwnWrite, DeleteRefusedError, partSizeFor, StoreConflictError,
   type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
 } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
-import { uploadStream } from './s3-multipart-upload';
+import { MultipartUploadLeftError, uploadStream } from './s3-multipart-upload';
 import { StoreReachability } from './store-unreachable';
 
 /** Settings of the S3 client. */
@@ -141,11 +141,17 @@ export class S3BackupStore implements BackupStore {
         signal: options.signal,
       });
       this.reach.markAnswered();
-    } catch (error) {
+    } catch (thrown) {
+      const left = thrown instanceof MultipartUploadLeftError ? thrown : undefined;
+      const error = left ? left.cause : thrown;
       if (options.signal?.aborted || error instanceof RunnerError) throw error;
-      const explained = this.reach.explain(`uploading ${this.describe(key)}`, error, '; the multipart upload was abandoned, so no partial object is left');
+      const leftBehind = left
+        && `the multipart upload could not be aborted either (${errorMessage(this.reach.explain('aborting it', left.abortFailure))}), so its parts `
+          + 'stay in the bucket, billed, until a lifecycle rule aborts incomplete multipart uploads or a person does: '
+          + `aws s3api abort-multipart-upload --bucket ${this.bucket} --key ${key} --upload-id ${left.uploadId}`;
+      const explained = this.reach.explain(`uploading ${this.describe(key)}`, error, `; ${leftBehind || 'the multipart upload was abandoned, so no partial object is left'}`);
       if (explained instanceof RunnerError) throw explained;
-      throw new RunnerError(`uploading ${this.describe(key)} failed (the multipart upload was aborted): ${errorMessage(error)}`, { cause: error });
+      throw new RunnerError(`uploading ${this.describe(key)} failed (${leftBehind || 'the multipart upload was aborted'}): ${errorMessage(error)}`, { cause: error });
     }
   }
 
@@ -165,6 +171,7 @@ export class S3BackupStore implements BackupStore {
         }));
       } catch (error) {
         if (isConditionFailed(error)) {
+          if (await conflictIsOwnWrite((read) => this.getBytes(read), key, data)) return;
           throw new StoreConflictError(`${this.describe(key)} ${options.replacing === undefined ? 'already exists' : 'changed since it was read'}`, { cause: error });
         }
         throw error;

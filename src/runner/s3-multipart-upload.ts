@@ -29,6 +29,24 @@ export interface StreamUploadRequest {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * An upload that failed (its `cause`) and whose multipart upload could not be aborted either (the store was gone or
+ * failing): its parts stay in the bucket, and are billed, until a lifecycle rule for incomplete uploads or a person
+ * aborts it.
+ */
+export class MultipartUploadLeftError extends Error {
+  constructor(
+    /** The multipart upload left on the server. */
+    public readonly uploadId: string,
+    /** Why the abort failed. */
+    public readonly abortFailure: unknown,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'MultipartUploadLeftError';
+  }
+}
+
 /** The checksums S3 answers a part with, which CompleteMultipartUpload must repeat. */
 function completedPart(partNumber: number, result: UploadPartCommandOutput): CompletedPart {
   return {
@@ -158,7 +176,8 @@ export async function uploadStream(request: StreamUploadRequest): Promise<void> 
     await Promise.all(inFlight);
     if (uploadId !== undefined) {
       // Without the abort, the parts stored so far would stay in the bucket (and be billed) until a lifecycle rule removes them.
-      await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).catch(() => undefined);
+      const abortFailure = await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).then(() => undefined, (refused: unknown) => refused ?? 'failed');
+      if (abortFailure !== undefined) throw new MultipartUploadLeftError(uploadId, abortFailure, failure);
     }
     throw failure;
   } finally {

@@ -104,6 +104,49 @@ export function refusedMessage(store: string, action: string, refusal: { code: s
   return `${store} refused ${action}: ${refusal.code}${refusal.status ? ` (HTTP ${refusal.status})` : ''}${said}${advice ? ` (${advice})` : ''}${suffix}`;
 }
 
+/** Codes S3 and Blob Storage answer when they are overloaded (whatever the HTTP status they come with). */
+const BUSY_CODES = new Set(['SlowDown', 'ServerBusy', 'ThrottlingException', 'Throttling', 'TooManyRequests', 'RequestThrottled', 'OperationTimedOut']);
+
+/** A failure the store answered with: its code, HTTP status, own words, and the attempts made where the SDK says. */
+export interface ServerFailure {
+  readonly code: string;
+  readonly status?: number;
+  readonly reason: string;
+  readonly attempts?: number;
+}
+
+/**
+ * The server-side failure (HTTP 5xx, 429, or a throttling code) at the root of `error`, once the SDK's own retries are
+ * spent: its code, status, the server's own words and how many attempts were made, where the SDK says.
+ */
+export function serverFailureOf(error: unknown): ServerFailure | undefined {
+  for (const candidate of errorCauses(error)) {
+    const e = candidate as {
+      name?: unknown; code?: unknown; statusCode?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown; attempts?: unknown };
+    };
+    const status = typeof e?.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+    const code = [e?.code, e?.name].find((value): value is string => typeof value === 'string' && value !== '' && !/^\d+$/.test(value) && value !== 'RestError');
+    const busy = code !== undefined && BUSY_CODES.has(code);
+    if (!busy && (status === undefined || (status < 500 && status !== 429))) continue;
+    const reason = (typeof e?.message === 'string' ? e.message : '').split('\n')[0].trim();
+    const attempts = typeof e?.$metadata?.attempts === 'number' ? e.$metadata.attempts : undefined;
+    return { code: code ?? `HTTP ${status}`, status, reason: reason === 'UnknownError' || reason === code ? '' : reason, attempts };
+  }
+  return undefined;
+}
+
+/** The store answered, with a failure of its own (overloaded or failing), on every attempt the SDK made. */
+export class StoreFailedError extends RunnerError {
+  /** The store's code for the failure, e.g. `SlowDown` or `InternalError`. */
+  public readonly code: string;
+
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.name = 'StoreFailedError';
+    this.code = code;
+  }
+}
+
 /** The object store's endpoint stopped answering, or never answered. */
 export class StoreUnreachableError extends RunnerError {
   /** The endpoint that did not answer. */
@@ -147,6 +190,15 @@ export class StoreReachability {
     if (refusal !== undefined) {
       this.answered = true;
       return new StoreRefusedError(refusal.code, refusedMessage(`the object store at ${this.endpoint}`, action, refusal, suffix), { cause: error });
+    }
+    const failure = serverFailureOf(error);
+    if (failure !== undefined) {
+      this.answered = true;
+      const status = failure.status !== undefined && failure.code !== `HTTP ${failure.status}` ? ` (HTTP ${failure.status})` : '';
+      const tries = failure.attempts !== undefined && failure.attempts > 1 ? ` on each of ${failure.attempts} attempts` : '';
+      return new StoreFailedError(failure.code, `the object store at ${this.endpoint} failed while ${action}: ${failure.code}${status}`
+        + `${failure.reason ? `: ${failure.reason}` : ''}${tries} (a failure or overload of the store, not of the backup: run again later, `
+        + `and check the store's health if it persists)${suffix}`, { cause: error });
     }
     const network = networkFailureOf(error);
     if (network === undefined) return error;
