@@ -320,6 +320,13 @@ describe('ManagedPostgresBackupPlan rejects bad input at synth with core\'s mess
       props: { copies: [{ destination: 'account', account: '210987654321', retentionDays: 35, vaultArn: OFFSITE_VAULT }] },
       message: /copies\[0\]\.destination is "account"; allowed: "region" for a database encrypted with the AWS managed key aws\/rds/,
     },
+    {
+      // AWS Backup refuses a plan whose backup jobs are less than 60 minutes apart ("The interval between backup jobs
+      // shouldn't be less than 60 minutes") only when it is deployed.
+      name: 'a rule every 30 minutes',
+      props: { backupPlan: { rules: [{ name: 'often', frequency: 'hourly', retentionDays: 7, schedule: { expression: '0,30 * * * *' } }] } },
+      message: /Backups: backupPlan\.rules\[0\]\.schedule\.expression is "0,30 \* \* \* \*"; allowed: a cron expression whose runs are at least 60 minutes apart/,
+    },
     { name: 'continuous backup for 36 days', props: { backupPlan: { continuousBackupRetentionDays: 36 } }, message: /backupPlan\.continuousBackupRetentionDays is 36; allowed: an integer from 1 to 35 days/ },
     { name: 'a changeable-for time without compliance', props: { immutability: { days: 7 }, vaultLock: { changeableForDays: 3 } }, message: /vaultLock\.changeableForDays is 3; allowed: unset in governance mode/ },
     { name: 'an RPO over a week', props: { rpoHours: 200 }, message: /rpoHours is 200; allowed: an integer from 1 to 168 hours/ },

@@ -261,6 +261,8 @@ const PLAN: SweptConstruct = {
     ...values('copies', [[{ destination: 'region', region: 'eu-central-1', retentionDays: 36_501, vaultArn: COPY_VAULT }]])
       .map((bad) => ({ ...bad, at: 'copies[0].retentionDays', shown: 36_501 })),
     ...schedule('backupPlan.rules[0].schedule'),
+    // AWS Backup refuses rules whose backup jobs are less than 60 minutes apart when the plan is deployed.
+    ...values('backupPlan.rules[0].schedule.expression', ['*/15 * * * *', '0,30 * * * *', '10,50 0,23 * * *']),
     ...values('backupPlan.continuousBackupRetentionDays', [...WHOLE_POSITIVE, 36]),
     ...values('copies', [[{ destination: 'Region', region: 'eu-central-1', retentionDays: 35, vaultArn: COPY_VAULT }]]).map((bad) => ({ ...bad, at: 'copies[0].destination', shown: 'Region' })),
     ...values('rpoHours', WHOLE_POSITIVE),

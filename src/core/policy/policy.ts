@@ -217,7 +217,8 @@ export interface BackupPlanRule {
   /** How often it runs. */
   readonly frequency: BackupFrequency;
   /**
-   * Explicit schedule, overriding the frequency's default time.
+   * Explicit schedule, overriding the frequency's default time. On AWS its runs must be at least 60 minutes apart,
+   * since AWS Backup refuses a plan whose backup jobs are closer.
    * @default - the frequency's default: hourly on the hour, daily 05:00 UTC, weekly Sunday 05:00, monthly the 1st 05:00
    */
   readonly schedule?: ScheduleSpec;

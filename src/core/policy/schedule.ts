@@ -137,6 +137,26 @@ export function longestIntervalMinutes(spec: ScheduleSpec, path = 'schedule'): n
 }
 
 /**
+ * The shortest time between two consecutive runs, in minutes: for a rate the rate, for cron the smallest gap between
+ * two runs of a day or between the last run of a day and the first of the next run day (over 2024–2031). In a time
+ * zone with daylight saving time the zone's clock shift is taken off, so the result is never longer than a real gap.
+ * Throws a {@link PolicyValidationError} naming `path` for a schedule that is not valid.
+ */
+export function shortestIntervalMinutes(spec: ScheduleSpec, path = 'schedule'): number {
+  const parsed = parseSchedule(spec, path);
+  if (parsed.kind === 'rate') return parsed.value * MINUTES_PER_UNIT[parsed.unit];
+  const times = uniqueSorted(parsed.hours.flatMap((hour) => parsed.minutes.map((minute) => hour * 60 + minute)));
+  let shortest = Infinity;
+  for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i] - times[i - 1]);
+  const runDays = runDaysFrom2024To2031(parsed);
+  for (let i = 1; i < runDays.length; i++) {
+    shortest = Math.min(shortest, (runDays[i] - runDays[i - 1]) * MINUTES_PER_DAY + times[0] - times[times.length - 1]);
+  }
+  const offsets = zoneOffsets(parsed.timezone);
+  return shortest - (offsets.max - offsets.min);
+}
+
+/**
  * Renders a schedule for EventBridge Scheduler: `cron(m h dom mon dow *)` with `?` in the day field
  * that is not restricted (EventBridge requires exactly one `?`), weekdays as names (`MON-FRI`, since
  * EventBridge numbers Sunday 1, not 0), or `rate(N unit)` with EventBridge's singular/plural unit.

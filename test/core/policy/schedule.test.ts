@@ -8,6 +8,7 @@ import {
   renderAzureJobCron,
   renderEventBridgeSchedule,
   ScheduleSpec,
+  shortestIntervalMinutes,
   Validator,
 } from '../../../src/core';
 
@@ -210,6 +211,40 @@ describe('longestIntervalMinutes', () => {
         previous = next;
       }
       expect(longestIntervalMinutes({ expression })).toBe(largest);
+    },
+  );
+});
+
+describe('shortestIntervalMinutes', () => {
+  const cases: Array<[string, string | undefined, number]> = [
+    ['*/15 * * * *', 'UTC', 15 * MINUTE],
+    ['0,30 * * * *', 'UTC', 30 * MINUTE],
+    ['0 * * * *', 'UTC', HOUR],
+    ['0 2,6 * * *', 'UTC', 4 * HOUR],
+    ['50 23 * * *', 'UTC', DAY],
+    ['10,50 0,23 * * *', 'UTC', 20 * MINUTE],
+    ['0 1 * * 0', 'UTC', 7 * DAY],
+    ['0 2 * * *', 'Europe/Berlin', DAY - HOUR],
+    ['rate(30 minutes)', 'UTC', 30 * MINUTE],
+    ['rate(6 hours)', 'UTC', 6 * HOUR],
+  ];
+
+  test.each(cases)('is %s in %s → %d minutes', (expression, timezone, minutes) => {
+    expect(shortestIntervalMinutes({ expression, timezone })).toBe(minutes);
+  });
+
+  test.each(['*/20 3-5 * * *', '0 8 * * 1,3', '15 4 10,20 * *', '45 23 * * 1,2', '5,55 0,23 * * *', '0 0 28-31 * *'])(
+    'matches the smallest gap between cron-parser\'s own runs of %s in UTC',
+    (expression) => {
+      const runs = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date('2024-01-01T00:00:00Z') });
+      let previous = runs.next().getTime();
+      let smallest = Infinity;
+      while (previous < Date.UTC(2032, 0, 1)) {
+        const next = runs.next().getTime();
+        smallest = Math.min(smallest, (next - previous) / 60_000);
+        previous = next;
+      }
+      expect(shortestIntervalMinutes({ expression })).toBe(smallest);
     },
   );
 });

@@ -122,6 +122,12 @@ const badPolicies: Array<[string, BackupPolicy, string, unknown, string]> = [
   ['cold storage on Azure, whose vault keeps flexible server backups in its vault store only',
     azure({ backupPlan: { rules: [rule({ retentionDays: 365, moveToColdStorageAfterDays: 90 })] } }),
     'backupPlan.rules[0].moveToColdStorageAfterDays', 90, 'unset on Azure (Azure Backup keeps PostgreSQL flexible server backups in the vault store only)'],
+  // AWS Backup refuses a plan whose rule runs less than 60 minutes apart when it is deployed ("The interval between
+  // backup jobs shouldn't be less than 60 minutes"), so hourly is the most frequent schedule it takes.
+  ['an AWS Backup rule every 15 minutes', { backupPlan: { rules: [rule({ frequency: 'hourly', schedule: { expression: '*/15 * * * *' } })] } },
+    'backupPlan.rules[0].schedule.expression', '*/15 * * * *', 'a cron expression whose runs are at least 60 minutes apart (hourly at most) (its runs are 15 minutes apart'],
+  ['an AWS Backup rule twice within an hour across midnight', { backupPlan: { rules: [rule({ schedule: { expression: '10,50 0,23 * * *' } })] } },
+    'backupPlan.rules[0].schedule.expression', '10,50 0,23 * * *', 'a cron expression whose runs are at least 60 minutes apart (hourly at most) (its runs are 20 minutes apart'],
   ['cold storage after no day, on AWS', { backupPlan: { rules: [rule({ retentionDays: 365, moveToColdStorageAfterDays: 0 })] } },
     'backupPlan.rules[0].moveToColdStorageAfterDays', 0, 'unset on AWS'],
   ['two rules with one name', { backupPlan: { rules: [rule(), rule({ frequency: 'weekly' })] } }, 'backupPlan.rules[1].name', 'daily',
@@ -336,6 +342,8 @@ describe('validatePolicy accepts good policies', () => {
     }],
     ['a backup window that ends as maintenance starts', { managedSnapshots: { preferredBackupWindow: '04:30-05:00', preferredMaintenanceWindow: 'sun:05:00-sun:06:00' } }],
     ['WAL kept exactly the minimum', { pitr: { walRetentionDays: 21 } }],
+    ['an AWS Backup rule every hour, the most often AWS Backup runs one', { backupPlan: { rules: [rule({ frequency: 'hourly', schedule: { expression: '30 * * * *' } })] } }],
+    ['an AWS Backup rule at 23:30 and 00:30, an hour apart', { backupPlan: { rules: [rule({ schedule: { expression: '30 0,23 * * *' } })] } }],
     ['a lock exactly as long as the shortest retention', { logicalDump: { retentionDays: 14 }, immutability: { days: 14 } }],
     ['an archive_timeout of 10 s when allowed', { pitr: { archiveTimeoutSeconds: 10, allowArchiveTimeoutOutsideRange: true } }],
     ['an Azure job in a fixed-offset zone', azure({ logicalDump: { schedule: { expression: '0 2 * * 1-5', timezone: 'Asia/Tokyo' } }, sourceRegion: 'japaneast' })],

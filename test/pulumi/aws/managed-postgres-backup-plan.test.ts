@@ -162,6 +162,9 @@ describe('ManagedPostgresBackupPlan', () => {
     ['cold storage, which AWS Backup ignores for RDS and Aurora', { backupPlan: { rules: [{ name: 'm', frequency: 'monthly' as const, retentionDays: 365, moveToColdStorageAfterDays: 90 }] } },
       'bad: backupPlan.rules[0].moveToColdStorageAfterDays is 90; allowed: unset on AWS (AWS Backup does not move RDS or Aurora recovery points to cold storage'],
     ['a vault-lock minimum above a rule\'s retention', { immutability: { days: 90 } }, 'immutability.days is 90'],
+    // AWS Backup refuses, at deploy, a rule whose backup jobs are less than 60 minutes apart.
+    ['a rule every 30 minutes', { backupPlan: { rules: [{ name: 'often', frequency: 'hourly' as const, retentionDays: 7, schedule: { expression: '0,30 * * * *' } }] } },
+      'bad: backupPlan.rules[0].schedule.expression is "0,30 * * * *"; allowed: a cron expression whose runs are at least 60 minutes apart'],
     ['no rule and no continuous backup', { backupPlan: { rules: [] } }, 'backupPlan.rules is []; allowed: at least one rule, or continuousBackupRetentionDays'],
   ])('%s is rejected with core\'s message before any resource is created', (_case, props, message) => {
     expect(() => new ManagedPostgresBackupPlan('bad', {

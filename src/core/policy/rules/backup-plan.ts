@@ -1,5 +1,5 @@
 import { BackupPlanPolicy, DatabasePlatform } from '../policy';
-import { checkSchedule } from '../schedule';
+import { checkSchedule, shortestIntervalMinutes } from '../schedule';
 import { Validator } from '../validation';
 import { checkNonBlank } from './bounds';
 
@@ -8,6 +8,12 @@ import { checkNonBlank } from './bounds';
  * `MaxRetentionDays` accept (AWS Backup Developer Guide; the same bound as `vaultLock.maxRetentionDays`).
  */
 export const AWS_BACKUP_MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * The shortest time AWS Backup accepts between two runs of a rule, in minutes: it refuses a plan whose rule runs more
+ * often ("The interval between backup jobs shouldn't be less than 60 minutes"), so hourly is the most frequent.
+ */
+export const AWS_BACKUP_MIN_INTERVAL_MINUTES = 60;
 
 /**
  * The longest Azure Backup keeps a PostgreSQL flexible server backup in a vault, in days: 10 years (Azure Backup's
@@ -38,9 +44,9 @@ export function maxBackupRetentionDays(platform: DatabasePlatform): number {
 }
 
 /**
- * Checks backup-plan rules (unique non-empty names, frequency, schedule, retention up to the backup service's
- * longest, no cold storage: neither cloud moves a PostgreSQL server's recovery points there) and continuous backup
- * retention (1–35 days).
+ * Checks backup-plan rules (unique non-empty names, frequency, schedule, on AWS at most hourly, retention up to the
+ * backup service's longest, no cold storage: neither cloud moves a PostgreSQL server's recovery points there) and
+ * continuous backup retention (1–35 days).
  */
 export function checkBackupPlan(validator: Validator, plan: BackupPlanPolicy | undefined, platform: DatabasePlatform = 'aws'): void {
   if (plan === undefined || validator.isUnresolved(plan)) return;
@@ -57,7 +63,19 @@ export function checkBackupPlan(validator: Validator, plan: BackupPlanPolicy | u
       else validator.report({ path: `${path}.name`, value: rule.name, allowed: `a name not used by another rule (${validator.propPath(`backupPlan.rules[${first}]`)} has it)` });
     }
     validator.oneOf(`${path}.frequency`, rule.frequency, ['hourly', 'daily', 'weekly', 'monthly']);
-    checkSchedule(validator, `${path}.schedule`, rule.schedule);
+    if (checkSchedule(validator, `${path}.schedule`, rule.schedule) && platform === 'aws' && rule.schedule !== undefined
+      && !validator.isUnresolved(rule.schedule, rule.schedule.expression, rule.schedule.timezone)) {
+      const gap = shortestIntervalMinutes(rule.schedule, `${path}.schedule`);
+      if (gap < AWS_BACKUP_MIN_INTERVAL_MINUTES) {
+        validator.report({
+          path: `${path}.schedule.expression`,
+          value: rule.schedule.expression,
+          allowed: `a cron expression whose runs are at least ${AWS_BACKUP_MIN_INTERVAL_MINUTES} minutes apart (hourly at most)`,
+          reason: `its runs are ${gap} minutes apart, and AWS Backup refuses the plan when it is deployed: the interval `
+            + 'between backup jobs may not be less than 60 minutes',
+        }, [rule.schedule.expression, rule.schedule.timezone]);
+      }
+    }
     validator.integer(`${path}.retentionDays`, rule.retentionDays, 1, maxRetention, 'days');
     if (rule.moveToColdStorageAfterDays !== undefined) {
       validator.report({
