@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -89,8 +89,13 @@ export class SelfHostedPitrArchive extends Construct {
       plan: plan.bucket.backupBucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy, deletingPrincipalArns: this.deleters,
     });
     this.bucket = this.archive.bucket;
+    const { region, urlSuffix } = Stack.of(this);
     const host = renderArchiveHost(plan, {
-      bucket: this.bucket.bucketName, region: Stack.of(this).region, kmsKeyArn: this.archive.encryptionKey!.keyArn,
+      // An environment-agnostic stack's region is a token: its partition's domain is then too.
+      bucket: this.bucket.bucketName,
+      region,
+      ...(Token.isUnresolved(region) ? { dnsSuffix: urlSuffix } : {}),
+      kmsKeyArn: this.archive.encryptionKey!.keyArn,
     }, CDK_VALIDATION_OPTIONS);
     Object.assign(this, { repository: host.repository, postgresqlConf: host.files.postgresqlConf, archiverConf: host.files.archiverConf });
     for (const { id: parameterId, parameterName, description, value, output, attribute } of host.parameters) {

@@ -395,3 +395,29 @@ describe('SelfHostedPitrArchive user data', () => {
     expect(commands).toContain('{"logs":{"metrics_collected":{"emf":{}}}}');
   });
 });
+
+describe("SelfHostedPitrArchive's pgbackrest.conf names the S3 endpoint of its stack's partition", () => {
+  /** The configuration's text, with each reference written as `{Ref <name>}` so the region's and the domain's differ. */
+  function archiverConf(env?: { account: string; region: string }): string {
+    const stack = new Stack(new App(), 'Pitr', { env });
+    new SelfHostedPitrArchive(stack, 'Archive', { clusterName: 'orders', postgresMajorVersion: 15 });
+    const parameter = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter'))
+      .find((candidate) => JSON.stringify(candidate.Properties.Name).includes('pgbackrest.conf'))!;
+    return (parameter.Properties.Value['Fn::Join'][1] as unknown[])
+      .map((part) => (typeof part === 'string' ? part : (part as { Ref?: string }).Ref !== undefined ? `{Ref ${(part as { Ref: string }).Ref}}` : '{…}')).join('');
+  }
+
+  test.each([
+    ['eu-west-1', 's3.eu-west-1.amazonaws.com'],
+    ['cn-north-1', 's3.cn-north-1.amazonaws.com.cn'],
+    ['cn-northwest-1', 's3.cn-northwest-1.amazonaws.com.cn'],
+    ['us-gov-west-1', 's3.us-gov-west-1.amazonaws.com'],
+    ['us-iso-east-1', 's3.us-iso-east-1.c2s.ic.gov'],
+  ])('in %s: %s', (region, endpoint) => {
+    expect(archiverConf({ account: '123456789012', region })).toContain(`\nrepo1-s3-endpoint=${endpoint}\nrepo1-s3-region=${region}\n`);
+  });
+
+  test('in an environment-agnostic stack: the deploy-time region and the domain of its partition', () => {
+    expect(archiverConf()).toContain('\nrepo1-s3-endpoint=s3.{Ref AWS::Region}.{Ref AWS::URLSuffix}\nrepo1-s3-region={Ref AWS::Region}\n');
+  });
+});

@@ -19,13 +19,25 @@ export interface ArchiveBucketLocation {
   readonly bucket: string;
   /** Its region. */
   readonly region: string;
+  /**
+   * The domain of the region's partition its endpoint ends with, when the region is known only at deploy time.
+   * @default - the region's (see `awsDnsSuffix`)
+   */
+  readonly dnsSuffix?: string;
   /** ARN of the key the archive is encrypted with. */
   readonly kmsKeyArn: string;
 }
 
 /** The repository the archive's configuration names: the bucket, its region and key, and the plan's prefix. */
 export function archiveRepository(plan: SelfHostedPitrArchivePlan, location: ArchiveBucketLocation): S3ArchiveRepository {
-  return { kind: 's3', bucket: location.bucket, region: location.region, ...(plan.prefix ? { prefix: plan.prefix } : {}), kmsKeyArn: location.kmsKeyArn };
+  return {
+    kind: 's3',
+    bucket: location.bucket,
+    region: location.region,
+    ...(location.dnsSuffix !== undefined ? { dnsSuffix: location.dnsSuffix } : {}),
+    ...(plan.prefix ? { prefix: plan.prefix } : {}),
+    kmsKeyArn: location.kmsKeyArn,
+  };
 }
 
 /** What the archiver's commands need to name this archive. */

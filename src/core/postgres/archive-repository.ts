@@ -15,9 +15,16 @@ export interface S3ArchiveRepository {
   readonly prefix?: string;
   /**
    * Endpoint URL of an S3-compatible store, e.g. `https://127.0.0.1:9000`.
-   * @default - the AWS endpoint of the region (`https://s3.<region>.amazonaws.com`)
+   * @default - the AWS endpoint of the region (`https://s3.<region>.<dnsSuffix>`)
    */
   readonly endpoint?: string;
+  /**
+   * The domain of the region's partition that AWS endpoints end with, when the region is only known at deploy time
+   * (a CDK token: `Aws.URL_SUFFIX`).
+   * @default - the region's: `amazonaws.com.cn` for `cn-…`, `c2s.ic.gov` for `us-iso-…`, `sc2s.sgov.gov` for `us-isob-…`,
+   * else `amazonaws.com`
+   */
+  readonly dnsSuffix?: string;
   /**
    * ARN of the KMS key objects are encrypted with (SSE-KMS).
    * @default - the bucket's default encryption
@@ -34,6 +41,17 @@ export interface S3ArchiveRepository {
    * @default true
    */
   readonly verifyTls?: boolean;
+}
+
+/**
+ * The domain AWS endpoints of `region` end with: each partition has its own (`s3.cn-north-1.amazonaws.com.cn`), so an
+ * endpoint written with `amazonaws.com` does not resolve in China or the isolated regions.
+ */
+export function awsDnsSuffix(region: string): string {
+  if (region.startsWith('cn-')) return 'amazonaws.com.cn';
+  if (region.startsWith('us-isob-')) return 'sc2s.sgov.gov';
+  if (region.startsWith('us-iso-')) return 'c2s.ic.gov';
+  return 'amazonaws.com';
 }
 
 /** An Azure Blob Storage container that holds the WAL archive and the base backups. */

@@ -39,6 +39,20 @@ describe('renderPgBackRestConf', () => {
     ]);
   });
 
+  test.each([
+    ['eu-central-1', undefined, 's3.eu-central-1.amazonaws.com'],
+    ['cn-north-1', undefined, 's3.cn-north-1.amazonaws.com.cn'],
+    ['us-gov-east-1', undefined, 's3.us-gov-east-1.amazonaws.com'],
+    ['us-iso-east-1', undefined, 's3.us-iso-east-1.c2s.ic.gov'],
+    ['us-isob-east-1', undefined, 's3.us-isob-east-1.sc2s.sgov.gov'],
+    ['${Token[AWS.Region.9]}', '${Token[AWS.URLSuffix.10]}', 's3.${Token[AWS.Region.9]}.${Token[AWS.URLSuffix.10]}'],
+  ])("names the AWS endpoint of region %s in its partition's domain (given: %s)", (region, dnsSuffix, endpoint) => {
+    const deployTime = { isUnresolved: (value: unknown) => typeof value === 'string' && value.includes('${Token[') };
+    const repository = { ...S3, region, ...(dnsSuffix !== undefined ? { dnsSuffix } : {}) };
+    const { sections } = renderPgBackRestConf({ repository, pgPath: DATA }, deployTime);
+    expect(sections[0].options.find((option) => option.name === 'repo1-s3-endpoint')).toEqual({ name: 'repo1-s3-endpoint', value: endpoint });
+  });
+
   test('points an S3 repository at a local endpoint with path-style addressing, shared keys and no TLS verification', () => {
     const { sections } = renderPgBackRestConf({
       repository: { ...S3, prefix: undefined, endpoint: 'https://127.0.0.1:9000', uriStyle: 'path', verifyTls: false },
