@@ -8,6 +8,7 @@ import type { BackupManifest } from './backup-manifest';
 import { runTool, ToolProcess } from './child-process';
 import type { ArchiveTocItem } from './custom-archive-format';
 import type { DatabaseConnection } from './database-connection';
+import { whenAborted } from './operation-abort';
 import { restoreEstimate } from './progress-estimates';
 import { ProgressReporter } from './progress-reporter';
 import { RunnerError, errorMessage } from './runner-error';
@@ -202,8 +203,7 @@ async function restoreWhileDownloading(
     return restoreDownloaded(step, await downloading, manifest);
   }
   const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  step.signal.addEventListener('abort', onAbort, { once: true });
+  const stopWatching = whenAborted(step.signal, () => stop.abort());
   // The table of contents is whole in the file now, which is all pg_restore --list reads: it is listed (and checked
   // against the manifest) while the pre-data is restored, and a failed check stops the restore.
   let listFailure: { error: unknown } | undefined;
@@ -218,7 +218,7 @@ async function restoreWhileDownloading(
     try {
       await step.beforeRestore({ archivePath, databaseLevelEntries: (await listed).databaseLevelEntries });
     } catch (error) {
-      step.signal.removeEventListener('abort', onAbort);
+      stopWatching();
       stop.abort();
       follower.stop();
       throw error;
@@ -271,7 +271,7 @@ async function restoreWhileDownloading(
     throw new PgRestoreFailure(error);
   } finally {
     progress?.stop();
-    step.signal.removeEventListener('abort', onAbort);
+    stopWatching();
     follower.stop();
   }
   await follower.ended;

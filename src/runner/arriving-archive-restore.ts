@@ -7,6 +7,7 @@ import { writeScratchFile } from './backup-download';
 import { ToolProcess } from './child-process';
 import { SECTION_NONE, SECTION_PRE_DATA, type ArchiveTocItem } from './custom-archive-format';
 import type { DatabaseConnection } from './database-connection';
+import { whenAborted } from './operation-abort';
 import { RunnerError } from './runner-error';
 
 /**
@@ -223,8 +224,7 @@ export class ArrivingArchiveRestore {
   /** Runs the restore to its end; rejects with pg_restore's first failure (the other runs are stopped). */
   public async run(): Promise<void> {
     const stop = new AbortController();
-    const onAbort = () => stop.abort();
-    this.options.signal.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = whenAborted(this.options.signal, () => stop.abort());
     let failure: { error: unknown } | undefined;
     const fail = (error: unknown) => {
       failure ??= { error };
@@ -257,7 +257,7 @@ export class ArrivingArchiveRestore {
       fail(error);
       throw failure!.error;
     } finally {
-      this.options.signal.removeEventListener('abort', onAbort);
+      stopWatching();
     }
   }
 

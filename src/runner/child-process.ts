@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { whenAborted } from './operation-abort';
 import { MissingProgramError, isRequiredProgram, missingProgramMessage } from './required-programs';
 import { RunnerError } from './runner-error';
 import { RUNNER_DATABASE_SECRET_ENV } from '../core/postgres/runner-connection';
@@ -107,8 +108,7 @@ export class ToolProcess {
       partial = lines.pop() ?? '';
       for (const line of lines) this.line(line, options.onStderrLine);
     });
-    const onAbort = () => this.kill();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = options.signal ? whenAborted(options.signal, () => this.kill()) : () => undefined;
     this.exited = new Promise<void>((resolve, reject) => {
       this.child.once('error', (error) => {
         const through = command === program ? '' : ` (to run ${name})`;
@@ -120,7 +120,7 @@ export class ToolProcess {
         reject(new RunnerError(`cannot start ${command}${through}: ${error.message}`, { cause: error }));
       });
       this.child.once('close', (code, signal) => {
-        options.signal?.removeEventListener('abort', onAbort);
+        stopWatching();
         if (partial) this.line(partial, options.onStderrLine);
         if (code === 0) {
           resolve();

@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { BackupLayout } from './backup-layout';
 import { formatBackupLocation, type BackupLocation } from './backup-location';
 import type { BackupStore, PutStreamOptions } from './backup-store';
+import { whenAborted } from './operation-abort';
 import { RunnerError, errorMessage } from './runner-error';
 
 /** One place a dump is written to (`--to`): its location, its store and the layout of its keys. */
@@ -79,8 +80,8 @@ export class DumpFanOut {
       return;
     }
     const branches = live.map((destination) => ({ destination, branch: new PassThrough(), aborter: new AbortController() }));
-    const onAbort = () => branches.forEach(({ aborter }) => aborter.abort(options.signal!.reason));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const abortBranches = () => branches.forEach(({ aborter }) => aborter.abort(options.signal!.reason));
+    const stopWatching = options.signal ? whenAborted(options.signal, abortBranches) : () => undefined;
     // A source that fails reaches every destination, which then discards its partial object.
     const onSourceError = (error: Error) => branches.forEach(({ branch }) => branch.destroy(error));
     body.once('error', onSourceError);
@@ -98,7 +99,7 @@ export class DumpFanOut {
     try {
       await Promise.all(writes);
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       body.off('error', onSourceError);
     }
     this.throwIfNoneLeft();

@@ -44,3 +44,17 @@ export class OperationAbort {
     return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
   }
 }
+
+/**
+ * Calls `stop` when `signal` aborts, and at once when it already has: a listener added after the abort is never called,
+ * so a step that starts after a SIGTERM arrived (a tool spawned, a download begun) would otherwise run to its end.
+ * Returns what removes the listener.
+ */
+export function whenAborted(signal: AbortSignal, stop: () => void): () => void {
+  if (signal.aborted) {
+    stop();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', stop, { once: true });
+  return () => signal.removeEventListener('abort', stop);
+}

@@ -16,6 +16,7 @@ import type { DatabaseConnection } from './database-connection';
 import { applyDatabaseLevelStatements, checkDatabaseLevelStatements, readDatabaseLevelStatements } from './database-level-restore';
 import { RUNNER_METRICS, type MetricValue } from './embedded-metrics';
 import { latestProblemOf } from './latest-pointer';
+import { whenAborted } from './operation-abort';
 import { findPostgresTool, parseToolMajorVersion } from './postgres-tools';
 import { requireClientNotOlder } from './preflight';
 import { downloadEstimate } from './progress-estimates';
@@ -108,6 +109,8 @@ export async function runRestore(options: RestoreOptions): Promise<RestoreOutcom
   if (dumpMajor !== undefined) requireClientNotOlder('pg_restore', pgRestore.majorVersion, dumpMajor, `pg_dump ${dumpMajor}, which wrote backup ${manifest.backupId}`);
   requireDecompressionPrograms(manifest);
   logger.info({ backupId: manifest.backupId, database: manifest.database, target: target.describe() }, 'restoring backup');
+  // A signal that came while the backup was looked up stops the restore before it creates anything.
+  options.signal.throwIfAborted();
   // The target is reached (and, when missing, created) before the download, which can take an hour.
   const databaseCreated = options.create ? false : await ensureTargetDatabase(target, logger);
   try {
@@ -140,8 +143,7 @@ async function restoreInto(
     // A restore that fails its checks before loading stops the download too: nothing waits for the rest of an archive
     // that will not be restored.
     const stopDownload = new AbortController();
-    const onAbort = () => stopDownload.abort();
-    options.signal.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = whenAborted(options.signal, () => stopDownload.abort());
     const downloading = downloadArchive(store, layout, manifest, scratch, stopDownload.signal, (digest) => digests.push(digest), identities)
       .finally(() => download.stop());
     downloading.catch(() => undefined);
@@ -197,7 +199,7 @@ async function restoreInto(
     })();
     // The download's own verdict (a truncated or changed object) explains a failed restore of what it delivered.
     const [downloaded, restoredResult] = await Promise.allSettled([downloading, restoring]);
-    options.signal.removeEventListener('abort', onAbort);
+    stopWatching();
     if (failedBeforeLoading) throw failedBeforeLoading.error;
     if (downloaded.status === 'rejected') throw downloaded.reason;
     if (restoredResult.status === 'rejected') {
