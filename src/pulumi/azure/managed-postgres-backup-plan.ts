@@ -239,11 +239,14 @@ export class ManagedPostgresBackupPlan extends pulumi.ComponentResource {
         roleDefinitionId: roleDefinitionIdFor(resourceGroupId, AZURE_BUILT_IN_ROLES.reader),
         description: 'Azure Backup vault: read the resource group of the PostgreSQL flexible server it protects',
       }, { parent: this }));
+      // Azure Backup does not update a PostgreSQL flexible server policy in place ("updating or modifying an existing
+      // policy isn't supported": create a new one and assign it to the backup instance), so a change of the rules makes
+      // a new policy under a new name, moves the instance to it, then deletes the old one.
       this.vaultPolicy = new dataprotection.BackupPolicy(`${name}-policy`, {
         resourceGroupName: props.resourceGroupName,
         vaultName: this.vault.name,
         properties: vaultPolicy.apply((policy) => policy!),
-      }, { parent: this });
+      }, { parent: this, replaceOnChanges: ['properties'] });
       const datasource = {
         resourceID: this.serverId,
         resourceUri: this.serverId,

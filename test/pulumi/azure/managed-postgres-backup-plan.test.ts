@@ -122,6 +122,20 @@ describe('ManagedPostgresBackupPlan long-term retention', () => {
     });
   });
 
+  test('a change of the rules replaces the vault policy under a new name instead of updating it, which Azure Backup refuses', async () => {
+    // Azure Backup, "Create backup policies for Azure Database for PostgreSQL flexible server using REST API": updating or
+    // modifying an existing policy isn't supported; create a new policy and assign it to the backup instance.
+    const optionsByType = new Map<string, pulumi.CustomResourceOptions>();
+    const record: pulumi.ResourceTransformation = (args) => {
+      optionsByType.set(args.type, args.opts);
+      return undefined;
+    };
+    await settle(new ManagedPostgresBackupPlan('orders', { ...NEW_SERVER, backupPlan: PLAN }, { transformations: [record] }));
+    expect(optionsByType.get('azure-native:dataprotection:BackupPolicy')?.replaceOnChanges).toEqual(['properties']);
+    expect(engine.named('azure-native:dataprotection:BackupPolicy', 'orders-policy').inputs.backupPolicyName).toBeUndefined();
+    expect(optionsByType.get('azure-native:dataprotection:BackupInstance')?.replaceOnChanges).toBeUndefined();
+  });
+
   test('the backup instance protects the server with the policy, after the vault was given its two roles', async () => {
     const plan = new ManagedPostgresBackupPlan('orders', { ...NEW_SERVER, backupPlan: PLAN });
     await settle(plan);
