@@ -361,6 +361,12 @@ describe('PostgresBackupBlueprint validation', () => {
       .toThrow(/databases\[0\]\.overrides\.backupPlan\.rules\[1\]\.moveToColdStorageAfterDays is 90; allowed: unset on AWS \(AWS Backup does not move RDS or Aurora recovery points to cold storage/);
   });
 
+  test('a tier whose AWS Backup rule runs every 30 minutes is refused, since AWS Backup refuses jobs under 60 minutes apart at deploy', () => {
+    const often = { rules: [{ name: 'often', frequency: 'hourly' as const, retentionDays: 7, schedule: { expression: '0,30 * * * *' } }] };
+    expect(build((s, v) => [server(s, v)], {}, BackupTier.BRONZE.with({ backupPlan: often })))
+      .toThrow(/backupPlan\.rules\[0\]\.schedule\.expression is "0,30 \* \* \* \*"; allowed: a cron expression whose runs are at least 60 minutes apart/);
+  });
+
   test('a tier with cold storage is refused as well', () => {
     expect(build((s, v) => [server(s, v)], {}, BackupTier.BRONZE.with({ backupPlan: COLD_RULES })))
       .toThrow(/backupPlan\.rules\[1\]\.moveToColdStorageAfterDays is 90; allowed: unset on AWS/);

@@ -330,6 +330,9 @@ describe('PostgresBackupBlueprint (Pulumi AWS) refuses bad input before register
     // Feature availability by resource table move), so the recovery points would stay warm.
     ['cold storage in an RDS server\'s backup plan', { databases: [rdsServer('crm', { overrides: { backupPlan: COLD_RULES } })] },
       'databases[0].overrides.backupPlan.rules[1].moveToColdStorageAfterDays is 90; allowed: unset on AWS (AWS Backup does not move RDS or Aurora recovery points to cold storage'],
+    ['an AWS Backup rule every 30 minutes in an RDS server\'s plan', {
+      databases: [rdsServer('crm', { overrides: { backupPlan: { rules: [{ name: 'often', frequency: 'hourly', retentionDays: 7, schedule: { expression: '0,30 * * * *' } }] } } })],
+    }, 'databases[0].overrides.backupPlan.rules[0].schedule.expression is "0,30 * * * *"; allowed: a cron expression whose runs are at least 60 minutes apart'],
     ['cold storage in the tier', { tier: BackupTier.BRONZE.with({ backupPlan: COLD_RULES }), databases: [rdsServer('crm')] },
       'backupPlan.rules[1].moveToColdStorageAfterDays is 90; allowed: unset on AWS'],
     ['a dump task size Fargate does not offer', { dumpCpu: 1024, dumpMemoryLimitMiB: 512, databases: [selfManaged('crm')] }, 'dumpMemoryLimitMiB is 512; allowed: 2048 to 8192 MiB in steps of 1024 with dumpCpu 1024'],
