@@ -141,6 +141,38 @@ export async function newestBackup(store: BackupStore, layout: BackupLayout, dat
   return newestSnapshot((await readCatalog(store, layout, database)).backups);
 }
 
+/** The databases under the location with a folder of this backup id (complete or not). */
+async function databasesHolding(store: BackupStore, layout: BackupLayout, backupId: string): Promise<string[]> {
+  const { entries, partial } = await scanBackupFolders(store, layout);
+  return [...new Set([...entries, ...partial].filter((entry) => entry.backupId === backupId).map((entry) => entry.database))];
+}
+
+/**
+ * Why a backup named by its id has no manifest, in the operator's terms: its dump never finished (its folder holds
+ * objects but no manifest), it is a backup of another database, or there is no such backup; with the backup to
+ * take instead.
+ */
+async function missingBackupError(store: BackupStore, layout: BackupLayout, database: string, backupId: string): Promise<RunnerError> {
+  const { entries, partial } = await scanBackupFolders(store, layout);
+  const newest = newestSnapshot((await readCatalog(store, layout, database)).backups);
+  const instead = newest
+    ? `the newest complete backup of ${database} is ${newest.backupId} (--latest takes it)`
+    : `there is no complete backup of ${database} there`;
+  const folder = `${store.description}/${layout.backupFolder(database, backupId)}/`;
+  const unfinished = partial.find((entry) => entry.database === database && entry.backupId === backupId);
+  if (unfinished) {
+    return new RunnerError(`backup ${backupId} of ${database} is incomplete: ${folder} holds ${unfinished.objects} object(s) but no manifest `
+      + `(its dump is still running, or failed or was interrupted), so it is never verified or restored; ${instead}`);
+  }
+  const elsewhere = [...new Set([...entries, ...partial].filter((entry) => entry.backupId === backupId).map((entry) => entry.database))];
+  if (elsewhere.length > 0) {
+    return new UsageError(`backup ${backupId} is not a backup of ${database}: it is one of ${elsewhere.join(', ')} `
+      + `(choose it with --database ${elsewhere[0]}); ${instead}`);
+  }
+  return new RunnerError(`there is no backup ${backupId} of ${database} under ${store.description}/${layout.databaseFolder(database)} `
+    + `(no folder of that id under any database there: deleted by prune, or a typo); ${instead}`);
+}
+
 /** Which backup to use: an id, or the newest complete one of a database. */
 export interface BackupSelection {
   /**
@@ -166,6 +198,15 @@ export async function findBackup(
   selection: BackupSelection,
 ): Promise<{ manifest: BackupManifest; manifestKey: string }> {
   let database = selection.database;
+  if (database === undefined && selection.backupId !== undefined) {
+    // A backup id names one backup wherever it is (its random part is unique): its folder says whose it is.
+    const holders = await databasesHolding(store, layout, selection.backupId);
+    if (holders.length === 1) database = holders[0];
+    if (holders.length === 0) {
+      throw new RunnerError(`there is no backup ${selection.backupId} under ${store.description}/${layout.rootPrefix} `
+        + '(no folder of that id under any database there: deleted by prune, or a typo); pg-backup list shows the backups there');
+    }
+  }
   if (database === undefined) {
     const databases = [...new Set((await listBackups(store, layout)).map((entry) => entry.database))];
     if (databases.length === 0) throw new RunnerError(`no complete backup (no ${MANIFEST_NAME}) under ${store.description}/${layout.rootPrefix}`);
@@ -183,7 +224,7 @@ export async function findBackup(
   }
   const manifestKey = layout.manifestKey(database, selection.backupId);
   const read = await readEntry(store, { database, backupId: selection.backupId, manifestKey });
-  if (!read) throw new RunnerError(`backup ${selection.backupId} of ${database} has no manifest (${store.description}/${manifestKey}): it is incomplete or does not exist`);
+  if (!read) throw await missingBackupError(store, layout, database, selection.backupId);
   if (!('manifest' in read)) throw new RunnerError(`backup ${selection.backupId} of ${database} cannot be used: ${store.description}/${manifestKey} is broken (${read.reason})`);
   return { manifest: read.manifest, manifestKey };
 }

@@ -22,7 +22,7 @@ import { runVerify, verifyDrillRecord, verifyMetrics, type VerifyOutcome } from 
 
 /** `--database` of the commands that read backups: whose backups. */
 export const BACKUP_DATABASE_FLAG: FlagDefinition = {
-  name: 'database', value: 'NAME', description: 'whose backups (needed when the location holds several databases)', default: 'the only database there', example: '--database shop',
+  name: 'database', value: 'NAME', description: 'whose backups (needed when the location holds several databases, unless --backup names one)', default: 'the only database there, or the one --backup belongs to', example: '--database shop',
 };
 
 /** `--from` of the commands that read backups. */
