@@ -20,6 +20,7 @@ import { acknowledge, acknowledgeWildcards, awsManagedPolicyFinding, walArchiveW
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { TaskPlacementProps, TaskSubnetsProps } from './task-placement-handles';
 import { IamActionGroup } from '../core/aws/iam-action-groups';
+import { ArchiveSite, checkArchiveClusterNameFree } from '../core/aws/pitr-archive-cluster-name';
 import { PitrArchiveEncryptionOptions } from '../core/aws/pitr-archive-encryption';
 import { archiveHostUserData, archiveRecoveryConf, renderArchiveHost } from '../core/aws/pitr-archive-host';
 import {
@@ -85,6 +86,9 @@ export class SelfHostedPitrArchive extends Construct {
     this.props = props;
     const plan = planSelfHostedPitrArchive(props, { validation: cdkValidationOptions(this) });
     Object.assign(this, selfHostedPitrArchiveAttributes(plan));
+    const others = this.node.root.node.findAll()
+      .filter((construct): construct is SelfHostedPitrArchive => construct instanceof SelfHostedPitrArchive);
+    checkArchiveClusterNameFree(archiveSite(this), others.map(archiveSite), cdkValidationOptions(this));
     this.archive = new BackupBucket(this, 'Archive', {
       plan: plan.bucket.backupBucket, encryptionKey: props.encryptionKey, removalPolicy: props.removalPolicy, deletingPrincipalArns: this.deleters,
     });
@@ -222,4 +226,10 @@ export class SelfHostedPitrArchive extends Construct {
   private archiveObjectArns(): string[] {
     return this.plan.bucket.objectKeyPatterns.map((pattern) => this.bucket.arnForObjects(pattern));
   }
+}
+
+/** Where `archive` deploys to and under which cluster name, as core compares archives of one app. */
+function archiveSite(archive: SelfHostedPitrArchive): ArchiveSite {
+  const { account, region } = Stack.of(archive);
+  return { path: archive.node.path, clusterName: archive.clusterName, account, region };
 }

@@ -421,3 +421,37 @@ describe("SelfHostedPitrArchive's pgbackrest.conf names the S3 endpoint of its s
     expect(archiverConf()).toContain('\nrepo1-s3-endpoint=s3.{Ref AWS::Region}.{Ref AWS::URLSuffix}\nrepo1-s3-region={Ref AWS::Region}\n');
   });
 });
+
+describe('two SelfHostedPitrArchive of one app under one cluster name', () => {
+  const HOME = { account: '123456789012', region: 'eu-west-1' };
+  const refusal = (first: string, second: string) => `Invalid backup policy (1 problem):\n  - ${second}: clusterName is "main"; allowed: a cluster name no other `
+    + `SelfHostedPitrArchive of the same account and region uses (${first} uses it; it names the archive's SSM parameters, State Manager `
+    + 'associations, host tag and metrics, which two archives cannot share)';
+
+  test('in one stack: the second is refused, naming the first', () => {
+    const stack = new Stack(new App(), 'Pitr', { env: HOME });
+    new SelfHostedPitrArchive(stack, 'Orders', { postgresMajorVersion: 16 });
+    expect(() => new SelfHostedPitrArchive(stack, 'Billing', { postgresMajorVersion: 16 })).toThrow(refusal('Pitr/Orders', 'Pitr/Billing'));
+  });
+
+  test.each([
+    ['of one account and region', HOME, HOME],
+    ['both environment-agnostic (deployed where the CLI points, one account and region)', undefined, undefined],
+  ])('in two stacks %s: the second is refused, naming the first', (_name, firstEnv, secondEnv) => {
+    const app = new App();
+    new SelfHostedPitrArchive(new Stack(app, 'TeamA', { env: firstEnv }), 'Archive', { postgresMajorVersion: 16 });
+    const second = new Stack(app, 'TeamB', { env: secondEnv });
+    expect(() => new SelfHostedPitrArchive(second, 'Archive', { postgresMajorVersion: 16 })).toThrow(refusal('TeamA/Archive', 'TeamB/Archive'));
+  });
+
+  test.each([
+    ['another account', { account: '210987654321', region: 'eu-west-1' }],
+    ['another region', { account: '123456789012', region: 'eu-central-1' }],
+  ])('in %s, or under another cluster name, both are built', (_name, otherEnv) => {
+    const app = new App();
+    new SelfHostedPitrArchive(new Stack(app, 'TeamA', { env: HOME }), 'Archive', { postgresMajorVersion: 16 });
+    const elsewhere = new SelfHostedPitrArchive(new Stack(app, 'TeamB', { env: otherEnv }), 'Archive', { postgresMajorVersion: 16 });
+    const renamed = new SelfHostedPitrArchive(new Stack(app, 'TeamC', { env: HOME }), 'Archive', { postgresMajorVersion: 16, clusterName: 'billing' });
+    expect([elsewhere.clusterName, renamed.clusterName]).toEqual(['main', 'billing']);
+  });
+});

@@ -32,6 +32,7 @@ export * from './air-gapped-vault';
 export * from './restore-testing';
 export * from './restore-testing-validation';
 export * from './self-hosted-pitr-archive';
+export * from './pitr-archive-cluster-name';
 export * from './wal-archive-alarms';
 export * from './pitr-archive-host';
 export * from './pitr-archive-encryption';

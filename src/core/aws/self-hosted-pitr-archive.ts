@@ -70,6 +70,8 @@ export interface SelfHostedPitrArchiveOptions<
   readonly immutability?: ImmutabilityPolicy;
   /**
    * Name of the archived cluster: the pgBackRest stanza (barman-cloud server name) and the `Database` metric dimension.
+   * It also names the archive's SSM parameters, State Manager associations and host tag, so two archives of one account
+   * and region need different names (the CDK construct refuses a second one of its app under a name taken there).
    * @default 'main'
    */
   readonly clusterName?: string;
