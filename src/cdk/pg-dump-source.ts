@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { grantBackupObjectGroups } from './backup-bucket';
+import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../core/aws/iam-action-groups';
 import { PgDumpLocationOptions, PgDumpSourceAttributes, PgDumpSourceFields, pgDumpLocationAttributes } from '../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../core/policy/dump-encryption';
@@ -58,7 +59,7 @@ export class PgDumpLocation implements IPgDumpSource {
   public readonly encryptionKey?: kms.IKey;
 
   private constructor(props: PgDumpLocationProps) {
-    Object.assign(this, pgDumpLocationAttributes(props));
+    Object.assign(this, pgDumpLocationAttributes(props, CDK_VALIDATION_OPTIONS));
     this.bucket = props.bucket;
     this.encryptionKey = props.encryptionKey ?? props.bucket.encryptionKey;
   }

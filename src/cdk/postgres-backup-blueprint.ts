@@ -14,7 +14,7 @@ import { addPlannedAlarmStatus, addPlannedGraphs } from './planned-dashboard';
 import { BlueprintProtectedDatabase, PostgresBackupBlueprintProps } from './postgres-backup-blueprint-props';
 import { planBlueprintDashboard } from '../core/aws/blueprint-dashboard';
 import {
-  PostgresBackupBlueprintAttributes, blueprintDumpSucceededMetric, findBlueprintDatabase, planPostgresBackupBlueprint,
+  PostgresBackupBlueprintAttributes, blueprintDumpSucceededMetric, checkBlueprintLiterals, findBlueprintDatabase, planPostgresBackupBlueprint,
   postgresBackupBlueprintAttributes,
 } from '../core/aws/postgres-backup-blueprint';
 
@@ -49,6 +49,7 @@ export class PostgresBackupBlueprint extends Construct {
   constructor(scope: Construct, id: string, props: PostgresBackupBlueprintProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    checkBlueprintLiterals(props, cdkValidationOptions(this));
     const handles = props.databases.map((entry) => serverHandles(entry));
     const plan = planPostgresBackupBlueprint(props, {
       servers: handles.map(coreServerHandle),

@@ -1,6 +1,7 @@
 import { Annotations, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
+import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import {
   RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, UNPROTECTED_DATABASE_ANNOTATION_ID, backedUpDatabases, guardedEngineOf,
@@ -33,7 +34,7 @@ export class RequirePostgresBackups implements IAspect {
   private readonly protectedPaths = new WeakMap<IConstruct, Set<string>>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
-    this.plan = planRequirePostgresBackups(props);
+    this.plan = planRequirePostgresBackups(props, CDK_VALIDATION_OPTIONS);
   }
 
   public visit(node: IConstruct): void {

@@ -27,6 +27,11 @@ export const PULUMI_PLAIN_VALUE_PROPS: LiteralProps = {
   'ephemeralStorageGiB': PLAIN_IN_PULUMI,
   'jobs': PLAIN_IN_PULUMI,
   'dump.jobs': PLAIN_IN_PULUMI,
+  'dumpCpu': PLAIN_IN_PULUMI,
+  'dumpMemoryLimitMiB': PLAIN_IN_PULUMI,
+  'drillCpu': PLAIN_IN_PULUMI,
+  'drillMemoryLimitMiB': PLAIN_IN_PULUMI,
+  'drillEphemeralStorageGiB': PLAIN_IN_PULUMI,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { PlannedPolicyStatement } from './backup-bucket';
+import { BACKUP_VAULT_LITERAL_PROPS } from './literal-props';
 import { ResolvedVaultLock } from './managed-backup-plan';
 import { ValidationOptions, Validator } from '../policy/validation';
 
@@ -90,10 +91,14 @@ export interface BackupVaultPlan {
   readonly notificationEvents?: readonly string[];
 }
 
-/** A `PostgresBackupVault`: its key when none is given, its access policy, its lock and the events its topic gets. */
+/**
+ * A `PostgresBackupVault`: its key when none is given, its access policy, its lock and the events its topic gets. A lock
+ * or copying accounts known only at deploy time are refused, before the checks that read them.
+ */
 export function planBackupVault(facts: BackupVaultFacts): BackupVaultPlan {
   const validator = new Validator(facts.validation);
-  checkBackupVault(validator, facts);
+  const literals = { lock: facts.lock, allowCopiesFromAccounts: facts.copyFromAccounts };
+  if (validator.requireLiterals(BACKUP_VAULT_LITERAL_PROPS, literals)) checkBackupVault(validator, facts);
   validator.throwIfInvalid();
   return {
     key: facts.keyGiven ? undefined : { description: BACKUP_VAULT_PLAN.keyDescription, enableKeyRotation: true },

@@ -16,6 +16,20 @@ const PER_ENTRY = 'each entry becomes resources or arguments of their own when t
 const RETRIES = 'it sets the schedule\'s retry policy, written into the template when it is synthesized';
 const DRILL = 'it decides the drill\'s state machine, its timeouts and its commands when the template is synthesized';
 const ARCHIVE = 'it is rendered into the archiver\'s configuration files and the WAL lifecycle rules when the template is synthesized';
+const COMMAND = 'it is rendered into the task\'s command when the template is synthesized';
+const POLICY = 'the tier decides each server\'s policy, and with it which resources exist, when the template is synthesized';
+const ESTIMATE = 'the cost estimate is worked out from it when the template is synthesized';
+
+/**
+ * The props of an offsite copy (`replication`) that need a literal: its lifecycle, alarm and lock are written into the
+ * template; the destination's ARNs and account may be left to deploy time.
+ */
+const REPLICATION_LITERAL_PROPS: LiteralProps = {
+  'replication.destinationExpirationDays': LIFECYCLE,
+  'replication.latencyAlarmMinutes': ALARM_PERIOD,
+  'replication.destinationObjectLock': LOCK,
+  'replication.replicationTimeControl': PER_ENTRY,
+};
 
 /** The props of `ScheduledPgDump` that need a literal. */
 export const SCHEDULED_PG_DUMP_LITERAL_PROPS: LiteralProps = {
@@ -32,6 +46,13 @@ export const SCHEDULED_PG_DUMP_LITERAL_PROPS: LiteralProps = {
   'dump.retentionDays': LIFECYCLE,
   'dump.retention': LIFECYCLE,
   'encryption.recipients': PER_ENTRY,
+  'dump.compression': COMMAND,
+  'dump.lockWaitTimeoutSeconds': COMMAND,
+  'dump.rowCounts': COMMAND,
+  'dump.largestTableGiB': 'it sizes the dump task\'s storage when the template is synthesized',
+  'postgresMajorVersion': COMMAND,
+  'metricNamespace': 'the runner\'s command names it and the alarms watch metrics in it, as the template is synthesized',
+  ...REPLICATION_LITERAL_PROPS,
 };
 
 /** The props of `VerifyRestore` that need a literal. */
@@ -41,6 +62,7 @@ export const VERIFY_RESTORE_LITERAL_PROPS: LiteralProps = {
   verification: DRILL,
   databaseName: DRILL,
   scratchInstance: DRILL,
+  checkFiles: DRILL,
 };
 
 /** The props of `ManagedPostgresBackupPlan` that need a literal. */
@@ -54,7 +76,18 @@ export const MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS: LiteralProps = {
   'copies.destination': PER_ENTRY,
   'metricNamespace': DRILL,
   'restoreTesting.schedule': SCHEDULE,
+  'restoreTesting.validation.checkFiles': DRILL,
+  'maxRestorableTimeLagMinutes': 'it sets the restorable-time alarm\'s threshold and is written into its description when the template is synthesized',
+  'airGappedCopy.retentionDays': LOCK,
+  'airGappedCopy.minRetentionDays': LOCK,
+  'airGappedCopy.maxRetentionDays': LOCK,
 };
+
+/**
+ * The props of `ManagedPostgresBackupPlan` that are groups of options (each may be left to deploy time): given whole as a
+ * deploy-time value, each is refused.
+ */
+export const MANAGED_POSTGRES_BACKUP_PLAN_OPTION_GROUPS: readonly string[] = ['managedSnapshots', 'vaultLock'];
 
 /** The props of `SnapshotRestoreDrill` that need a literal. */
 export const SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS: LiteralProps = {
@@ -66,6 +99,8 @@ export const SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS: LiteralProps = {
   scratchInstanceClass: DRILL,
   scratchIdentifierPrefix: DRILL,
   metricNamespace: DRILL,
+  checkFiles: DRILL,
+  postgresMajorVersion: DRILL,
 };
 
 /** The props of `SelfHostedPitrArchive` that need a literal. */
@@ -74,18 +109,61 @@ export const SELF_HOSTED_PITR_ARCHIVE_LITERAL_PROPS: LiteralProps = {
   prefix: ARCHIVE,
   pitr: ARCHIVE,
   immutability: LOCK,
+  postgresMajorVersion: ARCHIVE,
+  dataDirectory: ARCHIVE,
+  postgresqlConfFile: ARCHIVE,
+  pgPort: ARCHIVE,
+  rpoArchiveTimeouts: ALARM_PERIOD,
+  metricNamespace: ARCHIVE,
+  estimate: ESTIMATE,
 };
 
 /** The props of `OffsiteBackupBucket` that need a literal. */
 export const OFFSITE_BACKUP_BUCKET_LITERAL_PROPS: LiteralProps = {
   objectLock: LOCK,
   replicationRoleNames: PER_ENTRY,
+  sourceAccount: 'it names the account trusted in the bucket\'s and the key\'s policies, written into the template when it is synthesized',
 };
 
 /** The props of `PostgresBackupBlueprint` that need a literal. */
 export const POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS: LiteralProps = {
-  maxDrillAgeDays: ALARM_PERIOD,
-  databases: PER_ENTRY,
-  maxConcurrentDrills: DRILL,
+  'maxDrillAgeDays': ALARM_PERIOD,
+  'databases': PER_ENTRY,
+  'maxConcurrentDrills': DRILL,
+  'metricNamespace': DRILL,
+  'tier': POLICY,
+  'tierOptions.platform': POLICY,
+  'tierOptions.sourceRegion': POLICY,
+  'tierOptions.copyRegion': POLICY,
+  'tierOptions.copyAccount': POLICY,
+  'tierOptions.copyAccountRegion': POLICY,
+  'encryption.recipients': PER_ENTRY,
+  'retention': 'it decides whether a prune task exists and what it keeps when the template is synthesized',
+  'vaultLock': LOCK,
+  'restoreTesting.schedule': SCHEDULE,
+  'restoreTesting.recoveryPoint': SCHEDULE,
+  'restoreTesting.selectionWindowDays': SCHEDULE,
+  'restoreTesting.startWindowHours': SCHEDULE,
+  'restoreTesting.validationWindowHours': SCHEDULE,
+  'restoreTesting.validation.checkFiles': DRILL,
+  ...REPLICATION_LITERAL_PROPS,
+};
+
+/** The props of `PostgresBackupVault` that need a literal. */
+export const BACKUP_VAULT_LITERAL_PROPS: LiteralProps = {
+  lock: LOCK,
+  allowCopiesFromAccounts: PER_ENTRY,
+};
+
+/** The props of `PgDumpLocation.fromBucket` that need a literal. */
+export const PG_DUMP_LOCATION_LITERAL_PROPS: LiteralProps = {
+  databaseNames: PER_ENTRY,
+  postgresMajorVersion: 'it selects the PostgreSQL tools and the scratch server of a restore drill when the template is synthesized',
   metricNamespace: DRILL,
+};
+
+/** The props of `RequirePostgresBackups` that need a literal, named as its messages name them. */
+export const REQUIRE_POSTGRES_BACKUPS_LITERAL_PROPS: LiteralProps = {
+  'RequirePostgresBackups.level': 'it decides whether an unprotected database fails or is only reported when the template is synthesized',
+  'RequirePostgresBackups.includeReadReplicas': 'it decides which databases are checked when the template is synthesized',
 };

@@ -4,7 +4,7 @@ import { PlannedPolicyStatement } from './backup-bucket';
 import {
   AwsBackupPlanPlan, BackupRulePlan, BackupServiceRolePlan, backupSelectionRole, planAwsBackupPlan, planBackupRules,
 } from './backup-plan-rules';
-import { MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS } from './literal-props';
+import { MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS, MANAGED_POSTGRES_BACKUP_PLAN_OPTION_GROUPS } from './literal-props';
 import { ManagedBackupMonitoringPlan, planManagedBackupMonitoring } from './managed-backup-alarms';
 import {
   DatabaseStorageEncryption, ResolvedVaultLock, VaultLockSettings, checkManagedBackupPlan, effectiveBackupRetentionDays, resolveVaultLock,
@@ -239,7 +239,9 @@ export function managedBackupPolicy(options: ManagedPostgresBackupPlanOptions, f
 export function checkManagedPostgresBackupPlanOptions(
   validator: Validator, options: ManagedPostgresBackupPlanOptions, facts: ManagedBackupPlanFacts,
 ): void {
-  validator.requireLiterals(MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS, options);
+  // The checks below read the options' contents, which a deploy-time value refused here does not have.
+  const literals = validator.requireLiterals(MANAGED_POSTGRES_BACKUP_PLAN_LITERAL_PROPS, options);
+  if (!validator.requireWrittenOut(MANAGED_POSTGRES_BACKUP_PLAN_OPTION_GROUPS, options) || !literals) return;
   if (facts.engineFamily !== undefined && facts.engineFamily !== 'POSTGRESQL') {
     validator.report({ path: 'database', value: facts.engineFamily, allowed: 'an RDS for PostgreSQL instance or an Aurora PostgreSQL cluster' });
   }

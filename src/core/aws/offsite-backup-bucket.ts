@@ -173,7 +173,8 @@ const KMS_ALIAS = /^alias\/(?!aws\/)[A-Za-z0-9/_-]{1,250}$/;
 export function checkOffsiteBackupBucketOptions(
   validator: Validator, options: OffsiteBackupBucketOptions, environment: OffsiteBackupBucketEnvironment,
 ): void {
-  validator.requireLiterals(OFFSITE_BACKUP_BUCKET_LITERAL_PROPS, options);
+  // The checks below read the options' contents, which a deploy-time value refused here does not have.
+  if (!validator.requireLiterals(OFFSITE_BACKUP_BUCKET_LITERAL_PROPS, options)) return;
   if (validator.isUnresolved(environment.account) || !/^\d{12}$/.test(environment.account)) {
     validator.report({
       path: 'env.account',

@@ -1,4 +1,6 @@
-import { DEFAULT_METRIC_NAMESPACE } from './alarm-plan';
+import { DEFAULT_METRIC_NAMESPACE, checkMetricNamespace } from './alarm-plan';
+import { PG_DUMP_LOCATION_LITERAL_PROPS } from './literal-props';
+import { ValidationOptions, Validator } from '../policy/validation';
 
 /**
  * Dumps written by `pg-backup dump` outside a `ScheduledPgDump` of the same program, as every front end's
@@ -30,8 +32,19 @@ export interface PgDumpSourceAttributes {
   readonly metricNamespace: string;
 }
 
-/** The attributes of dumps given by `options`, the metric namespace defaulted as the runner's. */
-export function pgDumpLocationAttributes(options: PgDumpLocationOptions): PgDumpSourceAttributes {
+/**
+ * The attributes of dumps given by `options`, the metric namespace defaulted as the runner's. Checks them first (throwing
+ * a `PolicyValidationError` naming `PgDumpLocation.fromBucket`): a restore drill renders them into its commands and
+ * state machine, so a value known only at deploy time is refused where the front end's `validation` says it is one.
+ */
+export function pgDumpLocationAttributes(options: PgDumpLocationOptions, validation: ValidationOptions = {}): PgDumpSourceAttributes {
+  const validator = new Validator({ construct: 'PgDumpLocation.fromBucket', ...validation });
+  if (validator.requireLiterals(PG_DUMP_LOCATION_LITERAL_PROPS, options)) {
+    validator.distinctNonEmptyStrings('databaseNames', options.databaseNames, 'database name');
+    validator.integer('postgresMajorVersion', options.postgresMajorVersion, 10, 99);
+    checkMetricNamespace(validator, 'metricNamespace', options.metricNamespace);
+  }
+  validator.throwIfInvalid();
   return {
     prefix: options.prefix,
     databaseNames: [...options.databaseNames],

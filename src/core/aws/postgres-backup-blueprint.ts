@@ -580,6 +580,17 @@ function planServers(
 }
 
 /**
+ * Refuses every value known only at deploy time where the blueprint needs a literal (throwing a `PolicyValidationError`
+ * that names each), before a front end reads the servers for their handles: a `databases` list, a server entry or a
+ * tier given as a CDK token or a Pulumi output has no entries or fields to read then.
+ */
+export function checkBlueprintLiterals(options: PostgresBackupBlueprintOptions, validation: ValidationOptions = {}): void {
+  const validator = new Validator(validation);
+  validator.requireLiterals(POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS, options);
+  validator.throwIfInvalid();
+}
+
+/**
  * Validates the options (throwing a `PolicyValidationError` that lists every problem, the front end's own checks
  * included) and decides what a `PostgresBackupBlueprint` creates: per server its policy, dump schedule and cost
  * estimate; per database its schedule, RPO alarm and runbook file; the dump and verify tasks per major; the drill
@@ -590,7 +601,8 @@ export function planPostgresBackupBlueprint(
   options: PostgresBackupBlueprintOptions, environment: PostgresBackupBlueprintEnvironment,
 ): PostgresBackupBlueprintPlan {
   const validator = new Validator(environment.validation);
-  validator.requireLiterals(POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS, options);
+  // What follows reads the options' contents, which a deploy-time value refused here does not have.
+  if (!validator.requireLiterals(POSTGRES_BACKUP_BLUEPRINT_LITERAL_PROPS, options)) validator.throwIfInvalid();
   const tierOptions: BackupTierOptions = { sourceRegion: environment.region, ...options.tierOptions };
   const prefix = options.prefix ?? 'pg-dumps';
   const metricNamespace = options.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;

@@ -1,3 +1,4 @@
+import { REQUIRE_POSTGRES_BACKUPS_LITERAL_PROPS } from './literal-props';
 import { ValidationOptions, Validator } from '../policy/validation';
 
 /** What a backup construct of this library does for a database: restore drills are not among them, as they protect nothing. */
@@ -38,7 +39,9 @@ export interface RequirePostgresBackupsPlan {
 
 /** Checks the options of `RequirePostgresBackups`, named as the user wrote them (`RequirePostgresBackups.level`). */
 export function checkRequirePostgresBackupsOptions(validator: Validator, options: RequirePostgresBackupsOptions): void {
+  validator.requireLiterals(REQUIRE_POSTGRES_BACKUPS_LITERAL_PROPS);
   validator.oneOf('RequirePostgresBackups.level', options.level, ['error', 'warning']);
+  if (validator.deferredOrRefused('RequirePostgresBackups.includeReadReplicas', options.includeReadReplicas, 'true or false')) return;
   if (options.includeReadReplicas !== undefined && typeof options.includeReadReplicas !== 'boolean') {
     validator.report({ path: 'RequirePostgresBackups.includeReadReplicas', value: options.includeReadReplicas, allowed: 'true or false' });
   }

@@ -141,7 +141,12 @@ export const SCHEDULED_PG_DUMP_OPTION_NAMES = [
 export function scheduledPgDumpOptionsOf(props: ScheduledPgDumpOptions): ScheduledPgDumpOptions {
   const options: ScheduledPgDumpOptions = Object.fromEntries(
     SCHEDULED_PG_DUMP_OPTION_NAMES.filter((name) => props[name] !== undefined).map((name) => [name, props[name]]));
-  return props.encryption ? { ...options, encryption: { recipients: props.encryption.recipients } } : options;
+  // Only the recipients of an encryption written out are shared options; one given whole at deploy time (a CDK token, a
+  // Pulumi output) stays whole, so that it is refused as given rather than read as having no recipients.
+  const encryption = props.encryption;
+  if (encryption === undefined) return options;
+  const written = Object.getPrototypeOf(encryption) === Object.prototype;
+  return { ...options, encryption: written ? { recipients: encryption.recipients } : encryption };
 }
 
 /** What the front end knows of the database and of how values are checked. */
@@ -434,7 +439,8 @@ function backupPolicyOf(options: ScheduledPgDumpOptions): BackupPolicy {
  * `postgresMajorVersion` is the one the plan would use (the option, else the database's).
  */
 export function checkScheduledPgDumpOptions(validator: Validator, options: ScheduledPgDumpOptions): void {
-  validator.requireLiterals(SCHEDULED_PG_DUMP_LITERAL_PROPS, options);
+  // The checks below read the options' contents, which a deploy-time value refused here does not have.
+  if (!validator.requireLiterals(SCHEDULED_PG_DUMP_LITERAL_PROPS, options)) return;
   checkAlarmRpoHours(validator, options.rpoHours, checkPolicy(backupPolicyOf(options), validator.optionsFor(SCHEDULED_PG_DUMP_PROP_PATHS)));
   checkFargateTaskSize(validator, {
     cpu: options.cpu ?? 1024, memoryLimitMiB: options.memoryLimitMiB ?? 2048, ephemeralStorageGiB: options.ephemeralStorageGiB,

@@ -357,7 +357,8 @@ function archiveLifecycleRules(
  * itself is valid — the bucket's lifecycle with the user's rules.
  */
 export function checkSelfHostedPitrArchiveOptions(validator: Validator, options: SelfHostedPitrArchiveOptions): void {
-  validator.requireLiterals(SELF_HOSTED_PITR_ARCHIVE_LITERAL_PROPS, options);
+  // The checks below read the options' contents, which a deploy-time value refused here does not have.
+  if (!validator.requireLiterals(SELF_HOSTED_PITR_ARCHIVE_LITERAL_PROPS, options)) return;
   validator.include(checkPolicy({ platform: 'self-hosted', pitr: options.pitr ?? {}, immutability: options.immutability }, validator.optionsFor()));
   validator.matches('clusterName', options.clusterName ?? 'main', CLUSTER_NAME_PATTERN, '1-64 letters, digits, ".", "_" and "-"');
   validator.integer('postgresMajorVersion', options.postgresMajorVersion, 10, 99);

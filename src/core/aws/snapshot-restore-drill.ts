@@ -296,6 +296,8 @@ export type CheckFileTexts = readonly { readonly path: string; readonly sql: str
 
 /** Each SQL file of `paths` with its text, read now, or `undefined` when it cannot be read (the check then names it). */
 export function readCheckFiles(paths: readonly string[] = []): CheckFileTexts {
+  // A list known only at deploy time has no paths to read now: the construct's literal props refuse it by name.
+  if (!Array.isArray(paths)) return [];
   return paths.map((path) => ({ path, sql: fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : undefined }));
 }
 
@@ -305,7 +307,8 @@ function planSnapshotRestoreDrillNamed(
   validation: ValidationOptions,
 ): SnapshotRestoreDrillPlan {
   const validator = new Validator(validation);
-  validator.requireLiterals(SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS, options);
+  // What follows reads the options' contents, which a deploy-time value refused here does not have.
+  if (!validator.requireLiterals(SNAPSHOT_RESTORE_DRILL_LITERAL_PROPS, options)) validator.throwIfInvalid();
   // The state machine's builder checks the interval's range (10 to 3600 s); a deploy-time value is refused here, by its prop.
   validator.deferredOrRefused('pollIntervalSeconds', options.pollIntervalSeconds, 'an integer from 10 to 3600 seconds');
   validator.include(checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor()));

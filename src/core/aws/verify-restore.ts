@@ -260,7 +260,8 @@ export interface VerifyRestorePlan extends ScheduledDrillPlan {
 
 /** Checks the options of a `VerifyRestore` (with the database it would restore), every problem at once. */
 export function checkVerifyRestoreOptions(validator: Validator, options: VerifyRestoreOptions): void {
-  validator.requireLiterals(VERIFY_RESTORE_LITERAL_PROPS, options);
+  // The checks below read the options' contents, which a deploy-time value refused here does not have.
+  if (!validator.requireLiterals(VERIFY_RESTORE_LITERAL_PROPS, options)) return;
   const policyIssues = checkPolicy({ verification: options.verification ?? {} }, validator.optionsFor());
   validator.include(policyIssues);
   checkFargateTaskSize(validator, {

@@ -205,23 +205,41 @@ export class Validator {
   public requireLiterals(props: LiteralProps, given?: object): boolean {
     this.literalProps = { ...this.literalProps, ...props };
     const before = this.found.length;
-    if (given !== undefined) this.refuseUnresolvedLiterals(given, '');
+    if (given !== undefined) this.refuseUnresolvedLiterals(given, '', props);
     return this.found.length === before;
   }
 
-  /** Refuses each unresolved value under `path` whose prop needs a literal, or holds props that do. */
-  private refuseUnresolvedLiterals(value: unknown, path: string): void {
+  /**
+   * Refuses each of `groups` (props that are objects of options, as the user writes them) given whole as a value known
+   * only at deploy time, given the props as the user wrote them: the construct reads such a group's options one by one,
+   * so it must be written out, though an option in it may be left to deploy time. Returns false when it refused one.
+   */
+  public requireWrittenOut(groups: readonly string[], given: object): boolean {
+    const before = this.found.length;
+    for (const group of groups) {
+      const value = group.split('.').reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), given);
+      if (value === undefined || !this.isUnresolved(value)) continue;
+      this.record({ path: group, value: new DeployTimeValue(), allowed: WRITTEN_OUT, reason: GROUP_READ_AT_SYNTH });
+    }
+    return this.found.length === before;
+  }
+
+  /**
+   * Refuses each unresolved value under `path` whose prop needs a literal, or holds props that do, with the reason of the
+   * construct's own props (`own`) before that of props every construct of a front end shares.
+   */
+  private refuseUnresolvedLiterals(value: unknown, path: string, own: LiteralProps): void {
     if (path !== '' && this.isUnresolved(value)) {
       const bare = path.replace(/\[\d+\]/g, '');
-      const why = literalReason(this.literalProps, path)
-        ?? Object.entries(this.literalProps).find(([prop]) => prop.startsWith(`${bare}.`))?.[1];
+      const why = [own, this.literalProps].map((props) => literalReason(props, path)
+        ?? Object.entries(props).find(([prop]) => prop.startsWith(`${bare}.`))?.[1]).find((reason) => reason !== undefined);
       if (why !== undefined) this.record({ path, value: new DeployTimeValue(), allowed: ANY_LITERAL, reason: why });
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((entry, index) => this.refuseUnresolvedLiterals(entry, `${path}[${index}]`));
+      value.forEach((entry, index) => this.refuseUnresolvedLiterals(entry, `${path}[${index}]`, own));
     } else if (isPlainObject(value)) {
-      Object.entries(value).forEach(([key, child]) => this.refuseUnresolvedLiterals(child, path === '' ? key : `${path}.${key}`));
+      Object.entries(value).forEach(([key, child]) => this.refuseUnresolvedLiterals(child, path === '' ? key : `${path}.${key}`, own));
     }
   }
 
@@ -410,6 +428,12 @@ export class Validator {
 
 /** What a prop that needs a literal allows, when no check of its own says its range. */
 const ANY_LITERAL = 'a literal: the value itself, written where the construct is declared';
+
+/** What a group of options given whole at deploy time allows instead. */
+const WRITTEN_OUT = 'a literal: an object of its options, written where the construct is declared, each of which may be a value known only at deploy time';
+
+/** Why a group of options cannot be given whole at deploy time. */
+const GROUP_READ_AT_SYNTH = 'the construct reads its options one by one when the template is synthesized';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;

@@ -17,7 +17,7 @@ import { givenOrNewEcsCluster } from './task-placement-handles';
 import { AWS_BACKUP_SERVICE_PRINCIPAL } from '../../core/aws/backup-plan-rules';
 import { BlueprintFleetResources, BlueprintHandleTypes } from '../../core/aws/blueprint-resources';
 import { DEFAULT_LOG_RETENTION_DAYS, checkLogRetentionDays } from '../../core/aws/log-retention';
-import { blueprintFleetLocation, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
+import { blueprintFleetLocation, checkBlueprintLiterals, planPostgresBackupBlueprint } from '../../core/aws/postgres-backup-blueprint';
 import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /**
@@ -55,6 +55,7 @@ export type BlueprintFleetInfrastructure = ReturnType<typeof createFleetInfrastr
  * dead-letter queue.
  */
 export function createFleetInfrastructure(name: string, parent: pulumi.ComponentResource, props: PostgresBackupBlueprintProps) {
+  checkBlueprintLiterals(props, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
   const plan = planPostgresBackupBlueprint(props, {
     // The storage key is known only at deploy time here: account copies are checked as for an unknown key.
     servers: props.databases.map((entry) => ({

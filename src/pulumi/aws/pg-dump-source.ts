@@ -4,6 +4,7 @@ import { PolicyStatement, backupObjectScopes, grantStatements } from './policy-d
 import { BACKUP_READ_IAM_ACTIONS, DRILL_RESULT_WRITE_IAM_ACTIONS } from '../../core/aws/iam-action-groups';
 import { PgDumpLocationOptions, PgDumpSourceAttributes, PgDumpSourceFields, pgDumpLocationAttributes } from '../../core/aws/pg-dump-location';
 import { DumpEncryptionOptions } from '../../core/policy/dump-encryption';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Age encryption of dumps: the public keys the dump task encrypts to, and the secret holding an identity. */
 export interface DumpEncryption extends DumpEncryptionOptions {
@@ -70,7 +71,7 @@ export class PgDumpLocation implements PgDumpSource {
   private readonly encryptionKeyArn?: pulumi.Input<string>;
 
   private constructor(props: PgDumpLocationProps) {
-    Object.assign(this, pgDumpLocationAttributes(props));
+    Object.assign(this, pgDumpLocationAttributes(props, PULUMI_VALIDATION_OPTIONS));
     this.bucketName = props.bucketName;
     this.bucketArn = props.bucketArn;
     this.encryptionKeyArn = props.encryptionKeyArn;

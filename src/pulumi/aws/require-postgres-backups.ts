@@ -3,6 +3,7 @@ import {
   BackupProtectionKind, GuardedCandidate, ProtectedDatabases, RequirePostgresBackupsOptions, RequirePostgresBackupsPlan, checkAcknowledgementReason,
   guardedCandidateOf, planRequirePostgresBackups, unprotectedDatabasesReport,
 } from '../../core/aws/require-postgres-backups';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export type { BackupProtectionKind } from '../../core/aws/require-postgres-backups';
 
@@ -76,7 +77,7 @@ export class RequirePostgresBackups {
   private readonly acknowledged = new Map<pulumi.Resource, string>();
 
   constructor(props: RequirePostgresBackupsProps = {}) {
-    this.plan = planRequirePostgresBackups(props);
+    this.plan = planRequirePostgresBackups(props, PULUMI_VALIDATION_OPTIONS);
     Object.assign(this, this.plan);
     try {
       // A stack transformation runs in the program, synchronously, as each resource is constructed, so the findings
