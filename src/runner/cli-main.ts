@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import { COMMAND_TABLE, COMMANDS, programHelp, readCommandLine, type CommandName } from './cli-commands';
 import { FlagReader, readCommonOptions, type CommandContext, type CommonOptions } from './cli-options';
 import { serverGoneAdvice } from './database-client';
-import { BackupLeftError } from './dump-command';
 import { emitMetrics, type MetricValue } from './embedded-metrics';
-import { InterruptedError, RunnerError, UsageError, errorMessage } from './runner-error';
+import { InterruptedError, RunnerError, StoppedPartwayError, UsageError, errorMessage } from './runner-error';
 import { createRunnerLogger } from './runner-logger';
 
 /** Where a CLI run writes its result line. */
@@ -88,10 +87,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (caught) {
     // A dump that stored something before it stopped says what itself, interrupted or not.
-    const error = signal.aborted && !(caught instanceof UsageError) && !(caught instanceof BackupLeftError) ? (signal.reason as unknown) : caught;
+    const error = signal.aborted && !(caught instanceof UsageError) && !(caught instanceof StoppedPartwayError) ? (signal.reason as unknown) : caught;
     const exitCode = error instanceof RunnerError ? error.exitCode : 1;
     // Any other failed dump leaves the store as it was: say so, since that is what an operator checks first.
-    const leftAsItWas = commandGuess === 'dump' && !(error instanceof UsageError) && !(error instanceof BackupLeftError);
+    const leftAsItWas = commandGuess === 'dump' && !(error instanceof UsageError) && !(error instanceof StoppedPartwayError);
     const unchanged = leftAsItWas ? ' (no manifest was written and latest is unchanged)' : '';
     const serverGone = serverGoneAdvice(error);
     const message = `${errorMessage(error)}${serverGone ? ` (${serverGone})` : ''}${unchanged}`;

@@ -29,7 +29,7 @@ import { ProcessWrittenBytes } from './process-written-bytes';
 import { ProgressReporter } from './progress-reporter';
 import { requireProgram } from './required-programs';
 import { countRowsByOid } from './row-counts';
-import { InterruptedError, RunnerError, errorMessage } from './runner-error';
+import { InterruptedError, RunnerError, StoppedPartwayError, errorMessage } from './runner-error';
 import { runnerVersion } from './runner-version';
 import { compressedName, requireCompressionProgram, startsWithFrame, type StreamCompressionMethod } from './stream-compression';
 import { expandTableFilters, findMissingChildData, relationsWithChildren } from './table-filters';
@@ -113,9 +113,9 @@ export interface DumpOutcome {
  * A dump that stopped after it had stored something that stays: its message says what the store holds (the dump
  * objects, the manifest, where latest points), so nothing is added to it. It exits like its cause.
  */
-export class BackupLeftError extends RunnerError {
+export class BackupLeftError extends StoppedPartwayError {
   constructor(message: string, cause: unknown) {
-    super(message, { cause, exitCode: cause instanceof RunnerError ? cause.exitCode : 1 });
+    super(message, cause);
     this.name = 'BackupLeftError';
   }
 }

@@ -13,6 +13,7 @@ import { OUTPUT_FLAG, formatDuration, formatTable, readOutputMode } from './cli-
 import type { MetricValue } from './embedded-metrics';
 import { latestPointerProblem } from './latest-pointer';
 import { openBackupStore } from './open-backup-store';
+import { StoppedPartwayError, errorMessage } from './runner-error';
 
 const COUNT_FLAGS = [
   { name: 'daily', what: 'UTC days' },
@@ -103,6 +104,11 @@ export interface DatabasePruneResult {
   readonly notDeleted: readonly NotDeletedBackup[];
   /** Objects whose data the store keeps behind a delete marker (versioning, Object Lock) until its lifecycle or lock allows. */
   readonly objectsRetainedByStore: number;
+  /**
+   * Backups and abandoned folders it meant to delete and did not begin, because the run was interrupted.
+   * @default - none
+   */
+  readonly notBegun?: readonly string[];
 }
 
 /** What one backup folder's deletion did. */
@@ -160,6 +166,8 @@ interface PruneSettings {
   readonly rpoSeconds: number;
   readonly graceSeconds: number;
   readonly dryRun: boolean;
+  /** SIGTERM: no folder is begun after it (the one being deleted is finished, so none is left half-deleted by the run). */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -192,8 +200,13 @@ async function pruneDatabase(
   const deleted: string[] = [];
   const notDeleted: NotDeletedBackup[] = [];
   let retained = 0;
+  const notBegun: string[] = [];
   if (!settings.dryRun) {
     for (const backupId of [...selection.delete, ...selection.deleteAbandoned]) {
+      if (settings.signal.aborted) {
+        notBegun.push(backupId);
+        continue;
+      }
       const outcome = await deleteBackupFolder(store, layout, database, backupId);
       retained += outcome.retained;
       if (outcome.refused) notDeleted.push({ backupId, reason: outcome.refused });
@@ -213,6 +226,7 @@ async function pruneDatabase(
     unreadableKept: unreadable.map((entry) => ({ backupId: entry.backupId, reason: entry.reason })),
     notDeleted,
     objectsRetainedByStore: retained,
+    ...(notBegun.length > 0 ? { notBegun } : {}),
   };
 }
 
@@ -235,6 +249,20 @@ function pruneTable(results: readonly DatabasePruneResult[], dryRun: boolean): s
   ]);
   const table = formatTable(['DATABASE', 'KEPT', 'DELETED', 'ABANDONED REMOVED', 'NOT DELETED', 'PRUNE'], rows);
   return lines.length === 0 ? table : `${table}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * A prune stopped by a signal: what it deleted (each backup manifest first, and whole), and what it meant to delete and
+ * left for the next prune, instead of the bare signal, which reads as if nothing or everything had been done.
+ */
+function interruptedPrune(reason: unknown, places: readonly LocationPruneResult[]): StoppedPartwayError {
+  const listed = (pick: (result: DatabasePruneResult) => readonly string[]) => places.flatMap((place) => place.databases.flatMap((result) =>
+    pick(result).map((backupId) => `${result.database}/${backupId}${places.length > 1 ? ` at ${place.location}` : ''}`)));
+  const deleted = listed((result) => [...result.deleted, ...result.abandoned.filter((backupId) => !(result.notBegun ?? []).includes(backupId))]);
+  const left = listed((result) => result.notBegun ?? []);
+  const named = (ids: readonly string[]) => (ids.length === 0 ? '' : `: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`);
+  return new StoppedPartwayError(`${errorMessage(reason)} during prune: it deleted ${deleted.length} backup folder(s) whole${named(deleted)}, and left `
+    + `${left.length} it meant to delete untouched${named(left)}; the next prune deletes them`, reason);
 }
 
 /** What a prune did at one location: the source, or one of its replicas. */
@@ -296,12 +324,14 @@ export async function pruneCommand(reader: FlagReader, context: CommandContext):
   reader.throwIfInvalid('prune');
   const replicas = reader.list('replica');
   replicas.forEach((uri) => parseBackupLocation(uri, '--replica'));
-  const settings: PruneSettings = { retention, rpoSeconds, graceSeconds, dryRun };
+  const settings: PruneSettings = { retention, rpoSeconds, graceSeconds, dryRun, signal: context.signal };
   const source = await pruneLocation(from, '--from', common.database, settings, context);
   const replicaResults: LocationPruneResult[] = [];
-  for (const uri of replicas) replicaResults.push((await pruneLocation(uri, '--replica', common.database, settings, context, source.complete)).result);
+  // A replica is not begun after a signal: what the source left is what the message lists.
+  for (const uri of replicas) if (!context.signal.aborted) replicaResults.push((await pruneLocation(uri, '--replica', common.database, settings, context, source.complete)).result);
   const results = source.result.databases;
   const everywhere = [source.result, ...replicaResults];
+  if (context.signal.aborted) throw interruptedPrune(context.signal.reason, everywhere);
   const halted = everywhere.flatMap((place, index) => place.databases
     .filter((result) => result.halted !== undefined)
     .map((result) => (index === 0 ? `${result.database}: ${result.halted}` : `${result.database} at the replica ${place.location}: ${result.halted}`)));

@@ -39,6 +39,17 @@ export class InterruptedError extends RunnerError {
   }
 }
 
+/**
+ * A run that stopped (interrupted, or failed) after it had changed something that stays: its message says what the
+ * store or database holds now, so it is reported as it is, never replaced by the bare signal. It exits like its cause.
+ */
+export class StoppedPartwayError extends RunnerError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause, exitCode: cause instanceof RunnerError ? cause.exitCode : 1 });
+    this.name = 'StoppedPartwayError';
+  }
+}
+
 /** The message of any thrown value. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
