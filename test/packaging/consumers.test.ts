@@ -345,7 +345,8 @@ describe.each(exampleNames('pulumi'))("the Pulumi example %s, built as a user's 
 
 describe("a platform team's CDK app made by `cdk init app --language typescript`, installed from the packed package", () => {
   test('compiles with the CLI\'s settings and synthesizes every construct (required props, all options, imported resources, two of each in '
-    + 'a stack, another account and region, environment-agnostic) with no AwsSolutions finding and no physical name taken twice', () => {
+    + 'a stack, another account and region, the China partition, environment-agnostic, backing up another stack\'s databases) with no '
+    + 'AwsSolutions finding and no physical name taken twice', () => {
     expect(diagnostics.get(path.join(platformApp, EMITTING_PROJECT))).toBe('');
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbc-platform-synth-'));
     try {
@@ -353,7 +354,8 @@ describe("a platform team's CDK app made by `cdk init app --language typescript`
       expect(output(result)).toMatch(/^exit 0\n/);
       const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
       expect(summary.stacks).toEqual([
-        'PlatformAllOptions', 'PlatformAnywhere', 'PlatformImported', 'PlatformOffsite', 'PlatformOtherAccount', 'PlatformRequired', 'PlatformTwoOfEach',
+        'PlatformAllOptions', 'PlatformAnywhere', 'PlatformChina', 'PlatformData', 'PlatformDataBackups', 'PlatformImported', 'PlatformOffsite',
+        'PlatformOtherAccount', 'PlatformRequired', 'PlatformTwoOfEach',
       ]);
       expect(summary.findings).toEqual([]);
       expect(summary.clashes).toEqual([]);

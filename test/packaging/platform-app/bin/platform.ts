@@ -4,11 +4,14 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib/core';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RequirePostgresBackups } from '../../../../src/cdk';
-import { AllOptionsStack, HOME, ImportedResourcesStack, OffsiteStack, RequiredPropsStack, TwoOfEachStack } from '../lib/backup-stacks';
+import {
+  AllOptionsStack, CrossStackBackupsStack, DataStack, HOME, ImportedResourcesStack, OffsiteStack, RequiredPropsStack, TwoOfEachStack,
+} from '../lib/backup-stacks';
 
 /**
  * A platform team's app: every backup construct with its required props and with all of them, over imported resources,
- * two of each in one stack, in the home environment, in another account and region, and environment-agnostic; checked
+ * two of each in one stack, in the home environment, in another account and region, in the China partition,
+ * environment-agnostic, and in a stack of its own backing up the databases of another stack of the app; checked
  * by cdk-nag's AwsSolutionsChecks without an acknowledgement of the app's own. Prints one JSON line: every finding of
  * the checks (error or warning) and every physical name two resources of one account and region would both take.
  */
@@ -21,6 +24,8 @@ new ImportedResourcesStack(app, 'PlatformImported', { env: HOME });
 new TwoOfEachStack(app, 'PlatformTwoOfEach', { env: HOME });
 new RequiredPropsStack(app, 'PlatformOtherAccount', { env: { account: '210987654321', region: 'us-east-1' } });
 new RequiredPropsStack(app, 'PlatformAnywhere');
+new CrossStackBackupsStack(app, 'PlatformDataBackups', { env: HOME, data: new DataStack(app, 'PlatformData', { env: HOME }) });
+new RequiredPropsStack(app, 'PlatformChina', { env: { account: HOME.account, region: 'cn-north-1' } });
 cdk.Aspects.of(app).add(new RequirePostgresBackups());
 cdk.Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
@@ -60,6 +65,8 @@ const PHYSICAL_NAMES: Record<string, string> = {
   'AWS::Scheduler::ScheduleGroup': 'Name',
   'AWS::Events::Rule': 'Name',
   'AWS::SSM::Document': 'Name',
+  'AWS::SSM::Parameter': 'Name',
+  'AWS::SSM::Association': 'AssociationName',
 };
 const owners = new Map<string, string[]>();
 for (const stack of assembly?.stacks ?? []) {

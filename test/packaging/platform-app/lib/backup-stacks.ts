@@ -267,3 +267,38 @@ export class OffsiteStack extends cdk.Stack {
     });
   }
 }
+
+/** A platform team's network and databases in a stack of their own, which other stacks of the app back up. */
+export class DataStack extends cdk.Stack {
+  public readonly vpc: ec2.Vpc;
+  public readonly instance: rds.DatabaseInstance;
+  public readonly cluster: rds.DatabaseCluster;
+
+  constructor(scope: Construct, id: string, props?: cdk.StackProps) {
+    super(scope, id, props);
+    this.vpc = platformVpc(this);
+    this.instance = platformInstance(this, 'Orders', this.vpc);
+    this.cluster = platformCluster(this, 'Analytics', this.vpc);
+  }
+}
+
+/**
+ * Every construct backing up the databases of a {@link DataStack}, in another stack of the same account and region
+ * (whose names must not meet those of the app's other backup stacks there).
+ */
+export class CrossStackBackupsStack extends cdk.Stack {
+  constructor(scope: Construct, id: string, props: cdk.StackProps & { readonly data: DataStack }) {
+    super(scope, id, props);
+    const { vpc, instance, cluster } = props.data;
+    const dump = new ScheduledPgDump(this, 'Dump', { vpc, database: PostgresDatabase.fromInstance(instance) });
+    const verify = new VerifyRestore(this, 'Verify', { vpc, source: dump, restoreTarget: 'scratch-rds' });
+    const managed = ManagedPostgresDatabase.fromCluster(cluster);
+    new ManagedPostgresBackupPlan(this, 'Plan', {
+      database: managed, restoreTesting: { dbSubnetGroupName: 'isolated', validation: { vpc, checks: ['SELECT true'] } },
+    });
+    const drill = new SnapshotRestoreDrill(this, 'SnapshotDrill', { database: managed, vpc });
+    new SelfHostedPitrArchive(this, 'Archive', { clusterName: 'data-ledger', postgresMajorVersion: 16, createInstanceRole: true, drill: { vpc } });
+    new PostgresBackupBlueprint(this, 'Fleet', { vpc, tier: BackupTier.BRONZE, databases: [{ id: 'orders', database: instance }, { id: 'analytics', database: cluster }] });
+    new BackupDashboard(this, 'Dashboard', { dump, drills: [verify, drill] });
+  }
+}
