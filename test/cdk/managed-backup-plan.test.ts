@@ -327,6 +327,13 @@ describe('ManagedPostgresBackupPlan rejects bad input at synth with core\'s mess
       props: { backupPlan: { rules: [{ name: 'often', frequency: 'hourly', retentionDays: 7, schedule: { expression: '0,30 * * * *' } }] } },
       message: /Backups: backupPlan\.rules\[0\]\.schedule\.expression is "0,30 \* \* \* \*"; allowed: a cron expression whose runs are at least 60 minutes apart/,
     },
+    {
+      // AWS Backup restore testing chooses among the recovery points of the last SelectionWindowDays
+      // (RestoreTestingPlanForCreate): with a monthly plan, a 7-day window leaves most tests nothing to restore.
+      name: 'restore tests over 3 days of a weekly plan',
+      props: { backupPlan: { rules: [{ name: 'weekly', frequency: 'weekly', retentionDays: 90 }] }, restoreTesting: { dbSubnetGroupName: 'isolated', selectionWindowDays: 3 } },
+      message: /Backups: restoreTesting\.selectionWindowDays is 3; allowed: an integer from 7 to 365 days \(backupPlan: rules\[0\], its most frequent rule, makes a recovery point only every 7 days\)/,
+    },
     { name: 'continuous backup for 36 days', props: { backupPlan: { continuousBackupRetentionDays: 36 } }, message: /backupPlan\.continuousBackupRetentionDays is 36; allowed: an integer from 1 to 35 days/ },
     { name: 'a changeable-for time without compliance', props: { immutability: { days: 7 }, vaultLock: { changeableForDays: 3 } }, message: /vaultLock\.changeableForDays is 3; allowed: unset in governance mode/ },
     { name: 'an RPO over a week', props: { rpoHours: 200 }, message: /rpoHours is 200; allowed: an integer from 1 to 168 hours/ },

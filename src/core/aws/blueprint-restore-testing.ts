@@ -1,6 +1,7 @@
 import { ManagedPostgresKind, backupResourceTypeOf } from './managed-postgres-database';
 import {
-  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingSelectionPlan, checkRestoreTestingOptions, planRestoreTesting, restoreTestingName,
+  RestoreTestingOptions, RestoreTestingPlan, RestoreTestingSelectionPlan, checkRestoreTestingOptions, checkRestoreTestingWindow, planRestoreTesting,
+  restoreTestingName,
 } from './restore-testing';
 import { resolveBackupPlan } from '../policy/defaults';
 import { BackupPolicy } from '../policy/policy';
@@ -83,6 +84,11 @@ export function checkBlueprintRestoreTesting(
     }, []);
   }
   checkRestoreTestingOptions(validator, restoreOnly, 'instance');
+  for (const server of testedServers(servers)) {
+    if (server.policy.backupPlan !== undefined) {
+      checkRestoreTestingWindow(validator, restoreOnly, server.policy.backupPlan, `the backupPlan of databases[${server.index}] (its tier with its overrides)`);
+    }
+  }
   if (servers.length > 0 && testedServers(servers).length === 0) {
     validator.report({
       path: 'restoreTesting',

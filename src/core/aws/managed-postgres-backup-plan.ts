@@ -11,7 +11,8 @@ import {
 } from './managed-backup-plan';
 import { ManagedDatabaseSettings, ManagedPostgresKind, importedDatabaseWarning, managedSettingsDifferences } from './managed-postgres-database';
 import {
-  RestoreTestingOptions, RestoreTestingPlan, RestoreValidationFrontEndFacts, checkRestoreTestingOptions, planRestoreTesting,
+  RestoreTestingOptions, RestoreTestingPlan, RestoreValidationFrontEndFacts, checkRestoreTestingOptions, checkRestoreTestingWindow,
+  planRestoreTesting,
 } from './restore-testing';
 import { RestoreValidationOptions } from './restore-testing-validation';
 import { MANAGED_BACKUP_PLAN_PROP_PATHS } from '../policy/construct-prop-paths';
@@ -262,6 +263,7 @@ export function checkManagedPostgresBackupPlanOptions(
   validator.integer('maxRestorableTimeLagMinutes', options.maxRestorableTimeLagMinutes, 5, 1440, 'minutes');
   validator.integer('restorableTimeCheckIntervalMinutes', options.restorableTimeCheckIntervalMinutes, 1, 60, 'minutes');
   checkRestoreTestingOptions(validator, options.restoreTesting, facts.kind, facts.restoreValidation);
+  checkRestoreTestingWindow(validator, options.restoreTesting, backupPlan);
   checkAirGappedCopyOptions(validator, options.airGappedCopy, backupPlan);
 }
 

@@ -4,9 +4,10 @@ import {
   RestoreValidationFacts, RestoreValidationOptions, RestoreValidationPlan, checkRestoreValidationOptions, planRestoreValidation,
 } from './restore-testing-validation';
 import { readCheckFiles } from './snapshot-restore-drill';
-import { ScheduleSpec } from '../policy/policy';
-import { checkNonBlank } from '../policy/rules/bounds';
-import { checkSchedule, checkUtcRenderable, renderAwsBackupSchedule } from '../policy/schedule';
+import { resolveBackupPlan } from '../policy/defaults';
+import { BackupPlanPolicy, ScheduleSpec } from '../policy/policy';
+import { checkNonBlank, isKnownNumber } from '../policy/rules/bounds';
+import { checkSchedule, checkUtcRenderable, longestIntervalMinutes, renderAwsBackupSchedule } from '../policy/schedule';
 import { Validator } from '../policy/validation';
 
 /** When restore tests run unless told otherwise: weekly, Monday 06:00 UTC. */
@@ -28,7 +29,8 @@ export interface RestoreTestingOptions<Validation extends RestoreValidationOptio
    */
   readonly recoveryPoint?: 'latest' | 'random';
   /**
-   * How far back recovery points are chosen from, days (1–365).
+   * How far back recovery points are chosen from, days (1–365), at least the longest time the backup plan goes
+   * without a new recovery point (31 for a monthly rule alone), unless it has continuous backup.
    * @default 7
    */
   readonly selectionWindowDays?: number;
@@ -243,6 +245,43 @@ export function restoreTestingName(base: string): string {
   return base.replace(/[^A-Za-z0-9_]/g, '_').slice(-50);
 }
 
+/** The selection window of restore tests when `selectionWindowDays` is unset, days. */
+export const DEFAULT_RESTORE_TESTING_SELECTION_WINDOW_DAYS = 7;
+
+/**
+ * Reports a selection window of restore tests shorter than the longest time `plan` goes without a new recovery point:
+ * a restore test chooses among the recovery points of the last `selectionWindowDays` only, so with a monthly rule and a
+ * 7-day window most tests find nothing to restore and prove nothing. Continuous backup always has a recovery point.
+ * `owner` names whose plan it is in the message (`backupPlan`, `the backupPlan of databases[2]`).
+ */
+export function checkRestoreTestingWindow(
+  validator: Validator, options: RestoreTestingOptions | undefined, plan: BackupPlanPolicy, owner = 'backupPlan',
+): void {
+  if (options === undefined || validator.isUnresolved(options, plan, plan.rules)) return;
+  if (plan.continuousBackupRetentionDays !== undefined) return;
+  const days = options.selectionWindowDays ?? DEFAULT_RESTORE_TESTING_SELECTION_WINDOW_DAYS;
+  // A window or schedule that is not valid was reported where it is written.
+  if (!isKnownNumber(validator, days) || !Number.isInteger(days) || days < 1 || days > 365) return;
+  const resolved = resolveBackupPlan(plan).rules;
+  const unknown = resolved.some((rule) => validator.isUnresolved(rule, rule.schedule, rule.schedule.expression, rule.schedule.timezone));
+  if (resolved.length === 0 || unknown) return;
+  let gaps: Array<{ index: number; minutes: number }>;
+  try {
+    gaps = resolved.map((rule, index) => ({ index, minutes: longestIntervalMinutes(rule.schedule, `backupPlan.rules[${index}].schedule`) }));
+  } catch {
+    return;
+  }
+  const densest = gaps.reduce((best, gap) => (gap.minutes < best.minutes ? gap : best));
+  const needed = Math.ceil(densest.minutes / 1440);
+  if (days >= needed) return;
+  validator.report({
+    path: 'restoreTesting.selectionWindowDays',
+    value: days,
+    allowed: `an integer from ${needed} to 365 days (${owner}: rules[${densest.index}], its most frequent rule, makes a recovery point only every ${needed} days)`,
+    reason: 'a restore test chooses among the recovery points of its window, so a shorter window leaves most tests nothing to restore',
+  }, [days]);
+}
+
 /** Every problem with restore testing options, named under `restoreTesting.`. */
 export function checkRestoreTestingOptions(
   validator: Validator, options: RestoreTestingOptions | undefined, kind: ManagedPostgresKind,
@@ -321,7 +360,7 @@ export function planRestoreTesting(
       startWindowHours: options.startWindowHours ?? 24,
       algorithm: options.recoveryPoint === 'random' ? 'RANDOM_WITHIN_WINDOW' : 'LATEST_WITHIN_WINDOW',
       recoveryPointTypes: continuousBackup ? ['SNAPSHOT', 'CONTINUOUS'] : ['SNAPSHOT'],
-      selectionWindowDays: options.selectionWindowDays ?? 7,
+      selectionWindowDays: options.selectionWindowDays ?? DEFAULT_RESTORE_TESTING_SELECTION_WINDOW_DAYS,
     },
     selection,
     selections: [{ id: 'RestoreTestingSelection', name: 'restore-testing-selection', selection, serverIndexes: [0] }],
@@ -334,7 +373,7 @@ export function planRestoreTesting(
       kind: 'restore-testing',
       schedule: scheduleExpression,
       recoveryPoint: options.recoveryPoint ?? 'latest',
-      selectionWindowDays: options.selectionWindowDays ?? 7,
+      selectionWindowDays: options.selectionWindowDays ?? DEFAULT_RESTORE_TESTING_SELECTION_WINDOW_DAYS,
       checks: validation?.checkCount,
     },
   };

@@ -112,6 +112,12 @@ describe('PostgresBackupBlueprint restore testing', () => {
         + '(restore tests restore its AWS Backup recovery points)',
       'restoreTesting is {}; allowed: unset, or a fleet with an RDS instance or Aurora cluster whose tier has a backupPlan '
         + '(restore tests restore its AWS Backup recovery points) that does not set restoreTesting: false']],
+    // AWS Backup restore testing chooses among the recovery points of the last selectionWindowDays (API reference,
+    // RestoreTestingPlanForCreate): a monthly plan with a 7-day window leaves most weekly tests nothing to restore.
+    ['a selection window shorter than the monthly plan of a tested server', [INSTANCE, INSTANCE], { restoreTesting: {} },
+      [{}, { overrides: { backupPlan: { rules: [{ name: 'monthly', frequency: 'monthly', retentionDays: 365 }] } } }],
+      ['restoreTesting.selectionWindowDays is 7; allowed: an integer from 31 to 365 days (the backupPlan of databases[1] (its tier with its overrides): '
+        + 'rules[0], its most frequent rule, makes a recovery point only every 31 days)']],
     ['a server that insists on being tested without the blueprint\'s restoreTesting', [INSTANCE], {}, [{ restoreTesting: true }],
       ['databases[0].restoreTesting is true; allowed: true only when the blueprint\'s restoreTesting (schedule and network of the tests) is set']],
   ])('%s is refused, naming the prop', (_, handles, options, entries, expected) => {

@@ -53,4 +53,27 @@ describe('restore testing options of a managed backup plan', () => {
   ])('refuse %s, naming the option', (_, restoreTesting, message) => {
     expect(() => planManagedPostgresBackupPlan({ restoreTesting: restoreTesting as RestoreTestingOptions }, FACTS, { construct: 'Backups' })).toThrow(message);
   });
+
+  // A restore test chooses among the recovery points of the last SelectionWindowDays (AWS Backup API reference,
+  // RestoreTestingPlanForCreate): a window shorter than the plan's gaps leaves most tests nothing to restore.
+  const MONTHLY = { rules: [{ name: 'monthly', frequency: 'monthly' as const, retentionDays: 365 }] };
+  const WEEKLY = { rules: [{ name: 'weekly', frequency: 'weekly' as const, retentionDays: 90 }] };
+
+  test('refuse a selection window shorter than the gap between the plan\'s recovery points', () => {
+    expect(() => planManagedPostgresBackupPlan({ backupPlan: MONTHLY, restoreTesting: {} }, FACTS, { construct: 'Backups' })).toThrow(
+      'Backups: restoreTesting.selectionWindowDays is 7; allowed: an integer from 31 to 365 days (backupPlan: rules[0], its most frequent rule, '
+      + 'makes a recovery point only every 31 days) (a restore test chooses among the recovery points of its window',
+    );
+    expect(() => planManagedPostgresBackupPlan({ backupPlan: { rules: [{ name: 'weekly', frequency: 'weekly', retentionDays: 90 }] }, restoreTesting: { selectionWindowDays: 6 } }, FACTS, {}))
+      .toThrow('restoreTesting.selectionWindowDays is 6; allowed: an integer from 7 to 365 days');
+  });
+
+  test.each<[string, Parameters<typeof planManagedPostgresBackupPlan>[0]]>([
+    ['a window as long as the weekly gap', { backupPlan: WEEKLY, restoreTesting: { selectionWindowDays: 7 }, rpoHours: 168 }],
+    ['a monthly rule beside a daily one', { backupPlan: { rules: [{ name: 'daily', frequency: 'daily', retentionDays: 35 }, ...MONTHLY.rules] }, restoreTesting: {} }],
+    ['continuous backup, which always has a recovery point', { backupPlan: { ...WEEKLY, continuousBackupRetentionDays: 14 }, restoreTesting: { selectionWindowDays: 1 }, rpoHours: 168 }],
+    ['the default daily plan', { restoreTesting: { selectionWindowDays: 1 } }],
+  ])('accept %s', (_, options) => {
+    expect(planManagedPostgresBackupPlan(options, FACTS, {}).restoreTesting?.plan).toBeDefined();
+  });
 });

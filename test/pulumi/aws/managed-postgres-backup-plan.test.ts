@@ -162,6 +162,9 @@ describe('ManagedPostgresBackupPlan', () => {
     ['cold storage, which AWS Backup ignores for RDS and Aurora', { backupPlan: { rules: [{ name: 'm', frequency: 'monthly' as const, retentionDays: 365, moveToColdStorageAfterDays: 90 }] } },
       'bad: backupPlan.rules[0].moveToColdStorageAfterDays is 90; allowed: unset on AWS (AWS Backup does not move RDS or Aurora recovery points to cold storage'],
     ['a vault-lock minimum above a rule\'s retention', { immutability: { days: 90 } }, 'immutability.days is 90'],
+    // Restore testing chooses among the recovery points of the last SelectionWindowDays (RestoreTestingPlanForCreate).
+    ['restore tests over 3 days of a weekly plan', { backupPlan: { rules: [{ name: 'weekly', frequency: 'weekly' as const, retentionDays: 90 }] }, restoreTesting: { dbSubnetGroupName: 'isolated', selectionWindowDays: 3 } },
+      'bad: restoreTesting.selectionWindowDays is 3; allowed: an integer from 7 to 365 days (backupPlan: rules[0], its most frequent rule, makes a recovery point only every 7 days)'],
     // AWS Backup refuses, at deploy, a rule whose backup jobs are less than 60 minutes apart.
     ['a rule every 30 minutes', { backupPlan: { rules: [{ name: 'often', frequency: 'hourly' as const, retentionDays: 7, schedule: { expression: '0,30 * * * *' } }] } },
       'bad: backupPlan.rules[0].schedule.expression is "0,30 * * * *"; allowed: a cron expression whose runs are at least 60 minutes apart'],
