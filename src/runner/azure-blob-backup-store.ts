@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import {
@@ -62,17 +62,33 @@ export class AzureBlobBackupStore implements BackupStore {
 
   public async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<void> {
     const blob = this.container.getBlockBlobClient(key);
+    // What was sent, to know a commit that landed when its answer was lost (the SDK's repeat of it is refused).
+    let sent = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        sent += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    body.once('error', (error) => counted.destroy(error));
+    body.pipe(counted);
     // Blocks are staged first and only a final commit makes the blob exist, so a failed or aborted
     // upload leaves no blob; the service drops uncommitted blocks after a week.
     try {
       const blockSize = partSizeFor(this.tuning, AZURE_MAX_BLOCKS, options.expectedBytes);
-      await blob.uploadStream(body, blockSize, options.concurrency ?? this.tuning.concurrency, {
+      await blob.uploadStream(counted, blockSize, options.concurrency ?? this.tuning.concurrency, {
         abortSignal: options.signal,
         conditions: { ifNoneMatch: '*' },
         blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
       });
     } catch (error) {
       const conflict = this.conflict(key, error);
+      // The key is new (its folder is a fresh backup id): a blob there of every byte sent is this upload's own commit.
+      if (conflict instanceof StoreConflictError && !options.signal?.aborted && counted.readableEnded
+        && (await blob.getProperties().then((properties) => properties.contentLength, () => undefined)) === sent) {
+        this.reach.markAnswered();
+        return;
+      }
       if (options.signal?.aborted || conflict instanceof RunnerError) throw conflict;
       const explained = this.reach.explain(`uploading ${this.describe(key)}`, error, '; no block was committed, so no partial blob is left');
       if (explained instanceof RunnerError) throw explained;

@@ -4,6 +4,7 @@ import {
   ChecksumAlgorithm,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
   type CompletedPart,
@@ -121,6 +122,22 @@ export async function uploadStream(request: StreamUploadRequest): Promise<void> 
     inFlight.add(sent);
   };
 
+  /**
+   * The final request, or, when it failed without the signal, whether the object is there with every byte sent: the
+   * SDK repeats a request whose answer was lost (a connection reset after S3 stored the object), and S3 refuses the
+   * repeat (the object exists, or the upload is gone). The key is new (its folder is a fresh backup id), so an object
+   * there of that size is this upload's.
+   */
+  const landed = async (final: Promise<unknown>, bytes: number): Promise<void> => {
+    try {
+      await final;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const size = await client.send(new HeadObjectCommand({ Bucket, Key })).then((head) => head.ContentLength, () => undefined);
+      if (size !== bytes) throw error;
+    }
+  };
+
   let buffer: Buffer = Buffer.alloc(0);
   let filled = 0;
   let partNumber = 0;
@@ -158,18 +175,18 @@ export async function uploadStream(request: StreamUploadRequest): Promise<void> 
     await Promise.race([reading, failed]);
     if (uploadId === undefined) {
       // The whole object fits in one part: one PUT, create-only.
-      await client.send(new PutObjectCommand({
+      await landed(client.send(new PutObjectCommand({
         Bucket, Key, Body: buffer.subarray(0, filled), ContentLength: filled, IfNoneMatch: '*',
-      }), { abortSignal: aborter.signal });
+      }), { abortSignal: aborter.signal }), filled);
       return;
     }
     if (filled > 0) sendPart(buffer, filled, ++partNumber);
     await Promise.race([Promise.all(inFlight), failed]);
     if (failure !== undefined) throw failure;
     parts.sort((a, b) => a.PartNumber! - b.PartNumber!);
-    await client.send(new CompleteMultipartUploadCommand({
+    await landed(client.send(new CompleteMultipartUploadCommand({
       Bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*',
-    }), { abortSignal: aborter.signal });
+    }), { abortSignal: aborter.signal }), (partNumber - 1) * partSize + filled);
     uploadId = undefined;
   } catch (error) {
     fail(error);

@@ -110,6 +110,20 @@ describe('an object store that fails or loses its answers mid-run', () => {
       expect(await state(location)).toEqual({ backups: [earlier.result.backupId, run.result.backupId], broken: [], latest: run.result.backupId });
     }, SLOW_TEST_MS);
 
+    test('an upload whose commit landed but whose answer was lost completes the dump, where the repeat of the commit was taken for a conflict', async () => {
+      const location = `${uri}-lost-commit`;
+      // S3 completes a multipart upload with a POST, Azure commits the block list with a PUT.
+      const commit = kind === 's3' ? /POST \S*\/dump\.pgdump\.zst\?uploadId=/ : /PUT \S*\/dump\.pgdump\.zst\?comp=blocklist/;
+      // AWS S3 answers the repeat of a completed upload NoSuchUpload; Azurite refuses the repeated commit itself (409).
+      const repeat: HttpFault[] = kind === 's3' ? [{ request: commit, action: s3Error(404, 'NoSuchUpload', 'The specified upload does not exist.'), times: 1 }] : [];
+      const run = await dumpThrough(location, [{ request: commit, action: { resetAfterStoreAnswered: true }, times: 1 }, ...repeat], 'bulky');
+      expect(proxy!.requests.filter((line) => commit.test(line))).toHaveLength(2);
+      expect(run).toMatchObject({ exitCode: 0, result: { ok: true, latestMoved: true, metrics: { BackupSucceeded: 1, BackupFailed: 0 } } });
+      expect(await state(location)).toMatchObject({ backups: [run.result.backupId], broken: [] });
+      const verify = await cli(['verify', '--from', location, '--latest', '--target-url', pg().url()], direct());
+      expect(verify).toMatchObject({ exitCode: 0, result: { ok: true, backupId: run.result.backupId } });
+    }, SLOW_TEST_MS);
+
     test('a manifest write the store keeps failing fails the dump naming the store, the write and its code, and changes nothing', async () => {
       const location = `${uri}-failing-manifest`;
       const earlier = await cli(['dump', '--database-url', pg().url('till'), '--to', location], direct());
