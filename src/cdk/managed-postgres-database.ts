@@ -4,8 +4,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { ImportedManagedPostgresProps, ManagedPostgresDatabaseOptions } from './managed-postgres-database-props';
+import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
 import {
-  ManagedDatabaseReading, ManagedPostgresKind, ResolvedManagedDatabase, managedDatabaseArnResource, parseManagedDatabaseArn, resolveManagedDatabase,
+  ManagedDatabaseReading, ManagedPostgresKind, ResolvedManagedDatabase, checkManagedDatabaseProps, managedDatabaseArnResource, parseManagedDatabaseArn, resolveManagedDatabase,
 } from '../core/aws/managed-postgres-database';
 
 export type { ManagedPostgresKind } from '../core/aws/managed-postgres-database';
@@ -26,6 +27,7 @@ export class ManagedPostgresDatabase {
    * storage encryption are named in `options`).
    */
   public static fromInstance(instance: rds.IDatabaseInstance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
+    checkManagedDatabaseProps(options, 'fromInstance', CDK_VALIDATION_OPTIONS);
     const resource = instance.node.defaultChild;
     const secret = (instance as { secret?: secretsmanager.ISecret }).secret;
     const defined = instance instanceof rds.DatabaseInstanceBase && resource instanceof rds.CfnDBInstance
@@ -39,6 +41,7 @@ export class ManagedPostgresDatabase {
    * secret and storage encryption are named in `options`).
    */
   public static fromCluster(cluster: rds.IDatabaseCluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
+    checkManagedDatabaseProps(options, 'fromCluster', CDK_VALIDATION_OPTIONS);
     const resource = cluster.node.defaultChild;
     const instances = () => cluster.node.findAll().filter((child) => child instanceof rds.CfnDBInstance).map((child) => child.node.scope!);
     const defined = cluster instanceof rds.DatabaseCluster && resource instanceof rds.CfnDBCluster
@@ -48,6 +51,7 @@ export class ManagedPostgresDatabase {
 
   /** A database this app does not define, by identifier. */
   public static fromIdentifier(props: ImportedManagedPostgresProps): ManagedPostgresDatabase {
+    checkManagedDatabaseProps(props, 'fromIdentifier', CDK_VALIDATION_OPTIONS);
     const resource = managedDatabaseArnResource(props.kind, props.identifier);
     const arnOf = (scope: Construct) => Stack.of(scope).formatArn({ service: 'rds', resource, arnFormat: ArnFormat.NO_RESOURCE_NAME });
     return new ManagedPostgresDatabase({ ...props, arnOf, protectedConstructs: [] });

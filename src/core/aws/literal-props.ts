@@ -167,3 +167,10 @@ export const REQUIRE_POSTGRES_BACKUPS_LITERAL_PROPS: LiteralProps = {
   'RequirePostgresBackups.level': 'it decides whether an unprotected database fails or is only reported when the template is synthesized',
   'RequirePostgresBackups.includeReadReplicas': 'it decides which databases are checked when the template is synthesized',
 };
+
+/** The props of the `ManagedPostgresDatabase` factories that need a literal. */
+export const MANAGED_POSTGRES_DATABASE_LITERAL_PROPS: LiteralProps = {
+  kind: 'it decides whether the database is an instance or a cluster, and so its ARN and AWS Backup\'s resource type, when the template is synthesized',
+  engineVersion: 'the PostgreSQL major version a restore drill uses is read from it when the template is synthesized',
+  storageEncryption: 'it decides the key statements of copies when the template is synthesized',
+};

@@ -1,6 +1,8 @@
+import { MANAGED_POSTGRES_DATABASE_LITERAL_PROPS } from './literal-props';
 import { DatabaseStorageEncryption } from './managed-backup-plan';
 import { resolveManagedSnapshots } from '../policy/defaults';
 import { ManagedSnapshotPolicy } from '../policy/policy';
+import { ValidationOptions, Validator } from '../policy/validation';
 import { DEFAULT_POSTGRES_PORT } from '../postgres/runner-connection';
 
 /** Which kind of managed database: an RDS for PostgreSQL DB instance or an Aurora PostgreSQL cluster. */
@@ -86,6 +88,19 @@ export function resolveManagedDatabase(read: ManagedDatabaseReading): ResolvedMa
 /** AWS Backup's resource type of a managed database: `RDS` for an instance, `Aurora` for a cluster. */
 export function backupResourceTypeOf(kind: ManagedPostgresKind): 'RDS' | 'Aurora' {
   return kind === 'instance' ? 'RDS' : 'Aurora';
+}
+
+/**
+ * Checks the props of a `ManagedPostgresDatabase` factory (`fromIdentifier`, `fromInstance`…) before it reads them,
+ * throwing a `PolicyValidationError` naming `ManagedPostgresDatabase.<factory>`: a kind, engine version or storage
+ * encryption known only at deploy time is refused, and a kind that is neither `instance` nor `aurora-cluster`.
+ */
+export function checkManagedDatabaseProps(props: object, factory: string, validation: ValidationOptions = {}): void {
+  const validator = new Validator({ ...validation, construct: `ManagedPostgresDatabase.${factory}` });
+  if (validator.requireLiterals(MANAGED_POSTGRES_DATABASE_LITERAL_PROPS, props)) {
+    validator.oneOf('kind', (props as { readonly kind?: string }).kind, ['instance', 'aurora-cluster']);
+  }
+  validator.throwIfInvalid();
 }
 
 /** The resource part of a managed database's ARN: `db:<id>` for an instance, `cluster:<id>` for an Aurora cluster. */

@@ -4,8 +4,9 @@ import { AwsEnvironment, formatArn } from './aws-environment';
 import { DatabaseStorageEncryption } from '../../core/aws/managed-backup-plan';
 import {
   ImportedManagedPostgresOptions, ManagedDatabaseSettings, ManagedPostgresKind, ResolvedManagedDatabase, automatedBackupArguments,
-  managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings, resolveManagedDatabase,
+  checkManagedDatabaseProps, managedDatabaseArnResource, parseManagedDatabaseArn, reportedManagedSettings, resolveManagedDatabase,
 } from '../../core/aws/managed-postgres-database';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 export type { ManagedDatabaseSettings, ManagedPostgresKind } from '../../core/aws/managed-postgres-database';
 
@@ -47,21 +48,26 @@ export interface ManagedPostgresDatabase extends Pick<ResolvedManagedDatabase, '
 export class ManagedPostgresDatabase {
   /** An RDS for PostgreSQL instance of this program. */
   public static fromInstance(instance: rds.Instance, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
+    checkManagedDatabaseProps(options, 'fromInstance', PULUMI_VALIDATION_OPTIONS);
     return ManagedPostgresDatabase.ofResource('instance', instance, instance.identifier, options, [instance.backupWindow, instance.maintenanceWindow]);
   }
 
   /** An Aurora PostgreSQL cluster of this program; its instances are covered by the cluster's backups. */
   public static fromCluster(cluster: rds.Cluster, options: ManagedPostgresDatabaseOptions = {}): ManagedPostgresDatabase {
+    checkManagedDatabaseProps(options, 'fromCluster', PULUMI_VALIDATION_OPTIONS);
     const windows = [cluster.preferredBackupWindow, cluster.preferredMaintenanceWindow] as const;
     return ManagedPostgresDatabase.ofResource('aurora-cluster', cluster, cluster.clusterIdentifier, options, windows);
   }
 
   /** A database this program does not define, by identifier, in the provider's account and region. */
   public static fromIdentifier(props: ImportedManagedPostgresProps): ManagedPostgresDatabase {
+    checkManagedDatabaseProps(props, 'fromIdentifier', PULUMI_VALIDATION_OPTIONS);
+    // The identifier may be another resource's output: the ARN is formed once it is known.
+    const identifier = pulumi.output(props.identifier);
     return new ManagedPostgresDatabase({
       kind: props.kind,
-      identifier: pulumi.output(props.identifier),
-      arnOf: (environment) => formatArn(environment, 'rds', managedDatabaseArnResource(props.kind, props.identifier)),
+      identifier,
+      arnOf: (environment) => formatArn(environment, 'rds', identifier.apply((known) => managedDatabaseArnResource(props.kind, known))),
       storageEncryption: pulumi.output(resolveManagedDatabase({ kind: props.kind, storageEncryption: props.storageEncryption }).storageEncryption),
     });
   }
