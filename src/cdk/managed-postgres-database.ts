@@ -3,10 +3,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { ImportedManagedPostgresProps, ManagedPostgresDatabaseOptions } from './managed-postgres-database-props';
 import { CDK_VALIDATION_OPTIONS } from './cdk-validation';
+import { ImportedManagedPostgresProps, ManagedPostgresDatabaseOptions } from './managed-postgres-database-props';
 import {
-  ManagedDatabaseReading, ManagedPostgresKind, ResolvedManagedDatabase, checkManagedDatabaseProps, managedDatabaseArnResource, parseManagedDatabaseArn, resolveManagedDatabase,
+  ManagedDatabaseReading, ManagedPostgresKind, ResolvedManagedDatabase, checkManagedDatabaseProps, managedDatabaseArnResource,
+  parseManagedDatabaseArn, resolveManagedDatabase,
 } from '../core/aws/managed-postgres-database';
 
 export type { ManagedPostgresKind } from '../core/aws/managed-postgres-database';
