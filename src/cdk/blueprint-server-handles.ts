@@ -7,6 +7,7 @@ import { ManagedPostgresDatabase } from './managed-postgres-database';
 import { BlueprintProtectedDatabase, BlueprintServer } from './postgres-backup-blueprint-props';
 import { PROTECTION_METADATA_TYPE } from './scheduled-pg-dump';
 import { BlueprintServerHandle, PostgresBackupBlueprintPlan, blueprintProtections } from '../core/aws/postgres-backup-blueprint';
+import { ValidationOptions, Validator } from '../core/policy/validation';
 
 /** The CDK handles of one server of the blueprint: how the tasks connect, the RDS resource behind it, its secret. */
 export interface BlueprintServerHandles {
@@ -18,8 +19,19 @@ export interface BlueprintServerHandles {
   readonly secret?: ecs.Secret;
 }
 
-/** The handles of a server entry. */
-export function serverHandles(entry: BlueprintServer): BlueprintServerHandles {
+/** The handles of server entry `index`; refuses a database the blueprint cannot connect to, naming it as the user gave it. */
+export function serverHandles(entry: BlueprintServer, index: number, validation: ValidationOptions): BlueprintServerHandles {
+  const database: unknown = entry.database;
+  if (!(database instanceof rds.DatabaseInstance || database instanceof rds.DatabaseCluster || database instanceof PostgresDatabase)) {
+    const validator = new Validator(validation);
+    validator.report({
+      path: `databases[${index}].database`,
+      value: Construct.isConstruct(database) ? `${database.node.path} (${database.constructor.name})` : database,
+      allowed: 'an rds.DatabaseInstance or rds.DatabaseCluster of this app, or a PostgresDatabase '
+        + '(for a database this app imports: PostgresDatabase.fromInstance(imported, { secret }) or PostgresDatabase.fromSecret)',
+    });
+    validator.throwIfInvalid();
+  }
   const { connection, managed } = connectionOf(entry.database);
   const wiring = connection.runnerWiring();
   return { connection, managed, secret: wiring.databaseUrl === undefined ? wiring.secrets[RUNNER_DATABASE_SECRET_ENV] : undefined };

@@ -50,7 +50,7 @@ export class PostgresBackupBlueprint extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     checkBlueprintLiterals(props, cdkValidationOptions(this));
-    const handles = props.databases.map((entry) => serverHandles(entry));
+    const handles = props.databases.map((entry, index) => serverHandles(entry, index, cdkValidationOptions(this)));
     const plan = planPostgresBackupBlueprint(props, {
       servers: handles.map(coreServerHandle),
       region: Token.isUnresolved(stack.region) ? undefined : stack.region,

@@ -424,3 +424,36 @@ describe('PostgresBackupBlueprint with a retention policy and an offsite destina
     expect(parsed).toEqual(expectedReplicaPrunePolicy(principal, 'fleet-offsite', `${blueprint.prefix}`));
   });
 });
+
+describe('PostgresBackupBlueprint given a database it cannot connect to (from JavaScript, where no compiler checks the type)', () => {
+  test.each([
+    ['an imported Aurora cluster', (stack: Stack) => rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'Ledger', {
+      clusterIdentifier: 'ledger', clusterEndpointAddress: 'ledger.cluster-abc123.eu-west-1.rds.amazonaws.com', port: 5432,
+    }), /Backups\/Ledger \(ImportedDatabaseCluster\w*\)/],
+    ['an imported instance', (stack: Stack) => rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Orders', {
+      instanceIdentifier: 'orders', instanceEndpointAddress: 'orders.abc123.eu-west-1.rds.amazonaws.com', port: 5432, securityGroups: [],
+    }), /Backups\/Orders \(\w+\)/],
+  ])('%s is refused by its prop and path, naming what to pass instead', (_name, imported, named) => {
+    const app = new App();
+    const build = () => blueprintStack(app, 'Backups', BackupTier.BRONZE, (stack) => [
+      { id: 'orders', database: asServerDatabase(imported(stack)) },
+    ]);
+    const thrown = (() => {
+      try {
+        build();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'nothing thrown';
+    })();
+    expect(thrown).toMatch(/^Invalid backup policy \(1 problem\):\n {2}- Backups\/Fleet: databases\[0\]\.database is "/);
+    expect(thrown).toMatch(named);
+    expect(thrown).toContain('allowed: an rds.DatabaseInstance or rds.DatabaseCluster of this app, or a PostgresDatabase (for a database this app imports: '
+      + 'PostgresDatabase.fromInstance(imported, { secret }) or PostgresDatabase.fromSecret)');
+  });
+});
+
+/** `database` where the blueprint's props take a server, as a JavaScript program passes it. */
+function asServerDatabase(database: unknown): BlueprintServer['database'] {
+  return database as BlueprintServer['database'];
+}
