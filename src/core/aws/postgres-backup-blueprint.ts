@@ -104,7 +104,7 @@ export interface PostgresBackupBlueprintOptions<
   /**
    * What the tiers need from this deployment: copy destinations (`copyRegion`, `copyAccount`, their vault ARNs), the
    * notification target.
-   * @default - the deployment's region (the stack's, or the `aws:region` config) as the source region, nothing else
+   * @default - the deployment's region (the stack's; in Pulumi the `aws:region` config, else `AWS_REGION` or `AWS_DEFAULT_REGION`) as the source region, nothing else
    */
   readonly tierOptions?: BackupTierOptions;
   /** The servers and their databases. */

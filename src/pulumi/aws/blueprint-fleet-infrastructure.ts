@@ -1,5 +1,6 @@
 import type * as backup from '@pulumi/aws/backup';
 import * as cloudwatch from '@pulumi/aws/cloudwatch';
+import * as awsConfig from '@pulumi/aws/config';
 import type * as ecs from '@pulumi/aws/ecs';
 import type * as scheduler from '@pulumi/aws/scheduler';
 import type * as sfn from '@pulumi/aws/sfn';
@@ -61,7 +62,8 @@ export function createFleetInfrastructure(name: string, parent: pulumi.Component
     servers: props.databases.map((entry) => ({
       managed: entry.managedDatabase !== undefined, postgresMajorVersion: entry.database.postgresMajorVersion, kind: entry.managedDatabase?.kind,
     })),
-    region: new pulumi.Config('aws').get('region'),
+    // The default provider's region: `aws:region`, else AWS_REGION or AWS_DEFAULT_REGION (a stack without the setting).
+    region: awsConfig.region,
     validation: { ...PULUMI_VALIDATION_OPTIONS, construct: name },
     check: (validator) => checkLogRetentionDays(validator, 'logRetentionDays', props.logRetentionDays),
     identitySecret: { given: props.encryption?.identitySecretArn !== undefined, path: 'encryption.identitySecretArn' },
