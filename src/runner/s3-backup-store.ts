@@ -14,7 +14,7 @@ import {
   type BackupStore, type DeleteOutcome, type PutBytesOptions, type PutStreamOptions, type UploadTuning, type VersionedBytes,
 } from './backup-store';
 import { RunnerError, errorMessage } from './runner-error';
-import { MultipartUploadLeftError, uploadStream } from './s3-multipart-upload';
+import { uploadStream } from './s3-multipart-upload';
 import { StoreReachability } from './store-unreachable';
 
 /** Settings of the S3 client. */
@@ -130,6 +130,7 @@ export class S3BackupStore implements BackupStore {
 
   public async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<void> {
     await this.refuseExisting(key, `uploading ${this.describe(key)}`);
+    let notAborted: { uploadId: string; abortFailure: unknown } | undefined;
     try {
       await uploadStream({
         client: this.client,
@@ -139,16 +140,17 @@ export class S3BackupStore implements BackupStore {
         partSize: partSizeFor(this.tuning, S3_MAX_PARTS, options.expectedBytes),
         concurrency: options.concurrency ?? this.tuning.concurrency,
         signal: options.signal,
+        onNotAborted: (uploadId, abortFailure) => {
+          notAborted = { uploadId, abortFailure };
+        },
       });
       this.reach.markAnswered();
-    } catch (thrown) {
-      const left = thrown instanceof MultipartUploadLeftError ? thrown : undefined;
-      const error = left ? left.cause : thrown;
+    } catch (error) {
       if (options.signal?.aborted || error instanceof RunnerError) throw error;
-      const leftBehind = left
-        && `the multipart upload could not be aborted either (${errorMessage(this.reach.explain('aborting it', left.abortFailure))}), so its parts `
+      const leftBehind = notAborted
+        && `the multipart upload could not be aborted either (${errorMessage(this.reach.explain('aborting it', notAborted.abortFailure))}), so its parts `
           + 'stay in the bucket, billed, until a lifecycle rule aborts incomplete multipart uploads or a person does: '
-          + `aws s3api abort-multipart-upload --bucket ${this.bucket} --key ${key} --upload-id ${left.uploadId}`;
+          + `aws s3api abort-multipart-upload --bucket ${this.bucket} --key ${key} --upload-id ${notAborted.uploadId}`;
       const explained = this.reach.explain(`uploading ${this.describe(key)}`, error, `; ${leftBehind || 'the multipart upload was abandoned, so no partial object is left'}`);
       if (explained instanceof RunnerError) throw explained;
       throw new RunnerError(`uploading ${this.describe(key)} failed (${leftBehind || 'the multipart upload was aborted'}): ${errorMessage(error)}`, { cause: error });

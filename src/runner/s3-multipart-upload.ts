@@ -28,24 +28,11 @@ export interface StreamUploadRequest {
   readonly concurrency: number;
   /** Stops the upload; the multipart upload is then aborted on the server. */
   readonly signal?: AbortSignal;
-}
-
-/**
- * An upload that failed (its `cause`) and whose multipart upload could not be aborted either (the store was gone or
- * failing): its parts stay in the bucket, and are billed, until a lifecycle rule for incomplete uploads or a person
- * aborts it.
- */
-export class MultipartUploadLeftError extends Error {
-  constructor(
-    /** The multipart upload left on the server. */
-    public readonly uploadId: string,
-    /** Why the abort failed. */
-    public readonly abortFailure: unknown,
-    cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-    this.name = 'MultipartUploadLeftError';
-  }
+  /**
+   * Told when the upload failed and its multipart upload could not be aborted either (the store gone or failing): its
+   * parts stay in the bucket, billed, until a lifecycle rule for incomplete uploads or a person aborts it.
+   */
+  readonly onNotAborted?: (uploadId: string, abortFailure: unknown) => void;
 }
 
 /** The checksums S3 answers a part with, which CompleteMultipartUpload must repeat. */
@@ -194,7 +181,7 @@ export async function uploadStream(request: StreamUploadRequest): Promise<void> 
     if (uploadId !== undefined) {
       // Without the abort, the parts stored so far would stay in the bucket (and be billed) until a lifecycle rule removes them.
       const abortFailure = await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).then(() => undefined, (refused: unknown) => refused ?? 'failed');
-      if (abortFailure !== undefined) throw new MultipartUploadLeftError(uploadId, abortFailure, failure);
+      if (abortFailure !== undefined) request.onNotAborted?.(uploadId, abortFailure);
     }
     throw failure;
   } finally {
