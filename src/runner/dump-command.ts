@@ -567,6 +567,24 @@ export async function runDump(options: DumpOptions): Promise<DumpOutcome> {
 }
 
 /**
+ * Checks that every object the manifest lists is in the backup's folder, just before the manifest is written: an
+ * object stored earlier in a long dump may be gone since (a prune whose --grace is shorter than the dump, a lifecycle
+ * rule, a person), and a manifest over it would make a backup that lists as complete, moves latest and cannot restore.
+ */
+async function requireObjectsStored(destination: DumpDestination, manifest: BackupManifest): Promise<void> {
+  const { store, layout } = destination;
+  const folder = layout.backupFolder(manifest.database, manifest.backupId);
+  const present = new Set<string>();
+  for await (const key of store.list(`${folder}/`)) present.add(key);
+  const missing = manifest.objects.filter((object) => !present.has(layout.objectKey(manifest.database, manifest.backupId, object.name)));
+  if (missing.length === 0) return;
+  const named = missing.slice(0, 5).map((object) => object.name).join(', ') + (missing.length > 5 ? ', …' : '');
+  throw new RunnerError(`${missing.length} of the ${manifest.objects.length} object(s) of backup ${manifest.backupId} stored in ${store.description}/${folder}/ `
+    + `are gone since (${named}): deleted while the dump ran, by a prune whose --grace is shorter than the dump, a lifecycle rule or a person; `
+    + 'refusing to write a manifest over an incomplete backup');
+}
+
+/**
  * Writes the manifest at one destination, with the retention classes its backups give this one, tags the objects,
  * then moves its `latest`; a failure to move latest is a {@link LatestNotMovedError}.
  */
@@ -575,6 +593,7 @@ async function writeManifestAndLatest(
 ): Promise<{ manifest: BackupManifest; manifestKey: string; latest: LatestUpdate }> {
   const { store, layout } = destination;
   const manifest = await classifyNewBackup(store, layout, unclassified);
+  await requireObjectsStored(destination, manifest);
   const manifestKey = layout.manifestKey(manifest.database, manifest.backupId);
   // The manifest appears whole or not at all, and only once every object is complete.
   await store.putBytes(manifestKey, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
