@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attachCustomSynthesis, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { runbookPath } from '../core/policy/runbook';
+import { cdkValidationOptions } from './cdk-validation';
+import { checkRunbookFile, runbookPath } from '../core/policy/runbook';
 
 /** Folder of the runbooks in the cloud assembly: `<stack artifact id>.runbooks`. */
 export function runbookFolder(stack: Stack): string {
@@ -40,6 +41,7 @@ export class RestoreRunbookArtifacts extends Construct {
    * @param name file name inside the stack's runbook folder, e.g. `orders-db/orders.md`; one that leaves the folder is refused
    */
   public add(name: string, markdown: string): string {
+    checkRunbookFile({ name }, cdkValidationOptions(this));
     const folder = runbookFolder(Stack.of(this));
     runbookPath(folder, name);
     const relativePath = `${folder}/${name}`;

@@ -449,3 +449,27 @@ describe('a value known only at deploy time is refused by name or flows into the
     }
   });
 });
+
+describe('RestoreRunbookArtifacts refuses a file name or directory known only at deploy time, instead of writing a file named by a token', () => {
+  const line = (path: string) => `${path} is a value known only at deploy time (a CDK token or a Pulumi output); allowed: a literal: the value itself, `
+    + 'written where the construct is declared (it names the file the runbook is written to, which is written when the program runs or the template is synthesized)';
+
+  test('CDK: a runbook added under a stack parameter\'s value', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Backups');
+    const runbooks = new cdk.RestoreRunbookArtifacts(stack, 'Runbooks');
+    const error = errorOrOutcome(() => runbooks.add(new CfnParameter(stack, PARAMETER).valueAsString, '# Restore orders'));
+    expect(error).toBeInstanceOf(PolicyValidationError);
+    expect((error as PolicyValidationError).construct).toBe('Backups/Runbooks');
+    expect(validationLines(error as PolicyValidationError)).toEqual([line('name')]);
+  });
+
+  test('Pulumi: runbooks written to a directory given as an output', () => {
+    const error = errorOrOutcome(() => new pulumiAws.RestoreRunbookArtifacts('runbooks', {
+      directory: pulumi.output('runbooks') as never, runbooks: { 'orders-db/orders.md': '# Restore orders' },
+    }));
+    expect(error).toBeInstanceOf(PolicyValidationError);
+    expect((error as PolicyValidationError).construct).toBe('runbooks');
+    expect(validationLines(error as PolicyValidationError)).toEqual([line('directory')]);
+  });
+});

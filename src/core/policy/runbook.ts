@@ -16,7 +16,7 @@ import {
 import { AGE_IDENTITY_FILE_ENV } from './dump-encryption';
 import { PLAIN_BASE_BACKUP_FOLDER } from './lifecycle';
 import { Archiver, BackupPolicy } from './policy';
-import { Validator } from './validation';
+import { ValidationOptions, Validator } from './validation';
 import { ArchiveRepository, repositoryKey, repositoryPrefix, validateArchiveRepository } from '../postgres/archive-repository';
 import { barmanCloudBackupArgv, barmanCloudRestoreArgv, BarmanCloudCommandOptions } from '../postgres/barman-cloud';
 import {
@@ -841,6 +841,20 @@ function pagedSection(topic: string): string[] {
  */
 export function runbookFileName(serverId: string, databaseName: string): string {
   return `${serverId}/${encodeURIComponent(databaseName)}.md`;
+}
+
+/** Why the runbooks' file names and directory need a literal. */
+const RUNBOOK_FILE = 'it names the file the runbook is written to, which is written when the program runs or the template is synthesized';
+
+/**
+ * Refuses a runbook file name or directory known only at deploy time (a CDK token, a Pulumi output), throwing a
+ * `PolicyValidationError` naming `RestoreRunbookArtifacts` (or the construct of `validation`): a file is written under
+ * that name as the program runs, where a token would name it `${Token[…]}`.
+ */
+export function checkRunbookFile(file: { readonly name?: string; readonly directory?: string }, validation: ValidationOptions = {}): void {
+  const validator = new Validator({ construct: 'RestoreRunbookArtifacts', ...validation });
+  validator.requireLiterals({ name: RUNBOOK_FILE, directory: RUNBOOK_FILE }, file);
+  validator.throwIfInvalid();
 }
 
 /**

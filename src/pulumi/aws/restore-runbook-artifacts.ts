@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { runbookPath } from '../../core/policy/runbook';
+import { checkRunbookFile, runbookPath } from '../../core/policy/runbook';
+import { PULUMI_VALIDATION_OPTIONS } from '../pulumi-validation';
 
 /** Arguments of {@link RestoreRunbookArtifacts}. */
 export interface RestoreRunbookArtifactsProps {
@@ -27,6 +28,7 @@ export class RestoreRunbookArtifacts extends pulumi.ComponentResource {
   constructor(name: string, props: RestoreRunbookArtifactsProps, opts?: pulumi.ComponentResourceOptions) {
     super('postgres-backup:aws:RestoreRunbookArtifacts', name, {}, opts);
     const { directory } = props;
+    checkRunbookFile({ directory }, { ...PULUMI_VALIDATION_OPTIONS, construct: name });
     if (directory !== undefined) Object.keys(props.runbooks).forEach((fileName) => runbookPath(directory, fileName));
     this.runbooks = Object.fromEntries(Object.entries(props.runbooks).map(([fileName, markdown]) => [
       fileName,
