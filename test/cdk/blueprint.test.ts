@@ -374,6 +374,7 @@ describe('PostgresBackupBlueprint validation', () => {
 
   test('a tier that copies needs its destination, named as the tierOptions prop that sets it', () => {
     expect(build((s, v) => [server(s, v)], {}, BackupTier.SILVER)).toThrow(/Fleet: tierOptions\.copyRegion is undefined; allowed: a region for copies\[0\]/);
+    expect(build((s, v) => [server(s, v)], {}, BackupTier.SILVER)).toThrow(/Fleet: tierOptions\.copyRegionVaultArn is undefined; allowed: the ARN of the destination vault/);
   });
 });
 

@@ -271,7 +271,7 @@ export function checkBlueprintFleetSettings(validator: Validator, settings: Blue
 }
 
 /** The issue paths of {@link BackupTier.policy} that name one of its {@link BackupTierOptions}. */
-const TIER_OPTION_PATHS: readonly string[] = ['copyRegion', 'copyAccount'];
+const TIER_OPTION_PATHS: readonly string[] = ['copyRegion', 'copyRegionVaultArn', 'copyAccount', 'copyAccountVaultArn'];
 
 /**
  * A tier's policy for one server, with its overrides; problems are reported under `path`, a missing copy destination

@@ -187,12 +187,18 @@ export class BackupTier {
   public policy(options: BackupTierOptions = {}): BackupPolicy {
     const policy = this.build(options);
     const issues: ValidationIssue[] = [];
+    // A copy without its destination usually lacks its vault too: both are asked for at once, not one a synthesis.
+    const vaultIssue = (option: keyof BackupTierOptions): ValidationIssue => ({
+      path: option, value: undefined, allowed: 'the ARN of the destination vault, "arn:aws:backup:<region>:<account>:backup-vault:<name>" (create it in the destination first)',
+    });
     (policy.copies ?? []).forEach((copy, index) => {
       if (copy.destination === 'region' && copy.region === undefined) {
         issues.push({ path: 'copyRegion', value: undefined, allowed: `a region for copies[${index}]`, reason: `the ${this.name} tier copies every backup to a second region` });
+        if (copy.vaultArn === undefined) issues.push(vaultIssue('copyRegionVaultArn'));
       }
       if (copy.destination === 'account' && copy.account === undefined) {
         issues.push({ path: 'copyAccount', value: undefined, allowed: `an account for copies[${index}]`, reason: `the ${this.name} tier copies every backup to a second account` });
+        if (copy.vaultArn === undefined) issues.push(vaultIssue('copyAccountVaultArn'));
       }
     });
     if (issues.length > 0) throw new PolicyValidationError(issues);

@@ -104,11 +104,18 @@ describe('BackupTier.policy', () => {
     },
   );
 
-  test('asks for both destinations of GOLD, naming each option', () => {
+  test('asks for both destinations of GOLD and their vaults at once, naming each option', () => {
     const error = thrownBy(() => BackupTier.GOLD.policy({ sourceRegion: 'eu-west-1' }));
     expect(error).toBeInstanceOf(PolicyValidationError);
-    expect((error as PolicyValidationError).issues.map((issue) => issue.path)).toEqual(['copyRegion', 'copyAccount']);
+    expect((error as PolicyValidationError).issues.map((issue) => issue.path)).toEqual(['copyRegion', 'copyRegionVaultArn', 'copyAccount', 'copyAccountVaultArn']);
+    expect((error as Error).message).toContain('copyRegionVaultArn is undefined; allowed: the ARN of the destination vault, '
+      + '"arn:aws:backup:<region>:<account>:backup-vault:<name>" (create it in the destination first)');
     expect((error as Error).message).toContain('copyRegion is undefined; allowed: a region for copies[0] (the GOLD tier copies every backup to a second region)');
+  });
+
+  test('asks only for what is missing: the vault of a destination that is given is left to the copy\'s own check', () => {
+    const error = thrownBy(() => BackupTier.GOLD.policy({ copyRegion: 'eu-central-1', copyAccountVaultArn: 'arn:aws:backup:eu-west-1:210987654321:backup-vault:offsite' }));
+    expect((error as PolicyValidationError).issues.map((issue) => issue.path)).toEqual(['copyAccount']);
   });
 
   test('asks SILVER for the copy region only', () => {
