@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { TEST_RUNNER_IMAGE } from './stacks';
+import { TEST_RUNNER_IMAGE, vpcWithDatabaseSubnets } from './stacks';
 import { ManagedPostgresDatabase, PostgresBackupBlueprint, PostgresDatabase, ScheduledPgDump, SnapshotRestoreDrill, VerifyRestore } from '../../src/cdk';
 import { BackupTier } from '../../src/core';
 
@@ -12,15 +12,7 @@ const ENV = { account: '123456789012', region: 'eu-west-1' };
 function dataAndBackupStacks(backupStackEnv: typeof ENV | undefined = ENV) {
   const app = new App();
   const data = new Stack(app, 'Data', { env: backupStackEnv });
-  const vpc = new ec2.Vpc(data, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = vpcWithDatabaseSubnets(data);
   const instance = new rds.DatabaseInstance(data, 'Orders', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }), vpc, port: 5433, storageEncrypted: true,
   });

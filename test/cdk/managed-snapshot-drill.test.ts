@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { TEST_RUNNER_IMAGE, actionsOf, logicalIdOf, statementsOfRole } from './stacks';
+import { actionsOf, logicalIdOf, statementsOfRole, TEST_RUNNER_IMAGE, vpcWithDatabaseSubnets } from './stacks';
 import { ManagedPostgresDatabase, SnapshotRestoreDrill, SnapshotRestoreDrillProps } from '../../src/cdk';
 import { TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../core/aws/state-machines/drill-harness';
 
@@ -17,15 +17,7 @@ const ENDPOINT = { Address: 'pg-drill-1.abc.eu-west-1.rds.amazonaws.com', Port: 
 function networkStack() {
   const app = new App();
   const stack = new Stack(app, 'Drill', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = vpcWithDatabaseSubnets(stack);
   return { stack, vpc };
 }
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { TEST_RUNNER_IMAGE, actionsOf, logicalIdOf, statementsOfRole } from './stacks';
+import { actionsOf, logicalIdOf, statementsOfRole, TEST_RUNNER_IMAGE, vpcWithDatabaseSubnets } from './stacks';
 import { ManagedPostgresDatabase, PgDumpLocation, SnapshotRestoreDrill } from '../../src/cdk';
 import { EXECUTION_NAME, TaskHandler, aslProblems, expectFailurePath, runDrill, withFailures } from '../core/aws/state-machines/drill-harness';
 
@@ -23,15 +23,7 @@ const POINT_IN_TIME = {
 function networkStack() {
   const app = new App();
   const stack = new Stack(app, 'Drill', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = vpcWithDatabaseSubnets(stack);
   return { stack, vpc };
 }
 

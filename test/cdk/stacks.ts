@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
 import { PostgresDatabase, ScheduledPgDumpProps } from '../../src/cdk';
 
 /** A stack in a fixed account and region, with a VPC and an RDS PostgreSQL 16 instance. */
@@ -15,6 +16,19 @@ export function databaseStack(): { stack: Stack; vpc: ec2.Vpc; instance: rds.Dat
     storageEncrypted: true,
   });
   return { stack, vpc, instance };
+}
+
+/** A VPC of two zones with public subnets, subnets for the tasks (private, with egress) and isolated database subnets. */
+export function vpcWithDatabaseSubnets(scope: Construct): ec2.Vpc {
+  return new ec2.Vpc(scope, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
 }
 
 /** An image reference that needs no Docker build, for tests that are not about the image. */

@@ -2,9 +2,8 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { TEST_RUNNER_IMAGE, actionsOf, databaseStack, logicalIdOf, minimalDumpProps, statementsOfRole } from './stacks';
+import { actionsOf, databaseStack, logicalIdOf, minimalDumpProps, statementsOfRole, TEST_RUNNER_IMAGE, vpcWithDatabaseSubnets } from './stacks';
 import { BackupDashboard, ScheduledPgDump, VerifyRestore, VerifyRestoreProps } from '../../src/cdk';
 import { STATE_MACHINE_OBSERVABILITY_IAM_ACTIONS } from '../../src/core/aws/iam-action-groups';
 import { aslProblems, runDrill } from '../core/aws/state-machines/drill-harness';
@@ -364,15 +363,7 @@ describe('VerifyRestore into a scratch RDS instance', () => {
 /** {@link databaseStack} with isolated subnets, where scratch instances go. */
 function databaseStackWithIsolatedSubnets() {
   const stack = new Stack(new App(), 'Backups', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = vpcWithDatabaseSubnets(stack);
   const instance = new rds.DatabaseInstance(stack, 'Db', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }), vpc, storageEncrypted: true,
   });

@@ -10,7 +10,6 @@
 import * as rds from '@pulumi/aws/rds';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Aspects, CfnParameter, Stack, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cdkRds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,6 +17,7 @@ import * as cdk from '../../src/cdk';
 import { BackupTier } from '../../src/core/policy/backup-tier';
 import { PolicyValidationError } from '../../src/core/policy/validation';
 import * as pulumiAws from '../../src/pulumi/aws';
+import { vpcWithDatabaseSubnets } from '../cdk/stacks';
 import { AwsMockEngine, installAwsMocks } from '../pulumi/aws/aws-mocks';
 import { validationLines } from '../support/validation-cases';
 import { Options, errorOrOutcome, withValue } from '../support/validation-sweep';
@@ -48,15 +48,7 @@ const PARAMETER = 'DeployTimeValue';
 function cdkApp() {
   const app = new App();
   const stack = new Stack(app, 'Backups', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = vpcWithDatabaseSubnets(stack);
   const instance = new cdkRds.DatabaseInstance(stack, 'Db', {
     engine: cdkRds.DatabaseInstanceEngine.postgres({ version: cdkRds.PostgresEngineVersion.VER_16_4 }), vpc, storageEncrypted: true,
   });

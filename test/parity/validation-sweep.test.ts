@@ -14,6 +14,7 @@ import * as cdk from '../../src/cdk';
 import { BackupTier } from '../../src/core/policy/backup-tier';
 import { formatValue, PolicyValidationError } from '../../src/core/policy/validation';
 import * as pulumiAws from '../../src/pulumi/aws';
+import { vpcWithDatabaseSubnets } from '../cdk/stacks';
 import { AwsMockEngine, installAwsMocks } from '../pulumi/aws/aws-mocks';
 import { validationErrorOf, validationLines } from '../support/validation-cases';
 import {
@@ -49,15 +50,7 @@ function sharedStack(): NonNullable<typeof shared> {
   if (shared) return shared;
   const app = new App();
   const stack = new Stack(app, 'Backups', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      { name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = vpcWithDatabaseSubnets(stack);
   const instance = new cdkRds.DatabaseInstance(stack, 'Db', {
     engine: cdkRds.DatabaseInstanceEngine.postgres({ version: cdkRds.PostgresEngineVersion.VER_16_4 }), vpc, storageEncrypted: true,
   });
