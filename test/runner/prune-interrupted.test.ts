@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { classifyBackup } from '../../src/core';
 import { parseBackupLocation } from '../../src/runner/backup-location';
-import type { BackupManifest } from '../../src/runner/backup-manifest';
 import { openBackupStore } from '../../src/runner/open-backup-store';
 import { backupIdAt } from '../support/gfs-calendar';
 import { useS3 } from '../support/s3';
+import { manifestAt } from './support/backup-fixtures';
 import { runPgBackup, startPgBackup } from './support/pg-backup-process';
 import { startTcpProxy } from './support/tcp-proxy';
 
@@ -12,27 +11,6 @@ const DAY_MS = 86_400_000;
 /** A few runs of the CLI, on a machine that may be busy. */
 const SLOW_TEST_MS = 300_000;
 
-/** A manifest of a backup of ledger taken at `at`, as a dump writes it, with a small dump object. */
-function manifestAt(at: Date, classes: BackupManifest['retentionClasses'], dump: Buffer): BackupManifest {
-  const iso = at.toISOString();
-  return {
-    manifestVersion: 1,
-    backupId: backupIdAt(at.getTime()),
-    database: 'ledger',
-    startedAt: iso,
-    snapshotAt: iso,
-    finishedAt: new Date(at.getTime() + 60_000).toISOString(),
-    durationSeconds: 60,
-    server: { version: '15.0', versionNum: 150000, databaseSizeBytes: 1 },
-    tools: { pgDump: '15.0', runner: 'test' },
-    format: 'custom',
-    dumpOptions: {},
-    objects: [{ name: 'dump.pgdump', role: 'dump', bytes: dump.length, sha256: createHash('sha256').update(dump).digest('hex') }],
-    totalBytes: dump.length,
-    rowCounts: { mode: 'off', tables: [], totalRows: 0 },
-    retentionClasses: classes,
-  };
-}
 
 /**
  * A prune that gets SIGTERM (what ECS sends 30 s before SIGKILL) while it deletes: it finishes the backup folder it is
@@ -57,7 +35,7 @@ describe('a prune interrupted while it deletes', () => {
     const times = Array.from({ length: 10 }, (_, index) => new Date(today - (10 - index) * DAY_MS + 2 * 3600_000));
     try {
       for (const [index, at] of times.entries()) {
-        const manifest = manifestAt(at, classifyBackup(at, times.slice(0, index)), dump);
+        const manifest = manifestAt('ledger', at, classifyBackup(at, times.slice(0, index)), dump);
         await store.putBytes(`nightly/ledger/${manifest.backupId}/dump.pgdump`, dump);
         await store.putBytes(`nightly/ledger/${manifest.backupId}/manifest.json`, Buffer.from(JSON.stringify(manifest)));
       }

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { classifyBackup } from '../../src/core';
-import type { BackupManifest } from '../../src/runner/backup-manifest';
-import { backupIdAt } from '../support/gfs-calendar';
 import { useS3 } from '../support/s3';
+import { manifestAt } from './support/backup-fixtures';
 import { runPgBackup } from './support/pg-backup-process';
 
 const DAY_MS = 86_400_000;
@@ -75,24 +73,7 @@ describe('pg-backup prune on S3 with Object Lock', () => {
     const dump = Buffer.from('PGDMP not a real archive, only listed and deleted');
     const ids: string[] = [];
     for (const [index, at] of times.entries()) {
-      const iso = at.toISOString();
-      const manifest: BackupManifest = {
-        manifestVersion: 1,
-        backupId: backupIdAt(at.getTime()),
-        database,
-        startedAt: iso,
-        snapshotAt: iso,
-        finishedAt: new Date(at.getTime() + 60_000).toISOString(),
-        durationSeconds: 60,
-        server: { version: '15.0', versionNum: 150000, databaseSizeBytes: 1 },
-        tools: { pgDump: '15.0', runner: 'test' },
-        format: 'custom',
-        dumpOptions: {},
-        objects: [{ name: 'dump.pgdump', role: 'dump', bytes: dump.length, sha256: createHash('sha256').update(dump).digest('hex') }],
-        totalBytes: dump.length,
-        rowCounts: { mode: 'off', tables: [], totalRows: 0 },
-        retentionClasses: classifyBackup(at, times.slice(0, index)),
-      };
+      const manifest = manifestAt(database, at, classifyBackup(at, times.slice(0, index)), dump);
       for (const [name, body] of [['dump.pgdump', dump], ['manifest.json', Buffer.from(JSON.stringify(manifest))]] as const) {
         await s3().client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${database}/${manifest.backupId}/${name}`, Body: body }));
       }

@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { classifyBackup } from '../../src/core';
 import { parseBackupLocation } from '../../src/runner/backup-location';
-import type { BackupManifest } from '../../src/runner/backup-manifest';
 import { openBackupStore } from '../../src/runner/open-backup-store';
 import { useAzurite } from '../support/azurite';
 import { backupIdAt, expectedGfsSet, type HistoricDump } from '../support/gfs-calendar';
 import { usePostgres } from '../support/postgres';
 import { useS3 } from '../support/s3';
+import { manifestAt } from './support/backup-fixtures';
 import { cli } from './support/in-process-cli';
 
 const DAY_MS = 86_400_000;
@@ -20,27 +19,6 @@ const RETENTION_FLAGS = ['--daily', '5', '--weekly', '3', '--monthly', '2', '--y
 /** Days before today (UTC) with a nightly dump: six weeks with a three-day and a week-long gap. */
 const HISTORY_DAYS = Array.from({ length: 45 }, (_, index) => index + 1).filter((day) => ![3, 4, 5, 12, 13, 14, 15, 16, 17, 18].includes(day));
 
-/** A manifest of a backup taken at `at`, as a dump writes it, with a small dump object. */
-function manifestAt(database: string, at: Date, classes: BackupManifest['retentionClasses'], dump: Buffer): BackupManifest {
-  const iso = at.toISOString();
-  return {
-    manifestVersion: 1,
-    backupId: backupIdAt(at.getTime()),
-    database,
-    startedAt: iso,
-    snapshotAt: iso,
-    finishedAt: new Date(at.getTime() + 60_000).toISOString(),
-    durationSeconds: 60,
-    server: { version: '15.0', versionNum: 150000, databaseSizeBytes: 1 },
-    tools: { pgDump: '15.0', runner: 'test' },
-    format: 'custom',
-    dumpOptions: {},
-    objects: [{ name: 'dump.pgdump', role: 'dump', bytes: dump.length, sha256: createHash('sha256').update(dump).digest('hex') }],
-    totalBytes: dump.length,
-    rowCounts: { mode: 'off', tables: [], totalRows: 0 },
-    ...(classes ? { retentionClasses: classes } : {}),
-  };
-}
 
 describe('pg-backup prune on a real store keeps exactly the grandfather-father-son set and the floor', () => {
   const pg = usePostgres();

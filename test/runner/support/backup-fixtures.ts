@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { BackupManifest } from '../../../src/runner/backup-manifest';
+import { backupIdAt } from '../../support/gfs-calendar';
 import type { PostgresCluster } from '../../support/postgres';
 
 /** Creates a database with ordinary, quoted, partitioned and empty tables, and returns its exact row counts by table. */
@@ -41,4 +44,29 @@ export function writeCheckFile(sql: string): string {
   const file = path.join(directory, 'checks.sql');
   fs.writeFileSync(file, sql);
   return file;
+}
+
+/**
+ * The manifest a dump of `database` taken at `at` writes, with one small dump object (`dump`) and the retention classes
+ * given: for tests that list, keep and delete backups without taking them.
+ */
+export function manifestAt(database: string, at: Date, classes: BackupManifest['retentionClasses'] | undefined, dump: Buffer): BackupManifest {
+  const iso = at.toISOString();
+  return {
+    manifestVersion: 1,
+    backupId: backupIdAt(at.getTime()),
+    database,
+    startedAt: iso,
+    snapshotAt: iso,
+    finishedAt: new Date(at.getTime() + 60_000).toISOString(),
+    durationSeconds: 60,
+    server: { version: '15.0', versionNum: 150000, databaseSizeBytes: 1 },
+    tools: { pgDump: '15.0', runner: 'test' },
+    format: 'custom',
+    dumpOptions: {},
+    objects: [{ name: 'dump.pgdump', role: 'dump', bytes: dump.length, sha256: createHash('sha256').update(dump).digest('hex') }],
+    totalBytes: dump.length,
+    rowCounts: { mode: 'off', tables: [], totalRows: 0 },
+    ...(classes ? { retentionClasses: classes } : {}),
+  };
 }
