@@ -12,6 +12,7 @@ import { REPLICA_NONCURRENT_VERSION_EXPIRATION_DAYS } from '../policy/lifecycle'
 import { LifecycleRule } from '../policy/lifecycle-rules';
 import { ImmutabilityPolicy } from '../policy/policy';
 import { PolicyValidationError, ValidationOptions, Validator } from '../policy/validation';
+import { awsPartitionOf } from '../postgres/aws-partitions';
 
 /**
  * The options of an `OffsiteBackupBucket` that are the same in every AWS front end. The names are physical, so the
@@ -157,13 +158,6 @@ export interface OffsiteBackupBucketPlan {
   };
 }
 
-/** The partition a region is in, so that every ARN is a plain string another region's stack can use. */
-function partitionOfRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /** What a bucket name may be (S3's rules for names usable with virtual-hosted addressing). */
 const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** What a KMS alias may be. */
@@ -234,7 +228,7 @@ export function planOffsiteBackupBucket(options: OffsiteBackupBucketOptions, env
   const validator = new Validator(environment.validation ?? {});
   checkOffsiteBackupBucketOptions(validator, options, environment);
   validator.throwIfInvalid();
-  const partition = environment.partition ?? partitionOfRegion(environment.region);
+  const partition = environment.partition ?? awsPartitionOf(environment.region).partition;
   const keyAlias = options.keyAlias ?? `alias/${options.bucketName}`;
   const keyAliasArn = `arn:${partition}:kms:${environment.region}:${environment.account}:${keyAlias}`;
   const bucketArn = `arn:${partition}:s3:::${options.bucketName}`;

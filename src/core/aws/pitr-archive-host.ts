@@ -21,7 +21,7 @@ export interface ArchiveBucketLocation {
   readonly region: string;
   /**
    * The domain of the region's partition its endpoint ends with, when the region is known only at deploy time.
-   * @default - the region's (see `awsDnsSuffix`)
+   * @default - the domain of the region's partition (`amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov`…)
    */
   readonly dnsSuffix?: string;
   /** ARN of the key the archive is encrypted with. */

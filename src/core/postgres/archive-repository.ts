@@ -43,17 +43,6 @@ export interface S3ArchiveRepository {
   readonly verifyTls?: boolean;
 }
 
-/**
- * The domain AWS endpoints of `region` end with: each partition has its own (`s3.cn-north-1.amazonaws.com.cn`), so an
- * endpoint written with `amazonaws.com` does not resolve in China or the isolated regions.
- */
-export function awsDnsSuffix(region: string): string {
-  if (region.startsWith('cn-')) return 'amazonaws.com.cn';
-  if (region.startsWith('us-isob-')) return 'sc2s.sgov.gov';
-  if (region.startsWith('us-iso-')) return 'c2s.ic.gov';
-  return 'amazonaws.com';
-}
-
 /** An Azure Blob Storage container that holds the WAL archive and the base backups. */
 export interface AzureArchiveRepository {
   /** Discriminant. */

@@ -1,4 +1,5 @@
-import { ArchiveRepository, awsDnsSuffix, repositoryPrefix, validateAbsolutePath, validateArchiveRepository } from './archive-repository';
+import { ArchiveRepository, repositoryPrefix, validateAbsolutePath, validateArchiveRepository } from './archive-repository';
+import { awsPartitionOf } from './aws-partitions';
 import {
   RecoveryTargetOptions, normalizeRecoveryTime, recoveryTargetAcceptsInclusive, validateRecoveryTargetOptions,
 } from './recovery-target';
@@ -288,7 +289,7 @@ function repositoryOptions(options: PgBackRestConfOptions): PgBackRestOption[] {
         opt('repo1-type', 's3'),
         opt('repo1-path', `/${repositoryPrefix(repo)}`),
         opt('repo1-s3-bucket', repo.bucket),
-        opt('repo1-s3-endpoint', endpoint ? endpoint.hostname : `s3.${repo.region}.${repo.dnsSuffix ?? awsDnsSuffix(repo.region)}`),
+        opt('repo1-s3-endpoint', endpoint ? endpoint.hostname : `s3.${repo.region}.${repo.dnsSuffix ?? awsPartitionOf(repo.region).dnsSuffix}`),
         ...(endpoint?.port ? [opt('repo1-storage-port', endpoint.port)] : []),
         opt('repo1-s3-region', repo.region),
         opt('repo1-s3-key-type', keyType),

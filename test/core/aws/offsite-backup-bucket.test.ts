@@ -22,6 +22,16 @@ describe('planOffsiteBackupBucket', () => {
     });
   });
 
+  test.each([
+    ['cn-north-1', 'aws-cn'], ['us-gov-west-1', 'aws-us-gov'], ['us-iso-east-1', 'aws-iso'], ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'], ['us-isof-south-1', 'aws-iso-f'], ['ap-southeast-7', 'aws'],
+  ])('names the bucket, key alias and roles in the partition of %s (%s)', (region, partition) => {
+    const plan = planOffsiteBackupBucket(OPTIONS, { ...ENV, region });
+    expect(plan.bucketArn).toBe(`arn:${partition}:s3:::acme-pg-offsite-eu-central-1`);
+    expect(plan.keyAliasArn).toBe(`arn:${partition}:kms:${region}:210987654321:alias/acme-pg-offsite-eu-central-1`);
+    expect(plan.replicationRoleArns[0]).toBe(`arn:${partition}:iam::210987654321:role/shop-dumps-replication`);
+  });
+
   test('hands each source its replication prop: bucket, key alias, role name, expiry and Object Lock', () => {
     const plan = planOffsiteBackupBucket({ ...OPTIONS, objectLock: { mode: 'compliance', days: 30 }, expirationDays: 400 }, ENV);
     expect(offsiteReplicationFor(plan, 'shop-dumps-replication')).toEqual({

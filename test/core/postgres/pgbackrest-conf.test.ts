@@ -45,6 +45,8 @@ describe('renderPgBackRestConf', () => {
     ['us-gov-east-1', undefined, 's3.us-gov-east-1.amazonaws.com'],
     ['us-iso-east-1', undefined, 's3.us-iso-east-1.c2s.ic.gov'],
     ['us-isob-east-1', undefined, 's3.us-isob-east-1.sc2s.sgov.gov'],
+    ['eu-isoe-west-1', undefined, 's3.eu-isoe-west-1.cloud.adc-e.uk'],
+    ['us-isof-south-1', undefined, 's3.us-isof-south-1.csp.hci.ic.gov'],
     ['${Token[AWS.Region.9]}', '${Token[AWS.URLSuffix.10]}', 's3.${Token[AWS.Region.9]}.${Token[AWS.URLSuffix.10]}'],
   ])("names the AWS endpoint of region %s in its partition's domain (given: %s)", (region, dnsSuffix, endpoint) => {
     const deployTime = { isUnresolved: (value: unknown) => typeof value === 'string' && value.includes('${Token[') };
