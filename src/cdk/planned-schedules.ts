@@ -32,7 +32,7 @@ export interface ScheduledTaskGroupHandles<T extends ScheduledTaskPlan> {
   readonly cluster: ecs.ICluster;
   readonly vpc: ec2.IVpc;
   readonly vpcSubnets: ec2.SubnetSelection;
-  /** Where a run that could not start goes, and the topic a task that dies is sent to. */
+  /** Where a run that could not start, or a task-failed event the topic refused, goes; and the topic a task that dies is sent to. */
   readonly deadLetterQueue: sqs.IQueue;
   readonly topic: sns.ITopic;
   /** The runner's log group, and the values of the commands' references. */
@@ -61,7 +61,7 @@ export interface RenderedScheduledTask {
  * first one's when the group shares it, let into the database when planned), one schedule per run (the run's id, else
  * `<task's schedule id><index>`) with its command, its role's grants on the bucket (and on the replicas it prunes), and
  * the wildcards its roles hold by design (the image pull, the start of the task's revisions, the objects under the
- * prefix); and the rule that notifies a task that dies.
+ * prefix); and the rule that notifies a task that dies, dead-lettering to the schedules' queue what the topic refuses.
  */
 export function renderScheduledTaskGroup<T extends ScheduledTaskPlan>(
   scope: Construct, group: ScheduledTaskGroupPlan<T>, taskDefinitions: readonly ecs.FargateTaskDefinition[], handles: ScheduledTaskGroupHandles<T>,
@@ -119,7 +119,8 @@ export function renderScheduledTaskGroup<T extends ScheduledTaskPlan>(
     rendered.push({ taskDefinition, securityGroup, schedules, replicaPruneDestinationPolicy });
   });
   // A task that cannot start (image pull, secret, network) or dies before the runner reports publishes no metric; ECS
-  // still reports it stopping, so a rule sends that event to the topic with the task's ARN and reason.
+  // still reports it stopping, so a rule sends that event to the topic with the task's ARN and reason. An event the
+  // topic refuses (its key or policy, a deleted topic) goes to the schedules' dead-letter queue, whose alarm fires.
   const rule = new events.Rule(scope, group.ids.taskFailedRule, {
     description: group.taskFailure.description,
     eventPattern: {
@@ -132,6 +133,7 @@ export function renderScheduledTaskGroup<T extends ScheduledTaskPlan>(
     message: events.RuleTargetInput.fromText(
       taskFailureMessage(group.taskFailure.subject, group.taskFailure.namesStarter ?? false, (path) => events.EventField.fromPath(path)),
     ),
+    deadLetterQueue: handles.deadLetterQueue,
   }));
   return rendered;
 }

@@ -936,7 +936,7 @@ describe('PostgresBackupBlueprint: CDK and Pulumi', () => {
     expect(cdkAlarms.map((alarm) => alarm.description)).toEqual([
       'A fleet restore drill failed: each failed database was notified by name, and its drill metric is 1',
       'A fleet restore drill took longer than the RTO of 240 minutes. The alarm\'s value is the sum of the numbers of the databases that did: 1 = orders/orders',
-      'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
+      'EventBridge Scheduler could not start a fleet pg_dump or prune task or restore drill, or EventBridge could not send a task-failed notification to the topic; the event is in the dead-letter queue. When the topic is what fails, this alarm reaches no one either: it still shows in CloudWatch',
       'No successful pg_dump of orders on orders within the RPO of 26 hours',
     ]);
   });

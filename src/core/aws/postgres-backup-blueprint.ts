@@ -727,7 +727,7 @@ export function planPostgresBackupBlueprint(
       {
         id: 'ScheduleDeadLetterAlarm',
         name: 'schedule-dead-letters',
-        description: 'EventBridge Scheduler could not start a fleet pg_dump task or restore drill; the event is in the dead-letter queue',
+        description: 'EventBridge Scheduler could not start a fleet pg_dump or prune task or restore drill, or EventBridge could not send a task-failed notification to the topic; the event is in the dead-letter queue. When the topic is what fails, this alarm reaches no one either: it still shows in CloudWatch',
         metric: deadLetterQueueMetric('dead-letter-queue'),
         threshold: 1,
         comparisonOperator: 'GreaterThanOrEqualToThreshold',

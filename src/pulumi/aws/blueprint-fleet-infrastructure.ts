@@ -94,7 +94,7 @@ export function createFleetInfrastructure(name: string, parent: pulumi.Component
   const logRetentionDays = props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   const { image } = props;
   const cluster = givenOrNewEcsCluster(name, props.cluster, child);
-  const deadLetterQueue = createDeadLetterQueue(name, parent);
+  const deadLetterQueue = createDeadLetterQueue(name, parent, 'later');
   const resources: Pick<PulumiBlueprintResources, 'backupBucket' | 'bucketName' | 'cluster'> = { backupBucket, bucketName: backupBucket.bucketName, cluster };
   return {
     plan,

@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BlueprintFleetInfrastructure, PulumiBlueprintResources } from './blueprint-fleet-infrastructure';
 import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
-import { createScheduledTaskGroup } from './planned-task-schedules';
+import { createDeadLetterQueuePolicy, createScheduledTaskGroup } from './planned-task-schedules';
 import { grantStatements, policyDocument } from './policy-document';
 import { BlueprintProtectedDatabase } from './postgres-backup-blueprint-props';
 import { recordProtectedDatabase } from './require-postgres-backups';
@@ -31,7 +31,7 @@ export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): 
   const tasks = blueprintScheduledTasks(plan, props.databases.map(({ database }) => ({
     managed: database.managed, databaseUrl: database.runnerWiring().databaseUrl !== undefined,
   })));
-  const [dumps, [prune] = []] = tasks.groups.map((group) => {
+  const groups = tasks.groups.map((group) => {
     // Few distinct keys (the account's default or a handful of CMKs): one statement, de-duplicated by IAM.
     const keys = group.tasks.flatMap(({ servers }) => servers.map((server) => entry(server).database.secretKmsKeyArn))
       .filter((key): key is pulumi.Output<string> => key !== undefined);
@@ -46,8 +46,10 @@ export function createFleetScheduledTasks(fleet: BlueprintFleetInfrastructure): 
       // The whole secret (user and password; the host too for an RDS-style one), each server under its own variable.
       secrets: (task) => Object.fromEntries(task.servers.map((server) => [server.secretVariable, entry(server).database.secretArn])),
       references: (run) => ({ 'dump-location': fleet.fleetLocation, 'database-url': entry(run.server).database.runnerWiring().databaseUrl }),
-    }, parent).tasks;
+    }, parent);
   });
+  createDeadLetterQueuePolicy(name, parent, fleet.deadLetterQueue, groups.map(({ taskFailedRule }) => taskFailedRule.arn));
+  const [dumps, [prune] = []] = groups.map((group) => group.tasks);
   grantSecretsInChunks(fleet, dumps[0].executionRole);
   createPlannedAlarms(name, tasks.pruneAlarms, fleet.notificationTopicArn, parent);
 

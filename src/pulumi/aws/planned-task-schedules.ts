@@ -126,7 +126,9 @@ export function createScheduledTaskGroup<T extends ScheduledTaskPlan>(
     }, { parent })),
   }));
   // A task that cannot start (image pull, secret, network) or dies before the runner reports publishes no metric; ECS
-  // still reports it stopping, so a rule sends that event to the topic with the task's ARN and reason.
+  // still reports it stopping, so a rule sends that event to the topic with the task's ARN and reason. An event the
+  // topic refuses (its key or policy, a deleted topic) goes to the schedules' dead-letter queue, whose alarm fires; the
+  // queue's policy lets EventBridge send for this rule (`createDeadLetterQueuePolicy`, once the rules exist).
   const taskFailedRule = new cloudwatch.EventRule(`${groupName}-task-failed`, {
     description: group.taskFailure.description,
     eventPattern: pulumi.jsonStringify({
@@ -136,7 +138,10 @@ export function createScheduledTaskGroup<T extends ScheduledTaskPlan>(
   const { subject, namesStarter = false } = group.taskFailure;
   const { inputPaths, inputTemplate } = notificationInputTransformer(taskFailureNotification(subject, namesStarter));
   new cloudwatch.EventTarget(`${groupName}-task-failed-notification`, {
-    rule: taskFailedRule.name, arn: handles.notificationTopicArn, inputTransformer: { inputPaths, inputTemplate },
+    rule: taskFailedRule.name,
+    arn: handles.notificationTopicArn,
+    inputTransformer: { inputPaths, inputTemplate },
+    deadLetterConfig: { arn: deadLetterQueue.arn },
   }, { parent });
   return { tasks: rendered, schedulerRole, taskFailedRule };
 }
@@ -163,26 +168,36 @@ export function createSchedulerRole(
  * The queue a schedule sends the events it could not deliver to: encrypted with SQS-managed keys, TLS only, kept as
  * long as core's `SCHEDULE_DEAD_LETTER_RETENTION_DAYS` says, so a run that never started raises the dead-letter alarm.
  *
- * @param sendingRuleArn an EventBridge rule whose target dead-letters here: unlike a schedule's, a rule's target has no
- * role for its dead letters, so the queue's policy lets EventBridge send them for that rule only
+ * @param sendingRuleArns the EventBridge rules whose targets dead-letter here: unlike a schedule's, a rule's target has
+ * no role for its dead letters, so the queue's policy lets EventBridge send them for those rules only; `'later'` when
+ * the rules are created after the queue, which then gets its policy from `createDeadLetterQueuePolicy`
  */
-export function createDeadLetterQueue(name: string, parent: pulumi.Resource, sendingRuleArn?: pulumi.Input<string>): sqs.Queue {
+export function createDeadLetterQueue(
+  name: string, parent: pulumi.Resource, sendingRuleArns: pulumi.Input<string>[] | 'later' = [],
+): sqs.Queue {
   const queue = new sqs.Queue(`${name}-dead-letters`, {
     sqsManagedSseEnabled: true,
     messageRetentionSeconds: SCHEDULE_DEAD_LETTER_RETENTION_DAYS * 24 * 3600,
   }, { parent });
-  new sqs.QueuePolicy(`${name}-dead-letters-policy`, {
+  if (sendingRuleArns !== 'later') createDeadLetterQueuePolicy(name, parent, queue, sendingRuleArns);
+  return queue;
+}
+
+/** The policy of a dead-letter queue (`<name>-dead-letters-policy`): TLS only, and EventBridge may send for `sendingRuleArns` only. */
+export function createDeadLetterQueuePolicy(
+  name: string, parent: pulumi.Resource, queue: sqs.Queue, sendingRuleArns: pulumi.Input<string>[],
+): sqs.QueuePolicy {
+  return new sqs.QueuePolicy(`${name}-dead-letters-policy`, {
     queueUrl: queue.url,
     policy: policyDocument([
       denyInsecureTransport('sqs:*', queue.arn),
-      ...(sendingRuleArn === undefined ? [] : [{
+      ...(sendingRuleArns.length === 0 ? [] : [{
         Effect: 'Allow' as const,
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: queue.arn,
-        Condition: { ArnEquals: { 'aws:SourceArn': sendingRuleArn } },
+        Condition: { ArnEquals: { 'aws:SourceArn': sendingRuleArns.length === 1 ? sendingRuleArns[0] : sendingRuleArns } },
       }]),
     ]),
   }, { parent });
-  return queue;
 }

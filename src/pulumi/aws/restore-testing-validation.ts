@@ -116,7 +116,7 @@ export function renderRestoreValidation(
       'detail': { status: planned.eventPattern.status, restoreTestingPlanArn: [plan.arn] },
     }),
   }, child);
-  const deadLetterQueue = createDeadLetterQueue(`${name}-starts`, parent, rule.arn);
+  const deadLetterQueue = createDeadLetterQueue(`${name}-starts`, parent, [rule.arn]);
   const eventsRole = new iam.Role(`${name}-events-role`, { assumeRolePolicy: assumedByService('events.amazonaws.com') }, child);
   new iam.RolePolicy(`${name}-events-policy`, {
     role: eventsRole.id,

@@ -11,7 +11,7 @@ import { BackupNotifications } from './backup-notifications';
 import { replicaPruneDestinationPolicyOutput } from './bucket-replication';
 import { createPlannedAlarms } from './metric-alarm';
 import { DumpEncryption, EcsClusterReference, PgDumpSource } from './pg-dump-source';
-import { createDeadLetterQueue, createScheduledTaskGroup } from './planned-task-schedules';
+import { createDeadLetterQueue, createDeadLetterQueuePolicy, createScheduledTaskGroup } from './planned-task-schedules';
 import { createTaskRole } from './planned-tasks';
 import { PolicyStatement } from './policy-document';
 import { DatabaseProtection, PROTECTIONS_OUTPUT } from '../../core/policy/database-protection';
@@ -114,7 +114,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     this.notificationTopicArn = notifications.topicArn;
     this.notificationTopicKeyArn = notifications.topicKeyArn;
     const cluster = givenOrNewEcsCluster(name, props.cluster, child);
-    const deadLetterQueue = createDeadLetterQueue(name, this);
+    const deadLetterQueue = createDeadLetterQueue(name, this, 'later');
     const group = createScheduledTaskGroup(name, plan.scheduledTasks, {
       ...props,
       cluster,
@@ -136,6 +136,7 @@ export class ScheduledPgDump extends pulumi.ComponentResource implements PgDumpS
     database.allowFrom(`${name}-database-ingress`, dump.securityGroup.id, plan.scheduledTasks.tasks[0].databaseIngress!, this);
     ({ taskRole: this.taskRole, executionRole: this.executionRole } = dump);
     ({ schedulerRole: this.schedulerRole, taskFailedRule: this.taskFailedRule } = group);
+    createDeadLetterQueuePolicy(name, this, deadLetterQueue, [group.taskFailedRule.arn]);
     const replicaPruneDestinationPolicy = replicaPruneDestinationPolicyOutput(plan.prune?.replica, this.pruneRole?.arn);
 
     const alarms = createPlannedAlarms(name, plan.alarms, this.notificationTopicArn, this,
