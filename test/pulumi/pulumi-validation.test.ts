@@ -50,6 +50,8 @@ describe('the Pulumi validation hook', () => {
   });
 });
 
+const REPLICA_KEY = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
 describe('a plan checking again what was not known', () => {
   const validation = { ...PULUMI_VALIDATION_OPTIONS, construct: 'orders' };
 
@@ -58,12 +60,14 @@ describe('a plan checking again what was not known', () => {
     const capture = {
       ...validation, whenKnown: (value: unknown, recheck: (known: unknown) => void) => { later = recheckWhenKnown(value, recheck); },
     };
-    planScheduledPgDump({ postgresMajorVersion: 16, metricNamespace: pulumi.output('AWS/Backups') as unknown as string }, { validation: capture });
+    // A replica's bucket ARN may come from another resource: it is checked once known.
+    const replication = (destinationBucketArn: unknown) => ({ destinationBucketArn: destinationBucketArn as string, replicaKmsKeyArn: REPLICA_KEY });
+    planScheduledPgDump({ postgresMajorVersion: 16, replication: replication(pulumi.output('orders-offsite')) }, { validation: capture });
     expect(later).toBeDefined();
     const failure = await failureOf(later!);
     expect(failure).toBeInstanceOf(PolicyValidationError);
-    expect(() => planScheduledPgDump({ postgresMajorVersion: 16, metricNamespace: 'AWS/Backups' }, { validation })).toThrow(failure.message);
-    expect(failure.message).toContain('orders: metricNamespace is "AWS/Backups"; allowed: a CloudWatch namespace');
+    expect(() => planScheduledPgDump({ postgresMajorVersion: 16, replication: replication('orders-offsite') }, { validation })).toThrow(failure.message);
+    expect(failure.message).toContain('orders: replication.destinationBucketArn is "orders-offsite"; allowed:');
   });
 
   test('nothing is checked again when every value is known', () => {
